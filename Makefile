@@ -1,0 +1,133 @@
+# surrogate — build, test, benchmark.  `make V=1` shows full commands.
+# Sources are discovered: src/*.c -> library, src/cli/*.c -> the CLI,
+# tests/test_*.c -> one Criterion binary each, bench/*.c -> benchmarks,
+# tools/*.c -> helper tools, fuzz/fuzz_*.c -> libFuzzer targets.
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := gsl nlopt openblas xlsxwriter libcjson
+STD     := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+OPT     ?= -O2 -g
+SAN     ?=
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# GSL links against OpenBLAS's CBLAS, not gslcblas.
+PKG_LIBS   := $(filter-out -lgslcblas,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -lcsv -lpthread -lm
+CFLAGS_ALL  = $(STD) $(WARN) $(OPT) $(SAN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(SAN) $(LDFLAGS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRCS   := $(wildcard src/*.c)
+CLI_SRCS   := $(wildcard src/cli/*.c)
+TEST_SRCS  := $(wildcard tests/test_*.c)
+BENCH_SRCS := $(wildcard bench/*.c)
+TOOL_SRCS  := $(wildcard tools/*.c)
+LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS   := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+LIB        := $(BUILD)/libsurrogate.a
+BIN        := $(BUILD)/surrogate
+TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
+
+.PHONY: all deps run test test-build test-sanitize bench toml-decoder tools fuzz-toml clean help
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(BIN) $(TOOL_BINS)
+
+help:
+	@echo "make run            install deps, build, run studies/brazing.toml"
+	@echo "make test           install deps, build, run every test"
+	@echo "make test-sanitize  the same tests under ASan + UBSan"
+	@echo "make bench          benchmarks (figures, not pass/fail)"
+	@echo "make fuzz-toml FUZZ_SECONDS=N   libFuzzer on the TOML reader"
+	@echo "make deps           install Debian packages (idempotent)"
+
+# ---- dependencies ---------------------------------------------------------
+DEB_PKGS := build-essential pkg-config libgsl-dev libnlopt-dev libopenblas-dev \
+            libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev clang \
+            libclang-rt-14-dev libreoffice-calc-nogui unzip
+deps:
+	$(Q)missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing" >&2; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+# ---- build ----------------------------------------------------------------
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) $(CLI_OBJS) $(LIB) $(PKG_LIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) $< $(LIB) $(PKG_LIBS) -lcriterion -o $@
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(Q)$(CC) $(LDFLAGS_ALL) $< $(LIB) $(PKG_LIBS) -o $@
+
+$(BUILD)/%: $(BUILD)/tools/%.o $(LIB)
+	$(Q)$(CC) $(LDFLAGS_ALL) $< $(LIB) $(PKG_LIBS) -o $@
+
+tools: $(TOOL_BINS)
+toml-decoder: $(BUILD)/toml-decoder
+
+# ---- run, test, bench -----------------------------------------------------
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(BIN) run studies/brazing.toml
+
+test-build: $(BIN) $(TOOL_BINS) $(TEST_BINS)
+
+# Every test binary runs even if one fails; the exit status reports any failure.
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-build
+	$(Q)fail=0; for t in $(TEST_BINS); do \
+	  echo "== $$t"; SURROGATE_BIN=$(abspath $(BIN)) SURROGATE_BUILD=$(abspath $(BUILD)) \
+	    $$t --jobs=2 || fail=1; \
+	done; \
+	if [ $$fail = 0 ]; then echo "all test binaries passed"; else echo "SOME TESTS FAILED"; fi; \
+	exit $$fail
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test-sanitize: deps
+	$(Q)$(MAKE) --no-print-directory test BUILD=build/san OPT="-O1 -g" SAN="$(SAN_FLAGS)"
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(BENCH_BINS) $(BIN)
+	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; SURROGATE_BIN=$(abspath $(BIN)) $$b || exit 1; done
+
+# ---- fuzzing (clang libFuzzer) ------------------------------------------
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+$(BUILD)/fuzz/fuzz_toml: fuzz/fuzz_toml.c src/toml.c src/common.c
+	@mkdir -p $(dir $@)
+	$(Q)clang $(STD) $(WARN) -Isrc $(FUZZ_FLAGS) $^ -o $@
+fuzz-toml: deps $(BUILD)/fuzz/fuzz_toml
+	@mkdir -p fuzz/corpus-work
+	$(BUILD)/fuzz/fuzz_toml -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -max_len=4096 fuzz/corpus-work fuzz/corpus-toml
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
