@@ -154,3 +154,269 @@ Test(optim, known_minima_with_gradients, .init = setup)
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         check_known(&known[i], 1);
 }
+
+/* ---- constraints ------------------------------------------------------ */
+/* minimise x^2 + y^2 subject to x + y >= 1  ->  (0.5, 0.5), f = 0.5 */
+static double sphere2(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g) {
+        g[0] = 2 * x[0];
+        g[1] = 2 * x[1];
+    }
+    return x[0] * x[0] + x[1] * x[1];
+}
+
+static double sum_ge_1(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g)
+        g[0] = g[1] = -1;
+    return 1 - x[0] - x[1];
+}
+
+typedef struct con_case {
+    const char *global, *local;
+    int gradient;
+    const char *want_global, *want_local;
+} con_case;
+
+static const con_case con_cases[] = {
+    {NULL, NULL, 0, "AUGLAG(GN_DIRECT_L)", "LN_COBYLA"},   /* defaults */
+    {"", "LN_COBYLA", 0, "", "LN_COBYLA"},                  /* handles constraints itself */
+    {"", "LN_BOBYQA", 0, "", "AUGLAG(LN_BOBYQA)"},          /* needs AUGLAG */
+    {"", "LN_SBPLX", 0, "", "AUGLAG(LN_SBPLX)"},
+    {"", "LD_SLSQP", 1, "", "LD_SLSQP"},
+    {"", "LD_MMA", 1, "", "LD_MMA"},
+    {"", "LD_LBFGS", 1, "", "AUGLAG(LD_LBFGS)"},
+    {"GN_ISRES", "LN_COBYLA", 0, "GN_ISRES", "LN_COBYLA"},
+};
+
+Test(optim, constrained_known_answer, .init = setup)
+{
+    sg_optim_var v[2] = {box(-2.3, 3.1), box(-1.7, 2.9)};
+    sg_optim_constraint c = {"x + y >= 1", sum_ge_1};
+    for (size_t k = 0; k < sizeof con_cases / sizeof con_cases[0]; k++) {
+        const con_case *cc = &con_cases[k];
+        sg_optim_problem p = {.d = 2, .vars = v, .f = sphere2, .cons = &c, .n_cons = 1,
+                              .has_gradient = cc->gradient};
+        sg_optim_config cfg;
+        sg_optim_config_default(&cfg);
+        cfg.starts = 8;
+        if (cc->global)
+            cfg.global.algorithm = cc->global;
+        if (cc->local)
+            cfg.local.algorithm = cc->local;
+        sg_optim_result *r = NULL;
+        sg_error err;
+        cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "case %zu: %s", k, err.msg);
+        cr_expect_str_eq(r->global_alg, cc->want_global, "case %zu", k);
+        cr_expect_str_eq(r->local_alg, cc->want_local, "case %zu", k);
+        cr_assert(r->feasible, "case %zu", k);
+        cr_expect(fabs(r->best_f - 0.5) < 1e-6, "case %zu (%s): f %.10g", k, r->local_alg, r->best_f);
+        cr_expect(fabs(r->best_x[0] - 0.5) < 1e-3 && fabs(r->best_x[1] - 0.5) < 1e-3,
+                  "case %zu: x (%g, %g)", k, r->best_x[0], r->best_x[1]);
+        cr_expect(r->best_g[0] <= cfg.feas_tol);
+        cr_expect_eq(r->active_con[0], 1, "case %zu", k);
+        cr_expect_eq(r->active_bound[0], 0);
+        sg_optim_result_free(r);
+    }
+}
+
+/* Infeasible: x + y >= 10 cannot hold in [0,3]^2; x <= 2.5 can. */
+static double sum_ge_10(const double *x, double *g, void *u)
+{
+    (void)g;
+    (void)u;
+    return 10 - x[0] - x[1];
+}
+static double x_le_2_5(const double *x, double *g, void *u)
+{
+    (void)g;
+    (void)u;
+    return x[0] - 2.5;
+}
+
+Test(optim, infeasible_problem_reports_closest_point, .init = setup)
+{
+    sg_optim_var v[2] = {box(0, 3), box(0, 3)};
+    sg_optim_constraint c[2] = {{"x + y >= 10", sum_ge_10}, {"x <= 2.5", x_le_2_5}};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = sphere2, .cons = c, .n_cons = 2};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 6;
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(r->feasible, 0);
+    cr_assert_lt(r->best_start, r->n_starts);
+    cr_expect_eq(r->most_violated, 0);
+    cr_expect_gt(r->starts[r->best_start].max_violation, 3.9);
+    cr_expect_geq(r->min_g[0], 4.0 - 1e-9);  /* x + y <= 6 in the box */
+    cr_expect_eq(r->best_g[0], 10 - r->best_x[0] - r->best_x[1]);
+    cr_expect_eq(r->least_violated, r->best_g[1] > 0 ? 1u : 0u);
+    cr_expect_eq(r->stats.n, 0);
+    cr_expect_eq(r->n_clusters, 0);
+    sg_optim_result_free(r);
+}
+
+/* ---- fixed variables -------------------------------------------------- */
+Test(optim, fixed_variables_are_exact, .init = setup)
+{
+    sg_optim_var v[4] = {box(-2.048, 2.048), box(-2.048, 2.048), box(-2.048, 2.048), box(-2.048, 2.048)};
+    v[2].has_fixed = 1;
+    v[2].fixed = 0.7364;
+    sg_optim_problem p = {.d = 4, .vars = v, .f = rosen};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 8;
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
+    for (size_t i = 0; i < r->n_starts; i++) {
+        cr_expect_eq(r->starts[i].x[2], 0.7364);
+        cr_expect_eq(r->starts[i].x0[2], 0.7364);
+    }
+    cr_expect_eq(r->active_bound[2], 0);
+    /* With x3 = 0.7364 the optimum of the rest is below f(1,1,0.7364,1). */
+    double ref[4] = {1, 1, 0.7364, 1};
+    cr_expect_lt(r->best_f, rosen(ref, NULL, NULL));
+    sg_optim_result_free(r);
+}
+
+Test(optim, all_variables_fixed_evaluates_once, .init = setup)
+{
+    sg_optim_var v[2] = {box(-5, 10), box(0, 15)};
+    v[0].has_fixed = v[1].has_fixed = 1;
+    v[0].fixed = 3.2;
+    v[1].fixed = 2.1;
+    sg_optim_problem p = {.d = 2, .vars = v, .f = branin};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 3;
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
+    double x[2] = {3.2, 2.1};
+    cr_expect_eq(r->best_f, branin(x, NULL, NULL));
+    cr_expect_eq(r->starts[0].evals, 0);
+    cr_expect_str_eq(r->starts[0].stop_reason, "SUCCESS");
+    sg_optim_result_free(r);
+}
+
+/* ---- step and level snapping ----------------------------------------- */
+/* Continuous optimum (1.37, 2.91); x on a 0.5 grid from 0, y in levels. */
+static double bowl(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g) {
+        g[0] = 2 * (x[0] - 1.37);
+        g[1] = 6 * (x[1] - 2.91);
+    }
+    return (x[0] - 1.37) * (x[0] - 1.37) + 3 * (x[1] - 2.91) * (x[1] - 2.91);
+}
+static double sum_le_4_6(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g)
+        g[0] = g[1] = 1;
+    return x[0] + x[1] - 4.6;
+}
+static double y_near_2_91(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g) {
+        g[0] = 0;
+        g[1] = 2 * (x[1] - 2.91);
+    }
+    return (x[1] - 2.91) * (x[1] - 2.91) - 0.0025;
+}
+
+typedef struct snap_case {
+    size_t grid_max;
+    int con;            /* 0 none, 1 x + y <= 4.6, 2 |y - 2.91| <= 0.05 */
+    int found;
+    double x, y;
+    size_t n_evaluated;
+    int enumerated;
+} snap_case;
+
+static const double y_levels[4] = {4.0, 2.5, 1.0, 3.2}; /* unsorted on purpose */
+
+static const snap_case snap_cases[] = {
+    {1, 0, 1, 1.5, 3.2, 4, 0},    /* 2^2 neighbours */
+    {4096, 0, 1, 1.5, 3.2, 44, 1}, /* whole grid: 11 x 4 */
+    {1, 1, 1, 1.0, 3.2, 4, 0},    /* best neighbour infeasible -> next best */
+    {4096, 1, 1, 1.0, 3.2, 44, 1},
+    {1, 2, 0, 0, 0, 4, 0},        /* no realisable point is feasible */
+};
+
+Test(optim, step_and_level_snapping, .init = setup)
+{
+    for (size_t k = 0; k < sizeof snap_cases / sizeof snap_cases[0]; k++) {
+        const snap_case *sc = &snap_cases[k];
+        sg_optim_var v[3] = {box(0, 5.2), box(0.5, 4.5), box(-1, 1)};
+        v[0].step = 0.5;
+        v[1].levels = y_levels;
+        v[1].n_levels = 4;
+        v[2].has_fixed = 1;
+        v[2].fixed = -0.25;
+        sg_optim_constraint c[2] = {{"x + y <= 4.6", sum_le_4_6}, {"|y - 2.91| <= 0.05", y_near_2_91}};
+        sg_optim_problem p = {.d = 3, .vars = v, .f = bowl, .has_gradient = 1,
+                              .cons = sc->con ? &c[sc->con - 1] : NULL, .n_cons = sc->con ? 1 : 0};
+        sg_optim_config cfg;
+        sg_optim_config_default(&cfg);
+        cfg.starts = 4;
+        cfg.grid_max = sc->grid_max;
+        sg_optim_result *r = NULL;
+        sg_error err;
+        cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "case %zu: %s", k, err.msg);
+        cr_expect(fabs(r->best_x[0] - 1.37) < 1e-5 && fabs(r->best_x[1] - 2.91) < 1e-5, "case %zu", k);
+        const sg_optim_realisable *rz = &r->realisable;
+        cr_expect_eq(rz->needed, 1);
+        cr_expect_eq(rz->found, sc->found, "case %zu", k);
+        cr_expect_eq(rz->n_evaluated, sc->n_evaluated, "case %zu: %zu", k, rz->n_evaluated);
+        cr_expect_eq(rz->enumerated_grid, sc->enumerated, "case %zu", k);
+        if (sc->found) {
+            cr_expect_eq(rz->x[0], sc->x, "case %zu: x %.17g", k, rz->x[0]);  /* exact */
+            cr_expect_eq(rz->x[1], sc->y, "case %zu: y %.17g", k, rz->x[1]);
+            cr_expect_eq(rz->x[2], -0.25);
+            double want = bowl(rz->x, NULL, NULL);
+            cr_expect_eq(rz->f, want);
+            cr_expect(fabs(rz->loss - (want - r->best_f)) < 1e-15);
+            cr_expect_gt(rz->loss, 0);
+        } else {
+            cr_expect_eq(rz->n_infeasible, rz->n_evaluated);
+        }
+        if (sc->con == 1)
+            cr_expect_geq(rz->n_infeasible, 1);
+        sg_optim_result_free(r);
+    }
+}
+
+static double quad1(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g)
+        g[0] = 2 * (x[0] - 0.731);
+    return (x[0] - 0.731) * (x[0] - 0.731);
+}
+
+Test(optim, step_snaps_exactly_to_grid, .init = setup)
+{
+    sg_optim_var v[1] = {box(0.1, 0.95)};
+    v[0].step = 0.15;
+    sg_optim_problem p = {.d = 1, .vars = v, .f = quad1};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 3;
+    for (int grid = 0; grid < 2; grid++) {
+        cfg.grid_max = grid ? 100 : 1;
+        sg_optim_result *r = NULL;
+        sg_error err;
+        cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
+        cr_expect_eq(r->realisable.x[0], 0.1 + 4 * 0.15); /* 0.7: nearer than 0.85 */
+        cr_expect_eq(r->realisable.n_evaluated, grid ? 6u : 2u); /* 0.1 .. 0.85 */
+        sg_optim_result_free(r);
+    }
+}
