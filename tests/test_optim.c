@@ -420,3 +420,159 @@ Test(optim, step_snaps_exactly_to_grid, .init = setup)
         sg_optim_result_free(r);
     }
 }
+
+/* ---- determinism: serial == parallel ---------------------------------- */
+static void run_cfg(const sg_optim_problem *p, sg_optim_config *cfg, sg_optim_result **r)
+{
+    sg_error err;
+    cr_assert_eq(sg_optim_run(p, cfg, r, &err), SG_OK, "%s", err.msg);
+}
+
+static void expect_same(const sg_optim_result *a, const sg_optim_result *b, const char *what)
+{
+    cr_assert_eq(a->n_starts, b->n_starts);
+    size_t nd = a->n_starts * (2 * a->d + a->n_cons);
+    cr_expect_eq(memcmp(a->mem_, b->mem_, nd * sizeof(double)), 0, "%s: points differ", what);
+    for (size_t i = 0; i < a->n_starts; i++) {
+        cr_expect_eq(memcmp(&a->starts[i].f, &b->starts[i].f, sizeof(double)), 0, "%s: f[%zu]", what, i);
+        cr_expect_eq(a->starts[i].evals, b->starts[i].evals, "%s: evals[%zu]", what, i);
+        cr_expect_eq(a->starts[i].nlopt_code, b->starts[i].nlopt_code, "%s", what);
+    }
+    cr_expect_eq(memcmp(&a->stats, &b->stats, sizeof a->stats), 0, "%s: stats", what);
+    cr_expect_eq(a->n_clusters, b->n_clusters, "%s", what);
+}
+
+typedef struct det_case {
+    const char *global, *sub;
+    sg_optim_global_mode mode;
+} det_case;
+
+static const det_case det_cases[] = {
+    {NULL, NULL, SG_OPTIM_GLOBAL_ONCE},
+    {"GN_CRS2_LM", NULL, SG_OPTIM_GLOBAL_PER_START}, /* random: needs per-thread seeding */
+    {"GN_ESCH", NULL, SG_OPTIM_GLOBAL_PER_START},
+    {"GN_MLSL_LDS", "LN_SBPLX", SG_OPTIM_GLOBAL_PER_START},
+    {"GN_ISRES", NULL, SG_OPTIM_GLOBAL_PER_START},
+};
+
+Test(optim, same_seed_serial_and_two_threads_identical, .init = setup)
+{
+    sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
+    sg_optim_constraint c = {"x + y >= 1", sum_ge_1};
+    for (size_t k = 0; k < sizeof det_cases / sizeof det_cases[0]; k++) {
+        for (int con = 0; con < 2; con++) {
+            sg_optim_problem p = {.d = 2, .vars = v, .f = camel, .cons = &c, .n_cons = (size_t)con};
+            sg_optim_config cfg;
+            sg_optim_config_default(&cfg);
+            cfg.starts = 7;
+            cfg.seed = 987654321u;
+            cfg.global_mode = det_cases[k].mode;
+            if (det_cases[k].global) {
+                cfg.global.algorithm = det_cases[k].global;
+                cfg.global.max_eval = 400;
+            }
+            cfg.global.sub_algorithm = det_cases[k].sub;
+            sg_optim_result *a = NULL, *b = NULL, *c2 = NULL;
+            cfg.threads = 1;
+            run_cfg(&p, &cfg, &a);
+            cfg.threads = 2;
+            run_cfg(&p, &cfg, &b);
+            run_cfg(&p, &cfg, &c2);
+            cr_expect_eq(a->threads, 1u);
+            cr_expect_eq(b->threads, 2u);
+            expect_same(a, b, det_cases[k].global ? det_cases[k].global : "default");
+            expect_same(b, c2, "repeat");
+            cr_expect(fabs(a->best_f - (con ? a->best_f : -1.031628453489877)) < 1e-6, "case %zu: %.12g", k,
+                      a->best_f);
+            sg_optim_result_free(a);
+            sg_optim_result_free(b);
+            sg_optim_result_free(c2);
+        }
+    }
+}
+
+Test(optim, different_seed_changes_start_points, .init = setup)
+{
+    sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = camel};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 4;
+    sg_optim_result *a = NULL, *b = NULL;
+    run_cfg(&p, &cfg, &a);
+    cfg.seed ^= 0x1234567u;
+    run_cfg(&p, &cfg, &b);
+    cr_expect_neq(memcmp(a->starts[1].x0, b->starts[1].x0, 2 * sizeof(double)), 0);
+    for (size_t i = 0; i < a->n_starts; i++)
+        for (int j = 0; j < 2; j++) {
+            cr_expect(a->starts[i].x0[j] >= v[j].lb && a->starts[i].x0[j] <= v[j].ub);
+            cr_expect(b->starts[i].x0[j] >= v[j].lb && b->starts[i].x0[j] <= v[j].ub);
+        }
+    cr_expect(fabs(a->best_f - b->best_f) < 1e-9);
+    sg_optim_result_free(a);
+    sg_optim_result_free(b);
+}
+
+/* ---- distinct optima -------------------------------------------------- */
+Test(optim, branin_three_minimisers_are_three_clusters, .init = setup)
+{
+    sg_optim_var v[2] = {box(-5, 10), box(0, 15)};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = branin};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    sg_optim_result *r = NULL;
+    run_cfg(&p, &cfg, &r);
+    const double xs[3][2] = {{-PI, 12.275}, {PI, 2.275}, {3 * PI, 2.475}};
+    int seen[3] = {0, 0, 0};
+    size_t n_global = 0, total = 0;
+    for (size_t c = 0; c < r->n_clusters; c++) {
+        total += r->clusters[c].count;
+        if (c > 0)
+            cr_expect_geq(r->clusters[c].f, r->clusters[c - 1].f); /* sorted best first */
+        if (fabs(r->clusters[c].f - 0.397887357729738) > 1e-6)
+            continue;
+        n_global++;
+        for (int m = 0; m < 3; m++)
+            if (dist(r->clusters[c].x, xs[m], 2) < 1e-3)
+                seen[m]++;
+    }
+    cr_expect_eq(n_global, 3u, "clusters at the global minimum: %zu", n_global);
+    cr_expect(seen[0] == 1 && seen[1] == 1 && seen[2] == 1);
+    cr_expect_eq(total, r->stats.n);
+    cr_expect_eq(r->stats.n_reach_best, r->clusters[0].count + r->clusters[1].count + r->clusters[2].count);
+    sg_optim_result_free(r);
+}
+
+/* ---- statistics ------------------------------------------------------- */
+Test(optim, stats_on_known_set, .init = setup)
+{
+    /* Hand-computed: sorted 1.7, 1.7000001, 2.9, 3.1, 4.4, 5.3. */
+    const double f[6] = {3.1, 1.7, 5.3, 1.7000001, 4.4, 2.9};
+    sg_optim_stats s;
+    sg_error err;
+    cr_assert_eq(sg_optim_stats_compute(f, 6, 8, SG_OPTIM_MINIMIZE, 1e-6, 0, &s, &err), SG_OK);
+    double mean = (3.1 + 1.7 + 5.3 + 1.7000001 + 4.4 + 2.9) / 6, ss = 0;
+    for (int i = 0; i < 6; i++)
+        ss += (f[i] - mean) * (f[i] - mean);
+    cr_expect(fabs(s.mean - mean) < 1e-14);
+    cr_expect(fabs(s.sd - sqrt(ss / 5)) < 1e-14);
+    cr_expect_eq(s.best, 1.7);
+    cr_expect_eq(s.worst, 5.3);
+    cr_expect(fabs(s.median - 3.0) < 1e-14);
+    cr_expect(fabs(s.q1 - (1.7000001 + 0.25 * (2.9 - 1.7000001))) < 1e-14); /* (n-1)p = 1.25 */
+    cr_expect(fabs(s.q3 - (3.1 + 0.75 * (4.4 - 3.1))) < 1e-14);            /* 3.75 */
+    cr_expect_eq(s.n_reach_best, 2u);
+    cr_expect_eq(s.frac_reach_best, 0.25);
+    cr_assert_eq(sg_optim_stats_compute(f, 6, 6, SG_OPTIM_MAXIMIZE, 0, 0.2, &s, &err), SG_OK);
+    cr_expect_eq(s.best, 5.3);
+    cr_expect_eq(s.worst, 1.7);
+    cr_expect_eq(s.n_reach_best, 2u); /* 5.3 and 4.4 within 1.06 */
+    cr_assert_eq(sg_optim_stats_compute(f, 1, 1, SG_OPTIM_MINIMIZE, 0, 0, &s, &err), SG_OK);
+    cr_expect_eq(s.sd, 0);
+    cr_expect_eq(s.median, 3.1);
+    cr_assert_eq(sg_optim_stats_compute(f, 0, 3, SG_OPTIM_MINIMIZE, 0, 0, &s, &err), SG_OK);
+    cr_expect(isnan(s.best));
+    cr_expect_eq(sg_optim_stats_compute(f, 6, 5, SG_OPTIM_MINIMIZE, 0, 0, &s, &err), SG_ERR_INVALID);
+    const double bad[2] = {1, NAN};
+    cr_expect_eq(sg_optim_stats_compute(bad, 2, 2, SG_OPTIM_MINIMIZE, 0, 0, &s, &err), SG_ERR_NUMERIC);
+}
