@@ -4,6 +4,8 @@
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -774,4 +776,168 @@ Test(optim, validation_errors_name_the_field, .init = setup)
     sg_optim_config_default(&cfg);
     cr_expect_eq(sg_optim_run(NULL, &cfg, NULL, &err), SG_ERR_INVALID);
     sg_optim_result_free(NULL);
+}
+
+/* ---- per-thread contexts and progress --------------------------------- */
+
+typedef struct ctx_counter {
+    pthread_mutex_t mu;
+    int created, destroyed;
+} ctx_counter;
+
+typedef struct thread_ctx {
+    unsigned magic;
+    ctx_counter *owner;
+    long calls;
+} thread_ctx;
+
+#define CTX_MAGIC 0x5EC7A11Du
+
+static void *ctx_create(void *user)
+{
+    ctx_counter *cc = user;
+    thread_ctx *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->magic = CTX_MAGIC;
+    t->owner = cc;
+    pthread_mutex_lock(&cc->mu);
+    cc->created++;
+    pthread_mutex_unlock(&cc->mu);
+    return t;
+}
+
+static void ctx_destroy(void *ctx)
+{
+    thread_ctx *t = ctx;
+    pthread_mutex_lock(&t->owner->mu);
+    t->owner->destroyed++;
+    pthread_mutex_unlock(&t->owner->mu);
+    free(t);
+}
+
+static double camel_ctx(const double *x, double *g, void *u)
+{
+    thread_ctx *t = u;
+    if (t->magic != CTX_MAGIC)
+        return NAN;
+    t->calls++; /* unsynchronised on purpose: one context per thread */
+    return camel(x, g, NULL);
+}
+
+static void *ctx_create_fail(void *user)
+{
+    (void)user;
+    return NULL;
+}
+
+typedef struct progress_log {
+    size_t calls, last, total;
+    int monotone;
+} progress_log;
+
+static void on_progress(size_t done, size_t total, void *ctx)
+{
+    progress_log *pl = ctx;
+    if (done != pl->last + 1)
+        pl->monotone = 0;
+    pl->last = done;
+    pl->total = total;
+    pl->calls++;
+}
+
+Test(optim, thread_contexts_and_progress, .init = setup)
+{
+    ctx_counter cc = {.created = 0, .destroyed = 0};
+    pthread_mutex_init(&cc.mu, NULL);
+    sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = camel_ctx, .user = &cc, .thread_ctx_create = ctx_create,
+                          .thread_ctx_destroy = ctx_destroy};
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        cc.created = cc.destroyed = 0;
+        progress_log pl = {.monotone = 1};
+        sg_optim_config cfg;
+        sg_optim_config_default(&cfg);
+        cfg.starts = 9;
+        cfg.threads = threads;
+        cfg.progress = on_progress;
+        cfg.progress_ctx = &pl;
+        sg_optim_result *r = NULL;
+        run_cfg(&p, &cfg, &r);
+        cr_expect(fabs(r->best_f + 1.031628453489877) < 1e-6);
+        cr_expect_eq(cc.created, (int)threads);
+        cr_expect_eq(cc.destroyed, (int)threads);
+        cr_expect_eq(pl.calls, 9u);
+        cr_expect_eq(pl.last, 9u);
+        cr_expect_eq(pl.total, 9u);
+        cr_expect(pl.monotone);
+        sg_optim_result_free(r);
+    }
+    p.thread_ctx_create = ctx_create_fail;
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_expect_eq(sg_optim_run(&p, &cfg, &r, &err), SG_ERR_NOMEM);
+    cr_expect(strstr(err.msg, "thread_ctx_create"));
+    cr_expect_null(r);
+    pthread_mutex_destroy(&cc.mu);
+}
+
+/* ---- sense and active bounds ------------------------------------------ */
+static double neg_branin(const double *x, double *g, void *u)
+{
+    double f = branin(x, g, u);
+    if (g) {
+        g[0] = -g[0];
+        g[1] = -g[1];
+    }
+    return -f;
+}
+
+Test(optim, maximise_reports_in_callers_sense, .init = setup)
+{
+    sg_optim_var v[2] = {box(-5, 10), box(0, 15)};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = neg_branin, .sense = SG_OPTIM_MAXIMIZE, .has_gradient = 1};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    sg_optim_result *r = NULL;
+    run_cfg(&p, &cfg, &r);
+    cr_expect(fabs(r->best_f + 0.397887357729738) < 1e-6, "%.12g", r->best_f);
+    cr_expect_eq(r->stats.best, r->best_f);
+    cr_expect_leq(r->stats.worst, r->stats.best);
+    cr_expect_leq(r->stats.q1, r->stats.q3);
+    cr_expect_eq(r->clusters[0].f, r->best_f);
+    sg_optim_result_free(r);
+}
+
+/* f = -1.7 x + (y - 0.3)^2 + z on [0,2] x [-1,1] x [0.5,4]: x at ub, y inside, z at lb. */
+static double tilted(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g) {
+        g[0] = -1.7;
+        g[1] = 2 * (x[1] - 0.3);
+        g[2] = 1;
+    }
+    return -1.7 * x[0] + (x[1] - 0.3) * (x[1] - 0.3) + x[2];
+}
+
+Test(optim, active_bounds_listed, .init = setup)
+{
+    sg_optim_var v[3] = {box(0, 2), box(-1, 1), box(0.5, 4)};
+    for (int grad = 0; grad < 2; grad++) {
+        sg_optim_problem p = {.d = 3, .vars = v, .f = tilted, .has_gradient = grad};
+        sg_optim_config cfg;
+        sg_optim_config_default(&cfg);
+        cfg.starts = 5;
+        sg_optim_result *r = NULL;
+        run_cfg(&p, &cfg, &r);
+        cr_expect_eq(r->active_bound[0], 1);
+        cr_expect_eq(r->active_bound[1], 0);
+        cr_expect_eq(r->active_bound[2], -1);
+        cr_expect(fabs(r->best_f - (-3.4 + 0.5)) < 1e-6, "%.12g", r->best_f);
+        cr_expect_eq(r->realisable.needed, 0);
+        sg_optim_result_free(r);
+    }
 }
