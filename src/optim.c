@@ -113,7 +113,7 @@ int sg_optim_stop_is_failure(int code) { return code < 0 && code != NLOPT_ROUNDO
 void sg_optim_config_default(sg_optim_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->global.algorithm = SG_OPTIM_DEFAULT_GLOBAL;
+    cfg->global.algorithm = NULL; /* automatic: see auto_global */
     cfg->global.max_eval = SG_OPTIM_DEFAULT_GLOBAL_MAXEVAL;
     cfg->global.max_time = SG_OPTIM_DEFAULT_GLOBAL_MAXTIME;
     cfg->global.ftol_rel = SG_OPTIM_DEFAULT_GLOBAL_FTOL_REL;
@@ -272,6 +272,14 @@ static sg_status check_alg(const char *which, const char *name, const sg_optim_p
     return SG_OK;
 }
 
+/* DIRECT_L is deterministic and thorough without constraints; with
+ * constraints AUGLAG(DIRECT_L) spends its whole budget on the first
+ * penalty sub-problem, so ISRES (which handles constraints itself) is used. */
+static const char *auto_global(const sg_optim_problem *p)
+{
+    return p->n_cons > 0 ? SG_OPTIM_DEFAULT_GLOBAL_CONSTRAINED : SG_OPTIM_DEFAULT_GLOBAL;
+}
+
 static const char *auto_local(const sg_optim_problem *p)
 {
     if (p->has_gradient)
@@ -287,8 +295,9 @@ sg_status sg_optim_plan(const sg_optim_problem *p, const sg_optim_config *cfg, s
     gp->cfg = &cfg->global;
     lp->cfg = &cfg->local;
     sg_status st;
-    if (cfg->global.algorithm && cfg->global.algorithm[0]) {
-        st = check_alg("global.algorithm", cfg->global.algorithm, p, 1, &gp->alg, err);
+    const char *gn = cfg->global.algorithm ? cfg->global.algorithm : auto_global(p);
+    if (gn[0]) {
+        st = check_alg("global.algorithm", gn, p, 1, &gp->alg, err);
         if (st != SG_OK)
             return st;
         gp->enabled = 1;

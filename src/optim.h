@@ -33,7 +33,8 @@
 /* ---- named defaults and tolerances ------------------------------------ */
 #define SG_OPTIM_DEFAULT_STARTS 32
 #define SG_OPTIM_DEFAULT_SEED 20240611u
-#define SG_OPTIM_DEFAULT_GLOBAL "GN_DIRECT_L"
+#define SG_OPTIM_DEFAULT_GLOBAL "GN_DIRECT_L"             /* automatic choice, no constraints */
+#define SG_OPTIM_DEFAULT_GLOBAL_CONSTRAINED "GN_ISRES"    /* automatic choice with constraints */
 #define SG_OPTIM_DEFAULT_GLOBAL_MAXEVAL 2000
 #define SG_OPTIM_DEFAULT_GLOBAL_MAXTIME 30.0  /* s */
 #define SG_OPTIM_DEFAULT_GLOBAL_FTOL_REL 0.0  /* 0 = criterion off */
@@ -102,8 +103,9 @@ typedef struct sg_optim_problem {
 } sg_optim_problem;
 
 /* One optimisation stage.  algorithm is an NLopt name without "NLOPT_"
- * ("GN_DIRECT_L"); NULL or "" disables the stage (global) or picks the
- * automatic choice (local, see sg_optim_config_default). */
+ * ("GN_DIRECT_L"); NULL picks the automatic choice (see
+ * sg_optim_config_default); "" disables the global stage (for the local
+ * stage "" means automatic too: the local stage always runs). */
 typedef struct sg_optim_stage {
     const char *algorithm;
     const char *sub_algorithm;  /* local optimiser for GN_MLSL*, NULL = auto */
@@ -205,8 +207,9 @@ typedef struct sg_optim_result {
     double *mem_;             /* internal: one buffer holding every array */
 } sg_optim_result;
 
-/* Fill cfg with the defaults above: global GN_DIRECT_L once, local auto
- * (LD_SLSQP with gradients, else LN_COBYLA with constraints, else LN_BOBYQA). */
+/* Fill cfg with the defaults above: global stage once, automatic (GN_DIRECT_L,
+ * or GN_ISRES with constraints); local stage automatic (LD_SLSQP with
+ * gradients, else LN_COBYLA with constraints, else LN_BOBYQA). */
 void sg_optim_config_default(sg_optim_config *cfg);
 
 /* Check problem and config before any work; the message names the field,

@@ -47,8 +47,9 @@ struct worker {
     double *x, *grad;       /* d */
     double *z, *zsave;      /* nf */
     con_data *con;          /* n_cons */
-    long nevals;
-    int nonfinite;
+    long nevals;            /* objective evaluations in this start */
+    long stage_evals, stage_max; /* hard budget of the running stage */
+    int nonfinite, budget_hit;
     nlopt_opt cur;
     pthread_t tid;
 };
@@ -75,9 +76,17 @@ static double obj_wrap(unsigned n, const double *z, double *gz, void *data)
 {
     worker *w = data;
     const shared *s = w->s;
+    /* Nested optimisers (AUGLAG, MLSL) can overshoot NLopt's maxeval by a
+     * whole sub-run; enforce the stage budget here. */
+    if (w->stage_evals >= w->stage_max) {
+        w->budget_hit = 1;
+        nlopt_force_stop(w->cur);
+        return HUGE_VAL;
+    }
     expand(s, z, w->x);
     double v = s->p->f(w->x, gz ? w->grad : NULL, w->user);
     w->nevals++;
+    w->stage_evals++;
     if (!isfinite(v) || (gz && !grad_finite(w->grad, s->p->d))) {
         w->nonfinite = 1;
         nlopt_force_stop(w->cur);
@@ -185,11 +194,16 @@ static int run_stage(worker *w, const sg_stage_plan *pl, unsigned long seed)
     if (!opt)
         return NLOPT_OUT_OF_MEMORY;
     w->cur = opt;
+    w->stage_evals = 0;
+    w->stage_max = pl->cfg->max_eval;
+    w->budget_hit = 0;
     double fz = 0;
     nlopt_srand(seed); /* NLopt's generator is thread-local: seed it in this thread */
     int code = (int)nlopt_optimize(opt, w->z, &fz);
     w->cur = NULL;
     nlopt_destroy(opt);
+    if (code == NLOPT_FORCED_STOP && w->budget_hit && !w->nonfinite)
+        code = NLOPT_MAXEVAL_REACHED;
     if (sg_optim_stop_is_failure(code) && !w->nonfinite)
         memcpy(w->z, w->zsave, s->nf * sizeof *w->z);
     for (size_t k = 0; k < s->nf; k++) /* guard against tiny bound overshoot */

@@ -184,7 +184,10 @@ typedef struct con_case {
 } con_case;
 
 static const con_case con_cases[] = {
-    {NULL, NULL, 0, "AUGLAG(GN_DIRECT_L)", "LN_COBYLA"},   /* defaults */
+    {NULL, NULL, 0, "GN_ISRES", "LN_COBYLA"},              /* defaults */
+    {NULL, NULL, 1, "GN_ISRES", "LD_SLSQP"},
+    {"GN_DIRECT_L", NULL, 0, "AUGLAG(GN_DIRECT_L)", "LN_COBYLA"},
+    {"GN_MLSL_LDS", NULL, 0, "AUGLAG(GN_MLSL_LDS+LN_BOBYQA)", "LN_COBYLA"},
     {"", "LN_COBYLA", 0, "", "LN_COBYLA"},                  /* handles constraints itself */
     {"", "LN_BOBYQA", 0, "", "AUGLAG(LN_BOBYQA)"},          /* needs AUGLAG */
     {"", "LN_SBPLX", 0, "", "AUGLAG(LN_SBPLX)"},
@@ -940,4 +943,28 @@ Test(optim, active_bounds_listed, .init = setup)
         cr_expect_eq(r->realisable.needed, 0);
         sg_optim_result_free(r);
     }
+}
+
+/* Nested optimisers (MLSL, AUGLAG) must not overshoot the stage budget. */
+Test(optim, stage_budget_is_hard_for_nested_optimisers, .init = setup)
+{
+    const char *algs[3] = {"GN_MLSL_LDS", "GN_DIRECT_L", "GN_CRS2_LM"};
+    sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
+    sg_optim_constraint c = {"x + y >= 1", sum_ge_1};
+    for (int k = 0; k < 3; k++)
+        for (int con = 0; con < 2; con++) {
+            sg_optim_problem p = {.d = 2, .vars = v, .f = camel, .cons = &c, .n_cons = (size_t)con};
+            sg_optim_config cfg;
+            sg_optim_config_default(&cfg);
+            cfg.starts = 2;
+            cfg.global.algorithm = algs[k];
+            cfg.global.max_eval = 150;
+            cfg.local.max_eval = 1;
+            sg_optim_result *r = NULL;
+            run_cfg(&p, &cfg, &r);
+            cr_expect_leq(r->starts[0].evals, 151, "%s con %d: %ld", algs[k], con, r->starts[0].evals);
+            cr_expect_gt(r->starts[0].evals, 100, "%s con %d: %ld", algs[k], con, r->starts[0].evals);
+            cr_expect_eq(r->starts[0].failed, 0, "%s", r->starts[0].stop_reason);
+            sg_optim_result_free(r);
+        }
 }
