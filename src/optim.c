@@ -11,14 +11,13 @@
 #include "optim_internal.h"
 
 /* Algorithms accepted by name.  Constraint support per the NLopt algorithm
- * documentation: ISRES, ORIG_DIRECT*, COBYLA, SLSQP, MMA and CCSAQ handle
- * inequality constraints; the others are wrapped in AUGLAG. */
+ * documentation: ISRES, COBYLA, SLSQP, MMA and CCSAQ handle inequality
+ * constraints; the others are wrapped in AUGLAG.  The f2c-translated
+ * GN_ORIG_DIRECT* are left out: their thread safety is not documented. */
 static const sg_alg_info alg_table[] = {
     {"GN_DIRECT", NLOPT_GN_DIRECT, SG_ALG_GLOBAL},
     {"GN_DIRECT_L", NLOPT_GN_DIRECT_L, SG_ALG_GLOBAL},
     {"GN_DIRECT_L_RAND", NLOPT_GN_DIRECT_L_RAND, SG_ALG_GLOBAL | SG_ALG_RANDOM},
-    {"GN_ORIG_DIRECT", NLOPT_GN_ORIG_DIRECT, SG_ALG_GLOBAL | SG_ALG_INEQ},
-    {"GN_ORIG_DIRECT_L", NLOPT_GN_ORIG_DIRECT_L, SG_ALG_GLOBAL | SG_ALG_INEQ},
     {"GN_CRS2_LM", NLOPT_GN_CRS2_LM, SG_ALG_GLOBAL | SG_ALG_RANDOM},
     {"GN_ISRES", NLOPT_GN_ISRES, SG_ALG_GLOBAL | SG_ALG_INEQ | SG_ALG_RANDOM},
     {"GN_ESCH", NLOPT_GN_ESCH, SG_ALG_GLOBAL | SG_ALG_RANDOM},
@@ -40,7 +39,7 @@ static const sg_alg_info alg_table[] = {
 #define N_ALGS (sizeof alg_table / sizeof alg_table[0])
 
 static const char alg_list[] =
-    "GN_DIRECT, GN_DIRECT_L, GN_DIRECT_L_RAND, GN_ORIG_DIRECT, GN_ORIG_DIRECT_L, GN_CRS2_LM, "
+    "GN_DIRECT, GN_DIRECT_L, GN_DIRECT_L_RAND, GN_CRS2_LM, "
     "GN_ISRES, GN_ESCH, GN_MLSL, GN_MLSL_LDS, LN_BOBYQA, LN_COBYLA, LN_SBPLX, LN_NELDERMEAD, "
     "LN_PRAXIS, LN_NEWUOA_BOUND, LD_LBFGS, LD_SLSQP, LD_MMA, LD_CCSAQ, "
     "LD_TNEWTON_PRECOND_RESTART, LD_VAR2";
