@@ -233,6 +233,12 @@ sg_status sg_optim_validate(const sg_optim_problem *p, const sg_optim_config *cf
     }
     if (cfg->starts == 0)
         return sg_error_set(err, SG_ERR_INVALID, "starts must be at least 1");
+    if (cfg->starts > SG_OPTIM_MAX_STARTS)
+        return sg_error_set(err, SG_ERR_LIMIT, "starts (%zu) exceeds the limit of %d", cfg->starts,
+                            SG_OPTIM_MAX_STARTS);
+    if (cfg->threads > SG_OPTIM_MAX_THREADS)
+        return sg_error_set(err, SG_ERR_LIMIT, "threads (%u) exceeds the limit of %d", cfg->threads,
+                            SG_OPTIM_MAX_THREADS);
     sg_status st = validate_stage("global", &cfg->global, err);
     if (st == SG_OK)
         st = validate_stage("local", &cfg->local, err);
@@ -247,6 +253,25 @@ sg_status sg_optim_validate(const sg_optim_problem *p, const sg_optim_config *cf
     CHECK_NONNEG(cluster_tol);
     CHECK_NONNEG(active_tol);
     CHECK_NONNEG(active_con_tol);
+    /* Realisable settings: the whole grid, or 2^k neighbours. */
+    size_t k = 0, grid = 1;
+    int small = 1;
+    for (size_t i = 0; i < p->d; i++) {
+        const sg_optim_var *v = &p->vars[i];
+        if (v->has_fixed || !(v->step > 0 || v->n_levels > 0))
+            continue;
+        k++;
+        size_t nv = sg_optim_var_n_values(v);
+        if (small && nv <= cfg->grid_max / grid)
+            grid *= nv;
+        else
+            small = 0;
+    }
+    if (!small && k > SG_OPTIM_MAX_DISCRETE)
+        return sg_error_set(err, SG_ERR_LIMIT,
+                            "%zu step/level variables: the grid exceeds grid_max (%zu) and 2^%zu neighbours "
+                            "exceed the limit of 2^%d",
+                            k, cfg->grid_max, k, SG_OPTIM_MAX_DISCRETE);
     sg_stage_plan g, l;
     return sg_optim_plan(p, cfg, &g, &l, err);
 }

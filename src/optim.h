@@ -62,6 +62,8 @@
 /* Hard limits. */
 #define SG_OPTIM_MAX_DIM 40          /* Sobol generator dimension limit (GSL) */
 #define SG_OPTIM_MAX_DISCRETE 20     /* 2^k neighbour corners */
+#define SG_OPTIM_MAX_STARTS 1000000
+#define SG_OPTIM_MAX_THREADS 256
 #define SG_OPTIM_ALG_NAME_MAX 32
 
 /* Objective or constraint: value at x (length d, engineering units); when
@@ -185,6 +187,8 @@ typedef struct sg_optim_result {
     char global_alg[2 * SG_OPTIM_ALG_NAME_MAX + 16]; /* as run, e.g. "AUGLAG(GN_DIRECT_L)", "" */
     char local_alg[2 * SG_OPTIM_ALG_NAME_MAX + 16];
     unsigned threads;     /* threads used */
+    uint64_t seed;        /* cfg->seed, for the record */
+    char nlopt_version[24]; /* "2.7.1" */
     long total_evals;
     double seconds;       /* wall time (not part of the deterministic output) */
     sg_optim_start *starts;   /* n_starts */
@@ -204,7 +208,10 @@ typedef struct sg_optim_result {
      * smallest value of g_i over all final points. */
     size_t most_violated, least_violated;
     double *min_g;            /* n_cons */
-    double *mem_;             /* internal: one buffer holding every array */
+    /* One buffer holding every array above: first, per start i in order,
+     * [x0 (d) | x (d) | g (n_cons)], so one memcmp over
+     * n_starts * (2d + n_cons) doubles compares all start and final points. */
+    double *mem_;
 } sg_optim_result;
 
 /* Fill cfg with the defaults above: global stage once, automatic (GN_DIRECT_L,

@@ -3,6 +3,7 @@
  * fixed variables removed from the search space) and the worker threads. */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -512,6 +513,10 @@ sg_status sg_optim_run(const sg_optim_problem *p, const sg_optim_config *cfg, sg
         goto fail;
 
     r->threads = nt;
+    r->seed = cfg->seed;
+    int vmaj = 0, vmin = 0, vfix = 0;
+    nlopt_version(&vmaj, &vmin, &vfix);
+    snprintf(r->nlopt_version, sizeof r->nlopt_version, "%d.%d.%d", vmaj, vmin, vfix);
     sg_optim_plan_name(&s.gplan, r->global_alg, sizeof r->global_alg);
     sg_optim_plan_name(&s.lplan, r->local_alg, sizeof r->local_alg);
     for (size_t i = 0; i < r->n_starts; i++)

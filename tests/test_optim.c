@@ -375,6 +375,8 @@ Test(optim, same_seed_serial_and_two_threads_identical, .init = setup)
             run_cfg(&p, &cfg, &c2);
             cr_expect_eq(a->threads, 1u);
             cr_expect_eq(b->threads, 2u);
+            cr_expect_eq(b->seed, 987654321u);
+            cr_expect_neq(strlen(b->nlopt_version), 0);
             expect_same(a, b, det_cases[k].global ? det_cases[k].global : "default");
             expect_same(b, c2, "repeat");
             cr_expect(fabs(a->best_f - (con ? a->best_f : -1.031628453489877)) < 1e-6, "case %zu: %.12g", k,

@@ -186,6 +186,9 @@ static const bad_case bad_cases[] = {
     {"feas_tol", 19, SG_ERR_INVALID, "feas_tol (-1) must be"},
     {"constraint NULL", 20, SG_ERR_INVALID, "cons[0] (stress <= 450): the constraint callback is missing"},
     {"mlsl sub", 21, SG_ERR_INVALID, "global.sub_algorithm: GN_ESCH is a global algorithm"},
+    {"too many starts", 22, SG_ERR_LIMIT, "starts (2000000) exceeds the limit"},
+    {"too many threads", 23, SG_ERR_LIMIT, "threads (1000) exceeds the limit"},
+    {"cluster_tol", 24, SG_ERR_INVALID, "cluster_tol (nan) must be"},
 };
 
 static void *ctx_create_dummy(void *u) { return u; }
@@ -227,6 +230,9 @@ Test(optim, validation_errors_name_the_field, .init = setup)
         case 19: cfg.feas_tol = -1; break;
         case 20: c[0].g = NULL; break;
         case 21: cfg.global.algorithm = "GN_MLSL_LDS"; cfg.global.sub_algorithm = "GN_ESCH"; break;
+        case 22: cfg.starts = 2000000; break;
+        case 23: cfg.threads = 1000; break;
+        case 24: cfg.cluster_tol = NAN; break;
         }
         sg_error err;
         sg_error_clear(&err);
@@ -241,6 +247,19 @@ Test(optim, validation_errors_name_the_field, .init = setup)
     sg_optim_config cfg;
     sg_optim_config_default(&cfg);
     cr_expect_eq(sg_optim_run(NULL, &cfg, NULL, &err), SG_ERR_INVALID);
+
+    /* 21 stepped variables with a grid above grid_max: too many neighbours. */
+    sg_optim_var many[21];
+    for (int i = 0; i < 21; i++) {
+        many[i] = box(0, 1);
+        many[i].step = 0.5;
+    }
+    sg_optim_problem p = {.d = 21, .vars = many, .f = sphere2};
+    cfg.grid_max = 1000;
+    cr_expect_eq(sg_optim_validate(&p, &cfg, &err), SG_ERR_LIMIT);
+    cr_expect(strstr(err.msg, "21 step/level variables"), "%s", err.msg);
+    many[20].step = 0; /* 20 discrete: 2^20 neighbours allowed */
+    cr_expect_eq(sg_optim_validate(&p, &cfg, &err), SG_OK, "%s", err.msg);
     sg_optim_result_free(NULL);
 }
 
