@@ -83,6 +83,11 @@ static int name_width(const sg_taguchi_result *r)
         int l = (int)strlen(r->mains[f].name);
         w = l > w ? l : w;
     }
+    for (size_t i = 0; i < r->n_candidates; i++) {
+        int l = (int)(strlen(r->mains[r->candidates[i].f1].name) +
+                      strlen(r->mains[r->candidates[i].f2].name) + 3);
+        w = l > w ? l : w;
+    }
     return w;
 }
 
@@ -90,7 +95,7 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
 {
     if (!r || !fp)
         return sg_error_set(err, SG_ERR_INVALID, "taguchi: nothing to write");
-    char a[64], b[64], c[64], d[64], e[64], g[64], h[64];
+    char a[64], b[64], c[64], d[64], e[64], g[64], h[2 * SG_TAGUCHI_NAME_MAX + 8];
     const char *u = r->unit;
     int W = name_width(r);
     footnotes fn = {0};
@@ -178,7 +183,7 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
         fprintf(fp, "\nTwo-factor interactions (minimum error df %d)\n", r->min_error_df);
         for (size_t i = 0; i < r->n_candidates; i++) {
             const sg_taguchi_candidate *cd = &r->candidates[i];
-            snprintf(h, sizeof h, "%.28s x %.28s", r->mains[cd->f1].name, r->mains[cd->f2].name);
+            snprintf(h, sizeof h, "%s x %s", r->mains[cd->f1].name, r->mains[cd->f2].name);
             fprintf(fp, "  %-*s  %s%s\n", W, h, cd->estimated ? "estimated" : "not estimated: ",
                     cd->reason);
         }
@@ -204,8 +209,15 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
                     level_label(a, sizeof a, &r->mains[f], r->mains[f].best_sn_level));
         fprintf(fp, "\n  predicted S/N = %.*g dB\n", SG_TAGUCHI_SIG, r->predicted_sn + 0.0);
     }
-    if (r->notes[0])
-        fprintf(fp, "\nNotes\n%s", r->notes);
+    if (r->notes[0]) {
+        fprintf(fp, "\nNotes\n");
+        for (const char *q = r->notes; *q;) {
+            const char *nl = strchr(q, '\n');
+            int len = nl ? (int)(nl - q) : (int)strlen(q);
+            fprintf(fp, "  %.*s\n", len, q);
+            q += len + (nl ? 1 : 0);
+        }
+    }
     if (ferror(fp))
         return sg_error_set(err, SG_ERR_IO, "taguchi: writing the tables failed");
     return SG_OK;

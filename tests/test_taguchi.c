@@ -458,6 +458,30 @@ Test(taguchi, brazing_l27_structure, .init = setup)
     for (size_t t = 0; t < r->n_terms; t++)
         sum += r->terms[t].ss;
     cr_expect(fabs(sum - r->ss_total) < 1e-9 * r->ss_total);
+    /* interaction SS by the classic cell formula: 3 sum (cell mean - ybar)^2 - SS_a - SS_b */
+    static const int pairs[3][2] = {{0, 1}, {0, 2}, {1, 2}};
+    for (int p = 0; p < 3; p++) {
+        int a = pairs[p][0], b = pairs[p][1];
+        double cell = 0, ssa = 0, ssb = 0;
+        for (int u = 0; u < 3; u++) {
+            double ma = 0, mb = 0;
+            for (int i = 0; i < 27; i++) {
+                ma += codes[i * 4 + a] == u ? y[i] / 9 : 0;
+                mb += codes[i * 4 + b] == u ? y[i] / 9 : 0;
+            }
+            ssa += 9 * (ma - r->grand_mean) * (ma - r->grand_mean);
+            ssb += 9 * (mb - r->grand_mean) * (mb - r->grand_mean);
+            for (int v = 0; v < 3; v++) {
+                double m = 0;
+                for (int i = 0; i < 27; i++)
+                    m += codes[i * 4 + a] == u && codes[i * 4 + b] == v ? y[i] / 3 : 0;
+                cell += 3 * (m - r->grand_mean) * (m - r->grand_mean);
+            }
+        }
+        cr_expect(fabs(r->terms[a].ss - ssa) < 1e-9 && fabs(r->terms[b].ss - ssb) < 1e-9);
+        cr_expect(fabs(r->terms[4 + p].ss - (cell - ssa - ssb)) < 1e-9, "pair %d: %.17g vs %.17g",
+                  p, r->terms[4 + p].ss, cell - ssa - ssb);
+    }
     /* goal minimize: thickness 150, temperature 1090 give the least stress */
     cr_expect_eq(r->mains[0].best_level, 2);
     cr_expect_eq(r->mains[1].best_level, 0);
@@ -524,6 +548,22 @@ Test(taguchi, non_orthogonal_design_warns, .init = setup)
     /* every cell is run, so A x B (with A and B removed) is estimable after them,
      * sequentially: 1 + 1 + 1 df, error 3 df */
     cr_expect(find_cand(r, 0, 1)->estimated);
+    cr_expect_eq(r->df_error, 3);
+    sg_taguchi_result_free(r);
+}
+
+Test(taguchi, missing_cell_interaction_not_estimated, .init = setup)
+{
+    /* cell (1,1) is never run: A x B cannot be separated from the main effects */
+    static const int tab[6][2] = {{0, 0}, {0, 1}, {1, 0}, {0, 0}, {0, 1}, {1, 0}};
+    static const double y[6] = {4.113, 4.587, 3.921, 6.248, 5.372, 8.094};
+    static const int col[2] = {0, 1};
+    fixture fx;
+    make_input(&fx, 6, 2, &tab[0][0], 2, col, 2, y);
+    sg_taguchi_result *r = analyze_ok(&fx.in, NULL);
+    cr_expect_eq(r->n_terms, 2);
+    cr_expect(strstr(r->candidates[0].reason, "not every level combination of A and B") != NULL,
+              "%s", r->candidates[0].reason);
     cr_expect_eq(r->df_error, 3);
     sg_taguchi_result_free(r);
 }
