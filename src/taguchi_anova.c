@@ -237,9 +237,10 @@ static sg_status interactions(const sg_taguchi_input *in, const sg_taguchi_optio
                 if (cross_norm(w->tb[t].B, w->tb[t].d, z.B, z.d, n) > SG_TAGUCHI_ORTHO_TOL) {
                     sg_taguchi__append(alias, sizeof alias, "%s%s", n_alias ? ", " : "", tt->name);
                     n_alias++;
-                    if (tt->kind == SG_TERM_INTERACTION)
-                        sg_taguchi__append(tt->note, sizeof tt->note, "%salso contains the part of %s x %s aliased with it",
-                               tt->note[0] ? "; " : "", res->mains[a].name, res->mains[b].name);
+                    sg_taguchi__append(tt->note, sizeof tt->note,
+                                       "%salso contains the part of %s x %s aliased with it",
+                                       tt->note[0] ? "; " : "", res->mains[a].name,
+                                       res->mains[b].name);
                 }
             }
             /* how many df would it add (trial append, rolled back) */

@@ -355,6 +355,31 @@ static cJSON *json_rest(const sg_taguchi_result *r, cJSON *root)
     if (!best || !jnum(best, "predicted", r->predicted, r->best_na) ||
         !jnum(best, "predicted_sn", r->predicted_sn, r->best_sn_na))
         return NULL;
+    for (int by_sn = 0; by_sn < 2; by_sn++) {
+        const char *why = by_sn ? r->best_sn_na : r->best_na;
+        const char *key = by_sn ? "levels_by_sn" : "levels";
+        if (why) {
+            if (!jnum(best, key, 0, why))
+                return NULL;
+            continue;
+        }
+        cJSON *arr = cJSON_AddArrayToObject(best, key);
+        if (!arr)
+            return NULL;
+        for (size_t f = 0; f < r->n_factors; f++) {
+            const sg_taguchi_main *m = &r->mains[f];
+            int l = by_sn ? m->best_sn_level : m->best_level;
+            cJSON *x = cJSON_CreateObject();
+            if (!x || !cJSON_AddItemToArray(arr, x)) {
+                cJSON_Delete(x);
+                return NULL;
+            }
+            if (!cJSON_AddStringToObject(x, "factor", m->name) || !jnum(x, "level", l, NULL) ||
+                !jnum(x, "value", m->levels[l].value, NULL) ||
+                !cJSON_AddStringToObject(x, "unit", m->unit))
+                return NULL;
+        }
+    }
     cJSON *notes = cJSON_AddArrayToObject(root, "notes");
     if (!notes)
         return NULL;

@@ -298,7 +298,10 @@ Test(taguchi, l9_saturated_has_no_error_and_pooling_fixes_it, .init = setup)
     cr_expect_eq(r->df_error, 2);
     cr_expect(fabs(r->ss_error - 7.320576222222222) < TOL);
     cr_expect(fabs(r->terms[0].f - 4.0119587125397205) < TOL);
-    cr_expect_eq(r->terms[3].f_na, r->terms[3].f_na ? r->terms[3].f_na : "x");
+    cr_expect_str_eq(r->terms[3].f_na, "pooled into the error");
+    cr_expect_not_null(r->terms[3].pct_pure_na);
+    /* pure contribution of the pooled error: (SS_e + 6 MS_e) / SS_T, as for column 4 unassigned */
+    cr_expect(fabs(r->pct_error_pure - 43.332410476502254) < TOL);
     cr_expect(strstr(r->notes, "pooling: D") != NULL);
     sg_taguchi_result_free(r);
 }
@@ -390,6 +393,7 @@ Test(taguchi, l8_aliased_interactions_are_named, .init = setup)
     cd = find_cand(r, 0, 1);
     cr_expect(!cd->estimated);
     cr_expect(strstr(cd->reason, "aliased with D (0 of 1 df") != NULL, "%s", cd->reason);
+    cr_expect(strstr(r->terms[3].note, "A x B") != NULL, "%s", r->terms[3].note);
     sg_taguchi_result_free(r);
 }
 
@@ -756,6 +760,9 @@ Test(taguchi, json_has_every_figure_and_reasons, .init = setup)
     cr_expect(fabs(cJSON_GetObjectItem(l2, "value")->valuedouble - 15.0) < TOL);
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(back, "sn"), "per_run")), 9);
     cr_expect(strstr(s, "nan") == NULL);
+    cJSON *bl = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(back, "best"), "levels"), 1);
+    cr_expect_str_eq(cJSON_GetObjectItem(bl, "factor")->valuestring, "B");
+    cr_expect(fabs(cJSON_GetObjectItem(bl, "value")->valuedouble - 20.0) < TOL);
     /* deterministic: a second analysis gives byte-identical JSON */
     sg_taguchi_result *r2 = analyze_ok(&fx.in, NULL);
     cJSON *j2 = sg_taguchi_to_json(r2);
