@@ -413,6 +413,14 @@ cJSON *sg_taguchi_to_json(const sg_taguchi_result *r)
              jnum(root, "n_runs", (double)r->n_runs, NULL) &&
              jnum(root, "n_factors", (double)r->n_factors, NULL) &&
              jnum(root, "grand_mean", r->grand_mean, NULL);
+    cJSON *ys = ok ? cJSON_AddArrayToObject(root, "y") : NULL;
+    ok = ys != NULL;
+    for (size_t i = 0; ok && i < r->n_runs; i++) {
+        cJSON *v = cJSON_CreateNumber(r->y[i] + 0.0);
+        ok = v && cJSON_AddItemToArray(ys, v);
+        if (!ok)
+            cJSON_Delete(v);
+    }
     cJSON *sn = ok ? cJSON_AddObjectToObject(root, "sn") : NULL;
     ok = sn && cJSON_AddStringToObject(sn, "kind", r->sn_name) &&
          cJSON_AddStringToObject(sn, "formula", r->sn_formula) &&

@@ -735,6 +735,15 @@ Test(taguchi, text_tables, .init = setup)
     free(txt);
     sg_taguchi_result_free(r);
     cr_expect_eq(sg_taguchi_write_text(NULL, stderr, NULL), SG_ERR_INVALID);
+
+    /* a stream that cannot be written reports SG_ERR_IO */
+    FILE *ro = fopen("/dev/null", "r");
+    cr_assert_not_null(ro);
+    sg_error err;
+    cr_expect_eq(sg_taguchi_write_text(r = analyze_ok(&fx.in, NULL), ro, &err), SG_ERR_IO);
+    cr_expect(strstr(err.msg, "writing") != NULL);
+    fclose(ro);
+    sg_taguchi_result_free(r);
 }
 
 Test(taguchi, json_has_every_figure_and_reasons, .init = setup)
@@ -759,6 +768,7 @@ Test(taguchi, json_has_every_figure_and_reasons, .init = setup)
     cr_expect(fabs(cJSON_GetObjectItem(l2, "mean")->valuedouble - 19.113) < TOL);
     cr_expect(fabs(cJSON_GetObjectItem(l2, "value")->valuedouble - 15.0) < TOL);
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(back, "sn"), "per_run")), 9);
+    cr_expect(fabs(cJSON_GetArrayItem(cJSON_GetObjectItem(back, "y"), 8)->valuedouble - 21.149) < TOL);
     cr_expect(strstr(s, "nan") == NULL);
     cJSON *bl = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(back, "best"), "levels"), 1);
     cr_expect_str_eq(cJSON_GetObjectItem(bl, "factor")->valuestring, "B");
