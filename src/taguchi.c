@@ -134,6 +134,11 @@ static sg_status validate(const sg_taguchi_input *in, const sg_taguchi_options *
             return sg_error_set(err, SG_ERR_LIMIT,
                                 "taguchi: factor %s has %d levels, above the limit of %d",
                                 fa->name, fa->n_levels, SG_TAGUCHI_MAX_LEVELS);
+        for (int l = 0; fa->level_values && l < fa->n_levels; l++)
+            if (!isfinite(fa->level_values[l]))
+                return sg_error_set(err, SG_ERR_INVALID,
+                                    "taguchi: factor %s: level %d value is not finite",
+                                    fa->name, l + 1);
     }
     for (size_t i = 0; i < in->n_runs; i++) {
         if (!isfinite(in->y[i]))
@@ -287,9 +292,12 @@ static void signal_to_noise(const sg_taguchi_input *in, sg_taguchi_result *res)
         res->sn_kind = SG_SN_NOMINAL_TARGET;
         res->sn_name = "nominal-the-best (target form)";
         res->sn_formula = "S/N = -10 log10((y - m)^2), m = target";
-        sg_taguchi__append(res->notes, sizeof res->notes,
-               "goal is none: the nominal-the-best S/N is used%s\n",
-               in->has_target ? " (target form, one value per run)" : "");
+        sg_taguchi__append(res->notes, sizeof res->notes, "%s\n",
+                           in->has_target
+                               ? "goal is none: the nominal-the-best S/N is used (target form, "
+                                 "one value per run)"
+                               : "goal is none: the nominal-the-best S/N applies, but without "
+                                 "replicates or a target it cannot be computed");
         break;
     }
     bool neg = false;

@@ -669,6 +669,9 @@ Test(taguchi, invalid_inputs_are_rejected, .init = setup)
         {"no name", SG_ERR_INVALID, "no name"},
         {"bad goal", SG_ERR_INVALID, "goal"},
         {"nan target", SG_ERR_INVALID, "target"},
+        {"nan level value", SG_ERR_INVALID, "level 2 value is not finite"},
+        {"no response name", SG_ERR_INVALID, "response has no name"},
+        {"no y", SG_ERR_INVALID, "missing input array"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         l9_input(&fx, 3);
@@ -685,6 +688,9 @@ Test(taguchi, invalid_inputs_are_rejected, .init = setup)
         case 8: fx.f[0].name = ""; break;
         case 9: fx.in.goal = (sg_taguchi_goal)7; break;
         case 10: fx.in.goal = SG_TAGUCHI_NONE; fx.in.has_target = true; fx.in.target = INFINITY; break;
+        case 11: fx.values[1][1] = NAN; break;
+        case 12: fx.in.response_name = NULL; break;
+        case 13: fx.in.y = NULL; break;
         }
         sg_error_clear(&err);
         sg_status st = sg_taguchi_analyze(&fx.in, &o, &r, &err);
