@@ -26,6 +26,8 @@ static const char NA_ZERO_ERROR[] =
     "error mean square is zero: the model reproduces every run exactly";
 static const char NA_NO_DF[] = "no degrees of freedom: completely confounded with earlier terms";
 static const char NA_POOLED[] = "pooled into the error";
+/* Start of a term's note listing the interactions aliased with it. */
+static const char ALIAS_NOTE[] = "also contains the aliased part of ";
 
 static double dot(const double *a, const double *b, size_t n)
 {
@@ -237,10 +239,13 @@ static sg_status interactions(const sg_taguchi_input *in, const sg_taguchi_optio
                 if (cross_norm(w->tb[t].B, w->tb[t].d, z.B, z.d, n) > SG_TAGUCHI_ORTHO_TOL) {
                     sg_taguchi__append(alias, sizeof alias, "%s%s", n_alias ? ", " : "", tt->name);
                     n_alias++;
-                    sg_taguchi__append(tt->note, sizeof tt->note,
-                                       "%salso contains the part of %s x %s aliased with it",
-                                       tt->note[0] ? "; " : "", res->mains[a].name,
-                                       res->mains[b].name);
+                    if (strstr(tt->note, ALIAS_NOTE))
+                        sg_taguchi__append(tt->note, sizeof tt->note, ", %s x %s",
+                                           res->mains[a].name, res->mains[b].name);
+                    else
+                        sg_taguchi__append(tt->note, sizeof tt->note, "%s%s%s x %s",
+                                           tt->note[0] ? "; " : "", ALIAS_NOTE,
+                                           res->mains[a].name, res->mains[b].name);
                 }
             }
             /* how many df would it add (trial append, rolled back) */

@@ -104,9 +104,9 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
             r->response, u[0] ? " [" : "", u, u[0] ? "]" : "", r->n_runs, r->n_factors,
             sg_taguchi_goal_name(r->goal));
     if (r->has_target)
-        fprintf(fp, ", target %.*g %s", SG_TAGUCHI_SIG + 4, r->target, u);
-    fprintf(fp, "\n  grand mean %.*g %s; S/N %s, %s [dB]\n\n", SG_TAGUCHI_SIG, r->grand_mean,
-            u, r->sn_name, r->sn_formula);
+        fprintf(fp, ", target %.*g%s%s", SG_TAGUCHI_SIG + 4, r->target + 0.0, u[0] ? " " : "", u);
+    fprintf(fp, "\n  grand mean %.*g%s%s; S/N %s, %s [dB]\n\n", SG_TAGUCHI_SIG,
+            r->grand_mean + 0.0, u[0] ? " " : "", u, r->sn_name, r->sn_formula);
 
     /* per-run S/N */
     fprintf(fp, "Signal-to-noise ratio per run\n  %4s  %14s  %12s\n", "run", "response",
@@ -198,7 +198,8 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
         for (size_t f = 0; f < r->n_factors; f++)
             fprintf(fp, "%s %s = %s", f ? "," : "", r->mains[f].name,
                     level_label(a, sizeof a, &r->mains[f], r->mains[f].best_level));
-        fprintf(fp, "\n  predicted %s = %.*g %s\n", r->response, SG_TAGUCHI_SIG, r->predicted + 0.0, u);
+        fprintf(fp, "\n  predicted %s = %.*g%s%s\n", r->response, SG_TAGUCHI_SIG,
+                r->predicted + 0.0, u[0] ? " " : "", u);
     }
     if (r->best_sn_na)
         fprintf(fp, "  by S/N: not available: %s\n", r->best_sn_na);
