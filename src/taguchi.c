@@ -374,6 +374,51 @@ static void best_combination(const sg_taguchi_input *in, sg_taguchi_result *res)
     }
 }
 
+/* ---- level coding ----------------------------------------------------------- */
+
+static bool same_level(double a, double b)
+{
+    return fabs(a - b) <= SG_TAGUCHI_LEVEL_REL * fmax(fabs(a), fabs(b));
+}
+
+sg_status sg_taguchi_code_levels(const double *x, size_t n, size_t stride, int max_levels,
+                                 double *values, int *n_levels, int *codes, size_t code_stride,
+                                 sg_error *err)
+{
+    if (!x || !values || !n_levels || !codes || n == 0 || stride == 0 || code_stride == 0 ||
+        max_levels < 2)
+        return sg_error_set(err, SG_ERR_INVALID, "taguchi: bad arguments to code_levels");
+    int L = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i * stride];
+        if (!isfinite(v))
+            return sg_error_set(err, SG_ERR_INVALID, "value in row %zu is not finite", i + 1);
+        int pos = 0;
+        while (pos < L && values[pos] < v && !same_level(values[pos], v))
+            pos++;
+        if (pos < L && same_level(values[pos], v))
+            continue;
+        if (L == max_levels)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "more than %d distinct values: not a factor with discrete levels",
+                                max_levels);
+        memmove(values + pos + 1, values + pos, (size_t)(L - pos) * sizeof *values);
+        values[pos] = v;
+        L++;
+    }
+    if (L < 2)
+        return sg_error_set(err, SG_ERR_INVALID, "only one distinct value (%.10g)", values[0]);
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i * stride];
+        int c = 0;
+        while (c < L - 1 && !same_level(values[c], v))
+            c++;
+        codes[i * code_stride] = c;
+    }
+    *n_levels = L;
+    return SG_OK;
+}
+
 /* ---- entry point ----------------------------------------------------------- */
 
 sg_status sg_taguchi_analyze(const sg_taguchi_input *in, const sg_taguchi_options *opt,

@@ -495,6 +495,42 @@ Test(taguchi, brazing_l27_structure, .init = setup)
     sg_taguchi_result_free(r);
 }
 
+Test(taguchi, code_levels_from_values, .init = setup)
+{
+    double vals[8];
+    int codes[27 * 4], L = 0;
+    sg_error err;
+    for (int f = 0; f < 4; f++) {
+        cr_assert_eq(sg_taguchi_code_levels(&BRAZE[0][f], 27, 5, 8, vals, &L, codes + f, 4, &err),
+                     SG_OK, "%s", err.msg);
+        cr_expect_eq(L, 3);
+        cr_expect(vals[0] < vals[1] && vals[1] < vals[2]);
+    }
+    for (int r = 0; r < 27; r++) {
+        cr_expect_eq(codes[r * 4 + 0], r / 9);
+        cr_expect_eq(codes[r * 4 + 3], (r / 9 + (r / 3) % 3 + r % 3) % 3);
+    }
+    /* values within the relative tolerance are one level; order is increasing */
+    double x[6] = {2.385, 1.25, 2.385 * (1 + 1e-12), -0.75, 1.25, -0.75};
+    cr_assert_eq(sg_taguchi_code_levels(x, 6, 1, 4, vals, &L, codes, 1, &err), SG_OK);
+    cr_expect_eq(L, 3);
+    cr_expect_eq(vals[0], -0.75);
+    static const int want[6] = {2, 1, 2, 0, 1, 0};
+    for (int i = 0; i < 6; i++)
+        cr_expect_eq(codes[i], want[i]);
+    /* a continuous column, a constant column, a NaN, bad arguments */
+    cr_expect_eq(sg_taguchi_code_levels(&BRAZE[0][4], 27, 5, 8, vals, &L, codes, 1, &err),
+                 SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "not a factor with discrete levels") != NULL);
+    double k[3] = {5.5, 5.5, 5.5};
+    cr_expect_eq(sg_taguchi_code_levels(k, 3, 1, 4, vals, &L, codes, 1, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "only one distinct value") != NULL);
+    x[3] = NAN;
+    cr_expect_eq(sg_taguchi_code_levels(x, 6, 1, 4, vals, &L, codes, 1, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "row 4") != NULL);
+    cr_expect_eq(sg_taguchi_code_levels(NULL, 6, 1, 4, vals, &L, codes, 1, &err), SG_ERR_INVALID);
+}
+
 /* ---- constant response, non-orthogonal design, best combination --------------- */
 
 Test(taguchi, constant_response_gives_reasons, .init = setup)
