@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "taguchi_internal.h"
 
 
@@ -20,6 +22,9 @@ static const char NA_SN_NO_TARGET[] =
     "nominal-the-best S/N needs replicates per run (10 log10(ybar^2/s^2)) or a target value "
     "(-10 log10((y-m)^2)); this table has one value per run and no target";
 static const char NA_SN_LEVEL[] = "S/N is missing for a run at this level";
+static const char NA_CI_NO_ERROR[] =
+    "no error degrees of freedom to estimate the interval (see the pooling option)";
+static const char NA_CI_NUMERIC[] = "the F quantile could not be computed";
 static const char NA_BEST_NO_TARGET[] =
     "goal is none and no target is given, so no level is better than another";
 
@@ -342,8 +347,10 @@ static void best_combination(const sg_taguchi_input *in, sg_taguchi_result *res)
     res->predicted = res->best_na ? 0.0 : res->grand_mean;
     res->predicted_sn = res->sn_na ? 0.0 : res->sn_grand_mean;
     res->best_sn_na = res->sn_na;
+    int df_mains = 0;
     for (size_t f = 0; f < k; f++) {
         sg_taguchi_main *m = &res->mains[f];
+        df_mains += res->terms[f].df;
         m->best_level = -1;
         m->best_sn_level = -1;
         if (!res->best_na) {
@@ -370,6 +377,21 @@ static void best_combination(const sg_taguchi_input *in, sg_taguchi_result *res)
                     b = l;
             m->best_sn_level = b;
             res->predicted_sn += m->levels[b].sn_mean - res->sn_grand_mean;
+        }
+    }
+    /* Taguchi's interval for a mean predicted from the main effects:
+     * n_eff = n / (1 + df of the effects used), CI = sqrt(F(1, df_e) V_e / n_eff) */
+    res->n_eff = (double)in->n_runs / (1.0 + df_mains);
+    if (res->best_na)
+        res->predicted_ci_na = res->best_na;
+    else if (res->df_error == 0)
+        res->predicted_ci_na = NA_CI_NO_ERROR;
+    else {
+        double F = gsl_cdf_fdist_Qinv(1.0 - SG_TAGUCHI_CI_LEVEL, 1.0, res->df_error);
+        res->predicted_ci = sqrt(F * res->ms_error / res->n_eff);
+        if (!isfinite(res->predicted_ci)) {
+            res->predicted_ci = 0.0;
+            res->predicted_ci_na = NA_CI_NUMERIC;
         }
     }
 }

@@ -53,6 +53,9 @@
  * fraction of max|y| (or max|S/N|). */
 #define SG_TAGUCHI_TIE_REL 1e-12
 
+/* Confidence level of the interval around the predicted response. */
+#define SG_TAGUCHI_CI_LEVEL 0.95
+
 /* Goal of the response, as in the study file (minimize / maximize / none). */
 typedef enum sg_taguchi_goal {
     SG_TAGUCHI_MINIMIZE = 0, /* smaller-the-better */
@@ -189,6 +192,10 @@ typedef struct sg_taguchi_result {
     /* best level combination (additive main-effects model) */
     const char *best_na;       /* non-NULL: why no best combination */
     double predicted;          /* ybar + sum(level mean - ybar) */
+    double predicted_ci;       /* half-width of the SG_TAGUCHI_CI_LEVEL confidence interval
+                                  of predicted: sqrt(F(1, df_error) ms_error / n_eff) */
+    double n_eff;              /* n / (1 + sum of main-effect df) */
+    const char *predicted_ci_na; /* non-NULL: why predicted_ci is missing */
     const char *best_sn_na;    /* non-NULL: why no best S/N combination */
     double predicted_sn;       /* S/N mean + sum(S/N level mean - S/N mean) */
 

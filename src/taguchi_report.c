@@ -200,6 +200,13 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
                     level_label(a, sizeof a, &r->mains[f], r->mains[f].best_level));
         fprintf(fp, "\n  predicted %s = %.*g%s%s\n", r->response, SG_TAGUCHI_SIG,
                 r->predicted + 0.0, u[0] ? " " : "", u);
+        if (r->predicted_ci_na)
+            fprintf(fp, "  %g %% confidence interval: not available: %s\n",
+                    100 * SG_TAGUCHI_CI_LEVEL, r->predicted_ci_na);
+        else
+            fprintf(fp, "  %g %% confidence interval: +/- %.*g%s%s (n_eff = %.*g)\n",
+                    100 * SG_TAGUCHI_CI_LEVEL, SG_TAGUCHI_SIG_F, r->predicted_ci + 0.0,
+                    u[0] ? " " : "", u, SG_TAGUCHI_SIG, r->n_eff);
     }
     if (r->best_sn_na)
         fprintf(fp, "  by S/N: not available: %s\n", r->best_sn_na);
@@ -354,6 +361,9 @@ static cJSON *json_rest(const sg_taguchi_result *r, cJSON *root)
     }
     cJSON *best = cJSON_AddObjectToObject(root, "best");
     if (!best || !jnum(best, "predicted", r->predicted, r->best_na) ||
+        !jnum(best, "confidence_level", SG_TAGUCHI_CI_LEVEL, NULL) ||
+        !jnum(best, "predicted_ci", r->predicted_ci, r->predicted_ci_na) ||
+        !jnum(best, "n_eff", r->n_eff, NULL) ||
         !jnum(best, "predicted_sn", r->predicted_sn, r->best_sn_na))
         return NULL;
     for (int by_sn = 0; by_sn < 2; by_sn++) {

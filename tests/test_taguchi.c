@@ -83,6 +83,7 @@ static void expect_all_finite(const sg_taguchi_result *r)
     cr_expect(isfinite(r->grand_mean) && isfinite(r->predicted) && isfinite(r->predicted_sn));
     cr_expect(isfinite(r->ss_total) && isfinite(r->ss_error) && isfinite(r->ms_error));
     cr_expect(isfinite(r->pct_error) && isfinite(r->pct_error_pure) && isfinite(r->sn_grand_mean));
+    cr_expect(isfinite(r->predicted_ci) && isfinite(r->n_eff));
     for (size_t i = 0; i < r->n_runs; i++)
         cr_expect(isfinite(r->sn[i]));
     for (size_t f = 0; f < r->n_factors; f++) {
@@ -286,6 +287,7 @@ Test(taguchi, l9_saturated_has_no_error_and_pooling_fixes_it, .init = setup)
         cr_expect_null(r->terms[t].pct_na);
     }
     cr_expect(strstr(r->notes, "no error degrees of freedom") != NULL);
+    cr_expect_not_null(r->predicted_ci_na);
     expect_all_finite(r);
     sg_taguchi_result_free(r);
 
@@ -620,6 +622,12 @@ Test(taguchi, best_combination_and_prediction, .init = setup)
         cr_expect_eq(r->mains[f].best_level, 0);
     cr_expect(fabs(r->predicted - (15.046666666666667 + 14.492333333333333 + 15.086 - 2 * ybar)) < TOL);
     cr_expect(fabs(r->predicted - 11.472777777777779) < TOL);
+    /* Taguchi interval: n_eff = 9 / (1 + 6); F(0.95; 1, 2) = t(0.975; 2)^2 =
+     * 2 (0.95)^2 / (4 * 0.975 * 0.025) = 18.512820512820513 (closed form for 2 df) */
+    cr_expect(fabs(r->n_eff - 9.0 / 7.0) < TOL);
+    cr_expect_null(r->predicted_ci_na);
+    cr_expect(fabs(r->predicted_ci - sqrt(18.512820512820513 * 3.660288111111111 * 7.0 / 9.0)) < TOL,
+              "%.17g", r->predicted_ci);
     /* S/N (STB) is largest where y is small: same levels here */
     for (int f = 0; f < 3; f++)
         cr_expect_eq(r->mains[f].best_sn_level, 0);
