@@ -13,7 +13,6 @@
 
 #include "taguchi_internal.h"
 
-
 /* ---- reasons (static, so results can point at them) ---------------------- */
 static const char NA_SN_ZERO[] = "a response value of 0 makes this S/N ratio unbounded";
 static const char NA_SN_AT_TARGET[] =
@@ -30,9 +29,8 @@ static const char NA_BEST_NO_TARGET[] =
 
 sg_taguchi_options sg_taguchi_options_default(void)
 {
-    sg_taguchi_options o = {.interactions = true,
-                            .min_error_df = SG_TAGUCHI_DEFAULT_MIN_ERROR_DF,
-                            .pool = false};
+    sg_taguchi_options o = {
+        .interactions = true, .min_error_df = SG_TAGUCHI_DEFAULT_MIN_ERROR_DF, .pool = false};
     return o;
 }
 
@@ -101,16 +99,15 @@ void sg_taguchi__fmt_to(char *buf, size_t cap, const char *fmt, ...)
 
 /* ---- validation and set-up ----------------------------------------------- */
 
-static sg_status validate(const sg_taguchi_input *in, const sg_taguchi_options *opt,
-                          sg_error *err)
+static sg_status validate(const sg_taguchi_input *in, const sg_taguchi_options *opt, sg_error *err)
 {
     if (!in || !in->levels || !in->factors || !in->y)
         return sg_error_set(err, SG_ERR_INVALID, "taguchi: missing input array");
     if (!in->response_name || !in->response_name[0])
         return sg_error_set(err, SG_ERR_INVALID, "taguchi: the response has no name");
     if (in->n_runs < 2)
-        return sg_error_set(err, SG_ERR_INVALID,
-                            "taguchi: %zu run(s); at least 2 are needed", in->n_runs);
+        return sg_error_set(err, SG_ERR_INVALID, "taguchi: %zu run(s); at least 2 are needed",
+                            in->n_runs);
     if (in->n_runs > SG_TAGUCHI_MAX_RUNS)
         return sg_error_set(err, SG_ERR_LIMIT, "taguchi: %zu runs exceed the limit of %d",
                             in->n_runs, SG_TAGUCHI_MAX_RUNS);
@@ -137,26 +134,25 @@ static sg_status validate(const sg_taguchi_input *in, const sg_taguchi_options *
                                 fa->name, fa->n_levels);
         if (fa->n_levels > SG_TAGUCHI_MAX_LEVELS)
             return sg_error_set(err, SG_ERR_LIMIT,
-                                "taguchi: factor %s has %d levels, above the limit of %d",
-                                fa->name, fa->n_levels, SG_TAGUCHI_MAX_LEVELS);
+                                "taguchi: factor %s has %d levels, above the limit of %d", fa->name,
+                                fa->n_levels, SG_TAGUCHI_MAX_LEVELS);
         for (int l = 0; fa->level_values && l < fa->n_levels; l++)
             if (!isfinite(fa->level_values[l]))
                 return sg_error_set(err, SG_ERR_INVALID,
-                                    "taguchi: factor %s: level %d value is not finite",
-                                    fa->name, l + 1);
+                                    "taguchi: factor %s: level %d value is not finite", fa->name,
+                                    l + 1);
     }
     for (size_t i = 0; i < in->n_runs; i++) {
         if (!isfinite(in->y[i]))
             return sg_error_set(err, SG_ERR_INVALID,
-                                "taguchi: %s in run %zu is not a finite number",
-                                in->response_name, i + 1);
+                                "taguchi: %s in run %zu is not a finite number", in->response_name,
+                                i + 1);
         for (size_t f = 0; f < in->n_factors; f++) {
             int c = in->levels[i * in->n_factors + f];
             if (c < 0 || c >= in->factors[f].n_levels)
                 return sg_error_set(err, SG_ERR_INVALID,
                                     "taguchi: run %zu, factor %s: level code %d is outside 0..%d",
-                                    i + 1, in->factors[f].name, c,
-                                    in->factors[f].n_levels - 1);
+                                    i + 1, in->factors[f].name, c, in->factors[f].n_levels - 1);
         }
     }
     return SG_OK;
@@ -200,8 +196,7 @@ static void rank_desc(const double *val, size_t k, double tol, int *rank)
 
 /* ---- main effects and S/N ------------------------------------------------- */
 
-static sg_status main_effects(const sg_taguchi_input *in, sg_taguchi_result *res,
-                              sg_error *err)
+static sg_status main_effects(const sg_taguchi_input *in, sg_taguchi_result *res, sg_error *err)
 {
     size_t n = in->n_runs, k = in->n_factors;
     double ymax = 0.0, snmax = 0.0;
@@ -239,8 +234,8 @@ static sg_status main_effects(const sg_taguchi_input *in, sg_taguchi_result *res
                 free(tmp);
                 free(rk);
                 return sg_error_set(err, SG_ERR_INVALID,
-                                    "taguchi: factor %s: level %d (code %d) has no runs",
-                                    m->name, l + 1, l);
+                                    "taguchi: factor %s: level %d (code %d) has no runs", m->name,
+                                    l + 1, l);
             }
             lv->mean = s / (double)lv->n_runs;
             lv->sn_mean = ok ? ssn / (double)lv->n_runs : 0.0;
@@ -325,9 +320,10 @@ static void signal_to_noise(const sg_taguchi_input *in, sg_taguchi_result *res)
     }
     res->sn_grand_mean = res->sn_na ? 0.0 : s / (double)n;
     if (neg && res->sn_kind != SG_SN_NOMINAL_TARGET)
-        sg_taguchi__append(res->notes, sizeof res->notes,
-               "%s has negative values; the %s S/N uses y^2 and so judges them by magnitude\n",
-               res->response, res->sn_name);
+        sg_taguchi__append(
+            res->notes, sizeof res->notes,
+            "%s has negative values; the %s S/N uses y^2 and so judges them by magnitude\n",
+            res->response, res->sn_name);
 }
 
 /* ---- best level combination ---------------------------------------------- */

@@ -21,7 +21,8 @@
 #define SG_TAGUCHI_SIGNIF 0.05
 
 static const char NA_CONSTANT[] = "the response is constant (total sum of squares is zero)";
-static const char NA_NO_ERROR_DF[] = "no error degrees of freedom (every column of the array is used)";
+static const char NA_NO_ERROR_DF[] =
+    "no error degrees of freedom (every column of the array is used)";
 static const char NA_ZERO_ERROR[] =
     "error mean square is zero: the model reproduces every run exactly";
 static const char NA_NO_DF[] = "no degrees of freedom: completely confounded with earlier terms";
@@ -88,11 +89,11 @@ typedef struct term_basis {
 
 typedef struct anova_ws {
     size_t n;
-    double *Q;     /* n x cap, column-major orthonormal model basis */
+    double *Q; /* n x cap, column-major orthonormal model basis */
     size_t cap, ncols;
-    double *r;     /* n residual of the centred response */
-    double *v;     /* n scratch */
-    double *P;     /* n x cap scratch basis for interactions */
+    double *r;      /* n residual of the centred response */
+    double *v;      /* n scratch */
+    double *P;      /* n x cap scratch basis for interactions */
     term_basis *tb; /* own-space basis per term (n_factors + accepted interactions) */
 } anova_ws;
 
@@ -179,13 +180,12 @@ static void term_name(sg_taguchi_term *t, const sg_taguchi_result *res)
         sg_taguchi__copy_str(t->name, sizeof t->name, res->mains[t->f1].name);
     else
         sg_taguchi__fmt_to(t->name, sizeof t->name, "%s x %s", res->mains[t->f1].name,
-                 res->mains[t->f2].name);
+                           res->mains[t->f2].name);
 }
 
 /* Try every two-factor interaction in the order 1x2, 1x3, 2x3, 1x4, ... */
 static sg_status interactions(const sg_taguchi_input *in, const sg_taguchi_options *opt,
-                              sg_taguchi_result *res, anova_ws *w, size_t *cap_terms,
-                              double *raw)
+                              sg_taguchi_result *res, anova_ws *w, size_t *cap_terms, double *raw)
 {
     size_t n = in->n_runs, k = in->n_factors;
     size_t nc_all = k * (k - 1) / 2;
@@ -223,9 +223,9 @@ static sg_status interactions(const sg_taguchi_input *in, const sg_taguchi_optio
                 return SG_ERR_NOMEM;
             if (z.d < dnom) {
                 sg_taguchi__fmt_to(c->reason, sizeof c->reason,
-                         "not every level combination of %s and %s is run "
-                         "(%zu of %zu df estimable)",
-                         res->mains[a].name, res->mains[b].name, z.d, dnom);
+                                   "not every level combination of %s and %s is run "
+                                   "(%zu of %zu df estimable)",
+                                   res->mains[a].name, res->mains[b].name, z.d, dnom);
                 free(z.B);
                 continue;
             }
@@ -244,8 +244,8 @@ static sg_status interactions(const sg_taguchi_input *in, const sg_taguchi_optio
                                            res->mains[a].name, res->mains[b].name);
                     else
                         sg_taguchi__append(tt->note, sizeof tt->note, "%s%s%s x %s",
-                                           tt->note[0] ? "; " : "", ALIAS_NOTE,
-                                           res->mains[a].name, res->mains[b].name);
+                                           tt->note[0] ? "; " : "", ALIAS_NOTE, res->mains[a].name,
+                                           res->mains[b].name);
                 }
             }
             /* how many df would it add (trial append, rolled back) */
@@ -256,17 +256,19 @@ static sg_status interactions(const sg_taguchi_input *in, const sg_taguchi_optio
             }
             w->ncols = save;
             if (n_alias) {
-                sg_taguchi__fmt_to(c->reason, sizeof c->reason, "%s with %s (%zu of %zu df independent)",
-                         add == 0 ? "aliased" : "partly aliased", alias, add, dnom);
+                sg_taguchi__fmt_to(c->reason, sizeof c->reason,
+                                   "%s with %s (%zu of %zu df independent)",
+                                   add == 0 ? "aliased" : "partly aliased", alias, add, dnom);
                 free(z.B);
                 continue;
             }
             long left = (long)n - (long)w->ncols - (long)add;
             if (left < opt->min_error_df) {
-                sg_taguchi__fmt_to(c->reason, sizeof c->reason,
-                         "no degrees of freedom left: estimating it would leave %ld error df "
-                         "(minimum %d)",
-                         left, opt->min_error_df);
+                sg_taguchi__fmt_to(
+                    c->reason, sizeof c->reason,
+                    "no degrees of freedom left: estimating it would leave %ld error df "
+                    "(minimum %d)",
+                    left, opt->min_error_df);
                 free(z.B);
                 continue;
             }
@@ -313,7 +315,8 @@ static void pool_terms(sg_taguchi_result *res, int min_df)
     }
     if (res->pooling_applied)
         sg_taguchi__append(res->notes, sizeof res->notes,
-               "pooling: %s pooled into the error (smallest sums of squares first)\n", list);
+                           "pooling: %s pooled into the error (smallest sums of squares first)\n",
+                           list);
 }
 
 static void finish_table(sg_taguchi_result *res, const sg_taguchi_options *opt, double yscale)
@@ -326,10 +329,11 @@ static void finish_table(sg_taguchi_result *res, const sg_taguchi_options *opt, 
         res->ss_error = 0.0;
         for (size_t t = 0; t < res->n_terms; t++)
             res->terms[t].ss = 0.0;
-        sg_taguchi__append(res->notes, sizeof res->notes,
-               "%s is constant: every effect is zero and F, p and contributions cannot be "
-               "computed\n",
-               res->response);
+        sg_taguchi__append(
+            res->notes, sizeof res->notes,
+            "%s is constant: every effect is zero and F, p and contributions cannot be "
+            "computed\n",
+            res->response);
     }
     /* sums of squares at the rounding-noise level of the data are exactly 0 */
     for (size_t t = 0; t < res->n_terms; t++)
@@ -366,17 +370,17 @@ static void finish_table(sg_taguchi_result *res, const sg_taguchi_options *opt, 
             df_terms += tt->df;
         tt->pct_na = constant ? NA_CONSTANT : NULL;
         tt->pct = constant ? 0.0 : 100.0 * tt->ss / res->ss_total;
-        tt->pct_pure_na = constant ? NA_CONSTANT
-                          : tt->pooled ? NA_POOLED
+        tt->pct_pure_na = constant             ? NA_CONSTANT
+                          : tt->pooled         ? NA_POOLED
                           : res->df_error == 0 ? NA_NO_ERROR_DF
                                                : NULL;
-        tt->pct_pure = tt->pct_pure_na ? 0.0
-                                       : 100.0 * (tt->ss - tt->df * res->ms_error) / res->ss_total;
+        tt->pct_pure =
+            tt->pct_pure_na ? 0.0 : 100.0 * (tt->ss - tt->df * res->ms_error) / res->ss_total;
         if (tt->kind == SG_TERM_INTERACTION && !tt->f_na && tt->p < SG_TAGUCHI_SIGNIF)
             sg_taguchi__append(res->notes, sizeof res->notes,
-                   "interaction %s is significant (p = %.3g); the additive best-level "
-                   "prediction ignores it\n",
-                   tt->name, tt->p);
+                               "interaction %s is significant (p = %.3g); the additive best-level "
+                               "prediction ignores it\n",
+                               tt->name, tt->p);
     }
     res->pct_error_na = constant ? NA_CONSTANT : NULL;
     res->pct_error = constant ? 0.0 : 100.0 * res->ss_error / res->ss_total;
@@ -385,13 +389,14 @@ static void finish_table(sg_taguchi_result *res, const sg_taguchi_options *opt, 
                               ? 0.0
                               : 100.0 * (res->ss_error + df_terms * res->ms_error) / res->ss_total;
     if (res->df_error == 0 && !constant)
-        sg_taguchi__append(res->notes, sizeof res->notes,
-               "no error degrees of freedom: F and p cannot be computed%s\n",
-               opt->pool ? "" : " (the pooling option pools the smallest effects into an error)");
+        sg_taguchi__append(
+            res->notes, sizeof res->notes,
+            "no error degrees of freedom: F and p cannot be computed%s\n",
+            opt->pool ? "" : " (the pooling option pools the smallest effects into an error)");
 }
 
 sg_status sg_taguchi__anova(const sg_taguchi_input *in, const sg_taguchi_options *opt,
-                       sg_taguchi_result *res, sg_error *err)
+                            sg_taguchi_result *res, sg_error *err)
 {
     size_t n = in->n_runs, k = in->n_factors;
     anova_ws w = {.n = n, .cap = n};
@@ -418,7 +423,7 @@ sg_status sg_taguchi__anova(const sg_taguchi_input *in, const sg_taguchi_options
         yy += in->y[i] * in->y[i];
     }
     orth_append(w.Q, n, &w.ncols, w.v);
-    {   /* the centred y may carry a rounding offset: remove it exactly */
+    { /* the centred y may carry a rounding offset: remove it exactly */
         double c = dot(w.Q, w.r, n);
         for (size_t i = 0; i < n; i++)
             w.r[i] -= c * w.Q[i];
@@ -438,14 +443,14 @@ sg_status sg_taguchi__anova(const sg_taguchi_input *in, const sg_taguchi_options
         if (own_basis(&w, w.P, pc, raw, (size_t)L, &w.tb[f]) != SG_OK)
             goto fail;
         for (size_t g = 0; g < f; g++)
-            if (cross_norm(w.tb[g].B, w.tb[g].d, w.tb[f].B, w.tb[f].d, n) >
-                SG_TAGUCHI_ORTHO_TOL) {
+            if (cross_norm(w.tb[g].B, w.tb[g].d, w.tb[f].B, w.tb[f].d, n) > SG_TAGUCHI_ORTHO_TOL) {
                 if (res->orthogonal)
-                    sg_taguchi__append(res->notes, sizeof res->notes,
-                           "the design is not orthogonal (%s and %s are correlated): sums of "
-                           "squares are sequential (Type I) in factor order and depend on that "
-                           "order; level means are raw means\n",
-                           res->mains[g].name, res->mains[f].name);
+                    sg_taguchi__append(
+                        res->notes, sizeof res->notes,
+                        "the design is not orthogonal (%s and %s are correlated): sums of "
+                        "squares are sequential (Type I) in factor order and depend on that "
+                        "order; level means are raw means\n",
+                        res->mains[g].name, res->mains[f].name);
                 res->orthogonal = false;
             }
         sg_taguchi_term *t = &res->terms[res->n_terms];
@@ -457,8 +462,8 @@ sg_status sg_taguchi__anova(const sg_taguchi_input *in, const sg_taguchi_options
         t->df = add_columns(&w, raw, (size_t)L, &t->ss);
         if (t->df < t->df_nominal)
             sg_taguchi__fmt_to(t->note, sizeof t->note,
-                     "confounded with earlier factors: %d of %d df estimable", t->df,
-                     t->df_nominal);
+                               "confounded with earlier factors: %d of %d df estimable", t->df,
+                               t->df_nominal);
         res->n_terms++;
     }
     if (k >= 2 && interactions(in, opt, res, &w, &cap_terms, raw) != SG_OK)
@@ -485,4 +490,3 @@ fail:
     free(raw);
     return st;
 }
-
