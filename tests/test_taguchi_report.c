@@ -59,6 +59,69 @@ Test(taguchi, text_tables, .init = setup)
     sg_taguchi_result_free(r);
 }
 
+/* The L9 ANOVA rows, formatted by hand from the exact values in test_taguchi.c
+ * (SS 6 significant digits, F 4, p 3, percentages 2 decimals). */
+Test(taguchi, text_anova_rows_to_the_last_digit, .init = setup)
+{
+    static const char *const rows[] = {
+        "  A         2         29.3698         14.6849       4.012         0.2      43.46      "
+        "32.63\n",
+        "  B         2         20.4305         10.2152       2.791       0.264      30.23      "
+        "19.40\n",
+        "  C         2         10.4551         5.22754       1.428       0.412      15.47       "
+        "4.64\n",
+        "  error     2         7.32058         3.66029                              10.83      "
+        "43.33\n",
+        "  total     8          67.576\n",
+        /* level 1 of A: mean (12.385 + 15.713 + 17.042) / 3, S/N mean -23.4712 dB */
+        "  A       1 mm                   3       15.0467      -23.4712\n",
+    };
+    fixture fx;
+    l9_input(&fx, 3);
+    fx.values[0][0] = 1.0; /* level value printed as "1 mm" */
+    sg_taguchi_result *r = analyze_ok(&fx.in, NULL);
+    char *txt = render(r);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        cr_expect(strstr(txt, rows[i]) != NULL, "missing row:\n%s\nin:\n%s", rows[i], txt);
+    free(txt);
+    sg_taguchi_result_free(r);
+}
+
+Test(taguchi, text_goal_none_and_non_orthogonal, .init = setup)
+{
+    fixture fx;
+    l9_input(&fx, 3);
+    fx.in.goal = SG_TAGUCHI_NONE;
+    sg_taguchi_result *r = analyze_ok(&fx.in, NULL);
+    char *txt = render(r);
+    cr_expect(strstr(txt, "by mean: not available: goal is none and no target") != NULL, "%s", txt);
+    cr_expect(strstr(txt, "needs replicates per run") != NULL);
+    cr_expect(strstr(txt, "nan") == NULL);
+    free(txt);
+    cJSON *j = sg_taguchi_to_json(r);
+    cJSON *best = cJSON_GetObjectItem(j, "best");
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(best, "predicted")));
+    cr_expect(cJSON_IsString(cJSON_GetObjectItem(best, "predicted_reason")));
+    cJSON *sn = cJSON_GetObjectItem(j, "sn");
+    cr_expect(cJSON_IsNull(cJSON_GetArrayItem(cJSON_GetObjectItem(sn, "per_run"), 0)));
+    cr_expect(cJSON_IsString(cJSON_GetObjectItem(sn, "grand_mean_reason")));
+    cJSON_Delete(j);
+    sg_taguchi_result_free(r);
+
+    /* drop run 9: unbalanced, so the design is no longer orthogonal */
+    l9_input(&fx, 3);
+    fx.in.n_runs = 8;
+    r = analyze_ok(&fx.in, NULL);
+    txt = render(r);
+    cr_expect(strstr(txt, "ANOVA (NON-ORTHOGONAL design") != NULL, "%s", txt);
+    cr_expect(strstr(txt, "the design is not orthogonal") != NULL);
+    free(txt);
+    j = sg_taguchi_to_json(r);
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "anova"), "orthogonal")));
+    cJSON_Delete(j);
+    sg_taguchi_result_free(r);
+}
+
 Test(taguchi, json_has_every_figure_and_reasons, .init = setup)
 {
     fixture fx;
