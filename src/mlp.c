@@ -210,6 +210,10 @@ sg_status sg_mlp_work_create(const sg_mlp *net, size_t max_batch, sg_mlp_work **
             wmax = net->size[i];
     }
     total += 2 * wmax; /* two delta buffers */
+    size_t wt_max = 0;  /* transposed weights of the largest layer */
+    for (size_t l = 0; l < net->n_layers; l++)
+        if (net->size[l] * net->size[l + 1] > wt_max)
+            wt_max = net->size[l] * net->size[l + 1];
     if (max_batch > SIZE_MAX / sizeof(double) / total)
         return sg_error_set(err, SG_ERR_LIMIT, "mlp_work: batch of %zu rows is too large",
                             max_batch);
@@ -222,7 +226,8 @@ sg_status sg_mlp_work_create(const sg_mlp *net, size_t max_batch, sg_mlp_work **
     w->max_batch = max_batch;
     w->kernel = SG_KERNEL_AUTO;
     w->buf = malloc(max_batch * total * sizeof *w->buf);
-    if (!w->buf)
+    w->wt = malloc(wt_max * sizeof *w->wt);
+    if (!w->buf || !w->wt)
         goto nomem;
     double *p = w->buf;
     w->a[0] = NULL; /* inputs are the caller's rows */
@@ -244,6 +249,7 @@ void sg_mlp_work_destroy(sg_mlp_work *work)
     if (!work)
         return;
     free(work->buf);
+    free(work->wt);
     free(work);
 }
 
