@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__) || defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 #include "mlp.h"
 
@@ -146,9 +149,9 @@ static inline double sg_act_value(sg_activation act, double z)
 {
     switch (act) {
     case SG_ACT_RELU:
-        return z > 0.0 ? z : 0.0;
+        return z < 0.0 ? 0.0 : z; /* NaN stays NaN */
     case SG_ACT_LEAKY_RELU:
-        return z > 0.0 ? z : SG_LEAKY_RELU_SLOPE * z;
+        return z < 0.0 ? SG_LEAKY_RELU_SLOPE * z : z;
     case SG_ACT_ELU:
         return z > 0.0 ? z : SG_ELU_ALPHA * expm1(z);
     case SG_ACT_SIGMOID:
@@ -189,10 +192,18 @@ static inline void sg_act_apply(sg_activation act, double *x, size_t n)
     switch (act) {
     case SG_ACT_LINEAR:
         return;
-    case SG_ACT_RELU:
-        for (size_t i = 0; i < n; i++)
-            x[i] = x[i] > 0.0 ? x[i] : 0.0;
+    case SG_ACT_RELU: {
+        size_t i = 0;
+        for (; i + SG_VLEN <= n; i += SG_VLEN) {
+            sg_vd v;
+            memcpy(&v, x + i, sizeof v);
+            v = (sg_vd)((sg_vi)v & ~(sg_vi)(v < 0.0));
+            memcpy(x + i, &v, sizeof v);
+        }
+        for (; i < n; i++)
+            x[i] = x[i] < 0.0 ? 0.0 : x[i];
         return;
+    }
     case SG_ACT_TANH:
         sg_tanh_array(x, n);
         return;
@@ -209,14 +220,32 @@ static inline void sg_act_dmul(sg_activation act, const double *a, double *d, si
     switch (act) {
     case SG_ACT_LINEAR:
         return;
-    case SG_ACT_TANH:
-        for (size_t i = 0; i < n; i++)
+    case SG_ACT_TANH: {
+        size_t i = 0;
+        for (; i + SG_VLEN <= n; i += SG_VLEN) {
+            sg_vd av, dv;
+            memcpy(&av, a + i, sizeof av);
+            memcpy(&dv, d + i, sizeof dv);
+            dv *= 1.0 - av * av;
+            memcpy(d + i, &dv, sizeof dv);
+        }
+        for (; i < n; i++)
             d[i] *= 1.0 - a[i] * a[i];
         return;
-    case SG_ACT_RELU:
-        for (size_t i = 0; i < n; i++)
+    }
+    case SG_ACT_RELU: {
+        size_t i = 0;
+        for (; i + SG_VLEN <= n; i += SG_VLEN) {
+            sg_vd av, dv;
+            memcpy(&av, a + i, sizeof av);
+            memcpy(&dv, d + i, sizeof dv);
+            dv = (sg_vd)((sg_vi)dv & (sg_vi)(av > 0.0));
+            memcpy(d + i, &dv, sizeof dv);
+        }
+        for (; i < n; i++)
             d[i] = a[i] > 0.0 ? d[i] : 0.0;
         return;
+    }
     default:
         for (size_t i = 0; i < n; i++)
             d[i] *= sg_act_deriv(act, a[i]);
@@ -253,6 +282,20 @@ static inline void sg_dense_row(const double *W, const double *b, const double *
             s += wj[c] * x[c];
         out[j] = s;
     }
+}
+
+/* Lane-wise square root (correctly rounded, as sqrt()). */
+static inline sg_vd sg_vsqrt(sg_vd x)
+{
+#if SG_VBYTES == 32
+    return (sg_vd)_mm256_sqrt_pd((__m256d)x);
+#elif defined(__SSE2__)
+    return (sg_vd)_mm_sqrt_pd((__m128d)x);
+#else
+    for (int i = 0; i < SG_VLEN; i++)
+        x[i] = sqrt(x[i]);
+    return x;
+#endif
 }
 
 /* y (n) += a * x (n), SG_VLEN lanes at a time (same rounding as a plain loop:

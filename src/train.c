@@ -1,5 +1,6 @@
 /* train.c — optimisers (adam, rmsprop, sgd, lbfgs), epochs, early stopping. */
 #include "train.h"
+#include "mlp_internal.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multimin.h>
@@ -383,7 +384,21 @@ static void apply_update(sg_trainer *tr)
         double b1 = c->beta1, b2 = c->beta2, eps = c->epsilon;
         double c1 = 1.0 / (1.0 - pow(b1, (double)tr->step_count));
         double c2 = 1.0 / (1.0 - pow(b2, (double)tr->step_count));
-        for (size_t i = 0; i < np; i++) {
+        size_t i = 0;
+        for (; i + SG_VLEN <= np; i += SG_VLEN) { /* same rounding as the tail loop */
+            sg_vd mv, vv, gv, pv;
+            memcpy(&mv, m + i, sizeof mv);
+            memcpy(&vv, v + i, sizeof vv);
+            memcpy(&gv, g + i, sizeof gv);
+            memcpy(&pv, p + i, sizeof pv);
+            mv = b1 * mv + (1.0 - b1) * gv;
+            vv = b2 * vv + (1.0 - b2) * gv * gv;
+            pv -= lr * (mv * c1) / (sg_vsqrt(vv * c2) + eps);
+            memcpy(m + i, &mv, sizeof mv);
+            memcpy(v + i, &vv, sizeof vv);
+            memcpy(p + i, &pv, sizeof pv);
+        }
+        for (; i < np; i++) {
             m[i] = b1 * m[i] + (1.0 - b1) * g[i];
             v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
             p[i] -= lr * (m[i] * c1) / (sqrt(v[i] * c2) + eps);
