@@ -112,38 +112,49 @@ static inline double sg_tanh(double z)
     return sg_from_bits(sg_bits(q) | (zb & SG_SIGN_BITS));
 }
 
-/* x[i] = tanh(x[i]) for i < n, SG_VLEN at a time. */
+/* Statements of one vector tanh step on VT z (IT: same-size int64 vector),
+ * shared by the SSE2 form below and the AVX2/AVX-512 forms in mlp.c. */
+#define SG_TANH_VEC(VT, IT, z, out)                                                            \
+    do {                                                                                       \
+        IT zb_ = (IT)(z);                                                                      \
+        VT az_ = (VT)(zb_ & ~SG_SIGN_BITS);                                                    \
+        VT x_ = -2.0 * az_;                                                                    \
+        IT lo_ = (IT)(x_ < SG_TANH_SAT_ARG);                                                   \
+        VT sat_ = x_ * 0.0; /* overwritten below; only its type matters */                     \
+        sat_ = (VT)((IT)sat_ & 0) + SG_TANH_SAT_ARG;                                           \
+        x_ = (VT)(((IT)x_ & ~lo_) | ((IT)sat_ & lo_));                                         \
+        VT t_ = x_ * SG_LOG2E + SG_ROUND_SHIFT;                                                \
+        VT kd_ = t_ - SG_ROUND_SHIFT;                                                          \
+        VT r_ = (x_ - kd_ * SG_LN2_HI) - kd_ * SG_LN2_LO;                                      \
+        VT r2_ = r_ * r_, r4_ = r2_ * r2_, r8_ = r4_ * r4_;                                    \
+        VT s0_ = (SG_C2 + SG_C3 * r_) + (SG_C4 + SG_C5 * r_) * r2_;                            \
+        VT s1_ = (SG_C6 + SG_C7 * r_) + (SG_C8 + SG_C9 * r_) * r2_;                            \
+        VT s2_ = (SG_C10 + SG_C11 * r_) + (SG_C12 + SG_C13 * r_) * r2_;                        \
+        VT p_ = r_ + r2_ * ((s0_ + s1_ * r4_) + s2_ * r8_);                                    \
+        IT sb_ = (((IT)t_ - SG_ROUND_SHIFT_BITS) + 1023) << 52;                                \
+        VT sc_ = (VT)sb_;                                                                      \
+        VT u_ = sc_ * p_ + (sc_ - 1.0);                                                        \
+        VT q_ = (0.0 - u_) / (2.0 + u_);                                                       \
+        (out) = (VT)((IT)q_ | (zb_ & SG_SIGN_BITS));                                           \
+    } while (0)
+
+/* x[i] = tanh(x[i]) for i < n, SG_VLEN at a time (baseline ISA). */
 static inline void sg_tanh_array(double *x, size_t n)
 {
     size_t i = 0;
     for (; i + SG_VLEN <= n; i += SG_VLEN) {
         sg_vd z, out;
         memcpy(&z, x + i, sizeof z);
-        sg_vi zb = (sg_vi)z;
-        sg_vd az = (sg_vd)(zb & ~SG_SIGN_BITS);
-        sg_vd xx = -2.0 * az;
-        sg_vi lo = (sg_vi)(xx < SG_TANH_SAT_ARG);
-        sg_vd sat = {0};
-        sat += SG_TANH_SAT_ARG;
-        xx = (sg_vd)(((sg_vi)xx & ~lo) | ((sg_vi)sat & lo));
-        sg_vd t = xx * SG_LOG2E + SG_ROUND_SHIFT;
-        sg_vd kd = t - SG_ROUND_SHIFT;
-        sg_vd r = (xx - kd * SG_LN2_HI) - kd * SG_LN2_LO;
-        sg_vd r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-        sg_vd s0 = (SG_C2 + SG_C3 * r) + (SG_C4 + SG_C5 * r) * r2;
-        sg_vd s1 = (SG_C6 + SG_C7 * r) + (SG_C8 + SG_C9 * r) * r2;
-        sg_vd s2 = (SG_C10 + SG_C11 * r) + (SG_C12 + SG_C13 * r) * r2;
-        sg_vd p = r + r2 * ((s0 + s1 * r4) + s2 * r8);
-        sg_vi sb = (((sg_vi)t - SG_ROUND_SHIFT_BITS) + 1023) << 52;
-        sg_vd sc = (sg_vd)sb;
-        sg_vd u = sc * p + (sc - 1.0);
-        sg_vd q = (0.0 - u) / (2.0 + u);
-        out = (sg_vd)((sg_vi)q | (zb & SG_SIGN_BITS));
+        SG_TANH_VEC(sg_vd, sg_vi, z, out);
         memcpy(x + i, &out, sizeof out);
     }
     for (; i < n; i++)
         x[i] = sg_tanh(x[i]);
 }
+
+/* Same results as sg_tanh_array, using AVX-512 or AVX2 when the CPU has
+ * them (mlp.c). */
+void sg_tanh_array_best(double *x, size_t n);
 
 static inline double sg_act_value(sg_activation act, double z)
 {
@@ -205,7 +216,7 @@ static inline void sg_act_apply(sg_activation act, double *x, size_t n)
         return;
     }
     case SG_ACT_TANH:
-        sg_tanh_array(x, n);
+        sg_tanh_array_best(x, n);
         return;
     default:
         for (size_t i = 0; i < n; i++)
