@@ -174,13 +174,15 @@ sg_status sg_mlp_loss_grad(const sg_mlp *net, sg_mlp_work *work, const double *X
                            const double *T, size_t n, double l1, double l2, double *loss,
                            double *mse, double *grad, sg_error *err);
 
-/* ---- single point (fast path, no BLAS, no checks beyond asserts) -------- */
+/* ---- single point (fast path, no BLAS, no argument checks) ---------------- */
 
 /* Outputs y (n_out) at one input x (n_in).  work must come from
- * sg_mlp_work_create for this architecture.  Never fails. */
+ * sg_mlp_work_create for this architecture (not checked: the optimiser
+ * calls this millions of times).  Never fails. */
 void sg_mlp_eval(const sg_mlp *net, sg_mlp_work *work, const double *x, double *y);
 
-/* Outputs y (n_out, may be NULL) and dy_k/dx (n_in) at x, for output k < n_out. */
+/* Outputs y (n_out, may be NULL) and the analytic gradient dy_k/dx (n_in)
+ * at x, for output k < n_out (in the network's scaled units). */
 void sg_mlp_eval_grad(const sg_mlp *net, sg_mlp_work *work, const double *x, size_t k,
                       double *y, double *dydx);
 
