@@ -1,0 +1,251 @@
+/* oa_identify.c — recognise a table of level codes as a catalogue array. */
+#include "oa.h"
+#include "oa_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Search state for matching table T (n x k) against array A (n x cols).
+ * Rows are grouped into classes by their (relabelled) codes in the columns
+ * assigned so far; T's class ids and A's class ids are in the same space. */
+typedef struct match_ws {
+    const int *t;        /* table, n x k */
+    const int *a;        /* array, n x cols */
+    int n, k, cols;
+    const int *tlev;     /* levels of table column f */
+    const int *alev;     /* levels of array column c */
+    int fix_first_two;   /* Rao–Hamming: factors 1, 2 may sit on columns 0, 1 */
+    int *cls_t, *cls_a;  /* (k+1) x n class ids per depth */
+    int *ncls;           /* classes per depth */
+    int *ct, *ca, *map;  /* n x SG_OA_MAX_LEVELS scratch */
+    int used[SG_OA_MAX_COLS];
+    int *factor_col;
+    long steps;
+    int exhausted;
+} match_ws;
+
+/* Can table column f extend the match by array column c at depth f?
+ * On success writes the depth f+1 classes. */
+static int extend(match_ws *w, int f, int c)
+{
+    int n = w->n, L = w->tlev[f], nc = w->ncls[f];
+    const int *clt = w->cls_t + (size_t)f * n, *cla = w->cls_a + (size_t)f * n;
+    memset(w->ct, 0, sizeof *w->ct * (size_t)nc * L);
+    memset(w->ca, 0, sizeof *w->ca * (size_t)nc * L);
+    for (int r = 0; r < n; r++) {
+        w->ct[clt[r] * L + w->t[r * w->k + f]]++;
+        w->ca[cla[r] * L + w->a[r * w->cols + c]]++;
+    }
+    /* relabel: table level x -> array level pi[x] with equal class counts;
+     * levels with equal count profiles are interchangeable, so greedy is exact */
+    int pi[SG_OA_MAX_LEVELS], taken[SG_OA_MAX_LEVELS] = {0};
+    for (int x = 0; x < L; x++) {
+        pi[x] = -1;
+        for (int y = 0; y < L && pi[x] < 0; y++) {
+            if (taken[y])
+                continue;
+            int same = 1;
+            for (int s = 0; s < nc && same; s++)
+                same = w->ct[s * L + x] == w->ca[s * L + y];
+            if (same)
+                pi[x] = y, taken[y] = 1;
+        }
+        if (pi[x] < 0)
+            return 0;
+    }
+    int *nt = w->cls_t + (size_t)(f + 1) * n, *na = w->cls_a + (size_t)(f + 1) * n, next = 0;
+    for (int i = 0; i < nc * L; i++)
+        w->map[i] = -1;
+    for (int r = 0; r < n; r++) {
+        int key = cla[r] * L + w->a[r * w->cols + c];
+        if (w->map[key] < 0)
+            w->map[key] = next++;
+        na[r] = w->map[key];
+    }
+    for (int r = 0; r < n; r++) {
+        int id = w->map[clt[r] * L + pi[w->t[r * w->k + f]]];
+        if (id < 0)
+            return 0; /* cannot happen when the counts agree */
+        nt[r] = id;
+    }
+    w->ncls[f + 1] = next;
+    return 1;
+}
+
+static int search(match_ws *w, int f)
+{
+    if (f == w->k)
+        return 1;
+    for (int c = 0; c < w->cols; c++) {
+        if (w->used[c] || w->alev[c] != w->tlev[f])
+            continue;
+        /* PGL(m,q) acts 2-transitively on the columns of a Rao–Hamming
+         * array, so any two factors may be put on columns 0 and 1. */
+        if (w->fix_first_two && f < 2 && c != f)
+            continue;
+        if (++w->steps > SG_OA_IDENTIFY_MAX_STEPS) {
+            w->exhausted = 1;
+            return 0;
+        }
+        if (!extend(w, f, c))
+            continue;
+        w->used[c] = 1;
+        w->factor_col[f] = c;
+        if (search(w, f + 1))
+            return 1;
+        w->used[c] = 0;
+        if (w->exhausted)
+            return 0;
+    }
+    return 0;
+}
+
+/* Match codes against catalogue array idx; 1 = match, 0 = none, -1 = error. */
+static int match_array(size_t idx, const int *codes, int n, int k, const int *tlev,
+                       int *factor_col, int *exhausted, sg_error *err)
+{
+    sg_oa_info info;
+    if (sg_oa_info_get(idx, &info, err) != SG_OK)
+        return -1;
+    if (info.runs != n || k > info.cols)
+        return 0;
+    for (int l = 0; l <= SG_OA_MAX_LEVELS; l++) { /* enough columns of each level count */
+        int need = 0, have = 0;
+        for (int f = 0; f < k; f++)
+            need += tlev[f] == l;
+        for (int c = 0; c < info.cols; c++)
+            have += info.levels[c] == l;
+        if (need > have)
+            return 0;
+    }
+    match_ws w;
+    memset(&w, 0, sizeof w);
+    int *a = NULL, result = -1;
+    int *buf = malloc(sizeof *buf * ((size_t)2 * (k + 1) * n + 3 * (size_t)n * SG_OA_MAX_LEVELS + (size_t)k + 1));
+    if (!buf || sg_oa_build(idx, &a, err) != SG_OK) {
+        if (!buf)
+            sg_error_set(err, SG_ERR_NOMEM, "out of memory identifying the array");
+        goto done;
+    }
+    w.t = codes, w.a = a, w.n = n, w.k = k, w.cols = info.cols;
+    w.tlev = tlev, w.alev = info.levels, w.factor_col = factor_col;
+    w.fix_first_two = info.q != 0;
+    w.cls_t = buf;
+    w.cls_a = w.cls_t + (size_t)(k + 1) * n;
+    w.ct = w.cls_a + (size_t)(k + 1) * n;
+    w.ca = w.ct + (size_t)n * SG_OA_MAX_LEVELS;
+    w.map = w.ca + (size_t)n * SG_OA_MAX_LEVELS;
+    w.ncls = w.map + (size_t)n * SG_OA_MAX_LEVELS;
+    memset(w.cls_t, 0, sizeof *w.cls_t * (size_t)n);
+    memset(w.cls_a, 0, sizeof *w.cls_a * (size_t)n);
+    w.ncls[0] = 1;
+    result = search(&w, 0);
+    *exhausted = w.exhausted;
+done:
+    free(a);
+    free(buf);
+    return result;
+}
+
+sg_status sg_oa_identify(const int *codes, int n, int k, sg_oa_identity *res, sg_error *err)
+{
+    if (!codes || !res || n < 2 || k < 1)
+        return sg_error_set(err, SG_ERR_INVALID, "identify needs at least 2 runs and 1 column (got %d x %d)", n, k);
+    memset(res, 0, sizeof *res);
+    res->unbalanced_col = res->pair_a = res->pair_b = -1;
+    int *lev = malloc(sizeof *lev * (size_t)k);
+    int *cnt = NULL;
+    sg_status st = SG_OK;
+    if (!lev) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory checking orthogonality");
+        goto done;
+    }
+    for (int f = 0; f < k; f++) {
+        lev[f] = 0;
+        for (int r = 0; r < n; r++) {
+            int v = codes[r * k + f];
+            if (v < 0 || v >= n) {
+                st = sg_error_set(err, SG_ERR_INVALID, "run %d, column %d: level code %d outside 0..%d",
+                                  r + 1, f + 1, v, n - 1);
+                goto done;
+            }
+            if (v + 1 > lev[f])
+                lev[f] = v + 1;
+        }
+        if (f < SG_OA_MAX_COLS)
+            res->n_levels[f] = lev[f];
+    }
+    size_t max_lev = 1;
+    for (int f = 0; f < k; f++)
+        if ((size_t)lev[f] > max_lev)
+            max_lev = (size_t)lev[f];
+    cnt = malloc(sizeof *cnt * (max_lev * max_lev > (size_t)n ? max_lev * max_lev : (size_t)n));
+    if (!cnt) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory checking orthogonality");
+        goto done;
+    }
+    /* balance: each level n / L times */
+    res->balanced = 1;
+    for (int f = 0; f < k && res->balanced; f++) {
+        memset(cnt, 0, sizeof *cnt * (size_t)lev[f]);
+        for (int r = 0; r < n; r++)
+            cnt[codes[r * k + f]]++;
+        for (int v = 0; v < lev[f]; v++)
+            if (cnt[v] * lev[f] != n)
+                res->balanced = 0, res->unbalanced_col = f;
+    }
+    /* strength 2: each level pair n / (La Lb) times */
+    res->orthogonal = res->balanced;
+    for (int a = 0; a < k && res->orthogonal; a++)
+        for (int b = a + 1; b < k && res->orthogonal; b++) {
+            int La = lev[a], Lb = lev[b];
+            memset(cnt, 0, sizeof *cnt * (size_t)La * Lb);
+            for (int r = 0; r < n; r++)
+                cnt[codes[r * k + a] * Lb + codes[r * k + b]]++;
+            for (int i = 0; i < La * Lb; i++)
+                if (cnt[i] * La * Lb != n)
+                    res->orthogonal = 0, res->pair_a = a, res->pair_b = b;
+        }
+    /* full factorial: every combination n / prod(L) times */
+    long prod = 1;
+    for (int f = 0; f < k && prod <= n; f++)
+        prod *= lev[f];
+    if (prod <= n && n % prod == 0) {
+        memset(cnt, 0, sizeof *cnt * (size_t)prod);
+        for (int r = 0; r < n; r++) {
+            long idx = 0;
+            for (int f = 0; f < k; f++)
+                idx = idx * lev[f] + codes[r * k + f];
+            cnt[idx]++;
+        }
+        res->full_factorial = 1;
+        for (long i = 0; i < prod; i++)
+            if (cnt[i] != n / prod)
+                res->full_factorial = 0;
+        res->replicates = res->full_factorial ? (int)(n / prod) : 0;
+    }
+    if (!res->orthogonal || k > SG_OA_MAX_COLS)
+        goto done;
+    for (size_t i = 0; i < sg_oa_count(); i++) {
+        int exhausted = 0;
+        int m = match_array(i, codes, n, k, lev, res->factor_col, &exhausted, err);
+        if (m < 0) {
+            st = err ? err->status : SG_ERR_NOMEM;
+            goto done;
+        }
+        if (exhausted)
+            res->undetermined = 1;
+        if (m == 1) {
+            res->matched = 1;
+            res->undetermined = 0;
+            res->array = i;
+            snprintf(res->name, sizeof res->name, "%s", sg_oa_catalogue[i].name);
+            break;
+        }
+    }
+done:
+    free(lev);
+    free(cnt);
+    return st;
+}
