@@ -18,43 +18,46 @@ typedef struct match_ws {
     int fix_first_two;   /* Rao–Hamming: factors 1, 2 may sit on columns 0, 1 */
     int *cls_t, *cls_a;  /* (k+1) x n class ids per depth */
     int *ncls;           /* classes per depth */
-    int *ct, *ca, *map;  /* n x SG_OA_MAX_LEVELS scratch */
+    int *ct, *ca;        /* (k+1) x n x SG_OA_MAX_LEVELS counts per depth */
+    int *map;            /* n x SG_OA_MAX_LEVELS scratch */
     int used[SG_OA_MAX_COLS];
     int *factor_col;
     long steps;
     int exhausted;
 } match_ws;
 
-/* Can table column f extend the match by array column c at depth f?
- * On success writes the depth f+1 classes. */
-static int extend(match_ws *w, int f, int c)
+/* Count, per class of depth f, how often table column f shows level x
+ * (ct) and array column c shows level y (ca); both nc x L, at depth f. */
+static void count_levels(match_ws *w, int f, int c)
 {
     int n = w->n, L = w->tlev[f], nc = w->ncls[f];
     const int *clt = w->cls_t + (size_t)f * n, *cla = w->cls_a + (size_t)f * n;
-    memset(w->ct, 0, sizeof *w->ct * (size_t)nc * L);
-    memset(w->ca, 0, sizeof *w->ca * (size_t)nc * L);
+    int *ct = w->ct + (size_t)f * n * SG_OA_MAX_LEVELS, *ca = w->ca + (size_t)f * n * SG_OA_MAX_LEVELS;
+    memset(ct, 0, sizeof *ct * (size_t)nc * L);
+    memset(ca, 0, sizeof *ca * (size_t)nc * L);
     for (int r = 0; r < n; r++) {
-        w->ct[clt[r] * L + w->t[r * w->k + f]]++;
-        w->ca[cla[r] * L + w->a[r * w->cols + c]]++;
+        ct[clt[r] * L + w->t[r * w->k + f]]++;
+        ca[cla[r] * L + w->a[r * w->cols + c]]++;
     }
-    /* relabel: table level x -> array level pi[x] with equal class counts;
-     * levels with equal count profiles are interchangeable, so greedy is exact */
-    int pi[SG_OA_MAX_LEVELS], taken[SG_OA_MAX_LEVELS] = {0};
-    for (int x = 0; x < L; x++) {
-        pi[x] = -1;
-        for (int y = 0; y < L && pi[x] < 0; y++) {
-            if (taken[y])
-                continue;
-            int same = 1;
-            for (int s = 0; s < nc && same; s++)
-                same = w->ct[s * L + x] == w->ca[s * L + y];
-            if (same)
-                pi[x] = y, taken[y] = 1;
-        }
-        if (pi[x] < 0)
+}
+
+/* Do table level x and array level y have the same count in every class? */
+static int same_profile(const match_ws *w, int f, int x, int y)
+{
+    int n = w->n, L = w->tlev[f];
+    const int *ct = w->ct + (size_t)f * n * SG_OA_MAX_LEVELS, *ca = w->ca + (size_t)f * n * SG_OA_MAX_LEVELS;
+    for (int s = 0; s < w->ncls[f]; s++)
+        if (ct[s * L + x] != ca[s * L + y])
             return 0;
-    }
-    int *nt = w->cls_t + (size_t)(f + 1) * n, *na = w->cls_a + (size_t)(f + 1) * n, next = 0;
+    return 1;
+}
+
+/* Classes of depth f+1 from table column f relabelled by pi and array column c. */
+static int refine(match_ws *w, int f, int c, const int *pi)
+{
+    int n = w->n, L = w->tlev[f], nc = w->ncls[f], next = 0;
+    const int *clt = w->cls_t + (size_t)f * n, *cla = w->cls_a + (size_t)f * n;
+    int *nt = w->cls_t + (size_t)(f + 1) * n, *na = w->cls_a + (size_t)(f + 1) * n;
     for (int i = 0; i < nc * L; i++)
         w->map[i] = -1;
     for (int r = 0; r < n; r++) {
@@ -73,6 +76,39 @@ static int extend(match_ws *w, int f, int c)
     return 1;
 }
 
+static int search(match_ws *w, int f);
+
+/* Enumerate relabellings pi of table column f onto array column c that keep
+ * every class count equal (only levels with equal profiles may swap), and
+ * continue the search with each.  `first_only` takes just one. */
+static int enum_pi(match_ws *w, int f, int c, int x, int *pi, int *taken, int first_only)
+{
+    int L = w->tlev[f];
+    if (x == L) {
+        if (++w->steps > SG_OA_IDENTIFY_MAX_STEPS) {
+            w->exhausted = 1;
+            return 0;
+        }
+        if (!refine(w, f, c, pi))
+            return 0;
+        w->used[c] = 1;
+        w->factor_col[f] = c;
+        int ok = search(w, f + 1);
+        w->used[c] = 0;
+        return ok;
+    }
+    for (int y = 0; y < L; y++) {
+        if (taken[y] || !same_profile(w, f, x, y))
+            continue;
+        pi[x] = y, taken[y] = 1;
+        int ok = enum_pi(w, f, c, x + 1, pi, taken, first_only);
+        taken[y] = 0;
+        if (ok || w->exhausted || first_only)
+            return ok;
+    }
+    return 0;
+}
+
 static int search(match_ws *w, int f)
 {
     if (f == w->k)
@@ -80,21 +116,17 @@ static int search(match_ws *w, int f)
     for (int c = 0; c < w->cols; c++) {
         if (w->used[c] || w->alev[c] != w->tlev[f])
             continue;
-        /* PGL(m,q) acts 2-transitively on the columns of a Rao–Hamming
-         * array, so any two factors may be put on columns 0 and 1. */
-        if (w->fix_first_two && f < 2 && c != f)
+        /* Rao-Hamming arrays: PGL(m,q) acts 2-transitively on the columns,
+         * and scaling/translating rows realises any affine relabelling of
+         * columns 0 and 1, so factors 1 and 2 may sit on columns 0 and 1
+         * with their labels kept (every relabelling is affine for q <= 3). */
+        int fixed = w->fix_first_two && f < 2;
+        if (fixed && c != f)
             continue;
-        if (++w->steps > SG_OA_IDENTIFY_MAX_STEPS) {
-            w->exhausted = 1;
-            return 0;
-        }
-        if (!extend(w, f, c))
-            continue;
-        w->used[c] = 1;
-        w->factor_col[f] = c;
-        if (search(w, f + 1))
+        count_levels(w, f, c);
+        int pi[SG_OA_MAX_LEVELS], taken[SG_OA_MAX_LEVELS] = {0};
+        if (enum_pi(w, f, c, 0, pi, taken, fixed))
             return 1;
-        w->used[c] = 0;
         if (w->exhausted)
             return 0;
     }
@@ -122,7 +154,7 @@ static int match_array(size_t idx, const int *codes, int n, int k, const int *tl
     match_ws w;
     memset(&w, 0, sizeof w);
     int *a = NULL, result = -1;
-    int *buf = malloc(sizeof *buf * ((size_t)2 * (k + 1) * n + 3 * (size_t)n * SG_OA_MAX_LEVELS + (size_t)k + 1));
+    int *buf = malloc(sizeof *buf * ((size_t)2 * (k + 1) * n * (1 + SG_OA_MAX_LEVELS) + (size_t)n * SG_OA_MAX_LEVELS + (size_t)k + 1));
     if (!buf || sg_oa_build(idx, &a, err) != SG_OK) {
         if (!buf)
             sg_error_set(err, SG_ERR_NOMEM, "out of memory identifying the array");
@@ -134,8 +166,8 @@ static int match_array(size_t idx, const int *codes, int n, int k, const int *tl
     w.cls_t = buf;
     w.cls_a = w.cls_t + (size_t)(k + 1) * n;
     w.ct = w.cls_a + (size_t)(k + 1) * n;
-    w.ca = w.ct + (size_t)n * SG_OA_MAX_LEVELS;
-    w.map = w.ca + (size_t)n * SG_OA_MAX_LEVELS;
+    w.ca = w.ct + (size_t)(k + 1) * n * SG_OA_MAX_LEVELS;
+    w.map = w.ca + (size_t)(k + 1) * n * SG_OA_MAX_LEVELS;
     w.ncls = w.map + (size_t)n * SG_OA_MAX_LEVELS;
     memset(w.cls_t, 0, sizeof *w.cls_t * (size_t)n);
     memset(w.cls_a, 0, sizeof *w.cls_a * (size_t)n);
