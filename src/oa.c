@@ -365,6 +365,8 @@ sg_status sg_oa_interaction(size_t index, int a, int b, int *cols, int *n_cols, 
     return SG_OK;
 }
 
+static void describe_levels(int n_factors, const int *levels, char *buf, size_t size);
+
 /* ---- choosing an array ----------------------------------------------------- */
 
 /* Number of nonzero coordinates of a Rao–Hamming column. */
@@ -453,13 +455,11 @@ sg_status sg_oa_choose(int n_factors, const int *levels, sg_oa_interaction_rule 
 {
     if (n_factors < 1 || !levels || !choice)
         return sg_error_set(err, SG_ERR_INVALID, "an orthogonal array needs at least one factor");
-    int count[SG_OA_MAX_RUNS + 1] = {0}; /* factors per level count, for the message */
     for (int f = 0; f < n_factors; f++) {
         if (levels[f] < 2 || levels[f] > SG_OA_MAX_LEVELS)
             return sg_error_set(err, SG_ERR_INVALID,
                                 "factor %d has %d levels; catalogue arrays have columns with 2 to %d levels",
                                 f + 1, levels[f], SG_OA_MAX_LEVELS);
-        count[levels[f]]++;
     }
     int fits_somewhere = 0;
     for (size_t i = 0; i < CATALOGUE_COUNT; i++) {
@@ -476,14 +476,8 @@ sg_status sg_oa_choose(int n_factors, const int *levels, sg_oa_interaction_rule 
             return SG_OK;
         }
     }
-    char what[256] = "", list[512] = "";
-    size_t used = 0;
-    for (int l = 2; l <= SG_OA_MAX_LEVELS; l++)
-        if (count[l] && used < sizeof what) {
-            int n = snprintf(what + used, sizeof what - used, "%s%d at %d levels", used ? ", " : "", count[l], l);
-            if (n > 0)
-                used += (size_t)n;
-        }
+    char what[256], list[512] = "";
+    describe_levels(n_factors, levels, what, sizeof what);
     sg_oa_list_names(list, sizeof list);
     if (fits_somewhere)
         return sg_error_set(err, SG_ERR_INVALID,
@@ -497,4 +491,50 @@ sg_status sg_oa_choose(int n_factors, const int *levels, sg_oa_interaction_rule 
                         "the columns in its name (e.g. L27(3^13) = 13 factors at 3 levels), levels cannot be "
                         "mixed except 2 with 3 (L18, L36); catalogue: %s; for more factors use lhs:N or sobol:N",
                         n_factors, what, list);
+}
+
+/* "3 at 2 levels, 4 at 3 levels" for the factors' level counts. */
+static void describe_levels(int n_factors, const int *levels, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int l = 1; l <= SG_OA_MAX_RUNS; l++) {
+        int c = 0;
+        for (int f = 0; f < n_factors; f++)
+            c += levels[f] == l;
+        if (c && used < size) {
+            int n = snprintf(buf + used, size - used, "%s%d at %d levels", used ? ", " : "", c, l);
+            if (n > 0)
+                used += (size_t)n;
+        }
+    }
+}
+
+sg_status sg_oa_assign(size_t index, int n_factors, const int *levels, sg_oa_interaction_rule rule,
+                       sg_oa_choice *choice, sg_error *err)
+{
+    sg_oa_info info;
+    sg_status st = sg_oa_info_get(index, &info, err);
+    if (st != SG_OK)
+        return st;
+    if (n_factors < 1 || !levels || !choice)
+        return sg_error_set(err, SG_ERR_INVALID, "an orthogonal array needs at least one factor");
+    sg_oa_choice ch;
+    int ok_kept = try_assign(index, n_factors, levels, 1, &ch) && (n_factors < 2 || ch.interaction_kept);
+    if (!ok_kept && rule == SG_OA_KEEP_IF_FITS && try_assign(index, n_factors, levels, 0, &ch))
+        ok_kept = 1;
+    if (ok_kept) {
+        *choice = ch;
+        return SG_OK;
+    }
+    char what[256];
+    describe_levels(n_factors, levels, what, sizeof what);
+    if (rule == SG_OA_KEEP_REQUIRED && try_assign(index, n_factors, levels, 0, &ch))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "%s cannot keep the interaction of factors 1 and 2 free for %d factors (%s)",
+                            info.name, n_factors, what);
+    return sg_error_set(err, SG_ERR_INVALID,
+                        "the factors (%s) do not fit %s: its columns are given by its name "
+                        "(levels^columns); use design \"auto\" to choose a fitting array",
+                        what, info.name);
 }

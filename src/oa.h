@@ -42,6 +42,10 @@ size_t sg_oa_count(void);
 /* Fill *info for catalogue entry `index`; SG_ERR_INVALID if out of range. */
 sg_status sg_oa_info_get(size_t index, sg_oa_info *info, sg_error *err);
 
+/* Append "L4(2^3), L8(2^7), ..., L81(3^40)" to the NUL-terminated string
+ * buf of `size` bytes (truncated if it does not fit). */
+void sg_oa_list_names(char *buf, size_t size);
+
 /* Look up an array by full name ("L27(3^13)") or run count ("L27"),
  * case-insensitive; ambiguous or unknown names fail listing the catalogue. */
 sg_status sg_oa_find(const char *name, size_t *index, sg_error *err);
@@ -83,6 +87,11 @@ typedef struct sg_oa_choice {
  * with levels[i] levels each (see doc/doe.md for the rule).  Fills *choice;
  * SG_ERR_INVALID with a message listing the catalogue when nothing fits. */
 sg_status sg_oa_choose(int n_factors, const int *levels, sg_oa_interaction_rule rule,
+                       sg_oa_choice *choice, sg_error *err);
+
+/* Place the factors on catalogue array `index` (same column rule as
+ * sg_oa_choose); SG_ERR_INVALID naming the array's columns if they do not fit. */
+sg_status sg_oa_assign(size_t index, int n_factors, const int *levels, sg_oa_interaction_rule rule,
                        sg_oa_choice *choice, sg_error *err);
 
 /* What sg_oa_identify found about a table of level codes. */

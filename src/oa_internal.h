@@ -30,7 +30,5 @@ sg_status sg_gf_init(sg_gf *f, int q);
 void sg_rh_column_vector(int q, int m, int col, int *u);
 /* Column index of u scaled so its highest nonzero coordinate is 1; -1 if zero. */
 int sg_rh_column_index(const sg_gf *f, int m, const int *u);
-/* Append "L4(2^3), L8(2^7), ..." to the NUL-terminated buf of size bytes. */
-void sg_oa_list_names(char *buf, size_t size);
 
 #endif
