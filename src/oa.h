@@ -110,6 +110,12 @@ typedef struct sg_oa_identity {
     int factor_col[SG_OA_MAX_COLS]; /* 0-based catalogue column of factor i when matched */
 } sg_oa_identity;
 
+/* Code each column of x (n x k row-major, any units) as level numbers
+ * 0..L-1 by the rank of its value among the column's distinct values
+ * (exact comparison); codes is caller-allocated (n x k).  SG_ERR_INVALID for
+ * non-finite values. */
+sg_status sg_oa_code_levels(const double *x, int n, int k, int *codes, sg_error *err);
+
 /* Examine codes, an (n x k) row-major table of level codes 0..L_j-1 per
  * column: balance, pairwise orthogonality, full factorial, and whether the
  * rows equal (up to row order and level relabelling within each column) a

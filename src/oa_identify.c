@@ -2,6 +2,7 @@
 #include "oa.h"
 #include "oa_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,4 +281,33 @@ done:
     free(lev);
     free(cnt);
     return st;
+}
+
+sg_status sg_oa_code_levels(const double *x, int n, int k, int *codes, sg_error *err)
+{
+    if (!x || !codes || n < 1 || k < 1)
+        return sg_error_set(err, SG_ERR_INVALID, "level coding needs at least 1 run and 1 column (got %d x %d)", n, k);
+    for (int r = 0; r < n; r++)
+        for (int f = 0; f < k; f++) {
+            double v = x[(size_t)r * k + f];
+            if (!isfinite(v))
+                return sg_error_set(err, SG_ERR_INVALID, "run %d, column %d: value is not finite", r + 1, f + 1);
+        }
+    /* O(n^2) per column: tables here have at most a few hundred runs */
+    for (int f = 0; f < k; f++)
+        for (int r = 0; r < n; r++) {
+            double v = x[(size_t)r * k + f];
+            int below = 0;
+            for (int s = 0; s < n; s++) {
+                double u = x[(size_t)s * k + f];
+                if (!(u < v))
+                    continue;
+                int first = 1; /* count each distinct smaller value once */
+                for (int t = 0; t < s && first; t++)
+                    first = x[(size_t)t * k + f] != u;
+                below += first;
+            }
+            codes[(size_t)r * k + f] = below;
+        }
+    return SG_OK;
 }

@@ -426,17 +426,9 @@ Test(oa, identify_brazing_l27)
     }
     fclose(fp);
     int codes[27 * 4];
-    for (int f = 0; f < 4; f++)
-        for (int r = 0; r < 27; r++) {
-            int below = 0; /* number of distinct values below x[r][f] */
-            for (int s = 0; s < 27; s++) {
-                int first = 1;
-                for (int u = 0; u < s; u++)
-                    first &= x[u][f] != x[s][f];
-                below += first && x[s][f] < x[r][f];
-            }
-            codes[r * 4 + f] = below;
-        }
+    cr_assert_eq(sg_oa_code_levels(&x[0][0], 27, 4, codes, NULL), SG_OK);
+    for (int r = 0; r < 27; r++) /* thickness 50/100/150 -> 0/1/2 */
+        cr_expect_eq(codes[r * 4], (int)(x[r][0] - 50) / 50);
     sg_oa_identity id;
     sg_error err;
     cr_assert_eq(sg_oa_identify(codes, 27, 4, &id, &err), SG_OK, "%s", err.msg);
@@ -512,4 +504,19 @@ Test(oa, identify_errors)
     cr_expect_eq(sg_oa_identify(t, 1, 1, &id, &err), SG_ERR_INVALID);
     cr_expect_eq(sg_oa_identify(t, 4, 0, &id, &err), SG_ERR_INVALID);
     cr_expect_eq(sg_oa_identify(NULL, 4, 1, &id, &err), SG_ERR_INVALID);
+}
+
+Test(oa, code_levels_ranks_distinct_values)
+{
+    const double x[5 * 2] = {2.385, -1, 7.5, -1, 2.385, 0.5, 7.5, -1, 7.5, 0.5};
+    int codes[10];
+    cr_assert_eq(sg_oa_code_levels(x, 5, 2, codes, NULL), SG_OK);
+    const int want[10] = {0, 0, 1, 0, 0, 1, 1, 0, 1, 1};
+    for (int i = 0; i < 10; i++)
+        cr_expect_eq(codes[i], want[i], "cell %d", i);
+    double bad[2] = {1, 0.0 / 0.0};
+    sg_error err;
+    cr_expect_eq(sg_oa_code_levels(bad, 1, 2, codes, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "run 1, column 2: value is not finite"), "%s", err.msg);
+    cr_expect_eq(sg_oa_code_levels(x, 0, 2, codes, &err), SG_ERR_INVALID);
 }
