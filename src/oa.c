@@ -89,8 +89,7 @@ void sg_oa_list_names(char *buf, size_t size)
     }
 }
 
-/* Case-insensitive equality ignoring spaces and '*'/'x' separators is not
- * attempted: names compare case-insensitively, spaces ignored. */
+/* Names compare case-insensitively with spaces ignored ("l18(2^13^7)"). */
 static int name_eq(const char *a, const char *b)
 {
     for (;;) {
