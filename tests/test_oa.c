@@ -520,3 +520,43 @@ Test(oa, code_levels_ranks_distinct_values)
     cr_expect(strstr(err.msg, "run 1, column 2: value is not finite"), "%s", err.msg);
     cr_expect_eq(sg_oa_code_levels(x, 0, 2, codes, &err), SG_ERR_INVALID);
 }
+
+/* Orthogonal tables with the right run count that are NOT column subsets of
+ * the catalogue array: identification must say so. */
+Test(oa, identify_no_false_match)
+{
+    /* a Latin square of order 5 with an intercalate (rows 1-2, columns 1-2)
+     * is not isotopic to the cyclic one, so (row, column, symbol) is an
+     * OA(25, 5^3) but no 3 columns of L25(5^6) */
+    static const int sq[5][5] = {{0, 1, 2, 3, 4}, {1, 0, 3, 4, 2}, {2, 3, 4, 0, 1}, {3, 4, 1, 2, 0}, {4, 2, 0, 1, 3}};
+    int t[25 * 3];
+    for (int r = 0; r < 25; r++)
+        t[r * 3] = r / 5, t[r * 3 + 1] = r % 5, t[r * 3 + 2] = sq[r / 5][r % 5];
+    sg_oa_identity id;
+    cr_assert_eq(sg_oa_identify(t, 25, 3, &id, NULL), SG_OK);
+    cr_expect(id.balanced && id.orthogonal);
+    cr_expect(!id.matched && !id.undetermined);
+    /* the cyclic square is found */
+    for (int r = 0; r < 25; r++)
+        t[r * 3 + 2] = (r / 5 + 2 * (r % 5)) % 5;
+    cr_assert_eq(sg_oa_identify(t, 25, 3, &id, NULL), SG_OK);
+    cr_expect(id.matched);
+    cr_expect_str_eq(id.name, "L25(5^6)");
+    /* 27 runs, columns a, b, c, a^2 + b + c (mod 3): strength 2, but the
+     * triple (b, c, d) is neither a full factorial nor dependent, which no
+     * 4 columns of L27(3^13) show */
+    int u[27 * 4];
+    for (int r = 0; r < 27; r++) {
+        int a = r / 9, b = r / 3 % 3, c = r % 3;
+        u[r * 4] = a, u[r * 4 + 1] = b, u[r * 4 + 2] = c, u[r * 4 + 3] = (a * a + b + c) % 3;
+    }
+    cr_assert_eq(sg_oa_identify(u, 27, 4, &id, NULL), SG_OK);
+    cr_expect(id.balanced && id.orthogonal);
+    cr_expect(!id.matched && !id.undetermined);
+    /* with a + b + c instead it is the brazing layout */
+    for (int r = 0; r < 27; r++)
+        u[r * 4 + 3] = (u[r * 4] + u[r * 4 + 1] + u[r * 4 + 2]) % 3;
+    cr_assert_eq(sg_oa_identify(u, 27, 4, &id, NULL), SG_OK);
+    cr_expect(id.matched);
+    cr_expect_eq(id.factor_col[3], 8);
+}
