@@ -120,11 +120,10 @@ sg_status sg_oa_code_levels(const double *x, int n, int k, int *codes, sg_error 
  * column: balance, pairwise orthogonality, full factorial, and whether the
  * rows equal (up to row order and level relabelling within each column) a
  * subset of columns of a catalogue array with n runs.  Does not keep codes.
- * The search is exact for 2- and 3-level arrays; for the 4..8-level arrays
- * it assumes the level coding of the first two columns differs from the
- * catalogue's by an affine map over GF(q) (true for sorted level values of a
- * standard table); other codings may be reported as not matched.  Gives up
- * (undetermined = 1) after SG_OA_IDENTIFY_MAX_STEPS checks.
+ * The search is exact but bounded: it gives up (undetermined = 1) after
+ * SG_OA_IDENTIFY_MAX_STEPS checks (about 1 s), which only happens for some
+ * column subsets of L36 taken in an unusual order and for 36- or 64-run
+ * tables that match nothing.
  * SG_ERR_INVALID for codes outside 0..n-1, n < 2 or k < 1. */
 sg_status sg_oa_identify(const int *codes, int n, int k, sg_oa_identity *res, sg_error *err);
 

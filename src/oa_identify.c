@@ -9,31 +9,35 @@
 
 /* Search state for matching table T (n x k) against array A (n x cols).
  * Rows are grouped into classes by their (relabelled) codes in the columns
- * assigned so far; T's class ids and A's class ids are in the same space. */
+ * assigned so far; T's class ids and A's class ids are in the same space.
+ * Depth d = number of factors assigned = the table factor placed next. */
 typedef struct match_ws {
     const int *t;        /* table, n x k */
     const int *a;        /* array, n x cols */
     int n, k, cols;
     const int *tlev;     /* levels of table column f */
     const int *alev;     /* levels of array column c */
-    int fix_first_two;   /* Rao–Hamming: factors 1, 2 may sit on columns 0, 1 */
+    int fix_first_two;   /* Rao–Hamming: the first two factors may sit on columns 0, 1 */
     int *cls_t, *cls_a;  /* (k+1) x n class ids per depth */
     int *ncls;           /* classes per depth */
     int *ct, *ca;        /* (k+1) x n x SG_OA_MAX_LEVELS counts per depth */
     int *map;            /* n x SG_OA_MAX_LEVELS scratch */
-    int used[SG_OA_MAX_COLS];
+    int used[SG_OA_MAX_COLS];   /* array column taken */
     int *factor_col;
     long steps;
     int exhausted;
 } match_ws;
 
-/* Count, per class of depth f, how often table column f shows level x
- * (ct) and array column c shows level y (ca); both nc x L, at depth f. */
-static void count_levels(match_ws *w, int f, int c)
+static int *ct_at(const match_ws *w, int d) { return w->ct + (size_t)d * w->n * SG_OA_MAX_LEVELS; }
+static int *ca_at(const match_ws *w, int d) { return w->ca + (size_t)d * w->n * SG_OA_MAX_LEVELS; }
+
+/* Count, per class of depth d, how often table column f shows level x (ct)
+ * and array column c shows level y (ca); both ncls x L. */
+static void count_levels(match_ws *w, int d, int f, int c)
 {
-    int n = w->n, L = w->tlev[f], nc = w->ncls[f];
-    const int *clt = w->cls_t + (size_t)f * n, *cla = w->cls_a + (size_t)f * n;
-    int *ct = w->ct + (size_t)f * n * SG_OA_MAX_LEVELS, *ca = w->ca + (size_t)f * n * SG_OA_MAX_LEVELS;
+    int n = w->n, L = w->tlev[f], nc = w->ncls[d];
+    const int *clt = w->cls_t + (size_t)d * n, *cla = w->cls_a + (size_t)d * n;
+    int *ct = ct_at(w, d), *ca = ca_at(w, d);
     memset(ct, 0, sizeof *ct * (size_t)nc * L);
     memset(ca, 0, sizeof *ca * (size_t)nc * L);
     for (int r = 0; r < n; r++) {
@@ -43,22 +47,37 @@ static void count_levels(match_ws *w, int f, int c)
 }
 
 /* Do table level x and array level y have the same count in every class? */
-static int same_profile(const match_ws *w, int f, int x, int y)
+static int same_profile(const match_ws *w, int d, int L, int x, int y)
 {
-    int n = w->n, L = w->tlev[f];
-    const int *ct = w->ct + (size_t)f * n * SG_OA_MAX_LEVELS, *ca = w->ca + (size_t)f * n * SG_OA_MAX_LEVELS;
-    for (int s = 0; s < w->ncls[f]; s++)
+    const int *ct = ct_at(w, d), *ca = ca_at(w, d);
+    for (int s = 0; s < w->ncls[d]; s++)
         if (ct[s * L + x] != ca[s * L + y])
             return 0;
     return 1;
 }
 
-/* Classes of depth f+1 from table column f relabelled by pi and array column c. */
-static int refine(match_ws *w, int f, int c, const int *pi)
+/* Is there any relabelling with equal profiles?  Profiles are compared as
+ * an equivalence, so a greedy matching decides it exactly. */
+static int feasible(const match_ws *w, int d, int L)
 {
-    int n = w->n, L = w->tlev[f], nc = w->ncls[f], next = 0;
-    const int *clt = w->cls_t + (size_t)f * n, *cla = w->cls_a + (size_t)f * n;
-    int *nt = w->cls_t + (size_t)(f + 1) * n, *na = w->cls_a + (size_t)(f + 1) * n;
+    int taken[SG_OA_MAX_LEVELS] = {0};
+    for (int x = 0; x < L; x++) {
+        int y = 0;
+        while (y < L && (taken[y] || !same_profile(w, d, L, x, y)))
+            y++;
+        if (y == L)
+            return 0;
+        taken[y] = 1;
+    }
+    return 1;
+}
+
+/* Classes of depth d+1 from table column f relabelled by pi and array column c. */
+static int refine(match_ws *w, int d, int f, int c, const int *pi)
+{
+    int n = w->n, L = w->tlev[f], nc = w->ncls[d], next = 0;
+    const int *clt = w->cls_t + (size_t)d * n, *cla = w->cls_a + (size_t)d * n;
+    int *nt = w->cls_t + (size_t)(d + 1) * n, *na = w->cls_a + (size_t)(d + 1) * n;
     for (int i = 0; i < nc * L; i++)
         w->map[i] = -1;
     for (int r = 0; r < n; r++) {
@@ -73,60 +92,82 @@ static int refine(match_ws *w, int f, int c, const int *pi)
             return 0; /* cannot happen when the counts agree */
         nt[r] = id;
     }
-    w->ncls[f + 1] = next;
+    w->ncls[d + 1] = next;
     return 1;
 }
 
-static int search(match_ws *w, int f);
+static int search(match_ws *w, int d);
+
+static int count_step(match_ws *w)
+{
+    if (++w->steps > SG_OA_IDENTIFY_MAX_STEPS)
+        w->exhausted = 1;
+    return !w->exhausted;
+}
 
 /* Enumerate relabellings pi of table column f onto array column c that keep
  * every class count equal (only levels with equal profiles may swap), and
- * continue the search with each.  `first_only` takes just one. */
-static int enum_pi(match_ws *w, int f, int c, int x, int *pi, int *taken, int first_only)
+ * continue the search with each.  `pin01` requires pi(0) = 0, pi(1) = 1. */
+static int enum_pi(match_ws *w, int d, int f, int c, int x, int *pi, int *taken, int pin01)
 {
     int L = w->tlev[f];
     if (x == L) {
-        if (++w->steps > SG_OA_IDENTIFY_MAX_STEPS) {
-            w->exhausted = 1;
-            return 0;
-        }
-        if (!refine(w, f, c, pi))
+        if (!count_step(w) || !refine(w, d, f, c, pi))
             return 0;
         w->used[c] = 1;
         w->factor_col[f] = c;
-        int ok = search(w, f + 1);
+        int ok = search(w, d + 1);
         w->used[c] = 0;
         return ok;
     }
     for (int y = 0; y < L; y++) {
-        if (taken[y] || !same_profile(w, f, x, y))
+        if (taken[y] || (pin01 && x < 2 && y != x) || !same_profile(w, d, L, x, y))
             continue;
         pi[x] = y, taken[y] = 1;
-        int ok = enum_pi(w, f, c, x + 1, pi, taken, first_only);
+        int ok = enum_pi(w, d, f, c, x + 1, pi, taken, pin01);
         taken[y] = 0;
-        if (ok || w->exhausted || first_only)
+        if (ok || w->exhausted)
             return ok;
     }
     return 0;
 }
 
-static int search(match_ws *w, int f)
+/* Candidate array columns for table factor f at depth d, into cand[];
+ * returns how many. */
+static int candidates(match_ws *w, int d, int f, int *cand)
 {
-    if (f == w->k)
-        return 1;
+    int n = 0;
     for (int c = 0; c < w->cols; c++) {
         if (w->used[c] || w->alev[c] != w->tlev[f])
             continue;
-        /* Rao-Hamming arrays: PGL(m,q) acts 2-transitively on the columns,
-         * and scaling/translating rows realises any affine relabelling of
-         * columns 0 and 1, so factors 1 and 2 may sit on columns 0 and 1
-         * with their labels kept (every relabelling is affine for q <= 3). */
-        int fixed = w->fix_first_two && f < 2;
-        if (fixed && c != f)
+        if (w->fix_first_two && d < 2 && c != d)
             continue;
-        count_levels(w, f, c);
-        int pi[SG_OA_MAX_LEVELS], taken[SG_OA_MAX_LEVELS] = {0};
-        if (enum_pi(w, f, c, 0, pi, taken, fixed))
+        count_levels(w, d, f, c);
+        if (feasible(w, d, w->tlev[f]))
+            cand[n++] = c;
+    }
+    return n;
+}
+
+static int search(match_ws *w, int d)
+{
+    if (d == w->k)
+        return 1;
+    /* Rao-Hamming arrays: PGL(m,q) acts 2-transitively on the columns, so
+     * the first two factors may sit on columns 0 and 1; scaling and
+     * translating rows then realise any affine relabelling of those two
+     * columns, and the affine group of GF(q) is sharply 2-transitive, so
+     * their relabellings may fix levels 0 and 1: (q-2)! choices each (one
+     * for q <= 3, 720 for q = 8). */
+    int pin = w->fix_first_two && d < 2;
+    /* factors are placed in table order (a fewest-candidates-first order
+     * was tried and searched more nodes on L36) */
+    int best_f = d, best[SG_OA_MAX_COLS];
+    int best_n = candidates(w, d, best_f, best);
+    for (int i = 0; i < best_n; i++) {
+        int c = best[i], pi[SG_OA_MAX_LEVELS], taken[SG_OA_MAX_LEVELS] = {0};
+        count_levels(w, d, best_f, c);
+        if (enum_pi(w, d, best_f, c, 0, pi, taken, pin))
             return 1;
         if (w->exhausted)
             return 0;

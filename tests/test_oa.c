@@ -355,17 +355,9 @@ static int *scramble(const int *a, const sg_oa_info *info, const int *sel, int k
         int L = info->levels[sel[f]], relabel[SG_OA_MAX_LEVELS];
         for (int v = 0; v < L; v++)
             relabel[v] = v;
-        if (info->q >= 4 && f < 2) {
-            /* documented limit: first two columns of 4..8-level arrays are
-             * relabelled affinely over GF(q) (x*a + b mod p, or x XOR b) */
-            int sh = (int)(lcg(seed) % (unsigned long)L), sc = 1 + (int)(lcg(seed) % (unsigned long)(L - 1));
-            for (int v = 0; v < L; v++)
-                relabel[v] = (L == 4 || L == 8) ? (v ^ sh) : (v * sc + sh) % L;
-        } else {
-            for (int v = L - 1; v > 0; v--) {
-                int j = (int)(lcg(seed) % (unsigned long)(v + 1)), tmp = relabel[v];
-                relabel[v] = relabel[j], relabel[j] = tmp;
-            }
+        for (int v = L - 1; v > 0; v--) {
+            int j = (int)(lcg(seed) % (unsigned long)(v + 1)), tmp = relabel[v];
+            relabel[v] = relabel[j], relabel[j] = tmp;
         }
         for (int r = 0; r < n; r++)
             t[r * k + f] = relabel[a[perm[r] * info->cols + sel[f]]];
