@@ -552,3 +552,31 @@ Test(oa, identify_no_false_match)
     cr_expect(id.matched);
     cr_expect_eq(id.factor_col[3], 8);
 }
+
+/* Mixed arrays have no symmetry shortcut: several random column subsets. */
+Test(oa, identify_random_subsets_of_mixed_arrays)
+{
+    static const char *arrays[] = {"L12", "L18", "L36"};
+    unsigned long seed = 0x7125u;
+    for (size_t t = 0; t < 3; t++) {
+        sg_oa_info info;
+        int *a = build(find(arrays[t]), &info);
+        for (int trial = 0; trial < 8; trial++) {
+            int sel[SG_OA_MAX_COLS];
+            for (int c = 0; c < info.cols; c++)
+                sel[c] = c;
+            for (int c = info.cols - 1; c > 0; c--) {
+                int j = (int)(lcg(&seed) % (unsigned long)(c + 1)), tmp = sel[c];
+                sel[c] = sel[j], sel[j] = tmp;
+            }
+            int k = 3 + (int)(lcg(&seed) % (unsigned long)(info.cols - 2));
+            int *tab = scramble(a, &info, sel, k, &seed);
+            sg_oa_identity id;
+            cr_assert_eq(sg_oa_identify(tab, info.runs, k, &id, NULL), SG_OK);
+            cr_expect(id.matched, "%s trial %d (%d columns): undetermined %d", info.name, trial, k, id.undetermined);
+            cr_expect_str_eq(id.name, info.name);
+            free(tab);
+        }
+        free(a);
+    }
+}
