@@ -580,3 +580,27 @@ Test(oa, identify_random_subsets_of_mixed_arrays)
         free(a);
     }
 }
+
+Test(oa, assign_to_a_named_array)
+{
+    int lev[4] = {3, 3, 3, 3};
+    sg_oa_choice ch;
+    sg_error err;
+    cr_assert_eq(sg_oa_assign(find("L27"), 4, lev, SG_OA_KEEP_IF_FITS, &ch, &err), SG_OK, "%s", err.msg);
+    const int want[4] = {0, 1, 4, 8};
+    for (int f = 0; f < 4; f++)
+        cr_expect_eq(ch.factor_col[f], want[f]);
+    cr_expect(ch.interaction_kept);
+    cr_assert_eq(sg_oa_assign(find("L9"), 4, lev, SG_OA_KEEP_IF_FITS, &ch, &err), SG_OK);
+    cr_expect(!ch.interaction_kept);
+    cr_expect_eq(sg_oa_assign(find("L9"), 4, lev, SG_OA_KEEP_REQUIRED, &ch, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "L9(3^4) cannot keep the interaction of factors 1 and 2 free for 4 factors (4 at 3 levels)"),
+              "%s", err.msg);
+    cr_expect_eq(sg_oa_assign(find("L8"), 4, lev, SG_OA_KEEP_IF_FITS, &ch, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "the factors (4 at 3 levels) do not fit L8(2^7)"), "%s", err.msg);
+    int bad[2] = {3, 12};
+    cr_expect_eq(sg_oa_assign(find("L27"), 2, bad, SG_OA_KEEP_IF_FITS, &ch, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "factor 2 has 12 levels"), "%s", err.msg);
+    cr_expect_eq(sg_oa_assign(99, 2, bad, SG_OA_KEEP_IF_FITS, &ch, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_oa_assign(find("L27"), 0, bad, SG_OA_KEEP_IF_FITS, &ch, &err), SG_ERR_INVALID);
+}
