@@ -146,6 +146,7 @@ static void noisy_linear(size_t n, double sigma, unsigned long seed)
 static sg_model_spec linear_spec(void)
 {
     sg_model_spec s = sg_model_spec_defaults();
+    s.n_hidden = 1;
     s.hidden[0] = 2;
     s.hidden_act = SG_ACT_LINEAR;
     s.ensemble = 2;
