@@ -1,5 +1,6 @@
 #include "strutil.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,31 @@ char *sg_strdup(const char *s)
     return p;
 }
 
+/* Lexically drop "seg/../" pairs (seg not ".." or ".") and leading "./". */
+static void normalize_dotdot(char *p)
+{
+    bool changed = true;
+    while (strncmp(p, "./", 2) == 0)
+        memmove(p, p + 2, strlen(p + 2) + 1);
+    while (changed) {
+        changed = false;
+        char *seg = p;
+        while (*seg) {
+            char *slash = strchr(seg, '/');
+            if (!slash)
+                break;
+            size_t n = (size_t)(slash - seg);
+            bool real = n > 0 && !(n == 1 && seg[0] == '.') && !(n == 2 && seg[0] == '.' && seg[1] == '.');
+            if (real && strncmp(slash, "/../", 4) == 0) {
+                memmove(seg, slash + 4, strlen(slash + 4) + 1);
+                changed = true;
+                break;
+            }
+            seg = slash + 1;
+        }
+    }
+}
+
 char *sg_path_join(const char *base_dir, const char *rel)
 {
     if (rel[0] == '/' || !base_dir || !base_dir[0] || strcmp(base_dir, ".") == 0)
@@ -95,6 +121,7 @@ char *sg_path_join(const char *base_dir, const char *rel)
     if (base_dir[lb - 1] != '/')
         p[k++] = '/';
     memcpy(p + k, rel, lr + 1);
+    normalize_dotdot(p);
     return p;
 }
 
