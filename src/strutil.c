@@ -64,6 +64,9 @@ const char *sg_suggest(const char *word, const char *const *candidates, size_t n
     size_t best_d = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         size_t d = sg_edit_distance(word, candidates[i]);
+        size_t longer = strlen(word) > strlen(candidates[i]) ? strlen(word) : strlen(candidates[i]);
+        if (d >= longer)
+            continue; /* nothing in common: not a typo */
         if (d < best_d) {
             best_d = d;
             best = candidates[i];

@@ -24,7 +24,8 @@ void sg_hash_hex(uint64_t h, char buf[17]);
 size_t sg_edit_distance(const char *a, const char *b);
 
 /* The candidate closest to word if it is close enough to be a plausible typo
- * (distance <= max(1, strlen(word)/3)), else NULL.  Returns a pointer into
+ * (distance <= max(1, strlen(word)/3) and less than the longer length),
+ * else NULL.  Ties go to the earliest candidate.  Returns a pointer into
  * candidates. */
 const char *sg_suggest(const char *word, const char *const *candidates, size_t n);
 
