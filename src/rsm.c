@@ -1,6 +1,7 @@
 #include "rsm.h"
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,8 +12,8 @@ struct sg_rsm {
     size_t k, p, rank;
     double *mid;  /* (k) coding centre */
     double *half; /* (k) coding half-range, > 0 */
-    double *coef; /* (p) */
-    char warning[256];
+    double *coef; /* (p), 0 for dropped terms */
+    char warning[512];
 };
 
 size_t sg_rsm_n_terms(size_t k)
@@ -44,15 +45,101 @@ void sg_rsm_destroy(sg_rsm *m)
     free(m);
 }
 
+/* Numerical rank of the columns cols[0..nc) of A (n >= nc). */
+static sg_status column_rank(const gsl_matrix *A, const size_t *cols, size_t nc, size_t *rank,
+                             sg_error *err)
+{
+    size_t n = A->size1;
+    gsl_matrix *U = gsl_matrix_alloc(n, nc), *V = gsl_matrix_alloc(nc, nc);
+    gsl_vector *S = gsl_vector_alloc(nc), *w = gsl_vector_alloc(nc);
+    sg_status st = SG_OK;
+    if (!U || !V || !S || !w) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "rsm fit: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < nc; c++)
+            gsl_matrix_set(U, i, c, gsl_matrix_get(A, i, cols[c]));
+    int gs = gsl_linalg_SV_decomp(U, V, S, w);
+    if (gs != GSL_SUCCESS) {
+        st = sg_error_set(err, SG_ERR_NUMERIC, "rsm fit: SVD failed (%s)", gsl_strerror(gs));
+        goto done;
+    }
+    double smax = gsl_vector_get(S, 0);
+    *rank = 0;
+    for (size_t c = 0; c < nc; c++)
+        if (gsl_vector_get(S, c) > SG_RSM_RANK_TOL * smax)
+            (*rank)++;
+done:
+    gsl_matrix_free(U);
+    gsl_matrix_free(V);
+    gsl_vector_free(S);
+    gsl_vector_free(w);
+    return st;
+}
+
+/* Least squares on the kept columns (full rank); coef (p) gets 0 elsewhere. */
+static sg_status solve_kept(const gsl_matrix *A, const gsl_vector *b, const size_t *keep,
+                            size_t nk, double *coef, sg_error *err)
+{
+    size_t n = A->size1;
+    gsl_matrix *As = gsl_matrix_alloc(n, nk), *cov = gsl_matrix_alloc(nk, nk);
+    gsl_vector *c = gsl_vector_alloc(nk);
+    gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, nk);
+    sg_status st = SG_OK;
+    if (!As || !cov || !c || !w) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "rsm fit: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t q = 0; q < nk; q++)
+            gsl_matrix_set(As, i, q, gsl_matrix_get(A, i, keep[q]));
+    double chisq = 0.0;
+    int gs = gsl_multifit_linear(As, b, c, cov, &chisq, w);
+    if (gs != GSL_SUCCESS) {
+        st = sg_error_set(err, SG_ERR_NUMERIC, "rsm fit: least squares failed (%s)",
+                          gsl_strerror(gs));
+        goto done;
+    }
+    for (size_t q = 0; q < nk; q++)
+        coef[keep[q]] = gsl_vector_get(c, q);
+done:
+    gsl_matrix_free(As);
+    gsl_matrix_free(cov);
+    gsl_vector_free(c);
+    gsl_multifit_linear_free(w);
+    return st;
+}
+
+/* Append the name of term q (" x2", " x1^2", " x1*x3") to buf. */
+static void append_term(char *buf, size_t cap, size_t k, size_t q)
+{
+    char t[48];
+    if (q == 0)
+        snprintf(t, sizeof t, " 1");
+    else if (q <= k)
+        snprintf(t, sizeof t, " x%zu", q);
+    else if (q <= 2 * k)
+        snprintf(t, sizeof t, " x%zu^2", q - k);
+    else {
+        size_t c = 1 + 2 * k;
+        for (size_t i = 0; i < k; i++)
+            for (size_t j = i + 1; j < k; j++, c++)
+                if (c == q)
+                    snprintf(t, sizeof t, " x%zu*x%zu", i + 1, j + 1);
+    }
+    size_t len = strlen(buf);
+    if (len + strlen(t) + 1 < cap)
+        memcpy(buf + len, t, strlen(t) + 1);
+}
+
 sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, size_t ldy,
                      const size_t *rows, size_t n, sg_rsm **out, sg_error *err)
 {
     sg_status st = SG_OK;
     sg_rsm *m = NULL;
     gsl_matrix *A = NULL;
-    gsl_vector *b = NULL, *c = NULL;
-    gsl_matrix *cov = NULL;
-    gsl_multifit_linear_workspace *w = NULL;
+    gsl_vector *b = NULL;
     double *z = NULL, *t = NULL;
     if (!out)
         return sg_error_set(err, SG_ERR_INVALID, "rsm fit: no output");
@@ -94,10 +181,7 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
     }
     A = gsl_matrix_alloc(n, p);
     b = gsl_vector_alloc(n);
-    c = gsl_vector_alloc(p);
-    cov = gsl_matrix_alloc(p, p);
-    w = gsl_multifit_linear_alloc(n, p);
-    if (!A || !b || !c || !cov || !w)
+    if (!A || !b)
         goto nomem;
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
@@ -114,27 +198,42 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
         }
         gsl_vector_set(b, i, v);
     }
-    double chisq = 0.0;
-    size_t rank = 0;
-    int gs = gsl_multifit_linear_tsvd(A, b, SG_RSM_RANK_TOL, c, cov, &chisq, &rank, w);
-    if (gs != GSL_SUCCESS) {
-        st = sg_error_set(err, SG_ERR_NUMERIC, "rsm fit: least squares failed (%s)",
-                          gsl_strerror(gs));
-        goto fail;
-    }
-    m->rank = rank;
+    /* Greedy estimability: keep a term only if it raises the rank of the
+     * columns kept so far (terms in order 1, linear, squares, interactions). */
+    char dropped[320] = "";
+    size_t *keep = malloc(p * sizeof *keep), q_kept = 0;
+    if (!keep)
+        goto nomem;
     for (size_t q = 0; q < p; q++) {
-        m->coef[q] = gsl_vector_get(c, q);
+        keep[q_kept] = q;
+        size_t r = 0;
+        if ((st = column_rank(A, keep, q_kept + 1, &r, err)) != SG_OK) {
+            free(keep);
+            goto fail;
+        }
+        if (r == q_kept + 1)
+            q_kept++;
+        else
+            append_term(dropped, sizeof dropped, k, q);
+    }
+    m->rank = q_kept;
+    st = solve_kept(A, b, keep, q_kept, m->coef, err);
+    free(keep);
+    if (st != SG_OK)
+        goto fail;
+    for (size_t q = 0; q < p; q++) {
         if (!isfinite(m->coef[q])) {
             st = sg_error_set(err, SG_ERR_NUMERIC, "rsm fit: coefficient %zu is not finite", q);
             goto fail;
         }
     }
-    if (rank < p)
-        snprintf(m->warning, sizeof m->warning,
-                 "the design supports only %zu of the %zu quadratic terms; the response "
-                 "surface uses the minimum-norm solution",
-                 rank, p);
+    if (q_kept < p) {
+        char head[128];
+        snprintf(head, sizeof head,
+                 "the design supports only %zu of the %zu quadratic terms; dropped:", q_kept, p);
+        if (snprintf(m->warning, sizeof m->warning, "%s%s", head, dropped) < 0)
+            m->warning[0] = '\0';
+    }
     *out = m;
     m = NULL;
     goto done;
@@ -142,9 +241,6 @@ nomem:
     st = sg_error_set(err, SG_ERR_NOMEM, "rsm fit: out of memory");
 fail:
 done:
-    gsl_multifit_linear_free(w);
-    gsl_matrix_free(cov);
-    gsl_vector_free(c);
     gsl_vector_free(b);
     gsl_matrix_free(A);
     free(z);

@@ -6,10 +6,13 @@
  * rows' min and max (good conditioning; stored in the fit).
  *
  * Rank deficiency is handled honestly: with fewer rows than terms the fit is
- * refused (SG_ERR_INVALID); when the design cannot separate every term
- * (singular values below SG_RSM_RANK_TOL relative to the largest) the
- * minimum-norm solution over the estimable directions is used and
- * sg_rsm_warning() says so.  Predictions are never NaN.
+ * refused (SG_ERR_INVALID); when the design cannot separate every term (a
+ * singular value below SG_RSM_RANK_TOL relative to the largest), terms are
+ * taken in the order 1, linear, squares, interactions and a term that adds
+ * no rank to those kept is dropped (coefficient 0) — the usual reduction to
+ * an estimable model — and sg_rsm_warning() names the dropped terms.  (A
+ * minimum-norm solution would instead predict nonsense wherever the
+ * unidentified direction matters.)  Predictions are never NaN.
  */
 #ifndef SG_RSM_H
 #define SG_RSM_H
@@ -41,7 +44,7 @@ double sg_rsm_predict(const sg_rsm *m, const double *x);
 
 /* Number of factors k. */
 size_t sg_rsm_n_factors(const sg_rsm *m);
-/* Numerical rank of the design (== sg_rsm_n_terms(k) when fully estimable). */
+/* Number of terms kept (== sg_rsm_n_terms(k) when fully estimable). */
 size_t sg_rsm_rank(const sg_rsm *m);
 /* Warning text when the design is rank deficient, "" otherwise. */
 const char *sg_rsm_warning(const sg_rsm *m);
