@@ -77,214 +77,151 @@ void sg_rstr(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const ch
         RC(ctx, worksheet_write_blank(ws, r, c, f));
 }
 
-/* ---- reference predictor -------------------------------------------------------- */
+/* ---- charts ------------------------------------------------------------------------ */
 
-double sg_report_activate(sg_activation act, double z)
+/* Size of inserted charts relative to libxlsxwriter's default (480 x 288 px). */
+#define SG_RCHART_X_SCALE 1.25
+#define SG_RCHART_Y_SCALE 1.25
+
+lxw_chart *sg_rchart(sg_rctx *ctx, uint8_t type, const char *title, const char *x_name,
+                     const char *y_name)
 {
-    switch (act) {
-    case SG_ACT_LINEAR: return z;
-    case SG_ACT_RELU: return z > 0.0 ? z : 0.0;
-    case SG_ACT_LEAKY_RELU: return z > 0.0 ? z : SG_LEAKY_RELU_SLOPE * z;
-    case SG_ACT_ELU: return z > 0.0 ? z : SG_ELU_ALPHA * (exp(fmin(z, 0.0)) - 1.0);
-    case SG_ACT_SIGMOID: return 1.0 / (1.0 + exp(-fmax(z, -SG_REPORT_EXP_CLAMP)));
-    case SG_ACT_TANH: return tanh(z);
-    case SG_ACT_SOFTPLUS: return fmax(z, 0.0) + log(1.0 + exp(-fabs(z)));
-    default: return NAN;
+    lxw_chart *ch = workbook_add_chart(ctx->wb, type);
+    if (!ch)
+        return NULL;
+    chart_title_set_name(ch, title);
+    chart_axis_set_name(ch->x_axis, x_name);
+    chart_axis_set_name(ch->y_axis, y_name);
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    return ch;
+}
+
+lxw_chart_series *sg_rseries(lxw_chart *ch, const char *sheet, lxw_row_t r0, lxw_row_t r1,
+                             lxw_col_t cx, lxw_col_t cy, const char *name, bool line)
+{
+    lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
+    if (!s)
+        return NULL;
+    chart_series_set_categories(s, sheet, r0, cx, r1, cx);
+    chart_series_set_values(s, sheet, r0, cy, r1, cy);
+    if (name)
+        chart_series_set_name(s, name);
+    if (line) {
+        chart_series_set_marker_type(s, LXW_CHART_MARKER_NONE);
+    } else {
+        lxw_chart_line none = {.none = 1};
+        chart_series_set_line(s, &none);
+        chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
+        chart_series_set_marker_size(s, 5);
     }
+    return s;
 }
 
-const char *sg_report_act_name(sg_activation act)
+void sg_rinsert_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_chart *ch)
 {
-    /* the names of mlp.h, kept here so the report needs no network code */
-    static const char *const names[SG_ACT_COUNT] = {"linear",  "relu", "leaky_relu", "elu",
-                                                    "sigmoid", "tanh", "softplus"};
-    return (int)act >= 0 && act < SG_ACT_COUNT ? names[act] : "?";
-}
-
-const sg_report_net *sg_report_net_for(const sg_report_model *md, size_t n_responses,
-                                       size_t k, size_t m, size_t *k_out)
-{
-    (void)n_responses;
-    if (md->shared) {
-        *k_out = k;
-        return &md->nets[m];
-    }
-    *k_out = 0;
-    return &md->nets[k * md->n_members + m];
-}
-
-static size_t net_max_width(const sg_report_net *net)
-{
-    size_t w = 0;
-    for (size_t i = 0; i <= net->n_layers; i++)
-        if (net->sizes[i] > w)
-            w = net->sizes[i];
-    return w;
-}
-
-size_t sg_report_work_size(const sg_report_input *in)
-{
-    if (!in || !in->model)
-        return 0;
-    const sg_report_model *md = in->model;
-    size_t n_nets = md->shared ? md->n_members : in->n_responses * md->n_members;
-    size_t w = in->n_factors;
-    for (size_t i = 0; i < n_nets; i++) {
-        size_t nw = net_max_width(&md->nets[i]);
-        if (nw > w)
-            w = nw;
-    }
-    /* scaled inputs, two activation buffers, outputs, member values */
-    return in->n_factors + 3 * w + in->n_responses * md->n_members;
-}
-
-/* Forward pass of one net on scaled inputs s (sizes[0]); out receives
- * sizes[n_layers] values; a, b are scratch of the largest width each;
- * s, a, b and out are distinct. */
-static void net_forward(const sg_report_net *net, const double *s, double *a, double *b,
-                        double *out)
-{
-    const double *p = net->params;
-    memcpy(a, s, net->sizes[0] * sizeof *a);
-    for (size_t l = 0; l < net->n_layers; l++) {
-        size_t ni = net->sizes[l], no = net->sizes[l + 1];
-        const double *W = p, *bias = p + no * ni;
-        for (size_t j = 0; j < no; j++) {
-            double z = 0.0;
-            for (size_t i = 0; i < ni; i++)
-                z += W[j * ni + i] * a[i];
-            b[j] = sg_report_activate(net->acts[l], z + bias[j]);
-        }
-        p += no * ni + no;
-        double *t = a;
-        a = b;
-        b = t;
-    }
-    memcpy(out, a, net->sizes[net->n_layers] * sizeof *out);
-}
-
-sg_status sg_report_predict(const sg_report_input *in, const double *x, double *mean,
-                            double *spread, double *members, double *work, sg_error *err)
-{
-    if (!in || !in->model || !x || !mean || !work)
-        return sg_error_set(err, SG_ERR_INVALID, "report predict: missing model or arrays");
-    const sg_report_model *md = in->model;
-    size_t nf = in->n_factors, nr = in->n_responses, M = md->n_members;
-    size_t w = (sg_report_work_size(in) - nf - nr * M) / 3;
-    double *sx = work, *a = sx + nf, *b = a + w, *outv = b + w, *mem = outv + w;
-    for (size_t i = 0; i < nf; i++)
-        sx[i] = (x[i] - md->x_shift[i]) / md->x_width[i];
-    for (size_t k = 0; k < nr; k++) {
-        for (size_t m = 0; m < M; m++) {
-            size_t ko;
-            const sg_report_net *net = sg_report_net_for(md, nr, k, m, &ko);
-            net_forward(net, sx, a, b, outv);
-            mem[k * M + m] = outv[ko] * md->y_width[k] + md->y_shift[k];
-        }
-        double sum = 0.0;
-        for (size_t m = 0; m < M; m++)
-            sum += mem[k * M + m];
-        mean[k] = sum / (double)M;
-        if (spread) {
-            double ss = 0.0;
-            for (size_t m = 0; m < M; m++) {
-                double d = mem[k * M + m] - mean[k];
-                ss += d * d;
-            }
-            size_t den = md->spread == SG_REPORT_SPREAD_SAMPLE ? M - 1 : M;
-            spread[k] = den > 0 ? sqrt(ss / (double)den) : 0.0;
-        }
-    }
-    if (members)
-        memcpy(members, mem, nr * M * sizeof *members);
-    return SG_OK;
+    lxw_chart_options o = {.x_scale = SG_RCHART_X_SCALE, .y_scale = SG_RCHART_Y_SCALE};
+    RC(ctx, worksheet_insert_chart_opt(ws, r, c, ch, &o));
 }
 
 /* ---- validation ------------------------------------------------------------------ */
-
-static sg_status validate_model(const sg_report_input *in, sg_error *err)
-{
-    const sg_report_model *md = in->model;
-    if (md->n_members == 0 || !md->nets || !md->x_shift || !md->x_width || !md->y_shift ||
-        !md->y_width)
-        return sg_error_set(err, SG_ERR_INVALID, "report: model needs members, nets and scalers");
-    for (size_t i = 0; i < in->n_factors; i++)
-        if (!(md->x_width[i] > 0.0) || !isfinite(md->x_shift[i]))
-            return sg_error_set(err, SG_ERR_INVALID,
-                                "report: factor %zu has an invalid scaling width", i + 1);
-    for (size_t k = 0; k < in->n_responses; k++)
-        if (!(md->y_width[k] > 0.0) || !isfinite(md->y_shift[k]))
-            return sg_error_set(err, SG_ERR_INVALID,
-                                "report: response %zu has an invalid scaling width", k + 1);
-    size_t n_nets = md->shared ? md->n_members : in->n_responses * md->n_members;
-    size_t want_out = md->shared ? in->n_responses : 1;
-    for (size_t i = 0; i < n_nets; i++) {
-        const sg_report_net *net = &md->nets[i];
-        if (net->n_layers == 0 || net->n_layers > SG_MLP_MAX_LAYERS || !net->sizes ||
-            !net->acts || !net->params)
-            return sg_error_set(err, SG_ERR_INVALID, "report: network %zu is incomplete", i + 1);
-        if (net->sizes[0] != in->n_factors || net->sizes[net->n_layers] != want_out)
-            return sg_error_set(err, SG_ERR_INVALID,
-                                "report: network %zu maps %zu -> %zu values, expected %zu -> %zu",
-                                i + 1, net->sizes[0], net->sizes[net->n_layers], in->n_factors,
-                                want_out);
-        for (size_t l = 0; l < net->n_layers; l++) {
-            if (net->sizes[l + 1] == 0 || net->sizes[l + 1] > SG_MLP_MAX_WIDTH)
-                return sg_error_set(err, SG_ERR_INVALID, "report: network %zu layer %zu width",
-                                    i + 1, l + 1);
-            if ((int)net->acts[l] < 0 || net->acts[l] >= SG_ACT_COUNT)
-                return sg_error_set(err, SG_ERR_INVALID,
-                                    "report: network %zu layer %zu has an unknown activation",
-                                    i + 1, l + 1);
-        }
-    }
-    if (in->calc) {
-        if (!in->calc->settings)
-            return sg_error_set(err, SG_ERR_INVALID, "report: calculator needs settings");
-        if (in->calc->n_check > 0 && (!in->calc->check_x || !in->calc->check_pred))
-            return sg_error_set(err, SG_ERR_INVALID,
-                                "report: calculator check rows need inputs and predictions");
-    }
-    return SG_OK;
-}
 
 sg_status sg_report_validate(const sg_report_input *in, sg_error *err)
 {
     if (!in)
         return sg_error_set(err, SG_ERR_INVALID, "report: no input");
-    if (in->n_factors == 0 || !in->factors || in->n_responses == 0 || !in->responses)
+    size_t nf = in->n_factors, nr = in->n_responses;
+    if (nf == 0 || !in->factors || nr == 0 || !in->responses)
         return sg_error_set(err, SG_ERR_INVALID, "report: study needs factors and responses");
-    for (size_t i = 0; i < in->n_factors; i++) {
+    for (size_t i = 0; i < nf; i++) {
         const sg_report_factor *f = &in->factors[i];
         if (!f->name || !(f->min < f->max))
             return sg_error_set(err, SG_ERR_INVALID,
                                 "report: factor %zu needs a name and min < max", i + 1);
     }
-    for (size_t k = 0; k < in->n_responses; k++)
+    for (size_t k = 0; k < nr; k++)
         if (!in->responses[k].name)
             return sg_error_set(err, SG_ERR_INVALID, "report: response %zu needs a name", k + 1);
     if (in->n_warnings > 0 && !in->warnings)
         return sg_error_set(err, SG_ERR_INVALID, "report: warnings array missing");
-    if (in->calc && !in->model)
-        return sg_error_set(err, SG_ERR_INVALID, "report: the calculator needs the model");
-    if (in->model) {
-        sg_status st = validate_model(in, err);
-        if (st != SG_OK)
-            return st;
-    }
-    if (in->data && in->data->n_rows > 0 && !in->data->values)
-        return sg_error_set(err, SG_ERR_INVALID, "report: data rows without values");
-    if (in->stats && in->stats->n_cols != in->n_factors + in->n_responses)
+    if (in->table && (in->table->n_cols != nf + nr || in->table->n_factors != nf))
         return sg_error_set(err, SG_ERR_INVALID,
-                            "report: statistics have %zu columns, expected %zu",
-                            in->stats->n_cols, in->n_factors + in->n_responses);
-    if (in->validation && (!in->validation->train || !in->validation->cv))
-        return sg_error_set(err, SG_ERR_INVALID, "report: validation needs train and CV metrics");
-    if (in->effects && !in->effects->resp)
-        return sg_error_set(err, SG_ERR_INVALID, "report: main effects need per-response results");
+                            "report: the table has %zu columns (%zu factors), expected %zu (%zu)",
+                            in->table->n_cols, in->table->n_factors, nf + nr, nf);
+    if (in->model) {
+        sg_model *m = in->model;
+        if (sg_model_n_in(m) != nf || sg_model_n_out(m) != nr)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "report: the model maps %zu factors to %zu responses, the study "
+                                "has %zu and %zu",
+                                sg_model_n_in(m), sg_model_n_out(m), nf, nr);
+        if (in->recommended)
+            for (size_t i = 0; i < nf; i++)
+                if (!isfinite(in->recommended[i]))
+                    return sg_error_set(err, SG_ERR_INVALID,
+                                        "report: recommended setting %zu is not finite", i + 1);
+    }
+    if (in->n_check > 0 && (!in->table || !in->model))
+        return sg_error_set(err, SG_ERR_INVALID, "report: the check table needs table and model");
+    if (in->cv && in->cv->n_out != nr)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "report: cross-validation has %zu responses, expected %zu",
+                            in->cv->n_out, nr);
+    if (in->optim && in->optim->d != nf)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "report: the optimisation has %zu variables, expected %zu",
+                            in->optim->d, nf);
+    if (in->n_optim_settings > 0 && (!in->optim_setting_names || !in->optim_setting_values))
+        return sg_error_set(err, SG_ERR_INVALID, "report: optimisation settings missing");
+    if (in->effects)
+        for (size_t k = 0; k < nr; k++)
+            if (in->effects[k] && in->effects[k]->n_factors != nf)
+                return sg_error_set(err, SG_ERR_INVALID,
+                                    "report: main effects of response %zu have %zu factors, "
+                                    "expected %zu",
+                                    k + 1, in->effects[k]->n_factors, nf);
     return SG_OK;
 }
 
+/* Derived data: the model view, the Calculator's settings and check rows. */
+static sg_status prepare(sg_rctx *ctx, sg_report_view **view, sg_error *err)
+{
+    const sg_report_input *in = ctx->in;
+    size_t nf = in->n_factors, nr = in->n_responses;
+    if (!in->model)
+        return SG_OK;
+    sg_status st = sg_report_view_create(in->model, in->cv, view, err);
+    if (st != SG_OK)
+        return st;
+    ctx->md = sg_report_view_model(*view);
+    ctx->settings = calloc(nf, sizeof *ctx->settings);
+    if (!ctx->settings)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
+    for (size_t i = 0; i < nf; i++)
+        ctx->settings[i] = in->recommended
+                               ? in->recommended[i]
+                               : 0.5 * (in->factors[i].min + in->factors[i].max);
+    ctx->settings_label = in->recommended
+                              ? (in->recommended_label ? in->recommended_label : "recommended")
+                              : "middle of the bounds";
+    if (in->table && in->n_check > 0) {
+        size_t n = in->n_check < in->table->n_rows ? in->n_check : in->table->n_rows;
+        ctx->check_x = calloc(n * nf + 1, sizeof *ctx->check_x);
+        ctx->check_pred = calloc(n * nr + 1, sizeof *ctx->check_pred);
+        ctx->check_row = calloc(n + 1, sizeof *ctx->check_row);
+        if (!ctx->check_x || !ctx->check_pred || !ctx->check_row)
+            return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
+        for (size_t r = 0; r < n; r++) {
+            for (size_t i = 0; i < nf; i++)
+                ctx->check_x[r * nf + i] = sg_table_at(in->table, r, i);
+            ctx->check_row[r] = in->table->row ? in->table->row[r] : r + 1;
+        }
+        st = sg_model_predict_batch(in->model, ctx->check_x, n, ctx->check_pred, NULL, err);
+        if (st != SG_OK)
+            return st;
+        ctx->n_check = n;
+    }
+    return SG_OK;
+}
 /* ---- target checks and atomic write ----------------------------------------------- */
 
 /* Directory part of path into dir ("." when there is none). */
@@ -416,13 +353,24 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     return SG_OK;
 }
 
+static void release(sg_rctx *ctx, sg_report_view *view)
+{
+    sg_report_view_destroy(view);
+    free(ctx->settings);
+    free(ctx->check_x);
+    free(ctx->check_pred);
+    free(ctx->check_row);
+}
+
 typedef sg_status (*sheet_fn)(sg_rctx *, sg_error *);
 
 sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error *err)
 {
     char dir[SG_REPORT_PATH_MAX], tmp[SG_REPORT_PATH_MAX + 64];
     sg_rctx ctx;
+    sg_report_view *view = NULL;
     memset(&ctx, 0, sizeof ctx);
+    ctx.in = in;
     sg_status st = sg_report_validate(in, err);
     if (st != SG_OK)
         return st;
@@ -434,10 +382,12 @@ sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error 
     st = make_temp(path, dir, tmp, sizeof tmp, err);
     if (st != SG_OK)
         return st;
+    st = prepare(&ctx, &view, err);
+    if (st != SG_OK)
+        goto fail;
 
     lxw_workbook_options opt = {.constant_memory = 0, .tmpdir = NULL, .use_zip64 = 0};
     ctx.wb = workbook_new_opt(tmp, &opt);
-    ctx.in = in;
     if (!ctx.wb) {
         st = sg_error_set(err, SG_ERR_NOMEM, "report: cannot create workbook");
         goto fail;
@@ -478,6 +428,7 @@ sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error 
                           path, strerror(errno));
         goto fail;
     }
+    release(&ctx, view);
     return SG_OK;
 
 fail:
@@ -486,5 +437,6 @@ fail:
         workbook_close(ctx.wb);
     }
     unlink(tmp);
+    release(&ctx, view);
     return st;
 }

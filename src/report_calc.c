@@ -77,14 +77,12 @@ static void act_formula(char *buf, size_t size, sg_activation act, const char *z
     }
 }
 
-static void point_name(const sg_report_calc *calc, size_t p, char *buf, size_t size)
+static void point_name(const sg_rctx *ctx, size_t p, char *buf, size_t size)
 {
     if (p == 0)
         snprintf(buf, size, "calculator");
-    else if (calc->check_run)
-        snprintf(buf, size, "check %zu (run %ld)", p, calc->check_run[p - 1]);
     else
-        snprintf(buf, size, "check %zu", p);
+        snprintf(buf, size, "check %zu (data row %zu)", p, ctx->check_row[p - 1]);
 }
 
 /* The factor input cell of point p and factor i (left block). */
@@ -96,9 +94,9 @@ static void input_cell(const calc_layout *L, size_t p, size_t i, char *buf)
         cell_abs(buf, L->c_row0 + (lxw_row_t)(p - 1), (lxw_col_t)(1 + i));
 }
 
-static double input_value(const sg_report_calc *calc, size_t nf, size_t p, size_t i)
+static double input_value(const sg_rctx *ctx, size_t nf, size_t p, size_t i)
 {
-    return p == 0 ? calc->settings[i] : calc->check_x[(p - 1) * nf + i];
+    return p == 0 ? ctx->settings[i] : ctx->check_x[(p - 1) * nf + i];
 }
 
 /* Write one network block from row *row; fills L->out_row and L->ens_val. */
@@ -107,8 +105,7 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
                            lxw_row_t *row, double *buf_a, double *buf_b, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
-    const sg_report_model *md = in->model;
-    const sg_report_calc *calc = in->calc;
+    const sg_report_model *md = ctx->md;
     char f[SG_CALC_FORMULA_MAX], c1[32], c2[64], c3[64], label[256];
     lxw_col_t W0 = L->W0;
     lxw_row_t r = *row;
@@ -141,7 +138,7 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
     for (size_t p = 0; p < L->P; p++)
         for (size_t i = 0; i < L->nf; i++)
             buf_a[p * wmax + i] =
-                (input_value(calc, L->nf, p, i) - md->x_shift[i]) / md->x_width[i];
+                (input_value(ctx, L->nf, p, i) - md->x_shift[i]) / md->x_width[i];
 
     const double *par = net->params;
     for (size_t l = 0; l < net->n_layers; l++) {
@@ -171,7 +168,7 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
         }
         for (size_t p = 0; p < L->P; p++) {
             char pn[64];
-            point_name(calc, p, pn, sizeof pn);
+            point_name(ctx, p, pn, sizeof pn);
             lxw_row_t zr = r++, ar = r++;
             snprintf(label, sizeof label, "z, %s", pn);
             sg_rstr(ctx, ws, zr, W0, label, ctx->note);
@@ -205,7 +202,7 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
     size_t n_out = net->sizes[net->n_layers];
     for (size_t p = 0; p < L->P; p++) {
         char pn[64];
-        point_name(calc, p, pn, sizeof pn);
+        point_name(ctx, p, pn, sizeof pn);
         snprintf(label, sizeof label, "output, %s", pn);
         sg_rstr(ctx, ws, r, W0, label, ctx->bold);
         for (size_t o = 0; o < n_out; o++) {
@@ -255,18 +252,17 @@ static void write_validation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout 
 sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
-    if (!in->model || !in->calc)
+    if (!ctx->md)
         return SG_OK;
-    const sg_report_model *md = in->model;
-    const sg_report_calc *calc = in->calc;
+    const sg_report_model *md = ctx->md;
     calc_layout L;
     memset(&L, 0, sizeof L);
     L.nf = in->n_factors;
     L.nr = in->n_responses;
     L.M = md->n_members;
-    L.P = 1 + calc->n_check;
+    L.P = 1 + ctx->n_check;
     L.n_nets = md->shared ? L.M : L.nr * L.M;
-    bool interval = md->interval_k > 0.0;
+    bool interval = md->interval_a != NULL;
     char f[SG_CALC_FORMULA_MAX], c1[32], c2[64], label[256];
     sg_status st = SG_OK;
     double *buf_a = NULL, *buf_b = NULL, *mean = NULL, *spread = NULL;
@@ -347,7 +343,7 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
                 ctx->header);
     for (size_t p = 0; p < L.P; p++) {
         lxw_row_t r = L.xs_row0 + (lxw_row_t)p;
-        point_name(calc, p, label, sizeof label);
+        point_name(ctx, p, label, sizeof label);
         sg_rstr(ctx, ws, r, W0, label, ctx->note);
         for (size_t i = 0; i < L.nf; i++) {
             char cin[32], csh[32], cwd[32];
@@ -355,7 +351,7 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
             cell_abs(csh, L.xsc_row0 + (lxw_row_t)i, W0 + 2);
             cell_abs(cwd, L.xsc_row0 + (lxw_row_t)i, W0 + 3);
             snprintf(f, sizeof f, "=(%s-%s)/%s", cin, csh, cwd);
-            double v = (input_value(calc, L.nf, p, i) - md->x_shift[i]) / md->x_width[i];
+            double v = (input_value(ctx, L.nf, p, i) - md->x_shift[i]) / md->x_width[i];
             RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)i, f, ctx->num[6],
                                                 v));
         }
@@ -378,7 +374,7 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     }
     for (size_t p = 0; p < L.P; p++) {
         char pn[64];
-        point_name(calc, p, pn, sizeof pn);
+        point_name(ctx, p, pn, sizeof pn);
         for (size_t k = 0; k < L.nr; k++) {
             lxw_row_t r = L.ens_row0 + (lxw_row_t)(p * L.nr + k);
             snprintf(label, sizeof label, "%s, %s", pn, in->responses[k].name);
@@ -413,7 +409,7 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
             "right (no macros).",
             ctx->note);
     snprintf(label, sizeof label, "Pre-filled with: %s",
-             calc->settings_label ? calc->settings_label : "given settings");
+             ctx->settings_label);
     sg_rstr(ctx, ws, 2, 0, label, ctx->note);
     const char *fh[] = {"Factor", "Unit", "Setting", "Min", "Max", "Scaled input"};
     for (int c = 0; c < 6; c++)
@@ -421,19 +417,19 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     for (size_t i = 0; i < L.nf; i++) {
         const sg_report_factor *fa = &in->factors[i];
         lxw_row_t r = L.f_row0 + (lxw_row_t)i;
-        double b3[3] = {fa->min, fa->max, calc->settings[i]};
+        double b3[3] = {fa->min, fa->max, ctx->settings[i]};
         int d = sg_rfmt_decimals_exact(b3, 3, 1);
         if (d > 4)
             d = 4;
         sg_rstr(ctx, ws, r, 0, fa->name, ctx->bold);
         sg_rstr(ctx, ws, r, 1, fa->unit, ctx->text);
-        RC(ctx, worksheet_write_number(ws, r, 2, calc->settings[i], ctx->num_in[d]));
+        RC(ctx, worksheet_write_number(ws, r, 2, ctx->settings[i], ctx->num_in[d]));
         RC(ctx, worksheet_write_number(ws, r, 3, fa->min, ctx->num[d]));
         RC(ctx, worksheet_write_number(ws, r, 4, fa->max, ctx->num[d]));
         cell_abs(c1, L.xs_row0, W0 + 1 + (lxw_col_t)i);
         snprintf(f, sizeof f, "=%s", c1);
         RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[4],
-                                            (calc->settings[i] - md->x_shift[i]) /
+                                            (ctx->settings[i] - md->x_shift[i]) /
                                                 md->x_width[i]));
     }
     write_validation(ctx, ws, &L);
@@ -474,14 +470,14 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
         }
         if (interval) {
             char cm[32], cs[32];
+            double ia = md->interval_a[k], ib = md->interval_b[k];
+            double half = ia * spread[k] + ib;
             cell_abs(cm, r, 2);
             cell_abs(cs, r, 3);
-            snprintf(f, sizeof f, "=%s-%.17g*%s", cm, md->interval_k, cs);
-            RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d],
-                                                mean[k] - md->interval_k * spread[k]));
-            snprintf(f, sizeof f, "=%s+%.17g*%s", cm, md->interval_k, cs);
-            RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d],
-                                                mean[k] + md->interval_k * spread[k]));
+            snprintf(f, sizeof f, "=%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], mean[k] - half));
+            snprintf(f, sizeof f, "=%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], mean[k] + half));
         }
         for (size_t m = 0; m < L.M; m++) {
             cell_abs(c1, er, W0 + 1 + (lxw_col_t)m);
@@ -492,12 +488,12 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     }
 
     /* ---- left block: check table ---- */
-    if (calc->n_check > 0) {
+    if (ctx->n_check > 0) {
         lxw_row_t ch = L.c_row0 - 1;
         sg_rstr(ctx, ws, ch - 2, 0,
                 "Check: these formulas against the predictions computed by surrogate",
                 ctx->subtitle);
-        sg_rstr(ctx, ws, ch, 0, "Run", ctx->header);
+        sg_rstr(ctx, ws, ch, 0, "Data row", ctx->header);
         for (size_t i = 0; i < L.nf; i++) {
             sg_rlabel(label, sizeof label, in->factors[i].name, in->factors[i].unit);
             sg_rstr(ctx, ws, ch, 1 + (lxw_col_t)i, label, ctx->header);
@@ -520,24 +516,21 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
         double worst = 0.0;
         for (size_t p = 1; p < L.P; p++) {
             lxw_row_t r = L.c_row0 + (lxw_row_t)(p - 1);
-            if (calc->check_run)
-                RC(ctx, worksheet_write_number(ws, r, 0, (double)calc->check_run[p - 1],
-                                               ctx->integer));
-            else
-                RC(ctx, worksheet_write_number(ws, r, 0, (double)p, ctx->integer));
+            RC(ctx, worksheet_write_number(ws, r, 0, (double)ctx->check_row[p - 1],
+                                           ctx->integer));
             for (size_t i = 0; i < L.nf; i++) {
                 const sg_report_factor *fa = &in->factors[i];
                 double b2[2] = {fa->min, fa->max};
                 int d = sg_rfmt_decimals_exact(b2, 2, 1);
                 RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)i,
-                                               calc->check_x[(p - 1) * L.nf + i], ctx->num[d]));
+                                               ctx->check_x[(p - 1) * L.nf + i], ctx->num[d]));
             }
             for (size_t k = 0; k < L.nr; k++) {
                 lxw_col_t c0 = (lxw_col_t)(1 + L.nf + 3 * k);
                 lxw_row_t er = L.ens_row0 + (lxw_row_t)(p * L.nr + k);
                 int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
                 double fv = mean[p * L.nr + k];
-                double sv = calc->check_pred[(p - 1) * L.nr + k];
+                double sv = ctx->check_pred[(p - 1) * L.nr + k];
                 range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L.M);
                 snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
                 RC(ctx, worksheet_write_formula_num(ws, r, c0, f, ctx->num[d], fv));
@@ -553,7 +546,7 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
                 RC(ctx, worksheet_write_formula_num(ws, r, c0 + 2, f, ctx->sci, rel));
             }
         }
-        lxw_row_t rw = L.c_row0 + (lxw_row_t)calc->n_check;
+        lxw_row_t rw = L.c_row0 + (lxw_row_t)ctx->n_check;
         sg_rstr(ctx, ws, rw, 0, "Largest relative difference", ctx->bold);
         size_t off = (size_t)snprintf(f, sizeof f, "=MAX(");
         for (size_t k = 0; k < L.nr && off < sizeof f - 80; k++) {
@@ -575,7 +568,7 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
                                  NULL));
     RC(ctx, worksheet_set_row(ws, L.f_row0 - 1, 30, NULL));
     RC(ctx, worksheet_set_row(ws, L.r_row0 - 1, 30, NULL));
-    if (calc->n_check > 0)
+    if (ctx->n_check > 0)
         RC(ctx, worksheet_set_row(ws, L.c_row0 - 1, 45, NULL));
 
 done:

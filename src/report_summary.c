@@ -31,7 +31,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
     r = kv(ctx, ws, r, "Data file", in->data_file);
     r = kv(ctx, ws, r, "Data file hash", in->data_hash);
     r = kv(ctx, ws, r, "Date", in->date);
-    snprintf(buf, sizeof buf, "%lu", in->seed);
+    snprintf(buf, sizeof buf, "%llu", in->seed);
     r = kv(ctx, ws, r, "Seed", buf);
     r = kv(ctx, ws, r, "Library versions", in->versions);
     if (in->threads > 0) {
@@ -83,72 +83,78 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
                                                      : sg_rfmt_decimals_exact(&v, 1, 1)]);
         }
         r++;
-        if (in->model) {
-            size_t nr = in->n_responses, M = in->model->n_members;
+        if (in->model && ctx->md) {
+            const sg_report_model *md = ctx->md;
+            size_t nr = in->n_responses, M = md->n_members;
             double *mean = calloc(nr, sizeof *mean), *sd = calloc(nr, sizeof *sd);
-            double *work = calloc(sg_report_work_size(in) + 1, sizeof *work);
-            sg_status st = SG_OK;
-            if (!mean || !sd || !work)
-                st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
-            else
-                st = sg_report_predict(in, in->recommended, mean, sd, NULL, work, err);
-            if (st == SG_OK) {
-                bool iv = in->model->interval_k > 0.0;
-                sg_rstr(ctx, ws, r++, 0, "Predicted responses at these settings", ctx->subtitle);
-                const char *ph[] = {"Response", "Unit", "Predicted", "Spread (member sd)",
-                                    "Interval low", "Interval high"};
-                for (int c = 0; c < (iv ? 6 : 4); c++)
-                    sg_rstr(ctx, ws, r, (lxw_col_t)c, ph[c], ctx->header);
-                r++;
-                for (size_t k = 0; k < nr; k++, r++) {
-                    int d = sg_rfmt_decimals_sig(mean[k]);
-                    sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
-                    sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
-                    sg_rnum(ctx, ws, r, 2, mean[k], ctx->num_bold[d]);
-                    sg_rnum(ctx, ws, r, 3, sd[k], ctx->num[d]);
-                    if (iv) {
-                        sg_rnum(ctx, ws, r, 4, mean[k] - in->model->interval_k * sd[k],
-                                ctx->num[d]);
-                        sg_rnum(ctx, ws, r, 5, mean[k] + in->model->interval_k * sd[k],
-                                ctx->num[d]);
-                    }
-                }
-                snprintf(buf, sizeof buf,
-                         "Spread = standard deviation over the %zu ensemble members%s%s.", M,
-                         iv ? "; interval = mean ± k·spread, k calibrated on cross-validation"
-                            : "",
-                         "");
-                sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
-                r++;
+            if (!mean || !sd) {
+                free(mean);
+                free(sd);
+                return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
             }
+            sg_model_predict(in->model, in->recommended, mean, sd);
+            bool iv = md->interval_a != NULL;
+            sg_rstr(ctx, ws, r++, 0, "Predicted responses at these settings", ctx->subtitle);
+            char lo[64], hi[64];
+            snprintf(lo, sizeof lo, "%.4g%% interval low", md->interval_level);
+            snprintf(hi, sizeof hi, "%.4g%% interval high", md->interval_level);
+            const char *ph[] = {"Response", "Unit", "Predicted", "Spread (member sd)", lo, hi};
+            for (int c = 0; c < (iv ? 6 : 4); c++)
+                sg_rstr(ctx, ws, r, (lxw_col_t)c, ph[c], ctx->header);
+            r++;
+            for (size_t k = 0; k < nr; k++, r++) {
+                int d = sg_rfmt_decimals_sig(mean[k]);
+                sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
+                sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
+                sg_rnum(ctx, ws, r, 2, mean[k], ctx->num_bold[d]);
+                sg_rnum(ctx, ws, r, 3, sd[k], ctx->num[d]);
+                if (iv) {
+                    double half = md->interval_a[k] * sd[k] + md->interval_b[k];
+                    sg_rnum(ctx, ws, r, 4, mean[k] - half, ctx->num[d]);
+                    sg_rnum(ctx, ws, r, 5, mean[k] + half, ctx->num[d]);
+                }
+            }
+            snprintf(buf, sizeof buf,
+                     "Spread = sample standard deviation over the %zu ensemble members.%s", M,
+                     iv ? " Interval calibrated on the cross-validated residuals." : "");
+            sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
+            r++;
             free(mean);
             free(sd);
-            free(work);
-            if (st != SG_OK)
-                return st;
         }
     }
 
     /* key accuracy figures */
-    if (in->validation) {
-        const sg_report_validation *v = in->validation;
-        snprintf(buf, sizeof buf, "Accuracy (cross-validation: %s)", v->method ? v->method : "");
+    if (in->cv) {
+        const sg_cv_result *cv = in->cv;
+        char plan[64];
+        sg_cv_spec_format(&cv->plan, plan, sizeof plan);
+        snprintf(buf, sizeof buf, "Accuracy (cross-validation: %s, %zu folds)", plan,
+                 cv->n_folds);
         sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
-        const char *ah[] = {"Response", "Unit", "CV R²", "CV RMSE", "Training RMSE",
+        const char *ah[] = {"Response", "Unit", "CV R² (Q²)", "CV RMSE", "Training RMSE",
                             "Quadratic baseline CV RMSE"};
-        for (int c = 0; c < (v->rsm_cv ? 6 : 5); c++)
+        for (int c = 0; c < 6; c++)
             sg_rstr(ctx, ws, r, (lxw_col_t)c, ah[c], ctx->header);
         r++;
         for (size_t k = 0; k < in->n_responses; k++, r++) {
-            int d = sg_rfmt_decimals_sig(v->cv[k].rmse) > 4 ? 4
-                                                            : sg_rfmt_decimals_sig(v->cv[k].rmse);
+            const sg_cv_response *cr = &cv->resp[k];
+            int d = sg_rfmt_decimals_sig(cr->net.rmse);
+            if (d > 4)
+                d = 4;
             sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->text);
             sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
-            sg_rnum(ctx, ws, r, 2, v->cv[k].r2, ctx->num[4]);
-            sg_rnum(ctx, ws, r, 3, v->cv[k].rmse, ctx->num_bold[d]);
-            sg_rnum(ctx, ws, r, 4, v->train[k].rmse, ctx->num[d]);
-            if (v->rsm_cv)
-                sg_rnum(ctx, ws, r, 5, v->rsm_cv[k].rmse, ctx->num[d]);
+            if (cr->net.r2_ok)
+                sg_rnum(ctx, ws, r, 2, cr->net.r2, ctx->num[4]);
+            else
+                sg_rstr(ctx, ws, r, 2, cr->net.reason, ctx->note);
+            sg_rnum(ctx, ws, r, 3, cr->net.rmse, ctx->num_bold[d]);
+            if (in->train_metrics)
+                sg_rnum(ctx, ws, r, 4, in->train_metrics[k].rmse, ctx->num[d]);
+            if (cr->rsm_ok)
+                sg_rnum(ctx, ws, r, 5, cr->rsm.rmse, ctx->num[d]);
+            else
+                sg_rstr(ctx, ws, r, 5, "not available", ctx->note);
         }
         r++;
     }
@@ -173,13 +179,13 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
         bool present;
         const char *name, *what;
     } guide[] = {
-        {in->data != NULL, "Data", "the table as read, excluded runs and suspicious cells"},
+        {in->table != NULL, "Data", "the table as read, excluded runs and suspicious cells"},
         {in->stats != NULL, "Statistics", "descriptive statistics and correlations"},
         {in->effects != NULL, "Main effects", "level means, S/N ratios and ANOVA"},
         {in->model != NULL, "Model", "network architecture, scaling and training"},
-        {in->validation != NULL, "Validation", "cross-validated accuracy and baseline"},
+        {in->cv != NULL, "Validation", "cross-validated accuracy and baseline"},
         {in->optim != NULL, "Optimization", "multistart search and its statistics"},
-        {in->calc != NULL, "Calculator", "type settings, get predictions (live formulas)"},
+        {in->model != NULL, "Calculator", "type settings, get predictions (live formulas)"},
     };
     for (size_t g = 0; g < sizeof guide / sizeof guide[0]; g++) {
         if (!guide[g].present)
