@@ -300,11 +300,12 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     ctx->sci = workbook_add_format(wb);
     ctx->integer = workbook_add_format(wb);
     ctx->pct = workbook_add_format(wb);
+    ctx->pval = workbook_add_format(wb);
     ctx->suspicious = workbook_add_format(wb);
     ctx->excluded = workbook_add_format(wb);
     if (!ctx->title || !ctx->subtitle || !ctx->header || !ctx->text || !ctx->wrap ||
         !ctx->bold || !ctx->note || !ctx->warn || !ctx->input || !ctx->sci ||
-        !ctx->integer || !ctx->pct || !ctx->suspicious || !ctx->excluded)
+        !ctx->integer || !ctx->pct || !ctx->pval || !ctx->suspicious || !ctx->excluded)
         return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for formats");
     format_set_bold(ctx->title);
     format_set_font_size(ctx->title, 14);
@@ -327,6 +328,7 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     format_set_num_format(ctx->sci, "0.000000E+00");
     format_set_num_format(ctx->integer, "0");
     format_set_num_format(ctx->pct, "0.0%");
+    format_set_num_format(ctx->pval, "[<0.0001]\"< 0.0001\";0.0000");
     format_set_bg_color(ctx->suspicious, 0xFFC7CE);
     format_set_font_color(ctx->suspicious, 0x9C0006);
     format_set_font_color(ctx->excluded, 0x808080);

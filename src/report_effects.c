@@ -135,7 +135,7 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
             sg_rstr(ctx, ws, r, 5, "n/a", ctx->note);
         } else {
             sg_rnum(ctx, ws, r, 4, tm->f, ctx->num[3]);
-            sg_rnum(ctx, ws, r, 5, tm->p, ctx->num[4]);
+            sg_rnum(ctx, ws, r, 5, tm->p, ctx->pval);
         }
         if (tm->pct_na)
             sg_rstr(ctx, ws, r, 6, "n/a", ctx->note);

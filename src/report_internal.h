@@ -89,6 +89,7 @@ typedef struct sg_rctx {
     lxw_format *sci;            /* 0.000000E+00 (weights, relative errors) */
     lxw_format *integer;        /* 0 */
     lxw_format *pct;            /* 0.0% */
+    lxw_format *pval;           /* 0.0000, "< 0.0001" below that */
     lxw_format *suspicious;     /* highlighted data cell */
     lxw_format *excluded;       /* grey row of an excluded run */
     /* derived once per write */

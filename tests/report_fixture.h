@@ -57,9 +57,11 @@ static double fx_objective(const double *x, double *grad, void *user)
 }
 
 /* Fit a model with the given hidden activation; few epochs, small network. */
-static sg_model *fx_fit(const fixture *fx, sg_activation act, size_t ensemble, bool shared)
+static sg_model *fx_fit(const fixture *fx, sg_activation act, sg_activation out_act,
+                        size_t ensemble, bool shared)
 {
     sg_model_spec spec = sg_model_spec_defaults();
+    spec.output_act = out_act;
     spec.n_hidden = 2;
     spec.hidden[0] = 5;
     spec.hidden[1] = 3;
@@ -134,7 +136,7 @@ static void fixture_init(fixture *fx, bool full)
     if (!full)
         return;
 
-    fx->model = fx_fit(fx, SG_ACT_TANH, 3, false);
+    fx->model = fx_fit(fx, SG_ACT_TANH, SG_ACT_LINEAR, 3, false);
     fx->in.model = fx->model;
     for (size_t k = 0; k < FX_NR; k++) {
         double *pred = malloc(n * FX_NR * sizeof *pred);
