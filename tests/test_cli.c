@@ -176,7 +176,7 @@ Test(cli, check_brazing_prints_summary)
     result *r = run("check", BRAZING, NULL);
     cr_expect_eq(r->code, 0, "%s", r->err);
     cr_expect_str_eq(r->err, "");
-    const char *want[] = {"Study      brazing: FC-0208/304 brazed joint: residual stress",
+    const char *want[] = {"Study      brazing (FC-0208/304 brazed joint: residual stress)",
                           "27 rows used, 0 excluded",
                           "thickness      um            50       150  50, 100, 150",
                           "stress_max     MPa     minimize",

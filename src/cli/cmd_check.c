@@ -171,7 +171,7 @@ static void print_stats_row(const char *name, const char *unit, const sg_col_sta
 
 static void check_text(const sg_study *s, const sg_table *t, const sg_check_report *r)
 {
-    printf("Study      %s: %s\n", s->name, s->title);
+    printf("Study      %s (%s)\n", s->name, s->title);
     printf("File       %s (seed %llu)\n", s->path, (unsigned long long)s->seed);
     printf("Data       %s (%s-separated): %zu rows used, %zu excluded\n", t->path,
            t->delimiter == ',' ? "comma" : t->delimiter == ';' ? "semicolon" : "tab", t->n_rows,
