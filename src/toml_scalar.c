@@ -144,10 +144,16 @@ static int parse_escape(toml_parser *p)
     }
     default: {
         char tmp[16];
+        unsigned char e = (unsigned char)c;
+        const char *shown = tmp;
+        if (e > 0x20 && e < 0x7F)
+            snprintf(tmp, sizeof tmp, "'\\%c'", e);
+        else
+            shown = toml_describe(p, p->pos - 1, tmp);
         return toml_fail(p, at, SG_ERR_PARSE,
-                         "invalid escape '\\%s' (expected one of \\b \\t \\n \\f \\r \\\" \\\\ "
+                         "invalid escape %s%s (expected one of \\b \\t \\n \\f \\r \\\" \\\\ "
                          "\\uXXXX \\UXXXXXXXX)",
-                         toml_describe(p, p->pos - 1, tmp));
+                         e > 0x20 && e < 0x7F ? "" : "'\\' followed by ", shown);
     }
     }
     return toml_sbuf_push(p, &out, 1);
