@@ -1,6 +1,7 @@
 /* Tests of the check computations (check.h). */
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "check.h"
@@ -82,6 +83,13 @@ Test(check, l9_is_a_balanced_orthogonal_array)
         cr_expect_eq(r->levels[j].values[2], 3.0);
     }
     cr_expect_eq(r->stats[4].max, 9.01);
+    /* orthogonal columns are uncorrelated */
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            cr_expect(r->corr_defined[i * 5 + j]);
+            cr_expect(fabs(r->corr[i * 5 + j] - (i == j ? 1.0 : 0.0)) < 1e-12, "r[%d][%d] = %g", i,
+                      j, r->corr[i * 5 + j]);
+        }
     sg_check_destroy(r);
     sg_table_destroy(t);
 }
@@ -132,7 +140,7 @@ Test(check, warnings_constant_out_of_bounds_not_a_level)
     sg_table *t = make_table("a,b,y\n1,2,0.5\n2.5,2,0.75\n4,2,1.25\n", 2);
     sg_check_report *r = NULL;
     cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
-    cr_assert_eq(r->n_warnings, 3);
+    cr_assert_eq(r->n_warnings, 7); /* + b: levels 1 and 3 unused */
     cr_expect_eq(r->warnings[0].kind, SG_WARN_CONSTANT);
     cr_expect_eq(r->warnings[0].column, 1);
     cr_expect_str_eq(r->warnings[0].message, "factor 'b' (column 'b') is constant (2 in every row)");
@@ -142,6 +150,14 @@ Test(check, warnings_constant_out_of_bounds_not_a_level)
     cr_expect_eq(r->warnings[2].kind, SG_WARN_NOT_A_LEVEL);
     cr_expect_str_eq(r->warnings[2].message,
                      "factor 'a': 2 values not among the declared levels (e.g. 2.5; lines 3, 4)");
+    cr_expect_eq(r->warnings[3].kind, SG_WARN_LEVEL_UNUSED);
+    cr_expect_str_eq(r->warnings[3].message, "factor 'a': declared level 2 occurs in no row");
+    cr_expect_str_eq(r->warnings[4].message, "factor 'a': declared level 3 occurs in no row");
+    cr_expect_str_eq(r->warnings[5].message, "factor 'b': declared level 1 occurs in no row");
+    cr_expect_eq(r->warnings[6].column, 1);
+    cr_expect_not(r->corr_defined[0 * 3 + 1]); /* b is constant */
+    cr_expect_eq(r->corr[0 * 3 + 1], 0.0);
+    cr_expect(r->corr_defined[0 * 3 + 2]);
     cr_expect_not(r->balanced);
     sg_check_destroy(r);
     sg_table_destroy(t);

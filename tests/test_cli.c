@@ -201,8 +201,8 @@ Test(cli, check_json_parses_and_has_documented_keys)
     cr_expect_eq(cJSON_GetObjectItem(doc, "exit_code")->valueint, 0);
     cJSON *chk = cJSON_GetObjectItem(doc, "check");
     cr_assert_not_null(chk);
-    const char *keys[] = {"study", "data", "factors", "responses", "design", "duplicates",
-                          "warnings"};
+    const char *keys[] = {"study",       "data",   "factors",    "responses",
+                          "correlation", "design", "duplicates", "warnings"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         cr_expect_not_null(cJSON_GetObjectItem(chk, keys[i]), "key %s", keys[i]);
     cJSON *data = cJSON_GetObjectItem(chk, "data");
@@ -221,6 +221,12 @@ Test(cli, check_json_parses_and_has_documented_keys)
     cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(resp, 0), "goal")->valuestring,
                      "minimize");
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(chk, "warnings")), 0);
+    cJSON *corr = cJSON_GetObjectItem(chk, "correlation");
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(corr, "columns")), 7);
+    cJSON *rows = cJSON_GetObjectItem(corr, "r");
+    cr_assert_eq(cJSON_GetArraySize(rows), 7);
+    double r40 = cJSON_GetArrayItem(cJSON_GetArrayItem(rows, 4), 0)->valuedouble;
+    cr_expect(r40 < -0.9 && r40 > -1.0, "r(stress_max, thickness) = %g", r40);
     cJSON_Delete(doc);
 }
 
