@@ -348,8 +348,8 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
     }
     if (i >= end || !is_digit((unsigned char)b[i])) {
         char tmp[16];
-        return toml_fail(p, i, SG_ERR_PARSE, "expected a digit, 'inf' or 'nan' after the sign, found %s",
-                         toml_describe(p, i, tmp));
+        return toml_fail(p, i, SG_ERR_PARSE, "expected a digit, 'inf' or 'nan'%s, found %s",
+                         sign ? " after the sign" : "", toml_describe(p, i, tmp));
     }
     /* hexadecimal, octal, binary */
     if (b[i] == '0' && i + 1 < end && (b[i + 1] == 'x' || b[i + 1] == 'o' || b[i + 1] == 'b')) {
