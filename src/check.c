@@ -60,6 +60,8 @@ void sg_check_destroy(sg_check_report *r)
     if (!r)
         return;
     free(r->stats);
+    free(r->corr);
+    free(r->corr_defined);
     free(r->levels);
     for (size_t i = 0; i < r->n_duplicate_groups; i++)
         free(r->duplicates[i].rows);
@@ -290,6 +292,15 @@ static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_
                               f->name, n_off, n_off > 1 ? "s" : "", first_bad,
                               n_off > 1 ? "s" : "", lines)))
             return st;
+        for (size_t k = 0; k < f->n_levels; k++) {
+            bool used = false;
+            for (size_t i = 0; i < t->n_rows && !used; i++)
+                used = fabs(sg_table_at(t, i, j) - f->levels[k]) <= tol;
+            if (!used && (st = add_warning(r, SG_WARN_LEVEL_UNUSED, j, err,
+                                           "factor '%s': declared level %g occurs in no row",
+                                           f->name, f->levels[k])))
+                return st;
+        }
     }
     return SG_OK;
 }
@@ -311,14 +322,17 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
     r->n_cols = t->n_cols;
     r->n_factors = t->n_factors;
     r->stats = calloc(t->n_cols, sizeof *r->stats);
+    r->corr = calloc(t->n_cols * t->n_cols, sizeof *r->corr);
+    r->corr_defined = calloc(t->n_cols * t->n_cols, sizeof *r->corr_defined);
     r->levels = calloc(t->n_factors ? t->n_factors : 1, sizeof *r->levels);
     sorted = malloc(t->n_rows * sizeof *sorted);
     cell = malloc(SG_CHECK_MAX_LEVELS * SG_CHECK_MAX_LEVELS * sizeof *cell);
-    if (!r->stats || !r->levels || !sorted || !cell) {
+    if (!r->stats || !r->corr || !r->corr_defined || !r->levels || !sorted || !cell) {
         st = sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
         goto fail;
     }
-    if ((st = sg_describe_columns(t->x, t->n_rows, t->n_cols, r->stats, err)))
+    if ((st = sg_describe_columns(t->x, t->n_rows, t->n_cols, r->stats, err)) ||
+        (st = sg_correlation_matrix(t->x, t->n_rows, t->n_cols, r->corr, r->corr_defined, err)))
         goto fail;
     for (size_t j = 0; j < t->n_cols; j++) {
         if (!r->stats[j].constant)
@@ -342,9 +356,9 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
     for (size_t a = 0; a < t->n_factors && r->orthogonal; a++)
         for (size_t b = a + 1; b < t->n_factors && r->orthogonal; b++)
             r->orthogonal = pair_balanced(t, r->levels, a, b, cell);
-    if (r->orthogonal) {
+    if (r->orthogonal && t->n_factors <= SG_STUDY_MAX_FACTORS) {
         size_t lv[SG_STUDY_MAX_FACTORS];
-        for (size_t j = 0; j < t->n_factors && j < SG_STUDY_MAX_FACTORS; j++)
+        for (size_t j = 0; j < t->n_factors; j++)
             lv[j] = r->levels[j].n_levels;
         sg_check_match_standard_array(t->n_rows, t->n_factors, lv, r->array_name);
     }

@@ -29,7 +29,8 @@
 typedef enum sg_warning_kind {
     SG_WARN_CONSTANT,      /* a used column has a single value */
     SG_WARN_OUT_OF_BOUNDS, /* factor values outside [min, max] */
-    SG_WARN_NOT_A_LEVEL    /* factor values not among the declared levels */
+    SG_WARN_NOT_A_LEVEL,   /* factor values not among the declared levels */
+    SG_WARN_LEVEL_UNUSED   /* a declared level that no row uses */
 } sg_warning_kind;
 
 typedef struct sg_warning {
@@ -57,6 +58,8 @@ typedef struct sg_check_report {
     size_t n_rows, n_excluded;
     size_t n_cols, n_factors;   /* as in the table */
     sg_col_stats *stats;        /* n_cols */
+    double *corr;               /* (n_cols, n_cols) Pearson r; 0 where undefined */
+    bool *corr_defined;         /* (n_cols, n_cols) false for constant columns */
     sg_factor_levels *levels;   /* n_factors */
     size_t n_duplicate_groups;
     sg_duplicate_group *duplicates;

@@ -536,6 +536,7 @@ sg_status sg_table_load(const char *path, const char *const *columns, size_t n_c
         return sg_error_set(err, SG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     char *buf = NULL;
     size_t len = 0, cap = 0;
+    int read_errno = 0;
     sg_status st = SG_OK;
     for (;;) {
         if (len == cap) {
@@ -553,13 +554,15 @@ sg_status sg_table_load(const char *path, const char *const *columns, size_t n_c
             buf = nb;
             cap = ncap;
         }
+        errno = 0;
         size_t got = fread(buf + len, 1, cap - len, fp);
+        read_errno = errno;
         len += got;
         if (got == 0)
             break;
     }
     if (ferror(fp)) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: read error", path);
+        st = sg_error_set(err, SG_ERR_IO, "%s: cannot read: %s", path, strerror(read_errno));
         goto done;
     }
     st = sg_table_load_buffer(buf ? buf : "", len, path, columns, n_cols, n_factors, out,

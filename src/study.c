@@ -456,12 +456,15 @@ sg_status sg_study_load(const char *path, sg_study **out, sg_error *err)
         fclose(fp);
         return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
     }
+    errno = 0;
     size_t len = fread(buf, 1, STUDY_MAX_BYTES + 1, fp);
     bool bad = ferror(fp) != 0;
+    int read_errno = errno;
     fclose(fp);
     sg_status st;
     if (bad)
-        st = sg_error_set(err, SG_ERR_IO, "%s: read error", path);
+        st = sg_error_set(err, SG_ERR_IO, "%s: cannot read the study file: %s", path,
+                          strerror(read_errno));
     else if (len > STUDY_MAX_BYTES)
         st = sg_error_set(err, SG_ERR_LIMIT, "%s: study file larger than %zu bytes", path,
                           STUDY_MAX_BYTES);

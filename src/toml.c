@@ -803,7 +803,11 @@ sg_status sg_toml_parse(const char *buf, size_t len, const char *source, sg_toml
     p.line_start = p.cc_pos = p.base;
     p.cc_col = 1;
     p.bad_utf8 = toml_utf8_first_bad((const unsigned char *)buf, len);
-    doc->root = new_value(&p, p.base, SG_TOML_TABLE, TF_DEFINED);
+    /* scratch buffers exist from the start so empty keys/strings have storage */
+    if (grow((void **)&p.sbuf, &p.scap, 1, 1) < 0 || grow((void **)&p.kbuf, &p.kcap, 1, 1) < 0)
+        toml_oom(&p);
+    else
+        doc->root = new_value(&p, p.base, SG_TOML_TABLE, TF_DEFINED);
     if (doc->root)
         parse_document(&p);
     free(p.sbuf);

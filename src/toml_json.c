@@ -7,7 +7,9 @@
 
 #include "toml_json.h"
 
-#define FLOAT_MAX_DIGITS 17 /* %.17g always round-trips an IEEE double */
+#define FLOAT_MAX_DIGITS 17     /* %.17g always round-trips an IEEE double */
+#define FLOAT_PLAIN_MIN_EXP (-5) /* decimal exponents printed without 'e' */
+#define FLOAT_PLAIN_MAX_EXP 16
 
 const char *sg_toml_format_float(double x, char *buf, size_t size)
 {
@@ -19,10 +21,20 @@ const char *sg_toml_format_float(double x, char *buf, size_t size)
         snprintf(buf, size, x < 0 ? "-inf" : "inf");
         return buf;
     }
-    for (int prec = 1; prec <= FLOAT_MAX_DIGITS; prec++) {
-        snprintf(buf, size, "%.*g", prec, x);
+    int prec = 1;
+    for (; prec < FLOAT_MAX_DIGITS; prec++) {
+        snprintf(buf, size, "%.*e", prec - 1, x);
         if (strtod(buf, NULL) == x)
             break;
+    }
+    /* buf is d.ddde±XX with prec significant digits; plain notation for
+     * moderate magnitudes reads better ("100.0", not "1e+02") */
+    int e10 = atoi(strchr(buf, 'e') + 1);
+    if (x != 0.0 && e10 >= FLOAT_PLAIN_MIN_EXP && e10 < FLOAT_PLAIN_MAX_EXP) {
+        int dec = prec - 1 - e10;
+        snprintf(buf, size, "%.*f", dec > 0 ? dec : 0, x);
+    } else {
+        snprintf(buf, size, "%.*g", prec, x);
     }
     if (!strpbrk(buf, ".eEn")) {
         size_t n = strlen(buf);

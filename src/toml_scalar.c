@@ -144,10 +144,16 @@ static int parse_escape(toml_parser *p)
     }
     default: {
         char tmp[16];
+        unsigned char e = (unsigned char)c;
+        const char *shown = tmp;
+        if (e > 0x20 && e < 0x7F)
+            snprintf(tmp, sizeof tmp, "'\\%c'", e);
+        else
+            shown = toml_describe(p, p->pos - 1, tmp);
         return toml_fail(p, at, SG_ERR_PARSE,
-                         "invalid escape '\\%s' (expected one of \\b \\t \\n \\f \\r \\\" \\\\ "
+                         "invalid escape %s%s (expected one of \\b \\t \\n \\f \\r \\\" \\\\ "
                          "\\uXXXX \\UXXXXXXXX)",
-                         toml_describe(p, p->pos - 1, tmp));
+                         e > 0x20 && e < 0x7F ? "" : "'\\' followed by ", shown);
     }
     }
     return toml_sbuf_push(p, &out, 1);
@@ -342,8 +348,8 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
     }
     if (i >= end || !is_digit((unsigned char)b[i])) {
         char tmp[16];
-        return toml_fail(p, i, SG_ERR_PARSE, "expected a digit, 'inf' or 'nan' after the sign, found %s",
-                         toml_describe(p, i, tmp));
+        return toml_fail(p, i, SG_ERR_PARSE, "expected a digit, 'inf' or 'nan'%s, found %s",
+                         sign ? " after the sign" : "", toml_describe(p, i, tmp));
     }
     /* hexadecimal, octal, binary */
     if (b[i] == '0' && i + 1 < end && (b[i + 1] == 'x' || b[i + 1] == 'o' || b[i + 1] == 'b')) {

@@ -143,19 +143,29 @@ Test(data, rows_without_any_response_are_excluded)
 
 Test(data, numbers_ignore_the_process_locale)
 {
-    /* A decimal-comma locale must not change how "2.5" is read. */
-    const char *loc = setlocale(LC_NUMERIC, "de_DE.UTF-8");
-    if (!loc)
-        loc = setlocale(LC_NUMERIC, "fr_FR.UTF-8");
+    /* Build a decimal-comma locale (de_DE) in the temp dir; under it plain
+     * strtod("2.5") stops at the '.', so this proves the reader is immune. */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 '%s/de_DE.UTF-8' >/dev/null 2>&1",
+             tmpdir);
+    if (system(cmd) != 0)
+        cr_skip_test("localedef cannot build de_DE.UTF-8 here");
+    setenv("LOCPATH", tmpdir, 1);
+    cr_assert_not_null(setlocale(LC_NUMERIC, "de_DE.UTF-8"));
+    cr_assert_eq(strtod("2.5", NULL), 2.0, "the locale did not switch to a decimal comma");
     const char *csv = "a,b,y\n2.5,0.125,1e-2\n";
     sg_table *t = NULL;
     sg_error err;
     sg_status st = sg_table_load_buffer(csv, strlen(csv), "l.csv", COLS, 3, 2, &t, NULL, &err);
+    double v = 0;
+    sg_status st2 = sg_parse_number("7.75", &v, &err);
     setlocale(LC_NUMERIC, "C");
     cr_assert_eq(st, SG_OK, "%s", err.msg);
     cr_expect_eq(t->x[0], 2.5);
     cr_expect_eq(t->x[1], 0.125);
     cr_expect_eq(t->x[2], 1e-2);
+    cr_expect_eq(st2, SG_OK);
+    cr_expect_eq(v, 7.75);
     sg_table_destroy(t);
 }
 

@@ -16,8 +16,8 @@
 #include "strutil.h"
 
 static const sg_cli_option common_options[] = {
-    {"--quiet", 'q', NULL, NULL, "no progress or notes on stderr (errors are still shown)"},
-    {"--json", 0, NULL, NULL, "print the result as one JSON document on stdout"},
+    {"--quiet", 'q', NULL, "off", "no progress or notes on stderr (errors are still shown)"},
+    {"--json", 0, NULL, "off", "print the result as one JSON document on stdout"},
     {"--help", 'h', NULL, NULL, "show this help and exit"},
 };
 #define N_COMMON (sizeof common_options / sizeof common_options[0])

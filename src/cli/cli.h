@@ -40,7 +40,7 @@ typedef struct sg_cli_option {
     const char *name;      /* long form with dashes, "--seed" */
     char short_name;       /* 's' for -s, or 0 */
     const char *metavar;   /* "N" when the option takes a value; NULL for a flag */
-    const char *default_text; /* shown as "(default: ...)"; NULL for flags */
+    const char *default_text; /* shown as "(default: ...)", e.g. "off" for flags; NULL = none */
     const char *help;      /* one line */
 } sg_cli_option;
 

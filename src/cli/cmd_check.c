@@ -16,6 +16,8 @@ static const char *warning_kind_name(sg_warning_kind k)
         return "outside_bounds";
     case SG_WARN_NOT_A_LEVEL:
         return "not_a_declared_level";
+    case SG_WARN_LEVEL_UNUSED:
+        return "declared_level_unused";
     }
     return "other";
 }
@@ -120,6 +122,20 @@ static cJSON *check_json(const sg_study *s, const sg_table *t, const sg_check_re
         cJSON_AddItemToArray(arr, item);
     }
 
+    x = cJSON_AddObjectToObject(o, "correlation");
+    arr = cJSON_AddArrayToObject(x, "columns");
+    for (size_t j = 0; j < t->n_cols; j++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(t->col_names[j]));
+    arr = cJSON_AddArrayToObject(x, "r");
+    for (size_t i = 0; i < t->n_cols; i++) {
+        cJSON *row = cJSON_CreateArray();
+        for (size_t j = 0; j < t->n_cols; j++)
+            cJSON_AddItemToArray(row, r->corr_defined[i * t->n_cols + j]
+                                          ? cJSON_CreateNumber(r->corr[i * t->n_cols + j])
+                                          : cJSON_CreateNull());
+        cJSON_AddItemToArray(arr, row);
+    }
+
     x = cJSON_AddObjectToObject(o, "design");
     cJSON_AddNumberToObject(x, "runs", (double)r->n_rows);
     cJSON_AddBoolToObject(x, "balanced", r->balanced);
@@ -171,7 +187,7 @@ static void print_stats_row(const char *name, const char *unit, const sg_col_sta
 
 static void check_text(const sg_study *s, const sg_table *t, const sg_check_report *r)
 {
-    printf("Study      %s: %s\n", s->name, s->title);
+    printf("Study      %s (%s)\n", s->name, s->title);
     printf("File       %s (seed %llu)\n", s->path, (unsigned long long)s->seed);
     printf("Data       %s (%s-separated): %zu rows used, %zu excluded\n", t->path,
            t->delimiter == ',' ? "comma" : t->delimiter == ';' ? "semicolon" : "tab", t->n_rows,
@@ -208,6 +224,22 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
         print_stats_row(fac ? s->factors[j].name : s->responses[j - s->n_factors].name,
                         fac ? s->factors[j].unit : s->responses[j - s->n_factors].unit,
                         &r->stats[j]);
+    }
+
+    printf("\nCorrelation of responses with factors (Pearson r; '-' = constant column)\n  %-14s",
+           "");
+    for (size_t j = 0; j < s->n_factors; j++)
+        printf(" %12.12s", s->factors[j].name);
+    printf("\n");
+    for (size_t i = s->n_factors; i < t->n_cols; i++) {
+        printf("  %-14s", s->responses[i - s->n_factors].name);
+        for (size_t j = 0; j < s->n_factors; j++) {
+            if (r->corr_defined[i * t->n_cols + j])
+                printf(" %12.3f", r->corr[i * t->n_cols + j]);
+            else
+                printf(" %12s", "-");
+        }
+        printf("\n");
     }
 
     printf("\nDesign\n");

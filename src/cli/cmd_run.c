@@ -29,8 +29,12 @@ static int run_main(const sg_cli_args *a)
                    (size_t)N_STAGES);
         code = stages[i].fn(&ctx);
     }
-    if (code == SG_EXIT_OK && !a->json)
-        printf("\nOK: all %zu stage%s finished.\n", (size_t)N_STAGES, N_STAGES > 1 ? "s" : "");
+    if (code == SG_EXIT_OK && !a->json) {
+        printf("\nOK: finished");
+        for (size_t i = 0; i < N_STAGES; i++)
+            printf("%s %s", i ? "," : "", stages[i].name);
+        printf(".\n");
+    }
     return sg_cli_finish(&ctx, code);
 }
 
