@@ -98,6 +98,14 @@ int main(int argc, char **argv)
            sg_optimizer_name(spec.train.optimizer), spec.train.epochs,
            sg_model_n_params_per_member(m, 0));
     printf("full fit of %d responses: %.3f s\n", N_OUT, t_fit);
+    for (size_t j = 0; j < N_OUT; j++) {
+        printf("  %-18s iterations per member:", rn[j]);
+        for (size_t k = 0; k < spec.ensemble; k++) {
+            const sg_train_history *h = sg_model_history(m, j, k);
+            printf(" %zu (loss %.3g)", h->n_epochs, h->n_epochs ? h->train_loss[h->n_epochs - 1] : 0.0);
+        }
+        printf("\n");
+    }
     sg_model_destroy(m);
 
     sg_cv_options opt = sg_cv_options_defaults();

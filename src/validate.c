@@ -214,6 +214,18 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
     for (size_t r = 0; r < n; r++)
         if (cnt[r] > 0)
             resid[nr++] = obs[r] - rp[r] / cnt[r];
+    double omin = INFINITY, omax = -INFINITY;
+    for (size_t r = 0; r < n; r++)
+        if (cnt[r] > 0) {
+            omin = fmin(omin, obs[r]);
+            omax = fmax(omax, obs[r]);
+        }
+    double mag = fmax(fmax(fabs(omin), fabs(omax)), 1.0);
+    if (nr >= 3 && !(omax - omin > SG_CV_CONST_REL * mag)) {
+        snprintf(R->outlier_reason, sizeof R->outlier_reason,
+                 "the observed response is constant; no run stands out");
+        return SG_OK;
+    }
     if (nr < 3) {
         snprintf(R->outlier_reason, sizeof R->outlier_reason,
                  "suspicious runs need at least 3 held-out rows (got %zu)", nr);
@@ -226,7 +238,7 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
         tmp[i] = fabs(resid[i] - R->resid_median);
     qsort(tmp, nr, sizeof *tmp, cmp_double);
     R->resid_mad = median_sorted(tmp, nr);
-    if (!(R->resid_mad > 0)) {
+    if (!(R->resid_mad > SG_CV_CONST_REL * mag)) {
         snprintf(R->outlier_reason, sizeof R->outlier_reason,
                  "more than half of the held-out residuals are equal (MAD = 0); robust z-scores "
                  "are undefined");

@@ -38,6 +38,8 @@
 #define SG_CV_MIN_Q2 0.5           /* below: "no usable predictive structure" */
 #define SG_CV_OVERFIT_RATIO 3.0    /* CV RMSE / training RMSE above: over-fitting */
 #define SG_CV_DEFAULT_THREADS 2
+/* Relative size (to the response's magnitude) below which a range or MAD is 0. */
+#define SG_CV_CONST_REL 1e-12
 
 typedef enum sg_cv_kind { SG_CV_LOO = 0, SG_CV_KFOLD, SG_CV_HOLDOUT, SG_CV_AUTO } sg_cv_kind;
 
