@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "taguchi_internal.h"
+#include <gsl/gsl_cdf.h>
 
+#include "taguchi_internal.h"
 
 /* ---- reasons (static, so results can point at them) ---------------------- */
 static const char NA_SN_ZERO[] = "a response value of 0 makes this S/N ratio unbounded";
@@ -20,14 +21,16 @@ static const char NA_SN_NO_TARGET[] =
     "nominal-the-best S/N needs replicates per run (10 log10(ybar^2/s^2)) or a target value "
     "(-10 log10((y-m)^2)); this table has one value per run and no target";
 static const char NA_SN_LEVEL[] = "S/N is missing for a run at this level";
+static const char NA_CI_NO_ERROR[] =
+    "no error degrees of freedom to estimate the interval (see the pooling option)";
+static const char NA_CI_NUMERIC[] = "the F quantile could not be computed";
 static const char NA_BEST_NO_TARGET[] =
     "goal is none and no target is given, so no level is better than another";
 
 sg_taguchi_options sg_taguchi_options_default(void)
 {
-    sg_taguchi_options o = {.interactions = true,
-                            .min_error_df = SG_TAGUCHI_DEFAULT_MIN_ERROR_DF,
-                            .pool = false};
+    sg_taguchi_options o = {
+        .interactions = true, .min_error_df = SG_TAGUCHI_DEFAULT_MIN_ERROR_DF, .pool = false};
     return o;
 }
 
@@ -96,16 +99,15 @@ void sg_taguchi__fmt_to(char *buf, size_t cap, const char *fmt, ...)
 
 /* ---- validation and set-up ----------------------------------------------- */
 
-static sg_status validate(const sg_taguchi_input *in, const sg_taguchi_options *opt,
-                          sg_error *err)
+static sg_status validate(const sg_taguchi_input *in, const sg_taguchi_options *opt, sg_error *err)
 {
     if (!in || !in->levels || !in->factors || !in->y)
         return sg_error_set(err, SG_ERR_INVALID, "taguchi: missing input array");
     if (!in->response_name || !in->response_name[0])
         return sg_error_set(err, SG_ERR_INVALID, "taguchi: the response has no name");
     if (in->n_runs < 2)
-        return sg_error_set(err, SG_ERR_INVALID,
-                            "taguchi: %zu run(s); at least 2 are needed", in->n_runs);
+        return sg_error_set(err, SG_ERR_INVALID, "taguchi: %zu run(s); at least 2 are needed",
+                            in->n_runs);
     if (in->n_runs > SG_TAGUCHI_MAX_RUNS)
         return sg_error_set(err, SG_ERR_LIMIT, "taguchi: %zu runs exceed the limit of %d",
                             in->n_runs, SG_TAGUCHI_MAX_RUNS);
@@ -132,21 +134,25 @@ static sg_status validate(const sg_taguchi_input *in, const sg_taguchi_options *
                                 fa->name, fa->n_levels);
         if (fa->n_levels > SG_TAGUCHI_MAX_LEVELS)
             return sg_error_set(err, SG_ERR_LIMIT,
-                                "taguchi: factor %s has %d levels, above the limit of %d",
-                                fa->name, fa->n_levels, SG_TAGUCHI_MAX_LEVELS);
+                                "taguchi: factor %s has %d levels, above the limit of %d", fa->name,
+                                fa->n_levels, SG_TAGUCHI_MAX_LEVELS);
+        for (int l = 0; fa->level_values && l < fa->n_levels; l++)
+            if (!isfinite(fa->level_values[l]))
+                return sg_error_set(err, SG_ERR_INVALID,
+                                    "taguchi: factor %s: level %d value is not finite", fa->name,
+                                    l + 1);
     }
     for (size_t i = 0; i < in->n_runs; i++) {
         if (!isfinite(in->y[i]))
             return sg_error_set(err, SG_ERR_INVALID,
-                                "taguchi: %s in run %zu is not a finite number",
-                                in->response_name, i + 1);
+                                "taguchi: %s in run %zu is not a finite number", in->response_name,
+                                i + 1);
         for (size_t f = 0; f < in->n_factors; f++) {
             int c = in->levels[i * in->n_factors + f];
             if (c < 0 || c >= in->factors[f].n_levels)
                 return sg_error_set(err, SG_ERR_INVALID,
                                     "taguchi: run %zu, factor %s: level code %d is outside 0..%d",
-                                    i + 1, in->factors[f].name, c,
-                                    in->factors[f].n_levels - 1);
+                                    i + 1, in->factors[f].name, c, in->factors[f].n_levels - 1);
         }
     }
     return SG_OK;
@@ -190,8 +196,7 @@ static void rank_desc(const double *val, size_t k, double tol, int *rank)
 
 /* ---- main effects and S/N ------------------------------------------------- */
 
-static sg_status main_effects(const sg_taguchi_input *in, sg_taguchi_result *res,
-                              sg_error *err)
+static sg_status main_effects(const sg_taguchi_input *in, sg_taguchi_result *res, sg_error *err)
 {
     size_t n = in->n_runs, k = in->n_factors;
     double ymax = 0.0, snmax = 0.0;
@@ -229,8 +234,8 @@ static sg_status main_effects(const sg_taguchi_input *in, sg_taguchi_result *res
                 free(tmp);
                 free(rk);
                 return sg_error_set(err, SG_ERR_INVALID,
-                                    "taguchi: factor %s: level %d (code %d) has no runs",
-                                    m->name, l + 1, l);
+                                    "taguchi: factor %s: level %d (code %d) has no runs", m->name,
+                                    l + 1, l);
             }
             lv->mean = s / (double)lv->n_runs;
             lv->sn_mean = ok ? ssn / (double)lv->n_runs : 0.0;
@@ -287,9 +292,12 @@ static void signal_to_noise(const sg_taguchi_input *in, sg_taguchi_result *res)
         res->sn_kind = SG_SN_NOMINAL_TARGET;
         res->sn_name = "nominal-the-best (target form)";
         res->sn_formula = "S/N = -10 log10((y - m)^2), m = target";
-        sg_taguchi__append(res->notes, sizeof res->notes,
-               "goal is none: the nominal-the-best S/N is used%s\n",
-               in->has_target ? " (target form, one value per run)" : "");
+        sg_taguchi__append(res->notes, sizeof res->notes, "%s\n",
+                           in->has_target
+                               ? "goal is none: the nominal-the-best S/N is used (target form, "
+                                 "one value per run)"
+                               : "goal is none: the nominal-the-best S/N applies, but without "
+                                 "replicates or a target it cannot be computed");
         break;
     }
     bool neg = false;
@@ -312,9 +320,10 @@ static void signal_to_noise(const sg_taguchi_input *in, sg_taguchi_result *res)
     }
     res->sn_grand_mean = res->sn_na ? 0.0 : s / (double)n;
     if (neg && res->sn_kind != SG_SN_NOMINAL_TARGET)
-        sg_taguchi__append(res->notes, sizeof res->notes,
-               "%s has negative values; the %s S/N uses y^2 and so judges them by magnitude\n",
-               res->response, res->sn_name);
+        sg_taguchi__append(
+            res->notes, sizeof res->notes,
+            "%s has negative values; the %s S/N uses y^2 and so judges them by magnitude\n",
+            res->response, res->sn_name);
 }
 
 /* ---- best level combination ---------------------------------------------- */
@@ -334,8 +343,10 @@ static void best_combination(const sg_taguchi_input *in, sg_taguchi_result *res)
     res->predicted = res->best_na ? 0.0 : res->grand_mean;
     res->predicted_sn = res->sn_na ? 0.0 : res->sn_grand_mean;
     res->best_sn_na = res->sn_na;
+    int df_mains = 0;
     for (size_t f = 0; f < k; f++) {
         sg_taguchi_main *m = &res->mains[f];
+        df_mains += res->terms[f].df;
         m->best_level = -1;
         m->best_sn_level = -1;
         if (!res->best_na) {
@@ -364,6 +375,66 @@ static void best_combination(const sg_taguchi_input *in, sg_taguchi_result *res)
             res->predicted_sn += m->levels[b].sn_mean - res->sn_grand_mean;
         }
     }
+    /* Taguchi's interval for a mean predicted from the main effects:
+     * n_eff = n / (1 + df of the effects used), CI = sqrt(F(1, df_e) V_e / n_eff) */
+    res->n_eff = (double)in->n_runs / (1.0 + df_mains);
+    if (res->best_na)
+        res->predicted_ci_na = res->best_na;
+    else if (res->df_error == 0)
+        res->predicted_ci_na = NA_CI_NO_ERROR;
+    else {
+        double F = gsl_cdf_fdist_Qinv(1.0 - SG_TAGUCHI_CI_LEVEL, 1.0, res->df_error);
+        res->predicted_ci = sqrt(F * res->ms_error / res->n_eff);
+        if (!isfinite(res->predicted_ci)) {
+            res->predicted_ci = 0.0;
+            res->predicted_ci_na = NA_CI_NUMERIC;
+        }
+    }
+}
+
+/* ---- level coding ----------------------------------------------------------- */
+
+static bool same_level(double a, double b)
+{
+    return fabs(a - b) <= SG_TAGUCHI_LEVEL_REL * fmax(fabs(a), fabs(b));
+}
+
+sg_status sg_taguchi_code_levels(const double *x, size_t n, size_t stride, int max_levels,
+                                 double *values, int *n_levels, int *codes, size_t code_stride,
+                                 sg_error *err)
+{
+    if (!x || !values || !n_levels || !codes || n == 0 || stride == 0 || code_stride == 0 ||
+        max_levels < 2)
+        return sg_error_set(err, SG_ERR_INVALID, "taguchi: bad arguments to code_levels");
+    int L = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i * stride];
+        if (!isfinite(v))
+            return sg_error_set(err, SG_ERR_INVALID, "value in row %zu is not finite", i + 1);
+        int pos = 0;
+        while (pos < L && values[pos] < v && !same_level(values[pos], v))
+            pos++;
+        if (pos < L && same_level(values[pos], v))
+            continue;
+        if (L == max_levels)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "more than %d distinct values: not a factor with discrete levels",
+                                max_levels);
+        memmove(values + pos + 1, values + pos, (size_t)(L - pos) * sizeof *values);
+        values[pos] = v;
+        L++;
+    }
+    if (L < 2)
+        return sg_error_set(err, SG_ERR_INVALID, "only one distinct value (%.10g)", values[0]);
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i * stride];
+        int c = 0;
+        while (c < L - 1 && !same_level(values[c], v))
+            c++;
+        codes[i * code_stride] = c;
+    }
+    *n_levels = L;
+    return SG_OK;
 }
 
 /* ---- entry point ----------------------------------------------------------- */

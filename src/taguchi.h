@@ -46,9 +46,15 @@
 /* A sum of squares is zero when its square root is below this fraction of
  * the root of sum(y^2) (rounding noise of the data). */
 #define SG_TAGUCHI_ZERO_REL 1e-12
+/* Two factor values are the same level when they differ by at most this
+ * fraction of the larger magnitude (sg_taguchi_code_levels). */
+#define SG_TAGUCHI_LEVEL_REL 1e-9
 /* Two deltas (or level means) are tied when they differ by less than this
  * fraction of max|y| (or max|S/N|). */
 #define SG_TAGUCHI_TIE_REL 1e-12
+
+/* Confidence level of the interval around the predicted response. */
+#define SG_TAGUCHI_CI_LEVEL 0.95
 
 /* Goal of the response, as in the study file (minimize / maximize / none). */
 typedef enum sg_taguchi_goal {
@@ -186,6 +192,10 @@ typedef struct sg_taguchi_result {
     /* best level combination (additive main-effects model) */
     const char *best_na;       /* non-NULL: why no best combination */
     double predicted;          /* ybar + sum(level mean - ybar) */
+    double predicted_ci;       /* half-width of the SG_TAGUCHI_CI_LEVEL confidence interval
+                                  of predicted: sqrt(F(1, df_error) ms_error / n_eff) */
+    double n_eff;              /* n / (1 + sum of main-effect df) */
+    const char *predicted_ci_na; /* non-NULL: why predicted_ci is missing */
     const char *best_sn_na;    /* non-NULL: why no best S/N combination */
     double predicted_sn;       /* S/N mean + sum(S/N level mean - S/N mean) */
 
@@ -202,6 +212,17 @@ const char *sg_taguchi_goal_name(sg_taguchi_goal goal);
  * SG_SN_NOMINAL_TARGET only).  Returns SG_OK and *out, or SG_ERR_NUMERIC with
  * the reason in err when the ratio is unbounded (y = 0, y = m). */
 sg_status sg_taguchi_sn(sg_taguchi_sn_kind kind, double y, double m, double *out, sg_error *err);
+
+/* Find the distinct values of one factor column (n values x[i*stride]) and
+ * code each run: values (capacity max_levels) receives the levels in
+ * increasing order, *n_levels their count, codes[i*code_stride] the level of
+ * run i.  Values within SG_TAGUCHI_LEVEL_REL are one level.  Returns
+ * SG_ERR_INVALID with the reason when a value is not finite, when there are
+ * more than max_levels distinct values (the factor is not discrete) or only
+ * one. */
+sg_status sg_taguchi_code_levels(const double *x, size_t n, size_t stride, int max_levels,
+                                 double *values, int *n_levels, int *codes, size_t code_stride,
+                                 sg_error *err);
 
 /* Analyse in (borrowed) with opt (NULL = defaults).  On success *out is a new
  * result the caller frees with sg_taguchi_result_free; on failure *out is NULL

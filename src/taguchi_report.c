@@ -42,8 +42,7 @@ static void print_footnotes(FILE *fp, const footnotes *fn)
 
 /* Format x with sig significant digits, or "n/a [k]" when why is non-NULL;
  * -0 prints as 0. */
-static const char *num(char *buf, size_t cap, double x, int sig, const char *why,
-                       footnotes *fn)
+static const char *num(char *buf, size_t cap, double x, int sig, const char *why, footnotes *fn)
 {
     if (why)
         snprintf(buf, cap, "n/a [%d]", footnote(fn, why));
@@ -52,8 +51,7 @@ static const char *num(char *buf, size_t cap, double x, int sig, const char *why
     return buf;
 }
 
-static const char *fixed(char *buf, size_t cap, double x, int dec, const char *why,
-                         footnotes *fn)
+static const char *fixed(char *buf, size_t cap, double x, int dec, const char *why, footnotes *fn)
 {
     if (why)
         snprintf(buf, cap, "n/a [%d]", footnote(fn, why));
@@ -104,9 +102,9 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
             r->response, u[0] ? " [" : "", u, u[0] ? "]" : "", r->n_runs, r->n_factors,
             sg_taguchi_goal_name(r->goal));
     if (r->has_target)
-        fprintf(fp, ", target %.*g %s", SG_TAGUCHI_SIG + 4, r->target, u);
-    fprintf(fp, "\n  grand mean %.*g %s; S/N %s, %s [dB]\n\n", SG_TAGUCHI_SIG, r->grand_mean,
-            u, r->sn_name, r->sn_formula);
+        fprintf(fp, ", target %.*g%s%s", SG_TAGUCHI_SIG + 4, r->target + 0.0, u[0] ? " " : "", u);
+    fprintf(fp, "\n  grand mean %.*g%s%s; S/N %s, %s [dB]\n\n", SG_TAGUCHI_SIG, r->grand_mean + 0.0,
+            u[0] ? " " : "", u, r->sn_name, r->sn_formula);
 
     /* per-run S/N */
     fprintf(fp, "Signal-to-noise ratio per run\n  %4s  %14s  %12s\n", "run", "response",
@@ -119,30 +117,31 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
     fn.n = 0;
 
     /* main effects per level */
-    fprintf(fp, "\nMain effects: mean %s at each level\n  %-*s  %-18s  %4s  %12s  %12s\n", r->response,
-            W, "factor", "level", "runs", u[0] ? u : "mean", "S/N [dB]");
+    fprintf(fp, "\nMain effects: mean %s at each level\n  %-*s  %-18s  %4s  %12s  %12s\n",
+            r->response, W, "factor", "level", "runs", u[0] ? u : "mean", "S/N [dB]");
     for (size_t f = 0; f < r->n_factors; f++) {
         const sg_taguchi_main *m = &r->mains[f];
         for (int l = 0; l < m->n_levels; l++)
-            fprintf(fp, "  %-*s  %-18s  %4zu  %12s  %12s\n", W, l == 0 ? m->name : "",
-                    level_label(a, sizeof a, m, l), m->levels[l].n_runs,
-                    num(b, sizeof b, m->levels[l].mean, SG_TAGUCHI_SIG, NULL, &fn),
-                    num(c, sizeof c, m->levels[l].sn_mean, SG_TAGUCHI_SIG, m->levels[l].sn_na, &fn));
+            fprintf(
+                fp, "  %-*s  %-18s  %4zu  %12s  %12s\n", W, l == 0 ? m->name : "",
+                level_label(a, sizeof a, m, l), m->levels[l].n_runs,
+                num(b, sizeof b, m->levels[l].mean, SG_TAGUCHI_SIG, NULL, &fn),
+                num(c, sizeof c, m->levels[l].sn_mean, SG_TAGUCHI_SIG, m->levels[l].sn_na, &fn));
     }
     print_footnotes(fp, &fn);
     fn.n = 0;
 
     /* ranking */
-    fprintf(fp, "\nFactor ranking (delta = largest minus smallest level mean)\n"
-                "  %-*s  %12s  %4s  %12s  %8s\n",
+    fprintf(fp,
+            "\nFactor ranking (delta = largest minus smallest level mean)\n"
+            "  %-*s  %12s  %4s  %12s  %8s\n",
             W, "factor", "delta", "rank", "S/N delta", "S/N rank");
     for (size_t f = 0; f < r->n_factors; f++) {
         const sg_taguchi_main *m = &r->mains[f];
         snprintf(d, sizeof d, "%d", m->sn_rank);
         fprintf(fp, "  %-*s  %12s  %4d  %12s  %8s\n", W, m->name,
                 num(a, sizeof a, m->delta, SG_TAGUCHI_SIG, NULL, &fn), m->rank,
-                num(b, sizeof b, m->sn_delta, SG_TAGUCHI_SIG, m->sn_na, &fn),
-                m->sn_na ? "-" : d);
+                num(b, sizeof b, m->sn_delta, SG_TAGUCHI_SIG, m->sn_na, &fn), m->sn_na ? "-" : d);
     }
     fprintf(fp, "  delta in %s, S/N delta in dB; rank 1 = largest; ties go to the earlier factor\n",
             u[0] ? u : "response units");
@@ -184,8 +183,8 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
         for (size_t i = 0; i < r->n_candidates; i++) {
             const sg_taguchi_candidate *cd = &r->candidates[i];
             snprintf(h, sizeof h, "%s x %s", r->mains[cd->f1].name, r->mains[cd->f2].name);
-            fprintf(fp, "  %-*s  %s%s\n", W, h, cd->estimated ? "estimated" : "not estimated: ",
-                    cd->reason);
+            fprintf(fp, "  %-*s  %s%s\n", W, h,
+                    cd->estimated ? "estimated" : "not estimated: ", cd->reason);
         }
     }
 
@@ -198,7 +197,15 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
         for (size_t f = 0; f < r->n_factors; f++)
             fprintf(fp, "%s %s = %s", f ? "," : "", r->mains[f].name,
                     level_label(a, sizeof a, &r->mains[f], r->mains[f].best_level));
-        fprintf(fp, "\n  predicted %s = %.*g %s\n", r->response, SG_TAGUCHI_SIG, r->predicted + 0.0, u);
+        fprintf(fp, "\n  predicted %s = %.*g%s%s\n", r->response, SG_TAGUCHI_SIG,
+                r->predicted + 0.0, u[0] ? " " : "", u);
+        if (r->predicted_ci_na)
+            fprintf(fp, "  %g %% confidence interval: not available: %s\n",
+                    100 * SG_TAGUCHI_CI_LEVEL, r->predicted_ci_na);
+        else
+            fprintf(fp, "  %g %% confidence interval: +/- %.*g%s%s (n_eff = %.*g)\n",
+                    100 * SG_TAGUCHI_CI_LEVEL, SG_TAGUCHI_SIG_F, r->predicted_ci + 0.0,
+                    u[0] ? " " : "", u, SG_TAGUCHI_SIG, r->n_eff);
     }
     if (r->best_sn_na)
         fprintf(fp, "  by S/N: not available: %s\n", r->best_sn_na);
@@ -253,9 +260,8 @@ static cJSON *json_mains(const sg_taguchi_result *r)
             goto fail;
         }
         int ok = cJSON_AddStringToObject(o, "factor", m->name) &&
-                 cJSON_AddStringToObject(o, "unit", m->unit) &&
-                 jnum(o, "delta", m->delta, NULL) && jnum(o, "rank", m->rank, NULL) &&
-                 jnum(o, "sn_delta", m->sn_delta, m->sn_na) &&
+                 cJSON_AddStringToObject(o, "unit", m->unit) && jnum(o, "delta", m->delta, NULL) &&
+                 jnum(o, "rank", m->rank, NULL) && jnum(o, "sn_delta", m->sn_delta, m->sn_na) &&
                  jnum(o, "sn_rank", m->sn_rank, m->sn_na) &&
                  jnum(o, "best_level", m->best_level, r->best_na) &&
                  jnum(o, "best_sn_level", m->best_sn_level, r->best_sn_na);
@@ -298,18 +304,18 @@ static cJSON *json_anova(const sg_taguchi_result *r)
             cJSON_Delete(x);
             goto fail;
         }
-        ok = cJSON_AddStringToObject(x, "source", tt->name) &&
-             cJSON_AddStringToObject(x, "kind",
-                                     tt->kind == SG_TERM_MAIN ? "main" : "interaction") &&
-             jnum(x, "factor1", tt->f1, NULL) &&
-             jnum(x, "factor2", tt->f2, tt->kind == SG_TERM_MAIN ? "main effect" : NULL) &&
-             jnum(x, "df", tt->df, NULL) && jnum(x, "df_nominal", tt->df_nominal, NULL) &&
-             jnum(x, "ss", tt->ss, NULL) && jnum(x, "ms", tt->ms, tt->df ? NULL : tt->f_na) &&
-             jnum(x, "f", tt->f, tt->f_na) && jnum(x, "p", tt->p, tt->f_na) &&
-             jnum(x, "percent", tt->pct, tt->pct_na) &&
-             jnum(x, "percent_pure", tt->pct_pure, tt->pct_pure_na) &&
-             cJSON_AddBoolToObject(x, "pooled", tt->pooled) &&
-             cJSON_AddStringToObject(x, "note", tt->note);
+        ok =
+            cJSON_AddStringToObject(x, "source", tt->name) &&
+            cJSON_AddStringToObject(x, "kind", tt->kind == SG_TERM_MAIN ? "main" : "interaction") &&
+            jnum(x, "factor1", tt->f1, NULL) &&
+            jnum(x, "factor2", tt->f2, tt->kind == SG_TERM_MAIN ? "main effect" : NULL) &&
+            jnum(x, "df", tt->df, NULL) && jnum(x, "df_nominal", tt->df_nominal, NULL) &&
+            jnum(x, "ss", tt->ss, NULL) && jnum(x, "ms", tt->ms, tt->df ? NULL : tt->f_na) &&
+            jnum(x, "f", tt->f, tt->f_na) && jnum(x, "p", tt->p, tt->f_na) &&
+            jnum(x, "percent", tt->pct, tt->pct_na) &&
+            jnum(x, "percent_pure", tt->pct_pure, tt->pct_pure_na) &&
+            cJSON_AddBoolToObject(x, "pooled", tt->pooled) &&
+            cJSON_AddStringToObject(x, "note", tt->note);
     }
     cJSON *e = ok ? cJSON_CreateObject() : NULL;
     if (!e || !cJSON_AddItemToObject(o, "error", e)) {
@@ -353,8 +359,36 @@ static cJSON *json_rest(const sg_taguchi_result *r, cJSON *root)
     }
     cJSON *best = cJSON_AddObjectToObject(root, "best");
     if (!best || !jnum(best, "predicted", r->predicted, r->best_na) ||
+        !jnum(best, "confidence_level", SG_TAGUCHI_CI_LEVEL, NULL) ||
+        !jnum(best, "predicted_ci", r->predicted_ci, r->predicted_ci_na) ||
+        !jnum(best, "n_eff", r->n_eff, NULL) ||
         !jnum(best, "predicted_sn", r->predicted_sn, r->best_sn_na))
         return NULL;
+    for (int by_sn = 0; by_sn < 2; by_sn++) {
+        const char *why = by_sn ? r->best_sn_na : r->best_na;
+        const char *key = by_sn ? "levels_by_sn" : "levels";
+        if (why) {
+            if (!jnum(best, key, 0, why))
+                return NULL;
+            continue;
+        }
+        cJSON *arr = cJSON_AddArrayToObject(best, key);
+        if (!arr)
+            return NULL;
+        for (size_t f = 0; f < r->n_factors; f++) {
+            const sg_taguchi_main *m = &r->mains[f];
+            int l = by_sn ? m->best_sn_level : m->best_level;
+            cJSON *x = cJSON_CreateObject();
+            if (!x || !cJSON_AddItemToArray(arr, x)) {
+                cJSON_Delete(x);
+                return NULL;
+            }
+            if (!cJSON_AddStringToObject(x, "factor", m->name) || !jnum(x, "level", l, NULL) ||
+                !jnum(x, "value", m->levels[l].value, NULL) ||
+                !cJSON_AddStringToObject(x, "unit", m->unit))
+                return NULL;
+        }
+    }
     cJSON *notes = cJSON_AddArrayToObject(root, "notes");
     if (!notes)
         return NULL;
@@ -388,6 +422,14 @@ cJSON *sg_taguchi_to_json(const sg_taguchi_result *r)
              jnum(root, "n_runs", (double)r->n_runs, NULL) &&
              jnum(root, "n_factors", (double)r->n_factors, NULL) &&
              jnum(root, "grand_mean", r->grand_mean, NULL);
+    cJSON *ys = ok ? cJSON_AddArrayToObject(root, "y") : NULL;
+    ok = ys != NULL;
+    for (size_t i = 0; ok && i < r->n_runs; i++) {
+        cJSON *v = cJSON_CreateNumber(r->y[i] + 0.0);
+        ok = v && cJSON_AddItemToArray(ys, v);
+        if (!ok)
+            cJSON_Delete(v);
+    }
     cJSON *sn = ok ? cJSON_AddObjectToObject(root, "sn") : NULL;
     ok = sn && cJSON_AddStringToObject(sn, "kind", r->sn_name) &&
          cJSON_AddStringToObject(sn, "formula", r->sn_formula) &&
