@@ -11,14 +11,13 @@
 #include "optim_internal.h"
 
 /* Algorithms accepted by name.  Constraint support per the NLopt algorithm
- * documentation: ISRES, ORIG_DIRECT*, COBYLA, SLSQP, MMA and CCSAQ handle
- * inequality constraints; the others are wrapped in AUGLAG. */
+ * documentation: ISRES, COBYLA, SLSQP, MMA and CCSAQ handle inequality
+ * constraints; the others are wrapped in AUGLAG.  The f2c-translated
+ * GN_ORIG_DIRECT* are left out: their thread safety is not documented. */
 static const sg_alg_info alg_table[] = {
     {"GN_DIRECT", NLOPT_GN_DIRECT, SG_ALG_GLOBAL},
     {"GN_DIRECT_L", NLOPT_GN_DIRECT_L, SG_ALG_GLOBAL},
     {"GN_DIRECT_L_RAND", NLOPT_GN_DIRECT_L_RAND, SG_ALG_GLOBAL | SG_ALG_RANDOM},
-    {"GN_ORIG_DIRECT", NLOPT_GN_ORIG_DIRECT, SG_ALG_GLOBAL | SG_ALG_INEQ},
-    {"GN_ORIG_DIRECT_L", NLOPT_GN_ORIG_DIRECT_L, SG_ALG_GLOBAL | SG_ALG_INEQ},
     {"GN_CRS2_LM", NLOPT_GN_CRS2_LM, SG_ALG_GLOBAL | SG_ALG_RANDOM},
     {"GN_ISRES", NLOPT_GN_ISRES, SG_ALG_GLOBAL | SG_ALG_INEQ | SG_ALG_RANDOM},
     {"GN_ESCH", NLOPT_GN_ESCH, SG_ALG_GLOBAL | SG_ALG_RANDOM},
@@ -40,7 +39,7 @@ static const sg_alg_info alg_table[] = {
 #define N_ALGS (sizeof alg_table / sizeof alg_table[0])
 
 static const char alg_list[] =
-    "GN_DIRECT, GN_DIRECT_L, GN_DIRECT_L_RAND, GN_ORIG_DIRECT, GN_ORIG_DIRECT_L, GN_CRS2_LM, "
+    "GN_DIRECT, GN_DIRECT_L, GN_DIRECT_L_RAND, GN_CRS2_LM, "
     "GN_ISRES, GN_ESCH, GN_MLSL, GN_MLSL_LDS, LN_BOBYQA, LN_COBYLA, LN_SBPLX, LN_NELDERMEAD, "
     "LN_PRAXIS, LN_NEWUOA_BOUND, LD_LBFGS, LD_SLSQP, LD_MMA, LD_CCSAQ, "
     "LD_TNEWTON_PRECOND_RESTART, LD_VAR2";
@@ -113,7 +112,7 @@ int sg_optim_stop_is_failure(int code) { return code < 0 && code != NLOPT_ROUNDO
 void sg_optim_config_default(sg_optim_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->global.algorithm = SG_OPTIM_DEFAULT_GLOBAL;
+    cfg->global.algorithm = NULL; /* automatic: see auto_global */
     cfg->global.max_eval = SG_OPTIM_DEFAULT_GLOBAL_MAXEVAL;
     cfg->global.max_time = SG_OPTIM_DEFAULT_GLOBAL_MAXTIME;
     cfg->global.ftol_rel = SG_OPTIM_DEFAULT_GLOBAL_FTOL_REL;
@@ -234,6 +233,12 @@ sg_status sg_optim_validate(const sg_optim_problem *p, const sg_optim_config *cf
     }
     if (cfg->starts == 0)
         return sg_error_set(err, SG_ERR_INVALID, "starts must be at least 1");
+    if (cfg->starts > SG_OPTIM_MAX_STARTS)
+        return sg_error_set(err, SG_ERR_LIMIT, "starts (%zu) exceeds the limit of %d", cfg->starts,
+                            SG_OPTIM_MAX_STARTS);
+    if (cfg->threads > SG_OPTIM_MAX_THREADS)
+        return sg_error_set(err, SG_ERR_LIMIT, "threads (%u) exceeds the limit of %d", cfg->threads,
+                            SG_OPTIM_MAX_THREADS);
     sg_status st = validate_stage("global", &cfg->global, err);
     if (st == SG_OK)
         st = validate_stage("local", &cfg->local, err);
@@ -248,6 +253,25 @@ sg_status sg_optim_validate(const sg_optim_problem *p, const sg_optim_config *cf
     CHECK_NONNEG(cluster_tol);
     CHECK_NONNEG(active_tol);
     CHECK_NONNEG(active_con_tol);
+    /* Realisable settings: the whole grid, or 2^k neighbours. */
+    size_t k = 0, grid = 1;
+    int small = 1;
+    for (size_t i = 0; i < p->d; i++) {
+        const sg_optim_var *v = &p->vars[i];
+        if (v->has_fixed || !(v->step > 0 || v->n_levels > 0))
+            continue;
+        k++;
+        size_t nv = sg_optim_var_n_values(v);
+        if (small && nv <= cfg->grid_max / grid)
+            grid *= nv;
+        else
+            small = 0;
+    }
+    if (!small && k > SG_OPTIM_MAX_DISCRETE)
+        return sg_error_set(err, SG_ERR_LIMIT,
+                            "%zu step/level variables: the grid exceeds grid_max (%zu) and 2^%zu neighbours "
+                            "exceed the limit of 2^%d",
+                            k, cfg->grid_max, k, SG_OPTIM_MAX_DISCRETE);
     sg_stage_plan g, l;
     return sg_optim_plan(p, cfg, &g, &l, err);
 }
@@ -272,6 +296,14 @@ static sg_status check_alg(const char *which, const char *name, const sg_optim_p
     return SG_OK;
 }
 
+/* DIRECT_L is deterministic and thorough without constraints; with
+ * constraints AUGLAG(DIRECT_L) spends its whole budget on the first
+ * penalty sub-problem, so ISRES (which handles constraints itself) is used. */
+static const char *auto_global(const sg_optim_problem *p)
+{
+    return p->n_cons > 0 ? SG_OPTIM_DEFAULT_GLOBAL_CONSTRAINED : SG_OPTIM_DEFAULT_GLOBAL;
+}
+
 static const char *auto_local(const sg_optim_problem *p)
 {
     if (p->has_gradient)
@@ -287,8 +319,9 @@ sg_status sg_optim_plan(const sg_optim_problem *p, const sg_optim_config *cfg, s
     gp->cfg = &cfg->global;
     lp->cfg = &cfg->local;
     sg_status st;
-    if (cfg->global.algorithm && cfg->global.algorithm[0]) {
-        st = check_alg("global.algorithm", cfg->global.algorithm, p, 1, &gp->alg, err);
+    const char *gn = cfg->global.algorithm ? cfg->global.algorithm : auto_global(p);
+    if (gn[0]) {
+        st = check_alg("global.algorithm", gn, p, 1, &gp->alg, err);
         if (st != SG_OK)
             return st;
         gp->enabled = 1;

@@ -33,7 +33,8 @@
 /* ---- named defaults and tolerances ------------------------------------ */
 #define SG_OPTIM_DEFAULT_STARTS 32
 #define SG_OPTIM_DEFAULT_SEED 20240611u
-#define SG_OPTIM_DEFAULT_GLOBAL "GN_DIRECT_L"
+#define SG_OPTIM_DEFAULT_GLOBAL "GN_DIRECT_L"             /* automatic choice, no constraints */
+#define SG_OPTIM_DEFAULT_GLOBAL_CONSTRAINED "GN_ISRES"    /* automatic choice with constraints */
 #define SG_OPTIM_DEFAULT_GLOBAL_MAXEVAL 2000
 #define SG_OPTIM_DEFAULT_GLOBAL_MAXTIME 30.0  /* s */
 #define SG_OPTIM_DEFAULT_GLOBAL_FTOL_REL 0.0  /* 0 = criterion off */
@@ -61,6 +62,8 @@
 /* Hard limits. */
 #define SG_OPTIM_MAX_DIM 40          /* Sobol generator dimension limit (GSL) */
 #define SG_OPTIM_MAX_DISCRETE 20     /* 2^k neighbour corners */
+#define SG_OPTIM_MAX_STARTS 1000000
+#define SG_OPTIM_MAX_THREADS 256
 #define SG_OPTIM_ALG_NAME_MAX 32
 
 /* Objective or constraint: value at x (length d, engineering units); when
@@ -102,8 +105,9 @@ typedef struct sg_optim_problem {
 } sg_optim_problem;
 
 /* One optimisation stage.  algorithm is an NLopt name without "NLOPT_"
- * ("GN_DIRECT_L"); NULL or "" disables the stage (global) or picks the
- * automatic choice (local, see sg_optim_config_default). */
+ * ("GN_DIRECT_L"); NULL picks the automatic choice (see
+ * sg_optim_config_default); "" disables the global stage (for the local
+ * stage "" means automatic too: the local stage always runs). */
 typedef struct sg_optim_stage {
     const char *algorithm;
     const char *sub_algorithm;  /* local optimiser for GN_MLSL*, NULL = auto */
@@ -183,6 +187,8 @@ typedef struct sg_optim_result {
     char global_alg[2 * SG_OPTIM_ALG_NAME_MAX + 16]; /* as run, e.g. "AUGLAG(GN_DIRECT_L)", "" */
     char local_alg[2 * SG_OPTIM_ALG_NAME_MAX + 16];
     unsigned threads;     /* threads used */
+    uint64_t seed;        /* cfg->seed, for the record */
+    char nlopt_version[24]; /* "2.7.1" */
     long total_evals;
     double seconds;       /* wall time (not part of the deterministic output) */
     sg_optim_start *starts;   /* n_starts */
@@ -202,11 +208,15 @@ typedef struct sg_optim_result {
      * smallest value of g_i over all final points. */
     size_t most_violated, least_violated;
     double *min_g;            /* n_cons */
-    double *mem_;             /* internal: one buffer holding every array */
+    /* One buffer holding every array above: first, per start i in order,
+     * [x0 (d) | x (d) | g (n_cons)], so one memcmp over
+     * n_starts * (2d + n_cons) doubles compares all start and final points. */
+    double *mem_;
 } sg_optim_result;
 
-/* Fill cfg with the defaults above: global GN_DIRECT_L once, local auto
- * (LD_SLSQP with gradients, else LN_COBYLA with constraints, else LN_BOBYQA). */
+/* Fill cfg with the defaults above: global stage once, automatic (GN_DIRECT_L,
+ * or GN_ISRES with constraints); local stage automatic (LD_SLSQP with
+ * gradients, else LN_COBYLA with constraints, else LN_BOBYQA). */
 void sg_optim_config_default(sg_optim_config *cfg);
 
 /* Check problem and config before any work; the message names the field,

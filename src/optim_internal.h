@@ -54,6 +54,9 @@ typedef struct sg_eval_ctx {
 sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, sg_eval_ctx *ec,
                         sg_optim_result *r, double *work, sg_error *err);
 
+/* Number of realisable values of a step/level variable (validated). */
+size_t sg_optim_var_n_values(const sg_optim_var *v);
+
 /* Name of variable i for messages (never NULL). */
 const char *sg_optim_var_name(const sg_optim_problem *p, size_t i, char *buf, size_t size);
 

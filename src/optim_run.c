@@ -3,6 +3,7 @@
  * fixed variables removed from the search space) and the worker threads. */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -47,8 +48,9 @@ struct worker {
     double *x, *grad;       /* d */
     double *z, *zsave;      /* nf */
     con_data *con;          /* n_cons */
-    long nevals;
-    int nonfinite;
+    long nevals;            /* objective evaluations in this start */
+    long stage_evals, stage_max; /* hard budget of the running stage */
+    int nonfinite, budget_hit;
     nlopt_opt cur;
     pthread_t tid;
 };
@@ -75,9 +77,17 @@ static double obj_wrap(unsigned n, const double *z, double *gz, void *data)
 {
     worker *w = data;
     const shared *s = w->s;
+    /* Nested optimisers (AUGLAG, MLSL) can overshoot NLopt's maxeval by a
+     * whole sub-run; enforce the stage budget here. */
+    if (w->stage_evals >= w->stage_max) {
+        w->budget_hit = 1;
+        nlopt_force_stop(w->cur);
+        return HUGE_VAL;
+    }
     expand(s, z, w->x);
     double v = s->p->f(w->x, gz ? w->grad : NULL, w->user);
     w->nevals++;
+    w->stage_evals++;
     if (!isfinite(v) || (gz && !grad_finite(w->grad, s->p->d))) {
         w->nonfinite = 1;
         nlopt_force_stop(w->cur);
@@ -185,11 +195,16 @@ static int run_stage(worker *w, const sg_stage_plan *pl, unsigned long seed)
     if (!opt)
         return NLOPT_OUT_OF_MEMORY;
     w->cur = opt;
+    w->stage_evals = 0;
+    w->stage_max = pl->cfg->max_eval;
+    w->budget_hit = 0;
     double fz = 0;
     nlopt_srand(seed); /* NLopt's generator is thread-local: seed it in this thread */
     int code = (int)nlopt_optimize(opt, w->z, &fz);
     w->cur = NULL;
     nlopt_destroy(opt);
+    if (code == NLOPT_FORCED_STOP && w->budget_hit && !w->nonfinite)
+        code = NLOPT_MAXEVAL_REACHED;
     if (sg_optim_stop_is_failure(code) && !w->nonfinite)
         memcpy(w->z, w->zsave, s->nf * sizeof *w->z);
     for (size_t k = 0; k < s->nf; k++) /* guard against tiny bound overshoot */
@@ -498,6 +513,10 @@ sg_status sg_optim_run(const sg_optim_problem *p, const sg_optim_config *cfg, sg
         goto fail;
 
     r->threads = nt;
+    r->seed = cfg->seed;
+    int vmaj = 0, vmin = 0, vfix = 0;
+    nlopt_version(&vmaj, &vmin, &vfix);
+    snprintf(r->nlopt_version, sizeof r->nlopt_version, "%d.%d.%d", vmaj, vmin, vfix);
     sg_optim_plan_name(&s.gplan, r->global_alg, sizeof r->global_alg);
     sg_optim_plan_name(&s.lplan, r->local_alg, sizeof r->local_alg);
     for (size_t i = 0; i < r->n_starts; i++)

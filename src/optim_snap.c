@@ -18,8 +18,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Number of realisable values of a step/level variable. */
-static size_t n_values(const sg_optim_var *v)
+size_t sg_optim_var_n_values(const sg_optim_var *v)
 {
     if (v->n_levels > 0)
         return v->n_levels;
@@ -94,7 +93,7 @@ sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, s
             qsort(lev + off, v->n_levels, sizeof *lev, cmp_double);
             off += v->n_levels;
         }
-        size_t nv = n_values(v);
+        size_t nv = sg_optim_var_n_values(v);
         if (grid_small && nv <= cfg->grid_max / grid)
             grid *= nv;
         else
@@ -113,7 +112,7 @@ sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, s
     for (q = 0; q < k; q++) {
         const sg_optim_var *v = &p->vars[dim[q]];
         const double *lv = lev + levoff[q];
-        size_t nv = n_values(v);
+        size_t nv = sg_optim_var_n_values(v);
         if (rz->enumerated_grid) {
             first[q] = 0;
             nc[q] = nv;

@@ -28,7 +28,7 @@ sg_status sg_optim_stats_compute(const double *f, size_t n, size_t n_total, sg_o
     for (size_t i = 0; i < n; i++)
         if (!isfinite(f[i]))
             return sg_error_set(err, SG_ERR_NUMERIC, "stats: value %zu is not finite", i);
-    double *sorted = malloc(n * sizeof *sorted);
+    double *sorted = malloc((n + 1) * sizeof *sorted); /* +1: n > 0 here; silences -Wstringop-overread */
     if (!sorted)
         return sg_error_set(err, SG_ERR_NOMEM, "stats: out of memory");
     memcpy(sorted, f, n * sizeof *sorted);
