@@ -52,6 +52,57 @@ const char *sg_activation_output_names(void)
     return "linear, sigmoid, tanh";
 }
 
+/* ---- tanh on arrays: widest vectors the CPU has ------------------------------ */
+
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__AVX__)
+#define SG_X86_DISPATCH 1
+typedef double sg_v8d __attribute__((vector_size(64)));
+typedef int64_t sg_v8i __attribute__((vector_size(64)));
+typedef double sg_v4d_ __attribute__((vector_size(32)));
+typedef int64_t sg_v4i_ __attribute__((vector_size(32)));
+
+__attribute__((target("avx512f"))) static void tanh_array_avx512(double *x, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        sg_v8d z, out;
+        memcpy(&z, x + i, sizeof z);
+        SG_TANH_VEC(sg_v8d, sg_v8i, z, out);
+        memcpy(x + i, &out, sizeof out);
+    }
+    for (; i < n; i++)
+        x[i] = sg_tanh(x[i]);
+}
+
+__attribute__((target("avx2"))) static void tanh_array_avx2(double *x, size_t n)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        sg_v4d_ z, out;
+        memcpy(&z, x + i, sizeof z);
+        SG_TANH_VEC(sg_v4d_, sg_v4i_, z, out);
+        memcpy(x + i, &out, sizeof out);
+    }
+    for (; i < n; i++)
+        x[i] = sg_tanh(x[i]);
+}
+#endif
+
+void sg_tanh_array_best(double *x, size_t n)
+{
+#ifdef SG_X86_DISPATCH
+    if (n >= 8 && __builtin_cpu_supports("avx512f")) {
+        tanh_array_avx512(x, n);
+        return;
+    }
+    if (n >= 4 && __builtin_cpu_supports("avx2")) {
+        tanh_array_avx2(x, n);
+        return;
+    }
+#endif
+    sg_tanh_array(x, n);
+}
+
 /* ---- network ------------------------------------------------------------- */
 
 sg_status sg_mlp_create(size_t n_sizes, const size_t *sizes, const sg_activation *acts,
@@ -210,6 +261,10 @@ sg_status sg_mlp_work_create(const sg_mlp *net, size_t max_batch, sg_mlp_work **
             wmax = net->size[i];
     }
     total += 2 * wmax; /* two delta buffers */
+    size_t wt_max = 0;  /* transposed weights of the largest layer */
+    for (size_t l = 0; l < net->n_layers; l++)
+        if (net->size[l] * net->size[l + 1] > wt_max)
+            wt_max = net->size[l] * net->size[l + 1];
     if (max_batch > SIZE_MAX / sizeof(double) / total)
         return sg_error_set(err, SG_ERR_LIMIT, "mlp_work: batch of %zu rows is too large",
                             max_batch);
@@ -222,7 +277,8 @@ sg_status sg_mlp_work_create(const sg_mlp *net, size_t max_batch, sg_mlp_work **
     w->max_batch = max_batch;
     w->kernel = SG_KERNEL_AUTO;
     w->buf = malloc(max_batch * total * sizeof *w->buf);
-    if (!w->buf)
+    w->wt = malloc(wt_max * sizeof *w->wt);
+    if (!w->buf || !w->wt)
         goto nomem;
     double *p = w->buf;
     w->a[0] = NULL; /* inputs are the caller's rows */
@@ -244,6 +300,7 @@ void sg_mlp_work_destroy(sg_mlp_work *work)
     if (!work)
         return;
     free(work->buf);
+    free(work->wt);
     free(work);
 }
 

@@ -23,9 +23,11 @@ static bool use_blas(sg_kernel kernel, size_t n, size_t m, size_t k)
     return false;
 }
 
-/* Aout (n, m) = f(Ain (n, k) W^T + b), W (m, k) row-major. */
+/* Aout (n, m) = f(Ain (n, k) W^T + b), W (m, k) row-major; wt is scratch
+ * for W^T (k, m).  The LOOPS form sums in the same order as NAIVE. */
 static void layer_forward(sg_kernel kernel, const double *W, const double *b, sg_activation act,
-                          const double *Ain, size_t n, size_t m, size_t k, double *Aout)
+                          const double *Ain, size_t n, size_t m, size_t k, double *Aout,
+                          double *wt)
 {
     if (kernel == SG_KERNEL_NAIVE) {
         for (size_t i = 0; i < n; i++)
@@ -42,9 +44,14 @@ static void layer_forward(sg_kernel kernel, const double *W, const double *b, sg
             memcpy(Aout + i * m, b, m * sizeof *b);
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m, (int)k, 1.0, Ain,
                     (int)k, W, (int)k, 1.0, Aout, (int)m);
+    } else if (n == 1) {
+        sg_dense_row(W, b, Ain, m, k, Aout);
     } else {
+        for (size_t j = 0; j < m; j++)
+            for (size_t c = 0; c < k; c++)
+                wt[c * m + j] = W[j * k + c];
         for (size_t i = 0; i < n; i++)
-            sg_dense_row(W, b, Ain + i * k, m, k, Aout + i * m);
+            sg_combo(Aout + i * m, b, Ain + i * k, 1, wt, k, m);
     }
     sg_act_apply(act, Aout, n * m);
 }
@@ -76,16 +83,10 @@ static void layer_grad(sg_kernel kernel, const double *D, const double *Ain, siz
                 gb[j] += D[i * m + j];
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        const double *a = Ain + i * k;
-        for (size_t j = 0; j < m; j++) {
-            double d = D[i * m + j];
-            double *g = gW + j * k;
-            gb[j] += d;
-            for (size_t c = 0; c < k; c++)
-                g[c] += d * a[c];
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        sg_axpy(1.0, D + i * m, gb, m);
+    for (size_t j = 0; j < m; j++)
+        sg_combo(gW + j * k, gW + j * k, D + j, m, Ain, n, k);
 }
 
 /* Dprev (n, k) = D (n, m) W (m, k). */
@@ -107,16 +108,8 @@ static void layer_delta(sg_kernel kernel, const double *D, const double *W, size
                     (int)m, W, (int)k, 0.0, Dprev, (int)k);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        double *dp = Dprev + i * k;
-        memset(dp, 0, k * sizeof *dp);
-        for (size_t j = 0; j < m; j++) {
-            double d = D[i * m + j];
-            const double *w = W + j * k;
-            for (size_t c = 0; c < k; c++)
-                dp[c] += d * w[c];
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        sg_combo(Dprev + i * k, NULL, D + i * m, 1, W, m, k);
 }
 
 /* Forward nc rows of X (nc <= max_batch); activations land in work->a. */
@@ -126,7 +119,8 @@ static void forward_chunk(const sg_mlp *net, sg_mlp_work *work, const double *X,
     for (size_t l = 0; l < net->n_layers; l++) {
         size_t k = net->size[l], m = net->size[l + 1];
         const double *W = net->params + net->offset[l];
-        layer_forward(work->kernel, W, W + m * k, net->act[l], in, nc, m, k, work->a[l + 1]);
+        layer_forward(work->kernel, W, W + m * k, net->act[l], in, nc, m, k, work->a[l + 1],
+                      work->wt);
         in = work->a[l + 1];
     }
 }

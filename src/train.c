@@ -1,5 +1,6 @@
 /* train.c — optimisers (adam, rmsprop, sgd, lbfgs), epochs, early stopping. */
 #include "train.h"
+#include "mlp_internal.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multimin.h>
@@ -370,6 +371,60 @@ void sg_trainer_destroy(sg_trainer *tr)
 
 /* ---- updates ---------------------------------------------------------------- */
 
+/* One Adam step on n parameters; c1, c2 are the bias corrections
+ * 1/(1 - beta^t).  The vector forms below round exactly like the scalar tail
+ * (lane-wise IEEE operations, correctly rounded sqrt, no contraction). */
+#define SG_ADAM_VEC(VT, SQRT, W)                                                               \
+    for (; i + (W) <= n; i += (W)) {                                                           \
+        VT mv, vv, gv, pv;                                                                     \
+        memcpy(&mv, m + i, sizeof mv);                                                         \
+        memcpy(&vv, v + i, sizeof vv);                                                         \
+        memcpy(&gv, g + i, sizeof gv);                                                         \
+        memcpy(&pv, p + i, sizeof pv);                                                         \
+        mv = b1 * mv + (1.0 - b1) * gv;                                                        \
+        vv = b2 * vv + (1.0 - b2) * gv * gv;                                                   \
+        pv -= lr * (mv * c1) / (SQRT(vv * c2) + eps);                                          \
+        memcpy(m + i, &mv, sizeof mv);                                                         \
+        memcpy(v + i, &vv, sizeof vv);                                                         \
+        memcpy(p + i, &pv, sizeof pv);                                                         \
+    }
+
+#define SG_ADAM_TAIL                                                                           \
+    for (; i < n; i++) {                                                                       \
+        m[i] = b1 * m[i] + (1.0 - b1) * g[i];                                                  \
+        v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];                                           \
+        p[i] -= lr * (m[i] * c1) / (sqrt(v[i] * c2) + eps);                                    \
+    }
+
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__AVX__)
+#define SG_TRAIN_X86_DISPATCH 1
+typedef double sg_v8d_t __attribute__((vector_size(64)));
+#define SG_SQRT512(x) ((sg_v8d_t)_mm512_sqrt_pd((__m512d)(x)))
+__attribute__((target("avx512f"))) static void adam_avx512(double *p, double *m, double *v,
+                                                           const double *g, size_t n, double lr,
+                                                           double b1, double b2, double c1,
+                                                           double c2, double eps)
+{
+    size_t i = 0;
+    SG_ADAM_VEC(sg_v8d_t, SG_SQRT512, 8)
+    SG_ADAM_TAIL
+}
+#endif
+
+static void adam_update(double *p, double *m, double *v, const double *g, size_t n, double lr,
+                        double b1, double b2, double c1, double c2, double eps)
+{
+#ifdef SG_TRAIN_X86_DISPATCH
+    if (n >= 8 && __builtin_cpu_supports("avx512f")) {
+        adam_avx512(p, m, v, g, n, lr, b1, b2, c1, c2, eps);
+        return;
+    }
+#endif
+    size_t i = 0;
+    SG_ADAM_VEC(sg_vd, sg_vsqrt, SG_VLEN)
+    SG_ADAM_TAIL
+}
+
 static void apply_update(sg_trainer *tr)
 {
     const sg_train_config *c = &tr->cfg;
@@ -383,11 +438,7 @@ static void apply_update(sg_trainer *tr)
         double b1 = c->beta1, b2 = c->beta2, eps = c->epsilon;
         double c1 = 1.0 / (1.0 - pow(b1, (double)tr->step_count));
         double c2 = 1.0 / (1.0 - pow(b2, (double)tr->step_count));
-        for (size_t i = 0; i < np; i++) {
-            m[i] = b1 * m[i] + (1.0 - b1) * g[i];
-            v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
-            p[i] -= lr * (m[i] * c1) / (sqrt(v[i] * c2) + eps);
-        }
+        adam_update(p, m, v, g, np, lr, b1, b2, c1, c2, eps);
         break;
     }
     case SG_OPT_RMSPROP: {

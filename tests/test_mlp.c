@@ -399,3 +399,45 @@ Test(mlp, worked_example_2_2_2_sigmoid)
     sg_mlp_work_destroy(w);
     sg_mlp_destroy(net);
 }
+
+/* ---- the library's own tanh ------------------------------------------------ */
+
+#include "mlp_internal.h"
+
+/* Largest error allowed against libm's tanh, in units of the last place. */
+#define TANH_MAX_ULP 4.0
+
+Test(mlp, own_tanh_is_accurate_and_identical_in_every_vector_width)
+{
+    enum { N = 4099 }; /* odd: exercises the vector bodies and the scalar tails */
+    static double x[N], v1[N], v2[N];
+    fill(x, N, 31, -21.0, 21.0);
+    x[0] = 0.0;
+    x[1] = -0.0;
+    x[2] = 1e-300;
+    x[3] = -3.7e-9;
+    x[4] = INFINITY;
+    x[5] = -INFINITY;
+    x[6] = 800.0;
+    x[7] = 0.17328679513998632; /* near ln2/4: range-reduction boundary */
+    for (size_t i = 8; i < 400; i++)
+        x[i] = (double)(i - 200) * 1e-3; /* dense around 0 */
+    memcpy(v1, x, sizeof x);
+    memcpy(v2, x, sizeof x);
+    sg_tanh_array(v1, N);
+    sg_tanh_array_best(v2, N);
+    double worst = 0;
+    for (size_t i = 0; i < N; i++) {
+        double s = sg_tanh(x[i]), ref = tanh(x[i]);
+        cr_expect_eq(memcmp(&s, &v1[i], sizeof s), 0, "x=%.17g: %.17g vs %.17g", x[i], s, v1[i]);
+        cr_expect_eq(memcmp(&s, &v2[i], sizeof s), 0, "x=%.17g: %.17g vs %.17g", x[i], s, v2[i]);
+        double ulp = fabs(s - ref) / (nextafter(fabs(ref), INFINITY) - fabs(ref));
+        if (ref != 0.0 && ulp > worst)
+            worst = ulp;
+        cr_expect(ref == 0.0 ? s == 0.0 && signbit(s) == signbit(x[i]) : ulp <= TANH_MAX_ULP,
+                  "x=%.17g: %.17g vs libm %.17g (%.2f ulp)", x[i], s, ref, ulp);
+    }
+    cr_expect(worst > 0.0); /* the comparison is live */
+    double nan_in = NAN;
+    cr_expect(isnan(sg_tanh(nan_in)));
+}

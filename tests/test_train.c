@@ -413,3 +413,53 @@ Test(train, same_seed_gives_bit_identical_weights)
         sg_mlp_destroy(c3);
     }
 }
+
+/* ---- updates follow the textbook formulas exactly ---------------------------- */
+
+/* Full batch, so the gradient is deterministic: replay the epochs with plain
+ * scalar formulas and require bit-identical parameters (the library's
+ * vector forms must round exactly as these loops do). */
+Test(train, updates_match_scalar_reference_bit_for_bit)
+{
+    make_data();
+    const sg_optimizer opts[] = {SG_OPT_ADAM, SG_OPT_RMSPROP, SG_OPT_SGD, SG_OPT_SGD};
+    for (size_t k = 0; k < 4; k++) {
+        sg_mlp *net = make_net(17), *ref = make_net(17);
+        size_t np = sg_mlp_n_params(net); /* 33: not a multiple of any vector width */
+        sg_train_config c = sg_train_config_defaults();
+        c.optimizer = opts[k];
+        c.learning_rate = 0.0237;
+        c.epochs = 7;
+        c.l1 = 1e-4;
+        c.l2 = 3e-4;
+        c.nesterov = k == 3;
+        sg_error err;
+        cr_assert_eq(sg_train(net, X, T, NP, NULL, NULL, 0, &c, NULL, NULL, NULL, NULL, &err), SG_OK);
+        sg_mlp_work *w = NULL;
+        cr_assert_eq(sg_mlp_work_create(ref, NP, &w, NULL), SG_OK);
+        double g[64], m[64] = {0}, v[64] = {0}, loss;
+        double *p = sg_mlp_params(ref);
+        for (unsigned long t = 1; t <= c.epochs; t++) {
+            cr_assert_eq(sg_mlp_loss_grad(ref, w, X, T, NP, c.l1, c.l2, &loss, NULL, g, NULL), SG_OK);
+            double c1 = 1.0 / (1.0 - pow(c.beta1, (double)t)), c2 = 1.0 / (1.0 - pow(c.beta2, (double)t));
+            for (size_t i = 0; i < np; i++) {
+                if (opts[k] == SG_OPT_ADAM) {
+                    m[i] = c.beta1 * m[i] + (1.0 - c.beta1) * g[i];
+                    v[i] = c.beta2 * v[i] + (1.0 - c.beta2) * g[i] * g[i];
+                    p[i] -= c.learning_rate * (m[i] * c1) / (sqrt(v[i] * c2) + c.epsilon);
+                } else if (opts[k] == SG_OPT_RMSPROP) {
+                    v[i] = c.rho * v[i] + (1.0 - c.rho) * g[i] * g[i];
+                    p[i] -= c.learning_rate * g[i] / (sqrt(v[i]) + c.epsilon);
+                } else {
+                    m[i] = c.momentum * m[i] + g[i];
+                    p[i] -= c.learning_rate * (c.nesterov ? g[i] + c.momentum * m[i] : m[i]);
+                }
+            }
+        }
+        cr_expect_eq(memcmp(p, sg_mlp_params(net), np * sizeof *p), 0, "%s%s",
+                     sg_optimizer_name(opts[k]), c.nesterov ? "+nesterov" : "");
+        sg_mlp_work_destroy(w);
+        sg_mlp_destroy(net);
+        sg_mlp_destroy(ref);
+    }
+}
