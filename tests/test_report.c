@@ -507,7 +507,27 @@ Test(report, workbook_xml_and_libreoffice_recalculation, .timeout = 300)
     cr_assert(strstr(cx, "STDEV("), "the model's spread is the sample sd");
     cr_assert(strstr(cx, "<dataValidation"), "no data validation on inputs");
     cr_assert(strstr(cx, "<formula1>50</formula1>"), "thickness lower bound missing");
+    /* key values: the first and the last weight of the first network, stored
+     * with libxlsxwriter's %.16G */
+    {
+        const sg_mlp *net = sg_model_member(fa.model, 0, 0);
+        const double *p = sg_mlp_params_const(net);
+        size_t np = sg_mlp_n_params(net);
+        char v[64];
+        snprintf(v, sizeof v, "<v>%.16G</v>", p[0]);
+        cr_assert(strstr(cx, v), "weight %s missing from the Calculator", v);
+        snprintf(v, sizeof v, "<v>%.16G</v>", p[np - 1]);
+        cr_assert(strstr(cx, v), "weight %s missing from the Calculator", v);
+    }
     free(cx);
+    /* key value: the CV RMSE of stress_max on the Summary */
+    char *sx = unzip_part(pa, "xl/worksheets/sheet1.xml");
+    {
+        char v[64];
+        snprintf(v, sizeof v, "<v>%.16G</v>", fa.cv->resp[0].net.rmse);
+        cr_assert(strstr(sx, v), "CV RMSE %s missing from the Summary", v);
+    }
+    free(sx);
     char *dx = unzip_part(pa, "xl/worksheets/sheet2.xml");
     cr_assert(strstr(dx, "<autoFilter"), "Data sheet without autofilter");
     cr_assert(strstr(dx, "state=\"frozen\""), "Data sheet header not frozen");
