@@ -26,6 +26,12 @@
 
 /* Longest formula written (Excel's limit is 8192 characters). */
 #define SG_CALC_FORMULA_MAX 8192
+/* Largest number of network parameters (all members) written as formulas;
+ * beyond it the Calculator explains why it is absent (Excel would be slow
+ * and a layer could exceed Excel's 16384 columns). */
+#define SG_CALC_MAX_PARAMS 200000
+/* Widest layer the weight block can hold (Excel has 16384 columns). */
+#define SG_CALC_MAX_WIDTH 16000
 /* Column width of the weight block. */
 #define SG_CALC_WCOL_WIDTH 12.0
 
@@ -270,6 +276,25 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Calculator");
     if (!ws)
         return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Calculator sheet");
+    size_t n_params = 0, widest = 0;
+    for (size_t n = 0; n < L.n_nets; n++) {
+        const sg_report_net *net = &md->nets[n];
+        for (size_t l = 0; l < net->n_layers; l++) {
+            n_params += net->sizes[l + 1] * (net->sizes[l] + 1);
+            if (net->sizes[l] > widest)
+                widest = net->sizes[l];
+        }
+    }
+    if (n_params > SG_CALC_MAX_PARAMS || widest > SG_CALC_MAX_WIDTH) {
+        sg_rstr(ctx, ws, 0, 0, "Calculator", ctx->title);
+        snprintf(label, sizeof label,
+                 "Not written: the model has %zu parameters (limit %d) and a layer of width "
+                 "%zu (limit %d); as spreadsheet formulas it would be too slow to use. Use "
+                 "`surrogate predict` instead.",
+                 n_params, SG_CALC_MAX_PARAMS, widest, SG_CALC_MAX_WIDTH);
+        sg_rstr(ctx, ws, 2, 0, label, ctx->warn);
+        return SG_OK;
+    }
 
     /* ---- layout ---- */
     L.m_col0 = interval ? 6 : 4;

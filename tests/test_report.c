@@ -595,3 +595,29 @@ Test(report, workbook_xml_and_libreoffice_recalculation, .timeout = 300)
     rm_rf(dir);
     free(dir);
 }
+
+Test(report, calculator_refused_for_huge_models, .timeout = 120)
+{
+    fixture fx;
+    fixture_init(&fx, false);
+    sg_model_spec spec = sg_model_spec_defaults();
+    spec.n_hidden = 1;
+    spec.hidden[0] = 6000; /* 3 responses x 2 members x 36001 parameters > 200000 */
+    spec.train.epochs = 1;
+    spec.ensemble = 2;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&spec, FX_NF, FX_NR, fx.X, fx.Y, fx.table->n_rows, NULL, NULL,
+                              NULL, &fx.model, &err),
+                 SG_OK, "%s", err.msg);
+    fx.in.model = fx.model;
+    char *dir = make_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/big.xlsx", dir);
+    cr_assert_eq(sg_report_write(&fx.in, path, &err), SG_OK, "%s", err.msg);
+    char *ss = unzip_part(path, "xl/sharedStrings.xml");
+    cr_assert(strstr(ss, "Not written: the model has 216006 parameters"), "no refusal note");
+    free(ss);
+    fixture_free(&fx);
+    rm_rf(dir);
+    free(dir);
+}
