@@ -264,7 +264,7 @@ static void br_warnings(fixture *fx)
 static void br_optset(fixture *fx) { fx->in.optim_setting_values = NULL; }
 static void br_noname(fixture *fx) { fx->responses[1].name = NULL; }
 
-Test(report, validate_errors, .timeout = 60)
+Test(report, validate_errors)
 {
     const struct {
         breaker fn;
@@ -445,7 +445,7 @@ static double check_calculator_csv(const char *csv_path, sg_model *m, const doub
  * sigmoid and a tanh output. */
 #define N_ACT_BOOKS (SG_ACT_COUNT + 2)
 
-Test(report, workbook_xml_and_libreoffice_recalculation, .timeout = 300)
+Test(report, workbook_xml_and_libreoffice_recalculation)
 {
     char *dir = make_tmpdir();
     char pa[512], probe[512], cmd[8192], prof[512], files[2048] = "";
@@ -596,7 +596,7 @@ Test(report, workbook_xml_and_libreoffice_recalculation, .timeout = 300)
     free(dir);
 }
 
-Test(report, calculator_refused_for_huge_models, .timeout = 120)
+Test(report, calculator_refused_for_huge_models)
 {
     fixture fx;
     fixture_init(&fx, false);
