@@ -621,3 +621,37 @@ Test(report, calculator_refused_for_huge_models)
     rm_rf(dir);
     free(dir);
 }
+
+Test(report, suspicious_cells_highlighted_with_a_note)
+{
+    fixture fx;
+    fixture_init(&fx, true);
+    /* plant one suspicious run: data row 14, stress_max */
+    sg_cv_outlier planted = {.row = 13, .response = 0, .observed = 512.0, .predicted = 499.1,
+                             .spread = 0.4, .z = 7.25};
+    sg_cv_outlier *saved = fx.cv->outliers;
+    size_t saved_n = fx.cv->n_outliers;
+    fx.cv->outliers = &planted;
+    fx.cv->n_outliers = 1;
+    char *dir = make_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/s.xlsx", dir);
+    sg_error err;
+    sg_status st = sg_report_write(&fx.in, path, &err);
+    fx.cv->outliers = saved;
+    fx.cv->n_outliers = saved_n;
+    cr_assert_eq(st, SG_OK, "%s", err.msg);
+    char *cm = unzip_part(path, "xl/comments1.xml");
+    cr_assert(strstr(cm, "Suspicious: observed 512 MPa, cross-validated prediction 499.1"),
+              "no note on the suspicious cell");
+    cr_assert(strstr(cm, "ref=\"G18\""), "the note is not on the stress_max cell of row 14");
+    free(cm);
+    /* the note sits on the stress_max cell of data row 14: column G (run id
+     * in B, four factors in C..F), sheet row 4 + 14 */
+    char *dx = unzip_part(path, "xl/worksheets/sheet2.xml");
+    cr_assert(strstr(dx, "<c r=\"G18\" s="), "stress_max cell of row 14 missing");
+    free(dx);
+    fixture_free(&fx);
+    rm_rf(dir);
+    free(dir);
+}
