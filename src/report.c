@@ -2,6 +2,7 @@
 #include "report_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,6 +426,16 @@ sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error 
                           lxw_strerror(lerr));
         goto fail;
     }
+    /* flush the bytes to disk before the rename makes them the report */
+    int fd = open(tmp, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        st = sg_error_set(err, SG_ERR_IO, "report: cannot flush '%s': %s", tmp,
+                          strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        goto fail;
+    }
+    close(fd);
     if (rename(tmp, path) != 0) {
         st = sg_error_set(err, SG_ERR_IO, "report: cannot rename the workbook to '%s': %s",
                           path, strerror(errno));
