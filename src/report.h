@@ -132,4 +132,21 @@ sg_status sg_report_validate(const sg_report_input *in, sg_error *err);
  * no temporary file is left behind. */
 sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error *err);
 
+/* Standard warnings derived from the results in `in`, as plain sentences:
+ * excluded runs, suspicious runs (cv outliers), the honesty gates of
+ * validate.h (worse than baseline, Q² < 0.5, over-fitting), more parameters
+ * than rows without regularisation, recommended settings outside the
+ * bounds, no feasible or realisable optimum.  in->warnings is ignored.  The
+ * CLI may append its own and pass the list as in->warnings. */
+typedef struct sg_report_warnings {
+    size_t n;
+    char **text; /* (n) owned strings */
+} sg_report_warnings;
+
+/* Fill *out (caller frees with sg_report_warnings_free) from in. */
+sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnings *out,
+                                     sg_error *err);
+/* Free the strings and zero *w; NULL is a no-op. */
+void sg_report_warnings_free(sg_report_warnings *w);
+
 #endif

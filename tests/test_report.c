@@ -655,3 +655,47 @@ Test(report, suspicious_cells_highlighted_with_a_note)
     rm_rf(dir);
     free(dir);
 }
+
+static bool has_warning(const sg_report_warnings *w, const char *needle)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (strstr(w->text[i], needle))
+            return true;
+    return false;
+}
+
+Test(report, standard_warnings_in_plain_words)
+{
+    fixture fx;
+    fixture_init(&fx, true);
+    sg_cv_outlier planted = {.row = 13, .response = 0, .observed = 512.0, .predicted = 499.1,
+                             .spread = 0.4, .z = 7.25};
+    sg_cv_outlier *saved = fx.cv->outliers;
+    size_t saved_n = fx.cv->n_outliers;
+    fx.cv->outliers = &planted;
+    fx.cv->n_outliers = 1;
+    fx.recommended[1] = 1160.5; /* above the 1150 C bound */
+    sg_report_warnings w;
+    sg_error err;
+    sg_status st = sg_report_warnings_collect(&fx.in, &w, &err);
+    fx.cv->outliers = saved;
+    fx.cv->n_outliers = saved_n;
+    cr_assert_eq(st, SG_OK, "%s", err.msg);
+    cr_assert(has_warning(&w, "Run 28 (line 29) was left out"), "excluded run");
+    cr_assert(has_warning(&w, "Run 14, stress_max: observed 512 MPa, cross-validated "
+                              "prediction 499.1 ± 0.4 MPa — check this simulation."),
+              "suspicious run");
+    cr_assert(has_warning(&w, "The recommended temperature (1160.5 C) lies outside"),
+              "extrapolation");
+    /* the tiny test model is worse than the baseline for stress_max (see Validation) */
+    bool worse = fx.cv->resp[0].rsm_ok && fx.cv->resp[0].net.rmse > fx.cv->resp[0].rsm.rmse;
+    cr_assert_eq(has_warning(&w, "stress_max: the network's cross-validated RMSE"), worse);
+    sg_report_warnings_free(&w);
+    sg_report_warnings_free(&w); /* safe twice */
+    sg_report_warnings_free(NULL);
+    fx.in.n_factors = 0;
+    cr_assert_eq(sg_report_warnings_collect(&fx.in, &w, &err), SG_ERR_INVALID);
+    cr_assert_eq(w.n, 0);
+    fx.in.n_factors = FX_NF;
+    fixture_free(&fx);
+}
