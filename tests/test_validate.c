@@ -301,3 +301,22 @@ Test(validate, argument_errors)
     cr_expect_eq(sg_cv_run(&s, &o, 2, 2, X, Y, 10, NULL, NULL, NULL, &r, &err), SG_ERR_INVALID);
     cr_expect_null(r);
 }
+
+Test(validate, duplicate_settings_with_different_results)
+{
+    /* rows 1 and 4 share settings and differ in response 0 only; rows 0 and
+     * 2 share settings and agree. */
+    const double x[] = {1.5, 20, 2.385, 30, 1.5, 20, 7.0, 1.0, 2.385, 30};
+    const double y[] = {5.0, 1.0, 6.25, 2.0, 5.0, 1.0, 9.0, 3.0, 6.5, 2.0};
+    sg_duplicate d[4];
+    sg_status st;
+    size_t k = sg_find_duplicates(x, 2, y, 2, 5, d, 4, &st);
+    cr_expect_eq(st, SG_OK);
+    cr_assert_eq(k, 1);
+    cr_expect_eq(d[0].row_a, 1);
+    cr_expect_eq(d[0].row_b, 4);
+    cr_expect_eq(d[0].response, 0);
+    cr_expect_float_eq(d[0].value_a, 6.25, 0.0);
+    cr_expect_float_eq(d[0].value_b, 6.5, 0.0);
+    cr_expect_eq(sg_find_duplicates(x, 2, y, 2, 1, d, 4, &st), 0);
+}
