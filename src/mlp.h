@@ -14,7 +14,8 @@
  *
  * Loss (sg_mlp_loss_grad): for a batch of n rows with targets T (n, n_out)
  *     E = 1/(n * n_out) * sum_{i,k} (y_ik - t_ik)^2
- *       + l1 * sum |w| + l2 * sum w^2      (over weights W only, not biases)
+ *       + l1 * sum |w| + l2 * sum w^2      (over weights W only, not biases;
+ *                                           d|w|/dw is taken as 0 at w = 0)
  *
  * Evaluation needs a workspace (sg_mlp_work) created once for a maximum
  * batch size and reused; forward/backward never allocate.  One network may
@@ -143,7 +144,8 @@ typedef enum sg_kernel {
     SG_KERNEL_BLAS      /* cblas_dgemm for every layer product */
 } sg_kernel;
 
-/* Multiply-add count (m*n*k) at or above which AUTO uses cblas_dgemm. */
+/* AUTO uses cblas_dgemm for a layer product of rows x out x in multiply-adds
+ * at or above this count, its own loops below it. */
 #define SG_MLP_BLAS_MIN_FLOPS 32768
 
 typedef struct sg_mlp_work sg_mlp_work;
@@ -174,13 +176,15 @@ sg_status sg_mlp_loss_grad(const sg_mlp *net, sg_mlp_work *work, const double *X
                            const double *T, size_t n, double l1, double l2, double *loss,
                            double *mse, double *grad, sg_error *err);
 
-/* ---- single point (fast path, no BLAS, no checks beyond asserts) -------- */
+/* ---- single point (fast path, no BLAS, no argument checks) ---------------- */
 
 /* Outputs y (n_out) at one input x (n_in).  work must come from
- * sg_mlp_work_create for this architecture.  Never fails. */
+ * sg_mlp_work_create for this architecture (not checked: the optimiser
+ * calls this millions of times).  Never fails. */
 void sg_mlp_eval(const sg_mlp *net, sg_mlp_work *work, const double *x, double *y);
 
-/* Outputs y (n_out, may be NULL) and dy_k/dx (n_in) at x, for output k < n_out. */
+/* Outputs y (n_out, may be NULL) and the analytic gradient dy_k/dx (n_in)
+ * at x, for output k < n_out (in the network's scaled units). */
 void sg_mlp_eval_grad(const sg_mlp *net, sg_mlp_work *work, const double *x, size_t k,
                       double *y, double *dydx);
 

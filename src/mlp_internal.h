@@ -15,6 +15,12 @@
 
 #include "mlp.h"
 
+/* No fused multiply-add contraction: the scalar and vector forms below must
+ * round identically (GCC already does not contract in ISO C mode). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 struct sg_mlp {
     size_t n_layers;                         /* weight layers */
     size_t size[SG_MLP_MAX_LAYERS + 1];      /* widths, size[0] = n_in */
@@ -49,7 +55,7 @@ struct sg_mlp_work {
 #define SG_LN2_LO 0x1.a39ef35793c76p-33
 #define SG_ROUND_SHIFT 0x1.8p52 /* adding it rounds to an integer */
 #define SG_ROUND_SHIFT_BITS 0x4338000000000000LL
-#define SG_SIGN_BITS ((int64_t)0x8000000000000000ULL)
+#define SG_SIGN_BITS INT64_MIN
 
 /* Taylor coefficients 1/j! */
 #define SG_C2 0.5
@@ -105,7 +111,9 @@ static inline double sg_tanh(double z)
     double s1 = (SG_C6 + SG_C7 * r) + (SG_C8 + SG_C9 * r) * r2;
     double s2 = (SG_C10 + SG_C11 * r) + (SG_C12 + SG_C13 * r) * r2;
     double p = r + r2 * ((s0 + s1 * r4) + s2 * r8);
-    int64_t sb = ((sg_bits(t) - SG_ROUND_SHIFT_BITS) + 1023) * ((int64_t)1 << 52);
+    /* unsigned: a NaN argument gives garbage bits here, but no overflow */
+    uint64_t kb = (uint64_t)(sg_bits(t) - SG_ROUND_SHIFT_BITS) + 1023u;
+    int64_t sb = (int64_t)(kb << 52);
     double sc = sg_from_bits(sb);
     double u = sc * p + (sc - 1.0);
     double q = (0.0 - u) / (2.0 + u); /* 0 - u: tanh(0) = +0 */

@@ -60,6 +60,7 @@ static void layer_forward(sg_kernel kernel, const double *W, const double *b, sg
 static void layer_grad(sg_kernel kernel, const double *D, const double *Ain, size_t n, size_t m,
                        size_t k, double *gW, double *gb)
 {
+    static const double one = 1.0;
     if (kernel == SG_KERNEL_NAIVE) {
         for (size_t j = 0; j < m; j++) {
             for (size_t c = 0; c < k; c++) {
@@ -78,13 +79,10 @@ static void layer_grad(sg_kernel kernel, const double *D, const double *Ain, siz
     if (use_blas(kernel, n, m, k)) {
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)k, (int)n, 1.0, D, (int)m,
                     Ain, (int)k, 1.0, gW, (int)k);
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < m; j++)
-                gb[j] += D[i * m + j];
+        sg_combo(gb, gb, &one, 0, D, n, m); /* column sums, kept in registers */
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        sg_axpy(1.0, D + i * m, gb, m);
+    sg_combo(gb, gb, &one, 0, D, n, m);
     for (size_t j = 0; j < m; j++)
         sg_combo(gW + j * k, gW + j * k, D + j, m, Ain, n, k);
 }

@@ -234,10 +234,15 @@ static void lbfgs_df(const gsl_vector *x, void *p, gsl_vector *g)
 static sg_status check_finite(const double *a, size_t rows, size_t cols, const char *what,
                               sg_error *err)
 {
-    for (size_t i = 0; i < rows * cols; i++)
-        if (!isfinite(a[i]))
-            return sg_error_set(err, SG_ERR_INVALID, "%s row %zu column %zu is not finite (%g)",
-                                what, i / cols + 1, i % cols + 1, a[i]);
+    for (size_t i = 0; i < rows * cols; i++) {
+        if (isfinite(a[i]))
+            continue;
+        if (rows == 1)
+            return sg_error_set(err, SG_ERR_INVALID, "%s: value %zu is not finite (%g)", what,
+                                i + 1, a[i]);
+        return sg_error_set(err, SG_ERR_INVALID, "%s row %zu column %zu is not finite (%g)", what,
+                            i / cols + 1, i % cols + 1, a[i]);
+    }
     return SG_OK;
 }
 

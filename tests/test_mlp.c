@@ -441,3 +441,45 @@ Test(mlp, own_tanh_is_accurate_and_identical_in_every_vector_width)
     double nan_in = NAN;
     cr_expect(isnan(sg_tanh(nan_in)));
 }
+
+Test(mlp, single_layer_input_gradient_is_the_weight_row)
+{
+    const size_t sizes[] = {3, 2};
+    const sg_activation acts[] = {SG_ACT_LINEAR};
+    sg_mlp *net = make_net(2, sizes, acts);
+    const double p[] = {0.385, -1.27, 2.093, 0.611, 0.05, -0.731, 0.25, -0.125};
+    memcpy(sg_mlp_params(net), p, sizeof p);
+    sg_mlp_work *w = NULL;
+    cr_assert_eq(sg_mlp_work_create(net, 1, &w, NULL), SG_OK);
+    const double x[3] = {0.3, -0.7, 1.9};
+    double y[2], g[3];
+    sg_mlp_eval_grad(net, w, x, 1, y, g);
+    cr_expect_eq(g[0], 0.611);
+    cr_expect_eq(g[1], 0.05);
+    cr_expect_eq(g[2], -0.731);
+    cr_expect(fabs(y[0] - (0.25 + 0.385 * 0.3 + 1.27 * 0.7 + 2.093 * 1.9)) < 1e-15);
+    sg_mlp_work_destroy(w);
+    sg_mlp_destroy(net);
+}
+
+Test(mlp, copy_and_kernel_setter_reject_bad_arguments)
+{
+    sg_mlp *out = NULL;
+    sg_error err;
+    cr_expect_eq(sg_mlp_copy(NULL, &out, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_mlp_create(2, (size_t[]){1, 1}, (sg_activation[]){SG_ACT_LINEAR}, NULL, &err),
+                 SG_ERR_INVALID);
+    const size_t sizes[] = {2, 3, 1};
+    const sg_activation acts[] = {SG_ACT_SOFTPLUS, SG_ACT_SIGMOID};
+    sg_mlp *net = make_net(3, sizes, acts);
+    cr_expect_eq(sg_mlp_work_create(net, 1, NULL, &err), SG_ERR_INVALID);
+    sg_mlp_work *w = NULL;
+    cr_assert_eq(sg_mlp_work_create(net, 2, &w, &err), SG_OK);
+    sg_mlp_work_set_kernel(w, (sg_kernel)42); /* ignored: stays AUTO */
+    sg_mlp_work_set_kernel(NULL, SG_KERNEL_BLAS);
+    double X[4] = {0.1, 0.2, 0.3, 0.4}, Y[2];
+    cr_expect_eq(sg_mlp_forward(net, w, X, 2, Y, &err), SG_OK);
+    cr_expect(Y[0] > 0 && Y[0] < 1);
+    sg_mlp_work_destroy(w);
+    sg_mlp_destroy(net);
+}

@@ -463,3 +463,21 @@ Test(train, updates_match_scalar_reference_bit_for_bit)
         sg_mlp_destroy(ref);
     }
 }
+
+Test(train, create_rejects_non_finite_start_and_validation_data)
+{
+    make_data();
+    sg_mlp *net = make_net(2);
+    sg_train_config c = sg_train_config_defaults();
+    sg_trainer *tr = NULL;
+    sg_error err;
+    cr_expect_eq(sg_trainer_create(net, X, T, NP, NULL, NULL, 0, &c, NULL, &err), SG_ERR_INVALID);
+    double Tv[2] = {0.5, INFINITY};
+    cr_expect_eq(sg_trainer_create(net, X, T, NP, X, Tv, 2, &c, &tr, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "validation target row 2 column 1 is not finite (inf)");
+    sg_mlp_params(net)[3] = NAN;
+    cr_expect_eq(sg_trainer_create(net, X, T, NP, NULL, NULL, 0, &c, &tr, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "initial parameters: value 4 is not finite (nan)");
+    cr_expect_null(tr);
+    sg_mlp_destroy(net);
+}
