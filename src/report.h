@@ -109,6 +109,7 @@ typedef struct sg_report_input {
      * settings as text pairs (algorithms, budgets, tolerances). */
     const sg_optim_result *optim;
     const char *optim_objective;       /* "minimize stress_max" */
+    const char *optim_objective_unit;  /* "MPa"; NULL/"" for a normalised sum */
     const char *const *optim_constraint_names; /* (optim->n_cons) or NULL */
     size_t n_optim_settings;
     const char *const *optim_setting_names;

@@ -51,6 +51,8 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
     size_t nf = in->n_factors, nc = o->n_cons;
     char buf[512];
     const char *obj = in->optim_objective ? in->optim_objective : "objective";
+    char obj_h[128];
+    sg_rlabel(obj_h, sizeof obj_h, "Objective", in->optim_objective_unit);
 
     sg_rstr(ctx, ws, 0, 0, "Optimization of the process settings on the surrogate", ctx->title);
     lxw_row_t r = 2;
@@ -80,7 +82,7 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
     sg_rstr(ctx, ws, r++, 0, "Optimum", ctx->subtitle);
     sg_rstr(ctx, ws, r, 0, "", ctx->header);
     settings_header(ctx, ws, r, 1, "");
-    sg_rstr(ctx, ws, r, 1 + (lxw_col_t)nf, "Objective", ctx->header);
+    sg_rstr(ctx, ws, r, 1 + (lxw_col_t)nf, obj_h, ctx->header);
     sg_rstr(ctx, ws, r, 2 + (lxw_col_t)nf, "Note", ctx->header);
     RC(ctx, worksheet_set_row(ws, r, 30, NULL));
     r++;
@@ -121,7 +123,11 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
 
     /* statistics over starts */
     const sg_optim_stats *s = &o->stats;
-    sg_rstr(ctx, ws, r++, 0, "Statistics of the final objective over the starts", ctx->subtitle);
+    snprintf(buf, sizeof buf, "Statistics of the final objective over the starts%s%s%s",
+             in->optim_objective_unit && in->optim_objective_unit[0] ? " [" : "",
+             in->optim_objective_unit ? in->optim_objective_unit : "",
+             in->optim_objective_unit && in->optim_objective_unit[0] ? "]" : "");
+    sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
     const char *sh[] = {"Starts used", "Best", "Worst", "Mean", "sd", "Q1", "Median", "Q3",
                         "Share reaching the best"};
     for (int c = 0; c < 9; c++)
@@ -140,7 +146,7 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
     sg_rstr(ctx, ws, r++, 0, "Distinct optima found (final points clustered)", ctx->subtitle);
     sg_rstr(ctx, ws, r, 0, "Optimum", ctx->header);
     settings_header(ctx, ws, r, 1, "");
-    sg_rstr(ctx, ws, r, 1 + (lxw_col_t)nf, "Objective", ctx->header);
+    sg_rstr(ctx, ws, r, 1 + (lxw_col_t)nf, obj_h, ctx->header);
     sg_rstr(ctx, ws, r, 2 + (lxw_col_t)nf, "Starts ending here", ctx->header);
     RC(ctx, worksheet_set_row(ws, r, 30, NULL));
     r++;
@@ -162,7 +168,7 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
     settings_header(ctx, ws, h, 1 + (lxw_col_t)nf, "final ");
     lxw_col_t c = 1 + (lxw_col_t)(2 * nf);
     lxw_col_t c_obj = c;
-    sg_rstr(ctx, ws, h, c++, "Objective", ctx->header);
+    sg_rstr(ctx, ws, h, c++, obj_h, ctx->header);
     for (size_t j = 0; j < nc; j++) {
         if (in->optim_constraint_names && in->optim_constraint_names[j])
             snprintf(buf, sizeof buf, "%s (g%zu)", in->optim_constraint_names[j], j + 1);
@@ -215,7 +221,9 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
     /* chart: final objective per start */
     if (o->n_starts > 0) {
         snprintf(buf, sizeof buf, "Final objective per start (%s)", obj);
-        lxw_chart *ch = sg_rchart(ctx, LXW_CHART_COLUMN, buf, "Start", "Final objective");
+        char yl[160];
+        sg_rlabel(yl, sizeof yl, "Final objective", in->optim_objective_unit);
+        lxw_chart *ch = sg_rchart(ctx, LXW_CHART_COLUMN, buf, "Start number", yl);
         if (!ch)
             return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);

@@ -216,6 +216,7 @@ static void fixture_init(fixture *fx, bool full)
     cr_assert_eq(sg_optim_run(&prob, &cfg, &fx->opt, &err), SG_OK, "%s", err.msg);
     fx->in.optim = fx->opt;
     fx->in.optim_objective = "minimize stress_max";
+    fx->in.optim_objective_unit = "MPa";
     fx->opt_names[0] = "starts";
     fx->opt_values[0] = "4";
     fx->opt_names[1] = "budget per stage";
