@@ -236,19 +236,25 @@ static void write_validation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout 
     const sg_report_input *in = ctx->in;
     for (size_t i = 0; i < L->nf; i++) {
         const sg_report_factor *fa = &in->factors[i];
-        char msg[256], title[64];
+        /* Excel limits: title 32 characters, message 255 */
+        char msg[250];
+        const char *title = "Setting out of range";
         lxw_data_validation dv;
         memset(&dv, 0, sizeof dv);
         dv.validate = LXW_VALIDATION_TYPE_DECIMAL;
         dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
         dv.minimum_number = fa->min;
         dv.maximum_number = fa->max;
-        snprintf(title, sizeof title, "%.30s out of range", fa->name);
         snprintf(msg, sizeof msg,
                  "%.60s must lie between %.10g and %.10g %.16s: the network was fitted "
                  "on this range only.",
                  fa->name, fa->min, fa->max, fa->unit ? fa->unit : "");
-        dv.error_title = title;
+        char hint[120];
+        snprintf(hint, sizeof hint, "Allowed: %.10g to %.10g %.16s", fa->min, fa->max,
+                 fa->unit ? fa->unit : "");
+        dv.input_title = (char *)"Factor setting";
+        dv.input_message = hint;
+        dv.error_title = (char *)title;
         dv.error_message = msg;
         dv.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
         RC(ctx, worksheet_data_validation_cell(ws, L->f_row0 + (lxw_row_t)i, 2, &dv));
