@@ -20,6 +20,9 @@
  * Units: every value is in the engineering unit of its factor or response
  * (factor[i].unit, response[k].unit) unless stated otherwise.
  *
+ * The model is used from the calling thread only (its prediction workspace
+ * fills the check table and the Summary's predictions).
+ *
  * Safety: sg_report_check_target() tells before any long work whether the
  * target can be written; sg_report_write() writes to a temporary file in the
  * target directory and renames it over the target only on success, so a
@@ -38,6 +41,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "optim.h"
+#include "study.h"
 #include "taguchi.h"
 #include "validate.h"
 
@@ -132,6 +136,14 @@ sg_status sg_report_validate(const sg_report_input *in, sg_error *err);
  * not modify `in`.  On failure the previous file at `path` is untouched and
  * no temporary file is left behind. */
 sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error *err);
+
+/* Fill the study part of *in from s: title, study and data paths, seed,
+ * factors (name, unit, min, max) into f (s->n_factors entries, caller's
+ * storage) and responses (name, unit, goal name) into r (s->n_responses
+ * entries).  Strings are borrowed from s, which must outlive the write.
+ * Other fields of *in are left as they are. */
+void sg_report_fill_study(const sg_study *s, sg_report_factor *f, sg_report_response *r,
+                          sg_report_input *in);
 
 /* Standard warnings derived from the results in `in`, as plain sentences:
  * excluded runs, suspicious runs (cv outliers), the honesty gates of

@@ -1,4 +1,5 @@
-/* report_warn.c — the standard warnings of a study, in plain sentences. */
+/* report_warn.c — the standard warnings of a study, in plain sentences, and
+ * the study part of the input. */
 #include "report.h"
 
 #include <math.h>
@@ -158,4 +159,23 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
     if (st != SG_OK)
         sg_report_warnings_free(out);
     return st;
+}
+
+void sg_report_fill_study(const sg_study *s, sg_report_factor *f, sg_report_response *r,
+                          sg_report_input *in)
+{
+    in->title = s->title;
+    in->study_file = s->path;
+    in->data_file = s->data_path;
+    in->seed = (unsigned long long)s->seed;
+    for (size_t i = 0; i < s->n_factors; i++)
+        f[i] = (sg_report_factor){s->factors[i].name, s->factors[i].unit, s->factors[i].min,
+                                  s->factors[i].max};
+    for (size_t k = 0; k < s->n_responses; k++)
+        r[k] = (sg_report_response){s->responses[k].name, s->responses[k].unit,
+                                    sg_goal_name(s->responses[k].goal)};
+    in->n_factors = s->n_factors;
+    in->factors = f;
+    in->n_responses = s->n_responses;
+    in->responses = r;
 }

@@ -699,3 +699,29 @@ Test(report, standard_warnings_in_plain_words)
     fx.in.n_factors = FX_NF;
     fixture_free(&fx);
 }
+
+Test(report, fill_study_from_the_study_file)
+{
+    sg_study *s = NULL;
+    sg_error err;
+    cr_assert_eq(sg_study_load("studies/brazing.toml", &s, &err), SG_OK, "%s", err.msg);
+    sg_report_factor f[8];
+    sg_report_response r[8];
+    cr_assert_leq(s->n_factors, 8);
+    cr_assert_leq(s->n_responses, 8);
+    sg_report_input in = {.n_check = 3};
+    sg_report_fill_study(s, f, r, &in);
+    cr_assert_eq(in.n_factors, 4);
+    cr_assert_str_eq(in.factors[1].name, "temperature");
+    cr_assert_str_eq(in.factors[1].unit, "C");
+    cr_assert_float_eq(in.factors[1].min, 1090.0, 0.0);
+    cr_assert_float_eq(in.factors[1].max, 1150.0, 0.0);
+    cr_assert_str_eq(in.responses[0].name, "stress_max");
+    cr_assert_str_eq(in.responses[0].goal, "minimize");
+    cr_assert_eq(in.seed, 42);
+    cr_assert_str_eq(in.title, "FC-0208/304 brazed joint: residual stress");
+    cr_assert_eq(in.n_check, 3, "other fields untouched");
+    in.n_check = 0;
+    cr_assert_eq(sg_report_validate(&in, &err), SG_OK, "%s", err.msg);
+    sg_study_destroy(s);
+}
