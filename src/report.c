@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Permissions of a new report (readable by everyone, as a document is). */
+#define SG_REPORT_FILE_MODE 0644
 /* Longest report path accepted. */
 #define SG_REPORT_PATH_MAX 4096
 /* Tolerance deciding that v * 10^d is an integer (relative to |v * 10^d|). */
@@ -428,7 +430,11 @@ sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error 
     }
     /* flush the bytes to disk before the rename makes them the report */
     int fd = open(tmp, O_RDONLY);
-    if (fd < 0 || fsync(fd) != 0) {
+    /* mkstemp made the file private (0600): give it the previous report's
+     * permissions, or SG_REPORT_FILE_MODE for a new report */
+    struct stat prev;
+    mode_t mode = stat(path, &prev) == 0 ? (prev.st_mode & 07777) : SG_REPORT_FILE_MODE;
+    if (fd < 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
         st = sg_error_set(err, SG_ERR_IO, "report: cannot flush '%s': %s", tmp,
                           strerror(errno));
         if (fd >= 0)

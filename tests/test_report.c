@@ -352,8 +352,19 @@ Test(report, failed_write_keeps_previous_report)
     snprintf(bad, sizeof bad, "%s/nope/r.xlsx", dir);
     cr_assert_eq(sg_report_write(&fx.in, bad, &err), SG_ERR_IO);
 
-    /* success replaces the file; only the Summary and Data sheets exist */
+    /* success replaces the file, keeping its permissions; only the Summary
+     * and Data sheets exist */
+    cr_assert_eq(chmod(path, 0640), 0);
     cr_assert_eq(sg_report_write(&fx.in, path, &err), SG_OK, "%s", err.msg);
+    struct stat sb;
+    cr_assert_eq(stat(path, &sb), 0);
+    cr_assert_eq(sb.st_mode & 0777, 0640, "mode %o", (unsigned)(sb.st_mode & 0777));
+    char fresh[600];
+    snprintf(fresh, sizeof fresh, "%s/fresh.xlsx", dir);
+    cr_assert_eq(sg_report_write(&fx.in, fresh, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(stat(fresh, &sb), 0);
+    cr_assert_eq(sb.st_mode & 0777, 0644, "mode %o", (unsigned)(sb.st_mode & 0777));
+    cr_assert_eq(unlink(fresh), 0);
     content = read_all(path);
     cr_assert(content && content[0] == 'P' && content[1] == 'K', "not a zip file");
     free(content);
