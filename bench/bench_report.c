@@ -84,8 +84,8 @@ int main(void)
     unlink(path);
     printf("report: default brazing model (%zu parameters, %zu members x 3 networks)\n",
            sg_model_n_params(m), spec.ensemble);
-    printf("  write Summary+Data+Model+Calculator: best of %d = %.1f ms wall (%.1f ms CPU; "
-           "the rest is disk I/O incl. fsync), workbook %ld bytes\n",
+    printf("  write Summary+Data+Model+Calculator: best of %d = %.1f ms wall, %.1f ms CPU, "
+           "workbook %ld bytes\n",
            BENCH_REPEATS, 1e3 * best, 1e3 * best_cpu, size);
     rc = 0;
 done:
