@@ -115,7 +115,6 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
     char f[SG_CALC_FORMULA_MAX], c1[32], c2[64], c3[64], label[256];
     lxw_col_t W0 = L->W0;
     lxw_row_t r = *row;
-    (void)err;
 
     char arch[128] = "";
     size_t off = 0;
