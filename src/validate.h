@@ -112,6 +112,7 @@ typedef struct sg_cv_outlier {
     double observed;   /* engineering units */
     double predicted;  /* held-out prediction (mean over repeats) */
     double spread;     /* its ensemble sd */
+    double half_width; /* the response's calibrated interval half-width (± in messages) */
     double z;          /* robust z-score of the residual */
 } sg_cv_outlier;
 

@@ -146,6 +146,7 @@ static void noisy_linear(size_t n, double sigma, unsigned long seed)
 static sg_model_spec linear_spec(void)
 {
     sg_model_spec s = sg_model_spec_defaults();
+    s.n_hidden = 1;
     s.hidden[0] = 2;
     s.hidden_act = SG_ACT_LINEAR;
     s.ensemble = 2;
@@ -238,6 +239,7 @@ Test(validate, planted_outlier_is_flagged_and_clean_data_is_not)
         cr_expect_float_eq(o->observed, Y[13 * 2], 1e-12);
         cr_expect_gt(o->z, SG_CV_OUTLIER_Z);
         cr_expect(fabs(o->observed - o->predicted) > 2.0);
+        cr_expect_float_eq(o->half_width, r->resp[0].half_width, 0.0);
     }
     cr_expect_eq(hits, 1);
     /* The constant response: a reason, no flags. */
