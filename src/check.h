@@ -1,0 +1,89 @@
+/* check.h — the computations behind `surrogate check`: what the data look
+ * like and whether they form a sound design.  Pure computation: no printing.
+ *
+ * Factor columns are "level coded": their distinct values (equal within
+ * SG_CHECK_LEVEL_RTOL of the column's range) become levels 0..k-1.  The
+ * design is balanced when every level of every factor occurs equally often,
+ * and pairwise balanced (a strength-2 orthogonal array) when every pair of
+ * factors shows every combination of their levels equally often.
+ */
+#ifndef SG_CHECK_H
+#define SG_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common.h"
+#include "data.h"
+#include "describe.h"
+#include "study.h"
+
+/* Values closer than this fraction of the column's range are the same level. */
+#define SG_CHECK_LEVEL_RTOL 1e-9
+/* Factor levels kept per column; a column with more distinct values is
+ * reported as continuous (not level-coded). */
+#define SG_CHECK_MAX_LEVELS 32
+/* Shortest name buffer for a standard-array name ("L27", "L18", ...). */
+#define SG_CHECK_ARRAY_NAME_MAX 32
+
+typedef enum sg_warning_kind {
+    SG_WARN_CONSTANT,      /* a used column has a single value */
+    SG_WARN_OUT_OF_BOUNDS, /* factor values outside [min, max] */
+    SG_WARN_NOT_A_LEVEL,   /* factor values not among the declared levels */
+    SG_WARN_LEVEL_UNUSED   /* a declared level that no row uses */
+} sg_warning_kind;
+
+typedef struct sg_warning {
+    sg_warning_kind kind;
+    size_t column;     /* table column concerned, or SIZE_MAX */
+    char *message;     /* one sentence, e.g. "thickness: 2 values outside [50, 150] (lines 4, 9)" */
+} sg_warning;
+
+/* Level coding of one factor column. */
+typedef struct sg_factor_levels {
+    size_t n_levels;   /* distinct values; 0 when more than SG_CHECK_MAX_LEVELS */
+    double values[SG_CHECK_MAX_LEVELS]; /* ascending */
+    size_t counts[SG_CHECK_MAX_LEVELS]; /* rows at each level */
+    bool balanced;     /* every level equally often */
+} sg_factor_levels;
+
+/* A set of >= 2 rows with identical factor settings. */
+typedef struct sg_duplicate_group {
+    size_t n;          /* rows in the group */
+    size_t *rows;      /* 0-based table row indices, ascending */
+    bool responses_differ; /* some response differs between the rows */
+} sg_duplicate_group;
+
+typedef struct sg_check_report {
+    size_t n_rows, n_excluded;
+    size_t n_cols, n_factors;   /* as in the table */
+    sg_col_stats *stats;        /* n_cols */
+    double *corr;               /* (n_cols, n_cols) Pearson r; 0 where undefined */
+    bool *corr_defined;         /* (n_cols, n_cols) false for constant columns */
+    sg_factor_levels *levels;   /* n_factors */
+    size_t n_duplicate_groups;
+    sg_duplicate_group *duplicates;
+    bool balanced;              /* every factor balanced (and >= 2 levels each) */
+    bool orthogonal;            /* balanced and every pair balanced */
+    char array_name[SG_CHECK_ARRAY_NAME_MAX]; /* "L27" when a standard array matches, else "" */
+    size_t n_warnings;
+    sg_warning *warnings;
+} sg_check_report;
+
+/* Run every check on table t loaded for study s (t's columns are the
+ * study's factors then responses).  Caller destroys *out. */
+sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **out,
+                       sg_error *err);
+
+/* Free a report.  NULL is a no-op. */
+void sg_check_destroy(sg_check_report *r);
+
+/* Name of the standard orthogonal array with n_runs runs that can hold
+ * n_factors factors with levels[i] levels each (e.g. "L27"), written to
+ * name; false (name = "") when none matches.  Currently matches run count
+ * and level counts against a built-in list of common Taguchi sizes; to be
+ * replaced by the orthogonal-array catalogue of src/oa.h. */
+bool sg_check_match_standard_array(size_t n_runs, size_t n_factors, const size_t *levels,
+                                   char name[SG_CHECK_ARRAY_NAME_MAX]);
+
+#endif

@@ -1,0 +1,154 @@
+/* cli.h — the command-line framework shared by every `surrogate` command.
+ *
+ * Only the CLI prints and exits.  Adding a command:
+ *   1. write src/cli/cmd_<name>.c defining
+ *        const sg_cli_command sg_cmd_<name> = {name, summary, description,
+ *                                              options, n_options, handler};
+ *   2. declare it below and add &sg_cmd_<name> to the table in main.c.
+ * Options are declared in a table (long name, optional short letter,
+ * metavar for options taking a value, default shown in --help, help text);
+ * -q/--quiet, --json and -h/--help are common to every command and added
+ * automatically.  Options may come before or after the study path.
+ * A stage of `surrogate run` is a function int stage(sg_cli_ctx *) that
+ * prints its text result (unless --json) and adds its JSON object to
+ * ctx->json under its own name; see cmd_run.c.
+ */
+#ifndef SG_CLI_H
+#define SG_CLI_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "common.h"
+#include "data.h"
+#include "study.h"
+
+/* Exit codes (documented in the README). */
+enum {
+    SG_EXIT_OK = 0,
+    SG_EXIT_INVALID = 1, /* invalid study or data */
+    SG_EXIT_USAGE = 2,   /* bad command line */
+    SG_EXIT_FAILURE = 3  /* I/O or internal error */
+};
+
+#define SG_CLI_MAX_OPTIONS 32
+
+typedef struct sg_cli_option {
+    const char *name;      /* long form with dashes, "--seed" */
+    char short_name;       /* 's' for -s, or 0 */
+    const char *metavar;   /* "N" when the option takes a value; NULL for a flag */
+    const char *default_text; /* shown as "(default: ...)", e.g. "off" for flags; NULL = none */
+    const char *help;      /* one line */
+} sg_cli_option;
+
+struct sg_cli_args;
+typedef int (*sg_cli_handler)(const struct sg_cli_args *args);
+
+typedef struct sg_cli_command {
+    const char *name;         /* "check" */
+    const char *summary;      /* one line for `surrogate --help` */
+    const char *description;  /* paragraph(s) for `surrogate <command> --help` */
+    const sg_cli_option *options; /* command-specific options */
+    size_t n_options;
+    sg_cli_handler handler;   /* returns an exit code */
+    bool needs_study;         /* takes exactly one <study.toml> argument */
+} sg_cli_command;
+
+typedef struct sg_cli_args {
+    const sg_cli_command *cmd;
+    const char *study_path;   /* the positional argument (NULL if none) */
+    bool quiet, json, help;
+    const char *values[SG_CLI_MAX_OPTIONS]; /* per cmd option: value, "1" for a set flag, or NULL */
+} sg_cli_args;
+
+/* Commands (one file each). */
+extern const sg_cli_command sg_cmd_check;
+extern const sg_cli_command sg_cmd_run;
+
+/* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
+ * SG_EXIT_USAGE after printing a usage message with a hint to stderr. */
+int sg_cli_parse(const sg_cli_command *cmd, int argc, char **argv, int first, sg_cli_args *a);
+
+/* Value of option `name` ("--seed"), "1" for a set flag, NULL when not given. */
+const char *sg_cli_opt(const sg_cli_args *a, const char *name);
+/* Parse option `name` as an integer in [lo, hi] (def when absent) into *out;
+ * returns SG_EXIT_OK or prints a usage error and returns SG_EXIT_USAGE. */
+int sg_cli_opt_long(const sg_cli_args *a, const char *name, long def, long lo, long hi,
+                    long *out);
+/* Same for a finite double. */
+int sg_cli_opt_double(const sg_cli_args *a, const char *name, double def, double *out);
+
+/* Print `surrogate <command> --help` text to fp. */
+void sg_cli_print_command_help(const sg_cli_command *cmd, FILE *fp);
+
+/* Print a usage error "surrogate: <msg>" + hint to stderr; returns SG_EXIT_USAGE. */
+int sg_cli_usage_error(const sg_cli_command *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The exit code for a library status (0 ok, 1 invalid input, 3 I/O/internal). */
+int sg_cli_exit_code(sg_status st);
+
+/* Print every library version (surrogate, GSL, NLopt, OpenBLAS, libxlsxwriter,
+ * cJSON, libcsv) to fp, one per line. */
+void sg_cli_print_versions(FILE *fp);
+
+/* ---- running a command on a study -------------------------------------- */
+
+/* State shared by the stages of one command run. */
+typedef struct sg_cli_ctx {
+    const sg_cli_args *args;
+    sg_study *study;          /* loaded by sg_cli_load */
+    sg_table *table;          /* the study's data */
+    sg_check_report *check;   /* filled by the check stage */
+    cJSON *json;              /* result document: {"command", "ok", "surrogate_version", <stage>: {...}} */
+} sg_cli_ctx;
+
+/* Initialise ctx for args (creates the JSON root).  Returns an exit code. */
+int sg_cli_ctx_init(sg_cli_ctx *ctx, const sg_cli_args *args);
+/* Load the study and its data into ctx; on failure reports the error and
+ * returns its exit code. */
+int sg_cli_load(sg_cli_ctx *ctx);
+/* Report a library error: message on stderr ("surrogate: error: ..."), and
+ * in --json mode record it in the document.  Returns the exit code. */
+int sg_cli_fail(sg_cli_ctx *ctx, const sg_error *err);
+/* Finish: set "ok"/"exit_code" and, with --json, print the document on
+ * stdout.  Frees everything in ctx.  Returns code. */
+int sg_cli_finish(sg_cli_ctx *ctx, int code);
+
+/* A note for the user on stderr unless -q or --json ("surrogate: ..."). */
+void sg_cli_note(const sg_cli_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Stages (used by `run` and by their own commands). */
+int sg_stage_check(sg_cli_ctx *ctx);
+
+/* ---- progress bar ------------------------------------------------------ */
+
+/* A progress bar on stderr, drawn only when stderr is a terminal and -q is
+ * not given; on a pipe nothing is written.  Redrawn at most every
+ * SG_PROGRESS_INTERVAL_S seconds. */
+#define SG_PROGRESS_INTERVAL_S 0.1
+typedef struct sg_progress {
+    bool active;
+    const char *label;
+    size_t total;
+    double last_draw;   /* monotonic seconds */
+    double start;
+} sg_progress;
+
+void sg_progress_begin(sg_progress *p, const sg_cli_args *a, const char *label, size_t total);
+/* done of total finished; detail (may be NULL) is shown after the bar. */
+void sg_progress_update(sg_progress *p, size_t done, const char *detail);
+/* Erase the bar. */
+void sg_progress_end(sg_progress *p);
+
+#endif

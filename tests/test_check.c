@@ -1,0 +1,214 @@
+/* Tests of the check computations (check.h). */
+#include <criterion/criterion.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "check.h"
+
+static void setup(void) { gsl_set_error_handler_off(); }
+TestSuite(check, .init = setup);
+
+/* A study with factors a, b, c, d (bounds [1, 3], levels 1, 2, 3 unless
+ * told) and one response y; built by hand (no study file needed). */
+typedef struct fixture {
+    sg_study s;
+    sg_factor f[4];
+    sg_response r[1];
+    double levels[3];
+} fixture;
+
+static void make_study(fixture *fx, size_t n_factors, bool with_levels)
+{
+    static char *names[] = {"a", "b", "c", "d"};
+    memset(fx, 0, sizeof *fx);
+    fx->levels[0] = 1;
+    fx->levels[1] = 2;
+    fx->levels[2] = 3;
+    for (size_t i = 0; i < n_factors; i++) {
+        fx->f[i].name = names[i];
+        fx->f[i].column = names[i];
+        fx->f[i].unit = "";
+        fx->f[i].min = 1;
+        fx->f[i].max = 3;
+        fx->f[i].levels = with_levels ? fx->levels : NULL;
+        fx->f[i].n_levels = with_levels ? 3 : 0;
+    }
+    fx->r[0].name = "y";
+    fx->r[0].column = "y";
+    fx->r[0].unit = "";
+    fx->s.factors = fx->f;
+    fx->s.n_factors = n_factors;
+    fx->s.responses = fx->r;
+    fx->s.n_responses = 1;
+}
+
+static sg_table *make_table(const char *csv, size_t n_factors)
+{
+    static const char *const cols[] = {"a", "b", "c", "d"};
+    const char *all[5];
+    for (size_t i = 0; i < n_factors; i++)
+        all[i] = cols[i];
+    all[n_factors] = "y";
+    sg_table *t = NULL;
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, strlen(csv), "t.csv", all, n_factors + 1, n_factors,
+                                      &t, NULL, &err),
+                 SG_OK, "%s", err.msg);
+    return t;
+}
+
+static const char L9[] = "a,b,c,d,y\n"
+                         "1,1,1,1,2.385\n1,2,2,2,3.17\n1,3,3,3,4.9\n"
+                         "2,1,2,3,5.25\n2,2,3,1,1.5\n2,3,1,2,7.75\n"
+                         "3,1,3,2,6.125\n3,2,1,3,2.2\n3,3,2,1,9.01\n";
+
+Test(check, l9_is_a_balanced_orthogonal_array)
+{
+    fixture fx;
+    make_study(&fx, 4, true);
+    sg_table *t = make_table(L9, 4);
+    sg_check_report *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(r->n_rows, 9);
+    cr_expect(r->balanced);
+    cr_expect(r->orthogonal);
+    cr_expect_str_eq(r->array_name, "L9");
+    cr_expect_eq(r->n_duplicate_groups, 0);
+    cr_expect_eq(r->n_warnings, 0);
+    for (int j = 0; j < 4; j++) {
+        cr_expect_eq(r->levels[j].n_levels, 3);
+        cr_expect_eq(r->levels[j].counts[1], 3);
+        cr_expect_eq(r->levels[j].values[2], 3.0);
+    }
+    cr_expect_eq(r->stats[4].max, 9.01);
+    /* orthogonal columns are uncorrelated */
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            cr_expect(r->corr_defined[i * 5 + j]);
+            cr_expect(fabs(r->corr[i * 5 + j] - (i == j ? 1.0 : 0.0)) < 1e-12, "r[%d][%d] = %g", i,
+                      j, r->corr[i * 5 + j]);
+        }
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
+Test(check, balanced_levels_but_not_pairwise)
+{
+    fixture fx;
+    make_study(&fx, 2, false);
+    sg_table *t = make_table("a,b,y\n1,1,0.5\n1,1,0.75\n3,3,1.25\n3,3,1.5\n", 2);
+    sg_check_report *r = NULL;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    cr_expect(r->balanced);
+    cr_expect_not(r->orthogonal);
+    cr_expect_str_eq(r->array_name, "");
+    cr_assert_eq(r->n_duplicate_groups, 2);
+    cr_expect_eq(r->duplicates[0].n, 2);
+    cr_expect_eq(r->duplicates[0].rows[0], 0);
+    cr_expect_eq(r->duplicates[0].rows[1], 1);
+    cr_expect(r->duplicates[0].responses_differ);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
+Test(check, unbalanced_levels_and_identical_duplicates)
+{
+    fixture fx;
+    make_study(&fx, 2, false);
+    sg_table *t = make_table("a,b,y\n1,1,0.5\n3,1,0.75\n1,3,1.25\n1,1,0.5\n", 2);
+    sg_check_report *r = NULL;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    cr_expect_not(r->balanced);
+    cr_expect_not(r->orthogonal);
+    cr_expect_not(r->levels[0].balanced);
+    cr_expect_eq(r->levels[0].counts[0], 3);
+    cr_assert_eq(r->n_duplicate_groups, 1);
+    cr_expect_eq(r->duplicates[0].rows[0], 0);
+    cr_expect_eq(r->duplicates[0].rows[1], 3);
+    cr_expect_not(r->duplicates[0].responses_differ);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
+Test(check, warnings_constant_out_of_bounds_not_a_level)
+{
+    fixture fx;
+    make_study(&fx, 2, true);
+    /* a: 2.5 is not a level (line 3); b: constant 2; a: 4 out of bounds (line 4) */
+    sg_table *t = make_table("a,b,y\n1,2,0.5\n2.5,2,0.75\n4,2,1.25\n", 2);
+    sg_check_report *r = NULL;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    cr_assert_eq(r->n_warnings, 7); /* + b: levels 1 and 3 unused */
+    cr_expect_eq(r->warnings[0].kind, SG_WARN_CONSTANT);
+    cr_expect_eq(r->warnings[0].column, 1);
+    cr_expect_str_eq(r->warnings[0].message, "factor 'b' (column 'b') is constant (2 in every row)");
+    cr_expect_eq(r->warnings[1].kind, SG_WARN_OUT_OF_BOUNDS);
+    cr_expect_str_eq(r->warnings[1].message,
+                     "factor 'a': 1 value outside the bounds [1, 3] (line 4)");
+    cr_expect_eq(r->warnings[2].kind, SG_WARN_NOT_A_LEVEL);
+    cr_expect_str_eq(r->warnings[2].message,
+                     "factor 'a': 2 values not among the declared levels (e.g. 2.5; lines 3, 4)");
+    cr_expect_eq(r->warnings[3].kind, SG_WARN_LEVEL_UNUSED);
+    cr_expect_str_eq(r->warnings[3].message, "factor 'a': declared level 2 occurs in no row");
+    cr_expect_str_eq(r->warnings[4].message, "factor 'a': declared level 3 occurs in no row");
+    cr_expect_str_eq(r->warnings[5].message, "factor 'b': declared level 1 occurs in no row");
+    cr_expect_eq(r->warnings[6].column, 1);
+    cr_expect_not(r->corr_defined[0 * 3 + 1]); /* b is constant */
+    cr_expect_eq(r->corr[0 * 3 + 1], 0.0);
+    cr_expect(r->corr_defined[0 * 3 + 2]);
+    cr_expect_not(r->balanced);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
+Test(check, many_distinct_values_are_not_level_coded)
+{
+    fixture fx;
+    make_study(&fx, 1, false);
+    fx.f[0].max = 100;
+    char csv[2048] = "a,y\n";
+    for (int i = 0; i < SG_CHECK_MAX_LEVELS + 3; i++)
+        snprintf(csv + strlen(csv), sizeof csv - strlen(csv), "%d.5,%d\n", i + 1, i);
+    sg_table *t = make_table(csv, 1);
+    sg_check_report *r = NULL;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    cr_expect_eq(r->levels[0].n_levels, 0);
+    cr_expect_not(r->balanced);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
+Test(check, mismatched_table_is_an_internal_error)
+{
+    fixture fx;
+    make_study(&fx, 3, false);
+    sg_table *t = make_table(L9, 4);
+    sg_check_report *r = (sg_check_report *)1;
+    sg_error err;
+    cr_expect_eq(sg_check_run(&fx.s, t, &r, &err), SG_ERR_INTERNAL);
+    cr_expect_null(r);
+    sg_table_destroy(t);
+    sg_check_destroy(NULL);
+}
+
+Test(check, standard_array_sizes)
+{
+    const struct {
+        size_t runs, n;
+        size_t levels[8];
+        const char *want;
+    } cases[] = {
+        {27, 4, {3, 3, 3, 3}, "L27"}, {9, 4, {3, 3, 3, 3}, "L9"},  {9, 5, {3, 3, 3, 3, 3}, ""},
+        {18, 4, {2, 3, 3, 3}, "L18"}, {18, 2, {2, 2}, ""},         {8, 7, {2, 2, 2, 2, 2, 2, 2}, "L8"},
+        {16, 5, {4, 4, 4, 4, 4}, "L16"}, {16, 3, {2, 2, 2}, "L16"}, {12, 1, {3}, ""},
+        {36, 4, {2, 2, 3, 3}, "L36"}, {25, 3, {5, 5, 5}, "L25"},   {27, 2, {3, 6}, ""},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char name[SG_CHECK_ARRAY_NAME_MAX];
+        bool hit = sg_check_match_standard_array(cases[c].runs, cases[c].n, cases[c].levels, name);
+        cr_expect_eq(hit, cases[c].want[0] != '\0', "case %zu", c);
+        cr_expect_str_eq(name, cases[c].want, "case %zu", c);
+    }
+}

@@ -1,0 +1,334 @@
+/* End-to-end tests of the `surrogate` binary (path in $SURROGATE_BIN, set by
+ * `make test`; run from the project root). */
+#include <cJSON.h>
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BRAZING "studies/brazing.toml"
+
+typedef struct result {
+    int code;
+    char out[65536];
+    char err[16384];
+} result;
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+    strcpy(tmpdir, "/tmp/sg_test_cli_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(cli, .init = setup, .fini = teardown);
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp);
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+}
+
+/* Run the binary with the NULL-terminated argument list; capture output. */
+static result *run(const char *arg0, ...)
+{
+    static result r;
+    const char *bin = getenv("SURROGATE_BIN");
+    cr_assert_not_null(bin, "SURROGATE_BIN is not set (run via make test)");
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = bin;
+    va_list ap;
+    va_start(ap, arg0);
+    for (const char *a = arg0; a && argc < 31; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    char out_path[128], err_path[128];
+    snprintf(out_path, sizeof out_path, "%s/.stdout", tmpdir);
+    snprintf(err_path, sizeof err_path, "%s/.stderr", tmpdir);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fo < 0 || fe < 0)
+            _exit(127);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "the binary crashed (signal %d)",
+              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    r.code = WEXITSTATUS(status);
+    slurp(out_path, r.out, sizeof r.out);
+    slurp(err_path, r.err, sizeof r.err);
+    unlink(out_path);
+    unlink(err_path);
+    return &r;
+}
+
+static const char *put(const char *name, const char *text)
+{
+    static char path[200];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+/* Number of entries in tmpdir (to prove nothing was written). */
+static int count_entries(void)
+{
+    DIR *d = opendir(tmpdir);
+    cr_assert_not_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+#define STUDY_OK                                                                                 \
+    "[study]\nname = \"t\"\n[data]\nfile = \"d.csv\"\n"                                          \
+    "[[factor]]\nname = \"a\"\nmin = 1\nmax = 3\nlevels = [1, 2, 3]\n"                           \
+    "[[response]]\nname = \"y\"\ngoal = \"maximize\"\n"
+
+Test(cli, version_lists_libraries)
+{
+    result *r = run("--version", NULL);
+    cr_expect_eq(r->code, 0);
+    const char *want[] = {"surrogate 0.1.0", "GSL 2.", "NLopt 2.", "OpenBLAS 0.", "libxlsxwriter 1.",
+                          "cJSON 1.", "libcsv 3."};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_expect(strstr(r->out, want[i]) != NULL, "missing '%s' in:\n%s", want[i], r->out);
+    cr_expect_str_eq(r->err, "");
+}
+
+Test(cli, help_and_usage)
+{
+    result *r = run("--help", NULL);
+    cr_expect_eq(r->code, 0);
+    cr_expect(strstr(r->out, "  check ") && strstr(r->out, "  run "), "%s", r->out);
+    cr_expect(strstr(r->out, "exit codes"), "%s", r->out);
+    r = run(NULL);
+    cr_expect_eq(r->code, 2);
+    cr_expect_str_eq(r->out, "");
+    cr_expect(strstr(r->err, "usage: surrogate <command>"), "%s", r->err);
+    r = run("check", "--help", NULL);
+    cr_expect_eq(r->code, 0);
+    cr_expect(strstr(r->out, "usage: surrogate check [options] <study.toml>"), "%s", r->out);
+    cr_expect(strstr(r->out, "-q, --quiet") && strstr(r->out, "--json"), "%s", r->out);
+    r = run("help", "run", NULL);
+    cr_expect_eq(r->code, 0);
+    cr_expect(strstr(r->out, "usage: surrogate run"), "%s", r->out);
+}
+
+Test(cli, usage_errors_exit_2_with_hint)
+{
+    const struct {
+        const char *a, *b, *c;
+        const char *want;
+    } cases[] = {
+        {"chek", BRAZING, NULL, "unknown command 'chek'; did you mean 'check'?"},
+        {"frobnicate", NULL, NULL, "unknown command 'frobnicate'\nRun 'surrogate --help'"},
+        {"check", "--jsno", BRAZING, "unknown option '--jsno' for 'check'; did you mean '--json'?"},
+        {"check", "-x", BRAZING, "unknown option '-x' for 'check'"},
+        {"check", NULL, NULL, "'check' needs a study file"},
+        {"check", BRAZING, BRAZING, "'check' takes one study file"},
+        {"run", "--json=yes", BRAZING, "option '--json' takes no value"},
+        {"--quiet", "check", BRAZING, "'--quiet' is not a command"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        result *r = run(cases[c].a, cases[c].b, cases[c].c, NULL);
+        cr_expect_eq(r->code, 2, "case %zu", c);
+        cr_expect_str_eq(r->out, "", "case %zu", c);
+        cr_expect(strstr(r->err, cases[c].want) != NULL, "case %zu: stderr:\n%s", c, r->err);
+    }
+}
+
+Test(cli, check_brazing_prints_summary)
+{
+    result *r = run("check", BRAZING, NULL);
+    cr_expect_eq(r->code, 0, "%s", r->err);
+    cr_expect_str_eq(r->err, "");
+    const char *want[] = {"Study      brazing (FC-0208/304 brazed joint: residual stress)",
+                          "27 rows used, 0 excluded",
+                          "thickness      um            50       150  50, 100, 150",
+                          "stress_max     MPa     minimize",
+                          "balanced orthogonal array: yes",
+                          "matches L27",
+                          "duplicate runs: none",
+                          "OK: the study and its data are valid."};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_expect(strstr(r->out, want[i]) != NULL, "missing '%s' in:\n%s", want[i], r->out);
+}
+
+Test(cli, check_json_parses_and_has_documented_keys)
+{
+    /* options after the study path */
+    result *r = run("check", BRAZING, "--json", "-q", NULL);
+    cr_expect_eq(r->code, 0, "%s", r->err);
+    cr_expect_str_eq(r->err, "");
+    cJSON *doc = cJSON_Parse(r->out);
+    cr_assert_not_null(doc, "stdout is not JSON:\n%s", r->out);
+    cr_expect_str_eq(cJSON_GetObjectItem(doc, "command")->valuestring, "check");
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(doc, "ok")));
+    cr_expect_eq(cJSON_GetObjectItem(doc, "exit_code")->valueint, 0);
+    cJSON *chk = cJSON_GetObjectItem(doc, "check");
+    cr_assert_not_null(chk);
+    const char *keys[] = {"study",       "data",   "factors",    "responses",
+                          "correlation", "design", "duplicates", "warnings"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_expect_not_null(cJSON_GetObjectItem(chk, keys[i]), "key %s", keys[i]);
+    cJSON *data = cJSON_GetObjectItem(chk, "data");
+    cr_expect_eq(cJSON_GetObjectItem(data, "rows_used")->valueint, 27);
+    cr_expect_eq(cJSON_GetObjectItem(data, "rows_excluded")->valueint, 0);
+    cJSON *design = cJSON_GetObjectItem(chk, "design");
+    cr_expect_str_eq(cJSON_GetObjectItem(design, "standard_array")->valuestring, "L27");
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(design, "orthogonal")));
+    cJSON *factors = cJSON_GetObjectItem(chk, "factors");
+    cr_assert_eq(cJSON_GetArraySize(factors), 4);
+    cJSON *f0 = cJSON_GetArrayItem(factors, 0);
+    cr_expect_str_eq(cJSON_GetObjectItem(f0, "column")->valuestring, "thickness_um");
+    cr_expect_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(f0, "stats"), "mean")->valuedouble, 100.0);
+    cJSON *resp = cJSON_GetObjectItem(chk, "responses");
+    cr_assert_eq(cJSON_GetArraySize(resp), 3);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(resp, 0), "goal")->valuestring,
+                     "minimize");
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(chk, "warnings")), 0);
+    cJSON *corr = cJSON_GetObjectItem(chk, "correlation");
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(corr, "columns")), 7);
+    cJSON *rows = cJSON_GetObjectItem(corr, "r");
+    cr_assert_eq(cJSON_GetArraySize(rows), 7);
+    double r40 = cJSON_GetArrayItem(cJSON_GetArrayItem(rows, 4), 0)->valuedouble;
+    cr_expect(r40 < -0.9 && r40 > -1.0, "r(stress_max, thickness) = %g", r40);
+    cJSON_Delete(doc);
+}
+
+Test(cli, run_performs_check_stage)
+{
+    result *r = run("run", BRAZING, NULL);
+    cr_expect_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "== check (stage 1 of") != NULL, "%s", r->out);
+    cr_expect(strstr(r->out, "matches L27") != NULL, "%s", r->out);
+    r = run("run", "--json", BRAZING, NULL);
+    cr_expect_eq(r->code, 0);
+    cJSON *doc = cJSON_Parse(r->out);
+    cr_assert_not_null(doc, "%s", r->out);
+    cr_expect_str_eq(cJSON_GetObjectItem(doc, "command")->valuestring, "run");
+    cr_expect_not_null(cJSON_GetObjectItem(doc, "check"));
+    cJSON_Delete(doc);
+}
+
+Test(cli, invalid_study_exits_1_and_writes_nothing)
+{
+    put("d.csv", "a,y\n1,2\n2,3\n3,4\n");
+    const char *study = put("s.toml", "[study]\nname = \"t\"\n[data]\nfile = \"d.csv\"\n"
+                                      "[[factor]]\nname = \"a\"\nmin = 3\nmax = 1\n"
+                                      "[[response]]\nname = \"y\"\n[report]\nfile = \"out.xlsx\"\n");
+    char path[200];
+    snprintf(path, sizeof path, "%s", study);
+    int before = count_entries();
+    result *r = run("run", path, NULL);
+    cr_expect_eq(r->code, 1);
+    cr_expect_str_eq(r->out, "");
+    char want[300];
+    snprintf(want, sizeof want,
+             "surrogate: error: %s:7:7: min (3) must be below max (1) for factor 'a'\n", path);
+    cr_expect_str_eq(r->err, want);
+    cr_expect_eq(count_entries(), before, "files were written");
+    r = run("check", "--json", path, NULL);
+    cr_expect_eq(r->code, 1);
+    cJSON *doc = cJSON_Parse(r->out);
+    cr_assert_not_null(doc, "%s", r->out);
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(doc, "ok")));
+    cr_expect_eq(cJSON_GetObjectItem(doc, "exit_code")->valueint, 1);
+    cr_expect(strstr(cJSON_GetObjectItem(doc, "error")->valuestring, ":7:7: min (3)") != NULL);
+    cr_expect_null(cJSON_GetObjectItem(doc, "check"));
+    cJSON_Delete(doc);
+    cr_expect_eq(count_entries(), before, "files were written");
+}
+
+Test(cli, data_errors_exit_1)
+{
+    char path[200];
+    snprintf(path, sizeof path, "%s", put("s.toml", STUDY_OK));
+    put("d.csv", "a,y\n1,2\n2,oops\n");
+    result *r = run("check", path, NULL);
+    cr_expect_eq(r->code, 1);
+    cr_expect(strstr(r->err, "d.csv:3:y: 'oops' is not a number") != NULL, "%s", r->err);
+    put("d.csv", "a,z\n1,2\n");
+    r = run("check", path, NULL);
+    cr_expect_eq(r->code, 1);
+    cr_expect(strstr(r->err, "s.toml:11:8: ") != NULL, "%s", r->err);
+    cr_expect(strstr(r->err, "no column 'y'; columns are: a, z") != NULL, "%s", r->err);
+}
+
+Test(cli, io_errors_exit_3)
+{
+    char path[200];
+    snprintf(path, sizeof path, "%s/none.toml", tmpdir);
+    result *r = run("check", path, NULL);
+    cr_expect_eq(r->code, 3);
+    cr_expect(strstr(r->err, "cannot open the study file") != NULL, "%s", r->err);
+    snprintf(path, sizeof path, "%s", put("s.toml", STUDY_OK)); /* d.csv missing */
+    r = run("check", path, NULL);
+    cr_expect_eq(r->code, 3);
+    cr_expect(strstr(r->err, "d.csv: cannot open") != NULL, "%s", r->err);
+}
+
+Test(cli, excluded_runs_and_warnings_are_listed)
+{
+    char path[200];
+    snprintf(path, sizeof path, "%s", put("s.toml", STUDY_OK));
+    put("d.csv", "run,a,y\n1,1,2.5\n2,2,\n3,3,4.25\n4,2.5,1\n5,1,2.75\n");
+    result *r = run("check", path, NULL);
+    cr_expect_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "4 rows used, 1 excluded") != NULL, "%s", r->out);
+    cr_expect(strstr(r->out, "excluded line 3 (run 2): no response (failed or unfinished "
+                             "simulation)") != NULL,
+              "%s", r->out);
+    cr_expect(strstr(r->out, "warning: factor 'a': 1 value not among the declared levels (e.g. "
+                             "2.5; line 5)") != NULL,
+              "%s", r->out);
+    cr_expect(strstr(r->out, "duplicate runs (same factor settings) at lines 2, 6: responses "
+                             "differ") != NULL,
+              "%s", r->out);
+    r = run("check", "--json", path, NULL);
+    cJSON *doc = cJSON_Parse(r->out);
+    cr_assert_not_null(doc);
+    cJSON *ex = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "check"), "data"),
+                                    "excluded");
+    cr_assert_eq(cJSON_GetArraySize(ex), 1);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(ex, 0), "run")->valuestring, "2");
+    cr_expect_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(ex, 0), "line")->valueint, 3);
+    cJSON *dup = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "check"), "duplicates");
+    cr_assert_eq(cJSON_GetArraySize(dup), 1);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(dup, 0), "responses_differ")));
+    cJSON_Delete(doc);
+}
