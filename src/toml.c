@@ -14,11 +14,11 @@
 
 /* ---- arena ---- */
 
-void *toml_alloc(sg_toml_doc *doc, size_t size)
+static void *arena_alloc(sg_toml_doc *doc, size_t size, size_t align)
 {
-    size = (size + 15) & ~(size_t)15;
     toml_chunk *c = doc->chunks;
-    if (!c || c->size - c->used < size) {
+    size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+    if (!c || at > c->size || c->size - at < size) {
         size_t csize = doc->next_chunk;
         if (csize < size)
             csize = size;
@@ -27,6 +27,7 @@ void *toml_alloc(sg_toml_doc *doc, size_t size)
             return NULL;
         c->size = csize;
         c->used = 0;
+        at = 0;
         if (doc->chunks && size > doc->next_chunk / 4) {
             /* a big request gets its own chunk behind the current one */
             c->next = doc->chunks->next;
@@ -38,10 +39,12 @@ void *toml_alloc(sg_toml_doc *doc, size_t size)
                 doc->next_chunk *= 2;
         }
     }
-    void *r = c->data + c->used;
-    c->used += size;
-    return r;
+    c->used = at + size;
+    return c->data + at;
 }
+
+void *toml_alloc(sg_toml_doc *doc, size_t size) { return arena_alloc(doc, size, 8); }
+char *toml_alloc_str(sg_toml_doc *doc, size_t size) { return arena_alloc(doc, size, 1); }
 
 void sg_toml_free(sg_toml_doc *doc)
 {
@@ -161,6 +164,13 @@ static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
+int toml_sbuf_reserve(toml_parser *p, size_t n)
+{
+    if (grow((void **)&p->sbuf, &p->scap, p->slen + n, 1) < 0)
+        return toml_oom(p);
+    return 0;
+}
+
 int toml_sbuf_push(toml_parser *p, const char *s, size_t n)
 {
     if (grow((void **)&p->sbuf, &p->scap, p->slen + n, 1) < 0)
@@ -200,7 +210,7 @@ static long tab_find(const sg_toml_value *t, const char *key, size_t n)
 {
     const toml_entry *it = t->u.tab.items;
     if (t->u.tab.hash) {
-        uint32_t m = t->u.tab.hcap - 1;
+        uint32_t m = 2 * t->u.tab.cap - 1;
         for (uint32_t h = hash_key(key, n) & m;; h = (h + 1) & m) {
             uint32_t s = t->u.tab.hash[h];
             if (!s)
@@ -218,7 +228,7 @@ static long tab_find(const sg_toml_value *t, const char *key, size_t n)
 static void hash_put(sg_toml_value *t, uint32_t idx)
 {
     const toml_entry *e = &t->u.tab.items[idx];
-    uint32_t m = t->u.tab.hcap - 1;
+    uint32_t m = 2 * t->u.tab.cap - 1;
     uint32_t h = hash_key(e->key, e->keylen) & m;
     while (t->u.tab.hash[h])
         h = (h + 1) & m;
@@ -239,16 +249,15 @@ static long tab_insert(toml_parser *p, sg_toml_value *t, const char *key, size_t
         t->u.tab.items = ni;
         t->u.tab.cap = nc;
         if (nc > TABLE_HASH_MIN) {
-            t->u.tab.hcap = nc * 2;
-            t->u.tab.hash = toml_alloc(p->doc, t->u.tab.hcap * sizeof(uint32_t));
+            t->u.tab.hash = toml_alloc(p->doc, 2 * (size_t)nc * sizeof(uint32_t));
             if (!t->u.tab.hash)
                 return toml_oom(p);
-            memset(t->u.tab.hash, 0, t->u.tab.hcap * sizeof(uint32_t));
+            memset(t->u.tab.hash, 0, 2 * (size_t)nc * sizeof(uint32_t));
             for (uint32_t i = 0; i < t->u.tab.n; i++)
                 hash_put(t, i);
         }
     }
-    char *k = toml_alloc(p->doc, n + 1);
+    char *k = toml_alloc_str(p->doc, n + 1);
     if (!k)
         return toml_oom(p);
     memcpy(k, key, n);
@@ -261,17 +270,15 @@ static long tab_insert(toml_parser *p, sg_toml_value *t, const char *key, size_t
     toml_pos_lc(p, kpos, &e->line, &e->col);
     if (t->u.tab.hash)
         hash_put(t, idx);
-    if (val) {
-        val->parent = t;
-        val->key = k;
-    }
     return (long)idx;
 }
 
 static int arr_push(toml_parser *p, sg_toml_value *a, sg_toml_value *v)
 {
     if (a->u.arr.n == a->u.arr.cap) {
-        size_t nc = a->u.arr.cap ? a->u.arr.cap * 2 : 4;
+        if (a->u.arr.cap >= UINT32_MAX / 2)
+            return toml_fail(p, p->pos, SG_ERR_LIMIT, "array has too many elements");
+        uint32_t nc = a->u.arr.cap ? a->u.arr.cap * 2 : 4;
         sg_toml_value **ni = toml_alloc(p->doc, nc * sizeof *ni);
         if (!ni)
             return toml_oom(p);
@@ -281,8 +288,6 @@ static int arr_push(toml_parser *p, sg_toml_value *a, sg_toml_value *v)
         a->u.arr.cap = nc;
     }
     a->u.arr.items[a->u.arr.n++] = v;
-    v->parent = a;
-    v->key = NULL;
     return 0;
 }
 
@@ -540,7 +545,7 @@ static int parse_value(toml_parser *p, sg_toml_value **out)
         size_t n;
         if (toml_parse_string(p, true, &s, &n) < 0)
             return -1;
-        char *copy = toml_alloc(p->doc, n + 1);
+        char *copy = toml_alloc_str(p->doc, n + 1);
         if (!copy)
             return toml_oom(p);
         memcpy(copy, s, n + 1);
@@ -647,8 +652,6 @@ static int parse_keyval(toml_parser *p, sg_toml_value *tbl)
     p->depth = saved;
     toml_entry *e = &t->u.tab.items[idx];
     e->val = v;
-    v->parent = t;
-    v->key = e->key;
     return 0;
 }
 
