@@ -498,6 +498,11 @@ static int parse_inline_table(toml_parser *p, sg_toml_value *t)
         return 0;
     }
     for (;;) {
+        char k = p->pos < p->len ? p->buf[p->pos] : '\0';
+        if (k == '\n' || k == '\r' || k == '#')
+            return toml_fail(p, p->pos, SG_ERR_PARSE,
+                             "expected a key in inline table, found %s (an inline table must be on one line)",
+                             k == '#' ? "a comment" : "end of line");
         if (parse_keyval(p, t) < 0)
             return -1;
         skip_ws(p);
