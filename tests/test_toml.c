@@ -859,17 +859,19 @@ Test(toml_errors, embedded_nul)
 static char *repeat(const char *pre, const char *unit, int n, const char *mid, const char *unit2, int n2,
                     const char *post)
 {
-    size_t len = strlen(pre) + strlen(unit) * (size_t)n + strlen(mid) + strlen(unit2) * (size_t)n2 +
-                 strlen(post) + 1;
-    char *s = malloc(len);
+    size_t lp = strlen(pre), lu = strlen(unit), lm = strlen(mid), lu2 = strlen(unit2), lq = strlen(post);
+    char *s = malloc(lp + lu * (size_t)n + lm + lu2 * (size_t)n2 + lq + 1);
     cr_assert_not_null(s);
-    strcpy(s, pre);
-    for (int i = 0; i < n; i++)
-        strcat(s, unit);
-    strcat(s, mid);
-    for (int i = 0; i < n2; i++)
-        strcat(s, unit2);
-    strcat(s, post);
+    char *o = s;
+    memcpy(o, pre, lp);
+    o += lp;
+    for (int i = 0; i < n; i++, o += lu)
+        memcpy(o, unit, lu);
+    memcpy(o, mid, lm);
+    o += lm;
+    for (int i = 0; i < n2; i++, o += lu2)
+        memcpy(o, unit2, lu2);
+    memcpy(o, post, lq + 1);
     return s;
 }
 
