@@ -439,6 +439,24 @@ static const char *key_path(const toml_parser *p, size_t upto, char *out, size_t
 
 #define KEYBUF 256
 
+/* "an integer", "a string", ... for messages. */
+static const char *type_with_article(const sg_toml_value *v)
+{
+    switch ((sg_toml_type)v->type) {
+    case SG_TOML_ARRAY: return "an array";
+    case SG_TOML_INTEGER: return "an integer";
+    case SG_TOML_DATETIME: return "an offset date-time";
+    case SG_TOML_DATETIME_LOCAL: return "a local date-time";
+    case SG_TOML_DATE_LOCAL: return "a local date";
+    case SG_TOML_TIME_LOCAL: return "a local time";
+    case SG_TOML_STRING: return "a string";
+    case SG_TOML_FLOAT: return "a float";
+    case SG_TOML_BOOL: return "a boolean";
+    case SG_TOML_TABLE: return "a table";
+    }
+    return "a value";
+}
+
 /* ---- values ---- */
 
 static int parse_value(toml_parser *p, sg_toml_value **out);
@@ -621,8 +639,8 @@ static int parse_keyval(toml_parser *p, sg_toml_value *tbl)
         key_path(p, i, path, sizeof path);
         if (v->type != SG_TOML_TABLE)
             return toml_fail(p, kp->pos, SG_ERR_PARSE,
-                             "cannot use '%s' as a table: it is already a %s (defined at %d:%d)", path,
-                             sg_toml_type_name((sg_toml_type)v->type), e->line, e->col);
+                             "cannot use '%s' as a table: it is already %s (defined at %d:%d)", path,
+                             type_with_article(v), e->line, e->col);
         if (v->flags & TF_INLINE)
             return toml_fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot add keys to the inline table '%s' (defined at %d:%d): inline tables "
@@ -723,8 +741,8 @@ static int parse_header(toml_parser *p, sg_toml_value **cur)
         }
         if (v->type != SG_TOML_TABLE)
             return toml_fail(p, kp->pos, SG_ERR_PARSE,
-                             "cannot use '%s' as a table: it is already a %s (defined at %d:%d)", path,
-                             sg_toml_type_name((sg_toml_type)v->type), e->line, e->col);
+                             "cannot use '%s' as a table: it is already %s (defined at %d:%d)", path,
+                             type_with_article(v), e->line, e->col);
         if (v->flags & TF_INLINE)
             return toml_fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot extend the inline table '%s' (defined at %d:%d): inline tables are "
