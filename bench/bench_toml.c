@@ -18,10 +18,10 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double now_ms(void)
+static double clock_ms(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
@@ -69,14 +69,14 @@ int main(void)
         fprintf(stderr, "bench_toml: out of memory\n");
         return 1;
     }
-    double t[BENCH_REPEATS];
+    double t[BENCH_REPEATS], cpu[BENCH_REPEATS];
     size_t nfactor = 0;
     for (int r = 0; r < BENCH_REPEATS; r++) {
         sg_toml_doc *doc = NULL;
         sg_error err;
-        double t0 = now_ms();
+        double c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID), t0 = clock_ms(CLOCK_MONOTONIC);
         sg_status st = sg_toml_parse(doc_text, len, "bench.toml", &doc, &err);
-        double t1 = now_ms();
+        double t1 = clock_ms(CLOCK_MONOTONIC), c1 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
         if (st != SG_OK) {
             fprintf(stderr, "bench_toml: %s\n", err.msg);
             free(doc_text);
@@ -85,12 +85,16 @@ int main(void)
         nfactor = sg_toml_array_size(sg_toml_table_get(sg_toml_root(doc), "factor"));
         sg_toml_free(doc);
         t[r] = t1 - t0;
+        cpu[r] = c1 - c0;
     }
     qsort(t, BENCH_REPEATS, sizeof t[0], cmp_double);
-    double med = t[BENCH_REPEATS / 2];
-    printf("toml parse: %.2f MB document (%zu [[factor]] tables), median %.2f ms over %d parses "
-           "(min %.2f ms), %.0f MB/s; target < %.0f ms: %s\n",
-           (double)len / 1e6, nfactor, med, BENCH_REPEATS, t[0], (double)len / 1e6 / (med / 1e3),
+    qsort(cpu, BENCH_REPEATS, sizeof cpu[0], cmp_double);
+    double med = t[BENCH_REPEATS / 2], cmed = cpu[BENCH_REPEATS / 2];
+    /* wall time is what the target is about; CPU time shows the parser's own
+     * cost when other jobs share the machine */
+    printf("toml parse: %.2f MB document (%zu [[factor]] tables), median %.2f ms wall (min %.2f), "
+           "%.2f ms CPU over %d parses, %.0f MB/s; target < %.0f ms: %s\n",
+           (double)len / 1e6, nfactor, med, t[0], cmed, BENCH_REPEATS, (double)len / 1e6 / (med / 1e3),
            BENCH_TARGET_MS, med < BENCH_TARGET_MS ? "met" : "NOT met");
     free(doc_text);
     return 0;
