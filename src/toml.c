@@ -1,184 +1,14 @@
-/* toml.c — TOML 1.0.0 document structure: arena, positions, errors, keys,
- * tables and their redefinition rules, arrays, inline tables, headers. */
+/* toml.c — TOML 1.0.0 document structure: keys, tables and their
+ * redefinition rules, arrays, inline tables, headers, entry points. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "toml_int.h"
 
 #define ARENA_FIRST_CHUNK ((size_t)16 * 1024)
-#define ARENA_MAX_CHUNK ((size_t)1024 * 1024)
 #define TABLE_HASH_MIN 8 /* tables with more entries get a hash index */
 #define STREAM_READ_CHUNK ((size_t)64 * 1024)
-
-/* ---- arena ---- */
-
-static void *arena_alloc(sg_toml_doc *doc, size_t size, size_t align)
-{
-    toml_chunk *c = doc->chunks;
-    size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
-    if (!c || at > c->size || c->size - at < size) {
-        size_t csize = doc->next_chunk;
-        if (csize < size)
-            csize = size;
-        c = malloc(sizeof *c + csize);
-        if (!c)
-            return NULL;
-        c->size = csize;
-        c->used = 0;
-        at = 0;
-        if (doc->chunks && size > doc->next_chunk / 4) {
-            /* a big request gets its own chunk behind the current one */
-            c->next = doc->chunks->next;
-            doc->chunks->next = c;
-        } else {
-            c->next = doc->chunks;
-            doc->chunks = c;
-            if (doc->next_chunk < ARENA_MAX_CHUNK)
-                doc->next_chunk *= 2;
-        }
-    }
-    c->used = at + size;
-    return c->data + at;
-}
-
-void *toml_alloc(sg_toml_doc *doc, size_t size) { return arena_alloc(doc, size, 8); }
-char *toml_alloc_str(sg_toml_doc *doc, size_t size) { return arena_alloc(doc, size, 1); }
-
-void sg_toml_free(sg_toml_doc *doc)
-{
-    if (!doc)
-        return;
-    toml_chunk *c = doc->chunks;
-    while (c) {
-        toml_chunk *n = c->next;
-        free(c);
-        c = n;
-    }
-    free(doc->source);
-    free(doc);
-}
-
-/* ---- positions and errors ---- */
-
-void toml_newline(toml_parser *p, size_t after)
-{
-    p->line++;
-    p->line_start = after;
-    p->cc_pos = after;
-    p->cc_col = 1;
-}
-
-/* Line and column of pos, which must lie on the current line. */
-void toml_pos_lc(toml_parser *p, size_t pos, int *line, int *col)
-{
-    size_t from = p->line_start;
-    int c = 1;
-    if (p->cc_pos >= p->line_start && p->cc_pos <= pos) {
-        from = p->cc_pos;
-        c = p->cc_col;
-    }
-    for (size_t i = from; i < pos; i++)
-        if (((unsigned char)p->buf[i] & 0xC0) != 0x80)
-            c++;
-    p->cc_pos = pos;
-    p->cc_col = c;
-    if (line)
-        *line = p->line;
-    if (col)
-        *col = c;
-}
-
-const char *toml_describe(const toml_parser *p, size_t pos, char tmp[16])
-{
-    if (pos >= p->len)
-        return "end of input";
-    unsigned char c = (unsigned char)p->buf[pos];
-    if (c == '\n' || c == '\r')
-        return "end of line";
-    if (c >= 0x20 && c < 0x7F) {
-        snprintf(tmp, 16, "'%c'", c);
-    } else if (c < 0x80) {
-        snprintf(tmp, 16, "U+%04X", c);
-    } else {
-        size_t k = 1;
-        while (k < 4 && pos + k < p->len && ((unsigned char)p->buf[pos + k] & 0xC0) == 0x80)
-            k++;
-        tmp[0] = '\'';
-        memcpy(tmp + 1, p->buf + pos, k);
-        tmp[k + 1] = '\'';
-        tmp[k + 2] = '\0';
-    }
-    return tmp;
-}
-
-int toml_fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...)
-{
-    if (p->failed)
-        return -1;
-    p->failed = true;
-    char msg[SG_ERROR_MSG_MAX];
-    if (pos >= p->bad_utf8) {
-        pos = p->bad_utf8;
-        st = SG_ERR_PARSE;
-        snprintf(msg, sizeof msg, "invalid UTF-8 byte 0x%02X (the file must be UTF-8 text)",
-                 (unsigned char)p->buf[pos]);
-    } else {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-    }
-    if (pos > p->len)
-        pos = p->len;
-    int line = 1, col = 1;
-    size_t ls = p->base < pos ? p->base : pos;
-    for (size_t i = ls; i < pos; i++)
-        if (p->buf[i] == '\n') {
-            line++;
-            ls = i + 1;
-        }
-    for (size_t i = ls; i < pos; i++)
-        if (((unsigned char)p->buf[i] & 0xC0) != 0x80)
-            col++;
-    p->status = st;
-    sg_error_set(p->err, st, "%s:%d:%d: %s", p->doc->source, line, col, msg);
-    return -1;
-}
-
-int toml_oom(toml_parser *p) { return toml_fail(p, p->pos, SG_ERR_NOMEM, "out of memory"); }
-
-static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*ptr, nc * elem);
-    if (!np)
-        return -1;
-    *ptr = np;
-    *cap = nc;
-    return 0;
-}
-
-int toml_sbuf_reserve(toml_parser *p, size_t n)
-{
-    if (grow((void **)&p->sbuf, &p->scap, p->slen + n, 1) < 0)
-        return toml_oom(p);
-    return 0;
-}
-
-int toml_sbuf_push(toml_parser *p, const char *s, size_t n)
-{
-    if (grow((void **)&p->sbuf, &p->scap, p->slen + n, 1) < 0)
-        return toml_oom(p);
-    memcpy(p->sbuf + p->slen, s, n);
-    p->slen += n;
-    return 0;
-}
 
 /* ---- tree building ---- */
 
@@ -371,7 +201,7 @@ static int end_of_line(toml_parser *p, const char *after)
 
 static int kbuf_push(toml_parser *p, const char *s, size_t n)
 {
-    if (grow((void **)&p->kbuf, &p->kcap, p->klen + n, 1) < 0)
+    if (toml_grow((void **)&p->kbuf, &p->kcap, p->klen + n, 1) < 0)
         return toml_oom(p);
     memcpy(p->kbuf + p->klen, s, n);
     p->klen += n;
@@ -405,7 +235,7 @@ static int parse_key(toml_parser *p)
         }
         if (p->nparts >= SG_TOML_MAX_DEPTH)
             return toml_fail(p, at, SG_ERR_LIMIT, "key has more than %d dotted parts", SG_TOML_MAX_DEPTH);
-        if (grow((void **)&p->parts, &p->pcap, p->nparts + 1, sizeof *p->parts) < 0)
+        if (toml_grow((void **)&p->parts, &p->pcap, p->nparts + 1, sizeof *p->parts) < 0)
             return toml_oom(p);
         p->parts[p->nparts++] = (toml_keypart){off, p->klen - off, at};
         skip_ws(p);
@@ -830,7 +660,7 @@ sg_status sg_toml_parse(const char *buf, size_t len, const char *source, sg_toml
     p.cc_col = 1;
     p.bad_utf8 = toml_utf8_first_bad((const unsigned char *)buf, len);
     /* scratch buffers exist from the start so empty keys/strings have storage */
-    if (grow((void **)&p.sbuf, &p.scap, 1, 1) < 0 || grow((void **)&p.kbuf, &p.kcap, 1, 1) < 0)
+    if (toml_grow((void **)&p.sbuf, &p.scap, 1, 1) < 0 || toml_grow((void **)&p.kbuf, &p.kcap, 1, 1) < 0)
         toml_oom(&p);
     else
         doc->root = new_value(&p, p.base, SG_TOML_TABLE, TF_DEFINED);

@@ -98,7 +98,8 @@ typedef struct toml_parser {
     size_t nparts, pcap;
 } toml_parser;
 
-/* toml.c */
+/* toml_base.c */
+int toml_grow(void **ptr, size_t *cap, size_t need, size_t elem); /* realloc to >= need elems */
 void *toml_alloc(sg_toml_doc *doc, size_t size);      /* 8-byte aligned */
 char *toml_alloc_str(sg_toml_doc *doc, size_t size); /* unaligned bytes */
 int toml_fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...)
