@@ -119,7 +119,7 @@ bench: deps
 # ---- fuzzing (clang libFuzzer) ------------------------------------------
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
-$(BUILD)/fuzz/fuzz_toml: fuzz/fuzz_toml.c src/toml.c src/toml_scalar.c src/toml_get.c src/common.c
+$(BUILD)/fuzz/fuzz_toml: fuzz/fuzz_toml.c src/toml.c src/toml_base.c src/toml_scalar.c src/toml_get.c src/common.c
 	@mkdir -p $(dir $@)
 	$(Q)clang $(STD) $(WARN) -Isrc $(FUZZ_FLAGS) $^ -o $@
 fuzz-toml: deps $(BUILD)/fuzz/fuzz_toml

@@ -1,174 +1,14 @@
-/* toml.c — TOML 1.0.0 document structure: arena, positions, errors, keys,
- * tables and their redefinition rules, arrays, inline tables, headers. */
+/* toml.c — TOML 1.0.0 document structure: keys, tables and their
+ * redefinition rules, arrays, inline tables, headers, entry points. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "toml_int.h"
 
 #define ARENA_FIRST_CHUNK ((size_t)16 * 1024)
-#define ARENA_MAX_CHUNK ((size_t)1024 * 1024)
 #define TABLE_HASH_MIN 8 /* tables with more entries get a hash index */
 #define STREAM_READ_CHUNK ((size_t)64 * 1024)
-
-/* ---- arena ---- */
-
-void *toml_alloc(sg_toml_doc *doc, size_t size)
-{
-    size = (size + 15) & ~(size_t)15;
-    toml_chunk *c = doc->chunks;
-    if (!c || c->size - c->used < size) {
-        size_t csize = doc->next_chunk;
-        if (csize < size)
-            csize = size;
-        c = malloc(sizeof *c + csize);
-        if (!c)
-            return NULL;
-        c->size = csize;
-        c->used = 0;
-        if (doc->chunks && size > doc->next_chunk / 4) {
-            /* a big request gets its own chunk behind the current one */
-            c->next = doc->chunks->next;
-            doc->chunks->next = c;
-        } else {
-            c->next = doc->chunks;
-            doc->chunks = c;
-            if (doc->next_chunk < ARENA_MAX_CHUNK)
-                doc->next_chunk *= 2;
-        }
-    }
-    void *r = c->data + c->used;
-    c->used += size;
-    return r;
-}
-
-void sg_toml_free(sg_toml_doc *doc)
-{
-    if (!doc)
-        return;
-    toml_chunk *c = doc->chunks;
-    while (c) {
-        toml_chunk *n = c->next;
-        free(c);
-        c = n;
-    }
-    free(doc->source);
-    free(doc);
-}
-
-/* ---- positions and errors ---- */
-
-void toml_newline(toml_parser *p, size_t after)
-{
-    p->line++;
-    p->line_start = after;
-    p->cc_pos = after;
-    p->cc_col = 1;
-}
-
-/* Line and column of pos, which must lie on the current line. */
-void toml_pos_lc(toml_parser *p, size_t pos, int *line, int *col)
-{
-    size_t from = p->line_start;
-    int c = 1;
-    if (p->cc_pos >= p->line_start && p->cc_pos <= pos) {
-        from = p->cc_pos;
-        c = p->cc_col;
-    }
-    for (size_t i = from; i < pos; i++)
-        if (((unsigned char)p->buf[i] & 0xC0) != 0x80)
-            c++;
-    p->cc_pos = pos;
-    p->cc_col = c;
-    if (line)
-        *line = p->line;
-    if (col)
-        *col = c;
-}
-
-const char *toml_describe(const toml_parser *p, size_t pos, char tmp[16])
-{
-    if (pos >= p->len)
-        return "end of input";
-    unsigned char c = (unsigned char)p->buf[pos];
-    if (c == '\n' || c == '\r')
-        return "end of line";
-    if (c >= 0x20 && c < 0x7F) {
-        snprintf(tmp, 16, "'%c'", c);
-    } else if (c < 0x80) {
-        snprintf(tmp, 16, "U+%04X", c);
-    } else {
-        size_t k = 1;
-        while (k < 4 && pos + k < p->len && ((unsigned char)p->buf[pos + k] & 0xC0) == 0x80)
-            k++;
-        tmp[0] = '\'';
-        memcpy(tmp + 1, p->buf + pos, k);
-        tmp[k + 1] = '\'';
-        tmp[k + 2] = '\0';
-    }
-    return tmp;
-}
-
-int toml_fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...)
-{
-    if (p->failed)
-        return -1;
-    p->failed = true;
-    char msg[SG_ERROR_MSG_MAX];
-    if (pos >= p->bad_utf8) {
-        pos = p->bad_utf8;
-        st = SG_ERR_PARSE;
-        snprintf(msg, sizeof msg, "invalid UTF-8 byte 0x%02X (the file must be UTF-8 text)",
-                 (unsigned char)p->buf[pos]);
-    } else {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-    }
-    if (pos > p->len)
-        pos = p->len;
-    int line = 1, col = 1;
-    size_t ls = p->base < pos ? p->base : pos;
-    for (size_t i = ls; i < pos; i++)
-        if (p->buf[i] == '\n') {
-            line++;
-            ls = i + 1;
-        }
-    for (size_t i = ls; i < pos; i++)
-        if (((unsigned char)p->buf[i] & 0xC0) != 0x80)
-            col++;
-    p->status = st;
-    sg_error_set(p->err, st, "%s:%d:%d: %s", p->doc->source, line, col, msg);
-    return -1;
-}
-
-int toml_oom(toml_parser *p) { return toml_fail(p, p->pos, SG_ERR_NOMEM, "out of memory"); }
-
-static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*ptr, nc * elem);
-    if (!np)
-        return -1;
-    *ptr = np;
-    *cap = nc;
-    return 0;
-}
-
-int toml_sbuf_push(toml_parser *p, const char *s, size_t n)
-{
-    if (grow((void **)&p->sbuf, &p->scap, p->slen + n, 1) < 0)
-        return toml_oom(p);
-    memcpy(p->sbuf + p->slen, s, n);
-    p->slen += n;
-    return 0;
-}
 
 /* ---- tree building ---- */
 
@@ -200,7 +40,7 @@ static long tab_find(const sg_toml_value *t, const char *key, size_t n)
 {
     const toml_entry *it = t->u.tab.items;
     if (t->u.tab.hash) {
-        uint32_t m = t->u.tab.hcap - 1;
+        uint32_t m = 2 * t->u.tab.cap - 1;
         for (uint32_t h = hash_key(key, n) & m;; h = (h + 1) & m) {
             uint32_t s = t->u.tab.hash[h];
             if (!s)
@@ -218,7 +58,7 @@ static long tab_find(const sg_toml_value *t, const char *key, size_t n)
 static void hash_put(sg_toml_value *t, uint32_t idx)
 {
     const toml_entry *e = &t->u.tab.items[idx];
-    uint32_t m = t->u.tab.hcap - 1;
+    uint32_t m = 2 * t->u.tab.cap - 1;
     uint32_t h = hash_key(e->key, e->keylen) & m;
     while (t->u.tab.hash[h])
         h = (h + 1) & m;
@@ -239,16 +79,15 @@ static long tab_insert(toml_parser *p, sg_toml_value *t, const char *key, size_t
         t->u.tab.items = ni;
         t->u.tab.cap = nc;
         if (nc > TABLE_HASH_MIN) {
-            t->u.tab.hcap = nc * 2;
-            t->u.tab.hash = toml_alloc(p->doc, t->u.tab.hcap * sizeof(uint32_t));
+            t->u.tab.hash = toml_alloc(p->doc, 2 * (size_t)nc * sizeof(uint32_t));
             if (!t->u.tab.hash)
                 return toml_oom(p);
-            memset(t->u.tab.hash, 0, t->u.tab.hcap * sizeof(uint32_t));
+            memset(t->u.tab.hash, 0, 2 * (size_t)nc * sizeof(uint32_t));
             for (uint32_t i = 0; i < t->u.tab.n; i++)
                 hash_put(t, i);
         }
     }
-    char *k = toml_alloc(p->doc, n + 1);
+    char *k = toml_alloc_str(p->doc, n + 1);
     if (!k)
         return toml_oom(p);
     memcpy(k, key, n);
@@ -261,17 +100,15 @@ static long tab_insert(toml_parser *p, sg_toml_value *t, const char *key, size_t
     toml_pos_lc(p, kpos, &e->line, &e->col);
     if (t->u.tab.hash)
         hash_put(t, idx);
-    if (val) {
-        val->parent = t;
-        val->key = k;
-    }
     return (long)idx;
 }
 
 static int arr_push(toml_parser *p, sg_toml_value *a, sg_toml_value *v)
 {
     if (a->u.arr.n == a->u.arr.cap) {
-        size_t nc = a->u.arr.cap ? a->u.arr.cap * 2 : 4;
+        if (a->u.arr.cap >= UINT32_MAX / 2)
+            return toml_fail(p, p->pos, SG_ERR_LIMIT, "array has too many elements");
+        uint32_t nc = a->u.arr.cap ? a->u.arr.cap * 2 : 4;
         sg_toml_value **ni = toml_alloc(p->doc, nc * sizeof *ni);
         if (!ni)
             return toml_oom(p);
@@ -281,8 +118,6 @@ static int arr_push(toml_parser *p, sg_toml_value *a, sg_toml_value *v)
         a->u.arr.cap = nc;
     }
     a->u.arr.items[a->u.arr.n++] = v;
-    v->parent = a;
-    v->key = NULL;
     return 0;
 }
 
@@ -366,7 +201,7 @@ static int end_of_line(toml_parser *p, const char *after)
 
 static int kbuf_push(toml_parser *p, const char *s, size_t n)
 {
-    if (grow((void **)&p->kbuf, &p->kcap, p->klen + n, 1) < 0)
+    if (toml_grow((void **)&p->kbuf, &p->kcap, p->klen + n, 1) < 0)
         return toml_oom(p);
     memcpy(p->kbuf + p->klen, s, n);
     p->klen += n;
@@ -400,7 +235,7 @@ static int parse_key(toml_parser *p)
         }
         if (p->nparts >= SG_TOML_MAX_DEPTH)
             return toml_fail(p, at, SG_ERR_LIMIT, "key has more than %d dotted parts", SG_TOML_MAX_DEPTH);
-        if (grow((void **)&p->parts, &p->pcap, p->nparts + 1, sizeof *p->parts) < 0)
+        if (toml_grow((void **)&p->parts, &p->pcap, p->nparts + 1, sizeof *p->parts) < 0)
             return toml_oom(p);
         p->parts[p->nparts++] = (toml_keypart){off, p->klen - off, at};
         skip_ws(p);
@@ -433,6 +268,24 @@ static const char *key_path(const toml_parser *p, size_t upto, char *out, size_t
 }
 
 #define KEYBUF 256
+
+/* "an integer", "a string", ... for messages. */
+static const char *type_with_article(const sg_toml_value *v)
+{
+    switch ((sg_toml_type)v->type) {
+    case SG_TOML_ARRAY: return "an array";
+    case SG_TOML_INTEGER: return "an integer";
+    case SG_TOML_DATETIME: return "an offset date-time";
+    case SG_TOML_DATETIME_LOCAL: return "a local date-time";
+    case SG_TOML_DATE_LOCAL: return "a local date";
+    case SG_TOML_TIME_LOCAL: return "a local time";
+    case SG_TOML_STRING: return "a string";
+    case SG_TOML_FLOAT: return "a float";
+    case SG_TOML_BOOL: return "a boolean";
+    case SG_TOML_TABLE: return "a table";
+    }
+    return "a value";
+}
 
 /* ---- values ---- */
 
@@ -493,6 +346,11 @@ static int parse_inline_table(toml_parser *p, sg_toml_value *t)
         return 0;
     }
     for (;;) {
+        char k = p->pos < p->len ? p->buf[p->pos] : '\0';
+        if (k == '\n' || k == '\r' || k == '#')
+            return toml_fail(p, p->pos, SG_ERR_PARSE,
+                             "expected a key in inline table, found %s (an inline table must be on one line)",
+                             k == '#' ? "a comment" : "end of line");
         if (parse_keyval(p, t) < 0)
             return -1;
         skip_ws(p);
@@ -540,7 +398,7 @@ static int parse_value(toml_parser *p, sg_toml_value **out)
         size_t n;
         if (toml_parse_string(p, true, &s, &n) < 0)
             return -1;
-        char *copy = toml_alloc(p->doc, n + 1);
+        char *copy = toml_alloc_str(p->doc, n + 1);
         if (!copy)
             return toml_oom(p);
         memcpy(copy, s, n + 1);
@@ -611,8 +469,8 @@ static int parse_keyval(toml_parser *p, sg_toml_value *tbl)
         key_path(p, i, path, sizeof path);
         if (v->type != SG_TOML_TABLE)
             return toml_fail(p, kp->pos, SG_ERR_PARSE,
-                             "cannot use '%s' as a table: it is already a %s (defined at %d:%d)", path,
-                             sg_toml_type_name((sg_toml_type)v->type), e->line, e->col);
+                             "cannot use '%s' as a table: it is already %s (defined at %d:%d)", path,
+                             type_with_article(v), e->line, e->col);
         if (v->flags & TF_INLINE)
             return toml_fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot add keys to the inline table '%s' (defined at %d:%d): inline tables "
@@ -647,8 +505,6 @@ static int parse_keyval(toml_parser *p, sg_toml_value *tbl)
     p->depth = saved;
     toml_entry *e = &t->u.tab.items[idx];
     e->val = v;
-    v->parent = t;
-    v->key = e->key;
     return 0;
 }
 
@@ -715,8 +571,8 @@ static int parse_header(toml_parser *p, sg_toml_value **cur)
         }
         if (v->type != SG_TOML_TABLE)
             return toml_fail(p, kp->pos, SG_ERR_PARSE,
-                             "cannot use '%s' as a table: it is already a %s (defined at %d:%d)", path,
-                             sg_toml_type_name((sg_toml_type)v->type), e->line, e->col);
+                             "cannot use '%s' as a table: it is already %s (defined at %d:%d)", path,
+                             type_with_article(v), e->line, e->col);
         if (v->flags & TF_INLINE)
             return toml_fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot extend the inline table '%s' (defined at %d:%d): inline tables are "
@@ -804,7 +660,7 @@ sg_status sg_toml_parse(const char *buf, size_t len, const char *source, sg_toml
     p.cc_col = 1;
     p.bad_utf8 = toml_utf8_first_bad((const unsigned char *)buf, len);
     /* scratch buffers exist from the start so empty keys/strings have storage */
-    if (grow((void **)&p.sbuf, &p.scap, 1, 1) < 0 || grow((void **)&p.kbuf, &p.kcap, 1, 1) < 0)
+    if (toml_grow((void **)&p.sbuf, &p.scap, 1, 1) < 0 || toml_grow((void **)&p.kbuf, &p.kcap, 1, 1) < 0)
         toml_oom(&p);
     else
         doc->root = new_value(&p, p.base, SG_TOML_TABLE, TF_DEFINED);

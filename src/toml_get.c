@@ -73,7 +73,7 @@ const sg_toml_value *sg_toml_table_get(const sg_toml_value *t, const char *key)
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)key[i]) * 16777619u;
-    uint32_t m = t->u.tab.hcap - 1;
+    uint32_t m = 2 * t->u.tab.cap - 1;
     for (h &= m;; h = (h + 1) & m) {
         uint32_t s = t->u.tab.hash[h];
         if (!s)
@@ -120,7 +120,7 @@ const sg_toml_datetime *sg_toml_datetime_of(const sg_toml_value *v)
 {
     if (!v || v->type < SG_TOML_DATETIME)
         return NULL;
-    return &v->u.dt;
+    return v->u.dt;
 }
 
 /* ---- messages ---- */
@@ -153,18 +153,42 @@ sg_status sg_toml_error_at_key(sg_error *err, sg_status status, const sg_toml_va
     return st;
 }
 
-/* Dotted name of table t ("factor.levels"), or "" for the root. */
+/* Depth-first search for target below node, pushing the keys on the way. */
+static bool find_path(const sg_toml_value *node, const sg_toml_value *target, const char **keys, size_t *nk,
+                      size_t cap)
+{
+    if (node == target)
+        return true;
+    if (node->type == SG_TOML_TABLE) {
+        for (uint32_t i = 0; i < node->u.tab.n; i++) {
+            if (*nk >= cap)
+                return false;
+            keys[(*nk)++] = node->u.tab.items[i].key;
+            if (node->u.tab.items[i].val && find_path(node->u.tab.items[i].val, target, keys, nk, cap))
+                return true;
+            (*nk)--;
+        }
+    } else if (node->type == SG_TOML_ARRAY) {
+        for (uint32_t i = 0; i < node->u.arr.n; i++)
+            if (find_path(node->u.arr.items[i], target, keys, nk, cap))
+                return true;
+    }
+    return false;
+}
+
+/* Dotted name of table t ("factor.levels"), or "" for the root.  Nodes do
+ * not point to their parents (to stay small), so this searches the tree:
+ * it only runs when a message is built. */
 static const char *table_name(const sg_toml_value *t, char *out, size_t size)
 {
     const char *keys[SG_TOML_MAX_DEPTH * 3];
     size_t nk = 0;
-    for (const sg_toml_value *v = t; v && v->parent && nk < sizeof keys / sizeof keys[0]; v = v->parent)
-        if (v->key)
-            keys[nk++] = v->key;
-    size_t o = 0;
     out[0] = '\0';
-    while (nk-- > 0) {
-        int w = snprintf(out + o, size - o, "%s%s", o ? "." : "", keys[nk]);
+    if (!find_path(t->doc->root, t, keys, &nk, sizeof keys / sizeof keys[0]))
+        return out;
+    size_t o = 0;
+    for (size_t i = 0; i < nk; i++) {
+        int w = snprintf(out + o, size - o, "%s%s", o ? "." : "", keys[i]);
         if (w < 0 || (size_t)w >= size - o)
             break;
         o += (size_t)w;

@@ -37,22 +37,20 @@ typedef struct toml_entry {
     sg_toml_value *val;
 } toml_entry;
 
+/* A node: 48 bytes, so that value-heavy documents stay small. */
 struct sg_toml_value {
     uint8_t type, flags;
     int line, col;
     const sg_toml_doc *doc;
-    const sg_toml_value *parent; /* containing table or array; NULL for the root */
-    const char *key;             /* key in the parent table, NULL in an array */
     union {
         struct {
             toml_entry *items;
             uint32_t n, cap;
-            uint32_t *hash; /* open addressing of index+1, or NULL while small */
-            uint32_t hcap;  /* power of two */
+            uint32_t *hash; /* open addressing of index+1 with 2*cap slots, or NULL while small */
         } tab;
         struct {
             sg_toml_value **items;
-            size_t n, cap;
+            uint32_t n, cap;
         } arr;
         struct {
             const char *s;
@@ -61,7 +59,7 @@ struct sg_toml_value {
         int64_t i;
         double f;
         bool b;
-        sg_toml_datetime dt;
+        sg_toml_datetime *dt; /* arena-allocated */
     } u;
 };
 
@@ -100,8 +98,10 @@ typedef struct toml_parser {
     size_t nparts, pcap;
 } toml_parser;
 
-/* toml.c */
-void *toml_alloc(sg_toml_doc *doc, size_t size);
+/* toml_base.c */
+int toml_grow(void **ptr, size_t *cap, size_t need, size_t elem); /* realloc to >= need elems */
+void *toml_alloc(sg_toml_doc *doc, size_t size);      /* 8-byte aligned */
+char *toml_alloc_str(sg_toml_doc *doc, size_t size); /* unaligned bytes */
 int toml_fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
@@ -112,6 +112,7 @@ void toml_pos_lc(toml_parser *p, size_t pos, int *line, int *col);
 void toml_newline(toml_parser *p, size_t after);
 const char *toml_describe(const toml_parser *p, size_t pos, char tmp[16]);
 int toml_sbuf_push(toml_parser *p, const char *s, size_t n);
+int toml_sbuf_reserve(toml_parser *p, size_t n); /* room for n more bytes */
 
 /* toml_scalar.c: each parses the value starting at p->pos into v (type and
  * payload) and advances p->pos; returns 0 or -1 after toml_fail. */

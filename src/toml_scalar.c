@@ -46,6 +46,14 @@ size_t toml_utf8_first_bad(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & UINT64_C(0x8080808080808080))) {
+                i += 8;
+                continue;
+            }
+        }
         if (s[i] < 0x80) {
             i++;
             continue;
@@ -298,7 +306,8 @@ int toml_parse_string(toml_parser *p, bool allow_multi, const char **out, size_t
 /* ---- numbers ---- */
 
 /* Digits of a run with single underscores between digits; digit() tells
- * which characters are digits.  Appends digits to sbuf when keep is set.
+ * which characters are digits.  Appends digits to sbuf when keep is set
+ * (the caller reserved room for the whole token).
  * Returns the number of digits, or -1 after an error. */
 static long scan_digits(toml_parser *p, size_t end, int (*digit)(int), bool keep, const char *what)
 {
@@ -308,8 +317,8 @@ static long scan_digits(toml_parser *p, size_t end, int (*digit)(int), bool keep
     while (p->pos < end) {
         int c = (unsigned char)b[p->pos];
         if (digit(c)) {
-            if (keep && toml_sbuf_push(p, b + p->pos, 1) < 0)
-                return -1;
+            if (keep)
+                p->sbuf[p->slen++] = (char)c; /* capacity reserved by parse_number */
             nd++;
             p->pos++;
         } else if (c == '_') {
@@ -326,12 +335,77 @@ static int is_hex(int c) { return hexval(c) >= 0; }
 static int is_oct(int c) { return c >= '0' && c <= '7'; }
 static int is_bin(int c) { return c == '0' || c == '1'; }
 
+#define FAST_FLOAT_MAX_DIGITS 15 /* 10^15 < 2^53: the mantissa is exact */
+#define FAST_FLOAT_MAX_EXP 22    /* 10^22 is the largest exact power of ten */
+
+/* Clinger's fast path: s is [sign]digits[.digits][e[sign]digits] (already
+ * validated).  When the significant digits fit in 15 and the decimal
+ * exponent in +-22, one correctly rounded multiply or divide gives the
+ * same double as strtod.  Returns false when the slow path is needed. */
+static bool fast_float(const char *s, double *out)
+{
+    static const double pow10[FAST_FLOAT_MAX_EXP + 1] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    bool neg = false;
+    if (*s == '+' || *s == '-')
+        neg = *s++ == '-';
+    uint64_t m = 0;
+    int nd = 0, frac = 0;
+    bool in_frac = false;
+    for (; *s && *s != 'e'; s++) {
+        if (*s == '.') {
+            in_frac = true;
+            continue;
+        }
+        if (m == 0 && *s == '0') {
+            if (in_frac)
+                frac++;
+            continue;
+        }
+        if (++nd > FAST_FLOAT_MAX_DIGITS)
+            return false;
+        m = m * 10 + (uint64_t)(*s - '0');
+        if (in_frac)
+            frac++;
+    }
+    long e = 0;
+    if (*s == 'e') {
+        s++;
+        bool eneg = false;
+        if (*s == '+' || *s == '-')
+            eneg = *s++ == '-';
+        for (; *s; s++) {
+            e = e * 10 + (*s - '0');
+            if (e > 1000)
+                return false;
+        }
+        if (eneg)
+            e = -e;
+    }
+    e -= frac;
+    double d = (double)m;
+    if (m == 0)
+        d = 0.0;
+    else if (e >= 0 && e <= FAST_FLOAT_MAX_EXP)
+        d *= pow10[e];
+    else if (e < 0 && e >= -FAST_FLOAT_MAX_EXP)
+        d /= pow10[-e];
+    else
+        return false;
+    *out = neg ? -d : d;
+    return true;
+}
+
 static int parse_number(toml_parser *p, sg_toml_value *v)
 {
     const char *b = p->buf;
     size_t start = p->pos, end = p->pos;
     while (end < p->len && (toml_is_bare((unsigned char)b[end]) || b[end] == '+' || b[end] == '.'))
         end++;
+    /* digits, '.', 'e', signs and the NUL never exceed the token + 2 */
+    if (toml_sbuf_reserve(p, end - start + 2) < 0)
+        return -1;
     size_t i = start;
     bool neg = false, sign = false;
     if (b[i] == '+' || b[i] == '-') {
@@ -390,8 +464,8 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
     /* decimal integer or float */
     p->pos = i;
     p->slen = 0;
-    if (sign && toml_sbuf_push(p, neg ? "-" : "+", 1) < 0)
-        return -1;
+    if (sign)
+        p->sbuf[p->slen++] = neg ? '-' : '+';
     size_t int_start = p->pos;
     long nd = scan_digits(p, end, is_digit, true, "a number");
     if (nd < 0)
@@ -401,8 +475,7 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
     bool is_float = false;
     if (p->pos < end && b[p->pos] == '.') {
         is_float = true;
-        if (toml_sbuf_push(p, ".", 1) < 0)
-            return -1;
+        p->sbuf[p->slen++] = '.';
         p->pos++;
         if (p->pos >= end || !is_digit((unsigned char)b[p->pos])) {
             char tmp[16];
@@ -414,14 +487,10 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
     }
     if (p->pos < end && (b[p->pos] == 'e' || b[p->pos] == 'E')) {
         is_float = true;
-        if (toml_sbuf_push(p, "e", 1) < 0)
-            return -1;
+        p->sbuf[p->slen++] = 'e';
         p->pos++;
-        if (p->pos < end && (b[p->pos] == '+' || b[p->pos] == '-')) {
-            if (toml_sbuf_push(p, b + p->pos, 1) < 0)
-                return -1;
-            p->pos++;
-        }
+        if (p->pos < end && (b[p->pos] == '+' || b[p->pos] == '-'))
+            p->sbuf[p->slen++] = b[p->pos++];
         if (p->pos >= end || !is_digit((unsigned char)b[p->pos])) {
             char tmp[16];
             return toml_fail(p, p->pos, SG_ERR_PARSE, "expected a digit in the exponent, found %s",
@@ -434,12 +503,17 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
         char tmp[16];
         return toml_fail(p, p->pos, SG_ERR_PARSE, "unexpected %s in number", toml_describe(p, p->pos, tmp));
     }
-    if (toml_sbuf_push(p, "", 1) < 0)
-        return -1;
+    p->sbuf[p->slen] = '\0';
     if (is_float) {
+        double d;
+        if (fast_float(p->sbuf, &d)) {
+            v->type = SG_TOML_FLOAT;
+            v->u.f = d;
+            return 0;
+        }
         errno = 0;
         char *e = NULL;
-        double d = strtod(p->sbuf, &e);
+        d = strtod(p->sbuf, &e);
         if (!e || *e != '\0')
             return toml_fail(p, start, SG_ERR_INTERNAL, "could not convert float '%s'", p->sbuf);
         if (errno == ERANGE && isinf(d))
@@ -547,8 +621,11 @@ static int parse_time(toml_parser *p, sg_toml_datetime *dt)
 
 static int parse_datetime(toml_parser *p, sg_toml_value *v)
 {
-    sg_toml_datetime *dt = &v->u.dt;
+    sg_toml_datetime *dt = toml_alloc(p->doc, sizeof *dt);
+    if (!dt)
+        return toml_oom(p);
     memset(dt, 0, sizeof *dt);
+    v->u.dt = dt;
     const char *b = p->buf;
     /* local time HH:MM:SS */
     if (fixed_digits(p, p->pos, 2) >= 0 && p->pos + 2 < p->len && b[p->pos + 2] == ':') {

@@ -550,8 +550,8 @@ static const err_case err_cases[] = {
     {"\"a\" = 1\na = 2", 2, 1, "duplicate key 'a'"},
     {"a = 1\n'a' = 2", 2, 1, "duplicate key 'a'"},
     {"'a b' = 1\n\"a b\" = 2", 2, 1, "duplicate key '\"a b\"'"},
-    {"a = 1\na.b = 2", 2, 1, "cannot use 'a' as a table: it is already a integer"},
-    {"a = [1]\na.b = 2", 2, 1, "cannot use 'a' as a table: it is already a array"},
+    {"a = 1\na.b = 2", 2, 1, "cannot use 'a' as a table: it is already an integer"},
+    {"a = [1]\na.b = 2", 2, 1, "cannot use 'a' as a table: it is already an array"},
     {"'''a''' = 1", 1, 1, "multi-line strings cannot be keys"},
     {"\"\"\"a\"\"\" = 1", 1, 1, "multi-line strings cannot be keys"},
     {"a\xC3\xA9 = 1", 1, 2, "expected '='"},
@@ -563,8 +563,11 @@ static const err_case err_cases[] = {
     {"[a.b]\n[a]\n[a]", 3, 2, "table [a] is defined twice (first at 2:1)"},
     {"[a]\n[a.b]\n[a.b]", 3, 4, "table [a.b] is defined twice"},
     {"[a]\n[\"a\"]", 2, 2, "defined twice"},
-    {"a = 1\n[a]", 2, 2, "cannot use 'a' as a table: it is already a integer (defined at 1:1)"},
+    {"a = 1\n[a]", 2, 2, "cannot use 'a' as a table: it is already an integer (defined at 1:1)"},
     {"a = \"s\"\n[a.b]", 2, 2, "already a string"},
+    {"a = 1979-05-27\n[a]", 2, 2, "already a local date"},
+    {"a = 1.5\nb = 2\na.x = 1", 3, 1, "already a float (defined at 1:1)"},
+    {"a = true\n[[a]]", 2, 3, "already a boolean"},
     {"a = []\n[[a]]", 2, 3, "cannot use 'a' as a table: it is already an array (defined at 1:1)"},
     {"a = []\n[a]", 2, 2, "already an array"},
     {"a = [{}]\n[a.b]", 2, 2, "already an array"},
@@ -581,12 +584,12 @@ static const err_case err_cases[] = {
     {"a.b = {c = 1}\na.b.d = 2", 2, 3, "inline table 'a.b'"},
     {"[a.b]\n[a]\nb.c = 1", 3, 1, "cannot add keys to table 'b' with a dotted key: it is defined by a [header]"},
     {"[a.b.c]\nz = 9\n[a]\nb.c.t = 1", 4, 1, "with a dotted key"},
-    {"[[a.b]]\n[a]\nb.y = 2", 3, 1, "cannot use 'b' as a table: it is already a array"},
+    {"[[a.b]]\n[a]\nb.y = 2", 3, 1, "cannot use 'b' as a table: it is already an array"},
     {"[fruit]\napple.color = 1\n[fruit.apple]", 3, 8, "table [fruit.apple] is already defined by dotted keys (at 2:1)"},
     {"[t1]\nt2.t3.v = 0\n[t1.t2.t3]", 3, 8, "already defined by dotted keys"},
     {"a.b.c = 1\n[a.b]", 2, 4, "already defined by dotted keys"},
     {"a.b = 1\n[a]", 2, 2, "already defined by dotted keys"},
-    {"[a]\nb = 1\n[a.b]", 3, 4, "cannot use 'a.b' as a table: it is already a integer"},
+    {"[a]\nb = 1\n[a.b]", 3, 4, "cannot use 'a.b' as a table: it is already an integer"},
     {"[[a]]\nb = 1\n[a.b]", 3, 4, "cannot use 'a.b' as a table"},
     {"[a]\n[a.b]\nc = 1\n[a.b.c]", 4, 6, "cannot use 'a.b.c' as a table"},
     {"[a", 1, 3, "expected ']' to close the [table] header, found end of input"},
@@ -618,7 +621,9 @@ static const err_case err_cases[] = {
     {"a = {b = 1,}", 1, 12, "trailing commas are not allowed in an inline table"},
     {"a = {b = 1\n}", 1, 11, "an inline table must be on one line"},
     {"a = {b = 1 # c\n}", 1, 12, "found a comment"},
-    {"a = {\nb = 1}", 1, 6, "expected a key"},
+    {"a = {\nb = 1}", 1, 6, "expected a key in inline table, found end of line (an inline table must be on one line)"},
+    {"a = {b = 1,\nc = 2}", 1, 12, "must be on one line"},
+    {"a = {b = 1, # c\n}", 1, 13, "found a comment"},
     {"a = {b = 1 c = 2}", 1, 12, "expected ',' or '}' in inline table, found 'c'"},
     {"a = {b = 1, b = 2}", 1, 13, "duplicate key 'b' (first defined at 1:6)"},
     {"a = {,}", 1, 6, "expected a key"},
@@ -857,17 +862,19 @@ Test(toml_errors, embedded_nul)
 static char *repeat(const char *pre, const char *unit, int n, const char *mid, const char *unit2, int n2,
                     const char *post)
 {
-    size_t len = strlen(pre) + strlen(unit) * (size_t)n + strlen(mid) + strlen(unit2) * (size_t)n2 +
-                 strlen(post) + 1;
-    char *s = malloc(len);
+    size_t lp = strlen(pre), lu = strlen(unit), lm = strlen(mid), lu2 = strlen(unit2), lq = strlen(post);
+    char *s = malloc(lp + lu * (size_t)n + lm + lu2 * (size_t)n2 + lq + 1);
     cr_assert_not_null(s);
-    strcpy(s, pre);
-    for (int i = 0; i < n; i++)
-        strcat(s, unit);
-    strcat(s, mid);
-    for (int i = 0; i < n2; i++)
-        strcat(s, unit2);
-    strcat(s, post);
+    char *o = s;
+    memcpy(o, pre, lp);
+    o += lp;
+    for (int i = 0; i < n; i++, o += lu)
+        memcpy(o, unit, lu);
+    memcpy(o, mid, lm);
+    o += lm;
+    for (int i = 0; i < n2; i++, o += lu2)
+        memcpy(o, unit2, lu2);
+    memcpy(o, post, lq + 1);
     return s;
 }
 
@@ -1265,5 +1272,44 @@ Test(toml_decoder, invalid_documents_exit_1_with_position)
         snprintf(prefix, sizeof prefix, "%d:%d: ", c->line, c->col);
         cr_expect(strncmp(errout, prefix, strlen(prefix)) == 0, "case %zu: want %s got %s", i, prefix, errout);
         cr_expect(strstr(errout, c->msg) != NULL, "case %zu: %s", i, errout);
+    }
+}
+
+/* Floats agree bit for bit with strtod over many generated spellings
+ * (exercises both the fast path and the strtod fallback). */
+Test(toml_values, floats_match_strtod)
+{
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    char num[64], src[80];
+    for (int k = 0; k < 20000; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int ndig = 1 + (int)(x % 19), dot = (int)((x >> 8) % (uint64_t)(ndig + 1));
+        int o = 0;
+        if ((x >> 16) & 1)
+            num[o++] = '-';
+        uint64_t y = x;
+        for (int d = 0; d < ndig; d++) {
+            if (d == dot && d > 0)
+                num[o++] = '.';
+            num[o++] = (char)('0' + (d == 0 && ndig > 1 && dot != 1 ? 1 + y % 9 : y % 10));
+            y = y / 10 + (y << 7);
+        }
+        bool has_dot = dot > 0 && dot < ndig;
+        if (!has_dot || (x >> 20) & 1)
+            o += sprintf(num + o, "e%d", (int)((x >> 24) % 80) - 40);
+        num[o] = '\0';
+        if (num[0] == '0' && num[1] != '.' && num[1] != 'e' && num[1] != '\0')
+            continue; /* leading zero: not TOML */
+        if (num[0] == '-' && num[1] == '0' && num[2] != '.' && num[2] != 'e' && num[2] != '\0')
+            continue;
+        snprintf(src, sizeof src, "x = %s", num);
+        sg_toml_doc *doc = NULL;
+        sg_error err;
+        cr_assert_eq(sg_toml_parse(src, strlen(src), NULL, &doc, &err), SG_OK, "%s: %s", src, err.msg);
+        double got = sg_toml_float(sg_toml_table_get(sg_toml_root(doc), "x")), want = strtod(num, NULL);
+        cr_assert(memcmp(&got, &want, sizeof got) == 0, "%s: %.17g vs %.17g", num, got, want);
+        sg_toml_free(doc);
     }
 }
