@@ -1,0 +1,215 @@
+/* test_runsheet.c — CSV and XLSX run sheets: content, atomicity, errors. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runsheet.h"
+
+static char dir[256];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/sg_runsheet_XXXXXX");
+    cr_assert(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char p[600];
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            if (unlink(p) != 0)
+                rmdir(p);
+        }
+    closedir(d);
+    rmdir(dir);
+}
+
+TestSuite(runsheet, .init = make_dir, .fini = remove_dir);
+
+static int count_entries(void)
+{
+    DIR *d = opendir(dir);
+    cr_assert(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static const sg_runsheet_column factors[3] = {
+    {"thickness", "thickness_um", "um"}, {"temperature", "temperature_C", "C"}, {"note", "odd, name", NULL}};
+static const sg_runsheet_column responses[2] = {{"stress", "stress_max_MPa", "MPa"}, {"p1", "stress_path1_MPa", "MPa"}};
+static const double x[4 * 3] = {50, 1090, 0.125, 100, 1120.5, -2.385, 150, 1150, 1e-7, 75.25, 1097.3518026322, 3};
+
+static sg_runsheet sheet(void)
+{
+    sg_runsheet rs = {"Brazed joint", "lhs:4", 4, 3, 2, x, factors, responses};
+    return rs;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert(fp, "%s", path);
+    static char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+Test(runsheet, csv_written_and_read_back)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    sg_runsheet rs = sheet();
+    sg_error err;
+    cr_assert_eq(sg_runsheet_write_csv(&rs, path, &err), SG_OK, "%s", err.msg);
+    const char *want = "run,thickness_um,temperature_C,\"odd, name\",stress_max_MPa,stress_path1_MPa\n"
+                       "1,50,1090,0.125,,\n"
+                       "2,100,1120.5,-2.385,,\n"
+                       "3,150,1150,1e-07,,\n"
+                       "4,75.25,1097.35180263,3,,\n";
+    cr_expect_str_eq(slurp(path), want);
+    /* values read back equal the design to SG_RUNSHEET_SIG_DIGITS digits */
+    FILE *fp = fopen(path, "r");
+    char line[512];
+    cr_assert(fgets(line, sizeof line, fp));
+    for (int r = 0; r < 4; r++) {
+        cr_assert(fgets(line, sizeof line, fp));
+        int run;
+        double v[2];
+        cr_assert_eq(sscanf(line, "%d,%lf,%lf", &run, &v[0], &v[1]), 3);
+        cr_expect_eq(run, r + 1);
+        for (int j = 0; j < 2; j++)
+            cr_expect_float_eq(v[j], x[r * 3 + j], 1e-9 * (1 + x[r * 3 + j]));
+    }
+    fclose(fp);
+    struct stat sb;
+    cr_assert_eq(stat(path, &sb), 0);
+    cr_expect_eq(sb.st_mode & 0777, 0644);
+    cr_expect_eq(count_entries(), 1, "no temporary file left");
+    /* overwrite in place */
+    rs.n_runs = 1;
+    cr_assert_eq(sg_runsheet_write_csv(&rs, path, &err), SG_OK);
+    cr_expect_str_eq(slurp(path), "run,thickness_um,temperature_C,\"odd, name\",stress_max_MPa,stress_path1_MPa\n"
+                                  "1,50,1090,0.125,,\n");
+}
+
+Test(runsheet, csv_without_responses)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/f.csv", dir);
+    sg_runsheet rs = sheet();
+    rs.n_responses = 0;
+    rs.n_runs = 2;
+    cr_assert_eq(sg_runsheet_write_csv(&rs, path, NULL), SG_OK);
+    cr_expect_str_eq(slurp(path), "run,thickness_um,temperature_C,\"odd, name\"\n1,50,1090,0.125\n2,100,1120.5,-2.385\n");
+}
+
+Test(runsheet, xlsx_is_a_zip_with_the_sheet)
+{
+    char path[300], cmd[700];
+    snprintf(path, sizeof path, "%s/runs.xlsx", dir);
+    sg_runsheet rs = sheet();
+    sg_error err;
+    cr_assert_eq(sg_runsheet_write_xlsx(&rs, path, &err), SG_OK, "%s", err.msg);
+    FILE *fp = fopen(path, "rb");
+    cr_assert(fp);
+    unsigned char magic[4];
+    cr_assert_eq(fread(magic, 1, 4, fp), 4);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    fclose(fp);
+    cr_expect(magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4, "zip header");
+    cr_expect_gt(size, 3000);
+    cr_expect_eq(count_entries(), 1, "no temporary file left");
+    if (system("command -v unzip >/dev/null 2>&1") == 0) {
+        snprintf(cmd, sizeof cmd, "unzip -l '%s' | grep -q 'xl/worksheets/sheet1.xml'", path);
+        cr_expect_eq(system(cmd), 0, "sheet1.xml in the archive");
+        snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/sharedStrings.xml | grep -q 'stress_max_MPa \\[MPa\\]'", path);
+        cr_expect_eq(system(cmd), 0, "response header with unit");
+        snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/sharedStrings.xml | grep -q 'design lhs:4, 4 runs'", path);
+        cr_expect_eq(system(cmd), 0, "title row names the design");
+        snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/worksheets/sheet1.xml | grep -q '<sheetProtection'", path);
+        cr_expect_eq(system(cmd), 0, "protected sheet (unlocked response cells)");
+        snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/worksheets/sheet1.xml | grep -q 'state=\"frozen\"'", path);
+        cr_expect_eq(system(cmd), 0, "frozen header");
+    }
+}
+
+Test(runsheet, nothing_left_on_failure)
+{
+    sg_runsheet rs = sheet();
+    sg_error err;
+    char path[300];
+    /* directory that does not exist */
+    snprintf(path, sizeof path, "%s/missing/runs.csv", dir);
+    cr_expect_eq(sg_runsheet_write_csv(&rs, path, &err), SG_ERR_IO);
+    cr_expect(strstr(err.msg, "missing/runs.csv: cannot create a file there"), "%s", err.msg);
+    snprintf(path, sizeof path, "%s/missing/runs.xlsx", dir);
+    cr_expect_eq(sg_runsheet_write_xlsx(&rs, path, &err), SG_ERR_IO);
+    /* target is a directory: the temporary file is written, the rename fails */
+    snprintf(path, sizeof path, "%s/adir", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    cr_expect_eq(sg_runsheet_write_csv(&rs, path, &err), SG_ERR_IO);
+    cr_expect(strstr(err.msg, "adir: cannot write"), "%s", err.msg);
+    cr_expect_eq(sg_runsheet_write_xlsx(&rs, path, &err), SG_ERR_IO);
+    cr_expect_eq(count_entries(), 1, "only the directory itself remains");
+    /* unwritable directory (skipped when running as root, who may write anyway) */
+    if (geteuid() != 0) {
+        char ro[200];
+        snprintf(ro, sizeof ro, "%.150s/ro", dir);
+        cr_assert_eq(mkdir(ro, 0555), 0);
+        snprintf(path, sizeof path, "%s/runs.csv", ro);
+        cr_expect_eq(sg_runsheet_write_csv(&rs, path, &err), SG_ERR_IO);
+        cr_expect_eq(access(path, F_OK), -1);
+        rmdir(ro);
+    }
+}
+
+Test(runsheet, invalid_sheets_write_nothing)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/bad.csv", dir);
+    static const sg_runsheet_column dup[2] = {{"a", "x", NULL}, {"b", "x", NULL}};
+    static const sg_runsheet_column runcol[1] = {{"a", "run", NULL}};
+    static const sg_runsheet_column empty[1] = {{"a", "", NULL}};
+    static const sg_runsheet_column ctrl[1] = {{"a", "a\nb", NULL}};
+    static const sg_runsheet_column resp_dup[1] = {{"t", "thickness_um", NULL}};
+    double nan_x[3] = {1, 0.0 / 0.0, 2};
+    struct { sg_runsheet rs; const char *msg; } cases[] = {
+        {{NULL, "x", 1, 2, 0, x, dup, NULL}, "column 'x' appears twice"},
+        {{NULL, "x", 1, 1, 0, x, runcol, NULL}, "may not be called 'run'"},
+        {{NULL, "x", 1, 1, 0, x, empty, NULL}, "factor 1 has no column name"},
+        {{NULL, "x", 1, 1, 0, x, ctrl, NULL}, "contains a control character"},
+        {{NULL, "x", 1, 3, 1, x, factors, resp_dup}, "column 'thickness_um' appears twice"},
+        {{NULL, "x", 1, 3, 0, nan_x, factors, NULL}, "run 1, factor 'temperature_C': value is not finite"},
+        {{NULL, "x", 0, 3, 0, x, factors, NULL}, "at least one run and one factor"},
+        {{NULL, "x", 1, 3, 2, x, factors, NULL}, "at least one run and one factor"},
+    };
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        sg_error err;
+        cr_expect_eq(sg_runsheet_write_csv(&cases[t].rs, path, &err), SG_ERR_INVALID, "case %zu", t);
+        cr_expect(strstr(err.msg, cases[t].msg), "case %zu: %s", t, err.msg);
+        cr_expect_eq(sg_runsheet_write_xlsx(&cases[t].rs, path, &err), SG_ERR_INVALID, "case %zu", t);
+    }
+    sg_runsheet rs = sheet();
+    sg_error err;
+    cr_expect_eq(sg_runsheet_write_csv(&rs, "", &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_runsheet_write_xlsx(&rs, NULL, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_runsheet_write_csv(NULL, path, &err), SG_ERR_INVALID);
+    cr_expect_eq(count_entries(), 0);
+}
