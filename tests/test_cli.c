@@ -209,7 +209,7 @@ Test(cli, check_json_parses_and_has_documented_keys)
     cr_expect_eq(cJSON_GetObjectItem(data, "rows_used")->valueint, 27);
     cr_expect_eq(cJSON_GetObjectItem(data, "rows_excluded")->valueint, 0);
     cJSON *design = cJSON_GetObjectItem(chk, "design");
-    cr_expect_str_eq(cJSON_GetObjectItem(design, "standard_array")->valuestring, "L27");
+    cr_expect_str_eq(cJSON_GetObjectItem(design, "standard_array")->valuestring, "L27(3^13)");
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(design, "orthogonal")));
     cJSON *factors = cJSON_GetObjectItem(chk, "factors");
     cr_assert_eq(cJSON_GetArraySize(factors), 4);
