@@ -1,11 +1,15 @@
 /* cmd_analyze.c — `surrogate analyze`: descriptive statistics, correlation
  * matrix and the orthogonal-array analysis (main effects, S/N, ANOVA) of
  * every response.  The computations are in study_analysis.h / taguchi.h. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "study_analysis.h"
+
+/* |r| below this prints as 0.000 (half the last printed digit). */
+#define CORR_ZERO_SHOWN 5e-4
 
 static cJSON *settings_json(const sg_study *s, const sg_analysis_config *cfg)
 {
@@ -135,8 +139,9 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
     for (size_t i = 0; i < a->n_cols; i++) {
         printf("  %-14s", col_name(s, i));
         for (size_t j = 0; j < a->n_cols; j++) {
+            double v = a->corr[i * a->n_cols + j];
             if (a->corr_defined[i * a->n_cols + j])
-                printf(" %12.3f", a->corr[i * a->n_cols + j]);
+                printf(" %12.3f", fabs(v) < CORR_ZERO_SHOWN ? 0.0 : v); /* no "-0.000" */
             else
                 printf(" %12s", "-");
         }
