@@ -271,3 +271,34 @@ Test(cli_doe, bad_input_writes_nothing)
     cr_expect_eq(r->code, 2);
     cr_expect_eq(count_entries(), 3, "only the three study files exist");
 }
+
+Test(cli_doe, auto_without_levels_is_a_latin_hypercube)
+{
+    char study[256];
+    snprintf(study, sizeof study, "%s",
+             put("s.toml", TOY_HEAD "[[factor]]\nname = \"a\"\nunit = \"mm\"\nmin = 1\nmax = 3\n"
+                                    "[[factor]]\nname = \"b\"\ncolumn = \"b_C\"\nmin = 10\n"
+                                    "max = 30\nstep = 2.5\n"
+                                    "[[factor]]\nname = \"c\"\nmin = 0.5\nmax = 2.5\n" TOY_RESPONSE));
+    result *r = run("doe", "--json", study, "--out", tmp_path("runs.csv"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    cJSON *d = cJSON_GetObjectItem(doc, "doe");
+    cr_expect_str_eq(cJSON_GetObjectItem(d, "design")->valuestring, "lhs:30");
+    cr_expect_eq(cJSON_GetObjectItem(d, "seed")->valueint, 7);
+    cJSON *t = cJSON_GetObjectItem(d, "table");
+    cr_assert_eq(cJSON_GetArraySize(t), 30);
+    for (int i = 0; i < 30; i++) {
+        double b = cJSON_GetArrayItem(cJSON_GetArrayItem(t, i), 1)->valuedouble;
+        double k = (b - 10) / 2.5;
+        cr_expect(fabs(k - round(k)) < 1e-9 && b >= 10 && b <= 30, "run %d: b = %g", i, b);
+    }
+    cJSON_Delete(doc);
+    /* filled in, the continuous design is data, but not an orthogonal array */
+    fill(tmp_path("runs.csv"), 0);
+    r = run("analyze", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->out, "30 rows used, 0 excluded"), "%s", r->out);
+    cr_expect_not_null(strstr(r->out, "Not applicable: factor 'a' is not set at a few discrete"),
+                       "%s", r->out);
+}

@@ -193,8 +193,10 @@ static int doe_main(const sg_cli_args *a)
     for (size_t j = 0; j < s->n_factors; j++) {
         const sg_factor *f = &s->factors[j];
         double *lv = levels + j * SG_STUDY_MAX_LEVELS;
-        memcpy(lv, f->levels, f->n_levels * sizeof *lv);
-        qsort(lv, f->n_levels, sizeof *lv, cmp_double); /* design.h wants them ascending */
+        if (f->n_levels) {
+            memcpy(lv, f->levels, f->n_levels * sizeof *lv);
+            qsort(lv, f->n_levels, sizeof *lv, cmp_double); /* design.h wants them ascending */
+        }
         df[j] = (sg_design_factor){.name = f->name, .min = f->min, .max = f->max,
                                    .levels = f->n_levels ? lv : NULL,
                                    .n_levels = (int)f->n_levels, .step = f->step};
