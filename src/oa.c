@@ -518,6 +518,11 @@ sg_status sg_oa_assign(size_t index, int n_factors, const int *levels, sg_oa_int
         return st;
     if (n_factors < 1 || !levels || !choice)
         return sg_error_set(err, SG_ERR_INVALID, "an orthogonal array needs at least one factor");
+    for (int f = 0; f < n_factors; f++)
+        if (levels[f] < 2 || levels[f] > SG_OA_MAX_LEVELS)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "factor %d has %d levels; catalogue arrays have columns with 2 to %d levels",
+                                f + 1, levels[f], SG_OA_MAX_LEVELS);
     sg_oa_choice ch;
     int ok_kept = try_assign(index, n_factors, levels, 1, &ch) && (n_factors < 2 || ch.interaction_kept);
     if (!ok_kept && rule == SG_OA_KEEP_IF_FITS && try_assign(index, n_factors, levels, 0, &ch))

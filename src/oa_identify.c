@@ -196,14 +196,31 @@ static int match_array(size_t idx, const int *codes, int n, int k, const int *tl
     match_ws w;
     memset(&w, 0, sizeof w);
     int *a = NULL, result = -1;
-    int *buf = malloc(sizeof *buf * ((size_t)2 * (k + 1) * n * (1 + SG_OA_MAX_LEVELS) + (size_t)n * SG_OA_MAX_LEVELS + (size_t)k + 1));
+    int *buf = malloc(sizeof *buf * ((size_t)2 * (k + 1) * n * (1 + SG_OA_MAX_LEVELS) + (size_t)n * SG_OA_MAX_LEVELS +
+                                     (size_t)k + 1 + (size_t)n * k));
     if (!buf || sg_oa_build(idx, &a, err) != SG_OK) {
         if (!buf)
             sg_error_set(err, SG_ERR_NOMEM, "out of memory identifying the array");
         goto done;
     }
-    w.t = codes, w.a = a, w.n = n, w.k = k, w.cols = info.cols;
-    w.tlev = tlev, w.alev = info.levels, w.factor_col = factor_col;
+    /* Search the factors with more levels first: in the mixed arrays the
+     * 3-level columns of L18/L36 carry no information about the 2-level
+     * ones until two 3-level columns are placed. */
+    int order[SG_OA_MAX_COLS], olev[SG_OA_MAX_COLS], ocol[SG_OA_MAX_COLS], no = 0;
+    for (int l = SG_OA_MAX_LEVELS; l >= 1; l--)
+        for (int f = 0; f < k; f++)
+            if (tlev[f] == l)
+                order[no++] = f;
+    if (no != k)
+        goto done; /* a level count outside 1..SG_OA_MAX_LEVELS: no match */
+    int *t = buf + (size_t)2 * (k + 1) * n * (1 + SG_OA_MAX_LEVELS) + (size_t)n * SG_OA_MAX_LEVELS + (size_t)k + 1;
+    for (int j = 0; j < k; j++) {
+        olev[j] = tlev[order[j]];
+        for (int r = 0; r < n; r++)
+            t[r * k + j] = codes[r * k + order[j]];
+    }
+    w.t = t, w.a = a, w.n = n, w.k = k, w.cols = info.cols;
+    w.tlev = olev, w.alev = info.levels, w.factor_col = ocol;
     w.fix_first_two = info.q != 0;
     w.cls_t = buf;
     w.cls_a = w.cls_t + (size_t)(k + 1) * n;
@@ -216,6 +233,9 @@ static int match_array(size_t idx, const int *codes, int n, int k, const int *tl
     w.ncls[0] = 1;
     result = search(&w, 0);
     *exhausted = w.exhausted;
+    if (result == 1)
+        for (int j = 0; j < k; j++)
+            factor_col[order[j]] = ocol[j];
 done:
     free(a);
     free(buf);

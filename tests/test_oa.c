@@ -552,3 +552,55 @@ Test(oa, identify_no_false_match)
     cr_expect(id.matched);
     cr_expect_eq(id.factor_col[3], 8);
 }
+
+/* Mixed arrays have no symmetry shortcut: several random column subsets. */
+Test(oa, identify_random_subsets_of_mixed_arrays)
+{
+    static const char *arrays[] = {"L12", "L18", "L36"};
+    unsigned long seed = 0x7125u;
+    for (size_t t = 0; t < 3; t++) {
+        sg_oa_info info;
+        int *a = build(find(arrays[t]), &info);
+        for (int trial = 0; trial < 8; trial++) {
+            int sel[SG_OA_MAX_COLS];
+            for (int c = 0; c < info.cols; c++)
+                sel[c] = c;
+            for (int c = info.cols - 1; c > 0; c--) {
+                int j = (int)(lcg(&seed) % (unsigned long)(c + 1)), tmp = sel[c];
+                sel[c] = sel[j], sel[j] = tmp;
+            }
+            int k = 3 + (int)(lcg(&seed) % (unsigned long)(info.cols - 2));
+            int *tab = scramble(a, &info, sel, k, &seed);
+            sg_oa_identity id;
+            cr_assert_eq(sg_oa_identify(tab, info.runs, k, &id, NULL), SG_OK);
+            cr_expect(id.matched, "%s trial %d (%d columns): undetermined %d", info.name, trial, k, id.undetermined);
+            cr_expect_str_eq(id.name, info.name);
+            free(tab);
+        }
+        free(a);
+    }
+}
+
+Test(oa, assign_to_a_named_array)
+{
+    int lev[4] = {3, 3, 3, 3};
+    sg_oa_choice ch;
+    sg_error err;
+    cr_assert_eq(sg_oa_assign(find("L27"), 4, lev, SG_OA_KEEP_IF_FITS, &ch, &err), SG_OK, "%s", err.msg);
+    const int want[4] = {0, 1, 4, 8};
+    for (int f = 0; f < 4; f++)
+        cr_expect_eq(ch.factor_col[f], want[f]);
+    cr_expect(ch.interaction_kept);
+    cr_assert_eq(sg_oa_assign(find("L9"), 4, lev, SG_OA_KEEP_IF_FITS, &ch, &err), SG_OK);
+    cr_expect(!ch.interaction_kept);
+    cr_expect_eq(sg_oa_assign(find("L9"), 4, lev, SG_OA_KEEP_REQUIRED, &ch, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "L9(3^4) cannot keep the interaction of factors 1 and 2 free for 4 factors (4 at 3 levels)"),
+              "%s", err.msg);
+    cr_expect_eq(sg_oa_assign(find("L8"), 4, lev, SG_OA_KEEP_IF_FITS, &ch, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "the factors (4 at 3 levels) do not fit L8(2^7)"), "%s", err.msg);
+    int bad[2] = {3, 12};
+    cr_expect_eq(sg_oa_assign(find("L27"), 2, bad, SG_OA_KEEP_IF_FITS, &ch, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "factor 2 has 12 levels"), "%s", err.msg);
+    cr_expect_eq(sg_oa_assign(99, 2, bad, SG_OA_KEEP_IF_FITS, &ch, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_oa_assign(find("L27"), 0, bad, SG_OA_KEEP_IF_FITS, &ch, &err), SG_ERR_INVALID);
+}
