@@ -4,7 +4,7 @@
  * peak RSS.  Usage: bench_model [data.csv] (default data/brazing_l27.csv).
  * Environment overrides for experiments (not used by `make bench`):
  *   SG_BENCH_WIDTH, SG_BENCH_L2, SG_BENCH_ENSEMBLE, SG_BENCH_EPOCHS,
- *   SG_BENCH_LAYERS, SG_BENCH_ACT. */
+ *   SG_BENCH_LAYERS, SG_BENCH_ACT, SG_BENCH_XSCALE, SG_BENCH_YSCALE, SG_BENCH_SEED. */
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +80,12 @@ int main(int argc, char **argv)
         spec.ensemble = (size_t)atoi(e);
     if ((e = getenv("SG_BENCH_EPOCHS")))
         spec.train.epochs = (size_t)atoi(e);
+    if ((e = getenv("SG_BENCH_SEED")))
+        spec.seed = strtoull(e, NULL, 10);
+    if ((e = getenv("SG_BENCH_XSCALE")))
+        sg_scale_kind_parse(e, &spec.x_scale, NULL);
+    if ((e = getenv("SG_BENCH_YSCALE")))
+        sg_scale_kind_parse(e, &spec.y_scale, NULL);
     if ((e = getenv("SG_BENCH_ACT")))
         sg_activation_from_name(e, &spec.hidden_act);
     sg_error err;

@@ -604,6 +604,7 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
         goto fail;
     }
     sg_model_spec sp = sg_model_spec_defaults();
+    sp.optimizer_auto = false; /* the file holds the optimiser actually used */
     size_t n_in = 0, n_out = 0, rows = 0;
     if (!read_spec(&r, root, &sp, &n_in, &n_out, &rows))
         goto fail;
