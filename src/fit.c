@@ -87,57 +87,18 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
 
 /* ---- duplicates --------------------------------------------------------- */
 
-typedef struct row_ref {
-    const double *x; /* the row's factor values */
-    size_t n_in;
-    size_t row;
-} row_ref;
-
-static int cmp_rows(const void *pa, const void *pb)
-{
-    const row_ref *a = pa, *b = pb;
-    for (size_t i = 0; i < a->n_in; i++) {
-        if (a->x[i] < b->x[i])
-            return -1;
-        if (a->x[i] > b->x[i])
-            return 1;
-    }
-    return a->row < b->row ? -1 : a->row > b->row;
-}
-
-static sg_status find_duplicates(const sg_table *t, size_t n_in, sg_fit_result *r,
+static sg_status find_duplicates(const double *X, const double *Y, sg_fit_result *r,
                                  sg_error *err)
 {
-    size_t n = t->n_rows;
-    row_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+    sg_status st = SG_OK;
     r->dups = malloc(SG_FIT_MAX_DUPLICATES * sizeof *r->dups);
-    if (!refs || !r->dups) {
-        free(refs);
+    if (!r->dups)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++)
-        refs[i] = (row_ref){t->x + i * t->n_cols, n_in, i};
-    qsort(refs, n, sizeof *refs, cmp_rows);
-    for (size_t a = 0; a < n;) {
-        size_t b = a + 1;
-        while (b < n && memcmp(refs[a].x, refs[b].x, n_in * sizeof(double)) == 0)
-            b++;
-        /* rows refs[a..b) share factor settings; compare each to the first */
-        for (size_t k = a + 1; k < b; k++) {
-            const double *ya = refs[a].x + n_in, *yb = refs[k].x + n_in;
-            for (size_t j = 0; j + n_in < t->n_cols; j++) {
-                if (ya[j] != yb[j]) {
-                    if (r->n_dups_listed < SG_FIT_MAX_DUPLICATES)
-                        r->dups[r->n_dups_listed++] =
-                            (sg_fit_duplicate){refs[a].row, refs[k].row, j, ya[j], yb[j]};
-                    r->n_dups++;
-                    break;
-                }
-            }
-        }
-        a = b;
-    }
-    free(refs);
+    r->n_dups = sg_find_duplicates(X, r->n_in, Y, r->n_out, r->n_rows, r->dups,
+                                   SG_FIT_MAX_DUPLICATES, &st);
+    if (st != SG_OK)
+        return sg_error_set(err, st, "out of memory");
+    r->n_dups_listed = r->n_dups < SG_FIT_MAX_DUPLICATES ? r->n_dups : SG_FIT_MAX_DUPLICATES;
     return SG_OK;
 }
 
@@ -351,7 +312,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     }
 
     /* 4. duplicates */
-    if ((st = find_duplicates(t, n_in, r, err)) != SG_OK)
+    if ((st = find_duplicates(X, Y, r, err)) != SG_OK)
         goto fail;
 
     free(X);

@@ -58,13 +58,6 @@ typedef struct sg_fit_options {
     bool cv; /* cross-validate (default true) */
 } sg_fit_options;
 
-/* Two runs with the same factor settings and different responses. */
-typedef struct sg_fit_duplicate {
-    size_t row_a, row_b; /* 0-based table rows, row_a < row_b */
-    size_t response;     /* first response that differs */
-    double y_a, y_b;     /* its values */
-} sg_fit_duplicate;
-
 /* Everything `fit` found.  Caller owns; free with sg_fit_result_destroy. */
 typedef struct sg_fit_result {
     sg_model *model;          /* owned by the result (borrow it, or take it with
@@ -83,7 +76,8 @@ typedef struct sg_fit_result {
     sg_cv_result *cv;         /* NULL when cross-validation was off */
     sg_gate_warning *gates;   /* (n_gates) honesty-gate warnings */
     size_t n_gates;
-    sg_fit_duplicate *dups;   /* (n_dups_listed) */
+    sg_duplicate *dups;       /* (n_dups_listed) same factors, different response
+                                 (sg_find_duplicates: ordered by response, then rows) */
     size_t n_dups, n_dups_listed;
     char data_hash[17];       /* FNV-1a 64 of the data file's bytes, hex */
     char settings_hash[17];   /* FNV-1a 64 of the fit-relevant settings, hex */

@@ -154,7 +154,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             const char *u = resp->unit, *sp1 = u[0] ? " " : "";
             printf("  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f ± %.*f%s%s — "
                    "check this simulation\n",
-                   run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, dec, o->spread,
+                   run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, dec, o->half_width,
                    sp1, u);
         }
         any = true;
@@ -162,12 +162,12 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     if (r->n_dups) {
         printf("\nDuplicate factor settings with different responses (%zu):\n", r->n_dups);
         for (size_t k = 0; k < r->n_dups_listed; k++) {
-            const sg_fit_duplicate *d = &r->dups[k];
+            const sg_duplicate *d = &r->dups[k];
             char ra[96], rb[96];
             print_run_label(t, d->row_a, ra, sizeof ra);
             print_run_label(t, d->row_b, rb, sizeof rb);
             printf("  %s and %s: %s %.6g vs %.6g %s\n", ra, rb, s->responses[d->response].name,
-                   d->y_a, d->y_b, s->responses[d->response].unit);
+                   d->value_a, d->value_b, s->responses[d->response].unit);
         }
         any = true;
     }

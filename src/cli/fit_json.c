@@ -181,6 +181,7 @@ cJSON *sg_fit_json(const sg_study *s, const sg_table *t, const sg_study_model *s
         cJSON_AddNumberToObject(item, "observed", ol->observed);
         cJSON_AddNumberToObject(item, "predicted", ol->predicted);
         cJSON_AddNumberToObject(item, "spread", ol->spread);
+        cJSON_AddNumberToObject(item, "interval_half_width", ol->half_width);
         cJSON_AddNumberToObject(item, "z", ol->z);
     }
 
@@ -188,14 +189,14 @@ cJSON *sg_fit_json(const sg_study *s, const sg_table *t, const sg_study_model *s
     cJSON_AddNumberToObject(x, "count", (double)r->n_dups);
     arr = cJSON_AddArrayToObject(x, "listed");
     for (size_t k = 0; k < r->n_dups_listed; k++) {
-        const sg_fit_duplicate *d = &r->dups[k];
+        const sg_duplicate *d = &r->dups[k];
         item = cJSON_CreateObject();
         cJSON_AddItemToArray(arr, item);
         add_run(item, t, d->row_a, "a_");
         add_run(item, t, d->row_b, "b_");
         cJSON_AddStringToObject(item, "response", s->responses[d->response].name);
-        cJSON_AddNumberToObject(item, "a_value", d->y_a);
-        cJSON_AddNumberToObject(item, "b_value", d->y_b);
+        cJSON_AddNumberToObject(item, "a_value", d->value_a);
+        cJSON_AddNumberToObject(item, "b_value", d->value_b);
     }
     return o;
 }
