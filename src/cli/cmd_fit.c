@@ -139,7 +139,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     }
     if (r->params_exceed_rows)
         printf("WARNING: the network has %zu trainable parameters per member but there are "
-               "only %zu rows, and no regularisation (l1, l2 or early stopping): expect "
+               "only %zu rows, and no regularisation (l1 or l2): expect "
                "over-fitting\n",
                r->n_params_member, r->n_rows);
     for (size_t g = 0; g < r->n_gates; g++)
