@@ -95,9 +95,12 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     printf(" (%s), %s, ensemble of %zu, optimizer %s\n", sg_activation_name(sp->hidden_act),
            sp->shared ? "one network shared by all responses" : "one network per response",
            sp->ensemble, r->optimizer);
-    printf("Parameters: %zu per network member (%zu in the model) for %zu rows; %s\n",
-           r->n_params_member, r->n_params_total, r->n_rows,
-           r->regularised ? "regularised" : "NOT regularised");
+    printf("Parameters: %zu per network member (%zu in the model) for %zu rows; ",
+           r->n_params_member, r->n_params_total, r->n_rows);
+    if (r->regularised)
+        printf("weight penalty l1 = %g, l2 = %g\n", sp->train.l1, sp->train.l2);
+    else
+        printf("no weight penalty\n");
     if (r->cv) {
         char plan[64];
         sg_cv_spec_format(&r->cv->plan, plan, sizeof plan);
