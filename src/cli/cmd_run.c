@@ -14,6 +14,7 @@ typedef struct run_stage {
 static const run_stage stages[] = {
     {"check", sg_stage_check},
     {"analyze", sg_stage_analyze},
+    {"fit", sg_stage_fit},
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])
 
