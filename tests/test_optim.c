@@ -1,0 +1,442 @@
+/* test_optim.c — the optimiser core on analytic objectives with known
+ * optima: constraints, fixed/step/level variables, determinism across
+ * thread counts, distinct optima.  API details and validation errors are
+ * in test_optim_api.c. */
+#include <criterion/criterion.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "optim.h"
+#include "optim_testfns.h"
+
+/* ---- known global minima with default settings ----------------------- */
+typedef struct known_case {
+    const char *name;
+    sg_optim_func f;
+    size_t d;
+    double lb[4], ub[4];
+    double fmin;
+    double xmin[4];     /* one minimiser (nearest is checked when several) */
+    double xalt[2][4];  /* further minimisers, NAN = none */
+    int gradient;
+} known_case;
+
+static const known_case known[] = {
+    {"branin", branin, 2, {-5, 0}, {10, 15}, 0.397887357729738, {-PI, 12.275},
+     {{PI, 2.275}, {3 * PI, 2.475}}, 0},
+    {"camel", camel, 2, {-3, -2}, {3, 2}, -1.031628453489877, {0.0898420131003, -0.7126564030207},
+     {{-0.0898420131003, 0.7126564030207}, {NAN}}, 0},
+    {"hartmann3", hartmann3, 3, {0, 0, 0}, {1, 1, 1}, -3.86278214782076, {0.114614, 0.555649, 0.852547},
+     {{NAN}, {NAN}}, 0},
+    {"rosenbrock4", rosen, 4, {-2.048, -2.048, -2.048, -2.048}, {2.048, 2.048, 2.048, 2.048}, 0, {1, 1, 1, 1},
+     {{NAN}, {NAN}}, 0},
+};
+
+static void check_known(const known_case *kc, int gradient)
+{
+    sg_optim_var v[4];
+    for (size_t i = 0; i < kc->d; i++)
+        v[i] = box(kc->lb[i], kc->ub[i]);
+    sg_optim_problem p = {.d = kc->d, .vars = v, .f = kc->f, .has_gradient = gradient};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s: %s", kc->name, err.msg);
+    cr_assert(r->feasible);
+    cr_expect(fabs(r->best_f - kc->fmin) < 1e-6, "%s (grad %d): f %.12g vs %.12g", kc->name, gradient,
+              r->best_f, kc->fmin);
+    double dm = dist(r->best_x, kc->xmin, kc->d);
+    for (int a = 0; a < 2; a++)
+        if (!isnan(kc->xalt[a][0]))
+            dm = fmin(dm, dist(r->best_x, kc->xalt[a], kc->d));
+    cr_expect(dm < 1e-3, "%s: minimiser off by %g", kc->name, dm);
+    cr_expect_eq(r->n_starts, SG_OPTIM_DEFAULT_STARTS);
+    cr_expect(r->stats.n_reach_best >= 1);
+    sg_optim_result_free(r);
+}
+
+Test(optim, known_minima_default_settings, .init = setup)
+{
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        check_known(&known[i], 0);
+}
+
+Test(optim, known_minima_with_gradients, .init = setup)
+{
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        check_known(&known[i], 1);
+}
+
+/* ---- constraints ------------------------------------------------------ */
+typedef struct con_case {
+    const char *global, *local;
+    int gradient;
+    const char *want_global, *want_local;
+} con_case;
+
+static const con_case con_cases[] = {
+    {NULL, NULL, 0, "GN_ISRES", "LN_COBYLA"},              /* defaults */
+    {NULL, NULL, 1, "GN_ISRES", "LD_SLSQP"},
+    {"GN_DIRECT_L", NULL, 0, "AUGLAG(GN_DIRECT_L)", "LN_COBYLA"},
+    {"GN_MLSL_LDS", NULL, 0, "AUGLAG(GN_MLSL_LDS+LN_BOBYQA)", "LN_COBYLA"},
+    {"", "LN_COBYLA", 0, "", "LN_COBYLA"},                  /* handles constraints itself */
+    {"", "LN_BOBYQA", 0, "", "AUGLAG(LN_BOBYQA)"},          /* needs AUGLAG */
+    {"", "LN_SBPLX", 0, "", "AUGLAG(LN_SBPLX)"},
+    {"", "LD_SLSQP", 1, "", "LD_SLSQP"},
+    {"", "LD_MMA", 1, "", "LD_MMA"},
+    {"", "LD_LBFGS", 1, "", "AUGLAG(LD_LBFGS)"},
+    {"GN_ISRES", "LN_COBYLA", 0, "GN_ISRES", "LN_COBYLA"},
+};
+
+Test(optim, constrained_known_answer, .init = setup)
+{
+    sg_optim_var v[2] = {box(-2.3, 3.1), box(-1.7, 2.9)};
+    sg_optim_constraint c = {"x + y >= 1", sum_ge_1};
+    for (size_t k = 0; k < sizeof con_cases / sizeof con_cases[0]; k++) {
+        const con_case *cc = &con_cases[k];
+        sg_optim_problem p = {.d = 2, .vars = v, .f = sphere2, .cons = &c, .n_cons = 1,
+                              .has_gradient = cc->gradient};
+        sg_optim_config cfg;
+        sg_optim_config_default(&cfg);
+        cfg.starts = 8;
+        if (cc->global)
+            cfg.global.algorithm = cc->global;
+        if (cc->local)
+            cfg.local.algorithm = cc->local;
+        sg_optim_result *r = NULL;
+        sg_error err;
+        cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "case %zu: %s", k, err.msg);
+        cr_expect_str_eq(r->global_alg, cc->want_global, "case %zu", k);
+        cr_expect_str_eq(r->local_alg, cc->want_local, "case %zu", k);
+        cr_assert(r->feasible, "case %zu", k);
+        cr_expect(fabs(r->best_f - 0.5) < 1e-6, "case %zu (%s): f %.10g", k, r->local_alg, r->best_f);
+        cr_expect(fabs(r->best_x[0] - 0.5) < 1e-3 && fabs(r->best_x[1] - 0.5) < 1e-3,
+                  "case %zu: x (%g, %g)", k, r->best_x[0], r->best_x[1]);
+        cr_expect(r->best_g[0] <= cfg.feas_tol);
+        cr_expect_eq(r->active_con[0], 1, "case %zu", k);
+        cr_expect_eq(r->active_bound[0], 0);
+        sg_optim_result_free(r);
+    }
+}
+
+/* Infeasible: x + y >= 10 cannot hold in [0,3]^2; x <= 2.5 can. */
+static double sum_ge_10(const double *x, double *g, void *u)
+{
+    (void)g;
+    (void)u;
+    return 10 - x[0] - x[1];
+}
+static double x_le_2_5(const double *x, double *g, void *u)
+{
+    (void)g;
+    (void)u;
+    return x[0] - 2.5;
+}
+
+Test(optim, infeasible_problem_reports_closest_point, .init = setup)
+{
+    sg_optim_var v[2] = {box(0, 3), box(0, 3)};
+    sg_optim_constraint c[2] = {{"x + y >= 10", sum_ge_10}, {"x <= 2.5", x_le_2_5}};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = sphere2, .cons = c, .n_cons = 2};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 6;
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(r->feasible, 0);
+    cr_assert_lt(r->best_start, r->n_starts);
+    cr_expect_eq(r->most_violated, 0);
+    cr_expect_gt(r->starts[r->best_start].max_violation, 3.9);
+    cr_expect_geq(r->min_g[0], 4.0 - 1e-9);  /* x + y <= 6 in the box */
+    cr_expect_eq(r->best_g[0], 10 - r->best_x[0] - r->best_x[1]);
+    cr_expect_eq(r->least_violated, r->best_g[1] > 0 ? 1u : 0u);
+    cr_expect_eq(r->stats.n, 0);
+    cr_expect_eq(r->n_clusters, 0);
+    sg_optim_result_free(r);
+}
+
+/* ---- fixed variables -------------------------------------------------- */
+Test(optim, fixed_variables_are_exact, .init = setup)
+{
+    sg_optim_var v[4] = {box(-2.048, 2.048), box(-2.048, 2.048), box(-2.048, 2.048), box(-2.048, 2.048)};
+    v[2].has_fixed = 1;
+    v[2].fixed = 0.7364;
+    sg_optim_problem p = {.d = 4, .vars = v, .f = rosen};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 8;
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
+    for (size_t i = 0; i < r->n_starts; i++) {
+        cr_expect_eq(r->starts[i].x[2], 0.7364);
+        cr_expect_eq(r->starts[i].x0[2], 0.7364);
+    }
+    cr_expect_eq(r->active_bound[2], 0);
+    /* With x3 = 0.7364 the optimum of the rest is below f(1,1,0.7364,1). */
+    double ref[4] = {1, 1, 0.7364, 1};
+    cr_expect_lt(r->best_f, rosen(ref, NULL, NULL));
+    sg_optim_result_free(r);
+}
+
+Test(optim, all_variables_fixed_evaluates_once, .init = setup)
+{
+    sg_optim_var v[2] = {box(-5, 10), box(0, 15)};
+    v[0].has_fixed = v[1].has_fixed = 1;
+    v[0].fixed = 3.2;
+    v[1].fixed = 2.1;
+    sg_optim_problem p = {.d = 2, .vars = v, .f = branin};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 3;
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
+    double x[2] = {3.2, 2.1};
+    cr_expect_eq(r->best_f, branin(x, NULL, NULL));
+    cr_expect_eq(r->starts[0].evals, 0);
+    cr_expect_str_eq(r->starts[0].stop_reason, "SUCCESS");
+    sg_optim_result_free(r);
+}
+
+/* ---- step and level snapping ----------------------------------------- */
+/* Continuous optimum (1.37, 2.91); x on a 0.5 grid from 0, y in levels. */
+static double bowl(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g) {
+        g[0] = 2 * (x[0] - 1.37);
+        g[1] = 6 * (x[1] - 2.91);
+    }
+    return (x[0] - 1.37) * (x[0] - 1.37) + 3 * (x[1] - 2.91) * (x[1] - 2.91);
+}
+static double sum_le_4_6(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g)
+        g[0] = g[1] = 1;
+    return x[0] + x[1] - 4.6;
+}
+static double y_near_2_91(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g) {
+        g[0] = 0;
+        g[1] = 2 * (x[1] - 2.91);
+    }
+    return (x[1] - 2.91) * (x[1] - 2.91) - 0.0025;
+}
+
+typedef struct snap_case {
+    size_t grid_max;
+    int con;            /* 0 none, 1 x + y <= 4.6, 2 |y - 2.91| <= 0.05 */
+    int found;
+    double x, y;
+    size_t n_evaluated;
+    int enumerated;
+} snap_case;
+
+static const double y_levels[4] = {4.0, 2.5, 1.0, 3.2}; /* unsorted on purpose */
+
+static const snap_case snap_cases[] = {
+    {1, 0, 1, 1.5, 3.2, 4, 0},    /* 2^2 neighbours */
+    {4096, 0, 1, 1.5, 3.2, 44, 1}, /* whole grid: 11 x 4 */
+    {1, 1, 1, 1.0, 3.2, 4, 0},    /* best neighbour infeasible -> next best */
+    {4096, 1, 1, 1.0, 3.2, 44, 1},
+    {1, 2, 0, 0, 0, 4, 0},        /* no realisable point is feasible */
+};
+
+Test(optim, step_and_level_snapping, .init = setup)
+{
+    for (size_t k = 0; k < sizeof snap_cases / sizeof snap_cases[0]; k++) {
+        const snap_case *sc = &snap_cases[k];
+        sg_optim_var v[3] = {box(0, 5.2), box(0.5, 4.5), box(-1, 1)};
+        v[0].step = 0.5;
+        v[1].levels = y_levels;
+        v[1].n_levels = 4;
+        v[2].has_fixed = 1;
+        v[2].fixed = -0.25;
+        sg_optim_constraint c[2] = {{"x + y <= 4.6", sum_le_4_6}, {"|y - 2.91| <= 0.05", y_near_2_91}};
+        sg_optim_problem p = {.d = 3, .vars = v, .f = bowl, .has_gradient = 1,
+                              .cons = sc->con ? &c[sc->con - 1] : NULL, .n_cons = sc->con ? 1 : 0};
+        sg_optim_config cfg;
+        sg_optim_config_default(&cfg);
+        cfg.starts = 4;
+        cfg.grid_max = sc->grid_max;
+        sg_optim_result *r = NULL;
+        sg_error err;
+        cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "case %zu: %s", k, err.msg);
+        cr_expect(fabs(r->best_x[0] - 1.37) < 1e-5 && fabs(r->best_x[1] - 2.91) < 1e-5, "case %zu", k);
+        const sg_optim_realisable *rz = &r->realisable;
+        cr_expect_eq(rz->needed, 1);
+        cr_expect_eq(rz->found, sc->found, "case %zu", k);
+        cr_expect_eq(rz->n_evaluated, sc->n_evaluated, "case %zu: %zu", k, rz->n_evaluated);
+        cr_expect_eq(rz->enumerated_grid, sc->enumerated, "case %zu", k);
+        if (sc->found) {
+            cr_expect_eq(rz->x[0], sc->x, "case %zu: x %.17g", k, rz->x[0]);  /* exact */
+            cr_expect_eq(rz->x[1], sc->y, "case %zu: y %.17g", k, rz->x[1]);
+            cr_expect_eq(rz->x[2], -0.25);
+            double want = bowl(rz->x, NULL, NULL);
+            cr_expect_eq(rz->f, want);
+            cr_expect(fabs(rz->loss - (want - r->best_f)) < 1e-15);
+            cr_expect_gt(rz->loss, 0);
+        } else {
+            cr_expect_eq(rz->n_infeasible, rz->n_evaluated);
+        }
+        if (sc->con == 1)
+            cr_expect_geq(rz->n_infeasible, 1);
+        sg_optim_result_free(r);
+    }
+}
+
+static double quad1(const double *x, double *g, void *u)
+{
+    (void)u;
+    if (g)
+        g[0] = 2 * (x[0] - 0.731);
+    return (x[0] - 0.731) * (x[0] - 0.731);
+}
+
+Test(optim, step_snaps_exactly_to_grid, .init = setup)
+{
+    sg_optim_var v[1] = {box(0.1, 0.95)};
+    v[0].step = 0.15;
+    sg_optim_problem p = {.d = 1, .vars = v, .f = quad1};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 3;
+    for (int grid = 0; grid < 2; grid++) {
+        cfg.grid_max = grid ? 100 : 1;
+        sg_optim_result *r = NULL;
+        sg_error err;
+        cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
+        cr_expect_eq(r->realisable.x[0], 0.1 + 4 * 0.15); /* 0.7: nearer than 0.85 */
+        cr_expect_eq(r->realisable.n_evaluated, grid ? 6u : 2u); /* 0.1 .. 0.85 */
+        sg_optim_result_free(r);
+    }
+}
+
+/* ---- determinism: serial == parallel ---------------------------------- */
+static void expect_same(const sg_optim_result *a, const sg_optim_result *b, const char *what)
+{
+    cr_assert_eq(a->n_starts, b->n_starts);
+    size_t nd = a->n_starts * (2 * a->d + a->n_cons);
+    cr_expect_eq(memcmp(a->mem_, b->mem_, nd * sizeof(double)), 0, "%s: points differ", what);
+    for (size_t i = 0; i < a->n_starts; i++) {
+        cr_expect_eq(memcmp(&a->starts[i].f, &b->starts[i].f, sizeof(double)), 0, "%s: f[%zu]", what, i);
+        cr_expect_eq(a->starts[i].evals, b->starts[i].evals, "%s: evals[%zu]", what, i);
+        cr_expect_eq(a->starts[i].nlopt_code, b->starts[i].nlopt_code, "%s", what);
+    }
+    cr_expect_eq(memcmp(&a->stats, &b->stats, sizeof a->stats), 0, "%s: stats", what);
+    cr_expect_eq(a->n_clusters, b->n_clusters, "%s", what);
+}
+
+typedef struct det_case {
+    const char *global, *sub;
+    sg_optim_global_mode mode;
+} det_case;
+
+static const det_case det_cases[] = {
+    {NULL, NULL, SG_OPTIM_GLOBAL_ONCE},
+    {"GN_CRS2_LM", NULL, SG_OPTIM_GLOBAL_PER_START}, /* random: needs per-thread seeding */
+    {"GN_ESCH", NULL, SG_OPTIM_GLOBAL_PER_START},
+    {"GN_MLSL_LDS", "LN_SBPLX", SG_OPTIM_GLOBAL_PER_START},
+    {"GN_ISRES", NULL, SG_OPTIM_GLOBAL_PER_START},
+};
+
+Test(optim, same_seed_serial_and_two_threads_identical, .init = setup)
+{
+    sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
+    sg_optim_constraint c = {"x + y >= 1", sum_ge_1};
+    for (size_t k = 0; k < sizeof det_cases / sizeof det_cases[0]; k++) {
+        for (int con = 0; con < 2; con++) {
+            sg_optim_problem p = {.d = 2, .vars = v, .f = camel, .cons = &c, .n_cons = (size_t)con};
+            sg_optim_config cfg;
+            sg_optim_config_default(&cfg);
+            cfg.starts = 7;
+            cfg.seed = 987654321u;
+            cfg.global_mode = det_cases[k].mode;
+            if (det_cases[k].global) {
+                cfg.global.algorithm = det_cases[k].global;
+                cfg.global.max_eval = 400;
+            }
+            cfg.global.sub_algorithm = det_cases[k].sub;
+            sg_optim_result *a = NULL, *b = NULL, *c2 = NULL;
+            cfg.threads = 1;
+            run_cfg(&p, &cfg, &a);
+            cfg.threads = 2;
+            run_cfg(&p, &cfg, &b);
+            run_cfg(&p, &cfg, &c2);
+            cr_expect_eq(a->threads, 1u);
+            cr_expect_eq(b->threads, 2u);
+            cr_expect_eq(b->seed, 987654321u);
+            cr_expect_neq(strlen(b->nlopt_version), 0);
+            expect_same(a, b, det_cases[k].global ? det_cases[k].global : "default");
+            expect_same(b, c2, "repeat");
+            cr_expect(fabs(a->best_f - (con ? a->best_f : -1.031628453489877)) < 1e-6, "case %zu: %.12g", k,
+                      a->best_f);
+            sg_optim_result_free(a);
+            sg_optim_result_free(b);
+            sg_optim_result_free(c2);
+        }
+    }
+}
+
+Test(optim, different_seed_changes_start_points, .init = setup)
+{
+    sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = camel};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 4;
+    sg_optim_result *a = NULL, *b = NULL;
+    run_cfg(&p, &cfg, &a);
+    cfg.seed ^= 0x1234567u;
+    run_cfg(&p, &cfg, &b);
+    cr_expect_neq(memcmp(a->starts[1].x0, b->starts[1].x0, 2 * sizeof(double)), 0);
+    for (size_t i = 0; i < a->n_starts; i++)
+        for (int j = 0; j < 2; j++) {
+            cr_expect(a->starts[i].x0[j] >= v[j].lb && a->starts[i].x0[j] <= v[j].ub);
+            cr_expect(b->starts[i].x0[j] >= v[j].lb && b->starts[i].x0[j] <= v[j].ub);
+        }
+    cr_expect(fabs(a->best_f - b->best_f) < 1e-9);
+    sg_optim_result_free(a);
+    sg_optim_result_free(b);
+}
+
+/* ---- distinct optima -------------------------------------------------- */
+Test(optim, branin_three_minimisers_are_three_clusters, .init = setup)
+{
+    sg_optim_var v[2] = {box(-5, 10), box(0, 15)};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = branin};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    sg_optim_result *r = NULL;
+    run_cfg(&p, &cfg, &r);
+    const double xs[3][2] = {{-PI, 12.275}, {PI, 2.275}, {3 * PI, 2.475}};
+    int seen[3] = {0, 0, 0};
+    size_t n_global = 0, total = 0;
+    for (size_t c = 0; c < r->n_clusters; c++) {
+        total += r->clusters[c].count;
+        if (c > 0)
+            cr_expect_geq(r->clusters[c].f, r->clusters[c - 1].f); /* sorted best first */
+        if (fabs(r->clusters[c].f - 0.397887357729738) > 1e-6)
+            continue;
+        n_global++;
+        for (int m = 0; m < 3; m++)
+            if (dist(r->clusters[c].x, xs[m], 2) < 1e-3)
+                seen[m]++;
+    }
+    cr_expect_eq(n_global, 3u, "clusters at the global minimum: %zu", n_global);
+    cr_expect(seen[0] == 1 && seen[1] == 1 && seen[2] == 1);
+    cr_expect_eq(total, r->stats.n);
+    cr_expect_eq(r->stats.n_reach_best, r->clusters[0].count + r->clusters[1].count + r->clusters[2].count);
+    sg_optim_result_free(r);
+}
+
