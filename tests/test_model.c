@@ -1,0 +1,255 @@
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+
+#define NR 24
+#define NI 2
+#define NO 2
+
+/* Known function of two factors in engineering units (thickness-like and
+ * temperature-like ranges), two responses. */
+static void known(const double *x, double *y)
+{
+    double a = (x[0] - 100.0) / 50.0, b = (x[1] - 1120.0) / 30.0;
+    y[0] = 480.0 + 25.0 * a * a - 30.0 * a + 8.5 * b;
+    y[1] = 12.385 + 3.0 * tanh(a + 0.5 * b);
+}
+
+static double X[NR * NI], Y[NR * NO];
+
+static void make_data(void)
+{
+    for (int i = 0; i < NR; i++) {
+        X[i * NI] = 50.0 + 100.0 * fmod(0.618034 * i + 0.11, 1.0);
+        X[i * NI + 1] = 1090.0 + 60.0 * fmod(0.7548777 * i + 0.37, 1.0);
+        known(X + i * NI, Y + i * NO);
+    }
+}
+
+static sg_model_spec small_spec(void)
+{
+    sg_model_spec s = sg_model_spec_defaults();
+    s.hidden[0] = 6;
+    s.ensemble = 2;
+    s.train.epochs = 400;
+    return s;
+}
+
+static sg_model *fit_small(sg_model_spec s)
+{
+    gsl_set_error_handler_off();
+    make_data();
+    sg_model *m = NULL;
+    sg_error err;
+    const char *names[NO] = {"stress_MPa", "aux"};
+    sg_status st = sg_model_fit(&s, NI, NO, X, Y, NR, names, NULL, NULL, &m, &err);
+    cr_assert_eq(st, SG_OK, "%s", err.msg);
+    return m;
+}
+
+Test(model, fits_known_function)
+{
+    sg_model *m = fit_small(small_spec());
+    double se[NO] = {0};
+    for (int i = 0; i < NR; i++) {
+        double mu[NO], sd[NO];
+        sg_model_predict(m, X + i * NI, mu, sd);
+        for (int j = 0; j < NO; j++) {
+            se[j] += (mu[j] - Y[i * NO + j]) * (mu[j] - Y[i * NO + j]);
+            cr_expect(sd[j] >= 0 && isfinite(sd[j]));
+        }
+    }
+    /* responses span ~75 and ~5 units: demand < 1% of range */
+    cr_expect_lt(sqrt(se[0] / NR), 0.75, "rmse %g", sqrt(se[0] / NR));
+    cr_expect_lt(sqrt(se[1] / NR), 0.05, "rmse %g", sqrt(se[1] / NR));
+    cr_expect_eq(sg_model_n_params_per_member(m, 0), 2 * 6 + 6 + 6 + 1);
+    cr_expect_eq(sg_model_n_params(m), 25 * 2 * 2);
+    cr_expect_str_eq(sg_model_response_name(m, 0), "stress_MPa");
+    cr_expect_eq(sg_model_history(m, 1, 1)->n_epochs > 0, true);
+    double out[2] = {40.0, 1100.0}, in[2] = {120.0, 1100.0};
+    cr_expect(sg_model_extrapolates(m, out));
+    cr_expect_not(sg_model_extrapolates(m, in));
+    sg_model_destroy(m);
+}
+
+Test(model, input_gradient_matches_finite_differences)
+{
+    sg_model *m = fit_small(small_spec());
+    const double pts[][2] = {{77.7, 1101.3}, {131.25, 1138.9}, {99.0, 1120.5}};
+    for (int p = 0; p < 3; p++) {
+        for (size_t j = 0; j < NO; j++) {
+            double g[NI], mu;
+            sg_model_gradient(m, pts[p], j, &mu, g);
+            double mu2[NO];
+            sg_model_predict(m, pts[p], mu2, NULL);
+            cr_expect(fabs(mu - mu2[j]) < 1e-9 * fabs(mu2[j]) + 1e-12);
+            for (int i = 0; i < NI; i++) {
+                double h = 1e-5 * (i == 0 ? 100.0 : 1000.0), xp[2], xm[2], yp[NO], ym[NO];
+                memcpy(xp, pts[p], sizeof xp);
+                memcpy(xm, pts[p], sizeof xm);
+                xp[i] += h;
+                xm[i] -= h;
+                sg_model_predict(m, xp, yp, NULL);
+                sg_model_predict(m, xm, ym, NULL);
+                double fd = (yp[j] - ym[j]) / (2 * h);
+                cr_expect(fabs(fd - g[i]) < 1e-6 * (fabs(fd) + 1e-3),
+                          "point %d response %zu factor %d: analytic %.10g fd %.10g", p, j, i,
+                          g[i], fd);
+            }
+        }
+    }
+    sg_model_destroy(m);
+}
+
+Test(model, shared_network_gradient_and_shape)
+{
+    sg_model_spec s = small_spec();
+    s.shared = true;
+    s.hidden[0] = 8;
+    sg_model *m = fit_small(s);
+    cr_expect_eq(sg_model_n_nets(m), 1);
+    double x[2] = {88.8, 1127.0}, g[2], yp[NO], ym[NO], mu;
+    sg_model_gradient(m, x, 1, &mu, g);
+    double h = 1e-4;
+    x[0] += h;
+    sg_model_predict(m, x, yp, NULL);
+    x[0] -= 2 * h;
+    sg_model_predict(m, x, ym, NULL);
+    double fd = (yp[1] - ym[1]) / (2 * h);
+    cr_expect(fabs(fd - g[0]) < 1e-6 * (fabs(fd) + 1e-3), "%g vs %g", fd, g[0]);
+    sg_model_destroy(m);
+}
+
+Test(model, batch_equals_point_prediction)
+{
+    sg_model *m = fit_small(small_spec());
+    double Mean[NR * NO], Sd[NR * NO];
+    cr_assert_eq(sg_model_predict_batch(m, X, NR, Mean, Sd, NULL), SG_OK);
+    for (int i = 0; i < NR; i++) {
+        double mu[NO], sd[NO];
+        sg_model_predict(m, X + i * NI, mu, sd);
+        cr_expect_eq(memcmp(mu, Mean + i * NO, sizeof mu), 0);
+        cr_expect_eq(memcmp(sd, Sd + i * NO, sizeof sd), 0);
+    }
+    double bad[2] = {NAN, 1.0};
+    sg_error err;
+    cr_expect_eq(sg_model_predict_batch(m, bad, 1, Mean, Sd, &err), SG_ERR_INVALID);
+    sg_model_destroy(m);
+}
+
+Test(model, determinism_same_seed_same_bytes)
+{
+    sg_model *a = fit_small(small_spec()), *b = fit_small(small_spec());
+    sg_model_spec s = small_spec();
+    s.seed = 987654321u;
+    sg_model *c = fit_small(s);
+    char *ja = NULL, *jb = NULL, *jc = NULL;
+    cr_assert_eq(sg_model_to_json(a, &ja, NULL), SG_OK);
+    cr_assert_eq(sg_model_to_json(b, &jb, NULL), SG_OK);
+    cr_assert_eq(sg_model_to_json(c, &jc, NULL), SG_OK);
+    cr_expect_str_eq(ja, jb);
+    cr_expect_str_neq(ja, jc);
+    free(ja);
+    free(jb);
+    free(jc);
+    sg_model_destroy(a);
+    sg_model_destroy(b);
+    sg_model_destroy(c);
+}
+
+Test(model, member_seeds_differ)
+{
+    cr_expect_neq(sg_model_member_seed(42, 0, 0), sg_model_member_seed(42, 0, 1));
+    cr_expect_neq(sg_model_member_seed(42, 0, 1), sg_model_member_seed(42, 1, 0));
+    cr_expect_neq(sg_model_member_seed(42, 0, 0), sg_model_member_seed(43, 0, 0));
+    cr_expect_eq(sg_model_member_seed(42, 2, 3), sg_model_member_seed(42, 2, 3));
+}
+
+Test(model, spec_validation_errors)
+{
+    sg_error err;
+    sg_model_spec s = sg_model_spec_defaults();
+    cr_expect_eq(sg_model_spec_validate(&s, &err), SG_OK);
+    s.ensemble = 0;
+    cr_expect_eq(sg_model_spec_validate(&s, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "ensemble") != NULL, "%s", err.msg);
+    s = sg_model_spec_defaults();
+    s.hidden[0] = 0;
+    cr_expect_eq(sg_model_spec_validate(&s, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "width") != NULL, "%s", err.msg);
+    s = sg_model_spec_defaults();
+    s.output_act = SG_ACT_RELU;
+    cr_expect_eq(sg_model_spec_validate(&s, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "output_activation") != NULL, "%s", err.msg);
+    s = sg_model_spec_defaults();
+    s.n_hidden = SG_MODEL_MAX_HIDDEN + 1;
+    cr_expect_eq(sg_model_spec_validate(&s, &err), SG_ERR_INVALID);
+    s = sg_model_spec_defaults();
+    s.train.learning_rate = -0.1;
+    cr_expect_eq(sg_model_spec_validate(&s, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "learning_rate") != NULL, "%s", err.msg);
+}
+
+Test(model, fit_argument_errors)
+{
+    gsl_set_error_handler_off();
+    make_data();
+    sg_model_spec s = small_spec();
+    sg_model *m = NULL;
+    sg_error err;
+    cr_expect_eq(sg_model_fit(&s, NI, NO, X, Y, 1, NULL, NULL, NULL, &m, &err), SG_ERR_INVALID);
+    cr_expect_null(m);
+    double Yb[NR * NO];
+    memcpy(Yb, Y, sizeof Yb);
+    Yb[5] = NAN;
+    cr_expect_eq(sg_model_fit(&s, NI, NO, X, Yb, NR, NULL, NULL, NULL, &m, &err), SG_ERR_NUMERIC);
+    cr_expect_null(m);
+}
+
+Test(model, divergence_names_response_and_member)
+{
+    gsl_set_error_handler_off();
+    make_data();
+    sg_model_spec s = small_spec();
+    s.y_scale = SG_SCALE_NONE;
+    double Yb[NR * NO];
+    for (int i = 0; i < NR * NO; i++)
+        Yb[i] = (i % 2) ? 1.0 : 1e300 * (1 + i % 3); /* squares overflow to inf */
+    const char *names[NO] = {"stress_max_MPa", "aux"};
+    sg_model *m = NULL;
+    sg_error err;
+    sg_status st = sg_model_fit(&s, NI, NO, X, Yb, NR, names, NULL, NULL, &m, &err);
+    cr_expect_eq(st, SG_ERR_NUMERIC, "%d %s", st, err.msg);
+    cr_expect(strstr(err.msg, "stress_max_MPa") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "member 1") != NULL, "%s", err.msg);
+    cr_expect_null(m);
+}
+
+static int progress_calls;
+static void on_progress(void *user, size_t response, size_t member, const sg_train_info *info)
+{
+    (void)user;
+    cr_expect(response < NO && member < 2 && info->epoch >= 1);
+    progress_calls++;
+}
+
+Test(model, progress_is_reported)
+{
+    gsl_set_error_handler_off();
+    make_data();
+    sg_model_spec s = small_spec();
+    s.train.epochs = 5;
+    sg_model *m = NULL;
+    progress_calls = 0;
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, NR, NULL, on_progress, NULL, &m, NULL), SG_OK);
+    cr_expect_gt(progress_calls, 0);
+    cr_expect_leq(progress_calls, 5 * 2 * 2);
+    sg_model_destroy(m);
+}

@@ -1,0 +1,233 @@
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model.h"
+
+#define NR 16
+#define NI 3
+#define NO 2
+
+static sg_model *fit_tiny(void)
+{
+    gsl_set_error_handler_off();
+    double X[NR * NI], Y[NR * NO];
+    for (int i = 0; i < NR; i++) {
+        X[i * NI] = 50.0 + 100.0 * fmod(0.618034 * i + 0.2, 1.0);
+        X[i * NI + 1] = 1090.0 + 60.0 * fmod(0.7548777 * i + 0.5, 1.0);
+        X[i * NI + 2] = 3.0 + 4.0 * fmod(0.5698403 * i + 0.1, 1.0);
+        Y[i * NO] = 500.0 - 0.4 * X[i * NI] + 0.3 * X[i * NI + 1] - 2.385 * X[i * NI + 2];
+        Y[i * NO + 1] = 410.0 + 0.01 * X[i * NI] * X[i * NI + 2];
+    }
+    sg_model_spec s = sg_model_spec_defaults();
+    s.hidden[0] = 4;
+    s.ensemble = 2;
+    s.train.epochs = 60;
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, NR, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    const char *fn[NI] = {"thickness_um", "temperature_C", "cooling_C_per_min"};
+    const char *fu[NI] = {"µm", "°C", "°C/min"};
+    for (size_t i = 0; i < NI; i++)
+        cr_assert_eq(sg_model_set_factor(m, i, fn[i], fu[i], sg_model_factor_lo(m, i),
+                                         sg_model_factor_hi(m, i), NULL),
+                     SG_OK);
+    cr_assert_eq(sg_model_set_response(m, 0, "stress_max", "MPa", NULL), SG_OK);
+    cr_assert_eq(sg_model_set_response(m, 1, "stress_path1", "MPa", NULL), SG_OK);
+    cr_assert_eq(sg_model_set_hashes(m, "sha256:abc123", "sha256:def456", NULL), SG_OK);
+    return m;
+}
+
+static char dir[256];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/sg_model_io_%ld", (long)getpid());
+    mkdir(dir, 0755);
+}
+
+static int count_entries(const char *d)
+{
+    DIR *dp = opendir(d);
+    int n = 0;
+    struct dirent *e;
+    while (dp && (e = readdir(dp)))
+        if (e->d_name[0] != '.')
+            n++;
+    if (dp)
+        closedir(dp);
+    return n;
+}
+
+static void write_text(const char *path, const char *text, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp);
+    fwrite(text, 1, len, fp);
+    fclose(fp);
+}
+
+static void cleanup(const char *path)
+{
+    unlink(path);
+    rmdir(dir);
+}
+
+Test(model_io, save_load_predict_is_bit_exact)
+{
+    make_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    sg_model *m = fit_tiny();
+    sg_error err;
+    cr_assert_eq(sg_model_save(m, path, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(count_entries(dir), 1, "no temporary file left behind");
+    sg_model *l = NULL;
+    cr_assert_eq(sg_model_load(path, &l, &err), SG_OK, "%s", err.msg);
+    const double pts[][NI] = {{77.7, 1101.3, 4.2}, {149.0, 1149.9, 6.9}, {20.0, 1200.0, 9.0}};
+    for (int p = 0; p < 3; p++) {
+        double a[NO], as[NO], b[NO], bs[NO], ga[NI], gb[NI];
+        sg_model_predict(m, pts[p], a, as);
+        sg_model_predict(l, pts[p], b, bs);
+        cr_expect_eq(memcmp(a, b, sizeof a), 0, "point %d mean", p);
+        cr_expect_eq(memcmp(as, bs, sizeof as), 0, "point %d sd", p);
+        sg_model_gradient(m, pts[p], 1, NULL, ga);
+        sg_model_gradient(l, pts[p], 1, NULL, gb);
+        cr_expect_eq(memcmp(ga, gb, sizeof ga), 0, "point %d gradient", p);
+    }
+    cr_expect_str_eq(sg_model_factor_unit(l, 0), "µm");
+    cr_expect_str_eq(sg_model_response_name(l, 1), "stress_path1");
+    cr_expect_str_eq(sg_model_data_hash(l), "sha256:abc123");
+    cr_expect_str_eq(sg_model_study_hash(l), "sha256:def456");
+    cr_expect_eq(sg_model_n_rows(l), NR);
+    cr_expect_eq(sg_model_spec_of(l)->seed, sg_model_spec_of(m)->seed);
+    /* Re-serialising the loaded model gives the same bytes. */
+    char *ja = NULL, *jb = NULL;
+    cr_assert_eq(sg_model_to_json(m, &ja, NULL), SG_OK);
+    cr_assert_eq(sg_model_to_json(l, &jb, NULL), SG_OK);
+    cr_expect_str_eq(ja, jb);
+    cr_expect(strstr(ja, "\"format\":\t\"surrogate-model\"") != NULL);
+    cr_expect(strstr(ja, "\"gsl\"") && strstr(ja, "\"nlopt\"") && strstr(ja, "\"openblas\"") &&
+              strstr(ja, "\"libxlsxwriter\""));
+    free(ja);
+    free(jb);
+    sg_model_destroy(m);
+    sg_model_destroy(l);
+    cleanup(path);
+}
+
+/* Save a model, apply an edit to its text, write it back, expect load to fail
+ * with status st and a message containing the path and `needle`. */
+static void expect_rejected(const char *what, const char *from, const char *to, int truncate,
+                            sg_status st, const char *needle)
+{
+    make_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/bad.json", dir);
+    sg_model *m = fit_tiny();
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
+    sg_model_destroy(m);
+    size_t len = strlen(text);
+    char *edited = malloc(len + 256);
+    cr_assert_not_null(edited);
+    if (from) {
+        char *at = strstr(text, from);
+        cr_assert_not_null(at, "%s: pattern %s not found", what, from);
+        size_t pre = (size_t)(at - text);
+        memcpy(edited, text, pre);
+        strcpy(edited + pre, to);
+        strcat(edited, at + strlen(from));
+    } else {
+        strcpy(edited, text);
+    }
+    size_t elen = truncate ? strlen(edited) / 2 : strlen(edited);
+    write_text(path, edited, elen);
+    sg_model *l = NULL;
+    sg_error err;
+    sg_status got = sg_model_load(path, &l, &err);
+    cr_expect_eq(got, st, "%s: status %d, %s", what, got, err.msg);
+    cr_expect_null(l);
+    cr_expect(strstr(err.msg, path) != NULL, "%s: message names the file: %s", what, err.msg);
+    cr_expect(strstr(err.msg, needle) != NULL, "%s: message %s lacks %s", what, err.msg, needle);
+    free(text);
+    free(edited);
+    cleanup(path);
+}
+
+Test(model_io, rejects_truncated_file)
+{
+    expect_rejected("truncated", NULL, NULL, 1, SG_ERR_PARSE, "truncated");
+}
+
+Test(model_io, rejects_wrong_format)
+{
+    expect_rejected("format", "\"surrogate-model\"", "\"other-model\"", 0, SG_ERR_INVALID,
+                    "not a surrogate model file");
+}
+
+Test(model_io, rejects_wrong_version)
+{
+    expect_rejected("version", "\"version\":\t1,", "\"version\":\t2,", 0, SG_ERR_INVALID,
+                    "version 2 is not supported");
+}
+
+Test(model_io, rejects_weight_count_mismatch)
+{
+    expect_rejected("count", "\"params\":\t[", "\"params\":\t[0.5, ", 0, SG_ERR_INVALID,
+                    "more values than the architecture");
+}
+
+Test(model_io, rejects_non_finite_weight)
+{
+    expect_rejected("inf", "\"params\":\t[", "\"params\":\t[1e999, ", 0, SG_ERR_INVALID,
+                    "not a finite number");
+}
+
+Test(model_io, rejects_nan_text)
+{
+    expect_rejected("nan", "\"params\":\t[", "\"params\":\t[NaN, ", 0, SG_ERR_PARSE,
+                    "not a valid model file");
+}
+
+Test(model_io, rejects_inconsistent_architecture)
+{
+    expect_rejected("arch", "\"parameters_per_member\":\t", "\"parameters_per_member\":\t1", 0,
+                    SG_ERR_INVALID, "parameters_per_member");
+}
+
+Test(model_io, rejects_missing_scaling)
+{
+    expect_rejected("scaling", "\"shift\"", "\"shiftx\"", 0, SG_ERR_INVALID, "missing \"shift\"");
+}
+
+Test(model_io, missing_file_and_failed_save_leave_nothing)
+{
+    sg_model *l = NULL;
+    sg_error err;
+    cr_expect_eq(sg_model_load("/nonexistent/dir/model.json", &l, &err), SG_ERR_IO);
+    cr_expect(strstr(err.msg, "/nonexistent/dir/model.json") != NULL);
+    sg_model *m = fit_tiny();
+    cr_expect_eq(sg_model_save(m, "/nonexistent/dir/model.json", &err), SG_ERR_IO);
+    /* Saving over a directory fails at rename: the temporary must vanish. */
+    make_dir();
+    char sub[300];
+    snprintf(sub, sizeof sub, "%s/target", dir);
+    mkdir(sub, 0755);
+    char inner[320];
+    snprintf(inner, sizeof inner, "%s/x", sub);
+    write_text(inner, "x", 1);
+    cr_expect_eq(sg_model_save(m, sub, &err), SG_ERR_IO);
+    cr_expect_eq(count_entries(dir), 1, "only the directory remains");
+    unlink(inner);
+    rmdir(sub);
+    rmdir(dir);
+    sg_model_destroy(m);
+}
