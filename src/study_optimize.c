@@ -218,9 +218,9 @@ static sg_status load_objective(const sg_toml_value *opt, const sg_study *s,
     sg_status st;
     const char *resp = NULL, *sense = NULL;
     const sg_toml_value *w = NULL;
-    if ((st = sg_toml_get_string(opt, "response", false, &resp, NULL, err)) ||
+    if (opt && ((st = sg_toml_get_string(opt, "response", false, &resp, NULL, err)) ||
         (st = sg_toml_get_table(opt, "weights", false, &w, NULL, err)) ||
-        (st = sg_toml_get_string(opt, "sense", false, &sense, NULL, err)))
+        (st = sg_toml_get_string(opt, "sense", false, &sense, NULL, err))))
         return st;
     if (resp && w)
         return sg_toml_error_at(err, SG_ERR_INVALID, w,
@@ -358,6 +358,15 @@ static sg_status load_bounds(const sg_toml_value *opt, const sg_study *s, sg_opt
     return SG_OK;
 }
 
+/* The [[factor]] step applies where nothing else was said. */
+static void apply_factor_steps(const sg_study *s, sg_optimize_spec *sp)
+{
+    for (size_t f = 0; f < s->n_factors; f++)
+        if (!sp->has_fixed[f] && !sp->levels_only[f] && sp->step[f] == 0 &&
+            s->factors[f].step > 0 && s->factors[f].step <= sp->ub[f] - sp->lb[f])
+            sp->step[f] = s->factors[f].step;
+}
+
 static sg_status load_fixed_step(const sg_toml_value *opt, const sg_study *s,
                                  sg_optimize_spec *sp, sg_error *err)
 {
@@ -436,11 +445,7 @@ static sg_status load_fixed_step(const sg_toml_value *opt, const sg_study *s,
         sp->levels_only[f] = 1;
         sp->n_levels[f] = k;
     }
-    /* The [[factor]] step applies where nothing else was said. */
-    for (size_t f = 0; f < s->n_factors; f++)
-        if (!sp->has_fixed[f] && !sp->levels_only[f] && sp->step[f] == 0 &&
-            s->factors[f].step > 0 && s->factors[f].step <= sp->ub[f] - sp->lb[f])
-            sp->step[f] = s->factors[f].step;
+    apply_factor_steps(s, sp);
     return SG_OK;
 }
 
@@ -567,11 +572,15 @@ sg_status sg_optimize_spec_load(const sg_study *s, sg_optimize_spec **out, sg_er
     if (opt && (st = sg_study_check_keys(opt, "[optimize]", optimize_keys,
                                          ARRAY_LEN(optimize_keys), err)))
         goto fail;
-    if ((st = load_objective(opt, s, sp, err)) || (st = load_constraints(opt, s, sp, err)) ||
+    if ((st = load_objective(opt, s, sp, err)))
+        goto fail;
+    if (opt && ((st = load_constraints(opt, s, sp, err)) ||
         (st = load_bounds(opt, s, sp, err)) || (st = load_fixed_step(opt, s, sp, err)) ||
         (st = load_alg(opt, "algorithm", &sp->algorithm, err)) ||
-        (st = load_alg(opt, "local", &sp->local, err)) || (st = load_budgets(opt, sp, err)))
+        (st = load_alg(opt, "local", &sp->local, err)) || (st = load_budgets(opt, sp, err))))
         goto fail;
+    if (!opt)
+        apply_factor_steps(s, sp);
     /* The optimiser's own checks (algorithm kinds, dimensions) before any work. */
     {
         sg_optim_var vars[SG_STUDY_MAX_FACTORS];
