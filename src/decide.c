@@ -265,6 +265,33 @@ static const sg_optim_func con_fns[SG_OPTSPEC_MAX_CONS] = {
     con_8, con_9, con_10, con_11, con_12, con_13, con_14, con_15,
 };
 
+int sg_decide_model_is_stale(const sg_model *m, const char *data_hash, const char *settings_hash,
+                             char *why, size_t cap)
+{
+    const char *md = sg_model_data_hash(m), *ms = sg_model_study_hash(m);
+    if (!md || !*md || !ms || !*ms) {
+        snprintf(why, cap, "the model file records no data/settings hashes, so it cannot be "
+                           "checked against the study");
+        return 1;
+    }
+    if (strcmp(md, data_hash) != 0) {
+        snprintf(why, cap, "the data file changed since the model was fitted (data hash %s, "
+                           "model fitted on %s)",
+                 data_hash, md);
+        return 1;
+    }
+    if (strcmp(ms, settings_hash) != 0) {
+        snprintf(why, cap, "the study's fit settings ([model], [train], seed, factors or "
+                           "responses) changed since the model was fitted (settings hash %s, "
+                           "model fitted with %s)",
+                 settings_hash, ms);
+        return 1;
+    }
+    if (cap)
+        *why = '\0';
+    return 0;
+}
+
 /* ---- the answer --------------------------------------------------------- */
 
 void sg_decide_result_free(sg_decide_result *r)

@@ -67,6 +67,14 @@ double sg_decide_constraint(size_t i, const double *x, double *grad, void *ctx);
 /* Mean and spread of every response at x (ctx's model). */
 void sg_decide_predict(void *ctx, const double *x, double *mean, double *sd);
 
+/* Whether the model was fitted on other data or settings than the current
+ * ones: compares the hashes stored in the model (sg_model_data_hash,
+ * sg_model_study_hash) with data_hash / settings_hash (hex strings, as the
+ * fit pipeline computes them).  Returns 1 when stale and fills why (cap
+ * bytes) with the reason; 0 when current. */
+int sg_decide_model_is_stale(const sg_model *m, const char *data_hash, const char *settings_hash,
+                             char *why, size_t cap);
+
 typedef struct sg_decide_options {
     sg_optim_progress_fn progress; /* may be NULL */
     void *progress_ctx;
