@@ -4,7 +4,7 @@
  * peak RSS.  Usage: bench_model [data.csv] (default data/brazing_l27.csv).
  * Environment overrides for experiments (not used by `make bench`):
  *   SG_BENCH_WIDTH, SG_BENCH_L2, SG_BENCH_ENSEMBLE, SG_BENCH_EPOCHS,
- *   SG_BENCH_LAYERS, SG_BENCH_ACT. */
+ *   SG_BENCH_LAYERS, SG_BENCH_ACT, SG_BENCH_XSCALE, SG_BENCH_YSCALE, SG_BENCH_SEED. */
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,16 +80,24 @@ int main(int argc, char **argv)
         spec.ensemble = (size_t)atoi(e);
     if ((e = getenv("SG_BENCH_EPOCHS")))
         spec.train.epochs = (size_t)atoi(e);
+    if ((e = getenv("SG_BENCH_SEED")))
+        spec.seed = strtoull(e, NULL, 10);
+    if ((e = getenv("SG_BENCH_XSCALE")))
+        sg_scale_kind_parse(e, &spec.x_scale, NULL);
+    if ((e = getenv("SG_BENCH_YSCALE")))
+        sg_scale_kind_parse(e, &spec.y_scale, NULL);
     if ((e = getenv("SG_BENCH_ACT")))
         sg_activation_from_name(e, &spec.hidden_act);
     sg_error err;
     sg_model *m = NULL;
     double t0 = now();
+    clock_t c0 = clock();
     if (sg_model_fit(&spec, N_IN, N_OUT, X, Y, n, rn, NULL, NULL, &m, &err) != SG_OK) {
         fprintf(stderr, "bench_model: fit: %s\n", err.msg);
         return 1;
     }
     double t_fit = now() - t0;
+    double c_fit = (double)(clock() - c0) / CLOCKS_PER_SEC;
     printf("table %s: %zu rows, %d factors; network %zu", path, n, N_IN, (size_t)N_IN);
     for (size_t l = 0; l < spec.n_hidden; l++)
         printf("-%zu", spec.hidden[l]);
@@ -97,7 +105,9 @@ int main(int argc, char **argv)
            sg_activation_name(spec.hidden_act), spec.train.l2, spec.ensemble,
            sg_optimizer_name(spec.train.optimizer), spec.train.epochs,
            sg_model_n_params_per_member(m, 0));
-    printf("full fit of %d responses: %.3f s\n", N_OUT, t_fit);
+    printf("full fit of %d responses: %.3f s wall, %.3f s CPU (one thread; wall time grows "
+           "when the machine is shared)\n",
+           N_OUT, t_fit, c_fit);
     for (size_t j = 0; j < N_OUT; j++) {
         printf("  %-18s iterations per member:", rn[j]);
         for (size_t k = 0; k < spec.ensemble; k++) {

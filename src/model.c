@@ -24,6 +24,7 @@ sg_model_spec sg_model_spec_defaults(void)
     s.train.l2 = SG_MODEL_DEFAULT_L2;
     s.x_scale = SG_MODEL_DEFAULT_SCALE;
     s.y_scale = SG_MODEL_DEFAULT_SCALE;
+    s.optimizer_auto = true;
     s.ensemble = SG_MODEL_DEFAULT_ENSEMBLE;
     s.shared = false;
     s.seed = SG_MODEL_DEFAULT_SEED;
@@ -244,6 +245,9 @@ sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, con
     if ((st = sg_model_alloc(spec, n_in, n_out, &m, err)) != SG_OK)
         return st;
     m->n_rows = n;
+    if (spec->optimizer_auto)
+        m->spec.train.optimizer = sg_train_default_optimizer(n);
+    spec = &m->spec; /* from here on: the resolved settings */
     for (size_t j = 0; response_names && j < n_out; j++)
         if ((st = sg_model_set_string(&m->rname[j], response_names[j], err)) != SG_OK)
             goto fail;
@@ -301,8 +305,6 @@ sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, con
                 else
                     snprintf(where, sizeof where, "response %s, member %zu", m->rname[j], k + 1);
                 sg_error_prefix(err, where);
-                if (st == SG_ERR_NUMERIC || st == SG_ERR_INVALID)
-                    goto fail;
                 goto fail;
             }
         }

@@ -33,8 +33,8 @@
 #define SG_MODEL_MAX_ENSEMBLE 1000
 
 /* ---- defaults (reasons in doc/model.md) ---- */
-#define SG_MODEL_DEFAULT_N_HIDDEN 1
-#define SG_MODEL_DEFAULT_WIDTH 8
+#define SG_MODEL_DEFAULT_N_HIDDEN 2
+#define SG_MODEL_DEFAULT_WIDTH 6
 #define SG_MODEL_DEFAULT_HIDDEN_ACT SG_ACT_TANH
 #define SG_MODEL_DEFAULT_OUTPUT_ACT SG_ACT_LINEAR
 #define SG_MODEL_DEFAULT_INIT SG_INIT_GLOROT
@@ -55,6 +55,8 @@ typedef struct sg_model_spec {
     sg_activation output_act;           /* linear, sigmoid or tanh */
     sg_init init;                       /* glorot or he */
     sg_train_config train;              /* optimiser etc.; train.seed is ignored (derived) */
+    bool optimizer_auto;                /* true: train.optimizer = sg_train_default_optimizer(n)
+                                           (lbfgs up to SG_TRAIN_LBFGS_MAX_ROWS rows, else adam) */
     sg_scale_kind x_scale, y_scale;     /* factor / response scaling */
     size_t ensemble;                    /* members per network, 1..SG_MODEL_MAX_ENSEMBLE */
     bool shared;                        /* one multi-output network for all responses */
@@ -62,7 +64,8 @@ typedef struct sg_model_spec {
 } sg_model_spec;
 
 /* The defaults above (train config: train.h defaults with optimiser lbfgs,
- * epochs SG_MODEL_DEFAULT_EPOCHS and l2 SG_MODEL_DEFAULT_L2). */
+ * epochs SG_MODEL_DEFAULT_EPOCHS and l2 SG_MODEL_DEFAULT_L2; optimizer_auto
+ * true).  The fitted model's spec holds the optimiser actually used. */
 sg_model_spec sg_model_spec_defaults(void);
 
 /* Check every field; SG_ERR_INVALID naming the field ("ensemble must be

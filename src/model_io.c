@@ -60,6 +60,15 @@ static void add(cJSON *obj, const char *key, cJSON *item, bool *ok)
     }
 }
 
+/* Append item to array arr; on NULL item sets *ok = false. */
+static void push(cJSON *arr, cJSON *item, bool *ok)
+{
+    if (!item || !cJSON_AddItemToArray(arr, item)) {
+        cJSON_Delete(item);
+        *ok = false;
+    }
+}
+
 static void trim_copy(char *dst, size_t cap, const char *src)
 {
     while (*src == ' ')
@@ -160,7 +169,7 @@ sg_status sg_model_to_json(const sg_model *m, char **out, sg_error *err)
     add(root, "factors", fa, &ok);
     for (size_t i = 0; ok && i < m->n_in; i++) {
         cJSON *f = cJSON_CreateObject();
-        add(fa, "", f, &ok); /* key ignored for arrays */
+        push(fa, f, &ok);
         if (!ok)
             break;
         add(f, "name", cJSON_CreateString(m->fname[i]), &ok);
@@ -172,7 +181,7 @@ sg_status sg_model_to_json(const sg_model *m, char **out, sg_error *err)
     add(root, "responses", ra, &ok);
     for (size_t j = 0; ok && j < m->n_out; j++) {
         cJSON *r = cJSON_CreateObject();
-        add(ra, "", r, &ok);
+        push(ra, r, &ok);
         if (!ok)
             break;
         add(r, "name", cJSON_CreateString(m->rname[j]), &ok);
@@ -190,7 +199,7 @@ sg_status sg_model_to_json(const sg_model *m, char **out, sg_error *err)
         cJSON *h = cJSON_CreateArray();
         add(ar, "hidden", h, &ok);
         for (size_t l = 0; ok && l < sp->n_hidden; l++)
-            add(h, "", cJSON_CreateNumber((double)sp->hidden[l]), &ok);
+            push(h, cJSON_CreateNumber((double)sp->hidden[l]), &ok);
         add(ar, "hidden_activation", cJSON_CreateString(sg_activation_name(sp->hidden_act)), &ok);
         add(ar, "output_activation", cJSON_CreateString(sg_activation_name(sp->output_act)), &ok);
         add(ar, "init", cJSON_CreateString(sp->init == SG_INIT_HE ? "he" : "glorot"), &ok);
@@ -206,7 +215,7 @@ sg_status sg_model_to_json(const sg_model *m, char **out, sg_error *err)
     add(root, "networks", na, &ok);
     for (size_t j = 0; ok && j < m->n_nets; j++) {
         cJSON *nj = cJSON_CreateObject();
-        add(na, "", nj, &ok);
+        push(na, nj, &ok);
         if (!ok)
             break;
         add(nj, "response", cJSON_CreateString(sp->shared ? "*" : m->rname[j]), &ok);
@@ -215,7 +224,7 @@ sg_status sg_model_to_json(const sg_model *m, char **out, sg_error *err)
         for (size_t k = 0; ok && k < sp->ensemble; k++) {
             const sg_mlp *net = m->nets[j * sp->ensemble + k];
             cJSON *mk = cJSON_CreateObject();
-            add(mem, "", mk, &ok);
+            push(mem, mk, &ok);
             if (!ok)
                 break;
             add(mk, "seed", u64_string(sg_model_member_seed(sp->seed, j, k)), &ok);
@@ -604,6 +613,7 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
         goto fail;
     }
     sg_model_spec sp = sg_model_spec_defaults();
+    sp.optimizer_auto = false; /* the file holds the optimiser actually used */
     size_t n_in = 0, n_out = 0, rows = 0;
     if (!read_spec(&r, root, &sp, &n_in, &n_out, &rows))
         goto fail;

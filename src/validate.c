@@ -258,6 +258,7 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
         o->observed = obs[r];
         o->predicted = rp[r] / cnt[r];
         o->spread = rs[r] / cnt[r];
+        o->half_width = R->half_width;
         o->z = z;
     }
     return SG_OK;

@@ -112,6 +112,7 @@ typedef struct sg_cv_outlier {
     double observed;   /* engineering units */
     double predicted;  /* held-out prediction (mean over repeats) */
     double spread;     /* its ensemble sd */
+    double half_width; /* the response's calibrated interval half-width (± in messages) */
     double z;          /* robust z-score of the residual */
 } sg_cv_outlier;
 
@@ -142,6 +143,24 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                     const char *const *response_names, sg_cv_progress_fn progress, void *user,
                     sg_cv_result **out, sg_error *err);
 void sg_cv_result_destroy(sg_cv_result *r);
+
+/* ---- duplicate factor settings ---- */
+
+/* Two runs with the same factor settings but different values of a response. */
+typedef struct sg_duplicate {
+    size_t row_a, row_b; /* 0-based rows, row_a < row_b */
+    size_t response;
+    double value_a, value_b;
+} sg_duplicate;
+
+/* Find runs whose factor settings are identical (X (n, n_in)) but whose
+ * response j (Y (n, n_out)) differs by more than SG_CV_CONST_REL relative to
+ * its magnitude.  Each such pair is compared with the first run of its
+ * group.  Writes up to cap records (ordered by response, then rows) and
+ * returns the total; on allocation failure returns 0 and sets *st (may be
+ * NULL) to SG_ERR_NOMEM.  O(n log n). */
+size_t sg_find_duplicates(const double *X, size_t n_in, const double *Y, size_t n_out, size_t n,
+                          sg_duplicate *out, size_t cap, sg_status *st);
 
 /* ---- honesty gates ---- */
 

@@ -36,6 +36,7 @@ static void make_data(void)
 static sg_model_spec small_spec(void)
 {
     sg_model_spec s = sg_model_spec_defaults();
+    s.n_hidden = 1;
     s.hidden[0] = 6;
     s.ensemble = 2;
     s.train.epochs = 400;

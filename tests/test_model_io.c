@@ -26,6 +26,7 @@ static sg_model *fit_tiny(void)
         Y[i * NO + 1] = 410.0 + 0.01 * X[i * NI] * X[i * NI + 2];
     }
     sg_model_spec s = sg_model_spec_defaults();
+    s.n_hidden = 1;
     s.hidden[0] = 4;
     s.ensemble = 2;
     s.train.epochs = 60;

@@ -146,6 +146,7 @@ static void noisy_linear(size_t n, double sigma, unsigned long seed)
 static sg_model_spec linear_spec(void)
 {
     sg_model_spec s = sg_model_spec_defaults();
+    s.n_hidden = 1;
     s.hidden[0] = 2;
     s.hidden_act = SG_ACT_LINEAR;
     s.ensemble = 2;
@@ -238,6 +239,7 @@ Test(validate, planted_outlier_is_flagged_and_clean_data_is_not)
         cr_expect_float_eq(o->observed, Y[13 * 2], 1e-12);
         cr_expect_gt(o->z, SG_CV_OUTLIER_Z);
         cr_expect(fabs(o->observed - o->predicted) > 2.0);
+        cr_expect_float_eq(o->half_width, r->resp[0].half_width, 0.0);
     }
     cr_expect_eq(hits, 1);
     /* The constant response: a reason, no flags. */
@@ -300,4 +302,23 @@ Test(validate, argument_errors)
     o = sg_cv_options_defaults();
     cr_expect_eq(sg_cv_run(&s, &o, 2, 2, X, Y, 10, NULL, NULL, NULL, &r, &err), SG_ERR_INVALID);
     cr_expect_null(r);
+}
+
+Test(validate, duplicate_settings_with_different_results)
+{
+    /* rows 1 and 4 share settings and differ in response 0 only; rows 0 and
+     * 2 share settings and agree. */
+    const double x[] = {1.5, 20, 2.385, 30, 1.5, 20, 7.0, 1.0, 2.385, 30};
+    const double y[] = {5.0, 1.0, 6.25, 2.0, 5.0, 1.0, 9.0, 3.0, 6.5, 2.0};
+    sg_duplicate d[4];
+    sg_status st;
+    size_t k = sg_find_duplicates(x, 2, y, 2, 5, d, 4, &st);
+    cr_expect_eq(st, SG_OK);
+    cr_assert_eq(k, 1);
+    cr_expect_eq(d[0].row_a, 1);
+    cr_expect_eq(d[0].row_b, 4);
+    cr_expect_eq(d[0].response, 0);
+    cr_expect_float_eq(d[0].value_a, 6.25, 0.0);
+    cr_expect_float_eq(d[0].value_b, 6.5, 0.0);
+    cr_expect_eq(sg_find_duplicates(x, 2, y, 2, 1, d, 4, &st), 0);
 }

@@ -71,8 +71,9 @@ static void print_option(const sg_cli_option *o, FILE *fp)
 
 void sg_cli_print_command_help(const sg_cli_command *cmd, FILE *fp)
 {
-    fprintf(fp, "usage: surrogate %s [options]%s\n\n%s\n\n%s\n\noptions:\n", cmd->name,
-            cmd->needs_study ? " <study.toml>" : "", cmd->summary, cmd->description);
+    fprintf(fp, "usage: surrogate %s [options]%s%s\n\n%s\n\n%s\n\noptions:\n", cmd->name,
+            cmd->file_arg ? " " : cmd->needs_study ? " <study.toml>" : "",
+            cmd->file_arg ? cmd->file_arg : "", cmd->summary, cmd->description);
     for (size_t i = 0; i < cmd->n_options; i++)
         print_option(&cmd->options[i], fp);
     for (size_t i = 0; i < N_COMMON; i++)
@@ -130,8 +131,9 @@ int sg_cli_parse(const sg_cli_command *cmd, int argc, char **argv, int first, sg
         const char *arg = argv[i];
         if (only_positional || arg[0] != '-' || strcmp(arg, "-") == 0) {
             if (a->study_path)
-                return sg_cli_usage_error(cmd, "'%s' takes one study file; got '%s' and '%s'",
-                                          cmd->name, a->study_path, arg);
+                return sg_cli_usage_error(cmd, "'%s' takes one %s; got '%s' and '%s'",
+                                          cmd->name, cmd->file_arg ? cmd->file_arg : "study file",
+                                          a->study_path, arg);
             a->study_path = arg;
             continue;
         }
@@ -176,11 +178,14 @@ int sg_cli_parse(const sg_cli_command *cmd, int argc, char **argv, int first, sg
     }
     if (a->help)
         return SG_EXIT_OK;
+    if (cmd->file_arg && !a->study_path)
+        return sg_cli_usage_error(cmd, "'%s' needs a file: surrogate %s [options] %s", cmd->name,
+                                  cmd->name, cmd->file_arg);
     if (cmd->needs_study && !a->study_path)
         return sg_cli_usage_error(cmd, "'%s' needs a study file: surrogate %s [options] "
                                        "<study.toml>",
                                   cmd->name, cmd->name);
-    if (!cmd->needs_study && a->study_path)
+    if (!cmd->needs_study && !cmd->file_arg && a->study_path)
         return sg_cli_usage_error(cmd, "'%s' takes no file argument (got '%s')", cmd->name,
                                   a->study_path);
     return SG_EXIT_OK;
@@ -304,6 +309,8 @@ int sg_cli_finish(sg_cli_ctx *ctx, int code)
     }
     cJSON_Delete(ctx->json);
     sg_check_destroy(ctx->check);
+    sg_fit_result_destroy(ctx->fit);
+    sg_study_model_free(&ctx->fit_settings);
     sg_table_destroy(ctx->table);
     sg_study_destroy(ctx->study);
     memset(ctx, 0, sizeof *ctx);

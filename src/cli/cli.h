@@ -24,7 +24,10 @@
 #include "check.h"
 #include "common.h"
 #include "data.h"
+#include "fit.h"
+#include "model.h"
 #include "study.h"
+#include "study_model.h"
 
 /* Exit codes (documented in the README). */
 enum {
@@ -55,6 +58,8 @@ typedef struct sg_cli_command {
     size_t n_options;
     sg_cli_handler handler;   /* returns an exit code */
     bool needs_study;         /* takes exactly one <study.toml> argument */
+    const char *file_arg;     /* instead: takes exactly one file argument with this
+                                 metavar ("<model.json>"); NULL = see needs_study */
 } sg_cli_command;
 
 typedef struct sg_cli_args {
@@ -67,6 +72,8 @@ typedef struct sg_cli_args {
 /* Commands (one file each). */
 extern const sg_cli_command sg_cmd_check;
 extern const sg_cli_command sg_cmd_run;
+extern const sg_cli_command sg_cmd_fit;
+extern const sg_cli_command sg_cmd_predict;
 
 /* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
  * SG_EXIT_USAGE after printing a usage message with a hint to stderr. */
@@ -106,6 +113,10 @@ typedef struct sg_cli_ctx {
     sg_study *study;          /* loaded by sg_cli_load */
     sg_table *table;          /* the study's data */
     sg_check_report *check;   /* filled by the check stage */
+    sg_study_model fit_settings; /* [model]/[train] settings, filled by the fit stage */
+    sg_fit_result *fit;       /* filled by the fit stage (owns the model) */
+    sg_model *model;          /* the fitted model (borrowed from fit; later stages use it) */
+    const char *model_path;   /* where the fit stage wrote the model file */
     cJSON *json;              /* result document: {"command", "ok", "surrogate_version", <stage>: {...}} */
 } sg_cli_ctx;
 
@@ -130,6 +141,8 @@ void sg_cli_note(const sg_cli_ctx *ctx, const char *fmt, ...)
 
 /* Stages (used by `run` and by their own commands). */
 int sg_stage_check(sg_cli_ctx *ctx);
+/* fit: [model]/[train] settings, training, CV, model file (cmd_fit.c). */
+int sg_stage_fit(sg_cli_ctx *ctx);
 
 /* ---- progress bar ------------------------------------------------------ */
 

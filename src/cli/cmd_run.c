@@ -13,6 +13,7 @@ typedef struct run_stage {
 
 static const run_stage stages[] = {
     {"check", sg_stage_check},
+    {"fit", sg_stage_fit},
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])
 

@@ -9,6 +9,8 @@
 /* Every command; `surrogate --help` lists them in this order. */
 static const sg_cli_command *const commands[] = {
     &sg_cmd_check,
+    &sg_cmd_fit,
+    &sg_cmd_predict,
     &sg_cmd_run,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

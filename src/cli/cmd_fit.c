@@ -1,0 +1,259 @@
+/* cmd_fit.c — `surrogate fit`: train the surrogate, validate it honestly,
+ * write the model file; also the `fit` stage of `surrogate run`. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "fit_json.h"
+#include "strutil.h"
+
+static const sg_cli_option fit_options[] = {
+    {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",
+     "where to write the model file"},
+    {"--no-cv", 0, NULL, "off", "skip cross-validation (faster; no honest accuracy figures)"},
+};
+
+/* ---- progress ------------------------------------------------------------- */
+
+typedef struct fit_bar {
+    const sg_cli_ctx *ctx;
+    sg_progress train, cv;
+    bool cv_started;
+} fit_bar;
+
+static void on_progress(void *user, const sg_fit_progress *p)
+{
+    fit_bar *b = user;
+    char detail[160];
+    if (p->phase == SG_FIT_PHASE_TRAIN) {
+        const char *name = p->response == SG_MODEL_ALL_RESPONSES
+                               ? "all responses"
+                               : b->ctx->study->responses[p->response].name;
+        snprintf(detail, sizeof detail, "%s, member %zu, epoch %zu, loss %.3g", name,
+                 p->member + 1, p->epoch, p->loss);
+        sg_progress_update(&b->train, p->members_done, detail);
+    } else {
+        if (!b->cv_started) {
+            sg_progress_end(&b->train);
+            sg_progress_begin(&b->cv, b->ctx->args, "cross-validation", p->n_folds);
+            b->cv_started = true;
+        }
+        snprintf(detail, sizeof detail, "fold %zu of %zu", p->folds_done, p->n_folds);
+        sg_progress_update(&b->cv, p->folds_done, detail);
+    }
+}
+
+/* ---- text output ------------------------------------------------------------ */
+
+/* Decimals for values of a response whose errors are about `scale`. */
+static int decimals_for(double scale)
+{
+    if (!(scale > 0) || !isfinite(scale))
+        return 3;
+    int d = 2 - (int)floor(log10(scale));
+    return d < 1 ? 1 : d > 8 ? 8 : d;
+}
+
+static void metrics_row(const char *label, const sg_metrics *m, bool ok, int dec)
+{
+    if (!ok) {
+        printf("  %-22s %s\n", label, "(not available)");
+        return;
+    }
+    char r2[32];
+    if (m->r2_ok)
+        snprintf(r2, sizeof r2, "%.4f", m->r2);
+    else
+        snprintf(r2, sizeof r2, "n/a");
+    printf("  %-22s %9s %12.*f %12.*f %12.*f\n", label, r2, dec, m->rmse, dec, m->mae, dec,
+           m->max_abs);
+}
+
+static void print_run_label(const sg_table *t, size_t row, char *buf, size_t cap)
+{
+    if (t->run_id && t->run_id[row] && t->run_id[row][0])
+        snprintf(buf, cap, "run %s", t->run_id[row]);
+    else
+        snprintf(buf, cap, "run %zu (line %d)", t->row[row], t->line[row]);
+}
+
+static void fit_text(const sg_cli_ctx *ctx, const char *path)
+{
+    const sg_study *s = ctx->study;
+    const sg_table *t = ctx->table;
+    const sg_fit_result *r = ctx->fit;
+    const sg_model_spec *sp = sg_model_spec_of(r->model);
+    printf("Model: %zu factors -> %zu responses; hidden layers", r->n_in, r->n_out);
+    if (!sp->n_hidden)
+        printf(" none");
+    for (size_t i = 0; i < sp->n_hidden; i++)
+        printf("%s%zu", i ? "-" : " ", sp->hidden[i]);
+    printf(" (%s), %s network%s, ensemble of %zu, optimizer %s\n",
+           sg_activation_name(sp->hidden_act), sp->shared ? "one shared" : "one per response",
+           sp->shared ? "" : "", sp->ensemble, r->optimizer);
+    printf("Parameters: %zu per network member (%zu in the model) for %zu rows; %s\n",
+           r->n_params_member, r->n_params_total, r->n_rows,
+           r->regularised ? "regularised" : "NOT regularised");
+    if (r->cv) {
+        char plan[64];
+        sg_cv_spec_format(&r->cv->plan, plan, sizeof plan);
+        printf("Cross-validation: %s, %zu folds (every fold refits scaling and all members)\n",
+               plan, r->cv->n_folds);
+    } else {
+        printf("Cross-validation: skipped (--no-cv): the training figures below are "
+               "optimistic\n");
+    }
+    for (size_t j = 0; j < r->n_out; j++) {
+        const sg_response *resp = &s->responses[j];
+        const sg_cv_response *cv = r->cv ? &r->cv->resp[j] : NULL;
+        int dec = decimals_for(cv ? cv->net.rmse : r->train[j].rmse);
+        printf("\n%s%s%s%s\n", resp->name, resp->unit[0] ? " [" : "", resp->unit,
+               resp->unit[0] ? "]" : "");
+        printf("  %-22s %9s %12s %12s %12s\n", "", "R²/Q²", "RMSE", "MAE", "max error");
+        metrics_row("network, training", &r->train[j], true, dec);
+        if (cv)
+            metrics_row("network, CV", &cv->net, true, dec);
+        metrics_row("quadratic, training", &r->rsm_train[j], r->rsm_ok[j], dec);
+        if (cv)
+            metrics_row("quadratic, CV", &cv->rsm, cv->rsm_ok, dec);
+        if (r->rsm_note[j][0])
+            printf("  note (quadratic): %s\n", r->rsm_note[j]);
+        if (cv) {
+            printf("  %.0f%% prediction interval: ± %.*f %s (held-out coverage %.1f%%)", 100 * cv->level,
+                   dec, cv->half_width, resp->unit, 100 * cv->coverage);
+            if (cv->spread_factor_ok)
+                printf("; = %.3g × ensemble spread", cv->spread_factor);
+            printf("\n");
+            if (cv->interval_note[0])
+                printf("  note (interval): %s\n", cv->interval_note);
+        }
+    }
+    bool any = false;
+    if (r->params_exceed_rows || r->n_gates) {
+        printf("\n");
+        any = true;
+    }
+    if (r->params_exceed_rows)
+        printf("WARNING: the network has %zu trainable parameters per member but there are "
+               "only %zu rows, and no regularisation (l1, l2 or early stopping): expect "
+               "over-fitting\n",
+               r->n_params_member, r->n_rows);
+    for (size_t g = 0; g < r->n_gates; g++)
+        printf("WARNING: %s\n", r->gates[g].message);
+    if (r->cv && r->cv->n_outliers) {
+        printf("\nSuspicious runs (held-out residual far from the others):\n");
+        for (size_t k = 0; k < r->cv->n_outliers; k++) {
+            const sg_cv_outlier *o = &r->cv->outliers[k];
+            const sg_response *resp = &s->responses[o->response];
+            int dec = decimals_for(r->cv->resp[o->response].net.rmse);
+            char run[96];
+            print_run_label(t, o->row, run, sizeof run);
+            const char *u = resp->unit, *sp1 = u[0] ? " " : "";
+            printf("  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f ± %.*f%s%s — "
+                   "check this simulation\n",
+                   run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, dec, o->half_width,
+                   sp1, u);
+        }
+        any = true;
+    }
+    if (r->n_dups) {
+        printf("\nDuplicate factor settings with different responses (%zu):\n", r->n_dups);
+        for (size_t k = 0; k < r->n_dups_listed; k++) {
+            const sg_duplicate *d = &r->dups[k];
+            char ra[96], rb[96];
+            print_run_label(t, d->row_a, ra, sizeof ra);
+            print_run_label(t, d->row_b, rb, sizeof rb);
+            printf("  %s and %s: %s %.6g vs %.6g %s\n", ra, rb, s->responses[d->response].name,
+                   d->value_a, d->value_b, s->responses[d->response].unit);
+        }
+        any = true;
+    }
+    (void)any;
+    printf("\nModel written to %s\n", path);
+}
+
+/* ---- the stage -------------------------------------------------------------- */
+
+/* Create the model file's directory if it is missing (one level). */
+static void ensure_dir(const char *path)
+{
+    char *dir = sg_path_dirname(path);
+    if (dir) {
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+            /* sg_model_save reports the real problem */
+        }
+        free(dir);
+    }
+}
+
+int sg_stage_fit(sg_cli_ctx *ctx)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    if (sg_study_model_load(ctx->study, &ctx->fit_settings, &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    const char *path = sg_cli_opt(ctx->args, "--model");
+    if (!path)
+        path = ctx->fit_settings.model_path;
+    sg_fit_options opt = sg_fit_options_defaults();
+    if (sg_cli_opt(ctx->args, "--no-cv"))
+        opt.cv = false;
+    fit_bar bar;
+    memset(&bar, 0, sizeof bar);
+    bar.ctx = ctx;
+    size_t members = (ctx->fit_settings.spec.shared ? 1 : ctx->study->n_responses) *
+                     ctx->fit_settings.spec.ensemble;
+    sg_progress_begin(&bar.train, ctx->args, "training", members);
+    sg_status st = sg_fit_run(ctx->study, ctx->table, &ctx->fit_settings, &opt, on_progress,
+                              &bar, &ctx->fit, &err);
+    sg_progress_end(&bar.train);
+    sg_progress_end(&bar.cv);
+    if (st != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    ctx->model = ctx->fit->model;
+    ensure_dir(path);
+    if (sg_model_save(ctx->model, path, &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    ctx->model_path = path;
+    cJSON *o = sg_fit_json(ctx->study, ctx->table, &ctx->fit_settings, ctx->fit, path);
+    if (!o || !cJSON_AddItemToObject(ctx->json, "fit", o)) {
+        cJSON_Delete(o);
+        sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
+        return sg_cli_fail(ctx, &err);
+    }
+    if (!ctx->args->json)
+        fit_text(ctx, path);
+    return SG_EXIT_OK;
+}
+
+static int fit_main(const sg_cli_args *a)
+{
+    sg_cli_ctx ctx;
+    int code = sg_cli_ctx_init(&ctx, a);
+    if (code != SG_EXIT_OK)
+        return code;
+    code = sg_cli_load(&ctx);
+    if (code == SG_EXIT_OK)
+        code = sg_stage_fit(&ctx);
+    return sg_cli_finish(&ctx, code);
+}
+
+const sg_cli_command sg_cmd_fit = {
+    .name = "fit",
+    .summary = "train the surrogate, cross-validate it against a quadratic baseline, "
+               "write the model file",
+    .description =
+        "Trains one ensemble of networks per response on every row of the study's data\n"
+        "([model] and [train] settings), cross-validates the network and a quadratic\n"
+        "response surface the same way ([train] validation), prints training and\n"
+        "cross-validated accuracy in the responses' units, warns when the network is not\n"
+        "trustworthy, lists suspicious runs, and writes the model file atomically\n"
+        "(nothing is written when anything fails).",
+    .options = fit_options,
+    .n_options = sizeof fit_options / sizeof fit_options[0],
+    .handler = fit_main,
+    .needs_study = true,
+};

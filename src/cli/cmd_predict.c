@@ -1,0 +1,414 @@
+/* cmd_predict.c — `surrogate predict model.json --at ... | --in points.csv`. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "strutil.h"
+
+#define AT_MAX_LEN 4096 /* longest --at text */
+
+static const sg_cli_option predict_options[] = {
+    {"--at", 'a', "NAME=VALUE,...", NULL, "predict at one point (every factor, engineering units)"},
+    {"--in", 'i', "FILE", NULL, "predict at every row of a CSV file (columns named by factor)"},
+    {"--out", 'o', "FILE", "standard output", "write the --in predictions to this CSV file"},
+};
+
+static const char *const no_interval_note =
+    "the model file holds no calibrated interval: ± is the ensemble spread (1 sd) only";
+
+/* Valid factor names as "a, b, c" into buf. */
+static void list_factors(const sg_model *m, char *buf, size_t cap)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sg_model_n_in(m) && k < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", sg_model_factor_name(m, i));
+}
+
+static int factor_index(const sg_model *m, const char *name)
+{
+    for (size_t i = 0; i < sg_model_n_in(m); i++)
+        if (strcmp(sg_model_factor_name(m, i), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Parse "a=1,b=2" into x (n_in).  Returns an exit code (usage errors printed). */
+static int parse_at(const sg_cli_args *a, const sg_model *m, const char *text, double *x)
+{
+    size_t n_in = sg_model_n_in(m);
+    char names[1024], buf[AT_MAX_LEN];
+    list_factors(m, names, sizeof names);
+    if (strlen(text) >= sizeof buf)
+        return sg_cli_usage_error(a->cmd, "--at is too long");
+    strcpy(buf, text);
+    bool *seen = calloc(n_in ? n_in : 1, sizeof *seen);
+    if (!seen)
+        return SG_EXIT_FAILURE;
+    int code = SG_EXIT_OK;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok && code == SG_EXIT_OK;
+         tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        char *eq = strchr(tok, '=');
+        if (!eq) {
+            code = sg_cli_usage_error(a->cmd, "--at: '%s' is not NAME=VALUE (factors: %s)", tok,
+                                      names);
+            break;
+        }
+        *eq = '\0';
+        char *end = eq;
+        while (end > tok && end[-1] == ' ')
+            *--end = '\0';
+        int i = factor_index(m, tok);
+        if (i < 0) {
+            const char *cand[SG_STUDY_MAX_FACTORS];
+            size_t nc = 0;
+            for (size_t k = 0; k < n_in && nc < SG_STUDY_MAX_FACTORS; k++)
+                cand[nc++] = sg_model_factor_name(m, k);
+            const char *hint = sg_suggest(tok, cand, nc);
+            if (hint)
+                code = sg_cli_usage_error(a->cmd,
+                                          "--at: unknown factor '%s'; did you mean '%s'? "
+                                          "(factors: %s)",
+                                          tok, hint, names);
+            else
+                code = sg_cli_usage_error(a->cmd, "--at: unknown factor '%s' (factors: %s)", tok,
+                                          names);
+            break;
+        }
+        if (seen[i]) {
+            code = sg_cli_usage_error(a->cmd, "--at: factor '%s' is given twice", tok);
+            break;
+        }
+        sg_error e;
+        if (sg_parse_number(eq + 1, &x[i], &e) != SG_OK) {
+            code = sg_cli_usage_error(a->cmd, "--at: %s: %s", tok, e.msg);
+            break;
+        }
+        seen[i] = true;
+    }
+    if (code == SG_EXIT_OK) {
+        char missing[1024];
+        size_t k = 0;
+        missing[0] = '\0';
+        for (size_t i = 0; i < n_in && k < sizeof missing; i++)
+            if (!seen[i])
+                k += (size_t)snprintf(missing + k, sizeof missing - k, "%s%s", k ? ", " : "",
+                                      sg_model_factor_name(m, i));
+        if (k)
+            code = sg_cli_usage_error(a->cmd, "--at: missing factor%s %s (every factor is "
+                                              "needed: %s)",
+                                      strchr(missing, ',') ? "s" : "", missing, names);
+    }
+    free(seen);
+    return code;
+}
+
+/* Extrapolation of x as text ("temperature 1200 C is 50 C above the fitted
+ * range [1090, 1150]; ...") into buf, and as JSON into arr (may be NULL).
+ * Returns true when x is outside the bounds. */
+static bool describe_extrapolation(const sg_model *m, const double *x, char *buf, size_t cap,
+                                   cJSON *arr)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sg_model_n_in(m); i++) {
+        double lo = sg_model_factor_lo(m, i), hi = sg_model_factor_hi(m, i);
+        if (x[i] >= lo && x[i] <= hi)
+            continue;
+        bool below = x[i] < lo;
+        double d = below ? lo - x[i] : x[i] - hi;
+        const char *u = sg_model_factor_unit(m, i), *sp = u[0] ? " " : "";
+        if (k < cap)
+            k += (size_t)snprintf(buf + k, cap - k, "%s%s = %g%s%s is %g%s%s %s the fitted range "
+                                                    "[%g, %g]",
+                                  k ? "; " : "", sg_model_factor_name(m, i), x[i], sp, u, d, sp,
+                                  u, below ? "below" : "above", lo, hi);
+        if (arr) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddItemToArray(arr, e);
+            cJSON_AddStringToObject(e, "factor", sg_model_factor_name(m, i));
+            cJSON_AddNumberToObject(e, "value", x[i]);
+            cJSON_AddNumberToObject(e, "lo", lo);
+            cJSON_AddNumberToObject(e, "hi", hi);
+            cJSON_AddStringToObject(e, "side", below ? "below" : "above");
+            cJSON_AddNumberToObject(e, "distance", d);
+        }
+    }
+    return k > 0;
+}
+
+/* JSON of one point. */
+static cJSON *point_json(const sg_model *m, const double *x, const double *mean, const double *sd)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON *f = cJSON_AddObjectToObject(p, "factors");
+    for (size_t i = 0; i < sg_model_n_in(m); i++)
+        cJSON_AddNumberToObject(f, sg_model_factor_name(m, i), x[i]);
+    cJSON *r = cJSON_AddArrayToObject(p, "responses");
+    for (size_t j = 0; j < sg_model_n_out(m); j++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToArray(r, e);
+        cJSON_AddStringToObject(e, "name", sg_model_response_name(m, j));
+        cJSON_AddStringToObject(e, "unit", sg_model_response_unit(m, j));
+        cJSON_AddNumberToObject(e, "mean", mean[j]);
+        cJSON_AddNumberToObject(e, "spread", sd[j]);
+    }
+    char text[1024];
+    cJSON *ex = cJSON_CreateArray();
+    bool out = describe_extrapolation(m, x, text, sizeof text, ex);
+    cJSON_AddBoolToObject(p, "extrapolation", out);
+    cJSON_AddItemToObject(p, "outside", ex);
+    return p;
+}
+
+static int predict_at(sg_cli_ctx *ctx, sg_model *m, const char *at, cJSON *o)
+{
+    size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
+    double x[SG_STUDY_MAX_FACTORS], mean[SG_STUDY_MAX_RESPONSES], sd[SG_STUDY_MAX_RESPONSES];
+    if (n_in > SG_STUDY_MAX_FACTORS || n_out > SG_STUDY_MAX_RESPONSES) {
+        sg_error e;
+        sg_error_set(&e, SG_ERR_LIMIT, "model has too many factors or responses");
+        return sg_cli_fail(ctx, &e);
+    }
+    int code = parse_at(ctx->args, m, at, x);
+    if (code != SG_EXIT_OK)
+        return code;
+    sg_model_predict(m, x, mean, sd);
+    cJSON *pts = cJSON_AddArrayToObject(o, "points");
+    cJSON_AddItemToArray(pts, point_json(m, x, mean, sd));
+    if (ctx->args->json)
+        return SG_EXIT_OK;
+    printf("Prediction at");
+    for (size_t i = 0; i < n_in; i++) {
+        const char *u = sg_model_factor_unit(m, i);
+        printf("%s %s = %g%s%s", i ? "," : "", sg_model_factor_name(m, i), x[i], u[0] ? " " : "",
+               u);
+    }
+    printf(":\n");
+    for (size_t j = 0; j < n_out; j++)
+        printf("  %-20s %14.6g ± %-10.3g %s\n", sg_model_response_name(m, j), mean[j], sd[j],
+               sg_model_response_unit(m, j));
+    printf("(%s)\n", no_interval_note);
+    char text[1024];
+    if (describe_extrapolation(m, x, text, sizeof text, NULL))
+        printf("WARNING: extrapolation: %s; the prediction is not supported by the data\n", text);
+    return SG_EXIT_OK;
+}
+
+/* Column of the CSV for factor name: the name itself, else the one column
+ * starting with "name_" (as in thickness_um); NULL when none or ambiguous. */
+static const char *match_column(const sg_table *hdr, const char *name)
+{
+    size_t len = strlen(name);
+    const char *hit = NULL;
+    for (size_t c = 0; c < hdr->n_file_columns; c++)
+        if (strcmp(hdr->file_columns[c], name) == 0)
+            return hdr->file_columns[c];
+    for (size_t c = 0; c < hdr->n_file_columns; c++) {
+        const char *col = hdr->file_columns[c];
+        if (strncmp(col, name, len) == 0 && col[len] == '_') {
+            if (hit)
+                return NULL;
+            hit = col;
+        }
+    }
+    return hit;
+}
+
+/* Write the predictions CSV to fp. */
+static int write_csv(FILE *fp, sg_model *m, const sg_table *t, const double *X,
+                     const double *Mean, const double *Sd)
+{
+    size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
+    for (size_t i = 0; i < n_in; i++)
+        fprintf(fp, "%s,", sg_model_factor_name(m, i));
+    for (size_t j = 0; j < n_out; j++)
+        fprintf(fp, "%s,%s_spread,", sg_model_response_name(m, j), sg_model_response_name(m, j));
+    fprintf(fp, "extrapolation\n");
+    char text[1024];
+    for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t i = 0; i < n_in; i++)
+            fprintf(fp, "%.17g,", X[r * n_in + i]);
+        for (size_t j = 0; j < n_out; j++)
+            fprintf(fp, "%.17g,%.17g,", Mean[r * n_out + j], Sd[r * n_out + j]);
+        if (describe_extrapolation(m, X + r * n_in, text, sizeof text, NULL)) {
+            fputc('"', fp);
+            for (const char *c = text; *c; c++) {
+                if (*c == '"')
+                    fputc('"', fp);
+                fputc(*c, fp);
+            }
+            fputc('"', fp);
+        }
+        fputc('\n', fp);
+    }
+    return ferror(fp) ? -1 : 0;
+}
+
+/* Write to path atomically: temporary file beside it, fsync, rename. */
+static sg_status write_atomic(const char *path, sg_model *m, const sg_table *t, const double *X,
+                              const double *Mean, const double *Sd, sg_error *err)
+{
+    size_t len = strlen(path) + 32;
+    char *tmp = malloc(len);
+    if (!tmp)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    FILE *fp = fopen(tmp, "w");
+    if (!fp) {
+        sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        free(tmp);
+        return SG_ERR_IO;
+    }
+    int bad = write_csv(fp, m, t, X, Mean, Sd);
+    if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+        bad = -1;
+    if (fclose(fp) != 0)
+        bad = -1;
+    if (bad || rename(tmp, path) != 0) {
+        sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return SG_ERR_IO;
+    }
+    free(tmp);
+    return SG_OK;
+}
+
+static int predict_in(sg_cli_ctx *ctx, sg_model *m, const char *in, const char *outp, cJSON *o)
+{
+    size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
+    sg_error err;
+    sg_error_clear(&err);
+    sg_table *hdr = NULL, *t = NULL;
+    double *X = NULL, *Mean = NULL, *Sd = NULL;
+    const char **cols = NULL;
+    int code = SG_EXIT_OK;
+    if (sg_table_load(in, NULL, 0, 0, &hdr, NULL, &err) != SG_OK) {
+        code = sg_cli_fail(ctx, &err);
+        goto done;
+    }
+    cols = calloc(n_in ? n_in : 1, sizeof *cols);
+    if (!cols) {
+        code = SG_EXIT_FAILURE;
+        goto done;
+    }
+    for (size_t i = 0; i < n_in; i++) {
+        if (!(cols[i] = match_column(hdr, sg_model_factor_name(m, i)))) {
+            char names[1024], have[2048];
+            size_t k = 0;
+            list_factors(m, names, sizeof names);
+            have[0] = '\0';
+            for (size_t c = 0; c < hdr->n_file_columns && k < sizeof have; c++)
+                k += (size_t)snprintf(have + k, sizeof have - k, "%s%s", c ? ", " : "",
+                                      hdr->file_columns[c]);
+            sg_error_set(&err, SG_ERR_INVALID,
+                         "%s: no column for factor '%s' (needed: %s; the file has: %s)", in,
+                         sg_model_factor_name(m, i), names, have);
+            code = sg_cli_fail(ctx, &err);
+            goto done;
+        }
+    }
+    if (sg_table_load(in, cols, n_in, n_in, &t, NULL, &err) != SG_OK) {
+        code = sg_cli_fail(ctx, &err);
+        goto done;
+    }
+    size_t n = t->n_rows;
+    X = malloc((n ? n : 1) * n_in * sizeof *X);
+    Mean = malloc((n ? n : 1) * n_out * sizeof *Mean);
+    Sd = malloc((n ? n : 1) * n_out * sizeof *Sd);
+    if (!X || !Mean || !Sd) {
+        sg_error_set(&err, SG_ERR_NOMEM, "out of memory");
+        code = sg_cli_fail(ctx, &err);
+        goto done;
+    }
+    memcpy(X, t->x, n * n_in * sizeof *X);
+    if (sg_model_predict_batch(m, X, n, Mean, Sd, &err) != SG_OK) {
+        code = sg_cli_fail(ctx, &err);
+        goto done;
+    }
+    size_t n_extra = 0;
+    cJSON *pts = cJSON_AddArrayToObject(o, "points");
+    for (size_t r = 0; r < n; r++) {
+        cJSON *p = point_json(m, X + r * n_in, Mean + r * n_out, Sd + r * n_out);
+        n_extra += cJSON_IsTrue(cJSON_GetObjectItem(p, "extrapolation"));
+        cJSON_AddItemToArray(pts, p);
+    }
+    cJSON_AddNumberToObject(o, "rows", (double)n);
+    cJSON_AddNumberToObject(o, "extrapolated_rows", (double)n_extra);
+    if (outp) {
+        if (write_atomic(outp, m, t, X, Mean, Sd, &err) != SG_OK) {
+            code = sg_cli_fail(ctx, &err);
+            goto done;
+        }
+        cJSON_AddStringToObject(o, "out", outp);
+        if (!ctx->args->json)
+            printf("Predicted %zu rows of %s into %s (%zu outside the fitted bounds; see the "
+                   "extrapolation column)\n(%s)\n",
+                   n, in, outp, n_extra, no_interval_note);
+    } else if (!ctx->args->json) {
+        write_csv(stdout, m, t, X, Mean, Sd);
+    }
+    if (n_extra && !ctx->args->json)
+        fprintf(stderr, "surrogate: WARNING: %zu of %zu rows lie outside the fitted bounds "
+                        "(extrapolation)\n",
+                n_extra, n);
+done:
+    free(cols);
+    free(X);
+    free(Mean);
+    free(Sd);
+    sg_table_destroy(hdr);
+    sg_table_destroy(t);
+    return code;
+}
+
+static int predict_main(const sg_cli_args *a)
+{
+    const char *at = sg_cli_opt(a, "--at"), *in = sg_cli_opt(a, "--in"),
+               *outp = sg_cli_opt(a, "--out");
+    if (!at == !in)
+        return sg_cli_usage_error(a->cmd, "give exactly one of --at NAME=VALUE,... or --in FILE");
+    if (outp && !in)
+        return sg_cli_usage_error(a->cmd, "--out goes with --in");
+    sg_cli_ctx ctx;
+    int code = sg_cli_ctx_init(&ctx, a);
+    if (code != SG_EXIT_OK)
+        return code;
+    sg_error err;
+    sg_error_clear(&err);
+    sg_model *m = NULL;
+    if (sg_model_load(a->study_path, &m, &err) != SG_OK)
+        return sg_cli_finish(&ctx, sg_cli_fail(&ctx, &err));
+    cJSON *o = cJSON_AddObjectToObject(ctx.json, "predict");
+    cJSON_AddStringToObject(o, "model_file", a->study_path);
+    cJSON_AddNullToObject(o, "interval");
+    cJSON_AddStringToObject(o, "interval_note", no_interval_note);
+    code = at ? predict_at(&ctx, m, at, o) : predict_in(&ctx, m, in, outp, o);
+    sg_model_destroy(m);
+    return sg_cli_finish(&ctx, code);
+}
+
+const sg_cli_command sg_cmd_predict = {
+    .name = "predict",
+    .summary = "predict responses with a fitted model file, at a point or for a CSV of points",
+    .description =
+        "Evaluates a model written by 'fit': the ensemble mean of every response with its\n"
+        "spread (standard deviation of the members), in engineering units.  A point\n"
+        "outside the fitted factor bounds is still predicted but flagged as extrapolation\n"
+        "(which factor, how far).  --in reads a CSV whose columns are named by factor\n"
+        "(or start with the factor name and '_', as thickness_um); --out writes the\n"
+        "predictions atomically.",
+    .options = predict_options,
+    .n_options = sizeof predict_options / sizeof predict_options[0],
+    .handler = predict_main,
+    .needs_study = false,
+    .file_arg = "<model.json>",
+};

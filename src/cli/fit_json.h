@@ -1,0 +1,16 @@
+/* fit_json.h — the JSON object of the fit stage (keys documented in the README). */
+#ifndef SG_FIT_JSON_H
+#define SG_FIT_JSON_H
+
+#include <cJSON.h>
+
+#include "data.h"
+#include "fit.h"
+#include "study.h"
+#include "study_model.h"
+
+/* Build the "fit" object; NULL when out of memory.  Caller owns it. */
+cJSON *sg_fit_json(const sg_study *s, const sg_table *t, const sg_study_model *settings,
+                   const sg_fit_result *r, const char *model_path);
+
+#endif

@@ -1,0 +1,455 @@
+/* End-to-end tests of `surrogate fit` and `surrogate predict` (binary in
+ * $SURROGATE_BIN, run from the project root).  Most use --no-cv or a light
+ * study so the suite stays fast. */
+#include <cJSON.h>
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <gsl/gsl_errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "model.h"
+
+#define BRAZING "studies/brazing.toml"
+
+typedef struct result {
+    int code;
+    char out[1 << 20];
+    char err[16384];
+} result;
+
+static char tmpdir[64];
+static char path_buf[8][256];
+
+static void setup(void)
+{
+    gsl_set_error_handler_off();
+    strcpy(tmpdir, "/tmp/sg_test_cli_fit_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(cli_fit, .init = setup, .fini = teardown);
+
+/* tmpdir/name in one of a few rotating buffers. */
+static const char *tpath(int slot, const char *name)
+{
+    snprintf(path_buf[slot], sizeof path_buf[slot], "%s/%s", tmpdir, name);
+    return path_buf[slot];
+}
+
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp, "cannot open %s", path);
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return n;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static result *run(const char *arg0, ...)
+{
+    static result r;
+    const char *bin = getenv("SURROGATE_BIN");
+    cr_assert_not_null(bin, "SURROGATE_BIN is not set (run via make test)");
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = bin;
+    va_list ap;
+    va_start(ap, arg0);
+    for (const char *a = arg0; a && argc < 31; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    char out_path[128], err_path[128];
+    snprintf(out_path, sizeof out_path, "%s/.stdout", tmpdir);
+    snprintf(err_path, sizeof err_path, "%s/.stderr", tmpdir);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fo < 0 || fe < 0)
+            _exit(127);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "the binary crashed (signal %d)",
+              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    r.code = WEXITSTATUS(status);
+    slurp(out_path, r.out, sizeof r.out);
+    slurp(err_path, r.err, sizeof r.err);
+    unlink(out_path);
+    unlink(err_path);
+    return &r;
+}
+
+static void put(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* Visible entries of tmpdir (to prove nothing was written). */
+static int count_entries(void)
+{
+    DIR *d = opendir(tmpdir);
+    cr_assert_not_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* A light study on the brazing data (kfold:3, small network), model file
+ * in tmpdir; extra is appended to [train]. */
+static const char *light_study(const char *extra)
+{
+    char cwd[200], text[4096];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text,
+             "[study]\nname = \"light\"\nseed = 11\n[data]\nfile = \"%s/data/brazing_l27.csv\"\n"
+             "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nunit = \"um\"\n"
+             "min = 50\nmax = 150\n"
+             "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nunit = \"C\"\n"
+             "min = 1090\nmax = 1150\n"
+             "[[factor]]\nname = \"hold\"\ncolumn = \"hold_min\"\nmin = 20\nmax = 40\n"
+             "[[factor]]\nname = \"cooling\"\ncolumn = \"cooling_C_per_min\"\nmin = 3\nmax = 7\n"
+             "[[response]]\nname = \"stress_max\"\ncolumn = \"stress_max_MPa\"\nunit = \"MPa\"\n"
+             "[model]\nfile = \"light.model.json\"\nhidden = [4]\nensemble = 2\n"
+             "[train]\nepochs = 200\nvalidation = \"kfold:3\"\n%s",
+             cwd, extra);
+    const char *p = tpath(0, "light.toml");
+    put(p, text);
+    return p;
+}
+
+static cJSON *parse_json(const char *text)
+{
+    cJSON *j = cJSON_Parse(text);
+    cr_assert_not_null(j, "not JSON: %.200s", text);
+    return j;
+}
+
+static cJSON *at_path(cJSON *o, const char *a, const char *b)
+{
+    cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+    cr_assert_not_null(x, "missing key %s", a);
+    if (b) {
+        x = cJSON_GetObjectItemCaseSensitive(x, b);
+        cr_assert_not_null(x, "missing key %s.%s", a, b);
+    }
+    return x;
+}
+
+Test(cli_fit, fit_writes_a_byte_identical_model)
+{
+    const char *m1 = tpath(1, "a.model.json"), *m2 = tpath(2, "b.model.json");
+    result *r = run("fit", "--no-cv", "--model", m1, BRAZING, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Parameters:") && strstr(r->out, "for 27 rows"), "%s", r->out);
+    cr_expect(strstr(r->out, "stress_max [MPa]"));
+    cr_expect(strstr(r->out, "network, training"));
+    cr_expect(strstr(r->out, "quadratic, training"));
+    cr_expect(strstr(r->out, "Cross-validation: skipped"));
+    cr_expect(strstr(r->out, "Model written to"));
+    cr_expect_eq(r->err[0], '\0', "stderr on a pipe: %s", r->err);
+    r = run("fit", "-q", "--no-cv", "-m", m2, BRAZING, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    static char a[1 << 20], b[1 << 20];
+    size_t na = slurp(m1, a, sizeof a), nb = slurp(m2, b, sizeof b);
+    cr_assert_gt(na, 1000);
+    cr_expect_eq(na, nb);
+    cr_expect(memcmp(a, b, na) == 0, "model files differ");
+    cr_expect(strstr(a, "surrogate-model"));
+}
+
+Test(cli_fit, fit_json_keys_without_cv)
+{
+    const char *m1 = tpath(1, "m.json");
+    result *r = run("fit", "--json", "--no-cv", "--model", m1, BRAZING, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_json(r->out);
+    cr_expect(cJSON_IsTrue(at_path(j, "ok", NULL)));
+    cr_expect_str_eq(at_path(j, "command", NULL)->valuestring, "fit");
+    cJSON *f = at_path(j, "fit", NULL);
+    cr_expect_str_eq(at_path(f, "model_file", NULL)->valuestring, m1);
+    cr_expect_eq(at_path(f, "rows", NULL)->valueint, 27);
+    cr_expect_eq(strlen(at_path(f, "data_hash", NULL)->valuestring), 16);
+    cr_expect_eq(strlen(at_path(f, "settings_hash", NULL)->valuestring), 16);
+    cr_expect(cJSON_IsNull(at_path(f, "cv", NULL)));
+    cr_expect_gt(at_path(f, "parameters", "per_member")->valueint, 0);
+    cr_expect_eq(at_path(f, "parameters", "rows")->valueint, 27);
+    cr_expect(cJSON_IsBool(at_path(f, "parameters", "exceed_rows")));
+    cr_expect_str_eq(at_path(f, "settings", "optimizer")->valuestring, "lbfgs");
+    cJSON *resp = at_path(f, "responses", NULL);
+    cr_assert_eq(cJSON_GetArraySize(resp), 3);
+    cJSON *r0 = cJSON_GetArrayItem(resp, 0);
+    cr_expect_str_eq(at_path(r0, "name", NULL)->valuestring, "stress_max");
+    cr_expect_str_eq(at_path(r0, "unit", NULL)->valuestring, "MPa");
+    cr_expect(at_path(r0, "train", "rmse")->valuedouble >= 0);
+    cr_expect(cJSON_IsNumber(at_path(r0, "train", "r2")));
+    cr_expect(cJSON_IsNumber(at_path(r0, "baseline_train", "rmse")));
+    cr_expect(cJSON_IsNull(at_path(r0, "cv", NULL)));
+    cr_expect(cJSON_IsArray(at_path(f, "warnings", NULL)));
+    cr_expect(cJSON_IsArray(at_path(f, "suspicious_runs", NULL)));
+    cr_expect_eq(at_path(f, "duplicates", "count")->valueint, 0);
+    cJSON_Delete(j);
+}
+
+Test(cli_fit, fit_with_cv_json_and_text)
+{
+    const char *study = light_study("");
+    result *r = run("fit", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(exists(tpath(1, "light.model.json")));
+    cJSON *j = parse_json(r->out);
+    cJSON *f = at_path(j, "fit", NULL);
+    cr_expect_str_eq(at_path(f, "cv", "plan")->valuestring, "kfold:3");
+    cr_expect_eq(at_path(f, "cv", "folds")->valueint, 3);
+    cJSON *r0 = cJSON_GetArrayItem(at_path(f, "responses", NULL), 0);
+    cJSON *cv = at_path(r0, "cv", NULL);
+    cr_expect(at_path(cv, "network", "rmse")->valuedouble > 0);
+    cr_expect(cJSON_IsNumber(at_path(cv, "baseline", "rmse")));
+    cr_expect(at_path(cv, "interval", "half_width")->valuedouble > 0);
+    cr_expect(at_path(cv, "interval", "level")->valuedouble == 0.95);
+    cr_expect_eq(cJSON_GetArraySize(at_path(cv, "held_out", NULL)), 27);
+    cJSON_Delete(j);
+    /* text: CV rows and the model path */
+    r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "network, CV"), "%s", r->out);
+    cr_expect(strstr(r->out, "quadratic, CV"));
+    cr_expect(strstr(r->out, "95% prediction interval"));
+    cr_expect(strstr(r->out, "kfold:3, 3 folds"));
+}
+
+Test(cli_fit, run_includes_the_fit_stage)
+{
+    const char *study = light_study("");
+    result *r = run("run", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_json(r->out);
+    cr_expect_not_null(cJSON_GetObjectItem(j, "check"));
+    cr_expect_not_null(cJSON_GetObjectItem(j, "fit"));
+    cJSON_Delete(j);
+    cr_expect(exists(tpath(1, "light.model.json")));
+}
+
+Test(cli_fit, nothing_written_on_invalid_study)
+{
+    const char *study = light_study("optimizer = \"adamw\"\n");
+    int before = count_entries();
+    result *r = run("fit", study, NULL);
+    cr_expect_eq(r->code, 1);
+    cr_expect(strstr(r->err, "light.toml:") && strstr(r->err, "unknown optimizer 'adamw'"),
+              "%s", r->err);
+    cr_expect(strstr(r->err, "adam, rmsprop, sgd, lbfgs"));
+    cr_expect_eq(count_entries(), before);
+    /* a bad value, with --json: the error is in the document */
+    study = light_study("learning_rate = 0\n");
+    r = run("fit", "--json", study, NULL);
+    cr_expect_eq(r->code, 1);
+    cJSON *j = parse_json(r->out);
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(j, "ok")));
+    cr_expect(strstr(cJSON_GetObjectItem(j, "error")->valuestring, "must be positive"));
+    cJSON_Delete(j);
+    cr_expect(!exists(tpath(1, "light.model.json")));
+    /* usage */
+    cr_expect_eq(run("fit", NULL)->code, 2);
+    cr_expect_eq(run("fit", "--no-cvv", BRAZING, NULL)->code, 2);
+}
+
+/* Fit brazing without CV into tmpdir/m.json (shared by the predict tests). */
+static const char *fit_brazing(void)
+{
+    const char *m = tpath(3, "m.json");
+    result *r = run("fit", "-q", "--no-cv", "--model", m, BRAZING, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    return m;
+}
+
+Test(cli_fit, predict_at_equals_the_library)
+{
+    const char *m = fit_brazing();
+    result *r = run("predict", m, "--json", "--at",
+                    "thickness=120,temperature=1100,hold=30,cooling=5", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_json(r->out);
+    cJSON *p = cJSON_GetArrayItem(at_path(j, "predict", "points"), 0);
+    cr_assert_not_null(p);
+    cr_expect(cJSON_IsFalse(at_path(p, "extrapolation", NULL)));
+    sg_model *model = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_load(m, &model, &err), SG_OK, "%s", err.msg);
+    double x[4] = {120, 1100, 30, 5}, mean[3], sd[3];
+    sg_model_predict(model, x, mean, sd);
+    cJSON *resp = at_path(p, "responses", NULL);
+    cr_assert_eq(cJSON_GetArraySize(resp), 3);
+    for (int k = 0; k < 3; k++) {
+        cJSON *e = cJSON_GetArrayItem(resp, k);
+        cr_expect(at_path(e, "mean", NULL)->valuedouble == mean[k], "%d: %.17g vs %.17g", k,
+                  at_path(e, "mean", NULL)->valuedouble, mean[k]);
+        cr_expect(at_path(e, "spread", NULL)->valuedouble == sd[k]);
+    }
+    cr_expect_str_eq(at_path(cJSON_GetArrayItem(resp, 0), "name", NULL)->valuestring,
+                     "stress_max");
+    cJSON_Delete(j);
+    sg_model_destroy(model);
+    /* text */
+    r = run("predict", "--at", "thickness=120, temperature=1100, hold=30, cooling=5", m, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "stress_max") && strstr(r->out, "MPa"), "%s", r->out);
+    cr_expect(strstr(r->out, "ensemble spread"));
+    cr_expect(!strstr(r->out, "WARNING"));
+}
+
+Test(cli_fit, predict_flags_extrapolation)
+{
+    const char *m = fit_brazing();
+    result *r = run("predict", m, "--at", "thickness=120,temperature=1200,hold=30,cooling=5",
+                    NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "WARNING: extrapolation: temperature = 1200 C is 50 C above the "
+                             "fitted range [1090, 1150]"),
+              "%s", r->out);
+    r = run("predict", m, "--json", "--at", "thickness=20,temperature=1100,hold=30,cooling=5",
+            NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_json(r->out);
+    cJSON *p = cJSON_GetArrayItem(at_path(j, "predict", "points"), 0);
+    cr_expect(cJSON_IsTrue(at_path(p, "extrapolation", NULL)));
+    cJSON *o = cJSON_GetArrayItem(at_path(p, "outside", NULL), 0);
+    cr_assert_not_null(o);
+    cr_expect_str_eq(at_path(o, "factor", NULL)->valuestring, "thickness");
+    cr_expect_str_eq(at_path(o, "side", NULL)->valuestring, "below");
+    cr_expect(at_path(o, "distance", NULL)->valuedouble == 30);
+    cJSON_Delete(j);
+}
+
+Test(cli_fit, predict_in_round_trip)
+{
+    const char *m = fit_brazing();
+    const char *in = tpath(4, "points.csv"), *out = tpath(5, "pred.csv");
+    put(in, "temperature,thickness_um,hold,cooling,note\n1100,120,30,5,a\n1137.5,61.25,23,6.5,b\n"
+            "1120,170,30,5,c\n");
+    result *r = run("predict", m, "--in", in, "--out", out, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Predicted 3 rows"), "%s", r->out);
+    cr_expect(strstr(r->err, "1 of 3 rows lie outside"), "%s", r->err);
+    static char text[65536];
+    slurp(out, text, sizeof text);
+    cr_expect(strncmp(text, "thickness,temperature,hold,cooling,stress_max,stress_max_spread,", 64) == 0,
+              "%s", text);
+    sg_model *model = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_load(m, &model, &err), SG_OK, "%s", err.msg);
+    double X[3][4] = {{120, 1100, 30, 5}, {61.25, 1137.5, 23, 6.5}, {170, 1120, 30, 5}};
+    char *line = strchr(text, '\n') + 1;
+    for (int i = 0; i < 3; i++) {
+        double mean[3], sd[3], v[10];
+        sg_model_predict(model, X[i], mean, sd);
+        char *p = line;
+        for (int k = 0; k < 10; k++) {
+            v[k] = strtod(p, &p);
+            cr_assert_eq(*p, ',', "row %d field %d: %s", i, k, line);
+            p++;
+        }
+        for (int k = 0; k < 4; k++)
+            cr_expect(v[k] == X[i][k]);
+        for (int k = 0; k < 3; k++) {
+            cr_expect(v[4 + 2 * k] == mean[k], "row %d response %d", i, k);
+            cr_expect(v[5 + 2 * k] == sd[k]);
+        }
+        if (i == 2)
+            cr_expect(strncmp(p, "\"thickness = 170 um is 20 um above", 33) == 0, "%s", p);
+        else
+            cr_expect_eq(*p, '\n');
+        line = strchr(line, '\n') + 1;
+    }
+    sg_model_destroy(model);
+    /* to stdout, and JSON */
+    r = run("predict", m, "--in", in, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strncmp(r->out, "thickness,temperature", 21) == 0);
+    r = run("predict", m, "--in", in, "--json", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_json(r->out);
+    cr_expect_eq(at_path(j, "predict", "rows")->valueint, 3);
+    cr_expect_eq(at_path(j, "predict", "extrapolated_rows")->valueint, 1);
+    cJSON_Delete(j);
+}
+
+Test(cli_fit, predict_errors)
+{
+    const char *m = fit_brazing();
+    result *r = run("predict", m, "--at", "thickness=120,temprature=1100,hold=30,cooling=5",
+                    NULL);
+    cr_expect_eq(r->code, 2);
+    cr_expect(strstr(r->err, "unknown factor 'temprature'; did you mean 'temperature'?"), "%s",
+              r->err);
+    cr_expect(strstr(r->err, "thickness, temperature, hold, cooling"));
+    r = run("predict", m, "--at", "thickness=120,temperature=1100", NULL);
+    cr_expect_eq(r->code, 2);
+    cr_expect(strstr(r->err, "missing factors hold, cooling"), "%s", r->err);
+    r = run("predict", m, "--at", "thickness=abc,temperature=1100,hold=30,cooling=5", NULL);
+    cr_expect_eq(r->code, 2);
+    r = run("predict", m, "--at", "thickness=1,thickness=2,temperature=1100,hold=30,cooling=5",
+            NULL);
+    cr_expect_eq(r->code, 2);
+    cr_expect(strstr(r->err, "given twice"));
+    /* usage */
+    cr_expect_eq(run("predict", "--at", "thickness=1", NULL)->code, 2);
+    cr_expect_eq(run("predict", m, NULL)->code, 2);
+    cr_expect_eq(run("predict", m, "--at", "a=1", "--in", "x.csv", NULL)->code, 2);
+    cr_expect_eq(run("predict", m, "--at", "a=1", "--out", "x.csv", NULL)->code, 2);
+    /* a CSV without a factor's column: error naming it, --out not written */
+    const char *in = tpath(4, "bad.csv"), *out = tpath(5, "never.csv");
+    put(in, "thickness,temperature,hold\n1,2,3\n");
+    r = run("predict", m, "--in", in, "--out", out, NULL);
+    cr_expect_eq(r->code, 1);
+    cr_expect(strstr(r->err, "no column for factor 'cooling'"), "%s", r->err);
+    cr_expect(!exists(out));
+    /* corrupt and truncated model files */
+    const char *bad = tpath(6, "corrupt.json");
+    put(bad, "{\"format\": \"surrogate-model\", \"version\": 1, \"factors\": [");
+    r = run("predict", bad, "--at", "thickness=120,temperature=1100,hold=30,cooling=5", NULL);
+    cr_expect_eq(r->code, 1, "%s", r->err);
+    cr_expect(strstr(r->err, "corrupt.json"), "%s", r->err);
+    put(bad, "not json at all");
+    r = run("predict", bad, "--json", "--at", "thickness=120", NULL);
+    cr_expect_eq(r->code, 1);
+    cJSON *j = parse_json(r->out);
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(j, "ok")));
+    cJSON_Delete(j);
+    r = run("predict", tpath(7, "missing.json"), "--at", "thickness=1", NULL);
+    cr_expect_eq(r->code, 3);
+}
