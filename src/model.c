@@ -347,6 +347,12 @@ size_t sg_model_n_params(const sg_model *m)
     return sg_mlp_n_params(m->nets[0]) * m->n_nets * m->spec.ensemble;
 }
 
+bool sg_model_overparameterised(const sg_model *m)
+{
+    return sg_mlp_n_params(m->nets[0]) > m->n_rows && m->spec.train.l1 == 0.0 &&
+           m->spec.train.l2 == 0.0;
+}
+
 const sg_train_history *sg_model_history(const sg_model *m, size_t j, size_t k)
 {
     return &m->hist[j * m->spec.ensemble + k];

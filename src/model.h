@@ -110,6 +110,9 @@ sg_mlp *sg_model_member(sg_model *m, size_t j, size_t k);
  * members), and of the whole model (all networks and members). */
 size_t sg_model_n_params_per_member(const sg_model *m, size_t j);
 size_t sg_model_n_params(const sg_model *m);
+/* True when one member has more trainable values than training rows and
+ * neither l1 nor l2 regularisation is set (fit should warn). */
+bool sg_model_overparameterised(const sg_model *m);
 /* Number of training rows the model was fitted on. */
 size_t sg_model_n_rows(const sg_model *m);
 /* The factor and response scalers (owned by the model). */

@@ -73,6 +73,7 @@ Test(model, fits_known_function)
     cr_expect_eq(sg_model_n_params_per_member(m, 0), 2 * 6 + 6 + 6 + 1);
     cr_expect_eq(sg_model_n_params(m), 25 * 2 * 2);
     cr_expect_str_eq(sg_model_response_name(m, 0), "stress_MPa");
+    cr_expect_not(sg_model_overparameterised(m), "25 parameters, 24 rows, but l2 > 0");
     cr_expect_eq(sg_model_history(m, 1, 1)->n_epochs > 0, true);
     double out[2] = {40.0, 1100.0}, in[2] = {120.0, 1100.0};
     cr_expect(sg_model_extrapolates(m, out));
@@ -116,6 +117,19 @@ Test(model, shared_network_gradient_and_shape)
     s.hidden[0] = 8;
     sg_model *m = fit_small(s);
     cr_expect_eq(sg_model_n_nets(m), 1);
+    char *a = NULL, *b = NULL;
+    sg_model *l = NULL;
+    cr_assert_eq(sg_model_to_json(m, &a, NULL), SG_OK);
+    cr_assert_eq(sg_model_from_json(a, strlen(a), "<shared>", &l, NULL), SG_OK);
+    cr_assert_eq(sg_model_to_json(l, &b, NULL), SG_OK);
+    cr_expect_str_eq(a, b);
+    double p1[NO], p2[NO], q[2] = {111.1, 1111.1};
+    sg_model_predict(m, q, p1, NULL);
+    sg_model_predict(l, q, p2, NULL);
+    cr_expect_eq(memcmp(p1, p2, sizeof p1), 0);
+    free(a);
+    free(b);
+    sg_model_destroy(l);
     double x[2] = {88.8, 1127.0}, g[2], yp[NO], ym[NO], mu;
     sg_model_gradient(m, x, 1, &mu, g);
     double h = 1e-4;
@@ -163,6 +177,17 @@ Test(model, determinism_same_seed_same_bytes)
     sg_model_destroy(a);
     sg_model_destroy(b);
     sg_model_destroy(c);
+}
+
+Test(model, overparameterised_without_regularisation)
+{
+    sg_model_spec s = small_spec();
+    s.train.l2 = 0.0;
+    s.hidden[0] = 12; /* 49 parameters > 24 rows */
+    s.train.epochs = 5;
+    sg_model *m = fit_small(s);
+    cr_expect(sg_model_overparameterised(m));
+    sg_model_destroy(m);
 }
 
 Test(model, member_seeds_differ)
