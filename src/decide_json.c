@@ -77,6 +77,8 @@ static cJSON *problem_json(const sg_decide_result *r, const sg_study *s,
     for (size_t i = 0; i < sp->n_cons; i++)
         cJSON_AddItemToArray(co, cJSON_CreateString(sp->cons[i].text));
     cJSON_AddStringToObject(p, "global_algorithm", o->global_alg);
+    cJSON_AddStringToObject(p, "global_mode",
+                            sp->global_mode == SG_OPTIM_GLOBAL_ONCE ? "once" : "per_start");
     cJSON_AddStringToObject(p, "local_algorithm", o->local_alg);
     cJSON_AddNumberToObject(p, "starts", (double)o->n_starts);
     cJSON_AddNumberToObject(p, "threads", o->threads);

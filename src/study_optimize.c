@@ -16,7 +16,7 @@
 static const char *const optimize_keys[] = {
     "response", "weights",   "sense",    "risk",     "constraints", "bounds",
     "fixed",    "step",      "levels_only", "algorithm", "local",   "starts",
-    "max_evals", "max_time", "ftol_rel", "xtol_rel", "threads",
+    "max_evals", "max_time", "ftol_rel", "xtol_rel", "threads", "sub_algorithm", "global_mode",
 };
 
 void sg_optimize_spec_destroy(sg_optimize_spec *sp)
@@ -38,6 +38,7 @@ void sg_optimize_spec_destroy(sg_optimize_spec *sp)
     free(sp->weights);
     free(sp->algorithm);
     free(sp->local);
+    free(sp->sub_algorithm);
     free(sp);
 }
 
@@ -463,13 +464,29 @@ static sg_status load_alg(const sg_toml_value *opt, const char *key, char **out,
         if (sg_optim_algorithm_parse(name, &alg, &e))
             return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(opt, key), "%s: %s",
                                     key, e.msg);
-    } else if (strcmp(key, "local") == 0) {
+    } else if (strcmp(key, "algorithm") != 0) {
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(opt, key),
-                                "local must name an NLopt local algorithm (the local stage "
-                                "always runs)");
+                                "%s must name an NLopt local algorithm", key);
     }
     *out = sg_strdup(name);
     return *out ? SG_OK : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+}
+
+static sg_status load_global_mode(const sg_toml_value *opt, sg_optimize_spec *sp, sg_error *err)
+{
+    const char *mode = NULL;
+    sg_status st = sg_toml_get_string(opt, "global_mode", false, &mode, NULL, err);
+    if (st || !mode)
+        return st;
+    if (strcmp(mode, "once") == 0)
+        sp->global_mode = SG_OPTIM_GLOBAL_ONCE;
+    else if (strcmp(mode, "per_start") == 0)
+        sp->global_mode = SG_OPTIM_GLOBAL_PER_START;
+    else
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(opt, "global_mode"),
+                                "global_mode must be \"once\" or \"per_start\", not \"%s\"",
+                                mode);
+    return SG_OK;
 }
 
 static sg_status get_int_range(const sg_toml_value *opt, const char *key, int64_t lo, int64_t hi,
@@ -577,7 +594,9 @@ sg_status sg_optimize_spec_load(const sg_study *s, sg_optimize_spec **out, sg_er
     if (opt && ((st = load_constraints(opt, s, sp, err)) ||
         (st = load_bounds(opt, s, sp, err)) || (st = load_fixed_step(opt, s, sp, err)) ||
         (st = load_alg(opt, "algorithm", &sp->algorithm, err)) ||
-        (st = load_alg(opt, "local", &sp->local, err)) || (st = load_budgets(opt, sp, err))))
+        (st = load_alg(opt, "local", &sp->local, err)) ||
+        (st = load_alg(opt, "sub_algorithm", &sp->sub_algorithm, err)) ||
+        (st = load_global_mode(opt, sp, err)) || (st = load_budgets(opt, sp, err))))
         goto fail;
     if (!opt)
         apply_factor_steps(s, sp);
@@ -618,6 +637,8 @@ void sg_optimize_spec_config(const sg_optimize_spec *sp, sg_optim_config *cfg)
     cfg->seed = sp->seed;
     cfg->global.algorithm = sp->algorithm;
     cfg->local.algorithm = sp->local;
+    cfg->global.sub_algorithm = sp->sub_algorithm;
+    cfg->global_mode = sp->global_mode;
     if (sp->max_evals > 0)
         cfg->global.max_eval = cfg->local.max_eval = sp->max_evals;
     if (sp->max_time > 0)

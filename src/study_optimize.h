@@ -11,7 +11,8 @@
  *   fixed       = { hold = 30 }
  *   step        = { thickness = 5 }
  *   levels_only = ["cooling"]
- *   algorithm   = "GN_DIRECT_L"   local = "LD_SLSQP"
+ *   algorithm   = "GN_DIRECT_L"   local = "LD_SLSQP"   sub_algorithm = "LD_LBFGS"
+ *   global_mode = "once" | "per_start"
  *   starts, max_evals, max_time, ftol_rel, xtol_rel, threads
  *
  * Every problem is reported as "STUDY:LINE:COL: message" before any work.
@@ -30,7 +31,7 @@
 #include "study.h"
 
 /* Largest number of constraints in [optimize]. */
-#define SG_OPTSPEC_MAX_CONS 64
+#define SG_OPTSPEC_MAX_CONS 16
 /* Longest constraint text kept. */
 #define SG_OPTSPEC_CON_TEXT 128
 /* Default risk factor k (0 = optimise the ensemble mean). */
@@ -63,6 +64,8 @@ typedef struct sg_optimize_spec {
     double **levels;       /* n_factors: those levels (NULL otherwise) */
     char *algorithm;       /* global NLopt name, NULL = automatic, "" = none */
     char *local;           /* local NLopt name, NULL = automatic */
+    char *sub_algorithm;   /* local optimiser inside GN_MLSL*, NULL = automatic */
+    sg_optim_global_mode global_mode; /* once (default) or per start */
     size_t starts;
     int max_evals;         /* 0 = defaults */
     double max_time;       /* 0 = defaults */

@@ -96,7 +96,9 @@ Test(study_optimize, full_section_is_read)
                       "max_time = 2.5\n"
                       "ftol_rel = 1e-9\n"
                       "xtol_rel = 0\n"
-                      "threads = 1\n";
+                      "threads = 1\n"
+                      "global_mode = \"per_start\"\n"
+                      "sub_algorithm = \"LD_LBFGS\"\n";
     cr_assert_eq(load_opt(sec, &s, &sp, &err), SG_OK, "%s", err.msg);
     cr_expect_eq(sp->response, 1);
     cr_expect_eq(sp->sense, SG_OPTIM_MAXIMIZE);
@@ -128,6 +130,8 @@ Test(study_optimize, full_section_is_read)
     cr_expect_eq(cfg.local.max_time, 2.5);
     cr_expect_eq(cfg.local.ftol_rel, 1e-9);
     cr_expect_eq(cfg.local.xtol_rel, 0.0);
+    cr_expect_eq(cfg.global_mode, SG_OPTIM_GLOBAL_PER_START);
+    cr_expect_str_eq(cfg.global.sub_algorithm, "LD_LBFGS");
     sg_optim_var v[3];
     sg_optimize_spec_vars(sp, s, v);
     cr_expect_eq(v[0].n_levels, 1);
@@ -190,6 +194,8 @@ static bad_case bad_cases[] = {
     {"[optimize]\nbounds = { thick = [110, 140] }\nlevels_only = [\"thick\"]\n", "t/s.toml:32:16: no level of 'thick' lies inside its bounds [110, 140]"},
     {"[optimize]\nalgorithm = \"GN_DIRECTL\"\n", "t/s.toml:31:13: algorithm: "},
     {"[optimize]\nlocal = \"LN_FOO\"\n", "t/s.toml:31:9: local: "},
+    {"[optimize]\nglobal_mode = \"twice\"\n", "t/s.toml:31:15: global_mode must be \"once\" or \"per_start\""},
+    {"[optimize]\nlocal = \"\"\n", "t/s.toml:31:9: local must name an NLopt local algorithm"},
     {"[optimize]\nstarts = 0\n", "t/s.toml:31:10: starts must be between 1 and 1000000 (got 0)"},
     {"[optimize]\nstarts = 2.5\n", "t/s.toml:31:10: 'starts' must be a"},
     {"[optimize]\nmax_evals = -1\n", "t/s.toml:31:13: max_evals must be between 1"},

@@ -139,7 +139,9 @@ static void print_problem(const sg_cli_ctx *ctx, const char *source, const char 
         printf("  %-12s %s%s\n", i ? "" : "constraints", sp->cons[i].text,
                sp->risk > 0 ? " (risk-adjusted)" : "");
     printf("  global       %s%s", *o->global_alg ? o->global_alg : "none",
-           *o->global_alg ? " (once, from start 1)" : "");
+           !*o->global_alg                           ? ""
+           : sp->global_mode == SG_OPTIM_GLOBAL_ONCE ? " (once, in start 1)"
+                                                     : " (in every start)");
     if (*o->global_alg)
         printf(": at most %d evaluations, %g s", cfg.global.max_eval, cfg.global.max_time);
     printf("\n  local        %s per start: at most %d evaluations, %g s, ftol_rel %g, xtol_rel "
