@@ -192,10 +192,13 @@ static void print_answer(const sg_cli_ctx *ctx)
     printf("  predicted responses (ensemble mean ± spread; no calibrated interval: the model "
            "carries no cross-validation calibration):\n");
     print_predictions(s, r->mean, r->sd);
-    for (size_t i = 0; i < sp->n_cons; i++)
-        printf("  constraint %-24s %s%s\n", sp->cons[i].text,
-               o->best_g[i] <= SG_OPTIM_DEFAULT_FEAS_TOL ? "satisfied" : "VIOLATED",
-               o->active_con[i] ? ", active (limits the optimum)" : ", inactive");
+    for (size_t i = 0; i < sp->n_cons; i++) {
+        if (o->best_g[i] > SG_OPTIM_DEFAULT_FEAS_TOL)
+            printf("  constraint %-24s VIOLATED by %.4g\n", sp->cons[i].text, o->best_g[i]);
+        else
+            printf("  constraint %-24s satisfied, %s\n", sp->cons[i].text,
+                   o->active_con[i] ? "active (limits the optimum)" : "inactive");
+    }
     if (t && t->n_rows) {
         printf("  nearest tested run: ");
         print_run(t, r->nearest_row);
@@ -218,6 +221,10 @@ static void print_answer(const sg_cli_ctx *ctx)
                                                      : r->best_row_value - o->best_f;
         printf("  predicted improvement over the best tested run: %.4g%s%s\n", gain,
                unit_sp(ou), ou);
+        if (!sp->weighted && fabs(gain) <= r->sd[sp->response])
+            printf("    (within the ensemble spread %.3g: the model cannot tell the optimum "
+                   "from the best tested run)\n",
+                   r->sd[sp->response]);
     }
     if (r->has_taguchi) {
         printf("  main-effects best levels (Taguchi): additive prediction %.6g%s%s, model %.6g\n",
