@@ -65,8 +65,9 @@ typedef struct sg_fit_result {
     size_t n_rows, n_in, n_out;
     size_t n_params_member;   /* trainable values of one member network (largest) */
     size_t n_params_total;    /* of the whole model, all networks and members */
-    bool regularised;         /* l1 > 0 or l2 > 0 or early stopping */
-    bool params_exceed_rows;  /* n_params_member > n_rows and not regularised */
+    bool regularised;         /* l1 > 0 or l2 > 0 */
+    bool params_exceed_rows;  /* sg_model_overparameterised: a member has more
+                                 parameters than rows and l1 = l2 = 0 */
     char optimizer[16];       /* optimiser actually used */
     sg_metrics *train;        /* (n_out) network on the training rows */
     sg_metrics *rsm_train;    /* (n_out) baseline on the training rows, valid if rsm_ok */

@@ -48,12 +48,13 @@ static void on_progress(void *user, const sg_fit_progress *p)
 
 /* ---- text output ------------------------------------------------------------ */
 
-/* Decimals for values of a response whose errors are about `scale`. */
-static int decimals_for(double scale)
+/* Decimals showing `sig` significant digits of a value of size `scale`
+ * (errors of a response), between 1 and 8. */
+static int decimals_for(double scale, int sig)
 {
     if (!(scale > 0) || !isfinite(scale))
         return 3;
-    int d = 2 - (int)floor(log10(scale));
+    int d = sig - 1 - (int)floor(log10(scale));
     return d < 1 ? 1 : d > 8 ? 8 : d;
 }
 
@@ -91,12 +92,15 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         printf(" none");
     for (size_t i = 0; i < sp->n_hidden; i++)
         printf("%s%zu", i ? "-" : " ", sp->hidden[i]);
-    printf(" (%s), %s network%s, ensemble of %zu, optimizer %s\n",
-           sg_activation_name(sp->hidden_act), sp->shared ? "one shared" : "one per response",
-           sp->shared ? "" : "", sp->ensemble, r->optimizer);
-    printf("Parameters: %zu per network member (%zu in the model) for %zu rows; %s\n",
-           r->n_params_member, r->n_params_total, r->n_rows,
-           r->regularised ? "regularised" : "NOT regularised");
+    printf(" (%s), %s, ensemble of %zu, optimizer %s\n", sg_activation_name(sp->hidden_act),
+           sp->shared ? "one network shared by all responses" : "one network per response",
+           sp->ensemble, r->optimizer);
+    printf("Parameters: %zu per network member (%zu in the model) for %zu rows; ",
+           r->n_params_member, r->n_params_total, r->n_rows);
+    if (r->regularised)
+        printf("weight penalty l1 = %g, l2 = %g\n", sp->train.l1, sp->train.l2);
+    else
+        printf("no weight penalty\n");
     if (r->cv) {
         char plan[64];
         sg_cv_spec_format(&r->cv->plan, plan, sizeof plan);
@@ -109,7 +113,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     for (size_t j = 0; j < r->n_out; j++) {
         const sg_response *resp = &s->responses[j];
         const sg_cv_response *cv = r->cv ? &r->cv->resp[j] : NULL;
-        int dec = decimals_for(cv ? cv->net.rmse : r->train[j].rmse);
+        int dec = decimals_for(cv ? cv->net.rmse : r->train[j].rmse, 3);
         printf("\n%s%s%s%s\n", resp->name, resp->unit[0] ? " [" : "", resp->unit,
                resp->unit[0] ? "]" : "");
         printf("  %-22s %9s %12s %12s %12s\n", "", "R²/Q²", "RMSE", "MAE", "max error");
@@ -138,7 +142,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     }
     if (r->params_exceed_rows)
         printf("WARNING: the network has %zu trainable parameters per member but there are "
-               "only %zu rows, and no regularisation (l1, l2 or early stopping): expect "
+               "only %zu rows, and no regularisation (l1 or l2): expect "
                "over-fitting\n",
                r->n_params_member, r->n_rows);
     for (size_t g = 0; g < r->n_gates; g++)
@@ -148,7 +152,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         for (size_t k = 0; k < r->cv->n_outliers; k++) {
             const sg_cv_outlier *o = &r->cv->outliers[k];
             const sg_response *resp = &s->responses[o->response];
-            int dec = decimals_for(r->cv->resp[o->response].net.rmse);
+            int dec = decimals_for(o->half_width, 2);
             char run[96];
             print_run_label(t, o->row, run, sizeof run);
             const char *u = resp->unit, *sp1 = u[0] ? " " : "";

@@ -193,7 +193,7 @@ static int predict_at(sg_cli_ctx *ctx, sg_model *m, const char *at, cJSON *o)
     }
     printf(":\n");
     for (size_t j = 0; j < n_out; j++)
-        printf("  %-20s %14.6g ± %-10.3g %s\n", sg_model_response_name(m, j), mean[j], sd[j],
+        printf("  %-20s %14.6g ± %.3g %s\n", sg_model_response_name(m, j), mean[j], sd[j],
                sg_model_response_unit(m, j));
     printf("(%s)\n", no_interval_note);
     char text[1024];
