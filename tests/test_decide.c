@@ -313,3 +313,35 @@ Test(decide, stale_and_mismatched_models_are_refused)
     sg_study_destroy(s2);
     teardown(&f);
 }
+
+Test(decide, extrapolation_is_flagged_outside_the_tested_region)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 3\n");
+    /* Only the runs with a < 2.5 count as tested: the optimum (a near 2.9)
+     * lies outside the data's box. */
+    char csv[4096];
+    size_t used = (size_t)snprintf(csv, sizeof csv, "a,b,y,z\n");
+    for (size_t i = 0; i < f.t->n_rows; i++)
+        if (sg_table_at(f.t, i, 0) < 2.5)
+            used += (size_t)snprintf(csv + used, sizeof csv - used, "%.17g,%.17g,%.17g,%.17g\n",
+                                     sg_table_at(f.t, i, 0), sg_table_at(f.t, i, 1),
+                                     sg_table_at(f.t, i, 2), sg_table_at(f.t, i, 3));
+    const char *cols[] = {"a", "b", "y", "z"};
+    sg_table *part;
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, used, "part.csv", cols, 4, 2, &part, NULL, &err), SG_OK,
+                 "%s", err.msg);
+    sg_decide_result *r = NULL;
+    cr_assert_eq(sg_decide_run(f.s, part, f.sp, g_model, NULL, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect(r->opt->best_x[0] > 2.5);
+    cr_expect_eq(r->outside_data_box, 1);
+    cr_expect_eq(r->extrapolation, 1);
+    cr_expect(strstr(r->warning, "outside the range of the tested settings") != NULL, "%s",
+              r->warning);
+    /* the nearest tested run has a = 2.4333 (the largest tested level) */
+    cr_expect(fabs(sg_table_at(part, r->nearest_row, 0) - (1.3 + 3.4 * 2 / 6.0)) < 1e-12);
+    sg_decide_result_free(r);
+    sg_table_destroy(part);
+    teardown(&f);
+}
