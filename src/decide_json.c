@@ -117,7 +117,7 @@ cJSON *sg_decide_to_json(const sg_decide_result *r, const sg_study *s, const sg_
         cJSON_AddStringToObject(e, "constraint", sp->cons[i].text);
         cJSON_AddItemToObject(e, "g", num(o->best_g[i]));
         cJSON_AddBoolToObject(e, "active", o->active_con[i]);
-        cJSON_AddBoolToObject(e, "satisfied", o->best_g[i] <= 0 || o->feasible);
+        cJSON_AddBoolToObject(e, "satisfied", o->best_g[i] <= SG_OPTIM_DEFAULT_FEAS_TOL);
         cJSON_AddItemToObject(e, "closest_value", num(r->closest_value[i]));
         cJSON_AddItemToArray(ac, e);
     }
