@@ -76,6 +76,7 @@ extern const sg_cli_command sg_cmd_run;
 extern const sg_cli_command sg_cmd_analyze;
 extern const sg_cli_command sg_cmd_doe;
 extern const sg_cli_command sg_cmd_fit;
+extern const sg_cli_command sg_cmd_optimize;
 extern const sg_cli_command sg_cmd_predict;
 
 /* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
@@ -122,6 +123,9 @@ typedef struct sg_cli_ctx {
     sg_fit_result *fit;       /* filled by the fit stage (owns the model) */
     sg_model *model;          /* the fitted model (borrowed from fit; later stages use it) */
     const char *model_path;   /* where the fit stage wrote the model file */
+    sg_model *own_model;      /* a model loaded from file by the optimize stage (owned) */
+    struct sg_optimize_spec *optimize_spec; /* [optimize] settings (optimize stage, owned) */
+    struct sg_decide_result *optimize;      /* the optimisation answer (optimize stage, owned) */
     cJSON *json;              /* result document: {"command", "ok", "surrogate_version", <stage>: {...}} */
 } sg_cli_ctx;
 
@@ -149,6 +153,9 @@ int sg_stage_check(sg_cli_ctx *ctx);
 int sg_stage_analyze(sg_cli_ctx *ctx);
 /* fit: [model]/[train] settings, training, CV, model file (cmd_fit.c). */
 int sg_stage_fit(sg_cli_ctx *ctx);
+/* optimize: [optimize] settings, model (ctx->model, else the model file,
+ * refused when stale unless --fit), multistart, the answer (cmd_optimize.c). */
+int sg_stage_optimize(sg_cli_ctx *ctx);
 
 /* ---- progress bar ------------------------------------------------------ */
 

@@ -15,6 +15,7 @@ static const run_stage stages[] = {
     {"check", sg_stage_check},
     {"analyze", sg_stage_analyze},
     {"fit", sg_stage_fit},
+    {"optimize", sg_stage_optimize},
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])
 

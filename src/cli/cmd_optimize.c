@@ -1,0 +1,369 @@
+/* cmd_optimize.c — `surrogate optimize`: the best process settings on the
+ * surrogate model, and how sure we are; also the `optimize` stage of
+ * `surrogate run`. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "decide.h"
+#include "strutil.h"
+
+static const sg_cli_option optimize_options[] = {
+    {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",
+     "model file to use (with --fit: where to write the refitted model)"},
+    {"--fit", 0, NULL, "off", "fit the model first (also when the saved one is stale)"},
+    {"--no-cv", 0, NULL, "off", "with --fit: skip cross-validation"},
+};
+
+/* ---- progress over starts ------------------------------------------------ */
+
+static void on_progress(size_t done, size_t total, void *user)
+{
+    sg_progress *p = user;
+    char detail[64];
+    snprintf(detail, sizeof detail, "start %zu of %zu", done, total);
+    sg_progress_update(p, done, detail);
+}
+
+/* ---- model: from the fit stage, or the model file (never a stale one) ---- */
+
+static int get_model(sg_cli_ctx *ctx, const char **source, const char **path, int *current)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    *current = 1;
+    if (ctx->model) { /* fitted in this run */
+        *source = "fit";
+        *path = ctx->model_path;
+        return SG_EXIT_OK;
+    }
+    if (sg_cli_opt(ctx->args, "--fit")) {
+        int code = sg_stage_fit(ctx);
+        if (code != SG_EXIT_OK)
+            return code;
+        if (!ctx->args->json)
+            printf("\n");
+        *source = "fit";
+        *path = ctx->model_path;
+        return SG_EXIT_OK;
+    }
+    if (sg_study_model_load(ctx->study, &ctx->fit_settings, &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    *path = sg_cli_opt(ctx->args, "--model");
+    if (!*path)
+        *path = ctx->fit_settings.model_path;
+    *source = "file";
+    if (sg_model_load(*path, &ctx->own_model, &err) != SG_OK) {
+        if (err.status == SG_ERR_IO) {
+            sg_error e2;
+            sg_error_set(&e2, SG_ERR_IO,
+                         "%s\n  no usable model: fit one first with 'surrogate fit %s' "
+                         "(or pass --fit)",
+                         err.msg, ctx->args->study_path);
+            return sg_cli_fail(ctx, &e2);
+        }
+        return sg_cli_fail(ctx, &err);
+    }
+    char data_hash[17], settings_hash[17], why[512];
+    sg_hash_hex(ctx->table->hash, data_hash);
+    sg_fit_settings_hash(ctx->study, &ctx->fit_settings, settings_hash);
+    if (sg_decide_model_is_stale(ctx->own_model, data_hash, settings_hash, why, sizeof why)) {
+        sg_error_set(&err, SG_ERR_INVALID,
+                     "the model %s is stale: %s.\n  Refusing to optimise on it: refit with "
+                     "'surrogate fit %s' or run 'surrogate optimize --fit %s'",
+                     *path, why, ctx->args->study_path, ctx->args->study_path);
+        return sg_cli_fail(ctx, &err);
+    }
+    ctx->model = ctx->own_model;
+    return SG_EXIT_OK;
+}
+
+/* ---- text output ------------------------------------------------------- */
+
+static const char *unit_sp(const char *u) { return *u ? " " : ""; }
+
+static const char *obj_unit(const sg_study *s, const sg_optimize_spec *sp)
+{
+    return sp->weighted ? "" : s->responses[sp->response].unit;
+}
+
+static void print_settings_row(const sg_study *s, const double *x)
+{
+    for (size_t f = 0; f < s->n_factors; f++)
+        printf(" %12.6g", x[f]);
+    printf("\n");
+}
+
+static void print_settings_header(const sg_study *s, const char *lead)
+{
+    printf("%s", lead);
+    for (size_t f = 0; f < s->n_factors; f++)
+        printf(" %12.12s", s->factors[f].name);
+    printf("\n");
+}
+
+static void print_problem(const sg_cli_ctx *ctx, const char *source, const char *path)
+{
+    const sg_study *s = ctx->study;
+    const sg_optimize_spec *sp = ctx->optimize_spec;
+    const sg_optim_result *o = ctx->optimize->opt;
+    sg_optim_config cfg;
+    sg_optimize_spec_config(sp, &cfg);
+    printf("Optimize: %s\n", s->title);
+    printf("model: %s (%s)\n\n", path ? path : "(in memory)",
+           strcmp(source, "fit") == 0 ? "fitted now" : "saved; data and fit settings unchanged");
+    printf("Problem\n");
+    printf("  objective    %s%s%s%s\n", ctx->optimize->objective, *obj_unit(s, sp) ? " [" : "",
+           obj_unit(s, sp), *obj_unit(s, sp) ? "]" : "");
+    printf("  %-12s %10s %10s  %s\n", "factor", "lower", "upper", "setting");
+    for (size_t f = 0; f < s->n_factors; f++) {
+        char how[256];
+        if (sp->has_fixed[f])
+            snprintf(how, sizeof how, "fixed at %g", sp->fixed[f]);
+        else if (sp->levels_only[f]) {
+            size_t u = (size_t)snprintf(how, sizeof how, "levels only:");
+            for (size_t l = 0; l < sp->n_levels[f] && u < sizeof how; l++)
+                u += (size_t)snprintf(how + u, sizeof how - u, " %g", sp->levels[f][l]);
+        } else if (sp->step[f] > 0)
+            snprintf(how, sizeof how, "step %g from the lower bound", sp->step[f]);
+        else
+            snprintf(how, sizeof how, "continuous");
+        printf("  %-12s %10g %10g  %s%s%s%s\n", s->factors[f].name, sp->lb[f], sp->ub[f], how,
+               *s->factors[f].unit ? "  [" : "", s->factors[f].unit,
+               *s->factors[f].unit ? "]" : "");
+    }
+    if (sp->n_cons == 0)
+        printf("  constraints  none\n");
+    for (size_t i = 0; i < sp->n_cons; i++)
+        printf("  %-12s %s%s\n", i ? "" : "constraints", sp->cons[i].text,
+               sp->risk > 0 ? " (risk-adjusted)" : "");
+    printf("  global       %s%s", *o->global_alg ? o->global_alg : "none",
+           !*o->global_alg                           ? ""
+           : sp->global_mode == SG_OPTIM_GLOBAL_ONCE ? " (once, in start 1)"
+                                                     : " (in every start)");
+    if (*o->global_alg)
+        printf(": at most %d evaluations, %g s", cfg.global.max_eval, cfg.global.max_time);
+    printf("\n  local        %s per start: at most %d evaluations, %g s, ftol_rel %g, xtol_rel "
+           "%g\n",
+           o->local_alg, cfg.local.max_eval, cfg.local.max_time, cfg.local.ftol_rel,
+           cfg.local.xtol_rel);
+    printf("  starts       %zu (scrambled Sobol points), seed %llu, %u thread%s, NLopt %s\n",
+           o->n_starts, (unsigned long long)o->seed, o->threads, o->threads == 1 ? "" : "s",
+           o->nlopt_version);
+}
+
+static void print_predictions(const sg_study *s, const double *mean, const double *sd)
+{
+    for (size_t j = 0; j < s->n_responses; j++)
+        printf("    %-14s %10.6g ± %-8.3g%s%s\n", s->responses[j].name, mean[j], sd[j],
+               unit_sp(s->responses[j].unit), s->responses[j].unit);
+}
+
+static void print_run(const sg_table *t, size_t i)
+{
+    if (t->run_id)
+        printf("run %s (data row %zu, line %d)", t->run_id[i], t->row[i], t->line[i]);
+    else
+        printf("data row %zu (line %d)", t->row[i], t->line[i]);
+}
+
+static void print_answer(const sg_cli_ctx *ctx)
+{
+    const sg_study *s = ctx->study;
+    const sg_table *t = ctx->table;
+    const sg_optimize_spec *sp = ctx->optimize_spec;
+    const sg_decide_result *r = ctx->optimize;
+    const sg_optim_result *o = r->opt;
+    const char *ou = obj_unit(s, sp);
+    printf("\nAnswer: %s optimum%s\n", o->feasible ? "the" : "NO FEASIBLE",
+           o->realisable.needed ? " (continuous)" : "");
+    if (*r->infeasible)
+        printf("  %s\n  closest point found:\n", r->infeasible);
+    for (size_t f = 0; f < s->n_factors; f++) {
+        const char *at = sp->has_fixed[f]             ? "  (fixed)"
+                         : o->active_bound[f] < 0     ? "  (at lower bound)"
+                         : o->active_bound[f] > 0     ? "  (at upper bound)"
+                                                      : "";
+        printf("  %-14s %12.6g%s%-6s%s\n", s->factors[f].name, o->best_x[f],
+               unit_sp(s->factors[f].unit), s->factors[f].unit, at);
+    }
+    printf("  objective      %12.6g%s%s\n", o->best_f, unit_sp(ou), ou);
+    printf("  predicted responses (ensemble mean ± spread; no calibrated interval: the model "
+           "carries no cross-validation calibration):\n");
+    print_predictions(s, r->mean, r->sd);
+    for (size_t i = 0; i < sp->n_cons; i++) {
+        if (o->best_g[i] > SG_OPTIM_DEFAULT_FEAS_TOL)
+            printf("  constraint %-24s VIOLATED by %.4g\n", sp->cons[i].text, o->best_g[i]);
+        else
+            printf("  constraint %-24s satisfied, %s\n", sp->cons[i].text,
+                   o->active_con[i] ? "active (limits the optimum)" : "inactive");
+    }
+    if (t && t->n_rows) {
+        printf("  nearest tested run: ");
+        print_run(t, r->nearest_row);
+        printf(", distance %.3g (factor ranges scaled to 0..1; tested runs lie up to %.3g from "
+               "their nearest neighbour)\n",
+               r->nearest_dist, r->design_spacing);
+        if (*r->warning)
+            printf("  WARNING: %s\n", r->warning);
+    }
+    printf("\nComparison\n");
+    if (r->has_best_row) {
+        printf("  best tested run:     ");
+        print_run(t, r->best_row);
+        printf(": measured %.6g%s%s, model %.6g\n", r->best_row_value, unit_sp(ou), ou,
+               r->best_row_pred);
+        print_settings_header(s, "                      ");
+        printf("                      ");
+        print_settings_row(s, t->x + r->best_row * t->n_cols);
+        double gain = sp->sense == SG_OPTIM_MAXIMIZE ? o->best_f - r->best_row_value
+                                                     : r->best_row_value - o->best_f;
+        printf("  predicted improvement over the best tested run: %.4g%s%s\n", gain,
+               unit_sp(ou), ou);
+        if (!sp->weighted && fabs(gain) <= r->sd[sp->response])
+            printf("    (within the ensemble spread %.3g: the model cannot tell the optimum "
+                   "from the best tested run)\n",
+                   r->sd[sp->response]);
+    }
+    if (r->has_taguchi) {
+        printf("  main-effects best levels (Taguchi): additive prediction %.6g%s%s, model %.6g\n",
+               r->taguchi_additive, unit_sp(ou), ou, r->taguchi_pred);
+        printf("                      ");
+        print_settings_row(s, r->taguchi_x);
+    } else {
+        printf("  main-effects best levels: not available (%s)\n", r->taguchi_na);
+    }
+    const sg_optim_realisable *rl = &o->realisable;
+    if (rl->needed) {
+        printf("\nRealisable optimum (steps and levels respected; %s, %zu points evaluated)\n",
+               rl->enumerated_grid ? "whole grid searched" : "neighbouring grid points searched",
+               rl->n_evaluated);
+        if (!rl->found) {
+            printf("  no realisable setting satisfies the constraints\n");
+        } else {
+            for (size_t f = 0; f < s->n_factors; f++)
+                printf("  %-14s %12.6g%s%s\n", s->factors[f].name, rl->x[f],
+                       unit_sp(s->factors[f].unit), s->factors[f].unit);
+            printf("  objective      %12.6g%s%s  (loss from snapping: %.4g)\n", rl->f, unit_sp(ou),
+                   ou, rl->loss);
+            print_predictions(s, r->r_mean, r->r_sd);
+        }
+    }
+}
+
+static void print_stats(const sg_cli_ctx *ctx)
+{
+    const sg_study *s = ctx->study;
+    const sg_optim_result *o = ctx->optimize->opt;
+    const sg_optim_stats *st = &o->stats;
+    printf("\nStatistics over %zu starts (final objective of the %zu feasible ones)\n",
+           o->n_starts, st->n);
+    if (st->n) {
+        printf("  best %.6g  worst %.6g  mean %.6g  sd %.3g\n", st->best, st->worst, st->mean,
+               st->sd);
+        printf("  median %.6g  quartiles %.6g .. %.6g\n", st->median, st->q1, st->q3);
+        printf("  starts reaching the best: %zu of %zu (%.0f%%)\n", st->n_reach_best, o->n_starts,
+               100.0 * st->frac_reach_best);
+    }
+    printf("  distinct optima: %zu\n", o->n_clusters);
+    print_settings_header(s, "     #  starts    objective");
+    for (size_t k = 0; k < o->n_clusters; k++) {
+        printf("  %4zu  %6zu %12.6g", k + 1, o->clusters[k].count, o->clusters[k].f);
+        print_settings_row(s, o->clusters[k].x);
+    }
+    size_t stops[8] = {0};
+    const char *names[8] = {0};
+    size_t n_names = 0;
+    for (size_t i = 0; i < o->n_starts; i++) {
+        size_t k = 0;
+        while (k < n_names && strcmp(names[k], o->starts[i].stop_reason) != 0)
+            k++;
+        if (k == n_names && n_names < 8)
+            names[n_names++] = o->starts[i].stop_reason;
+        if (k < 8)
+            stops[k]++;
+    }
+    printf("  stop reasons:");
+    for (size_t k = 0; k < n_names; k++)
+        printf("%s %s x%zu", k ? "," : "", names[k], stops[k]);
+    printf("\n  %ld model evaluations in %.3f s\n", o->total_evals, o->seconds);
+}
+
+/* ---- the stage ---------------------------------------------------------- */
+
+int sg_stage_optimize(sg_cli_ctx *ctx)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    /* Settings first: bad input is an error before any work. */
+    if (sg_optimize_spec_load(ctx->study, &ctx->optimize_spec, &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    const char *source = NULL, *path = NULL;
+    int current = 1;
+    int code = get_model(ctx, &source, &path, &current);
+    if (code != SG_EXIT_OK)
+        return code;
+    sg_progress bar;
+    sg_progress_begin(&bar, ctx->args, "optimizing", ctx->optimize_spec->starts);
+    sg_decide_options opt = {.progress = on_progress, .progress_ctx = &bar};
+    sg_status st = sg_decide_run(ctx->study, ctx->table, ctx->optimize_spec, ctx->model, &opt,
+                                 &ctx->optimize, &err);
+    sg_progress_end(&bar);
+    if (st != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    cJSON *o = sg_decide_to_json(ctx->optimize, ctx->study, ctx->table, ctx->optimize_spec);
+    cJSON *m = o ? cJSON_CreateObject() : NULL;
+    if (m) {
+        cJSON_AddStringToObject(m, "source", source);
+        if (path)
+            cJSON_AddStringToObject(m, "path", path);
+        else
+            cJSON_AddNullToObject(m, "path");
+        cJSON_AddStringToObject(m, "data_hash", sg_model_data_hash(ctx->model));
+        cJSON_AddStringToObject(m, "settings_hash", sg_model_study_hash(ctx->model));
+        cJSON_AddBoolToObject(m, "current", current);
+        cJSON_AddItemToObject(o, "model", m);
+    }
+    if (!o || !m || !cJSON_AddItemToObject(ctx->json, "optimize", o)) {
+        cJSON_Delete(o);
+        sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
+        return sg_cli_fail(ctx, &err);
+    }
+    if (!ctx->args->json) {
+        print_problem(ctx, source, path);
+        print_answer(ctx);
+        print_stats(ctx);
+    }
+    return SG_EXIT_OK;
+}
+
+static int optimize_main(const sg_cli_args *a)
+{
+    sg_cli_ctx ctx;
+    int code = sg_cli_ctx_init(&ctx, a);
+    if (code != SG_EXIT_OK)
+        return code;
+    code = sg_cli_load(&ctx);
+    if (code == SG_EXIT_OK)
+        code = sg_stage_optimize(&ctx);
+    return sg_cli_finish(&ctx, code);
+}
+
+const sg_cli_command sg_cmd_optimize = {
+    .name = "optimize",
+    .summary = "find the best process settings on the fitted surrogate ([optimize])",
+    .description =
+        "Optimises the study's [optimize] objective on the saved model: a multistart\n"
+        "global + local NLopt search inside the bounds, respecting constraints, fixed\n"
+        "factors and realisable steps/levels.  Prints the best settings in engineering\n"
+        "units, the predicted responses with their ensemble spread, active bounds and\n"
+        "constraints, the nearest tested run (with an extrapolation warning), a\n"
+        "comparison with the best tested run and the main-effects best levels, the\n"
+        "realisable optimum and statistics over the starts.  Refuses a model fitted on\n"
+        "other data or fit settings unless --fit is given (then refits first).",
+    .options = optimize_options,
+    .n_options = sizeof optimize_options / sizeof optimize_options[0],
+    .handler = optimize_main,
+    .needs_study = true,
+};
