@@ -358,6 +358,29 @@ const sg_train_history *sg_model_history(const sg_model *m, size_t j, size_t k)
     return &m->hist[j * m->spec.ensemble + k];
 }
 
+sg_status sg_model_set_history(sg_model *m, size_t j, size_t k, const sg_train_history *h,
+                               sg_error *err)
+{
+    if (!m || !h || j >= sg_model_n_nets(m) || k >= m->spec.ensemble)
+        return sg_error_set(err, SG_ERR_INVALID, "history index out of range");
+    sg_train_history c = {0, NULL, NULL};
+    if (h->n_epochs) {
+        c.train_loss = malloc(h->n_epochs * sizeof *c.train_loss);
+        c.val_loss = malloc(h->n_epochs * sizeof *c.val_loss);
+        if (!c.train_loss || !c.val_loss) {
+            sg_train_history_free(&c);
+            return sg_error_set(err, SG_ERR_NOMEM, "out of memory copying a loss history");
+        }
+        memcpy(c.train_loss, h->train_loss, h->n_epochs * sizeof *c.train_loss);
+        memcpy(c.val_loss, h->val_loss, h->n_epochs * sizeof *c.val_loss);
+        c.n_epochs = h->n_epochs;
+    }
+    sg_train_history *dst = &m->hist[j * m->spec.ensemble + k];
+    sg_train_history_free(dst);
+    *dst = c;
+    return SG_OK;
+}
+
 sg_status sg_model_set_factor(sg_model *m, size_t i, const char *name, const char *unit,
                               double lo, double hi, sg_error *err)
 {

@@ -121,6 +121,11 @@ const sg_scaler *sg_model_y_scaler(const sg_model *m);
 /* Per-member loss history of network j, member k (owned by the model;
  * empty for a loaded model). */
 const sg_train_history *sg_model_history(const sg_model *m, size_t j, size_t k);
+/* Replace the loss history of network j, member k with a copy of h (used to
+ * restore saved results into a loaded model).  SG_ERR_INVALID for an index
+ * out of range, SG_ERR_NOMEM. */
+sg_status sg_model_set_history(sg_model *m, size_t j, size_t k, const sg_train_history *h,
+                               sg_error *err);
 
 /* Set factor i's name and unit (copied; unit may be "") and bounds lo < hi. */
 sg_status sg_model_set_factor(sg_model *m, size_t i, const char *name, const char *unit,

@@ -1,6 +1,7 @@
 /* cli.c — argument parsing, help, versions, exit codes, JSON and progress. */
 #include "cli.h"
 #include "decide.h"
+#include "results_io.h"
 
 #include <cblas.h>
 #include <csv.h>
@@ -314,6 +315,7 @@ int sg_cli_finish(sg_cli_ctx *ctx, int code)
     sg_decide_result_free(ctx->optimize);
     sg_optimize_spec_destroy(ctx->optimize_spec);
     sg_model_destroy(ctx->own_model);
+    sg_results_destroy(ctx->results);
     sg_fit_result_destroy(ctx->fit);
     sg_study_model_free(&ctx->fit_settings);
     sg_table_destroy(ctx->table);

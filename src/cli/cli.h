@@ -78,6 +78,7 @@ extern const sg_cli_command sg_cmd_doe;
 extern const sg_cli_command sg_cmd_fit;
 extern const sg_cli_command sg_cmd_optimize;
 extern const sg_cli_command sg_cmd_predict;
+extern const sg_cli_command sg_cmd_report;
 
 /* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
  * SG_EXIT_USAGE after printing a usage message with a hint to stderr. */
@@ -126,6 +127,7 @@ typedef struct sg_cli_ctx {
     sg_model *own_model;      /* a model loaded from file by the optimize stage (owned) */
     struct sg_optimize_spec *optimize_spec; /* [optimize] settings (optimize stage, owned) */
     struct sg_decide_result *optimize;      /* the optimisation answer (optimize stage, owned) */
+    struct sg_results *results; /* saved fit/optimisation results (report stage, owned) */
     cJSON *json;              /* result document: {"command", "ok", "surrogate_version", <stage>: {...}} */
 } sg_cli_ctx;
 
@@ -156,6 +158,11 @@ int sg_stage_fit(sg_cli_ctx *ctx);
 /* optimize: [optimize] settings, model (ctx->model, else the model file,
  * refused when stale unless --fit), multistart, the answer (cmd_optimize.c). */
 int sg_stage_optimize(sg_cli_ctx *ctx);
+/* report_check: the [report] file can be written (before any long work);
+ * report: save the results beside the model and write the workbook from
+ * everything in ctx (cmd_report.c). */
+int sg_stage_report_check(sg_cli_ctx *ctx);
+int sg_stage_report(sg_cli_ctx *ctx);
 
 /* ---- progress bar ------------------------------------------------------ */
 

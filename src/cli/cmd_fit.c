@@ -241,7 +241,14 @@ static int fit_main(const sg_cli_args *a)
         return code;
     code = sg_cli_load(&ctx);
     if (code == SG_EXIT_OK)
+        code = sg_stage_report_check(&ctx); /* before any long work */
+    if (code == SG_EXIT_OK)
         code = sg_stage_fit(&ctx);
+    if (code == SG_EXIT_OK) {
+        if (!a->json)
+            printf("\n");
+        code = sg_stage_report(&ctx);
+    }
     return sg_cli_finish(&ctx, code);
 }
 

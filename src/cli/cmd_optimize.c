@@ -346,7 +346,14 @@ static int optimize_main(const sg_cli_args *a)
         return code;
     code = sg_cli_load(&ctx);
     if (code == SG_EXIT_OK)
+        code = sg_stage_report_check(&ctx); /* before any long work */
+    if (code == SG_EXIT_OK)
         code = sg_stage_optimize(&ctx);
+    if (code == SG_EXIT_OK) {
+        if (!a->json)
+            printf("\n");
+        code = sg_stage_report(&ctx);
+    }
     return sg_cli_finish(&ctx, code);
 }
 

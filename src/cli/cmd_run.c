@@ -16,6 +16,7 @@ static const run_stage stages[] = {
     {"analyze", sg_stage_analyze},
     {"fit", sg_stage_fit},
     {"optimize", sg_stage_optimize},
+    {"report", sg_stage_report},
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])
 
@@ -26,6 +27,8 @@ static int run_main(const sg_cli_args *a)
     if (code != SG_EXIT_OK)
         return code;
     code = sg_cli_load(&ctx);
+    if (code == SG_EXIT_OK)
+        code = sg_stage_report_check(&ctx); /* before any long work */
     for (size_t i = 0; i < N_STAGES && code == SG_EXIT_OK; i++) {
         if (!a->json)
             printf("%s== %s (stage %zu of %zu)\n", i ? "\n" : "", stages[i].name, i + 1,
@@ -43,11 +46,15 @@ static int run_main(const sg_cli_args *a)
 
 const sg_cli_command sg_cmd_run = {
     .name = "run",
-    .summary = "run every stage on a study: check, analyze (fit, optimize, report as they arrive)",
+    .summary = "the whole job: check, analyze, fit, optimize, report",
     .description =
-        "Runs the whole job on a study: currently the 'check' stage (validate the study\n"
-        "and data, print the summary) and the 'analyze' stage (statistics and the\n"
-        "orthogonal-array analysis).  Stops at the first stage that fails.",
+        "Runs every stage on a study, in order: 'check' (validate the study and data,\n"
+        "print the summary), 'analyze' (statistics and the orthogonal-array analysis),\n"
+        "'fit' (train and cross-validate the surrogate, write the model file), 'optimize'\n"
+        "(the best settings on the fitted model) and 'report' (save the results beside\n"
+        "the model and write the Excel workbook at [report] file).  The report path is\n"
+        "checked before any work; the run stops at the first stage that fails, and a\n"
+        "failed run leaves the previous workbook untouched.",
     .options = NULL,
     .n_options = 0,
     .handler = run_main,

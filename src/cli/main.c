@@ -12,6 +12,7 @@ static const sg_cli_command *const commands[] = {
     &sg_cmd_fit,
     &sg_cmd_optimize,
     &sg_cmd_predict,
+    &sg_cmd_report,
     &sg_cmd_run,
     &sg_cmd_analyze,
     &sg_cmd_doe,

@@ -1,0 +1,510 @@
+/* cmd_report.c — the Excel workbook: the `report` stage of fit, optimize and
+ * run, and `surrogate report`, which rewrites the workbook from the saved
+ * model and results without refitting. */
+#include <cblas.h>
+#include <csv.h>
+#include <gsl/gsl_version.h>
+#include <nlopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xlsxwriter.h>
+
+#include "cli.h"
+#include "decide.h"
+#include "report.h"
+#include "results_io.h"
+#include "strutil.h"
+
+/* Longest warning the CLI adds to the library's list. */
+#define REPORT_NOTE_MAX 768
+#define REPORT_MAX_CLI_WARNINGS 4
+
+static const sg_cli_option report_options[] = {
+    {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",
+     "the saved model (its results file sits beside it)"},
+};
+
+/* ---- small helpers ---------------------------------------------------------------- */
+
+static void versions_string(char *buf, size_t cap)
+{
+    int maj = 0, min = 0, bug = 0;
+    nlopt_version(&maj, &min, &bug);
+    char ob[64];
+    size_t k = 0;
+    for (const char *s = OPENBLAS_VERSION; *s && k + 1 < sizeof ob; s++)
+        if (!(*s == ' ' && (k == 0 || s[1] == '\0')))
+            ob[k++] = *s;
+    ob[k] = '\0';
+    snprintf(buf, cap, "surrogate %s, GSL %s, NLopt %d.%d.%d, %s, libxlsxwriter %s, cJSON %s, "
+                       "libcsv %d.%d.%d",
+             SG_VERSION, gsl_version, maj, min, bug, ob, LXW_VERSION, cJSON_Version(),
+             CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+}
+
+/* UTC date, ISO 8601; SOURCE_DATE_EPOCH (seconds) overrides the clock. */
+static void date_string(char *buf, size_t cap)
+{
+    time_t t = time(NULL);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end = NULL;
+        long long v = strtoll(sde, &end, 10);
+        if (end && *end == '\0' && v >= 0)
+            t = (time_t)v;
+    }
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, cap, "unknown");
+}
+
+/* The model file path of this command: the fit stage's, --model, or the
+ * study's [model] file (loading the [model]/[train] settings if needed). */
+static const char *model_path_of(sg_cli_ctx *ctx, sg_error *err)
+{
+    if (ctx->model_path)
+        return ctx->model_path;
+    const char *p = sg_cli_opt(ctx->args, "--model");
+    if (p)
+        return p;
+    if (!ctx->fit_settings.model_path &&
+        sg_study_model_load(ctx->study, &ctx->fit_settings, err) != SG_OK)
+        return NULL;
+    return ctx->fit_settings.model_path;
+}
+
+int sg_stage_report_check(sg_cli_ctx *ctx)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    if (sg_report_check_target(ctx->study->report_path, &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    return SG_EXIT_OK;
+}
+
+/* ---- results beside the model --------------------------------------------------- */
+
+/* Results of a previous fit for the current model (optimize with a saved
+ * model): loaded when present and belonging to the model, else NULL with a
+ * note.  Never an error: the report then lacks the Validation sheet. */
+static void load_previous_results(sg_cli_ctx *ctx, const char *results_path)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    sg_results *r = NULL;
+    if (sg_results_load(results_path, &r, &err) != SG_OK) {
+        sg_cli_note(ctx, "no saved fit results (%s): the report has no Validation sheet", err.msg);
+        return;
+    }
+    if (strcmp(r->data_hash, sg_model_data_hash(ctx->model)) != 0 ||
+        strcmp(r->settings_hash, sg_model_study_hash(ctx->model)) != 0 ||
+        r->n_out != ctx->study->n_responses) {
+        sg_cli_note(ctx, "the saved fit results %s belong to another model: ignored",
+                    results_path);
+        sg_results_destroy(r);
+        return;
+    }
+    if (sg_results_restore_histories(r, ctx->model, &err) != SG_OK)
+        sg_cli_note(ctx, "%s: loss histories not restored: %s", results_path, err.msg);
+    ctx->results = r;
+}
+
+/* Build ctx->results from this command's stages and save it beside the model. */
+static int save_results(sg_cli_ctx *ctx, const char *results_path)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    const size_t n_out = ctx->study->n_responses;
+    const sg_metrics *train = ctx->fit ? ctx->fit->train : ctx->results ? ctx->results->train : NULL;
+    const sg_cv_result *cv = ctx->fit ? ctx->fit->cv : ctx->results ? ctx->results->cv : NULL;
+    if (!train)
+        return SG_EXIT_OK; /* nothing to tie the results to */
+    sg_results *r = sg_results_create(n_out);
+    if (!r)
+        goto nomem;
+    snprintf(r->data_hash, sizeof r->data_hash, "%s", sg_model_data_hash(ctx->model));
+    snprintf(r->settings_hash, sizeof r->settings_hash, "%s", sg_model_study_hash(ctx->model));
+    memcpy(r->train, train, n_out * sizeof *r->train);
+    if (cv && !(r->cv = sg_results_cv_copy(cv)))
+        goto nomem;
+    if (sg_results_take_histories(r, ctx->model, &err) != SG_OK) {
+        sg_results_destroy(r);
+        return sg_cli_fail(ctx, &err);
+    }
+    if (ctx->optimize) {
+        const sg_optim_result *o = ctx->optimize->opt;
+        if (sg_results_set_optim(r, o->d, o->best_f, o->best_x, o->realisable.found,
+                                 o->realisable.f, o->realisable.x, &err) != SG_OK) {
+            sg_results_destroy(r);
+            return sg_cli_fail(ctx, &err);
+        }
+    }
+    if (sg_results_save(r, results_path, &err) != SG_OK) {
+        sg_results_destroy(r);
+        return sg_cli_fail(ctx, &err);
+    }
+    sg_results_destroy(ctx->results);
+    ctx->results = r;
+    return SG_EXIT_OK;
+nomem:
+    sg_results_destroy(r);
+    sg_error_set(&err, SG_ERR_NOMEM, "out of memory saving the results");
+    return sg_cli_fail(ctx, &err);
+}
+
+/* ---- filling the report input --------------------------------------------------- */
+
+typedef struct report_buf {
+    sg_report_factor f[SG_STUDY_MAX_FACTORS];
+    sg_report_response r[SG_STUDY_MAX_RESPONSES];
+    char hash[32], date[32], versions[512];
+    const char *con_names[SG_OPTSPEC_MAX_CONS];
+    char set_val[12][96];
+    const char *set_names[12], *set_vals[12];
+    char cli_warn[REPORT_MAX_CLI_WARNINGS][REPORT_NOTE_MAX];
+    sg_report_warnings lib;
+    const char **warnings;
+} report_buf;
+
+static void optim_settings(const sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
+{
+    const sg_optimize_spec *spec = ctx->optimize_spec;
+    const sg_optim_result *o = ctx->optimize->opt;
+    sg_optim_config cfg;
+    sg_optimize_spec_config(spec, &cfg);
+    size_t n = 0;
+#define SET(name, ...)                                                                      \
+    do {                                                                                    \
+        b->set_names[n] = name;                                                             \
+        snprintf(b->set_val[n], sizeof b->set_val[n], __VA_ARGS__);                         \
+        b->set_vals[n] = b->set_val[n];                                                     \
+        n++;                                                                                \
+    } while (0)
+    SET("global algorithm", "%s", o->global_alg[0] ? o->global_alg : "none");
+    SET("global budget", "%d evaluations, %g s", cfg.global.max_eval, cfg.global.max_time);
+    SET("local algorithm", "%s", o->local_alg);
+    SET("local budget", "%d evaluations, %g s per start", cfg.local.max_eval,
+        cfg.local.max_time);
+    SET("local tolerances", "ftol_rel %g, xtol_rel %g", cfg.local.ftol_rel, cfg.local.xtol_rel);
+    SET("starts", "%zu (scrambled Sobol points)", o->n_starts);
+    SET("risk factor k", "%g (objective = mean %s k x spread)", spec->risk,
+        spec->sense == SG_OPTIM_MAXIMIZE ? "-" : "+");
+    SET("seed", "%llu", (unsigned long long)o->seed);
+    SET("threads", "%u", o->threads);
+    SET("NLopt", "%s", o->nlopt_version);
+    SET("evaluations", "%ld in total", o->total_evals);
+#undef SET
+    in->n_optim_settings = n;
+    in->optim_setting_names = b->set_names;
+    in->optim_setting_values = b->set_vals;
+    for (size_t i = 0; i < spec->n_cons && i < SG_OPTSPEC_MAX_CONS; i++)
+        b->con_names[i] = spec->cons[i].text;
+    in->optim_constraint_names = spec->n_cons ? b->con_names : NULL;
+    in->optim_objective = ctx->optimize->objective;
+    in->optim_objective_unit =
+        spec->weighted ? NULL : ctx->study->responses[spec->response].unit;
+}
+
+/* Fill *in from everything ctx holds; b holds the storage. */
+static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    memset(in, 0, sizeof *in);
+    sg_report_fill_study(ctx->study, b->f, b->r, in);
+    char hex[17];
+    sg_hash_hex(ctx->table->hash, hex);
+    snprintf(b->hash, sizeof b->hash, "fnv1a64:%s", hex);
+    in->data_hash = b->hash;
+    date_string(b->date, sizeof b->date);
+    in->date = b->date;
+    versions_string(b->versions, sizeof b->versions);
+    in->versions = b->versions;
+    in->threads = ctx->optimize ? ctx->optimize->opt->threads : ctx->fit_settings.cv.n_threads;
+
+    in->table = ctx->table;
+    if (ctx->analysis) {
+        in->stats = ctx->analysis->stats;
+        in->corr = ctx->analysis->corr;
+        in->corr_defined = ctx->analysis->corr_defined;
+        in->effects = (const sg_taguchi_result *const *)ctx->analysis->taguchi;
+    }
+    in->model = ctx->model;
+    in->train_metrics = ctx->fit ? ctx->fit->train : ctx->results ? ctx->results->train : NULL;
+    in->cv = ctx->fit ? ctx->fit->cv : ctx->results ? ctx->results->cv : NULL;
+    if (ctx->model)
+        in->n_check = SG_REPORT_DEFAULT_CHECK_ROWS < ctx->table->n_rows
+                          ? SG_REPORT_DEFAULT_CHECK_ROWS
+                          : ctx->table->n_rows;
+    if (ctx->optimize) {
+        const sg_optim_result *o = ctx->optimize->opt;
+        in->optim = o;
+        optim_settings(ctx, b, in);
+        if (o->realisable.found) {
+            in->recommended = o->realisable.x;
+            in->recommended_label = "realisable optimum";
+        } else {
+            in->recommended = o->best_x;
+            in->recommended_label = "continuous optimum";
+        }
+    }
+
+    /* warnings: the library's standard ones, then the CLI's own */
+    if (sg_report_warnings_collect(in, &b->lib, &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    size_t n_cli = 0;
+    if (ctx->optimize && ctx->optimize->warning[0])
+        snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX, "%s", ctx->optimize->warning);
+    if (ctx->optimize && ctx->optimize->infeasible[0])
+        snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX, "%s", ctx->optimize->infeasible);
+    if (ctx->fit && ctx->fit->n_dups)
+        snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
+                 "%zu pairs of runs have the same factor settings but different responses "
+                 "(see 'surrogate fit')",
+                 ctx->fit->n_dups);
+    if (ctx->model && !in->cv)
+        snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
+                 "no cross-validation results: the model's accuracy on new settings is "
+                 "unknown (run 'surrogate fit' without --no-cv)");
+    b->warnings = calloc(b->lib.n + n_cli + 1, sizeof *b->warnings);
+    if (!b->warnings) {
+        sg_error_set(&err, SG_ERR_NOMEM, "out of memory collecting the warnings");
+        return sg_cli_fail(ctx, &err);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < b->lib.n; i++)
+        b->warnings[n++] = b->lib.text[i];
+    for (size_t i = 0; i < n_cli; i++)
+        b->warnings[n++] = b->cli_warn[i];
+    in->n_warnings = n;
+    in->warnings = b->warnings;
+    return SG_EXIT_OK;
+}
+
+static void report_buf_free(report_buf *b)
+{
+    sg_report_warnings_free(&b->lib);
+    free(b->warnings);
+}
+
+/* Write the workbook from ctx; `save` also saves the results beside the model. */
+static int write_report(sg_cli_ctx *ctx, bool save)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    char *results_path = NULL;
+    int code = SG_EXIT_OK;
+    if (!ctx->analysis) { /* cheap: statistics and main effects from the data */
+        sg_analysis_config cfg;
+        if (sg_analysis_config_load(ctx->study, &cfg, &err) != SG_OK ||
+            sg_study_analyze(ctx->study, ctx->table, &cfg, &ctx->analysis, &err) != SG_OK)
+            return sg_cli_fail(ctx, &err);
+    }
+    if (save && ctx->model) {
+        const char *mp = model_path_of(ctx, &err);
+        if (!mp)
+            return sg_cli_fail(ctx, &err);
+        results_path = sg_results_path_for_model(mp);
+        if (!results_path) {
+            sg_error_set(&err, SG_ERR_NOMEM, "out of memory");
+            return sg_cli_fail(ctx, &err);
+        }
+        if (!ctx->fit && !ctx->results)
+            load_previous_results(ctx, results_path);
+        if ((code = save_results(ctx, results_path)) != SG_EXIT_OK)
+            goto done;
+    }
+    report_buf b;
+    memset(&b, 0, sizeof b);
+    sg_report_input in;
+    if ((code = fill_input(ctx, &b, &in)) != SG_EXIT_OK) {
+        report_buf_free(&b);
+        goto done;
+    }
+    const char *path = ctx->study->report_path;
+    if (sg_report_write(&in, path, &err) != SG_OK) {
+        report_buf_free(&b);
+        code = sg_cli_fail(ctx, &err);
+        goto done;
+    }
+    const char *sheets[8];
+    size_t ns = 0;
+    sheets[ns++] = "Summary";
+    sheets[ns++] = "Data";
+    if (in.stats)
+        sheets[ns++] = "Statistics";
+    bool effects = false;
+    for (size_t j = 0; in.effects && j < in.n_responses; j++)
+        effects = effects || in.effects[j];
+    if (effects)
+        sheets[ns++] = "Main effects";
+    if (in.model)
+        sheets[ns++] = "Model";
+    if (in.cv)
+        sheets[ns++] = "Validation";
+    if (in.optim)
+        sheets[ns++] = "Optimization";
+    if (in.model)
+        sheets[ns++] = "Calculator";
+    cJSON *o = cJSON_CreateObject();
+    cJSON *sh = o ? cJSON_AddArrayToObject(o, "sheets") : NULL;
+    for (size_t i = 0; sh && i < ns; i++)
+        cJSON_AddItemToArray(sh, cJSON_CreateString(sheets[i]));
+    if (o) {
+        cJSON_AddStringToObject(o, "path", path);
+        if (results_path)
+            cJSON_AddStringToObject(o, "results", results_path);
+        else
+            cJSON_AddNullToObject(o, "results");
+        cJSON_AddNumberToObject(o, "warnings", (double)in.n_warnings);
+        cJSON_AddStringToObject(o, "date", in.date);
+    }
+    if (!o || !sh || !cJSON_AddItemToObject(ctx->json, "report", o)) {
+        cJSON_Delete(o);
+        report_buf_free(&b);
+        sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
+        code = sg_cli_fail(ctx, &err);
+        goto done;
+    }
+    if (!ctx->args->json) {
+        printf("Report written to %s\n  sheets:", path);
+        for (size_t i = 0; i < ns; i++)
+            printf("%s %s", i ? "," : "", sheets[i]);
+        printf("\n  %zu warning%s on the Summary sheet\n", in.n_warnings,
+               in.n_warnings == 1 ? "" : "s");
+        if (results_path)
+            printf("  results saved to %s (for 'surrogate report')\n", results_path);
+    }
+    report_buf_free(&b);
+done:
+    free(results_path);
+    return code;
+}
+
+int sg_stage_report(sg_cli_ctx *ctx)
+{
+    return write_report(ctx, true);
+}
+
+/* ---- surrogate report: from the saved model and results -------------------------- */
+
+static bool same_doubles(const double *a, const double *b, size_t n)
+{
+    return memcmp(a, b, n * sizeof *a) == 0;
+}
+
+static int report_main(const sg_cli_args *a)
+{
+    sg_cli_ctx ctx;
+    sg_error err;
+    sg_error_clear(&err);
+    int code = sg_cli_ctx_init(&ctx, a);
+    if (code != SG_EXIT_OK)
+        return code;
+    if ((code = sg_cli_load(&ctx)) != SG_EXIT_OK || (code = sg_stage_report_check(&ctx)) != SG_EXIT_OK)
+        return sg_cli_finish(&ctx, code);
+    if (sg_study_model_load(ctx.study, &ctx.fit_settings, &err) != SG_OK)
+        return sg_cli_finish(&ctx, sg_cli_fail(&ctx, &err));
+    const char *mp = model_path_of(&ctx, &err);
+    if (!mp)
+        return sg_cli_finish(&ctx, sg_cli_fail(&ctx, &err));
+    char *rp = NULL;
+    if (sg_model_load(mp, &ctx.own_model, &err) != SG_OK) {
+        sg_error e2;
+        sg_error_set(&e2, err.status == SG_ERR_IO ? SG_ERR_IO : err.status,
+                     "%s\n  no usable saved model: run 'surrogate fit %s' or 'surrogate run %s' "
+                     "first",
+                     err.msg, a->study_path, a->study_path);
+        code = sg_cli_fail(&ctx, &e2);
+        goto out;
+    }
+    ctx.model = ctx.own_model;
+    char data_hash[17], settings_hash[17], why[512];
+    sg_hash_hex(ctx.table->hash, data_hash);
+    sg_fit_settings_hash(ctx.study, &ctx.fit_settings, settings_hash);
+    if (sg_decide_model_is_stale(ctx.model, data_hash, settings_hash, why, sizeof why)) {
+        sg_error_set(&err, SG_ERR_INVALID,
+                     "the saved model %s is stale: %s.\n  Refusing to report it: run "
+                     "'surrogate run %s' (or 'surrogate fit %s')",
+                     mp, why, a->study_path, a->study_path);
+        code = sg_cli_fail(&ctx, &err);
+        goto out;
+    }
+    rp = sg_results_path_for_model(mp);
+    if (!rp) {
+        sg_error_set(&err, SG_ERR_NOMEM, "out of memory");
+        code = sg_cli_fail(&ctx, &err);
+        goto out;
+    }
+    if (sg_results_load(rp, &ctx.results, &err) != SG_OK) {
+        sg_error e2;
+        sg_error_set(&e2, err.status,
+                     "%s\n  no usable saved results: run 'surrogate fit %s' or 'surrogate run %s' "
+                     "first",
+                     err.msg, a->study_path, a->study_path);
+        code = sg_cli_fail(&ctx, &e2);
+        goto out;
+    }
+    if (strcmp(ctx.results->data_hash, sg_model_data_hash(ctx.model)) != 0 ||
+        strcmp(ctx.results->settings_hash, sg_model_study_hash(ctx.model)) != 0 ||
+        ctx.results->n_out != ctx.study->n_responses) {
+        sg_error_set(&err, SG_ERR_INVALID,
+                     "the saved results %s belong to another model than %s (stale).\n  Run "
+                     "'surrogate run %s' to refresh both",
+                     rp, mp, a->study_path);
+        code = sg_cli_fail(&ctx, &err);
+        goto out;
+    }
+    if (sg_results_restore_histories(ctx.results, ctx.model, &err) != SG_OK) {
+        code = sg_cli_fail(&ctx, &err);
+        goto out;
+    }
+    if (ctx.results->has_optim) {
+        /* The optimisation is deterministic (seeded, identical serial or
+         * parallel): recompute it on the saved model and check that it is the
+         * saved answer. */
+        if (sg_optimize_spec_load(ctx.study, &ctx.optimize_spec, &err) != SG_OK ||
+            sg_decide_run(ctx.study, ctx.table, ctx.optimize_spec, ctx.model, NULL, &ctx.optimize,
+                          &err) != SG_OK) {
+            code = sg_cli_fail(&ctx, &err);
+            goto out;
+        }
+        const sg_results *r = ctx.results;
+        const sg_optim_result *o = ctx.optimize->opt;
+        bool same = o->d == r->d && o->best_f == r->best_f && same_doubles(o->best_x, r->best_x, r->d) &&
+                    (o->realisable.found != 0) == (r->realisable_found != 0) &&
+                    (!r->realisable_found || (o->realisable.f == r->realisable_f &&
+                                              same_doubles(o->realisable.x, r->realisable_x, r->d)));
+        if (!same) {
+            sg_error_set(&err, SG_ERR_INVALID,
+                         "the saved optimisation in %s no longer matches the study's [optimize] "
+                         "settings (stale).\n  Run 'surrogate optimize %s' (or 'surrogate run %s')",
+                         rp, a->study_path, a->study_path);
+            code = sg_cli_fail(&ctx, &err);
+            goto out;
+        }
+    }
+    code = write_report(&ctx, false);
+out:
+    free(rp);
+    return sg_cli_finish(&ctx, code);
+}
+
+const sg_cli_command sg_cmd_report = {
+    .name = "report",
+    .summary = "rewrite the Excel report from the saved model and results (no refitting)",
+    .description =
+        "Rewrites the workbook at the study's [report] file from the saved model file and\n"
+        "the results file beside it (<model>.results.json, written by fit, optimize and\n"
+        "run): statistics and main effects are recomputed from the data, the validation\n"
+        "figures are read from the results file, and a saved optimisation is recomputed\n"
+        "on the saved model (deterministic) and checked against the saved answer.\n"
+        "Refuses when the model or results are missing or stale (the data or the fit\n"
+        "settings changed): run 'surrogate fit' or 'surrogate run' first.",
+    .options = report_options,
+    .n_options = sizeof report_options / sizeof report_options[0],
+    .handler = report_main,
+    .needs_study = true,
+};
