@@ -19,7 +19,7 @@
 
 typedef struct result {
     int code;
-    char out[262144];
+    char out[1 << 20];
     char err[16384];
 } result;
 

@@ -145,7 +145,7 @@ static const char *light_study(const char *extra)
              "[[factor]]\nname = \"cooling\"\ncolumn = \"cooling_C_per_min\"\nmin = 3\nmax = 7\n"
              "[[response]]\nname = \"stress_max\"\ncolumn = \"stress_max_MPa\"\nunit = \"MPa\"\n"
              "[model]\nfile = \"light.model.json\"\nhidden = [4]\nensemble = 2\n"
-             "[train]\nepochs = 200\nvalidation = \"kfold:3\"\n%s",
+             "[train]\nepochs = 200\nvalidation = \"kfold:3\"\n%s\n[report]\nfile = \"light.xlsx\"\n",
              cwd, extra);
     const char *p = tpath(0, "light.toml");
     put(p, text);
@@ -254,7 +254,7 @@ Test(cli_fit, fit_with_cv_json_and_text)
 
 Test(cli_fit, run_includes_the_fit_stage)
 {
-    const char *study = light_study("");
+    const char *study = light_study("[optimize]\nresponse = \"stress_max\"\nsense = \"minimize\"\nstarts = 4\n");
     result *r = run("run", "--json", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cJSON *j = parse_json(r->out);

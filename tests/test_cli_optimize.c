@@ -130,7 +130,7 @@ static const char *light_study(int seed, int epochs, const char *optimize)
              "goal = \"minimize\"\n"
              "[[response]]\nname = \"stress_path2\"\ncolumn = \"stress_path2_MPa\"\n"
              "[model]\nfile = \"light.model.json\"\nhidden = [4]\nensemble = 2\n"
-             "[train]\nepochs = %d\n%s",
+             "[train]\nepochs = %d\n%s\n[report]\nfile = \"light.xlsx\"\n",
              seed, cwd, epochs, optimize);
     const char *p = tpath(0, "light.toml");
     put(p, text);

@@ -79,6 +79,32 @@ int sg_stage_report_check(sg_cli_ctx *ctx)
 {
     sg_error err;
     sg_error_clear(&err);
+    /* Settings first (bad input is exit 1), then the target (exit 3): the
+     * sections are validated again by their stages. */
+    const char *cmd = ctx->args->cmd->name;
+    bool fit = strcmp(cmd, "run") == 0 || strcmp(cmd, "fit") == 0 ||
+               strcmp(cmd, "optimize") == 0 || strcmp(cmd, "report") == 0;
+    bool opt = strcmp(cmd, "run") == 0 || strcmp(cmd, "optimize") == 0;
+    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "report") == 0) {
+        sg_analysis_config cfg;
+        if (sg_analysis_config_load(ctx->study, &cfg, &err) != SG_OK)
+            return sg_cli_fail(ctx, &err);
+    }
+    if (fit) {
+        sg_study_model m;
+        memset(&m, 0, sizeof m);
+        sg_status st = sg_study_model_load(ctx->study, &m, &err);
+        sg_study_model_free(&m);
+        if (st != SG_OK)
+            return sg_cli_fail(ctx, &err);
+    }
+    if (opt) {
+        sg_optimize_spec *spec = NULL;
+        sg_status st = sg_optimize_spec_load(ctx->study, &spec, &err);
+        sg_optimize_spec_destroy(spec);
+        if (st != SG_OK)
+            return sg_cli_fail(ctx, &err);
+    }
     if (sg_report_check_target(ctx->study->report_path, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
     return SG_EXIT_OK;
