@@ -732,8 +732,12 @@ sg_status sg_results_load(const char *path, sg_results **out, sg_error *err_out)
     }
     cJSON *root = cJSON_Parse(text);
     free(text);
-    if (!root)
-        return sg_error_set(err, SG_ERR_PARSE, "%s: not a valid results file: not JSON", path);
+    if (!root) {
+        sg_error_set(&e, SG_ERR_PARSE, "%s: not a valid results file: not JSON", path);
+        if (err_out)
+            *err_out = e;
+        return e.status;
+    }
     rd r = {path, err, 0};
     sg_results *res = NULL;
     char format[64];

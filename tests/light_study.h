@@ -23,14 +23,20 @@ static inline void light_replace(char *buf, size_t cap, const char *from, const 
     memcpy(p, to, lt);
 }
 
-/* Write the light study as `name` (in the test's temporary directory). */
-static inline const char *light_brazing(const char *name, const char *report)
+/* Write the light study as `name` (in the test's temporary directory);
+ * data: the data file as written in the study (NULL = the project's
+ * data/brazing_l27.csv by absolute path). */
+static inline const char *light_brazing_data(const char *name, const char *report,
+                                             const char *data_file)
 {
     static char text[16384];
     char cwd[512], data[700], rep[300];
     slurp("studies/brazing.toml", text, sizeof text - 512);
     cr_assert_not_null(getcwd(cwd, sizeof cwd));
-    snprintf(data, sizeof data, "file = \"%s/data/brazing_l27.csv\"", cwd);
+    if (data_file)
+        snprintf(data, sizeof data, "file = \"%s\"", data_file);
+    else
+        snprintf(data, sizeof data, "file = \"%s/data/brazing_l27.csv\"", cwd);
     snprintf(rep, sizeof rep, "file = \"%s\"", report);
     light_replace(text, sizeof text, "file = \"../data/brazing_l27.csv\"", data);
     light_replace(text, sizeof text, "file = \"../reports/brazing.xlsx\"", rep);
@@ -38,6 +44,11 @@ static inline const char *light_brazing(const char *name, const char *report)
     strcat(text, "\n[model]\nhidden = [3]\nensemble = 2\n"
                  "[train]\nepochs = 150\nvalidation = \"kfold:3\"\n");
     return put(name, text);
+}
+
+static inline const char *light_brazing(const char *name, const char *report)
+{
+    return light_brazing_data(name, report, NULL);
 }
 
 #endif

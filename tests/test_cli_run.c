@@ -1,0 +1,218 @@
+/* test_cli_run.c — the whole pipeline end to end: `surrogate run` writes
+ * the model, the results and the workbook with every sheet; `surrogate
+ * report` rewrites the workbook from the saved files without refitting; a
+ * failing run leaves the previous workbook untouched; a bad report path
+ * fails before any work.  Runs on a light copy of the brazing study. */
+#include "cli_harness.h"
+#include "light_study.h"
+
+TestSuite(cli_run, .init = harness_setup, .fini = harness_teardown, .timeout = 120);
+
+static const char *const sheets[] = {"Summary", "Data",       "Statistics",   "Main effects",
+                                     "Model",   "Validation", "Optimization", "Calculator"};
+#define N_SHEETS (sizeof sheets / sizeof sheets[0])
+
+static char *path_copy(const char *name)
+{
+    static char p[8][256];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(p[k], sizeof p[k], "%s", tmp_path(name));
+    return p[k];
+}
+
+static bool exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* The workbook's sheet names, from xl/workbook.xml. */
+static void workbook_xml(const char *xlsx, char *buf, size_t cap)
+{
+    char cmd[600];
+    const char *out = path_copy(".wb.xml");
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/workbook.xml > '%s'", xlsx, out);
+    cr_assert_eq(system(cmd), 0, "unzip failed on %s", xlsx);
+    slurp(out, buf, cap);
+    unlink(out);
+}
+
+static void expect_sheets(const char *xlsx, size_t n_expected, const char *const *names,
+                          const char *missing)
+{
+    static char xml[65536];
+    workbook_xml(xlsx, xml, sizeof xml);
+    for (size_t i = 0; i < n_expected; i++) {
+        char want[80];
+        snprintf(want, sizeof want, "name=\"%s\"", names[i]);
+        cr_expect(strstr(xml, want) != NULL, "sheet %s missing in %s", names[i], xlsx);
+    }
+    if (missing) {
+        char want[80];
+        snprintf(want, sizeof want, "name=\"%s\"", missing);
+        cr_expect(strstr(xml, want) == NULL, "sheet %s should not be in %s", missing, xlsx);
+    }
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+    return system(cmd) == 0;
+}
+
+Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
+{
+    setenv("SOURCE_DATE_EPOCH", "1795900000", 1);
+    const char *study = path_copy("light.toml");
+    light_brazing("light.toml", "out.xlsx");
+    const char *xlsx = path_copy("out.xlsx"), *model = path_copy("brazing.model.json");
+    const char *results = path_copy("brazing.model.results.json");
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "== report (stage 5 of 5)") != NULL, "%s", r->out);
+    cr_expect(strstr(r->out, "OK: finished check, analyze, fit, optimize, report.") != NULL);
+    cr_expect(strstr(r->out, "sheets: Summary, Data, Statistics, Main effects, Model, "
+                             "Validation, Optimization, Calculator") != NULL,
+              "%s", r->out);
+    cr_assert(exists(xlsx) && exists(model) && exists(results));
+    expect_sheets(xlsx, N_SHEETS, sheets, NULL);
+
+    /* report: same workbook (up to the creation time in docProps), model untouched */
+    const char *first = path_copy("first.xlsx");
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cp -p '%s' '%s'", xlsx, first);
+    cr_assert_eq(system(cmd), 0);
+    struct stat before, after;
+    cr_assert_eq(stat(model, &before), 0);
+    r = run("report", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Report written to") != NULL, "%s", r->out);
+    cr_assert_eq(stat(model, &after), 0);
+    cr_expect(before.st_ino == after.st_ino && before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
+                  before.st_mtim.tv_nsec == after.st_mtim.tv_nsec,
+              "report rewrote the model file");
+    expect_sheets(xlsx, N_SHEETS, sheets, NULL);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && mkdir a b && cd a && unzip -q ../first.xlsx && cd ../b && "
+             "unzip -q ../out.xlsx && cd .. && diff -r -x core.xml a b >/dev/null",
+             tmpdir);
+    cr_expect_eq(system(cmd), 0, "report's workbook differs from run's");
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
+Test(cli_run, run_json_has_every_stage)
+{
+    const char *study = path_copy("light.toml");
+    light_brazing("light.toml", "out.xlsx");
+    result *r = run("run", "--json", "-q", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    const char *keys[] = {"check", "analyze", "fit", "optimize", "report"};
+    for (size_t i = 0; i < 5; i++)
+        cr_expect(cJSON_IsObject(cJSON_GetObjectItem(doc, keys[i])), "key %s", keys[i]);
+    cJSON *rep = cJSON_GetObjectItem(doc, "report");
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(rep, "sheets")), (int)N_SHEETS);
+    cr_expect(strstr(cJSON_GetObjectItem(rep, "path")->valuestring, "out.xlsx") != NULL);
+    cr_expect(strstr(cJSON_GetObjectItem(rep, "results")->valuestring,
+                     "brazing.model.results.json") != NULL);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(doc, "ok")));
+    cJSON_Delete(doc);
+}
+
+/* Copy the project's data file into the temporary directory. */
+static const char *copy_data(const char *name)
+{
+    static char buf[16384];
+    slurp("data/brazing_l27.csv", buf, sizeof buf);
+    return put(name, buf);
+}
+
+Test(cli_run, failing_run_keeps_the_previous_workbook)
+{
+    const char *data = path_copy("d.csv");
+    copy_data("d.csv");
+    const char *study = path_copy("light.toml");
+    light_brazing_data("light.toml", "out.xlsx", "d.csv");
+    const char *xlsx = path_copy("out.xlsx"), *keep = path_copy("keep.xlsx");
+    result *r = run("run", "-q", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cp -p '%s' '%s'", xlsx, keep);
+    cr_assert_eq(system(cmd), 0);
+    int entries = count_entries();
+    /* corrupt a response cell: the run fails with exit 1, nothing changes */
+    static char buf[16384];
+    slurp(data, buf, sizeof buf);
+    char *second = strchr(strchr(buf, '\n') + 1, '\n') + 1; /* line 3 */
+    char *p = strstr(second, ",");
+    cr_assert_not_null(p);
+    p[1] = 'x'; /* the factor cell becomes non-numeric */
+    put("d.csv", buf);
+    r = run("run", study, NULL);
+    cr_expect_eq(r->code, 1, "%s", r->err);
+    cr_expect(strstr(r->err, "d.csv:") != NULL, "%s", r->err);
+    cr_expect(same_file(xlsx, keep), "the previous workbook changed");
+    cr_expect_eq(count_entries(), entries, "files were left behind");
+    /* report refuses the stale model once the data changed (valid but different) */
+    copy_data("d.csv");
+    slurp(data, buf, sizeof buf);
+    p = strstr(buf, "529.6");
+    cr_assert_not_null(p, "run 1's stress_max not found");
+    memcpy(p, "531.2", 5);
+    put("d.csv", buf);
+    r = run("report", study, NULL);
+    cr_expect_eq(r->code, 1, "%s", r->err);
+    cr_expect(strstr(r->err, "stale") != NULL && strstr(r->err, "surrogate run") != NULL, "%s",
+              r->err);
+    cr_expect(same_file(xlsx, keep), "the workbook changed");
+}
+
+Test(cli_run, bad_report_path_fails_before_any_work)
+{
+    const char *study = path_copy("light.toml");
+    light_brazing("light.toml", "missing/out.xlsx");
+    int entries = count_entries();
+    const char *cmds[] = {"run", "fit", "optimize", "report"};
+    for (size_t i = 0; i < 4; i++) {
+        result *r = run(cmds[i], study, NULL);
+        cr_expect_eq(r->code, 3, "%s: %s", cmds[i], r->err);
+        cr_expect(strstr(r->err, "missing") != NULL && strstr(r->err, "does not exist") != NULL,
+                  "%s: %s", cmds[i], r->err);
+        cr_expect(strstr(r->out, "== check") == NULL, "%s started work: %s", cmds[i], r->out);
+    }
+    cr_expect_eq(count_entries(), entries, "files were written");
+    /* the report target is a directory */
+    light_brazing("light.toml", ".");
+    result *r = run("run", study, NULL);
+    cr_expect_eq(r->code, 3, "%s", r->err);
+}
+
+Test(cli_run, report_needs_a_saved_model_and_fit_then_optimize_fill_the_workbook)
+{
+    const char *study = path_copy("light.toml");
+    light_brazing("light.toml", "out.xlsx");
+    const char *xlsx = path_copy("out.xlsx");
+    result *r = run("report", study, NULL);
+    cr_expect_eq(r->code, 3, "%s", r->err);
+    cr_expect(strstr(r->err, "surrogate fit") != NULL, "%s", r->err);
+    cr_expect(!exists(xlsx));
+    /* fit: the workbook without an Optimization sheet */
+    r = run("fit", "-q", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    const char *fit_sheets[] = {"Summary", "Data", "Model", "Validation", "Calculator"};
+    expect_sheets(xlsx, 5, fit_sheets, "Optimization");
+    r = run("report", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    expect_sheets(xlsx, 5, fit_sheets, "Optimization");
+    /* optimize on the saved model: every sheet, Validation from the saved results */
+    r = run("optimize", "-q", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    expect_sheets(xlsx, N_SHEETS, sheets, NULL);
+    /* a corrupt results file is refused by report */
+    put("brazing.model.results.json", "{\"format\": \"surrogate-results\", \"version\": 1}");
+    r = run("report", study, NULL);
+    cr_expect_eq(r->code, 1, "%s", r->err);
+    cr_expect(strstr(r->err, "not a valid results file") != NULL, "%s", r->err);
+}
