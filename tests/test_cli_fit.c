@@ -454,3 +454,15 @@ Test(cli_fit, predict_errors)
     r = run("predict", tpath(7, "missing.json"), "--at", "thickness=1", NULL);
     cr_expect_eq(r->code, 3);
 }
+
+Test(cli_fit, divergence_names_response_and_member)
+{
+    const char *study = light_study("optimizer = \"sgd\"\nlearning_rate = 1e12\n");
+    int before = count_entries();
+    result *r = run("fit", "--no-cv", study, NULL);
+    cr_expect_eq(r->code, 3);
+    cr_expect(strstr(r->err, "response stress_max, member 1") && strstr(r->err, "diverged"),
+              "%s", r->err);
+    cr_expect_eq(count_entries(), before);
+    cr_expect(!exists(tpath(1, "light.model.json")));
+}
