@@ -338,6 +338,7 @@ static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_d
 {
     size_t nf = s->n_factors;
     double best = INFINITY, spacing = 0.0;
+    size_t stride = (t->n_rows + SG_DECIDE_SPACING_SAMPLE - 1) / SG_DECIDE_SPACING_SAMPLE;
     for (size_t i = 0; i < t->n_rows; i++) {
         double d2 = 0.0, nn = INFINITY;
         for (size_t f = 0; f < nf; f++) {
@@ -349,6 +350,8 @@ static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_d
             best = d2;
             r->nearest_row = i;
         }
+        if (i % stride != 0)
+            continue;
         for (size_t k = 0; k < t->n_rows; k++) {
             double e2 = 0.0;
             for (size_t f = 0; f < nf; f++) {

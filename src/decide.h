@@ -40,6 +40,10 @@
  * run exceeds this factor times the design's largest nearest-neighbour
  * distance (all in the factor box scaled to [0,1]^d). */
 #define SG_DECIDE_EXTRAP_FACTOR 1.0
+/* The design spacing is computed from at most this many tested runs
+ * (evenly strided through the table), each against every run, so large
+ * tables cost O(SG_DECIDE_SPACING_SAMPLE * n_rows). */
+#define SG_DECIDE_SPACING_SAMPLE 2000
 /* A data column counts as discrete (for the main-effects comparison) when
  * it has at most this many distinct values. */
 #define SG_DECIDE_MAX_LEVELS 9
