@@ -313,6 +313,7 @@ void sg_decide_result_free(sg_decide_result *r)
     free(r->r_sd);
     free(r->taguchi_x);
     free(r->closest_value);
+    free(r->half_width);
     free(r);
 }
 
@@ -502,11 +503,18 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     r->r_mean = calloc(nr, sizeof(double));
     r->r_sd = calloc(nr, sizeof(double));
     r->closest_value = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
+    r->half_width = malloc(nr * sizeof(double));
     if (!r->resp_lo || !r->resp_range || !r->mean || !r->sd || !r->r_mean || !r->r_sd ||
-        !r->closest_value) {
+        !r->closest_value || !r->half_width) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;
     }
+    for (size_t j = 0; j < nr; j++) {
+        double h = o && o->half_width ? o->half_width[j] : NAN;
+        r->half_width[j] = isfinite(h) && h > 0 ? h : NAN;
+        r->has_interval |= isfinite(r->half_width[j]);
+    }
+    r->level = r->has_interval ? o->level : NAN;
     memcpy(r->resp_lo, p->lo, nr * sizeof(double));
     memcpy(r->resp_range, p->range, nr * sizeof(double));
     {
