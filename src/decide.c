@@ -313,6 +313,7 @@ void sg_decide_result_free(sg_decide_result *r)
     free(r->r_sd);
     free(r->taguchi_x);
     free(r->closest_value);
+    free(r->half_width);
     free(r);
 }
 
@@ -338,6 +339,7 @@ static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_d
 {
     size_t nf = s->n_factors;
     double best = INFINITY, spacing = 0.0;
+    size_t stride = (t->n_rows + SG_DECIDE_SPACING_SAMPLE - 1) / SG_DECIDE_SPACING_SAMPLE;
     for (size_t i = 0; i < t->n_rows; i++) {
         double d2 = 0.0, nn = INFINITY;
         for (size_t f = 0; f < nf; f++) {
@@ -349,6 +351,8 @@ static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_d
             best = d2;
             r->nearest_row = i;
         }
+        if (i % stride != 0)
+            continue;
         for (size_t k = 0; k < t->n_rows; k++) {
             double e2 = 0.0;
             for (size_t f = 0; f < nf; f++) {
@@ -499,11 +503,18 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     r->r_mean = calloc(nr, sizeof(double));
     r->r_sd = calloc(nr, sizeof(double));
     r->closest_value = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
+    r->half_width = malloc(nr * sizeof(double));
     if (!r->resp_lo || !r->resp_range || !r->mean || !r->sd || !r->r_mean || !r->r_sd ||
-        !r->closest_value) {
+        !r->closest_value || !r->half_width) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;
     }
+    for (size_t j = 0; j < nr; j++) {
+        double h = o && o->half_width ? o->half_width[j] : NAN;
+        r->half_width[j] = isfinite(h) && h > 0 ? h : NAN;
+        r->has_interval |= isfinite(r->half_width[j]);
+    }
+    r->level = r->has_interval ? o->level : NAN;
     memcpy(r->resp_lo, p->lo, nr * sizeof(double));
     memcpy(r->resp_range, p->range, nr * sizeof(double));
     {

@@ -40,6 +40,10 @@
  * run exceeds this factor times the design's largest nearest-neighbour
  * distance (all in the factor box scaled to [0,1]^d). */
 #define SG_DECIDE_EXTRAP_FACTOR 1.0
+/* The design spacing is computed from at most this many tested runs
+ * (evenly strided through the table), each against every run, so large
+ * tables cost O(SG_DECIDE_SPACING_SAMPLE * n_rows). */
+#define SG_DECIDE_SPACING_SAMPLE 2000
 /* A data column counts as discrete (for the main-effects comparison) when
  * it has at most this many distinct values. */
 #define SG_DECIDE_MAX_LEVELS 9
@@ -78,6 +82,11 @@ int sg_decide_model_is_stale(const sg_model *m, const char *data_hash, const cha
 typedef struct sg_decide_options {
     sg_optim_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    /* Cross-validation calibration of the model, when known (e.g. fitted in
+     * this run): half_width[j] (n_responses; NAN or <= 0 = none) gives the
+     * interval mean ± half_width at coverage `level`.  NULL = none. */
+    const double *half_width;
+    double level;
 } sg_decide_options;
 
 typedef struct sg_decide_result {
@@ -91,7 +100,9 @@ typedef struct sg_decide_result {
 
     /* continuous optimum: opt->best_x, objective opt->best_f */
     double *mean, *sd;         /* n_responses: predictions there */
-    int has_interval;          /* 0: the model carries no CV calibration yet */
+    int has_interval;          /* some response has a CV-calibrated interval */
+    double *half_width;        /* n_responses: interval half-width (NAN = none) */
+    double level;              /* its coverage */
 
     /* realisable optimum (opt->realisable.x when found) */
     double *r_mean, *r_sd;     /* n_responses (valid when opt->realisable.found) */

@@ -101,8 +101,24 @@ cJSON *sg_decide_to_json(const sg_decide_result *r, const sg_study *s, const sg_
     cJSON_AddItemToObject(b, "settings", settings(s, o->best_x));
     cJSON_AddItemToObject(b, "objective", num(o->best_f));
     cJSON_AddItemToObject(b, "predicted", predictions(s, r->mean, r->sd));
-    cJSON_AddNullToObject(b, "interval");
-    cJSON_AddStringToObject(b, "interval_reason", "the model carries no cross-validation calibration");
+    if (r->has_interval) {
+        cJSON *iv = cJSON_AddObjectToObject(b, "interval");
+        cJSON_AddItemToObject(iv, "level", num(r->level));
+        for (size_t j = 0; j < s->n_responses; j++) {
+            if (!isfinite(r->half_width[j]))
+                continue;
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddItemToObject(e, "lower", num(r->mean[j] - r->half_width[j]));
+            cJSON_AddItemToObject(e, "upper", num(r->mean[j] + r->half_width[j]));
+            cJSON_AddItemToObject(e, "half_width", num(r->half_width[j]));
+            cJSON_AddItemToObject(iv, s->responses[j].name, e);
+        }
+    } else {
+        cJSON_AddNullToObject(b, "interval");
+        cJSON_AddStringToObject(b, "interval_reason",
+                                "no cross-validation calibration: the model was loaded from a "
+                                "file (use --fit) or fitted without cross-validation");
+    }
     cJSON *ab = cJSON_AddArrayToObject(b, "active_bounds");
     for (size_t f = 0; f < s->n_factors; f++)
         if (o->active_bound[f]) {

@@ -164,6 +164,7 @@ Test(cli_optimize, brazing_end_to_end, .timeout = 300)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         get(o, keys[i]);
     cr_expect_str_eq(get(get(o, "model"), "source")->valuestring, "file");
+    cr_expect(cJSON_IsNull(get(get(o, "optimum"), "interval")));
     cJSON *opt = get(o, "optimum");
     cr_expect(cJSON_IsTrue(get(opt, "feasible")));
     cJSON *set = get(opt, "settings");
@@ -221,11 +222,16 @@ Test(cli_optimize, stale_model_is_refused_and_fit_refits, .timeout = 300)
     cr_expect_eq(r->code, 1, "%s", r->out);
 
     /* --fit refits (and saves), after which the model is current */
-    r = run("optimize", "--fit", "--no-cv", "--json", study, NULL);
+    r = run("optimize", "--fit", "--json", study, NULL);
     cr_expect_eq(r->code, 0, "%s", r->err);
     j = cJSON_Parse(r->out);
     cr_assert_not_null(j);
     cr_expect_str_eq(get(get(get(j, "optimize"), "model"), "source")->valuestring, "fit");
+    /* fitted with cross-validation: a calibrated interval around the prediction */
+    cJSON *iv = get(get(get(j, "optimize"), "optimum"), "interval");
+    cr_expect_eq(get(iv, "level")->valuedouble, 0.95);
+    cJSON *ivs = get(iv, "stress_max");
+    cr_expect(get(ivs, "lower")->valuedouble < get(ivs, "upper")->valuedouble);
     cr_expect_not_null(cJSON_GetObjectItem(j, "fit"));
     cJSON_Delete(j);
     r = run("optimize", "-q", study, NULL);

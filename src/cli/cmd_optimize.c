@@ -189,9 +189,23 @@ static void print_answer(const sg_cli_ctx *ctx)
                unit_sp(s->factors[f].unit), s->factors[f].unit, at);
     }
     printf("  objective      %12.6g%s%s\n", o->best_f, unit_sp(ou), ou);
-    printf("  predicted responses (ensemble mean ± spread; no calibrated interval: the model "
-           "carries no cross-validation calibration):\n");
-    print_predictions(s, r->mean, r->sd);
+    if (r->has_interval) {
+        printf("  predicted responses (ensemble mean ± spread; %.0f%% interval calibrated by "
+               "cross-validation):\n",
+               100.0 * r->level);
+        for (size_t j = 0; j < s->n_responses; j++) {
+            printf("    %-14s %10.6g ± %-8.3g%s%-6s", s->responses[j].name, r->mean[j], r->sd[j],
+                   unit_sp(s->responses[j].unit), s->responses[j].unit);
+            if (isfinite(r->half_width[j]))
+                printf("  interval %.6g .. %.6g", r->mean[j] - r->half_width[j],
+                       r->mean[j] + r->half_width[j]);
+            printf("\n");
+        }
+    } else {
+        printf("  predicted responses (ensemble mean ± spread; no calibrated interval: a saved "
+               "model carries no cross-validation calibration, use --fit):\n");
+        print_predictions(s, r->mean, r->sd);
+    }
     for (size_t i = 0; i < sp->n_cons; i++) {
         if (o->best_g[i] > SG_OPTIM_DEFAULT_FEAS_TOL)
             printf("  constraint %-24s VIOLATED by %.4g\n", sp->cons[i].text, o->best_g[i]);
@@ -307,6 +321,13 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
     sg_progress bar;
     sg_progress_begin(&bar, ctx->args, "optimizing", ctx->optimize_spec->starts);
     sg_decide_options opt = {.progress = on_progress, .progress_ctx = &bar};
+    double half[SG_STUDY_MAX_RESPONSES];
+    if (ctx->fit && ctx->fit->cv && ctx->fit->cv->n_out == ctx->study->n_responses) {
+        for (size_t j = 0; j < ctx->study->n_responses; j++)
+            half[j] = ctx->fit->cv->resp[j].half_width;
+        opt.half_width = half;
+        opt.level = ctx->fit->cv->resp[0].level;
+    }
     sg_status st = sg_decide_run(ctx->study, ctx->table, ctx->optimize_spec, ctx->model, &opt,
                                  &ctx->optimize, &err);
     sg_progress_end(&bar);
