@@ -523,8 +523,8 @@ const sg_cli_command sg_cmd_report = {
     .summary = "rewrite the Excel report from the saved model and results (no refitting)",
     .description =
         "Rewrites the workbook at the study's [report] file from the saved model file and\n"
-        "the results file beside it (<model>.results.json, written by fit, optimize and\n"
-        "run): statistics and main effects are recomputed from the data, the validation\n"
+        "the results file beside it (<model without .json>.results.json, written by fit,\n"
+        "optimize and run): statistics and main effects are recomputed from the data, the validation\n"
         "figures are read from the results file, and a saved optimisation is recomputed\n"
         "on the saved model (deterministic) and checked against the saved answer.\n"
         "Refuses when the model or results are missing or stale (the data or the fit\n"
