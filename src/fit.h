@@ -52,6 +52,8 @@ typedef struct sg_fit_progress {
     size_t folds_done, n_folds;
 } sg_fit_progress;
 
+/* Called after every training epoch and every finished CV fold.  Fold
+ * reports come from the CV worker threads, one at a time (serialised). */
 typedef void (*sg_fit_progress_fn)(void *user, const sg_fit_progress *p);
 
 typedef struct sg_fit_options {

@@ -288,18 +288,18 @@ Test(cli_fit, nothing_written_on_invalid_study)
     cr_expect_eq(run("fit", "--no-cvv", BRAZING, NULL)->code, 2);
 }
 
-/* Fit brazing without CV into tmpdir/m.json (shared by the predict tests). */
-static const char *fit_brazing(void)
+/* Fit the light study without CV (its model: tmpdir/light.model.json,
+ * factors as in the brazing study, one response stress_max). */
+static const char *fit_light(void)
 {
-    const char *m = tpath(3, "m.json");
-    result *r = run("fit", "-q", "--no-cv", "--model", m, BRAZING, NULL);
+    result *r = run("fit", "-q", "--no-cv", light_study(""), NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
-    return m;
+    return tpath(3, "light.model.json");
 }
 
 Test(cli_fit, predict_at_equals_the_library)
 {
-    const char *m = fit_brazing();
+    const char *m = fit_light();
     result *r = run("predict", m, "--json", "--at",
                     "thickness=120,temperature=1100,hold=30,cooling=5", NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
@@ -310,11 +310,11 @@ Test(cli_fit, predict_at_equals_the_library)
     sg_model *model = NULL;
     sg_error err;
     cr_assert_eq(sg_model_load(m, &model, &err), SG_OK, "%s", err.msg);
-    double x[4] = {120, 1100, 30, 5}, mean[3], sd[3];
+    double x[4] = {120, 1100, 30, 5}, mean[1], sd[1];
     sg_model_predict(model, x, mean, sd);
     cJSON *resp = at_path(p, "responses", NULL);
-    cr_assert_eq(cJSON_GetArraySize(resp), 3);
-    for (int k = 0; k < 3; k++) {
+    cr_assert_eq(cJSON_GetArraySize(resp), 1);
+    for (int k = 0; k < 1; k++) {
         cJSON *e = cJSON_GetArrayItem(resp, k);
         cr_expect(at_path(e, "mean", NULL)->valuedouble == mean[k], "%d: %.17g vs %.17g", k,
                   at_path(e, "mean", NULL)->valuedouble, mean[k]);
@@ -334,7 +334,7 @@ Test(cli_fit, predict_at_equals_the_library)
 
 Test(cli_fit, predict_flags_extrapolation)
 {
-    const char *m = fit_brazing();
+    const char *m = fit_light();
     result *r = run("predict", m, "--at", "thickness=120,temperature=1200,hold=30,cooling=5",
                     NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
@@ -357,7 +357,7 @@ Test(cli_fit, predict_flags_extrapolation)
 
 Test(cli_fit, predict_in_round_trip)
 {
-    const char *m = fit_brazing();
+    const char *m = fit_light();
     const char *in = tpath(4, "points.csv"), *out = tpath(5, "pred.csv");
     put(in, "temperature,thickness_um,hold,cooling,note\n1100,120,30,5,a\n1137.5,61.25,23,6.5,b\n"
             "1120,170,30,5,c\n");
@@ -367,7 +367,8 @@ Test(cli_fit, predict_in_round_trip)
     cr_expect(strstr(r->err, "1 of 3 rows lie outside"), "%s", r->err);
     static char text[65536];
     slurp(out, text, sizeof text);
-    cr_expect(strncmp(text, "thickness,temperature,hold,cooling,stress_max,stress_max_spread,", 64) == 0,
+    cr_expect(strncmp(text, "thickness,temperature,hold,cooling,stress_max,stress_max_spread,"
+                            "extrapolation\n", 78) == 0,
               "%s", text);
     sg_model *model = NULL;
     sg_error err;
@@ -375,17 +376,17 @@ Test(cli_fit, predict_in_round_trip)
     double X[3][4] = {{120, 1100, 30, 5}, {61.25, 1137.5, 23, 6.5}, {170, 1120, 30, 5}};
     char *line = strchr(text, '\n') + 1;
     for (int i = 0; i < 3; i++) {
-        double mean[3], sd[3], v[10];
+        double mean[1], sd[1], v[6];
         sg_model_predict(model, X[i], mean, sd);
         char *p = line;
-        for (int k = 0; k < 10; k++) {
+        for (int k = 0; k < 6; k++) {
             v[k] = strtod(p, &p);
             cr_assert_eq(*p, ',', "row %d field %d: %s", i, k, line);
             p++;
         }
         for (int k = 0; k < 4; k++)
             cr_expect(v[k] == X[i][k]);
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 1; k++) {
             cr_expect(v[4 + 2 * k] == mean[k], "row %d response %d", i, k);
             cr_expect(v[5 + 2 * k] == sd[k]);
         }
@@ -410,7 +411,7 @@ Test(cli_fit, predict_in_round_trip)
 
 Test(cli_fit, predict_errors)
 {
-    const char *m = fit_brazing();
+    const char *m = fit_light();
     result *r = run("predict", m, "--at", "thickness=120,temprature=1100,hold=30,cooling=5",
                     NULL);
     cr_expect_eq(r->code, 2);
@@ -452,4 +453,16 @@ Test(cli_fit, predict_errors)
     cJSON_Delete(j);
     r = run("predict", tpath(7, "missing.json"), "--at", "thickness=1", NULL);
     cr_expect_eq(r->code, 3);
+}
+
+Test(cli_fit, divergence_names_response_and_member)
+{
+    const char *study = light_study("optimizer = \"sgd\"\nlearning_rate = 1e12\n");
+    int before = count_entries();
+    result *r = run("fit", "--no-cv", study, NULL);
+    cr_expect_eq(r->code, 3);
+    cr_expect(strstr(r->err, "response stress_max, member 1") && strstr(r->err, "diverged"),
+              "%s", r->err);
+    cr_expect_eq(count_entries(), before);
+    cr_expect(!exists(tpath(1, "light.model.json")));
 }
