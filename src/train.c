@@ -36,6 +36,7 @@ struct sg_trainer {
     /* lbfgs */
     gsl_multimin_fdfminimizer *min;
     gsl_multimin_function_fdf fdf;
+    double fwin[SG_TRAIN_LBFGS_FTOL_WINDOW]; /* ring of the last iterations' losses */
     sg_status cb_status;
     sg_error cb_err;
 };
@@ -126,6 +127,7 @@ sg_train_config sg_train_config_defaults(void)
     c.early_stopping.patience = SG_TRAIN_DEFAULT_PATIENCE;
     c.early_stopping.restore_best = SG_TRAIN_DEFAULT_RESTORE_BEST;
     c.lbfgs_gtol = SG_TRAIN_DEFAULT_LBFGS_GTOL;
+    c.lbfgs_ftol = SG_TRAIN_DEFAULT_LBFGS_FTOL;
     c.lbfgs_step = SG_TRAIN_DEFAULT_LBFGS_STEP;
     c.lbfgs_line_tol = SG_TRAIN_DEFAULT_LBFGS_LINE_TOL;
     return c;
@@ -187,6 +189,7 @@ sg_status sg_train_config_validate(const sg_train_config *c, sg_error *err)
     if (e->patience == 0)
         return sg_error_set(err, SG_ERR_INVALID, "early_stopping.patience must be at least 1 (got 0)");
     if ((st = need_positive(c->lbfgs_gtol, "lbfgs_gtol", err)) != SG_OK ||
+        (st = need_nonneg(c->lbfgs_ftol, "lbfgs_ftol", err)) != SG_OK ||
         (st = need_positive(c->lbfgs_step, "lbfgs_step", err)) != SG_OK)
         return st;
     if (!(c->lbfgs_line_tol > 0.0 && c->lbfgs_line_tol < 1.0))
@@ -197,22 +200,29 @@ sg_status sg_train_config_validate(const sg_train_config *c, sg_error *err)
 
 /* ---- lbfgs callbacks (GSL multimin) ------------------------------------------ */
 
+/* Loss and gradient at x (np), written straight into GSL's vectors.  The
+ * network's parameter buffer is the evaluation point. */
 static void lbfgs_fdf(const gsl_vector *x, void *p, double *f, gsl_vector *g)
 {
     sg_trainer *tr = p;
     double *params = sg_mlp_params(tr->net);
-    for (size_t i = 0; i < tr->np; i++)
-        params[i] = gsl_vector_get(x, i);
+    if (x->stride == 1)
+        memcpy(params, x->data, tr->np * sizeof *params);
+    else
+        for (size_t i = 0; i < tr->np; i++)
+            params[i] = gsl_vector_get(x, i);
+    bool direct = g && g->stride == 1;
+    double *gbuf = g ? (direct ? g->data : tr->grad) : NULL;
     double loss = NAN;
     sg_status st = sg_mlp_loss_grad(tr->net, tr->work, tr->X, tr->T, tr->n, tr->cfg.l1, tr->cfg.l2,
-                                    &loss, NULL, g ? tr->grad : NULL, &tr->cb_err);
+                                    &loss, NULL, gbuf, &tr->cb_err);
     if (st != SG_OK) {
         tr->cb_status = st;
         loss = NAN;
     }
     if (f)
         *f = loss;
-    if (g)
+    if (g && (st != SG_OK || !direct))
         for (size_t i = 0; i < tr->np; i++)
             gsl_vector_set(g, i, st == SG_OK ? tr->grad[i] : NAN);
 }
@@ -500,8 +510,9 @@ static sg_status epoch_first_order(sg_trainer *tr, double *loss, sg_error *err)
     return SG_OK;
 }
 
-/* One lbfgs iteration; *converged set when GSL reports no progress or the
- * gradient is below lbfgs_gtol. */
+/* One lbfgs iteration; *converged set when GSL reports no progress, the
+ * gradient norm is below lbfgs_gtol, or the loss fell by less than
+ * lbfgs_ftol of its value over the last SG_TRAIN_LBFGS_FTOL_WINDOW iterations. */
 static sg_status epoch_lbfgs(sg_trainer *tr, double *loss, bool *converged, sg_error *err)
 {
     int gs = gsl_multimin_fdfminimizer_iterate(tr->min);
@@ -510,8 +521,11 @@ static sg_status epoch_lbfgs(sg_trainer *tr, double *loss, bool *converged, sg_e
     /* the callbacks leave trial points in net: put the accepted iterate back */
     const gsl_vector *x = gsl_multimin_fdfminimizer_x(tr->min);
     double *p = sg_mlp_params(tr->net);
-    for (size_t i = 0; i < tr->np; i++)
-        p[i] = gsl_vector_get(x, i);
+    if (x->stride == 1)
+        memcpy(p, x->data, tr->np * sizeof *p);
+    else
+        for (size_t i = 0; i < tr->np; i++)
+            p[i] = gsl_vector_get(x, i);
     *loss = gsl_multimin_fdfminimizer_minimum(tr->min);
     if (gs == GSL_ENOPROG) {
         *converged = true;
@@ -521,6 +535,14 @@ static sg_status epoch_lbfgs(sg_trainer *tr, double *loss, bool *converged, sg_e
         return sg_error_set(err, SG_ERR_NUMERIC, "lbfgs iteration failed: %s", gsl_strerror(gs));
     *converged = gsl_multimin_test_gradient(gsl_multimin_fdfminimizer_gradient(tr->min),
                                             tr->cfg.lbfgs_gtol) == GSL_SUCCESS;
+    /* iteration it (0-based) = tr->info.epoch; the ring holds earlier losses */
+    size_t it = tr->info.epoch, w = SG_TRAIN_LBFGS_FTOL_WINDOW;
+    if (it >= w && tr->cfg.lbfgs_ftol > 0.0) {
+        double old = tr->fwin[it % w];
+        if (old - *loss <= tr->cfg.lbfgs_ftol * fabs(*loss))
+            *converged = true;
+    }
+    tr->fwin[it % w] = *loss;
     return SG_OK;
 }
 

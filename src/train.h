@@ -93,6 +93,10 @@ bool sg_monitor_from_name(const char *name, sg_monitor *m);
 #define SG_TRAIN_DEFAULT_RESTORE_BEST true
 /* lbfgs stops ("converged") when the gradient norm falls below this. */
 #define SG_TRAIN_DEFAULT_LBFGS_GTOL 1e-8
+/* lbfgs also stops ("converged") when the objective fell by less than this
+ * share of its value over the last SG_TRAIN_LBFGS_FTOL_WINDOW iterations. */
+#define SG_TRAIN_DEFAULT_LBFGS_FTOL 1e-4
+#define SG_TRAIN_LBFGS_FTOL_WINDOW 50
 /* lbfgs: size of the first trial step (GSL's step_size). */
 #define SG_TRAIN_DEFAULT_LBFGS_STEP 1e-2
 /* lbfgs: line-search accuracy (GSL's tol; 0.1 is GSL's advice for bfgs2). */
@@ -121,7 +125,8 @@ typedef struct sg_train_config {
     double l1, l2;        /* >= 0: penalties on weights */
     uint64_t seed;        /* shuffling (and the caller's initialisation) */
     sg_early_stopping early_stopping;
-    double lbfgs_gtol;     /* > 0 */
+    double lbfgs_gtol;     /* > 0: gradient-norm tolerance */
+    double lbfgs_ftol;     /* >= 0: relative loss decrease per window (0 = off) */
     double lbfgs_step;     /* > 0 */
     double lbfgs_line_tol; /* (0, 1) */
 } sg_train_config;
@@ -137,7 +142,9 @@ typedef enum sg_stop_reason {
     SG_STOP_NONE = 0,   /* still running */
     SG_STOP_MAX_EPOCHS, /* the epochs limit was reached */
     SG_STOP_EARLY,      /* early stopping: no improvement for `patience` epochs */
-    SG_STOP_CONVERGED,  /* lbfgs: gradient below lbfgs_gtol or no further progress */
+    SG_STOP_CONVERGED,  /* lbfgs: gradient below lbfgs_gtol, relative loss decrease
+                           over SG_TRAIN_LBFGS_FTOL_WINDOW iterations below lbfgs_ftol,
+                           or no further progress */
     SG_STOP_DIVERGED    /* loss became NaN or infinite */
 } sg_stop_reason;
 
