@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "train.h"
+#include "model.h"
+#include <gsl/gsl_rng.h>
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(train, .init = setup);
@@ -480,4 +482,58 @@ Test(train, create_rejects_non_finite_start_and_validation_data)
     cr_expect_str_eq(err.msg, "initial parameters: value 4 is not finite (nan)");
     cr_expect_null(tr);
     sg_mlp_destroy(net);
+}
+
+/* ---- convergence of the model defaults -------------------------------------- */
+
+Test(train, model_default_lbfgs_converges_before_the_cap)
+{
+    /* the default model network and training settings on a smooth function
+     * of four factors sampled at 27 scattered points: every seed must stop
+     * on the convergence test, well before the epoch limit (a regression to
+     * cap-dependent results fails here) */
+    sg_model_spec spec = sg_model_spec_defaults();
+    double x[27 * 4], t[27];
+    for (int i = 0; i < 27; i++) {
+        for (int c = 0; c < 4; c++)
+            x[4 * i + c] = fmod(0.137 + 0.6180339887 * (i + 1) * (c + 1) + 0.29 * c, 1.0);
+        t[i] = 0.4 + 0.3 * sin(2.1 * x[4 * i]) * x[4 * i + 1] - 0.2 * x[4 * i + 2] * x[4 * i + 2] +
+               0.1 * x[4 * i + 3];
+    }
+    size_t sizes[SG_MODEL_MAX_HIDDEN + 2] = {4};
+    sg_activation acts[SG_MODEL_MAX_HIDDEN + 1];
+    for (size_t l = 0; l < spec.n_hidden; l++) {
+        sizes[l + 1] = spec.hidden[l];
+        acts[l] = spec.hidden_act;
+    }
+    sizes[spec.n_hidden + 1] = 1;
+    acts[spec.n_hidden] = spec.output_act;
+    for (unsigned long seed = 1; seed <= 3; seed++) {
+        sg_mlp *net = NULL;
+        cr_assert_eq(sg_mlp_create(spec.n_hidden + 2, sizes, acts, &net, NULL), SG_OK);
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(rng, seed);
+        cr_assert_eq(sg_mlp_init(net, spec.init, rng, NULL), SG_OK);
+        gsl_rng_free(rng);
+        sg_train_config c = spec.train;
+        c.optimizer = sg_train_default_optimizer(27);
+        sg_train_info fin;
+        sg_error err;
+        cr_assert_eq(sg_train(net, x, t, 27, NULL, NULL, 0, &c, NULL, NULL, NULL, &fin, &err),
+                     SG_OK, "%s", err.msg);
+        cr_expect_eq(fin.reason, SG_STOP_CONVERGED, "seed %lu: %s after %zu", seed,
+                     sg_stop_reason_name(fin.reason), fin.epoch);
+        cr_expect(fin.epoch < c.epochs / 2, "seed %lu: %zu of %zu epochs", seed, fin.epoch,
+                  c.epochs);
+        sg_mlp_destroy(net);
+    }
+}
+
+Test(train, lbfgs_ftol_must_not_be_negative)
+{
+    sg_train_config c = sg_train_config_defaults();
+    c.lbfgs_ftol = -1e-6;
+    sg_error err;
+    cr_expect_eq(sg_train_config_validate(&c, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "lbfgs_ftol must be zero or positive (got -1e-06)");
 }
