@@ -156,6 +156,38 @@ int main(int argc, char **argv)
                o->row + 1, rn[o->response], o->observed, o->predicted, o->spread, o->z);
     }
     sg_cv_result_destroy(cv);
+
+    /* How the members of every LOO training set stop (refits them serially,
+     * outside the timings above). */
+    size_t capped = 0, members = 0, ev_min = (size_t)-1, ev_max = 0;
+    static double Xf[MAX_ROWS * N_IN], Yf[MAX_ROWS * N_OUT];
+    for (size_t out = 0; out < n; out++) {
+        size_t r2 = 0;
+        for (size_t r = 0; r < n; r++) {
+            if (r == out)
+                continue;
+            memcpy(Xf + r2 * N_IN, X + r * N_IN, N_IN * sizeof *X);
+            memcpy(Yf + r2 * N_OUT, Y + r * N_OUT, N_OUT * sizeof *Y);
+            r2++;
+        }
+        if (sg_model_fit(&spec, N_IN, N_OUT, Xf, Yf, n - 1, rn, NULL, NULL, &m, &err) != SG_OK) {
+            fprintf(stderr, "bench_model: fold fit: %s\n", err.msg);
+            return 1;
+        }
+        for (size_t j = 0; j < N_OUT; j++)
+            for (size_t k = 0; k < spec.ensemble; k++) {
+                size_t ne = sg_model_history(m, j, k)->n_epochs;
+                members++;
+                capped += ne >= spec.train.epochs;
+                ev_min = ne < ev_min ? ne : ev_min;
+                ev_max = ne > ev_max ? ne : ev_max;
+            }
+        sg_model_destroy(m);
+        m = NULL;
+    }
+    printf("LOO training sets: %zu of %zu members stopped by the epoch limit; evaluations "
+           "%zu..%zu\n",
+           capped, members, ev_min, ev_max);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS: %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
