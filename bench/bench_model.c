@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 
     /* How the members of every LOO training set stop (refits them serially,
      * outside the timings above). */
-    size_t capped = 0, members = 0, ev_min = (size_t)-1, ev_max = 0;
+    size_t capped = 0, members = 0, ev_min = (size_t)-1, ev_max = 0, capped_j[N_OUT] = {0};
     static double Xf[MAX_ROWS * N_IN], Yf[MAX_ROWS * N_OUT];
     for (size_t out = 0; out < n; out++) {
         size_t r2 = 0;
@@ -179,6 +179,7 @@ int main(int argc, char **argv)
                 size_t ne = sg_model_history(m, j, k)->n_epochs;
                 members++;
                 capped += ne >= spec.train.epochs;
+                capped_j[j] += ne >= spec.train.epochs;
                 ev_min = ne < ev_min ? ne : ev_min;
                 ev_max = ne > ev_max ? ne : ev_max;
             }
@@ -188,6 +189,9 @@ int main(int argc, char **argv)
     printf("LOO training sets: %zu of %zu members stopped by the epoch limit; evaluations "
            "%zu..%zu\n",
            capped, members, ev_min, ev_max);
+    for (size_t j = 0; j < N_OUT; j++)
+        if (capped_j[j])
+            printf("  %s: %zu stopped by the limit\n", rn[j], capped_j[j]);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS: %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
