@@ -1,6 +1,8 @@
 /* check.c — summary checks of a study's data (see check.h). */
 #include "check.h"
 
+#include "oa.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,45 +14,26 @@
 
 /* ---- standard arrays ---------------------------------------------------- */
 
-/* A standard array: runs, and how many columns it has with 2, 3, 4, 5 levels. */
-typedef struct std_array {
-    const char *name;
-    size_t runs;
-    size_t cols[4]; /* capacity for 2-, 3-, 4-, 5-level factors */
-} std_array;
-
-static const std_array std_arrays[] = {
-    {"L4", 4, {3, 0, 0, 0}},    {"L8", 8, {7, 0, 0, 0}},    {"L9", 9, {0, 4, 0, 0}},
-    {"L12", 12, {11, 0, 0, 0}}, {"L16", 16, {15, 0, 0, 0}}, {"L16", 16, {0, 0, 5, 0}},
-    {"L18", 18, {1, 7, 0, 0}},  {"L25", 25, {0, 0, 0, 6}},  {"L27", 27, {0, 13, 0, 0}},
-    {"L32", 32, {31, 0, 0, 0}}, {"L32", 32, {1, 0, 9, 0}},  {"L36", 36, {11, 12, 0, 0}},
-    {"L36", 36, {3, 13, 0, 0}}, {"L50", 50, {1, 0, 0, 11}}, {"L54", 54, {1, 25, 0, 0}},
-    {"L64", 64, {63, 0, 0, 0}}, {"L64", 64, {0, 0, 21, 0}}, {"L81", 81, {0, 40, 0, 0}},
-};
-
-bool sg_check_match_standard_array(size_t n_runs, size_t n_factors, const size_t *levels,
-                                   char name[SG_CHECK_ARRAY_NAME_MAX])
+bool sg_check_match_standard_array(const int *codes, size_t n_runs, size_t n_factors,
+                                   char name[SG_CHECK_ARRAY_NAME_MAX], int *factor_col,
+                                   bool *undetermined)
 {
     name[0] = '\0';
-    size_t need[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < n_factors; i++) {
-        if (levels[i] < 2 || levels[i] > 5)
-            return false;
-        need[levels[i] - 2]++;
-    }
-    for (size_t a = 0; a < ARRAY_LEN(std_arrays); a++) {
-        const std_array *s = &std_arrays[a];
-        if (s->runs != n_runs)
-            continue;
-        bool fits = true;
-        for (int k = 0; k < 4; k++)
-            fits = fits && need[k] <= s->cols[k];
-        if (fits) {
-            snprintf(name, SG_CHECK_ARRAY_NAME_MAX, "%s", s->name);
-            return true;
-        }
-    }
-    return false;
+    if (undetermined)
+        *undetermined = false;
+    if (n_runs < 2 || n_runs > SG_OA_MAX_RUNS || n_factors < 1 || n_factors > SG_OA_MAX_COLS)
+        return false;
+    sg_oa_identity id;
+    if (sg_oa_identify(codes, (int)n_runs, (int)n_factors, &id, NULL) != SG_OK)
+        return false;
+    if (undetermined)
+        *undetermined = id.undetermined != 0;
+    if (!id.matched)
+        return false;
+    snprintf(name, SG_CHECK_ARRAY_NAME_MAX, "%s", id.name);
+    for (size_t j = 0; j < n_factors; j++)
+        factor_col[j] = id.factor_col[j];
+    return true;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -356,11 +339,19 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
     for (size_t a = 0; a < t->n_factors && r->orthogonal; a++)
         for (size_t b = a + 1; b < t->n_factors && r->orthogonal; b++)
             r->orthogonal = pair_balanced(t, r->levels, a, b, cell);
-    if (r->orthogonal && t->n_factors <= SG_STUDY_MAX_FACTORS) {
-        size_t lv[SG_STUDY_MAX_FACTORS];
-        for (size_t j = 0; j < t->n_factors; j++)
-            lv[j] = r->levels[j].n_levels;
-        sg_check_match_standard_array(t->n_rows, t->n_factors, lv, r->array_name);
+    if (r->orthogonal && t->n_factors <= SG_OA_MAX_COLS && t->n_rows <= SG_OA_MAX_RUNS) {
+        int *codes = malloc(t->n_rows * t->n_factors * sizeof *codes);
+        if (!codes) {
+            st = sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < t->n_rows; i++)
+            for (size_t j = 0; j < t->n_factors; j++)
+                codes[i * t->n_factors + j] =
+                    (int)level_of(&r->levels[j], sg_table_at(t, i, j));
+        sg_check_match_standard_array(codes, t->n_rows, t->n_factors, r->array_name,
+                                      r->array_col, &r->array_undetermined);
+        free(codes);
     }
     if ((st = find_duplicates(t, r, err)))
         goto fail;

@@ -23,7 +23,7 @@
 /* Factor levels kept per column; a column with more distinct values is
  * reported as continuous (not level-coded). */
 #define SG_CHECK_MAX_LEVELS 32
-/* Shortest name buffer for a standard-array name ("L27", "L18", ...). */
+/* Name buffer for a standard-array name ("L27(3^13)", "L36(2^11 3^12)"). */
 #define SG_CHECK_ARRAY_NAME_MAX 32
 
 typedef enum sg_warning_kind {
@@ -65,7 +65,12 @@ typedef struct sg_check_report {
     sg_duplicate_group *duplicates;
     bool balanced;              /* every factor balanced (and >= 2 levels each) */
     bool orthogonal;            /* balanced and every pair balanced */
-    char array_name[SG_CHECK_ARRAY_NAME_MAX]; /* "L27" when a standard array matches, else "" */
+    /* Standard array (catalogue of src/oa.h) whose columns the factor columns
+     * are, up to row order and level relabelling, e.g. "L27(3^13)"; "" when
+     * none matches (or the design is not orthogonal). */
+    char array_name[SG_CHECK_ARRAY_NAME_MAX];
+    int array_col[SG_STUDY_MAX_FACTORS]; /* 0-based array column of factor j, when matched */
+    bool array_undetermined;    /* the identification search gave up (no answer) */
     size_t n_warnings;
     sg_warning *warnings;
 } sg_check_report;
@@ -78,12 +83,14 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
 /* Free a report.  NULL is a no-op. */
 void sg_check_destroy(sg_check_report *r);
 
-/* Name of the standard orthogonal array with n_runs runs that can hold
- * n_factors factors with levels[i] levels each (e.g. "L27"), written to
- * name; false (name = "") when none matches.  Currently matches run count
- * and level counts against a built-in list of common Taguchi sizes; to be
- * replaced by the orthogonal-array catalogue of src/oa.h. */
-bool sg_check_match_standard_array(size_t n_runs, size_t n_factors, const size_t *levels,
-                                   char name[SG_CHECK_ARRAY_NAME_MAX]);
+/* Identify the catalogue array (src/oa.h) whose columns the factor columns
+ * are: codes is (n_runs x n_factors) row-major level codes 0..L-1.  On a
+ * match writes its name ("L27(3^13)") and factor_col[j], the 0-based array
+ * column of factor j (factor_col has n_factors entries), and returns true;
+ * otherwise name = "" and false.  *undetermined (may be NULL) is set when the
+ * bounded search gave up (see sg_oa_identify). */
+bool sg_check_match_standard_array(const int *codes, size_t n_runs, size_t n_factors,
+                                   char name[SG_CHECK_ARRAY_NAME_MAX], int *factor_col,
+                                   bool *undetermined);
 
 #endif

@@ -74,7 +74,7 @@ Test(check, l9_is_a_balanced_orthogonal_array)
     cr_expect_eq(r->n_rows, 9);
     cr_expect(r->balanced);
     cr_expect(r->orthogonal);
-    cr_expect_str_eq(r->array_name, "L9");
+    cr_expect_str_eq(r->array_name, "L9(3^4)");
     cr_expect_eq(r->n_duplicate_groups, 0);
     cr_expect_eq(r->n_warnings, 0);
     for (int j = 0; j < 4; j++) {
@@ -193,22 +193,67 @@ Test(check, mismatched_table_is_an_internal_error)
     sg_check_destroy(NULL);
 }
 
-Test(check, standard_array_sizes)
+/* Level codes of a few small tables and the catalogue array they are. */
+static const int L9_STD[9 * 4] = {0, 0, 0, 0, 0, 1, 1, 1, 0, 2, 2, 2, 1, 0, 1, 2, 1, 1, 2, 0,
+                                  1, 2, 0, 1, 2, 0, 2, 1, 2, 1, 0, 2, 2, 2, 1, 0};
+static const int FULL_2X2X2[8 * 3] = {0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1,
+                                      1, 0, 0, 1, 0, 1, 1, 1, 0, 1, 1, 1};
+/* A 2-level 6-run table: balanced, but no catalogue array has 6 runs. */
+static const int SIX[6 * 2] = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0};
+/* A 3x3 full factorial with a third column equal to the first: balanced
+ * but not orthogonal, so it is no catalogue array. */
+static const int ALIASED[9 * 3] = {0, 0, 0, 0, 1, 0, 0, 2, 0, 1, 0, 1, 1, 1, 1,
+                                   1, 2, 1, 2, 0, 2, 2, 1, 2, 2, 2, 2};
+
+Test(check, standard_array_identification)
 {
     const struct {
+        const int *codes;
         size_t runs, n;
-        size_t levels[8];
         const char *want;
+        int cols[4];
     } cases[] = {
-        {27, 4, {3, 3, 3, 3}, "L27"}, {9, 4, {3, 3, 3, 3}, "L9"},  {9, 5, {3, 3, 3, 3, 3}, ""},
-        {18, 4, {2, 3, 3, 3}, "L18"}, {18, 2, {2, 2}, ""},         {8, 7, {2, 2, 2, 2, 2, 2, 2}, "L8"},
-        {16, 5, {4, 4, 4, 4, 4}, "L16"}, {16, 3, {2, 2, 2}, "L16"}, {12, 1, {3}, ""},
-        {36, 4, {2, 2, 3, 3}, "L36"}, {25, 3, {5, 5, 5}, "L25"},   {27, 2, {3, 6}, ""},
+        {L9_STD, 9, 4, "L9(3^4)", {0, 1, 2, 3}},
+        {FULL_2X2X2, 8, 3, "L8(2^7)", {0, 1, 3}},
+        {SIX, 6, 2, "", {0}},
+        {ALIASED, 9, 3, "", {0}},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         char name[SG_CHECK_ARRAY_NAME_MAX];
-        bool hit = sg_check_match_standard_array(cases[c].runs, cases[c].n, cases[c].levels, name);
+        int col[4] = {-1, -1, -1, -1};
+        bool undetermined = true;
+        bool hit = sg_check_match_standard_array(cases[c].codes, cases[c].runs, cases[c].n, name,
+                                                 col, &undetermined);
         cr_expect_eq(hit, cases[c].want[0] != '\0', "case %zu", c);
         cr_expect_str_eq(name, cases[c].want, "case %zu", c);
+        cr_expect_not(undetermined, "case %zu", c);
+        if (hit)
+            for (size_t j = 0; j < cases[c].n; j++)
+                cr_expect_eq(col[j], cases[c].cols[j], "case %zu factor %zu", c, j);
     }
+    char name[SG_CHECK_ARRAY_NAME_MAX];
+    int col[1];
+    cr_expect_not(sg_check_match_standard_array(L9_STD, 1, 1, name, col, NULL));
+    cr_expect_str_eq(name, "");
+}
+
+/* The brazing table is the L27(3^13) with factors in Taguchi columns 1, 2, 5, 9. */
+Test(check, brazing_table_is_l27)
+{
+    sg_study *s = NULL;
+    sg_table *t = NULL;
+    sg_check_report *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_study_load("studies/brazing.toml", &s, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_study_load_data(s, &t, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_check_run(s, t, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect(r->orthogonal);
+    cr_expect_str_eq(r->array_name, "L27(3^13)");
+    const int want[4] = {0, 1, 4, 8};
+    for (int j = 0; j < 4; j++)
+        cr_expect_eq(r->array_col[j], want[j], "factor %d", j);
+    cr_expect_not(r->array_undetermined);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+    sg_study_destroy(s);
 }

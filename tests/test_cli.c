@@ -181,7 +181,7 @@ Test(cli, check_brazing_prints_summary)
                           "thickness      um            50       150  50, 100, 150",
                           "stress_max     MPa     minimize",
                           "balanced orthogonal array: yes",
-                          "matches L27",
+                          "standard array: L27(3^13), factors in columns thickness = 1",
                           "duplicate runs: none",
                           "OK: the study and its data are valid."};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
@@ -209,7 +209,7 @@ Test(cli, check_json_parses_and_has_documented_keys)
     cr_expect_eq(cJSON_GetObjectItem(data, "rows_used")->valueint, 27);
     cr_expect_eq(cJSON_GetObjectItem(data, "rows_excluded")->valueint, 0);
     cJSON *design = cJSON_GetObjectItem(chk, "design");
-    cr_expect_str_eq(cJSON_GetObjectItem(design, "standard_array")->valuestring, "L27");
+    cr_expect_str_eq(cJSON_GetObjectItem(design, "standard_array")->valuestring, "L27(3^13)");
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(design, "orthogonal")));
     cJSON *factors = cJSON_GetObjectItem(chk, "factors");
     cr_assert_eq(cJSON_GetArraySize(factors), 4);
@@ -235,7 +235,7 @@ Test(cli, run_performs_check_stage)
     result *r = run("run", BRAZING, NULL);
     cr_expect_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "== check (stage 1 of") != NULL, "%s", r->out);
-    cr_expect(strstr(r->out, "matches L27") != NULL, "%s", r->out);
+    cr_expect(strstr(r->out, "standard array: L27(3^13), factors in columns thickness = 1") != NULL, "%s", r->out);
     r = run("run", "--json", BRAZING, NULL);
     cr_expect_eq(r->code, 0);
     cJSON *doc = cJSON_Parse(r->out);

@@ -304,6 +304,7 @@ int sg_cli_finish(sg_cli_ctx *ctx, int code)
     }
     cJSON_Delete(ctx->json);
     sg_check_destroy(ctx->check);
+    sg_study_analysis_destroy(ctx->analysis);
     sg_table_destroy(ctx->table);
     sg_study_destroy(ctx->study);
     memset(ctx, 0, sizeof *ctx);

@@ -25,6 +25,7 @@
 #include "common.h"
 #include "data.h"
 #include "study.h"
+#include "study_analysis.h"
 
 /* Exit codes (documented in the README). */
 enum {
@@ -67,6 +68,8 @@ typedef struct sg_cli_args {
 /* Commands (one file each). */
 extern const sg_cli_command sg_cmd_check;
 extern const sg_cli_command sg_cmd_run;
+extern const sg_cli_command sg_cmd_analyze;
+extern const sg_cli_command sg_cmd_doe;
 
 /* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
  * SG_EXIT_USAGE after printing a usage message with a hint to stderr. */
@@ -106,6 +109,8 @@ typedef struct sg_cli_ctx {
     sg_study *study;          /* loaded by sg_cli_load */
     sg_table *table;          /* the study's data */
     sg_check_report *check;   /* filled by the check stage */
+    sg_study_analysis *analysis; /* filled by the analyze stage: statistics, correlation,
+                                    analysis->taguchi[j] per response (NULL when n/a) */
     cJSON *json;              /* result document: {"command", "ok", "surrogate_version", <stage>: {...}} */
 } sg_cli_ctx;
 
@@ -130,6 +135,7 @@ void sg_cli_note(const sg_cli_ctx *ctx, const char *fmt, ...)
 
 /* Stages (used by `run` and by their own commands). */
 int sg_stage_check(sg_cli_ctx *ctx);
+int sg_stage_analyze(sg_cli_ctx *ctx);
 
 /* ---- progress bar ------------------------------------------------------ */
 

@@ -140,10 +140,16 @@ static cJSON *check_json(const sg_study *s, const sg_table *t, const sg_check_re
     cJSON_AddNumberToObject(x, "runs", (double)r->n_rows);
     cJSON_AddBoolToObject(x, "balanced", r->balanced);
     cJSON_AddBoolToObject(x, "orthogonal", r->orthogonal);
-    if (r->array_name[0])
+    if (r->array_name[0]) {
         cJSON_AddStringToObject(x, "standard_array", r->array_name);
-    else
+        cJSON *cols = cJSON_AddArrayToObject(x, "array_columns"); /* 1-based, per factor */
+        for (size_t j = 0; j < s->n_factors; j++)
+            cJSON_AddItemToArray(cols, cJSON_CreateNumber(r->array_col[j] + 1));
+    } else {
         cJSON_AddNullToObject(x, "standard_array");
+        cJSON_AddNullToObject(x, "array_columns");
+    }
+    cJSON_AddBoolToObject(x, "array_undetermined", r->array_undetermined);
 
     arr = cJSON_AddArrayToObject(o, "duplicates");
     for (size_t g = 0; g < r->n_duplicate_groups; g++) {
@@ -255,11 +261,20 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
             printf(" %g (x%zu)", lv->values[k], lv->counts[k]);
         printf("%s\n", lv->balanced ? "" : "  unbalanced");
     }
-    if (r->orthogonal)
+    if (r->orthogonal) {
         printf("  balanced orthogonal array: yes (every level and every pair of levels equally "
-               "often)%s%s%s\n",
-               r->array_name[0] ? "; matches " : "", r->array_name,
-               r->array_name[0] ? "" : "; no standard array of this size");
+               "often)\n");
+        if (r->array_name[0]) {
+            printf("  standard array: %s, factors in columns", r->array_name);
+            for (size_t j = 0; j < s->n_factors; j++)
+                printf("%s %s = %d", j ? "," : "", s->factors[j].name, r->array_col[j] + 1);
+            printf(" (columns numbered from 1 as in Taguchi's tables)\n");
+        } else if (r->array_undetermined)
+            printf("  standard array: undetermined (the search for a matching standard array "
+                   "gave up)\n");
+        else
+            printf("  standard array: none (the rows are not columns of a catalogue array)\n");
+    }
     else if (r->balanced)
         printf("  balanced orthogonal array: no (levels balanced, but some pairs of factors are "
                "not)\n");

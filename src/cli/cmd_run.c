@@ -13,6 +13,7 @@ typedef struct run_stage {
 
 static const run_stage stages[] = {
     {"check", sg_stage_check},
+    {"analyze", sg_stage_analyze},
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])
 
@@ -40,10 +41,11 @@ static int run_main(const sg_cli_args *a)
 
 const sg_cli_command sg_cmd_run = {
     .name = "run",
-    .summary = "run every stage on a study: check (fit, optimize, report as they arrive)",
+    .summary = "run every stage on a study: check, analyze (fit, optimize, report as they arrive)",
     .description =
         "Runs the whole job on a study: currently the 'check' stage (validate the study\n"
-        "and data, print the summary).  Stops at the first stage that fails.",
+        "and data, print the summary) and the 'analyze' stage (statistics and the\n"
+        "orthogonal-array analysis).  Stops at the first stage that fails.",
     .options = NULL,
     .n_options = 0,
     .handler = run_main,

@@ -10,6 +10,8 @@
 static const sg_cli_command *const commands[] = {
     &sg_cmd_check,
     &sg_cmd_run,
+    &sg_cmd_analyze,
+    &sg_cmd_doe,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,268 @@
+/* cmd_doe.c — `surrogate doe`: plan the simulations.  Builds a design from
+ * the study's factors (design.h) and writes the CSV and XLSX run sheets
+ * (runsheet.h).  Needs only the study file: the data file may not exist yet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "design.h"
+#include "runsheet.h"
+#include "strutil.h"
+
+static const sg_cli_option doe_options[] = {
+    {"--design", 'd', "NAME", "auto",
+     "auto, full, lhs:N, sobol:N, or an orthogonal array (L4 ... L81, e.g. L27)"},
+    {"--out", 'o', "FILE.csv", "<report dir>/<study>-runs.csv",
+     "CSV run sheet to write; the XLSX sheet goes beside it (.xlsx)"},
+    {"--seed", 's', "N", "the study's seed", "seed of lhs and sobol designs"},
+};
+
+/* The .xlsx path beside csv: "runs.csv" -> "runs.xlsx", "runs" -> "runs.xlsx". */
+static char *xlsx_path(const char *csv)
+{
+    size_t n = strlen(csv);
+    if (n > 4 && strcmp(csv + n - 4, ".csv") == 0)
+        n -= 4;
+    char *p = malloc(n + 6);
+    if (p) {
+        memcpy(p, csv, n);
+        memcpy(p + n, ".xlsx", 6);
+    }
+    return p;
+}
+
+/* Default CSV path: <directory of the study's report file>/<study name>-runs.csv. */
+static char *default_out(const sg_study *s)
+{
+    char *dir = sg_path_dirname(s->report_path);
+    if (!dir)
+        return NULL;
+    size_t n = strlen(s->name) + 10;
+    char *base = malloc(n);
+    char *p = NULL;
+    if (base) {
+        snprintf(base, n, "%s-runs.csv", s->name);
+        p = sg_path_join(dir, base);
+    }
+    free(base);
+    free(dir);
+    return p;
+}
+
+static cJSON *doe_json(const sg_study *s, const sg_design *d, unsigned long seed, const char *csv,
+                       const char *xlsx)
+{
+    cJSON *o = cJSON_CreateObject(), *arr;
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "design", d->name);
+    const char *kinds[] = {"auto", "orthogonal_array", "lhs", "sobol", "full"};
+    cJSON_AddStringToObject(o, "kind", kinds[d->kind]);
+    cJSON_AddNumberToObject(o, "runs", (double)d->n_runs);
+    cJSON_AddNumberToObject(o, "seed", (double)seed);
+    cJSON_AddStringToObject(o, "csv", csv);
+    cJSON_AddStringToObject(o, "xlsx", xlsx);
+    arr = cJSON_AddArrayToObject(o, "factors");
+    for (size_t j = 0; j < s->n_factors; j++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "name", s->factors[j].name);
+        cJSON_AddStringToObject(e, "column", s->factors[j].column);
+        cJSON_AddStringToObject(e, "unit", s->factors[j].unit);
+        if (d->kind == SG_DESIGN_OA)
+            cJSON_AddNumberToObject(e, "array_column", d->oa.factor_col[j] + 1);
+        else
+            cJSON_AddNullToObject(e, "array_column");
+        cJSON_AddItemToArray(arr, e);
+    }
+    if (d->kind == SG_DESIGN_OA && s->n_factors >= 2) {
+        cJSON *x = cJSON_AddObjectToObject(o, "interaction_1x2");
+        cJSON_AddBoolToObject(x, "estimable", d->oa.interaction_kept || d->oa.interaction_orthogonal);
+        cJSON_AddBoolToObject(x, "orthogonal_to_all_columns", d->oa.interaction_orthogonal);
+        cJSON *cols = cJSON_AddArrayToObject(x, "columns");
+        for (int c = 0; c < d->oa.n_interaction; c++)
+            cJSON_AddItemToArray(cols, cJSON_CreateNumber(d->oa.interaction_col[c] + 1));
+    } else {
+        cJSON_AddNullToObject(o, "interaction_1x2");
+    }
+    arr = cJSON_AddArrayToObject(o, "table");
+    for (size_t i = 0; i < d->n_runs; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateDoubleArray(d->x + i * d->n_factors,
+                                                          (int)d->n_factors));
+    return o;
+}
+
+static void doe_text(const sg_study *s, const sg_design *d, unsigned long seed, const char *csv,
+                     const char *xlsx)
+{
+    printf("Study      %s (%s)\n", s->name, s->title);
+    printf("Design     %s: %zu runs, %zu factors", d->name, d->n_runs, d->n_factors);
+    if (d->kind == SG_DESIGN_LHS || d->kind == SG_DESIGN_SOBOL)
+        printf(" (seed %lu)", seed);
+    printf("\n");
+    if (d->kind == SG_DESIGN_OA) {
+        printf("Columns    (numbered from 1 as in Taguchi's tables)\n");
+        for (size_t j = 0; j < s->n_factors; j++)
+            printf("  %-14s column %d\n", s->factors[j].name, d->oa.factor_col[j] + 1);
+        if (s->n_factors >= 2) {
+            printf("  %s x %s interaction: ", s->factors[0].name, s->factors[1].name);
+            if (d->oa.interaction_orthogonal)
+                printf("orthogonal to every other column (estimable, uses no column)\n");
+            else if (d->oa.n_interaction) {
+                printf("column%s", d->oa.n_interaction > 1 ? "s" : "");
+                for (int c = 0; c < d->oa.n_interaction; c++)
+                    printf("%s %d", c ? "," : "", d->oa.interaction_col[c] + 1);
+                printf(d->oa.interaction_kept ? " (left free: estimable)\n"
+                                              : " (shared with a factor: confounded)\n");
+            } else
+                printf("spread over many columns (not estimable separately)\n");
+        }
+    }
+    int w[SG_STUDY_MAX_FACTORS];
+    for (size_t j = 0; j < s->n_factors; j++) {
+        size_t n = strlen(s->factors[j].column);
+        w[j] = n > 10 ? (int)n : 10;
+    }
+    printf("\n  %4s", "run");
+    for (size_t j = 0; j < s->n_factors; j++)
+        printf(" %*s", w[j], s->factors[j].column);
+    printf("\n  %4s", "");
+    for (size_t j = 0; j < s->n_factors; j++) {
+        char u[40];
+        snprintf(u, sizeof u, "[%.36s]", s->factors[j].unit);
+        printf(" %*s", w[j], s->factors[j].unit[0] ? u : "");
+    }
+    printf("\n");
+    for (size_t i = 0; i < d->n_runs; i++) {
+        printf("  %4zu", i + 1);
+        for (size_t j = 0; j < d->n_factors; j++)
+            printf(" %*.10g", w[j], d->x[i * d->n_factors + j]);
+        printf("\n");
+    }
+    printf("\nWrote %s and %s: fill in the response columns", csv, xlsx);
+    for (size_t j = 0; j < s->n_responses; j++)
+        printf("%s %s", j ? "," : "", s->responses[j].column);
+    printf(";\nrows left empty are reported as excluded by check and fit.\n");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int doe_main(const sg_cli_args *a)
+{
+    sg_cli_ctx ctx;
+    sg_error err;
+    sg_error_clear(&err);
+    sg_design_spec spec;
+    const char *dname = sg_cli_opt(a, "--design");
+    if (sg_design_parse(dname ? dname : "auto", &spec, &err) != SG_OK)
+        return sg_cli_usage_error(a->cmd, "--design: %s", err.msg);
+    long seed_opt = -1;
+    int code = sg_cli_opt_long(a, "--seed", -1, 0, 2147483647L, &seed_opt);
+    if (code != SG_EXIT_OK)
+        return code;
+    const char *out_opt = sg_cli_opt(a, "--out");
+    if (out_opt && !out_opt[0])
+        return sg_cli_usage_error(a->cmd, "--out needs a file name");
+    if ((code = sg_cli_ctx_init(&ctx, a)) != SG_EXIT_OK)
+        return code;
+
+    char *csv = NULL, *xlsx = NULL;
+    double *levels = NULL;
+    sg_design *d = NULL;
+    sg_design_factor df[SG_STUDY_MAX_FACTORS];
+    sg_runsheet_column fc[SG_STUDY_MAX_FACTORS], rc[SG_STUDY_MAX_RESPONSES];
+    if (sg_study_load(a->study_path, &ctx.study, &err) != SG_OK) {
+        code = sg_cli_fail(&ctx, &err);
+        goto done;
+    }
+    const sg_study *s = ctx.study;
+    unsigned long seed = seed_opt >= 0 ? (unsigned long)seed_opt : (unsigned long)s->seed;
+    levels = malloc(s->n_factors * SG_STUDY_MAX_LEVELS * sizeof *levels);
+    csv = out_opt ? sg_strdup(out_opt) : default_out(s);
+    xlsx = csv ? xlsx_path(csv) : NULL;
+    if (!levels || !csv || !xlsx) {
+        sg_error_set(&err, SG_ERR_NOMEM, "out of memory");
+        code = sg_cli_fail(&ctx, &err);
+        goto done;
+    }
+    for (size_t j = 0; j < s->n_factors; j++) {
+        const sg_factor *f = &s->factors[j];
+        double *lv = levels + j * SG_STUDY_MAX_LEVELS;
+        if (f->n_levels) {
+            memcpy(lv, f->levels, f->n_levels * sizeof *lv);
+            qsort(lv, f->n_levels, sizeof *lv, cmp_double); /* design.h wants them ascending */
+        }
+        df[j] = (sg_design_factor){.name = f->name, .min = f->min, .max = f->max,
+                                   .levels = f->n_levels ? lv : NULL,
+                                   .n_levels = (int)f->n_levels, .step = f->step};
+        fc[j] = (sg_runsheet_column){.name = f->name, .column = f->column, .unit = f->unit};
+    }
+    for (size_t j = 0; j < s->n_responses; j++)
+        rc[j] = (sg_runsheet_column){.name = s->responses[j].name,
+                                     .column = s->responses[j].column,
+                                     .unit = s->responses[j].unit};
+    sg_design_options opt = sg_design_options_default();
+    opt.seed = seed;
+    if (sg_design_check_factors(df, s->n_factors, &err) != SG_OK ||
+        sg_design_generate(&spec, df, s->n_factors, &opt, &d, &err) != SG_OK) {
+        sg_error_prefix(&err, s->path);
+        code = sg_cli_fail(&ctx, &err);
+        goto done;
+    }
+    sg_runsheet rs = {.title = s->title, .design_name = d->name, .n_runs = d->n_runs,
+                      .n_factors = d->n_factors, .n_responses = s->n_responses, .x = d->x,
+                      .factors = fc, .responses = rc};
+    if (sg_runsheet_check(&rs, &err) != SG_OK) {
+        sg_error_prefix(&err, s->path);
+        code = sg_cli_fail(&ctx, &err);
+        goto done;
+    }
+    if (sg_runsheet_write_csv(&rs, csv, &err) != SG_OK) {
+        code = sg_cli_fail(&ctx, &err);
+        goto done;
+    }
+    if (sg_runsheet_write_xlsx(&rs, xlsx, &err) != SG_OK) {
+        unlink(csv); /* both sheets or neither */
+        code = sg_cli_fail(&ctx, &err);
+        goto done;
+    }
+    cJSON *o = doe_json(s, d, seed, csv, xlsx);
+    if (!o || !cJSON_AddItemToObject(ctx.json, "doe", o)) {
+        cJSON_Delete(o);
+        sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
+        code = sg_cli_fail(&ctx, &err);
+        goto done;
+    }
+    if (!a->json)
+        doe_text(s, d, seed, csv, xlsx);
+done:
+    sg_design_destroy(d);
+    free(levels);
+    free(csv);
+    free(xlsx);
+    return sg_cli_finish(&ctx, code);
+}
+
+const sg_cli_command sg_cmd_doe = {
+    .name = "doe",
+    .summary = "plan the simulations: write an orthogonal-array, LHS or Sobol run sheet",
+    .description =
+        "Builds a design from the study's factors (levels, bounds, step) and writes the\n"
+        "run sheet as CSV (run column, factor columns under their data column names,\n"
+        "empty response columns) and as XLSX beside it (same name, .xlsx).  Once the\n"
+        "responses are filled in, the CSV is the study's data file.  Designs: 'auto'\n"
+        "(the smallest orthogonal array holding every factor's levels, keeping the\n"
+        "interaction of the first two factors free when it can; a Latin hypercube of\n"
+        "10 runs per factor when a factor has no levels), an array by name (L4, L8, L9,\n"
+        "L12, L16, L18, L25, L27, L32, L36, L49, L64, L81), 'lhs:N', 'sobol:N', 'full'.\n"
+        "Only the study file is read; the data file need not exist.",
+    .options = doe_options,
+    .n_options = sizeof doe_options / sizeof doe_options[0],
+    .handler = doe_main,
+    .needs_study = true,
+};

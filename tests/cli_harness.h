@@ -1,0 +1,158 @@
+/* cli_harness.h — helpers for end-to-end tests of the `surrogate` binary
+ * (path in $SURROGATE_BIN, set by `make test`; tests run from the project
+ * root).  Include once per test file; it defines a suite setup/teardown pair
+ * that makes and removes a temporary directory. */
+#ifndef SG_TEST_CLI_HARNESS_H
+#define SG_TEST_CLI_HARNESS_H
+
+#include <cJSON.h>
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct result {
+    int code;
+    char out[262144];
+    char err[16384];
+} result;
+
+static char tmpdir[64];
+
+static void harness_setup(void)
+{
+    strcpy(tmpdir, "/tmp/sg_test_cli_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void harness_teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp, "cannot open %s", path);
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+}
+
+/* Run the binary with the NULL-terminated argument list; capture output. */
+static result *run(const char *arg0, ...)
+{
+    static result r;
+    const char *bin = getenv("SURROGATE_BIN");
+    cr_assert_not_null(bin, "SURROGATE_BIN is not set (run via make test)");
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = bin;
+    va_list ap;
+    va_start(ap, arg0);
+    for (const char *a = arg0; a && argc < 31; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    char out_path[128], err_path[128];
+    snprintf(out_path, sizeof out_path, "/tmp/.sg_out_%d", (int)getpid());
+    snprintf(err_path, sizeof err_path, "/tmp/.sg_err_%d", (int)getpid());
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fo < 0 || fe < 0)
+            _exit(127);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "the binary crashed (signal %d)",
+              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    r.code = WEXITSTATUS(status);
+    slurp(out_path, r.out, sizeof r.out);
+    slurp(err_path, r.err, sizeof r.err);
+    unlink(out_path);
+    unlink(err_path);
+    return &r;
+}
+
+/* Path of name inside tmpdir (static buffer; copy if several are needed). */
+static inline const char *tmp_path(const char *name)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    return path;
+}
+
+static inline const char *put(const char *name, const char *text)
+{
+    const char *path = tmp_path(name);
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+/* Number of entries in tmpdir (to prove nothing was written). */
+static inline int count_entries(void)
+{
+    DIR *d = opendir(tmpdir);
+    cr_assert_not_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Parse stdout as JSON (caller deletes). */
+static inline cJSON *parse_out(const result *r)
+{
+    cJSON *doc = cJSON_Parse(r->out);
+    cr_assert_not_null(doc, "stdout is not JSON: %.300s", r->out);
+    return doc;
+}
+
+/* The line of text that starts with prefix (after leading spaces), copied
+ * into line; false when there is none after `after` (may be NULL). */
+static inline bool find_line(const char *text, const char *after, const char *prefix, char *line,
+                      size_t size)
+{
+    const char *p = after ? strstr(text, after) : text;
+    if (!p)
+        return false;
+    size_t n = strlen(prefix);
+    while (*p) {
+        const char *q = p;
+        while (*q == ' ')
+            q++;
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        if (strncmp(q, prefix, n) == 0) {
+            snprintf(line, size, "%.*s", (int)len, p);
+            return true;
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    return false;
+}
+
+#endif

@@ -1,0 +1,245 @@
+/* End-to-end tests of `surrogate analyze` and the analyze stage of `run`. */
+#include <gsl/gsl_errno.h>
+#include <math.h>
+
+#include "cli_harness.h"
+#include "study_analysis.h"
+
+#define BRAZING "studies/brazing.toml"
+
+TestSuite(cli_analyze, .init = harness_setup, .fini = harness_teardown);
+
+/* The library's own figures for the brazing stress_max (the reference). */
+static sg_study_analysis *brazing_reference(void)
+{
+    gsl_set_error_handler_off();
+    sg_study *s = NULL;
+    sg_table *t = NULL;
+    sg_study_analysis *a = NULL;
+    sg_analysis_config cfg;
+    sg_error err;
+    cr_assert_eq(sg_study_load(BRAZING, &s, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_study_load_data(s, &t, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_analysis_config_load(s, &cfg, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_study_analyze(s, t, &cfg, &a, &err), SG_OK, "%s", err.msg);
+    sg_table_destroy(t);
+    sg_study_destroy(s);
+    return a;
+}
+
+Test(cli_analyze, brazing_text_tables)
+{
+    result *r = run("analyze", BRAZING, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_str_empty(r->err);
+    const char *sections[] = {"Descriptive statistics", "Correlation matrix",
+                              "Orthogonal-array analysis", "Response stress_max (MPa, goal minimize)",
+                              "Main effects", "ANOVA", "Best level combination",
+                              "Response stress_path2 (MPa, goal none)"};
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        cr_expect_not_null(strstr(r->out, sections[i]), "missing %s", sections[i]);
+    char line[512];
+    /* descriptive statistics in engineering units: stress_max mean 505.796 MPa, max 548 */
+    cr_assert(find_line(r->out, "Descriptive statistics", "stress_max ", line, sizeof line));
+    cr_expect_not_null(strstr(line, "MPa"), "%s", line);
+    cr_expect_not_null(strstr(line, "505.796"), "%s", line);
+    cr_expect_not_null(strstr(line, "548"), "%s", line);
+    /* ranking of stress_max: thickness delta 59.9 MPa, rank 1 */
+    cr_assert(find_line(r->out, "Factor ranking", "thickness ", line, sizeof line));
+    double delta = 0, sn_delta = 0;
+    int rank = 0;
+    cr_assert_eq(sscanf(line, " thickness %lf %d %lf", &delta, &rank, &sn_delta), 3, "%s", line);
+    sg_study_analysis *ref = brazing_reference();
+    cr_expect(fabs(delta - ref->taguchi[0]->mains[0].delta) < 1e-9, "%s", line);
+    cr_expect(fabs(delta - 59.9) < 1e-12);
+    cr_expect_eq(rank, 1);
+    /* ANOVA: thickness contributes 92.84 % */
+    cr_assert(find_line(r->out, "ANOVA", "thickness ", line, sizeof line));
+    char want[32];
+    snprintf(want, sizeof want, " %.2f ", ref->taguchi[0]->terms[0].pct);
+    cr_expect_str_eq(want, " 92.84 ");
+    cr_expect_not_null(strstr(line, want), "%s", line);
+    /* the 1x2 interaction is estimated in the L27 */
+    cr_expect_not_null(strstr(r->out, "thickness x temperature  estimated"));
+    cr_expect_not_null(strstr(r->out, "predicted stress_max = 470.656 MPa"));
+    sg_study_analysis_destroy(ref);
+}
+
+Test(cli_analyze, brazing_json_has_every_figure)
+{
+    result *r = run("analyze", "--json", BRAZING, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    cr_expect_str_eq(cJSON_GetObjectItem(doc, "command")->valuestring, "analyze");
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(doc, "ok")));
+    cJSON *an = cJSON_GetObjectItem(doc, "analyze");
+    cr_assert_not_null(an);
+    const char *keys[] = {"rows", "rows_excluded", "settings", "statistics", "correlation",
+                          "orthogonal_array"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_expect_not_null(cJSON_GetObjectItem(an, keys[i]), "key %s", keys[i]);
+    cr_expect_eq(cJSON_GetObjectItem(an, "rows")->valueint, 27);
+    cJSON *set = cJSON_GetObjectItem(an, "settings");
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(set, "interactions")));
+    cr_expect_eq(cJSON_GetObjectItem(set, "min_error_df")->valueint, 2);
+    cJSON *stats = cJSON_GetObjectItem(an, "statistics");
+    cr_assert_eq(cJSON_GetArraySize(stats), 7);
+    cJSON *s4 = cJSON_GetArrayItem(stats, 4);
+    cr_expect_str_eq(cJSON_GetObjectItem(s4, "name")->valuestring, "stress_max");
+    cr_expect_str_eq(cJSON_GetObjectItem(s4, "unit")->valuestring, "MPa");
+    const char *skeys[] = {"n", "mean", "sd", "min", "q1", "median", "q3", "max"};
+    for (size_t i = 0; i < sizeof skeys / sizeof skeys[0]; i++)
+        cr_expect(cJSON_IsNumber(cJSON_GetObjectItem(s4, skeys[i])), "key %s", skeys[i]);
+    cr_expect_eq(cJSON_GetObjectItem(s4, "max")->valuedouble, 548.0);
+    cJSON *corr = cJSON_GetObjectItem(an, "correlation");
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(corr, "r")), 7);
+    double r04 = cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(corr, "r"), 0), 4)
+                     ->valuedouble;
+    cr_expect(fabs(r04 - (-0.946)) < 5e-4, "r = %g", r04);
+
+    cJSON *oa = cJSON_GetObjectItem(an, "orthogonal_array");
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(oa, "applies")));
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(oa, "reason")));
+    cJSON *f0 = cJSON_GetArrayItem(cJSON_GetObjectItem(oa, "factors"), 0);
+    cr_expect_str_eq(cJSON_GetObjectItem(f0, "coded_from")->valuestring, "declared");
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(f0, "levels")), 3);
+    cJSON *resp = cJSON_GetObjectItem(oa, "responses");
+    cr_assert_eq(cJSON_GetArraySize(resp), 3);
+    cJSON *ana = cJSON_GetObjectItem(cJSON_GetArrayItem(resp, 0), "analysis");
+    cr_assert_not_null(ana);
+    const char *akeys[] = {"response", "unit", "goal", "grand_mean", "sn", "main_effects",
+                           "anova", "interactions", "best", "notes"};
+    for (size_t i = 0; i < sizeof akeys / sizeof akeys[0]; i++)
+        cr_expect_not_null(cJSON_GetObjectItem(ana, akeys[i]), "key %s", akeys[i]);
+    sg_study_analysis *ref = brazing_reference();
+    cJSON *m0 = cJSON_GetArrayItem(cJSON_GetObjectItem(ana, "main_effects"), 0);
+    cr_expect_eq(cJSON_GetObjectItem(m0, "delta")->valuedouble, ref->taguchi[0]->mains[0].delta);
+    cr_expect_eq(cJSON_GetObjectItem(m0, "rank")->valueint, 1);
+    cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(ana, "anova"), "terms"), 0);
+    cr_expect(fabs(cJSON_GetObjectItem(t0, "percent")->valuedouble - ref->taguchi[0]->terms[0].pct) <
+              1e-12);
+    sg_study_analysis_destroy(ref);
+    cJSON_Delete(doc);
+}
+
+Test(cli_analyze, run_includes_the_analyze_stage)
+{
+    result *r = run("run", "--json", BRAZING, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    cr_expect_not_null(cJSON_GetObjectItem(doc, "check"));
+    cr_expect_not_null(cJSON_GetObjectItem(doc, "analyze"));
+    cJSON_Delete(doc);
+    r = run("run", BRAZING, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->out, "== analyze (stage 2 of"));
+    cr_expect_not_null(strstr(r->out, "OK: finished check, analyze"));
+}
+
+#define STUDY_HEAD                                                                               \
+    "[study]\nname = \"t\"\n[data]\nfile = \"d.csv\"\n"                                          \
+    "[[factor]]\nname = \"a\"\nunit = \"mm\"\nmin = 0\nmax = 10\n"                               \
+    "[[factor]]\nname = \"b\"\nmin = 0\nmax = 10\n"                                              \
+    "[[response]]\nname = \"y\"\nunit = \"N\"\ngoal = \"none\"\n"
+/* 17 lines: [analysis] is line 18 */
+
+static const char L4_DATA[] = "a,b,y\n2.5,1,3.25\n2.5,9,4.5\n7.5,1,6.125\n7.5,9,8.875\n"
+                              "2.5,1,3.5\n2.5,9,4.25\n7.5,1,6.375\n7.5,9,8.625\n";
+
+Test(cli_analyze, analysis_section_targets_and_settings)
+{
+    put("d.csv", L4_DATA);
+    const char *study = put("s.toml", STUDY_HEAD "[analysis]\ninteractions = false\n"
+                                                 "min_error_df = 1\ntargets = { y = 6.0 }\n");
+    result *r = run("analyze", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    cJSON *an = cJSON_GetObjectItem(doc, "analyze");
+    cJSON *set = cJSON_GetObjectItem(an, "settings");
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(set, "interactions")));
+    cr_expect_eq(cJSON_GetObjectItem(set, "min_error_df")->valueint, 1);
+    cr_expect_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(set, "targets"), "y")->valuedouble, 6.0);
+    cJSON *ana = cJSON_GetObjectItem(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(an, "orthogonal_array"),
+                                               "responses"),
+                           0),
+        "analysis");
+    cr_assert_not_null(ana);
+    cr_expect_eq(cJSON_GetObjectItem(ana, "target")->valuedouble, 6.0);
+    /* a: level means 3.875 and 7.5 -> delta 3.625 N */
+    cJSON *m0 = cJSON_GetArrayItem(cJSON_GetObjectItem(ana, "main_effects"), 0);
+    cr_expect(fabs(cJSON_GetObjectItem(m0, "delta")->valuedouble - 3.625) < 1e-12);
+    cJSON_Delete(doc);
+}
+
+Test(cli_analyze, analysis_section_errors)
+{
+    put("d.csv", L4_DATA);
+    const struct {
+        const char *section, *want;
+    } cases[] = {
+        {"[analysis]\ninteraction = true\n", "s.toml:19:1: unknown key 'interaction' in "
+                                             "[analysis]; did you mean 'interactions'?"},
+        {"[analysis]\nmin_error_df = -3\n", "s.toml:19:16: min_error_df must be from 1 to"},
+        {"[analysis]\ntargets = { x = 1 }\n", "s.toml:19:13: targets: unknown response 'x'"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char text[1024];
+        snprintf(text, sizeof text, "%s%s", STUDY_HEAD, cases[c].section);
+        const char *study = put("s.toml", text);
+        result *r = run("analyze", study, NULL);
+        cr_expect_eq(r->code, 1, "case %zu", c);
+        cr_expect_str_empty(r->out, "case %zu", c);
+        cr_expect_not_null(strstr(r->err, cases[c].want), "case %zu: %s", c, r->err);
+        r = run("analyze", "--json", study, NULL);
+        cr_expect_eq(r->code, 1);
+        cJSON *doc = parse_out(r);
+        cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(doc, "ok")));
+        cr_expect_not_null(strstr(cJSON_GetObjectItem(doc, "error")->valuestring, cases[c].want));
+        cJSON_Delete(doc);
+    }
+}
+
+Test(cli_analyze, continuous_factors_say_why)
+{
+    char csv[4096] = "a,b,y\n";
+    for (int i = 0; i < 20; i++) {
+        size_t k = strlen(csv);
+        snprintf(csv + k, sizeof csv - k, "%.4f,%.4f,%.3f\n", 0.385 + 0.4625 * i,
+                 9.5 - 0.4375 * i, 1.5 + 0.25 * i * i);
+    }
+    put("d.csv", csv);
+    const char *study = put("s.toml", STUDY_HEAD);
+    result *r = run("analyze", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->out, "Descriptive statistics"));
+    cr_expect_not_null(strstr(r->out, "Not applicable: factor 'a' is not set at a few discrete "
+                                      "levels"),
+                       "%s", r->out);
+    cr_expect_null(strstr(r->out, "ANOVA ("));
+    r = run("analyze", "--json", study, NULL);
+    cr_assert_eq(r->code, 0);
+    cJSON *doc = parse_out(r);
+    cJSON *oa = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "analyze"), "orthogonal_array");
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(oa, "applies")));
+    cr_expect(cJSON_IsString(cJSON_GetObjectItem(oa, "reason")));
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(oa, "responses")), 0);
+    cJSON_Delete(doc);
+}
+
+Test(cli_analyze, usage_and_missing_files)
+{
+    result *r = run("analyze", NULL);
+    cr_expect_eq(r->code, 2);
+    r = run("analyze", "--bogus", BRAZING, NULL);
+    cr_expect_eq(r->code, 2);
+    r = run("analyze", "--help", NULL);
+    cr_expect_eq(r->code, 0);
+    cr_expect_not_null(strstr(r->out, "[analysis]"));
+    r = run("analyze", tmp_path("nope.toml"), NULL);
+    cr_expect_eq(r->code, 3, "%s", r->err);
+    cr_expect_str_empty(r->out);
+    const char *study = put("s.toml", STUDY_HEAD); /* d.csv does not exist */
+    r = run("analyze", study, NULL);
+    cr_expect_eq(r->code, 3, "%s", r->err);
+}
