@@ -146,6 +146,7 @@ static cJSON *training_json(const sg_train_config *t, size_t n_rows, bool *ok)
     add(o, "patience", cJSON_CreateNumber((double)t->early_stopping.patience), ok);
     add(o, "restore_best", cJSON_CreateBool(t->early_stopping.restore_best), ok);
     add(o, "lbfgs_gtol", num(t->lbfgs_gtol), ok);
+    add(o, "lbfgs_ftol", num(t->lbfgs_ftol), ok);
     add(o, "lbfgs_step", num(t->lbfgs_step), ok);
     add(o, "lbfgs_line_tol", num(t->lbfgs_line_tol), ok);
     return o;
@@ -454,6 +455,7 @@ static bool read_training(reader *r, const cJSON *t, sg_train_config *c, size_t 
            get_size(r, t, "patience", &c->early_stopping.patience) &&
            get_bool(r, t, "restore_best", &c->early_stopping.restore_best) &&
            get_number(r, t, "lbfgs_gtol", &c->lbfgs_gtol) &&
+           (!cJSON_HasObjectItem(t, "lbfgs_ftol") || get_number(r, t, "lbfgs_ftol", &c->lbfgs_ftol)) &&
            get_number(r, t, "lbfgs_step", &c->lbfgs_step) &&
            get_number(r, t, "lbfgs_line_tol", &c->lbfgs_line_tol);
 }

@@ -3,10 +3,10 @@
 #include "mlp_internal.h"
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_multimin.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <nlopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,9 +33,15 @@ struct sg_trainer {
     sg_train_info info;
     bool have_best;
     size_t since_best;
-    /* lbfgs */
-    gsl_multimin_fdfminimizer *min;
-    gsl_multimin_function_fdf fdf;
+    /* lbfgs: the whole NLopt run happens in the first step; every loss and
+     * gradient evaluation is recorded as one epoch and replayed by the steps */
+    nlopt_opt opt;
+    double *x;              /* np: NLopt's iterate */
+    sg_train_info *trace;   /* n_trace recorded epochs */
+    size_t n_trace, cap_trace, replay;
+    bool ran;
+    size_t diverged_at;     /* 1-based trace entry that diverged, 0 = none */
+    double best_f;          /* lowest objective so far */
     sg_status cb_status;
     sg_error cb_err;
 };
@@ -126,6 +132,7 @@ sg_train_config sg_train_config_defaults(void)
     c.early_stopping.patience = SG_TRAIN_DEFAULT_PATIENCE;
     c.early_stopping.restore_best = SG_TRAIN_DEFAULT_RESTORE_BEST;
     c.lbfgs_gtol = SG_TRAIN_DEFAULT_LBFGS_GTOL;
+    c.lbfgs_ftol = SG_TRAIN_DEFAULT_LBFGS_FTOL;
     c.lbfgs_step = SG_TRAIN_DEFAULT_LBFGS_STEP;
     c.lbfgs_line_tol = SG_TRAIN_DEFAULT_LBFGS_LINE_TOL;
     return c;
@@ -187,6 +194,7 @@ sg_status sg_train_config_validate(const sg_train_config *c, sg_error *err)
     if (e->patience == 0)
         return sg_error_set(err, SG_ERR_INVALID, "early_stopping.patience must be at least 1 (got 0)");
     if ((st = need_positive(c->lbfgs_gtol, "lbfgs_gtol", err)) != SG_OK ||
+        (st = need_nonneg(c->lbfgs_ftol, "lbfgs_ftol", err)) != SG_OK ||
         (st = need_positive(c->lbfgs_step, "lbfgs_step", err)) != SG_OK)
         return st;
     if (!(c->lbfgs_line_tol > 0.0 && c->lbfgs_line_tol < 1.0))
@@ -195,38 +203,138 @@ sg_status sg_train_config_validate(const sg_train_config *c, sg_error *err)
     return SG_OK;
 }
 
-/* ---- lbfgs callbacks (GSL multimin) ------------------------------------------ */
+/* ---- lbfgs (NLopt LD_LBFGS) ----------------------------------------------- */
 
-static void lbfgs_fdf(const gsl_vector *x, void *p, double *f, gsl_vector *g)
+static bool trace_push(sg_trainer *tr, const sg_train_info *in)
+{
+    if (tr->n_trace == tr->cap_trace) {
+        size_t nc = tr->cap_trace ? 2 * tr->cap_trace : 256;
+        sg_train_info *t = realloc(tr->trace, nc * sizeof *t);
+        if (!t)
+            return false;
+        tr->trace = t;
+        tr->cap_trace = nc;
+    }
+    tr->trace[tr->n_trace++] = *in;
+    return true;
+}
+
+static double norm2(const double *g, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += g[i] * g[i];
+    return sqrt(s);
+}
+
+/* NLopt objective: loss and gradient at x (np) in one pass; records the
+ * evaluation as an epoch and applies the stopping rules of sg_trainer_step
+ * (divergence, early stopping, gradient tolerance, epoch limit). */
+static double lbfgs_objective(unsigned np, const double *x, double *grad, void *p)
 {
     sg_trainer *tr = p;
     double *params = sg_mlp_params(tr->net);
-    for (size_t i = 0; i < tr->np; i++)
-        params[i] = gsl_vector_get(x, i);
-    double loss = NAN;
+    memcpy(params, x, np * sizeof *params);
+    double loss = NAN, vl = NAN;
+    double *g = grad ? grad : tr->grad;
     sg_status st = sg_mlp_loss_grad(tr->net, tr->work, tr->X, tr->T, tr->n, tr->cfg.l1, tr->cfg.l2,
-                                    &loss, NULL, g ? tr->grad : NULL, &tr->cb_err);
+                                    &loss, NULL, g, &tr->cb_err);
+    if (st == SG_OK && isfinite(loss) && tr->n_val > 0)
+        st = sg_mlp_loss_grad(tr->net, tr->work, tr->Xv, tr->Tv, tr->n_val, 0.0, 0.0, &vl, &vl,
+                              NULL, &tr->cb_err);
     if (st != SG_OK) {
         tr->cb_status = st;
-        loss = NAN;
+        nlopt_force_stop(tr->opt);
+        return HUGE_VAL;
     }
-    if (f)
-        *f = loss;
-    if (g)
-        for (size_t i = 0; i < tr->np; i++)
-            gsl_vector_set(g, i, st == SG_OK ? tr->grad[i] : NAN);
+    sg_train_info in = tr->n_trace ? tr->trace[tr->n_trace - 1] : tr->info;
+    in.epoch++;
+    in.val_loss = vl;
+    bool ok = isfinite(loss) && (tr->n_val == 0 || isfinite(vl));
+    for (size_t i = 0; i < np && ok; i++)
+        ok = isfinite(x[i]) && isfinite(g[i]);
+    if (!ok) {
+        in.train_loss = loss;
+        in.done = true;
+        in.reason = SG_STOP_DIVERGED;
+        tr->diverged_at = in.epoch;
+    } else {
+        if (loss < tr->best_f)
+            tr->best_f = loss;
+        in.train_loss = tr->best_f;
+        const sg_early_stopping *es = &tr->cfg.early_stopping;
+        double mon = es->monitor == SG_MONITOR_VALIDATION && tr->n_val > 0 ? vl : loss;
+        if (!tr->have_best || mon < in.best_loss - es->min_delta) {
+            in.best_loss = mon;
+            in.best_epoch = in.epoch;
+            memcpy(tr->best, x, np * sizeof *x);
+            tr->have_best = true;
+            tr->since_best = 0;
+        } else {
+            tr->since_best++;
+        }
+        if (es->enabled && tr->since_best >= es->patience) {
+            in.done = true;
+            in.reason = SG_STOP_EARLY;
+        } else if (norm2(g, np) < tr->cfg.lbfgs_gtol) {
+            in.done = true;
+            in.reason = SG_STOP_CONVERGED;
+        } else if (in.epoch >= tr->cfg.epochs) {
+            in.done = true;
+            in.reason = SG_STOP_MAX_EPOCHS;
+        }
+    }
+    if (!trace_push(tr, &in)) {
+        tr->cb_status = sg_error_set(&tr->cb_err, SG_ERR_NOMEM,
+                                     "train: out of memory for the lbfgs trace");
+        nlopt_force_stop(tr->opt);
+        return HUGE_VAL;
+    }
+    if (in.done)
+        nlopt_force_stop(tr->opt);
+    return ok ? loss : HUGE_VAL;
 }
 
-static double lbfgs_f(const gsl_vector *x, void *p)
+/* Run NLopt to the end; afterwards net holds the lowest-loss point and the
+ * trace ends with a `done` entry (or diverged_at is set). */
+static sg_status lbfgs_run(sg_trainer *tr, sg_error *err)
 {
-    double f;
-    lbfgs_fdf(x, p, &f, NULL);
-    return f;
-}
-
-static void lbfgs_df(const gsl_vector *x, void *p, gsl_vector *g)
-{
-    lbfgs_fdf(x, p, NULL, g);
+    tr->ran = true;
+    tr->best_f = INFINITY;
+    memcpy(tr->x, sg_mlp_params_const(tr->net), tr->np * sizeof *tr->x);
+    double minf = HUGE_VAL;
+    nlopt_result rc = nlopt_optimize(tr->opt, tr->x, &minf);
+    if (tr->cb_status != SG_OK)
+        return sg_error_set(err, tr->cb_status, "%s", tr->cb_err.msg);
+    if (tr->n_trace == 0)
+        return sg_error_set(err, SG_ERR_NUMERIC, "lbfgs failed before the first step (NLopt code %d)",
+                            (int)rc);
+    sg_train_info *last = &tr->trace[tr->n_trace - 1];
+    if (tr->diverged_at)
+        return SG_OK;
+    if (!last->done) {
+        if (rc == NLOPT_MAXEVAL_REACHED) {
+            last->reason = SG_STOP_MAX_EPOCHS;
+        } else if (rc > 0 || rc == NLOPT_ROUNDOFF_LIMITED) {
+            last->reason = SG_STOP_CONVERGED; /* ftol/xtol reached or no further progress */
+        } else {
+            return sg_error_set(err, SG_ERR_NUMERIC, "lbfgs failed: NLopt code %d (%s)", (int)rc,
+                                nlopt_result_to_string(rc));
+        }
+        last->done = true;
+    }
+    /* the last evaluation may be a line-search trial: keep NLopt's best point */
+    memcpy(sg_mlp_params(tr->net), tr->x, tr->np * sizeof *tr->x);
+    last->train_loss = tr->best_f;
+    if (tr->n_val > 0) {
+        double vl;
+        sg_status st = sg_mlp_loss_grad(tr->net, tr->work, tr->Xv, tr->Tv, tr->n_val, 0.0, 0.0, &vl,
+                                        &vl, NULL, err);
+        if (st != SG_OK)
+            return st;
+        last->val_loss = vl;
+    }
+    return SG_OK;
 }
 
 /* ---- create / destroy ------------------------------------------------------- */
@@ -317,28 +425,16 @@ sg_status sg_trainer_create(sg_mlp *net, const double *X, const double *T, size_
             tr->perm[i] = i;
     }
     if (cfg->optimizer == SG_OPT_LBFGS) {
-        tr->min = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, np);
-        gsl_vector *x0 = gsl_vector_alloc(np);
-        if (!tr->min || !x0) {
-            gsl_vector_free(x0);
+        tr->x = malloc(np * sizeof *tr->x);
+        tr->opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)np);
+        if (!tr->x || !tr->opt)
             goto nomem;
-        }
-        for (size_t i = 0; i < np; i++)
-            gsl_vector_set(x0, i, p0[i]);
-        tr->fdf.f = lbfgs_f;
-        tr->fdf.df = lbfgs_df;
-        tr->fdf.fdf = lbfgs_fdf;
-        tr->fdf.n = np;
-        tr->fdf.params = tr;
-        int gs = gsl_multimin_fdfminimizer_set(tr->min, &tr->fdf, x0, cfg->lbfgs_step,
-                                               cfg->lbfgs_line_tol);
-        gsl_vector_free(x0);
-        if (tr->cb_status != SG_OK) {
-            st = sg_error_set(err, tr->cb_status, "%s", tr->cb_err.msg);
-            goto fail;
-        }
-        if (gs != GSL_SUCCESS) {
-            st = sg_error_set(err, SG_ERR_NUMERIC, "lbfgs: cannot start (%s)", gsl_strerror(gs));
+        if (nlopt_set_min_objective(tr->opt, lbfgs_objective, tr) < 0 ||
+            nlopt_set_vector_storage(tr->opt, SG_TRAIN_LBFGS_MEMORY) < 0 ||
+            nlopt_set_ftol_rel(tr->opt, cfg->lbfgs_ftol) < 0 ||
+            nlopt_set_maxeval(tr->opt, cfg->epochs > (size_t)INT32_MAX ? INT32_MAX
+                                                                       : (int)cfg->epochs) < 0) {
+            st = sg_error_set(err, SG_ERR_INTERNAL, "lbfgs: cannot configure NLopt");
             goto fail;
         }
     }
@@ -358,8 +454,10 @@ void sg_trainer_destroy(sg_trainer *tr)
 {
     if (!tr)
         return;
-    if (tr->min)
-        gsl_multimin_fdfminimizer_free(tr->min);
+    if (tr->opt)
+        nlopt_destroy(tr->opt);
+    free(tr->x);
+    free(tr->trace);
     if (tr->rng)
         gsl_rng_free(tr->rng);
     sg_mlp_work_destroy(tr->work);
@@ -500,30 +598,6 @@ static sg_status epoch_first_order(sg_trainer *tr, double *loss, sg_error *err)
     return SG_OK;
 }
 
-/* One lbfgs iteration; *converged set when GSL reports no progress or the
- * gradient is below lbfgs_gtol. */
-static sg_status epoch_lbfgs(sg_trainer *tr, double *loss, bool *converged, sg_error *err)
-{
-    int gs = gsl_multimin_fdfminimizer_iterate(tr->min);
-    if (tr->cb_status != SG_OK)
-        return sg_error_set(err, tr->cb_status, "%s", tr->cb_err.msg);
-    /* the callbacks leave trial points in net: put the accepted iterate back */
-    const gsl_vector *x = gsl_multimin_fdfminimizer_x(tr->min);
-    double *p = sg_mlp_params(tr->net);
-    for (size_t i = 0; i < tr->np; i++)
-        p[i] = gsl_vector_get(x, i);
-    *loss = gsl_multimin_fdfminimizer_minimum(tr->min);
-    if (gs == GSL_ENOPROG) {
-        *converged = true;
-        return SG_OK;
-    }
-    if (gs != GSL_SUCCESS && isfinite(*loss))
-        return sg_error_set(err, SG_ERR_NUMERIC, "lbfgs iteration failed: %s", gsl_strerror(gs));
-    *converged = gsl_multimin_test_gradient(gsl_multimin_fdfminimizer_gradient(tr->min),
-                                            tr->cfg.lbfgs_gtol) == GSL_SUCCESS;
-    return SG_OK;
-}
-
 static sg_status val_loss(sg_trainer *tr, double *out, sg_error *err)
 {
     double loss;
@@ -540,6 +614,32 @@ static void restore(sg_trainer *tr, const double *src)
     memcpy(sg_mlp_params(tr->net), src, tr->np * sizeof *src);
 }
 
+/* lbfgs: the first step runs NLopt to the end (lbfgs_run); every step then
+ * hands out the next recorded evaluation. */
+static sg_status step_lbfgs(sg_trainer *tr, sg_train_info *info, sg_error *err)
+{
+    if (!tr->ran) {
+        memcpy(tr->prev, sg_mlp_params_const(tr->net), tr->np * sizeof *tr->prev);
+        sg_status st = lbfgs_run(tr, err);
+        if (st != SG_OK) {
+            restore(tr, tr->have_best ? tr->best : tr->prev);
+            return st;
+        }
+    }
+    tr->info = tr->trace[tr->replay++];
+    if (info)
+        *info = tr->info;
+    if (tr->diverged_at && tr->info.epoch == tr->diverged_at) {
+        restore(tr, tr->have_best ? tr->best : tr->prev);
+        return sg_error_set(err, SG_ERR_NUMERIC,
+                            "training diverged at epoch %zu (loss %g); scale the data or add "
+                            "regularisation; the weights of epoch %zu were kept",
+                            tr->info.epoch, tr->info.train_loss,
+                            tr->have_best ? tr->info.best_epoch : (size_t)0);
+    }
+    return SG_OK;
+}
+
 sg_status sg_trainer_step(sg_trainer *tr, sg_train_info *info, sg_error *err)
 {
     if (!tr)
@@ -549,11 +649,11 @@ sg_status sg_trainer_step(sg_trainer *tr, sg_train_info *info, sg_error *err)
             *info = tr->info;
         return SG_OK;
     }
+    if (tr->cfg.optimizer == SG_OPT_LBFGS)
+        return step_lbfgs(tr, info, err);
     memcpy(tr->prev, sg_mlp_params_const(tr->net), tr->np * sizeof *tr->prev);
     double tl = NAN, vl = NAN;
-    bool converged = false;
-    sg_status st = tr->cfg.optimizer == SG_OPT_LBFGS ? epoch_lbfgs(tr, &tl, &converged, err)
-                                                      : epoch_first_order(tr, &tl, err);
+    sg_status st = epoch_first_order(tr, &tl, err);
     if (st == SG_OK && isfinite(tl))
         st = val_loss(tr, &vl, err);
     if (st != SG_OK) {
@@ -593,9 +693,6 @@ sg_status sg_trainer_step(sg_trainer *tr, sg_train_info *info, sg_error *err)
     if (es->enabled && tr->since_best >= es->patience) {
         in->done = true;
         in->reason = SG_STOP_EARLY;
-    } else if (converged) {
-        in->done = true;
-        in->reason = SG_STOP_CONVERGED;
     } else if (in->epoch >= tr->cfg.epochs) {
         in->done = true;
         in->reason = SG_STOP_MAX_EPOCHS;

@@ -4,9 +4,13 @@
  *   adam     first-order, per-parameter step sizes (Kingma & Ba);
  *   rmsprop  first-order, running mean of squared gradients;
  *   sgd      stochastic gradient descent with momentum, optional Nesterov;
- *   lbfgs    full-batch quasi-Newton: GSL multimin vector_bfgs2 (one
- *            iteration per step); recommended for small tables
- *            (sg_train_default_optimizer()).
+ *   lbfgs    full-batch limited-memory quasi-Newton: NLopt's LD_LBFGS
+ *            keeping SG_TRAIN_LBFGS_MEMORY correction pairs; recommended for
+ *            small tables (sg_train_default_optimizer()).  One lbfgs
+ *            "epoch" is one evaluation of the loss and its gradient; the
+ *            first sg_trainer_step runs the whole optimisation and the
+ *            following steps hand out the recorded evaluations, so the step
+ *            API and the history look the same as for the other optimisers.
  * The first three use mini-batches (batch_size rows, 0 = full batch) with
  * the rows reshuffled each epoch by a GSL random generator owned by the
  * trainer and seeded from cfg.seed: the same seed, data and config give
@@ -23,7 +27,7 @@
  *   train_loss  the objective (MSE + penalties) on the training rows: for
  *               mini-batch optimisers the mean over the epoch's batches,
  *               each taken just before its update (as Keras reports it);
- *               for lbfgs the value at the new iterate;
+ *               for lbfgs the lowest objective found so far;
  *   val_loss    MSE (no penalties) on the validation rows after the epoch,
  *               NAN when there are none.
  * Early stopping watches train_loss or val_loss.
@@ -93,7 +97,13 @@ bool sg_monitor_from_name(const char *name, sg_monitor *m);
 #define SG_TRAIN_DEFAULT_RESTORE_BEST true
 /* lbfgs stops ("converged") when the gradient norm falls below this. */
 #define SG_TRAIN_DEFAULT_LBFGS_GTOL 1e-8
-/* lbfgs: size of the first trial step (GSL's step_size). */
+/* lbfgs also stops ("converged") when an iteration lowers the objective by
+ * less than this share of its value (NLopt's ftol_rel). */
+#define SG_TRAIN_DEFAULT_LBFGS_FTOL 1e-6
+/* lbfgs: number of correction pairs of the limited-memory Hessian. */
+#define SG_TRAIN_LBFGS_MEMORY 10
+/* lbfgs_step and lbfgs_line_tol belonged to the earlier GSL backend; they
+ * are still validated and stored in model files but no longer used. */
 #define SG_TRAIN_DEFAULT_LBFGS_STEP 1e-2
 /* lbfgs: line-search accuracy (GSL's tol; 0.1 is GSL's advice for bfgs2). */
 #define SG_TRAIN_DEFAULT_LBFGS_LINE_TOL 0.1
@@ -121,7 +131,8 @@ typedef struct sg_train_config {
     double l1, l2;        /* >= 0: penalties on weights */
     uint64_t seed;        /* shuffling (and the caller's initialisation) */
     sg_early_stopping early_stopping;
-    double lbfgs_gtol;     /* > 0 */
+    double lbfgs_gtol;     /* > 0: gradient-norm tolerance */
+    double lbfgs_ftol;     /* >= 0: relative loss decrease per iteration (0 = off) */
     double lbfgs_step;     /* > 0 */
     double lbfgs_line_tol; /* (0, 1) */
 } sg_train_config;
@@ -137,7 +148,9 @@ typedef enum sg_stop_reason {
     SG_STOP_NONE = 0,   /* still running */
     SG_STOP_MAX_EPOCHS, /* the epochs limit was reached */
     SG_STOP_EARLY,      /* early stopping: no improvement for `patience` epochs */
-    SG_STOP_CONVERGED,  /* lbfgs: gradient below lbfgs_gtol or no further progress */
+    SG_STOP_CONVERGED,  /* lbfgs: gradient norm below lbfgs_gtol, relative loss
+                           decrease of an iteration below lbfgs_ftol, or no
+                           further progress possible (round-off) */
     SG_STOP_DIVERGED    /* loss became NaN or infinite */
 } sg_stop_reason;
 

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "model.h"
 #include "train.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
@@ -479,5 +480,129 @@ Test(train, create_rejects_non_finite_start_and_validation_data)
     cr_expect_eq(sg_trainer_create(net, X, T, NP, NULL, NULL, 0, &c, &tr, &err), SG_ERR_INVALID);
     cr_expect_str_eq(err.msg, "initial parameters: value 4 is not finite (nan)");
     cr_expect_null(tr);
+    sg_mlp_destroy(net);
+}
+
+/* ---- convergence of the model defaults -------------------------------------- */
+
+Test(train, model_default_lbfgs_converges_before_the_cap)
+{
+    /* the default model network and training settings on a smooth function
+     * of four factors sampled at 27 scattered points: every seed must stop
+     * on the convergence test, well before the epoch limit (a regression to
+     * cap-dependent results fails here) */
+    sg_model_spec spec = sg_model_spec_defaults();
+    double x[27 * 4], t[27];
+    for (int i = 0; i < 27; i++) {
+        for (int c = 0; c < 4; c++)
+            x[4 * i + c] = fmod(0.137 + 0.6180339887 * (i + 1) * (c + 1) + 0.29 * c, 1.0);
+        t[i] = 0.4 + 0.3 * sin(2.1 * x[4 * i]) * x[4 * i + 1] - 0.2 * x[4 * i + 2] * x[4 * i + 2] +
+               0.1 * x[4 * i + 3];
+    }
+    size_t sizes[SG_MODEL_MAX_HIDDEN + 2] = {4};
+    sg_activation acts[SG_MODEL_MAX_HIDDEN + 1];
+    for (size_t l = 0; l < spec.n_hidden; l++) {
+        sizes[l + 1] = spec.hidden[l];
+        acts[l] = spec.hidden_act;
+    }
+    sizes[spec.n_hidden + 1] = 1;
+    acts[spec.n_hidden] = spec.output_act;
+    for (unsigned long seed = 1; seed <= 3; seed++) {
+        sg_mlp *net = NULL;
+        cr_assert_eq(sg_mlp_create(spec.n_hidden + 2, sizes, acts, &net, NULL), SG_OK);
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(rng, seed);
+        cr_assert_eq(sg_mlp_init(net, spec.init, rng, NULL), SG_OK);
+        gsl_rng_free(rng);
+        sg_train_config c = spec.train;
+        c.optimizer = sg_train_default_optimizer(27);
+        sg_train_info fin;
+        sg_error err;
+        cr_assert_eq(sg_train(net, x, t, 27, NULL, NULL, 0, &c, NULL, NULL, NULL, &fin, &err),
+                     SG_OK, "%s", err.msg);
+        cr_expect_eq(fin.reason, SG_STOP_CONVERGED, "seed %lu: %s after %zu", seed,
+                     sg_stop_reason_name(fin.reason), fin.epoch);
+        cr_expect(fin.epoch < c.epochs / 2, "seed %lu: %zu of %zu epochs", seed, fin.epoch,
+                  c.epochs);
+        sg_mlp_destroy(net);
+    }
+}
+
+Test(train, lbfgs_ftol_must_not_be_negative)
+{
+    sg_train_config c = sg_train_config_defaults();
+    c.lbfgs_ftol = -1e-6;
+    sg_error err;
+    cr_expect_eq(sg_train_config_validate(&c, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "lbfgs_ftol must be zero or positive (got -1e-06)");
+}
+
+/* ---- lbfgs step API (NLopt run replayed epoch by epoch) ---------------------- */
+
+Test(train, lbfgs_epoch_limit_history_and_replay)
+{
+    make_data();
+    sg_mlp *net = make_net(11);
+    sg_train_config c = sg_train_config_defaults();
+    c.optimizer = SG_OPT_LBFGS;
+    c.epochs = 37;
+    c.lbfgs_ftol = 0.0; /* only the limit can stop it this early */
+    sg_train_history h;
+    sg_train_info fin;
+    sg_error err;
+    cr_assert_eq(sg_train(net, X, T, NP, NULL, NULL, 0, &c, NULL, NULL, &h, &fin, &err), SG_OK,
+                 "%s", err.msg);
+    cr_expect_eq(fin.reason, SG_STOP_MAX_EPOCHS);
+    cr_expect_eq(fin.epoch, 37);
+    cr_assert_eq(h.n_epochs, 37);
+    for (size_t e = 1; e < h.n_epochs; e++) /* lowest objective so far */
+        cr_expect_leq(h.train_loss[e], h.train_loss[e - 1], "epoch %zu", e + 1);
+    cr_expect(isnan(h.val_loss[0]));
+    /* the network holds the point of the reported final loss */
+    double loss;
+    sg_mlp_work *w = NULL;
+    cr_assert_eq(sg_mlp_work_create(net, NP, &w, NULL), SG_OK);
+    cr_assert_eq(sg_mlp_loss_grad(net, w, X, T, NP, c.l1, c.l2, &loss, NULL, NULL, NULL), SG_OK);
+    cr_expect_eq(loss, fin.train_loss);
+    sg_mlp_work_destroy(w);
+    sg_train_history_free(&h);
+    sg_mlp_destroy(net);
+}
+
+Test(train, lbfgs_early_stopping_on_validation_restores_best)
+{
+    make_data();
+    double Xv[10 * 2], Tv[10];
+    for (int i = 0; i < 10; i++) {
+        Xv[2 * i] = X[2 * i];
+        Xv[2 * i + 1] = X[2 * i + 1];
+        Tv[i] = 0.5 * T[i];
+    }
+    sg_mlp *net = make_net(5);
+    sg_train_config c = sg_train_config_defaults();
+    c.optimizer = SG_OPT_LBFGS;
+    c.epochs = 3000;
+    c.early_stopping.enabled = true;
+    c.early_stopping.monitor = SG_MONITOR_VALIDATION;
+    c.early_stopping.patience = 10;
+    sg_train_history h;
+    sg_train_info fin;
+    sg_error err;
+    cr_assert_eq(sg_train(net, X, T, NP, Xv, Tv, 10, &c, NULL, NULL, &h, &fin, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_eq(fin.reason, SG_STOP_EARLY, "%s", sg_stop_reason_name(fin.reason));
+    cr_expect_eq(fin.epoch, fin.best_epoch + 10);
+    double best = INFINITY;
+    for (size_t e = 0; e < h.n_epochs; e++)
+        best = fmin(best, h.val_loss[e]);
+    cr_expect_eq(best, fin.best_loss);
+    /* restored: the network's validation MSE is the best one */
+    double loss, mse;
+    sg_mlp_work *w = NULL;
+    cr_assert_eq(sg_mlp_work_create(net, NP, &w, NULL), SG_OK);
+    cr_assert_eq(sg_mlp_loss_grad(net, w, Xv, Tv, 10, 0, 0, &loss, &mse, NULL, NULL), SG_OK);
+    cr_expect_eq(mse, fin.best_loss);
+    sg_mlp_work_destroy(w);
+    sg_train_history_free(&h);
     sg_mlp_destroy(net);
 }
