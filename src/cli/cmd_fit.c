@@ -262,7 +262,9 @@ const sg_cli_command sg_cmd_fit = {
         "response surface the same way ([train] validation), prints training and\n"
         "cross-validated accuracy in the responses' units, warns when the network is not\n"
         "trustworthy, lists suspicious runs, and writes the model file atomically\n"
-        "(nothing is written when anything fails).",
+        "(nothing is written when anything fails).  Then saves the results beside the\n"
+        "model (<model without .json>.results.json) and writes the Excel report at\n"
+        "[report] file (no Optimization sheet; 'surrogate optimize' adds it).",
     .options = fit_options,
     .n_options = sizeof fit_options / sizeof fit_options[0],
     .handler = fit_main,

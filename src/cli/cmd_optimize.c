@@ -392,7 +392,9 @@ const sg_cli_command sg_cmd_optimize = {
         "constraints, the nearest tested run (with an extrapolation warning), a\n"
         "comparison with the best tested run and the main-effects best levels, the\n"
         "realisable optimum and statistics over the starts.  Refuses a model fitted on\n"
-        "other data or fit settings unless --fit is given (then refits first).",
+        "other data or fit settings unless --fit is given (then refits first).  Saves\n"
+        "the optimum with the results beside the model and writes the Excel report at\n"
+        "[report] file, every sheet (validation figures from the saved fit results).",
     .options = optimize_options,
     .n_options = sizeof optimize_options / sizeof optimize_options[0],
     .handler = optimize_main,
