@@ -488,6 +488,14 @@ sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
             end++;
         }
         L.line++;
+        if (memchr(buf + pos, '\0', end - pos)) {
+            /* C strings would silently cut the cell there ("1<NUL>.5" read as 1). */
+            sg_error_set(err, SG_ERR_PARSE,
+                         "%s:%d: NUL byte in the file (binary or UTF-16 text?); save it as CSV "
+                         "in UTF-8",
+                         source, L.line);
+            goto fail;
+        }
         if (L.row_pending && !chunk_blank(buf + pos, end - pos, t->delimiter)) {
             L.row_line = L.line;
             L.row_pending = false;

@@ -3,7 +3,8 @@
  * File format: one header row of column names, then one row per run.
  * The delimiter is detected from the header row among ',', ';' and TAB
  * (the most frequent outside quotes wins; ties prefer ',' then ';').
- * A UTF-8 byte-order mark, CRLF or CR line ends, quoted fields ("a,b",
+ * The text must be UTF-8 or ASCII: a NUL byte (binary or UTF-16 file) is a
+ * parse error.  A UTF-8 byte-order mark, CRLF or CR line ends, quoted fields ("a,b",
  * "say ""hi""") and blank lines are accepted.  Numbers use C-locale notation
  * (1234.5, -1.2e-3) whatever the process locale; the whole field must be a
  * number (surrounding spaces are ignored).  Tokenising is done by libcsv.

@@ -605,6 +605,11 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
     reader r = {source ? source : "<model>", err, SG_OK, len};
     sg_model *m = NULL;
     *out = NULL;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) /* cJSON would keep the string before it: "thick<NUL>ness" read as "thick" */
+        return sg_error_set(err, SG_ERR_PARSE,
+                            "%s: not a valid model file (NUL byte at byte %zu)", r.src,
+                            (size_t)(nul - text));
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
     if (!root) {

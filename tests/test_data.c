@@ -358,3 +358,31 @@ Test(data, header_width_limit_and_long_ragged_rows)
     cr_expect_null(t);
     free(csv);
 }
+
+/* Fuzz finding: a NUL byte cut the cell short ("1<NUL>.5" was read as 1,
+ * UTF-16 files lost every other byte); now it is a parse error. */
+Test(data, nul_byte_is_a_parse_error)
+{
+    static const struct {
+        const char *csv;
+        size_t len;
+        const char *msg;
+    } cases[] = {
+#define NUL_CASE(text, line) {text, sizeof text - 1, "n.csv:" #line ": NUL byte in the file"}
+        NUL_CASE("a,b,y\n1\0.5,2,3\n", 2),
+        NUL_CASE("a,b\0x,y\n1,2,3\n", 1),
+        NUL_CASE("a,b,y\n1,2,3\n\n4,5,6\0\n", 4),
+        NUL_CASE("\xff\xfe" "a\0,\0b\0,\0y\0\n\0", 1),
+#undef NUL_CASE
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        sg_table *t = NULL;
+        sg_error err;
+        cr_expect_eq(sg_table_load_buffer(cases[c].csv, cases[c].len, "n.csv", COLS, 3, 2, &t,
+                                          NULL, &err),
+                     SG_ERR_PARSE, "case %zu", c);
+        cr_expect_null(t);
+        cr_expect(strncmp(err.msg, cases[c].msg, strlen(cases[c].msg)) == 0, "case %zu: %s", c,
+                  err.msg);
+    }
+}

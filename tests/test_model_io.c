@@ -291,6 +291,29 @@ Test(model_io, wide_model_round_trip)
     sg_model_destroy(l);
 }
 
+/* Fuzz finding: a NUL byte inside a JSON string cut it short silently
+ * (a factor "thick<NUL>ness_um" loaded as "thick"). */
+Test(model_io, rejects_nul_byte)
+{
+    sg_model *m = fit_tiny();
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
+    sg_model_destroy(m);
+    size_t len = strlen(text);
+    char *at = strstr(text, "thickness_um");
+    cr_assert_not_null(at);
+    at[5] = '\0';
+    sg_model *l = NULL;
+    sg_error err;
+    cr_expect_eq(sg_model_from_json(text, len, "nul.json", &l, &err), SG_ERR_PARSE);
+    cr_expect_null(l);
+    char want[80];
+    snprintf(want, sizeof want, "nul.json: not a valid model file (NUL byte at byte %zu)",
+             (size_t)(at - text) + 5);
+    cr_expect_str_eq(err.msg, want);
+    free(text);
+}
+
 Test(model_io, missing_file_and_failed_save_leave_nothing)
 {
     sg_model *l = NULL;
