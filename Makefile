@@ -121,8 +121,9 @@ bench: deps
 # make fuzz-NAME runs fuzz/fuzz_NAME.c on seeds fuzz/corpus-NAME (committed),
 # growing fuzz/corpus-work-NAME (git-ignored).  The library is rebuilt with
 # clang and the fuzz flags into $(BUILD)/fuzz/src.  Any input slower than
-# 5 s counts as a failure (timeout-*).
+# 5 s counts as a failure (timeout-*).  FUZZ_ARGS adds libFuzzer options.
 FUZZ_SECONDS ?= 60
+FUZZ_ARGS    ?=
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/fuzz/src/%.o)
 $(BUILD)/fuzz/src/%.o: src/%.c
@@ -135,7 +136,7 @@ $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJS)
 $(FUZZ_NAMES:%=fuzz-%): fuzz-%: deps $(BUILD)/fuzz/fuzz_%
 	@mkdir -p fuzz/corpus-work-$*
 	$(BUILD)/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -timeout=5 -print_final_stats=1 \
-	  fuzz/corpus-work-$* fuzz/corpus-$*
+	  $(FUZZ_ARGS) fuzz/corpus-work-$* fuzz/corpus-$*
 
 clean:
 	rm -rf $(BUILD)
