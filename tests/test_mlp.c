@@ -372,7 +372,7 @@ static void check_fused(const size_t *sizes, sg_activation hidden, sg_activation
 
 Test(mlp, fused_kernel_matches_loops_exactly_and_naive_closely)
 {
-    const size_t tiny[] = {4, 4, 4, 1}, mixed[] = {5, 7, 16, 3}, wide[] = {3, 17, 5, 2};
+    const size_t tiny[] = {4, 4, 4, 1}, mixed[] = {5, 7, 8, 3}, wide[] = {3, 9, 5, 2};
     const sg_activation outs[] = {SG_ACT_LINEAR, SG_ACT_SIGMOID, SG_ACT_TANH};
     for (int a = 0; a < SG_ACT_COUNT; a++) {
         sg_activation h = (sg_activation)a, o = outs[a % 3];
