@@ -27,6 +27,7 @@ CLI_SRCS   := $(wildcard src/cli/*.c)
 TEST_SRCS  := $(wildcard tests/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 TOOL_SRCS  := $(wildcard tools/*.c)
+FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS   := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libsurrogate.a
@@ -35,7 +36,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
 
-.PHONY: all deps run test test-build test-sanitize bench toml-decoder tools fuzz-toml clean help
+.PHONY: all deps run test test-build test-sanitize bench toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -46,7 +47,7 @@ help:
 	@echo "make test           install deps, build, run every test"
 	@echo "make test-sanitize  the same tests under ASan + UBSan"
 	@echo "make bench          benchmarks (figures, not pass/fail)"
-	@echo "make fuzz-toml FUZZ_SECONDS=N   libFuzzer on the TOML reader"
+	@echo "make fuzz-NAME FUZZ_SECONDS=N   libFuzzer on fuzz/fuzz_NAME.c ($(FUZZ_NAMES))"
 	@echo "make deps           install Debian packages (idempotent)"
 
 # ---- dependencies ---------------------------------------------------------
@@ -117,15 +118,25 @@ bench: deps
 	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; SURROGATE_BIN=$(abspath $(BIN)) $$b || exit 1; done
 
 # ---- fuzzing (clang libFuzzer) ------------------------------------------
+# make fuzz-NAME runs fuzz/fuzz_NAME.c on seeds fuzz/corpus-NAME (committed),
+# growing fuzz/corpus-work-NAME (git-ignored).  The library is rebuilt with
+# clang and the fuzz flags into $(BUILD)/fuzz/src.  Any input slower than
+# 5 s counts as a failure (timeout-*).  FUZZ_ARGS adds libFuzzer options.
 FUZZ_SECONDS ?= 60
+FUZZ_ARGS    ?=
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
-$(BUILD)/fuzz/fuzz_toml: fuzz/fuzz_toml.c src/toml.c src/toml_base.c src/toml_scalar.c src/toml_get.c src/common.c
+FUZZ_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/fuzz/src/%.o)
+$(BUILD)/fuzz/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(Q)clang $(STD) $(WARN) -Isrc $(FUZZ_FLAGS) $^ -o $@
-fuzz-toml: deps $(BUILD)/fuzz/fuzz_toml
-	@mkdir -p fuzz/corpus-work
-	$(BUILD)/fuzz/fuzz_toml -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	  -max_len=4096 fuzz/corpus-work fuzz/corpus-toml
+	@$(if $(Q),echo "  CC fuzz $<")
+	$(Q)clang $(STD) $(WARN) $(FUZZ_FLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@$(if $(Q),echo "  LD fuzz $@")
+	$(Q)clang $(STD) $(WARN) $(FUZZ_FLAGS) -Isrc $(PKG_CFLAGS) $^ $(PKG_LIBS) -o $@
+$(FUZZ_NAMES:%=fuzz-%): fuzz-%: deps $(BUILD)/fuzz/fuzz_%
+	@mkdir -p fuzz/corpus-work-$*
+	$(BUILD)/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -timeout=5 -print_final_stats=1 \
+	  $(FUZZ_ARGS) fuzz/corpus-work-$* fuzz/corpus-$*
 
 clean:
 	rm -rf $(BUILD)

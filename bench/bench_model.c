@@ -122,6 +122,13 @@ int main(int argc, char **argv)
     }
     printf("  members stopped by the epoch limit instead of convergence: %zu of %zu\n", n_capped,
            (size_t)N_OUT * spec.ensemble);
+    size_t n_evals = 0;
+    for (size_t j = 0; j < N_OUT; j++)
+        for (size_t k = 0; k < spec.ensemble; k++)
+            n_evals += sg_model_history(m, j, k)->n_epochs;
+    printf("  %zu loss-and-gradient evaluations, %.3g per second of CPU (%.2f us each, "
+           "training overhead included)\n",
+           n_evals, (double)n_evals / c_fit, 1e6 * c_fit / (double)n_evals);
     sg_model_destroy(m);
 
     sg_cv_options opt = sg_cv_options_defaults();

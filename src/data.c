@@ -107,6 +107,8 @@ typedef struct loader {
     /* current row */
     char **fields;
     size_t n_fields, cap_fields;
+    size_t n_dropped;          /* fields of the current row beyond the header's count
+                                  (counted for the message, not stored) */
     int line;                  /* line of the chunk being fed */
     int row_line;              /* line where the current row started */
     bool row_pending;          /* next non-blank chunk starts a row */
@@ -135,6 +137,15 @@ static void on_field(void *s, size_t len, void *data)
     loader *L = data;
     if (L->status != SG_OK)
         return;
+    if (L->have_header && L->n_fields == L->t->n_file_columns) {
+        L->n_dropped++; /* a ragged row: memory stays bounded by the header */
+        return;
+    }
+    if (!L->have_header && L->n_fields == SG_DATA_MAX_COLUMNS) {
+        fail(L, sg_error_set(L->err, SG_ERR_LIMIT, "%s:%d: the header has more than %d columns",
+                             L->source, L->row_line, SG_DATA_MAX_COLUMNS));
+        return;
+    }
     if (L->n_fields == L->cap_fields) {
         size_t cap = L->cap_fields ? 2 * L->cap_fields : 16;
         char **p = realloc(L->fields, cap * sizeof *p);
@@ -289,10 +300,11 @@ static sg_status take_row(loader *L)
     sg_table *t = L->t;
     if (L->n_fields == 1 && t->n_file_columns > 1 && field_empty(L->fields[0]))
         return SG_OK; /* a line of spaces: treat as blank */
-    if (L->n_fields != t->n_file_columns)
+    if (L->n_fields + L->n_dropped != t->n_file_columns)
         return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
                                     "%s:%d: row has %zu fields but the header has %zu",
-                                    L->source, L->row_line, L->n_fields, t->n_file_columns));
+                                    L->source, L->row_line, L->n_fields + L->n_dropped,
+                                    t->n_file_columns));
     L->n_data_rows++;
     if (t->n_cols > t->n_factors) {
         bool all_empty = true;
@@ -337,6 +349,7 @@ static void on_row(int c, void *data)
             take_row(L);
     }
     clear_fields(L);
+    L->n_dropped = 0;
     L->row_pending = true;
 }
 
@@ -367,10 +380,12 @@ static char detect_delimiter(const char *s, size_t n)
     return cand[best];
 }
 
-static bool chunk_blank(const char *s, size_t n)
+/* True when the line holds only blanks; a TAB counts as blank only when it
+ * is not the delimiter (a line of TAB delimiters is a row of empty cells). */
+static bool chunk_blank(const char *s, size_t n, char delim)
 {
     for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+        if (s[i] == delim || (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n'))
             return false;
     return true;
 }
@@ -473,7 +488,15 @@ sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
             end++;
         }
         L.line++;
-        if (L.row_pending && !chunk_blank(buf + pos, end - pos)) {
+        if (memchr(buf + pos, '\0', end - pos)) {
+            /* C strings would silently cut the cell there ("1<NUL>.5" read as 1). */
+            sg_error_set(err, SG_ERR_PARSE,
+                         "%s:%d: NUL byte in the file (binary or UTF-16 text?); save it as CSV "
+                         "in UTF-8",
+                         source, L.line);
+            goto fail;
+        }
+        if (L.row_pending && !chunk_blank(buf + pos, end - pos, t->delimiter)) {
             L.row_line = L.line;
             L.row_pending = false;
         }

@@ -3,7 +3,8 @@
  * File format: one header row of column names, then one row per run.
  * The delimiter is detected from the header row among ',', ';' and TAB
  * (the most frequent outside quotes wins; ties prefer ',' then ';').
- * A UTF-8 byte-order mark, CRLF or CR line ends, quoted fields ("a,b",
+ * The text must be UTF-8 or ASCII: a NUL byte (binary or UTF-16 file) is a
+ * parse error.  A UTF-8 byte-order mark, CRLF or CR line ends, quoted fields ("a,b",
  * "say ""hi""") and blank lines are accepted.  Numbers use C-locale notation
  * (1234.5, -1.2e-3) whatever the process locale; the whole field must be a
  * number (surrounding spaces are ignored).  Tokenising is done by libcsv.
@@ -15,7 +16,7 @@
  * other empty, non-numeric or non-finite value in a requested column is an
  * error "FILE:LINE:COLUMN: message" (LINE = 1-based line in the file).
  * Ragged rows, duplicate header names, missing columns and zero usable rows
- * are errors too.
+ * are errors too, and so is a header of more than SG_DATA_MAX_COLUMNS columns.
  */
 #ifndef SG_DATA_H
 #define SG_DATA_H
@@ -28,6 +29,10 @@
 
 /* Largest accepted data file, bytes. */
 #define SG_DATA_MAX_BYTES ((size_t)256 * 1024 * 1024)
+/* Most columns in the header row (more is SG_ERR_LIMIT: a header that long
+ * is not a table of simulation runs, and duplicate-name checks are
+ * quadratic in it). */
+#define SG_DATA_MAX_COLUMNS 4096
 /* Name of the optional run-identifier column (compared case-insensitively). */
 #define SG_DATA_RUN_COLUMN "run"
 
@@ -63,7 +68,8 @@ typedef struct sg_table {
  * failure concerns one requested column (missing from the file) *bad_column
  * (may be NULL) is set to its index, else to SIZE_MAX.
  * Statuses: SG_ERR_IO (cannot read), SG_ERR_PARSE (malformed CSV),
- * SG_ERR_INVALID (content), SG_ERR_LIMIT (file too large), SG_ERR_NOMEM. */
+ * SG_ERR_INVALID (content), SG_ERR_LIMIT (file too large, too many columns),
+ * SG_ERR_NOMEM. */
 sg_status sg_table_load(const char *path, const char *const *columns, size_t n_cols,
                         size_t n_factors, sg_table **out, size_t *bad_column, sg_error *err);
 

@@ -278,7 +278,8 @@ sg_status sg_mlp_work_create(const sg_mlp *net, size_t max_batch, sg_mlp_work **
     w->kernel = SG_KERNEL_AUTO;
     w->buf = malloc(max_batch * total * sizeof *w->buf);
     w->wt = malloc(wt_max * sizeof *w->wt);
-    if (!w->buf || !w->wt)
+    w->xt = malloc(max_batch * net->size[0] * sizeof *w->xt);
+    if (!w->buf || !w->wt || !w->xt)
         goto nomem;
     double *p = w->buf;
     w->a[0] = NULL; /* inputs are the caller's rows */
@@ -301,12 +302,13 @@ void sg_mlp_work_destroy(sg_mlp_work *work)
         return;
     free(work->buf);
     free(work->wt);
+    free(work->xt);
     free(work);
 }
 
 void sg_mlp_work_set_kernel(sg_mlp_work *work, sg_kernel kernel)
 {
-    if (work && (int)kernel >= SG_KERNEL_AUTO && kernel <= SG_KERNEL_BLAS)
+    if (work && (int)kernel >= SG_KERNEL_AUTO && kernel <= SG_KERNEL_FUSED)
         work->kernel = kernel;
 }
 

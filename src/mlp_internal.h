@@ -39,6 +39,7 @@ struct sg_mlp_work {
     double *a[SG_MLP_MAX_LAYERS + 1];    /* a[l] (max_batch, size[l]) for l >= 1 */
     double *d[2];                        /* delta ping-pong (max_batch, max width) */
     double *wt;                          /* one layer's W transposed (largest m*k) */
+    double *xt;                          /* inputs col-major (size[0], max_batch), fused kernel */
 };
 
 /* tanh without libm calls, in a scalar and a 4-lane form that give
@@ -390,6 +391,17 @@ static inline void sg_combo(double *out, const double *base, const double *s, si
         out[c] = a;
     }
 }
+
+/* True if the fused kernel (mlp_fused.c) handles net on chunks of nc rows. */
+bool sg_mlp_fused_ok(const sg_mlp *net, size_t nc);
+
+/* Fused forward pass, loss and (if grad is not NULL) backward pass of one
+ * chunk: X (nc, n_in), T (nc, n_out) row-major, nc <= work->max_batch and
+ * sg_mlp_fused_ok(net, nc).  Adds sum (y - t)^2 to *sse and the chunk's
+ * share of the data term's gradient, with output deltas scale * (y - t) f',
+ * to grad (n_params, not cleared; NULL = loss only). */
+void sg_mlp_fused_chunk(const sg_mlp *net, sg_mlp_work *work, const double *X, const double *T,
+                        size_t nc, double scale, double *sse, double *grad);
 
 /* True if work was created for net's sizes. */
 bool sg_mlp_work_matches(const sg_mlp *net, const sg_mlp_work *work);

@@ -5,6 +5,9 @@
  *   LOOPS  cache-friendly loops with independent accumulation chains;
  *   BLAS   cblas_dgemm.
  * AUTO picks LOOPS or BLAS per product by its size (SG_MLP_BLAS_MIN_FLOPS).
+ * For tiny networks on small chunks AUTO and FUSED compute the loss and
+ * gradient in the fused kernel of mlp_fused.c instead (same results as
+ * LOOPS); FUSED otherwise behaves as LOOPS.
  */
 #include "mlp.h"
 #include "mlp_internal.h"
@@ -199,6 +202,11 @@ sg_status sg_mlp_loss_grad(const sg_mlp *net, sg_mlp_work *work, const double *X
     for (size_t r0 = 0; r0 < n; r0 += work->max_batch) {
         size_t nc = n - r0 < work->max_batch ? n - r0 : work->max_batch;
         const double *Xc = X + r0 * n_in, *Tc = T + r0 * n_out;
+        if ((work->kernel == SG_KERNEL_AUTO || work->kernel == SG_KERNEL_FUSED) &&
+            sg_mlp_fused_ok(net, nc)) {
+            sg_mlp_fused_chunk(net, work, Xc, Tc, nc, scale, &sse, grad);
+            continue;
+        }
         forward_chunk(net, work, Xc, nc);
         const double *Y = work->a[L];
         double *D = work->d[0];

@@ -310,7 +310,12 @@ typedef struct reader {
     const char *src;
     sg_error *err;
     sg_status st;
+    size_t len; /* bytes of the file: bounds the weights it can hold */
 } reader;
+
+/* Fewest bytes one weight takes in a model file ("0,"): a file declaring
+ * more weights than len / this is rejected before anything is allocated. */
+#define MODEL_MIN_BYTES_PER_VALUE 2
 
 static bool bad(reader *r, const char *fmt, const char *what)
 {
@@ -384,7 +389,7 @@ static bool get_u64(reader *r, const cJSON *obj, const char *key, uint64_t *out)
     char *end = NULL;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *end || errno || *s == '-')
+    if (*s < '0' || *s > '9' || *end || errno)
         return bad(r, "\"%s\" must be an unsigned integer in a string", key);
     *out = (uint64_t)v;
     return true;
@@ -521,6 +526,17 @@ static bool read_spec(reader *r, const cJSON *root, sg_model_spec *sp, size_t *n
     }
     if (cnt != per)
         return bad(r, "\"parameters_per_member\" does not match the architecture%s", "");
+    /* Every weight must be in the file: refuse a short file that declares a
+     * huge architecture before allocating it. */
+    size_t n_nets = sp->shared ? 1 : *n_out, fits = r->len / MODEL_MIN_BYTES_PER_VALUE;
+    if (cnt > fits / sp->ensemble / n_nets) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "the architecture needs %zu weights per network member, more than a file of "
+                 "%zu bytes can hold",
+                 cnt, r->len);
+        return bad(r, "%s", msg);
+    }
     return true;
 }
 
@@ -529,8 +545,9 @@ static bool read_meta(reader *r, const cJSON *root, sg_model *m)
     sg_error e2;
     const cJSON *fa = cJSON_GetObjectItemCaseSensitive(root, "factors");
     const cJSON *ra = cJSON_GetObjectItemCaseSensitive(root, "responses");
-    for (size_t i = 0; i < m->n_in; i++) {
-        const cJSON *f = cJSON_GetArrayItem(fa, (int)i);
+    /* Walk the lists (cJSON_GetArrayItem is linear: a loop of it is quadratic). */
+    const cJSON *f = fa->child;
+    for (size_t i = 0; i < m->n_in; i++, f = f ? f->next : NULL) {
         const char *name = get_string(r, f, "name"), *unit = get_string(r, f, "unit");
         double lo, hi;
         if (!name || !unit || !get_number(r, f, "min", &lo) || !get_number(r, f, "max", &hi))
@@ -538,8 +555,8 @@ static bool read_meta(reader *r, const cJSON *root, sg_model *m)
         if (sg_model_set_factor(m, i, name, unit, lo, hi, &e2) != SG_OK)
             return bad(r, "%s", e2.msg);
     }
-    for (size_t j = 0; j < m->n_out; j++) {
-        const cJSON *o = cJSON_GetArrayItem(ra, (int)j);
+    const cJSON *o = ra->child;
+    for (size_t j = 0; j < m->n_out; j++, o = o ? o->next : NULL) {
         const char *name = get_string(r, o, "name"), *unit = get_string(r, o, "unit");
         if (!name || !unit)
             return false;
@@ -566,16 +583,17 @@ static bool read_networks(reader *r, const cJSON *root, sg_model *m)
         return bad(r, "\"networks\" must hold one network per response%s",
                    m->spec.shared ? " (one for a shared network)" : "");
     size_t E = m->spec.ensemble;
-    for (size_t j = 0; j < m->n_nets; j++) {
-        const cJSON *nj = cJSON_GetArrayItem(na, (int)j);
+    const cJSON *nj = na->child;
+    for (size_t j = 0; j < m->n_nets; j++, nj = nj ? nj->next : NULL) {
         const cJSON *mem = get(r, nj, "members");
         if (!mem)
             return false;
         if (!cJSON_IsArray(mem) || (size_t)cJSON_GetArraySize(mem) != E)
             return bad(r, "a network has a number of members different from \"ensemble\"%s", "");
-        for (size_t k = 0; k < E; k++) {
+        const cJSON *mk = mem->child;
+        for (size_t k = 0; k < E; k++, mk = mk ? mk->next : NULL) {
             sg_mlp *net = m->nets[j * E + k];
-            if (!get_doubles(r, cJSON_GetArrayItem(mem, (int)k), "params", sg_mlp_params(net),
+            if (!get_doubles(r, mk, "params", sg_mlp_params(net),
                              sg_mlp_n_params(net)))
                 return false;
         }
@@ -586,9 +604,14 @@ static bool read_networks(reader *r, const cJSON *root, sg_model *m)
 sg_status sg_model_from_json(const char *text, size_t len, const char *source, sg_model **out,
                              sg_error *err)
 {
-    reader r = {source ? source : "<model>", err, SG_OK};
+    reader r = {source ? source : "<model>", err, SG_OK, len};
     sg_model *m = NULL;
     *out = NULL;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) /* cJSON would keep the string before it: "thick<NUL>ness" read as "thick" */
+        return sg_error_set(err, SG_ERR_PARSE,
+                            "%s: not a valid model file (NUL byte at byte %zu)", r.src,
+                            (size_t)(nul - text));
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
     if (!root) {

@@ -287,3 +287,102 @@ Test(data, only_factor_columns_never_exclude)
     cr_expect_eq(t->n_rows, 2);
     sg_table_destroy(t);
 }
+
+/* Fuzz finding: a line of TAB delimiters in a TAB file is a row of empty
+ * cells; it was taken for a blank line, so it and the rows after it got the
+ * previous row's line number. */
+Test(data, tab_only_lines_are_rows_with_their_own_line)
+{
+    const char *csv = "a\tb\ty\n\t\t\n1\t2\t3\n\t\t\n\n4\t5\t6\n";
+    sg_table *t = NULL;
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, strlen(csv), "t.csv", COLS, 3, 2, &t, NULL, &err),
+                 SG_OK, "%s", err.msg);
+    cr_assert_eq(t->n_rows, 2);
+    cr_expect_eq(t->line[0], 3);
+    cr_expect_eq(t->line[1], 6);
+    cr_assert_eq(t->n_excluded, 2);
+    cr_expect_eq(t->excluded[0].line, 2);
+    cr_expect_eq(t->excluded[1].line, 4);
+    cr_expect_eq(t->excluded[1].row, 3);
+    sg_table_destroy(t);
+    const char *csv2 = "a\tb\ty\n1.5\t2\t\n\t\t\n7\t8\t9.25\n";
+    const char *const rcols[] = {"y"}; /* one response, no factor */
+    cr_assert_eq(sg_table_load_buffer(csv2, strlen(csv2), "t.csv", rcols, 1, 0, &t, NULL, &err),
+                 SG_OK, "%s", err.msg);
+    cr_assert_eq(t->n_rows, 1);
+    cr_expect_eq(t->line[0], 4);
+    cr_expect_eq(t->row[0], 3);
+    cr_assert_eq(t->n_excluded, 2);
+    cr_expect_eq(t->excluded[0].line, 2);
+    cr_expect_eq(t->excluded[1].line, 3);
+    cr_expect_eq(t->excluded[1].row, 2);
+    sg_table_destroy(t);
+}
+
+/* Fuzz finding: limits on the header width and on ragged rows. */
+Test(data, header_width_limit_and_long_ragged_rows)
+{
+    size_t cap = 16 * (SG_DATA_MAX_COLUMNS + 8) + 64;
+    char *csv = malloc(cap);
+    cr_assert_not_null(csv);
+    for (int extra = 0; extra <= 1; extra++) {
+        size_t k = (size_t)sprintf(csv, "a,b,y");
+        for (int i = 3; i < SG_DATA_MAX_COLUMNS + extra; i++)
+            k += (size_t)sprintf(csv + k, ",c%d", i);
+        k += (size_t)sprintf(csv + k, "\n1,2,3");
+        for (int i = 3; i < SG_DATA_MAX_COLUMNS + extra; i++)
+            k += (size_t)sprintf(csv + k, ",0");
+        csv[k++] = '\n';
+        sg_table *t = NULL;
+        sg_error err;
+        sg_status st = sg_table_load_buffer(csv, k, "w.csv", COLS, 3, 2, &t, NULL, &err);
+        if (extra == 0) {
+            cr_expect_eq(st, SG_OK, "%s", err.msg);
+            cr_expect_eq(t ? t->n_file_columns : 0, (size_t)SG_DATA_MAX_COLUMNS);
+        } else {
+            cr_expect_eq(st, SG_ERR_LIMIT);
+            cr_expect_str_eq(err.msg, "w.csv:1: the header has more than 4096 columns");
+        }
+        sg_table_destroy(t);
+    }
+    /* A row far wider than the header: fields beyond it are counted, not kept. */
+    size_t k = (size_t)sprintf(csv, "a,b,y\n1,2,3");
+    for (int i = 0; i < SG_DATA_MAX_COLUMNS + 5; i++)
+        csv[k++] = ',';
+    csv[k++] = '\n';
+    sg_table *t = NULL;
+    sg_error err;
+    cr_expect_eq(sg_table_load_buffer(csv, k, "w.csv", COLS, 3, 2, &t, NULL, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "w.csv:2: row has 4104 fields but the header has 3");
+    cr_expect_null(t);
+    free(csv);
+}
+
+/* Fuzz finding: a NUL byte cut the cell short ("1<NUL>.5" was read as 1,
+ * UTF-16 files lost every other byte); now it is a parse error. */
+Test(data, nul_byte_is_a_parse_error)
+{
+    static const struct {
+        const char *csv;
+        size_t len;
+        const char *msg;
+    } cases[] = {
+#define NUL_CASE(text, line) {text, sizeof text - 1, "n.csv:" #line ": NUL byte in the file"}
+        NUL_CASE("a,b,y\n1\0.5,2,3\n", 2),
+        NUL_CASE("a,b\0x,y\n1,2,3\n", 1),
+        NUL_CASE("a,b,y\n1,2,3\n\n4,5,6\0\n", 4),
+        NUL_CASE("\xff\xfe" "a\0,\0b\0,\0y\0\n\0", 1),
+#undef NUL_CASE
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        sg_table *t = NULL;
+        sg_error err;
+        cr_expect_eq(sg_table_load_buffer(cases[c].csv, cases[c].len, "n.csv", COLS, 3, 2, &t,
+                                          NULL, &err),
+                     SG_ERR_PARSE, "case %zu", c);
+        cr_expect_null(t);
+        cr_expect(strncmp(err.msg, cases[c].msg, strlen(cases[c].msg)) == 0, "case %zu: %s", c,
+                  err.msg);
+    }
+}

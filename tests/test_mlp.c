@@ -202,7 +202,8 @@ static double loss_at(sg_mlp *net, sg_mlp_work *w, const double *X, const double
 }
 
 /* Central differences of the loss against the analytic gradient. */
-static void check_param_grad(sg_activation hidden, sg_activation out, double l1, double l2)
+static void check_param_grad(sg_activation hidden, sg_activation out, double l1, double l2,
+                             sg_kernel kernel)
 {
     const size_t sizes[] = {3, 5, 4, 2};
     const sg_activation acts[] = {hidden, hidden, out};
@@ -214,6 +215,7 @@ static void check_param_grad(sg_activation hidden, sg_activation out, double l1,
     sg_mlp_work *w = NULL;
     sg_error err;
     cr_assert_eq(sg_mlp_work_create(net, 3, &w, &err), SG_OK); /* 3 < GN: chunked */
+    sg_mlp_work_set_kernel(w, kernel);
     size_t np = sg_mlp_n_params(net);
     double grad[128], loss, mse;
     cr_assert(np <= 128);
@@ -228,8 +230,10 @@ static void check_param_grad(sg_activation hidden, sg_activation out, double l1,
         double lm = loss_at(net, w, X, T, l1, l2);
         p[i] = keep;
         double fd = (lp - lm) / (2 * FD_STEP);
-        cr_expect(close_to(fd, grad[i], FD_RTOL, FD_ATOL), "%s/%s l1=%g l2=%g param %zu: fd %.12g an %.12g",
-                  sg_activation_name(hidden), sg_activation_name(out), l1, l2, i, fd, grad[i]);
+        cr_expect(close_to(fd, grad[i], FD_RTOL, FD_ATOL),
+                  "%s/%s l1=%g l2=%g kernel %d param %zu: fd %.12g an %.12g",
+                  sg_activation_name(hidden), sg_activation_name(out), l1, l2, (int)kernel, i, fd,
+                  grad[i]);
     }
     sg_mlp_work_destroy(w);
     sg_mlp_destroy(net);
@@ -238,10 +242,12 @@ static void check_param_grad(sg_activation hidden, sg_activation out, double l1,
 Test(mlp, param_gradient_matches_finite_differences_for_every_activation)
 {
     const sg_activation outs[] = {SG_ACT_LINEAR, SG_ACT_SIGMOID, SG_ACT_TANH};
-    for (int a = 0; a < SG_ACT_COUNT; a++) {
-        check_param_grad((sg_activation)a, outs[a % 3], 0.0, 0.0);
-        check_param_grad((sg_activation)a, outs[(a + 1) % 3], 0.0137, 0.0291);
-    }
+    const sg_kernel kernels[] = {SG_KERNEL_NAIVE, SG_KERNEL_FUSED};
+    for (int a = 0; a < SG_ACT_COUNT; a++)
+        for (size_t k = 0; k < sizeof kernels / sizeof kernels[0]; k++) {
+            check_param_grad((sg_activation)a, outs[a % 3], 0.0, 0.0, kernels[k]);
+            check_param_grad((sg_activation)a, outs[(a + 1) % 3], 0.0137, 0.0291, kernels[k]);
+        }
 }
 
 Test(mlp, input_gradient_matches_finite_differences_for_every_activation)
@@ -322,6 +328,63 @@ Test(mlp, naive_loops_blas_and_auto_kernels_agree)
     cr_expect(close_to(y[1], Y[0][35], KERNEL_TOL, 1e-15));
     sg_mlp_work_destroy(w);
     sg_mlp_destroy(net);
+}
+
+/* The fused kernel for tiny networks gives exactly the LOOPS results and
+ * the NAIVE ones to KERNEL_TOL, for every activation, whole batches, chunks,
+ * a single row and a network too wide for it (falls back to LOOPS). */
+static void check_fused(const size_t *sizes, sg_activation hidden, sg_activation out, size_t n,
+                        size_t max_batch, unsigned long seed)
+{
+    const sg_activation acts[] = {hidden, hidden, out};
+    sg_mlp *net = make_net(4, sizes, acts);
+    randomise(net, seed, 0.8);
+    enum { NMAX = 70, PMAX = 2048 };
+    static double X[NMAX * 20], T[NMAX * 3], G[3][PMAX];
+    double loss[3], mse[3];
+    size_t np = sg_mlp_n_params(net);
+    cr_assert(n <= NMAX && sizes[0] <= 20 && sizes[3] <= 3 && np <= PMAX);
+    fill(X, n * sizes[0], seed + 1, -1.2, 1.4);
+    fill(T, n * sizes[3], seed + 2, -0.3, 0.9);
+    const sg_kernel kernels[3] = {SG_KERNEL_NAIVE, SG_KERNEL_LOOPS, SG_KERNEL_FUSED};
+    for (int k = 0; k < 3; k++) {
+        sg_mlp_work *w = NULL;
+        sg_error err;
+        cr_assert_eq(sg_mlp_work_create(net, max_batch, &w, &err), SG_OK);
+        sg_mlp_work_set_kernel(w, kernels[k]);
+        cr_assert_eq(sg_mlp_loss_grad(net, w, X, T, n, 0.0021, 0.0017, &loss[k], &mse[k], G[k],
+                                      &err),
+                     SG_OK, "%s", err.msg);
+        sg_mlp_work_destroy(w);
+    }
+    const char *name = sg_activation_name(hidden);
+    cr_expect_eq(loss[2], loss[1], "%s n=%zu: fused loss %.17g loops %.17g", name, n, loss[2],
+                 loss[1]);
+    cr_expect_eq(mse[2], mse[1], "%s n=%zu: fused mse", name, n);
+    cr_expect_eq(memcmp(G[2], G[1], np * sizeof(double)), 0, "%s n=%zu: fused grad != loops",
+                 name, n);
+    cr_expect(close_to(loss[0], loss[2], KERNEL_TOL, 0), "%s n=%zu: loss vs naive", name, n);
+    for (size_t i = 0; i < np; i++)
+        cr_expect(close_to(G[0][i], G[2][i], KERNEL_TOL, 1e-15),
+                  "%s n=%zu grad %zu: naive %.17g fused %.17g", name, n, i, G[0][i], G[2][i]);
+    sg_mlp_destroy(net);
+}
+
+Test(mlp, fused_kernel_matches_loops_exactly_and_naive_closely)
+{
+    const size_t tiny[] = {4, 4, 4, 1}, mixed[] = {5, 7, 8, 3}, wide[] = {3, 9, 5, 2};
+    const sg_activation outs[] = {SG_ACT_LINEAR, SG_ACT_SIGMOID, SG_ACT_TANH};
+    for (int a = 0; a < SG_ACT_COUNT; a++) {
+        sg_activation h = (sg_activation)a, o = outs[a % 3];
+        check_fused(tiny, h, o, 27, 27, 300 + (unsigned long)a);   /* the brazing case */
+        check_fused(mixed, h, o, 64, 64, 400 + (unsigned long)a);  /* largest fused chunk */
+        check_fused(mixed, h, o, 50, 13, 500 + (unsigned long)a);  /* chunks of 13 and 11 */
+        check_fused(mixed, h, o, 1, 1, 600 + (unsigned long)a);    /* one row */
+        check_fused(tiny, h, o, 64, 64, 700 + (unsigned long)a);
+        check_fused(wide, h, o, 30, 30, 800 + (unsigned long)a);   /* too wide: LOOPS */
+    }
+    /* a 65-row chunk is above SG_MLP_FUSED_MAX_ROWS: LOOPS, same results */
+    check_fused(tiny, SG_ACT_TANH, SG_ACT_LINEAR, 65, 65, 901);
 }
 
 Test(mlp, batched_calls_reject_bad_arguments)

@@ -209,6 +209,111 @@ Test(model_io, rejects_missing_scaling)
     expect_rejected("scaling", "\"shift\"", "\"shiftx\"", 0, SG_ERR_INVALID, "missing \"shift\"");
 }
 
+/* Fuzz finding: a short file declaring a huge architecture made the loader
+ * allocate it (tens of GB) before finding the weights missing. */
+Test(model_io, rejects_architecture_larger_than_the_file)
+{
+    /* 3*1e5+1e5 + 1e5*1e5+1e5 + 1e5+1 weights per member, consistent counts */
+    make_dir();
+    sg_model *m = fit_tiny();
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
+    sg_model_destroy(m);
+    const char *edits[][2] = {{"\"hidden\":\t[4]", "\"hidden\":\t[100000, 100000]"},
+                              {"\"parameters_per_member\":\t21", "\"parameters_per_member\":\t10000600001"}};
+    for (size_t e = 0; e < 2; e++) {
+        char *at = strstr(text, edits[e][0]);
+        cr_assert_not_null(at, "%s", edits[e][0]);
+        size_t pre = (size_t)(at - text), tail = strlen(at + strlen(edits[e][0]));
+        char *t2 = malloc(pre + strlen(edits[e][1]) + tail + 1);
+        cr_assert_not_null(t2);
+        memcpy(t2, text, pre);
+        strcpy(t2 + pre, edits[e][1]);
+        strcat(t2, at + strlen(edits[e][0]));
+        free(text);
+        text = t2;
+    }
+    sg_model *l = NULL;
+    sg_error err;
+    cr_expect_eq(sg_model_from_json(text, strlen(text), "big.json", &l, &err), SG_ERR_INVALID);
+    cr_expect_null(l);
+    cr_expect(strstr(err.msg, "big.json: the architecture needs 10000600001 weights per network "
+                              "member, more than a file of") != NULL,
+              "%s", err.msg);
+    free(text);
+}
+
+/* Fuzz finding: strtoull skips spaces and wraps "-1", so " -1" was read
+ * as the seed 18446744073709551615. */
+Test(model_io, rejects_seed_with_sign_or_space)
+{
+    const char *seeds[] = {"\" -1\"", "\"+5\"", "\" 20261129\"", "\"\"", "\"99999999999999999999\""};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        char to[64];
+        snprintf(to, sizeof to, "\"seed\":\t%s", seeds[i]);
+        expect_rejected(seeds[i], "\"seed\":\t\"20261129\"", to, 0, SG_ERR_INVALID,
+                        "\"seed\" must be an unsigned integer in a string");
+    }
+}
+
+/* Fuzz finding: the loader looked up list items by index (quadratic in
+ * the number of factors); a model with many factors loads (fast) and
+ * predicts exactly as saved. */
+Test(model_io, wide_model_round_trip)
+{
+    enum { WIDE = 20000, ROWS = 2 };
+    double *X = malloc((size_t)WIDE * ROWS * sizeof *X), Y[ROWS] = {2.385, 7.125};
+    cr_assert_not_null(X);
+    for (size_t i = 0; i < (size_t)WIDE * ROWS; i++)
+        X[i] = (double)(i % 7) + 0.25 * (double)(i / WIDE);
+    sg_model_spec s = sg_model_spec_defaults();
+    s.n_hidden = 1;
+    s.hidden[0] = 1;
+    s.ensemble = 1;
+    s.train.epochs = 1;
+    gsl_set_error_handler_off();
+    sg_model *m = NULL, *l = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&s, WIDE, 1, X, Y, ROWS, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_model_from_json(text, strlen(text), "wide.json", &l, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_str_eq(sg_model_factor_name(l, WIDE - 1), "x20000");
+    double a, b;
+    sg_model_predict(m, X, &a, NULL);
+    sg_model_predict(l, X, &b, NULL);
+    cr_expect_eq(a, b);
+    free(text);
+    free(X);
+    sg_model_destroy(m);
+    sg_model_destroy(l);
+}
+
+/* Fuzz finding: a NUL byte inside a JSON string cut it short silently
+ * (a factor "thick<NUL>ness_um" loaded as "thick"). */
+Test(model_io, rejects_nul_byte)
+{
+    sg_model *m = fit_tiny();
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
+    sg_model_destroy(m);
+    size_t len = strlen(text);
+    char *at = strstr(text, "thickness_um");
+    cr_assert_not_null(at);
+    at[5] = '\0';
+    sg_model *l = NULL;
+    sg_error err;
+    cr_expect_eq(sg_model_from_json(text, len, "nul.json", &l, &err), SG_ERR_PARSE);
+    cr_expect_null(l);
+    char want[80];
+    snprintf(want, sizeof want, "nul.json: not a valid model file (NUL byte at byte %zu)",
+             (size_t)(at - text) + 5);
+    cr_expect_str_eq(err.msg, want);
+    free(text);
+}
+
 Test(model_io, missing_file_and_failed_save_leave_nothing)
 {
     sg_model *l = NULL;
