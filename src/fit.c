@@ -82,6 +82,7 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
     h = h_str(h, plan);
     h = h_num(h, m->cv.level);
     h = h_num(h, m->cv.outlier_z);
+    h = h_num(h, m->cv.outlier_range_frac);
     sg_hash_hex(h, out);
 }
 
