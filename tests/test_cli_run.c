@@ -210,6 +210,8 @@ Test(cli_run, report_needs_a_saved_model_and_fit_then_optimize_fill_the_workbook
     r = run("optimize", "-q", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     expect_sheets(xlsx, N_SHEETS, sheets, NULL);
+    /* the saved cross-validation calibrates the interval at the optimum */
+    cr_expect(strstr(r->out, "interval calibrated by cross-validation") != NULL, "%s", r->out);
     /* a corrupt results file is refused by report */
     put("brazing.model.results.json", "{\"format\": \"surrogate-results\", \"version\": 1}");
     r = run("report", study, NULL);

@@ -202,8 +202,8 @@ static void print_answer(const sg_cli_ctx *ctx)
             printf("\n");
         }
     } else {
-        printf("  predicted responses (ensemble mean ± spread; no calibrated interval: a saved "
-               "model carries no cross-validation calibration, use --fit):\n");
+        printf("  predicted responses (ensemble mean ± spread; no calibrated interval: no "
+               "cross-validation results are saved with this model, use --fit):\n");
         print_predictions(s, r->mean, r->sd);
     }
     for (size_t i = 0; i < sp->n_cons; i++) {
@@ -318,15 +318,18 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
     int code = get_model(ctx, &source, &path, &current);
     if (code != SG_EXIT_OK)
         return code;
+    /* The CV calibration: from this run's fit, else from the results saved
+     * beside a model loaded from file (when they belong to it). */
+    const sg_cv_result *cv = ctx->fit ? ctx->fit->cv : sg_cli_saved_cv(ctx);
     sg_progress bar;
     sg_progress_begin(&bar, ctx->args, "optimizing", ctx->optimize_spec->starts);
     sg_decide_options opt = {.progress = on_progress, .progress_ctx = &bar};
     double half[SG_STUDY_MAX_RESPONSES];
-    if (ctx->fit && ctx->fit->cv && ctx->fit->cv->n_out == ctx->study->n_responses) {
+    if (cv && cv->n_out == ctx->study->n_responses) {
         for (size_t j = 0; j < ctx->study->n_responses; j++)
-            half[j] = ctx->fit->cv->resp[j].half_width;
+            half[j] = cv->resp[j].half_width;
         opt.half_width = half;
-        opt.level = ctx->fit->cv->resp[0].level;
+        opt.level = cv->resp[0].level;
     }
     sg_status st = sg_decide_run(ctx->study, ctx->table, ctx->optimize_spec, ctx->model, &opt,
                                  &ctx->optimize, &err);

@@ -137,6 +137,20 @@ static void load_previous_results(sg_cli_ctx *ctx, const char *results_path)
     ctx->results = r;
 }
 
+const sg_cv_result *sg_cli_saved_cv(sg_cli_ctx *ctx)
+{
+    if (!ctx->results && ctx->model) {
+        sg_error err;
+        sg_error_clear(&err);
+        const char *mp = model_path_of(ctx, &err);
+        char *rp = mp ? sg_results_path_for_model(mp) : NULL;
+        if (rp)
+            load_previous_results(ctx, rp);
+        free(rp);
+    }
+    return ctx->results ? ctx->results->cv : NULL;
+}
+
 /* Build ctx->results from this command's stages and save it beside the model. */
 static int save_results(sg_cli_ctx *ctx, const char *results_path)
 {
