@@ -523,6 +523,16 @@ Test(cli_fit, predict_shows_the_calibrated_interval)
     cr_expect_str_eq(at_path(iv, "cv", NULL)->valuestring, "loo");
     cr_expect(cJSON_IsArray(at_path(j, "predict", "interval")));
     cJSON_Delete(j);
+    /* --in: lower and upper columns beside the spread */
+    const char *in = tpath(4, "cal_points.csv");
+    put(in, "thickness_um,temperature_C,hold_min,cooling_C_per_min\n120,1100,30,5\n");
+    r = run("predict", cal, "--in", in, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "stress_max,stress_max_spread,stress_max_lower,stress_max_upper,"
+                             "extrapolation\n"),
+              "%s", r->out);
+    snprintf(want, sizeof want, ",%.17g,%.17g,\n", mean[0] - 0.875, mean[0] + 0.875);
+    cr_expect(strstr(r->out, want), "%s lacks %s", r->out, want);
     /* the uncalibrated model says so */
     r = run("predict", m, "--json", "--at", "thickness=120,temperature=1100,hold=30,cooling=5",
             NULL);

@@ -276,15 +276,24 @@ static int write_csv(FILE *fp, sg_model *m, const sg_table *t, const double *X,
     size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
     for (size_t i = 0; i < n_in; i++)
         fprintf(fp, "%s,", sg_model_factor_name(m, i));
-    for (size_t j = 0; j < n_out; j++)
-        fprintf(fp, "%s,%s_spread,", sg_model_response_name(m, j), sg_model_response_name(m, j));
+    for (size_t j = 0; j < n_out; j++) {
+        const char *nm = sg_model_response_name(m, j);
+        fprintf(fp, "%s,%s_spread,", nm, nm);
+        if (sg_model_calibration_of(m, j))
+            fprintf(fp, "%s_lower,%s_upper,", nm, nm);
+    }
     fprintf(fp, "extrapolation\n");
     char text[1024];
     for (size_t r = 0; r < t->n_rows; r++) {
         for (size_t i = 0; i < n_in; i++)
             fprintf(fp, "%.17g,", X[r * n_in + i]);
-        for (size_t j = 0; j < n_out; j++)
-            fprintf(fp, "%.17g,%.17g,", Mean[r * n_out + j], Sd[r * n_out + j]);
+        for (size_t j = 0; j < n_out; j++) {
+            double mu = Mean[r * n_out + j];
+            fprintf(fp, "%.17g,%.17g,", mu, Sd[r * n_out + j]);
+            const sg_model_calibration *c = sg_model_calibration_of(m, j);
+            if (c)
+                fprintf(fp, "%.17g,%.17g,", mu - c->half_width, mu + c->half_width);
+        }
         if (describe_extrapolation(m, X + r * n_in, text, sizeof text, NULL)) {
             fputc('"', fp);
             for (const char *c = text; *c; c++) {
@@ -400,8 +409,8 @@ static int predict_in(sg_cli_ctx *ctx, sg_model *m, const char *in, const char *
             printf("Predicted %zu rows of %s into %s (%zu outside the fitted bounds; see the "
                    "extrapolation column)\n(%s)\n",
                    n, in, outp, n_extra,
-                   n_calibrated(m) ? "calibrated interval half-widths: see surrogate predict "
-                                     "--at or --json"
+                   n_calibrated(m) ? "columns <response>_lower and _upper: the calibrated "
+                                     "interval"
                                    : no_interval_note);
     } else if (!ctx->args->json) {
         write_csv(stdout, m, t, X, Mean, Sd);
