@@ -264,6 +264,12 @@ static cJSON *cv_response_json(const sg_cv_response *r)
              cJSON_AddBoolToObject(o, "outlier_ok", r->outlier_ok) &&
              add_num(o, "resid_median", r->resid_median) &&
              add_num(o, "resid_mad", r->resid_mad) &&
+             add_num(o, "scale_median", r->scale.median) &&
+             add_num(o, "scale_mad_sd", r->scale.mad_sd) &&
+             add_num(o, "scale_resolution", r->scale.resolution) &&
+             add_num(o, "scale_range_floor", r->scale.range_floor) &&
+             add_num(o, "scale", r->scale.scale) &&
+             cJSON_AddNumberToObject(o, "scale_source", (double)r->scale.source) &&
              cJSON_AddStringToObject(o, "outlier_reason", r->outlier_reason);
     if (!ok) {
         cJSON_Delete(o);
@@ -281,7 +287,9 @@ static cJSON *outlier_json(const sg_cv_outlier *x)
              cJSON_AddNumberToObject(o, "response", (double)x->response) &&
              add_num(o, "observed", x->observed) && add_num(o, "predicted", x->predicted) &&
              add_num(o, "spread", x->spread) && add_num(o, "half_width", x->half_width) &&
-             add_num(o, "z", x->z);
+             add_num(o, "z", x->z) && add_num(o, "scale", x->scale) &&
+             cJSON_AddNumberToObject(o, "cluster_first", (double)x->cluster_first) &&
+             cJSON_AddNumberToObject(o, "cluster_last", (double)x->cluster_last);
     if (!ok) {
         cJSON_Delete(o);
         return NULL;
@@ -663,6 +671,15 @@ static sg_cv_result *get_cv(rd *r, const cJSON *o, size_t n_out)
         c->outlier_ok = get_bool(r, x, "outlier_ok");
         c->resid_median = get_num(r, x, "resid_median");
         c->resid_mad = get_num(r, x, "resid_mad");
+        if (cJSON_HasObjectItem(x, "scale")) { /* absent in files of earlier versions */
+            c->scale.median = get_num(r, x, "scale_median");
+            c->scale.mad_sd = get_num(r, x, "scale_mad_sd");
+            c->scale.resolution = get_num(r, x, "scale_resolution");
+            c->scale.range_floor = get_num(r, x, "scale_range_floor");
+            c->scale.scale = get_num(r, x, "scale");
+            c->scale.source = (sg_outlier_floor)get_size(r, x, "scale_source",
+                                                         SG_OUTLIER_SCALE_RANGE);
+        }
         get_str(r, x, "outlier_reason", c->outlier_reason, sizeof c->outlier_reason);
     }
     size_t k = 0;
@@ -676,6 +693,12 @@ static sg_cv_result *get_cv(rd *r, const cJSON *o, size_t n_out)
         c->spread = get_num(r, x, "spread");
         c->half_width = get_num(r, x, "half_width");
         c->z = get_num(r, x, "z");
+        c->cluster_first = c->cluster_last = c->row;
+        if (cJSON_HasObjectItem(x, "scale")) { /* absent in files of earlier versions */
+            c->scale = get_num(r, x, "scale");
+            c->cluster_first = get_size(r, x, "cluster_first", c->row);
+            c->cluster_last = get_size(r, x, "cluster_last", cv->n_rows ? cv->n_rows - 1 : 0);
+        }
     }
     if (r->bad)
         goto fail;
