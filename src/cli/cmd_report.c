@@ -2,6 +2,7 @@
  * run, and `surrogate report`, which rewrites the workbook from the saved
  * model and results without refitting. */
 #include <cblas.h>
+#include <math.h>
 #include <csv.h>
 #include <gsl/gsl_version.h>
 #include <nlopt.h>
@@ -19,7 +20,7 @@
 
 /* Longest warning the CLI adds to the library's list. */
 #define REPORT_NOTE_MAX 768
-#define REPORT_MAX_CLI_WARNINGS 4
+#define REPORT_MAX_CLI_WARNINGS 6
 
 static const sg_cli_option report_options[] = {
     {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",
@@ -299,6 +300,27 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
         snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX, "%s", ctx->optimize->warning);
     if (ctx->optimize && ctx->optimize->infeasible[0])
         snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX, "%s", ctx->optimize->infeasible);
+    const sg_decide_result *dr = ctx->optimize;
+    if (dr && dr->has_best_row && !ctx->optimize_spec->weighted) {
+        /* the same test as `optimize` prints: gain within the ensemble spread */
+        const sg_optimize_spec *sp = ctx->optimize_spec;
+        const sg_response *resp = &ctx->study->responses[sp->response];
+        double gain = sp->sense == SG_OPTIM_MAXIMIZE ? dr->opt->best_f - dr->best_row_value
+                                                     : dr->best_row_value - dr->opt->best_f;
+        char run[64];
+        const sg_table *t = ctx->table;
+        if (t->run_id && t->run_id[dr->best_row] && t->run_id[dr->best_row][0])
+            snprintf(run, sizeof run, "run %s", t->run_id[dr->best_row]);
+        else
+            snprintf(run, sizeof run, "data row %zu", t->row[dr->best_row]);
+        if (fabs(gain) <= dr->sd[sp->response])
+            snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
+                     "The predicted improvement of the optimum over the best tested run (%s, "
+                     "%.6g %s measured) is %.3g %s, within the ensemble spread %.3g %s: the "
+                     "model cannot tell the optimum from the best tested run.",
+                     run, dr->best_row_value, resp->unit, gain, resp->unit,
+                     dr->sd[sp->response], resp->unit);
+    }
     if (ctx->fit && ctx->fit->n_dups)
         snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
                  "%zu pairs of runs have the same factor settings but different responses "
