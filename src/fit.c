@@ -82,6 +82,7 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
     h = h_str(h, plan);
     h = h_num(h, m->cv.level);
     h = h_num(h, m->cv.outlier_z);
+    h = h_num(h, m->cv.outlier_range_frac);
     sg_hash_hex(h, out);
 }
 
@@ -308,6 +309,19 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         }
         r->n_gates = sg_cv_gates(r->cv, train_rmse, names, r->gates, ng);
         free(train_rmse);
+        /* the calibrated interval travels with the model file */
+        sg_model_calibration c;
+        memset(&c, 0, sizeof c);
+        sg_cv_spec_format(&r->cv->plan, c.cv, sizeof c.cv);
+        for (size_t j = 0; j < n_out; j++) {
+            const sg_cv_response *R = &r->cv->resp[j];
+            c.level = R->level;
+            c.half_width = R->half_width;
+            c.spread_factor_ok = R->spread_factor_ok;
+            c.spread_factor = R->spread_factor_ok ? R->spread_factor : 0.0;
+            if ((st = sg_model_set_calibration(r->model, j, &c, err)) != SG_OK)
+                goto fail;
+        }
     }
 
     /* 4. duplicates */

@@ -121,6 +121,8 @@ void sg_model_destroy(sg_model *m)
     free(m->hi);
     free(m->data_hash);
     free(m->study_hash);
+    free(m->calib);
+    free(m->has_calib);
     free(m->bx);
     free(m->bg);
     free(m->bout);
@@ -162,8 +164,11 @@ sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, s
     m->bg = calloc(n_in, sizeof *m->bg);
     m->bout = calloc(spec->ensemble * n_out, sizeof *m->bout);
     m->by = calloc(n_out, sizeof *m->by);
+    m->calib = calloc(n_out, sizeof *m->calib);
+    m->has_calib = calloc(n_out, sizeof *m->has_calib);
     if (!m->nets || !m->hist || !m->xs || !m->ys || !m->fname || !m->funit || !m->rname ||
-        !m->runit || !m->lo || !m->hi || !m->bx || !m->bg || !m->bout || !m->by)
+        !m->runit || !m->lo || !m->hi || !m->bx || !m->bg || !m->bout || !m->by || !m->calib ||
+        !m->has_calib)
         goto nomem;
     char buf[32];
     for (size_t i = 0; i < n_in; i++) {
@@ -507,4 +512,33 @@ void sg_model_gradient(sg_model *m, const double *x, size_t j, double *mean, dou
         grad[i] = grad[i] / (double)E * wy * sg_scaler_dforward(m->xs, i);
     if (mean)
         *mean = mu / (double)E * wy + m->ys->shift[j];
+}
+
+sg_status sg_model_set_calibration(sg_model *m, size_t j, const sg_model_calibration *c,
+                                   sg_error *err)
+{
+    if (!m || j >= m->n_out)
+        return sg_error_set(err, SG_ERR_INVALID, "calibration: response index out of range");
+    if (!c) {
+        m->has_calib[j] = false;
+        return SG_OK;
+    }
+    size_t len = strnlen(c->cv, sizeof c->cv);
+    if (!(c->level > 0 && c->level < 1) || !isfinite(c->half_width) || c->half_width < 0 ||
+        (c->spread_factor_ok && (!isfinite(c->spread_factor) || c->spread_factor < 0)) ||
+        len == 0 || len >= sizeof c->cv)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "calibration of %s: level must be in (0, 1), half-width and spread "
+                            "factor finite and >= 0, and the cross-validation named",
+                            m->rname[j]);
+    m->calib[j] = *c;
+    if (!c->spread_factor_ok)
+        m->calib[j].spread_factor = 0.0;
+    m->has_calib[j] = true;
+    return SG_OK;
+}
+
+const sg_model_calibration *sg_model_calibration_of(const sg_model *m, size_t j)
+{
+    return m && j < m->n_out && m->has_calib[j] ? &m->calib[j] : NULL;
 }

@@ -144,6 +144,26 @@ const char *sg_model_response_name(const sg_model *m, size_t j);
 const char *sg_model_response_unit(const sg_model *m, size_t j);
 const char *sg_model_data_hash(const sg_model *m);
 const char *sg_model_study_hash(const sg_model *m);
+/* CV-calibrated prediction interval of one response, from the fit's
+ * cross-validation (validate.h): mean ± half_width covers held-out
+ * residuals at `level`; mean ± spread_factor * ensemble sd does too. */
+#define SG_MODEL_CV_NAME_MAX 32
+typedef struct sg_model_calibration {
+    double level;                  /* coverage in (0, 1), e.g. 0.95 */
+    double half_width;             /* >= 0, response unit (split-conformal) */
+    bool spread_factor_ok;         /* false: some held-out spread was 0 */
+    double spread_factor;          /* >= 0, dimensionless (valid if spread_factor_ok) */
+    char cv[SG_MODEL_CV_NAME_MAX]; /* plan it came from, e.g. "loo", "kfold:5" */
+} sg_model_calibration;
+
+/* Set response j's calibration (copied); SG_ERR_INVALID for j out of range,
+ * a level outside (0, 1), a negative or non-finite width or factor, or an
+ * empty/too long cv name.  c = NULL removes it. */
+sg_status sg_model_set_calibration(sg_model *m, size_t j, const sg_model_calibration *c,
+                                   sg_error *err);
+/* Response j's calibration (owned by the model), or NULL when the model has
+ * none for it (e.g. fitted without cross-validation, or an older file). */
+const sg_model_calibration *sg_model_calibration_of(const sg_model *m, size_t j);
 /* True if x (n_in, engineering units) lies outside the factor bounds. */
 bool sg_model_extrapolates(const sg_model *m, const double *x);
 

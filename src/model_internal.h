@@ -16,6 +16,8 @@ struct sg_model {
     double *lo, *hi;         /* (n_in) factor bounds, engineering units */
     char **rname, **runit;   /* (n_out) */
     char *data_hash, *study_hash;
+    sg_model_calibration *calib; /* (n_out) */
+    bool *has_calib;             /* (n_out) */
     double *bx;              /* (n_in) scaled point */
     double *bg;              /* (n_in) gradient accumulator */
     double *bout;            /* (ensemble * n_out) member outputs, scaled */

@@ -152,6 +152,37 @@ static cJSON *training_json(const sg_train_config *t, size_t n_rows, bool *ok)
     return o;
 }
 
+/* Optional "calibration": one entry per response (null where none); the
+ * key is left out when no response has one, so such files are byte-identical
+ * to those written before the block existed. */
+static void add_calibration(cJSON *root, const sg_model *m, bool *ok)
+{
+    bool any = false;
+    for (size_t j = 0; j < m->n_out; j++)
+        any = any || m->has_calib[j];
+    if (!any)
+        return;
+    cJSON *ca = cJSON_CreateArray();
+    add(root, "calibration", ca, ok);
+    for (size_t j = 0; *ok && j < m->n_out; j++) {
+        if (!m->has_calib[j]) {
+            push(ca, cJSON_CreateNull(), ok);
+            continue;
+        }
+        const sg_model_calibration *c = &m->calib[j];
+        cJSON *o = cJSON_CreateObject();
+        push(ca, o, ok);
+        if (!*ok)
+            break;
+        add(o, "response", cJSON_CreateString(m->rname[j]), ok);
+        add(o, "level", num(c->level), ok);
+        add(o, "half_width", num(c->half_width), ok);
+        add(o, "spread_factor", c->spread_factor_ok ? num(c->spread_factor) : cJSON_CreateNull(),
+            ok);
+        add(o, "cv", cJSON_CreateString(c->cv), ok);
+    }
+}
+
 sg_status sg_model_to_json(const sg_model *m, char **out, sg_error *err)
 {
     const sg_model_spec *sp = &m->spec;
@@ -188,6 +219,8 @@ sg_status sg_model_to_json(const sg_model *m, char **out, sg_error *err)
         add(r, "name", cJSON_CreateString(m->rname[j]), &ok);
         add(r, "unit", cJSON_CreateString(m->runit[j]), &ok);
     }
+    if (ok)
+        add_calibration(root, m, &ok);
     cJSON *sc = cJSON_CreateObject();
     add(root, "scaling", sc, &ok);
     if (ok) {
@@ -574,6 +607,46 @@ static bool read_meta(reader *r, const cJSON *root, sg_model *m)
     return true;
 }
 
+/* The optional "calibration" block (absent in older files: no interval). */
+static bool read_calibration(reader *r, const cJSON *root, sg_model *m)
+{
+    const cJSON *ca = cJSON_GetObjectItemCaseSensitive(root, "calibration");
+    if (!ca)
+        return true;
+    if (!cJSON_IsArray(ca) || (size_t)cJSON_GetArraySize(ca) != m->n_out)
+        return bad(r, "\"calibration\" must hold one entry (or null) per response%s", "");
+    for (size_t j = 0; j < m->n_out; j++) {
+        const cJSON *o = cJSON_GetArrayItem(ca, (int)j);
+        if (cJSON_IsNull(o))
+            continue;
+        if (!cJSON_IsObject(o))
+            return bad(r, "\"calibration\" entries must be objects or null%s", "");
+        sg_model_calibration c;
+        memset(&c, 0, sizeof c);
+        const char *name = get_string(r, o, "response"), *cv = get_string(r, o, "cv");
+        if (!name || !cv || !get_number(r, o, "level", &c.level) ||
+            !get_number(r, o, "half_width", &c.half_width))
+            return false;
+        if (strcmp(name, m->rname[j]) != 0)
+            return bad(r, "\"calibration\" entry for \"%s\" is not in response order", name);
+        const cJSON *sf = get(r, o, "spread_factor");
+        if (!sf)
+            return false;
+        if (!cJSON_IsNull(sf)) {
+            if (!get_number(r, o, "spread_factor", &c.spread_factor))
+                return false;
+            c.spread_factor_ok = true;
+        }
+        if (strlen(cv) >= sizeof c.cv)
+            return bad(r, "\"calibration\" names a cross-validation that is too long%s", "");
+        memcpy(c.cv, cv, strlen(cv) + 1);
+        sg_error e2;
+        if (sg_model_set_calibration(m, j, &c, &e2) != SG_OK)
+            return bad(r, "%s", e2.msg);
+    }
+    return true;
+}
+
 static bool read_networks(reader *r, const cJSON *root, sg_model *m)
 {
     const cJSON *na = get(r, root, "networks");
@@ -648,7 +721,8 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
         goto fail;
     }
     m->n_rows = rows;
-    if (!read_meta(&r, root, m) || !read_networks(&r, root, m))
+    if (!read_meta(&r, root, m) || !read_calibration(&r, root, m) ||
+        !read_networks(&r, root, m))
         goto fail;
     cJSON_Delete(root);
     *out = m;

@@ -94,6 +94,18 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
                  "check this simulation.",
                  who, o->response < nr ? in->responses[o->response].name : "?", o->observed,
                  u, o->predicted, o->spread, u);
+        bool last = i + 1 == cv->n_outliers || cv->outliers[i + 1].response != o->response ||
+                    cv->outliers[i + 1].cluster_first != o->cluster_first;
+        if (st == SG_OK && last && o->cluster_first != o->cluster_last) {
+            char first[64], final[64];
+            run_name(t, o->cluster_first, first, sizeof first);
+            run_name(t, o->cluster_last, final, sizeof final);
+            first[0] = (char)(first[0] - 'a' + 'A');
+            st = add(out, err,
+                     "%s to %s, %.60s: these neighbouring runs deviate together — check them as "
+                     "a group; leaving one out cannot expose the others.",
+                     first, final, o->response < nr ? in->responses[o->response].name : "?");
+        }
     }
     if (cv && st == SG_OK) {
         size_t cap = SG_RWARN_GATES_PER_RESPONSE * nr;

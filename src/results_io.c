@@ -262,6 +262,12 @@ static cJSON *cv_response_json(const sg_cv_response *r)
              cJSON_AddBoolToObject(o, "outlier_ok", r->outlier_ok) &&
              add_num(o, "resid_median", r->resid_median) &&
              add_num(o, "resid_mad", r->resid_mad) &&
+             add_num(o, "scale_median", r->scale.median) &&
+             add_num(o, "scale_mad_sd", r->scale.mad_sd) &&
+             add_num(o, "scale_resolution", r->scale.resolution) &&
+             add_num(o, "scale_range_floor", r->scale.range_floor) &&
+             add_num(o, "scale", r->scale.scale) &&
+             cJSON_AddNumberToObject(o, "scale_source", (double)r->scale.source) &&
              cJSON_AddStringToObject(o, "outlier_reason", r->outlier_reason);
     if (!ok) {
         cJSON_Delete(o);
@@ -279,7 +285,9 @@ static cJSON *outlier_json(const sg_cv_outlier *x)
              cJSON_AddNumberToObject(o, "response", (double)x->response) &&
              add_num(o, "observed", x->observed) && add_num(o, "predicted", x->predicted) &&
              add_num(o, "spread", x->spread) && add_num(o, "half_width", x->half_width) &&
-             add_num(o, "z", x->z);
+             add_num(o, "z", x->z) && add_num(o, "scale", x->scale) &&
+             cJSON_AddNumberToObject(o, "cluster_first", (double)x->cluster_first) &&
+             cJSON_AddNumberToObject(o, "cluster_last", (double)x->cluster_last);
     if (!ok) {
         cJSON_Delete(o);
         return NULL;

@@ -212,6 +212,15 @@ static sg_cv_result *get_cv(rd *r, const cJSON *o, size_t n_out)
         c->outlier_ok = get_bool(r, x, "outlier_ok");
         c->resid_median = get_num(r, x, "resid_median");
         c->resid_mad = get_num(r, x, "resid_mad");
+        if (cJSON_HasObjectItem(x, "scale")) { /* absent in files of earlier versions */
+            c->scale.median = get_num(r, x, "scale_median");
+            c->scale.mad_sd = get_num(r, x, "scale_mad_sd");
+            c->scale.resolution = get_num(r, x, "scale_resolution");
+            c->scale.range_floor = get_num(r, x, "scale_range_floor");
+            c->scale.scale = get_num(r, x, "scale");
+            c->scale.source = (sg_outlier_floor)get_size(r, x, "scale_source",
+                                                         SG_OUTLIER_SCALE_RANGE);
+        }
         get_str(r, x, "outlier_reason", c->outlier_reason, sizeof c->outlier_reason);
     }
     size_t k = 0;
@@ -225,6 +234,12 @@ static sg_cv_result *get_cv(rd *r, const cJSON *o, size_t n_out)
         c->spread = get_num(r, x, "spread");
         c->half_width = get_num(r, x, "half_width");
         c->z = get_num(r, x, "z");
+        c->cluster_first = c->cluster_last = c->row;
+        if (cJSON_HasObjectItem(x, "scale")) { /* absent in files of earlier versions */
+            c->scale = get_num(r, x, "scale");
+            c->cluster_first = get_size(r, x, "cluster_first", c->row);
+            c->cluster_last = get_size(r, x, "cluster_last", cv->n_rows ? cv->n_rows - 1 : 0);
+        }
     }
     if (r->bad)
         goto fail;

@@ -19,6 +19,7 @@ static const char *const train_keys[] = {
     "nesterov",   "beta1",          "beta2",          "epsilon",           "rho",
     "l1",         "l2",             "early_stopping", "min_delta",         "patience",
     "restore_best", "validation",   "interval_level", "outlier_threshold", "threads",
+    "outlier_range_fraction",
 };
 
 void sg_study_model_free(sg_study_model *m)
@@ -237,6 +238,8 @@ static sg_status load_train(const sg_study *s, sg_study_model *m, sg_error *err)
         (st = sg_toml_get_string(t, "validation", false, &val, &found_val, err)) ||
         (st = get_real(t, "interval_level", R_UNIT_OPEN, &m->cv.level, err)) ||
         (st = get_real(t, "outlier_threshold", R_POSITIVE, &m->cv.outlier_z, err)) ||
+        (st = get_real(t, "outlier_range_fraction", R_UNIT_HALFOPEN, &m->cv.outlier_range_frac,
+                       err)) ||
         (st = get_size(t, "threads", 1, SG_STUDY_MAX_THREADS, &m->cv.n_threads, err)))
         return st;
     if (found_opt) {

@@ -8,7 +8,7 @@
  *   [train] optimizer, learning_rate, epochs, batch_size, momentum, nesterov,
  *           beta1, beta2, epsilon, rho, l1, l2, early_stopping, min_delta,
  *           patience, restore_best, validation, interval_level,
- *           outlier_threshold, threads
+ *           outlier_threshold, outlier_range_fraction, threads
  * Every problem is reported as "STUDY:LINE:COL: message" at the offending
  * key or value (unknown keys with a did-you-mean hint, wrong types, unknown
  * names listing the valid ones, out-of-range numbers).  No function prints.

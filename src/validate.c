@@ -27,6 +27,7 @@ sg_cv_options sg_cv_options_defaults(void)
     o.n_threads = SG_CV_DEFAULT_THREADS;
     o.level = SG_CV_DEFAULT_LEVEL;
     o.outlier_z = SG_CV_OUTLIER_Z;
+    o.outlier_range_frac = SG_CV_OUTLIER_RANGE_FRAC;
     o.baseline = true;
     return o;
 }
@@ -160,14 +161,10 @@ static double conformal_quantile(double *v, size_t m, double level, bool *reacha
     return v[idx - 1];
 }
 
-static double median_sorted(const double *v, size_t m)
-{
-    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
-}
-
-/* Interval and outliers of response j; scratch holds >= n_held + n_rows doubles. */
+/* Interval and outliers of response j; scratch holds >= n_held + 6 n_rows
+ * doubles, rowi n_rows sizes. */
 static sg_status summarise(sg_cv_result *res, size_t j, double level, double zmax,
-                           double *scratch, size_t *count)
+                           double range_frac, double *scratch, size_t *rowi, size_t *count)
 {
     size_t no = res->n_out, m = res->n_held, n = res->n_rows;
     sg_cv_response *R = &res->resp[j];
@@ -209,17 +206,22 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
         cnt[r] += 1.0;
         obs[r] = res->obs[i * no + j];
     }
-    double *resid = scratch + 4 * n, *tmp = scratch + 5 * n;
+    /* compact the rows that were held out: rows, obs, pred, spread */
+    double *tmp = scratch + 4 * n;
     size_t nr = 0;
     for (size_t r = 0; r < n; r++)
-        if (cnt[r] > 0)
-            resid[nr++] = obs[r] - rp[r] / cnt[r];
-    double omin = INFINITY, omax = -INFINITY;
-    for (size_t r = 0; r < n; r++)
         if (cnt[r] > 0) {
-            omin = fmin(omin, obs[r]);
-            omax = fmax(omax, obs[r]);
+            obs[nr] = obs[r];
+            rp[nr] = rp[r] / cnt[r];
+            rs[nr] = rs[r] / cnt[r];
+            rowi[nr] = r;
+            nr++;
         }
+    double omin = INFINITY, omax = -INFINITY;
+    for (size_t i = 0; i < nr; i++) {
+        omin = fmin(omin, obs[i]);
+        omax = fmax(omax, obs[i]);
+    }
     double mag = fmax(fmax(fabs(omin), fabs(omax)), 1.0);
     if (nr >= 3 && !(omax - omin > SG_CV_CONST_REL * mag)) {
         snprintf(R->outlier_reason, sizeof R->outlier_reason,
@@ -231,36 +233,18 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
                  "suspicious runs need at least 3 held-out rows (got %zu)", nr);
         return SG_OK;
     }
-    memcpy(tmp, resid, nr * sizeof *tmp);
-    qsort(tmp, nr, sizeof *tmp, cmp_double);
-    R->resid_median = median_sorted(tmp, nr);
-    for (size_t i = 0; i < nr; i++)
-        tmp[i] = fabs(resid[i] - R->resid_median);
-    qsort(tmp, nr, sizeof *tmp, cmp_double);
-    R->resid_mad = median_sorted(tmp, nr);
-    if (!(R->resid_mad > SG_CV_CONST_REL * mag)) {
+    size_t got = sg_outliers_find(rowi, obs, rp, rs, nr, zmax, range_frac, j, R->half_width, tmp,
+                                  &R->scale, res->outliers + *count);
+    R->resid_median = R->scale.median;
+    R->resid_mad = R->scale.mad_sd / SG_CV_MAD_TO_SD;
+    if (!(R->scale.scale > 0)) {
         snprintf(R->outlier_reason, sizeof R->outlier_reason,
-                 "more than half of the held-out residuals are equal (MAD = 0); robust z-scores "
-                 "are undefined");
+                 "more than half of the held-out residuals are equal (MAD = 0) and the data "
+                 "give no resolution or range; robust z-scores are undefined");
         return SG_OK;
     }
     R->outlier_ok = true;
-    double scale = SG_CV_MAD_TO_SD * R->resid_mad;
-    for (size_t r = 0, k = 0; r < n; r++) {
-        if (cnt[r] == 0)
-            continue;
-        double z = (resid[k++] - R->resid_median) / scale;
-        if (fabs(z) <= zmax)
-            continue;
-        sg_cv_outlier *o = &res->outliers[(*count)++];
-        o->row = r;
-        o->response = j;
-        o->observed = obs[r];
-        o->predicted = rp[r] / cnt[r];
-        o->spread = rs[r] / cnt[r];
-        o->half_width = R->half_width;
-        o->z = z;
-    }
+    *count += got;
     return SG_OK;
 }
 
@@ -278,16 +262,18 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     memset(&job, 0, sizeof job);
     pthread_t *threads = NULL;
     double *scratch = NULL;
+    size_t *rowi = NULL;
     bool lock_ok = false;
     if (!out)
         return sg_error_set(err, SG_ERR_INVALID, "cross-validation: no output");
     *out = NULL;
     if (!spec || !opt || !X || !Y || n_in == 0 || n_out == 0)
         return sg_error_set(err, SG_ERR_INVALID, "cross-validation: missing argument");
-    if (opt->n_threads < 1 || !(opt->level > 0 && opt->level < 1) || !(opt->outlier_z > 0))
+    if (opt->n_threads < 1 || !(opt->level > 0 && opt->level < 1) || !(opt->outlier_z > 0) ||
+        !(opt->outlier_range_frac >= 0 && opt->outlier_range_frac < 1))
         return sg_error_set(err, SG_ERR_INVALID,
-                            "cross-validation: threads must be >= 1, level in (0, 1) and the "
-                            "outlier threshold positive");
+                            "cross-validation: threads must be >= 1, level in (0, 1), the "
+                            "outlier threshold positive and its range fraction in [0, 1)");
     if ((st = sg_model_spec_validate(spec, err)) != SG_OK)
         return st;
     if ((st = sg_cv_plan_create(&opt->plan, n, spec->seed, &plan, err)) != SG_OK)
@@ -314,11 +300,12 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     job.rsm_failed = calloc(nf * n_out, sizeof *job.rsm_failed);
     job.rsm_msg = calloc(n_out, sizeof *job.rsm_msg);
     scratch = malloc((nh + 6 * n) * sizeof *scratch);
+    rowi = malloc(n * sizeof *rowi);
     size_t nt = opt->n_threads < nf ? opt->n_threads : nf;
     threads = calloc(nt, sizeof *threads);
     if (!res->held_row || !res->held_fold || !res->obs || !res->pred || !res->sd ||
         !res->rsm_pred || !res->resp || !res->outliers || !job.fold_status || !job.fold_err ||
-        !job.rsm_failed || !job.rsm_msg || !scratch || !threads)
+        !job.rsm_failed || !job.rsm_msg || !scratch || !rowi || !threads)
         goto nomem;
     for (size_t f = 0; f < nf; f++)
         for (size_t i = plan->start[f]; i < plan->start[f + 1]; i++) {
@@ -375,7 +362,8 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
         else if ((st = sg_metrics_compute(res->obs + j, n_out, res->rsm_pred + j, n_out, nh,
                                           &R->rsm, err)) != SG_OK)
             goto fail;
-        if ((st = summarise(res, j, opt->level, opt->outlier_z, scratch, &count)) != SG_OK)
+        if ((st = summarise(res, j, opt->level, opt->outlier_z,
+                             opt->outlier_range_frac, scratch, rowi, &count)) != SG_OK)
             goto fail;
     }
     res->n_outliers = count;
@@ -390,6 +378,7 @@ fail:
         pthread_mutex_destroy(&job.lock);
     free(threads);
     free(scratch);
+    free(rowi);
     free(job.fold_status);
     free(job.fold_err);
     free(job.rsm_failed);

@@ -242,6 +242,16 @@ Test(cli_fit, fit_with_cv_json_and_text)
     cr_expect(at_path(cv, "interval", "half_width")->valuedouble > 0);
     cr_expect(at_path(cv, "interval", "level")->valuedouble == 0.95);
     cr_expect_eq(cJSON_GetArraySize(at_path(cv, "held_out", NULL)), 27);
+    /* the model file carries the same calibration */
+    sg_model *model = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_load(tpath(3, "light.model.json"), &model, &err), SG_OK, "%s", err.msg);
+    const sg_model_calibration *c = sg_model_calibration_of(model, 0);
+    cr_assert_not_null(c);
+    cr_expect(c->half_width == at_path(cv, "interval", "half_width")->valuedouble);
+    cr_expect(c->level == 0.95);
+    cr_expect_str_eq(c->cv, "kfold:3");
+    sg_model_destroy(model);
     cJSON_Delete(j);
     /* text: CV rows and the model path */
     r = run("fit", study, NULL);
@@ -465,4 +475,68 @@ Test(cli_fit, divergence_names_response_and_member)
               "%s", r->err);
     cr_expect_eq(count_entries(), before);
     cr_expect(!exists(tpath(1, "light.model.json")));
+}
+
+/* A model file with a calibration block: predict shows mean ± half-width at
+ * the stated level beside the spread, in text and JSON. */
+Test(cli_fit, predict_shows_the_calibrated_interval)
+{
+    const char *m = fit_light();
+    sg_model *model = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_load(m, &model, &err), SG_OK, "%s", err.msg);
+    sg_model_calibration c;
+    memset(&c, 0, sizeof c);
+    c.level = 0.95;
+    c.half_width = 0.875;
+    c.spread_factor_ok = true;
+    c.spread_factor = 6.25;
+    snprintf(c.cv, sizeof c.cv, "loo");
+    cr_assert_eq(sg_model_set_calibration(model, 0, &c, &err), SG_OK, "%s", err.msg);
+    const char *cal = tpath(2, "cal.model.json");
+    cr_assert_eq(sg_model_save(model, cal, &err), SG_OK, "%s", err.msg);
+    double x[4] = {120, 1100, 30, 5}, mean[1], sd[1];
+    sg_model_predict(model, x, mean, sd);
+    sg_model_destroy(model);
+    result *r = run("predict", cal, "--at", "thickness=120,temperature=1100,hold=30,cooling=5",
+                    NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    char want[128];
+    snprintf(want, sizeof want, "95%% interval %.6g to %.6g MPa (± 0.875, loo-calibrated)",
+             mean[0] - 0.875, mean[0] + 0.875);
+    cr_expect(strstr(r->out, want), "%s lacks %s", r->out, want);
+    cr_expect(strstr(r->out, "(spread)"), "%s", r->out);
+    cr_expect(!strstr(r->out, "holds no calibrated interval"), "%s", r->out);
+    r = run("predict", cal, "--json", "--at", "thickness=120,temperature=1100,hold=30,cooling=5",
+            NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_json(r->out);
+    cJSON *e = cJSON_GetArrayItem(
+        at_path(cJSON_GetArrayItem(at_path(j, "predict", "points"), 0), "responses", NULL), 0);
+    cJSON *iv = at_path(e, "interval", NULL);
+    cr_assert(cJSON_IsObject(iv));
+    cr_expect(at_path(iv, "level", NULL)->valuedouble == 0.95);
+    cr_expect(at_path(iv, "half_width", NULL)->valuedouble == 0.875);
+    cr_expect(at_path(iv, "lower", NULL)->valuedouble == mean[0] - 0.875);
+    cr_expect(at_path(iv, "upper", NULL)->valuedouble == mean[0] + 0.875);
+    cr_expect(at_path(iv, "spread_factor", NULL)->valuedouble == 6.25);
+    cr_expect_str_eq(at_path(iv, "cv", NULL)->valuestring, "loo");
+    cr_expect(cJSON_IsArray(at_path(j, "predict", "interval")));
+    cJSON_Delete(j);
+    /* --in: lower and upper columns beside the spread */
+    const char *in = tpath(4, "cal_points.csv");
+    put(in, "thickness_um,temperature_C,hold_min,cooling_C_per_min\n120,1100,30,5\n");
+    r = run("predict", cal, "--in", in, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "stress_max,stress_max_spread,stress_max_lower,stress_max_upper,"
+                             "extrapolation\n"),
+              "%s", r->out);
+    snprintf(want, sizeof want, ",%.17g,%.17g,\n", mean[0] - 0.875, mean[0] + 0.875);
+    cr_expect(strstr(r->out, want), "%s lacks %s", r->out, want);
+    /* the uncalibrated model says so */
+    r = run("predict", m, "--json", "--at", "thickness=120,temperature=1100,hold=30,cooling=5",
+            NULL);
+    j = parse_json(r->out);
+    cr_expect(cJSON_IsNull(at_path(j, "predict", "interval")));
+    cJSON_Delete(j);
 }

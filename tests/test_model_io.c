@@ -337,3 +337,148 @@ Test(model_io, missing_file_and_failed_save_leave_nothing)
     rmdir(dir);
     sg_model_destroy(m);
 }
+
+/* ---- calibration block ---- */
+
+static sg_model_calibration calib(double level, double hw, bool sf_ok, double sf, const char *cv)
+{
+    sg_model_calibration c;
+    memset(&c, 0, sizeof c);
+    c.level = level;
+    c.half_width = hw;
+    c.spread_factor_ok = sf_ok;
+    c.spread_factor = sf;
+    snprintf(c.cv, sizeof c.cv, "%s", cv);
+    return c;
+}
+
+Test(model_io, calibration_round_trip_is_exact)
+{
+    make_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/cal.json", dir);
+    sg_model *m = fit_tiny();
+    sg_model_calibration c0 = calib(0.95, 0.92319716660404083, true, 102.64678865020873, "loo");
+    sg_model_calibration c1 = calib(0.9, 3.1415926535, false, 0.0, "kfold:5:3");
+    sg_error err;
+    cr_assert_eq(sg_model_set_calibration(m, 0, &c0, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_model_set_calibration(m, 1, &c1, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_model_save(m, path, &err), SG_OK, "%s", err.msg);
+    sg_model *l = NULL;
+    cr_assert_eq(sg_model_load(path, &l, &err), SG_OK, "%s", err.msg);
+    const sg_model_calibration *a = sg_model_calibration_of(l, 0), *b = sg_model_calibration_of(l, 1);
+    cr_assert_not_null(a);
+    cr_assert_not_null(b);
+    cr_expect(a->level == 0.95 && a->half_width == c0.half_width && a->spread_factor_ok &&
+              a->spread_factor == c0.spread_factor);
+    cr_expect_str_eq(a->cv, "loo");
+    cr_expect(b->level == 0.9 && b->half_width == 3.1415926535 && !b->spread_factor_ok);
+    cr_expect_str_eq(b->cv, "kfold:5:3");
+    cr_expect_null(sg_model_calibration_of(l, 2), "index out of range");
+    char *ja = NULL, *jb = NULL;
+    cr_assert_eq(sg_model_to_json(m, &ja, NULL), SG_OK);
+    cr_assert_eq(sg_model_to_json(l, &jb, NULL), SG_OK);
+    cr_expect_str_eq(ja, jb);
+    cr_expect(strstr(ja, "\"calibration\"") && strstr(ja, "\"spread_factor\":\tnull"));
+    free(ja);
+    free(jb);
+    /* one response without: null entry, the other kept */
+    cr_assert_eq(sg_model_set_calibration(l, 1, NULL, &err), SG_OK);
+    cr_assert_eq(sg_model_save(l, path, &err), SG_OK, "%s", err.msg);
+    sg_model_destroy(l);
+    cr_assert_eq(sg_model_load(path, &l, &err), SG_OK, "%s", err.msg);
+    cr_expect_not_null(sg_model_calibration_of(l, 0));
+    cr_expect_null(sg_model_calibration_of(l, 1));
+    sg_model_destroy(l);
+    sg_model_destroy(m);
+    cleanup(path);
+}
+
+Test(model_io, version_1_file_without_calibration_loads)
+{
+    make_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/old.json", dir);
+    sg_model *m = fit_tiny();
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
+    cr_expect(strstr(text, "\"version\":\t1,") != NULL);
+    cr_expect_null(strstr(text, "calibration"), "no key when nothing is calibrated");
+    write_text(path, text, strlen(text));
+    sg_model *l = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_load(path, &l, &err), SG_OK, "%s", err.msg);
+    cr_expect_null(sg_model_calibration_of(l, 0));
+    cr_expect_null(sg_model_calibration_of(l, 1));
+    free(text);
+    sg_model_destroy(l);
+    sg_model_destroy(m);
+    cleanup(path);
+}
+
+Test(model_io, calibration_setter_rejects_bad_values)
+{
+    sg_model *m = fit_tiny();
+    const struct {
+        size_t j;
+        sg_model_calibration c;
+    } bad[] = {
+        {2, calib(0.95, 1.0, true, 2.0, "loo")},
+        {0, calib(1.0, 1.0, true, 2.0, "loo")},
+        {0, calib(0.0, 1.0, true, 2.0, "loo")},
+        {0, calib(0.95, -0.1, true, 2.0, "loo")},
+        {0, calib(0.95, NAN, true, 2.0, "loo")},
+        {0, calib(0.95, 1.0, true, -2.0, "loo")},
+        {0, calib(0.95, 1.0, true, INFINITY, "loo")},
+        {0, calib(0.95, 1.0, true, 2.0, "")},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        sg_error err;
+        cr_expect_eq(sg_model_set_calibration(m, bad[k].j, &bad[k].c, &err), SG_ERR_INVALID,
+                     "case %zu", k);
+        cr_expect_null(sg_model_calibration_of(m, 0), "case %zu left nothing", k);
+    }
+    sg_model_destroy(m);
+}
+
+/* A corrupt calibration block is rejected with the file named. */
+static void expect_bad_calibration(const char *from, const char *to, const char *needle)
+{
+    make_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/badcal.json", dir);
+    sg_model *m = fit_tiny();
+    sg_model_calibration c = calib(0.95, 1.25, true, 2.5, "loo");
+    cr_assert_eq(sg_model_set_calibration(m, 0, &c, NULL), SG_OK);
+    cr_assert_eq(sg_model_set_calibration(m, 1, &c, NULL), SG_OK);
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
+    sg_model_destroy(m);
+    char *at = strstr(text, from);
+    cr_assert_not_null(at, "pattern %s", from);
+    size_t len = strlen(text) + strlen(to) + 1;
+    char *ed = malloc(len);
+    cr_assert_not_null(ed);
+    memcpy(ed, text, (size_t)(at - text));
+    strcpy(ed + (at - text), to);
+    strcat(ed, at + strlen(from));
+    write_text(path, ed, strlen(ed));
+    sg_model *l = NULL;
+    sg_error err;
+    cr_expect_eq(sg_model_load(path, &l, &err), SG_ERR_INVALID, "%s", err.msg);
+    cr_expect_null(l);
+    cr_expect(strstr(err.msg, path) && strstr(err.msg, needle), "%s lacks %s", err.msg, needle);
+    free(ed);
+    free(text);
+    cleanup(path);
+}
+
+Test(model_io, rejects_corrupt_calibration)
+{
+    expect_bad_calibration("\"level\":\t0.94999999999999996", "\"level\":\t1.5", "level must be");
+    expect_bad_calibration("\"half_width\":\t1.25", "\"half_width\":\t-1", "half-width");
+    expect_bad_calibration("\"cv\":\t\"loo\"", "\"cv\":\t3", "\"cv\" must be a string");
+    expect_bad_calibration("\"calibration\":\t[", "\"calibration\":\t[null, ", "one entry");
+    expect_bad_calibration("\"response\":\t\"stress_max\"", "\"response\":\t\"stress_path1\"",
+                           "response order");
+}

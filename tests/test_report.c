@@ -736,3 +736,33 @@ Test(report, fill_study_from_the_study_file)
     cr_assert_eq(sg_report_validate(&in, &err), SG_OK, "%s", err.msg);
     sg_study_destroy(s);
 }
+
+Test(report, cluster_of_neighbouring_runs_is_named_once)
+{
+    fixture fx;
+    fixture_init(&fx, true);
+    sg_cv_outlier planted[2] = {
+        {.row = 25, .response = 0, .observed = 439.7, .predicted = 435.5, .spread = 0.4,
+         .z = 4.6, .scale = 0.91, .cluster_first = 24, .cluster_last = 26},
+        {.row = 26, .response = 0, .observed = 439.7, .predicted = 423.8, .spread = 0.4,
+         .z = 17.4, .scale = 0.91, .cluster_first = 24, .cluster_last = 26},
+    };
+    sg_cv_outlier *saved = fx.cv->outliers;
+    size_t saved_n = fx.cv->n_outliers;
+    fx.cv->outliers = planted;
+    fx.cv->n_outliers = 2;
+    sg_report_warnings w;
+    sg_error err;
+    sg_status st = sg_report_warnings_collect(&fx.in, &w, &err);
+    fx.cv->outliers = saved;
+    fx.cv->n_outliers = saved_n;
+    cr_assert_eq(st, SG_OK, "%s", err.msg);
+    size_t n = 0;
+    for (size_t i = 0; i < w.n; i++)
+        n += strstr(w.text[i], "Run 25 to run 27, stress_max: these neighbouring runs deviate "
+                               "together") != NULL;
+    cr_expect_eq(n, 1, "the group is named once");
+    cr_expect(has_warning(&w, "Run 27, stress_max: observed 439.7 MPa"));
+    sg_report_warnings_free(&w);
+    fixture_free(&fx);
+}

@@ -112,6 +112,12 @@ static sg_results *make_results(void)
         c->resid_median = -val(j + 42) / 1e4;
         c->resid_mad = j ? INFINITY : -INFINITY;
         snprintf(c->outlier_reason, sizeof c->outlier_reason, "µm °C");
+        c->scale.median = c->resid_median;
+        c->scale.mad_sd = val(j + 43) / 1e3;
+        c->scale.resolution = 0.001;
+        c->scale.range_floor = val(j + 44) / 1e2;
+        c->scale.scale = c->scale.range_floor;
+        c->scale.source = j ? SG_OUTLIER_SCALE_RANGE : SG_OUTLIER_SCALE_RESOLUTION;
     }
     for (size_t k = 0; k < 2; k++) {
         sg_cv_outlier *o = &cv->outliers[k];
@@ -122,6 +128,9 @@ static sg_results *make_results(void)
         o->spread = val(k + 52) / 100.0;
         o->half_width = val(k + 53) / 10.0;
         o->z = 3.5 + val(k + 54) / 1000.0;
+        o->scale = val(k + 55) / 100.0;
+        o->cluster_first = 2 + k;
+        o->cluster_last = 4 + k;
     }
     r->cv = cv;
     double bx[ND] = {150.0, 1090.0, 28.246437118290141};
@@ -203,6 +212,10 @@ Test(results_io, round_trip_is_exact)
         cr_expect(same(c->resid_median, d->resid_median));
         cr_expect(same(c->resid_mad, d->resid_mad), "%g vs %g", c->resid_mad, d->resid_mad);
         cr_expect_str_eq(c->outlier_reason, d->outlier_reason);
+        cr_expect(same(c->scale.median, d->scale.median) && same(c->scale.mad_sd, d->scale.mad_sd) &&
+                  same(c->scale.resolution, d->scale.resolution) &&
+                  same(c->scale.range_floor, d->scale.range_floor) &&
+                  same(c->scale.scale, d->scale.scale) && c->scale.source == d->scale.source);
     }
     cr_assert_eq(y->n_outliers, 2);
     cr_expect_arr_eq(y->outliers, x->outliers, 2 * sizeof *x->outliers);

@@ -322,3 +322,125 @@ Test(validate, duplicate_settings_with_different_results)
     cr_expect_float_eq(d[0].value_b, 6.5, 0.0);
     cr_expect_eq(sg_find_duplicates(x, 2, y, 2, 1, d, 4, &st), 0);
 }
+
+/* ---- suspicious-run rule (sg_outliers_find), without any fitting ---- */
+
+#define ON 12
+
+/* obs = a smooth function printed to `quantum`; pred = obs - resid. */
+static void rule_case(double quantum, const double *resid, double *obs, double *pred)
+{
+    for (size_t i = 0; i < ON; i++) {
+        double f = 437.385 + 2.615 * (double)i + 0.0731 * (double)(i * i);
+        obs[i] = quantum > 0 ? quantum * round(f / quantum) : f;
+        pred[i] = obs[i] - resid[i];
+    }
+}
+
+Test(validate, rule_planted_outlier_is_flagged)
+{
+    const double resid[ON] = {0.012, -0.031, 0.004, 0.027, -0.018, 9.75,
+                              0.009, -0.022, 0.015, -0.006, 0.021, -0.011};
+    double obs[ON], pred[ON], scratch[2 * ON];
+    sg_cv_outlier out[ON];
+    sg_outlier_scale sc;
+    rule_case(0.001, resid, obs, pred);
+    size_t k = sg_outliers_find(NULL, obs, pred, NULL, ON, SG_CV_OUTLIER_Z,
+                                SG_CV_OUTLIER_RANGE_FRAC, 2, 1.25, scratch, &sc, out);
+    cr_assert_eq(k, 1);
+    cr_expect_eq(out[0].row, 5);
+    cr_expect_eq(out[0].response, 2);
+    cr_expect(out[0].half_width == 1.25);
+    cr_expect_gt(out[0].z, SG_CV_OUTLIER_Z);
+    cr_expect_eq(out[0].cluster_first, 5);
+    cr_expect_eq(out[0].cluster_last, 5);
+    /* range 437.385..477.2: the share of the range sets the scale */
+    cr_expect_eq(sc.source, SG_OUTLIER_SCALE_RANGE);
+    cr_expect_float_eq(sc.scale, 0.01 * (obs[ON - 1] - obs[0]), 1e-12);
+    cr_expect_str_eq(sg_outlier_floor_name(sc.source), "range");
+}
+
+Test(validate, rule_clean_data_with_coarse_rounding_is_not_flagged)
+{
+    /* The model fits most runs to a few thousandths, but the data are
+     * printed to whole MPa: rounding alone leaves residuals up to 0.5.
+     * Robust z from the MAD alone would flag them (z > 100). */
+    const double resid[ON] = {0.003, -0.002, 0.47, 0.001, -0.004, -0.44,
+                              0.002, 0.0, 0.38, -0.001, 0.002, -0.003};
+    double obs[ON], pred[ON], scratch[2 * ON];
+    sg_cv_outlier out[ON];
+    sg_outlier_scale sc;
+    rule_case(1.0, resid, obs, pred);
+    size_t k = sg_outliers_find(NULL, obs, pred, NULL, ON, SG_CV_OUTLIER_Z, 0.0, 0, 0.5, scratch,
+                                &sc, out);
+    cr_expect_eq(k, 0, "flagged %zu runs", k);
+    cr_expect_eq(sc.source, SG_OUTLIER_SCALE_RESOLUTION);
+    cr_expect_float_eq(sc.resolution, 1.0, 1e-9);
+    cr_expect_lt(sc.mad_sd, 0.01);
+    /* without the floors (a continuous response, frac 0) the same residuals are flagged */
+    rule_case(0.0, resid, obs, pred);
+    k = sg_outliers_find(NULL, obs, pred, NULL, ON, SG_CV_OUTLIER_Z, 0.0, 0, 0.5, scratch, &sc,
+                         out);
+    cr_expect_eq(k, 3, "MAD-only rule flags the rounding residuals");
+    cr_expect_eq(sc.source, SG_OUTLIER_SCALE_MAD);
+}
+
+Test(validate, rule_floor_boundary)
+{
+    /* obs 0, 100 and values 0.25 apart: resolution 0.01, range floor
+     * 0.01 * 100 = 1 MPa sets the scale; median residual exactly 0. */
+    const double o[ON] = {0, 100, 50.25, 50.5, 50.75, 51, 51.25, 51.5, 51.75, 52, 52.25, 52.5};
+    const struct {
+        double r;  /* residual of row 4 */
+        size_t flagged;
+    } cases[] = {
+        {3.5, 0},                      /* z = 3.5 exactly: not beyond the threshold */
+        {-3.5, 0},
+        {3.5 + 1.0 / 1048576.0, 1},    /* just beyond */
+        {-3.5 - 1.0 / 1048576.0, 1},
+        {3.5 - 1.0 / 1048576.0, 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        double obs[ON], pred[ON], scratch[2 * ON];
+        sg_cv_outlier out[ON];
+        sg_outlier_scale sc;
+        for (size_t i = 0; i < ON; i++) {
+            obs[i] = o[i];
+            pred[i] = obs[i] - (i == 4 ? cases[c].r : 0.0);
+        }
+        size_t k = sg_outliers_find(NULL, obs, pred, NULL, ON, 3.5, 0.01, 0, 1.0, scratch, &sc,
+                                    out);
+        cr_expect_eq(k, cases[c].flagged, "case %zu: residual %.17g flagged %zu", c, cases[c].r,
+                     k);
+        cr_expect(sc.median == 0.0 && sc.scale == 1.0 && sc.source == SG_OUTLIER_SCALE_RANGE,
+                  "case %zu: median %g scale %g", c, sc.median, sc.scale);
+        cr_expect_float_eq(sc.resolution, 0.01, 1e-15);
+    }
+}
+
+Test(validate, rule_cluster_of_neighbours_deviating_together)
+{
+    /* rows 9..11 (table rows 25..27 of 27, given as row numbers) share one
+     * observed value off the pattern; leave-one-out only flags two of them. */
+    const size_t rows[ON] = {16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27};
+    const double o[ON] = {446.2, 446.2, 446.1, 402.3, 402.4, 402.3,
+                          410.9, 410.9, 410.9, 439.7, 439.7, 439.7};
+    const double resid[ON] = {0.05, -0.03, 0.02, -0.04, 0.01, 0.03,
+                              -0.02, -5.5, 0.04, 0.44, 4.18, 15.96};
+    double obs[ON], pred[ON], scratch[2 * ON];
+    sg_cv_outlier out[ON];
+    for (size_t i = 0; i < ON; i++) {
+        obs[i] = o[i];
+        pred[i] = o[i] - resid[i];
+    }
+    size_t k = sg_outliers_find(rows, obs, pred, NULL, ON, 3.5, 0.01, 0, 16.0, scratch, NULL, out);
+    cr_assert_eq(k, 3);
+    cr_expect_eq(out[0].row, 23); /* alone: its neighbours were not flagged */
+    cr_expect_eq(out[0].cluster_first, 23);
+    cr_expect_eq(out[0].cluster_last, 23);
+    for (size_t i = 1; i < 3; i++) {
+        cr_expect_eq(out[i].row, 25 + i);
+        cr_expect_eq(out[i].cluster_first, 25, "run 25 joins: same value, same direction");
+        cr_expect_eq(out[i].cluster_last, 27);
+    }
+}

@@ -160,7 +160,23 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                    "check this simulation\n",
                    run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, dec, o->half_width,
                    sp1, u);
+            /* a group of neighbouring runs deviating together: name it once */
+            bool last_of_cluster = k + 1 == r->cv->n_outliers ||
+                                   r->cv->outliers[k + 1].response != o->response ||
+                                   r->cv->outliers[k + 1].cluster_first != o->cluster_first;
+            if (o->cluster_first != o->cluster_last && last_of_cluster) {
+                char first[96], last[96];
+                print_run_label(t, o->cluster_first, first, sizeof first);
+                print_run_label(t, o->cluster_last, last, sizeof last);
+                printf("  %s to %s, %s: these neighbouring runs deviate together (same "
+                       "direction, observed values within %.*f%s%s of each other) — check them "
+                       "as a group; leaving one out cannot expose the others\n",
+                       first, last, resp->name, decimals_for(o->scale, 2), o->scale, sp1, u);
+            }
         }
+        printf("  (flagged: |residual - median| > %g × max(1.4826 MAD, data resolution, %g of "
+               "the range); see the README)\n",
+               ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
         any = true;
     }
     if (r->n_dups) {

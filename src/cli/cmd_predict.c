@@ -19,6 +19,43 @@ static const sg_cli_option predict_options[] = {
 
 static const char *const no_interval_note =
     "the model file holds no calibrated interval: ± is the ensemble spread (1 sd) only";
+static const char *const interval_note =
+    "spread = ensemble sd; the interval is mean ± a half-width that covered the stated share of "
+    "the cross-validated errors";
+static const char *const partial_interval_note =
+    "spread = ensemble sd; responses without an interval had no cross-validation in the model "
+    "file";
+
+/* Calibration of response j as JSON (level, half_width, spread_factor, cv,
+ * and lower/upper around mean when mean != NULL), or a JSON null. */
+static cJSON *interval_json(const sg_model *m, size_t j, const double *mean)
+{
+    const sg_model_calibration *c = sg_model_calibration_of(m, j);
+    if (!c)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "level", c->level);
+    cJSON_AddNumberToObject(o, "half_width", c->half_width);
+    if (mean) {
+        cJSON_AddNumberToObject(o, "lower", *mean - c->half_width);
+        cJSON_AddNumberToObject(o, "upper", *mean + c->half_width);
+    }
+    if (c->spread_factor_ok)
+        cJSON_AddNumberToObject(o, "spread_factor", c->spread_factor);
+    else
+        cJSON_AddNullToObject(o, "spread_factor");
+    cJSON_AddStringToObject(o, "cv", c->cv);
+    return o;
+}
+
+/* Number of responses with a calibrated interval. */
+static size_t n_calibrated(const sg_model *m)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < sg_model_n_out(m); j++)
+        k += sg_model_calibration_of(m, j) != NULL;
+    return k;
+}
 
 /* Valid factor names as "a, b, c" into buf. */
 static void list_factors(const sg_model *m, char *buf, size_t cap)
@@ -159,6 +196,7 @@ static cJSON *point_json(const sg_model *m, const double *x, const double *mean,
         cJSON_AddStringToObject(e, "unit", sg_model_response_unit(m, j));
         cJSON_AddNumberToObject(e, "mean", mean[j]);
         cJSON_AddNumberToObject(e, "spread", sd[j]);
+        cJSON_AddItemToObject(e, "interval", interval_json(m, j, &mean[j]));
     }
     char text[1024];
     cJSON *ex = cJSON_CreateArray();
@@ -192,10 +230,19 @@ static int predict_at(sg_cli_ctx *ctx, sg_model *m, const char *at, cJSON *o)
                u);
     }
     printf(":\n");
-    for (size_t j = 0; j < n_out; j++)
-        printf("  %-20s %14.6g ± %.3g %s\n", sg_model_response_name(m, j), mean[j], sd[j],
-               sg_model_response_unit(m, j));
-    printf("(%s)\n", no_interval_note);
+    for (size_t j = 0; j < n_out; j++) {
+        const char *u = sg_model_response_unit(m, j), *sp = u[0] ? " " : "";
+        const sg_model_calibration *c = sg_model_calibration_of(m, j);
+        printf("  %-20s %14.6g ± %.3g%s%s (spread)", sg_model_response_name(m, j), mean[j], sd[j],
+               sp, u);
+        if (c)
+            printf(";  %g%% interval %.6g to %.6g%s%s (± %.3g, %s-calibrated)", 100.0 * c->level,
+                   mean[j] - c->half_width, mean[j] + c->half_width, sp, u, c->half_width, c->cv);
+        printf("\n");
+    }
+    printf("(%s)\n", n_calibrated(m) == n_out ? interval_note
+                    : n_calibrated(m)   ? partial_interval_note
+                                        : no_interval_note);
     char text[1024];
     if (describe_extrapolation(m, x, text, sizeof text, NULL))
         printf("WARNING: extrapolation: %s; the prediction is not supported by the data\n", text);
@@ -229,15 +276,24 @@ static int write_csv(FILE *fp, sg_model *m, const sg_table *t, const double *X,
     size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
     for (size_t i = 0; i < n_in; i++)
         fprintf(fp, "%s,", sg_model_factor_name(m, i));
-    for (size_t j = 0; j < n_out; j++)
-        fprintf(fp, "%s,%s_spread,", sg_model_response_name(m, j), sg_model_response_name(m, j));
+    for (size_t j = 0; j < n_out; j++) {
+        const char *nm = sg_model_response_name(m, j);
+        fprintf(fp, "%s,%s_spread,", nm, nm);
+        if (sg_model_calibration_of(m, j))
+            fprintf(fp, "%s_lower,%s_upper,", nm, nm);
+    }
     fprintf(fp, "extrapolation\n");
     char text[1024];
     for (size_t r = 0; r < t->n_rows; r++) {
         for (size_t i = 0; i < n_in; i++)
             fprintf(fp, "%.17g,", X[r * n_in + i]);
-        for (size_t j = 0; j < n_out; j++)
-            fprintf(fp, "%.17g,%.17g,", Mean[r * n_out + j], Sd[r * n_out + j]);
+        for (size_t j = 0; j < n_out; j++) {
+            double mu = Mean[r * n_out + j];
+            fprintf(fp, "%.17g,%.17g,", mu, Sd[r * n_out + j]);
+            const sg_model_calibration *c = sg_model_calibration_of(m, j);
+            if (c)
+                fprintf(fp, "%.17g,%.17g,", mu - c->half_width, mu + c->half_width);
+        }
         if (describe_extrapolation(m, X + r * n_in, text, sizeof text, NULL)) {
             fputc('"', fp);
             for (const char *c = text; *c; c++) {
@@ -352,7 +408,10 @@ static int predict_in(sg_cli_ctx *ctx, sg_model *m, const char *in, const char *
         if (!ctx->args->json)
             printf("Predicted %zu rows of %s into %s (%zu outside the fitted bounds; see the "
                    "extrapolation column)\n(%s)\n",
-                   n, in, outp, n_extra, no_interval_note);
+                   n, in, outp, n_extra,
+                   n_calibrated(m) ? "columns <response>_lower and _upper: the calibrated "
+                                     "interval"
+                                   : no_interval_note);
     } else if (!ctx->args->json) {
         write_csv(stdout, m, t, X, Mean, Sd);
     }
@@ -389,8 +448,17 @@ static int predict_main(const sg_cli_args *a)
         return sg_cli_finish(&ctx, sg_cli_fail(&ctx, &err));
     cJSON *o = cJSON_AddObjectToObject(ctx.json, "predict");
     cJSON_AddStringToObject(o, "model_file", a->study_path);
-    cJSON_AddNullToObject(o, "interval");
-    cJSON_AddStringToObject(o, "interval_note", no_interval_note);
+    if (n_calibrated(m)) {
+        cJSON *iv = cJSON_AddArrayToObject(o, "interval");
+        for (size_t j = 0; j < sg_model_n_out(m); j++)
+            cJSON_AddItemToArray(iv, interval_json(m, j, NULL));
+        cJSON_AddStringToObject(o, "interval_note", n_calibrated(m) == sg_model_n_out(m)
+                                                        ? interval_note
+                                                        : partial_interval_note);
+    } else {
+        cJSON_AddNullToObject(o, "interval");
+        cJSON_AddStringToObject(o, "interval_note", no_interval_note);
+    }
     code = at ? predict_at(&ctx, m, at, o) : predict_in(&ctx, m, in, outp, o);
     sg_model_destroy(m);
     return sg_cli_finish(&ctx, code);

@@ -90,6 +90,7 @@ cJSON *sg_fit_json(const sg_study *s, const sg_table *t, const sg_study_model *s
     cJSON_AddStringToObject(x, "validation", settings->validation);
     cJSON_AddNumberToObject(x, "interval_level", settings->cv.level);
     cJSON_AddNumberToObject(x, "outlier_threshold", settings->cv.outlier_z);
+    cJSON_AddNumberToObject(x, "outlier_range_fraction", settings->cv.outlier_range_frac);
 
     x = cJSON_AddObjectToObject(o, "parameters");
     cJSON_AddNumberToObject(x, "per_member", (double)r->n_params_member);
@@ -135,6 +136,17 @@ cJSON *sg_fit_json(const sg_study *s, const sg_table *t, const sg_study_model *s
         else
             cJSON_AddNullToObject(iv, "spread_factor");
         cJSON_AddStringToObject(iv, "note", c->interval_note);
+        cJSON *ss = cJSON_AddObjectToObject(cv, "suspicious_scale");
+        if (c->outlier_ok) {
+            cJSON_AddNumberToObject(ss, "median", c->scale.median);
+            cJSON_AddNumberToObject(ss, "mad_sd", c->scale.mad_sd);
+            cJSON_AddNumberToObject(ss, "resolution", c->scale.resolution);
+            cJSON_AddNumberToObject(ss, "range_floor", c->scale.range_floor);
+            cJSON_AddNumberToObject(ss, "scale", c->scale.scale);
+            cJSON_AddStringToObject(ss, "set_by", sg_outlier_floor_name(c->scale.source));
+        } else {
+            cJSON_AddStringToObject(ss, "note", c->outlier_reason);
+        }
         cJSON *held = cJSON_AddArrayToObject(cv, "held_out");
         for (size_t h = 0; h < r->cv->n_held; h++) {
             size_t k = h * r->n_out + j;
@@ -183,6 +195,14 @@ cJSON *sg_fit_json(const sg_study *s, const sg_table *t, const sg_study_model *s
         cJSON_AddNumberToObject(item, "spread", ol->spread);
         cJSON_AddNumberToObject(item, "interval_half_width", ol->half_width);
         cJSON_AddNumberToObject(item, "z", ol->z);
+        cJSON_AddNumberToObject(item, "scale", ol->scale);
+        if (ol->cluster_first != ol->cluster_last) {
+            cJSON *cl = cJSON_AddObjectToObject(item, "cluster");
+            add_run(cl, t, ol->cluster_first, "first_");
+            add_run(cl, t, ol->cluster_last, "last_");
+        } else {
+            cJSON_AddNullToObject(item, "cluster");
+        }
     }
 
     x = cJSON_AddObjectToObject(o, "duplicates");

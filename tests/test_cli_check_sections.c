@@ -1,0 +1,108 @@
+/* `surrogate check` validates the [model], [train], [analysis] and
+ * [optimize] sections (without training): a typo in each is reported with
+ * the study's file:line:col and exit 1. */
+#include "cli_harness.h"
+
+TestSuite(cli_check_sections, .init = harness_setup, .fini = harness_teardown);
+
+/* studies/brazing.toml (data by absolute path) with `from` replaced by `to`
+ * (from = NULL: `to` appended), written as name; *line and *col receive the
+ * 1-based position of `mark` in the result. */
+static const char *study_with(const char *name, const char *from, const char *to,
+                              const char *mark, int *line, int *col)
+{
+    static char text[20000], out[24000];
+    char cwd[512], data[700];
+    slurp("studies/brazing.toml", text, sizeof text);
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    snprintf(data, sizeof data, "file = \"%s/data/brazing_l27.csv\"", cwd);
+    const char *d = strstr(text, "file = \"../data/brazing_l27.csv\"");
+    cr_assert_not_null(d);
+    snprintf(out, sizeof out, "%.*s%s%s", (int)(d - text), text, data,
+             d + strlen("file = \"../data/brazing_l27.csv\""));
+    strcpy(text, out);
+    if (from) {
+        char *p = strstr(text, from);
+        cr_assert_not_null(p, "%s not in the study", from);
+        snprintf(out, sizeof out, "%.*s%s%s", (int)(p - text), text, to, p + strlen(from));
+    } else {
+        snprintf(out, sizeof out, "%s\n%s", text, to);
+    }
+    const char *m = strstr(out, mark);
+    cr_assert_not_null(m, "mark %s", mark);
+    *line = 1;
+    const char *bol = out;
+    for (const char *c = out; c < m; c++)
+        if (*c == '\n') {
+            (*line)++;
+            bol = c + 1;
+        }
+    *col = (int)(m - bol) + 1;
+    return put(name, out);
+}
+
+typedef struct typo_case {
+    const char *from, *to; /* edit of the study (from = NULL: append to) */
+    const char *mark;      /* where the problem is */
+    const char *needle;    /* in the message */
+} typo_case;
+
+static const typo_case typo_cases[] = {
+    /* unknown keys */
+    {NULL, "[model]\nhiden = [4]\n", "hiden", "hiden"},
+    {NULL, "[train]\nlearning_rat = 0.01\n", "learning_rat", "learning_rat"},
+    {NULL, "[analysis]\nmin_error_dof = 2\n", "min_error_dof", "min_error_dof"},
+    {"[optimize]\n", "[optimize]\nstrats = 4\n", "strats", "strats"},
+    /* bad values */
+    {NULL, "[model]\nactivation = \"tanhh\"\n", "\"tanhh\"", "tanhh"},
+    {NULL, "[train]\noutlier_range_fraction = 1.5\n", "1.5", "outlier_range_fraction"},
+    {"response = \"stress_max\"", "response = \"stress_maxx\"", "\"stress_maxx\"", "stress_maxx"},
+};
+
+Test(cli_check_sections, a_typo_in_each_section_is_reported_with_its_position)
+{
+    for (size_t k = 0; k < sizeof typo_cases / sizeof typo_cases[0]; k++) {
+        const typo_case *c = &typo_cases[k];
+        int line = 0, col = 0;
+        const char *path = study_with("typo.toml", c->from, c->to, c->mark, &line, &col);
+        char want[400];
+        snprintf(want, sizeof want, "%s:%d:%d:", path, line, col);
+        result *r = run("check", path, NULL);
+        cr_expect_eq(r->code, 1, "case %zu: exit %d\n%s", k, r->code, r->out);
+        cr_expect(strstr(r->err, want) != NULL, "case %zu: %s lacks %s", k, r->err, want);
+        cr_expect(strstr(r->err, c->needle) != NULL, "case %zu: %s lacks %s", k, r->err,
+                  c->needle);
+        cr_expect(!strstr(r->out, "OK: the study"), "case %zu", k);
+        /* --json: the error in the document */
+        r = run("check", "--json", path, NULL);
+        cr_expect_eq(r->code, 1);
+        cJSON *j = parse_out(r);
+        cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(j, "ok")), "case %zu", k);
+        const cJSON *e = cJSON_GetObjectItem(j, "error");
+        cr_expect(cJSON_IsString(e) && strstr(e->valuestring, c->needle), "case %zu", k);
+        cJSON_Delete(j);
+    }
+}
+
+Test(cli_check_sections, valid_sections_are_listed)
+{
+    int line = 0, col = 0;
+    const char *path;
+    path = study_with("ok.toml", NULL,
+                      "[model]\nhidden = [4, 4]\n[train]\nvalidation = \"loo\"\n"
+                      "outlier_range_fraction = 0.02\n",
+                      "[model]", &line, &col);
+    result *r = run("check", path, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Settings: [model], [train], [analysis], [optimize] are valid"), "%s",
+              r->out);
+    r = run("check", "--json", path, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_out(r);
+    const cJSON *s = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "check"), "settings");
+    cr_assert_not_null(s);
+    cr_expect_str_eq(cJSON_GetObjectItem(s, "model")->valuestring, "valid");
+    cr_expect_str_eq(cJSON_GetObjectItem(s, "analysis")->valuestring, "absent (defaults)");
+    cr_expect_str_eq(cJSON_GetObjectItem(s, "optimize")->valuestring, "valid");
+    cJSON_Delete(j);
+}
