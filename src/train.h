@@ -99,7 +99,7 @@ bool sg_monitor_from_name(const char *name, sg_monitor *m);
 #define SG_TRAIN_DEFAULT_LBFGS_GTOL 1e-8
 /* lbfgs also stops ("converged") when an iteration lowers the objective by
  * less than this share of its value (NLopt's ftol_rel). */
-#define SG_TRAIN_DEFAULT_LBFGS_FTOL 1e-6
+#define SG_TRAIN_DEFAULT_LBFGS_FTOL 1e-5
 /* lbfgs: number of correction pairs of the limited-memory Hessian. */
 #define SG_TRAIN_LBFGS_MEMORY 10
 /* lbfgs_step and lbfgs_line_tol belonged to the earlier GSL backend; they
