@@ -438,7 +438,7 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
             if (train_rmse[j] > 0)
                 snprintf(msg, sizeof msg,
                          "%.80s: cross-validated RMSE (%.4g) is %.1f times the training RMSE "
-                         "(%.4g): the network over-fits",
+                         "(%.4g): the network over-fits; judge it by the cross-validated figures",
                          nm, R->net.rmse, ratio, train_rmse[j]);
             else
                 snprintf(msg, sizeof msg,
