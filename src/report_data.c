@@ -92,7 +92,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
                 snprintf(buf, sizeof buf,
                          "Suspicious: observed %.6g %s, cross-validated prediction %.6g "
                          "± %.2g %s (robust z = %.1f). Check this simulation.",
-                         o->observed, col_unit(in, j), o->predicted, o->spread,
+                         o->observed, col_unit(in, j), o->predicted, o->half_width,
                          col_unit(in, j), o->z);
                 RC(ctx, worksheet_write_comment(ws, row, c0 + (lxw_col_t)j, buf));
             }

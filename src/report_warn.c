@@ -93,7 +93,7 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
                  "%s, %.60s: observed %.6g %s, cross-validated prediction %.6g ± %.2g %s — "
                  "check this simulation.",
                  who, o->response < nr ? in->responses[o->response].name : "?", o->observed,
-                 u, o->predicted, o->spread, u);
+                 u, o->predicted, o->half_width, u);
         bool last = i + 1 == cv->n_outliers || cv->outliers[i + 1].response != o->response ||
                     cv->outliers[i + 1].cluster_first != o->cluster_first;
         if (st == SG_OK && last && o->cluster_first != o->cluster_last) {

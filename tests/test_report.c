@@ -639,7 +639,7 @@ Test(report, suspicious_cells_highlighted_with_a_note)
     fixture_init(&fx, true);
     /* plant one suspicious run: data row 14, stress_max */
     sg_cv_outlier planted = {.row = 13, .response = 0, .observed = 512.0, .predicted = 499.1,
-                             .spread = 0.4, .z = 7.25};
+                             .spread = 0.04, .half_width = 0.87, .z = 7.25};
     sg_cv_outlier *saved = fx.cv->outliers;
     size_t saved_n = fx.cv->n_outliers;
     fx.cv->outliers = &planted;
@@ -653,8 +653,8 @@ Test(report, suspicious_cells_highlighted_with_a_note)
     fx.cv->n_outliers = saved_n;
     cr_assert_eq(st, SG_OK, "%s", err.msg);
     char *cm = unzip_part(path, "xl/comments1.xml");
-    cr_assert(strstr(cm, "Suspicious: observed 512 MPa, cross-validated prediction 499.1"),
-              "no note on the suspicious cell");
+    cr_assert(strstr(cm, "Suspicious: observed 512 MPa, cross-validated prediction 499.1 ± 0.87"),
+              "no note with the calibrated half-width on the suspicious cell");
     cr_assert(strstr(cm, "ref=\"G18\""), "the note is not on the stress_max cell of row 14");
     free(cm);
     /* the note sits on the stress_max cell of data row 14: column G (run id
@@ -680,7 +680,7 @@ Test(report, standard_warnings_in_plain_words)
     fixture fx;
     fixture_init(&fx, true);
     sg_cv_outlier planted = {.row = 13, .response = 0, .observed = 512.0, .predicted = 499.1,
-                             .spread = 0.4, .z = 7.25};
+                             .spread = 0.04, .half_width = 0.87, .z = 7.25};
     sg_cv_outlier *saved = fx.cv->outliers;
     size_t saved_n = fx.cv->n_outliers;
     fx.cv->outliers = &planted;
@@ -694,7 +694,7 @@ Test(report, standard_warnings_in_plain_words)
     cr_assert_eq(st, SG_OK, "%s", err.msg);
     cr_assert(has_warning(&w, "Run 28 (line 29) was left out"), "excluded run");
     cr_assert(has_warning(&w, "Run 14, stress_max: observed 512 MPa, cross-validated "
-                              "prediction 499.1 ± 0.4 MPa — check this simulation."),
+                              "prediction 499.1 ± 0.87 MPa — check this simulation."),
               "suspicious run");
     cr_assert(has_warning(&w, "The recommended temperature (1160.5 C) lies outside"),
               "extrapolation");
