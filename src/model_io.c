@@ -6,6 +6,8 @@
  * against the architecture and that every number is finite. */
 #include "model_internal.h"
 
+#include "atomic.h"
+
 #include <cJSON.h>
 #include <cblas.h>
 #include <errno.h>
@@ -275,65 +277,23 @@ sg_status sg_model_to_json(const sg_model *m, char **out, sg_error *err)
 
 sg_status sg_model_save(const sg_model *m, const char *path, sg_error *err)
 {
-    char *text = NULL, *tmp = NULL;
-    int fd = -1;
-    FILE *fp = NULL;
+    char *text = NULL;
     sg_status st;
     if (!m || !path || !*path)
         return sg_error_set(err, SG_ERR_INVALID, "model save: no model or path");
     if ((st = sg_model_to_json(m, &text, err)) != SG_OK)
         return st;
-    size_t plen = strlen(path);
-    tmp = malloc(plen + 16);
-    if (!tmp) {
-        st = sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-        goto fail;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: cannot create a temporary file: %s", path,
-                          strerror(errno));
-        free(tmp);
-        tmp = NULL;
-        goto fail;
-    }
-    (void)fchmod(fd, 0644);
-    fp = fdopen(fd, "w");
-    if (!fp) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: %s", path, strerror(errno));
-        close(fd);
-        goto fail;
-    }
     size_t len = strlen(text);
-    if (fwrite(text, 1, len, fp) != len || fputc('\n', fp) == EOF || fflush(fp) != 0 ||
-        fsync(fileno(fp)) != 0) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-        goto fail;
-    }
-    int rc = fclose(fp);
-    fp = NULL;
-    if (rc != 0) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-        goto fail;
-    }
-    if (rename(tmp, path) != 0) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: cannot rename the temporary file: %s", path,
-                          strerror(errno));
-        goto fail;
-    }
-    free(tmp);
-    free(text);
-    return SG_OK;
-fail:
-    if (fp)
-        fclose(fp);
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
+    char *line = malloc(len + 1); /* the JSON text and a final newline */
+    if (line) {
+        memcpy(line, text, len);
+        line[len] = '\n';
     }
     free(text);
+    if (!line)
+        return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
+    st = sg_atomic_write(path, line, len + 1, err);
+    free(line);
     return st;
 }
 

@@ -1,8 +1,9 @@
 /* report.c — workbook set-up, validation, atomic write, reference predictor. */
 #include "report_internal.h"
 
+#include "atomic.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Permissions of a new report (readable by everyone, as a document is). */
-#define SG_REPORT_FILE_MODE 0644
 /* Longest report path accepted. */
 #define SG_REPORT_PATH_MAX 4096
 /* Tolerance deciding that v * 10^d is an integer (relative to |v * 10^d|). */
@@ -248,26 +247,20 @@ static sg_status split_dir(const char *path, char *dir, size_t size, sg_error *e
     return SG_OK;
 }
 
-/* Create an empty unique temporary file beside path; name into tmp. */
-static sg_status make_temp(const char *path, const char *dir, char *tmp, size_t size,
-                           sg_error *err)
+/* Create an empty unique hidden temporary file in dir beside path; *tmp
+ * receives its malloc'ed name (release with sg_atomic_commit/abort). */
+static sg_status make_temp(const char *path, const char *dir, char **tmp, sg_error *err)
 {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    int n = snprintf(tmp, size, "%s/.%s.tmp-XXXXXX", dir, base);
-    if (n < 0 || (size_t)n >= size)
-        return sg_error_set(err, SG_ERR_IO, "report path '%s' is too long", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return sg_error_set(err, SG_ERR_IO, "cannot create a file in directory '%s': %s", dir,
-                            strerror(errno));
-    close(fd);
-    return SG_OK;
+    sg_status st = sg_atomic_begin(path, SG_ATOMIC_HIDDEN, tmp, err);
+    if (st == SG_ERR_IO)
+        sg_error_set(err, SG_ERR_IO, "cannot create a file in directory '%s': %s", dir,
+                     strerror(errno));
+    return st;
 }
 
 sg_status sg_report_check_target(const char *path, sg_error *err)
 {
-    char dir[SG_REPORT_PATH_MAX], tmp[SG_REPORT_PATH_MAX + 64];
+    char dir[SG_REPORT_PATH_MAX], *tmp = NULL;
     if (!path)
         return sg_error_set(err, SG_ERR_IO, "no report path given");
     sg_status st = split_dir(path, dir, sizeof dir, err);
@@ -281,10 +274,10 @@ sg_status sg_report_check_target(const char *path, sg_error *err)
         return sg_error_set(err, SG_ERR_IO, "report directory '%s' is not a directory", dir);
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
         return sg_error_set(err, SG_ERR_IO, "report path '%s' is a directory", path);
-    st = make_temp(path, dir, tmp, sizeof tmp, err);
+    st = make_temp(path, dir, &tmp, err);
     if (st != SG_OK)
         return st;
-    unlink(tmp);
+    sg_atomic_abort(tmp);
     return SG_OK;
 }
 
@@ -371,7 +364,7 @@ typedef sg_status (*sheet_fn)(sg_rctx *, sg_error *);
 
 sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error *err)
 {
-    char dir[SG_REPORT_PATH_MAX], tmp[SG_REPORT_PATH_MAX + 64];
+    char dir[SG_REPORT_PATH_MAX], *tmp = NULL;
     sg_rctx ctx;
     sg_report_view *view = NULL;
     memset(&ctx, 0, sizeof ctx);
@@ -384,7 +377,7 @@ sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error 
     st = split_dir(path, dir, sizeof dir, err);
     if (st != SG_OK)
         return st;
-    st = make_temp(path, dir, tmp, sizeof tmp, err);
+    st = make_temp(path, dir, &tmp, err);
     if (st != SG_OK)
         return st;
     st = prepare(&ctx, &view, err);
@@ -428,23 +421,17 @@ sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error 
                           lxw_strerror(lerr));
         goto fail;
     }
-    /* flush the bytes to disk before the rename makes them the report */
-    int fd = open(tmp, O_RDONLY);
-    /* mkstemp made the file private (0600): give it the previous report's
-     * permissions, or SG_REPORT_FILE_MODE for a new report */
-    struct stat prev;
-    mode_t mode = stat(path, &prev) == 0 ? (prev.st_mode & 07777) : SG_REPORT_FILE_MODE;
-    if (fd < 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
-        st = sg_error_set(err, SG_ERR_IO, "report: cannot flush '%s': %s", tmp,
-                          strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        goto fail;
-    }
-    close(fd);
-    if (rename(tmp, path) != 0) {
-        st = sg_error_set(err, SG_ERR_IO, "report: cannot rename the workbook to '%s': %s",
-                          path, strerror(errno));
+    /* fsync, then rename; mkstemp made the file private (0600): it gets the
+     * previous report's permissions, or SG_ATOMIC_FILE_MODE for a new report */
+    char *done = tmp;
+    tmp = NULL; /* sg_atomic_commit releases it, whatever happens */
+    st = sg_atomic_commit(done, path, SG_ATOMIC_KEEP_MODE, err);
+    if (st != SG_OK) {
+        if (err) { /* "report: <path>: cannot rename the temporary file: ..." */
+            char why[SG_ERROR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", err->msg);
+            sg_error_set(err, st, "report: %s", why);
+        }
         goto fail;
     }
     release(&ctx, view);
@@ -455,7 +442,7 @@ fail:
         /* Closing writes the (incomplete) file; it is removed just below. */
         workbook_close(ctx.wb);
     }
-    unlink(tmp);
+    sg_atomic_abort(tmp);
     release(&ctx, view);
     return st;
 }

@@ -1,6 +1,8 @@
 /* results_io.c — save/load of the study results beside the model (JSON). */
 #include "results_io.h"
 
+#include "atomic.h"
+
 #include <cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -395,62 +397,17 @@ sg_status sg_results_save(const sg_results *r, const char *path, sg_error *err)
     cJSON *root = results_json(r);
     char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
-    if (!text)
+    size_t len = text ? strlen(text) : 0;
+    char *line = text ? malloc(len + 1) : NULL; /* the JSON text and a final newline */
+    if (line) {
+        memcpy(line, text, len);
+        line[len] = '\n';
+    }
+    cJSON_free(text);
+    if (!line)
         return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-    sg_status st = SG_OK;
-    FILE *fp = NULL;
-    int fd = -1;
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        st = sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-        goto fail;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: cannot create a temporary file: %s", path,
-                          strerror(errno));
-        free(tmp);
-        tmp = NULL;
-        goto fail;
-    }
-    (void)fchmod(fd, 0644);
-    fp = fdopen(fd, "w");
-    if (!fp) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: %s", path, strerror(errno));
-        close(fd);
-        goto fail;
-    }
-    size_t len = strlen(text);
-    if (fwrite(text, 1, len, fp) != len || fputc('\n', fp) == EOF || fflush(fp) != 0 ||
-        fsync(fileno(fp)) != 0) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-        goto fail;
-    }
-    int rc = fclose(fp);
-    fp = NULL;
-    if (rc != 0) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-        goto fail;
-    }
-    if (rename(tmp, path) != 0) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: cannot rename the temporary file: %s", path,
-                          strerror(errno));
-        goto fail;
-    }
-    free(tmp);
-    cJSON_free(text);
-    return SG_OK;
-fail:
-    if (fp)
-        fclose(fp);
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
-    cJSON_free(text);
+    sg_status st = sg_atomic_write(path, line, len + 1, err);
+    free(line);
     return st;
 }
 

@@ -1,6 +1,8 @@
 /* runsheet.c — CSV and XLSX run sheets, written atomically. */
 #include "runsheet.h"
 
+#include "atomic.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,13 +13,11 @@
 
 #include <xlsxwriter.h>
 
-#define TMP_SUFFIX ".tmp-XXXXXX"
 #define XLSX_MIN_WIDTH 8.0       /* column widths in Excel character units */
 #define XLSX_MAX_WIDTH 40.0
 #define XLSX_NOTES_WIDTH 40.0
 #define XLSX_FILL_COLOR 0xFFF2CC /* light yellow: cells to fill in */
 #define XLSX_HEAD_COLOR 0xD9E1F2 /* light blue header */
-#define FILE_MODE 0644
 
 static const char *col_label(const sg_runsheet_column *c)
 {
@@ -67,33 +67,21 @@ sg_status sg_runsheet_check(const sg_runsheet *rs, sg_error *err)
 }
 
 /* Create a temporary file beside path; *tmp receives its malloc'ed name. */
-static sg_status make_temp(const char *path, char **tmp, int *fd, sg_error *err)
+static sg_status make_temp(const char *path, char **tmp, sg_error *err)
 {
-    size_t len = strlen(path);
-    *tmp = malloc(len + sizeof TMP_SUFFIX);
-    if (!*tmp)
-        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
-    memcpy(*tmp, path, len);
-    memcpy(*tmp + len, TMP_SUFFIX, sizeof TMP_SUFFIX);
-    *fd = mkstemp(*tmp);
-    if (*fd < 0) {
-        int e = errno;
-        free(*tmp);
-        *tmp = NULL;
-        return sg_error_set(err, SG_ERR_IO, "%s: cannot create a file there: %s", path, strerror(e));
-    }
-    fchmod(*fd, FILE_MODE); /* mkstemp uses 0600; a failure here is harmless */
-    return SG_OK;
+    sg_status st = sg_atomic_begin(path, 0, tmp, err);
+    if (st == SG_ERR_IO)
+        sg_error_set(err, SG_ERR_IO, "%s: cannot create a file there: %s", path, strerror(errno));
+    return st;
 }
 
+/* Make tmp the file at path (frees tmp). */
 static sg_status commit_temp(char *tmp, const char *path, sg_error *err)
 {
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(e));
-    }
-    return SG_OK;
+    sg_status st = sg_atomic_commit(tmp, path, 0, err);
+    if (st == SG_ERR_IO)
+        sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    return st;
 }
 
 /* Write s as one CSV field, quoted when it holds a delimiter or quote. */
@@ -120,15 +108,13 @@ sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_erro
     if (!path || !*path)
         return sg_error_set(err, SG_ERR_INVALID, "no output file name for the CSV run sheet");
     char *tmp = NULL;
-    int fd = -1;
-    if ((st = make_temp(path, &tmp, &fd, err)) != SG_OK)
+    if ((st = make_temp(path, &tmp, err)) != SG_OK)
         return st;
-    FILE *fp = fdopen(fd, "w");
+    FILE *fp = fopen(tmp, "w");
     if (!fp) {
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        int e = errno;
+        sg_atomic_abort(tmp);
+        return sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(e));
     }
     fputs("run", fp);
     for (size_t j = 0; j < rs->n_factors; j++)
@@ -146,16 +132,12 @@ sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_erro
     }
     int bad = ferror(fp);
     bad |= fflush(fp) != 0;
-    bad |= fsync(fileno(fp)) != 0;
     bad |= fclose(fp) != 0;
     if (bad) {
-        unlink(tmp);
-        free(tmp);
+        sg_atomic_abort(tmp);
         return sg_error_set(err, SG_ERR_IO, "%s: write failed (disk full?)", path);
     }
-    st = commit_temp(tmp, path, err);
-    free(tmp);
-    return st;
+    return commit_temp(tmp, path, err); /* fsyncs, then renames */
 }
 
 /* "thickness_um [um]" into buf. */
@@ -234,10 +216,9 @@ sg_status sg_runsheet_write_xlsx(const sg_runsheet *rs, const char *path, sg_err
     if (!path || !*path)
         return sg_error_set(err, SG_ERR_INVALID, "no output file name for the XLSX run sheet");
     char *tmp = NULL;
-    int fd = -1;
-    if ((st = make_temp(path, &tmp, &fd, err)) != SG_OK)
+    if ((st = make_temp(path, &tmp, err)) != SG_OK)
         return st;
-    close(fd); /* libxlsxwriter writes the file by name */
+    /* libxlsxwriter writes the file by name */
     lxw_workbook *wb = workbook_new(tmp);
     lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "runs") : NULL;
     lxw_error e = ws ? fill_sheet(wb, ws, rs) : LXW_ERROR_MEMORY_MALLOC_FAILED;
@@ -245,11 +226,8 @@ sg_status sg_runsheet_write_xlsx(const sg_runsheet *rs, const char *path, sg_err
     if (e == LXW_NO_ERROR)
         e = ec;
     if (e != LXW_NO_ERROR) {
-        unlink(tmp);
-        free(tmp);
+        sg_atomic_abort(tmp);
         return sg_error_set(err, SG_ERR_IO, "%s: cannot write the workbook: %s", path, lxw_strerror(e));
     }
-    st = commit_temp(tmp, path, err);
-    free(tmp);
-    return st;
+    return commit_temp(tmp, path, err);
 }

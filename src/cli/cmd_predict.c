@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "cli.h"
 #include "strutil.h"
 
@@ -312,30 +313,28 @@ static int write_csv(FILE *fp, sg_model *m, const sg_table *t, const double *X,
 static sg_status write_atomic(const char *path, sg_model *m, const sg_table *t, const double *X,
                               const double *Mean, const double *Sd, sg_error *err)
 {
-    size_t len = strlen(path) + 32;
-    char *tmp = malloc(len);
-    if (!tmp)
-        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
-    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    char *tmp = NULL;
+    sg_status st = sg_atomic_begin(path, 0, &tmp, err);
+    if (st != SG_OK) {
+        if (st == SG_ERR_IO)
+            sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        return st;
+    }
     FILE *fp = fopen(tmp, "w");
-    if (!fp) {
-        sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-        free(tmp);
-        return SG_ERR_IO;
+    int bad = !fp || write_csv(fp, m, t, X, Mean, Sd) != 0;
+    if (fp && fflush(fp) != 0)
+        bad = 1;
+    if (fp && fclose(fp) != 0)
+        bad = 1;
+    if (bad) {
+        int e = errno;
+        sg_atomic_abort(tmp);
+        return sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(e));
     }
-    int bad = write_csv(fp, m, t, X, Mean, Sd);
-    if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
-        bad = -1;
-    if (fclose(fp) != 0)
-        bad = -1;
-    if (bad || rename(tmp, path) != 0) {
+    st = sg_atomic_commit(tmp, path, 0, err);
+    if (st == SG_ERR_IO)
         sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return SG_ERR_IO;
-    }
-    free(tmp);
-    return SG_OK;
+    return st;
 }
 
 static int predict_in(sg_cli_ctx *ctx, sg_model *m, const char *in, const char *outp, cJSON *o)
