@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +39,15 @@ static void harness_teardown(void)
     cr_expect_eq(system(cmd), 0);
 }
 
-static void slurp(const char *path, char *buf, size_t size)
+/* Read path into buf (NUL-terminated, at most size - 1 bytes); returns the length. */
+static size_t slurp(const char *path, char *buf, size_t size)
 {
     FILE *fp = fopen(path, "rb");
     cr_assert_not_null(fp, "cannot open %s", path);
     size_t n = fread(buf, 1, size - 1, fp);
     buf[n] = '\0';
     fclose(fp);
+    return n;
 }
 
 /* Run the binary with the NULL-terminated argument list; capture output. */
@@ -98,27 +101,52 @@ static inline const char *tmp_path(const char *name)
     return path;
 }
 
+/* tmpdir/name in one of 8 buffers chosen by slot (0..7), so several such
+ * paths can be alive at once. */
+static inline const char *tpath(int slot, const char *name)
+{
+    static char path_buf[8][256];
+    cr_assert(slot >= 0 && slot < 8, "tpath slot %d", slot);
+    snprintf(path_buf[slot], sizeof path_buf[slot], "%s/%s", tmpdir, name);
+    return path_buf[slot];
+}
+
+/* Write text to the file at path (any directory). */
+static inline void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp, "cannot create %s", path);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* Write text to tmpdir/name; returns the path (tmp_path's static buffer). */
 static inline const char *put(const char *name, const char *text)
 {
     const char *path = tmp_path(name);
-    FILE *fp = fopen(path, "wb");
-    cr_assert_not_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    write_file(path, text);
     return path;
 }
 
-/* Number of entries in tmpdir (to prove nothing was written). */
-static inline int count_entries(void)
+/* Entries of tmpdir (to prove nothing was written); with hidden false,
+ * names starting with '.' (temporary files) are not counted. */
+static inline int count_dir_entries(bool hidden)
 {
     DIR *d = opendir(tmpdir);
     cr_assert_not_null(d);
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d)))
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+        n += hidden ? strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0
+                    : e->d_name[0] != '.';
     closedir(d);
     return n;
+}
+
+/* Number of entries in tmpdir, hidden ones included. */
+static inline int count_entries(void)
+{
+    return count_dir_entries(true);
 }
 
 /* Parse stdout as JSON (caller deletes). */

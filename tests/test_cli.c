@@ -1,119 +1,11 @@
 /* End-to-end tests of the `surrogate` binary (path in $SURROGATE_BIN, set by
  * `make test`; run from the project root). */
-#include <cJSON.h>
-#include <criterion/criterion.h>
-#include <dirent.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "cli_harness.h"
+#include "light_study.h"
 
 #define BRAZING "studies/brazing.toml"
 
-typedef struct result {
-    int code;
-    char out[1 << 20];
-    char err[16384];
-} result;
-
-static char tmpdir[64];
-
-static void setup(void)
-{
-    strcpy(tmpdir, "/tmp/sg_test_cli_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_expect_eq(system(cmd), 0);
-}
-
-TestSuite(cli, .init = setup, .fini = teardown);
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-    FILE *fp = fopen(path, "rb");
-    cr_assert_not_null(fp);
-    size_t n = fread(buf, 1, size - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-}
-
-/* Run the binary with the NULL-terminated argument list; capture output. */
-static result *run(const char *arg0, ...)
-{
-    static result r;
-    const char *bin = getenv("SURROGATE_BIN");
-    cr_assert_not_null(bin, "SURROGATE_BIN is not set (run via make test)");
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = bin;
-    va_list ap;
-    va_start(ap, arg0);
-    for (const char *a = arg0; a && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    char out_path[128], err_path[128];
-    snprintf(out_path, sizeof out_path, "%s/.stdout", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/.stderr", tmpdir);
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fo < 0 || fe < 0)
-            _exit(127);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int status = 0;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status), "the binary crashed (signal %d)",
-              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    r.code = WEXITSTATUS(status);
-    slurp(out_path, r.out, sizeof r.out);
-    slurp(err_path, r.err, sizeof r.err);
-    unlink(out_path);
-    unlink(err_path);
-    return &r;
-}
-
-static const char *put(const char *name, const char *text)
-{
-    static char path[200];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *fp = fopen(path, "wb");
-    cr_assert_not_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-    return path;
-}
-
-/* Number of entries in tmpdir (to prove nothing was written). */
-#include "light_study.h"
-
-static int count_entries(void)
-{
-    DIR *d = opendir(tmpdir);
-    cr_assert_not_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
+TestSuite(cli, .init = harness_setup, .fini = harness_teardown);
 
 #define STUDY_OK                                                                                 \
     "[study]\nname = \"t\"\n[data]\nfile = \"d.csv\"\n"                                          \
@@ -256,13 +148,13 @@ Test(cli, invalid_study_exits_1_and_writes_nothing)
     const char *study = put("s.toml", "[study]\nname = \"t\"\n[data]\nfile = \"d.csv\"\n"
                                       "[[factor]]\nname = \"a\"\nmin = 3\nmax = 1\n"
                                       "[[response]]\nname = \"y\"\n[report]\nfile = \"out.xlsx\"\n");
-    char path[200];
+    char path[256];
     snprintf(path, sizeof path, "%s", study);
     int before = count_entries();
     result *r = run("run", path, NULL);
     cr_expect_eq(r->code, 1);
     cr_expect_str_eq(r->out, "");
-    char want[300];
+    char want[400];
     snprintf(want, sizeof want,
              "surrogate: error: %s:7:7: min (3) must be below max (1) for factor 'a'\n", path);
     cr_expect_str_eq(r->err, want);
@@ -281,7 +173,7 @@ Test(cli, invalid_study_exits_1_and_writes_nothing)
 
 Test(cli, data_errors_exit_1)
 {
-    char path[200];
+    char path[256];
     snprintf(path, sizeof path, "%s", put("s.toml", STUDY_OK));
     put("d.csv", "a,y\n1,2\n2,oops\n");
     result *r = run("check", path, NULL);
@@ -296,7 +188,7 @@ Test(cli, data_errors_exit_1)
 
 Test(cli, io_errors_exit_3)
 {
-    char path[200];
+    char path[256];
     snprintf(path, sizeof path, "%s/none.toml", tmpdir);
     result *r = run("check", path, NULL);
     cr_expect_eq(r->code, 3);
@@ -309,7 +201,7 @@ Test(cli, io_errors_exit_3)
 
 Test(cli, excluded_runs_and_warnings_are_listed)
 {
-    char path[200];
+    char path[256];
     snprintf(path, sizeof path, "%s", put("s.toml", STUDY_OK));
     put("d.csv", "run,a,y\n1,1,2.5\n2,2,\n3,3,4.25\n4,2.5,1\n5,1,2.75\n");
     result *r = run("check", path, NULL);

@@ -1,132 +1,25 @@
 /* End-to-end tests of `surrogate fit` and `surrogate predict` (binary in
  * $SURROGATE_BIN, run from the project root).  Most use --no-cv or a light
  * study so the suite stays fast. */
-#include <cJSON.h>
-#include <criterion/criterion.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <gsl/gsl_errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "cli_harness.h"
 #include "model.h"
 
 #define BRAZING "studies/brazing.toml"
 
-typedef struct result {
-    int code;
-    char out[1 << 20];
-    char err[16384];
-} result;
-
-static char tmpdir[64];
-static char path_buf[8][256];
-
 static void setup(void)
 {
     gsl_set_error_handler_off();
-    strcpy(tmpdir, "/tmp/sg_test_cli_fit_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    harness_setup();
 }
 
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_expect_eq(system(cmd), 0);
-}
-
-TestSuite(cli_fit, .init = setup, .fini = teardown);
-
-/* tmpdir/name in one of a few rotating buffers. */
-static const char *tpath(int slot, const char *name)
-{
-    snprintf(path_buf[slot], sizeof path_buf[slot], "%s/%s", tmpdir, name);
-    return path_buf[slot];
-}
-
-static size_t slurp(const char *path, char *buf, size_t size)
-{
-    FILE *fp = fopen(path, "rb");
-    cr_assert_not_null(fp, "cannot open %s", path);
-    size_t n = fread(buf, 1, size - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-    return n;
-}
+TestSuite(cli_fit, .init = setup, .fini = harness_teardown);
 
 static bool exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
-}
-
-static result *run(const char *arg0, ...)
-{
-    static result r;
-    const char *bin = getenv("SURROGATE_BIN");
-    cr_assert_not_null(bin, "SURROGATE_BIN is not set (run via make test)");
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = bin;
-    va_list ap;
-    va_start(ap, arg0);
-    for (const char *a = arg0; a && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    char out_path[128], err_path[128];
-    snprintf(out_path, sizeof out_path, "%s/.stdout", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/.stderr", tmpdir);
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fo < 0 || fe < 0)
-            _exit(127);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int status = 0;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status), "the binary crashed (signal %d)",
-              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    r.code = WEXITSTATUS(status);
-    slurp(out_path, r.out, sizeof r.out);
-    slurp(err_path, r.err, sizeof r.err);
-    unlink(out_path);
-    unlink(err_path);
-    return &r;
-}
-
-static void put(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "wb");
-    cr_assert_not_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
-/* Visible entries of tmpdir (to prove nothing was written). */
-static int count_entries(void)
-{
-    DIR *d = opendir(tmpdir);
-    cr_assert_not_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
 }
 
 /* A light study on the brazing data (kfold:3, small network), model file
@@ -148,7 +41,7 @@ static const char *light_study(const char *extra)
              "[train]\nepochs = 200\nvalidation = \"kfold:3\"\n%s\n[report]\nfile = \"light.xlsx\"\n",
              cwd, extra);
     const char *p = tpath(0, "light.toml");
-    put(p, text);
+    write_file(p, text);
     return p;
 }
 
@@ -277,13 +170,13 @@ Test(cli_fit, run_includes_the_fit_stage)
 Test(cli_fit, nothing_written_on_invalid_study)
 {
     const char *study = light_study("optimizer = \"adamw\"\n");
-    int before = count_entries();
+    int before = count_dir_entries(false);
     result *r = run("fit", study, NULL);
     cr_expect_eq(r->code, 1);
     cr_expect(strstr(r->err, "light.toml:") && strstr(r->err, "unknown optimizer 'adamw'"),
               "%s", r->err);
     cr_expect(strstr(r->err, "adam, rmsprop, sgd, lbfgs"));
-    cr_expect_eq(count_entries(), before);
+    cr_expect_eq(count_dir_entries(false), before);
     /* a bad value, with --json: the error is in the document */
     study = light_study("learning_rate = 0\n");
     r = run("fit", "--json", study, NULL);
@@ -369,7 +262,7 @@ Test(cli_fit, predict_in_round_trip)
 {
     const char *m = fit_light();
     const char *in = tpath(4, "points.csv"), *out = tpath(5, "pred.csv");
-    put(in, "temperature,thickness_um,hold,cooling,note\n1100,120,30,5,a\n1137.5,61.25,23,6.5,b\n"
+    write_file(in, "temperature,thickness_um,hold,cooling,note\n1100,120,30,5,a\n1137.5,61.25,23,6.5,b\n"
             "1120,170,30,5,c\n");
     result *r = run("predict", m, "--in", in, "--out", out, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
@@ -444,18 +337,18 @@ Test(cli_fit, predict_errors)
     cr_expect_eq(run("predict", m, "--at", "a=1", "--out", "x.csv", NULL)->code, 2);
     /* a CSV without a factor's column: error naming it, --out not written */
     const char *in = tpath(4, "bad.csv"), *out = tpath(5, "never.csv");
-    put(in, "thickness,temperature,hold\n1,2,3\n");
+    write_file(in, "thickness,temperature,hold\n1,2,3\n");
     r = run("predict", m, "--in", in, "--out", out, NULL);
     cr_expect_eq(r->code, 1);
     cr_expect(strstr(r->err, "no column for factor 'cooling'"), "%s", r->err);
     cr_expect(!exists(out));
     /* corrupt and truncated model files */
     const char *bad = tpath(6, "corrupt.json");
-    put(bad, "{\"format\": \"surrogate-model\", \"version\": 1, \"factors\": [");
+    write_file(bad, "{\"format\": \"surrogate-model\", \"version\": 1, \"factors\": [");
     r = run("predict", bad, "--at", "thickness=120,temperature=1100,hold=30,cooling=5", NULL);
     cr_expect_eq(r->code, 1, "%s", r->err);
     cr_expect(strstr(r->err, "corrupt.json"), "%s", r->err);
-    put(bad, "not json at all");
+    write_file(bad, "not json at all");
     r = run("predict", bad, "--json", "--at", "thickness=120", NULL);
     cr_expect_eq(r->code, 1);
     cJSON *j = parse_json(r->out);
@@ -468,12 +361,12 @@ Test(cli_fit, predict_errors)
 Test(cli_fit, divergence_names_response_and_member)
 {
     const char *study = light_study("optimizer = \"sgd\"\nlearning_rate = 1e12\n");
-    int before = count_entries();
+    int before = count_dir_entries(false);
     result *r = run("fit", "--no-cv", study, NULL);
     cr_expect_eq(r->code, 3);
     cr_expect(strstr(r->err, "response stress_max, member 1") && strstr(r->err, "diverged"),
               "%s", r->err);
-    cr_expect_eq(count_entries(), before);
+    cr_expect_eq(count_dir_entries(false), before);
     cr_expect(!exists(tpath(1, "light.model.json")));
 }
 
@@ -525,7 +418,7 @@ Test(cli_fit, predict_shows_the_calibrated_interval)
     cJSON_Delete(j);
     /* --in: lower and upper columns beside the spread */
     const char *in = tpath(4, "cal_points.csv");
-    put(in, "thickness_um,temperature_C,hold_min,cooling_C_per_min\n120,1100,30,5\n");
+    write_file(in, "thickness_um,temperature_C,hold_min,cooling_C_per_min\n120,1100,30,5\n");
     r = run("predict", cal, "--in", in, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "stress_max,stress_max_spread,stress_max_lower,stress_max_upper,"

@@ -2,108 +2,11 @@
  * from the project root): fit the brazing study into a temporary directory,
  * optimise, check the JSON answer; stale models are refused, --fit refits;
  * bad [optimize] input fails before any work. */
-#include <cJSON.h>
-#include <criterion/criterion.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "cli_harness.h"
 
 #define BRAZING "studies/brazing.toml"
 
-typedef struct result {
-    int code;
-    char out[1 << 20];
-    char err[16384];
-} result;
-
-static char tmpdir[64];
-static char path_buf[4][256];
-
-static void setup(void)
-{
-    strcpy(tmpdir, "/tmp/sg_test_cli_opt_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_expect_eq(system(cmd), 0);
-}
-
-TestSuite(cli_optimize, .init = setup, .fini = teardown);
-
-static const char *tpath(int slot, const char *name)
-{
-    snprintf(path_buf[slot], sizeof path_buf[slot], "%s/%s", tmpdir, name);
-    return path_buf[slot];
-}
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-    FILE *fp = fopen(path, "rb");
-    cr_assert_not_null(fp, "cannot open %s", path);
-    size_t n = fread(buf, 1, size - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-}
-
-static void put(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "wb");
-    cr_assert_not_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
-static result *run(const char *arg0, ...)
-{
-    static result r;
-    const char *bin = getenv("SURROGATE_BIN");
-    cr_assert_not_null(bin, "SURROGATE_BIN is not set (run via make test)");
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = bin;
-    va_list ap;
-    va_start(ap, arg0);
-    for (const char *a = arg0; a && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    char out_path[128], err_path[128];
-    snprintf(out_path, sizeof out_path, "%s/.stdout", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/.stderr", tmpdir);
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fo < 0 || fe < 0)
-            _exit(127);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int status = 0;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFEXITED(status), "the binary crashed (signal %d)",
-              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    r.code = WEXITSTATUS(status);
-    slurp(out_path, r.out, sizeof r.out);
-    slurp(err_path, r.err, sizeof r.err);
-    unlink(out_path);
-    unlink(err_path);
-    return &r;
-}
+TestSuite(cli_optimize, .init = harness_setup, .fini = harness_teardown);
 
 static cJSON *get(cJSON *o, const char *key)
 {
@@ -133,7 +36,7 @@ static const char *light_study(int seed, int epochs, const char *optimize)
              "[train]\nepochs = %d\n%s\n[report]\nfile = \"light.xlsx\"\n",
              seed, cwd, epochs, optimize);
     const char *p = tpath(0, "light.toml");
-    put(p, text);
+    write_file(p, text);
     return p;
 }
 
