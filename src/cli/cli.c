@@ -385,3 +385,20 @@ void sg_progress_end(sg_progress *p)
     }
     p->active = false;
 }
+
+int sg_cli_run_stages(const sg_cli_args *a, bool preflight, const sg_stage_fn *stages, size_t n)
+{
+    sg_cli_ctx ctx;
+    int code = sg_cli_ctx_init(&ctx, a);
+    if (code != SG_EXIT_OK)
+        return code;
+    code = sg_cli_load(&ctx);
+    if (code == SG_EXIT_OK && preflight)
+        code = sg_stage_report_check(&ctx);
+    for (size_t i = 0; i < n && code == SG_EXIT_OK; i++) {
+        if (i > 0 && !a->json)
+            printf("\n");
+        code = stages[i](&ctx);
+    }
+    return sg_cli_finish(&ctx, code);
+}

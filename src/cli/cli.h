@@ -151,6 +151,12 @@ void sg_cli_note(const sg_cli_ctx *ctx, const char *fmt, ...)
     ;
 
 /* Stages (used by `run` and by their own commands). */
+typedef int (*sg_stage_fn)(sg_cli_ctx *ctx);
+/* A single-command pipeline: init a ctx for a, load the study and its data,
+ * with preflight check that the report can be written (before any long
+ * work), then run stages[0..n) in order until one fails, with a blank line
+ * between their text outputs; finish the ctx.  Returns the exit code. */
+int sg_cli_run_stages(const sg_cli_args *a, bool preflight, const sg_stage_fn *stages, size_t n);
 int sg_stage_check(sg_cli_ctx *ctx);
 int sg_stage_analyze(sg_cli_ctx *ctx);
 /* fit: [model]/[train] settings, training, CV, model file (cmd_fit.c). */

@@ -202,14 +202,8 @@ int sg_stage_analyze(sg_cli_ctx *ctx)
 
 static int analyze_main(const sg_cli_args *a)
 {
-    sg_cli_ctx ctx;
-    int code = sg_cli_ctx_init(&ctx, a);
-    if (code != SG_EXIT_OK)
-        return code;
-    code = sg_cli_load(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_analyze(&ctx);
-    return sg_cli_finish(&ctx, code);
+    static const sg_stage_fn stages[] = {sg_stage_analyze};
+    return sg_cli_run_stages(a, false, stages, 1);
 }
 
 const sg_cli_command sg_cmd_analyze = {

@@ -355,18 +355,17 @@ int sg_stage_check(sg_cli_ctx *ctx)
     return SG_EXIT_OK;
 }
 
+static int check_ok(sg_cli_ctx *ctx)
+{
+    if (!ctx->args->json)
+        printf("OK: the study and its data are valid.\n");
+    return SG_EXIT_OK;
+}
+
 static int check_main(const sg_cli_args *a)
 {
-    sg_cli_ctx ctx;
-    int code = sg_cli_ctx_init(&ctx, a);
-    if (code != SG_EXIT_OK)
-        return code;
-    code = sg_cli_load(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_check(&ctx);
-    if (code == SG_EXIT_OK && !a->json)
-        printf("\nOK: the study and its data are valid.\n");
-    return sg_cli_finish(&ctx, code);
+    static const sg_stage_fn stages[] = {sg_stage_check, check_ok};
+    return sg_cli_run_stages(a, false, stages, 2);
 }
 
 const sg_cli_command sg_cmd_check = {

@@ -364,21 +364,8 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
 
 static int optimize_main(const sg_cli_args *a)
 {
-    sg_cli_ctx ctx;
-    int code = sg_cli_ctx_init(&ctx, a);
-    if (code != SG_EXIT_OK)
-        return code;
-    code = sg_cli_load(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_report_check(&ctx); /* before any long work */
-    if (code == SG_EXIT_OK)
-        code = sg_stage_optimize(&ctx);
-    if (code == SG_EXIT_OK) {
-        if (!a->json)
-            printf("\n");
-        code = sg_stage_report(&ctx);
-    }
-    return sg_cli_finish(&ctx, code);
+    static const sg_stage_fn stages[] = {sg_stage_optimize, sg_stage_report};
+    return sg_cli_run_stages(a, true, stages, 2);
 }
 
 const sg_cli_command sg_cmd_optimize = {
