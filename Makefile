@@ -1,5 +1,6 @@
 # surrogate — build, test, benchmark.  `make V=1` shows full commands.
-# Sources are discovered: src/*.c -> library, src/cli/*.c -> the CLI,
+# Sources are discovered: src/<module>/*.c -> library (every folder but cli),
+# src/cli/*.c -> the CLI,
 # tests/test_*.c -> one Criterion binary each, bench/*.c -> benchmarks,
 # tools/*.c -> helper tools, fuzz/fuzz_*.c -> libFuzzer targets.
 
@@ -22,7 +23,8 @@ else
 Q := @
 endif
 
-LIB_SRCS   := $(wildcard src/*.c)
+MODULES    := core io design analysis model optim report
+LIB_SRCS   := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS   := $(wildcard src/cli/*.c)
 TEST_SRCS  := $(wildcard tests/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
@@ -36,7 +38,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
 
-.PHONY: all deps run test test-build test-sanitize bench toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
+.PHONY: all deps run test test-build check-layers test-sanitize bench toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -97,7 +99,11 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(BIN) run studies/brazing.toml
 
-test-build: $(BIN) $(TOOL_BINS) $(TEST_BINS)
+# The layering rule of doc/architecture.md, checked on every test build.
+check-layers:
+	$(Q)tools/check-layers.sh
+
+test-build: check-layers $(BIN) $(TOOL_BINS) $(TEST_BINS)
 
 # Every test binary runs even if one fails; the exit status reports any failure.
 test: deps

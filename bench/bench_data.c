@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "data.h"
+#include "analysis/check.h"
+#include "io/table.h"
 
 #define BENCH_ROWS 200000
 #define BENCH_FACTORS 4
@@ -62,7 +62,7 @@ int main(void)
     double r[49];
     t0 = now_s();
     sg_describe_columns(t->x, t->n_rows, 7, st, NULL);
-    sg_correlation_matrix(t->x, t->n_rows, 7, r, NULL, NULL);
+    sg_describe_correlation(t->x, t->n_rows, 7, r, NULL, NULL);
     t1 = now_s();
     printf("describe + correlation (7 columns): %.3f s\n", t1 - t0);
     sg_factor f[BENCH_FACTORS];

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "decide.h"
+#include "optim/decide.h"
 
 #define REPEAT 5
 #define N_EVALS 2000000

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "design.h"
-#include "oa.h"
+#include "design/design.h"
+#include "design/oa.h"
 
 static double now(void)
 {

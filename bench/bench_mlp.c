@@ -12,8 +12,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "mlp.h"
-#include "train.h"
+#include "model/mlp.h"
+#include "model/train.h"
 
 #define BRAZING_CSV "data/brazing_l27.csv"
 #define BRAZING_ROWS 27

@@ -13,8 +13,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "model.h"
-#include "validate.h"
+#include "model/model.h"
+#include "model/cv.h"
 
 #define N_IN 4
 #define N_OUT 3
@@ -157,7 +157,7 @@ int main(int argc, char **argv)
                R->rsm_ok && R->rsm.r2_ok ? R->rsm.r2 : -1.0, R->half_width);
     }
     for (size_t i = 0; i < cv->n_outliers; i++) {
-        const sg_cv_outlier *o = &cv->outliers[i];
+        const sg_outlier *o = &cv->outliers[i];
         printf("suspicious: run %zu, %s: observed %.1f, cross-validated prediction %.1f +- %.1f "
                "(z %.1f)\n",
                o->row + 1, rn[o->response], o->observed, o->predicted, o->spread, o->z);

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "optim.h"
+#include "optim/optim.h"
 
 #define REPEAT 5
 #define RAW_EVALS 2000000

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "report/report.h"
 
 #define BENCH_DATA "data/brazing_l27.csv"
 #define BENCH_REPEATS 5

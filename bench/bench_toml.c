@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "toml.h"
+#include "io/toml.h"
 
 #define BENCH_TARGET_BYTES ((size_t)1024 * 1024)
 #define BENCH_REPEATS 31

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "data.h"
+#include "io/table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "study.h"
+#include "io/study.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -61,7 +61,7 @@ static void check_study(const sg_study *s)
         const sg_response *r = &s->responses[i];
         if (!r->name || !r->column || !r->unit || !r->table)
             __builtin_trap();
-        (void)sg_goal_name(r->goal);
+        (void)sg_study_goal_name(r->goal);
     }
 }
 

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "optim.h"
+#include "optim/optim.h"
 
 #define PI 3.14159265358979323846
 

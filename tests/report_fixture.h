@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 
 #define FX_NF 4
 #define FX_NR 3
@@ -150,7 +150,7 @@ static void fixture_init(fixture *fx, bool full)
     fx->in.train_metrics = fx->train;
 
     cr_assert_eq(sg_describe_columns(fx->table->x, n, FX_NC, fx->stats, &err), SG_OK);
-    cr_assert_eq(sg_correlation_matrix(fx->table->x, n, FX_NC, fx->corr, fx->corr_def, &err),
+    cr_assert_eq(sg_describe_correlation(fx->table->x, n, FX_NC, fx->corr, fx->corr_def, &err),
                  SG_OK);
     fx->in.stats = fx->stats;
     fx->in.corr = fx->corr;

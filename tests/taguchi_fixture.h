@@ -8,7 +8,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "taguchi.h"
+#include "analysis/taguchi.h"
 
 #define TOL 1e-9
 

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "check.h"
+#include "analysis/check.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(check, .init = setup);

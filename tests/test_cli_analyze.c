@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "cli_harness.h"
-#include "study_analysis.h"
+#include "analysis/study_analysis.h"
 
 #define BRAZING "studies/brazing.toml"
 
@@ -20,8 +20,8 @@ static sg_study_analysis *brazing_reference(void)
     sg_error err;
     cr_assert_eq(sg_study_load(BRAZING, &s, &err), SG_OK, "%s", err.msg);
     cr_assert_eq(sg_study_load_data(s, &t, &err), SG_OK, "%s", err.msg);
-    cr_assert_eq(sg_analysis_config_load(s, &cfg, &err), SG_OK, "%s", err.msg);
-    cr_assert_eq(sg_study_analyze(s, t, &cfg, &a, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_study_analysis_config_load(s, &cfg, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_study_analysis_run(s, t, &cfg, &a, &err), SG_OK, "%s", err.msg);
     sg_table_destroy(t);
     sg_study_destroy(s);
     return a;

@@ -4,7 +4,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli_harness.h"
-#include "model.h"
+#include "model/model.h"
 
 #define BRAZING "studies/brazing.toml"
 

@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "common.h"
+#include "core/error.h"
 
 Test(common, strerror_covers_every_status)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decide.h"
+#include "optim/decide.h"
 
 /* Study: factors a in [1.3, 4.7], b in [-2.1, 3.9]; y has its minimum near
  * (2.9, 0.7); z = a + b.  [optimize] text is appended per test. */

@@ -5,7 +5,7 @@
 #include <gsl/gsl_errno.h>
 #include <math.h>
 
-#include "describe.h"
+#include "analysis/describe.h"
 
 #define TOL 1e-12
 
@@ -76,7 +76,7 @@ Test(describe, correlation_matrix_with_constant_flag)
     double r[9];
     bool def[9];
     sg_error err;
-    cr_assert_eq(sg_correlation_matrix(X, 6, 3, r, def, &err), SG_OK);
+    cr_assert_eq(sg_describe_correlation(X, 6, 3, r, def, &err), SG_OK);
     expect_close(r[0 * 3 + 1], 0.2858000547685678, "r_ab");
     expect_close(r[1 * 3 + 0], 0.2858000547685678, "r_ba");
     cr_expect_eq(r[0], 1.0);
@@ -98,6 +98,6 @@ Test(describe, correlation_of_perfectly_linear_columns_is_one)
         x[2 * i + 1] = -3.0 * i + 7.0;
     }
     double r[4];
-    cr_assert_eq(sg_correlation_matrix(x, 4, 2, r, NULL, NULL), SG_OK);
+    cr_assert_eq(sg_describe_correlation(x, 4, 2, r, NULL, NULL), SG_OK);
     expect_close(r[1], -1.0, "r");
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "design.h"
+#include "design/design.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(design, .init = setup);

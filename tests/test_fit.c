@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fit.h"
+#include "model/fit.h"
 
 static char dir[64];
 

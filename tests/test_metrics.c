@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "metrics.h"
+#include "analysis/metrics.h"
 
 Test(metrics, known_answers)
 {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "mlp.h"
+#include "model/mlp.h"
 
 /* Finite-difference step and the relative tolerance its error allows. */
 #define FD_STEP 1e-6
@@ -465,7 +465,7 @@ Test(mlp, worked_example_2_2_2_sigmoid)
 
 /* ---- the library's own tanh ------------------------------------------------ */
 
-#include "mlp_internal.h"
+#include "model/mlp_internal.h"
 
 /* Largest error allowed against libm's tanh, in units of the last place. */
 #define TANH_MAX_ULP 4.0

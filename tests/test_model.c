@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "model/model.h"
 
 #define NR 24
 #define NI 2

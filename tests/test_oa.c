@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "oa.h"
+#include "design/oa.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 

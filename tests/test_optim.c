@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "optim.h"
+#include "optim/optim.h"
 #include "optim_testfns.h"
 
 /* ---- known global minima with default settings ----------------------- */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "optim.h"
+#include "optim/optim.h"
 #include "optim_testfns.h"
 
 /* ---- statistics ------------------------------------------------------- */

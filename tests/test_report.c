@@ -15,7 +15,7 @@
 
 #include <xlsxwriter.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "report_fixture.h"
 
 /* Agreement required between recalculated formulas and C predictions. */
@@ -638,9 +638,9 @@ Test(report, suspicious_cells_highlighted_with_a_note)
     fixture fx;
     fixture_init(&fx, true);
     /* plant one suspicious run: data row 14, stress_max */
-    sg_cv_outlier planted = {.row = 13, .response = 0, .observed = 512.0, .predicted = 499.1,
+    sg_outlier planted = {.row = 13, .response = 0, .observed = 512.0, .predicted = 499.1,
                              .spread = 0.04, .half_width = 0.87, .z = 7.25};
-    sg_cv_outlier *saved = fx.cv->outliers;
+    sg_outlier *saved = fx.cv->outliers;
     size_t saved_n = fx.cv->n_outliers;
     fx.cv->outliers = &planted;
     fx.cv->n_outliers = 1;
@@ -679,9 +679,9 @@ Test(report, standard_warnings_in_plain_words)
 {
     fixture fx;
     fixture_init(&fx, true);
-    sg_cv_outlier planted = {.row = 13, .response = 0, .observed = 512.0, .predicted = 499.1,
+    sg_outlier planted = {.row = 13, .response = 0, .observed = 512.0, .predicted = 499.1,
                              .spread = 0.04, .half_width = 0.87, .z = 7.25};
-    sg_cv_outlier *saved = fx.cv->outliers;
+    sg_outlier *saved = fx.cv->outliers;
     size_t saved_n = fx.cv->n_outliers;
     fx.cv->outliers = &planted;
     fx.cv->n_outliers = 1;
@@ -741,13 +741,13 @@ Test(report, cluster_of_neighbouring_runs_is_named_once)
 {
     fixture fx;
     fixture_init(&fx, true);
-    sg_cv_outlier planted[2] = {
+    sg_outlier planted[2] = {
         {.row = 25, .response = 0, .observed = 439.7, .predicted = 435.5, .spread = 0.4,
          .z = 4.6, .scale = 0.91, .cluster_first = 24, .cluster_last = 26},
         {.row = 26, .response = 0, .observed = 439.7, .predicted = 423.8, .spread = 0.4,
          .z = 17.4, .scale = 0.91, .cluster_first = 24, .cluster_last = 26},
     };
-    sg_cv_outlier *saved = fx.cv->outliers;
+    sg_outlier *saved = fx.cv->outliers;
     size_t saved_n = fx.cv->n_outliers;
     fx.cv->outliers = planted;
     fx.cv->n_outliers = 2;

@@ -2,7 +2,7 @@
 #include <gsl/gsl_errno.h>
 #include <math.h>
 
-#include "rsm.h"
+#include "analysis/rsm.h"
 
 /* Exact quadratic in 3 factors with "high-entropy" coefficients. */
 static double truth(const double *x)

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runsheet.h"
+#include "design/runsheet.h"
 
 static char dir[256];
 

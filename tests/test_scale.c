@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "scale.h"
+#include "model/scale.h"
 
 /* (4 rows, 3 cols): col 2 constant. */
 static const double X[] = {

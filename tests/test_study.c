@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "strutil.h"
-#include "study.h"
+#include "core/hash.h"
+#include "io/study.h"
 
 /* Lines 1-10 of every case; extra text starts at line 11. */
 #define HEAD                                                                                     \
@@ -51,7 +51,7 @@ Test(study, minimal_study_gets_defaults)
     cr_expect_null(s->train);
     cr_expect_null(s->optimize);
     cr_expect_null(s->analysis);
-    cr_expect_eq(s->study_hash, sg_fnv1a64(HEAD, strlen(HEAD), SG_FNV1A64_INIT));
+    cr_expect_eq(s->study_hash, sg_hash_fnv1a64(HEAD, strlen(HEAD), SG_HASH_FNV1A64_INIT));
     sg_study_destroy(s);
 }
 
@@ -89,7 +89,7 @@ Test(study, full_study_is_read)
     cr_assert_not_null(s->train);
     cr_expect_not_null(s->optimize);
     cr_expect_not_null(s->analysis);
-    cr_expect_str_eq(sg_goal_name(SG_GOAL_MAXIMIZE), "maximize");
+    cr_expect_str_eq(sg_study_goal_name(SG_GOAL_MAXIMIZE), "maximize");
     sg_study_destroy(s);
 }
 

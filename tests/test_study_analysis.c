@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "study_analysis.h"
+#include "analysis/study_analysis.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(study_analysis, .init = setup);
@@ -24,7 +24,7 @@ static sg_status load(const char *analysis, sg_analysis_config *cfg, sg_error *e
     sg_study *s = NULL;
     sg_error e;
     cr_assert_eq(sg_study_load_buffer(buf, strlen(buf), "s.toml", &s, &e), SG_OK, "%s", e.msg);
-    sg_status st = sg_analysis_config_load(s, cfg, err);
+    sg_status st = sg_study_analysis_config_load(s, cfg, err);
     sg_study_destroy(s);
     return st;
 }
@@ -118,8 +118,8 @@ Test(study_analysis, brazing_main_effects_and_anova)
     sg_analysis_config cfg;
     sg_study_analysis *a = NULL;
     sg_error err;
-    cr_assert_eq(sg_analysis_config_load(s, &cfg, &err), SG_OK, "%s", err.msg);
-    cr_assert_eq(sg_study_analyze(s, t, &cfg, &a, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_study_analysis_config_load(s, &cfg, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_study_analysis_run(s, t, &cfg, &a, &err), SG_OK, "%s", err.msg);
     cr_assert(a->discrete, "%s", a->not_applicable);
     cr_expect_eq(a->n_cols, 7);
     cr_expect_eq(a->stats[0].mean, 100.0);
@@ -184,8 +184,8 @@ Test(study_analysis, continuous_factors_are_not_analysed)
     sg_table *t = small_table(csv);
     sg_analysis_config cfg;
     sg_study_analysis *a = NULL;
-    cr_assert_eq(sg_analysis_config_load(s, &cfg, NULL), SG_OK);
-    cr_assert_eq(sg_study_analyze(s, t, &cfg, &a, NULL), SG_OK);
+    cr_assert_eq(sg_study_analysis_config_load(s, &cfg, NULL), SG_OK);
+    cr_assert_eq(sg_study_analysis_run(s, t, &cfg, &a, NULL), SG_OK);
     cr_expect_not(a->discrete);
     cr_expect_not_null(strstr(a->not_applicable, "factor 'a' is not set at a few discrete levels"),
                        "%s", a->not_applicable);
@@ -203,8 +203,8 @@ Test(study_analysis, declared_levels_unused_are_dropped)
     sg_analysis_config cfg;
     sg_study_analysis *a = NULL;
     sg_error err;
-    cr_assert_eq(sg_analysis_config_load(s, &cfg, NULL), SG_OK);
-    cr_assert_eq(sg_study_analyze(s, t, &cfg, &a, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_study_analysis_config_load(s, &cfg, NULL), SG_OK);
+    cr_assert_eq(sg_study_analysis_run(s, t, &cfg, &a, &err), SG_OK, "%s", err.msg);
     cr_assert(a->discrete, "%s", a->not_applicable);
     cr_expect(a->factors[0].declared);
     cr_expect_eq(a->factors[0].n_levels, 2);
@@ -225,8 +225,8 @@ Test(study_analysis, constant_factor_is_not_analysed)
     sg_table *t = small_table("a,b,y\n2.5,1,3.25\n2.5,2,4.5\n2.5,1,6.125\n");
     sg_analysis_config cfg;
     sg_study_analysis *a = NULL;
-    cr_assert_eq(sg_analysis_config_load(s, &cfg, NULL), SG_OK);
-    cr_assert_eq(sg_study_analyze(s, t, &cfg, &a, NULL), SG_OK);
+    cr_assert_eq(sg_study_analysis_config_load(s, &cfg, NULL), SG_OK);
+    cr_assert_eq(sg_study_analysis_run(s, t, &cfg, &a, NULL), SG_OK);
     cr_expect_not(a->discrete);
     cr_expect_not_null(strstr(a->not_applicable, "takes a single value (2.5)"), "%s",
                        a->not_applicable);
@@ -246,8 +246,8 @@ Test(study_analysis, mismatched_table_is_internal)
     sg_analysis_config cfg;
     sg_study_analysis *a = (sg_study_analysis *)1;
     sg_error err;
-    cr_assert_eq(sg_analysis_config_load(s, &cfg, NULL), SG_OK);
-    cr_expect_eq(sg_study_analyze(s, t, &cfg, &a, &err), SG_ERR_INTERNAL);
+    cr_assert_eq(sg_study_analysis_config_load(s, &cfg, NULL), SG_OK);
+    cr_expect_eq(sg_study_analysis_run(s, t, &cfg, &a, &err), SG_ERR_INTERNAL);
     cr_expect_null(a);
     sg_table_destroy(t);
     sg_study_destroy(s);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "study_model.h"
+#include "model/study_model.h"
 
 /* Ten lines; a section appended starts at line 11, its first key at 12. */
 #define BASE                                                                                   \

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "study_optimize.h"
+#include "optim/optimize_spec.h"
 
 /* Lines 1-29 of every case; the [optimize] section starts at line 30, so
  * its first key is on line 31. */
@@ -253,12 +253,12 @@ Test(study_optimize, constraint_parser_positions)
     sg_optimize_spec *sp;
     sg_error err;
     cr_assert_eq(load_opt("", &s, &sp, &err), SG_OK);
-    sg_optspec_con c;
+    sg_optimize_spec_con c;
     size_t off = 99;
-    cr_expect_eq(sg_optspec_parse_constraint("sp1>=2.385", s, &c, &off, &err), SG_OK);
+    cr_expect_eq(sg_optimize_spec_parse_constraint("sp1>=2.385", s, &c, &off, &err), SG_OK);
     cr_expect_eq(c.bound, 2.385);
     cr_expect_eq(c.ge, 1);
-    cr_expect_eq(sg_optspec_parse_constraint("  sp1 =< 2", s, &c, &off, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_optimize_spec_parse_constraint("  sp1 =< 2", s, &c, &off, &err), SG_ERR_INVALID);
     cr_expect_eq(off, 6);
     sg_optimize_spec_destroy(sp);
     sg_study_destroy(s);

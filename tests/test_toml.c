@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "toml.h"
-#include "toml_json.h"
+#include "io/toml.h"
+#include "io/toml_json.h"
 
 /* Parse src (NUL-terminated) and return its tagged JSON, or NULL with err set. */
 static char *to_json(const char *src, size_t len, sg_error *err)
@@ -18,7 +18,7 @@ static char *to_json(const char *src, size_t len, sg_error *err)
     if (sg_toml_parse(src, len, "t.toml", &doc, err) != SG_OK)
         return NULL;
     char *json = NULL;
-    sg_toml_to_tagged_json(sg_toml_root(doc), &json, err);
+    sg_toml_json_tagged(sg_toml_root(doc), &json, err);
     sg_toml_free(doc);
     return json;
 }
@@ -1174,7 +1174,7 @@ Test(toml_json, float_shortest_round_trip)
                                 -123456.789, 100.0, 1e21, 0.30000000000000004};
     char buf[40];
     for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
-        sg_toml_format_float(xs[i], buf, sizeof buf);
+        sg_toml_json_format_float(xs[i], buf, sizeof buf);
         cr_expect_eq(strtod(buf, NULL), xs[i], "%s", buf);
         cr_expect(strpbrk(buf, ".e") != NULL, "%s", buf);
         /* and it reads back through the TOML parser */
@@ -1186,10 +1186,10 @@ Test(toml_json, float_shortest_round_trip)
         cr_expect_eq(sg_toml_float(sg_toml_table_get(sg_toml_root(doc), "x")), xs[i]);
         sg_toml_free(doc);
     }
-    cr_expect_str_eq(sg_toml_format_float(0.1, buf, sizeof buf), "0.1");
-    cr_expect_str_eq(sg_toml_format_float(100.0, buf, sizeof buf), "100.0");
-    cr_expect_str_eq(sg_toml_format_float(-INFINITY, buf, sizeof buf), "-inf");
-    cr_expect_str_eq(sg_toml_format_float(NAN, buf, sizeof buf), "nan");
+    cr_expect_str_eq(sg_toml_json_format_float(0.1, buf, sizeof buf), "0.1");
+    cr_expect_str_eq(sg_toml_json_format_float(100.0, buf, sizeof buf), "100.0");
+    cr_expect_str_eq(sg_toml_json_format_float(-INFINITY, buf, sizeof buf), "-inf");
+    cr_expect_str_eq(sg_toml_json_format_float(NAN, buf, sizeof buf), "nan");
 }
 
 /* ------------------------------------------------------------------------

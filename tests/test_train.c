@@ -4,8 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "model.h"
-#include "train.h"
+#include "model/model.h"
+#include "model/train.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(train, .init = setup);

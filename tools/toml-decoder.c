@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "toml.h"
-#include "toml_json.h"
+#include "io/toml.h"
+#include "io/toml_json.h"
 
 int main(void)
 {
@@ -22,7 +22,7 @@ int main(void)
         return 1;
     }
     char *json = NULL;
-    if (sg_toml_to_tagged_json(sg_toml_root(doc), &json, &err) != SG_OK) {
+    if (sg_toml_json_tagged(sg_toml_root(doc), &json, &err) != SG_OK) {
         fprintf(stderr, "%s\n", err.msg);
         sg_toml_free(doc);
         return 2;

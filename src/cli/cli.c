@@ -1,7 +1,7 @@
 /* cli.c — argument parsing, help, versions, exit codes, JSON and progress. */
-#include "cli.h"
-#include "decide.h"
-#include "results_io.h"
+#include "cli/cli.h"
+#include "optim/decide.h"
+#include "model/results.h"
 
 #include <cblas.h>
 #include <csv.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#include "strutil.h"
+#include "core/str.h"
 
 static const sg_cli_option common_options[] = {
     {"--quiet", 'q', NULL, "off", "no progress or notes on stderr (errors are still shown)"},
@@ -115,7 +115,7 @@ static int unknown_option(const sg_cli_command *cmd, const char *arg, size_t len
         names[n++] = common_options[i].name;
     char word[80];
     snprintf(word, sizeof word, "%.*s", (int)(len < 79 ? len : 79), arg);
-    const char *hint = sg_suggest(word, names, n);
+    const char *hint = sg_str_suggest(word, names, n);
     if (hint)
         return sg_cli_usage_error(cmd, "unknown option '%s' for '%s'; did you mean '%s'?", word,
                                   cmd->name, hint);
@@ -226,7 +226,7 @@ int sg_cli_opt_double(const sg_cli_args *a, const char *name, double def, double
         return SG_EXIT_OK;
     }
     sg_error e;
-    if (sg_parse_number(v, out, &e) != SG_OK)
+    if (sg_table_parse_number(v, out, &e) != SG_OK)
         return sg_cli_usage_error(a->cmd, "%s: %s", name, e.msg);
     return SG_EXIT_OK;
 }

@@ -21,14 +21,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "check.h"
-#include "common.h"
-#include "data.h"
-#include "fit.h"
-#include "model.h"
-#include "study.h"
-#include "study_analysis.h"
-#include "study_model.h"
+#include "analysis/check.h"
+#include "core/error.h"
+#include "io/table.h"
+#include "model/fit.h"
+#include "model/model.h"
+#include "io/study.h"
+#include "analysis/study_analysis.h"
+#include "model/study_model.h"
 
 /* Exit codes (documented in the README). */
 enum {

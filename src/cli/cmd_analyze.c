@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "study_analysis.h"
+#include "cli/cli.h"
+#include "analysis/study_analysis.h"
 
 /* |r| below this prints as 0.000 (half the last printed digit). */
 #define CORR_ZERO_SHOWN 5e-4
@@ -164,7 +164,7 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
         char title[200];
         snprintf(title, sizeof title, "Response %s (%s, goal %s)", s->responses[r].name,
                  s->responses[r].unit[0] ? s->responses[r].unit : "no unit",
-                 sg_goal_name(s->responses[r].goal));
+                 sg_study_goal_name(s->responses[r].goal));
         print_rule(title);
         printf("\n");
         if (!a->taguchi[r]) {
@@ -185,9 +185,9 @@ int sg_stage_analyze(sg_cli_ctx *ctx)
     sg_error err;
     sg_error_clear(&err);
     sg_analysis_config cfg;
-    if (sg_analysis_config_load(ctx->study, &cfg, &err) != SG_OK)
+    if (sg_study_analysis_config_load(ctx->study, &cfg, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
-    if (sg_study_analyze(ctx->study, ctx->table, &cfg, &ctx->analysis, &err) != SG_OK)
+    if (sg_study_analysis_run(ctx->study, ctx->table, &cfg, &ctx->analysis, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
     cJSON *o = analyze_json(ctx->study, ctx->table, &cfg, ctx->analysis);
     if (!o || !cJSON_AddItemToObject(ctx->json, "analyze", o)) {

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "strutil.h"
-#include "study_optimize.h"
+#include "cli/cli.h"
+#include "core/hash.h"
+#include "optim/optimize_spec.h"
 
 #define MAX_LINES_LISTED 8 /* lines listed per duplicate group */
 
@@ -118,7 +118,7 @@ static cJSON *check_json(const sg_study *s, const sg_table *t, const sg_check_re
         cJSON_AddStringToObject(item, "name", rs->name);
         cJSON_AddStringToObject(item, "column", rs->column);
         cJSON_AddStringToObject(item, "unit", rs->unit);
-        cJSON_AddStringToObject(item, "goal", sg_goal_name(rs->goal));
+        cJSON_AddStringToObject(item, "goal", sg_study_goal_name(rs->goal));
         cJSON_AddItemToObject(item, "stats", stats_json(&r->stats[s->n_factors + j]));
         cJSON_AddItemToArray(arr, item);
     }
@@ -222,7 +222,7 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
     printf("\nResponses (%zu)\n  %-14s %-6s  %s\n", s->n_responses, "name", "unit", "goal");
     for (size_t j = 0; j < s->n_responses; j++)
         printf("  %-14s %-6s  %s\n", s->responses[j].name, s->responses[j].unit,
-               sg_goal_name(s->responses[j].goal));
+               sg_study_goal_name(s->responses[j].goal));
 
     printf("\nStatistics (n = %zu)\n  %-14s %-6s %9s %9s %9s %9s %9s %9s %9s\n", t->n_rows,
            "column", "unit", "min", "Q1", "median", "mean", "Q3", "max", "sd");
@@ -313,7 +313,7 @@ static int check_settings(sg_cli_ctx *ctx, cJSON *o)
     if (st != SG_OK)
         return sg_cli_fail(ctx, &err);
     sg_analysis_config cfg;
-    if (sg_analysis_config_load(ctx->study, &cfg, &err) != SG_OK)
+    if (sg_study_analysis_config_load(ctx->study, &cfg, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
     if (ctx->study->optimize) {
         sg_optimize_spec *spec = NULL;

@@ -6,10 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "design.h"
-#include "runsheet.h"
-#include "strutil.h"
+#include "cli/cli.h"
+#include "design/design.h"
+#include "design/runsheet.h"
+#include "core/str.h"
+#include "core/path.h"
 
 static const sg_cli_option doe_options[] = {
     {"--design", 'd', "NAME", "auto",
@@ -183,7 +184,7 @@ static int doe_main(const sg_cli_args *a)
     const sg_study *s = ctx.study;
     unsigned long seed = seed_opt >= 0 ? (unsigned long)seed_opt : (unsigned long)s->seed;
     levels = malloc(s->n_factors * SG_STUDY_MAX_LEVELS * sizeof *levels);
-    csv = out_opt ? sg_strdup(out_opt) : default_out(s);
+    csv = out_opt ? sg_str_dup(out_opt) : default_out(s);
     xlsx = csv ? xlsx_path(csv) : NULL;
     if (!levels || !csv || !xlsx) {
         sg_error_set(&err, SG_ERR_NOMEM, "out of memory");

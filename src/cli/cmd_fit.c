@@ -6,9 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
-#include "fit_json.h"
-#include "strutil.h"
+#include "cli/cli.h"
+#include "cli/fit_json.h"
+#include "core/path.h"
 
 static const sg_cli_option fit_options[] = {
     {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",
@@ -150,7 +150,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     if (r->cv && r->cv->n_outliers) {
         printf("\nSuspicious runs (held-out residual far from the others):\n");
         for (size_t k = 0; k < r->cv->n_outliers; k++) {
-            const sg_cv_outlier *o = &r->cv->outliers[k];
+            const sg_outlier *o = &r->cv->outliers[k];
             const sg_response *resp = &s->responses[o->response];
             int dec = decimals_for(o->half_width, 2);
             char run[96];

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "decide.h"
-#include "strutil.h"
+#include "cli/cli.h"
+#include "optim/decide.h"
+#include "core/hash.h"
 
 static const sg_cli_option optimize_options[] = {
     {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",

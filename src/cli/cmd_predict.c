@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "atomic.h"
-#include "cli.h"
-#include "strutil.h"
+#include "core/atomic.h"
+#include "cli/cli.h"
+#include "core/str.h"
 
 #define AT_MAX_LEN 4096 /* longest --at text */
 
@@ -109,7 +109,7 @@ static int parse_at(const sg_cli_args *a, const sg_model *m, const char *text, d
             size_t nc = 0;
             for (size_t k = 0; k < n_in && nc < SG_STUDY_MAX_FACTORS; k++)
                 cand[nc++] = sg_model_factor_name(m, k);
-            const char *hint = sg_suggest(tok, cand, nc);
+            const char *hint = sg_str_suggest(tok, cand, nc);
             if (hint)
                 code = sg_cli_usage_error(a->cmd,
                                           "--at: unknown factor '%s'; did you mean '%s'? "
@@ -125,7 +125,7 @@ static int parse_at(const sg_cli_args *a, const sg_model *m, const char *text, d
             break;
         }
         sg_error e;
-        if (sg_parse_number(eq + 1, &x[i], &e) != SG_OK) {
+        if (sg_table_parse_number(eq + 1, &x[i], &e) != SG_OK) {
             code = sg_cli_usage_error(a->cmd, "--at: %s: %s", tok, e.msg);
             break;
         }

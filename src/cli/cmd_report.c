@@ -12,11 +12,11 @@
 #include <time.h>
 #include <xlsxwriter.h>
 
-#include "cli.h"
-#include "decide.h"
-#include "report.h"
-#include "results_io.h"
-#include "strutil.h"
+#include "cli/cli.h"
+#include "optim/decide.h"
+#include "report/report.h"
+#include "model/results.h"
+#include "core/hash.h"
 
 /* Longest warning the CLI adds to the library's list. */
 #define REPORT_NOTE_MAX 768
@@ -88,7 +88,7 @@ int sg_stage_report_check(sg_cli_ctx *ctx)
     bool opt = strcmp(cmd, "run") == 0 || strcmp(cmd, "optimize") == 0;
     if (strcmp(cmd, "run") == 0 || strcmp(cmd, "report") == 0) {
         sg_analysis_config cfg;
-        if (sg_analysis_config_load(ctx->study, &cfg, &err) != SG_OK)
+        if (sg_study_analysis_config_load(ctx->study, &cfg, &err) != SG_OK)
             return sg_cli_fail(ctx, &err);
     }
     if (fit) {
@@ -360,8 +360,8 @@ static int write_report(sg_cli_ctx *ctx, bool save)
     int code = SG_EXIT_OK;
     if (!ctx->analysis) { /* cheap: statistics and main effects from the data */
         sg_analysis_config cfg;
-        if (sg_analysis_config_load(ctx->study, &cfg, &err) != SG_OK ||
-            sg_study_analyze(ctx->study, ctx->table, &cfg, &ctx->analysis, &err) != SG_OK)
+        if (sg_study_analysis_config_load(ctx->study, &cfg, &err) != SG_OK ||
+            sg_study_analysis_run(ctx->study, ctx->table, &cfg, &ctx->analysis, &err) != SG_OK)
             return sg_cli_fail(ctx, &err);
     }
     if (save && ctx->model) {

@@ -1,7 +1,7 @@
 /* cmd_run.c — `surrogate run`: every stage that exists, in order. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* The stages of `run`, in order.  Each prints its text result (unless
  * --json), adds its JSON object under its name, and returns an exit code;

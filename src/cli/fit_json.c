@@ -1,5 +1,5 @@
 /* fit_json.c — every figure of a fit as JSON. */
-#include "fit_json.h"
+#include "cli/fit_json.h"
 
 #include <stdbool.h>
 
@@ -185,7 +185,7 @@ cJSON *sg_fit_json(const sg_study *s, const sg_table *t, const sg_study_model *s
 
     arr = cJSON_AddArrayToObject(o, "suspicious_runs");
     for (size_t k = 0; r->cv && k < r->cv->n_outliers; k++) {
-        const sg_cv_outlier *ol = &r->cv->outliers[k];
+        const sg_outlier *ol = &r->cv->outliers[k];
         item = cJSON_CreateObject();
         cJSON_AddItemToArray(arr, item);
         add_run(item, t, ol->row, "");

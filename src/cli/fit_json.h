@@ -4,10 +4,10 @@
 
 #include <cJSON.h>
 
-#include "data.h"
-#include "fit.h"
-#include "study.h"
-#include "study_model.h"
+#include "io/table.h"
+#include "model/fit.h"
+#include "io/study.h"
+#include "model/study_model.h"
 
 /* Build the "fit" object; NULL when out of memory.  Caller owns it. */
 cJSON *sg_fit_json(const sg_study *s, const sg_table *t, const sg_study_model *settings,

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "strutil.h"
+#include "cli/cli.h"
+#include "core/str.h"
 
 /* Every command; `surrogate --help` lists them in this order. */
 static const sg_cli_command *const commands[] = {
@@ -74,7 +74,7 @@ int main(int argc, char **argv)
         return sg_cli_usage_error(NULL, "'%s' is not a command; put options after the command "
                                         "(surrogate <command> [options] <study.toml>)",
                                   name);
-    const char *hint = sg_suggest(name, names, N_COMMANDS);
+    const char *hint = sg_str_suggest(name, names, N_COMMANDS);
     if (hint)
         return sg_cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, hint);
     return sg_cli_usage_error(NULL, "unknown command '%s'", name);

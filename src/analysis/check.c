@@ -1,0 +1,367 @@
+/* check.c — summary checks of a study's data (see check.h). */
+#include "analysis/check.h"
+
+#include "design/oa.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define WARN_LINES_SHOWN 5 /* line numbers listed in one warning */
+
+/* ---- standard arrays ---------------------------------------------------- */
+
+bool sg_check_match_standard_array(const int *codes, size_t n_runs, size_t n_factors,
+                                   char name[SG_CHECK_ARRAY_NAME_MAX], int *factor_col,
+                                   bool *undetermined)
+{
+    name[0] = '\0';
+    if (undetermined)
+        *undetermined = false;
+    if (n_runs < 2 || n_runs > SG_OA_MAX_RUNS || n_factors < 1 || n_factors > SG_OA_MAX_COLS)
+        return false;
+    sg_oa_identity id;
+    if (sg_oa_identify(codes, (int)n_runs, (int)n_factors, &id, NULL) != SG_OK)
+        return false;
+    if (undetermined)
+        *undetermined = id.undetermined != 0;
+    if (!id.matched)
+        return false;
+    snprintf(name, SG_CHECK_ARRAY_NAME_MAX, "%s", id.name);
+    for (size_t j = 0; j < n_factors; j++)
+        factor_col[j] = id.factor_col[j];
+    return true;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+void sg_check_destroy(sg_check_report *r)
+{
+    if (!r)
+        return;
+    free(r->stats);
+    free(r->corr);
+    free(r->corr_defined);
+    free(r->levels);
+    for (size_t i = 0; i < r->n_duplicate_groups; i++)
+        free(r->duplicates[i].rows);
+    free(r->duplicates);
+    for (size_t i = 0; i < r->n_warnings; i++)
+        free(r->warnings[i].message);
+    free(r->warnings);
+    free(r);
+}
+
+static sg_status add_warning(sg_check_report *r, sg_warning_kind kind, size_t column,
+                             sg_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+static sg_status add_warning(sg_check_report *r, sg_warning_kind kind, size_t column,
+                             sg_error *err, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    sg_warning *w = realloc(r->warnings, (r->n_warnings + 1) * sizeof *w);
+    if (!w)
+        return sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+    r->warnings = w;
+    size_t n = strlen(buf) + 1;
+    char *m = malloc(n);
+    if (!m)
+        return sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+    memcpy(m, buf, n);
+    w[r->n_warnings++] = (sg_warning){kind, column, m};
+    return SG_OK;
+}
+
+/* Append ", 12" style line numbers (at most WARN_LINES_SHOWN, then "...") */
+static void append_line(char *buf, size_t size, size_t shown, int line)
+{
+    size_t k = strlen(buf);
+    if (shown < WARN_LINES_SHOWN)
+        snprintf(buf + k, size - k, "%s%d", shown ? ", " : "", line);
+    else if (shown == WARN_LINES_SHOWN)
+        snprintf(buf + k, size - k, ", ...");
+}
+
+/* Stable merge sort of idx[0..n) by the factor tuple of each row. */
+static int cmp_rows(const sg_table *t, size_t a, size_t b)
+{
+    for (size_t j = 0; j < t->n_factors; j++) {
+        double x = sg_table_at(t, a, j), y = sg_table_at(t, b, j);
+        if (x < y)
+            return -1;
+        if (x > y)
+            return 1;
+    }
+    return 0;
+}
+
+static void merge_sort(const sg_table *t, size_t *idx, size_t *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    merge_sort(t, idx, tmp, h);
+    merge_sort(t, idx + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = cmp_rows(t, idx[j], idx[i]) < 0 ? idx[j++] : idx[i++];
+    while (i < h)
+        tmp[k++] = idx[i++];
+    while (j < n)
+        tmp[k++] = idx[j++];
+    memcpy(idx, tmp, n * sizeof *idx);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+static sg_status find_duplicates(const sg_table *t, sg_check_report *r, sg_error *err)
+{
+    size_t n = t->n_rows;
+    size_t *idx = malloc(n * sizeof *idx), *tmp = malloc(n * sizeof *tmp);
+    if (!idx || !tmp) {
+        free(idx);
+        free(tmp);
+        return sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    merge_sort(t, idx, tmp, n);
+    sg_status st = SG_OK;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && cmp_rows(t, idx[i], idx[j]) == 0)
+            j++;
+        if (j - i >= 2) {
+            sg_duplicate_group *g =
+                realloc(r->duplicates, (r->n_duplicate_groups + 1) * sizeof *g);
+            if (!g) {
+                st = sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+                break;
+            }
+            r->duplicates = g;
+            g = &r->duplicates[r->n_duplicate_groups];
+            g->n = j - i;
+            g->responses_differ = false;
+            if (!(g->rows = malloc(g->n * sizeof *g->rows))) {
+                st = sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+                break;
+            }
+            r->n_duplicate_groups++;
+            memcpy(g->rows, idx + i, g->n * sizeof *g->rows);
+            qsort(g->rows, g->n, sizeof *g->rows, cmp_size);
+            for (size_t a = 1; a < g->n && !g->responses_differ; a++)
+                for (size_t c = t->n_factors; c < t->n_cols; c++)
+                    if (sg_table_at(t, g->rows[a], c) != sg_table_at(t, g->rows[0], c))
+                        g->responses_differ = true;
+        }
+        i = j;
+    }
+    free(idx);
+    free(tmp);
+    return st;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Distinct values of column j (within tol), ascending, with counts. */
+static void code_levels(const sg_table *t, size_t j, double *sorted, sg_factor_levels *lv)
+{
+    size_t n = t->n_rows;
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = sg_table_at(t, i, j);
+    qsort(sorted, n, sizeof *sorted, cmp_double);
+    double tol = SG_CHECK_LEVEL_RTOL * (sorted[n - 1] - sorted[0]);
+    lv->n_levels = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (lv->n_levels > 0 && sorted[i] - lv->values[lv->n_levels - 1] <= tol) {
+            lv->counts[lv->n_levels - 1]++;
+            continue;
+        }
+        if (lv->n_levels == SG_CHECK_MAX_LEVELS) {
+            lv->n_levels = 0; /* too many: continuous */
+            lv->balanced = false;
+            return;
+        }
+        lv->values[lv->n_levels] = sorted[i];
+        lv->counts[lv->n_levels++] = 1;
+    }
+    lv->balanced = lv->n_levels >= 2;
+    for (size_t k = 1; k < lv->n_levels; k++)
+        lv->balanced = lv->balanced && lv->counts[k] == lv->counts[0];
+}
+
+static size_t level_of(const sg_factor_levels *lv, double v)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < lv->n_levels; k++)
+        if (fabs(v - lv->values[k]) < fabs(v - lv->values[best]))
+            best = k;
+    return best;
+}
+
+static bool pair_balanced(const sg_table *t, const sg_factor_levels *levels, size_t a, size_t b,
+                          size_t *cell)
+{
+    size_t ka = levels[a].n_levels, kb = levels[b].n_levels, n = t->n_rows;
+    if (n % (ka * kb) != 0)
+        return false;
+    memset(cell, 0, ka * kb * sizeof *cell);
+    for (size_t i = 0; i < n; i++)
+        cell[level_of(&levels[a], sg_table_at(t, i, a)) * kb +
+             level_of(&levels[b], sg_table_at(t, i, b))]++;
+    for (size_t c = 0; c < ka * kb; c++)
+        if (cell[c] != n / (ka * kb))
+            return false;
+    return true;
+}
+
+static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_report *r,
+                                 sg_error *err)
+{
+    for (size_t j = 0; j < t->n_factors; j++) {
+        const sg_factor *f = &s->factors[j];
+        char lines[128] = "";
+        size_t n_out = 0, n_off = 0;
+        for (size_t i = 0; i < t->n_rows; i++) {
+            double v = sg_table_at(t, i, j);
+            if (v < f->min || v > f->max)
+                append_line(lines, sizeof lines, n_out++, t->line[i]);
+        }
+        sg_status st;
+        if (n_out &&
+            (st = add_warning(r, SG_WARN_OUT_OF_BOUNDS, j, err,
+                              "factor '%s': %zu value%s outside the bounds [%g, %g] (line%s %s)",
+                              f->name, n_out, n_out > 1 ? "s" : "", f->min, f->max,
+                              n_out > 1 ? "s" : "", lines)))
+            return st;
+        if (!f->n_levels)
+            continue;
+        lines[0] = '\0';
+        double tol = SG_CHECK_LEVEL_RTOL * (f->max - f->min), first_bad = 0;
+        for (size_t i = 0; i < t->n_rows; i++) {
+            double v = sg_table_at(t, i, j);
+            bool ok = false;
+            for (size_t k = 0; k < f->n_levels && !ok; k++)
+                ok = fabs(v - f->levels[k]) <= tol;
+            if (!ok) {
+                if (!n_off)
+                    first_bad = v;
+                append_line(lines, sizeof lines, n_off++, t->line[i]);
+            }
+        }
+        if (n_off &&
+            (st = add_warning(r, SG_WARN_NOT_A_LEVEL, j, err,
+                              "factor '%s': %zu value%s not among the declared levels (e.g. %g; "
+                              "line%s %s)",
+                              f->name, n_off, n_off > 1 ? "s" : "", first_bad,
+                              n_off > 1 ? "s" : "", lines)))
+            return st;
+        for (size_t k = 0; k < f->n_levels; k++) {
+            bool used = false;
+            for (size_t i = 0; i < t->n_rows && !used; i++)
+                used = fabs(sg_table_at(t, i, j) - f->levels[k]) <= tol;
+            if (!used && (st = add_warning(r, SG_WARN_LEVEL_UNUSED, j, err,
+                                           "factor '%s': declared level %g occurs in no row",
+                                           f->name, f->levels[k])))
+                return st;
+        }
+    }
+    return SG_OK;
+}
+
+sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **out,
+                       sg_error *err)
+{
+    *out = NULL;
+    if (t->n_factors != s->n_factors || t->n_cols != s->n_factors + s->n_responses)
+        return sg_error_set(err, SG_ERR_INTERNAL, "check: table does not match the study");
+    sg_status st = SG_OK;
+    double *sorted = NULL;
+    size_t *cell = NULL;
+    sg_check_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+    r->n_rows = t->n_rows;
+    r->n_excluded = t->n_excluded;
+    r->n_cols = t->n_cols;
+    r->n_factors = t->n_factors;
+    r->stats = calloc(t->n_cols, sizeof *r->stats);
+    r->corr = calloc(t->n_cols * t->n_cols, sizeof *r->corr);
+    r->corr_defined = calloc(t->n_cols * t->n_cols, sizeof *r->corr_defined);
+    r->levels = calloc(t->n_factors ? t->n_factors : 1, sizeof *r->levels);
+    sorted = malloc(t->n_rows * sizeof *sorted);
+    cell = malloc(SG_CHECK_MAX_LEVELS * SG_CHECK_MAX_LEVELS * sizeof *cell);
+    if (!r->stats || !r->corr || !r->corr_defined || !r->levels || !sorted || !cell) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+        goto fail;
+    }
+    if ((st = sg_describe_columns(t->x, t->n_rows, t->n_cols, r->stats, err)) ||
+        (st = sg_describe_correlation(t->x, t->n_rows, t->n_cols, r->corr, r->corr_defined, err)))
+        goto fail;
+    for (size_t j = 0; j < t->n_cols; j++) {
+        if (!r->stats[j].constant)
+            continue;
+        bool fac = j < t->n_factors;
+        const char *name = fac ? s->factors[j].name : s->responses[j - t->n_factors].name;
+        if ((st = add_warning(r, SG_WARN_CONSTANT, j, err,
+                              "%s '%s' (column '%s') is constant (%g in every row)",
+                              fac ? "factor" : "response", name, t->col_names[j],
+                              r->stats[j].min)))
+            goto fail;
+    }
+    if ((st = factor_warnings(s, t, r, err)))
+        goto fail;
+    r->balanced = t->n_factors > 0;
+    for (size_t j = 0; j < t->n_factors; j++) {
+        code_levels(t, j, sorted, &r->levels[j]);
+        r->balanced = r->balanced && r->levels[j].balanced;
+    }
+    r->orthogonal = r->balanced;
+    for (size_t a = 0; a < t->n_factors && r->orthogonal; a++)
+        for (size_t b = a + 1; b < t->n_factors && r->orthogonal; b++)
+            r->orthogonal = pair_balanced(t, r->levels, a, b, cell);
+    if (r->orthogonal && t->n_factors <= SG_OA_MAX_COLS && t->n_rows <= SG_OA_MAX_RUNS) {
+        int *codes = malloc(t->n_rows * t->n_factors * sizeof *codes);
+        if (!codes) {
+            st = sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < t->n_rows; i++)
+            for (size_t j = 0; j < t->n_factors; j++)
+                codes[i * t->n_factors + j] =
+                    (int)level_of(&r->levels[j], sg_table_at(t, i, j));
+        sg_check_match_standard_array(codes, t->n_rows, t->n_factors, r->array_name,
+                                      r->array_col, &r->array_undetermined);
+        free(codes);
+    }
+    if ((st = find_duplicates(t, r, err)))
+        goto fail;
+    free(sorted);
+    free(cell);
+    *out = r;
+    return SG_OK;
+fail:
+    free(sorted);
+    free(cell);
+    sg_check_destroy(r);
+    return st;
+}

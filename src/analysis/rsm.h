@@ -1,0 +1,55 @@
+/* rsm.h — quadratic response-surface baseline.
+ *
+ * Full quadratic in k factors: 1, x_i, x_i², x_i x_j (i < j), that is
+ * 1 + 2k + k(k-1)/2 terms, fitted by least squares with GSL
+ * (gsl_multifit_linear_tsvd) on factors coded to [-1, 1] from the training
+ * rows' min and max (good conditioning; stored in the fit).
+ *
+ * Rank deficiency is handled honestly: with fewer rows than terms the fit is
+ * refused (SG_ERR_INVALID); when the design cannot separate every term (a
+ * singular value below SG_RSM_RANK_TOL relative to the largest), terms are
+ * taken in the order 1, linear, squares, interactions and a term that adds
+ * no rank to those kept is dropped (coefficient 0) — the usual reduction to
+ * an estimable model — and sg_rsm_warning() names the dropped terms.  (A
+ * minimum-norm solution would instead predict nonsense wherever the
+ * unidentified direction matters.)  Predictions are never NaN.
+ */
+#ifndef SG_RSM_H
+#define SG_RSM_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* Relative singular-value cutoff for the truncated SVD. */
+#define SG_RSM_RANK_TOL 1e-10
+
+typedef struct sg_rsm sg_rsm;
+
+/* Number of terms of a full quadratic in k factors. */
+size_t sg_rsm_n_terms(size_t k);
+
+/* Fit a quadratic to the n rows of X selected by rows (NULL = rows 0..n-1).
+ * X is row-major with row stride ldx and its first k columns are the factors
+ * (engineering units); y[r * ldy] is the response of row r.  On success the
+ * caller owns *out (free with sg_rsm_destroy). */
+sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, size_t ldy,
+                     const size_t *rows, size_t n, sg_rsm **out, sg_error *err);
+
+/* Free a fit; NULL is a no-op. */
+void sg_rsm_destroy(sg_rsm *m);
+
+/* Prediction at x (k factors, engineering units), in the response's unit. */
+double sg_rsm_predict(const sg_rsm *m, const double *x);
+
+/* Number of factors k. */
+size_t sg_rsm_n_factors(const sg_rsm *m);
+/* Number of terms kept (== sg_rsm_n_terms(k) when fully estimable). */
+size_t sg_rsm_rank(const sg_rsm *m);
+/* Warning text when the design is rank deficient, "" otherwise. */
+const char *sg_rsm_warning(const sg_rsm *m);
+/* Coefficients (sg_rsm_n_terms(k)) on the coded factors z = (x-mid)/half,
+ * order: 1, z_1..z_k, z_1²..z_k², z_1z_2, z_1z_3, ..., z_{k-1}z_k. */
+const double *sg_rsm_coefficients(const sg_rsm *m);
+
+#endif

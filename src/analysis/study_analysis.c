@@ -1,0 +1,279 @@
+/* study_analysis.c — [analysis] settings and the analysis of a study's data
+ * (see study_analysis.h). */
+#include "analysis/study_analysis.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* A value is a declared level when within this fraction of the factor's
+ * range (max - min) of it. */
+#define SG_ANALYSIS_LEVEL_RTOL 1e-9
+
+static const char *const analysis_keys[] = {"interactions", "min_error_df", "pool", "targets"};
+
+static sg_status load_targets(const sg_study *s, const sg_toml_value *tt, sg_analysis_config *cfg,
+                              sg_error *err)
+{
+    const char *names[SG_STUDY_MAX_RESPONSES];
+    for (size_t j = 0; j < s->n_responses; j++)
+        names[j] = s->responses[j].name;
+    size_t m = sg_toml_table_size(tt);
+    for (size_t i = 0; i < m; i++) {
+        const char *key = sg_toml_table_key(tt, i);
+        const sg_toml_value *v = sg_toml_table_value(tt, i);
+        size_t j = 0;
+        while (j < s->n_responses && strcmp(names[j], key) != 0)
+            j++;
+        if (j == s->n_responses) {
+            const char *hint = sg_str_suggest(key, names, s->n_responses);
+            char list[400] = "";
+            size_t used = 0;
+            for (size_t k = 0; k < s->n_responses && used + 1 < sizeof list; k++) {
+                int w = snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "",
+                                 names[k]);
+                if (w < 0)
+                    break;
+                used += (size_t)w;
+            }
+            if (hint)
+                return sg_toml_error_at_key(err, SG_ERR_INVALID, tt, i,
+                                            "targets: unknown response '%s'; did you mean '%s'?",
+                                            key, hint);
+            return sg_toml_error_at_key(err, SG_ERR_INVALID, tt, i,
+                                        "targets: unknown response '%s' (responses: %s)", key,
+                                        list);
+        }
+        sg_toml_type ty = sg_toml_type_of(v);
+        if (ty != SG_TOML_FLOAT && ty != SG_TOML_INTEGER)
+            return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                    "targets.%s must be a number, not a %s", key,
+                                    sg_toml_type_name(ty));
+        double x = ty == SG_TOML_FLOAT ? sg_toml_float(v) : (double)sg_toml_integer(v);
+        if (!isfinite(x))
+            return sg_toml_error_at(err, SG_ERR_INVALID, v, "targets.%s must be finite", key);
+        if (s->responses[j].goal != SG_GOAL_NONE)
+            return sg_toml_error_at_key(
+                err, SG_ERR_INVALID, tt, i,
+                "targets.%s: a target applies to goal = \"none\" (nominal-the-best), but "
+                "response '%s' has goal = \"%s\"",
+                key, key, sg_study_goal_name(s->responses[j].goal));
+        cfg->has_target[j] = true;
+        cfg->target[j] = x;
+    }
+    return SG_OK;
+}
+
+sg_status sg_study_analysis_config_load(const sg_study *s, sg_analysis_config *cfg, sg_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->taguchi = sg_taguchi_options_default();
+    const sg_toml_value *t = s->analysis;
+    if (!t)
+        return SG_OK;
+    sg_status st;
+    int64_t df = cfg->taguchi.min_error_df;
+    bool found = false;
+    const sg_toml_value *tt = NULL;
+    if ((st = sg_study_check_keys(t, "[analysis]", analysis_keys, ARRAY_LEN(analysis_keys), err)) ||
+        (st = sg_toml_get_bool(t, "interactions", false, &cfg->taguchi.interactions, NULL, err)) ||
+        (st = sg_toml_get_bool(t, "pool", false, &cfg->taguchi.pool, NULL, err)) ||
+        (st = sg_toml_get_integer(t, "min_error_df", false, &df, &found, err)) ||
+        (st = sg_toml_get_table(t, "targets", false, &tt, NULL, err)))
+        return st;
+    if (found && (df < 1 || df > SG_ANALYSIS_MAX_ERROR_DF))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "min_error_df"),
+                                "min_error_df must be from 1 to %d, not %lld",
+                                SG_ANALYSIS_MAX_ERROR_DF, (long long)df);
+    cfg->taguchi.min_error_df = (int)df;
+    if (tt && (st = load_targets(s, tt, cfg, err)))
+        return st;
+    return SG_OK;
+}
+
+void sg_study_analysis_destroy(sg_study_analysis *a)
+{
+    if (!a)
+        return;
+    free(a->stats);
+    free(a->corr);
+    free(a->corr_defined);
+    free(a->factors);
+    if (a->taguchi)
+        for (size_t j = 0; j < a->n_responses; j++)
+            sg_taguchi_result_free(a->taguchi[j]);
+    free(a->taguchi);
+    free(a->response_na);
+    free(a);
+}
+
+/* Code factor j on its declared levels (only those that occur).  Returns
+ * false when some value is not a declared level. */
+static bool code_declared(const sg_factor *f, const sg_table *t, size_t j, int *codes,
+                          sg_analysis_factor *af)
+{
+    if (!f->n_levels || f->n_levels > SG_STUDY_MAX_LEVELS)
+        return false;
+    double tol = SG_ANALYSIS_LEVEL_RTOL * (f->max - f->min);
+    int map[SG_STUDY_MAX_LEVELS];
+    bool used[SG_STUDY_MAX_LEVELS] = {false};
+    for (size_t i = 0; i < t->n_rows; i++) {
+        double v = sg_table_at(t, i, j);
+        size_t k = 0;
+        while (k < f->n_levels && fabs(v - f->levels[k]) > tol)
+            k++;
+        if (k == f->n_levels)
+            return false;
+        used[k] = true;
+        codes[i * t->n_factors + j] = (int)k;
+    }
+    /* declared levels ascending, unused ones dropped */
+    size_t order[SG_STUDY_MAX_LEVELS];
+    for (size_t k = 0; k < f->n_levels; k++)
+        order[k] = k;
+    for (size_t a = 1; a < f->n_levels; a++)
+        for (size_t b = a; b > 0 && f->levels[order[b]] < f->levels[order[b - 1]]; b--) {
+            size_t tmp = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = tmp;
+        }
+    int n = 0;
+    for (size_t r = 0; r < f->n_levels; r++) {
+        size_t k = order[r];
+        if (!used[k])
+            continue;
+        if (n == SG_ANALYSIS_MAX_LEVELS)
+            return false;
+        af->values[n] = f->levels[k];
+        map[k] = n++;
+    }
+    for (size_t i = 0; i < t->n_rows; i++)
+        codes[i * t->n_factors + j] = map[codes[i * t->n_factors + j]];
+    af->n_levels = n;
+    af->declared = true;
+    return true;
+}
+
+/* Level-code every factor; false with the reason when one is not discrete. */
+static bool code_factors(const sg_study *s, const sg_table *t, int *codes, sg_study_analysis *a)
+{
+    for (size_t j = 0; j < t->n_factors; j++) {
+        const sg_factor *f = &s->factors[j];
+        sg_analysis_factor *af = &a->factors[j];
+        if (code_declared(f, t, j, codes, af)) {
+            if (af->n_levels >= 2)
+                continue;
+            snprintf(a->not_applicable, sizeof a->not_applicable,
+                     "factor '%s' takes a single value (%g) in the data: its effect cannot be "
+                     "estimated",
+                     f->name, af->values[0]);
+            return false;
+        }
+        sg_error e;
+        if (sg_taguchi_code_levels(t->x + j, t->n_rows, t->n_cols, SG_ANALYSIS_MAX_LEVELS,
+                                   af->values, &af->n_levels, codes + j, t->n_factors,
+                                   &e) != SG_OK) {
+            snprintf(a->not_applicable, sizeof a->not_applicable,
+                     "factor '%s' is not set at a few discrete levels (%s); the main-effects, "
+                     "S/N and ANOVA analysis of an orthogonal array needs every factor at "
+                     "2 to %d levels -- use 'surrogate fit' for continuous factors",
+                     f->name, e.msg, SG_ANALYSIS_MAX_LEVELS);
+            return false;
+        }
+        af->declared = false;
+    }
+    return true;
+}
+
+static sg_taguchi_goal taguchi_goal(sg_goal g)
+{
+    return g == SG_GOAL_MINIMIZE ? SG_TAGUCHI_MINIMIZE
+           : g == SG_GOAL_MAXIMIZE ? SG_TAGUCHI_MAXIMIZE
+                                   : SG_TAGUCHI_NONE;
+}
+
+sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_analysis_config *cfg,
+                           sg_study_analysis **out, sg_error *err)
+{
+    *out = NULL;
+    if (t->n_factors != s->n_factors || t->n_cols != s->n_factors + s->n_responses ||
+        s->n_responses > SG_STUDY_MAX_RESPONSES || t->n_rows < 1)
+        return sg_error_set(err, SG_ERR_INTERNAL, "analyze: table does not match the study");
+    sg_status st = SG_OK;
+    int *codes = NULL;
+    double *y = NULL;
+    sg_taguchi_factor tf[SG_STUDY_MAX_FACTORS];
+    size_t nc = t->n_cols, k = t->n_factors, n = t->n_rows;
+    sg_study_analysis *a = calloc(1, sizeof *a);
+    if (!a)
+        return sg_error_set(err, SG_ERR_NOMEM, "analyze: out of memory");
+    a->n_rows = n;
+    a->n_cols = nc;
+    a->n_factors = k;
+    a->n_responses = s->n_responses;
+    a->stats = calloc(nc, sizeof *a->stats);
+    a->corr = calloc(nc * nc, sizeof *a->corr);
+    a->corr_defined = calloc(nc * nc, sizeof *a->corr_defined);
+    a->factors = calloc(k ? k : 1, sizeof *a->factors);
+    a->taguchi = calloc(s->n_responses ? s->n_responses : 1, sizeof *a->taguchi);
+    a->response_na = calloc(s->n_responses ? s->n_responses : 1, sizeof *a->response_na);
+    codes = malloc((n * k > 0 ? n * k : 1) * sizeof *codes);
+    y = malloc(n * sizeof *y);
+    if (!a->stats || !a->corr || !a->corr_defined || !a->factors || !a->taguchi ||
+        !a->response_na || !codes || !y) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "analyze: out of memory");
+        goto fail;
+    }
+    if ((st = sg_describe_columns(t->x, n, nc, a->stats, err)) ||
+        (st = sg_describe_correlation(t->x, n, nc, a->corr, a->corr_defined, err)))
+        goto fail;
+    a->discrete = code_factors(s, t, codes, a);
+    if (!a->discrete)
+        goto done;
+    for (size_t j = 0; j < k; j++) {
+        tf[j].name = s->factors[j].name;
+        tf[j].unit = s->factors[j].unit;
+        tf[j].n_levels = a->factors[j].n_levels;
+        tf[j].level_values = a->factors[j].values;
+    }
+    for (size_t r = 0; r < s->n_responses; r++) {
+        const sg_response *rs = &s->responses[r];
+        for (size_t i = 0; i < n; i++)
+            y[i] = sg_table_at(t, i, k + r);
+        sg_taguchi_input in = {
+            .n_runs = n,
+            .n_factors = k,
+            .levels = codes,
+            .factors = tf,
+            .y = y,
+            .response_name = rs->name,
+            .response_unit = rs->unit,
+            .goal = taguchi_goal(rs->goal),
+            .has_target = cfg->has_target[r],
+            .target = cfg->target[r],
+        };
+        sg_error e;
+        sg_status ts = sg_taguchi_analyze(&in, &cfg->taguchi, &a->taguchi[r], &e);
+        if (ts == SG_ERR_NOMEM) {
+            st = sg_error_set(err, ts, "analyze: out of memory");
+            goto fail;
+        }
+        if (ts != SG_OK)
+            snprintf(a->response_na[r], sizeof a->response_na[r], "%s", e.msg);
+    }
+done:
+    free(codes);
+    free(y);
+    *out = a;
+    return SG_OK;
+fail:
+    free(codes);
+    free(y);
+    sg_study_analysis_destroy(a);
+    return st;
+}

@@ -1,0 +1,79 @@
+/* study_analysis.h — the study's [analysis] section and the orthogonal-array
+ * analysis and descriptive statistics of a study's data.
+ *
+ * [analysis] keys (all optional; see README "Study file reference"):
+ *   interactions = true    try two-factor interactions in the ANOVA
+ *   min_error_df = 2       error degrees of freedom that must remain (>= 1)
+ *   pool = false           Taguchi pooling of small terms into the error
+ *   targets = { stress_path2 = 420 }
+ *                          nominal-the-best target per response (goal "none"),
+ *                          in the response's unit
+ * sg_study_analysis_config_load validates them with messages "STUDY:LINE:COL: ...".
+ *
+ * sg_study_analysis_run runs, on a table loaded for the study (factor columns then
+ * response columns): descriptive statistics and the correlation matrix of
+ * every column (describe.h), and, when every factor takes discrete levels,
+ * sg_taguchi_analyze for every response.  Nothing here prints.
+ */
+#ifndef SG_STUDY_ANALYSIS_H
+#define SG_STUDY_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "io/table.h"
+#include "analysis/describe.h"
+#include "io/study.h"
+#include "analysis/taguchi.h"
+
+/* A factor with more distinct values than this is continuous: the
+ * orthogonal-array analysis does not apply. */
+#define SG_ANALYSIS_MAX_LEVELS 9
+/* Largest accepted min_error_df. */
+#define SG_ANALYSIS_MAX_ERROR_DF 1000
+#define SG_ANALYSIS_REASON_MAX (SG_ERROR_MSG_MAX + 512)
+
+/* Settings of the [analysis] section; defaults from an absent section. */
+typedef struct sg_analysis_config {
+    sg_taguchi_options taguchi;              /* interactions, min_error_df, pool */
+    bool has_target[SG_STUDY_MAX_RESPONSES]; /* per study response */
+    double target[SG_STUDY_MAX_RESPONSES];   /* in the response's unit */
+} sg_analysis_config;
+
+/* Fill *cfg from s->analysis (defaults when absent).  SG_ERR_INVALID with
+ * "STUDY:LINE:COL: message" for unknown keys, wrong types, min_error_df out
+ * of range, targets naming an unknown response or one whose goal is not
+ * "none", and non-finite targets. */
+sg_status sg_study_analysis_config_load(const sg_study *s, sg_analysis_config *cfg, sg_error *err);
+
+/* Level coding of one factor for the orthogonal-array analysis. */
+typedef struct sg_analysis_factor {
+    int n_levels;                          /* levels found in the data */
+    double values[SG_ANALYSIS_MAX_LEVELS]; /* ascending, in the factor's unit */
+    bool declared;                         /* coded on the study's declared levels */
+} sg_analysis_factor;
+
+/* Results for one study table; caller owns, free with sg_study_analysis_destroy. */
+typedef struct sg_study_analysis {
+    size_t n_rows, n_cols, n_factors, n_responses;
+    sg_col_stats *stats;          /* n_cols: factors then responses */
+    double *corr;                 /* (n_cols, n_cols) Pearson r, 0 where undefined */
+    bool *corr_defined;           /* (n_cols, n_cols) */
+    bool discrete;                /* every factor takes discrete levels */
+    char not_applicable[SG_ANALYSIS_REASON_MAX]; /* why not, when !discrete */
+    sg_analysis_factor *factors;  /* n_factors (valid when discrete) */
+    sg_taguchi_result **taguchi;  /* n_responses; NULL where the analysis failed */
+    char (*response_na)[SG_ANALYSIS_REASON_MAX]; /* n_responses: why taguchi[j] is NULL, or "" */
+} sg_study_analysis;
+
+/* Analyse table t (loaded with sg_study_load_data for s) with cfg.  *out is
+ * a new result (caller destroys).  A response the analysis rejects gets a
+ * reason in response_na instead of failing the whole call. */
+sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_analysis_config *cfg,
+                           sg_study_analysis **out, sg_error *err);
+
+/* Free a result.  NULL is a no-op. */
+void sg_study_analysis_destroy(sg_study_analysis *a);
+
+#endif

@@ -1,0 +1,459 @@
+/* taguchi_report.c — plain-text tables and JSON for an sg_taguchi_result.
+ *
+ * Figures are printed with printf's correctly rounded %g / %f conversions
+ * (never more digits than the double carries); a figure that could not be
+ * computed prints as "n/a [k]" with the reason listed under the table.
+ */
+#include "analysis/taguchi.h"
+
+#include <string.h>
+
+/* Significant digits for means, sums of squares and S/N; F; p. */
+#define SG_TAGUCHI_SIG 6
+#define SG_TAGUCHI_SIG_F 4
+#define SG_TAGUCHI_SIG_P 3
+/* Decimals for percent contributions. */
+#define SG_TAGUCHI_PCT_DEC 2
+/* Most distinct footnote reasons collected per table. */
+#define SG_TAGUCHI_MAX_NOTES 8
+
+/* Footnotes: distinct reasons of "n/a" cells in one table. */
+typedef struct footnotes {
+    const char *why[SG_TAGUCHI_MAX_NOTES];
+    int n;
+} footnotes;
+
+static int footnote(footnotes *fn, const char *why)
+{
+    for (int i = 0; i < fn->n; i++)
+        if (fn->why[i] == why || strcmp(fn->why[i], why) == 0)
+            return i + 1;
+    if (fn->n == SG_TAGUCHI_MAX_NOTES)
+        return SG_TAGUCHI_MAX_NOTES;
+    fn->why[fn->n++] = why;
+    return fn->n;
+}
+
+static void print_footnotes(FILE *fp, const footnotes *fn)
+{
+    for (int i = 0; i < fn->n; i++)
+        fprintf(fp, "  n/a [%d]: %s\n", i + 1, fn->why[i]);
+}
+
+/* Format x with sig significant digits, or "n/a [k]" when why is non-NULL;
+ * -0 prints as 0. */
+static const char *num(char *buf, size_t cap, double x, int sig, const char *why, footnotes *fn)
+{
+    if (why)
+        snprintf(buf, cap, "n/a [%d]", footnote(fn, why));
+    else
+        snprintf(buf, cap, "%.*g", sig, x + 0.0);
+    return buf;
+}
+
+static const char *fixed(char *buf, size_t cap, double x, int dec, const char *why, footnotes *fn)
+{
+    if (why)
+        snprintf(buf, cap, "n/a [%d]", footnote(fn, why));
+    else {
+        snprintf(buf, cap, "%.*f", dec, x + 0.0);
+        if (strspn(buf, "-0.") == strlen(buf) && buf[0] == '-')
+            memmove(buf, buf + 1, strlen(buf)); /* "-0.00" -> "0.00" */
+    }
+    return buf;
+}
+
+static const char *level_label(char *buf, size_t cap, const sg_taguchi_main *m, int l)
+{
+    snprintf(buf, cap, "%.*g%s%s", SG_TAGUCHI_SIG + 4, m->levels[l].value + 0.0,
+             m->unit[0] ? " " : "", m->unit);
+    return buf;
+}
+
+static int name_width(const sg_taguchi_result *r)
+{
+    int w = 6;
+    for (size_t t = 0; t < r->n_terms; t++) {
+        int l = (int)strlen(r->terms[t].name);
+        w = l > w ? l : w;
+    }
+    for (size_t f = 0; f < r->n_factors; f++) {
+        int l = (int)strlen(r->mains[f].name);
+        w = l > w ? l : w;
+    }
+    for (size_t i = 0; i < r->n_candidates; i++) {
+        int l = (int)(strlen(r->mains[r->candidates[i].f1].name) +
+                      strlen(r->mains[r->candidates[i].f2].name) + 3);
+        w = l > w ? l : w;
+    }
+    return w;
+}
+
+sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *err)
+{
+    if (!r || !fp)
+        return sg_error_set(err, SG_ERR_INVALID, "taguchi: nothing to write");
+    char a[64], b[64], c[64], d[64], e[64], g[64], h[2 * SG_TAGUCHI_NAME_MAX + 8];
+    const char *u = r->unit;
+    int W = name_width(r);
+    footnotes fn = {0};
+
+    fprintf(fp, "Orthogonal-array analysis of %s%s%s%s: %zu runs, %zu factors, goal %s",
+            r->response, u[0] ? " [" : "", u, u[0] ? "]" : "", r->n_runs, r->n_factors,
+            sg_taguchi_goal_name(r->goal));
+    if (r->has_target)
+        fprintf(fp, ", target %.*g%s%s", SG_TAGUCHI_SIG + 4, r->target + 0.0, u[0] ? " " : "", u);
+    fprintf(fp, "\n  grand mean %.*g%s%s; S/N %s, %s [dB]\n\n", SG_TAGUCHI_SIG, r->grand_mean + 0.0,
+            u[0] ? " " : "", u, r->sn_name, r->sn_formula);
+
+    /* per-run S/N */
+    fprintf(fp, "Signal-to-noise ratio per run\n  %4s  %14s  %12s\n", "run", "response",
+            "S/N [dB]");
+    for (size_t i = 0; i < r->n_runs; i++)
+        fprintf(fp, "  %4zu  %14s  %12s\n", i + 1,
+                num(a, sizeof a, r->y[i], SG_TAGUCHI_SIG + 4, NULL, &fn),
+                num(b, sizeof b, r->sn[i], SG_TAGUCHI_SIG, r->sn_ok[i] ? NULL : r->sn_na, &fn));
+    print_footnotes(fp, &fn);
+    fn.n = 0;
+
+    /* main effects per level */
+    fprintf(fp, "\nMain effects: mean %s at each level\n  %-*s  %-18s  %4s  %12s  %12s\n",
+            r->response, W, "factor", "level", "runs", u[0] ? u : "mean", "S/N [dB]");
+    for (size_t f = 0; f < r->n_factors; f++) {
+        const sg_taguchi_main *m = &r->mains[f];
+        for (int l = 0; l < m->n_levels; l++)
+            fprintf(
+                fp, "  %-*s  %-18s  %4zu  %12s  %12s\n", W, l == 0 ? m->name : "",
+                level_label(a, sizeof a, m, l), m->levels[l].n_runs,
+                num(b, sizeof b, m->levels[l].mean, SG_TAGUCHI_SIG, NULL, &fn),
+                num(c, sizeof c, m->levels[l].sn_mean, SG_TAGUCHI_SIG, m->levels[l].sn_na, &fn));
+    }
+    print_footnotes(fp, &fn);
+    fn.n = 0;
+
+    /* ranking */
+    fprintf(fp,
+            "\nFactor ranking (delta = largest minus smallest level mean)\n"
+            "  %-*s  %12s  %4s  %12s  %8s\n",
+            W, "factor", "delta", "rank", "S/N delta", "S/N rank");
+    for (size_t f = 0; f < r->n_factors; f++) {
+        const sg_taguchi_main *m = &r->mains[f];
+        snprintf(d, sizeof d, "%d", m->sn_rank);
+        fprintf(fp, "  %-*s  %12s  %4d  %12s  %8s\n", W, m->name,
+                num(a, sizeof a, m->delta, SG_TAGUCHI_SIG, NULL, &fn), m->rank,
+                num(b, sizeof b, m->sn_delta, SG_TAGUCHI_SIG, m->sn_na, &fn), m->sn_na ? "-" : d);
+    }
+    fprintf(fp, "  delta in %s, S/N delta in dB; rank 1 = largest; ties go to the earlier factor\n",
+            u[0] ? u : "response units");
+    print_footnotes(fp, &fn);
+    fn.n = 0;
+
+    /* ANOVA */
+    fprintf(fp, "\nANOVA (%s design; sums of squares in %s%s; sequential, Type I)\n",
+            r->orthogonal ? "orthogonal" : "NON-ORTHOGONAL", u[0] ? u : "units", "^2");
+    fprintf(fp, "  %-*s  %3s  %14s  %14s  %10s  %10s  %9s  %9s\n", W, "source", "df", "SS", "MS",
+            "F", "p", "contrib%", "pure%");
+    for (size_t t = 0; t < r->n_terms; t++) {
+        const sg_taguchi_term *tt = &r->terms[t];
+        fprintf(fp, "  %-*s  %3d  %14s  %14s  %10s  %10s  %9s  %9s%s\n", W, tt->name, tt->df,
+                num(a, sizeof a, tt->ss, SG_TAGUCHI_SIG, NULL, &fn),
+                num(b, sizeof b, tt->ms, SG_TAGUCHI_SIG, tt->df ? NULL : tt->f_na, &fn),
+                num(c, sizeof c, tt->f, SG_TAGUCHI_SIG_F, tt->f_na, &fn),
+                num(d, sizeof d, tt->p, SG_TAGUCHI_SIG_P, tt->f_na, &fn),
+                fixed(e, sizeof e, tt->pct, SG_TAGUCHI_PCT_DEC, tt->pct_na, &fn),
+                fixed(g, sizeof g, tt->pct_pure, SG_TAGUCHI_PCT_DEC, tt->pct_pure_na, &fn),
+                tt->pooled ? "  (pooled)" : "");
+    }
+    fprintf(fp, "  %-*s  %3d  %14s  %14s  %10s  %10s  %9s  %9s\n", W,
+            r->pooling_applied ? "error (pooled)" : "error", r->df_error,
+            num(a, sizeof a, r->ss_error, SG_TAGUCHI_SIG, NULL, &fn),
+            num(b, sizeof b, r->ms_error, SG_TAGUCHI_SIG, r->ms_error_na, &fn), "", "",
+            fixed(e, sizeof e, r->pct_error, SG_TAGUCHI_PCT_DEC, r->pct_error_na, &fn),
+            fixed(g, sizeof g, r->pct_error_pure, SG_TAGUCHI_PCT_DEC, r->pct_error_pure_na, &fn));
+    fprintf(fp, "  %-*s  %3d  %14s\n", W, "total", r->df_total,
+            num(a, sizeof a, r->ss_total, SG_TAGUCHI_SIG, NULL, &fn));
+    print_footnotes(fp, &fn);
+    for (size_t t = 0; t < r->n_terms; t++)
+        if (r->terms[t].note[0])
+            fprintf(fp, "  %s: %s\n", r->terms[t].name, r->terms[t].note);
+
+    /* interactions */
+    if (r->n_candidates) {
+        fprintf(fp, "\nTwo-factor interactions (minimum error df %d)\n", r->min_error_df);
+        for (size_t i = 0; i < r->n_candidates; i++) {
+            const sg_taguchi_candidate *cd = &r->candidates[i];
+            snprintf(h, sizeof h, "%s x %s", r->mains[cd->f1].name, r->mains[cd->f2].name);
+            fprintf(fp, "  %-*s  %s%s\n", W, h,
+                    cd->estimated ? "estimated" : "not estimated: ", cd->reason);
+        }
+    }
+
+    /* best combination */
+    fprintf(fp, "\nBest level combination (additive main-effects model)\n");
+    if (r->best_na)
+        fprintf(fp, "  by mean: not available: %s\n", r->best_na);
+    else {
+        fprintf(fp, "  by mean (%s):", sg_taguchi_goal_name(r->goal));
+        for (size_t f = 0; f < r->n_factors; f++)
+            fprintf(fp, "%s %s = %s", f ? "," : "", r->mains[f].name,
+                    level_label(a, sizeof a, &r->mains[f], r->mains[f].best_level));
+        fprintf(fp, "\n  predicted %s = %.*g%s%s\n", r->response, SG_TAGUCHI_SIG,
+                r->predicted + 0.0, u[0] ? " " : "", u);
+        if (r->predicted_ci_na)
+            fprintf(fp, "  %g %% confidence interval: not available: %s\n",
+                    100 * SG_TAGUCHI_CI_LEVEL, r->predicted_ci_na);
+        else
+            fprintf(fp, "  %g %% confidence interval: +/- %.*g%s%s (n_eff = %.*g)\n",
+                    100 * SG_TAGUCHI_CI_LEVEL, SG_TAGUCHI_SIG_F, r->predicted_ci + 0.0,
+                    u[0] ? " " : "", u, SG_TAGUCHI_SIG, r->n_eff);
+    }
+    if (r->best_sn_na)
+        fprintf(fp, "  by S/N: not available: %s\n", r->best_sn_na);
+    else {
+        fprintf(fp, "  by S/N (largest):");
+        for (size_t f = 0; f < r->n_factors; f++)
+            fprintf(fp, "%s %s = %s", f ? "," : "", r->mains[f].name,
+                    level_label(a, sizeof a, &r->mains[f], r->mains[f].best_sn_level));
+        fprintf(fp, "\n  predicted S/N = %.*g dB\n", SG_TAGUCHI_SIG, r->predicted_sn + 0.0);
+    }
+    if (r->notes[0]) {
+        fprintf(fp, "\nNotes\n");
+        for (const char *q = r->notes; *q;) {
+            const char *nl = strchr(q, '\n');
+            int len = nl ? (int)(nl - q) : (int)strlen(q);
+            fprintf(fp, "  %.*s\n", len, q);
+            q += len + (nl ? 1 : 0);
+        }
+    }
+    if (ferror(fp))
+        return sg_error_set(err, SG_ERR_IO, "taguchi: writing the tables failed");
+    return SG_OK;
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* Add key = x, or key = null and key_reason = why.  Returns 0 on failure. */
+static int jnum(cJSON *o, const char *key, double x, const char *why)
+{
+    if (!why)
+        return cJSON_AddNumberToObject(o, key, x + 0.0) != NULL;
+    char k[96];
+    snprintf(k, sizeof k, "%s_reason", key);
+    return cJSON_AddNullToObject(o, key) && cJSON_AddStringToObject(o, k, why);
+}
+
+static cJSON *json_mains(const sg_taguchi_result *r)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr)
+        return NULL;
+    for (size_t f = 0; f < r->n_factors; f++) {
+        const sg_taguchi_main *m = &r->mains[f];
+        cJSON *o = cJSON_CreateObject(), *lv = cJSON_CreateArray();
+        if (!o || !lv || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(lv);
+            goto fail;
+        }
+        if (!cJSON_AddItemToObject(o, "levels", lv)) {
+            cJSON_Delete(lv);
+            goto fail;
+        }
+        int ok = cJSON_AddStringToObject(o, "factor", m->name) &&
+                 cJSON_AddStringToObject(o, "unit", m->unit) && jnum(o, "delta", m->delta, NULL) &&
+                 jnum(o, "rank", m->rank, NULL) && jnum(o, "sn_delta", m->sn_delta, m->sn_na) &&
+                 jnum(o, "sn_rank", m->sn_rank, m->sn_na) &&
+                 jnum(o, "best_level", m->best_level, r->best_na) &&
+                 jnum(o, "best_sn_level", m->best_sn_level, r->best_sn_na);
+        for (int l = 0; ok && l < m->n_levels; l++) {
+            cJSON *x = cJSON_CreateObject();
+            if (!x || !cJSON_AddItemToArray(lv, x)) {
+                cJSON_Delete(x);
+                goto fail;
+            }
+            ok = jnum(x, "code", l, NULL) && jnum(x, "value", m->levels[l].value, NULL) &&
+                 jnum(x, "n_runs", (double)m->levels[l].n_runs, NULL) &&
+                 jnum(x, "mean", m->levels[l].mean, NULL) &&
+                 jnum(x, "sn_mean", m->levels[l].sn_mean, m->levels[l].sn_na);
+        }
+        if (!ok)
+            goto fail;
+    }
+    return arr;
+fail:
+    cJSON_Delete(arr);
+    return NULL;
+}
+
+static cJSON *json_anova(const sg_taguchi_result *r)
+{
+    cJSON *o = cJSON_CreateObject(), *terms = cJSON_CreateArray();
+    if (!o || !terms || !cJSON_AddItemToObject(o, "terms", terms)) {
+        cJSON_Delete(o);
+        cJSON_Delete(terms);
+        return NULL;
+    }
+    int ok = cJSON_AddBoolToObject(o, "orthogonal", r->orthogonal) &&
+             cJSON_AddStringToObject(o, "ss_type", "sequential (Type I)") &&
+             jnum(o, "min_error_df", r->min_error_df, NULL) &&
+             cJSON_AddBoolToObject(o, "pooling_applied", r->pooling_applied);
+    for (size_t t = 0; ok && t < r->n_terms; t++) {
+        const sg_taguchi_term *tt = &r->terms[t];
+        cJSON *x = cJSON_CreateObject();
+        if (!x || !cJSON_AddItemToArray(terms, x)) {
+            cJSON_Delete(x);
+            goto fail;
+        }
+        ok =
+            cJSON_AddStringToObject(x, "source", tt->name) &&
+            cJSON_AddStringToObject(x, "kind", tt->kind == SG_TERM_MAIN ? "main" : "interaction") &&
+            jnum(x, "factor1", tt->f1, NULL) &&
+            jnum(x, "factor2", tt->f2, tt->kind == SG_TERM_MAIN ? "main effect" : NULL) &&
+            jnum(x, "df", tt->df, NULL) && jnum(x, "df_nominal", tt->df_nominal, NULL) &&
+            jnum(x, "ss", tt->ss, NULL) && jnum(x, "ms", tt->ms, tt->df ? NULL : tt->f_na) &&
+            jnum(x, "f", tt->f, tt->f_na) && jnum(x, "p", tt->p, tt->f_na) &&
+            jnum(x, "percent", tt->pct, tt->pct_na) &&
+            jnum(x, "percent_pure", tt->pct_pure, tt->pct_pure_na) &&
+            cJSON_AddBoolToObject(x, "pooled", tt->pooled) &&
+            cJSON_AddStringToObject(x, "note", tt->note);
+    }
+    cJSON *e = ok ? cJSON_CreateObject() : NULL;
+    if (!e || !cJSON_AddItemToObject(o, "error", e)) {
+        cJSON_Delete(e);
+        goto fail;
+    }
+    ok = jnum(e, "df", r->df_error, NULL) && jnum(e, "ss", r->ss_error, NULL) &&
+         jnum(e, "ms", r->ms_error, r->ms_error_na) &&
+         jnum(e, "percent", r->pct_error, r->pct_error_na) &&
+         jnum(e, "percent_pure", r->pct_error_pure, r->pct_error_pure_na);
+    cJSON *tot = ok ? cJSON_CreateObject() : NULL;
+    if (!tot || !cJSON_AddItemToObject(o, "total", tot)) {
+        cJSON_Delete(tot);
+        goto fail;
+    }
+    if (!jnum(tot, "df", r->df_total, NULL) || !jnum(tot, "ss", r->ss_total, NULL))
+        goto fail;
+    return o;
+fail:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+static cJSON *json_rest(const sg_taguchi_result *r, cJSON *root)
+{
+    cJSON *cand = cJSON_AddArrayToObject(root, "interactions");
+    if (!cand)
+        return NULL;
+    for (size_t i = 0; i < r->n_candidates; i++) {
+        const sg_taguchi_candidate *cd = &r->candidates[i];
+        cJSON *x = cJSON_CreateObject();
+        if (!x || !cJSON_AddItemToArray(cand, x)) {
+            cJSON_Delete(x);
+            return NULL;
+        }
+        if (!jnum(x, "factor1", cd->f1, NULL) || !jnum(x, "factor2", cd->f2, NULL) ||
+            !cJSON_AddBoolToObject(x, "estimated", cd->estimated) ||
+            !jnum(x, "term", cd->term, cd->estimated ? NULL : cd->reason) ||
+            !cJSON_AddStringToObject(x, "reason", cd->reason))
+            return NULL;
+    }
+    cJSON *best = cJSON_AddObjectToObject(root, "best");
+    if (!best || !jnum(best, "predicted", r->predicted, r->best_na) ||
+        !jnum(best, "confidence_level", SG_TAGUCHI_CI_LEVEL, NULL) ||
+        !jnum(best, "predicted_ci", r->predicted_ci, r->predicted_ci_na) ||
+        !jnum(best, "n_eff", r->n_eff, NULL) ||
+        !jnum(best, "predicted_sn", r->predicted_sn, r->best_sn_na))
+        return NULL;
+    for (int by_sn = 0; by_sn < 2; by_sn++) {
+        const char *why = by_sn ? r->best_sn_na : r->best_na;
+        const char *key = by_sn ? "levels_by_sn" : "levels";
+        if (why) {
+            if (!jnum(best, key, 0, why))
+                return NULL;
+            continue;
+        }
+        cJSON *arr = cJSON_AddArrayToObject(best, key);
+        if (!arr)
+            return NULL;
+        for (size_t f = 0; f < r->n_factors; f++) {
+            const sg_taguchi_main *m = &r->mains[f];
+            int l = by_sn ? m->best_sn_level : m->best_level;
+            cJSON *x = cJSON_CreateObject();
+            if (!x || !cJSON_AddItemToArray(arr, x)) {
+                cJSON_Delete(x);
+                return NULL;
+            }
+            if (!cJSON_AddStringToObject(x, "factor", m->name) || !jnum(x, "level", l, NULL) ||
+                !jnum(x, "value", m->levels[l].value, NULL) ||
+                !cJSON_AddStringToObject(x, "unit", m->unit))
+                return NULL;
+        }
+    }
+    cJSON *notes = cJSON_AddArrayToObject(root, "notes");
+    if (!notes)
+        return NULL;
+    const char *p = r->notes;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[SG_TAGUCHI_NOTES_MAX];
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        cJSON *s = cJSON_CreateString(line);
+        if (!s || !cJSON_AddItemToArray(notes, s)) {
+            cJSON_Delete(s);
+            return NULL;
+        }
+        p += len + (nl ? 1 : 0);
+    }
+    return root;
+}
+
+cJSON *sg_taguchi_to_json(const sg_taguchi_result *r)
+{
+    if (!r)
+        return NULL;
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return NULL;
+    int ok = cJSON_AddStringToObject(root, "response", r->response) &&
+             cJSON_AddStringToObject(root, "unit", r->unit) &&
+             cJSON_AddStringToObject(root, "goal", sg_taguchi_goal_name(r->goal)) &&
+             jnum(root, "target", r->target, r->has_target ? NULL : "no target given") &&
+             jnum(root, "n_runs", (double)r->n_runs, NULL) &&
+             jnum(root, "n_factors", (double)r->n_factors, NULL) &&
+             jnum(root, "grand_mean", r->grand_mean, NULL);
+    cJSON *ys = ok ? cJSON_AddArrayToObject(root, "y") : NULL;
+    ok = ys != NULL;
+    for (size_t i = 0; ok && i < r->n_runs; i++) {
+        cJSON *v = cJSON_CreateNumber(r->y[i] + 0.0);
+        ok = v && cJSON_AddItemToArray(ys, v);
+        if (!ok)
+            cJSON_Delete(v);
+    }
+    cJSON *sn = ok ? cJSON_AddObjectToObject(root, "sn") : NULL;
+    ok = sn && cJSON_AddStringToObject(sn, "kind", r->sn_name) &&
+         cJSON_AddStringToObject(sn, "formula", r->sn_formula) &&
+         cJSON_AddStringToObject(sn, "unit", "dB") &&
+         jnum(sn, "grand_mean", r->sn_grand_mean, r->sn_na);
+    cJSON *runs = ok ? cJSON_AddArrayToObject(sn, "per_run") : NULL;
+    ok = runs != NULL;
+    for (size_t i = 0; ok && i < r->n_runs; i++) {
+        cJSON *v = r->sn_ok[i] ? cJSON_CreateNumber(r->sn[i] + 0.0) : cJSON_CreateNull();
+        ok = v && cJSON_AddItemToArray(runs, v);
+        if (!ok)
+            cJSON_Delete(v);
+    }
+    cJSON *mains = ok ? json_mains(r) : NULL;
+    ok = mains && cJSON_AddItemToObject(root, "main_effects", mains);
+    if (!ok && mains)
+        cJSON_Delete(mains);
+    cJSON *an = ok ? json_anova(r) : NULL;
+    ok = an && cJSON_AddItemToObject(root, "anova", an);
+    if (!ok && an)
+        cJSON_Delete(an);
+    if (!ok || !json_rest(r, root)) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}

@@ -1,0 +1,86 @@
+/* design.h — designs of experiments over factor bounds, in engineering units.
+ *
+ * Kinds: orthogonal arrays from the catalogue (oa.h) mapped onto each
+ * factor's declared levels, Latin hypercube (maximin over random
+ * candidates), scrambled Sobol (GSL, random digital shift), and full
+ * factorial over the level grids.  All randomness comes from the seed in
+ * sg_design_options: same seed => identical design.
+ */
+#ifndef SG_DESIGN_H
+#define SG_DESIGN_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "design/oa.h"
+
+#define SG_DESIGN_NAME_MAX 40           /* "L36(2^11 3^12)", "lhs:30", "sobol:32", "full" */
+#define SG_DESIGN_LHS_CANDIDATES 50     /* default number of random LHS candidates */
+#define SG_DESIGN_FULL_MAX_RUNS 4096    /* largest full factorial generated */
+#define SG_DESIGN_MAX_RUNS 100000       /* largest lhs:N / sobol:N */
+#define SG_DESIGN_SOBOL_MAX_DIM 40      /* GSL's Sobol generator supports 40 dimensions */
+#define SG_DESIGN_AUTO_RUNS_PER_FACTOR 10 /* auto without an orthogonal array: lhs with 10 k runs */
+/* Relative slack when checking that levels lie inside [min, max]. */
+#define SG_DESIGN_BOUND_RTOL 1e-12
+
+typedef enum sg_design_kind {
+    SG_DESIGN_AUTO = 0, /* orthogonal array if every factor has levels and one fits, else lhs */
+    SG_DESIGN_OA,       /* one catalogue array (oa_index), or the smallest fitting one (oa_index = SIZE_MAX) */
+    SG_DESIGN_LHS,
+    SG_DESIGN_SOBOL,
+    SG_DESIGN_FULL
+} sg_design_kind;
+
+/* A parsed design name. */
+typedef struct sg_design_spec {
+    sg_design_kind kind;
+    size_t n_runs;   /* lhs / sobol: runs requested */
+    size_t oa_index; /* SG_DESIGN_OA: catalogue index */
+} sg_design_spec;
+
+/* One factor: bounds, optional levels and optional step, engineering units.
+ * levels (n_levels values, ascending, inside [min, max]) is not copied. */
+typedef struct sg_design_factor {
+    const char *name;      /* for messages */
+    double min, max;       /* bounds, min < max */
+    const double *levels;  /* tested levels, or NULL */
+    int n_levels;          /* 0 when levels is NULL */
+    double step;           /* > 0: values snapped to min + j*step inside bounds; 0 = none */
+} sg_design_factor;
+
+/* Settings with defaults from sg_design_options_default(). */
+typedef struct sg_design_options {
+    unsigned long seed;      /* seeds GSL's mt19937 */
+    int lhs_candidates;      /* >= 1; the candidate with the largest minimum distance wins */
+    sg_oa_interaction_rule interaction; /* for orthogonal arrays */
+} sg_design_options;
+
+/* A generated design; caller owns it and frees it with sg_design_destroy. */
+typedef struct sg_design {
+    char name[SG_DESIGN_NAME_MAX]; /* "L27(3^13)", "lhs:30", "sobol:32", "full" */
+    sg_design_kind kind;           /* never SG_DESIGN_AUTO */
+    size_t n_runs, n_factors;
+    double *x;                     /* (n_runs x n_factors) row-major, engineering units */
+    sg_oa_choice oa;               /* columns used, when kind == SG_DESIGN_OA */
+} sg_design;
+
+/* Defaults: seed 42, SG_DESIGN_LHS_CANDIDATES candidates, keep 1x2 if it fits. */
+sg_design_options sg_design_options_default(void);
+
+/* Parse "auto", "L27", "L27(3^13)", "lhs:N", "sobol:N" or "full" (case-
+ * insensitive) into *spec; errors list the names that exist. */
+sg_status sg_design_parse(const char *text, sg_design_spec *spec, sg_error *err);
+
+/* Check factors: min < max, finite, levels ascending inside bounds, step
+ * >= 0 and not above max - min.  Messages name the factor. */
+sg_status sg_design_check_factors(const sg_design_factor *f, size_t k, sg_error *err);
+
+/* Generate the design for k factors; *out receives a new design the caller
+ * frees with sg_design_destroy.  Does not keep f or opt. */
+sg_status sg_design_generate(const sg_design_spec *spec, const sg_design_factor *f, size_t k,
+                             const sg_design_options *opt, sg_design **out, sg_error *err);
+
+/* Free a design; NULL is a no-op. */
+void sg_design_destroy(sg_design *d);
+
+#endif

@@ -1,0 +1,49 @@
+/* runsheet.h — write a design as a run sheet for the simulation team.
+ *
+ * CSV: a `run` column (1..n), one column per factor headed by its data
+ * column name with values in engineering units, and one empty column per
+ * response; once filled in it is a data file for `surrogate fit`.
+ * XLSX: the same table with units in the headers, a title row naming the
+ * design, highlighted unlocked response cells to fill in, a notes column,
+ * frozen headers and a protected (password-free) sheet.
+ * Both files are written atomically: a temporary file in the same
+ * directory is renamed over `path` only when complete, and removed on error.
+ */
+#ifndef SG_RUNSHEET_H
+#define SG_RUNSHEET_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+#define SG_RUNSHEET_SIG_DIGITS 12   /* significant digits of factor values in the CSV */
+#define SG_RUNSHEET_NAME_MAX 256    /* longest column name accepted */
+
+/* One factor or response column.  Strings are not copied. */
+typedef struct sg_runsheet_column {
+    const char *name;   /* display name ("thickness"), may be NULL */
+    const char *column; /* data column name ("thickness_um"): the CSV header */
+    const char *unit;   /* unit ("um"), may be NULL or "" */
+} sg_runsheet_column;
+
+/* Everything a run sheet shows; nothing is copied or kept. */
+typedef struct sg_runsheet {
+    const char *title;          /* study title, may be NULL */
+    const char *design_name;    /* "L27(3^13)", "lhs:30", ... */
+    size_t n_runs, n_factors, n_responses;
+    const double *x;            /* (n_runs x n_factors) row-major, engineering units */
+    const sg_runsheet_column *factors;   /* n_factors entries */
+    const sg_runsheet_column *responses; /* n_responses entries (may be 0) */
+} sg_runsheet;
+
+/* Check a run sheet: runs and factors present, finite values, column names
+ * non-empty, unique, not "run", without control characters. */
+sg_status sg_runsheet_check(const sg_runsheet *rs, sg_error *err);
+
+/* Write the CSV run sheet to path atomically; SG_ERR_IO naming path on failure. */
+sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_error *err);
+
+/* Write the XLSX run sheet to path atomically; SG_ERR_IO naming path on failure. */
+sg_status sg_runsheet_write_xlsx(const sg_runsheet *rs, const char *path, sg_error *err);
+
+#endif

@@ -1,0 +1,508 @@
+/* study.c — load and validate a study file (schema in study.h / README). */
+#include "io/study.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "core/path.h"
+#include "core/hash.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define STUDY_MAX_BYTES ((size_t)4 * 1024 * 1024)
+
+static const char *const root_keys[] = {"study", "data",  "factor",   "response", "report",
+                                        "model", "train", "optimize", "analysis"};
+static const char *const study_keys[] = {"name", "title", "seed"};
+static const char *const data_keys[] = {"file"};
+static const char *const factor_keys[] = {"name", "column", "unit", "min",
+                                          "max",  "levels", "step"};
+static const char *const response_keys[] = {"name", "column", "unit", "goal"};
+static const char *const report_keys[] = {"file"};
+static const char *const goal_names[] = {"none", "minimize", "maximize"};
+
+const char *const sg_study_module_sections[] = {"model", "train", "optimize", "analysis"};
+const size_t sg_study_n_module_sections = ARRAY_LEN(sg_study_module_sections);
+
+const char *sg_study_goal_name(sg_goal g)
+{
+    return (unsigned)g < ARRAY_LEN(goal_names) ? goal_names[g] : "?";
+}
+
+sg_status sg_study_check_keys(const sg_toml_value *table, const char *section,
+                              const char *const *allowed, size_t n, sg_error *err)
+{
+    size_t m = sg_toml_table_size(table);
+    for (size_t i = 0; i < m; i++) {
+        const char *key = sg_toml_table_key(table, i);
+        bool ok = false;
+        for (size_t k = 0; k < n && !ok; k++)
+            ok = strcmp(key, allowed[k]) == 0;
+        if (ok)
+            continue;
+        const char *hint = sg_str_suggest(key, allowed, n);
+        if (hint)
+            return sg_toml_error_at_key(err, SG_ERR_INVALID, table, i,
+                                        "unknown key '%s' in %s; did you mean '%s'?", key,
+                                        section, hint);
+        char list[400] = "";
+        size_t used = 0;
+        for (size_t k = 0; k < n && used + 1 < sizeof list; k++) {
+            int w = snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", allowed[k]);
+            if (w < 0)
+                break;
+            used += (size_t)w;
+        }
+        return sg_toml_error_at_key(err, SG_ERR_INVALID, table, i,
+                                    "unknown key '%s' in %s (allowed: %s)", key, section, list);
+    }
+    return SG_OK;
+}
+
+/* Root keys are sections: say so in the message. */
+static sg_status check_root_keys(const sg_toml_value *root, sg_error *err)
+{
+    size_t m = sg_toml_table_size(root);
+    for (size_t i = 0; i < m; i++) {
+        const char *key = sg_toml_table_key(root, i);
+        bool ok = false;
+        for (size_t k = 0; k < ARRAY_LEN(root_keys) && !ok; k++)
+            ok = strcmp(key, root_keys[k]) == 0;
+        if (ok)
+            continue;
+        const char *hint = sg_str_suggest(key, root_keys, ARRAY_LEN(root_keys));
+        if (hint)
+            return sg_toml_error_at_key(err, SG_ERR_INVALID, root, i,
+                                        "unknown section '%s'; did you mean '%s'?", key, hint);
+        return sg_toml_error_at_key(err, SG_ERR_INVALID, root, i,
+                                    "unknown section '%s' (sections: study, data, factor, "
+                                    "response, report, model, train, optimize, analysis)",
+                                    key);
+    }
+    return SG_OK;
+}
+
+static bool valid_identifier(const char *s, bool study_name)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > SG_STUDY_NAME_MAX)
+        return false;
+    if (!isalpha((unsigned char)s[0]) && !(study_name && isdigit((unsigned char)s[0])))
+        return false;
+    for (size_t i = 1; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!isalnum(c) && c != '_' && !(study_name && (c == '-' || c == '.')))
+            return false;
+    }
+    return true;
+}
+
+/* Copy an optional string key into *dst (default def, may be NULL). */
+static sg_status get_str(const sg_toml_value *t, const char *key, bool required, const char *def,
+                         char **dst, sg_error *err)
+{
+    const char *v = def;
+    sg_status st = sg_toml_get_string(t, key, required, &v, NULL, err);
+    if (st != SG_OK)
+        return st;
+    if (v && !(*dst = sg_str_dup(v)))
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    return SG_OK;
+}
+
+static sg_status get_finite(const sg_toml_value *t, const char *key, bool required, double *out,
+                            sg_error *err)
+{
+    bool found = false;
+    sg_status st = sg_toml_get_float(t, key, required, out, &found, err);
+    if (st == SG_OK && found && !isfinite(*out))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, key),
+                                "'%s' must be a finite number", key);
+    return st;
+}
+
+static sg_status check_name(const sg_toml_value *t, const char *name, const char *what,
+                            sg_error *err)
+{
+    if (!valid_identifier(name, false))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "name"),
+                                "%s name '%s' must start with a letter and contain only letters, "
+                                "digits and '_' (at most %d characters)",
+                                what, name, SG_STUDY_NAME_MAX);
+    return SG_OK;
+}
+
+static sg_status load_levels(const sg_toml_value *t, sg_factor *f, sg_error *err)
+{
+    const sg_toml_value *arr = NULL;
+    bool found = false;
+    sg_status st = sg_toml_get_array(t, "levels", false, &arr, &found, err);
+    if (st != SG_OK || !found)
+        return st;
+    size_t n = sg_toml_array_size(arr);
+    if (n < 2)
+        return sg_toml_error_at(err, SG_ERR_INVALID, arr,
+                                "'levels' needs at least 2 values, got %zu", n);
+    if (n > SG_STUDY_MAX_LEVELS)
+        return sg_toml_error_at(err, SG_ERR_INVALID, arr, "'levels' has more than %d values",
+                                SG_STUDY_MAX_LEVELS);
+    f->levels = malloc(n * sizeof *f->levels);
+    if (!f->levels)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const sg_toml_value *v = sg_toml_array_at(arr, i);
+        sg_toml_type ty = sg_toml_type_of(v);
+        double x;
+        if (ty == SG_TOML_INTEGER)
+            x = (double)sg_toml_integer(v);
+        else if (ty == SG_TOML_FLOAT)
+            x = sg_toml_float(v);
+        else
+            return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                    "'levels' must contain numbers, not a %s",
+                                    sg_toml_type_name(ty));
+        if (!isfinite(x))
+            return sg_toml_error_at(err, SG_ERR_INVALID, v, "levels must be finite numbers");
+        if (x < f->min || x > f->max)
+            return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                    "level %g of factor '%s' is outside its bounds [%g, %g]", x,
+                                    f->name, f->min, f->max);
+        for (size_t j = 0; j < i; j++)
+            if (f->levels[j] == x)
+                return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                        "level %g of factor '%s' is listed twice", x, f->name);
+        f->levels[i] = x;
+        f->n_levels = i + 1;
+    }
+    return SG_OK;
+}
+
+static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err)
+{
+    sg_status st;
+    f->table = t;
+    if ((st = sg_study_check_keys(t, "[[factor]]", factor_keys, ARRAY_LEN(factor_keys), err)) ||
+        (st = get_str(t, "name", true, NULL, &f->name, err)) ||
+        (st = check_name(t, f->name, "factor", err)) ||
+        (st = get_str(t, "column", false, f->name, &f->column, err)) ||
+        (st = get_str(t, "unit", false, "", &f->unit, err)) ||
+        (st = get_finite(t, "min", true, &f->min, err)) ||
+        (st = get_finite(t, "max", true, &f->max, err)))
+        return st;
+    if (f->min >= f->max)
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "min"),
+                                "min (%g) must be below max (%g) for factor '%s'", f->min, f->max,
+                                f->name);
+    if ((st = load_levels(t, f, err)) || (st = get_finite(t, "step", false, &f->step, err)))
+        return st;
+    if (sg_toml_table_get(t, "step") && (f->step <= 0 || f->step > f->max - f->min))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "step"),
+                                "step (%g) must be above 0 and at most max - min (%g)", f->step,
+                                f->max - f->min);
+    return SG_OK;
+}
+
+static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error *err)
+{
+    sg_status st;
+    r->table = t;
+    const char *goal = "none";
+    if ((st = sg_study_check_keys(t, "[[response]]", response_keys, ARRAY_LEN(response_keys),
+                                  err)) ||
+        (st = get_str(t, "name", true, NULL, &r->name, err)) ||
+        (st = check_name(t, r->name, "response", err)) ||
+        (st = get_str(t, "column", false, r->name, &r->column, err)) ||
+        (st = get_str(t, "unit", false, "", &r->unit, err)) ||
+        (st = sg_toml_get_string(t, "goal", false, &goal, NULL, err)))
+        return st;
+    for (size_t g = 0; g < ARRAY_LEN(goal_names); g++)
+        if (strcmp(goal, goal_names[g]) == 0) {
+            r->goal = (sg_goal)g;
+            return SG_OK;
+        }
+    const char *hint = sg_str_suggest(goal, goal_names, ARRAY_LEN(goal_names));
+    char extra[64] = "";
+    if (hint)
+        snprintf(extra, sizeof extra, "; did you mean \"%s\"?", hint);
+    return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "goal"),
+                            "goal must be \"minimize\", \"maximize\" or \"none\", not \"%s\"%s",
+                            goal, extra);
+}
+
+/* The array-of-tables `key` (required, >= 1 entry) as tables. */
+static sg_status get_table_array(const sg_toml_value *root, const char *key, size_t max,
+                                 const sg_toml_value **arr, size_t *n, const char *src,
+                                 sg_error *err)
+{
+    bool found = false;
+    const sg_toml_value *v = sg_toml_table_get(root, key);
+    if (v && sg_toml_type_of(v) != SG_TOML_ARRAY)
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "'%s' must be an array of tables (write [[%s]], not [%s])", key,
+                                key, key);
+    sg_status st = sg_toml_get_array(root, key, false, arr, &found, err);
+    if (st != SG_OK)
+        return st;
+    if (!found || sg_toml_array_size(*arr) == 0)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "%s:1:1: missing section [[%s]]: the study needs at least one %s",
+                            src, key, key);
+    *n = sg_toml_array_size(*arr);
+    if (*n > max)
+        return sg_toml_error_at(err, SG_ERR_LIMIT, sg_toml_array_at(*arr, max),
+                                "more than %zu [[%s]] sections", max, key);
+    for (size_t i = 0; i < *n; i++) {
+        const sg_toml_value *e = sg_toml_array_at(*arr, i);
+        if (sg_toml_type_of(e) != SG_TOML_TABLE)
+            return sg_toml_error_at(err, SG_ERR_INVALID, e,
+                                    "'%s' must be an array of tables ([[%s]]), found a %s", key,
+                                    key, sg_toml_type_name(sg_toml_type_of(e)));
+    }
+    return SG_OK;
+}
+
+/* Each name and each column is used once across factors and responses. */
+static sg_status check_unique(const sg_study *s, sg_error *err)
+{
+    size_t n = s->n_factors + s->n_responses;
+    for (size_t i = 0; i < n; i++) {
+        bool fi = i < s->n_factors;
+        const sg_toml_value *ti = fi ? s->factors[i].table : s->responses[i - s->n_factors].table;
+        const char *ni = fi ? s->factors[i].name : s->responses[i - s->n_factors].name;
+        const char *ci = fi ? s->factors[i].column : s->responses[i - s->n_factors].column;
+        for (size_t j = 0; j < i; j++) {
+            bool fj = j < s->n_factors;
+            const sg_toml_value *tj =
+                fj ? s->factors[j].table : s->responses[j - s->n_factors].table;
+            const char *nj = fj ? s->factors[j].name : s->responses[j - s->n_factors].name;
+            const char *cj = fj ? s->factors[j].column : s->responses[j - s->n_factors].column;
+            if (strcmp(ni, nj) == 0)
+                return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(ti, "name"),
+                                        "duplicate name '%s' (already used by the %s at line %d)",
+                                        ni, fj ? "factor" : "response", sg_toml_line(tj));
+            if (strcmp(ci, cj) == 0) {
+                const sg_toml_value *at = sg_toml_table_get(ti, "column");
+                return sg_toml_error_at(
+                    err, SG_ERR_INVALID, at ? at : sg_toml_table_get(ti, "name"),
+                    "column '%s' is used twice (already used by %s '%s' at line %d)", ci,
+                    fj ? "factor" : "response", nj, sg_toml_line(tj));
+            }
+        }
+    }
+    return SG_OK;
+}
+
+static sg_status load_tree(sg_study *s, sg_error *err)
+{
+    const sg_toml_value *root = sg_toml_root(s->doc);
+    const char *src = sg_toml_source(s->doc);
+    const sg_toml_value *t = NULL, *arr = NULL;
+    sg_status st;
+    if ((st = check_root_keys(root, err)))
+        return st;
+    /* [study] */
+    if ((st = sg_toml_get_table(root, "study", false, &t, NULL, err)))
+        return st;
+    if (!t)
+        return sg_error_set(err, SG_ERR_INVALID, "%s:1:1: missing section [study] (with name = ...)",
+                            src);
+    if ((st = sg_study_check_keys(t, "[study]", study_keys, ARRAY_LEN(study_keys), err)) ||
+        (st = get_str(t, "name", true, NULL, &s->name, err)))
+        return st;
+    if (!valid_identifier(s->name, true))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "name"),
+                                "study name '%s' may contain only letters, digits, '_', '-' and "
+                                "'.' (at most %d characters; it names output files)",
+                                s->name, SG_STUDY_NAME_MAX);
+    if ((st = get_str(t, "title", false, s->name, &s->title, err)))
+        return st;
+    int64_t seed = SG_STUDY_DEFAULT_SEED;
+    if ((st = sg_toml_get_integer(t, "seed", false, &seed, NULL, err)))
+        return st;
+    if (seed < 0)
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "seed"),
+                                "seed must be 0 or more, not %lld", (long long)seed);
+    s->seed = (uint64_t)seed;
+    /* [data] */
+    t = NULL;
+    if ((st = sg_toml_get_table(root, "data", false, &t, NULL, err)))
+        return st;
+    if (!t)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "%s:1:1: missing section [data] (with file = \"table.csv\")", src);
+    if ((st = sg_study_check_keys(t, "[data]", data_keys, ARRAY_LEN(data_keys), err)) ||
+        (st = get_str(t, "file", true, NULL, &s->data_file, err)))
+        return st;
+    if (!s->data_file[0])
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "file"),
+                                "data file name is empty");
+    /* [[factor]], [[response]] */
+    size_t n = 0;
+    if ((st = get_table_array(root, "factor", SG_STUDY_MAX_FACTORS, &arr, &n, src, err)))
+        return st;
+    if (!(s->factors = calloc(n, sizeof *s->factors)))
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        s->n_factors = i + 1;
+        if ((st = load_factor(sg_toml_array_at(arr, i), &s->factors[i], err)))
+            return st;
+    }
+    if ((st = get_table_array(root, "response", SG_STUDY_MAX_RESPONSES, &arr, &n, src, err)))
+        return st;
+    if (!(s->responses = calloc(n, sizeof *s->responses)))
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        s->n_responses = i + 1;
+        if ((st = load_response(sg_toml_array_at(arr, i), &s->responses[i], err)))
+            return st;
+    }
+    if ((st = check_unique(s, err)))
+        return st;
+    /* [report] */
+    t = NULL;
+    if ((st = sg_toml_get_table(root, "report", false, &t, NULL, err)))
+        return st;
+    if (t && ((st = sg_study_check_keys(t, "[report]", report_keys, ARRAY_LEN(report_keys), err)) ||
+              (st = get_str(t, "file", false, NULL, &s->report_file, err))))
+        return st;
+    if (!s->report_file) {
+        size_t len = strlen(s->name) + sizeof "../reports/.xlsx";
+        if (!(s->report_file = malloc(len)))
+            return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        snprintf(s->report_file, len, "../reports/%s.xlsx", s->name);
+    } else if (!s->report_file[0]) {
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "file"),
+                                "report file name is empty");
+    }
+    /* Sections of later modules: tables, validated by those modules. */
+    const sg_toml_value **mod[] = {&s->model, &s->train, &s->optimize, &s->analysis};
+    for (size_t i = 0; i < ARRAY_LEN(mod); i++)
+        if ((st = sg_toml_get_table(root, sg_study_module_sections[i], false, mod[i], NULL, err)))
+            return st;
+    if (!(s->data_path = sg_path_join(s->dir, s->data_file)) ||
+        !(s->report_path = sg_path_join(s->dir, s->report_file)))
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    return SG_OK;
+}
+
+void sg_study_destroy(sg_study *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_factors; i++) {
+        free(s->factors[i].name);
+        free(s->factors[i].column);
+        free(s->factors[i].unit);
+        free(s->factors[i].levels);
+    }
+    free(s->factors);
+    for (size_t i = 0; i < s->n_responses; i++) {
+        free(s->responses[i].name);
+        free(s->responses[i].column);
+        free(s->responses[i].unit);
+    }
+    free(s->responses);
+    free(s->path);
+    free(s->dir);
+    free(s->name);
+    free(s->title);
+    free(s->data_file);
+    free(s->data_path);
+    free(s->report_file);
+    free(s->report_path);
+    sg_toml_free(s->doc);
+    free(s);
+}
+
+sg_status sg_study_load_buffer(const char *buf, size_t len, const char *path, sg_study **out,
+                               sg_error *err)
+{
+    *out = NULL;
+    sg_status st;
+    sg_study *s = calloc(1, sizeof *s);
+    if (!s)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    s->seed = SG_STUDY_DEFAULT_SEED;
+    s->study_hash = sg_hash_fnv1a64(buf, len, SG_HASH_FNV1A64_INIT);
+    if (!(s->path = sg_str_dup(path)) || !(s->dir = sg_path_dirname(path))) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if ((st = sg_toml_parse(buf, len, path, &s->doc, err)) != SG_OK)
+        goto fail;
+    if ((st = load_tree(s, err)) != SG_OK) {
+        if (st == SG_ERR_NOMEM)
+            sg_error_prefix(err, path);
+        goto fail;
+    }
+    *out = s;
+    return SG_OK;
+fail:
+    sg_study_destroy(s);
+    return st;
+}
+
+sg_status sg_study_load(const char *path, sg_study **out, sg_error *err)
+{
+    *out = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return sg_error_set(err, SG_ERR_IO, "%s: cannot open the study file: %s", path,
+                            strerror(errno));
+    char *buf = malloc(STUDY_MAX_BYTES + 1);
+    if (!buf) {
+        fclose(fp);
+        return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
+    }
+    errno = 0;
+    size_t len = fread(buf, 1, STUDY_MAX_BYTES + 1, fp);
+    bool bad = ferror(fp) != 0;
+    int read_errno = errno;
+    fclose(fp);
+    sg_status st;
+    if (bad)
+        st = sg_error_set(err, SG_ERR_IO, "%s: cannot read the study file: %s", path,
+                          strerror(read_errno));
+    else if (len > STUDY_MAX_BYTES)
+        st = sg_error_set(err, SG_ERR_LIMIT, "%s: study file larger than %zu bytes", path,
+                          STUDY_MAX_BYTES);
+    else
+        st = sg_study_load_buffer(buf, len, path, out, err);
+    free(buf);
+    return st;
+}
+
+sg_status sg_study_load_data(const sg_study *s, sg_table **out, sg_error *err)
+{
+    *out = NULL;
+    size_t n = s->n_factors + s->n_responses;
+    const char **cols = malloc(n * sizeof *cols);
+    if (!cols)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < s->n_factors; i++)
+        cols[i] = s->factors[i].column;
+    for (size_t i = 0; i < s->n_responses; i++)
+        cols[s->n_factors + i] = s->responses[i].column;
+    size_t bad = SIZE_MAX;
+    sg_error e;
+    sg_error_clear(&e);
+    sg_status st = sg_table_load(s->data_path, cols, n, s->n_factors, out, &bad, &e);
+    free(cols);
+    if (st == SG_OK)
+        return SG_OK;
+    if (bad != SIZE_MAX && bad < n) {
+        const sg_toml_value *t =
+            bad < s->n_factors ? s->factors[bad].table : s->responses[bad - s->n_factors].table;
+        const sg_toml_value *at = sg_toml_table_get(t, "column");
+        return sg_toml_error_at(err, st, at ? at : sg_toml_table_get(t, "name"), "%s", e.msg);
+    }
+    if (err) {
+        err->status = st;
+        memcpy(err->msg, e.msg, sizeof err->msg);
+    }
+    return st;
+}

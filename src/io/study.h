@@ -1,0 +1,109 @@
+/* study.h — the study file: what the data are and what to do with them.
+ *
+ * A study is a TOML file (see README "Study file reference"):
+ *   [study]      name (required), title, seed
+ *   [data]       file (required; CSV, relative to the study file)
+ *   [[factor]]   name, column, unit, min, max, levels, step   (>= 1)
+ *   [[response]] name, column, unit, goal                     (>= 1)
+ *   [report]     file (default ../reports/<name>.xlsx relative to the study)
+ *   [model] [train] [optimize] [analysis]
+ *                settings owned by later modules: kept as TOML tables
+ *                (study->model etc.) for their own validating loaders.
+ * sg_study_load validates everything it owns and reports the first problem
+ * as "STUDY:LINE:COL: message" (unknown keys get a did-you-mean hint).
+ */
+#ifndef SG_STUDY_H
+#define SG_STUDY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "io/table.h"
+#include "io/toml.h"
+
+#define SG_STUDY_DEFAULT_SEED 42
+#define SG_STUDY_NAME_MAX 64   /* characters in study/factor/response names */
+#define SG_STUDY_MAX_FACTORS 64
+#define SG_STUDY_MAX_RESPONSES 64
+#define SG_STUDY_MAX_LEVELS 64
+
+typedef enum sg_goal { SG_GOAL_NONE = 0, SG_GOAL_MINIMIZE, SG_GOAL_MAXIMIZE } sg_goal;
+
+/* "none", "minimize", "maximize". */
+const char *sg_study_goal_name(sg_goal g);
+
+typedef struct sg_factor {
+    char *name;        /* identifier: letter, then letters/digits/_ */
+    char *column;      /* CSV column (default: name) */
+    char *unit;        /* free text, "" when not given */
+    double min, max;   /* bounds in data units, min < max */
+    size_t n_levels;   /* 0 when no levels were declared */
+    double *levels;    /* declared levels, as written (distinct, within [min, max]) */
+    double step;       /* > 0: settings restricted to min + k*step; 0 = continuous */
+    const sg_toml_value *table; /* the [[factor]] table (positions for messages) */
+} sg_factor;
+
+typedef struct sg_response {
+    char *name;
+    char *column;      /* CSV column (default: name) */
+    char *unit;
+    sg_goal goal;      /* default SG_GOAL_NONE */
+    const sg_toml_value *table; /* the [[response]] table */
+} sg_response;
+
+/* A loaded study; free with sg_study_destroy. */
+typedef struct sg_study {
+    char *path;        /* study file as given */
+    char *dir;         /* its directory: base for relative paths */
+    char *name;
+    char *title;       /* default: name */
+    uint64_t seed;     /* default SG_STUDY_DEFAULT_SEED */
+    char *data_file;   /* as written */
+    char *data_path;   /* resolved against dir */
+    char *report_file; /* as written (or the default) */
+    char *report_path; /* resolved against dir */
+    size_t n_factors;
+    sg_factor *factors;
+    size_t n_responses;
+    sg_response *responses;
+    uint64_t study_hash; /* FNV-1a 64 of the study file's bytes */
+    /* The parsed document stays alive so later modules can validate their
+     * sections; each pointer is NULL when the section is absent. */
+    sg_toml_doc *doc;
+    const sg_toml_value *model, *train, *optimize, *analysis;
+} sg_study;
+
+/* Read, parse and validate the study file at path.  On success *out is a
+ * new study (caller destroys); on failure *out is NULL and err holds
+ * "path:line:col: message" (or "path: message" for I/O errors).
+ * Statuses: SG_ERR_IO, SG_ERR_PARSE (TOML syntax), SG_ERR_INVALID, SG_ERR_NOMEM. */
+sg_status sg_study_load(const char *path, sg_study **out, sg_error *err);
+
+/* Same from a buffer; `path` is used for messages and for resolving
+ * relative paths. */
+sg_status sg_study_load_buffer(const char *buf, size_t len, const char *path,
+                               sg_study **out, sg_error *err);
+
+/* Load the study's data: columns are the factors' then the responses'
+ * columns, in study order (so table column j is factor j for j < n_factors).
+ * A column missing from the file is reported at the study position of its
+ * `column` (or `name`) key, listing the columns that exist. */
+sg_status sg_study_load_data(const sg_study *s, sg_table **out, sg_error *err);
+
+/* Free the study, its document and everything in it.  NULL is a no-op. */
+void sg_study_destroy(sg_study *s);
+
+/* Sections of the study handled by later modules (for their loaders):
+ * "model", "train", "optimize", "analysis". */
+extern const char *const sg_study_module_sections[];
+extern const size_t sg_study_n_module_sections;
+
+/* Fail with "source:line:col: unknown key 'k' in [section]; did you mean
+ * 'x'?" for the first key of table not in allowed[0..n).  For later
+ * modules' loaders; SG_OK when every key is known. */
+sg_status sg_study_check_keys(const sg_toml_value *table, const char *section,
+                              const char *const *allowed, size_t n, sg_error *err);
+
+#endif

@@ -1,0 +1,95 @@
+/* table.h — read a table of simulation results from a CSV file.
+ *
+ * File format: one header row of column names, then one row per run.
+ * The delimiter is detected from the header row among ',', ';' and TAB
+ * (the most frequent outside quotes wins; ties prefer ',' then ';').
+ * The text must be UTF-8 or ASCII: a NUL byte (binary or UTF-16 file) is a
+ * parse error.  A UTF-8 byte-order mark, CRLF or CR line ends, quoted fields ("a,b",
+ * "say ""hi""") and blank lines are accepted.  Numbers use C-locale notation
+ * (1234.5, -1.2e-3) whatever the process locale; the whole field must be a
+ * number (surrounding spaces are ignored).  Tokenising is done by libcsv.
+ *
+ * Only the requested columns are read; other columns are ignored.  The
+ * requested columns are split into factors (the first n_factors) and
+ * responses (the rest).  A row whose response cells are ALL empty is a failed
+ * or unfinished simulation: it is excluded and listed in `excluded`.  Any
+ * other empty, non-numeric or non-finite value in a requested column is an
+ * error "FILE:LINE:COLUMN: message" (LINE = 1-based line in the file).
+ * Ragged rows, duplicate header names, missing columns and zero usable rows
+ * are errors too, and so is a header of more than SG_DATA_MAX_COLUMNS columns.
+ */
+#ifndef SG_TABLE_H
+#define SG_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+/* Largest accepted data file, bytes. */
+#define SG_DATA_MAX_BYTES ((size_t)256 * 1024 * 1024)
+/* Most columns in the header row (more is SG_ERR_LIMIT: a header that long
+ * is not a table of simulation runs, and duplicate-name checks are
+ * quadratic in it). */
+#define SG_DATA_MAX_COLUMNS 4096
+/* Name of the optional run-identifier column (compared case-insensitively). */
+#define SG_DATA_RUN_COLUMN "run"
+
+/* A row left out because all its response cells are empty. */
+typedef struct sg_excluded_row {
+    int line;      /* 1-based line number in the file */
+    size_t row;    /* 1-based data row number (header not counted) */
+    char *run_id;  /* value of the run column, or NULL when there is none */
+} sg_excluded_row;
+
+/* A loaded table.  Everything is owned by the table; free with sg_table_destroy. */
+typedef struct sg_table {
+    char *path;              /* the path given to sg_table_load (for messages) */
+    char delimiter;          /* ',', ';' or '\t' */
+    uint64_t hash;           /* FNV-1a 64 of the file's bytes (see strutil.h) */
+    size_t n_file_columns;   /* every header name in the file, in order */
+    char **file_columns;
+    size_t n_cols;           /* requested columns, in request order */
+    size_t n_factors;        /* columns [0, n_factors) are factors, the rest responses */
+    char **col_names;
+    size_t n_rows;           /* usable rows */
+    double *x;               /* (n_rows, n_cols) row-major values */
+    int *line;               /* n_rows: 1-based line number of each row in the file */
+    size_t *row;             /* n_rows: 1-based data row number (header not counted) */
+    char **run_id;           /* n_rows run-column values, or NULL when the file has no run column */
+    size_t n_excluded;       /* rows without any response value */
+    sg_excluded_row *excluded;
+} sg_table;
+
+/* Load columns[0..n_cols) from the CSV file at path; the first n_factors
+ * are factors, the rest responses.  On success *out is a new table (caller
+ * destroys).  On failure *out is NULL, err holds the message, and when the
+ * failure concerns one requested column (missing from the file) *bad_column
+ * (may be NULL) is set to its index, else to SIZE_MAX.
+ * Statuses: SG_ERR_IO (cannot read), SG_ERR_PARSE (malformed CSV),
+ * SG_ERR_INVALID (content), SG_ERR_LIMIT (file too large, too many columns),
+ * SG_ERR_NOMEM. */
+sg_status sg_table_load(const char *path, const char *const *columns, size_t n_cols,
+                        size_t n_factors, sg_table **out, size_t *bad_column, sg_error *err);
+
+/* Same, from len bytes in memory; `source` names the data in messages. */
+sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
+                               const char *const *columns, size_t n_cols, size_t n_factors,
+                               sg_table **out, size_t *bad_column, sg_error *err);
+
+/* Free the table and everything in it.  NULL is a no-op. */
+void sg_table_destroy(sg_table *t);
+
+/* Value at (row i, column j). */
+static inline double sg_table_at(const sg_table *t, size_t i, size_t j)
+{
+    return t->x[i * t->n_cols + j];
+}
+
+/* Parse a whole field as a finite C-locale number (spaces around allowed).
+ * Returns SG_OK, or SG_ERR_INVALID with a short reason ("empty value",
+ * "'abc' is not a number", ...) in err — without a position. */
+sg_status sg_table_parse_number(const char *field, double *out, sg_error *err);
+
+#endif

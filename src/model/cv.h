@@ -1,0 +1,170 @@
+/* cv.h — honest accuracy: cross-validation of the surrogate and of the
+ * quadratic response-surface baseline, calibrated prediction intervals,
+ * suspicious runs and honesty gates.
+ *
+ * Fold plans (text as written in a study's `[train] validation`):
+ *   "loo"          leave one out: n folds of one row;
+ *   "kfold:K"      K folds of (nearly) equal size, rows shuffled with the seed;
+ *   "kfold:K:R"    the same repeated R times with different shuffles;
+ *   "holdout:F"    one fold holding out round(F * n) rows (0 < F < 1);
+ *   "auto" or ""   loo up to SG_CV_LOO_MAX_ROWS rows, else kfold:SG_CV_DEFAULT_K.
+ * Every fold refits the whole pipeline (scalers, every ensemble member, the
+ * baseline) on its training rows only; nothing from held-out rows leaks in.
+ * Folds run on opt.n_threads POSIX threads; each fold's work depends only
+ * on its index (its rows and the spec's seed), and results go to slots of
+ * that fold, so any thread count gives bit-identical results.
+ *
+ * All figures are in the response's engineering unit.  A figure that cannot
+ * be computed carries ok = false and a reason, never NaN.  No function
+ * prints or exits.
+ */
+#ifndef SG_CV_H
+#define SG_CV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "analysis/metrics.h"
+#include "model/model.h"
+#include "model/outliers.h"
+
+#define SG_CV_LOO_MAX_ROWS 50      /* auto: loo up to this many rows */
+#define SG_CV_DEFAULT_K 5          /* auto: k of kfold above it */
+#define SG_CV_MAX_REPEATS 1000     /* largest R of kfold:K:R */
+#define SG_CV_DEFAULT_LEVEL 0.95   /* prediction-interval coverage */
+#define SG_CV_OUTLIER_Z 3.5        /* robust z-score flagging a suspicious run */
+#define SG_CV_MAD_TO_SD 1.4826     /* MAD of a normal sample -> its sd */
+/* Floor of the robust scale as a share of the response's observed range:
+ * with z 3.5 a run must be off by more than 3.5 % of the range. */
+#define SG_CV_OUTLIER_RANGE_FRAC 0.01
+/* Most decimal places looked for in the data (finer: no resolution floor),
+ * and the tolerance, in units of the last place, of "has d places". */
+#define SG_CV_MAX_DECIMALS 9
+#define SG_CV_DECIMAL_TOL 1e-6
+#define SG_CV_MIN_Q2 0.5           /* below: "no usable predictive structure" */
+#define SG_CV_OVERFIT_RATIO 3.0    /* CV RMSE / training RMSE above: over-fitting */
+#define SG_CV_DEFAULT_THREADS 2
+/* Relative size (to the response's magnitude) below which a range or MAD is 0. */
+#define SG_CV_CONST_REL 1e-12
+
+typedef enum sg_cv_kind { SG_CV_LOO = 0, SG_CV_KFOLD, SG_CV_HOLDOUT, SG_CV_AUTO } sg_cv_kind;
+
+typedef struct sg_cv_spec {
+    sg_cv_kind kind;
+    size_t k;        /* kfold: number of folds (>= 2) */
+    size_t repeats;  /* kfold: repetitions (>= 1) */
+    double fraction; /* holdout: share of rows held out, (0, 1) */
+} sg_cv_spec;
+
+/* Parse a plan ("loo", "kfold:5", "kfold:5:3", "holdout:0.2", "auto", "").
+ * SG_ERR_INVALID with a message quoting the text and what was expected. */
+sg_status sg_cv_spec_parse(const char *text, sg_cv_spec *out, sg_error *err);
+/* Resolve auto for a table of n rows (loo up to 50 rows, else kfold:5). */
+sg_cv_spec sg_cv_spec_resolve(sg_cv_spec spec, size_t n);
+/* Write the plan as text ("kfold:5:3") into buf of size cap. */
+void sg_cv_spec_format(const sg_cv_spec *spec, char *buf, size_t cap);
+
+/* A fold plan: which rows each fold holds out. */
+typedef struct sg_cv_plan {
+    size_t n_rows;
+    size_t n_folds;   /* total folds over all repeats */
+    size_t *start;    /* (n_folds + 1) fold f holds out rows[start[f] .. start[f+1]) */
+    size_t *rows;     /* held-out row indices, fold by fold, ascending inside a fold */
+} sg_cv_plan;
+
+/* Build the plan for n rows (auto resolved).  seed drives the shuffles.
+ * Errors when there are too few rows (every training set needs at least 2
+ * rows; kfold needs K <= n).  Caller frees with sg_cv_plan_destroy. */
+sg_status sg_cv_plan_create(const sg_cv_spec *spec, size_t n, uint64_t seed, sg_cv_plan **out,
+                            sg_error *err);
+void sg_cv_plan_destroy(sg_cv_plan *p);
+
+typedef struct sg_cv_options {
+    sg_cv_spec plan;
+    size_t n_threads; /* >= 1 */
+    double level;     /* interval coverage in (0, 1) */
+    double outlier_z; /* > 0 */
+    double outlier_range_frac; /* scale floor as a share of the range, [0, 1) */
+    bool baseline;    /* also cross-validate the quadratic response surface */
+} sg_cv_options;
+
+/* Defaults: auto plan, 2 threads, level 0.95, outlier_z 3.5, outlier_range_frac
+ * 0.01, baseline on. */
+sg_cv_options sg_cv_options_defaults(void);
+
+/* Per-response figures. */
+typedef struct sg_cv_response {
+    sg_metrics net;          /* pooled over all held-out predictions (r2 = Q²) */
+    sg_metrics rsm;          /* the baseline, valid only if rsm_ok */
+    bool rsm_ok;
+    char rsm_reason[256];    /* why the baseline is missing, or its rank warning */
+    /* Calibrated interval: prediction ± half_width covers held-out residuals
+     * at `level` (split-conformal quantile of |residual|); and spread_factor:
+     * prediction ± spread_factor * ensemble sd covers them at `level`. */
+    double level;
+    double half_width;
+    double coverage;          /* share of held-out |residual| <= half_width */
+    bool spread_factor_ok;
+    double spread_factor;
+    char interval_note[160];  /* e.g. level not reachable with so few rows */
+    /* Robust scale of the per-row held-out residuals (for suspicious runs). */
+    bool outlier_ok;
+    double resid_median, resid_mad;
+    sg_outlier_scale scale;   /* valid if outlier_ok */
+    char outlier_reason[160];
+} sg_cv_response;
+
+typedef struct sg_cv_result {
+    sg_cv_spec plan;   /* resolved */
+    size_t n_rows, n_out, n_folds;
+    size_t n_held;     /* held-out predictions per response */
+    size_t *held_row;  /* (n_held) row of each held-out prediction */
+    size_t *held_fold; /* (n_held) its fold */
+    double *obs;       /* (n_held, n_out) observed values */
+    double *pred;      /* (n_held, n_out) network prediction */
+    double *sd;        /* (n_held, n_out) its ensemble spread */
+    double *rsm_pred;  /* (n_held, n_out) baseline prediction (0 where !rsm_ok) */
+    sg_cv_response *resp; /* (n_out) */
+    sg_outlier *outliers; /* (n_outliers) ordered by response, then row */
+    size_t n_outliers;
+} sg_cv_result;
+
+/* Called (serialised) after each finished fold. */
+typedef void (*sg_cv_progress_fn)(void *user, size_t folds_done, size_t n_folds);
+
+/* Cross-validate the model spec (and the baseline) on X (n, n_in), Y (n,
+ * n_out), engineering units.  The spec's seed also drives the shuffles.
+ * response_names (may be NULL) name responses in messages.  Caller frees
+ * *out with sg_cv_result_destroy. */
+sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t n_in,
+                    size_t n_out, const double *X, const double *Y, size_t n,
+                    const char *const *response_names, sg_cv_progress_fn progress, void *user,
+                    sg_cv_result **out, sg_error *err);
+void sg_cv_result_destroy(sg_cv_result *r);
+
+/* ---- honesty gates ---- */
+
+typedef enum sg_gate_kind {
+    SG_GATE_WORSE_THAN_BASELINE = 0, /* network CV RMSE > baseline CV RMSE */
+    SG_GATE_LOW_Q2,                  /* Q² < SG_CV_MIN_Q2 */
+    SG_GATE_OVERFIT,                 /* CV RMSE > SG_CV_OVERFIT_RATIO * training RMSE */
+    SG_GATE_NO_Q2                    /* Q² cannot be computed (constant response) */
+} sg_gate_kind;
+
+typedef struct sg_gate_warning {
+    sg_gate_kind kind;
+    size_t response;
+    double value;     /* network CV RMSE, Q², or the ratio */
+    double reference; /* baseline CV RMSE, SG_CV_MIN_Q2, or SG_CV_OVERFIT_RATIO */
+    char message[256];
+} sg_gate_warning;
+
+/* Evaluate the gates.  train_rmse (n_out, may be NULL: no over-fitting gate)
+ * are the full model's training RMSEs; response_names may be NULL.  Writes
+ * up to cap warnings to out and returns how many apply in total. */
+size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
+                   const char *const *response_names, sg_gate_warning *out, size_t cap);
+
+#endif

@@ -1,0 +1,346 @@
+/* fit.c — the fit pipeline: model, training metrics, baseline, CV, gates. */
+#include "model/fit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+
+sg_fit_options sg_fit_options_defaults(void)
+{
+    sg_fit_options o;
+    memset(&o, 0, sizeof o);
+    o.cv = true;
+    return o;
+}
+
+/* ---- settings hash -------------------------------------------------------- */
+
+static uint64_t h_str(uint64_t h, const char *s)
+{
+    if (!s)
+        s = "";
+    return sg_hash_fnv1a64(s, strlen(s) + 1, h); /* NUL separates fields */
+}
+
+static uint64_t h_num(uint64_t h, double v)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.17g", v);
+    return h_str(h, buf);
+}
+
+void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[17])
+{
+    uint64_t h = SG_HASH_FNV1A64_INIT;
+    h = h_str(h, "surrogate-fit-settings-1");
+    h = h_num(h, (double)s->seed);
+    h = h_str(h, s->data_file);
+    for (size_t i = 0; i < s->n_factors; i++) {
+        const sg_factor *f = &s->factors[i];
+        h = h_str(h, "factor");
+        h = h_str(h, f->name);
+        h = h_str(h, f->column);
+        h = h_str(h, f->unit);
+        h = h_num(h, f->min);
+        h = h_num(h, f->max);
+        h = h_num(h, f->step);
+        for (size_t k = 0; k < f->n_levels; k++)
+            h = h_num(h, f->levels[k]);
+    }
+    for (size_t j = 0; j < s->n_responses; j++) {
+        const sg_response *r = &s->responses[j];
+        h = h_str(h, "response");
+        h = h_str(h, r->name);
+        h = h_str(h, r->column);
+        h = h_str(h, r->unit);
+    }
+    const sg_model_spec *sp = &m->spec;
+    const sg_train_config *c = &sp->train;
+    h = h_str(h, "model");
+    for (size_t i = 0; i < sp->n_hidden; i++)
+        h = h_num(h, (double)sp->hidden[i]);
+    h = h_str(h, sg_activation_name(sp->hidden_act));
+    h = h_str(h, sg_activation_name(sp->output_act));
+    h = h_num(h, (double)sp->init);
+    h = h_str(h, sg_scale_kind_name(sp->x_scale));
+    h = h_str(h, sg_scale_kind_name(sp->y_scale));
+    h = h_num(h, (double)sp->ensemble);
+    h = h_num(h, sp->shared);
+    h = h_str(h, "train");
+    h = h_str(h, sp->optimizer_auto ? "auto" : sg_optimizer_name(c->optimizer));
+    double nums[] = {c->learning_rate, (double)c->epochs, (double)c->batch_size, c->momentum,
+                     c->nesterov, c->beta1, c->beta2, c->epsilon, c->rho, c->l1, c->l2,
+                     c->early_stopping.enabled, c->early_stopping.min_delta,
+                     (double)c->early_stopping.patience, c->early_stopping.restore_best,
+                     c->lbfgs_gtol, c->lbfgs_step, c->lbfgs_line_tol};
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        h = h_num(h, nums[i]);
+    char plan[64];
+    sg_cv_spec_format(&m->cv.plan, plan, sizeof plan);
+    h = h_str(h, plan);
+    h = h_num(h, m->cv.level);
+    h = h_num(h, m->cv.outlier_z);
+    h = h_num(h, m->cv.outlier_range_frac);
+    sg_hash_hex(h, out);
+}
+
+/* ---- duplicates --------------------------------------------------------- */
+
+static sg_status find_duplicates(const double *X, const double *Y, sg_fit_result *r,
+                                 sg_error *err)
+{
+    sg_status st = SG_OK;
+    r->dups = malloc(SG_FIT_MAX_DUPLICATES * sizeof *r->dups);
+    if (!r->dups)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    r->n_dups = sg_duplicates_find(X, r->n_in, Y, r->n_out, r->n_rows, r->dups,
+                                   SG_FIT_MAX_DUPLICATES, &st);
+    if (st != SG_OK)
+        return sg_error_set(err, st, "out of memory");
+    r->n_dups_listed = r->n_dups < SG_FIT_MAX_DUPLICATES ? r->n_dups : SG_FIT_MAX_DUPLICATES;
+    return SG_OK;
+}
+
+/* ---- progress adapters ---------------------------------------------------- */
+
+typedef struct prog {
+    sg_fit_progress_fn fn;
+    void *user;
+    sg_fit_progress p;
+    size_t last_net, last_member;
+    bool started;
+} prog;
+
+static void model_progress(void *user, size_t response, size_t member, const sg_train_info *info)
+{
+    prog *g = user;
+    if (g->started && (response != g->last_net || member != g->last_member))
+        g->p.members_done++;
+    g->started = true;
+    g->last_net = response;
+    g->last_member = member;
+    g->p.phase = SG_FIT_PHASE_TRAIN;
+    g->p.response = response;
+    g->p.member = member;
+    g->p.epoch = info->epoch;
+    g->p.loss = info->train_loss;
+    g->fn(g->user, &g->p);
+}
+
+static void cv_progress(void *user, size_t done, size_t n_folds)
+{
+    prog *g = user;
+    g->p.phase = SG_FIT_PHASE_CV;
+    g->p.folds_done = done;
+    g->p.n_folds = n_folds;
+    g->fn(g->user, &g->p);
+}
+
+/* ---- the pipeline ------------------------------------------------------- */
+
+sg_model *sg_fit_take_model(sg_fit_result *r)
+{
+    sg_model *m = r ? r->model : NULL;
+    if (r)
+        r->model = NULL;
+    return m;
+}
+
+void sg_fit_result_destroy(sg_fit_result *r)
+{
+    if (!r)
+        return;
+    sg_model_destroy(r->model);
+    free(r->train);
+    free(r->rsm_train);
+    free(r->rsm_ok);
+    free(r->rsm_note);
+    if (r->rsm)
+        for (size_t j = 0; j < r->n_out; j++)
+            sg_rsm_destroy(r->rsm[j]);
+    free(r->rsm);
+    sg_cv_result_destroy(r->cv);
+    free(r->gates);
+    free(r->dups);
+    free(r);
+}
+
+/* Baseline on every row: training metrics (failures are notes, not errors). */
+static sg_status fit_baseline(const sg_table *t, size_t n_in, size_t j, sg_fit_result *r,
+                              double *pred, sg_error *err)
+{
+    sg_error e;
+    sg_error_clear(&e);
+    size_t n = t->n_rows;
+    if (sg_rsm_fit(t->x, t->n_cols, n_in, t->x + n_in + j, t->n_cols, NULL, n, &r->rsm[j], &e) !=
+        SG_OK) {
+        if (e.status == SG_ERR_NOMEM)
+            return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        snprintf(r->rsm_note[j], sizeof r->rsm_note[j], "%.250s", e.msg);
+        return SG_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        pred[i] = sg_rsm_predict(r->rsm[j], t->x + i * t->n_cols);
+    if (sg_metrics_compute(t->x + n_in + j, t->n_cols, pred, 1, n, &r->rsm_train[j], &e) !=
+        SG_OK) {
+        snprintf(r->rsm_note[j], sizeof r->rsm_note[j], "%.250s", e.msg);
+        sg_rsm_destroy(r->rsm[j]);
+        r->rsm[j] = NULL;
+        return SG_OK;
+    }
+    snprintf(r->rsm_note[j], sizeof r->rsm_note[j], "%.250s", sg_rsm_warning(r->rsm[j]));
+    r->rsm_ok[j] = true;
+    return SG_OK;
+}
+
+sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_model *settings,
+                     const sg_fit_options *opt, sg_fit_progress_fn progress, void *user,
+                     sg_fit_result **out, sg_error *err)
+{
+    *out = NULL;
+    sg_fit_options defopt = sg_fit_options_defaults();
+    if (!opt)
+        opt = &defopt;
+    if (!study || !t || !settings)
+        return sg_error_set(err, SG_ERR_INVALID, "fit: missing study, data or settings");
+    size_t n_in = study->n_factors, n_out = study->n_responses, n = t->n_rows;
+    if (t->n_factors != n_in || t->n_cols != n_in + n_out)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "fit: the table's columns do not match the study's factors and "
+                            "responses");
+    if (n < 2)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "fit: at least 2 usable rows are needed (the data have %zu)", n);
+    sg_status st = SG_OK;
+    double *X = NULL, *Y = NULL, *Mean = NULL, *tmp = NULL;
+    const char **names = NULL;
+    sg_fit_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    r->n_rows = n;
+    r->n_in = n_in;
+    r->n_out = n_out;
+    X = malloc(n * n_in * sizeof *X);
+    Y = malloc(n * n_out * sizeof *Y);
+    Mean = malloc(n * n_out * sizeof *Mean);
+    tmp = malloc(n * sizeof *tmp);
+    names = malloc(n_out * sizeof *names);
+    r->train = calloc(n_out, sizeof *r->train);
+    r->rsm_train = calloc(n_out, sizeof *r->rsm_train);
+    r->rsm_ok = calloc(n_out, sizeof *r->rsm_ok);
+    r->rsm_note = calloc(n_out, sizeof *r->rsm_note);
+    r->rsm = calloc(n_out, sizeof *r->rsm);
+    if (!X || !Y || !Mean || !tmp || !names || !r->train || !r->rsm_train || !r->rsm_ok ||
+        !r->rsm_note || !r->rsm) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(X + i * n_in, t->x + i * t->n_cols, n_in * sizeof *X);
+        memcpy(Y + i * n_out, t->x + i * t->n_cols + n_in, n_out * sizeof *Y);
+    }
+    for (size_t j = 0; j < n_out; j++)
+        names[j] = study->responses[j].name;
+    sg_hash_hex(t->hash, r->data_hash);
+    sg_fit_settings_hash(study, settings, r->settings_hash);
+
+    /* 1. the model on every row */
+    prog g;
+    memset(&g, 0, sizeof g);
+    g.fn = progress;
+    g.user = user;
+    g.p.max_epochs = settings->spec.train.epochs;
+    g.p.n_members = (settings->spec.shared ? 1 : n_out) * settings->spec.ensemble;
+    if ((st = sg_model_fit(&settings->spec, n_in, n_out, X, Y, n, names,
+                           progress ? model_progress : NULL, &g, &r->model, err)) != SG_OK)
+        goto fail;
+    for (size_t i = 0; i < n_in && st == SG_OK; i++) {
+        const sg_factor *f = &study->factors[i];
+        st = sg_model_set_factor(r->model, i, f->name, f->unit, f->min, f->max, err);
+    }
+    for (size_t j = 0; j < n_out && st == SG_OK; j++)
+        st = sg_model_set_response(r->model, j, study->responses[j].name,
+                                   study->responses[j].unit, err);
+    if (st == SG_OK)
+        st = sg_model_set_hashes(r->model, r->data_hash, r->settings_hash, err);
+    if (st != SG_OK)
+        goto fail;
+    const sg_model_spec *used = sg_model_spec_of(r->model);
+    snprintf(r->optimizer, sizeof r->optimizer, "%s", sg_optimizer_name(used->train.optimizer));
+    for (size_t j = 0; j < sg_model_n_nets(r->model); j++) {
+        size_t p = sg_model_n_params_per_member(r->model, j);
+        if (p > r->n_params_member)
+            r->n_params_member = p;
+    }
+    r->n_params_total = sg_model_n_params(r->model);
+    r->regularised = used->train.l1 > 0 || used->train.l2 > 0;
+    r->params_exceed_rows = sg_model_overparameterised(r->model);
+
+    /* 2. training metrics, network and baseline */
+    if ((st = sg_model_predict_batch(r->model, X, n, Mean, NULL, err)) != SG_OK)
+        goto fail;
+    for (size_t j = 0; j < n_out; j++) {
+        if ((st = sg_metrics_compute(Y + j, n_out, Mean + j, n_out, n, &r->train[j], err)) !=
+                SG_OK ||
+            (st = fit_baseline(t, n_in, j, r, tmp, err)) != SG_OK)
+            goto fail;
+    }
+
+    /* 3. cross-validation and gates */
+    if (opt->cv) {
+        if ((st = sg_cv_run(&settings->spec, &settings->cv, n_in, n_out, X, Y, n, names,
+                            progress ? cv_progress : NULL, &g, &r->cv, err)) != SG_OK)
+            goto fail;
+        double *train_rmse = malloc(n_out * sizeof *train_rmse);
+        if (!train_rmse) {
+            st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t j = 0; j < n_out; j++)
+            train_rmse[j] = r->train[j].rmse;
+        size_t ng = sg_cv_gates(r->cv, train_rmse, names, NULL, 0);
+        r->gates = calloc(ng ? ng : 1, sizeof *r->gates);
+        if (!r->gates) {
+            free(train_rmse);
+            st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        r->n_gates = sg_cv_gates(r->cv, train_rmse, names, r->gates, ng);
+        free(train_rmse);
+        /* the calibrated interval travels with the model file */
+        sg_model_calibration c;
+        memset(&c, 0, sizeof c);
+        sg_cv_spec_format(&r->cv->plan, c.cv, sizeof c.cv);
+        for (size_t j = 0; j < n_out; j++) {
+            const sg_cv_response *R = &r->cv->resp[j];
+            c.level = R->level;
+            c.half_width = R->half_width;
+            c.spread_factor_ok = R->spread_factor_ok;
+            c.spread_factor = R->spread_factor_ok ? R->spread_factor : 0.0;
+            if ((st = sg_model_set_calibration(r->model, j, &c, err)) != SG_OK)
+                goto fail;
+        }
+    }
+
+    /* 4. duplicates */
+    if ((st = find_duplicates(X, Y, r, err)) != SG_OK)
+        goto fail;
+
+    free(X);
+    free(Y);
+    free(Mean);
+    free(tmp);
+    free(names);
+    *out = r;
+    return SG_OK;
+fail:
+    free(X);
+    free(Y);
+    free(Mean);
+    free(tmp);
+    free(names);
+    sg_fit_result_destroy(r);
+    return st;
+}

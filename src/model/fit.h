@@ -1,0 +1,116 @@
+/* fit.h — the `fit` pipeline as a library function.
+ *
+ * Given a study, its data table and the settings of its [model]/[train]
+ * sections (study_model.h), sg_fit_run:
+ *   1. fits the ensemble model on every row (all responses), with the
+ *      study's factor names/units/bounds, response names/units, the data
+ *      hash and the settings hash stored in it;
+ *   2. computes training metrics per response (network and the quadratic
+ *      response-surface baseline fitted on all rows);
+ *   3. unless disabled, cross-validates network and baseline (sg_cv_run),
+ *      evaluates the honesty gates and lists suspicious runs;
+ *   4. lists duplicate factor settings with different responses, and flags
+ *      a network with more trainable parameters than rows and no
+ *      regularisation.
+ * Everything is in the responses' engineering units.  No function prints;
+ * progress goes through a callback.  Same study, data and seed give
+ * bit-identical models and figures.
+ */
+#ifndef SG_FIT_H
+#define SG_FIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "io/table.h"
+#include "analysis/metrics.h"
+#include "model/model.h"
+#include "analysis/rsm.h"
+#include "io/study.h"
+#include "model/study_model.h"
+#include "analysis/duplicates.h"
+#include "model/cv.h"
+
+/* At most this many duplicate pairs are listed (all are counted). */
+#define SG_FIT_MAX_DUPLICATES 100
+
+typedef enum sg_fit_phase {
+    SG_FIT_PHASE_TRAIN = 0, /* training the final model on every row */
+    SG_FIT_PHASE_CV         /* cross-validation folds */
+} sg_fit_phase;
+
+/* State reported to the progress callback. */
+typedef struct sg_fit_progress {
+    sg_fit_phase phase;
+    /* train phase: response (SG_MODEL_ALL_RESPONSES when shared), member,
+     * epoch of max_epochs, current training loss (scaled units);
+     * members_done of n_members over all networks */
+    size_t response, member, epoch, max_epochs;
+    double loss;
+    size_t members_done, n_members;
+    /* cv phase: folds finished of n_folds */
+    size_t folds_done, n_folds;
+} sg_fit_progress;
+
+/* Called after every training epoch and every finished CV fold.  Fold
+ * reports come from the CV worker threads, one at a time (serialised). */
+typedef void (*sg_fit_progress_fn)(void *user, const sg_fit_progress *p);
+
+typedef struct sg_fit_options {
+    bool cv; /* cross-validate (default true) */
+} sg_fit_options;
+
+/* Everything `fit` found.  Caller owns; free with sg_fit_result_destroy. */
+typedef struct sg_fit_result {
+    sg_model *model;          /* owned by the result (borrow it, or take it with
+                                 sg_fit_take_model) */
+    size_t n_rows, n_in, n_out;
+    size_t n_params_member;   /* trainable values of one member network (largest) */
+    size_t n_params_total;    /* of the whole model, all networks and members */
+    bool regularised;         /* l1 > 0 or l2 > 0 */
+    bool params_exceed_rows;  /* sg_model_overparameterised: a member has more
+                                 parameters than rows and l1 = l2 = 0 */
+    char optimizer[16];       /* optimiser actually used */
+    sg_metrics *train;        /* (n_out) network on the training rows */
+    sg_metrics *rsm_train;    /* (n_out) baseline on the training rows, valid if rsm_ok */
+    bool *rsm_ok;             /* (n_out) */
+    char (*rsm_note)[256];    /* (n_out) why the baseline is missing, or its rank warning */
+    sg_rsm **rsm;             /* (n_out) baseline fits on every row (NULL where !rsm_ok) */
+    sg_cv_result *cv;         /* NULL when cross-validation was off */
+    sg_gate_warning *gates;   /* (n_gates) honesty-gate warnings */
+    size_t n_gates;
+    sg_duplicate *dups;       /* (n_dups_listed) same factors, different response
+                                 (sg_duplicates_find: ordered by response, then rows) */
+    size_t n_dups, n_dups_listed;
+    char data_hash[17];       /* FNV-1a 64 of the data file's bytes, hex */
+    char settings_hash[17];   /* FNV-1a 64 of the fit-relevant settings, hex */
+} sg_fit_result;
+
+/* Defaults: cv on. */
+sg_fit_options sg_fit_options_defaults(void);
+
+/* Hash (hex, 16 digits + NUL) of the study's fit-relevant settings:
+ * factors, responses (names, columns, units), data file, the resolved
+ * [model]/[train] settings (not the model file path) and the seed.
+ * [optimize] and [report] do not enter it. */
+void sg_fit_settings_hash(const sg_study *study, const sg_study_model *settings,
+                          char out[17]);
+
+/* Run the pipeline on table (loaded by sg_study_load_data for study, so
+ * column j < n_factors is factor j) with the given settings.  progress may
+ * be NULL.  Statuses: SG_ERR_INVALID (e.g. too few rows for the CV plan),
+ * SG_ERR_NUMERIC (training diverged: the message names response and
+ * member), SG_ERR_NOMEM.  Caller owns *out. */
+sg_status sg_fit_run(const sg_study *study, const sg_table *table,
+                     const sg_study_model *settings, const sg_fit_options *opt,
+                     sg_fit_progress_fn progress, void *user, sg_fit_result **out,
+                     sg_error *err);
+
+/* Take the model out of the result (the caller then owns it). */
+sg_model *sg_fit_take_model(sg_fit_result *r);
+
+/* Free the result and what it owns; NULL is a no-op. */
+void sg_fit_result_destroy(sg_fit_result *r);
+
+#endif

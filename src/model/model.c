@@ -1,0 +1,544 @@
+#include "model/model_internal.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- spec ---------------------------------------------------------------- */
+
+sg_model_spec sg_model_spec_defaults(void)
+{
+    sg_model_spec s;
+    memset(&s, 0, sizeof s);
+    s.n_hidden = SG_MODEL_DEFAULT_N_HIDDEN;
+    for (size_t i = 0; i < SG_MODEL_MAX_HIDDEN; i++)
+        s.hidden[i] = SG_MODEL_DEFAULT_WIDTH;
+    s.hidden_act = SG_MODEL_DEFAULT_HIDDEN_ACT;
+    s.output_act = SG_MODEL_DEFAULT_OUTPUT_ACT;
+    s.init = SG_MODEL_DEFAULT_INIT;
+    s.train = sg_train_config_defaults();
+    s.train.optimizer = SG_MODEL_DEFAULT_OPTIMIZER;
+    s.train.epochs = SG_MODEL_DEFAULT_EPOCHS;
+    s.train.l2 = SG_MODEL_DEFAULT_L2;
+    s.x_scale = SG_MODEL_DEFAULT_SCALE;
+    s.y_scale = SG_MODEL_DEFAULT_SCALE;
+    s.optimizer_auto = true;
+    s.ensemble = SG_MODEL_DEFAULT_ENSEMBLE;
+    s.shared = false;
+    s.seed = SG_MODEL_DEFAULT_SEED;
+    return s;
+}
+
+sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err)
+{
+    if (!spec)
+        return sg_error_set(err, SG_ERR_INVALID, "no model settings");
+    if (spec->n_hidden > SG_MODEL_MAX_HIDDEN)
+        return sg_error_set(err, SG_ERR_INVALID, "hidden: at most %d hidden layers (got %zu)",
+                            SG_MODEL_MAX_HIDDEN, spec->n_hidden);
+    for (size_t i = 0; i < spec->n_hidden; i++)
+        if (spec->hidden[i] == 0 || spec->hidden[i] > SG_MLP_MAX_WIDTH)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "hidden: layer %zu width must be between 1 and %d (got %zu)",
+                                i + 1, SG_MLP_MAX_WIDTH, spec->hidden[i]);
+    if ((int)spec->hidden_act < 0 || spec->hidden_act >= SG_ACT_COUNT)
+        return sg_error_set(err, SG_ERR_INVALID, "activation: unknown (expected one of %s)",
+                            sg_activation_names());
+    if ((int)spec->output_act < 0 || spec->output_act >= SG_ACT_COUNT ||
+        !sg_activation_output_ok(spec->output_act))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "output_activation: must be one of %s (got %s)",
+                            sg_activation_output_names(), sg_activation_name(spec->output_act));
+    if (spec->init != SG_INIT_GLOROT && spec->init != SG_INIT_HE)
+        return sg_error_set(err, SG_ERR_INVALID, "init: must be glorot or he");
+    if ((int)spec->x_scale < 0 || spec->x_scale > SG_SCALE_NONE || (int)spec->y_scale < 0 ||
+        spec->y_scale > SG_SCALE_NONE)
+        return sg_error_set(err, SG_ERR_INVALID, "scaling: must be minmax, zscore or none");
+    if (spec->ensemble < 1 || spec->ensemble > SG_MODEL_MAX_ENSEMBLE)
+        return sg_error_set(err, SG_ERR_INVALID, "ensemble must be between 1 and %d (got %zu)",
+                            SG_MODEL_MAX_ENSEMBLE, spec->ensemble);
+    return sg_train_config_validate(&spec->train, err);
+}
+
+uint64_t sg_model_member_seed(uint64_t study_seed, size_t j, size_t m)
+{
+    /* SplitMix64 finaliser over a combination of the three inputs. */
+    uint64_t z = study_seed + 0x9E3779B97F4A7C15ull * ((uint64_t)j * 0x100000001ull + 1) +
+                 0xD1B54A32D192ED03ull * ((uint64_t)m + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* ---- allocation ------------------------------------------------------------ */
+
+sg_status sg_model_set_string(char **dst, const char *src, sg_error *err)
+{
+    if (!src)
+        src = "";
+    size_t len = strlen(src);
+    char *c = malloc(len + 1);
+    if (!c)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    memcpy(c, src, len + 1);
+    free(*dst);
+    *dst = c;
+    return SG_OK;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void sg_model_destroy(sg_model *m)
+{
+    if (!m)
+        return;
+    size_t nm = m->n_nets * m->spec.ensemble;
+    if (m->nets)
+        for (size_t i = 0; i < nm; i++)
+            sg_mlp_destroy(m->nets[i]);
+    if (m->hist)
+        for (size_t i = 0; i < nm; i++)
+            sg_train_history_free(&m->hist[i]);
+    free(m->nets);
+    free(m->hist);
+    sg_mlp_work_destroy(m->work);
+    sg_scaler_destroy(m->xs);
+    sg_scaler_destroy(m->ys);
+    free_strings(m->fname, m->n_in);
+    free_strings(m->funit, m->n_in);
+    free_strings(m->rname, m->n_out);
+    free_strings(m->runit, m->n_out);
+    free(m->lo);
+    free(m->hi);
+    free(m->data_hash);
+    free(m->study_hash);
+    free(m->calib);
+    free(m->has_calib);
+    free(m->bx);
+    free(m->bg);
+    free(m->bout);
+    free(m->by);
+    free(m);
+}
+
+sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, sg_model **out,
+                         sg_error *err)
+{
+    sg_status st;
+    sg_model *m = NULL;
+    *out = NULL;
+    if ((st = sg_model_spec_validate(spec, err)) != SG_OK)
+        return st;
+    if (n_in == 0 || n_out == 0 || n_in > SG_MLP_MAX_WIDTH || n_out > SG_MLP_MAX_WIDTH)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "a model needs 1 to %d factors and responses (got %zu and %zu)",
+                            SG_MLP_MAX_WIDTH, n_in, n_out);
+    m = calloc(1, sizeof *m);
+    if (!m)
+        goto nomem;
+    m->spec = *spec;
+    m->n_in = n_in;
+    m->n_out = n_out;
+    m->n_nets = spec->shared ? 1 : n_out;
+    size_t nm = m->n_nets * spec->ensemble;
+    m->nets = calloc(nm, sizeof *m->nets);
+    m->hist = calloc(nm, sizeof *m->hist);
+    m->xs = sg_scaler_create(n_in);
+    m->ys = sg_scaler_create(n_out);
+    m->fname = calloc(n_in, sizeof *m->fname);
+    m->funit = calloc(n_in, sizeof *m->funit);
+    m->rname = calloc(n_out, sizeof *m->rname);
+    m->runit = calloc(n_out, sizeof *m->runit);
+    m->lo = calloc(n_in, sizeof *m->lo);
+    m->hi = calloc(n_in, sizeof *m->hi);
+    m->bx = calloc(n_in, sizeof *m->bx);
+    m->bg = calloc(n_in, sizeof *m->bg);
+    m->bout = calloc(spec->ensemble * n_out, sizeof *m->bout);
+    m->by = calloc(n_out, sizeof *m->by);
+    m->calib = calloc(n_out, sizeof *m->calib);
+    m->has_calib = calloc(n_out, sizeof *m->has_calib);
+    if (!m->nets || !m->hist || !m->xs || !m->ys || !m->fname || !m->funit || !m->rname ||
+        !m->runit || !m->lo || !m->hi || !m->bx || !m->bg || !m->bout || !m->by || !m->calib ||
+        !m->has_calib)
+        goto nomem;
+    char buf[32];
+    for (size_t i = 0; i < n_in; i++) {
+        snprintf(buf, sizeof buf, "x%zu", i + 1);
+        if (sg_model_set_string(&m->fname[i], buf, err) ||
+            sg_model_set_string(&m->funit[i], "", err))
+            goto nomem;
+    }
+    for (size_t j = 0; j < n_out; j++) {
+        snprintf(buf, sizeof buf, "y%zu", j + 1);
+        if (sg_model_set_string(&m->rname[j], buf, err) ||
+            sg_model_set_string(&m->runit[j], "", err))
+            goto nomem;
+    }
+    if (sg_model_set_string(&m->data_hash, "", err) ||
+        sg_model_set_string(&m->study_hash, "", err))
+        goto nomem;
+    /* Network architecture: n_in, hidden..., n_out_net. */
+    size_t sizes[SG_MODEL_MAX_HIDDEN + 2];
+    sg_activation acts[SG_MODEL_MAX_HIDDEN + 1];
+    size_t ns = spec->n_hidden + 2;
+    sizes[0] = n_in;
+    for (size_t l = 0; l < spec->n_hidden; l++) {
+        sizes[l + 1] = spec->hidden[l];
+        acts[l] = spec->hidden_act;
+    }
+    sizes[ns - 1] = spec->shared ? n_out : 1;
+    acts[ns - 2] = spec->output_act;
+    for (size_t i = 0; i < nm; i++)
+        if ((st = sg_mlp_create(ns, sizes, acts, &m->nets[i], err)) != SG_OK)
+            goto fail;
+    if ((st = sg_mlp_work_create(m->nets[0], 1, &m->work, err)) != SG_OK)
+        goto fail;
+    *out = m;
+    return SG_OK;
+nomem:
+    st = sg_error_set(err, SG_ERR_NOMEM, "model: out of memory");
+fail:
+    sg_model_destroy(m);
+    return st;
+}
+
+/* ---- fitting ---------------------------------------------------------------- */
+
+typedef struct progress_ctx {
+    sg_model_progress_fn fn;
+    void *user;
+    size_t response, member;
+} progress_ctx;
+
+static void progress_thunk(void *user, const sg_train_info *info)
+{
+    progress_ctx *c = user;
+    c->fn(c->user, c->response, c->member, info);
+}
+
+static bool all_finite(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
+
+sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, const double *X,
+                       const double *Y, size_t n, const char *const *response_names,
+                       sg_model_progress_fn progress, void *user, sg_model **out,
+                       sg_error *err)
+{
+    sg_status st;
+    sg_model *m = NULL;
+    double *Xs = NULL, *Ys = NULL, *T = NULL;
+    gsl_rng *rng = NULL;
+    if (!out)
+        return sg_error_set(err, SG_ERR_INVALID, "model fit: no output");
+    *out = NULL;
+    if (!X || !Y || n < 2)
+        return sg_error_set(err, SG_ERR_INVALID, "model fit needs at least 2 rows (got %zu)", n);
+    if ((st = sg_model_alloc(spec, n_in, n_out, &m, err)) != SG_OK)
+        return st;
+    m->n_rows = n;
+    if (spec->optimizer_auto)
+        m->spec.train.optimizer = sg_train_default_optimizer(n);
+    spec = &m->spec; /* from here on: the resolved settings */
+    for (size_t j = 0; response_names && j < n_out; j++)
+        if ((st = sg_model_set_string(&m->rname[j], response_names[j], err)) != SG_OK)
+            goto fail;
+    if ((st = sg_scaler_fit(m->xs, spec->x_scale, X, n_in, 0, NULL, n, err)) != SG_OK ||
+        (st = sg_scaler_fit(m->ys, spec->y_scale, Y, n_out, 0, NULL, n, err)) != SG_OK) {
+        sg_error_prefix(err, "model fit");
+        goto fail;
+    }
+    for (size_t i = 0; i < n_in; i++) {
+        m->lo[i] = m->hi[i] = X[i];
+        for (size_t r = 1; r < n; r++) {
+            m->lo[i] = fmin(m->lo[i], X[r * n_in + i]);
+            m->hi[i] = fmax(m->hi[i], X[r * n_in + i]);
+        }
+    }
+    Xs = malloc(n * n_in * sizeof *Xs);
+    Ys = malloc(n * n_out * sizeof *Ys);
+    T = malloc(n * sizeof *T);
+    rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!Xs || !Ys || !T || !rng) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
+        goto fail;
+    }
+    memcpy(Xs, X, n * n_in * sizeof *Xs);
+    memcpy(Ys, Y, n * n_out * sizeof *Ys);
+    for (size_t r = 0; r < n; r++) {
+        sg_scaler_forward(m->xs, Xs + r * n_in);
+        sg_scaler_forward(m->ys, Ys + r * n_out);
+    }
+    for (size_t j = 0; j < m->n_nets; j++) {
+        const double *targets = Ys;
+        if (!spec->shared) {
+            for (size_t r = 0; r < n; r++)
+                T[r] = Ys[r * n_out + j];
+            targets = T;
+        }
+        for (size_t k = 0; k < spec->ensemble; k++) {
+            size_t idx = j * spec->ensemble + k;
+            sg_mlp *net = m->nets[idx];
+            uint64_t seed = sg_model_member_seed(spec->seed, j, k);
+            gsl_rng_set(rng, (unsigned long)seed);
+            if ((st = sg_mlp_init(net, spec->init, rng, err)) != SG_OK)
+                goto fail;
+            sg_train_config cfg = spec->train;
+            cfg.seed = seed;
+            progress_ctx ctx = {progress, user, spec->shared ? SG_MODEL_ALL_RESPONSES : j, k};
+            st = sg_train(net, Xs, targets, n, NULL, NULL, 0, &cfg,
+                          progress ? progress_thunk : NULL, &ctx, &m->hist[idx], NULL, err);
+            if (st == SG_OK && !all_finite(sg_mlp_params_const(net), sg_mlp_n_params(net)))
+                st = sg_error_set(err, SG_ERR_NUMERIC, "training produced non-finite weights");
+            if (st != SG_OK) {
+                char where[512];
+                if (spec->shared)
+                    snprintf(where, sizeof where, "shared network, member %zu", k + 1);
+                else
+                    snprintf(where, sizeof where, "response %s, member %zu", m->rname[j], k + 1);
+                sg_error_prefix(err, where);
+                goto fail;
+            }
+        }
+    }
+    *out = m;
+    m = NULL;
+    st = SG_OK;
+fail:
+    gsl_rng_free(rng);
+    free(Xs);
+    free(Ys);
+    free(T);
+    sg_model_destroy(m);
+    return st;
+}
+
+/* ---- accessors --------------------------------------------------------------- */
+
+size_t sg_model_n_in(const sg_model *m) { return m->n_in; }
+size_t sg_model_n_out(const sg_model *m) { return m->n_out; }
+const sg_model_spec *sg_model_spec_of(const sg_model *m) { return &m->spec; }
+size_t sg_model_n_nets(const sg_model *m) { return m->n_nets; }
+size_t sg_model_n_rows(const sg_model *m) { return m->n_rows; }
+const sg_scaler *sg_model_x_scaler(const sg_model *m) { return m->xs; }
+const sg_scaler *sg_model_y_scaler(const sg_model *m) { return m->ys; }
+
+sg_mlp *sg_model_member(sg_model *m, size_t j, size_t k)
+{
+    return m->nets[j * m->spec.ensemble + k];
+}
+
+size_t sg_model_n_params_per_member(const sg_model *m, size_t j)
+{
+    (void)j; /* every network of a model has the same shape */
+    return sg_mlp_n_params(m->nets[0]);
+}
+
+size_t sg_model_n_params(const sg_model *m)
+{
+    return sg_mlp_n_params(m->nets[0]) * m->n_nets * m->spec.ensemble;
+}
+
+bool sg_model_overparameterised(const sg_model *m)
+{
+    return sg_mlp_n_params(m->nets[0]) > m->n_rows && m->spec.train.l1 == 0.0 &&
+           m->spec.train.l2 == 0.0;
+}
+
+const sg_train_history *sg_model_history(const sg_model *m, size_t j, size_t k)
+{
+    return &m->hist[j * m->spec.ensemble + k];
+}
+
+sg_status sg_model_set_history(sg_model *m, size_t j, size_t k, const sg_train_history *h,
+                               sg_error *err)
+{
+    if (!m || !h || j >= sg_model_n_nets(m) || k >= m->spec.ensemble)
+        return sg_error_set(err, SG_ERR_INVALID, "history index out of range");
+    sg_train_history c = {0, NULL, NULL};
+    if (h->n_epochs) {
+        c.train_loss = malloc(h->n_epochs * sizeof *c.train_loss);
+        c.val_loss = malloc(h->n_epochs * sizeof *c.val_loss);
+        if (!c.train_loss || !c.val_loss) {
+            sg_train_history_free(&c);
+            return sg_error_set(err, SG_ERR_NOMEM, "out of memory copying a loss history");
+        }
+        memcpy(c.train_loss, h->train_loss, h->n_epochs * sizeof *c.train_loss);
+        memcpy(c.val_loss, h->val_loss, h->n_epochs * sizeof *c.val_loss);
+        c.n_epochs = h->n_epochs;
+    }
+    sg_train_history *dst = &m->hist[j * m->spec.ensemble + k];
+    sg_train_history_free(dst);
+    *dst = c;
+    return SG_OK;
+}
+
+sg_status sg_model_set_factor(sg_model *m, size_t i, const char *name, const char *unit,
+                              double lo, double hi, sg_error *err)
+{
+    if (i >= m->n_in)
+        return sg_error_set(err, SG_ERR_INVALID, "factor index %zu out of range", i);
+    if (!name || !*name)
+        return sg_error_set(err, SG_ERR_INVALID, "factor %zu needs a name", i + 1);
+    if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "factor %s: bounds must be finite with min < max (got %g, %g)", name,
+                            lo, hi);
+    sg_status st;
+    if ((st = sg_model_set_string(&m->fname[i], name, err)) != SG_OK ||
+        (st = sg_model_set_string(&m->funit[i], unit, err)) != SG_OK)
+        return st;
+    m->lo[i] = lo;
+    m->hi[i] = hi;
+    return SG_OK;
+}
+
+sg_status sg_model_set_response(sg_model *m, size_t j, const char *name, const char *unit,
+                                sg_error *err)
+{
+    if (j >= m->n_out)
+        return sg_error_set(err, SG_ERR_INVALID, "response index %zu out of range", j);
+    if (!name || !*name)
+        return sg_error_set(err, SG_ERR_INVALID, "response %zu needs a name", j + 1);
+    sg_status st;
+    if ((st = sg_model_set_string(&m->rname[j], name, err)) != SG_OK)
+        return st;
+    return sg_model_set_string(&m->runit[j], unit, err);
+}
+
+sg_status sg_model_set_hashes(sg_model *m, const char *data_hash, const char *study_hash,
+                              sg_error *err)
+{
+    sg_status st;
+    if ((st = sg_model_set_string(&m->data_hash, data_hash, err)) != SG_OK)
+        return st;
+    return sg_model_set_string(&m->study_hash, study_hash, err);
+}
+
+const char *sg_model_factor_name(const sg_model *m, size_t i) { return m->fname[i]; }
+const char *sg_model_factor_unit(const sg_model *m, size_t i) { return m->funit[i]; }
+double sg_model_factor_lo(const sg_model *m, size_t i) { return m->lo[i]; }
+double sg_model_factor_hi(const sg_model *m, size_t i) { return m->hi[i]; }
+const char *sg_model_response_name(const sg_model *m, size_t j) { return m->rname[j]; }
+const char *sg_model_response_unit(const sg_model *m, size_t j) { return m->runit[j]; }
+const char *sg_model_data_hash(const sg_model *m) { return m->data_hash; }
+const char *sg_model_study_hash(const sg_model *m) { return m->study_hash; }
+
+bool sg_model_extrapolates(const sg_model *m, const double *x)
+{
+    for (size_t i = 0; i < m->n_in; i++)
+        if (!(x[i] >= m->lo[i] && x[i] <= m->hi[i]))
+            return true;
+    return false;
+}
+
+/* ---- prediction ---------------------------------------------------------------- */
+
+void sg_model_predict(sg_model *m, const double *x, double *mean, double *sd)
+{
+    size_t E = m->spec.ensemble, no = m->n_out;
+    memcpy(m->bx, x, m->n_in * sizeof *m->bx);
+    sg_scaler_forward(m->xs, m->bx);
+    /* bout[k * n_out + j]: member k's scaled prediction of response j. */
+    for (size_t j = 0; j < m->n_nets; j++) {
+        for (size_t k = 0; k < E; k++) {
+            sg_mlp_eval(m->nets[j * E + k], m->work, m->bx, m->by);
+            if (m->spec.shared)
+                memcpy(m->bout + k * no, m->by, no * sizeof *m->by);
+            else
+                m->bout[k * no + j] = m->by[0];
+        }
+    }
+    for (size_t j = 0; j < no; j++) {
+        double mu = 0.0;
+        for (size_t k = 0; k < E; k++)
+            mu += m->bout[k * no + j];
+        mu /= (double)E;
+        double ss = 0.0;
+        for (size_t k = 0; k < E; k++) {
+            double d = m->bout[k * no + j] - mu;
+            ss += d * d;
+        }
+        double w = sg_scaler_dinverse(m->ys, j);
+        mean[j] = mu * w + m->ys->shift[j];
+        if (sd)
+            sd[j] = E > 1 ? sqrt(ss / (double)(E - 1)) * w : 0.0;
+    }
+}
+
+sg_status sg_model_predict_batch(sg_model *m, const double *X, size_t n, double *Mean,
+                                 double *Sd, sg_error *err)
+{
+    if (!m || (!X && n) || (!Mean && n))
+        return sg_error_set(err, SG_ERR_INVALID, "predict: missing argument");
+    for (size_t r = 0; r < n; r++) {
+        if (!all_finite(X + r * m->n_in, m->n_in))
+            return sg_error_set(err, SG_ERR_INVALID, "predict: point %zu is not finite", r + 1);
+        sg_model_predict(m, X + r * m->n_in, Mean + r * m->n_out, Sd ? Sd + r * m->n_out : NULL);
+    }
+    return SG_OK;
+}
+
+void sg_model_gradient(sg_model *m, const double *x, size_t j, double *mean, double *grad)
+{
+    size_t E = m->spec.ensemble;
+    size_t net = m->spec.shared ? 0 : j, out = m->spec.shared ? j : 0;
+    memcpy(m->bx, x, m->n_in * sizeof *m->bx);
+    sg_scaler_forward(m->xs, m->bx);
+    for (size_t i = 0; i < m->n_in; i++)
+        grad[i] = 0.0;
+    double mu = 0.0;
+    for (size_t k = 0; k < E; k++) {
+        sg_mlp_eval_grad(m->nets[net * E + k], m->work, m->bx, out, m->by, m->bg);
+        mu += m->by[out];
+        for (size_t i = 0; i < m->n_in; i++)
+            grad[i] += m->bg[i];
+    }
+    double wy = sg_scaler_dinverse(m->ys, j);
+    for (size_t i = 0; i < m->n_in; i++)
+        grad[i] = grad[i] / (double)E * wy * sg_scaler_dforward(m->xs, i);
+    if (mean)
+        *mean = mu / (double)E * wy + m->ys->shift[j];
+}
+
+sg_status sg_model_set_calibration(sg_model *m, size_t j, const sg_model_calibration *c,
+                                   sg_error *err)
+{
+    if (!m || j >= m->n_out)
+        return sg_error_set(err, SG_ERR_INVALID, "calibration: response index out of range");
+    if (!c) {
+        m->has_calib[j] = false;
+        return SG_OK;
+    }
+    size_t len = strnlen(c->cv, sizeof c->cv);
+    if (!(c->level > 0 && c->level < 1) || !isfinite(c->half_width) || c->half_width < 0 ||
+        (c->spread_factor_ok && (!isfinite(c->spread_factor) || c->spread_factor < 0)) ||
+        len == 0 || len >= sizeof c->cv)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "calibration of %s: level must be in (0, 1), half-width and spread "
+                            "factor finite and >= 0, and the cross-validation named",
+                            m->rname[j]);
+    m->calib[j] = *c;
+    if (!c->spread_factor_ok)
+        m->calib[j].spread_factor = 0.0;
+    m->has_calib[j] = true;
+    return SG_OK;
+}
+
+const sg_model_calibration *sg_model_calibration_of(const sg_model *m, size_t j)
+{
+    return m && j < m->n_out && m->has_calib[j] ? &m->calib[j] : NULL;
+}

@@ -1,0 +1,206 @@
+/* model.h — the surrogate model: scalers + ensembles of networks.
+ *
+ * A model maps n_in factors to n_out responses, both in ENGINEERING UNITS.
+ * Inside, factors and responses are scaled per column (scale.h, fitted on
+ * the training rows only) and each response has its own ensemble of
+ * `ensemble` networks (or, with `shared = true`, one ensemble of networks
+ * with n_out outputs).  Member m of response j is initialised and trained
+ * from a seed derived from the study seed, j and m (sg_model_member_seed),
+ * so the same spec, data and seed give bit-identical weights.
+ *
+ * A prediction is the mean of the members, its spread their sample standard
+ * deviation (0 for a single member), both in the response's unit.
+ *
+ * A model keeps one evaluation workspace: prediction functions take a
+ * non-const model and one model must not be used by two threads at once;
+ * two models never interfere.  No function prints or exits.
+ */
+#ifndef SG_MODEL_H
+#define SG_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "model/mlp.h"
+#include "model/scale.h"
+#include "model/train.h"
+
+/* Largest number of hidden layers in a spec. */
+#define SG_MODEL_MAX_HIDDEN 16
+/* Largest ensemble accepted by validation. */
+#define SG_MODEL_MAX_ENSEMBLE 1000
+
+/* ---- defaults (reasons in doc/model.md) ---- */
+#define SG_MODEL_DEFAULT_N_HIDDEN 2
+#define SG_MODEL_DEFAULT_WIDTH 4
+#define SG_MODEL_DEFAULT_HIDDEN_ACT SG_ACT_TANH
+#define SG_MODEL_DEFAULT_OUTPUT_ACT SG_ACT_LINEAR
+#define SG_MODEL_DEFAULT_INIT SG_INIT_GLOROT
+#define SG_MODEL_DEFAULT_OPTIMIZER SG_OPT_LBFGS
+#define SG_MODEL_DEFAULT_EPOCHS 10000 /* lbfgs: evaluations; a safety limit, not a stopping rule */
+#define SG_MODEL_DEFAULT_L2 3e-6
+#define SG_MODEL_DEFAULT_ENSEMBLE 5
+#define SG_MODEL_DEFAULT_SCALE SG_SCALE_MINMAX
+#define SG_MODEL_DEFAULT_SEED 20261129u
+
+/* Response index passed to the progress callback for a shared network. */
+#define SG_MODEL_ALL_RESPONSES ((size_t)-1)
+
+typedef struct sg_model_spec {
+    size_t n_hidden;                    /* number of hidden layers, 0..SG_MODEL_MAX_HIDDEN */
+    size_t hidden[SG_MODEL_MAX_HIDDEN]; /* their widths, each > 0 */
+    sg_activation hidden_act;           /* any activation */
+    sg_activation output_act;           /* linear, sigmoid or tanh */
+    sg_init init;                       /* glorot or he */
+    sg_train_config train;              /* optimiser etc.; train.seed is ignored (derived) */
+    bool optimizer_auto;                /* true: train.optimizer = sg_train_default_optimizer(n)
+                                           (lbfgs up to SG_TRAIN_LBFGS_MAX_ROWS rows, else adam) */
+    sg_scale_kind x_scale, y_scale;     /* factor / response scaling */
+    size_t ensemble;                    /* members per network, 1..SG_MODEL_MAX_ENSEMBLE */
+    bool shared;                        /* one multi-output network for all responses */
+    uint64_t seed;                      /* study seed */
+} sg_model_spec;
+
+/* The defaults above (train config: train.h defaults with optimiser lbfgs,
+ * epochs SG_MODEL_DEFAULT_EPOCHS and l2 SG_MODEL_DEFAULT_L2; optimizer_auto
+ * true).  The fitted model's spec holds the optimiser actually used. */
+sg_model_spec sg_model_spec_defaults(void);
+
+/* Check every field; SG_ERR_INVALID naming the field ("ensemble must be
+ * between 1 and 1000 (got 0)"). */
+sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err);
+
+/* Seed of member m of network j (j = response index, 0 for a shared
+ * network) derived from the study seed by a SplitMix64 mix. */
+uint64_t sg_model_member_seed(uint64_t study_seed, size_t j, size_t m);
+
+typedef struct sg_model sg_model;
+
+/* Progress after each epoch of member `member` of response `response`
+ * (SG_MODEL_ALL_RESPONSES for a shared network). */
+typedef void (*sg_model_progress_fn)(void *user, size_t response, size_t member,
+                                     const sg_train_info *info);
+
+/* Fit a model.  X is (n, n_in) and Y (n, n_out) row-major in engineering
+ * units (borrowed).  n >= 2.  response_names (n_out strings, may be NULL,
+ * copied) name responses in messages and in the model; without them they
+ * are y1...  Other metadata defaults: factor names x1.., empty units, bounds
+ * = training min/max, empty hashes; set them with the setters below.
+ * Divergence gives SG_ERR_NUMERIC naming the response and member.  progress
+ * may be NULL.  Caller owns *out. */
+sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, const double *X,
+                       const double *Y, size_t n, const char *const *response_names,
+                       sg_model_progress_fn progress, void *user, sg_model **out,
+                       sg_error *err);
+
+/* Free a model; NULL is a no-op. */
+void sg_model_destroy(sg_model *m);
+
+/* ---- shape and metadata ---- */
+size_t sg_model_n_in(const sg_model *m);
+size_t sg_model_n_out(const sg_model *m);
+const sg_model_spec *sg_model_spec_of(const sg_model *m);
+/* Number of networks (n_out, or 1 when shared). */
+size_t sg_model_n_nets(const sg_model *m);
+/* Member network k of network j (owned by the model). */
+sg_mlp *sg_model_member(sg_model *m, size_t j, size_t k);
+/* Trainable values of one member network of response j (same for all
+ * members), and of the whole model (all networks and members). */
+size_t sg_model_n_params_per_member(const sg_model *m, size_t j);
+size_t sg_model_n_params(const sg_model *m);
+/* True when one member has more trainable values than training rows and
+ * neither l1 nor l2 regularisation is set (fit should warn). */
+bool sg_model_overparameterised(const sg_model *m);
+/* Number of training rows the model was fitted on. */
+size_t sg_model_n_rows(const sg_model *m);
+/* The factor and response scalers (owned by the model). */
+const sg_scaler *sg_model_x_scaler(const sg_model *m);
+const sg_scaler *sg_model_y_scaler(const sg_model *m);
+/* Per-member loss history of network j, member k (owned by the model;
+ * empty for a loaded model). */
+const sg_train_history *sg_model_history(const sg_model *m, size_t j, size_t k);
+/* Replace the loss history of network j, member k with a copy of h (used to
+ * restore saved results into a loaded model).  SG_ERR_INVALID for an index
+ * out of range, SG_ERR_NOMEM. */
+sg_status sg_model_set_history(sg_model *m, size_t j, size_t k, const sg_train_history *h,
+                               sg_error *err);
+
+/* Set factor i's name and unit (copied; unit may be "") and bounds lo < hi. */
+sg_status sg_model_set_factor(sg_model *m, size_t i, const char *name, const char *unit,
+                              double lo, double hi, sg_error *err);
+/* Set response j's name and unit (copied). */
+sg_status sg_model_set_response(sg_model *m, size_t j, const char *name, const char *unit,
+                                sg_error *err);
+/* Set the data-file and study-settings hash strings (copied; may be ""). */
+sg_status sg_model_set_hashes(sg_model *m, const char *data_hash, const char *study_hash,
+                              sg_error *err);
+const char *sg_model_factor_name(const sg_model *m, size_t i);
+const char *sg_model_factor_unit(const sg_model *m, size_t i);
+double sg_model_factor_lo(const sg_model *m, size_t i);
+double sg_model_factor_hi(const sg_model *m, size_t i);
+const char *sg_model_response_name(const sg_model *m, size_t j);
+const char *sg_model_response_unit(const sg_model *m, size_t j);
+const char *sg_model_data_hash(const sg_model *m);
+const char *sg_model_study_hash(const sg_model *m);
+/* CV-calibrated prediction interval of one response, from the fit's
+ * cross-validation (validate.h): mean ± half_width covers held-out
+ * residuals at `level`; mean ± spread_factor * ensemble sd does too. */
+#define SG_MODEL_CV_NAME_MAX 32
+typedef struct sg_model_calibration {
+    double level;                  /* coverage in (0, 1), e.g. 0.95 */
+    double half_width;             /* >= 0, response unit (split-conformal) */
+    bool spread_factor_ok;         /* false: some held-out spread was 0 */
+    double spread_factor;          /* >= 0, dimensionless (valid if spread_factor_ok) */
+    char cv[SG_MODEL_CV_NAME_MAX]; /* plan it came from, e.g. "loo", "kfold:5" */
+} sg_model_calibration;
+
+/* Set response j's calibration (copied); SG_ERR_INVALID for j out of range,
+ * a level outside (0, 1), a negative or non-finite width or factor, or an
+ * empty/too long cv name.  c = NULL removes it. */
+sg_status sg_model_set_calibration(sg_model *m, size_t j, const sg_model_calibration *c,
+                                   sg_error *err);
+/* Response j's calibration (owned by the model), or NULL when the model has
+ * none for it (e.g. fitted without cross-validation, or an older file). */
+const sg_model_calibration *sg_model_calibration_of(const sg_model *m, size_t j);
+/* True if x (n_in, engineering units) lies outside the factor bounds. */
+bool sg_model_extrapolates(const sg_model *m, const double *x);
+
+/* ---- prediction (engineering units) ---- */
+
+/* Mean (n_out) and spread sd (n_out, may be NULL) at x (n_in). */
+void sg_model_predict(sg_model *m, const double *x, double *mean, double *sd);
+
+/* Batch: X (n, n_in) -> Mean (n, n_out), Sd (n, n_out; may be NULL). */
+sg_status sg_model_predict_batch(sg_model *m, const double *X, size_t n, double *Mean,
+                                 double *Sd, sg_error *err);
+
+/* Gradient (n_in) of response j's ensemble mean w.r.t. the factors at x, in
+ * response unit per factor unit; *mean (may be NULL) receives the mean. */
+void sg_model_gradient(sg_model *m, const double *x, size_t j, double *mean, double *grad);
+
+/* ---- used by model_io.c: build an empty model to be filled by a loader --- */
+sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, sg_model **out,
+                         sg_error *err);
+
+/* ---- model file (model_io.c) ---- */
+
+#define SG_MODEL_FORMAT "surrogate-model"
+#define SG_MODEL_FORMAT_VERSION 1
+/* Largest model file accepted by the loader. */
+#define SG_MODEL_MAX_FILE_BYTES ((size_t)512 * 1024 * 1024)
+
+/* Serialise the model to a JSON string (caller frees with free()).
+ * Identical models give identical bytes. */
+sg_status sg_model_to_json(const sg_model *m, char **out, sg_error *err);
+/* Parse a model from JSON text; source names it in messages. */
+sg_status sg_model_from_json(const char *text, size_t len, const char *source, sg_model **out,
+                             sg_error *err);
+/* Write the model to path atomically (temporary file in the same directory,
+ * fsync, rename); on failure nothing is left behind. */
+sg_status sg_model_save(const sg_model *m, const char *path, sg_error *err);
+/* Load a model file; errors name the file and the problem. */
+sg_status sg_model_load(const char *path, sg_model **out, sg_error *err);
+
+#endif

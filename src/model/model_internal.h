@@ -1,0 +1,30 @@
+/* model_internal.h — the sg_model struct, shared by model.c and model_io.c
+ * only (not a public header). */
+#ifndef SG_MODEL_INTERNAL_H
+#define SG_MODEL_INTERNAL_H
+
+#include "model/model.h"
+
+struct sg_model {
+    sg_model_spec spec;
+    size_t n_in, n_out, n_nets, n_rows;
+    sg_scaler *xs, *ys;      /* (n_in), (n_out) */
+    sg_mlp **nets;           /* (n_nets * ensemble), net j member k at j*ensemble+k */
+    sg_train_history *hist;  /* same indexing */
+    sg_mlp_work *work;       /* evaluation workspace (all nets share one shape) */
+    char **fname, **funit;   /* (n_in) */
+    double *lo, *hi;         /* (n_in) factor bounds, engineering units */
+    char **rname, **runit;   /* (n_out) */
+    char *data_hash, *study_hash;
+    sg_model_calibration *calib; /* (n_out) */
+    bool *has_calib;             /* (n_out) */
+    double *bx;              /* (n_in) scaled point */
+    double *bg;              /* (n_in) gradient accumulator */
+    double *bout;            /* (ensemble * n_out) member outputs, scaled */
+    double *by;              /* (n_out) one member's output */
+};
+
+/* Copy a string into *dst (freeing the old one); NULL source = "". */
+sg_status sg_model_set_string(char **dst, const char *src, sg_error *err);
+
+#endif

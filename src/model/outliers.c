@@ -1,0 +1,152 @@
+/* outliers.c — suspicious runs: robust z-scores of held-out residuals with a
+ * scale floored by the data's resolution and a share of its range, and
+ * clusters of neighbouring runs deviating together (rule in validate.h). */
+#include <float.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/outliers.h"
+#include "model/cv.h"
+
+const char *sg_outlier_floor_name(sg_outlier_floor f)
+{
+    switch (f) {
+    case SG_OUTLIER_SCALE_RESOLUTION:
+        return "resolution";
+    case SG_OUTLIER_SCALE_RANGE:
+        return "range";
+    case SG_OUTLIER_SCALE_MAD:
+    default:
+        return "MAD";
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_sorted(const double *v, size_t m)
+{
+    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+}
+
+void sg_outlier_scale_compute(const double *obs, const double *resid, size_t n,
+                              double range_frac, double *scratch, sg_outlier_scale *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n == 0)
+        return;
+    double *t = scratch;
+    memcpy(t, resid, n * sizeof *t);
+    qsort(t, n, sizeof *t, cmp_double);
+    out->median = median_sorted(t, n);
+    for (size_t i = 0; i < n; i++)
+        t[i] = fabs(resid[i] - out->median);
+    qsort(t, n, sizeof *t, cmp_double);
+    out->mad_sd = SG_CV_MAD_TO_SD * median_sorted(t, n);
+    /* resolution: the printed precision 10^-d, d the most decimal places
+     * any observed value needs; none beyond SG_CV_MAX_DECIMALS */
+    out->resolution = 0.0;
+    double q = 1.0;
+    for (int d = 0; d <= SG_CV_MAX_DECIMALS; d++, q /= 10.0) {
+        bool all = true;
+        for (size_t i = 0; all && i < n; i++) {
+            double v = obs[i] / q;
+            all = fabs(v - nearbyint(v)) <= SG_CV_DECIMAL_TOL + 4 * DBL_EPSILON * fabs(v);
+        }
+        if (all) {
+            out->resolution = q;
+            break;
+        }
+    }
+    memcpy(t, obs, n * sizeof *t);
+    qsort(t, n, sizeof *t, cmp_double);
+    out->range_floor = range_frac * (t[n - 1] - t[0]);
+    out->scale = out->mad_sd;
+    out->source = SG_OUTLIER_SCALE_MAD;
+    if (out->resolution > out->scale) {
+        out->scale = out->resolution;
+        out->source = SG_OUTLIER_SCALE_RESOLUTION;
+    }
+    if (out->range_floor > out->scale) {
+        out->scale = out->range_floor;
+        out->source = SG_OUTLIER_SCALE_RANGE;
+    }
+}
+
+/* Rows i and j (indices into the arrays) are table neighbours. */
+static bool adjacent(const size_t *rows, size_t i, size_t j)
+{
+    size_t a = rows ? rows[i] : i, b = rows ? rows[j] : j;
+    return a + 1 == b || b + 1 == a;
+}
+
+size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred,
+                        const double *spread, size_t n, double zmax, double range_frac,
+                        size_t response, double half_width, double *scratch,
+                        sg_outlier_scale *sc, sg_outlier *out)
+{
+    double *resid = scratch;
+    sg_outlier_scale s;
+    for (size_t i = 0; i < n; i++)
+        resid[i] = obs[i] - pred[i];
+    sg_outlier_scale_compute(obs, resid, n, range_frac, scratch + n, &s);
+    if (sc)
+        *sc = s;
+    if (n == 0 || !(s.scale > 0) || !(zmax > 0))
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        double z = (resid[i] - s.median) / s.scale;
+        if (!(fabs(z) > zmax))
+            continue;
+        sg_outlier *o = &out[k++];
+        o->row = rows ? rows[i] : i;
+        o->response = response;
+        o->observed = obs[i];
+        o->predicted = pred[i];
+        o->spread = spread ? spread[i] : 0.0;
+        o->half_width = half_width;
+        o->z = z;
+        o->scale = s.scale;
+        o->cluster_first = o->cluster_last = o->row;
+    }
+    /* Clusters: runs of consecutive flagged rows with same-sign deviations,
+     * widened by neighbours whose observed value is within `scale` of the
+     * cluster's edge and whose deviation has the same sign. */
+    size_t a = 0;
+    while (a < k) {
+        size_t b = a;
+        while (b + 1 < k && out[b + 1].row == out[b].row + 1 && (out[b + 1].z > 0) == (out[a].z > 0))
+            b++;
+        if (b > a) {
+            size_t lo = 0, hi = 0; /* array indices of out[a] and out[b] */
+            for (size_t i = 0; i < n; i++) {
+                size_t r = rows ? rows[i] : i;
+                if (r == out[a].row)
+                    lo = i;
+                if (r == out[b].row)
+                    hi = i;
+            }
+            double sign = out[a].z > 0 ? 1.0 : -1.0;
+            while (lo > 0 && adjacent(rows, lo - 1, lo) &&
+                   sign * (resid[lo - 1] - s.median) > 0 &&
+                   fabs(obs[lo - 1] - obs[lo]) <= s.scale)
+                lo--;
+            while (hi + 1 < n && adjacent(rows, hi, hi + 1) &&
+                   sign * (resid[hi + 1] - s.median) > 0 &&
+                   fabs(obs[hi + 1] - obs[hi]) <= s.scale)
+                hi++;
+            for (size_t c = a; c <= b; c++) {
+                out[c].cluster_first = rows ? rows[lo] : lo;
+                out[c].cluster_last = rows ? rows[hi] : hi;
+            }
+        }
+        a = b + 1;
+    }
+    return k;
+}

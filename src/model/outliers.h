@@ -1,0 +1,72 @@
+/* outliers.h — suspicious runs: held-out residuals far from the others,
+ * measured on a robust scale with engineering floors.  No allocation. */
+#ifndef SG_OUTLIERS_H
+#define SG_OUTLIERS_H
+
+#include <stddef.h>
+
+/* ---- suspicious runs ----
+ *
+ * A run is suspicious when its held-out residual r (observed - prediction)
+ * is far from the others: |r - median| / scale > threshold, with
+ *   scale = max(1.4826 * MAD          (robust sd of the residuals),
+ *               resolution            (the data's printed precision: 10^-d
+ *                                      for the most decimal places d any
+ *                                      observed value has; 0.1 for 529.6),
+ *               range_frac * range    (a share of the observed range)).
+ * The floors keep a residual that is tiny in engineering terms from being
+ * flagged just because the model fits the other runs even better (a MAD of
+ * a few hundredths when the data are printed to 0.1).
+ * Neighbouring runs (consecutive rows) deviating together hide each other
+ * from leave-one-out: each flagged run's cluster spans the adjacent rows
+ * whose residual has the same sign and whose observed value is within
+ * `scale` of a cluster member's (twins vouching for each other). */
+
+typedef enum sg_outlier_floor {
+    SG_OUTLIER_SCALE_MAD = 0,    /* the robust sd set the scale */
+    SG_OUTLIER_SCALE_RESOLUTION, /* the data's resolution did */
+    SG_OUTLIER_SCALE_RANGE       /* the share of the range did */
+} sg_outlier_floor;
+
+typedef struct sg_outlier_scale {
+    double median;      /* of the residuals */
+    double mad_sd;      /* 1.4826 * MAD */
+    double resolution;  /* 10^-d, d the observed values' decimal places (0: more than 9) */
+    double range_floor; /* range_frac * (max - min) of the observed values */
+    double scale;       /* the largest of the three */
+    sg_outlier_floor source;
+} sg_outlier_scale;
+
+/* Name of a scale source ("MAD", "resolution", "range"). */
+const char *sg_outlier_floor_name(sg_outlier_floor f);
+
+/* The scale of n >= 1 residuals resid (n) of observed values obs (n), both
+ * in the response unit.  scratch holds >= n doubles. */
+void sg_outlier_scale_compute(const double *obs, const double *resid, size_t n,
+                              double range_frac, double *scratch, sg_outlier_scale *out);
+
+/* A suspicious run: its held-out residual is far from the others. */
+typedef struct sg_outlier {
+    size_t row;        /* 0-based row of the table */
+    size_t response;   /* response index */
+    double observed;   /* engineering units */
+    double predicted;  /* held-out prediction (mean over repeats) */
+    double spread;     /* its ensemble sd */
+    double half_width; /* the response's calibrated interval half-width (± in messages) */
+    double z;          /* robust z-score of the residual */
+    double scale;      /* the scale z was measured in (sg_outlier_scale.scale) */
+    size_t cluster_first, cluster_last; /* rows deviating with it (= row when alone) */
+} sg_outlier;
+
+/* Flag suspicious runs among n rows: rows (n) their 0-based table rows in
+ * ascending order (NULL: 0..n-1), obs, pred, spread (n) observed value,
+ * held-out prediction and its ensemble sd.  Writes up to n records to out
+ * (ascending rows; response and half_width filled from the arguments) and
+ * returns how many; *sc (may be NULL) receives the scale.  scratch holds
+ * >= 2n doubles.  n >= 1, zmax > 0, range_frac in [0, 1). */
+size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred,
+                        const double *spread, size_t n, double zmax, double range_frac,
+                        size_t response, double half_width, double *scratch,
+                        sg_outlier_scale *sc, sg_outlier *out);
+
+#endif

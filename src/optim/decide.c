@@ -1,0 +1,606 @@
+/* decide.c — surrogate objective/constraints as optimiser callbacks, and
+ * the answer: predictions, coverage, comparisons. */
+#include "optim/decide.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/taguchi.h"
+
+struct sg_decide_problem {
+    size_t nf, nr, n_cons;
+    const sg_optimize_spec *spec; /* borrowed during the run */
+    char *model_json;
+    size_t model_json_len;
+    double *lo, *range;           /* nr: response normalisation (weighted) */
+    double *fd_h;                 /* nf: finite-difference steps */
+};
+
+typedef struct decide_ctx {
+    const sg_decide_problem *p;
+    sg_model *m;
+    double *mean, *sd, *g, *xh; /* nr, nr, nf, nf */
+    double *cx;                 /* nf: point of the cached prediction */
+    int cached;
+} decide_ctx;
+
+void sg_decide_problem_destroy(sg_decide_problem *p)
+{
+    if (!p)
+        return;
+    free(p->model_json);
+    free(p->lo);
+    free(p->range);
+    free(p->fd_h);
+    free(p);
+}
+
+static sg_status check_model(const sg_study *s, const sg_model *m, sg_error *err)
+{
+    if (sg_model_n_in(m) != s->n_factors || sg_model_n_out(m) != s->n_responses)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "the model has %zu factors and %zu responses but the study has %zu "
+                            "and %zu: fit the model again",
+                            sg_model_n_in(m), sg_model_n_out(m), s->n_factors, s->n_responses);
+    for (size_t i = 0; i < s->n_factors; i++)
+        if (strcmp(sg_model_factor_name(m, i), s->factors[i].name) != 0)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "model factor %zu is '%s' but the study's is '%s': fit the model "
+                                "again",
+                                i + 1, sg_model_factor_name(m, i), s->factors[i].name);
+    for (size_t j = 0; j < s->n_responses; j++)
+        if (strcmp(sg_model_response_name(m, j), s->responses[j].name) != 0)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "model response %zu is '%s' but the study's is '%s': fit the "
+                                "model again",
+                                j + 1, sg_model_response_name(m, j), s->responses[j].name);
+    return SG_OK;
+}
+
+sg_status sg_decide_problem_create(const sg_study *s, const sg_table *t,
+                                   const sg_optimize_spec *spec, const sg_model *model,
+                                   sg_decide_problem **out, sg_error *err)
+{
+    *out = NULL;
+    sg_status st = check_model(s, model, err);
+    if (st)
+        return st;
+    sg_decide_problem *p = calloc(1, sizeof *p);
+    if (!p)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    p->nf = s->n_factors;
+    p->nr = s->n_responses;
+    p->n_cons = spec->n_cons;
+    p->spec = spec;
+    p->lo = calloc(p->nr, sizeof(double));
+    p->range = calloc(p->nr, sizeof(double));
+    p->fd_h = calloc(p->nf, sizeof(double));
+    if (!p->lo || !p->range || !p->fd_h) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t f = 0; f < p->nf; f++)
+        p->fd_h[f] = SG_DECIDE_FD_REL * (spec->ub[f] - spec->lb[f]);
+    for (size_t j = 0; j < p->nr; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; t && i < t->n_rows; i++) {
+            double v = sg_table_at(t, i, p->nf + j);
+            if (isfinite(v)) {
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+        }
+        p->lo[j] = isfinite(lo) ? lo : 0.0;
+        p->range[j] = hi > lo ? hi - lo : 1.0;
+        if (spec->weighted && spec->weights[j] > 0 && !(hi > lo)) {
+            st = sg_error_set(err, SG_ERR_INVALID,
+                              "response '%s' is constant (or missing) in the data: its weight "
+                              "cannot be normalised by its range",
+                              s->responses[j].name);
+            goto fail;
+        }
+    }
+    if ((st = sg_model_to_json(model, &p->model_json, err)))
+        goto fail;
+    p->model_json_len = strlen(p->model_json);
+    *out = p;
+    return SG_OK;
+fail:
+    sg_decide_problem_destroy(p);
+    return st;
+}
+
+void sg_decide_ctx_destroy(void *vc)
+{
+    decide_ctx *c = vc;
+    if (!c)
+        return;
+    sg_model_destroy(c->m);
+    free(c->mean);
+    free(c->sd);
+    free(c->g);
+    free(c->xh);
+    free(c->cx);
+    free(c);
+}
+
+void *sg_decide_ctx_create(void *problem)
+{
+    const sg_decide_problem *p = problem;
+    decide_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->p = p;
+    c->mean = calloc(p->nr, sizeof(double));
+    c->sd = calloc(p->nr, sizeof(double));
+    c->g = calloc(p->nf, sizeof(double));
+    c->xh = calloc(p->nf, sizeof(double));
+    c->cx = calloc(p->nf, sizeof(double));
+    if (!c->mean || !c->sd || !c->g || !c->xh || !c->cx ||
+        sg_model_from_json(p->model_json, p->model_json_len, "model copy", &c->m, NULL)) {
+        sg_decide_ctx_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Predictions at x, reused while x does not change (NLopt asks for the
+ * objective and every constraint at the same point). */
+static void predict_cached(decide_ctx *c, const double *x)
+{
+    size_t nb = c->p->nf * sizeof(double);
+    if (c->cached && memcmp(c->cx, x, nb) == 0)
+        return;
+    sg_model_predict(c->m, x, c->mean, c->sd);
+    memcpy(c->cx, x, nb);
+    c->cached = 1;
+}
+
+void sg_decide_predict(void *vc, const double *x, double *mean, double *sd)
+{
+    decide_ctx *c = vc;
+    predict_cached(c, x);
+    memcpy(mean, c->mean, c->p->nr * sizeof(double));
+    if (sd)
+        memcpy(sd, c->sd, c->p->nr * sizeof(double));
+}
+
+/* grad += scale * d (sum_j w_j sd_j) / dx by central differences; w = NULL
+ * means response j only. */
+static void add_spread_grad(decide_ctx *c, const double *x, const double *w, size_t j,
+                            double scale, double *grad)
+{
+    const sg_decide_problem *p = c->p;
+    memcpy(c->xh, x, p->nf * sizeof(double));
+    for (size_t f = 0; f < p->nf; f++) {
+        double h = p->fd_h[f], s[2];
+        for (int side = 0; side < 2; side++) {
+            c->xh[f] = x[f] + (side ? -h : h);
+            sg_model_predict(c->m, c->xh, c->mean, c->sd);
+            double v = 0.0;
+            if (w) {
+                for (size_t r = 0; r < p->nr; r++)
+                    if (w[r] > 0)
+                        v += w[r] * c->sd[r] / p->range[r];
+            } else {
+                v = c->sd[j];
+            }
+            s[side] = v;
+        }
+        c->xh[f] = x[f];
+        grad[f] += scale * (s[0] - s[1]) / (2.0 * h);
+    }
+    c->cached = 0; /* mean/sd buffers now hold shifted points */
+}
+
+double sg_decide_objective(const double *x, double *grad, void *vc)
+{
+    decide_ctx *c = vc;
+    const sg_decide_problem *p = c->p;
+    const sg_optimize_spec *sp = p->spec;
+    double sgn = sp->sense == SG_OPTIM_MAXIMIZE ? -1.0 : 1.0, k = sp->risk;
+    if (grad && !sp->weighted && k == 0 && p->n_cons == 0) {
+        /* Fast path: the gradient pass gives the mean too. */
+        double mean;
+        sg_model_gradient(c->m, x, sp->response, &mean, grad);
+        return mean;
+    }
+    predict_cached(c, x);
+    double v;
+    if (!sp->weighted) {
+        size_t j = sp->response;
+        v = c->mean[j] + sgn * k * c->sd[j];
+        if (grad) {
+            sg_model_gradient(c->m, x, j, NULL, grad);
+            if (k > 0)
+                add_spread_grad(c, x, NULL, j, sgn * k, grad);
+        }
+        return v;
+    }
+    v = 0.0;
+    for (size_t j = 0; j < p->nr; j++)
+        if (sp->weights[j] > 0)
+            v += sp->weights[j] * ((c->mean[j] - p->lo[j]) + sgn * k * c->sd[j]) / p->range[j];
+    if (grad) {
+        for (size_t f = 0; f < p->nf; f++)
+            grad[f] = 0.0;
+        for (size_t j = 0; j < p->nr; j++) {
+            if (!(sp->weights[j] > 0))
+                continue;
+            sg_model_gradient(c->m, x, j, NULL, c->g);
+            for (size_t f = 0; f < p->nf; f++)
+                grad[f] += sp->weights[j] / p->range[j] * c->g[f];
+        }
+        if (k > 0)
+            add_spread_grad(c, x, sp->weights, 0, sgn * k, grad);
+    }
+    return v;
+}
+
+double sg_decide_constraint(size_t i, const double *x, double *grad, void *vc)
+{
+    decide_ctx *c = vc;
+    const sg_optimize_spec_con *con = &c->p->spec->cons[i];
+    double k = c->p->spec->risk, sgn = con->ge ? -1.0 : 1.0;
+    size_t r = con->response;
+    predict_cached(c, x);
+    double v = sgn * (c->mean[r] - con->bound) + k * c->sd[r];
+    if (grad) {
+        sg_model_gradient(c->m, x, r, NULL, grad);
+        for (size_t f = 0; f < c->p->nf; f++)
+            grad[f] *= sgn;
+        if (k > 0)
+            add_spread_grad(c, x, NULL, r, k, grad);
+    }
+    return v;
+}
+
+/* One trampoline per constraint slot: the optimiser passes only x, grad
+ * and the thread context. */
+#define CON_FN(i)                                                                  \
+    static double con_##i(const double *x, double *grad, void *ctx)               \
+    {                                                                              \
+        return sg_decide_constraint(i, x, grad, ctx);                              \
+    }
+CON_FN(0) CON_FN(1) CON_FN(2) CON_FN(3) CON_FN(4) CON_FN(5) CON_FN(6) CON_FN(7)
+CON_FN(8) CON_FN(9) CON_FN(10) CON_FN(11) CON_FN(12) CON_FN(13) CON_FN(14) CON_FN(15)
+static const sg_optim_func con_fns[SG_OPTSPEC_MAX_CONS] = {
+    con_0, con_1, con_2,  con_3,  con_4,  con_5,  con_6,  con_7,
+    con_8, con_9, con_10, con_11, con_12, con_13, con_14, con_15,
+};
+
+int sg_decide_model_is_stale(const sg_model *m, const char *data_hash, const char *settings_hash,
+                             char *why, size_t cap)
+{
+    const char *md = sg_model_data_hash(m), *ms = sg_model_study_hash(m);
+    if (!md || !*md || !ms || !*ms) {
+        snprintf(why, cap, "the model file records no data/settings hashes, so it cannot be "
+                           "checked against the study");
+        return 1;
+    }
+    if (strcmp(md, data_hash) != 0) {
+        snprintf(why, cap, "the data file changed since the model was fitted (data hash %s, "
+                           "model fitted on %s)",
+                 data_hash, md);
+        return 1;
+    }
+    if (strcmp(ms, settings_hash) != 0) {
+        snprintf(why, cap, "the study's fit settings ([model], [train], seed, factors or "
+                           "responses) changed since the model was fitted (settings hash %s, "
+                           "model fitted with %s)",
+                 settings_hash, ms);
+        return 1;
+    }
+    if (cap)
+        *why = '\0';
+    return 0;
+}
+
+/* ---- the answer --------------------------------------------------------- */
+
+void sg_decide_result_free(sg_decide_result *r)
+{
+    if (!r)
+        return;
+    sg_optim_result_free(r->opt);
+    free(r->resp_lo);
+    free(r->resp_range);
+    free(r->mean);
+    free(r->sd);
+    free(r->r_mean);
+    free(r->r_sd);
+    free(r->taguchi_x);
+    free(r->closest_value);
+    free(r->half_width);
+    free(r);
+}
+
+/* Measured objective of table row i (NAN when a needed value is missing). */
+static double row_objective(const sg_decide_problem *p, const sg_table *t, size_t i)
+{
+    const sg_optimize_spec *sp = p->spec;
+    if (!sp->weighted)
+        return sg_table_at(t, i, p->nf + sp->response);
+    double v = 0.0;
+    for (size_t j = 0; j < p->nr; j++)
+        if (sp->weights[j] > 0)
+            v += sp->weights[j] * (sg_table_at(t, i, p->nf + j) - p->lo[j]) / p->range[j];
+    return v;
+}
+
+static int better(sg_optim_sense s, double a, double b)
+{
+    return s == SG_OPTIM_MAXIMIZE ? a > b : a < b;
+}
+
+static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_decide_result *r)
+{
+    size_t nf = s->n_factors;
+    double best = INFINITY, spacing = 0.0;
+    size_t stride = (t->n_rows + SG_DECIDE_SPACING_SAMPLE - 1) / SG_DECIDE_SPACING_SAMPLE;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        double d2 = 0.0, nn = INFINITY;
+        for (size_t f = 0; f < nf; f++) {
+            double w = s->factors[f].max - s->factors[f].min;
+            double d = (x[f] - sg_table_at(t, i, f)) / w;
+            d2 += d * d;
+        }
+        if (d2 < best) {
+            best = d2;
+            r->nearest_row = i;
+        }
+        if (i % stride != 0)
+            continue;
+        for (size_t k = 0; k < t->n_rows; k++) {
+            double e2 = 0.0;
+            for (size_t f = 0; f < nf; f++) {
+                double w = s->factors[f].max - s->factors[f].min;
+                double d = (sg_table_at(t, k, f) - sg_table_at(t, i, f)) / w;
+                e2 += d * d;
+            }
+            if (k != i && e2 > 0 && e2 < nn)
+                nn = e2;
+        }
+        if (isfinite(nn) && nn > spacing)
+            spacing = nn;
+    }
+    r->nearest_dist = sqrt(best);
+    r->design_spacing = sqrt(spacing);
+    for (size_t f = 0; f < nf; f++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < t->n_rows; i++) {
+            double v = sg_table_at(t, i, f);
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        if (x[f] < lo || x[f] > hi)
+            r->outside_data_box = 1;
+    }
+    int far = r->nearest_dist > SG_DECIDE_EXTRAP_FACTOR * r->design_spacing;
+    r->extrapolation = far || r->outside_data_box;
+    if (r->outside_data_box)
+        snprintf(r->warning, sizeof r->warning,
+                 "the optimum lies outside the range of the tested settings: the model "
+                 "extrapolates; confirm with a simulation");
+    else if (far)
+        snprintf(r->warning, sizeof r->warning,
+                 "the optimum is %.3g from the nearest tested run (scaled units), farther than "
+                 "any tested run is from its neighbour (%.3g): confirm with a simulation",
+                 r->nearest_dist, r->design_spacing);
+}
+
+/* Main-effects best level combination for a single-response objective. */
+static void taguchi_compare(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
+                            decide_ctx *c, sg_decide_result *r)
+{
+    size_t nf = s->n_factors, n = t->n_rows;
+    int *codes = NULL;
+    double *y = NULL, *vals = NULL;
+    int *nlev = NULL;
+    sg_taguchi_factor *fac = NULL;
+    sg_taguchi_result *tr = NULL;
+    sg_error e;
+    if (sp->weighted) {
+        snprintf(r->taguchi_na, sizeof r->taguchi_na, "objective is a weighted sum");
+        return;
+    }
+    codes = malloc(n * nf * sizeof *codes);
+    y = malloc(n * sizeof *y);
+    vals = malloc(nf * SG_DECIDE_MAX_LEVELS * sizeof *vals);
+    nlev = malloc(nf * sizeof *nlev);
+    fac = calloc(nf, sizeof *fac);
+    if (!codes || !y || !vals || !nlev || !fac) {
+        snprintf(r->taguchi_na, sizeof r->taguchi_na, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        y[i] = sg_table_at(t, i, nf + sp->response);
+        if (!isfinite(y[i])) {
+            snprintf(r->taguchi_na, sizeof r->taguchi_na, "the response has missing values");
+            goto done;
+        }
+    }
+    for (size_t f = 0; f < nf; f++) {
+        if (sg_taguchi_code_levels(t->x + f, n, t->n_cols, SG_DECIDE_MAX_LEVELS,
+                                   vals + f * SG_DECIDE_MAX_LEVELS, &nlev[f], codes + f, nf, &e)) {
+            snprintf(r->taguchi_na, sizeof r->taguchi_na, "factor '%s' is not discrete: %.400s",
+                     s->factors[f].name, e.msg);
+            goto done;
+        }
+        fac[f] = (sg_taguchi_factor){.name = s->factors[f].name, .unit = s->factors[f].unit,
+                                     .n_levels = nlev[f],
+                                     .level_values = vals + f * SG_DECIDE_MAX_LEVELS};
+    }
+    sg_taguchi_input in = {.n_runs = n, .n_factors = nf, .levels = codes, .factors = fac, .y = y,
+                           .response_name = s->responses[sp->response].name,
+                           .response_unit = s->responses[sp->response].unit,
+                           .goal = sp->sense == SG_OPTIM_MAXIMIZE ? SG_TAGUCHI_MAXIMIZE
+                                                                  : SG_TAGUCHI_MINIMIZE};
+    sg_taguchi_options o = sg_taguchi_options_default();
+    o.interactions = false;
+    if (sg_taguchi_analyze(&in, &o, &tr, &e)) {
+        snprintf(r->taguchi_na, sizeof r->taguchi_na, "main-effects analysis failed: %.400s", e.msg);
+        goto done;
+    }
+    if (tr->best_na) {
+        snprintf(r->taguchi_na, sizeof r->taguchi_na, "%s", tr->best_na);
+        goto done;
+    }
+    r->taguchi_x = malloc(nf * sizeof(double));
+    if (!r->taguchi_x) {
+        snprintf(r->taguchi_na, sizeof r->taguchi_na, "out of memory");
+        goto done;
+    }
+    for (size_t f = 0; f < nf; f++)
+        r->taguchi_x[f] = sp->has_fixed[f] ? sp->fixed[f]
+                                           : tr->mains[f].levels[tr->mains[f].best_level].value;
+    r->taguchi_additive = tr->predicted;
+    r->taguchi_pred = sg_decide_objective(r->taguchi_x, NULL, c);
+    r->has_taguchi = 1;
+done:
+    sg_taguchi_result_free(tr);
+    free(codes);
+    free(y);
+    free(vals);
+    free(nlev);
+    free(fac);
+}
+
+sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
+                        const sg_model *model, const sg_decide_options *o,
+                        sg_decide_result **out, sg_error *err)
+{
+    *out = NULL;
+    sg_decide_problem *p = NULL;
+    decide_ctx *c = NULL;
+    sg_decide_result *r = NULL;
+    sg_optim_var vars[SG_STUDY_MAX_FACTORS];
+    sg_optim_constraint cons[SG_OPTSPEC_MAX_CONS];
+    size_t nf = s->n_factors, nr = s->n_responses;
+    sg_status st;
+    if (sp->n_factors != nf || sp->n_responses != nr || sp->n_cons > SG_OPTSPEC_MAX_CONS)
+        return sg_error_set(err, SG_ERR_INVALID, "optimize: spec does not match the study");
+    if ((st = sg_decide_problem_create(s, t, sp, model, &p, err)))
+        return st;
+    c = sg_decide_ctx_create(p);
+    r = calloc(1, sizeof *r);
+    if (!c || !r) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    r->n_factors = nf;
+    r->n_responses = nr;
+    r->n_cons = sp->n_cons;
+    r->sense = sp->sense;
+    r->weighted = sp->weighted;
+    r->risk = sp->risk;
+    r->resp_lo = malloc(nr * sizeof(double));
+    r->resp_range = malloc(nr * sizeof(double));
+    r->mean = calloc(nr, sizeof(double));
+    r->sd = calloc(nr, sizeof(double));
+    r->r_mean = calloc(nr, sizeof(double));
+    r->r_sd = calloc(nr, sizeof(double));
+    r->closest_value = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
+    r->half_width = malloc(nr * sizeof(double));
+    if (!r->resp_lo || !r->resp_range || !r->mean || !r->sd || !r->r_mean || !r->r_sd ||
+        !r->closest_value || !r->half_width) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t j = 0; j < nr; j++) {
+        double h = o && o->half_width ? o->half_width[j] : NAN;
+        r->half_width[j] = isfinite(h) && h > 0 ? h : NAN;
+        r->has_interval |= isfinite(r->half_width[j]);
+    }
+    r->level = r->has_interval ? o->level : NAN;
+    memcpy(r->resp_lo, p->lo, nr * sizeof(double));
+    memcpy(r->resp_range, p->range, nr * sizeof(double));
+    {
+        const char *verb = sp->sense == SG_OPTIM_MAXIMIZE ? "maximize" : "minimize";
+        size_t used;
+        if (!sp->weighted) {
+            used = (size_t)snprintf(r->objective, sizeof r->objective, "%s %s", verb,
+                                    s->responses[sp->response].name);
+        } else {
+            used = (size_t)snprintf(r->objective, sizeof r->objective, "%s", verb);
+            int first = 1;
+            for (size_t j = 0; j < nr && used < sizeof r->objective; j++)
+                if (sp->weights[j] > 0) {
+                    used += (size_t)snprintf(r->objective + used, sizeof r->objective - used,
+                                             "%s %g*%s", first ? "" : " +", sp->weights[j],
+                                             s->responses[j].name);
+                    first = 0;
+                }
+            if (used < sizeof r->objective)
+                used += (size_t)snprintf(r->objective + used, sizeof r->objective - used,
+                                         " (each response scaled by its data range: "
+                                         "(y - min) / (max - min))");
+        }
+        if (sp->risk > 0 && used < sizeof r->objective)
+            snprintf(r->objective + used, sizeof r->objective - used, ", risk-averse: mean %s %g x spread",
+                     sp->sense == SG_OPTIM_MAXIMIZE ? "-" : "+", sp->risk);
+    }
+
+    sg_optimize_spec_vars(sp, s, vars);
+    for (size_t i = 0; i < sp->n_cons; i++)
+        cons[i] = (sg_optim_constraint){.name = sp->cons[i].text, .g = con_fns[i]};
+    sg_optim_problem prob = {.d = nf, .vars = vars, .f = sg_decide_objective, .sense = sp->sense,
+                             .cons = cons, .n_cons = sp->n_cons, .has_gradient = 1, .user = p,
+                             .thread_ctx_create = sg_decide_ctx_create,
+                             .thread_ctx_destroy = sg_decide_ctx_destroy};
+    sg_optim_config cfg;
+    sg_optimize_spec_config(sp, &cfg);
+    if (o) {
+        cfg.progress = o->progress;
+        cfg.progress_ctx = o->progress_ctx;
+    }
+    if ((st = sg_optim_run(&prob, &cfg, &r->opt, err)))
+        goto fail;
+
+    const sg_optim_result *res = r->opt;
+    sg_decide_predict(c, res->best_x, r->mean, r->sd);
+    if (res->realisable.found)
+        sg_decide_predict(c, res->realisable.x, r->r_mean, r->r_sd);
+    if (t && t->n_rows > 0) {
+        coverage(s, t, res->best_x, r);
+        for (size_t i = 0; i < t->n_rows; i++) {
+            double v = row_objective(p, t, i);
+            if (isfinite(v) && (!r->has_best_row || better(sp->sense, v, r->best_row_value))) {
+                r->has_best_row = 1;
+                r->best_row = i;
+                r->best_row_value = v;
+            }
+        }
+        if (r->has_best_row)
+            r->best_row_pred = sg_decide_objective(t->x + r->best_row * t->n_cols, NULL, c);
+        taguchi_compare(s, t, sp, c, r);
+    } else {
+        snprintf(r->taguchi_na, sizeof r->taguchi_na, "no data");
+    }
+    for (size_t i = 0; i < sp->n_cons; i++) {
+        const sg_optimize_spec_con *cn = &sp->cons[i];
+        /* g = +-(y - b) at risk 0: the response value closest to feasible. */
+        r->closest_value[i] = cn->ge ? cn->bound - res->min_g[i] : cn->bound + res->min_g[i];
+    }
+    if (!res->feasible && sp->n_cons > 0) {
+        size_t w = res->most_violated;
+        snprintf(r->infeasible, sizeof r->infeasible,
+                 "no setting satisfies every constraint: '%s' cannot be met (closest %s%s found: "
+                 "%.6g%s%s)",
+                 sp->cons[w].text, sp->risk > 0 ? "risk-adjusted " : "",
+                 s->responses[sp->cons[w].response].name, r->closest_value[w],
+                 *s->responses[sp->cons[w].response].unit ? " " : "",
+                 s->responses[sp->cons[w].response].unit);
+    }
+    sg_decide_ctx_destroy(c);
+    sg_decide_problem_destroy(p);
+    *out = r;
+    return SG_OK;
+fail:
+    sg_decide_result_free(r);
+    sg_decide_ctx_destroy(c);
+    sg_decide_problem_destroy(p);
+    return st;
+}

@@ -1,0 +1,151 @@
+/* decide.h — the decision: optimise process settings on the surrogate model
+ * and explain the answer in engineering units.
+ *
+ * The objective and constraints of a study's [optimize] section
+ * (study_optimize.h) become sg_optim callbacks over the model:
+ *   single response j:  f(x) = mean_j(x) + s k spread_j(x)
+ *   weighted sum:       f(x) = sum_j w_j (mean_j(x) - lo_j) / range_j
+ *                              + s k sum_j w_j spread_j(x) / range_j
+ * with s = +1 when minimising and -1 when maximising (risk-averse), k the
+ * spread factor `risk`, lo_j / range_j the response's min / max - min in the
+ * data.  Constraint "r <= b" is g(x) = mean_r + k spread_r - b <= 0 and
+ * "r >= b" is g(x) = b - mean_r + k spread_r <= 0 (the same risk factor).
+ * Gradients: the model's analytic input gradient for the mean; the spread
+ * part (risk > 0 only) by central finite differences of step
+ * SG_DECIDE_FD_REL times the bound range.
+ *
+ * Threads: the model keeps one workspace, so each optimiser thread gets its
+ * own copy of the model (made once per thread from its JSON form).
+ *
+ * Ownership: inputs are borrowed during sg_decide_run only; the result is
+ * caller-owned (sg_decide_result_free) and does not point into the inputs.
+ * No function prints or exits.
+ */
+#ifndef SG_DECIDE_H
+#define SG_DECIDE_H
+
+#include <cJSON.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "io/table.h"
+#include "model/model.h"
+#include "optim/optim.h"
+#include "io/study.h"
+#include "optim/optimize_spec.h"
+
+/* Relative finite-difference step for the spread's gradient. */
+#define SG_DECIDE_FD_REL 1e-6
+/* An optimum is an extrapolation when its distance to the nearest tested
+ * run exceeds this factor times the design's largest nearest-neighbour
+ * distance (all in the factor box scaled to [0,1]^d). */
+#define SG_DECIDE_EXTRAP_FACTOR 1.0
+/* The design spacing is computed from at most this many tested runs
+ * (evenly strided through the table), each against every run, so large
+ * tables cost O(SG_DECIDE_SPACING_SAMPLE * n_rows). */
+#define SG_DECIDE_SPACING_SAMPLE 2000
+/* A data column counts as discrete (for the main-effects comparison) when
+ * it has at most this many distinct values. */
+#define SG_DECIDE_MAX_LEVELS 9
+#define SG_DECIDE_TEXT_MAX 512
+
+/* Shared, read-only evaluation problem (model as JSON, objective terms). */
+typedef struct sg_decide_problem sg_decide_problem;
+
+/* Build the evaluation problem for spec on model (which must have the
+ * study's factors and responses, in order).  table supplies the response
+ * ranges of a weighted objective.  Caller owns *out. */
+sg_status sg_decide_problem_create(const sg_study *s, const sg_table *table,
+                                   const sg_optimize_spec *spec, const sg_model *model,
+                                   sg_decide_problem **out, sg_error *err);
+void sg_decide_problem_destroy(sg_decide_problem *p);
+
+/* Per-thread evaluation context (own model copy and buffers): the
+ * sg_optim thread_ctx_create/destroy factory.  NULL when out of memory. */
+void *sg_decide_ctx_create(void *problem);
+void sg_decide_ctx_destroy(void *ctx);
+/* Objective at x (n_factors, engineering units); grad (may be NULL) d f/d x. */
+double sg_decide_objective(const double *x, double *grad, void *ctx);
+/* Constraint i (0 <= i < spec->n_cons) g_i(x) and its gradient. */
+double sg_decide_constraint(size_t i, const double *x, double *grad, void *ctx);
+/* Mean and spread of every response at x (ctx's model). */
+void sg_decide_predict(void *ctx, const double *x, double *mean, double *sd);
+
+/* Whether the model was fitted on other data or settings than the current
+ * ones: compares the hashes stored in the model (sg_model_data_hash,
+ * sg_model_study_hash) with data_hash / settings_hash (hex strings, as the
+ * fit pipeline computes them).  Returns 1 when stale and fills why (cap
+ * bytes) with the reason; 0 when current. */
+int sg_decide_model_is_stale(const sg_model *m, const char *data_hash, const char *settings_hash,
+                             char *why, size_t cap);
+
+typedef struct sg_decide_options {
+    sg_optim_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+    /* Cross-validation calibration of the model, when known (e.g. fitted in
+     * this run): half_width[j] (n_responses; NAN or <= 0 = none) gives the
+     * interval mean ± half_width at coverage `level`.  NULL = none. */
+    const double *half_width;
+    double level;
+} sg_decide_options;
+
+typedef struct sg_decide_result {
+    sg_optim_result *opt;      /* the multistart (owned) */
+    size_t n_factors, n_responses, n_cons;
+    sg_optim_sense sense;
+    int weighted;
+    double risk;
+    char objective[SG_DECIDE_TEXT_MAX]; /* "minimize stress_max" / "... weighted sum ..." */
+    double *resp_lo, *resp_range; /* n_responses: data min and max - min */
+
+    /* continuous optimum: opt->best_x, objective opt->best_f */
+    double *mean, *sd;         /* n_responses: predictions there */
+    int has_interval;          /* some response has a CV-calibrated interval */
+    double *half_width;        /* n_responses: interval half-width (NAN = none) */
+    double level;              /* its coverage */
+
+    /* realisable optimum (opt->realisable.x when found) */
+    double *r_mean, *r_sd;     /* n_responses (valid when opt->realisable.found) */
+
+    /* coverage of the data */
+    size_t nearest_row;        /* table row index of the nearest tested run */
+    double nearest_dist;       /* distance in the factor box scaled to [0,1]^d */
+    double design_spacing;     /* largest nearest-neighbour distance among tested runs */
+    int outside_data_box;      /* some setting outside the data's min..max */
+    int extrapolation;         /* warning: nearest_dist too large or outside the box */
+    char warning[SG_DECIDE_TEXT_MAX]; /* "" or the extrapolation warning */
+
+    /* best tested run (by the objective on the measured responses) */
+    int has_best_row;
+    size_t best_row;           /* table row index */
+    double best_row_value;     /* measured objective (without spread) */
+    double best_row_pred;      /* model objective there (with risk) */
+
+    /* main-effects best level combination (sg_taguchi), single response */
+    int has_taguchi;
+    char taguchi_na[SG_DECIDE_TEXT_MAX]; /* why not, when !has_taguchi */
+    double *taguchi_x;         /* n_factors (fixed factors at their value) */
+    double taguchi_additive;   /* the additive main-effects prediction */
+    double taguchi_pred;       /* model objective at taguchi_x (with risk) */
+
+    /* infeasible problems (opt->feasible == 0) */
+    char infeasible[SG_DECIDE_TEXT_MAX]; /* "" or which constraint cannot be met */
+    double *closest_value;     /* n_cons: best response value reached per constraint */
+} sg_decide_result;
+
+/* Run the optimisation of spec on model; caller frees *out with
+ * sg_decide_result_free.  opt may be NULL.  table is the study's data
+ * (columns: factors then responses, as sg_study_load_data gives). */
+sg_status sg_decide_run(const sg_study *s, const sg_table *table, const sg_optimize_spec *spec,
+                        const sg_model *model, const sg_decide_options *opt,
+                        sg_decide_result **out, sg_error *err);
+
+/* Free a result; NULL is a no-op. */
+void sg_decide_result_free(sg_decide_result *r);
+
+/* Every figure of r as a JSON object (keys in doc/optimize.md); caller owns
+ * the tree; NULL when out of memory. */
+cJSON *sg_decide_to_json(const sg_decide_result *r, const sg_study *s, const sg_table *table,
+                         const sg_optimize_spec *spec);
+
+#endif

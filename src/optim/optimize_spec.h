@@ -1,0 +1,99 @@
+/* optimize_spec.h — the study's [optimize] section: validation and the
+ * optimisation settings it describes.
+ *
+ *   [optimize]
+ *   response    = "stress_max"          # one response ...
+ *   weights     = { a = 1.0, b = 0.5 }  # ... or a weighted sum (range-normalised)
+ *   sense       = "minimize"            # default: the response goal(s)
+ *   risk        = 0.0                   # k in mean +/- k * spread
+ *   constraints = ["stress_path2 <= 450"]
+ *   bounds      = { thickness = [60, 140] }
+ *   fixed       = { hold = 30 }
+ *   step        = { thickness = 5 }
+ *   levels_only = ["cooling"]
+ *   algorithm   = "GN_DIRECT_L"   local = "LD_SLSQP"   sub_algorithm = "LD_LBFGS"
+ *   global_mode = "once" | "per_start"
+ *   starts, max_evals, max_time, ftol_rel, xtol_rel, threads
+ *
+ * Every problem is reported as "STUDY:LINE:COL: message" before any work.
+ * All values are in the factors' and responses' engineering units.
+ * Ownership: the spec is caller-owned (sg_optimize_spec_destroy); it copies
+ * everything it needs and does not keep the study.
+ */
+#ifndef SG_OPTIMIZE_SPEC_H
+#define SG_OPTIMIZE_SPEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "optim/optim.h"
+#include "io/study.h"
+
+/* Largest number of constraints in [optimize]. */
+#define SG_OPTSPEC_MAX_CONS 16
+/* Longest constraint text kept. */
+#define SG_OPTSPEC_CON_TEXT 128
+/* Default risk factor k (0 = optimise the ensemble mean). */
+#define SG_OPTSPEC_DEFAULT_RISK 0.0
+
+/* One constraint "response <= bound" (ge = 0) or "response >= bound" (ge = 1). */
+typedef struct sg_optimize_spec_con {
+    size_t response;                /* study response index */
+    int ge;                         /* 1 for >=, 0 for <= */
+    double bound;                   /* response unit */
+    char text[SG_OPTSPEC_CON_TEXT]; /* normalised: "stress_path2 <= 450" */
+} sg_optimize_spec_con;
+
+typedef struct sg_optimize_spec {
+    size_t n_factors, n_responses;
+    int weighted;          /* 0: single response `response`; 1: weights[] */
+    size_t response;       /* objective response (single) */
+    double *weights;       /* n_responses, 0 = not in the sum (weighted) */
+    sg_optim_sense sense;
+    int sense_given;       /* sense written explicitly */
+    double risk;           /* >= 0 */
+    size_t n_cons;
+    sg_optimize_spec_con *cons;  /* n_cons */
+    double *lb, *ub;       /* n_factors: bounds (default factor min/max) */
+    int *has_fixed;        /* n_factors */
+    double *fixed;         /* n_factors */
+    double *step;          /* n_factors: > 0 realisable grid lb + k*step; 0 = none */
+    int *levels_only;      /* n_factors: 1 = only the factor's declared levels */
+    size_t *n_levels;      /* n_factors: levels inside [lb, ub] when levels_only */
+    double **levels;       /* n_factors: those levels (NULL otherwise) */
+    char *algorithm;       /* global NLopt name, NULL = automatic, "" = none */
+    char *local;           /* local NLopt name, NULL = automatic */
+    char *sub_algorithm;   /* local optimiser inside GN_MLSL*, NULL = automatic */
+    sg_optim_global_mode global_mode; /* once (default) or per start */
+    size_t starts;
+    int max_evals;         /* 0 = defaults */
+    double max_time;       /* 0 = defaults */
+    double ftol_rel, xtol_rel; /* < 0 = defaults */
+    unsigned threads;      /* 0 = online CPUs */
+    uint64_t seed;         /* the study seed */
+} sg_optimize_spec;
+
+/* Validate s->optimize (absent section = defaults: the single response
+ * whose goal is not "none", when there is exactly one) and fill *out.
+ * SG_ERR_INVALID with "STUDY:LINE:COL: ..." on bad input. */
+sg_status sg_optimize_spec_load(const sg_study *s, sg_optimize_spec **out, sg_error *err);
+
+/* Free a spec; NULL is a no-op. */
+void sg_optimize_spec_destroy(sg_optimize_spec *spec);
+
+/* Fill cfg from the spec (starting from sg_optim_config_default): budgets,
+ * tolerances, algorithms (pointers into spec), starts, threads, seed. */
+void sg_optimize_spec_config(const sg_optimize_spec *spec, sg_optim_config *cfg);
+
+/* Fill vars[0..n_factors) (caller's array) from the spec: names from the
+ * study, bounds, fixed, step or levels (pointers into spec and study). */
+void sg_optimize_spec_vars(const sg_optimize_spec *spec, const sg_study *s, sg_optim_var *vars);
+
+/* Parse one constraint string "name <= number" / "name >= number" against
+ * the study's responses.  On error *col_off is the 0-based offset in text
+ * of the problem and err holds the message without position. */
+sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s, sg_optimize_spec_con *out,
+                                      size_t *col_off, sg_error *err);
+
+#endif

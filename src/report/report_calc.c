@@ -1,0 +1,612 @@
+/* report_calc.c — the Calculator sheet: the fitted ensemble as live formulas.
+ *
+ * Left block (columns A..): one input cell per factor (data validation to the
+ * factor's bounds), the predicted responses (ensemble mean, spread, optional
+ * interval, each member) and a check table comparing the formulas with the
+ * predictions computed by surrogate on the first data rows.
+ *
+ * Right block (from column W0): scaling parameters, the scaled inputs of
+ * every evaluation point (p = 0 the calculator, p = 1.. the check rows), the
+ * ensemble members' predictions, and one block per network: for each layer
+ * the weight rows (one per neuron: weights then bias) and, per evaluation
+ * point, a row of net inputs z = SUMPRODUCT(weights, previous row) + bias
+ * and a row of activations a = f(z).  Every activation row is horizontal and
+ * aligned with the weight columns, so SUMPRODUCT pairs equal-shaped ranges.
+ *
+ * Each formula cell also carries the value computed here in C with the same
+ * arithmetic (cached result), so viewers that do not recalculate show the
+ * right numbers.
+ */
+#include "report/report_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest formula written (Excel's limit is 8192 characters). */
+#define SG_CALC_FORMULA_MAX 8192
+/* Largest number of network parameters (all members) written as formulas;
+ * beyond it the Calculator explains why it is absent (Excel would be slow
+ * and a layer could exceed Excel's 16384 columns). */
+#define SG_CALC_MAX_PARAMS 200000
+/* Widest layer the weight block can hold (Excel has 16384 columns). */
+#define SG_CALC_MAX_WIDTH 16000
+/* Column width of the weight block. */
+#define SG_CALC_WCOL_WIDTH 12.0
+
+typedef struct calc_layout {
+    size_t nf, nr, M, P, n_nets;
+    lxw_col_t W0;              /* label column of the right block */
+    lxw_row_t f_row0;          /* first factor row (left block) */
+    lxw_row_t r_row0;          /* first response row */
+    lxw_row_t c_row0;          /* first check row */
+    lxw_row_t xs_row0;         /* scaled inputs, one row per point */
+    lxw_row_t ens_row0;        /* ensemble members, rows p * nr + k */
+    lxw_row_t xsc_row0;        /* input scaling rows (shift, width) */
+    lxw_row_t ysc_row0;        /* output scaling rows */
+    lxw_col_t m_col0;          /* first member column in the left block */
+    lxw_row_t *out_row;        /* (n_nets * P) row of a net's output values */
+    double *ens_val;           /* (P * nr * M) member values, engineering units */
+} calc_layout;
+
+static void cell_abs(char *buf, lxw_row_t r, lxw_col_t c)
+{
+    lxw_rowcol_to_cell_abs(buf, r, c, 1, 1);
+}
+
+static void range_abs(char *buf, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2, lxw_col_t c2)
+{
+    lxw_rowcol_to_range_abs(buf, r1, c1, r2, c2);
+}
+
+/* Formula of activation act applied to the cell named z. */
+static void act_formula(char *buf, size_t size, sg_activation act, const char *z)
+{
+    switch (act) {
+    case SG_ACT_LINEAR: snprintf(buf, size, "=%s", z); break;
+    case SG_ACT_RELU: snprintf(buf, size, "=MAX(0,%s)", z); break;
+    case SG_ACT_LEAKY_RELU:
+        snprintf(buf, size, "=IF(%s>0,%s,%.17g*%s)", z, z, SG_LEAKY_RELU_SLOPE, z);
+        break;
+    case SG_ACT_ELU:
+        snprintf(buf, size, "=IF(%s>0,%s,%.17g*(EXP(MIN(%s,0))-1))", z, z, SG_ELU_ALPHA, z);
+        break;
+    case SG_ACT_SIGMOID:
+        snprintf(buf, size, "=1/(1+EXP(-MAX(%s,%.17g)))", z, -SG_REPORT_EXP_CLAMP);
+        break;
+    case SG_ACT_TANH: snprintf(buf, size, "=TANH(%s)", z); break;
+    case SG_ACT_SOFTPLUS:
+        snprintf(buf, size, "=MAX(%s,0)+LN(1+EXP(-ABS(%s)))", z, z);
+        break;
+    default: snprintf(buf, size, "=NA()"); break;
+    }
+}
+
+static void point_name(const sg_rctx *ctx, size_t p, char *buf, size_t size)
+{
+    if (p == 0)
+        snprintf(buf, size, "calculator");
+    else
+        snprintf(buf, size, "check %zu (data row %zu)", p, ctx->check_row[p - 1]);
+}
+
+/* The factor input cell of point p and factor i (left block). */
+static void input_cell(const calc_layout *L, size_t p, size_t i, char *buf)
+{
+    if (p == 0)
+        cell_abs(buf, L->f_row0 + (lxw_row_t)i, 2);
+    else
+        cell_abs(buf, L->c_row0 + (lxw_row_t)(p - 1), (lxw_col_t)(1 + i));
+}
+
+static double input_value(const sg_rctx *ctx, size_t nf, size_t p, size_t i)
+{
+    return p == 0 ? ctx->settings[i] : ctx->check_x[(p - 1) * nf + i];
+}
+
+/* Write one network block from row *row; fills L->out_row and L->ens_val. */
+static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size_t ni_net,
+                           const sg_report_net *net, size_t k_resp, size_t m,
+                           lxw_row_t *row, double *buf_a, double *buf_b, sg_error *err)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_report_model *md = ctx->md;
+    char f[SG_CALC_FORMULA_MAX], c1[32], c2[64], c3[64], label[256];
+    lxw_col_t W0 = L->W0;
+    lxw_row_t r = *row;
+
+    char arch[128] = "";
+    size_t off = 0;
+    for (size_t l = 0; l <= net->n_layers && off < sizeof arch; l++)
+        off += (size_t)snprintf(arch + off, sizeof arch - off, l ? "-%zu" : "%zu",
+                                net->sizes[l]);
+    if (md->shared)
+        snprintf(label, sizeof label, "Network %zu: member %zu, all responses (%s)",
+                 ni_net + 1, m + 1, arch);
+    else
+        snprintf(label, sizeof label, "Network %zu: %s, member %zu (%s)", ni_net + 1,
+                 in->responses[k_resp].name, m + 1, arch);
+    sg_rstr(ctx, ws, r++, W0, label, ctx->subtitle);
+
+    /* previous activation row of each point: the scaled inputs */
+    lxw_row_t *prev = malloc(L->P * sizeof *prev);
+    if (!prev)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
+    for (size_t p = 0; p < L->P; p++)
+        prev[p] = L->xs_row0 + (lxw_row_t)p;
+    /* cached activations per point: (P, width) in buf_a, next layer in buf_b */
+    size_t wmax = 0;
+    for (size_t l = 0; l <= net->n_layers; l++)
+        if (net->sizes[l] > wmax)
+            wmax = net->sizes[l];
+    for (size_t p = 0; p < L->P; p++)
+        for (size_t i = 0; i < L->nf; i++)
+            buf_a[p * wmax + i] =
+                (input_value(ctx, L->nf, p, i) - md->x_shift[i]) / md->x_width[i];
+
+    const double *par = net->params;
+    for (size_t l = 0; l < net->n_layers; l++) {
+        size_t ni = net->sizes[l], no = net->sizes[l + 1];
+        const double *Wl = par, *bl = par + no * ni;
+        snprintf(label, sizeof label, "Layer %zu: %zu inputs -> %zu neurons, activation %s",
+                 l + 1, ni, no, sg_report_act_name(net->acts[l]));
+        sg_rstr(ctx, ws, r++, W0, label, ctx->bold);
+        sg_rstr(ctx, ws, r, W0, "neuron", ctx->header);
+        for (size_t i = 0; i < ni; i++) {
+            if (l == 0)
+                snprintf(label, sizeof label, "w: %s", in->factors[i].name);
+            else
+                snprintf(label, sizeof label, "w: neuron %zu", i + 1);
+            sg_rstr(ctx, ws, r, W0 + 1 + (lxw_col_t)i, label, ctx->header);
+        }
+        sg_rstr(ctx, ws, r, W0 + 1 + (lxw_col_t)ni, "bias", ctx->header);
+        r++;
+        lxw_row_t w_row0 = r;
+        for (size_t j = 0; j < no; j++, r++) {
+            snprintf(label, sizeof label, "neuron %zu", j + 1);
+            sg_rstr(ctx, ws, r, W0, label, ctx->text);
+            for (size_t i = 0; i < ni; i++)
+                RC(ctx, worksheet_write_number(ws, r, W0 + 1 + (lxw_col_t)i, Wl[j * ni + i],
+                                               ctx->sci));
+            RC(ctx, worksheet_write_number(ws, r, W0 + 1 + (lxw_col_t)ni, bl[j], ctx->sci));
+        }
+        for (size_t p = 0; p < L->P; p++) {
+            char pn[64];
+            point_name(ctx, p, pn, sizeof pn);
+            lxw_row_t zr = r++, ar = r++;
+            snprintf(label, sizeof label, "z, %s", pn);
+            sg_rstr(ctx, ws, zr, W0, label, ctx->note);
+            snprintf(label, sizeof label, "a, %s", pn);
+            sg_rstr(ctx, ws, ar, W0, label, ctx->note);
+            range_abs(c3, prev[p], W0 + 1, prev[p], W0 + (lxw_col_t)ni);
+            for (size_t j = 0; j < no; j++) {
+                double z = 0.0;
+                for (size_t i = 0; i < ni; i++)
+                    z += Wl[j * ni + i] * buf_a[p * wmax + i];
+                z += bl[j];
+                double a = sg_report_activate(net->acts[l], z);
+                buf_b[p * wmax + j] = a;
+                range_abs(c2, w_row0 + (lxw_row_t)j, W0 + 1, w_row0 + (lxw_row_t)j,
+                          W0 + (lxw_col_t)ni);
+                cell_abs(c1, w_row0 + (lxw_row_t)j, W0 + 1 + (lxw_col_t)ni);
+                snprintf(f, sizeof f, "=SUMPRODUCT(%s,%s)+%s", c2, c3, c1);
+                RC(ctx, worksheet_write_formula_num(ws, zr, W0 + 1 + (lxw_col_t)j, f,
+                                                    ctx->num[6], z));
+                cell_abs(c1, zr, W0 + 1 + (lxw_col_t)j);
+                act_formula(f, sizeof f, net->acts[l], c1);
+                RC(ctx, worksheet_write_formula_num(ws, ar, W0 + 1 + (lxw_col_t)j, f,
+                                                    ctx->num[6], a));
+            }
+            prev[p] = ar;
+        }
+        memcpy(buf_a, buf_b, L->P * wmax * sizeof *buf_a);
+        par += no * ni + no;
+    }
+    /* outputs in engineering units */
+    size_t n_out = net->sizes[net->n_layers];
+    for (size_t p = 0; p < L->P; p++) {
+        char pn[64];
+        point_name(ctx, p, pn, sizeof pn);
+        snprintf(label, sizeof label, "output, %s", pn);
+        sg_rstr(ctx, ws, r, W0, label, ctx->bold);
+        for (size_t o = 0; o < n_out; o++) {
+            size_t k = md->shared ? o : k_resp;
+            double v = buf_a[p * wmax + o] * md->y_width[k] + md->y_shift[k];
+            cell_abs(c1, prev[p], W0 + 1 + (lxw_col_t)o);
+            cell_abs(c2, L->ysc_row0 + (lxw_row_t)k, W0 + 3);
+            cell_abs(c3, L->ysc_row0 + (lxw_row_t)k, W0 + 2);
+            snprintf(f, sizeof f, "=%s*%s+%s", c1, c2, c3);
+            int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+            RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)o, f, ctx->num[d],
+                                                v));
+            L->ens_val[(p * L->nr + k) * L->M + m] = v;
+        }
+        L->out_row[ni_net * L->P + p] = r;
+        r++;
+    }
+    free(prev);
+    *row = r + 1;
+    return SG_OK;
+}
+
+static void write_validation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
+{
+    const sg_report_input *in = ctx->in;
+    for (size_t i = 0; i < L->nf; i++) {
+        const sg_report_factor *fa = &in->factors[i];
+        /* Excel limits: title 32 characters, message 255 */
+        char msg[250];
+        const char *title = "Setting out of range";
+        lxw_data_validation dv;
+        memset(&dv, 0, sizeof dv);
+        dv.validate = LXW_VALIDATION_TYPE_DECIMAL;
+        dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+        dv.minimum_number = fa->min;
+        dv.maximum_number = fa->max;
+        snprintf(msg, sizeof msg,
+                 "%.60s must lie between %.10g and %.10g %.16s: the network was fitted "
+                 "on this range only.",
+                 fa->name, fa->min, fa->max, fa->unit ? fa->unit : "");
+        char hint[120];
+        snprintf(hint, sizeof hint, "Allowed: %.10g to %.10g %.16s", fa->min, fa->max,
+                 fa->unit ? fa->unit : "");
+        dv.input_title = (char *)"Factor setting";
+        dv.input_message = hint;
+        dv.error_title = (char *)title;
+        dv.error_message = msg;
+        dv.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
+        RC(ctx, worksheet_data_validation_cell(ws, L->f_row0 + (lxw_row_t)i, 2, &dv));
+    }
+}
+
+sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
+{
+    const sg_report_input *in = ctx->in;
+    if (!ctx->md)
+        return SG_OK;
+    const sg_report_model *md = ctx->md;
+    calc_layout L;
+    memset(&L, 0, sizeof L);
+    L.nf = in->n_factors;
+    L.nr = in->n_responses;
+    L.M = md->n_members;
+    L.P = 1 + ctx->n_check;
+    L.n_nets = md->shared ? L.M : L.nr * L.M;
+    bool interval = md->interval_a != NULL;
+    char f[SG_CALC_FORMULA_MAX], c1[32], c2[64], label[256];
+    sg_status st = SG_OK;
+    double *buf_a = NULL, *buf_b = NULL, *mean = NULL, *spread = NULL;
+
+    lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Calculator");
+    if (!ws)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Calculator sheet");
+    size_t n_params = 0, widest = 0;
+    for (size_t n = 0; n < L.n_nets; n++) {
+        const sg_report_net *net = &md->nets[n];
+        for (size_t l = 0; l < net->n_layers; l++) {
+            n_params += net->sizes[l + 1] * (net->sizes[l] + 1);
+            if (net->sizes[l] > widest)
+                widest = net->sizes[l];
+        }
+    }
+    if (n_params > SG_CALC_MAX_PARAMS || widest > SG_CALC_MAX_WIDTH) {
+        sg_rstr(ctx, ws, 0, 0, "Calculator", ctx->title);
+        snprintf(label, sizeof label,
+                 "Not written: the model has %zu parameters (limit %d) and a layer of width "
+                 "%zu (limit %d); as spreadsheet formulas it would be too slow to use. Use "
+                 "`surrogate predict` instead.",
+                 n_params, SG_CALC_MAX_PARAMS, widest, SG_CALC_MAX_WIDTH);
+        sg_rstr(ctx, ws, 2, 0, label, ctx->warn);
+        return SG_OK;
+    }
+
+    /* ---- layout ---- */
+    L.m_col0 = interval ? 6 : 4;
+    size_t main_cols = 6;
+    if (L.m_col0 + L.M > main_cols)
+        main_cols = L.m_col0 + L.M;
+    if (1 + L.nf + 3 * L.nr > main_cols)
+        main_cols = 1 + L.nf + 3 * L.nr;
+    L.W0 = (lxw_col_t)(main_cols + 1);
+    L.f_row0 = 5;
+    L.r_row0 = L.f_row0 + (lxw_row_t)L.nf + 2;
+    L.c_row0 = L.r_row0 + (lxw_row_t)L.nr + 4;
+    L.xsc_row0 = 3;
+    L.ysc_row0 = L.xsc_row0 + (lxw_row_t)L.nf + 2;
+    L.xs_row0 = L.ysc_row0 + (lxw_row_t)L.nr + 2;
+    L.ens_row0 = L.xs_row0 + (lxw_row_t)L.P + 2;
+    lxw_row_t net_row = L.ens_row0 + (lxw_row_t)(L.P * L.nr) + 2;
+
+    size_t wmax = L.nf;
+    for (size_t n = 0; n < L.n_nets; n++)
+        for (size_t l = 0; l <= md->nets[n].n_layers; l++)
+            if (md->nets[n].sizes[l] > wmax)
+                wmax = md->nets[n].sizes[l];
+    L.out_row = calloc(L.n_nets * L.P, sizeof *L.out_row);
+    L.ens_val = calloc(L.P * L.nr * L.M, sizeof *L.ens_val);
+    buf_a = calloc(L.P * wmax, sizeof *buf_a);
+    buf_b = calloc(L.P * wmax, sizeof *buf_b);
+    mean = calloc(L.P * L.nr, sizeof *mean);
+    spread = calloc(L.P * L.nr, sizeof *spread);
+    if (!L.out_row || !L.ens_val || !buf_a || !buf_b || !mean || !spread) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for the calculator");
+        goto done;
+    }
+
+    /* ---- right block: scaling ---- */
+    lxw_col_t W0 = L.W0;
+    sg_rstr(ctx, ws, 0, W0, "Network weights and intermediate values (do not edit)",
+            ctx->subtitle);
+    snprintf(label, sizeof label, "Input scaling (%s): scaled = (value - shift) / width",
+             sg_scale_kind_name(md->x_kind));
+    sg_rstr(ctx, ws, L.xsc_row0 - 2, W0, label, ctx->bold);
+    const char *sc_hdr[] = {"factor", "unit", "shift", "width"};
+    for (int c = 0; c < 4; c++)
+        sg_rstr(ctx, ws, L.xsc_row0 - 1, W0 + (lxw_col_t)c, sc_hdr[c], ctx->header);
+    for (size_t i = 0; i < L.nf; i++) {
+        lxw_row_t r = L.xsc_row0 + (lxw_row_t)i;
+        sg_rstr(ctx, ws, r, W0, in->factors[i].name, ctx->text);
+        sg_rstr(ctx, ws, r, W0 + 1, in->factors[i].unit, ctx->text);
+        RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->x_shift[i], NULL));
+        RC(ctx, worksheet_write_number(ws, r, W0 + 3, md->x_width[i], NULL));
+    }
+    snprintf(label, sizeof label, "Output scaling (%s): value = scaled * width + shift",
+             sg_scale_kind_name(md->y_kind));
+    sg_rstr(ctx, ws, L.ysc_row0 - 2, W0, label, ctx->bold);
+    sc_hdr[0] = "response";
+    for (int c = 0; c < 4; c++)
+        sg_rstr(ctx, ws, L.ysc_row0 - 1, W0 + (lxw_col_t)c, sc_hdr[c], ctx->header);
+    for (size_t k = 0; k < L.nr; k++) {
+        lxw_row_t r = L.ysc_row0 + (lxw_row_t)k;
+        sg_rstr(ctx, ws, r, W0, in->responses[k].name, ctx->text);
+        sg_rstr(ctx, ws, r, W0 + 1, in->responses[k].unit, ctx->text);
+        RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->y_shift[k], NULL));
+        RC(ctx, worksheet_write_number(ws, r, W0 + 3, md->y_width[k], NULL));
+    }
+
+    /* ---- right block: scaled inputs per point ---- */
+    sg_rstr(ctx, ws, L.xs_row0 - 2, W0, "Scaled inputs", ctx->bold);
+    sg_rstr(ctx, ws, L.xs_row0 - 1, W0, "point", ctx->header);
+    for (size_t i = 0; i < L.nf; i++)
+        sg_rstr(ctx, ws, L.xs_row0 - 1, W0 + 1 + (lxw_col_t)i, in->factors[i].name,
+                ctx->header);
+    for (size_t p = 0; p < L.P; p++) {
+        lxw_row_t r = L.xs_row0 + (lxw_row_t)p;
+        point_name(ctx, p, label, sizeof label);
+        sg_rstr(ctx, ws, r, W0, label, ctx->note);
+        for (size_t i = 0; i < L.nf; i++) {
+            char cin[32], csh[32], cwd[32];
+            input_cell(&L, p, i, cin);
+            cell_abs(csh, L.xsc_row0 + (lxw_row_t)i, W0 + 2);
+            cell_abs(cwd, L.xsc_row0 + (lxw_row_t)i, W0 + 3);
+            snprintf(f, sizeof f, "=(%s-%s)/%s", cin, csh, cwd);
+            double v = (input_value(ctx, L.nf, p, i) - md->x_shift[i]) / md->x_width[i];
+            RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)i, f, ctx->num[6],
+                                                v));
+        }
+    }
+
+    /* ---- right block: networks ---- */
+    for (size_t n = 0; n < L.n_nets; n++) {
+        size_t k = md->shared ? 0 : n / L.M, m = md->shared ? n : n % L.M;
+        st = write_net(ctx, ws, &L, n, &md->nets[n], k, m, &net_row, buf_a, buf_b, err);
+        if (st != SG_OK)
+            goto done;
+    }
+
+    /* ---- right block: ensemble members per point and response ---- */
+    sg_rstr(ctx, ws, L.ens_row0 - 2, W0, "Ensemble members (engineering units)", ctx->bold);
+    sg_rstr(ctx, ws, L.ens_row0 - 1, W0, "point, response", ctx->header);
+    for (size_t m = 0; m < L.M; m++) {
+        snprintf(label, sizeof label, "member %zu", m + 1);
+        sg_rstr(ctx, ws, L.ens_row0 - 1, W0 + 1 + (lxw_col_t)m, label, ctx->header);
+    }
+    for (size_t p = 0; p < L.P; p++) {
+        char pn[64];
+        point_name(ctx, p, pn, sizeof pn);
+        for (size_t k = 0; k < L.nr; k++) {
+            lxw_row_t r = L.ens_row0 + (lxw_row_t)(p * L.nr + k);
+            snprintf(label, sizeof label, "%s, %s", pn, in->responses[k].name);
+            sg_rstr(ctx, ws, r, W0, label, ctx->note);
+            int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+            double sum = 0.0;
+            for (size_t m = 0; m < L.M; m++) {
+                size_t n = md->shared ? m : k * L.M + m, ko = md->shared ? k : 0;
+                cell_abs(c1, L.out_row[n * L.P + p], W0 + 1 + (lxw_col_t)ko);
+                snprintf(f, sizeof f, "=%s", c1);
+                double v = L.ens_val[(p * L.nr + k) * L.M + m];
+                sum += v;
+                RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)m, f,
+                                                    ctx->num[d], v));
+            }
+            double mu = sum / (double)L.M, ss = 0.0;
+            for (size_t m = 0; m < L.M; m++) {
+                double dv = L.ens_val[(p * L.nr + k) * L.M + m] - mu;
+                ss += dv * dv;
+            }
+            size_t den = md->spread == SG_REPORT_SPREAD_SAMPLE ? L.M - 1 : L.M;
+            mean[p * L.nr + k] = mu;
+            spread[p * L.nr + k] = den > 0 ? sqrt(ss / (double)den) : 0.0;
+        }
+    }
+
+    /* ---- left block: title and inputs ---- */
+    sg_rstr(ctx, ws, 0, 0, "Calculator: predicted responses for any setting", ctx->title);
+    sg_rstr(ctx, ws, 1, 0,
+            "Type new settings in the yellow cells; the predictions below update at once. "
+            "They are computed by ordinary formulas from the network weights stored to the "
+            "right (no macros).",
+            ctx->note);
+    snprintf(label, sizeof label, "Pre-filled with: %s",
+             ctx->settings_label);
+    sg_rstr(ctx, ws, 2, 0, label, ctx->note);
+    const char *fh[] = {"Factor", "Unit", "Setting", "Min", "Max", "Scaled input"};
+    for (int c = 0; c < 6; c++)
+        sg_rstr(ctx, ws, L.f_row0 - 1, (lxw_col_t)c, fh[c], ctx->header);
+    for (size_t i = 0; i < L.nf; i++) {
+        const sg_report_factor *fa = &in->factors[i];
+        lxw_row_t r = L.f_row0 + (lxw_row_t)i;
+        double b3[3] = {fa->min, fa->max, ctx->settings[i]};
+        int d = sg_rfmt_decimals_exact(b3, 3, 1);
+        if (d > 4)
+            d = 4;
+        sg_rstr(ctx, ws, r, 0, fa->name, ctx->bold);
+        sg_rstr(ctx, ws, r, 1, fa->unit, ctx->text);
+        RC(ctx, worksheet_write_number(ws, r, 2, ctx->settings[i], ctx->num_in[d]));
+        RC(ctx, worksheet_write_number(ws, r, 3, fa->min, ctx->num[d]));
+        RC(ctx, worksheet_write_number(ws, r, 4, fa->max, ctx->num[d]));
+        cell_abs(c1, L.xs_row0, W0 + 1 + (lxw_col_t)i);
+        snprintf(f, sizeof f, "=%s", c1);
+        RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[4],
+                                            (ctx->settings[i] - md->x_shift[i]) /
+                                                md->x_width[i]));
+    }
+    write_validation(ctx, ws, &L);
+
+    /* ---- left block: predictions ---- */
+    const char *sd_fn = md->spread == SG_REPORT_SPREAD_SAMPLE ? "STDEV" : "STDEVP";
+    lxw_row_t rh = L.r_row0 - 1;
+    sg_rstr(ctx, ws, rh, 0, "Response", ctx->header);
+    sg_rstr(ctx, ws, rh, 1, "Unit", ctx->header);
+    sg_rstr(ctx, ws, rh, 2, "Predicted (ensemble mean)", ctx->header);
+    sg_rstr(ctx, ws, rh, 3,
+            md->spread == SG_REPORT_SPREAD_SAMPLE ? "Spread (member sd, n-1)"
+                                                   : "Spread (member sd, n)",
+            ctx->header);
+    if (interval) {
+        snprintf(label, sizeof label, "%.4g%% interval low", md->interval_level);
+        sg_rstr(ctx, ws, rh, 4, label, ctx->header);
+        snprintf(label, sizeof label, "%.4g%% interval high", md->interval_level);
+        sg_rstr(ctx, ws, rh, 5, label, ctx->header);
+    }
+    for (size_t m = 0; m < L.M; m++) {
+        snprintf(label, sizeof label, "Member %zu", m + 1);
+        sg_rstr(ctx, ws, rh, L.m_col0 + (lxw_col_t)m, label, ctx->header);
+    }
+    for (size_t k = 0; k < L.nr; k++) {
+        lxw_row_t r = L.r_row0 + (lxw_row_t)k, er = L.ens_row0 + (lxw_row_t)k;
+        int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+        sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
+        sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
+        range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L.M);
+        snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
+        RC(ctx, worksheet_write_formula_num(ws, r, 2, f, ctx->num_bold[d], mean[k]));
+        if (L.M > 1 || md->spread == SG_REPORT_SPREAD_POPULATION) {
+            snprintf(f, sizeof f, "=%s(%s)", sd_fn, c2);
+            RC(ctx, worksheet_write_formula_num(ws, r, 3, f, ctx->num[d], spread[k]));
+        } else {
+            RC(ctx, worksheet_write_number(ws, r, 3, 0.0, ctx->num[d]));
+        }
+        if (interval) {
+            char cm[32], cs[32];
+            double ia = md->interval_a[k], ib = md->interval_b[k];
+            double half = ia * spread[k] + ib;
+            cell_abs(cm, r, 2);
+            cell_abs(cs, r, 3);
+            snprintf(f, sizeof f, "=%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], mean[k] - half));
+            snprintf(f, sizeof f, "=%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], mean[k] + half));
+        }
+        for (size_t m = 0; m < L.M; m++) {
+            cell_abs(c1, er, W0 + 1 + (lxw_col_t)m);
+            snprintf(f, sizeof f, "=%s", c1);
+            RC(ctx, worksheet_write_formula_num(ws, r, L.m_col0 + (lxw_col_t)m, f, ctx->num[d],
+                                                L.ens_val[k * L.M + m]));
+        }
+    }
+
+    /* ---- left block: check table ---- */
+    if (ctx->n_check > 0) {
+        lxw_row_t ch = L.c_row0 - 1;
+        sg_rstr(ctx, ws, ch - 2, 0,
+                "Check: these formulas against the predictions computed by surrogate",
+                ctx->subtitle);
+        sg_rstr(ctx, ws, ch, 0, "Data row", ctx->header);
+        for (size_t i = 0; i < L.nf; i++) {
+            sg_rlabel(label, sizeof label, in->factors[i].name, in->factors[i].unit);
+            sg_rstr(ctx, ws, ch, 1 + (lxw_col_t)i, label, ctx->header);
+        }
+        for (size_t k = 0; k < L.nr; k++) {
+            lxw_col_t c0 = (lxw_col_t)(1 + L.nf + 3 * k);
+            snprintf(label, sizeof label, "%s, formulas%s%s%s", in->responses[k].name,
+                     in->responses[k].unit && in->responses[k].unit[0] ? " [" : "",
+                     in->responses[k].unit ? in->responses[k].unit : "",
+                     in->responses[k].unit && in->responses[k].unit[0] ? "]" : "");
+            sg_rstr(ctx, ws, ch, c0, label, ctx->header);
+            snprintf(label, sizeof label, "%s, surrogate%s%s%s", in->responses[k].name,
+                     in->responses[k].unit && in->responses[k].unit[0] ? " [" : "",
+                     in->responses[k].unit ? in->responses[k].unit : "",
+                     in->responses[k].unit && in->responses[k].unit[0] ? "]" : "");
+            sg_rstr(ctx, ws, ch, c0 + 1, label, ctx->header);
+            snprintf(label, sizeof label, "%s, relative difference", in->responses[k].name);
+            sg_rstr(ctx, ws, ch, c0 + 2, label, ctx->header);
+        }
+        double worst = 0.0;
+        for (size_t p = 1; p < L.P; p++) {
+            lxw_row_t r = L.c_row0 + (lxw_row_t)(p - 1);
+            RC(ctx, worksheet_write_number(ws, r, 0, (double)ctx->check_row[p - 1],
+                                           ctx->integer));
+            for (size_t i = 0; i < L.nf; i++) {
+                const sg_report_factor *fa = &in->factors[i];
+                double b2[2] = {fa->min, fa->max};
+                int d = sg_rfmt_decimals_exact(b2, 2, 1);
+                RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)i,
+                                               ctx->check_x[(p - 1) * L.nf + i], ctx->num[d]));
+            }
+            for (size_t k = 0; k < L.nr; k++) {
+                lxw_col_t c0 = (lxw_col_t)(1 + L.nf + 3 * k);
+                lxw_row_t er = L.ens_row0 + (lxw_row_t)(p * L.nr + k);
+                int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+                double fv = mean[p * L.nr + k];
+                double sv = ctx->check_pred[(p - 1) * L.nr + k];
+                range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L.M);
+                snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
+                RC(ctx, worksheet_write_formula_num(ws, r, c0, f, ctx->num[d], fv));
+                RC(ctx, worksheet_write_number(ws, r, c0 + 1, sv, ctx->num[d]));
+                char cf[32], cs[32];
+                cell_abs(cf, r, c0);
+                cell_abs(cs, r, c0 + 1);
+                snprintf(f, sizeof f, "=IF(%s=0,ABS(%s),ABS(%s-%s)/ABS(%s))", cs, cf, cf, cs,
+                         cs);
+                double rel = sv == 0.0 ? fabs(fv) : fabs(fv - sv) / fabs(sv);
+                if (rel > worst)
+                    worst = rel;
+                RC(ctx, worksheet_write_formula_num(ws, r, c0 + 2, f, ctx->sci, rel));
+            }
+        }
+        lxw_row_t rw = L.c_row0 + (lxw_row_t)ctx->n_check;
+        sg_rstr(ctx, ws, rw, 0, "Largest relative difference", ctx->bold);
+        size_t off = (size_t)snprintf(f, sizeof f, "=MAX(");
+        for (size_t k = 0; k < L.nr && off < sizeof f - 80; k++) {
+            lxw_col_t c0 = (lxw_col_t)(1 + L.nf + 3 * k + 2);
+            range_abs(c2, L.c_row0, c0, rw - 1, c0);
+            off += (size_t)snprintf(f + off, sizeof f - off, "%s%s", k ? "," : "", c2);
+        }
+        snprintf(f + off, sizeof f - off, ")");
+        RC(ctx, worksheet_write_formula_num(ws, rw, 1 + (lxw_col_t)L.nf + 2, f, ctx->sci,
+                                            worst));
+    }
+
+    /* ---- presentation ---- */
+    RC(ctx, worksheet_set_column(ws, 0, 0, 24, NULL));
+    RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)main_cols - 1, 14, NULL));
+    RC(ctx, worksheet_set_column(ws, (lxw_col_t)main_cols, (lxw_col_t)main_cols, 3, NULL));
+    RC(ctx, worksheet_set_column(ws, W0, W0, 26, NULL));
+    RC(ctx, worksheet_set_column(ws, W0 + 1, W0 + (lxw_col_t)wmax + 1, SG_CALC_WCOL_WIDTH,
+                                 NULL));
+    RC(ctx, worksheet_set_row(ws, L.f_row0 - 1, 30, NULL));
+    RC(ctx, worksheet_set_row(ws, L.r_row0 - 1, 30, NULL));
+    if (ctx->n_check > 0)
+        RC(ctx, worksheet_set_row(ws, L.c_row0 - 1, 45, NULL));
+
+done:
+    free(L.out_row);
+    free(L.ens_val);
+    free(buf_a);
+    free(buf_b);
+    free(mean);
+    free(spread);
+    return st;
+}

@@ -1,0 +1,339 @@
+/* report_fit.c — the Model and Validation sheets. */
+#include "report/report_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/train.h"
+
+/* Rows between stacked charts (a chart is about 18 rows high). */
+#define SG_RFIT_CHART_ROWS 20
+
+static lxw_row_t kv(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *key,
+                    const char *value)
+{
+    sg_rstr(ctx, ws, r, 0, key, ctx->bold);
+    sg_rstr(ctx, ws, r, 1, value, ctx->text);
+    return r + 1;
+}
+
+sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
+{
+    const sg_report_input *in = ctx->in;
+    sg_model *m = in->model;
+    if (!m)
+        return SG_OK;
+    lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Model");
+    if (!ws)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Model sheet");
+    const sg_model_spec *sp = sg_model_spec_of(m);
+    const sg_train_config *tc = &sp->train;
+    char buf[512], arch[256];
+    size_t off = (size_t)snprintf(arch, sizeof arch, "%zu", in->n_factors);
+    for (size_t h = 0; h < sp->n_hidden && off < sizeof arch; h++)
+        off += (size_t)snprintf(arch + off, sizeof arch - off, "-%zu", sp->hidden[h]);
+    if (off < sizeof arch)
+        snprintf(arch + off, sizeof arch - off, "-%zu", sp->shared ? in->n_responses : 1);
+
+    sg_rstr(ctx, ws, 0, 0, "Model: ensembles of neural networks (multilayer perceptrons)",
+            ctx->title);
+    lxw_row_t r = 2;
+    snprintf(buf, sizeof buf, "%s (inputs-hidden-outputs), %s", arch,
+             sp->shared ? "one network for all responses" : "one network per response");
+    r = kv(ctx, ws, r, "Architecture", buf);
+    r = kv(ctx, ws, r, "Hidden activation", sg_report_act_name(sp->hidden_act));
+    r = kv(ctx, ws, r, "Output activation", sg_report_act_name(sp->output_act));
+    r = kv(ctx, ws, r, "Weight initialisation",
+           sp->init == SG_INIT_HE ? "He (uniform)" : "Glorot (uniform)");
+    snprintf(buf, sizeof buf, "%s (fitted on the training rows only)",
+             sg_scale_kind_name(sp->x_scale));
+    r = kv(ctx, ws, r, "Factor scaling", buf);
+    r = kv(ctx, ws, r, "Response scaling", sg_scale_kind_name(sp->y_scale));
+    r = kv(ctx, ws, r, "Training algorithm", sg_optimizer_name(tc->optimizer));
+    if (tc->optimizer != SG_OPT_LBFGS) {
+        snprintf(buf, sizeof buf, "%g", tc->learning_rate);
+        r = kv(ctx, ws, r, "Learning rate", buf);
+        if (tc->batch_size == 0)
+            snprintf(buf, sizeof buf, "full batch");
+        else
+            snprintf(buf, sizeof buf, "%zu rows", tc->batch_size);
+        r = kv(ctx, ws, r, "Batch size", buf);
+    }
+    snprintf(buf, sizeof buf, "%zu", tc->epochs);
+    r = kv(ctx, ws, r, tc->optimizer == SG_OPT_LBFGS ? "Iterations (limit)" : "Epochs (limit)",
+           buf);
+    snprintf(buf, sizeof buf, "L1 %g, L2 %g (on weights, not biases)", tc->l1, tc->l2);
+    r = kv(ctx, ws, r, "Regularisation", buf);
+    if (tc->early_stopping.enabled)
+        snprintf(buf, sizeof buf, "on: watches %s loss, patience %zu, min_delta %g",
+                 sg_monitor_name(tc->early_stopping.monitor), tc->early_stopping.patience,
+                 tc->early_stopping.min_delta);
+    else
+        snprintf(buf, sizeof buf, "off");
+    r = kv(ctx, ws, r, "Early stopping", buf);
+    snprintf(buf, sizeof buf, "%zu members per network, each from its own seed; prediction = "
+                              "member mean, spread = member sd (n - 1)",
+             sp->ensemble);
+    r = kv(ctx, ws, r, "Ensemble", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)sp->seed);
+    r = kv(ctx, ws, r, "Seed", buf);
+    size_t ppm = sg_model_n_params_per_member(m, 0), rows = sg_model_n_rows(m);
+    snprintf(buf, sizeof buf, "%zu per network member, %zu in the whole model", ppm,
+             sg_model_n_params(m));
+    r = kv(ctx, ws, r, "Trainable parameters", buf);
+    snprintf(buf, sizeof buf, "%zu", rows);
+    r = kv(ctx, ws, r, "Training rows", buf);
+    if (ppm > rows) {
+        snprintf(buf, sizeof buf,
+                 "Each network has more parameters (%zu) than there are rows (%zu)%s.", ppm,
+                 rows,
+                 tc->l1 > 0 || tc->l2 > 0 ? "; regularisation keeps it from memorising the data"
+                                          : " and no regularisation: expect over-fitting");
+        sg_rstr(ctx, ws, r++, 0, buf, ctx->warn);
+    }
+    r++;
+
+    if (in->train_metrics) {
+        sg_rstr(ctx, ws, r++, 0, "Accuracy on the training rows (optimistic; see Validation)",
+                ctx->subtitle);
+        const char *h[] = {"Response", "Unit", "R²", "RMSE", "MAE", "Max abs error"};
+        for (int c = 0; c < 6; c++)
+            sg_rstr(ctx, ws, r, (lxw_col_t)c, h[c], ctx->header);
+        r++;
+        for (size_t k = 0; k < in->n_responses; k++, r++) {
+            const sg_metrics *mt = &in->train_metrics[k];
+            int d = sg_rfmt_decimals_sig(mt->max_abs);
+            if (d > 4)
+                d = 4;
+            sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
+            sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
+            if (mt->r2_ok)
+                sg_rnum(ctx, ws, r, 2, mt->r2, ctx->num[4]);
+            else
+                sg_rstr(ctx, ws, r, 2, mt->reason, ctx->note);
+            sg_rnum(ctx, ws, r, 3, mt->rmse, ctx->num[d]);
+            sg_rnum(ctx, ws, r, 4, mt->mae, ctx->num[d]);
+            sg_rnum(ctx, ws, r, 5, mt->max_abs, ctx->num[d]);
+        }
+        r++;
+    }
+    RC(ctx, worksheet_set_column(ws, 0, 0, 26, NULL));
+    RC(ctx, worksheet_set_column(ws, 1, 5, 14, NULL));
+
+    /* loss history of member 1 of each network: data in columns H.., chart */
+    size_t n_nets = sg_model_n_nets(m);
+    size_t longest = 0;
+    for (size_t j = 0; j < n_nets; j++) {
+        const sg_train_history *h = sg_model_history(m, j, 0);
+        if (h && h->n_epochs > longest)
+            longest = h->n_epochs;
+    }
+    if (longest == 0) {
+        sg_rstr(ctx, ws, r, 0, "No loss history (the model was loaded from a file).",
+                ctx->note);
+        return SG_OK;
+    }
+    lxw_col_t dc = 8;
+    lxw_row_t dr = 2;
+    sg_rstr(ctx, ws, dr - 1, dc, "Training loss per epoch (member 1)", ctx->bold);
+    sg_rstr(ctx, ws, dr, dc, "Epoch", ctx->header);
+    for (size_t e = 0; e < longest; e++)
+        RC(ctx, worksheet_write_number(ws, dr + 1 + (lxw_row_t)e, dc, (double)(e + 1),
+                                       ctx->integer));
+    lxw_chart *ch = sg_rchart(ctx, LXW_CHART_SCATTER_STRAIGHT, "Training loss (member 1)",
+                              tc->optimizer == SG_OPT_LBFGS ? "Iteration" : "Epoch",
+                              "Loss (MSE on scaled data + penalty, unitless)");
+    if (!ch)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
+    chart_axis_set_log_base(ch->y_axis, 10);
+    for (size_t j = 0; j < n_nets; j++) {
+        const sg_train_history *h = sg_model_history(m, j, 0);
+        const char *name = sp->shared ? "all responses" : in->responses[j].name;
+        sg_rstr(ctx, ws, dr, dc + 1 + (lxw_col_t)j, name, ctx->header);
+        if (!h || h->n_epochs == 0)
+            continue;
+        for (size_t e = 0; e < h->n_epochs; e++)
+            sg_rnum(ctx, ws, dr + 1 + (lxw_row_t)e, dc + 1 + (lxw_col_t)j, h->train_loss[e],
+                    ctx->sci);
+        sg_rseries(ch, "Model", dr + 1, dr + (lxw_row_t)h->n_epochs, dc, dc + 1 + (lxw_col_t)j,
+                   name, true);
+    }
+    RC(ctx, worksheet_set_column(ws, dc, dc + (lxw_col_t)n_nets, 14, NULL));
+    sg_rinsert_chart(ctx, ws, r + 1, 0, ch);
+    return SG_OK;
+}
+
+static void metric_cells(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                         const sg_metrics *mt, int d)
+{
+    if (mt->r2_ok)
+        sg_rnum(ctx, ws, r, c, mt->r2, ctx->num[4]);
+    else
+        sg_rstr(ctx, ws, r, c, "n/a", ctx->note);
+    sg_rnum(ctx, ws, r, c + 1, mt->rmse, ctx->num_bold[d]);
+    sg_rnum(ctx, ws, r, c + 2, mt->mae, ctx->num[d]);
+    sg_rnum(ctx, ws, r, c + 3, mt->max_abs, ctx->num[d]);
+}
+
+sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_cv_result *cv = in->cv;
+    if (!cv)
+        return SG_OK;
+    lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Validation");
+    if (!ws)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Validation sheet");
+    size_t nr = in->n_responses;
+    char buf[512], plan[64];
+    sg_cv_spec_format(&cv->plan, plan, sizeof plan);
+    sg_rstr(ctx, ws, 0, 0, "Validation: how well the model predicts runs it has not seen",
+            ctx->title);
+    snprintf(buf, sizeof buf,
+             "Cross-validation %s: %zu folds; each fold refits scaling, every ensemble member "
+             "and the quadratic baseline on its training rows only.",
+             plan, cv->n_folds);
+    sg_rstr(ctx, ws, 1, 0, buf, ctx->note);
+
+    /* metrics table: two header rows */
+    lxw_row_t r = 3;
+    const char *groups[] = {"Network, training rows", "Network, cross-validated",
+                            "Quadratic baseline, cross-validated"};
+    const char *mh[] = {"R²", "RMSE", "MAE", "Max abs error"};
+    sg_rstr(ctx, ws, r + 1, 0, "Response", ctx->header);
+    sg_rstr(ctx, ws, r + 1, 1, "Unit", ctx->header);
+    for (int g = 0; g < 3; g++) {
+        RC(ctx, worksheet_merge_range(ws, r, 2 + (lxw_col_t)(4 * g), r,
+                                      5 + (lxw_col_t)(4 * g), groups[g], ctx->header));
+        for (int c = 0; c < 4; c++)
+            sg_rstr(ctx, ws, r + 1, 2 + (lxw_col_t)(4 * g + c), mh[c], ctx->header);
+    }
+    sg_rstr(ctx, ws, r + 1, 14, "Verdict", ctx->header);
+    sg_rstr(ctx, ws, r + 1, 15, "Prediction interval", ctx->header);
+    r += 2;
+    for (size_t k = 0; k < nr; k++, r++) {
+        const sg_cv_response *cr = &cv->resp[k];
+        int d = sg_rfmt_decimals_sig(cr->net.max_abs);
+        if (d > 4)
+            d = 4;
+        sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
+        sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
+        if (in->train_metrics)
+            metric_cells(ctx, ws, r, 2, &in->train_metrics[k], d);
+        metric_cells(ctx, ws, r, 6, &cr->net, d);
+        if (cr->rsm_ok)
+            metric_cells(ctx, ws, r, 10, &cr->rsm, d);
+        else
+            sg_rstr(ctx, ws, r, 10, cr->rsm_reason, ctx->note);
+        if (!cr->net.r2_ok || cr->net.r2 < SG_CV_MIN_Q2)
+            sg_rstr(ctx, ws, r, 14, "no usable predictive structure (Q² < 0.5)", ctx->warn);
+        else if (cr->rsm_ok && cr->net.rmse > cr->rsm.rmse)
+            sg_rstr(ctx, ws, r, 14, "network worse than the quadratic baseline", ctx->warn);
+        else if (cr->rsm_ok)
+            sg_rstr(ctx, ws, r, 14, "network better than the quadratic baseline", ctx->text);
+        if (cr->spread_factor_ok)
+            snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.3g × spread (coverage %.0f%%)",
+                     100 * cr->level, cr->spread_factor, 100 * cr->coverage);
+        else
+            snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.4g %s (coverage %.0f%%)",
+                     100 * cr->level, cr->half_width, in->responses[k].unit,
+                     100 * cr->coverage);
+        sg_rstr(ctx, ws, r, 15, buf, ctx->text);
+        if (cr->interval_note[0])
+            sg_rstr(ctx, ws, r, 16, cr->interval_note, ctx->note);
+    }
+    RC(ctx, worksheet_set_column(ws, 0, 0, 16, NULL));
+    RC(ctx, worksheet_set_column(ws, 1, 13, 11, NULL));
+    RC(ctx, worksheet_set_column(ws, 14, 14, 36, NULL));
+    RC(ctx, worksheet_set_column(ws, 15, 15, 44, NULL));
+    r++;
+
+    /* held-out predictions: data row, fold, then per response 5 columns */
+    lxw_row_t ht = r + 1, h0 = ht + 1;
+    sg_rstr(ctx, ws, ht - 1, 0, "Held-out predictions (each run predicted by a model that "
+                                "never saw it)",
+            ctx->subtitle);
+    sg_rstr(ctx, ws, ht, 0, "Data row", ctx->header);
+    sg_rstr(ctx, ws, ht, 1, "Fold", ctx->header);
+    for (size_t k = 0; k < nr; k++) {
+        const char *u = in->responses[k].unit;
+        lxw_col_t c = 2 + (lxw_col_t)(5 * k);
+        const char *what[] = {"observed", "CV prediction", "spread", "residual",
+                              "baseline CV prediction"};
+        for (int q = 0; q < 5; q++) {
+            snprintf(buf, sizeof buf, "%s %s%s%s%s", in->responses[k].name, what[q],
+                     u && u[0] ? " [" : "", u ? u : "", u && u[0] ? "]" : "");
+            sg_rstr(ctx, ws, ht, c + (lxw_col_t)q, buf, ctx->header);
+        }
+    }
+    RC(ctx, worksheet_set_row(ws, ht, 45, NULL));
+    for (size_t i = 0; i < cv->n_held; i++) {
+        lxw_row_t rr = h0 + (lxw_row_t)i;
+        size_t row = cv->held_row[i];
+        size_t shown = in->table && in->table->row && row < in->table->n_rows
+                           ? in->table->row[row]
+                           : row + 1;
+        RC(ctx, worksheet_write_number(ws, rr, 0, (double)shown, ctx->integer));
+        RC(ctx, worksheet_write_number(ws, rr, 1, (double)(cv->held_fold[i] + 1), ctx->integer));
+        for (size_t k = 0; k < nr; k++) {
+            lxw_col_t c = 2 + (lxw_col_t)(5 * k);
+            double o = cv->obs[i * nr + k], p = cv->pred[i * nr + k];
+            int d = sg_rfmt_decimals_sig(o);
+            if (d > 4)
+                d = 4;
+            sg_rnum(ctx, ws, rr, c, o, ctx->num[d]);
+            sg_rnum(ctx, ws, rr, c + 1, p, ctx->num[d]);
+            sg_rnum(ctx, ws, rr, c + 2, cv->sd[i * nr + k], ctx->num[d]);
+            sg_rnum(ctx, ws, rr, c + 3, o - p, ctx->num[d]);
+            if (cv->resp[k].rsm_ok)
+                sg_rnum(ctx, ws, rr, c + 4, cv->rsm_pred[i * nr + k], ctx->num[d]);
+        }
+    }
+    lxw_row_t hl = h0 + (lxw_row_t)cv->n_held - 1;
+    if (cv->n_held > 0)
+        RC(ctx, worksheet_autofilter(ws, ht, 0, hl, 1 + (lxw_col_t)(5 * nr)));
+    worksheet_freeze_panes(ws, 5, 1);
+
+    /* y = x line data: min and max of observed and predicted per response */
+    lxw_col_t lc = 2 + (lxw_col_t)(5 * nr) + 1;
+    sg_rstr(ctx, ws, ht, lc, "y = x line: response", ctx->header);
+    sg_rstr(ctx, ws, ht, lc + 1, "value", ctx->header);
+    lxw_row_t cr0 = hl + 3;
+    for (size_t k = 0; k < nr && cv->n_held > 0; k++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < cv->n_held; i++) {
+            double o = cv->obs[i * nr + k], p = cv->pred[i * nr + k];
+            lo = fmin(lo, fmin(o, p));
+            hi = fmax(hi, fmax(o, p));
+        }
+        lxw_row_t lr = h0 + (lxw_row_t)(2 * k);
+        sg_rstr(ctx, ws, lr, lc, in->responses[k].name, ctx->text);
+        sg_rnum(ctx, ws, lr, lc + 1, lo, NULL);
+        sg_rstr(ctx, ws, lr + 1, lc, in->responses[k].name, ctx->text);
+        sg_rnum(ctx, ws, lr + 1, lc + 1, hi, NULL);
+
+        const char *u = in->responses[k].unit;
+        char tx[256], ty[256], tt[256];
+        sg_rlabel(tx, sizeof tx, "Observed", u);
+        sg_rlabel(ty, sizeof ty, "Cross-validated prediction", u);
+        snprintf(tt, sizeof tt, "%s: observed vs cross-validated prediction",
+                 in->responses[k].name);
+        lxw_chart *pc = sg_rchart(ctx, LXW_CHART_SCATTER_STRAIGHT, tt, tx, ty);
+        sg_rlabel(ty, sizeof ty, "Residual (observed - prediction)", u);
+        snprintf(tt, sizeof tt, "%s: residuals of the held-out predictions",
+                 in->responses[k].name);
+        lxw_chart *rc = sg_rchart(ctx, LXW_CHART_SCATTER_STRAIGHT, tt, tx, ty);
+        if (!pc || !rc)
+            return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
+        lxw_col_t c = 2 + (lxw_col_t)(5 * k);
+        sg_rseries(pc, "Validation", h0, hl, c, c + 1, "runs", false);
+        sg_rseries(pc, "Validation", lr, lr + 1, lc + 1, lc + 1, "y = x", true);
+        sg_rseries(rc, "Validation", h0, hl, c, c + 3, "runs", false);
+        lxw_row_t at = cr0 + (lxw_row_t)(k * SG_RFIT_CHART_ROWS);
+        sg_rinsert_chart(ctx, ws, at, 0, pc);
+        sg_rinsert_chart(ctx, ws, at, 8, rc);
+    }
+    return SG_OK;
+}

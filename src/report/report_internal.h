@@ -1,0 +1,161 @@
+/* report_internal.h — shared state of the report writer (not public).
+ *
+ * One sg_rctx lives for the duration of sg_report_write(): the workbook,
+ * the caller's input and the cell formats.  Sheet writers record the first
+ * libxlsxwriter failure in ctx->lxw_status (RC macro) and keep going; the
+ * writer checks it once per sheet.
+ */
+#ifndef SG_REPORT_INTERNAL_H
+#define SG_REPORT_INTERNAL_H
+
+#include <xlsxwriter.h>
+
+#include "report/report.h"
+
+/* Most decimals any number format shows. */
+#define SG_RFMT_MAX_DECIMALS 6
+/* Significant digits shown for computed quantities (predictions, metrics). */
+#define SG_RFMT_SIGNIFICANT 6
+/* Exponent clamp keeping EXP() finite in sigmoid formulas (Excel's EXP
+ * overflows above ~709.78). */
+#define SG_REPORT_EXP_CLAMP 700.0
+/* Width in characters of the widest column set automatically. */
+#define SG_RFMT_MAX_WIDTH 60.0
+
+/* ---- the fitted ensemble as plain arrays (built from an sg_model) ---- */
+
+/* One network in the flat layout of mlp.h:
+ * params = [W_0 (sizes[1], sizes[0]) row-major, b_0 (sizes[1]), W_1, b_1, ...]. */
+typedef struct sg_report_net {
+    size_t n_layers;           /* weight layers (hidden + 1), >= 1 */
+    const size_t *sizes;       /* (n_layers + 1): n_in, hidden..., n_out */
+    const sg_activation *acts; /* (n_layers); the last is the output activation */
+    const double *params;      /* flat parameters, see above */
+} sg_report_net;
+
+/* How the ensemble spread is defined (must match the model exactly). */
+typedef enum sg_report_spread {
+    SG_REPORT_SPREAD_POPULATION = 0, /* sd with n denominator  (Excel STDEVP) */
+    SG_REPORT_SPREAD_SAMPLE          /* sd with n-1 denominator (Excel STDEV) */
+} sg_report_spread;
+
+/* Prediction of response k by member m:
+ *   s   = (x - x_shift) / x_width               (factors, per column)
+ *   o   = net(s)[k_out]                          (scaled output)
+ *   y_m = o * y_width[k] + y_shift[k]            (engineering unit)
+ * reported: mean of y_m over members and their sd (spread).  shared: nets[m]
+ * with k_out = k; else nets[k * n_members + m] with k_out = 0.  Interval
+ * (when interval_a != NULL): mean -+ (interval_a[k] * spread + interval_b[k]). */
+typedef struct sg_report_model {
+    sg_scale_kind x_kind, y_kind;
+    const double *x_shift, *x_width;  /* (n_factors), width > 0 */
+    const double *y_shift, *y_width;  /* (n_responses), width > 0 */
+    bool shared;
+    size_t n_members;
+    const sg_report_net *nets;
+    sg_report_spread spread;
+    const double *interval_a, *interval_b; /* (n_responses) or NULL */
+    double interval_level;                 /* percent */
+} sg_report_model;
+
+/* Owned storage behind an sg_report_model built from an sg_model. */
+typedef struct sg_report_view sg_report_view;
+
+/* Build the plain view of m (borrowed; must outlive the view) with the
+ * intervals of cv (may be NULL); caller frees with sg_report_view_destroy. */
+sg_status sg_report_view_create(sg_model *m, const sg_cv_result *cv, sg_report_view **out,
+                                sg_error *err);
+void sg_report_view_destroy(sg_report_view *v);
+const sg_report_model *sg_report_view_model(const sg_report_view *v);
+
+/* Predict exactly as the Calculator formulas do: x (n_factors) -> mean,
+ * spread (may be NULL), members (n_responses * n_members, may be NULL);
+ * work holds sg_report_model_work_size() doubles. */
+void sg_report_model_predict(const sg_report_model *md, size_t n_factors, size_t n_responses,
+                             const double *x, double *mean, double *spread, double *members,
+                             double *work);
+size_t sg_report_model_work_size(const sg_report_model *md, size_t n_factors,
+                                 size_t n_responses);
+
+typedef struct sg_rctx {
+    lxw_workbook *wb;
+    const sg_report_input *in;
+    lxw_error lxw_status; /* first failure seen, LXW_NO_ERROR if none */
+    lxw_format *title, *subtitle, *header, *text, *wrap, *bold, *note, *warn;
+    lxw_format *input;          /* editable input cells (yellow) */
+    lxw_format *num[SG_RFMT_MAX_DECIMALS + 1];     /* 0.000 with d decimals */
+    lxw_format *num_in[SG_RFMT_MAX_DECIMALS + 1];  /* same on an input cell */
+    lxw_format *num_bold[SG_RFMT_MAX_DECIMALS + 1];
+    lxw_format *sci;            /* 0.000000E+00 (weights, relative errors) */
+    lxw_format *integer;        /* 0 */
+    lxw_format *pct;            /* 0.0% */
+    lxw_format *pval;           /* 0.0000, "< 0.0001" below that */
+    lxw_format *suspicious;     /* highlighted data cell */
+    lxw_format *excluded;       /* grey row of an excluded run */
+    /* derived once per write */
+    const sg_report_model *md;  /* the model as plain arrays, or NULL */
+    double *settings;           /* (n_factors) Calculator inputs */
+    const char *settings_label;
+    size_t n_check;             /* check rows (<= table rows) */
+    double *check_x;            /* (n_check, n_factors) */
+    double *check_pred;         /* (n_check, n_responses) by sg_model_predict */
+    size_t *check_row;          /* (n_check) 1-based data row numbers */
+} sg_rctx;
+
+/* Record the first libxlsxwriter error of a call. */
+#define RC(ctx, call)                                                   \
+    do {                                                                \
+        lxw_error rc_ = (call);                                         \
+        if (rc_ != LXW_NO_ERROR && (ctx)->lxw_status == LXW_NO_ERROR)   \
+            (ctx)->lxw_status = rc_;                                    \
+    } while (0)
+
+/* Decimals needed to show all n values (stride apart) exactly, at most
+ * SG_RFMT_MAX_DECIMALS; non-finite values ignored. */
+int sg_rfmt_decimals_exact(const double *v, size_t n, size_t stride);
+/* Decimals showing SG_RFMT_SIGNIFICANT significant digits of magnitude m. */
+int sg_rfmt_decimals_sig(double m);
+
+/* "name [unit]" (or "name" when unit is empty) into buf. */
+void sg_rlabel(char *buf, size_t size, const char *name, const char *unit);
+
+/* Write a number, or an empty cell for NAN. */
+void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
+             lxw_format *f);
+/* Write a string; NULL is written as an empty cell. */
+void sg_rstr(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+             lxw_format *f);
+
+/* A chart of the given type with title and axis names (in units); NULL if
+ * out of memory.  The workbook owns it. */
+lxw_chart *sg_rchart(sg_rctx *ctx, uint8_t type, const char *title, const char *x_name,
+                     const char *y_name);
+/* Add a series of x values (column cx) and y values (column cy), rows r0..r1
+ * of sheet `sheet`; markers only (line = false) or a line only. */
+lxw_chart_series *sg_rseries(lxw_chart *ch, const char *sheet, lxw_row_t r0, lxw_row_t r1,
+                             lxw_col_t cx, lxw_col_t cy, const char *name, bool line);
+/* Insert chart at (r, c) with a standard size. */
+void sg_rinsert_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                      lxw_chart *ch);
+
+/* Sheet writers; each returns SG_OK or an error filled in err. */
+sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err);
+sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err);
+sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err);
+sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err);
+sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err);
+sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err);
+sg_status sg_report_sheet_effects(sg_rctx *ctx, sg_error *err);
+sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err);
+
+/* Activation a(z) exactly as the Calculator formula computes it. */
+double sg_report_activate(sg_activation act, double z);
+
+/* Name of an activation as in studies ("leaky_relu"), "?" if invalid. */
+const char *sg_report_act_name(sg_activation act);
+
+/* Network and output index of response k, member m (see sg_report_model). */
+const sg_report_net *sg_report_net_for(const sg_report_model *md, size_t n_responses,
+                                       size_t k, size_t m, size_t *k_out);
+
+#endif

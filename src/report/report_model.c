@@ -1,0 +1,207 @@
+/* report_model.c — the fitted sg_model as plain arrays (networks, scalers,
+ * intervals) and a predictor that mirrors the Calculator's formulas. */
+#include "report/report_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sg_report_view {
+    sg_report_model md;
+    sg_report_net *nets;    /* (n_nets) */
+    size_t *sizes;          /* (n_nets, SG_MLP_MAX_LAYERS + 1) */
+    sg_activation *acts;    /* (n_nets, SG_MLP_MAX_LAYERS) */
+    double *iv_a, *iv_b;    /* (n_out) */
+};
+
+double sg_report_activate(sg_activation act, double z)
+{
+    switch (act) {
+    case SG_ACT_LINEAR: return z;
+    case SG_ACT_RELU: return z > 0.0 ? z : 0.0;
+    case SG_ACT_LEAKY_RELU: return z > 0.0 ? z : SG_LEAKY_RELU_SLOPE * z;
+    case SG_ACT_ELU: return z > 0.0 ? z : SG_ELU_ALPHA * (exp(fmin(z, 0.0)) - 1.0);
+    case SG_ACT_SIGMOID: return 1.0 / (1.0 + exp(-fmax(z, -SG_REPORT_EXP_CLAMP)));
+    case SG_ACT_TANH: return tanh(z);
+    case SG_ACT_SOFTPLUS: return fmax(z, 0.0) + log(1.0 + exp(-fabs(z)));
+    default: return NAN;
+    }
+}
+
+const char *sg_report_act_name(sg_activation act)
+{
+    /* the names of mlp.h */
+    static const char *const names[SG_ACT_COUNT] = {"linear",  "relu", "leaky_relu", "elu",
+                                                    "sigmoid", "tanh", "softplus"};
+    return (int)act >= 0 && act < SG_ACT_COUNT ? names[act] : "?";
+}
+
+const sg_report_net *sg_report_net_for(const sg_report_model *md, size_t n_responses,
+                                       size_t k, size_t m, size_t *k_out)
+{
+    (void)n_responses;
+    if (md->shared) {
+        *k_out = k;
+        return &md->nets[m];
+    }
+    *k_out = 0;
+    return &md->nets[k * md->n_members + m];
+}
+
+void sg_report_view_destroy(sg_report_view *v)
+{
+    if (!v)
+        return;
+    free(v->nets);
+    free(v->sizes);
+    free(v->acts);
+    free(v->iv_a);
+    free(v->iv_b);
+    free(v);
+}
+
+const sg_report_model *sg_report_view_model(const sg_report_view *v)
+{
+    return &v->md;
+}
+
+sg_status sg_report_view_create(sg_model *m, const sg_cv_result *cv, sg_report_view **out,
+                                sg_error *err)
+{
+    *out = NULL;
+    const sg_model_spec *spec = sg_model_spec_of(m);
+    size_t n_nets = sg_model_n_nets(m), E = spec->ensemble, no = sg_model_n_out(m);
+    size_t total = n_nets * E;
+    sg_report_view *v = calloc(1, sizeof *v);
+    if (!v)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
+    v->nets = calloc(total, sizeof *v->nets);
+    v->sizes = calloc(total * (SG_MLP_MAX_LAYERS + 1), sizeof *v->sizes);
+    v->acts = calloc(total * SG_MLP_MAX_LAYERS, sizeof *v->acts);
+    if (!v->nets || !v->sizes || !v->acts)
+        goto nomem;
+    for (size_t j = 0; j < n_nets; j++) {
+        for (size_t k = 0; k < E; k++) {
+            size_t i = j * E + k;
+            const sg_mlp *net = sg_model_member(m, j, k);
+            size_t L = sg_mlp_n_layers(net);
+            size_t *sz = v->sizes + i * (SG_MLP_MAX_LAYERS + 1);
+            sg_activation *ac = v->acts + i * SG_MLP_MAX_LAYERS;
+            for (size_t l = 0; l <= L; l++)
+                sz[l] = sg_mlp_size(net, l);
+            for (size_t l = 0; l < L; l++)
+                ac[l] = sg_mlp_layer_activation(net, l);
+            v->nets[i] = (sg_report_net){L, sz, ac, sg_mlp_params_const(net)};
+        }
+    }
+    const sg_scaler *xs = sg_model_x_scaler(m), *ys = sg_model_y_scaler(m);
+    v->md = (sg_report_model){.x_kind = xs->kind, .y_kind = ys->kind,
+                              .x_shift = xs->shift, .x_width = xs->width,
+                              .y_shift = ys->shift, .y_width = ys->width,
+                              .shared = spec->shared, .n_members = E, .nets = v->nets,
+                              /* model.h: the spread is the sample sd (0 for one member) */
+                              .spread = SG_REPORT_SPREAD_SAMPLE};
+    if (cv && cv->n_out == no && cv->resp) {
+        v->iv_a = calloc(no, sizeof *v->iv_a);
+        v->iv_b = calloc(no, sizeof *v->iv_b);
+        if (!v->iv_a || !v->iv_b)
+            goto nomem;
+        for (size_t k = 0; k < no; k++) {
+            const sg_cv_response *r = &cv->resp[k];
+            /* prefer the spread-scaled interval; else the constant half-width */
+            if (r->spread_factor_ok && E > 1)
+                v->iv_a[k] = r->spread_factor;
+            else
+                v->iv_b[k] = r->half_width;
+        }
+        v->md.interval_a = v->iv_a;
+        v->md.interval_b = v->iv_b;
+        v->md.interval_level = 100.0 * cv->resp[0].level;
+    }
+    *out = v;
+    return SG_OK;
+nomem:
+    sg_report_view_destroy(v);
+    return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for the model view");
+}
+
+static size_t net_max_width(const sg_report_net *net)
+{
+    size_t w = 0;
+    for (size_t i = 0; i <= net->n_layers; i++)
+        if (net->sizes[i] > w)
+            w = net->sizes[i];
+    return w;
+}
+
+size_t sg_report_model_work_size(const sg_report_model *md, size_t n_factors,
+                                 size_t n_responses)
+{
+    size_t n_nets = md->shared ? md->n_members : n_responses * md->n_members;
+    size_t w = n_factors;
+    for (size_t i = 0; i < n_nets; i++) {
+        size_t nw = net_max_width(&md->nets[i]);
+        if (nw > w)
+            w = nw;
+    }
+    /* scaled inputs, two activation buffers, outputs, member values */
+    return n_factors + 3 * w + n_responses * md->n_members;
+}
+
+/* Forward pass of one net on scaled inputs s (sizes[0]); out receives
+ * sizes[n_layers] values; a, b are scratch of the largest width each;
+ * s, a, b and out are distinct. */
+static void net_forward(const sg_report_net *net, const double *s, double *a, double *b,
+                        double *out)
+{
+    const double *p = net->params;
+    memcpy(a, s, net->sizes[0] * sizeof *a);
+    for (size_t l = 0; l < net->n_layers; l++) {
+        size_t ni = net->sizes[l], no = net->sizes[l + 1];
+        const double *W = p, *bias = p + no * ni;
+        for (size_t j = 0; j < no; j++) {
+            double z = 0.0;
+            for (size_t i = 0; i < ni; i++)
+                z += W[j * ni + i] * a[i];
+            b[j] = sg_report_activate(net->acts[l], z + bias[j]);
+        }
+        p += no * ni + no;
+        double *t = a;
+        a = b;
+        b = t;
+    }
+    memcpy(out, a, net->sizes[net->n_layers] * sizeof *out);
+}
+
+void sg_report_model_predict(const sg_report_model *md, size_t nf, size_t nr, const double *x,
+                             double *mean, double *spread, double *members, double *work)
+{
+    size_t M = md->n_members;
+    size_t w = (sg_report_model_work_size(md, nf, nr) - nf - nr * M) / 3;
+    double *sx = work, *a = sx + nf, *b = a + w, *outv = b + w, *mem = outv + w;
+    for (size_t i = 0; i < nf; i++)
+        sx[i] = (x[i] - md->x_shift[i]) / md->x_width[i];
+    for (size_t k = 0; k < nr; k++) {
+        for (size_t m = 0; m < M; m++) {
+            size_t ko;
+            const sg_report_net *net = sg_report_net_for(md, nr, k, m, &ko);
+            net_forward(net, sx, a, b, outv);
+            mem[k * M + m] = outv[ko] * md->y_width[k] + md->y_shift[k];
+        }
+        double sum = 0.0;
+        for (size_t m = 0; m < M; m++)
+            sum += mem[k * M + m];
+        mean[k] = sum / (double)M;
+        if (spread) {
+            double ss = 0.0;
+            for (size_t m = 0; m < M; m++) {
+                double d = mem[k * M + m] - mean[k];
+                ss += d * d;
+            }
+            size_t den = md->spread == SG_REPORT_SPREAD_SAMPLE ? M - 1 : M;
+            spread[k] = den > 0 ? sqrt(ss / (double)den) : 0.0;
+        }
+    }
+    if (members)
+        memcpy(members, mem, nr * M * sizeof *members);
+}

@@ -1,0 +1,203 @@
+/* report_summary.c — the Summary sheet: what was studied, the answer, how
+ * far to trust it, and every warning in plain words. */
+#include "report/report_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static lxw_row_t kv(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *key,
+                    const char *value)
+{
+    if (!value)
+        return r;
+    sg_rstr(ctx, ws, r, 0, key, ctx->bold);
+    sg_rstr(ctx, ws, r, 1, value, ctx->text);
+    return r + 1;
+}
+
+sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
+{
+    const sg_report_input *in = ctx->in;
+    char buf[512];
+    lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Summary");
+    if (!ws)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Summary sheet");
+    lxw_row_t r = 0;
+    sg_rstr(ctx, ws, r++, 0, in->title ? in->title : "Surrogate model study", ctx->title);
+    r++;
+    r = kv(ctx, ws, r, "Study file", in->study_file);
+    r = kv(ctx, ws, r, "Data file", in->data_file);
+    r = kv(ctx, ws, r, "Data file hash", in->data_hash);
+    r = kv(ctx, ws, r, "Date", in->date);
+    snprintf(buf, sizeof buf, "%llu", in->seed);
+    r = kv(ctx, ws, r, "Seed", buf);
+    r = kv(ctx, ws, r, "Library versions", in->versions);
+    if (in->threads > 0) {
+        snprintf(buf, sizeof buf, "%zu", in->threads);
+        r = kv(ctx, ws, r, "Threads", buf);
+    }
+    r++;
+
+    /* factors and responses */
+    sg_rstr(ctx, ws, r++, 0, "Factors and responses", ctx->subtitle);
+    const char *fh[] = {"Name", "Unit", "Min", "Max", "Role"};
+    for (int c = 0; c < 5; c++)
+        sg_rstr(ctx, ws, r, (lxw_col_t)c, fh[c], ctx->header);
+    r++;
+    for (size_t i = 0; i < in->n_factors; i++, r++) {
+        const sg_report_factor *fa = &in->factors[i];
+        double b2[2] = {fa->min, fa->max};
+        int d = sg_rfmt_decimals_exact(b2, 2, 1);
+        sg_rstr(ctx, ws, r, 0, fa->name, ctx->text);
+        sg_rstr(ctx, ws, r, 1, fa->unit, ctx->text);
+        sg_rnum(ctx, ws, r, 2, fa->min, ctx->num[d]);
+        sg_rnum(ctx, ws, r, 3, fa->max, ctx->num[d]);
+        sg_rstr(ctx, ws, r, 4, "factor", ctx->text);
+    }
+    for (size_t k = 0; k < in->n_responses; k++, r++) {
+        const sg_report_response *re = &in->responses[k];
+        sg_rstr(ctx, ws, r, 0, re->name, ctx->text);
+        sg_rstr(ctx, ws, r, 1, re->unit, ctx->text);
+        snprintf(buf, sizeof buf, "response (%s)", re->goal ? re->goal : "none");
+        sg_rstr(ctx, ws, r, 4, buf, ctx->text);
+    }
+    r++;
+
+    /* recommended settings and predicted responses */
+    if (in->recommended) {
+        snprintf(buf, sizeof buf, "Recommended settings (%s)",
+                 in->recommended_label ? in->recommended_label : "optimum");
+        sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
+        sg_rstr(ctx, ws, r, 0, "Factor", ctx->header);
+        sg_rstr(ctx, ws, r, 1, "Unit", ctx->header);
+        sg_rstr(ctx, ws, r, 2, "Setting", ctx->header);
+        r++;
+        for (size_t i = 0; i < in->n_factors; i++, r++) {
+            double v = in->recommended[i];
+            sg_rstr(ctx, ws, r, 0, in->factors[i].name, ctx->bold);
+            sg_rstr(ctx, ws, r, 1, in->factors[i].unit, ctx->text);
+            sg_rnum(ctx, ws, r, 2, v, ctx->num_bold[sg_rfmt_decimals_exact(&v, 1, 1) > 4
+                                                     ? 4
+                                                     : sg_rfmt_decimals_exact(&v, 1, 1)]);
+        }
+        r++;
+        if (in->model && ctx->md) {
+            const sg_report_model *md = ctx->md;
+            size_t nr = in->n_responses, M = md->n_members;
+            double *mean = calloc(nr, sizeof *mean), *sd = calloc(nr, sizeof *sd);
+            if (!mean || !sd) {
+                free(mean);
+                free(sd);
+                return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
+            }
+            sg_model_predict(in->model, in->recommended, mean, sd);
+            bool iv = md->interval_a != NULL;
+            sg_rstr(ctx, ws, r++, 0, "Predicted responses at these settings", ctx->subtitle);
+            char lo[64], hi[64];
+            snprintf(lo, sizeof lo, "%.4g%% interval low", md->interval_level);
+            snprintf(hi, sizeof hi, "%.4g%% interval high", md->interval_level);
+            const char *ph[] = {"Response", "Unit", "Predicted", "Spread (member sd)", lo, hi};
+            for (int c = 0; c < (iv ? 6 : 4); c++)
+                sg_rstr(ctx, ws, r, (lxw_col_t)c, ph[c], ctx->header);
+            r++;
+            for (size_t k = 0; k < nr; k++, r++) {
+                int d = sg_rfmt_decimals_sig(mean[k]);
+                sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
+                sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
+                sg_rnum(ctx, ws, r, 2, mean[k], ctx->num_bold[d]);
+                sg_rnum(ctx, ws, r, 3, sd[k], ctx->num[d]);
+                if (iv) {
+                    double half = md->interval_a[k] * sd[k] + md->interval_b[k];
+                    sg_rnum(ctx, ws, r, 4, mean[k] - half, ctx->num[d]);
+                    sg_rnum(ctx, ws, r, 5, mean[k] + half, ctx->num[d]);
+                }
+            }
+            snprintf(buf, sizeof buf,
+                     "Spread = sample standard deviation over the %zu ensemble members.%s", M,
+                     iv ? " Interval calibrated on the cross-validated residuals." : "");
+            sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
+            r++;
+            free(mean);
+            free(sd);
+        }
+    }
+
+    /* key accuracy figures */
+    if (in->cv) {
+        const sg_cv_result *cv = in->cv;
+        char plan[64];
+        sg_cv_spec_format(&cv->plan, plan, sizeof plan);
+        snprintf(buf, sizeof buf, "Accuracy (cross-validation: %s, %zu folds)", plan,
+                 cv->n_folds);
+        sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
+        const char *ah[] = {"Response", "Unit", "CV R² (Q²)", "CV RMSE", "Training RMSE",
+                            "Quadratic baseline CV RMSE"};
+        for (int c = 0; c < 6; c++)
+            sg_rstr(ctx, ws, r, (lxw_col_t)c, ah[c], ctx->header);
+        r++;
+        for (size_t k = 0; k < in->n_responses; k++, r++) {
+            const sg_cv_response *cr = &cv->resp[k];
+            int d = sg_rfmt_decimals_sig(cr->net.rmse);
+            if (d > 4)
+                d = 4;
+            sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->text);
+            sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
+            if (cr->net.r2_ok)
+                sg_rnum(ctx, ws, r, 2, cr->net.r2, ctx->num[4]);
+            else
+                sg_rstr(ctx, ws, r, 2, cr->net.reason, ctx->note);
+            sg_rnum(ctx, ws, r, 3, cr->net.rmse, ctx->num_bold[d]);
+            if (in->train_metrics)
+                sg_rnum(ctx, ws, r, 4, in->train_metrics[k].rmse, ctx->num[d]);
+            if (cr->rsm_ok)
+                sg_rnum(ctx, ws, r, 5, cr->rsm.rmse, ctx->num[d]);
+            else
+                sg_rstr(ctx, ws, r, 5, "not available", ctx->note);
+        }
+        r++;
+    }
+
+    /* warnings */
+    sg_rstr(ctx, ws, r++, 0, "Warnings", ctx->subtitle);
+    if (in->n_warnings == 0)
+        sg_rstr(ctx, ws, r++, 0, "None.", ctx->text);
+    for (size_t w = 0; w < in->n_warnings; w++, r++) {
+        /* merge first, then write the text into the first cell so that an
+         * over-long string is reported instead of silently dropped */
+        RC(ctx, worksheet_merge_range(ws, r, 0, r, 5, "", ctx->warn));
+        sg_rstr(ctx, ws, r, 0, in->warnings[w], ctx->warn);
+        size_t len = in->warnings[w] ? strlen(in->warnings[w]) : 0;
+        RC(ctx, worksheet_set_row(ws, r, 15.0 * (double)(1 + len / 110), NULL));
+    }
+    r++;
+
+    /* sheet guide */
+    sg_rstr(ctx, ws, r++, 0, "Sheets in this workbook", ctx->subtitle);
+    struct {
+        bool present;
+        const char *name, *what;
+    } guide[] = {
+        {in->table != NULL, "Data", "the table as read, excluded runs and suspicious cells"},
+        {in->stats != NULL, "Statistics", "descriptive statistics and correlations"},
+        {in->effects != NULL, "Main effects", "level means, S/N ratios and ANOVA"},
+        {in->model != NULL, "Model", "network architecture, scaling and training"},
+        {in->cv != NULL, "Validation", "cross-validated accuracy and baseline"},
+        {in->optim != NULL, "Optimization", "multistart search and its statistics"},
+        {in->model != NULL, "Calculator", "type settings, get predictions (live formulas)"},
+    };
+    for (size_t g = 0; g < sizeof guide / sizeof guide[0]; g++) {
+        if (!guide[g].present)
+            continue;
+        sg_rstr(ctx, ws, r, 0, guide[g].name, ctx->bold);
+        sg_rstr(ctx, ws, r, 1, guide[g].what, ctx->text);
+        r++;
+    }
+
+    RC(ctx, worksheet_set_column(ws, 0, 0, 28, NULL));
+    RC(ctx, worksheet_set_column(ws, 1, 1, 16, NULL));
+    RC(ctx, worksheet_set_column(ws, 2, 5, 16, NULL));
+    worksheet_activate(ws);
+    return SG_OK;
+}

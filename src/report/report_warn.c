@@ -1,0 +1,193 @@
+/* report_warn.c — the standard warnings of a study, in plain sentences, and
+ * the study part of the input. */
+#include "report/report.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest warning sentence. */
+#define SG_RWARN_MAX 512
+/* Gate warnings taken per response (validate.h emits at most three). */
+#define SG_RWARN_GATES_PER_RESPONSE 4
+
+static sg_status add(sg_report_warnings *w, sg_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static sg_status add(sg_report_warnings *w, sg_error *err, const char *fmt, ...)
+{
+    char buf[SG_RWARN_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **nt = realloc(w->text, (w->n + 1) * sizeof *nt);
+    if (!nt)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for warnings");
+    w->text = nt;
+    w->text[w->n] = strdup(buf);
+    if (!w->text[w->n])
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for warnings");
+    w->n++;
+    return SG_OK;
+}
+
+void sg_report_warnings_free(sg_report_warnings *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->n; i++)
+        free(w->text[i]);
+    free(w->text);
+    w->text = NULL;
+    w->n = 0;
+}
+
+/* "run <id>" or "data row <n>" of table row r (0-based). */
+static void run_name(const sg_table *t, size_t r, char *buf, size_t size)
+{
+    if (t && t->run_id && r < t->n_rows && t->run_id[r])
+        snprintf(buf, size, "run %.40s", t->run_id[r]);
+    else if (t && t->row && r < t->n_rows)
+        snprintf(buf, size, "data row %zu", t->row[r]);
+    else
+        snprintf(buf, size, "data row %zu", r + 1);
+}
+
+sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnings *out,
+                                     sg_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sg_status st = sg_report_validate(in, err);
+    if (st != SG_OK)
+        return st;
+    size_t nr = in->n_responses;
+    const sg_table *t = in->table;
+    char who[64];
+
+    for (size_t e = 0; t && e < t->n_excluded && st == SG_OK; e++) {
+        const sg_excluded_row *x = &t->excluded[e];
+        if (x->run_id)
+            st = add(out, err,
+                     "Run %.40s (line %d) was left out: all its response cells are empty "
+                     "(failed or unfinished simulation).",
+                     x->run_id, x->line);
+        else
+            st = add(out, err,
+                     "Data row %zu (line %d) was left out: all its response cells are empty "
+                     "(failed or unfinished simulation).",
+                     x->row, x->line);
+    }
+    const sg_cv_result *cv = in->cv;
+    for (size_t i = 0; cv && i < cv->n_outliers && st == SG_OK; i++) {
+        const sg_outlier *o = &cv->outliers[i];
+        const char *u = o->response < nr ? in->responses[o->response].unit : "";
+        run_name(t, o->row, who, sizeof who);
+        who[0] = (char)(who[0] - 'a' + 'A');
+        st = add(out, err,
+                 "%s, %.60s: observed %.6g %s, cross-validated prediction %.6g ± %.2g %s — "
+                 "check this simulation.",
+                 who, o->response < nr ? in->responses[o->response].name : "?", o->observed,
+                 u, o->predicted, o->half_width, u);
+        bool last = i + 1 == cv->n_outliers || cv->outliers[i + 1].response != o->response ||
+                    cv->outliers[i + 1].cluster_first != o->cluster_first;
+        if (st == SG_OK && last && o->cluster_first != o->cluster_last) {
+            char first[64], final[64];
+            run_name(t, o->cluster_first, first, sizeof first);
+            run_name(t, o->cluster_last, final, sizeof final);
+            first[0] = (char)(first[0] - 'a' + 'A');
+            st = add(out, err,
+                     "%s to %s, %.60s: these neighbouring runs deviate together — check them as "
+                     "a group; leaving one out cannot expose the others.",
+                     first, final, o->response < nr ? in->responses[o->response].name : "?");
+        }
+    }
+    if (cv && st == SG_OK) {
+        size_t cap = SG_RWARN_GATES_PER_RESPONSE * nr;
+        sg_gate_warning *g = calloc(cap, sizeof *g);
+        const char **names = calloc(nr, sizeof *names);
+        double *train = in->train_metrics ? calloc(nr, sizeof *train) : NULL;
+        if (!g || !names || (in->train_metrics && !train)) {
+            st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for warnings");
+        } else {
+            for (size_t k = 0; k < nr; k++) {
+                names[k] = in->responses[k].name;
+                if (train)
+                    train[k] = in->train_metrics[k].rmse;
+            }
+            size_t ng = sg_cv_gates(cv, train, names, g, cap);
+            for (size_t i = 0; i < ng && i < cap && st == SG_OK; i++)
+                st = add(out, err, "%s.", g[i].message);
+        }
+        free(g);
+        free(names);
+        free(train);
+    }
+    if (in->model && st == SG_OK) {
+        const sg_model_spec *sp = sg_model_spec_of(in->model);
+        size_t ppm = sg_model_n_params_per_member(in->model, 0);
+        size_t rows = sg_model_n_rows(in->model);
+        if (ppm > rows && sp->train.l1 == 0.0 && sp->train.l2 == 0.0)
+            st = add(out, err,
+                     "Each network has %zu trainable parameters for %zu rows and no "
+                     "regularisation: it can memorise the data; trust only the cross-validated "
+                     "figures.",
+                     ppm, rows);
+    }
+    if (in->recommended && st == SG_OK) {
+        for (size_t i = 0; i < in->n_factors && st == SG_OK; i++) {
+            const sg_report_factor *f = &in->factors[i];
+            double v = in->recommended[i];
+            if (v < f->min || v > f->max)
+                st = add(out, err,
+                         "The recommended %.60s (%.6g %s) lies outside the tested range "
+                         "%.6g..%.6g %s: its predictions are extrapolations.",
+                         f->name, v, f->unit ? f->unit : "", f->min, f->max,
+                         f->unit ? f->unit : "");
+        }
+    }
+    const sg_optim_result *o = in->optim;
+    if (o && st == SG_OK) {
+        if (!o->feasible && o->n_cons > 0) {
+            size_t j = o->most_violated < o->n_cons ? o->most_violated : 0;
+            const char *nm = in->optim_constraint_names && in->optim_constraint_names[j]
+                                 ? in->optim_constraint_names[j]
+                                 : "a constraint";
+            st = add(out, err,
+                     "No setting meets every constraint: %.80s cannot be met (closest value "
+                     "of its g(x) <= 0 found: %.4g).",
+                     nm, o->min_g ? o->min_g[j] : NAN);
+        }
+        if (st == SG_OK && o->realisable.needed && !o->realisable.found)
+            st = add(out, err,
+                     "No realisable setting (on the allowed steps or levels) meets the "
+                     "constraints; only the continuous optimum is reported.");
+    }
+    if (st != SG_OK)
+        sg_report_warnings_free(out);
+    return st;
+}
+
+void sg_report_fill_study(const sg_study *s, sg_report_factor *f, sg_report_response *r,
+                          sg_report_input *in)
+{
+    in->title = s->title;
+    in->study_file = s->path;
+    in->data_file = s->data_path;
+    in->seed = (unsigned long long)s->seed;
+    for (size_t i = 0; i < s->n_factors; i++)
+        f[i] = (sg_report_factor){s->factors[i].name, s->factors[i].unit, s->factors[i].min,
+                                  s->factors[i].max};
+    for (size_t k = 0; k < s->n_responses; k++)
+        r[k] = (sg_report_response){s->responses[k].name, s->responses[k].unit,
+                                    sg_study_goal_name(s->responses[k].goal)};
+    in->n_factors = s->n_factors;
+    in->factors = f;
+    in->n_responses = s->n_responses;
+    in->responses = r;
+}

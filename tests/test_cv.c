@@ -1,0 +1,447 @@
+#include <criterion/criterion.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <string.h>
+
+#include "analysis/duplicates.h"
+#include "model/cv.h"
+
+/* ---- plans ---- */
+
+typedef struct plan_case {
+    const char *text;
+    sg_status st;
+    sg_cv_kind kind;
+    size_t k, repeats;
+    double fraction;
+    const char *needle; /* in the error message */
+} plan_case;
+
+static const plan_case plan_cases[] = {
+    {"loo", SG_OK, SG_CV_LOO, 5, 1, 0, NULL},
+    {"", SG_OK, SG_CV_AUTO, 5, 1, 0, NULL},
+    {"auto", SG_OK, SG_CV_AUTO, 5, 1, 0, NULL},
+    {"kfold:7", SG_OK, SG_CV_KFOLD, 7, 1, 0, NULL},
+    {"kfold:4:3", SG_OK, SG_CV_KFOLD, 4, 3, 0, NULL},
+    {"holdout:0.25", SG_OK, SG_CV_HOLDOUT, 5, 1, 0.25, NULL},
+    {"kfold:1", SG_ERR_INVALID, 0, 0, 0, 0, ">= 2"},
+    {"kfold:x", SG_ERR_INVALID, 0, 0, 0, 0, "kfold:K"},
+    {"kfold:5:0", SG_ERR_INVALID, 0, 0, 0, 0, "R of kfold"},
+    {"kfold:5:2x", SG_ERR_INVALID, 0, 0, 0, 0, "unexpected text"},
+    {"holdout:1.5", SG_ERR_INVALID, 0, 0, 0, 0, "between 0 and 1"},
+    {"holdout:", SG_ERR_INVALID, 0, 0, 0, 0, "holdout:F"},
+    {"bootstrap", SG_ERR_INVALID, 0, 0, 0, 0, "\"bootstrap\" is not a known plan"},
+};
+
+Test(validate, parse_plans)
+{
+    for (size_t i = 0; i < sizeof plan_cases / sizeof plan_cases[0]; i++) {
+        const plan_case *c = &plan_cases[i];
+        sg_cv_spec s;
+        sg_error err;
+        sg_error_clear(&err);
+        sg_status st = sg_cv_spec_parse(c->text, &s, &err);
+        cr_expect_eq(st, c->st, "'%s': %s", c->text, err.msg);
+        if (c->st == SG_OK) {
+            cr_expect_eq(s.kind, c->kind, "'%s'", c->text);
+            if (c->kind == SG_CV_KFOLD) {
+                cr_expect_eq(s.k, c->k, "'%s'", c->text);
+                cr_expect_eq(s.repeats, c->repeats, "'%s'", c->text);
+            }
+            if (c->kind == SG_CV_HOLDOUT)
+                cr_expect_float_eq(s.fraction, c->fraction, 1e-15);
+        } else {
+            cr_expect(strstr(err.msg, c->needle) != NULL, "'%s': %s", c->text, err.msg);
+        }
+    }
+    sg_cv_spec a = {SG_CV_AUTO, 5, 1, 0};
+    cr_expect_eq(sg_cv_spec_resolve(a, 50).kind, SG_CV_LOO);
+    cr_expect_eq(sg_cv_spec_resolve(a, 51).kind, SG_CV_KFOLD);
+    cr_expect_eq(sg_cv_spec_resolve(a, 51).k, 5);
+    char buf[32];
+    sg_cv_spec b = {SG_CV_KFOLD, 4, 3, 0};
+    sg_cv_spec_format(&b, buf, sizeof buf);
+    cr_expect_str_eq(buf, "kfold:4:3");
+}
+
+Test(validate, folds_disjoint_and_cover_every_row_once)
+{
+    const char *plans[] = {"loo", "kfold:5", "kfold:4:3", "kfold:2", "auto"};
+    const size_t n = 23;
+    for (size_t p = 0; p < 5; p++) {
+        sg_cv_spec s;
+        cr_assert_eq(sg_cv_spec_parse(plans[p], &s, NULL), SG_OK);
+        sg_cv_plan *plan = NULL;
+        cr_assert_eq(sg_cv_plan_create(&s, n, 12345, &plan, NULL), SG_OK);
+        size_t reps = s.kind == SG_CV_KFOLD ? s.repeats : 1;
+        size_t per = plan->n_folds / reps;
+        for (size_t r = 0; r < reps; r++) {
+            int seen[23] = {0};
+            for (size_t f = r * per; f < (r + 1) * per; f++) {
+                cr_expect_gt(plan->start[f + 1], plan->start[f], "%s: empty fold", plans[p]);
+                for (size_t i = plan->start[f]; i < plan->start[f + 1]; i++)
+                    seen[plan->rows[i]]++;
+            }
+            for (size_t i = 0; i < n; i++)
+                cr_expect_eq(seen[i], 1, "%s repeat %zu row %zu held out %d times", plans[p], r,
+                             i, seen[i]);
+        }
+        sg_cv_plan_destroy(plan);
+    }
+    /* Different repeats shuffle differently; same seed same plan. */
+    sg_cv_spec s = {SG_CV_KFOLD, 4, 2, 0};
+    sg_cv_plan *a = NULL, *b = NULL;
+    cr_assert_eq(sg_cv_plan_create(&s, n, 7, &a, NULL), SG_OK);
+    cr_assert_eq(sg_cv_plan_create(&s, n, 7, &b, NULL), SG_OK);
+    cr_expect_eq(memcmp(a->rows, b->rows, 2 * n * sizeof *a->rows), 0);
+    cr_expect_neq(memcmp(a->rows, a->rows + n, n * sizeof *a->rows), 0);
+    sg_cv_plan_destroy(a);
+    sg_cv_plan_destroy(b);
+    /* Holdout keeps the stated share. */
+    sg_cv_spec h = {SG_CV_HOLDOUT, 0, 1, 0.3};
+    cr_assert_eq(sg_cv_plan_create(&h, 20, 7, &a, NULL), SG_OK);
+    cr_expect_eq(a->n_folds, 1);
+    cr_expect_eq(a->start[1], 6);
+    sg_cv_plan_destroy(a);
+}
+
+Test(validate, too_few_rows_give_reasons)
+{
+    sg_error err;
+    sg_cv_plan *p = NULL;
+    sg_cv_spec k10 = {SG_CV_KFOLD, 10, 1, 0};
+    cr_expect_eq(sg_cv_plan_create(&k10, 7, 1, &p, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "kfold:10 needs at least 10 rows (got 7)") != NULL, "%s", err.msg);
+    sg_cv_spec loo = {SG_CV_LOO, 0, 1, 0};
+    cr_expect_eq(sg_cv_plan_create(&loo, 2, 1, &p, &err), SG_ERR_INVALID);
+    sg_cv_spec ho = {SG_CV_HOLDOUT, 0, 1, 0.01};
+    cr_expect_eq(sg_cv_plan_create(&ho, 20, 1, &p, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "hold out 0 rows") != NULL, "%s", err.msg);
+    cr_expect_null(p);
+}
+
+/* ---- runs on synthetic data ---- */
+
+#define NMAX 60
+
+static double X[NMAX * 2], Y[NMAX * 2];
+
+/* y0 = linear + N(0, sigma); y1 = constant. */
+static void noisy_linear(size_t n, double sigma, unsigned long seed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    for (size_t i = 0; i < n; i++) {
+        X[i * 2] = 10.0 + 20.0 * gsl_rng_uniform(r);
+        X[i * 2 + 1] = -3.0 + 6.0 * gsl_rng_uniform(r);
+        Y[i * 2] = 2.385 + 1.5 * X[i * 2] - 0.75 * X[i * 2 + 1] + gsl_ran_gaussian(r, sigma);
+        Y[i * 2 + 1] = 410.5;
+    }
+    gsl_rng_free(r);
+}
+
+/* A network that is a linear model (linear hidden layer): CV figures of
+ * least squares are then known. */
+static sg_model_spec linear_spec(void)
+{
+    sg_model_spec s = sg_model_spec_defaults();
+    s.n_hidden = 1;
+    s.hidden[0] = 2;
+    s.hidden_act = SG_ACT_LINEAR;
+    s.ensemble = 2;
+    s.train.epochs = 200;
+    s.train.l2 = 0.0;
+    return s;
+}
+
+static sg_cv_result *run(const char *plan, size_t n, size_t threads, sg_model_spec s)
+{
+    gsl_set_error_handler_off();
+    sg_cv_options o = sg_cv_options_defaults();
+    cr_assert_eq(sg_cv_spec_parse(plan, &o.plan, NULL), SG_OK);
+    o.n_threads = threads;
+    sg_cv_result *r = NULL;
+    sg_error err;
+    const char *names[2] = {"stress_MPa", "flat_MPa"};
+    cr_assert_eq(sg_cv_run(&s, &o, 2, 2, X, Y, n, names, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    return r;
+}
+
+Test(validate, noisy_linear_cv_rmse_is_the_noise_level)
+{
+    const double sigma = 0.5;
+    noisy_linear(NMAX, sigma, 2385);
+    sg_cv_result *r = run("kfold:5", NMAX, 2, linear_spec());
+    const sg_cv_response *R = &r->resp[0];
+    /* Least squares with 3 coefficients on 48 rows: E[CV MSE] ~ sigma²(1 + 3/48). */
+    double expect = sigma * sqrt(1.0 + 3.0 / 48.0);
+    cr_expect(fabs(R->net.rmse - expect) < 0.2 * expect, "net CV RMSE %g, expected ~%g",
+              R->net.rmse, expect);
+    cr_expect(R->rsm_ok, "%s", R->rsm_reason);
+    cr_expect(fabs(R->rsm.rmse - expect) < 0.25 * expect, "rsm CV RMSE %g", R->rsm.rmse);
+    cr_expect(R->net.r2_ok && R->net.r2 > 0.99);
+    cr_expect_eq(r->n_held, NMAX);
+    /* Calibrated interval covers at least the stated share of held-out rows. */
+    cr_expect_geq(R->coverage, R->level);
+    cr_expect(R->half_width > 1.5 * sigma && R->half_width < 3.0 * sigma, "%g", R->half_width);
+    cr_expect(R->spread_factor_ok);
+    /* Constant response: Q² has a reason, nothing is NaN. */
+    const sg_cv_response *C = &r->resp[1];
+    cr_expect_not(C->net.r2_ok);
+    cr_expect(strstr(C->net.reason, "constant") != NULL);
+    cr_expect(isfinite(C->net.rmse) && isfinite(C->half_width));
+    sg_gate_warning w[8];
+    size_t nw = sg_cv_gates(r, NULL, NULL, w, 8);
+    bool no_q2 = false;
+    for (size_t i = 0; i < nw && i < 8; i++)
+        if (w[i].kind == SG_GATE_NO_Q2 && w[i].response == 1)
+            no_q2 = true;
+    cr_expect(no_q2);
+    sg_cv_result_destroy(r);
+}
+
+Test(validate, parallel_equals_serial)
+{
+    noisy_linear(30, 0.3, 77);
+    sg_model_spec s = linear_spec();
+    s.hidden_act = SG_ACT_TANH;
+    s.hidden[0] = 3;
+    s.train.epochs = 60;
+    sg_cv_result *a = run("kfold:5:2", 30, 1, s), *b = run("kfold:5:2", 30, 2, s);
+    size_t m = a->n_held * 2;
+    cr_expect_eq(memcmp(a->pred, b->pred, m * sizeof *a->pred), 0);
+    cr_expect_eq(memcmp(a->sd, b->sd, m * sizeof *a->sd), 0);
+    cr_expect_eq(memcmp(a->rsm_pred, b->rsm_pred, m * sizeof *a->rsm_pred), 0);
+    cr_expect_eq(memcmp(a->held_row, b->held_row, a->n_held * sizeof *a->held_row), 0);
+    cr_expect_eq(memcmp(&a->resp[0].net, &b->resp[0].net, sizeof a->resp[0].net), 0);
+    sg_cv_result_destroy(a);
+    sg_cv_result_destroy(b);
+}
+
+Test(validate, planted_outlier_is_flagged_and_clean_data_is_not)
+{
+    noisy_linear(30, 0.1, 4243);
+    sg_cv_result *clean = run("loo", 30, 2, linear_spec());
+    cr_expect_eq(clean->n_outliers, 0, "clean data flagged %zu rows", clean->n_outliers);
+    cr_expect(clean->resp[0].outlier_ok);
+    sg_cv_result_destroy(clean);
+    Y[13 * 2] += 2.5; /* 25 sigma */
+    sg_cv_result *r = run("loo", 30, 2, linear_spec());
+    size_t hits = 0;
+    for (size_t i = 0; i < r->n_outliers; i++) {
+        const sg_outlier *o = &r->outliers[i];
+        if (o->response != 0)
+            continue;
+        hits++;
+        cr_expect_eq(o->row, 13);
+        cr_expect_float_eq(o->observed, Y[13 * 2], 1e-12);
+        cr_expect_gt(o->z, SG_CV_OUTLIER_Z);
+        cr_expect(fabs(o->observed - o->predicted) > 2.0);
+        cr_expect_float_eq(o->half_width, r->resp[0].half_width, 0.0);
+    }
+    cr_expect_eq(hits, 1);
+    /* The constant response: a reason, no flags. */
+    cr_expect_not(r->resp[1].outlier_ok);
+    cr_expect(strstr(r->resp[1].outlier_reason, "constant") != NULL);
+    sg_cv_result_destroy(r);
+}
+
+Test(validate, gates_low_q2_baseline_and_overfit)
+{
+    /* Pure noise: Q² below 0.5. */
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 99);
+    for (size_t i = 0; i < 24; i++) {
+        X[i * 2] = gsl_rng_uniform(g);
+        X[i * 2 + 1] = gsl_rng_uniform(g);
+        Y[i * 2] = gsl_ran_gaussian(g, 1.0);
+        /* a pure quadratic bowl the linear network cannot follow */
+        Y[i * 2 + 1] = 4.0 * (X[i * 2] - 0.5) * (X[i * 2] - 0.5) + 3.0 * X[i * 2 + 1] * X[i * 2 + 1];
+    }
+    gsl_rng_free(g);
+    sg_cv_result *r = run("kfold:4", 24, 2, linear_spec());
+    double train_rmse[2] = {1e-3, 1e-3};
+    sg_gate_warning w[8];
+    size_t nw = sg_cv_gates(r, train_rmse, NULL, w, 8);
+    bool low = false, base = false, over = false;
+    for (size_t i = 0; i < nw && i < 8; i++) {
+        if (w[i].kind == SG_GATE_LOW_Q2 && w[i].response == 0) {
+            low = true;
+            cr_expect(strstr(w[i].message, "no usable predictive structure") != NULL);
+        }
+        if (w[i].kind == SG_GATE_WORSE_THAN_BASELINE && w[i].response == 1)
+            base = true;
+        if (w[i].kind == SG_GATE_OVERFIT)
+            over = true;
+    }
+    cr_expect(low && base && over, "low %d base %d over %d", low, base, over);
+    cr_expect_eq(sg_cv_gates(r, NULL, NULL, NULL, 0), nw - 2, "overfit gates need train RMSE");
+    sg_cv_result_destroy(r);
+}
+
+Test(validate, argument_errors)
+{
+    gsl_set_error_handler_off();
+    noisy_linear(10, 0.1, 1);
+    sg_model_spec s = linear_spec();
+    sg_cv_options o = sg_cv_options_defaults();
+    sg_cv_result *r = NULL;
+    sg_error err;
+    o.level = 1.0;
+    cr_expect_eq(sg_cv_run(&s, &o, 2, 2, X, Y, 10, NULL, NULL, NULL, &r, &err), SG_ERR_INVALID);
+    o = sg_cv_options_defaults();
+    o.n_threads = 0;
+    cr_expect_eq(sg_cv_run(&s, &o, 2, 2, X, Y, 10, NULL, NULL, NULL, &r, &err), SG_ERR_INVALID);
+    o = sg_cv_options_defaults();
+    cr_expect_eq(sg_cv_spec_parse("kfold:11", &o.plan, NULL), SG_OK);
+    cr_expect_eq(sg_cv_run(&s, &o, 2, 2, X, Y, 10, NULL, NULL, NULL, &r, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "kfold:11") != NULL, "%s", err.msg);
+    s.ensemble = 0;
+    o = sg_cv_options_defaults();
+    cr_expect_eq(sg_cv_run(&s, &o, 2, 2, X, Y, 10, NULL, NULL, NULL, &r, &err), SG_ERR_INVALID);
+    cr_expect_null(r);
+}
+
+Test(validate, duplicate_settings_with_different_results)
+{
+    /* rows 1 and 4 share settings and differ in response 0 only; rows 0 and
+     * 2 share settings and agree. */
+    const double x[] = {1.5, 20, 2.385, 30, 1.5, 20, 7.0, 1.0, 2.385, 30};
+    const double y[] = {5.0, 1.0, 6.25, 2.0, 5.0, 1.0, 9.0, 3.0, 6.5, 2.0};
+    sg_duplicate d[4];
+    sg_status st;
+    size_t k = sg_duplicates_find(x, 2, y, 2, 5, d, 4, &st);
+    cr_expect_eq(st, SG_OK);
+    cr_assert_eq(k, 1);
+    cr_expect_eq(d[0].row_a, 1);
+    cr_expect_eq(d[0].row_b, 4);
+    cr_expect_eq(d[0].response, 0);
+    cr_expect_float_eq(d[0].value_a, 6.25, 0.0);
+    cr_expect_float_eq(d[0].value_b, 6.5, 0.0);
+    cr_expect_eq(sg_duplicates_find(x, 2, y, 2, 1, d, 4, &st), 0);
+}
+
+/* ---- suspicious-run rule (sg_outlier_find), without any fitting ---- */
+
+#define ON 12
+
+/* obs = a smooth function printed to `quantum`; pred = obs - resid. */
+static void rule_case(double quantum, const double *resid, double *obs, double *pred)
+{
+    for (size_t i = 0; i < ON; i++) {
+        double f = 437.385 + 2.615 * (double)i + 0.0731 * (double)(i * i);
+        obs[i] = quantum > 0 ? quantum * round(f / quantum) : f;
+        pred[i] = obs[i] - resid[i];
+    }
+}
+
+Test(validate, rule_planted_outlier_is_flagged)
+{
+    const double resid[ON] = {0.012, -0.031, 0.004, 0.027, -0.018, 9.75,
+                              0.009, -0.022, 0.015, -0.006, 0.021, -0.011};
+    double obs[ON], pred[ON], scratch[2 * ON];
+    sg_outlier out[ON];
+    sg_outlier_scale sc;
+    rule_case(0.001, resid, obs, pred);
+    size_t k = sg_outlier_find(NULL, obs, pred, NULL, ON, SG_CV_OUTLIER_Z,
+                                SG_CV_OUTLIER_RANGE_FRAC, 2, 1.25, scratch, &sc, out);
+    cr_assert_eq(k, 1);
+    cr_expect_eq(out[0].row, 5);
+    cr_expect_eq(out[0].response, 2);
+    cr_expect(out[0].half_width == 1.25);
+    cr_expect_gt(out[0].z, SG_CV_OUTLIER_Z);
+    cr_expect_eq(out[0].cluster_first, 5);
+    cr_expect_eq(out[0].cluster_last, 5);
+    /* range 437.385..477.2: the share of the range sets the scale */
+    cr_expect_eq(sc.source, SG_OUTLIER_SCALE_RANGE);
+    cr_expect_float_eq(sc.scale, 0.01 * (obs[ON - 1] - obs[0]), 1e-12);
+    cr_expect_str_eq(sg_outlier_floor_name(sc.source), "range");
+}
+
+Test(validate, rule_clean_data_with_coarse_rounding_is_not_flagged)
+{
+    /* The model fits most runs to a few thousandths, but the data are
+     * printed to whole MPa: rounding alone leaves residuals up to 0.5.
+     * Robust z from the MAD alone would flag them (z > 100). */
+    const double resid[ON] = {0.003, -0.002, 0.47, 0.001, -0.004, -0.44,
+                              0.002, 0.0, 0.38, -0.001, 0.002, -0.003};
+    double obs[ON], pred[ON], scratch[2 * ON];
+    sg_outlier out[ON];
+    sg_outlier_scale sc;
+    rule_case(1.0, resid, obs, pred);
+    size_t k = sg_outlier_find(NULL, obs, pred, NULL, ON, SG_CV_OUTLIER_Z, 0.0, 0, 0.5, scratch,
+                                &sc, out);
+    cr_expect_eq(k, 0, "flagged %zu runs", k);
+    cr_expect_eq(sc.source, SG_OUTLIER_SCALE_RESOLUTION);
+    cr_expect_float_eq(sc.resolution, 1.0, 1e-9);
+    cr_expect_lt(sc.mad_sd, 0.01);
+    /* without the floors (a continuous response, frac 0) the same residuals are flagged */
+    rule_case(0.0, resid, obs, pred);
+    k = sg_outlier_find(NULL, obs, pred, NULL, ON, SG_CV_OUTLIER_Z, 0.0, 0, 0.5, scratch, &sc,
+                         out);
+    cr_expect_eq(k, 3, "MAD-only rule flags the rounding residuals");
+    cr_expect_eq(sc.source, SG_OUTLIER_SCALE_MAD);
+}
+
+Test(validate, rule_floor_boundary)
+{
+    /* obs 0, 100 and values 0.25 apart: resolution 0.01, range floor
+     * 0.01 * 100 = 1 MPa sets the scale; median residual exactly 0. */
+    const double o[ON] = {0, 100, 50.25, 50.5, 50.75, 51, 51.25, 51.5, 51.75, 52, 52.25, 52.5};
+    const struct {
+        double r;  /* residual of row 4 */
+        size_t flagged;
+    } cases[] = {
+        {3.5, 0},                      /* z = 3.5 exactly: not beyond the threshold */
+        {-3.5, 0},
+        {3.5 + 1.0 / 1048576.0, 1},    /* just beyond */
+        {-3.5 - 1.0 / 1048576.0, 1},
+        {3.5 - 1.0 / 1048576.0, 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        double obs[ON], pred[ON], scratch[2 * ON];
+        sg_outlier out[ON];
+        sg_outlier_scale sc;
+        for (size_t i = 0; i < ON; i++) {
+            obs[i] = o[i];
+            pred[i] = obs[i] - (i == 4 ? cases[c].r : 0.0);
+        }
+        size_t k = sg_outlier_find(NULL, obs, pred, NULL, ON, 3.5, 0.01, 0, 1.0, scratch, &sc,
+                                    out);
+        cr_expect_eq(k, cases[c].flagged, "case %zu: residual %.17g flagged %zu", c, cases[c].r,
+                     k);
+        cr_expect(sc.median == 0.0 && sc.scale == 1.0 && sc.source == SG_OUTLIER_SCALE_RANGE,
+                  "case %zu: median %g scale %g", c, sc.median, sc.scale);
+        cr_expect_float_eq(sc.resolution, 0.01, 1e-15);
+    }
+}
+
+Test(validate, rule_cluster_of_neighbours_deviating_together)
+{
+    /* rows 9..11 (table rows 25..27 of 27, given as row numbers) share one
+     * observed value off the pattern; leave-one-out only flags two of them. */
+    const size_t rows[ON] = {16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27};
+    const double o[ON] = {446.2, 446.2, 446.1, 402.3, 402.4, 402.3,
+                          410.9, 410.9, 410.9, 439.7, 439.7, 439.7};
+    const double resid[ON] = {0.05, -0.03, 0.02, -0.04, 0.01, 0.03,
+                              -0.02, -5.5, 0.04, 0.44, 4.18, 15.96};
+    double obs[ON], pred[ON], scratch[2 * ON];
+    sg_outlier out[ON];
+    for (size_t i = 0; i < ON; i++) {
+        obs[i] = o[i];
+        pred[i] = o[i] - resid[i];
+    }
+    size_t k = sg_outlier_find(rows, obs, pred, NULL, ON, 3.5, 0.01, 0, 16.0, scratch, NULL, out);
+    cr_assert_eq(k, 3);
+    cr_expect_eq(out[0].row, 23); /* alone: its neighbours were not flagged */
+    cr_expect_eq(out[0].cluster_first, 23);
+    cr_expect_eq(out[0].cluster_last, 23);
+    for (size_t i = 1; i < 3; i++) {
+        cr_expect_eq(out[i].row, 25 + i);
+        cr_expect_eq(out[i].cluster_first, 25, "run 25 joins: same value, same direction");
+        cr_expect_eq(out[i].cluster_last, 27);
+    }
+}

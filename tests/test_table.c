@@ -1,0 +1,388 @@
+/* Tests of the CSV table reader (data.h). */
+#include <criterion/criterion.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io/table.h"
+#include "core/hash.h"
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+    strcpy(tmpdir, "/tmp/sg_test_data_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* Write content (len bytes) to tmpdir/name; returns the path (static buffer). */
+static const char *write_file(const char *name, const char *content, size_t len)
+{
+    static char path[160];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp);
+    cr_assert_eq(fwrite(content, 1, len, fp), len);
+    fclose(fp);
+    return path;
+}
+
+static const char *const COLS[] = {"a", "b", "y"}; /* factors a, b; response y */
+
+TestSuite(data, .init = setup, .fini = teardown);
+
+Test(data, reads_comma_file_with_run_column)
+{
+    const char *csv = "run,a,b,extra,y\n1,2.385,-1e-3,zz,10.5\n2,3.25,4,,11.75\n";
+    const char *p = write_file("ok.csv", csv, strlen(csv));
+    sg_table *t = NULL;
+    sg_error err;
+    size_t bad = 7;
+    cr_assert_eq(sg_table_load(p, COLS, 3, 2, &t, &bad, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(bad, SIZE_MAX);
+    cr_expect_eq(t->delimiter, ',');
+    cr_expect_eq(t->n_rows, 2);
+    cr_expect_eq(t->n_cols, 3);
+    cr_expect_eq(t->n_factors, 2);
+    cr_expect_eq(t->n_file_columns, 5);
+    cr_expect_str_eq(t->file_columns[3], "extra");
+    cr_expect_eq(sg_table_at(t, 0, 0), 2.385);
+    cr_expect_eq(sg_table_at(t, 0, 1), -1e-3);
+    cr_expect_eq(sg_table_at(t, 1, 2), 11.75);
+    cr_expect_eq(t->line[0], 2);
+    cr_expect_eq(t->line[1], 3);
+    cr_expect_eq(t->row[1], 2);
+    cr_assert_not_null(t->run_id);
+    cr_expect_str_eq(t->run_id[1], "2");
+    cr_expect_eq(t->n_excluded, 0);
+    cr_expect_eq(t->hash, sg_hash_fnv1a64(csv, strlen(csv), SG_HASH_FNV1A64_INIT));
+    sg_table_destroy(t);
+}
+
+/* Same numbers in every dialect. */
+typedef struct dialect_case {
+    const char *name;
+    const char *content;
+    size_t len; /* 0 = strlen */
+    char delim;
+} dialect_case;
+
+Test(data, dialects_give_identical_tables)
+{
+    static const char bom_crlf[] = "\xEF\xBB\xBF"
+                                   "a,b,y\r\n1.5,2,3.75\r\n-4,5e2,6\r\n";
+    const dialect_case cases[] = {
+        {"plain", "a,b,y\n1.5,2,3.75\n-4,5e2,6\n", 0, ','},
+        {"bom_crlf", bom_crlf, sizeof bom_crlf - 1, ','},
+        {"semicolon", "a;b;y\n1.5;2;3.75\n-4;5e2;6\n", 0, ';'},
+        {"tab", "a\tb\ty\n1.5\t2\t3.75\n-4\t5e2\t6", 0, '\t'},
+        {"quoted", "\"a\",\"b\",\"y\"\n\"1.5\",\" 2 \",3.75\n-4,\"5e2\",\"6\"\n", 0, ','},
+        {"spaces_blank_lines", "a, b ,y\n\n 1.5 ,2,3.75\n   \n-4,5e2,6\n\n", 0, ','},
+        {"cr_only", "a,b,y\r1.5,2,3.75\r-4,5e2,6\r", 0, ','},
+        {"semicolon_with_commas_quoted", "a;b;y;note\n1.5;2;3.75;\"x,y,z\"\n-4;5e2;6;\"a;b\"\n", 0,
+         ';'},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t len = cases[c].len ? cases[c].len : strlen(cases[c].content);
+        sg_table *t = NULL;
+        sg_error err;
+        sg_status st = sg_table_load_buffer(cases[c].content, len, cases[c].name, COLS, 3, 2, &t,
+                                            NULL, &err);
+        cr_assert_eq(st, SG_OK, "%s: %s", cases[c].name, err.msg);
+        cr_expect_eq(t->delimiter, cases[c].delim, "%s", cases[c].name);
+        cr_assert_eq(t->n_rows, 2, "%s", cases[c].name);
+        const double want[6] = {1.5, 2, 3.75, -4, 500, 6};
+        for (int i = 0; i < 6; i++)
+            cr_expect_eq(t->x[i], want[i], "%s[%d]", cases[c].name, i);
+        cr_expect_null(t->run_id);
+        sg_table_destroy(t);
+    }
+}
+
+Test(data, line_numbers_count_blank_lines_and_crlf)
+{
+    const char *csv = "a,b,y\r\n\r\n1,2,3\r\n\r\n\r\n4,5,6\r\n";
+    sg_table *t = NULL;
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, strlen(csv), "x.csv", COLS, 3, 2, &t, NULL, &err), SG_OK);
+    cr_expect_eq(t->line[0], 3);
+    cr_expect_eq(t->line[1], 6);
+    cr_expect_eq(t->row[1], 2);
+    sg_table_destroy(t);
+}
+
+Test(data, rows_without_any_response_are_excluded)
+{
+    const char *csv = "run,a,b,y,z\nr1,1,2,3,4\nr2,1,2,,\nr3,5,6,7,8\nr4,,,,\n";
+    const char *cols[] = {"a", "b", "y", "z"};
+    sg_table *t = NULL;
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, strlen(csv), "f.csv", cols, 4, 2, &t, NULL, &err), SG_OK,
+                 "%s", err.msg);
+    cr_expect_eq(t->n_rows, 2);
+    cr_assert_eq(t->n_excluded, 2);
+    cr_expect_eq(t->excluded[0].line, 3);
+    cr_expect_eq(t->excluded[0].row, 2);
+    cr_expect_str_eq(t->excluded[0].run_id, "r2");
+    cr_expect_eq(t->excluded[1].line, 5);
+    cr_expect_str_eq(t->excluded[1].run_id, "r4");
+    cr_expect_str_eq(t->run_id[1], "r3");
+    cr_expect_eq(t->line[1], 4);
+    sg_table_destroy(t);
+}
+
+Test(data, numbers_ignore_the_process_locale)
+{
+    /* Build a decimal-comma locale (de_DE) in the temp dir; under it plain
+     * strtod("2.5") stops at the '.', so this proves the reader is immune. */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 '%s/de_DE.UTF-8' >/dev/null 2>&1",
+             tmpdir);
+    if (system(cmd) != 0)
+        cr_skip_test("localedef cannot build de_DE.UTF-8 here");
+    setenv("LOCPATH", tmpdir, 1);
+    cr_assert_not_null(setlocale(LC_NUMERIC, "de_DE.UTF-8"));
+    cr_assert_eq(strtod("2.5", NULL), 2.0, "the locale did not switch to a decimal comma");
+    const char *csv = "a,b,y\n2.5,0.125,1e-2\n";
+    sg_table *t = NULL;
+    sg_error err;
+    sg_status st = sg_table_load_buffer(csv, strlen(csv), "l.csv", COLS, 3, 2, &t, NULL, &err);
+    double v = 0;
+    sg_status st2 = sg_table_parse_number("7.75", &v, &err);
+    setlocale(LC_NUMERIC, "C");
+    cr_assert_eq(st, SG_OK, "%s", err.msg);
+    cr_expect_eq(t->x[0], 2.5);
+    cr_expect_eq(t->x[1], 0.125);
+    cr_expect_eq(t->x[2], 1e-2);
+    cr_expect_eq(st2, SG_OK);
+    cr_expect_eq(v, 7.75);
+    sg_table_destroy(t);
+}
+
+Test(data, parse_number_known_answers)
+{
+    const struct {
+        const char *in;
+        double want;
+    } ok[] = {{"2.385", 2.385}, {" -7.25e+3 ", -7250.0}, {"+.5", 0.5}, {"1E-2", 0.01},
+              {"0", 0.0},       {"1e-320", 1e-320}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        double v = -1;
+        sg_error err;
+        cr_expect_eq(sg_table_parse_number(ok[i].in, &v, &err), SG_OK, "%s", ok[i].in);
+        cr_expect_eq(v, ok[i].want, "%s", ok[i].in);
+    }
+    const struct {
+        const char *in;
+        const char *msg;
+    } bad[] = {{"", "empty value"},
+               {"  ", "empty value"},
+               {"abc", "'abc' is not a number"},
+               {"1,5", "'1,5' is not a number (use '.' as the decimal separator)"},
+               {"inf", "'inf' is not a finite number"},
+               {"-Infinity", "'-Infinity' is not a finite number"},
+               {"NaN", "'NaN' is not a finite number"},
+               {"1e999", "'1e999' is out of range (not a finite number)"},
+               {"0x10", "'0x10' is not a number"},
+               {"1.2.3", "'1.2.3' is not a number"},
+               {"1e", "'1e' is not a number"},
+               {"-", "'-' is not a number"},
+               {"12 kg", "'12 kg' is not a number"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double v = 0;
+        sg_error err;
+        cr_expect_eq(sg_table_parse_number(bad[i].in, &v, &err), SG_ERR_INVALID, "%s", bad[i].in);
+        cr_expect_str_eq(err.msg, bad[i].msg, "input '%s'", bad[i].in);
+    }
+}
+
+typedef struct error_case {
+    const char *content;
+    sg_status status;
+    const char *msg;  /* exact expected message (source "d.csv") */
+    size_t bad_column;
+} error_case;
+
+Test(data, every_error_names_file_row_and_column)
+{
+    const error_case cases[] = {
+        {"a,b,y\n1,2,3\n4,,6\n", SG_ERR_INVALID, "d.csv:3:b: empty value", SIZE_MAX},
+        {"a,b,y\n1,x2,3\n", SG_ERR_INVALID, "d.csv:2:b: 'x2' is not a number", SIZE_MAX},
+        {"a,b,y\n1,2,3\n\n1,2,inf\n", SG_ERR_INVALID, "d.csv:4:y: 'inf' is not a finite number",
+         SIZE_MAX},
+        {"a,b,y\n1,2,nan\n", SG_ERR_INVALID, "d.csv:2:y: 'nan' is not a finite number", SIZE_MAX},
+        {"a;b;y\n1,5;2;3\n", SG_ERR_INVALID,
+         "d.csv:2:a: '1,5' is not a number (use '.' as the decimal separator)", SIZE_MAX},
+        {"a,b,y\n1,2,3\n1,2\n", SG_ERR_INVALID, "d.csv:3: row has 2 fields but the header has 3",
+         SIZE_MAX},
+        {"a,b,y\n1,2,3,4\n", SG_ERR_INVALID, "d.csv:2: row has 4 fields but the header has 3",
+         SIZE_MAX},
+        {"a,b,a,y\n1,2,3,4\n", SG_ERR_INVALID, "d.csv:1: duplicate column name 'a' (columns 1 and 3)",
+         SIZE_MAX},
+        {"a,bb,y\n1,2,3\n", SG_ERR_INVALID,
+         "d.csv: no column 'b' (did you mean 'bb'?); columns are: a, bb, y", 1},
+        {"a,b,q\n1,2,3\n", SG_ERR_INVALID, "d.csv: no column 'y'; columns are: a, b, q", 2},
+        {"", SG_ERR_INVALID, "d.csv: the file is empty; expected a header row", SIZE_MAX},
+        {"\xEF\xBB\xBF\n\n", SG_ERR_INVALID, "d.csv: the file is empty; expected a header row",
+         SIZE_MAX},
+        {"a,b,y\n", SG_ERR_INVALID, "d.csv: no data rows below the header", SIZE_MAX},
+        {"a,b,y\n1,2,\n3,4,\n", SG_ERR_INVALID,
+         "d.csv: no usable data rows (2 rows have no response values)", SIZE_MAX},
+        {"a,b,y\n1,\"2,3\n", SG_ERR_PARSE, "d.csv:2: malformed CSV (unterminated quoted field)",
+         SIZE_MAX},
+        {"a,b,y\n1,2\"x\",3\n", SG_ERR_PARSE, NULL, SIZE_MAX},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        sg_table *t = (sg_table *)1;
+        sg_error err;
+        size_t bad = 99;
+        sg_status st = sg_table_load_buffer(cases[c].content, strlen(cases[c].content), "d.csv",
+                                            COLS, 3, 2, &t, &bad, &err);
+        cr_expect_eq(st, cases[c].status, "case %zu: status %d (%s)", c, st, err.msg);
+        cr_expect_null(t, "case %zu", c);
+        if (cases[c].msg)
+            cr_expect_str_eq(err.msg, cases[c].msg, "case %zu: got \"%s\"", c, err.msg);
+        else
+            cr_expect(strncmp(err.msg, "d.csv:2: malformed CSV", 22) == 0, "case %zu: %s", c,
+                      err.msg);
+        cr_expect_eq(bad, cases[c].bad_column, "case %zu: bad %zu", c, bad);
+    }
+}
+
+Test(data, file_errors)
+{
+    sg_table *t = NULL;
+    sg_error err;
+    char path[200];
+    snprintf(path, sizeof path, "%s/missing.csv", tmpdir);
+    cr_expect_eq(sg_table_load(path, COLS, 3, 2, &t, NULL, &err), SG_ERR_IO);
+    cr_expect(strstr(err.msg, "missing.csv: cannot open") != NULL, "%s", err.msg);
+    cr_expect_null(t);
+    const char *dup[] = {"a", "a"};
+    cr_expect_eq(sg_table_load_buffer("a\n1\n", 4, "s", dup, 2, 1, &t, NULL, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "s: column 'a' requested twice");
+}
+
+Test(data, destroy_null_is_noop)
+{
+    sg_table_destroy(NULL);
+}
+
+Test(data, only_factor_columns_never_exclude)
+{
+    const char *csv = "a,b\n1,2\n3,4\n";
+    sg_table *t = NULL;
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, strlen(csv), "f", COLS, 2, 2, &t, NULL, &err), SG_OK);
+    cr_expect_eq(t->n_rows, 2);
+    sg_table_destroy(t);
+}
+
+/* Fuzz finding: a line of TAB delimiters in a TAB file is a row of empty
+ * cells; it was taken for a blank line, so it and the rows after it got the
+ * previous row's line number. */
+Test(data, tab_only_lines_are_rows_with_their_own_line)
+{
+    const char *csv = "a\tb\ty\n\t\t\n1\t2\t3\n\t\t\n\n4\t5\t6\n";
+    sg_table *t = NULL;
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, strlen(csv), "t.csv", COLS, 3, 2, &t, NULL, &err),
+                 SG_OK, "%s", err.msg);
+    cr_assert_eq(t->n_rows, 2);
+    cr_expect_eq(t->line[0], 3);
+    cr_expect_eq(t->line[1], 6);
+    cr_assert_eq(t->n_excluded, 2);
+    cr_expect_eq(t->excluded[0].line, 2);
+    cr_expect_eq(t->excluded[1].line, 4);
+    cr_expect_eq(t->excluded[1].row, 3);
+    sg_table_destroy(t);
+    const char *csv2 = "a\tb\ty\n1.5\t2\t\n\t\t\n7\t8\t9.25\n";
+    const char *const rcols[] = {"y"}; /* one response, no factor */
+    cr_assert_eq(sg_table_load_buffer(csv2, strlen(csv2), "t.csv", rcols, 1, 0, &t, NULL, &err),
+                 SG_OK, "%s", err.msg);
+    cr_assert_eq(t->n_rows, 1);
+    cr_expect_eq(t->line[0], 4);
+    cr_expect_eq(t->row[0], 3);
+    cr_assert_eq(t->n_excluded, 2);
+    cr_expect_eq(t->excluded[0].line, 2);
+    cr_expect_eq(t->excluded[1].line, 3);
+    cr_expect_eq(t->excluded[1].row, 2);
+    sg_table_destroy(t);
+}
+
+/* Fuzz finding: limits on the header width and on ragged rows. */
+Test(data, header_width_limit_and_long_ragged_rows)
+{
+    size_t cap = 16 * (SG_DATA_MAX_COLUMNS + 8) + 64;
+    char *csv = malloc(cap);
+    cr_assert_not_null(csv);
+    for (int extra = 0; extra <= 1; extra++) {
+        size_t k = (size_t)sprintf(csv, "a,b,y");
+        for (int i = 3; i < SG_DATA_MAX_COLUMNS + extra; i++)
+            k += (size_t)sprintf(csv + k, ",c%d", i);
+        k += (size_t)sprintf(csv + k, "\n1,2,3");
+        for (int i = 3; i < SG_DATA_MAX_COLUMNS + extra; i++)
+            k += (size_t)sprintf(csv + k, ",0");
+        csv[k++] = '\n';
+        sg_table *t = NULL;
+        sg_error err;
+        sg_status st = sg_table_load_buffer(csv, k, "w.csv", COLS, 3, 2, &t, NULL, &err);
+        if (extra == 0) {
+            cr_expect_eq(st, SG_OK, "%s", err.msg);
+            cr_expect_eq(t ? t->n_file_columns : 0, (size_t)SG_DATA_MAX_COLUMNS);
+        } else {
+            cr_expect_eq(st, SG_ERR_LIMIT);
+            cr_expect_str_eq(err.msg, "w.csv:1: the header has more than 4096 columns");
+        }
+        sg_table_destroy(t);
+    }
+    /* A row far wider than the header: fields beyond it are counted, not kept. */
+    size_t k = (size_t)sprintf(csv, "a,b,y\n1,2,3");
+    for (int i = 0; i < SG_DATA_MAX_COLUMNS + 5; i++)
+        csv[k++] = ',';
+    csv[k++] = '\n';
+    sg_table *t = NULL;
+    sg_error err;
+    cr_expect_eq(sg_table_load_buffer(csv, k, "w.csv", COLS, 3, 2, &t, NULL, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "w.csv:2: row has 4104 fields but the header has 3");
+    cr_expect_null(t);
+    free(csv);
+}
+
+/* Fuzz finding: a NUL byte cut the cell short ("1<NUL>.5" was read as 1,
+ * UTF-16 files lost every other byte); now it is a parse error. */
+Test(data, nul_byte_is_a_parse_error)
+{
+    static const struct {
+        const char *csv;
+        size_t len;
+        const char *msg;
+    } cases[] = {
+#define NUL_CASE(text, line) {text, sizeof text - 1, "n.csv:" #line ": NUL byte in the file"}
+        NUL_CASE("a,b,y\n1\0.5,2,3\n", 2),
+        NUL_CASE("a,b\0x,y\n1,2,3\n", 1),
+        NUL_CASE("a,b,y\n1,2,3\n\n4,5,6\0\n", 4),
+        NUL_CASE("\xff\xfe" "a\0,\0b\0,\0y\0\n\0", 1),
+#undef NUL_CASE
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        sg_table *t = NULL;
+        sg_error err;
+        cr_expect_eq(sg_table_load_buffer(cases[c].csv, cases[c].len, "n.csv", COLS, 3, 2, &t,
+                                          NULL, &err),
+                     SG_ERR_PARSE, "case %zu", c);
+        cr_expect_null(t);
+        cr_expect(strncmp(err.msg, cases[c].msg, strlen(cases[c].msg)) == 0, "case %zu: %s", c,
+                  err.msg);
+    }
+}
