@@ -75,10 +75,10 @@ static int bench_callback(void)
     for (int rep = 0; rep < REPEAT; rep++) {
         double t0 = now();
         for (size_t k = 0; k < N_EVALS; k++)
-            sink += sg_decide_objective(pts + (k % N_POINTS) * 4, NULL, ctx);
+            sink += sg_decide_objective(ctx, pts + (k % N_POINTS) * 4, NULL);
         double t1 = now();
         for (size_t k = 0; k < N_EVALS / 4; k++) {
-            sink += sg_decide_objective(pts + (k % N_POINTS) * 4, g, ctx);
+            sink += sg_decide_objective(ctx, pts + (k % N_POINTS) * 4, g);
             sink += g[0];
         }
         double t2 = now();
@@ -154,7 +154,7 @@ static int bench_brazing(void)
         double best = INFINITY;
         sg_decide_result *r = NULL;
         for (int rep = 0; rep < REPEAT; rep++) {
-            sg_decide_result_free(r);
+            sg_decide_result_destroy(r);
             r = NULL;
             double t0 = now();
             if (sg_decide_run(s, t, sp, m, NULL, &r, &err))
@@ -165,7 +165,7 @@ static int bench_brazing(void)
                "%ld evaluations, best %s = %.4g\n",
                r->opt->threads, best, REPEAT, r->opt->total_evals,
                s->responses[sp->response].name, r->opt->best_f);
-        sg_decide_result_free(r);
+        sg_decide_result_destroy(r);
     }
     rc = 0;
 done:

@@ -25,7 +25,7 @@ static double now(void)
 }
 
 /* Shekel-10 on [0,10]^4: ten wells, global minimum near (4,4,4,4). */
-static double shekel10(const double *x, double *g, void *u)
+static double shekel10(void *u, const double *x, double *g)
 {
     (void)u;
     static const double a[10][4] = {{4, 4, 4, 4}, {1, 1, 1, 1}, {8, 8, 8, 8}, {6, 6, 6, 6}, {3, 7, 3, 7},
@@ -46,7 +46,7 @@ static double shekel10(const double *x, double *g, void *u)
     return f;
 }
 
-static double rosen4(const double *x, double *g, void *u)
+static double rosen4(void *u, const double *x, double *g)
 {
     (void)u;
     double f = 0;
@@ -119,7 +119,7 @@ static int bench_run(const char *name, sg_optim_func f, double lo, double hi, do
         best = res->best_f;
         used = res->threads;
         snprintf(local, sizeof local, "%s", res->local_alg);
-        sg_optim_result_free(res);
+        sg_optim_result_destroy(res);
     }
     qsort(t, REPEAT, sizeof *t, cmp_double);
     double med = t[REPEAT / 2];

@@ -83,7 +83,7 @@ int main(void)
             return 1;
         }
         nfactor = sg_toml_array_size(sg_toml_table_get(sg_toml_root(doc), "factor"));
-        sg_toml_free(doc);
+        sg_toml_destroy(doc);
         t[r] = t1 - t0;
         cpu[r] = c1 - c0;
     }

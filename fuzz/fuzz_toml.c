@@ -70,6 +70,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (doc || strncmp(err.msg, "fuzz:", 5) != 0) {
         __builtin_trap(); /* failures give no document and a positioned message */
     }
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
     return 0;
 }

@@ -15,7 +15,7 @@
 static inline void setup(void) { gsl_set_error_handler_off(); }
 
 /* ---- analytic test functions (value and gradient) -------------------- */
-static inline double branin(const double *x, double *g, void *u)
+static inline double branin(void *u, const double *x, double *g)
 {
     (void)u;
     const double a = 1, b = 5.1 / (4 * PI * PI), c = 5 / PI, r = 6, s = 10, t = 1 / (8 * PI);
@@ -27,7 +27,7 @@ static inline double branin(const double *x, double *g, void *u)
     return a * q * q + s * (1 - t) * cos(x[0]) + s;
 }
 
-static inline double camel(const double *x, double *g, void *u)
+static inline double camel(void *u, const double *x, double *g)
 {
     (void)u;
     double x1 = x[0], x2 = x[1], x12 = x1 * x1;
@@ -38,7 +38,7 @@ static inline double camel(const double *x, double *g, void *u)
     return (4 - 2.1 * x12 + x12 * x12 / 3) * x12 + x1 * x2 + (-4 + 4 * x2 * x2) * x2 * x2;
 }
 
-static inline double hartmann3(const double *x, double *g, void *u)
+static inline double hartmann3(void *u, const double *x, double *g)
 {
     (void)u;
     static const double al[4] = {1.0, 1.2, 3.0, 3.2};
@@ -63,7 +63,7 @@ static inline double hartmann3(const double *x, double *g, void *u)
     return f;
 }
 
-static inline double rosen(const double *x, double *g, void *u)
+static inline double rosen(void *u, const double *x, double *g)
 {
     size_t n = u ? *(const size_t *)u : 4;
     double f = 0;
@@ -90,7 +90,7 @@ static inline sg_optim_var box(double lb, double ub)
 }
 
 /* minimise x^2 + y^2 subject to x + y >= 1  ->  (0.5, 0.5), f = 0.5 */
-static inline double sphere2(const double *x, double *g, void *u)
+static inline double sphere2(void *u, const double *x, double *g)
 {
     (void)u;
     if (g) {
@@ -100,7 +100,7 @@ static inline double sphere2(const double *x, double *g, void *u)
     return x[0] * x[0] + x[1] * x[1];
 }
 
-static inline double sum_ge_1(const double *x, double *g, void *u)
+static inline double sum_ge_1(void *u, const double *x, double *g)
 {
     (void)u;
     if (g)

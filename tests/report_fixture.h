@@ -45,7 +45,7 @@ static const char *const fx_columns[FX_NC] = {"thickness_um", "temperature_C", "
                                               "cooling_C_per_min", "stress_max_MPa",
                                               "stress_path1_MPa", "stress_path2_MPa"};
 
-static double fx_objective(const double *x, double *grad, void *user)
+static double fx_objective(void *user, const double *x, double *grad)
 {
     double mean[FX_NR];
     sg_model *m = user;
@@ -238,10 +238,10 @@ static void fixture_init(fixture *fx, bool full)
 
 static void fixture_free(fixture *fx)
 {
-    sg_optim_result_free(fx->opt);
+    sg_optim_result_destroy(fx->opt);
     sg_cv_result_destroy(fx->cv);
     for (size_t k = 0; k < FX_NR; k++)
-        sg_taguchi_result_free(fx->eff[k]);
+        sg_taguchi_result_destroy(fx->eff[k]);
     sg_model_destroy(fx->model);
     sg_table_destroy(fx->table);
     free(fx->X);

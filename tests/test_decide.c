@@ -155,7 +155,7 @@ Test(decide, finds_the_minimum_of_the_fitted_model)
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         cr_expect_not_null(cJSON_GetObjectItem(j, keys[k]), "%s", keys[k]);
     cJSON_Delete(j);
-    sg_decide_result_free(r);
+    sg_decide_result_destroy(r);
     teardown(&f);
 }
 
@@ -168,7 +168,7 @@ Test(decide, constraint_is_respected_and_active)
     cr_expect(r->mean[1] >= 4.85 - 1e-6, "z = %.10g", r->mean[1]);
     cr_expect(r->opt->active_con[0]);
     cr_expect_eq(r->infeasible[0], '\0');
-    sg_decide_result_free(r);
+    sg_decide_result_destroy(r);
     teardown(&f);
 }
 
@@ -181,7 +181,7 @@ Test(decide, infeasible_constraint_is_named)
     cr_expect(strstr(r->infeasible, "'z >= 40' cannot be met") != NULL, "%s", r->infeasible);
     /* the closest value is the largest z the model reaches (about 4.7 + 3.9) */
     cr_expect(r->closest_value[0] > 7.0 && r->closest_value[0] < 10.0, "%g", r->closest_value[0]);
-    sg_decide_result_free(r);
+    sg_decide_result_destroy(r);
     teardown(&f);
 }
 
@@ -198,7 +198,7 @@ Test(decide, fixed_factor_is_exact_and_steps_snap)
     cr_expect_eq(o->realisable.x[1], -2.1 + round(k) * 0.25, "b = %.17g", o->realisable.x[1]);
     cr_expect(o->realisable.loss >= -1e-12);
     cr_expect(fabs(r->r_mean[0] - o->realisable.f) < 1e-12);
-    sg_decide_result_free(r);
+    sg_decide_result_destroy(r);
     teardown(&f);
 }
 
@@ -215,8 +215,8 @@ Test(decide, serial_and_parallel_runs_are_identical)
     cr_expect_eq(memcmp(a->mem_, b->mem_, a->n_starts * (2 * a->d + a->n_cons) * sizeof(double)),
                  0);
     cr_expect_eq(memcmp(r1->mean, r2->mean, 2 * sizeof(double)), 0);
-    sg_decide_result_free(r1);
-    sg_decide_result_free(r2);
+    sg_decide_result_destroy(r1);
+    sg_decide_result_destroy(r2);
     teardown(&f);
 }
 
@@ -238,16 +238,16 @@ Test(decide, gradients_match_finite_differences)
         const double x[2] = {2.385, 1.173}, h[2] = {1e-5, 1e-5};
         for (size_t k = 0; k <= f.sp->n_cons; k++) {
             double g[2], xp[2], v = 0;
-            v = k == 0 ? sg_decide_objective(x, g, ctx) : sg_decide_constraint(k - 1, x, g, ctx);
+            v = k == 0 ? sg_decide_objective(ctx, x, g) : sg_decide_constraint(ctx, k - 1, x, g);
             cr_expect(isfinite(v));
             for (int i = 0; i < 2; i++) {
                 memcpy(xp, x, sizeof xp);
                 xp[i] += h[i];
-                double fp = k == 0 ? sg_decide_objective(xp, NULL, ctx)
-                                   : sg_decide_constraint(k - 1, xp, NULL, ctx);
+                double fp = k == 0 ? sg_decide_objective(ctx, xp, NULL)
+                                   : sg_decide_constraint(ctx, k - 1, xp, NULL);
                 xp[i] -= 2 * h[i];
-                double fm = k == 0 ? sg_decide_objective(xp, NULL, ctx)
-                                   : sg_decide_constraint(k - 1, xp, NULL, ctx);
+                double fm = k == 0 ? sg_decide_objective(ctx, xp, NULL)
+                                   : sg_decide_constraint(ctx, k - 1, xp, NULL);
                 double fd = (fp - fm) / (2 * h[i]);
                 cr_expect(fabs(fd - g[i]) <= 1e-5 * (1 + fabs(fd)), "case %zu fn %zu x%d: %g vs %g",
                           c, k, i, g[i], fd);
@@ -273,7 +273,7 @@ Test(decide, weighted_objective_is_range_normalised)
     cr_expect(fabs(r->opt->best_f - 2.0 * (r->mean[0] - ylo) / (yhi - ylo)) < 1e-12);
     cr_expect(strstr(r->objective, "scaled by its data range") != NULL, "%s", r->objective);
     cr_expect_eq(r->has_taguchi, 0);
-    sg_decide_result_free(r);
+    sg_decide_result_destroy(r);
     teardown(&f);
 }
 
@@ -341,7 +341,7 @@ Test(decide, extrapolation_is_flagged_outside_the_tested_region)
               r->warning);
     /* the nearest tested run has a = 2.4333 (the largest tested level) */
     cr_expect(fabs(sg_table_at(part, r->nearest_row, 0) - (1.3 + 3.4 * 2 / 6.0)) < 1e-12);
-    sg_decide_result_free(r);
+    sg_decide_result_destroy(r);
     sg_table_destroy(part);
     teardown(&f);
 }

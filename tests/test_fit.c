@@ -86,7 +86,7 @@ static void load(const char *data, const char *extra, loaded *L)
 
 static void unload(loaded *L)
 {
-    sg_study_model_free(&L->m);
+    sg_study_model_destroy(&L->m);
     sg_table_destroy(L->t);
     sg_study_destroy(L->s);
 }

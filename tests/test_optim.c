@@ -57,7 +57,7 @@ static void check_known(const known_case *kc, int gradient)
     cr_expect(dm < 1e-3, "%s: minimiser off by %g", kc->name, dm);
     cr_expect_eq(r->n_starts, SG_OPTIM_DEFAULT_STARTS);
     cr_expect(r->stats.n_reach_best >= 1);
-    sg_optim_result_free(r);
+    sg_optim_result_destroy(r);
 }
 
 Test(optim, known_minima_default_settings, .init = setup)
@@ -120,18 +120,18 @@ Test(optim, constrained_known_answer, .init = setup)
         cr_expect(r->best_g[0] <= cfg.feas_tol);
         cr_expect_eq(r->active_con[0], 1, "case %zu", k);
         cr_expect_eq(r->active_bound[0], 0);
-        sg_optim_result_free(r);
+        sg_optim_result_destroy(r);
     }
 }
 
 /* Infeasible: x + y >= 10 cannot hold in [0,3]^2; x <= 2.5 can. */
-static double sum_ge_10(const double *x, double *g, void *u)
+static double sum_ge_10(void *u, const double *x, double *g)
 {
     (void)g;
     (void)u;
     return 10 - x[0] - x[1];
 }
-static double x_le_2_5(const double *x, double *g, void *u)
+static double x_le_2_5(void *u, const double *x, double *g)
 {
     (void)g;
     (void)u;
@@ -158,7 +158,7 @@ Test(optim, infeasible_problem_reports_closest_point, .init = setup)
     cr_expect_eq(r->least_violated, r->best_g[1] > 0 ? 1u : 0u);
     cr_expect_eq(r->stats.n, 0);
     cr_expect_eq(r->n_clusters, 0);
-    sg_optim_result_free(r);
+    sg_optim_result_destroy(r);
 }
 
 /* ---- fixed variables -------------------------------------------------- */
@@ -181,8 +181,8 @@ Test(optim, fixed_variables_are_exact, .init = setup)
     cr_expect_eq(r->active_bound[2], 0);
     /* With x3 = 0.7364 the optimum of the rest is below f(1,1,0.7364,1). */
     double ref[4] = {1, 1, 0.7364, 1};
-    cr_expect_lt(r->best_f, rosen(ref, NULL, NULL));
-    sg_optim_result_free(r);
+    cr_expect_lt(r->best_f, rosen(NULL, ref, NULL));
+    sg_optim_result_destroy(r);
 }
 
 Test(optim, all_variables_fixed_evaluates_once, .init = setup)
@@ -199,15 +199,15 @@ Test(optim, all_variables_fixed_evaluates_once, .init = setup)
     sg_error err;
     cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
     double x[2] = {3.2, 2.1};
-    cr_expect_eq(r->best_f, branin(x, NULL, NULL));
+    cr_expect_eq(r->best_f, branin(NULL, x, NULL));
     cr_expect_eq(r->starts[0].evals, 0);
     cr_expect_str_eq(r->starts[0].stop_reason, "SUCCESS");
-    sg_optim_result_free(r);
+    sg_optim_result_destroy(r);
 }
 
 /* ---- step and level snapping ----------------------------------------- */
 /* Continuous optimum (1.37, 2.91); x on a 0.5 grid from 0, y in levels. */
-static double bowl(const double *x, double *g, void *u)
+static double bowl(void *u, const double *x, double *g)
 {
     (void)u;
     if (g) {
@@ -216,14 +216,14 @@ static double bowl(const double *x, double *g, void *u)
     }
     return (x[0] - 1.37) * (x[0] - 1.37) + 3 * (x[1] - 2.91) * (x[1] - 2.91);
 }
-static double sum_le_4_6(const double *x, double *g, void *u)
+static double sum_le_4_6(void *u, const double *x, double *g)
 {
     (void)u;
     if (g)
         g[0] = g[1] = 1;
     return x[0] + x[1] - 4.6;
 }
-static double y_near_2_91(const double *x, double *g, void *u)
+static double y_near_2_91(void *u, const double *x, double *g)
 {
     (void)u;
     if (g) {
@@ -282,7 +282,7 @@ Test(optim, step_and_level_snapping, .init = setup)
             cr_expect_eq(rz->x[0], sc->x, "case %zu: x %.17g", k, rz->x[0]);  /* exact */
             cr_expect_eq(rz->x[1], sc->y, "case %zu: y %.17g", k, rz->x[1]);
             cr_expect_eq(rz->x[2], -0.25);
-            double want = bowl(rz->x, NULL, NULL);
+            double want = bowl(NULL, rz->x, NULL);
             cr_expect_eq(rz->f, want);
             cr_expect(fabs(rz->loss - (want - r->best_f)) < 1e-15);
             cr_expect_gt(rz->loss, 0);
@@ -291,11 +291,11 @@ Test(optim, step_and_level_snapping, .init = setup)
         }
         if (sc->con == 1)
             cr_expect_geq(rz->n_infeasible, 1);
-        sg_optim_result_free(r);
+        sg_optim_result_destroy(r);
     }
 }
 
-static double quad1(const double *x, double *g, void *u)
+static double quad1(void *u, const double *x, double *g)
 {
     (void)u;
     if (g)
@@ -318,7 +318,7 @@ Test(optim, step_snaps_exactly_to_grid, .init = setup)
         cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
         cr_expect_eq(r->realisable.x[0], 0.1 + 4 * 0.15); /* 0.7: nearer than 0.85 */
         cr_expect_eq(r->realisable.n_evaluated, grid ? 6u : 2u); /* 0.1 .. 0.85 */
-        sg_optim_result_free(r);
+        sg_optim_result_destroy(r);
     }
 }
 
@@ -381,9 +381,9 @@ Test(optim, same_seed_serial_and_two_threads_identical, .init = setup)
             expect_same(b, c2, "repeat");
             cr_expect(fabs(a->best_f - (con ? a->best_f : -1.031628453489877)) < 1e-6, "case %zu: %.12g", k,
                       a->best_f);
-            sg_optim_result_free(a);
-            sg_optim_result_free(b);
-            sg_optim_result_free(c2);
+            sg_optim_result_destroy(a);
+            sg_optim_result_destroy(b);
+            sg_optim_result_destroy(c2);
         }
     }
 }
@@ -406,8 +406,8 @@ Test(optim, different_seed_changes_start_points, .init = setup)
             cr_expect(b->starts[i].x0[j] >= v[j].lb && b->starts[i].x0[j] <= v[j].ub);
         }
     cr_expect(fabs(a->best_f - b->best_f) < 1e-9);
-    sg_optim_result_free(a);
-    sg_optim_result_free(b);
+    sg_optim_result_destroy(a);
+    sg_optim_result_destroy(b);
 }
 
 /* ---- distinct optima -------------------------------------------------- */
@@ -437,6 +437,6 @@ Test(optim, branin_three_minimisers_are_three_clusters, .init = setup)
     cr_expect(seen[0] == 1 && seen[1] == 1 && seen[2] == 1);
     cr_expect_eq(total, r->stats.n);
     cr_expect_eq(r->stats.n_reach_best, r->clusters[0].count + r->clusters[1].count + r->clusters[2].count);
-    sg_optim_result_free(r);
+    sg_optim_result_destroy(r);
 }
 

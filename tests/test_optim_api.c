@@ -111,7 +111,7 @@ Test(optim, max_eval_is_a_result_not_a_failure, .init = setup)
         cr_expect_leq(r->starts[i].evals, 17);
     }
     cr_expect_str_eq(r->global_alg, "");
-    sg_optim_result_free(r);
+    sg_optim_result_destroy(r);
     /* Converged runs report a tolerance. */
     sg_optim_config_default(&cfg);
     cfg.starts = 2;
@@ -121,11 +121,11 @@ Test(optim, max_eval_is_a_result_not_a_failure, .init = setup)
               strcmp(r->starts[1].stop_reason, "SUCCESS") == 0, "%s", r->starts[1].stop_reason);
     cr_expect_eq(r->starts[0].ran_global, 1);
     cr_expect_eq(r->starts[1].ran_global, 0);
-    sg_optim_result_free(r);
+    sg_optim_result_destroy(r);
 }
 
 /* NaN outside the unit disc: starts that wander there fail cleanly. */
-static double nan_outside(const double *x, double *g, void *u)
+static double nan_outside(void *u, const double *x, double *g)
 {
     (void)g;
     (void)u;
@@ -152,7 +152,7 @@ Test(optim, nonfinite_objective_is_a_failure, .init = setup)
         }
     cr_expect_gt(nfail, 0u);
     cr_expect_eq(r->stats.n + nfail, r->n_starts);
-    sg_optim_result_free(r);
+    sg_optim_result_destroy(r);
 }
 
 /* ---- validation errors ------------------------------------------------ */
@@ -260,7 +260,7 @@ Test(optim, validation_errors_name_the_field, .init = setup)
     cr_expect(strstr(err.msg, "21 step/level variables"), "%s", err.msg);
     many[20].step = 0; /* 20 discrete: 2^20 neighbours allowed */
     cr_expect_eq(sg_optim_validate(&p, &cfg, &err), SG_OK, "%s", err.msg);
-    sg_optim_result_free(NULL);
+    sg_optim_result_destroy(NULL);
 }
 
 /* ---- per-thread contexts and progress --------------------------------- */
@@ -301,13 +301,13 @@ static void ctx_destroy(void *ctx)
     free(t);
 }
 
-static double camel_ctx(const double *x, double *g, void *u)
+static double camel_ctx(void *u, const double *x, double *g)
 {
     thread_ctx *t = u;
     if (t->magic != CTX_MAGIC)
         return NAN;
     t->calls++; /* unsynchronised on purpose: one context per thread */
-    return camel(x, g, NULL);
+    return camel(NULL, x, g);
 }
 
 static void *ctx_create_fail(void *user)
@@ -321,7 +321,7 @@ typedef struct progress_log {
     int monotone;
 } progress_log;
 
-static void on_progress(size_t done, size_t total, void *ctx)
+static void on_progress(void *ctx, size_t done, size_t total)
 {
     progress_log *pl = ctx;
     if (done != pl->last + 1)
@@ -346,7 +346,7 @@ Test(optim, thread_contexts_and_progress, .init = setup)
         cfg.starts = 9;
         cfg.threads = threads;
         cfg.progress = on_progress;
-        cfg.progress_ctx = &pl;
+        cfg.progress_user = &pl;
         sg_optim_result *r = NULL;
         run_cfg(&p, &cfg, &r);
         cr_expect(fabs(r->best_f + 1.031628453489877) < 1e-6);
@@ -356,7 +356,7 @@ Test(optim, thread_contexts_and_progress, .init = setup)
         cr_expect_eq(pl.last, 9u);
         cr_expect_eq(pl.total, 9u);
         cr_expect(pl.monotone);
-        sg_optim_result_free(r);
+        sg_optim_result_destroy(r);
     }
     p.thread_ctx_create = ctx_create_fail;
     sg_optim_config cfg;
@@ -370,9 +370,9 @@ Test(optim, thread_contexts_and_progress, .init = setup)
 }
 
 /* ---- sense and active bounds ------------------------------------------ */
-static double neg_branin(const double *x, double *g, void *u)
+static double neg_branin(void *u, const double *x, double *g)
 {
-    double f = branin(x, g, u);
+    double f = branin(u, x, g);
     if (g) {
         g[0] = -g[0];
         g[1] = -g[1];
@@ -393,11 +393,11 @@ Test(optim, maximise_reports_in_callers_sense, .init = setup)
     cr_expect_leq(r->stats.worst, r->stats.best);
     cr_expect_leq(r->stats.q1, r->stats.q3);
     cr_expect_eq(r->clusters[0].f, r->best_f);
-    sg_optim_result_free(r);
+    sg_optim_result_destroy(r);
 }
 
 /* f = -1.7 x + (y - 0.3)^2 + z on [0,2] x [-1,1] x [0.5,4]: x at ub, y inside, z at lb. */
-static double tilted(const double *x, double *g, void *u)
+static double tilted(void *u, const double *x, double *g)
 {
     (void)u;
     if (g) {
@@ -423,7 +423,7 @@ Test(optim, active_bounds_listed, .init = setup)
         cr_expect_eq(r->active_bound[2], -1);
         cr_expect(fabs(r->best_f - (-3.4 + 0.5)) < 1e-6, "%.12g", r->best_f);
         cr_expect_eq(r->realisable.needed, 0);
-        sg_optim_result_free(r);
+        sg_optim_result_destroy(r);
     }
 }
 
@@ -447,6 +447,6 @@ Test(optim, stage_budget_is_hard_for_nested_optimisers, .init = setup)
             cr_expect_leq(r->starts[0].evals, 151, "%s con %d: %ld", algs[k], con, r->starts[0].evals);
             cr_expect_gt(r->starts[0].evals, 100, "%s con %d: %ld", algs[k], con, r->starts[0].evals);
             cr_expect_eq(r->starts[0].failed, 0, "%s", r->starts[0].stop_reason);
-            sg_optim_result_free(r);
+            sg_optim_result_destroy(r);
         }
 }

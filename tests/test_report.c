@@ -701,9 +701,9 @@ Test(report, standard_warnings_in_plain_words)
     /* the tiny test model is worse than the baseline for stress_max (see Validation) */
     bool worse = fx.cv->resp[0].rsm_ok && fx.cv->resp[0].net.rmse > fx.cv->resp[0].rsm.rmse;
     cr_assert_eq(has_warning(&w, "stress_max: the network's cross-validated RMSE"), worse);
-    sg_report_warnings_free(&w);
-    sg_report_warnings_free(&w); /* safe twice */
-    sg_report_warnings_free(NULL);
+    sg_report_warnings_destroy(&w);
+    sg_report_warnings_destroy(&w); /* safe twice */
+    sg_report_warnings_destroy(NULL);
     fx.in.n_factors = 0;
     cr_assert_eq(sg_report_warnings_collect(&fx.in, &w, &err), SG_ERR_INVALID);
     cr_assert_eq(w.n, 0);
@@ -763,6 +763,6 @@ Test(report, cluster_of_neighbouring_runs_is_named_once)
                                "together") != NULL;
     cr_expect_eq(n, 1, "the group is named once");
     cr_expect(has_warning(&w, "Run 27, stress_max: observed 439.7 MPa"));
-    sg_report_warnings_free(&w);
+    sg_report_warnings_destroy(&w);
     fixture_free(&fx);
 }

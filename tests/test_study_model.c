@@ -50,8 +50,8 @@ Test(study_model, defaults_are_the_model_defaults, .init = setup)
     cr_expect_str_eq(m.validation, "auto");
     cr_expect_str_eq(m.model_file, "../reports/tt.model.json");
     cr_expect_str_eq(m.model_path, "/tmp/reports/tt.model.json");
-    sg_study_model_free(&m);
-    sg_study_model_free(NULL);
+    sg_study_model_destroy(&m);
+    sg_study_model_destroy(NULL);
 }
 
 Test(study_model, every_key_is_mapped, .init = setup)
@@ -97,11 +97,11 @@ Test(study_model, every_key_is_mapped, .init = setup)
     cr_expect(m.cv.level == 0.9 && m.cv.outlier_z == 4.25);
     cr_expect_eq(m.cv.n_threads, 3);
     cr_expect_str_eq(m.model_file, "out/tt.model.json");
-    sg_study_model_free(&m);
+    sg_study_model_destroy(&m);
 
     cr_assert_eq(load("[model]\nfile = \"m/x.json\"\n", &m, &err), SG_OK, "%s", err.msg);
     cr_expect_str_eq(m.model_path, "/tmp/sgsm/m/x.json");
-    sg_study_model_free(&m);
+    sg_study_model_destroy(&m);
 }
 
 typedef struct bad_case {
@@ -155,6 +155,6 @@ Test(study_model, every_error_class_has_a_position, .init = setup)
                   bad[i].where);
         cr_expect(strstr(err.msg, bad[i].message) != NULL, "case %zu: '%s' lacks '%s'", i,
                   err.msg, bad[i].message);
-        sg_study_model_free(&m);
+        sg_study_model_destroy(&m);
     }
 }

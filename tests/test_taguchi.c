@@ -198,7 +198,7 @@ Test(taguchi, l9_hand_computed, .init = setup)
     }
     cr_expect(fabs(r->mains[0].levels[2].sn_mean - snl) < TOL);
     expect_all_finite(r);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, l9_ties_in_delta_go_to_earlier_factor, .init = setup)
@@ -215,7 +215,7 @@ Test(taguchi, l9_ties_in_delta_go_to_earlier_factor, .init = setup)
     cr_expect_eq(r->mains[1].rank, 1);
     cr_expect_eq(r->mains[2].rank, 2);
     cr_expect_eq(r->mains[0].rank, 3);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, l9_saturated_has_no_error_and_pooling_fixes_it, .init = setup)
@@ -233,7 +233,7 @@ Test(taguchi, l9_saturated_has_no_error_and_pooling_fixes_it, .init = setup)
     cr_expect(strstr(r->notes, "no error degrees of freedom") != NULL);
     cr_expect_not_null(r->predicted_ci_na);
     expect_all_finite(r);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 
     /* pooling: D has the smallest SS (7.3206) and is pooled: error SS 7.3206, df 2 */
     sg_taguchi_options o = sg_taguchi_options_default();
@@ -249,7 +249,7 @@ Test(taguchi, l9_saturated_has_no_error_and_pooling_fixes_it, .init = setup)
     /* pure contribution of the pooled error: (SS_e + 6 MS_e) / SS_T, as for column 4 unassigned */
     cr_expect(fabs(r->pct_error_pure - 43.332410476502254) < TOL);
     cr_expect(strstr(r->notes, "pooling: D") != NULL);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 /* ---- L8: interactions ------------------------------------------------------------ */
@@ -294,7 +294,7 @@ Test(taguchi, l8_interactions_when_estimable, .init = setup)
     for (size_t t = 0; t < r->n_terms; t++)
         dfsum += r->terms[t].df;
     cr_expect_eq(dfsum, 7);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 
     /* min error df 1: B x C fits as well */
     sg_taguchi_options o = sg_taguchi_options_default();
@@ -304,7 +304,7 @@ Test(taguchi, l8_interactions_when_estimable, .init = setup)
     cr_expect(find_cand(r, 1, 2)->estimated);
     cr_expect_eq(r->df_error, 1);
     cr_expect(fabs(r->ss_error - contrast_ss(&L8[0][7], 8, Y8, 8)) < TOL);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 
     /* interactions switched off */
     o = sg_taguchi_options_default();
@@ -313,7 +313,7 @@ Test(taguchi, l8_interactions_when_estimable, .init = setup)
     cr_expect_eq(r->n_terms, 3);
     cr_expect_eq(r->df_error, 4);
     cr_expect(strstr(r->candidates[0].reason, "switched off") != NULL);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, l8_aliased_interactions_are_named, .init = setup)
@@ -331,7 +331,7 @@ Test(taguchi, l8_aliased_interactions_are_named, .init = setup)
     cr_expect(strstr(cd->reason, "aliased with A x B") != NULL, "%s", cd->reason);
     cr_expect(strstr(r->terms[4].note, "C x D") != NULL, "%s", r->terms[4].note);
     cr_expect(strstr(find_cand(r, 0, 2)->reason, "no degrees of freedom") != NULL);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 
     /* D on column 3 = A x B: the A x B interaction is the main effect D */
     static const int col3[4] = {1, 2, 4, 3};
@@ -341,7 +341,7 @@ Test(taguchi, l8_aliased_interactions_are_named, .init = setup)
     cr_expect(!cd->estimated);
     cr_expect(strstr(cd->reason, "aliased with D (0 of 1 df") != NULL, "%s", cd->reason);
     cr_expect(strstr(r->terms[3].note, "A x B") != NULL, "%s", r->terms[3].note);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 /* ---- the brazing L27 ----------------------------------------------------------- */
@@ -447,7 +447,7 @@ Test(taguchi, brazing_l27_structure, .init = setup)
     cr_expect_eq(r->mains[0].rank, 1);
     cr_expect_eq(r->mains[1].rank, 2);
     expect_all_finite(r);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, code_levels_from_values, .init = setup)
@@ -512,7 +512,7 @@ Test(taguchi, constant_response_gives_reasons, .init = setup)
     cr_expect(fabs(r->predicted - 2.385) < TOL);
     cr_expect(strstr(r->notes, "constant") != NULL);
     expect_all_finite(r);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, non_orthogonal_design_warns, .init = setup)
@@ -544,7 +544,7 @@ Test(taguchi, non_orthogonal_design_warns, .init = setup)
      * sequentially: 1 + 1 + 1 df, error 3 df */
     cr_expect(find_cand(r, 0, 1)->estimated);
     cr_expect_eq(r->df_error, 3);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, missing_cell_interaction_not_estimated, .init = setup)
@@ -560,7 +560,7 @@ Test(taguchi, missing_cell_interaction_not_estimated, .init = setup)
     cr_expect(strstr(r->candidates[0].reason, "not every level combination of A and B") != NULL,
               "%s", r->candidates[0].reason);
     cr_expect_eq(r->df_error, 3);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, best_combination_and_prediction, .init = setup)
@@ -586,7 +586,7 @@ Test(taguchi, best_combination_and_prediction, .init = setup)
     /* S/N (STB) is largest where y is small: same levels here */
     for (int f = 0; f < 3; f++)
         cr_expect_eq(r->mains[f].best_sn_level, 0);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 
     /* maximize: A 2 (19.113), B 1 (18.0033), C 2 (17.599) */
     fx.in.goal = SG_TAGUCHI_MAXIMIZE;
@@ -596,7 +596,7 @@ Test(taguchi, best_combination_and_prediction, .init = setup)
     cr_expect_eq(r->mains[2].best_level, 2);
     cr_expect(fabs(r->predicted - (19.113 + 18.003333333333334 + 17.599 - 2 * ybar)) < TOL);
     cr_expect_str_eq(r->sn_name, "larger-the-better");
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 
     /* none + target 17.1: closest level means A 15.5687 (1), B 17.2327 (2), C 17.0433 (1) */
     fx.in.goal = SG_TAGUCHI_NONE;
@@ -608,7 +608,7 @@ Test(taguchi, best_combination_and_prediction, .init = setup)
     cr_expect_eq(r->mains[2].best_level, 1);
     cr_expect(strstr(r->notes, "nominal-the-best") != NULL);
     cr_expect(fabs(r->sn[0] + 10 * log10((12.385 - 17.1) * (12.385 - 17.1))) < TOL);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 
     /* none without target: no best combination, no S/N, with reasons */
     fx.in.has_target = false;
@@ -620,7 +620,7 @@ Test(taguchi, best_combination_and_prediction, .init = setup)
     cr_expect_not_null(r->mains[0].sn_na);
     cr_expect_eq(r->mains[0].sn_rank, 0);
     expect_all_finite(r);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, zero_response_sn_level_reason, .init = setup)
@@ -639,7 +639,7 @@ Test(taguchi, zero_response_sn_level_reason, .init = setup)
     cr_expect_not_null(r->best_sn_na);
     cr_expect_null(r->best_na);
     expect_all_finite(r);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 /* ---- errors ------------------------------------------------------------------------ */
@@ -705,5 +705,5 @@ Test(taguchi, invalid_inputs_are_rejected, .init = setup)
         cr_expect(strstr(err.msg, cases[c].msg) != NULL, "%s: %s", cases[c].what, err.msg);
         cr_expect_null(r);
     }
-    sg_taguchi_result_free(NULL);
+    sg_taguchi_result_destroy(NULL);
 }

@@ -37,7 +37,7 @@ Test(taguchi, text_tables, .init = setup)
     cr_expect(strstr(txt, "predicted stress = 11.4728 MPa") != NULL, "%s", txt);
     cr_expect(strstr(txt, "nan") == NULL && strstr(txt, "inf") == NULL);
     free(txt);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 
     /* saturated: n/a with the reason listed */
     l9_input(&fx, 4);
@@ -46,7 +46,7 @@ Test(taguchi, text_tables, .init = setup)
     cr_expect(strstr(txt, "n/a [1]: no error degrees of freedom") != NULL, "%s", txt);
     cr_expect(strstr(txt, "nan") == NULL);
     free(txt);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
     cr_expect_eq(sg_taguchi_write_text(NULL, stderr, NULL), SG_ERR_INVALID);
 
     /* a stream that cannot be written reports SG_ERR_IO */
@@ -56,7 +56,7 @@ Test(taguchi, text_tables, .init = setup)
     cr_expect_eq(sg_taguchi_write_text(r = analyze_ok(&fx.in, NULL), ro, &err), SG_ERR_IO);
     cr_expect(strstr(err.msg, "writing") != NULL);
     fclose(ro);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 /* The L9 ANOVA rows, formatted by hand from the exact values in test_taguchi.c
@@ -84,7 +84,7 @@ Test(taguchi, text_anova_rows_to_the_last_digit, .init = setup)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         cr_expect(strstr(txt, rows[i]) != NULL, "missing row:\n%s\nin:\n%s", rows[i], txt);
     free(txt);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, text_goal_none_and_non_orthogonal, .init = setup)
@@ -106,7 +106,7 @@ Test(taguchi, text_goal_none_and_non_orthogonal, .init = setup)
     cr_expect(cJSON_IsNull(cJSON_GetArrayItem(cJSON_GetObjectItem(sn, "per_run"), 0)));
     cr_expect(cJSON_IsString(cJSON_GetObjectItem(sn, "grand_mean_reason")));
     cJSON_Delete(j);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 
     /* drop run 9: unbalanced, so the design is no longer orthogonal */
     l9_input(&fx, 3);
@@ -119,7 +119,7 @@ Test(taguchi, text_goal_none_and_non_orthogonal, .init = setup)
     j = sg_taguchi_to_json(r);
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "anova"), "orthogonal")));
     cJSON_Delete(j);
-    sg_taguchi_result_free(r);
+    sg_taguchi_result_destroy(r);
 }
 
 Test(taguchi, json_has_every_figure_and_reasons, .init = setup)
@@ -162,7 +162,7 @@ Test(taguchi, json_has_every_figure_and_reasons, .init = setup)
     cJSON_Delete(j);
     cJSON_Delete(j2);
     cJSON_Delete(back);
-    sg_taguchi_result_free(r);
-    sg_taguchi_result_free(r2);
+    sg_taguchi_result_destroy(r);
+    sg_taguchi_result_destroy(r2);
     cr_expect_null(sg_taguchi_to_json(NULL));
 }

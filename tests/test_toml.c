@@ -19,7 +19,7 @@ static char *to_json(const char *src, size_t len, sg_error *err)
         return NULL;
     char *json = NULL;
     sg_toml_json_tagged(sg_toml_root(doc), &json, err);
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
     return json;
 }
 
@@ -220,7 +220,7 @@ Test(toml_values, integers_exact)
         cr_expect_eq(sg_toml_type_of(v), SG_TOML_INTEGER);
         cr_expect_eq(sg_toml_integer(v), cases[i].want, "%s", cases[i].src);
         cr_expect_eq(sg_toml_float(v), (double)cases[i].want);
-        sg_toml_free(doc);
+        sg_toml_destroy(doc);
     }
 }
 
@@ -242,7 +242,7 @@ Test(toml_values, floats_exact)
         const sg_toml_value *v = sg_toml_table_get(sg_toml_root(doc), "v");
         cr_expect_eq(sg_toml_type_of(v), SG_TOML_FLOAT);
         cr_expect_eq(sg_toml_float(v), cases[i].want, "%s", cases[i].src);
-        sg_toml_free(doc);
+        sg_toml_destroy(doc);
     }
     sg_toml_doc *doc = NULL;
     cr_assert_eq(sg_toml_parse("a = -inf\nb = nan\nc = -0.0", 25, NULL, &doc, NULL), SG_OK);
@@ -250,7 +250,7 @@ Test(toml_values, floats_exact)
     cr_expect(isinf(sg_toml_float(sg_toml_table_get(r, "a"))) && sg_toml_float(sg_toml_table_get(r, "a")) < 0);
     cr_expect(isnan(sg_toml_float(sg_toml_table_get(r, "b"))));
     cr_expect(signbit(sg_toml_float(sg_toml_table_get(r, "c"))));
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
 }
 
 Test(toml_values, datetime_fields)
@@ -283,7 +283,7 @@ Test(toml_values, datetime_fields)
     cr_expect(d->year == 0 && d->hour == 7 && d->minute == 32 && d->second == 1 && d->nanosecond == 1);
     cr_expect_eq(sg_toml_type_of(sg_toml_table_get(r, "e")), SG_TOML_DATETIME_LOCAL);
     cr_expect_null(sg_toml_datetime_of(r));
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
 }
 
 Test(toml_values, strings_with_nul_and_lengths)
@@ -304,7 +304,7 @@ Test(toml_values, strings_with_nul_and_lengths)
     cr_expect_str_eq(s, "\xC3\xA9");
     cr_expect_null(sg_toml_string(r, &len));
     cr_expect_eq(len, 0);
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
 }
 
 /* ------------------------------------------------------------------------
@@ -475,8 +475,8 @@ Test(toml_documents, order_and_positions)
     cr_expect(!sg_toml_bool(y));
     cr_expect_eq(sg_toml_line(NULL), 0);
     cr_expect_null(sg_toml_root(NULL));
-    sg_toml_free(doc);
-    sg_toml_free(NULL);
+    sg_toml_destroy(doc);
+    sg_toml_destroy(NULL);
 }
 
 /* Positions after a BOM and through multi-line strings. */
@@ -491,7 +491,7 @@ Test(toml_documents, positions_bom_multiline)
     cr_assert_eq(sg_toml_parse(src, strlen(src), "b", &doc, &err), SG_OK);
     cr_expect_eq(sg_toml_table_key_col(sg_toml_root(doc), 0), 1);
     cr_expect_eq(sg_toml_col(sg_toml_table_get(sg_toml_root(doc), "k")), 5);
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
 }
 
 /* Many keys in one table (hash index) and lookups by key. */
@@ -513,7 +513,7 @@ Test(toml_documents, large_table_lookup)
         cr_expect_eq(sg_toml_integer(sg_toml_table_get(r, k)), i, "%s", k);
     }
     cr_expect_null(sg_toml_table_get(r, "key_1"));
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
     /* a duplicate found through the hash index */
     o += (size_t)snprintf(src + o, cap - o, "key_%d = 0\n", 4999 * 7919 % 100003);
     cr_expect_eq(sg_toml_parse(src, o, "big", &doc, &err), SG_ERR_PARSE);
@@ -828,7 +828,7 @@ Test(toml_errors, first_error_positions)
         cr_expect(strstr(err.msg, c->msg) != NULL, "case %zu (%s): want '%s' in: %s", i, c->src, c->msg,
                   err.msg);
         if (st == SG_OK)
-            sg_toml_free(doc);
+            sg_toml_destroy(doc);
     }
 }
 
@@ -882,7 +882,7 @@ static sg_status parse_status(const char *src, sg_error *err)
 {
     sg_toml_doc *doc = NULL;
     sg_status st = sg_toml_parse(src, strlen(src), "lim", &doc, err);
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
     return st;
 }
 
@@ -1002,7 +1002,7 @@ Test(toml_io, file_stream_and_arguments)
     cr_assert_eq(sg_toml_parse_file(path, &doc, &err), SG_OK, "%s", err.msg);
     cr_expect_eq(sg_toml_float(sg_toml_table_get(sg_toml_root(doc), "x")), 2.385);
     cr_expect_str_eq(sg_toml_source(doc), path);
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
     unlink(path);
     cr_expect_eq(sg_toml_parse_file(path, &doc, &err), SG_ERR_IO);
     cr_expect(strstr(err.msg, "cannot open file") != NULL, "%s", err.msg);
@@ -1016,12 +1016,12 @@ Test(toml_io, file_stream_and_arguments)
     cr_expect_eq(sg_toml_parse(NULL, 0, NULL, &doc, NULL), SG_OK);
     cr_expect_eq(sg_toml_table_size(sg_toml_root(doc)), 0);
     cr_expect_str_eq(sg_toml_source(doc), "<string>");
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
     cr_expect_eq(sg_toml_parse("a = ", 4, NULL, &doc, NULL), SG_ERR_PARSE);
     /* a buffer need not be NUL-terminated: only len bytes are read */
     cr_expect_eq(sg_toml_parse("a = 12345", 6, NULL, &doc, &err), SG_OK);
     cr_expect_eq(sg_toml_integer(sg_toml_table_get(sg_toml_root(doc), "a")), 12);
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
 }
 
 /* ------------------------------------------------------------------------
@@ -1077,7 +1077,7 @@ Test(toml_get, found_values)
     d = 1.5;
     cr_expect_eq(sg_toml_get_float(r, "absent", false, &d, NULL, &err), SG_OK);
     cr_expect_eq(d, 1.5);
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
 }
 
 Test(toml_get, error_messages)
@@ -1153,7 +1153,7 @@ Test(toml_get, error_messages)
                                       sg_toml_table_key(model, 1)),
                  SG_ERR_INVALID);
     cr_expect_str_eq(err.msg, "s.toml:7:3: unknown key 'opts'");
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
 }
 
 Test(toml_get, type_names)
@@ -1184,7 +1184,7 @@ Test(toml_json, float_shortest_round_trip)
         sg_error err;
         cr_assert_eq(sg_toml_parse(src, strlen(src), NULL, &doc, &err), SG_OK, "%s: %s", src, err.msg);
         cr_expect_eq(sg_toml_float(sg_toml_table_get(sg_toml_root(doc), "x")), xs[i]);
-        sg_toml_free(doc);
+        sg_toml_destroy(doc);
     }
     cr_expect_str_eq(sg_toml_json_format_float(0.1, buf, sizeof buf), "0.1");
     cr_expect_str_eq(sg_toml_json_format_float(100.0, buf, sizeof buf), "100.0");
@@ -1310,6 +1310,6 @@ Test(toml_values, floats_match_strtod)
         cr_assert_eq(sg_toml_parse(src, strlen(src), NULL, &doc, &err), SG_OK, "%s: %s", src, err.msg);
         double got = sg_toml_float(sg_toml_table_get(sg_toml_root(doc), "x")), want = strtod(num, NULL);
         cr_assert(memcmp(&got, &want, sizeof got) == 0, "%s: %.17g vs %.17g", num, got, want);
-        sg_toml_free(doc);
+        sg_toml_destroy(doc);
     }
 }

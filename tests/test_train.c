@@ -187,7 +187,7 @@ Test(train, create_rejects_bad_data)
     cr_expect_eq(sg_trainer_step(NULL, NULL, &err), SG_ERR_INVALID);
     cr_expect_eq(sg_trainer_finish(NULL, &err), SG_ERR_INVALID);
     sg_trainer_destroy(NULL);
-    sg_train_history_free(NULL);
+    sg_train_history_destroy(NULL);
     sg_mlp_destroy(net);
 }
 
@@ -235,7 +235,7 @@ Test(train, each_optimizer_fits_a_known_function)
         cr_expect_eq(h.n_epochs, fin.epoch);
         cr_expect(isnan(h.val_loss[0]));
         cr_expect(h.train_loss[h.n_epochs - 1] < h.train_loss[0]);
-        sg_train_history_free(&h);
+        sg_train_history_destroy(&h);
         cr_expect_null(h.train_loss);
         sg_mlp_destroy(net);
     }
@@ -383,7 +383,7 @@ Test(train, divergence_is_reported_and_weights_stay_finite)
         const double *p = sg_mlp_params_const(net);
         for (size_t i = 0; i < sg_mlp_n_params(net); i++)
             cr_expect(isfinite(p[i]), "param %zu", i);
-        sg_train_history_free(&h);
+        sg_train_history_destroy(&h);
         sg_mlp_destroy(net);
     }
 }
@@ -565,7 +565,7 @@ Test(train, lbfgs_epoch_limit_history_and_replay)
     cr_assert_eq(sg_mlp_loss_grad(net, w, X, T, NP, c.l1, c.l2, &loss, NULL, NULL, NULL), SG_OK);
     cr_expect_eq(loss, fin.train_loss);
     sg_mlp_work_destroy(w);
-    sg_train_history_free(&h);
+    sg_train_history_destroy(&h);
     sg_mlp_destroy(net);
 }
 
@@ -603,6 +603,6 @@ Test(train, lbfgs_early_stopping_on_validation_restores_best)
     cr_assert_eq(sg_mlp_loss_grad(net, w, Xv, Tv, 10, 0, 0, &loss, &mse, NULL, NULL), SG_OK);
     cr_expect_eq(mse, fin.best_loss);
     sg_mlp_work_destroy(w);
-    sg_train_history_free(&h);
+    sg_train_history_destroy(&h);
     sg_mlp_destroy(net);
 }

@@ -24,11 +24,11 @@ int main(void)
     char *json = NULL;
     if (sg_toml_json_tagged(sg_toml_root(doc), &json, &err) != SG_OK) {
         fprintf(stderr, "%s\n", err.msg);
-        sg_toml_free(doc);
+        sg_toml_destroy(doc);
         return 2;
     }
     puts(json);
     free(json);
-    sg_toml_free(doc);
+    sg_toml_destroy(doc);
     return 0;
 }

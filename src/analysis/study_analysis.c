@@ -106,7 +106,7 @@ void sg_study_analysis_destroy(sg_study_analysis *a)
     free(a->factors);
     if (a->taguchi)
         for (size_t j = 0; j < a->n_responses; j++)
-            sg_taguchi_result_free(a->taguchi[j]);
+            sg_taguchi_result_destroy(a->taguchi[j]);
     free(a->taguchi);
     free(a->response_na);
     free(a);

@@ -158,7 +158,7 @@ static sg_status validate(const sg_taguchi_input *in, const sg_taguchi_options *
     return SG_OK;
 }
 
-void sg_taguchi_result_free(sg_taguchi_result *res)
+void sg_taguchi_result_destroy(sg_taguchi_result *res)
 {
     if (!res)
         return;
@@ -500,6 +500,6 @@ sg_status sg_taguchi_analyze(const sg_taguchi_input *in, const sg_taguchi_option
 fail:
     sg_error_set(err, st, "taguchi: out of memory");
 fail_set:
-    sg_taguchi_result_free(res);
+    sg_taguchi_result_destroy(res);
     return st;
 }

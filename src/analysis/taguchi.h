@@ -9,7 +9,7 @@
  * figure needed later is copied into the result.
  *
  * Output: one caller-owned sg_taguchi_result, freed with
- * sg_taguchi_result_free().  A figure that cannot be computed is never NaN:
+ * sg_taguchi_result_destroy().  A figure that cannot be computed is never NaN:
  * it carries a non-NULL reason string (e.g. "no error degrees of freedom")
  * and its value is 0.  The library never prints; sg_taguchi_write_text()
  * writes tables to a FILE* the caller passes and sg_taguchi_to_json() builds
@@ -153,7 +153,7 @@ typedef struct sg_taguchi_candidate {
 } sg_taguchi_candidate;
 
 /* Everything computed for one response.  Caller owns; free with
- * sg_taguchi_result_free. */
+ * sg_taguchi_result_destroy. */
 typedef struct sg_taguchi_result {
     char response[SG_TAGUCHI_NAME_MAX];
     char unit[SG_TAGUCHI_UNIT_MAX];
@@ -225,13 +225,13 @@ sg_status sg_taguchi_code_levels(const double *x, size_t n, size_t stride, int m
                                  sg_error *err);
 
 /* Analyse in (borrowed) with opt (NULL = defaults).  On success *out is a new
- * result the caller frees with sg_taguchi_result_free; on failure *out is NULL
+ * result the caller frees with sg_taguchi_result_destroy; on failure *out is NULL
  * and err says why (SG_ERR_INVALID for bad input, SG_ERR_LIMIT, SG_ERR_NOMEM). */
 sg_status sg_taguchi_analyze(const sg_taguchi_input *in, const sg_taguchi_options *opt,
                              sg_taguchi_result **out, sg_error *err);
 
 /* Free a result and everything it owns.  NULL is a no-op. */
-void sg_taguchi_result_free(sg_taguchi_result *res);
+void sg_taguchi_result_destroy(sg_taguchi_result *res);
 
 /* Write the plain-text tables (main effects, S/N, ANOVA, interactions, best
  * combination, notes) of res to fp (not closed; never stdout by itself).

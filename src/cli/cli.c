@@ -312,12 +312,12 @@ int sg_cli_finish(sg_cli_ctx *ctx, int code)
     cJSON_Delete(ctx->json);
     sg_check_destroy(ctx->check);
     sg_study_analysis_destroy(ctx->analysis);
-    sg_decide_result_free(ctx->optimize);
+    sg_decide_result_destroy(ctx->optimize);
     sg_optimize_spec_destroy(ctx->optimize_spec);
     sg_model_destroy(ctx->own_model);
     sg_results_destroy(ctx->results);
     sg_fit_result_destroy(ctx->fit);
-    sg_study_model_free(&ctx->fit_settings);
+    sg_study_model_destroy(&ctx->fit_settings);
     sg_table_destroy(ctx->table);
     sg_study_destroy(ctx->study);
     memset(ctx, 0, sizeof *ctx);

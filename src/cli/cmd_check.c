@@ -309,7 +309,7 @@ static int check_settings(sg_cli_ctx *ctx, cJSON *o)
     sg_study_model m;
     memset(&m, 0, sizeof m);
     sg_status st = sg_study_model_load(ctx->study, &m, &err);
-    sg_study_model_free(&m);
+    sg_study_model_destroy(&m);
     if (st != SG_OK)
         return sg_cli_fail(ctx, &err);
     sg_analysis_config cfg;

@@ -18,7 +18,7 @@ static const sg_cli_option optimize_options[] = {
 
 /* ---- progress over starts ------------------------------------------------ */
 
-static void on_progress(size_t done, size_t total, void *user)
+static void on_progress(void *user, size_t done, size_t total)
 {
     sg_progress *p = user;
     char detail[64];
@@ -323,7 +323,7 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
     const sg_cv_result *cv = ctx->fit ? ctx->fit->cv : sg_cli_saved_cv(ctx);
     sg_progress bar;
     sg_progress_begin(&bar, ctx->args, "optimizing", ctx->optimize_spec->starts);
-    sg_decide_options opt = {.progress = on_progress, .progress_ctx = &bar};
+    sg_decide_options opt = {.progress = on_progress, .progress_user = &bar};
     double half[SG_STUDY_MAX_RESPONSES];
     if (cv && cv->n_out == ctx->study->n_responses) {
         for (size_t j = 0; j < ctx->study->n_responses; j++)

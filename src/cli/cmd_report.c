@@ -95,7 +95,7 @@ int sg_stage_report_check(sg_cli_ctx *ctx)
         sg_study_model m;
         memset(&m, 0, sizeof m);
         sg_status st = sg_study_model_load(ctx->study, &m, &err);
-        sg_study_model_free(&m);
+        sg_study_model_destroy(&m);
         if (st != SG_OK)
             return sg_cli_fail(ctx, &err);
     }
@@ -347,7 +347,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
 
 static void report_buf_free(report_buf *b)
 {
-    sg_report_warnings_free(&b->lib);
+    sg_report_warnings_destroy(&b->lib);
     free(b->warnings);
 }
 

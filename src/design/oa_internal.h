@@ -2,6 +2,8 @@
 #ifndef SG_OA_INTERNAL_H
 #define SG_OA_INTERNAL_H
 
+#include "core/internal.h"
+
 #include <stddef.h>
 
 #include "core/error.h"
@@ -25,10 +27,10 @@ typedef struct sg_gf {
 } sg_gf;
 
 /* Fill f for q in {2,3,4,5,7,8}; SG_ERR_INVALID otherwise (err not set). */
-sg_status sg_gf_init(sg_gf *f, int q);
+SG_INTERNAL sg_status sg_gf_init(sg_gf *f, int q);
 /* Coefficient vector (length m) of Rao–Hamming column col in Taguchi order. */
-void sg_rh_column_vector(int q, int m, int col, int *u);
+SG_INTERNAL void sg_rh_column_vector(int q, int m, int col, int *u);
 /* Column index of u scaled so its highest nonzero coordinate is 1; -1 if zero. */
-int sg_rh_column_index(const sg_gf *f, int m, const int *u);
+SG_INTERNAL int sg_rh_column_index(const sg_gf *f, int m, const int *u);
 
 #endif

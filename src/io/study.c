@@ -414,7 +414,7 @@ void sg_study_destroy(sg_study *s)
     free(s->data_path);
     free(s->report_file);
     free(s->report_path);
-    sg_toml_free(s->doc);
+    sg_toml_destroy(s->doc);
     free(s);
 }
 

@@ -14,16 +14,16 @@
 
 static sg_toml_value *new_value(toml_parser *p, size_t pos, sg_toml_type type, uint8_t flags)
 {
-    sg_toml_value *v = toml_alloc(p->doc, sizeof *v);
+    sg_toml_value *v = sg_toml__alloc(p->doc, sizeof *v);
     if (!v) {
-        toml_oom(p);
+        sg_toml__oom(p);
         return NULL;
     }
     memset(v, 0, sizeof *v);
     v->type = (uint8_t)type;
     v->flags = flags;
     v->doc = p->doc;
-    toml_pos_lc(p, pos, &v->line, &v->col);
+    sg_toml__pos_lc(p, pos, &v->line, &v->col);
     return v;
 }
 
@@ -71,25 +71,25 @@ static long tab_insert(toml_parser *p, sg_toml_value *t, const char *key, size_t
 {
     if (t->u.tab.n == t->u.tab.cap) {
         uint32_t nc = t->u.tab.cap ? t->u.tab.cap * 2 : 4;
-        toml_entry *ni = toml_alloc(p->doc, nc * sizeof *ni);
+        toml_entry *ni = sg_toml__alloc(p->doc, nc * sizeof *ni);
         if (!ni)
-            return toml_oom(p);
+            return sg_toml__oom(p);
         if (t->u.tab.n)
             memcpy(ni, t->u.tab.items, t->u.tab.n * sizeof *ni);
         t->u.tab.items = ni;
         t->u.tab.cap = nc;
         if (nc > TABLE_HASH_MIN) {
-            t->u.tab.hash = toml_alloc(p->doc, 2 * (size_t)nc * sizeof(uint32_t));
+            t->u.tab.hash = sg_toml__alloc(p->doc, 2 * (size_t)nc * sizeof(uint32_t));
             if (!t->u.tab.hash)
-                return toml_oom(p);
+                return sg_toml__oom(p);
             memset(t->u.tab.hash, 0, 2 * (size_t)nc * sizeof(uint32_t));
             for (uint32_t i = 0; i < t->u.tab.n; i++)
                 hash_put(t, i);
         }
     }
-    char *k = toml_alloc_str(p->doc, n + 1);
+    char *k = sg_toml__alloc_str(p->doc, n + 1);
     if (!k)
-        return toml_oom(p);
+        return sg_toml__oom(p);
     memcpy(k, key, n);
     k[n] = '\0';
     uint32_t idx = t->u.tab.n++;
@@ -97,7 +97,7 @@ static long tab_insert(toml_parser *p, sg_toml_value *t, const char *key, size_t
     e->key = k;
     e->keylen = (uint32_t)n;
     e->val = val;
-    toml_pos_lc(p, kpos, &e->line, &e->col);
+    sg_toml__pos_lc(p, kpos, &e->line, &e->col);
     if (t->u.tab.hash)
         hash_put(t, idx);
     return (long)idx;
@@ -107,11 +107,11 @@ static int arr_push(toml_parser *p, sg_toml_value *a, sg_toml_value *v)
 {
     if (a->u.arr.n == a->u.arr.cap) {
         if (a->u.arr.cap >= UINT32_MAX / 2)
-            return toml_fail(p, p->pos, SG_ERR_LIMIT, "array has too many elements");
+            return sg_toml__fail(p, p->pos, SG_ERR_LIMIT, "array has too many elements");
         uint32_t nc = a->u.arr.cap ? a->u.arr.cap * 2 : 4;
-        sg_toml_value **ni = toml_alloc(p->doc, nc * sizeof *ni);
+        sg_toml_value **ni = sg_toml__alloc(p->doc, nc * sizeof *ni);
         if (!ni)
-            return toml_oom(p);
+            return sg_toml__oom(p);
         if (a->u.arr.n)
             memcpy(ni, a->u.arr.items, a->u.arr.n * sizeof *ni);
         a->u.arr.items = ni;
@@ -138,7 +138,7 @@ static int skip_comment(toml_parser *p)
         if (c == '\n' || c == '\r')
             break;
         if ((c < 0x20 && c != '\t') || c == 0x7F)
-            return toml_fail(p, p->pos, SG_ERR_PARSE, "control character U+%04X is not allowed in a comment",
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "control character U+%04X is not allowed in a comment",
                              c);
     }
     return 0;
@@ -153,11 +153,11 @@ static int eat_newline(toml_parser *p)
         p->pos++;
     } else if (p->buf[p->pos] == '\r') {
         if (p->pos + 1 >= p->len || p->buf[p->pos + 1] != '\n')
-            return toml_fail(p, p->pos, SG_ERR_PARSE, "carriage return must be followed by a line feed");
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "carriage return must be followed by a line feed");
         p->pos += 2;
     } else
         return 0;
-    toml_newline(p, p->pos);
+    sg_toml__newline(p, p->pos);
     return 1;
 }
 
@@ -191,8 +191,8 @@ static int end_of_line(toml_parser *p, const char *after)
         return -1;
     if (r == 0) {
         char tmp[16];
-        return toml_fail(p, p->pos, SG_ERR_PARSE, "expected end of line after %s, found %s", after,
-                         toml_describe(p, p->pos, tmp));
+        return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected end of line after %s, found %s", after,
+                         sg_toml__describe(p, p->pos, tmp));
     }
     return 0;
 }
@@ -201,8 +201,8 @@ static int end_of_line(toml_parser *p, const char *after)
 
 static int kbuf_push(toml_parser *p, const char *s, size_t n)
 {
-    if (toml_grow((void **)&p->kbuf, &p->kcap, p->klen + n, 1) < 0)
-        return toml_oom(p);
+    if (sg_toml__grow((void **)&p->kbuf, &p->kcap, p->klen + n, 1) < 0)
+        return sg_toml__oom(p);
     memcpy(p->kbuf + p->klen, s, n);
     p->klen += n;
     return 0;
@@ -220,23 +220,23 @@ static int parse_key(toml_parser *p)
         if (at < p->len && (b[at] == '"' || b[at] == '\'')) {
             const char *s;
             size_t n;
-            if (toml_parse_string(p, false, &s, &n) < 0 || kbuf_push(p, s, n) < 0)
+            if (sg_toml__parse_string(p, false, &s, &n) < 0 || kbuf_push(p, s, n) < 0)
                 return -1;
-        } else if (at < p->len && toml_is_bare((unsigned char)b[at])) {
-            while (p->pos < p->len && toml_is_bare((unsigned char)b[p->pos]))
+        } else if (at < p->len && sg_toml__is_bare((unsigned char)b[at])) {
+            while (p->pos < p->len && sg_toml__is_bare((unsigned char)b[p->pos]))
                 p->pos++;
             if (kbuf_push(p, b + at, p->pos - at) < 0)
                 return -1;
         } else {
             char tmp[16];
-            return toml_fail(p, at, SG_ERR_PARSE,
+            return sg_toml__fail(p, at, SG_ERR_PARSE,
                              "expected a key (letters, digits, '_', '-' or a quoted string), found %s",
-                             toml_describe(p, at, tmp));
+                             sg_toml__describe(p, at, tmp));
         }
         if (p->nparts >= SG_TOML_MAX_DEPTH)
-            return toml_fail(p, at, SG_ERR_LIMIT, "key has more than %d dotted parts", SG_TOML_MAX_DEPTH);
-        if (toml_grow((void **)&p->parts, &p->pcap, p->nparts + 1, sizeof *p->parts) < 0)
-            return toml_oom(p);
+            return sg_toml__fail(p, at, SG_ERR_LIMIT, "key has more than %d dotted parts", SG_TOML_MAX_DEPTH);
+        if (sg_toml__grow((void **)&p->parts, &p->pcap, p->nparts + 1, sizeof *p->parts) < 0)
+            return sg_toml__oom(p);
         p->parts[p->nparts++] = (toml_keypart){off, p->klen - off, at};
         skip_ws(p);
         if (p->pos < p->len && b[p->pos] == '.') {
@@ -257,7 +257,7 @@ static const char *key_path(const toml_parser *p, size_t upto, char *out, size_t
         size_t n = p->parts[i].len;
         bool bare = n > 0;
         for (size_t j = 0; j < n; j++)
-            if (!toml_is_bare((unsigned char)k[j]))
+            if (!sg_toml__is_bare((unsigned char)k[j]))
                 bare = false;
         int w = snprintf(out + o, size - o, bare ? "%s%.*s" : "%s\"%.*s\"", i ? "." : "", (int)n, k);
         if (w < 0 || (size_t)w >= size - o)
@@ -295,7 +295,7 @@ static int parse_keyval(toml_parser *p, sg_toml_value *tbl);
 static int depth_in(toml_parser *p, size_t at)
 {
     if (++p->depth > SG_TOML_MAX_DEPTH)
-        return toml_fail(p, at, SG_ERR_LIMIT, "arrays, inline tables and dotted keys nested deeper than %d",
+        return sg_toml__fail(p, at, SG_ERR_LIMIT, "arrays, inline tables and dotted keys nested deeper than %d",
                          SG_TOML_MAX_DEPTH);
     return 0;
 }
@@ -327,8 +327,8 @@ static int parse_array(toml_parser *p, sg_toml_value *a)
             break;
         }
         char tmp[16];
-        return toml_fail(p, p->pos, SG_ERR_PARSE, "expected ',' or ']' after an array element, found %s",
-                         toml_describe(p, p->pos, tmp));
+        return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected ',' or ']' after an array element, found %s",
+                         sg_toml__describe(p, p->pos, tmp));
     }
     p->depth--;
     return 0;
@@ -348,7 +348,7 @@ static int parse_inline_table(toml_parser *p, sg_toml_value *t)
     for (;;) {
         char k = p->pos < p->len ? p->buf[p->pos] : '\0';
         if (k == '\n' || k == '\r' || k == '#')
-            return toml_fail(p, p->pos, SG_ERR_PARSE,
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE,
                              "expected a key in inline table, found %s (an inline table must be on one line)",
                              k == '#' ? "a comment" : "end of line");
         if (parse_keyval(p, t) < 0)
@@ -359,7 +359,7 @@ static int parse_inline_table(toml_parser *p, sg_toml_value *t)
             p->pos++;
             skip_ws(p);
             if (p->pos < p->len && p->buf[p->pos] == '}')
-                return toml_fail(p, p->pos, SG_ERR_PARSE,
+                return sg_toml__fail(p, p->pos, SG_ERR_PARSE,
                                  "expected a key after ',': trailing commas are not allowed in an inline table");
             continue;
         }
@@ -368,12 +368,12 @@ static int parse_inline_table(toml_parser *p, sg_toml_value *t)
             break;
         }
         char tmp[16];
-        const char *found = toml_describe(p, p->pos, tmp);
+        const char *found = sg_toml__describe(p, p->pos, tmp);
         if (c == '\n' || c == '\r' || c == '#')
-            return toml_fail(p, p->pos, SG_ERR_PARSE,
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE,
                              "expected ',' or '}' in inline table, found %s (an inline table must be on one line)",
                              c == '#' ? "a comment" : found);
-        return toml_fail(p, p->pos, SG_ERR_PARSE, "expected ',' or '}' in inline table, found %s", found);
+        return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected ',' or '}' in inline table, found %s", found);
     }
     p->depth--;
     return 0;
@@ -396,11 +396,11 @@ static int parse_value(toml_parser *p, sg_toml_value **out)
     if (c == '"' || c == '\'') {
         const char *s;
         size_t n;
-        if (toml_parse_string(p, true, &s, &n) < 0)
+        if (sg_toml__parse_string(p, true, &s, &n) < 0)
             return -1;
-        char *copy = toml_alloc_str(p->doc, n + 1);
+        char *copy = sg_toml__alloc_str(p->doc, n + 1);
         if (!copy)
-            return toml_oom(p);
+            return sg_toml__oom(p);
         memcpy(copy, s, n + 1);
         v->u.str.s = copy;
         v->u.str.len = n;
@@ -429,13 +429,13 @@ static int parse_value(toml_parser *p, sg_toml_value **out)
     }
     if ((c >= '0' && c <= '9') || c == '+' || c == '-' || (c == 'i' && match_word(p, "inf")) ||
         (c == 'n' && match_word(p, "nan")))
-        return toml_parse_number_or_date(p, v);
+        return sg_toml__parse_number_or_date(p, v);
     char tmp[16];
     bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    return toml_fail(p, at, SG_ERR_PARSE,
+    return sg_toml__fail(p, at, SG_ERR_PARSE,
                      "expected a value (string, number, true/false, date-time, array or inline table), "
                      "found %s%s",
-                     toml_describe(p, at, tmp), letter ? " (strings must be quoted)" : "");
+                     sg_toml__describe(p, at, tmp), letter ? " (strings must be quoted)" : "");
 }
 
 static int parse_keyval(toml_parser *p, sg_toml_value *tbl)
@@ -445,13 +445,13 @@ static int parse_keyval(toml_parser *p, sg_toml_value *tbl)
         return -1;
     skip_ws(p);
     if (p->pos >= p->len || p->buf[p->pos] != '=')
-        return toml_fail(p, p->pos, SG_ERR_PARSE, "expected '=' after the key '%s', found %s",
-                         key_path(p, p->nparts - 1, path, sizeof path), toml_describe(p, p->pos, tmp));
+        return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected '=' after the key '%s', found %s",
+                         key_path(p, p->nparts - 1, path, sizeof path), sg_toml__describe(p, p->pos, tmp));
     p->pos++;
     skip_ws(p);
     size_t np = p->nparts;
     if (p->depth + (int)np - 1 > SG_TOML_MAX_DEPTH)
-        return toml_fail(p, p->parts[0].pos, SG_ERR_LIMIT,
+        return sg_toml__fail(p, p->parts[0].pos, SG_ERR_LIMIT,
                          "arrays, inline tables and dotted keys nested deeper than %d", SG_TOML_MAX_DEPTH);
     sg_toml_value *t = tbl;
     for (size_t i = 0; i + 1 < np; i++) {
@@ -468,16 +468,16 @@ static int parse_keyval(toml_parser *p, sg_toml_value *tbl)
         const toml_entry *e = &t->u.tab.items[idx];
         key_path(p, i, path, sizeof path);
         if (v->type != SG_TOML_TABLE)
-            return toml_fail(p, kp->pos, SG_ERR_PARSE,
+            return sg_toml__fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot use '%s' as a table: it is already %s (defined at %d:%d)", path,
                              type_with_article(v), e->line, e->col);
         if (v->flags & TF_INLINE)
-            return toml_fail(p, kp->pos, SG_ERR_PARSE,
+            return sg_toml__fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot add keys to the inline table '%s' (defined at %d:%d): inline tables "
                              "are complete when written",
                              path, e->line, e->col);
         if (!(v->flags & TF_DOTTED))
-            return toml_fail(p, kp->pos, SG_ERR_PARSE,
+            return sg_toml__fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot add keys to table '%s' with a dotted key: it is defined by a [header] "
                              "(at %d:%d)",
                              path, v->line, v->col);
@@ -487,16 +487,16 @@ static int parse_keyval(toml_parser *p, sg_toml_value *tbl)
     long idx = tab_find(t, p->kbuf + kp->off, kp->len);
     if (idx >= 0) {
         const toml_entry *e = &t->u.tab.items[idx];
-        return toml_fail(p, kp->pos, SG_ERR_PARSE, "duplicate key '%s' (first defined at %d:%d)",
+        return sg_toml__fail(p, kp->pos, SG_ERR_PARSE, "duplicate key '%s' (first defined at %d:%d)",
                          key_path(p, np - 1, path, sizeof path), e->line, e->col);
     }
     idx = tab_insert(p, t, p->kbuf + kp->off, kp->len, kp->pos, NULL);
     if (idx < 0)
         return -1;
     if (p->pos >= p->len || p->buf[p->pos] == '\n' || p->buf[p->pos] == '\r' || p->buf[p->pos] == '#')
-        return toml_fail(p, p->pos, SG_ERR_PARSE, "expected a value after '=', found %s",
+        return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected a value after '=', found %s",
                          p->pos < p->len && p->buf[p->pos] == '#' ? "a comment"
-                                                                  : toml_describe(p, p->pos, tmp));
+                                                                  : sg_toml__describe(p, p->pos, tmp));
     int saved = p->depth;
     p->depth += (int)np - 1;
     sg_toml_value *v;
@@ -519,9 +519,9 @@ static int parse_header(toml_parser *p, sg_toml_value **cur)
         return -1;
     skip_ws(p);
     if (aot ? !match_word(p, "]]") : !match_word(p, "]"))
-        return toml_fail(p, p->pos, SG_ERR_PARSE, "expected '%s' to close the %s header, found %s",
+        return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected '%s' to close the %s header, found %s",
                          aot ? "]]" : "]", aot ? "[[array of tables]]" : "[table]",
-                         toml_describe(p, p->pos, tmp));
+                         sg_toml__describe(p, p->pos, tmp));
     p->pos += aot ? 2 : 1;
     size_t np = p->nparts;
     sg_toml_value *t = p->doc->root;
@@ -551,7 +551,7 @@ static int parse_header(toml_parser *p, sg_toml_value **cur)
         const toml_entry *e = &t->u.tab.items[idx];
         if (v->type == SG_TOML_ARRAY) {
             if (!(v->flags & AF_AOT))
-                return toml_fail(p, kp->pos, SG_ERR_PARSE,
+                return sg_toml__fail(p, kp->pos, SG_ERR_PARSE,
                                  "cannot use '%s' as a table: it is already an array (defined at %d:%d)",
                                  path, e->line, e->col);
             if (last && aot) {
@@ -562,7 +562,7 @@ static int parse_header(toml_parser *p, sg_toml_value **cur)
                 return 0;
             }
             if (last)
-                return toml_fail(p, kp->pos, SG_ERR_PARSE,
+                return sg_toml__fail(p, kp->pos, SG_ERR_PARSE,
                                  "cannot define table [%s]: it is already an array of tables (defined at "
                                  "%d:%d)",
                                  path, v->line, v->col);
@@ -570,29 +570,29 @@ static int parse_header(toml_parser *p, sg_toml_value **cur)
             continue;
         }
         if (v->type != SG_TOML_TABLE)
-            return toml_fail(p, kp->pos, SG_ERR_PARSE,
+            return sg_toml__fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot use '%s' as a table: it is already %s (defined at %d:%d)", path,
                              type_with_article(v), e->line, e->col);
         if (v->flags & TF_INLINE)
-            return toml_fail(p, kp->pos, SG_ERR_PARSE,
+            return sg_toml__fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot extend the inline table '%s' (defined at %d:%d): inline tables are "
                              "complete when written",
                              path, e->line, e->col);
         if (last && aot)
-            return toml_fail(p, kp->pos, SG_ERR_PARSE,
+            return sg_toml__fail(p, kp->pos, SG_ERR_PARSE,
                              "cannot define array of tables [[%s]]: '%s' is already a table (defined at "
                              "%d:%d)",
                              path, path, v->line, v->col);
         if (last) {
             if (v->flags & TF_DEFINED)
-                return toml_fail(p, kp->pos, SG_ERR_PARSE, "table [%s] is defined twice (first at %d:%d)",
+                return sg_toml__fail(p, kp->pos, SG_ERR_PARSE, "table [%s] is defined twice (first at %d:%d)",
                                  path, v->line, v->col);
             if (v->flags & TF_DOTTED)
-                return toml_fail(p, kp->pos, SG_ERR_PARSE,
+                return sg_toml__fail(p, kp->pos, SG_ERR_PARSE,
                                  "table [%s] is already defined by dotted keys (at %d:%d)", path, e->line,
                                  e->col);
             v->flags = (uint8_t)((v->flags & ~TF_IMPLICIT) | TF_DEFINED);
-            toml_pos_lc(p, at, &v->line, &v->col);
+            sg_toml__pos_lc(p, at, &v->line, &v->col);
         }
         t = v;
     }
@@ -619,7 +619,7 @@ static int parse_document(toml_parser *p)
         }
     }
     if (p->bad_utf8 != SIZE_MAX)
-        return toml_fail(p, p->bad_utf8, SG_ERR_PARSE, "invalid UTF-8");
+        return sg_toml__fail(p, p->bad_utf8, SG_ERR_PARSE, "invalid UTF-8");
     return 0;
 }
 
@@ -658,10 +658,10 @@ sg_status sg_toml_parse(const char *buf, size_t len, const char *source, sg_toml
         p.base = p.pos = 3;
     p.line_start = p.cc_pos = p.base;
     p.cc_col = 1;
-    p.bad_utf8 = toml_utf8_first_bad((const unsigned char *)buf, len);
+    p.bad_utf8 = sg_toml__utf8_first_bad((const unsigned char *)buf, len);
     /* scratch buffers exist from the start so empty keys/strings have storage */
-    if (toml_grow((void **)&p.sbuf, &p.scap, 1, 1) < 0 || toml_grow((void **)&p.kbuf, &p.kcap, 1, 1) < 0)
-        toml_oom(&p);
+    if (sg_toml__grow((void **)&p.sbuf, &p.scap, 1, 1) < 0 || sg_toml__grow((void **)&p.kbuf, &p.kcap, 1, 1) < 0)
+        sg_toml__oom(&p);
     else
         doc->root = new_value(&p, p.base, SG_TOML_TABLE, TF_DEFINED);
     if (doc->root)
@@ -670,7 +670,7 @@ sg_status sg_toml_parse(const char *buf, size_t len, const char *source, sg_toml
     free(p.kbuf);
     free(p.parts);
     if (p.failed) {
-        sg_toml_free(doc);
+        sg_toml_destroy(doc);
         return p.status;
     }
     sg_error_clear(err);

@@ -1,7 +1,7 @@
 /* toml.h — TOML 1.0.0 reader for study files.
  *
  * A document is parsed into an immutable tree owned by one sg_toml_doc; one
- * call (sg_toml_free) frees it all.  Every value and every table key keeps
+ * call (sg_toml_destroy) frees it all.  Every value and every table key keeps
  * its 1-based line and column (columns count Unicode code points).  Errors
  * are reported as "SOURCE:LINE:COL: message" in an sg_error, where SOURCE is
  * the name given to the parser (a file path, or "<string>").
@@ -51,7 +51,7 @@ typedef struct sg_toml_value sg_toml_value; /* a node; valid while its doc lives
 
 /* Parse len bytes of buf (need not be NUL-terminated).  source names the
  * input in messages (copied).  On success *out is a new document the caller
- * frees with sg_toml_free; on failure *out is NULL and err holds
+ * frees with sg_toml_destroy; on failure *out is NULL and err holds
  * "source:line:col: message" for the first error. */
 sg_status sg_toml_parse(const char *buf, size_t len, const char *source,
                         sg_toml_doc **out, sg_error *err);
@@ -65,7 +65,7 @@ sg_status sg_toml_parse_stream(FILE *fp, const char *source, sg_toml_doc **out,
                                sg_error *err);
 
 /* Free a document and every value in it.  NULL is a no-op. */
-void sg_toml_free(sg_toml_doc *doc);
+void sg_toml_destroy(sg_toml_doc *doc);
 
 /* The root table of a document. */
 const sg_toml_value *sg_toml_root(const sg_toml_doc *doc);

@@ -39,10 +39,10 @@ static void *arena_alloc(sg_toml_doc *doc, size_t size, size_t align)
     return c->data + at;
 }
 
-void *toml_alloc(sg_toml_doc *doc, size_t size) { return arena_alloc(doc, size, 8); }
-char *toml_alloc_str(sg_toml_doc *doc, size_t size) { return arena_alloc(doc, size, 1); }
+void *sg_toml__alloc(sg_toml_doc *doc, size_t size) { return arena_alloc(doc, size, 8); }
+char *sg_toml__alloc_str(sg_toml_doc *doc, size_t size) { return arena_alloc(doc, size, 1); }
 
-void sg_toml_free(sg_toml_doc *doc)
+void sg_toml_destroy(sg_toml_doc *doc)
 {
     if (!doc)
         return;
@@ -58,7 +58,7 @@ void sg_toml_free(sg_toml_doc *doc)
 
 /* ---- positions and errors ---- */
 
-void toml_newline(toml_parser *p, size_t after)
+void sg_toml__newline(toml_parser *p, size_t after)
 {
     p->line++;
     p->line_start = after;
@@ -67,7 +67,7 @@ void toml_newline(toml_parser *p, size_t after)
 }
 
 /* Line and column of pos, which must lie on the current line. */
-void toml_pos_lc(toml_parser *p, size_t pos, int *line, int *col)
+void sg_toml__pos_lc(toml_parser *p, size_t pos, int *line, int *col)
 {
     size_t from = p->line_start;
     int c = 1;
@@ -86,7 +86,7 @@ void toml_pos_lc(toml_parser *p, size_t pos, int *line, int *col)
         *col = c;
 }
 
-const char *toml_describe(const toml_parser *p, size_t pos, char tmp[16])
+const char *sg_toml__describe(const toml_parser *p, size_t pos, char tmp[16])
 {
     if (pos >= p->len)
         return "end of input";
@@ -109,7 +109,7 @@ const char *toml_describe(const toml_parser *p, size_t pos, char tmp[16])
     return tmp;
 }
 
-int toml_fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...)
+int sg_toml__fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...)
 {
     if (p->failed)
         return -1;
@@ -143,9 +143,9 @@ int toml_fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...)
     return -1;
 }
 
-int toml_oom(toml_parser *p) { return toml_fail(p, p->pos, SG_ERR_NOMEM, "out of memory"); }
+int sg_toml__oom(toml_parser *p) { return sg_toml__fail(p, p->pos, SG_ERR_NOMEM, "out of memory"); }
 
-int toml_grow(void **ptr, size_t *cap, size_t need, size_t elem)
+int sg_toml__grow(void **ptr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 0;
@@ -160,17 +160,17 @@ int toml_grow(void **ptr, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-int toml_sbuf_reserve(toml_parser *p, size_t n)
+int sg_toml__sbuf_reserve(toml_parser *p, size_t n)
 {
-    if (toml_grow((void **)&p->sbuf, &p->scap, p->slen + n, 1) < 0)
-        return toml_oom(p);
+    if (sg_toml__grow((void **)&p->sbuf, &p->scap, p->slen + n, 1) < 0)
+        return sg_toml__oom(p);
     return 0;
 }
 
-int toml_sbuf_push(toml_parser *p, const char *s, size_t n)
+int sg_toml__sbuf_push(toml_parser *p, const char *s, size_t n)
 {
-    if (toml_grow((void **)&p->sbuf, &p->scap, p->slen + n, 1) < 0)
-        return toml_oom(p);
+    if (sg_toml__grow((void **)&p->sbuf, &p->scap, p->slen + n, 1) < 0)
+        return sg_toml__oom(p);
     memcpy(p->sbuf + p->slen, s, n);
     p->slen += n;
     return 0;

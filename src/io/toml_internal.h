@@ -1,12 +1,14 @@
 /* toml_internal.h — internals shared by the TOML reader's source files (not public).
  *
- * The tree lives in an arena owned by the document: sg_toml_free releases a
+ * The tree lives in an arena owned by the document: sg_toml_destroy releases a
  * handful of chunks, never walks the tree.  The parser is a hand-written
  * recursive descent over bytes; every recursion is bounded by
  * SG_TOML_MAX_DEPTH.
  */
 #ifndef SG_TOML_INTERNAL_H
 #define SG_TOML_INTERNAL_H
+
+#include "core/internal.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -99,26 +101,26 @@ typedef struct toml_parser {
 } toml_parser;
 
 /* toml_base.c */
-int toml_grow(void **ptr, size_t *cap, size_t need, size_t elem); /* realloc to >= need elems */
-void *toml_alloc(sg_toml_doc *doc, size_t size);      /* 8-byte aligned */
-char *toml_alloc_str(sg_toml_doc *doc, size_t size); /* unaligned bytes */
-int toml_fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...)
+SG_INTERNAL int sg_toml__grow(void **ptr, size_t *cap, size_t need, size_t elem); /* realloc to >= need elems */
+SG_INTERNAL void *sg_toml__alloc(sg_toml_doc *doc, size_t size);      /* 8-byte aligned */
+SG_INTERNAL char *sg_toml__alloc_str(sg_toml_doc *doc, size_t size); /* unaligned bytes */
+SG_INTERNAL int sg_toml__fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-int toml_oom(toml_parser *p);
-void toml_pos_lc(toml_parser *p, size_t pos, int *line, int *col);
-void toml_newline(toml_parser *p, size_t after);
-const char *toml_describe(const toml_parser *p, size_t pos, char tmp[16]);
-int toml_sbuf_push(toml_parser *p, const char *s, size_t n);
-int toml_sbuf_reserve(toml_parser *p, size_t n); /* room for n more bytes */
+SG_INTERNAL int sg_toml__oom(toml_parser *p);
+SG_INTERNAL void sg_toml__pos_lc(toml_parser *p, size_t pos, int *line, int *col);
+SG_INTERNAL void sg_toml__newline(toml_parser *p, size_t after);
+SG_INTERNAL const char *sg_toml__describe(const toml_parser *p, size_t pos, char tmp[16]);
+SG_INTERNAL int sg_toml__sbuf_push(toml_parser *p, const char *s, size_t n);
+SG_INTERNAL int sg_toml__sbuf_reserve(toml_parser *p, size_t n); /* room for n more bytes */
 
 /* toml_scalar.c: each parses the value starting at p->pos into v (type and
- * payload) and advances p->pos; returns 0 or -1 after toml_fail. */
-size_t toml_utf8_first_bad(const unsigned char *s, size_t n);
-int toml_parse_string(toml_parser *p, bool allow_multi, const char **out, size_t *len);
-int toml_parse_number_or_date(toml_parser *p, sg_toml_value *v);
-int toml_is_bare(unsigned char c);
+ * payload) and advances p->pos; returns 0 or -1 after sg_toml__fail. */
+SG_INTERNAL size_t sg_toml__utf8_first_bad(const unsigned char *s, size_t n);
+SG_INTERNAL int sg_toml__parse_string(toml_parser *p, bool allow_multi, const char **out, size_t *len);
+SG_INTERNAL int sg_toml__parse_number_or_date(toml_parser *p, sg_toml_value *v);
+SG_INTERNAL int sg_toml__is_bare(unsigned char c);
 
 #endif

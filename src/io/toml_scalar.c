@@ -42,7 +42,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return k;
 }
 
-size_t toml_utf8_first_bad(const unsigned char *s, size_t n)
+size_t sg_toml__utf8_first_bad(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -89,10 +89,10 @@ static int put_utf8(toml_parser *p, uint32_t cp)
         b[3] = (char)(0x80 | (cp & 0x3F));
         n = 4;
     }
-    return toml_sbuf_push(p, b, n);
+    return sg_toml__sbuf_push(p, b, n);
 }
 
-int toml_is_bare(unsigned char c)
+int sg_toml__is_bare(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            c == '_' || c == '-';
@@ -121,7 +121,7 @@ static int parse_escape(toml_parser *p)
 {
     size_t at = p->pos - 1;
     if (p->pos >= p->len)
-        return toml_fail(p, p->pos, SG_ERR_PARSE, "expected an escape character after '\\'");
+        return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected an escape character after '\\'");
     char c = p->buf[p->pos++];
     char out;
     switch (c) {
@@ -139,13 +139,13 @@ static int parse_escape(toml_parser *p)
         for (int i = 0; i < nd; i++) {
             int h = p->pos < p->len ? hexval((unsigned char)p->buf[p->pos]) : -1;
             if (h < 0)
-                return toml_fail(p, p->pos, SG_ERR_PARSE,
+                return sg_toml__fail(p, p->pos, SG_ERR_PARSE,
                                  "expected %d hexadecimal digits after '\\%c'", nd, c);
             cp = cp * 16 + (uint32_t)h;
             p->pos++;
         }
         if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return toml_fail(p, at, SG_ERR_PARSE,
+            return sg_toml__fail(p, at, SG_ERR_PARSE,
                              "escape '\\%c%.*s' is not a Unicode scalar value", c, nd,
                              p->buf + at + 2);
         return put_utf8(p, cp);
@@ -157,14 +157,14 @@ static int parse_escape(toml_parser *p)
         if (e > 0x20 && e < 0x7F)
             snprintf(tmp, sizeof tmp, "'\\%c'", e);
         else
-            shown = toml_describe(p, p->pos - 1, tmp);
-        return toml_fail(p, at, SG_ERR_PARSE,
+            shown = sg_toml__describe(p, p->pos - 1, tmp);
+        return sg_toml__fail(p, at, SG_ERR_PARSE,
                          "invalid escape %s%s (expected one of \\b \\t \\n \\f \\r \\\" \\\\ "
                          "\\uXXXX \\UXXXXXXXX)",
                          e > 0x20 && e < 0x7F ? "" : "'\\' followed by ", shown);
     }
     }
-    return toml_sbuf_push(p, &out, 1);
+    return sg_toml__sbuf_push(p, &out, 1);
 }
 
 /* Consume a newline at p->pos (LF or CRLF) inside a multi-line string,
@@ -176,17 +176,17 @@ static int ml_newline(toml_parser *p, bool append)
         p->pos++;
     } else if (b[p->pos] == '\r') {
         if (p->pos + 1 >= p->len || b[p->pos + 1] != '\n')
-            return toml_fail(p, p->pos, SG_ERR_PARSE, "carriage return must be followed by a line feed");
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "carriage return must be followed by a line feed");
         p->pos += 2;
     } else
         return 0;
-    toml_newline(p, p->pos);
-    if (append && toml_sbuf_push(p, "\n", 1) < 0)
+    sg_toml__newline(p, p->pos);
+    if (append && sg_toml__sbuf_push(p, "\n", 1) < 0)
         return -1;
     return 1;
 }
 
-int toml_parse_string(toml_parser *p, bool allow_multi, const char **out, size_t *outlen)
+int sg_toml__parse_string(toml_parser *p, bool allow_multi, const char **out, size_t *outlen)
 {
     const char *b = p->buf;
     size_t n = p->len;
@@ -196,12 +196,12 @@ int toml_parse_string(toml_parser *p, bool allow_multi, const char **out, size_t
     p->slen = 0;
     bool multi = p->pos + 2 < n && b[p->pos + 1] == q && b[p->pos + 2] == q;
     if (multi && !allow_multi)
-        return toml_fail(p, start, SG_ERR_PARSE, "multi-line strings cannot be keys");
+        return sg_toml__fail(p, start, SG_ERR_PARSE, "multi-line strings cannot be keys");
     if (!multi) {
         p->pos++;
         for (;;) {
             if (p->pos >= n || b[p->pos] == '\n' || b[p->pos] == '\r')
-                return toml_fail(p, p->pos, SG_ERR_PARSE, "expected closing %c before end of %s", q,
+                return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected closing %c before end of %s", q,
                                  p->pos >= n ? "input" : "line");
             unsigned char c = (unsigned char)b[p->pos];
             if (c == (unsigned char)q) {
@@ -215,13 +215,13 @@ int toml_parse_string(toml_parser *p, bool allow_multi, const char **out, size_t
                 continue;
             }
             if (is_forbidden_ctl(c))
-                return toml_fail(p, p->pos, SG_ERR_PARSE,
+                return sg_toml__fail(p, p->pos, SG_ERR_PARSE,
                                  "control character U+%04X must be escaped in a string", c);
             /* copy a run of ordinary bytes at once */
             size_t r = p->pos + 1;
             while (r < n && b[r] != q && b[r] != '\\' && !is_forbidden_ctl((unsigned char)b[r]))
                 r++;
-            if (toml_sbuf_push(p, b + p->pos, r - p->pos) < 0)
+            if (sg_toml__sbuf_push(p, b + p->pos, r - p->pos) < 0)
                 return -1;
             p->pos = r;
         }
@@ -232,7 +232,7 @@ int toml_parse_string(toml_parser *p, bool allow_multi, const char **out, size_t
             return -1;
         for (;;) {
             if (p->pos >= n)
-                return toml_fail(p, p->pos, SG_ERR_PARSE, "expected closing %c%c%c before end of input",
+                return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected closing %c%c%c before end of input",
                                  q, q, q);
             unsigned char c = (unsigned char)b[p->pos];
             if (c == (unsigned char)q) {
@@ -240,15 +240,15 @@ int toml_parse_string(toml_parser *p, bool allow_multi, const char **out, size_t
                 while (p->pos + k < n && b[p->pos + k] == q)
                     k++;
                 if (k < 3) {
-                    if (toml_sbuf_push(p, b + p->pos, k) < 0)
+                    if (sg_toml__sbuf_push(p, b + p->pos, k) < 0)
                         return -1;
                     p->pos += k;
                     continue;
                 }
                 if (k > 5)
-                    return toml_fail(p, p->pos + 5, SG_ERR_PARSE,
+                    return sg_toml__fail(p, p->pos + 5, SG_ERR_PARSE,
                                      "too many quotes: at most two may precede the closing %c%c%c", q, q, q);
-                if (toml_sbuf_push(p, b + p->pos, k - 3) < 0)
+                if (sg_toml__sbuf_push(p, b + p->pos, k - 3) < 0)
                     return -1;
                 p->pos += k;
                 break;
@@ -285,18 +285,18 @@ int toml_parse_string(toml_parser *p, bool allow_multi, const char **out, size_t
                 continue;
             }
             if (is_forbidden_ctl(c))
-                return toml_fail(p, p->pos, SG_ERR_PARSE,
+                return sg_toml__fail(p, p->pos, SG_ERR_PARSE,
                                  "control character U+%04X must be escaped in a string", c);
             size_t r = p->pos + 1;
             while (r < n && b[r] != q && b[r] != '\\' && b[r] != '\n' &&
                    !is_forbidden_ctl((unsigned char)b[r]))
                 r++;
-            if (toml_sbuf_push(p, b + p->pos, r - p->pos) < 0)
+            if (sg_toml__sbuf_push(p, b + p->pos, r - p->pos) < 0)
                 return -1;
             p->pos = r;
         }
     }
-    if (toml_sbuf_push(p, "", 1) < 0) /* NUL terminator, not counted */
+    if (sg_toml__sbuf_push(p, "", 1) < 0) /* NUL terminator, not counted */
         return -1;
     *out = p->sbuf;
     *outlen = p->slen - 1;
@@ -323,7 +323,7 @@ static long scan_digits(toml_parser *p, size_t end, int (*digit)(int), bool keep
             p->pos++;
         } else if (c == '_') {
             if (p->pos == s || p->pos + 1 >= end || !digit((unsigned char)b[p->pos + 1]))
-                return toml_fail(p, p->pos, SG_ERR_PARSE, "'_' in %s must be between two digits", what);
+                return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "'_' in %s must be between two digits", what);
             p->pos++;
         } else
             break;
@@ -401,10 +401,10 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
 {
     const char *b = p->buf;
     size_t start = p->pos, end = p->pos;
-    while (end < p->len && (toml_is_bare((unsigned char)b[end]) || b[end] == '+' || b[end] == '.'))
+    while (end < p->len && (sg_toml__is_bare((unsigned char)b[end]) || b[end] == '+' || b[end] == '.'))
         end++;
     /* digits, '.', 'e', signs and the NUL never exceed the token + 2 */
-    if (toml_sbuf_reserve(p, end - start + 2) < 0)
+    if (sg_toml__sbuf_reserve(p, end - start + 2) < 0)
         return -1;
     size_t i = start;
     bool neg = false, sign = false;
@@ -422,40 +422,40 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
     }
     if (i >= end || !is_digit((unsigned char)b[i])) {
         char tmp[16];
-        return toml_fail(p, i, SG_ERR_PARSE, "expected a digit, 'inf' or 'nan'%s, found %s",
-                         sign ? " after the sign" : "", toml_describe(p, i, tmp));
+        return sg_toml__fail(p, i, SG_ERR_PARSE, "expected a digit, 'inf' or 'nan'%s, found %s",
+                         sign ? " after the sign" : "", sg_toml__describe(p, i, tmp));
     }
     /* hexadecimal, octal, binary */
     if (b[i] == '0' && i + 1 < end && (b[i + 1] == 'x' || b[i + 1] == 'o' || b[i + 1] == 'b')) {
         char r = b[i + 1];
         if (sign)
-            return toml_fail(p, start, SG_ERR_PARSE, "a sign is not allowed on 0%c integers", r);
+            return sg_toml__fail(p, start, SG_ERR_PARSE, "a sign is not allowed on 0%c integers", r);
         int (*dig)(int) = r == 'x' ? is_hex : r == 'o' ? is_oct : is_bin;
         const char *what = r == 'x' ? "hexadecimal integer" : r == 'o' ? "octal integer" : "binary integer";
         unsigned shift = r == 'x' ? 4 : r == 'o' ? 3 : 1;
         p->pos = i + 2;
         if (p->pos >= end || !dig((unsigned char)b[p->pos])) {
             char tmp[16];
-            return toml_fail(p, p->pos, SG_ERR_PARSE, "expected a digit of a %s after '0%c', found %s",
-                             what, r, toml_describe(p, p->pos, tmp));
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected a digit of a %s after '0%c', found %s",
+                             what, r, sg_toml__describe(p, p->pos, tmp));
         }
         p->slen = 0;
         if (scan_digits(p, end, dig, true, what) < 0)
             return -1;
         if (p->pos != end) {
             char tmp[16];
-            return toml_fail(p, p->pos, SG_ERR_PARSE, "unexpected %s in %s",
-                             toml_describe(p, p->pos, tmp), what);
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "unexpected %s in %s",
+                             sg_toml__describe(p, p->pos, tmp), what);
         }
         uint64_t acc = 0;
         for (size_t k = 0; k < p->slen; k++) {
             if (acc > ((uint64_t)INT64_MAX >> shift))
-                return toml_fail(p, start, SG_ERR_PARSE, "%s does not fit in 64 bits (maximum %lld)",
+                return sg_toml__fail(p, start, SG_ERR_PARSE, "%s does not fit in 64 bits (maximum %lld)",
                                  what, (long long)INT64_MAX);
             acc = (acc << shift) | (uint64_t)hexval((unsigned char)p->sbuf[k]);
         }
         if (acc > (uint64_t)INT64_MAX)
-            return toml_fail(p, start, SG_ERR_PARSE, "%s does not fit in 64 bits (maximum %lld)", what,
+            return sg_toml__fail(p, start, SG_ERR_PARSE, "%s does not fit in 64 bits (maximum %lld)", what,
                              (long long)INT64_MAX);
         v->type = SG_TOML_INTEGER;
         v->u.i = (int64_t)acc;
@@ -471,7 +471,7 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
     if (nd < 0)
         return -1;
     if (b[int_start] == '0' && nd > 1)
-        return toml_fail(p, int_start, SG_ERR_PARSE, "leading zeros are not allowed in a decimal number");
+        return sg_toml__fail(p, int_start, SG_ERR_PARSE, "leading zeros are not allowed in a decimal number");
     bool is_float = false;
     if (p->pos < end && b[p->pos] == '.') {
         is_float = true;
@@ -479,8 +479,8 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
         p->pos++;
         if (p->pos >= end || !is_digit((unsigned char)b[p->pos])) {
             char tmp[16];
-            return toml_fail(p, p->pos, SG_ERR_PARSE, "expected a digit after the decimal point, found %s",
-                             toml_describe(p, p->pos, tmp));
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected a digit after the decimal point, found %s",
+                             sg_toml__describe(p, p->pos, tmp));
         }
         if (scan_digits(p, end, is_digit, true, "a number") < 0)
             return -1;
@@ -493,15 +493,15 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
             p->sbuf[p->slen++] = b[p->pos++];
         if (p->pos >= end || !is_digit((unsigned char)b[p->pos])) {
             char tmp[16];
-            return toml_fail(p, p->pos, SG_ERR_PARSE, "expected a digit in the exponent, found %s",
-                             toml_describe(p, p->pos, tmp));
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected a digit in the exponent, found %s",
+                             sg_toml__describe(p, p->pos, tmp));
         }
         if (scan_digits(p, end, is_digit, true, "a number") < 0)
             return -1;
     }
     if (p->pos != end) {
         char tmp[16];
-        return toml_fail(p, p->pos, SG_ERR_PARSE, "unexpected %s in number", toml_describe(p, p->pos, tmp));
+        return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "unexpected %s in number", sg_toml__describe(p, p->pos, tmp));
     }
     p->sbuf[p->slen] = '\0';
     if (is_float) {
@@ -515,9 +515,9 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
         char *e = NULL;
         d = strtod(p->sbuf, &e);
         if (!e || *e != '\0')
-            return toml_fail(p, start, SG_ERR_INTERNAL, "could not convert float '%s'", p->sbuf);
+            return sg_toml__fail(p, start, SG_ERR_INTERNAL, "could not convert float '%s'", p->sbuf);
         if (errno == ERANGE && isinf(d))
-            return toml_fail(p, start, SG_ERR_PARSE, "float %s is out of range (magnitude above %g)",
+            return sg_toml__fail(p, start, SG_ERR_PARSE, "float %s is out of range (magnitude above %g)",
                              p->sbuf, 1.7976931348623157e308);
         v->type = SG_TOML_FLOAT;
         v->u.f = d;
@@ -527,7 +527,7 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
     for (size_t k = sign ? 1 : 0; p->sbuf[k]; k++) {
         unsigned dgt = (unsigned)(p->sbuf[k] - '0');
         if (acc > (lim - dgt) / 10)
-            return toml_fail(p, start, SG_ERR_PARSE,
+            return sg_toml__fail(p, start, SG_ERR_PARSE,
                              "integer does not fit in 64 bits (range %lld to %lld)",
                              (long long)INT64_MIN, (long long)INT64_MAX);
         acc = acc * 10 + dgt;
@@ -567,8 +567,8 @@ static int expect_char(toml_parser *p, char c, const char *form)
         return 0;
     }
     char tmp[16];
-    return toml_fail(p, p->pos, SG_ERR_PARSE, "expected '%c' in %s, found %s", c, form,
-                     toml_describe(p, p->pos, tmp));
+    return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected '%c' in %s, found %s", c, form,
+                     sg_toml__describe(p, p->pos, tmp));
 }
 
 static int field(toml_parser *p, int n, int lo, int hi, const char *name, const char *form, int *out)
@@ -579,11 +579,11 @@ static int field(toml_parser *p, int n, int lo, int hi, const char *name, const 
         size_t at = p->pos;
         while (at < p->len && at < p->pos + (size_t)n && is_digit((unsigned char)p->buf[at]))
             at++;
-        return toml_fail(p, at, SG_ERR_PARSE, "expected %d-digit %s in %s, found %s", n, name, form,
-                         toml_describe(p, at, tmp));
+        return sg_toml__fail(p, at, SG_ERR_PARSE, "expected %d-digit %s in %s, found %s", n, name, form,
+                         sg_toml__describe(p, at, tmp));
     }
     if (val < lo || val > hi)
-        return toml_fail(p, p->pos, SG_ERR_PARSE, "%s %0*d out of range (%d to %d)", name, n, val, lo, hi);
+        return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "%s %0*d out of range (%d to %d)", name, n, val, lo, hi);
     p->pos += (size_t)n;
     *out = val;
     return 0;
@@ -600,8 +600,8 @@ static int parse_time(toml_parser *p, sg_toml_datetime *dt)
         p->pos++;
         if (p->pos >= p->len || !is_digit((unsigned char)p->buf[p->pos])) {
             char tmp[16];
-            return toml_fail(p, p->pos, SG_ERR_PARSE, "expected digits after '.' in time, found %s",
-                             toml_describe(p, p->pos, tmp));
+            return sg_toml__fail(p, p->pos, SG_ERR_PARSE, "expected digits after '.' in time, found %s",
+                             sg_toml__describe(p, p->pos, tmp));
         }
         int nd = 0, ns = 0;
         while (p->pos < p->len && is_digit((unsigned char)p->buf[p->pos])) {
@@ -621,9 +621,9 @@ static int parse_time(toml_parser *p, sg_toml_datetime *dt)
 
 static int parse_datetime(toml_parser *p, sg_toml_value *v)
 {
-    sg_toml_datetime *dt = toml_alloc(p->doc, sizeof *dt);
+    sg_toml_datetime *dt = sg_toml__alloc(p->doc, sizeof *dt);
     if (!dt)
-        return toml_oom(p);
+        return sg_toml__oom(p);
     memset(dt, 0, sizeof *dt);
     v->u.dt = dt;
     const char *b = p->buf;
@@ -642,7 +642,7 @@ static int parse_datetime(toml_parser *p, sg_toml_value *v)
     if (field(p, 2, 1, 31, "day", dform, &dt->day) < 0)
         return -1;
     if (dt->day > dim)
-        return toml_fail(p, p->pos - 2, SG_ERR_PARSE, "day %02d out of range: %04d-%02d has %d days",
+        return sg_toml__fail(p, p->pos - 2, SG_ERR_PARSE, "day %02d out of range: %04d-%02d has %d days",
                          dt->day, dt->year, dt->month, dim);
     v->type = SG_TOML_DATE_LOCAL;
     if (p->pos >= p->len)
@@ -674,7 +674,7 @@ static int parse_datetime(toml_parser *p, sg_toml_value *v)
     return 0;
 }
 
-int toml_parse_number_or_date(toml_parser *p, sg_toml_value *v)
+int sg_toml__parse_number_or_date(toml_parser *p, sg_toml_value *v)
 {
     const char *b = p->buf;
     size_t at = p->pos;

@@ -4,6 +4,8 @@
 #ifndef SG_MLP_INTERNAL_H
 #define SG_MLP_INTERNAL_H
 
+#include "core/internal.h"
+
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -163,7 +165,7 @@ static inline void sg_tanh_array(double *x, size_t n)
 
 /* Same results as sg_tanh_array, using AVX-512 or AVX2 when the CPU has
  * them (mlp.c). */
-void sg_tanh_array_best(double *x, size_t n);
+SG_INTERNAL void sg_tanh_array_best(double *x, size_t n);
 
 static inline double sg_act_value(sg_activation act, double z)
 {
@@ -393,17 +395,17 @@ static inline void sg_combo(double *out, const double *base, const double *s, si
 }
 
 /* True if the fused kernel (mlp_fused.c) handles net on chunks of nc rows. */
-bool sg_mlp_fused_ok(const sg_mlp *net, size_t nc);
+SG_INTERNAL bool sg_mlp_fused_ok(const sg_mlp *net, size_t nc);
 
 /* Fused forward pass, loss and (if grad is not NULL) backward pass of one
  * chunk: X (nc, n_in), T (nc, n_out) row-major, nc <= work->max_batch and
  * sg_mlp_fused_ok(net, nc).  Adds sum (y - t)^2 to *sse and the chunk's
  * share of the data term's gradient, with output deltas scale * (y - t) f',
  * to grad (n_params, not cleared; NULL = loss only). */
-void sg_mlp_fused_chunk(const sg_mlp *net, sg_mlp_work *work, const double *X, const double *T,
+SG_INTERNAL void sg_mlp_fused_chunk(const sg_mlp *net, sg_mlp_work *work, const double *X, const double *T,
                         size_t nc, double scale, double *sse, double *grad);
 
 /* True if work was created for net's sizes. */
-bool sg_mlp_work_matches(const sg_mlp *net, const sg_mlp_work *work);
+SG_INTERNAL bool sg_mlp_work_matches(const sg_mlp *net, const sg_mlp_work *work);
 
 #endif

@@ -107,7 +107,7 @@ void sg_model_destroy(sg_model *m)
             sg_mlp_destroy(m->nets[i]);
     if (m->hist)
         for (size_t i = 0; i < nm; i++)
-            sg_train_history_free(&m->hist[i]);
+            sg_train_history_destroy(&m->hist[i]);
     free(m->nets);
     free(m->hist);
     sg_mlp_work_destroy(m->work);
@@ -213,15 +213,15 @@ fail:
 
 /* ---- fitting ---------------------------------------------------------------- */
 
-typedef struct progress_ctx {
+typedef struct progress_user {
     sg_model_progress_fn fn;
     void *user;
     size_t response, member;
-} progress_ctx;
+} progress_user;
 
 static void progress_thunk(void *user, const sg_train_info *info)
 {
-    progress_ctx *c = user;
+    progress_user *c = user;
     c->fn(c->user, c->response, c->member, info);
 }
 
@@ -298,7 +298,7 @@ sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, con
                 goto fail;
             sg_train_config cfg = spec->train;
             cfg.seed = seed;
-            progress_ctx ctx = {progress, user, spec->shared ? SG_MODEL_ALL_RESPONSES : j, k};
+            progress_user ctx = {progress, user, spec->shared ? SG_MODEL_ALL_RESPONSES : j, k};
             st = sg_train(net, Xs, targets, n, NULL, NULL, 0, &cfg,
                           progress ? progress_thunk : NULL, &ctx, &m->hist[idx], NULL, err);
             if (st == SG_OK && !all_finite(sg_mlp_params_const(net), sg_mlp_n_params(net)))
@@ -373,7 +373,7 @@ sg_status sg_model_set_history(sg_model *m, size_t j, size_t k, const sg_train_h
         c.train_loss = malloc(h->n_epochs * sizeof *c.train_loss);
         c.val_loss = malloc(h->n_epochs * sizeof *c.val_loss);
         if (!c.train_loss || !c.val_loss) {
-            sg_train_history_free(&c);
+            sg_train_history_destroy(&c);
             return sg_error_set(err, SG_ERR_NOMEM, "out of memory copying a loss history");
         }
         memcpy(c.train_loss, h->train_loss, h->n_epochs * sizeof *c.train_loss);
@@ -381,7 +381,7 @@ sg_status sg_model_set_history(sg_model *m, size_t j, size_t k, const sg_train_h
         c.n_epochs = h->n_epochs;
     }
     sg_train_history *dst = &m->hist[j * m->spec.ensemble + k];
-    sg_train_history_free(dst);
+    sg_train_history_destroy(dst);
     *dst = c;
     return SG_OK;
 }

@@ -3,6 +3,8 @@
 #ifndef SG_MODEL_INTERNAL_H
 #define SG_MODEL_INTERNAL_H
 
+#include "core/internal.h"
+
 #include "model/model.h"
 
 struct sg_model {
@@ -25,6 +27,6 @@ struct sg_model {
 };
 
 /* Copy a string into *dst (freeing the old one); NULL source = "". */
-sg_status sg_model_set_string(char **dst, const char *src, sg_error *err);
+SG_INTERNAL sg_status sg_model_set_string(char **dst, const char *src, sg_error *err);
 
 #endif

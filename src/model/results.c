@@ -36,7 +36,7 @@ void sg_results_destroy(sg_results *r)
     free(r->train);
     sg_cv_result_destroy(r->cv);
     for (size_t i = 0; r->hist && i < r->n_nets; i++)
-        sg_train_history_free(&r->hist[i]);
+        sg_train_history_destroy(&r->hist[i]);
     free(r->hist);
     free(r->best_x);
     free(r->realisable_x);
@@ -79,7 +79,7 @@ static sg_status hist_copy(sg_train_history *dst, const sg_train_history *h, sg_
     dst->train_loss = malloc(h->n_epochs * sizeof(double));
     dst->val_loss = malloc(h->n_epochs * sizeof(double));
     if (!dst->train_loss || !dst->val_loss) {
-        sg_train_history_free(dst);
+        sg_train_history_destroy(dst);
         return sg_error_set(err, SG_ERR_NOMEM, "results: out of memory");
     }
     memcpy(dst->train_loss, h->train_loss, h->n_epochs * sizeof(double));
@@ -99,12 +99,12 @@ sg_status sg_results_take_histories(sg_results *r, const sg_model *m, sg_error *
     for (size_t j = 0; j < n; j++)
         if (hist_copy(&h[j], sg_model_history(m, j, 0), err) != SG_OK) {
             for (size_t i = 0; i < j; i++)
-                sg_train_history_free(&h[i]);
+                sg_train_history_destroy(&h[i]);
             free(h);
             return SG_ERR_NOMEM;
         }
     for (size_t i = 0; r->hist && i < r->n_nets; i++)
-        sg_train_history_free(&r->hist[i]);
+        sg_train_history_destroy(&r->hist[i]);
     free(r->hist);
     r->hist = h;
     r->n_nets = n;

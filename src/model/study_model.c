@@ -23,7 +23,7 @@ static const char *const train_keys[] = {
     "outlier_range_fraction",
 };
 
-void sg_study_model_free(sg_study_model *m)
+void sg_study_model_destroy(sg_study_model *m)
 {
     if (!m)
         return;

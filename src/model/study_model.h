@@ -28,7 +28,7 @@
 /* Largest `threads` accepted in [train]. */
 #define SG_STUDY_MAX_THREADS 256
 
-/* Settings of `fit` derived from a study.  Free with sg_study_model_free. */
+/* Settings of `fit` derived from a study.  Free with sg_study_model_destroy. */
 typedef struct sg_study_model {
     sg_model_spec spec;   /* architecture + training; spec.seed = study seed;
                              optimizer_auto unless [train] optimizer is given */
@@ -39,11 +39,11 @@ typedef struct sg_study_model {
 } sg_study_model;
 
 /* Validate study->model and study->train and fill *out (which the caller
- * frees with sg_study_model_free, also after a failure).  Statuses:
+ * frees with sg_study_model_destroy, also after a failure).  Statuses:
  * SG_ERR_INVALID (message with file:line:col), SG_ERR_NOMEM. */
 sg_status sg_study_model_load(const sg_study *study, sg_study_model *out, sg_error *err);
 
 /* Free the strings in m (not m itself) and zero it; NULL is a no-op. */
-void sg_study_model_free(sg_study_model *m);
+void sg_study_model_destroy(sg_study_model *m);
 
 #endif

@@ -719,7 +719,7 @@ sg_train_info sg_trainer_info(const sg_trainer *tr)
 
 /* ---- one-call training ------------------------------------------------------ */
 
-void sg_train_history_free(sg_train_history *h)
+void sg_train_history_destroy(sg_train_history *h)
 {
     if (!h)
         return;

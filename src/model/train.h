@@ -197,7 +197,7 @@ sg_train_info sg_trainer_info(const sg_trainer *tr);
 void sg_trainer_destroy(sg_trainer *tr);
 
 /* Loss history from sg_train: n_epochs entries each, caller frees with
- * sg_train_history_free. */
+ * sg_train_history_destroy. */
 typedef struct sg_train_history {
     size_t n_epochs;
     double *train_loss; /* n_epochs */
@@ -205,7 +205,7 @@ typedef struct sg_train_history {
 } sg_train_history;
 
 /* Free the arrays (not the struct) and zero it; NULL is a no-op. */
-void sg_train_history_free(sg_train_history *h);
+void sg_train_history_destroy(sg_train_history *h);
 
 /* Called after every epoch with the caller's user pointer. */
 typedef void (*sg_train_progress_fn)(void *user, const sg_train_info *info);

@@ -195,7 +195,7 @@ static void add_spread_grad(decide_ctx *c, const double *x, const double *w, siz
     c->cached = 0; /* mean/sd buffers now hold shifted points */
 }
 
-double sg_decide_objective(const double *x, double *grad, void *vc)
+double sg_decide_objective(void *vc, const double *x, double *grad)
 {
     decide_ctx *c = vc;
     const sg_decide_problem *p = c->p;
@@ -239,7 +239,7 @@ double sg_decide_objective(const double *x, double *grad, void *vc)
     return v;
 }
 
-double sg_decide_constraint(size_t i, const double *x, double *grad, void *vc)
+double sg_decide_constraint(void *vc, size_t i, const double *x, double *grad)
 {
     decide_ctx *c = vc;
     const sg_optimize_spec_con *con = &c->p->spec->cons[i];
@@ -260,9 +260,9 @@ double sg_decide_constraint(size_t i, const double *x, double *grad, void *vc)
 /* One trampoline per constraint slot: the optimiser passes only x, grad
  * and the thread context. */
 #define CON_FN(i)                                                                  \
-    static double con_##i(const double *x, double *grad, void *ctx)               \
+    static double con_##i(void *ctx, const double *x, double *grad)               \
     {                                                                              \
-        return sg_decide_constraint(i, x, grad, ctx);                              \
+        return sg_decide_constraint(ctx, i, x, grad);                              \
     }
 CON_FN(0) CON_FN(1) CON_FN(2) CON_FN(3) CON_FN(4) CON_FN(5) CON_FN(6) CON_FN(7)
 CON_FN(8) CON_FN(9) CON_FN(10) CON_FN(11) CON_FN(12) CON_FN(13) CON_FN(14) CON_FN(15)
@@ -300,11 +300,11 @@ int sg_decide_model_is_stale(const sg_model *m, const char *data_hash, const cha
 
 /* ---- the answer --------------------------------------------------------- */
 
-void sg_decide_result_free(sg_decide_result *r)
+void sg_decide_result_destroy(sg_decide_result *r)
 {
     if (!r)
         return;
-    sg_optim_result_free(r->opt);
+    sg_optim_result_destroy(r->opt);
     free(r->resp_lo);
     free(r->resp_range);
     free(r->mean);
@@ -457,10 +457,10 @@ static void taguchi_compare(const sg_study *s, const sg_table *t, const sg_optim
         r->taguchi_x[f] = sp->has_fixed[f] ? sp->fixed[f]
                                            : tr->mains[f].levels[tr->mains[f].best_level].value;
     r->taguchi_additive = tr->predicted;
-    r->taguchi_pred = sg_decide_objective(r->taguchi_x, NULL, c);
+    r->taguchi_pred = sg_decide_objective(c, r->taguchi_x, NULL);
     r->has_taguchi = 1;
 done:
-    sg_taguchi_result_free(tr);
+    sg_taguchi_result_destroy(tr);
     free(codes);
     free(y);
     free(vals);
@@ -554,7 +554,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     sg_optimize_spec_config(sp, &cfg);
     if (o) {
         cfg.progress = o->progress;
-        cfg.progress_ctx = o->progress_ctx;
+        cfg.progress_user = o->progress_user;
     }
     if ((st = sg_optim_run(&prob, &cfg, &r->opt, err)))
         goto fail;
@@ -574,7 +574,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
             }
         }
         if (r->has_best_row)
-            r->best_row_pred = sg_decide_objective(t->x + r->best_row * t->n_cols, NULL, c);
+            r->best_row_pred = sg_decide_objective(c, t->x + r->best_row * t->n_cols, NULL);
         taguchi_compare(s, t, sp, c, r);
     } else {
         snprintf(r->taguchi_na, sizeof r->taguchi_na, "no data");
@@ -599,7 +599,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     *out = r;
     return SG_OK;
 fail:
-    sg_decide_result_free(r);
+    sg_decide_result_destroy(r);
     sg_decide_ctx_destroy(c);
     sg_decide_problem_destroy(p);
     return st;

@@ -18,7 +18,7 @@
  * own copy of the model (made once per thread from its JSON form).
  *
  * Ownership: inputs are borrowed during sg_decide_run only; the result is
- * caller-owned (sg_decide_result_free) and does not point into the inputs.
+ * caller-owned (sg_decide_result_destroy) and does not point into the inputs.
  * No function prints or exits.
  */
 #ifndef SG_DECIDE_H
@@ -65,9 +65,9 @@ void sg_decide_problem_destroy(sg_decide_problem *p);
 void *sg_decide_ctx_create(void *problem);
 void sg_decide_ctx_destroy(void *ctx);
 /* Objective at x (n_factors, engineering units); grad (may be NULL) d f/d x. */
-double sg_decide_objective(const double *x, double *grad, void *ctx);
+double sg_decide_objective(void *ctx, const double *x, double *grad);
 /* Constraint i (0 <= i < spec->n_cons) g_i(x) and its gradient. */
-double sg_decide_constraint(size_t i, const double *x, double *grad, void *ctx);
+double sg_decide_constraint(void *ctx, size_t i, const double *x, double *grad);
 /* Mean and spread of every response at x (ctx's model). */
 void sg_decide_predict(void *ctx, const double *x, double *mean, double *sd);
 
@@ -81,7 +81,7 @@ int sg_decide_model_is_stale(const sg_model *m, const char *data_hash, const cha
 
 typedef struct sg_decide_options {
     sg_optim_progress_fn progress; /* may be NULL */
-    void *progress_ctx;
+    void *progress_user;
     /* Cross-validation calibration of the model, when known (e.g. fitted in
      * this run): half_width[j] (n_responses; NAN or <= 0 = none) gives the
      * interval mean ± half_width at coverage `level`.  NULL = none. */
@@ -134,14 +134,14 @@ typedef struct sg_decide_result {
 } sg_decide_result;
 
 /* Run the optimisation of spec on model; caller frees *out with
- * sg_decide_result_free.  opt may be NULL.  table is the study's data
+ * sg_decide_result_destroy.  opt may be NULL.  table is the study's data
  * (columns: factors then responses, as sg_study_load_data gives). */
 sg_status sg_decide_run(const sg_study *s, const sg_table *table, const sg_optimize_spec *spec,
                         const sg_model *model, const sg_decide_options *opt,
                         sg_decide_result **out, sg_error *err);
 
 /* Free a result; NULL is a no-op. */
-void sg_decide_result_free(sg_decide_result *r);
+void sg_decide_result_destroy(sg_decide_result *r);
 
 /* Every figure of r as a JSON object (keys in doc/optimize.md); caller owns
  * the tree; NULL when out of memory. */

@@ -361,7 +361,7 @@ void sg_optim_plan_name(const sg_stage_plan *plan, char *buf, size_t size)
         snprintf(buf, size, "%s", inner);
 }
 
-void sg_optim_result_free(sg_optim_result *r)
+void sg_optim_result_destroy(sg_optim_result *r)
 {
     if (!r)
         return;

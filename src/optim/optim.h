@@ -9,7 +9,7 @@
  *
  * Ownership: the problem and config structs are caller-owned and only read
  * during sg_optim_run (pointers in them must stay valid during the call).
- * sg_optim_run returns a result the caller frees with sg_optim_result_free.
+ * sg_optim_run returns a result the caller frees with sg_optim_result_destroy.
  *
  * Threads: starts run on cfg->threads POSIX threads.  The objective and
  * constraint callbacks are called from several threads at once.  Either
@@ -69,7 +69,7 @@
 /* Objective or constraint: value at x (length d, engineering units); when
  * grad is non-NULL also fill grad[0..d-1] = d value / d x_j.  `user` is the
  * problem's user pointer or the per-thread context (see above). */
-typedef double (*sg_optim_func)(const double *x, double *grad, void *user);
+typedef double (*sg_optim_func)(void *user, const double *x, double *grad);
 
 typedef enum sg_optim_sense { SG_OPTIM_MINIMIZE = 0, SG_OPTIM_MAXIMIZE = 1 } sg_optim_sense;
 
@@ -123,7 +123,7 @@ typedef enum sg_optim_global_mode {
 
 /* Progress: `done` of `total` starts finished.  Always called from the
  * thread that called sg_optim_run, never concurrently. */
-typedef void (*sg_optim_progress_fn)(size_t done, size_t total, void *ctx);
+typedef void (*sg_optim_progress_fn)(void *user, size_t done, size_t total);
 
 typedef struct sg_optim_config {
     sg_optim_stage global, local;
@@ -137,7 +137,7 @@ typedef struct sg_optim_config {
     double active_tol, active_con_tol;
     size_t grid_max;
     sg_optim_progress_fn progress;
-    void *progress_ctx;
+    void *progress_user;
 } sg_optim_config;
 
 /* ---- results ---------------------------------------------------------- */
@@ -240,12 +240,12 @@ const char *sg_optim_stop_text(int nlopt_code);
 int sg_optim_stop_is_failure(int nlopt_code);
 
 /* Validate, run the multistart, analyse; caller frees *out with
- * sg_optim_result_free.  On error *out is NULL. */
+ * sg_optim_result_destroy.  On error *out is NULL. */
 sg_status sg_optim_run(const sg_optim_problem *p, const sg_optim_config *cfg,
                        sg_optim_result **out, sg_error *err);
 
 /* Free a result; NULL is a no-op. */
-void sg_optim_result_free(sg_optim_result *r);
+void sg_optim_result_destroy(sg_optim_result *r);
 
 /* Statistics of n objective values f (caller's sense; best = min or max),
  * n_total = starts for the fraction.  Does not modify f. */

@@ -2,6 +2,8 @@
 #ifndef SG_OPTIM_INTERNAL_H
 #define SG_OPTIM_INTERNAL_H
 
+#include "core/internal.h"
+
 #include <nlopt.h>
 
 #include "optim/optim.h"
@@ -21,7 +23,7 @@ typedef struct sg_alg_info {
 } sg_alg_info;
 
 /* Table entry for a name, or NULL. */
-const sg_alg_info *sg_optim_alg_find(const char *name);
+SG_INTERNAL const sg_alg_info *sg_optim_alg_find(const char *name);
 
 /* Resolved stage (after automatic choices): info for the algorithm and for
  * its sub-optimiser (MLSL), and whether AUGLAG wraps it. */
@@ -33,15 +35,15 @@ typedef struct sg_stage_plan {
 } sg_stage_plan;
 
 /* Resolve automatic choices and check gradient needs; fills plans. */
-sg_status sg_optim_plan(const sg_optim_problem *p, const sg_optim_config *cfg,
+SG_INTERNAL sg_status sg_optim_plan(const sg_optim_problem *p, const sg_optim_config *cfg,
                         sg_stage_plan *global, sg_stage_plan *local, sg_error *err);
 
 /* Human-readable name of a plan ("AUGLAG(GN_MLSL_LDS+LN_BOBYQA)"). */
-void sg_optim_plan_name(const sg_stage_plan *plan, char *buf, size_t size);
+SG_INTERNAL void sg_optim_plan_name(const sg_stage_plan *plan, char *buf, size_t size);
 
 /* Post-processing after all starts: best, stats, clusters, active sets,
  * infeasibility analysis.  fsign = +1 minimise, -1 maximise. */
-sg_status sg_optim_analyse(const sg_optim_problem *p, const sg_optim_config *cfg,
+SG_INTERNAL sg_status sg_optim_analyse(const sg_optim_problem *p, const sg_optim_config *cfg,
                            sg_optim_result *r, sg_error *err);
 
 /* Evaluation context used for the final and snapping evaluations. */
@@ -51,13 +53,13 @@ typedef struct sg_eval_ctx {
 } sg_eval_ctx;
 
 /* Snap the continuous optimum to realisable settings (fills r->realisable). */
-sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, sg_eval_ctx *ec,
+SG_INTERNAL sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, sg_eval_ctx *ec,
                         sg_optim_result *r, double *work, sg_error *err);
 
 /* Number of realisable values of a step/level variable (validated). */
-size_t sg_optim_var_n_values(const sg_optim_var *v);
+SG_INTERNAL size_t sg_optim_var_n_values(const sg_optim_var *v);
 
 /* Name of variable i for messages (never NULL). */
-const char *sg_optim_var_name(const sg_optim_problem *p, size_t i, char *buf, size_t size);
+SG_INTERNAL const char *sg_optim_var_name(const sg_optim_problem *p, size_t i, char *buf, size_t size);
 
 #endif

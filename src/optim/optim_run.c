@@ -85,7 +85,7 @@ static double obj_wrap(unsigned n, const double *z, double *gz, void *data)
         return HUGE_VAL;
     }
     expand(s, z, w->x);
-    double v = s->p->f(w->x, gz ? w->grad : NULL, w->user);
+    double v = s->p->f(w->user, w->x, gz ? w->grad : NULL);
     w->nevals++;
     w->stage_evals++;
     if (!isfinite(v) || (gz && !grad_finite(w->grad, s->p->d))) {
@@ -106,7 +106,7 @@ static double con_wrap(unsigned n, const double *z, double *gz, void *data)
     worker *w = c->w;
     const shared *s = w->s;
     expand(s, z, w->x);
-    double v = s->p->cons[c->i].g(w->x, gz ? w->grad : NULL, w->user);
+    double v = s->p->cons[c->i].g(w->user, w->x, gz ? w->grad : NULL);
     if (!isfinite(v) || (gz && !grad_finite(w->grad, s->p->d))) {
         w->nonfinite = 1;
         nlopt_force_stop(w->cur);
@@ -215,9 +215,9 @@ static int run_stage(worker *w, const sg_stage_plan *pl, unsigned long seed)
 /* Evaluate objective and constraints at full point x (no gradient). */
 static void eval_point(const sg_optim_problem *p, void *user, const double *x, double *f, double *g)
 {
-    *f = p->f(x, NULL, user);
+    *f = p->f(user, x, NULL);
     for (size_t i = 0; i < p->n_cons; i++)
-        g[i] = p->cons[i].g(x, NULL, user);
+        g[i] = p->cons[i].g(user, x, NULL);
 }
 
 static void run_start(worker *w, size_t idx)
@@ -361,7 +361,7 @@ static sg_status alloc_result(const sg_optim_problem *p, const sg_optim_config *
     r->active_bound = calloc(d, sizeof *r->active_bound);
     r->active_con = calloc(m + 1, sizeof *r->active_con);
     if (!r->starts || !r->mem_ || !r->active_bound || !r->active_con) {
-        sg_optim_result_free(r);
+        sg_optim_result_destroy(r);
         return sg_error_set(err, SG_ERR_NOMEM, "cannot allocate the optimisation result");
     }
     double *q = r->mem_;
@@ -422,7 +422,7 @@ static sg_status run_workers(shared *s, worker *ws, unsigned nt, sg_error *err)
         for (size_t i = 0; i < n; i++) {
             run_start(&ws[0], i);
             if (cfg->progress)
-                cfg->progress(i + 1, n, cfg->progress_ctx);
+                cfg->progress(cfg->progress_user, i + 1, n);
         }
         return SG_OK;
     }
@@ -442,14 +442,14 @@ static sg_status run_workers(shared *s, worker *ws, unsigned nt, sg_error *err)
         pthread_mutex_unlock(&s->mu);
         for (; reported < done; reported++)
             if (cfg->progress)
-                cfg->progress(reported + 1, n, cfg->progress_ctx);
+                cfg->progress(cfg->progress_user, reported + 1, n);
         pthread_mutex_lock(&s->mu);
     }
     pthread_mutex_unlock(&s->mu);
     for (unsigned t = 0; t < started; t++)
         pthread_join(ws[t].tid, NULL);
     for (; cfg->progress && started > 0 && reported < n; reported++)
-        cfg->progress(reported + 1, n, cfg->progress_ctx);
+        cfg->progress(cfg->progress_user, reported + 1, n);
     return st;
 }
 
@@ -543,6 +543,6 @@ fail:
     free(s.zlb);
     free(s.zub);
     free(s.unit);
-    sg_optim_result_free(r);
+    sg_optim_result_destroy(r);
     return st;
 }

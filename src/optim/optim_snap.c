@@ -138,10 +138,10 @@ sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, s
     for (;;) {
         for (q = 0; q < k; q++)
             x[dim[q]] = value_at(&p->vars[dim[q]], lev + levoff[q], first[q] + pos[q]);
-        double f = p->f(x, NULL, ec->user);
+        double f = p->f(ec->user, x, NULL);
         int ok = isfinite(f);
         for (size_t i = 0; i < m; i++) {
-            g[i] = p->cons[i].g(x, NULL, ec->user);
+            g[i] = p->cons[i].g(ec->user, x, NULL);
             if (!(g[i] <= cfg->feas_tol))
                 ok = 0;
         }

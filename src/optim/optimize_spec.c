@@ -545,7 +545,7 @@ static sg_status load_budgets(const sg_toml_value *opt, sg_optimize_spec *sp, sg
 
 /* ---- whole section ------------------------------------------------------ */
 
-static double dummy_f(const double *x, double *grad, void *user)
+static double dummy_f(void *user, const double *x, double *grad)
 {
     (void)x;
     (void)grad;

@@ -156,10 +156,10 @@ typedef struct sg_report_warnings {
     char **text; /* (n) owned strings */
 } sg_report_warnings;
 
-/* Fill *out (caller frees with sg_report_warnings_free) from in. */
+/* Fill *out (caller frees with sg_report_warnings_destroy) from in. */
 sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnings *out,
                                      sg_error *err);
 /* Free the strings and zero *w; NULL is a no-op. */
-void sg_report_warnings_free(sg_report_warnings *w);
+void sg_report_warnings_destroy(sg_report_warnings *w);
 
 #endif

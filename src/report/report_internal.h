@@ -8,6 +8,8 @@
 #ifndef SG_REPORT_INTERNAL_H
 #define SG_REPORT_INTERNAL_H
 
+#include "core/internal.h"
+
 #include <xlsxwriter.h>
 
 #include "report/report.h"
@@ -63,18 +65,18 @@ typedef struct sg_report_view sg_report_view;
 
 /* Build the plain view of m (borrowed; must outlive the view) with the
  * intervals of cv (may be NULL); caller frees with sg_report_view_destroy. */
-sg_status sg_report_view_create(sg_model *m, const sg_cv_result *cv, sg_report_view **out,
+SG_INTERNAL sg_status sg_report_view_create(sg_model *m, const sg_cv_result *cv, sg_report_view **out,
                                 sg_error *err);
-void sg_report_view_destroy(sg_report_view *v);
-const sg_report_model *sg_report_view_model(const sg_report_view *v);
+SG_INTERNAL void sg_report_view_destroy(sg_report_view *v);
+SG_INTERNAL const sg_report_model *sg_report_view_model(const sg_report_view *v);
 
 /* Predict exactly as the Calculator formulas do: x (n_factors) -> mean,
  * spread (may be NULL), members (n_responses * n_members, may be NULL);
  * work holds sg_report_model_work_size() doubles. */
-void sg_report_model_predict(const sg_report_model *md, size_t n_factors, size_t n_responses,
+SG_INTERNAL void sg_report_model_predict(const sg_report_model *md, size_t n_factors, size_t n_responses,
                              const double *x, double *mean, double *spread, double *members,
                              double *work);
-size_t sg_report_model_work_size(const sg_report_model *md, size_t n_factors,
+SG_INTERNAL size_t sg_report_model_work_size(const sg_report_model *md, size_t n_factors,
                                  size_t n_responses);
 
 typedef struct sg_rctx {
@@ -112,18 +114,18 @@ typedef struct sg_rctx {
 
 /* Decimals needed to show all n values (stride apart) exactly, at most
  * SG_RFMT_MAX_DECIMALS; non-finite values ignored. */
-int sg_rfmt_decimals_exact(const double *v, size_t n, size_t stride);
+SG_INTERNAL int sg_rfmt_decimals_exact(const double *v, size_t n, size_t stride);
 /* Decimals showing SG_RFMT_SIGNIFICANT significant digits of magnitude m. */
-int sg_rfmt_decimals_sig(double m);
+SG_INTERNAL int sg_rfmt_decimals_sig(double m);
 
 /* "name [unit]" (or "name" when unit is empty) into buf. */
-void sg_rlabel(char *buf, size_t size, const char *name, const char *unit);
+SG_INTERNAL void sg_rlabel(char *buf, size_t size, const char *name, const char *unit);
 
 /* Write a number, or an empty cell for NAN. */
-void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
+SG_INTERNAL void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
              lxw_format *f);
 /* Write a string; NULL is written as an empty cell. */
-void sg_rstr(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+SG_INTERNAL void sg_rstr(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
              lxw_format *f);
 
 /* A chart of the given type with title and axis names (in units); NULL if
@@ -135,27 +137,27 @@ lxw_chart *sg_rchart(sg_rctx *ctx, uint8_t type, const char *title, const char *
 lxw_chart_series *sg_rseries(lxw_chart *ch, const char *sheet, lxw_row_t r0, lxw_row_t r1,
                              lxw_col_t cx, lxw_col_t cy, const char *name, bool line);
 /* Insert chart at (r, c) with a standard size. */
-void sg_rinsert_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+SG_INTERNAL void sg_rinsert_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
                       lxw_chart *ch);
 
 /* Sheet writers; each returns SG_OK or an error filled in err. */
-sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err);
-sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err);
-sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err);
-sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err);
-sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err);
-sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err);
-sg_status sg_report_sheet_effects(sg_rctx *ctx, sg_error *err);
-sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_effects(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err);
 
 /* Activation a(z) exactly as the Calculator formula computes it. */
-double sg_report_activate(sg_activation act, double z);
+SG_INTERNAL double sg_report_activate(sg_activation act, double z);
 
 /* Name of an activation as in studies ("leaky_relu"), "?" if invalid. */
-const char *sg_report_act_name(sg_activation act);
+SG_INTERNAL const char *sg_report_act_name(sg_activation act);
 
 /* Network and output index of response k, member m (see sg_report_model). */
-const sg_report_net *sg_report_net_for(const sg_report_model *md, size_t n_responses,
+SG_INTERNAL const sg_report_net *sg_report_net_for(const sg_report_model *md, size_t n_responses,
                                        size_t k, size_t m, size_t *k_out);
 
 #endif

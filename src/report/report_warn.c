@@ -37,7 +37,7 @@ static sg_status add(sg_report_warnings *w, sg_error *err, const char *fmt, ...)
     return SG_OK;
 }
 
-void sg_report_warnings_free(sg_report_warnings *w)
+void sg_report_warnings_destroy(sg_report_warnings *w)
 {
     if (!w)
         return;
@@ -169,7 +169,7 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
                      "constraints; only the continuous optimum is reported.");
     }
     if (st != SG_OK)
-        sg_report_warnings_free(out);
+        sg_report_warnings_destroy(out);
     return st;
 }
 
