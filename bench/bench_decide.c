@@ -41,6 +41,7 @@ static int bench_callback(void)
     sg_model *m = NULL;
     sg_decide_problem *p = NULL;
     void *ctx = NULL;
+    sg_model_work *w = NULL;
     int rc = 1;
     if (sg_study_load_buffer(STUDY4, strlen(STUDY4), "bench.toml", &s, &err) ||
         sg_optimize_spec_load(s, &sp, &err))
@@ -66,7 +67,7 @@ static int bench_callback(void)
     if (sg_decide_problem_create(s, NULL, sp, m, &p, &err))
         goto done;
     ctx = sg_decide_ctx_create(p);
-    if (!ctx)
+    if (!ctx || sg_model_work_create(m, &w, &err))
         goto done;
     static double pts[N_POINTS * 4];
     for (size_t i = 0; i < N_POINTS * 4; i++)
@@ -83,7 +84,7 @@ static int bench_callback(void)
         }
         double t2 = now();
         for (size_t k = 0; k < N_EVALS; k++) {
-            sg_model_predict(m, pts + (k % N_POINTS) * 4, mean, NULL);
+            sg_model_predict(m, w, pts + (k % N_POINTS) * 4, mean, NULL);
             sink += mean[0];
         }
         double t3 = now();
@@ -105,6 +106,7 @@ done:
         fprintf(stderr, "bench_decide: %s\n", err.msg);
     sg_decide_ctx_destroy(ctx);
     sg_decide_problem_destroy(p);
+    sg_model_work_destroy(w);
     sg_model_destroy(m);
     sg_optimize_spec_destroy(sp);
     sg_study_destroy(s);

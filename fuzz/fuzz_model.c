@@ -1,7 +1,7 @@
 /* fuzz_model.c — libFuzzer target for the model-file loader: parse
  * arbitrary bytes with sg_model_from_json; a model that loads must predict
  * (mean, spread, gradient) without faults and must survive a save -> load
- * round trip with identical bytes. */
+ * round trip and a copy with identical bytes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,12 +11,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void exercise(sg_model *m)
+static void exercise(const sg_model *m)
 {
     size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
     double *x = malloc(n_in * sizeof *x), *g = malloc(n_in * sizeof *g);
     double *mean = malloc(n_out * sizeof *mean), *sd = malloc(n_out * sizeof *sd);
-    if (!x || !g || !mean || !sd)
+    sg_model_work *w = NULL;
+    if (!x || !g || !mean || !sd || sg_model_work_create(m, &w, NULL) != SG_OK)
         goto done;
     for (size_t i = 0; i < n_in; i++) {
         if (!sg_model_factor_name(m, i) || !sg_model_factor_unit(m, i))
@@ -27,12 +28,13 @@ static void exercise(sg_model *m)
         if (!sg_model_response_name(m, j) || !sg_model_response_unit(m, j))
             __builtin_trap();
     (void)sg_model_extrapolates(m, x);
-    sg_model_predict(m, x, mean, sd);
+    sg_model_predict(m, w, x, mean, sd);
     for (size_t j = 0; j < n_out; j++)
-        sg_model_gradient(m, x, j, NULL, g);
+        sg_model_gradient(m, w, x, j, NULL, g);
     (void)sg_model_n_params(m);
     (void)sg_model_overparameterised(m);
 done:
+    sg_model_work_destroy(w);
     free(x);
     free(g);
     free(mean);
@@ -41,8 +43,8 @@ done:
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    sg_model *m = NULL, *m2 = NULL;
-    char *j1 = NULL, *j2 = NULL;
+    sg_model *m = NULL, *m2 = NULL, *c = NULL;
+    char *j1 = NULL, *j2 = NULL, *j3 = NULL;
     sg_error err;
     sg_status st = sg_model_from_json((const char *)data, size, "fuzz.json", &m, &err);
     if (st != SG_OK) {
@@ -59,9 +61,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
         if (sg_model_to_json(m2, &j2, &err) == SG_OK && strcmp(j1, j2) != 0)
             __builtin_trap();
+        /* So does its copy. */
+        if (sg_model_copy(m, &c, &err) == SG_OK && sg_model_to_json(c, &j3, &err) == SG_OK &&
+            strcmp(j1, j3) != 0)
+            __builtin_trap();
     }
     free(j1);
     free(j2);
+    free(j3);
+    sg_model_destroy(c);
     sg_model_destroy(m2);
     sg_model_destroy(m);
     return 0;

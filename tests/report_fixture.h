@@ -45,14 +45,41 @@ static const char *const fx_columns[FX_NC] = {"thickness_um", "temperature_C", "
                                               "cooling_C_per_min", "stress_max_MPa",
                                               "stress_path1_MPa", "stress_path2_MPa"};
 
-static double fx_objective(void *user, const double *x, double *grad)
+/* Per-thread context of the fixture's optimisation: the shared model and
+ * this thread's workspace. */
+typedef struct fx_eval {
+    const sg_model *m;
+    sg_model_work *w;
+} fx_eval;
+
+static void *fx_eval_create(void *model)
+{
+    fx_eval *e = calloc(1, sizeof *e);
+    if (e && sg_model_work_create(model, &e->w, NULL) != SG_OK) {
+        free(e);
+        return NULL;
+    }
+    if (e)
+        e->m = model;
+    return e;
+}
+
+static void fx_eval_destroy(void *ctx)
+{
+    fx_eval *e = ctx;
+    if (e)
+        sg_model_work_destroy(e->w);
+    free(e);
+}
+
+static double fx_objective(void *ctx, const double *x, double *grad)
 {
     double mean[FX_NR];
-    sg_model *m = user;
+    fx_eval *e = ctx;
     if (grad)
-        sg_model_gradient(m, x, 0, mean, grad);
+        sg_model_gradient(e->m, e->w, x, 0, mean, grad);
     else
-        sg_model_predict(m, x, mean, NULL);
+        sg_model_predict(e->m, e->w, x, mean, NULL);
     return mean[0];
 }
 
@@ -138,15 +165,18 @@ static void fixture_init(fixture *fx, bool full)
 
     fx->model = fx_fit(fx, SG_ACT_TANH, SG_ACT_LINEAR, 3, false);
     fx->in.model = fx->model;
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(fx->model, &w, &err), SG_OK);
     for (size_t k = 0; k < FX_NR; k++) {
         double *pred = malloc(n * FX_NR * sizeof *pred);
         cr_assert_not_null(pred);
-        cr_assert_eq(sg_model_predict_batch(fx->model, fx->X, n, pred, NULL, &err), SG_OK);
+        cr_assert_eq(sg_model_predict_batch(fx->model, w, fx->X, n, pred, NULL, &err), SG_OK);
         cr_assert_eq(sg_metrics_compute(fx->Y + k, FX_NR, pred + k, FX_NR, n, &fx->train[k],
                                         &err),
                      SG_OK);
         free(pred);
     }
+    sg_model_work_destroy(w);
     fx->in.train_metrics = fx->train;
 
     cr_assert_eq(sg_describe_columns(fx->table->x, n, FX_NC, fx->stats, &err), SG_OK);
@@ -205,7 +235,8 @@ static void fixture_init(fixture *fx, bool full)
     vars[0].step = 5.0;
     sg_optim_problem prob = {.d = FX_NF, .vars = vars, .f = fx_objective,
                              .sense = SG_OPTIM_MINIMIZE, .has_gradient = 1,
-                             .user = fx->model};
+                             .user = fx->model, .thread_ctx_create = fx_eval_create,
+                             .thread_ctx_destroy = fx_eval_destroy};
     sg_optim_config cfg;
     sg_optim_config_default(&cfg);
     cfg.starts = 4;

@@ -111,16 +111,19 @@ static sg_decide_result *run(fixture *f)
 static double grid_min(double *xa, double *xb)
 {
     double best = INFINITY, mean[2];
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(g_model, &w, NULL), SG_OK);
     for (int i = 0; i <= 400; i++)
         for (int j = 0; j <= 400; j++) {
             double x[2] = {1.3 + 3.4 * i / 400.0, -2.1 + 6.0 * j / 400.0};
-            sg_model_predict(g_model, x, mean, NULL);
+            sg_model_predict(g_model, w, x, mean, NULL);
             if (mean[0] < best) {
                 best = mean[0];
                 *xa = x[0];
                 *xb = x[1];
             }
         }
+    sg_model_work_destroy(w);
     return best;
 }
 

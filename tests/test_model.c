@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,13 +56,22 @@ static sg_model *fit_small(sg_model_spec s)
     return m;
 }
 
+static sg_model_work *work_for(const sg_model *m)
+{
+    sg_model_work *w = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_work_create(m, &w, &err), SG_OK, "%s", err.msg);
+    return w;
+}
+
 Test(model, fits_known_function)
 {
     sg_model *m = fit_small(small_spec());
+    sg_model_work *w = work_for(m);
     double se[NO] = {0};
     for (int i = 0; i < NR; i++) {
         double mu[NO], sd[NO];
-        sg_model_predict(m, X + i * NI, mu, sd);
+        sg_model_predict(m, w, X + i * NI, mu, sd);
         for (int j = 0; j < NO; j++) {
             se[j] += (mu[j] - Y[i * NO + j]) * (mu[j] - Y[i * NO + j]);
             cr_expect(sd[j] >= 0 && isfinite(sd[j]));
@@ -78,19 +88,21 @@ Test(model, fits_known_function)
     double out[2] = {40.0, 1100.0}, in[2] = {120.0, 1100.0};
     cr_expect(sg_model_extrapolates(m, out));
     cr_expect_not(sg_model_extrapolates(m, in));
+    sg_model_work_destroy(w);
     sg_model_destroy(m);
 }
 
 Test(model, input_gradient_matches_finite_differences)
 {
     sg_model *m = fit_small(small_spec());
+    sg_model_work *w = work_for(m);
     const double pts[][2] = {{77.7, 1101.3}, {131.25, 1138.9}, {99.0, 1120.5}};
     for (int p = 0; p < 3; p++) {
         for (size_t j = 0; j < NO; j++) {
             double g[NI], mu;
-            sg_model_gradient(m, pts[p], j, &mu, g);
+            sg_model_gradient(m, w, pts[p], j, &mu, g);
             double mu2[NO];
-            sg_model_predict(m, pts[p], mu2, NULL);
+            sg_model_predict(m, w, pts[p], mu2, NULL);
             cr_expect(fabs(mu - mu2[j]) < 1e-9 * fabs(mu2[j]) + 1e-12);
             for (int i = 0; i < NI; i++) {
                 double h = 1e-5 * (i == 0 ? 100.0 : 1000.0), xp[2], xm[2], yp[NO], ym[NO];
@@ -98,8 +110,8 @@ Test(model, input_gradient_matches_finite_differences)
                 memcpy(xm, pts[p], sizeof xm);
                 xp[i] += h;
                 xm[i] -= h;
-                sg_model_predict(m, xp, yp, NULL);
-                sg_model_predict(m, xm, ym, NULL);
+                sg_model_predict(m, w, xp, yp, NULL);
+                sg_model_predict(m, w, xm, ym, NULL);
                 double fd = (yp[j] - ym[j]) / (2 * h);
                 cr_expect(fabs(fd - g[i]) < 1e-6 * (fabs(fd) + 1e-3),
                           "point %d response %zu factor %d: analytic %.10g fd %.10g", p, j, i,
@@ -107,6 +119,7 @@ Test(model, input_gradient_matches_finite_differences)
             }
         }
     }
+    sg_model_work_destroy(w);
     sg_model_destroy(m);
 }
 
@@ -116,6 +129,7 @@ Test(model, shared_network_gradient_and_shape)
     s.shared = true;
     s.hidden[0] = 8;
     sg_model *m = fit_small(s);
+    sg_model_work *w = work_for(m); /* also fits the reloaded copy l */
     cr_expect_eq(sg_model_n_nets(m), 1);
     char *a = NULL, *b = NULL;
     sg_model *l = NULL;
@@ -124,38 +138,41 @@ Test(model, shared_network_gradient_and_shape)
     cr_assert_eq(sg_model_to_json(l, &b, NULL), SG_OK);
     cr_expect_str_eq(a, b);
     double p1[NO], p2[NO], q[2] = {111.1, 1111.1};
-    sg_model_predict(m, q, p1, NULL);
-    sg_model_predict(l, q, p2, NULL);
+    sg_model_predict(m, w, q, p1, NULL);
+    sg_model_predict(l, w, q, p2, NULL);
     cr_expect_eq(memcmp(p1, p2, sizeof p1), 0);
     free(a);
     free(b);
     sg_model_destroy(l);
     double x[2] = {88.8, 1127.0}, g[2], yp[NO], ym[NO], mu;
-    sg_model_gradient(m, x, 1, &mu, g);
+    sg_model_gradient(m, w, x, 1, &mu, g);
     double h = 1e-4;
     x[0] += h;
-    sg_model_predict(m, x, yp, NULL);
+    sg_model_predict(m, w, x, yp, NULL);
     x[0] -= 2 * h;
-    sg_model_predict(m, x, ym, NULL);
+    sg_model_predict(m, w, x, ym, NULL);
     double fd = (yp[1] - ym[1]) / (2 * h);
     cr_expect(fabs(fd - g[0]) < 1e-6 * (fabs(fd) + 1e-3), "%g vs %g", fd, g[0]);
+    sg_model_work_destroy(w);
     sg_model_destroy(m);
 }
 
 Test(model, batch_equals_point_prediction)
 {
     sg_model *m = fit_small(small_spec());
+    sg_model_work *w = work_for(m);
     double Mean[NR * NO], Sd[NR * NO];
-    cr_assert_eq(sg_model_predict_batch(m, X, NR, Mean, Sd, NULL), SG_OK);
+    cr_assert_eq(sg_model_predict_batch(m, w, X, NR, Mean, Sd, NULL), SG_OK);
     for (int i = 0; i < NR; i++) {
         double mu[NO], sd[NO];
-        sg_model_predict(m, X + i * NI, mu, sd);
+        sg_model_predict(m, w, X + i * NI, mu, sd);
         cr_expect_eq(memcmp(mu, Mean + i * NO, sizeof mu), 0);
         cr_expect_eq(memcmp(sd, Sd + i * NO, sizeof sd), 0);
     }
     double bad[2] = {NAN, 1.0};
     sg_error err;
-    cr_expect_eq(sg_model_predict_batch(m, bad, 1, Mean, Sd, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_model_predict_batch(m, w, bad, 1, Mean, Sd, &err), SG_ERR_INVALID);
+    sg_model_work_destroy(w);
     sg_model_destroy(m);
 }
 
@@ -277,5 +294,141 @@ Test(model, progress_is_reported)
     cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, NR, NULL, on_progress, NULL, &m, NULL), SG_OK);
     cr_expect_gt(progress_calls, 0);
     cr_expect_leq(progress_calls, 5 * 2 * 2);
+    sg_model_destroy(m);
+}
+
+/* Metadata a fitted model only gets from the fit pipeline, so that a copy
+ * must carry every part of the model file. */
+static void decorate(sg_model *m)
+{
+    sg_error err;
+    cr_assert_eq(sg_model_set_factor(m, 0, "thickness", "um", 50.0, 150.0, &err), SG_OK);
+    cr_assert_eq(sg_model_set_factor(m, 1, "temperature", "degC", 1090.0, 1150.0, &err), SG_OK);
+    cr_assert_eq(sg_model_set_response(m, 0, "stress_max", "MPa", &err), SG_OK);
+    cr_assert_eq(sg_model_set_hashes(m, "d4t4h45h", "57udyh45h", &err), SG_OK);
+    sg_model_calibration c = {.level = 0.95, .half_width = 2.385, .spread_factor_ok = true,
+                              .spread_factor = 3.17, .cv = "kfold:5"};
+    cr_assert_eq(sg_model_set_calibration(m, 1, &c, &err), SG_OK, "%s", err.msg);
+}
+
+Test(model, copy_saves_and_predicts_identically)
+{
+    sg_model *m = fit_small(small_spec());
+    decorate(m);
+    sg_model *c = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_copy(m, &c, &err), SG_OK, "%s", err.msg);
+    char *jm = NULL, *jc = NULL;
+    cr_assert_eq(sg_model_to_json(m, &jm, NULL), SG_OK);
+    cr_assert_eq(sg_model_to_json(c, &jc, NULL), SG_OK);
+    cr_expect_str_eq(jm, jc);
+    for (size_t k = 0; k < 2; k++) {
+        const sg_train_history *hm = sg_model_history(m, 1, k), *hc = sg_model_history(c, 1, k);
+        cr_assert_gt(hm->n_epochs, 0);
+        cr_assert_eq(hc->n_epochs, hm->n_epochs);
+        cr_expect_neq(hc->train_loss, hm->train_loss, "the history must be copied, not shared");
+        cr_expect_eq(memcmp(hc->train_loss, hm->train_loss, hm->n_epochs * sizeof(double)), 0);
+    }
+    cr_expect_null(sg_model_calibration_of(c, 0));
+    cr_assert_not_null(sg_model_calibration_of(c, 1));
+    cr_expect_str_eq(sg_model_calibration_of(c, 1)->cv, "kfold:5");
+    cr_expect_eq(sg_model_n_rows(c), NR);
+    sg_model_work *w = work_for(m);
+    double before[NR * NO], sd_before[NR * NO], after[NR * NO], sd_after[NR * NO];
+    cr_assert_eq(sg_model_predict_batch(m, w, X, NR, before, sd_before, NULL), SG_OK);
+    sg_model_destroy(m); /* the copy owns all its memory */
+    cr_assert_eq(sg_model_predict_batch(c, w, X, NR, after, sd_after, NULL), SG_OK);
+    cr_expect_eq(memcmp(before, after, sizeof before), 0);
+    cr_expect_eq(memcmp(sd_before, sd_after, sizeof sd_before), 0);
+    free(jm);
+    free(jc);
+    sg_model_work_destroy(w);
+    sg_model_destroy(c);
+}
+
+Test(model, copy_of_a_loaded_model_saves_identically)
+{
+    sg_model *m = fit_small(small_spec());
+    decorate(m);
+    char *a = NULL, *b = NULL;
+    sg_model *l = NULL, *c = NULL;
+    cr_assert_eq(sg_model_to_json(m, &a, NULL), SG_OK);
+    cr_assert_eq(sg_model_from_json(a, strlen(a), "<copy>", &l, NULL), SG_OK);
+    cr_assert_eq(sg_model_copy(l, &c, NULL), SG_OK);
+    sg_model_destroy(l);
+    cr_assert_eq(sg_model_to_json(c, &b, NULL), SG_OK);
+    cr_expect_str_eq(a, b);
+    cr_expect_eq(sg_model_history(c, 0, 0)->n_epochs, 0, "a loaded model has no history");
+    free(a);
+    free(b);
+    sg_model_destroy(c);
+    sg_model_destroy(m);
+}
+
+typedef struct predict_job {
+    const sg_model *m; /* shared by both threads */
+    double mean[NR * NO], sd[NR * NO], grad[NR * NO * NI];
+    sg_status st;
+} predict_job;
+
+static void *predict_all(void *arg)
+{
+    predict_job *job = arg;
+    sg_model_work *w = NULL;
+    job->st = sg_model_work_create(job->m, &w, NULL);
+    for (int rep = 0; rep < 50 && job->st == SG_OK; rep++) {
+        job->st = sg_model_predict_batch(job->m, w, X, NR, job->mean, job->sd, NULL);
+        for (size_t i = 0; i < NR; i++)
+            for (size_t j = 0; j < NO; j++)
+                sg_model_gradient(job->m, w, X + i * NI, j, NULL, job->grad + (i * NO + j) * NI);
+    }
+    sg_model_work_destroy(w);
+    return NULL;
+}
+
+Test(model, one_model_shared_by_threads_with_own_workspaces)
+{
+    sg_model *m = fit_small(small_spec());
+    predict_job serial = {.m = m}, a = {.m = m}, b = {.m = m};
+    predict_all(&serial);
+    cr_assert_eq(serial.st, SG_OK);
+    pthread_t ta, tb;
+    cr_assert_eq(pthread_create(&ta, NULL, predict_all, &a), 0);
+    cr_assert_eq(pthread_create(&tb, NULL, predict_all, &b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    cr_assert_eq(a.st, SG_OK);
+    cr_assert_eq(b.st, SG_OK);
+    const predict_job *threads[] = {&a, &b};
+    for (int t = 0; t < 2; t++) {
+        cr_expect_eq(memcmp(threads[t]->mean, serial.mean, sizeof serial.mean), 0);
+        cr_expect_eq(memcmp(threads[t]->sd, serial.sd, sizeof serial.sd), 0);
+        cr_expect_eq(memcmp(threads[t]->grad, serial.grad, sizeof serial.grad), 0);
+    }
+    sg_model_destroy(m);
+}
+
+Test(model, workspace_and_copy_argument_errors)
+{
+    sg_model_spec s = small_spec();
+    s.train.epochs = 5;
+    sg_model *m = fit_small(s);
+    s.hidden[0] = 7;
+    sg_model *other = fit_small(s);
+    sg_error err;
+    sg_model_work *w = (sg_model_work *)&err, *wo = work_for(other);
+    cr_expect_eq(sg_model_work_create(NULL, &w, &err), SG_ERR_INVALID);
+    cr_expect_null(w);
+    double Mean[NR * NO];
+    cr_expect_eq(sg_model_predict_batch(m, NULL, X, NR, Mean, NULL, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_model_predict_batch(m, wo, X, NR, Mean, NULL, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "workspace") != NULL, "%s", err.msg);
+    sg_model *c = m;
+    cr_expect_eq(sg_model_copy(NULL, &c, &err), SG_ERR_INVALID);
+    cr_expect_null(c);
+    cr_expect_eq(sg_model_copy(m, NULL, &err), SG_ERR_INVALID);
+    sg_model_work_destroy(NULL);
+    sg_model_work_destroy(wo);
+    sg_model_destroy(other);
     sg_model_destroy(m);
 }

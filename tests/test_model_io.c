@@ -93,14 +93,16 @@ Test(model_io, save_load_predict_is_bit_exact)
     sg_model *l = NULL;
     cr_assert_eq(sg_model_load(path, &l, &err), SG_OK, "%s", err.msg);
     const double pts[][NI] = {{77.7, 1101.3, 4.2}, {149.0, 1149.9, 6.9}, {20.0, 1200.0, 9.0}};
+    sg_model_work *w = NULL; /* one workspace fits both: they have one shape */
+    cr_assert_eq(sg_model_work_create(l, &w, &err), SG_OK, "%s", err.msg);
     for (int p = 0; p < 3; p++) {
         double a[NO], as[NO], b[NO], bs[NO], ga[NI], gb[NI];
-        sg_model_predict(m, pts[p], a, as);
-        sg_model_predict(l, pts[p], b, bs);
+        sg_model_predict(m, w, pts[p], a, as);
+        sg_model_predict(l, w, pts[p], b, bs);
         cr_expect_eq(memcmp(a, b, sizeof a), 0, "point %d mean", p);
         cr_expect_eq(memcmp(as, bs, sizeof as), 0, "point %d sd", p);
-        sg_model_gradient(m, pts[p], 1, NULL, ga);
-        sg_model_gradient(l, pts[p], 1, NULL, gb);
+        sg_model_gradient(m, w, pts[p], 1, NULL, ga);
+        sg_model_gradient(l, w, pts[p], 1, NULL, gb);
         cr_expect_eq(memcmp(ga, gb, sizeof ga), 0, "point %d gradient", p);
     }
     cr_expect_str_eq(sg_model_factor_unit(l, 0), "µm");
@@ -119,6 +121,7 @@ Test(model_io, save_load_predict_is_bit_exact)
               strstr(ja, "\"libxlsxwriter\""));
     free(ja);
     free(jb);
+    sg_model_work_destroy(w);
     sg_model_destroy(m);
     sg_model_destroy(l);
     cleanup(path);
@@ -282,9 +285,12 @@ Test(model_io, wide_model_round_trip)
                  err.msg);
     cr_expect_str_eq(sg_model_factor_name(l, WIDE - 1), "x20000");
     double a, b;
-    sg_model_predict(m, X, &a, NULL);
-    sg_model_predict(l, X, &b, NULL);
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(m, &w, &err), SG_OK, "%s", err.msg);
+    sg_model_predict(m, w, X, &a, NULL);
+    sg_model_predict(l, w, X, &b, NULL);
     cr_expect_eq(a, b);
+    sg_model_work_destroy(w);
     free(text);
     free(X);
     sg_model_destroy(m);

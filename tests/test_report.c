@@ -409,7 +409,7 @@ static void write_probe(const char *path)
 /* Check the Calculator CSV of a workbook written for model m at settings x
  * with the first n_check rows of table t; returns the largest relative
  * difference between the recalculated formulas and sg_model_predict. */
-static double check_calculator_csv(const char *csv_path, sg_model *m, const double *x,
+static double check_calculator_csv(const char *csv_path, const sg_model *m, const double *x,
                                    const sg_table *tab, size_t n_check, double *worst_sd)
 {
     char *text = read_all(csv_path);
@@ -418,9 +418,11 @@ static double check_calculator_csv(const char *csv_path, sg_model *m, const doub
     free(text);
     size_t nr = sg_model_n_out(m), nf = sg_model_n_in(m);
     double worst = 0.0, mean[FX_NR], sd[FX_NR];
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(m, &w, NULL), SG_OK);
 
     /* predictions at the pre-filled settings */
-    sg_model_predict(m, x, mean, sd);
+    sg_model_predict(m, w, x, mean, sd);
     size_t rh = csv_find(t, 0, 0, "Response");
     cr_assert_neq(rh, (size_t)-1, "no prediction table");
     for (size_t k = 0; k < nr; k++) {
@@ -440,7 +442,7 @@ static double check_calculator_csv(const char *csv_path, sg_model *m, const doub
         double xi[FX_NF];
         for (size_t j = 0; j < nf; j++)
             xi[j] = sg_table_at(tab, i, j);
-        sg_model_predict(m, xi, mean, NULL);
+        sg_model_predict(m, w, xi, mean, NULL);
         for (size_t k = 0; k < nr; k++) {
             double f = csv_num(t, r, 1 + nf + 3 * k);
             assert_rel(csv_num(t, r, 2 + nf + 3 * k), mean[k], "surrogate value");
@@ -448,6 +450,7 @@ static double check_calculator_csv(const char *csv_path, sg_model *m, const doub
             worst = fmax(worst, fabs(f - mean[k]) / fabs(mean[k]));
         }
     }
+    sg_model_work_destroy(w);
     csv_free(t);
     return worst;
 }

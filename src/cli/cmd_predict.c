@@ -207,7 +207,8 @@ static cJSON *point_json(const sg_model *m, const double *x, const double *mean,
     return p;
 }
 
-static int predict_at(sg_cli_ctx *ctx, sg_model *m, const char *at, cJSON *o)
+static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, const char *at,
+                      cJSON *o)
 {
     size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
     double x[SG_STUDY_MAX_FACTORS], mean[SG_STUDY_MAX_RESPONSES], sd[SG_STUDY_MAX_RESPONSES];
@@ -219,7 +220,7 @@ static int predict_at(sg_cli_ctx *ctx, sg_model *m, const char *at, cJSON *o)
     int code = parse_at(ctx->args, m, at, x);
     if (code != SG_EXIT_OK)
         return code;
-    sg_model_predict(m, x, mean, sd);
+    sg_model_predict(m, w, x, mean, sd);
     cJSON *pts = cJSON_AddArrayToObject(o, "points");
     cJSON_AddItemToArray(pts, point_json(m, x, mean, sd));
     if (ctx->args->json)
@@ -271,7 +272,7 @@ static const char *match_column(const sg_table *hdr, const char *name)
 }
 
 /* Write the predictions CSV to fp. */
-static int write_csv(FILE *fp, sg_model *m, const sg_table *t, const double *X,
+static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const double *X,
                      const double *Mean, const double *Sd)
 {
     size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
@@ -310,7 +311,7 @@ static int write_csv(FILE *fp, sg_model *m, const sg_table *t, const double *X,
 }
 
 /* Write to path atomically: temporary file beside it, fsync, rename. */
-static sg_status write_atomic(const char *path, sg_model *m, const sg_table *t, const double *X,
+static sg_status write_atomic(const char *path, const sg_model *m, const sg_table *t, const double *X,
                               const double *Mean, const double *Sd, sg_error *err)
 {
     char *tmp = NULL;
@@ -337,7 +338,8 @@ static sg_status write_atomic(const char *path, sg_model *m, const sg_table *t, 
     return st;
 }
 
-static int predict_in(sg_cli_ctx *ctx, sg_model *m, const char *in, const char *outp, cJSON *o)
+static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, const char *in,
+                      const char *outp, cJSON *o)
 {
     size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
     sg_error err;
@@ -385,7 +387,7 @@ static int predict_in(sg_cli_ctx *ctx, sg_model *m, const char *in, const char *
         goto done;
     }
     memcpy(X, t->x, n * n_in * sizeof *X);
-    if (sg_model_predict_batch(m, X, n, Mean, Sd, &err) != SG_OK) {
+    if (sg_model_predict_batch(m, w, X, n, Mean, Sd, &err) != SG_OK) {
         code = sg_cli_fail(ctx, &err);
         goto done;
     }
@@ -443,8 +445,12 @@ static int predict_main(const sg_cli_args *a)
     sg_error err;
     sg_error_clear(&err);
     sg_model *m = NULL;
-    if (sg_model_load(a->study_path, &m, &err) != SG_OK)
+    sg_model_work *w = NULL;
+    if (sg_model_load(a->study_path, &m, &err) != SG_OK ||
+        sg_model_work_create(m, &w, &err) != SG_OK) {
+        sg_model_destroy(m);
         return sg_cli_finish(&ctx, sg_cli_fail(&ctx, &err));
+    }
     cJSON *o = cJSON_AddObjectToObject(ctx.json, "predict");
     cJSON_AddStringToObject(o, "model_file", a->study_path);
     if (n_calibrated(m)) {
@@ -458,7 +464,8 @@ static int predict_main(const sg_cli_args *a)
         cJSON_AddNullToObject(o, "interval");
         cJSON_AddStringToObject(o, "interval_note", no_interval_note);
     }
-    code = at ? predict_at(&ctx, m, at, o) : predict_in(&ctx, m, in, outp, o);
+    code = at ? predict_at(&ctx, m, w, at, o) : predict_in(&ctx, m, w, in, outp, o);
+    sg_model_work_destroy(w);
     sg_model_destroy(m);
     return sg_cli_finish(&ctx, code);
 }

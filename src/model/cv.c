@@ -74,6 +74,7 @@ static sg_status run_fold(cv_job *job, size_t f, sg_error *err)
     size_t h0 = p->start[f], h1 = p->start[f + 1], nh = h1 - h0, ntr = n - nh;
     sg_status st = SG_OK;
     sg_model *m = NULL;
+    sg_model_work *w = NULL;
     double *Xtr = malloc(ntr * n_in * sizeof *Xtr);
     double *Ytr = malloc(ntr * n_out * sizeof *Ytr);
     char *held = calloc(n, 1);
@@ -91,12 +92,14 @@ static sg_status run_fold(cv_job *job, size_t f, sg_error *err)
         t++;
     }
     st = sg_model_fit(job->spec, n_in, n_out, Xtr, Ytr, ntr, job->names, NULL, NULL, &m, err);
+    if (st == SG_OK)
+        st = sg_model_work_create(m, &w, err);
     if (st != SG_OK)
         goto done;
     sg_cv_result *res = job->res;
     for (size_t i = h0; i < h1; i++) {
         const double *x = job->X + p->rows[i] * n_in;
-        sg_model_predict(m, x, res->pred + i * n_out, res->sd + i * n_out);
+        sg_model_predict(m, w, x, res->pred + i * n_out, res->sd + i * n_out);
     }
     for (size_t j = 0; job->opt->baseline && j < n_out; j++) {
         sg_rsm *q = NULL;
@@ -114,6 +117,7 @@ static sg_status run_fold(cv_job *job, size_t f, sg_error *err)
         sg_rsm_destroy(q);
     }
 done:
+    sg_model_work_destroy(w);
     sg_model_destroy(m);
     free(Xtr);
     free(Ytr);

@@ -195,6 +195,18 @@ static sg_status fit_baseline(const sg_table *t, size_t n_in, size_t j, sg_fit_r
     return SG_OK;
 }
 
+/* The model's means at the training rows: X (n, n_in) -> Mean (n, n_out). */
+static sg_status predict_rows(const sg_model *m, const double *X, size_t n, double *Mean,
+                              sg_error *err)
+{
+    sg_model_work *w = NULL;
+    sg_status st = sg_model_work_create(m, &w, err);
+    if (st == SG_OK)
+        st = sg_model_predict_batch(m, w, X, n, Mean, NULL, err);
+    sg_model_work_destroy(w);
+    return st;
+}
+
 sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_model *settings,
                      const sg_fit_options *opt, sg_fit_progress_fn progress, void *user,
                      sg_fit_result **out, sg_error *err)
@@ -279,7 +291,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     r->params_exceed_rows = sg_model_overparameterised(r->model);
 
     /* 2. training metrics, network and baseline */
-    if ((st = sg_model_predict_batch(r->model, X, n, Mean, NULL, err)) != SG_OK)
+    if ((st = predict_rows(r->model, X, n, Mean, err)) != SG_OK)
         goto fail;
     for (size_t j = 0; j < n_out; j++) {
         if ((st = sg_metrics_compute(Y + j, n_out, Mean + j, n_out, n, &r->train[j], err)) !=

@@ -1,4 +1,5 @@
 #include "model/model_internal.h"
+#include "model/mlp_internal.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -110,7 +111,6 @@ void sg_model_destroy(sg_model *m)
             sg_train_history_destroy(&m->hist[i]);
     free(m->nets);
     free(m->hist);
-    sg_mlp_work_destroy(m->work);
     sg_scaler_destroy(m->xs);
     sg_scaler_destroy(m->ys);
     free_strings(m->fname, m->n_in);
@@ -123,10 +123,6 @@ void sg_model_destroy(sg_model *m)
     free(m->study_hash);
     free(m->calib);
     free(m->has_calib);
-    free(m->bx);
-    free(m->bg);
-    free(m->bout);
-    free(m->by);
     free(m);
 }
 
@@ -160,15 +156,10 @@ sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, s
     m->runit = calloc(n_out, sizeof *m->runit);
     m->lo = calloc(n_in, sizeof *m->lo);
     m->hi = calloc(n_in, sizeof *m->hi);
-    m->bx = calloc(n_in, sizeof *m->bx);
-    m->bg = calloc(n_in, sizeof *m->bg);
-    m->bout = calloc(spec->ensemble * n_out, sizeof *m->bout);
-    m->by = calloc(n_out, sizeof *m->by);
     m->calib = calloc(n_out, sizeof *m->calib);
     m->has_calib = calloc(n_out, sizeof *m->has_calib);
     if (!m->nets || !m->hist || !m->xs || !m->ys || !m->fname || !m->funit || !m->rname ||
-        !m->runit || !m->lo || !m->hi || !m->bx || !m->bg || !m->bout || !m->by || !m->calib ||
-        !m->has_calib)
+        !m->runit || !m->lo || !m->hi || !m->calib || !m->has_calib)
         goto nomem;
     char buf[32];
     for (size_t i = 0; i < n_in; i++) {
@@ -200,8 +191,6 @@ sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, s
     for (size_t i = 0; i < nm; i++)
         if ((st = sg_mlp_create(ns, sizes, acts, &m->nets[i], err)) != SG_OK)
             goto fail;
-    if ((st = sg_mlp_work_create(m->nets[0], 1, &m->work, err)) != SG_OK)
-        goto fail;
     *out = m;
     return SG_OK;
 nomem:
@@ -326,6 +315,71 @@ fail:
     return st;
 }
 
+/* ---- copy ------------------------------------------------------------------- */
+
+static sg_status copy_strings(char **dst, char *const *src, size_t n, sg_error *err)
+{
+    sg_status st = SG_OK;
+    for (size_t i = 0; i < n && st == SG_OK; i++)
+        st = sg_model_set_string(&dst[i], src[i], err);
+    return st;
+}
+
+static sg_status copy_scaler(sg_scaler **dst, const sg_scaler *src, sg_error *err)
+{
+    sg_scaler *c = sg_scaler_copy(src);
+    if (!c)
+        return sg_error_set(err, SG_ERR_NOMEM, "model copy: out of memory");
+    sg_scaler_destroy(*dst);
+    *dst = c;
+    return SG_OK;
+}
+
+/* Everything but the spec and shape, which sg_model_alloc already set. */
+static sg_status copy_contents(sg_model *c, const sg_model *m, sg_error *err)
+{
+    sg_status st;
+    size_t E = m->spec.ensemble;
+    for (size_t i = 0; i < m->n_nets * E; i++) {
+        memcpy(sg_mlp_params(c->nets[i]), sg_mlp_params_const(m->nets[i]),
+               sg_mlp_n_params(m->nets[i]) * sizeof(double));
+        if ((st = sg_model_set_history(c, i / E, i % E, &m->hist[i], err)) != SG_OK)
+            return st;
+    }
+    if ((st = copy_scaler(&c->xs, m->xs, err)) != SG_OK ||
+        (st = copy_scaler(&c->ys, m->ys, err)) != SG_OK ||
+        (st = copy_strings(c->fname, m->fname, m->n_in, err)) != SG_OK ||
+        (st = copy_strings(c->funit, m->funit, m->n_in, err)) != SG_OK ||
+        (st = copy_strings(c->rname, m->rname, m->n_out, err)) != SG_OK ||
+        (st = copy_strings(c->runit, m->runit, m->n_out, err)) != SG_OK ||
+        (st = sg_model_set_hashes(c, m->data_hash, m->study_hash, err)) != SG_OK)
+        return st;
+    c->n_rows = m->n_rows;
+    memcpy(c->lo, m->lo, m->n_in * sizeof *c->lo);
+    memcpy(c->hi, m->hi, m->n_in * sizeof *c->hi);
+    memcpy(c->calib, m->calib, m->n_out * sizeof *c->calib);
+    memcpy(c->has_calib, m->has_calib, m->n_out * sizeof *c->has_calib);
+    return SG_OK;
+}
+
+sg_status sg_model_copy(const sg_model *m, sg_model **out, sg_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!m || !out)
+        return sg_error_set(err, SG_ERR_INVALID, "model copy: missing argument");
+    sg_model *c = NULL;
+    sg_status st = sg_model_alloc(&m->spec, m->n_in, m->n_out, &c, err);
+    if (st == SG_OK)
+        st = copy_contents(c, m, err);
+    if (st != SG_OK) {
+        sg_model_destroy(c);
+        return st;
+    }
+    *out = c;
+    return SG_OK;
+}
+
 /* ---- accessors --------------------------------------------------------------- */
 
 size_t sg_model_n_in(const sg_model *m) { return m->n_in; }
@@ -336,7 +390,7 @@ size_t sg_model_n_rows(const sg_model *m) { return m->n_rows; }
 const sg_scaler *sg_model_x_scaler(const sg_model *m) { return m->xs; }
 const sg_scaler *sg_model_y_scaler(const sg_model *m) { return m->ys; }
 
-sg_mlp *sg_model_member(sg_model *m, size_t j, size_t k)
+const sg_mlp *sg_model_member(const sg_model *m, size_t j, size_t k)
 {
     return m->nets[j * m->spec.ensemble + k];
 }
@@ -447,65 +501,128 @@ bool sg_model_extrapolates(const sg_model *m, const double *x)
 
 /* ---- prediction ---------------------------------------------------------------- */
 
-void sg_model_predict(sg_model *m, const double *x, double *mean, double *sd)
+struct sg_model_work {
+    size_t n_in, n_out, ensemble; /* shape of the models it fits */
+    sg_mlp_work *net;             /* one-row network workspace (all nets share one shape) */
+    double *bx;                   /* (n_in) scaled point */
+    double *bg;                   /* (n_in) one member's gradient */
+    double *bout;                 /* (ensemble * n_out) member outputs, scaled */
+    double *by;                   /* (n_out) one member's output */
+};
+
+void sg_model_work_destroy(sg_model_work *w)
+{
+    if (!w)
+        return;
+    sg_mlp_work_destroy(w->net);
+    free(w->bx);
+    free(w->bg);
+    free(w->bout);
+    free(w->by);
+    free(w);
+}
+
+sg_status sg_model_work_create(const sg_model *m, sg_model_work **out, sg_error *err)
+{
+    if (!out)
+        return sg_error_set(err, SG_ERR_INVALID, "model workspace: no output");
+    *out = NULL;
+    if (!m)
+        return sg_error_set(err, SG_ERR_INVALID, "model workspace: no model");
+    sg_model_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return sg_error_set(err, SG_ERR_NOMEM, "model workspace: out of memory");
+    w->n_in = m->n_in;
+    w->n_out = m->n_out;
+    w->ensemble = m->spec.ensemble;
+    w->bx = calloc(m->n_in, sizeof *w->bx);
+    w->bg = calloc(m->n_in, sizeof *w->bg);
+    w->bout = calloc(m->spec.ensemble * m->n_out, sizeof *w->bout);
+    w->by = calloc(m->n_out, sizeof *w->by);
+    if (!w->bx || !w->bg || !w->bout || !w->by) {
+        sg_model_work_destroy(w);
+        return sg_error_set(err, SG_ERR_NOMEM, "model workspace: out of memory");
+    }
+    sg_status st = sg_mlp_work_create(m->nets[0], 1, &w->net, err);
+    if (st != SG_OK) {
+        sg_model_work_destroy(w);
+        return st;
+    }
+    *out = w;
+    return SG_OK;
+}
+
+static bool work_fits(const sg_model *m, const sg_model_work *w)
+{
+    return w->n_in == m->n_in && w->n_out == m->n_out && w->ensemble == m->spec.ensemble &&
+           sg_mlp_work_matches(m->nets[0], w->net);
+}
+
+void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, double *mean,
+                      double *sd)
 {
     size_t E = m->spec.ensemble, no = m->n_out;
-    memcpy(m->bx, x, m->n_in * sizeof *m->bx);
-    sg_scaler_forward(m->xs, m->bx);
+    memcpy(w->bx, x, m->n_in * sizeof *w->bx);
+    sg_scaler_forward(m->xs, w->bx);
     /* bout[k * n_out + j]: member k's scaled prediction of response j. */
     for (size_t j = 0; j < m->n_nets; j++) {
         for (size_t k = 0; k < E; k++) {
-            sg_mlp_eval(m->nets[j * E + k], m->work, m->bx, m->by);
+            sg_mlp_eval(m->nets[j * E + k], w->net, w->bx, w->by);
             if (m->spec.shared)
-                memcpy(m->bout + k * no, m->by, no * sizeof *m->by);
+                memcpy(w->bout + k * no, w->by, no * sizeof *w->by);
             else
-                m->bout[k * no + j] = m->by[0];
+                w->bout[k * no + j] = w->by[0];
         }
     }
     for (size_t j = 0; j < no; j++) {
         double mu = 0.0;
         for (size_t k = 0; k < E; k++)
-            mu += m->bout[k * no + j];
+            mu += w->bout[k * no + j];
         mu /= (double)E;
         double ss = 0.0;
         for (size_t k = 0; k < E; k++) {
-            double d = m->bout[k * no + j] - mu;
+            double d = w->bout[k * no + j] - mu;
             ss += d * d;
         }
-        double w = sg_scaler_dinverse(m->ys, j);
-        mean[j] = mu * w + m->ys->shift[j];
+        double wy = sg_scaler_dinverse(m->ys, j);
+        mean[j] = mu * wy + m->ys->shift[j];
         if (sd)
-            sd[j] = E > 1 ? sqrt(ss / (double)(E - 1)) * w : 0.0;
+            sd[j] = E > 1 ? sqrt(ss / (double)(E - 1)) * wy : 0.0;
     }
 }
 
-sg_status sg_model_predict_batch(sg_model *m, const double *X, size_t n, double *Mean,
-                                 double *Sd, sg_error *err)
+sg_status sg_model_predict_batch(const sg_model *m, sg_model_work *w, const double *X, size_t n,
+                                 double *Mean, double *Sd, sg_error *err)
 {
-    if (!m || (!X && n) || (!Mean && n))
+    if (!m || !w || (!X && n) || (!Mean && n))
         return sg_error_set(err, SG_ERR_INVALID, "predict: missing argument");
+    if (!work_fits(m, w))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "predict: the workspace was made for a model of another shape");
     for (size_t r = 0; r < n; r++) {
         if (!all_finite(X + r * m->n_in, m->n_in))
             return sg_error_set(err, SG_ERR_INVALID, "predict: point %zu is not finite", r + 1);
-        sg_model_predict(m, X + r * m->n_in, Mean + r * m->n_out, Sd ? Sd + r * m->n_out : NULL);
+        sg_model_predict(m, w, X + r * m->n_in, Mean + r * m->n_out,
+                         Sd ? Sd + r * m->n_out : NULL);
     }
     return SG_OK;
 }
 
-void sg_model_gradient(sg_model *m, const double *x, size_t j, double *mean, double *grad)
+void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, size_t j,
+                       double *mean, double *grad)
 {
     size_t E = m->spec.ensemble;
     size_t net = m->spec.shared ? 0 : j, out = m->spec.shared ? j : 0;
-    memcpy(m->bx, x, m->n_in * sizeof *m->bx);
-    sg_scaler_forward(m->xs, m->bx);
+    memcpy(w->bx, x, m->n_in * sizeof *w->bx);
+    sg_scaler_forward(m->xs, w->bx);
     for (size_t i = 0; i < m->n_in; i++)
         grad[i] = 0.0;
     double mu = 0.0;
     for (size_t k = 0; k < E; k++) {
-        sg_mlp_eval_grad(m->nets[net * E + k], m->work, m->bx, out, m->by, m->bg);
-        mu += m->by[out];
+        sg_mlp_eval_grad(m->nets[net * E + k], w->net, w->bx, out, w->by, w->bg);
+        mu += w->by[out];
         for (size_t i = 0; i < m->n_in; i++)
-            grad[i] += m->bg[i];
+            grad[i] += w->bg[i];
     }
     double wy = sg_scaler_dinverse(m->ys, j);
     for (size_t i = 0; i < m->n_in; i++)

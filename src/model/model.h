@@ -11,9 +11,11 @@
  * A prediction is the mean of the members, its spread their sample standard
  * deviation (0 for a single member), both in the response's unit.
  *
- * A model keeps one evaluation workspace: prediction functions take a
- * non-const model and one model must not be used by two threads at once;
- * two models never interfere.  No function prints or exits.
+ * A model is immutable once fitted or loaded (apart from the metadata
+ * setters, which the fit and load pipelines call before sharing it):
+ * evaluation reads a const model and writes only into an sg_model_work, so
+ * one model may be shared by any number of threads, each with its own
+ * workspace.  Two models never interfere.  No function prints or exits.
  */
 #ifndef SG_MODEL_H
 #define SG_MODEL_H
@@ -98,14 +100,19 @@ sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, con
 /* Free a model; NULL is a no-op. */
 void sg_model_destroy(sg_model *m);
 
+/* Deep copy of m: spec, networks, scalers, names and units, bounds,
+ * calibration, hashes and loss histories; the copy saves to the same bytes
+ * and predicts the same values.  SG_ERR_NOMEM.  Caller owns *out. */
+sg_status sg_model_copy(const sg_model *m, sg_model **out, sg_error *err);
+
 /* ---- shape and metadata ---- */
 size_t sg_model_n_in(const sg_model *m);
 size_t sg_model_n_out(const sg_model *m);
 const sg_model_spec *sg_model_spec_of(const sg_model *m);
 /* Number of networks (n_out, or 1 when shared). */
 size_t sg_model_n_nets(const sg_model *m);
-/* Member network k of network j (owned by the model). */
-sg_mlp *sg_model_member(sg_model *m, size_t j, size_t k);
+/* Member network k of network j (owned by the model, read-only). */
+const sg_mlp *sg_model_member(const sg_model *m, size_t j, size_t k);
 /* Trainable values of one member network of response j (same for all
  * members), and of the whole model (all networks and members). */
 size_t sg_model_n_params_per_member(const sg_model *m, size_t j);
@@ -169,16 +176,35 @@ bool sg_model_extrapolates(const sg_model *m, const double *x);
 
 /* ---- prediction (engineering units) ---- */
 
-/* Mean (n_out) and spread sd (n_out, may be NULL) at x (n_in). */
-void sg_model_predict(sg_model *m, const double *x, double *mean, double *sd);
+/* Scratch buffers for evaluating a model: one per thread, reused for every
+ * call; it holds no model data. */
+typedef struct sg_model_work sg_model_work;
 
-/* Batch: X (n, n_in) -> Mean (n, n_out), Sd (n, n_out; may be NULL). */
-sg_status sg_model_predict_batch(sg_model *m, const double *X, size_t n, double *Mean,
-                                 double *Sd, sg_error *err);
+/* Workspace for m (read only for the sizes, not kept): it fits m and any
+ * model of the same shape (factors, responses, networks, ensemble), such as
+ * a copy or a reload.  SG_ERR_INVALID for m = NULL, SG_ERR_NOMEM.  Caller
+ * owns *out (free with sg_model_work_destroy). */
+sg_status sg_model_work_create(const sg_model *m, sg_model_work **out, sg_error *err);
+
+/* Free a workspace; NULL is a no-op. */
+void sg_model_work_destroy(sg_model_work *w);
+
+/* Mean (n_out) and spread sd (n_out, may be NULL) at x (n_in).  w must fit
+ * m (not checked: the optimiser calls this millions of times). */
+void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, double *mean,
+                      double *sd);
+
+/* Batch: X (n, n_in) -> Mean (n, n_out), Sd (n, n_out; may be NULL), all
+ * caller-owned.  SG_ERR_INVALID for a missing argument, a workspace that
+ * does not fit m or a non-finite point. */
+sg_status sg_model_predict_batch(const sg_model *m, sg_model_work *w, const double *X, size_t n,
+                                 double *Mean, double *Sd, sg_error *err);
 
 /* Gradient (n_in) of response j's ensemble mean w.r.t. the factors at x, in
- * response unit per factor unit; *mean (may be NULL) receives the mean. */
-void sg_model_gradient(sg_model *m, const double *x, size_t j, double *mean, double *grad);
+ * response unit per factor unit; *mean (may be NULL) receives the mean.
+ * w must fit m (not checked). */
+void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, size_t j,
+                       double *mean, double *grad);
 
 /* ---- used by model_io.c: build an empty model to be filled by a loader --- */
 sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, sg_model **out,

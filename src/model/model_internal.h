@@ -13,17 +13,12 @@ struct sg_model {
     sg_scaler *xs, *ys;      /* (n_in), (n_out) */
     sg_mlp **nets;           /* (n_nets * ensemble), net j member k at j*ensemble+k */
     sg_train_history *hist;  /* same indexing */
-    sg_mlp_work *work;       /* evaluation workspace (all nets share one shape) */
     char **fname, **funit;   /* (n_in) */
     double *lo, *hi;         /* (n_in) factor bounds, engineering units */
     char **rname, **runit;   /* (n_out) */
     char *data_hash, *study_hash;
     sg_model_calibration *calib; /* (n_out) */
     bool *has_calib;             /* (n_out) */
-    double *bx;              /* (n_in) scaled point */
-    double *bg;              /* (n_in) gradient accumulator */
-    double *bout;            /* (ensemble * n_out) member outputs, scaled */
-    double *by;              /* (n_out) one member's output */
 };
 
 /* Copy a string into *dst (freeing the old one); NULL source = "". */

@@ -12,15 +12,15 @@
 struct sg_decide_problem {
     size_t nf, nr, n_cons;
     const sg_optimize_spec *spec; /* borrowed during the run */
-    char *model_json;
-    size_t model_json_len;
+    const sg_model *model;        /* borrowed, shared read-only by every thread */
     double *lo, *range;           /* nr: response normalisation (weighted) */
     double *fd_h;                 /* nf: finite-difference steps */
 };
 
 typedef struct decide_ctx {
     const sg_decide_problem *p;
-    sg_model *m;
+    const sg_model *m;          /* p->model */
+    sg_model_work *w;           /* this thread's evaluation workspace */
     double *mean, *sd, *g, *xh; /* nr, nr, nf, nf */
     double *cx;                 /* nf: point of the cached prediction */
     int cached;
@@ -30,7 +30,6 @@ void sg_decide_problem_destroy(sg_decide_problem *p)
 {
     if (!p)
         return;
-    free(p->model_json);
     free(p->lo);
     free(p->range);
     free(p->fd_h);
@@ -74,6 +73,7 @@ sg_status sg_decide_problem_create(const sg_study *s, const sg_table *t,
     p->nr = s->n_responses;
     p->n_cons = spec->n_cons;
     p->spec = spec;
+    p->model = model;
     p->lo = calloc(p->nr, sizeof(double));
     p->range = calloc(p->nr, sizeof(double));
     p->fd_h = calloc(p->nf, sizeof(double));
@@ -102,9 +102,6 @@ sg_status sg_decide_problem_create(const sg_study *s, const sg_table *t,
             goto fail;
         }
     }
-    if ((st = sg_model_to_json(model, &p->model_json, err)))
-        goto fail;
-    p->model_json_len = strlen(p->model_json);
     *out = p;
     return SG_OK;
 fail:
@@ -117,7 +114,7 @@ void sg_decide_ctx_destroy(void *vc)
     decide_ctx *c = vc;
     if (!c)
         return;
-    sg_model_destroy(c->m);
+    sg_model_work_destroy(c->w);
     free(c->mean);
     free(c->sd);
     free(c->g);
@@ -133,13 +130,14 @@ void *sg_decide_ctx_create(void *problem)
     if (!c)
         return NULL;
     c->p = p;
+    c->m = p->model;
     c->mean = calloc(p->nr, sizeof(double));
     c->sd = calloc(p->nr, sizeof(double));
     c->g = calloc(p->nf, sizeof(double));
     c->xh = calloc(p->nf, sizeof(double));
     c->cx = calloc(p->nf, sizeof(double));
     if (!c->mean || !c->sd || !c->g || !c->xh || !c->cx ||
-        sg_model_from_json(p->model_json, p->model_json_len, "model copy", &c->m, NULL)) {
+        sg_model_work_create(p->model, &c->w, NULL)) {
         sg_decide_ctx_destroy(c);
         return NULL;
     }
@@ -153,7 +151,7 @@ static void predict_cached(decide_ctx *c, const double *x)
     size_t nb = c->p->nf * sizeof(double);
     if (c->cached && memcmp(c->cx, x, nb) == 0)
         return;
-    sg_model_predict(c->m, x, c->mean, c->sd);
+    sg_model_predict(c->m, c->w, x, c->mean, c->sd);
     memcpy(c->cx, x, nb);
     c->cached = 1;
 }
@@ -178,7 +176,7 @@ static void add_spread_grad(decide_ctx *c, const double *x, const double *w, siz
         double h = p->fd_h[f], s[2];
         for (int side = 0; side < 2; side++) {
             c->xh[f] = x[f] + (side ? -h : h);
-            sg_model_predict(c->m, c->xh, c->mean, c->sd);
+            sg_model_predict(c->m, c->w, c->xh, c->mean, c->sd);
             double v = 0.0;
             if (w) {
                 for (size_t r = 0; r < p->nr; r++)
@@ -204,7 +202,7 @@ double sg_decide_objective(void *vc, const double *x, double *grad)
     if (grad && !sp->weighted && k == 0 && p->n_cons == 0) {
         /* Fast path: the gradient pass gives the mean too. */
         double mean;
-        sg_model_gradient(c->m, x, sp->response, &mean, grad);
+        sg_model_gradient(c->m, c->w, x, sp->response, &mean, grad);
         return mean;
     }
     predict_cached(c, x);
@@ -213,7 +211,7 @@ double sg_decide_objective(void *vc, const double *x, double *grad)
         size_t j = sp->response;
         v = c->mean[j] + sgn * k * c->sd[j];
         if (grad) {
-            sg_model_gradient(c->m, x, j, NULL, grad);
+            sg_model_gradient(c->m, c->w, x, j, NULL, grad);
             if (k > 0)
                 add_spread_grad(c, x, NULL, j, sgn * k, grad);
         }
@@ -229,7 +227,7 @@ double sg_decide_objective(void *vc, const double *x, double *grad)
         for (size_t j = 0; j < p->nr; j++) {
             if (!(sp->weights[j] > 0))
                 continue;
-            sg_model_gradient(c->m, x, j, NULL, c->g);
+            sg_model_gradient(c->m, c->w, x, j, NULL, c->g);
             for (size_t f = 0; f < p->nf; f++)
                 grad[f] += sp->weights[j] / p->range[j] * c->g[f];
         }
@@ -248,7 +246,7 @@ double sg_decide_constraint(void *vc, size_t i, const double *x, double *grad)
     predict_cached(c, x);
     double v = sgn * (c->mean[r] - con->bound) + k * c->sd[r];
     if (grad) {
-        sg_model_gradient(c->m, x, r, NULL, grad);
+        sg_model_gradient(c->m, c->w, x, r, NULL, grad);
         for (size_t f = 0; f < c->p->nf; f++)
             grad[f] *= sgn;
         if (k > 0)

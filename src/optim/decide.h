@@ -49,19 +49,21 @@
 #define SG_DECIDE_MAX_LEVELS 9
 #define SG_DECIDE_TEXT_MAX 512
 
-/* Shared, read-only evaluation problem (model as JSON, objective terms). */
+/* Shared, read-only evaluation problem (the model, objective terms). */
 typedef struct sg_decide_problem sg_decide_problem;
 
 /* Build the evaluation problem for spec on model (which must have the
  * study's factors and responses, in order).  table supplies the response
- * ranges of a weighted objective.  Caller owns *out. */
+ * ranges of a weighted objective.  spec and model are borrowed and must
+ * outlive the problem and its contexts.  Caller owns *out. */
 sg_status sg_decide_problem_create(const sg_study *s, const sg_table *table,
                                    const sg_optimize_spec *spec, const sg_model *model,
                                    sg_decide_problem **out, sg_error *err);
 void sg_decide_problem_destroy(sg_decide_problem *p);
 
-/* Per-thread evaluation context (own model copy and buffers): the
- * sg_optim thread_ctx_create/destroy factory.  NULL when out of memory. */
+/* Per-thread evaluation context (its own model workspace and buffers; the
+ * model itself is shared): the sg_optim thread_ctx_create/destroy factory.
+ * NULL when out of memory. */
 void *sg_decide_ctx_create(void *problem);
 void sg_decide_ctx_destroy(void *ctx);
 /* Objective at x (n_factors, engineering units); grad (may be NULL) d f/d x. */

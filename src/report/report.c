@@ -150,7 +150,7 @@ sg_status sg_report_validate(const sg_report_input *in, sg_error *err)
                             "report: the table has %zu columns (%zu factors), expected %zu (%zu)",
                             in->table->n_cols, in->table->n_factors, nf + nr, nf);
     if (in->model) {
-        sg_model *m = in->model;
+        const sg_model *m = in->model;
         if (sg_model_n_in(m) != nf || sg_model_n_out(m) != nr)
             return sg_error_set(err, SG_ERR_INVALID,
                                 "report: the model maps %zu factors to %zu responses, the study "
@@ -192,6 +192,8 @@ static sg_status prepare(sg_rctx *ctx, sg_report_view **view, sg_error *err)
     if (!in->model)
         return SG_OK;
     sg_status st = sg_report_view_create(in->model, in->cv, view, err);
+    if (st == SG_OK)
+        st = sg_model_work_create(in->model, &ctx->mw, err);
     if (st != SG_OK)
         return st;
     ctx->md = sg_report_view_model(*view);
@@ -217,7 +219,8 @@ static sg_status prepare(sg_rctx *ctx, sg_report_view **view, sg_error *err)
                 ctx->check_x[r * nf + i] = sg_table_at(in->table, r, i);
             ctx->check_row[r] = in->table->row ? in->table->row[r] : r + 1;
         }
-        st = sg_model_predict_batch(in->model, ctx->check_x, n, ctx->check_pred, NULL, err);
+        st = sg_model_predict_batch(in->model, ctx->mw, ctx->check_x, n, ctx->check_pred, NULL,
+                                    err);
         if (st != SG_OK)
             return st;
         ctx->n_check = n;
@@ -354,6 +357,7 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
 static void release(sg_rctx *ctx, sg_report_view *view)
 {
     sg_report_view_destroy(view);
+    sg_model_work_destroy(ctx->mw);
     free(ctx->settings);
     free(ctx->check_x);
     free(ctx->check_pred);

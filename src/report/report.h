@@ -102,9 +102,8 @@ typedef struct sg_report_input {
     /* Main effects: one sg_taguchi_analyze result per response (entries may
      * be NULL for responses not analysed). */
     const sg_taguchi_result *const *effects; /* (n_responses) */
-    /* Model and Calculator: the fitted model (only read; non-const because
-     * the model's accessors and predict need it). */
-    sg_model *model;
+    /* Model and Calculator: the fitted model (only read). */
+    const sg_model *model;
     const sg_metrics *train_metrics;  /* (n_responses) training figures, or NULL */
     /* Validation: sg_cv_run's result (network, baseline, intervals and
      * suspicious runs); its intervals also appear on Summary and Calculator. */

@@ -22,7 +22,7 @@ static lxw_row_t kv(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *ke
 sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
-    sg_model *m = in->model;
+    const sg_model *m = in->model;
     if (!m)
         return SG_OK;
     lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Model");

@@ -65,7 +65,7 @@ typedef struct sg_report_view sg_report_view;
 
 /* Build the plain view of m (borrowed; must outlive the view) with the
  * intervals of cv (may be NULL); caller frees with sg_report_view_destroy. */
-SG_INTERNAL sg_status sg_report_view_create(sg_model *m, const sg_cv_result *cv, sg_report_view **out,
+SG_INTERNAL sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_report_view **out,
                                 sg_error *err);
 SG_INTERNAL void sg_report_view_destroy(sg_report_view *v);
 SG_INTERNAL const sg_report_model *sg_report_view_model(const sg_report_view *v);
@@ -96,6 +96,7 @@ typedef struct sg_rctx {
     lxw_format *excluded;       /* grey row of an excluded run */
     /* derived once per write */
     const sg_report_model *md;  /* the model as plain arrays, or NULL */
+    sg_model_work *mw;          /* workspace for predicting with in->model, or NULL */
     double *settings;           /* (n_factors) Calculator inputs */
     const char *settings_label;
     size_t n_check;             /* check rows (<= table rows) */

@@ -65,7 +65,7 @@ const sg_report_model *sg_report_view_model(const sg_report_view *v)
     return &v->md;
 }
 
-sg_status sg_report_view_create(sg_model *m, const sg_cv_result *cv, sg_report_view **out,
+sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_report_view **out,
                                 sg_error *err)
 {
     *out = NULL;

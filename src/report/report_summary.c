@@ -92,7 +92,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
                 free(sd);
                 return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
             }
-            sg_model_predict(in->model, in->recommended, mean, sd);
+            sg_model_predict(in->model, ctx->mw, in->recommended, mean, sd);
             bool iv = md->interval_a != NULL;
             sg_rstr(ctx, ws, r++, 0, "Predicted responses at these settings", ctx->subtitle);
             char lo[64], hi[64];
