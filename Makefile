@@ -6,7 +6,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := gsl nlopt openblas xlsxwriter libcjson
+PKGS    := gsl nlopt openblas xlsxwriter libcjson libzip
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 OPT     ?= -O2 -g
@@ -54,7 +54,7 @@ help:
 
 # ---- dependencies ---------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libgsl-dev libnlopt-dev libopenblas-dev \
-            libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev clang \
+            libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev libzip-dev clang \
             libclang-rt-14-dev libreoffice-calc-nogui unzip
 deps:
 	$(Q)missing=""; for p in $(DEB_PKGS); do \

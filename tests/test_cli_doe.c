@@ -302,3 +302,37 @@ Test(cli_doe, auto_without_levels_is_a_latin_hypercube)
     cr_expect_not_null(strstr(r->out, "Not applicable: factor 'a' is not set at a few discrete"),
                        "%s", r->out);
 }
+
+Test(cli_doe, a_filled_run_sheet_is_never_overwritten)
+{
+    char study[256], csv[256], before[8192], after[8192];
+    snprintf(study, sizeof study, "%s", put("s.toml", TOY_HEAD TOY_FACTORS TOY_RESPONSE));
+    snprintf(csv, sizeof csv, "%s", tmp_path("runs.csv"));
+    result *r = run("doe", study, "--design", "L9", "--out", csv, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    /* a blank sheet may be rewritten (the design is asked for again) */
+    r = run("doe", study, "--design", "L9", "--out", csv, NULL);
+    cr_assert_eq(r->code, 0, "blank sheet: %s", r->err);
+    fill(csv, 0);
+    size_t n = slurp(csv, before, sizeof before);
+    r = run("doe", study, "--design", "L9", "--out", csv, NULL);
+    cr_expect_eq(r->code, 3, "%s", r->err);
+    cr_expect(strstr(r->err, "already holds results (run 1") != NULL, "%s", r->err);
+    cr_expect(strstr(r->err, "--out") != NULL, "no way forward: %s", r->err);
+    cr_expect_eq(slurp(csv, after, sizeof after), n);
+    cr_expect_str_eq(after, before);
+}
+
+Test(cli_doe, a_foreign_file_at_the_xlsx_name_is_left_alone)
+{
+    char study[256], csv[256];
+    snprintf(study, sizeof study, "%s", put("s.toml", TOY_HEAD TOY_FACTORS TOY_RESPONSE));
+    snprintf(csv, sizeof csv, "%s", tmp_path("runs.csv"));
+    result *r = run("doe", study, "--design", "L9", "--out", csv, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    /* someone else's file under the .xlsx name */
+    put("runs.xlsx", "not a workbook\n");
+    r = run("doe", study, "--design", "L9", "--out", csv, NULL);
+    cr_expect_eq(r->code, 3, "%s", r->err);
+    cr_expect(strstr(r->err, "was not written by surrogate") != NULL, "%s", r->err);
+}

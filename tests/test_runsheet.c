@@ -9,6 +9,8 @@
 
 #include "design/runsheet.h"
 
+#include <xlsxwriter.h>
+
 static char dir[256];
 
 static void make_dir(void)
@@ -212,4 +214,75 @@ Test(runsheet, invalid_sheets_write_nothing)
     cr_expect_eq(sg_runsheet_write_xlsx(&rs, NULL, &err), SG_ERR_INVALID);
     cr_expect_eq(sg_runsheet_write_csv(NULL, path, &err), SG_ERR_INVALID);
     cr_expect_eq(count_entries(), 0);
+}
+
+/* Write a workbook with libxlsxwriter: author, and a value at (row, col)
+ * (0-based) when col >= 0. */
+static void workbook_with(const char *path, const char *author, int row, int col)
+{
+    lxw_workbook *wb = workbook_new(path);
+    cr_assert_not_null(wb);
+    lxw_doc_properties props = {.author = (char *)author};
+    workbook_set_properties(wb, &props);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "runs");
+    lxw_format *yellow = workbook_add_format(wb);
+    format_set_bg_color(yellow, 0xFFF2CC);
+    worksheet_write_number(ws, 2, 1, 50, NULL);
+    worksheet_write_blank(ws, 2, 4, yellow);
+    if (col >= 0)
+        worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, 470.8, NULL);
+    cr_assert_eq(workbook_close(wb), LXW_NO_ERROR);
+}
+
+Test(runsheet, state_of_csv_sheets)
+{
+    sg_runsheet rs = sheet();
+    char path[300], text[2048];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    cr_expect_eq(sg_runsheet_state_of(&rs, path, true, NULL), SG_RUNSHEET_ABSENT);
+    cr_assert_eq(sg_runsheet_write_csv(&rs, path, NULL), SG_OK);
+    cr_expect_eq(sg_runsheet_state_of(&rs, path, true, NULL), SG_RUNSHEET_BLANK);
+    /* fill the second response of run 3 */
+    snprintf(text, sizeof text, "%s", slurp(path));
+    char *line3 = text;
+    for (int i = 0; i < 3; i++)
+        line3 = strchr(line3, '\n') + 1;
+    char *eol = strchr(line3, '\n');
+    char rest[2048];
+    snprintf(rest, sizeof rest, "%s", eol);
+    snprintf(eol, sizeof text - (size_t)(eol - text), "417.5%s", rest);
+    FILE *fp = fopen(path, "wb");
+    fputs(text, fp);
+    fclose(fp);
+    size_t run = 0;
+    cr_expect_eq(sg_runsheet_state_of(&rs, path, true, &run), SG_RUNSHEET_FILLED);
+    cr_expect_eq(run, 3);
+    /* another design's columns */
+    sg_runsheet other = rs;
+    other.n_responses = 1;
+    cr_expect_eq(sg_runsheet_state_of(&other, path, true, NULL), SG_RUNSHEET_FOREIGN);
+}
+
+Test(runsheet, state_of_xlsx_sheets)
+{
+    sg_runsheet rs = sheet();
+    char path[300];
+    snprintf(path, sizeof path, "%s/runs.xlsx", dir);
+    cr_assert_eq(sg_runsheet_write_xlsx(&rs, path, NULL), SG_OK);
+    cr_expect_eq(sg_runsheet_state_of(&rs, path, false, NULL), SG_RUNSHEET_BLANK);
+    /* a value right of the factors in run 2's row (row 3 of the sheet) */
+    workbook_with(path, "surrogate 0.1.0", 3, 4);
+    size_t run = 0;
+    cr_expect_eq(sg_runsheet_state_of(&rs, path, false, &run), SG_RUNSHEET_FILLED);
+    cr_expect_eq(run, 2);
+    /* values only in factor columns or the title rows: still blank */
+    workbook_with(path, "surrogate 0.1.0", 1, 5);
+    cr_expect_eq(sg_runsheet_state_of(&rs, path, false, NULL), SG_RUNSHEET_BLANK);
+    /* someone else's workbook, and a file that is no workbook */
+    workbook_with(path, "Jane Engineer", -1, -1);
+    cr_expect_eq(sg_runsheet_state_of(&rs, path, false, NULL), SG_RUNSHEET_FOREIGN);
+    FILE *fp = fopen(path, "wb");
+    fputs("text", fp);
+    fclose(fp);
+    cr_expect_eq(sg_runsheet_state_of(&rs, path, false, NULL), SG_RUNSHEET_FOREIGN);
 }

@@ -168,6 +168,12 @@ int sg_stage_optimize(sg_cli_ctx *ctx);
  * report: save the results beside the model and write the workbook from
  * everything in ctx (cmd_report.c). */
 int sg_stage_report_check(sg_cli_ctx *ctx);
+/* The output rule (core/outputs.h) for a study command: the model file
+ * (written when model_is_output, else read; NULL when the command uses
+ * none), the results file beside it and the report; stale temporary files
+ * of those outputs are removed first (outputs.c). */
+int sg_cli_check_outputs(sg_cli_ctx *ctx, const char *model_path, bool model_is_output,
+                         bool model_from_study);
 int sg_stage_report(sg_cli_ctx *ctx);
 /* The cross-validation result saved beside the model in use (loaded into
  * ctx->results when it belongs to ctx->model), or NULL (cmd_report.c). */

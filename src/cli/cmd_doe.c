@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/outputs.h"
 #include "design/design.h"
 #include "design/runsheet.h"
 #include "core/str.h"
@@ -153,6 +154,45 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* A run sheet the output rule may replace: one doe wrote, still blank. */
+typedef struct sheet_kind {
+    const sg_runsheet *rs;
+    bool csv;
+} sheet_kind;
+
+static bool sheet_is_blank(void *user, const char *path)
+{
+    const sheet_kind *k = user;
+    return sg_runsheet_state_of(k->rs, path, k->csv, NULL) == SG_RUNSHEET_BLANK;
+}
+
+/* Filled-in run sheets are never replaced; then the output rule. */
+static sg_status check_sheets(const sg_study *s, const sg_runsheet *rs, const char *csv,
+                              const char *xlsx, bool from_study, sg_error *err)
+{
+    sheet_kind kinds[2] = {{rs, true}, {rs, false}};
+    const char *paths[2] = {csv, xlsx};
+    for (size_t i = 0; i < 2; i++) {
+        size_t run = 0;
+        if (sg_runsheet_state_of(rs, paths[i], kinds[i].csv, &run) == SG_RUNSHEET_FILLED)
+            return sg_error_set(err, SG_ERR_IO,
+                                "run sheet '%s' already holds results (run %zu is filled in): "
+                                "doe never overwrites them; write the new design elsewhere "
+                                "with --out NEW.csv, or move the filled sheet away",
+                                paths[i], run);
+    }
+    /* The study's data file may be the run sheet itself (fill it in, then
+     * fit): replaced only while blank, like any run sheet. */
+    sg_input inputs[] = {{"study file", s->path}};
+    sg_output outs[] = {{"run sheet", csv, from_study, sheet_is_blank, &kinds[0]},
+                        {"run sheet", xlsx, from_study, sheet_is_blank, &kinds[1]}};
+    const char *roots[] = {".", s->dir};
+    for (size_t i = 0; i < 2; i++)
+        sg_outputs_clean_stale(outs[i].path);
+    sg_outputs_plan plan = {inputs, 1, outs, 2, roots, 2};
+    return sg_outputs_check(&plan, err);
+}
+
 static int doe_main(const sg_cli_args *a)
 {
     sg_cli_ctx ctx;
@@ -223,7 +263,8 @@ static int doe_main(const sg_cli_args *a)
         code = sg_cli_fail(&ctx, &err);
         goto done;
     }
-    if (sg_runsheet_write_csv(&rs, csv, &err) != SG_OK) {
+    if (check_sheets(s, &rs, csv, xlsx, !out_opt, &err) != SG_OK ||
+        sg_runsheet_write_csv(&rs, csv, &err) != SG_OK) {
         code = sg_cli_fail(&ctx, &err);
         goto done;
     }

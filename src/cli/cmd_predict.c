@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/atomic.h"
+#include "core/outputs.h"
 #include "cli/cli.h"
 #include "core/str.h"
 
@@ -430,6 +431,35 @@ done:
     return code;
 }
 
+/* A predictions file this command wrote: its header ends with the
+ * extrapolation column (write_csv). */
+static bool predictions_file_is_own(void *user, const char *path)
+{
+    (void)user;
+    FILE *fp = fopen(path, "r");
+    char line[8192];
+    bool own = fp && fgets(line, sizeof line, fp) && strchr(line, '\n');
+    if (fp)
+        fclose(fp);
+    if (!own)
+        return false;
+    line[strcspn(line, "\r\n")] = '\0';
+    size_t n = strlen(line), k = strlen(",extrapolation");
+    return n > k && strcmp(line + n - k, ",extrapolation") == 0;
+}
+
+/* The output rule (core/outputs.h) for --out, before any work. */
+static int check_out(sg_cli_ctx *ctx, const char *model, const char *in, const char *outp)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    sg_input inputs[] = {{"model file", model}, {"--in file", in}};
+    sg_output out = {"--out file", outp, false, predictions_file_is_own, NULL};
+    sg_outputs_clean_stale(outp);
+    sg_outputs_plan plan = {inputs, 2, &out, 1, NULL, 0};
+    return sg_outputs_check(&plan, &err) == SG_OK ? SG_EXIT_OK : sg_cli_fail(ctx, &err);
+}
+
 static int predict_main(const sg_cli_args *a)
 {
     const char *at = sg_cli_opt(a, "--at"), *in = sg_cli_opt(a, "--in"),
@@ -446,6 +476,8 @@ static int predict_main(const sg_cli_args *a)
     sg_error_clear(&err);
     sg_model *m = NULL;
     sg_model_work *w = NULL;
+    if (outp && (code = check_out(&ctx, a->study_path, in, outp)) != SG_EXIT_OK)
+        return sg_cli_finish(&ctx, code);
     if (sg_model_load(a->study_path, &m, &err) != SG_OK ||
         sg_model_work_create(m, &w, &err) != SG_OK) {
         sg_model_destroy(m);

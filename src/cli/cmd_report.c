@@ -106,9 +106,12 @@ int sg_stage_report_check(sg_cli_ctx *ctx)
         if (st != SG_OK)
             return sg_cli_fail(ctx, &err);
     }
-    if (sg_report_check_target(ctx->study->report_path, &err) != SG_OK)
+    const char *mp = fit ? model_path_of(ctx, &err) : NULL;
+    if (fit && !mp)
         return sg_cli_fail(ctx, &err);
-    return SG_EXIT_OK;
+    bool writes_model = strcmp(cmd, "run") == 0 || strcmp(cmd, "fit") == 0 ||
+                        (strcmp(cmd, "optimize") == 0 && sg_cli_opt(ctx->args, "--fit"));
+    return sg_cli_check_outputs(ctx, mp, writes_model, !sg_cli_opt(ctx->args, "--model"));
 }
 
 /* ---- results beside the model --------------------------------------------------- */

@@ -2,6 +2,7 @@
 #include "design/runsheet.h"
 
 #include "core/atomic.h"
+#include "core/zipread.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,6 +19,9 @@
 #define XLSX_NOTES_WIDTH 40.0
 #define XLSX_FILL_COLOR 0xFFF2CC /* light yellow: cells to fill in */
 #define XLSX_HEAD_COLOR 0xD9E1F2 /* light blue header */
+#define XLSX_FIRST_RUN_ROW 2     /* 0-based: title row, header row, then runs */
+#define RUNSHEET_AUTHOR "surrogate " SG_VERSION
+#define RUNSHEET_READ_MAX (256u * 1024 * 1024) /* largest run sheet inspected */
 
 static const char *col_label(const sg_runsheet_column *c)
 {
@@ -100,6 +104,17 @@ static void csv_field(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
+/* The header line: run, the factors' and the responses' data columns. */
+static void csv_header(FILE *fp, const sg_runsheet *rs)
+{
+    fputs("run", fp);
+    for (size_t j = 0; j < rs->n_factors; j++)
+        fputc(',', fp), csv_field(fp, rs->factors[j].column);
+    for (size_t j = 0; j < rs->n_responses; j++)
+        fputc(',', fp), csv_field(fp, rs->responses[j].column);
+    fputc('\n', fp);
+}
+
 sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_error *err)
 {
     sg_status st = sg_runsheet_check(rs, err);
@@ -116,12 +131,7 @@ sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_erro
         sg_atomic_abort(tmp);
         return sg_error_set(err, SG_ERR_IO, "%s: cannot write: %s", path, strerror(e));
     }
-    fputs("run", fp);
-    for (size_t j = 0; j < rs->n_factors; j++)
-        fputc(',', fp), csv_field(fp, rs->factors[j].column);
-    for (size_t j = 0; j < rs->n_responses; j++)
-        fputc(',', fp), csv_field(fp, rs->responses[j].column);
-    fputc('\n', fp);
+    csv_header(fp, rs);
     for (size_t r = 0; r < rs->n_runs; r++) {
         fprintf(fp, "%zu", r + 1);
         for (size_t j = 0; j < rs->n_factors; j++)
@@ -220,6 +230,9 @@ sg_status sg_runsheet_write_xlsx(const sg_runsheet *rs, const char *path, sg_err
         return st;
     /* libxlsxwriter writes the file by name */
     lxw_workbook *wb = workbook_new(tmp);
+    lxw_doc_properties props = {.title = "Run sheet", .author = RUNSHEET_AUTHOR};
+    if (wb)
+        workbook_set_properties(wb, &props);
     lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "runs") : NULL;
     lxw_error e = ws ? fill_sheet(wb, ws, rs) : LXW_ERROR_MEMORY_MALLOC_FAILED;
     lxw_error ec = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;
@@ -230,4 +243,113 @@ sg_status sg_runsheet_write_xlsx(const sg_runsheet *rs, const char *path, sg_err
         return sg_error_set(err, SG_ERR_IO, "%s: cannot write the workbook: %s", path, lxw_strerror(e));
     }
     return commit_temp(tmp, path, err);
+}
+
+/* ---- what an existing run sheet holds ------------------------------------ */
+
+/* Line-by-line state of a CSV run sheet: the header must be the one this
+ * design writes; any field after the factor columns filled means results. */
+static sg_runsheet_state csv_state(const sg_runsheet *rs, FILE *fp, size_t *run)
+{
+    char *want = NULL, *line = NULL;
+    size_t want_len = 0, cap = 0;
+    FILE *mem = open_memstream(&want, &want_len);
+    if (!mem)
+        return SG_RUNSHEET_FOREIGN;
+    csv_header(mem, rs);
+    fclose(mem);
+    sg_runsheet_state state = SG_RUNSHEET_FOREIGN;
+    ssize_t n = getline(&line, &cap, fp);
+    if (n > 0 && (size_t)n == want_len && memcmp(line, want, want_len) == 0) {
+        state = SG_RUNSHEET_BLANK;
+        for (size_t r = 1; state == SG_RUNSHEET_BLANK && (n = getline(&line, &cap, fp)) > 0; r++) {
+            size_t field = 0;
+            for (const char *p = line; *p && *p != '\n' && *p != '\r'; p++) {
+                if (*p == ',')
+                    field++;
+                else if (field > rs->n_factors && *p != ' ') {
+                    state = SG_RUNSHEET_FILLED;
+                    if (run)
+                        *run = r;
+                    break;
+                }
+            }
+        }
+    }
+    free(line);
+    free(want);
+    return state;
+}
+
+/* 0-based column and row of an A1 reference ("F12"); false if malformed. */
+static bool parse_cell_ref(const char *p, size_t *col, size_t *row)
+{
+    size_t c = 0, r = 0;
+    const char *q = p;
+    for (; *q >= 'A' && *q <= 'Z'; q++)
+        c = c * 26 + (size_t)(*q - 'A' + 1);
+    if (q == p || q - p > 3 || !(*q >= '1' && *q <= '9'))
+        return false;
+    for (; *q >= '0' && *q <= '9' && r < 10000000; q++)
+        r = r * 10 + (size_t)(*q - '0');
+    *col = c - 1;
+    *row = r - 1;
+    return *q == '"';
+}
+
+/* Any cell right of the factor columns, in a run row, holding a value. */
+static sg_runsheet_state xlsx_cells_state(const sg_runsheet *rs, const char *xml, size_t *run)
+{
+    for (const char *p = strstr(xml, "<c r=\""); p; p = strstr(p + 1, "<c r=\"")) {
+        size_t col, row;
+        if (!parse_cell_ref(p + 6, &col, &row))
+            return SG_RUNSHEET_FOREIGN;
+        if (row < XLSX_FIRST_RUN_ROW || col <= rs->n_factors)
+            continue;
+        const char *end = strchr(p, '>');
+        if (!end)
+            return SG_RUNSHEET_FOREIGN;
+        if (end[-1] == '/')
+            continue; /* <c r="F3" s="4"/>: a blank formatted cell */
+        const char *close = strstr(end, "</c>");
+        if (close && (size_t)(close - end) > 1) {
+            if (run)
+                *run = row - XLSX_FIRST_RUN_ROW + 1;
+            return SG_RUNSHEET_FILLED;
+        }
+    }
+    return SG_RUNSHEET_BLANK;
+}
+
+static sg_runsheet_state xlsx_state(const sg_runsheet *rs, const char *path, size_t *run)
+{
+    char *core = NULL, *sheet = NULL;
+    size_t len = 0;
+    sg_runsheet_state state = SG_RUNSHEET_FOREIGN;
+    if (sg_zipread_member(path, "docProps/core.xml", 64 * 1024, &core, &len, NULL) == SG_OK &&
+        strstr(core, "<dc:creator>surrogate ") &&
+        sg_zipread_member(path, "xl/worksheets/sheet1.xml", RUNSHEET_READ_MAX, &sheet, &len,
+                          NULL) == SG_OK)
+        state = xlsx_cells_state(rs, sheet, run);
+    free(core);
+    free(sheet);
+    return state;
+}
+
+sg_runsheet_state sg_runsheet_state_of(const sg_runsheet *rs, const char *path, bool csv,
+                                       size_t *run)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? SG_RUNSHEET_ABSENT : SG_RUNSHEET_FOREIGN;
+    if (!S_ISREG(st.st_mode) || st.st_size > (off_t)RUNSHEET_READ_MAX)
+        return SG_RUNSHEET_FOREIGN;
+    if (!csv)
+        return xlsx_state(rs, path, run);
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return SG_RUNSHEET_FOREIGN;
+    sg_runsheet_state state = csv_state(rs, fp, run);
+    fclose(fp);
+    return state;
 }

@@ -12,6 +12,7 @@
 #ifndef SG_RUNSHEET_H
 #define SG_RUNSHEET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -39,6 +40,20 @@ typedef struct sg_runsheet {
 /* Check a run sheet: runs and factors present, finite values, column names
  * non-empty, unique, not "run", without control characters. */
 sg_status sg_runsheet_check(const sg_runsheet *rs, sg_error *err);
+
+/* What a file at a run sheet's path holds, for `doe` to decide whether it
+ * may be replaced: only an absent or a blank sheet of the same columns is. */
+typedef enum sg_runsheet_state {
+    SG_RUNSHEET_ABSENT = 0, /* no file */
+    SG_RUNSHEET_FOREIGN,    /* not a run sheet surrogate wrote with these columns */
+    SG_RUNSHEET_BLANK,      /* such a run sheet, with no response or note filled in */
+    SG_RUNSHEET_FILLED      /* such a run sheet holding results or notes */
+} sg_runsheet_state;
+
+/* State of the CSV (csv true) or XLSX run sheet at path for rs's columns;
+ * when FILLED, *run (may be NULL) receives the first run with a result. */
+sg_runsheet_state sg_runsheet_state_of(const sg_runsheet *rs, const char *path, bool csv,
+                                       size_t *run);
 
 /* Write the CSV run sheet to path atomically; SG_ERR_IO naming path on failure. */
 sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_error *err);

@@ -14,6 +14,7 @@
 #include "core/str.h"
 #include "core/hash.h"
 
+#define TABLE_NAME_ECHO_MAX 64 /* longest column name repeated in a message */
 #define FIELD_SHOW_MAX 40 /* characters of a bad field quoted in messages */
 
 /* ---- number parsing ---------------------------------------------------- */
@@ -181,6 +182,24 @@ static void list_columns(const sg_table *t, char *buf, size_t size)
     }
 }
 
+/* A header worth echoing in a message: at least two columns, each a short
+ * printable name.  Anything else (the first line of an unrelated file, a
+ * secret) is never repeated back. */
+static bool header_is_plausible(const sg_table *t)
+{
+    if (t->n_file_columns < 2)
+        return false;
+    for (size_t i = 0; i < t->n_file_columns; i++) {
+        const unsigned char *c = (const unsigned char *)t->file_columns[i];
+        if (strlen((const char *)c) > TABLE_NAME_ECHO_MAX)
+            return false;
+        for (; *c; c++)
+            if (*c < 0x20 || *c == 0x7f)
+                return false;
+    }
+    return true;
+}
+
 static sg_status take_header(loader *L)
 {
     sg_table *t = L->t;
@@ -209,6 +228,11 @@ static sg_status take_header(loader *L)
         for (size_t i = 0; i < t->n_file_columns; i++)
             if (strcmp(t->file_columns[i], L->want[k]) == 0)
                 found = i;
+        if (found == SIZE_MAX && !header_is_plausible(t))
+            return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
+                                        "%s:%d: no column '%s': the first line is not a header "
+                                        "of column names (is this the data file?)",
+                                        L->source, L->row_line, L->want[k]));
         if (found == SIZE_MAX) {
             char cols[700];
             list_columns(t, cols, sizeof cols);

@@ -213,6 +213,10 @@ sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, s
 /* ---- model file (model_io.c) ---- */
 
 #define SG_MODEL_FORMAT "surrogate-model"
+
+/* True when path holds a model file (of any version) that surrogate wrote:
+ * the output rule (core/outputs.h) replaces only such a file.  user unused. */
+bool sg_model_file_is_own(void *user, const char *path);
 #define SG_MODEL_FORMAT_VERSION 1
 /* Largest model file accepted by the loader. */
 #define SG_MODEL_MAX_FILE_BYTES ((size_t)512 * 1024 * 1024)

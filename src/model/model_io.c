@@ -7,6 +7,7 @@
 #include "model/model_internal.h"
 
 #include "core/atomic.h"
+#include "core/outputs.h"
 
 #include <cJSON.h>
 #include <cblas.h>
@@ -733,4 +734,10 @@ sg_status sg_model_load(const char *path, sg_model **out, sg_error *err)
         st = sg_model_from_json(buf, len, path, out, err);
     free(buf);
     return st;
+}
+
+bool sg_model_file_is_own(void *user, const char *path)
+{
+    (void)user;
+    return sg_outputs_json_has_format(path, SG_MODEL_FORMAT);
 }

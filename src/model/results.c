@@ -2,6 +2,7 @@
 #include "model/results.h"
 
 #include "core/atomic.h"
+#include "core/outputs.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -424,4 +425,10 @@ char *sg_results_path_for_model(const char *model_path)
     memcpy(p, model_path, n);
     memcpy(p + n, ".results.json", sizeof ".results.json");
     return p;
+}
+
+bool sg_results_file_is_own(void *user, const char *path)
+{
+    (void)user;
+    return sg_outputs_json_has_format(path, SG_RESULTS_FORMAT);
 }

@@ -29,6 +29,9 @@
 #include "model/cv.h"
 
 #define SG_RESULTS_FORMAT "surrogate-results"
+
+/* True when path holds a results file that surrogate wrote (core/outputs.h). */
+bool sg_results_file_is_own(void *user, const char *path);
 #define SG_RESULTS_VERSION 1
 /* Largest number of factors / responses / held-out rows accepted on load. */
 #define SG_RESULTS_MAX_DIM 64

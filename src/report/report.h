@@ -128,6 +128,11 @@ typedef struct sg_report_input {
  * long work.  SG_ERR_IO with a message naming the path otherwise. */
 sg_status sg_report_check_target(const char *path, sg_error *err);
 
+/* True when path holds a workbook that surrogate wrote (its document
+ * properties name surrogate as the author): the output rule
+ * (core/outputs.h) replaces only such a file.  user unused. */
+bool sg_report_file_is_own(void *user, const char *path);
+
 /* Validate `in` (sizes, bounds, pointers) without writing anything. */
 sg_status sg_report_validate(const sg_report_input *in, sg_error *err);
 
