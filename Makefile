@@ -55,7 +55,7 @@ help:
 # ---- dependencies ---------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libgsl-dev libnlopt-dev libopenblas-dev \
             libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev clang \
-            libclang-rt-14-dev libreoffice-calc-nogui unzip
+            libclang-rt-14-dev libreoffice-calc-nogui unzip man-db groff-base
 deps:
 	$(Q)missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
