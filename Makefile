@@ -38,7 +38,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
 
-.PHONY: all deps run test test-build check-layers test-sanitize bench toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
+.PHONY: all deps run test test-build check-layers test-sanitize bench install uninstall toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -51,11 +51,13 @@ help:
 	@echo "make bench          benchmarks (figures, not pass/fail)"
 	@echo "make fuzz-NAME FUZZ_SECONDS=N   libFuzzer on fuzz/fuzz_NAME.c ($(FUZZ_NAMES))"
 	@echo "make deps           install Debian packages (idempotent)"
+	@echo "make install        binary, man pages, example study (PREFIX=$(PREFIX), DESTDIR=)"
+	@echo "make uninstall      remove exactly what make install wrote"
 
 # ---- dependencies ---------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libgsl-dev libnlopt-dev libopenblas-dev \
             libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev libzip-dev clang \
-            libclang-rt-14-dev libreoffice-calc-nogui unzip
+            libclang-rt-14-dev libreoffice-calc-nogui unzip man-db groff-base
 deps:
 	$(Q)missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -122,6 +124,34 @@ test-sanitize: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BENCH_BINS) $(BIN)
 	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; SURROGATE_BIN=$(abspath $(BIN)) $$b || exit 1; done
+
+# ---- install ----------------------------------------------------------------
+# make install PREFIX=/usr/local DESTDIR=/staging: the binary, the two man
+# pages, and the example study with its data under share/surrogate/ (the
+# study's relative path ../data/brazing_l27.csv keeps working there).
+# make uninstall removes exactly those files, then the example's directories
+# if they are empty.  tests/test_install.c checks both.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL ?= install
+BINDIR  := $(DESTDIR)$(PREFIX)/bin
+MANDIR  := $(DESTDIR)$(PREFIX)/share/man
+DATADIR := $(DESTDIR)$(PREFIX)/share/surrogate
+INSTALL_FILES := $(BINDIR)/surrogate $(MANDIR)/man1/surrogate.1 \
+                 $(MANDIR)/man5/surrogate-study.5 \
+                 $(DATADIR)/studies/brazing.toml $(DATADIR)/data/brazing_l27.csv
+
+install: $(BIN)
+	$(INSTALL) -d $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man5 $(DATADIR)/studies $(DATADIR)/data
+	$(INSTALL) -m 755 $(BIN) $(BINDIR)/surrogate
+	$(INSTALL) -m 644 doc/surrogate.1 $(MANDIR)/man1/surrogate.1
+	$(INSTALL) -m 644 doc/surrogate-study.5 $(MANDIR)/man5/surrogate-study.5
+	$(INSTALL) -m 644 studies/brazing.toml $(DATADIR)/studies/brazing.toml
+	$(INSTALL) -m 644 data/brazing_l27.csv $(DATADIR)/data/brazing_l27.csv
+
+uninstall:
+	rm -f $(INSTALL_FILES)
+	-rmdir $(DATADIR)/studies $(DATADIR)/data $(DATADIR) 2>/dev/null
 
 # ---- fuzzing (clang libFuzzer) ------------------------------------------
 # make fuzz-NAME runs fuzz/fuzz_NAME.c on seeds fuzz/corpus-NAME (committed),

@@ -1,7 +1,7 @@
 /* study_analysis.h — the study's [analysis] section and the orthogonal-array
  * analysis and descriptive statistics of a study's data.
  *
- * [analysis] keys (all optional; see README "Study file reference"):
+ * [analysis] keys (all optional; see doc/study-file.md):
  *   interactions = true    try two-factor interactions in the ANOVA
  *   min_error_df = 2       error degrees of freedom that must remain (>= 1)
  *   pool = false           Taguchi pooling of small terms into the error

@@ -36,7 +36,7 @@ static const char *col_unit(const sg_study *s, size_t j)
     return j < s->n_factors ? s->factors[j].unit : s->responses[j - s->n_factors].unit;
 }
 
-/* The JSON object of the analyze stage (keys documented in the README). */
+/* The JSON object of the analyze stage (keys documented in doc/json.md). */
 static cJSON *analyze_json(const sg_study *s, const sg_table *t, const sg_analysis_config *cfg,
                            const sg_study_analysis *a)
 {

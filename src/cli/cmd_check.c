@@ -45,7 +45,7 @@ static cJSON *run_or_line(const sg_table *t, size_t row)
     return t->run_id ? cJSON_CreateString(t->run_id[row]) : cJSON_CreateNull();
 }
 
-/* The JSON object of the check stage (keys documented in the README). */
+/* The JSON object of the check stage (keys documented in doc/json.md). */
 static cJSON *check_json(const sg_study *s, const sg_table *t, const sg_check_report *r)
 {
     char hex[17];

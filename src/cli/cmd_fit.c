@@ -175,7 +175,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             }
         }
         printf("  (flagged: |residual - median| > %g × max(1.4826 MAD, data resolution, %g of "
-               "the range); see the README)\n",
+               "the range); see surrogate(1), fit)\n",
                ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
         any = true;
     }

@@ -1,4 +1,4 @@
-/* fit_json.h — the JSON object of the fit stage (keys documented in the README). */
+/* fit_json.h — the JSON object of the fit stage (keys documented in doc/json.md). */
 #ifndef SG_FIT_JSON_H
 #define SG_FIT_JSON_H
 

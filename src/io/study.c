@@ -1,4 +1,4 @@
-/* study.c — load and validate a study file (schema in study.h / README). */
+/* study.c — load and validate a study file (schema in study.h / doc/study-file.md). */
 #include "io/study.h"
 
 #include <ctype.h>

@@ -1,6 +1,6 @@
 /* study.h — the study file: what the data are and what to do with them.
  *
- * A study is a TOML file (see README "Study file reference"):
+ * A study is a TOML file (see doc/study-file.md):
  *   [study]      name (required), title, seed
  *   [data]       file (required; CSV, relative to the study file)
  *   [[factor]]   name, column, unit, min, max, levels, step   (>= 1)

@@ -2,7 +2,7 @@
  * mapping to the model, cross-validation and output settings of `fit`.
  *
  * Keys (every one optional; defaults are the model module's, see model.h
- * and the README "Study file reference"):
+ * and doc/study-file.md):
  *   [model] file, hidden, activation, output_activation, init, ensemble,
  *           shared, factor_scaling, response_scaling
  *   [train] optimizer, learning_rate, epochs, batch_size, momentum, nesterov,

@@ -145,7 +145,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *table, const sg_optim
 /* Free a result; NULL is a no-op. */
 void sg_decide_result_destroy(sg_decide_result *r);
 
-/* Every figure of r as a JSON object (keys in doc/optimize.md); caller owns
+/* Every figure of r as a JSON object (keys in doc/json.md); caller owns
  * the tree; NULL when out of memory. */
 cJSON *sg_decide_to_json(const sg_decide_result *r, const sg_study *s, const sg_table *table,
                          const sg_optimize_spec *spec);

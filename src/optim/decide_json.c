@@ -1,4 +1,4 @@
-/* decide_json.c — the optimisation answer as JSON (keys in doc/optimize.md). */
+/* decide_json.c — the optimisation answer as JSON (keys in doc/json.md). */
 #include <math.h>
 
 #include "optim/decide.h"
