@@ -7,6 +7,7 @@
 #include "model/model_internal.h"
 
 #include "core/atomic.h"
+#include "core/file.h"
 
 #include <cJSON.h>
 #include <cblas.h>
@@ -698,37 +699,9 @@ sg_status sg_model_load(const char *path, sg_model **out, sg_error *err)
     if (!out)
         return sg_error_set(err, SG_ERR_INVALID, "model load: no output");
     *out = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return sg_error_set(err, SG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    sg_status st = SG_OK;
-    while (buf) {
-        if (len == cap) {
-            if (cap >= SG_MODEL_MAX_FILE_BYTES) {
-                st = sg_error_set(err, SG_ERR_LIMIT, "%s: larger than the %zu-byte limit", path,
-                                  SG_MODEL_MAX_FILE_BYTES);
-                break;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb)
-                break;
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf) {
-        fclose(fp);
-        return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-    }
-    if (st == SG_OK && ferror(fp))
-        st = sg_error_set(err, SG_ERR_IO, "%s: read error", path);
-    fclose(fp);
+    char *buf = NULL;
+    size_t len = 0;
+    sg_status st = sg_file_read(path, SG_MODEL_MAX_FILE_BYTES, &buf, &len, err);
     if (st == SG_OK)
         st = sg_model_from_json(buf, len, path, out, err);
     free(buf);
