@@ -1,22 +1,18 @@
 /* cmd_report.c — the Excel workbook: the `report` stage of fit, optimize and
  * run, and `surrogate report`, which rewrites the workbook from the saved
  * model and results without refitting. */
-#include <cblas.h>
 #include <math.h>
-#include <csv.h>
-#include <gsl/gsl_version.h>
-#include <nlopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <xlsxwriter.h>
 
 #include "cli/cli.h"
 #include "optim/decide.h"
 #include "report/report.h"
 #include "model/results.h"
 #include "core/hash.h"
+#include "core/version.h"
 
 /* Longest warning the CLI adds to the library's list. */
 #define REPORT_NOTE_MAX 768
@@ -28,22 +24,6 @@ static const sg_cli_option report_options[] = {
 };
 
 /* ---- small helpers ---------------------------------------------------------------- */
-
-static void versions_string(char *buf, size_t cap)
-{
-    int maj = 0, min = 0, bug = 0;
-    nlopt_version(&maj, &min, &bug);
-    char ob[64];
-    size_t k = 0;
-    for (const char *s = OPENBLAS_VERSION; *s && k + 1 < sizeof ob; s++)
-        if (!(*s == ' ' && (k == 0 || s[1] == '\0')))
-            ob[k++] = *s;
-    ob[k] = '\0';
-    snprintf(buf, cap, "surrogate %s, GSL %s, NLopt %d.%d.%d, %s, libxlsxwriter %s, cJSON %s, "
-                       "libcsv %d.%d.%d",
-             SG_VERSION, gsl_version, maj, min, bug, ob, LXW_VERSION, cJSON_Version(),
-             CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
-}
 
 /* UTC date, ISO 8601; SOURCE_DATE_EPOCH (seconds) overrides the clock. */
 static void date_string(char *buf, size_t cap)
@@ -261,7 +241,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
     in->data_hash = b->hash;
     date_string(b->date, sizeof b->date);
     in->date = b->date;
-    versions_string(b->versions, sizeof b->versions);
+    sg_versions_string(b->versions, sizeof b->versions);
     in->versions = b->versions;
     in->threads = ctx->optimize ? ctx->optimize->opt->threads : ctx->fit_settings.cv.n_threads;
 

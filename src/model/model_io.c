@@ -8,21 +8,18 @@
 
 #include "core/atomic.h"
 #include "core/file.h"
+#include "core/version.h"
 
 #include <cJSON.h>
-#include <cblas.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gsl/gsl_version.h>
 #include <inttypes.h>
 #include <math.h>
-#include <nlopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 /* ---- writing ---- */
 
@@ -72,19 +69,6 @@ static void push(cJSON *arr, cJSON *item, bool *ok)
     }
 }
 
-static void trim_copy(char *dst, size_t cap, const char *src)
-{
-    while (*src == ' ')
-        src++;
-    size_t len = strlen(src);
-    while (len && src[len - 1] == ' ')
-        len--;
-    if (len >= cap)
-        len = cap - 1;
-    memcpy(dst, src, len);
-    dst[len] = '\0';
-}
-
 static cJSON *libraries_json(bool *ok)
 {
     cJSON *lib = cJSON_CreateObject();
@@ -92,21 +76,10 @@ static cJSON *libraries_json(bool *ok)
         *ok = false;
         return NULL;
     }
-    char buf[64];
-    int a = 0, b = 0, c = 0;
-    nlopt_version(&a, &b, &c);
-    snprintf(buf, sizeof buf, "%d.%d.%d", a, b, c);
-    add(lib, "surrogate", cJSON_CreateString(SG_VERSION), ok);
-    add(lib, "gsl", cJSON_CreateString(gsl_version), ok);
-    add(lib, "nlopt", cJSON_CreateString(buf), ok);
-#ifdef OPENBLAS_VERSION
-    trim_copy(buf, sizeof buf, OPENBLAS_VERSION);
-#else
-    trim_copy(buf, sizeof buf, openblas_get_config());
-#endif
-    add(lib, "openblas", cJSON_CreateString(buf), ok);
-    add(lib, "libxlsxwriter", cJSON_CreateString(LXW_VERSION), ok);
-    add(lib, "cjson", cJSON_CreateString(cJSON_Version()), ok);
+    sg_version_entry v[SG_VERSION_COUNT];
+    sg_versions(v);
+    for (size_t i = 0; i < SG_VERSION_COUNT; i++)
+        add(lib, v[i].key, cJSON_CreateString(v[i].version), ok);
     return lib;
 }
 
