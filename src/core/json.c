@@ -48,26 +48,25 @@ void sg_json_add(sg_json_builder *b, cJSON *parent, const char *key, cJSON *item
     }
 }
 
-cJSON *sg_json_object(sg_json_builder *b, cJSON *parent, const char *key)
+/* Add the new container c; return it, or NULL when it (or its parent) failed. */
+static cJSON *add_container(sg_json_builder *b, cJSON *parent, const char *key, cJSON *c)
 {
-    cJSON *o = cJSON_CreateObject();
     bool before = b->failed;
     b->failed = false;
-    sg_json_add(b, parent, key, o);
+    sg_json_add(b, parent, key, c);
     bool now = b->failed;
     b->failed = before || now;
-    return now ? NULL : o;
+    return now ? NULL : c;
+}
+
+cJSON *sg_json_object(sg_json_builder *b, cJSON *parent, const char *key)
+{
+    return add_container(b, parent, key, cJSON_CreateObject());
 }
 
 cJSON *sg_json_array(sg_json_builder *b, cJSON *parent, const char *key)
 {
-    cJSON *a = cJSON_CreateArray();
-    bool before = b->failed;
-    b->failed = false;
-    sg_json_add(b, parent, key, a);
-    bool now = b->failed;
-    b->failed = before || now;
-    return now ? NULL : a;
+    return add_container(b, parent, key, cJSON_CreateArray());
 }
 
 static cJSON *number(double v)
