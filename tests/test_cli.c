@@ -192,7 +192,7 @@ Test(cli, io_errors_exit_3)
     snprintf(path, sizeof path, "%s/none.toml", tmpdir);
     result *r = run("check", path, NULL);
     cr_expect_eq(r->code, 3);
-    cr_expect(strstr(r->err, "cannot open the study file") != NULL, "%s", r->err);
+    cr_expect(strstr(r->err, "none.toml: cannot open: ") != NULL, "%s", r->err);
     snprintf(path, sizeof path, "%s", put("s.toml", STUDY_OK)); /* d.csv missing */
     r = run("check", path, NULL);
     cr_expect_eq(r->code, 3);

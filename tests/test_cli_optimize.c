@@ -159,3 +159,44 @@ Test(cli_optimize, bad_input_fails_before_any_work)
     cr_expect_eq(r->code, 0);
     cr_expect(strstr(r->out, "--fit") != NULL);
 }
+
+/* Regression: with a saved model whose results file belongs to another model
+ * (or is missing), optimize used to say "results saved to ..." (and give the
+ * path in JSON) while writing nothing.  It must say what really happened. */
+Test(cli_optimize, unusable_saved_results_are_not_claimed_saved, .timeout = 300)
+{
+    const char *study = light_study(13, 60, "[optimize]\nstarts = 2\n");
+    result *r = run("fit", "-q", "--no-cv", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    const char *rp = tpath(2, "light.model.results.json");
+    static char text[1 << 20], after[1 << 20];
+    size_t n = slurp(rp, text, sizeof text);
+    char *dh = strstr(text, "\"data_hash\":\t\"");
+    cr_assert_not_null(dh, "%s", text);
+    memcpy(dh + strlen("\"data_hash\":\t\""), "0123456789abcdef", 16); /* another model's */
+    write_file(rp, text);
+
+    r = run("optimize", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_out(r);
+    cJSON *rep = get(j, "report");
+    cr_expect(cJSON_IsNull(get(rep, "results")), "results claimed saved: %s", r->out);
+    cr_expect_str_eq(get(get(get(j, "optimize"), "model"), "source")->valuestring, "file");
+    cJSON_Delete(j);
+    cr_expect_eq(slurp(rp, after, sizeof after), n);
+    cr_expect_str_eq(after, text, "the mismatched results file was rewritten");
+
+    r = run("optimize", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_null(strstr(r->out, "results saved to"), "%s", r->out);
+    cr_expect(strstr(r->err, "results not saved to ") != NULL, "%s", r->err);
+    cr_expect(strstr(r->err, "belong to another model") != NULL, "%s", r->err);
+
+    /* a missing results file is not created from nothing either */
+    cr_assert_eq(unlink(rp), 0);
+    r = run("optimize", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_null(strstr(r->out, "results saved to"), "%s", r->out);
+    cr_expect(strstr(r->err, "results not saved to ") != NULL, "%s", r->err);
+    cr_expect_eq(access(rp, F_OK), -1, "a results file appeared");
+}

@@ -1005,7 +1005,7 @@ Test(toml_io, file_stream_and_arguments)
     sg_toml_destroy(doc);
     unlink(path);
     cr_expect_eq(sg_toml_parse_file(path, &doc, &err), SG_ERR_IO);
-    cr_expect(strstr(err.msg, "cannot open file") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, ": cannot open: No such file") != NULL, "%s", err.msg);
     cr_expect_null(doc);
     cr_expect_eq(sg_toml_parse_file(NULL, &doc, &err), SG_ERR_INVALID);
     cr_expect_eq(sg_toml_parse_file(path, NULL, &err), SG_ERR_INVALID);

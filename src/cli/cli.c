@@ -3,19 +3,15 @@
 #include "optim/decide.h"
 #include "model/results.h"
 
-#include <cblas.h>
-#include <csv.h>
-#include <gsl/gsl_version.h>
 #include <math.h>
-#include <nlopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "core/str.h"
+#include "core/version.h"
 
 static const sg_cli_option common_options[] = {
     {"--quiet", 'q', NULL, "off", "no progress or notes on stderr (errors are still shown)"},
@@ -233,21 +229,14 @@ int sg_cli_opt_double(const sg_cli_args *a, const char *name, double def, double
 
 void sg_cli_print_versions(FILE *fp)
 {
-    int maj = 0, min = 0, bug = 0;
-    nlopt_version(&maj, &min, &bug);
-    char ob[64];
-    size_t k = 0;
-    for (const char *s = OPENBLAS_VERSION; *s && k + 1 < sizeof ob; s++)
-        if (!(*s == ' ' && (k == 0 || s[1] == '\0')))
-            ob[k++] = *s;
-    ob[k] = '\0';
-    fprintf(fp, "surrogate %s\n", SG_VERSION);
-    fprintf(fp, "GSL %s\n", gsl_version);
-    fprintf(fp, "NLopt %d.%d.%d\n", maj, min, bug);
-    fprintf(fp, "%s (runtime: %s)\n", ob, openblas_get_config());
-    fprintf(fp, "libxlsxwriter %s\n", LXW_VERSION);
-    fprintf(fp, "cJSON %s\n", cJSON_Version());
-    fprintf(fp, "libcsv %d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+    sg_version_entry v[SG_VERSION_COUNT];
+    sg_versions(v);
+    for (size_t i = 0; i < SG_VERSION_COUNT; i++) {
+        fprintf(fp, "%s %s", v[i].name, v[i].version);
+        if (i == SG_VERSION_OPENBLAS)
+            fprintf(fp, " (runtime: %s)", sg_versions_openblas_config());
+        fputc('\n', fp);
+    }
 }
 
 /* ---- context ------------------------------------------------------------ */

@@ -128,6 +128,8 @@ typedef struct sg_cli_ctx {
     struct sg_optimize_spec *optimize_spec; /* [optimize] settings (optimize stage, owned) */
     struct sg_decide_result *optimize;      /* the optimisation answer (optimize stage, owned) */
     struct sg_results *results; /* saved fit/optimisation results (report stage, owned) */
+    char results_note[SG_ERROR_MSG_MAX]; /* why the saved results of a model loaded from
+                                            file are not used ("" when they are) */
     cJSON *json;              /* result document: {"command", "ok", "surrogate_version", <stage>: {...}} */
 } sg_cli_ctx;
 

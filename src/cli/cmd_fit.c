@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "cli/fit_json.h"
 #include "core/path.h"
 
 static const sg_cli_option fit_options[] = {
@@ -238,8 +237,11 @@ int sg_stage_fit(sg_cli_ctx *ctx)
     if (sg_model_save(ctx->model, path, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
     ctx->model_path = path;
-    cJSON *o = sg_fit_json(ctx->study, ctx->table, &ctx->fit_settings, ctx->fit, path);
-    if (!o || !cJSON_AddItemToObject(ctx->json, "fit", o)) {
+    cJSON *o = NULL;
+    if (sg_fit_result_to_json(ctx->fit, ctx->study, ctx->table, &ctx->fit_settings, path, &o,
+                              &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    if (!cJSON_AddItemToObject(ctx->json, "fit", o)) {
         cJSON_Delete(o);
         sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
         return sg_cli_fail(ctx, &err);

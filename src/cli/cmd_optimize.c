@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "optim/decide.h"
-#include "core/hash.h"
+#include "optim/saved.h"
 
 static const sg_cli_option optimize_options[] = {
     {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",
@@ -54,7 +54,9 @@ static int get_model(sg_cli_ctx *ctx, const char **source, const char **path, in
     if (!*path)
         *path = ctx->fit_settings.model_path;
     *source = "file";
-    if (sg_model_load(*path, &ctx->own_model, &err) != SG_OK) {
+    sg_saved *saved = NULL;
+    if (sg_saved_open_study(*path, ctx->study, ctx->table, &ctx->fit_settings, &saved, &err) !=
+        SG_OK) {
         if (err.status == SG_ERR_IO) {
             sg_error e2;
             sg_error_set(&e2, SG_ERR_IO,
@@ -65,16 +67,25 @@ static int get_model(sg_cli_ctx *ctx, const char **source, const char **path, in
         }
         return sg_cli_fail(ctx, &err);
     }
-    char data_hash[17], settings_hash[17], why[512];
-    sg_hash_hex(ctx->table->hash, data_hash);
-    sg_fit_settings_hash(ctx->study, &ctx->fit_settings, settings_hash);
-    if (sg_decide_model_is_stale(ctx->own_model, data_hash, settings_hash, why, sizeof why)) {
+    if (!sg_saved_model_current(saved)) {
         sg_error_set(&err, SG_ERR_INVALID,
-                     "the model %s is stale: %s.\n  Refusing to optimise on it: refit with "
+                     "%s.\n  Refusing to optimise on it: refit with "
                      "'surrogate fit %s' or run 'surrogate optimize --fit %s'",
-                     *path, why, ctx->args->study_path, ctx->args->study_path);
+                     saved->message, ctx->args->study_path, ctx->args->study_path);
+        sg_saved_destroy(saved);
         return sg_cli_fail(ctx, &err);
     }
+    ctx->own_model = saved->model;
+    saved->model = NULL;
+    ctx->results = saved->results;
+    saved->results = NULL;
+    if (saved->verdict != SG_SAVED_CURRENT) {
+        snprintf(ctx->results_note, sizeof ctx->results_note, "%s", saved->message);
+        sg_cli_note(ctx, "saved fit results not used: %s", saved->message);
+    } else if (sg_results_restore_histories(ctx->results, ctx->own_model, &err) != SG_OK) {
+        sg_cli_note(ctx, "%s: loss histories not restored: %s", saved->results_path, err.msg);
+    }
+    sg_saved_destroy(saved);
     ctx->model = ctx->own_model;
     return SG_EXIT_OK;
 }

@@ -1,22 +1,19 @@
 /* cmd_report.c — the Excel workbook: the `report` stage of fit, optimize and
  * run, and `surrogate report`, which rewrites the workbook from the saved
  * model and results without refitting. */
-#include <cblas.h>
 #include <math.h>
-#include <csv.h>
-#include <gsl/gsl_version.h>
-#include <nlopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <xlsxwriter.h>
 
 #include "cli/cli.h"
 #include "optim/decide.h"
 #include "report/report.h"
 #include "model/results.h"
 #include "core/hash.h"
+#include "core/version.h"
+#include "optim/saved.h"
 
 /* Longest warning the CLI adds to the library's list. */
 #define REPORT_NOTE_MAX 768
@@ -28,22 +25,6 @@ static const sg_cli_option report_options[] = {
 };
 
 /* ---- small helpers ---------------------------------------------------------------- */
-
-static void versions_string(char *buf, size_t cap)
-{
-    int maj = 0, min = 0, bug = 0;
-    nlopt_version(&maj, &min, &bug);
-    char ob[64];
-    size_t k = 0;
-    for (const char *s = OPENBLAS_VERSION; *s && k + 1 < sizeof ob; s++)
-        if (!(*s == ' ' && (k == 0 || s[1] == '\0')))
-            ob[k++] = *s;
-    ob[k] = '\0';
-    snprintf(buf, cap, "surrogate %s, GSL %s, NLopt %d.%d.%d, %s, libxlsxwriter %s, cJSON %s, "
-                       "libcsv %d.%d.%d",
-             SG_VERSION, gsl_version, maj, min, bug, ob, LXW_VERSION, cJSON_Version(),
-             CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
-}
 
 /* UTC date, ISO 8601; SOURCE_DATE_EPOCH (seconds) overrides the clock. */
 static void date_string(char *buf, size_t cap)
@@ -116,48 +97,19 @@ int sg_stage_report_check(sg_cli_ctx *ctx)
 
 /* ---- results beside the model --------------------------------------------------- */
 
-/* Results of a previous fit for the current model (optimize with a saved
- * model): loaded when present and belonging to the model, else NULL with a
- * note.  Never an error: the report then lacks the Validation sheet. */
-static void load_previous_results(sg_cli_ctx *ctx, const char *results_path)
-{
-    sg_error err;
-    sg_error_clear(&err);
-    sg_results *r = NULL;
-    if (sg_results_load(results_path, &r, &err) != SG_OK) {
-        sg_cli_note(ctx, "no saved fit results (%s): the report has no Validation sheet", err.msg);
-        return;
-    }
-    if (strcmp(r->data_hash, sg_model_data_hash(ctx->model)) != 0 ||
-        strcmp(r->settings_hash, sg_model_study_hash(ctx->model)) != 0 ||
-        r->n_out != ctx->study->n_responses) {
-        sg_cli_note(ctx, "the saved fit results %s belong to another model: ignored",
-                    results_path);
-        sg_results_destroy(r);
-        return;
-    }
-    if (sg_results_restore_histories(r, ctx->model, &err) != SG_OK)
-        sg_cli_note(ctx, "%s: loss histories not restored: %s", results_path, err.msg);
-    ctx->results = r;
-}
-
+/* The cross-validation of the saved results that belong to the model in use
+ * (loaded with it by the optimize stage), else NULL. */
 const sg_cv_result *sg_cli_saved_cv(sg_cli_ctx *ctx)
 {
-    if (!ctx->results && ctx->model) {
-        sg_error err;
-        sg_error_clear(&err);
-        const char *mp = model_path_of(ctx, &err);
-        char *rp = mp ? sg_results_path_for_model(mp) : NULL;
-        if (rp)
-            load_previous_results(ctx, rp);
-        free(rp);
-    }
     return ctx->results ? ctx->results->cv : NULL;
 }
 
-/* Build ctx->results from this command's stages and save it beside the model. */
-static int save_results(sg_cli_ctx *ctx, const char *results_path)
+/* Build ctx->results from this command's stages and save it beside the model;
+ * *saved tells whether a file was written (not when there are no fit results
+ * to tie it to: a model loaded from file whose results were not usable). */
+static int save_results(sg_cli_ctx *ctx, const char *results_path, bool *saved)
 {
+    *saved = false;
     sg_error err;
     sg_error_clear(&err);
     const size_t n_out = ctx->study->n_responses;
@@ -191,6 +143,7 @@ static int save_results(sg_cli_ctx *ctx, const char *results_path)
     }
     sg_results_destroy(ctx->results);
     ctx->results = r;
+    *saved = true;
     return SG_EXIT_OK;
 nomem:
     sg_results_destroy(r);
@@ -264,7 +217,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
     in->data_hash = b->hash;
     date_string(b->date, sizeof b->date);
     in->date = b->date;
-    versions_string(b->versions, sizeof b->versions);
+    sg_versions_string(b->versions, sizeof b->versions);
     in->versions = b->versions;
     in->threads = ctx->optimize ? ctx->optimize->opt->threads : ctx->fit_settings.cv.n_threads;
 
@@ -376,10 +329,15 @@ static int write_report(sg_cli_ctx *ctx, bool save)
             sg_error_set(&err, SG_ERR_NOMEM, "out of memory");
             return sg_cli_fail(ctx, &err);
         }
-        if (!ctx->fit && !ctx->results)
-            load_previous_results(ctx, results_path);
-        if ((code = save_results(ctx, results_path)) != SG_EXIT_OK)
+        bool saved = false;
+        if ((code = save_results(ctx, results_path, &saved)) != SG_EXIT_OK)
             goto done;
+        if (!saved) { /* say what really happened: nothing was written */
+            sg_cli_note(ctx, "results not saved to %s: %s", results_path,
+                        *ctx->results_note ? ctx->results_note : "no fit results to save");
+            free(results_path);
+            results_path = NULL;
+        }
     }
     report_buf b;
     memset(&b, 0, sizeof b);
@@ -476,49 +434,44 @@ static int report_main(const sg_cli_args *a)
     if (!mp)
         return sg_cli_finish(&ctx, sg_cli_fail(&ctx, &err));
     char *rp = NULL;
-    if (sg_model_load(mp, &ctx.own_model, &err) != SG_OK) {
+    sg_saved *saved = NULL;
+    if (sg_saved_open_study(mp, ctx.study, ctx.table, &ctx.fit_settings, &saved, &err) != SG_OK) {
         sg_error e2;
-        sg_error_set(&e2, err.status == SG_ERR_IO ? SG_ERR_IO : err.status,
+        sg_error_set(&e2, err.status,
                      "%s\n  no usable saved model: run 'surrogate fit %s' or 'surrogate run %s' "
                      "first",
                      err.msg, a->study_path, a->study_path);
         code = sg_cli_fail(&ctx, &e2);
         goto out;
     }
-    ctx.model = ctx.own_model;
-    char data_hash[17], settings_hash[17], why[512];
-    sg_hash_hex(ctx.table->hash, data_hash);
-    sg_fit_settings_hash(ctx.study, &ctx.fit_settings, settings_hash);
-    if (sg_decide_model_is_stale(ctx.model, data_hash, settings_hash, why, sizeof why)) {
-        sg_error_set(&err, SG_ERR_INVALID,
-                     "the saved model %s is stale: %s.\n  Refusing to report it: run "
-                     "'surrogate run %s' (or 'surrogate fit %s')",
-                     mp, why, a->study_path, a->study_path);
-        code = sg_cli_fail(&ctx, &err);
-        goto out;
-    }
-    rp = sg_results_path_for_model(mp);
-    if (!rp) {
-        sg_error_set(&err, SG_ERR_NOMEM, "out of memory");
-        code = sg_cli_fail(&ctx, &err);
-        goto out;
-    }
-    if (sg_results_load(rp, &ctx.results, &err) != SG_OK) {
-        sg_error e2;
-        sg_error_set(&e2, err.status,
+    ctx.own_model = ctx.model = saved->model;
+    saved->model = NULL;
+    ctx.results = saved->results;
+    saved->results = NULL;
+    rp = saved->results_path;
+    saved->results_path = NULL;
+    switch (saved->verdict) {
+    case SG_SAVED_CURRENT:
+        break;
+    case SG_SAVED_NO_RESULTS:
+        sg_error_set(&err, saved->results_status,
                      "%s\n  no usable saved results: run 'surrogate fit %s' or 'surrogate run %s' "
                      "first",
-                     err.msg, a->study_path, a->study_path);
-        code = sg_cli_fail(&ctx, &e2);
-        goto out;
-    }
-    if (strcmp(ctx.results->data_hash, sg_model_data_hash(ctx.model)) != 0 ||
-        strcmp(ctx.results->settings_hash, sg_model_study_hash(ctx.model)) != 0 ||
-        ctx.results->n_out != ctx.study->n_responses) {
+                     saved->message, a->study_path, a->study_path);
+        break;
+    case SG_SAVED_MISMATCHED:
         sg_error_set(&err, SG_ERR_INVALID,
-                     "the saved results %s belong to another model than %s (stale).\n  Run "
-                     "'surrogate run %s' to refresh both",
-                     rp, mp, a->study_path);
+                     "%s (stale).\n  Run 'surrogate run %s' to refresh both", saved->message,
+                     a->study_path);
+        break;
+    default: /* the model itself is stale */
+        sg_error_set(&err, SG_ERR_INVALID,
+                     "%s.\n  Refusing to report it: run 'surrogate run %s' (or 'surrogate fit %s')",
+                     saved->message, a->study_path, a->study_path);
+        break;
+    }
+    sg_saved_destroy(saved);
+    if (err.status != SG_OK) {
         code = sg_cli_fail(&ctx, &err);
         goto out;
     }

@@ -1,6 +1,8 @@
 /* study.c — load and validate a study file (schema in study.h / doc/study-file.md). */
 #include "io/study.h"
 
+#include "core/file.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -449,28 +451,10 @@ fail:
 sg_status sg_study_load(const char *path, sg_study **out, sg_error *err)
 {
     *out = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return sg_error_set(err, SG_ERR_IO, "%s: cannot open the study file: %s", path,
-                            strerror(errno));
-    char *buf = malloc(STUDY_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(fp);
-        return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-    }
-    errno = 0;
-    size_t len = fread(buf, 1, STUDY_MAX_BYTES + 1, fp);
-    bool bad = ferror(fp) != 0;
-    int read_errno = errno;
-    fclose(fp);
-    sg_status st;
-    if (bad)
-        st = sg_error_set(err, SG_ERR_IO, "%s: cannot read the study file: %s", path,
-                          strerror(read_errno));
-    else if (len > STUDY_MAX_BYTES)
-        st = sg_error_set(err, SG_ERR_LIMIT, "%s: study file larger than %zu bytes", path,
-                          STUDY_MAX_BYTES);
-    else
+    char *buf = NULL;
+    size_t len = 0;
+    sg_status st = sg_file_read(path, STUDY_MAX_BYTES, &buf, &len, err);
+    if (st == SG_OK)
         st = sg_study_load_buffer(buf, len, path, out, err);
     free(buf);
     return st;

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "core/str.h"
+#include "core/file.h"
 #include "core/hash.h"
 
 #define TABLE_NAME_ECHO_MAX 64 /* longest column name repeated in a message */
@@ -579,44 +580,12 @@ sg_status sg_table_load(const char *path, const char *const *columns, size_t n_c
     *out = NULL;
     if (bad_column)
         *bad_column = SIZE_MAX;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return sg_error_set(err, SG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int read_errno = 0;
-    sg_status st = SG_OK;
-    for (;;) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 65536;
-            if (cap >= SG_DATA_MAX_BYTES) {
-                st = sg_error_set(err, SG_ERR_LIMIT, "%s: file larger than %zu MiB", path,
-                                  SG_DATA_MAX_BYTES >> 20);
-                goto done;
-            }
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                st = sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-                goto done;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        errno = 0;
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        read_errno = errno;
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(fp)) {
-        st = sg_error_set(err, SG_ERR_IO, "%s: cannot read: %s", path, strerror(read_errno));
-        goto done;
-    }
-    st = sg_table_load_buffer(buf ? buf : "", len, path, columns, n_cols, n_factors, out,
-                              bad_column, err);
-done:
+    size_t len = 0;
+    sg_status st = sg_file_read(path, SG_DATA_MAX_BYTES, &buf, &len, err);
+    if (st == SG_OK)
+        st = sg_table_load_buffer(buf, len, path, columns, n_cols, n_factors, out, bad_column,
+                                  err);
     free(buf);
-    fclose(fp);
     return st;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/file.h"
 #include "io/toml_internal.h"
 
 #define ARENA_FIRST_CHUNK ((size_t)16 * 1024)
@@ -728,10 +729,11 @@ sg_status sg_toml_parse_file(const char *path, sg_toml_doc **out, sg_error *err)
         *out = NULL;
     if (!path || !out)
         return sg_error_set(err, SG_ERR_INVALID, "sg_toml_parse_file: NULL argument");
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return sg_error_set(err, SG_ERR_IO, "%s: cannot open file: %s", path, strerror(errno));
-    sg_status st = sg_toml_parse_stream(fp, path, out, err);
-    fclose(fp);
+    char *buf = NULL;
+    size_t len = 0;
+    sg_status st = sg_file_read(path, SG_TOML_MAX_INPUT, &buf, &len, err);
+    if (st == SG_OK)
+        st = sg_toml_parse(buf, len, path, out, err);
+    free(buf);
     return st;
 }

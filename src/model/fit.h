@@ -19,6 +19,7 @@
 #ifndef SG_FIT_H
 #define SG_FIT_H
 
+#include <cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -112,5 +113,15 @@ sg_model *sg_fit_take_model(sg_fit_result *r);
 
 /* Free the result and what it owns; NULL is a no-op. */
 void sg_fit_result_destroy(sg_fit_result *r);
+
+/* Every figure of r as the "fit" object of --json (keys in the README):
+ * settings, parameters, per-response training and cross-validated metrics,
+ * held-out predictions, warnings, suspicious runs, duplicates; runs named by
+ * t's rows and lines; model_path as "model_file".  Non-finite numbers are
+ * null (core/json.h).  SG_ERR_NOMEM (no tree) when out of memory; caller
+ * owns *out (cJSON_Delete). */
+sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const sg_table *t,
+                                const sg_study_model *settings, const char *model_path,
+                                cJSON **out, sg_error *err);
 
 #endif

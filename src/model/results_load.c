@@ -1,6 +1,8 @@
 /* results_load.c — reading the saved results file (results_io.h). */
 #include "model/results.h"
 
+#include "core/file.h"
+
 #include <cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -10,7 +12,7 @@
 #include <string.h>
 
 /* Largest results file read (bytes). */
-#define SG_RESULTS_MAX_BYTES (512L * 1024 * 1024)
+#define SG_RESULTS_MAX_BYTES ((size_t)512 * 1024 * 1024)
 
 /* ---- reading ------------------------------------------------------------------------- */
 
@@ -249,38 +251,6 @@ fail:
     return NULL;
 }
 
-static char *read_all(const char *path, sg_error *err)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        sg_error_set(err, SG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = NULL;
-    if (fseek(fp, 0, SEEK_END) != 0)
-        goto io;
-    long n = ftell(fp);
-    if (n < 0 || n > SG_RESULTS_MAX_BYTES || fseek(fp, 0, SEEK_SET) != 0)
-        goto io;
-    buf = malloc((size_t)n + 1);
-    if (!buf) {
-        sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-        fclose(fp);
-        return NULL;
-    }
-    if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
-        goto io;
-    buf[n] = '\0';
-    fclose(fp);
-    return buf;
-io:
-    sg_error_set(err, SG_ERR_IO, "%s: cannot read (or larger than %ld bytes)", path,
-                 SG_RESULTS_MAX_BYTES);
-    free(buf);
-    fclose(fp);
-    return NULL;
-}
-
 sg_status sg_results_load(const char *path, sg_results **out, sg_error *err_out)
 {
     if (!out || !path)
@@ -288,8 +258,9 @@ sg_status sg_results_load(const char *path, sg_results **out, sg_error *err_out)
     *out = NULL;
     sg_error e, *err = &e;
     sg_error_clear(&e);
-    char *text = read_all(path, err);
-    if (!text) {
+    char *text = NULL;
+    size_t text_len = 0;
+    if (sg_file_read(path, SG_RESULTS_MAX_BYTES, &text, &text_len, err) != SG_OK) {
         if (err_out)
             *err_out = e;
         return e.status;

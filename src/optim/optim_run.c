@@ -12,6 +12,7 @@
 #include <gsl/gsl_qrng.h>
 #include <gsl/gsl_rng.h>
 
+#include "core/version.h"
 #include "optim/optim.h"
 #include "optim/optim_internal.h"
 
@@ -514,9 +515,10 @@ sg_status sg_optim_run(const sg_optim_problem *p, const sg_optim_config *cfg, sg
 
     r->threads = nt;
     r->seed = cfg->seed;
-    int vmaj = 0, vmin = 0, vfix = 0;
-    nlopt_version(&vmaj, &vmin, &vfix);
-    snprintf(r->nlopt_version, sizeof r->nlopt_version, "%d.%d.%d", vmaj, vmin, vfix);
+    sg_version_entry ver[SG_VERSION_COUNT];
+    sg_versions(ver);
+    snprintf(r->nlopt_version, sizeof r->nlopt_version, "%.*s", (int)sizeof r->nlopt_version - 1,
+             ver[SG_VERSION_NLOPT].version);
     sg_optim_plan_name(&s.gplan, r->global_alg, sizeof r->global_alg);
     sg_optim_plan_name(&s.lplan, r->local_alg, sizeof r->local_alg);
     for (size_t i = 0; i < r->n_starts; i++)

@@ -1,0 +1,216 @@
+/* fit_json.c — every figure of a fit as JSON (keys documented in doc/json.md). */
+#include "model/fit.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/json.h"
+
+static void metrics_json(sg_json_builder *b, cJSON *parent, const char *key, const sg_metrics *m,
+                         bool ok, const char *reason)
+{
+    cJSON *o = sg_json_object(b, parent, key);
+    if (!ok) {
+        sg_json_null(b, o, "r2");
+        sg_json_string(b, o, "unavailable", reason ? reason : "");
+        return;
+    }
+    sg_json_count(b, o, "n", m->n);
+    if (m->r2_ok)
+        sg_json_number(b, o, "r2", m->r2);
+    else {
+        sg_json_null(b, o, "r2");
+        sg_json_string(b, o, "r2_reason", m->reason);
+    }
+    sg_json_number(b, o, "rmse", m->rmse);
+    sg_json_number(b, o, "mae", m->mae);
+    sg_json_number(b, o, "max_abs_error", m->max_abs);
+    sg_json_count(b, o, "max_error_row", m->max_row);
+}
+
+static const char *gate_name(sg_gate_kind k)
+{
+    switch (k) {
+    case SG_GATE_WORSE_THAN_BASELINE:
+        return "worse_than_baseline";
+    case SG_GATE_LOW_Q2:
+        return "low_q2";
+    case SG_GATE_OVERFIT:
+        return "overfitting";
+    case SG_GATE_NO_Q2:
+        return "no_q2";
+    }
+    return "other";
+}
+
+static void add_run(sg_json_builder *b, cJSON *o, const sg_table *t, size_t row,
+                    const char *prefix)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%srow", prefix);
+    sg_json_count(b, o, key, t->row[row]);
+    snprintf(key, sizeof key, "%sline", prefix);
+    sg_json_number(b, o, key, t->line[row]);
+    snprintf(key, sizeof key, "%srun", prefix);
+    if (t->run_id)
+        sg_json_string(b, o, key, t->run_id[row]);
+    else
+        sg_json_null(b, o, key);
+}
+
+sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const sg_table *t,
+                                const sg_study_model *settings, const char *model_path,
+                                cJSON **out, sg_error *err)
+{
+    sg_json_builder jb, *b = &jb;
+    cJSON *o = sg_json_build_begin(b), *x, *arr, *item;
+    const sg_model_spec *sp = sg_model_spec_of(r->model);
+    sg_json_string(b, o, "model_file", model_path);
+    sg_json_count(b, o, "rows", r->n_rows);
+    sg_json_string(b, o, "data_hash", r->data_hash);
+    sg_json_string(b, o, "settings_hash", r->settings_hash);
+
+    x = sg_json_object(b, o, "settings");
+    arr = sg_json_array(b, x, "hidden");
+    for (size_t i = 0; i < sp->n_hidden; i++)
+        sg_json_count(b, arr, NULL, sp->hidden[i]);
+    sg_json_string(b, x, "activation", sg_activation_name(sp->hidden_act));
+    sg_json_string(b, x, "output_activation", sg_activation_name(sp->output_act));
+    sg_json_string(b, x, "init", sp->init == SG_INIT_HE ? "he" : "glorot");
+    sg_json_count(b, x, "ensemble", sp->ensemble);
+    sg_json_bool(b, x, "shared", sp->shared);
+    sg_json_string(b, x, "factor_scaling", sg_scale_kind_name(sp->x_scale));
+    sg_json_string(b, x, "response_scaling", sg_scale_kind_name(sp->y_scale));
+    sg_json_string(b, x, "optimizer", r->optimizer);
+    sg_json_count(b, x, "epochs", sp->train.epochs);
+    sg_json_number(b, x, "learning_rate", sp->train.learning_rate);
+    sg_json_number(b, x, "l1", sp->train.l1);
+    sg_json_number(b, x, "l2", sp->train.l2);
+    sg_json_bool(b, x, "early_stopping", sp->train.early_stopping.enabled);
+    sg_json_count(b, x, "seed", sp->seed);
+    sg_json_string(b, x, "validation", settings->validation);
+    sg_json_number(b, x, "interval_level", settings->cv.level);
+    sg_json_number(b, x, "outlier_threshold", settings->cv.outlier_z);
+    sg_json_number(b, x, "outlier_range_fraction", settings->cv.outlier_range_frac);
+
+    x = sg_json_object(b, o, "parameters");
+    sg_json_count(b, x, "per_member", r->n_params_member);
+    sg_json_count(b, x, "total", r->n_params_total);
+    sg_json_count(b, x, "rows", r->n_rows);
+    sg_json_bool(b, x, "regularised", r->regularised);
+    sg_json_bool(b, x, "exceed_rows", r->params_exceed_rows);
+
+    if (r->cv) {
+        char plan[64];
+        sg_cv_spec_format(&r->cv->plan, plan, sizeof plan);
+        x = sg_json_object(b, o, "cv");
+        sg_json_string(b, x, "plan", plan);
+        sg_json_count(b, x, "folds", r->cv->n_folds);
+    } else {
+        sg_json_null(b, o, "cv");
+    }
+
+    arr = sg_json_array(b, o, "responses");
+    for (size_t j = 0; j < r->n_out; j++) {
+        item = sg_json_object(b, arr, NULL);
+        sg_json_string(b, item, "name", s->responses[j].name);
+        sg_json_string(b, item, "unit", s->responses[j].unit);
+        metrics_json(b, item, "train", &r->train[j], true, NULL);
+        metrics_json(b, item, "baseline_train", &r->rsm_train[j], r->rsm_ok[j], r->rsm_note[j]);
+        sg_json_string(b, item, "baseline_note", r->rsm_note[j]);
+        if (!r->cv) {
+            sg_json_null(b, item, "cv");
+            continue;
+        }
+        const sg_cv_response *c = &r->cv->resp[j];
+        cJSON *cv = sg_json_object(b, item, "cv");
+        metrics_json(b, cv, "network", &c->net, true, NULL);
+        metrics_json(b, cv, "baseline", &c->rsm, c->rsm_ok, c->rsm_reason);
+        cJSON *iv = sg_json_object(b, cv, "interval");
+        sg_json_number(b, iv, "level", c->level);
+        sg_json_number(b, iv, "half_width", c->half_width);
+        sg_json_number(b, iv, "coverage", c->coverage);
+        if (c->spread_factor_ok)
+            sg_json_number(b, iv, "spread_factor", c->spread_factor);
+        else
+            sg_json_null(b, iv, "spread_factor");
+        sg_json_string(b, iv, "note", c->interval_note);
+        cJSON *ss = sg_json_object(b, cv, "suspicious_scale");
+        if (c->outlier_ok) {
+            sg_json_number(b, ss, "median", c->scale.median);
+            sg_json_number(b, ss, "mad_sd", c->scale.mad_sd);
+            sg_json_number(b, ss, "resolution", c->scale.resolution);
+            sg_json_number(b, ss, "range_floor", c->scale.range_floor);
+            sg_json_number(b, ss, "scale", c->scale.scale);
+            sg_json_string(b, ss, "set_by", sg_outlier_floor_name(c->scale.source));
+        } else {
+            sg_json_string(b, ss, "note", c->outlier_reason);
+        }
+        cJSON *held = sg_json_array(b, cv, "held_out");
+        for (size_t h = 0; h < r->cv->n_held; h++) {
+            size_t k = h * r->n_out + j;
+            cJSON *e = sg_json_object(b, held, NULL);
+            add_run(b, e, t, r->cv->held_row[h], "");
+            sg_json_count(b, e, "fold", r->cv->held_fold[h]);
+            sg_json_number(b, e, "observed", r->cv->obs[k]);
+            sg_json_number(b, e, "predicted", r->cv->pred[k]);
+            sg_json_number(b, e, "spread", r->cv->sd[k]);
+            if (c->rsm_ok)
+                sg_json_number(b, e, "baseline", r->cv->rsm_pred[k]);
+            else
+                sg_json_null(b, e, "baseline");
+        }
+    }
+
+    arr = sg_json_array(b, o, "warnings");
+    if (r->params_exceed_rows) {
+        item = sg_json_object(b, arr, NULL);
+        sg_json_string(b, item, "kind", "parameters_exceed_rows");
+        sg_json_null(b, item, "response");
+        sg_json_string(b, item, "message",
+                                "more trainable parameters than rows without regularisation");
+    }
+    for (size_t g = 0; g < r->n_gates; g++) {
+        item = sg_json_object(b, arr, NULL);
+        sg_json_string(b, item, "kind", gate_name(r->gates[g].kind));
+        sg_json_string(b, item, "response", s->responses[r->gates[g].response].name);
+        sg_json_number(b, item, "value", r->gates[g].value);
+        sg_json_number(b, item, "reference", r->gates[g].reference);
+        sg_json_string(b, item, "message", r->gates[g].message);
+    }
+
+    arr = sg_json_array(b, o, "suspicious_runs");
+    for (size_t k = 0; r->cv && k < r->cv->n_outliers; k++) {
+        const sg_outlier *ol = &r->cv->outliers[k];
+        item = sg_json_object(b, arr, NULL);
+        add_run(b, item, t, ol->row, "");
+        sg_json_string(b, item, "response", s->responses[ol->response].name);
+        sg_json_number(b, item, "observed", ol->observed);
+        sg_json_number(b, item, "predicted", ol->predicted);
+        sg_json_number(b, item, "spread", ol->spread);
+        sg_json_number(b, item, "interval_half_width", ol->half_width);
+        sg_json_number(b, item, "z", ol->z);
+        sg_json_number(b, item, "scale", ol->scale);
+        if (ol->cluster_first != ol->cluster_last) {
+            cJSON *cl = sg_json_object(b, item, "cluster");
+            add_run(b, cl, t, ol->cluster_first, "first_");
+            add_run(b, cl, t, ol->cluster_last, "last_");
+        } else {
+            sg_json_null(b, item, "cluster");
+        }
+    }
+
+    x = sg_json_object(b, o, "duplicates");
+    sg_json_count(b, x, "count", r->n_dups);
+    arr = sg_json_array(b, x, "listed");
+    for (size_t k = 0; k < r->n_dups_listed; k++) {
+        const sg_duplicate *d = &r->dups[k];
+        item = sg_json_object(b, arr, NULL);
+        add_run(b, item, t, d->row_a, "a_");
+        add_run(b, item, t, d->row_b, "b_");
+        sg_json_string(b, item, "response", s->responses[d->response].name);
+        sg_json_number(b, item, "a_value", d->value_a);
+        sg_json_number(b, item, "b_value", d->value_b);
+    }
+    return sg_json_build_end(b, o, "fit result", out, err);
+}
