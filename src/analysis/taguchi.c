@@ -12,6 +12,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "analysis/taguchi_internal.h"
+#include "core/num.h"
 
 /* ---- reasons (static, so results can point at them) ---------------------- */
 static const char NA_SN_ZERO[] = "a response value of 0 makes this S/N ratio unbounded";
@@ -84,7 +85,7 @@ void sg_taguchi__append(char *buf, size_t cap, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf + len, cap - len, fmt, ap);
+    sg_num_vsnprintf(buf + len, cap - len, fmt, ap);
     va_end(ap);
 }
 
@@ -93,7 +94,7 @@ void sg_taguchi__fmt_to(char *buf, size_t cap, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, cap, fmt, ap);
+    sg_num_vsnprintf(buf, cap, fmt, ap);
     va_end(ap);
 }
 

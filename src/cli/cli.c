@@ -16,6 +16,7 @@
 #include <xlsxwriter.h>
 
 #include "core/str.h"
+#include "core/num.h"
 
 static const sg_cli_option common_options[] = {
     {"--quiet", 'q', NULL, "off", "no progress or notes on stderr (errors are still shown)"},
@@ -47,7 +48,7 @@ int sg_cli_usage_error(const sg_cli_command *cmd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fputs("surrogate: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    sg_num_vfprintf(stderr, fmt, ap);
     va_end(ap);
     if (cmd)
         fprintf(stderr, "\nRun 'surrogate %s --help' for its options.\n", cmd->name);
@@ -331,7 +332,7 @@ void sg_cli_note(const sg_cli_ctx *ctx, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fputs("surrogate: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    sg_num_vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
 }
@@ -372,7 +373,7 @@ void sg_progress_update(sg_progress *p, size_t done, const char *detail)
     for (size_t i = 0; i < PROGRESS_BAR_WIDTH; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[PROGRESS_BAR_WIDTH] = '\0';
-    fprintf(stderr, "\r\033[K%s [%s] %3zu%% %.0fs%s%s", p->label, bar, done * 100 / p->total,
+    sg_num_fprintf(stderr, "\r\033[K%s [%s] %3zu%% %.0fs%s%s", p->label, bar, done * 100 / p->total,
             t - p->start, detail ? "  " : "", detail ? detail : "");
     fflush(stderr);
 }

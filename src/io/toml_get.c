@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "io/toml_internal.h"
+#include "core/num.h"
 
 #define TABLE_NAME_MAX 256
 
@@ -129,7 +130,7 @@ static sg_status verror_at(sg_error *err, sg_status status, const char *src, int
                            const char *fmt, va_list ap)
 {
     char msg[SG_ERROR_MSG_MAX];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    sg_num_vsnprintf(msg, sizeof msg, fmt, ap);
     return sg_error_set(err, status, "%s:%d:%d: %s", src ? src : "<toml>", line, col, msg);
 }
 

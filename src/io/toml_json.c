@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "io/toml_json.h"
+#include "core/num.h"
 
 #define FLOAT_MAX_DIGITS 17     /* %.17g always round-trips an IEEE double */
 #define FLOAT_PLAIN_MIN_EXP (-5) /* decimal exponents printed without 'e' */
@@ -23,8 +24,8 @@ const char *sg_toml_json_format_float(double x, char *buf, size_t size)
     }
     int prec = 1;
     for (; prec < FLOAT_MAX_DIGITS; prec++) {
-        snprintf(buf, size, "%.*e", prec - 1, x);
-        if (strtod(buf, NULL) == x)
+        sg_num_snprintf(buf, size, "%.*e", prec - 1, x);
+        if (sg_num_parse(buf, NULL) == x)
             break;
     }
     /* buf is d.ddde±XX with prec significant digits; plain notation for
@@ -32,9 +33,9 @@ const char *sg_toml_json_format_float(double x, char *buf, size_t size)
     int e10 = atoi(strchr(buf, 'e') + 1);
     if (x != 0.0 && e10 >= FLOAT_PLAIN_MIN_EXP && e10 < FLOAT_PLAIN_MAX_EXP) {
         int dec = prec - 1 - e10;
-        snprintf(buf, size, "%.*f", dec > 0 ? dec : 0, x);
+        sg_num_snprintf(buf, size, "%.*f", dec > 0 ? dec : 0, x);
     } else {
-        snprintf(buf, size, "%.*g", prec, x);
+        sg_num_snprintf(buf, size, "%.*g", prec, x);
     }
     if (!strpbrk(buf, ".eEn")) {
         size_t n = strlen(buf);

@@ -7,6 +7,7 @@
 #include "model/model_internal.h"
 
 #include "core/atomic.h"
+#include "core/num.h"
 
 #include <cJSON.h>
 #include <cblas.h>
@@ -28,7 +29,7 @@
 static cJSON *num(double v)
 {
     char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    sg_num_snprintf(buf, sizeof buf, "%.17g", v);
     return cJSON_CreateRaw(buf);
 }
 
@@ -665,7 +666,7 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
         goto fail;
     if (ver != SG_MODEL_FORMAT_VERSION) {
         char msg[128];
-        snprintf(msg, sizeof msg, "model file version %g is not supported (this program reads %d)",
+        sg_num_snprintf(msg, sizeof msg, "model file version %g is not supported (this program reads %d)",
                  ver, SG_MODEL_FORMAT_VERSION);
         bad(&r, "%s", msg);
         goto fail;

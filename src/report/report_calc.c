@@ -18,6 +18,7 @@
  * right numbers.
  */
 #include "report/report_internal.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -67,13 +68,13 @@ static void act_formula(char *buf, size_t size, sg_activation act, const char *z
     case SG_ACT_LINEAR: snprintf(buf, size, "=%s", z); break;
     case SG_ACT_RELU: snprintf(buf, size, "=MAX(0,%s)", z); break;
     case SG_ACT_LEAKY_RELU:
-        snprintf(buf, size, "=IF(%s>0,%s,%.17g*%s)", z, z, SG_LEAKY_RELU_SLOPE, z);
+        sg_num_snprintf(buf, size, "=IF(%s>0,%s,%.17g*%s)", z, z, SG_LEAKY_RELU_SLOPE, z);
         break;
     case SG_ACT_ELU:
-        snprintf(buf, size, "=IF(%s>0,%s,%.17g*(EXP(MIN(%s,0))-1))", z, z, SG_ELU_ALPHA, z);
+        sg_num_snprintf(buf, size, "=IF(%s>0,%s,%.17g*(EXP(MIN(%s,0))-1))", z, z, SG_ELU_ALPHA, z);
         break;
     case SG_ACT_SIGMOID:
-        snprintf(buf, size, "=1/(1+EXP(-MAX(%s,%.17g)))", z, -SG_REPORT_EXP_CLAMP);
+        sg_num_snprintf(buf, size, "=1/(1+EXP(-MAX(%s,%.17g)))", z, -SG_REPORT_EXP_CLAMP);
         break;
     case SG_ACT_TANH: snprintf(buf, size, "=TANH(%s)", z); break;
     case SG_ACT_SOFTPLUS:
@@ -244,12 +245,12 @@ static void write_validation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout 
         dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
         dv.minimum_number = fa->min;
         dv.maximum_number = fa->max;
-        snprintf(msg, sizeof msg,
+        sg_num_snprintf(msg, sizeof msg,
                  "%.60s must lie between %.10g and %.10g %.16s: the network was fitted "
                  "on this range only.",
                  fa->name, fa->min, fa->max, fa->unit ? fa->unit : "");
         char hint[120];
-        snprintf(hint, sizeof hint, "Allowed: %.10g to %.10g %.16s", fa->min, fa->max,
+        sg_num_snprintf(hint, sizeof hint, "Allowed: %.10g to %.10g %.16s", fa->min, fa->max,
                  fa->unit ? fa->unit : "");
         dv.input_title = (char *)"Factor setting";
         dv.input_message = hint;
@@ -475,9 +476,9 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
                                                    : "Spread (member sd, n)",
             ctx->header);
     if (interval) {
-        snprintf(label, sizeof label, "%.4g%% interval low", md->interval_level);
+        sg_num_snprintf(label, sizeof label, "%.4g%% interval low", md->interval_level);
         sg_rstr(ctx, ws, rh, 4, label, ctx->header);
-        snprintf(label, sizeof label, "%.4g%% interval high", md->interval_level);
+        sg_num_snprintf(label, sizeof label, "%.4g%% interval high", md->interval_level);
         sg_rstr(ctx, ws, rh, 5, label, ctx->header);
     }
     for (size_t m = 0; m < L.M; m++) {
@@ -504,9 +505,9 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
             double half = ia * spread[k] + ib;
             cell_abs(cm, r, 2);
             cell_abs(cs, r, 3);
-            snprintf(f, sizeof f, "=%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            sg_num_snprintf(f, sizeof f, "=%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
             RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], mean[k] - half));
-            snprintf(f, sizeof f, "=%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            sg_num_snprintf(f, sizeof f, "=%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
             RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], mean[k] + half));
         }
         for (size_t m = 0; m < L.M; m++) {

@@ -1,5 +1,6 @@
 /* report_data.c — the Data and Statistics sheets. */
 #include "report/report_internal.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -89,7 +90,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
                 j >= in->n_factors ? find_outlier(in->cv, r, j - in->n_factors) : NULL;
             sg_rnum(ctx, ws, row, c0 + (lxw_col_t)j, v, o ? ctx->suspicious : ctx->num[d]);
             if (o) {
-                snprintf(buf, sizeof buf,
+                sg_num_snprintf(buf, sizeof buf,
                          "Suspicious: observed %.6g %s, cross-validated prediction %.6g "
                          "± %.2g %s (robust z = %.1f). Check this simulation.",
                          o->observed, col_unit(in, j), o->predicted, o->half_width,
