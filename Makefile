@@ -55,7 +55,9 @@ help:
 # ---- dependencies ---------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libgsl-dev libnlopt-dev libopenblas-dev \
             libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev clang \
-            libclang-rt-14-dev libreoffice-calc-nogui unzip
+            libclang-rt-14-dev libreoffice-calc-nogui unzip locales
+# A decimal-comma locale for the locale-independence test (test_cli_locale).
+TEST_LOCALE := de_DE.UTF-8
 deps:
 	$(Q)missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -65,6 +67,11 @@ deps:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	$(Q)if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then \
+	  echo "make deps: generating the $(TEST_LOCALE) locale" >&2; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO localedef -i de_DE -c -f UTF-8 -A /usr/share/locale/locale.alias $(TEST_LOCALE); \
 	fi
 
 # ---- build ----------------------------------------------------------------
