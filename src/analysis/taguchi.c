@@ -384,6 +384,7 @@ static void best_combination(const sg_taguchi_input *in, sg_taguchi_result *res)
     else if (res->df_error == 0)
         res->predicted_ci_na = NA_CI_NO_ERROR;
     else {
+        /* 0 < P < 1 and df_error > 0: gsl_cdf_fdist_Qinv raises no error */
         double F = gsl_cdf_fdist_Qinv(1.0 - SG_TAGUCHI_CI_LEVEL, 1.0, res->df_error);
         res->predicted_ci = sqrt(F * res->ms_error / res->n_eff);
         if (!isfinite(res->predicted_ci)) {

@@ -146,6 +146,11 @@ sg_status sg_cv_plan_create(const sg_cv_spec *spec_in, size_t n, uint64_t seed, 
     gsl_rng *rng = NULL;
     *out = NULL;
     size_t n_folds = 0, n_held = 0;
+    /* gsl_rng_uniform_int (the shuffle) raises an error for ranges beyond
+     * its generator's 32 bits: refuse such tables before */
+    if (n > (size_t)UINT32_MAX)
+        return sg_error_set(err, SG_ERR_LIMIT, "validation: %zu rows is too many (at most %lu)",
+                            n, (unsigned long)UINT32_MAX);
     switch (spec.kind) {
     case SG_CV_LOO:
         if (n < 3)
