@@ -219,19 +219,6 @@ int sg_cli_opt_long(const sg_cli_args *a, const char *name, long def, long lo, l
     return SG_EXIT_OK;
 }
 
-int sg_cli_opt_double(const sg_cli_args *a, const char *name, double def, double *out)
-{
-    const char *v = sg_cli_opt(a, name);
-    if (!v) {
-        *out = def;
-        return SG_EXIT_OK;
-    }
-    sg_error e;
-    if (sg_table_parse_number(v, out, &e) != SG_OK)
-        return sg_cli_usage_error(a->cmd, "%s: %s", name, e.msg);
-    return SG_EXIT_OK;
-}
-
 void sg_cli_print_versions(FILE *fp)
 {
     int maj = 0, min = 0, bug = 0;
