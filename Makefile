@@ -14,7 +14,7 @@ SAN     ?=
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # GSL links against OpenBLAS's CBLAS, not gslcblas.
 PKG_LIBS   := $(filter-out -lgslcblas,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -lcsv -lpthread -lm
-CFLAGS_ALL  = $(STD) $(WARN) $(OPT) $(SAN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL  = $(STD) $(WARN) $(SRC_WARN) $(OPT) $(SAN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 ifeq ($(V),1)
@@ -75,6 +75,9 @@ deps:
 	fi
 
 # ---- build ----------------------------------------------------------------
+# The library and the CLI (not tests, tools or benchmarks) also build with
+# -Wconversion: every narrowing conversion in src/ is explicit.
+$(BUILD)/src/%.o: SRC_WARN := -Wconversion
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")

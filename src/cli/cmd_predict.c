@@ -394,7 +394,7 @@ static int predict_in(sg_cli_ctx *ctx, sg_model *m, const char *in, const char *
     cJSON *pts = cJSON_AddArrayToObject(o, "points");
     for (size_t r = 0; r < n; r++) {
         cJSON *p = point_json(m, X + r * n_in, Mean + r * n_out, Sd + r * n_out);
-        n_extra += cJSON_IsTrue(cJSON_GetObjectItem(p, "extrapolation"));
+        n_extra += cJSON_IsTrue(cJSON_GetObjectItem(p, "extrapolation")) ? 1 : 0;
         cJSON_AddItemToArray(pts, p);
     }
     cJSON_AddNumberToObject(o, "rows", (double)n);

@@ -36,6 +36,10 @@
 /* Column width of the weight block. */
 #define SG_CALC_WCOL_WIDTH 12.0
 
+/* Column indexes: the widest layer is at most SG_CALC_MAX_WIDTH (checked
+ * before anything is written) and the left block has 1 + nf + 3 nr columns,
+ * so every column sum below fits lxw_col_t (Excel's 16384 columns); the
+ * (lxw_col_t) casts of such sums are exact. */
 typedef struct calc_layout {
     size_t nf, nr, M, P, n_nets;
     lxw_col_t W0;              /* label column of the right block */
@@ -162,18 +166,18 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
                 snprintf(label, sizeof label, "w: %s", in->factors[i].name);
             else
                 snprintf(label, sizeof label, "w: neuron %zu", i + 1);
-            sg_rstr(ctx, ws, r, W0 + 1 + (lxw_col_t)i, label, ctx->header);
+            sg_rstr(ctx, ws, r, (lxw_col_t)(W0 + 1 + i), label, ctx->header);
         }
-        sg_rstr(ctx, ws, r, W0 + 1 + (lxw_col_t)ni, "bias", ctx->header);
+        sg_rstr(ctx, ws, r, (lxw_col_t)(W0 + 1 + ni), "bias", ctx->header);
         r++;
         lxw_row_t w_row0 = r;
         for (size_t j = 0; j < no; j++, r++) {
             snprintf(label, sizeof label, "neuron %zu", j + 1);
             sg_rstr(ctx, ws, r, W0, label, ctx->text);
             for (size_t i = 0; i < ni; i++)
-                RC(ctx, worksheet_write_number(ws, r, W0 + 1 + (lxw_col_t)i, Wl[j * ni + i],
+                RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + i), Wl[j * ni + i],
                                                ctx->sci));
-            RC(ctx, worksheet_write_number(ws, r, W0 + 1 + (lxw_col_t)ni, bl[j], ctx->sci));
+            RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + ni), bl[j], ctx->sci));
         }
         for (size_t p = 0; p < L->P; p++) {
             char pn[64];
@@ -193,13 +197,13 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
                 buf_b[p * wmax + j] = a;
                 range_abs(c2, w_row0 + (lxw_row_t)j, W0 + 1, w_row0 + (lxw_row_t)j,
                           W0 + (lxw_col_t)ni);
-                cell_abs(c1, w_row0 + (lxw_row_t)j, W0 + 1 + (lxw_col_t)ni);
+                cell_abs(c1, w_row0 + (lxw_row_t)j, (lxw_col_t)(W0 + 1 + ni));
                 snprintf(f, sizeof f, "=SUMPRODUCT(%s,%s)+%s", c2, c3, c1);
-                RC(ctx, worksheet_write_formula_num(ws, zr, W0 + 1 + (lxw_col_t)j, f,
+                RC(ctx, worksheet_write_formula_num(ws, zr, (lxw_col_t)(W0 + 1 + j), f,
                                                     ctx->num[6], z));
-                cell_abs(c1, zr, W0 + 1 + (lxw_col_t)j);
+                cell_abs(c1, zr, (lxw_col_t)(W0 + 1 + j));
                 act_formula(f, sizeof f, net->acts[l], c1);
-                RC(ctx, worksheet_write_formula_num(ws, ar, W0 + 1 + (lxw_col_t)j, f,
+                RC(ctx, worksheet_write_formula_num(ws, ar, (lxw_col_t)(W0 + 1 + j), f,
                                                     ctx->num[6], a));
             }
             prev[p] = ar;
@@ -217,12 +221,12 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
         for (size_t o = 0; o < n_out; o++) {
             size_t k = md->shared ? o : k_resp;
             double v = buf_a[p * wmax + o] * md->y_width[k] + md->y_shift[k];
-            cell_abs(c1, prev[p], W0 + 1 + (lxw_col_t)o);
+            cell_abs(c1, prev[p], (lxw_col_t)(W0 + 1 + o));
             cell_abs(c2, L->ysc_row0 + (lxw_row_t)k, W0 + 3);
             cell_abs(c3, L->ysc_row0 + (lxw_row_t)k, W0 + 2);
             snprintf(f, sizeof f, "=%s*%s+%s", c1, c2, c3);
             int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
-            RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)o, f, ctx->num[d],
+            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[d],
                                                 v));
             L->ens_val[(p * L->nr + k) * L->M + m] = v;
         }
@@ -311,7 +315,7 @@ static void write_scaled_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layo
     sg_rstr(ctx, ws, L->xs_row0 - 2, W0, "Scaled inputs", ctx->bold);
     sg_rstr(ctx, ws, L->xs_row0 - 1, W0, "point", ctx->header);
     for (size_t i = 0; i < L->nf; i++)
-        sg_rstr(ctx, ws, L->xs_row0 - 1, W0 + 1 + (lxw_col_t)i, in->factors[i].name,
+        sg_rstr(ctx, ws, L->xs_row0 - 1, (lxw_col_t)(W0 + 1 + i), in->factors[i].name,
                 ctx->header);
     for (size_t p = 0; p < L->P; p++) {
         lxw_row_t r = L->xs_row0 + (lxw_row_t)p;
@@ -324,7 +328,7 @@ static void write_scaled_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layo
             cell_abs(cwd, L->xsc_row0 + (lxw_row_t)i, W0 + 3);
             snprintf(f, sizeof f, "=(%s-%s)/%s", cin, csh, cwd);
             double v = (input_value(ctx, L->nf, p, i) - md->x_shift[i]) / md->x_width[i];
-            RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)i, f, ctx->num[6],
+            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + i), f, ctx->num[6],
                                                 v));
         }
     }
@@ -342,7 +346,7 @@ static void write_ensemble(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L)
     sg_rstr(ctx, ws, L->ens_row0 - 1, W0, "point, response", ctx->header);
     for (size_t m = 0; m < L->M; m++) {
         snprintf(label, sizeof label, "member %zu", m + 1);
-        sg_rstr(ctx, ws, L->ens_row0 - 1, W0 + 1 + (lxw_col_t)m, label, ctx->header);
+        sg_rstr(ctx, ws, L->ens_row0 - 1, (lxw_col_t)(W0 + 1 + m), label, ctx->header);
     }
     for (size_t p = 0; p < L->P; p++) {
         char pn[64];
@@ -355,11 +359,11 @@ static void write_ensemble(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L)
             double sum = 0.0;
             for (size_t m = 0; m < L->M; m++) {
                 size_t n = md->shared ? m : k * L->M + m, ko = md->shared ? k : 0;
-                cell_abs(c1, L->out_row[n * L->P + p], W0 + 1 + (lxw_col_t)ko);
+                cell_abs(c1, L->out_row[n * L->P + p], (lxw_col_t)(W0 + 1 + ko));
                 snprintf(f, sizeof f, "=%s", c1);
                 double v = L->ens_val[(p * L->nr + k) * L->M + m];
                 sum += v;
-                RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)m, f,
+                RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + m), f,
                                                     ctx->num[d], v));
             }
             double mu = sum / (double)L->M, ss = 0.0;
@@ -405,7 +409,7 @@ static void write_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
         RC(ctx, worksheet_write_number(ws, r, 2, ctx->settings[i], ctx->num_in[d]));
         RC(ctx, worksheet_write_number(ws, r, 3, fa->min, ctx->num[d]));
         RC(ctx, worksheet_write_number(ws, r, 4, fa->max, ctx->num[d]));
-        cell_abs(c1, L->xs_row0, W0 + 1 + (lxw_col_t)i);
+        cell_abs(c1, L->xs_row0, (lxw_col_t)(W0 + 1 + i));
         snprintf(f, sizeof f, "=%s", c1);
         RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[4],
                                             (ctx->settings[i] - md->x_shift[i]) /
@@ -467,7 +471,7 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], L->mean[k] + half));
         }
         for (size_t m = 0; m < L->M; m++) {
-            cell_abs(c1, er, W0 + 1 + (lxw_col_t)m);
+            cell_abs(c1, er, (lxw_col_t)(W0 + 1 + m));
             snprintf(f, sizeof f, "=%s", c1);
             RC(ctx, worksheet_write_formula_num(ws, r, L->m_col0 + (lxw_col_t)m, f, ctx->num[d],
                                                 L->ens_val[k * L->M + m]));
@@ -563,7 +567,7 @@ static void set_presentation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout 
     RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)L->main_cols - 1, 14, NULL));
     RC(ctx, worksheet_set_column(ws, (lxw_col_t)L->main_cols, (lxw_col_t)L->main_cols, 3, NULL));
     RC(ctx, worksheet_set_column(ws, W0, W0, 26, NULL));
-    RC(ctx, worksheet_set_column(ws, W0 + 1, W0 + (lxw_col_t)L->wmax + 1, SG_CALC_WCOL_WIDTH,
+    RC(ctx, worksheet_set_column(ws, W0 + 1, (lxw_col_t)(W0 + L->wmax + 1), SG_CALC_WCOL_WIDTH,
                                  NULL));
     RC(ctx, worksheet_set_row(ws, L->f_row0 - 1, 30, NULL));
     RC(ctx, worksheet_set_row(ws, L->r_row0 - 1, 30, NULL));

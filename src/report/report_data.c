@@ -107,7 +107,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
             sg_rstr(ctx, ws, row, 1, t->run_id[r], ctx->text);
     }
     lxw_row_t last = hr + (lxw_row_t)t->n_rows;
-    RC(ctx, worksheet_autofilter(ws, hr, 0, last, c0 + (lxw_col_t)nc - 1));
+    RC(ctx, worksheet_autofilter(ws, hr, 0, last, (lxw_col_t)(c0 + nc - 1)));
     worksheet_freeze_panes(ws, hr + 1, 0);
     RC(ctx, worksheet_set_row(ws, hr, 30, NULL));
 

@@ -152,13 +152,13 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     for (size_t j = 0; j < n_nets; j++) {
         const sg_train_history *h = sg_model_history(m, j, 0);
         const char *name = sp->shared ? "all responses" : in->responses[j].name;
-        sg_rstr(ctx, ws, dr, dc + 1 + (lxw_col_t)j, name, ctx->header);
+        sg_rstr(ctx, ws, dr, (lxw_col_t)(dc + 1 + j), name, ctx->header);
         if (!h || h->n_epochs == 0)
             continue;
         for (size_t e = 0; e < h->n_epochs; e++)
-            sg_rnum(ctx, ws, dr + 1 + (lxw_row_t)e, dc + 1 + (lxw_col_t)j, h->train_loss[e],
+            sg_rnum(ctx, ws, dr + 1 + (lxw_row_t)e, (lxw_col_t)(dc + 1 + j), h->train_loss[e],
                     ctx->sci);
-        sg_rseries(ch, "Model", dr + 1, dr + (lxw_row_t)h->n_epochs, dc, dc + 1 + (lxw_col_t)j,
+        sg_rseries(ch, "Model", dr + 1, dr + (lxw_row_t)h->n_epochs, dc, (lxw_col_t)(dc + 1 + j),
                    name, true);
     }
     RC(ctx, worksheet_set_column(ws, dc, dc + (lxw_col_t)n_nets, 14, NULL));
