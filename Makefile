@@ -14,7 +14,7 @@ SAN     ?=
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # GSL links against OpenBLAS's CBLAS, not gslcblas.
 PKG_LIBS   := $(filter-out -lgslcblas,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -lcsv -lpthread -lm
-CFLAGS_ALL  = $(STD) $(WARN) $(OPT) $(SAN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL  = $(STD) $(WARN) $(SRC_WARN) $(OPT) $(SAN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 ifeq ($(V),1)
@@ -57,7 +57,9 @@ help:
 # ---- dependencies ---------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libgsl-dev libnlopt-dev libopenblas-dev \
             libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev libzip-dev clang \
-            libclang-rt-14-dev libreoffice-calc-nogui unzip man-db groff-base
+            libclang-rt-14-dev libreoffice-calc-nogui unzip man-db groff-base locales
+# A decimal-comma locale for the locale-independence test (test_cli_locale).
+TEST_LOCALE := de_DE.UTF-8
 deps:
 	$(Q)missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -68,8 +70,16 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+	$(Q)if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then \
+	  echo "make deps: generating the $(TEST_LOCALE) locale" >&2; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO localedef -i de_DE -c -f UTF-8 -A /usr/share/locale/locale.alias $(TEST_LOCALE); \
+	fi
 
 # ---- build ----------------------------------------------------------------
+# The library and the CLI (not tests, tools or benchmarks) also build with
+# -Wconversion: every narrowing conversion in src/ is explicit.
+$(BUILD)/src/%.o: SRC_WARN := -Wconversion
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")

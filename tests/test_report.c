@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 
 #include <dirent.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -768,4 +769,69 @@ Test(report, cluster_of_neighbouring_runs_is_named_once)
     cr_expect(has_warning(&w, "Run 27, stress_max: observed 439.7 MPa"));
     sg_report_warnings_destroy(&w);
     fixture_free(&fx);
+}
+
+/* Bytes of the file at path (caller frees); *len gets the size. */
+static unsigned char *read_bytes(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp, "cannot open %s", path);
+    cr_assert_eq(fseek(fp, 0, SEEK_END), 0);
+    long n = ftell(fp);
+    cr_assert_gt(n, 0);
+    rewind(fp);
+    unsigned char *b = malloc((size_t)n);
+    cr_assert_not_null(b);
+    cr_assert_eq(fread(b, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    *len = (size_t)n;
+    return b;
+}
+
+static void expect_same_bytes(const char *a, const char *b)
+{
+    size_t na, nb;
+    unsigned char *x = read_bytes(a, &na), *y = read_bytes(b, &nb);
+    cr_expect_eq(na, nb, "%s has %zu bytes, %s %zu", a, na, b, nb);
+    cr_expect(na == nb && memcmp(x, y, na) == 0, "%s and %s differ", a, b);
+    free(x);
+    free(y);
+}
+
+/* A fixed creation time (what the CLI passes from SOURCE_DATE_EPOCH) makes
+ * two writes of the same input byte-identical, and it is the time in the
+ * document properties; a decimal-comma locale changes no byte. */
+Test(report, created_time_gives_byte_identical_workbooks)
+{
+    char *dir = make_tmpdir();
+    char p1[512], p2[512], p3[512];
+    snprintf(p1, sizeof p1, "%s/a.xlsx", dir);
+    snprintf(p2, sizeof p2, "%s/b.xlsx", dir);
+    snprintf(p3, sizeof p3, "%s/c.xlsx", dir);
+    fixture fx;
+    fixture_init(&fx, true);
+    fx.in.created = 1795900000; /* 2026-11-28T21:06:40Z */
+    sg_error err;
+    cr_assert_eq(sg_report_write(&fx.in, p1, &err), SG_OK, "%s", err.msg);
+    sleep(1); /* a second later: the clock must not matter */
+    cr_assert_eq(sg_report_write(&fx.in, p2, &err), SG_OK, "%s", err.msg);
+    expect_same_bytes(p1, p2);
+    char *core = unzip_part(p1, "docProps/core.xml");
+    cr_expect(strstr(core, ">2026-11-28T21:06:40Z</dcterms:created>") != NULL, "%s", core);
+    free(core);
+
+    cr_assert_not_null(setlocale(LC_ALL, "de_DE.UTF-8"),
+                       "the de_DE.UTF-8 locale is missing: run 'make deps'");
+    char probe[16];
+    snprintf(probe, sizeof probe, "%.1f", 2.5);
+    cr_assert_str_eq(probe, "2,5", "the locale has no decimal comma");
+    sg_status st = sg_report_write(&fx.in, p3, &err);
+    setlocale(LC_ALL, "C");
+    cr_assert_eq(st, SG_OK, "%s", err.msg);
+    expect_same_bytes(p1, p3);
+    fixture_free(&fx);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+    free(dir);
 }

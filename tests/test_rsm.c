@@ -87,3 +87,24 @@ Test(rsm, errors)
     cr_expect_eq(sg_rsm_fit(X, 1, 0, y, 1, NULL, 3, &m, &err), SG_ERR_INVALID);
     sg_rsm_destroy(NULL);
 }
+
+/* Degenerate inputs come back as a status, never through GSL's error
+ * handler: the test keeps GSL's default handler, which aborts. */
+Test(rsm, degenerate_inputs_return_a_status_under_gsl_default_handler)
+{
+    gsl_set_error_handler(NULL); /* GSL's default: abort on any GSL error */
+    sg_error err;
+    sg_rsm *m = NULL;
+    /* a range beyond DBL_MAX: the midpoint overflows, coding gives -inf */
+    double Xh[] = {1.0e308, 1.5e308, 1.7e308, 1.2e308}, yh[] = {1.385, 2.713, 3.042, 2.268};
+    cr_expect_eq(sg_rsm_fit(Xh, 1, 1, yh, 1, NULL, 4, &m, &err), SG_ERR_NUMERIC);
+    cr_expect_null(m);
+    cr_expect(strstr(err.msg, "too wide to code") != NULL, "%s", err.msg);
+    /* every row the same: a singular design keeps only the constant term */
+    double Xs[] = {2.385, 2.385, 2.385, 2.385}, ys[] = {1.385, 2.713, 3.042, 2.268};
+    cr_assert_eq(sg_rsm_fit(Xs, 1, 1, ys, 1, NULL, 4, &m, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(sg_rsm_rank(m), 1);
+    cr_expect(fabs(sg_rsm_predict(m, Xs) - (1.385 + 2.713 + 3.042 + 2.268) / 4) < 1e-12);
+    sg_rsm_destroy(m);
+    gsl_set_error_handler_off();
+}

@@ -299,3 +299,21 @@ Test(study_files, io_errors, .init = setup, .fini = teardown)
     sg_study_destroy(s);
     sg_study_destroy(NULL);
 }
+
+/* U+0000 (written \u0000) in a study's strings or keys is refused with its
+ * position, instead of a name cut short at the NUL. */
+Test(study, nul_in_names_and_keys_is_refused)
+{
+    sg_study *s = NULL;
+    sg_error err;
+    const char *in_value = HEAD "unit = \"MP\\u0000a\"\n";
+    cr_expect_eq(load(in_value, &s, &err), SG_ERR_INVALID);
+    cr_expect_null(s);
+    cr_expect_str_eq(err.msg, "t/s.toml:11:8: string 'MP\\u0000...' contains U+0000, which a "
+                              "study does not allow");
+    const char *in_key = HEAD "\"unit\\u0000x\" = \"MPa\"\n";
+    cr_expect_eq(load(in_key, &s, &err), SG_ERR_INVALID);
+    cr_expect_null(s);
+    cr_expect_str_eq(err.msg, "t/s.toml:11:1: key 'unit\\u0000...' contains U+0000, which a "
+                              "study does not allow");
+}

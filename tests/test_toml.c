@@ -1313,3 +1313,72 @@ Test(toml_values, floats_match_strtod)
         sg_toml_destroy(doc);
     }
 }
+
+/* ------------------------------------------------------------------------
+ * U+0000 in strings and keys: lengths are kept, the tagged JSON (what the
+ * toml-test decoder prints) has the whole string, loaders refuse it.
+ */
+Test(toml_nul, keys_and_strings_keep_their_length)
+{
+    const char *src = "\"k\\u0000z\" = \"a\\u0000\\u0000b\"\n[\"t\\u0000\"]\nx = 'q'\n";
+    sg_toml_doc *doc = NULL;
+    sg_error err;
+    cr_assert_eq(sg_toml_parse(src, strlen(src), NULL, &doc, &err), SG_OK, "%s", err.msg);
+    const sg_toml_value *r = sg_toml_root(doc);
+    cr_assert_eq(sg_toml_table_size(r), 2);
+    cr_expect_eq(sg_toml_table_key_len(r, 0), 3);
+    cr_expect_eq(memcmp(sg_toml_table_key(r, 0), "k\0z", 4), 0);
+    cr_expect_eq(sg_toml_table_key_len(r, 1), 2);
+    cr_expect_eq(memcmp(sg_toml_table_key(r, 1), "t\0", 3), 0);
+    cr_expect_eq(sg_toml_table_key_len(r, 2), 0, "out of range");
+    cr_expect_eq(sg_toml_table_key_len(NULL, 0), 0);
+    size_t len = 0;
+    const char *s = sg_toml_string(sg_toml_table_value(r, 0), &len);
+    cr_expect_eq(len, 4);
+    cr_expect_eq(memcmp(s, "a\0\0b", 5), 0);
+    /* "k" alone is another key */
+    cr_expect_null(sg_toml_table_get(r, "k"));
+    sg_toml_destroy(doc);
+}
+
+Test(toml_nul, tagged_json_has_the_whole_strings)
+{
+    static const struct {
+        const char *src, *json;
+    } cases[] = {
+        /* toml-test valid/string/escapes-style cases */
+        {"a = \"x\\u0000y\"\n", "{\"a\":{\"type\":\"string\",\"value\":\"x\\u0000y\"}}"},
+        {"a = \"\\u0000\"\n", "{\"a\":{\"type\":\"string\",\"value\":\"\\u0000\"}}"},
+        {"\"\\u0000\" = 1\n", "{\"\\u0000\":{\"type\":\"integer\",\"value\":\"1\"}}"},
+        {"\"k\\u0000z\" = \"\\u0000\\u001f\\\"\\\\\"\n",
+         "{\"k\\u0000z\":{\"type\":\"string\",\"value\":\"\\u0000\\u001f\\\"\\\\\"}}"},
+        {"[\"a\\u0000b\".c]\nd = [\"\\u0000\", 'e']\n",
+         "{\"a\\u0000b\":{\"c\":{\"d\":[{\"type\":\"string\",\"value\":\"\\u0000\"},"
+         "{\"type\":\"string\",\"value\":\"e\"}]}}}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sg_error err;
+        char *json = to_json(cases[i].src, strlen(cases[i].src), &err);
+        cr_assert_not_null(json, "case %zu: %s", i, err.msg);
+        cr_expect_str_eq(json, cases[i].json, "case %zu", i);
+        free(json);
+    }
+}
+
+Test(toml_nul, get_string_refuses_nul)
+{
+    const char *src = "name = \"ab\\u0000c\"\nok = \"abc\"\n";
+    sg_toml_doc *doc = NULL;
+    sg_error err;
+    cr_assert_eq(sg_toml_parse(src, strlen(src), "n.toml", &doc, &err), SG_OK, "%s", err.msg);
+    const char *out = "default";
+    bool found = false;
+    cr_expect_eq(sg_toml_get_string(sg_toml_root(doc), "name", true, &out, &found, &err),
+                 SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "n.toml:1:8: 'name' contains U+0000 (written \\u0000), which is "
+                              "not allowed here");
+    cr_expect_str_eq(out, "default");
+    cr_expect_eq(sg_toml_get_string(sg_toml_root(doc), "ok", true, &out, &found, &err), SG_OK);
+    cr_expect_str_eq(out, "abc");
+    sg_toml_destroy(doc);
+}

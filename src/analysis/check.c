@@ -2,6 +2,7 @@
 #include "analysis/check.h"
 
 #include "design/oa.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -68,7 +69,7 @@ static sg_status add_warning(sg_check_report *r, sg_warning_kind kind, size_t co
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    sg_num_vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     sg_warning *w = realloc(r->warnings, (r->n_warnings + 1) * sizeof *w);
     if (!w)

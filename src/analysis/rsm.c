@@ -188,8 +188,17 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
         for (size_t j = 0; j < k; j++)
             z[j] = (X[r * ldx + j] - m->mid[j]) / m->half[j];
         basis(k, z, t);
-        for (size_t q = 0; q < p; q++)
+        for (size_t q = 0; q < p; q++) {
+            /* a range wider than DBL_MAX codes to inf/NaN; GSL's SVD must
+             * only see finite entries (it can fail to converge otherwise) */
+            if (!isfinite(t[q])) {
+                st = sg_error_set(err, SG_ERR_NUMERIC,
+                                  "rsm fit: the factors' range is too wide to code (row %zu)",
+                                  r + 1);
+                goto fail;
+            }
             gsl_matrix_set(A, i, q, t[q]);
+        }
         double v = y[r * ldy];
         if (!isfinite(v)) {
             st = sg_error_set(err, SG_ERR_NUMERIC, "rsm fit: response of row %zu is not finite",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "core/num.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 /* A value is a declared level when within this fraction of the factor's
@@ -168,7 +169,7 @@ static bool code_factors(const sg_study *s, const sg_table *t, int *codes, sg_st
         if (code_declared(f, t, j, codes, af)) {
             if (af->n_levels >= 2)
                 continue;
-            snprintf(a->not_applicable, sizeof a->not_applicable,
+            sg_num_snprintf(a->not_applicable, sizeof a->not_applicable,
                      "factor '%s' takes a single value (%g) in the data: its effect cannot be "
                      "estimated",
                      f->name, af->values[0]);

@@ -12,6 +12,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "analysis/taguchi_internal.h"
+#include "core/num.h"
 
 /* ---- reasons (static, so results can point at them) ---------------------- */
 static const char NA_SN_ZERO[] = "a response value of 0 makes this S/N ratio unbounded";
@@ -84,7 +85,7 @@ void sg_taguchi__append(char *buf, size_t cap, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf + len, cap - len, fmt, ap);
+    sg_num_vsnprintf(buf + len, cap - len, fmt, ap);
     va_end(ap);
 }
 
@@ -93,7 +94,7 @@ void sg_taguchi__fmt_to(char *buf, size_t cap, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, cap, fmt, ap);
+    sg_num_vsnprintf(buf, cap, fmt, ap);
     va_end(ap);
 }
 
@@ -383,6 +384,7 @@ static void best_combination(const sg_taguchi_input *in, sg_taguchi_result *res)
     else if (res->df_error == 0)
         res->predicted_ci_na = NA_CI_NO_ERROR;
     else {
+        /* 0 < P < 1 and df_error > 0: gsl_cdf_fdist_Qinv raises no error */
         double F = gsl_cdf_fdist_Qinv(1.0 - SG_TAGUCHI_CI_LEVEL, 1.0, res->df_error);
         res->predicted_ci = sqrt(F * res->ms_error / res->n_eff);
         if (!isfinite(res->predicted_ci)) {

@@ -27,6 +27,7 @@ static const char NA_ZERO_ERROR[] =
     "error mean square is zero: the model reproduces every run exactly";
 static const char NA_NO_DF[] = "no degrees of freedom: completely confounded with earlier terms";
 static const char NA_POOLED[] = "pooled into the error";
+static const char NA_F_OVERFLOW[] = "the sums of squares overflow (values too large)";
 /* Start of a term's note listing the interactions aliased with it. */
 static const char ALIAS_NOTE[] = "also contains the aliased part of ";
 
@@ -361,7 +362,11 @@ static void finish_table(sg_taguchi_result *res, const sg_taguchi_options *opt, 
             tt->f_na = NA_NO_ERROR_DF;
         else if (error_zero)
             tt->f_na = NA_ZERO_ERROR;
+        else if (!(isfinite(tt->ms / res->ms_error) && tt->ms / res->ms_error >= 0.0))
+            tt->f_na = NA_F_OVERFLOW;
         else {
+            /* f finite and >= 0, both df > 0: GSL's F distribution raises
+             * no error for these arguments */
             tt->f_na = NULL;
             tt->f = tt->ms / res->ms_error;
             tt->p = gsl_cdf_fdist_Q(tt->f, tt->df, res->df_error);

@@ -5,6 +5,7 @@
  * computed prints as "n/a [k]" with the reason listed under the table.
  */
 #include "analysis/taguchi.h"
+#include "core/num.h"
 
 #include <string.h>
 
@@ -47,7 +48,7 @@ static const char *num(char *buf, size_t cap, double x, int sig, const char *why
     if (why)
         snprintf(buf, cap, "n/a [%d]", footnote(fn, why));
     else
-        snprintf(buf, cap, "%.*g", sig, x + 0.0);
+        sg_num_snprintf(buf, cap, "%.*g", sig, x + 0.0);
     return buf;
 }
 
@@ -56,7 +57,7 @@ static const char *fixed(char *buf, size_t cap, double x, int dec, const char *w
     if (why)
         snprintf(buf, cap, "n/a [%d]", footnote(fn, why));
     else {
-        snprintf(buf, cap, "%.*f", dec, x + 0.0);
+        sg_num_snprintf(buf, cap, "%.*f", dec, x + 0.0);
         if (strspn(buf, "-0.") == strlen(buf) && buf[0] == '-')
             memmove(buf, buf + 1, strlen(buf)); /* "-0.00" -> "0.00" */
     }
@@ -65,7 +66,7 @@ static const char *fixed(char *buf, size_t cap, double x, int dec, const char *w
 
 static const char *level_label(char *buf, size_t cap, const sg_taguchi_main *m, int l)
 {
-    snprintf(buf, cap, "%.*g%s%s", SG_TAGUCHI_SIG + 4, m->levels[l].value + 0.0,
+    sg_num_snprintf(buf, cap, "%.*g%s%s", SG_TAGUCHI_SIG + 4, m->levels[l].value + 0.0,
              m->unit[0] ? " " : "", m->unit);
     return buf;
 }
@@ -102,8 +103,8 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
             r->response, u[0] ? " [" : "", u, u[0] ? "]" : "", r->n_runs, r->n_factors,
             sg_taguchi_goal_name(r->goal));
     if (r->has_target)
-        fprintf(fp, ", target %.*g%s%s", SG_TAGUCHI_SIG + 4, r->target + 0.0, u[0] ? " " : "", u);
-    fprintf(fp, "\n  grand mean %.*g%s%s; S/N %s, %s [dB]\n\n", SG_TAGUCHI_SIG, r->grand_mean + 0.0,
+        sg_num_fprintf(fp, ", target %.*g%s%s", SG_TAGUCHI_SIG + 4, r->target + 0.0, u[0] ? " " : "", u);
+    sg_num_fprintf(fp, "\n  grand mean %.*g%s%s; S/N %s, %s [dB]\n\n", SG_TAGUCHI_SIG, r->grand_mean + 0.0,
             u[0] ? " " : "", u, r->sn_name, r->sn_formula);
 
     /* per-run S/N */
@@ -197,13 +198,13 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
         for (size_t f = 0; f < r->n_factors; f++)
             fprintf(fp, "%s %s = %s", f ? "," : "", r->mains[f].name,
                     level_label(a, sizeof a, &r->mains[f], r->mains[f].best_level));
-        fprintf(fp, "\n  predicted %s = %.*g%s%s\n", r->response, SG_TAGUCHI_SIG,
+        sg_num_fprintf(fp, "\n  predicted %s = %.*g%s%s\n", r->response, SG_TAGUCHI_SIG,
                 r->predicted + 0.0, u[0] ? " " : "", u);
         if (r->predicted_ci_na)
-            fprintf(fp, "  %g %% confidence interval: not available: %s\n",
+            sg_num_fprintf(fp, "  %g %% confidence interval: not available: %s\n",
                     100 * SG_TAGUCHI_CI_LEVEL, r->predicted_ci_na);
         else
-            fprintf(fp, "  %g %% confidence interval: +/- %.*g%s%s (n_eff = %.*g)\n",
+            sg_num_fprintf(fp, "  %g %% confidence interval: +/- %.*g%s%s (n_eff = %.*g)\n",
                     100 * SG_TAGUCHI_CI_LEVEL, SG_TAGUCHI_SIG_F, r->predicted_ci + 0.0,
                     u[0] ? " " : "", u, SG_TAGUCHI_SIG, r->n_eff);
     }
@@ -214,7 +215,7 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
         for (size_t f = 0; f < r->n_factors; f++)
             fprintf(fp, "%s %s = %s", f ? "," : "", r->mains[f].name,
                     level_label(a, sizeof a, &r->mains[f], r->mains[f].best_sn_level));
-        fprintf(fp, "\n  predicted S/N = %.*g dB\n", SG_TAGUCHI_SIG, r->predicted_sn + 0.0);
+        sg_num_fprintf(fp, "\n  predicted S/N = %.*g dB\n", SG_TAGUCHI_SIG, r->predicted_sn + 0.0);
     }
     if (r->notes[0]) {
         fprintf(fp, "\nNotes\n");

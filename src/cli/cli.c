@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/str.h"
+#include "core/num.h"
 #include "core/version.h"
 
 static const sg_cli_option common_options[] = {
@@ -43,7 +44,7 @@ int sg_cli_usage_error(const sg_cli_command *cmd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fputs("surrogate: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    sg_num_vfprintf(stderr, fmt, ap);
     va_end(ap);
     if (cmd)
         fprintf(stderr, "\nRun 'surrogate %s --help' for its options.\n", cmd->name);
@@ -214,19 +215,6 @@ int sg_cli_opt_long(const sg_cli_args *a, const char *name, long def, long lo, l
     return SG_EXIT_OK;
 }
 
-int sg_cli_opt_double(const sg_cli_args *a, const char *name, double def, double *out)
-{
-    const char *v = sg_cli_opt(a, name);
-    if (!v) {
-        *out = def;
-        return SG_EXIT_OK;
-    }
-    sg_error e;
-    if (sg_table_parse_number(v, out, &e) != SG_OK)
-        return sg_cli_usage_error(a->cmd, "%s: %s", name, e.msg);
-    return SG_EXIT_OK;
-}
-
 void sg_cli_print_versions(FILE *fp)
 {
     sg_version_entry v[SG_VERSION_COUNT];
@@ -320,7 +308,7 @@ void sg_cli_note(const sg_cli_ctx *ctx, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fputs("surrogate: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    sg_num_vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
 }
@@ -361,7 +349,7 @@ void sg_progress_update(sg_progress *p, size_t done, const char *detail)
     for (size_t i = 0; i < PROGRESS_BAR_WIDTH; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[PROGRESS_BAR_WIDTH] = '\0';
-    fprintf(stderr, "\r\033[K%s [%s] %3zu%% %.0fs%s%s", p->label, bar, done * 100 / p->total,
+    sg_num_fprintf(stderr, "\r\033[K%s [%s] %3zu%% %.0fs%s%s", p->label, bar, done * 100 / p->total,
             t - p->start, detail ? "  " : "", detail ? detail : "");
     fflush(stderr);
 }

@@ -90,8 +90,6 @@ const char *sg_cli_opt(const sg_cli_args *a, const char *name);
  * returns SG_EXIT_OK or prints a usage error and returns SG_EXIT_USAGE. */
 int sg_cli_opt_long(const sg_cli_args *a, const char *name, long def, long lo, long hi,
                     long *out);
-/* Same for a finite double. */
-int sg_cli_opt_double(const sg_cli_args *a, const char *name, double def, double *out);
 
 /* Print `surrogate <command> --help` text to fp. */
 void sg_cli_print_command_help(const sg_cli_command *cmd, FILE *fp);

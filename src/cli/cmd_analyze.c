@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "analysis/study_analysis.h"
+#include "core/num.h"
 
 /* |r| below this prints as 0.000 (half the last printed digit). */
 #define CORR_ZERO_SHOWN 5e-4
@@ -127,7 +128,7 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
            "min", "Q1", "median", "Q3", "max");
     for (size_t j = 0; j < a->n_cols; j++) {
         const sg_col_stats *st = &a->stats[j];
-        printf("  %-14s %-6s %10.6g %10.4g %10.6g %10.6g %10.6g %10.6g %10.6g%s\n",
+        sg_num_fprintf(stdout, "  %-14s %-6s %10.6g %10.4g %10.6g %10.6g %10.6g %10.6g %10.6g%s\n",
                col_name(s, j), col_unit(s, j), st->mean, st->sd, st->min, st->q1, st->median,
                st->q3, st->max, st->constant ? "  constant" : "");
     }
@@ -141,7 +142,7 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
         for (size_t j = 0; j < a->n_cols; j++) {
             double v = a->corr[i * a->n_cols + j];
             if (a->corr_defined[i * a->n_cols + j])
-                printf(" %12.3f", fabs(v) < CORR_ZERO_SHOWN ? 0.0 : v); /* no "-0.000" */
+                sg_num_fprintf(stdout, " %12.3f", fabs(v) < CORR_ZERO_SHOWN ? 0.0 : v); /* no "-0.000" */
             else
                 printf(" %12s", "-");
         }
@@ -156,7 +157,7 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
     for (size_t j = 0; j < a->n_factors; j++) {
         printf("%s %s = {", j ? ";" : "", s->factors[j].name);
         for (int k = 0; k < a->factors[j].n_levels; k++)
-            printf("%s%g", k ? ", " : "", a->factors[j].values[k]);
+            sg_num_fprintf(stdout, "%s%g", k ? ", " : "", a->factors[j].values[k]);
         printf("}%s%s", s->factors[j].unit[0] ? " " : "", s->factors[j].unit);
     }
     printf("\n");

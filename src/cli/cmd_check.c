@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/hash.h"
 #include "optim/optimize_spec.h"
+#include "core/num.h"
 
 #define MAX_LINES_LISTED 8 /* lines listed per duplicate group */
 
@@ -182,12 +183,12 @@ static cJSON *check_json(const sg_study *s, const sg_table *t, const sg_check_re
 static void print_levels(const double *v, size_t n)
 {
     for (size_t k = 0; k < n; k++)
-        printf("%s%g", k ? ", " : "", v[k]);
+        sg_num_fprintf(stdout, "%s%g", k ? ", " : "", v[k]);
 }
 
 static void print_stats_row(const char *name, const char *unit, const sg_col_stats *st)
 {
-    printf("  %-14s %-6s %9.5g %9.5g %9.5g %9.5g %9.5g %9.5g %9.4g%s\n", name, unit, st->min,
+    sg_num_fprintf(stdout, "  %-14s %-6s %9.5g %9.5g %9.5g %9.5g %9.5g %9.5g %9.4g%s\n", name, unit, st->min,
            st->q1, st->median, st->mean, st->q3, st->max, st->sd,
            st->constant ? "  constant" : "");
 }
@@ -210,13 +211,13 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
            "max", "levels");
     for (size_t j = 0; j < s->n_factors; j++) {
         const sg_factor *f = &s->factors[j];
-        printf("  %-14s %-6s %9g %9g  ", f->name, f->unit, f->min, f->max);
+        sg_num_fprintf(stdout, "  %-14s %-6s %9g %9g  ", f->name, f->unit, f->min, f->max);
         if (f->n_levels)
             print_levels(f->levels, f->n_levels);
         else
             printf("(continuous)");
         if (f->step > 0)
-            printf("  step %g", f->step);
+            sg_num_fprintf(stdout, "  step %g", f->step);
         printf("\n");
     }
     printf("\nResponses (%zu)\n  %-14s %-6s  %s\n", s->n_responses, "name", "unit", "goal");
@@ -242,7 +243,7 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
         printf("  %-14s", s->responses[i - s->n_factors].name);
         for (size_t j = 0; j < s->n_factors; j++) {
             if (r->corr_defined[i * t->n_cols + j])
-                printf(" %12.3f", r->corr[i * t->n_cols + j]);
+                sg_num_fprintf(stdout, " %12.3f", r->corr[i * t->n_cols + j]);
             else
                 printf(" %12s", "-");
         }
@@ -259,7 +260,7 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
         }
         printf("%zu levels:", lv->n_levels);
         for (size_t k = 0; k < lv->n_levels; k++)
-            printf(" %g (x%zu)", lv->values[k], lv->counts[k]);
+            sg_num_fprintf(stdout, " %g (x%zu)", lv->values[k], lv->counts[k]);
         printf("%s\n", lv->balanced ? "" : "  unbalanced");
     }
     if (r->orthogonal) {

@@ -12,6 +12,7 @@
 #include "design/runsheet.h"
 #include "core/str.h"
 #include "core/path.h"
+#include "core/num.h"
 
 static const sg_cli_option doe_options[] = {
     {"--design", 'd', "NAME", "auto",
@@ -139,7 +140,7 @@ static void doe_text(const sg_study *s, const sg_design *d, unsigned long seed, 
     for (size_t i = 0; i < d->n_runs; i++) {
         printf("  %4zu", i + 1);
         for (size_t j = 0; j < d->n_factors; j++)
-            printf(" %*.10g", w[j], d->x[i * d->n_factors + j]);
+            sg_num_fprintf(stdout, " %*.10g", w[j], d->x[i * d->n_factors + j]);
         printf("\n");
     }
     printf("\nWrote %s and %s: fill in the response columns", csv, xlsx);

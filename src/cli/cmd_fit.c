@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/path.h"
+#include "core/num.h"
 
 static const sg_cli_option fit_options[] = {
     {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",
@@ -31,7 +32,7 @@ static void on_progress(void *user, const sg_fit_progress *p)
         const char *name = p->response == SG_MODEL_ALL_RESPONSES
                                ? "all responses"
                                : b->ctx->study->responses[p->response].name;
-        snprintf(detail, sizeof detail, "%s, member %zu, epoch %zu, loss %.3g", name,
+        sg_num_snprintf(detail, sizeof detail, "%s, member %zu, epoch %zu, loss %.3g", name,
                  p->member + 1, p->epoch, p->loss);
         sg_progress_update(&b->train, p->members_done, detail);
     } else {
@@ -65,10 +66,10 @@ static void metrics_row(const char *label, const sg_metrics *m, bool ok, int dec
     }
     char r2[32];
     if (m->r2_ok)
-        snprintf(r2, sizeof r2, "%.4f", m->r2);
+        sg_num_snprintf(r2, sizeof r2, "%.4f", m->r2);
     else
         snprintf(r2, sizeof r2, "n/a");
-    printf("  %-22s %9s %12.*f %12.*f %12.*f\n", label, r2, dec, m->rmse, dec, m->mae, dec,
+    sg_num_fprintf(stdout, "  %-22s %9s %12.*f %12.*f %12.*f\n", label, r2, dec, m->rmse, dec, m->mae, dec,
            m->max_abs);
 }
 
@@ -97,7 +98,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     printf("Parameters: %zu per network member (%zu in the model) for %zu rows; ",
            r->n_params_member, r->n_params_total, r->n_rows);
     if (r->regularised)
-        printf("weight penalty l1 = %g, l2 = %g\n", sp->train.l1, sp->train.l2);
+        sg_num_fprintf(stdout, "weight penalty l1 = %g, l2 = %g\n", sp->train.l1, sp->train.l2);
     else
         printf("no weight penalty\n");
     if (r->cv) {
@@ -125,10 +126,10 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         if (r->rsm_note[j][0])
             printf("  note (quadratic): %s\n", r->rsm_note[j]);
         if (cv) {
-            printf("  %.0f%% prediction interval: ± %.*f %s (held-out coverage %.1f%%)", 100 * cv->level,
+            sg_num_fprintf(stdout, "  %.0f%% prediction interval: ± %.*f %s (held-out coverage %.1f%%)", 100 * cv->level,
                    dec, cv->half_width, resp->unit, 100 * cv->coverage);
             if (cv->spread_factor_ok)
-                printf("; = %.3g × ensemble spread", cv->spread_factor);
+                sg_num_fprintf(stdout, "; = %.3g × ensemble spread", cv->spread_factor);
             printf("\n");
             if (cv->interval_note[0])
                 printf("  note (interval): %s\n", cv->interval_note);
@@ -155,7 +156,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             char run[96];
             print_run_label(t, o->row, run, sizeof run);
             const char *u = resp->unit, *sp1 = u[0] ? " " : "";
-            printf("  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f ± %.*f%s%s — "
+            sg_num_fprintf(stdout, "  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f ± %.*f%s%s — "
                    "check this simulation\n",
                    run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, dec, o->half_width,
                    sp1, u);
@@ -167,13 +168,13 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                 char first[96], last[96];
                 print_run_label(t, o->cluster_first, first, sizeof first);
                 print_run_label(t, o->cluster_last, last, sizeof last);
-                printf("  %s to %s, %s: these neighbouring runs deviate together (same "
+                sg_num_fprintf(stdout, "  %s to %s, %s: these neighbouring runs deviate together (same "
                        "direction, observed values within %.*f%s%s of each other) — check them "
                        "as a group; leaving one out cannot expose the others\n",
                        first, last, resp->name, decimals_for(o->scale, 2), o->scale, sp1, u);
             }
         }
-        printf("  (flagged: |residual - median| > %g × max(1.4826 MAD, data resolution, %g of "
+        sg_num_fprintf(stdout, "  (flagged: |residual - median| > %g × max(1.4826 MAD, data resolution, %g of "
                "the range); see surrogate(1), fit)\n",
                ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
         any = true;
@@ -185,7 +186,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             char ra[96], rb[96];
             print_run_label(t, d->row_a, ra, sizeof ra);
             print_run_label(t, d->row_b, rb, sizeof rb);
-            printf("  %s and %s: %s %.6g vs %.6g %s\n", ra, rb, s->responses[d->response].name,
+            sg_num_fprintf(stdout, "  %s and %s: %s %.6g vs %.6g %s\n", ra, rb, s->responses[d->response].name,
                    d->value_a, d->value_b, s->responses[d->response].unit);
         }
         any = true;

@@ -7,6 +7,8 @@
 
 #include "cli/cli.h"
 #include "optim/decide.h"
+#include "core/hash.h"
+#include "core/num.h"
 #include "optim/saved.h"
 
 static const sg_cli_option optimize_options[] = {
@@ -102,7 +104,7 @@ static const char *obj_unit(const sg_study *s, const sg_optimize_spec *sp)
 static void print_settings_row(const sg_study *s, const double *x)
 {
     for (size_t f = 0; f < s->n_factors; f++)
-        printf(" %12.6g", x[f]);
+        sg_num_fprintf(stdout, " %12.6g", x[f]);
     printf("\n");
 }
 
@@ -131,16 +133,16 @@ static void print_problem(const sg_cli_ctx *ctx, const char *source, const char 
     for (size_t f = 0; f < s->n_factors; f++) {
         char how[256];
         if (sp->has_fixed[f])
-            snprintf(how, sizeof how, "fixed at %g", sp->fixed[f]);
+            sg_num_snprintf(how, sizeof how, "fixed at %g", sp->fixed[f]);
         else if (sp->levels_only[f]) {
             size_t u = (size_t)snprintf(how, sizeof how, "levels only:");
             for (size_t l = 0; l < sp->n_levels[f] && u < sizeof how; l++)
-                u += (size_t)snprintf(how + u, sizeof how - u, " %g", sp->levels[f][l]);
+                u += (size_t)sg_num_snprintf(how + u, sizeof how - u, " %g", sp->levels[f][l]);
         } else if (sp->step[f] > 0)
-            snprintf(how, sizeof how, "step %g from the lower bound", sp->step[f]);
+            sg_num_snprintf(how, sizeof how, "step %g from the lower bound", sp->step[f]);
         else
             snprintf(how, sizeof how, "continuous");
-        printf("  %-12s %10g %10g  %s%s%s%s\n", s->factors[f].name, sp->lb[f], sp->ub[f], how,
+        sg_num_fprintf(stdout, "  %-12s %10g %10g  %s%s%s%s\n", s->factors[f].name, sp->lb[f], sp->ub[f], how,
                *s->factors[f].unit ? "  [" : "", s->factors[f].unit,
                *s->factors[f].unit ? "]" : "");
     }
@@ -154,8 +156,8 @@ static void print_problem(const sg_cli_ctx *ctx, const char *source, const char 
            : sp->global_mode == SG_OPTIM_GLOBAL_ONCE ? " (once, in start 1)"
                                                      : " (in every start)");
     if (*o->global_alg)
-        printf(": at most %d evaluations, %g s", cfg.global.max_eval, cfg.global.max_time);
-    printf("\n  local        %s per start: at most %d evaluations, %g s, ftol_rel %g, xtol_rel "
+        sg_num_fprintf(stdout, ": at most %d evaluations, %g s", cfg.global.max_eval, cfg.global.max_time);
+    sg_num_fprintf(stdout, "\n  local        %s per start: at most %d evaluations, %g s, ftol_rel %g, xtol_rel "
            "%g\n",
            o->local_alg, cfg.local.max_eval, cfg.local.max_time, cfg.local.ftol_rel,
            cfg.local.xtol_rel);
@@ -167,7 +169,7 @@ static void print_problem(const sg_cli_ctx *ctx, const char *source, const char 
 static void print_predictions(const sg_study *s, const double *mean, const double *sd)
 {
     for (size_t j = 0; j < s->n_responses; j++)
-        printf("    %-14s %10.6g ± %-8.3g%s%s\n", s->responses[j].name, mean[j], sd[j],
+        sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%s\n", s->responses[j].name, mean[j], sd[j],
                unit_sp(s->responses[j].unit), s->responses[j].unit);
 }
 
@@ -196,19 +198,19 @@ static void print_answer(const sg_cli_ctx *ctx)
                          : o->active_bound[f] < 0     ? "  (at lower bound)"
                          : o->active_bound[f] > 0     ? "  (at upper bound)"
                                                       : "";
-        printf("  %-14s %12.6g%s%-6s%s\n", s->factors[f].name, o->best_x[f],
+        sg_num_fprintf(stdout, "  %-14s %12.6g%s%-6s%s\n", s->factors[f].name, o->best_x[f],
                unit_sp(s->factors[f].unit), s->factors[f].unit, at);
     }
-    printf("  objective      %12.6g%s%s\n", o->best_f, unit_sp(ou), ou);
+    sg_num_fprintf(stdout, "  objective      %12.6g%s%s\n", o->best_f, unit_sp(ou), ou);
     if (r->has_interval) {
-        printf("  predicted responses (ensemble mean ± spread; %.0f%% interval calibrated by "
+        sg_num_fprintf(stdout, "  predicted responses (ensemble mean ± spread; %.0f%% interval calibrated by "
                "cross-validation):\n",
                100.0 * r->level);
         for (size_t j = 0; j < s->n_responses; j++) {
-            printf("    %-14s %10.6g ± %-8.3g%s%-6s", s->responses[j].name, r->mean[j], r->sd[j],
+            sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%-6s", s->responses[j].name, r->mean[j], r->sd[j],
                    unit_sp(s->responses[j].unit), s->responses[j].unit);
             if (isfinite(r->half_width[j]))
-                printf("  interval %.6g .. %.6g", r->mean[j] - r->half_width[j],
+                sg_num_fprintf(stdout, "  interval %.6g .. %.6g", r->mean[j] - r->half_width[j],
                        r->mean[j] + r->half_width[j]);
             printf("\n");
         }
@@ -219,7 +221,7 @@ static void print_answer(const sg_cli_ctx *ctx)
     }
     for (size_t i = 0; i < sp->n_cons; i++) {
         if (o->best_g[i] > SG_OPTIM_DEFAULT_FEAS_TOL)
-            printf("  constraint %-24s VIOLATED by %.4g\n", sp->cons[i].text, o->best_g[i]);
+            sg_num_fprintf(stdout, "  constraint %-24s VIOLATED by %.4g\n", sp->cons[i].text, o->best_g[i]);
         else
             printf("  constraint %-24s satisfied, %s\n", sp->cons[i].text,
                    o->active_con[i] ? "active (limits the optimum)" : "inactive");
@@ -227,7 +229,7 @@ static void print_answer(const sg_cli_ctx *ctx)
     if (t && t->n_rows) {
         printf("  nearest tested run: ");
         print_run(t, r->nearest_row);
-        printf(", distance %.3g (factor ranges scaled to 0..1; tested runs lie up to %.3g from "
+        sg_num_fprintf(stdout, ", distance %.3g (factor ranges scaled to 0..1; tested runs lie up to %.3g from "
                "their nearest neighbour)\n",
                r->nearest_dist, r->design_spacing);
         if (*r->warning)
@@ -237,22 +239,22 @@ static void print_answer(const sg_cli_ctx *ctx)
     if (r->has_best_row) {
         printf("  best tested run:     ");
         print_run(t, r->best_row);
-        printf(": measured %.6g%s%s, model %.6g\n", r->best_row_value, unit_sp(ou), ou,
+        sg_num_fprintf(stdout, ": measured %.6g%s%s, model %.6g\n", r->best_row_value, unit_sp(ou), ou,
                r->best_row_pred);
         print_settings_header(s, "                      ");
         printf("                      ");
         print_settings_row(s, t->x + r->best_row * t->n_cols);
         double gain = sp->sense == SG_OPTIM_MAXIMIZE ? o->best_f - r->best_row_value
                                                      : r->best_row_value - o->best_f;
-        printf("  predicted improvement over the best tested run: %.4g%s%s\n", gain,
+        sg_num_fprintf(stdout, "  predicted improvement over the best tested run: %.4g%s%s\n", gain,
                unit_sp(ou), ou);
         if (!sp->weighted && fabs(gain) <= r->sd[sp->response])
-            printf("    (within the ensemble spread %.3g: the model cannot tell the optimum "
+            sg_num_fprintf(stdout, "    (within the ensemble spread %.3g: the model cannot tell the optimum "
                    "from the best tested run)\n",
                    r->sd[sp->response]);
     }
     if (r->has_taguchi) {
-        printf("  main-effects best levels (Taguchi): additive prediction %.6g%s%s, model %.6g\n",
+        sg_num_fprintf(stdout, "  main-effects best levels (Taguchi): additive prediction %.6g%s%s, model %.6g\n",
                r->taguchi_additive, unit_sp(ou), ou, r->taguchi_pred);
         printf("                      ");
         print_settings_row(s, r->taguchi_x);
@@ -268,9 +270,9 @@ static void print_answer(const sg_cli_ctx *ctx)
             printf("  no realisable setting satisfies the constraints\n");
         } else {
             for (size_t f = 0; f < s->n_factors; f++)
-                printf("  %-14s %12.6g%s%s\n", s->factors[f].name, rl->x[f],
+                sg_num_fprintf(stdout, "  %-14s %12.6g%s%s\n", s->factors[f].name, rl->x[f],
                        unit_sp(s->factors[f].unit), s->factors[f].unit);
-            printf("  objective      %12.6g%s%s  (loss from snapping: %.4g)\n", rl->f, unit_sp(ou),
+            sg_num_fprintf(stdout, "  objective      %12.6g%s%s  (loss from snapping: %.4g)\n", rl->f, unit_sp(ou),
                    ou, rl->loss);
             print_predictions(s, r->r_mean, r->r_sd);
         }
@@ -285,16 +287,16 @@ static void print_stats(const sg_cli_ctx *ctx)
     printf("\nStatistics over %zu starts (final objective of the %zu feasible ones)\n",
            o->n_starts, st->n);
     if (st->n) {
-        printf("  best %.6g  worst %.6g  mean %.6g  sd %.3g\n", st->best, st->worst, st->mean,
+        sg_num_fprintf(stdout, "  best %.6g  worst %.6g  mean %.6g  sd %.3g\n", st->best, st->worst, st->mean,
                st->sd);
-        printf("  median %.6g  quartiles %.6g .. %.6g\n", st->median, st->q1, st->q3);
-        printf("  starts reaching the best: %zu of %zu (%.0f%%)\n", st->n_reach_best, o->n_starts,
+        sg_num_fprintf(stdout, "  median %.6g  quartiles %.6g .. %.6g\n", st->median, st->q1, st->q3);
+        sg_num_fprintf(stdout, "  starts reaching the best: %zu of %zu (%.0f%%)\n", st->n_reach_best, o->n_starts,
                100.0 * st->frac_reach_best);
     }
     printf("  distinct optima: %zu\n", o->n_clusters);
     print_settings_header(s, "     #  starts    objective");
     for (size_t k = 0; k < o->n_clusters; k++) {
-        printf("  %4zu  %6zu %12.6g", k + 1, o->clusters[k].count, o->clusters[k].f);
+        sg_num_fprintf(stdout, "  %4zu  %6zu %12.6g", k + 1, o->clusters[k].count, o->clusters[k].f);
         print_settings_row(s, o->clusters[k].x);
     }
     size_t stops[8] = {0};
@@ -312,7 +314,7 @@ static void print_stats(const sg_cli_ctx *ctx)
     printf("  stop reasons:");
     for (size_t k = 0; k < n_names; k++)
         printf("%s %s x%zu", k ? "," : "", names[k], stops[k]);
-    printf("\n  %ld model evaluations in %.3f s\n", o->total_evals, o->seconds);
+    sg_num_fprintf(stdout, "\n  %ld model evaluations in %.3f s\n", o->total_evals, o->seconds);
 }
 
 /* ---- the stage ---------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "core/outputs.h"
 #include "cli/cli.h"
 #include "core/str.h"
+#include "core/num.h"
 
 #define AT_MAX_LEN 4096 /* longest --at text */
 
@@ -165,7 +166,7 @@ static bool describe_extrapolation(const sg_model *m, const double *x, char *buf
         double d = below ? lo - x[i] : x[i] - hi;
         const char *u = sg_model_factor_unit(m, i), *sp = u[0] ? " " : "";
         if (k < cap)
-            k += (size_t)snprintf(buf + k, cap - k, "%s%s = %g%s%s is %g%s%s %s the fitted range "
+            k += (size_t)sg_num_snprintf(buf + k, cap - k, "%s%s = %g%s%s is %g%s%s %s the fitted range "
                                                     "[%g, %g]",
                                   k ? "; " : "", sg_model_factor_name(m, i), x[i], sp, u, d, sp,
                                   u, below ? "below" : "above", lo, hi);
@@ -229,17 +230,17 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
     printf("Prediction at");
     for (size_t i = 0; i < n_in; i++) {
         const char *u = sg_model_factor_unit(m, i);
-        printf("%s %s = %g%s%s", i ? "," : "", sg_model_factor_name(m, i), x[i], u[0] ? " " : "",
+        sg_num_fprintf(stdout, "%s %s = %g%s%s", i ? "," : "", sg_model_factor_name(m, i), x[i], u[0] ? " " : "",
                u);
     }
     printf(":\n");
     for (size_t j = 0; j < n_out; j++) {
         const char *u = sg_model_response_unit(m, j), *sp = u[0] ? " " : "";
         const sg_model_calibration *c = sg_model_calibration_of(m, j);
-        printf("  %-20s %14.6g ± %.3g%s%s (spread)", sg_model_response_name(m, j), mean[j], sd[j],
+        sg_num_fprintf(stdout, "  %-20s %14.6g ± %.3g%s%s (spread)", sg_model_response_name(m, j), mean[j], sd[j],
                sp, u);
         if (c)
-            printf(";  %g%% interval %.6g to %.6g%s%s (± %.3g, %s-calibrated)", 100.0 * c->level,
+            sg_num_fprintf(stdout, ";  %g%% interval %.6g to %.6g%s%s (± %.3g, %s-calibrated)", 100.0 * c->level,
                    mean[j] - c->half_width, mean[j] + c->half_width, sp, u, c->half_width, c->cv);
         printf("\n");
     }
@@ -289,13 +290,13 @@ static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const doubl
     char text[1024];
     for (size_t r = 0; r < t->n_rows; r++) {
         for (size_t i = 0; i < n_in; i++)
-            fprintf(fp, "%.17g,", X[r * n_in + i]);
+            sg_num_fprintf(fp, "%.17g,", X[r * n_in + i]);
         for (size_t j = 0; j < n_out; j++) {
             double mu = Mean[r * n_out + j];
-            fprintf(fp, "%.17g,%.17g,", mu, Sd[r * n_out + j]);
+            sg_num_fprintf(fp, "%.17g,%.17g,", mu, Sd[r * n_out + j]);
             const sg_model_calibration *c = sg_model_calibration_of(m, j);
             if (c)
-                fprintf(fp, "%.17g,%.17g,", mu - c->half_width, mu + c->half_width);
+                sg_num_fprintf(fp, "%.17g,%.17g,", mu - c->half_width, mu + c->half_width);
         }
         if (describe_extrapolation(m, X + r * n_in, text, sizeof text, NULL)) {
             fputc('"', fp);
@@ -396,7 +397,7 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
     cJSON *pts = cJSON_AddArrayToObject(o, "points");
     for (size_t r = 0; r < n; r++) {
         cJSON *p = point_json(m, X + r * n_in, Mean + r * n_out, Sd + r * n_out);
-        n_extra += cJSON_IsTrue(cJSON_GetObjectItem(p, "extrapolation"));
+        n_extra += cJSON_IsTrue(cJSON_GetObjectItem(p, "extrapolation")) ? 1 : 0;
         cJSON_AddItemToArray(pts, p);
     }
     cJSON_AddNumberToObject(o, "rows", (double)n);

@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "model/results.h"
 #include "core/hash.h"
+#include "core/num.h"
 #include "core/version.h"
 #include "optim/saved.h"
 
@@ -26,17 +27,24 @@ static const sg_cli_option report_options[] = {
 
 /* ---- small helpers ---------------------------------------------------------------- */
 
-/* UTC date, ISO 8601; SOURCE_DATE_EPOCH (seconds) overrides the clock. */
-static void date_string(char *buf, size_t cap)
+/* SOURCE_DATE_EPOCH (whole seconds since 1970 UTC) if set and valid, else -1. */
+static long long source_date_epoch(void)
 {
-    time_t t = time(NULL);
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
         char *end = NULL;
         long long v = strtoll(sde, &end, 10);
         if (end && *end == '\0' && v >= 0)
-            t = (time_t)v;
+            return v;
     }
+    return -1;
+}
+
+/* UTC date, ISO 8601; SOURCE_DATE_EPOCH (seconds) overrides the clock. */
+static void date_string(char *buf, size_t cap)
+{
+    long long sde = source_date_epoch();
+    time_t t = sde >= 0 ? (time_t)sde : time(NULL);
     struct tm tm;
     if (!gmtime_r(&t, &tm) || strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         snprintf(buf, cap, "unknown");
@@ -217,6 +225,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
     in->data_hash = b->hash;
     date_string(b->date, sizeof b->date);
     in->date = b->date;
+    in->created = source_date_epoch() > 0 ? source_date_epoch() : 0;
     sg_versions_string(b->versions, sizeof b->versions);
     in->versions = b->versions;
     in->threads = ctx->optimize ? ctx->optimize->opt->threads : ctx->fit_settings.cv.n_threads;
@@ -270,7 +279,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
         else
             snprintf(run, sizeof run, "data row %zu", t->row[dr->best_row]);
         if (fabs(gain) <= dr->sd[sp->response])
-            snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
+            sg_num_snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
                      "The predicted improvement of the optimum over the best tested run (%s, "
                      "%.6g %s measured) is %.3g %s, within the ensemble spread %.3g %s: the "
                      "model cannot tell the optimum from the best tested run.",

@@ -1,5 +1,6 @@
 /* main.c — `surrogate <command> [options] <study.toml>`: a thin dispatcher. */
 #include <gsl/gsl_errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,7 +33,13 @@ static void print_main_help(FILE *fp)
 
 int main(int argc, char **argv)
 {
+    /* GSL's default error handler aborts; the library checks every GSL
+     * status instead (see core/error.h). */
     gsl_set_error_handler_off();
+    /* The user's locale (messages, character classes); every number the
+     * library and this program read or write goes through core/num.h, so a
+     * decimal-comma locale changes no file and no output. */
+    setlocale(LC_ALL, "");
     if (argc < 2) {
         print_main_help(stderr);
         return SG_EXIT_USAGE;

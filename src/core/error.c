@@ -1,4 +1,5 @@
 #include "core/error.h"
+#include "core/num.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ sg_status sg_error_set(sg_error *err, sg_status status, const char *fmt, ...)
     err->status = status;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    int n = sg_num_vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     if (n < 0)
         err->msg[0] = '\0';

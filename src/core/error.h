@@ -4,6 +4,22 @@
  * sg_error with one human-readable message such as
  *   "studies/brazing.toml:14:9: min (150) must be below max (50)".
  * Library code never prints and never exits; the CLI decides what to show.
+ *
+ * GSL.  The library checks the arguments of every GSL call so that GSL
+ * raises no domain error (finite inputs, positive degrees of freedom, Sobol
+ * dimensions 1..40, 32-bit shuffle ranges) and checks every status GSL
+ * returns.  GSL still reports two kinds of failure through its error
+ * handler before returning: allocation failure inside its own allocators
+ * (gsl_rng_alloc, gsl_matrix_alloc, gsl_multifit_linear_alloc) and an SVD
+ * that does not converge.  GSL's default handler aborts the process, so a
+ * program using this library must call gsl_set_error_handler_off() (or
+ * install a handler that returns) once at start-up, before any thread is
+ * started, as the surrogate CLI does; those failures then come back as
+ * SG_ERR_NOMEM or SG_ERR_NUMERIC.  The library never changes the handler:
+ * it is process-wide state that belongs to the program.
+ *
+ * Locales.  Numbers are read and written with "." whatever the process
+ * locale (core/num.h); a program may call setlocale(LC_ALL, "").
  */
 #ifndef SG_ERROR_H
 #define SG_ERROR_H

@@ -28,18 +28,18 @@ typedef struct match_ws {
     int exhausted;
 } match_ws;
 
-static int *ct_at(const match_ws *w, int d) { return w->ct + (size_t)d * w->n * SG_OA_MAX_LEVELS; }
-static int *ca_at(const match_ws *w, int d) { return w->ca + (size_t)d * w->n * SG_OA_MAX_LEVELS; }
+static int *ct_at(const match_ws *w, int d) { return w->ct + (size_t)d * (size_t)w->n * SG_OA_MAX_LEVELS; }
+static int *ca_at(const match_ws *w, int d) { return w->ca + (size_t)d * (size_t)w->n * SG_OA_MAX_LEVELS; }
 
 /* Count, per class of depth d, how often table column f shows level x (ct)
  * and array column c shows level y (ca); both ncls x L. */
 static void count_levels(match_ws *w, int d, int f, int c)
 {
     int n = w->n, L = w->tlev[f], nc = w->ncls[d];
-    const int *clt = w->cls_t + (size_t)d * n, *cla = w->cls_a + (size_t)d * n;
+    const int *clt = w->cls_t + (size_t)d * (size_t)n, *cla = w->cls_a + (size_t)d * (size_t)n;
     int *ct = ct_at(w, d), *ca = ca_at(w, d);
-    memset(ct, 0, sizeof *ct * (size_t)nc * L);
-    memset(ca, 0, sizeof *ca * (size_t)nc * L);
+    memset(ct, 0, sizeof *ct * (size_t)nc * (size_t)L);
+    memset(ca, 0, sizeof *ca * (size_t)nc * (size_t)L);
     for (int r = 0; r < n; r++) {
         ct[clt[r] * L + w->t[r * w->k + f]]++;
         ca[cla[r] * L + w->a[r * w->cols + c]]++;
@@ -76,8 +76,8 @@ static int feasible(const match_ws *w, int d, int L)
 static int refine(match_ws *w, int d, int f, int c, const int *pi)
 {
     int n = w->n, L = w->tlev[f], nc = w->ncls[d], next = 0;
-    const int *clt = w->cls_t + (size_t)d * n, *cla = w->cls_a + (size_t)d * n;
-    int *nt = w->cls_t + (size_t)(d + 1) * n, *na = w->cls_a + (size_t)(d + 1) * n;
+    const int *clt = w->cls_t + (size_t)d * (size_t)n, *cla = w->cls_a + (size_t)d * (size_t)n;
+    int *nt = w->cls_t + (size_t)(d + 1) * (size_t)n, *na = w->cls_a + (size_t)(d + 1) * (size_t)n;
     for (int i = 0; i < nc * L; i++)
         w->map[i] = -1;
     for (int r = 0; r < n; r++) {
@@ -196,8 +196,8 @@ static int match_array(size_t idx, const int *codes, int n, int k, const int *tl
     match_ws w;
     memset(&w, 0, sizeof w);
     int *a = NULL, result = -1;
-    int *buf = malloc(sizeof *buf * ((size_t)2 * (k + 1) * n * (1 + SG_OA_MAX_LEVELS) + (size_t)n * SG_OA_MAX_LEVELS +
-                                     (size_t)k + 1 + (size_t)n * k));
+    int *buf = malloc(sizeof *buf * ((size_t)2 * (size_t)(k + 1) * (size_t)n * (1 + SG_OA_MAX_LEVELS) + (size_t)n * SG_OA_MAX_LEVELS +
+                                     (size_t)k + 1 + (size_t)n * (size_t)k));
     if (!buf || sg_oa_build(idx, &a, err) != SG_OK) {
         if (!buf)
             sg_error_set(err, SG_ERR_NOMEM, "out of memory identifying the array");
@@ -213,7 +213,7 @@ static int match_array(size_t idx, const int *codes, int n, int k, const int *tl
                 order[no++] = f;
     if (no != k)
         goto done; /* a level count outside 1..SG_OA_MAX_LEVELS: no match */
-    int *t = buf + (size_t)2 * (k + 1) * n * (1 + SG_OA_MAX_LEVELS) + (size_t)n * SG_OA_MAX_LEVELS + (size_t)k + 1;
+    int *t = buf + (size_t)2 * (size_t)(k + 1) * (size_t)n * (1 + SG_OA_MAX_LEVELS) + (size_t)n * SG_OA_MAX_LEVELS + (size_t)k + 1;
     for (int j = 0; j < k; j++) {
         olev[j] = tlev[order[j]];
         for (int r = 0; r < n; r++)
@@ -223,10 +223,10 @@ static int match_array(size_t idx, const int *codes, int n, int k, const int *tl
     w.tlev = olev, w.alev = info.levels, w.factor_col = ocol;
     w.fix_first_two = info.q != 0;
     w.cls_t = buf;
-    w.cls_a = w.cls_t + (size_t)(k + 1) * n;
-    w.ct = w.cls_a + (size_t)(k + 1) * n;
-    w.ca = w.ct + (size_t)(k + 1) * n * SG_OA_MAX_LEVELS;
-    w.map = w.ca + (size_t)(k + 1) * n * SG_OA_MAX_LEVELS;
+    w.cls_a = w.cls_t + (size_t)(k + 1) * (size_t)n;
+    w.ct = w.cls_a + (size_t)(k + 1) * (size_t)n;
+    w.ca = w.ct + (size_t)(k + 1) * (size_t)n * SG_OA_MAX_LEVELS;
+    w.map = w.ca + (size_t)(k + 1) * (size_t)n * SG_OA_MAX_LEVELS;
     w.ncls = w.map + (size_t)n * SG_OA_MAX_LEVELS;
     memset(w.cls_t, 0, sizeof *w.cls_t * (size_t)n);
     memset(w.cls_a, 0, sizeof *w.cls_a * (size_t)n);
@@ -294,7 +294,7 @@ sg_status sg_oa_identify(const int *codes, int n, int k, sg_oa_identity *res, sg
     for (int a = 0; a < k && res->orthogonal; a++)
         for (int b = a + 1; b < k && res->orthogonal; b++) {
             int La = lev[a], Lb = lev[b];
-            memset(cnt, 0, sizeof *cnt * (size_t)La * Lb);
+            memset(cnt, 0, sizeof *cnt * (size_t)La * (size_t)Lb);
             for (int r = 0; r < n; r++)
                 cnt[codes[r * k + a] * Lb + codes[r * k + b]]++;
             for (int i = 0; i < La * Lb; i++)
@@ -350,25 +350,25 @@ sg_status sg_oa_code_levels(const double *x, int n, int k, int *codes, sg_error 
         return sg_error_set(err, SG_ERR_INVALID, "level coding needs at least 1 run and 1 column (got %d x %d)", n, k);
     for (int r = 0; r < n; r++)
         for (int f = 0; f < k; f++) {
-            double v = x[(size_t)r * k + f];
+            double v = x[(size_t)r * (size_t)k + (size_t)f];
             if (!isfinite(v))
                 return sg_error_set(err, SG_ERR_INVALID, "run %d, column %d: value is not finite", r + 1, f + 1);
         }
     /* O(n^2) per column: tables here have at most a few hundred runs */
     for (int f = 0; f < k; f++)
         for (int r = 0; r < n; r++) {
-            double v = x[(size_t)r * k + f];
+            double v = x[(size_t)r * (size_t)k + (size_t)f];
             int below = 0;
             for (int s = 0; s < n; s++) {
-                double u = x[(size_t)s * k + f];
+                double u = x[(size_t)s * (size_t)k + (size_t)f];
                 if (!(u < v))
                     continue;
                 int first = 1; /* count each distinct smaller value once */
                 for (int t = 0; t < s && first; t++)
-                    first = x[(size_t)t * k + f] != u;
+                    first = x[(size_t)t * (size_t)k + (size_t)f] != u;
                 below += first;
             }
-            codes[(size_t)r * k + f] = below;
+            codes[(size_t)r * (size_t)k + (size_t)f] = below;
         }
     return SG_OK;
 }

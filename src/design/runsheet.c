@@ -2,6 +2,7 @@
 #include "design/runsheet.h"
 
 #include "core/atomic.h"
+#include "core/num.h"
 #include "core/zipread.h"
 
 #include <errno.h>
@@ -135,7 +136,7 @@ sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_erro
     for (size_t r = 0; r < rs->n_runs; r++) {
         fprintf(fp, "%zu", r + 1);
         for (size_t j = 0; j < rs->n_factors; j++)
-            fprintf(fp, ",%.*g", SG_RUNSHEET_SIG_DIGITS, rs->x[r * rs->n_factors + j]);
+            sg_num_fprintf(fp, ",%.*g", SG_RUNSHEET_SIG_DIGITS, rs->x[r * rs->n_factors + j]);
         for (size_t j = 0; j < rs->n_responses; j++)
             fputc(',', fp);
         fputc('\n', fp);

@@ -298,13 +298,53 @@ static sg_status check_unique(const sg_study *s, sg_error *err)
     return SG_OK;
 }
 
+/* A study's keys and strings are C strings: refuse U+0000 (written
+ * "\u0000") anywhere in the tree, with its position, instead of letting a
+ * name be cut short at it. */
+static sg_status check_no_nul(const sg_toml_value *v, sg_error *err)
+{
+    size_t len = 0;
+    switch (sg_toml_type_of(v)) {
+    case SG_TOML_TABLE:
+        for (size_t i = 0; i < sg_toml_table_size(v); i++) {
+            if (strlen(sg_toml_table_key(v, i)) != sg_toml_table_key_len(v, i))
+                return sg_toml_error_at_key(err, SG_ERR_INVALID, v, i,
+                                            "key '%s\\u0000...' contains U+0000, which a "
+                                            "study does not allow",
+                                            sg_toml_table_key(v, i));
+            sg_status st = check_no_nul(sg_toml_table_value(v, i), err);
+            if (st != SG_OK)
+                return st;
+        }
+        return SG_OK;
+    case SG_TOML_ARRAY:
+        for (size_t i = 0; i < sg_toml_array_size(v); i++) {
+            sg_status st = check_no_nul(sg_toml_array_at(v, i), err);
+            if (st != SG_OK)
+                return st;
+        }
+        return SG_OK;
+    case SG_TOML_STRING: {
+        const char *str = sg_toml_string(v, &len);
+        if (strlen(str) != len)
+            return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                    "string '%s\\u0000...' contains U+0000, which a study does "
+                                    "not allow",
+                                    str);
+        return SG_OK;
+    }
+    default:
+        return SG_OK;
+    }
+}
+
 static sg_status load_tree(sg_study *s, sg_error *err)
 {
     const sg_toml_value *root = sg_toml_root(s->doc);
     const char *src = sg_toml_source(s->doc);
     const sg_toml_value *t = NULL, *arr = NULL;
     sg_status st;
-    if ((st = check_root_keys(root, err)))
+    if ((st = check_no_nul(root, err)) || (st = check_root_keys(root, err)))
         return st;
     /* [study] */
     if ((st = sg_toml_get_table(root, "study", false, &t, NULL, err)))

@@ -14,6 +14,7 @@
 #include "core/str.h"
 #include "core/file.h"
 #include "core/hash.h"
+#include "core/num.h"
 
 #define TABLE_NAME_ECHO_MAX 64 /* longest column name repeated in a message */
 #define FIELD_SHOW_MAX 40 /* characters of a bad field quoted in messages */
@@ -75,7 +76,7 @@ static sg_status parse_number_l(const char *field, locale_t c_loc, double *out, 
     locale_t old = uselocale(c_loc);
     errno = 0;
     char *end = NULL;
-    double v = strtod(buf, &end);
+    double v = sg_num_parse(buf, &end);
     int e = errno;
     uselocale(old);
     if (end != buf + n || end == buf)

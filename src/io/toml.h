@@ -82,7 +82,11 @@ const char *sg_toml_value_source(const sg_toml_value *v);
 
 /* Tables: entries in document order. */
 size_t sg_toml_table_size(const sg_toml_value *table);
+/* Key of entry i, NUL-terminated.  A key may contain U+0000 (written
+ * "\u0000"): sg_toml_table_key_len gives its full length in bytes (0 when
+ * table is not a table or i is out of range). */
 const char *sg_toml_table_key(const sg_toml_value *table, size_t i);
+size_t sg_toml_table_key_len(const sg_toml_value *table, size_t i);
 const sg_toml_value *sg_toml_table_value(const sg_toml_value *table, size_t i);
 /* Position of the key of entry i (where it was first written). */
 int sg_toml_table_key_line(const sg_toml_value *table, size_t i);
@@ -95,7 +99,9 @@ size_t sg_toml_array_size(const sg_toml_value *array);
 const sg_toml_value *sg_toml_array_at(const sg_toml_value *array, size_t i);
 
 /* Scalars.  The pointers returned stay valid while the doc lives. */
-const char *sg_toml_string(const sg_toml_value *v, size_t *len); /* UTF-8, NUL-terminated; len may be NULL */
+/* A string value: UTF-8, NUL-terminated, *len (len may be NULL) its full
+ * length in bytes, which counts any U+0000 inside it. */
+const char *sg_toml_string(const sg_toml_value *v, size_t *len);
 int64_t sg_toml_integer(const sg_toml_value *v);
 double sg_toml_float(const sg_toml_value *v);
 bool sg_toml_bool(const sg_toml_value *v);
@@ -112,6 +118,7 @@ sg_status sg_toml_get_table(const sg_toml_value *table, const char *key, bool re
                             const sg_toml_value **out, bool *found, sg_error *err);
 sg_status sg_toml_get_array(const sg_toml_value *table, const char *key, bool required,
                             const sg_toml_value **out, bool *found, sg_error *err);
+/* A string containing U+0000 is refused (SG_ERR_INVALID): *out is a C string. */
 sg_status sg_toml_get_string(const sg_toml_value *table, const char *key, bool required,
                              const char **out, bool *found, sg_error *err);
 sg_status sg_toml_get_integer(const sg_toml_value *table, const char *key, bool required,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "io/toml_internal.h"
+#include "core/num.h"
 
 #define ARENA_MAX_CHUNK ((size_t)1024 * 1024)
 /* ---- arena ---- */
@@ -123,7 +124,7 @@ int sg_toml__fail(toml_parser *p, size_t pos, sg_status st, const char *fmt, ...
     } else {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
+        sg_num_vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
     }
     if (pos > p->len)

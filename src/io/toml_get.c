@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "io/toml_internal.h"
+#include "core/num.h"
 
 #define TABLE_NAME_MAX 256
 
@@ -42,6 +43,11 @@ size_t sg_toml_table_size(const sg_toml_value *t) { return is_table(t) ? t->u.ta
 const char *sg_toml_table_key(const sg_toml_value *t, size_t i)
 {
     return is_table(t) && i < t->u.tab.n ? t->u.tab.items[i].key : NULL;
+}
+
+size_t sg_toml_table_key_len(const sg_toml_value *t, size_t i)
+{
+    return is_table(t) && i < t->u.tab.n ? t->u.tab.items[i].keylen : 0;
 }
 
 const sg_toml_value *sg_toml_table_value(const sg_toml_value *t, size_t i)
@@ -129,7 +135,7 @@ static sg_status verror_at(sg_error *err, sg_status status, const char *src, int
                            const char *fmt, va_list ap)
 {
     char msg[SG_ERROR_MSG_MAX];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    sg_num_vsnprintf(msg, sizeof msg, fmt, ap);
     return sg_error_set(err, status, "%s:%d:%d: %s", src ? src : "<toml>", line, col, msg);
 }
 
@@ -264,10 +270,26 @@ sg_status sg_toml_get_array(const sg_toml_value *table, const char *key, bool re
     GET_BODY(v->type == SG_TOML_ARRAY, "array", *out = v)
 }
 
+static sg_status get_string_value(const sg_toml_value *table, const char *key, bool required,
+                                  const sg_toml_value **out, bool *found, sg_error *err)
+{
+    GET_BODY(v->type == SG_TOML_STRING, "string", *out = v)
+}
+
 sg_status sg_toml_get_string(const sg_toml_value *table, const char *key, bool required, const char **out,
                              bool *found, sg_error *err)
 {
-    GET_BODY(v->type == SG_TOML_STRING, "string", *out = v->u.str.s)
+    const sg_toml_value *v = NULL;
+    sg_status st = get_string_value(table, key, required, &v, found, err);
+    if (st != SG_OK || !v)
+        return st;
+    /* a C string cannot carry U+0000: refuse the value rather than cut it */
+    if (strlen(v->u.str.s) != v->u.str.len)
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "'%s' contains U+0000 (written \\u0000), which is not allowed here", key);
+    if (out)
+        *out = v->u.str.s;
+    return SG_OK;
 }
 
 sg_status sg_toml_get_integer(const sg_toml_value *table, const char *key, bool required, int64_t *out,

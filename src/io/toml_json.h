@@ -2,7 +2,8 @@
  *
  * Tables become JSON objects, arrays JSON arrays, and every scalar an object
  * {"type": T, "value": "..."} with T one of string, integer, float, bool,
- * datetime, datetime-local, date-local, time-local.  Used by the
+ * datetime, datetime-local, date-local, time-local.  Keys and strings are
+ * written in full: U+0000 inside them becomes \u0000.  Used by the
  * build/toml-decoder conformance tool and by the tests.
  */
 #ifndef SG_TOML_JSON_H

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "io/toml_internal.h"
+#include "core/num.h"
 
 /* ---- UTF-8 ---- */
 
@@ -513,7 +514,7 @@ static int parse_number(toml_parser *p, sg_toml_value *v)
         }
         errno = 0;
         char *e = NULL;
-        d = strtod(p->sbuf, &e);
+        d = sg_num_parse(p->sbuf, &e);
         if (!e || *e != '\0')
             return sg_toml__fail(p, start, SG_ERR_INTERNAL, "could not convert float '%s'", p->sbuf);
         if (errno == ERANGE && isinf(d))

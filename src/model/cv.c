@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "analysis/rsm.h"
+#include "core/num.h"
 
 sg_cv_options sg_cv_options_defaults(void)
 {
@@ -182,7 +183,7 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
         cov += fabs(res->obs[i * no + j] - res->pred[i * no + j]) <= R->half_width;
     R->coverage = (double)cov / (double)m;
     if (!reach)
-        snprintf(R->interval_note, sizeof R->interval_note,
+        sg_num_snprintf(R->interval_note, sizeof R->interval_note,
                  "%zu held-out predictions cannot establish a %.0f%% level; the interval uses "
                  "the largest held-out error",
                  m, 100.0 * level);
@@ -421,7 +422,7 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
         }
         const sg_cv_response *R = &r->resp[j];
         if (R->rsm_ok && R->net.rmse > R->rsm.rmse) {
-            snprintf(msg, sizeof msg,
+            sg_num_snprintf(msg, sizeof msg,
                      "%.80s: the network's cross-validated RMSE (%.4g) is worse than the "
                      "quadratic response surface's (%.4g); prefer the simpler model",
                      nm, R->net.rmse, R->rsm.rmse);
@@ -431,7 +432,7 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
             snprintf(msg, sizeof msg, "%.80s: Q² cannot be computed: %s", nm, R->net.reason);
             put(out, cap, &k, SG_GATE_NO_Q2, j, 0.0, SG_CV_MIN_Q2, msg);
         } else if (R->net.r2 < SG_CV_MIN_Q2) {
-            snprintf(msg, sizeof msg,
+            sg_num_snprintf(msg, sizeof msg,
                      "%.80s: cross-validated R² is %.3f (below %.2f): the model finds no usable "
                      "predictive structure; do not rely on its predictions",
                      nm, R->net.r2, SG_CV_MIN_Q2);
@@ -440,12 +441,12 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
         if (train_rmse && R->net.rmse > SG_CV_OVERFIT_RATIO * train_rmse[j]) {
             double ratio = train_rmse[j] > 0 ? R->net.rmse / train_rmse[j] : 0.0;
             if (train_rmse[j] > 0)
-                snprintf(msg, sizeof msg,
+                sg_num_snprintf(msg, sizeof msg,
                          "%.80s: cross-validated RMSE (%.4g) is %.1f times the training RMSE "
                          "(%.4g): the network over-fits; judge it by the cross-validated figures",
                          nm, R->net.rmse, ratio, train_rmse[j]);
             else
-                snprintf(msg, sizeof msg,
+                sg_num_snprintf(msg, sizeof msg,
                          "%.80s: the network reproduces its training rows exactly but its "
                          "cross-validated RMSE is %.4g: it over-fits",
                          nm, R->net.rmse);

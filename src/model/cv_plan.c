@@ -1,5 +1,6 @@
 /* cv_plan.c — parsing of validation plans and construction of fold plans. */
 #include "model/cv.h"
+#include "core/num.h"
 
 #include <errno.h>
 #include <gsl/gsl_rng.h>
@@ -60,7 +61,7 @@ sg_status sg_cv_spec_parse(const char *text, sg_cv_spec *out, sg_error *err)
         const char *p = text + 8;
         char *end = NULL;
         errno = 0;
-        double f = strtod(p, &end);
+        double f = sg_num_parse(p, &end);
         if (end == p || *end || errno || !(f > 0.0 && f < 1.0))
             return sg_error_set(err, SG_ERR_INVALID,
                                 "validation \"%s\": F of holdout:F must be a number between 0 "
@@ -100,7 +101,7 @@ void sg_cv_spec_format(const sg_cv_spec *spec, char *buf, size_t cap)
             snprintf(buf, cap, "kfold:%zu", spec->k);
         break;
     case SG_CV_HOLDOUT:
-        snprintf(buf, cap, "holdout:%g", spec->fraction);
+        sg_num_snprintf(buf, cap, "holdout:%g", spec->fraction);
         break;
     default:
         snprintf(buf, cap, "auto");
@@ -145,6 +146,11 @@ sg_status sg_cv_plan_create(const sg_cv_spec *spec_in, size_t n, uint64_t seed, 
     gsl_rng *rng = NULL;
     *out = NULL;
     size_t n_folds = 0, n_held = 0;
+    /* gsl_rng_uniform_int (the shuffle) raises an error for ranges beyond
+     * its generator's 32 bits: refuse such tables before */
+    if (n > (size_t)UINT32_MAX)
+        return sg_error_set(err, SG_ERR_LIMIT, "validation: %zu rows is too many (at most %lu)",
+                            n, (unsigned long)UINT32_MAX);
     switch (spec.kind) {
     case SG_CV_LOO:
         if (n < 3)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "core/num.h"
 
 sg_fit_options sg_fit_options_defaults(void)
 {
@@ -27,7 +28,7 @@ static uint64_t h_str(uint64_t h, const char *s)
 static uint64_t h_num(uint64_t h, double v)
 {
     char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    sg_num_snprintf(buf, sizeof buf, "%.17g", v);
     return h_str(h, buf);
 }
 

@@ -9,6 +9,7 @@
 #include "core/atomic.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "core/num.h"
 #include "core/outputs.h"
 #include "core/version.h"
 

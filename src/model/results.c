@@ -2,6 +2,7 @@
 #include "model/results.h"
 
 #include "core/atomic.h"
+#include "core/num.h"
 #include "core/outputs.h"
 
 #include <cJSON.h>
@@ -182,7 +183,7 @@ static cJSON *num(double v)
     if (isinf(v))
         return cJSON_CreateString(v > 0 ? "inf" : "-inf");
     char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    sg_num_snprintf(buf, sizeof buf, "%.17g", v);
     return cJSON_CreateRaw(buf);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/taguchi.h"
+#include "core/num.h"
 
 struct sg_decide_problem {
     size_t nf, nr, n_cons;
@@ -383,7 +384,7 @@ static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_d
                  "the optimum lies outside the range of the tested settings: the model "
                  "extrapolates; confirm with a simulation");
     else if (far)
-        snprintf(r->warning, sizeof r->warning,
+        sg_num_snprintf(r->warning, sizeof r->warning,
                  "the optimum is %.3g from the nearest tested run (scaled units), farther than "
                  "any tested run is from its neighbour (%.3g): confirm with a simulation",
                  r->nearest_dist, r->design_spacing);
@@ -526,7 +527,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
             int first = 1;
             for (size_t j = 0; j < nr && used < sizeof r->objective; j++)
                 if (sp->weights[j] > 0) {
-                    used += (size_t)snprintf(r->objective + used, sizeof r->objective - used,
+                    used += (size_t)sg_num_snprintf(r->objective + used, sizeof r->objective - used,
                                              "%s %g*%s", first ? "" : " +", sp->weights[j],
                                              s->responses[j].name);
                     first = 0;
@@ -537,7 +538,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
                                          "(y - min) / (max - min))");
         }
         if (sp->risk > 0 && used < sizeof r->objective)
-            snprintf(r->objective + used, sizeof r->objective - used, ", risk-averse: mean %s %g x spread",
+            sg_num_snprintf(r->objective + used, sizeof r->objective - used, ", risk-averse: mean %s %g x spread",
                      sp->sense == SG_OPTIM_MAXIMIZE ? "-" : "+", sp->risk);
     }
 
@@ -584,7 +585,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     }
     if (!res->feasible && sp->n_cons > 0) {
         size_t w = res->most_violated;
-        snprintf(r->infeasible, sizeof r->infeasible,
+        sg_num_snprintf(r->infeasible, sizeof r->infeasible,
                  "no setting satisfies every constraint: '%s' cannot be met (closest %s%s found: "
                  "%.6g%s%s)",
                  sp->cons[w].text, sp->risk > 0 ? "risk-adjusted " : "",

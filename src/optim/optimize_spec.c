@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "core/num.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 /* A bound may exceed the factor's range by this fraction of it (rounding). */
@@ -158,7 +159,7 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
     while (*p == ' ' || *p == '\t')
         p++;
     char *end;
-    double b = strtod(p, &end);
+    double b = sg_num_parse(p, &end);
     if (end == p || !isfinite(b)) {
         *col_off = (size_t)(p - text);
         return sg_error_set(err, SG_ERR_INVALID, "expected a finite number after '%s'",
@@ -174,7 +175,7 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
     out->response = (size_t)r;
     out->ge = ge;
     out->bound = b;
-    snprintf(out->text, sizeof out->text, "%s %s %.10g", nbuf, ge ? ">=" : "<=", b);
+    sg_num_snprintf(out->text, sizeof out->text, "%s %s %.10g", nbuf, ge ? ">=" : "<=", b);
     return SG_OK;
 }
 

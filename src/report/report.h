@@ -71,6 +71,10 @@ typedef struct sg_report_input {
     const char *data_file;      /* path of the data file (sg_study.data_path) */
     const char *data_hash;      /* e.g. "fnv1a64:3f2a..." (from sg_table.hash) */
     const char *date;           /* e.g. "2026-11-29 01:10 UTC" */
+    /* Creation time in the workbook's document properties, in seconds since
+     * 1970-01-01 UTC; 0 = the time of writing.  A fixed value (the CLI passes
+     * SOURCE_DATE_EPOCH) makes two reports of the same input byte-identical. */
+    long long created;
     unsigned long long seed;    /* sg_study.seed */
     const char *versions;       /* "surrogate 0.1.0, GSL 2.7.1, NLopt 2.7.1, ..." */
     size_t threads;             /* worker threads used (0 = not shown) */

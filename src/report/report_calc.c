@@ -18,6 +18,7 @@
  * right numbers.
  */
 #include "report/report_internal.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -35,6 +36,10 @@
 /* Column width of the weight block. */
 #define SG_CALC_WCOL_WIDTH 12.0
 
+/* Column indexes: the widest layer is at most SG_CALC_MAX_WIDTH (checked
+ * before anything is written) and the left block has 1 + nf + 3 nr columns,
+ * so every column sum below fits lxw_col_t (Excel's 16384 columns); the
+ * (lxw_col_t) casts of such sums are exact. */
 typedef struct calc_layout {
     size_t nf, nr, M, P, n_nets;
     lxw_col_t W0;              /* label column of the right block */
@@ -48,6 +53,9 @@ typedef struct calc_layout {
     lxw_col_t m_col0;          /* first member column in the left block */
     lxw_row_t *out_row;        /* (n_nets * P) row of a net's output values */
     double *ens_val;           /* (P * nr * M) member values, engineering units */
+    double *mean, *spread;     /* (P * nr) ensemble mean and spread per point and response */
+    size_t main_cols;          /* columns of the left block */
+    size_t wmax;               /* widest layer (at least nf): columns of the weight block */
 } calc_layout;
 
 static void cell_abs(char *buf, lxw_row_t r, lxw_col_t c)
@@ -67,13 +75,13 @@ static void act_formula(char *buf, size_t size, sg_activation act, const char *z
     case SG_ACT_LINEAR: snprintf(buf, size, "=%s", z); break;
     case SG_ACT_RELU: snprintf(buf, size, "=MAX(0,%s)", z); break;
     case SG_ACT_LEAKY_RELU:
-        snprintf(buf, size, "=IF(%s>0,%s,%.17g*%s)", z, z, SG_LEAKY_RELU_SLOPE, z);
+        sg_num_snprintf(buf, size, "=IF(%s>0,%s,%.17g*%s)", z, z, SG_LEAKY_RELU_SLOPE, z);
         break;
     case SG_ACT_ELU:
-        snprintf(buf, size, "=IF(%s>0,%s,%.17g*(EXP(MIN(%s,0))-1))", z, z, SG_ELU_ALPHA, z);
+        sg_num_snprintf(buf, size, "=IF(%s>0,%s,%.17g*(EXP(MIN(%s,0))-1))", z, z, SG_ELU_ALPHA, z);
         break;
     case SG_ACT_SIGMOID:
-        snprintf(buf, size, "=1/(1+EXP(-MAX(%s,%.17g)))", z, -SG_REPORT_EXP_CLAMP);
+        sg_num_snprintf(buf, size, "=1/(1+EXP(-MAX(%s,%.17g)))", z, -SG_REPORT_EXP_CLAMP);
         break;
     case SG_ACT_TANH: snprintf(buf, size, "=TANH(%s)", z); break;
     case SG_ACT_SOFTPLUS:
@@ -158,18 +166,18 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
                 snprintf(label, sizeof label, "w: %s", in->factors[i].name);
             else
                 snprintf(label, sizeof label, "w: neuron %zu", i + 1);
-            sg_rstr(ctx, ws, r, W0 + 1 + (lxw_col_t)i, label, ctx->header);
+            sg_rstr(ctx, ws, r, (lxw_col_t)(W0 + 1 + i), label, ctx->header);
         }
-        sg_rstr(ctx, ws, r, W0 + 1 + (lxw_col_t)ni, "bias", ctx->header);
+        sg_rstr(ctx, ws, r, (lxw_col_t)(W0 + 1 + ni), "bias", ctx->header);
         r++;
         lxw_row_t w_row0 = r;
         for (size_t j = 0; j < no; j++, r++) {
             snprintf(label, sizeof label, "neuron %zu", j + 1);
             sg_rstr(ctx, ws, r, W0, label, ctx->text);
             for (size_t i = 0; i < ni; i++)
-                RC(ctx, worksheet_write_number(ws, r, W0 + 1 + (lxw_col_t)i, Wl[j * ni + i],
+                RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + i), Wl[j * ni + i],
                                                ctx->sci));
-            RC(ctx, worksheet_write_number(ws, r, W0 + 1 + (lxw_col_t)ni, bl[j], ctx->sci));
+            RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + ni), bl[j], ctx->sci));
         }
         for (size_t p = 0; p < L->P; p++) {
             char pn[64];
@@ -189,13 +197,13 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
                 buf_b[p * wmax + j] = a;
                 range_abs(c2, w_row0 + (lxw_row_t)j, W0 + 1, w_row0 + (lxw_row_t)j,
                           W0 + (lxw_col_t)ni);
-                cell_abs(c1, w_row0 + (lxw_row_t)j, W0 + 1 + (lxw_col_t)ni);
+                cell_abs(c1, w_row0 + (lxw_row_t)j, (lxw_col_t)(W0 + 1 + ni));
                 snprintf(f, sizeof f, "=SUMPRODUCT(%s,%s)+%s", c2, c3, c1);
-                RC(ctx, worksheet_write_formula_num(ws, zr, W0 + 1 + (lxw_col_t)j, f,
+                RC(ctx, worksheet_write_formula_num(ws, zr, (lxw_col_t)(W0 + 1 + j), f,
                                                     ctx->num[6], z));
-                cell_abs(c1, zr, W0 + 1 + (lxw_col_t)j);
+                cell_abs(c1, zr, (lxw_col_t)(W0 + 1 + j));
                 act_formula(f, sizeof f, net->acts[l], c1);
-                RC(ctx, worksheet_write_formula_num(ws, ar, W0 + 1 + (lxw_col_t)j, f,
+                RC(ctx, worksheet_write_formula_num(ws, ar, (lxw_col_t)(W0 + 1 + j), f,
                                                     ctx->num[6], a));
             }
             prev[p] = ar;
@@ -213,12 +221,12 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
         for (size_t o = 0; o < n_out; o++) {
             size_t k = md->shared ? o : k_resp;
             double v = buf_a[p * wmax + o] * md->y_width[k] + md->y_shift[k];
-            cell_abs(c1, prev[p], W0 + 1 + (lxw_col_t)o);
+            cell_abs(c1, prev[p], (lxw_col_t)(W0 + 1 + o));
             cell_abs(c2, L->ysc_row0 + (lxw_row_t)k, W0 + 3);
             cell_abs(c3, L->ysc_row0 + (lxw_row_t)k, W0 + 2);
             snprintf(f, sizeof f, "=%s*%s+%s", c1, c2, c3);
             int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
-            RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)o, f, ctx->num[d],
+            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[d],
                                                 v));
             L->ens_val[(p * L->nr + k) * L->M + m] = v;
         }
@@ -244,12 +252,12 @@ static void write_validation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout 
         dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
         dv.minimum_number = fa->min;
         dv.maximum_number = fa->max;
-        snprintf(msg, sizeof msg,
+        sg_num_snprintf(msg, sizeof msg,
                  "%.60s must lie between %.10g and %.10g %.16s: the network was fitted "
                  "on this range only.",
                  fa->name, fa->min, fa->max, fa->unit ? fa->unit : "");
         char hint[120];
-        snprintf(hint, sizeof hint, "Allowed: %.10g to %.10g %.16s", fa->min, fa->max,
+        sg_num_snprintf(hint, sizeof hint, "Allowed: %.10g to %.10g %.16s", fa->min, fa->max,
                  fa->unit ? fa->unit : "");
         dv.input_title = (char *)"Factor setting";
         dv.input_message = hint;
@@ -260,92 +268,23 @@ static void write_validation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout 
     }
 }
 
-sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
+/* Right block, top: the title and the input and output scaling tables. */
+static void write_scaling(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
 {
     const sg_report_input *in = ctx->in;
-    if (!ctx->md)
-        return SG_OK;
     const sg_report_model *md = ctx->md;
-    calc_layout L;
-    memset(&L, 0, sizeof L);
-    L.nf = in->n_factors;
-    L.nr = in->n_responses;
-    L.M = md->n_members;
-    L.P = 1 + ctx->n_check;
-    L.n_nets = md->shared ? L.M : L.nr * L.M;
-    bool interval = md->interval_a != NULL;
-    char f[SG_CALC_FORMULA_MAX], c1[32], c2[64], label[256];
-    sg_status st = SG_OK;
-    double *buf_a = NULL, *buf_b = NULL, *mean = NULL, *spread = NULL;
-
-    lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Calculator");
-    if (!ws)
-        return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Calculator sheet");
-    size_t n_params = 0, widest = 0;
-    for (size_t n = 0; n < L.n_nets; n++) {
-        const sg_report_net *net = &md->nets[n];
-        for (size_t l = 0; l < net->n_layers; l++) {
-            n_params += net->sizes[l + 1] * (net->sizes[l] + 1);
-            if (net->sizes[l] > widest)
-                widest = net->sizes[l];
-        }
-    }
-    if (n_params > SG_CALC_MAX_PARAMS || widest > SG_CALC_MAX_WIDTH) {
-        sg_rstr(ctx, ws, 0, 0, "Calculator", ctx->title);
-        snprintf(label, sizeof label,
-                 "Not written: the model has %zu parameters (limit %d) and a layer of width "
-                 "%zu (limit %d); as spreadsheet formulas it would be too slow to use. Use "
-                 "`surrogate predict` instead.",
-                 n_params, SG_CALC_MAX_PARAMS, widest, SG_CALC_MAX_WIDTH);
-        sg_rstr(ctx, ws, 2, 0, label, ctx->warn);
-        return SG_OK;
-    }
-
-    /* ---- layout ---- */
-    L.m_col0 = interval ? 6 : 4;
-    size_t main_cols = 6;
-    if (L.m_col0 + L.M > main_cols)
-        main_cols = L.m_col0 + L.M;
-    if (1 + L.nf + 3 * L.nr > main_cols)
-        main_cols = 1 + L.nf + 3 * L.nr;
-    L.W0 = (lxw_col_t)(main_cols + 1);
-    L.f_row0 = 5;
-    L.r_row0 = L.f_row0 + (lxw_row_t)L.nf + 2;
-    L.c_row0 = L.r_row0 + (lxw_row_t)L.nr + 4;
-    L.xsc_row0 = 3;
-    L.ysc_row0 = L.xsc_row0 + (lxw_row_t)L.nf + 2;
-    L.xs_row0 = L.ysc_row0 + (lxw_row_t)L.nr + 2;
-    L.ens_row0 = L.xs_row0 + (lxw_row_t)L.P + 2;
-    lxw_row_t net_row = L.ens_row0 + (lxw_row_t)(L.P * L.nr) + 2;
-
-    size_t wmax = L.nf;
-    for (size_t n = 0; n < L.n_nets; n++)
-        for (size_t l = 0; l <= md->nets[n].n_layers; l++)
-            if (md->nets[n].sizes[l] > wmax)
-                wmax = md->nets[n].sizes[l];
-    L.out_row = calloc(L.n_nets * L.P, sizeof *L.out_row);
-    L.ens_val = calloc(L.P * L.nr * L.M, sizeof *L.ens_val);
-    buf_a = calloc(L.P * wmax, sizeof *buf_a);
-    buf_b = calloc(L.P * wmax, sizeof *buf_b);
-    mean = calloc(L.P * L.nr, sizeof *mean);
-    spread = calloc(L.P * L.nr, sizeof *spread);
-    if (!L.out_row || !L.ens_val || !buf_a || !buf_b || !mean || !spread) {
-        st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for the calculator");
-        goto done;
-    }
-
-    /* ---- right block: scaling ---- */
-    lxw_col_t W0 = L.W0;
+    lxw_col_t W0 = L->W0;
+    char label[256];
     sg_rstr(ctx, ws, 0, W0, "Network weights and intermediate values (do not edit)",
             ctx->subtitle);
     snprintf(label, sizeof label, "Input scaling (%s): scaled = (value - shift) / width",
              sg_scale_kind_name(md->x_kind));
-    sg_rstr(ctx, ws, L.xsc_row0 - 2, W0, label, ctx->bold);
+    sg_rstr(ctx, ws, L->xsc_row0 - 2, W0, label, ctx->bold);
     const char *sc_hdr[] = {"factor", "unit", "shift", "width"};
     for (int c = 0; c < 4; c++)
-        sg_rstr(ctx, ws, L.xsc_row0 - 1, W0 + (lxw_col_t)c, sc_hdr[c], ctx->header);
-    for (size_t i = 0; i < L.nf; i++) {
-        lxw_row_t r = L.xsc_row0 + (lxw_row_t)i;
+        sg_rstr(ctx, ws, L->xsc_row0 - 1, W0 + (lxw_col_t)c, sc_hdr[c], ctx->header);
+    for (size_t i = 0; i < L->nf; i++) {
+        lxw_row_t r = L->xsc_row0 + (lxw_row_t)i;
         sg_rstr(ctx, ws, r, W0, in->factors[i].name, ctx->text);
         sg_rstr(ctx, ws, r, W0 + 1, in->factors[i].unit, ctx->text);
         RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->x_shift[i], NULL));
@@ -353,85 +292,99 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     }
     snprintf(label, sizeof label, "Output scaling (%s): value = scaled * width + shift",
              sg_scale_kind_name(md->y_kind));
-    sg_rstr(ctx, ws, L.ysc_row0 - 2, W0, label, ctx->bold);
+    sg_rstr(ctx, ws, L->ysc_row0 - 2, W0, label, ctx->bold);
     sc_hdr[0] = "response";
     for (int c = 0; c < 4; c++)
-        sg_rstr(ctx, ws, L.ysc_row0 - 1, W0 + (lxw_col_t)c, sc_hdr[c], ctx->header);
-    for (size_t k = 0; k < L.nr; k++) {
-        lxw_row_t r = L.ysc_row0 + (lxw_row_t)k;
+        sg_rstr(ctx, ws, L->ysc_row0 - 1, W0 + (lxw_col_t)c, sc_hdr[c], ctx->header);
+    for (size_t k = 0; k < L->nr; k++) {
+        lxw_row_t r = L->ysc_row0 + (lxw_row_t)k;
         sg_rstr(ctx, ws, r, W0, in->responses[k].name, ctx->text);
         sg_rstr(ctx, ws, r, W0 + 1, in->responses[k].unit, ctx->text);
         RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->y_shift[k], NULL));
         RC(ctx, worksheet_write_number(ws, r, W0 + 3, md->y_width[k], NULL));
     }
+}
 
-    /* ---- right block: scaled inputs per point ---- */
-    sg_rstr(ctx, ws, L.xs_row0 - 2, W0, "Scaled inputs", ctx->bold);
-    sg_rstr(ctx, ws, L.xs_row0 - 1, W0, "point", ctx->header);
-    for (size_t i = 0; i < L.nf; i++)
-        sg_rstr(ctx, ws, L.xs_row0 - 1, W0 + 1 + (lxw_col_t)i, in->factors[i].name,
+/* Right block: the scaled inputs of every evaluation point. */
+static void write_scaled_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_report_model *md = ctx->md;
+    lxw_col_t W0 = L->W0;
+    char f[SG_CALC_FORMULA_MAX], label[256];
+    sg_rstr(ctx, ws, L->xs_row0 - 2, W0, "Scaled inputs", ctx->bold);
+    sg_rstr(ctx, ws, L->xs_row0 - 1, W0, "point", ctx->header);
+    for (size_t i = 0; i < L->nf; i++)
+        sg_rstr(ctx, ws, L->xs_row0 - 1, (lxw_col_t)(W0 + 1 + i), in->factors[i].name,
                 ctx->header);
-    for (size_t p = 0; p < L.P; p++) {
-        lxw_row_t r = L.xs_row0 + (lxw_row_t)p;
+    for (size_t p = 0; p < L->P; p++) {
+        lxw_row_t r = L->xs_row0 + (lxw_row_t)p;
         point_name(ctx, p, label, sizeof label);
         sg_rstr(ctx, ws, r, W0, label, ctx->note);
-        for (size_t i = 0; i < L.nf; i++) {
+        for (size_t i = 0; i < L->nf; i++) {
             char cin[32], csh[32], cwd[32];
-            input_cell(&L, p, i, cin);
-            cell_abs(csh, L.xsc_row0 + (lxw_row_t)i, W0 + 2);
-            cell_abs(cwd, L.xsc_row0 + (lxw_row_t)i, W0 + 3);
+            input_cell(L, p, i, cin);
+            cell_abs(csh, L->xsc_row0 + (lxw_row_t)i, W0 + 2);
+            cell_abs(cwd, L->xsc_row0 + (lxw_row_t)i, W0 + 3);
             snprintf(f, sizeof f, "=(%s-%s)/%s", cin, csh, cwd);
-            double v = (input_value(ctx, L.nf, p, i) - md->x_shift[i]) / md->x_width[i];
-            RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)i, f, ctx->num[6],
+            double v = (input_value(ctx, L->nf, p, i) - md->x_shift[i]) / md->x_width[i];
+            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + i), f, ctx->num[6],
                                                 v));
         }
     }
+}
 
-    /* ---- right block: networks ---- */
-    for (size_t n = 0; n < L.n_nets; n++) {
-        size_t k = md->shared ? 0 : n / L.M, m = md->shared ? n : n % L.M;
-        st = write_net(ctx, ws, &L, n, &md->nets[n], k, m, &net_row, buf_a, buf_b, err);
-        if (st != SG_OK)
-            goto done;
-    }
-
-    /* ---- right block: ensemble members per point and response ---- */
-    sg_rstr(ctx, ws, L.ens_row0 - 2, W0, "Ensemble members (engineering units)", ctx->bold);
-    sg_rstr(ctx, ws, L.ens_row0 - 1, W0, "point, response", ctx->header);
-    for (size_t m = 0; m < L.M; m++) {
+/* Right block: every ensemble member's prediction per point and response
+ * (engineering units); fills L->mean and L->spread. */
+static void write_ensemble(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_report_model *md = ctx->md;
+    lxw_col_t W0 = L->W0;
+    char f[SG_CALC_FORMULA_MAX], c1[32], label[256];
+    sg_rstr(ctx, ws, L->ens_row0 - 2, W0, "Ensemble members (engineering units)", ctx->bold);
+    sg_rstr(ctx, ws, L->ens_row0 - 1, W0, "point, response", ctx->header);
+    for (size_t m = 0; m < L->M; m++) {
         snprintf(label, sizeof label, "member %zu", m + 1);
-        sg_rstr(ctx, ws, L.ens_row0 - 1, W0 + 1 + (lxw_col_t)m, label, ctx->header);
+        sg_rstr(ctx, ws, L->ens_row0 - 1, (lxw_col_t)(W0 + 1 + m), label, ctx->header);
     }
-    for (size_t p = 0; p < L.P; p++) {
+    for (size_t p = 0; p < L->P; p++) {
         char pn[64];
         point_name(ctx, p, pn, sizeof pn);
-        for (size_t k = 0; k < L.nr; k++) {
-            lxw_row_t r = L.ens_row0 + (lxw_row_t)(p * L.nr + k);
+        for (size_t k = 0; k < L->nr; k++) {
+            lxw_row_t r = L->ens_row0 + (lxw_row_t)(p * L->nr + k);
             snprintf(label, sizeof label, "%s, %s", pn, in->responses[k].name);
             sg_rstr(ctx, ws, r, W0, label, ctx->note);
             int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
             double sum = 0.0;
-            for (size_t m = 0; m < L.M; m++) {
-                size_t n = md->shared ? m : k * L.M + m, ko = md->shared ? k : 0;
-                cell_abs(c1, L.out_row[n * L.P + p], W0 + 1 + (lxw_col_t)ko);
+            for (size_t m = 0; m < L->M; m++) {
+                size_t n = md->shared ? m : k * L->M + m, ko = md->shared ? k : 0;
+                cell_abs(c1, L->out_row[n * L->P + p], (lxw_col_t)(W0 + 1 + ko));
                 snprintf(f, sizeof f, "=%s", c1);
-                double v = L.ens_val[(p * L.nr + k) * L.M + m];
+                double v = L->ens_val[(p * L->nr + k) * L->M + m];
                 sum += v;
-                RC(ctx, worksheet_write_formula_num(ws, r, W0 + 1 + (lxw_col_t)m, f,
+                RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + m), f,
                                                     ctx->num[d], v));
             }
-            double mu = sum / (double)L.M, ss = 0.0;
-            for (size_t m = 0; m < L.M; m++) {
-                double dv = L.ens_val[(p * L.nr + k) * L.M + m] - mu;
+            double mu = sum / (double)L->M, ss = 0.0;
+            for (size_t m = 0; m < L->M; m++) {
+                double dv = L->ens_val[(p * L->nr + k) * L->M + m] - mu;
                 ss += dv * dv;
             }
-            size_t den = md->spread == SG_REPORT_SPREAD_SAMPLE ? L.M - 1 : L.M;
-            mean[p * L.nr + k] = mu;
-            spread[p * L.nr + k] = den > 0 ? sqrt(ss / (double)den) : 0.0;
+            size_t den = md->spread == SG_REPORT_SPREAD_SAMPLE ? L->M - 1 : L->M;
+            L->mean[p * L->nr + k] = mu;
+            L->spread[p * L->nr + k] = den > 0 ? sqrt(ss / (double)den) : 0.0;
         }
     }
+}
 
-    /* ---- left block: title and inputs ---- */
+/* Left block, top: title, instructions and one input row per factor. */
+static void write_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_report_model *md = ctx->md;
+    lxw_col_t W0 = L->W0;
+    char f[SG_CALC_FORMULA_MAX], c1[32], label[256];
     sg_rstr(ctx, ws, 0, 0, "Calculator: predicted responses for any setting", ctx->title);
     sg_rstr(ctx, ws, 1, 0,
             "Type new settings in the yellow cells; the predictions below update at once. "
@@ -443,10 +396,10 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     sg_rstr(ctx, ws, 2, 0, label, ctx->note);
     const char *fh[] = {"Factor", "Unit", "Setting", "Min", "Max", "Scaled input"};
     for (int c = 0; c < 6; c++)
-        sg_rstr(ctx, ws, L.f_row0 - 1, (lxw_col_t)c, fh[c], ctx->header);
-    for (size_t i = 0; i < L.nf; i++) {
+        sg_rstr(ctx, ws, L->f_row0 - 1, (lxw_col_t)c, fh[c], ctx->header);
+    for (size_t i = 0; i < L->nf; i++) {
         const sg_report_factor *fa = &in->factors[i];
-        lxw_row_t r = L.f_row0 + (lxw_row_t)i;
+        lxw_row_t r = L->f_row0 + (lxw_row_t)i;
         double b3[3] = {fa->min, fa->max, ctx->settings[i]};
         int d = sg_rfmt_decimals_exact(b3, 3, 1);
         if (d > 4)
@@ -456,17 +409,25 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
         RC(ctx, worksheet_write_number(ws, r, 2, ctx->settings[i], ctx->num_in[d]));
         RC(ctx, worksheet_write_number(ws, r, 3, fa->min, ctx->num[d]));
         RC(ctx, worksheet_write_number(ws, r, 4, fa->max, ctx->num[d]));
-        cell_abs(c1, L.xs_row0, W0 + 1 + (lxw_col_t)i);
+        cell_abs(c1, L->xs_row0, (lxw_col_t)(W0 + 1 + i));
         snprintf(f, sizeof f, "=%s", c1);
         RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[4],
                                             (ctx->settings[i] - md->x_shift[i]) /
                                                 md->x_width[i]));
     }
-    write_validation(ctx, ws, &L);
+}
 
-    /* ---- left block: predictions ---- */
+/* Left block: the predicted responses (mean, spread, optional interval,
+ * members) as formulas over the ensemble rows. */
+static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_report_model *md = ctx->md;
+    lxw_col_t W0 = L->W0;
+    bool interval = md->interval_a != NULL;
+    char f[SG_CALC_FORMULA_MAX], c1[32], c2[64], label[256];
     const char *sd_fn = md->spread == SG_REPORT_SPREAD_SAMPLE ? "STDEV" : "STDEVP";
-    lxw_row_t rh = L.r_row0 - 1;
+    lxw_row_t rh = L->r_row0 - 1;
     sg_rstr(ctx, ws, rh, 0, "Response", ctx->header);
     sg_rstr(ctx, ws, rh, 1, "Unit", ctx->header);
     sg_rstr(ctx, ws, rh, 2, "Predicted (ensemble mean)", ctx->header);
@@ -475,138 +436,254 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
                                                    : "Spread (member sd, n)",
             ctx->header);
     if (interval) {
-        snprintf(label, sizeof label, "%.4g%% interval low", md->interval_level);
+        sg_num_snprintf(label, sizeof label, "%.4g%% interval low", md->interval_level);
         sg_rstr(ctx, ws, rh, 4, label, ctx->header);
-        snprintf(label, sizeof label, "%.4g%% interval high", md->interval_level);
+        sg_num_snprintf(label, sizeof label, "%.4g%% interval high", md->interval_level);
         sg_rstr(ctx, ws, rh, 5, label, ctx->header);
     }
-    for (size_t m = 0; m < L.M; m++) {
+    for (size_t m = 0; m < L->M; m++) {
         snprintf(label, sizeof label, "Member %zu", m + 1);
-        sg_rstr(ctx, ws, rh, L.m_col0 + (lxw_col_t)m, label, ctx->header);
+        sg_rstr(ctx, ws, rh, L->m_col0 + (lxw_col_t)m, label, ctx->header);
     }
-    for (size_t k = 0; k < L.nr; k++) {
-        lxw_row_t r = L.r_row0 + (lxw_row_t)k, er = L.ens_row0 + (lxw_row_t)k;
+    for (size_t k = 0; k < L->nr; k++) {
+        lxw_row_t r = L->r_row0 + (lxw_row_t)k, er = L->ens_row0 + (lxw_row_t)k;
         int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
         sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
         sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
-        range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L.M);
+        range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L->M);
         snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
-        RC(ctx, worksheet_write_formula_num(ws, r, 2, f, ctx->num_bold[d], mean[k]));
-        if (L.M > 1 || md->spread == SG_REPORT_SPREAD_POPULATION) {
+        RC(ctx, worksheet_write_formula_num(ws, r, 2, f, ctx->num_bold[d], L->mean[k]));
+        if (L->M > 1 || md->spread == SG_REPORT_SPREAD_POPULATION) {
             snprintf(f, sizeof f, "=%s(%s)", sd_fn, c2);
-            RC(ctx, worksheet_write_formula_num(ws, r, 3, f, ctx->num[d], spread[k]));
+            RC(ctx, worksheet_write_formula_num(ws, r, 3, f, ctx->num[d], L->spread[k]));
         } else {
             RC(ctx, worksheet_write_number(ws, r, 3, 0.0, ctx->num[d]));
         }
         if (interval) {
             char cm[32], cs[32];
             double ia = md->interval_a[k], ib = md->interval_b[k];
-            double half = ia * spread[k] + ib;
+            double half = ia * L->spread[k] + ib;
             cell_abs(cm, r, 2);
             cell_abs(cs, r, 3);
-            snprintf(f, sizeof f, "=%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
-            RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], mean[k] - half));
-            snprintf(f, sizeof f, "=%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
-            RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], mean[k] + half));
+            sg_num_snprintf(f, sizeof f, "=%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], L->mean[k] - half));
+            sg_num_snprintf(f, sizeof f, "=%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], L->mean[k] + half));
         }
-        for (size_t m = 0; m < L.M; m++) {
-            cell_abs(c1, er, W0 + 1 + (lxw_col_t)m);
+        for (size_t m = 0; m < L->M; m++) {
+            cell_abs(c1, er, (lxw_col_t)(W0 + 1 + m));
             snprintf(f, sizeof f, "=%s", c1);
-            RC(ctx, worksheet_write_formula_num(ws, r, L.m_col0 + (lxw_col_t)m, f, ctx->num[d],
-                                                L.ens_val[k * L.M + m]));
+            RC(ctx, worksheet_write_formula_num(ws, r, L->m_col0 + (lxw_col_t)m, f, ctx->num[d],
+                                                L->ens_val[k * L->M + m]));
         }
     }
+}
 
-    /* ---- left block: check table ---- */
-    if (ctx->n_check > 0) {
-        lxw_row_t ch = L.c_row0 - 1;
-        sg_rstr(ctx, ws, ch - 2, 0,
-                "Check: these formulas against the predictions computed by surrogate",
-                ctx->subtitle);
-        sg_rstr(ctx, ws, ch, 0, "Data row", ctx->header);
-        for (size_t i = 0; i < L.nf; i++) {
-            sg_rlabel(label, sizeof label, in->factors[i].name, in->factors[i].unit);
-            sg_rstr(ctx, ws, ch, 1 + (lxw_col_t)i, label, ctx->header);
-        }
-        for (size_t k = 0; k < L.nr; k++) {
-            lxw_col_t c0 = (lxw_col_t)(1 + L.nf + 3 * k);
-            snprintf(label, sizeof label, "%s, formulas%s%s%s", in->responses[k].name,
-                     in->responses[k].unit && in->responses[k].unit[0] ? " [" : "",
-                     in->responses[k].unit ? in->responses[k].unit : "",
-                     in->responses[k].unit && in->responses[k].unit[0] ? "]" : "");
-            sg_rstr(ctx, ws, ch, c0, label, ctx->header);
-            snprintf(label, sizeof label, "%s, surrogate%s%s%s", in->responses[k].name,
-                     in->responses[k].unit && in->responses[k].unit[0] ? " [" : "",
-                     in->responses[k].unit ? in->responses[k].unit : "",
-                     in->responses[k].unit && in->responses[k].unit[0] ? "]" : "");
-            sg_rstr(ctx, ws, ch, c0 + 1, label, ctx->header);
-            snprintf(label, sizeof label, "%s, relative difference", in->responses[k].name);
-            sg_rstr(ctx, ws, ch, c0 + 2, label, ctx->header);
-        }
-        double worst = 0.0;
-        for (size_t p = 1; p < L.P; p++) {
-            lxw_row_t r = L.c_row0 + (lxw_row_t)(p - 1);
-            RC(ctx, worksheet_write_number(ws, r, 0, (double)ctx->check_row[p - 1],
-                                           ctx->integer));
-            for (size_t i = 0; i < L.nf; i++) {
-                const sg_report_factor *fa = &in->factors[i];
-                double b2[2] = {fa->min, fa->max};
-                int d = sg_rfmt_decimals_exact(b2, 2, 1);
-                RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)i,
-                                               ctx->check_x[(p - 1) * L.nf + i], ctx->num[d]));
-            }
-            for (size_t k = 0; k < L.nr; k++) {
-                lxw_col_t c0 = (lxw_col_t)(1 + L.nf + 3 * k);
-                lxw_row_t er = L.ens_row0 + (lxw_row_t)(p * L.nr + k);
-                int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
-                double fv = mean[p * L.nr + k];
-                double sv = ctx->check_pred[(p - 1) * L.nr + k];
-                range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L.M);
-                snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
-                RC(ctx, worksheet_write_formula_num(ws, r, c0, f, ctx->num[d], fv));
-                RC(ctx, worksheet_write_number(ws, r, c0 + 1, sv, ctx->num[d]));
-                char cf[32], cs[32];
-                cell_abs(cf, r, c0);
-                cell_abs(cs, r, c0 + 1);
-                snprintf(f, sizeof f, "=IF(%s=0,ABS(%s),ABS(%s-%s)/ABS(%s))", cs, cf, cf, cs,
-                         cs);
-                double rel = sv == 0.0 ? fabs(fv) : fabs(fv - sv) / fabs(sv);
-                if (rel > worst)
-                    worst = rel;
-                RC(ctx, worksheet_write_formula_num(ws, r, c0 + 2, f, ctx->sci, rel));
-            }
-        }
-        lxw_row_t rw = L.c_row0 + (lxw_row_t)ctx->n_check;
-        sg_rstr(ctx, ws, rw, 0, "Largest relative difference", ctx->bold);
-        size_t off = (size_t)snprintf(f, sizeof f, "=MAX(");
-        for (size_t k = 0; k < L.nr && off < sizeof f - 80; k++) {
-            lxw_col_t c0 = (lxw_col_t)(1 + L.nf + 3 * k + 2);
-            range_abs(c2, L.c_row0, c0, rw - 1, c0);
-            off += (size_t)snprintf(f + off, sizeof f - off, "%s%s", k ? "," : "", c2);
-        }
-        snprintf(f + off, sizeof f - off, ")");
-        RC(ctx, worksheet_write_formula_num(ws, rw, 1 + (lxw_col_t)L.nf + 2, f, ctx->sci,
-                                            worst));
+/* Left block, bottom: the formulas against surrogate's own predictions on
+ * the check rows, and the largest relative difference. */
+static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_report_model *md = ctx->md;
+    lxw_col_t W0 = L->W0;
+    char f[SG_CALC_FORMULA_MAX], c2[64], label[256];
+    if (ctx->n_check == 0)
+        return;
+    lxw_row_t ch = L->c_row0 - 1;
+    sg_rstr(ctx, ws, ch - 2, 0,
+            "Check: these formulas against the predictions computed by surrogate",
+            ctx->subtitle);
+    sg_rstr(ctx, ws, ch, 0, "Data row", ctx->header);
+    for (size_t i = 0; i < L->nf; i++) {
+        sg_rlabel(label, sizeof label, in->factors[i].name, in->factors[i].unit);
+        sg_rstr(ctx, ws, ch, 1 + (lxw_col_t)i, label, ctx->header);
     }
+    for (size_t k = 0; k < L->nr; k++) {
+        lxw_col_t c0 = (lxw_col_t)(1 + L->nf + 3 * k);
+        snprintf(label, sizeof label, "%s, formulas%s%s%s", in->responses[k].name,
+                 in->responses[k].unit && in->responses[k].unit[0] ? " [" : "",
+                 in->responses[k].unit ? in->responses[k].unit : "",
+                 in->responses[k].unit && in->responses[k].unit[0] ? "]" : "");
+        sg_rstr(ctx, ws, ch, c0, label, ctx->header);
+        snprintf(label, sizeof label, "%s, surrogate%s%s%s", in->responses[k].name,
+                 in->responses[k].unit && in->responses[k].unit[0] ? " [" : "",
+                 in->responses[k].unit ? in->responses[k].unit : "",
+                 in->responses[k].unit && in->responses[k].unit[0] ? "]" : "");
+        sg_rstr(ctx, ws, ch, c0 + 1, label, ctx->header);
+        snprintf(label, sizeof label, "%s, relative difference", in->responses[k].name);
+        sg_rstr(ctx, ws, ch, c0 + 2, label, ctx->header);
+    }
+    double worst = 0.0;
+    for (size_t p = 1; p < L->P; p++) {
+        lxw_row_t r = L->c_row0 + (lxw_row_t)(p - 1);
+        RC(ctx, worksheet_write_number(ws, r, 0, (double)ctx->check_row[p - 1],
+                                       ctx->integer));
+        for (size_t i = 0; i < L->nf; i++) {
+            const sg_report_factor *fa = &in->factors[i];
+            double b2[2] = {fa->min, fa->max};
+            int d = sg_rfmt_decimals_exact(b2, 2, 1);
+            RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)i,
+                                           ctx->check_x[(p - 1) * L->nf + i], ctx->num[d]));
+        }
+        for (size_t k = 0; k < L->nr; k++) {
+            lxw_col_t c0 = (lxw_col_t)(1 + L->nf + 3 * k);
+            lxw_row_t er = L->ens_row0 + (lxw_row_t)(p * L->nr + k);
+            int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+            double fv = L->mean[p * L->nr + k];
+            double sv = ctx->check_pred[(p - 1) * L->nr + k];
+            range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L->M);
+            snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
+            RC(ctx, worksheet_write_formula_num(ws, r, c0, f, ctx->num[d], fv));
+            RC(ctx, worksheet_write_number(ws, r, c0 + 1, sv, ctx->num[d]));
+            char cf[32], cs[32];
+            cell_abs(cf, r, c0);
+            cell_abs(cs, r, c0 + 1);
+            snprintf(f, sizeof f, "=IF(%s=0,ABS(%s),ABS(%s-%s)/ABS(%s))", cs, cf, cf, cs,
+                     cs);
+            double rel = sv == 0.0 ? fabs(fv) : fabs(fv - sv) / fabs(sv);
+            if (rel > worst)
+                worst = rel;
+            RC(ctx, worksheet_write_formula_num(ws, r, c0 + 2, f, ctx->sci, rel));
+        }
+    }
+    lxw_row_t rw = L->c_row0 + (lxw_row_t)ctx->n_check;
+    sg_rstr(ctx, ws, rw, 0, "Largest relative difference", ctx->bold);
+    size_t off = (size_t)snprintf(f, sizeof f, "=MAX(");
+    for (size_t k = 0; k < L->nr && off < sizeof f - 80; k++) {
+        lxw_col_t c0 = (lxw_col_t)(1 + L->nf + 3 * k + 2);
+        range_abs(c2, L->c_row0, c0, rw - 1, c0);
+        off += (size_t)snprintf(f + off, sizeof f - off, "%s%s", k ? "," : "", c2);
+    }
+    snprintf(f + off, sizeof f - off, ")");
+    RC(ctx, worksheet_write_formula_num(ws, rw, 1 + (lxw_col_t)L->nf + 2, f, ctx->sci,
+                                        worst));
+}
 
-    /* ---- presentation ---- */
+/* Column widths and header row heights. */
+static void set_presentation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
+{
+    lxw_col_t W0 = L->W0;
     RC(ctx, worksheet_set_column(ws, 0, 0, 24, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)main_cols - 1, 14, NULL));
-    RC(ctx, worksheet_set_column(ws, (lxw_col_t)main_cols, (lxw_col_t)main_cols, 3, NULL));
+    RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)L->main_cols - 1, 14, NULL));
+    RC(ctx, worksheet_set_column(ws, (lxw_col_t)L->main_cols, (lxw_col_t)L->main_cols, 3, NULL));
     RC(ctx, worksheet_set_column(ws, W0, W0, 26, NULL));
-    RC(ctx, worksheet_set_column(ws, W0 + 1, W0 + (lxw_col_t)wmax + 1, SG_CALC_WCOL_WIDTH,
+    RC(ctx, worksheet_set_column(ws, W0 + 1, (lxw_col_t)(W0 + L->wmax + 1), SG_CALC_WCOL_WIDTH,
                                  NULL));
-    RC(ctx, worksheet_set_row(ws, L.f_row0 - 1, 30, NULL));
-    RC(ctx, worksheet_set_row(ws, L.r_row0 - 1, 30, NULL));
+    RC(ctx, worksheet_set_row(ws, L->f_row0 - 1, 30, NULL));
+    RC(ctx, worksheet_set_row(ws, L->r_row0 - 1, 30, NULL));
     if (ctx->n_check > 0)
-        RC(ctx, worksheet_set_row(ws, L.c_row0 - 1, 45, NULL));
+        RC(ctx, worksheet_set_row(ws, L->c_row0 - 1, 45, NULL));
+}
+
+/* Number of network parameters (all members) in *n_params and the widest
+ * layer in *widest. */
+static void model_size(const sg_report_model *md, size_t n_nets, size_t *n_params, size_t *widest)
+{
+    *n_params = *widest = 0;
+    for (size_t n = 0; n < n_nets; n++) {
+        const sg_report_net *net = &md->nets[n];
+        for (size_t l = 0; l < net->n_layers; l++) {
+            *n_params += net->sizes[l + 1] * (net->sizes[l] + 1);
+            if (net->sizes[l] > *widest)
+                *widest = net->sizes[l];
+        }
+    }
+}
+
+/* Rows and columns of every block; *net_row gets the first network row. */
+static void calc_layout_init(const sg_rctx *ctx, calc_layout *L, lxw_row_t *net_row)
+{
+    const sg_report_model *md = ctx->md;
+    L->nf = ctx->in->n_factors;
+    L->nr = ctx->in->n_responses;
+    L->M = md->n_members;
+    L->P = 1 + ctx->n_check;
+    L->n_nets = md->shared ? L->M : L->nr * L->M;
+    L->m_col0 = md->interval_a != NULL ? 6 : 4;
+    L->main_cols = 6;
+    if (L->m_col0 + L->M > L->main_cols)
+        L->main_cols = L->m_col0 + L->M;
+    if (1 + L->nf + 3 * L->nr > L->main_cols)
+        L->main_cols = 1 + L->nf + 3 * L->nr;
+    L->W0 = (lxw_col_t)(L->main_cols + 1);
+    L->f_row0 = 5;
+    L->r_row0 = L->f_row0 + (lxw_row_t)L->nf + 2;
+    L->c_row0 = L->r_row0 + (lxw_row_t)L->nr + 4;
+    L->xsc_row0 = 3;
+    L->ysc_row0 = L->xsc_row0 + (lxw_row_t)L->nf + 2;
+    L->xs_row0 = L->ysc_row0 + (lxw_row_t)L->nr + 2;
+    L->ens_row0 = L->xs_row0 + (lxw_row_t)L->P + 2;
+    *net_row = L->ens_row0 + (lxw_row_t)(L->P * L->nr) + 2;
+    L->wmax = L->nf;
+    for (size_t n = 0; n < L->n_nets; n++)
+        for (size_t l = 0; l <= md->nets[n].n_layers; l++)
+            if (md->nets[n].sizes[l] > L->wmax)
+                L->wmax = md->nets[n].sizes[l];
+}
+
+sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
+{
+    if (!ctx->md)
+        return SG_OK;
+    const sg_report_model *md = ctx->md;
+    calc_layout L;
+    memset(&L, 0, sizeof L);
+    sg_status st = SG_OK;
+    double *buf_a = NULL, *buf_b = NULL;
+
+    lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Calculator");
+    if (!ws)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Calculator sheet");
+    size_t n_params = 0, widest = 0;
+    model_size(md, md->shared ? md->n_members : ctx->in->n_responses * md->n_members, &n_params,
+               &widest);
+    if (n_params > SG_CALC_MAX_PARAMS || widest > SG_CALC_MAX_WIDTH) {
+        char label[256];
+        sg_rstr(ctx, ws, 0, 0, "Calculator", ctx->title);
+        snprintf(label, sizeof label,
+                 "Not written: the model has %zu parameters (limit %d) and a layer of width "
+                 "%zu (limit %d); as spreadsheet formulas it would be too slow to use. Use "
+                 "`surrogate predict` instead.",
+                 n_params, SG_CALC_MAX_PARAMS, widest, SG_CALC_MAX_WIDTH);
+        sg_rstr(ctx, ws, 2, 0, label, ctx->warn);
+        return SG_OK;
+    }
+
+    lxw_row_t net_row = 0;
+    calc_layout_init(ctx, &L, &net_row);
+    L.out_row = calloc(L.n_nets * L.P, sizeof *L.out_row);
+    L.ens_val = calloc(L.P * L.nr * L.M, sizeof *L.ens_val);
+    L.mean = calloc(L.P * L.nr, sizeof *L.mean);
+    L.spread = calloc(L.P * L.nr, sizeof *L.spread);
+    buf_a = calloc(L.P * L.wmax, sizeof *buf_a);
+    buf_b = calloc(L.P * L.wmax, sizeof *buf_b);
+    if (!L.out_row || !L.ens_val || !buf_a || !buf_b || !L.mean || !L.spread) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for the calculator");
+        goto done;
+    }
+
+    /* right block first: the left block's formulas point into it */
+    write_scaling(ctx, ws, &L);
+    write_scaled_inputs(ctx, ws, &L);
+    for (size_t n = 0; n < L.n_nets; n++) {
+        size_t k = md->shared ? 0 : n / L.M, m = md->shared ? n : n % L.M;
+        st = write_net(ctx, ws, &L, n, &md->nets[n], k, m, &net_row, buf_a, buf_b, err);
+        if (st != SG_OK)
+            goto done;
+    }
+    write_ensemble(ctx, ws, &L);
+    write_inputs(ctx, ws, &L);
+    write_validation(ctx, ws, &L);
+    write_predictions(ctx, ws, &L);
+    write_check_table(ctx, ws, &L);
+    set_presentation(ctx, ws, &L);
 
 done:
     free(L.out_row);
     free(L.ens_val);
+    free(L.mean);
+    free(L.spread);
     free(buf_a);
     free(buf_b);
-    free(mean);
-    free(spread);
     return st;
 }

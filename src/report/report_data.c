@@ -1,5 +1,6 @@
 /* report_data.c — the Data and Statistics sheets. */
 #include "report/report_internal.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -89,7 +90,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
                 j >= in->n_factors ? find_outlier(in->cv, r, j - in->n_factors) : NULL;
             sg_rnum(ctx, ws, row, c0 + (lxw_col_t)j, v, o ? ctx->suspicious : ctx->num[d]);
             if (o) {
-                snprintf(buf, sizeof buf,
+                sg_num_snprintf(buf, sizeof buf,
                          "Suspicious: observed %.6g %s, cross-validated prediction %.6g "
                          "± %.2g %s (robust z = %.1f). Check this simulation.",
                          o->observed, col_unit(in, j), o->predicted, o->half_width,
@@ -106,7 +107,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
             sg_rstr(ctx, ws, row, 1, t->run_id[r], ctx->text);
     }
     lxw_row_t last = hr + (lxw_row_t)t->n_rows;
-    RC(ctx, worksheet_autofilter(ws, hr, 0, last, c0 + (lxw_col_t)nc - 1));
+    RC(ctx, worksheet_autofilter(ws, hr, 0, last, (lxw_col_t)(c0 + nc - 1)));
     worksheet_freeze_panes(ws, hr + 1, 0);
     RC(ctx, worksheet_set_row(ws, hr, 30, NULL));
 

@@ -1,6 +1,7 @@
 /* report_effects.c — the Main effects sheet: per response the level means
  * with delta and rank, S/N ratios, the ANOVA table and a main-effects plot. */
 #include "report/report_internal.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
              sg_taguchi_goal_name(res->goal), res->sn_name ? res->sn_name : "n/a",
              res->sn_formula ? res->sn_formula : "");
     sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
-    snprintf(buf, sizeof buf, "Grand mean %.6g %s over %zu runs.", res->grand_mean, u ? u : "",
+    sg_num_snprintf(buf, sizeof buf, "Grand mean %.6g %s over %zu runs.", res->grand_mean, u ? u : "",
              res->n_runs);
     sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
 
@@ -179,11 +180,11 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
         for (size_t f = 0; f < nf && off < sizeof buf; f++) {
             const sg_taguchi_main *m = &res->mains[f];
             double v = m->best_level >= 0 ? m->levels[m->best_level].value : NAN;
-            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s = %.6g %s",
+            off += (size_t)sg_num_snprintf(buf + off, sizeof buf - off, "%s%s = %.6g %s",
                                     f ? ", " : "", m->name, v, m->unit);
         }
         if (off < sizeof buf)
-            snprintf(buf + off, sizeof buf - off, "; predicted %.6g %s", res->predicted,
+            sg_num_snprintf(buf + off, sizeof buf - off, "; predicted %.6g %s", res->predicted,
                      u ? u : "");
         sg_rstr(ctx, ws, r++, 0, buf, ctx->bold);
     }

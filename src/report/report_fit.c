@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/train.h"
+#include "core/num.h"
 
 /* Rows between stacked charts (a chart is about 18 rows high). */
 #define SG_RFIT_CHART_ROWS 20
@@ -53,7 +54,7 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     r = kv(ctx, ws, r, "Response scaling", sg_scale_kind_name(sp->y_scale));
     r = kv(ctx, ws, r, "Training algorithm", sg_optimizer_name(tc->optimizer));
     if (tc->optimizer != SG_OPT_LBFGS) {
-        snprintf(buf, sizeof buf, "%g", tc->learning_rate);
+        sg_num_snprintf(buf, sizeof buf, "%g", tc->learning_rate);
         r = kv(ctx, ws, r, "Learning rate", buf);
         if (tc->batch_size == 0)
             snprintf(buf, sizeof buf, "full batch");
@@ -64,10 +65,10 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     snprintf(buf, sizeof buf, "%zu", tc->epochs);
     r = kv(ctx, ws, r, tc->optimizer == SG_OPT_LBFGS ? "Iterations (limit)" : "Epochs (limit)",
            buf);
-    snprintf(buf, sizeof buf, "L1 %g, L2 %g (on weights, not biases)", tc->l1, tc->l2);
+    sg_num_snprintf(buf, sizeof buf, "L1 %g, L2 %g (on weights, not biases)", tc->l1, tc->l2);
     r = kv(ctx, ws, r, "Regularisation", buf);
     if (tc->early_stopping.enabled)
-        snprintf(buf, sizeof buf, "on: watches %s loss, patience %zu, min_delta %g",
+        sg_num_snprintf(buf, sizeof buf, "on: watches %s loss, patience %zu, min_delta %g",
                  sg_monitor_name(tc->early_stopping.monitor), tc->early_stopping.patience,
                  tc->early_stopping.min_delta);
     else
@@ -151,13 +152,13 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     for (size_t j = 0; j < n_nets; j++) {
         const sg_train_history *h = sg_model_history(m, j, 0);
         const char *name = sp->shared ? "all responses" : in->responses[j].name;
-        sg_rstr(ctx, ws, dr, dc + 1 + (lxw_col_t)j, name, ctx->header);
+        sg_rstr(ctx, ws, dr, (lxw_col_t)(dc + 1 + j), name, ctx->header);
         if (!h || h->n_epochs == 0)
             continue;
         for (size_t e = 0; e < h->n_epochs; e++)
-            sg_rnum(ctx, ws, dr + 1 + (lxw_row_t)e, dc + 1 + (lxw_col_t)j, h->train_loss[e],
+            sg_rnum(ctx, ws, dr + 1 + (lxw_row_t)e, (lxw_col_t)(dc + 1 + j), h->train_loss[e],
                     ctx->sci);
-        sg_rseries(ch, "Model", dr + 1, dr + (lxw_row_t)h->n_epochs, dc, dc + 1 + (lxw_col_t)j,
+        sg_rseries(ch, "Model", dr + 1, dr + (lxw_row_t)h->n_epochs, dc, (lxw_col_t)(dc + 1 + j),
                    name, true);
     }
     RC(ctx, worksheet_set_column(ws, dc, dc + (lxw_col_t)n_nets, 14, NULL));
@@ -234,10 +235,10 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         else if (cr->rsm_ok)
             sg_rstr(ctx, ws, r, 14, "network better than the quadratic baseline", ctx->text);
         if (cr->spread_factor_ok)
-            snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.3g × spread (coverage %.0f%%)",
+            sg_num_snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.3g × spread (coverage %.0f%%)",
                      100 * cr->level, cr->spread_factor, 100 * cr->coverage);
         else
-            snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.4g %s (coverage %.0f%%)",
+            sg_num_snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.4g %s (coverage %.0f%%)",
                      100 * cr->level, cr->half_width, in->responses[k].unit,
                      100 * cr->coverage);
         sg_rstr(ctx, ws, r, 15, buf, ctx->text);

@@ -2,6 +2,7 @@
  * start, statistics over starts, distinct optima, the continuous and the
  * realisable optimum, and a chart of the final objective per start. */
 #include "report/report_internal.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -107,7 +108,7 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
             settings_cells(ctx, ws, r, 1, re->x);
             sg_rnum(ctx, ws, r, 1 + (lxw_col_t)nf, re->f,
                     ctx->num_bold[sg_rfmt_decimals_sig(re->f)]);
-            snprintf(buf, sizeof buf,
+            sg_num_snprintf(buf, sizeof buf,
                      "on the allowed steps/levels; objective change from snapping %.3g "
                      "(%s, %zu points evaluated)",
                      re->loss, re->enumerated_grid ? "whole grid searched" : "neighbours searched",

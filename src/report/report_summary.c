@@ -1,6 +1,7 @@
 /* report_summary.c — the Summary sheet: what was studied, the answer, how
  * far to trust it, and every warning in plain words. */
 #include "report/report_internal.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -96,8 +97,8 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
             bool iv = md->interval_a != NULL;
             sg_rstr(ctx, ws, r++, 0, "Predicted responses at these settings", ctx->subtitle);
             char lo[64], hi[64];
-            snprintf(lo, sizeof lo, "%.4g%% interval low", md->interval_level);
-            snprintf(hi, sizeof hi, "%.4g%% interval high", md->interval_level);
+            sg_num_snprintf(lo, sizeof lo, "%.4g%% interval low", md->interval_level);
+            sg_num_snprintf(hi, sizeof hi, "%.4g%% interval high", md->interval_level);
             const char *ph[] = {"Response", "Unit", "Predicted", "Spread (member sd)", lo, hi};
             for (int c = 0; c < (iv ? 6 : 4); c++)
                 sg_rstr(ctx, ws, r, (lxw_col_t)c, ph[c], ctx->header);

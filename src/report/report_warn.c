@@ -1,6 +1,7 @@
 /* report_warn.c — the standard warnings of a study, in plain sentences, and
  * the study part of the input. */
 #include "report/report.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -24,7 +25,7 @@ static sg_status add(sg_report_warnings *w, sg_error *err, const char *fmt, ...)
     char buf[SG_RWARN_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    sg_num_vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     char **nt = realloc(w->text, (w->n + 1) * sizeof *nt);
     if (!nt)

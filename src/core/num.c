@@ -1,0 +1,72 @@
+/* num.c — locale-independent number parsing and printing (see num.h). */
+#define _GNU_SOURCE /* strtod_l */
+#include "core/num.h"
+
+#include <stdlib.h>
+
+int sg_num_locale_enter(sg_num_locale *scope)
+{
+    scope->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    scope->prev = (locale_t)0;
+    if (scope->c == (locale_t)0)
+        return 0;
+    scope->prev = uselocale(scope->c);
+    return 1;
+}
+
+void sg_num_locale_leave(sg_num_locale *scope)
+{
+    if (scope->c == (locale_t)0)
+        return;
+    uselocale(scope->prev);
+    freelocale(scope->c);
+    scope->c = (locale_t)0;
+}
+
+double sg_num_parse(const char *s, char **end)
+{
+    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    if (c == (locale_t)0) {
+        /* cannot happen with glibc: its C locale is static */
+        return strtod(s, end);
+    }
+    double v = strtod_l(s, end, c);
+    freelocale(c);
+    return v;
+}
+
+int sg_num_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+    sg_num_locale scope;
+    sg_num_locale_enter(&scope);
+    int n = vsnprintf(buf, cap, fmt, ap);
+    sg_num_locale_leave(&scope);
+    return n;
+}
+
+int sg_num_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = sg_num_vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+int sg_num_vfprintf(FILE *fp, const char *fmt, va_list ap)
+{
+    sg_num_locale scope;
+    sg_num_locale_enter(&scope);
+    int n = vfprintf(fp, fmt, ap);
+    sg_num_locale_leave(&scope);
+    return n;
+}
+
+int sg_num_fprintf(FILE *fp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = sg_num_vfprintf(fp, fmt, ap);
+    va_end(ap);
+    return n;
+}

@@ -1,0 +1,62 @@
+/* num.h — numbers to text and text to numbers, independent of the locale.
+ *
+ * Every file, JSON document and message surrogate writes uses "." as the
+ * decimal point and no digit grouping, and every number it reads is parsed
+ * the same way, whatever setlocale() or uselocale() the program chose: a
+ * study written in Germany must load in France.  These functions format and
+ * parse under the "C" locale for the calling thread only (uselocale), so
+ * they are thread-safe and leave the caller's locale as they found it.
+ * No global state: the C locale object is obtained per call (glibc returns
+ * its static C locale without allocating). */
+#ifndef SG_NUM_H
+#define SG_NUM_H
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* strtod(s, end) in the C locale: "1.5" is 1.5 and "1,5" stops at the comma
+ * under any locale.  Sets errno like strtod (ERANGE on overflow). */
+double sg_num_parse(const char *s, char **end);
+
+/* snprintf / vsnprintf in the C locale; same return value (the length the
+ * whole output needs, or a negative value on an encoding error). */
+int sg_num_snprintf(char *buf, size_t cap, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+int sg_num_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
+
+/* fprintf / vfprintf in the C locale; do not close fp. */
+int sg_num_fprintf(FILE *fp, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int sg_num_vfprintf(FILE *fp, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+
+/* A stretch of code that must run under the C locale, for code that hands
+ * numbers to another library which formats them with the current locale
+ * (libxlsxwriter's XML writer).  sg_num_locale_enter switches the calling
+ * thread to the C locale; sg_num_locale_leave restores what was there.
+ * Pairs must nest and stay on one thread.  If the C locale cannot be
+ * obtained (not possible with glibc) enter returns 0 and leave does nothing. */
+typedef struct sg_num_locale {
+    locale_t c;    /* the C locale, or (locale_t)0 */
+    locale_t prev; /* the thread's locale before enter */
+} sg_num_locale;
+
+int sg_num_locale_enter(sg_num_locale *scope);
+void sg_num_locale_leave(sg_num_locale *scope);
+
+#endif
