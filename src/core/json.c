@@ -1,6 +1,8 @@
 /* json.c — JSON building and reading on cJSON (json.h). */
 #include "core/json.h"
 
+#include "core/num.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -114,7 +116,7 @@ static cJSON *exact(double v)
     if (isinf(v))
         return cJSON_CreateString(v > 0 ? "inf" : "-inf");
     char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    sg_num_snprintf(buf, sizeof buf, "%.17g", v);
     return cJSON_CreateRaw(buf);
 }
 
@@ -210,7 +212,7 @@ bool sg_json_fail(sg_json_reader *r, const sg_json_at *at, const char *fmt, ...)
     char msg[SG_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
+    if (sg_num_vsnprintf(msg, sizeof msg, fmt, ap) < 0)
         msg[0] = '\0';
     va_end(ap);
     sg_status st = r->status != SG_OK ? r->status : SG_ERR_INVALID;
