@@ -124,18 +124,19 @@ Test(optim, max_eval_is_a_result_not_a_failure, .init = setup)
     sg_optim_result_destroy(r);
 }
 
-/* NaN outside the unit disc: starts that wander there fail cleanly. */
+/* NaN outside the unit disc: starts that begin there fail cleanly, the
+ * others find the minimum inside. */
 static double nan_outside(void *u, const double *x, double *g)
 {
     (void)g;
     (void)u;
     double r2 = x[0] * x[0] + x[1] * x[1];
-    return r2 > 1.0 ? NAN : (x[0] - 2.0) * (x[0] - 2.0) + x[1] * x[1];
+    return r2 > 1.0 ? NAN : (x[0] - 0.5) * (x[0] - 0.5) + x[1] * x[1];
 }
 
 Test(optim, nonfinite_objective_is_a_failure, .init = setup)
 {
-    sg_optim_var v[2] = {box(-3, 3), box(-3, 3)};
+    sg_optim_var v[2] = {box(-1.2, 1.2), box(-1.2, 1.2)};
     sg_optim_problem p = {.d = 2, .vars = v, .f = nan_outside};
     sg_optim_config cfg;
     sg_optim_config_default(&cfg);
@@ -151,8 +152,36 @@ Test(optim, nonfinite_objective_is_a_failure, .init = setup)
             cr_expect_eq(r->starts[i].feasible, 0);
         }
     cr_expect_gt(nfail, 0u);
+    cr_expect_lt(nfail, r->n_starts);
     cr_expect_eq(r->stats.n + nfail, r->n_starts);
     sg_optim_result_destroy(r);
+}
+
+/* NaN everywhere: every start fails, so there is no optimum to return
+ * (this once left best_x NULL in a successful result). */
+static double nan_everywhere(void *u, const double *x, double *g)
+{
+    (void)u;
+    (void)x;
+    (void)g;
+    return NAN;
+}
+
+Test(optim, every_start_failing_is_an_error_naming_the_reason, .init = setup)
+{
+    sg_optim_var v[2] = {box(-3, 3), box(-3, 3)};
+    v[1].step = 0.5; /* the snapping stage must not see a missing optimum either */
+    sg_optim_problem p = {.d = 2, .vars = v, .f = nan_everywhere};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 4;
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_ERR_NUMERIC);
+    cr_expect_null(r);
+    cr_expect(strstr(err.msg, "no optimum: all 4 optimiser starts failed (4 x failed (objective "
+                              "or constraint returned NaN or infinity))") != NULL,
+              "%s", err.msg);
 }
 
 /* ---- validation errors ------------------------------------------------ */

@@ -169,6 +169,10 @@ int sg_stage_optimize(sg_cli_ctx *ctx);
  * everything in ctx (cmd_report.c). */
 int sg_stage_report_check(sg_cli_ctx *ctx);
 int sg_stage_report(sg_cli_ctx *ctx);
+/* Save the results of this command's stages (fit, optimisation) beside the
+ * model file, so a model file never goes without its results, also when a
+ * later stage fails (cmd_report.c).  Returns an exit code. */
+int sg_cli_save_results(sg_cli_ctx *ctx);
 /* The cross-validation result saved beside the model in use (loaded into
  * ctx->results when it belongs to ctx->model), or NULL (cmd_report.c). */
 const struct sg_cv_result *sg_cli_saved_cv(sg_cli_ctx *ctx);

@@ -240,7 +240,10 @@ const char *sg_optim_stop_text(int nlopt_code);
 int sg_optim_stop_is_failure(int nlopt_code);
 
 /* Validate, run the multistart, analyse; caller frees *out with
- * sg_optim_result_destroy.  On error *out is NULL. */
+ * sg_optim_result_destroy.  On error *out is NULL.  When every start
+ * failed (NLopt failure or a non-finite objective or constraint at its end)
+ * there is no optimum: SG_ERR_NUMERIC, and the message counts the starts
+ * per stop reason.  A result therefore always has best_x. */
 sg_status sg_optim_run(const sg_optim_problem *p, const sg_optim_config *cfg,
                        sg_optim_result **out, sg_error *err);
 

@@ -1,0 +1,145 @@
+/* test_attacks.c — hostile inputs replayed against the built binary (issue
+ * 19, "Hardening").  Each entry is a study, a data file and a command line
+ * that once crashed, hung, or gave a silently wrong or unreadable answer;
+ * each must now end with the expected exit code and an error message that
+ * says what is wrong, and never with a signal.
+ *
+ * The study is studies/brazing.toml made light (see light_study.h) with the
+ * entry's text patches applied; the data is data/brazing_l27.csv with its
+ * patch applied, or the entry's raw bytes.  Both live in a fresh temporary
+ * directory, with the report, model and results files beside them. */
+#include <criterion/parameterized.h>
+
+#include "cli_harness.h"
+#include "light_study.h"
+
+#define ATTACK_MAX_ARGS 8
+#define ATTACK_MAX_PATCHES 3
+
+typedef struct patch {
+    const char *from, *to; /* replace the first `from` by `to`; NULL = none */
+} patch;
+
+typedef struct attack {
+    const char *name;
+    patch study[ATTACK_MAX_PATCHES];  /* applied to studies/brazing.toml */
+    patch data;                       /* applied to data/brazing_l27.csv */
+    const char *data_raw;             /* instead: the data file's bytes */
+    const char *extra_name;           /* another file in the directory (model, --in table) */
+    const char *extra_text;
+    /* The command line; "@study" is the study's path, "@extra" the extra
+     * file's path, "@model" the model file's path. */
+    const char *args[ATTACK_MAX_ARGS];
+    int code;                         /* expected exit code */
+    const char *needle;               /* expected in stderr */
+    int stdout_empty;                 /* nothing may be printed on stdout */
+    const char *absent;               /* file of the directory that must not exist after */
+    const char *present;              /* file of the directory that must exist after */
+} attack;
+
+static const attack attack_table[] = {
+    /* 1: every optimiser start fails -> best_x NULL -> memcpy from NULL. */
+    {.name = "huge response value: optimize",
+     .data = {"529.6", "1e12"},
+     .args = {"optimize", "--fit", "@study"},
+     .code = 3,
+     .needle = "all 8 optimiser starts failed"},
+    {.name = "huge response value: run leaves the model with its results",
+     .data = {"529.6", "1e12"},
+     .args = {"run", "@study"},
+     .code = 3,
+     .needle = "Check the data for a mistyped or extreme value",
+     .present = "brazing.model.results.json",
+     .absent = "report.xlsx"},
+    {.name = "huge risk factor: non-finite objective everywhere",
+     .study = {{"response = \"stress_max\"\n", "response = \"stress_max\"\nrisk = 1e300\n"}},
+     .args = {"run", "@study"},
+     .code = 3,
+     .needle = "lower [optimize] risk (now 1e+300)",
+     .present = "brazing.model.results.json"},
+};
+#define N_ATTACKS (sizeof attack_table / sizeof attack_table[0])
+
+/* ---- setting up one attack --------------------------------------------------- */
+
+static void apply(char *buf, size_t cap, const patch *p)
+{
+    if (p->from)
+        light_replace(buf, cap, p->from, p->to);
+}
+
+/* Write the study, data and extra file of a into the temporary directory;
+ * returns the study path (static). */
+static const char *stage_attack(const attack *a)
+{
+    static char study[16384], data[16384];
+    static char study_path[256];
+    slurp("data/brazing_l27.csv", data, sizeof data - 512);
+    apply(data, sizeof data, &a->data);
+    write_file(tpath(0, "data.csv"), a->data_raw ? a->data_raw : data);
+
+    slurp("studies/brazing.toml", study, sizeof study - 1024);
+    for (size_t i = 0; i < ATTACK_MAX_PATCHES; i++)
+        apply(study, sizeof study, &a->study[i]);
+    char line[512];
+    snprintf(line, sizeof line, "file = \"%s\"", tpath(0, "data.csv"));
+    light_replace(study, sizeof study, "file = \"../data/brazing_l27.csv\"", line);
+    snprintf(line, sizeof line, "file = \"%s\"", tpath(0, "report.xlsx"));
+    light_replace(study, sizeof study, "file = \"../reports/brazing.xlsx\"", line);
+    light_replace(study, sizeof study, "[optimize]\n", "[optimize]\nstarts = 8\n");
+    strcat(study, "\n[model]\nhidden = [3]\nensemble = 2\n"
+                  "[train]\nepochs = 150\nvalidation = \"kfold:3\"\n");
+    snprintf(study_path, sizeof study_path, "%s", tpath(1, "study.toml"));
+    write_file(study_path, study);
+    if (a->extra_name)
+        write_file(tpath(2, a->extra_name), a->extra_text);
+    return study_path;
+}
+
+static result *run_attack(const attack *a, const char *study_path)
+{
+    static char argbuf[ATTACK_MAX_ARGS][300];
+    const char *argv[ATTACK_MAX_ARGS + 1] = {0};
+    for (size_t i = 0; i < ATTACK_MAX_ARGS && a->args[i]; i++) {
+        const char *s = a->args[i];
+        if (strcmp(s, "@study") == 0)
+            s = study_path;
+        else if (strcmp(s, "@extra") == 0)
+            s = tpath(2, a->extra_name);
+        else if (strcmp(s, "@model") == 0)
+            s = tpath(3, "brazing.model.json");
+        snprintf(argbuf[i], sizeof argbuf[i], "%s", s);
+        argv[i] = argbuf[i];
+    }
+    return run(argv[0], argv[1], argv[2], argv[3], argv[4], argv[5], argv[6], argv[7], NULL);
+}
+
+/* The parameter is an index into attack_table: Criterion may run each test
+ * in a re-executed process, where pointers inside a copied parameter would
+ * not be valid. */
+ParameterizedTestParameters(attacks, replay)
+{
+    static size_t index[N_ATTACKS];
+    for (size_t i = 0; i < N_ATTACKS; i++)
+        index[i] = i;
+    return cr_make_param_array(size_t, index, N_ATTACKS);
+}
+
+ParameterizedTest(size_t *ip, attacks, replay, .init = harness_setup, .fini = harness_teardown,
+                  .timeout = 240)
+{
+    const attack *a = &attack_table[*ip];
+    const char *study_path = stage_attack(a);
+    result *r = run_attack(a, study_path);
+    cr_expect_eq(r->code, a->code, "%s: exit code %d, expected %d; stderr:\n%s", a->name, r->code,
+                 a->code, r->err);
+    cr_expect_not_null(strstr(r->err, a->needle), "%s: '%s' not in stderr:\n%s", a->name,
+                       a->needle, r->err);
+    if (a->stdout_empty)
+        cr_expect_eq(r->out[0], '\0', "%s: stdout is not empty:\n%.2000s", a->name, r->out);
+    if (a->absent)
+        cr_expect(access(tpath(4, a->absent), F_OK) != 0, "%s: %s exists", a->name, a->absent);
+    if (a->present)
+        cr_expect(access(tpath(4, a->present), F_OK) == 0, "%s: %s is missing", a->name,
+                  a->present);
+}
