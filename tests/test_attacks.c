@@ -57,6 +57,19 @@ static const attack attack_table[] = {
      .code = 3,
      .needle = "lower [optimize] risk (now 1e+300)",
      .present = "brazing.model.results.json"},
+    /* 4: (upper - lower) / step overflowed the cast to size_t: the grid
+     * collapsed to one value and the "realisable optimum" was wrong. */
+    {.name = "[optimize] step too small to enumerate",
+     .study = {{"temperature = 5, hold = 1", "temperature = 1e-20, hold = 1"}},
+     .args = {"optimize", "--fit", "@study"},
+     .code = 1,
+     .needle = "study.toml:75:24: step of 'temperature' (1e-20) is too small",
+     .absent = "brazing.model.json"},
+    {.name = "[[factor]] step too small to enumerate",
+     .study = {{"levels = [1090, 1120, 1150]\n", "levels = [1090, 1120, 1150]\nstep = 1e-20\n"}},
+     .args = {"check", "@study"},
+     .code = 1,
+     .needle = "study.toml:28:8: step (1e-20) is too small: max - min (60) would hold 6e+21"},
 };
 #define N_ATTACKS (sizeof attack_table / sizeof attack_table[0])
 

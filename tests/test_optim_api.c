@@ -218,6 +218,10 @@ static const bad_case bad_cases[] = {
     {"too many starts", 22, SG_ERR_LIMIT, "starts (2000000) exceeds the limit"},
     {"too many threads", 23, SG_ERR_LIMIT, "threads (1000) exceeds the limit"},
     {"cluster_tol", 24, SG_ERR_INVALID, "cluster_tol (nan) must be"},
+    {"step too small", 25, SG_ERR_INVALID,
+     "vars[1] (temperature): step (1e-20) is too small: the range [1090, 1150] would hold 6e+21 "
+     "values"},
+    {"step too small for the range", 26, SG_ERR_INVALID, "vars[3] (cooling): step (1) is too small"},
 };
 
 static void *ctx_create_dummy(void *u) { return u; }
@@ -262,6 +266,8 @@ Test(optim, validation_errors_name_the_field, .init = setup)
         case 22: cfg.starts = 2000000; break;
         case 23: cfg.threads = 1000; break;
         case 24: cfg.cluster_tol = NAN; break;
+        case 25: v[1].step = 1e-20; break;
+        case 26: v[3].lb = -1e300; v[3].ub = 1e300; v[3].step = 1; break;
         }
         sg_error err;
         sg_error_clear(&err);

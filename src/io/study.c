@@ -203,6 +203,14 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "step"),
                                 "step (%g) must be above 0 and at most max - min (%g)", f->step,
                                 f->max - f->min);
+    if (sg_toml_table_get(t, "step") &&
+        !((f->max - f->min) / f->step < (double)SG_STUDY_MAX_STEP_VALUES))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "step"),
+                                "step (%g) is too small: max - min (%g) would hold %.3g settings, "
+                                "more than the %.0e that can be enumerated; use a larger step, or "
+                                "none for a continuous setting",
+                                f->step, f->max - f->min, (f->max - f->min) / f->step,
+                                (double)SG_STUDY_MAX_STEP_VALUES);
     return SG_OK;
 }
 

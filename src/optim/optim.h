@@ -60,6 +60,9 @@
 /* Enumerate the whole realisable grid when it has at most this many points. */
 #define SG_OPTIM_DEFAULT_GRID_MAX 4096
 /* Hard limits. */
+/* A step variable may hold at most this many values ((ub - lb) / step + 1):
+ * below 2^53, so every grid index is an exact double and fits a size_t. */
+#define SG_OPTIM_MAX_STEP_VALUES 1000000000000000ULL /* 1e15 */
 #define SG_OPTIM_MAX_DIM 40          /* Sobol generator dimension limit (GSL) */
 #define SG_OPTIM_MAX_DISCRETE 20     /* 2^k neighbour corners */
 #define SG_OPTIM_MAX_STARTS 1000000
