@@ -32,6 +32,7 @@ typedef struct attack {
     const char *args[ATTACK_MAX_ARGS];
     int code;                         /* expected exit code */
     const char *needle;               /* expected in stderr */
+    const char *out_needle;           /* expected in stdout (NULL = no check) */
     int stdout_empty;                 /* nothing may be printed on stdout */
     const char *absent;               /* file of the directory that must not exist after */
     const char *present;              /* file of the directory that must exist after */
@@ -70,6 +71,26 @@ static const attack attack_table[] = {
      .args = {"check", "@study"},
      .code = 1,
      .needle = "study.toml:28:8: step (1e-20) is too small: max - min (60) would hold 6e+21"},
+    /* 5: a Windows-1252 byte went raw into sharedStrings.xml and --json. */
+    {.name = "Windows-1252 run name is converted to UTF-8",
+     .data = {"1,50,1090,20,3,529.6,410.39,474.391", "Lauf-\xe4,50,1090,20,3,,,"},
+     .args = {"check", "@study"},
+     .code = 0,
+     .needle = "data.csv is not UTF-8 text: it was read as Windows-1252",
+     .out_needle = "Lauf-\xc3\xa4"},
+    {.name = "Windows-1252 run name in --json is UTF-8",
+     .data = {"1,50,1090,20,3,529.6,410.39,474.391", "Lauf-\xe4,50,1090,20,3,,,"},
+     .args = {"check", "--json", "@study"},
+     .code = 0,
+     .needle = "",
+     .out_needle = "\"run\":\t\"Lauf-\xc3\xa4\""},
+    {.name = "mixed UTF-8 and Windows-1252 is refused at the byte",
+     .data = {"1,50,1090,20,3,529.6,410.39,474.391\n2,",
+              "Lauf-\xc3\xa4,50,1090,20,3,529.6,410.39,474.391\nLauf-\xe4,"},
+     .args = {"check", "@study"},
+     .code = 1,
+     .needle = "data.csv:3:6: byte 0xE4 is not UTF-8 text and the rest of the file is UTF-8",
+     .stdout_empty = 1},
 };
 #define N_ATTACKS (sizeof attack_table / sizeof attack_table[0])
 
@@ -148,6 +169,9 @@ ParameterizedTest(size_t *ip, attacks, replay, .init = harness_setup, .fini = ha
                  a->code, r->err);
     cr_expect_not_null(strstr(r->err, a->needle), "%s: '%s' not in stderr:\n%s", a->name,
                        a->needle, r->err);
+    if (a->out_needle)
+        cr_expect_not_null(strstr(r->out, a->out_needle), "%s: '%s' not in stdout:\n%.3000s",
+                           a->name, a->out_needle, r->out);
     if (a->stdout_empty)
         cr_expect_eq(r->out[0], '\0', "%s: stdout is not empty:\n%.2000s", a->name, r->out);
     if (a->absent)

@@ -287,6 +287,10 @@ int sg_cli_load(sg_cli_ctx *ctx)
         return sg_cli_fail(ctx, &err);
     if (sg_study_load_data(ctx->study, &ctx->table, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
+    if (ctx->table->from_cp1252)
+        sg_cli_note(ctx, "note: %s is not UTF-8 text: it was read as Windows-1252 (Latin-1) and "
+                         "converted; save it as CSV UTF-8 to be sure of every character",
+                    ctx->table->path);
     return SG_EXIT_OK;
 }
 

@@ -375,6 +375,10 @@ static int predict_in(sg_cli_ctx *ctx, sg_model *m, const char *in, const char *
         code = sg_cli_fail(ctx, &err);
         goto done;
     }
+    if (t->from_cp1252)
+        sg_cli_note(ctx, "note: %s is not UTF-8 text: it was read as Windows-1252 (Latin-1) and "
+                         "converted; save it as CSV UTF-8 to be sure of every character",
+                    in);
     size_t n = t->n_rows;
     X = malloc((n ? n : 1) * n_in * sizeof *X);
     Mean = malloc((n ? n : 1) * n_out * sizeof *Mean);
