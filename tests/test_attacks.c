@@ -25,6 +25,8 @@ typedef struct attack {
     patch study[ATTACK_MAX_PATCHES];  /* applied to studies/brazing.toml */
     patch data;                       /* applied to data/brazing_l27.csv */
     const char *data_raw;             /* instead: the data file's bytes */
+    const char *prep[ATTACK_MAX_ARGS]; /* a command run first, which must succeed ("fit") */
+    patch model;                      /* then applied to the model file it wrote */
     const char *extra_name;           /* another file in the directory (model, --in table) */
     const char *extra_text;
     /* The command line; "@study" is the study's path, "@extra" the extra
@@ -91,6 +93,15 @@ static const attack attack_table[] = {
      .code = 1,
      .needle = "data.csv:3:6: byte 0xE4 is not UTF-8 text and the rest of the file is UTF-8",
      .stdout_empty = 1},
+    /* 13: a crafted output scaling predicted inf with exit code 0. */
+    {.name = "model file whose output scaling overflows",
+     .prep = {"fit", "--no-cv", "-q", "@study"},
+     .model = {"\"outputs\":\t{", "\"outputs\":\t{\"width\": [1.7e308, 1, 1], \"shift\": [0, 0, 0], "},
+     .args = {"predict", "@model", "--at", "thickness=100,temperature=1100,hold=30,cooling=5"},
+     .code = 1,
+     .needle = "brazing.model.json: response 'stress_max': the output scaling (shift 0, width "
+               "1.7e+308) gives predictions that are not finite",
+     .stdout_empty = 1},
 };
 #define N_ATTACKS (sizeof attack_table / sizeof attack_table[0])
 
@@ -130,12 +141,13 @@ static const char *stage_attack(const attack *a)
     return study_path;
 }
 
-static result *run_attack(const attack *a, const char *study_path)
+/* Run the command line args (a's or its prep) with the placeholders filled. */
+static result *run_args(const attack *a, const char *const *args, const char *study_path)
 {
     static char argbuf[ATTACK_MAX_ARGS][300];
     const char *argv[ATTACK_MAX_ARGS + 1] = {0};
-    for (size_t i = 0; i < ATTACK_MAX_ARGS && a->args[i]; i++) {
-        const char *s = a->args[i];
+    for (size_t i = 0; i < ATTACK_MAX_ARGS && args[i]; i++) {
+        const char *s = args[i];
         if (strcmp(s, "@study") == 0)
             s = study_path;
         else if (strcmp(s, "@extra") == 0)
@@ -164,7 +176,17 @@ ParameterizedTest(size_t *ip, attacks, replay, .init = harness_setup, .fini = ha
 {
     const attack *a = &attack_table[*ip];
     const char *study_path = stage_attack(a);
-    result *r = run_attack(a, study_path);
+    if (a->prep[0]) {
+        result *p = run_args(a, a->prep, study_path);
+        cr_assert_eq(p->code, 0, "%s: preparation failed:\n%s", a->name, p->err);
+        if (a->model.from) {
+            static char text[1 << 20];
+            slurp(tpath(3, "brazing.model.json"), text, sizeof text - 4096);
+            apply(text, sizeof text, &a->model);
+            write_file(tpath(3, "brazing.model.json"), text);
+        }
+    }
+    result *r = run_args(a, a->args, study_path);
     cr_expect_eq(r->code, a->code, "%s: exit code %d, expected %d; stderr:\n%s", a->name, r->code,
                  a->code, r->err);
     cr_expect_not_null(strstr(r->err, a->needle), "%s: '%s' not in stderr:\n%s", a->name,

@@ -219,7 +219,9 @@ static int predict_at(sg_cli_ctx *ctx, sg_model *m, const char *at, cJSON *o)
     int code = parse_at(ctx->args, m, at, x);
     if (code != SG_EXIT_OK)
         return code;
-    sg_model_predict(m, x, mean, sd);
+    sg_error e;
+    if (sg_model_predict_batch(m, x, 1, mean, sd, &e) != SG_OK)
+        return sg_cli_fail(ctx, &e);
     cJSON *pts = cJSON_AddArrayToObject(o, "points");
     cJSON_AddItemToArray(pts, point_json(m, x, mean, sd));
     if (ctx->args->json)

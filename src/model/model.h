@@ -172,7 +172,10 @@ bool sg_model_extrapolates(const sg_model *m, const double *x);
 /* Mean (n_out) and spread sd (n_out, may be NULL) at x (n_in). */
 void sg_model_predict(sg_model *m, const double *x, double *mean, double *sd);
 
-/* Batch: X (n, n_in) -> Mean (n, n_out), Sd (n, n_out; may be NULL). */
+/* Batch: X (n, n_in) -> Mean (n, n_out), Sd (n, n_out; may be NULL).
+ * SG_ERR_INVALID for a point that is not finite, SG_ERR_NUMERIC for a
+ * prediction that is not (possible only far outside the factor bounds: the
+ * loader refuses a model that is not finite inside them). */
 sg_status sg_model_predict_batch(sg_model *m, const double *X, size_t n, double *Mean,
                                  double *Sd, sg_error *err);
 

@@ -26,6 +26,12 @@ struct sg_model {
     double *by;              /* (n_out) one member's output */
 };
 
+/* SG_OK when every prediction inside the factor bounds (lo, hi) is finite,
+ * mean and spread, by interval arithmetic through the scalers and every
+ * member network (model_check.c); else SG_ERR_INVALID naming the network
+ * or the response.  Used by the model loader. */
+SG_INTERNAL sg_status sg_model_check_window(const sg_model *m, sg_error *err);
+
 /* Copy a string into *dst (freeing the old one); NULL source = "". */
 SG_INTERNAL sg_status sg_model_set_string(char **dst, const char *src, sg_error *err);
 
