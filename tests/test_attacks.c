@@ -93,6 +93,27 @@ static const attack attack_table[] = {
      .code = 1,
      .needle = "data.csv:3:6: byte 0xE4 is not UTF-8 text and the rest of the file is UTF-8",
      .stdout_empty = 1},
+    /* 14: a value near the largest double overflowed sums of squares: fit
+     * said "row 2: value is not finite" (no file, no column), analyze
+     * printed inf level means. */
+    {.name = "largest double in the data: fit",
+     .data = {"529.6", "1.7976931348623157e308"},
+     .args = {"fit", "@study"},
+     .code = 1,
+     .needle = "data.csv:2:stress_max_MPa: '1.7976931348623157e308' is too large: values must "
+               "lie within +-1e+150",
+     .absent = "brazing.model.json"},
+    {.name = "largest double in the data: analyze",
+     .data = {"529.6", "-1.7976931348623157e308"},
+     .args = {"analyze", "@study"},
+     .code = 1,
+     .needle = "data.csv:2:stress_max_MPa: '-1.7976931348623157e308' is too large",
+     .stdout_empty = 1},
+    {.name = "study bound near the largest double",
+     .study = {{"max = 150\n", "max = 1e300\n"}},
+     .args = {"check", "@study"},
+     .code = 1,
+     .needle = "study.toml:18:7: 'max' (1e+300) is too large: values must lie within +-1e+150"},
     /* 13: a crafted output scaling predicted inf with exit code 0. */
     {.name = "model file whose output scaling overflows",
      .prep = {"fit", "--no-cv", "-q", "@study"},

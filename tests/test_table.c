@@ -221,6 +221,15 @@ Test(data, every_error_names_file_row_and_column)
         {"a,b,y\n1,2,3\n\n1,2,inf\n", SG_ERR_INVALID, "d.csv:4:y: 'inf' is not a finite number",
          SIZE_MAX},
         {"a,b,y\n1,2,nan\n", SG_ERR_INVALID, "d.csv:2:y: 'nan' is not a finite number", SIZE_MAX},
+        /* sums of squares of such values overflow: refused at load (SG_DATA_MAX_ABS) */
+        {"a,b,y\n1,2,3\n1, 1.7976931348623157e308 ,3\n", SG_ERR_INVALID,
+         "d.csv:3:b: '1.7976931348623157e308' is too large: values must lie within +-1e+150 "
+         "(larger ones overflow sums of squares)",
+         SIZE_MAX},
+        {"a,b,y\n1,2,-1.0000001e150\n", SG_ERR_INVALID,
+         "d.csv:2:y: '-1.0000001e150' is too large: values must lie within +-1e+150 (larger ones "
+         "overflow sums of squares)",
+         SIZE_MAX},
         {"a;b;y\n1,5;2;3\n", SG_ERR_INVALID,
          "d.csv:2:a: '1,5' is not a number (use '.' as the decimal separator)", SIZE_MAX},
         {"a,b,y\n1,2,3\n1,2\n", SG_ERR_INVALID, "d.csv:3: row has 2 fields but the header has 3",
@@ -257,6 +266,13 @@ Test(data, every_error_names_file_row_and_column)
                       err.msg);
         cr_expect_eq(bad, cases[c].bad_column, "case %zu: bad %zu", c, bad);
     }
+    /* The limit itself is accepted. */
+    sg_table *t = NULL;
+    sg_error err;
+    static const char edge[] = "a,b,y\n-1e150,2,1e150\n";
+    cr_expect_eq(sg_table_load_buffer(edge, sizeof edge - 1, "d.csv", COLS, 3, 2, &t, NULL, &err),
+                 SG_OK, "%s", err.msg);
+    sg_table_destroy(t);
 }
 
 Test(data, file_errors)

@@ -122,6 +122,10 @@ static sg_status get_finite(const sg_toml_value *t, const char *key, bool requir
     if (st == SG_OK && found && !isfinite(*out))
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, key),
                                 "'%s' must be a finite number", key);
+    if (st == SG_OK && found && fabs(*out) > SG_DATA_MAX_ABS) /* as data values (table.h) */
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, key),
+                                "'%s' (%g) is too large: values must lie within +-%g", key, *out,
+                                SG_DATA_MAX_ABS);
     return st;
 }
 

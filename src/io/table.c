@@ -323,6 +323,16 @@ static sg_status take_row(loader *L)
         if (parse_number_l(L->fields[L->col_index[k]], L->c_loc, &xr[k], &e) != SG_OK)
             return fail(L, sg_error_set(L->err, e.status, "%s:%d:%s: %s", L->source, L->row_line,
                                         t->col_names[k], e.msg));
+        if (fabs(xr[k]) > SG_DATA_MAX_ABS) {
+            size_t n;
+            const char *s = trim(L->fields[L->col_index[k]], &n);
+            return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
+                                        "%s:%d:%s: '%.*s' is too large: values must lie within "
+                                        "+-%g (larger ones overflow sums of squares)",
+                                        L->source, L->row_line, t->col_names[k],
+                                        (int)(n > FIELD_SHOW_MAX ? FIELD_SHOW_MAX : n), s,
+                                        SG_DATA_MAX_ABS));
+        }
     }
     t->line[t->n_rows] = L->row_line;
     t->row[t->n_rows] = L->n_data_rows;

@@ -18,8 +18,9 @@
  * requested columns are split into factors (the first n_factors) and
  * responses (the rest).  A row whose response cells are ALL empty is a failed
  * or unfinished simulation: it is excluded and listed in `excluded`.  Any
- * other empty, non-numeric or non-finite value in a requested column is an
- * error "FILE:LINE:COLUMN: message" (LINE = 1-based line in the file).
+ * other empty, non-numeric or non-finite value in a requested column, or
+ * one larger in magnitude than SG_DATA_MAX_ABS, is an error
+ * "FILE:LINE:COLUMN: message" (LINE = 1-based line in the file).
  * Ragged rows, duplicate header names, missing columns and zero usable rows
  * are errors too, and so is a header of more than SG_DATA_MAX_COLUMNS columns.
  */
@@ -38,6 +39,14 @@
  * is not a table of simulation runs, and duplicate-name checks are
  * quadratic in it). */
 #define SG_DATA_MAX_COLUMNS 4096
+/* Largest magnitude of a value in a requested column.  Larger values are
+ * refused when the file is read ("FILE:LINE:COLUMN: '1e200' is too
+ * large ..."): every later stage sums values, squares and products of them
+ * (means, standard deviations, sums of squares, scaling), which must not
+ * overflow to inf; with |x| <= 1e150 a square is at most 1e300 and a sum of
+ * the squares of every row a file can hold stays finite.  No engineering
+ * quantity in any unit comes near it. */
+#define SG_DATA_MAX_ABS 1e150
 /* Name of the optional run-identifier column (compared case-insensitively). */
 #define SG_DATA_RUN_COLUMN "run"
 
