@@ -114,6 +114,22 @@ static const attack attack_table[] = {
      .args = {"check", "@study"},
      .code = 1,
      .needle = "study.toml:18:7: 'max' (1e+300) is too large: values must lie within +-1e+150"},
+    /* 16: a column name starting with = + - @ went raw into the header of
+     * the CSV run sheet: a formula when opened in a spreadsheet. */
+    {.name = "formula as a factor column name",
+     .study = {{"column = \"thickness_um\"", "column = \"=HYPERLINK(\\\"http://x\\\")\""}},
+     .args = {"doe", "@study", "--design", "auto", "--out", "@extra"},
+     .extra_name = "sheet.csv",
+     .extra_text = "",
+     .code = 1,
+     .needle = "study.toml:15:10: column '=HYPERLINK(\"http://x\")' starts with '=': a "
+               "spreadsheet would read it as a formula",
+     .stdout_empty = 1},
+    {.name = "formula as a response column name",
+     .study = {{"column = \"stress_max_MPa\"", "column = \"@SUM(1+1)*cmd\""}},
+     .args = {"check", "@study"},
+     .code = 1,
+     .needle = "column '@SUM(1+1)*cmd' starts with '@'"},
     /* 13: a crafted output scaling predicted inf with exit code 0. */
     {.name = "model file whose output scaling overflows",
      .prep = {"fit", "--no-cv", "-q", "@study"},

@@ -547,3 +547,15 @@ Test(model_io, rejects_a_model_that_cannot_predict_finite_values)
     sg_model_destroy(m);
     free(text);
 }
+
+/* Names go raw into the header of `predict --out`'s CSV: a crafted name
+ * starting with '=' would be a spreadsheet formula there. */
+Test(model_io, rejects_names_that_are_not_identifiers_and_units_that_are_not_text)
+{
+    expect_rejected("formula name", "\"thickness_um\"", "\"=HYPERLINK(1)\"", 0, SG_ERR_INVALID,
+                    "factor 1 is named '=HYPERLINK(1)': a name must start with a letter");
+    expect_rejected("comma", "\"stress_path1\"", "\"a,b\"", 0, SG_ERR_INVALID,
+                    "response 2 is named 'a,b'");
+    expect_rejected("unit", "\"MPa\"", "\"MP\\u0007a\"", 0, SG_ERR_INVALID,
+                    "the unit of response 'stress_max' is not printable UTF-8 text");
+}

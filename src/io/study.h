@@ -28,6 +28,9 @@
 #define SG_STUDY_MAX_FACTORS 64
 #define SG_STUDY_MAX_RESPONSES 64
 #define SG_STUDY_MAX_LEVELS 64
+/* First characters a data column name may not have: a spreadsheet reads a
+ * cell starting with one of them as a formula (OWASP, "CSV injection"). */
+#define SG_STUDY_FORMULA_START "=+-@\t\r"
 /* A factor step may give at most this many settings ((max - min) / step + 1;
  * the optimiser's SG_OPTIM_MAX_STEP_VALUES, 1e15). */
 #define SG_STUDY_MAX_STEP_VALUES 1000000000000000ULL

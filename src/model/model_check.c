@@ -1,11 +1,16 @@
-/* model_check.c — can a model give finite predictions?  Interval
- * arithmetic over the stored factor window, used by the model loader so
- * that a crafted or corrupted file (an output scaling of 1.7e308, weights of
- * 1e300) is refused instead of predicting inf with exit code 0. */
+/* model_check.c — checks of a loaded model file: can it give finite
+ * predictions (interval arithmetic over the stored factor window), so that
+ * a crafted or corrupted file (an output scaling of 1.7e308, weights of
+ * 1e300) is refused instead of predicting inf with exit code 0; and are its
+ * names and units safe text (names go raw into CSV headers, where one
+ * starting with '=' would be a formula). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/utf8.h"
 #include "model/mlp_internal.h"
 #include "model/model_internal.h"
 
@@ -102,4 +107,51 @@ done:
     free(ylo);
     free(yhi);
     return st;
+}
+
+/* A name as the study writes it: a letter, then letters, digits and '_'. */
+static bool is_identifier(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return false;
+    return true;
+}
+
+/* Printable UTF-8: the text goes into JSON, workbooks and terminals. */
+static bool is_text(const char *s)
+{
+    sg_utf8_scan scan;
+    sg_utf8_scan_text(s, strlen(s), &scan);
+    if (scan.first_bad != SIZE_MAX)
+        return false;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7F)
+            return false;
+    return true;
+}
+
+sg_status sg_model_check_names(const sg_model *m, sg_error *err)
+{
+    for (size_t i = 0; i < m->n_in + m->n_out; i++) {
+        bool f = i < m->n_in;
+        const char *name = f ? m->fname[i] : m->rname[i - m->n_in];
+        const char *unit = f ? m->funit[i] : m->runit[i - m->n_in];
+        if (!is_identifier(name) || strlen(name) > SG_MODEL_NAME_MAX)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "%s %zu is named '%.80s': a name must start with a letter and "
+                                "hold only letters, digits and '_' (at most %d characters): the "
+                                "file is damaged or was not written by surrogate",
+                                f ? "factor" : "response", (f ? i : i - m->n_in) + 1, name,
+                                SG_MODEL_NAME_MAX);
+        if (!is_text(unit))
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "the unit of %s '%s' is not printable UTF-8 text: the file is "
+                                "damaged or was not written by surrogate",
+                                f ? "factor" : "response", name);
+    }
+    return SG_OK;
 }
