@@ -296,7 +296,10 @@ int sg_cli_load(sg_cli_ctx *ctx)
 
 int sg_cli_finish(sg_cli_ctx *ctx, int code)
 {
-    if (ctx->json && ctx->args->json) {
+    /* After a usage error nothing goes to stdout (README, exit codes): the
+     * message and hint are on stderr, and a caller parsing the JSON would
+     * otherwise read a half-filled document as a result. */
+    if (ctx->json && ctx->args->json && code != SG_EXIT_USAGE) {
         cJSON_ReplaceItemInObject(ctx->json, "ok", cJSON_CreateBool(code == SG_EXIT_OK));
         cJSON_AddNumberToObject(ctx->json, "exit_code", code);
         char *text = cJSON_Print(ctx->json);

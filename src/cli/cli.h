@@ -140,7 +140,8 @@ int sg_cli_load(sg_cli_ctx *ctx);
  * in --json mode record it in the document.  Returns the exit code. */
 int sg_cli_fail(sg_cli_ctx *ctx, const sg_error *err);
 /* Finish: set "ok"/"exit_code" and, with --json, print the document on
- * stdout.  Frees everything in ctx.  Returns code. */
+ * stdout, except after a usage error (code SG_EXIT_USAGE: nothing is
+ * printed on stdout).  Frees everything in ctx.  Returns code. */
 int sg_cli_finish(sg_cli_ctx *ctx, int code);
 
 /* A note for the user on stderr unless -q or --json ("surrogate: ..."). */
