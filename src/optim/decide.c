@@ -499,8 +499,8 @@ static void explain_no_optimum(const sg_study *s, const sg_table *t, const sg_op
         snprintf(rk, sizeof rk, ", or lower [optimize] risk (now %g)", sp->risk);
     snprintf(msg, sizeof msg,
              "optimize: %.400s.\n  The objective is not finite or far too badly scaled for the "
-             "optimiser%s%s%s.  Check the data for a mistyped or extreme value%s, then run "
-             "again",
+             "optimiser%s%.300s%s.  Check the data for a mistyped or extreme value%.90s, then "
+             "run again",
              err ? err->msg : "", used ? " (" : "", ranges, used ? ")" : "", rk);
     sg_error_set(err, SG_ERR_NUMERIC, "%s", msg);
 }
