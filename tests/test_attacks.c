@@ -27,6 +27,7 @@ typedef struct attack {
     const char *data_raw;             /* instead: the data file's bytes */
     const char *prep[ATTACK_MAX_ARGS]; /* a command run first, which must succeed ("fit") */
     patch model;                      /* then applied to the model file it wrote */
+    patch study_after;                /* and to the study */
     const char *extra_name;           /* another file in the directory (model, --in table) */
     const char *extra_text;
     /* The command line; "@study" is the study's path, "@extra" the extra
@@ -60,6 +61,13 @@ static const attack attack_table[] = {
      .code = 3,
      .needle = "lower [optimize] risk (now 1e+300)",
      .present = "brazing.model.results.json"},
+    {.name = "huge risk factor: report recomputes the saved optimisation",
+     .prep = {"run", "-q", "@study"},
+     .study_after = {"response = \"stress_max\"\n", "response = \"stress_max\"\nrisk = 1e300\n"},
+     .args = {"report", "@study"},
+     .code = 3,
+     .needle = "no optimum: all 8 optimiser starts failed",
+     .stdout_empty = 1},
     /* 4: (upper - lower) / step overflowed the cast to size_t: the grid
      * collapsed to one value and the "realisable optimum" was wrong. */
     {.name = "[optimize] step too small to enumerate",
@@ -298,6 +306,12 @@ ParameterizedTest(size_t *ip, attacks, replay, .init = harness_setup, .fini = ha
             slurp(tpath(3, "brazing.model.json"), text, sizeof text - 4096);
             apply(text, sizeof text, &a->model);
             write_file(tpath(3, "brazing.model.json"), text);
+        }
+        if (a->study_after.from) {
+            static char text[16384];
+            slurp(study_path, text, sizeof text - 1024);
+            apply(text, sizeof text, &a->study_after);
+            write_file(study_path, text);
         }
     }
     result *r = run_args(a, a->args, study_path);
