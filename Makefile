@@ -127,7 +127,7 @@ test: deps
 	if [ $$fail = 0 ]; then echo "all test binaries passed"; else echo "SOME TESTS FAILED"; fi; \
 	exit $$fail
 
-SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 test-sanitize: deps
 	$(Q)$(MAKE) --no-print-directory test BUILD=build/san OPT="-O1 -g" SAN="$(SAN_FLAGS)"
 

@@ -10,6 +10,8 @@
 
 #include "model/model.h"
 
+#include <cJSON.h>
+
 #define NR 16
 #define NI 3
 #define NO 2
@@ -489,4 +491,79 @@ Test(model_io, rejects_corrupt_calibration)
     expect_bad_calibration("\"calibration\":\t[", "\"calibration\":\t[null, ", "one entry");
     expect_bad_calibration("\"response\":\t\"stress_max\"", "\"response\":\t\"stress_path1\"",
                            "response order");
+}
+
+/* A crafted file whose scaling or weights overflow inside the factor bounds
+ * predicted inf with exit code 0; the loader refuses it (interval
+ * arithmetic over the stored bounds), and a model fitted on sane data
+ * loads. */
+static void expect_not_finite(const char *what, const char *block, const char *key, int index,
+                              int count, double value, const char *needle)
+{
+    sg_model *m = fit_tiny();
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
+    sg_model_destroy(m);
+    cJSON *root = cJSON_Parse(text);
+    cr_assert_not_null(root);
+    cJSON *arr;
+    if (strcmp(block, "params") == 0) {
+        cJSON *net = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "networks"), 0);
+        arr = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(net, "members"), 1),
+                                  "params");
+        index = index < 0 ? cJSON_GetArraySize(arr) + index : index;
+    } else {
+        arr = cJSON_GetObjectItem(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(root, "scaling"), block), key);
+    }
+    cr_assert_not_null(arr, "%s", what);
+    for (int i = 0; i < count; i++)
+        cJSON_ReplaceItemInArray(arr, index + i, cJSON_CreateNumber(value));
+    char *edited = cJSON_Print(root);
+    sg_model *l = NULL;
+    sg_error err;
+    cr_expect_eq(sg_model_from_json(edited, strlen(edited), "crafted.json", &l, &err),
+                 SG_ERR_INVALID, "%s: %s", what, err.msg);
+    cr_expect_null(l);
+    cr_expect(strstr(err.msg, needle) != NULL, "%s: %s", what, err.msg);
+    sg_model_destroy(l);
+    free(edited);
+    free(text);
+    cJSON_Delete(root);
+}
+
+Test(model_io, rejects_a_model_that_cannot_predict_finite_values)
+{
+    expect_not_finite("output width", "outputs", "width", 0, 1, 1.7e308,
+                      "crafted.json: response 'stress_max': the output scaling (shift");
+    expect_not_finite("second output width", "outputs", "width", 1, 1, 1.7e308,
+                      "response 'stress_path1': the output scaling");
+    expect_not_finite("output bias", "params", NULL, -1, 1, 1e306,
+                      "crafted.json: response 'stress_max': the output scaling");
+    expect_not_finite("first-layer weights", "params", NULL, 0, 3, 1.7e308,
+                      "crafted.json: network 1, member 2: its weights overflow inside the factor "
+                      "bounds");
+    /* The model as fitted loads. */
+    sg_model *m = fit_tiny();
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
+    sg_model *l = NULL;
+    sg_error err;
+    cr_expect_eq(sg_model_from_json(text, strlen(text), "ok.json", &l, &err), SG_OK, "%s",
+                 err.msg);
+    sg_model_destroy(l);
+    sg_model_destroy(m);
+    free(text);
+}
+
+/* Names go raw into the header of `predict --out`'s CSV: a crafted name
+ * starting with '=' would be a spreadsheet formula there. */
+Test(model_io, rejects_names_that_are_not_identifiers_and_units_that_are_not_text)
+{
+    expect_rejected("formula name", "\"thickness_um\"", "\"=HYPERLINK(1)\"", 0, SG_ERR_INVALID,
+                    "factor 1 is named '=HYPERLINK(1)': a name must start with a letter");
+    expect_rejected("comma", "\"stress_path1\"", "\"a,b\"", 0, SG_ERR_INVALID,
+                    "response 2 is named 'a,b'");
+    expect_rejected("unit", "\"MPa\"", "\"MP\\u0007a\"", 0, SG_ERR_INVALID,
+                    "the unit of response 'stress_max' is not printable UTF-8 text");
 }

@@ -124,18 +124,19 @@ Test(optim, max_eval_is_a_result_not_a_failure, .init = setup)
     sg_optim_result_destroy(r);
 }
 
-/* NaN outside the unit disc: starts that wander there fail cleanly. */
+/* NaN outside the unit disc: starts that begin there fail cleanly, the
+ * others find the minimum inside. */
 static double nan_outside(void *u, const double *x, double *g)
 {
     (void)g;
     (void)u;
     double r2 = x[0] * x[0] + x[1] * x[1];
-    return r2 > 1.0 ? NAN : (x[0] - 2.0) * (x[0] - 2.0) + x[1] * x[1];
+    return r2 > 1.0 ? NAN : (x[0] - 0.5) * (x[0] - 0.5) + x[1] * x[1];
 }
 
 Test(optim, nonfinite_objective_is_a_failure, .init = setup)
 {
-    sg_optim_var v[2] = {box(-3, 3), box(-3, 3)};
+    sg_optim_var v[2] = {box(-1.2, 1.2), box(-1.2, 1.2)};
     sg_optim_problem p = {.d = 2, .vars = v, .f = nan_outside};
     sg_optim_config cfg;
     sg_optim_config_default(&cfg);
@@ -151,8 +152,36 @@ Test(optim, nonfinite_objective_is_a_failure, .init = setup)
             cr_expect_eq(r->starts[i].feasible, 0);
         }
     cr_expect_gt(nfail, 0u);
+    cr_expect_lt(nfail, r->n_starts);
     cr_expect_eq(r->stats.n + nfail, r->n_starts);
     sg_optim_result_destroy(r);
+}
+
+/* NaN everywhere: every start fails, so there is no optimum to return
+ * (this once left best_x NULL in a successful result). */
+static double nan_everywhere(void *u, const double *x, double *g)
+{
+    (void)u;
+    (void)x;
+    (void)g;
+    return NAN;
+}
+
+Test(optim, every_start_failing_is_an_error_naming_the_reason, .init = setup)
+{
+    sg_optim_var v[2] = {box(-3, 3), box(-3, 3)};
+    v[1].step = 0.5; /* the snapping stage must not see a missing optimum either */
+    sg_optim_problem p = {.d = 2, .vars = v, .f = nan_everywhere};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 4;
+    sg_optim_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_ERR_NUMERIC);
+    cr_expect_null(r);
+    cr_expect(strstr(err.msg, "no optimum: all 4 optimiser starts failed (4 x failed (objective "
+                              "or constraint returned NaN or infinity))") != NULL,
+              "%s", err.msg);
 }
 
 /* ---- validation errors ------------------------------------------------ */
@@ -189,6 +218,10 @@ static const bad_case bad_cases[] = {
     {"too many starts", 22, SG_ERR_LIMIT, "starts (2000000) exceeds the limit"},
     {"too many threads", 23, SG_ERR_LIMIT, "threads (1000) exceeds the limit"},
     {"cluster_tol", 24, SG_ERR_INVALID, "cluster_tol (nan) must be"},
+    {"step too small", 25, SG_ERR_INVALID,
+     "vars[1] (temperature): step (1e-20) is too small: the range [1090, 1150] would hold 6e+21 "
+     "values"},
+    {"step too small for the range", 26, SG_ERR_INVALID, "vars[3] (cooling): step (1) is too small"},
 };
 
 static void *ctx_create_dummy(void *u) { return u; }
@@ -233,6 +266,8 @@ Test(optim, validation_errors_name_the_field, .init = setup)
         case 22: cfg.starts = 2000000; break;
         case 23: cfg.threads = 1000; break;
         case 24: cfg.cluster_tol = NAN; break;
+        case 25: v[1].step = 1e-20; break;
+        case 26: v[3].lb = -1e300; v[3].ub = 1e300; v[3].step = 1; break;
         }
         sg_error err;
         sg_error_clear(&err);

@@ -190,6 +190,11 @@ Test(runsheet, invalid_sheets_write_nothing)
     static const sg_runsheet_column runcol[1] = {{"a", "run", NULL}};
     static const sg_runsheet_column empty[1] = {{"a", "", NULL}};
     static const sg_runsheet_column ctrl[1] = {{"a", "a\nb", NULL}};
+    /* CSV injection: a header cell a spreadsheet would run as a formula */
+    static const sg_runsheet_column formula[1] = {{"a", "=HYPERLINK(\"http://x\")", NULL}};
+    static const sg_runsheet_column plus[1] = {{"a", "+cmd", NULL}};
+    static const sg_runsheet_column minus[1] = {{"a", "-2+3", NULL}};
+    static const sg_runsheet_column at[1] = {{"a", "@SUM(A1)", NULL}};
     static const sg_runsheet_column resp_dup[1] = {{"t", "thickness_um", NULL}};
     double nan_x[3] = {1, 0.0 / 0.0, 2};
     struct { sg_runsheet rs; const char *msg; } cases[] = {
@@ -197,6 +202,10 @@ Test(runsheet, invalid_sheets_write_nothing)
         {{NULL, "x", 1, 1, 0, x, runcol, NULL}, "may not be called 'run'"},
         {{NULL, "x", 1, 1, 0, x, empty, NULL}, "factor 1 has no column name"},
         {{NULL, "x", 1, 1, 0, x, ctrl, NULL}, "contains a control character"},
+        {{NULL, "x", 1, 1, 0, x, formula, NULL}, "factor column '=HYPERLINK(\"http://x\")' starts with '='"},
+        {{NULL, "x", 1, 1, 0, x, plus, NULL}, "factor column '+cmd' starts with '+': a spreadsheet would read it as a formula"},
+        {{NULL, "x", 1, 1, 0, x, minus, NULL}, "starts with '-'"},
+        {{NULL, "x", 1, 1, 0, x, at, NULL}, "starts with '@'"},
         {{NULL, "x", 1, 3, 1, x, factors, resp_dup}, "column 'thickness_um' appears twice"},
         {{NULL, "x", 1, 3, 0, nan_x, factors, NULL}, "run 1, factor 'temperature_C': value is not finite"},
         {{NULL, "x", 0, 3, 0, x, factors, NULL}, "at least one run and one factor"},

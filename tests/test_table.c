@@ -221,6 +221,15 @@ Test(data, every_error_names_file_row_and_column)
         {"a,b,y\n1,2,3\n\n1,2,inf\n", SG_ERR_INVALID, "d.csv:4:y: 'inf' is not a finite number",
          SIZE_MAX},
         {"a,b,y\n1,2,nan\n", SG_ERR_INVALID, "d.csv:2:y: 'nan' is not a finite number", SIZE_MAX},
+        /* sums of squares of such values overflow: refused at load (SG_DATA_MAX_ABS) */
+        {"a,b,y\n1,2,3\n1, 1.7976931348623157e308 ,3\n", SG_ERR_INVALID,
+         "d.csv:3:b: '1.7976931348623157e308' is too large: values must lie within +-1e+150 "
+         "(larger ones overflow sums of squares)",
+         SIZE_MAX},
+        {"a,b,y\n1,2,-1.0000001e150\n", SG_ERR_INVALID,
+         "d.csv:2:y: '-1.0000001e150' is too large: values must lie within +-1e+150 (larger ones "
+         "overflow sums of squares)",
+         SIZE_MAX},
         {"a;b;y\n1,5;2;3\n", SG_ERR_INVALID,
          "d.csv:2:a: '1,5' is not a number (use '.' as the decimal separator)", SIZE_MAX},
         {"a,b,y\n1,2,3\n1,2\n", SG_ERR_INVALID, "d.csv:3: row has 2 fields but the header has 3",
@@ -257,6 +266,13 @@ Test(data, every_error_names_file_row_and_column)
                       err.msg);
         cr_expect_eq(bad, cases[c].bad_column, "case %zu: bad %zu", c, bad);
     }
+    /* The limit itself is accepted. */
+    sg_table *t = NULL;
+    sg_error err;
+    static const char edge[] = "a,b,y\n-1e150,2,1e150\n";
+    cr_expect_eq(sg_table_load_buffer(edge, sizeof edge - 1, "d.csv", COLS, 3, 2, &t, NULL, &err),
+                 SG_OK, "%s", err.msg);
+    sg_table_destroy(t);
 }
 
 Test(data, file_errors)
@@ -383,6 +399,55 @@ Test(data, nul_byte_is_a_parse_error)
                      SG_ERR_PARSE, "case %zu", c);
         cr_expect_null(t);
         cr_expect(strncmp(err.msg, cases[c].msg, strlen(cases[c].msg)) == 0, "case %zu: %s", c,
+                  err.msg);
+    }
+}
+
+/* Text must reach workbooks (XML) and JSON as UTF-8.  A Windows-1252 export
+ * (no UTF-8 multi-byte sequence anywhere) is converted; a file mixing UTF-8
+ * with other bytes, or holding a byte Windows-1252 leaves undefined, is
+ * refused at that byte's line and column. */
+Test(data, windows_1252_is_converted_and_mixed_encodings_are_refused)
+{
+    static const char cp1252[] = "run,a,b,y\nLauf-\xe4,1,2,3\n\x80 5\x96x,4,5,6\n";
+    sg_table *t = NULL;
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(cp1252, sizeof cp1252 - 1, "w.csv", COLS, 3, 2, &t, NULL,
+                                      &err),
+                 SG_OK, "%s", err.msg);
+    cr_expect(t->from_cp1252);
+    cr_expect_str_eq(t->run_id[0], "Lauf-\xc3\xa4");
+    cr_expect_str_eq(t->run_id[1], "\xe2\x82\xac 5\xe2\x80\x93x"); /* euro sign, en dash */
+    cr_expect_eq(t->hash, sg_hash_fnv1a64(cp1252, sizeof cp1252 - 1, SG_HASH_FNV1A64_INIT),
+                 "the hash is of the file's bytes");
+    sg_table_destroy(t);
+
+    static const char utf8[] = "run,a,b,y\nLauf-\xc3\xa4,1,2,3\n";
+    cr_assert_eq(sg_table_load_buffer(utf8, sizeof utf8 - 1, "u.csv", COLS, 3, 2, &t, NULL, &err),
+                 SG_OK, "%s", err.msg);
+    cr_expect(!t->from_cp1252);
+    cr_expect_str_eq(t->run_id[0], "Lauf-\xc3\xa4");
+    sg_table_destroy(t);
+
+    static const struct {
+        const char *csv, *msg;
+    } bad[] = {
+        {"run,a,b,y\nLauf-\xc3\xa4,1,2,3\nLauf-\xe4,4,5,6\n",
+         "m.csv:3:6: byte 0xE4 is not UTF-8 text and the rest of the file is UTF-8"},
+        {"\xef\xbb\xbfrun,a,b,y\nx\xe4,1,2,3\n",
+         "m.csv:2:2: byte 0xE4 is not UTF-8 text and the rest of the file is UTF-8"},
+        {"run,a,b,y\nr\xe4,1,2,3\nok\x81,4,5,6\n",
+         "m.csv:3:3: byte 0x81 is not UTF-8 text nor Windows-1252 text"},
+        {"run,a,b,y\r\nr\xc3\xa4\xc3\xa4,1,2,3\r\n\xed\xa0\x80,4,5,6\r\n", /* a surrogate */
+         "m.csv:3:1: byte 0xED is not UTF-8 text"},
+    };
+    for (size_t c = 0; c < sizeof bad / sizeof bad[0]; c++) {
+        t = NULL;
+        cr_expect_eq(sg_table_load_buffer(bad[c].csv, strlen(bad[c].csv), "m.csv", COLS, 3, 2, &t,
+                                          NULL, &err),
+                     SG_ERR_PARSE, "case %zu", c);
+        cr_expect_null(t);
+        cr_expect(strncmp(err.msg, bad[c].msg, strlen(bad[c].msg)) == 0, "case %zu: %s", c,
                   err.msg);
     }
 }

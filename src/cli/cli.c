@@ -264,12 +264,19 @@ int sg_cli_load(sg_cli_ctx *ctx)
         return sg_cli_fail(ctx, &err);
     if (sg_study_load_data(ctx->study, &ctx->table, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
+    if (ctx->table->from_cp1252)
+        sg_cli_note(ctx, "note: %s is not UTF-8 text: it was read as Windows-1252 (Latin-1) and "
+                         "converted; save it as CSV UTF-8 to be sure of every character",
+                    ctx->table->path);
     return SG_EXIT_OK;
 }
 
 int sg_cli_finish(sg_cli_ctx *ctx, int code)
 {
-    if (ctx->json && ctx->args->json) {
+    /* After a usage error nothing goes to stdout (README, exit codes): the
+     * message and hint are on stderr, and a caller parsing the JSON would
+     * otherwise read a half-filled document as a result. */
+    if (ctx->json && ctx->args->json && code != SG_EXIT_USAGE) {
         cJSON_ReplaceItemInObject(ctx->json, "ok", cJSON_CreateBool(code == SG_EXIT_OK));
         cJSON_AddNumberToObject(ctx->json, "exit_code", code);
         char *text = cJSON_Print(ctx->json);

@@ -140,7 +140,8 @@ int sg_cli_load(sg_cli_ctx *ctx);
  * in --json mode record it in the document.  Returns the exit code. */
 int sg_cli_fail(sg_cli_ctx *ctx, const sg_error *err);
 /* Finish: set "ok"/"exit_code" and, with --json, print the document on
- * stdout.  Frees everything in ctx.  Returns code. */
+ * stdout, except after a usage error (code SG_EXIT_USAGE: nothing is
+ * printed on stdout).  Frees everything in ctx.  Returns code. */
 int sg_cli_finish(sg_cli_ctx *ctx, int code);
 
 /* A note for the user on stderr unless -q or --json ("surrogate: ..."). */
@@ -175,6 +176,10 @@ int sg_stage_report_check(sg_cli_ctx *ctx);
 int sg_cli_check_outputs(sg_cli_ctx *ctx, const char *model_path, bool model_is_output,
                          bool model_from_study);
 int sg_stage_report(sg_cli_ctx *ctx);
+/* Save the results of this command's stages (fit, optimisation) beside the
+ * model file, so a model file never goes without its results, also when a
+ * later stage fails (cmd_report.c).  Returns an exit code. */
+int sg_cli_save_results(sg_cli_ctx *ctx);
 /* The cross-validation result saved beside the model in use (loaded into
  * ctx->results when it belongs to ctx->model), or NULL (cmd_report.c). */
 const struct sg_cv_result *sg_cli_saved_cv(sg_cli_ctx *ctx);

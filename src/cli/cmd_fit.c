@@ -238,6 +238,11 @@ int sg_stage_fit(sg_cli_ctx *ctx)
     if (sg_model_save(ctx->model, path, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
     ctx->model_path = path;
+    /* The results go with the model at once: a later stage (optimize in
+     * `run`) may fail, and the model must not be left without them. */
+    int code = sg_cli_save_results(ctx);
+    if (code != SG_EXIT_OK)
+        return code;
     cJSON *o = NULL;
     if (sg_fit_result_to_json(ctx->fit, ctx->study, ctx->table, &ctx->fit_settings, path, &o,
                               &err) != SG_OK)

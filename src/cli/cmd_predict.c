@@ -222,7 +222,9 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
     int code = parse_at(ctx->args, m, at, x);
     if (code != SG_EXIT_OK)
         return code;
-    sg_model_predict(m, w, x, mean, sd);
+    sg_error e;
+    if (sg_model_predict_batch(m, w, x, 1, mean, sd, &e) != SG_OK)
+        return sg_cli_fail(ctx, &e);
     cJSON *pts = cJSON_AddArrayToObject(o, "points");
     cJSON_AddItemToArray(pts, point_json(m, x, mean, sd));
     if (ctx->args->json)
@@ -253,20 +255,38 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
     return SG_EXIT_OK;
 }
 
-/* Column of the CSV for factor name: the name itself, else the one column
- * starting with "name_" (as in thickness_um); NULL when none or ambiguous. */
-static const char *match_column(const sg_table *hdr, const char *name)
+/* Column col is named after factor name: it is the name or starts with
+ * "name_" (as in thickness_um). */
+static bool names_factor(const char *col, const char *name)
 {
     size_t len = strlen(name);
-    const char *hit = NULL;
-    for (size_t c = 0; c < hdr->n_file_columns; c++)
-        if (strcmp(hdr->file_columns[c], name) == 0)
-            return hdr->file_columns[c];
+    return strncmp(col, name, len) == 0 && (col[len] == '\0' || col[len] == '_');
+}
+
+/* Column of the CSV for factor i: the one named after it, unless it is
+ * named after a factor with a longer name too (temp_max_C belongs to
+ * temp_max, not to temp).  NULL when there is none, or when two columns
+ * match (thickness and thickness_um): then *first and *other are set to
+ * them, so the error can name both instead of silently picking one. */
+static const char *match_column(const sg_model *m, size_t i, const sg_table *hdr,
+                                const char **first, const char **other)
+{
+    const char *name = sg_model_factor_name(m, i), *hit = NULL;
+    *first = *other = NULL;
     for (size_t c = 0; c < hdr->n_file_columns; c++) {
         const char *col = hdr->file_columns[c];
-        if (strncmp(col, name, len) == 0 && col[len] == '_') {
-            if (hit)
+        if (!names_factor(col, name))
+            continue;
+        bool better = false;
+        for (size_t g = 0; g < sg_model_n_in(m) && !better; g++)
+            better = strlen(sg_model_factor_name(m, g)) > strlen(name) &&
+                     names_factor(col, sg_model_factor_name(m, g));
+        if (!better) {
+            if (hit) {
+                *first = hit;
+                *other = col;
                 return NULL;
+            }
             hit = col;
         }
     }
@@ -360,7 +380,17 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
         goto done;
     }
     for (size_t i = 0; i < n_in; i++) {
-        if (!(cols[i] = match_column(hdr, sg_model_factor_name(m, i)))) {
+        const char *first, *other;
+        if (!(cols[i] = match_column(m, i, hdr, &first, &other)) && other) {
+            sg_error_set(&err, SG_ERR_INVALID,
+                         "%s: columns '%s' and '%s' both match factor '%s': keep one, or rename "
+                         "the other so that it neither is '%s' nor starts with '%s_'",
+                         in, first, other, sg_model_factor_name(m, i), sg_model_factor_name(m, i),
+                         sg_model_factor_name(m, i));
+            code = sg_cli_fail(ctx, &err);
+            goto done;
+        }
+        if (!cols[i]) {
             char names[1024], have[2048];
             size_t k = 0;
             list_factors(m, names, sizeof names);
@@ -379,6 +409,10 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
         code = sg_cli_fail(ctx, &err);
         goto done;
     }
+    if (t->from_cp1252)
+        sg_cli_note(ctx, "note: %s is not UTF-8 text: it was read as Windows-1252 (Latin-1) and "
+                         "converted; save it as CSV UTF-8 to be sure of every character",
+                    in);
     size_t n = t->n_rows;
     X = malloc((n ? n : 1) * n_in * sizeof *X);
     Mean = malloc((n ? n : 1) * n_out * sizeof *Mean);

@@ -159,6 +159,23 @@ nomem:
     return sg_cli_fail(ctx, &err);
 }
 
+int sg_cli_save_results(sg_cli_ctx *ctx)
+{
+    sg_error err;
+    sg_error_clear(&err);
+    const char *mp = model_path_of(ctx, &err);
+    if (!mp)
+        return sg_cli_fail(ctx, &err);
+    char *rp = sg_results_path_for_model(mp);
+    if (!rp) {
+        sg_error_set(&err, SG_ERR_NOMEM, "out of memory");
+        return sg_cli_fail(ctx, &err);
+    }
+    int code = save_results(ctx, rp);
+    free(rp);
+    return code;
+}
+
 /* ---- filling the report input --------------------------------------------------- */
 
 typedef struct report_buf {

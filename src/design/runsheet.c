@@ -40,6 +40,11 @@ static sg_status check_name(const sg_runsheet_column *c, const char *kind, size_
     for (const char *p = s; *p; p++)
         if ((unsigned char)*p < 0x20)
             return sg_error_set(err, SG_ERR_INVALID, "%s column '%s' contains a control character", kind, s);
+    if (strchr("=+-@", s[0]))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "%s column '%s' starts with '%c': a spreadsheet would read it as a "
+                            "formula; rename the column",
+                            kind, s, s[0]);
     if (strcmp(s, "run") == 0)
         return sg_error_set(err, SG_ERR_INVALID, "%s column may not be called 'run' (the run-number column)", kind);
     return SG_OK;

@@ -38,7 +38,9 @@ typedef struct sg_runsheet {
 } sg_runsheet;
 
 /* Check a run sheet: runs and factors present, finite values, column names
- * non-empty, unique, not "run", without control characters. */
+ * non-empty, unique, not "run", without control characters and not
+ * starting with = + - @ (a spreadsheet would run the header cell as a
+ * formula: CSV injection). */
 sg_status sg_runsheet_check(const sg_runsheet *rs, sg_error *err);
 
 /* What a file at a run sheet's path holds, for `doe` to decide whether it

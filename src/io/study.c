@@ -124,6 +124,10 @@ static sg_status get_finite(const sg_toml_value *t, const char *key, bool requir
     if (st == SG_OK && found && !isfinite(*out))
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, key),
                                 "'%s' must be a finite number", key);
+    if (st == SG_OK && found && fabs(*out) > SG_DATA_MAX_ABS) /* as data values (table.h) */
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, key),
+                                "'%s' (%g) is too large: values must lie within +-%g", key, *out,
+                                SG_DATA_MAX_ABS);
     return st;
 }
 
@@ -135,6 +139,22 @@ static sg_status check_name(const sg_toml_value *t, const char *name, const char
                                 "%s name '%s' must start with a letter and contain only letters, "
                                 "digits and '_' (at most %d characters)",
                                 what, name, SG_STUDY_NAME_MAX);
+    return SG_OK;
+}
+
+/* A data column name goes into the header of `doe`'s CSV run sheet, which
+ * people open in a spreadsheet: one starting with = + - @ (or TAB, CR)
+ * would be run as a formula there (CSV injection).  It is refused rather
+ * than escaped, because the filled-in run sheet becomes the data file and
+ * must carry the column names unchanged. */
+static sg_status check_column(const sg_toml_value *t, const char *column, sg_error *err)
+{
+    if (column && column[0] && strchr(SG_STUDY_FORMULA_START, column[0]))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "column"),
+                                "column '%s' starts with '%c': a spreadsheet would read it as a "
+                                "formula (the run sheet of 'doe' has it in its header); rename "
+                                "the column",
+                                column, column[0]);
     return SG_OK;
 }
 
@@ -191,6 +211,7 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
         (st = get_str(t, "name", true, NULL, &f->name, err)) ||
         (st = check_name(t, f->name, "factor", err)) ||
         (st = get_str(t, "column", false, f->name, &f->column, err)) ||
+        (st = check_column(t, f->column, err)) ||
         (st = get_str(t, "unit", false, "", &f->unit, err)) ||
         (st = get_finite(t, "min", true, &f->min, err)) ||
         (st = get_finite(t, "max", true, &f->max, err)))
@@ -205,6 +226,14 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "step"),
                                 "step (%g) must be above 0 and at most max - min (%g)", f->step,
                                 f->max - f->min);
+    if (sg_toml_table_get(t, "step") &&
+        !((f->max - f->min) / f->step < (double)SG_STUDY_MAX_STEP_VALUES))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "step"),
+                                "step (%g) is too small: max - min (%g) would hold %.3g settings, "
+                                "more than the %.0e that can be enumerated; use a larger step, or "
+                                "none for a continuous setting",
+                                f->step, f->max - f->min, (f->max - f->min) / f->step,
+                                (double)SG_STUDY_MAX_STEP_VALUES);
     return SG_OK;
 }
 
@@ -218,6 +247,7 @@ static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error 
         (st = get_str(t, "name", true, NULL, &r->name, err)) ||
         (st = check_name(t, r->name, "response", err)) ||
         (st = get_str(t, "column", false, r->name, &r->column, err)) ||
+        (st = check_column(t, r->column, err)) ||
         (st = get_str(t, "unit", false, "", &r->unit, err)) ||
         (st = sg_toml_get_string(t, "goal", false, &goal, NULL, err)))
         return st;

@@ -28,6 +28,12 @@
 #define SG_STUDY_MAX_FACTORS 64
 #define SG_STUDY_MAX_RESPONSES 64
 #define SG_STUDY_MAX_LEVELS 64
+/* First characters a data column name may not have: a spreadsheet reads a
+ * cell starting with one of them as a formula (OWASP, "CSV injection"). */
+#define SG_STUDY_FORMULA_START "=+-@\t\r"
+/* A factor step may give at most this many settings ((max - min) / step + 1;
+ * the optimiser's SG_OPTIM_MAX_STEP_VALUES, 1e15). */
+#define SG_STUDY_MAX_STEP_VALUES 1000000000000000ULL
 
 typedef enum sg_goal { SG_GOAL_NONE = 0, SG_GOAL_MINIMIZE, SG_GOAL_MAXIMIZE } sg_goal;
 
@@ -41,7 +47,8 @@ typedef struct sg_factor {
     double min, max;   /* bounds in data units, min < max */
     size_t n_levels;   /* 0 when no levels were declared */
     double *levels;    /* declared levels, as written (distinct, within [min, max]) */
-    double step;       /* > 0: settings restricted to min + k*step; 0 = continuous */
+    double step;       /* > 0: settings restricted to min + k*step; 0 = continuous;
+                          (max - min) / step + 1 <= SG_STUDY_MAX_STEP_VALUES */
     const sg_toml_value *table; /* the [[factor]] table (positions for messages) */
 } sg_factor;
 

@@ -15,6 +15,7 @@
 #include "core/file.h"
 #include "core/hash.h"
 #include "core/num.h"
+#include "core/utf8.h"
 
 #define TABLE_NAME_ECHO_MAX 64 /* longest column name repeated in a message */
 #define FIELD_SHOW_MAX 40 /* characters of a bad field quoted in messages */
@@ -348,6 +349,16 @@ static sg_status take_row(loader *L)
         if (parse_number_l(L->fields[L->col_index[k]], L->c_loc, &xr[k], &e) != SG_OK)
             return fail(L, sg_error_set(L->err, e.status, "%s:%d:%s: %s", L->source, L->row_line,
                                         t->col_names[k], e.msg));
+        if (fabs(xr[k]) > SG_DATA_MAX_ABS) {
+            size_t n;
+            const char *s = trim(L->fields[L->col_index[k]], &n);
+            return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
+                                        "%s:%d:%s: '%.*s' is too large: values must lie within "
+                                        "+-%g (larger ones overflow sums of squares)",
+                                        L->source, L->row_line, t->col_names[k],
+                                        (int)(n > FIELD_SHOW_MAX ? FIELD_SHOW_MAX : n), s,
+                                        SG_DATA_MAX_ABS));
+        }
     }
     t->line[t->n_rows] = L->row_line;
     t->row[t->n_rows] = L->n_data_rows;
@@ -461,6 +472,7 @@ sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
     loader L = {0};
     struct csv_parser p;
     bool parser_ready = false;
+    char *converted = NULL; /* the text in UTF-8 when the file is Windows-1252 */
     L.source = source;
     L.want = columns;
     L.n_want = n_cols;
@@ -490,6 +502,30 @@ sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
             goto fail;
         }
     t->hash = sg_hash_fnv1a64(buf, len, SG_HASH_FNV1A64_INIT);
+
+    /* Text goes into workbooks (XML) and JSON: it must be UTF-8.  A file
+     * without a single UTF-8 multi-byte sequence is a Windows-1252 export
+     * and is converted; a mix is refused at its first bad byte. */
+    sg_utf8_scan scan;
+    sg_utf8_scan_text(buf, len, &scan);
+    if (sg_utf8_is_cp1252(&scan)) {
+        if (!(converted = sg_utf8_from_cp1252(buf, len, &len))) {
+            sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", source);
+            goto fail;
+        }
+        buf = converted;
+        t->from_cp1252 = true;
+    } else if (scan.first_bad != SIZE_MAX) {
+        size_t at = scan.n_multibyte ? scan.first_bad : scan.cp1252_undefined, col;
+        int line;
+        sg_utf8_position(buf, at, &line, &col);
+        sg_error_set(err, SG_ERR_PARSE,
+                     "%s:%d:%zu: byte 0x%02X is not UTF-8 text%s: save the file as CSV in UTF-8",
+                     source, line, col, (unsigned char)buf[at],
+                     scan.n_multibyte ? " and the rest of the file is UTF-8 (mixed encodings)"
+                                      : " nor Windows-1252 text");
+        goto fail;
+    }
 
     size_t pos = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -560,6 +596,7 @@ sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
     free(L.fields);
     free(L.col_index);
     freelocale(L.c_loc);
+    free(converted);
     *out = t;
     return SG_OK;
 
@@ -571,6 +608,7 @@ fail:
     free(L.col_index);
     if (L.c_loc != (locale_t)0)
         freelocale(L.c_loc);
+    free(converted);
     sg_table_destroy(t);
     return err ? err->status : SG_ERR_INVALID;
 }

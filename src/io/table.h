@@ -4,7 +4,12 @@
  * The delimiter is detected from the header row among ',', ';' and TAB
  * (the most frequent outside quotes wins; ties prefer ',' then ';').
  * The text must be UTF-8 or ASCII: a NUL byte (binary or UTF-16 file) is a
- * parse error.  A UTF-8 byte-order mark, CRLF or CR line ends, quoted fields ("a,b",
+ * parse error.  A file that is not UTF-8 and holds no UTF-8 multi-byte
+ * sequence at all is read as Windows-1252 (a spreadsheet's "CSV" export on
+ * Windows; Latin-1 text reads the same) and converted to UTF-8, with
+ * `from_cp1252` set so the caller can say so; any other byte that is not
+ * UTF-8 (a file mixing encodings, or a byte Windows-1252 leaves undefined) is a
+ * parse error "FILE:LINE:COL: byte 0xE4 is not UTF-8 text ...".  A UTF-8 byte-order mark, CRLF or CR line ends, quoted fields ("a,b",
  * "say ""hi""") and blank lines are accepted.  Numbers use C-locale notation
  * (1234.5, -1.2e-3) whatever the process locale; the whole field must be a
  * number (surrounding spaces are ignored).  Tokenising is done by libcsv.
@@ -13,8 +18,9 @@
  * requested columns are split into factors (the first n_factors) and
  * responses (the rest).  A row whose response cells are ALL empty is a failed
  * or unfinished simulation: it is excluded and listed in `excluded`.  Any
- * other empty, non-numeric or non-finite value in a requested column is an
- * error "FILE:LINE:COLUMN: message" (LINE = 1-based line in the file).
+ * other empty, non-numeric or non-finite value in a requested column, or
+ * one larger in magnitude than SG_DATA_MAX_ABS, is an error
+ * "FILE:LINE:COLUMN: message" (LINE = 1-based line in the file).
  * Ragged rows, duplicate header names, missing columns and zero usable rows
  * are errors too, and so is a header of more than SG_DATA_MAX_COLUMNS columns.
  */
@@ -33,6 +39,14 @@
  * is not a table of simulation runs, and duplicate-name checks are
  * quadratic in it). */
 #define SG_DATA_MAX_COLUMNS 4096
+/* Largest magnitude of a value in a requested column.  Larger values are
+ * refused when the file is read ("FILE:LINE:COLUMN: '1e200' is too
+ * large ..."): every later stage sums values, squares and products of them
+ * (means, standard deviations, sums of squares, scaling), which must not
+ * overflow to inf; with |x| <= 1e150 a square is at most 1e300 and a sum of
+ * the squares of every row a file can hold stays finite.  No engineering
+ * quantity in any unit comes near it. */
+#define SG_DATA_MAX_ABS 1e150
 /* Name of the optional run-identifier column (compared case-insensitively). */
 #define SG_DATA_RUN_COLUMN "run"
 
@@ -47,6 +61,7 @@ typedef struct sg_excluded_row {
 typedef struct sg_table {
     char *path;              /* the path given to sg_table_load (for messages) */
     char delimiter;          /* ',', ';' or '\t' */
+    bool from_cp1252;        /* the file was Windows-1252 and was converted to UTF-8 */
     uint64_t hash;           /* FNV-1a 64 of the file's bytes (see strutil.h) */
     size_t n_file_columns;   /* every header name in the file, in order */
     char **file_columns;

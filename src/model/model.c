@@ -604,6 +604,11 @@ sg_status sg_model_predict_batch(const sg_model *m, sg_model_work *w, const doub
             return sg_error_set(err, SG_ERR_INVALID, "predict: point %zu is not finite", r + 1);
         sg_model_predict(m, w, X + r * m->n_in, Mean + r * m->n_out,
                          Sd ? Sd + r * m->n_out : NULL);
+        if (!all_finite(Mean + r * m->n_out, m->n_out) || (Sd && !all_finite(Sd + r * m->n_out, m->n_out)))
+            return sg_error_set(err, SG_ERR_NUMERIC,
+                                "predict: the prediction at point %zu is not finite (the point "
+                                "lies too far outside the factor bounds)",
+                                r + 1);
     }
     return SG_OK;
 }

@@ -196,7 +196,9 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
 
 /* Batch: X (n, n_in) -> Mean (n, n_out), Sd (n, n_out; may be NULL), all
  * caller-owned.  SG_ERR_INVALID for a missing argument, a workspace that
- * does not fit m or a non-finite point. */
+ * does not fit m or a non-finite point; SG_ERR_NUMERIC for a prediction
+ * that is not finite (possible only far outside the factor bounds: the
+ * loader refuses a model that is not finite inside them). */
 sg_status sg_model_predict_batch(const sg_model *m, sg_model_work *w, const double *X, size_t n,
                                  double *Mean, double *Sd, sg_error *err);
 

@@ -21,6 +21,19 @@ struct sg_model {
     bool *has_calib;             /* (n_out) */
 };
 
+/* SG_OK when every prediction inside the factor bounds (lo, hi) is finite,
+ * mean and spread, by interval arithmetic through the scalers and every
+ * member network (model_check.c); else SG_ERR_INVALID naming the network
+ * or the response.  Used by the model loader. */
+SG_INTERNAL sg_status sg_model_check_window(const sg_model *m, sg_error *err);
+
+/* SG_OK when every factor and response name is an identifier as in a
+ * study (a letter, then letters, digits and '_'; at most SG_MODEL_NAME_MAX
+ * characters) and every unit printable UTF-8; else SG_ERR_INVALID naming
+ * it (model_check.c).  Used by the model loader. */
+#define SG_MODEL_NAME_MAX 64
+SG_INTERNAL sg_status sg_model_check_names(const sg_model *m, sg_error *err);
+
 /* Copy a string into *dst (freeing the old one); NULL source = "". */
 SG_INTERNAL sg_status sg_model_set_string(char **dst, const char *src, sg_error *err);
 

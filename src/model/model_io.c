@@ -473,6 +473,10 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
     if (!read_meta(&r, &root, m) || !read_calibration(&r, &root, m) ||
         !read_networks(&r, &root, m))
         goto fail;
+    if (sg_model_check_names(m, &e2) != SG_OK || sg_model_check_window(m, &e2) != SG_OK) {
+        r.j.st = sg_error_set(err, e2.status, "%s: %s", r.j.source, e2.msg);
+        goto fail;
+    }
     cJSON_Delete(doc);
     *out = m;
     return SG_OK;

@@ -467,6 +467,43 @@ done:
     free(fac);
 }
 
+/* Every optimiser start failed: say why this happens on a surrogate and
+ * what to change (the data range of each response in the objective, the
+ * risk factor). */
+static void explain_no_optimum(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
+                               sg_error *err)
+{
+    char msg[SG_ERROR_MSG_MAX], ranges[512];
+    size_t used = 0, nf = s->n_factors;
+    ranges[0] = '\0';
+    for (size_t j = 0; t && j < s->n_responses; j++) {
+        if (sp->weighted ? !(sp->weights[j] > 0) : j != sp->response)
+            continue;
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < t->n_rows; i++) {
+            double v = sg_table_at(t, i, nf + j);
+            if (isfinite(v)) {
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+        }
+        if (lo <= hi && used < sizeof ranges)
+            used += (size_t)snprintf(ranges + used, sizeof ranges - used,
+                                     "%s'%s' ranges from %g to %g%s%s in the data",
+                                     used ? "; " : "", s->responses[j].name, lo, hi,
+                                     *s->responses[j].unit ? " " : "", s->responses[j].unit);
+    }
+    char rk[96] = "";
+    if (sp->risk > 0)
+        snprintf(rk, sizeof rk, ", or lower [optimize] risk (now %g)", sp->risk);
+    snprintf(msg, sizeof msg,
+             "optimize: %.400s.\n  The objective is not finite or far too badly scaled for the "
+             "optimiser%s%.300s%s.  Check the data for a mistyped or extreme value%.90s, then "
+             "run again",
+             err ? err->msg : "", used ? " (" : "", ranges, used ? ")" : "", rk);
+    sg_error_set(err, SG_ERR_NUMERIC, "%s", msg);
+}
+
 sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
                         const sg_model *model, const sg_decide_options *o,
                         sg_decide_result **out, sg_error *err)
@@ -555,8 +592,11 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
         cfg.progress = o->progress;
         cfg.progress_user = o->progress_user;
     }
-    if ((st = sg_optim_run(&prob, &cfg, &r->opt, err)))
+    if ((st = sg_optim_run(&prob, &cfg, &r->opt, err))) {
+        if (st == SG_ERR_NUMERIC)
+            explain_no_optimum(s, t, sp, err);
         goto fail;
+    }
 
     const sg_optim_result *res = r->opt;
     sg_decide_predict(c, res->best_x, r->mean, r->sd);

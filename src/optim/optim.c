@@ -166,6 +166,13 @@ static sg_status validate_var(const sg_optim_problem *p, size_t i, sg_error *err
         if (v->step > v->ub - v->lb)
             return sg_error_set(err, SG_ERR_INVALID, "%s: step (%g) is larger than the range [%g, %g]", nm,
                                 v->step, v->lb, v->ub);
+        if (sg_optim_var_n_values(v) == SIZE_MAX)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "%s: step (%g) is too small: the range [%g, %g] would hold %.3g values, "
+                                "more than the %.0e that can be enumerated; use a larger step, or none "
+                                "for a continuous setting",
+                                nm, v->step, v->lb, v->ub, (v->ub - v->lb) / v->step,
+                                (double)SG_OPTIM_MAX_STEP_VALUES);
     }
     if (v->n_levels > 0) {
         if (!v->levels)

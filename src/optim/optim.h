@@ -60,6 +60,9 @@
 /* Enumerate the whole realisable grid when it has at most this many points. */
 #define SG_OPTIM_DEFAULT_GRID_MAX 4096
 /* Hard limits. */
+/* A step variable may hold at most this many values ((ub - lb) / step + 1):
+ * below 2^53, so every grid index is an exact double and fits a size_t. */
+#define SG_OPTIM_MAX_STEP_VALUES 1000000000000000ULL /* 1e15 */
 #define SG_OPTIM_MAX_DIM 40          /* Sobol generator dimension limit (GSL) */
 #define SG_OPTIM_MAX_DISCRETE 20     /* 2^k neighbour corners */
 #define SG_OPTIM_MAX_STARTS 1000000
@@ -240,7 +243,10 @@ const char *sg_optim_stop_text(int nlopt_code);
 int sg_optim_stop_is_failure(int nlopt_code);
 
 /* Validate, run the multistart, analyse; caller frees *out with
- * sg_optim_result_destroy.  On error *out is NULL. */
+ * sg_optim_result_destroy.  On error *out is NULL.  When every start
+ * failed (NLopt failure or a non-finite objective or constraint at its end)
+ * there is no optimum: SG_ERR_NUMERIC, and the message counts the starts
+ * per stop reason.  A result therefore always has best_x. */
 sg_status sg_optim_run(const sg_optim_problem *p, const sg_optim_config *cfg,
                        sg_optim_result **out, sg_error *err);
 

@@ -56,7 +56,9 @@ typedef struct sg_eval_ctx {
 SG_INTERNAL sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, sg_eval_ctx *ec,
                         sg_optim_result *r, double *work, sg_error *err);
 
-/* Number of realisable values of a step/level variable (validated). */
+/* Number of realisable values of a step/level variable; SIZE_MAX when a
+ * step gives more than SG_OPTIM_MAX_STEP_VALUES (sg_optim_validate refuses
+ * such a step). */
 SG_INTERNAL size_t sg_optim_var_n_values(const sg_optim_var *v);
 
 /* Name of variable i for messages (never NULL). */

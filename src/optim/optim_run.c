@@ -415,6 +415,56 @@ static sg_status worker_init(worker *w, shared *s, sg_error *err)
     return SG_OK;
 }
 
+/* Every start failed: no optimum.  The message counts the starts per stop
+ * reason, most frequent first ("... (30 x failed (NLopt generic failure),
+ * 2 x ...)"). */
+#define SG_OPTIM_REASONS_LISTED 4
+static sg_status all_starts_failed(const sg_optim_result *r, sg_error *err)
+{
+    const char *why[SG_OPTIM_REASONS_LISTED + 1];
+    size_t count[SG_OPTIM_REASONS_LISTED + 1], n = 0, other = 0;
+    for (size_t i = 0; i < r->n_starts; i++) {
+        const sg_optim_start *st = &r->starts[i];
+        const char *w = sg_optim_stop_is_failure(st->nlopt_code)
+                            ? sg_optim_stop_text(st->nlopt_code)
+                            : "objective or constraint not finite at the final point";
+        size_t k = 0;
+        while (k < n && strcmp(why[k], w) != 0)
+            k++;
+        if (k == n) {
+            if (n == SG_OPTIM_REASONS_LISTED) {
+                other++;
+                continue;
+            }
+            why[n] = w;
+            count[n++] = 0;
+        }
+        count[k]++;
+    }
+    char list[512];
+    size_t used = 0;
+    list[0] = '\0';
+    for (size_t a = 0; a < n; a++) { /* most frequent first (n is tiny) */
+        size_t m = a;
+        for (size_t b = a + 1; b < n; b++)
+            if (count[b] > count[m])
+                m = b;
+        const char *tw = why[a];
+        size_t tc = count[a];
+        why[a] = why[m];
+        count[a] = count[m];
+        why[m] = tw;
+        count[m] = tc;
+        if (used < sizeof list)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%zu x %s", a ? ", " : "",
+                                     count[a], why[a]);
+    }
+    if (other && used < sizeof list)
+        snprintf(list + used, sizeof list - used, ", %zu for other reasons", other);
+    return sg_error_set(err, SG_ERR_NUMERIC, "no optimum: all %zu optimiser starts failed (%s)",
+                        r->n_starts, list);
+}
+
 static sg_status run_workers(shared *s, worker *ws, unsigned nt, sg_error *err)
 {
     const sg_optim_config *cfg = s->cfg;
@@ -525,6 +575,10 @@ sg_status sg_optim_run(const sg_optim_problem *p, const sg_optim_config *cfg, sg
         r->total_evals += r->starts[i].evals;
     if ((st = sg_optim_analyse(p, cfg, r, err)) != SG_OK)
         goto fail;
+    if (!r->best_x) {
+        st = all_starts_failed(r, err);
+        goto fail;
+    }
     sg_eval_ctx ec = {p, ws[0].user};
     if ((st = sg_optim_snap(p, cfg, &ec, r, ws[0].x, err)) != SG_OK)
         goto fail;

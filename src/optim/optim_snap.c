@@ -22,7 +22,12 @@ size_t sg_optim_var_n_values(const sg_optim_var *v)
 {
     if (v->n_levels > 0)
         return v->n_levels;
-    return (size_t)floor((v->ub - v->lb) / v->step + SG_OPTIM_STEP_ROUND_TOL) + 1;
+    /* Counted in double and checked before the cast: a tiny step (1e-20)
+     * gives a count far beyond any size_t, and NaN fails the test too. */
+    double n = floor((v->ub - v->lb) / v->step + SG_OPTIM_STEP_ROUND_TOL) + 1;
+    if (!(n >= 1 && n <= (double)SG_OPTIM_MAX_STEP_VALUES))
+        return SIZE_MAX;
+    return (size_t)n;
 }
 
 static double value_at(const sg_optim_var *v, const double *sorted_levels, size_t k)
@@ -35,9 +40,9 @@ static size_t floor_index(const sg_optim_var *v, const double *lev, size_t nv, d
 {
     if (v->n_levels == 0) {
         double k = floor((x - v->lb) / v->step);
-        if (k < 0)
+        if (!(k >= 0))
             return SIZE_MAX;
-        size_t i = (size_t)k < nv ? (size_t)k : nv - 1;
+        size_t i = k < (double)nv ? (size_t)k : nv - 1;
         while (i + 1 < nv && value_at(v, lev, i + 1) <= x) /* round-off in the division */
             i++;
         while (i > 0 && value_at(v, lev, i) > x)

@@ -10,6 +10,9 @@
 #include "core/str.h"
 #include "core/num.h"
 
+_Static_assert(SG_STUDY_MAX_STEP_VALUES == SG_OPTIM_MAX_STEP_VALUES,
+               "a [[factor]] step valid in the study must be valid for the optimiser");
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 /* A bound may exceed the factor's range by this fraction of it (rounding). */
 #define SG_OPTSPEC_BOUND_TOL 1e-12
@@ -407,6 +410,14 @@ static sg_status load_fixed_step(const sg_toml_value *opt, const sg_study *s,
                                     "step of '%s' (%g) must be above 0 and at most upper - lower "
                                     "bound (%g)",
                                     s->factors[f].name, v, sp->ub[f] - sp->lb[f]);
+        if (!((sp->ub[f] - sp->lb[f]) / v < (double)SG_OPTIM_MAX_STEP_VALUES))
+            return sg_toml_error_at(err, SG_ERR_INVALID, val,
+                                    "step of '%s' (%g) is too small: upper - lower bound (%g) "
+                                    "would hold %.3g settings, more than the %.0e that can be "
+                                    "enumerated; use a larger step, or none for a continuous "
+                                    "setting",
+                                    s->factors[f].name, v, sp->ub[f] - sp->lb[f],
+                                    (sp->ub[f] - sp->lb[f]) / v, (double)SG_OPTIM_MAX_STEP_VALUES);
         sp->step[f] = v;
     }
     for (size_t i = 0; lv && i < sg_toml_array_size(lv); i++) {
