@@ -171,7 +171,8 @@ int sg_cli_save_results(sg_cli_ctx *ctx)
         sg_error_set(&err, SG_ERR_NOMEM, "out of memory");
         return sg_cli_fail(ctx, &err);
     }
-    int code = save_results(ctx, rp);
+    bool saved = false;
+    int code = save_results(ctx, rp, &saved);
     free(rp);
     return code;
 }
