@@ -73,6 +73,8 @@ static void zero_nug(sg_gp_options *o) { o->nugget_min = 0; }
 static void inf_nug(sg_gp_options *o) { o->nugget_max = INFINITY; }
 static void jit_order(sg_gp_options *o) { o->jitter_min = 1e-3; o->jitter_max = 1e-5; }
 static void jit_zero(sg_gp_options *o) { o->jitter_min = 0; }
+static void prior_med(sg_gp_options *o) { o->length_prior_median = 0; }
+static void prior_sd(sg_gp_options *o) { o->length_prior_sd = -0.5; }
 
 Test(gp, options_errors_name_the_field)
 {
@@ -80,7 +82,8 @@ Test(gp, options_errors_name_the_field)
         {"n_starts", no_starts},   {"max_eval", no_eval},  {"ftol_rel", neg_ftol},
         {"xtol_rel", nan_xtol},    {"length_min", zero_len}, {"length_min", len_order},
         {"nugget_min", zero_nug},  {"nugget_min", inf_nug}, {"jitter_min", jit_order},
-        {"jitter_min", jit_zero},
+        {"jitter_min", jit_zero},  {"length_prior_median", prior_med},
+        {"length_prior_sd", prior_sd},
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         sg_gp_options o = sg_gp_options_defaults();
@@ -144,6 +147,10 @@ Test(gp, loo_closed_form_equals_refits)
     const double *len = sg_gp_length_scales(gp);
     double s2 = sg_gp_signal_var(gp), nv = sg_gp_noise_var(gp);
     cr_expect(sg_gp_info_of(gp)->jitter == 0);
+    double kappa = 0;
+    for (size_t k = 0; k < N; k++)
+        kappa += res[k] * res[k] / var[k] / N;
+    cr_expect(fabs(sg_gp_loo_variance_factor(gp) - kappa) <= 1e-12 * kappa);
     for (size_t k = 0; k < N; k++) {
         double Xk[(N - 1) * 2], yk[N - 1];
         for (size_t i = 0, r = 0; i < N; i++)
@@ -372,6 +379,7 @@ Test(gp, constant_response_falls_back)
     cr_expect(sg_gp_signal_var(gp) == 0 && sg_gp_noise_var(gp) == 0);
     cr_expect(sg_gp_length_scales(gp)[0] == SG_GP_DEFAULT_LENGTH_MAX);
     cr_expect(sg_gp_loo_residuals(gp)[3] == 0 && sg_gp_loo_variances(gp)[3] == 0);
+    cr_expect(sg_gp_loo_variance_factor(gp) == 0);
     sg_gp_work_destroy(w);
     sg_gp_destroy(gp);
 }
@@ -460,4 +468,30 @@ Test(gp, jitter_escalation_and_its_failure)
                  SG_ERR_NUMERIC);
     cr_expect(strstr(e.msg, "not positive definite") != NULL, "%s", e.msg);
     cr_expect(gp == NULL);
+}
+
+/* Branin (Dixon & Szegő 1978) on the 3 x 3 grid of an L9: plain maximum
+ * likelihood runs the x1 length scale to its lower bound (three unrelated
+ * curves in x2); the default length prior keeps it near the grid spacing. */
+Test(gp, length_prior_prevents_the_degenerate_grid_fit)
+{
+    const double pi = 3.14159265358979323846;
+    const double lo[2] = {-5, 0}, hi[2] = {10, 15};
+    double X[18], y[9];
+    for (size_t k = 0; k < 9; k++) {
+        X[2 * k] = -5 + 7.5 * (double)(k / 3);
+        X[2 * k + 1] = 7.5 * (double)(k % 3);
+        double u = X[2 * k + 1] - 5.1 / (4 * pi * pi) * X[2 * k] * X[2 * k] + 5 / pi * X[2 * k] - 6;
+        y[k] = u * u + 10 * (1 - 1 / (8 * pi)) * cos(X[2 * k]) + 10;
+    }
+    sg_gp_options o = sg_gp_options_defaults();
+    o.length_prior_sd = 0;
+    sg_gp *ml = NULL, *map = NULL;
+    cr_assert_eq(sg_gp_fit(X, y, 9, 2, lo, hi, &o, 1, &ml, NULL), SG_OK);
+    cr_assert_eq(sg_gp_fit(X, y, 9, 2, lo, hi, NULL, 1, &map, NULL), SG_OK);
+    cr_expect(sg_gp_length_scales(ml)[0] <= 1.01 * o.length_min, "ML: %g",
+              sg_gp_length_scales(ml)[0]);
+    cr_expect(sg_gp_length_scales(map)[0] >= 0.2, "MAP: %g", sg_gp_length_scales(map)[0]);
+    sg_gp_destroy(ml);
+    sg_gp_destroy(map);
 }

@@ -30,6 +30,8 @@ sg_gp_options sg_gp_options_defaults(void)
         .nugget_max = SG_GP_DEFAULT_NUGGET_MAX,
         .jitter_min = SG_GP_DEFAULT_JITTER_MIN,
         .jitter_max = SG_GP_DEFAULT_JITTER_MAX,
+        .length_prior_median = SG_GP_DEFAULT_PRIOR_MEDIAN,
+        .length_prior_sd = SG_GP_DEFAULT_PRIOR_SD,
     };
     return o;
 }
@@ -62,6 +64,13 @@ sg_status sg_gp_options_validate(const sg_gp_options *o, sg_error *err)
         return sg_error_set(err, SG_ERR_INVALID,
                             "jitter_min must be > 0 and <= jitter_max, or both 0 (got %g, %g)",
                             o->jitter_min, o->jitter_max);
+    if (!(o->length_prior_median > 0) || !isfinite(o->length_prior_median))
+        return sg_error_set(err, SG_ERR_INVALID, "length_prior_median must be > 0 (got %g)",
+                            o->length_prior_median);
+    if (!(o->length_prior_sd >= 0) || !isfinite(o->length_prior_sd))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "length_prior_sd must be >= 0 (0: no prior) (got %g)",
+                            o->length_prior_sd);
     return SG_OK;
 }
 
@@ -228,7 +237,8 @@ typedef struct ml_ctx {
     size_t np, n_free;
     size_t *free_idx;     /* (n_free) */
     double *theta, *grad; /* (np) full parameter vector and gradient */
-    double best_f;        /* best NLL of the current start */
+    double prior_mu, prior_w; /* log-normal length prior: mean of log l, 1 / sd^2 (0: none) */
+    double best_f;        /* best NLL (+ prior) of the current start */
     double *best_theta;   /* (np) */
     size_t n_evals;
 } ml_ctx;
@@ -246,6 +256,12 @@ static double ml_objective(unsigned nz, const double *z, double *gz, void *data)
             for (unsigned k = 0; k < nz; k++)
                 gz[k] = 0;
         return GP_NLL_FAILED;
+    }
+    size_t d = c->np - 1;
+    for (size_t k = 0; k < d; k++) {
+        double t = c->theta[k] - c->prior_mu;
+        f += 0.5 * c->prior_w * t * t;
+        c->grad[k] += c->prior_w * t;
     }
     if (gz)
         for (unsigned k = 0; k < nz; k++)
@@ -306,7 +322,10 @@ static sg_status maximise(sg_gp *gp, sg_gp__lik *lk, const sg_gp_options *o, uin
         zub[k] = ub[free_idx[k]];
     }
     ml_ctx c = {.lk = lk, .np = np, .n_free = n_free, .free_idx = free_idx, .theta = theta,
-                .grad = grad, .best_theta = start_best};
+                .grad = grad, .best_theta = start_best,
+                .prior_mu = log(o->length_prior_median * sqrt((double)d)),
+                .prior_w = o->length_prior_sd > 0 ? 1.0 / (o->length_prior_sd * o->length_prior_sd)
+                                                  : 0.0};
     if (n_free > 0) {
         opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)n_free);
         if (!opt || nlopt_set_lower_bounds(opt, zlb) < 0 || nlopt_set_upper_bounds(opt, zub) < 0 ||
@@ -359,10 +378,12 @@ static sg_status maximise(sg_gp *gp, sg_gp__lik *lk, const sg_gp_options *o, uin
     for (size_t j = 0; j < d; j++)
         gp->length[j] = exp(best[j]);
     gp->g = exp(best[d]);
-    gp->info.log_lik = -best_f;
     st = sg_gp__lik_factor(lk, gp->length, gp->g, err);
-    if (st == SG_OK)
+    if (st == SG_OK) {
         gp->s2 = lk->s2;
+        gp->info.log_lik = -(0.5 * (double)gp->n * (GP_LOG_2PI + log(lk->s2) + 1.0) +
+                             0.5 * lk->logdet);
+    }
 done:
     nlopt_destroy(opt);
     free(free_idx);
@@ -472,3 +493,13 @@ const double *sg_gp_hi(const sg_gp *gp) { return gp->hi; }
 const sg_gp_info *sg_gp_info_of(const sg_gp *gp) { return &gp->info; }
 const double *sg_gp_loo_residuals(const sg_gp *gp) { return gp->loo_resid; }
 const double *sg_gp_loo_variances(const sg_gp *gp) { return gp->loo_var; }
+
+double sg_gp_loo_variance_factor(const sg_gp *gp)
+{
+    if (gp->info.constant)
+        return 0;
+    double s = 0;
+    for (size_t i = 0; i < gp->n; i++)
+        s += gp->loo_resid[i] * gp->loo_resid[i] / gp->loo_var[i];
+    return s / (double)gp->n;
+}

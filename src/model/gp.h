@@ -16,7 +16,13 @@
  * likelihood values for given length scales l and nugget ratio g (noise
  * variance / signal variance), so the optimiser works on the concentrated
  * log-likelihood of theta = (log l_1 .. log l_d, log g) only, with its
- * analytic gradient, by NLopt's L-BFGS inside bounds on theta, from
+ * analytic gradient, plus a weak log-normal prior on each l_j whose median
+ * grows with sqrt(d) (as in Hvarfner et al. 2024, "Vanilla Bayesian
+ * optimization performs great in high dimensions"; without it, on 3-level
+ * arrays the likelihood often runs to the smallest length scale, three
+ * unrelated curves between which the prediction falls back to mu; with
+ * length_prior_sd = 0 the fit is plain maximum likelihood), by NLopt's
+ * L-BFGS inside bounds on theta, from
  * n_starts starts: the first l_j = SG_GP_START_LENGTH, g = SG_GP_START_NUGGET;
  * the others drawn log-uniformly from the start box by a SplitMix64 stream
  * seeded with the caller's seed.  The start with the largest likelihood wins
@@ -66,6 +72,8 @@
 #define SG_GP_DEFAULT_NUGGET_MAX 10.0
 #define SG_GP_DEFAULT_JITTER_MIN 1e-10   /* added to the unit diagonal */
 #define SG_GP_DEFAULT_JITTER_MAX 1e-4
+#define SG_GP_DEFAULT_PRIOR_MEDIAN 0.5
+#define SG_GP_DEFAULT_PRIOR_SD 1.5
 /* First start and the box the other starts are drawn from (log-uniform). */
 #define SG_GP_START_LENGTH 0.5
 #define SG_GP_START_NUGGET 1e-6
@@ -81,6 +89,11 @@ typedef struct sg_gp_options {
     double length_min, length_max; /* 0 < min <= max, shares of the factor range */
     double nugget_min, nugget_max; /* 0 < min <= max; equal values fix the ratio */
     double jitter_min, jitter_max; /* 0 <= min <= max; max 0 = no jitter */
+    /* Weak log-normal prior on every length scale (maximum a posteriori):
+     * log l ~ N(log(length_prior_median * sqrt(d)), length_prior_sd^2).
+     * sd = 0 switches it off (plain maximum likelihood). */
+    double length_prior_median;    /* > 0, share of the factor range, for d = 1 */
+    double length_prior_sd;        /* >= 0, natural-log units */
 } sg_gp_options;
 
 /* The defaults above. */
@@ -154,6 +167,12 @@ const sg_gp_info *sg_gp_info_of(const sg_gp *gp);
  * unit (squared).  Identical to refitting with sg_gp_fit_fixed n times. */
 const double *sg_gp_loo_residuals(const sg_gp *gp);
 const double *sg_gp_loo_variances(const sg_gp *gp);
+/* mean(residual_i^2 / variance_i) over the LOO rows: about 1 when the
+ * predictive variances are right, above 1 when they are too small.
+ * Multiplying variances by it is the cross-validation estimate of the
+ * variance of Bachoc (2013); sg_gp_predict does not apply it.  0 for the
+ * constant fallback. */
+double sg_gp_loo_variance_factor(const sg_gp *gp);
 
 /* ---- evaluation (engineering units) ---- */
 
