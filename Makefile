@@ -38,7 +38,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
 
-.PHONY: all deps run test test-build check-layers test-sanitize bench install uninstall toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
+.PHONY: all deps run test test-build check-layers test-sanitize bench bench-accuracy install uninstall toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -49,6 +49,7 @@ help:
 	@echo "make test           install deps, build, run every test"
 	@echo "make test-sanitize  the same tests under ASan + UBSan"
 	@echo "make bench          benchmarks (figures, not pass/fail)"
+	@echo "make bench-accuracy network vs Gaussian process on standard test functions"
 	@echo "make fuzz-NAME FUZZ_SECONDS=N   libFuzzer on fuzz/fuzz_NAME.c ($(FUZZ_NAMES))"
 	@echo "make deps           install Debian packages (idempotent)"
 	@echo "make install        binary, man pages, example study (PREFIX=$(PREFIX), DESTDIR=)"
@@ -134,6 +135,11 @@ test-sanitize: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BENCH_BINS) $(BIN)
 	$(Q)for b in $(BENCH_BINS); do echo "== $$b"; SURROGATE_BIN=$(abspath $(BIN)) $$b || exit 1; done
+
+# Network vs Gaussian process on standard test functions (a few minutes).
+bench-accuracy: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/bench/bench_accuracy
+	$(Q)$(BUILD)/bench/bench_accuracy
 
 # ---- install ----------------------------------------------------------------
 # make install PREFIX=/usr/local DESTDIR=/staging: the binary, the two man
