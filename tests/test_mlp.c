@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/mlp.h"
+#include "table_test.h"
 
 /* Finite-difference step and the relative tolerance its error allows. */
 #define FD_STEP 1e-6
@@ -86,25 +87,30 @@ struct bad_create {
     const char *needle;
 };
 
-Test(mlp, create_rejects_bad_architectures)
+static const struct bad_create bad_create_cases[] = {
+    {1, {4}, {SG_ACT_LINEAR}, SG_ERR_INVALID, "at least an input and an output"},
+    {3, {4, 0, 1}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "hidden layer 1 has zero width"},
+    {3, {0, 4, 1}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "input layer 0 has zero width"},
+    {3, {4, 4, 0}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "output layer 2 has zero width"},
+    {3, {4, 4, 1}, {(sg_activation)77, SG_ACT_LINEAR}, SG_ERR_INVALID, "invalid activation"},
+    {3, {4, 4, 1}, {SG_ACT_TANH, SG_ACT_RELU}, SG_ERR_INVALID, "output activation 'relu'"},
+    {2, {4, SG_MLP_MAX_WIDTH + 1}, {SG_ACT_LINEAR}, SG_ERR_LIMIT, "exceeds the limit"},
+};
+
+TableTest(bad_create_cases, i, mlp, create_rejects_bad_architectures)
 {
-    const struct bad_create cases[] = {
-        {1, {4}, {SG_ACT_LINEAR}, SG_ERR_INVALID, "at least an input and an output"},
-        {3, {4, 0, 1}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "hidden layer 1 has zero width"},
-        {3, {0, 4, 1}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "input layer 0 has zero width"},
-        {3, {4, 4, 0}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "output layer 2 has zero width"},
-        {3, {4, 4, 1}, {(sg_activation)77, SG_ACT_LINEAR}, SG_ERR_INVALID, "invalid activation"},
-        {3, {4, 4, 1}, {SG_ACT_TANH, SG_ACT_RELU}, SG_ERR_INVALID, "output activation 'relu'"},
-        {2, {4, SG_MLP_MAX_WIDTH + 1}, {SG_ACT_LINEAR}, SG_ERR_LIMIT, "exceeds the limit"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        sg_mlp *net = (sg_mlp *)&cases; /* must be reset to NULL */
+    {
+        sg_mlp *net = (sg_mlp *)&bad_create_cases; /* must be reset to NULL */
         sg_error err;
-        sg_status st = sg_mlp_create(cases[i].n_sizes, cases[i].sizes, cases[i].acts, &net, &err);
-        cr_expect_eq(st, cases[i].status, "case %zu: %s", i, err.msg);
+        sg_status st = sg_mlp_create(bad_create_cases[i].n_sizes, bad_create_cases[i].sizes, bad_create_cases[i].acts, &net, &err);
+        cr_expect_eq(st, bad_create_cases[i].status, "case %zu: %s", i, err.msg);
         cr_expect_null(net, "case %zu", i);
-        cr_expect_not_null(strstr(err.msg, cases[i].needle), "case %zu: '%s'", i, err.msg);
+        cr_expect_not_null(strstr(err.msg, bad_create_cases[i].needle), "case %zu: '%s'", i, err.msg);
     }
+}
+
+Test(mlp, create_rejects_too_many_layers_and_null_sizes)
+{
     size_t many[SG_MLP_MAX_LAYERS + 2];
     sg_activation acts[SG_MLP_MAX_LAYERS + 1];
     for (size_t i = 0; i < SG_MLP_MAX_LAYERS + 2; i++)
