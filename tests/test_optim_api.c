@@ -10,6 +10,7 @@
 
 #include "optim/optim.h"
 #include "optim_testfns.h"
+#include "table_test.h"
 
 /* ---- statistics ------------------------------------------------------- */
 Test(optim, stats_on_known_set, .init = setup)
@@ -75,21 +76,26 @@ Test(optim, unknown_algorithm_lists_valid_ones, .init = setup)
     cr_expect(strstr(err.msg, "local.algorithm") && strstr(err.msg, "LD_MMA"), "%s", err.msg);
 }
 
-Test(optim, stop_reason_names_and_failures, .init = setup)
+static const struct {
+    int code;
+    const char *name;
+    int failure;
+} stop_reasons[] = {{1, "SUCCESS", 0},          {2, "STOPVAL_REACHED", 0},  {3, "FTOL_REACHED", 0},
+         {4, "XTOL_REACHED", 0},     {5, "MAXEVAL_REACHED", 0},  {6, "MAXTIME_REACHED", 0},
+         {-1, "FAILURE", 1},         {-2, "INVALID_ARGS", 1},    {-3, "OUT_OF_MEMORY", 1},
+         {-4, "ROUNDOFF_LIMITED", 0}, {-5, "FORCED_STOP", 1},     {99, "UNKNOWN", 0}};
+
+TableTest(stop_reasons, i, optim, stop_reason_names_and_failures, .init = setup)
 {
-    const struct {
-        int code;
-        const char *name;
-        int failure;
-    } t[] = {{1, "SUCCESS", 0},          {2, "STOPVAL_REACHED", 0},  {3, "FTOL_REACHED", 0},
-             {4, "XTOL_REACHED", 0},     {5, "MAXEVAL_REACHED", 0},  {6, "MAXTIME_REACHED", 0},
-             {-1, "FAILURE", 1},         {-2, "INVALID_ARGS", 1},    {-3, "OUT_OF_MEMORY", 1},
-             {-4, "ROUNDOFF_LIMITED", 0}, {-5, "FORCED_STOP", 1},     {99, "UNKNOWN", 0}};
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        cr_expect_str_eq(sg_optim_stop_reason(t[i].code), t[i].name);
-        cr_expect_eq(sg_optim_stop_is_failure(t[i].code), t[i].failure, "%d", t[i].code);
-        cr_expect_neq(strlen(sg_optim_stop_text(t[i].code)), 0);
+    {
+        cr_expect_str_eq(sg_optim_stop_reason(stop_reasons[i].code), stop_reasons[i].name);
+        cr_expect_eq(sg_optim_stop_is_failure(stop_reasons[i].code), stop_reasons[i].failure, "%d", stop_reasons[i].code);
+        cr_expect_neq(strlen(sg_optim_stop_text(stop_reasons[i].code)), 0);
     }
+}
+
+Test(optim, stop_text_max_eval, .init = setup)
+{
     cr_expect_str_eq(sg_optim_stop_text(5), "stopped at max evaluations");
 }
 
@@ -193,11 +199,11 @@ static const bad_case bad_cases[] = {
 
 static void *ctx_create_dummy(void *u) { return u; }
 
-Test(optim, validation_errors_name_the_field, .init = setup)
+TableTest(bad_cases, k, optim, validation_errors_name_the_field, .init = setup)
 {
     static const double lev[3] = {50, 100, 170};
     static const double dup[3] = {50, 100, 100};
-    for (size_t k = 0; k < sizeof bad_cases / sizeof bad_cases[0]; k++) {
+    {
         const bad_case *bc = &bad_cases[k];
         sg_optim_var v[4] = {box(50, 150), box(1090, 1150), box(20, 40), box(3, 7)};
         const char *names[4] = {"thickness", "temperature", "hold", "cooling"};
@@ -242,6 +248,10 @@ Test(optim, validation_errors_name_the_field, .init = setup)
         cr_expect_eq(sg_optim_run(&p, &cfg, &r, NULL), bc->status, "%s", bc->what);
         cr_expect_null(r);
     }
+}
+
+Test(optim, validation_errors_without_problem_and_grid_limit, .init = setup)
+{
     sg_error err;
     cr_expect_eq(sg_optim_validate(NULL, NULL, &err), SG_ERR_INVALID);
     sg_optim_config cfg;
