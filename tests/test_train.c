@@ -6,6 +6,7 @@
 
 #include "model/model.h"
 #include "model/train.h"
+#include "table_test.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(train, .init = setup);
@@ -104,36 +105,37 @@ struct bad_cfg {
     const char *msg;
 };
 
-Test(train, validate_names_the_bad_field)
+static const struct bad_cfg bad_cfgs[] = {
+    {LR, -0.1, "learning_rate must be positive (got -0.1)"},
+    {LR, 0.0, "learning_rate must be positive (got 0)"},
+    {LR, NAN, "learning_rate must be positive (got nan)"},
+    {LR, INFINITY, "learning_rate must be positive (got inf)"},
+    {EPOCHS, 0, "epochs must be between 1 and 100000000 (got 0)"},
+    {EPOCHS, 200000000.0, "epochs must be between 1 and 100000000 (got 200000000)"},
+    {MOMENTUM, 1.0, "momentum must be in [0, 1) (got 1)"},
+    {MOMENTUM, -0.5, "momentum must be in [0, 1) (got -0.5)"},
+    {NESTEROV, 0, "nesterov needs momentum > 0 (got 0)"},
+    {BETA1, 1.2, "beta1 must be in [0, 1) (got 1.2)"},
+    {BETA2, -1e-3, "beta2 must be in [0, 1) (got -0.001)"},
+    {EPS, 0.0, "epsilon must be positive (got 0)"},
+    {RHO, 1.0, "rho must be in [0, 1) (got 1)"},
+    {L1, -0.01, "l1 must be zero or positive (got -0.01)"},
+    {L2, NAN, "l2 must be zero or positive (got nan)"},
+    {MONITOR, 5, "early_stopping.monitor must be train or validation (got 5)"},
+    {MIN_DELTA, -1e-4, "early_stopping.min_delta must be zero or positive (got -0.0001)"},
+    {PATIENCE, 0, "early_stopping.patience must be at least 1 (got 0)"},
+    {GTOL, 0.0, "lbfgs_gtol must be positive (got 0)"},
+    {STEP, -1.0, "lbfgs_step must be positive (got -1)"},
+    {LINE_TOL, 1.0, "lbfgs_line_tol must be in (0, 1) (got 1)"},
+    {OPTIMIZER, 9, "optimizer must be one of adam, rmsprop, sgd, lbfgs (got 9)"},
+};
+
+TableTest(bad_cfgs, i, train, validate_names_the_bad_field)
 {
-    const struct bad_cfg cases[] = {
-        {LR, -0.1, "learning_rate must be positive (got -0.1)"},
-        {LR, 0.0, "learning_rate must be positive (got 0)"},
-        {LR, NAN, "learning_rate must be positive (got nan)"},
-        {LR, INFINITY, "learning_rate must be positive (got inf)"},
-        {EPOCHS, 0, "epochs must be between 1 and 100000000 (got 0)"},
-        {EPOCHS, 200000000.0, "epochs must be between 1 and 100000000 (got 200000000)"},
-        {MOMENTUM, 1.0, "momentum must be in [0, 1) (got 1)"},
-        {MOMENTUM, -0.5, "momentum must be in [0, 1) (got -0.5)"},
-        {NESTEROV, 0, "nesterov needs momentum > 0 (got 0)"},
-        {BETA1, 1.2, "beta1 must be in [0, 1) (got 1.2)"},
-        {BETA2, -1e-3, "beta2 must be in [0, 1) (got -0.001)"},
-        {EPS, 0.0, "epsilon must be positive (got 0)"},
-        {RHO, 1.0, "rho must be in [0, 1) (got 1)"},
-        {L1, -0.01, "l1 must be zero or positive (got -0.01)"},
-        {L2, NAN, "l2 must be zero or positive (got nan)"},
-        {MONITOR, 5, "early_stopping.monitor must be train or validation (got 5)"},
-        {MIN_DELTA, -1e-4, "early_stopping.min_delta must be zero or positive (got -0.0001)"},
-        {PATIENCE, 0, "early_stopping.patience must be at least 1 (got 0)"},
-        {GTOL, 0.0, "lbfgs_gtol must be positive (got 0)"},
-        {STEP, -1.0, "lbfgs_step must be positive (got -1)"},
-        {LINE_TOL, 1.0, "lbfgs_line_tol must be in (0, 1) (got 1)"},
-        {OPTIMIZER, 9, "optimizer must be one of adam, rmsprop, sgd, lbfgs (got 9)"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    {
         sg_train_config c = sg_train_config_defaults();
-        double v = cases[i].value;
-        switch (cases[i].f) {
+        double v = bad_cfgs[i].value;
+        switch (bad_cfgs[i].f) {
         case LR: c.learning_rate = v; break;
         case EPOCHS: c.epochs = (size_t)v; break;
         case MOMENTUM: c.momentum = v; break;
@@ -154,8 +156,12 @@ Test(train, validate_names_the_bad_field)
         }
         sg_error err;
         cr_expect_eq(sg_train_config_validate(&c, &err), SG_ERR_INVALID, "case %zu", i);
-        cr_expect_str_eq(err.msg, cases[i].msg, "case %zu", i);
+        cr_expect_str_eq(err.msg, bad_cfgs[i].msg, "case %zu", i);
     }
+}
+
+Test(train, validate_null_config)
+{
     cr_expect_eq(sg_train_config_validate(NULL, NULL), SG_ERR_INVALID);
 }
 
@@ -202,34 +208,35 @@ struct fit_case {
     double max_mse; /* stated loss the fit must reach */
 };
 
-Test(train, each_optimizer_fits_a_known_function)
+static const struct fit_case fit_cases[] = {
+    {SG_OPT_ADAM, 0.01, 1500, 8, 0, false, 2e-5},
+    {SG_OPT_ADAM, 0.02, 1500, 0, 0, false, 5e-5},
+    {SG_OPT_RMSPROP, 0.003, 1500, 8, 0, false, 1.2e-4},
+    {SG_OPT_SGD, 0.05, 1500, 8, 0.9, false, 5e-5},
+    {SG_OPT_SGD, 0.05, 1500, 8, 0.9, true, 5e-5},
+    {SG_OPT_LBFGS, 1.0, 500, 0, 0, false, 1e-6},
+};
+
+TableTest(fit_cases, i, train, each_optimizer_fits_a_known_function)
 {
     make_data();
-    const struct fit_case cases[] = {
-        {SG_OPT_ADAM, 0.01, 1500, 8, 0, false, 2e-5},
-        {SG_OPT_ADAM, 0.02, 1500, 0, 0, false, 5e-5},
-        {SG_OPT_RMSPROP, 0.003, 1500, 8, 0, false, 1.2e-4},
-        {SG_OPT_SGD, 0.05, 1500, 8, 0.9, false, 5e-5},
-        {SG_OPT_SGD, 0.05, 1500, 8, 0.9, true, 5e-5},
-        {SG_OPT_LBFGS, 1.0, 500, 0, 0, false, 1e-6},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    {
         sg_mlp *net = make_net(7);
         double before = mse_of(net, X, T, NP);
         sg_train_config c = sg_train_config_defaults();
-        c.optimizer = cases[i].opt;
-        c.learning_rate = cases[i].lr;
-        c.epochs = cases[i].epochs;
-        c.batch_size = cases[i].batch;
-        c.momentum = cases[i].momentum;
-        c.nesterov = cases[i].nesterov;
+        c.optimizer = fit_cases[i].opt;
+        c.learning_rate = fit_cases[i].lr;
+        c.epochs = fit_cases[i].epochs;
+        c.batch_size = fit_cases[i].batch;
+        c.momentum = fit_cases[i].momentum;
+        c.nesterov = fit_cases[i].nesterov;
         sg_train_history h;
         sg_train_info fin;
         sg_error err;
         cr_assert_eq(sg_train(net, X, T, NP, NULL, NULL, 0, &c, NULL, NULL, &h, &fin, &err), SG_OK,
                      "case %zu: %s", i, err.msg);
         double after = mse_of(net, X, T, NP);
-        cr_expect(after < cases[i].max_mse, "case %zu (%s%s): mse %g -> %g after %zu epochs (%s)", i,
+        cr_expect(after < fit_cases[i].max_mse, "case %zu (%s%s): mse %g -> %g after %zu epochs (%s)", i,
                   sg_optimizer_name(c.optimizer), c.nesterov ? "+nesterov" : "", before, after,
                   fin.epoch, sg_stop_reason_name(fin.reason));
         cr_expect_eq(h.n_epochs, fin.epoch);
