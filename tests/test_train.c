@@ -54,14 +54,19 @@ static double mse_of(sg_mlp *net, const double *x, const double *t, size_t n)
 
 /* ---- names and config ------------------------------------------------ */
 
-Test(train, names_round_trip)
+TableTestN(SG_OPT_COUNT, row, train, optimizer_name_round_trips)
 {
-    for (int o = 0; o < SG_OPT_COUNT; o++) {
+    {
+        int o = (int)row;
         sg_optimizer back;
         cr_expect(sg_optimizer_from_name(sg_optimizer_name((sg_optimizer)o), &back));
         cr_expect_eq(back, (sg_optimizer)o);
         cr_expect_not_null(strstr(sg_optimizer_names(), sg_optimizer_name((sg_optimizer)o)));
     }
+}
+
+Test(train, names_round_trip)
+{
     sg_optimizer keep = SG_OPT_SGD;
     cr_expect_not(sg_optimizer_from_name("Adam", &keep));
     cr_expect_not(sg_optimizer_from_name(NULL, &keep));
