@@ -176,25 +176,26 @@ Test(design, lhs_reproducible_per_seed_and_maximin_helps)
     sg_design_destroy(one);
 }
 
-Test(design, step_rounding_exact_and_inside_bounds)
+static const char *rounding_designs[2] = {"lhs:40", "sobol:64"};
+
+TableTest(rounding_designs, t, design, step_rounding_exact_and_inside_bounds)
 {
     sg_design_factor f[3] = {
         {"thickness", 50, 150, NULL, 0, 5},       /* divides the range */
         {"temp", 1.25, 9.8, NULL, 0, 0.7},        /* does not: top value 1.25 + 12*0.7 */
         {"hold", 20, 40, NULL, 0, 20},            /* two values only */
     };
-    const char *names[2] = {"lhs:40", "sobol:64"};
-    for (int t = 0; t < 2; t++) {
-        sg_design *d = make(names[t], f, 3, 99);
+    {
+        sg_design *d = make(rounding_designs[t], f, 3, 99);
         int seen_top = 0;
         for (size_t i = 0; i < d->n_runs; i++)
             for (size_t j = 0; j < 3; j++) {
                 double x = d->x[i * 3 + j], steps = (x - f[j].min) / f[j].step;
-                cr_expect(x >= f[j].min && x <= f[j].max, "%s: %g outside", names[t], x);
-                cr_expect_eq(x, f[j].min + round(steps) * f[j].step, "%s: %g is not on the grid", names[t], x);
+                cr_expect(x >= f[j].min && x <= f[j].max, "%s: %g outside", rounding_designs[t], x);
+                cr_expect_eq(x, f[j].min + round(steps) * f[j].step, "%s: %g is not on the grid", rounding_designs[t], x);
                 seen_top |= j == 1 && fabs(x - (1.25 + 12 * 0.7)) < 1e-12;
             }
-        cr_expect(seen_top, "%s: top grid value never used", names[t]);
+        cr_expect(seen_top, "%s: top grid value never used", rounding_designs[t]);
         sg_design_destroy(d);
     }
 }

@@ -302,7 +302,7 @@ static double quad1(void *u, const double *x, double *g)
     return (x[0] - 0.731) * (x[0] - 0.731);
 }
 
-Test(optim, step_snaps_exactly_to_grid, .init = setup)
+TableTestN(2, row, optim, step_snaps_exactly_to_grid, .init = setup)
 {
     sg_optim_var v[1] = {box(0.1, 0.95)};
     v[0].step = 0.15;
@@ -310,7 +310,8 @@ Test(optim, step_snaps_exactly_to_grid, .init = setup)
     sg_optim_config cfg;
     sg_optim_config_default(&cfg);
     cfg.starts = 3;
-    for (int grid = 0; grid < 2; grid++) {
+    {
+        int grid = (int)row;
         cfg.grid_max = grid ? 100 : 1;
         sg_optim_result *r = NULL;
         sg_error err;

@@ -341,14 +341,15 @@ static void on_progress(void *ctx, size_t done, size_t total)
     pl->calls++;
 }
 
-Test(optim, thread_contexts_and_progress, .init = setup)
+TableTestN(2, row, optim, thread_contexts_and_progress, .init = setup)
 {
     ctx_counter cc = {.created = 0, .destroyed = 0};
     pthread_mutex_init(&cc.mu, NULL);
     sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
     sg_optim_problem p = {.d = 2, .vars = v, .f = camel_ctx, .user = &cc, .thread_ctx_create = ctx_create,
                           .thread_ctx_destroy = ctx_destroy};
-    for (unsigned threads = 1; threads <= 2; threads++) {
+    {
+        unsigned threads = 1 + (unsigned)row;
         cc.created = cc.destroyed = 0;
         progress_log pl = {.monotone = 1};
         sg_optim_config cfg;
@@ -368,6 +369,16 @@ Test(optim, thread_contexts_and_progress, .init = setup)
         cr_expect(pl.monotone);
         sg_optim_result_destroy(r);
     }
+    pthread_mutex_destroy(&cc.mu);
+}
+
+Test(optim, thread_context_creation_failure, .init = setup)
+{
+    ctx_counter cc = {.created = 0, .destroyed = 0};
+    pthread_mutex_init(&cc.mu, NULL);
+    sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = camel_ctx, .user = &cc, .thread_ctx_create = ctx_create,
+                          .thread_ctx_destroy = ctx_destroy};
     p.thread_ctx_create = ctx_create_fail;
     sg_optim_config cfg;
     sg_optim_config_default(&cfg);
@@ -418,10 +429,11 @@ static double tilted(void *u, const double *x, double *g)
     return -1.7 * x[0] + (x[1] - 0.3) * (x[1] - 0.3) + x[2];
 }
 
-Test(optim, active_bounds_listed, .init = setup)
+TableTestN(2, row, optim, active_bounds_listed, .init = setup)
 {
     sg_optim_var v[3] = {box(0, 2), box(-1, 1), box(0.5, 4)};
-    for (int grad = 0; grad < 2; grad++) {
+    {
+        int grad = (int)row;
         sg_optim_problem p = {.d = 3, .vars = v, .f = tilted, .has_gradient = grad};
         sg_optim_config cfg;
         sg_optim_config_default(&cfg);
@@ -438,12 +450,15 @@ Test(optim, active_bounds_listed, .init = setup)
 }
 
 /* Nested optimisers (MLSL, AUGLAG) must not overshoot the stage budget. */
-Test(optim, stage_budget_is_hard_for_nested_optimisers, .init = setup)
+static const char *budget_algs[3] = {"GN_MLSL_LDS", "GN_DIRECT_L", "GN_CRS2_LM"};
+
+TableTest(budget_algs, row, optim, stage_budget_is_hard_for_nested_optimisers, .init = setup)
 {
-    const char *algs[3] = {"GN_MLSL_LDS", "GN_DIRECT_L", "GN_CRS2_LM"};
+    const char *const *algs = budget_algs;
     sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
     sg_optim_constraint c = {"x + y >= 1", sum_ge_1};
-    for (int k = 0; k < 3; k++)
+    int k = (int)row;
+    {
         for (int con = 0; con < 2; con++) {
             sg_optim_problem p = {.d = 2, .vars = v, .f = camel, .cons = &c, .n_cons = (size_t)con};
             sg_optim_config cfg;
@@ -459,4 +474,5 @@ Test(optim, stage_budget_is_hard_for_nested_optimisers, .init = setup)
             cr_expect_eq(r->starts[0].failed, 0, "%s", r->starts[0].stop_reason);
             sg_optim_result_destroy(r);
         }
+    }
 }
