@@ -368,14 +368,15 @@ static void count_calls(void *user, const sg_train_info *in)
     (*(size_t *)user)++;
 }
 
-Test(train, divergence_is_reported_and_weights_stay_finite)
+static const sg_optimizer divergence_opts[] = {SG_OPT_SGD, SG_OPT_SGD};
+
+TableTest(divergence_opts, k, train, divergence_is_reported_and_weights_stay_finite)
 {
     make_data();
-    const sg_optimizer opts[] = {SG_OPT_SGD, SG_OPT_SGD};
-    for (size_t k = 0; k < 2; k++) {
+    {
         sg_mlp *net = make_net(11);
         sg_train_config c = sg_train_config_defaults();
-        c.optimizer = opts[k];
+        c.optimizer = divergence_opts[k];
         c.learning_rate = 1e12;
         c.momentum = k ? 0.9 : 0.0;
         c.nesterov = k == 1;
@@ -386,7 +387,7 @@ Test(train, divergence_is_reported_and_weights_stay_finite)
         sg_error err;
         size_t calls = 0;
         sg_status st = sg_train(net, X, T, NP, NULL, NULL, 0, &c, count_calls, &calls, &h, &fin, &err);
-        cr_expect_eq(st, SG_ERR_NUMERIC, "%s", sg_optimizer_name(opts[k]));
+        cr_expect_eq(st, SG_ERR_NUMERIC, "%s", sg_optimizer_name(divergence_opts[k]));
         cr_expect_eq(fin.reason, SG_STOP_DIVERGED);
         cr_expect_not_null(strstr(err.msg, "training diverged at epoch"), "%s", err.msg);
         cr_expect_eq(h.n_epochs, fin.epoch);
@@ -400,14 +401,15 @@ Test(train, divergence_is_reported_and_weights_stay_finite)
     }
 }
 
-Test(train, same_seed_gives_bit_identical_weights)
+static const sg_optimizer seed_opts[] = {SG_OPT_ADAM, SG_OPT_SGD, SG_OPT_LBFGS};
+
+TableTest(seed_opts, k, train, same_seed_gives_bit_identical_weights)
 {
     make_data();
-    const sg_optimizer opts[] = {SG_OPT_ADAM, SG_OPT_SGD, SG_OPT_LBFGS};
-    for (size_t k = 0; k < 3; k++) {
+    {
         sg_mlp *a = make_net(21), *b = make_net(21), *c3 = make_net(21);
         sg_train_config c = sg_train_config_defaults();
-        c.optimizer = opts[k];
+        c.optimizer = seed_opts[k];
         c.learning_rate = 0.01;
         c.batch_size = 7;
         c.epochs = 60;
@@ -418,8 +420,8 @@ Test(train, same_seed_gives_bit_identical_weights)
         c.seed = 12345;
         cr_assert_eq(sg_train(c3, X, T, NP, NULL, NULL, 0, &c, NULL, NULL, NULL, NULL, &err), SG_OK);
         size_t bytes = sg_mlp_n_params(a) * sizeof(double);
-        cr_expect_eq(memcmp(sg_mlp_params(a), sg_mlp_params(b), bytes), 0, "%s", sg_optimizer_name(opts[k]));
-        if (opts[k] != SG_OPT_LBFGS) /* shuffling depends on the seed; lbfgs is full batch */
+        cr_expect_eq(memcmp(sg_mlp_params(a), sg_mlp_params(b), bytes), 0, "%s", sg_optimizer_name(seed_opts[k]));
+        if (seed_opts[k] != SG_OPT_LBFGS) /* shuffling depends on the seed; lbfgs is full batch */
             cr_expect_neq(memcmp(sg_mlp_params(a), sg_mlp_params(c3), bytes), 0);
         sg_mlp_destroy(a);
         sg_mlp_destroy(b);
@@ -432,15 +434,16 @@ Test(train, same_seed_gives_bit_identical_weights)
 /* Full batch, so the gradient is deterministic: replay the epochs with plain
  * scalar formulas and require bit-identical parameters (the library's
  * vector forms must round exactly as these loops do). */
-Test(train, updates_match_scalar_reference_bit_for_bit)
+static const sg_optimizer update_opts[] = {SG_OPT_ADAM, SG_OPT_RMSPROP, SG_OPT_SGD, SG_OPT_SGD};
+
+TableTest(update_opts, k, train, updates_match_scalar_reference_bit_for_bit)
 {
     make_data();
-    const sg_optimizer opts[] = {SG_OPT_ADAM, SG_OPT_RMSPROP, SG_OPT_SGD, SG_OPT_SGD};
-    for (size_t k = 0; k < 4; k++) {
+    {
         sg_mlp *net = make_net(17), *ref = make_net(17);
         size_t np = sg_mlp_n_params(net); /* 33: not a multiple of any vector width */
         sg_train_config c = sg_train_config_defaults();
-        c.optimizer = opts[k];
+        c.optimizer = update_opts[k];
         c.learning_rate = 0.0237;
         c.epochs = 7;
         c.l1 = 1e-4;
@@ -456,11 +459,11 @@ Test(train, updates_match_scalar_reference_bit_for_bit)
             cr_assert_eq(sg_mlp_loss_grad(ref, w, X, T, NP, c.l1, c.l2, &loss, NULL, g, NULL), SG_OK);
             double c1 = 1.0 / (1.0 - pow(c.beta1, (double)t)), c2 = 1.0 / (1.0 - pow(c.beta2, (double)t));
             for (size_t i = 0; i < np; i++) {
-                if (opts[k] == SG_OPT_ADAM) {
+                if (update_opts[k] == SG_OPT_ADAM) {
                     m[i] = c.beta1 * m[i] + (1.0 - c.beta1) * g[i];
                     v[i] = c.beta2 * v[i] + (1.0 - c.beta2) * g[i] * g[i];
                     p[i] -= c.learning_rate * (m[i] * c1) / (sqrt(v[i] * c2) + c.epsilon);
-                } else if (opts[k] == SG_OPT_RMSPROP) {
+                } else if (update_opts[k] == SG_OPT_RMSPROP) {
                     v[i] = c.rho * v[i] + (1.0 - c.rho) * g[i] * g[i];
                     p[i] -= c.learning_rate * g[i] / (sqrt(v[i]) + c.epsilon);
                 } else {
@@ -470,7 +473,7 @@ Test(train, updates_match_scalar_reference_bit_for_bit)
             }
         }
         cr_expect_eq(memcmp(p, sg_mlp_params(net), np * sizeof *p), 0, "%s%s",
-                     sg_optimizer_name(opts[k]), c.nesterov ? "+nesterov" : "");
+                     sg_optimizer_name(update_opts[k]), c.nesterov ? "+nesterov" : "");
         sg_mlp_work_destroy(w);
         sg_mlp_destroy(net);
         sg_mlp_destroy(ref);
