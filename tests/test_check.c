@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis/check.h"
+#include "table_test.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(check, .init = setup);
@@ -205,32 +206,37 @@ static const int SIX[6 * 2] = {0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0};
 static const int ALIASED[9 * 3] = {0, 0, 0, 0, 1, 0, 0, 2, 0, 1, 0, 1, 1, 1, 1,
                                    1, 2, 1, 2, 0, 2, 2, 1, 2, 2, 2, 2};
 
-Test(check, standard_array_identification)
+static const struct {
+    const int *codes;
+    size_t runs, n;
+    const char *want;
+    int cols[4];
+} std_array_cases[] = {
+    {L9_STD, 9, 4, "L9(3^4)", {0, 1, 2, 3}},
+    {FULL_2X2X2, 8, 3, "L8(2^7)", {0, 1, 3}},
+    {SIX, 6, 2, "", {0}},
+    {ALIASED, 9, 3, "", {0}},
+};
+
+TableTest(std_array_cases, c, check, standard_array_identification)
 {
-    const struct {
-        const int *codes;
-        size_t runs, n;
-        const char *want;
-        int cols[4];
-    } cases[] = {
-        {L9_STD, 9, 4, "L9(3^4)", {0, 1, 2, 3}},
-        {FULL_2X2X2, 8, 3, "L8(2^7)", {0, 1, 3}},
-        {SIX, 6, 2, "", {0}},
-        {ALIASED, 9, 3, "", {0}},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    {
         char name[SG_CHECK_ARRAY_NAME_MAX];
         int col[4] = {-1, -1, -1, -1};
         bool undetermined = true;
-        bool hit = sg_check_match_standard_array(cases[c].codes, cases[c].runs, cases[c].n, name,
+        bool hit = sg_check_match_standard_array(std_array_cases[c].codes, std_array_cases[c].runs, std_array_cases[c].n, name,
                                                  col, &undetermined);
-        cr_expect_eq(hit, cases[c].want[0] != '\0', "case %zu", c);
-        cr_expect_str_eq(name, cases[c].want, "case %zu", c);
+        cr_expect_eq(hit, std_array_cases[c].want[0] != '\0', "case %zu", c);
+        cr_expect_str_eq(name, std_array_cases[c].want, "case %zu", c);
         cr_expect_not(undetermined, "case %zu", c);
         if (hit)
-            for (size_t j = 0; j < cases[c].n; j++)
-                cr_expect_eq(col[j], cases[c].cols[j], "case %zu factor %zu", c, j);
+            for (size_t j = 0; j < std_array_cases[c].n; j++)
+                cr_expect_eq(col[j], std_array_cases[c].cols[j], "case %zu factor %zu", c, j);
     }
+}
+
+Test(check, standard_array_identification_too_few_runs)
+{
     char name[SG_CHECK_ARRAY_NAME_MAX];
     int col[1];
     cr_expect_not(sg_check_match_standard_array(L9_STD, 1, 1, name, col, NULL));

@@ -2,6 +2,7 @@
  * `make test`; run from the project root). */
 #include "cli_harness.h"
 #include "light_study.h"
+#include "table_test.h"
 
 #define BRAZING "studies/brazing.toml"
 
@@ -42,26 +43,27 @@ Test(cli, help_and_usage)
     cr_expect(strstr(r->out, "usage: surrogate run"), "%s", r->out);
 }
 
-Test(cli, usage_errors_exit_2_with_hint)
+static const struct {
+    const char *a, *b, *c;
+    const char *want;
+} usage_cases[] = {
+    {"chek", BRAZING, NULL, "unknown command 'chek'; did you mean 'check'?"},
+    {"frobnicate", NULL, NULL, "unknown command 'frobnicate'\nRun 'surrogate --help'"},
+    {"check", "--jsno", BRAZING, "unknown option '--jsno' for 'check'; did you mean '--json'?"},
+    {"check", "-x", BRAZING, "unknown option '-x' for 'check'"},
+    {"check", NULL, NULL, "'check' needs a study file"},
+    {"check", BRAZING, BRAZING, "'check' takes one study file"},
+    {"run", "--json=yes", BRAZING, "option '--json' takes no value"},
+    {"--quiet", "check", BRAZING, "'--quiet' is not a command"},
+};
+
+TableTest(usage_cases, c, cli, usage_errors_exit_2_with_hint)
 {
-    const struct {
-        const char *a, *b, *c;
-        const char *want;
-    } cases[] = {
-        {"chek", BRAZING, NULL, "unknown command 'chek'; did you mean 'check'?"},
-        {"frobnicate", NULL, NULL, "unknown command 'frobnicate'\nRun 'surrogate --help'"},
-        {"check", "--jsno", BRAZING, "unknown option '--jsno' for 'check'; did you mean '--json'?"},
-        {"check", "-x", BRAZING, "unknown option '-x' for 'check'"},
-        {"check", NULL, NULL, "'check' needs a study file"},
-        {"check", BRAZING, BRAZING, "'check' takes one study file"},
-        {"run", "--json=yes", BRAZING, "option '--json' takes no value"},
-        {"--quiet", "check", BRAZING, "'--quiet' is not a command"},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        result *r = run(cases[c].a, cases[c].b, cases[c].c, NULL);
+    {
+        result *r = run(usage_cases[c].a, usage_cases[c].b, usage_cases[c].c, NULL);
         cr_expect_eq(r->code, 2, "case %zu", c);
         cr_expect_str_eq(r->out, "", "case %zu", c);
-        cr_expect(strstr(r->err, cases[c].want) != NULL, "case %zu: stderr:\n%s", c, r->err);
+        cr_expect(strstr(r->err, usage_cases[c].want) != NULL, "case %zu: stderr:\n%s", c, r->err);
     }
 }
 

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "cli_harness.h"
+#include "table_test.h"
 #include "analysis/study_analysis.h"
 
 #define BRAZING "studies/brazing.toml"
@@ -172,30 +173,31 @@ Test(cli_analyze, analysis_section_targets_and_settings)
     cJSON_Delete(doc);
 }
 
-Test(cli_analyze, analysis_section_errors)
+static const struct {
+    const char *section, *want;
+} section_cases[] = {
+    {"[analysis]\ninteraction = true\n", "s.toml:19:1: unknown key 'interaction' in "
+                                         "[analysis]; did you mean 'interactions'?"},
+    {"[analysis]\nmin_error_df = -3\n", "s.toml:19:16: min_error_df must be from 1 to"},
+    {"[analysis]\ntargets = { x = 1 }\n", "s.toml:19:13: targets: unknown response 'x'"},
+};
+
+TableTest(section_cases, c, cli_analyze, analysis_section_errors)
 {
     put("d.csv", L4_DATA);
-    const struct {
-        const char *section, *want;
-    } cases[] = {
-        {"[analysis]\ninteraction = true\n", "s.toml:19:1: unknown key 'interaction' in "
-                                             "[analysis]; did you mean 'interactions'?"},
-        {"[analysis]\nmin_error_df = -3\n", "s.toml:19:16: min_error_df must be from 1 to"},
-        {"[analysis]\ntargets = { x = 1 }\n", "s.toml:19:13: targets: unknown response 'x'"},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    {
         char text[1024];
-        snprintf(text, sizeof text, "%s%s", STUDY_HEAD, cases[c].section);
+        snprintf(text, sizeof text, "%s%s", STUDY_HEAD, section_cases[c].section);
         const char *study = put("s.toml", text);
         result *r = run("analyze", study, NULL);
         cr_expect_eq(r->code, 1, "case %zu", c);
         cr_expect_str_empty(r->out, "case %zu", c);
-        cr_expect_not_null(strstr(r->err, cases[c].want), "case %zu: %s", c, r->err);
+        cr_expect_not_null(strstr(r->err, section_cases[c].want), "case %zu: %s", c, r->err);
         r = run("analyze", "--json", study, NULL);
         cr_expect_eq(r->code, 1);
         cJSON *doc = parse_out(r);
         cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(doc, "ok")));
-        cr_expect_not_null(strstr(cJSON_GetObjectItem(doc, "error")->valuestring, cases[c].want));
+        cr_expect_not_null(strstr(cJSON_GetObjectItem(doc, "error")->valuestring, section_cases[c].want));
         cJSON_Delete(doc);
     }
 }

@@ -2,6 +2,7 @@
  * [optimize] sections (without training): a typo in each is reported with
  * the study's file:line:col and exit 1. */
 #include "cli_harness.h"
+#include "table_test.h"
 
 TestSuite(cli_check_sections, .init = harness_setup, .fini = harness_teardown);
 
@@ -59,9 +60,9 @@ static const typo_case typo_cases[] = {
     {"response = \"stress_max\"", "response = \"stress_maxx\"", "\"stress_maxx\"", "stress_maxx"},
 };
 
-Test(cli_check_sections, a_typo_in_each_section_is_reported_with_its_position)
+TableTest(typo_cases, k, cli_check_sections, a_typo_in_each_section_is_reported_with_its_position)
 {
-    for (size_t k = 0; k < sizeof typo_cases / sizeof typo_cases[0]; k++) {
+    {
         const typo_case *c = &typo_cases[k];
         int line = 0, col = 0;
         const char *path = study_with("typo.toml", c->from, c->to, c->mark, &line, &col);

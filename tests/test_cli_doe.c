@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "cli_harness.h"
+#include "table_test.h"
 
 #define BRAZING "studies/brazing.toml"
 
@@ -222,7 +223,9 @@ Test(cli_doe, seeded_designs_are_reproducible)
     cJSON_Delete(doc);
 }
 
-Test(cli_doe, bad_input_writes_nothing)
+/* The studies of the bad-input tests: many.toml (nine 7-level factors) and
+ * s.toml (the toy study); out is the run sheet path, never written. */
+static void bad_input_studies(char many[256], char toy[256], char out[256])
 {
     const char *seven =
         "[[factor]]\nname = \"f%d\"\nmin = 1\nmax = 7\nlevels = [1, 2, 3, 4, 5, 6, 7]\n";
@@ -231,28 +234,43 @@ Test(cli_doe, bad_input_writes_nothing)
     for (int i = 0; i < 9; i++)
         k += (size_t)snprintf(text + k, sizeof text - k, seven, i);
     snprintf(text + k, sizeof text - k, "%s", TOY_RESPONSE);
+    snprintf(many, 256, "%s", put("many.toml", text));
+    snprintf(toy, 256, "%s", put("s.toml", TOY_HEAD TOY_FACTORS TOY_RESPONSE));
+    snprintf(out, 256, "%s", tmp_path("x.csv"));
+}
+
+static const struct {
+    int many; /* 1: many.toml, 0: s.toml */
+    const char *design;
+    int code;
+    const char *want;
+} bad_design_cases[] = {
+    /* more 7-level factors than L49(7^8) has columns */
+    {1, "L49", 1, "do not fit L49(7^8)"},
+    {0, "L8", 1, "do not fit L8(2^7)"},
+    {0, "L5", 2, "L4(2^3), L8(2^7), L9(3^4)"},
+    {0, "box-behnken", 2, "designs are auto, full, lhs:N, sobol:N"},
+    {0, "lhs:1", 2, "run count must be 2"},
+};
+
+TableTest(bad_design_cases, c, cli_doe, bad_design_writes_nothing)
+{
     char many[256], toy[256], out[256];
-    snprintf(many, sizeof many, "%s", put("many.toml", text));
-    snprintf(toy, sizeof toy, "%s", put("s.toml", TOY_HEAD TOY_FACTORS TOY_RESPONSE));
-    snprintf(out, sizeof out, "%s", tmp_path("x.csv"));
-    const struct {
-        const char *study, *design;
-        int code;
-        const char *want;
-    } cases[] = {
-        /* more 7-level factors than L49(7^8) has columns */
-        {many, "L49", 1, "do not fit L49(7^8)"},
-        {toy, "L8", 1, "do not fit L8(2^7)"},
-        {toy, "L5", 2, "L4(2^3), L8(2^7), L9(3^4)"},
-        {toy, "box-behnken", 2, "designs are auto, full, lhs:N, sobol:N"},
-        {toy, "lhs:1", 2, "run count must be 2"},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        result *r = run("doe", cases[c].study, "--design", cases[c].design, "--out", out, NULL);
-        cr_expect_eq(r->code, cases[c].code, "case %zu: %s", c, r->err);
-        cr_expect_not_null(strstr(r->err, cases[c].want), "case %zu: %s", c, r->err);
+    bad_input_studies(many, toy, out);
+    {
+        result *r = run("doe", bad_design_cases[c].many ? many : toy, "--design", bad_design_cases[c].design,
+                        "--out", out, NULL);
+        cr_expect_eq(r->code, bad_design_cases[c].code, "case %zu: %s", c, r->err);
+        cr_expect_not_null(strstr(r->err, bad_design_cases[c].want), "case %zu: %s", c, r->err);
         cr_expect_str_empty(r->out, "case %zu", c);
     }
+    cr_expect_eq(count_entries(), 2, "case %zu: only the two study files exist", c);
+}
+
+Test(cli_doe, bad_input_writes_nothing)
+{
+    char many[256], toy[256], out[256];
+    bad_input_studies(many, toy, out);
     /* levels inconsistent with the bounds: the study loader says where */
     const char *bad = put("bad.toml", TOY_HEAD "[[factor]]\nname = \"a\"\nmin = 1\nmax = 3\n"
                                                "levels = [1, 2, 4]\n" TOY_RESPONSE);

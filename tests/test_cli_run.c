@@ -5,6 +5,7 @@
  * fails before any work.  Runs on a light copy of the brazing study. */
 #include "cli_harness.h"
 #include "light_study.h"
+#include "table_test.h"
 
 TestSuite(cli_run, .init = harness_setup, .fini = harness_teardown, .timeout = 120);
 
@@ -172,13 +173,15 @@ Test(cli_run, failing_run_keeps_the_previous_workbook)
     cr_expect(same_file(xlsx, keep), "the workbook changed");
 }
 
-Test(cli_run, bad_report_path_fails_before_any_work)
+static const char *bad_report_cmds[] = {"run", "fit", "optimize", "report"};
+
+TableTest(bad_report_cmds, i, cli_run, bad_report_path_fails_before_any_work)
 {
     const char *study = path_copy("light.toml");
     light_brazing("light.toml", "missing/out.xlsx");
     int entries = count_entries();
-    const char *cmds[] = {"run", "fit", "optimize", "report"};
-    for (size_t i = 0; i < 4; i++) {
+    const char *const *cmds = bad_report_cmds;
+    {
         result *r = run(cmds[i], study, NULL);
         cr_expect_eq(r->code, 3, "%s: %s", cmds[i], r->err);
         cr_expect(strstr(r->err, "missing") != NULL && strstr(r->err, "does not exist") != NULL,
@@ -186,6 +189,11 @@ Test(cli_run, bad_report_path_fails_before_any_work)
         cr_expect(strstr(r->out, "== check") == NULL, "%s started work: %s", cmds[i], r->out);
     }
     cr_expect_eq(count_entries(), entries, "files were written");
+}
+
+Test(cli_run, report_target_is_a_directory)
+{
+    const char *study = path_copy("light.toml");
     /* the report target is a directory */
     light_brazing("light.toml", ".");
     result *r = run("run", study, NULL);

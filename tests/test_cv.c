@@ -7,6 +7,7 @@
 
 #include "analysis/duplicates.h"
 #include "model/cv.h"
+#include "table_test.h"
 
 /* ---- plans ---- */
 
@@ -35,9 +36,9 @@ static const plan_case plan_cases[] = {
     {"bootstrap", SG_ERR_INVALID, 0, 0, 0, 0, "\"bootstrap\" is not a known plan"},
 };
 
-Test(validate, parse_plans)
+TableTest(plan_cases, i, validate, parse_plans)
 {
-    for (size_t i = 0; i < sizeof plan_cases / sizeof plan_cases[0]; i++) {
+    {
         const plan_case *c = &plan_cases[i];
         sg_cv_spec s;
         sg_error err;
@@ -56,6 +57,10 @@ Test(validate, parse_plans)
             cr_expect(strstr(err.msg, c->needle) != NULL, "'%s': %s", c->text, err.msg);
         }
     }
+}
+
+Test(validate, resolve_and_format_plans)
+{
     sg_cv_spec a = {SG_CV_AUTO, 5, 1, 0};
     cr_expect_eq(sg_cv_spec_resolve(a, 50).kind, SG_CV_LOO);
     cr_expect_eq(sg_cv_spec_resolve(a, 51).kind, SG_CV_KFOLD);
@@ -66,13 +71,14 @@ Test(validate, parse_plans)
     cr_expect_str_eq(buf, "kfold:4:3");
 }
 
-Test(validate, folds_disjoint_and_cover_every_row_once)
+static const char *fold_plans[] = {"loo", "kfold:5", "kfold:4:3", "kfold:2", "auto"};
+
+TableTest(fold_plans, p, validate, folds_disjoint_and_cover_every_row_once)
 {
-    const char *plans[] = {"loo", "kfold:5", "kfold:4:3", "kfold:2", "auto"};
     const size_t n = 23;
-    for (size_t p = 0; p < 5; p++) {
+    {
         sg_cv_spec s;
-        cr_assert_eq(sg_cv_spec_parse(plans[p], &s, NULL), SG_OK);
+        cr_assert_eq(sg_cv_spec_parse(fold_plans[p], &s, NULL), SG_OK);
         sg_cv_plan *plan = NULL;
         cr_assert_eq(sg_cv_plan_create(&s, n, 12345, &plan, NULL), SG_OK);
         size_t reps = s.kind == SG_CV_KFOLD ? s.repeats : 1;
@@ -80,16 +86,21 @@ Test(validate, folds_disjoint_and_cover_every_row_once)
         for (size_t r = 0; r < reps; r++) {
             int seen[23] = {0};
             for (size_t f = r * per; f < (r + 1) * per; f++) {
-                cr_expect_gt(plan->start[f + 1], plan->start[f], "%s: empty fold", plans[p]);
+                cr_expect_gt(plan->start[f + 1], plan->start[f], "%s: empty fold", fold_plans[p]);
                 for (size_t i = plan->start[f]; i < plan->start[f + 1]; i++)
                     seen[plan->rows[i]]++;
             }
             for (size_t i = 0; i < n; i++)
-                cr_expect_eq(seen[i], 1, "%s repeat %zu row %zu held out %d times", plans[p], r,
+                cr_expect_eq(seen[i], 1, "%s repeat %zu row %zu held out %d times", fold_plans[p], r,
                              i, seen[i]);
         }
         sg_cv_plan_destroy(plan);
     }
+}
+
+Test(validate, repeats_shuffle_and_holdout_share)
+{
+    const size_t n = 23;
     /* Different repeats shuffle differently; same seed same plan. */
     sg_cv_spec s = {SG_CV_KFOLD, 4, 2, 0};
     sg_cv_plan *a = NULL, *b = NULL;
@@ -386,32 +397,33 @@ Test(validate, rule_clean_data_with_coarse_rounding_is_not_flagged)
     cr_expect_eq(sc.source, SG_OUTLIER_SCALE_MAD);
 }
 
-Test(validate, rule_floor_boundary)
+static const struct {
+    double r;  /* residual of row 4 */
+    size_t flagged;
+} floor_cases[] = {
+    {3.5, 0},                      /* z = 3.5 exactly: not beyond the threshold */
+    {-3.5, 0},
+    {3.5 + 1.0 / 1048576.0, 1},    /* just beyond */
+    {-3.5 - 1.0 / 1048576.0, 1},
+    {3.5 - 1.0 / 1048576.0, 0},
+};
+
+TableTest(floor_cases, c, validate, rule_floor_boundary)
 {
     /* obs 0, 100 and values 0.25 apart: resolution 0.01, range floor
      * 0.01 * 100 = 1 MPa sets the scale; median residual exactly 0. */
     const double o[ON] = {0, 100, 50.25, 50.5, 50.75, 51, 51.25, 51.5, 51.75, 52, 52.25, 52.5};
-    const struct {
-        double r;  /* residual of row 4 */
-        size_t flagged;
-    } cases[] = {
-        {3.5, 0},                      /* z = 3.5 exactly: not beyond the threshold */
-        {-3.5, 0},
-        {3.5 + 1.0 / 1048576.0, 1},    /* just beyond */
-        {-3.5 - 1.0 / 1048576.0, 1},
-        {3.5 - 1.0 / 1048576.0, 0},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    {
         double obs[ON], pred[ON], scratch[2 * ON];
         sg_outlier out[ON];
         sg_outlier_scale sc;
         for (size_t i = 0; i < ON; i++) {
             obs[i] = o[i];
-            pred[i] = obs[i] - (i == 4 ? cases[c].r : 0.0);
+            pred[i] = obs[i] - (i == 4 ? floor_cases[c].r : 0.0);
         }
         size_t k = sg_outlier_find(NULL, obs, pred, NULL, ON, 3.5, 0.01, 0, 1.0, scratch, &sc,
                                     out);
-        cr_expect_eq(k, cases[c].flagged, "case %zu: residual %.17g flagged %zu", c, cases[c].r,
+        cr_expect_eq(k, floor_cases[c].flagged, "case %zu: residual %.17g flagged %zu", c, floor_cases[c].r,
                      k);
         cr_expect(sc.median == 0.0 && sc.scale == 1.0 && sc.source == SG_OUTLIER_SCALE_RANGE,
                   "case %zu: median %g scale %g", c, sc.median, sc.scale);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "optim/decide.h"
+#include "table_test.h"
 
 /* Study: factors a in [1.3, 4.7], b in [-2.1, 3.9]; y has its minimum near
  * (2.9, 0.7); z = a + b.  [optimize] text is appended per test. */
@@ -223,16 +224,17 @@ Test(decide, serial_and_parallel_runs_are_identical)
     teardown(&f);
 }
 
-Test(decide, gradients_match_finite_differences)
+static const char *gradient_sections[] = {
+    "[optimize]\nrisk = 1.3\nconstraints = [\"z <= 3.1\", \"y >= 11\"]\n",
+    "[optimize]\nweights = { y = 1.0, z = 0.5 }\nsense = \"maximize\"\nrisk = 0.4\n"
+    "constraints = [\"z >= 1\"]\n",
+};
+
+TableTest(gradient_sections, c, decide, gradients_match_finite_differences)
 {
-    const char *sections[] = {
-        "[optimize]\nrisk = 1.3\nconstraints = [\"z <= 3.1\", \"y >= 11\"]\n",
-        "[optimize]\nweights = { y = 1.0, z = 0.5 }\nsense = \"maximize\"\nrisk = 0.4\n"
-        "constraints = [\"z >= 1\"]\n",
-    };
-    for (size_t c = 0; c < 2; c++) {
+    {
         fixture f;
-        setup(&f, sections[c]);
+        setup(&f, gradient_sections[c]);
         sg_decide_problem *p;
         sg_error err;
         cr_assert_eq(sg_decide_problem_create(f.s, f.t, f.sp, g_model, &p, &err), SG_OK);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "design/design.h"
+#include "table_test.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(design, .init = setup);
@@ -77,55 +78,61 @@ static double min_dist(const sg_design *d, const sg_design_factor *f)
 
 typedef struct parse_case { const char *text; sg_design_kind kind; size_t n; const char *oa; } parse_case;
 
-Test(design, parse_valid_names)
+static const parse_case valid_name_cases[] = {
+    {"auto", SG_DESIGN_AUTO, 0, NULL},  {"AUTO", SG_DESIGN_AUTO, 0, NULL},
+    {"full", SG_DESIGN_FULL, 0, NULL},  {"lhs:30", SG_DESIGN_LHS, 30, NULL},
+    {"LHS:7", SG_DESIGN_LHS, 7, NULL},  {"sobol:32", SG_DESIGN_SOBOL, 32, NULL},
+    {"sobol:100000", SG_DESIGN_SOBOL, 100000, NULL},
+    {"L27", SG_DESIGN_OA, 0, "L27(3^13)"}, {"L27(3^13)", SG_DESIGN_OA, 0, "L27(3^13)"},
+    {"l18", SG_DESIGN_OA, 0, "L18(2^1 3^7)"}, {"L16(4^5)", SG_DESIGN_OA, 0, "L16(4^5)"},
+};
+
+TableTest(valid_name_cases, t, design, parse_valid_names)
 {
-    static const parse_case cases[] = {
-        {"auto", SG_DESIGN_AUTO, 0, NULL},  {"AUTO", SG_DESIGN_AUTO, 0, NULL},
-        {"full", SG_DESIGN_FULL, 0, NULL},  {"lhs:30", SG_DESIGN_LHS, 30, NULL},
-        {"LHS:7", SG_DESIGN_LHS, 7, NULL},  {"sobol:32", SG_DESIGN_SOBOL, 32, NULL},
-        {"sobol:100000", SG_DESIGN_SOBOL, 100000, NULL},
-        {"L27", SG_DESIGN_OA, 0, "L27(3^13)"}, {"L27(3^13)", SG_DESIGN_OA, 0, "L27(3^13)"},
-        {"l18", SG_DESIGN_OA, 0, "L18(2^1 3^7)"}, {"L16(4^5)", SG_DESIGN_OA, 0, "L16(4^5)"},
-    };
-    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+    {
         sg_design_spec spec;
         sg_error err;
-        cr_assert_eq(sg_design_parse(cases[t].text, &spec, &err), SG_OK, "%s: %s", cases[t].text, err.msg);
-        cr_expect_eq(spec.kind, cases[t].kind, "%s", cases[t].text);
-        cr_expect_eq(spec.n_runs, cases[t].n, "%s", cases[t].text);
-        if (cases[t].oa) {
+        cr_assert_eq(sg_design_parse(valid_name_cases[t].text, &spec, &err), SG_OK, "%s: %s", valid_name_cases[t].text, err.msg);
+        cr_expect_eq(spec.kind, valid_name_cases[t].kind, "%s", valid_name_cases[t].text);
+        cr_expect_eq(spec.n_runs, valid_name_cases[t].n, "%s", valid_name_cases[t].text);
+        if (valid_name_cases[t].oa) {
             sg_oa_info info;
             cr_assert_eq(sg_oa_info_get(spec.oa_index, &info, NULL), SG_OK);
-            cr_expect_str_eq(info.name, cases[t].oa);
+            cr_expect_str_eq(info.name, valid_name_cases[t].oa);
         }
     }
 }
 
 typedef struct bad_case { const char *text; const char *msg; } bad_case;
 
-Test(design, parse_errors_list_what_exists)
+static const bad_case bad_name_cases[] = {
+    {"latin", "unknown design 'latin'; designs are auto, full, lhs:N, sobol:N (N runs) or an orthogonal array: L4(2^3)"},
+    {"lhs", "design 'lhs': give the number of runs, e.g. lhs:30"},
+    {"lhs30", "design 'lhs30': give the number of runs"},
+    {"lhs:", "expected a run count after ':'"},
+    {"lhs:-3", "expected a run count"},
+    {"lhs:3.5", "run count '3.5' is not a whole number"},
+    {"lhs:1", "run count must be 2..100000"},
+    {"sobol:100001", "run count must be 2..100000"},
+    {"sobol", "e.g. sobol:32"},
+    {"L28", "unknown orthogonal array 'L28'; the catalogue has L4(2^3)"},
+    {"L16", "'L16' is ambiguous; give the full name, one of:"},
+    {"", "unknown design ''"},
+    {"fullfactorial", "unknown design 'fullfactorial'"},
+};
+
+TableTest(bad_name_cases, t, design, parse_errors_list_what_exists)
 {
-    static const bad_case cases[] = {
-        {"latin", "unknown design 'latin'; designs are auto, full, lhs:N, sobol:N (N runs) or an orthogonal array: L4(2^3)"},
-        {"lhs", "design 'lhs': give the number of runs, e.g. lhs:30"},
-        {"lhs30", "design 'lhs30': give the number of runs"},
-        {"lhs:", "expected a run count after ':'"},
-        {"lhs:-3", "expected a run count"},
-        {"lhs:3.5", "run count '3.5' is not a whole number"},
-        {"lhs:1", "run count must be 2..100000"},
-        {"sobol:100001", "run count must be 2..100000"},
-        {"sobol", "e.g. sobol:32"},
-        {"L28", "unknown orthogonal array 'L28'; the catalogue has L4(2^3)"},
-        {"L16", "'L16' is ambiguous; give the full name, one of:"},
-        {"", "unknown design ''"},
-        {"fullfactorial", "unknown design 'fullfactorial'"},
-    };
-    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+    {
         sg_design_spec spec;
         sg_error err;
-        cr_expect_eq(sg_design_parse(cases[t].text, &spec, &err), SG_ERR_INVALID, "%s", cases[t].text);
-        cr_expect(strstr(err.msg, cases[t].msg), "'%s' gave: %s", cases[t].text, err.msg);
+        cr_expect_eq(sg_design_parse(bad_name_cases[t].text, &spec, &err), SG_ERR_INVALID, "%s", bad_name_cases[t].text);
+        cr_expect(strstr(err.msg, bad_name_cases[t].msg), "'%s' gave: %s", bad_name_cases[t].text, err.msg);
     }
+}
+
+Test(design, parse_null_name)
+{
     sg_error err;
     cr_expect_eq(sg_design_parse(NULL, NULL, &err), SG_ERR_INVALID);
 }
@@ -169,25 +176,26 @@ Test(design, lhs_reproducible_per_seed_and_maximin_helps)
     sg_design_destroy(one);
 }
 
-Test(design, step_rounding_exact_and_inside_bounds)
+static const char *rounding_designs[2] = {"lhs:40", "sobol:64"};
+
+TableTest(rounding_designs, t, design, step_rounding_exact_and_inside_bounds)
 {
     sg_design_factor f[3] = {
         {"thickness", 50, 150, NULL, 0, 5},       /* divides the range */
         {"temp", 1.25, 9.8, NULL, 0, 0.7},        /* does not: top value 1.25 + 12*0.7 */
         {"hold", 20, 40, NULL, 0, 20},            /* two values only */
     };
-    const char *names[2] = {"lhs:40", "sobol:64"};
-    for (int t = 0; t < 2; t++) {
-        sg_design *d = make(names[t], f, 3, 99);
+    {
+        sg_design *d = make(rounding_designs[t], f, 3, 99);
         int seen_top = 0;
         for (size_t i = 0; i < d->n_runs; i++)
             for (size_t j = 0; j < 3; j++) {
                 double x = d->x[i * 3 + j], steps = (x - f[j].min) / f[j].step;
-                cr_expect(x >= f[j].min && x <= f[j].max, "%s: %g outside", names[t], x);
-                cr_expect_eq(x, f[j].min + round(steps) * f[j].step, "%s: %g is not on the grid", names[t], x);
+                cr_expect(x >= f[j].min && x <= f[j].max, "%s: %g outside", rounding_designs[t], x);
+                cr_expect_eq(x, f[j].min + round(steps) * f[j].step, "%s: %g is not on the grid", rounding_designs[t], x);
                 seen_top |= j == 1 && fabs(x - (1.25 + 12 * 0.7)) < 1e-12;
             }
-        cr_expect(seen_top, "%s: top grid value never used", names[t]);
+        cr_expect(seen_top, "%s: top grid value never used", rounding_designs[t]);
         sg_design_destroy(d);
     }
 }
@@ -341,29 +349,34 @@ Test(design, oa_errors)
 
 /* ---- factor validation ---------------------------------------------------------------- */
 
-Test(design, factor_errors_name_the_factor)
+static const double levels_out[3] = {50, 100, 175}, levels_down[3] = {50, 150, 100};
+static const struct { sg_design_factor f; const char *msg; } factor_cases[] = {
+    {{"t", 150, 50, NULL, 0, 0}, "factor 't': min (150) must be below max (50)"},
+    {{"t", 50, 50, NULL, 0, 0}, "min (50) must be below max (50)"},
+    {{"t", NAN, 50, NULL, 0, 0}, "must be below max"},
+    {{"t", 50, 150, levels_out, 3, 0}, "factor 't': level 175 outside the bounds [50, 150]"},
+    {{"t", 50, 150, levels_down, 3, 0}, "levels must increase (100 after 150)"},
+    {{"t", 50, 150, NULL, 0, -1}, "step (-1) must be 0 (none) or in (0, max - min = 100]"},
+    {{"t", 50, 150, NULL, 0, 101}, "step (101)"},
+    {{"t", 50, 150, NULL, 3, 0}, "levels and their count disagree"},
+    {{NULL, 50, 150, NULL, 3, 0}, "factor 1: levels"},
+};
+
+TableTest(factor_cases, t, design, factor_errors_name_the_factor)
 {
-    static const double out[3] = {50, 100, 175}, down[3] = {50, 150, 100};
-    static const struct { sg_design_factor f; const char *msg; } cases[] = {
-        {{"t", 150, 50, NULL, 0, 0}, "factor 't': min (150) must be below max (50)"},
-        {{"t", 50, 50, NULL, 0, 0}, "min (50) must be below max (50)"},
-        {{"t", NAN, 50, NULL, 0, 0}, "must be below max"},
-        {{"t", 50, 150, out, 3, 0}, "factor 't': level 175 outside the bounds [50, 150]"},
-        {{"t", 50, 150, down, 3, 0}, "levels must increase (100 after 150)"},
-        {{"t", 50, 150, NULL, 0, -1}, "step (-1) must be 0 (none) or in (0, max - min = 100]"},
-        {{"t", 50, 150, NULL, 0, 101}, "step (101)"},
-        {{"t", 50, 150, NULL, 3, 0}, "levels and their count disagree"},
-        {{NULL, 50, 150, NULL, 3, 0}, "factor 1: levels"},
-    };
-    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+    {
         sg_error err;
-        cr_expect_eq(sg_design_check_factors(&cases[t].f, 1, &err), SG_ERR_INVALID, "case %zu", t);
-        cr_expect(strstr(err.msg, cases[t].msg), "case %zu: %s", t, err.msg);
+        cr_expect_eq(sg_design_check_factors(&factor_cases[t].f, 1, &err), SG_ERR_INVALID, "case %zu", t);
+        cr_expect(strstr(err.msg, factor_cases[t].msg), "case %zu: %s", t, err.msg);
         sg_design_spec spec = {.kind = SG_DESIGN_LHS, .n_runs = 10};
         sg_design *d = NULL;
-        cr_expect_eq(sg_design_generate(&spec, &cases[t].f, 1, NULL, &d, NULL), SG_ERR_INVALID);
+        cr_expect_eq(sg_design_generate(&spec, &factor_cases[t].f, 1, NULL, &d, NULL), SG_ERR_INVALID);
         cr_expect_null(d);
     }
+}
+
+Test(design, factor_errors_without_factors_or_runs)
+{
     sg_error err;
     cr_expect_eq(sg_design_check_factors(NULL, 0, &err), SG_ERR_INVALID);
     sg_design_spec bad = {.kind = SG_DESIGN_LHS, .n_runs = 1};
@@ -376,23 +389,24 @@ Test(design, factor_errors_name_the_factor)
 
 /* Round trip: every orthogonal-array design, coded back to levels, is
  * recognised as the array it was built from. */
-Test(design, oa_designs_are_recognised)
+static const struct { const char *name; int k, lev[8]; } oa_design_cases[] = {
+    {"L4", 3, {2, 2, 2}},          {"L8", 5, {2, 2, 2, 2, 2}},  {"L9", 4, {3, 3, 3, 3}},
+    {"L12", 6, {2, 2, 2, 2, 2, 2}}, {"L16(4^5)", 3, {4, 4, 4}}, {"L18", 8, {2, 3, 3, 3, 3, 3, 3, 3}},
+    {"L25", 6, {5, 5, 5, 5, 5, 5}}, {"L27", 4, {3, 3, 3, 3}},   {"L36", 6, {2, 2, 2, 3, 3, 3}},
+};
+
+TableTest(oa_design_cases, t, design, oa_designs_are_recognised)
 {
     static const double two[2] = {0.5, 1.5}, three[3] = {10, 20, 35}, four[4] = {1, 2, 3, 4}, five[5] = {1, 2, 3, 4, 5};
-    static const struct { const char *name; int k, lev[8]; } cases[] = {
-        {"L4", 3, {2, 2, 2}},          {"L8", 5, {2, 2, 2, 2, 2}},  {"L9", 4, {3, 3, 3, 3}},
-        {"L12", 6, {2, 2, 2, 2, 2, 2}}, {"L16(4^5)", 3, {4, 4, 4}}, {"L18", 8, {2, 3, 3, 3, 3, 3, 3, 3}},
-        {"L25", 6, {5, 5, 5, 5, 5, 5}}, {"L27", 4, {3, 3, 3, 3}},   {"L36", 6, {2, 2, 2, 3, 3, 3}},
-    };
-    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+    {
         sg_design_factor f[8];
-        for (int j = 0; j < cases[t].k; j++) {
-            int L = cases[t].lev[j];
+        for (int j = 0; j < oa_design_cases[t].k; j++) {
+            int L = oa_design_cases[t].lev[j];
             const double *lv = L == 2 ? two : L == 3 ? three : L == 4 ? four : five;
             f[j] = (sg_design_factor){"x", lv[0], lv[L - 1], lv, L, 0};
         }
-        sg_design *d = make(cases[t].name, f, (size_t)cases[t].k, 1);
-        int n = (int)d->n_runs, k = cases[t].k;
+        sg_design *d = make(oa_design_cases[t].name, f, (size_t)oa_design_cases[t].k, 1);
+        int n = (int)d->n_runs, k = oa_design_cases[t].k;
         int *codes = malloc(sizeof *codes * (size_t)n * k);
         cr_assert_eq(sg_oa_code_levels(d->x, n, k, codes, NULL), SG_OK);
         sg_oa_identity id;

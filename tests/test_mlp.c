@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/mlp.h"
+#include "table_test.h"
 
 /* Finite-difference step and the relative tolerance its error allows. */
 #define FD_STEP 1e-6
@@ -53,15 +54,20 @@ TestSuite(mlp, .init = setup);
 
 /* ---- names ----------------------------------------------------------- */
 
-Test(mlp, activation_names_round_trip)
+TableTestN(SG_ACT_COUNT, row, mlp, activation_name_round_trips)
 {
-    for (int a = 0; a < SG_ACT_COUNT; a++) {
+    {
+        int a = (int)row;
         sg_activation back = SG_ACT_COUNT;
         const char *name = sg_activation_name((sg_activation)a);
         cr_expect(sg_activation_from_name(name, &back), "%s", name);
         cr_expect_eq(back, (sg_activation)a);
         cr_expect_not_null(strstr(sg_activation_names(), name));
     }
+}
+
+Test(mlp, activation_names_round_trip)
+{
     sg_activation keep = SG_ACT_TANH;
     cr_expect_not(sg_activation_from_name("Tanh", &keep));
     cr_expect_not(sg_activation_from_name("swish", &keep));
@@ -86,25 +92,30 @@ struct bad_create {
     const char *needle;
 };
 
-Test(mlp, create_rejects_bad_architectures)
+static const struct bad_create bad_create_cases[] = {
+    {1, {4}, {SG_ACT_LINEAR}, SG_ERR_INVALID, "at least an input and an output"},
+    {3, {4, 0, 1}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "hidden layer 1 has zero width"},
+    {3, {0, 4, 1}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "input layer 0 has zero width"},
+    {3, {4, 4, 0}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "output layer 2 has zero width"},
+    {3, {4, 4, 1}, {(sg_activation)77, SG_ACT_LINEAR}, SG_ERR_INVALID, "invalid activation"},
+    {3, {4, 4, 1}, {SG_ACT_TANH, SG_ACT_RELU}, SG_ERR_INVALID, "output activation 'relu'"},
+    {2, {4, SG_MLP_MAX_WIDTH + 1}, {SG_ACT_LINEAR}, SG_ERR_LIMIT, "exceeds the limit"},
+};
+
+TableTest(bad_create_cases, i, mlp, create_rejects_bad_architectures)
 {
-    const struct bad_create cases[] = {
-        {1, {4}, {SG_ACT_LINEAR}, SG_ERR_INVALID, "at least an input and an output"},
-        {3, {4, 0, 1}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "hidden layer 1 has zero width"},
-        {3, {0, 4, 1}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "input layer 0 has zero width"},
-        {3, {4, 4, 0}, {SG_ACT_TANH, SG_ACT_LINEAR}, SG_ERR_INVALID, "output layer 2 has zero width"},
-        {3, {4, 4, 1}, {(sg_activation)77, SG_ACT_LINEAR}, SG_ERR_INVALID, "invalid activation"},
-        {3, {4, 4, 1}, {SG_ACT_TANH, SG_ACT_RELU}, SG_ERR_INVALID, "output activation 'relu'"},
-        {2, {4, SG_MLP_MAX_WIDTH + 1}, {SG_ACT_LINEAR}, SG_ERR_LIMIT, "exceeds the limit"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        sg_mlp *net = (sg_mlp *)&cases; /* must be reset to NULL */
+    {
+        sg_mlp *net = (sg_mlp *)&bad_create_cases; /* must be reset to NULL */
         sg_error err;
-        sg_status st = sg_mlp_create(cases[i].n_sizes, cases[i].sizes, cases[i].acts, &net, &err);
-        cr_expect_eq(st, cases[i].status, "case %zu: %s", i, err.msg);
+        sg_status st = sg_mlp_create(bad_create_cases[i].n_sizes, bad_create_cases[i].sizes, bad_create_cases[i].acts, &net, &err);
+        cr_expect_eq(st, bad_create_cases[i].status, "case %zu: %s", i, err.msg);
         cr_expect_null(net, "case %zu", i);
-        cr_expect_not_null(strstr(err.msg, cases[i].needle), "case %zu: '%s'", i, err.msg);
+        cr_expect_not_null(strstr(err.msg, bad_create_cases[i].needle), "case %zu: '%s'", i, err.msg);
     }
+}
+
+Test(mlp, create_rejects_too_many_layers_and_null_sizes)
+{
     size_t many[SG_MLP_MAX_LAYERS + 2];
     sg_activation acts[SG_MLP_MAX_LAYERS + 1];
     for (size_t i = 0; i < SG_MLP_MAX_LAYERS + 2; i++)
@@ -239,20 +250,23 @@ static void check_param_grad(sg_activation hidden, sg_activation out, double l1,
     sg_mlp_destroy(net);
 }
 
-Test(mlp, param_gradient_matches_finite_differences_for_every_activation)
+TableTestN(SG_ACT_COUNT, row, mlp, param_gradient_matches_finite_differences_for_every_activation)
 {
     const sg_activation outs[] = {SG_ACT_LINEAR, SG_ACT_SIGMOID, SG_ACT_TANH};
     const sg_kernel kernels[] = {SG_KERNEL_NAIVE, SG_KERNEL_FUSED};
-    for (int a = 0; a < SG_ACT_COUNT; a++)
+    int a = (int)row;
+    {
         for (size_t k = 0; k < sizeof kernels / sizeof kernels[0]; k++) {
             check_param_grad((sg_activation)a, outs[a % 3], 0.0, 0.0, kernels[k]);
             check_param_grad((sg_activation)a, outs[(a + 1) % 3], 0.0137, 0.0291, kernels[k]);
         }
+    }
 }
 
-Test(mlp, input_gradient_matches_finite_differences_for_every_activation)
+TableTestN(SG_ACT_COUNT, row, mlp, input_gradient_matches_finite_differences_for_every_activation)
 {
-    for (int a = 0; a < SG_ACT_COUNT; a++) {
+    {
+        int a = (int)row;
         const size_t sizes[] = {4, 6, 5, 3};
         const sg_activation out = a % 2 ? SG_ACT_TANH : SG_ACT_LINEAR;
         const sg_activation acts[] = {(sg_activation)a, (sg_activation)a, out};
@@ -370,11 +384,12 @@ static void check_fused(const size_t *sizes, sg_activation hidden, sg_activation
     sg_mlp_destroy(net);
 }
 
-Test(mlp, fused_kernel_matches_loops_exactly_and_naive_closely)
+TableTestN(SG_ACT_COUNT, row, mlp, fused_kernel_matches_loops_exactly_and_naive_closely)
 {
     const size_t tiny[] = {4, 4, 4, 1}, mixed[] = {5, 7, 8, 3}, wide[] = {3, 9, 5, 2};
     const sg_activation outs[] = {SG_ACT_LINEAR, SG_ACT_SIGMOID, SG_ACT_TANH};
-    for (int a = 0; a < SG_ACT_COUNT; a++) {
+    {
+        int a = (int)row;
         sg_activation h = (sg_activation)a, o = outs[a % 3];
         check_fused(tiny, h, o, 27, 27, 300 + (unsigned long)a);   /* the brazing case */
         check_fused(mixed, h, o, 64, 64, 400 + (unsigned long)a);  /* largest fused chunk */
@@ -383,6 +398,11 @@ Test(mlp, fused_kernel_matches_loops_exactly_and_naive_closely)
         check_fused(tiny, h, o, 64, 64, 700 + (unsigned long)a);
         check_fused(wide, h, o, 30, 30, 800 + (unsigned long)a);   /* too wide: LOOPS */
     }
+}
+
+Test(mlp, fused_kernel_above_max_rows_matches_loops)
+{
+    const size_t tiny[] = {4, 4, 4, 1};
     /* a 65-row chunk is above SG_MLP_FUSED_MAX_ROWS: LOOPS, same results */
     check_fused(tiny, SG_ACT_TANH, SG_ACT_LINEAR, 65, 65, 901);
 }

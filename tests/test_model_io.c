@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "model/model.h"
+#include "table_test.h"
 
 #include <cJSON.h>
 
@@ -252,13 +253,14 @@ Test(model_io, rejects_architecture_larger_than_the_file)
 
 /* Fuzz finding: strtoull skips spaces and wraps "-1", so " -1" was read
  * as the seed 18446744073709551615. */
-Test(model_io, rejects_seed_with_sign_or_space)
+static const char *bad_seeds[] = {"\" -1\"", "\"+5\"", "\" 20261129\"", "\"\"", "\"99999999999999999999\""};
+
+TableTest(bad_seeds, i, model_io, rejects_seed_with_sign_or_space)
 {
-    const char *seeds[] = {"\" -1\"", "\"+5\"", "\" 20261129\"", "\"\"", "\"99999999999999999999\""};
-    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+    {
         char to[64];
-        snprintf(to, sizeof to, "\"seed\":\t%s", seeds[i]);
-        expect_rejected(seeds[i], "\"seed\":\t\"20261129\"", to, 0, SG_ERR_INVALID,
+        snprintf(to, sizeof to, "\"seed\":\t%s", bad_seeds[i]);
+        expect_rejected(bad_seeds[i], "\"seed\":\t\"20261129\"", to, 0, SG_ERR_INVALID,
                         "seed: expected an unsigned integer in a string");
     }
 }
@@ -426,25 +428,35 @@ Test(model_io, version_1_file_without_calibration_loads)
     cleanup(path);
 }
 
-Test(model_io, calibration_setter_rejects_bad_values)
+/* the arguments of calib() for each bad calibration */
+static const struct {
+    size_t j;
+    double level, hw;
+    bool sf_ok;
+    double sf;
+    const char *cv;
+} bad_calibrations[] = {
+    {2, 0.95, 1.0, true, 2.0, "loo"},
+    {0, 1.0, 1.0, true, 2.0, "loo"},
+    {0, 0.0, 1.0, true, 2.0, "loo"},
+    {0, 0.95, -0.1, true, 2.0, "loo"},
+    {0, 0.95, NAN, true, 2.0, "loo"},
+    {0, 0.95, 1.0, true, -2.0, "loo"},
+    {0, 0.95, 1.0, true, INFINITY, "loo"},
+    {0, 0.95, 1.0, true, 2.0, ""},
+};
+
+TableTest(bad_calibrations, k, model_io, calibration_setter_rejects_bad_values)
 {
     sg_model *m = fit_tiny();
     const struct {
         size_t j;
         sg_model_calibration c;
-    } bad[] = {
-        {2, calib(0.95, 1.0, true, 2.0, "loo")},
-        {0, calib(1.0, 1.0, true, 2.0, "loo")},
-        {0, calib(0.0, 1.0, true, 2.0, "loo")},
-        {0, calib(0.95, -0.1, true, 2.0, "loo")},
-        {0, calib(0.95, NAN, true, 2.0, "loo")},
-        {0, calib(0.95, 1.0, true, -2.0, "loo")},
-        {0, calib(0.95, 1.0, true, INFINITY, "loo")},
-        {0, calib(0.95, 1.0, true, 2.0, "")},
-    };
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    } bad = {bad_calibrations[k].j, calib(bad_calibrations[k].level, bad_calibrations[k].hw, bad_calibrations[k].sf_ok,
+                                          bad_calibrations[k].sf, bad_calibrations[k].cv)};
+    {
         sg_error err;
-        cr_expect_eq(sg_model_set_calibration(m, bad[k].j, &bad[k].c, &err), SG_ERR_INVALID,
+        cr_expect_eq(sg_model_set_calibration(m, bad.j, &bad.c, &err), SG_ERR_INVALID,
                      "case %zu", k);
         cr_expect_null(sg_model_calibration_of(m, 0), "case %zu left nothing", k);
     }

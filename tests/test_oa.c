@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "design/oa.h"
+#include "table_test.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -50,7 +51,11 @@ static const dims expected[] = {
 Test(oa, catalogue_lists_every_expected_array)
 {
     cr_assert_eq(sg_oa_count(), sizeof expected / sizeof expected[0]);
-    for (size_t i = 0; i < sg_oa_count(); i++) {
+}
+
+TableTest(expected, i, oa, catalogue_entry_is_the_expected_array)
+{
+    {
         sg_oa_info info;
         cr_assert_eq(sg_oa_info_get(i, &info, NULL), SG_OK);
         cr_expect_str_eq(info.name, expected[i].name);
@@ -68,9 +73,9 @@ Test(oa, catalogue_lists_every_expected_array)
     }
 }
 
-Test(oa, every_array_balanced_and_strength_two)
+TableTestN(sg_oa_count(), i, oa, every_array_balanced_and_strength_two)
 {
-    for (size_t i = 0; i < sg_oa_count(); i++) {
+    {
         sg_oa_info info;
         int *a = build(i, &info);
         int n = info.runs, k = info.cols;
@@ -141,9 +146,9 @@ static const inter_case inter_cases[] = {
     {"L81(3^40)", 0, 13, 2, {14, 15}},
 };
 
-Test(oa, interaction_columns_known_pairs)
+TableTest(inter_cases, t, oa, interaction_columns_known_pairs)
 {
-    for (size_t t = 0; t < sizeof inter_cases / sizeof inter_cases[0]; t++) {
+    {
         const inter_case *ic = &inter_cases[t];
         int cols[SG_OA_MAX_LEVELS], n = 0;
         sg_error err;
@@ -158,12 +163,13 @@ Test(oa, interaction_columns_known_pairs)
  * on the q^2 cells the q+1 columns a, b, I_1..I_{q-1} are pairwise
  * orthogonal (each level pair once): their contrasts are independent, so
  * the q-1 interaction columns carry the (q-1)^2 interaction df. */
-Test(oa, interaction_columns_carry_the_interaction)
+static const char *inter_arrays[] = {"L4", "L8", "L9", "L16(2^15)", "L16(4^5)", "L25", "L27", "L49", "L64(8^9)", "L81"};
+
+TableTest(inter_arrays, t, oa, interaction_columns_carry_the_interaction)
 {
-    static const char *arrays[] = {"L4", "L8", "L9", "L16(2^15)", "L16(4^5)", "L25", "L27", "L49", "L64(8^9)", "L81"};
-    for (size_t t = 0; t < sizeof arrays / sizeof arrays[0]; t++) {
+    {
         sg_oa_info info;
-        size_t idx = find(arrays[t]);
+        size_t idx = find(inter_arrays[t]);
         int *a = build(idx, &info);
         int q = info.q, k = info.cols, n = info.runs;
         int pairs[3][2] = {{0, 1}, {1, k - 1}, {k / 2, k - 2}};
@@ -273,9 +279,9 @@ static const choose_case choose_cases[] = {
     {3, {8, 8, 8}, SG_OA_KEEP_REQUIRED, "L64(8^9)", {0, 1, 2}, 0, 7, {2, 3, 4}},
 };
 
-Test(oa, choose_smallest_fitting_array)
+TableTest(choose_cases, t, oa, choose_smallest_fitting_array)
 {
-    for (size_t t = 0; t < sizeof choose_cases / sizeof choose_cases[0]; t++) {
+    {
         const choose_case *c = &choose_cases[t];
         sg_oa_choice ch;
         sg_error err;
@@ -283,7 +289,7 @@ Test(oa, choose_smallest_fitting_array)
         if (t == 14) { /* 3 x 8 levels keeping 1x2: in L64(8^9) all 7 other columns carry 1x2 */
             cr_expect_eq(st, SG_ERR_INVALID);
             cr_expect(strstr(err.msg, "keeps the interaction"), "%s", err.msg);
-            continue;
+            return;
         }
         cr_assert_eq(st, SG_OK, "case %zu: %s", t, err.msg);
         cr_expect_str_eq(ch.name, c->array, "case %zu", t);

@@ -12,6 +12,7 @@
 
 #include "optim/optim.h"
 #include "optim_testfns.h"
+#include "table_test.h"
 
 /* ---- known global minima with default settings ----------------------- */
 typedef struct known_case {
@@ -60,16 +61,14 @@ static void check_known(const known_case *kc, int gradient)
     sg_optim_result_destroy(r);
 }
 
-Test(optim, known_minima_default_settings, .init = setup)
+TableTest(known, i, optim, known_minima_default_settings, .init = setup)
 {
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        check_known(&known[i], 0);
+    check_known(&known[i], 0);
 }
 
-Test(optim, known_minima_with_gradients, .init = setup)
+TableTest(known, i, optim, known_minima_with_gradients, .init = setup)
 {
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        check_known(&known[i], 1);
+    check_known(&known[i], 1);
 }
 
 /* ---- constraints ------------------------------------------------------ */
@@ -93,11 +92,11 @@ static const con_case con_cases[] = {
     {"GN_ISRES", "LN_COBYLA", 0, "GN_ISRES", "LN_COBYLA"},
 };
 
-Test(optim, constrained_known_answer, .init = setup)
+TableTest(con_cases, k, optim, constrained_known_answer, .init = setup)
 {
     sg_optim_var v[2] = {box(-2.3, 3.1), box(-1.7, 2.9)};
     sg_optim_constraint c = {"x + y >= 1", sum_ge_1};
-    for (size_t k = 0; k < sizeof con_cases / sizeof con_cases[0]; k++) {
+    {
         const con_case *cc = &con_cases[k];
         sg_optim_problem p = {.d = 2, .vars = v, .f = sphere2, .cons = &c, .n_cons = 1,
                               .has_gradient = cc->gradient};
@@ -252,9 +251,9 @@ static const snap_case snap_cases[] = {
     {1, 2, 0, 0, 0, 4, 0},        /* no realisable point is feasible */
 };
 
-Test(optim, step_and_level_snapping, .init = setup)
+TableTest(snap_cases, k, optim, step_and_level_snapping, .init = setup)
 {
-    for (size_t k = 0; k < sizeof snap_cases / sizeof snap_cases[0]; k++) {
+    {
         const snap_case *sc = &snap_cases[k];
         sg_optim_var v[3] = {box(0, 5.2), box(0.5, 4.5), box(-1, 1)};
         v[0].step = 0.5;
@@ -303,7 +302,7 @@ static double quad1(void *u, const double *x, double *g)
     return (x[0] - 0.731) * (x[0] - 0.731);
 }
 
-Test(optim, step_snaps_exactly_to_grid, .init = setup)
+TableTestN(2, row, optim, step_snaps_exactly_to_grid, .init = setup)
 {
     sg_optim_var v[1] = {box(0.1, 0.95)};
     v[0].step = 0.15;
@@ -311,7 +310,8 @@ Test(optim, step_snaps_exactly_to_grid, .init = setup)
     sg_optim_config cfg;
     sg_optim_config_default(&cfg);
     cfg.starts = 3;
-    for (int grid = 0; grid < 2; grid++) {
+    {
+        int grid = (int)row;
         cfg.grid_max = grid ? 100 : 1;
         sg_optim_result *r = NULL;
         sg_error err;
@@ -350,11 +350,11 @@ static const det_case det_cases[] = {
     {"GN_ISRES", NULL, SG_OPTIM_GLOBAL_PER_START},
 };
 
-Test(optim, same_seed_serial_and_two_threads_identical, .init = setup)
+TableTest(det_cases, k, optim, same_seed_serial_and_two_threads_identical, .init = setup)
 {
     sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
     sg_optim_constraint c = {"x + y >= 1", sum_ge_1};
-    for (size_t k = 0; k < sizeof det_cases / sizeof det_cases[0]; k++) {
+    {
         for (int con = 0; con < 2; con++) {
             sg_optim_problem p = {.d = 2, .vars = v, .f = camel, .cons = &c, .n_cons = (size_t)con};
             sg_optim_config cfg;

@@ -10,6 +10,7 @@
 
 #include "optim/optim.h"
 #include "optim_testfns.h"
+#include "table_test.h"
 
 /* ---- statistics ------------------------------------------------------- */
 Test(optim, stats_on_known_set, .init = setup)
@@ -75,21 +76,26 @@ Test(optim, unknown_algorithm_lists_valid_ones, .init = setup)
     cr_expect(strstr(err.msg, "local.algorithm") && strstr(err.msg, "LD_MMA"), "%s", err.msg);
 }
 
-Test(optim, stop_reason_names_and_failures, .init = setup)
+static const struct {
+    int code;
+    const char *name;
+    int failure;
+} stop_reasons[] = {{1, "SUCCESS", 0},          {2, "STOPVAL_REACHED", 0},  {3, "FTOL_REACHED", 0},
+         {4, "XTOL_REACHED", 0},     {5, "MAXEVAL_REACHED", 0},  {6, "MAXTIME_REACHED", 0},
+         {-1, "FAILURE", 1},         {-2, "INVALID_ARGS", 1},    {-3, "OUT_OF_MEMORY", 1},
+         {-4, "ROUNDOFF_LIMITED", 0}, {-5, "FORCED_STOP", 1},     {99, "UNKNOWN", 0}};
+
+TableTest(stop_reasons, i, optim, stop_reason_names_and_failures, .init = setup)
 {
-    const struct {
-        int code;
-        const char *name;
-        int failure;
-    } t[] = {{1, "SUCCESS", 0},          {2, "STOPVAL_REACHED", 0},  {3, "FTOL_REACHED", 0},
-             {4, "XTOL_REACHED", 0},     {5, "MAXEVAL_REACHED", 0},  {6, "MAXTIME_REACHED", 0},
-             {-1, "FAILURE", 1},         {-2, "INVALID_ARGS", 1},    {-3, "OUT_OF_MEMORY", 1},
-             {-4, "ROUNDOFF_LIMITED", 0}, {-5, "FORCED_STOP", 1},     {99, "UNKNOWN", 0}};
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        cr_expect_str_eq(sg_optim_stop_reason(t[i].code), t[i].name);
-        cr_expect_eq(sg_optim_stop_is_failure(t[i].code), t[i].failure, "%d", t[i].code);
-        cr_expect_neq(strlen(sg_optim_stop_text(t[i].code)), 0);
+    {
+        cr_expect_str_eq(sg_optim_stop_reason(stop_reasons[i].code), stop_reasons[i].name);
+        cr_expect_eq(sg_optim_stop_is_failure(stop_reasons[i].code), stop_reasons[i].failure, "%d", stop_reasons[i].code);
+        cr_expect_neq(strlen(sg_optim_stop_text(stop_reasons[i].code)), 0);
     }
+}
+
+Test(optim, stop_text_max_eval, .init = setup)
+{
     cr_expect_str_eq(sg_optim_stop_text(5), "stopped at max evaluations");
 }
 
@@ -226,11 +232,11 @@ static const bad_case bad_cases[] = {
 
 static void *ctx_create_dummy(void *u) { return u; }
 
-Test(optim, validation_errors_name_the_field, .init = setup)
+TableTest(bad_cases, k, optim, validation_errors_name_the_field, .init = setup)
 {
     static const double lev[3] = {50, 100, 170};
     static const double dup[3] = {50, 100, 100};
-    for (size_t k = 0; k < sizeof bad_cases / sizeof bad_cases[0]; k++) {
+    {
         const bad_case *bc = &bad_cases[k];
         sg_optim_var v[4] = {box(50, 150), box(1090, 1150), box(20, 40), box(3, 7)};
         const char *names[4] = {"thickness", "temperature", "hold", "cooling"};
@@ -277,6 +283,10 @@ Test(optim, validation_errors_name_the_field, .init = setup)
         cr_expect_eq(sg_optim_run(&p, &cfg, &r, NULL), bc->status, "%s", bc->what);
         cr_expect_null(r);
     }
+}
+
+Test(optim, validation_errors_without_problem_and_grid_limit, .init = setup)
+{
     sg_error err;
     cr_expect_eq(sg_optim_validate(NULL, NULL, &err), SG_ERR_INVALID);
     sg_optim_config cfg;
@@ -366,14 +376,15 @@ static void on_progress(void *ctx, size_t done, size_t total)
     pl->calls++;
 }
 
-Test(optim, thread_contexts_and_progress, .init = setup)
+TableTestN(2, row, optim, thread_contexts_and_progress, .init = setup)
 {
     ctx_counter cc = {.created = 0, .destroyed = 0};
     pthread_mutex_init(&cc.mu, NULL);
     sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
     sg_optim_problem p = {.d = 2, .vars = v, .f = camel_ctx, .user = &cc, .thread_ctx_create = ctx_create,
                           .thread_ctx_destroy = ctx_destroy};
-    for (unsigned threads = 1; threads <= 2; threads++) {
+    {
+        unsigned threads = 1 + (unsigned)row;
         cc.created = cc.destroyed = 0;
         progress_log pl = {.monotone = 1};
         sg_optim_config cfg;
@@ -393,6 +404,16 @@ Test(optim, thread_contexts_and_progress, .init = setup)
         cr_expect(pl.monotone);
         sg_optim_result_destroy(r);
     }
+    pthread_mutex_destroy(&cc.mu);
+}
+
+Test(optim, thread_context_creation_failure, .init = setup)
+{
+    ctx_counter cc = {.created = 0, .destroyed = 0};
+    pthread_mutex_init(&cc.mu, NULL);
+    sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = camel_ctx, .user = &cc, .thread_ctx_create = ctx_create,
+                          .thread_ctx_destroy = ctx_destroy};
     p.thread_ctx_create = ctx_create_fail;
     sg_optim_config cfg;
     sg_optim_config_default(&cfg);
@@ -443,10 +464,11 @@ static double tilted(void *u, const double *x, double *g)
     return -1.7 * x[0] + (x[1] - 0.3) * (x[1] - 0.3) + x[2];
 }
 
-Test(optim, active_bounds_listed, .init = setup)
+TableTestN(2, row, optim, active_bounds_listed, .init = setup)
 {
     sg_optim_var v[3] = {box(0, 2), box(-1, 1), box(0.5, 4)};
-    for (int grad = 0; grad < 2; grad++) {
+    {
+        int grad = (int)row;
         sg_optim_problem p = {.d = 3, .vars = v, .f = tilted, .has_gradient = grad};
         sg_optim_config cfg;
         sg_optim_config_default(&cfg);
@@ -463,12 +485,15 @@ Test(optim, active_bounds_listed, .init = setup)
 }
 
 /* Nested optimisers (MLSL, AUGLAG) must not overshoot the stage budget. */
-Test(optim, stage_budget_is_hard_for_nested_optimisers, .init = setup)
+static const char *budget_algs[3] = {"GN_MLSL_LDS", "GN_DIRECT_L", "GN_CRS2_LM"};
+
+TableTest(budget_algs, row, optim, stage_budget_is_hard_for_nested_optimisers, .init = setup)
 {
-    const char *algs[3] = {"GN_MLSL_LDS", "GN_DIRECT_L", "GN_CRS2_LM"};
+    const char *const *algs = budget_algs;
     sg_optim_var v[2] = {box(-3, 3), box(-2, 2)};
     sg_optim_constraint c = {"x + y >= 1", sum_ge_1};
-    for (int k = 0; k < 3; k++)
+    int k = (int)row;
+    {
         for (int con = 0; con < 2; con++) {
             sg_optim_problem p = {.d = 2, .vars = v, .f = camel, .cons = &c, .n_cons = (size_t)con};
             sg_optim_config cfg;
@@ -484,4 +509,5 @@ Test(optim, stage_budget_is_hard_for_nested_optimisers, .init = setup)
             cr_expect_eq(r->starts[0].failed, 0, "%s", r->starts[0].stop_reason);
             sg_optim_result_destroy(r);
         }
+    }
 }

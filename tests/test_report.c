@@ -18,6 +18,7 @@
 
 #include "report/report.h"
 #include "report_fixture.h"
+#include "table_test.h"
 
 /* Agreement required between recalculated formulas and C predictions. */
 #define CALC_REL_TOL 1e-9
@@ -265,20 +266,21 @@ static void br_warnings(fixture *fx)
 static void br_optset(fixture *fx) { fx->in.optim_setting_values = NULL; }
 static void br_noname(fixture *fx) { fx->responses[1].name = NULL; }
 
-Test(report, validate_errors)
+static const struct {
+    breaker fn;
+    const char *needle;
+} breakers[] = {
+    {br_bounds, "min < max"},
+    {br_check, "check table needs"},
+    {br_table, "the table has 7 columns"},
+    {br_recommended, "recommended setting 2 is not finite"},
+    {br_warnings, "warnings"},
+    {br_optset, "optimisation settings"},
+    {br_noname, "response 2 needs a name"},
+};
+
+TableTest(breakers, i, report, validate_errors)
 {
-    const struct {
-        breaker fn;
-        const char *needle;
-    } cases[] = {
-        {br_bounds, "min < max"},
-        {br_check, "check table needs"},
-        {br_table, "the table has 7 columns"},
-        {br_recommended, "recommended setting 2 is not finite"},
-        {br_warnings, "warnings"},
-        {br_optset, "optimisation settings"},
-        {br_noname, "response 2 needs a name"},
-    };
     fixture fx;
     fixture_init(&fx, true);
     sg_report_input saved = fx.in;
@@ -288,20 +290,24 @@ Test(report, validate_errors)
     memcpy(sf, fx.factors, sizeof sf);
     memcpy(sr, fx.responses, sizeof sr);
     memcpy(rec, fx.recommended, sizeof rec);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    {
         sg_error err;
         fx.in = saved;
         memcpy(fx.factors, sf, sizeof sf);
         memcpy(fx.responses, sr, sizeof sr);
         memcpy(fx.recommended, rec, sizeof rec);
         cr_assert_eq(sg_report_validate(&fx.in, &err), SG_OK, "%s", err.msg);
-        cases[i].fn(&fx);
+        breakers[i].fn(&fx);
         cr_assert_eq(sg_report_validate(&fx.in, &err), SG_ERR_INVALID, "case %zu", i);
-        cr_assert(strstr(err.msg, cases[i].needle), "case %zu: '%s'", i, err.msg);
+        cr_assert(strstr(err.msg, breakers[i].needle), "case %zu: '%s'", i, err.msg);
     }
-    cr_assert_eq(sg_report_validate(NULL, NULL), SG_ERR_INVALID);
     fx.in = saved;
     fixture_free(&fx);
+}
+
+Test(report, validate_null_input)
+{
+    cr_assert_eq(sg_report_validate(NULL, NULL), SG_ERR_INVALID);
 }
 
 Test(report, failed_write_keeps_previous_report)

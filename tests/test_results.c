@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "model/results.h"
+#include "table_test.h"
 
 #define NH 7 /* held-out predictions */
 #define NO 2 /* responses */
@@ -302,11 +303,11 @@ static void replace_in_file(const char *p, const char *from, const char *to)
     fclose(fp);
 }
 
-Test(results_io, corrupt_files_are_rejected)
+TableTest(corrupt, i, results_io, corrupt_files_are_rejected)
 {
     sg_results *a = make_results();
     sg_error err;
-    for (size_t i = 0; i < sizeof corrupt / sizeof corrupt[0]; i++) {
+    {
         const char *p = path_of("c.results.json");
         cr_assert_eq(sg_results_save(a, p, &err), SG_OK, "%s", err.msg);
         replace_in_file(p, corrupt[i].from, corrupt[i].to);
@@ -317,6 +318,13 @@ Test(results_io, corrupt_files_are_rejected)
         cr_expect(strstr(err.msg, "c.results.json") != NULL, "case %zu: %s", i, err.msg);
         cr_expect(strstr(err.msg, corrupt[i].msg) != NULL, "case %zu: %s", i, err.msg);
     }
+    sg_results_destroy(a);
+}
+
+Test(results_io, truncated_missing_and_unwritable_files)
+{
+    sg_results *a = make_results();
+    sg_error err;
     /* truncated file */
     const char *p = path_of("t.results.json");
     cr_assert_eq(sg_results_save(a, p, &err), SG_OK);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "design/runsheet.h"
+#include "table_test.h"
 
 #include <xlsxwriter.h>
 
@@ -182,41 +183,49 @@ Test(runsheet, nothing_left_on_failure)
     }
 }
 
-Test(runsheet, invalid_sheets_write_nothing)
+static const sg_runsheet_column dup_cols[2] = {{"a", "x", NULL}, {"b", "x", NULL}};
+static const sg_runsheet_column runcol[1] = {{"a", "run", NULL}};
+static const sg_runsheet_column empty[1] = {{"a", "", NULL}};
+static const sg_runsheet_column ctrl[1] = {{"a", "a\nb", NULL}};
+/* CSV injection: a header cell a spreadsheet would run as a formula */
+static const sg_runsheet_column formula[1] = {{"a", "=HYPERLINK(\"http://x\")", NULL}};
+static const sg_runsheet_column plus[1] = {{"a", "+cmd", NULL}};
+static const sg_runsheet_column minus[1] = {{"a", "-2+3", NULL}};
+static const sg_runsheet_column at[1] = {{"a", "@SUM(A1)", NULL}};
+static const sg_runsheet_column resp_dup[1] = {{"t", "thickness_um", NULL}};
+static const double nan_x[3] = {1, 0.0 / 0.0, 2};
+static const struct { sg_runsheet rs; const char *msg; } invalid_sheets[] = {
+    {{NULL, "x", 1, 2, 0, x, dup_cols, NULL}, "column 'x' appears twice"},
+    {{NULL, "x", 1, 1, 0, x, runcol, NULL}, "may not be called 'run'"},
+    {{NULL, "x", 1, 1, 0, x, empty, NULL}, "factor 1 has no column name"},
+    {{NULL, "x", 1, 1, 0, x, ctrl, NULL}, "contains a control character"},
+    {{NULL, "x", 1, 1, 0, x, formula, NULL}, "factor column '=HYPERLINK(\"http://x\")' starts with '='"},
+    {{NULL, "x", 1, 1, 0, x, plus, NULL}, "factor column '+cmd' starts with '+': a spreadsheet would read it as a formula"},
+    {{NULL, "x", 1, 1, 0, x, minus, NULL}, "starts with '-'"},
+    {{NULL, "x", 1, 1, 0, x, at, NULL}, "starts with '@'"},
+    {{NULL, "x", 1, 3, 1, x, factors, resp_dup}, "column 'thickness_um' appears twice"},
+    {{NULL, "x", 1, 3, 0, nan_x, factors, NULL}, "run 1, factor 'temperature_C': value is not finite"},
+    {{NULL, "x", 0, 3, 0, x, factors, NULL}, "at least one run and one factor"},
+    {{NULL, "x", 1, 3, 2, x, factors, NULL}, "at least one run and one factor"},
+};
+
+TableTest(invalid_sheets, t, runsheet, invalid_sheets_write_nothing)
 {
     char path[300];
     snprintf(path, sizeof path, "%s/bad.csv", dir);
-    static const sg_runsheet_column dup[2] = {{"a", "x", NULL}, {"b", "x", NULL}};
-    static const sg_runsheet_column runcol[1] = {{"a", "run", NULL}};
-    static const sg_runsheet_column empty[1] = {{"a", "", NULL}};
-    static const sg_runsheet_column ctrl[1] = {{"a", "a\nb", NULL}};
-    /* CSV injection: a header cell a spreadsheet would run as a formula */
-    static const sg_runsheet_column formula[1] = {{"a", "=HYPERLINK(\"http://x\")", NULL}};
-    static const sg_runsheet_column plus[1] = {{"a", "+cmd", NULL}};
-    static const sg_runsheet_column minus[1] = {{"a", "-2+3", NULL}};
-    static const sg_runsheet_column at[1] = {{"a", "@SUM(A1)", NULL}};
-    static const sg_runsheet_column resp_dup[1] = {{"t", "thickness_um", NULL}};
-    double nan_x[3] = {1, 0.0 / 0.0, 2};
-    struct { sg_runsheet rs; const char *msg; } cases[] = {
-        {{NULL, "x", 1, 2, 0, x, dup, NULL}, "column 'x' appears twice"},
-        {{NULL, "x", 1, 1, 0, x, runcol, NULL}, "may not be called 'run'"},
-        {{NULL, "x", 1, 1, 0, x, empty, NULL}, "factor 1 has no column name"},
-        {{NULL, "x", 1, 1, 0, x, ctrl, NULL}, "contains a control character"},
-        {{NULL, "x", 1, 1, 0, x, formula, NULL}, "factor column '=HYPERLINK(\"http://x\")' starts with '='"},
-        {{NULL, "x", 1, 1, 0, x, plus, NULL}, "factor column '+cmd' starts with '+': a spreadsheet would read it as a formula"},
-        {{NULL, "x", 1, 1, 0, x, minus, NULL}, "starts with '-'"},
-        {{NULL, "x", 1, 1, 0, x, at, NULL}, "starts with '@'"},
-        {{NULL, "x", 1, 3, 1, x, factors, resp_dup}, "column 'thickness_um' appears twice"},
-        {{NULL, "x", 1, 3, 0, nan_x, factors, NULL}, "run 1, factor 'temperature_C': value is not finite"},
-        {{NULL, "x", 0, 3, 0, x, factors, NULL}, "at least one run and one factor"},
-        {{NULL, "x", 1, 3, 2, x, factors, NULL}, "at least one run and one factor"},
-    };
-    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+    {
         sg_error err;
-        cr_expect_eq(sg_runsheet_write_csv(&cases[t].rs, path, &err), SG_ERR_INVALID, "case %zu", t);
-        cr_expect(strstr(err.msg, cases[t].msg), "case %zu: %s", t, err.msg);
-        cr_expect_eq(sg_runsheet_write_xlsx(&cases[t].rs, path, &err), SG_ERR_INVALID, "case %zu", t);
+        cr_expect_eq(sg_runsheet_write_csv(&invalid_sheets[t].rs, path, &err), SG_ERR_INVALID, "case %zu", t);
+        cr_expect(strstr(err.msg, invalid_sheets[t].msg), "case %zu: %s", t, err.msg);
+        cr_expect_eq(sg_runsheet_write_xlsx(&invalid_sheets[t].rs, path, &err), SG_ERR_INVALID, "case %zu", t);
     }
+    cr_expect_eq(count_entries(), 0);
+}
+
+Test(runsheet, invalid_arguments_write_nothing)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/bad.csv", dir);
     sg_runsheet rs = sheet();
     sg_error err;
     cr_expect_eq(sg_runsheet_write_csv(&rs, "", &err), SG_ERR_INVALID);

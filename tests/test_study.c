@@ -9,6 +9,7 @@
 
 #include "core/hash.h"
 #include "io/study.h"
+#include "table_test.h"
 
 /* Lines 1-10 of every case; extra text starts at line 11. */
 #define HEAD                                                                                     \
@@ -173,9 +174,9 @@ static const error_case cases[] = {
     {"TOML syntax error", "[study\nname = \"s\"\n", SG_ERR_PARSE, NULL},
 };
 
-Test(study, every_validation_error_has_message_and_position)
+TableTest(cases, c, study, every_validation_error_has_message_and_position)
 {
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    {
         sg_study *s = (sg_study *)1;
         sg_error err;
         sg_error_clear(&err);

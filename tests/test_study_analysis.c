@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis/study_analysis.h"
+#include "table_test.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(study_analysis, .init = setup);
@@ -62,41 +63,42 @@ Test(study_analysis, every_key)
 }
 
 /* One case per error class, with the expected message (line:col included). */
-Test(study_analysis, errors_at_line_col)
+static const struct {
+    const char *text, *want;
+} error_cases[] = {
+    {"[analysis]\ninteraction = true\n",
+     "s.toml:20:1: unknown key 'interaction' in [analysis]; did you mean 'interactions'?"},
+    {"[analysis]\nfoo = 1\n", "s.toml:20:1: unknown key 'foo' in [analysis] (allowed: "
+                              "interactions, min_error_df, pool, targets)"},
+    {"[analysis]\ninteractions = \"yes\"\n", "s.toml:20:16: 'interactions' must be a "},
+    {"[analysis]\npool = 1\n", "s.toml:20:8: 'pool' must be a "},
+    {"[analysis]\nmin_error_df = 2.5\n", "s.toml:20:16: 'min_error_df' must be a"},
+    {"[analysis]\nmin_error_df = 0\n",
+     "s.toml:20:16: min_error_df must be from 1 to 1000, not 0"},
+    {"[analysis]\n\nmin_error_df = 1001\n",
+     "s.toml:21:16: min_error_df must be from 1 to 1000, not 1001"},
+    {"[analysis]\ntargets = 5\n", "s.toml:20:11: 'targets' must be a "},
+    {"[analysis]\ntargets = { y_non = 1 }\n",
+     "s.toml:20:13: targets: unknown response 'y_non'; did you mean 'y_nom'?"},
+    {"[analysis]\ntargets = { zzz = 1 }\n",
+     "s.toml:20:13: targets: unknown response 'zzz' (responses: y_min, y_nom, y_max)"},
+    {"[analysis]\ntargets = { y_nom = \"420\" }\n",
+     "s.toml:20:21: targets.y_nom must be a number, not a string"},
+    {"[analysis]\ntargets = { y_nom = nan }\n", "s.toml:20:21: targets.y_nom must be finite"},
+    {"[analysis]\ntargets = { y_nom = 1, y_max = 2.5 }\n",
+     "s.toml:20:24: targets.y_max: a target applies to goal = \"none\" (nominal-the-best), "
+     "but response 'y_max' has goal = \"maximize\""},
+};
+
+TableTest(error_cases, c, study_analysis, errors_at_line_col)
 {
-    const struct {
-        const char *text, *want;
-    } cases[] = {
-        {"[analysis]\ninteraction = true\n",
-         "s.toml:20:1: unknown key 'interaction' in [analysis]; did you mean 'interactions'?"},
-        {"[analysis]\nfoo = 1\n", "s.toml:20:1: unknown key 'foo' in [analysis] (allowed: "
-                                  "interactions, min_error_df, pool, targets)"},
-        {"[analysis]\ninteractions = \"yes\"\n", "s.toml:20:16: 'interactions' must be a "},
-        {"[analysis]\npool = 1\n", "s.toml:20:8: 'pool' must be a "},
-        {"[analysis]\nmin_error_df = 2.5\n", "s.toml:20:16: 'min_error_df' must be a"},
-        {"[analysis]\nmin_error_df = 0\n",
-         "s.toml:20:16: min_error_df must be from 1 to 1000, not 0"},
-        {"[analysis]\n\nmin_error_df = 1001\n",
-         "s.toml:21:16: min_error_df must be from 1 to 1000, not 1001"},
-        {"[analysis]\ntargets = 5\n", "s.toml:20:11: 'targets' must be a "},
-        {"[analysis]\ntargets = { y_non = 1 }\n",
-         "s.toml:20:13: targets: unknown response 'y_non'; did you mean 'y_nom'?"},
-        {"[analysis]\ntargets = { zzz = 1 }\n",
-         "s.toml:20:13: targets: unknown response 'zzz' (responses: y_min, y_nom, y_max)"},
-        {"[analysis]\ntargets = { y_nom = \"420\" }\n",
-         "s.toml:20:21: targets.y_nom must be a number, not a string"},
-        {"[analysis]\ntargets = { y_nom = nan }\n", "s.toml:20:21: targets.y_nom must be finite"},
-        {"[analysis]\ntargets = { y_nom = 1, y_max = 2.5 }\n",
-         "s.toml:20:24: targets.y_max: a target applies to goal = \"none\" (nominal-the-best), "
-         "but response 'y_max' has goal = \"maximize\""},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    {
         sg_analysis_config cfg;
         sg_error err;
         sg_error_clear(&err);
-        cr_expect_eq(load(cases[c].text, &cfg, &err), SG_ERR_INVALID, "case %zu", c);
-        cr_expect(strncmp(err.msg, cases[c].want, strlen(cases[c].want)) == 0,
-                  "case %zu: got '%s', want '%s'", c, err.msg, cases[c].want);
+        cr_expect_eq(load(error_cases[c].text, &cfg, &err), SG_ERR_INVALID, "case %zu", c);
+        cr_expect(strncmp(err.msg, error_cases[c].want, strlen(error_cases[c].want)) == 0,
+                  "case %zu: got '%s', want '%s'", c, err.msg, error_cases[c].want);
     }
 }
 

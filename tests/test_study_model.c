@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/study_model.h"
+#include "table_test.h"
 
 /* Ten lines; a section appended starts at line 11, its first key at 12. */
 #define BASE                                                                                   \
@@ -143,9 +144,9 @@ static const bad_case bad[] = {
     {"[train]\nnesterov = true\nmomentum = 0\n", "s.toml:12:12:", "'nesterov' needs a positive 'momentum'"},
 };
 
-Test(study_model, every_error_class_has_a_position, .init = setup)
+TableTest(bad, i, study_model, every_error_class_has_a_position, .init = setup)
 {
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    {
         sg_study_model m;
         sg_error err;
         sg_error_clear(&err);

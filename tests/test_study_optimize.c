@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "optim/optimize_spec.h"
+#include "table_test.h"
 
 /* Lines 1-29 of every case; the [optimize] section starts at line 30, so
  * its first key is on line 31. */
@@ -204,9 +205,9 @@ static bad_case bad_cases[] = {
     {"[optimize]\nalgorithm = \"LN_BOBYQA\"\n", "t/s.toml: [optimize]: "},
 };
 
-Test(study_optimize, errors)
+TableTest(bad_cases, i, study_optimize, errors)
 {
-    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+    {
         const bad_case *c = &bad_cases[i];
         sg_study *s;
         sg_optimize_spec *sp;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "io/table.h"
+#include "table_test.h"
 #include "core/hash.h"
 
 static char tmpdir[64];
@@ -77,33 +78,35 @@ typedef struct dialect_case {
     char delim;
 } dialect_case;
 
-Test(data, dialects_give_identical_tables)
+static const char bom_crlf[] = "\xEF\xBB\xBF"
+                               "a,b,y\r\n1.5,2,3.75\r\n-4,5e2,6\r\n";
+
+static const dialect_case dialect_cases[] = {
+    {"plain", "a,b,y\n1.5,2,3.75\n-4,5e2,6\n", 0, ','},
+    {"bom_crlf", bom_crlf, sizeof bom_crlf - 1, ','},
+    {"semicolon", "a;b;y\n1.5;2;3.75\n-4;5e2;6\n", 0, ';'},
+    {"tab", "a\tb\ty\n1.5\t2\t3.75\n-4\t5e2\t6", 0, '\t'},
+    {"quoted", "\"a\",\"b\",\"y\"\n\"1.5\",\" 2 \",3.75\n-4,\"5e2\",\"6\"\n", 0, ','},
+    {"spaces_blank_lines", "a, b ,y\n\n 1.5 ,2,3.75\n   \n-4,5e2,6\n\n", 0, ','},
+    {"cr_only", "a,b,y\r1.5,2,3.75\r-4,5e2,6\r", 0, ','},
+    {"semicolon_with_commas_quoted", "a;b;y;note\n1.5;2;3.75;\"x,y,z\"\n-4;5e2;6;\"a;b\"\n", 0,
+     ';'},
+};
+
+TableTest(dialect_cases, c, data, dialects_give_identical_tables)
 {
-    static const char bom_crlf[] = "\xEF\xBB\xBF"
-                                   "a,b,y\r\n1.5,2,3.75\r\n-4,5e2,6\r\n";
-    const dialect_case cases[] = {
-        {"plain", "a,b,y\n1.5,2,3.75\n-4,5e2,6\n", 0, ','},
-        {"bom_crlf", bom_crlf, sizeof bom_crlf - 1, ','},
-        {"semicolon", "a;b;y\n1.5;2;3.75\n-4;5e2;6\n", 0, ';'},
-        {"tab", "a\tb\ty\n1.5\t2\t3.75\n-4\t5e2\t6", 0, '\t'},
-        {"quoted", "\"a\",\"b\",\"y\"\n\"1.5\",\" 2 \",3.75\n-4,\"5e2\",\"6\"\n", 0, ','},
-        {"spaces_blank_lines", "a, b ,y\n\n 1.5 ,2,3.75\n   \n-4,5e2,6\n\n", 0, ','},
-        {"cr_only", "a,b,y\r1.5,2,3.75\r-4,5e2,6\r", 0, ','},
-        {"semicolon_with_commas_quoted", "a;b;y;note\n1.5;2;3.75;\"x,y,z\"\n-4;5e2;6;\"a;b\"\n", 0,
-         ';'},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        size_t len = cases[c].len ? cases[c].len : strlen(cases[c].content);
+    {
+        size_t len = dialect_cases[c].len ? dialect_cases[c].len : strlen(dialect_cases[c].content);
         sg_table *t = NULL;
         sg_error err;
-        sg_status st = sg_table_load_buffer(cases[c].content, len, cases[c].name, COLS, 3, 2, &t,
+        sg_status st = sg_table_load_buffer(dialect_cases[c].content, len, dialect_cases[c].name, COLS, 3, 2, &t,
                                             NULL, &err);
-        cr_assert_eq(st, SG_OK, "%s: %s", cases[c].name, err.msg);
-        cr_expect_eq(t->delimiter, cases[c].delim, "%s", cases[c].name);
-        cr_assert_eq(t->n_rows, 2, "%s", cases[c].name);
+        cr_assert_eq(st, SG_OK, "%s: %s", dialect_cases[c].name, err.msg);
+        cr_expect_eq(t->delimiter, dialect_cases[c].delim, "%s", dialect_cases[c].name);
+        cr_assert_eq(t->n_rows, 2, "%s", dialect_cases[c].name);
         const double want[6] = {1.5, 2, 3.75, -4, 500, 6};
         for (int i = 0; i < 6; i++)
-            cr_expect_eq(t->x[i], want[i], "%s[%d]", cases[c].name, i);
+            cr_expect_eq(t->x[i], want[i], "%s[%d]", dialect_cases[c].name, i);
         cr_expect_null(t->run_id);
         sg_table_destroy(t);
     }
@@ -169,40 +172,46 @@ Test(data, numbers_ignore_the_process_locale)
     sg_table_destroy(t);
 }
 
-Test(data, parse_number_known_answers)
+static const struct {
+    const char *in;
+    double want;
+} number_ok[] = {{"2.385", 2.385}, {" -7.25e+3 ", -7250.0}, {"+.5", 0.5}, {"1E-2", 0.01},
+          {"0", 0.0},       {"1e-320", 1e-320}};
+
+TableTest(number_ok, i, data, parse_number_known_answers)
 {
-    const struct {
-        const char *in;
-        double want;
-    } ok[] = {{"2.385", 2.385}, {" -7.25e+3 ", -7250.0}, {"+.5", 0.5}, {"1E-2", 0.01},
-              {"0", 0.0},       {"1e-320", 1e-320}};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    {
         double v = -1;
         sg_error err;
-        cr_expect_eq(sg_table_parse_number(ok[i].in, &v, &err), SG_OK, "%s", ok[i].in);
-        cr_expect_eq(v, ok[i].want, "%s", ok[i].in);
+        cr_expect_eq(sg_table_parse_number(number_ok[i].in, &v, &err), SG_OK, "%s", number_ok[i].in);
+        cr_expect_eq(v, number_ok[i].want, "%s", number_ok[i].in);
     }
-    const struct {
-        const char *in;
-        const char *msg;
-    } bad[] = {{"", "empty value"},
-               {"  ", "empty value"},
-               {"abc", "'abc' is not a number"},
-               {"1,5", "'1,5' is not a number (use '.' as the decimal separator)"},
-               {"inf", "'inf' is not a finite number"},
-               {"-Infinity", "'-Infinity' is not a finite number"},
-               {"NaN", "'NaN' is not a finite number"},
-               {"1e999", "'1e999' is out of range (not a finite number)"},
-               {"0x10", "'0x10' is not a number"},
-               {"1.2.3", "'1.2.3' is not a number"},
-               {"1e", "'1e' is not a number"},
-               {"-", "'-' is not a number"},
-               {"12 kg", "'12 kg' is not a number"}};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+}
+
+static const struct {
+    const char *in;
+    const char *msg;
+} number_bad[] = {{"", "empty value"},
+           {"  ", "empty value"},
+           {"abc", "'abc' is not a number"},
+           {"1,5", "'1,5' is not a number (use '.' as the decimal separator)"},
+           {"inf", "'inf' is not a finite number"},
+           {"-Infinity", "'-Infinity' is not a finite number"},
+           {"NaN", "'NaN' is not a finite number"},
+           {"1e999", "'1e999' is out of range (not a finite number)"},
+           {"0x10", "'0x10' is not a number"},
+           {"1.2.3", "'1.2.3' is not a number"},
+           {"1e", "'1e' is not a number"},
+           {"-", "'-' is not a number"},
+           {"12 kg", "'12 kg' is not a number"}};
+
+TableTest(number_bad, i, data, parse_number_rejects)
+{
+    {
         double v = 0;
         sg_error err;
-        cr_expect_eq(sg_table_parse_number(bad[i].in, &v, &err), SG_ERR_INVALID, "%s", bad[i].in);
-        cr_expect_str_eq(err.msg, bad[i].msg, "input '%s'", bad[i].in);
+        cr_expect_eq(sg_table_parse_number(number_bad[i].in, &v, &err), SG_ERR_INVALID, "%s", number_bad[i].in);
+        cr_expect_str_eq(err.msg, number_bad[i].msg, "input '%s'", number_bad[i].in);
     }
 }
 
@@ -213,58 +222,59 @@ typedef struct error_case {
     size_t bad_column;
 } error_case;
 
-Test(data, every_error_names_file_row_and_column)
+static const error_case error_cases[] = {
+    {"a,b,y\n1,2,3\n4,,6\n", SG_ERR_INVALID, "d.csv:3:b: empty value", SIZE_MAX},
+    {"a,b,y\n1,x2,3\n", SG_ERR_INVALID, "d.csv:2:b: 'x2' is not a number", SIZE_MAX},
+    {"a,b,y\n1,2,3\n\n1,2,inf\n", SG_ERR_INVALID, "d.csv:4:y: 'inf' is not a finite number",
+     SIZE_MAX},
+    {"a,b,y\n1,2,nan\n", SG_ERR_INVALID, "d.csv:2:y: 'nan' is not a finite number", SIZE_MAX},
+    /* sums of squares of such values overflow: refused at load (SG_DATA_MAX_ABS) */
+    {"a,b,y\n1,2,3\n1, 1.7976931348623157e308 ,3\n", SG_ERR_INVALID,
+     "d.csv:3:b: '1.7976931348623157e308' is too large: values must lie within +-1e+150 "
+     "(larger ones overflow sums of squares)",
+     SIZE_MAX},
+    {"a,b,y\n1,2,-1.0000001e150\n", SG_ERR_INVALID,
+     "d.csv:2:y: '-1.0000001e150' is too large: values must lie within +-1e+150 (larger ones "
+     "overflow sums of squares)",
+     SIZE_MAX},
+    {"a;b;y\n1,5;2;3\n", SG_ERR_INVALID,
+     "d.csv:2:a: '1,5' is not a number (use '.' as the decimal separator)", SIZE_MAX},
+    {"a,b,y\n1,2,3\n1,2\n", SG_ERR_INVALID, "d.csv:3: row has 2 fields but the header has 3",
+     SIZE_MAX},
+    {"a,b,y\n1,2,3,4\n", SG_ERR_INVALID, "d.csv:2: row has 4 fields but the header has 3",
+     SIZE_MAX},
+    {"a,b,a,y\n1,2,3,4\n", SG_ERR_INVALID, "d.csv:1: duplicate column name 'a' (columns 1 and 3)",
+     SIZE_MAX},
+    {"a,bb,y\n1,2,3\n", SG_ERR_INVALID,
+     "d.csv: no column 'b' (did you mean 'bb'?); columns are: a, bb, y", 1},
+    {"a,b,q\n1,2,3\n", SG_ERR_INVALID, "d.csv: no column 'y'; columns are: a, b, q", 2},
+    {"", SG_ERR_INVALID, "d.csv: the file is empty; expected a header row", SIZE_MAX},
+    {"\xEF\xBB\xBF\n\n", SG_ERR_INVALID, "d.csv: the file is empty; expected a header row",
+     SIZE_MAX},
+    {"a,b,y\n", SG_ERR_INVALID, "d.csv: no data rows below the header", SIZE_MAX},
+    {"a,b,y\n1,2,\n3,4,\n", SG_ERR_INVALID,
+     "d.csv: no usable data rows (2 rows have no response values)", SIZE_MAX},
+    {"a,b,y\n1,\"2,3\n", SG_ERR_PARSE, "d.csv:2: malformed CSV (unterminated quoted field)",
+     SIZE_MAX},
+    {"a,b,y\n1,2\"x\",3\n", SG_ERR_PARSE, NULL, SIZE_MAX},
+};
+
+TableTest(error_cases, c, data, every_error_names_file_row_and_column)
 {
-    const error_case cases[] = {
-        {"a,b,y\n1,2,3\n4,,6\n", SG_ERR_INVALID, "d.csv:3:b: empty value", SIZE_MAX},
-        {"a,b,y\n1,x2,3\n", SG_ERR_INVALID, "d.csv:2:b: 'x2' is not a number", SIZE_MAX},
-        {"a,b,y\n1,2,3\n\n1,2,inf\n", SG_ERR_INVALID, "d.csv:4:y: 'inf' is not a finite number",
-         SIZE_MAX},
-        {"a,b,y\n1,2,nan\n", SG_ERR_INVALID, "d.csv:2:y: 'nan' is not a finite number", SIZE_MAX},
-        /* sums of squares of such values overflow: refused at load (SG_DATA_MAX_ABS) */
-        {"a,b,y\n1,2,3\n1, 1.7976931348623157e308 ,3\n", SG_ERR_INVALID,
-         "d.csv:3:b: '1.7976931348623157e308' is too large: values must lie within +-1e+150 "
-         "(larger ones overflow sums of squares)",
-         SIZE_MAX},
-        {"a,b,y\n1,2,-1.0000001e150\n", SG_ERR_INVALID,
-         "d.csv:2:y: '-1.0000001e150' is too large: values must lie within +-1e+150 (larger ones "
-         "overflow sums of squares)",
-         SIZE_MAX},
-        {"a;b;y\n1,5;2;3\n", SG_ERR_INVALID,
-         "d.csv:2:a: '1,5' is not a number (use '.' as the decimal separator)", SIZE_MAX},
-        {"a,b,y\n1,2,3\n1,2\n", SG_ERR_INVALID, "d.csv:3: row has 2 fields but the header has 3",
-         SIZE_MAX},
-        {"a,b,y\n1,2,3,4\n", SG_ERR_INVALID, "d.csv:2: row has 4 fields but the header has 3",
-         SIZE_MAX},
-        {"a,b,a,y\n1,2,3,4\n", SG_ERR_INVALID, "d.csv:1: duplicate column name 'a' (columns 1 and 3)",
-         SIZE_MAX},
-        {"a,bb,y\n1,2,3\n", SG_ERR_INVALID,
-         "d.csv: no column 'b' (did you mean 'bb'?); columns are: a, bb, y", 1},
-        {"a,b,q\n1,2,3\n", SG_ERR_INVALID, "d.csv: no column 'y'; columns are: a, b, q", 2},
-        {"", SG_ERR_INVALID, "d.csv: the file is empty; expected a header row", SIZE_MAX},
-        {"\xEF\xBB\xBF\n\n", SG_ERR_INVALID, "d.csv: the file is empty; expected a header row",
-         SIZE_MAX},
-        {"a,b,y\n", SG_ERR_INVALID, "d.csv: no data rows below the header", SIZE_MAX},
-        {"a,b,y\n1,2,\n3,4,\n", SG_ERR_INVALID,
-         "d.csv: no usable data rows (2 rows have no response values)", SIZE_MAX},
-        {"a,b,y\n1,\"2,3\n", SG_ERR_PARSE, "d.csv:2: malformed CSV (unterminated quoted field)",
-         SIZE_MAX},
-        {"a,b,y\n1,2\"x\",3\n", SG_ERR_PARSE, NULL, SIZE_MAX},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    {
         sg_table *t = (sg_table *)1;
         sg_error err;
         size_t bad = 99;
-        sg_status st = sg_table_load_buffer(cases[c].content, strlen(cases[c].content), "d.csv",
+        sg_status st = sg_table_load_buffer(error_cases[c].content, strlen(error_cases[c].content), "d.csv",
                                             COLS, 3, 2, &t, &bad, &err);
-        cr_expect_eq(st, cases[c].status, "case %zu: status %d (%s)", c, st, err.msg);
+        cr_expect_eq(st, error_cases[c].status, "case %zu: status %d (%s)", c, st, err.msg);
         cr_expect_null(t, "case %zu", c);
-        if (cases[c].msg)
-            cr_expect_str_eq(err.msg, cases[c].msg, "case %zu: got \"%s\"", c, err.msg);
+        if (error_cases[c].msg)
+            cr_expect_str_eq(err.msg, error_cases[c].msg, "case %zu: got \"%s\"", c, err.msg);
         else
             cr_expect(strncmp(err.msg, "d.csv:2: malformed CSV", 22) == 0, "case %zu: %s", c,
                       err.msg);
-        cr_expect_eq(bad, cases[c].bad_column, "case %zu: bad %zu", c, bad);
+        cr_expect_eq(bad, error_cases[c].bad_column, "case %zu: bad %zu", c, bad);
     }
     /* The limit itself is accepted. */
     sg_table *t = NULL;
@@ -377,28 +387,29 @@ Test(data, header_width_limit_and_long_ragged_rows)
 
 /* Fuzz finding: a NUL byte cut the cell short ("1<NUL>.5" was read as 1,
  * UTF-16 files lost every other byte); now it is a parse error. */
-Test(data, nul_byte_is_a_parse_error)
-{
-    static const struct {
-        const char *csv;
-        size_t len;
-        const char *msg;
-    } cases[] = {
+static const struct {
+    const char *csv;
+    size_t len;
+    const char *msg;
+} nul_cases[] = {
 #define NUL_CASE(text, line) {text, sizeof text - 1, "n.csv:" #line ": NUL byte in the file"}
-        NUL_CASE("a,b,y\n1\0.5,2,3\n", 2),
-        NUL_CASE("a,b\0x,y\n1,2,3\n", 1),
-        NUL_CASE("a,b,y\n1,2,3\n\n4,5,6\0\n", 4),
-        NUL_CASE("\xff\xfe" "a\0,\0b\0,\0y\0\n\0", 1),
+    NUL_CASE("a,b,y\n1\0.5,2,3\n", 2),
+    NUL_CASE("a,b\0x,y\n1,2,3\n", 1),
+    NUL_CASE("a,b,y\n1,2,3\n\n4,5,6\0\n", 4),
+    NUL_CASE("\xff\xfe" "a\0,\0b\0,\0y\0\n\0", 1),
 #undef NUL_CASE
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+};
+
+TableTest(nul_cases, c, data, nul_byte_is_a_parse_error)
+{
+    {
         sg_table *t = NULL;
         sg_error err;
-        cr_expect_eq(sg_table_load_buffer(cases[c].csv, cases[c].len, "n.csv", COLS, 3, 2, &t,
+        cr_expect_eq(sg_table_load_buffer(nul_cases[c].csv, nul_cases[c].len, "n.csv", COLS, 3, 2, &t,
                                           NULL, &err),
                      SG_ERR_PARSE, "case %zu", c);
         cr_expect_null(t);
-        cr_expect(strncmp(err.msg, cases[c].msg, strlen(cases[c].msg)) == 0, "case %zu: %s", c,
+        cr_expect(strncmp(err.msg, nul_cases[c].msg, strlen(nul_cases[c].msg)) == 0, "case %zu: %s", c,
                   err.msg);
     }
 }

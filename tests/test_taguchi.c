@@ -11,6 +11,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "taguchi_fixture.h"
+#include "table_test.h"
 
 /* L8(2^7) by its three basic columns a, b, c (r = 4a + 2b + c); column j of
  * the standard array is the XOR of the basic columns in the bits of j. */
@@ -68,27 +69,28 @@ typedef struct sn_case {
     double y, m, expect;
 } sn_case;
 
-Test(taguchi, sn_known_values, .init = setup)
+/* -10 log10(y^2) etc. worked by hand: log10(10) = 1, log10(0.5) = -0.30103. */
+static const sn_case sn_cases[] = {
+    {SG_SN_SMALLER_BETTER, 10.0, 0, -20.0},
+    {SG_SN_SMALLER_BETTER, -10.0, 0, -20.0},
+    {SG_SN_SMALLER_BETTER, 0.5, 0, 6.020599913279624},
+    {SG_SN_SMALLER_BETTER, 12.385, 0, -21.857920218437116},
+    {SG_SN_LARGER_BETTER, 10.0, 0, 20.0},
+    {SG_SN_LARGER_BETTER, 0.5, 0, -6.020599913279624},
+    {SG_SN_LARGER_BETTER, 529.6, 0, 54.478959528632871},
+    {SG_SN_NOMINAL_TARGET, 2.485, 2.385, 20.0},
+    {SG_SN_NOMINAL_TARGET, 2.285, 2.385, 20.0},
+    {SG_SN_NOMINAL_TARGET, 3.385, 2.385, 0.0},
+};
+
+TableTest(sn_cases, i, taguchi, sn_known_values, .init = setup)
 {
-    /* -10 log10(y^2) etc. worked by hand: log10(10) = 1, log10(0.5) = -0.30103. */
-    static const sn_case cases[] = {
-        {SG_SN_SMALLER_BETTER, 10.0, 0, -20.0},
-        {SG_SN_SMALLER_BETTER, -10.0, 0, -20.0},
-        {SG_SN_SMALLER_BETTER, 0.5, 0, 6.020599913279624},
-        {SG_SN_SMALLER_BETTER, 12.385, 0, -21.857920218437116},
-        {SG_SN_LARGER_BETTER, 10.0, 0, 20.0},
-        {SG_SN_LARGER_BETTER, 0.5, 0, -6.020599913279624},
-        {SG_SN_LARGER_BETTER, 529.6, 0, 54.478959528632871},
-        {SG_SN_NOMINAL_TARGET, 2.485, 2.385, 20.0},
-        {SG_SN_NOMINAL_TARGET, 2.285, 2.385, 20.0},
-        {SG_SN_NOMINAL_TARGET, 3.385, 2.385, 0.0},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    {
         double v = 0;
         sg_error err;
-        cr_assert_eq(sg_taguchi_sn(cases[i].kind, cases[i].y, cases[i].m, &v, &err), SG_OK);
-        cr_expect(fabs(v - cases[i].expect) < 1e-9, "case %zu: %.17g vs %.17g", i, v,
-                  cases[i].expect);
+        cr_assert_eq(sg_taguchi_sn(sn_cases[i].kind, sn_cases[i].y, sn_cases[i].m, &v, &err), SG_OK);
+        cr_expect(fabs(v - sn_cases[i].expect) < 1e-9, "case %zu: %.17g vs %.17g", i, v,
+                  sn_cases[i].expect);
     }
 }
 
@@ -644,39 +646,47 @@ Test(taguchi, zero_response_sn_level_reason, .init = setup)
 
 /* ---- errors ------------------------------------------------------------------------ */
 
+static const struct {
+    const char *what;
+    sg_status st;
+    const char *msg;
+} invalid_cases[] = {
+    {"n_runs=1", SG_ERR_INVALID, "at least 2"},
+    {"n_runs=big", SG_ERR_LIMIT, "limit"},
+    {"no factors", SG_ERR_INVALID, "no factors"},
+    {"code out of range", SG_ERR_INVALID, "outside 0..2"},
+    {"nan response", SG_ERR_INVALID, "not a finite"},
+    {"one level", SG_ERR_INVALID, "at least 2 are needed"},
+    {"empty level", SG_ERR_INVALID, "has no runs"},
+    {"min_error_df 0", SG_ERR_INVALID, "min_error_df"},
+    {"no name", SG_ERR_INVALID, "no name"},
+    {"bad goal", SG_ERR_INVALID, "goal"},
+    {"nan target", SG_ERR_INVALID, "target"},
+    {"nan level value", SG_ERR_INVALID, "level 2 value is not finite"},
+    {"no response name", SG_ERR_INVALID, "response has no name"},
+    {"no y", SG_ERR_INVALID, "missing input array"},
+};
+
 Test(taguchi, invalid_inputs_are_rejected, .init = setup)
 {
     fixture fx;
     sg_taguchi_result *r = (sg_taguchi_result *)1;
     sg_error err;
-    sg_taguchi_options o = sg_taguchi_options_default();
 
     cr_expect_eq(sg_taguchi_analyze(NULL, NULL, &r, &err), SG_ERR_INVALID);
     cr_expect_null(r);
     l9_input(&fx, 3);
     cr_expect_eq(sg_taguchi_analyze(&fx.in, NULL, NULL, &err), SG_ERR_INVALID);
+    sg_taguchi_result_destroy(NULL);
+}
 
-    struct {
-        const char *what;
-        sg_status st;
-        const char *msg;
-    } cases[] = {
-        {"n_runs=1", SG_ERR_INVALID, "at least 2"},
-        {"n_runs=big", SG_ERR_LIMIT, "limit"},
-        {"no factors", SG_ERR_INVALID, "no factors"},
-        {"code out of range", SG_ERR_INVALID, "outside 0..2"},
-        {"nan response", SG_ERR_INVALID, "not a finite"},
-        {"one level", SG_ERR_INVALID, "at least 2 are needed"},
-        {"empty level", SG_ERR_INVALID, "has no runs"},
-        {"min_error_df 0", SG_ERR_INVALID, "min_error_df"},
-        {"no name", SG_ERR_INVALID, "no name"},
-        {"bad goal", SG_ERR_INVALID, "goal"},
-        {"nan target", SG_ERR_INVALID, "target"},
-        {"nan level value", SG_ERR_INVALID, "level 2 value is not finite"},
-        {"no response name", SG_ERR_INVALID, "response has no name"},
-        {"no y", SG_ERR_INVALID, "missing input array"},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+TableTest(invalid_cases, c, taguchi, invalid_input_table_is_rejected, .init = setup)
+{
+    fixture fx;
+    sg_taguchi_result *r = (sg_taguchi_result *)1;
+    sg_error err;
+    sg_taguchi_options o = sg_taguchi_options_default();
+    {
         l9_input(&fx, 3);
         o = sg_taguchi_options_default();
         switch (c) {
@@ -701,9 +711,8 @@ Test(taguchi, invalid_inputs_are_rejected, .init = setup)
         }
         sg_error_clear(&err);
         sg_status st = sg_taguchi_analyze(&fx.in, &o, &r, &err);
-        cr_expect_eq(st, cases[c].st, "%s: status %d", cases[c].what, st);
-        cr_expect(strstr(err.msg, cases[c].msg) != NULL, "%s: %s", cases[c].what, err.msg);
+        cr_expect_eq(st, invalid_cases[c].st, "%s: status %d", invalid_cases[c].what, st);
+        cr_expect(strstr(err.msg, invalid_cases[c].msg) != NULL, "%s: %s", invalid_cases[c].what, err.msg);
         cr_expect_null(r);
     }
-    sg_taguchi_result_destroy(NULL);
 }

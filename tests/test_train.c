@@ -6,6 +6,7 @@
 
 #include "model/model.h"
 #include "model/train.h"
+#include "table_test.h"
 
 static void setup(void) { gsl_set_error_handler_off(); }
 TestSuite(train, .init = setup);
@@ -53,14 +54,19 @@ static double mse_of(sg_mlp *net, const double *x, const double *t, size_t n)
 
 /* ---- names and config ------------------------------------------------ */
 
-Test(train, names_round_trip)
+TableTestN(SG_OPT_COUNT, row, train, optimizer_name_round_trips)
 {
-    for (int o = 0; o < SG_OPT_COUNT; o++) {
+    {
+        int o = (int)row;
         sg_optimizer back;
         cr_expect(sg_optimizer_from_name(sg_optimizer_name((sg_optimizer)o), &back));
         cr_expect_eq(back, (sg_optimizer)o);
         cr_expect_not_null(strstr(sg_optimizer_names(), sg_optimizer_name((sg_optimizer)o)));
     }
+}
+
+Test(train, names_round_trip)
+{
     sg_optimizer keep = SG_OPT_SGD;
     cr_expect_not(sg_optimizer_from_name("Adam", &keep));
     cr_expect_not(sg_optimizer_from_name(NULL, &keep));
@@ -104,36 +110,37 @@ struct bad_cfg {
     const char *msg;
 };
 
-Test(train, validate_names_the_bad_field)
+static const struct bad_cfg bad_cfgs[] = {
+    {LR, -0.1, "learning_rate must be positive (got -0.1)"},
+    {LR, 0.0, "learning_rate must be positive (got 0)"},
+    {LR, NAN, "learning_rate must be positive (got nan)"},
+    {LR, INFINITY, "learning_rate must be positive (got inf)"},
+    {EPOCHS, 0, "epochs must be between 1 and 100000000 (got 0)"},
+    {EPOCHS, 200000000.0, "epochs must be between 1 and 100000000 (got 200000000)"},
+    {MOMENTUM, 1.0, "momentum must be in [0, 1) (got 1)"},
+    {MOMENTUM, -0.5, "momentum must be in [0, 1) (got -0.5)"},
+    {NESTEROV, 0, "nesterov needs momentum > 0 (got 0)"},
+    {BETA1, 1.2, "beta1 must be in [0, 1) (got 1.2)"},
+    {BETA2, -1e-3, "beta2 must be in [0, 1) (got -0.001)"},
+    {EPS, 0.0, "epsilon must be positive (got 0)"},
+    {RHO, 1.0, "rho must be in [0, 1) (got 1)"},
+    {L1, -0.01, "l1 must be zero or positive (got -0.01)"},
+    {L2, NAN, "l2 must be zero or positive (got nan)"},
+    {MONITOR, 5, "early_stopping.monitor must be train or validation (got 5)"},
+    {MIN_DELTA, -1e-4, "early_stopping.min_delta must be zero or positive (got -0.0001)"},
+    {PATIENCE, 0, "early_stopping.patience must be at least 1 (got 0)"},
+    {GTOL, 0.0, "lbfgs_gtol must be positive (got 0)"},
+    {STEP, -1.0, "lbfgs_step must be positive (got -1)"},
+    {LINE_TOL, 1.0, "lbfgs_line_tol must be in (0, 1) (got 1)"},
+    {OPTIMIZER, 9, "optimizer must be one of adam, rmsprop, sgd, lbfgs (got 9)"},
+};
+
+TableTest(bad_cfgs, i, train, validate_names_the_bad_field)
 {
-    const struct bad_cfg cases[] = {
-        {LR, -0.1, "learning_rate must be positive (got -0.1)"},
-        {LR, 0.0, "learning_rate must be positive (got 0)"},
-        {LR, NAN, "learning_rate must be positive (got nan)"},
-        {LR, INFINITY, "learning_rate must be positive (got inf)"},
-        {EPOCHS, 0, "epochs must be between 1 and 100000000 (got 0)"},
-        {EPOCHS, 200000000.0, "epochs must be between 1 and 100000000 (got 200000000)"},
-        {MOMENTUM, 1.0, "momentum must be in [0, 1) (got 1)"},
-        {MOMENTUM, -0.5, "momentum must be in [0, 1) (got -0.5)"},
-        {NESTEROV, 0, "nesterov needs momentum > 0 (got 0)"},
-        {BETA1, 1.2, "beta1 must be in [0, 1) (got 1.2)"},
-        {BETA2, -1e-3, "beta2 must be in [0, 1) (got -0.001)"},
-        {EPS, 0.0, "epsilon must be positive (got 0)"},
-        {RHO, 1.0, "rho must be in [0, 1) (got 1)"},
-        {L1, -0.01, "l1 must be zero or positive (got -0.01)"},
-        {L2, NAN, "l2 must be zero or positive (got nan)"},
-        {MONITOR, 5, "early_stopping.monitor must be train or validation (got 5)"},
-        {MIN_DELTA, -1e-4, "early_stopping.min_delta must be zero or positive (got -0.0001)"},
-        {PATIENCE, 0, "early_stopping.patience must be at least 1 (got 0)"},
-        {GTOL, 0.0, "lbfgs_gtol must be positive (got 0)"},
-        {STEP, -1.0, "lbfgs_step must be positive (got -1)"},
-        {LINE_TOL, 1.0, "lbfgs_line_tol must be in (0, 1) (got 1)"},
-        {OPTIMIZER, 9, "optimizer must be one of adam, rmsprop, sgd, lbfgs (got 9)"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    {
         sg_train_config c = sg_train_config_defaults();
-        double v = cases[i].value;
-        switch (cases[i].f) {
+        double v = bad_cfgs[i].value;
+        switch (bad_cfgs[i].f) {
         case LR: c.learning_rate = v; break;
         case EPOCHS: c.epochs = (size_t)v; break;
         case MOMENTUM: c.momentum = v; break;
@@ -154,8 +161,12 @@ Test(train, validate_names_the_bad_field)
         }
         sg_error err;
         cr_expect_eq(sg_train_config_validate(&c, &err), SG_ERR_INVALID, "case %zu", i);
-        cr_expect_str_eq(err.msg, cases[i].msg, "case %zu", i);
+        cr_expect_str_eq(err.msg, bad_cfgs[i].msg, "case %zu", i);
     }
+}
+
+Test(train, validate_null_config)
+{
     cr_expect_eq(sg_train_config_validate(NULL, NULL), SG_ERR_INVALID);
 }
 
@@ -202,34 +213,35 @@ struct fit_case {
     double max_mse; /* stated loss the fit must reach */
 };
 
-Test(train, each_optimizer_fits_a_known_function)
+static const struct fit_case fit_cases[] = {
+    {SG_OPT_ADAM, 0.01, 1500, 8, 0, false, 2e-5},
+    {SG_OPT_ADAM, 0.02, 1500, 0, 0, false, 5e-5},
+    {SG_OPT_RMSPROP, 0.003, 1500, 8, 0, false, 1.2e-4},
+    {SG_OPT_SGD, 0.05, 1500, 8, 0.9, false, 5e-5},
+    {SG_OPT_SGD, 0.05, 1500, 8, 0.9, true, 5e-5},
+    {SG_OPT_LBFGS, 1.0, 500, 0, 0, false, 1e-6},
+};
+
+TableTest(fit_cases, i, train, each_optimizer_fits_a_known_function)
 {
     make_data();
-    const struct fit_case cases[] = {
-        {SG_OPT_ADAM, 0.01, 1500, 8, 0, false, 2e-5},
-        {SG_OPT_ADAM, 0.02, 1500, 0, 0, false, 5e-5},
-        {SG_OPT_RMSPROP, 0.003, 1500, 8, 0, false, 1.2e-4},
-        {SG_OPT_SGD, 0.05, 1500, 8, 0.9, false, 5e-5},
-        {SG_OPT_SGD, 0.05, 1500, 8, 0.9, true, 5e-5},
-        {SG_OPT_LBFGS, 1.0, 500, 0, 0, false, 1e-6},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    {
         sg_mlp *net = make_net(7);
         double before = mse_of(net, X, T, NP);
         sg_train_config c = sg_train_config_defaults();
-        c.optimizer = cases[i].opt;
-        c.learning_rate = cases[i].lr;
-        c.epochs = cases[i].epochs;
-        c.batch_size = cases[i].batch;
-        c.momentum = cases[i].momentum;
-        c.nesterov = cases[i].nesterov;
+        c.optimizer = fit_cases[i].opt;
+        c.learning_rate = fit_cases[i].lr;
+        c.epochs = fit_cases[i].epochs;
+        c.batch_size = fit_cases[i].batch;
+        c.momentum = fit_cases[i].momentum;
+        c.nesterov = fit_cases[i].nesterov;
         sg_train_history h;
         sg_train_info fin;
         sg_error err;
         cr_assert_eq(sg_train(net, X, T, NP, NULL, NULL, 0, &c, NULL, NULL, &h, &fin, &err), SG_OK,
                      "case %zu: %s", i, err.msg);
         double after = mse_of(net, X, T, NP);
-        cr_expect(after < cases[i].max_mse, "case %zu (%s%s): mse %g -> %g after %zu epochs (%s)", i,
+        cr_expect(after < fit_cases[i].max_mse, "case %zu (%s%s): mse %g -> %g after %zu epochs (%s)", i,
                   sg_optimizer_name(c.optimizer), c.nesterov ? "+nesterov" : "", before, after,
                   fin.epoch, sg_stop_reason_name(fin.reason));
         cr_expect_eq(h.n_epochs, fin.epoch);
@@ -356,14 +368,15 @@ static void count_calls(void *user, const sg_train_info *in)
     (*(size_t *)user)++;
 }
 
-Test(train, divergence_is_reported_and_weights_stay_finite)
+static const sg_optimizer divergence_opts[] = {SG_OPT_SGD, SG_OPT_SGD};
+
+TableTest(divergence_opts, k, train, divergence_is_reported_and_weights_stay_finite)
 {
     make_data();
-    const sg_optimizer opts[] = {SG_OPT_SGD, SG_OPT_SGD};
-    for (size_t k = 0; k < 2; k++) {
+    {
         sg_mlp *net = make_net(11);
         sg_train_config c = sg_train_config_defaults();
-        c.optimizer = opts[k];
+        c.optimizer = divergence_opts[k];
         c.learning_rate = 1e12;
         c.momentum = k ? 0.9 : 0.0;
         c.nesterov = k == 1;
@@ -374,7 +387,7 @@ Test(train, divergence_is_reported_and_weights_stay_finite)
         sg_error err;
         size_t calls = 0;
         sg_status st = sg_train(net, X, T, NP, NULL, NULL, 0, &c, count_calls, &calls, &h, &fin, &err);
-        cr_expect_eq(st, SG_ERR_NUMERIC, "%s", sg_optimizer_name(opts[k]));
+        cr_expect_eq(st, SG_ERR_NUMERIC, "%s", sg_optimizer_name(divergence_opts[k]));
         cr_expect_eq(fin.reason, SG_STOP_DIVERGED);
         cr_expect_not_null(strstr(err.msg, "training diverged at epoch"), "%s", err.msg);
         cr_expect_eq(h.n_epochs, fin.epoch);
@@ -388,14 +401,15 @@ Test(train, divergence_is_reported_and_weights_stay_finite)
     }
 }
 
-Test(train, same_seed_gives_bit_identical_weights)
+static const sg_optimizer seed_opts[] = {SG_OPT_ADAM, SG_OPT_SGD, SG_OPT_LBFGS};
+
+TableTest(seed_opts, k, train, same_seed_gives_bit_identical_weights)
 {
     make_data();
-    const sg_optimizer opts[] = {SG_OPT_ADAM, SG_OPT_SGD, SG_OPT_LBFGS};
-    for (size_t k = 0; k < 3; k++) {
+    {
         sg_mlp *a = make_net(21), *b = make_net(21), *c3 = make_net(21);
         sg_train_config c = sg_train_config_defaults();
-        c.optimizer = opts[k];
+        c.optimizer = seed_opts[k];
         c.learning_rate = 0.01;
         c.batch_size = 7;
         c.epochs = 60;
@@ -406,8 +420,8 @@ Test(train, same_seed_gives_bit_identical_weights)
         c.seed = 12345;
         cr_assert_eq(sg_train(c3, X, T, NP, NULL, NULL, 0, &c, NULL, NULL, NULL, NULL, &err), SG_OK);
         size_t bytes = sg_mlp_n_params(a) * sizeof(double);
-        cr_expect_eq(memcmp(sg_mlp_params(a), sg_mlp_params(b), bytes), 0, "%s", sg_optimizer_name(opts[k]));
-        if (opts[k] != SG_OPT_LBFGS) /* shuffling depends on the seed; lbfgs is full batch */
+        cr_expect_eq(memcmp(sg_mlp_params(a), sg_mlp_params(b), bytes), 0, "%s", sg_optimizer_name(seed_opts[k]));
+        if (seed_opts[k] != SG_OPT_LBFGS) /* shuffling depends on the seed; lbfgs is full batch */
             cr_expect_neq(memcmp(sg_mlp_params(a), sg_mlp_params(c3), bytes), 0);
         sg_mlp_destroy(a);
         sg_mlp_destroy(b);
@@ -420,15 +434,16 @@ Test(train, same_seed_gives_bit_identical_weights)
 /* Full batch, so the gradient is deterministic: replay the epochs with plain
  * scalar formulas and require bit-identical parameters (the library's
  * vector forms must round exactly as these loops do). */
-Test(train, updates_match_scalar_reference_bit_for_bit)
+static const sg_optimizer update_opts[] = {SG_OPT_ADAM, SG_OPT_RMSPROP, SG_OPT_SGD, SG_OPT_SGD};
+
+TableTest(update_opts, k, train, updates_match_scalar_reference_bit_for_bit)
 {
     make_data();
-    const sg_optimizer opts[] = {SG_OPT_ADAM, SG_OPT_RMSPROP, SG_OPT_SGD, SG_OPT_SGD};
-    for (size_t k = 0; k < 4; k++) {
+    {
         sg_mlp *net = make_net(17), *ref = make_net(17);
         size_t np = sg_mlp_n_params(net); /* 33: not a multiple of any vector width */
         sg_train_config c = sg_train_config_defaults();
-        c.optimizer = opts[k];
+        c.optimizer = update_opts[k];
         c.learning_rate = 0.0237;
         c.epochs = 7;
         c.l1 = 1e-4;
@@ -444,11 +459,11 @@ Test(train, updates_match_scalar_reference_bit_for_bit)
             cr_assert_eq(sg_mlp_loss_grad(ref, w, X, T, NP, c.l1, c.l2, &loss, NULL, g, NULL), SG_OK);
             double c1 = 1.0 / (1.0 - pow(c.beta1, (double)t)), c2 = 1.0 / (1.0 - pow(c.beta2, (double)t));
             for (size_t i = 0; i < np; i++) {
-                if (opts[k] == SG_OPT_ADAM) {
+                if (update_opts[k] == SG_OPT_ADAM) {
                     m[i] = c.beta1 * m[i] + (1.0 - c.beta1) * g[i];
                     v[i] = c.beta2 * v[i] + (1.0 - c.beta2) * g[i] * g[i];
                     p[i] -= c.learning_rate * (m[i] * c1) / (sqrt(v[i] * c2) + c.epsilon);
-                } else if (opts[k] == SG_OPT_RMSPROP) {
+                } else if (update_opts[k] == SG_OPT_RMSPROP) {
                     v[i] = c.rho * v[i] + (1.0 - c.rho) * g[i] * g[i];
                     p[i] -= c.learning_rate * g[i] / (sqrt(v[i]) + c.epsilon);
                 } else {
@@ -458,7 +473,7 @@ Test(train, updates_match_scalar_reference_bit_for_bit)
             }
         }
         cr_expect_eq(memcmp(p, sg_mlp_params(net), np * sizeof *p), 0, "%s%s",
-                     sg_optimizer_name(opts[k]), c.nesterov ? "+nesterov" : "");
+                     sg_optimizer_name(update_opts[k]), c.nesterov ? "+nesterov" : "");
         sg_mlp_work_destroy(w);
         sg_mlp_destroy(net);
         sg_mlp_destroy(ref);
