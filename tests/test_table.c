@@ -1,4 +1,4 @@
-/* Tests of the CSV table reader (data.h). */
+/* Tests of the CSV table reader (io/table.h). */
 #include <criterion/criterion.h>
 #include <locale.h>
 #include <math.h>

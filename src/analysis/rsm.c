@@ -332,7 +332,6 @@ double sg_rsm_predict(const sg_rsm *m, const double *x)
     return s;
 }
 
-size_t sg_rsm_n_factors(const sg_rsm *m) { return m->k; }
 size_t sg_rsm_rank(const sg_rsm *m) { return m->rank; }
 const char *sg_rsm_warning(const sg_rsm *m) { return m->warning; }
 const double *sg_rsm_coefficients(const sg_rsm *m) { return m->coef; }

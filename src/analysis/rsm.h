@@ -45,9 +45,6 @@ void sg_rsm_destroy(sg_rsm *m);
 
 /* Prediction at x (k factors, engineering units), in the response's unit. */
 double sg_rsm_predict(const sg_rsm *m, const double *x);
-
-/* Number of factors k. */
-size_t sg_rsm_n_factors(const sg_rsm *m);
 /* Number of terms kept (== sg_rsm_n_terms(k) when fully estimable). */
 size_t sg_rsm_rank(const sg_rsm *m);
 /* Warning text when the design is rank deficient, "" otherwise. */

@@ -1,4 +1,4 @@
-/* data.c — CSV table reader (libcsv tokenises; this file checks and converts). */
+/* table.c — CSV table reader (libcsv tokenises; this file checks and converts). */
 #include "io/table.h"
 
 #include <csv.h>

@@ -62,7 +62,7 @@ typedef struct sg_table {
     char *path;              /* the path given to sg_table_load (for messages) */
     char delimiter;          /* ',', ';' or '\t' */
     bool from_cp1252;        /* the file was Windows-1252 and was converted to UTF-8 */
-    uint64_t hash;           /* FNV-1a 64 of the file's bytes (see strutil.h) */
+    uint64_t hash;           /* FNV-1a 64 of the file's bytes (see core/hash.h) */
     size_t n_file_columns;   /* every header name in the file, in order */
     char **file_columns;
     size_t n_cols;           /* requested columns, in request order */

@@ -1,4 +1,4 @@
-/* validate.c — cross-validation run (parallel folds), calibrated intervals,
+/* cv.c — cross-validation run (parallel folds), calibrated intervals,
  * suspicious runs and honesty gates.  Fold plans are in cv_plan.c.
  *
  * Threads: folds are handed out by a mutex-protected counter; fold f writes

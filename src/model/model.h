@@ -152,7 +152,7 @@ const char *sg_model_response_unit(const sg_model *m, size_t j);
 const char *sg_model_data_hash(const sg_model *m);
 const char *sg_model_study_hash(const sg_model *m);
 /* CV-calibrated prediction interval of one response, from the fit's
- * cross-validation (validate.h): mean ± half_width covers held-out
+ * cross-validation (cv.h): mean ± half_width covers held-out
  * residuals at `level`; mean ± spread_factor * ensemble sd does too. */
 #define SG_MODEL_CV_NAME_MAX 32
 typedef struct sg_model_calibration {

@@ -1,6 +1,6 @@
 /* outliers.c — suspicious runs: robust z-scores of held-out residuals with a
  * scale floored by the data's resolution and a share of its range, and
- * clusters of neighbouring runs deviating together (rule in validate.h). */
+ * clusters of neighbouring runs deviating together (rule in outliers.h). */
 #include <float.h>
 #include <math.h>
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* results_io.c — save/load of the study results beside the model (JSON). */
+/* results.c — save/load of the study results beside the model (JSON). */
 #include "model/results.h"
 
 #include "core/atomic.h"

@@ -14,7 +14,7 @@
  *
  * data_hash / settings_hash are the model's (sg_model_data_hash,
  * sg_model_study_hash): results belong to the model fitted on them.
- * results_io.c writes, results_load.c reads.
+ * results.c writes, results_load.c reads.
  * Ownership: sg_results is caller-owned (sg_results_destroy); no function
  * prints or exits.
  */

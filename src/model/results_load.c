@@ -1,4 +1,4 @@
-/* results_load.c — reading the saved results file (results_io.h). */
+/* results_load.c — reading the saved results file (results.h). */
 #include "model/results.h"
 
 #include "core/file.h"

@@ -2,7 +2,7 @@
  * and explain the answer in engineering units.
  *
  * The objective and constraints of a study's [optimize] section
- * (study_optimize.h) become sg_optim callbacks over the model:
+ * (optimize_spec.h) become sg_optim callbacks over the model:
  *   single response j:  f(x) = mean_j(x) + s k spread_j(x)
  *   weighted sum:       f(x) = sum_j w_j (mean_j(x) - lo_j) / range_j
  *                              + s k sum_j w_j spread_j(x) / range_j

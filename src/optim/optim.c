@@ -44,7 +44,6 @@ static const char alg_list[] =
     "LN_PRAXIS, LN_NEWUOA_BOUND, LD_LBFGS, LD_SLSQP, LD_MMA, LD_CCSAQ, "
     "LD_TNEWTON_PRECOND_RESTART, LD_VAR2";
 
-const char *sg_optim_algorithm_list(void) { return alg_list; }
 
 const sg_alg_info *sg_optim_alg_find(const char *name)
 {

@@ -230,9 +230,6 @@ sg_status sg_optim_validate(const sg_optim_problem *p, const sg_optim_config *cf
  * nlopt_algorithm value; unknown names list the valid ones in err. */
 sg_status sg_optim_algorithm_parse(const char *name, int *alg, sg_error *err);
 
-/* Comma-separated list of the accepted algorithm names (static string). */
-const char *sg_optim_algorithm_list(void);
-
 /* Static NLopt code name ("MAXEVAL_REACHED") for an nlopt_result value. */
 const char *sg_optim_stop_reason(int nlopt_code);
 

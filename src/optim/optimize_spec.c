@@ -1,4 +1,4 @@
-/* study_optimize.c — validate [optimize] and map it to optimiser settings. */
+/* optimize_spec.c — validate [optimize] and map it to optimiser settings. */
 #include "optim/optimize_spec.h"
 
 #include <ctype.h>

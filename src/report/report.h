@@ -6,11 +6,11 @@
  *
  *   sheet         field(s)                       module
  *   Summary       always (+ every stage present) study, model, cv, optim
- *   Data          table (+ cv for suspicious)    data.h sg_table
+ *   Data          table (+ cv for suspicious)    table.h sg_table
  *   Statistics    stats, corr                    describe.h
  *   Main effects  effects                        taguchi.h, one per response
  *   Model         model                          model.h (spec, loss history)
- *   Validation    cv (+ train_metrics)           validate.h, metrics.h
+ *   Validation    cv (+ train_metrics)           cv.h, metrics.h
  *   Optimization  optim                          optim.h
  *   Calculator    model (+ recommended, table)   model.h networks and scalers
  *
@@ -155,7 +155,7 @@ void sg_report_fill_study(const sg_study *s, sg_report_factor *f, sg_report_resp
 
 /* Standard warnings derived from the results in `in`, as plain sentences:
  * excluded runs, suspicious runs (cv outliers), the honesty gates of
- * validate.h (worse than baseline, Q² < 0.5, over-fitting), more parameters
+ * cv.h (worse than baseline, Q² < 0.5, over-fitting), more parameters
  * than rows without regularisation, recommended settings outside the
  * bounds, no feasible or realisable optimum.  in->warnings is ignored.  The
  * CLI may append its own and pass the list as in->warnings. */

@@ -70,15 +70,6 @@ SG_INTERNAL sg_status sg_report_view_create(const sg_model *m, const sg_cv_resul
 SG_INTERNAL void sg_report_view_destroy(sg_report_view *v);
 SG_INTERNAL const sg_report_model *sg_report_view_model(const sg_report_view *v);
 
-/* Predict exactly as the Calculator formulas do: x (n_factors) -> mean,
- * spread (may be NULL), members (n_responses * n_members, may be NULL);
- * work holds sg_report_model_work_size() doubles. */
-SG_INTERNAL void sg_report_model_predict(const sg_report_model *md, size_t n_factors, size_t n_responses,
-                             const double *x, double *mean, double *spread, double *members,
-                             double *work);
-SG_INTERNAL size_t sg_report_model_work_size(const sg_report_model *md, size_t n_factors,
-                                 size_t n_responses);
-
 typedef struct sg_rctx {
     lxw_workbook *wb;
     const sg_report_input *in;

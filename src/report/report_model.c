@@ -1,5 +1,5 @@
 /* report_model.c — the fitted sg_model as plain arrays (networks, scalers,
- * intervals) and a predictor that mirrors the Calculator's formulas. */
+ * intervals) for the sheets that show it and the Calculator's formulas. */
 #include "report/report_internal.h"
 
 #include <math.h>
@@ -123,85 +123,4 @@ sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_re
 nomem:
     sg_report_view_destroy(v);
     return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for the model view");
-}
-
-static size_t net_max_width(const sg_report_net *net)
-{
-    size_t w = 0;
-    for (size_t i = 0; i <= net->n_layers; i++)
-        if (net->sizes[i] > w)
-            w = net->sizes[i];
-    return w;
-}
-
-size_t sg_report_model_work_size(const sg_report_model *md, size_t n_factors,
-                                 size_t n_responses)
-{
-    size_t n_nets = md->shared ? md->n_members : n_responses * md->n_members;
-    size_t w = n_factors;
-    for (size_t i = 0; i < n_nets; i++) {
-        size_t nw = net_max_width(&md->nets[i]);
-        if (nw > w)
-            w = nw;
-    }
-    /* scaled inputs, two activation buffers, outputs, member values */
-    return n_factors + 3 * w + n_responses * md->n_members;
-}
-
-/* Forward pass of one net on scaled inputs s (sizes[0]); out receives
- * sizes[n_layers] values; a, b are scratch of the largest width each;
- * s, a, b and out are distinct. */
-static void net_forward(const sg_report_net *net, const double *s, double *a, double *b,
-                        double *out)
-{
-    const double *p = net->params;
-    memcpy(a, s, net->sizes[0] * sizeof *a);
-    for (size_t l = 0; l < net->n_layers; l++) {
-        size_t ni = net->sizes[l], no = net->sizes[l + 1];
-        const double *W = p, *bias = p + no * ni;
-        for (size_t j = 0; j < no; j++) {
-            double z = 0.0;
-            for (size_t i = 0; i < ni; i++)
-                z += W[j * ni + i] * a[i];
-            b[j] = sg_report_activate(net->acts[l], z + bias[j]);
-        }
-        p += no * ni + no;
-        double *t = a;
-        a = b;
-        b = t;
-    }
-    memcpy(out, a, net->sizes[net->n_layers] * sizeof *out);
-}
-
-void sg_report_model_predict(const sg_report_model *md, size_t nf, size_t nr, const double *x,
-                             double *mean, double *spread, double *members, double *work)
-{
-    size_t M = md->n_members;
-    size_t w = (sg_report_model_work_size(md, nf, nr) - nf - nr * M) / 3;
-    double *sx = work, *a = sx + nf, *b = a + w, *outv = b + w, *mem = outv + w;
-    for (size_t i = 0; i < nf; i++)
-        sx[i] = (x[i] - md->x_shift[i]) / md->x_width[i];
-    for (size_t k = 0; k < nr; k++) {
-        for (size_t m = 0; m < M; m++) {
-            size_t ko;
-            const sg_report_net *net = sg_report_net_for(md, nr, k, m, &ko);
-            net_forward(net, sx, a, b, outv);
-            mem[k * M + m] = outv[ko] * md->y_width[k] + md->y_shift[k];
-        }
-        double sum = 0.0;
-        for (size_t m = 0; m < M; m++)
-            sum += mem[k * M + m];
-        mean[k] = sum / (double)M;
-        if (spread) {
-            double ss = 0.0;
-            for (size_t m = 0; m < M; m++) {
-                double d = mem[k * M + m] - mean[k];
-                ss += d * d;
-            }
-            size_t den = md->spread == SG_REPORT_SPREAD_SAMPLE ? M - 1 : M;
-            spread[k] = den > 0 ? sqrt(ss / (double)den) : 0.0;
-        }
-    }
-    if (members)
-        memcpy(members, mem, nr * M * sizeof *members);
 }

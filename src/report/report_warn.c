@@ -11,7 +11,7 @@
 
 /* Longest warning sentence. */
 #define SG_RWARN_MAX 512
-/* Gate warnings taken per response (validate.h emits at most three). */
+/* Gate warnings taken per response (cv.h emits at most three). */
 #define SG_RWARN_GATES_PER_RESPONSE 4
 
 static sg_status add(sg_report_warnings *w, sg_error *err, const char *fmt, ...)

@@ -1,4 +1,4 @@
-/* Tests of the [optimize] loader (study_optimize.h): defaults, a full
+/* Tests of the [optimize] loader (optim/optimize_spec.h): defaults, a full
  * section, and one case per validation error class with its line:col. */
 #include <criterion/criterion.h>
 #include <stdio.h>
