@@ -204,11 +204,15 @@ static double abs_quantile(const double *obs, const double *pred, const size_t *
  * question about a tested setting, so it is judged against the error at
  * tested settings (leave-one-out), not against the wider between-levels
  * interval; and a run inside the interval the user is shown is not worth a
- * "check this simulation".  Each kept run's half_width becomes that
+ * "check this simulation".  The excess over that interval must itself be
+ * material: more than zmax robust scales (the z-score's scale, floored by
+ * the data's resolution and a share of the range), so the largest residual
+ * of an exact smooth table (a corner run, predicted by extrapolation) is
+ * not flagged for merely being the largest.  Each kept run's half_width becomes that
  * interval.  Returns the number kept (compacted to the front).  v is
  * scratch of n_held doubles. */
 static size_t keep_outside_interval(const sg_cv_result *res, size_t j, double level,
-                                    sg_outlier *out, size_t k, double *v)
+                                    double zmax, sg_outlier *out, size_t k, double *v)
 {
     size_t kept = 0;
     for (size_t i = 0; i < k; i++) {
@@ -216,7 +220,9 @@ static size_t keep_outside_interval(const sg_cv_result *res, size_t j, double le
         bool reach;
         double h = abs_quantile(res->obs, res->pred, res->held_row, res->n_held, res->n_out, j,
                                 o.cluster_first, o.cluster_last, level, v, &reach);
-        if (!(fabs(o.observed - o.predicted) > h))
+        /* outside the interval by a material margin: the excess is itself
+         * beyond zmax robust scales (MAD floored by resolution and range) */
+        if (!(fabs(o.observed - o.predicted) > h + zmax * o.scale))
             continue;
         o.half_width = h;
         out[kept++] = o;
@@ -366,7 +372,8 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
         return SG_OK;
     }
     /* scratch beyond the per-row arrays: max(m, mb) doubles */
-    got = keep_outside_interval(res, j, level, res->outliers + *count, got, scratch + 6 * n);
+    got = keep_outside_interval(res, j, level, zmax, res->outliers + *count, got,
+                                scratch + 6 * n);
     R->outlier_ok = true;
     *count += got;
     return SG_OK;
