@@ -13,7 +13,7 @@
 static sg_design *make_design(const char *name, size_t k, const double *lo, const double *hi)
 {
     static double levels[8][3];
-    static char names[8][8];
+    static char names[8][24];
     sg_design_factor f[8];
     for (size_t j = 0; j < k; j++) {
         levels[j][0] = lo[j];
