@@ -109,7 +109,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         if (r->cv->n_between)
             printf("  %s: error at tested settings; between levels: error when interpolating "
                    "between tested levels (%s, each middle level held out in turn, %zu folds); "
-                   "the interval uses the worse of the two\n",
+                   "the interval comes from leave-one-out (doc/model.md)\n",
                    r->cv->plan.kind == SG_CV_LOO ? "leave-one-out" : plan, r->cv->between_note,
                    r->cv->n_between_folds);
         else

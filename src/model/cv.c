@@ -284,7 +284,15 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
         R->half_width_between = abs_quantile(res->between_obs, res->between_pred,
                                              res->between_row, mb, no, j, 1, 0, level, scratch,
                                              &reach_b);
-    R->half_width = fmax(R->half_width_plan, R->half_width_between);
+    /* The interval comes from the plan's residuals.  Holding out a middle
+     * level of a 3-level factor also removes that factor's curvature, so
+     * the between-levels residuals overstate the error of a model fitted to
+     * all levels: on the accuracy benchmark (brazing-like L27, friedman1 L18)
+     * the plan's interval already covered 100 % of random test points
+     * between the levels, and the wider one only widened it (doc/model.md).
+     * The between-levels figures are reported beside it, with the plan
+     * interval's coverage of those held-out levels. */
+    R->half_width = R->half_width_plan;
     size_t cov = 0;
     for (size_t i = 0; i < m; i++)
         cov += fabs(res->obs[i * no + j] - res->pred[i * no + j]) <= R->half_width;
@@ -294,15 +302,15 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
         cov += fabs(res->between_obs[i * no + j] - res->between_pred[i * no + j]) <=
                R->half_width;
     R->coverage_between = mb ? (double)cov / (double)mb : 0.0;
-    bool by_between = mb && R->half_width_between > R->half_width_plan;
-    if (by_between ? !reach_b : !reach)
+    (void)reach_b;
+    if (!reach)
         sg_num_snprintf(R->interval_note, sizeof R->interval_note,
                  "%zu held-out predictions cannot establish a %.0f%% level; the interval uses "
                  "the largest held-out error",
-                 by_between ? mb : m, 100.0 * level);
-    /* spread factor: the worse of the two sets' quantiles of |r| / sd */
+                 m, 100.0 * level);
+    /* spread factor: the plan's quantile of |r| / sd (as the half-width) */
     bool zero_sd = false;
-    for (size_t part = 0; part < (mb ? 2u : 1u); part++) {
+    for (size_t part = 0; part < 1u; part++) {
         const double *ob = part ? res->between_obs : res->obs;
         const double *pr = part ? res->between_pred : res->pred;
         const double *sdv = part ? res->between_sd : res->sd;
