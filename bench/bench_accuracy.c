@@ -10,9 +10,13 @@
  * Per table and model:
  *   test/sd   test RMSE / sd of the test responses
  *   cv/test   cross-validated RMSE / test RMSE (network: sg_cv_run with the
- *             auto plan, loo up to 50 rows else kfold:5; GP: closed-form LOO)
+ *             auto plan, loo up to 50 rows else kfold:5, and on level-coded
+ *             designs the worse of that and the between-levels RMSE; GP:
+ *             closed-form LOO)
  *   cover     share of test points inside the 95 % interval (network: its
  *             CV-calibrated half-width; GP: mean ± 1.96 sd incl. the nugget)
+ *   plan alone / between levels (network, level-coded designs): the same
+ *             from the plan's folds alone, and the between-levels RMSE / test RMSE
  *   hw/test   mean half-width / test RMSE
  *   fit s     wall time of the fit (network: fit, then + CV)
  * and MLP/GP = network test RMSE / GP test RMSE.  Targets of issue 12,
@@ -206,6 +210,10 @@ static double now(void)
 typedef struct score {
     double test_rel, cv_ratio, cover, hw_ratio, fit_s, cv_s, rmse;
     double cover_cal, hw_cal; /* GP: interval scaled by the LOO variance factor */
+    /* network on level-coded designs: the plan's figures alone (leave-one-out:
+     * error at tested settings) and the between-levels ones */
+    double loo_ratio, btw_ratio, cover_loo, hw_loo;
+    bool has_btw;
     bool ok, has_cal;
 } score;
 
@@ -266,9 +274,23 @@ static void run_mlp(const double *X, const double *y, size_t n, size_t d, const 
         goto done;
     }
     s->cv_s = now() - t0;
+    const sg_cv_response *R = &cv->resp[0];
+    /* the interpolation figure: the worse of the plan's and the between-levels RMSE */
+    double interp = cv->n_between ? fmax(R->net.rmse, R->between.rmse) : R->net.rmse;
     for (size_t k = 0; k < N_TEST; k++)
-        half[k] = cv->resp[0].half_width;
-    rate(yt, pred, half, N_TEST, sdt, cv->resp[0].net.rmse, s);
+        half[k] = R->half_width;
+    rate(yt, pred, half, N_TEST, sdt, interp, s);
+    if (cv->n_between) {
+        score l;
+        for (size_t k = 0; k < N_TEST; k++)
+            half[k] = R->half_width_plan;
+        rate(yt, pred, half, N_TEST, sdt, R->net.rmse, &l);
+        s->loo_ratio = l.cv_ratio;
+        s->btw_ratio = R->between.rmse / s->rmse;
+        s->cover_loo = l.cover;
+        s->hw_loo = l.hw_ratio;
+        s->has_btw = true;
+    }
 done:
     sg_cv_result_destroy(cv);
     sg_model_destroy(m);
@@ -343,6 +365,10 @@ static void print_score(const char *model, const score *s)
     if (s->cv_s > 0)
         printf(" + cv %6.2f s", s->cv_s);
     printf("  interval %-6s cv %s\n", flag(interval_met(s)), flag(cv_met(s)));
+    if (s->has_btw)
+        printf("         plan alone: cv/test %5.2f  cover %5.1f%%  hw/test %5.2f;  between levels: "
+               "cv/test %5.2f\n",
+               s->loo_ratio, 100 * s->cover_loo, s->hw_loo, s->btw_ratio);
     if (s->has_cal)
         printf("         LOO-scaled interval: cover %5.1f%%  hw/test %5.2f\n", 100 * s->cover_cal,
                s->hw_cal);

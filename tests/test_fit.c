@@ -295,9 +295,11 @@ Test(fit, progress_reports_training_and_folds)
     sg_error err;
     cr_assert_eq(sg_fit_run(L.s, L.t, &L.m, &o, count, &c, &r, &err), SG_OK, "%s", err.msg);
     cr_expect(c.train_calls >= 4);
-    cr_expect_eq(c.cv_calls, 3);
-    cr_expect_eq(c.last_fold, 3);
-    cr_expect_eq(c.n_folds, 3);
+    /* the 3 folds of the plan, then the between-levels folds (issue 12) */
+    size_t nf = 3 + r->cv->n_between_folds;
+    cr_expect_eq(c.cv_calls, nf);
+    cr_expect_eq(c.last_fold, nf);
+    cr_expect_eq(c.n_folds, nf);
     sg_fit_result_destroy(r);
     unload(&L);
 }

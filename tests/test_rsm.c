@@ -86,8 +86,8 @@ Test(rsm, errors)
     double X[] = {1, 2, 3}, y[] = {1, 2, NAN};
     cr_expect_eq(sg_rsm_fit(X, 1, 1, y, 1, NULL, 3, &m, &err), SG_ERR_NUMERIC);
     cr_expect_null(m);
-    cr_expect_eq(sg_rsm_fit(X, 1, 1, y, 1, NULL, 2, &m, &err), SG_ERR_INVALID);
-    cr_expect(strstr(err.msg, "3 terms") != NULL, "%s", err.msg);
+    cr_expect_eq(sg_rsm_fit(X, 1, 1, y, 1, NULL, 1, &m, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "need 2 rows") != NULL, "%s", err.msg);
     cr_expect_eq(sg_rsm_fit(X, 1, 0, y, 1, NULL, 3, &m, &err), SG_ERR_INVALID);
     sg_rsm_destroy(NULL);
 }
@@ -316,4 +316,54 @@ Test(rsm, large_fit_is_right)
     sg_rsm_destroy(m);
     free(X);
     free(y);
+}
+
+/* Fewer rows than a full quadratic's terms: the richest reduced form the
+ * rows allow, named in the description (issue 12: 27 runs of 6 factors). */
+Test(rsm, reduced_forms_when_rows_are_few)
+{
+    enum { K = 6, N = 27 };
+    double X[N * K], y[N];
+    for (size_t i = 0; i < N; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < K; j++) {
+            /* three levels per factor, a different cycle per factor */
+            double v = (double)((i / (j % 3 + 1) + j * i) % 3) - 1.0;
+            X[i * K + j] = 2.385 + 1.5 * v;
+            s += (0.7 + 0.1 * (double)j) * v + (0.3 - 0.05 * (double)j) * v * v;
+        }
+        y[i] = 41.7 + s;
+    }
+    cr_expect_eq(sg_rsm_n_terms(K), 28);
+    sg_rsm_form f;
+    cr_assert(sg_rsm_form_for(K, N, &f));
+    cr_expect_eq(f, SG_RSM_SQUARES);
+    cr_expect(sg_rsm_form_for(K, 10, &f) && f == SG_RSM_LINEAR);
+    cr_expect_not(sg_rsm_form_for(K, 6, &f));
+    cr_expect_eq(sg_rsm_form_terms(SG_RSM_SQUARES, K), 13);
+    sg_rsm *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_rsm_fit(X, K, K, y, 1, NULL, N, &m, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(sg_rsm_form_of(m), SG_RSM_SQUARES);
+    cr_expect(strstr(sg_rsm_description(m), "main effects and squares") != NULL, "%s",
+              sg_rsm_description(m));
+    cr_expect(strstr(sg_rsm_description(m), "28 terms, more than the 27 rows") != NULL, "%s",
+              sg_rsm_description(m));
+    const double *c = sg_rsm_coefficients(m);
+    for (size_t q = 1 + 2 * K; q < sg_rsm_n_terms(K); q++)
+        cr_expect(c[q] == 0.0, "interaction %zu = %g", q, c[q]);
+    /* the response is exactly main effects plus squares: reproduced */
+    for (size_t i = 0; i < N; i++)
+        cr_expect(fabs(sg_rsm_predict(m, X + i * K) - y[i]) < 1e-9, "row %zu", i);
+    sg_rsm_destroy(m);
+    /* 10 rows: main effects only */
+    cr_assert_eq(sg_rsm_fit(X, K, K, y, 1, NULL, 10, &m, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(sg_rsm_form_of(m), SG_RSM_LINEAR);
+    cr_expect(strstr(sg_rsm_description(m), "main effects only (7 terms)") != NULL, "%s",
+              sg_rsm_description(m));
+    sg_rsm_destroy(m);
+    /* enough rows: the full quadratic, said so */
+    cr_assert_eq(sg_rsm_fit(X, K, 2, y, 1, NULL, N, &m, &err), SG_OK, "%s", err.msg);
+    cr_expect_str_eq(sg_rsm_description(m), "full quadratic (6 terms)");
+    sg_rsm_destroy(m);
 }

@@ -10,6 +10,8 @@
 
 struct sg_rsm {
     size_t k, p, rank;
+    sg_rsm_form form;
+    char description[200];
     double *mid;  /* (k) coding centre */
     double *half; /* (k) coding half-range, > 0 */
     double *coef; /* (p), 0 for dropped terms */
@@ -19,6 +21,30 @@ struct sg_rsm {
 size_t sg_rsm_n_terms(size_t k)
 {
     return 1 + 2 * k + k * (k - 1) / 2;
+}
+
+size_t sg_rsm_form_terms(sg_rsm_form f, size_t k)
+{
+    switch (f) {
+    case SG_RSM_SQUARES:
+        return 1 + 2 * k;
+    case SG_RSM_LINEAR:
+        return 1 + k;
+    case SG_RSM_FULL:
+    default:
+        return sg_rsm_n_terms(k);
+    }
+}
+
+bool sg_rsm_form_for(size_t k, size_t n, sg_rsm_form *out)
+{
+    static const sg_rsm_form order[] = {SG_RSM_FULL, SG_RSM_SQUARES, SG_RSM_LINEAR};
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+        if (n >= sg_rsm_form_terms(order[i], k)) {
+            *out = order[i];
+            return true;
+        }
+    return false;
 }
 
 /* Fill the p basis terms of coded point z (k). */
@@ -194,17 +220,29 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
     *out = NULL;
     if (!X || !y || k == 0)
         return sg_error_set(err, SG_ERR_INVALID, "rsm fit needs at least one factor");
-    size_t p = sg_rsm_n_terms(k);
-    if (n < p)
+    size_t p = sg_rsm_n_terms(k); /* all terms; the form uses the first pf */
+    sg_rsm_form form;
+    if (!sg_rsm_form_for(k, n, &form))
         return sg_error_set(err, SG_ERR_INVALID,
-                            "a full quadratic in %zu factors has %zu terms but only %zu rows "
+                            "even main effects in %zu factors need %zu rows but only %zu rows "
                             "are available",
-                            k, p, n);
+                            k, k + 1, n);
+    size_t pf = sg_rsm_form_terms(form, k);
     m = calloc(1, sizeof *m);
     if (!m)
         goto nomem;
     m->k = k;
     m->p = p;
+    m->form = form;
+    if (form == SG_RSM_FULL)
+        snprintf(m->description, sizeof m->description, "full quadratic (%zu terms)", pf);
+    else
+        snprintf(m->description, sizeof m->description,
+                 "%s (%zu terms): a full quadratic in %zu factors has %zu terms, more than the "
+                 "%zu rows",
+                 form == SG_RSM_SQUARES ? "main effects and squares, no interactions"
+                                        : "main effects only",
+                 pf, k, p, n);
     m->mid = malloc(k * sizeof *m->mid);
     m->half = malloc(k * sizeof *m->half);
     m->coef = calloc(p, sizeof *m->coef);
@@ -227,14 +265,14 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
         m->mid[j] = 0.5 * (lo + hi);
         m->half[j] = hi > lo ? 0.5 * (hi - lo) : 1.0;
     }
-    size_t mcols = p + 1, nb = 0; /* [A | y] */
+    size_t mcols = pf + 1, nb = 0; /* [A | y], A the form's pf columns */
     Rt = calloc(mcols * mcols, sizeof *Rt);
     C = malloc(SG_RSM_BLOCK_ROWS * mcols * sizeof *C);
-    A = malloc(mcols * p * sizeof *A);
+    A = malloc(mcols * pf * sizeof *A);
     b = malloc(mcols * sizeof *b);
-    keep = malloc(p * sizeof *keep);
-    R = calloc(p * p, sizeof *R);
-    tau = malloc(p * sizeof *tau);
+    keep = malloc(pf * sizeof *keep);
+    R = calloc(pf * pf, sizeof *R);
+    tau = malloc(pf * sizeof *tau);
     if (!Rt || !C || !A || !b || !keep || !R || !tau)
         goto nomem;
     for (size_t i = 0; i < n; i++) {
@@ -242,7 +280,7 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
         for (size_t j = 0; j < k; j++)
             z[j] = (X[r * ldx + j] - m->mid[j]) / m->half[j];
         basis(k, z, t);
-        for (size_t q = 0; q < p; q++) {
+        for (size_t q = 0; q < pf; q++) {
             /* a range wider than DBL_MAX codes to inf/NaN: refuse it rather
              * than fold non-finite entries into the factorisation */
             if (!isfinite(t[q])) {
@@ -259,7 +297,7 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
                               r + 1);
             goto fail;
         }
-        C[p * SG_RSM_BLOCK_ROWS + nb] = v;
+        C[pf * SG_RSM_BLOCK_ROWS + nb] = v;
         if (++nb == SG_RSM_BLOCK_ROWS || i + 1 == n) {
             if (nb < SG_RSM_BLOCK_ROWS) /* last, short block: close up the columns */
                 for (size_t q = 1; q < mcols; q++)
@@ -268,33 +306,34 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
             nb = 0;
         }
     }
-    /* Step 2 on R's term columns ((p + 1, p) column-major) against its last. */
+    /* Step 2 on R's term columns ((pf + 1, pf) column-major) against its last. */
     for (size_t i = 0; i < mcols; i++) {
-        for (size_t q = 0; q < p; q++)
+        for (size_t q = 0; q < pf; q++)
             A[q * mcols + i] = Rt[i * mcols + q];
-        b[i] = Rt[i * mcols + p];
+        b[i] = Rt[i * mcols + pf];
     }
     size_t q_kept = 0;
-    qr_in_order(A, mcols, p, keep, &q_kept, R, tau);
+    qr_in_order(A, mcols, pf, keep, &q_kept, R, tau);
     char dropped[320] = "";
-    for (size_t q = 0, c = 0; q < p; q++) {
+    for (size_t q = 0, c = 0; q < pf; q++) {
         if (c < q_kept && keep[c] == q)
             c++;
         else
             append_term(dropped, sizeof dropped, k, q);
     }
     m->rank = q_kept;
-    solve_kept(A, mcols, p, keep, q_kept, R, tau, b, m->coef);
+    solve_kept(A, mcols, pf, keep, q_kept, R, tau, b, m->coef);
     for (size_t q = 0; q < p; q++) {
         if (!isfinite(m->coef[q])) {
             st = sg_error_set(err, SG_ERR_NUMERIC, "rsm fit: coefficient %zu is not finite", q);
             goto fail;
         }
     }
-    if (q_kept < p) {
+    if (q_kept < pf) {
         char head[128];
         snprintf(head, sizeof head,
-                 "the design supports only %zu of the %zu quadratic terms; dropped:", q_kept, p);
+                 "the design supports only %zu of the %zu %s terms; dropped:", q_kept, pf,
+                 form == SG_RSM_FULL ? "quadratic" : "baseline");
         if (snprintf(m->warning, sizeof m->warning, "%s%s", head, dropped) < 0)
             m->warning[0] = '\0';
     }
@@ -334,4 +373,6 @@ double sg_rsm_predict(const sg_rsm *m, const double *x)
 
 size_t sg_rsm_rank(const sg_rsm *m) { return m->rank; }
 const char *sg_rsm_warning(const sg_rsm *m) { return m->warning; }
+sg_rsm_form sg_rsm_form_of(const sg_rsm *m) { return m->form; }
+const char *sg_rsm_description(const sg_rsm *m) { return m->description; }
 const double *sg_rsm_coefficients(const sg_rsm *m) { return m->coef; }

@@ -7,8 +7,12 @@
  * term order: O(n p²) time, linear in the rows (100,000 rows of 8 factors
  * take a fraction of a second; bench/bench_rsm.c).
  *
- * Rank deficiency is handled honestly: with fewer rows than terms the fit is
- * refused (SG_ERR_INVALID); when the design cannot separate every term,
+ * With fewer rows than the full quadratic's terms (every 27-run study of six
+ * or more factors) a reduced form is fitted instead, the richest the rows
+ * allow: main effects and squares (1, x_i, x_i²: 1 + 2k terms), else main
+ * effects only (1 + k terms); sg_rsm_description() says which.  With fewer
+ * rows than 1 + k the fit is refused (SG_ERR_INVALID).  When the design
+ * cannot separate every term of the form,
  * terms are taken in the order 1, linear, squares, interactions and a term
  * that adds no rank to those kept (its distance from their span is at most
  * SG_RSM_RANK_TOL times the largest column norm so far) is dropped
@@ -20,6 +24,7 @@
 #ifndef SG_RSM_H
 #define SG_RSM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -29,6 +34,19 @@
 #define SG_RSM_RANK_TOL 1e-10
 
 typedef struct sg_rsm sg_rsm;
+
+/* The form fitted; its terms are a prefix of the full term order. */
+typedef enum sg_rsm_form {
+    SG_RSM_FULL = 0, /* 1, x_i, x_i², x_i x_j */
+    SG_RSM_SQUARES,  /* 1, x_i, x_i² (no interactions) */
+    SG_RSM_LINEAR    /* 1, x_i (main effects only) */
+} sg_rsm_form;
+
+/* Number of terms of form f in k factors. */
+size_t sg_rsm_form_terms(sg_rsm_form f, size_t k);
+/* The richest form n rows can fit in k factors; false when even main
+ * effects need more rows. */
+bool sg_rsm_form_for(size_t k, size_t n, sg_rsm_form *out);
 
 /* Number of terms of a full quadratic in k factors. */
 size_t sg_rsm_n_terms(size_t k);
@@ -45,12 +63,19 @@ void sg_rsm_destroy(sg_rsm *m);
 
 /* Prediction at x (k factors, engineering units), in the response's unit. */
 double sg_rsm_predict(const sg_rsm *m, const double *x);
-/* Number of terms kept (== sg_rsm_n_terms(k) when fully estimable). */
+/* Number of terms kept (== sg_rsm_form_terms(form, k) when fully estimable). */
 size_t sg_rsm_rank(const sg_rsm *m);
+/* The form fitted. */
+sg_rsm_form sg_rsm_form_of(const sg_rsm *m);
+/* One line naming the form: "full quadratic (15 terms)", or for a reduced
+ * form why ("main effects and squares, no interactions (13 terms): a full
+ * quadratic in 6 factors has 28 terms, more than the 27 rows"). */
+const char *sg_rsm_description(const sg_rsm *m);
 /* Warning text when the design is rank deficient, "" otherwise. */
 const char *sg_rsm_warning(const sg_rsm *m);
 /* Coefficients (sg_rsm_n_terms(k)) on the coded factors z = (x-mid)/half,
- * order: 1, z_1..z_k, z_1²..z_k², z_1z_2, z_1z_3, ..., z_{k-1}z_k. */
+ * order: 1, z_1..z_k, z_1²..z_k², z_1z_2, z_1z_3, ..., z_{k-1}z_k; the
+ * terms outside the fitted form are 0. */
 const double *sg_rsm_coefficients(const sg_rsm *m);
 
 #endif

@@ -106,6 +106,14 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         sg_cv_spec_format(&r->cv->plan, plan, sizeof plan);
         printf("Cross-validation: %s, %zu folds (every fold refits scaling and all members)\n",
                plan, r->cv->n_folds);
+        if (r->cv->n_between)
+            printf("  %s: error at tested settings; between levels: error when interpolating "
+                   "between tested levels (%s, each middle level held out in turn, %zu folds); "
+                   "the interval comes from leave-one-out (doc/model.md)\n",
+                   r->cv->plan.kind == SG_CV_LOO ? "leave-one-out" : plan, r->cv->between_note,
+                   r->cv->n_between_folds);
+        else
+            printf("  between levels: not run: %s\n", r->cv->between_note);
     } else {
         printf("Cross-validation: skipped (--no-cv): the training figures below are "
                "optimistic\n");
@@ -118,11 +126,16 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                resp->unit[0] ? "]" : "");
         printf("  %-22s %9s %12s %12s %12s\n", "", "R²/Q²", "RMSE", "MAE", "max error");
         metrics_row("network, training", &r->train[j], true, dec);
+        bool btw = cv && r->cv->n_between;
         if (cv)
             metrics_row("network, CV", &cv->net, true, dec);
+        if (btw)
+            metrics_row("network, btw. levels", &cv->between, true, dec);
         metrics_row("quadratic, training", &r->rsm_train[j], r->rsm_ok[j], dec);
         if (cv)
             metrics_row("quadratic, CV", &cv->rsm, cv->rsm_ok, dec);
+        if (btw)
+            metrics_row("quadratic, btw. levels", &cv->rsm_between, cv->rsm_ok, dec);
         if (r->rsm_note[j][0])
             printf("  note (quadratic): %s\n", r->rsm_note[j]);
         if (cv) {
@@ -131,8 +144,16 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             if (cv->spread_factor_ok)
                 sg_num_fprintf(stdout, "; = %.3g × ensemble spread", cv->spread_factor);
             printf("\n");
+            if (btw)
+                sg_num_fprintf(stdout,
+                               "    at tested settings ± %.*f, between levels ± %.*f (coverage "
+                               "between levels %.1f%%)\n",
+                               dec, cv->half_width_plan, dec, cv->half_width_between,
+                               100 * cv->coverage_between);
             if (cv->interval_note[0])
                 printf("  note (interval): %s\n", cv->interval_note);
+            if (cv->accuracy_note[0])
+                printf("  accuracy: %s\n", cv->accuracy_note);
         }
     }
     bool any = false;
@@ -156,8 +177,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             char run[96];
             print_run_label(t, o->row, run, sizeof run);
             const char *u = resp->unit, *sp1 = u[0] ? " " : "";
-            sg_num_fprintf(stdout, "  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f ± %.*f%s%s — "
-                   "check this simulation\n",
+            sg_num_fprintf(stdout, "  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f ± %.*f%s%s "
+                   "(interval from the other runs) — check this simulation\n",
                    run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, dec, o->half_width,
                    sp1, u);
             /* a group of neighbouring runs deviating together: name it once */
@@ -175,7 +196,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             }
         }
         sg_num_fprintf(stdout, "  (flagged: |residual - median| > %g × max(1.4826 MAD, data resolution, %g of "
-               "the range); see surrogate(1), fit)\n",
+               "the range) and beyond the interval at tested settings from the other runs by more "
+               "than that; "
+               "see surrogate(1), fit)\n",
                ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
         any = true;
     }

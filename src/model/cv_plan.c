@@ -114,7 +114,15 @@ void sg_cv_plan_destroy(sg_cv_plan *p)
         return;
     free(p->start);
     free(p->rows);
+    free(p->factor);
+    free(p->value);
     free(p);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -231,6 +239,120 @@ nomem:
 done:
     gsl_rng_free(rng);
     free(perm);
+    sg_cv_plan_destroy(p);
+    return st;
+}
+
+/* ---- between levels ---------------------------------------------------------- */
+
+/* Distinct values of factor j (sorted, into lv, at most SG_CV_LEVELS_MAX)
+ * when it is level-coded: returns their number, 0 if not level-coded.
+ * col is scratch of n doubles. */
+static size_t factor_levels(const double *X, size_t n, size_t n_in, size_t j, double *col,
+                            double *lv)
+{
+    for (size_t i = 0; i < n; i++)
+        col[i] = X[i * n_in + j];
+    qsort(col, n, sizeof *col, cmp_dbl);
+    size_t L = 0;
+    for (size_t i = 0; i < n;) {
+        size_t e = i + 1;
+        while (e < n && col[e] == col[i])
+            e++;
+        if (e - i < 2 || L == SG_CV_LEVELS_MAX)
+            return 0; /* a value on one row only, or too many levels */
+        lv[L++] = col[i];
+        i = e;
+    }
+    return L;
+}
+
+sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in, sg_cv_plan **out,
+                                   char *note, size_t cap, sg_error *err)
+{
+    sg_status st = SG_OK;
+    sg_cv_plan *p = NULL;
+    double *col = NULL, *lv = NULL;
+    *out = NULL;
+    if (cap)
+        note[0] = '\0';
+    col = malloc((n ? n : 1) * sizeof *col);
+    lv = malloc(n_in * SG_CV_LEVELS_MAX * sizeof *lv);
+    size_t *nlev = calloc(n_in ? n_in : 1, sizeof *nlev);
+    if (!col || !lv || !nlev)
+        goto nomem;
+    /* count folds and held-out rows */
+    size_t n_folds = 0, n_held = 0;
+    for (size_t j = 0; j < n_in; j++) {
+        size_t L = factor_levels(X, n, n_in, j, col, lv + j * SG_CV_LEVELS_MAX);
+        if (L < 3)
+            continue;
+        for (size_t l = 1; l + 1 < L; l++) {
+            size_t c = 0;
+            for (size_t i = 0; i < n; i++)
+                c += X[i * n_in + j] == lv[j * SG_CV_LEVELS_MAX + l];
+            if (n - c < 2)
+                continue;
+            n_folds++;
+            n_held += c;
+        }
+        nlev[j] = L;
+    }
+    if (n_folds == 0) {
+        snprintf(note, cap,
+                 "not a level-coded design (no factor with 3 to %d levels, each on at least "
+                 "2 runs): leave-one-out already tests between the runs",
+                 SG_CV_LEVELS_MAX);
+        goto done;
+    }
+    p = calloc(1, sizeof *p);
+    if (!p)
+        goto nomem;
+    p->n_rows = n;
+    p->n_folds = n_folds;
+    p->start = calloc(n_folds + 1, sizeof *p->start);
+    p->rows = calloc(n_held, sizeof *p->rows);
+    p->factor = calloc(n_folds, sizeof *p->factor);
+    p->value = calloc(n_folds, sizeof *p->value);
+    if (!p->start || !p->rows || !p->factor || !p->value)
+        goto nomem;
+    size_t f = 0, pos = 0, used = 0;
+    for (size_t j = 0; j < n_in; j++) {
+        size_t L = nlev[j];
+        bool any = false;
+        for (size_t l = 1; l + 1 < L; l++) {
+            double v = lv[j * SG_CV_LEVELS_MAX + l];
+            size_t c = 0;
+            for (size_t i = 0; i < n; i++)
+                c += X[i * n_in + j] == v;
+            if (n - c < 2)
+                continue;
+            p->start[f] = pos;
+            p->factor[f] = j;
+            p->value[f] = v;
+            for (size_t i = 0; i < n; i++)
+                if (X[i * n_in + j] == v)
+                    p->rows[pos++] = i;
+            f++;
+            any = true;
+        }
+        if (any) {
+            size_t len = strlen(note);
+            if (len + 8 < cap)
+                snprintf(note + len, cap - len, "%s%zu", used ? ", " : "factors ", j + 1);
+            used++;
+        }
+    }
+    p->start[f] = pos;
+    *out = p;
+    p = NULL;
+    goto done;
+nomem:
+    st = sg_error_set(err, SG_ERR_NOMEM, "validation plan: out of memory");
+done:
+    free(col);
+    free(lv);
+    free(nlev);
     sg_cv_plan_destroy(p);
     return st;
 }

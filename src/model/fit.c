@@ -191,7 +191,12 @@ static sg_status fit_baseline(const sg_table *t, size_t n_in, size_t j, sg_fit_r
         r->rsm[j] = NULL;
         return SG_OK;
     }
-    snprintf(r->rsm_note[j], sizeof r->rsm_note[j], "%.250s", sg_rsm_warning(r->rsm[j]));
+    /* a reduced form says which; a rank warning follows */
+    const sg_rsm *q = r->rsm[j];
+    const char *form = sg_rsm_form_of(q) == SG_RSM_FULL ? "" : sg_rsm_description(q);
+    const char *warn = sg_rsm_warning(q);
+    snprintf(r->rsm_note[j], sizeof r->rsm_note[j], "%.200s%s%.250s", form,
+             form[0] && warn[0] ? "; " : "", warn);
     r->rsm_ok[j] = true;
     return SG_OK;
 }

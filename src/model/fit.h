@@ -76,7 +76,7 @@ typedef struct sg_fit_result {
     sg_metrics *train;        /* (n_out) network on the training rows */
     sg_metrics *rsm_train;    /* (n_out) baseline on the training rows, valid if rsm_ok */
     bool *rsm_ok;             /* (n_out) */
-    char (*rsm_note)[256];    /* (n_out) why the baseline is missing, or its rank warning */
+    char (*rsm_note)[256];    /* (n_out) why the baseline is missing, its reduced form, or its rank warning */
     sg_rsm **rsm;             /* (n_out) baseline fits on every row (NULL where !rsm_ok) */
     sg_cv_result *cv;         /* NULL when cross-validation was off */
     sg_gate_warning *gates;   /* (n_gates) honesty-gate warnings */

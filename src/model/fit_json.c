@@ -35,7 +35,7 @@ static const char *gate_name(sg_gate_kind k)
         return "worse_than_baseline";
     case SG_GATE_LOW_Q2:
         return "low_q2";
-    case SG_GATE_OVERFIT:
+    case SG_GATE_OVERFIT: /* no longer raised */
         return "overfitting";
     case SG_GATE_NO_Q2:
         return "no_q2";
@@ -106,6 +106,13 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         x = sg_json_object(b, o, "cv");
         sg_json_string(b, x, "plan", plan);
         sg_json_count(b, x, "folds", r->cv->n_folds);
+        sg_json_string(b, x, "plan_answers", "error at tested settings");
+        cJSON *bl = sg_json_object(b, x, "between_levels");
+        sg_json_count(b, bl, "folds", r->cv->n_between_folds);
+        sg_json_string(b, bl, "answers", "error when interpolating between tested levels");
+        sg_json_string(b, bl, "note", r->cv->between_note);
+        sg_json_string(b, x, "interval_from",
+                       r->cv->n_between ? "the worse of the plan and between levels" : "the plan");
     } else {
         sg_json_null(b, o, "cv");
     }
@@ -126,9 +133,28 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         cJSON *cv = sg_json_object(b, item, "cv");
         metrics_json(b, cv, "network", &c->net, true, NULL);
         metrics_json(b, cv, "baseline", &c->rsm, c->rsm_ok, c->rsm_reason);
+        if (r->cv->n_between) {
+            metrics_json(b, cv, "network_between_levels", &c->between, true, NULL);
+            metrics_json(b, cv, "baseline_between_levels", &c->rsm_between, c->rsm_ok,
+                         c->rsm_reason);
+        } else {
+            sg_json_null(b, cv, "network_between_levels");
+            sg_json_null(b, cv, "baseline_between_levels");
+        }
+        sg_json_string(b, cv, "accuracy", c->accuracy_note);
+        sg_json_number(b, cv, "range", c->range);
+        sg_json_number(b, cv, "resolution", c->resolution);
         cJSON *iv = sg_json_object(b, cv, "interval");
         sg_json_number(b, iv, "level", c->level);
         sg_json_number(b, iv, "half_width", c->half_width);
+        sg_json_number(b, iv, "half_width_tested", c->half_width_plan);
+        if (r->cv->n_between) {
+            sg_json_number(b, iv, "half_width_between_levels", c->half_width_between);
+            sg_json_number(b, iv, "coverage_between_levels", c->coverage_between);
+        } else {
+            sg_json_null(b, iv, "half_width_between_levels");
+            sg_json_null(b, iv, "coverage_between_levels");
+        }
         sg_json_number(b, iv, "coverage", c->coverage);
         if (c->spread_factor_ok)
             sg_json_number(b, iv, "spread_factor", c->spread_factor);

@@ -164,6 +164,17 @@ sg_cv_result *sg_results_cv_copy(const sg_cv_result *cv)
     c->rsm_pred = dup_mem(cv->rsm_pred, nh * no * sizeof(double), &ok);
     c->resp = dup_mem(cv->resp, no * sizeof(sg_cv_response), &ok);
     c->outliers = dup_mem(cv->outliers, cv->n_outliers * sizeof(sg_outlier), &ok);
+    size_t nb = cv->n_between;
+    c->between_row = c->between_factor = NULL;
+    c->between_obs = c->between_pred = c->between_sd = c->between_rsm = NULL;
+    if (nb) {
+        c->between_row = dup_mem(cv->between_row, nb * sizeof(size_t), &ok);
+        c->between_factor = dup_mem(cv->between_factor, nb * sizeof(size_t), &ok);
+        c->between_obs = dup_mem(cv->between_obs, nb * no * sizeof(double), &ok);
+        c->between_pred = dup_mem(cv->between_pred, nb * no * sizeof(double), &ok);
+        c->between_sd = dup_mem(cv->between_sd, nb * no * sizeof(double), &ok);
+        c->between_rsm = dup_mem(cv->between_rsm, nb * no * sizeof(double), &ok);
+    }
     if (!ok) {
         sg_cv_result_destroy(c);
         return NULL;
@@ -272,7 +283,14 @@ static cJSON *cv_response_json(const sg_cv_response *r)
              add_num(o, "scale_range_floor", r->scale.range_floor) &&
              add_num(o, "scale", r->scale.scale) &&
              cJSON_AddNumberToObject(o, "scale_source", (double)r->scale.source) &&
-             cJSON_AddStringToObject(o, "outlier_reason", r->outlier_reason);
+             cJSON_AddStringToObject(o, "outlier_reason", r->outlier_reason) &&
+             add_arr(o, "between", metrics_json(&r->between)) &&
+             add_arr(o, "rsm_between", metrics_json(&r->rsm_between)) &&
+             add_num(o, "half_width_plan", r->half_width_plan) &&
+             add_num(o, "half_width_between", r->half_width_between) &&
+             add_num(o, "coverage_between", r->coverage_between) &&
+             add_num(o, "range", r->range) && add_num(o, "resolution", r->resolution) &&
+             cJSON_AddStringToObject(o, "accuracy_note", r->accuracy_note);
     if (!ok) {
         cJSON_Delete(o);
         return NULL;
@@ -318,7 +336,16 @@ static cJSON *cv_json(const sg_cv_result *cv)
              add_arr(o, "obs", num_array(cv->obs, nh * no)) &&
              add_arr(o, "pred", num_array(cv->pred, nh * no)) &&
              add_arr(o, "sd", num_array(cv->sd, nh * no)) &&
-             add_arr(o, "rsm_pred", num_array(cv->rsm_pred, nh * no));
+             add_arr(o, "rsm_pred", num_array(cv->rsm_pred, nh * no)) &&
+             cJSON_AddStringToObject(o, "between_note", cv->between_note) &&
+             cJSON_AddNumberToObject(o, "n_between_folds", (double)cv->n_between_folds) &&
+             cJSON_AddNumberToObject(o, "n_between", (double)cv->n_between) &&
+             add_arr(o, "between_row", size_array(cv->between_row, cv->n_between)) &&
+             add_arr(o, "between_factor", size_array(cv->between_factor, cv->n_between)) &&
+             add_arr(o, "between_obs", num_array(cv->between_obs, cv->n_between * no)) &&
+             add_arr(o, "between_pred", num_array(cv->between_pred, cv->n_between * no)) &&
+             add_arr(o, "between_sd", num_array(cv->between_sd, cv->n_between * no)) &&
+             add_arr(o, "between_rsm", num_array(cv->between_rsm, cv->n_between * no));
     cJSON *resp = ok ? cJSON_CreateArray() : NULL;
     ok = ok && add_arr(o, "responses", resp);
     for (size_t j = 0; ok && j < no; j++) {

@@ -196,6 +196,32 @@ static sg_cv_result *get_cv(rd *r, const cJSON *o, size_t n_out)
     get_nums(r, o, "pred", cv->pred, cells);
     get_nums(r, o, "sd", cv->sd, cells);
     get_nums(r, o, "rsm_pred", cv->rsm_pred, cells);
+    if (cJSON_HasObjectItem(o, "between_note")) { /* absent in files of earlier versions */
+        get_str(r, o, "between_note", cv->between_note, sizeof cv->between_note);
+        cv->n_between_folds = get_size(r, o, "n_between_folds", SG_RESULTS_MAX_HELD);
+        size_t nb = get_size(r, o, "n_between", SG_RESULTS_MAX_HELD), bc = nb * n_out;
+        if (!r->bad && nb) {
+            cv->between_row = calloc(nb, sizeof(size_t));
+            cv->between_factor = calloc(nb, sizeof(size_t));
+            cv->between_obs = calloc(bc, sizeof(double));
+            cv->between_pred = calloc(bc, sizeof(double));
+            cv->between_sd = calloc(bc, sizeof(double));
+            cv->between_rsm = calloc(bc, sizeof(double));
+            if (!cv->between_row || !cv->between_factor || !cv->between_obs ||
+                !cv->between_pred || !cv->between_sd || !cv->between_rsm) {
+                sg_error_set(r->err, SG_ERR_NOMEM, "%s: out of memory", r->path);
+                r->bad = 1;
+                goto fail;
+            }
+            cv->n_between = nb;
+            get_sizes(r, o, "between_row", cv->between_row, nb, cv->n_rows ? cv->n_rows - 1 : 0);
+            get_sizes(r, o, "between_factor", cv->between_factor, nb, SG_RESULTS_MAX_HELD);
+            get_nums(r, o, "between_obs", cv->between_obs, bc);
+            get_nums(r, o, "between_pred", cv->between_pred, bc);
+            get_nums(r, o, "between_sd", cv->between_sd, bc);
+            get_nums(r, o, "between_rsm", cv->between_rsm, bc);
+        }
+    }
     size_t j = 0;
     const cJSON *x;
     cJSON_ArrayForEach(x, resp)
@@ -224,6 +250,18 @@ static sg_cv_result *get_cv(rd *r, const cJSON *o, size_t n_out)
                                                          SG_OUTLIER_SCALE_RANGE);
         }
         get_str(r, x, "outlier_reason", c->outlier_reason, sizeof c->outlier_reason);
+        if (cJSON_HasObjectItem(x, "accuracy_note")) { /* absent in earlier versions */
+            get_metrics(r, field(r, x, "between"), &c->between);
+            get_metrics(r, field(r, x, "rsm_between"), &c->rsm_between);
+            c->half_width_plan = get_num(r, x, "half_width_plan");
+            c->half_width_between = get_num(r, x, "half_width_between");
+            c->coverage_between = get_num(r, x, "coverage_between");
+            c->range = get_num(r, x, "range");
+            c->resolution = get_num(r, x, "resolution");
+            get_str(r, x, "accuracy_note", c->accuracy_note, sizeof c->accuracy_note);
+        } else {
+            c->half_width_plan = c->half_width;
+        }
     }
     size_t k = 0;
     cJSON_ArrayForEach(x, outl)

@@ -1,0 +1,163 @@
+/* test_cv_levels.c — issue 12: the between-levels check of level-coded
+ * designs, suspicious runs on exact tables, and the reduced baseline in CV. */
+#include <criterion/criterion.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "design/design.h"
+#include "model/cv.h"
+
+/* An orthogonal array (or LHS) of k factors on [lo, hi] (levels lo, mid, hi). */
+static sg_design *make_design(const char *name, size_t k, const double *lo, const double *hi)
+{
+    static double levels[8][3];
+    static char names[8][24];
+    sg_design_factor f[8];
+    for (size_t j = 0; j < k; j++) {
+        levels[j][0] = lo[j];
+        levels[j][1] = 0.5 * (lo[j] + hi[j]);
+        levels[j][2] = hi[j];
+        snprintf(names[j], sizeof names[j], "x%zu", j + 1);
+        f[j] = (sg_design_factor){names[j], lo[j], hi[j], levels[j], 3, 0};
+    }
+    sg_design_spec ds;
+    sg_design_options o = sg_design_options_default();
+    sg_design *d = NULL;
+    sg_error err;
+    cr_assert_eq(sg_design_parse(name, &ds, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_design_generate(&ds, f, k, &o, &d, &err), SG_OK, "%s", err.msg);
+    return d;
+}
+
+Test(cv_levels, plan_holds_out_each_middle_level)
+{
+    const double lo[4] = {580, 5, 20, 1}, hi[4] = {620, 20, 100, 10};
+    sg_design *d = make_design("L27", 4, lo, hi);
+    sg_cv_plan *p = NULL;
+    char note[200];
+    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, &p, note, sizeof note, NULL),
+                 SG_OK);
+    cr_assert_not_null(p);
+    cr_expect_eq(p->n_folds, 4);
+    cr_expect_str_eq(note, "factors 1, 2, 3, 4");
+    for (size_t f = 0; f < p->n_folds; f++) {
+        cr_expect_eq(p->factor[f], f);
+        cr_expect_float_eq(p->value[f], 0.5 * (lo[f] + hi[f]), 1e-12);
+        cr_expect_eq(p->start[f + 1] - p->start[f], 9, "an L27 has 9 runs per level");
+        for (size_t i = p->start[f]; i < p->start[f + 1]; i++)
+            cr_expect(d->x[p->rows[i] * 4 + f] == p->value[f]);
+    }
+    sg_cv_plan_destroy(p);
+    sg_design_destroy(d);
+    /* five repeated levels: three interior folds; a factor of distinct values: none */
+    double X[20 * 2];
+    for (size_t i = 0; i < 20; i++) {
+        X[i * 2] = 2.385 * (double)(i % 5);
+        X[i * 2 + 1] = 0.137 * (double)i * (double)i;
+    }
+    cr_assert_eq(sg_cv_levels_plan_create(X, 20, 2, &p, note, sizeof note, NULL), SG_OK);
+    cr_assert_not_null(p);
+    cr_expect_eq(p->n_folds, 3);
+    cr_expect_float_eq(p->value[0], 2.385, 1e-12);
+    cr_expect_float_eq(p->value[2], 3 * 2.385, 1e-12);
+    cr_expect_str_eq(note, "factors 1");
+    sg_cv_plan_destroy(p);
+    /* a Latin hypercube is not level-coded: no plan, a reason */
+    d = make_design("lhs:30", 4, lo, hi);
+    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, &p, note, sizeof note, NULL),
+                 SG_OK);
+    cr_expect_null(p);
+    cr_expect(strstr(note, "not a level-coded design") != NULL, "%s", note);
+    sg_design_destroy(d);
+}
+
+/* The brazing-like smooth response of bench/bench_accuracy.c (MPa). */
+static double brazing(const double *x)
+{
+    double T = x[0], t = x[1], g = x[2], c = x[3];
+    double tau = 12.0 * exp(-(T - 580.0) / 40.0);
+    double relax = 1.0 - 0.35 * (1.0 - exp(-t / tau));
+    return 0.7 * (T - 20.0) * relax * (1.0 + 0.08 * log(c)) + 0.004 * (g - 55.0) * (g - 55.0);
+}
+
+/* Issue 12 item 6: an exact, noise-free table gets no "check this
+ * simulation"; the between-levels figure is reported beside the plan's,
+ * and the interval is the plan's (doc/model.md says why). */
+Test(cv_levels, exact_smooth_table_on_an_l27_has_no_suspicious_runs, .timeout = 120)
+{
+    gsl_set_error_handler_off();
+    const double lo[4] = {580, 5, 20, 1}, hi[4] = {620, 20, 100, 10};
+    sg_design *d = make_design("L27", 4, lo, hi);
+    double y[27];
+    for (size_t i = 0; i < 27; i++)
+        y[i] = brazing(d->x + i * 4);
+    sg_model_spec s = sg_model_spec_defaults();
+    sg_cv_options o = sg_cv_options_defaults();
+    sg_cv_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_cv_run(&s, &o, 4, 1, d->x, y, 27, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_eq(r->n_outliers, 0, "an exact table flagged %zu runs (first: row %zu)",
+                 r->n_outliers, r->n_outliers ? r->outliers[0].row : 0);
+    cr_expect_eq(r->n_between_folds, 4);
+    cr_expect_eq(r->n_between, 36);
+    const sg_cv_response *R = &r->resp[0];
+    cr_expect(R->between.rmse > 0 && isfinite(R->between.rmse));
+    cr_expect(R->half_width == R->half_width_plan);
+    size_t in = 0;
+    for (size_t i = 0; i < r->n_between; i++)
+        in += fabs(r->between_obs[i] - r->between_pred[i]) <= R->half_width;
+    cr_expect(R->coverage_between == (double)in / (double)r->n_between, "%g vs %zu of %zu",
+              R->coverage_between, in, r->n_between);
+    cr_expect(strstr(R->accuracy_note, "of the observed range") != NULL, "%s", R->accuracy_note);
+    /* no over-fitting warning however small the training error */
+    double train = 1e-9;
+    sg_gate_warning w[4];
+    size_t nw = sg_cv_gates(r, &train, NULL, w, 4);
+    for (size_t i = 0; i < nw && i < 4; i++)
+        cr_expect_neq(w[i].kind, SG_GATE_OVERFIT, "%s", w[i].message);
+    sg_cv_result_destroy(r);
+    sg_design_destroy(d);
+}
+
+/* Issue 12 item 3: a 27-run study of six factors keeps its baseline (main
+ * effects and squares), so the "worse than the baseline" gate exists. */
+Test(cv_levels, six_factors_in_27_runs_keep_a_baseline, .timeout = 120)
+{
+    gsl_set_error_handler_off();
+    const double lo[6] = {0, 0, 0, 0, 0, 0}, hi[6] = {1, 1, 1, 1, 1, 1};
+    sg_design *d = make_design("L27", 6, lo, hi);
+    cr_assert_eq(d->n_runs, 27);
+    double y[27];
+    for (size_t i = 0; i < 27; i++) {
+        const double *x = d->x + i * 6;
+        y[i] = 41.7;
+        for (size_t j = 0; j < 6; j++)
+            y[i] += (1.3 + 0.2 * (double)j) * x[j] + 2.385 * (x[j] - 0.5) * (x[j] - 0.5);
+    }
+    /* a linear network cannot follow the squares the baseline has */
+    sg_model_spec s = sg_model_spec_defaults();
+    s.n_hidden = 1;
+    s.hidden[0] = 2;
+    s.hidden_act = SG_ACT_LINEAR;
+    s.ensemble = 2;
+    s.train.epochs = 200;
+    sg_cv_options o = sg_cv_options_defaults();
+    sg_cv_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_cv_run(&s, &o, 6, 1, d->x, y, 27, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    const sg_cv_response *R = &r->resp[0];
+    cr_expect(R->rsm_ok, "baseline missing: %s", R->rsm_reason);
+    cr_expect_lt(R->rsm.rmse, 1e-6, "main effects and squares reproduce the response");
+    sg_gate_warning w[4];
+    size_t nw = sg_cv_gates(r, NULL, NULL, w, 4);
+    bool worse = false;
+    for (size_t i = 0; i < nw && i < 4; i++)
+        worse |= w[i].kind == SG_GATE_WORSE_THAN_BASELINE;
+    cr_expect(worse, "the gate must exist for a 27-run, 6-factor study");
+    sg_cv_result_destroy(r);
+    sg_design_destroy(d);
+}
