@@ -285,7 +285,7 @@ static bool read_results(rd *r, const cJSON *doc, sg_results **out)
         return false;
     if (version != SG_RESULTS_VERSION) {
         sg_json_has(&root, "version", &at);
-        return sg_json_fail(j, &at, "version %zu is not supported (this program reads %d)",
+        return sg_json_fail(j, &at, "%zu is not supported (this program reads version %d)",
                             version, SG_RESULTS_VERSION);
     }
     if (!sg_json_get_size(j, &root, "n_out", SG_RESULTS_MAX_DIM, &n_out))
