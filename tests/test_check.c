@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/check.h"
@@ -327,6 +328,45 @@ Test(check, json_holds_the_report)
     cr_expect_str_eq(cJSON_GetObjectItem(j, "model")->valuestring, "absent (defaults)");
     cr_expect_str_eq(cJSON_GetObjectItem(j, "optimize")->valuestring, "absent (defaults)");
     cJSON_Delete(j);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
+/* cJSON allocations fail after the first `oom_left` (all of them, once the
+ * count runs out). */
+static long oom_left;
+static void *oom_malloc(size_t n)
+{
+    return oom_left-- > 0 ? malloc(n) : NULL;
+}
+
+/* Out of memory at every allocation in turn: SG_ERR_NOMEM and no tree, and
+ * never a leak (the sanitizer build checks); then the whole tree. */
+Test(check, json_out_of_memory_at_every_allocation)
+{
+    fixture fx;
+    make_study(&fx, 2, true);
+    sg_table *t = make_table("a,b,y\n1,2,0.5\n2.5,2,0.75\n4,2,1.25\n", 2);
+    sg_check_report *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, &err), SG_OK, "%s", err.msg);
+    cJSON_Hooks hooks = {oom_malloc, free};
+    cJSON_InitHooks(&hooks);
+    long n = 0;
+    for (;; n++) {
+        oom_left = n;
+        cJSON *j = (cJSON *)1;
+        sg_status st = sg_check_report_to_json(r, &fx.s, t, &j, &err);
+        if (st == SG_OK) {
+            cJSON_Delete(j);
+            break;
+        }
+        cr_assert_eq(st, SG_ERR_NOMEM, "allocation %ld", n);
+        cr_assert_null(j, "allocation %ld", n);
+        cr_expect_str_eq(err.msg, "check result: out of memory building the JSON document");
+    }
+    cJSON_InitHooks(NULL);
+    cr_expect_gt(n, 50, "only %ld allocations", n);
     sg_check_destroy(r);
     sg_table_destroy(t);
 }

@@ -1,5 +1,6 @@
 /* test_results_io.c — the saved results: exact round trip, corrupt files
  * rejected with a message, histories restored into a loaded model. */
+#include <cJSON.h>
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -426,4 +427,36 @@ Test(results_io, histories_restore_into_a_loaded_model)
     sg_results_destroy(back);
     sg_model_destroy(m);
     sg_model_destroy(loaded);
+}
+
+static long oom_left;
+static void *oom_malloc(size_t n)
+{
+    return oom_left-- > 0 ? malloc(n) : NULL;
+}
+
+/* Out of memory while building the file: SG_ERR_NOMEM naming the path, no
+ * file left behind, at every allocation in turn. */
+Test(results_io, save_out_of_memory_leaves_no_file)
+{
+    sg_results *a = make_results();
+    const char *p = path_of("oom.results.json");
+    sg_error err;
+    cJSON_Hooks hooks = {oom_malloc, free};
+    cJSON_InitHooks(&hooks);
+    long n = 0;
+    for (;; n++) {
+        oom_left = n;
+        sg_status st = sg_results_save(a, p, &err);
+        if (st == SG_OK)
+            break;
+        cr_assert_eq(st, SG_ERR_NOMEM, "allocation %ld: %s", n, err.msg);
+        cr_assert_eq(access(p, F_OK), -1, "allocation %ld: a file was written", n);
+    }
+    cJSON_InitHooks(NULL);
+    cr_expect_gt(n, 100, "only %ld allocations", n);
+    sg_results *b = NULL;
+    cr_assert_eq(sg_results_load(p, &b, &err), SG_OK, "%s", err.msg);
+    sg_results_destroy(b);
+    sg_results_destroy(a);
 }
