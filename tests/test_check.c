@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/check.h"
@@ -259,7 +260,113 @@ Test(check, brazing_table_is_l27)
     for (int j = 0; j < 4; j++)
         cr_expect_eq(r->array_col[j], want[j], "factor %d", j);
     cr_expect_not(r->array_undetermined);
+    cJSON *j = NULL;
+    cr_assert_eq(sg_check_report_to_json(r, s, t, &j, &err), SG_OK, "%s", err.msg);
+    cJSON *d = cJSON_GetObjectItem(j, "design");
+    cr_expect_str_eq(cJSON_GetObjectItem(d, "standard_array")->valuestring, "L27(3^13)");
+    cr_expect_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "array_columns"), 2)->valuedouble, 5);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "study"), "name")->valuestring,
+                     "brazing");
+    cJSON_Delete(j);
+    /* the settings member: brazing.toml has [optimize] only */
+    cr_assert_eq(sg_check_settings_to_json(s, &j, &err), SG_OK, "%s", err.msg);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "optimize")->valuestring, "valid");
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "train")->valuestring, "absent (defaults)");
+    cJSON_Delete(j);
     sg_check_destroy(r);
     sg_table_destroy(t);
     sg_study_destroy(s);
+}
+
+/* The JSON encoder carries the report's figures (not only its keys). */
+Test(check, json_holds_the_report)
+{
+    fixture fx;
+    make_study(&fx, 2, true);
+    sg_table *t = make_table("a,b,y\n1,2,0.5\n2.5,2,0.75\n4,2,1.25\n", 2);
+    sg_check_report *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, &err), SG_OK, "%s", err.msg);
+    cJSON *j = NULL;
+    cr_assert_eq(sg_check_report_to_json(r, &fx.s, t, &j, &err), SG_OK, "%s", err.msg);
+    cJSON *data = cJSON_GetObjectItem(j, "data");
+    cr_expect_eq(cJSON_GetObjectItem(data, "rows_used")->valuedouble, 3);
+    cr_expect_str_eq(cJSON_GetObjectItem(data, "delimiter")->valuestring, ",");
+    cJSON *fa = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "factors"), 0);
+    cr_expect_str_eq(cJSON_GetObjectItem(fa, "name")->valuestring, "a");
+    cr_expect_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(fa, "levels"), 2)->valuedouble, 3);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(fa, "step")));
+    cJSON *st = cJSON_GetObjectItem(fa, "stats");
+    cr_expect_eq(cJSON_GetObjectItem(st, "max")->valuedouble, 4);
+    cr_expect_eq(cJSON_GetObjectItem(st, "mean")->valuedouble, r->stats[0].mean);
+    cJSON *ol = cJSON_GetArrayItem(cJSON_GetObjectItem(fa, "observed_levels"), 1);
+    cr_expect_eq(cJSON_GetObjectItem(ol, "value")->valuedouble, 2.5);
+    cr_expect_eq(cJSON_GetObjectItem(ol, "count")->valuedouble, 1);
+    cJSON *fb = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "factors"), 1);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(fb, "stats"), "constant")));
+    cJSON *corr = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "correlation"), "r");
+    cr_expect(cJSON_IsNull(cJSON_GetArrayItem(cJSON_GetArrayItem(corr, 0), 1))); /* b constant */
+    cr_expect_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(corr, 0), 2)->valuedouble, r->corr[2]);
+    cJSON *design = cJSON_GetObjectItem(j, "design");
+    cr_expect_eq(cJSON_GetObjectItem(design, "runs")->valuedouble, 3);
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(design, "balanced")));
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(design, "standard_array")));
+    cJSON *w = cJSON_GetObjectItem(j, "warnings");
+    cr_assert_eq(cJSON_GetArraySize(w), 7);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(w, 0), "kind")->valuestring,
+                     "constant_column");
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(w, 0), "column")->valuestring, "b");
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(w, 1), "kind")->valuestring,
+                     "outside_bounds");
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(w, 2), "message")->valuestring,
+                     "factor 'a': 2 values not among the declared levels (e.g. 2.5; lines 3, 4)");
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(w, 3), "kind")->valuestring,
+                     "declared_level_unused");
+    cJSON_Delete(j);
+    /* the settings member: no section in this study */
+    cr_assert_eq(sg_check_settings_to_json(&fx.s, &j, &err), SG_OK, "%s", err.msg);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "model")->valuestring, "absent (defaults)");
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "optimize")->valuestring, "absent (defaults)");
+    cJSON_Delete(j);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
+/* cJSON allocations fail after the first `oom_left` (all of them, once the
+ * count runs out). */
+static long oom_left;
+static void *oom_malloc(size_t n)
+{
+    return oom_left-- > 0 ? malloc(n) : NULL;
+}
+
+/* Out of memory at every allocation in turn: SG_ERR_NOMEM and no tree, and
+ * never a leak (the sanitizer build checks); then the whole tree. */
+Test(check, json_out_of_memory_at_every_allocation)
+{
+    fixture fx;
+    make_study(&fx, 2, true);
+    sg_table *t = make_table("a,b,y\n1,2,0.5\n2.5,2,0.75\n4,2,1.25\n", 2);
+    sg_check_report *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, &err), SG_OK, "%s", err.msg);
+    cJSON_Hooks hooks = {oom_malloc, free};
+    cJSON_InitHooks(&hooks);
+    long n = 0;
+    for (;; n++) {
+        oom_left = n;
+        cJSON *j = (cJSON *)1;
+        sg_status st = sg_check_report_to_json(r, &fx.s, t, &j, &err);
+        if (st == SG_OK) {
+            cJSON_Delete(j);
+            break;
+        }
+        cr_assert_eq(st, SG_ERR_NOMEM, "allocation %ld", n);
+        cr_assert_null(j, "allocation %ld", n);
+        cr_expect_str_eq(err.msg, "check result: out of memory building the JSON document");
+    }
+    cJSON_InitHooks(NULL);
+    cr_expect_gt(n, 50, "only %ld allocations", n);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
 }

@@ -152,12 +152,48 @@ Test(decide, finds_the_minimum_of_the_fitted_model)
     cr_expect(r->nearest_dist < r->design_spacing);
     cr_expect_eq(r->extrapolation, 0);
     cr_expect(o->stats.frac_reach_best > 0.5);
-    cJSON *j = sg_decide_to_json(r, f.s, f.t, f.sp);
+    sg_decide_model_ref ref = {"file", "q.model.json", g_model, true};
+    cJSON *j = NULL;
+    sg_error err;
+    cr_assert_eq(sg_decide_to_json(r, f.s, f.t, f.sp, &ref, &j, &err), SG_OK, "%s", err.msg);
     cr_assert_not_null(j);
     const char *keys[] = {"problem", "optimum", "coverage", "comparison", "realisable",
-                          "statistics", "optima", "starts"};
+                          "statistics", "optima", "starts", "model"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         cr_expect_not_null(cJSON_GetObjectItem(j, keys[k]), "%s", keys[k]);
+    /* key values are the result's */
+    cJSON *opt = cJSON_GetObjectItem(j, "optimum");
+    cJSON *set = cJSON_GetObjectItem(opt, "settings");
+    cr_expect_eq(cJSON_GetObjectItem(set, "a")->valuedouble, o->best_x[0]);
+    cr_expect_eq(cJSON_GetObjectItem(set, "b")->valuedouble, o->best_x[1]);
+    cr_expect_eq(cJSON_GetObjectItem(opt, "objective")->valuedouble, o->best_f);
+    cJSON *py = cJSON_GetObjectItem(cJSON_GetObjectItem(opt, "predicted"), "y");
+    cr_expect_eq(cJSON_GetObjectItem(py, "mean")->valuedouble, r->mean[0]);
+    cr_expect_str_eq(cJSON_GetObjectItem(py, "unit")->valuestring, "MPa");
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(opt, "interval"))); /* no calibration given */
+    cJSON *pb = cJSON_GetObjectItem(j, "problem");
+    cr_expect_str_eq(cJSON_GetObjectItem(pb, "objective")->valuestring, "minimize y");
+    cr_expect_str_eq(cJSON_GetObjectItem(pb, "response")->valuestring, "y");
+    cJSON *fb = cJSON_GetArrayItem(cJSON_GetObjectItem(pb, "factors"), 1);
+    cr_expect_eq(cJSON_GetObjectItem(fb, "lower")->valuedouble, -2.1);
+    cr_expect_eq(cJSON_GetObjectItem(fb, "upper")->valuedouble, 3.9);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(fb, "step")));
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "starts")), (int)o->n_starts);
+    cr_expect_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "statistics"), "n")->valuedouble,
+                 (double)o->stats.n);
+    cJSON *br = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "comparison"), "best_tested_run");
+    cr_expect_eq(cJSON_GetObjectItem(br, "measured")->valuedouble, r->best_row_value);
+    cr_expect_eq(cJSON_GetObjectItem(br, "row")->valuedouble, (double)f.t->row[r->best_row]);
+    cJSON *mo = cJSON_GetObjectItem(j, "model");
+    cr_expect_str_eq(cJSON_GetObjectItem(mo, "source")->valuestring, "file");
+    cr_expect_str_eq(cJSON_GetObjectItem(mo, "path")->valuestring, "q.model.json");
+    cr_expect_str_eq(cJSON_GetObjectItem(mo, "data_hash")->valuestring, "00000000000000aa");
+    cr_expect_str_eq(cJSON_GetObjectItem(mo, "settings_hash")->valuestring, "00000000000000bb");
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(mo, "current")));
+    cJSON_Delete(j);
+    /* without a model reference there is no "model" member */
+    cr_assert_eq(sg_decide_to_json(r, f.s, f.t, f.sp, NULL, &j, &err), SG_OK, "%s", err.msg);
+    cr_expect_null(cJSON_GetObjectItem(j, "model"));
     cJSON_Delete(j);
     sg_decide_result_destroy(r);
     teardown(&f);

@@ -43,6 +43,21 @@ Test(json, report_numbers_non_finite_are_null)
     free(t);
 }
 
+static void reason_doc(sg_json_builder *b, cJSON *root)
+{
+    sg_json_number_or_reason(b, root, "f", 4.25, NULL);
+    sg_json_number_or_reason(b, root, "p", 0.5, "no error degrees of freedom");
+    sg_json_number_or_reason(b, root, "q", NAN, NULL);
+}
+
+Test(json, number_or_reason)
+{
+    char *t = build(reason_doc);
+    cr_expect_str_eq(t, "{\"f\":4.25,\"p\":null,\"p_reason\":\"no error degrees of freedom\","
+                        "\"q\":null}");
+    free(t);
+}
+
 static void exact_doc(sg_json_builder *b, cJSON *root)
 {
     double v[] = {0.1, 1.0 / 3.0, NAN, INFINITY, -INFINITY, -2.385e-300};

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "model/model.h"
+#include "model/predict.h"
 
 #define NR 24
 #define NI 2
@@ -430,5 +431,67 @@ Test(model, workspace_and_copy_argument_errors)
     sg_model_work_destroy(NULL);
     sg_model_work_destroy(wo);
     sg_model_destroy(other);
+    sg_model_destroy(m);
+}
+
+/* The "predict" object of predict.h: intervals, points, extrapolation. */
+Test(model, predictions_as_json)
+{
+    sg_model *m = fit_small(small_spec());
+    decorate(m); /* calibration on response 1 only */
+    sg_model_work *w = work_for(m);
+    double x[2 * NI] = {120.0, 1100.0, 180.0, 1100.0}, mean[2 * NO], sd[2 * NO];
+    sg_error err;
+    cr_assert_eq(sg_model_predict_batch(m, w, x, 2, mean, sd, &err), SG_OK, "%s", err.msg);
+    sg_predict_points p = {2, x, mean, sd, true, "p.csv"};
+    cJSON *j = NULL;
+    cr_assert_eq(sg_predict_to_json(m, "m.json", &p, &j, &err), SG_OK, "%s", err.msg);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "model_file")->valuestring, "m.json");
+    cJSON *iv = cJSON_GetObjectItem(j, "interval");
+    cr_expect(cJSON_IsNull(cJSON_GetArrayItem(iv, 0)));
+    cr_expect_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(iv, 1), "half_width")->valuedouble, 2.385);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(iv, 1), "cv")->valuestring, "kfold:5");
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "interval_note")->valuestring,
+                     sg_predict_interval_note(m));
+    cr_expect(strstr(sg_predict_interval_note(m), "responses without an interval") != NULL);
+    cJSON *pts = cJSON_GetObjectItem(j, "points");
+    cr_assert_eq(cJSON_GetArraySize(pts), 2);
+    cJSON *p0 = cJSON_GetArrayItem(pts, 0), *p1 = cJSON_GetArrayItem(pts, 1);
+    cr_expect_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(p0, "factors"), "thickness")->valuedouble,
+                 120.0);
+    cJSON *r0 = cJSON_GetArrayItem(cJSON_GetObjectItem(p0, "responses"), 0);
+    cJSON *r1 = cJSON_GetArrayItem(cJSON_GetObjectItem(p0, "responses"), 1);
+    cr_expect_str_eq(cJSON_GetObjectItem(r0, "name")->valuestring, "stress_max");
+    cr_expect_str_eq(cJSON_GetObjectItem(r0, "unit")->valuestring, "MPa");
+    cr_expect_eq(cJSON_GetObjectItem(r0, "mean")->valuedouble, mean[0]);
+    cr_expect_eq(cJSON_GetObjectItem(r0, "spread")->valuedouble, sd[0]);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(r0, "interval")));
+    cJSON *i1 = cJSON_GetObjectItem(r1, "interval");
+    cr_expect_eq(cJSON_GetObjectItem(i1, "lower")->valuedouble, mean[1] - 2.385);
+    cr_expect_eq(cJSON_GetObjectItem(i1, "upper")->valuedouble, mean[1] + 2.385);
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(p0, "extrapolation")));
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(p0, "outside")), 0);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(p1, "extrapolation")));
+    cJSON *out = cJSON_GetArrayItem(cJSON_GetObjectItem(p1, "outside"), 0);
+    cr_expect_str_eq(cJSON_GetObjectItem(out, "factor")->valuestring, "thickness");
+    cr_expect_str_eq(cJSON_GetObjectItem(out, "side")->valuestring, "above");
+    cr_expect_eq(cJSON_GetObjectItem(out, "hi")->valuedouble, 150.0);
+    cr_expect_eq(cJSON_GetObjectItem(out, "distance")->valuedouble, 30.0);
+    cr_expect_eq(cJSON_GetObjectItem(j, "rows")->valuedouble, 2);
+    cr_expect_eq(cJSON_GetObjectItem(j, "extrapolated_rows")->valuedouble, 1);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "out")->valuestring, "p.csv");
+    cJSON_Delete(j);
+    /* the header alone, for a document whose prediction failed */
+    cr_assert_eq(sg_predict_to_json(m, "m.json", NULL, &j, &err), SG_OK, "%s", err.msg);
+    cr_expect_null(cJSON_GetObjectItem(j, "points"));
+    cr_expect_null(cJSON_GetObjectItem(j, "rows"));
+    cJSON_Delete(j);
+    /* no calibration: interval null and the spread-only note */
+    cr_assert_eq(sg_model_set_calibration(m, 1, NULL, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_predict_to_json(m, "m.json", NULL, &j, &err), SG_OK, "%s", err.msg);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(j, "interval")));
+    cr_expect(strstr(cJSON_GetObjectItem(j, "interval_note")->valuestring, "1 sd") != NULL);
+    cJSON_Delete(j);
+    sg_model_work_destroy(w);
     sg_model_destroy(m);
 }

@@ -845,3 +845,46 @@ Test(report, created_time_gives_byte_identical_workbooks)
     cr_expect_eq(system(cmd), 0);
     free(dir);
 }
+
+/* Which sheets a report holds, and the report stage's JSON object. */
+Test(report, sheet_names_and_json)
+{
+    sg_report_input in;
+    memset(&in, 0, sizeof in);
+    const char *names[SG_REPORT_MAX_SHEETS];
+    cr_expect_eq(sg_report_sheet_names(&in, names, SG_REPORT_MAX_SHEETS), 2);
+    cr_expect_str_eq(names[0], "Summary");
+    cr_expect_str_eq(names[1], "Data");
+    /* the pointers only say which parts are present (never read here) */
+    static const sg_col_stats st;
+    const sg_taguchi_result *eff[2] = {NULL, (const sg_taguchi_result *)&st};
+    in.stats = &st;
+    in.effects = eff;
+    in.n_responses = 2;
+    in.model = (const sg_model *)&st;
+    in.optim = (const sg_optim_result *)&st;
+    in.n_warnings = 3;
+    in.date = "2026-11-29 01:00 UTC";
+    const char *want[] = {"Summary", "Data",         "Statistics", "Main effects",
+                          "Model",   "Optimization", "Calculator"};
+    cr_assert_eq(sg_report_sheet_names(&in, names, SG_REPORT_MAX_SHEETS), 7);
+    for (size_t i = 0; i < 7; i++)
+        cr_expect_str_eq(names[i], want[i]);
+    cJSON *j = NULL;
+    sg_error err;
+    cr_assert_eq(sg_report_to_json(&in, "r/b.xlsx", "r/b.model.results.json", &j, &err), SG_OK,
+                 "%s", err.msg);
+    cJSON *sh = cJSON_GetObjectItem(j, "sheets");
+    cr_assert_eq(cJSON_GetArraySize(sh), 7);
+    for (int i = 0; i < 7; i++)
+        cr_expect_str_eq(cJSON_GetArrayItem(sh, i)->valuestring, want[i]);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "path")->valuestring, "r/b.xlsx");
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "results")->valuestring, "r/b.model.results.json");
+    cr_expect_eq(cJSON_GetObjectItem(j, "warnings")->valuedouble, 3);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "date")->valuestring, "2026-11-29 01:00 UTC");
+    cJSON_Delete(j);
+    /* `surrogate report` writes no results file: null */
+    cr_assert_eq(sg_report_to_json(&in, "r/b.xlsx", NULL, &j, &err), SG_OK, "%s", err.msg);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(j, "results")));
+    cJSON_Delete(j);
+}

@@ -1,5 +1,6 @@
 /* test_results_io.c — the saved results: exact round trip, corrupt files
  * rejected with a message, histories restored into a loaded model. */
+#include <cJSON.h>
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -265,27 +266,52 @@ Test(results_io, without_cv_and_optimisation)
 }
 
 /* Corrupt files: each is rejected with SG_ERR_PARSE and a message naming
- * the file and the problem. */
+ * the file and the key path of the problem, exactly. */
 typedef struct corrupt_case {
-    const char *from, *to; /* replace in a valid file */
-    const char *msg;       /* expected in the message */
+    const char *from, *to; /* replace occurrence nth (0 = first) of from in a valid file */
+    int nth;
+    const char *msg;       /* the message after "<path>: "; "...": a prefix of it */
 } corrupt_case;
 
+#define NVR "not a valid results file: "
 static const corrupt_case corrupt[] = {
-    {"\"surrogate-results\"", "\"surrogate-model\"", "unknown format"},
-    {"\"version\":\t1", "\"version\":\t2", "unsupported version"},
-    {"\"n_out\":\t2,\n\t\"train\"", "\"n_out\":\t3,\n\t\"train\"", "wrong array length: 'train'"},
-    {"\"held_row\":", "\"held_rows\":", "missing 'held_row'"},
-    {"\"rmse\":\t", "\"rmse\":\ttrue, \"x\":", "not a number: 'rmse'"},
-    {"\"n_held\":\t7", "\"n_held\":\t-7", "not a count in range: 'n_held'"},
-    {"\"r2_ok\":\ttrue", "\"r2_ok\":\t1", "not true/false: 'r2_ok'"},
-    {"\"realisable_found\":\ttrue", "\"realisable_found\":\t\"yes\"", "not true/false"},
-    {"\"data_hash\":\t\"3f2a9c01b7d4e655\"", "\"data_hash\":\t\"3f2a9c01b7d4e655ff\"",
-     "'data_hash'"},
-    {"{", "[", "not JSON"},
+    {"\"surrogate-results\"", "\"surrogate-model\"", 0,
+     NVR "format: expected \"surrogate-results\", found \"surrogate-model\""},
+    {"\"format\":", "\"formats\":", 0, NVR "format: missing"},
+    {"\"version\":\t1", "\"version\":\t2", 0,
+     NVR "version: 2 is not supported (this program reads version 1)"},
+    {"\"n_out\":\t2,\n\t\"train\"", "\"n_out\":\t3,\n\t\"train\"", 0,
+     NVR "train: expected an array of 3 metrics (n_out), found 2"},
+    {"\"n_out\":\t2,\n\t\"train\"", "\"n_out\":\t0,\n\t\"train\"", 0,
+     NVR "n_out: expected at least one response"},
+    {"\"held_row\":", "\"held_rows\":", 0, NVR "cv.held_row: missing"},
+    {"\"rmse\":\t", "\"rmse\":\ttrue, \"x\":", 0,
+     NVR "train[0].rmse: expected a number (or \"nan\", \"inf\", \"-inf\")"},
+    {"\"rmse\":\t", "\"rmse\":\ttrue, \"x\":", 2,
+     NVR "cv.responses[0].net.rmse: expected a number (or \"nan\", \"inf\", \"-inf\")"},
+    {"\"level\":\t", "\"level\":\t\"high\", \"x\":", 1,
+     NVR "cv.responses[1].level: expected a number (or \"nan\", \"inf\", \"-inf\")"},
+    {"\"n_held\":\t7", "\"n_held\":\t-7", 0,
+     NVR "cv.n_held: expected an integer from 0 to 10000000"},
+    {"\"n_out\":\t2,\n\t\t\"n_folds\"", "\"n_out\":\t1,\n\t\t\"n_folds\"", 0,
+     NVR "cv.n_out: expected 2 (the responses of the file), found 1"},
+    {"\"row\":\t", "\"row\":\t27, \"x\":", 1, NVR "cv.outliers[1].row: expected an integer from 0 to 26"},
+    {"\"held_fold\":\t[0, 1,", "\"held_fold\":\t[0, 6,", 0,
+     NVR "cv.held_fold[1]: expected an integer from 0 to 5"},
+    {"\"obs\":\t[", "\"obs\":\t[1, ", 0, NVR "cv.obs: expected an array of 14 numbers, found more"},
+    {"\"val\":\t[", "\"val\":\t[true, ", 0, NVR "loss[0].val[0]: expected a number"},
+    {"\"r2_ok\":\ttrue", "\"r2_ok\":\t1", 0, NVR "train[0].r2_ok: expected true or false"},
+    {"\"realisable_found\":\ttrue", "\"realisable_found\":\t\"yes\"", 0,
+     NVR "optimize.realisable_found: expected true or false"},
+    {"\"best_x\":\t[", "\"best_x\":\t[1, ", 0,
+     NVR "optimize.best_x: expected an array of 3 numbers, found more"},
+    {"\"data_hash\":\t\"3f2a9c01b7d4e655\"", "\"data_hash\":\t\"3f2a9c01b7d4e655ff\"", 0,
+     NVR "data_hash: expected a string of at most 16 bytes"},
+    {"\"cv\":\t{", "\"cv\":\t[], \"x\":\t{", 0, NVR "cv: expected an object or null"},
+    {"{", "[", 0, "not a valid results file (JSON syntax error or truncated file near byte ..."},
 };
 
-static void replace_in_file(const char *p, const char *from, const char *to)
+static void replace_in_file(const char *p, const char *from, int nth, const char *to)
 {
     static char buf[1 << 16], out[1 << 16];
     FILE *fp = fopen(p, "rb");
@@ -294,7 +320,9 @@ static void replace_in_file(const char *p, const char *from, const char *to)
     buf[n] = '\0';
     fclose(fp);
     char *at = strstr(buf, from);
-    cr_assert_not_null(at, "'%s' not in the file", from);
+    for (int k = 0; at && k < nth; k++)
+        at = strstr(at + 1, from);
+    cr_assert_not_null(at, "'%s' (%d) not in the file", from, nth);
     size_t pre = (size_t)(at - buf);
     snprintf(out, sizeof out, "%.*s%s%s", (int)pre, buf, to, at + strlen(from));
     fp = fopen(p, "wb");
@@ -310,13 +338,18 @@ TableTest(corrupt, i, results_io, corrupt_files_are_rejected)
     {
         const char *p = path_of("c.results.json");
         cr_assert_eq(sg_results_save(a, p, &err), SG_OK, "%s", err.msg);
-        replace_in_file(p, corrupt[i].from, corrupt[i].to);
+        replace_in_file(p, corrupt[i].from, corrupt[i].nth, corrupt[i].to);
         sg_results *b = (sg_results *)1;
         sg_error_clear(&err);
         cr_expect_eq(sg_results_load(p, &b, &err), SG_ERR_PARSE, "case %zu", i);
         cr_expect_null(b, "case %zu", i);
-        cr_expect(strstr(err.msg, "c.results.json") != NULL, "case %zu: %s", i, err.msg);
-        cr_expect(strstr(err.msg, corrupt[i].msg) != NULL, "case %zu: %s", i, err.msg);
+        char want[SG_ERROR_MSG_MAX];
+        snprintf(want, sizeof want, "%s: %s", p, corrupt[i].msg);
+        size_t n = strlen(want);
+        if (n > 3 && strcmp(want + n - 3, "...") == 0)
+            cr_expect(strncmp(err.msg, want, n - 3) == 0, "case %zu: %s", i, err.msg);
+        else
+            cr_expect_str_eq(err.msg, want, "case %zu", i);
     }
     sg_results_destroy(a);
 }
@@ -394,4 +427,36 @@ Test(results_io, histories_restore_into_a_loaded_model)
     sg_results_destroy(back);
     sg_model_destroy(m);
     sg_model_destroy(loaded);
+}
+
+static long oom_left;
+static void *oom_malloc(size_t n)
+{
+    return oom_left-- > 0 ? malloc(n) : NULL;
+}
+
+/* Out of memory while building the file: SG_ERR_NOMEM naming the path, no
+ * file left behind, at every allocation in turn. */
+Test(results_io, save_out_of_memory_leaves_no_file)
+{
+    sg_results *a = make_results();
+    const char *p = path_of("oom.results.json");
+    sg_error err;
+    cJSON_Hooks hooks = {oom_malloc, free};
+    cJSON_InitHooks(&hooks);
+    long n = 0;
+    for (;; n++) {
+        oom_left = n;
+        sg_status st = sg_results_save(a, p, &err);
+        if (st == SG_OK)
+            break;
+        cr_assert_eq(st, SG_ERR_NOMEM, "allocation %ld: %s", n, err.msg);
+        cr_assert_eq(access(p, F_OK), -1, "allocation %ld: a file was written", n);
+    }
+    cJSON_InitHooks(NULL);
+    cr_expect_gt(n, 100, "only %ld allocations", n);
+    sg_results *b = NULL;
+    cr_assert_eq(sg_results_load(p, &b, &err), SG_OK, "%s", err.msg);
+    sg_results_destroy(b);
+    sg_results_destroy(a);
 }

@@ -304,3 +304,66 @@ Test(runsheet, state_of_xlsx_sheets)
     fclose(fp);
     cr_expect_eq(sg_runsheet_state_of(&rs, path, false, NULL), SG_RUNSHEET_FOREIGN);
 }
+
+/* The "doe" object: what was planned and where it went. */
+Test(runsheet, json_of_an_lhs_sheet)
+{
+    sg_runsheet rs = sheet();
+    sg_design d = {.name = "lhs:4", .kind = SG_DESIGN_LHS, .n_runs = 4, .n_factors = 3,
+                   .x = (double *)x};
+    cJSON *j = NULL;
+    sg_error err;
+    cr_assert_eq(sg_runsheet_to_json(&rs, &d, 7, "r.csv", "r.xlsx", &j, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "design")->valuestring, "lhs:4");
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "kind")->valuestring, "lhs");
+    cr_expect_eq(cJSON_GetObjectItem(j, "runs")->valuedouble, 4);
+    cr_expect_eq(cJSON_GetObjectItem(j, "seed")->valuedouble, 7);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "csv")->valuestring, "r.csv");
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "xlsx")->valuestring, "r.xlsx");
+    cJSON *f2 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "factors"), 2);
+    cr_expect_str_eq(cJSON_GetObjectItem(f2, "column")->valuestring, "odd, name");
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(f2, "unit")));
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(f2, "array_column")));
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(j, "interaction_1x2")));
+    cJSON *tab = cJSON_GetObjectItem(j, "table");
+    cr_assert_eq(cJSON_GetArraySize(tab), 4);
+    cr_expect_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(tab, 1), 2)->valuedouble, -2.385);
+    cr_expect_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(tab, 3), 1)->valuedouble, 1097.3518026322);
+    cJSON_Delete(j);
+}
+
+Test(runsheet, json_of_an_orthogonal_array)
+{
+    static const double lv[3] = {1, 2, 3};
+    sg_design_factor f[3];
+    for (int i = 0; i < 3; i++)
+        f[i] = (sg_design_factor){.name = factors[i].name, .min = 1, .max = 3, .levels = lv,
+                                  .n_levels = 3};
+    sg_design_spec spec;
+    sg_design *d = NULL;
+    sg_error err;
+    sg_design_options opt = sg_design_options_default();
+    cr_assert_eq(sg_design_parse("L9", &spec, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_design_generate(&spec, f, 3, &opt, &d, &err), SG_OK, "%s", err.msg);
+    sg_runsheet rs = {"t", d->name, d->n_runs, 3, 0, d->x, factors, NULL};
+    cJSON *j = NULL;
+    cr_assert_eq(sg_runsheet_to_json(&rs, d, 42, "a.csv", "a.xlsx", &j, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "kind")->valuestring, "orthogonal_array");
+    cr_expect_eq(cJSON_GetObjectItem(j, "runs")->valuedouble, 9);
+    for (int i = 0; i < 3; i++)
+        cr_expect_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "factors"), i),
+                                         "array_column")->valuedouble,
+                     d->oa.factor_col[i] + 1, "factor %d", i);
+    cJSON *ia = cJSON_GetObjectItem(j, "interaction_1x2");
+    cr_assert(cJSON_IsObject(ia));
+    cr_expect_eq(cJSON_IsTrue(cJSON_GetObjectItem(ia, "estimable")),
+                 d->oa.interaction_kept || d->oa.interaction_orthogonal);
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(ia, "columns")), d->oa.n_interaction);
+    cr_expect_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "table"), 8), 2)
+                     ->valuedouble,
+                 d->x[8 * 3 + 2]);
+    cJSON_Delete(j);
+    sg_design_destroy(d);
+}

@@ -142,6 +142,38 @@ Test(study_analysis, brazing_main_effects_and_anova)
     /* goal none without a target: S/N missing, with a reason */
     cr_assert_not_null(a->taguchi[2]);
     cr_expect_not_null(a->taguchi[2]->sn_na);
+    /* the JSON encoder carries these figures */
+    cJSON *j = NULL;
+    cr_assert_eq(sg_study_analysis_to_json(a, s, t, &cfg, &j, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(cJSON_GetObjectItem(j, "rows")->valuedouble, 27);
+    cJSON *st0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "statistics"), 0);
+    cr_expect_str_eq(cJSON_GetObjectItem(st0, "column")->valuestring, "thickness_um");
+    cr_expect_str_eq(cJSON_GetObjectItem(st0, "kind")->valuestring, "factor");
+    cr_expect_eq(cJSON_GetObjectItem(st0, "mean")->valuedouble, 100.0);
+    cr_expect_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "statistics"), 4),
+                                     "max")->valuedouble, a->stats[4].max);
+    cJSON *sj = cJSON_GetObjectItem(j, "settings");
+    cr_expect_eq(cJSON_IsTrue(cJSON_GetObjectItem(sj, "interactions")), cfg.taguchi.interactions);
+    cr_expect_eq(cJSON_GetObjectItem(sj, "min_error_df")->valuedouble, cfg.taguchi.min_error_df);
+    cJSON *oa = cJSON_GetObjectItem(j, "orthogonal_array");
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(oa, "applies")));
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(oa, "reason")));
+    cJSON *f0 = cJSON_GetArrayItem(cJSON_GetObjectItem(oa, "factors"), 0);
+    cr_expect_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(f0, "levels"), 2)->valuedouble, 150.0);
+    cr_expect_str_eq(cJSON_GetObjectItem(f0, "coded_from")->valuestring, "declared");
+    cJSON *r0 = cJSON_GetArrayItem(cJSON_GetObjectItem(oa, "responses"), 0);
+    cr_expect_str_eq(cJSON_GetObjectItem(r0, "name")->valuestring, "stress_max");
+    cJSON *m0 = cJSON_GetArrayItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(r0, "analysis"), "main_effects"), 0);
+    cr_expect_eq(cJSON_GetObjectItem(m0, "delta")->valuedouble, r->mains[0].delta);
+    cr_expect_eq(cJSON_GetObjectItem(m0, "rank")->valuedouble, 1);
+    cJSON *sn2 = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(oa, "responses"), 2), "analysis"),
+        "sn");
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(sn2, "grand_mean")));
+    cr_expect_str_eq(cJSON_GetObjectItem(sn2, "grand_mean_reason")->valuestring,
+                     a->taguchi[2]->sn_na);
+    cJSON_Delete(j);
     sg_study_analysis_destroy(a);
     sg_study_analysis_destroy(NULL);
     sg_table_destroy(t);

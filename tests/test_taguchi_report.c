@@ -98,7 +98,8 @@ Test(taguchi, text_goal_none_and_non_orthogonal, .init = setup)
     cr_expect(strstr(txt, "needs replicates per run") != NULL);
     cr_expect(strstr(txt, "nan") == NULL);
     free(txt);
-    cJSON *j = sg_taguchi_to_json(r);
+    cJSON *j = NULL;
+    cr_assert_eq(sg_taguchi_to_json(r, &j, NULL), SG_OK);
     cJSON *best = cJSON_GetObjectItem(j, "best");
     cr_expect(cJSON_IsNull(cJSON_GetObjectItem(best, "predicted")));
     cr_expect(cJSON_IsString(cJSON_GetObjectItem(best, "predicted_reason")));
@@ -116,7 +117,7 @@ Test(taguchi, text_goal_none_and_non_orthogonal, .init = setup)
     cr_expect(strstr(txt, "ANOVA (NON-ORTHOGONAL design") != NULL, "%s", txt);
     cr_expect(strstr(txt, "the design is not orthogonal") != NULL);
     free(txt);
-    j = sg_taguchi_to_json(r);
+    cr_assert_eq(sg_taguchi_to_json(r, &j, NULL), SG_OK);
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "anova"), "orthogonal")));
     cJSON_Delete(j);
     sg_taguchi_result_destroy(r);
@@ -127,7 +128,8 @@ Test(taguchi, json_has_every_figure_and_reasons, .init = setup)
     fixture fx;
     l9_input(&fx, 4);
     sg_taguchi_result *r = analyze_ok(&fx.in, NULL);
-    cJSON *j = sg_taguchi_to_json(r);
+    cJSON *j = NULL;
+    cr_assert_eq(sg_taguchi_to_json(r, &j, NULL), SG_OK);
     cr_assert_not_null(j);
     char *s = cJSON_PrintUnformatted(j);
     cr_assert_not_null(s);
@@ -154,7 +156,8 @@ Test(taguchi, json_has_every_figure_and_reasons, .init = setup)
     cr_expect(fabs(cJSON_GetObjectItem(bl, "value")->valuedouble - 20.0) < TOL);
     /* deterministic: a second analysis gives byte-identical JSON */
     sg_taguchi_result *r2 = analyze_ok(&fx.in, NULL);
-    cJSON *j2 = sg_taguchi_to_json(r2);
+    cJSON *j2 = NULL;
+    cr_assert_eq(sg_taguchi_to_json(r2, &j2, NULL), SG_OK);
     char *s2 = cJSON_PrintUnformatted(j2);
     cr_expect_str_eq(s, s2);
     free(s);
@@ -164,5 +167,8 @@ Test(taguchi, json_has_every_figure_and_reasons, .init = setup)
     cJSON_Delete(back);
     sg_taguchi_result_destroy(r);
     sg_taguchi_result_destroy(r2);
-    cr_expect_null(sg_taguchi_to_json(NULL));
+    sg_error err;
+    cJSON *none = (cJSON *)1;
+    cr_expect_eq(sg_taguchi_to_json(NULL, &none, &err), SG_ERR_INVALID);
+    cr_expect_null(none);
 }

@@ -10,6 +10,7 @@
 #ifndef SG_CHECK_H
 #define SG_CHECK_H
 
+#include <cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -82,6 +83,18 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
 
 /* Free a report.  NULL is a no-op. */
 void sg_check_destroy(sg_check_report *r);
+
+/* Every figure of r (for study s and its table t) as the "check" object of
+ * --json (keys in doc/json.md); non-finite figures are null (core/json.h).
+ * SG_ERR_NOMEM (no tree) when out of memory; caller owns *out. */
+sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, const sg_table *t,
+                                  cJSON **out, sg_error *err);
+
+/* The "settings" member of the check object once the study's [model],
+ * [train], [analysis] and [optimize] sections passed their loaders: each
+ * "valid", or "absent (defaults)" when the study has no such section.
+ * Caller owns *out. */
+sg_status sg_check_settings_to_json(const sg_study *s, cJSON **out, sg_error *err);
 
 /* Identify the catalogue array (src/oa.h) whose columns the factor columns
  * are: codes is (n_runs x n_factors) row-major level codes 0..L-1.  On a

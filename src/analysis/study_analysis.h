@@ -18,6 +18,7 @@
 #ifndef SG_STUDY_ANALYSIS_H
 #define SG_STUDY_ANALYSIS_H
 
+#include <cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -72,6 +73,14 @@ typedef struct sg_study_analysis {
  * reason in response_na instead of failing the whole call. */
 sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_analysis_config *cfg,
                            sg_study_analysis **out, sg_error *err);
+
+/* Every figure of a (of study s, table t, settings cfg) as the "analyze"
+ * object of --json (keys in doc/json.md), with sg_taguchi_to_json for each
+ * analysed response; non-finite figures are null (core/json.h).
+ * SG_ERR_NOMEM (no tree) when out of memory; caller owns *out. */
+sg_status sg_study_analysis_to_json(const sg_study_analysis *a, const sg_study *s,
+                                    const sg_table *t, const sg_analysis_config *cfg,
+                                    cJSON **out, sg_error *err);
 
 /* Free a result.  NULL is a no-op. */
 void sg_study_analysis_destroy(sg_study_analysis *a);

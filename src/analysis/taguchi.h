@@ -238,9 +238,10 @@ void sg_taguchi_result_destroy(sg_taguchi_result *res);
  * Returns SG_ERR_IO if a write fails. */
 sg_status sg_taguchi_write_text(const sg_taguchi_result *res, FILE *fp, sg_error *err);
 
-/* Build a cJSON object with every figure of res; missing figures are null with
- * a sibling "<name>_reason" string.  Caller owns the tree (cJSON_Delete);
- * returns NULL when out of memory. */
-cJSON *sg_taguchi_to_json(const sg_taguchi_result *res);
+/* Every figure of res as a JSON object (core/json.h); missing figures are
+ * null with a sibling "<name>_reason" string.  SG_ERR_INVALID when res is
+ * NULL, SG_ERR_NOMEM (no tree) when out of memory; caller owns *out
+ * (cJSON_Delete). */
+sg_status sg_taguchi_to_json(const sg_taguchi_result *res, cJSON **out, sg_error *err);
 
 #endif

@@ -5,6 +5,7 @@
  * computed prints as "n/a [k]" with the reason listed under the table.
  */
 #include "analysis/taguchi.h"
+#include "core/json.h"
 #include "core/num.h"
 
 #include <string.h>
@@ -233,228 +234,153 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-/* Add key = x, or key = null and key_reason = why.  Returns 0 on failure. */
-static int jnum(cJSON *o, const char *key, double x, const char *why)
+/* key = x (-0 as 0), or key = null and key_reason = why. */
+static void jnum(sg_json_builder *b, cJSON *o, const char *key, double x, const char *why)
 {
-    if (!why)
-        return cJSON_AddNumberToObject(o, key, x + 0.0) != NULL;
-    char k[96];
-    snprintf(k, sizeof k, "%s_reason", key);
-    return cJSON_AddNullToObject(o, key) && cJSON_AddStringToObject(o, k, why);
+    sg_json_number_or_reason(b, o, key, x + 0.0, why);
 }
 
-static cJSON *json_mains(const sg_taguchi_result *r)
+static void json_mains(sg_json_builder *b, cJSON *root, const sg_taguchi_result *r)
 {
-    cJSON *arr = cJSON_CreateArray();
-    if (!arr)
-        return NULL;
-    for (size_t f = 0; f < r->n_factors; f++) {
+    cJSON *arr = sg_json_array(b, root, "main_effects");
+    for (size_t f = 0; arr && f < r->n_factors; f++) {
         const sg_taguchi_main *m = &r->mains[f];
-        cJSON *o = cJSON_CreateObject(), *lv = cJSON_CreateArray();
-        if (!o || !lv || !cJSON_AddItemToArray(arr, o)) {
-            cJSON_Delete(o);
-            cJSON_Delete(lv);
-            goto fail;
+        cJSON *o = sg_json_object(b, arr, NULL);
+        cJSON *lv = sg_json_array(b, o, "levels");
+        sg_json_string(b, o, "factor", m->name);
+        sg_json_string(b, o, "unit", m->unit);
+        jnum(b, o, "delta", m->delta, NULL);
+        jnum(b, o, "rank", m->rank, NULL);
+        jnum(b, o, "sn_delta", m->sn_delta, m->sn_na);
+        jnum(b, o, "sn_rank", m->sn_rank, m->sn_na);
+        jnum(b, o, "best_level", m->best_level, r->best_na);
+        jnum(b, o, "best_sn_level", m->best_sn_level, r->best_sn_na);
+        for (int l = 0; lv && l < m->n_levels; l++) {
+            cJSON *x = sg_json_object(b, lv, NULL);
+            jnum(b, x, "code", l, NULL);
+            jnum(b, x, "value", m->levels[l].value, NULL);
+            jnum(b, x, "n_runs", (double)m->levels[l].n_runs, NULL);
+            jnum(b, x, "mean", m->levels[l].mean, NULL);
+            jnum(b, x, "sn_mean", m->levels[l].sn_mean, m->levels[l].sn_na);
         }
-        if (!cJSON_AddItemToObject(o, "levels", lv)) {
-            cJSON_Delete(lv);
-            goto fail;
-        }
-        int ok = cJSON_AddStringToObject(o, "factor", m->name) &&
-                 cJSON_AddStringToObject(o, "unit", m->unit) && jnum(o, "delta", m->delta, NULL) &&
-                 jnum(o, "rank", m->rank, NULL) && jnum(o, "sn_delta", m->sn_delta, m->sn_na) &&
-                 jnum(o, "sn_rank", m->sn_rank, m->sn_na) &&
-                 jnum(o, "best_level", m->best_level, r->best_na) &&
-                 jnum(o, "best_sn_level", m->best_sn_level, r->best_sn_na);
-        for (int l = 0; ok && l < m->n_levels; l++) {
-            cJSON *x = cJSON_CreateObject();
-            if (!x || !cJSON_AddItemToArray(lv, x)) {
-                cJSON_Delete(x);
-                goto fail;
-            }
-            ok = jnum(x, "code", l, NULL) && jnum(x, "value", m->levels[l].value, NULL) &&
-                 jnum(x, "n_runs", (double)m->levels[l].n_runs, NULL) &&
-                 jnum(x, "mean", m->levels[l].mean, NULL) &&
-                 jnum(x, "sn_mean", m->levels[l].sn_mean, m->levels[l].sn_na);
-        }
-        if (!ok)
-            goto fail;
     }
-    return arr;
-fail:
-    cJSON_Delete(arr);
-    return NULL;
 }
 
-static cJSON *json_anova(const sg_taguchi_result *r)
+static void json_anova(sg_json_builder *b, cJSON *root, const sg_taguchi_result *r)
 {
-    cJSON *o = cJSON_CreateObject(), *terms = cJSON_CreateArray();
-    if (!o || !terms || !cJSON_AddItemToObject(o, "terms", terms)) {
-        cJSON_Delete(o);
-        cJSON_Delete(terms);
-        return NULL;
-    }
-    int ok = cJSON_AddBoolToObject(o, "orthogonal", r->orthogonal) &&
-             cJSON_AddStringToObject(o, "ss_type", "sequential (Type I)") &&
-             jnum(o, "min_error_df", r->min_error_df, NULL) &&
-             cJSON_AddBoolToObject(o, "pooling_applied", r->pooling_applied);
-    for (size_t t = 0; ok && t < r->n_terms; t++) {
+    cJSON *o = sg_json_object(b, root, "anova");
+    cJSON *terms = sg_json_array(b, o, "terms");
+    sg_json_bool(b, o, "orthogonal", r->orthogonal);
+    sg_json_string(b, o, "ss_type", "sequential (Type I)");
+    jnum(b, o, "min_error_df", r->min_error_df, NULL);
+    sg_json_bool(b, o, "pooling_applied", r->pooling_applied);
+    for (size_t t = 0; terms && t < r->n_terms; t++) {
         const sg_taguchi_term *tt = &r->terms[t];
-        cJSON *x = cJSON_CreateObject();
-        if (!x || !cJSON_AddItemToArray(terms, x)) {
-            cJSON_Delete(x);
-            goto fail;
-        }
-        ok =
-            cJSON_AddStringToObject(x, "source", tt->name) &&
-            cJSON_AddStringToObject(x, "kind", tt->kind == SG_TERM_MAIN ? "main" : "interaction") &&
-            jnum(x, "factor1", tt->f1, NULL) &&
-            jnum(x, "factor2", tt->f2, tt->kind == SG_TERM_MAIN ? "main effect" : NULL) &&
-            jnum(x, "df", tt->df, NULL) && jnum(x, "df_nominal", tt->df_nominal, NULL) &&
-            jnum(x, "ss", tt->ss, NULL) && jnum(x, "ms", tt->ms, tt->df ? NULL : tt->f_na) &&
-            jnum(x, "f", tt->f, tt->f_na) && jnum(x, "p", tt->p, tt->f_na) &&
-            jnum(x, "percent", tt->pct, tt->pct_na) &&
-            jnum(x, "percent_pure", tt->pct_pure, tt->pct_pure_na) &&
-            cJSON_AddBoolToObject(x, "pooled", tt->pooled) &&
-            cJSON_AddStringToObject(x, "note", tt->note);
+        cJSON *x = sg_json_object(b, terms, NULL);
+        sg_json_string(b, x, "source", tt->name);
+        sg_json_string(b, x, "kind", tt->kind == SG_TERM_MAIN ? "main" : "interaction");
+        jnum(b, x, "factor1", tt->f1, NULL);
+        jnum(b, x, "factor2", tt->f2, tt->kind == SG_TERM_MAIN ? "main effect" : NULL);
+        jnum(b, x, "df", tt->df, NULL);
+        jnum(b, x, "df_nominal", tt->df_nominal, NULL);
+        jnum(b, x, "ss", tt->ss, NULL);
+        jnum(b, x, "ms", tt->ms, tt->df ? NULL : tt->f_na);
+        jnum(b, x, "f", tt->f, tt->f_na);
+        jnum(b, x, "p", tt->p, tt->f_na);
+        jnum(b, x, "percent", tt->pct, tt->pct_na);
+        jnum(b, x, "percent_pure", tt->pct_pure, tt->pct_pure_na);
+        sg_json_bool(b, x, "pooled", tt->pooled);
+        sg_json_string(b, x, "note", tt->note);
     }
-    cJSON *e = ok ? cJSON_CreateObject() : NULL;
-    if (!e || !cJSON_AddItemToObject(o, "error", e)) {
-        cJSON_Delete(e);
-        goto fail;
-    }
-    ok = jnum(e, "df", r->df_error, NULL) && jnum(e, "ss", r->ss_error, NULL) &&
-         jnum(e, "ms", r->ms_error, r->ms_error_na) &&
-         jnum(e, "percent", r->pct_error, r->pct_error_na) &&
-         jnum(e, "percent_pure", r->pct_error_pure, r->pct_error_pure_na);
-    cJSON *tot = ok ? cJSON_CreateObject() : NULL;
-    if (!tot || !cJSON_AddItemToObject(o, "total", tot)) {
-        cJSON_Delete(tot);
-        goto fail;
-    }
-    if (!jnum(tot, "df", r->df_total, NULL) || !jnum(tot, "ss", r->ss_total, NULL))
-        goto fail;
-    return o;
-fail:
-    cJSON_Delete(o);
-    return NULL;
+    cJSON *e = sg_json_object(b, o, "error");
+    jnum(b, e, "df", r->df_error, NULL);
+    jnum(b, e, "ss", r->ss_error, NULL);
+    jnum(b, e, "ms", r->ms_error, r->ms_error_na);
+    jnum(b, e, "percent", r->pct_error, r->pct_error_na);
+    jnum(b, e, "percent_pure", r->pct_error_pure, r->pct_error_pure_na);
+    cJSON *tot = sg_json_object(b, o, "total");
+    jnum(b, tot, "df", r->df_total, NULL);
+    jnum(b, tot, "ss", r->ss_total, NULL);
 }
 
-static cJSON *json_rest(const sg_taguchi_result *r, cJSON *root)
+static void json_rest(sg_json_builder *b, cJSON *root, const sg_taguchi_result *r)
 {
-    cJSON *cand = cJSON_AddArrayToObject(root, "interactions");
-    if (!cand)
-        return NULL;
-    for (size_t i = 0; i < r->n_candidates; i++) {
+    cJSON *cand = sg_json_array(b, root, "interactions");
+    for (size_t i = 0; cand && i < r->n_candidates; i++) {
         const sg_taguchi_candidate *cd = &r->candidates[i];
-        cJSON *x = cJSON_CreateObject();
-        if (!x || !cJSON_AddItemToArray(cand, x)) {
-            cJSON_Delete(x);
-            return NULL;
-        }
-        if (!jnum(x, "factor1", cd->f1, NULL) || !jnum(x, "factor2", cd->f2, NULL) ||
-            !cJSON_AddBoolToObject(x, "estimated", cd->estimated) ||
-            !jnum(x, "term", cd->term, cd->estimated ? NULL : cd->reason) ||
-            !cJSON_AddStringToObject(x, "reason", cd->reason))
-            return NULL;
+        cJSON *x = sg_json_object(b, cand, NULL);
+        jnum(b, x, "factor1", cd->f1, NULL);
+        jnum(b, x, "factor2", cd->f2, NULL);
+        sg_json_bool(b, x, "estimated", cd->estimated);
+        jnum(b, x, "term", cd->term, cd->estimated ? NULL : cd->reason);
+        sg_json_string(b, x, "reason", cd->reason);
     }
-    cJSON *best = cJSON_AddObjectToObject(root, "best");
-    if (!best || !jnum(best, "predicted", r->predicted, r->best_na) ||
-        !jnum(best, "confidence_level", SG_TAGUCHI_CI_LEVEL, NULL) ||
-        !jnum(best, "predicted_ci", r->predicted_ci, r->predicted_ci_na) ||
-        !jnum(best, "n_eff", r->n_eff, NULL) ||
-        !jnum(best, "predicted_sn", r->predicted_sn, r->best_sn_na))
-        return NULL;
-    for (int by_sn = 0; by_sn < 2; by_sn++) {
+    cJSON *best = sg_json_object(b, root, "best");
+    jnum(b, best, "predicted", r->predicted, r->best_na);
+    jnum(b, best, "confidence_level", SG_TAGUCHI_CI_LEVEL, NULL);
+    jnum(b, best, "predicted_ci", r->predicted_ci, r->predicted_ci_na);
+    jnum(b, best, "n_eff", r->n_eff, NULL);
+    jnum(b, best, "predicted_sn", r->predicted_sn, r->best_sn_na);
+    for (int by_sn = 0; best && by_sn < 2; by_sn++) {
         const char *why = by_sn ? r->best_sn_na : r->best_na;
         const char *key = by_sn ? "levels_by_sn" : "levels";
         if (why) {
-            if (!jnum(best, key, 0, why))
-                return NULL;
+            jnum(b, best, key, 0, why);
             continue;
         }
-        cJSON *arr = cJSON_AddArrayToObject(best, key);
-        if (!arr)
-            return NULL;
-        for (size_t f = 0; f < r->n_factors; f++) {
+        cJSON *arr = sg_json_array(b, best, key);
+        for (size_t f = 0; arr && f < r->n_factors; f++) {
             const sg_taguchi_main *m = &r->mains[f];
             int l = by_sn ? m->best_sn_level : m->best_level;
-            cJSON *x = cJSON_CreateObject();
-            if (!x || !cJSON_AddItemToArray(arr, x)) {
-                cJSON_Delete(x);
-                return NULL;
-            }
-            if (!cJSON_AddStringToObject(x, "factor", m->name) || !jnum(x, "level", l, NULL) ||
-                !jnum(x, "value", m->levels[l].value, NULL) ||
-                !cJSON_AddStringToObject(x, "unit", m->unit))
-                return NULL;
+            cJSON *x = sg_json_object(b, arr, NULL);
+            sg_json_string(b, x, "factor", m->name);
+            jnum(b, x, "level", l, NULL);
+            jnum(b, x, "value", m->levels[l].value, NULL);
+            sg_json_string(b, x, "unit", m->unit);
         }
     }
-    cJSON *notes = cJSON_AddArrayToObject(root, "notes");
-    if (!notes)
-        return NULL;
-    const char *p = r->notes;
-    while (*p) {
+    cJSON *notes = sg_json_array(b, root, "notes");
+    for (const char *p = r->notes; notes && *p;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         char line[SG_TAGUCHI_NOTES_MAX];
         snprintf(line, sizeof line, "%.*s", (int)len, p);
-        cJSON *s = cJSON_CreateString(line);
-        if (!s || !cJSON_AddItemToArray(notes, s)) {
-            cJSON_Delete(s);
-            return NULL;
-        }
+        sg_json_string(b, notes, NULL, line);
         p += len + (nl ? 1 : 0);
     }
-    return root;
 }
 
-cJSON *sg_taguchi_to_json(const sg_taguchi_result *r)
+sg_status sg_taguchi_to_json(const sg_taguchi_result *r, cJSON **out, sg_error *err)
 {
+    *out = NULL;
     if (!r)
-        return NULL;
-    cJSON *root = cJSON_CreateObject();
-    if (!root)
-        return NULL;
-    int ok = cJSON_AddStringToObject(root, "response", r->response) &&
-             cJSON_AddStringToObject(root, "unit", r->unit) &&
-             cJSON_AddStringToObject(root, "goal", sg_taguchi_goal_name(r->goal)) &&
-             jnum(root, "target", r->target, r->has_target ? NULL : "no target given") &&
-             jnum(root, "n_runs", (double)r->n_runs, NULL) &&
-             jnum(root, "n_factors", (double)r->n_factors, NULL) &&
-             jnum(root, "grand_mean", r->grand_mean, NULL);
-    cJSON *ys = ok ? cJSON_AddArrayToObject(root, "y") : NULL;
-    ok = ys != NULL;
-    for (size_t i = 0; ok && i < r->n_runs; i++) {
-        cJSON *v = cJSON_CreateNumber(r->y[i] + 0.0);
-        ok = v && cJSON_AddItemToArray(ys, v);
-        if (!ok)
-            cJSON_Delete(v);
+        return sg_error_set(err, SG_ERR_INVALID, "taguchi: nothing to encode");
+    sg_json_builder jb, *b = &jb;
+    cJSON *root = sg_json_build_begin(b);
+    sg_json_string(b, root, "response", r->response);
+    sg_json_string(b, root, "unit", r->unit);
+    sg_json_string(b, root, "goal", sg_taguchi_goal_name(r->goal));
+    jnum(b, root, "target", r->target, r->has_target ? NULL : "no target given");
+    jnum(b, root, "n_runs", (double)r->n_runs, NULL);
+    jnum(b, root, "n_factors", (double)r->n_factors, NULL);
+    jnum(b, root, "grand_mean", r->grand_mean, NULL);
+    cJSON *ys = sg_json_array(b, root, "y");
+    for (size_t i = 0; ys && i < r->n_runs; i++)
+        jnum(b, ys, NULL, r->y[i], NULL);
+    cJSON *sn = sg_json_object(b, root, "sn");
+    sg_json_string(b, sn, "kind", r->sn_name);
+    sg_json_string(b, sn, "formula", r->sn_formula);
+    sg_json_string(b, sn, "unit", "dB");
+    jnum(b, sn, "grand_mean", r->sn_grand_mean, r->sn_na);
+    cJSON *runs = sg_json_array(b, sn, "per_run");
+    for (size_t i = 0; runs && i < r->n_runs; i++) {
+        if (r->sn_ok[i])
+            jnum(b, runs, NULL, r->sn[i], NULL);
+        else
+            sg_json_null(b, runs, NULL);
     }
-    cJSON *sn = ok ? cJSON_AddObjectToObject(root, "sn") : NULL;
-    ok = sn && cJSON_AddStringToObject(sn, "kind", r->sn_name) &&
-         cJSON_AddStringToObject(sn, "formula", r->sn_formula) &&
-         cJSON_AddStringToObject(sn, "unit", "dB") &&
-         jnum(sn, "grand_mean", r->sn_grand_mean, r->sn_na);
-    cJSON *runs = ok ? cJSON_AddArrayToObject(sn, "per_run") : NULL;
-    ok = runs != NULL;
-    for (size_t i = 0; ok && i < r->n_runs; i++) {
-        cJSON *v = r->sn_ok[i] ? cJSON_CreateNumber(r->sn[i] + 0.0) : cJSON_CreateNull();
-        ok = v && cJSON_AddItemToArray(runs, v);
-        if (!ok)
-            cJSON_Delete(v);
-    }
-    cJSON *mains = ok ? json_mains(r) : NULL;
-    ok = mains && cJSON_AddItemToObject(root, "main_effects", mains);
-    if (!ok && mains)
-        cJSON_Delete(mains);
-    cJSON *an = ok ? json_anova(r) : NULL;
-    ok = an && cJSON_AddItemToObject(root, "anova", an);
-    if (!ok && an)
-        cJSON_Delete(an);
-    if (!ok || !json_rest(r, root)) {
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
+    json_mains(b, root, r);
+    json_anova(b, root, r);
+    json_rest(b, root, r);
+    return sg_json_build_end(b, root, "taguchi result", out, err);
 }

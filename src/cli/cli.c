@@ -256,6 +256,22 @@ int sg_cli_fail(sg_cli_ctx *ctx, const sg_error *err)
     return sg_cli_exit_code(err->status);
 }
 
+int sg_cli_json_put(sg_cli_ctx *ctx, cJSON *parent, const char *key, cJSON *item)
+{
+    cJSON *dst = parent ? parent : ctx->json;
+    bool ok = item && dst && key;
+    if (ok && cJSON_GetObjectItemCaseSensitive(dst, key))
+        ok = cJSON_ReplaceItemInObjectCaseSensitive(dst, key, item);
+    else if (ok)
+        ok = cJSON_AddItemToObject(dst, key, item);
+    if (ok)
+        return SG_EXIT_OK;
+    cJSON_Delete(item);
+    sg_error err;
+    sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
+    return sg_cli_fail(ctx, &err);
+}
+
 int sg_cli_load(sg_cli_ctx *ctx)
 {
     sg_error err;

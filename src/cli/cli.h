@@ -144,6 +144,13 @@ int sg_cli_fail(sg_cli_ctx *ctx, const sg_error *err);
  * printed on stdout).  Frees everything in ctx.  Returns code. */
 int sg_cli_finish(sg_cli_ctx *ctx, int code);
 
+/* Put item, a library encoder's tree (adopted), into the result document:
+ * under key in parent, or in the root when parent is NULL, replacing a
+ * member of the same key.  The only place the CLI adds to the document;
+ * when out of memory item is deleted and the error reported.  Returns the
+ * exit code. */
+int sg_cli_json_put(sg_cli_ctx *ctx, cJSON *parent, const char *key, cJSON *item);
+
 /* A note for the user on stderr unless -q or --json ("surrogate: ..."). */
 void sg_cli_note(const sg_cli_ctx *ctx, const char *fmt, ...)
 #if defined(__GNUC__)

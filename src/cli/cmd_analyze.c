@@ -12,21 +12,6 @@
 /* |r| below this prints as 0.000 (half the last printed digit). */
 #define CORR_ZERO_SHOWN 5e-4
 
-static cJSON *settings_json(const sg_study *s, const sg_analysis_config *cfg)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddBoolToObject(o, "interactions", cfg->taguchi.interactions);
-    cJSON_AddNumberToObject(o, "min_error_df", cfg->taguchi.min_error_df);
-    cJSON_AddBoolToObject(o, "pool", cfg->taguchi.pool);
-    cJSON *t = cJSON_AddObjectToObject(o, "targets");
-    for (size_t j = 0; j < s->n_responses; j++)
-        if (cfg->has_target[j])
-            cJSON_AddNumberToObject(t, s->responses[j].name, cfg->target[j]);
-    return o;
-}
-
 static const char *col_name(const sg_study *s, size_t j)
 {
     return j < s->n_factors ? s->factors[j].name : s->responses[j - s->n_factors].name;
@@ -35,80 +20,6 @@ static const char *col_name(const sg_study *s, size_t j)
 static const char *col_unit(const sg_study *s, size_t j)
 {
     return j < s->n_factors ? s->factors[j].unit : s->responses[j - s->n_factors].unit;
-}
-
-/* The JSON object of the analyze stage (keys documented in doc/json.md). */
-static cJSON *analyze_json(const sg_study *s, const sg_table *t, const sg_analysis_config *cfg,
-                           const sg_study_analysis *a)
-{
-    cJSON *o = cJSON_CreateObject(), *arr, *x;
-    if (!o)
-        return NULL;
-    cJSON_AddNumberToObject(o, "rows", (double)a->n_rows);
-    cJSON_AddNumberToObject(o, "rows_excluded", (double)t->n_excluded);
-    cJSON_AddItemToObject(o, "settings", settings_json(s, cfg));
-    arr = cJSON_AddArrayToObject(o, "statistics");
-    for (size_t j = 0; j < a->n_cols; j++) {
-        const sg_col_stats *st = &a->stats[j];
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "name", col_name(s, j));
-        cJSON_AddStringToObject(e, "column", t->col_names[j]);
-        cJSON_AddStringToObject(e, "unit", col_unit(s, j));
-        cJSON_AddStringToObject(e, "kind", j < s->n_factors ? "factor" : "response");
-        cJSON_AddNumberToObject(e, "n", (double)st->n);
-        cJSON_AddNumberToObject(e, "mean", st->mean);
-        cJSON_AddNumberToObject(e, "sd", st->sd);
-        cJSON_AddNumberToObject(e, "min", st->min);
-        cJSON_AddNumberToObject(e, "q1", st->q1);
-        cJSON_AddNumberToObject(e, "median", st->median);
-        cJSON_AddNumberToObject(e, "q3", st->q3);
-        cJSON_AddNumberToObject(e, "max", st->max);
-        cJSON_AddBoolToObject(e, "constant", st->constant);
-        cJSON_AddItemToArray(arr, e);
-    }
-    x = cJSON_AddObjectToObject(o, "correlation");
-    arr = cJSON_AddArrayToObject(x, "columns");
-    for (size_t j = 0; j < a->n_cols; j++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(col_name(s, j)));
-    arr = cJSON_AddArrayToObject(x, "r");
-    for (size_t i = 0; i < a->n_cols; i++) {
-        cJSON *row = cJSON_CreateArray();
-        for (size_t j = 0; j < a->n_cols; j++)
-            cJSON_AddItemToArray(row, a->corr_defined[i * a->n_cols + j]
-                                          ? cJSON_CreateNumber(a->corr[i * a->n_cols + j])
-                                          : cJSON_CreateNull());
-        cJSON_AddItemToArray(arr, row);
-    }
-    x = cJSON_AddObjectToObject(o, "orthogonal_array");
-    cJSON_AddBoolToObject(x, "applies", a->discrete);
-    if (a->discrete)
-        cJSON_AddNullToObject(x, "reason");
-    else
-        cJSON_AddStringToObject(x, "reason", a->not_applicable);
-    arr = cJSON_AddArrayToObject(x, "factors");
-    for (size_t j = 0; a->discrete && j < a->n_factors; j++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "name", s->factors[j].name);
-        cJSON_AddStringToObject(e, "unit", s->factors[j].unit);
-        cJSON_AddItemToObject(e, "levels",
-                              cJSON_CreateDoubleArray(a->factors[j].values, a->factors[j].n_levels));
-        cJSON_AddStringToObject(e, "coded_from", a->factors[j].declared ? "declared" : "data");
-        cJSON_AddItemToArray(arr, e);
-    }
-    arr = cJSON_AddArrayToObject(x, "responses");
-    for (size_t r = 0; a->discrete && r < a->n_responses; r++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "name", s->responses[r].name);
-        if (a->taguchi[r]) {
-            cJSON_AddItemToObject(e, "analysis", sg_taguchi_to_json(a->taguchi[r]));
-            cJSON_AddNullToObject(e, "reason");
-        } else {
-            cJSON_AddNullToObject(e, "analysis");
-            cJSON_AddStringToObject(e, "reason", a->response_na[r]);
-        }
-        cJSON_AddItemToArray(arr, e);
-    }
-    return o;
 }
 
 static void print_rule(const char *title)
@@ -190,12 +101,12 @@ int sg_stage_analyze(sg_cli_ctx *ctx)
         return sg_cli_fail(ctx, &err);
     if (sg_study_analysis_run(ctx->study, ctx->table, &cfg, &ctx->analysis, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
-    cJSON *o = analyze_json(ctx->study, ctx->table, &cfg, ctx->analysis);
-    if (!o || !cJSON_AddItemToObject(ctx->json, "analyze", o)) {
-        cJSON_Delete(o);
-        sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
+    cJSON *o = NULL;
+    if (sg_study_analysis_to_json(ctx->analysis, ctx->study, ctx->table, &cfg, &o, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
-    }
+    int code = sg_cli_json_put(ctx, NULL, "analyze", o);
+    if (code != SG_EXIT_OK)
+        return code;
     if (!ctx->args->json)
         return analyze_text(ctx->study, ctx->table, ctx->analysis);
     return SG_EXIT_OK;

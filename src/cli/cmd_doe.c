@@ -54,48 +54,6 @@ static char *default_out(const sg_study *s)
     return p;
 }
 
-static cJSON *doe_json(const sg_study *s, const sg_design *d, unsigned long seed, const char *csv,
-                       const char *xlsx)
-{
-    cJSON *o = cJSON_CreateObject(), *arr;
-    if (!o)
-        return NULL;
-    cJSON_AddStringToObject(o, "design", d->name);
-    const char *kinds[] = {"auto", "orthogonal_array", "lhs", "sobol", "full"};
-    cJSON_AddStringToObject(o, "kind", kinds[d->kind]);
-    cJSON_AddNumberToObject(o, "runs", (double)d->n_runs);
-    cJSON_AddNumberToObject(o, "seed", (double)seed);
-    cJSON_AddStringToObject(o, "csv", csv);
-    cJSON_AddStringToObject(o, "xlsx", xlsx);
-    arr = cJSON_AddArrayToObject(o, "factors");
-    for (size_t j = 0; j < s->n_factors; j++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "name", s->factors[j].name);
-        cJSON_AddStringToObject(e, "column", s->factors[j].column);
-        cJSON_AddStringToObject(e, "unit", s->factors[j].unit);
-        if (d->kind == SG_DESIGN_OA)
-            cJSON_AddNumberToObject(e, "array_column", d->oa.factor_col[j] + 1);
-        else
-            cJSON_AddNullToObject(e, "array_column");
-        cJSON_AddItemToArray(arr, e);
-    }
-    if (d->kind == SG_DESIGN_OA && s->n_factors >= 2) {
-        cJSON *x = cJSON_AddObjectToObject(o, "interaction_1x2");
-        cJSON_AddBoolToObject(x, "estimable", d->oa.interaction_kept || d->oa.interaction_orthogonal);
-        cJSON_AddBoolToObject(x, "orthogonal_to_all_columns", d->oa.interaction_orthogonal);
-        cJSON *cols = cJSON_AddArrayToObject(x, "columns");
-        for (int c = 0; c < d->oa.n_interaction; c++)
-            cJSON_AddItemToArray(cols, cJSON_CreateNumber(d->oa.interaction_col[c] + 1));
-    } else {
-        cJSON_AddNullToObject(o, "interaction_1x2");
-    }
-    arr = cJSON_AddArrayToObject(o, "table");
-    for (size_t i = 0; i < d->n_runs; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateDoubleArray(d->x + i * d->n_factors,
-                                                          (int)d->n_factors));
-    return o;
-}
-
 static void doe_text(const sg_study *s, const sg_design *d, unsigned long seed, const char *csv,
                      const char *xlsx)
 {
@@ -274,13 +232,13 @@ static int doe_main(const sg_cli_args *a)
         code = sg_cli_fail(&ctx, &err);
         goto done;
     }
-    cJSON *o = doe_json(s, d, seed, csv, xlsx);
-    if (!o || !cJSON_AddItemToObject(ctx.json, "doe", o)) {
-        cJSON_Delete(o);
-        sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
+    cJSON *o = NULL;
+    if (sg_runsheet_to_json(&rs, d, seed, csv, xlsx, &o, &err) != SG_OK) {
         code = sg_cli_fail(&ctx, &err);
         goto done;
     }
+    if ((code = sg_cli_json_put(&ctx, NULL, "doe", o)) != SG_EXIT_OK)
+        goto done;
     if (!a->json)
         doe_text(s, d, seed, csv, xlsx);
 done:

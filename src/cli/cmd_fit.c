@@ -271,11 +271,8 @@ int sg_stage_fit(sg_cli_ctx *ctx)
     if (sg_fit_result_to_json(ctx->fit, ctx->study, ctx->table, &ctx->fit_settings, path, &o,
                               &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
-    if (!cJSON_AddItemToObject(ctx->json, "fit", o)) {
-        cJSON_Delete(o);
-        sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
-        return sg_cli_fail(ctx, &err);
-    }
+    if ((code = sg_cli_json_put(ctx, NULL, "fit", o)) != SG_EXIT_OK)
+        return code;
     if (!ctx->args->json)
         fit_text(ctx, path);
     return SG_EXIT_OK;

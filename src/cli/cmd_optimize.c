@@ -350,24 +350,13 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
     sg_progress_end(&bar);
     if (st != SG_OK)
         return sg_cli_fail(ctx, &err);
-    cJSON *o = sg_decide_to_json(ctx->optimize, ctx->study, ctx->table, ctx->optimize_spec);
-    cJSON *m = o ? cJSON_CreateObject() : NULL;
-    if (m) {
-        cJSON_AddStringToObject(m, "source", source);
-        if (path)
-            cJSON_AddStringToObject(m, "path", path);
-        else
-            cJSON_AddNullToObject(m, "path");
-        cJSON_AddStringToObject(m, "data_hash", sg_model_data_hash(ctx->model));
-        cJSON_AddStringToObject(m, "settings_hash", sg_model_study_hash(ctx->model));
-        cJSON_AddBoolToObject(m, "current", current);
-        cJSON_AddItemToObject(o, "model", m);
-    }
-    if (!o || !m || !cJSON_AddItemToObject(ctx->json, "optimize", o)) {
-        cJSON_Delete(o);
-        sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
+    sg_decide_model_ref ref = {source, path, ctx->model, current != 0};
+    cJSON *o = NULL;
+    if (sg_decide_to_json(ctx->optimize, ctx->study, ctx->table, ctx->optimize_spec, &ref, &o,
+                          &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
-    }
+    if ((code = sg_cli_json_put(ctx, NULL, "optimize", o)) != SG_EXIT_OK)
+        return code;
     if (!ctx->args->json) {
         print_problem(ctx, source, path);
         print_answer(ctx);

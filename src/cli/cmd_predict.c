@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/str.h"
 #include "core/num.h"
+#include "model/predict.h"
 
 #define AT_MAX_LEN 4096 /* longest --at text */
 
@@ -19,37 +20,6 @@ static const sg_cli_option predict_options[] = {
     {"--in", 'i', "FILE", NULL, "predict at every row of a CSV file (columns named by factor)"},
     {"--out", 'o', "FILE", "standard output", "write the --in predictions to this CSV file"},
 };
-
-static const char *const no_interval_note =
-    "the model file holds no calibrated interval: ± is the ensemble spread (1 sd) only";
-static const char *const interval_note =
-    "spread = ensemble sd; the interval is mean ± a half-width that covered the stated share of "
-    "the cross-validated errors";
-static const char *const partial_interval_note =
-    "spread = ensemble sd; responses without an interval had no cross-validation in the model "
-    "file";
-
-/* Calibration of response j as JSON (level, half_width, spread_factor, cv,
- * and lower/upper around mean when mean != NULL), or a JSON null. */
-static cJSON *interval_json(const sg_model *m, size_t j, const double *mean)
-{
-    const sg_model_calibration *c = sg_model_calibration_of(m, j);
-    if (!c)
-        return cJSON_CreateNull();
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "level", c->level);
-    cJSON_AddNumberToObject(o, "half_width", c->half_width);
-    if (mean) {
-        cJSON_AddNumberToObject(o, "lower", *mean - c->half_width);
-        cJSON_AddNumberToObject(o, "upper", *mean + c->half_width);
-    }
-    if (c->spread_factor_ok)
-        cJSON_AddNumberToObject(o, "spread_factor", c->spread_factor);
-    else
-        cJSON_AddNullToObject(o, "spread_factor");
-    cJSON_AddStringToObject(o, "cv", c->cv);
-    return o;
-}
 
 /* Number of responses with a calibrated interval. */
 static size_t n_calibrated(const sg_model *m)
@@ -151,10 +121,9 @@ static int parse_at(const sg_cli_args *a, const sg_model *m, const char *text, d
 }
 
 /* Extrapolation of x as text ("temperature 1200 C is 50 C above the fitted
- * range [1090, 1150]; ...") into buf, and as JSON into arr (may be NULL).
- * Returns true when x is outside the bounds. */
-static bool describe_extrapolation(const sg_model *m, const double *x, char *buf, size_t cap,
-                                   cJSON *arr)
+ * range [1090, 1150]; ...") into buf.  Returns true when x is outside the
+ * bounds. */
+static bool describe_extrapolation(const sg_model *m, const double *x, char *buf, size_t cap)
 {
     size_t k = 0;
     buf[0] = '\0';
@@ -170,47 +139,23 @@ static bool describe_extrapolation(const sg_model *m, const double *x, char *buf
                                                     "[%g, %g]",
                                   k ? "; " : "", sg_model_factor_name(m, i), x[i], sp, u, d, sp,
                                   u, below ? "below" : "above", lo, hi);
-        if (arr) {
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddItemToArray(arr, e);
-            cJSON_AddStringToObject(e, "factor", sg_model_factor_name(m, i));
-            cJSON_AddNumberToObject(e, "value", x[i]);
-            cJSON_AddNumberToObject(e, "lo", lo);
-            cJSON_AddNumberToObject(e, "hi", hi);
-            cJSON_AddStringToObject(e, "side", below ? "below" : "above");
-            cJSON_AddNumberToObject(e, "distance", d);
-        }
     }
     return k > 0;
 }
 
-/* JSON of one point. */
-static cJSON *point_json(const sg_model *m, const double *x, const double *mean, const double *sd)
+/* Put the "predict" object (library encoder) into the document: the model
+ * file and its intervals, with the points p when not NULL. */
+static int put_json(sg_cli_ctx *ctx, const sg_model *m, const sg_predict_points *p)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON *f = cJSON_AddObjectToObject(p, "factors");
-    for (size_t i = 0; i < sg_model_n_in(m); i++)
-        cJSON_AddNumberToObject(f, sg_model_factor_name(m, i), x[i]);
-    cJSON *r = cJSON_AddArrayToObject(p, "responses");
-    for (size_t j = 0; j < sg_model_n_out(m); j++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddItemToArray(r, e);
-        cJSON_AddStringToObject(e, "name", sg_model_response_name(m, j));
-        cJSON_AddStringToObject(e, "unit", sg_model_response_unit(m, j));
-        cJSON_AddNumberToObject(e, "mean", mean[j]);
-        cJSON_AddNumberToObject(e, "spread", sd[j]);
-        cJSON_AddItemToObject(e, "interval", interval_json(m, j, &mean[j]));
-    }
-    char text[1024];
-    cJSON *ex = cJSON_CreateArray();
-    bool out = describe_extrapolation(m, x, text, sizeof text, ex);
-    cJSON_AddBoolToObject(p, "extrapolation", out);
-    cJSON_AddItemToObject(p, "outside", ex);
-    return p;
+    sg_error err;
+    sg_error_clear(&err);
+    cJSON *o = NULL;
+    if (sg_predict_to_json(m, ctx->args->study_path, p, &o, &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    return sg_cli_json_put(ctx, NULL, "predict", o);
 }
 
-static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, const char *at,
-                      cJSON *o)
+static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, const char *at)
 {
     size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
     double x[SG_STUDY_MAX_FACTORS], mean[SG_STUDY_MAX_RESPONSES], sd[SG_STUDY_MAX_RESPONSES];
@@ -225,10 +170,9 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
     sg_error e;
     if (sg_model_predict_batch(m, w, x, 1, mean, sd, &e) != SG_OK)
         return sg_cli_fail(ctx, &e);
-    cJSON *pts = cJSON_AddArrayToObject(o, "points");
-    cJSON_AddItemToArray(pts, point_json(m, x, mean, sd));
-    if (ctx->args->json)
-        return SG_EXIT_OK;
+    sg_predict_points pts = {1, x, mean, sd, false, NULL};
+    if ((code = put_json(ctx, m, &pts)) != SG_EXIT_OK || ctx->args->json)
+        return code;
     printf("Prediction at");
     for (size_t i = 0; i < n_in; i++) {
         const char *u = sg_model_factor_unit(m, i);
@@ -246,11 +190,9 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
                    mean[j] - c->half_width, mean[j] + c->half_width, sp, u, c->half_width, c->cv);
         printf("\n");
     }
-    printf("(%s)\n", n_calibrated(m) == n_out ? interval_note
-                    : n_calibrated(m)   ? partial_interval_note
-                                        : no_interval_note);
+    printf("(%s)\n", sg_predict_interval_note(m));
     char text[1024];
-    if (describe_extrapolation(m, x, text, sizeof text, NULL))
+    if (describe_extrapolation(m, x, text, sizeof text))
         printf("WARNING: extrapolation: %s; the prediction is not supported by the data\n", text);
     return SG_EXIT_OK;
 }
@@ -318,7 +260,7 @@ static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const doubl
             if (c)
                 sg_num_fprintf(fp, "%.17g,%.17g,", mu - c->half_width, mu + c->half_width);
         }
-        if (describe_extrapolation(m, X + r * n_in, text, sizeof text, NULL)) {
+        if (describe_extrapolation(m, X + r * n_in, text, sizeof text)) {
             fputc('"', fp);
             for (const char *c = text; *c; c++) {
                 if (*c == '"')
@@ -361,7 +303,7 @@ static sg_status write_atomic(const char *path, const sg_model *m, const sg_tabl
 }
 
 static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, const char *in,
-                      const char *outp, cJSON *o)
+                      const char *outp)
 {
     size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
     sg_error err;
@@ -428,27 +370,27 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
         goto done;
     }
     size_t n_extra = 0;
-    cJSON *pts = cJSON_AddArrayToObject(o, "points");
-    for (size_t r = 0; r < n; r++) {
-        cJSON *p = point_json(m, X + r * n_in, Mean + r * n_out, Sd + r * n_out);
-        n_extra += cJSON_IsTrue(cJSON_GetObjectItem(p, "extrapolation")) ? 1 : 0;
-        cJSON_AddItemToArray(pts, p);
-    }
-    cJSON_AddNumberToObject(o, "rows", (double)n);
-    cJSON_AddNumberToObject(o, "extrapolated_rows", (double)n_extra);
+    for (size_t r = 0; r < n; r++)
+        n_extra += sg_model_extrapolates(m, X + r * n_in) ? 1 : 0;
+    sg_predict_points pts = {n, X, Mean, Sd, true, NULL};
     if (outp) {
         if (write_atomic(outp, m, t, X, Mean, Sd, &err) != SG_OK) {
+            put_json(ctx, m, &pts); /* the predictions, without "out" */
             code = sg_cli_fail(ctx, &err);
             goto done;
         }
-        cJSON_AddStringToObject(o, "out", outp);
+        pts.out_path = outp;
+    }
+    if ((code = put_json(ctx, m, &pts)) != SG_EXIT_OK)
+        goto done;
+    if (outp) {
         if (!ctx->args->json)
             printf("Predicted %zu rows of %s into %s (%zu outside the fitted bounds; see the "
                    "extrapolation column)\n(%s)\n",
                    n, in, outp, n_extra,
                    n_calibrated(m) ? "columns <response>_lower and _upper: the calibrated "
                                      "interval"
-                                   : no_interval_note);
+                                   : sg_predict_interval_note(m));
     } else if (!ctx->args->json) {
         write_csv(stdout, m, t, X, Mean, Sd);
     }
@@ -518,20 +460,8 @@ static int predict_main(const sg_cli_args *a)
         sg_model_destroy(m);
         return sg_cli_finish(&ctx, sg_cli_fail(&ctx, &err));
     }
-    cJSON *o = cJSON_AddObjectToObject(ctx.json, "predict");
-    cJSON_AddStringToObject(o, "model_file", a->study_path);
-    if (n_calibrated(m)) {
-        cJSON *iv = cJSON_AddArrayToObject(o, "interval");
-        for (size_t j = 0; j < sg_model_n_out(m); j++)
-            cJSON_AddItemToArray(iv, interval_json(m, j, NULL));
-        cJSON_AddStringToObject(o, "interval_note", n_calibrated(m) == sg_model_n_out(m)
-                                                        ? interval_note
-                                                        : partial_interval_note);
-    } else {
-        cJSON_AddNullToObject(o, "interval");
-        cJSON_AddStringToObject(o, "interval_note", no_interval_note);
-    }
-    code = at ? predict_at(&ctx, m, w, at, o) : predict_in(&ctx, m, w, in, outp, o);
+    if ((code = put_json(&ctx, m, NULL)) == SG_EXIT_OK)
+        code = at ? predict_at(&ctx, m, w, at) : predict_in(&ctx, m, w, in, outp);
     sg_model_work_destroy(w);
     sg_model_destroy(m);
     return sg_cli_finish(&ctx, code);

@@ -379,43 +379,16 @@ static int write_report(sg_cli_ctx *ctx, bool save)
         code = sg_cli_fail(ctx, &err);
         goto done;
     }
-    const char *sheets[8];
-    size_t ns = 0;
-    sheets[ns++] = "Summary";
-    sheets[ns++] = "Data";
-    if (in.stats)
-        sheets[ns++] = "Statistics";
-    bool effects = false;
-    for (size_t j = 0; in.effects && j < in.n_responses; j++)
-        effects = effects || in.effects[j];
-    if (effects)
-        sheets[ns++] = "Main effects";
-    if (in.model)
-        sheets[ns++] = "Model";
-    if (in.cv)
-        sheets[ns++] = "Validation";
-    if (in.optim)
-        sheets[ns++] = "Optimization";
-    if (in.model)
-        sheets[ns++] = "Calculator";
-    cJSON *o = cJSON_CreateObject();
-    cJSON *sh = o ? cJSON_AddArrayToObject(o, "sheets") : NULL;
-    for (size_t i = 0; sh && i < ns; i++)
-        cJSON_AddItemToArray(sh, cJSON_CreateString(sheets[i]));
-    if (o) {
-        cJSON_AddStringToObject(o, "path", path);
-        if (results_path)
-            cJSON_AddStringToObject(o, "results", results_path);
-        else
-            cJSON_AddNullToObject(o, "results");
-        cJSON_AddNumberToObject(o, "warnings", (double)in.n_warnings);
-        cJSON_AddStringToObject(o, "date", in.date);
-    }
-    if (!o || !sh || !cJSON_AddItemToObject(ctx->json, "report", o)) {
-        cJSON_Delete(o);
+    const char *sheets[SG_REPORT_MAX_SHEETS];
+    size_t ns = sg_report_sheet_names(&in, sheets, SG_REPORT_MAX_SHEETS);
+    cJSON *o = NULL;
+    if (sg_report_to_json(&in, path, results_path, &o, &err) != SG_OK) {
         report_buf_free(&b);
-        sg_error_set(&err, SG_ERR_NOMEM, "out of memory building the JSON result");
         code = sg_cli_fail(ctx, &err);
+        goto done;
+    }
+    if ((code = sg_cli_json_put(ctx, NULL, "report", o)) != SG_EXIT_OK) {
+        report_buf_free(&b);
         goto done;
     }
     if (!ctx->args->json) {

@@ -101,6 +101,22 @@ void sg_json_null(sg_json_builder *b, cJSON *parent, const char *key)
     sg_json_add(b, parent, key, cJSON_CreateNull());
 }
 
+void sg_json_number_or_reason(sg_json_builder *b, cJSON *parent, const char *key, double v,
+                              const char *why)
+{
+    if (!why) {
+        sg_json_number(b, parent, key, v);
+        return;
+    }
+    char k[SG_JSON_PATH_MAX];
+    int w = snprintf(k, sizeof k, "%s_reason", key ? key : "");
+    sg_json_null(b, parent, key);
+    if (w < 0 || (size_t)w >= sizeof k)
+        b->failed = true;
+    else
+        sg_json_string(b, parent, k, why);
+}
+
 void sg_json_numbers(sg_json_builder *b, cJSON *parent, const char *key, const double *v,
                      size_t n)
 {

@@ -62,6 +62,10 @@ void sg_json_count(sg_json_builder *b, cJSON *parent, const char *key, size_t v)
 void sg_json_string(sg_json_builder *b, cJSON *parent, const char *key, const char *s);
 void sg_json_bool(sg_json_builder *b, cJSON *parent, const char *key, bool v);
 void sg_json_null(sg_json_builder *b, cJSON *parent, const char *key);
+/* v as sg_json_number when why is NULL; else null and a sibling
+ * "<key>_reason": why (a figure that could not be computed). */
+void sg_json_number_or_reason(sg_json_builder *b, cJSON *parent, const char *key, double v,
+                              const char *why);
 /* An array of n numbers (sg_json_number rule). */
 void sg_json_numbers(sg_json_builder *b, cJSON *parent, const char *key, const double *v,
                      size_t n);

@@ -12,10 +12,12 @@
 #ifndef SG_RUNSHEET_H
 #define SG_RUNSHEET_H
 
+#include <cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
+#include "design/design.h"
 
 #define SG_RUNSHEET_SIG_DIGITS 12   /* significant digits of factor values in the CSV */
 #define SG_RUNSHEET_NAME_MAX 256    /* longest column name accepted */
@@ -62,5 +64,13 @@ sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_erro
 
 /* Write the XLSX run sheet to path atomically; SG_ERR_IO naming path on failure. */
 sg_status sg_runsheet_write_xlsx(const sg_runsheet *rs, const char *path, sg_error *err);
+
+/* What `doe` did, as the "doe" object of --json (keys in doc/json.md):
+ * design d (its name, kind, runs, array columns, table) laid out as run
+ * sheet rs (factor names, columns, units), the seed of lhs / sobol designs,
+ * and the CSV and XLSX paths written.  SG_ERR_NOMEM (no tree) when out of
+ * memory; caller owns *out. */
+sg_status sg_runsheet_to_json(const sg_runsheet *rs, const sg_design *d, unsigned long seed,
+                              const char *csv, const char *xlsx, cJSON **out, sg_error *err);
 
 #endif

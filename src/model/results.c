@@ -1,18 +1,13 @@
-/* results.c — save/load of the study results beside the model (JSON). */
+/* results.c — the study results beside the model: building and writing (JSON). */
 #include "model/results.h"
 
 #include "core/atomic.h"
-#include "core/num.h"
+#include "core/json.h"
 #include "core/outputs.h"
 
 #include <cJSON.h>
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 
 sg_results *sg_results_create(size_t n_out)
@@ -164,17 +159,6 @@ sg_cv_result *sg_results_cv_copy(const sg_cv_result *cv)
     c->rsm_pred = dup_mem(cv->rsm_pred, nh * no * sizeof(double), &ok);
     c->resp = dup_mem(cv->resp, no * sizeof(sg_cv_response), &ok);
     c->outliers = dup_mem(cv->outliers, cv->n_outliers * sizeof(sg_outlier), &ok);
-    size_t nb = cv->n_between;
-    c->between_row = c->between_factor = NULL;
-    c->between_obs = c->between_pred = c->between_sd = c->between_rsm = NULL;
-    if (nb) {
-        c->between_row = dup_mem(cv->between_row, nb * sizeof(size_t), &ok);
-        c->between_factor = dup_mem(cv->between_factor, nb * sizeof(size_t), &ok);
-        c->between_obs = dup_mem(cv->between_obs, nb * no * sizeof(double), &ok);
-        c->between_pred = dup_mem(cv->between_pred, nb * no * sizeof(double), &ok);
-        c->between_sd = dup_mem(cv->between_sd, nb * no * sizeof(double), &ok);
-        c->between_rsm = dup_mem(cv->between_rsm, nb * no * sizeof(double), &ok);
-    }
     if (!ok) {
         sg_cv_result_destroy(c);
         return NULL;
@@ -184,237 +168,145 @@ sg_cv_result *sg_results_cv_copy(const sg_cv_result *cv)
 
 /* ---- writing ---------------------------------------------------------------------- */
 
-/* A double: a number with 17 significant digits when finite (exact round
- * trip through strtod; cJSON's own printing only round-trips to within an
- * epsilon), else "nan" / "inf" / "-inf". */
-static cJSON *num(double v)
+/* Doubles are written with sg_json_exact: 17 significant digits (an exact
+ * round trip through strtod), non-finite values as "nan" / "inf" / "-inf". */
+
+static void counts(sg_json_builder *b, cJSON *parent, const char *key, const size_t *v, size_t n)
 {
-    if (isnan(v))
-        return cJSON_CreateString("nan");
-    if (isinf(v))
-        return cJSON_CreateString(v > 0 ? "inf" : "-inf");
-    char buf[40];
-    sg_num_snprintf(buf, sizeof buf, "%.17g", v);
-    return cJSON_CreateRaw(buf);
+    cJSON *a = sg_json_array(b, parent, key);
+    for (size_t i = 0; a && i < n; i++)
+        sg_json_count(b, a, NULL, v[i]);
 }
 
-static int add_num(cJSON *o, const char *k, double v)
+static void metrics_json(sg_json_builder *b, cJSON *parent, const char *key, const sg_metrics *m)
 {
-    cJSON *n = num(v);
-    return n && cJSON_AddItemToObject(o, k, n);
+    cJSON *o = sg_json_object(b, parent, key);
+    sg_json_count(b, o, "n", m->n);
+    sg_json_exact(b, o, "r2", m->r2);
+    sg_json_bool(b, o, "r2_ok", m->r2_ok);
+    sg_json_exact(b, o, "rmse", m->rmse);
+    sg_json_exact(b, o, "mae", m->mae);
+    sg_json_exact(b, o, "max_abs", m->max_abs);
+    sg_json_count(b, o, "max_row", m->max_row);
+    sg_json_string(b, o, "reason", m->reason);
 }
 
-static cJSON *num_array(const double *v, size_t n)
+static void cv_response_json(sg_json_builder *b, cJSON *arr, const sg_cv_response *r)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < n; i++) {
-        cJSON *x = num(v[i]);
-        if (!x || !cJSON_AddItemToArray(a, x)) {
-            cJSON_Delete(x);
-            cJSON_Delete(a);
-            return NULL;
-        }
-    }
-    return a;
+    cJSON *o = sg_json_object(b, arr, NULL);
+    metrics_json(b, o, "net", &r->net);
+    metrics_json(b, o, "rsm", &r->rsm);
+    sg_json_bool(b, o, "rsm_ok", r->rsm_ok);
+    sg_json_string(b, o, "rsm_reason", r->rsm_reason);
+    sg_json_exact(b, o, "level", r->level);
+    sg_json_exact(b, o, "half_width", r->half_width);
+    sg_json_exact(b, o, "coverage", r->coverage);
+    sg_json_bool(b, o, "spread_factor_ok", r->spread_factor_ok);
+    sg_json_exact(b, o, "spread_factor", r->spread_factor);
+    sg_json_string(b, o, "interval_note", r->interval_note);
+    sg_json_bool(b, o, "outlier_ok", r->outlier_ok);
+    sg_json_exact(b, o, "resid_median", r->resid_median);
+    sg_json_exact(b, o, "resid_mad", r->resid_mad);
+    sg_json_exact(b, o, "scale_median", r->scale.median);
+    sg_json_exact(b, o, "scale_mad_sd", r->scale.mad_sd);
+    sg_json_exact(b, o, "scale_resolution", r->scale.resolution);
+    sg_json_exact(b, o, "scale_range_floor", r->scale.range_floor);
+    sg_json_exact(b, o, "scale", r->scale.scale);
+    sg_json_count(b, o, "scale_source", (size_t)r->scale.source);
+    sg_json_string(b, o, "outlier_reason", r->outlier_reason);
+    metrics_json(b, o, "between", &r->between);
+    metrics_json(b, o, "rsm_between", &r->rsm_between);
+    sg_json_exact(b, o, "half_width_plan", r->half_width_plan);
+    sg_json_exact(b, o, "half_width_between", r->half_width_between);
+    sg_json_exact(b, o, "coverage_between", r->coverage_between);
+    sg_json_exact(b, o, "range", r->range);
+    sg_json_exact(b, o, "resolution", r->resolution);
+    sg_json_string(b, o, "accuracy_note", r->accuracy_note);
 }
 
-static cJSON *size_array(const size_t *v, size_t n)
+static void outlier_json(sg_json_builder *b, cJSON *arr, const sg_outlier *x)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < n; i++) {
-        cJSON *x = cJSON_CreateNumber((double)v[i]);
-        if (!x || !cJSON_AddItemToArray(a, x)) {
-            cJSON_Delete(x);
-            cJSON_Delete(a);
-            return NULL;
-        }
-    }
-    return a;
+    cJSON *o = sg_json_object(b, arr, NULL);
+    sg_json_count(b, o, "row", x->row);
+    sg_json_count(b, o, "response", x->response);
+    sg_json_exact(b, o, "observed", x->observed);
+    sg_json_exact(b, o, "predicted", x->predicted);
+    sg_json_exact(b, o, "spread", x->spread);
+    sg_json_exact(b, o, "half_width", x->half_width);
+    sg_json_exact(b, o, "z", x->z);
+    sg_json_exact(b, o, "scale", x->scale);
+    sg_json_count(b, o, "cluster_first", x->cluster_first);
+    sg_json_count(b, o, "cluster_last", x->cluster_last);
 }
 
-static int add_arr(cJSON *o, const char *k, cJSON *a)
+static void cv_json(sg_json_builder *b, cJSON *parent, const sg_cv_result *cv)
 {
-    if (!a)
-        return 0;
-    if (!cJSON_AddItemToObject(o, k, a)) {
-        cJSON_Delete(a);
-        return 0;
-    }
-    return 1;
-}
-
-static cJSON *metrics_json(const sg_metrics *m)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    int ok = cJSON_AddNumberToObject(o, "n", (double)m->n) && add_num(o, "r2", m->r2) &&
-             cJSON_AddBoolToObject(o, "r2_ok", m->r2_ok) && add_num(o, "rmse", m->rmse) &&
-             add_num(o, "mae", m->mae) && add_num(o, "max_abs", m->max_abs) &&
-             cJSON_AddNumberToObject(o, "max_row", (double)m->max_row) &&
-             cJSON_AddStringToObject(o, "reason", m->reason);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
-static cJSON *cv_response_json(const sg_cv_response *r)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON *net = metrics_json(&r->net), *rsm = metrics_json(&r->rsm);
-    int ok = add_arr(o, "net", net) && add_arr(o, "rsm", rsm) &&
-             cJSON_AddBoolToObject(o, "rsm_ok", r->rsm_ok) &&
-             cJSON_AddStringToObject(o, "rsm_reason", r->rsm_reason) &&
-             add_num(o, "level", r->level) && add_num(o, "half_width", r->half_width) &&
-             add_num(o, "coverage", r->coverage) &&
-             cJSON_AddBoolToObject(o, "spread_factor_ok", r->spread_factor_ok) &&
-             add_num(o, "spread_factor", r->spread_factor) &&
-             cJSON_AddStringToObject(o, "interval_note", r->interval_note) &&
-             cJSON_AddBoolToObject(o, "outlier_ok", r->outlier_ok) &&
-             add_num(o, "resid_median", r->resid_median) &&
-             add_num(o, "resid_mad", r->resid_mad) &&
-             add_num(o, "scale_median", r->scale.median) &&
-             add_num(o, "scale_mad_sd", r->scale.mad_sd) &&
-             add_num(o, "scale_resolution", r->scale.resolution) &&
-             add_num(o, "scale_range_floor", r->scale.range_floor) &&
-             add_num(o, "scale", r->scale.scale) &&
-             cJSON_AddNumberToObject(o, "scale_source", (double)r->scale.source) &&
-             cJSON_AddStringToObject(o, "outlier_reason", r->outlier_reason) &&
-             add_arr(o, "between", metrics_json(&r->between)) &&
-             add_arr(o, "rsm_between", metrics_json(&r->rsm_between)) &&
-             add_num(o, "half_width_plan", r->half_width_plan) &&
-             add_num(o, "half_width_between", r->half_width_between) &&
-             add_num(o, "coverage_between", r->coverage_between) &&
-             add_num(o, "range", r->range) && add_num(o, "resolution", r->resolution) &&
-             cJSON_AddStringToObject(o, "accuracy_note", r->accuracy_note);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
-static cJSON *outlier_json(const sg_outlier *x)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    int ok = cJSON_AddNumberToObject(o, "row", (double)x->row) &&
-             cJSON_AddNumberToObject(o, "response", (double)x->response) &&
-             add_num(o, "observed", x->observed) && add_num(o, "predicted", x->predicted) &&
-             add_num(o, "spread", x->spread) && add_num(o, "half_width", x->half_width) &&
-             add_num(o, "z", x->z) && add_num(o, "scale", x->scale) &&
-             cJSON_AddNumberToObject(o, "cluster_first", (double)x->cluster_first) &&
-             cJSON_AddNumberToObject(o, "cluster_last", (double)x->cluster_last);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
-static cJSON *cv_json(const sg_cv_result *cv)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
+    cJSON *o = sg_json_object(b, parent, "cv");
     size_t nh = cv->n_held, no = cv->n_out;
-    int ok = cJSON_AddNumberToObject(o, "plan_kind", (double)cv->plan.kind) &&
-             cJSON_AddNumberToObject(o, "plan_k", (double)cv->plan.k) &&
-             cJSON_AddNumberToObject(o, "plan_repeats", (double)cv->plan.repeats) &&
-             add_num(o, "plan_fraction", cv->plan.fraction) &&
-             cJSON_AddNumberToObject(o, "n_rows", (double)cv->n_rows) &&
-             cJSON_AddNumberToObject(o, "n_out", (double)no) &&
-             cJSON_AddNumberToObject(o, "n_folds", (double)cv->n_folds) &&
-             cJSON_AddNumberToObject(o, "n_held", (double)nh) &&
-             add_arr(o, "held_row", size_array(cv->held_row, nh)) &&
-             add_arr(o, "held_fold", size_array(cv->held_fold, nh)) &&
-             add_arr(o, "obs", num_array(cv->obs, nh * no)) &&
-             add_arr(o, "pred", num_array(cv->pred, nh * no)) &&
-             add_arr(o, "sd", num_array(cv->sd, nh * no)) &&
-             add_arr(o, "rsm_pred", num_array(cv->rsm_pred, nh * no)) &&
-             cJSON_AddStringToObject(o, "between_note", cv->between_note) &&
-             cJSON_AddNumberToObject(o, "n_between_folds", (double)cv->n_between_folds) &&
-             cJSON_AddNumberToObject(o, "n_between", (double)cv->n_between) &&
-             add_arr(o, "between_row", size_array(cv->between_row, cv->n_between)) &&
-             add_arr(o, "between_factor", size_array(cv->between_factor, cv->n_between)) &&
-             add_arr(o, "between_obs", num_array(cv->between_obs, cv->n_between * no)) &&
-             add_arr(o, "between_pred", num_array(cv->between_pred, cv->n_between * no)) &&
-             add_arr(o, "between_sd", num_array(cv->between_sd, cv->n_between * no)) &&
-             add_arr(o, "between_rsm", num_array(cv->between_rsm, cv->n_between * no));
-    cJSON *resp = ok ? cJSON_CreateArray() : NULL;
-    ok = ok && add_arr(o, "responses", resp);
-    for (size_t j = 0; ok && j < no; j++) {
-        cJSON *x = cv_response_json(&cv->resp[j]);
-        ok = x && cJSON_AddItemToArray(resp, x);
-        if (!ok)
-            cJSON_Delete(x);
-    }
-    cJSON *outl = ok ? cJSON_CreateArray() : NULL;
-    ok = ok && add_arr(o, "outliers", outl);
-    for (size_t k = 0; ok && k < cv->n_outliers; k++) {
-        cJSON *x = outlier_json(&cv->outliers[k]);
-        ok = x && cJSON_AddItemToArray(outl, x);
-        if (!ok)
-            cJSON_Delete(x);
-    }
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    sg_json_count(b, o, "plan_kind", (size_t)cv->plan.kind);
+    sg_json_count(b, o, "plan_k", cv->plan.k);
+    sg_json_count(b, o, "plan_repeats", cv->plan.repeats);
+    sg_json_exact(b, o, "plan_fraction", cv->plan.fraction);
+    sg_json_count(b, o, "n_rows", cv->n_rows);
+    sg_json_count(b, o, "n_out", no);
+    sg_json_count(b, o, "n_folds", cv->n_folds);
+    sg_json_count(b, o, "n_held", nh);
+    counts(b, o, "held_row", cv->held_row, nh);
+    counts(b, o, "held_fold", cv->held_fold, nh);
+    sg_json_exacts(b, o, "obs", cv->obs, nh * no);
+    sg_json_exacts(b, o, "pred", cv->pred, nh * no);
+    sg_json_exacts(b, o, "sd", cv->sd, nh * no);
+    sg_json_exacts(b, o, "rsm_pred", cv->rsm_pred, nh * no);
+    sg_json_string(b, o, "between_note", cv->between_note);
+    sg_json_count(b, o, "n_between_folds", cv->n_between_folds);
+    sg_json_count(b, o, "n_between", cv->n_between);
+    counts(b, o, "between_row", cv->between_row, cv->n_between);
+    counts(b, o, "between_factor", cv->between_factor, cv->n_between);
+    sg_json_exacts(b, o, "between_obs", cv->between_obs, cv->n_between * no);
+    sg_json_exacts(b, o, "between_pred", cv->between_pred, cv->n_between * no);
+    sg_json_exacts(b, o, "between_sd", cv->between_sd, cv->n_between * no);
+    sg_json_exacts(b, o, "between_rsm", cv->between_rsm, cv->n_between * no);
+    cJSON *resp = sg_json_array(b, o, "responses");
+    for (size_t j = 0; resp && j < no; j++)
+        cv_response_json(b, resp, &cv->resp[j]);
+    cJSON *outl = sg_json_array(b, o, "outliers");
+    for (size_t k = 0; outl && k < cv->n_outliers; k++)
+        outlier_json(b, outl, &cv->outliers[k]);
 }
 
-static cJSON *results_json(const sg_results *r)
+static cJSON *results_json(sg_json_builder *b, const sg_results *r)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    int ok = cJSON_AddStringToObject(o, "format", SG_RESULTS_FORMAT) &&
-             cJSON_AddNumberToObject(o, "version", SG_RESULTS_VERSION) &&
-             cJSON_AddStringToObject(o, "data_hash", r->data_hash) &&
-             cJSON_AddStringToObject(o, "settings_hash", r->settings_hash) &&
-             cJSON_AddNumberToObject(o, "n_out", (double)r->n_out);
-    cJSON *tr = ok ? cJSON_CreateArray() : NULL;
-    ok = ok && add_arr(o, "train", tr);
-    for (size_t j = 0; ok && j < r->n_out; j++) {
-        cJSON *x = metrics_json(&r->train[j]);
-        ok = x && cJSON_AddItemToArray(tr, x);
-        if (!ok)
-            cJSON_Delete(x);
+    cJSON *o = sg_json_build_begin(b);
+    sg_json_string(b, o, "format", SG_RESULTS_FORMAT);
+    sg_json_count(b, o, "version", SG_RESULTS_VERSION);
+    sg_json_string(b, o, "data_hash", r->data_hash);
+    sg_json_string(b, o, "settings_hash", r->settings_hash);
+    sg_json_count(b, o, "n_out", r->n_out);
+    cJSON *tr = sg_json_array(b, o, "train");
+    for (size_t j = 0; tr && j < r->n_out; j++)
+        metrics_json(b, tr, NULL, &r->train[j]);
+    if (r->cv)
+        cv_json(b, o, r->cv);
+    else
+        sg_json_null(b, o, "cv");
+    cJSON *loss = sg_json_array(b, o, "loss");
+    for (size_t j = 0; loss && j < r->n_nets; j++) {
+        cJSON *x = sg_json_object(b, loss, NULL);
+        sg_json_exacts(b, x, "train", r->hist[j].train_loss, r->hist[j].n_epochs);
+        sg_json_exacts(b, x, "val", r->hist[j].val_loss, r->hist[j].n_epochs);
     }
-    if (ok)
-        ok = r->cv ? add_arr(o, "cv", cv_json(r->cv)) : cJSON_AddNullToObject(o, "cv") != NULL;
-    cJSON *loss = ok ? cJSON_CreateArray() : NULL;
-    ok = ok && add_arr(o, "loss", loss);
-    for (size_t j = 0; ok && j < r->n_nets; j++) {
-        cJSON *x = cJSON_CreateObject();
-        ok = x && cJSON_AddItemToArray(loss, x);
-        if (!ok) {
-            cJSON_Delete(x);
-            break;
+    if (r->has_optim) {
+        cJSON *op = sg_json_object(b, o, "optimize");
+        sg_json_count(b, op, "d", r->d);
+        sg_json_exact(b, op, "best_f", r->best_f);
+        sg_json_exacts(b, op, "best_x", r->best_x, r->d);
+        sg_json_bool(b, op, "realisable_found", r->realisable_found);
+        if (r->realisable_found) {
+            sg_json_exact(b, op, "realisable_f", r->realisable_f);
+            sg_json_exacts(b, op, "realisable_x", r->realisable_x, r->d);
         }
-        ok = add_arr(x, "train", num_array(r->hist[j].train_loss, r->hist[j].n_epochs)) &&
-             add_arr(x, "val", num_array(r->hist[j].val_loss, r->hist[j].n_epochs));
-    }
-    if (ok && r->has_optim) {
-        cJSON *op = cJSON_CreateObject();
-        ok = add_arr(o, "optimize", op) && cJSON_AddNumberToObject(op, "d", (double)r->d) &&
-             add_num(op, "best_f", r->best_f) && add_arr(op, "best_x", num_array(r->best_x, r->d)) &&
-             cJSON_AddBoolToObject(op, "realisable_found", r->realisable_found);
-        if (ok && r->realisable_found)
-            ok = add_num(op, "realisable_f", r->realisable_f) &&
-                 add_arr(op, "realisable_x", num_array(r->realisable_x, r->d));
-    } else if (ok) {
-        ok = cJSON_AddNullToObject(o, "optimize") != NULL;
-    }
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
+    } else {
+        sg_json_null(b, o, "optimize");
     }
     return o;
 }
@@ -423,20 +315,17 @@ sg_status sg_results_save(const sg_results *r, const char *path, sg_error *err)
 {
     if (!r || !path || !*path || !r->train)
         return sg_error_set(err, SG_ERR_INVALID, "results save: no results or path");
-    cJSON *root = results_json(r);
-    char *text = root ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    size_t len = text ? strlen(text) : 0;
-    char *line = text ? malloc(len + 1) : NULL; /* the JSON text and a final newline */
-    if (line) {
-        memcpy(line, text, len);
-        line[len] = '\n';
-    }
-    cJSON_free(text);
-    if (!line)
-        return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-    sg_status st = sg_atomic_write(path, line, len + 1, err);
-    free(line);
+    sg_json_builder b;
+    cJSON *doc = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    sg_status st = sg_json_build_end(&b, results_json(&b, r), path, &doc, err);
+    if (st == SG_OK) /* the JSON text and a final newline */
+        st = sg_json_print(doc, true, true, &text, &len, err);
+    cJSON_Delete(doc);
+    if (st == SG_OK)
+        st = sg_atomic_write(path, text, len, err);
+    free(text);
     return st;
 }
 

@@ -1,11 +1,13 @@
-/* results_load.c — reading the saved results file (results.h). */
+/* results_load.c — reading the saved results file (results.h) with the
+ * core/json reader: every problem names the file and the key path, as in
+ * "b.model.results.json: not a valid results file: cv.responses[1].level:
+ * expected a number (or "nan", "inf", "-inf")". */
 #include "model/results.h"
 
 #include "core/file.h"
+#include "core/json.h"
 
 #include <cJSON.h>
-#include <errno.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,168 +16,203 @@
 /* Largest results file read (bytes). */
 #define SG_RESULTS_MAX_BYTES ((size_t)512 * 1024 * 1024)
 
-/* ---- reading ------------------------------------------------------------------------- */
-
 typedef struct rd {
+    sg_json_reader j;
     const char *path;
-    sg_error *err;
-    int bad; /* first problem recorded in err */
 } rd;
 
-static void rd_fail(rd *r, const char *what, const char *key)
+static bool nomem(rd *r)
 {
-    if (!r->bad)
-        sg_error_set(r->err, SG_ERR_PARSE, "%s: not a valid results file: %s '%s'", r->path,
-                     what, key);
-    r->bad = 1;
+    if (r->j.st == SG_OK)
+        r->j.st = sg_error_set(r->j.err, SG_ERR_NOMEM, "%s: out of memory", r->path);
+    return false;
 }
 
-static const cJSON *field(rd *r, const cJSON *o, const char *key)
+/* String member key into buf (cap bytes with the NUL). */
+static bool get_str(rd *r, const sg_json_at *at, const char *key, char *buf, size_t cap)
 {
-    const cJSON *x = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-    if (!x)
-        rd_fail(r, "missing", key);
-    return x;
-}
-
-static double json_double(rd *r, const cJSON *x, const char *key)
-{
-    if (cJSON_IsNumber(x))
-        return x->valuedouble;
-    if (cJSON_IsString(x)) {
-        if (strcmp(x->valuestring, "nan") == 0)
-            return NAN;
-        if (strcmp(x->valuestring, "inf") == 0)
-            return INFINITY;
-        if (strcmp(x->valuestring, "-inf") == 0)
-            return -INFINITY;
+    const char *s = sg_json_get_string(&r->j, at, key);
+    if (!s)
+        return false;
+    if (strlen(s) >= cap) {
+        sg_json_at v;
+        sg_json_has(at, key, &v);
+        return sg_json_fail(&r->j, &v, "expected a string of at most %zu bytes", cap - 1);
     }
-    rd_fail(r, "not a number:", key);
-    return 0.0;
+    memcpy(buf, s, strlen(s) + 1);
+    return true;
 }
 
-static double get_num(rd *r, const cJSON *o, const char *key)
+/* Array member key of exactly n integers from 0 to max into out. */
+static bool get_sizes(rd *r, const sg_json_at *at, const char *key, size_t *out, size_t n,
+                      size_t max)
 {
-    const cJSON *x = field(r, o, key);
-    return x ? json_double(r, x, key) : 0.0;
-}
-
-static size_t json_size(rd *r, const cJSON *x, const char *key, size_t max)
-{
-    if (!cJSON_IsNumber(x) || !(x->valuedouble >= 0) || x->valuedouble > (double)max ||
-        x->valuedouble != floor(x->valuedouble)) {
-        rd_fail(r, "not a count in range:", key);
-        return 0;
+    sg_json_at a, e;
+    size_t len = 0;
+    if (!sg_json_key(&r->j, at, key, &a) || !sg_json_array_at(&r->j, &a, &len))
+        return false;
+    if (len != n)
+        return sg_json_fail(&r->j, &a, "expected an array of %zu counts, found %zu", n, len);
+    for (size_t i = 0; i < n; i++) {
+        sg_json_item(&a, i ? &e : NULL, i, &e);
+        double d = cJSON_IsNumber(e.node) ? e.node->valuedouble : -1;
+        if (!(d >= 0) || d > (double)max || d != (double)(size_t)d)
+            return sg_json_fail(&r->j, &e, "expected an integer from 0 to %zu", max);
+        out[i] = (size_t)d;
     }
-    return (size_t)x->valuedouble;
+    return true;
 }
 
-static size_t get_size(rd *r, const cJSON *o, const char *key, size_t max)
+static bool get_metrics(rd *r, const sg_json_at *at, sg_metrics *m)
 {
-    const cJSON *x = field(r, o, key);
-    return x ? json_size(r, x, key, max) : 0;
+    sg_json_reader *j = &r->j;
+    return sg_json_get_size(j, at, "n", SG_RESULTS_MAX_HELD, &m->n) &&
+           sg_json_get_exact(j, at, "r2", &m->r2) && sg_json_get_bool(j, at, "r2_ok", &m->r2_ok) &&
+           sg_json_get_exact(j, at, "rmse", &m->rmse) && sg_json_get_exact(j, at, "mae", &m->mae) &&
+           sg_json_get_exact(j, at, "max_abs", &m->max_abs) &&
+           sg_json_get_size(j, at, "max_row", SG_RESULTS_MAX_HELD, &m->max_row) &&
+           get_str(r, at, "reason", m->reason, sizeof m->reason);
 }
 
-static bool get_bool(rd *r, const cJSON *o, const char *key)
+static bool get_metrics_at(rd *r, const sg_json_at *at, const char *key, sg_metrics *m)
 {
-    const cJSON *x = field(r, o, key);
-    if (x && !cJSON_IsBool(x))
-        rd_fail(r, "not true/false:", key);
-    return x && cJSON_IsTrue(x);
+    sg_json_at o;
+    return sg_json_key(&r->j, at, key, &o) && get_metrics(r, &o, m);
 }
 
-static void get_str(rd *r, const cJSON *o, const char *key, char *buf, size_t cap)
+static bool get_cv_response(rd *r, const sg_json_at *x, sg_cv_response *c)
 {
-    const cJSON *x = field(r, o, key);
-    buf[0] = '\0';
-    if (!x)
-        return;
-    if (!cJSON_IsString(x) || strlen(x->valuestring) >= cap) {
-        rd_fail(r, "not a string of the expected length:", key);
-        return;
+    sg_json_reader *j = &r->j;
+    sg_json_at sc;
+    if (!get_metrics_at(r, x, "net", &c->net) || !get_metrics_at(r, x, "rsm", &c->rsm) ||
+        !sg_json_get_bool(j, x, "rsm_ok", &c->rsm_ok) ||
+        !get_str(r, x, "rsm_reason", c->rsm_reason, sizeof c->rsm_reason) ||
+        !sg_json_get_exact(j, x, "level", &c->level) ||
+        !sg_json_get_exact(j, x, "half_width", &c->half_width) ||
+        !sg_json_get_exact(j, x, "coverage", &c->coverage) ||
+        !sg_json_get_bool(j, x, "spread_factor_ok", &c->spread_factor_ok) ||
+        !sg_json_get_exact(j, x, "spread_factor", &c->spread_factor) ||
+        !get_str(r, x, "interval_note", c->interval_note, sizeof c->interval_note) ||
+        !sg_json_get_bool(j, x, "outlier_ok", &c->outlier_ok) ||
+        !sg_json_get_exact(j, x, "resid_median", &c->resid_median) ||
+        !sg_json_get_exact(j, x, "resid_mad", &c->resid_mad))
+        return false;
+    if (sg_json_has(x, "scale", &sc)) { /* absent in files of earlier versions */
+        size_t src = 0;
+        if (!sg_json_get_exact(j, x, "scale_median", &c->scale.median) ||
+            !sg_json_get_exact(j, x, "scale_mad_sd", &c->scale.mad_sd) ||
+            !sg_json_get_exact(j, x, "scale_resolution", &c->scale.resolution) ||
+            !sg_json_get_exact(j, x, "scale_range_floor", &c->scale.range_floor) ||
+            !sg_json_get_exact(j, x, "scale", &c->scale.scale) ||
+            !sg_json_get_size(j, x, "scale_source", SG_OUTLIER_SCALE_RANGE, &src))
+            return false;
+        c->scale.source = (sg_outlier_floor)src;
     }
-    memcpy(buf, x->valuestring, strlen(x->valuestring) + 1);
-}
-
-/* Array `key` of exactly n doubles into out (n may be 0). */
-static void get_nums(rd *r, const cJSON *o, const char *key, double *out, size_t n)
-{
-    const cJSON *a = field(r, o, key);
-    if (!a)
-        return;
-    if (!cJSON_IsArray(a) || (size_t)cJSON_GetArraySize(a) != n) {
-        rd_fail(r, "wrong array length:", key);
-        return;
+    if (!get_str(r, x, "outlier_reason", c->outlier_reason, sizeof c->outlier_reason))
+        return false;
+    if (!sg_json_has(x, "accuracy_note", &sc)) { /* absent in files of earlier versions */
+        c->half_width_plan = c->half_width;
+        return true;
     }
-    size_t i = 0;
-    const cJSON *x;
-    cJSON_ArrayForEach(x, a) out[i++] = json_double(r, x, key);
+    return get_metrics_at(r, x, "between", &c->between) &&
+           get_metrics_at(r, x, "rsm_between", &c->rsm_between) &&
+           sg_json_get_exact(j, x, "half_width_plan", &c->half_width_plan) &&
+           sg_json_get_exact(j, x, "half_width_between", &c->half_width_between) &&
+           sg_json_get_exact(j, x, "coverage_between", &c->coverage_between) &&
+           sg_json_get_exact(j, x, "range", &c->range) &&
+           sg_json_get_exact(j, x, "resolution", &c->resolution) &&
+           get_str(r, x, "accuracy_note", c->accuracy_note, sizeof c->accuracy_note);
 }
 
-static void get_sizes(rd *r, const cJSON *o, const char *key, size_t *out, size_t n, size_t max)
+/* The between-levels held-out predictions (absent in earlier versions). */
+static bool get_between(rd *r, const sg_json_at *o, sg_cv_result *cv)
 {
-    const cJSON *a = field(r, o, key);
-    if (!a)
-        return;
-    if (!cJSON_IsArray(a) || (size_t)cJSON_GetArraySize(a) != n) {
-        rd_fail(r, "wrong array length:", key);
-        return;
-    }
-    size_t i = 0;
-    const cJSON *x;
-    cJSON_ArrayForEach(x, a) out[i++] = json_size(r, x, key, max);
+    sg_json_reader *j = &r->j;
+    sg_json_at note;
+    if (!sg_json_has(o, "between_note", &note))
+        return true;
+    size_t nb = 0;
+    if (!get_str(r, o, "between_note", cv->between_note, sizeof cv->between_note) ||
+        !sg_json_get_size(j, o, "n_between_folds", SG_RESULTS_MAX_HELD, &cv->n_between_folds) ||
+        !sg_json_get_size(j, o, "n_between", SG_RESULTS_MAX_HELD, &nb))
+        return false;
+    if (!nb)
+        return true;
+    size_t bc = nb * cv->n_out;
+    cv->between_row = calloc(nb, sizeof(size_t));
+    cv->between_factor = calloc(nb, sizeof(size_t));
+    cv->between_obs = calloc(bc, sizeof(double));
+    cv->between_pred = calloc(bc, sizeof(double));
+    cv->between_sd = calloc(bc, sizeof(double));
+    cv->between_rsm = calloc(bc, sizeof(double));
+    if (!cv->between_row || !cv->between_factor || !cv->between_obs || !cv->between_pred ||
+        !cv->between_sd || !cv->between_rsm)
+        return nomem(r);
+    cv->n_between = nb;
+    return get_sizes(r, o, "between_row", cv->between_row, nb, cv->n_rows ? cv->n_rows - 1 : 0) &&
+           get_sizes(r, o, "between_factor", cv->between_factor, nb, SG_RESULTS_MAX_HELD) &&
+           sg_json_get_exacts(j, o, "between_obs", cv->between_obs, bc) &&
+           sg_json_get_exacts(j, o, "between_pred", cv->between_pred, bc) &&
+           sg_json_get_exacts(j, o, "between_sd", cv->between_sd, bc) &&
+           sg_json_get_exacts(j, o, "between_rsm", cv->between_rsm, bc);
 }
 
-static void get_metrics(rd *r, const cJSON *o, sg_metrics *m)
+static bool get_outlier(rd *r, const sg_json_at *x, const sg_cv_result *cv, sg_outlier *c)
 {
-    if (!cJSON_IsObject(o)) {
-        rd_fail(r, "not an object:", "metrics");
-        return;
-    }
-    m->n = get_size(r, o, "n", SG_RESULTS_MAX_HELD);
-    m->r2 = get_num(r, o, "r2");
-    m->r2_ok = get_bool(r, o, "r2_ok");
-    m->rmse = get_num(r, o, "rmse");
-    m->mae = get_num(r, o, "mae");
-    m->max_abs = get_num(r, o, "max_abs");
-    m->max_row = get_size(r, o, "max_row", SG_RESULTS_MAX_HELD);
-    get_str(r, o, "reason", m->reason, sizeof m->reason);
+    sg_json_reader *j = &r->j;
+    size_t last_row = cv->n_rows ? cv->n_rows - 1 : 0;
+    sg_json_at sc;
+    if (!sg_json_get_size(j, x, "row", last_row, &c->row) ||
+        !sg_json_get_size(j, x, "response", cv->n_out - 1, &c->response) ||
+        !sg_json_get_exact(j, x, "observed", &c->observed) ||
+        !sg_json_get_exact(j, x, "predicted", &c->predicted) ||
+        !sg_json_get_exact(j, x, "spread", &c->spread) ||
+        !sg_json_get_exact(j, x, "half_width", &c->half_width) ||
+        !sg_json_get_exact(j, x, "z", &c->z))
+        return false;
+    c->cluster_first = c->cluster_last = c->row;
+    if (sg_json_has(x, "scale", &sc)) /* absent in files of earlier versions */
+        return sg_json_get_exact(j, x, "scale", &c->scale) &&
+               sg_json_get_size(j, x, "cluster_first", c->row, &c->cluster_first) &&
+               sg_json_get_size(j, x, "cluster_last", last_row, &c->cluster_last);
+    return true;
 }
 
-static sg_cv_result *get_cv(rd *r, const cJSON *o, size_t n_out)
+static bool get_cv(rd *r, const sg_json_at *o, size_t n_out, sg_cv_result **out)
 {
+    sg_json_reader *j = &r->j;
     sg_cv_result *cv = calloc(1, sizeof *cv);
-    if (!cv) {
-        sg_error_set(r->err, SG_ERR_NOMEM, "%s: out of memory", r->path);
-        r->bad = 1;
-        return NULL;
-    }
-    size_t kind = get_size(r, o, "plan_kind", SG_CV_AUTO);
+    if (!cv)
+        return nomem(r);
+    *out = cv; /* the caller destroys it, also after a failure */
+    size_t kind = 0, file_n_out = 0;
+    sg_json_at no, resp, outl, x;
+    if (!sg_json_get_size(j, o, "plan_kind", SG_CV_AUTO, &kind) ||
+        !sg_json_get_size(j, o, "plan_k", SG_RESULTS_MAX_HELD, &cv->plan.k) ||
+        !sg_json_get_size(j, o, "plan_repeats", SG_RESULTS_MAX_HELD, &cv->plan.repeats) ||
+        !sg_json_get_exact(j, o, "plan_fraction", &cv->plan.fraction) ||
+        !sg_json_get_size(j, o, "n_rows", SG_RESULTS_MAX_HELD, &cv->n_rows) ||
+        !sg_json_get_size(j, o, "n_out", SG_RESULTS_MAX_DIM, &file_n_out) ||
+        !sg_json_get_size(j, o, "n_folds", SG_RESULTS_MAX_HELD, &cv->n_folds) ||
+        !sg_json_get_size(j, o, "n_held", SG_RESULTS_MAX_HELD, &cv->n_held))
+        return false;
     cv->plan.kind = (sg_cv_kind)kind;
-    cv->plan.k = get_size(r, o, "plan_k", SG_RESULTS_MAX_HELD);
-    cv->plan.repeats = get_size(r, o, "plan_repeats", SG_RESULTS_MAX_HELD);
-    cv->plan.fraction = get_num(r, o, "plan_fraction");
-    cv->n_rows = get_size(r, o, "n_rows", SG_RESULTS_MAX_HELD);
-    cv->n_out = get_size(r, o, "n_out", SG_RESULTS_MAX_DIM);
-    cv->n_folds = get_size(r, o, "n_folds", SG_RESULTS_MAX_HELD);
-    cv->n_held = get_size(r, o, "n_held", SG_RESULTS_MAX_HELD);
-    if (!r->bad && cv->n_out != n_out)
-        rd_fail(r, "response count differs:", "n_out");
-    if (r->bad)
-        goto fail;
-    size_t nh = cv->n_held, cells = nh * n_out;
-    const cJSON *resp = field(r, o, "responses"), *outl = field(r, o, "outliers");
-    if (r->bad)
-        goto fail;
-    if (!cJSON_IsArray(resp) || (size_t)cJSON_GetArraySize(resp) != n_out) {
-        rd_fail(r, "wrong array length:", "responses");
-        goto fail;
+    if (file_n_out != n_out) {
+        sg_json_has(o, "n_out", &no);
+        return sg_json_fail(j, &no, "expected %zu (the responses of the file), found %zu", n_out,
+                            file_n_out);
     }
-    if (!cJSON_IsArray(outl) || (size_t)cJSON_GetArraySize(outl) > SG_RESULTS_MAX_HELD) {
-        rd_fail(r, "not an array:", "outliers");
-        goto fail;
-    }
-    cv->n_outliers = (size_t)cJSON_GetArraySize(outl);
+    cv->n_out = n_out;
+    size_t nh = cv->n_held, cells = nh * n_out, n_resp = 0, n_outl = 0;
+    if (!sg_json_key(j, o, "responses", &resp) || !sg_json_array_at(j, &resp, &n_resp) ||
+        !sg_json_key(j, o, "outliers", &outl) || !sg_json_array_at(j, &outl, &n_outl))
+        return false;
+    if (n_resp != n_out)
+        return sg_json_fail(j, &resp, "expected an array of %zu responses, found %zu", n_out,
+                            n_resp);
+    if (n_outl > SG_RESULTS_MAX_HELD)
+        return sg_json_fail(j, &outl, "expected at most %d suspicious runs", SG_RESULTS_MAX_HELD);
+    cv->n_outliers = n_outl;
     cv->held_row = calloc(nh ? nh : 1, sizeof(size_t));
     cv->held_fold = calloc(nh ? nh : 1, sizeof(size_t));
     cv->obs = calloc(cells ? cells : 1, sizeof(double));
@@ -183,238 +220,179 @@ static sg_cv_result *get_cv(rd *r, const cJSON *o, size_t n_out)
     cv->sd = calloc(cells ? cells : 1, sizeof(double));
     cv->rsm_pred = calloc(cells ? cells : 1, sizeof(double));
     cv->resp = calloc(n_out, sizeof *cv->resp);
-    cv->outliers = calloc(cv->n_outliers ? cv->n_outliers : 1, sizeof *cv->outliers);
+    cv->outliers = calloc(n_outl ? n_outl : 1, sizeof *cv->outliers);
     if (!cv->held_row || !cv->held_fold || !cv->obs || !cv->pred || !cv->sd || !cv->rsm_pred ||
-        !cv->resp || !cv->outliers) {
-        sg_error_set(r->err, SG_ERR_NOMEM, "%s: out of memory", r->path);
-        r->bad = 1;
-        goto fail;
+        !cv->resp || !cv->outliers)
+        return nomem(r);
+    if (!get_sizes(r, o, "held_row", cv->held_row, nh, cv->n_rows ? cv->n_rows - 1 : 0) ||
+        !get_sizes(r, o, "held_fold", cv->held_fold, nh, cv->n_folds ? cv->n_folds - 1 : 0) ||
+        !sg_json_get_exacts(j, o, "obs", cv->obs, cells) ||
+        !sg_json_get_exacts(j, o, "pred", cv->pred, cells) ||
+        !sg_json_get_exacts(j, o, "sd", cv->sd, cells) ||
+        !sg_json_get_exacts(j, o, "rsm_pred", cv->rsm_pred, cells) || !get_between(r, o, cv))
+        return false;
+    for (size_t k = 0; k < n_out; k++) {
+        sg_json_item(&resp, k ? &x : NULL, k, &x);
+        if (!get_cv_response(r, &x, &cv->resp[k]))
+            return false;
     }
-    get_sizes(r, o, "held_row", cv->held_row, nh, cv->n_rows ? cv->n_rows - 1 : 0);
-    get_sizes(r, o, "held_fold", cv->held_fold, nh, cv->n_folds ? cv->n_folds - 1 : 0);
-    get_nums(r, o, "obs", cv->obs, cells);
-    get_nums(r, o, "pred", cv->pred, cells);
-    get_nums(r, o, "sd", cv->sd, cells);
-    get_nums(r, o, "rsm_pred", cv->rsm_pred, cells);
-    if (cJSON_HasObjectItem(o, "between_note")) { /* absent in files of earlier versions */
-        get_str(r, o, "between_note", cv->between_note, sizeof cv->between_note);
-        cv->n_between_folds = get_size(r, o, "n_between_folds", SG_RESULTS_MAX_HELD);
-        size_t nb = get_size(r, o, "n_between", SG_RESULTS_MAX_HELD), bc = nb * n_out;
-        if (!r->bad && nb) {
-            cv->between_row = calloc(nb, sizeof(size_t));
-            cv->between_factor = calloc(nb, sizeof(size_t));
-            cv->between_obs = calloc(bc, sizeof(double));
-            cv->between_pred = calloc(bc, sizeof(double));
-            cv->between_sd = calloc(bc, sizeof(double));
-            cv->between_rsm = calloc(bc, sizeof(double));
-            if (!cv->between_row || !cv->between_factor || !cv->between_obs ||
-                !cv->between_pred || !cv->between_sd || !cv->between_rsm) {
-                sg_error_set(r->err, SG_ERR_NOMEM, "%s: out of memory", r->path);
-                r->bad = 1;
-                goto fail;
-            }
-            cv->n_between = nb;
-            get_sizes(r, o, "between_row", cv->between_row, nb, cv->n_rows ? cv->n_rows - 1 : 0);
-            get_sizes(r, o, "between_factor", cv->between_factor, nb, SG_RESULTS_MAX_HELD);
-            get_nums(r, o, "between_obs", cv->between_obs, bc);
-            get_nums(r, o, "between_pred", cv->between_pred, bc);
-            get_nums(r, o, "between_sd", cv->between_sd, bc);
-            get_nums(r, o, "between_rsm", cv->between_rsm, bc);
-        }
+    for (size_t k = 0; k < n_outl; k++) {
+        sg_json_item(&outl, k ? &x : NULL, k, &x);
+        if (!get_outlier(r, &x, cv, &cv->outliers[k]))
+            return false;
     }
-    size_t j = 0;
-    const cJSON *x;
-    cJSON_ArrayForEach(x, resp)
-    {
-        sg_cv_response *c = &cv->resp[j++];
-        get_metrics(r, field(r, x, "net"), &c->net);
-        get_metrics(r, field(r, x, "rsm"), &c->rsm);
-        c->rsm_ok = get_bool(r, x, "rsm_ok");
-        get_str(r, x, "rsm_reason", c->rsm_reason, sizeof c->rsm_reason);
-        c->level = get_num(r, x, "level");
-        c->half_width = get_num(r, x, "half_width");
-        c->coverage = get_num(r, x, "coverage");
-        c->spread_factor_ok = get_bool(r, x, "spread_factor_ok");
-        c->spread_factor = get_num(r, x, "spread_factor");
-        get_str(r, x, "interval_note", c->interval_note, sizeof c->interval_note);
-        c->outlier_ok = get_bool(r, x, "outlier_ok");
-        c->resid_median = get_num(r, x, "resid_median");
-        c->resid_mad = get_num(r, x, "resid_mad");
-        if (cJSON_HasObjectItem(x, "scale")) { /* absent in files of earlier versions */
-            c->scale.median = get_num(r, x, "scale_median");
-            c->scale.mad_sd = get_num(r, x, "scale_mad_sd");
-            c->scale.resolution = get_num(r, x, "scale_resolution");
-            c->scale.range_floor = get_num(r, x, "scale_range_floor");
-            c->scale.scale = get_num(r, x, "scale");
-            c->scale.source = (sg_outlier_floor)get_size(r, x, "scale_source",
-                                                         SG_OUTLIER_SCALE_RANGE);
-        }
-        get_str(r, x, "outlier_reason", c->outlier_reason, sizeof c->outlier_reason);
-        if (cJSON_HasObjectItem(x, "accuracy_note")) { /* absent in earlier versions */
-            get_metrics(r, field(r, x, "between"), &c->between);
-            get_metrics(r, field(r, x, "rsm_between"), &c->rsm_between);
-            c->half_width_plan = get_num(r, x, "half_width_plan");
-            c->half_width_between = get_num(r, x, "half_width_between");
-            c->coverage_between = get_num(r, x, "coverage_between");
-            c->range = get_num(r, x, "range");
-            c->resolution = get_num(r, x, "resolution");
-            get_str(r, x, "accuracy_note", c->accuracy_note, sizeof c->accuracy_note);
-        } else {
-            c->half_width_plan = c->half_width;
-        }
-    }
-    size_t k = 0;
-    cJSON_ArrayForEach(x, outl)
-    {
-        sg_outlier *c = &cv->outliers[k++];
-        c->row = get_size(r, x, "row", cv->n_rows ? cv->n_rows - 1 : 0);
-        c->response = get_size(r, x, "response", n_out - 1);
-        c->observed = get_num(r, x, "observed");
-        c->predicted = get_num(r, x, "predicted");
-        c->spread = get_num(r, x, "spread");
-        c->half_width = get_num(r, x, "half_width");
-        c->z = get_num(r, x, "z");
-        c->cluster_first = c->cluster_last = c->row;
-        if (cJSON_HasObjectItem(x, "scale")) { /* absent in files of earlier versions */
-            c->scale = get_num(r, x, "scale");
-            c->cluster_first = get_size(r, x, "cluster_first", c->row);
-            c->cluster_last = get_size(r, x, "cluster_last", cv->n_rows ? cv->n_rows - 1 : 0);
-        }
-    }
-    if (r->bad)
-        goto fail;
-    return cv;
-fail:
-    sg_cv_result_destroy(cv);
-    return NULL;
+    return true;
 }
 
-sg_status sg_results_load(const char *path, sg_results **out, sg_error *err_out)
+static bool get_histories(rd *r, const sg_json_at *root, sg_results *res)
+{
+    sg_json_at loss, x, t;
+    size_t n = 0;
+    if (!sg_json_key(&r->j, root, "loss", &loss) || !sg_json_array_at(&r->j, &loss, &n))
+        return false;
+    if (n > SG_RESULTS_MAX_DIM)
+        return sg_json_fail(&r->j, &loss, "expected at most %d loss histories", SG_RESULTS_MAX_DIM);
+    if (!n)
+        return true;
+    res->hist = calloc(n, sizeof *res->hist);
+    if (!res->hist)
+        return nomem(r);
+    res->n_nets = n;
+    for (size_t k = 0; k < n; k++) {
+        sg_train_history *h = &res->hist[k];
+        size_t ne = 0;
+        sg_json_item(&loss, k ? &x : NULL, k, &x);
+        if (!sg_json_key(&r->j, &x, "train", &t) || !sg_json_array_at(&r->j, &t, &ne))
+            return false;
+        if (ne > SG_RESULTS_MAX_HELD)
+            return sg_json_fail(&r->j, &t, "expected at most %d epochs", SG_RESULTS_MAX_HELD);
+        if (!ne)
+            continue;
+        h->train_loss = malloc(ne * sizeof(double));
+        h->val_loss = malloc(ne * sizeof(double));
+        if (!h->train_loss || !h->val_loss)
+            return nomem(r);
+        h->n_epochs = ne;
+        if (!sg_json_get_exacts(&r->j, &x, "train", h->train_loss, ne) ||
+            !sg_json_get_exacts(&r->j, &x, "val", h->val_loss, ne))
+            return false;
+    }
+    return true;
+}
+
+static bool get_optim(rd *r, const sg_json_at *root, sg_results *res)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at op, dv;
+    if (!sg_json_key(j, root, "optimize", &op))
+        return false;
+    if (cJSON_IsNull(op.node))
+        return true;
+    size_t d = 0;
+    bool found = false;
+    double bx[SG_RESULTS_MAX_DIM], rx[SG_RESULTS_MAX_DIM], bf = 0, rf = 0;
+    if (!sg_json_get_size(j, &op, "d", SG_RESULTS_MAX_DIM, &d))
+        return false;
+    if (d == 0) {
+        sg_json_has(&op, "d", &dv);
+        return sg_json_fail(j, &dv, "expected at least one factor");
+    }
+    if (!sg_json_get_exact(j, &op, "best_f", &bf) ||
+        !sg_json_get_exacts(j, &op, "best_x", bx, d) ||
+        !sg_json_get_bool(j, &op, "realisable_found", &found))
+        return false;
+    if (found && (!sg_json_get_exact(j, &op, "realisable_f", &rf) ||
+                  !sg_json_get_exacts(j, &op, "realisable_x", rx, d)))
+        return false;
+    sg_error e;
+    if (sg_results_set_optim(res, d, bf, bx, found, rf, found ? rx : NULL, &e) != SG_OK) {
+        j->st = sg_error_set(j->err, e.status, "%s: %s", r->path, e.msg);
+        return false;
+    }
+    return true;
+}
+
+/* The whole document into *out (NULL and the first problem on failure). */
+static bool read_results(rd *r, const cJSON *doc, sg_results **out)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at root = sg_json_root(doc), at, tr, x;
+    size_t version = 0, n_out = 0, n_train = 0;
+    if (!cJSON_IsObject(doc))
+        return sg_json_fail(j, NULL, "expected a JSON object");
+    const char *format = sg_json_get_string(j, &root, "format");
+    if (!format)
+        return false;
+    if (strcmp(format, SG_RESULTS_FORMAT) != 0) {
+        sg_json_has(&root, "format", &at);
+        return sg_json_fail(j, &at, "expected \"%s\", found \"%.64s\"", SG_RESULTS_FORMAT, format);
+    }
+    if (!sg_json_get_size(j, &root, "version", 1000, &version))
+        return false;
+    if (version != SG_RESULTS_VERSION) {
+        sg_json_has(&root, "version", &at);
+        return sg_json_fail(j, &at, "%zu is not supported (this program reads version %d)",
+                            version, SG_RESULTS_VERSION);
+    }
+    if (!sg_json_get_size(j, &root, "n_out", SG_RESULTS_MAX_DIM, &n_out))
+        return false;
+    if (n_out == 0) {
+        sg_json_has(&root, "n_out", &at);
+        return sg_json_fail(j, &at, "expected at least one response");
+    }
+    sg_results *res = sg_results_create(n_out);
+    if (!res)
+        return nomem(r);
+    *out = res;
+    if (!get_str(r, &root, "data_hash", res->data_hash, sizeof res->data_hash) ||
+        !get_str(r, &root, "settings_hash", res->settings_hash, sizeof res->settings_hash) ||
+        !sg_json_key(j, &root, "train", &tr) || !sg_json_array_at(j, &tr, &n_train))
+        return false;
+    if (n_train != n_out)
+        return sg_json_fail(j, &tr, "expected an array of %zu metrics (n_out), found %zu", n_out,
+                            n_train);
+    for (size_t k = 0; k < n_out; k++) {
+        sg_json_item(&tr, k ? &x : NULL, k, &x);
+        if (!get_metrics(r, &x, &res->train[k]))
+            return false;
+    }
+    if (!sg_json_key(j, &root, "cv", &at))
+        return false;
+    if (!cJSON_IsNull(at.node)) {
+        if (!cJSON_IsObject(at.node))
+            return sg_json_fail(j, &at, "expected an object or null");
+        if (!get_cv(r, &at, n_out, &res->cv))
+            return false;
+    }
+    return get_histories(r, &root, res) && get_optim(r, &root, res);
+}
+
+sg_status sg_results_load(const char *path, sg_results **out, sg_error *err)
 {
     if (!out || !path)
-        return sg_error_set(err_out, SG_ERR_INVALID, "results load: no path");
+        return sg_error_set(err, SG_ERR_INVALID, "results load: no path");
     *out = NULL;
-    sg_error e, *err = &e;
-    sg_error_clear(&e);
     char *text = NULL;
-    size_t text_len = 0;
-    if (sg_file_read(path, SG_RESULTS_MAX_BYTES, &text, &text_len, err) != SG_OK) {
-        if (err_out)
-            *err_out = e;
-        return e.status;
-    }
-    cJSON *root = cJSON_Parse(text);
+    size_t len = 0;
+    sg_status st = sg_file_read(path, SG_RESULTS_MAX_BYTES, &text, &len, err);
+    if (st != SG_OK)
+        return st;
+    cJSON *doc = NULL;
+    st = sg_json_parse(text, len, path, "results file", &doc, err);
     free(text);
-    if (!root) {
-        sg_error_set(&e, SG_ERR_PARSE, "%s: not a valid results file: not JSON", path);
-        if (err_out)
-            *err_out = e;
-        return e.status;
-    }
-    rd r = {path, err, 0};
+    if (st != SG_OK)
+        return st;
+    char source[SG_ERROR_MSG_MAX];
+    snprintf(source, sizeof source, "%s: not a valid results file", path);
+    rd r = {{source, SG_ERR_PARSE, err, SG_OK}, path};
     sg_results *res = NULL;
-    char format[64];
-    get_str(&r, root, "format", format, sizeof format);
-    if (!r.bad && strcmp(format, SG_RESULTS_FORMAT) != 0)
-        rd_fail(&r, "unknown format", format);
-    size_t version = r.bad ? 0 : get_size(&r, root, "version", 1000);
-    if (!r.bad && version != SG_RESULTS_VERSION)
-        rd_fail(&r, "unsupported version of", "format");
-    size_t n_out = r.bad ? 0 : get_size(&r, root, "n_out", SG_RESULTS_MAX_DIM);
-    if (!r.bad && n_out == 0)
-        rd_fail(&r, "no responses in", "n_out");
-    if (r.bad)
-        goto fail;
-    res = sg_results_create(n_out);
-    if (!res) {
-        sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-        goto fail;
+    bool ok = read_results(&r, doc, &res);
+    cJSON_Delete(doc);
+    if (!ok) {
+        sg_results_destroy(res);
+        return r.j.st != SG_OK ? r.j.st
+                               : sg_error_set(err, SG_ERR_INTERNAL, "%s: load failed", path);
     }
-    get_str(&r, root, "data_hash", res->data_hash, sizeof res->data_hash);
-    get_str(&r, root, "settings_hash", res->settings_hash, sizeof res->settings_hash);
-    const cJSON *tr = field(&r, root, "train");
-    if (!r.bad && (!cJSON_IsArray(tr) || (size_t)cJSON_GetArraySize(tr) != n_out))
-        rd_fail(&r, "wrong array length:", "train");
-    if (r.bad)
-        goto fail;
-    size_t j = 0;
-    const cJSON *x;
-    cJSON_ArrayForEach(x, tr) get_metrics(&r, x, &res->train[j++]);
-    const cJSON *cv = field(&r, root, "cv");
-    if (!r.bad && !cJSON_IsNull(cv)) {
-        if (!cJSON_IsObject(cv))
-            rd_fail(&r, "not an object:", "cv");
-        else
-            res->cv = get_cv(&r, cv, n_out);
-    }
-    const cJSON *loss = r.bad ? NULL : field(&r, root, "loss");
-    if (!r.bad && (!cJSON_IsArray(loss) || cJSON_GetArraySize(loss) > SG_RESULTS_MAX_DIM))
-        rd_fail(&r, "not an array:", "loss");
-    if (!r.bad && cJSON_GetArraySize(loss) > 0) {
-        res->n_nets = (size_t)cJSON_GetArraySize(loss);
-        res->hist = calloc(res->n_nets, sizeof *res->hist);
-        if (!res->hist) {
-            sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-            goto fail;
-        }
-        size_t k = 0;
-        cJSON_ArrayForEach(x, loss)
-        {
-            sg_train_history *h = &res->hist[k++];
-            const cJSON *t = field(&r, x, "train"), *v = field(&r, x, "val");
-            if (r.bad)
-                goto fail;
-            size_t ne = cJSON_IsArray(t) ? (size_t)cJSON_GetArraySize(t) : 0;
-            if (!cJSON_IsArray(t) || ne > SG_RESULTS_MAX_HELD) {
-                rd_fail(&r, "not an array:", "loss.train");
-                goto fail;
-            }
-            if (ne) {
-                h->train_loss = malloc(ne * sizeof(double));
-                h->val_loss = malloc(ne * sizeof(double));
-                if (!h->train_loss || !h->val_loss) {
-                    sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", path);
-                    goto fail;
-                }
-                h->n_epochs = ne;
-                get_nums(&r, x, "train", h->train_loss, ne);
-                get_nums(&r, x, "val", h->val_loss, ne);
-                (void)v;
-            }
-        }
-    }
-    const cJSON *op = r.bad ? NULL : field(&r, root, "optimize");
-    if (!r.bad && !cJSON_IsNull(op)) {
-        size_t d = get_size(&r, op, "d", SG_RESULTS_MAX_DIM);
-        if (!r.bad && d == 0)
-            rd_fail(&r, "no factors in", "optimize.d");
-        if (r.bad)
-            goto fail;
-        double bx[SG_RESULTS_MAX_DIM], rx[SG_RESULTS_MAX_DIM];
-        double bf = get_num(&r, op, "best_f");
-        get_nums(&r, op, "best_x", bx, d);
-        int found = get_bool(&r, op, "realisable_found");
-        double rf = 0.0;
-        if (found) {
-            rf = get_num(&r, op, "realisable_f");
-            get_nums(&r, op, "realisable_x", rx, d);
-        }
-        if (r.bad)
-            goto fail;
-        if (sg_results_set_optim(res, d, bf, bx, found, rf, found ? rx : NULL, err) != SG_OK)
-            goto fail;
-    }
-    if (r.bad)
-        goto fail;
-    cJSON_Delete(root);
     *out = res;
     return SG_OK;
-fail:
-    cJSON_Delete(root);
-    sg_results_destroy(res);
-    if (e.status == SG_OK)
-        sg_error_set(&e, SG_ERR_PARSE, "%s: not a valid results file", path);
-    if (err_out)
-        *err_out = e;
-    return e.status;
 }

@@ -25,6 +25,7 @@
 #define SG_DECIDE_H
 
 #include <cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -145,9 +146,20 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *table, const sg_optim
 /* Free a result; NULL is a no-op. */
 void sg_decide_result_destroy(sg_decide_result *r);
 
-/* Every figure of r as a JSON object (keys in doc/json.md); caller owns
- * the tree; NULL when out of memory. */
-cJSON *sg_decide_to_json(const sg_decide_result *r, const sg_study *s, const sg_table *table,
-                         const sg_optimize_spec *spec);
+/* The model an answer was computed on, for the "model" member of the JSON. */
+typedef struct sg_decide_model_ref {
+    const char *source;   /* "fit" (fitted in this run) or "file" */
+    const char *path;     /* its model file, or NULL (null in the JSON) */
+    const sg_model *model;/* its data_hash and settings_hash are written */
+    bool current;         /* fitted on the study's current data and settings */
+} sg_decide_model_ref;
+
+/* Every figure of r as the "optimize" object of --json (keys in
+ * doc/json.md), with a "model" member when model is not NULL; non-finite
+ * figures are null (core/json.h).  SG_ERR_NOMEM (no tree) when out of
+ * memory; caller owns *out. */
+sg_status sg_decide_to_json(const sg_decide_result *r, const sg_study *s, const sg_table *table,
+                            const sg_optimize_spec *spec, const sg_decide_model_ref *model,
+                            cJSON **out, sg_error *err);
 
 #endif

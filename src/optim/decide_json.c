@@ -1,229 +1,238 @@
 /* decide_json.c — the optimisation answer as JSON (keys in doc/json.md). */
 #include <math.h>
 
+#include "core/json.h"
 #include "optim/decide.h"
 
-static cJSON *num(double v)
+/* key: {"factor": value, ...} */
+static void settings(sg_json_builder *b, cJSON *parent, const char *key, const sg_study *s,
+                     const double *x)
 {
-    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
-}
-
-/* {"factor": value, ...} */
-static cJSON *settings(const sg_study *s, const double *x)
-{
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = sg_json_object(b, parent, key);
     for (size_t f = 0; o && f < s->n_factors; f++)
-        cJSON_AddItemToObject(o, s->factors[f].name, num(x[f]));
-    return o;
+        sg_json_number(b, o, s->factors[f].name, x[f]);
 }
 
-/* {"response": {"mean", "spread", "unit"}, ...} */
-static cJSON *predictions(const sg_study *s, const double *mean, const double *sd)
+/* key: {"response": {"mean", "spread", "unit"}, ...} */
+static void predictions(sg_json_builder *b, cJSON *parent, const char *key, const sg_study *s,
+                        const double *mean, const double *sd)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = sg_json_object(b, parent, key);
     for (size_t j = 0; o && j < s->n_responses; j++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddItemToObject(e, "mean", num(mean[j]));
-        cJSON_AddItemToObject(e, "spread", num(sd[j]));
-        cJSON_AddStringToObject(e, "unit", s->responses[j].unit);
-        cJSON_AddItemToObject(o, s->responses[j].name, e);
+        cJSON *e = sg_json_object(b, o, s->responses[j].name);
+        sg_json_number(b, e, "mean", mean[j]);
+        sg_json_number(b, e, "spread", sd[j]);
+        sg_json_string(b, e, "unit", s->responses[j].unit);
     }
-    return o;
 }
 
-static cJSON *run_ref(const sg_table *t, size_t i)
+/* key: {"row", "line", ["run"], "settings"} of table row i. */
+static cJSON *run_ref(sg_json_builder *b, cJSON *parent, const char *key, const sg_study *s,
+                      const sg_table *t, size_t i)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "row", (double)t->row[i]);
-    cJSON_AddNumberToObject(o, "line", (double)t->line[i]);
+    cJSON *o = sg_json_object(b, parent, key);
+    sg_json_count(b, o, "row", t->row[i]);
+    sg_json_number(b, o, "line", (double)t->line[i]);
     if (t->run_id)
-        cJSON_AddStringToObject(o, "run", t->run_id[i]);
+        sg_json_string(b, o, "run", t->run_id[i]);
+    settings(b, o, "settings", s, t->x + i * t->n_cols);
     return o;
 }
 
-static cJSON *problem_json(const sg_decide_result *r, const sg_study *s,
-                           const sg_optimize_spec *sp)
+static void problem_json(sg_json_builder *b, cJSON *root, const sg_decide_result *r,
+                         const sg_study *s, const sg_optimize_spec *sp)
 {
     const sg_optim_result *o = r->opt;
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "objective", r->objective);
-    cJSON_AddStringToObject(p, "sense", sp->sense == SG_OPTIM_MAXIMIZE ? "maximize" : "minimize");
+    cJSON *p = sg_json_object(b, root, "problem");
+    sg_json_string(b, p, "objective", r->objective);
+    sg_json_string(b, p, "sense", sp->sense == SG_OPTIM_MAXIMIZE ? "maximize" : "minimize");
     if (!sp->weighted) {
-        cJSON_AddStringToObject(p, "response", s->responses[sp->response].name);
+        sg_json_string(b, p, "response", s->responses[sp->response].name);
     } else {
-        cJSON *w = cJSON_AddObjectToObject(p, "weights");
+        cJSON *w = sg_json_object(b, p, "weights");
         for (size_t j = 0; j < s->n_responses; j++)
             if (sp->weights[j] > 0)
-                cJSON_AddNumberToObject(w, s->responses[j].name, sp->weights[j]);
+                sg_json_number(b, w, s->responses[j].name, sp->weights[j]);
     }
-    cJSON_AddNumberToObject(p, "risk", sp->risk);
-    cJSON *fa = cJSON_AddArrayToObject(p, "factors");
-    for (size_t f = 0; f < s->n_factors; f++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "name", s->factors[f].name);
-        cJSON_AddStringToObject(e, "unit", s->factors[f].unit);
-        cJSON_AddNumberToObject(e, "lower", sp->lb[f]);
-        cJSON_AddNumberToObject(e, "upper", sp->ub[f]);
-        cJSON_AddItemToObject(e, "fixed", sp->has_fixed[f] ? num(sp->fixed[f]) : cJSON_CreateNull());
-        cJSON_AddItemToObject(e, "step", sp->step[f] > 0 ? num(sp->step[f]) : cJSON_CreateNull());
-        if (sp->levels_only[f])
-            cJSON_AddItemToObject(e, "levels",
-                                  cJSON_CreateDoubleArray(sp->levels[f], (int)sp->n_levels[f]));
+    sg_json_number(b, p, "risk", sp->risk);
+    cJSON *fa = sg_json_array(b, p, "factors");
+    for (size_t f = 0; fa && f < s->n_factors; f++) {
+        cJSON *e = sg_json_object(b, fa, NULL);
+        sg_json_string(b, e, "name", s->factors[f].name);
+        sg_json_string(b, e, "unit", s->factors[f].unit);
+        sg_json_number(b, e, "lower", sp->lb[f]);
+        sg_json_number(b, e, "upper", sp->ub[f]);
+        if (sp->has_fixed[f])
+            sg_json_number(b, e, "fixed", sp->fixed[f]);
         else
-            cJSON_AddNullToObject(e, "levels");
-        cJSON_AddItemToArray(fa, e);
+            sg_json_null(b, e, "fixed");
+        if (sp->step[f] > 0)
+            sg_json_number(b, e, "step", sp->step[f]);
+        else
+            sg_json_null(b, e, "step");
+        if (sp->levels_only[f])
+            sg_json_numbers(b, e, "levels", sp->levels[f], sp->n_levels[f]);
+        else
+            sg_json_null(b, e, "levels");
     }
-    cJSON *co = cJSON_AddArrayToObject(p, "constraints");
-    for (size_t i = 0; i < sp->n_cons; i++)
-        cJSON_AddItemToArray(co, cJSON_CreateString(sp->cons[i].text));
-    cJSON_AddStringToObject(p, "global_algorithm", o->global_alg);
-    cJSON_AddStringToObject(p, "global_mode",
-                            sp->global_mode == SG_OPTIM_GLOBAL_ONCE ? "once" : "per_start");
-    cJSON_AddStringToObject(p, "local_algorithm", o->local_alg);
-    cJSON_AddNumberToObject(p, "starts", (double)o->n_starts);
-    cJSON_AddNumberToObject(p, "threads", o->threads);
-    cJSON_AddNumberToObject(p, "seed", (double)o->seed);
-    cJSON_AddStringToObject(p, "nlopt_version", o->nlopt_version);
-    return p;
+    cJSON *co = sg_json_array(b, p, "constraints");
+    for (size_t i = 0; co && i < sp->n_cons; i++)
+        sg_json_string(b, co, NULL, sp->cons[i].text);
+    sg_json_string(b, p, "global_algorithm", o->global_alg);
+    sg_json_string(b, p, "global_mode",
+                   sp->global_mode == SG_OPTIM_GLOBAL_ONCE ? "once" : "per_start");
+    sg_json_string(b, p, "local_algorithm", o->local_alg);
+    sg_json_count(b, p, "starts", o->n_starts);
+    sg_json_number(b, p, "threads", o->threads);
+    sg_json_number(b, p, "seed", (double)o->seed);
+    sg_json_string(b, p, "nlopt_version", o->nlopt_version);
 }
 
-cJSON *sg_decide_to_json(const sg_decide_result *r, const sg_study *s, const sg_table *t,
-                         const sg_optimize_spec *sp)
+static void optimum_json(sg_json_builder *b, cJSON *root, const sg_decide_result *r,
+                         const sg_study *s, const sg_optimize_spec *sp)
 {
     const sg_optim_result *o = r->opt;
-    cJSON *root = cJSON_CreateObject();
-    if (!root)
-        return NULL;
-    cJSON_AddItemToObject(root, "problem", problem_json(r, s, sp));
-
-    cJSON *b = cJSON_AddObjectToObject(root, "optimum");
-    cJSON_AddBoolToObject(b, "feasible", o->feasible);
-    cJSON_AddItemToObject(b, "settings", settings(s, o->best_x));
-    cJSON_AddItemToObject(b, "objective", num(o->best_f));
-    cJSON_AddItemToObject(b, "predicted", predictions(s, r->mean, r->sd));
+    cJSON *x = sg_json_object(b, root, "optimum");
+    sg_json_bool(b, x, "feasible", o->feasible);
+    settings(b, x, "settings", s, o->best_x);
+    sg_json_number(b, x, "objective", o->best_f);
+    predictions(b, x, "predicted", s, r->mean, r->sd);
     if (r->has_interval) {
-        cJSON *iv = cJSON_AddObjectToObject(b, "interval");
-        cJSON_AddItemToObject(iv, "level", num(r->level));
-        for (size_t j = 0; j < s->n_responses; j++) {
+        cJSON *iv = sg_json_object(b, x, "interval");
+        sg_json_number(b, iv, "level", r->level);
+        for (size_t j = 0; iv && j < s->n_responses; j++) {
             if (!isfinite(r->half_width[j]))
                 continue;
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddItemToObject(e, "lower", num(r->mean[j] - r->half_width[j]));
-            cJSON_AddItemToObject(e, "upper", num(r->mean[j] + r->half_width[j]));
-            cJSON_AddItemToObject(e, "half_width", num(r->half_width[j]));
-            cJSON_AddItemToObject(iv, s->responses[j].name, e);
+            cJSON *e = sg_json_object(b, iv, s->responses[j].name);
+            sg_json_number(b, e, "lower", r->mean[j] - r->half_width[j]);
+            sg_json_number(b, e, "upper", r->mean[j] + r->half_width[j]);
+            sg_json_number(b, e, "half_width", r->half_width[j]);
         }
     } else {
-        cJSON_AddNullToObject(b, "interval");
-        cJSON_AddStringToObject(b, "interval_reason",
-                                "no cross-validation calibration: the model was loaded from a "
-                                "file (use --fit) or fitted without cross-validation");
+        sg_json_null(b, x, "interval");
+        sg_json_string(b, x, "interval_reason",
+                       "no cross-validation calibration: the model was loaded from a "
+                       "file (use --fit) or fitted without cross-validation");
     }
-    cJSON *ab = cJSON_AddArrayToObject(b, "active_bounds");
-    for (size_t f = 0; f < s->n_factors; f++)
+    cJSON *ab = sg_json_array(b, x, "active_bounds");
+    for (size_t f = 0; ab && f < s->n_factors; f++)
         if (o->active_bound[f]) {
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "factor", s->factors[f].name);
-            cJSON_AddStringToObject(e, "at", o->active_bound[f] < 0 ? "lower" : "upper");
-            cJSON_AddItemToArray(ab, e);
+            cJSON *e = sg_json_object(b, ab, NULL);
+            sg_json_string(b, e, "factor", s->factors[f].name);
+            sg_json_string(b, e, "at", o->active_bound[f] < 0 ? "lower" : "upper");
         }
-    cJSON *ac = cJSON_AddArrayToObject(b, "constraints");
-    for (size_t i = 0; i < sp->n_cons; i++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "constraint", sp->cons[i].text);
-        cJSON_AddItemToObject(e, "g", num(o->best_g[i]));
-        cJSON_AddBoolToObject(e, "active", o->active_con[i]);
-        cJSON_AddBoolToObject(e, "satisfied", o->best_g[i] <= SG_OPTIM_DEFAULT_FEAS_TOL);
-        cJSON_AddItemToObject(e, "closest_value", num(r->closest_value[i]));
-        cJSON_AddItemToArray(ac, e);
+    cJSON *ac = sg_json_array(b, x, "constraints");
+    for (size_t i = 0; ac && i < sp->n_cons; i++) {
+        cJSON *e = sg_json_object(b, ac, NULL);
+        sg_json_string(b, e, "constraint", sp->cons[i].text);
+        sg_json_number(b, e, "g", o->best_g[i]);
+        sg_json_bool(b, e, "active", o->active_con[i]);
+        sg_json_bool(b, e, "satisfied", o->best_g[i] <= SG_OPTIM_DEFAULT_FEAS_TOL);
+        sg_json_number(b, e, "closest_value", r->closest_value[i]);
     }
-    if (*r->infeasible)
-        cJSON_AddStringToObject(b, "infeasible", r->infeasible);
-    else
-        cJSON_AddNullToObject(b, "infeasible");
+    sg_json_string(b, x, "infeasible", *r->infeasible ? r->infeasible : NULL);
+}
 
+static void comparison_json(sg_json_builder *b, cJSON *root, const sg_decide_result *r,
+                            const sg_study *s, const sg_table *t)
+{
     if (t && t->n_rows) {
-        cJSON *cv = cJSON_AddObjectToObject(root, "coverage");
-        cJSON *nr = run_ref(t, r->nearest_row);
-        cJSON_AddItemToObject(nr, "settings", settings(s, t->x + r->nearest_row * t->n_cols));
-        cJSON_AddItemToObject(cv, "nearest_run", nr);
-        cJSON_AddItemToObject(cv, "nearest_distance", num(r->nearest_dist));
-        cJSON_AddItemToObject(cv, "design_spacing", num(r->design_spacing));
-        cJSON_AddBoolToObject(cv, "outside_data_box", r->outside_data_box);
-        cJSON_AddBoolToObject(cv, "extrapolation", r->extrapolation);
-        if (*r->warning)
-            cJSON_AddStringToObject(cv, "warning", r->warning);
-        else
-            cJSON_AddNullToObject(cv, "warning");
+        cJSON *cv = sg_json_object(b, root, "coverage");
+        run_ref(b, cv, "nearest_run", s, t, r->nearest_row);
+        sg_json_number(b, cv, "nearest_distance", r->nearest_dist);
+        sg_json_number(b, cv, "design_spacing", r->design_spacing);
+        sg_json_bool(b, cv, "outside_data_box", r->outside_data_box);
+        sg_json_bool(b, cv, "extrapolation", r->extrapolation);
+        sg_json_string(b, cv, "warning", *r->warning ? r->warning : NULL);
     }
-    cJSON *cmp = cJSON_AddObjectToObject(root, "comparison");
+    cJSON *cmp = sg_json_object(b, root, "comparison");
     if (r->has_best_row) {
-        cJSON *br = run_ref(t, r->best_row);
-        cJSON_AddItemToObject(br, "settings", settings(s, t->x + r->best_row * t->n_cols));
-        cJSON_AddItemToObject(br, "measured", num(r->best_row_value));
-        cJSON_AddItemToObject(br, "predicted", num(r->best_row_pred));
-        cJSON_AddItemToObject(cmp, "best_tested_run", br);
+        cJSON *br = run_ref(b, cmp, "best_tested_run", s, t, r->best_row);
+        sg_json_number(b, br, "measured", r->best_row_value);
+        sg_json_number(b, br, "predicted", r->best_row_pred);
     } else {
-        cJSON_AddNullToObject(cmp, "best_tested_run");
+        sg_json_null(b, cmp, "best_tested_run");
     }
     if (r->has_taguchi) {
-        cJSON *tg = cJSON_CreateObject();
-        cJSON_AddItemToObject(tg, "settings", settings(s, r->taguchi_x));
-        cJSON_AddItemToObject(tg, "additive_prediction", num(r->taguchi_additive));
-        cJSON_AddItemToObject(tg, "predicted", num(r->taguchi_pred));
-        cJSON_AddItemToObject(cmp, "main_effects_best", tg);
+        cJSON *tg = sg_json_object(b, cmp, "main_effects_best");
+        settings(b, tg, "settings", s, r->taguchi_x);
+        sg_json_number(b, tg, "additive_prediction", r->taguchi_additive);
+        sg_json_number(b, tg, "predicted", r->taguchi_pred);
     } else {
-        cJSON_AddNullToObject(cmp, "main_effects_best");
-        cJSON_AddStringToObject(cmp, "main_effects_best_reason", r->taguchi_na);
+        sg_json_null(b, cmp, "main_effects_best");
+        sg_json_string(b, cmp, "main_effects_best_reason", r->taguchi_na);
     }
+}
 
+static void starts_json(sg_json_builder *b, cJSON *root, const sg_decide_result *r,
+                        const sg_study *s)
+{
+    const sg_optim_result *o = r->opt;
     const sg_optim_realisable *rl = &o->realisable;
-    cJSON *re = cJSON_AddObjectToObject(root, "realisable");
-    cJSON_AddBoolToObject(re, "needed", rl->needed);
-    cJSON_AddBoolToObject(re, "found", rl->found);
+    cJSON *re = sg_json_object(b, root, "realisable");
+    sg_json_bool(b, re, "needed", rl->needed);
+    sg_json_bool(b, re, "found", rl->found);
     if (rl->needed && rl->found) {
-        cJSON_AddItemToObject(re, "settings", settings(s, rl->x));
-        cJSON_AddItemToObject(re, "objective", num(rl->f));
-        cJSON_AddItemToObject(re, "loss", num(rl->loss));
-        cJSON_AddItemToObject(re, "predicted", predictions(s, r->r_mean, r->r_sd));
-        cJSON_AddBoolToObject(re, "enumerated_grid", rl->enumerated_grid);
-        cJSON_AddNumberToObject(re, "evaluated", (double)rl->n_evaluated);
+        settings(b, re, "settings", s, rl->x);
+        sg_json_number(b, re, "objective", rl->f);
+        sg_json_number(b, re, "loss", rl->loss);
+        predictions(b, re, "predicted", s, r->r_mean, r->r_sd);
+        sg_json_bool(b, re, "enumerated_grid", rl->enumerated_grid);
+        sg_json_count(b, re, "evaluated", rl->n_evaluated);
     }
 
     const sg_optim_stats *st = &o->stats;
-    cJSON *sj = cJSON_AddObjectToObject(root, "statistics");
-    cJSON_AddNumberToObject(sj, "n", (double)st->n);
-    cJSON_AddItemToObject(sj, "best", num(st->best));
-    cJSON_AddItemToObject(sj, "worst", num(st->worst));
-    cJSON_AddItemToObject(sj, "mean", num(st->mean));
-    cJSON_AddItemToObject(sj, "sd", num(st->sd));
-    cJSON_AddItemToObject(sj, "median", num(st->median));
-    cJSON_AddItemToObject(sj, "q1", num(st->q1));
-    cJSON_AddItemToObject(sj, "q3", num(st->q3));
-    cJSON_AddNumberToObject(sj, "n_reach_best", (double)st->n_reach_best);
-    cJSON_AddItemToObject(sj, "frac_reach_best", num(st->frac_reach_best));
-    cJSON_AddNumberToObject(sj, "total_evaluations", (double)o->total_evals);
-    cJSON_AddItemToObject(sj, "seconds", num(o->seconds));
-    cJSON *cl = cJSON_AddArrayToObject(root, "optima");
-    for (size_t k = 0; k < o->n_clusters; k++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "count", (double)o->clusters[k].count);
-        cJSON_AddItemToObject(e, "objective", num(o->clusters[k].f));
-        cJSON_AddItemToObject(e, "settings", settings(s, o->clusters[k].x));
-        cJSON_AddItemToArray(cl, e);
+    cJSON *sj = sg_json_object(b, root, "statistics");
+    sg_json_count(b, sj, "n", st->n);
+    sg_json_number(b, sj, "best", st->best);
+    sg_json_number(b, sj, "worst", st->worst);
+    sg_json_number(b, sj, "mean", st->mean);
+    sg_json_number(b, sj, "sd", st->sd);
+    sg_json_number(b, sj, "median", st->median);
+    sg_json_number(b, sj, "q1", st->q1);
+    sg_json_number(b, sj, "q3", st->q3);
+    sg_json_count(b, sj, "n_reach_best", st->n_reach_best);
+    sg_json_number(b, sj, "frac_reach_best", st->frac_reach_best);
+    sg_json_number(b, sj, "total_evaluations", (double)o->total_evals);
+    sg_json_number(b, sj, "seconds", o->seconds);
+    cJSON *cl = sg_json_array(b, root, "optima");
+    for (size_t k = 0; cl && k < o->n_clusters; k++) {
+        cJSON *e = sg_json_object(b, cl, NULL);
+        sg_json_count(b, e, "count", o->clusters[k].count);
+        sg_json_number(b, e, "objective", o->clusters[k].f);
+        settings(b, e, "settings", s, o->clusters[k].x);
     }
-    cJSON *sa = cJSON_AddArrayToObject(root, "starts");
-    for (size_t i = 0; i < o->n_starts; i++) {
+    cJSON *sa = sg_json_array(b, root, "starts");
+    for (size_t i = 0; sa && i < o->n_starts; i++) {
         const sg_optim_start *x = &o->starts[i];
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddItemToObject(e, "start", settings(s, x->x0));
-        cJSON_AddItemToObject(e, "final", settings(s, x->x));
-        cJSON_AddItemToObject(e, "objective", num(x->f));
-        cJSON_AddItemToObject(e, "constraints", cJSON_CreateDoubleArray(x->g, (int)o->n_cons));
-        cJSON_AddBoolToObject(e, "feasible", x->feasible);
-        cJSON_AddNumberToObject(e, "evaluations", (double)x->evals);
-        cJSON_AddStringToObject(e, "stop_reason", x->stop_reason);
-        cJSON_AddItemToArray(sa, e);
+        cJSON *e = sg_json_object(b, sa, NULL);
+        settings(b, e, "start", s, x->x0);
+        settings(b, e, "final", s, x->x);
+        sg_json_number(b, e, "objective", x->f);
+        sg_json_numbers(b, e, "constraints", x->g, o->n_cons);
+        sg_json_bool(b, e, "feasible", x->feasible);
+        sg_json_number(b, e, "evaluations", (double)x->evals);
+        sg_json_string(b, e, "stop_reason", x->stop_reason);
     }
-    return root;
+}
+
+sg_status sg_decide_to_json(const sg_decide_result *r, const sg_study *s, const sg_table *t,
+                            const sg_optimize_spec *sp, const sg_decide_model_ref *model,
+                            cJSON **out, sg_error *err)
+{
+    sg_json_builder jb, *b = &jb;
+    cJSON *root = sg_json_build_begin(b);
+    problem_json(b, root, r, s, sp);
+    optimum_json(b, root, r, s, sp);
+    comparison_json(b, root, r, s, t);
+    starts_json(b, root, r, s);
+    if (model) {
+        cJSON *m = sg_json_object(b, root, "model");
+        sg_json_string(b, m, "source", model->source);
+        sg_json_string(b, m, "path", model->path);
+        sg_json_string(b, m, "data_hash", sg_model_data_hash(model->model));
+        sg_json_string(b, m, "settings_hash", sg_model_study_hash(model->model));
+        sg_json_bool(b, m, "current", model->current);
+    }
+    return sg_json_build_end(b, root, "optimisation result", out, err);
 }

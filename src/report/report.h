@@ -32,6 +32,7 @@
 #ifndef SG_REPORT_H
 #define SG_REPORT_H
 
+#include <cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -169,5 +170,20 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
                                      sg_error *err);
 /* Free the strings and zero *w; NULL is a no-op. */
 void sg_report_warnings_destroy(sg_report_warnings *w);
+
+/* Most sheets a workbook holds. */
+#define SG_REPORT_MAX_SHEETS 8
+
+/* The names of the sheets sg_report_write writes for in, in workbook order
+ * ("Summary", "Data", "Statistics", ...), into names (at most cap of them,
+ * static strings).  Returns how many there are. */
+size_t sg_report_sheet_names(const sg_report_input *in, const char **names, size_t cap);
+
+/* The "report" object of --json (keys in doc/json.md): the sheets written
+ * for in, the workbook path, the results file written (results_path; NULL:
+ * null), the warning count and the date.  SG_ERR_NOMEM (no tree) when out
+ * of memory; caller owns *out. */
+sg_status sg_report_to_json(const sg_report_input *in, const char *path, const char *results_path,
+                            cJSON **out, sg_error *err);
 
 #endif

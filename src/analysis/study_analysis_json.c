@@ -1,0 +1,98 @@
+/* study_analysis_json.c — the analysis of a study as JSON (keys documented
+ * in doc/json.md). */
+#include "analysis/study_analysis.h"
+
+#include "core/json.h"
+
+static const char *col_name(const sg_study *s, size_t j)
+{
+    return j < s->n_factors ? s->factors[j].name : s->responses[j - s->n_factors].name;
+}
+
+static const char *col_unit(const sg_study *s, size_t j)
+{
+    return j < s->n_factors ? s->factors[j].unit : s->responses[j - s->n_factors].unit;
+}
+
+static void settings_json(sg_json_builder *b, cJSON *parent, const sg_study *s,
+                          const sg_analysis_config *cfg)
+{
+    cJSON *o = sg_json_object(b, parent, "settings");
+    sg_json_bool(b, o, "interactions", cfg->taguchi.interactions);
+    sg_json_number(b, o, "min_error_df", cfg->taguchi.min_error_df);
+    sg_json_bool(b, o, "pool", cfg->taguchi.pool);
+    cJSON *t = sg_json_object(b, o, "targets");
+    for (size_t j = 0; j < s->n_responses; j++)
+        if (cfg->has_target[j])
+            sg_json_number(b, t, s->responses[j].name, cfg->target[j]);
+}
+
+sg_status sg_study_analysis_to_json(const sg_study_analysis *a, const sg_study *s,
+                                    const sg_table *t, const sg_analysis_config *cfg,
+                                    cJSON **out, sg_error *err)
+{
+    sg_json_builder jb, *b = &jb;
+    cJSON *o = sg_json_build_begin(b), *arr, *x;
+    sg_json_count(b, o, "rows", a->n_rows);
+    sg_json_count(b, o, "rows_excluded", t->n_excluded);
+    settings_json(b, o, s, cfg);
+    arr = sg_json_array(b, o, "statistics");
+    for (size_t j = 0; j < a->n_cols; j++) {
+        const sg_col_stats *st = &a->stats[j];
+        cJSON *e = sg_json_object(b, arr, NULL);
+        sg_json_string(b, e, "name", col_name(s, j));
+        sg_json_string(b, e, "column", t->col_names[j]);
+        sg_json_string(b, e, "unit", col_unit(s, j));
+        sg_json_string(b, e, "kind", j < s->n_factors ? "factor" : "response");
+        sg_json_count(b, e, "n", st->n);
+        sg_json_number(b, e, "mean", st->mean);
+        sg_json_number(b, e, "sd", st->sd);
+        sg_json_number(b, e, "min", st->min);
+        sg_json_number(b, e, "q1", st->q1);
+        sg_json_number(b, e, "median", st->median);
+        sg_json_number(b, e, "q3", st->q3);
+        sg_json_number(b, e, "max", st->max);
+        sg_json_bool(b, e, "constant", st->constant);
+    }
+    x = sg_json_object(b, o, "correlation");
+    arr = sg_json_array(b, x, "columns");
+    for (size_t j = 0; j < a->n_cols; j++)
+        sg_json_string(b, arr, NULL, col_name(s, j));
+    arr = sg_json_array(b, x, "r");
+    for (size_t i = 0; i < a->n_cols; i++) {
+        cJSON *row = sg_json_array(b, arr, NULL);
+        for (size_t j = 0; j < a->n_cols; j++) {
+            if (a->corr_defined[i * a->n_cols + j])
+                sg_json_number(b, row, NULL, a->corr[i * a->n_cols + j]);
+            else
+                sg_json_null(b, row, NULL);
+        }
+    }
+    x = sg_json_object(b, o, "orthogonal_array");
+    sg_json_bool(b, x, "applies", a->discrete);
+    sg_json_string(b, x, "reason", a->discrete ? NULL : a->not_applicable);
+    arr = sg_json_array(b, x, "factors");
+    for (size_t j = 0; a->discrete && j < a->n_factors; j++) {
+        cJSON *e = sg_json_object(b, arr, NULL);
+        sg_json_string(b, e, "name", s->factors[j].name);
+        sg_json_string(b, e, "unit", s->factors[j].unit);
+        sg_json_numbers(b, e, "levels", a->factors[j].values, (size_t)a->factors[j].n_levels);
+        sg_json_string(b, e, "coded_from", a->factors[j].declared ? "declared" : "data");
+    }
+    arr = sg_json_array(b, x, "responses");
+    for (size_t r = 0; a->discrete && r < a->n_responses; r++) {
+        cJSON *e = sg_json_object(b, arr, NULL);
+        sg_json_string(b, e, "name", s->responses[r].name);
+        if (a->taguchi[r]) {
+            cJSON *tj = NULL;
+            if (sg_taguchi_to_json(a->taguchi[r], &tj, NULL) != SG_OK)
+                b->failed = true;
+            sg_json_add(b, e, "analysis", tj);
+            sg_json_null(b, e, "reason");
+        } else {
+            sg_json_null(b, e, "analysis");
+            sg_json_string(b, e, "reason", a->response_na[r]);
+        }
+    }
+    return sg_json_build_end(b, o, "analysis result", out, err);
+}

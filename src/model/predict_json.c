@@ -1,0 +1,121 @@
+/* predict_json.c — predictions of a model as JSON (predict.h). */
+#include "model/predict.h"
+
+#include "core/json.h"
+
+static const char *const no_interval_note =
+    "the model file holds no calibrated interval: ± is the ensemble spread (1 sd) only";
+static const char *const interval_note =
+    "spread = ensemble sd; the interval is mean ± a half-width that covered the stated share of "
+    "the cross-validated errors";
+static const char *const partial_interval_note =
+    "spread = ensemble sd; responses without an interval had no cross-validation in the model "
+    "file";
+
+static size_t n_calibrated(const sg_model *m)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < sg_model_n_out(m); j++)
+        k += sg_model_calibration_of(m, j) != NULL;
+    return k;
+}
+
+const char *sg_predict_interval_note(const sg_model *m)
+{
+    size_t k = n_calibrated(m);
+    return k == sg_model_n_out(m) && k ? interval_note : k ? partial_interval_note
+                                                           : no_interval_note;
+}
+
+/* key: calibration of response j (level, half_width, lower/upper around
+ * mean when mean != NULL, spread_factor, cv), or null. */
+static void interval_json(sg_json_builder *b, cJSON *parent, const char *key, const sg_model *m,
+                          size_t j, const double *mean)
+{
+    const sg_model_calibration *c = sg_model_calibration_of(m, j);
+    if (!c) {
+        sg_json_null(b, parent, key);
+        return;
+    }
+    cJSON *o = sg_json_object(b, parent, key);
+    sg_json_number(b, o, "level", c->level);
+    sg_json_number(b, o, "half_width", c->half_width);
+    if (mean) {
+        sg_json_number(b, o, "lower", *mean - c->half_width);
+        sg_json_number(b, o, "upper", *mean + c->half_width);
+    }
+    if (c->spread_factor_ok)
+        sg_json_number(b, o, "spread_factor", c->spread_factor);
+    else
+        sg_json_null(b, o, "spread_factor");
+    sg_json_string(b, o, "cv", c->cv);
+}
+
+/* One point; returns whether it lies outside the fitted bounds. */
+static bool point_json(sg_json_builder *b, cJSON *arr, const sg_model *m, const double *x,
+                       const double *mean, const double *sd)
+{
+    cJSON *p = sg_json_object(b, arr, NULL);
+    cJSON *f = sg_json_object(b, p, "factors");
+    for (size_t i = 0; f && i < sg_model_n_in(m); i++)
+        sg_json_number(b, f, sg_model_factor_name(m, i), x[i]);
+    cJSON *r = sg_json_array(b, p, "responses");
+    for (size_t j = 0; r && j < sg_model_n_out(m); j++) {
+        cJSON *e = sg_json_object(b, r, NULL);
+        sg_json_string(b, e, "name", sg_model_response_name(m, j));
+        sg_json_string(b, e, "unit", sg_model_response_unit(m, j));
+        sg_json_number(b, e, "mean", mean[j]);
+        sg_json_number(b, e, "spread", sd[j]);
+        interval_json(b, e, "interval", m, j, &mean[j]);
+    }
+    bool outside = false;
+    for (size_t i = 0; i < sg_model_n_in(m); i++)
+        outside = outside || !(x[i] >= sg_model_factor_lo(m, i) && x[i] <= sg_model_factor_hi(m, i));
+    sg_json_bool(b, p, "extrapolation", outside);
+    cJSON *ex = sg_json_array(b, p, "outside");
+    for (size_t i = 0; ex && i < sg_model_n_in(m); i++) {
+        double lo = sg_model_factor_lo(m, i), hi = sg_model_factor_hi(m, i);
+        if (x[i] >= lo && x[i] <= hi)
+            continue;
+        bool below = x[i] < lo;
+        cJSON *e = sg_json_object(b, ex, NULL);
+        sg_json_string(b, e, "factor", sg_model_factor_name(m, i));
+        sg_json_number(b, e, "value", x[i]);
+        sg_json_number(b, e, "lo", lo);
+        sg_json_number(b, e, "hi", hi);
+        sg_json_string(b, e, "side", below ? "below" : "above");
+        sg_json_number(b, e, "distance", below ? lo - x[i] : x[i] - hi);
+    }
+    return outside;
+}
+
+sg_status sg_predict_to_json(const sg_model *m, const char *model_path, const sg_predict_points *p,
+                             cJSON **out, sg_error *err)
+{
+    sg_json_builder jb, *b = &jb;
+    cJSON *o = sg_json_build_begin(b);
+    size_t n_out = sg_model_n_out(m), n_in = sg_model_n_in(m);
+    sg_json_string(b, o, "model_file", model_path);
+    if (n_calibrated(m)) {
+        cJSON *iv = sg_json_array(b, o, "interval");
+        for (size_t j = 0; iv && j < n_out; j++)
+            interval_json(b, iv, NULL, m, j, NULL);
+    } else {
+        sg_json_null(b, o, "interval");
+    }
+    sg_json_string(b, o, "interval_note", sg_predict_interval_note(m));
+    if (p) {
+        size_t n_extra = 0;
+        cJSON *pts = sg_json_array(b, o, "points");
+        for (size_t r = 0; pts && r < p->n; r++)
+            n_extra += point_json(b, pts, m, p->x + r * n_in, p->mean + r * n_out,
+                                  p->sd + r * n_out);
+        if (p->table) {
+            sg_json_count(b, o, "rows", p->n);
+            sg_json_count(b, o, "extrapolated_rows", n_extra);
+        }
+        if (p->out_path)
+            sg_json_string(b, o, "out", p->out_path);
+    }
+    return sg_json_build_end(b, o, "predictions", out, err);
+}
