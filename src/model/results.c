@@ -159,6 +159,17 @@ sg_cv_result *sg_results_cv_copy(const sg_cv_result *cv)
     c->rsm_pred = dup_mem(cv->rsm_pred, nh * no * sizeof(double), &ok);
     c->resp = dup_mem(cv->resp, no * sizeof(sg_cv_response), &ok);
     c->outliers = dup_mem(cv->outliers, cv->n_outliers * sizeof(sg_outlier), &ok);
+    size_t nb = cv->n_between;
+    c->between_row = c->between_factor = NULL;
+    c->between_obs = c->between_pred = c->between_sd = c->between_rsm = NULL;
+    if (nb) {
+        c->between_row = dup_mem(cv->between_row, nb * sizeof(size_t), &ok);
+        c->between_factor = dup_mem(cv->between_factor, nb * sizeof(size_t), &ok);
+        c->between_obs = dup_mem(cv->between_obs, nb * no * sizeof(double), &ok);
+        c->between_pred = dup_mem(cv->between_pred, nb * no * sizeof(double), &ok);
+        c->between_sd = dup_mem(cv->between_sd, nb * no * sizeof(double), &ok);
+        c->between_rsm = dup_mem(cv->between_rsm, nb * no * sizeof(double), &ok);
+    }
     if (!ok) {
         sg_cv_result_destroy(c);
         return NULL;
