@@ -184,8 +184,10 @@ Test(model_io, rejects_wrong_format)
 
 Test(model_io, rejects_wrong_version)
 {
-    expect_rejected("version", "\"version\":\t1,", "\"version\":\t2,", 0, SG_ERR_INVALID,
-                    "version 2 is not supported");
+    expect_rejected("version", "\"version\":\t2,", "\"version\":\t3,", 0, SG_ERR_INVALID,
+                    "version 3 is not supported");
+    expect_rejected("version", "\"version\":\t2,", "\"version\":\t0,", 0, SG_ERR_INVALID,
+                    "version 0 is not supported");
 }
 
 Test(model_io, rejects_weight_count_mismatch)
