@@ -295,6 +295,7 @@ static void load_expected(void)
     add("[model]", "hidden", LIT, "%s", hidden);
     add("[model]", "activation", LIT, "\"%s\"", sg_activation_name(sp->hidden_act));
     add("[model]", "output_activation", LIT, "\"%s\"", sg_activation_name(sp->output_act));
+    add("[model]", "type", LIT, "\"%s\"", sg_model_type_name(sp->type));
     add("[model]", "init", LIT, "\"%s\"", sp->init == SG_INIT_GLOROT ? "glorot" : "he");
     add("[model]", "ensemble", LIT, "%zu", sp->ensemble);
     add("[model]", "shared", LIT, "%s", b(sp->shared));

@@ -44,6 +44,8 @@ Test(study_model, defaults_are_the_model_defaults, .init = setup)
     cr_expect_eq(m.spec.train.epochs, d.train.epochs);
     cr_expect(m.spec.train.l2 == d.train.l2);
     cr_expect(m.spec.optimizer_auto);
+    cr_expect_eq(m.spec.type, SG_MODEL_MLP);
+    cr_expect_eq(m.spec.type, SG_MODEL_DEFAULT_TYPE);
     cr_expect_eq(m.spec.seed, SG_STUDY_DEFAULT_SEED);
     cr_expect_eq(m.cv.plan.kind, SG_CV_AUTO);
     cr_expect(m.cv.level == SG_CV_DEFAULT_LEVEL);
@@ -63,7 +65,7 @@ Test(study_model, every_key_is_mapped, .init = setup)
         "[report]\nfile = \"out/r.xlsx\"\n"
         "[model]\nhidden = [12, 7]\nactivation = \"elu\"\noutput_activation = \"sigmoid\"\n"
         "init = \"he\"\nensemble = 3\nshared = true\nfactor_scaling = \"zscore\"\n"
-        "response_scaling = \"none\"\n"
+        "response_scaling = \"none\"\ntype = \"auto\"\n"
         "[train]\noptimizer = \"sgd\"\nlearning_rate = 0.0375\nepochs = 123\nbatch_size = 7\n"
         "momentum = 0.85\nnesterov = true\nbeta1 = 0.8\nbeta2 = 0.99\nepsilon = 2.5e-7\n"
         "rho = 0.7\nl1 = 1.5e-5\nl2 = 3.25e-4\nearly_stopping = true\nmin_delta = 1e-9\n"
@@ -80,6 +82,7 @@ Test(study_model, every_key_is_mapped, .init = setup)
     cr_expect(m.spec.shared);
     cr_expect_eq(m.spec.x_scale, SG_SCALE_ZSCORE);
     cr_expect_eq(m.spec.y_scale, SG_SCALE_NONE);
+    cr_expect_eq(m.spec.type, SG_MODEL_AUTO);
     const sg_train_config *c = &m.spec.train;
     cr_expect_eq(c->optimizer, SG_OPT_SGD);
     cr_expect(!m.spec.optimizer_auto);
@@ -127,6 +130,9 @@ static const bad_case bad[] = {
     {"[train]\noptimizer = \"adamw\"\n", "s.toml:12:13:", "unknown optimizer 'adamw'; valid names: adam, rmsprop, sgd, lbfgs"},
     {"[model]\ninit = \"xavier\"\n", "s.toml:12:8:", "valid names: glorot, he"},
     {"[model]\nfactor_scaling = \"log\"\n", "s.toml:12:18:", "valid names: minmax, zscore, none"},
+    {"[model]\ntype = \"gpp\"\n", "s.toml:12:8:", "unknown model type 'gpp' (valid: mlp, gp, auto); did you mean 'gp'?"},
+    {"[model]\ntype = \"kriging\"\n", "s.toml:12:8:", "unknown model type 'kriging' (valid: mlp, gp, auto)"},
+    {"[model]\ntype = 1\n", "s.toml:12:8:", "'type' must be"},
     {"[train]\nvalidation = \"kfold\"\n", "s.toml:12:14:", "expected \"loo\", \"kfold:K\""},
     /* bad values */
     {"[model]\nhidden = [8, 0]\n", "s.toml:12:14:", "hidden layer 2 must have from 1"},

@@ -87,25 +87,53 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     const sg_table *t = ctx->table;
     const sg_fit_result *r = ctx->fit;
     const sg_model_spec *sp = sg_model_spec_of(r->model);
-    printf("Model: %zu factors -> %zu responses; hidden layers", r->n_in, r->n_out);
-    if (!sp->n_hidden)
+    bool gp = r->type_used == SG_MODEL_GP, autom = r->type_requested == SG_MODEL_AUTO;
+    const sg_model_selection *sel = sg_model_selection_of(r->model);
+    if (autom) {
+        printf("Type: auto chose %s", gp ? "kriging" : "the network");
+        if (sel->gp_ok && sel->mlp_ok)
+            sg_num_fprintf(stdout,
+                           " (on all rows, MSE / variance: kriging %.4g by leave-one-out, "
+                           "network %.4g by %d-fold CV; the CV below repeats the choice in "
+                           "every fold)",
+                           sel->gp_score, sel->mlp_score, SG_MODEL_AUTO_INNER_K);
+        printf("\n");
+        if (sel->note[0])
+            printf("  note (type): %s\n", sel->note);
+    }
+    if (gp) {
+        printf("Model: %zu factors -> %zu responses; kriging (Gaussian process, Matérn 5/2, "
+               "one length scale per factor, constant mean, nugget), one per response\n",
+               r->n_in, r->n_out);
+        printf("Parameters: %zu hyper-parameters in the model for %zu rows\n",
+               r->n_params_total, r->n_rows);
+    }
+    if (!gp)
+        printf("Model: %zu factors -> %zu responses; hidden layers", r->n_in, r->n_out);
+    if (!gp && !sp->n_hidden)
         printf(" none");
-    for (size_t i = 0; i < sp->n_hidden; i++)
+    for (size_t i = 0; !gp && i < sp->n_hidden; i++)
         printf("%s%zu", i ? "-" : " ", sp->hidden[i]);
-    printf(" (%s), %s, ensemble of %zu, optimizer %s\n", sg_activation_name(sp->hidden_act),
-           sp->shared ? "one network shared by all responses" : "one network per response",
-           sp->ensemble, r->optimizer);
-    printf("Parameters: %zu per network member (%zu in the model) for %zu rows; ",
-           r->n_params_member, r->n_params_total, r->n_rows);
-    if (r->regularised)
-        sg_num_fprintf(stdout, "weight penalty l1 = %g, l2 = %g\n", sp->train.l1, sp->train.l2);
-    else
-        printf("no weight penalty\n");
+    if (!gp) {
+        printf(" (%s), %s, ensemble of %zu, optimizer %s\n", sg_activation_name(sp->hidden_act),
+               sp->shared ? "one network shared by all responses" : "one network per response",
+               sp->ensemble, r->optimizer);
+        printf("Parameters: %zu per network member (%zu in the model) for %zu rows; ",
+               r->n_params_member, r->n_params_total, r->n_rows);
+        if (r->regularised)
+            sg_num_fprintf(stdout, "weight penalty l1 = %g, l2 = %g\n", sp->train.l1,
+                           sp->train.l2);
+        else
+            printf("no weight penalty\n");
+    }
     if (r->cv) {
         char plan[64];
         sg_cv_spec_format(&r->cv->plan, plan, sizeof plan);
-        printf("Cross-validation: %s, %zu folds (every fold refits scaling and all members)\n",
-               plan, r->cv->n_folds);
+        printf("Cross-validation: %s, %zu folds (every fold refits %s)\n", plan,
+               r->cv->n_folds,
+               autom ? "both models and repeats the choice"
+               : gp  ? "the kriging hyper-parameters"
+                     : "scaling and all members");
         if (r->cv->n_between)
             printf("  %s: error at tested settings; between levels: error when interpolating "
                    "between tested levels (%s, each middle level held out in turn, %zu folds); "
@@ -114,6 +142,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                    r->cv->n_between_folds);
         else
             printf("  between levels: not run: %s\n", r->cv->between_note);
+        printf("  kriging beside it: %s\n", r->kriging_cv);
     } else {
         printf("Cross-validation: skipped (--no-cv): the training figures below are "
                "optimistic\n");
@@ -125,12 +154,20 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         printf("\n%s%s%s%s\n", resp->name, resp->unit[0] ? " [" : "", resp->unit,
                resp->unit[0] ? "]" : "");
         printf("  %-22s %9s %12s %12s %12s\n", "", "R²/Q²", "RMSE", "MAE", "max error");
-        metrics_row("network, training", &r->train[j], true, dec);
+        const sg_fit_compare *c = r->cmp ? &r->cmp[j] : NULL;
+        metrics_row(gp ? "kriging, training" : "network, training", &r->train[j], true, dec);
+        if (cv && autom)
+            metrics_row("auto, CV", &cv->net, true, dec);
+        if (c && !autom && gp)
+            metrics_row("kriging, CV", &cv->net, true, dec);
+        if (c)
+            metrics_row("network, CV", &c->net, c->net_ok, dec);
+        if (c && (autom || !gp))
+            metrics_row("kriging, CV", &c->gp, c->gp_ok, dec);
         bool btw = cv && r->cv->n_between;
-        if (cv)
-            metrics_row("network, CV", &cv->net, true, dec);
         if (btw)
-            metrics_row("network, btw. levels", &cv->between, true, dec);
+            metrics_row(autom ? "auto, btw. levels" : gp ? "kriging, btw. levels" : "network, btw. levels",
+                        &cv->between, true, dec);
         metrics_row("quadratic, training", &r->rsm_train[j], r->rsm_ok[j], dec);
         if (cv)
             metrics_row("quadratic, CV", &cv->rsm, cv->rsm_ok, dec);
@@ -138,11 +175,16 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             metrics_row("quadratic, btw. levels", &cv->rsm_between, cv->rsm_ok, dec);
         if (r->rsm_note[j][0])
             printf("  note (quadratic): %s\n", r->rsm_note[j]);
+        if (c && !c->net_ok)
+            printf("  note (network): %s\n", c->net_note);
+        if (c && !c->gp_ok)
+            printf("  note (kriging): %s\n", c->gp_note);
         if (cv) {
             sg_num_fprintf(stdout, "  %.0f%% prediction interval: ± %.*f %s (held-out coverage %.1f%%)", 100 * cv->level,
                    dec, cv->half_width, resp->unit, 100 * cv->coverage);
             if (cv->spread_factor_ok)
-                sg_num_fprintf(stdout, "; = %.3g × ensemble spread", cv->spread_factor);
+                sg_num_fprintf(stdout, "; = %.3g × %s", cv->spread_factor,
+                               gp ? "kriging sd" : "ensemble spread");
             printf("\n");
             if (btw)
                 sg_num_fprintf(stdout,
@@ -157,7 +199,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         }
     }
     bool any = false;
-    if (r->params_exceed_rows || r->n_gates) {
+    if (r->params_exceed_rows || r->n_gates || r->n_notes) {
         printf("\n");
         any = true;
     }
@@ -168,6 +210,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                r->n_params_member, r->n_rows);
     for (size_t g = 0; g < r->n_gates; g++)
         printf("WARNING: %s\n", r->gates[g].message);
+    for (size_t k = 0; k < r->n_notes; k++)
+        printf("NOTE: %s\n", r->notes[k].message);
     if (r->cv && r->cv->n_outliers) {
         printf("\nSuspicious runs (held-out residual far from the others):\n");
         for (size_t k = 0; k < r->cv->n_outliers; k++) {

@@ -227,4 +227,20 @@ typedef struct sg_gate_warning {
 size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
                    const char *const *response_names, sg_gate_warning *out, size_t cap);
 
+/* ---- kriging as a comparison (cv_kriging.c) ---- */
+
+/* Cross-validated figures of kriging (sg_model_fit with type gp) for fit's
+ * side-by-side comparison.  When opt->plan resolves to loo: the closed-form
+ * leave-one-out of the processes fitted on all rows (hyper-parameters kept,
+ * mean re-estimated; gp.h), else every fold of the plan (the same folds as
+ * sg_cv_run for this seed) refits kriging, hyper-parameters included, on its
+ * training rows, one fold after another.  X (n, n_in), Y (n, n_out) in
+ * engineering units; metrics (n_out) caller-owned (obs vs held-out
+ * prediction; r2 = Q²); *closed_form tells which way.  SG_ERR_INVALID when
+ * a training set has fewer than n_in + 2 rows (kriging cannot be fitted),
+ * SG_ERR_NUMERIC, SG_ERR_NOMEM. */
+sg_status sg_cv_kriging(const sg_cv_options *opt, uint64_t seed, size_t n_in, size_t n_out,
+                        const double *X, const double *Y, size_t n, sg_metrics *metrics,
+                        bool *closed_form, sg_error *err);
+
 #endif

@@ -69,6 +69,8 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
     h = h_str(h, sg_scale_kind_name(sp->y_scale));
     h = h_num(h, (double)sp->ensemble);
     h = h_num(h, sp->shared);
+    if (sp->type != SG_MODEL_MLP) /* absent for mlp: hashes of older studies stay */
+        h = h_str(h, sg_model_type_name(sp->type));
     h = h_str(h, "train");
     h = h_str(h, sp->optimizer_auto ? "auto" : sg_optimizer_name(c->optimizer));
     double nums[] = {c->learning_rate, (double)c->epochs, (double)c->batch_size, c->momentum,
@@ -163,6 +165,8 @@ void sg_fit_result_destroy(sg_fit_result *r)
             sg_rsm_destroy(r->rsm[j]);
     free(r->rsm);
     sg_cv_result_destroy(r->cv);
+    free(r->cmp);
+    free(r->notes);
     free(r->gates);
     free(r->dups);
     free(r);
@@ -199,6 +203,114 @@ static sg_status fit_baseline(const sg_table *t, size_t n_in, size_t j, sg_fit_r
              form[0] && warn[0] ? "; " : "", warn);
     r->rsm_ok[j] = true;
     return SG_OK;
+}
+
+/* Network and kriging CV figures side by side (r->cv done), and the notes
+ * saying when a baseline is clearly better than the network. */
+static sg_status compare(const sg_study_model *settings, const double *X, const double *Y,
+                         sg_fit_result *r, const char *const *names, sg_error *err)
+{
+    size_t n_in = r->n_in, n_out = r->n_out, n = r->n_rows;
+    sg_status st = SG_OK;
+    sg_error e;
+    sg_error_clear(&e);
+    r->cmp = calloc(n_out, sizeof *r->cmp);
+    r->notes = calloc(2 * n_out, sizeof *r->notes);
+    sg_metrics *gm = calloc(n_out, sizeof *gm);
+    if (!r->cmp || !r->notes || !gm) {
+        free(gm);
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    }
+    /* the network */
+    if (r->type_requested == SG_MODEL_MLP) {
+        for (size_t j = 0; j < n_out; j++) {
+            r->cmp[j].net = r->cv->resp[j].net;
+            r->cmp[j].net_ok = true;
+        }
+    } else {
+        sg_model_spec spec = settings->spec;
+        spec.type = SG_MODEL_MLP;
+        sg_cv_options o = settings->cv;
+        o.baseline = false;
+        sg_cv_result *nc = NULL;
+        st = sg_cv_run(&spec, &o, n_in, n_out, X, Y, n, names, NULL, NULL, &nc, &e);
+        if (st == SG_ERR_NOMEM) {
+            free(gm);
+            return sg_error_set(err, st, "%s", e.msg);
+        }
+        for (size_t j = 0; j < n_out; j++) {
+            r->cmp[j].net_ok = st == SG_OK;
+            if (st == SG_OK)
+                r->cmp[j].net = nc->resp[j].net;
+            else
+                snprintf(r->cmp[j].net_note, sizeof r->cmp[j].net_note, "%.190s", e.msg);
+        }
+        sg_cv_result_destroy(nc);
+        st = SG_OK;
+    }
+    /* kriging */
+    if (r->type_requested == SG_MODEL_GP) {
+        snprintf(r->kriging_cv, sizeof r->kriging_cv, "the model's own (refit per fold)");
+        for (size_t j = 0; j < n_out; j++) {
+            r->cmp[j].gp = r->cv->resp[j].net;
+            r->cmp[j].gp_ok = true;
+        }
+    } else {
+        bool closed = false;
+        sg_error_clear(&e);
+        st = sg_cv_kriging(&settings->cv, settings->spec.seed, n_in, n_out, X, Y, n, gm, &closed,
+                           &e);
+        if (st == SG_ERR_NOMEM) {
+            free(gm);
+            return sg_error_set(err, st, "%s", e.msg);
+        }
+        snprintf(r->kriging_cv, sizeof r->kriging_cv, "%s",
+                 closed ? "leave-one-out, closed form" : "refit per fold");
+        for (size_t j = 0; j < n_out; j++) {
+            r->cmp[j].gp_ok = st == SG_OK;
+            if (st == SG_OK)
+                r->cmp[j].gp = gm[j];
+            else
+                snprintf(r->cmp[j].gp_note, sizeof r->cmp[j].gp_note, "%.190s", e.msg);
+        }
+        st = SG_OK;
+    }
+    free(gm);
+    /* notes */
+    for (size_t j = 0; j < n_out; j++) {
+        const sg_fit_compare *c = &r->cmp[j];
+        const sg_cv_response *R = &r->cv->resp[j];
+        if (!c->net_ok)
+            continue;
+        double net = c->net.rmse;
+        const char *nm = names[j];
+        if (c->gp_ok && c->gp.rmse < SG_FIT_CLEARLY_BETTER * net) {
+            sg_fit_note *t = &r->notes[r->n_notes++];
+            t->kind = SG_FIT_NOTE_KRIGING_BETTER;
+            t->response = j;
+            t->value = c->gp.rmse;
+            t->reference = net;
+            sg_num_snprintf(t->message, sizeof t->message,
+                            "%.80s: kriging is clearly better than the network (CV RMSE %.4g "
+                            "against %.4g, %.2f times)%s",
+                            nm, c->gp.rmse, net, net > 0 ? c->gp.rmse / net : 0.0,
+                            r->type_used == SG_MODEL_GP
+                                ? "; the model uses kriging"
+                                : "; consider [model] type = \"gp\" or \"auto\"");
+        }
+        if (R->rsm_ok && R->rsm.rmse < SG_FIT_CLEARLY_BETTER * net) {
+            sg_fit_note *t = &r->notes[r->n_notes++];
+            t->kind = SG_FIT_NOTE_QUADRATIC_BETTER;
+            t->response = j;
+            t->value = R->rsm.rmse;
+            t->reference = net;
+            sg_num_snprintf(t->message, sizeof t->message,
+                            "%.80s: the quadratic response surface is clearly better than the "
+                            "network (CV RMSE %.4g against %.4g, %.2f times)",
+                            nm, R->rsm.rmse, net, net > 0 ? R->rsm.rmse / net : 0.0);
+        }
+    }
+    return st;
 }
 
 /* The model's means at the training rows: X (n, n_in) -> Mean (n, n_out). */
@@ -271,6 +383,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     g.user = user;
     g.p.max_epochs = settings->spec.train.epochs;
     g.p.n_members = (settings->spec.shared ? 1 : n_out) * settings->spec.ensemble;
+    r->type_requested = settings->spec.type;
     if ((st = sg_model_fit(&settings->spec, n_in, n_out, X, Y, n, names,
                            progress ? model_progress : NULL, &g, &r->model, err)) != SG_OK)
         goto fail;
@@ -285,6 +398,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         st = sg_model_set_hashes(r->model, r->data_hash, r->settings_hash, err);
     if (st != SG_OK)
         goto fail;
+    r->type_used = sg_model_type_of(r->model);
     const sg_model_spec *used = sg_model_spec_of(r->model);
     snprintf(r->optimizer, sizeof r->optimizer, "%s", sg_optimizer_name(used->train.optimizer));
     for (size_t j = 0; j < sg_model_n_nets(r->model); j++) {
@@ -318,6 +432,11 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         }
         for (size_t j = 0; j < n_out; j++)
             train_rmse[j] = r->train[j].rmse;
+        /* kriging interpolates its runs by design: no over-fitting gate */
+        if (r->type_used == SG_MODEL_GP) {
+            free(train_rmse);
+            train_rmse = NULL;
+        }
         size_t ng = sg_cv_gates(r->cv, train_rmse, names, NULL, 0);
         r->gates = calloc(ng ? ng : 1, sizeof *r->gates);
         if (!r->gates) {
@@ -327,6 +446,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         }
         r->n_gates = sg_cv_gates(r->cv, train_rmse, names, r->gates, ng);
         free(train_rmse);
+        if ((st = compare(settings, X, Y, r, names, err)) != SG_OK)
+            goto fail;
         /* the calibrated interval travels with the model file */
         sg_model_calibration c;
         memset(&c, 0, sizeof c);

@@ -7,8 +7,12 @@
  *      hash and the settings hash stored in it;
  *   2. computes training metrics per response (network and the quadratic
  *      response-surface baseline fitted on all rows);
- *   3. unless disabled, cross-validates network and baseline (sg_cv_run),
- *      evaluates the honesty gates and lists suspicious runs;
+ *   3. unless disabled, cross-validates the model (its type: network,
+ *      kriging or auto, the choice then made inside every fold) and the
+ *      quadratic baseline (sg_cv_run), evaluates the honesty gates, lists
+ *      suspicious runs, and cross-validates whichever of network and
+ *      kriging the model is not (sg_cv_kriging) for side-by-side figures
+ *      and notes when a baseline is clearly better than the network;
  *   4. lists duplicate factor settings with different responses, and flags
  *      a network with more trainable parameters than rows and no
  *      regularisation.
@@ -32,6 +36,34 @@
 #include "model/study_model.h"
 #include "analysis/duplicates.h"
 #include "model/cv.h"
+
+/* A baseline whose CV RMSE is below this share of the network's is called
+ * "clearly better" in fit's notes (issue 12). */
+#define SG_FIT_CLEARLY_BETTER 0.67
+
+/* Side-by-side cross-validated figures of one response: the network and
+ * kriging, whatever the model's type (the quadratic baseline is in
+ * sg_cv_response.rsm). */
+typedef struct sg_fit_compare {
+    bool net_ok, gp_ok;
+    sg_metrics net;        /* the ensemble of networks (r2 = Q²) */
+    sg_metrics gp;         /* kriging */
+    char net_note[200];    /* why a figure is missing */
+    char gp_note[200];
+} sg_fit_compare;
+
+typedef enum sg_fit_note_kind {
+    SG_FIT_NOTE_KRIGING_BETTER = 0, /* kriging CV RMSE < SG_FIT_CLEARLY_BETTER × network's */
+    SG_FIT_NOTE_QUADRATIC_BETTER    /* the same for the quadratic baseline */
+} sg_fit_note_kind;
+
+typedef struct sg_fit_note {
+    sg_fit_note_kind kind;
+    size_t response;
+    double value;     /* the baseline's CV RMSE */
+    double reference; /* the network's CV RMSE */
+    char message[320];
+} sg_fit_note;
 
 /* At most this many duplicate pairs are listed (all are counted). */
 #define SG_FIT_MAX_DUPLICATES 100
@@ -84,6 +116,12 @@ typedef struct sg_fit_result {
     sg_duplicate *dups;       /* (n_dups_listed) same factors, different response
                                  (sg_duplicates_find: ordered by response, then rows) */
     size_t n_dups, n_dups_listed;
+    sg_model_type type_requested; /* [model] type */
+    sg_model_type type_used;      /* what the model is (mlp or gp) */
+    sg_fit_compare *cmp;      /* (n_out) side-by-side CV figures; NULL without CV */
+    char kriging_cv[48];      /* how the kriging figures were cross-validated */
+    sg_fit_note *notes;       /* (n_notes) a baseline clearly better than the network */
+    size_t n_notes;
     char data_hash[17];       /* FNV-1a 64 of the data file's bytes, hex */
     char settings_hash[17];   /* FNV-1a 64 of the fit-relevant settings, hex */
 } sg_fit_result;

@@ -93,6 +93,26 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
     sg_json_number(b, x, "outlier_threshold", settings->cv.outlier_z);
     sg_json_number(b, x, "outlier_range_fraction", settings->cv.outlier_range_frac);
 
+    x = sg_json_object(b, o, "model");
+    sg_json_string(b, x, "type", sg_model_type_name(r->type_requested));
+    sg_json_string(b, x, "used", sg_model_type_name(r->type_used));
+    const sg_model_selection *sel = sg_model_selection_of(r->model);
+    if (sel->requested) {
+        cJSON *se = sg_json_object(b, x, "selection");
+        if (sel->gp_ok)
+            sg_json_number(b, se, "kriging_score", sel->gp_score);
+        else
+            sg_json_null(b, se, "kriging_score");
+        if (sel->mlp_ok)
+            sg_json_number(b, se, "network_score", sel->mlp_score);
+        else
+            sg_json_null(b, se, "network_score");
+        sg_json_count(b, se, "network_inner_folds", SG_MODEL_AUTO_INNER_K);
+        sg_json_string(b, se, "note", sel->note);
+    } else {
+        sg_json_null(b, x, "selection");
+    }
+
     x = sg_json_object(b, o, "parameters");
     sg_json_count(b, x, "per_member", r->n_params_member);
     sg_json_count(b, x, "total", r->n_params_total);
@@ -144,6 +164,14 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         sg_json_string(b, cv, "accuracy", c->accuracy_note);
         sg_json_number(b, cv, "range", c->range);
         sg_json_number(b, cv, "resolution", c->resolution);
+        if (r->cmp) {
+            const sg_fit_compare *k = &r->cmp[j];
+            cJSON *cmp = sg_json_object(b, cv, "comparison");
+            metrics_json(b, cmp, "network", &k->net, k->net_ok, k->net_note);
+            metrics_json(b, cmp, "kriging", &k->gp, k->gp_ok, k->gp_note);
+            metrics_json(b, cmp, "quadratic", &c->rsm, c->rsm_ok, c->rsm_reason);
+            sg_json_string(b, cmp, "kriging_cv", r->kriging_cv);
+        }
         cJSON *iv = sg_json_object(b, cv, "interval");
         sg_json_number(b, iv, "level", c->level);
         sg_json_number(b, iv, "half_width", c->half_width);
@@ -203,6 +231,19 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         sg_json_number(b, item, "value", r->gates[g].value);
         sg_json_number(b, item, "reference", r->gates[g].reference);
         sg_json_string(b, item, "message", r->gates[g].message);
+    }
+
+    arr = sg_json_array(b, o, "notes");
+    for (size_t k = 0; k < r->n_notes; k++) {
+        const sg_fit_note *nt = &r->notes[k];
+        item = sg_json_object(b, arr, NULL);
+        sg_json_string(b, item, "kind",
+                       nt->kind == SG_FIT_NOTE_KRIGING_BETTER ? "kriging_clearly_better"
+                                                              : "quadratic_clearly_better");
+        sg_json_string(b, item, "response", s->responses[nt->response].name);
+        sg_json_number(b, item, "value", nt->value);
+        sg_json_number(b, item, "reference", nt->reference);
+        sg_json_string(b, item, "message", nt->message);
     }
 
     arr = sg_json_array(b, o, "suspicious_runs");

@@ -107,6 +107,26 @@ static sg_gp *gp_alloc(size_t n, size_t d)
     return gp;
 }
 
+sg_status sg_gp_copy(const sg_gp *gp, sg_gp **out, sg_error *err)
+{
+    *out = NULL;
+    size_t n = gp->n, d = gp->d;
+    sg_gp *c = gp_alloc(n, d);
+    if (!c)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory copying a GP of %zu rows", n);
+    memcpy(c->lo, gp->lo, (3 * d + n * d + 4 * n) * sizeof *c->lo);
+    memcpy(c->L, gp->L, n * n * sizeof *c->L);
+    c->y_mean = gp->y_mean;
+    c->y_sd = gp->y_sd;
+    c->s2 = gp->s2;
+    c->g = gp->g;
+    c->mu = gp->mu;
+    c->c1 = gp->c1;
+    c->info = gp->info;
+    *out = c;
+    return SG_OK;
+}
+
 /* Checks shared by both fits; fills bounds, U and the standardisation.
  * Sets *constant for a constant response. */
 static sg_status gp_prepare(sg_gp *gp, const double *X, const double *y, const double *lo,

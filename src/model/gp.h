@@ -141,6 +141,10 @@ sg_status sg_gp_fit_fixed(const double *X, const double *y, size_t n, size_t d, 
                           double noise_var, const sg_gp_options *opt, sg_gp **out,
                           sg_error *err);
 
+/* Deep copy: predicts, and reports, exactly like gp.  SG_ERR_NOMEM.
+ * Caller owns *out. */
+sg_status sg_gp_copy(const sg_gp *gp, sg_gp **out, sg_error *err);
+
 /* Free a GP; NULL is a no-op. */
 void sg_gp_destroy(sg_gp *gp);
 

@@ -57,11 +57,34 @@ sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err)
     if ((int)spec->x_scale < 0 || spec->x_scale > SG_SCALE_NONE || (int)spec->y_scale < 0 ||
         spec->y_scale > SG_SCALE_NONE)
         return sg_error_set(err, SG_ERR_INVALID, "scaling: must be minmax, zscore or none");
+    if ((int)spec->type < 0 || spec->type > SG_MODEL_AUTO)
+        return sg_error_set(err, SG_ERR_INVALID, "type: must be one of %s",
+                            sg_model_type_names());
     if (spec->ensemble < 1 || spec->ensemble > SG_MODEL_MAX_ENSEMBLE)
         return sg_error_set(err, SG_ERR_INVALID, "ensemble must be between 1 and %d (got %zu)",
                             SG_MODEL_MAX_ENSEMBLE, spec->ensemble);
     return sg_train_config_validate(&spec->train, err);
 }
+
+static const char *const type_names[] = {"mlp", "gp", "auto"};
+
+const char *sg_model_type_name(sg_model_type t)
+{
+    return (int)t >= 0 && (size_t)t < sizeof type_names / sizeof type_names[0] ? type_names[t]
+                                                                             : "?";
+}
+
+bool sg_model_type_from_name(const char *name, sg_model_type *out)
+{
+    for (size_t i = 0; name && i < sizeof type_names / sizeof type_names[0]; i++)
+        if (strcmp(name, type_names[i]) == 0) {
+            *out = (sg_model_type)i;
+            return true;
+        }
+    return false;
+}
+
+const char *sg_model_type_names(void) { return "mlp, gp, auto"; }
 
 uint64_t sg_model_member_seed(uint64_t study_seed, size_t j, size_t m)
 {
@@ -123,11 +146,18 @@ void sg_model_destroy(sg_model *m)
     free(m->study_hash);
     free(m->calib);
     free(m->has_calib);
+    if (m->gp)
+        for (size_t j = 0; j < m->n_out; j++)
+            sg_gp_destroy(m->gp[j]);
+    free(m->gp);
+    free(m->gx);
+    free(m->gy);
+    free(m->gpar);
     free(m);
 }
 
-sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, sg_model **out,
-                         sg_error *err)
+static sg_status alloc_kind(const sg_model_spec *spec, sg_model_type kind, size_t n_in,
+                            size_t n_out, sg_model **out, sg_error *err)
 {
     sg_status st;
     sg_model *m = NULL;
@@ -144,10 +174,11 @@ sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, s
     m->spec = *spec;
     m->n_in = n_in;
     m->n_out = n_out;
-    m->n_nets = spec->shared ? 1 : n_out;
+    m->type = kind;
+    m->n_nets = kind == SG_MODEL_GP ? 0 : spec->shared ? 1 : n_out;
     size_t nm = m->n_nets * spec->ensemble;
-    m->nets = calloc(nm, sizeof *m->nets);
-    m->hist = calloc(nm, sizeof *m->hist);
+    m->nets = calloc(nm + 1, sizeof *m->nets);
+    m->hist = calloc(nm + 1, sizeof *m->hist);
     m->xs = sg_scaler_create(n_in);
     m->ys = sg_scaler_create(n_out);
     m->fname = calloc(n_in, sizeof *m->fname);
@@ -200,6 +231,32 @@ fail:
     return st;
 }
 
+sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, sg_model **out,
+                         sg_error *err)
+{
+    return alloc_kind(spec, SG_MODEL_MLP, n_in, n_out, out, err);
+}
+
+sg_status sg_model__alloc_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                             size_t n_rows, sg_model **out, sg_error *err)
+{
+    sg_model *m = NULL;
+    sg_status st = alloc_kind(spec, SG_MODEL_GP, n_in, n_out, &m, err);
+    if (st != SG_OK)
+        return st;
+    m->n_rows = n_rows;
+    m->gp = calloc(n_out, sizeof *m->gp);
+    m->gx = calloc(n_rows * n_in + 1, sizeof *m->gx);
+    m->gy = calloc(n_rows * n_out + 1, sizeof *m->gy);
+    m->gpar = calloc(n_out * SG_MODEL_GP_NPAR(n_in), sizeof *m->gpar);
+    if (!m->gp || !m->gx || !m->gy || !m->gpar) {
+        sg_model_destroy(m);
+        return sg_error_set(err, SG_ERR_NOMEM, "model: out of memory");
+    }
+    *out = m;
+    return SG_OK;
+}
+
 /* ---- fitting ---------------------------------------------------------------- */
 
 typedef struct progress_user {
@@ -226,6 +283,25 @@ sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, con
                        const double *Y, size_t n, const char *const *response_names,
                        sg_model_progress_fn progress, void *user, sg_model **out,
                        sg_error *err)
+{
+    if (!out)
+        return sg_error_set(err, SG_ERR_INVALID, "model fit: no output");
+    *out = NULL;
+    if (!spec)
+        return sg_error_set(err, SG_ERR_INVALID, "no model settings");
+    if (spec->type == SG_MODEL_GP)
+        return sg_model__fit_gp(spec, n_in, n_out, X, Y, n, response_names, out, err);
+    if (spec->type == SG_MODEL_AUTO)
+        return sg_model__fit_auto(spec, n_in, n_out, X, Y, n, response_names, progress, user,
+                                  out, err);
+    return sg_model__fit_mlp(spec, n_in, n_out, X, Y, n, response_names, progress, user, out,
+                             err);
+}
+
+sg_status sg_model__fit_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                            const double *X, const double *Y, size_t n,
+                            const char *const *response_names, sg_model_progress_fn progress,
+                            void *user, sg_model **out, sg_error *err)
 {
     sg_status st;
     sg_model *m = NULL;
@@ -355,6 +431,7 @@ static sg_status copy_contents(sg_model *c, const sg_model *m, sg_error *err)
         (st = sg_model_set_hashes(c, m->data_hash, m->study_hash, err)) != SG_OK)
         return st;
     c->n_rows = m->n_rows;
+    c->sel = m->sel;
     memcpy(c->lo, m->lo, m->n_in * sizeof *c->lo);
     memcpy(c->hi, m->hi, m->n_in * sizeof *c->hi);
     memcpy(c->calib, m->calib, m->n_out * sizeof *c->calib);
@@ -369,9 +446,18 @@ sg_status sg_model_copy(const sg_model *m, sg_model **out, sg_error *err)
     if (!m || !out)
         return sg_error_set(err, SG_ERR_INVALID, "model copy: missing argument");
     sg_model *c = NULL;
-    sg_status st = sg_model_alloc(&m->spec, m->n_in, m->n_out, &c, err);
+    sg_status st = m->type == SG_MODEL_GP
+                       ? sg_model__alloc_gp(&m->spec, m->n_in, m->n_out, m->n_rows, &c, err)
+                       : sg_model_alloc(&m->spec, m->n_in, m->n_out, &c, err);
     if (st == SG_OK)
         st = copy_contents(c, m, err);
+    if (st == SG_OK && m->type == SG_MODEL_GP) {
+        memcpy(c->gx, m->gx, m->n_rows * m->n_in * sizeof *c->gx);
+        memcpy(c->gy, m->gy, m->n_rows * m->n_out * sizeof *c->gy);
+        memcpy(c->gpar, m->gpar, m->n_out * SG_MODEL_GP_NPAR(m->n_in) * sizeof *c->gpar);
+        for (size_t j = 0; j < m->n_out && st == SG_OK; j++)
+            st = sg_gp_copy(m->gp[j], &c->gp[j], err);
+    }
     if (st != SG_OK) {
         sg_model_destroy(c);
         return st;
@@ -387,6 +473,12 @@ size_t sg_model_n_out(const sg_model *m) { return m->n_out; }
 const sg_model_spec *sg_model_spec_of(const sg_model *m) { return &m->spec; }
 size_t sg_model_n_nets(const sg_model *m) { return m->n_nets; }
 size_t sg_model_n_rows(const sg_model *m) { return m->n_rows; }
+sg_model_type sg_model_type_of(const sg_model *m) { return m->type; }
+const sg_gp *sg_model_gp(const sg_model *m, size_t j)
+{
+    return m->type == SG_MODEL_GP && j < m->n_out ? m->gp[j] : NULL;
+}
+const sg_model_selection *sg_model_selection_of(const sg_model *m) { return &m->sel; }
 const sg_scaler *sg_model_x_scaler(const sg_model *m) { return m->xs; }
 const sg_scaler *sg_model_y_scaler(const sg_model *m) { return m->ys; }
 
@@ -398,17 +490,20 @@ const sg_mlp *sg_model_member(const sg_model *m, size_t j, size_t k)
 size_t sg_model_n_params_per_member(const sg_model *m, size_t j)
 {
     (void)j; /* every network of a model has the same shape */
-    return sg_mlp_n_params(m->nets[0]);
+    return m->type == SG_MODEL_GP ? 0 : sg_mlp_n_params(m->nets[0]);
 }
 
 size_t sg_model_n_params(const sg_model *m)
 {
+    if (m->type == SG_MODEL_GP) /* length scales, signal and noise variance, mean */
+        return m->n_out * (m->n_in + 3);
     return sg_mlp_n_params(m->nets[0]) * m->n_nets * m->spec.ensemble;
 }
 
 bool sg_model_overparameterised(const sg_model *m)
 {
-    return sg_mlp_n_params(m->nets[0]) > m->n_rows && m->spec.train.l1 == 0.0 &&
+    return m->type != SG_MODEL_GP && sg_mlp_n_params(m->nets[0]) > m->n_rows &&
+           m->spec.train.l1 == 0.0 &&
            m->spec.train.l2 == 0.0;
 }
 
@@ -508,6 +603,9 @@ struct sg_model_work {
     double *bg;                   /* (n_in) one member's gradient */
     double *bout;                 /* (ensemble * n_out) member outputs, scaled */
     double *by;                   /* (n_out) one member's output */
+    sg_model_type type;
+    size_t n_rows;                /* kriging: rows of the processes */
+    sg_gp_work **gw;              /* kriging: (n_out) one per process */
 };
 
 void sg_model_work_destroy(sg_model_work *w)
@@ -515,6 +613,10 @@ void sg_model_work_destroy(sg_model_work *w)
     if (!w)
         return;
     sg_mlp_work_destroy(w->net);
+    if (w->gw)
+        for (size_t j = 0; j < w->n_out; j++)
+            sg_gp_work_destroy(w->gw[j]);
+    free(w->gw);
     free(w->bx);
     free(w->bg);
     free(w->bout);
@@ -543,7 +645,17 @@ sg_status sg_model_work_create(const sg_model *m, sg_model_work **out, sg_error 
         sg_model_work_destroy(w);
         return sg_error_set(err, SG_ERR_NOMEM, "model workspace: out of memory");
     }
-    sg_status st = sg_mlp_work_create(m->nets[0], 1, &w->net, err);
+    w->type = m->type;
+    w->n_rows = m->n_rows;
+    sg_status st = SG_OK;
+    if (m->type == SG_MODEL_GP) {
+        if (!(w->gw = calloc(m->n_out, sizeof *w->gw)))
+            st = sg_error_set(err, SG_ERR_NOMEM, "model workspace: out of memory");
+        for (size_t j = 0; j < m->n_out && st == SG_OK; j++)
+            st = sg_gp_work_create(m->gp[j], &w->gw[j], err);
+    } else {
+        st = sg_mlp_work_create(m->nets[0], 1, &w->net, err);
+    }
     if (st != SG_OK) {
         sg_model_work_destroy(w);
         return st;
@@ -554,14 +666,27 @@ sg_status sg_model_work_create(const sg_model *m, sg_model_work **out, sg_error 
 
 static bool work_fits(const sg_model *m, const sg_model_work *w)
 {
-    return w->n_in == m->n_in && w->n_out == m->n_out && w->ensemble == m->spec.ensemble &&
-           sg_mlp_work_matches(m->nets[0], w->net);
+    if (w->type != m->type || w->n_in != m->n_in || w->n_out != m->n_out)
+        return false;
+    if (m->type == SG_MODEL_GP)
+        return w->n_rows == m->n_rows;
+    return w->ensemble == m->spec.ensemble && sg_mlp_work_matches(m->nets[0], w->net);
 }
 
 void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, double *mean,
                       double *sd)
 {
     size_t E = m->spec.ensemble, no = m->n_out;
+    if (m->type == SG_MODEL_GP) {
+        /* spread = the predictive sd of the latent mean */
+        for (size_t j = 0; j < no; j++) {
+            double var = 0.0;
+            sg_gp_predict(m->gp[j], w->gw[j], x, &mean[j], sd ? &var : NULL, NULL);
+            if (sd)
+                sd[j] = var > 0 ? sqrt(var) : 0.0;
+        }
+        return;
+    }
     memcpy(w->bx, x, m->n_in * sizeof *w->bx);
     sg_scaler_forward(m->xs, w->bx);
     /* bout[k * n_out + j]: member k's scaled prediction of response j. */
@@ -618,6 +743,10 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
 {
     size_t E = m->spec.ensemble;
     size_t net = m->spec.shared ? 0 : j, out = m->spec.shared ? j : 0;
+    if (m->type == SG_MODEL_GP) {
+        sg_gp_gradient(m->gp[j], w->gw[j], x, mean, grad);
+        return;
+    }
     memcpy(w->bx, x, m->n_in * sizeof *w->bx);
     sg_scaler_forward(m->xs, w->bx);
     for (size_t i = 0; i < m->n_in; i++)

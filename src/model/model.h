@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "model/gp.h"
 #include "model/mlp.h"
 #include "model/scale.h"
 #include "model/train.h"
@@ -47,6 +48,23 @@
 #define SG_MODEL_DEFAULT_SCALE SG_SCALE_MINMAX
 #define SG_MODEL_DEFAULT_SEED 20261129u
 
+/* Inner k-fold cross-validation of the network by which type = auto judges
+ * it against the kriging model's closed-form leave-one-out (doc/model.md). */
+#define SG_MODEL_AUTO_INNER_K 5
+
+/* Which surrogate: the ensemble of networks, kriging (gp.h, one Gaussian
+ * process per response), or the better of the two by cross-validation on
+ * the training rows (decided once for the whole model). */
+typedef enum sg_model_type { SG_MODEL_MLP = 0, SG_MODEL_GP, SG_MODEL_AUTO } sg_model_type;
+#define SG_MODEL_DEFAULT_TYPE SG_MODEL_MLP
+
+/* "mlp", "gp", "auto" ("?" out of range). */
+const char *sg_model_type_name(sg_model_type t);
+/* Parse a type name; false when unknown. */
+bool sg_model_type_from_name(const char *name, sg_model_type *out);
+/* "mlp, gp, auto" for messages. */
+const char *sg_model_type_names(void);
+
 /* Response index passed to the progress callback for a shared network. */
 #define SG_MODEL_ALL_RESPONSES ((size_t)-1)
 
@@ -63,6 +81,8 @@ typedef struct sg_model_spec {
     size_t ensemble;                    /* members per network, 1..SG_MODEL_MAX_ENSEMBLE */
     bool shared;                        /* one multi-output network for all responses */
     uint64_t seed;                      /* study seed */
+    sg_model_type type;                 /* requested surrogate (the network fields
+                                           apply to mlp and to auto's network) */
 } sg_model_spec;
 
 /* The defaults above (train config: train.h defaults with optimiser lbfgs,
@@ -85,7 +105,14 @@ typedef struct sg_model sg_model;
 typedef void (*sg_model_progress_fn)(void *user, size_t response, size_t member,
                                      const sg_train_info *info);
 
-/* Fit a model.  X is (n, n_in) and Y (n, n_out) row-major in engineering
+/* Fit a model of spec->type.  mlp: the ensembles below.  gp: one kriging
+ * model per response (gp.h, default options, seed derived from spec->seed
+ * and the response); needs n >= n_in + 2 (SG_ERR_INVALID saying so).
+ * auto: kriging's closed-form leave-one-out error against the network's
+ * SG_MODEL_AUTO_INNER_K-fold error on these rows only, as a mean over
+ * responses of MSE / variance; the smaller wins and only it is kept (too few
+ * rows for kriging: the network, with a note); sg_model_selection_of tells.
+ * X is (n, n_in) and Y (n, n_out) row-major in engineering
  * units (borrowed).  n >= 2.  response_names (n_out strings, may be NULL,
  * copied) name responses in messages and in the model; without them they
  * are y1...  Other metadata defaults: factor names x1.., empty units, bounds
@@ -106,10 +133,25 @@ void sg_model_destroy(sg_model *m);
 sg_status sg_model_copy(const sg_model *m, sg_model **out, sg_error *err);
 
 /* ---- shape and metadata ---- */
+/* The type that predicts: SG_MODEL_MLP or SG_MODEL_GP (never auto; the
+ * requested type is sg_model_spec_of(m)->type). */
+sg_model_type sg_model_type_of(const sg_model *m);
+/* Response j's kriging model (owned by the model), NULL for a network model. */
+const sg_gp *sg_model_gp(const sg_model *m, size_t j);
+/* How type = auto chose (valid when requested is true). */
+typedef struct sg_model_selection {
+    bool requested;        /* the spec asked for auto */
+    sg_model_type chosen;  /* mlp or gp */
+    bool gp_ok, mlp_ok;    /* scores computed */
+    double gp_score;       /* mean over responses of LOO MSE / variance (kriging) */
+    double mlp_score;      /* the same from the network's inner k-fold CV */
+    char note[200];        /* e.g. why kriging was not possible */
+} sg_model_selection;
+const sg_model_selection *sg_model_selection_of(const sg_model *m);
 size_t sg_model_n_in(const sg_model *m);
 size_t sg_model_n_out(const sg_model *m);
 const sg_model_spec *sg_model_spec_of(const sg_model *m);
-/* Number of networks (n_out, or 1 when shared). */
+/* Number of networks (n_out, or 1 when shared; 0 for a kriging model). */
 size_t sg_model_n_nets(const sg_model *m);
 /* Member network k of network j (owned by the model, read-only). */
 const sg_mlp *sg_model_member(const sg_model *m, size_t j, size_t k);
@@ -219,7 +261,10 @@ sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, s
 /* True when path holds a model file (of any version) that surrogate wrote:
  * the output rule (core/outputs.h) replaces only such a file.  user unused. */
 bool sg_model_file_is_own(void *user, const char *path);
-#define SG_MODEL_FORMAT_VERSION 1
+/* 2: "type" and the "kriging" and "selection" blocks; version 1 files
+ * (networks only) are still read. */
+#define SG_MODEL_FORMAT_VERSION 2
+#define SG_MODEL_FORMAT_VERSION_MIN 1
 /* Largest model file accepted by the loader. */
 #define SG_MODEL_MAX_FILE_BYTES ((size_t)512 * 1024 * 1024)
 

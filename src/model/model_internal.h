@@ -19,7 +19,41 @@ struct sg_model {
     char *data_hash, *study_hash;
     sg_model_calibration *calib; /* (n_out) */
     bool *has_calib;             /* (n_out) */
+    /* kriging (type == SG_MODEL_GP; model_gp.c) */
+    sg_model_type type;          /* SG_MODEL_MLP or SG_MODEL_GP */
+    sg_gp **gp;                 /* (n_out) */
+    double *gx, *gy;             /* (n_rows, n_in), (n_rows, n_out) training data */
+    double *gpar;                /* (n_out, SG_MODEL_GP_NPAR(n_in)) hyper-parameters */
+    sg_model_selection sel;
 };
+
+/* Per response: lo (d), hi (d), length scales (d), signal variance, noise
+ * variance: what sg_gp_fit_fixed is given, so a reload rebuilds the same
+ * process bit for bit (signal variance 0: constant response). */
+#define SG_MODEL_GP_NPAR(d) (3 * (d) + 2)
+
+/* An empty kriging model for n rows (no processes yet; gx, gy, gpar
+ * allocated).  Caller owns *out. */
+SG_INTERNAL sg_status sg_model__alloc_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                                         size_t n_rows, sg_model **out, sg_error *err);
+/* Build process j from gx, gy and gpar (model_gp.c). */
+SG_INTERNAL sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err);
+/* Fit the kriging model and the automatic choice (model_gp.c). */
+SG_INTERNAL sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                                       const double *X, const double *Y, size_t n,
+                                       const char *const *response_names, sg_model **out,
+                                       sg_error *err);
+SG_INTERNAL sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                                         const double *X, const double *Y, size_t n,
+                                         const char *const *response_names,
+                                         sg_model_progress_fn progress, void *user,
+                                         sg_model **out, sg_error *err);
+/* The network fit (model.c) whatever spec->type says. */
+SG_INTERNAL sg_status sg_model__fit_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                                        const double *X, const double *Y, size_t n,
+                                        const char *const *response_names,
+                                        sg_model_progress_fn progress, void *user,
+                                        sg_model **out, sg_error *err);
 
 /* SG_OK when every prediction inside the factor bounds (lo, hi) is finite,
  * mean and spread, by interval arithmetic through the scalers and every

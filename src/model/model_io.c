@@ -90,6 +90,50 @@ static void calibration_json(sg_json_builder *b, cJSON *root, const sg_model *m)
     }
 }
 
+/* The kriging block: the training data and each process's hyper-parameters
+ * (what sg_gp_fit_fixed is given). */
+static void kriging_json(sg_json_builder *b, cJSON *root, const sg_model *m)
+{
+    size_t d = m->n_in;
+    cJSON *o = sg_json_object(b, root, "kriging");
+    sg_json_string(b, o, "kernel", "matern52");
+    sg_json_string(b, o, "mean", "constant");
+    sg_json_count(b, o, "rows", m->n_rows);
+    sg_json_exacts(b, o, "inputs", m->gx, m->n_rows * d);
+    sg_json_exacts(b, o, "outputs", m->gy, m->n_rows * m->n_out);
+    cJSON *pa = sg_json_array(b, o, "processes");
+    for (size_t j = 0; pa && j < m->n_out; j++) {
+        const double *p = m->gpar + j * SG_MODEL_GP_NPAR(d);
+        cJSON *g = sg_json_object(b, pa, NULL);
+        sg_json_string(b, g, "response", m->rname[j]);
+        sg_json_exacts(b, g, "lo", p, d);
+        sg_json_exacts(b, g, "hi", p + d, d);
+        sg_json_exacts(b, g, "length_scales", p + 2 * d, d);
+        sg_json_exact(b, g, "signal_variance", p[3 * d]);
+        sg_json_exact(b, g, "noise_variance", p[3 * d + 1]);
+    }
+}
+
+/* How type = auto chose (only for models fitted with it). */
+static void selection_json(sg_json_builder *b, cJSON *root, const sg_model *m)
+{
+    const sg_model_selection *s = &m->sel;
+    if (!s->requested)
+        return;
+    cJSON *o = sg_json_object(b, root, "selection");
+    sg_json_string(b, o, "requested", "auto");
+    sg_json_string(b, o, "chosen", sg_model_type_name(s->chosen));
+    if (s->gp_ok)
+        sg_json_exact(b, o, "kriging_score", s->gp_score);
+    else
+        sg_json_null(b, o, "kriging_score");
+    if (s->mlp_ok)
+        sg_json_exact(b, o, "network_score", s->mlp_score);
+    else
+        sg_json_null(b, o, "network_score");
+    sg_json_string(b, o, "note", s->note);
+}
+
 /* The model file's text, with a final newline when newline is true. */
 static sg_status model_text(const sg_model *m, bool newline, char **out, size_t *len,
                             sg_error *err)
@@ -100,6 +144,9 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
     cJSON *root = sg_json_build_begin(&b);
     sg_json_string(&b, root, "format", SG_MODEL_FORMAT);
     sg_json_count(&b, root, "version", SG_MODEL_FORMAT_VERSION);
+    /* network models fitted as type mlp: no "type" key, as in version 1 */
+    if (m->type != SG_MODEL_MLP || sp->type != SG_MODEL_MLP)
+        sg_json_string(&b, root, "type", sg_model_type_name(m->type));
     cJSON *lib = sg_json_object(&b, root, "libraries");
     sg_version_entry v[SG_VERSION_COUNT];
     sg_versions(v);
@@ -123,6 +170,11 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
         sg_json_string(&b, r, "unit", m->runit[j]);
     }
     calibration_json(&b, root, m);
+    selection_json(&b, root, m);
+    if (m->type == SG_MODEL_GP) {
+        kriging_json(&b, root, m);
+        goto built;
+    }
     cJSON *sc = sg_json_object(&b, root, "scaling");
     scaler_json(&b, sc, "inputs", m->xs);
     scaler_json(&b, sc, "outputs", m->ys);
@@ -151,6 +203,7 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
             sg_json_exacts(&b, mk, "params", sg_mlp_params_const(net), sg_mlp_n_params(net));
         }
     }
+built:;
     cJSON *doc = NULL;
     sg_status st = sg_json_build_end(&b, root, "model file", &doc, err);
     if (st == SG_OK)
@@ -355,6 +408,8 @@ static bool read_meta(reader *r, const sg_json_at *root, sg_model *m)
         return false;
     if (sg_model_set_hashes(m, dh, sh, &e2) != SG_OK)
         return sg_json_fail(j, root, "%s", e2.msg);
+    if (m->type == SG_MODEL_GP)
+        return true;
     return sg_json_key(j, root, "scaling", &sc) && read_scaler(r, &sc, "inputs", m->xs) &&
            read_scaler(r, &sc, "outputs", m->ys);
 }
@@ -402,6 +457,103 @@ static bool read_calibration(reader *r, const sg_json_at *root, sg_model *m)
         if (sg_model_set_calibration(m, k, &c, &e2) != SG_OK)
             return sg_json_fail(j, &o, "%s", e2.msg);
     }
+    return true;
+}
+
+/* Factor and response counts of a kriging model and its rows, bounded by
+ * the file's size before anything is allocated. */
+static bool read_gp_shape(reader *r, const sg_json_at *root, size_t *n_in, size_t *n_out,
+                          size_t *rows)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at fa, ra, kr;
+    if (!sg_json_key(j, root, "factors", &fa) || !sg_json_array_at(j, &fa, n_in) ||
+        !sg_json_key(j, root, "responses", &ra) || !sg_json_array_at(j, &ra, n_out) ||
+        !sg_json_key(j, root, "kriging", &kr) ||
+        !sg_json_get_size(j, &kr, "rows", SG_GP_MAX_ROWS, rows))
+        return false;
+    if (*n_in < 1 || *n_out < 1)
+        return sg_json_fail(j, *n_in < 1 ? &fa : &ra, "expected at least one entry");
+    if (*n_in > SG_MLP_MAX_WIDTH || *n_out > SG_MLP_MAX_WIDTH)
+        return sg_json_fail(j, NULL, "at most %d factors and responses", SG_MLP_MAX_WIDTH);
+    if (*rows < *n_in + 2)
+        return sg_json_fail(j, &kr, "%zu rows cannot hold a kriging model of %zu factors",
+                            *rows, *n_in);
+    if (*rows * (*n_in + *n_out) > r->len / MODEL_MIN_BYTES_PER_VALUE)
+        return sg_json_fail(j, &kr, "%zu rows need more values than a file of %zu bytes holds",
+                            *rows, r->len);
+    return true;
+}
+
+static bool read_kriging(reader *r, const sg_json_at *root, sg_model *m)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at kr, pa, g;
+    size_t d = m->n_in, n = 0;
+    sg_json_has(root, "kriging", &kr);
+    const char *kernel = sg_json_get_string(j, &kr, "kernel");
+    const char *mean = kernel ? sg_json_get_string(j, &kr, "mean") : NULL;
+    if (!mean)
+        return false;
+    if (strcmp(kernel, "matern52") != 0 || strcmp(mean, "constant") != 0)
+        return sg_json_fail(j, &kr, "unknown kernel \"%s\" or mean \"%s\" (expected "
+                            "matern52, constant)", kernel, mean);
+    if (!sg_json_get_numbers(j, &kr, "inputs", m->gx, m->n_rows * d) ||
+        !sg_json_get_numbers(j, &kr, "outputs", m->gy, m->n_rows * m->n_out) ||
+        !sg_json_key(j, &kr, "processes", &pa) || !sg_json_array_at(j, &pa, &n))
+        return false;
+    if (n != m->n_out)
+        return sg_json_fail(j, &pa, "expected one process per response (%zu), found %zu",
+                            m->n_out, n);
+    for (size_t k = 0; k < n; k++) {
+        sg_json_item(&pa, k ? &g : NULL, k, &g);
+        double *p = m->gpar + k * SG_MODEL_GP_NPAR(d);
+        const char *name = sg_json_get_string(j, &g, "response");
+        if (!name || !sg_json_get_numbers(j, &g, "lo", p, d) ||
+            !sg_json_get_numbers(j, &g, "hi", p + d, d) ||
+            !sg_json_get_numbers(j, &g, "length_scales", p + 2 * d, d) ||
+            !sg_json_get_number(j, &g, "signal_variance", &p[3 * d]) ||
+            !sg_json_get_number(j, &g, "noise_variance", &p[3 * d + 1]))
+            return false;
+        if (strcmp(name, m->rname[k]) != 0)
+            return sg_json_fail(j, &g, "process for \"%s\" is not in response order", name);
+        sg_error e2;
+        if (sg_model__gp_build(m, k, &e2) != SG_OK)
+            return sg_json_fail(j, &g, "%s", e2.msg);
+    }
+    return true;
+}
+
+static bool read_selection(reader *r, const sg_json_at *root, sg_model *m)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at o, v;
+    if (!sg_json_has(root, "selection", &o))
+        return true;
+    sg_model_selection *s = &m->sel;
+    const char *req = sg_json_get_string(j, &o, "requested");
+    const char *ch = req ? sg_json_get_string(j, &o, "chosen") : NULL;
+    const char *note = ch ? sg_json_get_string(j, &o, "note") : NULL;
+    if (!note)
+        return false;
+    if (strcmp(req, "auto") != 0 || !sg_model_type_from_name(ch, &s->chosen) ||
+        s->chosen != m->type)
+        return sg_json_fail(j, &o, "expected requested \"auto\" and the model's type as chosen");
+    if (strlen(note) >= sizeof s->note)
+        return sg_json_fail(j, &o, "the note is too long");
+    memcpy(s->note, note, strlen(note) + 1);
+    if (!sg_json_key(j, &o, "kriging_score", &v))
+        return false;
+    if (!cJSON_IsNull(v.node) && !(s->gp_ok = sg_json_get_number(j, &o, "kriging_score",
+                                                                 &s->gp_score)))
+        return false;
+    if (!sg_json_key(j, &o, "network_score", &v))
+        return false;
+    if (!cJSON_IsNull(v.node) && !(s->mlp_ok = sg_json_get_number(j, &o, "network_score",
+                                                                  &s->mlp_score)))
+        return false;
+    s->requested = true;
+    m->spec.type = SG_MODEL_AUTO;
     return true;
 }
 
@@ -454,26 +606,56 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
     }
     if (!sg_json_get_number(&r.j, &root, "version", &ver))
         goto fail;
-    if (ver != SG_MODEL_FORMAT_VERSION) {
-        sg_json_fail(&r.j, NULL, "model file version %g is not supported (this program reads %d)",
-                     ver, SG_MODEL_FORMAT_VERSION);
+    if (ver < SG_MODEL_FORMAT_VERSION_MIN || ver > SG_MODEL_FORMAT_VERSION ||
+        ver != floor(ver)) {
+        sg_json_fail(&r.j, NULL,
+                     "model file version %g is not supported (this program reads %d to %d)", ver,
+                     SG_MODEL_FORMAT_VERSION_MIN, SG_MODEL_FORMAT_VERSION);
         goto fail;
+    }
+    sg_model_type type = SG_MODEL_MLP;
+    sg_json_at type_at;
+    if (ver >= 2 && sg_json_has(&root, "type", &type_at)) {
+        const char *ts = sg_json_get_string(&r.j, &root, "type");
+        if (!ts)
+            goto fail;
+        if (!sg_model_type_from_name(ts, &type) || type == SG_MODEL_AUTO) {
+            sg_json_fail(&r.j, &type_at, "unknown model type \"%s\" (expected mlp or gp)", ts);
+            goto fail;
+        }
     }
     sg_model_spec sp = sg_model_spec_defaults();
     sp.optimizer_auto = false; /* the file holds the optimiser actually used */
     size_t n_in = 0, n_out = 0, rows = 0;
-    if (!read_spec(&r, &root, &sp, &n_in, &n_out, &rows))
-        goto fail;
     sg_error e2;
-    if (sg_model_alloc(&sp, n_in, n_out, &m, &e2) != SG_OK) {
-        r.j.st = sg_error_set(err, e2.status, "%s: %s", r.j.source, e2.msg);
-        goto fail;
+    if (type == SG_MODEL_GP) {
+        sp.type = SG_MODEL_GP;
+        if (!read_gp_shape(&r, &root, &n_in, &n_out, &rows) ||
+            !sg_json_get_u64(&r.j, &root, "seed", &sp.seed))
+            goto fail;
+        if (sg_model__alloc_gp(&sp, n_in, n_out, rows, &m, &e2) != SG_OK) {
+            r.j.st = sg_error_set(err, e2.status, "%s: %s", r.j.source, e2.msg);
+            goto fail;
+        }
+        for (size_t i = 0; i < n_in; i++)
+            m->xs->width[i] = 1.0;
+        for (size_t k = 0; k < n_out; k++)
+            m->ys->width[k] = 1.0;
+    } else {
+        if (!read_spec(&r, &root, &sp, &n_in, &n_out, &rows))
+            goto fail;
+        if (sg_model_alloc(&sp, n_in, n_out, &m, &e2) != SG_OK) {
+            r.j.st = sg_error_set(err, e2.status, "%s: %s", r.j.source, e2.msg);
+            goto fail;
+        }
+        m->n_rows = rows;
     }
-    m->n_rows = rows;
     if (!read_meta(&r, &root, m) || !read_calibration(&r, &root, m) ||
-        !read_networks(&r, &root, m))
+        !read_selection(&r, &root, m) ||
+        !(type == SG_MODEL_GP ? read_kriging(&r, &root, m) : read_networks(&r, &root, m)))
         goto fail;
-    if (sg_model_check_names(m, &e2) != SG_OK || sg_model_check_window(m, &e2) != SG_OK) {
+    if (sg_model_check_names(m, &e2) != SG_OK ||
+        (type != SG_MODEL_GP && sg_model_check_window(m, &e2) != SG_OK)) {
         r.j.st = sg_error_set(err, e2.status, "%s: %s", r.j.source, e2.msg);
         goto fail;
     }

@@ -87,7 +87,15 @@ static sg_status hist_copy(sg_train_history *dst, const sg_train_history *h, sg_
 
 sg_status sg_results_take_histories(sg_results *r, const sg_model *m, sg_error *err)
 {
-    size_t n = sg_model_n_nets(m);
+    size_t n = m ? sg_model_n_nets(m) : 0;
+    if (r && m && sg_model_type_of(m) == SG_MODEL_GP) { /* kriging: no loss histories */
+        for (size_t i = 0; r->hist && i < r->n_nets; i++)
+            sg_train_history_destroy(&r->hist[i]);
+        free(r->hist);
+        r->hist = NULL;
+        r->n_nets = 0;
+        return SG_OK;
+    }
     if (!r || n == 0 || n > SG_RESULTS_MAX_DIM)
         return sg_error_set(err, SG_ERR_INVALID, "results: no model histories");
     sg_train_history *h = calloc(n, sizeof *h);

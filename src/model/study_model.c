@@ -12,7 +12,7 @@
 
 static const char *const model_keys[] = {
     "file",     "hidden",         "activation",      "output_activation", "init",
-    "ensemble", "shared",         "factor_scaling",  "response_scaling",
+    "ensemble", "shared",         "factor_scaling",  "response_scaling",  "type",
 };
 
 static const char *const train_keys[] = {
@@ -130,6 +130,25 @@ static sg_status get_scaling(const sg_toml_value *t, const char *key, sg_scale_k
     return SG_OK;
 }
 
+static sg_status get_type(const sg_toml_value *t, sg_model_type *out, sg_error *err)
+{
+    const char *s = NULL;
+    bool found = false;
+    sg_status st = sg_toml_get_string(t, "type", false, &s, &found, err);
+    if (st != SG_OK || !found)
+        return st;
+    if (sg_model_type_from_name(s, out))
+        return SG_OK;
+    static const char *const names[] = {"mlp", "gp", "auto"};
+    const char *hint = sg_str_suggest(s, names, sizeof names / sizeof names[0]);
+    char tail[64] = "";
+    if (hint)
+        snprintf(tail, sizeof tail, "; did you mean '%s'?", hint);
+    return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "type"),
+                            "unknown model type '%.40s' (valid: %s)%s", s,
+                            sg_model_type_names(), tail);
+}
+
 static sg_status load_hidden(const sg_toml_value *t, sg_model_spec *sp, sg_error *err)
 {
     const sg_toml_value *arr = NULL;
@@ -169,6 +188,7 @@ static sg_status load_model(const sg_study *s, sg_study_model *m, sg_error *err)
     if (t) {
         if ((st = sg_study_check_keys(t, "[model]", model_keys, ARRAY_LEN(model_keys), err)) ||
             (st = sg_toml_get_string(t, "file", false, &file, NULL, err)) ||
+            (st = get_type(t, &sp->type, err)) ||
             (st = load_hidden(t, sp, err)) ||
             (st = get_activation(t, "activation", false, &sp->hidden_act, err)) ||
             (st = get_activation(t, "output_activation", true, &sp->output_act, err)) ||

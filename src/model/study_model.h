@@ -3,7 +3,7 @@
  *
  * Keys (every one optional; defaults are the model module's, see model.h
  * and doc/study-file.md):
- *   [model] file, hidden, activation, output_activation, init, ensemble,
+ *   [model] type, file, hidden, activation, output_activation, init, ensemble,
  *           shared, factor_scaling, response_scaling
  *   [train] optimizer, learning_rate, epochs, batch_size, momentum, nesterov,
  *           beta1, beta2, epsilon, rho, l1, l2, early_stopping, min_delta,

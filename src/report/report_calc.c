@@ -634,6 +634,14 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Calculator");
     if (!ws)
         return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Calculator sheet");
+    if (ctx->in->model && sg_model_type_of(ctx->in->model) == SG_MODEL_GP) {
+        sg_rstr(ctx, ws, 0, 0, "Calculator", ctx->title);
+        sg_rstr(ctx, ws, 2, 0,
+                "Not written: the Calculator covers network models only; this model is "
+                "kriging (a Gaussian process). Use `surrogate predict` for its predictions.",
+                ctx->warn);
+        return SG_OK;
+    }
     size_t n_params = 0, widest = 0;
     model_size(md, md->shared ? md->n_members : ctx->in->n_responses * md->n_members, &n_params,
                &widest);

@@ -20,6 +20,61 @@ static lxw_row_t kv(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *ke
     return r + 1;
 }
 
+/* The Model sheet of a kriging model: kernel, selection and each
+ * response's hyper-parameters. */
+static sg_status model_sheet_gp(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_model *m = in->model;
+    const sg_model_selection *sel = sg_model_selection_of(m);
+    char buf[512];
+    sg_rstr(ctx, ws, 0, 0, "Model: kriging (Gaussian process), one per response", ctx->title);
+    lxw_row_t r = 2;
+    r = kv(ctx, ws, r, "Kernel",
+           "Matérn 5/2 with one length scale per factor (ARD), constant mean, nugget");
+    r = kv(ctx, ws, r, "Hyper-parameters",
+           "maximum likelihood with a weak log-normal prior on the length scales");
+    r = kv(ctx, ws, r, "Spread", "predictive sd of the mean (kriging variance)");
+    snprintf(buf, sizeof buf, "%zu", sg_model_n_rows(m));
+    r = kv(ctx, ws, r, "Training rows", buf);
+    if (sel->requested) {
+        if (sel->gp_ok && sel->mlp_ok)
+            sg_num_snprintf(buf, sizeof buf,
+                            "type = auto chose kriging: leave-one-out MSE / variance %.4g "
+                            "against the network's %d-fold %.4g",
+                            sel->gp_score, SG_MODEL_AUTO_INNER_K, sel->mlp_score);
+        else
+            snprintf(buf, sizeof buf, "type = auto chose kriging. %.300s", sel->note);
+        r = kv(ctx, ws, r, "Selection", buf);
+    }
+    r++;
+    size_t d = in->n_factors;
+    sg_rstr(ctx, ws, r++, 0, "Hyper-parameters (length scales as shares of the factor range)",
+            ctx->subtitle);
+    sg_rstr(ctx, ws, r, 0, "Response", ctx->header);
+    sg_rstr(ctx, ws, r, 1, "Signal sd [response unit]", ctx->header);
+    sg_rstr(ctx, ws, r, 2, "Noise sd [response unit]", ctx->header);
+    sg_rstr(ctx, ws, r, 3, "Mean [response unit]", ctx->header);
+    for (size_t i = 0; i < d; i++) {
+        snprintf(buf, sizeof buf, "Length %.100s [-]", in->factors[i].name);
+        sg_rstr(ctx, ws, r, (lxw_col_t)(4 + i), buf, ctx->header);
+    }
+    r++;
+    for (size_t k = 0; k < in->n_responses; k++, r++) {
+        const sg_gp *g = sg_model_gp(m, k);
+        sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
+        sg_rnum(ctx, ws, r, 1, sqrt(sg_gp_signal_var(g)), ctx->num[4]);
+        sg_rnum(ctx, ws, r, 2, sqrt(sg_gp_noise_var(g)), ctx->num[4]);
+        sg_rnum(ctx, ws, r, 3, sg_gp_mean_const(g), ctx->num[4]);
+        for (size_t i = 0; i < d; i++)
+            sg_rnum(ctx, ws, r, (lxw_col_t)(4 + i), sg_gp_length_scales(g)[i], ctx->num[4]);
+    }
+    RC(ctx, worksheet_set_column(ws, 0, 0, 26, NULL));
+    RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)(4 + d), 16, NULL));
+    (void)err;
+    return SG_OK;
+}
+
 sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
@@ -29,6 +84,8 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Model");
     if (!ws)
         return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Model sheet");
+    if (sg_model_type_of(m) == SG_MODEL_GP)
+        return model_sheet_gp(ctx, ws, err);
     const sg_model_spec *sp = sg_model_spec_of(m);
     const sg_train_config *tc = &sp->train;
     char buf[512], arch[256];

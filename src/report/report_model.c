@@ -75,9 +75,9 @@ sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_re
     sg_report_view *v = calloc(1, sizeof *v);
     if (!v)
         return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
-    v->nets = calloc(total, sizeof *v->nets);
-    v->sizes = calloc(total * (SG_MLP_MAX_LAYERS + 1), sizeof *v->sizes);
-    v->acts = calloc(total * SG_MLP_MAX_LAYERS, sizeof *v->acts);
+    v->nets = calloc(total + 1, sizeof *v->nets); /* kriging: no networks */
+    v->sizes = calloc(total * (SG_MLP_MAX_LAYERS + 1) + 1, sizeof *v->sizes);
+    v->acts = calloc(total * SG_MLP_MAX_LAYERS + 1, sizeof *v->acts);
     if (!v->nets || !v->sizes || !v->acts)
         goto nomem;
     for (size_t j = 0; j < n_nets; j++) {

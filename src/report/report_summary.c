@@ -99,7 +99,11 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
             char lo[64], hi[64];
             sg_num_snprintf(lo, sizeof lo, "%.4g%% interval low", md->interval_level);
             sg_num_snprintf(hi, sizeof hi, "%.4g%% interval high", md->interval_level);
-            const char *ph[] = {"Response", "Unit", "Predicted", "Spread (member sd)", lo, hi};
+            const char *ph[] = {"Response", "Unit", "Predicted",
+                                sg_model_type_of(in->model) == SG_MODEL_GP
+                                    ? "Spread (kriging sd)"
+                                    : "Spread (member sd)",
+                                lo, hi};
             for (int c = 0; c < (iv ? 6 : 4); c++)
                 sg_rstr(ctx, ws, r, (lxw_col_t)c, ph[c], ctx->header);
             r++;

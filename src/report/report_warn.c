@@ -112,8 +112,10 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
         size_t cap = SG_RWARN_GATES_PER_RESPONSE * nr;
         sg_gate_warning *g = calloc(cap, sizeof *g);
         const char **names = calloc(nr, sizeof *names);
-        double *train = in->train_metrics ? calloc(nr, sizeof *train) : NULL;
-        if (!g || !names || (in->train_metrics && !train)) {
+        /* kriging interpolates its runs by design: no over-fitting gate */
+        bool gp = in->model && sg_model_type_of(in->model) == SG_MODEL_GP;
+        double *train = in->train_metrics && !gp ? calloc(nr, sizeof *train) : NULL;
+        if (!g || !names || (in->train_metrics && !gp && !train)) {
             st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for warnings");
         } else {
             for (size_t k = 0; k < nr; k++) {

@@ -1,0 +1,279 @@
+/* model_gp.c — the surrogate as kriging models (one sg_gp per response) and
+ * the automatic choice between kriging and the network (model.h, type).
+ *
+ * Reproducible reloads.  The fitted hyper-parameters are what the model
+ * file stores; the model itself is rebuilt from them by sg_gp_fit_fixed
+ * straight after the fit, exactly as the loader rebuilds it, so a saved
+ * and reloaded model predicts bit for bit like the one that was fitted. */
+#include "model/model_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/cv.h"
+
+/* Seed of the kriging fit of response j: a stream apart from the members'. */
+static uint64_t gp_seed(uint64_t study_seed, size_t j)
+{
+    return sg_model_member_seed(study_seed ^ 0x6B726967696E67ull /* "kriging" */, j, 0);
+}
+
+sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err)
+{
+    size_t d = m->n_in, n = m->n_rows, no = m->n_out;
+    const double *p = m->gpar + j * SG_MODEL_GP_NPAR(d);
+    double *y = malloc(n * sizeof *y);
+    if (!y)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t r = 0; r < n; r++)
+        y[r] = m->gy[r * no + j];
+    sg_status st;
+    sg_gp_destroy(m->gp[j]);
+    m->gp[j] = NULL;
+    if (p[3 * d] == 0.0) { /* constant response: the fallback of sg_gp_fit */
+        st = sg_gp_fit(m->gx, y, n, d, p, p + d, NULL, 0, &m->gp[j], err);
+        if (st == SG_OK && !sg_gp_info_of(m->gp[j])->constant)
+            st = sg_error_set(err, SG_ERR_INVALID,
+                              "kriging of %s: signal variance 0 but the response varies",
+                              m->rname[j]);
+    } else {
+        st = sg_gp_fit_fixed(m->gx, y, n, d, p, p + d, p + 2 * d, p[3 * d], p[3 * d + 1], NULL,
+                             &m->gp[j], err);
+    }
+    free(y);
+    if (st != SG_OK)
+        sg_error_prefix(err, m->rname[j]);
+    return st;
+}
+
+sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                           const double *X, const double *Y, size_t n,
+                           const char *const *response_names, sg_model **out, sg_error *err)
+{
+    *out = NULL;
+    if (!X || !Y)
+        return sg_error_set(err, SG_ERR_INVALID, "model fit: no data");
+    if (n < n_in + 2)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "kriging (type = \"gp\") with %zu factor%s needs at least %zu runs; "
+                            "the data have %zu (use type = \"mlp\" or add runs)",
+                            n_in, n_in == 1 ? "" : "s", n_in + 2, n);
+    sg_model *m = NULL;
+    double *y = NULL;
+    sg_gp *g = NULL;
+    sg_status st = sg_model__alloc_gp(spec, n_in, n_out, n, &m, err);
+    if (st != SG_OK)
+        return st;
+    for (size_t j = 0; response_names && j < n_out && st == SG_OK; j++)
+        st = sg_model_set_string(&m->rname[j], response_names[j], err);
+    if (st != SG_OK)
+        goto fail;
+    memcpy(m->gx, X, n * n_in * sizeof *X);
+    memcpy(m->gy, Y, n * n_out * sizeof *Y);
+    for (size_t i = 0; i < n_in; i++) {
+        m->lo[i] = m->hi[i] = X[i];
+        for (size_t r = 1; r < n; r++) {
+            m->lo[i] = fmin(m->lo[i], X[r * n_in + i]);
+            m->hi[i] = fmax(m->hi[i], X[r * n_in + i]);
+        }
+        if (!(m->lo[i] < m->hi[i])) {
+            st = sg_error_set(err, SG_ERR_INVALID,
+                              "kriging: factor %zu has the same value in every run", i + 1);
+            goto fail;
+        }
+    }
+    /* the network's scalers are unused; keep them the identity */
+    for (size_t i = 0; i < n_in; i++)
+        m->xs->width[i] = 1.0;
+    for (size_t j = 0; j < n_out; j++)
+        m->ys->width[j] = 1.0;
+    if (!(y = malloc(n * sizeof *y))) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t j = 0; j < n_out; j++) {
+        for (size_t r = 0; r < n; r++)
+            y[r] = Y[r * n_out + j];
+        if ((st = sg_gp_fit(X, y, n, n_in, NULL, NULL, NULL, gp_seed(spec->seed, j), &g,
+                            err)) != SG_OK) {
+            sg_error_prefix(err, m->rname[j]);
+            goto fail;
+        }
+        double *p = m->gpar + j * SG_MODEL_GP_NPAR(n_in);
+        memcpy(p, sg_gp_lo(g), n_in * sizeof *p);
+        memcpy(p + n_in, sg_gp_hi(g), n_in * sizeof *p);
+        memcpy(p + 2 * n_in, sg_gp_length_scales(g), n_in * sizeof *p);
+        p[3 * n_in] = sg_gp_info_of(g)->constant ? 0.0 : sg_gp_signal_var(g);
+        p[3 * n_in + 1] = sg_gp_info_of(g)->constant ? 0.0 : sg_gp_noise_var(g);
+        sg_gp_destroy(g);
+        g = NULL;
+        if ((st = sg_model__gp_build(m, j, err)) != SG_OK)
+            goto fail;
+    }
+    free(y);
+    *out = m;
+    return SG_OK;
+fail:
+    sg_gp_destroy(g);
+    free(y);
+    sg_model_destroy(m);
+    return st;
+}
+
+/* ---- automatic choice --------------------------------------------------- */
+
+/* Sample variance of column j of Y (n, no); 0 for a constant column. */
+static double col_var(const double *Y, size_t n, size_t no, size_t j)
+{
+    double mean = 0, ss = 0;
+    for (size_t r = 0; r < n; r++)
+        mean += Y[r * no + j];
+    mean /= (double)n;
+    for (size_t r = 0; r < n; r++)
+        ss += (Y[r * no + j] - mean) * (Y[r * no + j] - mean);
+    return n > 1 ? ss / (double)(n - 1) : 0.0;
+}
+
+/* Mean over responses (of positive variance) of MSE / variance; sse (no). */
+static double score_of(const double *sse, const double *Y, size_t n, size_t no)
+{
+    double s = 0;
+    size_t k = 0;
+    for (size_t j = 0; j < no; j++) {
+        double v = col_var(Y, n, no, j);
+        if (v > 0) {
+            s += sse[j] / (double)n / v;
+            k++;
+        }
+    }
+    return k ? s / (double)k : 0.0;
+}
+
+/* The network's inner k-fold CV on these rows: *score as score_of. */
+static sg_status mlp_inner_score(const sg_model_spec *spec, size_t n_in, size_t no,
+                                 const double *X, const double *Y, size_t n, double *score,
+                                 sg_error *err)
+{
+    sg_cv_spec cs = {SG_CV_KFOLD, n < SG_MODEL_AUTO_INNER_K ? n : SG_MODEL_AUTO_INNER_K, 1, 0};
+    sg_cv_plan *plan = NULL;
+    sg_status st = sg_cv_plan_create(&cs, n, spec->seed, &plan, err);
+    if (st != SG_OK)
+        return st;
+    double *Xtr = malloc(n * n_in * sizeof *Xtr), *Ytr = malloc(n * no * sizeof *Ytr);
+    double *sse = calloc(no, sizeof *sse), *mu = malloc(no * sizeof *mu);
+    unsigned char *held = malloc(n);
+    sg_model *m = NULL;
+    sg_model_work *w = NULL;
+    if (!Xtr || !Ytr || !sse || !mu || !held) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t f = 0; f < plan->n_folds && st == SG_OK; f++) {
+        memset(held, 0, n);
+        for (size_t i = plan->start[f]; i < plan->start[f + 1]; i++)
+            held[plan->rows[i]] = 1;
+        size_t t = 0;
+        for (size_t r = 0; r < n; r++)
+            if (!held[r]) {
+                memcpy(Xtr + t * n_in, X + r * n_in, n_in * sizeof *Xtr);
+                memcpy(Ytr + t * no, Y + r * no, no * sizeof *Ytr);
+                t++;
+            }
+        if ((st = sg_model__fit_mlp(spec, n_in, no, Xtr, Ytr, t, NULL, NULL, NULL, &m, err)) !=
+                SG_OK ||
+            (st = sg_model_work_create(m, &w, err)) != SG_OK)
+            break;
+        for (size_t i = plan->start[f]; i < plan->start[f + 1]; i++) {
+            size_t r = plan->rows[i];
+            sg_model_predict(m, w, X + r * n_in, mu, NULL);
+            for (size_t j = 0; j < no; j++)
+                sse[j] += (Y[r * no + j] - mu[j]) * (Y[r * no + j] - mu[j]);
+        }
+        sg_model_work_destroy(w);
+        sg_model_destroy(m);
+        w = NULL;
+        m = NULL;
+    }
+    if (st == SG_OK)
+        *score = score_of(sse, Y, n, no);
+done:
+    sg_model_work_destroy(w);
+    sg_model_destroy(m);
+    sg_cv_plan_destroy(plan);
+    free(Xtr);
+    free(Ytr);
+    free(sse);
+    free(mu);
+    free(held);
+    return st;
+}
+
+sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                             const double *X, const double *Y, size_t n,
+                             const char *const *response_names, sg_model_progress_fn progress,
+                             void *user, sg_model **out, sg_error *err)
+{
+    *out = NULL;
+    sg_model_selection sel;
+    memset(&sel, 0, sizeof sel);
+    sel.requested = true;
+    sg_model *gm = NULL, *mm = NULL;
+    sg_status st = SG_OK;
+    if (!X || !Y || n < 2)
+        return sg_error_set(err, SG_ERR_INVALID, "model fit needs at least 2 rows (got %zu)", n);
+    if (n < n_in + 2) {
+        snprintf(sel.note, sizeof sel.note,
+                 "kriging needs at least %zu runs for %zu factors (the data have %zu): the "
+                 "network is used",
+                 n_in + 2, n_in, n);
+    } else {
+        sg_error e;
+        sg_error_clear(&e);
+        st = sg_model__fit_gp(spec, n_in, n_out, X, Y, n, response_names, &gm, &e);
+        if (st == SG_ERR_NOMEM) {
+            *err = e;
+            return st;
+        }
+        if (st != SG_OK) {
+            snprintf(sel.note, sizeof sel.note, "kriging failed (%.140s): the network is used",
+                     e.msg);
+            st = SG_OK;
+        } else {
+            double *sse = calloc(n_out, sizeof *sse);
+            if (!sse) {
+                sg_model_destroy(gm);
+                return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+            }
+            for (size_t j = 0; j < n_out; j++) {
+                const double *res = sg_gp_loo_residuals(gm->gp[j]);
+                for (size_t r = 0; r < n; r++)
+                    sse[j] += res[r] * res[r];
+            }
+            sel.gp_score = score_of(sse, Y, n, n_out);
+            sel.gp_ok = true;
+            free(sse);
+            st = mlp_inner_score(spec, n_in, n_out, X, Y, n, &sel.mlp_score, err);
+            if (st != SG_OK) {
+                sg_model_destroy(gm);
+                return st;
+            }
+            sel.mlp_ok = true;
+        }
+    }
+    if (sel.gp_ok && sel.gp_score <= sel.mlp_score) {
+        sel.chosen = SG_MODEL_GP;
+        gm->sel = sel;
+        *out = gm;
+        return SG_OK;
+    }
+    sg_model_destroy(gm);
+    sel.chosen = SG_MODEL_MLP;
+    st = sg_model__fit_mlp(spec, n_in, n_out, X, Y, n, response_names, progress, user, &mm, err);
+    if (st != SG_OK)
+        return st;
+    mm->sel = sel;
+    *out = mm;
+    return SG_OK;
+}
