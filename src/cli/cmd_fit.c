@@ -213,6 +213,8 @@ int sg_stage_fit(sg_cli_ctx *ctx)
 {
     sg_error err;
     sg_error_clear(&err);
+    /* the report preflight may have loaded them already: do not leak that copy */
+    sg_study_model_destroy(&ctx->fit_settings);
     if (sg_study_model_load(ctx->study, &ctx->fit_settings, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
     const char *path = sg_cli_opt(ctx->args, "--model");

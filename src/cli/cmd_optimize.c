@@ -50,6 +50,8 @@ static int get_model(sg_cli_ctx *ctx, const char **source, const char **path, in
         *path = ctx->model_path;
         return SG_EXIT_OK;
     }
+    /* the report preflight may have loaded them already: do not leak that copy */
+    sg_study_model_destroy(&ctx->fit_settings);
     if (sg_study_model_load(ctx->study, &ctx->fit_settings, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
     *path = sg_cli_opt(ctx->args, "--model");
