@@ -455,6 +455,7 @@ static int report_main(const sg_cli_args *a)
         return code;
     if ((code = sg_cli_load(&ctx)) != SG_EXIT_OK || (code = sg_stage_report_check(&ctx)) != SG_EXIT_OK)
         return sg_cli_finish(&ctx, code);
+    sg_study_model_destroy(&ctx.fit_settings); /* the preflight's copy */
     if (sg_study_model_load(ctx.study, &ctx.fit_settings, &err) != SG_OK)
         return sg_cli_finish(&ctx, sg_cli_fail(&ctx, &err));
     const char *mp = model_path_of(&ctx, &err);
