@@ -38,7 +38,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
 
-.PHONY: all deps run test test-build check-layers test-sanitize bench bench-accuracy install uninstall toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
+.PHONY: all deps run test test-build check-layers test-sanitize mutate bench bench-accuracy install uninstall toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -48,6 +48,7 @@ help:
 	@echo "make run            install deps, build, run studies/brazing.toml"
 	@echo "make test           install deps, build, run every test"
 	@echo "make test-sanitize  the same tests under ASan + UBSan"
+	@echo "make mutate         apply each deliberate bug of tools/mutations.txt; fail if a test misses one"
 	@echo "make bench          benchmarks (figures, not pass/fail)"
 	@echo "make bench-accuracy network vs Gaussian process on standard test functions"
 	@echo "make fuzz-NAME FUZZ_SECONDS=N   libFuzzer on fuzz/fuzz_NAME.c ($(FUZZ_NAMES))"
@@ -131,6 +132,13 @@ test: deps
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 test-sanitize: deps
 	$(Q)$(MAKE) --no-print-directory test BUILD=build/san OPT="-O1 -g" SAN="$(SAN_FLAGS)"
+
+# Mutation testing (tools/mutate): each deliberate bug of tools/mutations.txt
+# on a copy of the tree must make one of its entry's test binaries fail.
+# MUTATE_ONLY="id ..." runs only those entries.
+mutate: deps
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BINS)
+	$(Q)tools/mutate tools/mutations.txt
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BENCH_BINS) $(BIN)

@@ -3,6 +3,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/duplicates.h"
@@ -459,4 +461,159 @@ Test(validate, rule_cluster_of_neighbours_deviating_together)
         cr_expect_eq(out[i].cluster_first, 25, "run 25 joins: same value, same direction");
         cr_expect_eq(out[i].cluster_last, 27);
     }
+}
+
+/* ---- figures against independent computations (issue 21) ----
+ * Each test below compares a figure the user decides on with a value
+ * computed outside the code under test: by hand (the numbers are in the
+ * comments) or by tests/ref/cv_reference.py (numpy; its output is pasted
+ * beside the test).  Tolerances are tight enough that the deliberate bugs of
+ * tools/mutations.txt (cv-leak, conformal-index, coverage-strict,
+ * spread-factor, metrics-drop-last, mad-constant, median-even, ...) fail. */
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The split-conformal rank k = ceil((m + 1) level) for m = 30 held-out
+ * rows, by hand: 31 * 0.95 = 29.45 -> 30; 31 * 0.9 = 27.9 -> 28;
+ * 31 * 0.5 = 15.5 -> 16.  (ceil(m level) would give 29, 27, 15.) */
+static const struct {
+    double level;
+    size_t k;
+} conformal_cases[] = {{0.95, 30}, {0.9, 28}, {0.5, 16}};
+
+TableTest(conformal_cases, c, validate, interval_is_the_exact_conformal_quantile)
+{
+    noisy_linear(30, 0.5, 2385);
+    {
+        gsl_set_error_handler_off();
+        sg_cv_options o = sg_cv_options_defaults();
+        cr_assert_eq(sg_cv_spec_parse("loo", &o.plan, NULL), SG_OK);
+        o.level = conformal_cases[c].level;
+        sg_cv_result *r = NULL;
+        sg_error err;
+        sg_model_spec s = linear_spec();
+        cr_assert_eq(sg_cv_run(&s, &o, 2, 2, X, Y, 30, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                     err.msg);
+        cr_assert_eq(r->n_held, 30);
+        const sg_cv_response *R = &r->resp[0];
+        double a[30], q[30];
+        for (size_t i = 0; i < 30; i++) {
+            a[i] = fabs(r->obs[i * 2] - r->pred[i * 2]);
+            q[i] = a[i] / r->sd[i * 2];
+        }
+        qsort(a, 30, sizeof *a, cmp_dbl);
+        qsort(q, 30, sizeof *q, cmp_dbl);
+        size_t k = conformal_cases[c].k;
+        cr_expect(R->half_width == a[k - 1], "level %g: half-width %.17g, the %zu-th smallest |e| is %.17g",
+                  R->level, R->half_width, k, a[k - 1]);
+        /* distinct residuals: exactly k of 30 are <= the k-th smallest */
+        cr_expect(a[k - 2] < a[k - 1]);
+        cr_expect(R->coverage == (double)k / 30.0, "coverage %.17g, want %zu/30", R->coverage, k);
+        cr_expect(R->spread_factor_ok);
+        cr_expect(R->spread_factor == q[k - 1], "spread factor %.17g, want %.17g", R->spread_factor,
+                  q[k - 1]);
+        cr_expect(R->interval_note[0] == '\0', "%s", R->interval_note);
+        sg_cv_result_destroy(r);
+    }
+}
+
+Test(validate, pooled_metrics_are_those_of_every_held_out_prediction)
+{
+    noisy_linear(NMAX, 0.5, 4711);
+    sg_cv_result *r = run("kfold:5:2", NMAX, 2, linear_spec());
+    cr_assert_eq(r->n_held, 2 * NMAX);
+    double sse = 0, sae = 0, mean = 0, sst = 0;
+    for (size_t i = 0; i < r->n_held; i++)
+        mean += r->obs[i * 2];
+    mean /= (double)r->n_held;
+    for (size_t i = 0; i < r->n_held; i++) {
+        double e = r->obs[i * 2] - r->pred[i * 2];
+        sse += e * e;
+        sae += fabs(e);
+        sst += (r->obs[i * 2] - mean) * (r->obs[i * 2] - mean);
+    }
+    const sg_metrics *M = &r->resp[0].net;
+    cr_expect_eq(M->n, 2 * NMAX);
+    cr_expect(fabs(M->rmse - sqrt(sse / (double)r->n_held)) < 1e-12 * M->rmse, "%.17g", M->rmse);
+    cr_expect(fabs(M->mae - sae / (double)r->n_held) < 1e-12 * M->mae);
+    cr_expect(M->r2_ok && fabs(M->r2 - (1.0 - sse / sst)) < 1e-12, "Q² %.17g", M->r2);
+    /* every row is held out once per repeat */
+    size_t seen[NMAX] = {0};
+    for (size_t i = 0; i < r->n_held; i++)
+        seen[r->held_row[i]]++;
+    for (size_t i = 0; i < NMAX; i++)
+        cr_expect_eq(seen[i], 2, "row %zu held out %zu times", i, seen[i]);
+    sg_cv_result_destroy(r);
+}
+
+/* 24 rows of pure noise from a 32-bit LCG (reproduced exactly by
+ * tests/ref/cv_reference.py): x1 in [10, 30], x2 in [-3, 3], y0 uniform in
+ * [-0.5, 0.5); y1 constant. */
+static void lcg_noise(void)
+{
+    uint32_t s = 2385;
+#define LCG_U() ((s = 1664525u * s + 1013904223u), (double)s / 4294967296.0)
+    for (size_t i = 0; i < 24; i++) {
+        X[i * 2] = 10.0 + 20.0 * LCG_U();
+        X[i * 2 + 1] = -3.0 + 6.0 * LCG_U();
+        Y[i * 2] = LCG_U() - 0.5;
+        Y[i * 2 + 1] = 410.5;
+    }
+#undef LCG_U
+}
+
+Test(validate, leave_one_out_on_pure_noise_finds_no_structure)
+{
+    lcg_noise();
+    /* a network flexible enough to memorise 24 rows: a fold that saw its
+     * held-out row (a leak) would predict it and show a high Q² */
+    sg_model_spec s = sg_model_spec_defaults();
+    s.n_hidden = 1;
+    s.hidden[0] = 8;
+    s.ensemble = 2;
+    s.train.epochs = 400;
+    s.train.l2 = 0.0;
+    sg_cv_result *r = run("loo", 24, 2, s);
+    const sg_cv_response *R = &r->resp[0];
+    cr_expect(R->net.r2_ok && R->net.r2 < 0.1, "network Q² on pure noise %.4f (a leak?)", R->net.r2);
+    /* The baseline's leave-one-out figures, from tests/ref/cv_reference.py:
+      *   noise24 rsm loo: rmse 0.37437273388451858 q2 -0.67136979506309236 */
+    cr_assert(R->rsm_ok, "%s", R->rsm_reason);
+    cr_expect(fabs(R->rsm.rmse - 0.37437273388451858) < 1e-9, "rsm CV RMSE %.17g", R->rsm.rmse);
+    cr_expect(fabs(R->rsm.r2 - -0.67136979506309236) < 1e-9, "rsm Q² %.17g", R->rsm.r2);
+    sg_cv_result_destroy(r);
+}
+
+/* Scale and z-scores on a known set of residuals, by hand:
+ *   resid sorted -0.40 -0.12 -0.03 0.05 0.08 0.22 0.31 1.90: median 0.065;
+ *   |resid - 0.065| sorted 0.015 0.015 0.095 0.155 0.185 0.245 0.465 1.835:
+ *   MAD 0.17, robust sd 1.4826 * 0.17 = 0.252042;
+ *   obs printed to 0.01 (resolution 0.01), range 12.70 - 12.35 = 0.35,
+ *   floor 0.01 * 0.35 = 0.0035: the MAD sets the scale;
+ *   row 6: z = (1.90 - 0.065) / 0.252042 = 7.2805 > 3.5, the others below
+ *   (row 4: -0.465 / 0.252042 = -1.845). */
+Test(validate, suspicious_scale_and_z_on_known_residuals)
+{
+    const double resid[8] = {0.31, -0.12, 0.05, 0.22, -0.40, 0.08, 1.90, -0.03};
+    const double obs[8] = {12.35, 12.50, 12.41, 12.62, 12.48, 12.55, 12.70, 12.44};
+    double pred[8], scratch[16];
+    for (size_t i = 0; i < 8; i++)
+        pred[i] = obs[i] - resid[i];
+    sg_outlier_scale sc;
+    sg_outlier out[8];
+    size_t k = sg_outlier_find(NULL, obs, pred, NULL, 8, SG_CV_OUTLIER_Z,
+                                SG_CV_OUTLIER_RANGE_FRAC, 0, 1.0, scratch, &sc, out);
+    cr_expect(fabs(sc.median - 0.065) < 1e-12, "median %.17g", sc.median);
+    cr_expect(fabs(sc.mad_sd - 0.252042) < 1e-12, "1.4826 MAD %.17g", sc.mad_sd);
+    cr_expect(fabs(sc.resolution - 0.01) < 1e-15, "resolution %.17g", sc.resolution);
+    cr_expect(fabs(sc.range_floor - 0.0035) < 1e-12, "range floor %.17g", sc.range_floor);
+    cr_expect(sc.scale == sc.mad_sd && sc.source == SG_OUTLIER_SCALE_MAD);
+    cr_assert_eq(k, 1);
+    cr_expect_eq(out[0].row, 6);
+    cr_expect(fabs(out[0].z - 1.835 / 0.252042) < 1e-9, "z %.17g, by hand 7.2805", out[0].z);
+    cr_expect(fabs(out[0].scale - 0.252042) < 1e-12);
 }

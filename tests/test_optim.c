@@ -440,3 +440,40 @@ Test(optim, branin_three_minimisers_are_three_clusters, .init = setup)
     sg_optim_result_destroy(r);
 }
 
+
+/* ---- maximising: the realisable optimum and its loss, by hand ---------- */
+static double neg_bowl(void *u, const double *x, double *g)
+{
+    double f = bowl(u, x, g);
+    if (g) {
+        g[0] = -g[0];
+        g[1] = -g[1];
+    }
+    return -f;
+}
+
+Test(optim, maximising_realisable_optimum_and_loss_by_hand, .init = setup)
+{
+    /* -bowl maximised: continuous optimum (1.37, 2.91), value 0.  On the
+     * grid (x on 0.5 steps, y in {1, 2.5, 3.2, 4}) the best realisable point
+     * is (1.5, 3.2): -(0.13^2 + 3 * 0.29^2) = -(0.0169 + 0.2523) = -0.2692,
+     * so the loss is +0.2692 (rounding costs, whatever the sense). */
+    sg_optim_var v[2] = {box(0, 5.2), box(0.5, 4.5)};
+    v[0].step = 0.5;
+    v[1].levels = y_levels;
+    v[1].n_levels = 4;
+    sg_optim_problem p = {.d = 2, .vars = v, .f = neg_bowl, .has_gradient = 1,
+                          .sense = SG_OPTIM_MAXIMIZE};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 4;
+    sg_optim_result *r = NULL;
+    run_cfg(&p, &cfg, &r);
+    cr_expect(fabs(r->best_f) < 1e-10, "%.17g", r->best_f);
+    const sg_optim_realisable *rz = &r->realisable;
+    cr_assert(rz->needed && rz->found);
+    cr_expect(rz->x[0] == 1.5 && rz->x[1] == 3.2, "realisable (%.17g, %.17g)", rz->x[0], rz->x[1]);
+    cr_expect(fabs(rz->f - -0.2692) < 1e-12, "%.17g", rz->f);
+    cr_expect(fabs(rz->loss - 0.2692) < 1e-9, "loss %.17g", rz->loss);
+    sg_optim_result_destroy(r);
+}

@@ -511,3 +511,36 @@ TableTest(budget_algs, row, optim, stage_budget_is_hard_for_nested_optimisers, .
         }
     }
 }
+
+Test(optim, maximising_with_gradients_every_start_climbs, .init = setup)
+{
+    /* -Branin has three global maxima of the same value, -0.397887357729738
+     * (Dixon & Szegő 1978), and no other local maximum in the box: every
+     * local start that climbs the right way reaches one of them.  With the
+     * gradient's sign not flipped for maximising, the global stage still
+     * finds the best point but the local starts descend. */
+    sg_optim_var v[2] = {box(-5, 10), box(0, 15)};
+    sg_optim_problem p = {.d = 2, .vars = v, .f = neg_branin, .sense = SG_OPTIM_MAXIMIZE, .has_gradient = 1};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    sg_optim_result *r = NULL;
+    run_cfg(&p, &cfg, &r);
+    cr_assert_eq(r->n_starts, SG_OPTIM_DEFAULT_STARTS);
+    size_t maxeval = 0;
+    for (size_t i = 0; i < r->n_starts; i++) {
+        const sg_optim_start *s = &r->starts[i];
+        cr_expect(fabs(s->f + 0.397887357729738) < 1e-6, "start %zu ends at %.12g (%s)", i, s->f,
+                  s->stop_reason);
+        cr_expect_not(s->failed, "start %zu failed: %s", i, s->stop_reason);
+        maxeval += strcmp(s->stop_reason, "MAXEVAL_REACHED") == 0;
+        cr_expect(strstr(s->stop_reason, "TOL_REACHED") || !strcmp(s->stop_reason, "SUCCESS"),
+                  "start %zu stopped: %s", i, s->stop_reason);
+    }
+    cr_expect_eq(maxeval, 0);
+    cr_expect_eq(r->stats.n_reach_best, r->n_starts, "%zu of %zu starts reach the best",
+                 r->stats.n_reach_best, r->n_starts);
+    cr_expect_eq(r->stats.frac_reach_best, 1.0);
+    cr_expect(fabs(r->stats.worst - r->stats.best) < 1e-6);
+    cr_expect_eq(r->n_clusters, 3, "three maxima, %zu clusters", r->n_clusters);
+    sg_optim_result_destroy(r);
+}

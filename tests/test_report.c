@@ -462,6 +462,36 @@ static double check_calculator_csv(const char *csv_path, const sg_model *m, cons
     return worst;
 }
 
+/* The Calculator's interval columns, recalculated by LibreOffice, against
+ * the calibrated interval computed here from the cross-validation: with an
+ * ensemble, mean -+ spread_factor * spread (model/cv.h); with one member,
+ * mean -+ half_width. */
+static void check_calculator_interval(const char *csv_path, const sg_model *m,
+                                      const sg_cv_result *cv, const double *x)
+{
+    char *text = read_all(csv_path);
+    cr_assert_not_null(text, "LibreOffice did not write %s", csv_path);
+    csv_table *t = csv_parse(text);
+    free(text);
+    size_t nr = sg_model_n_out(m);
+    double mean[FX_NR], sd[FX_NR];
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(m, &w, NULL), SG_OK);
+    sg_model_predict(m, w, x, mean, sd);
+    size_t rh = csv_find(t, 0, 0, "Response");
+    cr_assert_neq(rh, (size_t)-1, "no prediction table");
+    cr_assert(strstr(csv_get(t, rh, 4), "interval low"), "no interval column: %s", csv_get(t, rh, 4));
+    bool ens = sg_model_spec_of(m)->ensemble > 1;
+    for (size_t k = 0; k < nr; k++) {
+        const sg_cv_response *R = &cv->resp[k];
+        double half = ens && R->spread_factor_ok ? R->spread_factor * sd[k] : R->half_width;
+        assert_rel(csv_num(t, rh + 1 + k, 4), mean[k] - half, "interval low");
+        assert_rel(csv_num(t, rh + 1 + k, 5), mean[k] + half, "interval high");
+    }
+    sg_model_work_destroy(w);
+    csv_free(t);
+}
+
 /* One workbook per hidden activation (output linear), then two with a
  * sigmoid and a tanh output. */
 #define N_ACT_BOOKS (SG_ACT_COUNT + 2)
@@ -602,6 +632,7 @@ Test(report, workbook_xml_and_libreoffice_recalculation)
     double worst_sd = 0.0;
     double worst = check_calculator_csv(csv, fa.model, fa.recommended, fa.table,
                                         SG_REPORT_DEFAULT_CHECK_ROWS, &worst_sd);
+    check_calculator_interval(csv, fa.model, fa.cv, fa.recommended);
     for (int a = 0; a < N_ACT_BOOKS; a++) {
         snprintf(csv, sizeof csv, "%s/csv/act%d-Calculator.csv", dir, a);
         double w = check_calculator_csv(csv, fb[a].model, fb[a].recommended, fb[a].table,

@@ -1,0 +1,269 @@
+/* test_cli_values.c — end-to-end: the figures `surrogate run --json` gives
+ * the user, asserted as values (issue 21), on the brazing study as shipped
+ * and on its light copy (tests/light_study.h).  Each figure is compared with
+ * a value computed independently of the code where one exists — by hand,
+ * by tests/ref/cv_reference.py or tests/ref/taguchi_reference.py (numpy;
+ * output pasted beside the assertion), or recomputed here from the held-out
+ * predictions the JSON lists — and otherwise pinned as measured.
+ *
+ * PINNED figures are measured with the settings of the study file; a
+ * deliberate change of the model, the training or the optimiser that moves
+ * them must update them here (and say so in its commit); an accidental
+ * change is what these tests are for. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "cli_harness.h"
+#include "light_study.h"
+
+TestSuite(cli_values, .init = harness_setup, .fini = harness_teardown, .timeout = 900);
+
+static cJSON *at(cJSON *o, const char *path)
+{
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *k = strtok_r(buf, ".", &save); k; k = strtok_r(NULL, ".", &save)) {
+        if (k[0] >= '0' && k[0] <= '9')
+            o = cJSON_GetArrayItem(o, atoi(k));
+        else
+            o = cJSON_GetObjectItemCaseSensitive(o, k);
+        cr_assert_not_null(o, "JSON has no %s (at %s)", path, k);
+    }
+    return o;
+}
+
+static double num(cJSON *o, const char *path)
+{
+    cJSON *v = at(o, path);
+    cr_assert(cJSON_IsNumber(v), "%s is not a number", path);
+    return v->valuedouble;
+}
+
+#define EXPECT_NEAR(doc, path, want, tol)                                                     \
+    do {                                                                                      \
+        double got_ = num(doc, path);                                                         \
+        cr_expect(fabs(got_ - (want)) <= (tol), "%s = %.17g, expected %.17g +- %g", path,    \
+                  got_, (double)(want), (double)(tol));                                       \
+    } while (0)
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_dbl);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Recompute, from the held-out predictions of response j listed in the fit
+ * stage's JSON, the pooled CV RMSE, Q², the split-conformal half-width
+ * (the ceil((m + 1) level)-th smallest |residual|), its coverage, and the
+ * suspicious-run scale's median and 1.4826 MAD, and compare. */
+static void check_cv_figures(cJSON *fit, int j)
+{
+    char p[160];
+    snprintf(p, sizeof p, "responses.%d.cv", j);
+    cJSON *cv = at(fit, p);
+    cJSON *held = at(cv, "held_out");
+    size_t m = (size_t)cJSON_GetArraySize(held);
+    cr_assert(m >= 3 && m <= 64);
+    double a[64], e[64], obs[64], mean = 0, sse = 0, sst = 0;
+    for (size_t i = 0; i < m; i++) {
+        cJSON *h = cJSON_GetArrayItem(held, (int)i);
+        obs[i] = num(h, "observed");
+        e[i] = obs[i] - num(h, "predicted");
+        a[i] = fabs(e[i]);
+        mean += obs[i];
+        sse += e[i] * e[i];
+    }
+    mean /= (double)m;
+    for (size_t i = 0; i < m; i++)
+        sst += (obs[i] - mean) * (obs[i] - mean);
+    EXPECT_NEAR(cv, "network.rmse", sqrt(sse / (double)m), 1e-12);
+    EXPECT_NEAR(cv, "network.r2", 1.0 - sse / sst, 1e-12);
+    qsort(a, m, sizeof *a, cmp_dbl);
+    double level = num(cv, "interval.level");
+    size_t k = (size_t)ceil((double)(m + 1) * level);
+    if (k > m)
+        k = m;
+    EXPECT_NEAR(cv, "interval.half_width", a[k - 1], 1e-12);
+    size_t cov = 0;
+    for (size_t i = 0; i < m; i++)
+        cov += a[i] <= a[k - 1];
+    EXPECT_NEAR(cv, "interval.coverage", (double)cov / (double)m, 0.0);
+    /* one held-out prediction per row (loo or kfold without repeats) */
+    double med = median(e, m), dev[64];
+    for (size_t i = 0; i < m; i++)
+        dev[i] = fabs(obs[i] - num(cJSON_GetArrayItem(held, (int)i), "predicted") - med);
+    EXPECT_NEAR(cv, "suspicious_scale.median", med, 1e-12);
+    EXPECT_NEAR(cv, "suspicious_scale.mad_sd", 1.4826 * median(dev, m), 1e-12);
+}
+
+/* Every suspicious run's z = (residual - median) / scale of its response. */
+static void check_z_scores(cJSON *fit)
+{
+    cJSON *s;
+    cJSON_ArrayForEach(s, at(fit, "suspicious_runs"))
+    {
+        const char *resp = at(s, "response")->valuestring;
+        cJSON *r;
+        cJSON_ArrayForEach(r, at(fit, "responses"))
+        {
+            if (strcmp(at(r, "name")->valuestring, resp) != 0)
+                continue;
+            double med = num(r, "cv.suspicious_scale.median"), sc = num(r, "cv.suspicious_scale.scale");
+            double z = (num(s, "observed") - num(s, "predicted") - med) / sc;
+            EXPECT_NEAR(s, "z", z, 1e-9 * fabs(z));
+            cr_expect(fabs(z) > 3.5);
+        }
+    }
+}
+
+/* The brazing study exactly as shipped (data and report paths made absolute). */
+static const char *full_brazing(void)
+{
+    static char text[16384];
+    char cwd[512], data[700], rep[700];
+    slurp("studies/brazing.toml", text, sizeof text - 1024);
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    snprintf(data, sizeof data, "file = \"%s/data/brazing_l27.csv\"", cwd);
+    snprintf(rep, sizeof rep, "file = \"%s/brazing.xlsx\"", tmpdir);
+    light_replace(text, sizeof text, "file = \"../data/brazing_l27.csv\"", data);
+    light_replace(text, sizeof text, "file = \"../reports/brazing.xlsx\"", rep);
+    return put("brazing.toml", text);
+}
+
+Test(cli_values, brazing_study_answer_and_its_trust_figures)
+{
+    result *r = run("run", "--json", full_brazing(), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    cJSON *fit = at(doc, "fit"), *opt = at(doc, "optimize");
+    cr_expect_str_eq(at(fit, "cv.plan")->valuestring, "loo");
+
+    /* PINNED: leave-one-out RMSE of stress_max with the study's settings
+     * (default network [4, 4] tanh, 5 members, lbfgs, 10000 epochs, seed
+     * 42).  A leak of the held-out row into its fold gave 0.059. */
+    EXPECT_NEAR(fit, "responses.0.cv.network.rmse", 0.23933167798318275, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.network.r2", 0.99991435795276262, 1e-9);
+    /* PINNED: the 95 % half-width is the largest of 27 held-out errors
+     * (ceil(28 * 0.95) = 27); ceil(27 * 0.95) = 26 gave 0.419. */
+    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width", 0.917202715879739, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.interval.coverage", 1.0, 0.0);
+    for (int j = 0; j < 3; j++)
+        check_cv_figures(fit, j);
+    /* The quadratic baseline's LOO figures, from tests/ref/cv_reference.py:
+     *   brazing stress_max_MPa rsm loo: rmse 0.56064327191922847 q2 0.99953004107862453
+     *   brazing stress_path1_MPa rsm loo: rmse 0.334697702566009
+     *   brazing stress_path2_MPa rsm loo: rmse 7.3236756373955991 */
+    EXPECT_NEAR(fit, "responses.0.cv.baseline.rmse", 0.56064327191922847, 1e-9);
+    EXPECT_NEAR(fit, "responses.0.cv.baseline.r2", 0.99953004107862453, 1e-12);
+    EXPECT_NEAR(fit, "responses.1.cv.baseline.rmse", 0.334697702566009, 1e-9);
+    EXPECT_NEAR(fit, "responses.2.cv.baseline.rmse", 7.3236756373955991, 1e-9);
+    /* suspicious runs: PINNED rows 23, 26 and 27 of stress_path2, the last
+     * two in a cluster of rows 25-27 */
+    check_z_scores(fit);
+    cr_expect_eq(cJSON_GetArraySize(at(fit, "suspicious_runs")), 3);
+    cr_expect_eq((int)num(fit, "suspicious_runs.0.row"), 23);
+    cr_expect_eq((int)num(fit, "suspicious_runs.1.row"), 26);
+    cr_expect_eq((int)num(fit, "suspicious_runs.2.row"), 27);
+    EXPECT_NEAR(fit, "suspicious_runs.2.cluster.first_row", 25, 0);
+    EXPECT_NEAR(fit, "suspicious_runs.0.z", -8.201880501078175, 1e-4);
+
+    /* the answer: PINNED settings (every factor at a bound) and prediction */
+    EXPECT_NEAR(opt, "optimum.settings.thickness", 150, 1e-6);
+    EXPECT_NEAR(opt, "optimum.settings.temperature", 1090, 1e-6);
+    EXPECT_NEAR(opt, "optimum.settings.hold", 40, 1e-6);
+    EXPECT_NEAR(opt, "optimum.settings.cooling", 7, 1e-6);
+    EXPECT_NEAR(opt, "optimum.objective", 470.7877868360299, 1e-6);
+    /* its interval: prediction -+ the calibrated half-width */
+    double mu = num(opt, "optimum.predicted.stress_max.mean");
+    double hw = num(fit, "responses.0.cv.interval.half_width");
+    EXPECT_NEAR(opt, "optimum.interval.stress_max.half_width", hw, 0.0);
+    EXPECT_NEAR(opt, "optimum.interval.stress_max.lower", mu - hw, 1e-9);
+    EXPECT_NEAR(opt, "optimum.interval.stress_max.upper", mu + hw, 1e-9);
+    /* realisable: the bounds are on the step grid, so rounding costs nothing */
+    EXPECT_NEAR(opt, "realisable.loss", 0.0, 0.0);
+    EXPECT_NEAR(opt, "realisable.settings.temperature", 1090, 0.0);
+    EXPECT_NEAR(opt, "realisable.settings.hold", 40, 0.0);
+    /* statistics over starts: PINNED 31 of 32 reach the best; one stops at
+     * the main-effects corner (hold 20, cooling 3), 0.079 MPa worse */
+    EXPECT_NEAR(opt, "statistics.n", 32, 0);
+    EXPECT_NEAR(opt, "statistics.n_reach_best", 31, 0);
+    EXPECT_NEAR(opt, "statistics.frac_reach_best", 31.0 / 32.0, 0);
+    EXPECT_NEAR(opt, "statistics.worst", 470.867028731407, 1e-6);
+    cJSON_Delete(doc);
+}
+
+Test(cli_values, light_study_stage_figures)
+{
+    light_brazing("light.toml", "out.xlsx");
+    result *r = run("run", "--json", tmp_path("light.toml"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+
+    /* check: the design is the L27 and its statistics are the data's
+     * (tests/ref/taguchi_reference.py: grand mean 505.79629629629636) */
+    cJSON *chk = at(doc, "check");
+    cr_expect_str_eq(at(chk, "design.standard_array")->valuestring, "L27(3^13)");
+    cr_expect(cJSON_IsTrue(at(chk, "design.balanced")) && cJSON_IsTrue(at(chk, "design.orthogonal")));
+    EXPECT_NEAR(chk, "responses.0.stats.mean", 505.79629629629636, 1e-9);
+    EXPECT_NEAR(chk, "responses.0.stats.min", 470.8, 0);
+    EXPECT_NEAR(chk, "responses.0.stats.max", 548, 0);
+
+    /* analyze: Taguchi figures of stress_max, from tests/ref/taguchi_reference.py:
+     *   thickness_um: means 539.13333333333344 499.02222222222218 479.23333333333335
+     *     | S/N -54.633136350338887 -53.961631670675324 -53.610050657831266
+     *     | delta 59.900000000000091 | SS 16765.534074074134 | percent 92.841104277920095
+     *   temperature_C: ... | SS 1290.322962962972 | percent 7.145314203970905 */
+    cJSON *ta = at(doc, "analyze.orthogonal_array.responses.0.analysis");
+    EXPECT_NEAR(ta, "grand_mean", 505.79629629629636, 1e-9);
+    EXPECT_NEAR(ta, "sn.grand_mean", -54.068272892948499, 1e-9);
+    EXPECT_NEAR(ta, "main_effects.0.levels.0.mean", 539.13333333333344, 1e-9);
+    EXPECT_NEAR(ta, "main_effects.0.levels.1.mean", 499.02222222222218, 1e-9);
+    EXPECT_NEAR(ta, "main_effects.0.levels.2.mean", 479.23333333333335, 1e-9);
+    EXPECT_NEAR(ta, "main_effects.0.levels.0.sn_mean", -54.633136350338887, 1e-9);
+    EXPECT_NEAR(ta, "main_effects.0.levels.2.sn_mean", -53.610050657831266, 1e-9);
+    EXPECT_NEAR(ta, "main_effects.0.delta", 59.900000000000091, 1e-9);
+    EXPECT_NEAR(ta, "main_effects.0.best_level", 2, 0);
+    EXPECT_NEAR(ta, "main_effects.1.best_level", 0, 0);
+    EXPECT_NEAR(ta, "anova.terms.0.ss", 16765.534074074134, 1e-6);
+    EXPECT_NEAR(ta, "anova.terms.0.percent", 92.841104277920095, 1e-9);
+    EXPECT_NEAR(ta, "anova.terms.1.ss", 1290.322962962972, 1e-6);
+    EXPECT_NEAR(ta, "anova.terms.1.percent", 7.145314203970905, 1e-9);
+    EXPECT_NEAR(ta, "anova.terms.0.ms", 16765.534074074134 / 2, 1e-6);
+
+    /* fit: recomputed from the held-out predictions, then PINNED (light
+     * network, kfold:3, seed 42) */
+    cJSON *fit = at(doc, "fit");
+    cr_expect_str_eq(at(fit, "cv.plan")->valuestring, "kfold:3");
+    for (int j = 0; j < 3; j++)
+        check_cv_figures(fit, j);
+    check_z_scores(fit);
+    EXPECT_NEAR(fit, "responses.0.cv.network.rmse", 0.9874318063741216, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width", 3.2282642133997683, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.baseline.rmse", 0.5870138977521314, 1e-9);
+    EXPECT_NEAR(fit, "responses.0.train.rmse", 0.1870354737014395, 1e-6);
+    cr_expect_eq(cJSON_GetArraySize(at(fit, "suspicious_runs")), 4);
+    EXPECT_NEAR(fit, "suspicious_runs.0.row", 7, 0);
+    EXPECT_NEAR(fit, "suspicious_runs.0.z", 4.0012867091220174, 1e-4);
+
+    /* optimize: PINNED answer, interval and realisable optimum */
+    cJSON *opt = at(doc, "optimize");
+    EXPECT_NEAR(opt, "optimum.settings.thickness", 150, 1e-6);
+    EXPECT_NEAR(opt, "optimum.settings.temperature", 1090, 1e-6);
+    EXPECT_NEAR(opt, "optimum.settings.hold", 40, 1e-6);
+    EXPECT_NEAR(opt, "optimum.settings.cooling", 7, 1e-6);
+    EXPECT_NEAR(opt, "optimum.objective", 470.8543487007217, 1e-6);
+    EXPECT_NEAR(opt, "optimum.interval.stress_max.lower", 470.8543487007217 - 3.2282642133997683, 1e-6);
+    EXPECT_NEAR(opt, "optimum.interval.stress_max.upper", 470.8543487007217 + 3.2282642133997683, 1e-6);
+    EXPECT_NEAR(opt, "realisable.loss", 0.0, 0.0);
+    EXPECT_NEAR(opt, "statistics.n_reach_best", 8, 0);
+    cJSON *s;
+    cJSON_ArrayForEach(s, at(opt, "starts"))
+        cr_expect_str_eq(at(s, "stop_reason")->valuestring, "FTOL_REACHED");
+    cJSON_Delete(doc);
+}
