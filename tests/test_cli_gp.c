@@ -103,6 +103,8 @@ Test(cli_gp, gp_study_fit_predict_optimize_report)
     cr_assert_not_null(j, "%s", r->out);
     cJSON_Delete(j);
     cr_expect(strstr(r->out, "529.") != NULL, "%s", r->out);
+    /* the spread of a kriging model is its predictive sd, and says so */
+    cr_expect(strstr(r->out, "spread = kriging sd") != NULL, "%s", r->out);
     /* fit --json names the type */
     r = run("fit", "-q", "--json", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);

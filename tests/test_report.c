@@ -745,7 +745,7 @@ Test(report, standard_warnings_in_plain_words)
     double net = btw ? fmax(R0->net.rmse, R0->between.rmse) : R0->net.rmse;
     double rsm = btw ? fmax(R0->rsm.rmse, R0->rsm_between.rmse) : R0->rsm.rmse;
     bool worse = R0->rsm_ok && net > rsm;
-    cr_assert_eq(has_warning(&w, "stress_max: the network's cross-validated RMSE"), worse);
+    cr_assert_eq(has_warning(&w, "stress_max: the model's cross-validated RMSE"), worse);
     sg_report_warnings_destroy(&w);
     sg_report_warnings_destroy(&w); /* safe twice */
     sg_report_warnings_destroy(NULL);

@@ -629,7 +629,7 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
         double rsm = R->rsm_ok ? interp_rmse(r, &R->rsm, &R->rsm_between) : 0.0;
         if (R->rsm_ok && net > rsm) {
             sg_num_snprintf(msg, sizeof msg,
-                     "%.80s: the network's cross-validated RMSE (%.4g%s) is worse than the "
+                     "%.80s: the model's cross-validated RMSE (%.4g%s) is worse than the "
                      "quadratic response surface's (%.4g); prefer the simpler model",
                      nm, net, r->n_between ? ", the worse of leave-one-out and between levels"
                                            : "", rsm);

@@ -3,14 +3,19 @@
 
 #include "core/json.h"
 
-static const char *const no_interval_note =
-    "the model file holds no calibrated interval: ± is the ensemble spread (1 sd) only";
-static const char *const interval_note =
-    "spread = ensemble sd; the interval is mean ± a half-width that covered the stated share of "
-    "the cross-validated errors";
-static const char *const partial_interval_note =
-    "spread = ensemble sd; responses without an interval had no cross-validation in the model "
-    "file";
+/* What "spread" is, per model type: the members' sd of a network ensemble,
+ * the predictive sd of a kriging model's mean. */
+static const char *const notes[2][3] = {
+    {"the model file holds no calibrated interval: ± is the ensemble spread (1 sd) only",
+     "spread = ensemble sd; the interval is mean ± a half-width that covered the stated share "
+     "of the cross-validated errors",
+     "spread = ensemble sd; responses without an interval had no cross-validation in the "
+     "model file"},
+    {"the model file holds no calibrated interval: ± is the kriging sd (1 sd) only",
+     "spread = kriging sd (predictive sd of the mean); the interval is mean ± a half-width "
+     "that covered the stated share of the cross-validated errors",
+     "spread = kriging sd (predictive sd of the mean); responses without an interval had no "
+     "cross-validation in the model file"}};
 
 static size_t n_calibrated(const sg_model *m)
 {
@@ -23,8 +28,8 @@ static size_t n_calibrated(const sg_model *m)
 const char *sg_predict_interval_note(const sg_model *m)
 {
     size_t k = n_calibrated(m);
-    return k == sg_model_n_out(m) && k ? interval_note : k ? partial_interval_note
-                                                           : no_interval_note;
+    const char *const *n = notes[sg_model_type_of(m) == SG_MODEL_GP];
+    return k == sg_model_n_out(m) && k ? n[1] : k ? n[2] : n[0];
 }
 
 /* key: calibration of response j (level, half_width, lower/upper around
