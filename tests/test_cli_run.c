@@ -79,6 +79,18 @@ Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
               "%s", r->out);
     cr_assert(exists(xlsx) && exists(model) && exists(results));
     expect_sheets(xlsx, N_SHEETS, sheets, NULL);
+    /* the Validation sheet carries the between-levels figures of the L27 */
+    {
+        static char strings[1 << 18];
+        const char *ss = path_copy(".ss.xml");
+        char unz[700];
+        snprintf(unz, sizeof unz, "unzip -p '%s' xl/sharedStrings.xml > '%s'", xlsx, ss);
+        cr_assert_eq(system(unz), 0);
+        slurp(ss, strings, sizeof strings);
+        unlink(ss);
+        cr_expect(strstr(strings, "Between levels (4 folds") != NULL, "no between-levels line");
+        cr_expect(strstr(strings, "of these held-out levels") != NULL);
+    }
 
     /* report: same workbook (up to the creation time in docProps), model untouched */
     const char *first = path_copy("first.xlsx");

@@ -235,6 +235,37 @@ static void metric_cells(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t
     sg_rnum(ctx, ws, r, c + 3, mt->max_abs, ctx->num[d]);
 }
 
+/* One line per response with the between-levels figures of a level-coded
+ * design (rows from r); returns the next free row.  Nothing when the
+ * design has no levels to hold out. */
+static lxw_row_t between_levels_rows(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_result *cv,
+                                     lxw_row_t r, char *buf, size_t cap)
+{
+    if (!cv->n_between)
+        return r;
+    const sg_report_input *in = ctx->in;
+    snprintf(buf, cap,
+             "Between levels (%zu folds, %s): error when interpolating between tested levels; "
+             "the interval above comes from the plan (doc/model.md)",
+             cv->n_between_folds, cv->between_note);
+    sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
+    for (size_t k = 0; k < in->n_responses; k++, r++) {
+        const sg_cv_response *cr = &cv->resp[k];
+        char quad[64];
+        if (cr->rsm_ok)
+            sg_num_snprintf(quad, sizeof quad, "RMSE %.4g", cr->rsm_between.rmse);
+        else
+            snprintf(quad, sizeof quad, "not available");
+        sg_num_snprintf(buf, cap,
+                        "%s: network RMSE %.4g %s (Q² %.3f); quadratic %s; the interval covers "
+                        "%.0f%% of these held-out levels",
+                        in->responses[k].name, cr->between.rmse, in->responses[k].unit,
+                        cr->between.r2, quad, 100 * cr->coverage_between);
+        sg_rstr(ctx, ws, r, 0, buf, ctx->text);
+    }
+    return r;
+}
+
 sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
@@ -285,12 +316,15 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
             metric_cells(ctx, ws, r, 10, &cr->rsm, d);
         else
             sg_rstr(ctx, ws, r, 10, cr->rsm_reason, ctx->note);
+        /* as the gate: on the worse of the plan and between levels */
+        double net = cv->n_between ? fmax(cr->net.rmse, cr->between.rmse) : cr->net.rmse;
+        double rsm = cv->n_between ? fmax(cr->rsm.rmse, cr->rsm_between.rmse) : cr->rsm.rmse;
         if (!cr->net.r2_ok || cr->net.r2 < SG_CV_MIN_Q2)
             sg_rstr(ctx, ws, r, 14, "no usable predictive structure (Q² < 0.5)", ctx->warn);
-        else if (cr->rsm_ok && cr->net.rmse > cr->rsm.rmse)
-            sg_rstr(ctx, ws, r, 14, "network worse than the quadratic baseline", ctx->warn);
+        else if (cr->rsm_ok && net > rsm)
+            sg_rstr(ctx, ws, r, 14, "model worse than the quadratic baseline", ctx->warn);
         else if (cr->rsm_ok)
-            sg_rstr(ctx, ws, r, 14, "network better than the quadratic baseline", ctx->text);
+            sg_rstr(ctx, ws, r, 14, "model better than the quadratic baseline", ctx->text);
         if (cr->spread_factor_ok)
             sg_num_snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.3g × spread (coverage %.0f%%)",
                      100 * cr->level, cr->spread_factor, 100 * cr->coverage);
@@ -306,6 +340,7 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
     RC(ctx, worksheet_set_column(ws, 1, 13, 11, NULL));
     RC(ctx, worksheet_set_column(ws, 14, 14, 36, NULL));
     RC(ctx, worksheet_set_column(ws, 15, 15, 44, NULL));
+    r = between_levels_rows(ctx, ws, cv, r + 1, buf, sizeof buf);
     r++;
 
     /* held-out predictions: data row, fold, then per response 5 columns */
