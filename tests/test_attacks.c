@@ -313,7 +313,7 @@ static const char *stage_attack(const attack *a)
     return study_path;
 }
 
-/* Run the command line args (a's or its prep) with the placeholders filled. */
+/* Run the command line args (a's or its prep) with @study, @extra and @model replaced. */
 static result *run_args(const attack *a, const char *const *args, const char *study_path)
 {
     static char argbuf[ATTACK_MAX_ARGS][300];

@@ -92,20 +92,12 @@ static sg_status run_fold(cv_job *job, const cv_part *part, size_t f, sg_error *
     sg_model_work *w = NULL;
     double *Xtr = malloc(ntr * n_in * sizeof *Xtr);
     double *Ytr = malloc(ntr * n_out * sizeof *Ytr);
-    char *held = calloc(n, 1);
+    unsigned char *held = malloc(n);
     if (!Xtr || !Ytr || !held) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = h0; i < h1; i++)
-        held[p->rows[i]] = 1;
-    for (size_t r = 0, t = 0; r < n; r++) {
-        if (held[r])
-            continue;
-        memcpy(Xtr + t * n_in, job->X + r * n_in, n_in * sizeof *Xtr);
-        memcpy(Ytr + t * n_out, job->Y + r * n_out, n_out * sizeof *Ytr);
-        t++;
-    }
+    sg_cv_plan_training_rows(p, f, job->X, n_in, job->Y, n_out, held, Xtr, Ytr);
     st = sg_model_fit(job->spec, n_in, n_out, Xtr, Ytr, ntr, job->names, NULL, NULL, &m, err);
     if (st == SG_OK)
         st = sg_model_work_create(m, &w, err);

@@ -84,6 +84,13 @@ sg_status sg_cv_plan_create(const sg_cv_spec *spec, size_t n, uint64_t seed, sg_
                             sg_error *err);
 void sg_cv_plan_destroy(sg_cv_plan *p);
 
+/* Copy the training rows of fold f (every row it does not hold out) of
+ * X (n_rows, n_in) and Y (n_rows, n_out) into Xtr and Ytr, in row order;
+ * held is caller scratch of n_rows bytes.  Returns the number of rows. */
+size_t sg_cv_plan_training_rows(const sg_cv_plan *p, size_t f, const double *X, size_t n_in,
+                                const double *Y, size_t n_out, unsigned char *held, double *Xtr,
+                                double *Ytr);
+
 /* ---- between levels ----
  *
  * Leave-one-out on a grid only ever tests the network at grid points; the

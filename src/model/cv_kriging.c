@@ -50,16 +50,7 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, uint64_t seed, size_t n_in, si
         goto done;
     }
     for (size_t f = 0; f < plan->n_folds && st == SG_OK; f++) {
-        memset(held, 0, n);
-        for (size_t i = plan->start[f]; i < plan->start[f + 1]; i++)
-            held[plan->rows[i]] = 1;
-        size_t t = 0;
-        for (size_t r = 0; r < n; r++)
-            if (!held[r]) {
-                memcpy(Xtr + t * n_in, X + r * n_in, n_in * sizeof *Xtr);
-                memcpy(Ytr + t * n_out, Y + r * n_out, n_out * sizeof *Ytr);
-                t++;
-            }
+        size_t t = sg_cv_plan_training_rows(plan, f, X, n_in, Y, n_out, held, Xtr, Ytr);
         if ((st = sg_model_fit(&spec, n_in, n_out, Xtr, Ytr, t, NULL, NULL, NULL, &m, err)) !=
                 SG_OK ||
             (st = sg_model_work_create(m, &w, err)) != SG_OK) {

@@ -356,3 +356,21 @@ done:
     sg_cv_plan_destroy(p);
     return st;
 }
+
+size_t sg_cv_plan_training_rows(const sg_cv_plan *p, size_t f, const double *X, size_t n_in,
+                                const double *Y, size_t n_out, unsigned char *held, double *Xtr,
+                                double *Ytr)
+{
+    memset(held, 0, p->n_rows);
+    for (size_t i = p->start[f]; i < p->start[f + 1]; i++)
+        held[p->rows[i]] = 1;
+    size_t t = 0;
+    for (size_t r = 0; r < p->n_rows; r++) {
+        if (held[r])
+            continue;
+        memcpy(Xtr + t * n_in, X + r * n_in, n_in * sizeof *Xtr);
+        memcpy(Ytr + t * n_out, Y + r * n_out, n_out * sizeof *Ytr);
+        t++;
+    }
+    return t;
+}

@@ -171,16 +171,7 @@ static sg_status mlp_inner_score(const sg_model_spec *spec, size_t n_in, size_t 
         goto done;
     }
     for (size_t f = 0; f < plan->n_folds && st == SG_OK; f++) {
-        memset(held, 0, n);
-        for (size_t i = plan->start[f]; i < plan->start[f + 1]; i++)
-            held[plan->rows[i]] = 1;
-        size_t t = 0;
-        for (size_t r = 0; r < n; r++)
-            if (!held[r]) {
-                memcpy(Xtr + t * n_in, X + r * n_in, n_in * sizeof *Xtr);
-                memcpy(Ytr + t * no, Y + r * no, no * sizeof *Ytr);
-                t++;
-            }
+        size_t t = sg_cv_plan_training_rows(plan, f, X, n_in, Y, no, held, Xtr, Ytr);
         if ((st = sg_model__fit_mlp(spec, n_in, no, Xtr, Ytr, t, NULL, NULL, NULL, &m, err)) !=
                 SG_OK ||
             (st = sg_model_work_create(m, &w, err)) != SG_OK)
