@@ -144,6 +144,24 @@ static void shuffle(size_t *perm, size_t n, gsl_rng *rng)
     }
 }
 
+/* An empty plan of n rows, n_folds folds and n_held held-out rows in all;
+ * NULL when out of memory. */
+static sg_cv_plan *plan_alloc(size_t n, size_t n_folds, size_t n_held)
+{
+    sg_cv_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->n_rows = n;
+    p->n_folds = n_folds;
+    p->start = calloc(n_folds + 1, sizeof *p->start);
+    p->rows = calloc(n_held ? n_held : 1, sizeof *p->rows);
+    if (!p->start || !p->rows) {
+        sg_cv_plan_destroy(p);
+        return NULL;
+    }
+    return p;
+}
+
 sg_status sg_cv_plan_create(const sg_cv_spec *spec_in, size_t n, uint64_t seed, sg_cv_plan **out,
                             sg_error *err)
 {
@@ -190,16 +208,10 @@ sg_status sg_cv_plan_create(const sg_cv_spec *spec_in, size_t n, uint64_t seed, 
     default:
         return sg_error_set(err, SG_ERR_INVALID, "unknown validation plan");
     }
-    p = calloc(1, sizeof *p);
-    if (!p)
-        goto nomem;
-    p->n_rows = n;
-    p->n_folds = n_folds;
-    p->start = calloc(n_folds + 1, sizeof *p->start);
-    p->rows = calloc(n_held, sizeof *p->rows);
+    p = plan_alloc(n, n_folds, n_held);
     perm = calloc(n, sizeof *perm);
     rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!p->start || !p->rows || !perm || !rng)
+    if (!p || !perm || !rng)
         goto nomem;
     if (spec.kind == SG_CV_LOO) {
         for (size_t i = 0; i < n; i++) {
@@ -305,16 +317,12 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in, sg_cv
                  SG_CV_LEVELS_MAX);
         goto done;
     }
-    p = calloc(1, sizeof *p);
+    p = plan_alloc(n, n_folds, n_held);
     if (!p)
         goto nomem;
-    p->n_rows = n;
-    p->n_folds = n_folds;
-    p->start = calloc(n_folds + 1, sizeof *p->start);
-    p->rows = calloc(n_held, sizeof *p->rows);
     p->factor = calloc(n_folds, sizeof *p->factor);
     p->value = calloc(n_folds, sizeof *p->value);
-    if (!p->start || !p->rows || !p->factor || !p->value)
+    if (!p->factor || !p->value)
         goto nomem;
     size_t f = 0, pos = 0, used = 0;
     for (size_t j = 0; j < n_in; j++) {

@@ -205,6 +205,18 @@ static sg_status fit_baseline(const sg_table *t, size_t n_in, size_t j, sg_fit_r
     return SG_OK;
 }
 
+/* The next note of r (its message still to be written). */
+static sg_fit_note *add_note(sg_fit_result *r, sg_fit_note_kind kind, size_t response,
+                             double value, double reference)
+{
+    sg_fit_note *t = &r->notes[r->n_notes++];
+    t->kind = kind;
+    t->response = response;
+    t->value = value;
+    t->reference = reference;
+    return t;
+}
+
 /* Network and kriging CV figures side by side (r->cv done), and the notes
  * saying when a baseline is clearly better than the network. */
 static sg_status compare(const sg_study_model *settings, const double *X, const double *Y,
@@ -285,11 +297,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
         double net = c->net.rmse;
         const char *nm = names[j];
         if (c->gp_ok && c->gp.rmse < SG_FIT_CLEARLY_BETTER * net) {
-            sg_fit_note *t = &r->notes[r->n_notes++];
-            t->kind = SG_FIT_NOTE_KRIGING_BETTER;
-            t->response = j;
-            t->value = c->gp.rmse;
-            t->reference = net;
+            sg_fit_note *t = add_note(r, SG_FIT_NOTE_KRIGING_BETTER, j, c->gp.rmse, net);
             sg_num_snprintf(t->message, sizeof t->message,
                             "%.80s: kriging is clearly better than the network (CV RMSE %.4g "
                             "against %.4g, %.2f times)%s",
@@ -299,11 +307,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
                                 : "; consider [model] type = \"gp\" or \"auto\"");
         }
         if (R->rsm_ok && R->rsm.rmse < SG_FIT_CLEARLY_BETTER * net) {
-            sg_fit_note *t = &r->notes[r->n_notes++];
-            t->kind = SG_FIT_NOTE_QUADRATIC_BETTER;
-            t->response = j;
-            t->value = R->rsm.rmse;
-            t->reference = net;
+            sg_fit_note *t = add_note(r, SG_FIT_NOTE_QUADRATIC_BETTER, j, R->rsm.rmse, net);
             sg_num_snprintf(t->message, sizeof t->message,
                             "%.80s: the quadratic response surface is clearly better than the "
                             "network (CV RMSE %.4g against %.4g, %.2f times)",
