@@ -919,3 +919,130 @@ Test(report, sheet_names_and_json)
     cr_expect(cJSON_IsNull(cJSON_GetObjectItem(j, "results")));
     cJSON_Delete(j);
 }
+
+/* ---- print set-up (issue 14) ---------------------------------------------------- */
+
+/* Occurrences of needle in b[0..n). */
+static size_t count_mem(const unsigned char *b, size_t n, const char *needle)
+{
+    size_t k = strlen(needle), c = 0;
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(b + i, needle, k) == 0)
+            c++;
+    return c;
+}
+
+/* Every sheet of the full workbook prints landscape on A4, one page wide
+ * (the Summary on one page), with a print area, repeated rows, and a header
+ * naming the study, sheet and date over a "Page n of N" footer. */
+Test(report, print_setup_of_every_sheet)
+{
+    char *dir = make_tmpdir();
+    char pa[512], part[64], want[256];
+    snprintf(pa, sizeof pa, "%s/full.xlsx", dir);
+    fixture fx;
+    fixture_init(&fx, true);
+    fx.in.date = "2026-11-29 01:10 UTC";
+    sg_error err;
+    cr_assert_eq(sg_report_write(&fx.in, pa, &err), SG_OK, "%s", err.msg);
+    const char *names[SG_REPORT_MAX_SHEETS];
+    size_t ns = sg_report_sheet_names(&fx.in, names, SG_REPORT_MAX_SHEETS);
+    cr_assert_geq(ns, 7);
+    char *wbx = unzip_part(pa, "xl/workbook.xml");
+    for (size_t s = 0; s < ns; s++) {
+        snprintf(want, sizeof want,
+                 "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"%zu\">", s);
+        cr_expect(strstr(wbx, want), "no print area on sheet %s", names[s]);
+        snprintf(want, sizeof want,
+                 "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"%zu\">", s);
+        cr_expect(strstr(wbx, want), "no repeated rows on sheet %s", names[s]);
+        snprintf(part, sizeof part, "xl/worksheets/sheet%zu.xml", s + 1);
+        char *x = unzip_part(pa, part);
+        cr_expect(strstr(x, "orientation=\"landscape\""), "%s is not landscape", names[s]);
+        cr_expect(strstr(x, "<pageSetUpPr fitToPage=\"1\"/>"), "%s not fitted", names[s]);
+        /* fitToWidth defaults to 1 and is only written when it differs */
+        cr_expect(!strstr(x, "fitToWidth=") || strstr(x, "fitToWidth=\"1\""),
+                  "%s is not one page wide", names[s]);
+        if (s == 0)
+            cr_expect(!strstr(x, "fitToHeight="), "the Summary is not on one page");
+        else
+            cr_expect(strstr(x, "fitToHeight=\"0\""), "%s has a fixed page height", names[s]);
+        cr_expect(strstr(x, "<oddHeader>&amp;L"),
+                  "%s has no header", names[s]);
+        cr_expect(strstr(x, "&amp;C&amp;A&amp;R2026-11-29 01:10 UTC</oddHeader>"),
+                  "%s header lacks sheet name and date", names[s]);
+        cr_expect(strstr(x, "<oddFooter>&amp;CPage &amp;P of &amp;N</oddFooter>"),
+                  "%s has no page footer", names[s]);
+        free(x);
+    }
+    /* bulk data stays off paper: the Calculator prints its left block only */
+    cr_expect(strstr(wbx, ">Calculator!$A$1:$"), "Calculator print area missing");
+    free(wbx);
+    fixture_free(&fx);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* Chart titles and axis titles: a chart part with fewer than three
+ * <c:title> elements lacks one of them. */
+static void expect_titled_charts(const char *xlsx)
+{
+    char part[64];
+    size_t n = 0;
+    for (int i = 1; i < 200; i++) {
+        char cmd[1024];
+        snprintf(part, sizeof part, "xl/charts/chart%d.xml", i);
+        snprintf(cmd, sizeof cmd, "unzip -l '%s' '%s' >/dev/null 2>&1", xlsx, part);
+        if (system(cmd) != 0)
+            break;
+        char *x = unzip_part(xlsx, part);
+        size_t titles = count_mem((const unsigned char *)x, strlen(x), "<c:title>");
+        cr_expect_geq(titles, 3, "%s: %zu titles (chart + x axis + y axis wanted)", part,
+                      titles);
+        free(x);
+        n++;
+    }
+    cr_expect_gt(n, 0, "the workbook has no charts");
+}
+
+/* LibreOffice prints the brazing workbook in at most 25 pages. */
+#define PRINT_MAX_PAGES 25
+
+Test(report, brazing_workbook_prints_in_few_pages, .timeout = 300)
+{
+    char *dir = make_tmpdir();
+    char pa[512], cmd[2048], pdf[600];
+    snprintf(pa, sizeof pa, "%s/brazing.xlsx", dir);
+    fixture fx;
+    fixture_init(&fx, true);
+    sg_error err;
+    cr_assert_eq(sg_report_write(&fx.in, pa, &err), SG_OK, "%s", err.msg);
+    expect_titled_charts(pa);
+    int st = system("command -v soffice >/dev/null 2>&1");
+    if (st != 0) {
+        fixture_free(&fx);
+        rm_rf(dir);
+        free(dir);
+        cr_skip_test("soffice not found: install libreoffice-calc-nogui (make deps)");
+    }
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && timeout 240 soffice -env:UserInstallation=file://%s/profile "
+             "--headless --norestore --nolockcheck --convert-to pdf --outdir '%s' "
+             "brazing.xlsx 2>&1",
+             dir, dir, dir);
+    char *out = run_capture(cmd, &st);
+    cr_assert_not_null(out);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "soffice failed: %s", out);
+    free(out);
+    snprintf(pdf, sizeof pdf, "%s/brazing.pdf", dir);
+    size_t n;
+    unsigned char *b = read_bytes(pdf, &n);
+    /* LibreOffice writes each page object as "/Type/Page/" (the tree is /Pages) */
+    size_t pages = count_mem(b, n, "/Type/Page/");
+    free(b);
+    cr_expect_gt(pages, 0, "no pages found in the PDF");
+    cr_expect_leq(pages, PRINT_MAX_PAGES, "the workbook prints in %zu pages", pages);
+    fixture_free(&fx);
+    rm_rf(dir);
+    free(dir);
+}

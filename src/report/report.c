@@ -126,6 +126,7 @@ void sg_rinsert_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 {
     lxw_chart_options o = {.x_scale = SG_RCHART_X_SCALE, .y_scale = SG_RCHART_Y_SCALE};
     RC(ctx, worksheet_insert_chart_opt(ws, r, c, ch, &o));
+    sg_rprint_chart(ctx, ws, r, c);
 }
 
 /* ---- validation ------------------------------------------------------------------ */
@@ -437,6 +438,12 @@ static sg_status report_write(const sg_report_input *in, const char *path, sg_er
                               lxw_strerror(ctx.lxw_status));
             goto fail;
         }
+    }
+    sg_report_print_setup(&ctx);
+    if (ctx.lxw_status != LXW_NO_ERROR) {
+        st = sg_error_set(err, SG_ERR_INTERNAL, "report: page set-up failed: %s",
+                          lxw_strerror(ctx.lxw_status));
+        goto fail;
     }
     lxw_error lerr = workbook_close(ctx.wb);
     ctx.wb = NULL;

@@ -685,6 +685,12 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     write_predictions(ctx, ws, &L);
     write_check_table(ctx, ws, &L);
     set_presentation(ctx, ws, &L);
+    /* print the inputs, predictions and check table; the weight block
+     * (columns W0..) is bulk data for the formulas, not for paper */
+    sg_rprint_limit(ctx, ws,
+                    ctx->n_check > 0 ? L.c_row0 + (lxw_row_t)ctx->n_check + 1
+                                     : L.r_row0 + (lxw_row_t)L.nr + 8,
+                    (lxw_col_t)(L.main_cols - 1));
 
 done:
     free(L.out_row);

@@ -67,6 +67,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
     sg_rstr(ctx, ws, 1, 0, buf, ctx->note);
 
     lxw_row_t hr = 3;
+    sg_rprint_titles(ctx, ws, 0, hr);
     sg_rstr(ctx, ws, hr, 0, "Data row", ctx->header);
     RC(ctx, worksheet_set_column(ws, 0, 0, 10, NULL));
     if (has_run) {
@@ -150,6 +151,7 @@ sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err)
             "order statistics (as Excel's QUARTILE.INC). All values in the column's unit.",
             ctx->note);
     lxw_row_t hr = 3;
+    sg_rprint_titles(ctx, ws, 0, hr);
     const char *h[] = {"Column [unit]", "n", "Mean", "sd", "Min", "Q1", "Median", "Q3", "Max",
                        "Note"};
     for (int c = 0; c < 10; c++)

@@ -220,6 +220,8 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     }
     RC(ctx, worksheet_set_column(ws, dc, dc + (lxw_col_t)n_nets, 14, NULL));
     sg_rinsert_chart(ctx, ws, r + 1, 0, ch);
+    /* the chart shows the loss history; its table (columns dc..) stays off paper */
+    sg_rprint_limit(ctx, ws, r + 20, dc - 1);
     return SG_OK;
 }
 

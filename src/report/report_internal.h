@@ -70,6 +70,21 @@ SG_INTERNAL sg_status sg_report_view_create(const sg_model *m, const sg_cv_resul
 SG_INTERNAL void sg_report_view_destroy(sg_report_view *v);
 SG_INTERNAL const sg_report_model *sg_report_view_model(const sg_report_view *v);
 
+/* Most sheets a workbook has (page set-up bookkeeping). */
+#define SG_RSHEETS_MAX 16
+
+/* What the print area of one sheet covers besides its cells. */
+typedef struct sg_rextent {
+    lxw_worksheet *ws;
+    lxw_row_t chart_row;          /* last row a chart covers */
+    lxw_col_t chart_col;          /* last column a chart covers */
+    bool limited;                 /* print area fixed by the writer: */
+    lxw_row_t last_row;           /*   rows 0..last_row */
+    lxw_col_t last_col;           /*   columns 0..last_col */
+    bool has_titles;              /* rows repeated on every page */
+    lxw_row_t title_first, title_last;
+} sg_rextent;
+
 typedef struct sg_rctx {
     lxw_workbook *wb;
     const sg_report_input *in;
@@ -94,6 +109,8 @@ typedef struct sg_rctx {
     double *check_x;            /* (n_check, n_factors) */
     double *check_pred;         /* (n_check, n_responses) by sg_model_predict */
     size_t *check_row;          /* (n_check) 1-based data row numbers */
+    sg_rextent extents[SG_RSHEETS_MAX]; /* page set-up records, report_print.c */
+    size_t n_extents;
 } sg_rctx;
 
 /* Record the first libxlsxwriter error of a call. */
@@ -131,6 +148,20 @@ lxw_chart_series *sg_rseries(lxw_chart *ch, const char *sheet, lxw_row_t r0, lxw
 /* Insert chart at (r, c) with a standard size. */
 SG_INTERNAL void sg_rinsert_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
                       lxw_chart *ch);
+
+/* Page set-up (report_print.c).  A chart inserted at (r, c) widens the
+ * print area of ws; sg_rprint_limit fixes it to rows 0..last_row, columns
+ * 0..last_col (leaving bulk data beyond out of print); sg_rprint_titles sets
+ * the rows repeated at the top of every printed page (default: row 0). */
+SG_INTERNAL void sg_rprint_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c);
+SG_INTERNAL void sg_rprint_limit(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t last_row,
+                                 lxw_col_t last_col);
+SG_INTERNAL void sg_rprint_titles(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t first,
+                                  lxw_row_t last);
+/* Every sheet landscape A4, one page wide (the first sheet, the Summary, on
+ * one page), its print area, repeated rows, and a header naming the study,
+ * sheet and date with a "Page n of N" footer. */
+SG_INTERNAL void sg_report_print_setup(sg_rctx *ctx);
 
 /* Sheet writers; each returns SG_OK or an error filled in err. */
 SG_INTERNAL sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err);
