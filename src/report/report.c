@@ -82,6 +82,24 @@ void sg_rstr(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const ch
         RC(ctx, worksheet_write_blank(ws, r, c, f));
 }
 
+/* Points of one line of text in a wrapped header row. */
+#define SG_RHEADER_LINE_PT 15.0
+
+void sg_rheader_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *const *labels,
+                    size_t n, double col_width)
+{
+    size_t lines = 1;
+    for (size_t c = 0; c < n; c++) {
+        sg_rstr(ctx, ws, r, (lxw_col_t)c, labels[c], ctx->header);
+        /* the label wraps at about col_width - 1 characters (bold text) */
+        size_t per_line = col_width > 2.0 ? (size_t)(col_width - 1.0) : 1;
+        size_t need = labels[c] ? (strlen(labels[c]) + per_line - 1) / per_line : 1;
+        if (need > lines)
+            lines = need;
+    }
+    RC(ctx, worksheet_set_row(ws, r, SG_RHEADER_LINE_PT * (double)lines, NULL));
+}
+
 /* ---- charts ------------------------------------------------------------------------ */
 
 /* Size of inserted charts relative to libxlsxwriter's default (480 x 288 px). */
@@ -362,7 +380,8 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
         ctx->num[d] = workbook_add_format(wb);
         ctx->num_in[d] = workbook_add_format(wb);
         ctx->num_bold[d] = workbook_add_format(wb);
-        if (!ctx->num[d] || !ctx->num_in[d] || !ctx->num_bold[d])
+        ctx->suspicious_num[d] = workbook_add_format(wb);
+        if (!ctx->num[d] || !ctx->num_in[d] || !ctx->num_bold[d] || !ctx->suspicious_num[d])
             return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for formats");
         format_set_num_format(ctx->num[d], nf);
         format_set_num_format(ctx->num_in[d], nf);
@@ -370,6 +389,9 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
         format_set_border(ctx->num_in[d], LXW_BORDER_THIN);
         format_set_num_format(ctx->num_bold[d], nf);
         format_set_bold(ctx->num_bold[d]);
+        format_set_num_format(ctx->suspicious_num[d], nf);
+        format_set_bg_color(ctx->suspicious_num[d], 0xFFC7CE);
+        format_set_font_color(ctx->suspicious_num[d], 0x9C0006);
     }
     return SG_OK;
 }

@@ -44,6 +44,17 @@ static const sg_outlier *find_outlier(const sg_cv_result *cv, size_t row, size_t
     return NULL;
 }
 
+/* A run identifier as a number when it is one ("12"), else as text. */
+static void run_cell(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t row, const char *id)
+{
+    char *end = NULL;
+    double v = id && id[0] ? sg_num_parse(id, &end) : NAN;
+    if (end && *end == '\0' && isfinite(v))
+        RC(ctx, worksheet_write_number(ws, row, 1, v, ctx->num[sg_rfmt_decimals_exact(&v, 1, 1)]));
+    else
+        sg_rstr(ctx, ws, row, 1, id, ctx->text);
+}
+
 sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
@@ -89,7 +100,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
             double v = sg_table_at(t, r, j);
             const sg_outlier *o =
                 j >= in->n_factors ? find_outlier(in->cv, r, j - in->n_factors) : NULL;
-            sg_rnum(ctx, ws, row, c0 + (lxw_col_t)j, v, o ? ctx->suspicious : ctx->num[d]);
+            sg_rnum(ctx, ws, row, c0 + (lxw_col_t)j, v, o ? ctx->suspicious_num[d] : ctx->num[d]);
             if (o) {
                 sg_num_snprintf(buf, sizeof buf,
                          "Suspicious: observed %.6g %s, cross-validated prediction %.6g "
@@ -105,7 +116,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
         RC(ctx, worksheet_write_number(ws, row, 0, (double)(t->row ? t->row[r] : r + 1),
                                        ctx->integer));
         if (has_run)
-            sg_rstr(ctx, ws, row, 1, t->run_id[r], ctx->text);
+            run_cell(ctx, ws, row, t->run_id[r]);
     }
     lxw_row_t last = hr + (lxw_row_t)t->n_rows;
     RC(ctx, worksheet_autofilter(ws, hr, 0, last, (lxw_col_t)(c0 + nc - 1)));

@@ -99,6 +99,7 @@ typedef struct sg_rctx {
     lxw_format *pct;            /* 0.0% */
     lxw_format *pval;           /* 0.0000, "< 0.0001" below that */
     lxw_format *suspicious;     /* highlighted data cell */
+    lxw_format *suspicious_num[SG_RFMT_MAX_DECIMALS + 1]; /* same with d decimals */
     lxw_format *excluded;       /* grey row of an excluded run */
     /* derived once per write */
     const sg_report_model *md;  /* the model as plain arrays, or NULL */
@@ -136,6 +137,11 @@ SG_INTERNAL void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t
 /* Write a string; NULL is written as an empty cell. */
 SG_INTERNAL void sg_rstr(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
              lxw_format *f);
+
+/* Header labels[0..n) in columns 0..n-1 of row r, the row tall enough for
+ * the longest label wrapped in columns col_width characters wide. */
+SG_INTERNAL void sg_rheader_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
+                                const char *const *labels, size_t n, double col_width);
 
 /* A chart of the given type with title and axis names (in units); NULL if
  * out of memory.  The workbook owns it. */

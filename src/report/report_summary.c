@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Width in characters of the Summary's value columns. */
+#define SG_RSUMMARY_COL_WIDTH 16.0
+
 static lxw_row_t kv(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *key,
                     const char *value)
 {
@@ -104,8 +107,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
                                     ? "Spread (kriging sd)"
                                     : "Spread (member sd)",
                                 lo, hi};
-            for (int c = 0; c < (iv ? 6 : 4); c++)
-                sg_rstr(ctx, ws, r, (lxw_col_t)c, ph[c], ctx->header);
+            sg_rheader_row(ctx, ws, r, ph, iv ? 6 : 4, SG_RSUMMARY_COL_WIDTH);
             r++;
             for (size_t k = 0; k < nr; k++, r++) {
                 int d = sg_rfmt_decimals_sig(mean[k]);
@@ -139,8 +141,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
         sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
         const char *ah[] = {"Response", "Unit", "CV R² (Q²)", "CV RMSE", "Training RMSE",
                             "Quadratic baseline CV RMSE"};
-        for (int c = 0; c < 6; c++)
-            sg_rstr(ctx, ws, r, (lxw_col_t)c, ah[c], ctx->header);
+        sg_rheader_row(ctx, ws, r, ah, 6, SG_RSUMMARY_COL_WIDTH);
         r++;
         for (size_t k = 0; k < in->n_responses; k++, r++) {
             const sg_cv_response *cr = &cv->resp[k];
@@ -201,8 +202,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
     }
 
     RC(ctx, worksheet_set_column(ws, 0, 0, 28, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, 1, 16, NULL));
-    RC(ctx, worksheet_set_column(ws, 2, 5, 16, NULL));
+    RC(ctx, worksheet_set_column(ws, 1, 5, SG_RSUMMARY_COL_WIDTH, NULL));
     worksheet_activate(ws);
     return SG_OK;
 }
