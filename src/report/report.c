@@ -333,6 +333,7 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     ctx->bold = workbook_add_format(wb);
     ctx->note = workbook_add_format(wb);
     ctx->warn = workbook_add_format(wb);
+    ctx->warn_line = workbook_add_format(wb);
     ctx->input = workbook_add_format(wb);
     ctx->sci = workbook_add_format(wb);
     ctx->integer = workbook_add_format(wb);
@@ -341,7 +342,7 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     ctx->suspicious = workbook_add_format(wb);
     ctx->excluded = workbook_add_format(wb);
     if (!ctx->title || !ctx->subtitle || !ctx->header || !ctx->text || !ctx->wrap ||
-        !ctx->bold || !ctx->note || !ctx->warn || !ctx->input || !ctx->sci ||
+        !ctx->bold || !ctx->note || !ctx->warn || !ctx->warn_line || !ctx->input || !ctx->sci ||
         !ctx->integer || !ctx->pct || !ctx->pval || !ctx->suspicious || !ctx->excluded)
         return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for formats");
     format_set_bold(ctx->title);
@@ -360,6 +361,7 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     format_set_font_color(ctx->note, 0x595959);
     format_set_font_color(ctx->warn, 0x9C0006);
     format_set_text_wrap(ctx->warn);
+    format_set_font_color(ctx->warn_line, 0x9C0006);
     format_set_bg_color(ctx->input, 0xFFF2CC);
     format_set_border(ctx->input, LXW_BORDER_THIN);
     format_set_num_format(ctx->sci, "0.000000E+00");

@@ -177,11 +177,18 @@ sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err)
         sg_rstr(ctx, ws, r, 0, buf, ctx->bold);
         RC(ctx, worksheet_write_number(ws, r, 1, (double)s->n, ctx->integer));
         double vals[7] = {s->mean, s->sd, s->min, s->q1, s->median, s->q3, s->max};
-        int d = sg_rfmt_decimals_sig(fmax(fabs(s->min), fabs(s->max)));
+        /* order statistics at the data's own resolution ("30 min", not
+         * "30.0000 min"); mean and sd two decimals finer, at most 6 digits */
+        int d = sg_rfmt_decimals_exact(vals + 2, 5, 1);
         if (d > SG_RDATA_MAX_DECIMALS)
             d = SG_RDATA_MAX_DECIMALS;
+        int dm = sg_rfmt_decimals_sig(fmax(fabs(s->min), fabs(s->max)));
+        if (dm > d + 2)
+            dm = d + 2;
+        if (dm < d)
+            dm = d;
         for (int c = 0; c < 7; c++)
-            sg_rnum(ctx, ws, r, 2 + (lxw_col_t)c, vals[c], ctx->num[d]);
+            sg_rnum(ctx, ws, r, 2 + (lxw_col_t)c, vals[c], ctx->num[c < 2 ? dm : d]);
         if (s->constant)
             sg_rstr(ctx, ws, r, 9, "constant column", ctx->warn);
     }
@@ -192,7 +199,7 @@ sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err)
 
     if (!in->corr)
         return SG_OK;
-    lxw_row_t cr = hr + (lxw_row_t)nc + 3;
+    lxw_row_t cr = hr + (lxw_row_t)nc + 4;
     sg_rstr(ctx, ws, cr - 2, 0, "Correlation matrix (Pearson r, unitless)", ctx->subtitle);
     sg_rstr(ctx, ws, cr - 1, 0,
             "Blue: negative, white: none, red: positive. n/a: a constant column.", ctx->note);

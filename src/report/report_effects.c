@@ -8,8 +8,115 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rows a main-effects chart occupies. */
-#define SG_REFF_CHART_ROWS 20
+/* Width in characters of the table columns after the first. */
+#define SG_REFF_COL_WIDTH 13.0
+/* Rows a main-effects panel occupies, and its size relative to the
+ * standard chart (480 x 288 px). */
+#define SG_REFF_PANEL_ROWS 13
+#define SG_REFF_PANEL_X_SCALE 0.55
+#define SG_REFF_PANEL_Y_SCALE 0.85
+
+/* The grand mean of the S/N ratios: the mean of one factor's level S/N
+ * means (all factors give the same in a balanced array); NAN when absent. */
+static double grand_sn(const sg_taguchi_result *res)
+{
+    for (size_t f = 0; f < res->n_factors; f++) {
+        const sg_taguchi_main *m = &res->mains[f];
+        if (m->sn_na || m->n_levels == 0)
+            continue;
+        double s = 0.0;
+        for (int l = 0; l < m->n_levels; l++)
+            s += m->levels[l].sn_mean;
+        return s / m->n_levels;
+    }
+    return NAN;
+}
+
+/* Common y range of the panels: all factors' level means (or S/N ratios),
+ * widened by a tenth of their span on each side. */
+static void panel_range(const sg_taguchi_result *res, bool sn, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t f = 0; f < res->n_factors; f++) {
+        const sg_taguchi_main *m = &res->mains[f];
+        for (int l = 0; l < m->n_levels; l++) {
+            if (sn && m->levels[l].sn_na)
+                continue;
+            double v = sn ? m->levels[l].sn_mean : m->levels[l].mean;
+            if (!isfinite(v))
+                continue;
+            *lo = fmin(*lo, v);
+            *hi = fmax(*hi, v);
+        }
+    }
+    double pad = 0.1 * (*hi - *lo);
+    *lo -= pad;
+    *hi += pad;
+}
+
+/* One main-effects panel of factor f at row r (response unit u): level values of the table
+ * (header row h) on the x axis, its means (or S/N ratios) and the grand
+ * mean line from column gc. */
+static sg_status effect_panel(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
+                              const sg_taguchi_result *res, const char *u, size_t f,
+                              lxw_row_t h, lxw_col_t gc, bool sn, sg_error *err)
+{
+    const sg_taguchi_main *m = &res->mains[f];
+    char title[300], xl[256], yl[256];
+    lxw_col_t c = 1 + (lxw_col_t)(3 * f);
+    snprintf(title, sizeof title, "%s: %s", res->response, m->name);
+    sg_rlabel(xl, sizeof xl, m->name, m->unit);
+    if (sn)
+        snprintf(yl, sizeof yl, "Mean S/N [dB]");
+    else
+        sg_rlabel(yl, sizeof yl, "Mean", u);
+    lxw_chart *ch = sg_rchart(ctx, LXW_CHART_LINE, title, xl, yl);
+    if (!ch)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
+    lxw_row_t last = h + (lxw_row_t)m->n_levels;
+    lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
+    lxw_chart_series *g = chart_add_series(ch, NULL, NULL);
+    if (!s || !g)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
+    chart_series_set_categories(s, "Main effects", h + 1, c, last, c);
+    chart_series_set_values(s, "Main effects", h + 1, sn ? c + 2 : c + 1, last, sn ? c + 2 : c + 1);
+    chart_series_set_name(s, sn ? "S/N" : "mean");
+    chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
+    chart_series_set_categories(g, "Main effects", h + 1, c, last, c);
+    chart_series_set_values(g, "Main effects", h + 1, gc, last, gc);
+    chart_series_set_name(g, "grand mean");
+    chart_series_set_marker_type(g, LXW_CHART_MARKER_NONE);
+    lxw_chart_line dash = {.color = 0x808080, .dash_type = LXW_CHART_LINE_DASH_DASH};
+    chart_series_set_line(g, &dash);
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+    /* labels below the plot even when the values are negative (S/N) */
+    chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
+    /* one y scale for all panels, as in Minitab: a factor's effect is
+     * judged against the others' */
+    double lo, hi;
+    panel_range(res, sn, &lo, &hi);
+    if (lo < hi) {
+        chart_axis_set_min(ch->y_axis, lo);
+        chart_axis_set_max(ch->y_axis, hi);
+        /* tick labels with the decimals a fifth of the span needs */
+        int dec = 1 - (int)floor(log10((hi - lo) / 5.0));
+        char nfmt[16] = "0";
+        if (dec > 0) {
+            if (dec > SG_RFMT_MAX_DECIMALS)
+                dec = SG_RFMT_MAX_DECIMALS;
+            nfmt[1] = '.';
+            memset(nfmt + 2, '0', (size_t)dec);
+            nfmt[2 + dec] = '\0';
+        }
+        chart_axis_set_num_format(ch->y_axis, nfmt);
+    }
+    chart_title_set_name_font(ch, &(lxw_chart_font){.size = 10, .bold = 1});
+    lxw_chart_options o = {.x_scale = SG_REFF_PANEL_X_SCALE, .y_scale = SG_REFF_PANEL_Y_SCALE};
+    RC(ctx, worksheet_insert_chart_opt(ws, r, c, ch, &o));
+    sg_rprint_chart(ctx, ws, r, c);
+    return SG_OK;
+}
 
 /* Write one response's block from row r; returns the next free row. */
 static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k,
@@ -90,29 +197,27 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
     sg_rstr(ctx, ws, dr + 2, 0, "Bold: the best level for the goal.", ctx->note);
     r = dr + 4;
 
-    /* main-effects plot: one line per factor over the level index */
-    sg_rlabel(lab, sizeof lab, "Mean response", u);
-    snprintf(buf, sizeof buf, "%s: level means per factor", res->response);
-    lxw_chart *ch = sg_rchart(ctx, LXW_CHART_LINE, buf, "Level (see table for values)", lab);
-    if (!ch) {
-        *st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
-        return r;
+    /* grand means beside the table: the reference lines of the panels */
+    lxw_col_t gc = 1 + (lxw_col_t)(3 * nf);
+    double sn_grand = grand_sn(res);
+    sg_rstr(ctx, ws, h, gc, "Grand mean", ctx->header);
+    sg_rstr(ctx, ws, h, gc + 1, "Grand S/N [dB]", ctx->header);
+    for (int l = 0; l < maxl; l++) {
+        sg_rnum(ctx, ws, h + 1 + (lxw_row_t)l, gc, res->grand_mean, ctx->num[d]);
+        sg_rnum(ctx, ws, h + 1 + (lxw_row_t)l, gc + 1, sn_grand, ctx->num[3]);
     }
-    for (size_t f = 0; f < nf; f++) {
-        lxw_col_t c = 1 + (lxw_col_t)(3 * f);
-        lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
-        if (!s) {
-            *st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
-            return r;
-        }
-        chart_series_set_categories(s, "Main effects", h + 1, 0, h + (lxw_row_t)maxl, 0);
-        chart_series_set_values(s, "Main effects", h + 1, c + 1,
-                                h + (lxw_row_t)res->mains[f].n_levels, c + 1);
-        chart_series_set_name(s, res->mains[f].name);
-        chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
+
+    /* main-effects plots as Minitab draws them: one panel per factor, the
+     * level values on the x axis, the grand mean as a reference line; a
+     * row of panels for the means, one for the S/N ratios */
+    for (int sn = 0; sn < 2 && *st == SG_OK; sn++) {
+        if (sn && !isfinite(sn_grand))
+            break;
+        for (size_t f = 0; f < nf && *st == SG_OK; f++)
+            *st = effect_panel(ctx, ws, r, res, u, f, h, (lxw_col_t)(sn ? gc + 1 : gc), sn != 0,
+                               err);
+        r += SG_REFF_PANEL_ROWS;
     }
-    sg_rinsert_chart(ctx, ws, r, 0, ch);
-    r += SG_REFF_CHART_ROWS;
 
     /* ANOVA */
     snprintf(buf, sizeof buf, "ANOVA of %s (sequential sums of squares)%s", res->response,
@@ -122,8 +227,7 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
     snprintf(ssu, sizeof ssu, "SS [%s²]", u && u[0] ? u : "unit");
     snprintf(msu, sizeof msu, "MS [%s²]", u && u[0] ? u : "unit");
     const char *ah[] = {"Source", "df", ssu, msu, "F", "p-value", "Contribution [%]", "Note"};
-    for (int c = 0; c < 8; c++)
-        sg_rstr(ctx, ws, r, (lxw_col_t)c, ah[c], ctx->header);
+    sg_rheader_row(ctx, ws, r, ah, 8, SG_REFF_COL_WIDTH);
     r++;
     for (size_t t = 0; t < res->n_terms; t++, r++) {
         const sg_taguchi_term *tm = &res->terms[t];
@@ -198,8 +302,10 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
                 n = sizeof buf - 1;
             memcpy(buf, p, n);
             buf[n] = '\0';
+            /* one line each, running over the empty cells to the right: a
+             * wrapped note in column A would grow over the rows above */
             if (n > 0)
-                sg_rstr(ctx, ws, r++, 0, buf, ctx->warn);
+                sg_rstr(ctx, ws, r++, 0, buf, ctx->warn_line);
             p += e ? (size_t)(e - p) + 1 : strlen(p);
         }
     }
@@ -231,6 +337,7 @@ sg_status sg_report_sheet_effects(sg_rctx *ctx, sg_error *err)
         if (in->effects[k])
             r = write_response(ctx, ws, r, k, in->effects[k], &st, err);
     RC(ctx, worksheet_set_column(ws, 0, 0, 24, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)(3 * in->n_factors), 13, NULL));
+    RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)(3 * in->n_factors + 2), SG_REFF_COL_WIDTH,
+                                 NULL));
     return st;
 }
