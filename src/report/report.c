@@ -91,8 +91,9 @@ void sg_rheader_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *co
     size_t lines = 1;
     for (size_t c = 0; c < n; c++) {
         sg_rstr(ctx, ws, r, (lxw_col_t)c, labels[c], ctx->header);
-        /* the label wraps at about col_width - 1 characters (bold text) */
-        size_t per_line = col_width > 2.0 ? (size_t)(col_width - 1.0) : 1;
+        /* bold text wrapped at word boundaries: about col_width - 4
+         * characters a line */
+        size_t per_line = col_width > 5.0 ? (size_t)(col_width - 4.0) : 1;
         size_t need = labels[c] ? (strlen(labels[c]) + per_line - 1) / per_line : 1;
         if (need > lines)
             lines = need;

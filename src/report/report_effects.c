@@ -118,6 +118,28 @@ static sg_status effect_panel(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     return SG_OK;
 }
 
+/* R², adjusted R² and S (root of the error mean square) of the ANOVA
+ * model from row r; returns the next free row. */
+static lxw_row_t fit_summary_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
+                                  const sg_taguchi_result *res, const char *u)
+{
+    char lab[128];
+    bool err_ok = !res->ms_error_na && res->df_error > 0 && res->ss_total > 0.0;
+    double r2 = res->ss_total > 0.0 ? 1.0 - res->ss_error / res->ss_total : NAN;
+    double r2adj = err_ok && res->df_total > 0
+                       ? 1.0 - res->ms_error / (res->ss_total / res->df_total)
+                       : NAN;
+    sg_rstr(ctx, ws, r, 0, "R²", ctx->bold);
+    sg_rnum(ctx, ws, r++, 1, r2, ctx->pct);
+    sg_rstr(ctx, ws, r, 0, "Adjusted R²", ctx->bold);
+    sg_rnum(ctx, ws, r++, 1, r2adj, ctx->pct);
+    sg_rlabel(lab, sizeof lab, "S (error sd)", u);
+    sg_rstr(ctx, ws, r, 0, lab, ctx->bold);
+    double sd = err_ok ? sqrt(res->ms_error) : NAN;
+    sg_rnum(ctx, ws, r++, 1, sd, ctx->num[sg_rfmt_decimals_sig(sd) > 4 ? 4 : sg_rfmt_decimals_sig(sd)]);
+    return r;
+}
+
 /* Write one response's block from row r; returns the next free row. */
 static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k,
                                 const sg_taguchi_result *res, sg_status *st, sg_error *err)
@@ -226,8 +248,9 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
     char ssu[64], msu[64];
     snprintf(ssu, sizeof ssu, "SS [%s²]", u && u[0] ? u : "unit");
     snprintf(msu, sizeof msu, "MS [%s²]", u && u[0] ? u : "unit");
-    const char *ah[] = {"Source", "df", ssu, msu, "F", "p-value", "Contribution [%]", "Note"};
-    sg_rheader_row(ctx, ws, r, ah, 8, SG_REFF_COL_WIDTH);
+    const char *ah[] = {"Source",           "df",   ssu, msu, "F", "p-value", "Contribution [%]",
+                        "Pure contribution [%]", "Note"};
+    sg_rheader_row(ctx, ws, r, ah, 9, SG_REFF_COL_WIDTH);
     r++;
     for (size_t t = 0; t < res->n_terms; t++, r++) {
         const sg_taguchi_term *tm = &res->terms[t];
@@ -246,25 +269,32 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
             sg_rstr(ctx, ws, r, 6, "n/a", ctx->note);
         else
             sg_rnum(ctx, ws, r, 6, tm->pct, ctx->num[2]);
+        if (tm->pct_pure_na)
+            sg_rstr(ctx, ws, r, 7, "n/a", ctx->note);
+        else
+            sg_rnum(ctx, ws, r, 7, tm->pct_pure, ctx->num[2]);
         snprintf(buf, sizeof buf, "%s%s%s", tm->pooled ? "pooled into error. " : "",
                  tm->f_na ? tm->f_na : "", tm->note);
-        sg_rstr(ctx, ws, r, 7, buf, ctx->note);
+        sg_rstr(ctx, ws, r, 8, buf, ctx->note);
     }
     sg_rstr(ctx, ws, r, 0, "Error", ctx->bold);
     RC(ctx, worksheet_write_number(ws, r, 1, res->df_error, ctx->integer));
     sg_rnum(ctx, ws, r, 2, res->ss_error, ctx->num[4]);
     if (res->ms_error_na)
-        sg_rstr(ctx, ws, r, 7, res->ms_error_na, ctx->note);
+        sg_rstr(ctx, ws, r, 8, res->ms_error_na, ctx->note);
     else
         sg_rnum(ctx, ws, r, 3, res->ms_error, ctx->num[4]);
     if (!res->pct_error_na)
         sg_rnum(ctx, ws, r, 6, res->pct_error, ctx->num[2]);
+    if (!res->pct_error_pure_na)
+        sg_rnum(ctx, ws, r, 7, res->pct_error_pure, ctx->num[2]);
     r++;
     sg_rstr(ctx, ws, r, 0, "Total", ctx->bold);
     RC(ctx, worksheet_write_number(ws, r, 1, res->df_total, ctx->integer));
     sg_rnum(ctx, ws, r, 2, res->ss_total, ctx->num[4]);
     sg_rnum(ctx, ws, r, 6, 100.0, ctx->num[2]);
     r++;
+    r = fit_summary_rows(ctx, ws, r, res, u);
     for (size_t c = 0; c < res->n_candidates; c++) {
         const sg_taguchi_candidate *cd = &res->candidates[c];
         if (cd->estimated)
@@ -287,9 +317,14 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
             off += (size_t)sg_num_snprintf(buf + off, sizeof buf - off, "%s%s = %.6g %s",
                                     f ? ", " : "", m->name, v, m->unit);
         }
-        if (off < sizeof buf)
+        if (off < sizeof buf && res->predicted_ci_na)
             sg_num_snprintf(buf + off, sizeof buf - off, "; predicted %.6g %s", res->predicted,
                      u ? u : "");
+        else if (off < sizeof buf)
+            sg_num_snprintf(buf + off, sizeof buf - off,
+                            "; predicted %.6g ± %.3g %s (%.0f%% confidence interval)",
+                            res->predicted, res->predicted_ci, u ? u : "",
+                            100.0 * SG_TAGUCHI_CI_LEVEL);
         sg_rstr(ctx, ws, r++, 0, buf, ctx->bold);
     }
     if (res->notes[0]) {
