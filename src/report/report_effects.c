@@ -140,6 +140,96 @@ static lxw_row_t fit_summary_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     return r;
 }
 
+/* Level index of value v among factor m's level values (nearest). */
+static int level_index(const sg_taguchi_main *m, double v)
+{
+    int best = -1;
+    for (int l = 0; l < m->n_levels; l++)
+        if (best < 0 || fabs(m->levels[l].value - v) < fabs(m->levels[best].value - v))
+            best = l;
+    return best;
+}
+
+/* Rows an interaction plot block occupies at least. */
+#define SG_REFF_INTER_ROWS 16
+
+/* Interaction plot of estimated term tm of response k from row r: the means
+ * of the table's runs per level pair (rows: levels of f1, columns: levels of
+ * f2) and a chart with one line per level of f2; returns the next free row. */
+static lxw_row_t interaction_plot(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k,
+                                  const sg_taguchi_result *res, const sg_taguchi_term *tm,
+                                  sg_status *st, sg_error *err)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_table *t = in->table;
+    const sg_taguchi_main *a = &res->mains[tm->f1], *b = &res->mains[tm->f2];
+    char buf[512], xl[256], yl[256];
+    bool sig = !tm->f_na && tm->p < 0.05;
+    if (tm->f_na)
+        snprintf(buf, sizeof buf, "Interaction %s x %s of %s (no F test: %s)", a->name, b->name,
+                 res->response, tm->f_na);
+    else
+        sg_num_snprintf(buf, sizeof buf, "Interaction %s x %s of %s%s (p = %.3g)", a->name,
+                        b->name, res->response, sig ? ": significant" : "", tm->p);
+    sg_rstr(ctx, ws, r++, 0, buf, sig ? ctx->warn_line : ctx->bold);
+    lxw_row_t h = r;
+    sg_rlabel(xl, sizeof xl, a->name, a->unit);
+    sg_rstr(ctx, ws, h, 0, xl, ctx->header);
+    for (int j = 0; j < b->n_levels; j++) {
+        sg_num_snprintf(buf, sizeof buf, "%s = %.6g %s", b->name, b->levels[j].value, b->unit);
+        sg_rstr(ctx, ws, h, 1 + (lxw_col_t)j, buf, ctx->header);
+    }
+    RC(ctx, worksheet_set_row(ws, h, 45, NULL)); /* "temperature = 1090 C": three lines */
+    int d = sg_rfmt_decimals_sig(fabs(res->grand_mean));
+    if (d > 4)
+        d = 4;
+    for (int i = 0; i < a->n_levels; i++) {
+        double v = a->levels[i].value;
+        sg_rnum(ctx, ws, h + 1 + (lxw_row_t)i, 0, v, ctx->num[sg_rfmt_decimals_exact(&v, 1, 1)]);
+        for (int j = 0; j < b->n_levels; j++) {
+            double sum = 0.0;
+            size_t n = 0;
+            for (size_t row = 0; row < t->n_rows; row++) {
+                double y = sg_table_at(t, row, in->n_factors + k);
+                if (isfinite(y) && level_index(a, sg_table_at(t, row, (size_t)tm->f1)) == i &&
+                    level_index(b, sg_table_at(t, row, (size_t)tm->f2)) == j) {
+                    sum += y;
+                    n++;
+                }
+            }
+            sg_rnum(ctx, ws, h + 1 + (lxw_row_t)i, 1 + (lxw_col_t)j, n ? sum / (double)n : NAN,
+                    ctx->num[d]);
+        }
+    }
+    sg_rlabel(yl, sizeof yl, "Mean", in->responses[k].unit);
+    sg_num_snprintf(buf, sizeof buf, "%s: %s x %s%s", res->response, a->name, b->name,
+                    sig ? " (significant)" : "");
+    lxw_chart *ch = sg_rchart(ctx, LXW_CHART_LINE, buf, xl, yl);
+    if (!ch) {
+        *st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
+        return r;
+    }
+    lxw_row_t last = h + (lxw_row_t)a->n_levels;
+    for (int j = 0; j < b->n_levels; j++) {
+        lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
+        if (!s) {
+            *st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
+            return r;
+        }
+        chart_series_set_categories(s, "Main effects", h + 1, 0, last, 0);
+        chart_series_set_values(s, "Main effects", h + 1, 1 + (lxw_col_t)j, last,
+                                1 + (lxw_col_t)j);
+        chart_series_set_name_range(s, "Main effects", h, 1 + (lxw_col_t)j);
+        chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
+    }
+    chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
+    lxw_chart_options o = {.x_scale = 0.9, .y_scale = 0.9};
+    lxw_col_t cc = (lxw_col_t)(b->n_levels + 2);
+    RC(ctx, worksheet_insert_chart_opt(ws, r, cc, ch, &o));
+    sg_rprint_chart(ctx, ws, r, cc);
+    return r + SG_REFF_INTER_ROWS;
+}
+
 /* Write one response's block from row r; returns the next free row. */
 static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k,
                                 const sg_taguchi_result *res, sg_status *st, sg_error *err)
@@ -304,6 +394,11 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
         sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
     }
     r++;
+    /* interaction plots of the estimated interactions (table cell means) */
+    for (size_t t = 0; t < res->n_terms && ctx->in->table && *st == SG_OK; t++)
+        if (res->terms[t].kind == SG_TERM_INTERACTION && res->terms[t].f1 >= 0 &&
+            res->terms[t].f2 >= 0)
+            r = interaction_plot(ctx, ws, r, k, res, &res->terms[t], st, err);
 
     /* best combination */
     if (res->best_na) {
