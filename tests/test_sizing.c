@@ -12,25 +12,26 @@ Test(sizing, small_tables_keep_the_small_table_settings)
 
 Test(sizing, friedman_shapes_get_the_documented_plans)
 {
-    sg_sizing_plan a = sg_sizing_choose(1000, 8, 1);
-    cr_expect_eq(a.width, 32);
-    cr_expect_eq(a.epochs, 400);
-    cr_expect_eq(a.batch_size, 64);
-    cr_expect_eq(a.cv_folds, 5);
-
+    /* the table in doc/model.md, "Size-aware defaults" */
+    static const struct {
+        size_t rows, width, batch, epochs, patience, folds;
+    } want[] = {
+        {1000, 32, 64, 400, 80, 5},
+        {10000, 64, 64, 200, 40, 5},
+        {100000, 104, 256, SG_SIZING_MIN_EPOCHS, 5, 0}, /* 0: one hold-out share */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        sg_sizing_plan p = sg_sizing_choose(want[i].rows, 8, 1);
+        cr_expect_eq(p.width, want[i].width, "rows %zu", want[i].rows);
+        cr_expect_eq(p.batch_size, want[i].batch, "rows %zu", want[i].rows);
+        cr_expect_eq(p.epochs, want[i].epochs, "rows %zu", want[i].rows);
+        cr_expect_eq(p.patience, want[i].patience, "rows %zu", want[i].rows);
+        cr_expect_eq(p.cv_folds, want[i].folds, "rows %zu", want[i].rows);
+    }
     sg_sizing_plan b = sg_sizing_choose(10000, 8, 1);
-    cr_expect_eq(b.width, 64);
-    cr_expect_eq(b.epochs, 200);
-    cr_expect_eq(b.patience, 40);
     cr_expect_eq(b.lr_decay_every, 66);
-    cr_expect_eq(b.cv_folds, 5);
-
-    sg_sizing_plan c = sg_sizing_choose(100000, 8, 1);
-    cr_expect_eq(c.width, 104);
-    cr_expect_eq(c.epochs, SG_SIZING_MIN_EPOCHS);
-    cr_expect_eq(c.batch_size, 256);
-    cr_expect_eq(c.cv_folds, 0, "one hold-out share instead of k-fold");
-    cr_expect_float_eq(c.holdout_share, 0.2, 0.0);
+    cr_expect_float_eq(b.learning_rate, 1e-3, 0.0);
+    cr_expect_float_eq(sg_sizing_choose(100000, 8, 1).holdout_share, 0.2, 0.0);
 }
 
 Test(sizing, row_gradient_work_grows_at_most_linearly)
