@@ -1,0 +1,52 @@
+#include "model/sizing.h"
+
+#include <math.h>
+
+static size_t clamp_size(double v, size_t lo, size_t hi)
+{
+    if (!(v > (double)lo)) /* also catches NaN */
+        return lo;
+    if (v > (double)hi)
+        return hi;
+    return (size_t)v;
+}
+
+/* Width doubles every factor of 16 in rows per (input + output), rounded up
+ * to a multiple of 8: 32 at 1,000 rows of 8 inputs, 64 at 10,000, 104 at
+ * 100,000, capped at 128.  Evidence
+ * in doc/model.md: an 8-64-64-1 network reaches the noise floor of Friedman
+ * #1 at 10,000 rows; narrower nets (4-4) stay well above it. */
+static size_t choose_width(size_t n_rows, size_t n_inputs, size_t n_outputs)
+{
+    double per_dim = (double)n_rows / (double)(n_inputs + n_outputs);
+    double w = 32.0 * pow(2.0, log2(per_dim / 100.0) / 4.0);
+    size_t width = clamp_size(w, SG_SIZING_MIN_WIDTH, SG_SIZING_MAX_WIDTH);
+    return (width + 7u) / 8u * 8u; /* multiples of 8 suit the fused kernel */
+}
+
+static size_t choose_epochs(size_t n_rows)
+{
+    return clamp_size(ceil(SG_SIZING_ROW_PASSES / (double)n_rows), SG_SIZING_MIN_EPOCHS,
+                      SG_SIZING_MAX_EPOCHS);
+}
+
+sg_sizing_plan sg_sizing_choose(size_t n_rows, size_t n_inputs, size_t n_outputs)
+{
+    sg_sizing_plan p = {0};
+    n_inputs = n_inputs ? n_inputs : 1;
+    n_outputs = n_outputs ? n_outputs : 1;
+    if (n_rows < SG_SIZING_LARGE_ROWS)
+        return p;
+    p.large = true;
+    p.n_hidden = 2;
+    p.width = choose_width(n_rows, n_inputs, n_outputs);
+    p.batch_size = n_rows >= 50000u ? 256u : 64u;
+    p.epochs = choose_epochs(n_rows);
+    p.learning_rate = 1e-3;
+    p.lr_decay_every = p.epochs / 3u > 1u ? p.epochs / 3u : 1u;
+    p.validation_share = 0.1;
+    p.patience = p.epochs / 5u > 5u ? p.epochs / 5u : 5u;
+    p.cv_folds = n_rows >= SG_SIZING_HOLDOUT_ROWS ? 0u : 5u;
+    p.holdout_share = 0.2;
+    return p;
+}

@@ -1,0 +1,60 @@
+#include <criterion/criterion.h>
+
+#include "model/sizing.h"
+
+Test(sizing, small_tables_keep_the_small_table_settings)
+{
+    /* brazing (27 runs) and anything under the threshold: untouched */
+    cr_expect_not(sg_sizing_choose(27, 4, 3).large);
+    cr_expect_not(sg_sizing_choose(SG_SIZING_LARGE_ROWS - 1, 8, 1).large);
+    cr_expect(sg_sizing_choose(SG_SIZING_LARGE_ROWS, 8, 1).large);
+}
+
+Test(sizing, friedman_shapes_get_the_documented_plans)
+{
+    /* the table in doc/model.md, "Size-aware defaults" */
+    static const struct {
+        size_t rows, width, batch, epochs, patience, folds;
+    } want[] = {
+        {1000, 32, 64, 400, 80, 5},
+        {10000, 64, 64, 200, 40, 5},
+        {100000, 104, 256, SG_SIZING_MIN_EPOCHS, 5, 0}, /* 0: one hold-out share */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        sg_sizing_plan p = sg_sizing_choose(want[i].rows, 8, 1);
+        cr_expect_eq(p.width, want[i].width, "rows %zu", want[i].rows);
+        cr_expect_eq(p.batch_size, want[i].batch, "rows %zu", want[i].rows);
+        cr_expect_eq(p.epochs, want[i].epochs, "rows %zu", want[i].rows);
+        cr_expect_eq(p.patience, want[i].patience, "rows %zu", want[i].rows);
+        cr_expect_eq(p.cv_folds, want[i].folds, "rows %zu", want[i].rows);
+    }
+    sg_sizing_plan b = sg_sizing_choose(10000, 8, 1);
+    cr_expect_eq(b.lr_decay_every, 66);
+    cr_expect_float_eq(b.learning_rate, 1e-3, 0.0);
+    cr_expect_float_eq(sg_sizing_choose(100000, 8, 1).holdout_share, 0.2, 0.0);
+}
+
+Test(sizing, row_gradient_work_grows_at_most_linearly)
+{
+    /* rows x epochs (one training run) may not grow faster than the rows */
+    size_t rows[] = {500, 1000, 5000, 10000, 50000, 100000, 1000000};
+    for (size_t i = 1; i < sizeof rows / sizeof rows[0]; i++) {
+        sg_sizing_plan lo = sg_sizing_choose(rows[i - 1], 8, 1);
+        sg_sizing_plan hi = sg_sizing_choose(rows[i], 8, 1);
+        double w_lo = (double)rows[i - 1] * (double)lo.epochs;
+        double w_hi = (double)rows[i] * (double)hi.epochs;
+        cr_expect_leq(w_hi / w_lo, (double)rows[i] / (double)rows[i - 1] + 1e-12,
+                      "rows %zu -> %zu", rows[i - 1], rows[i]);
+        cr_expect_geq(hi.width, lo.width, "widths never shrink as rows grow");
+    }
+}
+
+Test(sizing, width_stays_in_bounds_for_extreme_shapes)
+{
+    sg_sizing_plan wide = sg_sizing_choose(600, 200, 5); /* few rows per input */
+    cr_expect_eq(wide.width, SG_SIZING_MIN_WIDTH);
+    sg_sizing_plan huge = sg_sizing_choose((size_t)1e8, 1, 0);
+    cr_expect_eq(huge.width, SG_SIZING_MAX_WIDTH);
+    cr_expect_eq(huge.epochs, SG_SIZING_MIN_EPOCHS);
+    cr_expect_eq(sg_sizing_choose(7752, 21, 2).width, 48); /* weather table shape */
+}
