@@ -442,3 +442,13 @@ Test(cli_fit, predict_shows_the_calibrated_interval)
     cr_expect(cJSON_IsNull(at_path(j, "predict", "interval")));
     cJSON_Delete(j);
 }
+
+/* A study given where a model file belongs: say what was expected, not a JSON syntax error. */
+Test(cli_fit, predict_given_a_study_says_what_it_expected)
+{
+    const char *study = put("s.toml", "[data]\nfile = \"x.csv\"\n");
+    result *r = run("predict", study, "--at", "x=1", NULL);
+    cr_expect_eq(r->code, 2, "%s", r->err);
+    cr_expect(strstr(r->err, "model file written by 'fit'"), "%s", r->err);
+    cr_expect(!strstr(r->err, "JSON"), "%s", r->err);
+}

@@ -445,6 +445,11 @@ static int predict_main(const sg_cli_args *a)
         return sg_cli_usage_error(a->cmd, "give exactly one of --at NAME=VALUE,... or --in FILE");
     if (outp && !in)
         return sg_cli_usage_error(a->cmd, "--out goes with --in");
+    /* A study file here is a common slip; say what is expected, not "bad JSON". */
+    size_t len = strlen(a->study_path);
+    if (len >= 5 && strcmp(a->study_path + len - 5, ".toml") == 0)
+        return sg_cli_usage_error(a->cmd, "expects a model file written by 'fit' (model.json), "
+                                          "not a study file; run 'surrogate fit' first");
     sg_cli_ctx ctx;
     int code = sg_cli_ctx_init(&ctx, a);
     if (code != SG_EXIT_OK)
