@@ -145,7 +145,7 @@ void sg_rinsert_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 {
     lxw_chart_options o = {.x_scale = SG_RCHART_X_SCALE, .y_scale = SG_RCHART_Y_SCALE};
     RC(ctx, worksheet_insert_chart_opt(ws, r, c, ch, &o));
-    sg_rprint_chart(ctx, ws, r, c);
+    sg_rprint_chart(ctx, ws, r, c, SG_RCHART_Y_SCALE * SG_RCHART_HEIGHT_PX);
 }
 
 /* ---- validation ------------------------------------------------------------------ */

@@ -566,9 +566,8 @@ static void set_presentation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout 
     RC(ctx, worksheet_set_column(ws, 0, 0, 24, NULL));
     RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)L->main_cols - 1, 14, NULL));
     RC(ctx, worksheet_set_column(ws, (lxw_col_t)L->main_cols, (lxw_col_t)L->main_cols, 3, NULL));
-    RC(ctx, worksheet_set_column(ws, W0, W0, 26, NULL));
-    RC(ctx, worksheet_set_column(ws, W0 + 1, (lxw_col_t)(W0 + L->wmax + 1), SG_CALC_WCOL_WIDTH,
-                                 NULL));
+    /* the weight block is the model itself, not for reading: folded away */
+    sg_rprint_fold_columns(ctx, ws, W0, (lxw_col_t)(W0 + L->wmax + 1), 26, SG_CALC_WCOL_WIDTH);
     RC(ctx, worksheet_set_row(ws, L->f_row0 - 1, 30, NULL));
     RC(ctx, worksheet_set_row(ws, L->r_row0 - 1, 30, NULL));
     if (ctx->n_check > 0)

@@ -114,7 +114,7 @@ static sg_status effect_panel(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     chart_title_set_name_font(ch, &(lxw_chart_font){.size = 10, .bold = 1});
     lxw_chart_options o = {.x_scale = SG_REFF_PANEL_X_SCALE, .y_scale = SG_REFF_PANEL_Y_SCALE};
     RC(ctx, worksheet_insert_chart_opt(ws, r, c, ch, &o));
-    sg_rprint_chart(ctx, ws, r, c);
+    sg_rprint_chart(ctx, ws, r, c, SG_REFF_PANEL_Y_SCALE * SG_RCHART_HEIGHT_PX);
     return SG_OK;
 }
 
@@ -150,8 +150,10 @@ static int level_index(const sg_taguchi_main *m, double v)
     return best;
 }
 
-/* Rows an interaction plot block occupies at least. */
+/* Rows an interaction plot block occupies at least, and its chart's size
+ * relative to the standard chart. */
 #define SG_REFF_INTER_ROWS 16
+#define SG_REFF_INTER_SCALE 0.9
 
 /* Interaction plot of estimated term tm of response k from row r: the means
  * of the table's runs per level pair (rows: levels of f1, columns: levels of
@@ -223,10 +225,10 @@ static lxw_row_t interaction_plot(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, 
         chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
     }
     chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
-    lxw_chart_options o = {.x_scale = 0.9, .y_scale = 0.9};
+    lxw_chart_options o = {.x_scale = SG_REFF_INTER_SCALE, .y_scale = SG_REFF_INTER_SCALE};
     lxw_col_t cc = (lxw_col_t)(b->n_levels + 2);
     RC(ctx, worksheet_insert_chart_opt(ws, r, cc, ch, &o));
-    sg_rprint_chart(ctx, ws, r, cc);
+    sg_rprint_chart(ctx, ws, r, cc, SG_REFF_INTER_SCALE * SG_RCHART_HEIGHT_PX);
     return r + SG_REFF_INTER_ROWS;
 }
 

@@ -149,7 +149,7 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
                  rows,
                  tc->l1 > 0 || tc->l2 > 0 ? "; regularisation keeps it from memorising the data"
                                           : " and no regularisation: expect over-fitting");
-        sg_rstr(ctx, ws, r++, 0, buf, ctx->warn);
+        sg_rstr(ctx, ws, r++, 0, buf, ctx->warn_line);
     }
     r++;
 
@@ -206,6 +206,7 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     if (!ch)
         return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
     chart_axis_set_log_base(ch->y_axis, 10);
+    chart_show_hidden_data(ch); /* its data sits in folded columns */
     for (size_t j = 0; j < n_nets; j++) {
         const sg_train_history *h = sg_model_history(m, j, 0);
         const char *name = sp->shared ? "all responses" : in->responses[j].name;
@@ -218,9 +219,10 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
         sg_rseries(ch, "Model", dr + 1, dr + (lxw_row_t)h->n_epochs, dc, (lxw_col_t)(dc + 1 + j),
                    name, true);
     }
-    RC(ctx, worksheet_set_column(ws, dc, dc + (lxw_col_t)n_nets, 14, NULL));
+    /* the chart shows the loss history; its table (columns dc..) is folded
+     * away and stays off paper */
+    sg_rprint_fold_columns(ctx, ws, dc, dc + (lxw_col_t)n_nets, 14, 14);
     sg_rinsert_chart(ctx, ws, r + 1, 0, ch);
-    /* the chart shows the loss history; its table (columns dc..) stays off paper */
     sg_rprint_limit(ctx, ws, r + 20, dc - 1);
     return SG_OK;
 }

@@ -21,6 +21,8 @@
 /* Exponent clamp keeping EXP() finite in sigmoid formulas (Excel's EXP
  * overflows above ~709.78). */
 #define SG_REPORT_EXP_CLAMP 700.0
+/* Height in pixels of a chart at scale 1 (libxlsxwriter's default 480 x 288). */
+#define SG_RCHART_HEIGHT_PX 288.0
 /* Width in characters of the widest column set automatically. */
 #define SG_RFMT_MAX_WIDTH 60.0
 
@@ -73,11 +75,20 @@ SG_INTERNAL const sg_report_model *sg_report_view_model(const sg_report_view *v)
 /* Most sheets a workbook has (page set-up bookkeeping). */
 #define SG_RSHEETS_MAX 16
 
+/* Charts per sheet kept whole on one printed page (more print as they fall). */
+#define SG_RPRINT_MAX_CHARTS 96
+/* Manual page breaks per sheet at most. */
+#define SG_RPRINT_MAX_BREAKS 256
+
 /* What the print area of one sheet covers besides its cells. */
 typedef struct sg_rextent {
     lxw_worksheet *ws;
     lxw_row_t chart_row;          /* last row a chart covers */
     lxw_col_t chart_col;          /* last column a chart covers */
+    size_t n_charts;              /* charts recorded below */
+    lxw_row_t chart_top[SG_RPRINT_MAX_CHARTS];  /* anchor row of each chart */
+    double chart_px[SG_RPRINT_MAX_CHARTS];      /* its height in pixels */
+    lxw_row_t breaks[SG_RPRINT_MAX_BREAKS + 1]; /* page breaks (0-terminated) */
     bool limited;                 /* print area fixed by the writer: */
     lxw_row_t last_row;           /*   rows 0..last_row */
     lxw_col_t last_col;           /*   columns 0..last_col */
@@ -156,13 +167,20 @@ lxw_chart_series *sg_rseries(lxw_chart *ch, const char *sheet, lxw_row_t r0, lxw
 SG_INTERNAL void sg_rinsert_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
                       lxw_chart *ch);
 
-/* Page set-up (report_print.c).  A chart inserted at (r, c) widens the
- * print area of ws; sg_rprint_limit fixes it to rows 0..last_row, columns
+/* Page set-up (report_print.c).  A chart inserted at (r, c), height_px
+ * pixels high, widens the print area of ws and is kept whole on one printed
+ * page (manual page breaks); sg_rprint_limit fixes it to rows 0..last_row, columns
  * 0..last_col (leaving bulk data beyond out of print); sg_rprint_titles sets
  * the rows repeated at the top of every printed page (default: row 0). */
-SG_INTERNAL void sg_rprint_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c);
+SG_INTERNAL void sg_rprint_chart(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                                 double height_px);
 SG_INTERNAL void sg_rprint_limit(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t last_row,
                                  lxw_col_t last_col);
+/* Bulk data in columns first..last (the first width0 characters wide, the
+ * others width): hidden in a collapsed outline group, shown again with one
+ * click on the "+" above column last + 1. */
+SG_INTERNAL void sg_rprint_fold_columns(sg_rctx *ctx, lxw_worksheet *ws, lxw_col_t first,
+                                        lxw_col_t last, double width0, double width);
 SG_INTERNAL void sg_rprint_titles(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t first,
                                   lxw_row_t last);
 /* Every sheet landscape A4, one page wide (the first sheet, the Summary, on
