@@ -122,7 +122,7 @@ static void fixture_init(fixture *fx, bool full)
     static const double lo[FX_NF] = {50, 1090, 20, 3}, hi[FX_NF] = {150, 1150, 40, 7};
     static const char *rn[FX_NR] = {"stress_max", "stress_path1", "stress_path2"};
     for (size_t i = 0; i < FX_NF; i++)
-        fx->factors[i] = (sg_report_factor){fn[i], fu[i], lo[i], hi[i]};
+        fx->factors[i] = (sg_report_factor){.name = fn[i], .unit = fu[i], .min = lo[i], .max = hi[i]};
     for (size_t k = 0; k < FX_NR; k++)
         fx->responses[k] = (sg_report_response){rn[k], "MPa", k == 0 ? "minimize" : "none"};
 

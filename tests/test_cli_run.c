@@ -9,8 +9,9 @@
 
 TestSuite(cli_run, .init = harness_setup, .fini = harness_teardown, .timeout = 120);
 
-static const char *const sheets[] = {"Summary", "Data",       "Statistics",   "Main effects",
-                                     "Model",   "Validation", "Optimization", "Calculator"};
+static const char *const sheets[] = {"Summary",      "Data",       "Statistics",
+                                     "Main effects", "Model",      "Validation",
+                                     "Optimization", "Response surface", "Calculator"};
 #define N_SHEETS (sizeof sheets / sizeof sheets[0])
 
 static char *path_copy(const char *name)
@@ -75,7 +76,7 @@ Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
     cr_expect(strstr(r->out, "== report (stage 5 of 5)") != NULL, "%s", r->out);
     cr_expect(strstr(r->out, "OK: finished check, analyze, fit, optimize, report.") != NULL);
     cr_expect(strstr(r->out, "sheets: Summary, Data, Statistics, Main effects, Model, "
-                             "Validation, Optimization, Calculator") != NULL,
+                             "Validation, Optimization, Response surface, Calculator") != NULL,
               "%s", r->out);
     cr_assert(exists(xlsx) && exists(model) && exists(results));
     expect_sheets(xlsx, N_SHEETS, sheets, NULL);
@@ -224,11 +225,12 @@ Test(cli_run, report_needs_a_saved_model_and_fit_then_optimize_fill_the_workbook
     /* fit: the workbook without an Optimization sheet */
     r = run("fit", "-q", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
-    const char *fit_sheets[] = {"Summary", "Data", "Model", "Validation", "Calculator"};
-    expect_sheets(xlsx, 5, fit_sheets, "Optimization");
+    const char *fit_sheets[] = {"Summary",    "Data", "Model", "Validation", "Response surface",
+                                "Calculator"};
+    expect_sheets(xlsx, 6, fit_sheets, "Optimization");
     r = run("report", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
-    expect_sheets(xlsx, 5, fit_sheets, "Optimization");
+    expect_sheets(xlsx, 6, fit_sheets, "Optimization");
     /* optimize on the saved model: every sheet, Validation from the saved results */
     r = run("optimize", "-q", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);

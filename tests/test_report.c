@@ -492,6 +492,45 @@ static void check_calculator_interval(const char *csv_path, const sg_model *m,
     csv_free(t);
 }
 
+/* Allowed settings of the activation workbooks 0 and 1, against the
+ * settings {87.25, 1131.5, 23.75, 6.375}: book 0 gives thickness levels
+ * (87.25 is none), temperature a step of 30 (1131.5 is off it) and cooling
+ * a step of 0.125 (6.375 is on it); book 1 narrows hold to 20..22. */
+static const double SETTING_LEVELS[] = {50, 100, 150};
+static void setting_rules(fixture *fx, int book)
+{
+    if (book == 0) {
+        fx->factors[0].n_levels = 3;
+        fx->factors[0].levels = SETTING_LEVELS;
+        fx->factors[1].step = 30;
+        fx->factors[3].step = 0.125;
+    } else if (book == 1) {
+        fx->factors[2].max = 22;
+    }
+}
+
+/* The Calculator's Check column, recalculated by LibreOffice, says why a
+ * setting is not allowed (setting_rules). */
+static void check_setting_flags(const char *csv_path, int book)
+{
+    static const char *const want[2][FX_NF] = {
+        {"not one of the levels", "off the step of 30", "ok", "ok"},
+        {"ok", "ok", "outside the fitted range 20 to 22", "ok"}};
+    if (book > 1)
+        return;
+    char *text = read_all(csv_path);
+    cr_assert_not_null(text);
+    csv_table *t = csv_parse(text);
+    free(text);
+    size_t h = csv_find(t, 0, 0, "Factor");
+    cr_assert_neq(h, (size_t)-1, "no factor table");
+    cr_assert_str_eq(csv_get(t, h, 6), "Check");
+    for (size_t i = 0; i < FX_NF; i++)
+        cr_expect_str_eq(csv_get(t, h + 1 + i, 6), want[book][i], "book %d factor %zu", book,
+                         i + 1);
+    csv_free(t);
+}
+
 /* One workbook per hidden activation (output linear), then two with a
  * sigmoid and a tanh output. */
 #define N_ACT_BOOKS (SG_ACT_COUNT + 2)
@@ -528,6 +567,7 @@ Test(report, workbook_xml_and_libreoffice_recalculation)
         fb[a].in.model = fb[a].model;
         memcpy(fb[a].recommended, xs, sizeof xs);
         fb[a].in.recommended = fb[a].recommended;
+        setting_rules(&fb[a], a);
         char p[600];
         snprintf(p, sizeof p, "%s/act%d.xlsx", dir, a);
         cr_assert_eq(sg_report_write(&fb[a].in, p, &err), SG_OK, "%s", err.msg);
@@ -536,8 +576,9 @@ Test(report, workbook_xml_and_libreoffice_recalculation)
 
     /* (a) the XML parts */
     char *wbx = unzip_part(pa, "xl/workbook.xml");
-    const char *sheets[] = {"Summary",    "Data",         "Statistics", "Main effects",
-                            "Model",      "Validation",   "Optimization", "Calculator"};
+    const char *sheets[] = {"Summary",      "Data",         "Statistics",
+                            "Main effects", "Model",        "Validation",
+                            "Optimization", "Response surface", "Calculator"};
     const size_t n_sheets = sizeof sheets / sizeof sheets[0];
     for (size_t i = 0; i < n_sheets; i++) {
         char needle[64];
@@ -638,6 +679,7 @@ Test(report, workbook_xml_and_libreoffice_recalculation)
         double w = check_calculator_csv(csv, fb[a].model, fb[a].recommended, fb[a].table,
                                         SG_REPORT_DEFAULT_CHECK_ROWS, &worst_sd);
         worst = fmax(worst, w);
+        check_setting_flags(csv, a);
         fixture_free(&fb[a]);
     }
     cr_log_info("Calculator (LibreOffice) vs sg_model_predict over %d workbooks: largest "
@@ -896,18 +938,18 @@ Test(report, sheet_names_and_json)
     in.optim = (const sg_optim_result *)&st;
     in.n_warnings = 3;
     in.date = "2026-11-29 01:00 UTC";
-    const char *want[] = {"Summary", "Data",         "Statistics", "Main effects",
-                          "Model",   "Optimization", "Calculator"};
-    cr_assert_eq(sg_report_sheet_names(&in, names, SG_REPORT_MAX_SHEETS), 7);
-    for (size_t i = 0; i < 7; i++)
+    const char *want[] = {"Summary", "Data",         "Statistics",       "Main effects",
+                          "Model",   "Optimization", "Response surface", "Calculator"};
+    cr_assert_eq(sg_report_sheet_names(&in, names, SG_REPORT_MAX_SHEETS), 8);
+    for (size_t i = 0; i < 8; i++)
         cr_expect_str_eq(names[i], want[i]);
     cJSON *j = NULL;
     sg_error err;
     cr_assert_eq(sg_report_to_json(&in, "r/b.xlsx", "r/b.model.results.json", &j, &err), SG_OK,
                  "%s", err.msg);
     cJSON *sh = cJSON_GetObjectItem(j, "sheets");
-    cr_assert_eq(cJSON_GetArraySize(sh), 7);
-    for (int i = 0; i < 7; i++)
+    cr_assert_eq(cJSON_GetArraySize(sh), 8);
+    for (int i = 0; i < 8; i++)
         cr_expect_str_eq(cJSON_GetArrayItem(sh, i)->valuestring, want[i]);
     cr_expect_str_eq(cJSON_GetObjectItem(j, "path")->valuestring, "r/b.xlsx");
     cr_expect_str_eq(cJSON_GetObjectItem(j, "results")->valuestring, "r/b.model.results.json");

@@ -162,6 +162,10 @@ sg_status sg_report_validate(const sg_report_input *in, sg_error *err)
         if (!f->name || !(f->min < f->max))
             return sg_error_set(err, SG_ERR_INVALID,
                                 "report: factor %zu needs a name and min < max", i + 1);
+        if (!(f->step >= 0.0) || !isfinite(f->step) || (f->n_levels > 0 && !f->levels))
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "report: factor %zu has a negative step or no level values",
+                                i + 1);
     }
     for (size_t k = 0; k < nr; k++)
         if (!in->responses[k].name)
@@ -453,7 +457,8 @@ static sg_status report_write(const sg_report_input *in, const char *path, sg_er
     const sheet_fn sheets[] = {sg_report_sheet_summary, sg_report_sheet_data,
                                sg_report_sheet_stats,   sg_report_sheet_effects,
                                sg_report_sheet_model,   sg_report_sheet_validation,
-                               sg_report_sheet_optim,   sg_report_sheet_calculator};
+                               sg_report_sheet_optim,   sg_report_sheet_surface,
+                               sg_report_sheet_calculator};
     for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++) {
         st = sheets[i](&ctx, err);
         if (st != SG_OK)

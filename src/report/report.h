@@ -12,6 +12,7 @@
  *   Model         model                          model.h (spec, loss history)
  *   Validation    cv (+ train_metrics)           cv.h, metrics.h
  *   Optimization  optim                          optim.h
+ *   Response surface  model (+ recommended, table) model.h predictions on a grid
  *   Calculator    model (+ recommended, table)   model.h networks and scalers
  *
  * The report only READS the results: it never owns, frees or changes them
@@ -52,6 +53,10 @@ typedef struct sg_report_factor {
     const char *name; /* "thickness" */
     const char *unit; /* "um"; "" when unitless */
     double min, max;  /* bounds of the study, min < max */
+    /* allowed settings (the Calculator flags others): */
+    double step;           /* > 0: min + k * step only; 0 = any */
+    size_t n_levels;       /* > 0: only these levels (borrowed) */
+    const double *levels;
 } sg_report_factor;
 
 typedef struct sg_report_response {
@@ -172,7 +177,7 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
 void sg_report_warnings_destroy(sg_report_warnings *w);
 
 /* Most sheets a workbook holds. */
-#define SG_REPORT_MAX_SHEETS 8
+#define SG_REPORT_MAX_SHEETS 9
 
 /* The names of the sheets sg_report_write writes for in, in workbook order
  * ("Summary", "Data", "Statistics", ...), into names (at most cap of them,

@@ -378,6 +378,75 @@ static void write_ensemble(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L)
     }
 }
 
+/* Tolerance (relative, at least absolute for |value| < 1) within which a
+ * setting counts as on its step or level. */
+#define SG_CALC_STEP_TOL 1e-9
+
+/* Whether v is an allowed setting of factor f: inside the bounds, and on
+ * its step or one of its levels (when it has them); the reason in why. */
+static bool setting_ok(const sg_report_factor *f, double v, char *why, size_t cap)
+{
+    double tol = SG_CALC_STEP_TOL * fmax(1.0, fabs(v));
+    if (v < f->min || v > f->max) {
+        sg_num_snprintf(why, cap, "outside the fitted range %.10g to %.10g", f->min, f->max);
+        return false;
+    }
+    if (f->n_levels > 0) {
+        for (size_t l = 0; l < f->n_levels; l++)
+            if (fabs(v - f->levels[l]) <= tol)
+                return true;
+        snprintf(why, cap, "not one of the levels");
+        return false;
+    }
+    if (f->step > 0.0) {
+        double q = (v - f->min) / f->step;
+        if (fabs(q - nearbyint(q)) > tol) {
+            sg_num_snprintf(why, cap, "off the step of %.10g", f->step);
+            return false;
+        }
+    }
+    snprintf(why, cap, "ok");
+    return true;
+}
+
+/* The Check cell of factor i (row r): a formula saying "ok" or why the
+ * setting in column C is not allowed (outside the bounds, off the step,
+ * not a level), as setting_ok decides; data validation alone lets pasted
+ * values through. */
+static void write_setting_check(sg_rctx *ctx, lxw_worksheet *ws, size_t i, lxw_row_t r)
+{
+    const sg_report_factor *fa = &ctx->in->factors[i];
+    char f[SG_CALC_FORMULA_MAX], cv[32], cmin[32], cmax[32], why[128], range[96], off[2048];
+    cell_abs(cv, r, 2);
+    cell_abs(cmin, r, 3);
+    cell_abs(cmax, r, 4);
+    sg_num_snprintf(range, sizeof range, "outside the fitted range %.10g to %.10g", fa->min,
+                    fa->max);
+    char tol[64];
+    sg_num_snprintf(tol, sizeof tol, "%.3g*MAX(1,ABS(%s))", SG_CALC_STEP_TOL, cv);
+    if (fa->n_levels > 0) {
+        size_t o = (size_t)snprintf(off, sizeof off,
+                                    "IF(SUMPRODUCT(--(ABS(%s-{", cv);
+        for (size_t l = 0; l < fa->n_levels && o < sizeof off; l++)
+            o += (size_t)sg_num_snprintf(off + o, sizeof off - o, l ? ",%.17g" : "%.17g",
+                                         fa->levels[l]);
+        if (o < sizeof off)
+            snprintf(off + o, sizeof off - o, "})<=%s))=0,\"not one of the levels\",\"ok\")",
+                     tol);
+    } else if (fa->step > 0.0) {
+        char q[160];
+        sg_num_snprintf(q, sizeof q, "(%s-%s)/%.17g", cv, cmin, fa->step);
+        sg_num_snprintf(off, sizeof off,
+                        "IF(ABS(%s-ROUND(%s,0))>%s,\"off the step of %.10g\",\"ok\")", q, q,
+                        tol, fa->step);
+    } else {
+        snprintf(off, sizeof off, "\"ok\"");
+    }
+    snprintf(f, sizeof f, "=IF(OR(%s<%s,%s>%s),\"%s\",%s)", cv, cmin, cv, cmax, range, off);
+    setting_ok(fa, ctx->settings[i], why, sizeof why);
+    RC(ctx, worksheet_write_formula_str(ws, r, 6, f, NULL, why));
+}
+
 /* Left block, top: title, instructions and one input row per factor. */
 static void write_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
 {
@@ -388,14 +457,15 @@ static void write_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
     sg_rstr(ctx, ws, 0, 0, "Calculator: predicted responses for any setting", ctx->title);
     sg_rstr(ctx, ws, 1, 0,
             "Type new settings in the yellow cells; the predictions below update at once. "
-            "They are computed by ordinary formulas from the network weights stored to the "
-            "right (no macros).",
+            "They are computed by ordinary formulas from the network weights stored in the "
+            "folded columns to the right (click + above them to show; no macros). Check says "
+            "whether a setting is allowed.",
             ctx->note);
     snprintf(label, sizeof label, "Pre-filled with: %s",
              ctx->settings_label);
     sg_rstr(ctx, ws, 2, 0, label, ctx->note);
-    const char *fh[] = {"Factor", "Unit", "Setting", "Min", "Max", "Scaled input"};
-    for (int c = 0; c < 6; c++)
+    const char *fh[] = {"Factor", "Unit", "Setting", "Min", "Max", "Scaled input", "Check"};
+    for (int c = 0; c < 7; c++)
         sg_rstr(ctx, ws, L->f_row0 - 1, (lxw_col_t)c, fh[c], ctx->header);
     for (size_t i = 0; i < L->nf; i++) {
         const sg_report_factor *fa = &in->factors[i];
@@ -414,7 +484,15 @@ static void write_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
         RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[4],
                                             (ctx->settings[i] - md->x_shift[i]) /
                                                 md->x_width[i]));
+        write_setting_check(ctx, ws, i, r);
     }
+    /* a setting that is not allowed shows its reason in red */
+    lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_CELL,
+                                 .criteria = LXW_CONDITIONAL_CRITERIA_NOT_EQUAL_TO,
+                                 .value_string = (char *)"\"ok\"",
+                                 .format = ctx->warn_line};
+    RC(ctx, worksheet_conditional_format_range(ws, L->f_row0, 6,
+                                               L->f_row0 + (lxw_row_t)L->nf - 1, 6, &cf));
 }
 
 /* Left block: the predicted responses (mean, spread, optional interval,
@@ -569,7 +647,7 @@ static void set_presentation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout 
     /* the weight block is the model itself, not for reading: folded away */
     sg_rprint_fold_columns(ctx, ws, W0, (lxw_col_t)(W0 + L->wmax + 1), 26, SG_CALC_WCOL_WIDTH);
     RC(ctx, worksheet_set_row(ws, L->f_row0 - 1, 30, NULL));
-    RC(ctx, worksheet_set_row(ws, L->r_row0 - 1, 30, NULL));
+    RC(ctx, worksheet_set_row(ws, L->r_row0 - 1, 45, NULL)); /* "Spread (member sd, n-1)" */
     if (ctx->n_check > 0)
         RC(ctx, worksheet_set_row(ws, L->c_row0 - 1, 45, NULL));
 }
@@ -599,7 +677,7 @@ static void calc_layout_init(const sg_rctx *ctx, calc_layout *L, lxw_row_t *net_
     L->P = 1 + ctx->n_check;
     L->n_nets = md->shared ? L->M : L->nr * L->M;
     L->m_col0 = md->interval_a != NULL ? 6 : 4;
-    L->main_cols = 6;
+    L->main_cols = 7; /* factor rows: name .. scaled input, check */
     if (L->m_col0 + L->M > L->main_cols)
         L->main_cols = L->m_col0 + L->M;
     if (1 + L->nf + 3 * L->nr > L->main_cols)

@@ -228,8 +228,80 @@ static lxw_row_t interaction_plot(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, 
     lxw_chart_options o = {.x_scale = SG_REFF_INTER_SCALE, .y_scale = SG_REFF_INTER_SCALE};
     lxw_col_t cc = (lxw_col_t)(b->n_levels + 2);
     RC(ctx, worksheet_insert_chart_opt(ws, r, cc, ch, &o));
-    sg_rprint_chart(ctx, ws, r, cc, SG_REFF_INTER_SCALE * SG_RCHART_HEIGHT_PX);
+    /* on paper the heading row above stays with the chart */
+    sg_rprint_chart(ctx, ws, r - 1, cc,
+                    SG_REFF_INTER_SCALE * SG_RCHART_HEIGHT_PX + LXW_DEF_ROW_HEIGHT_PIXELS);
     return r + SG_REFF_INTER_ROWS;
+}
+
+/* A Minitab response table from column c0, header at row r: one row per
+ * level (level numbers), one column per factor, then Delta and Rank; the
+ * level means (sn = false, d decimals) or the S/N ratios in dB.  Returns
+ * the row after the table. */
+static lxw_row_t response_table(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0,
+                                const sg_taguchi_result *res, int maxl, bool sn, int d)
+{
+    size_t nf = res->n_factors;
+    sg_rstr(ctx, ws, r, c0, "Level", ctx->header);
+    for (size_t f = 0; f < nf; f++)
+        sg_rstr(ctx, ws, r, (lxw_col_t)(c0 + 1 + f), res->mains[f].name, ctx->header);
+    for (int l = 0; l < maxl; l++) {
+        lxw_row_t rr = r + 1 + (lxw_row_t)l;
+        RC(ctx, worksheet_write_number(ws, rr, c0, l + 1, ctx->integer));
+        for (size_t f = 0; f < nf; f++) {
+            const sg_taguchi_main *m = &res->mains[f];
+            lxw_col_t c = (lxw_col_t)(c0 + 1 + f);
+            if (l >= m->n_levels)
+                continue;
+            const sg_taguchi_level *lv = &m->levels[l];
+            bool best = (sn ? m->best_sn_level : m->best_level) == l;
+            if (sn && lv->sn_na)
+                sg_rstr(ctx, ws, rr, c, "n/a", ctx->note);
+            else
+                sg_rnum(ctx, ws, rr, c, sn ? lv->sn_mean : lv->mean,
+                        best ? ctx->num_bold[d] : ctx->num[d]);
+        }
+    }
+    lxw_row_t dr = r + 1 + (lxw_row_t)maxl;
+    sg_rstr(ctx, ws, dr, c0, "Delta", ctx->bold);
+    sg_rstr(ctx, ws, dr + 1, c0, "Rank", ctx->bold);
+    for (size_t f = 0; f < nf; f++) {
+        const sg_taguchi_main *m = &res->mains[f];
+        lxw_col_t c = (lxw_col_t)(c0 + 1 + f);
+        if (sn && m->sn_na) {
+            sg_rstr(ctx, ws, dr, c, "n/a", ctx->note);
+            continue;
+        }
+        sg_rnum(ctx, ws, dr, c, sn ? m->sn_delta : m->delta, ctx->num[d]);
+        RC(ctx, worksheet_write_number(ws, dr + 1, c, sn ? m->sn_rank : m->rank, ctx->integer));
+    }
+    return dr + 2;
+}
+
+/* The two response tables of Minitab side by side from row r: means and
+ * S/N ratios (the latter only when some factor has them).  Returns the
+ * next free row. */
+static lxw_row_t response_tables(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
+                                 const sg_taguchi_result *res, const char *u, int maxl, int d)
+{
+    char buf[300];
+    size_t nf = res->n_factors;
+    bool any_sn = false;
+    for (size_t f = 0; f < nf; f++)
+        any_sn = any_sn || !res->mains[f].sn_na;
+    if (u && u[0])
+        snprintf(buf, sizeof buf, "Response table for means [%s]", u);
+    else
+        snprintf(buf, sizeof buf, "Response table for means");
+    sg_rstr(ctx, ws, r, 0, buf, ctx->bold);
+    lxw_col_t c_sn = (lxw_col_t)(nf + 2);
+    if (any_sn)
+        sg_rstr(ctx, ws, r, c_sn, "Response table for signal-to-noise ratios [dB]", ctx->bold);
+    r++;
+    lxw_row_t end = response_table(ctx, ws, r, 0, res, maxl, false, d);
+    if (any_sn)
+        response_table(ctx, ws, r, c_sn, res, maxl, true, 3);
+    return end;
 }
 
 /* Write one response's block from row r; returns the next free row. */
@@ -309,7 +381,7 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
         }
     }
     sg_rstr(ctx, ws, dr + 2, 0, "Bold: the best level for the goal.", ctx->note);
-    r = dr + 4;
+    r = response_tables(ctx, ws, dr + 4, res, u, maxl, d) + 1;
 
     /* grand means beside the table: the reference lines of the panels */
     lxw_col_t gc = 1 + (lxw_col_t)(3 * nf);

@@ -24,6 +24,8 @@ size_t sg_report_sheet_names(const sg_report_input *in, const char **names, size
     if (in->optim)
         all[n++] = "Optimization";
     if (in->model)
+        all[n++] = "Response surface";
+    if (in->model)
         all[n++] = "Calculator";
     for (size_t i = 0; i < n && i < cap; i++)
         names[i] = all[i];

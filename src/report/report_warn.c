@@ -184,8 +184,10 @@ void sg_report_fill_study(const sg_study *s, sg_report_factor *f, sg_report_resp
     in->data_file = s->data_path;
     in->seed = (unsigned long long)s->seed;
     for (size_t i = 0; i < s->n_factors; i++)
-        f[i] = (sg_report_factor){s->factors[i].name, s->factors[i].unit, s->factors[i].min,
-                                  s->factors[i].max};
+        f[i] = (sg_report_factor){s->factors[i].name,  s->factors[i].unit,
+                                  s->factors[i].min,   s->factors[i].max,
+                                  s->factors[i].step,  s->factors[i].n_levels,
+                                  s->factors[i].levels};
     for (size_t k = 0; k < s->n_responses; k++)
         r[k] = (sg_report_response){s->responses[k].name, s->responses[k].unit,
                                     sg_study_goal_name(s->responses[k].goal)};
