@@ -1017,12 +1017,97 @@ Test(report, print_setup_of_every_sheet)
                   "%s has no page footer", names[s]);
         free(x);
     }
+    /* column widths from content: the Validation sheet's verdict column
+     * (designed 36 characters) widens to its longest verdict, which the
+     * interval text beside it would otherwise cut */
+    {
+        char *vx = unzip_part(pa, "xl/worksheets/sheet6.xml");
+        char *vs = unzip_part(pa, "xl/sharedStrings.xml");
+        const char *col = strstr(vx, "<col min=\"15\" max=\"15\" width=\"");
+        cr_assert_not_null(col, "no width for the verdict column");
+        double w = strtod(col + strlen("<col min=\"15\" max=\"15\" width=\""), NULL);
+        const char *verdicts[] = {"no usable predictive structure (Q² < 0.5)",
+                                  "model worse than the quadratic baseline",
+                                  "model better than the quadratic baseline"};
+        size_t longest = 0;
+        for (size_t i = 0; i < 3; i++)
+            if (strstr(vs, verdicts[i]) && strlen(verdicts[i]) > longest)
+                longest = strlen(verdicts[i]) - (i == 0); /* "²" is two bytes */
+        cr_expect_gt(longest, 36);
+        cr_expect_geq(w, (double)longest, "verdict column %.1f wide for %zu characters", w,
+                      longest);
+        free(vx);
+        free(vs);
+    }
     /* bulk data stays off paper: the Calculator prints its left block only */
     cr_expect(strstr(wbx, ">Calculator!$A$1:$"), "Calculator print area missing");
     free(wbx);
     fixture_free(&fx);
     rm_rf(dir);
     free(dir);
+}
+
+/* The integer after the first occurrence of tag in s at or after *p (and
+ * *p moved past it); -1 when there is none. */
+static long next_tag_int(const char **p, const char *tag)
+{
+    const char *q = strstr(*p, tag);
+    if (!q)
+        return -1;
+    q += strlen(tag);
+    *p = q;
+    return strtol(q, NULL, 10);
+}
+
+/* Charts of every sheet of xlsx against its manual page breaks: no chart
+ * starts above a break and ends below it.  Returns the number of breaks. */
+static size_t expect_charts_between_breaks(const char *xlsx, size_t n_sheets)
+{
+    size_t total = 0;
+    for (size_t s = 1; s <= n_sheets; s++) {
+        char part[96];
+        snprintf(part, sizeof part, "xl/worksheets/sheet%zu.xml", s);
+        char *x = unzip_part(xlsx, part);
+        long brk[1024];
+        size_t nb = 0;
+        for (const char *p = x; nb < 1024;) {
+            long b = next_tag_int(&p, "<brk id=\"");
+            if (b < 0)
+                break;
+            brk[nb++] = b;
+        }
+        free(x);
+        total += nb;
+        snprintf(part, sizeof part, "xl/worksheets/_rels/sheet%zu.xml.rels", s);
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "unzip -l '%s' '%s' >/dev/null 2>&1", xlsx, part);
+        if (nb == 0 || system(cmd) != 0)
+            continue;
+        char *rels = unzip_part(xlsx, part);
+        const char *p = rels;
+        long dn = next_tag_int(&p, "../drawings/drawing");
+        free(rels);
+        if (dn < 0)
+            continue;
+        snprintf(part, sizeof part, "xl/drawings/drawing%ld.xml", dn);
+        char *d = unzip_part(xlsx, part);
+        p = d;
+        for (;;) {
+            long top = next_tag_int(&p, "<xdr:from><xdr:col>");
+            if (top < 0)
+                break;
+            top = next_tag_int(&p, "<xdr:row>");
+            long bottom = next_tag_int(&p, "<xdr:to><xdr:col>");
+            bottom = next_tag_int(&p, "<xdr:row>");
+            long off = next_tag_int(&p, "<xdr:rowOff>");
+            for (size_t i = 0; i < nb; i++) /* a page starts at 0-based row brk[i] */
+                cr_expect(!(top < brk[i] && (brk[i] < bottom || (brk[i] == bottom && off > 0))),
+                          "sheet %zu: a chart on rows %ld..%ld crosses the break at %ld", s,
+                          top, bottom, brk[i]);
+        }
+        free(d);
+    }
+    return total;
 }
 
 /* Chart titles and axis titles: a chart part with fewer than three
@@ -1060,6 +1145,10 @@ Test(report, brazing_workbook_prints_in_few_pages, .timeout = 300)
     sg_error err;
     cr_assert_eq(sg_report_write(&fx.in, pa, &err), SG_OK, "%s", err.msg);
     expect_titled_charts(pa);
+    /* the long sheets have page breaks, and no chart is cut by one */
+    const char *names[SG_REPORT_MAX_SHEETS];
+    size_t ns = sg_report_sheet_names(&fx.in, names, SG_REPORT_MAX_SHEETS);
+    cr_expect_gt(expect_charts_between_breaks(pa, ns), 0, "no manual page breaks");
     int st = system("command -v soffice >/dev/null 2>&1");
     if (st != 0) {
         fixture_free(&fx);

@@ -67,6 +67,7 @@ void sg_rlabel(char *buf, size_t size, const char *name, const char *unit)
 void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
              lxw_format *f)
 {
+    sg_rwidth_number(ctx, ws, r, c, v, f);
     if (isfinite(v))
         RC(ctx, worksheet_write_number(ws, r, c, v, f));
     else
@@ -76,6 +77,7 @@ void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v
 void sg_rstr(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
              lxw_format *f)
 {
+    sg_rwidth_text(ctx, ws, r, c, s, f);
     if (s && s[0])
         RC(ctx, worksheet_write_string(ws, r, c, s, f));
     else
@@ -344,11 +346,10 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     ctx->integer = workbook_add_format(wb);
     ctx->pct = workbook_add_format(wb);
     ctx->pval = workbook_add_format(wb);
-    ctx->suspicious = workbook_add_format(wb);
     ctx->excluded = workbook_add_format(wb);
     if (!ctx->title || !ctx->subtitle || !ctx->header || !ctx->text || !ctx->wrap ||
         !ctx->bold || !ctx->note || !ctx->warn || !ctx->warn_line || !ctx->input || !ctx->sci ||
-        !ctx->integer || !ctx->pct || !ctx->pval || !ctx->suspicious || !ctx->excluded)
+        !ctx->integer || !ctx->pct || !ctx->pval || !ctx->excluded)
         return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for formats");
     format_set_bold(ctx->title);
     format_set_font_size(ctx->title, 14);
@@ -373,8 +374,6 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     format_set_num_format(ctx->integer, "0");
     format_set_num_format(ctx->pct, "0.0%");
     format_set_num_format(ctx->pval, "[<0.0001]\"< 0.0001\";0.0000");
-    format_set_bg_color(ctx->suspicious, 0xFFC7CE);
-    format_set_font_color(ctx->suspicious, 0x9C0006);
     format_set_font_color(ctx->excluded, 0x808080);
     format_set_italic(ctx->excluded);
     for (int d = 0; d <= SG_RFMT_MAX_DECIMALS; d++) {
@@ -411,6 +410,7 @@ static void release(sg_rctx *ctx, sg_report_view *view)
     free(ctx->check_x);
     free(ctx->check_pred);
     free(ctx->check_row);
+    free(ctx->cw);
 }
 
 typedef sg_status (*sheet_fn)(sg_rctx *, sg_error *);

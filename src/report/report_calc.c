@@ -641,9 +641,9 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
 static void set_presentation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
 {
     lxw_col_t W0 = L->W0;
-    RC(ctx, worksheet_set_column(ws, 0, 0, 24, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)L->main_cols - 1, 14, NULL));
-    RC(ctx, worksheet_set_column(ws, (lxw_col_t)L->main_cols, (lxw_col_t)L->main_cols, 3, NULL));
+    sg_rcolumns(ctx, ws, 0, 0, 24);
+    sg_rcolumns(ctx, ws, 1, (lxw_col_t)L->main_cols - 1, 14);
+    sg_rcolumns(ctx, ws, (lxw_col_t)L->main_cols, (lxw_col_t)L->main_cols, 3);
     /* the weight block is the model itself, not for reading: folded away */
     sg_rprint_fold_columns(ctx, ws, W0, (lxw_col_t)(W0 + L->wmax + 1), 26, SG_CALC_WCOL_WIDTH);
     RC(ctx, worksheet_set_row(ws, L->f_row0 - 1, 30, NULL));

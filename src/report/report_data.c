@@ -80,16 +80,15 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
     lxw_row_t hr = 3;
     sg_rprint_titles(ctx, ws, 0, hr);
     sg_rstr(ctx, ws, hr, 0, "Data row", ctx->header);
-    RC(ctx, worksheet_set_column(ws, 0, 0, 10, NULL));
+    sg_rcolumns(ctx, ws, 0, 0, 10);
     if (has_run) {
         sg_rstr(ctx, ws, hr, 1, "Run", ctx->header);
-        RC(ctx, worksheet_set_column(ws, 1, 1, 10, NULL));
+        sg_rcolumns(ctx, ws, 1, 1, 10);
     }
     for (size_t j = 0; j < nc; j++) {
         col_label(in, j, buf, sizeof buf);
         sg_rstr(ctx, ws, hr, c0 + (lxw_col_t)j, buf, ctx->header);
-        RC(ctx, worksheet_set_column(ws, c0 + (lxw_col_t)j, c0 + (lxw_col_t)j,
-                                     header_width(buf, 12), NULL));
+        sg_rcolumns(ctx, ws, c0 + (lxw_col_t)j, c0 + (lxw_col_t)j, header_width(buf, 12));
     }
     for (size_t j = 0; j < nc; j++) {
         int d = sg_rfmt_decimals_exact(t->x + j, t->n_rows, nc);
@@ -192,9 +191,9 @@ sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err)
         if (s->constant)
             sg_rstr(ctx, ws, r, 9, "constant column", ctx->warn);
     }
-    RC(ctx, worksheet_set_column(ws, 0, 0, wmax, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, 8, 12, NULL));
-    RC(ctx, worksheet_set_column(ws, 9, 9, 18, NULL));
+    sg_rcolumns(ctx, ws, 0, 0, wmax);
+    sg_rcolumns(ctx, ws, 1, 8, 12);
+    sg_rcolumns(ctx, ws, 9, 9, 18);
     worksheet_freeze_panes(ws, hr + 1, 1);
 
     if (!in->corr)

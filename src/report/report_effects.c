@@ -540,8 +540,7 @@ sg_status sg_report_sheet_effects(sg_rctx *ctx, sg_error *err)
     for (size_t k = 0; k < in->n_responses && st == SG_OK; k++)
         if (in->effects[k])
             r = write_response(ctx, ws, r, k, in->effects[k], &st, err);
-    RC(ctx, worksheet_set_column(ws, 0, 0, 24, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)(3 * in->n_factors + 2), SG_REFF_COL_WIDTH,
-                                 NULL));
+    sg_rcolumns(ctx, ws, 0, 0, 24);
+    sg_rcolumns(ctx, ws, 1, (lxw_col_t)(3 * in->n_factors + 2), SG_REFF_COL_WIDTH);
     return st;
 }

@@ -69,8 +69,8 @@ static sg_status model_sheet_gp(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
         for (size_t i = 0; i < d; i++)
             sg_rnum(ctx, ws, r, (lxw_col_t)(4 + i), sg_gp_length_scales(g)[i], ctx->num[4]);
     }
-    RC(ctx, worksheet_set_column(ws, 0, 0, 26, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, (lxw_col_t)(4 + d), 16, NULL));
+    sg_rcolumns(ctx, ws, 0, 0, 26);
+    sg_rcolumns(ctx, ws, 1, (lxw_col_t)(4 + d), 16);
     (void)err;
     return SG_OK;
 }
@@ -177,8 +177,8 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
         }
         r++;
     }
-    RC(ctx, worksheet_set_column(ws, 0, 0, 26, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, 5, 14, NULL));
+    sg_rcolumns(ctx, ws, 0, 0, 26);
+    sg_rcolumns(ctx, ws, 1, 5, 14);
 
     /* loss history of member 1 of each network: data in columns H.., chart */
     size_t n_nets = sg_model_n_nets(m);
@@ -340,32 +340,33 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         if (cr->interval_note[0])
             sg_rstr(ctx, ws, r, 16, cr->interval_note, ctx->note);
     }
-    RC(ctx, worksheet_set_column(ws, 0, 0, 16, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, 13, 11, NULL));
-    RC(ctx, worksheet_set_column(ws, 14, 14, 36, NULL));
-    RC(ctx, worksheet_set_column(ws, 15, 15, 44, NULL));
+    sg_rcolumns(ctx, ws, 0, 0, 16);
+    sg_rcolumns(ctx, ws, 1, 13, 11);
+    sg_rcolumns(ctx, ws, 14, 14, 36);
+    sg_rcolumns(ctx, ws, 15, 15, 44);
     r = between_levels_rows(ctx, ws, cv, r + 1, buf, sizeof buf);
     r++;
 
-    /* held-out predictions: data row, fold, then per response 5 columns */
-    lxw_row_t ht = r + 1, h0 = ht + 1;
-    sg_rstr(ctx, ws, ht - 1, 0, "Held-out predictions (each run predicted by a model that "
+    /* held-out predictions: data row, fold, then per response 5 columns
+     * under a merged "response [unit]" heading */
+    lxw_row_t ht = r + 2, h0 = ht + 1;
+    sg_rstr(ctx, ws, ht - 2, 0, "Held-out predictions (each run predicted by a model that "
                                 "never saw it)",
             ctx->subtitle);
+    sg_rstr(ctx, ws, ht - 1, 0, "", ctx->header);
+    sg_rstr(ctx, ws, ht - 1, 1, "", ctx->header);
     sg_rstr(ctx, ws, ht, 0, "Data row", ctx->header);
     sg_rstr(ctx, ws, ht, 1, "Fold", ctx->header);
     for (size_t k = 0; k < nr; k++) {
-        const char *u = in->responses[k].unit;
         lxw_col_t c = 2 + (lxw_col_t)(5 * k);
         const char *what[] = {"observed", "CV prediction", "spread", "residual",
                               "baseline CV prediction"};
-        for (int q = 0; q < 5; q++) {
-            snprintf(buf, sizeof buf, "%s %s%s%s%s", in->responses[k].name, what[q],
-                     u && u[0] ? " [" : "", u ? u : "", u && u[0] ? "]" : "");
-            sg_rstr(ctx, ws, ht, c + (lxw_col_t)q, buf, ctx->header);
-        }
+        sg_rlabel(buf, sizeof buf, in->responses[k].name, in->responses[k].unit);
+        RC(ctx, worksheet_merge_range(ws, ht - 1, c, ht - 1, c + 4, buf, ctx->header));
+        for (int q = 0; q < 5; q++)
+            sg_rstr(ctx, ws, ht, c + (lxw_col_t)q, what[q], ctx->header);
     }
-    RC(ctx, worksheet_set_row(ws, ht, 45, NULL));
+    RC(ctx, worksheet_set_row(ws, ht, 30, NULL)); /* "baseline CV prediction": two lines */
     for (size_t i = 0; i < cv->n_held; i++) {
         lxw_row_t rr = h0 + (lxw_row_t)i;
         size_t row = cv->held_row[i];
@@ -428,6 +429,8 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         sg_rseries(pc, "Validation", h0, hl, c, c + 1, "runs", false);
         sg_rseries(pc, "Validation", lr, lr + 1, lc + 1, lc + 1, "y = x", true);
         sg_rseries(rc, "Validation", h0, hl, c, c + 3, "runs", false);
+        /* labels below the plot, not along the zero line */
+        chart_axis_set_label_position(rc->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
         lxw_row_t at = cr0 + (lxw_row_t)(k * SG_RFIT_CHART_ROWS);
         sg_rinsert_chart(ctx, ws, at, 0, pc);
         sg_rinsert_chart(ctx, ws, at, 8, rc);

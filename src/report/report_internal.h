@@ -96,6 +96,15 @@ typedef struct sg_rextent {
     lxw_row_t title_first, title_last;
 } sg_rextent;
 
+/* A value noted for the column widths (report_width.c). */
+typedef struct sg_rcellw {
+    lxw_worksheet *ws;
+    lxw_row_t r;
+    lxw_col_t c;
+    double chars;  /* characters it shows */
+    bool number;   /* numbers never run over into the next cell */
+} sg_rcellw;
+
 typedef struct sg_rctx {
     lxw_workbook *wb;
     const sg_report_input *in;
@@ -110,8 +119,7 @@ typedef struct sg_rctx {
     lxw_format *integer;        /* 0 */
     lxw_format *pct;            /* 0.0% */
     lxw_format *pval;           /* 0.0000, "< 0.0001" below that */
-    lxw_format *suspicious;     /* highlighted data cell */
-    lxw_format *suspicious_num[SG_RFMT_MAX_DECIMALS + 1]; /* same with d decimals */
+    lxw_format *suspicious_num[SG_RFMT_MAX_DECIMALS + 1]; /* highlighted data cell, d decimals */
     lxw_format *excluded;       /* grey row of an excluded run */
     /* derived once per write */
     const sg_report_model *md;  /* the model as plain arrays, or NULL */
@@ -123,6 +131,8 @@ typedef struct sg_rctx {
     double *check_pred;         /* (n_check, n_responses) by sg_model_predict */
     size_t *check_row;          /* (n_check) 1-based data row numbers */
     sg_rextent extents[SG_RSHEETS_MAX]; /* page set-up records, report_print.c */
+    sg_rcellw *cw;              /* values noted for column widths, report_width.c */
+    size_t n_cw, cap_cw;
     size_t n_extents;
 } sg_rctx;
 
@@ -149,6 +159,17 @@ SG_INTERNAL void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t
 /* Write a string; NULL is written as an empty cell. */
 SG_INTERNAL void sg_rstr(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
              lxw_format *f);
+
+/* Column widths from content (report_width.c): sg_rstr and sg_rnum note
+ * the values of plain cells; sg_rcolumns sets columns first..last to width
+ * characters, wider where a noted number would not fit or a noted text
+ * would be cut by a value to its right (at most SG_RFMT_MAX_WIDTH). */
+SG_INTERNAL void sg_rwidth_text(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                                const char *s, const lxw_format *f);
+SG_INTERNAL void sg_rwidth_number(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                                  double v, const lxw_format *f);
+SG_INTERNAL void sg_rcolumns(sg_rctx *ctx, lxw_worksheet *ws, lxw_col_t first, lxw_col_t last,
+                             double width);
 
 /* Header labels[0..n) in columns 0..n-1 of row r, the row tall enough for
  * the longest label wrapped in columns col_width characters wide. */

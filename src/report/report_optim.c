@@ -264,9 +264,10 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
         }
         last = cr;
     }
-    RC(ctx, worksheet_set_column(ws, 0, 0, 20, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, c, 13, NULL));
-    RC(ctx, worksheet_set_column(ws, c - 1, c - 1, 20, NULL));
+    sg_rcolumns(ctx, ws, 0, 0, 20);
+    sg_rcolumns(ctx, ws, 1, c - 2, 13);
+    sg_rcolumns(ctx, ws, c - 1, c - 1, 20); /* stop reason */
+    sg_rcolumns(ctx, ws, c, c, 13);
 
     /* chart: final objective per start */
     if (o->n_starts > 0) {

@@ -203,8 +203,8 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
         r++;
     }
 
-    RC(ctx, worksheet_set_column(ws, 0, 0, 28, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, 5, SG_RSUMMARY_COL_WIDTH, NULL));
+    sg_rcolumns(ctx, ws, 0, 0, 28);
+    sg_rcolumns(ctx, ws, 1, 5, SG_RSUMMARY_COL_WIDTH);
     worksheet_activate(ws);
     return SG_OK;
 }

@@ -371,7 +371,7 @@ sg_status sg_report_sheet_surface(sg_rctx *ctx, sg_error *err)
     free(range);
     free(order);
     /* the first column holds the grid's corner label and the factor names */
-    RC(ctx, worksheet_set_column(ws, 0, 0, 30, NULL));
-    RC(ctx, worksheet_set_column(ws, 1, SG_RSURF_N, SG_RSURF_COL_WIDTH, NULL));
+    sg_rcolumns(ctx, ws, 0, 0, 30);
+    sg_rcolumns(ctx, ws, 1, SG_RSURF_N, SG_RSURF_COL_WIDTH);
     return st;
 }
