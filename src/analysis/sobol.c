@@ -150,15 +150,17 @@ static double pooled_variance(const double *fA, const double *fB, const uint32_t
     return s2 / (2.0 * (double)n - 1.0);
 }
 
-/* Saltelli first-order and Jansen total numerators over rows idx. */
+/* Saltelli first-order and Jansen total numerators over rows idx; f0 (the
+ * output's mean) centres f(B): the same expectation, but no cancellation of
+ * large terms when the mean is far from zero (410 +- 0.3 MPa). */
 static void index_sums(const double *fA, const double *fB, const double *fAB, const uint32_t *idx,
-                       size_t n, size_t n_out, size_t j, double *s1, double *st)
+                       size_t n, size_t n_out, size_t j, double f0, double *s1, double *st)
 {
     double a = 0.0, b = 0.0;
     for (size_t k = 0; k < n; k++) {
         size_t r = (idx ? idx[k] : k) * n_out + j;
         double dab = fAB[r] - fA[r];
-        a += fB[r] * dab;
+        a += (fB[r] - f0) * dab;
         b += dab * dab;
     }
     *s1 = a / (double)n;
@@ -197,10 +199,11 @@ static void indices_of(sg_sobol_result *r, const boot *bt, const double *fA, con
             continue;
         }
         double s1, st;
-        index_sums(fA, fB, fAB, NULL, n, no, j, &s1, &st);
+        index_sums(fA, fB, fAB, NULL, n, no, j, r->mean[j], &s1, &st);
         for (size_t b = 0; b < bt->n_boot; b++) {
             double vb = bt->var[b * no + j];
-            index_sums(fA, fB, fAB, bt->idx + b * n, n, no, j, &bt->s1[b], &bt->st[b]);
+            index_sums(fA, fB, fAB, bt->idx + b * n, n, no, j, r->mean[j], &bt->s1[b],
+                       &bt->st[b]);
             bt->s1[b] = vb > 0 ? bt->s1[b] / vb : 0.0;
             bt->st[b] = vb > 0 ? bt->st[b] / vb : 0.0;
         }

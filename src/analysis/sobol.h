@@ -10,7 +10,8 @@
  * model output", Comput. Phys. Commun. 181, 259-270): A and B are two
  * (N, d) samples of the box, AB_i is A with column i taken from B;
  *   V     = variance of f over the 2N points of A and B
- *   S_i   = mean(f(B) (f(AB_i) - f(A))) / V             (first order)
+ *   S_i   = mean((f(B) - f0) (f(AB_i) - f(A))) / V      (first order; f0 = mean of f,
+ *                                                        centring against cancellation)
  *   ST_i  = mean((f(A) - f(AB_i))^2) / (2 V)            (total, Jansen)
  * A and B are the two halves of a 2d-dimensional scrambled Sobol sequence
  * (GSL's generator with a seeded random digital shift) when 2d <= 40, else

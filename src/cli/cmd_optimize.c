@@ -30,7 +30,7 @@ static void on_progress(void *user, size_t done, size_t total)
 
 /* ---- model: from the fit stage, or the model file (never a stale one) ---- */
 
-static int get_model(sg_cli_ctx *ctx, const char **source, const char **path, int *current)
+int sg_cli_study_model(sg_cli_ctx *ctx, const char **source, const char **path, int *current)
 {
     sg_error err;
     sg_error_clear(&err);
@@ -329,7 +329,7 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
         return sg_cli_fail(ctx, &err);
     const char *source = NULL, *path = NULL;
     int current = 1;
-    int code = get_model(ctx, &source, &path, &current);
+    int code = sg_cli_study_model(ctx, &source, &path, &current);
     if (code != SG_EXIT_OK)
         return code;
     /* The CV calibration: from this run's fit, else from the results saved

@@ -15,7 +15,9 @@ static const run_stage stages[] = {
     {"check", sg_stage_check},
     {"analyze", sg_stage_analyze},
     {"fit", sg_stage_fit},
+    {"sensitivity", sg_stage_sensitivity},
     {"optimize", sg_stage_optimize},
+    {"recommend", sg_stage_recommend},
     {"report", sg_stage_report},
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])

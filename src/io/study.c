@@ -22,7 +22,7 @@ static const char *const root_keys[] = {"study", "data",  "factor",   "response"
 static const char *const study_keys[] = {"name", "title", "seed"};
 static const char *const data_keys[] = {"file"};
 static const char *const factor_keys[] = {"name", "column", "unit", "min",
-                                          "max",  "levels", "step"};
+                                          "max",  "levels", "step", "prefer"};
 static const char *const response_keys[] = {"name", "column", "unit", "goal"};
 static const char *const report_keys[] = {"file"};
 static const char *const goal_names[] = {"none", "minimize", "maximize"};
@@ -203,6 +203,38 @@ static sg_status load_levels(const sg_toml_value *t, sg_factor *f, sg_error *err
     return SG_OK;
 }
 
+/* prefer = "low" | "high" | a number within [min, max]: the setting to keep
+ * when the factor turns out to have no effect (optim/recommend.h). */
+static sg_status load_prefer(const sg_toml_value *t, sg_factor *f, sg_error *err)
+{
+    const sg_toml_value *v = sg_toml_table_get(t, "prefer");
+    if (!v)
+        return SG_OK;
+    if (sg_toml_type_of(v) == SG_TOML_STRING) {
+        const char *p = NULL;
+        sg_status st = sg_toml_get_string(t, "prefer", false, &p, NULL, err);
+        if (st)
+            return st;
+        if (strcmp(p, "low") == 0 || strcmp(p, "high") == 0) {
+            f->prefer = p[0] == 'l' ? SG_PREFER_LOW : SG_PREFER_HIGH;
+            return SG_OK;
+        }
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "prefer '%s' of factor '%s' must be \"low\", \"high\" or a number "
+                                "within min .. max",
+                                p, f->name);
+    }
+    sg_status st = get_finite(t, "prefer", false, &f->prefer_value, err);
+    if (st)
+        return st;
+    if (f->prefer_value < f->min || f->prefer_value > f->max)
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "prefer (%g) of factor '%s' must lie within min .. max (%g .. %g)",
+                                f->prefer_value, f->name, f->min, f->max);
+    f->prefer = SG_PREFER_VALUE;
+    return SG_OK;
+}
+
 static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err)
 {
     sg_status st;
@@ -220,7 +252,8 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "min"),
                                 "min (%g) must be below max (%g) for factor '%s'", f->min, f->max,
                                 f->name);
-    if ((st = load_levels(t, f, err)) || (st = get_finite(t, "step", false, &f->step, err)))
+    if ((st = load_levels(t, f, err)) || (st = get_finite(t, "step", false, &f->step, err)) ||
+        (st = load_prefer(t, f, err)))
         return st;
     if (sg_toml_table_get(t, "step") && (f->step <= 0 || f->step > f->max - f->min))
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "step"),

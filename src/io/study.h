@@ -3,7 +3,7 @@
  * A study is a TOML file (see doc/study-file.md):
  *   [study]      name (required), title, seed
  *   [data]       file (required; CSV, relative to the study file)
- *   [[factor]]   name, column, unit, min, max, levels, step   (>= 1)
+ *   [[factor]]   name, column, unit, min, max, levels, step, prefer (>= 1)
  *   [[response]] name, column, unit, goal                     (>= 1)
  *   [report]     file (default ../reports/<name>.xlsx relative to the study)
  *   [model] [train] [optimize] [analysis]
@@ -40,6 +40,14 @@ typedef enum sg_goal { SG_GOAL_NONE = 0, SG_GOAL_MINIMIZE, SG_GOAL_MAXIMIZE } sg
 /* "none", "minimize", "maximize". */
 const char *sg_study_goal_name(sg_goal g);
 
+/* [[factor]] prefer: which setting to keep when the factor has no effect. */
+typedef enum sg_prefer {
+    SG_PREFER_NONE = 0, /* the best tested run's setting */
+    SG_PREFER_LOW,      /* min */
+    SG_PREFER_HIGH,     /* max */
+    SG_PREFER_VALUE     /* prefer_value */
+} sg_prefer;
+
 typedef struct sg_factor {
     char *name;        /* identifier: letter, then letters/digits/_ */
     char *column;      /* CSV column (default: name) */
@@ -49,6 +57,8 @@ typedef struct sg_factor {
     double *levels;    /* declared levels, as written (distinct, within [min, max]) */
     double step;       /* > 0: settings restricted to min + k*step; 0 = continuous;
                           (max - min) / step + 1 <= SG_STUDY_MAX_STEP_VALUES */
+    sg_prefer prefer;  /* prefer = "low" | "high" | value; SG_PREFER_NONE when absent */
+    double prefer_value; /* SG_PREFER_VALUE: within [min, max] */
     const sg_toml_value *table; /* the [[factor]] table (positions for messages) */
 } sg_factor;
 
