@@ -44,7 +44,7 @@ int sg_cli_study_model(sg_cli_ctx *ctx, const char **source, const char **path, 
         int code = sg_stage_fit(ctx);
         if (code != SG_EXIT_OK)
             return code;
-        if (!ctx->args->json)
+        if (!ctx->args->json && !ctx->summary)
             printf("\n");
         *source = "fit";
         *path = ctx->model_path;
@@ -357,7 +357,7 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
         return sg_cli_fail(ctx, &err);
     if ((code = sg_cli_json_put(ctx, NULL, "optimize", o)) != SG_EXIT_OK)
         return code;
-    if (!ctx->args->json) {
+    if (!ctx->args->json && !ctx->summary) {
         print_problem(ctx, source, path);
         print_answer(ctx);
         print_stats(ctx);

@@ -45,8 +45,8 @@ static void print_response(const sg_study *s, const sg_sensitivity *r, size_t j)
     const sg_sobol_result *so = r->sobol;
     const char *unit = s->responses[j].unit, *us = *unit ? " " : "";
     int d = resolution_decimals(r->resolution[j]);
-    sg_num_fprintf(stdout, "\n%s%s%s%s: range %.*f, resolution %.*f; no effect: total < %.2f and "
-                           "effect range < %.*f%s%s\n",
+    sg_num_fprintf(stdout, "\n%s%s%s%s: observed range %.*f, resolution %.*f\n  no effect: "
+                           "total index < %.2f and effect range < %.*f%s%s\n",
                    s->responses[j].name, *unit ? " [" : "", unit, *unit ? "]" : "", d,
                    r->range[j], d, r->resolution[j], SG_SENSITIVITY_NEGLIGIBLE_SHARE, d,
                    r->threshold[j], us, unit);
