@@ -249,6 +249,8 @@ static void load_expected(void)
     cr_assert_eq(f->n_levels, 0);
     add("[[factor]]", "step", DESC, "none");
     cr_assert_eq(f->step, 0);
+    add("[[factor]]", "prefer", DESC, "none");
+    cr_assert_eq(f->prefer, SG_PREFER_NONE);
     add("[[response]]", "name", DESC, "required");
     add("[[response]]", "column", DESC, "name");
     cr_assert_str_eq(y->column, y->name);
