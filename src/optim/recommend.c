@@ -208,8 +208,8 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     }
     if (rec->kind == SG_RECOMMEND_BEST_RUN) {
         sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the best tested run, %s (measured %.*f%s%s): the model's optimum is "
-                        "predicted only %.*f%s%s better, within the uncertainty of +-%.*f%s%s, "
+                        "Use the best tested run, %s (measured %.*f%s%s): the predicted gain of "
+                        "the model's optimum, %.*f%s%s, is within the uncertainty of +-%.*f%s%s, "
                         "so the two cannot be told apart; a confirmation run is optional.",
                         run, d, rec->best_row_value, us, unit, d + 1, rec->gain, us, unit, d,
                         rec->uncertainty, us, unit);
