@@ -107,6 +107,8 @@ static void summary_settings(const sg_cli_ctx *ctx)
                            sp_unit(u), u);
         } else if (f->role == SG_ROLE_FIXED) {
             printf("  %-14.14s %-12s fixed by [optimize]\n", s->factors[i].name, val);
+        } else if (rec->kind == SG_RECOMMEND_NONE) {
+            printf("  %-14.14s %s\n", s->factors[i].name, val);
         } else if (ctx->sensitivity && !sp->weighted) {
             const sg_sobol_result *so = ctx->sensitivity->sobol;
             size_t k = sg_sobol_at(so, jo, i);
@@ -192,8 +194,9 @@ static void summary_stages(const sg_cli_ctx *ctx)
         printf("  analyze      statistics, correlation, orthogonal-array analysis (main effects, "
                "ANOVA)\n");
     if (ctx->fit)
-        printf("  fit          %zu networks of %zu parameters on %zu rows; model %s\n",
-               sg_model_n_nets(ctx->model), ctx->fit->n_params_member, ctx->fit->n_rows,
+        printf("  fit          %s model, %zu parameters, %zu rows; written to %s\n",
+               sg_model_type_name(ctx->fit->type_used), ctx->fit->n_params_total,
+               ctx->fit->n_rows,
                ctx->model_path ? ctx->model_path : "(in memory)");
     if (ctx->sensitivity)
         printf("  sensitivity  Sobol indices on the model, %zu evaluations\n",
@@ -217,8 +220,7 @@ static void print_summary(const sg_cli_ctx *ctx)
     printf("%s: %s\n", s->name, s->title);
     if (ctx->recommend) {
         const sg_recommend *rec = ctx->recommend;
-        wrap(rec->kind == SG_RECOMMEND_NONE ? "NO RECOMMENDATION: " : "Answer: ", 2,
-             rec->headline);
+        wrap("Answer: ", 2, rec->headline);
         summary_settings(ctx);
         summary_prediction(ctx);
         if (rec->n_notes) {

@@ -198,12 +198,15 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
             snprintf(run, sizeof run, "data row %zu", t->row[rec->best_row]);
     }
     if (rec->kind == SG_RECOMMEND_NONE) {
-        sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "No recommendation: the model of the objective is weak (cross-validated "
-                        "Q2 %.2f, below %.1f), so the data cannot support one; more runs in the "
-                        "window would.%s%s%s",
-                        rec->q2, SG_RECOMMEND_MIN_Q2, rec->has_best_row ? " Best known: " : "",
-                        run, rec->has_best_row ? "." : "");
+        int n = sg_num_snprintf(rec->headline, sizeof rec->headline,
+                                "No recommendation: the model of the objective is weak "
+                                "(cross-validated Q2 %.2f, below %.1f), so the data cannot "
+                                "support one; more runs in the window would.",
+                                rec->q2, SG_RECOMMEND_MIN_Q2);
+        if (rec->has_best_row && n > 0 && (size_t)n < sizeof rec->headline)
+            sg_num_snprintf(rec->headline + n, sizeof rec->headline - (size_t)n,
+                            " Best known: %s, measured %.*f%s%s.", run, d, rec->best_row_value,
+                            us, unit);
         return;
     }
     if (rec->kind == SG_RECOMMEND_BEST_RUN) {
@@ -230,7 +233,7 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
 
 static void write_notes(const sg_study *s, const sg_decide_result *r, sg_recommend *rec)
 {
-    for (size_t i = 0; i < s->n_factors; i++) {
+    for (size_t i = 0; rec->kind != SG_RECOMMEND_NONE && i < s->n_factors; i++) {
         const sg_recommend_factor *f = &rec->factors[i];
         if (f->role != SG_ROLE_MATERIAL || f->at_bound == 0)
             continue;
