@@ -58,7 +58,8 @@ Test(sobol, ishigami_indices_match_the_analytic_values)
     sg_error err;
     cr_assert_eq(sg_sobol_run(ishigami, NULL, 3, 2, lb, ub, &o, &r, &err), SG_OK, "%s", err.msg);
     cr_expect(r->quasi_random);
-    cr_expect_eq(r->n_evals, 8192u * 5u + 3u * SG_SOBOL_DEFAULT_GRID * SG_SOBOL_DEFAULT_EFFECT_BASE);
+    cr_expect_eq(r->n_evals,
+                 8192u * 5u + 3u * SG_SOBOL_DEFAULT_GRID * SG_SOBOL_DEFAULT_EFFECT_BASE);
     cr_expect(fabs(r->variance[0] - 13.8446) < 0.05, "V %g", r->variance[0]);
     for (size_t i = 0; i < 3; i++) {
         const sg_sobol_ci *s = &r->first[sg_sobol_at(r, 0, i)];

@@ -65,11 +65,7 @@ static void wrap(const char *lead, size_t indent, const char *text)
 
 static int resp_decimals(const sg_cli_ctx *ctx, size_t j)
 {
-    double r = ctx->sensitivity ? ctx->sensitivity->resolution[j] : 0.0;
-    if (!(r > 0))
-        return 3;
-    int d = (int)ceil(-log10(r) - 1e-9);
-    return d < 0 ? 0 : d > 9 ? 9 : d;
+    return sg_sensitivity_decimals(ctx->sensitivity ? ctx->sensitivity->resolution[j] : 0.0);
 }
 
 /* Decimals for an uncertainty v: two significant digits, never finer than
@@ -113,7 +109,8 @@ static void summary_settings(const sg_cli_ctx *ctx)
             const sg_sobol_result *so = ctx->sensitivity->sobol;
             size_t k = sg_sobol_at(so, jo, i);
             const char *ru = s->responses[jo].unit;
-            sg_num_fprintf(stdout, "  %-14.14s %-12s matters: total index %.2f, moves %s by %.*f%s%s\n",
+            sg_num_fprintf(stdout,
+                           "  %-14.14s %-12s matters: total index %.2f, moves %s by %.*f%s%s\n",
                            s->factors[i].name, val, so->total[k].est, s->responses[jo].name,
                            resp_decimals(ctx, jo), so->effect_range[k], sp_unit(ru), ru);
         } else {

@@ -16,15 +16,6 @@ static const sg_cli_option sensitivity_options[] = {
      "model file to use"},
 };
 
-/* Decimals that show a value of the given resolution (3 when unknown). */
-static int resolution_decimals(double resolution)
-{
-    if (!(resolution > 0))
-        return 3;
-    int d = (int)ceil(-log10(resolution) - 1e-9);
-    return d < 0 ? 0 : d > 9 ? 9 : d;
-}
-
 /* An index for people: -0.0001 shows as 0.000, not -0.000. */
 static double shown(double v)
 {
@@ -44,7 +35,7 @@ static void print_response(const sg_study *s, const sg_sensitivity *r, size_t j)
 {
     const sg_sobol_result *so = r->sobol;
     const char *unit = s->responses[j].unit, *us = *unit ? " " : "";
-    int d = resolution_decimals(r->resolution[j]);
+    int d = sg_sensitivity_decimals(r->resolution[j]);
     sg_num_fprintf(stdout, "\n%s%s%s%s: observed range %.*f, resolution %.*f\n  no effect: "
                            "total index < %.2f and effect range < %.*f%s%s\n",
                    s->responses[j].name, *unit ? " [" : "", unit, *unit ? "]" : "", d,

@@ -20,6 +20,14 @@ void sg_sensitivity_destroy(sg_sensitivity *r)
     free(r);
 }
 
+int sg_sensitivity_decimals(double resolution)
+{
+    if (!(resolution > 0) || !isfinite(resolution))
+        return SG_SENSITIVITY_DEFAULT_DECIMALS;
+    int d = (int)ceil(-log10(resolution) - 1e-9);
+    return d < 0 ? 0 : d > 9 ? 9 : d;
+}
+
 /* The model as a batch callback: one workspace, batches of at most
  * SG_SENSITIVITY_BATCH rows (the workspace is sized per call). */
 typedef struct model_fn {

@@ -59,6 +59,12 @@ sg_status sg_sensitivity_run_fn(const sg_study *s, const sg_table *t, sg_sobol_f
 
 void sg_sensitivity_destroy(sg_sensitivity *r);
 
+/* Decimals that show a value of the given resolution (0.1 -> 1, 5 -> 0;
+ * SG_SENSITIVITY_DEFAULT_DECIMALS when unknown, at most 9): numbers in text
+ * rounded to what the data support. */
+#define SG_SENSITIVITY_DEFAULT_DECIMALS 3
+int sg_sensitivity_decimals(double resolution);
+
 /* Whether factor i has a material effect on some response whose flag in
  * which (n_responses; NULL = all) is true. */
 bool sg_sensitivity_material(const sg_sensitivity *r, size_t i, const bool *which);

@@ -51,15 +51,6 @@ static void add_note(sg_recommend *rec, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Decimals that show a value of the given resolution (3 when unknown). */
-static int decimals(double resolution)
-{
-    if (!(resolution > 0))
-        return 3;
-    int d = (int)ceil(-log10(resolution) - 1e-9);
-    return d < 0 ? 0 : d > 9 ? 9 : d;
-}
-
 /* Does the objective use response j? */
 static bool uses(const sg_optimize_spec *sp, size_t j)
 {
@@ -189,7 +180,8 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
 {
     const char *unit = sp->weighted ? "" : s->responses[sp->response].unit;
     const char *us = *unit ? " " : "";
-    int d = sp->weighted || !in || !in->sens ? 3 : decimals(in->sens->resolution[sp->response]);
+    double res = !sp->weighted && in && in->sens ? in->sens->resolution[sp->response] : 0.0;
+    int d = sg_sensitivity_decimals(res);
     char run[96] = "";
     if (rec->has_best_row) {
         if (t->run_id)
