@@ -110,6 +110,18 @@ static sg_status analytic(void *user, const double *X, size_t n, double *Y, sg_e
     return SG_OK;
 }
 
+/* y = 2 a + 0.115 b: b's share of the variance is small, (0.115 * 6)^2 /
+ * ((2 * 3.4)^2 + (0.115 * 6)^2) = 0.0102 < 0.02, but it moves y by
+ * 0.115 * 6 = 0.69, more than the threshold 0.136: it has an effect. */
+static sg_status small_share(void *user, const double *X, size_t n, double *Y, sg_error *err)
+{
+    (void)user;
+    (void)err;
+    for (size_t k = 0; k < n; k++)
+        Y[k] = 2.0 * X[2 * k] + 0.115 * X[2 * k + 1];
+    return SG_OK;
+}
+
 static sg_sensitivity *analytic_sensitivity(const fixture *f)
 {
     sg_sensitivity *sens = NULL;
@@ -146,6 +158,14 @@ Test(recommend, no_effect_rule_on_the_analytic_function)
     /* a: total index 1, effect range 2 * 3.4 = 6.8 */
     cr_expect(fabs(sens->sobol->total[0].est - 1.0) < 1e-3);
     cr_expect(fabs(sens->sobol->effect_range[0] - 6.8) < 1e-9);
+    sg_sensitivity_destroy(sens);
+    /* both tests must pass: a small share with a visible effect range is material */
+    sg_error err;
+    cr_assert_eq(sg_sensitivity_run_fn(f.s, f.t, small_share, NULL, NULL, &sens, &err), SG_OK);
+    cr_expect(fabs(sens->sobol->total[1].est - 0.0102) < 0.002, "ST %g",
+              sens->sobol->total[1].est);
+    cr_expect(fabs(sens->sobol->effect_range[1] - 0.69) < 1e-9);
+    cr_expect_not(sens->negligible[1]);
     sg_sensitivity_destroy(sens);
     teardown(&f);
 }
@@ -194,20 +214,22 @@ Test(recommend, gain_within_uncertainty_recommends_the_best_tested_run)
     f.r->has_interval = 1;
     f.r->half_width[0] = 0.5;
     f.r->level = 0.95;
+    f.r->best_row_value += 0.3; /* a gain of about 0.3 MPa: real, but within +-0.5 */
     sg_recommend *rec = build(&f, NULL, sens);
     cr_assert(rec->has_best_row);
+    cr_expect(rec->gain > 0.2 && rec->gain < 0.5, "gain %g", rec->gain);
     cr_expect_eq(rec->kind, SG_RECOMMEND_BEST_RUN);
     cr_expect(rec->gain_within_uncertainty);
     cr_expect_eq(rec->uncertainty, 0.5);
-    /* the best tested run: a = 1.3 (y = 12.98), the first b of the grid */
-    cr_expect(fabs(rec->best_row_value - 12.98) < 1e-12, "%g", rec->best_row_value);
+    /* the best tested run: a = 1.3 (y = 12.98, + 0.3 above), the first b of the grid */
+    cr_expect(fabs(rec->best_row_value - 13.28) < 1e-12, "%g", rec->best_row_value);
     cr_expect_eq(rec->factors[0].role, SG_ROLE_MATERIAL);
     cr_expect_eq(rec->x[0], sg_table_at(f.t, rec->best_row, 0));
     cr_expect_eq(rec->factors[1].role, SG_ROLE_NO_EFFECT);
     cr_expect_str_eq(rec->factors[1].from, "best tested run");
     cr_expect_eq(rec->x[1], sg_table_at(f.t, rec->best_row, 1));
     cr_expect(strncmp(rec->headline, "Use the best tested run", 23) == 0, "%s", rec->headline);
-    cr_expect(strstr(rec->headline, "measured 12.98 MPa") != NULL, "%s", rec->headline);
+    cr_expect(strstr(rec->headline, "measured 13.28 MPa") != NULL, "%s", rec->headline);
     /* a sits at its lower bound and matters: the optimum may lie outside */
     cr_expect_eq(rec->factors[0].at_bound, -1);
     cr_expect(rec->outside_possible);

@@ -119,6 +119,33 @@ Test(sobol, additive_linear_function)
     sg_sobol_result_destroy(r);
 }
 
+/* A response far from zero (410 MPa +- tenths), as stress_path1 of the
+ * brazing study: f = 410.385 + 0.2 x1 + 0.1 x2 on [0, 1]^2, S = (0.8, 0.2). */
+static sg_status offset(void *user, const double *X, size_t n, double *Y, sg_error *err)
+{
+    (void)user;
+    (void)err;
+    for (size_t k = 0; k < n; k++)
+        Y[k] = 410.385 + 0.2 * X[2 * k] + 0.1 * X[2 * k + 1];
+    return SG_OK;
+}
+
+Test(sobol, response_far_from_zero)
+{
+    double lb[2] = {0, 0}, ub[2] = {1, 1};
+    sg_sobol_options o = sg_sobol_options_defaults();
+    o.n_base = 1024;
+    o.seed = 9;
+    sg_sobol_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_sobol_run(offset, NULL, 2, 1, lb, ub, &o, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect(fabs(r->first[0].est - 0.8) < 0.01, "S1 %g", r->first[0].est);
+    cr_expect(fabs(r->first[1].est - 0.2) < 0.01, "S2 %g", r->first[1].est);
+    cr_expect(r->first[0].hi - r->first[0].lo < 0.2, "S1 interval %g .. %g", r->first[0].lo,
+              r->first[0].hi);
+    sg_sobol_result_destroy(r);
+}
+
 static sg_status constant(void *user, const double *X, size_t n, double *Y, sg_error *err)
 {
     (void)user;
