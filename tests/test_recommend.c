@@ -6,6 +6,7 @@
  * network fitted in the test; the classification also on the analytic
  * function through the callback interface (no model). */
 #include <criterion/criterion.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -76,12 +77,12 @@ static sg_model *fit_model(const sg_table *t)
     return m;
 }
 
-static void setup(fixture *f, const char *factor_b_extra)
+static void setup_with(fixture *f, const char *factor_b_extra, const char *optimize_extra)
 {
     gsl_set_error_handler_off();
     memset(f, 0, sizeof *f);
     char text[4096];
-    snprintf(text, sizeof text, STUDY, factor_b_extra);
+    snprintf(text, sizeof text, STUDY "%s", factor_b_extra, optimize_extra);
     sg_error err;
     cr_assert_eq(sg_study_load_buffer(text, strlen(text), "r.toml", &f->s, &err), SG_OK, "%s",
                  err.msg);
@@ -89,6 +90,11 @@ static void setup(fixture *f, const char *factor_b_extra)
     make_table(&f->t);
     f->m = fit_model(f->t);
     cr_assert_eq(sg_decide_run(f->s, f->t, f->sp, f->m, NULL, &f->r, &err), SG_OK, "%s", err.msg);
+}
+
+static void setup(fixture *f, const char *factor_b_extra)
+{
+    setup_with(f, factor_b_extra, "");
 }
 
 static void teardown(fixture *f)
@@ -331,4 +337,40 @@ Test(recommend, bad_prefer_names_its_position)
         cr_expect(strstr(err.msg, bad_prefer[i].msg) != NULL, "case %zu: %s", i, err.msg);
         cr_expect_null(s);
     }
+}
+
+/* The chance of violating a constraint at the recommended settings: the
+ * prediction m with the 95 % half-width 0.5 read as a normal distribution,
+ * sigma = 0.5 / 1.959964; "y <= 13.0" is violated with probability
+ * Q((13.0 - m) / sigma) (about 0.47 for m = 12.98), "y >= 12" with
+ * Phi((12 - m) / sigma) (about 6e-5). */
+Test(recommend, chance_of_violating_each_constraint)
+{
+    fixture f;
+    setup_with(&f, "", "constraints = [\"y <= 13.0\", \"y >= 12\"]\n");
+    sg_sensitivity *sens = analytic_sensitivity(&f);
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.5;
+    f.r->level = 0.95;
+    sg_recommend *rec = build(&f, NULL, sens);
+    cr_assert_eq(rec->n_cons, 2);
+    double m = rec->mean[0], sigma = 0.5 / 1.959963984540054;
+    cr_expect(fabs(m - 12.98) < 0.1, "model at the best run %g", m);
+    cr_expect(fabs(rec->p_violate[0] - gsl_cdf_ugaussian_Q((13.0 - m) / sigma)) < 1e-12);
+    cr_expect(fabs(rec->p_violate[1] - gsl_cdf_ugaussian_P((12.0 - m) / sigma)) < 1e-12);
+    cr_expect(rec->p_violate[0] > 0.2 && rec->p_violate[0] < 0.8, "%g", rec->p_violate[0]);
+    cr_expect(rec->p_violate[1] < 1e-3, "%g", rec->p_violate[1]);
+    bool noted = false;
+    for (size_t k = 0; k < rec->n_notes; k++)
+        noted = noted || strstr(rec->notes[k], "y <= 13: a ") != NULL;
+    cr_expect(noted, "no note on the likely violation");
+    cJSON *j = NULL;
+    sg_error err;
+    cr_assert_eq(sg_recommend_to_json(rec, f.s, f.t, &j, &err), SG_OK);
+    cJSON *c0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "constraints"), 0);
+    cr_expect_eq(cJSON_GetObjectItem(c0, "probability_violated")->valuedouble, rec->p_violate[0]);
+    cJSON_Delete(j);
+    sg_recommend_destroy(rec);
+    sg_sensitivity_destroy(sens);
+    teardown(&f);
 }

@@ -3,6 +3,7 @@
  * whether the model can tell the optimum from the best tested run. */
 #include "optim/recommend.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@ void sg_recommend_destroy(sg_recommend *rec)
     free(rec->x);
     free(rec->mean);
     free(rec->sd);
+    free(rec->p_violate);
+    free(rec->con_text);
     free(rec);
 }
 
@@ -223,6 +226,37 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
                         rec->objective_pred, us, unit);
 }
 
+/* Chance that constraint i is violated at the recommended settings: the
+ * response ~ normal(mean, sigma), sigma from the half-width at its level. */
+static double violation_chance(const sg_optimize_spec_con *c, const sg_decide_result *r,
+                               const sg_recommend *rec)
+{
+    size_t j = c->response;
+    bool cal = r->has_interval && isfinite(r->half_width[j]) && r->half_width[j] > 0;
+    double hw = cal ? r->half_width[j] : SG_RECOMMEND_SPREAD_K * rec->sd[j];
+    double level = cal ? r->level : SG_RECOMMEND_SPREAD_LEVEL;
+    double margin = c->ge ? rec->mean[j] - c->bound : c->bound - rec->mean[j];
+    if (!(hw > 0))
+        return margin >= 0 ? 0.0 : 1.0;
+    double sigma = hw / gsl_cdf_ugaussian_Pinv(0.5 + level / 2.0);
+    return gsl_cdf_ugaussian_Q(margin / sigma);
+}
+
+static void constraint_notes(const sg_optimize_spec *sp, const sg_decide_result *r,
+                             sg_recommend *rec)
+{
+    for (size_t i = 0; i < sp->n_cons; i++) {
+        rec->p_violate[i] = violation_chance(&sp->cons[i], r, rec);
+        snprintf(rec->con_text[i], sizeof rec->con_text[i], "%s", sp->cons[i].text);
+        if (rec->kind != SG_RECOMMEND_NONE && rec->p_violate[i] > SG_RECOMMEND_MAX_VIOLATION)
+            add_note(rec,
+                     "%s: a %.0f%% chance of violation at these settings (prediction %.4g "
+                     "within its uncertainty); keep a safety margin ([optimize] risk)",
+                     sp->cons[i].text, 100.0 * rec->p_violate[i],
+                     rec->mean[sp->cons[i].response]);
+    }
+}
+
 static void write_notes(const sg_study *s, const sg_decide_result *r, sg_recommend *rec)
 {
     for (size_t i = 0; rec->kind != SG_RECOMMEND_NONE && i < s->n_factors; i++) {
@@ -242,18 +276,22 @@ static void write_notes(const sg_study *s, const sg_decide_result *r, sg_recomme
         add_note(rec, "%s", r->warning);
 }
 
-static sg_status rec_alloc(size_t nf, size_t nr, sg_recommend **out, sg_error *err)
+static sg_status rec_alloc(size_t nf, size_t nr, size_t nc, sg_recommend **out, sg_error *err)
 {
     sg_recommend *rec = calloc(1, sizeof *rec);
     if (rec) {
         rec->n_factors = nf;
         rec->n_responses = nr;
+        rec->n_cons = nc;
+        rec->p_violate = calloc(nc ? nc : 1, sizeof *rec->p_violate);
+        rec->con_text = calloc(nc ? nc : 1, sizeof *rec->con_text);
         rec->factors = calloc(nf, sizeof *rec->factors);
         rec->x = calloc(nf, sizeof *rec->x);
         rec->mean = calloc(nr, sizeof *rec->mean);
         rec->sd = calloc(nr, sizeof *rec->sd);
     }
-    if (!rec || !rec->factors || !rec->x || !rec->mean || !rec->sd) {
+    if (!rec || !rec->factors || !rec->x || !rec->mean || !rec->sd || !rec->p_violate ||
+        !rec->con_text) {
         sg_recommend_destroy(rec);
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     }
@@ -267,7 +305,7 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
 {
     *out = NULL;
     sg_recommend *rec = NULL;
-    sg_status st = rec_alloc(s->n_factors, s->n_responses, &rec, err);
+    sg_status st = rec_alloc(s->n_factors, s->n_responses, sp->n_cons, &rec, err);
     if (st != SG_OK)
         return st;
     rec->has_best_row = r->has_best_row && t;
@@ -292,6 +330,7 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
     rec->objective_pred = objective_of(sp, r, rec->mean);
     write_headline(s, t, sp, in, rec);
     write_notes(s, r, rec);
+    constraint_notes(sp, r, rec);
     *out = rec;
     return SG_OK;
 }
@@ -341,6 +380,12 @@ sg_status sg_recommend_to_json(const sg_recommend *rec, const sg_study *s, const
     sg_json_number(b, root, "q2", rec->q2);
     sg_json_bool(b, root, "weak_model", rec->weak_model);
     sg_json_bool(b, root, "optimum_may_lie_outside", rec->outside_possible);
+    cJSON *co = sg_json_array(b, root, "constraints");
+    for (size_t i = 0; co && i < rec->n_cons; i++) {
+        cJSON *e = sg_json_object(b, co, NULL);
+        sg_json_string(b, e, "constraint", rec->con_text[i]);
+        sg_json_number(b, e, "probability_violated", rec->p_violate[i]);
+    }
     cJSON *no = sg_json_array(b, root, "notes");
     for (size_t k = 0; no && k < rec->n_notes; k++)
         sg_json_string(b, no, NULL, rec->notes[k]);

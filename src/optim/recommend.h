@@ -40,6 +40,8 @@
 
 #define SG_RECOMMEND_MIN_Q2 0.5   /* below: the objective's model is weak */
 #define SG_RECOMMEND_SPREAD_K 2.0 /* uncertainty without an interval: k spreads */
+#define SG_RECOMMEND_SPREAD_LEVEL 0.95  /* coverage assumed for k spreads */
+#define SG_RECOMMEND_MAX_VIOLATION 0.05 /* above: a note on the constraint */
 #define SG_RECOMMEND_TEXT_MAX 512
 #define SG_RECOMMEND_MAX_NOTES 8
 
@@ -87,6 +89,9 @@ typedef struct sg_recommend {
     double q2;                    /* worst Q² over the objective's responses (NAN unknown) */
     bool weak_model;
     bool outside_possible;        /* a material factor sits on a bound */
+    size_t n_cons;
+    double *p_violate;            /* (n_cons) chance each constraint is violated at x */
+    char (*con_text)[SG_OPTSPEC_CON_TEXT]; /* (n_cons) the constraints, as normalised */
     char headline[SG_RECOMMEND_TEXT_MAX];
     char notes[SG_RECOMMEND_MAX_NOTES][SG_RECOMMEND_TEXT_MAX];
     size_t n_notes;
