@@ -436,13 +436,12 @@ static sg_status load_tree(sg_study *s, sg_error *err)
     t = NULL;
     if ((st = sg_toml_get_table(root, "data", false, &t, NULL, err)))
         return st;
-    if (!t)
-        return sg_error_set(err, SG_ERR_INVALID,
-                            "%s:1:1: missing section [data] (with file = \"table.csv\")", src);
-    if ((st = sg_study_check_keys(t, "[data]", data_keys, ARRAY_LEN(data_keys), err)) ||
-        (st = get_str(t, "file", true, NULL, &s->data_file, err)))
+    /* [data] may be absent before any simulation ran (doe plans them);
+     * sg_study_load_data then says it is missing. */
+    if (t && ((st = sg_study_check_keys(t, "[data]", data_keys, ARRAY_LEN(data_keys), err)) ||
+              (st = get_str(t, "file", true, NULL, &s->data_file, err))))
         return st;
-    if (!s->data_file[0])
+    if (t && !s->data_file[0])
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "file"),
                                 "data file name is empty");
     /* [[factor]], [[response]] */
@@ -488,7 +487,7 @@ static sg_status load_tree(sg_study *s, sg_error *err)
     for (size_t i = 0; i < ARRAY_LEN(mod); i++)
         if ((st = sg_toml_get_table(root, sg_study_module_sections[i], false, mod[i], NULL, err)))
             return st;
-    if (!(s->data_path = sg_path_join(s->dir, s->data_file)) ||
+    if ((s->data_file && !(s->data_path = sg_path_join(s->dir, s->data_file))) ||
         !(s->report_path = sg_path_join(s->dir, s->report_file)))
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     return SG_OK;
@@ -566,6 +565,11 @@ sg_status sg_study_load(const char *path, sg_study **out, sg_error *err)
 sg_status sg_study_load_data(const sg_study *s, sg_table **out, sg_error *err)
 {
     *out = NULL;
+    if (!s->data_path)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "%s:1:1: missing section [data] (with file = \"table.csv\"): only "
+                            "doe works before the data exist",
+                            s->path);
     size_t n = s->n_factors + s->n_responses;
     const char **cols = malloc(n * sizeof *cols);
     if (!cols)

@@ -2,7 +2,8 @@
  *
  * A study is a TOML file (see doc/study-file.md):
  *   [study]      name (required), title, seed
- *   [data]       file (required; CSV, relative to the study file)
+ *   [data]       file (CSV, relative to the study file; the section may be absent
+ *                until the data exist: sg_study_load_data then fails, doe works)
  *   [[factor]]   name, column, unit, min, max, levels, step, prefer (>= 1)
  *   [[response]] name, column, unit, goal                     (>= 1)
  *   [report]     file (default ../reports/<name>.xlsx relative to the study)
@@ -77,8 +78,8 @@ typedef struct sg_study {
     char *name;
     char *title;       /* default: name */
     uint64_t seed;     /* default SG_STUDY_DEFAULT_SEED */
-    char *data_file;   /* as written */
-    char *data_path;   /* resolved against dir */
+    char *data_file;   /* as written; NULL without [data] */
+    char *data_path;   /* resolved against dir; NULL without [data] */
     char *report_file; /* as written (or the default) */
     char *report_path; /* resolved against dir */
     size_t n_factors;
