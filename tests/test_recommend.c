@@ -19,8 +19,8 @@
     "[study]\nname = \"r\"\nseed = 11\n[data]\nfile = \"r.csv\"\n"                               \
     "[[factor]]\nname = \"a\"\nunit = \"mm\"\nmin = 1.3\nmax = 4.7\n"                            \
     "[[factor]]\nname = \"b\"\nunit = \"K\"\nmin = -2.1\nmax = 3.9\n%s"                          \
-    "[[response]]\nname = \"y\"\nunit = \"MPa\"\ngoal = \"minimize\"\n"                          \
-    "[optimize]\nstarts = 4\n"
+    "[[response]]\nname = \"y\"\nunit = \"MPa\"\ngoal = \"minimize\"\n%s"                        \
+    "[optimize]\nstarts = 4\n%s"
 
 #define GRID 7
 
@@ -77,12 +77,13 @@ static sg_model *fit_model(const sg_table *t)
     return m;
 }
 
-static void setup_with(fixture *f, const char *factor_b_extra, const char *optimize_extra)
+static void setup_with(fixture *f, const char *factor_b_extra, const char *response_extra,
+                       const char *optimize_extra)
 {
     gsl_set_error_handler_off();
     memset(f, 0, sizeof *f);
     char text[4096];
-    snprintf(text, sizeof text, STUDY "%s", factor_b_extra, optimize_extra);
+    snprintf(text, sizeof text, STUDY, factor_b_extra, response_extra, optimize_extra);
     sg_error err;
     cr_assert_eq(sg_study_load_buffer(text, strlen(text), "r.toml", &f->s, &err), SG_OK, "%s",
                  err.msg);
@@ -94,7 +95,7 @@ static void setup_with(fixture *f, const char *factor_b_extra, const char *optim
 
 static void setup(fixture *f, const char *factor_b_extra)
 {
-    setup_with(f, factor_b_extra, "");
+    setup_with(f, factor_b_extra, "", "");
 }
 
 static void teardown(fixture *f)
@@ -329,7 +330,7 @@ Test(recommend, bad_prefer_names_its_position)
 {
     for (size_t i = 0; i < sizeof bad_prefer / sizeof bad_prefer[0]; i++) {
         char text[4096];
-        snprintf(text, sizeof text, STUDY, bad_prefer[i].prefer);
+        snprintf(text, sizeof text, STUDY, bad_prefer[i].prefer, "", "");
         sg_study *s = NULL;
         sg_error err;
         cr_expect_eq(sg_study_load_buffer(text, strlen(text), "r.toml", &s, &err),
@@ -347,7 +348,7 @@ Test(recommend, bad_prefer_names_its_position)
 Test(recommend, chance_of_violating_each_constraint)
 {
     fixture f;
-    setup_with(&f, "", "constraints = [\"y <= 13.0\", \"y >= 12\"]\n");
+    setup_with(&f, "", "", "constraints = [\"y <= 13.0\", \"y >= 12\"]\n");
     sg_sensitivity *sens = analytic_sensitivity(&f);
     f.r->has_interval = 1;
     f.r->half_width[0] = 0.5;
@@ -373,4 +374,54 @@ Test(recommend, chance_of_violating_each_constraint)
     sg_recommend_destroy(rec);
     sg_sensitivity_destroy(sens);
     teardown(&f);
+}
+
+/* [[response]] lower_limit / upper_limit clip the interval at the
+ * recommended settings: 12.98 +- 0.5 would reach 12.48; with lower_limit =
+ * 12.9 it starts there, and says so. */
+Test(recommend, intervals_are_clipped_to_physical_limits)
+{
+    fixture f;
+    setup_with(&f, "", "lower_limit = 12.9\nupper_limit = 1e6\n", "");
+    cr_expect_eq(f.s->responses[0].lower_limit, 12.9);
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.5;
+    f.r->level = 0.95;
+    sg_recommend *rec = build(&f, NULL, NULL);
+    cr_expect_eq(rec->lo[0], 12.9);
+    cr_expect_eq(rec->hi[0], rec->mean[0] + 0.5);
+    cr_expect(rec->clipped[0]);
+    cJSON *j = NULL;
+    sg_error err;
+    cr_assert_eq(sg_recommend_to_json(rec, f.s, f.t, &j, &err), SG_OK);
+    cJSON *y = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "predicted"), "y");
+    cr_expect_eq(cJSON_GetObjectItem(y, "lower")->valuedouble, 12.9);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(y, "clipped")));
+    cJSON_Delete(j);
+    sg_recommend_destroy(rec);
+    /* the optimisation's JSON interval too */
+    cr_assert_eq(sg_decide_to_json(f.r, f.s, f.t, f.sp, NULL, &j, &err), SG_OK);
+    cJSON *iv = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "optimum"),
+                                                        "interval"), "y");
+    cr_expect_eq(cJSON_GetObjectItem(iv, "lower")->valuedouble, 12.9);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(iv, "clipped")));
+    cJSON_Delete(j);
+    teardown(&f);
+}
+
+Test(recommend, response_limits_are_checked)
+{
+    char text[4096];
+    snprintf(text, sizeof text, STUDY, "", "lower_limit = 5\nupper_limit = 5\n", "");
+    sg_study *s = NULL;
+    sg_error err;
+    cr_expect_eq(sg_study_load_buffer(text, strlen(text), "r.toml", &s, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "r.toml:21:15: upper_limit (5) must be above lower_limit (5) for "
+                              "response 'y'");
+    sg_response r = {.lower_limit = 0.0, .upper_limit = INFINITY};
+    double lo = -0.25, hi = 3.5;
+    cr_expect(sg_response_clip(&r, &lo, &hi));
+    cr_expect(lo == 0.0 && hi == 3.5);
+    lo = 0.5;
+    cr_expect_not(sg_response_clip(&r, &lo, &hi));
 }

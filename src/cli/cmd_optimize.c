@@ -210,9 +210,11 @@ static void print_answer(const sg_cli_ctx *ctx)
         for (size_t j = 0; j < s->n_responses; j++) {
             sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%-6s", s->responses[j].name, r->mean[j], r->sd[j],
                    unit_sp(s->responses[j].unit), s->responses[j].unit);
+            double lo = r->mean[j] - r->half_width[j], hi = r->mean[j] + r->half_width[j];
+            bool clipped = sg_response_clip(&s->responses[j], &lo, &hi);
             if (isfinite(r->half_width[j]))
-                sg_num_fprintf(stdout, "  interval %.6g .. %.6g", r->mean[j] - r->half_width[j],
-                       r->mean[j] + r->half_width[j]);
+                sg_num_fprintf(stdout, "  interval %.6g .. %.6g%s", lo, hi,
+                               clipped ? " (clipped to the physical limit)" : "");
             printf("\n");
         }
     } else {

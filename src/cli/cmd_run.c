@@ -132,9 +132,11 @@ static void summary_prediction(const sg_cli_ctx *ctx)
     const char *u = s->responses[j].unit;
     sg_num_fprintf(stdout, "  predicted %s there: %.*f%s%s", s->responses[j].name, d,
                    rec->mean[j], sp_unit(u), u);
-    if (r->has_interval && isfinite(r->half_width[j]))
-        sg_num_fprintf(stdout, " +- %.*f (%.0f%% interval at tested settings)",
-                       unc_decimals(ctx, j, r->half_width[j]), r->half_width[j], 100.0 * r->level);
+    if (isfinite(rec->lo[j]))
+        sg_num_fprintf(stdout, " (%.*f .. %.*f, %.0f%% interval at tested settings%s)",
+                       unc_decimals(ctx, j, r->half_width[j]), rec->lo[j],
+                       unc_decimals(ctx, j, r->half_width[j]), rec->hi[j], 100.0 * rec->level,
+                       rec->clipped[j] ? ", clipped to the physical limit" : "");
     printf("\n");
 }
 

@@ -23,7 +23,8 @@ static const char *const study_keys[] = {"name", "title", "seed"};
 static const char *const data_keys[] = {"file"};
 static const char *const factor_keys[] = {"name", "column", "unit", "min",
                                           "max",  "levels", "step", "prefer"};
-static const char *const response_keys[] = {"name", "column", "unit", "goal"};
+static const char *const response_keys[] = {"name", "column", "unit", "goal", "lower_limit",
+                                            "upper_limit"};
 static const char *const report_keys[] = {"file"};
 static const char *const goal_names[] = {"none", "minimize", "maximize"};
 
@@ -270,6 +271,37 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
     return SG_OK;
 }
 
+/* lower_limit / upper_limit: values the response cannot pass physically. */
+static sg_status load_limits(const sg_toml_value *t, sg_response *r, sg_error *err)
+{
+    sg_status st;
+    r->lower_limit = -INFINITY;
+    r->upper_limit = INFINITY;
+    if ((st = get_finite(t, "lower_limit", false, &r->lower_limit, err)) ||
+        (st = get_finite(t, "upper_limit", false, &r->upper_limit, err)))
+        return st;
+    if (!(r->lower_limit < r->upper_limit))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "upper_limit"),
+                                "upper_limit (%g) must be above lower_limit (%g) for response "
+                                "'%s'",
+                                r->upper_limit, r->lower_limit, r->name);
+    return SG_OK;
+}
+
+bool sg_response_clip(const sg_response *r, double *lo, double *hi)
+{
+    bool clipped = false;
+    if (*lo < r->lower_limit) {
+        *lo = r->lower_limit;
+        clipped = true;
+    }
+    if (*hi > r->upper_limit) {
+        *hi = r->upper_limit;
+        clipped = true;
+    }
+    return clipped;
+}
+
 static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error *err)
 {
     sg_status st;
@@ -283,6 +315,8 @@ static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error 
         (st = check_column(t, r->column, err)) ||
         (st = get_str(t, "unit", false, "", &r->unit, err)) ||
         (st = sg_toml_get_string(t, "goal", false, &goal, NULL, err)))
+        return st;
+    if ((st = load_limits(t, r, err)))
         return st;
     for (size_t g = 0; g < ARRAY_LEN(goal_names); g++)
         if (strcmp(goal, goal_names[g]) == 0) {

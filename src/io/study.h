@@ -5,7 +5,7 @@
  *   [data]       file (CSV, relative to the study file; the section may be absent
  *                until the data exist: sg_study_load_data then fails, doe works)
  *   [[factor]]   name, column, unit, min, max, levels, step, prefer (>= 1)
- *   [[response]] name, column, unit, goal                     (>= 1)
+ *   [[response]] name, column, unit, goal, lower_limit, upper_limit (>= 1)
  *   [report]     file (default ../reports/<name>.xlsx relative to the study)
  *   [model] [train] [optimize] [analysis]
  *                settings owned by later modules: kept as TOML tables
@@ -68,8 +68,12 @@ typedef struct sg_response {
     char *column;      /* CSV column (default: name) */
     char *unit;
     sg_goal goal;      /* default SG_GOAL_NONE */
+    double lower_limit, upper_limit; /* physical limits (-inf / +inf when not given) */
     const sg_toml_value *table; /* the [[response]] table */
 } sg_response;
+
+/* Clip the interval lo..hi to r's physical limits; true when it changed. */
+bool sg_response_clip(const sg_response *r, double *lo, double *hi);
 
 /* A loaded study; free with sg_study_destroy. */
 typedef struct sg_study {

@@ -41,6 +41,9 @@ void sg_recommend_destroy(sg_recommend *rec)
     free(rec->sd);
     free(rec->p_violate);
     free(rec->con_text);
+    free(rec->lo);
+    free(rec->hi);
+    free(rec->clipped);
     free(rec);
 }
 
@@ -178,6 +181,20 @@ static sg_status predict_at(const sg_study *s, const sg_table *t, const sg_optim
     return SG_OK;
 }
 
+/* The calibrated interval at x, clipped to the response's physical limits. */
+static void intervals(const sg_study *s, const sg_decide_result *r, sg_recommend *rec)
+{
+    rec->has_interval = r->has_interval;
+    rec->level = r->level;
+    for (size_t j = 0; j < rec->n_responses; j++) {
+        double h = r->has_interval ? r->half_width[j] : NAN;
+        rec->lo[j] = isfinite(h) ? rec->mean[j] - h : NAN;
+        rec->hi[j] = isfinite(h) ? rec->mean[j] + h : NAN;
+        rec->clipped[j] =
+            isfinite(h) && sg_response_clip(&s->responses[j], &rec->lo[j], &rec->hi[j]);
+    }
+}
+
 static void write_headline(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
                            const sg_recommend_inputs *in, sg_recommend *rec)
 {
@@ -285,13 +302,16 @@ static sg_status rec_alloc(size_t nf, size_t nr, size_t nc, sg_recommend **out, 
         rec->n_cons = nc;
         rec->p_violate = calloc(nc ? nc : 1, sizeof *rec->p_violate);
         rec->con_text = calloc(nc ? nc : 1, sizeof *rec->con_text);
+        rec->lo = calloc(nr, sizeof *rec->lo);
+        rec->hi = calloc(nr, sizeof *rec->hi);
+        rec->clipped = calloc(nr, sizeof *rec->clipped);
         rec->factors = calloc(nf, sizeof *rec->factors);
         rec->x = calloc(nf, sizeof *rec->x);
         rec->mean = calloc(nr, sizeof *rec->mean);
         rec->sd = calloc(nr, sizeof *rec->sd);
     }
     if (!rec || !rec->factors || !rec->x || !rec->mean || !rec->sd || !rec->p_violate ||
-        !rec->con_text) {
+        !rec->con_text || !rec->lo || !rec->hi || !rec->clipped) {
         sg_recommend_destroy(rec);
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     }
@@ -328,6 +348,7 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
         return st;
     }
     rec->objective_pred = objective_of(sp, r, rec->mean);
+    intervals(s, r, rec);
     write_headline(s, t, sp, in, rec);
     write_notes(s, r, rec);
     constraint_notes(sp, r, rec);
@@ -363,6 +384,9 @@ sg_status sg_recommend_to_json(const sg_recommend *rec, const sg_study *s, const
         cJSON *e = sg_json_object(b, pr, s->responses[j].name);
         sg_json_number(b, e, "mean", rec->mean[j]);
         sg_json_number(b, e, "spread", rec->sd[j]);
+        sg_json_number(b, e, "lower", rec->lo[j]);
+        sg_json_number(b, e, "upper", rec->hi[j]);
+        sg_json_bool(b, e, "clipped", rec->clipped[j]);
     }
     sg_json_number(b, root, "objective_predicted", rec->objective_pred);
     if (rec->has_best_row) {

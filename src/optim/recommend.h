@@ -79,6 +79,11 @@ typedef struct sg_recommend {
     sg_recommend_factor *factors; /* (n_factors) */
     double *x;                    /* (n_factors) recommended settings */
     double *mean, *sd;            /* (n_responses) model prediction at x */
+    bool has_interval;            /* the decide result had calibrated half-widths */
+    double level;                 /* their coverage */
+    double *lo, *hi;              /* (n_responses) interval at x (NAN without a half-width),
+                                     clipped to [[response]] lower_limit / upper_limit */
+    bool *clipped;                /* (n_responses) the interval was clipped */
     double objective_pred;        /* model objective at x (no risk term) */
     bool has_best_row;
     size_t best_row;              /* table row of the best tested run */
