@@ -10,6 +10,7 @@
 #include "model/cv.h"
 #include "model/sensitivity.h"
 #include "optim/decide.h"
+#include "optim/optimize_spec.h"
 #include "optim/recommend.h"
 
 /* The stages of `run`, in order.  Each prints its text result (unless
@@ -68,16 +69,11 @@ static int resp_decimals(const sg_cli_ctx *ctx, size_t j)
     return sg_sensitivity_decimals(ctx->sensitivity ? ctx->sensitivity->resolution[j] : 0.0);
 }
 
-/* Decimals for an uncertainty v: two significant digits, never finer than
- * the response's resolution (0.917 at resolution 0.1 -> 0.9; 15.93 -> 16). */
+/* Decimals for an uncertainty v of response j (sg_sensitivity_uncertainty_decimals). */
 static int unc_decimals(const sg_cli_ctx *ctx, size_t j, double v)
 {
-    int d = resp_decimals(ctx, j);
-    if (!(v > 0) || !isfinite(v))
-        return d;
-    int sig = 1 - (int)floor(log10(v));
-    sig = sig < 0 ? 0 : sig;
-    return sig < d ? sig : d;
+    double res = ctx->sensitivity ? ctx->sensitivity->resolution[j] : 0.0;
+    return sg_sensitivity_uncertainty_decimals(v, res);
 }
 
 static const char *sp_unit(const char *u) { return *u ? " " : ""; }
@@ -130,12 +126,14 @@ static void summary_prediction(const sg_cli_ctx *ctx)
     size_t j = sp->response;
     int d = resp_decimals(ctx, j);
     const char *u = s->responses[j].unit;
+    int du = unc_decimals(ctx, j, r->half_width[j]);
+    if (isfinite(rec->lo[j]) && du + 1 < d) /* one digit beyond the uncertainty's */
+        d = du + 1;
     sg_num_fprintf(stdout, "  predicted %s there: %.*f%s%s", s->responses[j].name, d,
                    rec->mean[j], sp_unit(u), u);
     if (isfinite(rec->lo[j]))
-        sg_num_fprintf(stdout, " (%.*f .. %.*f, %.0f%% interval at tested settings%s)",
-                       unc_decimals(ctx, j, r->half_width[j]), rec->lo[j],
-                       unc_decimals(ctx, j, r->half_width[j]), rec->hi[j], 100.0 * rec->level,
+        sg_num_fprintf(stdout, " (%.*f .. %.*f, %.0f%% interval at tested settings%s)", du,
+                       rec->lo[j], du, rec->hi[j], 100.0 * rec->level,
                        rec->clipped[j] ? ", clipped to the physical limit" : "");
     printf("\n");
 }
@@ -213,6 +211,25 @@ static void summary_stages(const sg_cli_ctx *ctx)
     (void)s;
 }
 
+/* The fit's honesty warnings on the objective's responses (a weak model is
+ * already the headline): printed after lead when it is not NULL; returns
+ * how many there are. */
+static size_t objective_gates(const sg_cli_ctx *ctx, const char *lead)
+{
+    const sg_optimize_spec *sp = ctx->optimize_spec;
+    size_t n = 0;
+    for (size_t g = 0; ctx->fit && sp && g < ctx->fit->n_gates; g++) {
+        const sg_gate_warning *w = &ctx->fit->gates[g];
+        bool used = sp->weighted ? sp->weights[w->response] > 0 : sp->response == w->response;
+        if (!used || w->kind == SG_GATE_LOW_Q2)
+            continue;
+        n++;
+        if (lead)
+            wrap(lead, 4, w->message);
+    }
+    return n;
+}
+
 static void print_summary(const sg_cli_ctx *ctx)
 {
     const sg_study *s = ctx->study;
@@ -222,10 +239,12 @@ static void print_summary(const sg_cli_ctx *ctx)
         wrap("Answer: ", 2, rec->headline);
         summary_settings(ctx);
         summary_prediction(ctx);
-        if (rec->n_notes) {
+        size_t n_gates = objective_gates(ctx, NULL);
+        if (rec->n_notes || n_gates) {
             printf("Warnings that change the decision:\n");
             for (size_t k = 0; k < rec->n_notes; k++)
                 wrap("  - ", 4, rec->notes[k]);
+            objective_gates(ctx, "  - ");
         }
     }
     summary_quality(ctx);

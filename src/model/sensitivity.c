@@ -28,6 +28,16 @@ int sg_sensitivity_decimals(double resolution)
     return d < 0 ? 0 : d > 9 ? 9 : d;
 }
 
+int sg_sensitivity_uncertainty_decimals(double v, double resolution)
+{
+    int d = sg_sensitivity_decimals(resolution);
+    if (!(v > 0) || !isfinite(v))
+        return d;
+    int sig = 1 - (int)floor(log10(v));
+    sig = sig < 0 ? 0 : sig;
+    return sig < d ? sig : d;
+}
+
 /* The model as a batch callback: one workspace, batches of at most
  * SG_SENSITIVITY_BATCH rows (the workspace is sized per call). */
 typedef struct model_fn {

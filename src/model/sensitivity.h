@@ -64,6 +64,9 @@ void sg_sensitivity_destroy(sg_sensitivity *r);
  * rounded to what the data support. */
 #define SG_SENSITIVITY_DEFAULT_DECIMALS 3
 int sg_sensitivity_decimals(double resolution);
+/* Decimals for an uncertainty v: two significant digits, never finer than
+ * the resolution (0.917 at resolution 0.1 -> 1; 15.93 at 0.001 -> 0). */
+int sg_sensitivity_uncertainty_decimals(double v, double resolution);
 
 /* Whether factor i has a material effect on some response whose flag in
  * which (n_responses; NULL = all) is true. */

@@ -201,7 +201,8 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     const char *unit = sp->weighted ? "" : s->responses[sp->response].unit;
     const char *us = *unit ? " " : "";
     double res = !sp->weighted && in && in->sens ? in->sens->resolution[sp->response] : 0.0;
-    int d = sg_sensitivity_decimals(res);
+    int d = sg_sensitivity_decimals(res);                           /* measured values */
+    int du = sg_sensitivity_uncertainty_decimals(rec->uncertainty, res); /* uncertainty, gain */
     char run[96] = "";
     if (rec->has_best_row) {
         if (t->run_id)
@@ -226,7 +227,7 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
                         "Use the best tested run, %s (measured %.*f%s%s): the predicted gain of "
                         "the model's optimum, %.*f%s%s, is within the uncertainty of +-%.*f%s%s, "
                         "so the two cannot be told apart; a confirmation run is optional.",
-                        run, d, rec->best_row_value, us, unit, d + 1, rec->gain, us, unit, d,
+                        run, d, rec->best_row_value, us, unit, du + 1, rec->gain, us, unit, du,
                         rec->uncertainty, us, unit);
         return;
     }
@@ -235,8 +236,8 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
                         "Use the model's optimum: predicted %.*f%s%s, %.*f%s%s better than the "
                         "best tested run, %s (%.*f%s%s; uncertainty +-%.*f%s%s); confirm it with "
                         "a run.",
-                        d, rec->objective_pred, us, unit, d, rec->gain, us, unit, run, d,
-                        rec->best_row_value, us, unit, d, rec->uncertainty, us, unit);
+                        du + 1, rec->objective_pred, us, unit, du + 1, rec->gain, us, unit, run,
+                        d, rec->best_row_value, us, unit, du, rec->uncertainty, us, unit);
     else
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the model's optimum: predicted %.*f%s%s; confirm it with a run.", d,
