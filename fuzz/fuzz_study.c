@@ -44,7 +44,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check_study(const sg_study *s)
 {
-    if (!s->name || !s->title || !s->data_file || !s->data_path || !s->report_path ||
+    /* no [data] section: neither name nor path (doe works before the data exist) */
+    if (!s->name || !s->title || !s->data_file != !s->data_path || !s->report_path ||
         s->n_factors < 1 || s->n_factors > SG_STUDY_MAX_FACTORS || s->n_responses < 1 ||
         s->n_responses > SG_STUDY_MAX_RESPONSES || !s->doc)
         __builtin_trap();
@@ -76,7 +77,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check_study(s);
-    if (strcmp(s->data_file, "data.csv") == 0) {
+    if (!s->data_file) {
+        sg_table *t = NULL;
+        if (sg_study_load_data(s, &t, &err) == SG_OK || t)
+            __builtin_trap(); /* the missing [data] is an error, not a crash */
+    } else if (strcmp(s->data_file, "data.csv") == 0) {
         sg_table *t = NULL;
         st = sg_study_load_data(s, &t, &err);
         if ((st == SG_OK) != (t != NULL))

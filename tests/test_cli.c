@@ -131,7 +131,7 @@ Test(cli, run_performs_check_stage)
     /* the full pipeline on a light copy of the brazing study (fast under ASan) */
     char study[256];
     snprintf(study, sizeof study, "%s", light_brazing("light.toml", "out.xlsx"));
-    result *r = run("run", study, NULL);
+    result *r = run("run", "--verbose", study, NULL);
     cr_expect_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "== check (stage 1 of") != NULL, "%s", r->out);
     cr_expect(strstr(r->out, "standard array: L27(3^13), factors in columns thickness = 1") != NULL, "%s", r->out);

@@ -131,7 +131,7 @@ Test(cli_analyze, run_includes_the_analyze_stage)
     cr_expect_not_null(cJSON_GetObjectItem(doc, "check"));
     cr_expect_not_null(cJSON_GetObjectItem(doc, "analyze"));
     cJSON_Delete(doc);
-    r = run("run", BRAZING, NULL);
+    r = run("run", "--verbose", BRAZING, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect_not_null(strstr(r->out, "== analyze (stage 2 of"));
     cr_expect_not_null(strstr(r->out, "OK: finished check, analyze"));

@@ -134,16 +134,18 @@ Test(cli_doe, filled_sheet_is_data_for_check_and_analyze)
     cr_assert_eq(mkdir(tmp_path("out"), 0700), 0);
     char study[256], csv[256];
     snprintf(study, sizeof study, "%s", put("s.toml", TOY_HEAD TOY_FACTORS TOY_RESPONSE));
-    /* default --out: the report directory, <study name>-runs.csv */
+    /* default --out: the study's [data] file, while it does not exist (issue 13) */
     result *r = run("doe", study, "--design", "L9", NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
-    snprintf(csv, sizeof csv, "%s", tmp_path("out/toy-runs.csv"));
+    snprintf(csv, sizeof csv, "%s", tmp_path("runs.csv"));
     cr_expect_not_null(strstr(r->out, csv), "%s", r->out);
     struct stat st;
     cr_expect_eq(stat(tmp_path("out/toy.xlsx"), &st), -1); /* only the run sheets */
-    cr_assert_eq(stat(tmp_path("out/toy-runs.xlsx"), &st), 0);
-    cr_assert_eq(rename(csv, tmp_path("runs.csv")), 0);
-    snprintf(csv, sizeof csv, "%s", tmp_path("runs.csv"));
+    cr_assert_eq(stat(tmp_path("runs.xlsx"), &st), 0);
+    /* once the data file exists: the report directory, <study name>-runs.csv */
+    r = run("doe", study, "--design", "L9", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->out, tmp_path("out/toy-runs.csv")), "%s", r->out);
 
     /* an unfilled sheet has no usable rows */
     r = run("check", study, NULL);
@@ -353,4 +355,25 @@ Test(cli_doe, a_foreign_file_at_the_xlsx_name_is_left_alone)
     r = run("doe", study, "--design", "L9", "--out", csv, NULL);
     cr_expect_eq(r->code, 3, "%s", r->err);
     cr_expect(strstr(r->err, "was not written by surrogate") != NULL, "%s", r->err);
+}
+
+/* Before any simulation ran the study needs no [data] section; the run
+ * sheet goes to the report directory, and a missing directory is named. */
+Test(cli_doe, works_without_a_data_section)
+{
+    char study[256];
+    snprintf(study, sizeof study, "%s",
+             put("s.toml", "[study]\nname = \"toy\"\nseed = 7\n[report]\nfile = \"out/toy.xlsx\"\n"
+                           TOY_FACTORS TOY_RESPONSE));
+    result *r = run("doe", study, "--design", "L9", NULL);
+    cr_expect_eq(r->code, 3);
+    cr_expect(strstr(r->err, "out/toy-runs.csv") && strstr(r->err, "directory does not exist"),
+              "%s", r->err);
+    cr_assert_eq(mkdir(tmp_path("out"), 0700), 0);
+    r = run("doe", study, "--design", "L9", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->out, tmp_path("out/toy-runs.csv")), "%s", r->out);
+    r = run("check", study, NULL);
+    cr_expect_eq(r->code, 1);
+    cr_expect(strstr(r->err, "missing section [data]") != NULL, "%s", r->err);
 }

@@ -71,10 +71,11 @@ Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
     light_brazing("light.toml", "out.xlsx");
     const char *xlsx = path_copy("out.xlsx"), *model = path_copy("brazing.model.json");
     const char *results = path_copy("brazing.model.results.json");
-    result *r = run("run", study, NULL);
+    result *r = run("run", "--verbose", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
-    cr_expect(strstr(r->out, "== report (stage 5 of 5)") != NULL, "%s", r->out);
-    cr_expect(strstr(r->out, "OK: finished check, analyze, fit, optimize, report.") != NULL);
+    cr_expect(strstr(r->out, "== report (stage 7 of 7)") != NULL, "%s", r->out);
+    cr_expect(strstr(r->out, "OK: finished check, analyze, fit, sensitivity, optimize, recommend, "
+                             "report.") != NULL);
     cr_expect(strstr(r->out, "sheets: Summary, Data, Statistics, Main effects, Model, "
                              "Validation, Optimization, Response surface, Calculator") != NULL,
               "%s", r->out);

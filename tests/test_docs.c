@@ -249,11 +249,17 @@ static void load_expected(void)
     cr_assert_eq(f->n_levels, 0);
     add("[[factor]]", "step", DESC, "none");
     cr_assert_eq(f->step, 0);
+    add("[[factor]]", "prefer", DESC, "none");
+    cr_assert_eq(f->prefer, SG_PREFER_NONE);
     add("[[response]]", "name", DESC, "required");
     add("[[response]]", "column", DESC, "name");
     cr_assert_str_eq(y->column, y->name);
     add("[[response]]", "unit", LIT, "\"%s\"", y->unit);
     add("[[response]]", "goal", LIT, "\"%s\"", sg_study_goal_name(y->goal));
+    add("[[response]]", "lower_limit", DESC, "none");
+    cr_assert(isinf(y->lower_limit) && y->lower_limit < 0);
+    add("[[response]]", "upper_limit", DESC, "none");
+    cr_assert(isinf(y->upper_limit) && y->upper_limit > 0);
 
     /* [report] file: the default with the study name written as <name>. */
     char rep[TXT];

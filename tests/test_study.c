@@ -56,6 +56,23 @@ Test(study, minimal_study_gets_defaults)
     sg_study_destroy(s);
 }
 
+Test(study, without_data_section_loads_but_has_no_data)
+{
+    const char *text = "[study]\nname = \"s\"\n[[factor]]\nname = \"a\"\nmin = 0\nmax = 1\n"
+                       "[[response]]\nname = \"y\"\n";
+    sg_study *s = NULL;
+    sg_error err;
+    cr_assert_eq(load(text, &s, &err), SG_OK, "%s", err.msg);
+    cr_expect_null(s->data_file);
+    cr_expect_null(s->data_path);
+    sg_table *t = NULL;
+    cr_expect_eq(sg_study_load_data(s, &t, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "t/s.toml:1:1: missing section [data] (with file = \"table.csv\"): "
+                              "only doe works before the data exist");
+    cr_expect_null(t);
+    sg_study_destroy(s);
+}
+
 Test(study, full_study_is_read)
 {
     const char *text = "[study]\nname = \"brazing\"\ntitle = \"T\"\nseed = 7\n"
@@ -158,8 +175,9 @@ static const error_case cases[] = {
      "t/s.toml:3:8: seed must be 0 or more, not -3"},
     {"missing [study]", "[data]\nfile = \"d.csv\"\n", SG_ERR_INVALID,
      "t/s.toml:1:1: missing section [study] (with name = ...)"},
-    {"missing [data]", "[study]\nname = \"s\"\n", SG_ERR_INVALID,
-     "t/s.toml:1:1: missing section [data] (with file = \"table.csv\")"},
+    {"missing [data] is no error before the data exist", "[study]\nname = \"s\"\n",
+     SG_ERR_INVALID,
+     "t/s.toml:1:1: missing section [[factor]]: the study needs at least one factor"},
     {"no factors", "[study]\nname = \"s\"\n[data]\nfile = \"d.csv\"\n", SG_ERR_INVALID,
      "t/s.toml:1:1: missing section [[factor]]: the study needs at least one factor"},
     {"no responses",

@@ -1,6 +1,7 @@
 /* cli.c — argument parsing, help, versions, exit codes, JSON and progress. */
 #include "cli/cli.h"
 #include "optim/decide.h"
+#include "optim/recommend.h"
 #include "model/results.h"
 
 #include <math.h>
@@ -313,6 +314,8 @@ int sg_cli_finish(sg_cli_ctx *ctx, int code)
     sg_check_destroy(ctx->check);
     sg_study_analysis_destroy(ctx->analysis);
     sg_decide_result_destroy(ctx->optimize);
+    sg_sensitivity_destroy(ctx->sensitivity);
+    sg_recommend_destroy(ctx->recommend);
     sg_optimize_spec_destroy(ctx->optimize_spec);
     sg_model_destroy(ctx->own_model);
     sg_results_destroy(ctx->results);

@@ -79,6 +79,7 @@ extern const sg_cli_command sg_cmd_fit;
 extern const sg_cli_command sg_cmd_optimize;
 extern const sg_cli_command sg_cmd_predict;
 extern const sg_cli_command sg_cmd_report;
+extern const sg_cli_command sg_cmd_sensitivity;
 
 /* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
  * SG_EXIT_USAGE after printing a usage message with a hint to stderr. */
@@ -125,6 +126,9 @@ typedef struct sg_cli_ctx {
     sg_model *own_model;      /* a model loaded from file by the optimize stage (owned) */
     struct sg_optimize_spec *optimize_spec; /* [optimize] settings (optimize stage, owned) */
     struct sg_decide_result *optimize;      /* the optimisation answer (optimize stage, owned) */
+    struct sg_sensitivity *sensitivity; /* Sobol indices (sensitivity stage, owned) */
+    struct sg_recommend *recommend;     /* the recommendation (recommend stage, owned) */
+    bool summary;             /* run: print the decision summary instead of stage details */
     struct sg_results *results; /* saved fit/optimisation results (report stage, owned) */
     char results_note[SG_ERROR_MSG_MAX]; /* why the saved results of a model loaded from
                                             file are not used ("" when they are) */
@@ -183,6 +187,14 @@ int sg_stage_report_check(sg_cli_ctx *ctx);
 int sg_cli_check_outputs(sg_cli_ctx *ctx, const char *model_path, bool model_is_output,
                          bool model_from_study);
 int sg_stage_report(sg_cli_ctx *ctx);
+/* The model of a study command: ctx->model when fitted in this run, else
+ * fitted now with --fit, else the saved model file (refused when stale);
+ * *source "fit" or "file", *path its file (cmd_optimize.c). */
+int sg_cli_study_model(sg_cli_ctx *ctx, const char **source, const char **path, int *current);
+/* sensitivity: Sobol indices of the model (cmd_sensitivity.c); recommend:
+ * the recommendation from the optimisation and the sensitivity. */
+int sg_stage_sensitivity(sg_cli_ctx *ctx);
+int sg_stage_recommend(sg_cli_ctx *ctx);
 /* Save the results of this command's stages (fit, optimisation) beside the
  * model file, so a model file never goes without its results, also when a
  * later stage fails (cmd_report.c).  Returns an exit code. */

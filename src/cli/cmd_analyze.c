@@ -107,7 +107,7 @@ int sg_stage_analyze(sg_cli_ctx *ctx)
     int code = sg_cli_json_put(ctx, NULL, "analyze", o);
     if (code != SG_EXIT_OK)
         return code;
-    if (!ctx->args->json)
+    if (!ctx->args->json && !ctx->summary)
         return analyze_text(ctx->study, ctx->table, ctx->analysis);
     return SG_EXIT_OK;
 }

@@ -172,7 +172,7 @@ int sg_stage_check(sg_cli_ctx *ctx)
     code = check_settings(ctx, o);
     if (code != SG_EXIT_OK)
         return code;
-    if (!ctx->args->json) {
+    if (!ctx->args->json && !ctx->summary) {
         check_text(ctx->study, ctx->table, ctx->check);
         printf("\nSettings: [model], [train], [analysis]%s are valid%s\n",
                ctx->study->optimize ? ", [optimize]" : "",

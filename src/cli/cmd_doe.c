@@ -17,7 +17,8 @@
 static const sg_cli_option doe_options[] = {
     {"--design", 'd', "NAME", "auto",
      "auto, full, lhs:N, sobol:N, or an orthogonal array (L4 ... L81, e.g. L27)"},
-    {"--out", 'o', "FILE.csv", "<report dir>/<study>-runs.csv",
+    {"--out", 'o', "FILE.csv",
+     "[data] file while it does not exist, else <report dir>/<study>-runs.csv",
      "CSV run sheet to write; the XLSX sheet goes beside it (.xlsx)"},
     {"--seed", 's', "N", "the study's seed", "seed of lhs and sobol designs"},
 };
@@ -36,9 +37,13 @@ static char *xlsx_path(const char *csv)
     return p;
 }
 
-/* Default CSV path: <directory of the study's report file>/<study name>-runs.csv. */
+/* Default CSV path: the study's [data] file while it does not exist yet
+ * (fill it in, then fit), else <directory of the study's report
+ * file>/<study name>-runs.csv. */
 static char *default_out(const sg_study *s)
 {
+    if (s->data_path && access(s->data_path, F_OK) != 0)
+        return sg_str_dup(s->data_path);
     char *dir = sg_path_dirname(s->report_path);
     if (!dir)
         return NULL;
@@ -261,7 +266,8 @@ const sg_cli_command sg_cmd_doe = {
         "interaction of the first two factors free when it can; a Latin hypercube of\n"
         "10 runs per factor when a factor has no levels), an array by name (L4, L8, L9,\n"
         "L12, L16, L18, L25, L27, L32, L36, L49, L64, L81), 'lhs:N', 'sobol:N', 'full'.\n"
-        "Only the study file is read; the data file need not exist.",
+        "Only the study file is read; the data file need not exist, nor [data] (the\n"
+        "run sheet then goes to the report directory).",
     .options = doe_options,
     .n_options = sizeof doe_options / sizeof doe_options[0],
     .handler = doe_main,

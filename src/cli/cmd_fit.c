@@ -317,7 +317,7 @@ int sg_stage_fit(sg_cli_ctx *ctx)
         return sg_cli_fail(ctx, &err);
     if ((code = sg_cli_json_put(ctx, NULL, "fit", o)) != SG_EXIT_OK)
         return code;
-    if (!ctx->args->json)
+    if (!ctx->args->json && !ctx->summary)
         fit_text(ctx, path);
     return SG_EXIT_OK;
 }

@@ -30,7 +30,7 @@ static void on_progress(void *user, size_t done, size_t total)
 
 /* ---- model: from the fit stage, or the model file (never a stale one) ---- */
 
-static int get_model(sg_cli_ctx *ctx, const char **source, const char **path, int *current)
+int sg_cli_study_model(sg_cli_ctx *ctx, const char **source, const char **path, int *current)
 {
     sg_error err;
     sg_error_clear(&err);
@@ -44,7 +44,7 @@ static int get_model(sg_cli_ctx *ctx, const char **source, const char **path, in
         int code = sg_stage_fit(ctx);
         if (code != SG_EXIT_OK)
             return code;
-        if (!ctx->args->json)
+        if (!ctx->args->json && !ctx->summary)
             printf("\n");
         *source = "fit";
         *path = ctx->model_path;
@@ -210,9 +210,11 @@ static void print_answer(const sg_cli_ctx *ctx)
         for (size_t j = 0; j < s->n_responses; j++) {
             sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%-6s", s->responses[j].name, r->mean[j], r->sd[j],
                    unit_sp(s->responses[j].unit), s->responses[j].unit);
+            double lo = r->mean[j] - r->half_width[j], hi = r->mean[j] + r->half_width[j];
+            bool clipped = sg_response_clip(&s->responses[j], &lo, &hi);
             if (isfinite(r->half_width[j]))
-                sg_num_fprintf(stdout, "  interval %.6g .. %.6g", r->mean[j] - r->half_width[j],
-                       r->mean[j] + r->half_width[j]);
+                sg_num_fprintf(stdout, "  interval %.6g .. %.6g%s", lo, hi,
+                               clipped ? " (clipped to the physical limit)" : "");
             printf("\n");
         }
     } else {
@@ -329,7 +331,7 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
         return sg_cli_fail(ctx, &err);
     const char *source = NULL, *path = NULL;
     int current = 1;
-    int code = get_model(ctx, &source, &path, &current);
+    int code = sg_cli_study_model(ctx, &source, &path, &current);
     if (code != SG_EXIT_OK)
         return code;
     /* The CV calibration: from this run's fit, else from the results saved
@@ -357,7 +359,7 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
         return sg_cli_fail(ctx, &err);
     if ((code = sg_cli_json_put(ctx, NULL, "optimize", o)) != SG_EXIT_OK)
         return code;
-    if (!ctx->args->json) {
+    if (!ctx->args->json && !ctx->summary) {
         print_problem(ctx, source, path);
         print_answer(ctx);
         print_stats(ctx);

@@ -391,7 +391,7 @@ static int write_report(sg_cli_ctx *ctx, bool save)
         report_buf_free(&b);
         goto done;
     }
-    if (!ctx->args->json) {
+    if (!ctx->args->json && !ctx->summary) {
         printf("Report written to %s\n  sheets:", path);
         for (size_t i = 0; i < ns; i++)
             printf("%s %s", i ? "," : "", sheets[i]);

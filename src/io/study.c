@@ -22,8 +22,9 @@ static const char *const root_keys[] = {"study", "data",  "factor",   "response"
 static const char *const study_keys[] = {"name", "title", "seed"};
 static const char *const data_keys[] = {"file"};
 static const char *const factor_keys[] = {"name", "column", "unit", "min",
-                                          "max",  "levels", "step"};
-static const char *const response_keys[] = {"name", "column", "unit", "goal"};
+                                          "max",  "levels", "step", "prefer"};
+static const char *const response_keys[] = {"name", "column", "unit", "goal", "lower_limit",
+                                            "upper_limit"};
 static const char *const report_keys[] = {"file"};
 static const char *const goal_names[] = {"none", "minimize", "maximize"};
 
@@ -203,6 +204,38 @@ static sg_status load_levels(const sg_toml_value *t, sg_factor *f, sg_error *err
     return SG_OK;
 }
 
+/* prefer = "low" | "high" | a number within [min, max]: the setting to keep
+ * when the factor turns out to have no effect (optim/recommend.h). */
+static sg_status load_prefer(const sg_toml_value *t, sg_factor *f, sg_error *err)
+{
+    const sg_toml_value *v = sg_toml_table_get(t, "prefer");
+    if (!v)
+        return SG_OK;
+    if (sg_toml_type_of(v) == SG_TOML_STRING) {
+        const char *p = NULL;
+        sg_status st = sg_toml_get_string(t, "prefer", false, &p, NULL, err);
+        if (st)
+            return st;
+        if (strcmp(p, "low") == 0 || strcmp(p, "high") == 0) {
+            f->prefer = p[0] == 'l' ? SG_PREFER_LOW : SG_PREFER_HIGH;
+            return SG_OK;
+        }
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "prefer '%s' of factor '%s' must be \"low\", \"high\" or a number "
+                                "within min .. max",
+                                p, f->name);
+    }
+    sg_status st = get_finite(t, "prefer", false, &f->prefer_value, err);
+    if (st)
+        return st;
+    if (f->prefer_value < f->min || f->prefer_value > f->max)
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "prefer (%g) of factor '%s' must lie within min .. max (%g .. %g)",
+                                f->prefer_value, f->name, f->min, f->max);
+    f->prefer = SG_PREFER_VALUE;
+    return SG_OK;
+}
+
 static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err)
 {
     sg_status st;
@@ -220,7 +253,8 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "min"),
                                 "min (%g) must be below max (%g) for factor '%s'", f->min, f->max,
                                 f->name);
-    if ((st = load_levels(t, f, err)) || (st = get_finite(t, "step", false, &f->step, err)))
+    if ((st = load_levels(t, f, err)) || (st = get_finite(t, "step", false, &f->step, err)) ||
+        (st = load_prefer(t, f, err)))
         return st;
     if (sg_toml_table_get(t, "step") && (f->step <= 0 || f->step > f->max - f->min))
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "step"),
@@ -237,6 +271,37 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
     return SG_OK;
 }
 
+/* lower_limit / upper_limit: values the response cannot pass physically. */
+static sg_status load_limits(const sg_toml_value *t, sg_response *r, sg_error *err)
+{
+    sg_status st;
+    r->lower_limit = -INFINITY;
+    r->upper_limit = INFINITY;
+    if ((st = get_finite(t, "lower_limit", false, &r->lower_limit, err)) ||
+        (st = get_finite(t, "upper_limit", false, &r->upper_limit, err)))
+        return st;
+    if (!(r->lower_limit < r->upper_limit))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "upper_limit"),
+                                "upper_limit (%g) must be above lower_limit (%g) for response "
+                                "'%s'",
+                                r->upper_limit, r->lower_limit, r->name);
+    return SG_OK;
+}
+
+bool sg_response_clip(const sg_response *r, double *lo, double *hi)
+{
+    bool clipped = false;
+    if (*lo < r->lower_limit) {
+        *lo = r->lower_limit;
+        clipped = true;
+    }
+    if (*hi > r->upper_limit) {
+        *hi = r->upper_limit;
+        clipped = true;
+    }
+    return clipped;
+}
+
 static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error *err)
 {
     sg_status st;
@@ -250,6 +315,8 @@ static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error 
         (st = check_column(t, r->column, err)) ||
         (st = get_str(t, "unit", false, "", &r->unit, err)) ||
         (st = sg_toml_get_string(t, "goal", false, &goal, NULL, err)))
+        return st;
+    if ((st = load_limits(t, r, err)))
         return st;
     for (size_t g = 0; g < ARRAY_LEN(goal_names); g++)
         if (strcmp(goal, goal_names[g]) == 0) {
@@ -403,13 +470,12 @@ static sg_status load_tree(sg_study *s, sg_error *err)
     t = NULL;
     if ((st = sg_toml_get_table(root, "data", false, &t, NULL, err)))
         return st;
-    if (!t)
-        return sg_error_set(err, SG_ERR_INVALID,
-                            "%s:1:1: missing section [data] (with file = \"table.csv\")", src);
-    if ((st = sg_study_check_keys(t, "[data]", data_keys, ARRAY_LEN(data_keys), err)) ||
-        (st = get_str(t, "file", true, NULL, &s->data_file, err)))
+    /* [data] may be absent before any simulation ran (doe plans them);
+     * sg_study_load_data then says it is missing. */
+    if (t && ((st = sg_study_check_keys(t, "[data]", data_keys, ARRAY_LEN(data_keys), err)) ||
+              (st = get_str(t, "file", true, NULL, &s->data_file, err))))
         return st;
-    if (!s->data_file[0])
+    if (t && !s->data_file[0])
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "file"),
                                 "data file name is empty");
     /* [[factor]], [[response]] */
@@ -455,7 +521,7 @@ static sg_status load_tree(sg_study *s, sg_error *err)
     for (size_t i = 0; i < ARRAY_LEN(mod); i++)
         if ((st = sg_toml_get_table(root, sg_study_module_sections[i], false, mod[i], NULL, err)))
             return st;
-    if (!(s->data_path = sg_path_join(s->dir, s->data_file)) ||
+    if ((s->data_file && !(s->data_path = sg_path_join(s->dir, s->data_file))) ||
         !(s->report_path = sg_path_join(s->dir, s->report_file)))
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     return SG_OK;
@@ -533,6 +599,11 @@ sg_status sg_study_load(const char *path, sg_study **out, sg_error *err)
 sg_status sg_study_load_data(const sg_study *s, sg_table **out, sg_error *err)
 {
     *out = NULL;
+    if (!s->data_path)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "%s:1:1: missing section [data] (with file = \"table.csv\"): only "
+                            "doe works before the data exist",
+                            s->path);
     size_t n = s->n_factors + s->n_responses;
     const char **cols = malloc(n * sizeof *cols);
     if (!cols)

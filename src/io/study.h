@@ -2,9 +2,10 @@
  *
  * A study is a TOML file (see doc/study-file.md):
  *   [study]      name (required), title, seed
- *   [data]       file (required; CSV, relative to the study file)
- *   [[factor]]   name, column, unit, min, max, levels, step   (>= 1)
- *   [[response]] name, column, unit, goal                     (>= 1)
+ *   [data]       file (CSV, relative to the study file; the section may be absent
+ *                until the data exist: sg_study_load_data then fails, doe works)
+ *   [[factor]]   name, column, unit, min, max, levels, step, prefer (>= 1)
+ *   [[response]] name, column, unit, goal, lower_limit, upper_limit (>= 1)
  *   [report]     file (default ../reports/<name>.xlsx relative to the study)
  *   [model] [train] [optimize] [analysis]
  *                settings owned by later modules: kept as TOML tables
@@ -40,6 +41,14 @@ typedef enum sg_goal { SG_GOAL_NONE = 0, SG_GOAL_MINIMIZE, SG_GOAL_MAXIMIZE } sg
 /* "none", "minimize", "maximize". */
 const char *sg_study_goal_name(sg_goal g);
 
+/* [[factor]] prefer: which setting to keep when the factor has no effect. */
+typedef enum sg_prefer {
+    SG_PREFER_NONE = 0, /* the best tested run's setting */
+    SG_PREFER_LOW,      /* min */
+    SG_PREFER_HIGH,     /* max */
+    SG_PREFER_VALUE     /* prefer_value */
+} sg_prefer;
+
 typedef struct sg_factor {
     char *name;        /* identifier: letter, then letters/digits/_ */
     char *column;      /* CSV column (default: name) */
@@ -49,6 +58,8 @@ typedef struct sg_factor {
     double *levels;    /* declared levels, as written (distinct, within [min, max]) */
     double step;       /* > 0: settings restricted to min + k*step; 0 = continuous;
                           (max - min) / step + 1 <= SG_STUDY_MAX_STEP_VALUES */
+    sg_prefer prefer;  /* prefer = "low" | "high" | value; SG_PREFER_NONE when absent */
+    double prefer_value; /* SG_PREFER_VALUE: within [min, max] */
     const sg_toml_value *table; /* the [[factor]] table (positions for messages) */
 } sg_factor;
 
@@ -57,8 +68,12 @@ typedef struct sg_response {
     char *column;      /* CSV column (default: name) */
     char *unit;
     sg_goal goal;      /* default SG_GOAL_NONE */
+    double lower_limit, upper_limit; /* physical limits (-inf / +inf when not given) */
     const sg_toml_value *table; /* the [[response]] table */
 } sg_response;
+
+/* Clip the interval lo..hi to r's physical limits; true when it changed. */
+bool sg_response_clip(const sg_response *r, double *lo, double *hi);
 
 /* A loaded study; free with sg_study_destroy. */
 typedef struct sg_study {
@@ -67,8 +82,8 @@ typedef struct sg_study {
     char *name;
     char *title;       /* default: name */
     uint64_t seed;     /* default SG_STUDY_DEFAULT_SEED */
-    char *data_file;   /* as written */
-    char *data_path;   /* resolved against dir */
+    char *data_file;   /* as written; NULL without [data] */
+    char *data_path;   /* resolved against dir; NULL without [data] */
     char *report_file; /* as written (or the default) */
     char *report_path; /* resolved against dir */
     size_t n_factors;

@@ -104,9 +104,12 @@ static void optimum_json(sg_json_builder *b, cJSON *root, const sg_decide_result
             if (!isfinite(r->half_width[j]))
                 continue;
             cJSON *e = sg_json_object(b, iv, s->responses[j].name);
-            sg_json_number(b, e, "lower", r->mean[j] - r->half_width[j]);
-            sg_json_number(b, e, "upper", r->mean[j] + r->half_width[j]);
+            double lo = r->mean[j] - r->half_width[j], hi = r->mean[j] + r->half_width[j];
+            bool clipped = sg_response_clip(&s->responses[j], &lo, &hi);
+            sg_json_number(b, e, "lower", lo);
+            sg_json_number(b, e, "upper", hi);
             sg_json_number(b, e, "half_width", r->half_width[j]);
+            sg_json_bool(b, e, "clipped", clipped); /* to [[response]] lower/upper_limit */
         }
     } else {
         sg_json_null(b, x, "interval");

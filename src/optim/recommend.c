@@ -1,0 +1,418 @@
+/* recommend.c — from the optimum, the sensitivity and the model's quality
+ * to a recommendation: which settings, which factors do not matter, and
+ * whether the model can tell the optimum from the best tested run. */
+#include "optim/recommend.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/num.h"
+
+const char *sg_recommend_kind_name(sg_recommend_kind k)
+{
+    switch (k) {
+    case SG_RECOMMEND_OPTIMUM:
+        return "optimum";
+    case SG_RECOMMEND_BEST_RUN:
+        return "best_tested_run";
+    case SG_RECOMMEND_NONE:
+        return "none";
+    }
+    return "?";
+}
+
+static const char *role_name(sg_recommend_role r)
+{
+    return r == SG_ROLE_MATERIAL ? "material" : r == SG_ROLE_NO_EFFECT ? "no_effect" : "fixed";
+}
+
+void sg_recommend_destroy(sg_recommend *rec)
+{
+    if (!rec)
+        return;
+    free(rec->factors);
+    free(rec->x);
+    free(rec->mean);
+    free(rec->sd);
+    free(rec->p_violate);
+    free(rec->con_text);
+    free(rec->lo);
+    free(rec->hi);
+    free(rec->clipped);
+    free(rec);
+}
+
+static void add_note(sg_recommend *rec, const char *fmt, ...)
+{
+    if (rec->n_notes >= SG_RECOMMEND_MAX_NOTES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    sg_num_vsnprintf(rec->notes[rec->n_notes++], SG_RECOMMEND_TEXT_MAX, fmt, ap);
+    va_end(ap);
+}
+
+/* Does the objective use response j? */
+static bool uses(const sg_optimize_spec *sp, size_t j)
+{
+    return sp->weighted ? sp->weights[j] > 0 : sp->response == j;
+}
+
+static double objective_of(const sg_optimize_spec *sp, const sg_decide_result *r,
+                           const double *mean)
+{
+    if (!sp->weighted)
+        return mean[sp->response];
+    double v = 0.0;
+    for (size_t j = 0; j < r->n_responses; j++)
+        if (sp->weights[j] > 0)
+            v += sp->weights[j] * (mean[j] - r->resp_lo[j]) / r->resp_range[j];
+    return v;
+}
+
+/* The uncertainty of the objective: calibrated half-widths, else k spreads. */
+static double objective_uncertainty(const sg_optimize_spec *sp, const sg_decide_result *r)
+{
+    double u = 0.0;
+    for (size_t j = 0; j < r->n_responses; j++) {
+        if (!uses(sp, j))
+            continue;
+        double h = r->has_interval && isfinite(r->half_width[j]) && r->half_width[j] > 0
+                       ? r->half_width[j]
+                       : SG_RECOMMEND_SPREAD_K * r->sd[j];
+        u += sp->weighted ? sp->weights[j] * h / r->resp_range[j] : h;
+    }
+    return u;
+}
+
+static double worst_q2(const sg_optimize_spec *sp, size_t nr, const double *q2)
+{
+    double w = NAN;
+    for (size_t j = 0; q2 && j < nr; j++)
+        if (uses(sp, j) && isfinite(q2[j]) && !(q2[j] >= w))
+            w = q2[j];
+    return w;
+}
+
+/* The setting of a factor without effect: the study's prefer, else the
+ * best tested run's, else the optimum's. */
+static void no_effect_setting(const sg_factor *f, const sg_table *t, const sg_recommend *rec,
+                              size_t i, double optimum, sg_recommend_factor *out)
+{
+    switch (f->prefer) {
+    case SG_PREFER_LOW:
+        out->value = f->min;
+        out->from = "prefer = low";
+        return;
+    case SG_PREFER_HIGH:
+        out->value = f->max;
+        out->from = "prefer = high";
+        return;
+    case SG_PREFER_VALUE:
+        out->value = f->prefer_value;
+        out->from = "prefer";
+        return;
+    case SG_PREFER_NONE:
+        break;
+    }
+    if (rec->has_best_row) {
+        out->value = sg_table_at(t, rec->best_row, i);
+        out->from = "best tested run";
+    } else {
+        out->value = optimum;
+        out->from = "optimum";
+    }
+}
+
+static void choose_settings(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
+                            const sg_decide_result *r, const sg_recommend_inputs *in,
+                            sg_recommend *rec)
+{
+    const sg_optim_result *o = r->opt;
+    const double *opt_x =
+        o->realisable.needed && o->realisable.found ? o->realisable.x : o->best_x;
+    bool which[SG_STUDY_MAX_RESPONSES];
+    for (size_t j = 0; j < s->n_responses; j++)
+        which[j] = uses(sp, j);
+    for (size_t i = 0; i < s->n_factors; i++) {
+        sg_recommend_factor *f = &rec->factors[i];
+        if (sp->has_fixed[i]) {
+            f->role = SG_ROLE_FIXED;
+            f->value = sp->fixed[i];
+            f->from = "fixed";
+        } else if (in && in->sens && !sg_sensitivity_material(in->sens, i, which)) {
+            f->role = SG_ROLE_NO_EFFECT;
+            no_effect_setting(&s->factors[i], t, rec, i, opt_x[i], f);
+        } else if (rec->kind != SG_RECOMMEND_OPTIMUM && rec->has_best_row) {
+            f->role = SG_ROLE_MATERIAL;
+            f->value = sg_table_at(t, rec->best_row, i);
+            f->from = "best tested run";
+        } else {
+            f->role = SG_ROLE_MATERIAL;
+            f->value = opt_x[i];
+            f->from = "optimum";
+        }
+        double tol = 1e-9 * (sp->ub[i] - sp->lb[i]);
+        f->at_bound = f->value <= sp->lb[i] + tol ? -1 : f->value >= sp->ub[i] - tol ? 1 : 0;
+        rec->x[i] = f->value;
+    }
+}
+
+static sg_status predict_at(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
+                            const sg_model *model, sg_recommend *rec, sg_error *err)
+{
+    sg_decide_problem *p = NULL;
+    sg_status st = sg_decide_problem_create(s, t, sp, model, &p, err);
+    if (st != SG_OK)
+        return st;
+    void *ctx = sg_decide_ctx_create(p);
+    if (!ctx) {
+        sg_decide_problem_destroy(p);
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    }
+    sg_decide_predict(ctx, rec->x, rec->mean, rec->sd);
+    sg_decide_ctx_destroy(ctx);
+    sg_decide_problem_destroy(p);
+    return SG_OK;
+}
+
+/* The calibrated interval at x, clipped to the response's physical limits. */
+static void intervals(const sg_study *s, const sg_decide_result *r, sg_recommend *rec)
+{
+    rec->has_interval = r->has_interval;
+    rec->level = r->level;
+    for (size_t j = 0; j < rec->n_responses; j++) {
+        double h = r->has_interval ? r->half_width[j] : NAN;
+        rec->lo[j] = isfinite(h) ? rec->mean[j] - h : NAN;
+        rec->hi[j] = isfinite(h) ? rec->mean[j] + h : NAN;
+        rec->clipped[j] =
+            isfinite(h) && sg_response_clip(&s->responses[j], &rec->lo[j], &rec->hi[j]);
+    }
+}
+
+static void write_headline(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
+                           const sg_recommend_inputs *in, sg_recommend *rec)
+{
+    const char *unit = sp->weighted ? "" : s->responses[sp->response].unit;
+    const char *us = *unit ? " " : "";
+    double res = !sp->weighted && in && in->sens ? in->sens->resolution[sp->response] : 0.0;
+    int d = sg_sensitivity_decimals(res);                           /* measured values */
+    int du = sg_sensitivity_uncertainty_decimals(rec->uncertainty, res); /* uncertainty, gain */
+    char run[96] = "";
+    if (rec->has_best_row) {
+        if (t->run_id)
+            snprintf(run, sizeof run, "run %s", t->run_id[rec->best_row]);
+        else
+            snprintf(run, sizeof run, "data row %zu", t->row[rec->best_row]);
+    }
+    if (rec->kind == SG_RECOMMEND_NONE) {
+        int n = sg_num_snprintf(rec->headline, sizeof rec->headline,
+                                "No recommendation: the model of the objective is weak "
+                                "(cross-validated Q2 %.2f, below %.1f), so the data cannot "
+                                "support one; more runs in the window would.",
+                                rec->q2, SG_RECOMMEND_MIN_Q2);
+        if (rec->has_best_row && n > 0 && (size_t)n < sizeof rec->headline)
+            sg_num_snprintf(rec->headline + n, sizeof rec->headline - (size_t)n,
+                            " Best known: %s, measured %.*f%s%s.", run, d, rec->best_row_value,
+                            us, unit);
+        return;
+    }
+    if (rec->kind == SG_RECOMMEND_BEST_RUN) {
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the best tested run, %s (measured %.*f%s%s): the predicted gain of "
+                        "the model's optimum, %.*f%s%s, is within the uncertainty of +-%.*f%s%s, "
+                        "so the two cannot be told apart; a confirmation run is optional.",
+                        run, d, rec->best_row_value, us, unit, du + 1, rec->gain, us, unit, du,
+                        rec->uncertainty, us, unit);
+        return;
+    }
+    if (rec->has_best_row)
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the model's optimum: predicted %.*f%s%s, %.*f%s%s better than the "
+                        "best tested run, %s (%.*f%s%s; uncertainty +-%.*f%s%s); confirm it with "
+                        "a run.",
+                        du + 1, rec->objective_pred, us, unit, du + 1, rec->gain, us, unit, run,
+                        d, rec->best_row_value, us, unit, du, rec->uncertainty, us, unit);
+    else
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the model's optimum: predicted %.*f%s%s; confirm it with a run.", d,
+                        rec->objective_pred, us, unit);
+}
+
+/* Chance that constraint i is violated at the recommended settings: the
+ * response ~ normal(mean, sigma), sigma from the half-width at its level. */
+static double violation_chance(const sg_optimize_spec_con *c, const sg_decide_result *r,
+                               const sg_recommend *rec)
+{
+    size_t j = c->response;
+    bool cal = r->has_interval && isfinite(r->half_width[j]) && r->half_width[j] > 0;
+    double hw = cal ? r->half_width[j] : SG_RECOMMEND_SPREAD_K * rec->sd[j];
+    double level = cal ? r->level : SG_RECOMMEND_SPREAD_LEVEL;
+    double margin = c->ge ? rec->mean[j] - c->bound : c->bound - rec->mean[j];
+    if (!(hw > 0))
+        return margin >= 0 ? 0.0 : 1.0;
+    double sigma = hw / gsl_cdf_ugaussian_Pinv(0.5 + level / 2.0);
+    return gsl_cdf_ugaussian_Q(margin / sigma);
+}
+
+static void constraint_notes(const sg_optimize_spec *sp, const sg_decide_result *r,
+                             sg_recommend *rec)
+{
+    for (size_t i = 0; i < sp->n_cons; i++) {
+        rec->p_violate[i] = violation_chance(&sp->cons[i], r, rec);
+        snprintf(rec->con_text[i], sizeof rec->con_text[i], "%s", sp->cons[i].text);
+        if (rec->kind != SG_RECOMMEND_NONE && rec->p_violate[i] > SG_RECOMMEND_MAX_VIOLATION)
+            add_note(rec,
+                     "%s: a %.0f%% chance of violation at these settings (prediction %.4g "
+                     "within its uncertainty); keep a safety margin ([optimize] risk)",
+                     sp->cons[i].text, 100.0 * rec->p_violate[i],
+                     rec->mean[sp->cons[i].response]);
+    }
+}
+
+static void write_notes(const sg_study *s, const sg_decide_result *r, sg_recommend *rec)
+{
+    for (size_t i = 0; rec->kind != SG_RECOMMEND_NONE && i < s->n_factors; i++) {
+        const sg_recommend_factor *f = &rec->factors[i];
+        if (f->role != SG_ROLE_MATERIAL || f->at_bound == 0)
+            continue;
+        rec->outside_possible = true;
+        add_note(rec,
+                 "%s is at the %s bound of the window (%g%s%s) and matters: the optimum may "
+                 "lie outside the window, which the model cannot tell",
+                 s->factors[i].name, f->at_bound < 0 ? "lower" : "upper", f->value,
+                 *s->factors[i].unit ? " " : "", s->factors[i].unit);
+    }
+    if (*r->infeasible)
+        add_note(rec, "%s", r->infeasible);
+    if (rec->kind == SG_RECOMMEND_OPTIMUM && *r->warning)
+        add_note(rec, "%s", r->warning);
+}
+
+static sg_status rec_alloc(size_t nf, size_t nr, size_t nc, sg_recommend **out, sg_error *err)
+{
+    sg_recommend *rec = calloc(1, sizeof *rec);
+    if (rec) {
+        rec->n_factors = nf;
+        rec->n_responses = nr;
+        rec->n_cons = nc;
+        rec->p_violate = calloc(nc ? nc : 1, sizeof *rec->p_violate);
+        rec->con_text = calloc(nc ? nc : 1, sizeof *rec->con_text);
+        rec->lo = calloc(nr, sizeof *rec->lo);
+        rec->hi = calloc(nr, sizeof *rec->hi);
+        rec->clipped = calloc(nr, sizeof *rec->clipped);
+        rec->factors = calloc(nf, sizeof *rec->factors);
+        rec->x = calloc(nf, sizeof *rec->x);
+        rec->mean = calloc(nr, sizeof *rec->mean);
+        rec->sd = calloc(nr, sizeof *rec->sd);
+    }
+    if (!rec || !rec->factors || !rec->x || !rec->mean || !rec->sd || !rec->p_violate ||
+        !rec->con_text || !rec->lo || !rec->hi || !rec->clipped) {
+        sg_recommend_destroy(rec);
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    }
+    *out = rec;
+    return SG_OK;
+}
+
+sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
+                             const sg_model *model, const sg_decide_result *r,
+                             const sg_recommend_inputs *in, sg_recommend **out, sg_error *err)
+{
+    *out = NULL;
+    sg_recommend *rec = NULL;
+    sg_status st = rec_alloc(s->n_factors, s->n_responses, sp->n_cons, &rec, err);
+    if (st != SG_OK)
+        return st;
+    rec->has_best_row = r->has_best_row && t;
+    rec->best_row = r->best_row;
+    rec->best_row_value = r->best_row_value;
+    rec->q2 = worst_q2(sp, s->n_responses, in ? in->q2 : NULL);
+    rec->weak_model = isfinite(rec->q2) && rec->q2 < SG_RECOMMEND_MIN_Q2;
+    rec->uncertainty = objective_uncertainty(sp, r);
+    if (rec->has_best_row) {
+        double f = r->opt->best_f;
+        rec->gain = sp->sense == SG_OPTIM_MAXIMIZE ? f - r->best_row_value : r->best_row_value - f;
+        rec->gain_within_uncertainty = rec->gain <= rec->uncertainty;
+    }
+    rec->kind = rec->weak_model                 ? SG_RECOMMEND_NONE
+                : rec->gain_within_uncertainty ? SG_RECOMMEND_BEST_RUN
+                                               : SG_RECOMMEND_OPTIMUM;
+    choose_settings(s, t, sp, r, in, rec);
+    if ((st = predict_at(s, t, sp, model, rec, err)) != SG_OK) {
+        sg_recommend_destroy(rec);
+        return st;
+    }
+    rec->objective_pred = objective_of(sp, r, rec->mean);
+    intervals(s, r, rec);
+    write_headline(s, t, sp, in, rec);
+    write_notes(s, r, rec);
+    constraint_notes(sp, r, rec);
+    *out = rec;
+    return SG_OK;
+}
+
+sg_status sg_recommend_to_json(const sg_recommend *rec, const sg_study *s, const sg_table *t,
+                               cJSON **out, sg_error *err)
+{
+    sg_json_builder jb, *b = &jb;
+    cJSON *root = sg_json_build_begin(b);
+    sg_json_string(b, root, "kind", sg_recommend_kind_name(rec->kind));
+    sg_json_string(b, root, "headline", rec->headline);
+    cJSON *fa = sg_json_array(b, root, "settings");
+    for (size_t i = 0; fa && i < rec->n_factors; i++) {
+        const sg_recommend_factor *f = &rec->factors[i];
+        cJSON *e = sg_json_object(b, fa, NULL);
+        sg_json_string(b, e, "factor", s->factors[i].name);
+        sg_json_string(b, e, "unit", s->factors[i].unit);
+        sg_json_number(b, e, "value", f->value);
+        sg_json_string(b, e, "role", role_name(f->role));
+        sg_json_string(b, e, "from", f->from);
+        sg_json_string(b, e, "at_bound", f->at_bound < 0 ? "lower" : f->at_bound > 0 ? "upper"
+                                                                                      : NULL);
+        if (f->role == SG_ROLE_NO_EFFECT) { /* where it does not matter */
+            sg_json_number(b, e, "no_effect_from", s->factors[i].min);
+            sg_json_number(b, e, "no_effect_to", s->factors[i].max);
+        }
+    }
+    cJSON *pr = sg_json_object(b, root, "predicted");
+    for (size_t j = 0; pr && j < rec->n_responses; j++) {
+        cJSON *e = sg_json_object(b, pr, s->responses[j].name);
+        sg_json_number(b, e, "mean", rec->mean[j]);
+        sg_json_number(b, e, "spread", rec->sd[j]);
+        sg_json_number(b, e, "lower", rec->lo[j]);
+        sg_json_number(b, e, "upper", rec->hi[j]);
+        sg_json_bool(b, e, "clipped", rec->clipped[j]);
+    }
+    sg_json_number(b, root, "objective_predicted", rec->objective_pred);
+    if (rec->has_best_row) {
+        cJSON *br = sg_json_object(b, root, "best_tested_run");
+        sg_json_count(b, br, "row", t->row[rec->best_row]);
+        sg_json_string(b, br, "run", t->run_id ? t->run_id[rec->best_row] : NULL);
+        sg_json_number(b, br, "measured", rec->best_row_value);
+        sg_json_number(b, root, "gain", rec->gain);
+    } else {
+        sg_json_null(b, root, "best_tested_run");
+        sg_json_null(b, root, "gain");
+    }
+    sg_json_number(b, root, "uncertainty", rec->uncertainty);
+    sg_json_bool(b, root, "gain_within_uncertainty", rec->gain_within_uncertainty);
+    sg_json_number(b, root, "q2", rec->q2);
+    sg_json_bool(b, root, "weak_model", rec->weak_model);
+    sg_json_bool(b, root, "optimum_may_lie_outside", rec->outside_possible);
+    cJSON *co = sg_json_array(b, root, "constraints");
+    for (size_t i = 0; co && i < rec->n_cons; i++) {
+        cJSON *e = sg_json_object(b, co, NULL);
+        sg_json_string(b, e, "constraint", rec->con_text[i]);
+        sg_json_number(b, e, "probability_violated", rec->p_violate[i]);
+    }
+    cJSON *no = sg_json_array(b, root, "notes");
+    for (size_t k = 0; no && k < rec->n_notes; k++)
+        sg_json_string(b, no, NULL, rec->notes[k]);
+    return sg_json_build_end(b, root, "recommendation", out, err);
+}

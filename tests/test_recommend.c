@@ -1,0 +1,427 @@
+/* Tests of the recommendation (optim/recommend.h) and of the no-effect rule
+ * of the surrogate's sensitivity (model/sensitivity.h).
+ *
+ * Study: a in [1.3, 4.7] matters, b in [-2.1, 3.9] does not: y = 2 a + 10.38
+ * on a 7 x 7 grid, recorded to 0.01.  The rules are checked on a small
+ * network fitted in the test; the classification also on the analytic
+ * function through the callback interface (no model). */
+#include <criterion/criterion.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/sensitivity.h"
+#include "optim/recommend.h"
+
+#define STUDY                                                                                    \
+    "[study]\nname = \"r\"\nseed = 11\n[data]\nfile = \"r.csv\"\n"                               \
+    "[[factor]]\nname = \"a\"\nunit = \"mm\"\nmin = 1.3\nmax = 4.7\n"                            \
+    "[[factor]]\nname = \"b\"\nunit = \"K\"\nmin = -2.1\nmax = 3.9\n%s"                          \
+    "[[response]]\nname = \"y\"\nunit = \"MPa\"\ngoal = \"minimize\"\n%s"                        \
+    "[optimize]\nstarts = 4\n%s"
+
+#define GRID 7
+
+static double truth(double a, double b)
+{
+    (void)b;
+    return 2.0 * a + 10.38;
+}
+
+typedef struct fixture {
+    sg_study *s;
+    sg_table *t;
+    sg_optimize_spec *sp;
+    sg_model *m;
+    sg_decide_result *r;
+} fixture;
+
+static void make_table(sg_table **t)
+{
+    static char csv[4096];
+    size_t used = (size_t)snprintf(csv, sizeof csv, "a,b,y\n");
+    for (int i = 0; i < GRID; i++)
+        for (int j = 0; j < GRID; j++) {
+            double a = 1.3 + 3.4 * i / (GRID - 1), b = -2.1 + 6.0 * j / (GRID - 1);
+            used += (size_t)snprintf(csv + used, sizeof csv - used, "%.17g,%.17g,%.2f\n", a, b,
+                                     truth(a, b));
+        }
+    const char *cols[] = {"a", "b", "y"};
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, used, "r.csv", cols, 3, 2, t, NULL, &err), SG_OK, "%s",
+                 err.msg);
+}
+
+static sg_model *fit_model(const sg_table *t)
+{
+    sg_model_spec spec = sg_model_spec_defaults();
+    spec.hidden[0] = 6;
+    spec.ensemble = 2;
+    spec.train.epochs = 300;
+    spec.seed = 11;
+    double X[GRID * GRID * 2], Y[GRID * GRID];
+    for (size_t r = 0; r < t->n_rows; r++) {
+        X[r * 2] = sg_table_at(t, r, 0);
+        X[r * 2 + 1] = sg_table_at(t, r, 1);
+        Y[r] = sg_table_at(t, r, 2);
+    }
+    const char *names[] = {"y"};
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&spec, 2, 1, X, Y, t->n_rows, names, NULL, NULL, &m, &err), SG_OK,
+                 "%s", err.msg);
+    cr_assert_eq(sg_model_set_factor(m, 0, "a", "mm", 1.3, 4.7, &err), SG_OK);
+    cr_assert_eq(sg_model_set_factor(m, 1, "b", "K", -2.1, 3.9, &err), SG_OK);
+    return m;
+}
+
+static void setup_with(fixture *f, const char *factor_b_extra, const char *response_extra,
+                       const char *optimize_extra)
+{
+    gsl_set_error_handler_off();
+    memset(f, 0, sizeof *f);
+    char text[4096];
+    snprintf(text, sizeof text, STUDY, factor_b_extra, response_extra, optimize_extra);
+    sg_error err;
+    cr_assert_eq(sg_study_load_buffer(text, strlen(text), "r.toml", &f->s, &err), SG_OK, "%s",
+                 err.msg);
+    cr_assert_eq(sg_optimize_spec_load(f->s, &f->sp, &err), SG_OK, "%s", err.msg);
+    make_table(&f->t);
+    f->m = fit_model(f->t);
+    cr_assert_eq(sg_decide_run(f->s, f->t, f->sp, f->m, NULL, &f->r, &err), SG_OK, "%s", err.msg);
+}
+
+static void setup(fixture *f, const char *factor_b_extra)
+{
+    setup_with(f, factor_b_extra, "", "");
+}
+
+static void teardown(fixture *f)
+{
+    sg_decide_result_destroy(f->r);
+    sg_model_destroy(f->m);
+    sg_optimize_spec_destroy(f->sp);
+    sg_table_destroy(f->t);
+    sg_study_destroy(f->s);
+}
+
+/* The analytic function as a sensitivity callback (one output). */
+static sg_status analytic(void *user, const double *X, size_t n, double *Y, sg_error *err)
+{
+    (void)user;
+    (void)err;
+    for (size_t k = 0; k < n; k++)
+        Y[k] = truth(X[2 * k], X[2 * k + 1]);
+    return SG_OK;
+}
+
+/* y = 2 a + 0.115 b: b's share of the variance is small, (0.115 * 6)^2 /
+ * ((2 * 3.4)^2 + (0.115 * 6)^2) = 0.0102 < 0.02, but it moves y by
+ * 0.115 * 6 = 0.69, more than the threshold 0.136: it has an effect. */
+static sg_status small_share(void *user, const double *X, size_t n, double *Y, sg_error *err)
+{
+    (void)user;
+    (void)err;
+    for (size_t k = 0; k < n; k++)
+        Y[k] = 2.0 * X[2 * k] + 0.115 * X[2 * k + 1];
+    return SG_OK;
+}
+
+static sg_sensitivity *analytic_sensitivity(const fixture *f)
+{
+    sg_sensitivity *sens = NULL;
+    sg_error err;
+    cr_assert_eq(sg_sensitivity_run_fn(f->s, f->t, analytic, NULL, NULL, &sens, &err), SG_OK,
+                 "%s", err.msg);
+    return sens;
+}
+
+static sg_recommend *build(const fixture *f, const double *q2, const sg_sensitivity *sens)
+{
+    sg_recommend_inputs in = {q2, sens};
+    sg_recommend *rec = NULL;
+    sg_error err;
+    cr_assert_eq(sg_recommend_build(f->s, f->t, f->sp, f->m, f->r, &in, &rec, &err), SG_OK, "%s",
+                 err.msg);
+    return rec;
+}
+
+Test(recommend, no_effect_rule_on_the_analytic_function)
+{
+    fixture f;
+    setup(&f, "");
+    sg_sensitivity *sens = analytic_sensitivity(&f);
+    /* range of y: 2 * 3.4 = 6.8; resolution 0.01 (two decimals); threshold
+     * max(0.01, 0.02 * 6.8) = 0.136 */
+    cr_expect(fabs(sens->range[0] - 6.8) < 1e-9, "range %g", sens->range[0]);
+    cr_expect(fabs(sens->resolution[0] - 0.01) < 1e-15, "resolution %g", sens->resolution[0]);
+    cr_expect(fabs(sens->threshold[0] - 0.136) < 1e-9);
+    cr_expect_not(sens->negligible[0]);
+    cr_expect(sens->negligible[1]);
+    cr_expect(sg_sensitivity_material(sens, 0, NULL));
+    cr_expect_not(sg_sensitivity_material(sens, 1, NULL));
+    /* a: total index 1, effect range 2 * 3.4 = 6.8 */
+    cr_expect(fabs(sens->sobol->total[0].est - 1.0) < 1e-3);
+    cr_expect(fabs(sens->sobol->effect_range[0] - 6.8) < 1e-9);
+    sg_sensitivity_destroy(sens);
+    /* both tests must pass: a small share with a visible effect range is material */
+    sg_error err;
+    cr_assert_eq(sg_sensitivity_run_fn(f.s, f.t, small_share, NULL, NULL, &sens, &err), SG_OK);
+    cr_expect(fabs(sens->sobol->total[1].est - 0.0102) < 0.002, "ST %g",
+              sens->sobol->total[1].est);
+    cr_expect(fabs(sens->sobol->effect_range[1] - 0.69) < 1e-9);
+    cr_expect_not(sens->negligible[1]);
+    sg_sensitivity_destroy(sens);
+    teardown(&f);
+}
+
+Test(recommend, the_fitted_model_finds_b_without_effect)
+{
+    fixture f;
+    setup(&f, "");
+    sg_sensitivity *sens = NULL;
+    sg_error err;
+    cr_assert_eq(sg_sensitivity_run(f.s, f.t, f.m, NULL, &sens, &err), SG_OK, "%s", err.msg);
+    cr_expect_not(sens->negligible[0], "a: ST %g range %g", sens->sobol->total[0].est,
+                  sens->sobol->effect_range[0]);
+    cr_expect(sens->negligible[1], "b: ST %g range %g", sens->sobol->total[1].est,
+              sens->sobol->effect_range[1]);
+    sg_sensitivity_destroy(sens);
+    teardown(&f);
+}
+
+Test(recommend, weak_model_gets_no_recommendation)
+{
+    fixture f;
+    setup(&f, "");
+    sg_sensitivity *sens = analytic_sensitivity(&f);
+    double q2[1] = {0.42};
+    sg_recommend *rec = build(&f, q2, sens);
+    cr_expect_eq(rec->kind, SG_RECOMMEND_NONE);
+    cr_expect(rec->weak_model);
+    cr_expect(strncmp(rec->headline, "No recommendation", 17) == 0, "%s", rec->headline);
+    cr_expect(strstr(rec->headline, "0.42") != NULL, "%s", rec->headline);
+    sg_recommend_destroy(rec);
+    q2[0] = 0.5; /* the boundary is not weak */
+    rec = build(&f, q2, sens);
+    cr_expect_neq(rec->kind, SG_RECOMMEND_NONE);
+    sg_recommend_destroy(rec);
+    sg_sensitivity_destroy(sens);
+    teardown(&f);
+}
+
+Test(recommend, gain_within_uncertainty_recommends_the_best_tested_run)
+{
+    fixture f;
+    setup(&f, "");
+    sg_sensitivity *sens = analytic_sensitivity(&f);
+    /* a wide calibrated interval: no gain can beat it */
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.5;
+    f.r->level = 0.95;
+    f.r->best_row_value += 0.3; /* a gain of about 0.3 MPa: real, but within +-0.5 */
+    sg_recommend *rec = build(&f, NULL, sens);
+    cr_assert(rec->has_best_row);
+    cr_expect(rec->gain > 0.2 && rec->gain < 0.5, "gain %g", rec->gain);
+    cr_expect_eq(rec->kind, SG_RECOMMEND_BEST_RUN);
+    cr_expect(rec->gain_within_uncertainty);
+    cr_expect_eq(rec->uncertainty, 0.5);
+    /* the best tested run: a = 1.3 (y = 12.98, + 0.3 above), the first b of the grid */
+    cr_expect(fabs(rec->best_row_value - 13.28) < 1e-12, "%g", rec->best_row_value);
+    cr_expect_eq(rec->factors[0].role, SG_ROLE_MATERIAL);
+    cr_expect_eq(rec->x[0], sg_table_at(f.t, rec->best_row, 0));
+    cr_expect_eq(rec->factors[1].role, SG_ROLE_NO_EFFECT);
+    cr_expect_str_eq(rec->factors[1].from, "best tested run");
+    cr_expect_eq(rec->x[1], sg_table_at(f.t, rec->best_row, 1));
+    cr_expect(strncmp(rec->headline, "Use the best tested run", 23) == 0, "%s", rec->headline);
+    cr_expect(strstr(rec->headline, "measured 13.28 MPa") != NULL, "%s", rec->headline);
+    /* a sits at its lower bound and matters: the optimum may lie outside */
+    cr_expect_eq(rec->factors[0].at_bound, -1);
+    cr_expect(rec->outside_possible);
+    cr_assert_geq(rec->n_notes, 1);
+    cr_expect(strstr(rec->notes[0], "a is at the lower bound") != NULL, "%s", rec->notes[0]);
+    cr_expect(strstr(rec->notes[0], "may lie outside the window") != NULL);
+    sg_recommend_destroy(rec);
+    sg_sensitivity_destroy(sens);
+    teardown(&f);
+}
+
+Test(recommend, clear_gain_recommends_the_optimum_and_keeps_no_effect_factors)
+{
+    fixture f;
+    setup(&f, "");
+    sg_sensitivity *sens = analytic_sensitivity(&f);
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.05;
+    f.r->best_row_value += 1.0; /* pretend the best tested run measured 1 MPa worse */
+    sg_recommend *rec = build(&f, NULL, sens);
+    cr_expect_eq(rec->kind, SG_RECOMMEND_OPTIMUM);
+    cr_expect_not(rec->gain_within_uncertainty);
+    cr_expect(rec->gain > 0.9, "gain %g", rec->gain);
+    cr_expect_eq(rec->x[0], f.r->opt->best_x[0]);
+    /* b is not pushed to where the optimiser left it */
+    cr_expect_eq(rec->factors[1].role, SG_ROLE_NO_EFFECT);
+    cr_expect_eq(rec->x[1], sg_table_at(f.t, rec->best_row, 1));
+    cr_expect(strncmp(rec->headline, "Use the model's optimum", 23) == 0, "%s", rec->headline);
+    /* the prediction is the model's at the recommended settings */
+    double mean, sd;
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(f.m, &w, NULL), SG_OK);
+    sg_model_predict(f.m, w, rec->x, &mean, &sd);
+    sg_model_work_destroy(w);
+    cr_expect_eq(rec->mean[0], mean);
+    cr_expect_eq(rec->objective_pred, mean);
+    sg_recommend_destroy(rec);
+    /* without sensitivity every factor counts as material */
+    rec = build(&f, NULL, NULL);
+    cr_expect_eq(rec->factors[1].role, SG_ROLE_MATERIAL);
+    cr_expect_eq(rec->x[1], f.r->opt->best_x[1]);
+    sg_recommend_destroy(rec);
+    sg_sensitivity_destroy(sens);
+    teardown(&f);
+}
+
+static const struct {
+    const char *prefer;
+    double want;
+    const char *from;
+} prefer_cases[] = {
+    {"prefer = \"low\"\n", -2.1, "prefer = low"},
+    {"prefer = \"high\"\n", 3.9, "prefer = high"},
+    {"prefer = 0.75\n", 0.75, "prefer"},
+};
+
+Test(recommend, prefer_sets_a_factor_without_effect)
+{
+    for (size_t i = 0; i < sizeof prefer_cases / sizeof prefer_cases[0]; i++) {
+        fixture f;
+        setup(&f, prefer_cases[i].prefer);
+        sg_sensitivity *sens = analytic_sensitivity(&f);
+        sg_recommend *rec = build(&f, NULL, sens);
+        cr_expect_eq(rec->x[1], prefer_cases[i].want, "case %zu: %g", i, rec->x[1]);
+        cr_expect_str_eq(rec->factors[1].from, prefer_cases[i].from);
+        cJSON *j = NULL;
+        sg_error err;
+        cr_assert_eq(sg_recommend_to_json(rec, f.s, f.t, &j, &err), SG_OK);
+        cJSON *b = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "settings"), 1);
+        cr_expect_str_eq(cJSON_GetObjectItem(b, "role")->valuestring, "no_effect");
+        cr_expect_eq(cJSON_GetObjectItem(b, "no_effect_to")->valuedouble, 3.9);
+        cJSON_Delete(j);
+        sg_recommend_destroy(rec);
+        sg_sensitivity_destroy(sens);
+        teardown(&f);
+    }
+}
+
+static const struct {
+    const char *prefer;
+    const char *msg;
+} bad_prefer[] = {
+    {"prefer = \"middle\"\n", "r.toml:16:10: prefer 'middle' of factor 'b' must be \"low\", "
+                              "\"high\" or a number within min .. max"},
+    {"prefer = 4.5\n", "r.toml:16:10: prefer (4.5) of factor 'b' must lie within min .. max "
+                       "(-2.1 .. 3.9)"},
+    {"prefer = true\n", "r.toml:16:10: 'prefer' must be a float, not a boolean"},
+};
+
+Test(recommend, bad_prefer_names_its_position)
+{
+    for (size_t i = 0; i < sizeof bad_prefer / sizeof bad_prefer[0]; i++) {
+        char text[4096];
+        snprintf(text, sizeof text, STUDY, bad_prefer[i].prefer, "", "");
+        sg_study *s = NULL;
+        sg_error err;
+        cr_expect_eq(sg_study_load_buffer(text, strlen(text), "r.toml", &s, &err),
+                     SG_ERR_INVALID, "case %zu", i);
+        cr_expect(strstr(err.msg, bad_prefer[i].msg) != NULL, "case %zu: %s", i, err.msg);
+        cr_expect_null(s);
+    }
+}
+
+/* The chance of violating a constraint at the recommended settings: the
+ * prediction m with the 95 % half-width 0.5 read as a normal distribution,
+ * sigma = 0.5 / 1.959964; "y <= 13.0" is violated with probability
+ * Q((13.0 - m) / sigma) (about 0.47 for m = 12.98), "y >= 12" with
+ * Phi((12 - m) / sigma) (about 6e-5). */
+Test(recommend, chance_of_violating_each_constraint)
+{
+    fixture f;
+    setup_with(&f, "", "", "constraints = [\"y <= 13.0\", \"y >= 12\"]\n");
+    sg_sensitivity *sens = analytic_sensitivity(&f);
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.5;
+    f.r->level = 0.95;
+    sg_recommend *rec = build(&f, NULL, sens);
+    cr_assert_eq(rec->n_cons, 2);
+    double m = rec->mean[0], sigma = 0.5 / 1.959963984540054;
+    cr_expect(fabs(m - 12.98) < 0.1, "model at the best run %g", m);
+    cr_expect(fabs(rec->p_violate[0] - gsl_cdf_ugaussian_Q((13.0 - m) / sigma)) < 1e-12);
+    cr_expect(fabs(rec->p_violate[1] - gsl_cdf_ugaussian_P((12.0 - m) / sigma)) < 1e-12);
+    cr_expect(rec->p_violate[0] > 0.2 && rec->p_violate[0] < 0.8, "%g", rec->p_violate[0]);
+    cr_expect(rec->p_violate[1] < 1e-3, "%g", rec->p_violate[1]);
+    bool noted = false;
+    for (size_t k = 0; k < rec->n_notes; k++)
+        noted = noted || strstr(rec->notes[k], "y <= 13: a ") != NULL;
+    cr_expect(noted, "no note on the likely violation");
+    cJSON *j = NULL;
+    sg_error err;
+    cr_assert_eq(sg_recommend_to_json(rec, f.s, f.t, &j, &err), SG_OK);
+    cJSON *c0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "constraints"), 0);
+    cr_expect_eq(cJSON_GetObjectItem(c0, "probability_violated")->valuedouble, rec->p_violate[0]);
+    cJSON_Delete(j);
+    sg_recommend_destroy(rec);
+    sg_sensitivity_destroy(sens);
+    teardown(&f);
+}
+
+/* [[response]] lower_limit / upper_limit clip the interval at the
+ * recommended settings: 12.98 +- 0.5 would reach 12.48; with lower_limit =
+ * 12.9 it starts there, and says so. */
+Test(recommend, intervals_are_clipped_to_physical_limits)
+{
+    fixture f;
+    setup_with(&f, "", "lower_limit = 12.9\nupper_limit = 1e6\n", "");
+    cr_expect_eq(f.s->responses[0].lower_limit, 12.9);
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.5;
+    f.r->level = 0.95;
+    sg_recommend *rec = build(&f, NULL, NULL);
+    cr_expect_eq(rec->lo[0], 12.9);
+    cr_expect_eq(rec->hi[0], rec->mean[0] + 0.5);
+    cr_expect(rec->clipped[0]);
+    cJSON *j = NULL;
+    sg_error err;
+    cr_assert_eq(sg_recommend_to_json(rec, f.s, f.t, &j, &err), SG_OK);
+    cJSON *y = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "predicted"), "y");
+    cr_expect_eq(cJSON_GetObjectItem(y, "lower")->valuedouble, 12.9);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(y, "clipped")));
+    cJSON_Delete(j);
+    sg_recommend_destroy(rec);
+    /* the optimisation's JSON interval too */
+    cr_assert_eq(sg_decide_to_json(f.r, f.s, f.t, f.sp, NULL, &j, &err), SG_OK);
+    cJSON *iv = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "optimum"),
+                                                        "interval"), "y");
+    cr_expect_eq(cJSON_GetObjectItem(iv, "lower")->valuedouble, 12.9);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(iv, "clipped")));
+    cJSON_Delete(j);
+    teardown(&f);
+}
+
+Test(recommend, response_limits_are_checked)
+{
+    char text[4096];
+    snprintf(text, sizeof text, STUDY, "", "lower_limit = 5\nupper_limit = 5\n", "");
+    sg_study *s = NULL;
+    sg_error err;
+    cr_expect_eq(sg_study_load_buffer(text, strlen(text), "r.toml", &s, &err), SG_ERR_INVALID);
+    cr_expect_str_eq(err.msg, "r.toml:21:15: upper_limit (5) must be above lower_limit (5) for "
+                              "response 'y'");
+    sg_response r = {.lower_limit = 0.0, .upper_limit = INFINITY};
+    double lo = -0.25, hi = 3.5;
+    cr_expect(sg_response_clip(&r, &lo, &hi));
+    cr_expect(lo == 0.0 && hi == 3.5);
+    lo = 0.5;
+    cr_expect_not(sg_response_clip(&r, &lo, &hi));
+}
