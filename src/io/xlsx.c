@@ -63,9 +63,7 @@ typedef struct xlsx {
     void *ctx;
     long row, last_row;   /* current and last passed row numbers */
     size_t col;           /* column of the current cell */
-    char cell_type[16];
-    bool cell_has_value;
-    text cell;            /* the current cell's value */
+    bool cell_shared;     /* the current cell's value is a shared-string index */
     text row_text;        /* the current row's values, NUL-separated */
     size_t *row_at;       /* per column: offset in row_text, SIZE_MAX when empty */
     size_t row_cols;      /* columns 0..row_cols-1 have a slot */
@@ -429,54 +427,38 @@ static void cell_start(xlsx *X, const char **atts)
     }
         X->col = c;
     }
-    snprintf(X->cell_type, sizeof X->cell_type, "%s", t ? t : "n");
-    X->cell_has_value = false;
-    X->cell.n = 0;
+    /* "n", "s", "str", "inlineStr", "b", "e", "d": only "s" changes the value */
+    X->cell_shared = t && t[0] == 's' && t[1] == '\0';
 }
 
-/* The text of a finished <v> or inline <t> as the cell's value. */
+/* The text of a finished <v> or inline <t> becomes the value of the
+ * current cell, appended to the row's text. */
 static void cell_value(xlsx *X, bool inline_text)
 {
     const char *v = X->chars.s ? X->chars.s : "";
-    bool shared = !inline_text && strcmp(X->cell_type, "s") == 0;
-    if (shared) {
+    size_t n = X->chars.n;
+    if (!inline_text && X->cell_shared) {
         char *end;
         unsigned long i = strtoul(v, &end, 10);
-        if (end == v || *end || i >= X->n_strings)
-            {
-        corrupt(X, "a shared string index out of range");
-        return;
-    }
+        if (end == v || *end || i >= X->n_strings) {
+            corrupt(X, "a shared string index out of range");
+            return;
+        }
         v = X->strings.s + X->offsets[i];
+        n = strlen(v);
     }
-    X->cell.n = 0;
-    if (!text_add(&X->cell, v, strlen(v)))
-        {
-        nomem(X);
+    size_t c = X->col;
+    if (c >= SG_XLSX_MAX_COLUMNS) {
+        stop(X, sg_error_set(X->err, SG_ERR_LIMIT, "%s: row %ld has a value beyond column %d",
+                             X->source, X->row, SG_XLSX_MAX_COLUMNS));
         return;
     }
-    X->cell_has_value = true;
-}
-
-static void cell_end(xlsx *X)
-{
-    size_t c = X->col++;
-    if (!X->cell_has_value)
-        return;
-    if (c >= SG_XLSX_MAX_COLUMNS)
-        {
-        stop(X, sg_error_set(X->err, SG_ERR_LIMIT,
-                                    "%s: row %ld has a value beyond column %d", X->source,
-                                    X->row, SG_XLSX_MAX_COLUMNS));
-        return;
-    }
-    if (!row_slot(X, c))
-        {
+    if (!row_slot(X, c)) {
         nomem(X);
         return;
     }
     X->row_at[c] = X->row_text.n;
-    if (!text_add(&X->row_text, X->cell.s, X->cell.n + 1))
+    if (!text_add(&X->row_text, v, n) || !text_add(&X->row_text, "", 1))
         nomem(X);
 }
 
@@ -517,7 +499,7 @@ static void sheet_end(void *data, const XML_Char *name)
         X->in_is = 0;
         cell_value(X, true);
     } else if (strcmp(n, "c") == 0) {
-        cell_end(X);
+        X->col++;
     } else if (strcmp(n, "row") == 0) {
         pass_row(X);
     }
@@ -537,7 +519,6 @@ static void xlsx_free(xlsx *X)
     free(X->strings.s);
     free(X->offsets);
     free(X->chars.s);
-    free(X->cell.s);
     free(X->row_text.s);
     free(X->row_at);
     free(X->cells);
