@@ -210,9 +210,9 @@ static sg_status missing_column(sg_table_builder *b, size_t k, int line)
     sg_table_place(t, line, SIZE_MAX, at, sizeof at);
     if (!header_is_plausible(t))
         return sg_error_set(b->err, SG_ERR_INVALID,
-                            "%s: no column '%s': the first line is not a header of column "
+                            "%s: no column '%s': the first %s is not a header of column "
                             "names (is this the data file?)",
-                            at, want);
+                            at, want, t->format == SG_TABLE_CSV ? "line" : "row");
     char cols[700];
     list_columns(t, cols, sizeof cols);
     const char *hint =
