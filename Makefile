@@ -6,7 +6,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := gsl nlopt openblas xlsxwriter libcjson libzip
+PKGS    := gsl nlopt openblas xlsxwriter libcjson libzip expat freexl
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 OPT     ?= -O2 -g
@@ -58,7 +58,7 @@ help:
 
 # ---- dependencies ---------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libgsl-dev libnlopt-dev libopenblas-dev \
-            libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev libzip-dev clang \
+            libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev libzip-dev libexpat1-dev libfreexl-dev clang \
             libclang-rt-14-dev libreoffice-calc-nogui unzip man-db groff-base locales
 # A decimal-comma locale for the locale-independence test (test_cli_locale).
 TEST_LOCALE := de_DE.UTF-8

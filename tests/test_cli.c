@@ -209,8 +209,8 @@ Test(cli, excluded_runs_and_warnings_are_listed)
     result *r = run("check", path, NULL);
     cr_expect_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "4 rows used, 1 excluded") != NULL, "%s", r->out);
-    cr_expect(strstr(r->out, "excluded line 3 (run 2): no response (failed or unfinished "
-                             "simulation)") != NULL,
+    cr_expect(strstr(r->out, "excluded line 3 (run 2): not yet run (no response values)") !=
+                  NULL,
               "%s", r->out);
     cr_expect(strstr(r->out, "warning: factor 'a': 1 value not among the declared levels (e.g. "
                              "2.5; line 5)") != NULL,

@@ -155,7 +155,7 @@ Test(cli_doe, filled_sheet_is_data_for_check_and_analyze)
     r = run("check", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect_not_null(strstr(r->out, "8 rows used, 1 excluded"), "%s", r->out);
-    cr_expect_not_null(strstr(r->out, "excluded line 6 (run 5): no response"), "%s", r->out);
+    cr_expect_not_null(strstr(r->out, "excluded line 6 (run 5): not yet run"), "%s", r->out);
 
     fill(csv, 0);
     r = run("check", "--json", study, NULL);

@@ -239,6 +239,9 @@ static void load_expected(void)
     cr_assert_str_eq(s->title, s->name); /* "the name" */
     add("[study]", "seed", LIT, "%llu", (unsigned long long)s->seed);
     add("[data]", "file", DESC, "required");
+    add("[data]", "sheet", DESC, "first");
+    cr_assert_null(s->data_sheet);
+    add("[data]", "header_row", LIT, "%d", s->data_header_row);
     add("[[factor]]", "name", DESC, "required");
     add("[[factor]]", "column", DESC, "name");
     cr_assert_str_eq(f->column, f->name);

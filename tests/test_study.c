@@ -189,6 +189,12 @@ static const error_case cases[] = {
      "t/s.toml:5:1: 'factor' must be an array of tables (write [[factor]], not [factor])"},
     {"report file empty", HEAD "[report]\nfile = \"\"\n", SG_ERR_INVALID,
      "t/s.toml:12:8: report file name is empty"},
+    {"negative header_row", "[study]\nname = \"s\"\n[data]\nfile = \"d.xlsx\"\nheader_row = -2\n",
+     SG_ERR_INVALID,
+     "t/s.toml:5:14: header_row must be 1 to 1048576 (0 or absent: found by the column names), "
+     "not -2"},
+    {"empty sheet name", "[study]\nname = \"s\"\n[data]\nfile = \"d.xlsx\"\nsheet = \"\"\n",
+     SG_ERR_INVALID, "t/s.toml:5:9: sheet name is empty (leave 'sheet' out for the first sheet)"},
     {"TOML syntax error", "[study\nname = \"s\"\n", SG_ERR_PARSE, NULL},
 };
 
@@ -294,6 +300,21 @@ Test(study_files, data_columns_resolved_and_missing_column_positioned, .init = s
     char msg[400];
     snprintf(msg, sizeof msg,
              "%s:10:8: %s/d.csv: no column 'y' (did you mean 'yy'?); columns are: run, a, yy",
+             path, tmpdir);
+    cr_expect_str_eq(err.msg, msg);
+    sg_study_destroy(s);
+
+    /* [data] header_row, and a unit in the header that differs from the
+     * study's: reported at the column's key */
+    put("d.csv", "Results\nrun,a [m],yy\n1,0.5,2\n");
+    put("sub/s.toml", "[study]\nname = \"s\"\n[data]\nfile = \"../d.csv\"\nheader_row = 2\n"
+                      "[[factor]]\nname = \"a\"\nunit = \"mm\"\nmin = 0\nmax = 1\n"
+                      "[[response]]\nname = \"y\"\ncolumn = \"yy\"\n");
+    cr_assert_eq(sg_study_load(path, &s, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(s->data_header_row, 2);
+    cr_expect_eq(sg_study_load_data(s, &t, &err), SG_ERR_INVALID);
+    snprintf(msg, sizeof msg,
+             "%s:7:8: %s/d.csv:2: column 'a' is in [m] but the study gives its unit as 'mm'",
              path, tmpdir);
     cr_expect_str_eq(err.msg, msg);
     sg_study_destroy(s);

@@ -223,7 +223,6 @@ typedef struct error_case {
 } error_case;
 
 static const error_case error_cases[] = {
-    {"a,b,y\n1,2,3\n4,,6\n", SG_ERR_INVALID, "d.csv:3:b: empty value", SIZE_MAX},
     {"a,b,y\n1,x2,3\n", SG_ERR_INVALID, "d.csv:2:b: 'x2' is not a number", SIZE_MAX},
     {"a,b,y\n1,2,3\n\n1,2,inf\n", SG_ERR_INVALID, "d.csv:4:y: 'inf' is not a finite number",
      SIZE_MAX},
@@ -316,8 +315,10 @@ Test(data, only_factor_columns_never_exclude)
 
 /* Fuzz finding: a line of TAB delimiters in a TAB file is a row of empty
  * cells; it was taken for a blank line, so it and the rows after it got the
- * previous row's line number. */
-Test(data, tab_only_lines_are_rows_with_their_own_line)
+ * previous row's line number.  Such rows are blank (every cell empty) and
+ * ignored, as a spreadsheet's empty formatted rows are; the rows after them
+ * keep their own lines. */
+Test(data, tab_only_lines_are_blank_rows_and_lines_stay_true)
 {
     const char *csv = "a\tb\ty\n\t\t\n1\t2\t3\n\t\t\n\n4\t5\t6\n";
     sg_table *t = NULL;
@@ -327,10 +328,8 @@ Test(data, tab_only_lines_are_rows_with_their_own_line)
     cr_assert_eq(t->n_rows, 2);
     cr_expect_eq(t->line[0], 3);
     cr_expect_eq(t->line[1], 6);
-    cr_assert_eq(t->n_excluded, 2);
-    cr_expect_eq(t->excluded[0].line, 2);
-    cr_expect_eq(t->excluded[1].line, 4);
-    cr_expect_eq(t->excluded[1].row, 3);
+    cr_expect_eq(t->row[1], 2);
+    cr_expect_eq(t->n_excluded, 0);
     sg_table_destroy(t);
     const char *csv2 = "a\tb\ty\n1.5\t2\t\n\t\t\n7\t8\t9.25\n";
     const char *const rcols[] = {"y"}; /* one response, no factor */
@@ -338,11 +337,10 @@ Test(data, tab_only_lines_are_rows_with_their_own_line)
                  SG_OK, "%s", err.msg);
     cr_assert_eq(t->n_rows, 1);
     cr_expect_eq(t->line[0], 4);
-    cr_expect_eq(t->row[0], 3);
-    cr_assert_eq(t->n_excluded, 2);
+    cr_expect_eq(t->row[0], 2);
+    cr_assert_eq(t->n_excluded, 1);
     cr_expect_eq(t->excluded[0].line, 2);
-    cr_expect_eq(t->excluded[1].line, 3);
-    cr_expect_eq(t->excluded[1].row, 2);
+    cr_expect_eq(t->excluded[0].reason, SG_EXCLUDED_NOT_RUN);
     sg_table_destroy(t);
 }
 
@@ -461,4 +459,117 @@ Test(data, windows_1252_is_converted_and_mixed_encodings_are_refused)
         cr_expect(strncmp(err.msg, bad[c].msg, strlen(bad[c].msg)) == 0, "case %zu: %s", c,
                   err.msg);
     }
+}
+
+/* ---- header search, `name [unit]` headers, incomplete rows (issue 15) ---- */
+
+static sg_table *read_csv_req(const char *csv, const sg_table_request *req, sg_error *err,
+                              size_t *bad)
+{
+    sg_table *t = NULL;
+    sg_table_read_buffer(csv, strlen(csv), "r.csv", req, &t, bad, err);
+    return t;
+}
+
+/* The run sheet `doe` writes, saved as CSV by a spreadsheet: a title row,
+ * units in the headers, a notes column, unfilled rows. */
+Test(data, run_sheet_saved_as_csv_reads_with_title_units_and_unfilled_rows)
+{
+    const char *csv = "Run sheet - Brazing - L9,,,,\n"
+                      "run,a [mm],b [s],y [W],notes\n"
+                      "1,2.385,10,7.5,ok\n"
+                      "2,2.5,20,,\n"
+                      "3,3.125,30,9.25,\n"
+                      ",,,,\n";
+    const char *const units[] = {"mm", "s", "W"};
+    sg_table_request req = {.columns = COLS, .n_cols = 3, .n_factors = 2, .units = units};
+    sg_error err;
+    sg_table *t = read_csv_req(csv, &req, &err, NULL);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_assert_eq(t->n_rows, 2);
+    cr_expect_eq(sg_table_at(t, 1, 0), 3.125);
+    cr_expect_eq(sg_table_at(t, 1, 2), 9.25);
+    cr_expect_eq(t->line[1], 5);
+    cr_expect_str_eq(t->run_id[1], "3");
+    cr_assert_eq(t->n_excluded, 1);
+    cr_expect_eq(t->excluded[0].line, 4);
+    cr_expect_str_eq(t->excluded[0].run_id, "2");
+    cr_expect_eq(t->excluded[0].reason, SG_EXCLUDED_NOT_RUN);
+    char why[100];
+    cr_expect_str_eq(sg_table_exclude_reason(t, &t->excluded[0], why, sizeof why),
+                     "not yet run (no response values)");
+    cr_expect_null(t->sheet);
+    sg_table_destroy(t);
+}
+
+Test(data, missing_factor_or_some_responses_exclude_the_row_with_its_reason)
+{
+    const char *csv = "date,a,b,y,z,station\n"
+                      "2024-01-02,1,2,3,4,N\n"
+                      "2024-01-03,4,,6,7,N\n"
+                      "2024-01-04,5,6,,8.5,S\n"
+                      "2024-01-05,7,8,9,10,\n";
+    const char *const cols[] = {"a", "b", "y", "z"};
+    sg_table_request req = {.columns = cols, .n_cols = 4, .n_factors = 2};
+    sg_error err;
+    sg_table *t = read_csv_req(csv, &req, &err, NULL);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_expect_eq(t->n_rows, 2);
+    cr_assert_eq(t->n_excluded, 2);
+    cr_expect_eq(t->excluded[0].reason, SG_EXCLUDED_NO_FACTOR);
+    cr_expect_eq(t->excluded[0].column, 1);
+    cr_expect_eq(t->excluded[0].line, 3);
+    cr_expect_eq(t->excluded[1].reason, SG_EXCLUDED_NO_RESPONSE);
+    cr_expect_eq(t->excluded[1].column, 2);
+    char why[100];
+    cr_expect_str_eq(sg_table_exclude_reason(t, &t->excluded[0], why, sizeof why),
+                     "no value for factor column 'b'");
+    cr_expect_str_eq(sg_table_exclude_reason(t, &t->excluded[1], why, sizeof why),
+                     "no value for response column 'y'");
+    cr_expect_eq(sg_table_at(t, 1, 3), 10.0);
+    sg_table_destroy(t);
+}
+
+Test(data, header_row_given_and_unit_mismatch_named)
+{
+    const char *csv = "a,b,y\nnotes,,\na [mm],b,y [W]\n1,2,3\n";
+    sg_table_request req = {.columns = COLS, .n_cols = 3, .n_factors = 2, .header_row = 3};
+    sg_error err;
+    sg_table *t = read_csv_req(csv, &req, &err, NULL);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_expect_eq(t->n_rows, 1);
+    cr_expect_eq(t->line[0], 4);
+    sg_table_destroy(t);
+    const char *const units[] = {"mm", "", "kW"};
+    req.units = units;
+    size_t bad = 0;
+    cr_expect_null(read_csv_req(csv, &req, &err, &bad));
+    cr_expect_str_eq(err.msg, "r.csv:3: column 'y' is in [W] but the study gives its unit as 'kW'");
+    cr_expect_eq(bad, 2);
+    req.header_row = 9;
+    cr_expect_null(read_csv_req(csv, &req, &err, &bad));
+    cr_expect_str_eq(err.msg, "r.csv: header_row 9 is empty or beyond the data");
+}
+
+static const struct {
+    const char *csv;
+    const char *msg;
+} header_errors[] = {
+    /* a column named with and without its unit is a duplicate */
+    {"a,b,y,y [W]\n1,2,3,4\n", "r.csv:1: duplicate column name 'y' (columns 3 and 4)"},
+    /* no row names every column: the first row is the header of the message */
+    {"title\na,b,yy\n1,2,3\n",
+     "r.csv:1: no column 'a': the first line is not a header of column names (is this the "
+     "data file?)"},
+    {"a,b,q\n1,2,3\n", "r.csv: no column 'y'; columns are: a, b, q"},
+    /* a unit in brackets must close the cell */
+    {"a,b,y [W] x\n1,2,3\n", "r.csv: no column 'y'; columns are: a, b, y [W] x"},
+};
+
+TableTest(header_errors, i, data, header_errors_name_the_place)
+{
+    sg_table_request req = {.columns = COLS, .n_cols = 3, .n_factors = 2};
+    sg_error err;
+    cr_expect_null(read_csv_req(header_errors[i].csv, &req, &err, NULL));
+    cr_expect_str_eq(err.msg, header_errors[i].msg, "row %zu", i);
 }

@@ -54,6 +54,7 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
     sg_json_string(b, x, "fnv1a64", hex);
     char delim[2] = {t->delimiter, '\0'};
     sg_json_string(b, x, "delimiter", delim);
+    sg_json_string(b, x, "sheet", t->sheet); /* null for CSV */
     sg_json_count(b, x, "rows_used", t->n_rows);
     sg_json_count(b, x, "rows_excluded", t->n_excluded);
     arr = sg_json_array(b, x, "excluded");
@@ -62,7 +63,8 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
         sg_json_number(b, item, "line", t->excluded[i].line);
         sg_json_count(b, item, "row", t->excluded[i].row);
         sg_json_string(b, item, "run", t->excluded[i].run_id); /* null without run ids */
-        sg_json_string(b, item, "reason", "no response (failed or unfinished simulation)");
+        char why[160];
+        sg_json_string(b, item, "reason", sg_table_exclude_reason(t, &t->excluded[i], why, sizeof why));
     }
 
     arr = sg_json_array(b, o, "factors");

@@ -25,15 +25,20 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
 {
     printf("Study      %s (%s)\n", s->name, s->title);
     printf("File       %s (seed %llu)\n", s->path, (unsigned long long)s->seed);
-    printf("Data       %s (%s-separated): %zu rows used, %zu excluded\n", t->path,
-           t->delimiter == ',' ? "comma" : t->delimiter == ';' ? "semicolon" : "tab", t->n_rows,
-           t->n_excluded);
+    if (t->sheet)
+        printf("Data       %s (sheet %s): %zu rows used, %zu excluded\n", t->path, t->sheet,
+               t->n_rows, t->n_excluded);
+    else
+        printf("Data       %s (%s-separated): %zu rows used, %zu excluded\n", t->path,
+               t->delimiter == ',' ? "comma" : t->delimiter == ';' ? "semicolon" : "tab",
+               t->n_rows, t->n_excluded);
     for (size_t i = 0; i < t->n_excluded; i++) {
         const sg_excluded_row *e = &t->excluded[i];
-        printf("  excluded line %d", e->line);
-        if (e->run_id)
+        char why[160];
+        printf("  excluded %s %d", t->sheet ? "row" : "line", e->line);
+        if (e->run_id && e->run_id[0])
             printf(" (run %s)", e->run_id);
-        printf(": no response (failed or unfinished simulation)\n");
+        printf(": %s\n", sg_table_exclude_reason(t, e, why, sizeof why));
     }
     printf("\nFactors (%zu)\n  %-14s %-6s %9s %9s  %s\n", s->n_factors, "name", "unit", "min",
            "max", "levels");

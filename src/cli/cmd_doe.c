@@ -109,7 +109,8 @@ static void doe_text(const sg_study *s, const sg_design *d, unsigned long seed, 
     printf("\nWrote %s and %s: fill in the response columns", csv, xlsx);
     for (size_t j = 0; j < s->n_responses; j++)
         printf("%s %s", j ? "," : "", s->responses[j].column);
-    printf(";\nrows left empty are reported as excluded by check and fit.\n");
+    printf(";\nonce saved, either file is the study's data: [data] file = \"...\" (rows not\n"
+           "filled in yet are listed as not yet run by check and fit).\n");
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -20,7 +20,7 @@
 static const char *const root_keys[] = {"study", "data",  "factor",   "response", "report",
                                         "model", "train", "optimize", "analysis"};
 static const char *const study_keys[] = {"name", "title", "seed"};
-static const char *const data_keys[] = {"file"};
+static const char *const data_keys[] = {"file", "sheet", "header_row"};
 static const char *const factor_keys[] = {"name", "column", "unit", "min",
                                           "max",  "levels", "step", "prefer"};
 static const char *const response_keys[] = {"name", "column", "unit", "goal", "lower_limit",
@@ -114,6 +114,27 @@ static sg_status get_str(const sg_toml_value *t, const char *key, bool required,
         return st;
     if (v && !(*dst = sg_str_dup(v)))
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    return SG_OK;
+}
+
+/* [data] sheet and header_row: where a workbook's table is. */
+static sg_status load_data_place(const sg_toml_value *t, sg_study *s, sg_error *err)
+{
+    int64_t row = 0;
+    sg_status st = get_str(t, "sheet", false, NULL, &s->data_sheet, err);
+    if (st == SG_OK)
+        st = sg_toml_get_integer(t, "header_row", false, &row, NULL, err);
+    if (st != SG_OK)
+        return st;
+    if (s->data_sheet && !s->data_sheet[0])
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "sheet"),
+                                "sheet name is empty (leave 'sheet' out for the first sheet)");
+    if (row < 0 || row > SG_STUDY_MAX_HEADER_ROW)
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "header_row"),
+                                "header_row must be 1 to %d (0 or absent: found by the column "
+                                "names), not %lld",
+                                SG_STUDY_MAX_HEADER_ROW, (long long)row);
+    s->data_header_row = (int)row;
     return SG_OK;
 }
 
@@ -478,6 +499,8 @@ static sg_status load_tree(sg_study *s, sg_error *err)
     if (t && !s->data_file[0])
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "file"),
                                 "data file name is empty");
+    if (t && (st = load_data_place(t, s, err)))
+        return st;
     /* [[factor]], [[response]] */
     size_t n = 0;
     if ((st = get_table_array(root, "factor", SG_STUDY_MAX_FACTORS, &arr, &n, src, err)))
@@ -550,6 +573,7 @@ void sg_study_destroy(sg_study *s)
     free(s->title);
     free(s->data_file);
     free(s->data_path);
+    free(s->data_sheet);
     free(s->report_file);
     free(s->report_path);
     sg_toml_destroy(s->doc);
@@ -605,17 +629,25 @@ sg_status sg_study_load_data(const sg_study *s, sg_table **out, sg_error *err)
                             "doe works before the data exist",
                             s->path);
     size_t n = s->n_factors + s->n_responses;
-    const char **cols = malloc(n * sizeof *cols);
+    const char **cols = malloc(2 * n * sizeof *cols);
     if (!cols)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < s->n_factors; i++)
+    const char **units = cols + n;
+    for (size_t i = 0; i < s->n_factors; i++) {
         cols[i] = s->factors[i].column;
-    for (size_t i = 0; i < s->n_responses; i++)
+        units[i] = s->factors[i].unit;
+    }
+    for (size_t i = 0; i < s->n_responses; i++) {
         cols[s->n_factors + i] = s->responses[i].column;
+        units[s->n_factors + i] = s->responses[i].unit;
+    }
+    sg_table_request req = {.columns = cols, .n_cols = n, .n_factors = s->n_factors,
+                            .units = units, .sheet = s->data_sheet,
+                            .header_row = s->data_header_row};
     size_t bad = SIZE_MAX;
     sg_error e;
     sg_error_clear(&e);
-    sg_status st = sg_table_load(s->data_path, cols, n, s->n_factors, out, &bad, &e);
+    sg_status st = sg_table_read(s->data_path, &req, out, &bad, &e);
     free(cols);
     if (st == SG_OK)
         return SG_OK;

@@ -2,8 +2,10 @@
  *
  * A study is a TOML file (see doc/study-file.md):
  *   [study]      name (required), title, seed
- *   [data]       file (CSV, relative to the study file; the section may be absent
- *                until the data exist: sg_study_load_data then fails, doe works)
+ *   [data]       file (CSV, .xlsx or .xls, relative to the study file; the section
+ *                may be absent until the data exist: sg_study_load_data then
+ *                fails, doe works), sheet (workbook sheet; default the first),
+ *                header_row (default: the first row naming the study's columns)
  *   [[factor]]   name, column, unit, min, max, levels, step, prefer (>= 1)
  *   [[response]] name, column, unit, goal, lower_limit, upper_limit (>= 1)
  *   [report]     file (default ../reports/<name>.xlsx relative to the study)
@@ -29,6 +31,7 @@
 #define SG_STUDY_MAX_FACTORS 64
 #define SG_STUDY_MAX_RESPONSES 64
 #define SG_STUDY_MAX_LEVELS 64
+#define SG_STUDY_MAX_HEADER_ROW 1048576 /* a spreadsheet's last row */
 /* First characters a data column name may not have: a spreadsheet reads a
  * cell starting with one of them as a formula (OWASP, "CSV injection"). */
 #define SG_STUDY_FORMULA_START "=+-@\t\r"
@@ -84,6 +87,8 @@ typedef struct sg_study {
     uint64_t seed;     /* default SG_STUDY_DEFAULT_SEED */
     char *data_file;   /* as written; NULL without [data] */
     char *data_path;   /* resolved against dir; NULL without [data] */
+    char *data_sheet;  /* [data] sheet, NULL = the first sheet */
+    int data_header_row; /* [data] header_row, 0 = found by the column names */
     char *report_file; /* as written (or the default) */
     char *report_path; /* resolved against dir */
     size_t n_factors;

@@ -1,4 +1,5 @@
-/* table.c — CSV table reader (libcsv tokenises; this file checks and converts). */
+/* table.c — the table reader: content detection, the CSV rows (libcsv
+ * tokenises), numbers; table_build.c checks and converts the rows. */
 #include "io/table.h"
 
 #include <csv.h>
@@ -16,8 +17,10 @@
 #include "core/hash.h"
 #include "core/num.h"
 #include "core/utf8.h"
+#include "io/table_internal.h"
+#include "io/xls.h"
+#include "io/xlsx.h"
 
-#define TABLE_NAME_ECHO_MAX 64 /* longest column name repeated in a message */
 #define FIELD_SHOW_MAX 40 /* characters of a bad field quoted in messages */
 
 /* ---- number parsing ---------------------------------------------------- */
@@ -48,7 +51,7 @@ static bool is_nonfinite_word(const char *s, size_t n)
            (n == 8 && strncasecmp(s, "infinity", 8) == 0);
 }
 
-static sg_status parse_number_l(const char *field, locale_t c_loc, double *out, sg_error *err)
+sg_status sg_table_parse_number_l(const char *field, locale_t c_loc, double *out, sg_error *err)
 {
     size_t n;
     const char *s = trim(field, &n);
@@ -93,22 +96,19 @@ sg_status sg_table_parse_number(const char *field, double *out, sg_error *err)
     locale_t c_loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     if (c_loc == (locale_t)0)
         return sg_error_set(err, SG_ERR_NOMEM, "cannot create the C locale");
-    sg_status st = parse_number_l(field, c_loc, out, err);
+    sg_status st = sg_table_parse_number_l(field, c_loc, out, err);
     freelocale(c_loc);
     return st;
 }
 
-/* ---- loader state ------------------------------------------------------ */
+/* ---- CSV rows into the builder --------------------------------------------- */
 
 typedef struct loader {
     const char *source;
-    const char *const *want;   /* requested column names */
-    size_t n_want, n_factors;
-    locale_t c_loc;
     sg_table *t;
+    sg_table_builder *b;
     sg_error *err;
     sg_status status;          /* first error; stops processing */
-    size_t *bad_column;
     /* current row */
     char **fields;
     size_t n_fields, cap_fields;
@@ -117,11 +117,6 @@ typedef struct loader {
     int line;                  /* line of the chunk being fed */
     int row_line;              /* line where the current row started */
     bool row_pending;          /* next non-blank chunk starts a row */
-    bool have_header;
-    size_t *col_index;         /* n_want: file column of each requested column */
-    size_t run_col;            /* file column of "run", or SIZE_MAX */
-    size_t cap_rows, cap_excl;
-    size_t n_data_rows;        /* data rows seen (excluded included) */
 } loader;
 
 static void clear_fields(loader *L)
@@ -142,11 +137,12 @@ static void on_field(void *s, size_t len, void *data)
     loader *L = data;
     if (L->status != SG_OK)
         return;
-    if (L->have_header && L->n_fields == L->t->n_file_columns) {
+    size_t width = L->t->n_file_columns; /* 0 until the header is found */
+    if (width && L->n_fields == width) {
         L->n_dropped++; /* a ragged row: memory stays bounded by the header */
         return;
     }
-    if (!L->have_header && L->n_fields == SG_DATA_MAX_COLUMNS) {
+    if (L->n_fields == SG_DATA_MAX_COLUMNS) {
         fail(L, sg_error_set(L->err, SG_ERR_LIMIT, "%s:%d: the header has more than %d columns",
                              L->source, L->row_line, SG_DATA_MAX_COLUMNS));
         return;
@@ -172,220 +168,13 @@ static void on_field(void *s, size_t len, void *data)
     L->fields[L->n_fields++] = f;
 }
 
-/* Comma-separated list of the file's columns into buf. */
-static void list_columns(const sg_table *t, char *buf, size_t size)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < t->n_file_columns && k + 1 < size; i++) {
-        int n = snprintf(buf + k, size - k, "%s%s", i ? ", " : "", t->file_columns[i]);
-        if (n < 0)
-            break;
-        k += (size_t)n;
-    }
-}
-
-/* A header worth echoing in a message: at least two columns, each a short
- * printable name.  Anything else (the first line of an unrelated file, a
- * secret) is never repeated back. */
-static bool header_is_plausible(const sg_table *t)
-{
-    if (t->n_file_columns < 2)
-        return false;
-    for (size_t i = 0; i < t->n_file_columns; i++) {
-        const unsigned char *c = (const unsigned char *)t->file_columns[i];
-        if (strlen((const char *)c) > TABLE_NAME_ECHO_MAX)
-            return false;
-        for (; *c; c++)
-            if (*c < 0x20 || *c == 0x7f)
-                return false;
-    }
-    return true;
-}
-
-static sg_status take_header(loader *L)
-{
-    sg_table *t = L->t;
-    t->n_file_columns = L->n_fields;
-    t->file_columns = L->fields; /* take ownership */
-    L->fields = NULL;
-    L->n_fields = L->cap_fields = 0;
-    for (size_t i = 0; i < t->n_file_columns; i++) {
-        size_t n;
-        const char *s = trim(t->file_columns[i], &n);
-        memmove(t->file_columns[i], s, n);
-        t->file_columns[i][n] = '\0';
-    }
-    for (size_t i = 0; i < t->n_file_columns; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(t->file_columns[i], t->file_columns[j]) == 0)
-                return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
-                                            "%s:%d: duplicate column name '%s' (columns %zu and %zu)",
-                                            L->source, L->row_line, t->file_columns[i], j + 1, i + 1));
-    L->run_col = SIZE_MAX;
-    for (size_t i = 0; i < t->n_file_columns; i++)
-        if (strcasecmp(t->file_columns[i], SG_DATA_RUN_COLUMN) == 0)
-            L->run_col = i;
-    for (size_t k = 0; k < L->n_want; k++) {
-        size_t found = SIZE_MAX;
-        for (size_t i = 0; i < t->n_file_columns; i++)
-            if (strcmp(t->file_columns[i], L->want[k]) == 0)
-                found = i;
-        if (found == SIZE_MAX && !header_is_plausible(t))
-            return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
-                                        "%s:%d: no column '%s': the first line is not a header "
-                                        "of column names (is this the data file?)",
-                                        L->source, L->row_line, L->want[k]));
-        if (found == SIZE_MAX) {
-            char cols[700];
-            list_columns(t, cols, sizeof cols);
-            const char *hint = sg_str_suggest(L->want[k], (const char *const *)t->file_columns,
-                                          t->n_file_columns);
-            if (L->bad_column)
-                *L->bad_column = k;
-            if (hint)
-                return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
-                                            "%s: no column '%s' (did you mean '%s'?); columns are: %s",
-                                            L->source, L->want[k], hint, cols));
-            return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
-                                        "%s: no column '%s'; columns are: %s", L->source,
-                                        L->want[k], cols));
-        }
-        L->col_index[k] = found;
-    }
-    if (L->run_col != SIZE_MAX) {
-        t->run_id = NULL; /* allocated with rows */
-    }
-    L->have_header = true;
-    return SG_OK;
-}
-
-static bool field_empty(const char *f)
-{
-    size_t n;
-    trim(f, &n);
-    return n == 0;
-}
-
-static sg_status grow_rows(loader *L)
-{
-    sg_table *t = L->t;
-    if (t->n_rows < L->cap_rows)
-        return SG_OK;
-    size_t cap = L->cap_rows ? 2 * L->cap_rows : 64;
-    double *x = realloc(t->x, cap * (t->n_cols ? t->n_cols : 1) * sizeof *x);
-    if (x)
-        t->x = x;
-    int *ln = realloc(t->line, cap * sizeof *ln);
-    if (ln)
-        t->line = ln;
-    size_t *rw = realloc(t->row, cap * sizeof *rw);
-    if (rw)
-        t->row = rw;
-    bool ok = x && ln && rw;
-    if (ok && L->run_col != SIZE_MAX) {
-        char **r = realloc(t->run_id, cap * sizeof *r);
-        if (r)
-            t->run_id = r;
-        ok = r != NULL;
-    }
-    if (!ok)
-        return fail(L, sg_error_set(L->err, SG_ERR_NOMEM, "%s: out of memory", L->source));
-    L->cap_rows = cap;
-    return SG_OK;
-}
-
-static sg_status exclude_row(loader *L)
-{
-    sg_table *t = L->t;
-    if (t->n_excluded == L->cap_excl) {
-        size_t cap = L->cap_excl ? 2 * L->cap_excl : 8;
-        sg_excluded_row *p = realloc(t->excluded, cap * sizeof *p);
-        if (!p)
-            return fail(L, sg_error_set(L->err, SG_ERR_NOMEM, "%s: out of memory", L->source));
-        t->excluded = p;
-        L->cap_excl = cap;
-    }
-    sg_excluded_row *e = &t->excluded[t->n_excluded];
-    e->line = L->row_line;
-    e->row = L->n_data_rows;
-    e->run_id = NULL;
-    if (L->run_col != SIZE_MAX) {
-        size_t n;
-        const char *s = trim(L->fields[L->run_col], &n);
-        e->run_id = malloc(n + 1);
-        if (!e->run_id)
-            return fail(L, sg_error_set(L->err, SG_ERR_NOMEM, "%s: out of memory", L->source));
-        memcpy(e->run_id, s, n);
-        e->run_id[n] = '\0';
-    }
-    t->n_excluded++;
-    return SG_OK;
-}
-
-static sg_status take_row(loader *L)
-{
-    sg_table *t = L->t;
-    if (L->n_fields == 1 && t->n_file_columns > 1 && field_empty(L->fields[0]))
-        return SG_OK; /* a line of spaces: treat as blank */
-    if (L->n_fields + L->n_dropped != t->n_file_columns)
-        return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
-                                    "%s:%d: row has %zu fields but the header has %zu",
-                                    L->source, L->row_line, L->n_fields + L->n_dropped,
-                                    t->n_file_columns));
-    L->n_data_rows++;
-    if (t->n_cols > t->n_factors) {
-        bool all_empty = true;
-        for (size_t k = t->n_factors; k < t->n_cols && all_empty; k++)
-            all_empty = field_empty(L->fields[L->col_index[k]]);
-        if (all_empty)
-            return exclude_row(L);
-    }
-    if (grow_rows(L) != SG_OK)
-        return L->status;
-    double *xr = t->x + t->n_rows * t->n_cols;
-    for (size_t k = 0; k < t->n_cols; k++) {
-        sg_error e;
-        if (parse_number_l(L->fields[L->col_index[k]], L->c_loc, &xr[k], &e) != SG_OK)
-            return fail(L, sg_error_set(L->err, e.status, "%s:%d:%s: %s", L->source, L->row_line,
-                                        t->col_names[k], e.msg));
-        if (fabs(xr[k]) > SG_DATA_MAX_ABS) {
-            size_t n;
-            const char *s = trim(L->fields[L->col_index[k]], &n);
-            return fail(L, sg_error_set(L->err, SG_ERR_INVALID,
-                                        "%s:%d:%s: '%.*s' is too large: values must lie within "
-                                        "+-%g (larger ones overflow sums of squares)",
-                                        L->source, L->row_line, t->col_names[k],
-                                        (int)(n > FIELD_SHOW_MAX ? FIELD_SHOW_MAX : n), s,
-                                        SG_DATA_MAX_ABS));
-        }
-    }
-    t->line[t->n_rows] = L->row_line;
-    t->row[t->n_rows] = L->n_data_rows;
-    if (L->run_col != SIZE_MAX) {
-        size_t n;
-        const char *s = trim(L->fields[L->run_col], &n);
-        char *r = malloc(n + 1);
-        if (!r)
-            return fail(L, sg_error_set(L->err, SG_ERR_NOMEM, "%s: out of memory", L->source));
-        memcpy(r, s, n);
-        r[n] = '\0';
-        t->run_id[t->n_rows] = r;
-    }
-    t->n_rows++;
-    return SG_OK;
-}
-
 static void on_row(int c, void *data)
 {
     (void)c;
     loader *L = data;
-    if (L->status == SG_OK) {
-        if (!L->have_header)
-            take_header(L);
-        else
-            take_row(L);
-    }
+    if (L->status == SG_OK)
+        L->status = sg_table_builder_row(L->b, (const char *const *)L->fields, L->n_fields,
+                                         L->n_fields + L->n_dropped, L->row_line);
     clear_fields(L);
     L->n_dropped = 0;
     L->row_pending = true;
@@ -433,6 +222,7 @@ void sg_table_destroy(sg_table *t)
     if (!t)
         return;
     free(t->path);
+    free(t->sheet);
     for (size_t i = 0; i < t->n_file_columns; i++)
         free(t->file_columns[i]);
     free(t->file_columns);
@@ -452,96 +242,47 @@ void sg_table_destroy(sg_table *t)
     free(t);
 }
 
-sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
-                               const char *const *columns, size_t n_cols, size_t n_factors,
-                               sg_table **out, size_t *bad_column, sg_error *err)
+/* Text goes into workbooks (XML) and JSON: it must be UTF-8.  A file
+ * without a single UTF-8 multi-byte sequence is a Windows-1252 export and
+ * is converted (*converted, caller frees); a mix is refused at its first
+ * bad byte. */
+static sg_status csv_text(sg_table *t, const char **buf, size_t *len, char **converted,
+                          sg_error *err)
 {
-    *out = NULL;
-    if (bad_column)
-        *bad_column = SIZE_MAX;
-    if (n_factors > n_cols || (n_cols && !columns))
-        return sg_error_set(err, SG_ERR_INTERNAL, "%s: bad column request", source);
-    for (size_t i = 0; i < n_cols; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(columns[i], columns[j]) == 0) {
-                if (bad_column)
-                    *bad_column = i;
-                return sg_error_set(err, SG_ERR_INVALID, "%s: column '%s' requested twice",
-                                    source, columns[i]);
-            }
-    loader L = {0};
-    struct csv_parser p;
-    bool parser_ready = false;
-    char *converted = NULL; /* the text in UTF-8 when the file is Windows-1252 */
-    L.source = source;
-    L.want = columns;
-    L.n_want = n_cols;
-    L.n_factors = n_factors;
-    L.err = err;
-    L.bad_column = bad_column;
-    L.row_pending = true;
-    L.c_loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    sg_table *t = calloc(1, sizeof *t);
-    L.t = t;
-    L.col_index = calloc(n_cols ? n_cols : 1, sizeof *L.col_index);
-    if (!t || !L.col_index || L.c_loc == (locale_t)0) {
-        sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", source);
-        goto fail;
-    }
-    t->path = sg_str_dup(source);
-    t->col_names = calloc(n_cols ? n_cols : 1, sizeof *t->col_names);
-    if (!t->path || !t->col_names) {
-        sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", source);
-        goto fail;
-    }
-    t->n_cols = n_cols;
-    t->n_factors = n_factors;
-    for (size_t i = 0; i < n_cols; i++)
-        if (!(t->col_names[i] = sg_str_dup(columns[i]))) {
-            sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", source);
-            goto fail;
-        }
-    t->hash = sg_hash_fnv1a64(buf, len, SG_HASH_FNV1A64_INIT);
-
-    /* Text goes into workbooks (XML) and JSON: it must be UTF-8.  A file
-     * without a single UTF-8 multi-byte sequence is a Windows-1252 export
-     * and is converted; a mix is refused at its first bad byte. */
     sg_utf8_scan scan;
-    sg_utf8_scan_text(buf, len, &scan);
+    sg_utf8_scan_text(*buf, *len, &scan);
     if (sg_utf8_is_cp1252(&scan)) {
-        if (!(converted = sg_utf8_from_cp1252(buf, len, &len))) {
-            sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", source);
-            goto fail;
-        }
-        buf = converted;
+        if (!(*converted = sg_utf8_from_cp1252(*buf, *len, len)))
+            return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", t->path);
+        *buf = *converted;
         t->from_cp1252 = true;
     } else if (scan.first_bad != SIZE_MAX) {
         size_t at = scan.n_multibyte ? scan.first_bad : scan.cp1252_undefined, col;
         int line;
-        sg_utf8_position(buf, at, &line, &col);
-        sg_error_set(err, SG_ERR_PARSE,
-                     "%s:%d:%zu: byte 0x%02X is not UTF-8 text%s: save the file as CSV in UTF-8",
-                     source, line, col, (unsigned char)buf[at],
-                     scan.n_multibyte ? " and the rest of the file is UTF-8 (mixed encodings)"
-                                      : " nor Windows-1252 text");
-        goto fail;
+        sg_utf8_position(*buf, at, &line, &col);
+        return sg_error_set(err, SG_ERR_PARSE,
+                            "%s:%d:%zu: byte 0x%02X is not UTF-8 text%s: save the file as CSV "
+                            "in UTF-8",
+                            t->path, line, col, (unsigned char)(*buf)[at],
+                            scan.n_multibyte ? " and the rest of the file is UTF-8 (mixed encodings)"
+                                             : " nor Windows-1252 text");
     }
+    return SG_OK;
+}
 
+/* Feed the CSV text's rows to the builder, one physical line at a time so
+ * every row knows its line number. */
+static sg_status csv_rows(loader *L, struct csv_parser *p, const char *buf, size_t len)
+{
+    sg_table *t = L->t;
     size_t pos = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
     t->delimiter = detect_delimiter(buf + pos, len - pos);
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-        sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", source);
-        goto fail;
-    }
-    parser_ready = true;
-    csv_set_delim(&p, (unsigned char)t->delimiter);
-    csv_set_space_func(&p, t->delimiter == '\t' ? space_only : space_or_tab);
-
-    /* Feed one physical line at a time so every row knows its line number. */
-    L.line = 0;
-    while (pos < len && L.status == SG_OK) {
+    csv_set_delim(p, (unsigned char)t->delimiter);
+    csv_set_space_func(p, t->delimiter == '\t' ? space_only : space_or_tab);
+    L->line = 0;
+    while (pos < len && L->status == SG_OK) {
         size_t end = pos;
         while (end < len && buf[end] != '\n' && buf[end] != '\r')
             end++;
@@ -550,71 +291,154 @@ sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
                 end++;
             end++;
         }
-        L.line++;
-        if (memchr(buf + pos, '\0', end - pos)) {
+        L->line++;
+        if (memchr(buf + pos, '\0', end - pos))
             /* C strings would silently cut the cell there ("1<NUL>.5" read as 1). */
-            sg_error_set(err, SG_ERR_PARSE,
-                         "%s:%d: NUL byte in the file (binary or UTF-16 text?); save it as CSV "
-                         "in UTF-8",
-                         source, L.line);
-            goto fail;
+            return sg_error_set(L->err, SG_ERR_PARSE,
+                                "%s:%d: NUL byte in the file (binary or UTF-16 text?); save it "
+                                "as CSV in UTF-8",
+                                L->source, L->line);
+        if (L->row_pending && !chunk_blank(buf + pos, end - pos, t->delimiter)) {
+            L->row_line = L->line;
+            L->row_pending = false;
         }
-        if (L.row_pending && !chunk_blank(buf + pos, end - pos, t->delimiter)) {
-            L.row_line = L.line;
-            L.row_pending = false;
-        }
-        if (csv_parse(&p, buf + pos, end - pos, on_field, on_row, &L) != end - pos &&
-            L.status == SG_OK) {
-            sg_error_set(err, SG_ERR_PARSE, "%s:%d: malformed CSV (%s; check the quotes)", source,
-                         L.line, csv_strerror(csv_error(&p)));
-            goto fail;
-        }
+        if (csv_parse(p, buf + pos, end - pos, on_field, on_row, L) != end - pos &&
+            L->status == SG_OK)
+            return sg_error_set(L->err, SG_ERR_PARSE, "%s:%d: malformed CSV (%s; check the quotes)",
+                                L->source, L->line, csv_strerror(csv_error(p)));
         pos = end;
     }
-    if (L.status == SG_OK && csv_fini(&p, on_field, on_row, &L) != 0 && L.status == SG_OK) {
-        sg_error_set(err, SG_ERR_PARSE, "%s:%d: malformed CSV (unterminated quoted field)",
-                     source, L.row_line);
-        goto fail;
-    }
-    if (L.status != SG_OK)
-        goto fail;
-    if (!L.have_header) {
-        sg_error_set(err, SG_ERR_INVALID, "%s: the file is empty; expected a header row", source);
-        goto fail;
-    }
-    if (t->n_rows == 0) {
-        if (t->n_excluded)
-            sg_error_set(err, SG_ERR_INVALID,
-                         "%s: no usable data rows (%zu rows have no response values)", source,
-                         t->n_excluded);
-        else
-            sg_error_set(err, SG_ERR_INVALID, "%s: no data rows below the header", source);
-        goto fail;
-    }
-    csv_free(&p);
-    clear_fields(&L);
-    free(L.fields);
-    free(L.col_index);
-    freelocale(L.c_loc);
-    free(converted);
-    *out = t;
-    return SG_OK;
-
-fail:
-    if (parser_ready)
-        csv_free(&p);
-    clear_fields(&L);
-    free(L.fields);
-    free(L.col_index);
-    if (L.c_loc != (locale_t)0)
-        freelocale(L.c_loc);
-    free(converted);
-    sg_table_destroy(t);
-    return err ? err->status : SG_ERR_INVALID;
+    if (L->status == SG_OK && csv_fini(p, on_field, on_row, L) != 0 && L->status == SG_OK)
+        return sg_error_set(L->err, SG_ERR_PARSE,
+                            "%s:%d: malformed CSV (unterminated quoted field)", L->source,
+                            L->row_line);
+    return L->status;
 }
 
-sg_status sg_table_load(const char *path, const char *const *columns, size_t n_cols,
-                        size_t n_factors, sg_table **out, size_t *bad_column, sg_error *err)
+static sg_status read_csv(sg_table *t, sg_table_builder *b, const char *buf, size_t len,
+                          sg_error *err)
+{
+    loader L = {0};
+    char *converted = NULL;
+    struct csv_parser p;
+    L.source = t->path;
+    L.t = t;
+    L.b = b;
+    L.err = err;
+    L.row_pending = true;
+    sg_status st = csv_text(t, &buf, &len, &converted, err);
+    if (st == SG_OK && csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+        st = sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", t->path);
+    else if (st == SG_OK) {
+        st = csv_rows(&L, &p, buf, len);
+        csv_free(&p);
+    }
+    clear_fields(&L);
+    free(L.fields);
+    free(converted);
+    return st;
+}
+
+/* Row callback of the workbook readers. */
+static sg_status sheet_row(void *ctx, const char *const *cells, size_t n, int row)
+{
+    return sg_table_builder_row(ctx, cells, n, n, row);
+}
+
+static sg_table_format format_of(const char *buf, size_t len)
+{
+    if (len >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0)
+        return SG_TABLE_XLSX;
+    if (len >= 8 && memcmp(buf, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+        return SG_TABLE_XLS;
+    return SG_TABLE_CSV;
+}
+
+/* A new table for the request: path, requested names, format. */
+static sg_status new_table(const char *source, const sg_table_request *req, sg_table **out,
+                           sg_error *err)
+{
+    sg_table *t = calloc(1, sizeof *t);
+    *out = t;
+    if (!t || !(t->path = sg_str_dup(source)) ||
+        !(t->col_names = calloc(req->n_cols ? req->n_cols : 1, sizeof *t->col_names)))
+        return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", source);
+    t->n_cols = req->n_cols;
+    t->n_factors = req->n_factors;
+    for (size_t i = 0; i < req->n_cols; i++)
+        if (!(t->col_names[i] = sg_str_dup(req->columns[i])))
+            return sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", source);
+    return SG_OK;
+}
+
+static sg_status check_request(const char *source, const sg_table_request *req,
+                               size_t *bad_column, sg_error *err)
+{
+    if (req->n_factors > req->n_cols || (req->n_cols && !req->columns))
+        return sg_error_set(err, SG_ERR_INTERNAL, "%s: bad column request", source);
+    for (size_t i = 0; i < req->n_cols; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(req->columns[i], req->columns[j]) == 0) {
+                if (bad_column)
+                    *bad_column = i;
+                return sg_error_set(err, SG_ERR_INVALID, "%s: column '%s' requested twice",
+                                    source, req->columns[i]);
+            }
+    return SG_OK;
+}
+
+/* The table from buf (path non-NULL: the file it was read from, needed
+ * for .xls). */
+static sg_status read_any(const char *buf, size_t len, const char *source, const char *path,
+                          const sg_table_request *req, sg_table **out, size_t *bad_column,
+                          sg_error *err)
+{
+    *out = NULL;
+    if (bad_column)
+        *bad_column = SIZE_MAX;
+    sg_status st = check_request(source, req, bad_column, err);
+    if (st != SG_OK)
+        return st;
+    sg_table *t = NULL;
+    sg_table_builder *b = NULL;
+    if ((st = new_table(source, req, &t, err)) != SG_OK)
+        goto done;
+    t->hash = sg_hash_fnv1a64(buf, len, SG_HASH_FNV1A64_INIT);
+    t->format = format_of(buf, len);
+    if (!(b = sg_table_builder_new(t, req, t->format == SG_TABLE_CSV, bad_column, err))) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "%s: out of memory", source);
+        goto done;
+    }
+    if (t->format == SG_TABLE_XLSX)
+        st = sg_xlsx_rows(buf, len, source, req->sheet, sheet_row, b, &t->sheet, err);
+    else if (t->format == SG_TABLE_XLS && path)
+        st = sg_xls_rows(path, buf, len, source, req->sheet, sheet_row, b, &t->sheet, err);
+    else if (t->format == SG_TABLE_XLS)
+        st = sg_error_set(err, SG_ERR_INVALID, "%s: an .xls workbook is read from a file only",
+                          source);
+    else
+        st = read_csv(t, b, buf, len, err);
+    if (st == SG_OK)
+        st = sg_table_builder_finish(b);
+done:
+    sg_table_builder_destroy(b);
+    if (st != SG_OK) {
+        sg_table_destroy(t);
+        return st;
+    }
+    *out = t;
+    return SG_OK;
+}
+
+sg_status sg_table_read_buffer(const char *buf, size_t len, const char *source,
+                               const sg_table_request *req, sg_table **out, size_t *bad_column,
+                               sg_error *err)
+{
+    return read_any(buf, len, source, NULL, req, out, bad_column, err);
+}
+
+sg_status sg_table_read(const char *path, const sg_table_request *req, sg_table **out,
+                        size_t *bad_column, sg_error *err)
 {
     *out = NULL;
     if (bad_column)
@@ -623,8 +447,22 @@ sg_status sg_table_load(const char *path, const char *const *columns, size_t n_c
     size_t len = 0;
     sg_status st = sg_file_read(path, SG_DATA_MAX_BYTES, &buf, &len, err);
     if (st == SG_OK)
-        st = sg_table_load_buffer(buf, len, path, columns, n_cols, n_factors, out, bad_column,
-                                  err);
+        st = read_any(buf, len, path, path, req, out, bad_column, err);
     free(buf);
     return st;
+}
+
+sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
+                               const char *const *columns, size_t n_cols, size_t n_factors,
+                               sg_table **out, size_t *bad_column, sg_error *err)
+{
+    sg_table_request req = {.columns = columns, .n_cols = n_cols, .n_factors = n_factors};
+    return sg_table_read_buffer(buf, len, source, &req, out, bad_column, err);
+}
+
+sg_status sg_table_load(const char *path, const char *const *columns, size_t n_cols,
+                        size_t n_factors, sg_table **out, size_t *bad_column, sg_error *err)
+{
+    sg_table_request req = {.columns = columns, .n_cols = n_cols, .n_factors = n_factors};
+    return sg_table_read(path, &req, out, bad_column, err);
 }

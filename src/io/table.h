@@ -1,6 +1,15 @@
-/* table.h — read a table of simulation results from a CSV file.
+/* table.h — read a table of simulation results from a CSV file or a
+ * workbook (.xlsx through io/xlsx.h, .xls through io/xls.h), chosen by the
+ * file's content (a zip archive is an .xlsx, an OLE2 compound file an .xls).
  *
- * File format: one header row of column names, then one row per run.
+ * Header: the first row (at most SG_DATA_HEADER_SEARCH non-blank rows are
+ * tried) whose cells name every requested column, or the row given by
+ * `header_row`; rows above it (a title) are ignored.  A header cell
+ * `name [unit]` names column `name`; its unit must equal the requested unit
+ * when both are given.  Blank rows (every cell empty) are ignored anywhere.
+ * Positions in messages: CSV "FILE:LINE", workbooks "FILE:Sheet!C7".
+ *
+ * CSV format: one header row of column names, then one row per run.
  * The delimiter is detected from the header row among ',', ';' and TAB
  * (the most frequent outside quotes wins; ties prefer ',' then ';').
  * The text must be UTF-8 or ASCII: a NUL byte (binary or UTF-16 file) is a
@@ -16,9 +25,11 @@
  *
  * Only the requested columns are read; other columns are ignored.  The
  * requested columns are split into factors (the first n_factors) and
- * responses (the rest).  A row whose response cells are ALL empty is a failed
- * or unfinished simulation: it is excluded and listed in `excluded`.  Any
- * other empty, non-numeric or non-finite value in a requested column, or
+ * responses (the rest).  When responses are requested, a row whose response
+ * cells are ALL empty is "not yet run" (a failed or unfinished simulation),
+ * and a row missing a factor value or some response values is incomplete:
+ * both are excluded and listed in `excluded` with the reason.  Any other
+ * non-numeric or non-finite value in a requested column, or
  * one larger in magnitude than SG_DATA_MAX_ABS, is an error
  * "FILE:LINE:COLUMN: message" (LINE = 1-based line in the file).
  * Ragged rows, duplicate header names, missing columns and zero usable rows
@@ -49,18 +60,42 @@
 #define SG_DATA_MAX_ABS 1e150
 /* Name of the optional run-identifier column (compared case-insensitively). */
 #define SG_DATA_RUN_COLUMN "run"
+/* Non-blank rows tried as the header when no header_row is given. */
+#define SG_DATA_HEADER_SEARCH 64
 
-/* A row left out because all its response cells are empty. */
+typedef enum sg_table_format { SG_TABLE_CSV = 0, SG_TABLE_XLSX, SG_TABLE_XLS } sg_table_format;
+
+/* Why a row was left out. */
+typedef enum sg_exclude_reason {
+    SG_EXCLUDED_NOT_RUN = 0,  /* every response cell empty */
+    SG_EXCLUDED_NO_FACTOR,    /* a factor cell empty (`column`) */
+    SG_EXCLUDED_NO_RESPONSE   /* some response cells empty, the first is `column` */
+} sg_exclude_reason;
+
+/* A row left out of the table. */
 typedef struct sg_excluded_row {
-    int line;      /* 1-based line number in the file */
+    int line;      /* 1-based line number in the file (sheet row in a workbook) */
     size_t row;    /* 1-based data row number (header not counted) */
     char *run_id;  /* value of the run column, or NULL when there is none */
+    sg_exclude_reason reason;
+    size_t column; /* requested column index of the missing value (SIZE_MAX: not run) */
 } sg_excluded_row;
+
+/* What to read.  Nothing is copied or kept beyond the call. */
+typedef struct sg_table_request {
+    const char *const *columns; /* n_cols names: factors first */
+    size_t n_cols, n_factors;
+    const char *const *units;   /* n_cols units or NULL; NULL or "" entries are not checked */
+    const char *sheet;          /* workbook sheet name; NULL = the first sheet */
+    int header_row;             /* 1-based row (line) of the header; 0 = find it */
+} sg_table_request;
 
 /* A loaded table.  Everything is owned by the table; free with sg_table_destroy. */
 typedef struct sg_table {
     char *path;              /* the path given to sg_table_load (for messages) */
-    char delimiter;          /* ',', ';' or '\t' */
+    sg_table_format format;
+    char *sheet;             /* workbook: the sheet read; CSV: NULL */
+    char delimiter;          /* CSV: ',', ';' or '\t'; workbook: 0 */
     bool from_cp1252;        /* the file was Windows-1252 and was converted to UTF-8 */
     uint64_t hash;           /* FNV-1a 64 of the file's bytes (see core/hash.h) */
     size_t n_file_columns;   /* every header name in the file, in order */
@@ -73,7 +108,7 @@ typedef struct sg_table {
     int *line;               /* n_rows: 1-based line number of each row in the file */
     size_t *row;             /* n_rows: 1-based data row number (header not counted) */
     char **run_id;           /* n_rows run-column values, or NULL when the file has no run column */
-    size_t n_excluded;       /* rows without any response value */
+    size_t n_excluded;       /* rows left out (not yet run, incomplete) */
     sg_excluded_row *excluded;
 } sg_table;
 
@@ -92,6 +127,22 @@ sg_status sg_table_load(const char *path, const char *const *columns, size_t n_c
 sg_status sg_table_load_buffer(const char *buf, size_t len, const char *source,
                                const char *const *columns, size_t n_cols, size_t n_factors,
                                sg_table **out, size_t *bad_column, sg_error *err);
+
+/* Read the table at path as req asks; statuses and *bad_column as
+ * sg_table_load (a unit that differs from the requested one also sets it). */
+sg_status sg_table_read(const char *path, const sg_table_request *req, sg_table **out,
+                        size_t *bad_column, sg_error *err);
+
+/* Same from len bytes in memory; `source` names the data in messages.  An
+ * .xls workbook can be read from a file only (libfreexl opens a path). */
+sg_status sg_table_read_buffer(const char *buf, size_t len, const char *source,
+                               const sg_table_request *req, sg_table **out, size_t *bad_column,
+                               sg_error *err);
+
+/* "not yet run", "no value for factor 'x'", "no value for response 'y'"
+ * into buf (size bytes); returns buf. */
+const char *sg_table_exclude_reason(const sg_table *t, const sg_excluded_row *e, char *buf,
+                                    size_t size);
 
 /* Free the table and everything in it.  NULL is a no-op. */
 void sg_table_destroy(sg_table *t);

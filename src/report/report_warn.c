@@ -73,16 +73,14 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
 
     for (size_t e = 0; t && e < t->n_excluded && st == SG_OK; e++) {
         const sg_excluded_row *x = &t->excluded[e];
-        if (x->run_id)
-            st = add(out, err,
-                     "Run %.40s (line %d) was left out: all its response cells are empty "
-                     "(failed or unfinished simulation).",
-                     x->run_id, x->line);
+        char why[160];
+        sg_table_exclude_reason(t, x, why, sizeof why);
+        if (x->run_id && x->run_id[0])
+            st = add(out, err, "Run %.40s (%s %d) was left out: %s.", x->run_id,
+                     t->sheet ? "row" : "line", x->line, why);
         else
-            st = add(out, err,
-                     "Data row %zu (line %d) was left out: all its response cells are empty "
-                     "(failed or unfinished simulation).",
-                     x->row, x->line);
+            st = add(out, err, "Data row %zu (%s %d) was left out: %s.", x->row,
+                     t->sheet ? "row" : "line", x->line, why);
     }
     const sg_cv_result *cv = in->cv;
     for (size_t i = 0; cv && i < cv->n_outliers && st == SG_OK; i++) {
