@@ -207,7 +207,39 @@ Test(decide, constraint_is_respected_and_active)
     cr_expect(r->opt->feasible);
     cr_expect(r->mean[1] >= 4.85 - 1e-6, "z = %.10g", r->mean[1]);
     cr_expect(r->opt->active_con[0]);
+    /* the best tested run is the best among those that meet the constraint */
+    cr_assert(r->has_best_row);
+    cr_expect_geq(sg_table_at(f.t, r->best_row, 3), 4.85);
+    for (size_t i = 0; i < f.t->n_rows; i++)
+        if (sg_table_at(f.t, i, 3) >= 4.85)
+            cr_expect_leq(r->best_row_value, sg_table_at(f.t, i, 2));
     cr_expect_eq(r->infeasible[0], '\0');
+    sg_decide_result_destroy(r);
+    teardown(&f);
+}
+
+/* With a calibrated interval (half-width 0.3 at 90 %) the constraint holds
+ * with the default 95 % confidence: z is kept 0.3 / 1.6449 * 1.6449 = 0.3
+ * above the bound; at constraint_confidence = 0.5 there is no margin. */
+Test(decide, constraint_is_kept_with_a_safety_margin)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 6\nconstraints = [\"z >= 4.0\"]\n");
+    double hw[2] = {NAN, 0.3};
+    sg_decide_options o = {.half_width = hw, .level = 0.90};
+    sg_decide_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_decide_run(f.s, f.t, f.sp, g_model, &o, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect_float_eq(r->con_margin[0], 0.3, 1e-12);
+    cr_expect_float_eq(r->con_confidence, 0.95, 0);
+    cr_expect(r->opt->active_con[0]);
+    cr_expect(r->mean[1] >= 4.3 - 1e-6, "z = %.10g", r->mean[1]);
+    cr_expect(r->mean[1] < 4.3 + 0.05, "margin not active: z = %.10g", r->mean[1]);
+    sg_decide_result_destroy(r);
+    f.sp->con_confidence = 0.5;
+    cr_assert_eq(sg_decide_run(f.s, f.t, f.sp, g_model, &o, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(r->con_margin[0], 0.0);
+    cr_expect(r->mean[1] >= 4.0 - 1e-6 && r->mean[1] < 4.05, "z = %.10g", r->mean[1]);
     sg_decide_result_destroy(r);
     teardown(&f);
 }

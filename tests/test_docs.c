@@ -363,6 +363,7 @@ static void load_expected(void)
     add("[optimize]", "weights", DESC, "none");
     add("[optimize]", "sense", DESC, "goal");
     add("[optimize]", "risk", LIT, "%.17g", os->risk);
+    add("[optimize]", "constraint_confidence", LIT, "%.17g", os->con_confidence);
     add("[optimize]", "constraints", DESC, "none");
     cr_assert_eq(os->n_cons, 0);
     add("[optimize]", "bounds", DESC, "min|max");

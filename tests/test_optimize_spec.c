@@ -60,6 +60,7 @@ Test(study_optimize, absent_section_uses_the_goal_response)
     cr_expect_eq(sp->response, 0);
     cr_expect_eq(sp->sense, SG_OPTIM_MINIMIZE);
     cr_expect_eq(sp->risk, 0.0);
+    cr_expect_eq(sp->con_confidence, 0.95);
     cr_expect_eq(sp->n_cons, 0);
     cr_expect_eq(sp->lb[1], 1090.0);
     cr_expect_eq(sp->ub[1], 1150.0);
@@ -174,6 +175,8 @@ static bad_case bad_cases[] = {
     {"[optimize]\nweights = { qq = 1 }\n", "t/s.toml:31:13: unknown response 'qq' in weights (responses: smax, sp1, sp2)"},
     {"[optimize]\nresponse = \"smax\"\nweights = { smax = 1 }\n", "t/s.toml:32:11: give either 'response' or 'weights'"},
     {"[optimize]\nrisk = -0.5\n", "t/s.toml:31:8: risk must be a finite number of at least 0"},
+    {"[optimize]\nconstraint_confidence = 1.0\n", "t/s.toml:31:25: constraint_confidence must be at least 0.5"},
+    {"[optimize]\nconstraint_confidence = 0.4\n", "t/s.toml:31:25: constraint_confidence must be at least 0.5"},
     {"[optimize]\nconstraints = [\"sp3 <= 450\"]\n", "t/s.toml:31:17: constraint: unknown response 'sp3'; did you mean 'sp1'?"},
     {"[optimize]\nconstraints = [\"zzzzzz <= 450\"]\n", "t/s.toml:31:17: constraint: unknown response 'zzzzzz' (responses: smax, sp1, sp2)"},
     {"[optimize]\nconstraints = [\"sp2 < 450\"]\n", "t/s.toml:31:21: constraint: expected '<=' or '>=' after 'sp2'"},

@@ -167,6 +167,21 @@ static void print_problem(const sg_cli_ctx *ctx, const char *source, const char 
            o->nlopt_version);
 }
 
+/* The safety margin constraint i was kept with (or why there was none). */
+static void print_margin(const sg_study *s, const sg_optimize_spec *sp, const sg_decide_result *r,
+                         size_t i)
+{
+    const char *unit = s->responses[sp->cons[i].response].unit;
+    if (r->con_margin[i] > 0)
+        sg_num_fprintf(stdout,
+                       "    kept with a safety margin of %.3g%s%s (holds with %.0f%% confidence "
+                       "under the calibrated interval; [optimize] constraint_confidence)\n",
+                       r->con_margin[i], *unit ? " " : "", unit, 100.0 * r->con_confidence);
+    else if (sp->con_confidence > 0.5)
+        printf("    no safety margin: %s has no calibrated interval (the constraint is on the "
+               "predicted mean)\n", s->responses[sp->cons[i].response].name);
+}
+
 static void print_predictions(const sg_study *s, const double *mean, const double *sd)
 {
     for (size_t j = 0; j < s->n_responses; j++)
@@ -228,6 +243,7 @@ static void print_answer(const sg_cli_ctx *ctx)
         else
             printf("  constraint %-24s satisfied, %s\n", sp->cons[i].text,
                    o->active_con[i] ? "active (limits the optimum)" : "inactive");
+        print_margin(s, sp, r, i);
     }
     if (t && t->n_rows) {
         printf("  nearest tested run: ");

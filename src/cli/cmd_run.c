@@ -230,6 +230,27 @@ static size_t objective_gates(const sg_cli_ctx *ctx, const char *lead)
     return n;
 }
 
+/* One line per constraint: the prediction at the recommendation, the
+ * safety margin it was kept with and the chance it is violated. */
+static void summary_constraints(const sg_cli_ctx *ctx)
+{
+    const sg_study *s = ctx->study;
+    const sg_recommend *rec = ctx->recommend;
+    const sg_decide_result *r = ctx->optimize;
+    const sg_optimize_spec *sp = ctx->optimize_spec;
+    for (size_t i = 0; rec->kind != SG_RECOMMEND_NONE && i < sp->n_cons; i++) {
+        size_t j = sp->cons[i].response;
+        const char *u = s->responses[j].unit;
+        int d = resp_decimals(ctx, j);
+        sg_num_fprintf(stdout, "  constraint %s: predicted %.*f%s%s", sp->cons[i].text, d,
+                       rec->mean[j], sp_unit(u), u);
+        if (r->con_margin[i] > 0)
+            sg_num_fprintf(stdout, ", kept %.*f%s%s inside (%.0f%% confidence)", d,
+                           r->con_margin[i], sp_unit(u), u, 100.0 * r->con_confidence);
+        sg_num_fprintf(stdout, ", chance of violation %.0f%%\n", 100.0 * rec->p_violate[i]);
+    }
+}
+
 static void print_summary(const sg_cli_ctx *ctx)
 {
     const sg_study *s = ctx->study;
@@ -239,6 +260,7 @@ static void print_summary(const sg_cli_ctx *ctx)
         wrap("Answer: ", 2, rec->headline);
         summary_settings(ctx);
         summary_prediction(ctx);
+        summary_constraints(ctx);
         size_t n_gates = objective_gates(ctx, NULL);
         if (rec->n_notes || n_gates) {
             printf("Warnings that change the decision:\n");

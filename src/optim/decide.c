@@ -2,6 +2,7 @@
  * the answer: predictions, coverage, comparisons. */
 #include "optim/decide.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ struct sg_decide_problem {
     const sg_model *model;        /* borrowed, shared read-only by every thread */
     double *lo, *range;           /* nr: response normalisation (weighted) */
     double *fd_h;                 /* nf: finite-difference steps */
+    double *con_margin;           /* n_cons: safety margin (response units), 0 = none */
 };
 
 typedef struct decide_ctx {
@@ -34,6 +36,7 @@ void sg_decide_problem_destroy(sg_decide_problem *p)
     free(p->lo);
     free(p->range);
     free(p->fd_h);
+    free(p->con_margin);
     free(p);
 }
 
@@ -78,7 +81,8 @@ sg_status sg_decide_problem_create(const sg_study *s, const sg_table *t,
     p->lo = calloc(p->nr, sizeof(double));
     p->range = calloc(p->nr, sizeof(double));
     p->fd_h = calloc(p->nf, sizeof(double));
-    if (!p->lo || !p->range || !p->fd_h) {
+    p->con_margin = calloc(p->n_cons ? p->n_cons : 1, sizeof(double));
+    if (!p->lo || !p->range || !p->fd_h || !p->con_margin) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -245,7 +249,7 @@ double sg_decide_constraint(void *vc, size_t i, const double *x, double *grad)
     double k = c->p->spec->risk, sgn = con->ge ? -1.0 : 1.0;
     size_t r = con->response;
     predict_cached(c, x);
-    double v = sgn * (c->mean[r] - con->bound) + k * c->sd[r];
+    double v = sgn * (c->mean[r] - con->bound) + c->p->con_margin[i] + k * c->sd[r];
     if (grad) {
         sg_model_gradient(c->m, c->w, x, r, NULL, grad);
         for (size_t f = 0; f < c->p->nf; f++)
@@ -313,7 +317,21 @@ void sg_decide_result_destroy(sg_decide_result *r)
     free(r->taguchi_x);
     free(r->closest_value);
     free(r->half_width);
+    free(r->con_margin);
     free(r);
+}
+
+/* Whether table row i's measured responses meet every constraint (a
+ * missing value does not). */
+static int row_feasible(const sg_decide_problem *p, const sg_table *t, size_t i)
+{
+    const sg_optimize_spec *sp = p->spec;
+    for (size_t k = 0; k < sp->n_cons; k++) {
+        double y = sg_table_at(t, i, p->nf + sp->cons[k].response);
+        if (!isfinite(y) || (sp->cons[k].ge ? y < sp->cons[k].bound : y > sp->cons[k].bound))
+            return 0;
+    }
+    return 1;
 }
 
 /* Measured objective of table row i (NAN when a needed value is missing). */
@@ -504,6 +522,22 @@ static void explain_no_optimum(const sg_study *s, const sg_table *t, const sg_op
     sg_error_set(err, SG_ERR_NUMERIC, "%s", msg);
 }
 
+/* Each constraint is tightened by the one-sided quantile of its response's
+ * calibrated interval, so that it holds with the spec's confidence; a
+ * response without a calibrated interval gets no margin. */
+static void set_margins(const sg_optimize_spec *sp, sg_decide_problem *p, sg_decide_result *r)
+{
+    r->con_confidence = sp->con_confidence;
+    for (size_t i = 0; i < sp->n_cons; i++) {
+        double hw = r->half_width[sp->cons[i].response];
+        double m = 0.0;
+        if (isfinite(hw) && sp->con_confidence > 0.5 && r->level > 0 && r->level < 1)
+            m = hw / gsl_cdf_ugaussian_Pinv(0.5 + r->level / 2.0) *
+                gsl_cdf_ugaussian_Pinv(sp->con_confidence);
+        p->con_margin[i] = r->con_margin[i] = m;
+    }
+}
+
 sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
                         const sg_model *model, const sg_decide_options *o,
                         sg_decide_result **out, sg_error *err)
@@ -539,9 +573,10 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     r->r_mean = calloc(nr, sizeof(double));
     r->r_sd = calloc(nr, sizeof(double));
     r->closest_value = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
+    r->con_margin = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
     r->half_width = malloc(nr * sizeof(double));
     if (!r->resp_lo || !r->resp_range || !r->mean || !r->sd || !r->r_mean || !r->r_sd ||
-        !r->closest_value || !r->half_width) {
+        !r->closest_value || !r->half_width || !r->con_margin) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -551,6 +586,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
         r->has_interval |= isfinite(r->half_width[j]);
     }
     r->level = r->has_interval ? o->level : NAN;
+    set_margins(sp, p, r);
     memcpy(r->resp_lo, p->lo, nr * sizeof(double));
     memcpy(r->resp_range, p->range, nr * sizeof(double));
     {
@@ -606,7 +642,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
         coverage(s, t, res->best_x, r);
         for (size_t i = 0; i < t->n_rows; i++) {
             double v = row_objective(p, t, i);
-            if (isfinite(v) && (!r->has_best_row || better(sp->sense, v, r->best_row_value))) {
+            if (isfinite(v) && row_feasible(p, t, i) && (!r->has_best_row || better(sp->sense, v, r->best_row_value))) {
                 r->has_best_row = 1;
                 r->best_row = i;
                 r->best_row_value = v;
@@ -621,7 +657,8 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     for (size_t i = 0; i < sp->n_cons; i++) {
         const sg_optimize_spec_con *cn = &sp->cons[i];
         /* g = +-(y - b) at risk 0: the response value closest to feasible. */
-        r->closest_value[i] = cn->ge ? cn->bound - res->min_g[i] : cn->bound + res->min_g[i];
+        double g = res->min_g[i] - r->con_margin[i];
+        r->closest_value[i] = cn->ge ? cn->bound - g : cn->bound + g;
     }
     if (!res->feasible && sp->n_cons > 0) {
         size_t w = res->most_violated;

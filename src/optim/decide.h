@@ -106,6 +106,12 @@ typedef struct sg_decide_result {
     int has_interval;          /* some response has a CV-calibrated interval */
     double *half_width;        /* n_responses: interval half-width (NAN = none) */
     double level;              /* its coverage */
+    /* constraint safety margins: constraint i was enforced as
+     * mean + con_margin[i] <= bound (or mean - con_margin[i] >= bound), so
+     * that it holds with probability con_confidence under the calibrated
+     * interval; 0 when the response has no calibrated interval. */
+    double *con_margin;        /* n_cons, response units */
+    double con_confidence;
 
     /* realisable optimum (opt->realisable.x when found) */
     double *r_mean, *r_sd;     /* n_responses (valid when opt->realisable.found) */
@@ -118,7 +124,8 @@ typedef struct sg_decide_result {
     int extrapolation;         /* warning: nearest_dist too large or outside the box */
     char warning[SG_DECIDE_TEXT_MAX]; /* "" or the extrapolation warning */
 
-    /* best tested run (by the objective on the measured responses) */
+    /* best tested run (by the objective on the measured responses) among those whose measured responses meet every
+     * constraint (none when no run does) */
     int has_best_row;
     size_t best_row;           /* table row index */
     double best_row_value;     /* measured objective (without spread) */

@@ -132,6 +132,8 @@ static void optimum_json(sg_json_builder *b, cJSON *root, const sg_decide_result
         sg_json_bool(b, e, "active", o->active_con[i]);
         sg_json_bool(b, e, "satisfied", o->best_g[i] <= SG_OPTIM_DEFAULT_FEAS_TOL);
         sg_json_number(b, e, "closest_value", r->closest_value[i]);
+        sg_json_number(b, e, "safety_margin", r->con_margin[i]);
+        sg_json_number(b, e, "confidence", r->con_margin[i] > 0 ? r->con_confidence : 0.5);
     }
     sg_json_string(b, x, "infeasible", *r->infeasible ? r->infeasible : NULL);
 }

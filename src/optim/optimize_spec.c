@@ -21,6 +21,7 @@ static const char *const optimize_keys[] = {
     "response", "weights",   "sense",    "risk",     "constraints", "bounds",
     "fixed",    "step",      "levels_only", "algorithm", "local",   "starts",
     "max_evals", "max_time", "ftol_rel", "xtol_rel", "threads", "sub_algorithm", "global_mode",
+    "constraint_confidence",
 };
 
 void sg_optimize_spec_destroy(sg_optimize_spec *sp)
@@ -530,6 +531,21 @@ static sg_status get_nonneg(const sg_toml_value *opt, const char *key, int stric
     return SG_OK;
 }
 
+static sg_status get_confidence(const sg_toml_value *opt, double *out, sg_error *err)
+{
+    bool found = false;
+    double v = 0;
+    sg_status st = sg_toml_get_float(opt, "constraint_confidence", false, &v, &found, err);
+    if (st || !found)
+        return st;
+    if (!(v >= 0.5 && v < 1.0))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(opt, "constraint_confidence"),
+                                "constraint_confidence must be at least 0.5 (no margin) and below "
+                                "1 (got %g)", v);
+    *out = v;
+    return SG_OK;
+}
+
 static sg_status load_budgets(const sg_toml_value *opt, sg_optimize_spec *sp, sg_error *err)
 {
     int64_t v;
@@ -550,7 +566,8 @@ static sg_status load_budgets(const sg_toml_value *opt, sg_optimize_spec *sp, sg
     if ((st = get_nonneg(opt, "max_time", 1, &sp->max_time, err)) ||
         (st = get_nonneg(opt, "ftol_rel", 0, &sp->ftol_rel, err)) ||
         (st = get_nonneg(opt, "xtol_rel", 0, &sp->xtol_rel, err)) ||
-        (st = get_nonneg(opt, "risk", 0, &sp->risk, err)))
+        (st = get_nonneg(opt, "risk", 0, &sp->risk, err)) ||
+        (st = get_confidence(opt, &sp->con_confidence, err)))
         return st;
     return SG_OK;
 }
@@ -596,6 +613,7 @@ sg_status sg_optimize_spec_load(const sg_study *s, sg_optimize_spec **out, sg_er
     }
     sp->starts = SG_OPTIM_DEFAULT_STARTS;
     sp->risk = SG_OPTSPEC_DEFAULT_RISK;
+    sp->con_confidence = SG_OPTSPEC_DEFAULT_CON_CONFIDENCE;
     sp->ftol_rel = sp->xtol_rel = -1.0;
     sp->seed = s->seed;
     if (opt && (st = sg_study_check_keys(opt, "[optimize]", optimize_keys,

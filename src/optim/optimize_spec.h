@@ -6,6 +6,7 @@
  *   weights     = { a = 1.0, b = 0.5 }  # ... or a weighted sum (range-normalised)
  *   sense       = "minimize"            # default: the response goal(s)
  *   risk        = 0.0                   # k in mean +/- k * spread
+ *   constraint_confidence = 0.95        # chance each constraint holds (safety margin)
  *   constraints = ["stress_path2 <= 450"]
  *   bounds      = { thickness = [60, 140] }
  *   fixed       = { hold = 30 }
@@ -36,6 +37,10 @@
 #define SG_OPTSPEC_CON_TEXT 128
 /* Default risk factor k (0 = optimise the ensemble mean). */
 #define SG_OPTSPEC_DEFAULT_RISK 0.0
+/* Default one-sided confidence that each constraint holds at the optimum:
+ * the constraint is tightened by the matching quantile of the calibrated
+ * prediction interval (0.5 = no margin, the constraint on the mean). */
+#define SG_OPTSPEC_DEFAULT_CON_CONFIDENCE 0.95
 
 /* One constraint "response <= bound" (ge = 0) or "response >= bound" (ge = 1). */
 typedef struct sg_optimize_spec_con {
@@ -53,6 +58,7 @@ typedef struct sg_optimize_spec {
     sg_optim_sense sense;
     int sense_given;       /* sense written explicitly */
     double risk;           /* >= 0 */
+    double con_confidence; /* [0.5, 1): constraint safety margin's confidence */
     size_t n_cons;
     sg_optimize_spec_con *cons;  /* n_cons */
     double *lb, *ub;       /* n_factors: bounds (default factor min/max) */

@@ -222,6 +222,16 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
                             us, unit);
         return;
     }
+    if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->gain < 0) {
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the best tested run, %s (measured %.*f%s%s): the model's optimum%s "
+                        "is predicted %.*f%s%s worse (uncertainty +-%.*f%s%s).",
+                        run, d, rec->best_row_value, us, unit,
+                        sp->n_cons ? ", kept inside the constraints with their safety margins,"
+                                   : "",
+                        du + 1, -rec->gain, us, unit, du, rec->uncertainty, us, unit);
+        return;
+    }
     if (rec->kind == SG_RECOMMEND_BEST_RUN) {
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the best tested run, %s (measured %.*f%s%s): the predicted gain of "
@@ -269,7 +279,8 @@ static void constraint_notes(const sg_optimize_spec *sp, const sg_decide_result 
         if (rec->kind != SG_RECOMMEND_NONE && rec->p_violate[i] > SG_RECOMMEND_MAX_VIOLATION)
             add_note(rec,
                      "%s: a %.0f%% chance of violation at these settings (prediction %.4g "
-                     "within its uncertainty); keep a safety margin ([optimize] risk)",
+                     "within its uncertainty); raise [optimize] constraint_confidence for a larger "
+                     "safety margin",
                      sp->cons[i].text, 100.0 * rec->p_violate[i],
                      rec->mean[sp->cons[i].response]);
     }
