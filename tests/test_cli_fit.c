@@ -365,6 +365,12 @@ Test(cli_fit, predict_errors)
     cJSON_Delete(j);
     r = run("predict", tpath(7, "missing.json"), "--at", "thickness=1", NULL);
     cr_expect_eq(r->code, 3);
+    /* a study file, whatever its name, is named as such (not a JSON error) */
+    const char *st = tpath(0, "study.txt");
+    write_file(st, "# my study\n[study]\nname = \"x\"\n");
+    r = run("predict", st, "--at", "thickness=1", NULL);
+    cr_expect_eq(r->code, 2, "%s", r->err);
+    cr_expect(strstr(r->err, "looks like a study file"), "%s", r->err);
 }
 
 Test(cli_fit, divergence_names_response_and_member)

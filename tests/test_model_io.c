@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "model/model.h"
+#include "model/predict.h"
 #include "table_test.h"
 
 #include <cJSON.h>
@@ -363,6 +364,7 @@ static sg_model_calibration calib(double level, double hw, bool sf_ok, double sf
     c.spread_factor_ok = sf_ok;
     c.spread_factor = sf;
     snprintf(c.cv, sizeof c.cv, "%s", cv);
+    c.q2 = NAN;
     return c;
 }
 
@@ -374,6 +376,7 @@ Test(model_io, calibration_round_trip_is_exact)
     sg_model *m = fit_tiny();
     sg_model_calibration c0 = calib(0.95, 0.92319716660404083, true, 102.64678865020873, "loo");
     sg_model_calibration c1 = calib(0.9, 3.1415926535, false, 0.0, "kfold:5:3");
+    c0.q2 = 0.98765432109876543;
     sg_error err;
     cr_assert_eq(sg_model_set_calibration(m, 0, &c0, &err), SG_OK, "%s", err.msg);
     cr_assert_eq(sg_model_set_calibration(m, 1, &c1, &err), SG_OK, "%s", err.msg);
@@ -386,6 +389,23 @@ Test(model_io, calibration_round_trip_is_exact)
     cr_expect(a->level == 0.95 && a->half_width == c0.half_width && a->spread_factor_ok &&
               a->spread_factor == c0.spread_factor);
     cr_expect_str_eq(a->cv, "loo");
+    cr_expect(a->q2 == c0.q2 && isnan(b->q2), "q2 %.17g %g", a->q2, b->q2);
+    /* predict's weak-model warning comes from the stored Q2 */
+    char weak[512];
+    cr_expect_eq(sg_predict_weak_warning(l, weak, sizeof weak), 0);
+    cr_expect_str_eq(weak, "");
+    c1.q2 = -0.16;
+    cr_assert_eq(sg_model_set_calibration(l, 1, &c1, &err), SG_OK, "%s", err.msg);
+    cr_expect(sg_predict_is_weak(l, 1) && !sg_predict_is_weak(l, 0));
+    cr_expect_eq(sg_predict_weak_warning(l, weak, sizeof weak), 1);
+    char want[256];
+    snprintf(want, sizeof want, "the model of %s is weak (cross-validated Q2 -0.16, below 0.5): "
+             "its predictions are little better than the data's mean", sg_model_response_name(l, 1));
+    cr_expect_str_eq(weak, want);
+    c1.q2 = 1.5;
+    cr_expect_eq(sg_model_set_calibration(l, 1, &c1, &err), SG_ERR_INVALID, "Q2 above 1 refused");
+    c1.q2 = NAN;
+    cr_assert_eq(sg_model_set_calibration(l, 1, &c1, &err), SG_OK, "%s", err.msg);
     cr_expect(b->level == 0.9 && b->half_width == 3.1415926535 && !b->spread_factor_ok);
     cr_expect_str_eq(b->cv, "kfold:5:3");
     cr_expect_null(sg_model_calibration_of(l, 2), "index out of range");

@@ -437,6 +437,26 @@ static int check_out(sg_cli_ctx *ctx, const char *model, const char *in, const c
     return sg_outputs_check(&plan, &err) == SG_OK ? SG_EXIT_OK : sg_cli_fail(ctx, &err);
 }
 
+/* Whether path starts like a TOML study (a '[' or 'key =' line) rather
+ * than a JSON model ('{'): whatever its name, say what was expected. */
+static bool looks_like_study(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return false;
+    char line[256];
+    bool study = false;
+    while (fgets(line, sizeof line, fp)) {
+        const char *c = line + strspn(line, " \t\r\n");
+        if (!*c || *c == '#')
+            continue;
+        study = *c == '[' || strchr(c, '=') != NULL;
+        break;
+    }
+    fclose(fp);
+    return study;
+}
+
 static int predict_main(const sg_cli_args *a)
 {
     const char *at = sg_cli_opt(a, "--at"), *in = sg_cli_opt(a, "--in"),
@@ -463,10 +483,18 @@ static int predict_main(const sg_cli_args *a)
     if (sg_model_load(a->study_path, &m, &err) != SG_OK ||
         sg_model_work_create(m, &w, &err) != SG_OK) {
         sg_model_destroy(m);
+        if (!m && looks_like_study(a->study_path))
+            return sg_cli_finish(&ctx, sg_cli_usage_error(a->cmd,
+                "expects a model file written by 'fit' (model.json); this looks like a study "
+                "file: run 'surrogate fit' on it first"));
         return sg_cli_finish(&ctx, sg_cli_fail(&ctx, &err));
     }
-    if ((code = put_json(&ctx, m, NULL)) == SG_EXIT_OK)
+    if ((code = put_json(&ctx, m, NULL)) == SG_EXIT_OK) {
+        char weak[1024];
+        if (!a->json && sg_predict_weak_warning(m, weak, sizeof weak))
+            fprintf(stderr, "surrogate: WARNING: %s\n", weak);
         code = at ? predict_at(&ctx, m, w, at) : predict_in(&ctx, m, w, in, outp);
+    }
     sg_model_work_destroy(w);
     sg_model_destroy(m);
     return sg_cli_finish(&ctx, code);

@@ -1,6 +1,7 @@
 /* fit.c — the fit pipeline: model, training metrics, baseline, CV, gates. */
 #include "model/fit.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -462,6 +463,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
             c.half_width = R->half_width;
             c.spread_factor_ok = R->spread_factor_ok;
             c.spread_factor = R->spread_factor_ok ? R->spread_factor : 0.0;
+            c.q2 = R->net.r2_ok ? R->net.r2 : NAN;
             if ((st = sg_model_set_calibration(r->model, j, &c, err)) != SG_OK)
                 goto fail;
         }

@@ -777,10 +777,11 @@ sg_status sg_model_set_calibration(sg_model *m, size_t j, const sg_model_calibra
     size_t len = strnlen(c->cv, sizeof c->cv);
     if (!(c->level > 0 && c->level < 1) || !isfinite(c->half_width) || c->half_width < 0 ||
         (c->spread_factor_ok && (!isfinite(c->spread_factor) || c->spread_factor < 0)) ||
+        c->q2 > 1 || isinf(c->q2) ||
         len == 0 || len >= sizeof c->cv)
         return sg_error_set(err, SG_ERR_INVALID,
                             "calibration of %s: level must be in (0, 1), half-width and spread "
-                            "factor finite and >= 0, and the cross-validation named",
+                            "factor finite and >= 0, Q2 at most 1, and the cross-validation named",
                             m->rname[j]);
     m->calib[j] = *c;
     if (!c->spread_factor_ok)

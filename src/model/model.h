@@ -203,6 +203,7 @@ typedef struct sg_model_calibration {
     bool spread_factor_ok;         /* false: some held-out spread was 0 */
     double spread_factor;          /* >= 0, dimensionless (valid if spread_factor_ok) */
     char cv[SG_MODEL_CV_NAME_MAX]; /* plan it came from, e.g. "loo", "kfold:5" */
+    double q2;                     /* cross-validated Q² of the response, NAN = unknown */
 } sg_model_calibration;
 
 /* Set response j's calibration (copied); SG_ERR_INVALID for j out of range,

@@ -30,9 +30,20 @@ typedef struct sg_predict_points {
  * (then ± is the ensemble spread only).  A static string. */
 const char *sg_predict_interval_note(const sg_model *m);
 
+/* A response's model is weak when its cross-validated Q² (stored with the
+ * calibration) is below this: its predictions are little better than the
+ * data's mean.  The same threshold as the fit's gate (cv.h SG_CV_MIN_Q2). */
+#define SG_PREDICT_WEAK_Q2 0.5
+/* Whether response j's model is weak (false when its Q² is unknown). */
+bool sg_predict_is_weak(const sg_model *m, size_t j);
+/* The warning for the weak responses of m written into text (cap bytes):
+ * "the model of NAME is weak (cross-validated Q2 -0.16, below 0.5) ...".
+ * Returns how many responses are weak (0: text is ""). */
+size_t sg_predict_weak_warning(const sg_model *m, char *text, size_t cap);
+
 /* The "predict" object for the model file model_path: "model_file",
  * "interval" (per response, or null when none is calibrated),
- * "interval_note", and when p is not NULL "points" (factors, responses
+ * "interval_note", "weak_models" (names of the weak responses), and when p is not NULL "points" (factors, responses
  * with mean, spread and interval, extrapolation and the factors outside
  * the fitted bounds) and the table keys of p.  SG_ERR_NOMEM (no tree) when
  * out of memory; caller owns *out. */

@@ -1,7 +1,11 @@
 /* predict_json.c — predictions of a model as JSON (predict.h). */
 #include "model/predict.h"
 
+#include <math.h>
+#include <stdio.h>
+
 #include "core/json.h"
+#include "core/num.h"
 
 /* What "spread" is, per model type: the members' sd of a network ensemble,
  * the predictive sd of a kriging model's mean. */
@@ -32,6 +36,35 @@ const char *sg_predict_interval_note(const sg_model *m)
     return k == sg_model_n_out(m) && k ? n[1] : k ? n[2] : n[0];
 }
 
+bool sg_predict_is_weak(const sg_model *m, size_t j)
+{
+    const sg_model_calibration *c = sg_model_calibration_of(m, j);
+    return c && isfinite(c->q2) && c->q2 < SG_PREDICT_WEAK_Q2;
+}
+
+size_t sg_predict_weak_warning(const sg_model *m, char *text, size_t cap)
+{
+    size_t n = 0, used = 0;
+    if (cap)
+        text[0] = '\0';
+    for (size_t j = 0; j < sg_model_n_out(m); j++) {
+        if (!sg_predict_is_weak(m, j))
+            continue;
+        n++;
+        int k = sg_num_snprintf(text + used, cap - used, "%sthe model of %s is weak "
+                                "(cross-validated Q2 %.2f, below %.1f)",
+                                used ? "; " : "", sg_model_response_name(m, j),
+                                sg_model_calibration_of(m, j)->q2, SG_PREDICT_WEAK_Q2);
+        if (k < 0 || (size_t)k >= cap - used)
+            break;
+        used += (size_t)k;
+    }
+    if (n && used < cap)
+        snprintf(text + used, cap - used, ": %s little better than the data's mean",
+                 n > 1 ? "their predictions are" : "its predictions are");
+    return n;
+}
+
 /* key: calibration of response j (level, half_width, lower/upper around
  * mean when mean != NULL, spread_factor, cv), or null. */
 static void interval_json(sg_json_builder *b, cJSON *parent, const char *key, const sg_model *m,
@@ -54,6 +87,8 @@ static void interval_json(sg_json_builder *b, cJSON *parent, const char *key, co
     else
         sg_json_null(b, o, "spread_factor");
     sg_json_string(b, o, "cv", c->cv);
+    sg_json_number(b, o, "q2", c->q2);
+    sg_json_bool(b, o, "weak", sg_predict_is_weak(m, j));
 }
 
 /* One point; returns whether it lies outside the fitted bounds. */
@@ -109,6 +144,10 @@ sg_status sg_predict_to_json(const sg_model *m, const char *model_path, const sg
         sg_json_null(b, o, "interval");
     }
     sg_json_string(b, o, "interval_note", sg_predict_interval_note(m));
+    cJSON *wk = sg_json_array(b, o, "weak_models");
+    for (size_t j = 0; wk && j < sg_model_n_out(m); j++)
+        if (sg_predict_is_weak(m, j))
+            sg_json_string(b, wk, NULL, sg_model_response_name(m, j));
     if (p) {
         size_t n_extra = 0;
         cJSON *pts = sg_json_array(b, o, "points");
