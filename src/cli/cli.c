@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "optim/decide.h"
 #include "optim/recommend.h"
+#include "optim/summary.h"
 #include "model/results.h"
 
 #include <math.h>
@@ -316,6 +317,7 @@ int sg_cli_finish(sg_cli_ctx *ctx, int code)
     sg_decide_result_destroy(ctx->optimize);
     sg_sensitivity_destroy(ctx->sensitivity);
     sg_recommend_destroy(ctx->recommend);
+    sg_summary_destroy(ctx->decision);
     sg_optimize_spec_destroy(ctx->optimize_spec);
     sg_model_destroy(ctx->own_model);
     sg_results_destroy(ctx->results);

@@ -128,6 +128,7 @@ typedef struct sg_cli_ctx {
     struct sg_decide_result *optimize;      /* the optimisation answer (optimize stage, owned) */
     struct sg_sensitivity *sensitivity; /* Sobol indices (sensitivity stage, owned) */
     struct sg_recommend *recommend;     /* the recommendation (recommend stage, owned) */
+    struct sg_summary *decision;        /* its decision summary (recommend stage, owned) */
     bool summary;             /* run: print the decision summary instead of stage details */
     struct sg_results *results; /* saved fit/optimisation results (report stage, owned) */
     char results_note[SG_ERROR_MSG_MAX]; /* why the saved results of a model loaded from

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "optim/decide.h"
+#include "optim/recommend.h"
 #include "report/report.h"
 #include "model/results.h"
 #include "core/hash.h"
@@ -266,7 +267,13 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
         const sg_optim_result *o = ctx->optimize->opt;
         in->optim = o;
         optim_settings(ctx, b, in);
-        if (o->realisable.found) {
+        if (ctx->recommend && ctx->decision) {
+            in->decision = ctx->decision;
+            in->recommended = ctx->recommend->x;
+            in->recommended_label = ctx->recommend->kind == SG_RECOMMEND_NONE
+                                        ? "best known, not a recommendation"
+                                        : "recommended";
+        } else if (o->realisable.found) {
             in->recommended = o->realisable.x;
             in->recommended_label = "realisable optimum";
         } else {
@@ -284,7 +291,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
     if (ctx->optimize && ctx->optimize->infeasible[0])
         snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX, "%s", ctx->optimize->infeasible);
     const sg_decide_result *dr = ctx->optimize;
-    if (dr && dr->has_best_row && !ctx->optimize_spec->weighted) {
+    if (dr && dr->has_best_row && !ctx->optimize_spec->weighted && !ctx->decision) {
         /* the same test as `optimize` prints: gain within the ensemble spread */
         const sg_optimize_spec *sp = ctx->optimize_spec;
         const sg_response *resp = &ctx->study->responses[sp->response];
@@ -484,8 +491,18 @@ static int report_main(const sg_cli_args *a)
         /* The optimisation is deterministic (seeded, identical serial or
          * parallel): recompute it on the saved model and check that it is the
          * saved answer. */
+        /* with the saved calibration, as optimize had it (constraint margins) */
+        const sg_cv_result *cv = ctx.results->cv;
+        double half[SG_STUDY_MAX_RESPONSES];
+        sg_decide_options opt = {0};
+        if (cv && cv->n_out == ctx.study->n_responses) {
+            for (size_t j = 0; j < ctx.study->n_responses; j++)
+                half[j] = cv->resp[j].half_width;
+            opt.half_width = half;
+            opt.level = cv->resp[0].level;
+        }
         if (sg_optimize_spec_load(ctx.study, &ctx.optimize_spec, &err) != SG_OK ||
-            sg_decide_run(ctx.study, ctx.table, ctx.optimize_spec, ctx.model, NULL, &ctx.optimize,
+            sg_decide_run(ctx.study, ctx.table, ctx.optimize_spec, ctx.model, &opt, &ctx.optimize,
                           &err) != SG_OK) {
             code = sg_cli_fail(&ctx, &err);
             goto out;
@@ -505,6 +522,11 @@ static int report_main(const sg_cli_args *a)
             goto out;
         }
     }
+    /* the decision the Summary shows, as `run` prints it (quietly) */
+    ctx.summary = true;
+    if (ctx.optimize && ((code = sg_stage_sensitivity(&ctx)) != SG_EXIT_OK ||
+                         (code = sg_stage_recommend(&ctx)) != SG_EXIT_OK))
+        goto out;
     code = write_report(&ctx, false);
 out:
     free(rp);

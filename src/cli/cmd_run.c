@@ -12,6 +12,7 @@
 #include "optim/decide.h"
 #include "optim/optimize_spec.h"
 #include "optim/recommend.h"
+#include "optim/summary.h"
 
 /* The stages of `run`, in order.  Each prints its text result (unless
  * --json or the summary), adds its JSON object under its name, and returns
@@ -64,105 +65,44 @@ static void wrap(const char *lead, size_t indent, const char *text)
     putchar('\n');
 }
 
-static int resp_decimals(const sg_cli_ctx *ctx, size_t j)
+/* The decision summary's answer, settings, prediction, constraints and
+ * warnings (optim/summary.h): the same lines as the workbook's Summary. */
+static void summary_decision(const sg_summary *d)
 {
-    return sg_sensitivity_decimals(ctx->sensitivity ? ctx->sensitivity->resolution[j] : 0.0);
-}
-
-/* Decimals for an uncertainty v of response j (sg_sensitivity_uncertainty_decimals). */
-static int unc_decimals(const sg_cli_ctx *ctx, size_t j, double v)
-{
-    double res = ctx->sensitivity ? ctx->sensitivity->resolution[j] : 0.0;
-    return sg_sensitivity_uncertainty_decimals(v, res);
-}
-
-static const char *sp_unit(const char *u) { return *u ? " " : ""; }
-
-/* One line per factor: setting, and why (matters / no effect / fixed). */
-static void summary_settings(const sg_cli_ctx *ctx)
-{
-    const sg_study *s = ctx->study;
-    const sg_recommend *rec = ctx->recommend;
-    const sg_optimize_spec *sp = ctx->optimize_spec;
-    size_t jo = sp->weighted ? 0 : sp->response;
-    printf("Settings (%s%s):\n", ctx->optimize->objective,
-           rec->kind == SG_RECOMMEND_NONE ? "; best known, not a recommendation" : "");
-    for (size_t i = 0; i < s->n_factors; i++) {
-        const sg_recommend_factor *f = &rec->factors[i];
-        const char *u = s->factors[i].unit;
-        char val[64];
-        sg_num_snprintf(val, sizeof val, "%g%s%s", f->value, sp_unit(u), u);
-        if (f->role == SG_ROLE_NO_EFFECT) {
-            sg_num_fprintf(stdout, "  %-14.14s %-12s no effect in this window (%g .. %g%s%s): "
-                                   "choose on cost or convenience\n",
-                           s->factors[i].name, val, s->factors[i].min, s->factors[i].max,
-                           sp_unit(u), u);
-        } else if (f->role == SG_ROLE_FIXED) {
-            printf("  %-14.14s %-12s fixed by [optimize]\n", s->factors[i].name, val);
-        } else if (rec->kind == SG_RECOMMEND_NONE) {
-            printf("  %-14.14s %s\n", s->factors[i].name, val);
-        } else if (ctx->sensitivity && !sp->weighted) {
-            const sg_sobol_result *so = ctx->sensitivity->sobol;
-            size_t k = sg_sobol_at(so, jo, i);
-            const char *ru = s->responses[jo].unit;
-            sg_num_fprintf(stdout,
-                           "  %-14.14s %-12s matters: total index %.2f, moves %s by %.*f%s%s\n",
-                           s->factors[i].name, val, so->total[k].est, s->responses[jo].name,
-                           resp_decimals(ctx, jo), so->effect_range[k], sp_unit(ru), ru);
-        } else {
-            printf("  %-14.14s %-12s matters\n", s->factors[i].name, val);
-        }
+    wrap("Answer: ", 2, d->headline);
+    printf("%s:\n", d->settings_title);
+    for (size_t i = 0; i < d->n_factors; i++) {
+        const sg_summary_factor *f = &d->factors[i];
+        if (*f->verdict)
+            printf("  %-14.14s %-12s %s\n", f->name, f->setting, f->verdict);
+        else
+            printf("  %-14.14s %s\n", f->name, f->setting);
     }
-}
-
-static void summary_prediction(const sg_cli_ctx *ctx)
-{
-    const sg_study *s = ctx->study;
-    const sg_recommend *rec = ctx->recommend;
-    const sg_decide_result *r = ctx->optimize;
-    const sg_optimize_spec *sp = ctx->optimize_spec;
-    if (sp->weighted || rec->kind == SG_RECOMMEND_NONE)
-        return;
-    size_t j = sp->response;
-    int d = resp_decimals(ctx, j);
-    const char *u = s->responses[j].unit;
-    int du = unc_decimals(ctx, j, r->half_width[j]);
-    if (isfinite(rec->lo[j]) && du + 1 < d) /* one digit beyond the uncertainty's */
-        d = du + 1;
-    sg_num_fprintf(stdout, "  predicted %s there: %.*f%s%s", s->responses[j].name, d,
-                   rec->mean[j], sp_unit(u), u);
-    if (isfinite(rec->lo[j]))
-        sg_num_fprintf(stdout, " (%.*f .. %.*f, %.0f%% interval at tested settings%s)", du,
-                       rec->lo[j], du, rec->hi[j], 100.0 * rec->level,
-                       rec->clipped[j] ? ", clipped to the physical limit" : "");
-    printf("\n");
+    if (*d->prediction)
+        printf("  %s\n", d->prediction);
+    for (size_t i = 0; i < d->n_constraints; i++)
+        wrap("  ", 4, d->constraints[i]);
+    if (d->n_warnings) {
+        printf("Warnings that change the decision:\n");
+        for (size_t k = 0; k < d->n_warnings; k++)
+            wrap("  - ", 4, d->warnings[k]);
+    }
 }
 
 static void summary_quality(const sg_cli_ctx *ctx)
 {
-    const sg_study *s = ctx->study;
-    const sg_cv_result *cv = ctx->fit ? ctx->fit->cv : NULL;
-    if (!cv || cv->n_out != s->n_responses) {
+    const sg_summary *d = ctx->decision;
+    if (!d) {
+        printf("Model quality: see the fit stage (--verbose)\n");
+        return;
+    }
+    if (!d->cross_validated) {
         printf("Model quality: not cross-validated\n");
         return;
     }
     printf("Model quality (cross-validated):\n");
-    for (size_t j = 0; j < s->n_responses; j++) {
-        const sg_cv_response *c = &cv->resp[j];
-        const char *u = s->responses[j].unit;
-        if (!c->net.r2_ok) {
-            printf("  %-14.14s Q2 n/a: %s\n", s->responses[j].name, c->net.reason);
-            continue;
-        }
-        bool weak = c->net.r2 < SG_CV_MIN_Q2;
-        double hp = c->half_width_plan, hb = c->half_width_between;
-        sg_num_fprintf(stdout, "  %-14.14s Q2 %5.2f %-5s +- %.*f%s%s at tested settings",
-                       s->responses[j].name, c->net.r2, weak ? "WEAK" : "good",
-                       unc_decimals(ctx, j, hp), hp, sp_unit(u), u);
-        if (cv->n_between > 0)
-            sg_num_fprintf(stdout, ", +- %.*f between levels", unc_decimals(ctx, j, hb), hb);
-        printf("\n");
-    }
+    for (size_t j = 0; j < d->n_responses; j++)
+        printf("  %-14.14s %s\n", d->quality[j].name, d->quality[j].text);
 }
 
 static const char *json_str(const cJSON *o, const char *a, const char *b)
@@ -211,64 +151,12 @@ static void summary_stages(const sg_cli_ctx *ctx)
     (void)s;
 }
 
-/* The fit's honesty warnings on the objective's responses (a weak model is
- * already the headline): printed after lead when it is not NULL; returns
- * how many there are. */
-static size_t objective_gates(const sg_cli_ctx *ctx, const char *lead)
-{
-    const sg_optimize_spec *sp = ctx->optimize_spec;
-    size_t n = 0;
-    for (size_t g = 0; ctx->fit && sp && g < ctx->fit->n_gates; g++) {
-        const sg_gate_warning *w = &ctx->fit->gates[g];
-        bool used = sp->weighted ? sp->weights[w->response] > 0 : sp->response == w->response;
-        if (!used || w->kind == SG_GATE_LOW_Q2)
-            continue;
-        n++;
-        if (lead)
-            wrap(lead, 4, w->message);
-    }
-    return n;
-}
-
-/* One line per constraint: the prediction at the recommendation, the
- * safety margin it was kept with and the chance it is violated. */
-static void summary_constraints(const sg_cli_ctx *ctx)
-{
-    const sg_study *s = ctx->study;
-    const sg_recommend *rec = ctx->recommend;
-    const sg_decide_result *r = ctx->optimize;
-    const sg_optimize_spec *sp = ctx->optimize_spec;
-    for (size_t i = 0; rec->kind != SG_RECOMMEND_NONE && i < sp->n_cons; i++) {
-        size_t j = sp->cons[i].response;
-        const char *u = s->responses[j].unit;
-        int d = resp_decimals(ctx, j);
-        sg_num_fprintf(stdout, "  constraint %s: predicted %.*f%s%s", sp->cons[i].text, d,
-                       rec->mean[j], sp_unit(u), u);
-        if (r->con_margin[i] > 0)
-            sg_num_fprintf(stdout, ", kept %.*f%s%s inside (%.0f%% confidence)", d,
-                           r->con_margin[i], sp_unit(u), u, 100.0 * r->con_confidence);
-        sg_num_fprintf(stdout, ", chance of violation %.0f%%\n", 100.0 * rec->p_violate[i]);
-    }
-}
-
 static void print_summary(const sg_cli_ctx *ctx)
 {
     const sg_study *s = ctx->study;
     printf("%s: %s\n", s->name, s->title);
-    if (ctx->recommend) {
-        const sg_recommend *rec = ctx->recommend;
-        wrap("Answer: ", 2, rec->headline);
-        summary_settings(ctx);
-        summary_prediction(ctx);
-        summary_constraints(ctx);
-        size_t n_gates = objective_gates(ctx, NULL);
-        if (rec->n_notes || n_gates) {
-            printf("Warnings that change the decision:\n");
-            for (size_t k = 0; k < rec->n_notes; k++)
-                wrap("  - ", 4, rec->notes[k]);
-            objective_gates(ctx, "  - ");
-        }
-    }
+    if (ctx->decision)
+        summary_decision(ctx->decision);
     summary_quality(ctx);
     summary_stages(ctx);
 }

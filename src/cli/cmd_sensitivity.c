@@ -10,6 +10,7 @@
 #include "model/cv.h"
 #include "model/sensitivity.h"
 #include "optim/recommend.h"
+#include "optim/summary.h"
 
 static const sg_cli_option sensitivity_options[] = {
     {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",
@@ -128,6 +129,11 @@ int sg_stage_recommend(sg_cli_ctx *ctx)
     sg_recommend_inputs in = {q2, ctx->sensitivity};
     if (sg_recommend_build(ctx->study, ctx->table, ctx->optimize_spec, ctx->model, ctx->optimize,
                            &in, &ctx->recommend, &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
+    sg_summary_inputs si = {ctx->study, ctx->optimize_spec, ctx->optimize, ctx->recommend,
+                            ctx->sensitivity, cv, ctx->fit ? ctx->fit->gates : NULL,
+                            ctx->fit ? ctx->fit->n_gates : 0};
+    if (sg_summary_build(&si, &ctx->decision, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
     cJSON *o = NULL;
     if (sg_recommend_to_json(ctx->recommend, ctx->study, ctx->table, &o, &err) != SG_OK)

@@ -347,9 +347,10 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     ctx->pct = workbook_add_format(wb);
     ctx->pval = workbook_add_format(wb);
     ctx->excluded = workbook_add_format(wb);
+    ctx->answer = workbook_add_format(wb);
     if (!ctx->title || !ctx->subtitle || !ctx->header || !ctx->text || !ctx->wrap ||
         !ctx->bold || !ctx->note || !ctx->warn || !ctx->warn_line || !ctx->input || !ctx->sci ||
-        !ctx->integer || !ctx->pct || !ctx->pval || !ctx->excluded)
+        !ctx->integer || !ctx->pct || !ctx->pval || !ctx->excluded || !ctx->answer)
         return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for formats");
     format_set_bold(ctx->title);
     format_set_font_size(ctx->title, 14);
@@ -363,6 +364,9 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     format_set_text_wrap(ctx->wrap);
     format_set_align(ctx->wrap, LXW_ALIGN_VERTICAL_TOP);
     format_set_bold(ctx->bold);
+    format_set_bold(ctx->answer);
+    format_set_text_wrap(ctx->answer);
+    format_set_align(ctx->answer, LXW_ALIGN_VERTICAL_TOP);
     format_set_italic(ctx->note);
     format_set_font_color(ctx->note, 0x595959);
     format_set_font_color(ctx->warn, 0x9C0006);

@@ -99,6 +99,9 @@ typedef struct sg_report_input {
      * at the middle of the bounds). */
     const double *recommended;           /* (n_factors) engineering units */
     const char *recommended_label;       /* "realisable optimum" */
+    /* The decision summary (optim/summary.h), or NULL: when given, the
+     * Summary sheet opens with it, in the order `run` prints it. */
+    const struct sg_summary *decision;
 
     /* ---- stage results; NULL = stage not run, its sheet is omitted ---- */
     /* Data: the table of sg_study_load_data (columns = factors then

@@ -110,6 +110,7 @@ typedef struct sg_rctx {
     const sg_report_input *in;
     lxw_error lxw_status; /* first failure seen, LXW_NO_ERROR if none */
     lxw_format *title, *subtitle, *header, *text, *wrap, *bold, *note, *warn;
+    lxw_format *answer;         /* the decision's headline: bold, wrapped */
     lxw_format *warn_line;      /* warning on one line (no wrap) */
     lxw_format *input;          /* editable input cells (yellow) */
     lxw_format *num[SG_RFMT_MAX_DECIMALS + 1];     /* 0.000 with d decimals */

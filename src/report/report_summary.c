@@ -2,6 +2,7 @@
  * far to trust it, and every warning in plain words. */
 #include "report/report_internal.h"
 #include "core/num.h"
+#include "optim/summary.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <string.h>
 
 /* Width in characters of the Summary's value columns. */
-#define SG_RSUMMARY_COL_WIDTH 16.0
+#define SG_RSUMMARY_COL_WIDTH 20.0
 
 static lxw_row_t kv(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *key,
                     const char *value)
@@ -18,6 +19,75 @@ static lxw_row_t kv(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *ke
         return r;
     sg_rstr(ctx, ws, r, 0, key, ctx->bold);
     sg_rstr(ctx, ws, r, 1, value, ctx->text);
+    return r + 1;
+}
+
+/* Width of the Summary's first column, in characters. */
+#define SG_RSUMMARY_FIRST_WIDTH 28.0
+/* Characters of plain (bold) text per character of column width: the
+ * default font is narrower than the width unit. */
+#define SG_RSUMMARY_CHARS_PER_UNIT 1.25
+#define SG_RSUMMARY_BOLD_CHARS_PER_UNIT 1.1
+
+/* text merged over columns first..5 of row r, wrapped, the row as tall as
+ * its lines. */
+static void merged_text(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t first,
+                        const char *text, lxw_format *f)
+{
+    RC(ctx, worksheet_merge_range(ws, r, first, r, 5, "", f));
+    sg_rstr(ctx, ws, r, first, text, f);
+    double width = (first == 0 ? SG_RSUMMARY_FIRST_WIDTH : 0.0) +
+                   SG_RSUMMARY_COL_WIDTH * (first == 0 ? 5.0 : (double)(6 - first));
+    double cpl = width * (f == ctx->answer ? SG_RSUMMARY_BOLD_CHARS_PER_UNIT
+                                           : SG_RSUMMARY_CHARS_PER_UNIT);
+    double lines = ceil((double)strlen(text) / cpl);
+    RC(ctx, worksheet_set_row(ws, r, 15.0 * (lines > 1 ? lines : 1.0), NULL));
+}
+
+/* The decision summary, in the order `run` prints it: answer, settings and
+ * why, prediction, constraints, warnings that change the decision, model
+ * quality.  Returns the next free row. */
+static lxw_row_t decision_block(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
+                                const sg_summary *d)
+{
+    const sg_report_input *in = ctx->in;
+    sg_rstr(ctx, ws, r++, 0, "Answer", ctx->subtitle);
+    merged_text(ctx, ws, r++, 0, d->headline, ctx->answer);
+    r++;
+    sg_rstr(ctx, ws, r++, 0, d->settings_title, ctx->subtitle);
+    const char *sh[] = {"Factor", "Setting", "Unit", "Why"};
+    for (lxw_col_t c = 0; c < 4; c++)
+        sg_rstr(ctx, ws, r, c, sh[c], ctx->header);
+    RC(ctx, worksheet_merge_range(ws, r, 3, r, 5, "", ctx->header));
+    sg_rstr(ctx, ws, r++, 3, sh[3], ctx->header);
+    for (size_t i = 0; i < d->n_factors && i < in->n_factors; i++, r++) {
+        double v = in->recommended ? in->recommended[i] : NAN;
+        int dec = sg_rfmt_decimals_exact(&v, 1, 1);
+        sg_rstr(ctx, ws, r, 0, d->factors[i].name, ctx->bold);
+        if (isfinite(v))
+            sg_rnum(ctx, ws, r, 1, v, ctx->num_bold[dec > 4 ? 4 : dec]);
+        sg_rstr(ctx, ws, r, 2, in->factors[i].unit, ctx->text);
+        merged_text(ctx, ws, r, 3, d->factors[i].verdict, ctx->wrap);
+    }
+    if (*d->prediction)
+        merged_text(ctx, ws, r++, 0, d->prediction, ctx->wrap);
+    for (size_t i = 0; i < d->n_constraints; i++)
+        merged_text(ctx, ws, r++, 0, d->constraints[i], ctx->wrap);
+    r++;
+    if (d->n_warnings) {
+        sg_rstr(ctx, ws, r++, 0, "Warnings that change the decision", ctx->subtitle);
+        for (size_t k = 0; k < d->n_warnings; k++)
+            merged_text(ctx, ws, r++, 0, d->warnings[k], ctx->warn);
+        r++;
+    }
+    sg_rstr(ctx, ws, r++, 0,
+            d->cross_validated ? "Model quality (cross-validated)" : "Model quality: not "
+                                                                     "cross-validated",
+            ctx->subtitle);
+    for (size_t j = 0; j < d->n_responses; j++, r++) {
+        sg_rstr(ctx, ws, r, 0, d->quality[j].name, d->quality[j].weak ? ctx->warn : ctx->text);
+        merged_text(ctx, ws, r, 1, d->quality[j].text, d->quality[j].weak ? ctx->warn : ctx->text);
+    }
     return r + 1;
 }
 
@@ -31,6 +101,10 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
     lxw_row_t r = 0;
     sg_rstr(ctx, ws, r++, 0, in->title ? in->title : "Surrogate model study", ctx->title);
     r++;
+    if (in->decision) {
+        r = decision_block(ctx, ws, r, in->decision);
+        sg_rstr(ctx, ws, r++, 0, "The study", ctx->subtitle);
+    }
     r = kv(ctx, ws, r, "Study file", in->study_file);
     r = kv(ctx, ws, r, "Data file", in->data_file);
     r = kv(ctx, ws, r, "Data file hash", in->data_hash);
@@ -71,14 +145,16 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
 
     /* recommended settings and predicted responses */
     if (in->recommended) {
-        snprintf(buf, sizeof buf, "Recommended settings (%s)",
-                 in->recommended_label ? in->recommended_label : "optimum");
-        sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
-        sg_rstr(ctx, ws, r, 0, "Factor", ctx->header);
-        sg_rstr(ctx, ws, r, 1, "Unit", ctx->header);
-        sg_rstr(ctx, ws, r, 2, "Setting", ctx->header);
-        r++;
-        for (size_t i = 0; i < in->n_factors; i++, r++) {
+        if (!in->decision) {
+            snprintf(buf, sizeof buf, "Recommended settings (%s)",
+                     in->recommended_label ? in->recommended_label : "optimum");
+            sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
+            sg_rstr(ctx, ws, r, 0, "Factor", ctx->header);
+            sg_rstr(ctx, ws, r, 1, "Unit", ctx->header);
+            sg_rstr(ctx, ws, r, 2, "Setting", ctx->header);
+            r++;
+        }
+        for (size_t i = 0; !in->decision && i < in->n_factors; i++, r++) {
             double v = in->recommended[i];
             sg_rstr(ctx, ws, r, 0, in->factors[i].name, ctx->bold);
             sg_rstr(ctx, ws, r, 1, in->factors[i].unit, ctx->text);
@@ -86,7 +162,8 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
                                                      ? 4
                                                      : sg_rfmt_decimals_exact(&v, 1, 1)]);
         }
-        r++;
+        if (!in->decision)
+            r++;
         if (in->model && ctx->md) {
             const sg_report_model *md = ctx->md;
             size_t nr = in->n_responses, M = md->n_members;
@@ -172,10 +249,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
     for (size_t w = 0; w < in->n_warnings; w++, r++) {
         /* merge first, then write the text into the first cell so that an
          * over-long string is reported instead of silently dropped */
-        RC(ctx, worksheet_merge_range(ws, r, 0, r, 5, "", ctx->warn));
-        sg_rstr(ctx, ws, r, 0, in->warnings[w], ctx->warn);
-        size_t len = in->warnings[w] ? strlen(in->warnings[w]) : 0;
-        RC(ctx, worksheet_set_row(ws, r, 15.0 * (double)(1 + len / 110), NULL));
+        merged_text(ctx, ws, r, 0, in->warnings[w] ? in->warnings[w] : "", ctx->warn);
     }
     r++;
 
@@ -203,7 +277,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
         r++;
     }
 
-    sg_rcolumns(ctx, ws, 0, 0, 28);
+    sg_rcolumns(ctx, ws, 0, 0, SG_RSUMMARY_FIRST_WIDTH);
     sg_rcolumns(ctx, ws, 1, 5, SG_RSUMMARY_COL_WIDTH);
     worksheet_activate(ws);
     return SG_OK;

@@ -1,0 +1,188 @@
+/* summary.c — the decision summary (summary.h). */
+#include "optim/summary.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/num.h"
+
+static const char *sp_unit(const char *u) { return *u ? " " : ""; }
+
+static int resp_decimals(const sg_summary_inputs *in, size_t j)
+{
+    return sg_sensitivity_decimals(in->sens ? in->sens->resolution[j] : 0.0);
+}
+
+/* Decimals for an uncertainty v of response j. */
+static int unc_decimals(const sg_summary_inputs *in, size_t j, double v)
+{
+    return sg_sensitivity_uncertainty_decimals(v, in->sens ? in->sens->resolution[j] : 0.0);
+}
+
+static void copy_name(char *dst, const char *src)
+{
+    snprintf(dst, SG_STUDY_NAME_MAX + 1, "%s", src);
+}
+
+/* Why factor i is set as it is: matters (how much), no effect, fixed. */
+static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor *o)
+{
+    const sg_study *s = in->study;
+    const sg_recommend *rec = in->rec;
+    const sg_optimize_spec *sp = in->spec;
+    const sg_recommend_factor *f = &rec->factors[i];
+    const char *u = s->factors[i].unit;
+    copy_name(o->name, s->factors[i].name);
+    o->role = f->role;
+    sg_num_snprintf(o->setting, sizeof o->setting, "%g%s%s", f->value, sp_unit(u), u);
+    if (f->role == SG_ROLE_NO_EFFECT) {
+        sg_num_snprintf(o->verdict, sizeof o->verdict,
+                        "no effect in this window (%g .. %g%s%s): choose on cost or convenience",
+                        s->factors[i].min, s->factors[i].max, sp_unit(u), u);
+    } else if (f->role == SG_ROLE_FIXED) {
+        snprintf(o->verdict, sizeof o->verdict, "fixed by [optimize]");
+    } else if (rec->kind == SG_RECOMMEND_NONE) {
+        o->verdict[0] = '\0';
+    } else if (in->sens && !sp->weighted) {
+        size_t jo = sp->response;
+        const sg_sobol_result *so = in->sens->sobol;
+        size_t k = sg_sobol_at(so, jo, i);
+        const char *ru = s->responses[jo].unit;
+        sg_num_snprintf(o->verdict, sizeof o->verdict,
+                        "matters: total index %.2f, moves %s by %.*f%s%s", so->total[k].est,
+                        s->responses[jo].name, resp_decimals(in, jo), so->effect_range[k],
+                        sp_unit(ru), ru);
+    } else {
+        snprintf(o->verdict, sizeof o->verdict, "matters");
+    }
+}
+
+static void prediction_line(const sg_summary_inputs *in, sg_summary *o)
+{
+    const sg_study *s = in->study;
+    const sg_recommend *rec = in->rec;
+    const sg_optimize_spec *sp = in->spec;
+    if (sp->weighted || rec->kind == SG_RECOMMEND_NONE)
+        return;
+    size_t j = sp->response;
+    int d = resp_decimals(in, j);
+    const char *u = s->responses[j].unit;
+    int du = unc_decimals(in, j, in->decide->half_width[j]);
+    if (isfinite(rec->lo[j]) && du + 1 < d) /* one digit beyond the uncertainty's */
+        d = du + 1;
+    int n = sg_num_snprintf(o->prediction, sizeof o->prediction, "predicted %s there: %.*f%s%s",
+                            s->responses[j].name, d, rec->mean[j], sp_unit(u), u);
+    if (n > 0 && (size_t)n < sizeof o->prediction && isfinite(rec->lo[j]))
+        sg_num_snprintf(o->prediction + n, sizeof o->prediction - (size_t)n,
+                        " (%.*f .. %.*f, %.0f%% interval at tested settings%s)", du, rec->lo[j],
+                        du, rec->hi[j], 100.0 * rec->level,
+                        rec->clipped[j] ? ", clipped to the physical limit" : "");
+}
+
+/* The prediction at the recommendation, the safety margin the constraint
+ * was kept with and the chance it is violated. */
+static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, size_t cap)
+{
+    const sg_study *s = in->study;
+    const sg_optimize_spec *sp = in->spec;
+    const sg_decide_result *r = in->decide;
+    size_t j = sp->cons[i].response;
+    const char *u = s->responses[j].unit;
+    int d = resp_decimals(in, j);
+    int n = sg_num_snprintf(out, cap, "constraint %s: predicted %.*f%s%s", sp->cons[i].text, d,
+                            in->rec->mean[j], sp_unit(u), u);
+    if (n > 0 && (size_t)n < cap && r->con_margin[i] > 0)
+        n += sg_num_snprintf(out + n, cap - (size_t)n, ", kept %.*f%s%s inside (%.0f%% confidence)",
+                             d, r->con_margin[i], sp_unit(u), u, 100.0 * r->con_confidence);
+    if (n > 0 && (size_t)n < cap)
+        sg_num_snprintf(out + n, cap - (size_t)n, ", chance of violation %.0f%%",
+                        100.0 * in->rec->p_violate[i]);
+}
+
+/* The recommendation's notes, then the fit's honesty warnings on the
+ * objective's responses (a weak model is already the headline). */
+static void warnings(const sg_summary_inputs *in, sg_summary *o)
+{
+    const sg_recommend *rec = in->rec;
+    const sg_optimize_spec *sp = in->spec;
+    for (size_t k = 0; k < rec->n_notes && o->n_warnings < SG_SUMMARY_MAX_WARNINGS; k++)
+        snprintf(o->warnings[o->n_warnings++], SG_SUMMARY_TEXT_MAX, "%s", rec->notes[k]);
+    for (size_t g = 0; g < in->n_gates && o->n_warnings < SG_SUMMARY_MAX_WARNINGS; g++) {
+        const sg_gate_warning *w = &in->gates[g];
+        bool used = sp->weighted ? sp->weights[w->response] > 0 : sp->response == w->response;
+        if (used && w->kind != SG_GATE_LOW_Q2)
+            snprintf(o->warnings[o->n_warnings++], SG_SUMMARY_TEXT_MAX, "%s", w->message);
+    }
+}
+
+static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quality *q)
+{
+    const sg_study *s = in->study;
+    const sg_cv_response *c = &in->cv->resp[j];
+    const char *u = s->responses[j].unit;
+    copy_name(q->name, s->responses[j].name);
+    q->q2 = NAN;
+    if (!c->net.r2_ok) {
+        snprintf(q->text, sizeof q->text, "Q2 n/a: %s", c->net.reason);
+        return;
+    }
+    q->q2 = c->net.r2;
+    q->weak = c->net.r2 < SG_CV_MIN_Q2;
+    double hp = c->half_width_plan, hb = c->half_width_between;
+    int n = sg_num_snprintf(q->text, sizeof q->text, "Q2 %5.2f %-5s +- %.*f%s%s at tested settings",
+                            c->net.r2, q->weak ? "WEAK" : "good", unc_decimals(in, j, hp), hp,
+                            sp_unit(u), u);
+    if (n > 0 && (size_t)n < sizeof q->text && in->cv->n_between > 0)
+        sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", +- %.*f between levels",
+                        unc_decimals(in, j, hb), hb);
+}
+
+void sg_summary_destroy(sg_summary *s)
+{
+    if (!s)
+        return;
+    free(s->factors);
+    free(s->constraints);
+    free(s->warnings);
+    free(s->quality);
+    free(s);
+}
+
+sg_status sg_summary_build(const sg_summary_inputs *in, sg_summary **out, sg_error *err)
+{
+    *out = NULL;
+    const sg_study *s = in->study;
+    const sg_recommend *rec = in->rec;
+    size_t nc = in->spec->n_cons;
+    sg_summary *o = calloc(1, sizeof *o);
+    if (o) {
+        o->factors = calloc(s->n_factors ? s->n_factors : 1, sizeof *o->factors);
+        o->constraints = calloc(nc ? nc : 1, sizeof *o->constraints);
+        o->warnings = calloc(SG_SUMMARY_MAX_WARNINGS, sizeof *o->warnings);
+        o->quality = calloc(s->n_responses ? s->n_responses : 1, sizeof *o->quality);
+    }
+    if (!o || !o->factors || !o->constraints || !o->warnings || !o->quality) {
+        sg_summary_destroy(o);
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    }
+    o->kind = rec->kind;
+    snprintf(o->headline, sizeof o->headline, "%s", rec->headline);
+    snprintf(o->settings_title, sizeof o->settings_title, "Settings (%s%s)",
+             in->decide->objective,
+             rec->kind == SG_RECOMMEND_NONE ? "; best known, not a recommendation" : "");
+    o->n_factors = s->n_factors;
+    for (size_t i = 0; i < s->n_factors; i++)
+        factor_line(in, i, &o->factors[i]);
+    prediction_line(in, o);
+    for (size_t i = 0; rec->kind != SG_RECOMMEND_NONE && i < nc; i++)
+        constraint_line(in, i, o->constraints[o->n_constraints++], SG_SUMMARY_TEXT_MAX);
+    warnings(in, o);
+    o->cross_validated = in->cv && in->cv->n_out == s->n_responses;
+    o->n_responses = o->cross_validated ? s->n_responses : 0;
+    for (size_t j = 0; j < o->n_responses; j++)
+        quality_line(in, j, &o->quality[j]);
+    *out = o;
+    return SG_OK;
+}
