@@ -11,7 +11,8 @@ TestSuite(cli_run, .init = harness_setup, .fini = harness_teardown, .timeout = 1
 
 static const char *const sheets[] = {"Summary",      "Data",       "Statistics",
                                      "Main effects", "Model",      "Validation",
-                                     "Optimization", "Response surface", "Calculator"};
+                                     "Optimization", "Response surface", "Sensitivity",
+                                     "Calculator"};
 #define N_SHEETS (sizeof sheets / sizeof sheets[0])
 
 static char *path_copy(const char *name)
@@ -77,7 +78,8 @@ Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
     cr_expect(strstr(r->out, "OK: finished check, analyze, fit, sensitivity, optimize, recommend, "
                              "report.") != NULL);
     cr_expect(strstr(r->out, "sheets: Summary, Data, Statistics, Main effects, Model, "
-                             "Validation, Optimization, Response surface, Calculator") != NULL,
+                             "Validation, Optimization, Response surface, Sensitivity, "
+                             "Calculator") != NULL,
               "%s", r->out);
     cr_assert(exists(xlsx) && exists(model) && exists(results));
     expect_sheets(xlsx, N_SHEETS, sheets, NULL);
@@ -232,15 +234,92 @@ Test(cli_run, report_needs_a_saved_model_and_fit_then_optimize_fill_the_workbook
     r = run("report", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     expect_sheets(xlsx, 6, fit_sheets, "Optimization");
-    /* optimize on the saved model: every sheet, Validation from the saved results */
+    /* optimize on the saved model: every sheet but Sensitivity (no decision
+     * summary), Validation from the saved results */
     r = run("optimize", "-q", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
-    expect_sheets(xlsx, N_SHEETS, sheets, NULL);
+    const char *opt_sheets[] = {"Summary",      "Data",       "Statistics",
+                                "Main effects", "Model",      "Validation",
+                                "Optimization", "Response surface", "Calculator"};
+    expect_sheets(xlsx, 9, opt_sheets, "Sensitivity");
     /* the saved cross-validation calibrates the interval at the optimum */
     cr_expect(strstr(r->out, "interval calibrated by cross-validation") != NULL, "%s", r->out);
+    /* report after it adds the decision: every sheet */
+    r = run("report", "-q", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    expect_sheets(xlsx, N_SHEETS, sheets, NULL);
     /* a corrupt results file is refused by report */
     put("brazing.model.results.json", "{\"format\": \"surrogate-results\", \"version\": 1}");
     r = run("report", study, NULL);
     cr_expect_eq(r->code, 1, "%s", r->err);
     cr_expect(strstr(r->err, "not a valid results file") != NULL, "%s", r->err);
+}
+
+/* The unwrapped text of the summary block that starts with lead in out
+ * (continuation lines are indented by two spaces or more). */
+static void unwrap(const char *out, const char *lead, char *buf, size_t cap)
+{
+    const char *p = strstr(out, lead);
+    cr_assert_not_null(p, "no '%s' in %s", lead, out);
+    p += strlen(lead);
+    size_t n = 0;
+    for (;;) {
+        size_t len = strcspn(p, "\n");
+        if (n + len + 2 > cap)
+            break;
+        if (n)
+            buf[n++] = ' ';
+        memcpy(buf + n, p, len);
+        n += len;
+        p += len;
+        if (*p != '\n' || strncmp(p + 1, "  ", 2) != 0)
+            break;
+        p += 1 + strspn(p + 1, " ");
+    }
+    buf[n] = '\0';
+}
+
+/* The workbook's Summary says what `run` prints, in the same order: the
+ * answer, each factor's verdict, the prediction, the model quality. */
+Test(cli_run, workbook_summary_says_what_run_prints)
+{
+    const char *study = path_copy("light.toml");
+    light_brazing("light.toml", "out.xlsx");
+    const char *xlsx = path_copy("out.xlsx");
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    static char strings[1 << 18];
+    const char *ss = path_copy(".ss.xml");
+    char unz[700];
+    snprintf(unz, sizeof unz, "unzip -p '%s' xl/sharedStrings.xml > '%s'", xlsx, ss);
+    cr_assert_eq(system(unz), 0);
+    slurp(ss, strings, sizeof strings);
+    unlink(ss);
+    /* shared strings are numbered in the order they are first written, and
+     * the Summary is written first, top to bottom */
+    char want[2048];
+    unwrap(r->out, "Answer: ", want, sizeof want);
+    const char *at = strstr(strings, want);
+    cr_expect_not_null(at, "answer '%s' not in the workbook", want);
+    const char *keys[] = {"thickness ", "temperature ", "hold ", "cooling "};
+    for (size_t i = 0; at && i < 4; i++) {
+        const char *line = strstr(r->out, keys[i]);
+        cr_assert_not_null(line);
+        const char *v = strstr(line, "matters");
+        const char *ne = strstr(line, "no effect in this window");
+        const char *eol = strchr(line, '\n');
+        const char *from = ne && ne < eol && (!v || ne < v) ? ne : v;
+        cr_assert(from && from < eol, "no verdict on the %s line", keys[i]);
+        snprintf(want, sizeof want, "%.*s", (int)(eol - from), from);
+        const char *next = strstr(at, want);
+        cr_expect_not_null(next, "verdict '%s' not after the answer", want);
+        at = next ? next : at;
+    }
+    unwrap(r->out, "  predicted stress_max there: ", want, sizeof want);
+    cr_expect_not_null(strstr(at, want), "prediction '%s' not in order", want);
+    const char *q = strstr(r->out, "  stress_max     Q2");
+    cr_assert_not_null(q, "%s", r->out);
+    q += strlen("  stress_max     ");
+    snprintf(want, sizeof want, "%.*s", (int)strcspn(q, "\n"), q);
+    cr_expect_not_null(strstr(at, want), "quality '%s' not in order", want);
 }

@@ -269,6 +269,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
         optim_settings(ctx, b, in);
         if (ctx->recommend && ctx->decision) {
             in->decision = ctx->decision;
+            in->sensitivity = ctx->sensitivity;
             in->recommended = ctx->recommend->x;
             in->recommended_label = ctx->recommend->kind == SG_RECOMMEND_NONE
                                         ? "best known, not a recommendation"
@@ -527,6 +528,7 @@ static int report_main(const sg_cli_args *a)
     if (ctx.optimize && ((code = sg_stage_sensitivity(&ctx)) != SG_EXIT_OK ||
                          (code = sg_stage_recommend(&ctx)) != SG_EXIT_OK))
         goto out;
+    ctx.summary = false;
     code = write_report(&ctx, false);
 out:
     free(rp);

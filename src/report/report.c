@@ -462,7 +462,7 @@ static sg_status report_write(const sg_report_input *in, const char *path, sg_er
                                sg_report_sheet_stats,   sg_report_sheet_effects,
                                sg_report_sheet_model,   sg_report_sheet_validation,
                                sg_report_sheet_optim,   sg_report_sheet_surface,
-                               sg_report_sheet_calculator};
+                               sg_report_sheet_sensitivity, sg_report_sheet_calculator};
     for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++) {
         st = sheets[i](&ctx, err);
         if (st != SG_OK)

@@ -102,6 +102,9 @@ typedef struct sg_report_input {
     /* The decision summary (optim/summary.h), or NULL: when given, the
      * Summary sheet opens with it, in the order `run` prints it. */
     const struct sg_summary *decision;
+    /* Sensitivity: Sobol indices of the model (model/sensitivity.h) for
+     * every response, or NULL (sheet omitted). */
+    const struct sg_sensitivity *sensitivity;
 
     /* ---- stage results; NULL = stage not run, its sheet is omitted ---- */
     /* Data: the table of sg_study_load_data (columns = factors then
@@ -180,7 +183,7 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
 void sg_report_warnings_destroy(sg_report_warnings *w);
 
 /* Most sheets a workbook holds. */
-#define SG_REPORT_MAX_SHEETS 9
+#define SG_REPORT_MAX_SHEETS 10
 
 /* The names of the sheets sg_report_write writes for in, in workbook order
  * ("Summary", "Data", "Statistics", ...), into names (at most cap of them,

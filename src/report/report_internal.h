@@ -220,6 +220,7 @@ SG_INTERNAL sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err);
 SG_INTERNAL sg_status sg_report_sheet_effects(sg_rctx *ctx, sg_error *err);
 SG_INTERNAL sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err);
 SG_INTERNAL sg_status sg_report_sheet_surface(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_sensitivity(sg_rctx *ctx, sg_error *err);
 
 /* Activation a(z) exactly as the Calculator formula computes it. */
 SG_INTERNAL double sg_report_activate(sg_activation act, double z);

@@ -3,6 +3,7 @@
 #include "report/report.h"
 
 #include "core/json.h"
+#include "model/sensitivity.h"
 
 size_t sg_report_sheet_names(const sg_report_input *in, const char **names, size_t cap)
 {
@@ -25,6 +26,9 @@ size_t sg_report_sheet_names(const sg_report_input *in, const char **names, size
         all[n++] = "Optimization";
     if (in->model)
         all[n++] = "Response surface";
+    if (in->sensitivity && in->sensitivity->n_factors == in->n_factors &&
+        in->sensitivity->n_responses == in->n_responses)
+        all[n++] = "Sensitivity";
     if (in->model)
         all[n++] = "Calculator";
     for (size_t i = 0; i < n && i < cap; i++)

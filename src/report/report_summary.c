@@ -267,6 +267,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
         {in->optim != NULL, "Optimization", "multistart search and its statistics"},
         {in->model != NULL, "Response surface",
          "the prediction over the two most influential factors"},
+        {in->sensitivity != NULL, "Sensitivity", "Sobol indices: which factors matter, how much"},
         {in->model != NULL, "Calculator", "type settings, get predictions (live formulas)"},
     };
     for (size_t g = 0; g < sizeof guide / sizeof guide[0]; g++) {
