@@ -378,6 +378,10 @@ Test(model_io, calibration_round_trip_is_exact)
     sg_model_calibration c1 = calib(0.9, 3.1415926535, false, 0.0, "kfold:5:3");
     c0.q2 = 0.98765432109876543;
     sg_error err;
+    /* physical limits travel with the model file */
+    cr_assert_eq(sg_model_set_response_limits(m, 0, 0.0, INFINITY, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(sg_model_set_response_limits(m, 1, 2.0, 1.0, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_model_set_response_limits(m, 1, NAN, 1.0, &err), SG_ERR_INVALID);
     cr_assert_eq(sg_model_set_calibration(m, 0, &c0, &err), SG_OK, "%s", err.msg);
     cr_assert_eq(sg_model_set_calibration(m, 1, &c1, &err), SG_OK, "%s", err.msg);
     cr_assert_eq(sg_model_save(m, path, &err), SG_OK, "%s", err.msg);
@@ -390,6 +394,22 @@ Test(model_io, calibration_round_trip_is_exact)
               a->spread_factor == c0.spread_factor);
     cr_expect_str_eq(a->cv, "loo");
     cr_expect(a->q2 == c0.q2 && isnan(b->q2), "q2 %.17g %g", a->q2, b->q2);
+    cr_expect(sg_model_response_lower_limit(l, 0) == 0.0 &&
+              sg_model_response_upper_limit(l, 0) == INFINITY);
+    cr_expect(sg_model_response_lower_limit(l, 1) == -INFINITY &&
+              sg_model_response_upper_limit(l, 1) == INFINITY);
+    double lo = -0.5, hi = 2.0;
+    cr_expect(sg_model_clip_interval(l, 0, &lo, &hi));
+    cr_expect(lo == 0.0 && hi == 2.0);
+    lo = 0.5;
+    cr_expect(!sg_model_clip_interval(l, 0, &lo, &hi));
+    lo = -3.0;
+    hi = -1.0; /* wholly below the limit: an empty interval at the limit */
+    cr_expect(sg_model_clip_interval(l, 0, &lo, &hi));
+    cr_expect(lo == 0.0 && hi == 0.0, "%g %g", lo, hi);
+    lo = -3.0;
+    hi = -1.0;
+    cr_expect(!sg_model_clip_interval(l, 1, &lo, &hi));
     /* predict's weak-model warning comes from the stored Q2 */
     char weak[512];
     cr_expect_eq(sg_predict_weak_warning(l, weak, sizeof weak), 0);

@@ -185,9 +185,13 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
         const sg_model_calibration *c = sg_model_calibration_of(m, j);
         sg_num_fprintf(stdout, "  %-20s %14.6g ± %.3g%s%s (spread)", sg_model_response_name(m, j), mean[j], sd[j],
                sp, u);
-        if (c)
-            sg_num_fprintf(stdout, ";  %g%% interval %.6g to %.6g%s%s (± %.3g, %s-calibrated)", 100.0 * c->level,
-                   mean[j] - c->half_width, mean[j] + c->half_width, sp, u, c->half_width, c->cv);
+        if (c) {
+            double lo = mean[j] - c->half_width, hi = mean[j] + c->half_width;
+            bool clipped = sg_model_clip_interval(m, j, &lo, &hi);
+            sg_num_fprintf(stdout, ";  %g%% interval %.6g to %.6g%s%s (± %.3g, %s-calibrated%s)",
+                           100.0 * c->level, lo, hi, sp, u, c->half_width, c->cv,
+                           clipped ? ", clipped to the physical limit" : "");
+        }
         printf("\n");
     }
     printf("(%s)\n", sg_predict_interval_note(m));
@@ -257,8 +261,11 @@ static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const doubl
             double mu = Mean[r * n_out + j];
             sg_num_fprintf(fp, "%.17g,%.17g,", mu, Sd[r * n_out + j]);
             const sg_model_calibration *c = sg_model_calibration_of(m, j);
-            if (c)
-                sg_num_fprintf(fp, "%.17g,%.17g,", mu - c->half_width, mu + c->half_width);
+            if (c) {
+                double lo = mu - c->half_width, hi = mu + c->half_width;
+                sg_model_clip_interval(m, j, &lo, &hi); /* to the physical limits */
+                sg_num_fprintf(fp, "%.17g,%.17g,", lo, hi);
+            }
         }
         if (describe_extrapolation(m, X + r * n_in, text, sizeof text)) {
             fputc('"', fp);

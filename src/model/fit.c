@@ -396,9 +396,12 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         const sg_factor *f = &study->factors[i];
         st = sg_model_set_factor(r->model, i, f->name, f->unit, f->min, f->max, err);
     }
-    for (size_t j = 0; j < n_out && st == SG_OK; j++)
-        st = sg_model_set_response(r->model, j, study->responses[j].name,
-                                   study->responses[j].unit, err);
+    for (size_t j = 0; j < n_out && st == SG_OK; j++) {
+        const sg_response *re = &study->responses[j];
+        st = sg_model_set_response(r->model, j, re->name, re->unit, err);
+        if (st == SG_OK && (isfinite(re->lower_limit) || isfinite(re->upper_limit)))
+            st = sg_model_set_response_limits(r->model, j, re->lower_limit, re->upper_limit, err);
+    }
     if (st == SG_OK)
         st = sg_model_set_hashes(r->model, r->data_hash, r->settings_hash, err);
     if (st != SG_OK)

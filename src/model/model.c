@@ -140,6 +140,8 @@ void sg_model_destroy(sg_model *m)
     free_strings(m->funit, m->n_in);
     free_strings(m->rname, m->n_out);
     free_strings(m->runit, m->n_out);
+    free(m->rmin);
+    free(m->rmax);
     free(m->lo);
     free(m->hi);
     free(m->data_hash);
@@ -185,13 +187,19 @@ static sg_status alloc_kind(const sg_model_spec *spec, sg_model_type kind, size_
     m->funit = calloc(n_in, sizeof *m->funit);
     m->rname = calloc(n_out, sizeof *m->rname);
     m->runit = calloc(n_out, sizeof *m->runit);
+    m->rmin = malloc(n_out * sizeof *m->rmin);
+    m->rmax = malloc(n_out * sizeof *m->rmax);
     m->lo = calloc(n_in, sizeof *m->lo);
     m->hi = calloc(n_in, sizeof *m->hi);
     m->calib = calloc(n_out, sizeof *m->calib);
     m->has_calib = calloc(n_out, sizeof *m->has_calib);
     if (!m->nets || !m->hist || !m->xs || !m->ys || !m->fname || !m->funit || !m->rname ||
-        !m->runit || !m->lo || !m->hi || !m->calib || !m->has_calib)
+        !m->runit || !m->lo || !m->hi || !m->calib || !m->has_calib || !m->rmin || !m->rmax)
         goto nomem;
+    for (size_t j = 0; j < n_out; j++) {
+        m->rmin[j] = -INFINITY;
+        m->rmax[j] = INFINITY;
+    }
     char buf[32];
     for (size_t i = 0; i < n_in; i++) {
         snprintf(buf, sizeof buf, "x%zu", i + 1);
@@ -435,6 +443,8 @@ static sg_status copy_contents(sg_model *c, const sg_model *m, sg_error *err)
     memcpy(c->lo, m->lo, m->n_in * sizeof *c->lo);
     memcpy(c->hi, m->hi, m->n_in * sizeof *c->hi);
     memcpy(c->calib, m->calib, m->n_out * sizeof *c->calib);
+    memcpy(c->rmin, m->rmin, m->n_out * sizeof *c->rmin);
+    memcpy(c->rmax, m->rmax, m->n_out * sizeof *c->rmax);
     memcpy(c->has_calib, m->has_calib, m->n_out * sizeof *c->has_calib);
     return SG_OK;
 }
@@ -567,6 +577,42 @@ sg_status sg_model_set_response(sg_model *m, size_t j, const char *name, const c
         return st;
     return sg_model_set_string(&m->runit[j], unit, err);
 }
+
+sg_status sg_model_set_response_limits(sg_model *m, size_t j, double lower, double upper,
+                                       sg_error *err)
+{
+    if (j >= m->n_out)
+        return sg_error_set(err, SG_ERR_INVALID, "response index %zu out of range", j);
+    if (isnan(lower) || isnan(upper) || lower == INFINITY || upper == -INFINITY ||
+        !(lower < upper))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "physical limits of %s: need lower < upper (got %g and %g)",
+                            m->rname[j], lower, upper);
+    m->rmin[j] = lower;
+    m->rmax[j] = upper;
+    return SG_OK;
+}
+
+bool sg_model_clip_interval(const sg_model *m, size_t j, double *lo, double *hi)
+{
+    bool changed = false;
+    if (*lo < m->rmin[j]) {
+        *lo = m->rmin[j];
+        changed = true;
+    }
+    if (*hi > m->rmax[j]) {
+        *hi = m->rmax[j];
+        changed = true;
+    }
+    if (*hi < m->rmin[j]) /* the whole interval below the limit */
+        *hi = m->rmin[j];
+    if (*lo > m->rmax[j]) /* or above */
+        *lo = m->rmax[j];
+    return changed;
+}
+
+double sg_model_response_lower_limit(const sg_model *m, size_t j) { return m->rmin[j]; }
+double sg_model_response_upper_limit(const sg_model *m, size_t j) { return m->rmax[j]; }
 
 sg_status sg_model_set_hashes(sg_model *m, const char *data_hash, const char *study_hash,
                               sg_error *err)

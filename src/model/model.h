@@ -182,6 +182,16 @@ sg_status sg_model_set_factor(sg_model *m, size_t i, const char *name, const cha
 /* Set response j's name and unit (copied). */
 sg_status sg_model_set_response(sg_model *m, size_t j, const char *name, const char *unit,
                                 sg_error *err);
+/* Set response j's physical limits (response unit; -INFINITY / INFINITY
+ * for none), lower < upper: the study's [[response]] lower_limit and
+ * upper_limit.  Saved with the model. */
+sg_status sg_model_set_response_limits(sg_model *m, size_t j, double lower, double upper,
+                                       sg_error *err);
+double sg_model_response_lower_limit(const sg_model *m, size_t j);
+double sg_model_response_upper_limit(const sg_model *m, size_t j);
+/* Clip the interval lo..hi of response j to its physical limits; true when
+ * it changed. */
+bool sg_model_clip_interval(const sg_model *m, size_t j, double *lo, double *hi);
 /* Set the data-file and study-settings hash strings (copied; may be ""). */
 sg_status sg_model_set_hashes(sg_model *m, const char *data_hash, const char *study_hash,
                               sg_error *err);

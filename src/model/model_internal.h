@@ -16,6 +16,7 @@ struct sg_model {
     char **fname, **funit;   /* (n_in) */
     double *lo, *hi;         /* (n_in) factor bounds, engineering units */
     char **rname, **runit;   /* (n_out) */
+    double *rmin, *rmax;     /* (n_out) physical limits, -inf / +inf when none */
     char *data_hash, *study_hash;
     sg_model_calibration *calib; /* (n_out) */
     bool *has_calib;             /* (n_out) */

@@ -170,6 +170,10 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
         cJSON *r = sg_json_object(&b, ra, NULL);
         sg_json_string(&b, r, "name", m->rname[j]);
         sg_json_string(&b, r, "unit", m->runit[j]);
+        if (isfinite(m->rmin[j])) /* optional: absent = no limit */
+            sg_json_exact(&b, r, "lower_limit", m->rmin[j]);
+        if (isfinite(m->rmax[j]))
+            sg_json_exact(&b, r, "upper_limit", m->rmax[j]);
     }
     calibration_json(&b, root, m);
     selection_json(&b, root, m);
@@ -402,6 +406,16 @@ static bool read_meta(reader *r, const sg_json_at *root, sg_model *m)
         if (!unit)
             return false;
         if (sg_model_set_response(m, k, name, unit, &e2) != SG_OK)
+            return sg_json_fail(j, &o, "%s", e2.msg);
+        double lim[2] = {-INFINITY, INFINITY};
+        const char *lk[2] = {"lower_limit", "upper_limit"};
+        for (int q = 0; q < 2; q++) {
+            sg_json_at at;
+            if (sg_json_has(&o, lk[q], &at) && !sg_json_get_number(j, &o, lk[q], &lim[q]))
+                return false;
+        }
+        if ((isfinite(lim[0]) || isfinite(lim[1])) &&
+            sg_model_set_response_limits(m, k, lim[0], lim[1], &e2) != SG_OK)
             return sg_json_fail(j, &o, "%s", e2.msg);
     }
     const char *dh = sg_json_get_string(j, root, "data_hash");

@@ -79,8 +79,11 @@ static void interval_json(sg_json_builder *b, cJSON *parent, const char *key, co
     sg_json_number(b, o, "level", c->level);
     sg_json_number(b, o, "half_width", c->half_width);
     if (mean) {
-        sg_json_number(b, o, "lower", *mean - c->half_width);
-        sg_json_number(b, o, "upper", *mean + c->half_width);
+        double lo = *mean - c->half_width, hi = *mean + c->half_width;
+        bool clipped = sg_model_clip_interval(m, j, &lo, &hi);
+        sg_json_number(b, o, "lower", lo);
+        sg_json_number(b, o, "upper", hi);
+        sg_json_bool(b, o, "clipped", clipped); /* to the physical limits */
     }
     if (c->spread_factor_ok)
         sg_json_number(b, o, "spread_factor", c->spread_factor);

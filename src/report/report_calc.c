@@ -543,10 +543,23 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             double half = ia * L->spread[k] + ib;
             cell_abs(cm, r, 2);
             cell_abs(cs, r, 3);
-            sg_num_snprintf(f, sizeof f, "=%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
-            RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], L->mean[k] - half));
-            sg_num_snprintf(f, sizeof f, "=%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
-            RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], L->mean[k] + half));
+            /* clipped to the response's physical limits, as predict does */
+            double lo = L->mean[k] - half, hi = L->mean[k] + half;
+            double lmin = sg_model_response_lower_limit(ctx->in->model, k);
+            double lmax = sg_model_response_upper_limit(ctx->in->model, k);
+            sg_model_clip_interval(ctx->in->model, k, &lo, &hi);
+            if (isfinite(lmin))
+                sg_num_snprintf(f, sizeof f, "=MAX(%.17g,%s-(%.17g*%s+%.17g))", lmin, cm, ia, cs,
+                                ib);
+            else
+                sg_num_snprintf(f, sizeof f, "=%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], lo));
+            if (isfinite(lmax))
+                sg_num_snprintf(f, sizeof f, "=MIN(%.17g,%s+(%.17g*%s+%.17g))", lmax, cm, ia, cs,
+                                ib);
+            else
+                sg_num_snprintf(f, sizeof f, "=%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], hi));
         }
         for (size_t m = 0; m < L->M; m++) {
             cell_abs(c1, er, (lxw_col_t)(W0 + 1 + m));

@@ -63,9 +63,12 @@ static lxw_row_t decision_block(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     for (size_t i = 0; i < d->n_factors && i < in->n_factors; i++, r++) {
         double v = in->recommended ? in->recommended[i] : NAN;
         int dec = sg_rfmt_decimals_exact(&v, 1, 1);
-        sg_rstr(ctx, ws, r, 0, d->factors[i].name, ctx->bold);
+        /* no bold setting when there is no recommendation */
+        sg_rstr(ctx, ws, r, 0, d->factors[i].name,
+                d->kind == SG_RECOMMEND_NONE ? ctx->text : ctx->bold);
         if (isfinite(v))
-            sg_rnum(ctx, ws, r, 1, v, ctx->num_bold[dec > 4 ? 4 : dec]);
+            sg_rnum(ctx, ws, r, 1, v,
+                    (d->kind == SG_RECOMMEND_NONE ? ctx->num : ctx->num_bold)[dec > 4 ? 4 : dec]);
         sg_rstr(ctx, ws, r, 2, in->factors[i].unit, ctx->text);
         merged_text(ctx, ws, r, 3, d->factors[i].verdict, ctx->wrap);
     }
@@ -186,6 +189,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
                                 lo, hi};
             sg_rheader_row(ctx, ws, r, ph, iv ? 6 : 4, SG_RSUMMARY_COL_WIDTH);
             r++;
+            bool clipped = false;
             for (size_t k = 0; k < nr; k++, r++) {
                 int d = sg_rfmt_decimals_sig(mean[k]);
                 sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
@@ -194,13 +198,16 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
                 sg_rnum(ctx, ws, r, 3, sd[k], ctx->num[d]);
                 if (iv) {
                     double half = md->interval_a[k] * sd[k] + md->interval_b[k];
-                    sg_rnum(ctx, ws, r, 4, mean[k] - half, ctx->num[d]);
-                    sg_rnum(ctx, ws, r, 5, mean[k] + half, ctx->num[d]);
+                    double ilo = mean[k] - half, ihi = mean[k] + half;
+                    clipped |= sg_model_clip_interval(in->model, k, &ilo, &ihi);
+                    sg_rnum(ctx, ws, r, 4, ilo, ctx->num[d]);
+                    sg_rnum(ctx, ws, r, 5, ihi, ctx->num[d]);
                 }
             }
             snprintf(buf, sizeof buf,
-                     "Spread = sample standard deviation over the %zu ensemble members.%s", M,
-                     iv ? " Interval calibrated on the cross-validated residuals." : "");
+                     "Spread = sample standard deviation over the %zu ensemble members.%s%s", M,
+                     iv ? " Interval calibrated on the cross-validated residuals." : "",
+                     clipped ? " Intervals clipped to the physical limits." : "");
             sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
             r++;
             free(mean);
