@@ -75,6 +75,10 @@ Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
     result *r = run("run", "--verbose", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "== report (stage 7 of 7)") != NULL, "%s", r->out);
+    /* no table twice: check's statistics are not repeated by analyze */
+    cr_expect(strstr(r->out, "Statistics (n = ") && !strstr(r->out, "Descriptive statistics"));
+    const char *study_line = strstr(r->out, "Study      brazing");
+    cr_expect(study_line && !strstr(study_line + 1, "Study      brazing"), "study printed twice");
     cr_expect(strstr(r->out, "OK: finished check, analyze, fit, sensitivity, optimize, recommend, "
                              "report.") != NULL);
     cr_expect(strstr(r->out, "sheets: Summary, Data, Statistics, Main effects, Model, "

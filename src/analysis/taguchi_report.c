@@ -108,10 +108,17 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
     sg_num_fprintf(fp, "\n  grand mean %.*g%s%s; S/N %s, %s [dB]\n\n", SG_TAGUCHI_SIG, r->grand_mean + 0.0,
             u[0] ? " " : "", u, r->sn_name, r->sn_formula);
 
-    /* per-run S/N */
-    fprintf(fp, "Signal-to-noise ratio per run\n  %4s  %14s  %12s\n", "run", "response",
-            "S/N [dB]");
+    /* per-run S/N; one line instead of a column of n/a */
+    bool any_sn = false;
     for (size_t i = 0; i < r->n_runs; i++)
+        any_sn = any_sn || r->sn_ok[i];
+    if (!any_sn)
+        fprintf(fp, "Signal-to-noise ratio per run: not defined for any run (%s)\n",
+                r->sn_na ? r->sn_na : "no S/N");
+    else
+        fprintf(fp, "Signal-to-noise ratio per run\n  %4s  %14s  %12s\n", "run", "response",
+                "S/N [dB]");
+    for (size_t i = 0; any_sn && i < r->n_runs; i++)
         fprintf(fp, "  %4zu  %14s  %12s\n", i + 1,
                 num(a, sizeof a, r->y[i], SG_TAGUCHI_SIG + 4, NULL, &fn),
                 num(b, sizeof b, r->sn[i], SG_TAGUCHI_SIG, r->sn_ok[i] ? NULL : r->sn_na, &fn));
@@ -119,8 +126,10 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
     fn.n = 0;
 
     /* main effects per level */
+    /* the S/N column only when some run has an S/N */
     fprintf(fp, "\nMain effects: mean %s at each level\n  %-*s  %-18s  %4s  %12s  %12s\n",
-            r->response, W, "factor", "level", "runs", u[0] ? u : "mean", "S/N [dB]");
+            r->response, W, "factor", "level", "runs", u[0] ? u : "mean",
+            any_sn ? "S/N [dB]" : "");
     for (size_t f = 0; f < r->n_factors; f++) {
         const sg_taguchi_main *m = &r->mains[f];
         for (int l = 0; l < m->n_levels; l++)
@@ -128,7 +137,9 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
                 fp, "  %-*s  %-18s  %4zu  %12s  %12s\n", W, l == 0 ? m->name : "",
                 level_label(a, sizeof a, m, l), m->levels[l].n_runs,
                 num(b, sizeof b, m->levels[l].mean, SG_TAGUCHI_SIG, NULL, &fn),
-                num(c, sizeof c, m->levels[l].sn_mean, SG_TAGUCHI_SIG, m->levels[l].sn_na, &fn));
+                any_sn ? num(c, sizeof c, m->levels[l].sn_mean, SG_TAGUCHI_SIG,
+                             m->levels[l].sn_na, &fn)
+                       : "");
     }
     print_footnotes(fp, &fn);
     fn.n = 0;

@@ -30,10 +30,21 @@ static void print_rule(const char *title)
     putchar('\n');
 }
 
-static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_analysis *a)
+/* after_check: the check stage of the same command already printed the
+ * statistics and the responses' correlation with the factors, so only the
+ * correlation between responses is left to show (no table twice). */
+static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_analysis *a,
+                        bool after_check)
 {
-    printf("Study      %s (%s)\n", s->name, s->title);
-    printf("Data       %s: %zu rows used, %zu excluded\n", t->path, a->n_rows, t->n_excluded);
+    if (!after_check) {
+        printf("Study      %s (%s)\n", s->name, s->title);
+        printf("Data       %s: %zu rows used, %zu excluded\n", t->path, a->n_rows,
+               t->n_excluded);
+    }
+    size_t c0 = after_check ? s->n_factors : 0; /* first column of the matrix shown */
+    if (after_check) {
+        printf("(descriptive statistics and correlation with the factors: see check above)\n");
+    } else {
     print_rule("Descriptive statistics");
     printf("  %-14s %-6s %10s %10s %10s %10s %10s %10s %10s\n", "column", "unit", "mean", "sd",
            "min", "Q1", "median", "Q3", "max");
@@ -43,14 +54,16 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
                col_name(s, j), col_unit(s, j), st->mean, st->sd, st->min, st->q1, st->median,
                st->q3, st->max, st->constant ? "  constant" : "");
     }
-    print_rule("Correlation matrix (Pearson r; '-' = constant column)");
+    }
+    print_rule(after_check ? "Correlation between responses (Pearson r; '-' = constant column)"
+                           : "Correlation matrix (Pearson r; '-' = constant column)");
     printf("  %-14s", "");
-    for (size_t j = 0; j < a->n_cols; j++)
+    for (size_t j = c0; j < a->n_cols; j++)
         printf(" %12.12s", col_name(s, j));
     printf("\n");
-    for (size_t i = 0; i < a->n_cols; i++) {
+    for (size_t i = c0; i < a->n_cols; i++) {
         printf("  %-14s", col_name(s, i));
-        for (size_t j = 0; j < a->n_cols; j++) {
+        for (size_t j = c0; j < a->n_cols; j++) {
             double v = a->corr[i * a->n_cols + j];
             if (a->corr_defined[i * a->n_cols + j])
                 sg_num_fprintf(stdout, " %12.3f", fabs(v) < CORR_ZERO_SHOWN ? 0.0 : v); /* no "-0.000" */
@@ -108,7 +121,7 @@ int sg_stage_analyze(sg_cli_ctx *ctx)
     if (code != SG_EXIT_OK)
         return code;
     if (!ctx->args->json && !ctx->summary)
-        return analyze_text(ctx->study, ctx->table, ctx->analysis);
+        return analyze_text(ctx->study, ctx->table, ctx->analysis, ctx->check != NULL);
     return SG_EXIT_OK;
 }
 
