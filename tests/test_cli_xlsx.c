@@ -103,6 +103,38 @@ Test(cli_xlsx, brazing_as_xlsx_and_xls_checks_and_fits_as_the_csv)
     cr_expect_not_null(strstr(r->out, "(sheet brazing): 27 rows used"), "%s", r->out);
 }
 
+/* Formula cells: .xlsx gives their cached results; .xls (libfreexl reads no
+ * formula results) says so instead of dropping the rows silently. */
+Test(cli_xlsx, formula_cells_read_by_their_results_or_explained)
+{
+    static char in[65536];
+    slurp("data/brazing_l27.csv", in, sizeof in);
+    FILE *fp = fopen(tmp_path("formulas.csv"), "w");
+    cr_assert_not_null(fp);
+    fputs("run,thickness_um,temperature_C,hold_min,cooling_C_per_min,stress_max_MPa\n", fp);
+    /* stress_max as a formula of a hidden helper column: =G{row}+0 */
+    const char *line = strchr(in, '\n') + 1;
+    for (int row = 2; *line; row++) {
+        double v[8];
+        cr_assert_eq(sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3],
+                            &v[4], &v[5], &v[6], &v[7]), 8);
+        fprintf(fp, "%g,%g,%g,%g,%g,=G%d+0,%.10g\n", v[0], v[1], v[2], v[3], v[4], row, v[5]);
+        line = strchr(line, '\n');
+        line = line ? line + 1 : "";
+    }
+    fclose(fp);
+    soffice("xlsx", CSV_IN, "formulas.csv");
+    soffice("xls", CSV_IN, "formulas.csv");
+    result *r = run("check", light_study("fx.toml", "lo/formulas.xlsx"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->out, "27 rows used, 0 excluded"), "%s", r->out);
+    cr_expect_not_null(strstr(r->out, "470.8"), "the formula results: %s", r->out);
+    r = run("check", light_study("fs.toml", "lo/formulas.xls"), NULL);
+    cr_expect_eq(r->code, 1, "%s", r->out);
+    cr_expect_not_null(strstr(r->err, "formula cell reads as empty"), "%s", r->err);
+    cr_expect_not_null(strstr(r->err, "save the workbook as .xlsx"), "%s", r->err);
+}
+
 #define TOY                                                                                      \
     "[study]\nname = \"toy\"\nseed = 7\n[data]\nfile = \"%s\"\n"                                 \
     "[[factor]]\nname = \"a\"\nunit = \"mm\"\nmin = 1\nmax = 3\nlevels = [1, 2, 3]\n"            \

@@ -64,6 +64,10 @@
 #define SG_DATA_HEADER_SEARCH 64
 
 typedef enum sg_table_format { SG_TABLE_CSV = 0, SG_TABLE_XLSX, SG_TABLE_XLS } sg_table_format;
+/* Added where .xls cells read as empty: libfreexl reads no formula results. */
+#define SG_TABLE_XLS_FORMULA_NOTE                                                         \
+    "; in an .xls workbook a formula cell reads as empty (the .xls reader, libfreexl, "   \
+    "does not read formula results): save the workbook as .xlsx"
 
 /* Why a row was left out. */
 typedef enum sg_exclude_reason {

@@ -511,8 +511,9 @@ sg_status sg_table_builder_finish(sg_table_builder *b)
         return SG_OK;
     if (t->n_excluded)
         return sg_error_set(b->err, SG_ERR_INVALID,
-                            "%s: no usable data rows (%zu rows have no response values)", t->path,
-                            t->n_excluded);
+                            "%s: no usable data rows (%zu rows have no response values)%s",
+                            t->path, t->n_excluded,
+                            t->format == SG_TABLE_XLS ? SG_TABLE_XLS_FORMULA_NOTE : "");
     return sg_error_set(b->err, SG_ERR_INVALID, "%s: no data rows below the header", t->path);
 }
 
@@ -559,10 +560,12 @@ const char *sg_table_exclude_reason(const sg_table *t, const sg_excluded_row *e,
         snprintf(buf, size, "no value for factor column '%s'", col);
         break;
     case SG_EXCLUDED_NO_RESPONSE:
-        snprintf(buf, size, "no value for response column '%s'", col);
+        snprintf(buf, size, "no value for response column '%s'%s", col,
+                 t->format == SG_TABLE_XLS ? SG_TABLE_XLS_FORMULA_NOTE : "");
         break;
     default:
-        snprintf(buf, size, "not yet run (no response values)");
+        snprintf(buf, size, "not yet run (no response values)%s",
+                 t->format == SG_TABLE_XLS ? SG_TABLE_XLS_FORMULA_NOTE : "");
         break;
     }
     return buf;
