@@ -463,9 +463,8 @@ static double check_calculator_csv(const char *csv_path, const sg_model *m, cons
 }
 
 /* The Calculator's interval columns, recalculated by LibreOffice, against
- * the calibrated interval computed here from the cross-validation: with an
- * ensemble, mean -+ spread_factor * spread (model/cv.h); with one member,
- * mean -+ half_width. */
+ * the calibrated interval computed here from the cross-validation: mean -+
+ * half_width, the interval `predict` and `optimize` give (model/cv.h). */
 static void check_calculator_interval(const char *csv_path, const sg_model *m,
                                       const sg_cv_result *cv, const double *x)
 {
@@ -481,10 +480,8 @@ static void check_calculator_interval(const char *csv_path, const sg_model *m,
     size_t rh = csv_find(t, 0, 0, "Response");
     cr_assert_neq(rh, (size_t)-1, "no prediction table");
     cr_assert(strstr(csv_get(t, rh, 4), "interval low"), "no interval column: %s", csv_get(t, rh, 4));
-    bool ens = sg_model_spec_of(m)->ensemble > 1;
     for (size_t k = 0; k < nr; k++) {
-        const sg_cv_response *R = &cv->resp[k];
-        double half = ens && R->spread_factor_ok ? R->spread_factor * sd[k] : R->half_width;
+        double half = cv->resp[k].half_width;
         assert_rel(csv_num(t, rh + 1 + k, 4), mean[k] - half, "interval low");
         assert_rel(csv_num(t, rh + 1 + k, 5), mean[k] + half, "interval high");
     }

@@ -108,11 +108,9 @@ sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_re
             goto nomem;
         for (size_t k = 0; k < no; k++) {
             const sg_cv_response *r = &cv->resp[k];
-            /* prefer the spread-scaled interval; else the constant half-width */
-            if (r->spread_factor_ok && E > 1)
-                v->iv_a[k] = r->spread_factor;
-            else
-                v->iv_b[k] = r->half_width;
+            /* the interval predict and optimize give: mean ± the calibrated
+             * half-width (the formula keeps a spread term for other rules) */
+            v->iv_b[k] = r->half_width;
         }
         v->md.interval_a = v->iv_a;
         v->md.interval_b = v->iv_b;
