@@ -249,12 +249,37 @@ static sg_status mlp_predict(const sg_model *m, const double *X, size_t n, doubl
     return st;
 }
 
+/* Experiment knobs (not used by `make bench-accuracy`): SG_BENCH_L2,
+ * SG_BENCH_HIDDEN ("8,8"), SG_BENCH_ENSEMBLE, SG_BENCH_EPOCHS. */
+static void spec_overrides(sg_model_spec *spec)
+{
+    const char *e;
+    if ((e = getenv("SG_BENCH_L2")))
+        spec->train.l2 = strtod(e, NULL);
+    if ((e = getenv("SG_BENCH_ENSEMBLE")))
+        spec->ensemble = (size_t)strtoul(e, NULL, 10);
+    if ((e = getenv("SG_BENCH_EPOCHS")))
+        spec->train.epochs = (size_t)strtoul(e, NULL, 10);
+    if ((e = getenv("SG_BENCH_HIDDEN"))) {
+        spec->n_hidden = 0;
+        for (char *p = (char *)e; *p && spec->n_hidden < SG_MODEL_MAX_HIDDEN;) {
+            char *end;
+            unsigned long w = strtoul(p, &end, 10);
+            if (end == p)
+                break;
+            spec->hidden[spec->n_hidden++] = (size_t)w;
+            p = *end == ',' ? end + 1 : end;
+        }
+    }
+}
+
 static void run_mlp(const double *X, const double *y, size_t n, size_t d, const double *Xt,
                     const double *yt, double sdt, uint64_t seed, double *pred, double *half,
                     score *s)
 {
     sg_model_spec spec = sg_model_spec_defaults();
     spec.seed = seed;
+    spec_overrides(&spec);
     sg_model *m = NULL;
     sg_cv_result *cv = NULL;
     sg_error err;
