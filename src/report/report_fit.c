@@ -329,13 +329,10 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
             sg_rstr(ctx, ws, r, 14, "model worse than the quadratic baseline", ctx->warn);
         else if (cr->rsm_ok)
             sg_rstr(ctx, ws, r, 14, "model better than the quadratic baseline", ctx->text);
-        if (cr->spread_factor_ok)
-            sg_num_snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.3g × spread (coverage %.0f%%)",
-                     100 * cr->level, cr->spread_factor, 100 * cr->coverage);
-        else
-            sg_num_snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.4g %s (coverage %.0f%%)",
-                     100 * cr->level, cr->half_width, in->responses[k].unit,
-                     100 * cr->coverage);
+        /* the interval predict, optimize and the Calculator give */
+        sg_num_snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.4g %s (coverage %.0f%%)",
+                        100 * cr->level, cr->half_width, in->responses[k].unit,
+                        100 * cr->coverage);
         sg_rstr(ctx, ws, r, 15, buf, ctx->text);
         if (cr->interval_note[0])
             sg_rstr(ctx, ws, r, 16, cr->interval_note, ctx->note);
