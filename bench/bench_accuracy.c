@@ -43,6 +43,7 @@
 #include "model/cv.h"
 #include "model/gp.h"
 #include "model/model.h"
+#include "model/regularize.h"
 
 #define MAX_D 20
 #define N_TEST 200
@@ -284,6 +285,17 @@ static void run_mlp(const double *X, const double *y, size_t n, size_t d, const 
     sg_cv_result *cv = NULL;
     sg_error err;
     memset(s, 0, sizeof *s);
+    /* as fit does: the weight penalty chosen from the table (regularize.h),
+     * unless SG_BENCH_L2 fixes it */
+    if (!getenv("SG_BENCH_L2")) {
+        sg_cv_options qo = sg_cv_options_defaults();
+        if (sg_regularize_choose_l2(&spec, &qo, d, 1, X, y, n, NULL, &err) != SG_OK) {
+            printf("    l2 choice failed: %s\n", err.msg);
+            return;
+        }
+        if (getenv("SG_BENCH_VERBOSE"))
+            printf("    l2 chosen %g\n", sg_model_spec_l2(&spec, 0));
+    }
     double t0 = now();
     if (sg_model_fit(&spec, d, 1, X, y, n, NULL, NULL, NULL, &m, &err) != SG_OK ||
         mlp_predict(m, Xt, N_TEST, pred, &err) != SG_OK) {

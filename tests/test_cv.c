@@ -463,6 +463,39 @@ Test(validate, rule_cluster_of_neighbours_deviating_together)
     }
 }
 
+/* A run flagged alone takes in the neighbours that deviate with it by more
+ * than one scale (the brazing table's runs 25-27 of stress_path2 after a
+ * smoother fit), but not a neighbour whose residual is noise. */
+Test(validate, rule_single_flagged_run_takes_in_deviating_twins)
+{
+    const size_t rows[ON] = {16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27};
+    const double o[ON] = {446.2, 446.2, 446.1, 402.3, 402.4, 402.3,
+                          410.9, 410.9, 410.9, 439.7, 439.7, 439.7};
+    /* scale = 0.05 x range (44.0) = 2.2: 27 flagged (z 9.1); 25 and 26
+     * deviate by 1.4 scales, not flagged; 22 and 23 by 0.2 */
+    const double resid[ON] = {0.05, -0.03, 0.02, -0.04, 0.01, 0.03,
+                              -0.5, -0.5, 0.04, 3.0, 3.0, 20.0};
+    double obs[ON], pred[ON], scratch[2 * ON];
+    sg_outlier out[ON];
+    for (size_t i = 0; i < ON; i++) {
+        obs[i] = o[i];
+        pred[i] = o[i] - resid[i];
+    }
+    sg_outlier_scale sc;
+    size_t k = sg_outlier_find(rows, obs, pred, NULL, ON, 3.5, 0.05, 0, 1.0, scratch, &sc, out);
+    cr_assert_float_eq(sc.scale, 0.05 * (446.2 - 402.3), 1e-12);
+    cr_assert_eq(k, 1);
+    cr_expect_eq(out[0].row, 27);
+    cr_expect_eq(out[0].cluster_first, 25);
+    cr_expect_eq(out[0].cluster_last, 27);
+    /* the twins' deviation below one scale: 27 stays alone */
+    for (size_t i = 9; i < 11; i++)
+        pred[i] = o[i] - 1.0;
+    k = sg_outlier_find(rows, obs, pred, NULL, ON, 3.5, 0.05, 0, 1.0, scratch, NULL, out);
+    cr_assert_eq(k, 1);
+    cr_expect_eq(out[0].cluster_first, 27);
+}
+
 /* ---- figures against independent computations (issue 21) ----
  * Each test below compares a figure the user decides on with a value
  * computed outside the code under test: by hand (the numbers are in the

@@ -325,7 +325,8 @@ static void load_expected(void)
     add("[train]", "epsilon", LIT, "%.17g", t->epsilon);
     add("[train]", "rho", LIT, "%.17g", t->rho);
     add("[train]", "l1", LIT, "%.17g", t->l1);
-    add("[train]", "l2", LIT, "%.17g", t->l2);
+    cr_assert(sp->l2_auto);
+    add("[train]", "l2", LIT, "\"auto\"");
     add("[train]", "early_stopping", LIT, "%s", b(t->early_stopping.enabled));
     add("[train]", "min_delta", LIT, "%.17g", t->early_stopping.min_delta);
     add("[train]", "patience", LIT, "%zu", t->early_stopping.patience);
@@ -746,13 +747,14 @@ Test(docs, a_wrong_default_is_caught)
     cr_assert_eq(mutated("doc/study-file.md", "| `[4, 4]` |", "| `[6, 6]` |", false), 1, "%s",
                  problems);
     cr_assert(strstr(problems, "[model] hidden"), "%s", problems);
-    cr_assert_eq(mutated("doc/study-file.md", "| `3e-6` |", "| `1e-6` |", false), 1, "%s",
+    cr_assert_eq(mutated("doc/study-file.md", "| `0.999` |", "| `0.99` |", false), 1, "%s",
                  problems);
     cr_assert_eq(mutated("doc/surrogate-study.5", "Default: \\fB10000\\fR", "Default: \\fB3000\\fR",
                          true),
                  1, "%s", problems);
     cr_assert(strstr(problems, "[train] epochs"), "%s", problems);
-    cr_assert_eq(mutated("README.md", "`3e-6`", "`1e-6`", false), 1, "%s", problems);
+    cr_assert_eq(mutated("README.md", "| `\"auto\"` | weight", "| `1e-6` | weight", false), 1,
+                 "%s", problems);
     cr_assert(strstr(problems, "[train] l2"), "%s", problems);
 }
 

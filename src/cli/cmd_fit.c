@@ -120,11 +120,19 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                sp->ensemble, r->optimizer);
         printf("Parameters: %zu per network member (%zu in the model) for %zu rows; ",
                r->n_params_member, r->n_params_total, r->n_rows);
-        if (r->regularised)
+        if (r->l2_choice.chosen) {
+            sg_num_fprintf(stdout, "weight penalty l1 = %g, l2 chosen per network by %s "
+                           "cross-validation (one member):\n  ", sp->train.l1, r->l2_choice.plan);
+            for (size_t j = 0; j < r->n_out; j++)
+                sg_num_fprintf(stdout, "%s%s %g", j ? ", " : "", s->responses[j].name,
+                               sg_model_spec_l2(sp, j));
+            printf("\n");
+        } else if (r->regularised) {
             sg_num_fprintf(stdout, "weight penalty l1 = %g, l2 = %g\n", sp->train.l1,
                            sp->train.l2);
-        else
+        } else {
             printf("no weight penalty\n");
+        }
     }
     if (r->cv) {
         char plan[64];

@@ -1,5 +1,6 @@
 /* fit.c — the fit pipeline: model, training metrics, baseline, CV, gates. */
 #include "model/fit.h"
+#include "model/regularize.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -380,6 +381,15 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         names[j] = study->responses[j].name;
     sg_hash_hex(t->hash, r->data_hash);
     sg_fit_settings_hash(study, settings, r->settings_hash);
+
+    /* 0. the weight penalty of each network, from the table (regularize.h) */
+    sg_study_model chosen = *settings; /* shallow: the strings stay borrowed */
+    if (chosen.spec.l2_auto && chosen.spec.type != SG_MODEL_GP) {
+        if ((st = sg_regularize_choose_l2(&chosen.spec, &chosen.cv, n_in, n_out, X, Y, n,
+                                          &r->l2_choice, err)) != SG_OK)
+            goto fail;
+        settings = &chosen;
+    }
 
     /* 1. the model on every row */
     prog g;

@@ -34,6 +34,7 @@
 #include "analysis/rsm.h"
 #include "io/study.h"
 #include "model/study_model.h"
+#include "model/regularize.h"
 #include "analysis/duplicates.h"
 #include "model/cv.h"
 
@@ -120,6 +121,8 @@ typedef struct sg_fit_result {
     sg_model_type type_used;      /* what the model is (mlp or gp) */
     sg_fit_compare *cmp;      /* (n_out) side-by-side CV figures; NULL without CV */
     char kriging_cv[48];      /* how the kriging figures were cross-validated */
+    sg_regularize_report l2_choice; /* the weight penalty chosen from the table
+                                       (chosen false: [train] l2 was used) */
     sg_fit_note *notes;       /* (n_notes) a baseline clearly better than the network */
     size_t n_notes;
     char data_hash[17];       /* FNV-1a 64 of the data file's bytes, hex */

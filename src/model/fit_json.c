@@ -86,6 +86,26 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
     sg_json_number(b, x, "learning_rate", sp->train.learning_rate);
     sg_json_number(b, x, "l1", sp->train.l1);
     sg_json_number(b, x, "l2", sp->train.l2);
+    /* the penalty each network was trained with, and how it was chosen */
+    arr = sg_json_array(b, x, "l2_per_network");
+    for (size_t j = 0; arr && j < (sp->shared ? 1 : r->n_out); j++)
+        sg_json_number(b, arr, NULL, sg_model_spec_l2(sp, j));
+    const sg_regularize_report *lc = &r->l2_choice;
+    if (lc->chosen) {
+        cJSON *c = sg_json_object(b, x, "l2_choice");
+        sg_json_string(b, c, "plan", lc->plan);
+        cJSON *gr = sg_json_array(b, c, "grid");
+        for (size_t g = 0; gr && g < SG_REGULARIZE_N_GRID; g++)
+            sg_json_number(b, gr, NULL, sg_regularize_grid[g]);
+        cJSON *rm = sg_json_array(b, c, "rmse");
+        for (size_t j = 0; rm && j < lc->n_out; j++) {
+            cJSON *row = sg_json_array(b, rm, NULL);
+            for (size_t g = 0; row && g < SG_REGULARIZE_N_GRID; g++)
+                sg_json_number(b, row, NULL, lc->rmse[j][g]);
+        }
+    } else {
+        sg_json_null(b, x, "l2_choice");
+    }
     sg_json_bool(b, x, "early_stopping", sp->train.early_stopping.enabled);
     sg_json_count(b, x, "seed", sp->seed);
     sg_json_string(b, x, "validation", settings->validation);

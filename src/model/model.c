@@ -32,10 +32,23 @@ sg_model_spec sg_model_spec_defaults(void)
     return s;
 }
 
+double sg_model_spec_l2(const sg_model_spec *spec, size_t j)
+{
+    return !spec->shared && j < spec->n_l2_each ? spec->l2_each[j] : spec->train.l2;
+}
+
 sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err)
 {
     if (!spec)
         return sg_error_set(err, SG_ERR_INVALID, "no model settings");
+    if (spec->n_l2_each > SG_MODEL_MAX_L2_EACH)
+        return sg_error_set(err, SG_ERR_INVALID, "l2: at most %d per-network penalties (got %zu)",
+                            SG_MODEL_MAX_L2_EACH, spec->n_l2_each);
+    for (size_t j = 0; j < spec->n_l2_each; j++)
+        if (!isfinite(spec->l2_each[j]) || spec->l2_each[j] < 0)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "l2 of network %zu must be a finite number >= 0 (got %g)", j + 1,
+                                spec->l2_each[j]);
     if (spec->n_hidden > SG_MODEL_MAX_HIDDEN)
         return sg_error_set(err, SG_ERR_INVALID, "hidden: at most %d hidden layers (got %zu)",
                             SG_MODEL_MAX_HIDDEN, spec->n_hidden);
@@ -371,6 +384,7 @@ sg_status sg_model__fit_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out
                 goto fail;
             sg_train_config cfg = spec->train;
             cfg.seed = seed;
+            cfg.l2 = sg_model_spec_l2(spec, j);
             progress_user ctx = {progress, user, spec->shared ? SG_MODEL_ALL_RESPONSES : j, k};
             st = sg_train(net, Xs, targets, n, NULL, NULL, 0, &cfg,
                           progress ? progress_thunk : NULL, &ctx, &m->hist[idx], NULL, err);

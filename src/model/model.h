@@ -32,6 +32,8 @@
 
 /* Largest number of hidden layers in a spec. */
 #define SG_MODEL_MAX_HIDDEN 16
+/* Networks with an own weight penalty (sg_model_spec.l2_each). */
+#define SG_MODEL_MAX_L2_EACH 64
 /* Largest ensemble accepted by validation. */
 #define SG_MODEL_MAX_ENSEMBLE 1000
 
@@ -83,12 +85,20 @@ typedef struct sg_model_spec {
     uint64_t seed;                      /* study seed */
     sg_model_type type;                 /* requested surrogate (the network fields
                                            apply to mlp and to auto's network) */
+    /* Weight penalty per network (not shared): network j is trained with
+     * l2_each[j] when j < n_l2_each, else train.l2.  Set by the fit when
+     * l2_auto (model/regularize.h); saved with the model. */
+    size_t n_l2_each;
+    double l2_each[SG_MODEL_MAX_L2_EACH];
+    bool l2_auto;                       /* choose the l2 of each network by CV (fit.h) */
 } sg_model_spec;
 
 /* The defaults above (train config: train.h defaults with optimiser lbfgs,
  * epochs SG_MODEL_DEFAULT_EPOCHS and l2 SG_MODEL_DEFAULT_L2; optimizer_auto
  * true).  The fitted model's spec holds the optimiser actually used. */
 sg_model_spec sg_model_spec_defaults(void);
+/* The weight penalty network j is trained with (l2_each or train.l2). */
+double sg_model_spec_l2(const sg_model_spec *spec, size_t j);
 
 /* Check every field; SG_ERR_INVALID naming the field ("ensemble must be
  * between 1 and 1000 (got 0)"). */

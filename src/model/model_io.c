@@ -193,6 +193,11 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
     sg_json_string(&b, ar, "init", sp->init == SG_INIT_HE ? "he" : "glorot");
     sg_json_bool(&b, ar, "shared", sp->shared);
     sg_json_count(&b, ar, "ensemble", sp->ensemble);
+    if (sp->n_l2_each) { /* optional: absent = every network at training.l2 */
+        cJSON *le = sg_json_array(&b, ar, "l2_per_network");
+        for (size_t j = 0; le && j < sp->n_l2_each; j++)
+            sg_json_exact(&b, le, NULL, sp->l2_each[j]);
+    }
     sg_json_count(&b, ar, "parameters_per_member", sg_mlp_n_params(m->nets[0]));
     sg_json_string(&b, ar, "scaling_inputs", sg_scale_kind_name(sp->x_scale));
     sg_json_string(&b, ar, "scaling_outputs", sg_scale_kind_name(sp->y_scale));
@@ -356,6 +361,22 @@ static bool read_spec(reader *r, const sg_json_at *root, sg_model_spec *sp, size
         return false;
     if (!read_training(r, &tr, &sp->train, rows))
         return false;
+    sg_json_at le;
+    if (sg_json_has(&ar, "l2_per_network", &le)) {
+        size_t nl = 0;
+        if (!sg_json_array_at(j, &le, &nl))
+            return false;
+        if (nl > SG_MODEL_MAX_L2_EACH)
+            return sg_json_fail(j, &le, "at most %d entries (found %zu)", SG_MODEL_MAX_L2_EACH, nl);
+        sg_json_at it;
+        for (size_t q = 0; q < nl; q++) {
+            sg_json_item(&le, q ? &it : NULL, q, &it);
+            if (!cJSON_IsNumber(it.node))
+                return sg_json_fail(j, &it, "expected a number");
+            sp->l2_each[q] = it.node->valuedouble;
+        }
+        sp->n_l2_each = nl;
+    }
     sg_error e2;
     if (sg_model_spec_validate(sp, &e2) != SG_OK)
         return sg_json_fail(j, &ar, "invalid settings: %s", e2.msg);

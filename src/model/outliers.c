@@ -115,15 +115,19 @@ size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred
         o->scale = s.scale;
         o->cluster_first = o->cluster_last = o->row;
     }
-    /* Clusters: runs of consecutive flagged rows with same-sign deviations,
-     * widened by neighbours whose observed value is within `scale` of the
-     * cluster's edge and whose deviation has the same sign. */
+    /* Clusters: runs of consecutive flagged rows (one or more) with
+     * same-sign deviations, widened by neighbours whose observed value is
+     * within `scale` of the cluster's edge and whose deviation has the same
+     * sign: a twin that leave-one-out could not expose keeps its partner's
+     * deviation small, so it need not be flagged itself.  A run flagged
+     * alone takes in only neighbours that deviate by more than one scale
+     * (a same-sign residual of noise size is no evidence). */
     size_t a = 0;
     while (a < k) {
         size_t b = a;
         while (b + 1 < k && out[b + 1].row == out[b].row + 1 && (out[b + 1].z > 0) == (out[a].z > 0))
             b++;
-        if (b > a) {
+        {
             size_t lo = 0, hi = 0; /* array indices of out[a] and out[b] */
             for (size_t i = 0; i < n; i++) {
                 size_t r = rows ? rows[i] : i;
@@ -133,12 +137,13 @@ size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred
                     hi = i;
             }
             double sign = out[a].z > 0 ? 1.0 : -1.0;
+            double need = b > a ? 0.0 : s.scale; /* the deviation a neighbour needs */
             while (lo > 0 && adjacent(rows, lo - 1, lo) &&
-                   sign * (resid[lo - 1] - s.median) > 0 &&
+                   sign * (resid[lo - 1] - s.median) > need &&
                    fabs(obs[lo - 1] - obs[lo]) <= s.scale)
                 lo--;
             while (hi + 1 < n && adjacent(rows, hi, hi + 1) &&
-                   sign * (resid[hi + 1] - s.median) > 0 &&
+                   sign * (resid[hi + 1] - s.median) > need &&
                    fabs(obs[hi + 1] - obs[hi]) <= s.scale)
                 hi++;
             for (size_t c = a; c <= b; c++) {

@@ -56,6 +56,10 @@ typedef enum range_kind {
     R_UNIT_HALFOPEN /* [0, 1) */
 } range_kind;
 
+/* [train] l2: "auto" (the default: chosen from the table, regularize.h)
+ * or a number >= 0 for every network. */
+static sg_status get_l2(const sg_toml_value *t, sg_study_model *m, sg_error *err);
+
 /* A float key (integers accepted) within the range into *out. */
 static sg_status get_real(const sg_toml_value *t, const char *key, range_kind r, double *out,
                           sg_error *err)
@@ -230,6 +234,24 @@ static sg_status load_model(const sg_study *s, sg_study_model *m, sg_error *err)
     return SG_OK;
 }
 
+static sg_status get_l2(const sg_toml_value *t, sg_study_model *m, sg_error *err)
+{
+    const sg_toml_value *v = sg_toml_table_get(t, "l2");
+    if (v && sg_toml_type_of(v) == SG_TOML_STRING) {
+        size_t len = 0;
+        const char *s = sg_toml_string(v, &len);
+        if (len != 4 || strcmp(s, "auto") != 0)
+            return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                    "l2 must be \"auto\" or a number >= 0 (got \"%.40s\")", s);
+        m->spec.l2_auto = true;
+        return SG_OK;
+    }
+    sg_status st = get_real(t, "l2", R_NONNEG, &m->spec.train.l2, err);
+    if (st == SG_OK && v)
+        m->spec.l2_auto = false;
+    return st;
+}
+
 static sg_status load_train(const sg_study *s, sg_study_model *m, sg_error *err)
 {
     const sg_toml_value *t = s->train;
@@ -251,7 +273,7 @@ static sg_status load_train(const sg_study *s, sg_study_model *m, sg_error *err)
         (st = get_real(t, "epsilon", R_POSITIVE, &c->epsilon, err)) ||
         (st = get_real(t, "rho", R_UNIT_HALFOPEN, &c->rho, err)) ||
         (st = get_real(t, "l1", R_NONNEG, &c->l1, err)) ||
-        (st = get_real(t, "l2", R_NONNEG, &c->l2, err)) ||
+        (st = get_l2(t, m, err)) ||
         (st = get_bool(t, "early_stopping", &c->early_stopping.enabled, err)) ||
         (st = get_real(t, "min_delta", R_NONNEG, &c->early_stopping.min_delta, err)) ||
         (st = get_size(t, "patience", 1, INT64_MAX, &c->early_stopping.patience, err)) ||
@@ -293,6 +315,7 @@ sg_status sg_study_model_load(const sg_study *study, sg_study_model *out, sg_err
         return sg_error_set(err, SG_ERR_INVALID, "no study");
     out->spec = sg_model_spec_defaults();
     out->spec.seed = study->seed;
+    out->spec.l2_auto = true; /* [train] l2 = "auto" unless a number is given */
     out->cv = sg_cv_options_defaults();
     snprintf(out->validation, sizeof out->validation, "auto");
     sg_status st = load_model(study, out, err);

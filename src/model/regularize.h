@@ -1,0 +1,55 @@
+/* regularize.h — the weight penalty chosen from the table.
+ *
+ * A fixed l2 cannot serve 9 runs and 500: a smooth, exact response wants
+ * almost none, a noisy or sparse one a strong one (doc/model.md, "The
+ * weight penalty").  sg_regularize_choose_l2 tries every value of a grid
+ * with a quick cross-validation of one member per network (k-fold, or
+ * leave-one-out on small tables; on level-coded designs the worse of that
+ * and the between-levels error, the figure the fit's gate uses) and gives
+ * each network the value with the smallest error.  The choice sees all
+ * rows, so the fit's own cross-validation afterwards is slightly
+ * optimistic about it; the grid is short (five values) to keep that small.
+ *
+ * Ownership: the caller owns spec and rep; nothing is kept.
+ */
+#ifndef SG_REGULARIZE_H
+#define SG_REGULARIZE_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "model/cv.h"
+#include "model/model.h"
+
+#define SG_REGULARIZE_N_GRID 9
+/* Above this many rows the choice is skipped (train.l2 is kept): the data
+ * then constrain the network more than the penalty does, and the search
+ * would cost a multiple of the fit. */
+#define SG_REGULARIZE_MAX_ROWS 2000
+/* Up to this many rows the quick cross-validation is leave-one-out. */
+#define SG_REGULARIZE_LOO_ROWS 12
+#define SG_REGULARIZE_FOLDS 5
+
+/* The grid, in the units of sg_train_config.l2 (scaled data). */
+extern const double sg_regularize_grid[SG_REGULARIZE_N_GRID];
+
+typedef struct sg_regularize_report {
+    bool chosen;                   /* false: skipped (too many rows, shared) */
+    char plan[32];                 /* the quick cross-validation, e.g. "kfold:5" */
+    size_t n_out;
+    /* (n_out, SG_REGULARIZE_N_GRID) cross-validated RMSE of each network at
+     * each grid value, response units (NAN where it failed) */
+    double rmse[SG_MODEL_MAX_L2_EACH][SG_REGULARIZE_N_GRID];
+} sg_regularize_report;
+
+/* Choose spec->l2_each[j] for every network j of a model of n_out
+ * responses on X (n, n_in), Y (n, n_out), engineering units; opt gives the
+ * threads (its plan and level are replaced).  Sets spec->n_l2_each = n_out
+ * and fills rep (may be NULL).  A shared network, n_out above
+ * SG_MODEL_MAX_L2_EACH or more than SG_REGULARIZE_MAX_ROWS rows leave spec
+ * as it is (rep->chosen false).  Deterministic for spec->seed. */
+sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt, size_t n_in,
+                                  size_t n_out, const double *X, const double *Y, size_t n,
+                                  sg_regularize_report *rep, sg_error *err);
+
+#endif
