@@ -80,6 +80,7 @@ extern const sg_cli_command sg_cmd_optimize;
 extern const sg_cli_command sg_cmd_predict;
 extern const sg_cli_command sg_cmd_report;
 extern const sg_cli_command sg_cmd_sensitivity;
+extern const sg_cli_command sg_cmd_next;
 
 /* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
  * SG_EXIT_USAGE after printing a usage message with a hint to stderr. */
@@ -188,6 +189,14 @@ int sg_stage_report_check(sg_cli_ctx *ctx);
 int sg_cli_check_outputs(sg_cli_ctx *ctx, const char *model_path, bool model_is_output,
                          bool model_from_study);
 int sg_stage_report(sg_cli_ctx *ctx);
+/* Run sheets (cmd_doe.c, also used by next): the .xlsx path beside a .csv
+ * one (caller frees), and the check before writing both: a filled-in sheet
+ * is never replaced, then the output rule (core/outputs.h). */
+char *sg_cli_xlsx_beside(const char *csv);
+struct sg_runsheet;
+sg_status sg_cli_check_runsheets(const sg_study *s, const struct sg_runsheet *rs,
+                                 const char *csv, const char *xlsx, bool from_study,
+                                 sg_error *err);
 /* The model of a study command: ctx->model when fitted in this run, else
  * fitted now with --fit, else the saved model file (refused when stale);
  * *source "fit" or "file", *path its file (cmd_optimize.c). */

@@ -24,7 +24,7 @@ static const sg_cli_option doe_options[] = {
 };
 
 /* The .xlsx path beside csv: "runs.csv" -> "runs.xlsx", "runs" -> "runs.xlsx". */
-static char *xlsx_path(const char *csv)
+char *sg_cli_xlsx_beside(const char *csv)
 {
     size_t n = strlen(csv);
     if (n > 4 && strcmp(csv + n - 4, ".csv") == 0)
@@ -132,8 +132,8 @@ static bool sheet_is_blank(void *user, const char *path)
 }
 
 /* Filled-in run sheets are never replaced; then the output rule. */
-static sg_status check_sheets(const sg_study *s, const sg_runsheet *rs, const char *csv,
-                              const char *xlsx, bool from_study, sg_error *err)
+sg_status sg_cli_check_runsheets(const sg_study *s, const sg_runsheet *rs, const char *csv,
+                                 const char *xlsx, bool from_study, sg_error *err)
 {
     sheet_kind kinds[2] = {{rs, true}, {rs, false}};
     const char *paths[2] = {csv, xlsx};
@@ -142,8 +142,8 @@ static sg_status check_sheets(const sg_study *s, const sg_runsheet *rs, const ch
         if (sg_runsheet_state_of(rs, paths[i], kinds[i].csv, &run) == SG_RUNSHEET_FILLED)
             return sg_error_set(err, SG_ERR_IO,
                                 "run sheet '%s' already holds results (run %zu is filled in): "
-                                "doe never overwrites them; write the new design elsewhere "
-                                "with --out NEW.csv, or move the filled sheet away",
+                                "surrogate never overwrites them; write the new sheet "
+                                "elsewhere with --out NEW.csv, or move the filled sheet away",
                                 paths[i], run);
     }
     /* The study's data file may be the run sheet itself (fill it in, then
@@ -190,7 +190,7 @@ static int doe_main(const sg_cli_args *a)
     unsigned long seed = seed_opt >= 0 ? (unsigned long)seed_opt : (unsigned long)s->seed;
     levels = malloc(s->n_factors * SG_STUDY_MAX_LEVELS * sizeof *levels);
     csv = out_opt ? sg_str_dup(out_opt) : default_out(s);
-    xlsx = csv ? xlsx_path(csv) : NULL;
+    xlsx = csv ? sg_cli_xlsx_beside(csv) : NULL;
     if (!levels || !csv || !xlsx) {
         sg_error_set(&err, SG_ERR_NOMEM, "out of memory");
         code = sg_cli_fail(&ctx, &err);
@@ -228,7 +228,7 @@ static int doe_main(const sg_cli_args *a)
         code = sg_cli_fail(&ctx, &err);
         goto done;
     }
-    if (check_sheets(s, &rs, csv, xlsx, !out_opt, &err) != SG_OK ||
+    if (sg_cli_check_runsheets(s, &rs, csv, xlsx, !out_opt, &err) != SG_OK ||
         sg_runsheet_write_csv(&rs, csv, &err) != SG_OK) {
         code = sg_cli_fail(&ctx, &err);
         goto done;

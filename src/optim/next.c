@@ -1,0 +1,535 @@
+/* next.c — which simulations to run next (next.h). */
+#include "optim/next.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/num.h"
+
+/* Tested rows used for distances: at most this many (evenly strided). */
+#define NEXT_DISTANCE_ROWS 2000
+/* Candidates near the optimum: this many, within this share of each range. */
+#define NEXT_LOCAL 256
+#define NEXT_LOCAL_SHARE 0.1
+/* Two settings closer than this (scaled box) are the same run. */
+#define NEXT_SAME 1e-9
+
+static const char *const kind_names[] = {"confirmation", "improvement", "exploration"};
+
+const char *sg_next_kind_name(sg_next_kind k)
+{
+    return (unsigned)k < 3 ? kind_names[k] : "?";
+}
+
+void sg_next_result_destroy(sg_next_result *r)
+{
+    if (!r)
+        return;
+    free(r->x);
+    free(r->mean);
+    free(r->sigma);
+    free(r->ei);
+    free(r->p_feasible);
+    free(r->kind);
+    free(r->reason);
+    free(r);
+}
+
+/* Everything the search needs, computed once. */
+typedef struct next_ctx {
+    const sg_next_inputs *in;
+    size_t nf, nr, nc;     /* factors, responses, candidates */
+    double *lo, *range;    /* (nr) response normalisation of a weighted objective */
+    double *cx;            /* (nc, nf) candidates */
+    double *cm, *cs;       /* (nc, nr) their mean and sigma */
+    double *fm, *fs;       /* (nc) objective mean and sigma */
+    double *pf;            /* (nc) chance every constraint holds */
+    char *taken;           /* (nc) 1 = tested or already proposed */
+    double spacing;        /* tested design's largest nearest-neighbour distance */
+    double best;           /* best tested objective (feasible rows), NAN if none */
+    size_t row_stride;     /* tested rows used for distances */
+} next_ctx;
+
+/* Nearest realisable value of factor f: fixed, a level, or the step grid. */
+static double snap(const sg_optimize_spec *sp, size_t f, double v)
+{
+    if (sp->has_fixed[f])
+        return sp->fixed[f];
+    if (sp->levels_only[f] && sp->n_levels[f] > 0) {
+        double best = sp->levels[f][0];
+        for (size_t l = 1; l < sp->n_levels[f]; l++)
+            if (fabs(sp->levels[f][l] - v) < fabs(best - v))
+                best = sp->levels[f][l];
+        return best;
+    }
+    if (sp->step[f] > 0) {
+        double k = floor((v - sp->lb[f]) / sp->step[f] + 0.5);
+        double s = sp->lb[f] + k * sp->step[f];
+        while (s > sp->ub[f] + 1e-12 * sp->step[f])
+            s -= sp->step[f];
+        return s < sp->lb[f] ? sp->lb[f] : s;
+    }
+    return v < sp->lb[f] ? sp->lb[f] : v > sp->ub[f] ? sp->ub[f] : v;
+}
+
+/* Distance of a and b in the factor box scaled to 0..1. */
+static double dist(const sg_study *s, const double *a, const double *b)
+{
+    double d2 = 0.0;
+    for (size_t f = 0; f < s->n_factors; f++) {
+        double w = s->factors[f].max - s->factors[f].min;
+        double d = (a[f] - b[f]) / (w > 0 ? w : 1.0);
+        d2 += d * d;
+    }
+    return sqrt(d2);
+}
+
+/* Objective of measured or predicted responses y (n_responses). */
+static double objective(const next_ctx *c, const double *y)
+{
+    const sg_optimize_spec *sp = c->in->spec;
+    if (!sp->weighted)
+        return y[sp->response];
+    double v = 0.0;
+    for (size_t j = 0; j < c->nr; j++)
+        if (sp->weights[j] > 0)
+            v += sp->weights[j] * (y[j] - c->lo[j]) / c->range[j];
+    return v;
+}
+
+static double objective_sigma(const next_ctx *c, const double *s)
+{
+    const sg_optimize_spec *sp = c->in->spec;
+    if (!sp->weighted)
+        return s[sp->response];
+    double v = 0.0;
+    for (size_t j = 0; j < c->nr; j++)
+        if (sp->weights[j] > 0) {
+            double t = sp->weights[j] * s[j] / c->range[j];
+            v += t * t;
+        }
+    return sqrt(v);
+}
+
+/* Chance that every constraint holds for predictions mean, sigma. */
+static double p_feasible(const sg_optimize_spec *sp, const double *mean, const double *sigma)
+{
+    double p = 1.0;
+    for (size_t i = 0; i < sp->n_cons; i++) {
+        const sg_optimize_spec_con *k = &sp->cons[i];
+        double m = k->ge ? mean[k->response] - k->bound : k->bound - mean[k->response];
+        double s = sigma[k->response];
+        p *= s > 0 ? gsl_cdf_ugaussian_P(m / s) : (m >= 0 ? 1.0 : 0.0);
+    }
+    return p;
+}
+
+/* Expected improvement of an objective ~ N(m, s) over best. */
+static double expected_improvement(const next_ctx *c, double m, double s)
+{
+    if (!isfinite(c->best))
+        return 0.0;
+    double gain = c->in->spec->sense == SG_OPTIM_MAXIMIZE ? m - c->best : c->best - m;
+    if (!(s > 0))
+        return gain > 0 ? gain : 0.0;
+    double z = gain / s;
+    return gain * gsl_cdf_ugaussian_P(z) + s * gsl_ran_ugaussian_pdf(z);
+}
+
+/* sigma of response j from the ensemble spread sd: the calibrated
+ * half-width, or the spread scaled as cross-validation says, whichever is
+ * larger, as one standard deviation. */
+static double sigma_of(const sg_next_inputs *in, size_t j, double sd)
+{
+    double hw = in->half_width ? in->half_width[j] : NAN;
+    double sf = in->spread_factor ? in->spread_factor[j] : 0.0;
+    if (!isfinite(hw) && !(sf > 0))
+        return sd; /* no calibration: the spread itself */
+    double h = isfinite(hw) ? hw : 0.0;
+    if (sf > 0 && sf * sd > h)
+        h = sf * sd;
+    double lv = in->level > 0 && in->level < 1 ? in->level : 0.95;
+    return h / gsl_cdf_ugaussian_Pinv(0.5 + lv / 2.0);
+}
+
+/* Is x a tested setting? */
+static bool tested(const next_ctx *c, const double *x)
+{
+    const sg_table *t = c->in->table;
+    for (size_t i = 0; t && i < t->n_rows; i++)
+        if (dist(c->in->study, x, t->x + i * t->n_cols) < NEXT_SAME)
+            return true;
+    return false;
+}
+
+/* Smallest distance from x to a tested run (strided) or a chosen one. */
+static double nearest(const next_ctx *c, const double *x, const sg_next_result *r)
+{
+    const sg_table *t = c->in->table;
+    double d = INFINITY;
+    for (size_t i = 0; t && i < t->n_rows; i += c->row_stride) {
+        double e = dist(c->in->study, x, t->x + i * t->n_cols);
+        d = e < d ? e : d;
+    }
+    for (size_t k = 0; k < r->n_runs; k++) {
+        double e = dist(c->in->study, x, r->x + k * c->nf);
+        d = e < d ? e : d;
+    }
+    return d;
+}
+
+/* Largest nearest-neighbour distance among tested runs (strided). */
+static double design_spacing(const next_ctx *c)
+{
+    const sg_table *t = c->in->table;
+    double spacing = 0.0;
+    for (size_t i = 0; t && i < t->n_rows; i += c->row_stride) {
+        double nn = INFINITY;
+        for (size_t k = 0; k < t->n_rows; k += c->row_stride) {
+            double e = dist(c->in->study, t->x + i * t->n_cols, t->x + k * t->n_cols);
+            if (k != i && e > 0 && e < nn)
+                nn = e;
+        }
+        if (isfinite(nn) && nn > spacing)
+            spacing = nn;
+    }
+    return spacing > 0 ? spacing : 1.0 / sqrt((double)(t && t->n_rows ? t->n_rows : 1));
+}
+
+static bool row_feasible(const next_ctx *c, size_t i)
+{
+    const sg_optimize_spec *sp = c->in->spec;
+    for (size_t k = 0; k < sp->n_cons; k++) {
+        double y = sg_table_at(c->in->table, i, c->nf + sp->cons[k].response);
+        if (!isfinite(y) || (sp->cons[k].ge ? y < sp->cons[k].bound : y > sp->cons[k].bound))
+            return false;
+    }
+    return true;
+}
+
+/* Response normalisation (weighted objective) and the best tested value. */
+static void tested_figures(next_ctx *c)
+{
+    const sg_table *t = c->in->table;
+    double y[SG_STUDY_MAX_RESPONSES];
+    for (size_t j = 0; j < c->nr; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; t && i < t->n_rows; i++) {
+            double v = sg_table_at(t, i, c->nf + j);
+            if (isfinite(v)) {
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+        }
+        c->lo[j] = isfinite(lo) ? lo : 0.0;
+        c->range[j] = hi > lo ? hi - lo : 1.0;
+    }
+    c->best = NAN;
+    bool max = c->in->spec->sense == SG_OPTIM_MAXIMIZE;
+    for (size_t i = 0; t && i < t->n_rows; i++) {
+        for (size_t j = 0; j < c->nr; j++)
+            y[j] = sg_table_at(t, i, c->nf + j);
+        double v = objective(c, y);
+        if (!isfinite(v) || !row_feasible(c, i))
+            continue;
+        if (!isfinite(c->best) || (max ? v > c->best : v < c->best))
+            c->best = v;
+    }
+}
+
+/* Candidates: the optimum, points near it and uniform points, snapped. */
+static void make_candidates(next_ctx *c, const double *opt)
+{
+    const sg_optimize_spec *sp = c->in->spec;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng)
+        gsl_rng_set(rng, (unsigned long)(c->in->seed ^ 0x6e657874ULL)); /* "next" */
+    size_t k = 0;
+    for (; k < c->nc; k++) {
+        double *x = c->cx + k * c->nf;
+        for (size_t f = 0; f < c->nf; f++) {
+            double u = rng ? gsl_rng_uniform(rng) : 0.5;
+            double v;
+            if (opt && k == 0)
+                v = opt[f];
+            else if (opt && k <= NEXT_LOCAL)
+                v = opt[f] + (2.0 * u - 1.0) * NEXT_LOCAL_SHARE * (sp->ub[f] - sp->lb[f]);
+            else
+                v = sp->lb[f] + u * (sp->ub[f] - sp->lb[f]);
+            x[f] = snap(sp, f, v);
+        }
+    }
+    gsl_rng_free(rng);
+}
+
+/* Predictions, objective, feasibility and "taken" of every candidate. */
+static sg_status evaluate(next_ctx *c, sg_error *err)
+{
+    sg_model_work *w = NULL;
+    sg_status st = sg_model_work_create(c->in->model, &w, err);
+    if (st == SG_OK)
+        st = sg_model_predict_batch(c->in->model, w, c->cx, c->nc, c->cm, c->cs, err);
+    sg_model_work_destroy(w);
+    if (st != SG_OK)
+        return st;
+    for (size_t k = 0; k < c->nc; k++) {
+        double *m = c->cm + k * c->nr, *s = c->cs + k * c->nr;
+        for (size_t j = 0; j < c->nr; j++)
+            s[j] = sigma_of(c->in, j, s[j]);
+        c->fm[k] = objective(c, m);
+        c->fs[k] = objective_sigma(c, s);
+        c->pf[k] = p_feasible(c->in->spec, m, s);
+        c->taken[k] = tested(c, c->cx + k * c->nf);
+    }
+    return SG_OK;
+}
+
+/* Append candidate k to the result as a run of the given kind. */
+static void take(next_ctx *c, sg_next_result *r, size_t k, sg_next_kind kind, double ei)
+{
+    size_t n = r->n_runs++;
+    memcpy(r->x + n * c->nf, c->cx + k * c->nf, c->nf * sizeof(double));
+    memcpy(r->mean + n * c->nr, c->cm + k * c->nr, c->nr * sizeof(double));
+    memcpy(r->sigma + n * c->nr, c->cs + k * c->nr, c->nr * sizeof(double));
+    r->ei[n] = ei;
+    r->p_feasible[n] = c->pf[k];
+    r->kind[n] = kind;
+    /* every candidate at the same setting is taken with it */
+    for (size_t q = 0; q < c->nc; q++)
+        if (!c->taken[q] && dist(c->in->study, c->cx + q * c->nf, c->cx + k * c->nf) < NEXT_SAME)
+            c->taken[q] = 1;
+}
+
+static void reason(const next_ctx *c, sg_next_result *r, size_t n)
+{
+    const sg_study *s = c->in->study;
+    const sg_optimize_spec *sp = c->in->spec;
+    const char *u = sp->weighted ? "" : s->responses[sp->response].unit;
+    const char *us = *u ? " " : "";
+    double m = objective(c, r->mean + n * c->nr), sd = objective_sigma(c, r->sigma + n * c->nr);
+    char *out = r->reason[n];
+    int k = 0;
+    switch (r->kind[n]) {
+    case SG_NEXT_CONFIRM:
+        k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
+                            "confirmation run at the recommended optimum (untested): predicted "
+                            "%.4g%s%s +- %.2g",
+                            m, us, u, sd);
+        break;
+    case SG_NEXT_IMPROVE:
+        k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
+                            "expected improvement %.2g%s%s over the best tested %.4g (predicted "
+                            "%.4g +- %.2g)",
+                            r->ei[n], us, u, c->best, m, sd);
+        break;
+    default:
+        k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
+                            "exploration: where the model is uncertain (+- %.2g%s%s) and far from "
+                            "the tested and proposed runs",
+                            sd, us, u);
+        break;
+    }
+    if (k > 0 && (size_t)k < SG_NEXT_REASON_MAX && sp->n_cons > 0)
+        sg_num_snprintf(out + k, SG_NEXT_REASON_MAX - (size_t)k,
+                        "; every constraint holds with a chance of %.0f%%",
+                        100.0 * r->p_feasible[n]);
+}
+
+/* The next run: the largest expected improvement x feasibility x distance
+ * penalty, or (explore) the largest sigma x distance.  Returns the
+ * candidate index or nc when none is left. */
+static size_t pick(const next_ctx *c, const sg_next_result *r, bool explore, double *ei_out)
+{
+    double best = -1.0, radius = SG_NEXT_PENALTY_RADIUS * c->spacing;
+    size_t at = c->nc;
+    *ei_out = 0.0;
+    for (size_t k = 0; k < c->nc; k++) {
+        if (c->taken[k])
+            continue;
+        const double *x = c->cx + k * c->nf;
+        double a;
+        if (explore) {
+            a = (c->fs[k] > 0 ? c->fs[k] : 1.0) * nearest(c, x, r);
+        } else {
+            double ei = expected_improvement(c, c->fm[k], c->fs[k]);
+            a = ei * c->pf[k];
+            for (size_t q = 0; q < r->n_runs && a > 0; q++) {
+                double d = dist(c->in->study, x, r->x + q * c->nf) / radius;
+                a *= 1.0 - exp(-0.5 * d * d);
+            }
+            if (a > best) {
+                best = a;
+                at = k;
+                *ei_out = ei;
+            }
+            continue;
+        }
+        if (a > best) {
+            best = a;
+            at = k;
+        }
+    }
+    /* nothing promises an improvement: explore instead */
+    if (!explore && !(best > 0))
+        return c->nc;
+    return at;
+}
+
+static sg_status alloc_all(next_ctx *c, sg_next_result **out, size_t runs)
+{
+    size_t nf = c->nf, nr = c->nr, nc = c->nc;
+    c->lo = malloc(nr * sizeof(double));
+    c->range = malloc(nr * sizeof(double));
+    c->cx = malloc(nc * nf * sizeof(double));
+    c->cm = malloc(nc * nr * sizeof(double));
+    c->cs = malloc(nc * nr * sizeof(double));
+    c->fm = malloc(nc * sizeof(double));
+    c->fs = malloc(nc * sizeof(double));
+    c->pf = malloc(nc * sizeof(double));
+    c->taken = calloc(nc, 1);
+    sg_next_result *r = calloc(1, sizeof *r);
+    if (r) {
+        r->n_factors = nf;
+        r->n_responses = nr;
+        r->x = malloc(runs * nf * sizeof(double));
+        r->mean = malloc(runs * nr * sizeof(double));
+        r->sigma = malloc(runs * nr * sizeof(double));
+        r->ei = calloc(runs, sizeof(double));
+        r->p_feasible = calloc(runs, sizeof(double));
+        r->kind = calloc(runs, sizeof *r->kind);
+        r->reason = calloc(runs, sizeof *r->reason);
+    }
+    *out = r;
+    return c->lo && c->range && c->cx && c->cm && c->cs && c->fm && c->fs && c->pf && c->taken &&
+                   r && r->x && r->mean && r->sigma && r->ei && r->p_feasible && r->kind &&
+                   r->reason
+               ? SG_OK
+               : SG_ERR_NOMEM;
+}
+
+static void free_ctx(next_ctx *c)
+{
+    free(c->lo);
+    free(c->range);
+    free(c->cx);
+    free(c->cm);
+    free(c->cs);
+    free(c->fm);
+    free(c->fs);
+    free(c->pf);
+    free(c->taken);
+}
+
+static bool is_weak(const sg_next_inputs *in)
+{
+    const sg_optimize_spec *sp = in->spec;
+    for (size_t j = 0; in->q2 && j < in->study->n_responses; j++) {
+        bool used = sp->weighted ? sp->weights[j] > 0 : j == sp->response;
+        if (used && isfinite(in->q2[j]) && in->q2[j] < SG_NEXT_MIN_Q2)
+            return true;
+    }
+    return false;
+}
+
+sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_error *err)
+{
+    *out = NULL;
+    if (!in || !in->study || !in->spec || !in->model)
+        return sg_error_set(err, SG_ERR_INVALID, "next: missing study, settings or model");
+    if (in->runs < 1 || in->runs > SG_NEXT_MAX_RUNS)
+        return sg_error_set(err, SG_ERR_INVALID, "next: --runs must be between 1 and %d (got %zu)",
+                            SG_NEXT_MAX_RUNS, in->runs);
+    const sg_study *s = in->study;
+    if (sg_model_n_in(in->model) != s->n_factors || sg_model_n_out(in->model) != s->n_responses)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "next: the model has other factors or responses than the study");
+    next_ctx c;
+    memset(&c, 0, sizeof c);
+    c.in = in;
+    c.nf = s->n_factors;
+    c.nr = s->n_responses;
+    c.nc = SG_NEXT_CANDIDATES + NEXT_LOCAL + 1;
+    size_t nrows = in->table ? in->table->n_rows : 0;
+    c.row_stride = nrows > NEXT_DISTANCE_ROWS ? (nrows + NEXT_DISTANCE_ROWS - 1) / NEXT_DISTANCE_ROWS
+                                              : 1;
+    sg_next_result *r = NULL;
+    sg_status st = alloc_all(&c, &r, in->runs);
+    if (st != SG_OK) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "next: out of memory");
+        goto done;
+    }
+    const double *opt = NULL;
+    if (in->decide && in->decide->opt)
+        opt = in->decide->opt->realisable.found ? in->decide->opt->realisable.x
+                                                : in->decide->opt->best_x;
+    tested_figures(&c);
+    r->best_value = c.best;
+    r->weak_model = is_weak(in);
+    c.spacing = design_spacing(&c);
+    make_candidates(&c, opt);
+    if ((st = evaluate(&c, err)) != SG_OK)
+        goto done;
+    /* 1. confirmation of an untested optimum (candidate 0 is the optimum) */
+    if (opt && !r->weak_model && !c.taken[0])
+        take(&c, r, 0, SG_NEXT_CONFIRM, 0.0);
+    /* 2. improvement, then exploration */
+    bool explore = r->weak_model;
+    while (r->n_runs < in->runs) {
+        double ei = 0.0;
+        size_t k = pick(&c, r, explore, &ei);
+        if (k == c.nc && !explore) {
+            explore = true;
+            continue;
+        }
+        if (k == c.nc)
+            break; /* no untested realisable setting left */
+        take(&c, r, k, explore ? SG_NEXT_EXPLORE : SG_NEXT_IMPROVE, ei);
+    }
+    for (size_t n = 0; n < r->n_runs; n++)
+        reason(&c, r, n);
+done:
+    free_ctx(&c);
+    if (st != SG_OK) {
+        sg_next_result_destroy(r);
+        return st;
+    }
+    *out = r;
+    return SG_OK;
+}
+
+sg_status sg_next_to_json(const sg_next_result *r, const sg_study *s, const char *csv,
+                          const char *xlsx, cJSON **out, sg_error *err)
+{
+    sg_json_builder jb, *b = &jb;
+    cJSON *root = sg_json_build_begin(b);
+    sg_json_bool(b, root, "weak_model", r->weak_model);
+    sg_json_number(b, root, "best_tested", r->best_value);
+    cJSON *runs = sg_json_array(b, root, "runs");
+    for (size_t n = 0; runs && n < r->n_runs; n++) {
+        cJSON *e = sg_json_object(b, runs, NULL);
+        sg_json_count(b, e, "run", n + 1);
+        sg_json_string(b, e, "kind", sg_next_kind_name(r->kind[n]));
+        cJSON *st = sg_json_object(b, e, "settings");
+        for (size_t f = 0; st && f < r->n_factors; f++)
+            sg_json_number(b, st, s->factors[f].name, r->x[n * r->n_factors + f]);
+        cJSON *pr = sg_json_object(b, e, "predicted");
+        for (size_t j = 0; pr && j < r->n_responses; j++) {
+            cJSON *o = sg_json_object(b, pr, s->responses[j].name);
+            sg_json_number(b, o, "mean", r->mean[n * r->n_responses + j]);
+            sg_json_number(b, o, "sigma", r->sigma[n * r->n_responses + j]);
+        }
+        sg_json_number(b, e, "expected_improvement", r->ei[n]);
+        sg_json_number(b, e, "p_feasible", r->p_feasible[n]);
+        sg_json_string(b, e, "reason", r->reason[n]);
+    }
+    cJSON *sh = sg_json_object(b, root, "run_sheet");
+    sg_json_string(b, sh, "csv", csv);
+    sg_json_string(b, sh, "xlsx", xlsx);
+    return sg_json_build_end(b, root, "next", out, err);
+}

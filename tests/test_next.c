@@ -1,0 +1,241 @@
+/* Tests of the next-simulations module (next.h) on a small surrogate of a
+ * known quadratic sampled on a 5 x 5 grid: proposals respect bounds,
+ * steps, levels and fixed factors, never repeat a tested setting or each
+ * other, head for the optimum, respect constraints, fill space when the
+ * model is weak, and are the same for the same seed. */
+#include <criterion/criterion.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "optim/next.h"
+
+/* a in [0, 4], b in [0, 4]; y has its minimum at (2.6, 1.3), between the
+ * grid's points; z = a + b. */
+#define STUDY                                                                                    \
+    "[study]\nname = \"n\"\nseed = 13\n[data]\nfile = \"n.csv\"\n"                               \
+    "[[factor]]\nname = \"a\"\nmin = 0\nmax = 4\n"                                               \
+    "[[factor]]\nname = \"b\"\nmin = 0\nmax = 4\n"                                               \
+    "[[response]]\nname = \"y\"\ngoal = \"minimize\"\n"                                          \
+    "[[response]]\nname = \"z\"\n"
+#define GRID 5
+
+typedef struct fixture {
+    sg_study *s;
+    sg_table *t;
+    sg_optimize_spec *sp;
+    sg_decide_result *d;
+} fixture;
+
+static sg_model *g_model;
+
+static double truth_y(double a, double b)
+{
+    return (a - 2.6) * (a - 2.6) + (b - 1.3) * (b - 1.3) + 5.0;
+}
+
+static void make_table(sg_table **t)
+{
+    static char csv[4096];
+    size_t used = (size_t)snprintf(csv, sizeof csv, "a,b,y,z\n");
+    for (int i = 0; i < GRID; i++)
+        for (int j = 0; j < GRID; j++)
+            used += (size_t)snprintf(csv + used, sizeof csv - used, "%d,%d,%.17g,%d\n", i, j,
+                                     truth_y(i, j), i + j);
+    const char *cols[] = {"a", "b", "y", "z"};
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, used, "n.csv", cols, 4, 2, t, NULL, &err), SG_OK, "%s",
+                 err.msg);
+}
+
+static sg_model *fit_model(const sg_table *t)
+{
+    sg_model_spec spec = sg_model_spec_defaults();
+    spec.hidden[0] = 8;
+    spec.ensemble = 3;
+    spec.train.epochs = 600;
+    spec.seed = 5;
+    double X[GRID * GRID * 2], Y[GRID * GRID * 2];
+    for (size_t r = 0; r < t->n_rows; r++)
+        for (size_t c = 0; c < 2; c++) {
+            X[r * 2 + c] = sg_table_at(t, r, c);
+            Y[r * 2 + c] = sg_table_at(t, r, 2 + c);
+        }
+    const char *names[] = {"y", "z"};
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&spec, 2, 2, X, Y, t->n_rows, names, NULL, NULL, &m, &err), SG_OK,
+                 "%s", err.msg);
+    cr_assert_eq(sg_model_set_factor(m, 0, "a", "", 0, 4, &err), SG_OK);
+    cr_assert_eq(sg_model_set_factor(m, 1, "b", "", 0, 4, &err), SG_OK);
+    return m;
+}
+
+static void setup(fixture *f, const char *optimize)
+{
+    gsl_set_error_handler_off();
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s", STUDY, optimize);
+    sg_error err;
+    cr_assert_eq(sg_study_load_buffer(text, strlen(text), "n.toml", &f->s, &err), SG_OK, "%s",
+                 err.msg);
+    cr_assert_eq(sg_optimize_spec_load(f->s, &f->sp, &err), SG_OK, "%s", err.msg);
+    make_table(&f->t);
+    if (!g_model)
+        g_model = fit_model(f->t);
+    cr_assert_eq(sg_decide_run(f->s, f->t, f->sp, g_model, NULL, &f->d, &err), SG_OK, "%s",
+                 err.msg);
+}
+
+static void teardown(fixture *f)
+{
+    sg_decide_result_destroy(f->d);
+    sg_optimize_spec_destroy(f->sp);
+    sg_table_destroy(f->t);
+    sg_study_destroy(f->s);
+}
+
+static sg_next_result *propose(fixture *f, size_t runs, const double *q2)
+{
+    double hw[2] = {0.05, 0.05};
+    sg_next_inputs in = {.study = f->s, .table = f->t, .spec = f->sp, .model = g_model,
+                         .decide = f->d, .half_width = hw, .level = 0.95, .q2 = q2,
+                         .runs = runs, .seed = 99};
+    sg_next_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_next_propose(&in, &r, &err), SG_OK, "%s", err.msg);
+    return r;
+}
+
+/* Every run inside the bounds, untested and distinct. */
+static void expect_valid(const fixture *f, const sg_next_result *r)
+{
+    for (size_t n = 0; n < r->n_runs; n++) {
+        const double *x = r->x + 2 * n;
+        for (size_t k = 0; k < 2; k++)
+            cr_expect(x[k] >= f->sp->lb[k] - 1e-12 && x[k] <= f->sp->ub[k] + 1e-12,
+                      "run %zu factor %zu = %g", n + 1, k, x[k]);
+        for (size_t i = 0; i < f->t->n_rows; i++)
+            cr_expect(x[0] != sg_table_at(f->t, i, 0) || x[1] != sg_table_at(f->t, i, 1),
+                      "run %zu repeats tested row %zu", n + 1, i + 1);
+        for (size_t q = 0; q < n; q++)
+            cr_expect(x[0] != r->x[2 * q] || x[1] != r->x[2 * q + 1], "runs %zu and %zu", q + 1,
+                      n + 1);
+        cr_expect(r->reason[n][0] != '\0');
+    }
+}
+
+Test(next, proposals_head_for_the_optimum_and_spread_out)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    sg_next_result *r = propose(&f, 4, NULL);
+    cr_assert_eq(r->n_runs, 4);
+    expect_valid(&f, r);
+    cr_expect(!r->weak_model);
+    cr_expect_float_eq(r->best_value, truth_y(3, 1), 1e-12, "best tested: row (3, 1)");
+    /* the optimum (2.6, 1.3) is untested: a confirmation run first, near it */
+    cr_expect_eq(r->kind[0], SG_NEXT_CONFIRM);
+    cr_expect(fabs(r->x[0] - 2.6) < 0.3 && fabs(r->x[1] - 1.3) < 0.3, "(%g, %g)", r->x[0],
+              r->x[1]);
+    for (size_t n = 1; n < r->n_runs; n++) {
+        cr_expect_eq(r->kind[n], SG_NEXT_IMPROVE, "run %zu is %s", n + 1,
+                     sg_next_kind_name(r->kind[n]));
+        cr_expect_gt(r->ei[n], 0.0);
+        /* improvement runs stay in the basin of the optimum */
+        cr_expect_lt(truth_y(r->x[2 * n], r->x[2 * n + 1]), truth_y(3, 1) + 1.5);
+    }
+    sg_next_result_destroy(r);
+    teardown(&f);
+}
+
+Test(next, the_same_seed_gives_the_same_proposals)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    sg_next_result *a = propose(&f, 5, NULL), *b = propose(&f, 5, NULL);
+    cr_assert_eq(a->n_runs, b->n_runs);
+    cr_expect(memcmp(a->x, b->x, a->n_runs * 2 * sizeof(double)) == 0);
+    for (size_t n = 0; n < a->n_runs; n++)
+        cr_expect_str_eq(a->reason[n], b->reason[n]);
+    sg_next_result_destroy(a);
+    sg_next_result_destroy(b);
+    teardown(&f);
+}
+
+Test(next, steps_levels_and_fixed_factors_are_respected)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\nstep = { a = 0.25 }\nfixed = { b = 1.5 }\n");
+    sg_next_result *r = propose(&f, 6, NULL);
+    expect_valid(&f, r);
+    for (size_t n = 0; n < r->n_runs; n++) {
+        double k = r->x[2 * n] / 0.25;
+        cr_expect_float_eq(k, round(k), 1e-9, "a = %g off the 0.25 step", r->x[2 * n]);
+        cr_expect_eq(r->x[2 * n + 1], 1.5, "b fixed");
+    }
+    sg_next_result_destroy(r);
+    teardown(&f);
+}
+
+Test(next, constraints_count_as_the_chance_they_hold)
+{
+    fixture f;
+    /* z = a + b >= 5 excludes the optimum (a + b = 3.9) */
+    setup(&f, "[optimize]\nstarts = 4\nconstraints = [\"z >= 5\"]\n");
+    sg_next_result *r = propose(&f, 3, NULL);
+    expect_valid(&f, r);
+    for (size_t n = 0; n < r->n_runs; n++) {
+        if (r->kind[n] == SG_NEXT_CONFIRM)
+            continue;
+        /* at the constraint's edge, not in the infeasible basin of y */
+        cr_expect_gt(r->p_feasible[n], 0.3, "run %zu: P(feasible) %g at (%g, %g)", n + 1,
+                     r->p_feasible[n], r->x[2 * n], r->x[2 * n + 1]);
+        cr_expect_gt(r->x[2 * n] + r->x[2 * n + 1], 4.7, "run %zu", n + 1);
+        cr_expect(strstr(r->reason[n], "constraint holds with a chance"), "%s", r->reason[n]);
+    }
+    sg_next_result_destroy(r);
+    teardown(&f);
+}
+
+Test(next, a_weak_model_fills_space)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    double q2[2] = {0.2, 0.9};
+    sg_next_result *r = propose(&f, 4, q2);
+    cr_expect(r->weak_model);
+    expect_valid(&f, r);
+    for (size_t n = 0; n < r->n_runs; n++)
+        cr_expect_eq(r->kind[n], SG_NEXT_EXPLORE);
+    /* space-filling: every proposal away from every tested grid point */
+    for (size_t n = 0; n < r->n_runs; n++) {
+        double dmin = INFINITY;
+        for (size_t i = 0; i < f.t->n_rows; i++) {
+            double da = (r->x[2 * n] - sg_table_at(f.t, i, 0)) / 4,
+                   db = (r->x[2 * n + 1] - sg_table_at(f.t, i, 1)) / 4;
+            dmin = fmin(dmin, sqrt(da * da + db * db));
+        }
+        cr_expect_gt(dmin, 0.08, "run %zu only %g from a tested run", n + 1, dmin);
+    }
+    sg_next_result_destroy(r);
+    teardown(&f);
+}
+
+Test(next, bad_arguments_are_refused)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    sg_next_inputs in = {.study = f.s, .table = f.t, .spec = f.sp, .model = g_model,
+                         .runs = 0, .seed = 1};
+    sg_next_result *r = NULL;
+    sg_error err;
+    cr_expect_eq(sg_next_propose(&in, &r, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "--runs must be between 1 and"), "%s", err.msg);
+    cr_expect_null(r);
+    in.runs = 2;
+    in.model = NULL;
+    cr_expect_eq(sg_next_propose(&in, &r, &err), SG_ERR_INVALID);
+    teardown(&f);
+}
