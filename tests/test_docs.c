@@ -24,6 +24,7 @@
 #include "io/study.h"
 #include "model/study_model.h"
 #include "optim/optimize_spec.h"
+#include "optim/simulate.h"
 
 #define MAX_KEYS 128
 #define TXT 512
@@ -395,6 +396,21 @@ static void load_expected(void)
     add("[optimize]", "xtol_rel", LIT, "%.17g", cfg.local.xtol_rel);
     add("[optimize]", "threads", LIT, "%u", cfg.threads);
     sg_optimize_spec_destroy(os);
+    sg_study_destroy(s);
+
+    const char *sim_text = "[study]\nname = \"d\"\n[data]\nfile = \"t.csv\"\n"
+                           "[[factor]]\nname = \"a\"\nmin = 0\nmax = 1\n"
+                           "[[response]]\nname = \"y\"\n[simulate]\ncommand = \"./sim {a}\"\n";
+    cr_assert_eq(sg_study_load_buffer(sim_text, strlen(sim_text), "dir/s.toml", &s, &err), SG_OK,
+                 "%s", err.msg);
+    sg_simulate_spec *sim = NULL;
+    cr_assert_eq(sg_simulate_spec_load(s, &sim, &err), SG_OK, "%s", err.msg);
+    add("[simulate]", "command", DESC, "required");
+    add("[simulate]", "jobs", LIT, "%zu", sim->jobs);
+    add("[simulate]", "timeout", LIT, "%g", sim->timeout);
+    add("[simulate]", "tolerance", LIT, "%g", sim->tolerance);
+    add("[simulate]", "shell", LIT, "%s", b(sim->shell));
+    sg_simulate_spec_destroy(sim);
     sg_study_destroy(s);
 }
 

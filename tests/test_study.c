@@ -123,7 +123,7 @@ static const error_case cases[] = {
      "t/s.toml:11:2: unknown section 'modle'; did you mean 'model'?"},
     {"unknown section, list", HEAD "[plots]\n", SG_ERR_INVALID,
      "t/s.toml:11:2: unknown section 'plots' (sections: study, data, factor, response, report, "
-     "model, train, optimize, analysis)"},
+     "model, train, optimize, analysis, simulate)"},
     {"unknown key, suggestion", HEAD "[[factor]]\nname = \"b\"\nmin = 1\nmxa = 2\n", SG_ERR_INVALID,
      "t/s.toml:14:1: unknown key 'mxa' in [[factor]]; did you mean 'max'?"},
     {"unknown key, list", "[study]\nname = \"s\"\ncolour = \"red\"\n", SG_ERR_INVALID,

@@ -193,6 +193,12 @@ int sg_stage_report(sg_cli_ctx *ctx);
  * one (caller frees), and the check before writing both: a filled-in sheet
  * is never replaced, then the output rule (core/outputs.h). */
 char *sg_cli_xlsx_beside(const char *csv);
+/* The cross-validation of this run's fit, per response (n_responses
+ * entries each): half-widths (NAN = none), spread factors (0 = none), Q²
+ * (NAN unknown) and the interval's level (cmd_next.c). */
+void sg_cli_calibration(const sg_cli_ctx *ctx, double *half, double *sf, double *q2,
+                        double *level);
+extern const sg_cli_command sg_cmd_loop;
 struct sg_runsheet;
 sg_status sg_cli_check_runsheets(const sg_study *s, const struct sg_runsheet *rs,
                                  const char *csv, const char *xlsx, bool from_study,

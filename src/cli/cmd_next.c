@@ -65,7 +65,7 @@ static void next_text(const sg_study *s, const sg_next_result *r, const char *cs
 }
 
 /* Calibration of this run's fit: half-widths, spread factors, Q². */
-static void calibration(const sg_cli_ctx *ctx, double *half, double *sf, double *q2,
+void sg_cli_calibration(const sg_cli_ctx *ctx, double *half, double *sf, double *q2,
                         double *level)
 {
     const sg_cv_result *cv = ctx->fit ? ctx->fit->cv : NULL;
@@ -92,7 +92,7 @@ static int sg_stage_next(sg_cli_ctx *ctx)
         return code;
     double half[SG_STUDY_MAX_RESPONSES], sf[SG_STUDY_MAX_RESPONSES], q2[SG_STUDY_MAX_RESPONSES];
     double level;
-    calibration(ctx, half, sf, q2, &level);
+    sg_cli_calibration(ctx, half, sf, q2, &level);
     sg_next_inputs in = {.study = s, .table = ctx->table, .spec = ctx->optimize_spec,
                          .model = ctx->model, .decide = ctx->optimize, .half_width = half,
                          .spread_factor = sf, .level = level, .q2 = q2, .runs = (size_t)runs,

@@ -10,7 +10,7 @@
 /* Every command; `surrogate --help` lists them in this order. */
 static const sg_cli_command *const commands[] = {
     &sg_cmd_check,   &sg_cmd_analyze, &sg_cmd_doe,    &sg_cmd_fit,
-    &sg_cmd_predict, &sg_cmd_optimize, &sg_cmd_report, &sg_cmd_sensitivity, &sg_cmd_next, &sg_cmd_run,
+    &sg_cmd_predict, &sg_cmd_optimize, &sg_cmd_report, &sg_cmd_sensitivity, &sg_cmd_next, &sg_cmd_loop, &sg_cmd_run,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -18,7 +18,7 @@
 #define STUDY_MAX_BYTES ((size_t)4 * 1024 * 1024)
 
 static const char *const root_keys[] = {"study", "data",  "factor",   "response", "report",
-                                        "model", "train", "optimize", "analysis"};
+                                        "model", "train", "optimize", "analysis", "simulate"};
 static const char *const study_keys[] = {"name", "title", "seed"};
 static const char *const data_keys[] = {"file", "sheet", "header_row"};
 static const char *const factor_keys[] = {"name", "column", "unit", "min",
@@ -28,7 +28,8 @@ static const char *const response_keys[] = {"name", "column", "unit", "goal", "l
 static const char *const report_keys[] = {"file"};
 static const char *const goal_names[] = {"none", "minimize", "maximize"};
 
-const char *const sg_study_module_sections[] = {"model", "train", "optimize", "analysis"};
+const char *const sg_study_module_sections[] = {"model", "train", "optimize", "analysis",
+                                                 "simulate"};
 const size_t sg_study_n_module_sections = ARRAY_LEN(sg_study_module_sections);
 
 const char *sg_study_goal_name(sg_goal g)
@@ -83,7 +84,8 @@ static sg_status check_root_keys(const sg_toml_value *root, sg_error *err)
                                         "unknown section '%s'; did you mean '%s'?", key, hint);
         return sg_toml_error_at_key(err, SG_ERR_INVALID, root, i,
                                     "unknown section '%s' (sections: study, data, factor, "
-                                    "response, report, model, train, optimize, analysis)",
+                                    "response, report, model, train, optimize, analysis, "
+                                    "simulate)",
                                     key);
     }
     return SG_OK;
@@ -540,7 +542,8 @@ static sg_status load_tree(sg_study *s, sg_error *err)
                                 "report file name is empty");
     }
     /* Sections of later modules: tables, validated by those modules. */
-    const sg_toml_value **mod[] = {&s->model, &s->train, &s->optimize, &s->analysis};
+    const sg_toml_value **mod[] = {&s->model, &s->train, &s->optimize, &s->analysis,
+                                   &s->simulate};
     for (size_t i = 0; i < ARRAY_LEN(mod); i++)
         if ((st = sg_toml_get_table(root, sg_study_module_sections[i], false, mod[i], NULL, err)))
             return st;

@@ -9,7 +9,7 @@
  *   [[factor]]   name, column, unit, min, max, levels, step, prefer (>= 1)
  *   [[response]] name, column, unit, goal, lower_limit, upper_limit (>= 1)
  *   [report]     file (default ../reports/<name>.xlsx relative to the study)
- *   [model] [train] [optimize] [analysis]
+ *   [model] [train] [optimize] [analysis] [simulate]
  *                settings owned by later modules: kept as TOML tables
  *                (study->model etc.) for their own validating loaders.
  * sg_study_load validates everything it owns and reports the first problem
@@ -99,7 +99,7 @@ typedef struct sg_study {
     /* The parsed document stays alive so later modules can validate their
      * sections; each pointer is NULL when the section is absent. */
     sg_toml_doc *doc;
-    const sg_toml_value *model, *train, *optimize, *analysis;
+    const sg_toml_value *model, *train, *optimize, *analysis, *simulate;
 } sg_study;
 
 /* Read, parse and validate the study file at path.  On success *out is a
@@ -123,7 +123,7 @@ sg_status sg_study_load_data(const sg_study *s, sg_table **out, sg_error *err);
 void sg_study_destroy(sg_study *s);
 
 /* Sections of the study handled by later modules (for their loaders):
- * "model", "train", "optimize", "analysis". */
+ * "model", "train", "optimize", "analysis", "simulate". */
 extern const char *const sg_study_module_sections[];
 extern const size_t sg_study_n_module_sections;
 

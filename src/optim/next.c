@@ -168,6 +168,15 @@ static bool tested(const next_ctx *c, const double *x)
     return false;
 }
 
+/* Is x one of the settings never to propose? */
+static bool excluded(const next_ctx *c, const double *x)
+{
+    for (size_t i = 0; c->in->exclude && i < c->in->n_exclude; i++)
+        if (dist(c->in->study, x, c->in->exclude + i * c->nf) < NEXT_SAME)
+            return true;
+    return false;
+}
+
 /* Smallest distance from x to a tested run (strided) or a chosen one. */
 static double nearest(const next_ctx *c, const double *x, const sg_next_result *r)
 {
@@ -285,7 +294,7 @@ static sg_status evaluate(next_ctx *c, sg_error *err)
         c->fm[k] = objective(c, m);
         c->fs[k] = objective_sigma(c, s);
         c->pf[k] = p_feasible(c->in->spec, m, s);
-        c->taken[k] = tested(c, c->cx + k * c->nf);
+        c->taken[k] = tested(c, c->cx + k * c->nf) || excluded(c, c->cx + k * c->nf);
     }
     return SG_OK;
 }

@@ -64,6 +64,9 @@ typedef struct sg_next_inputs {
     double level;                     /* coverage of the half-widths */
     const double *q2;                 /* (n_responses) cross-validated Q², NAN unknown; may be NULL */
     size_t runs;                      /* K, 1..SG_NEXT_MAX_RUNS */
+    const double *exclude;            /* (n_exclude, n_factors) settings never to propose
+                                         (e.g. runs that failed); may be NULL */
+    size_t n_exclude;
     uint64_t seed;
 } sg_next_inputs;
 
