@@ -193,6 +193,8 @@ int sg_stage_report(sg_cli_ctx *ctx);
  * one (caller frees), and the check before writing both: a filled-in sheet
  * is never replaced, then the output rule (core/outputs.h). */
 char *sg_cli_xlsx_beside(const char *csv);
+/* <directory of the study's report file>/<study name><suffix> (caller frees). */
+char *sg_cli_beside_report(const sg_study *s, const char *suffix);
 /* The cross-validation of this run's fit, per response (n_responses
  * entries each): half-widths (NAN = none), spread factors (0 = none), Q²
  * (NAN unknown) and the interval's level (cmd_next.c). */

@@ -37,6 +37,23 @@ char *sg_cli_xlsx_beside(const char *csv)
     return p;
 }
 
+char *sg_cli_beside_report(const sg_study *s, const char *suffix)
+{
+    char *dir = sg_path_dirname(s->report_path);
+    if (!dir)
+        return NULL;
+    size_t n = strlen(s->name) + strlen(suffix) + 1;
+    char *base = malloc(n);
+    char *p = NULL;
+    if (base) {
+        snprintf(base, n, "%s%s", s->name, suffix);
+        p = sg_path_join(dir, base);
+    }
+    free(base);
+    free(dir);
+    return p;
+}
+
 /* Default CSV path: the study's [data] file while it does not exist yet
  * (fill it in, then fit), else <directory of the study's report
  * file>/<study name>-runs.csv. */
@@ -44,19 +61,7 @@ static char *default_out(const sg_study *s)
 {
     if (s->data_path && access(s->data_path, F_OK) != 0)
         return sg_str_dup(s->data_path);
-    char *dir = sg_path_dirname(s->report_path);
-    if (!dir)
-        return NULL;
-    size_t n = strlen(s->name) + 10;
-    char *base = malloc(n);
-    char *p = NULL;
-    if (base) {
-        snprintf(base, n, "%s-runs.csv", s->name);
-        p = sg_path_join(dir, base);
-    }
-    free(base);
-    free(dir);
-    return p;
+    return sg_cli_beside_report(s, "-runs.csv");
 }
 
 static void doe_text(const sg_study *s, const sg_design *d, unsigned long seed, const char *csv,

@@ -208,20 +208,6 @@ static int propose(const sg_cli_args *inner, loop_state *st, size_t k, sg_next_r
     return sg_cli_finish(&ctx, code);
 }
 
-static char *log_path(const sg_study *s)
-{
-    char *dir = sg_path_dirname(s->report_path);
-    size_t n = strlen(s->name) + 10;
-    char *base = malloc(n), *p = NULL;
-    if (dir && base) {
-        snprintf(base, n, "%s-loop.log", s->name);
-        p = sg_path_join(dir, base);
-    }
-    free(base);
-    free(dir);
-    return p;
-}
-
 static int loop_main(const sg_cli_args *a)
 {
     sg_cli_ctx ctx;
@@ -248,7 +234,7 @@ static int loop_main(const sg_cli_args *a)
     }
     st.study = ctx.study;
     st.sim = sim;
-    if (!(lp = log_path(ctx.study)) || !(st.log = fopen(lp, "a"))) {
+    if (!(lp = sg_cli_beside_report(ctx.study, "-loop.log")) || !(st.log = fopen(lp, "a"))) {
         sg_error_set(&err, SG_ERR_IO, "%s: cannot open the loop's log", lp ? lp : "?");
         code = sg_cli_fail(&ctx, &err);
         goto done;

@@ -23,24 +23,6 @@ static const sg_cli_option next_options[] = {
      "CSV run sheet to write; the XLSX sheet goes beside it (.xlsx)"},
 };
 
-/* <directory of the study's report file>/<study name>-next.csv */
-static char *default_out(const sg_study *s)
-{
-    char *dir = sg_path_dirname(s->report_path);
-    if (!dir)
-        return NULL;
-    size_t n = strlen(s->name) + 10;
-    char *base = malloc(n);
-    char *p = NULL;
-    if (base) {
-        snprintf(base, n, "%s-next.csv", s->name);
-        p = sg_path_join(dir, base);
-    }
-    free(base);
-    free(dir);
-    return p;
-}
-
 static void next_text(const sg_study *s, const sg_next_result *r, const char *csv,
                       const char *xlsx)
 {
@@ -99,7 +81,7 @@ static int sg_stage_next(sg_cli_ctx *ctx)
                          .seed = s->seed};
     sg_next_result *r = NULL;
     const char *out_opt = sg_cli_opt(ctx->args, "--out");
-    char *csv = out_opt ? sg_str_dup(out_opt) : default_out(s);
+    char *csv = out_opt ? sg_str_dup(out_opt) : sg_cli_beside_report(s, "-next.csv");
     char *xlsx = csv ? sg_cli_xlsx_beside(csv) : NULL;
     sg_runsheet_column fc[SG_STUDY_MAX_FACTORS], rc[SG_STUDY_MAX_RESPONSES];
     if (!csv || !xlsx) {
