@@ -364,7 +364,8 @@ static size_t pick(const next_ctx *c, const sg_next_result *r, bool explore, dou
         const double *x = c->cx + k * c->nf;
         double a;
         if (explore) {
-            a = (c->fs[k] > 0 ? c->fs[k] : 1.0) * nearest(c, x, r);
+            /* where it is uncertain, far from every run and likely feasible */
+            a = (c->fs[k] > 0 ? c->fs[k] : 1.0) * nearest(c, x, r) * c->pf[k];
         } else {
             double ei = expected_improvement(c, c->fm[k], c->fs[k]);
             a = ei * c->pf[k];
