@@ -488,9 +488,18 @@ sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_err
     /* 1. confirmation of an untested optimum (candidate 0 is the optimum) */
     if (opt && !r->weak_model && !c.taken[0])
         take(&c, r, 0, SG_NEXT_CONFIRM, 0.0);
-    /* 2. improvement, then exploration */
-    bool explore = r->weak_model;
+    /* 2. improvement, then exploration.  A weak model still gets half of
+     * the batch for improvement (a loop of one run per iteration
+     * alternates, by the parity of the tested runs): pure space filling
+     * would never home in, pure exploitation trusts a model that does not
+     * deserve it. */
+    size_t n_exploit = in->runs;
+    if (r->weak_model)
+        n_exploit = in->runs / 2 + (in->runs % 2 == 1 && nrows % 2 == 1);
+    bool explore = n_exploit == 0;
     while (r->n_runs < in->runs) {
+        if (!explore && r->n_runs >= n_exploit)
+            explore = true;
         double ei = 0.0;
         size_t k = pick(&c, r, explore, &ei);
         if (k == c.nc && !explore) {

@@ -7,9 +7,11 @@
  *     probability that every constraint holds, times a penalty near the
  *     runs already chosen (so that the batch does not crowd together);
  *   - when the objective's model is weak (cross-validated Q² below
- *     SG_NEXT_MIN_Q2) or no candidate promises an improvement, space-filling
- *     proposals: where the model is least certain and farthest from every
- *     tested or chosen run.
+ *     SG_NEXT_MIN_Q2), half of the batch (rounded down; a single run
+ *     alternates with the parity of the tested runs) and whenever no
+ *     candidate promises an improvement, space-filling proposals: where the
+ *     model is least certain, far from every tested or chosen run and
+ *     likely feasible.
  * The uncertainty of a prediction is the calibrated interval's: sigma(x) =
  * max(half_width, spread_factor x ensemble spread(x)) / z(level), so it
  * grows where the ensemble disagrees.  Candidates are uniform random points
