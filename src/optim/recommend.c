@@ -214,7 +214,8 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
         int n = sg_num_snprintf(rec->headline, sizeof rec->headline,
                                 "No recommendation: the model of the objective is weak "
                                 "(cross-validated Q2 %.2f, below %.1f), so the data cannot "
-                                "support one; more runs in the window would.",
+                                "support one; more runs in the window would ('surrogate "
+                                "next' proposes them).",
                                 rec->q2, SG_RECOMMEND_MIN_Q2);
         if (rec->has_best_row && n > 0 && (size_t)n < sizeof rec->headline)
             sg_num_snprintf(rec->headline + n, sizeof rec->headline - (size_t)n,
