@@ -179,6 +179,24 @@ Test(next, steps_levels_and_fixed_factors_are_respected)
     teardown(&f);
 }
 
+Test(next, held_factors_keep_their_value)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    double hw[2] = {0.05, 0.05}, held[2] = {NAN, 2.0};
+    sg_next_inputs in = {.study = f.s, .table = f.t, .spec = f.sp, .model = g_model,
+                         .decide = f.d, .half_width = hw, .level = 0.95, .runs = 4, .seed = 99,
+                         .held = held};
+    sg_next_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_next_propose(&in, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(r->n_runs, 4);
+    for (size_t n = 0; n < r->n_runs; n++)
+        cr_expect_eq(r->x[2 * n + 1], 2.0, "run %zu: b = %g", n + 1, r->x[2 * n + 1]);
+    sg_next_result_destroy(r);
+    teardown(&f);
+}
+
 Test(next, constraints_count_as_the_chance_they_hold)
 {
     fixture f;

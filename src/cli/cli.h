@@ -200,6 +200,9 @@ char *sg_cli_beside_report(const sg_study *s, const char *suffix);
  * (NAN unknown) and the interval's level (cmd_next.c). */
 void sg_cli_calibration(const sg_cli_ctx *ctx, double *half, double *sf, double *q2,
                         double *level);
+/* Factors the recommendation found without effect, at its value (NAN =
+ * free), n_factors entries: kept there by next and loop (cmd_next.c). */
+void sg_cli_held_factors(const sg_cli_ctx *ctx, double *held);
 extern const sg_cli_command sg_cmd_loop;
 struct sg_runsheet;
 sg_status sg_cli_check_runsheets(const sg_study *s, const struct sg_runsheet *rs,

@@ -186,15 +186,21 @@ static int propose(const sg_cli_args *inner, loop_state *st, size_t k, sg_next_r
         code = sg_stage_fit(&ctx);
     if (code == SG_EXIT_OK)
         code = sg_stage_optimize(&ctx);
+    if (code == SG_EXIT_OK)
+        code = sg_stage_sensitivity(&ctx);
+    if (code == SG_EXIT_OK)
+        code = sg_stage_recommend(&ctx);
     if (code == SG_EXIT_OK) {
         double half[SG_STUDY_MAX_RESPONSES], sf[SG_STUDY_MAX_RESPONSES],
-            q2[SG_STUDY_MAX_RESPONSES], level;
+            q2[SG_STUDY_MAX_RESPONSES], level, held[SG_STUDY_MAX_FACTORS];
         sg_cli_calibration(&ctx, half, sf, q2, &level);
+        sg_cli_held_factors(&ctx, held);
         sg_next_inputs in = {.study = ctx.study, .table = ctx.table, .spec = ctx.optimize_spec,
                              .model = ctx.model, .decide = ctx.optimize, .half_width = half,
                              .spread_factor = sf, .level = level, .q2 = q2, .runs = k,
                              .seed = ctx.study->seed + st->iteration,
-                             .exclude = st->failed_x, .n_exclude = st->failed};
+                             .exclude = st->failed_x, .n_exclude = st->failed,
+                             .held = held};
         sg_error err;
         if (sg_next_propose(&in, props, &err) != SG_OK)
             code = sg_cli_fail(&ctx, &err);

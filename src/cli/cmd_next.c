@@ -16,6 +16,7 @@
 #include "optim/decide.h"
 #include "optim/next.h"
 #include "optim/optimize_spec.h"
+#include "optim/recommend.h"
 
 static const sg_cli_option next_options[] = {
     {"--runs", 'k', "K", "4", "how many simulations to propose (1 to 1000)"},
@@ -23,8 +24,8 @@ static const sg_cli_option next_options[] = {
      "CSV run sheet to write; the XLSX sheet goes beside it (.xlsx)"},
 };
 
-static void next_text(const sg_study *s, const sg_next_result *r, const char *csv,
-                      const char *xlsx)
+static void next_text(const sg_study *s, const sg_next_result *r, const double *held,
+                      const char *csv, const char *xlsx)
 {
     printf("Next simulations (%zu)%s\n", r->n_runs,
            r->weak_model ? ": the model of the objective is weak, so these fill the window "
@@ -41,8 +42,20 @@ static void next_text(const sg_study *s, const sg_next_result *r, const char *cs
         printf("  %s\n", sg_next_kind_name(r->kind[n]));
         printf("        %s\n", r->reason[n]);
     }
-    printf("Run sheet: %s and %s: fill in the responses, append the rows to the data\n"
-           "  table (or point [data] file at the filled sheet) and run 'surrogate run' again.\n",
+    bool any = false;
+    for (size_t f = 0; f < s->n_factors; f++)
+        if (!isnan(held[f])) {
+            sg_num_fprintf(stdout, "%s %s %g%s%s", any ? "," : "Kept at the recommended value (no "
+                                                              "effect in this window):",
+                           s->factors[f].name, held[f], *s->factors[f].unit ? " " : "",
+                           s->factors[f].unit);
+            any = true;
+        }
+    if (any)
+        printf("\n");
+    printf("Run sheet: %s (and %s)\n"
+           "  Fill in the responses, append the rows to the data table (or point [data] file\n"
+           "  at the filled sheet) and run 'surrogate run' again.\n",
            csv, xlsx);
 }
 
@@ -62,6 +75,13 @@ void sg_cli_calibration(const sg_cli_ctx *ctx, double *half, double *sf, double 
     }
 }
 
+void sg_cli_held_factors(const sg_cli_ctx *ctx, double *held)
+{
+    const sg_recommend *rec = ctx->recommend;
+    for (size_t f = 0; f < ctx->study->n_factors; f++)
+        held[f] = rec && rec->factors[f].role == SG_ROLE_NO_EFFECT ? rec->factors[f].value : NAN;
+}
+
 static int sg_stage_next(sg_cli_ctx *ctx)
 {
     sg_error err;
@@ -73,12 +93,13 @@ static int sg_stage_next(sg_cli_ctx *ctx)
     if (code != SG_EXIT_OK)
         return code;
     double half[SG_STUDY_MAX_RESPONSES], sf[SG_STUDY_MAX_RESPONSES], q2[SG_STUDY_MAX_RESPONSES];
-    double level;
+    double level, held[SG_STUDY_MAX_FACTORS];
     sg_cli_calibration(ctx, half, sf, q2, &level);
+    sg_cli_held_factors(ctx, held);
     sg_next_inputs in = {.study = s, .table = ctx->table, .spec = ctx->optimize_spec,
                          .model = ctx->model, .decide = ctx->optimize, .half_width = half,
                          .spread_factor = sf, .level = level, .q2 = q2, .runs = (size_t)runs,
-                         .seed = s->seed};
+                         .seed = s->seed, .held = held};
     sg_next_result *r = NULL;
     const char *out_opt = sg_cli_opt(ctx->args, "--out");
     char *csv = out_opt ? sg_str_dup(out_opt) : sg_cli_beside_report(s, "-next.csv");
@@ -127,7 +148,7 @@ static int sg_stage_next(sg_cli_ctx *ctx)
         goto done;
     }
     if ((code = sg_cli_json_put(ctx, NULL, "next", o)) == SG_EXIT_OK && !ctx->args->json)
-        next_text(s, r, csv, xlsx);
+        next_text(s, r, held, csv, xlsx);
 done:
     sg_next_result_destroy(r);
     free(csv);
@@ -154,6 +175,11 @@ static int next_main(const sg_cli_args *a)
         code = sg_stage_fit(&ctx);
     if (code == SG_EXIT_OK)
         code = sg_stage_optimize(&ctx);
+    /* factors without effect stay at the recommended value */
+    if (code == SG_EXIT_OK)
+        code = sg_stage_sensitivity(&ctx);
+    if (code == SG_EXIT_OK)
+        code = sg_stage_recommend(&ctx);
     if (code == SG_EXIT_OK)
         code = sg_stage_next(&ctx);
     return sg_cli_finish(&ctx, code);
@@ -169,8 +195,9 @@ const sg_cli_command sg_cmd_next = {
         "objective over the best tested run (using the calibrated prediction interval,\n"
         "constraints as the chance that they hold), spread so that the runs do not\n"
         "crowd together.  When the objective's model is weak (cross-validated Q2 below\n"
-        "0.5) the proposals fill the window where the model is least certain.  Steps,\n"
-        "levels and fixed factors of [optimize] are respected; tested settings are not\n"
+        "0.5) half of them fill the window where the model is least certain.  Steps,\n"
+        "levels and fixed factors of [optimize] are respected, factors without effect\n"
+        "in the window stay at the recommended value, and tested settings are not\n"
         "proposed again.  Each run says why it was chosen.  The proposals are written\n"
         "as a run sheet in doe's format (CSV, and XLSX beside it) with empty response\n"
         "cells; the data file is never modified.  Seeded by [study] seed.",

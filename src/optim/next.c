@@ -56,9 +56,13 @@ typedef struct next_ctx {
     size_t row_stride;     /* tested rows used for distances */
 } next_ctx;
 
-/* Nearest realisable value of factor f: fixed, a level, or the step grid. */
-static double snap(const sg_optimize_spec *sp, size_t f, double v)
+/* Nearest realisable value of factor f: held, fixed, a level, or the step
+ * grid. */
+static double snap(const sg_next_inputs *in, size_t f, double v)
 {
+    const sg_optimize_spec *sp = in->spec;
+    if (in->held && !isnan(in->held[f]))
+        return in->held[f];
     if (sp->has_fixed[f])
         return sp->fixed[f];
     if (sp->levels_only[f] && sp->n_levels[f] > 0) {
@@ -271,7 +275,7 @@ static void make_candidates(next_ctx *c, const double *opt)
                 v = opt[f] + (2.0 * u - 1.0) * NEXT_LOCAL_SHARE * (sp->ub[f] - sp->lb[f]);
             else
                 v = sp->lb[f] + u * (sp->ub[f] - sp->lb[f]);
-            x[f] = snap(sp, f, v);
+            x[f] = snap(c->in, f, v);
         }
     }
     gsl_rng_free(rng);

@@ -66,6 +66,9 @@ typedef struct sg_next_inputs {
     double level;                     /* coverage of the half-widths */
     const double *q2;                 /* (n_responses) cross-validated Q², NAN unknown; may be NULL */
     size_t runs;                      /* K, 1..SG_NEXT_MAX_RUNS */
+    const double *held;               /* (n_factors) a factor's value in every proposal
+                                         (e.g. no effect in the window), NAN = free;
+                                         may be NULL */
     const double *exclude;            /* (n_exclude, n_factors) settings never to propose
                                          (e.g. runs that failed); may be NULL */
     size_t n_exclude;
