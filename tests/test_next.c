@@ -146,6 +146,13 @@ Test(next, proposals_head_for_the_optimum_and_spread_out)
         /* improvement runs stay in the basin of the optimum */
         cr_expect_lt(truth_y(r->x[2 * n], r->x[2 * n + 1]), truth_y(3, 1) + 1.5);
     }
+    /* and do not crowd together: the batch penalty keeps them apart */
+    for (size_t n = 0; n < r->n_runs; n++)
+        for (size_t q = 0; q < n; q++) {
+            double da = (r->x[2 * n] - r->x[2 * q]) / 4, db = (r->x[2 * n + 1] - r->x[2 * q + 1]) / 4;
+            cr_expect_gt(sqrt(da * da + db * db), 0.05, "runs %zu and %zu crowd together", q + 1,
+                         n + 1);
+        }
     sg_next_result_destroy(r);
     teardown(&f);
 }
