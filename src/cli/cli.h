@@ -203,6 +203,9 @@ void sg_cli_calibration(const sg_cli_ctx *ctx, double *half, double *sf, double 
 /* Factors the recommendation found without effect, at its value (NAN =
  * free), n_factors entries: kept there by next and loop (cmd_next.c). */
 void sg_cli_held_factors(const sg_cli_ctx *ctx, double *held);
+/* Load, fit, optimise, sensitivity and recommendation without printing
+ * them (next, loop; cmd_next.c).  Returns the exit code. */
+int sg_cli_decide_quietly(sg_cli_ctx *ctx);
 extern const sg_cli_command sg_cmd_loop;
 struct sg_runsheet;
 sg_status sg_cli_check_runsheets(const sg_study *s, const struct sg_runsheet *rs,

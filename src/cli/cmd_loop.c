@@ -180,16 +180,7 @@ static int propose(const sg_cli_args *inner, loop_state *st, size_t k, sg_next_r
     int code = sg_cli_ctx_init(&ctx, inner);
     if (code != SG_EXIT_OK)
         return code;
-    ctx.summary = true;
-    code = sg_cli_load(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_fit(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_optimize(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_sensitivity(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_recommend(&ctx);
+    code = sg_cli_decide_quietly(&ctx);
     if (code == SG_EXIT_OK) {
         double half[SG_STUDY_MAX_RESPONSES], sf[SG_STUDY_MAX_RESPONSES],
             q2[SG_STUDY_MAX_RESPONSES], level, held[SG_STUDY_MAX_FACTORS];

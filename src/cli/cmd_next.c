@@ -75,6 +75,22 @@ void sg_cli_calibration(const sg_cli_ctx *ctx, double *half, double *sf, double 
     }
 }
 
+int sg_cli_decide_quietly(sg_cli_ctx *ctx)
+{
+    ctx->summary = true; /* the proposals are the answer, not the stages */
+    int code = sg_cli_load(ctx);
+    if (code == SG_EXIT_OK)
+        code = sg_stage_fit(ctx);
+    if (code == SG_EXIT_OK)
+        code = sg_stage_optimize(ctx);
+    /* which factors have no effect: they stay at the recommended value */
+    if (code == SG_EXIT_OK)
+        code = sg_stage_sensitivity(ctx);
+    if (code == SG_EXIT_OK)
+        code = sg_stage_recommend(ctx);
+    return code;
+}
+
 void sg_cli_held_factors(const sg_cli_ctx *ctx, double *held)
 {
     const sg_recommend *rec = ctx->recommend;
@@ -169,17 +185,7 @@ static int next_main(const sg_cli_args *a)
     if ((code = sg_cli_opt_long(a, "--runs", SG_NEXT_DEFAULT_RUNS, 1, SG_NEXT_MAX_RUNS, &runs)) !=
         SG_EXIT_OK)
         return sg_cli_finish(&ctx, code);
-    ctx.summary = true; /* fit and optimize quietly: the proposals are the answer */
-    code = sg_cli_load(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_fit(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_optimize(&ctx);
-    /* factors without effect stay at the recommended value */
-    if (code == SG_EXIT_OK)
-        code = sg_stage_sensitivity(&ctx);
-    if (code == SG_EXIT_OK)
-        code = sg_stage_recommend(&ctx);
+    code = sg_cli_decide_quietly(&ctx);
     if (code == SG_EXIT_OK)
         code = sg_stage_next(&ctx);
     return sg_cli_finish(&ctx, code);
