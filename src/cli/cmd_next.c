@@ -28,8 +28,8 @@ static void next_text(const sg_study *s, const sg_next_result *r, const double *
                       const char *csv, const char *xlsx)
 {
     printf("Next simulations (%zu)%s\n", r->n_runs,
-           r->weak_model ? ": the model of the objective is weak, so these fill the window "
-                           "where it is least certain"
+           r->weak_model ? ": the objective's model is weak, so some explore where it is "
+                           "least certain"
                          : "");
     printf("  %-4s", "run");
     for (size_t f = 0; f < s->n_factors; f++)
