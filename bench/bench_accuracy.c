@@ -24,7 +24,9 @@
  *   interval: coverage 90-99 % and mean half-width <= 4 x test RMSE;
  *   cv:       CV RMSE within 2x of test RMSE (0.5 <= cv/test <= 2);
  *   summary:  network within 1.5x of the GP on >= 80 % of the tables, and
- *             median MLP/GP <= 1.3.
+ *             median MLP/GP <= 1.3;
+ *   auto:     [model] type = "auto" within 10 % of the better of the two
+ *             (SG_BENCH_NO_AUTO=1 skips it).
  * Usage: bench_accuracy [name-substring]   (only functions whose name
  * contains it; `make bench-accuracy` runs all).  SG_BENCH_SEED overrides the
  * seed of designs, test points, network and GP.  For experiments (not
@@ -60,6 +62,7 @@
 #define HW_MAX 4.0
 #define CV_RATIO_MAX 2.0
 #define RATIO_OK 1.5
+#define AUTO_OK 1.1 /* auto within 10 % of the better model */
 #define SHARE_OK 0.80
 #define MEDIAN_OK 1.3
 
@@ -333,6 +336,32 @@ done:
     sg_model_destroy(m);
 }
 
+/* Test RMSE of [model] type = "auto" (the choice made by the model fit,
+ * with the weight penalty chosen as fit does); NAN on failure. */
+static double run_auto(const double *X, const double *y, size_t n, size_t d, const double *Xt,
+                       const double *yt, uint64_t seed, double *pred)
+{
+    sg_model_spec spec = sg_model_spec_defaults();
+    spec.seed = seed;
+    spec_overrides(&spec);
+    sg_error err;
+    sg_cv_options qo = sg_cv_options_defaults();
+    if (!getenv("SG_BENCH_L2") && sg_regularize_choose_l2(&spec, &qo, d, 1, X, y, n, NULL, &err))
+        return NAN;
+    spec.type = SG_MODEL_AUTO;
+    sg_model *m = NULL;
+    double r = NAN;
+    if (sg_model_fit(&spec, d, 1, X, y, n, NULL, NULL, NULL, &m, &err) == SG_OK &&
+        mlp_predict(m, Xt, N_TEST, pred, &err) == SG_OK) {
+        double s = 0;
+        for (size_t k = 0; k < N_TEST; k++)
+            s += (pred[k] - yt[k]) * (pred[k] - yt[k]);
+        r = sqrt(s / N_TEST);
+    }
+    sg_model_destroy(m);
+    return r;
+}
+
 static void run_gp(const double *X, const double *y, size_t n, size_t d, const double *lo,
                    const double *hi, const double *Xt, const double *yt, double sdt,
                    uint64_t seed, double *pred, double *half, score *s)
@@ -428,7 +457,7 @@ int main(int argc, char **argv)
     bool gp_only = getenv("SG_BENCH_GP_ONLY") != NULL;
     static double Xt[N_TEST * MAX_D], yt[N_TEST], pm[N_TEST], hm[N_TEST], pg[N_TEST], hg[N_TEST];
     double ratios[64];
-    size_t n_tables = 0, n_within = 0, n_int[2] = {0, 0}, n_cv[2] = {0, 0};
+    size_t n_tables = 0, n_within = 0, n_auto = 0, n_int[2] = {0, 0}, n_cv[2] = {0, 0};
     double t_start = now();
     printf("accuracy benchmark: default network ensemble vs Gaussian process, %d uniform test "
            "points per table, seed %llu\n",
@@ -519,6 +548,14 @@ int main(int argc, char **argv)
                 printf("    MLP/GP test RMSE %.2f %s\n", r, r <= RATIO_OK ? "(within 1.5x)" : "");
                 ratios[n_tables++] = r;
                 n_within += r <= RATIO_OK;
+                if (!getenv("SG_BENCH_NO_AUTO")) {
+                    double ra = run_auto(des->x, y, n, d, Xt, yt, seed, pm);
+                    double better = fmin(sm.rmse, sgp.rmse);
+                    bool ok = isfinite(ra) && ra <= AUTO_OK * better;
+                    printf("    auto: test RMSE %.4g, %.2f x the better of the two %s\n", ra,
+                           ra / better, ok ? "(within 10 %)" : "(MISSED)");
+                    n_auto += ok;
+                }
             }
             n_int[0] += interval_met(&sm);
             n_int[1] += interval_met(&sgp);
@@ -551,5 +588,9 @@ int main(int argc, char **argv)
     printf("  network within 1.5x of the GP on %zu/%zu tables (%.0f %%, target >= 80 %%): %s\n",
            n_within, n_tables, 100 * share, flag(share >= SHARE_OK));
     printf("  median MLP/GP test RMSE %.2f (target <= 1.3): %s\n", med, flag(med <= MEDIAN_OK));
+    if (!getenv("SG_BENCH_NO_AUTO"))
+        printf("  type = \"auto\" within 10 %% of the better of network and GP on %zu/%zu tables "
+               "(target: all): %s\n",
+               n_auto, n_tables, flag(n_auto == n_tables));
     return 0;
 }
