@@ -180,4 +180,10 @@ Test(cli_loop, bad_input_fails_before_any_simulation)
     cr_expect_eq(r->code, 2, "--budget is required: %s", r->err);
     r = run("loop", study, "--budget", "0", NULL);
     cr_expect_eq(r->code, 2, "%s", r->err);
+    /* a workbook as the data file: refused before any simulation */
+    put("data.csv", "PK\x03\x04 not really a workbook");
+    r = run("loop", study, "--budget", "2", NULL);
+    cr_expect_eq(r->code, 1, "%s", r->err);
+    cr_expect(strstr(r->err, "appends its runs to a CSV data file"), "%s", r->err);
+    cr_expect_neq(access(tmp_path("toy-loop.log"), F_OK), 0, "no simulation, no log");
 }

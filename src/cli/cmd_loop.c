@@ -225,7 +225,8 @@ static int loop_main(const sg_cli_args *a)
     pthread_mutex_init(&st.lock, NULL);
     char *lp = NULL;
     if (sg_study_load(a->study_path, &ctx.study, &err) != SG_OK ||
-        sg_simulate_spec_load(ctx.study, &sim, &err) != SG_OK) {
+        sg_simulate_spec_load(ctx.study, &sim, &err) != SG_OK ||
+        sg_simulate_check_data(ctx.study, &err) != SG_OK) {
         code = sg_cli_fail(&ctx, &err);
         goto done;
     }

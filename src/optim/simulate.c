@@ -423,6 +423,33 @@ static sg_status write_keeping_mode(const char *path, const char *data, size_t n
     return sg_atomic_commit(tmp, path, SG_ATOMIC_KEEP_MODE, err);
 }
 
+static bool is_workbook(const char *buf, size_t len)
+{
+    return len >= 2 && ((buf[0] == 'P' && buf[1] == 'K') || (unsigned char)buf[0] == 0xD0);
+}
+
+static sg_status workbook_refused(const sg_study *s, sg_error *err)
+{
+    return sg_error_set(err, SG_ERR_INVALID,
+                        "%s: 'loop' appends its runs to a CSV data file; this is a workbook: "
+                        "save the table as CSV and point [data] file at it",
+                        s->data_path);
+}
+
+sg_status sg_simulate_check_data(const sg_study *s, sg_error *err)
+{
+    if (!s->data_path)
+        return sg_error_set(err, SG_ERR_INVALID, "%s: no [data] file to append the runs to",
+                            s->path);
+    FILE *fp = fopen(s->data_path, "rb");
+    if (!fp)
+        return sg_error_set(err, SG_ERR_IO, "%s: cannot open the data file", s->data_path);
+    char head[8];
+    size_t n = fread(head, 1, sizeof head, fp);
+    fclose(fp);
+    return is_workbook(head, n) ? workbook_refused(s, err) : SG_OK;
+}
+
 sg_status sg_simulate_append_run(const sg_study *s, const double *x, const double *y,
                                  sg_error *err)
 {
@@ -431,12 +458,9 @@ sg_status sg_simulate_append_run(const sg_study *s, const double *x, const doubl
     sg_status st = sg_file_read(s->data_path, DATA_MAX_BYTES, &buf, &len, err);
     if (st != SG_OK)
         return st;
-    if (len >= 2 && ((buf[0] == 'P' && buf[1] == 'K') || (unsigned char)buf[0] == 0xD0)) {
+    if (is_workbook(buf, len)) {
         free(buf);
-        return sg_error_set(err, SG_ERR_INVALID,
-                            "%s: 'loop' appends its runs to a CSV data file; this is a "
-                            "workbook: save the table as CSV and point [data] file at it",
-                            s->data_path);
+        return workbook_refused(s, err);
     }
     /* the header line, its delimiter and the largest run number */
     const char *hdr = NULL;

@@ -66,6 +66,9 @@ sg_status sg_simulate_parse_output(const sg_study *s, const char *out, double *y
  * SG_ERR_IO. */
 sg_status sg_simulate_append_run(const sg_study *s, const double *x, const double *y,
                                  sg_error *err);
+/* Before any simulation: the data file exists and is not a workbook (the
+ * runs are appended to a CSV file).  SG_ERR_INVALID / SG_ERR_IO. */
+sg_status sg_simulate_check_data(const sg_study *s, sg_error *err);
 
 /* What a loop did: the "loop" object of --json (keys in doc/json.md). */
 typedef struct sg_simulate_summary {
