@@ -38,7 +38,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
 
-.PHONY: all deps run test test-build check-layers test-sanitize mutate bench bench-accuracy bench-loop install uninstall toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
+.PHONY: all deps run test test-build check-layers test-sanitize mutate bench bench-accuracy bench-loop bench-scale install uninstall toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -52,6 +52,7 @@ help:
 	@echo "make bench          benchmarks (figures, not pass/fail)"
 	@echo "make bench-accuracy network vs Gaussian process on standard test functions"
 	@echo "make bench-loop     the simulation loop against random search on test functions"
+	@echo "make bench-scale    fit with default settings on 1,000 to 100,000 rows"
 	@echo "make fuzz-NAME FUZZ_SECONDS=N   libFuzzer on fuzz/fuzz_NAME.c ($(FUZZ_NAMES))"
 	@echo "make deps           install Debian packages (idempotent)"
 	@echo "make install        binary, man pages, example study (PREFIX=$(PREFIX), DESTDIR=)"
@@ -153,6 +154,11 @@ bench-accuracy: deps
 bench-loop: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/bench/bench_loop
 	$(Q)$(BUILD)/bench/bench_loop
+
+# `fit` with default settings from 1,000 to 100,000 rows (a few minutes).
+bench-scale: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/bench/bench_scale $(BIN)
+	$(Q)SURROGATE_BIN=$(abspath $(BIN)) $(BUILD)/bench/bench_scale
 
 # ---- install ----------------------------------------------------------------
 # make install PREFIX=/usr/local DESTDIR=/staging: the binary, the two man

@@ -23,6 +23,7 @@
 #include "core/path.h"
 #include "io/study.h"
 #include "model/study_model.h"
+#include "model/sizing.h"
 #include "optim/optimize_spec.h"
 #include "optim/simulate.h"
 
@@ -313,9 +314,10 @@ static void load_expected(void)
     add("[model]", "response_scaling", LIT, "\"%s\"", sg_scale_kind_name(sp->y_scale));
 
     cr_assert(sp->optimizer_auto);
-    add("[train]", "optimizer", DESC, "%s|%s|%d", sg_optimizer_name(sg_train_default_optimizer(SG_TRAIN_LBFGS_MAX_ROWS)),
-        sg_optimizer_name(sg_train_default_optimizer(SG_TRAIN_LBFGS_MAX_ROWS + 1)),
-        SG_TRAIN_LBFGS_MAX_ROWS);
+    /* below the size-aware threshold lbfgs, from it adam (model/sizing.h) */
+    cr_assert(sp->size_auto & SG_SIZE_AUTO_OPTIMIZER);
+    add("[train]", "optimizer", DESC, "%s|%s|%u", sg_optimizer_name(SG_MODEL_DEFAULT_OPTIMIZER),
+        sg_optimizer_name(SG_OPT_ADAM), SG_SIZING_LARGE_ROWS);
     add("[train]", "epochs", LIT, "%zu", t->epochs);
     add("[train]", "learning_rate", LIT, "%.17g", t->learning_rate);
     add("[train]", "batch_size", LIT, "%zu", t->batch_size);
@@ -332,6 +334,8 @@ static void load_expected(void)
     add("[train]", "min_delta", LIT, "%.17g", t->early_stopping.min_delta);
     add("[train]", "patience", LIT, "%zu", t->early_stopping.patience);
     add("[train]", "restore_best", LIT, "%s", b(t->early_stopping.restore_best));
+    add("[train]", "validation_share", LIT, "%.17g", sp->val_share);
+    add("[train]", "lr_patience", LIT, "%zu", t->lr_patience);
     /* validation: "auto", resolved by the number of rows. */
     cr_assert_str_eq(m.validation, "auto");
     size_t loo_max = 0;
@@ -760,7 +764,7 @@ static int mutated(const char *path, const char *from, const char *to, bool roff
 Test(docs, a_wrong_default_is_caught)
 {
     load_expected();
-    cr_assert_eq(mutated("doc/study-file.md", "| `[4, 4]` |", "| `[6, 6]` |", false), 1, "%s",
+    cr_assert_eq(mutated("doc/study-file.md", "| `[4, 4]`;", "| `[6, 6]`;", false), 1, "%s",
                  problems);
     cr_assert(strstr(problems, "[model] hidden"), "%s", problems);
     cr_assert_eq(mutated("doc/study-file.md", "| `0.999` |", "| `0.99` |", false), 1, "%s",

@@ -274,7 +274,8 @@ static void count(void *user, const sg_fit_progress *p)
     counter *c = user;
     if (p->phase == SG_FIT_PHASE_TRAIN) {
         c->train_calls++;
-        cr_expect(p->members_done < p->n_members);
+        cr_expect(p->members_done <= p->n_members);
+        cr_expect(p->train_fraction >= 0.0 && p->train_fraction <= 1.0);
     } else {
         c->cv_calls++;
         c->last_fold = p->folds_done;

@@ -14,11 +14,11 @@ Test(sizing, friedman_shapes_get_the_documented_plans)
 {
     /* the table in doc/model.md, "Size-aware defaults" */
     static const struct {
-        size_t rows, width, batch, epochs, patience, folds;
+        size_t rows, width, batch, epochs, patience, lr_patience, folds;
     } want[] = {
-        {1000, 32, 64, 400, 80, 5},
-        {10000, 64, 64, 200, 40, 5},
-        {100000, 104, 256, SG_SIZING_MIN_EPOCHS, 5, 0}, /* 0: one hold-out share */
+        {1000, 32, 64, 1000, 100, 30, 5},
+        {10000, 64, 64, 400, 50, 16, 0}, /* 0: one hold-out share */
+        {100000, 104, 128, 40, 5, 2, 0},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         sg_sizing_plan p = sg_sizing_choose(want[i].rows, 8, 1);
@@ -26,12 +26,16 @@ Test(sizing, friedman_shapes_get_the_documented_plans)
         cr_expect_eq(p.batch_size, want[i].batch, "rows %zu", want[i].rows);
         cr_expect_eq(p.epochs, want[i].epochs, "rows %zu", want[i].rows);
         cr_expect_eq(p.patience, want[i].patience, "rows %zu", want[i].rows);
+        cr_expect_eq(p.lr_patience, want[i].lr_patience, "rows %zu", want[i].rows);
         cr_expect_eq(p.cv_folds, want[i].folds, "rows %zu", want[i].rows);
+        cr_expect_eq(p.ensemble, 3, "rows %zu", want[i].rows);
+        cr_expect(p.lr_patience < p.patience, "the step is halved before training stops");
     }
     sg_sizing_plan b = sg_sizing_choose(10000, 8, 1);
-    cr_expect_eq(b.lr_decay_every, 66);
-    cr_expect_float_eq(b.learning_rate, 1e-3, 0.0);
+    cr_expect_float_eq(b.learning_rate, 2e-3, 0.0);
+    cr_expect_float_eq(b.validation_share, 0.1, 0.0);
     cr_expect_float_eq(sg_sizing_choose(100000, 8, 1).holdout_share, 0.2, 0.0);
+    cr_expect_eq(sg_sizing_choose(SG_SIZING_HOLDOUT_ROWS - 1, 8, 1).cv_folds, 5);
 }
 
 Test(sizing, row_gradient_work_grows_at_most_linearly)

@@ -621,3 +621,47 @@ Test(train, lbfgs_early_stopping_on_validation_restores_best)
     sg_train_history_destroy(&h);
     sg_mlp_destroy(net);
 }
+
+/* [train] lr_patience: every lr_patience epochs without a new best the step
+ * halves, never below learning_rate * SG_TRAIN_LR_FLOOR. */
+Test(train, plateaus_halve_the_step_down_to_the_floor)
+{
+    make_data();
+    sg_mlp *net = make_net(5);
+    sg_train_config c = sg_train_config_defaults();
+    c.optimizer = SG_OPT_ADAM;
+    c.learning_rate = 0.5; /* far too large: the loss jumps, no new bests */
+    c.epochs = 60;
+    c.lr_patience = 2;
+    sg_trainer *tr = NULL;
+    sg_error err;
+    cr_assert_eq(sg_trainer_create(net, X, T, NP, NULL, NULL, 0, &c, &tr, &err), SG_OK, "%s",
+                 err.msg);
+    sg_train_info in;
+    double prev = c.learning_rate, lowest = c.learning_rate;
+    size_t halvings = 0;
+    do {
+        cr_assert_eq(sg_trainer_step(tr, &in, &err), SG_OK, "%s", err.msg);
+        cr_expect_leq(in.learning_rate, prev, "the step never grows");
+        if (in.learning_rate < prev) {
+            cr_expect_float_eq(in.learning_rate, fmax(prev * 0.5, c.learning_rate * SG_TRAIN_LR_FLOOR),
+                               1e-15);
+            halvings++;
+        }
+        prev = in.learning_rate;
+        lowest = fmin(lowest, in.learning_rate);
+    } while (!in.done);
+    cr_expect_geq(halvings, 3);
+    cr_expect_geq(lowest, c.learning_rate * SG_TRAIN_LR_FLOOR);
+    sg_trainer_destroy(tr);
+
+    /* lr_patience = 0: a constant step */
+    c.lr_patience = 0;
+    cr_assert_eq(sg_trainer_create(net, X, T, NP, NULL, NULL, 0, &c, &tr, &err), SG_OK);
+    do {
+        cr_assert_eq(sg_trainer_step(tr, &in, &err), SG_OK);
+        cr_expect_float_eq(in.learning_rate, c.learning_rate, 0.0);
+    } while (!in.done);
+    sg_trainer_destroy(tr);
+    sg_mlp_destroy(net);
+}

@@ -377,10 +377,20 @@ void sg_progress_update(sg_progress *p, size_t done, const char *detail)
     for (size_t i = 0; i < PROGRESS_BAR_WIDTH; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[PROGRESS_BAR_WIDTH] = '\0';
-    sg_num_fprintf(stderr, "\r\033[K%s [%s] %3zu%% %.0fs%s%s", p->label, bar, done * 100 / p->total,
-            t - p->start, detail ? "  " : "", detail ? detail : "");
+    double elapsed = t - p->start, left = -1.0;
+    if (done > 0 && done < p->total)
+        left = elapsed * (double)(p->total - done) / (double)done;
+    else if (done == 0 && p->eta_hint > 0)
+        left = p->eta_hint - elapsed > 1.0 ? p->eta_hint - elapsed : 1.0;
+    char eta[48] = "";
+    if (left >= 0)
+        sg_num_snprintf(eta, sizeof eta, ", about %.0fs left", ceil(left));
+    sg_num_fprintf(stderr, "\r\033[K%s [%s] %3zu%% %.0fs%s%s%s", p->label, bar,
+                   done * 100 / p->total, elapsed, eta, detail ? "  " : "", detail ? detail : "");
     fflush(stderr);
 }
+
+double sg_progress_elapsed(const sg_progress *p) { return now_s() - p->start; }
 
 void sg_progress_end(sg_progress *p)
 {

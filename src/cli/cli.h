@@ -239,12 +239,17 @@ typedef struct sg_progress {
     size_t total;
     double last_draw;   /* monotonic seconds */
     double start;
+    double eta_hint;    /* seconds expected while nothing is done yet (0 = unknown) */
 } sg_progress;
 
 void sg_progress_begin(sg_progress *p, const sg_cli_args *a, const char *label, size_t total);
-/* done of total finished; detail (may be NULL) is shown after the bar. */
+/* done of total finished; detail (may be NULL) is shown after the bar with
+ * the elapsed time and, once anything is done (or eta_hint is set), the
+ * expected time left. */
 void sg_progress_update(sg_progress *p, size_t done, const char *detail);
 /* Erase the bar. */
 void sg_progress_end(sg_progress *p);
+/* Seconds since sg_progress_begin. */
+double sg_progress_elapsed(const sg_progress *p);
 
 #endif

@@ -34,11 +34,16 @@ static void on_progress(void *user, const sg_fit_progress *p)
                                : b->ctx->study->responses[p->response].name;
         sg_num_snprintf(detail, sizeof detail, "%s, member %zu, epoch %zu, loss %.3g", name,
                  p->member + 1, p->epoch, p->loss);
-        sg_progress_update(&b->train, p->members_done, detail);
+        sg_progress_update(&b->train, (size_t)(p->train_fraction * 1000.0), detail);
     } else {
         if (!b->cv_started) {
+            /* a fold trains on most of the rows: about as long as the
+             * training just done, folds running cv_threads at a time */
+            double train_s = sg_progress_elapsed(&b->train);
+            size_t at_once = p->cv_threads ? p->cv_threads : 1;
             sg_progress_end(&b->train);
             sg_progress_begin(&b->cv, b->ctx->args, "cross-validation", p->n_folds);
+            b->cv.eta_hint = train_s * (double)((p->n_folds + at_once - 1) / at_once);
             b->cv_started = true;
         }
         snprintf(detail, sizeof detail, "fold %zu of %zu", p->folds_done, p->n_folds);
@@ -300,9 +305,7 @@ int sg_stage_fit(sg_cli_ctx *ctx)
     fit_bar bar;
     memset(&bar, 0, sizeof bar);
     bar.ctx = ctx;
-    size_t members = (ctx->fit_settings.spec.shared ? 1 : ctx->study->n_responses) *
-                     ctx->fit_settings.spec.ensemble;
-    sg_progress_begin(&bar.train, ctx->args, "training", members);
+    sg_progress_begin(&bar.train, ctx->args, "training", 1000);
     sg_status st = sg_fit_run(ctx->study, ctx->table, &ctx->fit_settings, &opt, on_progress,
                               &bar, &ctx->fit, &err);
     sg_progress_end(&bar.train);

@@ -495,7 +495,10 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
             res->held_fold[i] = f;
             memcpy(res->obs + i * n_out, Y + plan->rows[i] * n_out, n_out * sizeof *Y);
         }
-    job.spec = spec;
+    /* threads left over by the folds train the members of each fold */
+    sg_model_spec fold_spec = *spec;
+    fold_spec.n_threads = nt > 0 && opt->n_threads / nt > 1 ? opt->n_threads / nt : 1;
+    job.spec = &fold_spec;
     job.opt = opt;
     job.part[0] = (cv_part){plan, res->pred, res->sd, res->rsm_pred, rsm_failed};
     job.part[1] = (cv_part){bplan, res->between_pred, res->between_sd, res->between_rsm,

@@ -7,7 +7,8 @@
  *   "kfold:K"      K folds of (nearly) equal size, rows shuffled with the seed;
  *   "kfold:K:R"    the same repeated R times with different shuffles;
  *   "holdout:F"    one fold holding out round(F * n) rows (0 < F < 1);
- *   "auto" or ""   loo up to SG_CV_LOO_MAX_ROWS rows, else kfold:SG_CV_DEFAULT_K.
+ *   "auto" or ""   loo up to SG_CV_LOO_MAX_ROWS rows, else kfold:SG_CV_DEFAULT_K,
+ *                  and from SG_SIZING_HOLDOUT_ROWS rows one 20 % hold-out (sizing.h).
  * Every fold refits the whole pipeline (scalers, every ensemble member, the
  * baseline) on its training rows only; nothing from held-out rows leaks in.
  * Folds run on opt.n_threads POSIX threads; each fold's work depends only
@@ -246,6 +247,10 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
  * prediction; r2 = Q²); *closed_form tells which way.  SG_ERR_INVALID when
  * a training set has fewer than n_in + 2 rows (kriging cannot be fitted),
  * SG_ERR_NUMERIC, SG_ERR_NOMEM. */
+/* Above this many rows fit's side-by-side kriging figures are not computed
+ * (SG_ERR_LIMIT saying so): its cost grows with the cube of the rows, and a
+ * table this large already tells the network's accuracy by itself. */
+#define SG_CV_KRIGING_BESIDE_MAX_ROWS 500
 sg_status sg_cv_kriging(const sg_cv_options *opt, uint64_t seed, size_t n_in, size_t n_out,
                         const double *X, const double *Y, size_t n, sg_metrics *metrics,
                         bool *closed_form, sg_error *err);

@@ -11,6 +11,11 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, uint64_t seed, size_t n_in, si
 {
     if (!opt || !X || !Y || !metrics || !closed_form || n_in == 0 || n_out == 0)
         return sg_error_set(err, SG_ERR_INVALID, "kriging cross-validation: missing argument");
+    if (n > SG_CV_KRIGING_BESIDE_MAX_ROWS)
+        return sg_error_set(err, SG_ERR_LIMIT,
+                            "not run above %d rows (kriging's cost grows with the cube of the "
+                            "rows); [model] type = \"gp\" fits it up to %d rows",
+                            SG_CV_KRIGING_BESIDE_MAX_ROWS, SG_GP_MAX_ROWS);
     sg_model_spec spec = sg_model_spec_defaults();
     spec.type = SG_MODEL_GP;
     spec.seed = seed;

@@ -1,5 +1,6 @@
 /* cv_plan.c — parsing of validation plans and construction of fold plans. */
 #include "model/cv.h"
+#include "model/sizing.h"
 #include "core/num.h"
 
 #include <errno.h>
@@ -85,6 +86,11 @@ sg_cv_spec sg_cv_spec_resolve(sg_cv_spec spec, size_t n)
     sg_cv_spec s = {SG_CV_LOO, SG_CV_DEFAULT_K, 1, 0.0};
     if (n > SG_CV_LOO_MAX_ROWS)
         s.kind = SG_CV_KFOLD;
+    sg_sizing_plan p = sg_sizing_choose(n, 1, 1);
+    if (p.large && p.cv_folds == 0) { /* large tables: one hold-out share */
+        s.kind = SG_CV_HOLDOUT;
+        s.fraction = p.holdout_share;
+    }
     return s;
 }
 

@@ -82,6 +82,13 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
                      c->lbfgs_gtol, c->lbfgs_step, c->lbfgs_line_tol};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         h = h_num(h, nums[i]);
+    /* only when they differ from the defaults: hashes of older studies stay */
+    if (c->lr_patience > 0)
+        h = h_num(h_str(h, "lr_patience"), (double)c->lr_patience);
+    if (sp->val_share > 0)
+        h = h_num(h_str(h, "validation_share"), sp->val_share);
+    if (sp->size_auto != SG_SIZE_AUTO_ALL)
+        h = h_num(h_str(h, "size_auto"), (double)sp->size_auto);
     char plan[64];
     sg_cv_spec_format(&m->cv.plan, plan, sizeof plan);
     h = h_str(h, plan);
@@ -114,18 +121,29 @@ typedef struct prog {
     sg_fit_progress_fn fn;
     void *user;
     sg_fit_progress p;
-    size_t last_net, last_member;
-    bool started;
+    size_t ensemble;
+    double *frac; /* (n_members) share of each member's epochs done */
 } prog;
 
+/* Called by the model's training threads one at a time (model.c serialises
+ * them): members finish in any order, so progress is the sum of shares. */
 static void model_progress(void *user, size_t response, size_t member, const sg_train_info *info)
 {
     prog *g = user;
-    if (g->started && (response != g->last_net || member != g->last_member))
-        g->p.members_done++;
-    g->started = true;
-    g->last_net = response;
-    g->last_member = member;
+    size_t idx = (response == SG_MODEL_ALL_RESPONSES ? 0 : response) * g->ensemble + member;
+    if (g->frac && idx < g->p.n_members) {
+        double share = info->done ? 1.0
+                                  : (double)info->epoch / (double)(g->p.max_epochs ? g->p.max_epochs : 1);
+        g->frac[idx] = share < 1.0 ? share : 1.0;
+        double sum = 0.0;
+        size_t done = 0;
+        for (size_t k = 0; k < g->p.n_members; k++) {
+            sum += g->frac[k];
+            done += g->frac[k] >= 1.0;
+        }
+        g->p.train_fraction = sum / (double)g->p.n_members;
+        g->p.members_done = done;
+    }
     g->p.phase = SG_FIT_PHASE_TRAIN;
     g->p.response = response;
     g->p.member = member;
@@ -229,7 +247,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     sg_error e;
     sg_error_clear(&e);
     r->cmp = calloc(n_out, sizeof *r->cmp);
-    r->notes = calloc(2 * n_out, sizeof *r->notes);
+    r->notes = calloc(3 * n_out, sizeof *r->notes);
     sg_metrics *gm = calloc(n_out, sizeof *gm);
     if (!r->cmp || !r->notes || !gm) {
         free(gm);
@@ -279,7 +297,9 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
             return sg_error_set(err, st, "%s", e.msg);
         }
         snprintf(r->kriging_cv, sizeof r->kriging_cv, "%s",
-                 closed ? "leave-one-out, closed form" : "refit per fold");
+                 st != SG_OK ? "not run"
+                 : closed    ? "leave-one-out, closed form"
+                             : "refit per fold");
         for (size_t j = 0; j < n_out; j++) {
             r->cmp[j].gp_ok = st == SG_OK;
             if (st == SG_OK)
@@ -298,6 +318,17 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
             continue;
         double net = c->net.rmse;
         const char *nm = names[j];
+        const sg_metrics *tr = &r->train[j];
+        if (r->type_used == SG_MODEL_MLP && tr->r2_ok && tr->r2 < 1.0 - SG_MODEL_NO_PROGRESS) {
+            sg_fit_note *t = add_note(r, SG_FIT_NOTE_NOT_LEARNED, j, tr->r2, 1.0);
+            sg_num_snprintf(t->message, sizeof t->message,
+                            "%.80s: the network explains only %.0f%% of the response's "
+                            "variance on its own training rows (R² %.3f, after a restart): "
+                            "either the factors hold little of its variation, or the "
+                            "network cannot follow it; compare the kriging and quadratic "
+                            "figures, or try wider [model] hidden layers",
+                            nm, tr->r2 > 0 ? 100.0 * tr->r2 : 0.0, tr->r2);
+        }
         if (c->gp_ok && c->gp.rmse < SG_FIT_CLEARLY_BETTER * net) {
             sg_fit_note *t = add_note(r, SG_FIT_NOTE_KRIGING_BETTER, j, c->gp.rmse, net);
             sg_num_snprintf(t->message, sizeof t->message,
@@ -391,16 +422,28 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         settings = &chosen;
     }
 
-    /* 1. the model on every row */
+    /* 1. the model on every row (members trained by the CV's threads) */
+    if (chosen.spec.n_threads == 0) {
+        chosen.spec.n_threads = settings->cv.n_threads;
+        settings = &chosen;
+    }
     prog g;
     memset(&g, 0, sizeof g);
     g.fn = progress;
     g.user = user;
-    g.p.max_epochs = settings->spec.train.epochs;
-    g.p.n_members = (settings->spec.shared ? 1 : n_out) * settings->spec.ensemble;
+    sg_model_spec sized = settings->spec; /* what the fit will use on these rows */
+    sg_model_spec_fit_to(&sized, n, n_in, n_out);
+    g.ensemble = sized.ensemble;
+    g.p.max_epochs = sized.train.epochs;
+    g.p.n_members = (sized.shared ? 1 : n_out) * sized.ensemble;
+    g.p.cv_threads = settings->cv.n_threads;
+    g.frac = progress ? calloc(g.p.n_members, sizeof *g.frac) : NULL;
     r->type_requested = settings->spec.type;
-    if ((st = sg_model_fit(&settings->spec, n_in, n_out, X, Y, n, names,
-                           progress ? model_progress : NULL, &g, &r->model, err)) != SG_OK)
+    st = sg_model_fit(&settings->spec, n_in, n_out, X, Y, n, names,
+                      progress ? model_progress : NULL, &g, &r->model, err);
+    free(g.frac);
+    g.frac = NULL;
+    if (st != SG_OK)
         goto fail;
     for (size_t i = 0; i < n_in && st == SG_OK; i++) {
         const sg_factor *f = &study->factors[i];

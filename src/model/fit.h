@@ -55,7 +55,9 @@ typedef struct sg_fit_compare {
 
 typedef enum sg_fit_note_kind {
     SG_FIT_NOTE_KRIGING_BETTER = 0, /* kriging CV RMSE < SG_FIT_CLEARLY_BETTER × network's */
-    SG_FIT_NOTE_QUADRATIC_BETTER    /* the same for the quadratic baseline */
+    SG_FIT_NOTE_QUADRATIC_BETTER,   /* the same for the quadratic baseline */
+    SG_FIT_NOTE_NOT_LEARNED         /* the network explains less than half of the
+                                       response's variance on its own training rows */
 } sg_fit_note_kind;
 
 typedef struct sg_fit_note {
@@ -83,6 +85,8 @@ typedef struct sg_fit_progress {
     size_t response, member, epoch, max_epochs;
     double loss;
     size_t members_done, n_members;
+    double train_fraction; /* share of the training phase done, 0..1 */
+    size_t cv_threads;     /* folds cross-validated at once */
     /* cv phase: folds finished of n_folds */
     size_t folds_done, n_folds;
 } sg_fit_progress;
@@ -123,7 +127,8 @@ typedef struct sg_fit_result {
     char kriging_cv[48];      /* how the kriging figures were cross-validated */
     sg_regularize_report l2_choice; /* the weight penalty chosen from the table
                                        (chosen false: [train] l2 was used) */
-    sg_fit_note *notes;       /* (n_notes) a baseline clearly better than the network */
+    sg_fit_note *notes;       /* (n_notes) a baseline clearly better than the network,
+                                 a network that did not learn */
     size_t n_notes;
     char data_hash[17];       /* FNV-1a 64 of the data file's bytes, hex */
     char settings_hash[17];   /* FNV-1a 64 of the fit-relevant settings, hex */

@@ -107,6 +107,10 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         sg_json_null(b, x, "l2_choice");
     }
     sg_json_bool(b, x, "early_stopping", sp->train.early_stopping.enabled);
+    sg_json_count(b, x, "batch_size", sp->train.batch_size);
+    sg_json_count(b, x, "patience", sp->train.early_stopping.patience);
+    sg_json_count(b, x, "lr_patience", sp->train.lr_patience);
+    sg_json_number(b, x, "validation_share", sp->val_share);
     sg_json_count(b, x, "seed", sp->seed);
     sg_json_string(b, x, "validation", settings->validation);
     sg_json_number(b, x, "interval_level", settings->cv.level);
@@ -258,8 +262,9 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         const sg_fit_note *nt = &r->notes[k];
         item = sg_json_object(b, arr, NULL);
         sg_json_string(b, item, "kind",
-                       nt->kind == SG_FIT_NOTE_KRIGING_BETTER ? "kriging_clearly_better"
-                                                              : "quadratic_clearly_better");
+                       nt->kind == SG_FIT_NOTE_KRIGING_BETTER     ? "kriging_clearly_better"
+                       : nt->kind == SG_FIT_NOTE_QUADRATIC_BETTER ? "quadratic_clearly_better"
+                                                                  : "network_not_learned");
         sg_json_string(b, item, "response", s->responses[nt->response].name);
         sg_json_number(b, item, "value", nt->value);
         sg_json_number(b, item, "reference", nt->reference);

@@ -1,8 +1,11 @@
 #include "model/model_internal.h"
+#include "model/sizing.h"
 #include "model/mlp_internal.h"
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,44 @@ sg_model_spec sg_model_spec_defaults(void)
     s.shared = false;
     s.seed = SG_MODEL_DEFAULT_SEED;
     return s;
+}
+
+bool sg_model_spec_fit_to(sg_model_spec *spec, size_t n, size_t n_in, size_t n_out)
+{
+    unsigned a = spec->size_auto;
+    spec->size_auto = 0;
+    sg_sizing_plan p = sg_sizing_choose(n, n_in, spec->shared ? n_out : 1);
+    if (!p.large || !a)
+        return false;
+    if (a & SG_SIZE_AUTO_HIDDEN) {
+        spec->n_hidden = p.n_hidden;
+        for (size_t i = 0; i < p.n_hidden; i++)
+            spec->hidden[i] = p.width;
+    }
+    sg_train_config *c = &spec->train;
+    if (a & SG_SIZE_AUTO_OPTIMIZER) {
+        c->optimizer = SG_OPT_ADAM;
+        spec->optimizer_auto = false;
+    }
+    if (a & SG_SIZE_AUTO_LR)
+        c->learning_rate = p.learning_rate;
+    if (a & SG_SIZE_AUTO_EPOCHS)
+        c->epochs = p.epochs;
+    if (a & SG_SIZE_AUTO_BATCH)
+        c->batch_size = p.batch_size;
+    if (a & SG_SIZE_AUTO_LR_PATIENCE)
+        c->lr_patience = p.lr_patience;
+    if (a & SG_SIZE_AUTO_STOPPING) {
+        c->early_stopping.enabled = true;
+        c->early_stopping.monitor = SG_MONITOR_VALIDATION;
+        c->early_stopping.patience = p.patience;
+        c->early_stopping.restore_best = true;
+    }
+    if ((a & SG_SIZE_AUTO_VAL_SHARE) && c->early_stopping.enabled)
+        spec->val_share = p.validation_share;
+    if (a & SG_SIZE_AUTO_ENSEMBLE)
+        spec->ensemble = p.ensemble;
+    return true;
 }
 
 double sg_model_spec_l2(const sg_model_spec *spec, size_t j)
@@ -76,6 +117,10 @@ sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err)
     if (spec->ensemble < 1 || spec->ensemble > SG_MODEL_MAX_ENSEMBLE)
         return sg_error_set(err, SG_ERR_INVALID, "ensemble must be between 1 and %d (got %zu)",
                             SG_MODEL_MAX_ENSEMBLE, spec->ensemble);
+    if (!(spec->val_share >= 0.0 && spec->val_share < 0.5))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "validation share must be at least 0 and below 0.5 (got %g)",
+                            spec->val_share);
     return sg_train_config_validate(&spec->train, err);
 }
 
@@ -280,16 +325,39 @@ sg_status sg_model__alloc_gp(const sg_model_spec *spec, size_t n_in, size_t n_ou
 
 /* ---- fitting ---------------------------------------------------------------- */
 
-typedef struct progress_user {
-    sg_model_progress_fn fn;
+/* The members of every network, trained by spec.n_threads threads: each
+ * member depends only on its own seed and rows, so the weights do not
+ * depend on the thread count or on scheduling. */
+typedef struct member_job {
+    sg_model *m;
+    const double *Xs, *Ys; /* scaled rows */
+    size_t n;
+    sg_model_progress_fn progress;
     void *user;
+    pthread_mutex_t lock;  /* next, the progress callback, the first error */
+    size_t next, total;
+    sg_status st;
+    size_t err_idx;        /* member of the error reported: the lowest that failed */
+    sg_error err;
+} member_job;
+
+typedef struct member_buf {
+    double *X, *T, *Xv, *Tv; /* training and validation rows of one member */
+    size_t *order;
+    gsl_rng *rng;
+} member_buf;
+
+typedef struct progress_user {
+    member_job *job;
     size_t response, member;
 } progress_user;
 
-static void progress_thunk(void *user, const sg_train_info *info)
+static void member_progress(void *user, const sg_train_info *info)
 {
     progress_user *c = user;
-    c->fn(c->user, c->response, c->member, info);
+    pthread_mutex_lock(&c->job->lock);
+    c->job->progress(c->job->user, c->response, c->member, info);
+    pthread_mutex_unlock(&c->job->lock);
 }
 
 static bool all_finite(const double *v, size_t n)
@@ -298,6 +366,244 @@ static bool all_finite(const double *v, size_t n)
         if (!isfinite(v[i]))
             return false;
     return true;
+}
+
+/* Rows of member (j, k): all of them, or without the validation share that
+ * its own seed picks (different rows for every member).  Returns n_val. */
+static size_t member_rows(const member_job *job, member_buf *b, size_t j, uint64_t seed)
+{
+    const sg_model *m = job->m;
+    size_t n = job->n, n_in = m->n_in, n_out = m->n_out;
+    size_t t_out = m->spec.shared ? n_out : 1;
+    size_t n_val = (size_t)floor(m->spec.val_share * (double)n + 0.5);
+    if (n - n_val < 2)
+        n_val = 0;
+    for (size_t r = 0; r < n; r++)
+        b->order[r] = r;
+    if (n_val > 0) {
+        gsl_rng_set(b->rng, (unsigned long)(seed ^ 0x5bd1e995u));
+        gsl_ran_shuffle(b->rng, b->order, n, sizeof *b->order);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t r = b->order[i];
+        bool val = i < n_val;
+        size_t at = val ? i : i - n_val;
+        double *x = (val ? b->Xv : b->X) + at * n_in;
+        double *t = (val ? b->Tv : b->T) + at * t_out;
+        memcpy(x, job->Xs + r * n_in, n_in * sizeof *x);
+        if (m->spec.shared)
+            memcpy(t, job->Ys + r * n_out, n_out * sizeof *t);
+        else
+            t[0] = job->Ys[r * n_out + j];
+    }
+    return n_val;
+}
+
+/* Share of the targets' variance the member leaves unexplained on its
+ * training rows (1 = no better than their mean). */
+static double unexplained_share(const sg_mlp *net, const double *X, const double *T, size_t n,
+                                size_t t_out)
+{
+    sg_mlp_work *w = NULL;
+    sg_error e;
+    double *Y = malloc(n * t_out * sizeof *Y);
+    if (!Y || sg_mlp_work_create(net, 256, &w, &e) != SG_OK ||
+        sg_mlp_forward(net, w, X, n, Y, &e) != SG_OK) {
+        free(Y);
+        sg_mlp_work_destroy(w);
+        return 0.0; /* cannot tell: treat as trained */
+    }
+    double sse = 0.0, sst = 0.0;
+    for (size_t k = 0; k < t_out; k++) {
+        double mean = 0.0;
+        for (size_t r = 0; r < n; r++)
+            mean += T[r * t_out + k] / (double)n;
+        for (size_t r = 0; r < n; r++) {
+            double d = T[r * t_out + k] - Y[r * t_out + k], c = T[r * t_out + k] - mean;
+            sse += d * d;
+            sst += c * c;
+        }
+    }
+    free(Y);
+    sg_mlp_work_destroy(w);
+    return sst > 0 ? sse / sst : 0.0;
+}
+
+/* Restart of a member that made no progress: the first layer's units
+ * become ridges centred on random training rows, in random directions,
+ * with slopes spread log-uniformly up to what the rows can resolve
+ * (about n^(1/d) transitions across the scaled range).  Gradient descent
+ * from small random weights cannot find narrow features (a response that
+ * oscillates many times across the window); these units start among them. */
+static void spread_first_layer(sg_mlp *net, const double *X, size_t n, gsl_rng *rng)
+{
+    size_t d = sg_mlp_layer_in(net, 0), h = sg_mlp_layer_out(net, 0);
+    double *W = sg_mlp_layer_weights(net, 0), *b = sg_mlp_layer_biases(net, 0);
+    double top = 0.5 * pow((double)n, 1.0 / (double)d);
+    if (top < 4.0)
+        top = 4.0;
+    for (size_t u = 0; u < h; u++) {
+        double norm = 0.0;
+        for (size_t i = 0; i < d; i++) {
+            W[u * d + i] = gsl_ran_gaussian(rng, 1.0);
+            norm += W[u * d + i] * W[u * d + i];
+        }
+        norm = sqrt(norm) > 0 ? sqrt(norm) : 1.0;
+        double slope = exp(gsl_rng_uniform(rng) * log(top));
+        const double *c = X + gsl_rng_uniform_int(rng, (unsigned long)n) * d;
+        double at = 0.0;
+        for (size_t i = 0; i < d; i++) {
+            W[u * d + i] *= slope / norm;
+            at += W[u * d + i] * c[i];
+        }
+        b[u] = -at;
+    }
+}
+
+/* A member left most of the variance unexplained: train it once more from
+ * the spread start and keep whichever explains more. */
+static sg_status retry_member(member_job *job, member_buf *b, size_t idx, size_t n_tr,
+                              size_t n_val, const sg_train_config *cfg, progress_user *ctx,
+                              sg_error *err)
+{
+    sg_model *m = job->m;
+    sg_mlp *net = m->nets[idx];
+    size_t np = sg_mlp_n_params(net), t_out = m->spec.shared ? m->n_out : 1;
+    double before = unexplained_share(net, b->X, b->T, n_tr, t_out);
+    double *kept = malloc(np * sizeof *kept);
+    if (!kept)
+        return sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
+    memcpy(kept, sg_mlp_params_const(net), np * sizeof *kept);
+    gsl_rng_set(b->rng, (unsigned long)(cfg->seed ^ 0x9e3779b97f4a7c15u));
+    sg_status st = sg_mlp_init(net, m->spec.init, b->rng, err);
+    if (st == SG_OK)
+        spread_first_layer(net, b->X, n_tr, b->rng);
+    sg_train_history h = {0};
+    if (st == SG_OK)
+        st = sg_train(net, b->X, b->T, n_tr, b->Xv, b->Tv, n_val, cfg,
+                      job->progress ? member_progress : NULL, ctx, &h, NULL, err);
+    if (st == SG_OK && unexplained_share(net, b->X, b->T, n_tr, t_out) < before) {
+        sg_train_history_destroy(&m->hist[idx]);
+        m->hist[idx] = h;
+    } else {
+        memcpy(sg_mlp_params(net), kept, np * sizeof *kept);
+        sg_train_history_destroy(&h);
+        st = SG_OK; /* the first training stands */
+    }
+    free(kept);
+    return st;
+}
+
+static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_error *err)
+{
+    sg_model *m = job->m;
+    const sg_model_spec *spec = &m->spec;
+    size_t j = idx / spec->ensemble, k = idx % spec->ensemble;
+    sg_mlp *net = m->nets[idx];
+    uint64_t seed = sg_model_member_seed(spec->seed, j, k);
+    size_t n_val = member_rows(job, b, j, seed);
+    gsl_rng_set(b->rng, (unsigned long)seed);
+    sg_status st = sg_mlp_init(net, spec->init, b->rng, err);
+    sg_train_config cfg = spec->train;
+    cfg.seed = seed;
+    cfg.l2 = sg_model_spec_l2(spec, j);
+    if (n_val == 0 && cfg.early_stopping.monitor == SG_MONITOR_VALIDATION)
+        cfg.early_stopping.monitor = SG_MONITOR_TRAIN;
+    progress_user ctx = {job, spec->shared ? SG_MODEL_ALL_RESPONSES : j, k};
+    size_t n_tr = job->n - n_val, t_out = spec->shared ? m->n_out : 1;
+    sg_train_info last = {0};
+    if (st == SG_OK)
+        st = sg_train(net, b->X, b->T, n_tr, b->Xv, b->Tv, n_val, &cfg,
+                      job->progress ? member_progress : NULL, &ctx, &m->hist[idx], &last, err);
+    /* a run cut short by the epoch limit did not stall: it was stopped */
+    if (st == SG_OK && sg_mlp_n_layers(net) > 1 && last.reason != SG_STOP_MAX_EPOCHS &&
+        unexplained_share(net, b->X, b->T, n_tr, t_out) > SG_MODEL_NO_PROGRESS)
+        st = retry_member(job, b, idx, n_tr, n_val, &cfg, &ctx, err);
+    if (st == SG_OK && !all_finite(sg_mlp_params_const(net), sg_mlp_n_params(net)))
+        st = sg_error_set(err, SG_ERR_NUMERIC, "training produced non-finite weights");
+    if (st != SG_OK) {
+        char where[512];
+        if (spec->shared)
+            snprintf(where, sizeof where, "shared network, member %zu", k + 1);
+        else
+            snprintf(where, sizeof where, "response %s, member %zu", m->rname[j], k + 1);
+        sg_error_prefix(err, where);
+    }
+    return st;
+}
+
+static void *member_worker(void *arg)
+{
+    member_job *job = arg;
+    const sg_model *m = job->m;
+    size_t n = job->n, t_out = m->spec.shared ? m->n_out : 1;
+    member_buf b = {0};
+    b.X = malloc(n * m->n_in * sizeof *b.X);
+    b.T = malloc(n * t_out * sizeof *b.T);
+    b.Xv = malloc(n * m->n_in * sizeof *b.Xv);
+    b.Tv = malloc(n * t_out * sizeof *b.Tv);
+    b.order = malloc(n * sizeof *b.order);
+    b.rng = gsl_rng_alloc(gsl_rng_mt19937);
+    bool ok = b.X && b.T && b.Xv && b.Tv && b.order && b.rng;
+    for (;;) {
+        pthread_mutex_lock(&job->lock);
+        size_t idx = job->next++;
+        bool stop = job->st != SG_OK || idx >= job->total;
+        if (!ok && !stop && job->st == SG_OK) {
+            job->st = sg_error_set(&job->err, SG_ERR_NOMEM, "model fit: out of memory");
+            stop = true;
+        }
+        pthread_mutex_unlock(&job->lock);
+        if (stop)
+            break;
+        sg_error e;
+        sg_error_clear(&e);
+        sg_status st = train_member(job, &b, idx, &e);
+        if (st != SG_OK) {
+            pthread_mutex_lock(&job->lock);
+            if (job->st == SG_OK || idx < job->err_idx) {
+                job->st = st;
+                job->err_idx = idx;
+                job->err = e;
+            }
+            pthread_mutex_unlock(&job->lock);
+        }
+    }
+    free(b.X);
+    free(b.T);
+    free(b.Xv);
+    free(b.Tv);
+    free(b.order);
+    gsl_rng_free(b.rng);
+    return NULL;
+}
+
+static sg_status train_members(sg_model *m, const double *Xs, const double *Ys, size_t n,
+                               sg_model_progress_fn progress, void *user, sg_error *err)
+{
+    member_job job = {.m = m, .Xs = Xs, .Ys = Ys, .n = n, .progress = progress, .user = user,
+                      .total = m->n_nets * m->spec.ensemble, .st = SG_OK};
+    sg_error_clear(&job.err);
+    if (pthread_mutex_init(&job.lock, NULL) != 0)
+        return sg_error_set(err, SG_ERR_INTERNAL, "model fit: cannot create a lock");
+    size_t nt = m->spec.n_threads > 1 ? m->spec.n_threads : 1;
+    if (nt > job.total)
+        nt = job.total;
+    pthread_t th[64];
+    size_t started = 0;
+    for (; nt > 1 && started < nt - 1 && started < 64; started++)
+        if (pthread_create(&th[started], NULL, member_worker, &job) != 0)
+            break;
+    member_worker(&job); /* this thread works too */
+    for (size_t t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    pthread_mutex_destroy(&job.lock);
+    if (job.st != SG_OK) {
+        if (err)
+            *err = job.err;
+        return job.st;
+    }
+    return SG_OK;
 }
 
 sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, const double *X,
@@ -326,17 +632,18 @@ sg_status sg_model__fit_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out
 {
     sg_status st;
     sg_model *m = NULL;
-    double *Xs = NULL, *Ys = NULL, *T = NULL;
-    gsl_rng *rng = NULL;
+    double *Xs = NULL, *Ys = NULL;
     if (!out)
         return sg_error_set(err, SG_ERR_INVALID, "model fit: no output");
     *out = NULL;
     if (!X || !Y || n < 2)
         return sg_error_set(err, SG_ERR_INVALID, "model fit needs at least 2 rows (got %zu)", n);
-    if ((st = sg_model_alloc(spec, n_in, n_out, &m, err)) != SG_OK)
+    sg_model_spec sized = *spec;
+    sg_model_spec_fit_to(&sized, n, n_in, n_out);
+    if ((st = sg_model_alloc(&sized, n_in, n_out, &m, err)) != SG_OK)
         return st;
     m->n_rows = n;
-    if (spec->optimizer_auto)
+    if (m->spec.optimizer_auto)
         m->spec.train.optimizer = sg_train_default_optimizer(n);
     spec = &m->spec; /* from here on: the resolved settings */
     for (size_t j = 0; response_names && j < n_out; j++)
@@ -356,9 +663,7 @@ sg_status sg_model__fit_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out
     }
     Xs = malloc(n * n_in * sizeof *Xs);
     Ys = malloc(n * n_out * sizeof *Ys);
-    T = malloc(n * sizeof *T);
-    rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!Xs || !Ys || !T || !rng) {
+    if (!Xs || !Ys) {
         st = sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
         goto fail;
     }
@@ -368,47 +673,14 @@ sg_status sg_model__fit_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out
         sg_scaler_forward(m->xs, Xs + r * n_in);
         sg_scaler_forward(m->ys, Ys + r * n_out);
     }
-    for (size_t j = 0; j < m->n_nets; j++) {
-        const double *targets = Ys;
-        if (!spec->shared) {
-            for (size_t r = 0; r < n; r++)
-                T[r] = Ys[r * n_out + j];
-            targets = T;
-        }
-        for (size_t k = 0; k < spec->ensemble; k++) {
-            size_t idx = j * spec->ensemble + k;
-            sg_mlp *net = m->nets[idx];
-            uint64_t seed = sg_model_member_seed(spec->seed, j, k);
-            gsl_rng_set(rng, (unsigned long)seed);
-            if ((st = sg_mlp_init(net, spec->init, rng, err)) != SG_OK)
-                goto fail;
-            sg_train_config cfg = spec->train;
-            cfg.seed = seed;
-            cfg.l2 = sg_model_spec_l2(spec, j);
-            progress_user ctx = {progress, user, spec->shared ? SG_MODEL_ALL_RESPONSES : j, k};
-            st = sg_train(net, Xs, targets, n, NULL, NULL, 0, &cfg,
-                          progress ? progress_thunk : NULL, &ctx, &m->hist[idx], NULL, err);
-            if (st == SG_OK && !all_finite(sg_mlp_params_const(net), sg_mlp_n_params(net)))
-                st = sg_error_set(err, SG_ERR_NUMERIC, "training produced non-finite weights");
-            if (st != SG_OK) {
-                char where[512];
-                if (spec->shared)
-                    snprintf(where, sizeof where, "shared network, member %zu", k + 1);
-                else
-                    snprintf(where, sizeof where, "response %s, member %zu", m->rname[j], k + 1);
-                sg_error_prefix(err, where);
-                goto fail;
-            }
-        }
-    }
+    if ((st = train_members(m, Xs, Ys, n, progress, user, err)) != SG_OK)
+        goto fail;
     *out = m;
     m = NULL;
     st = SG_OK;
 fail:
-    gsl_rng_free(rng);
     free(Xs);
     free(Ys);
-    free(T);
     sg_model_destroy(m);
     return st;
 }

@@ -50,6 +50,11 @@
 #define SG_MODEL_DEFAULT_SCALE SG_SCALE_MINMAX
 #define SG_MODEL_DEFAULT_SEED 20261129u
 
+/* A member whose training leaves more than this share of the targets'
+ * variance unexplained is trained once more from a start that spreads its
+ * first layer over the data (model.c); the better of the two is kept. */
+#define SG_MODEL_NO_PROGRESS 0.5
+
 /* Inner k-fold cross-validation of the network by which type = auto judges
  * it against the kriging model's closed-form leave-one-out (doc/model.md). */
 #define SG_MODEL_AUTO_INNER_K 5
@@ -91,7 +96,34 @@ typedef struct sg_model_spec {
     size_t n_l2_each;
     double l2_each[SG_MODEL_MAX_L2_EACH];
     bool l2_auto;                       /* choose the l2 of each network by CV (fit.h) */
+    /* Size-aware defaults (sizing.h): the SG_SIZE_AUTO_* fields the fit may
+     * replace by the plan for the training table's shape (the study leaves
+     * them unset).  0 = use the fields as they are. */
+    unsigned size_auto;
+    /* Share of each member's rows held out to watch for early stopping (0 =
+     * none; then early stopping watches the training loss).  Each member
+     * holds out different rows, chosen from its seed. */
+    double val_share;
+    size_t n_threads;                   /* members trained at once (0 or 1: one) */
 } sg_model_spec;
+
+/* Fields of sg_model_spec that sg_model_spec_fit_to may choose. */
+#define SG_SIZE_AUTO_HIDDEN 0x01u      /* n_hidden, hidden[] */
+#define SG_SIZE_AUTO_OPTIMIZER 0x02u   /* train.optimizer (adam) */
+#define SG_SIZE_AUTO_LR 0x04u          /* train.learning_rate */
+#define SG_SIZE_AUTO_EPOCHS 0x08u      /* train.epochs */
+#define SG_SIZE_AUTO_BATCH 0x10u       /* train.batch_size */
+#define SG_SIZE_AUTO_LR_PATIENCE 0x20u /* train.lr_patience */
+#define SG_SIZE_AUTO_STOPPING 0x40u    /* early stopping on a validation share */
+#define SG_SIZE_AUTO_VAL_SHARE 0x80u   /* val_share */
+#define SG_SIZE_AUTO_ENSEMBLE 0x100u   /* ensemble */
+#define SG_SIZE_AUTO_ALL 0x1ffu
+
+/* Apply the size-aware plan for a training table of n rows (sizing.h) to
+ * the fields spec->size_auto allows, then clear size_auto.  Tables below
+ * SG_SIZING_LARGE_ROWS keep every field.  Returns true when anything was
+ * changed. */
+bool sg_model_spec_fit_to(sg_model_spec *spec, size_t n, size_t n_in, size_t n_out);
 
 /* The defaults above (train config: train.h defaults with optimiser lbfgs,
  * epochs SG_MODEL_DEFAULT_EPOCHS and l2 SG_MODEL_DEFAULT_L2; optimizer_auto

@@ -34,7 +34,7 @@ static void scaler_json(sg_json_builder *b, cJSON *parent, const char *key, cons
 }
 
 static void training_json(sg_json_builder *b, cJSON *root, const sg_train_config *t,
-                          size_t n_rows)
+                          size_t n_rows, double val_share)
 {
     cJSON *o = sg_json_object(b, root, "training");
     sg_json_count(b, o, "rows", n_rows);
@@ -55,6 +55,11 @@ static void training_json(sg_json_builder *b, cJSON *root, const sg_train_config
     sg_json_exact(b, o, "min_delta", t->early_stopping.min_delta);
     sg_json_count(b, o, "patience", t->early_stopping.patience);
     sg_json_bool(b, o, "restore_best", t->early_stopping.restore_best);
+    /* written only when used, so that files without them stay byte-identical */
+    if (val_share > 0)
+        sg_json_exact(b, o, "validation_share", val_share);
+    if (t->lr_patience > 0)
+        sg_json_count(b, o, "lr_patience", t->lr_patience);
     sg_json_exact(b, o, "lbfgs_gtol", t->lbfgs_gtol);
     sg_json_exact(b, o, "lbfgs_ftol", t->lbfgs_ftol);
     sg_json_exact(b, o, "lbfgs_step", t->lbfgs_step);
@@ -201,7 +206,7 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
     sg_json_count(&b, ar, "parameters_per_member", sg_mlp_n_params(m->nets[0]));
     sg_json_string(&b, ar, "scaling_inputs", sg_scale_kind_name(sp->x_scale));
     sg_json_string(&b, ar, "scaling_outputs", sg_scale_kind_name(sp->y_scale));
-    training_json(&b, root, &sp->train, m->n_rows);
+    training_json(&b, root, &sp->train, m->n_rows, sp->val_share);
     cJSON *na = sg_json_array(&b, root, "networks");
     for (size_t j = 0; na && j < m->n_nets; j++) {
         cJSON *nj = sg_json_object(&b, na, NULL);
@@ -311,6 +316,8 @@ static bool read_training(reader *r, const sg_json_at *t, sg_train_config *c, si
            sg_json_get_number(j, t, "min_delta", &c->early_stopping.min_delta) &&
            sg_json_get_size(j, t, "patience", big, &c->early_stopping.patience) &&
            sg_json_get_bool(j, t, "restore_best", &c->early_stopping.restore_best) &&
+           (!sg_json_has(t, "lr_patience", &opt) ||
+            sg_json_get_size(j, t, "lr_patience", big, &c->lr_patience)) &&
            sg_json_get_number(j, t, "lbfgs_gtol", &c->lbfgs_gtol) &&
            (!sg_json_has(t, "lbfgs_ftol", &opt) ||
             sg_json_get_number(j, t, "lbfgs_ftol", &c->lbfgs_ftol)) &&
@@ -358,6 +365,10 @@ static bool read_spec(reader *r, const sg_json_at *root, sg_model_spec *sp, size
         !sg_json_get_size(j, &ar, "ensemble", (size_t)1e15, &sp->ensemble) ||
         !sg_json_get_size(j, &ar, "parameters_per_member", (size_t)1e15, &per) ||
         !sg_json_get_u64(j, root, "seed", &sp->seed))
+        return false;
+    sg_json_at vs;
+    if (sg_json_has(&tr, "validation_share", &vs) &&
+        !sg_json_get_number(&r->j, &tr, "validation_share", &sp->val_share))
         return false;
     if (!read_training(r, &tr, &sp->train, rows))
         return false;

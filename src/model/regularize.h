@@ -23,9 +23,10 @@
 
 #define SG_REGULARIZE_N_GRID 9
 /* Above this many rows the choice is skipped (train.l2 is kept): the data
- * then constrain the network more than the penalty does, and the search
- * would cost a multiple of the fit. */
-#define SG_REGULARIZE_MAX_ROWS 2000
+ * then constrain the network more than the penalty does, the size-aware
+ * plan (sizing.h) stops training early on a validation share, and the
+ * search would cost a multiple of the fit. */
+#define SG_REGULARIZE_MAX_ROWS 499
 /* Up to this many rows the quick cross-validation is leave-one-out. */
 #define SG_REGULARIZE_LOO_ROWS 12
 #define SG_REGULARIZE_FOLDS 5

@@ -13,9 +13,8 @@ static size_t clamp_size(double v, size_t lo, size_t hi)
 
 /* Width doubles every factor of 16 in rows per (input + output), rounded up
  * to a multiple of 8: 32 at 1,000 rows of 8 inputs, 64 at 10,000, 104 at
- * 100,000, capped at 128.  Evidence
- * in doc/model.md: an 8-64-64-1 network reaches the noise floor of Friedman
- * #1 at 10,000 rows; narrower nets (4-4) stay well above it. */
+ * 100,000, capped at 128.  Narrow nets (4-4) stay well above the noise
+ * floor of Friedman #1; 64-64 reaches it at 10,000 rows (doc/model.md). */
 static size_t choose_width(size_t n_rows, size_t n_inputs, size_t n_outputs)
 {
     double per_dim = (double)n_rows / (double)(n_inputs + n_outputs);
@@ -40,12 +39,14 @@ sg_sizing_plan sg_sizing_choose(size_t n_rows, size_t n_inputs, size_t n_outputs
     p.large = true;
     p.n_hidden = 2;
     p.width = choose_width(n_rows, n_inputs, n_outputs);
-    p.batch_size = n_rows >= 50000u ? 256u : 64u;
+    p.batch_size = n_rows >= 50000u ? 128u : 64u;
     p.epochs = choose_epochs(n_rows);
-    p.learning_rate = 1e-3;
-    p.lr_decay_every = p.epochs / 3u > 1u ? p.epochs / 3u : 1u;
+    p.learning_rate = 2e-3;
+    /* plateaus are judged in epochs, so they shorten as the epochs do */
+    p.patience = clamp_size((double)p.epochs / 8.0, 4, 100);
+    p.lr_patience = clamp_size((double)p.patience / 3.0, 2, 30);
     p.validation_share = 0.1;
-    p.patience = p.epochs / 5u > 5u ? p.epochs / 5u : 5u;
+    p.ensemble = 3;
     p.cv_folds = n_rows >= SG_SIZING_HOLDOUT_ROWS ? 0u : 5u;
     p.holdout_share = 0.2;
     return p;

@@ -20,7 +20,19 @@ static const char *const train_keys[] = {
     "nesterov",   "beta1",          "beta2",          "epsilon",           "rho",
     "l1",         "l2",             "early_stopping", "min_delta",         "patience",
     "restore_best", "validation",   "interval_level", "outlier_threshold", "threads",
-    "outlier_range_fraction",
+    "outlier_range_fraction", "lr_patience", "validation_share",
+};
+
+/* Keys that fix a field the size-aware plan would otherwise choose. */
+static const struct {
+    const char *key;
+    unsigned bit;
+} size_keys[] = {
+    {"optimizer", SG_SIZE_AUTO_OPTIMIZER},    {"learning_rate", SG_SIZE_AUTO_LR},
+    {"epochs", SG_SIZE_AUTO_EPOCHS},          {"batch_size", SG_SIZE_AUTO_BATCH},
+    {"lr_patience", SG_SIZE_AUTO_LR_PATIENCE}, {"early_stopping", SG_SIZE_AUTO_STOPPING},
+    {"patience", SG_SIZE_AUTO_STOPPING},      {"restore_best", SG_SIZE_AUTO_STOPPING},
+    {"min_delta", SG_SIZE_AUTO_STOPPING},     {"validation_share", SG_SIZE_AUTO_VAL_SHARE},
 };
 
 void sg_study_model_destroy(sg_study_model *m)
@@ -194,13 +206,17 @@ static sg_status load_model(const sg_study *s, sg_study_model *m, sg_error *err)
             (st = sg_toml_get_string(t, "file", false, &file, NULL, err)) ||
             (st = get_type(t, &sp->type, err)) ||
             (st = load_hidden(t, sp, err)) ||
+            (st = get_size(t, "ensemble", 1, SG_MODEL_MAX_ENSEMBLE, &sp->ensemble, err)) ||
             (st = get_activation(t, "activation", false, &sp->hidden_act, err)) ||
             (st = get_activation(t, "output_activation", true, &sp->output_act, err)) ||
-            (st = get_size(t, "ensemble", 1, SG_MODEL_MAX_ENSEMBLE, &sp->ensemble, err)) ||
             (st = get_bool(t, "shared", &sp->shared, err)) ||
             (st = get_scaling(t, "factor_scaling", &sp->x_scale, err)) ||
             (st = get_scaling(t, "response_scaling", &sp->y_scale, err)))
             return st;
+        if (sg_toml_table_get(t, "hidden"))
+            sp->size_auto &= ~SG_SIZE_AUTO_HIDDEN;
+        if (sg_toml_table_get(t, "ensemble"))
+            sp->size_auto &= ~SG_SIZE_AUTO_ENSEMBLE;
         const char *init = NULL;
         bool found = false;
         if ((st = sg_toml_get_string(t, "init", false, &init, &found, err)))
@@ -283,8 +299,26 @@ static sg_status load_train(const sg_study *s, sg_study_model *m, sg_error *err)
         (st = get_real(t, "outlier_threshold", R_POSITIVE, &m->cv.outlier_z, err)) ||
         (st = get_real(t, "outlier_range_fraction", R_UNIT_HALFOPEN, &m->cv.outlier_range_frac,
                        err)) ||
-        (st = get_size(t, "threads", 1, SG_STUDY_MAX_THREADS, &m->cv.n_threads, err)))
+        (st = get_size(t, "threads", 1, SG_STUDY_MAX_THREADS, &m->cv.n_threads, err)) ||
+        (st = get_size(t, "lr_patience", 0, INT64_MAX, &c->lr_patience, err)) ||
+        (st = get_real(t, "validation_share", R_UNIT_HALFOPEN, &m->spec.val_share, err)))
         return st;
+    for (size_t i = 0; i < ARRAY_LEN(size_keys); i++)
+        if (sg_toml_table_get(t, size_keys[i].key))
+            m->spec.size_auto &= ~size_keys[i].bit;
+    const sg_toml_value *vs = sg_toml_table_get(t, "validation_share");
+    if (vs && !(m->spec.val_share < 0.5))
+        return sg_toml_error_at(err, SG_ERR_INVALID, vs,
+                                "'validation_share' must be below 0.5 (got %g)",
+                                m->spec.val_share);
+    if (vs && m->spec.val_share > 0 && !c->early_stopping.enabled &&
+        sg_toml_table_get(t, "early_stopping"))
+        return sg_toml_error_at(err, SG_ERR_INVALID, vs,
+                                "'validation_share' is only used with early_stopping = true");
+    if (m->spec.val_share > 0) {
+        c->early_stopping.enabled = true; /* a share is held out to watch it */
+        c->early_stopping.monitor = SG_MONITOR_VALIDATION;
+    }
     if (found_opt) {
         if (!sg_optimizer_from_name(opt, &c->optimizer))
             return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "optimizer"),
@@ -316,6 +350,7 @@ sg_status sg_study_model_load(const sg_study *study, sg_study_model *out, sg_err
     out->spec = sg_model_spec_defaults();
     out->spec.seed = study->seed;
     out->spec.l2_auto = true; /* [train] l2 = "auto" unless a number is given */
+    out->spec.size_auto = SG_SIZE_AUTO_ALL; /* unless the keys are given */
     out->cv = sg_cv_options_defaults();
     snprintf(out->validation, sizeof out->validation, "auto");
     sg_status st = load_model(study, out, err);

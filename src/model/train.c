@@ -33,6 +33,8 @@ struct sg_trainer {
     sg_train_info info;
     bool have_best;
     size_t since_best;
+    double lr;           /* current step (first-order; halved on plateaus) */
+    size_t since_lr;     /* epochs without a new best since the last halving */
     /* lbfgs: the whole NLopt run happens in the first step; every loss and
      * gradient evaluation is recorded as one epoch and replayed by the steps */
     nlopt_opt opt;
@@ -131,6 +133,7 @@ sg_train_config sg_train_config_defaults(void)
     c.early_stopping.min_delta = SG_TRAIN_DEFAULT_MIN_DELTA;
     c.early_stopping.patience = SG_TRAIN_DEFAULT_PATIENCE;
     c.early_stopping.restore_best = SG_TRAIN_DEFAULT_RESTORE_BEST;
+    c.lr_patience = SG_TRAIN_DEFAULT_LR_PATIENCE;
     c.lbfgs_gtol = SG_TRAIN_DEFAULT_LBFGS_GTOL;
     c.lbfgs_ftol = SG_TRAIN_DEFAULT_LBFGS_FTOL;
     c.lbfgs_step = SG_TRAIN_DEFAULT_LBFGS_STEP;
@@ -438,6 +441,8 @@ sg_status sg_trainer_create(sg_mlp *net, const double *X, const double *T, size_
             goto fail;
         }
     }
+    tr->lr = cfg->learning_rate;
+    tr->info.learning_rate = cfg->learning_rate;
     tr->info.val_loss = NAN;
     tr->info.train_loss = NAN;
     tr->info.best_loss = INFINITY;
@@ -533,7 +538,7 @@ static void apply_update(sg_trainer *tr)
     const sg_train_config *c = &tr->cfg;
     double *p = sg_mlp_params(tr->net);
     const double *g = tr->grad;
-    double *m = tr->m, *v = tr->v, lr = c->learning_rate;
+    double *m = tr->m, *v = tr->v, lr = tr->lr;
     size_t np = tr->np;
     switch (c->optimizer) {
     case SG_OPT_ADAM: {
@@ -640,6 +645,18 @@ static sg_status step_lbfgs(sg_trainer *tr, sg_train_info *info, sg_error *err)
     return SG_OK;
 }
 
+/* A plateau of lr_patience epochs halves the step (down to the floor): the
+ * large early steps find the basin, the small late ones settle in it. */
+static void lower_step_on_plateau(sg_trainer *tr)
+{
+    size_t pat = tr->cfg.lr_patience;
+    if (pat == 0 || ++tr->since_lr < pat)
+        return;
+    tr->since_lr = 0;
+    double floor = tr->cfg.learning_rate * SG_TRAIN_LR_FLOOR;
+    tr->lr = tr->lr * 0.5 > floor ? tr->lr * 0.5 : floor;
+}
+
 sg_status sg_trainer_step(sg_trainer *tr, sg_train_info *info, sg_error *err)
 {
     if (!tr)
@@ -662,6 +679,7 @@ sg_status sg_trainer_step(sg_trainer *tr, sg_train_info *info, sg_error *err)
     }
     sg_train_info *in = &tr->info;
     in->epoch++;
+    in->learning_rate = tr->lr;
     in->train_loss = tl;
     in->val_loss = vl;
     bool param_ok = true;
@@ -687,8 +705,10 @@ sg_status sg_trainer_step(sg_trainer *tr, sg_train_info *info, sg_error *err)
         memcpy(tr->best, p, tr->np * sizeof *p);
         tr->have_best = true;
         tr->since_best = 0;
+        tr->since_lr = 0;
     } else {
         tr->since_best++;
+        lower_step_on_plateau(tr);
     }
     if (es->enabled && tr->since_best >= es->patience) {
         in->done = true;

@@ -95,6 +95,11 @@ bool sg_monitor_from_name(const char *name, sg_monitor *m);
 #define SG_TRAIN_DEFAULT_MIN_DELTA 0.0 /* improvement must exceed this */
 #define SG_TRAIN_DEFAULT_PATIENCE 50   /* epochs without improvement */
 #define SG_TRAIN_DEFAULT_RESTORE_BEST true
+/* Learning-rate schedule of the first-order optimisers: after lr_patience
+ * epochs without a new best monitored loss the step is halved (0 = a
+ * constant step), never below learning_rate * SG_TRAIN_LR_FLOOR. */
+#define SG_TRAIN_DEFAULT_LR_PATIENCE 0
+#define SG_TRAIN_LR_FLOOR (1.0 / 1024.0)
 /* lbfgs stops ("converged") when the gradient norm falls below this. */
 #define SG_TRAIN_DEFAULT_LBFGS_GTOL 1e-8
 /* lbfgs also stops ("converged") when an iteration lowers the objective by
@@ -131,6 +136,8 @@ typedef struct sg_train_config {
     double l1, l2;        /* >= 0: penalties on weights */
     uint64_t seed;        /* shuffling (and the caller's initialisation) */
     sg_early_stopping early_stopping;
+    size_t lr_patience;    /* first-order: halve the step after this many epochs
+                              without a new best (0 = constant step) */
     double lbfgs_gtol;     /* > 0: gradient-norm tolerance */
     double lbfgs_ftol;     /* >= 0: relative loss decrease per iteration (0 = off) */
     double lbfgs_step;     /* > 0 */
@@ -164,6 +171,7 @@ typedef struct sg_train_info {
     double val_loss;          /* NAN without validation rows */
     double best_loss;         /* best monitored loss so far */
     size_t best_epoch;        /* epoch of best_loss (0 = none yet) */
+    double learning_rate;     /* step of the epoch just finished (first-order) */
     bool done;                /* no further step will change anything */
     sg_stop_reason reason;    /* why done (SG_STOP_NONE while running) */
 } sg_train_info;

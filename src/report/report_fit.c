@@ -423,9 +423,42 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         if (!pc || !rc)
             return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
         lxw_col_t c = 2 + (lxw_col_t)(5 * k);
-        sg_rseries(pc, "Validation", h0, hl, c, c + 1, "runs", false);
+        lxw_row_t s0 = h0, s1 = hl;
+        lxw_col_t co = c, cp = (lxw_col_t)(c + 1), cres = (lxw_col_t)(c + 3);
+        size_t stride = (cv->n_held + SG_RCHART_MAX_POINTS - 1) / SG_RCHART_MAX_POINTS;
+        if (stride > 1) { /* a sample of the points, in columns of its own */
+            lxw_col_t sc = (lxw_col_t)(lc + 3 + 3 * k);
+            const char *what[] = {"observed", "CV prediction", "residual"};
+            for (int q = 0; q < 3; q++) {
+                snprintf(buf, sizeof buf, "chart sample (%s): %s", in->responses[k].name,
+                         what[q]);
+                sg_rstr(ctx, ws, ht, sc + (lxw_col_t)q, buf, ctx->header);
+            }
+            size_t shown = 0;
+            for (size_t i = 0; i < cv->n_held; i += stride, shown++) {
+                double o = cv->obs[i * nr + k], p = cv->pred[i * nr + k];
+                sg_rnum(ctx, ws, h0 + (lxw_row_t)shown, sc, o, NULL);
+                sg_rnum(ctx, ws, h0 + (lxw_row_t)shown, sc + 1, p, NULL);
+                sg_rnum(ctx, ws, h0 + (lxw_row_t)shown, sc + 2, o - p, NULL);
+            }
+            s1 = h0 + (lxw_row_t)shown - 1;
+            co = sc;
+            cp = (lxw_col_t)(sc + 1);
+            cres = (lxw_col_t)(sc + 2);
+            sg_num_snprintf(tt, sizeof tt,
+                            "%s: observed vs cross-validated prediction (1 run in %zu of %zu "
+                            "shown)",
+                            in->responses[k].name, stride, cv->n_held);
+            chart_title_set_name(pc, tt);
+            sg_num_snprintf(tt, sizeof tt,
+                            "%s: residuals of the held-out predictions (1 run in %zu of %zu "
+                            "shown)",
+                            in->responses[k].name, stride, cv->n_held);
+            chart_title_set_name(rc, tt);
+        }
+        sg_rseries(pc, "Validation", s0, s1, co, cp, "runs", false);
         sg_rseries(pc, "Validation", lr, lr + 1, lc + 1, lc + 1, "y = x", true);
-        sg_rseries(rc, "Validation", h0, hl, c, c + 3, "runs", false);
+        sg_rseries(rc, "Validation", s0, s1, co, cres, "runs", false);
         /* labels below the plot, not along the zero line */
         chart_axis_set_label_position(rc->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
         lxw_row_t at = cr0 + (lxw_row_t)(k * SG_RFIT_CHART_ROWS);

@@ -6,6 +6,9 @@
  * writer checks it once per sheet.
  */
 #ifndef SG_REPORT_INTERNAL_H
+/* Scatter charts plot at most this many points; a larger table is shown by
+ * an evenly spaced sample, and the chart's title says so. */
+#define SG_RCHART_MAX_POINTS 2000
 #define SG_REPORT_INTERNAL_H
 
 #include "core/internal.h"
