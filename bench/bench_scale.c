@@ -31,6 +31,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,7 @@ static run_figures run_fit(const char *bin, const char *dir, const char *study)
     run_figures f = {0};
     char out[4096];
     snprintf(out, sizeof out, "%s/%s.fit.json", dir, study);
+    fflush(stdout); /* the child must not write our buffered lines again */
     double t0 = now_s();
     pid_t pid = fork();
     if (pid == 0) {
@@ -197,6 +199,7 @@ static bool run_peer(const char *dir, const table_case *c, char *line, size_t ca
     snprintf(cmd, sizeof cmd,
              "/usr/bin/python3 bench/peer_scale.py %s/%s.csv %zu %zu %s 2>/dev/null", dir,
              c->name, c->n_in, c->n_out, strncmp(c->name, "sin", 3) == 0 ? "sin" : "plain");
+    fflush(stdout);
     FILE *p = popen(cmd, "r");
     if (!p)
         return false;
@@ -276,9 +279,9 @@ int main(int argc, char **argv)
                  "mkdir -p %s/b/studies %s/b/data %s/b/reports && cp studies/brazing.toml "
                  "%s/b/studies/ && cp data/brazing_l27.csv %s/b/data/",
                  dir, dir, dir, dir, dir);
-        char sdir[4200];
-        snprintf(sdir, sizeof sdir, "%s/b/studies", dir);
-        run_figures f = system(cmd) == 0 ? run_fit(bin, sdir, "brazing") : (run_figures){0};
+        char pdir[4200]; /* run from the project folder, as `make run` does */
+        snprintf(pdir, sizeof pdir, "%s/b", dir);
+        run_figures f = system(cmd) == 0 ? run_fit(bin, pdir, "studies/brazing") : (run_figures){0};
         if (f.ok) {
             printf("%-15s %8d %9.2f %9.2f %9.1f %10.4f %8.5f  (stress_max, leave-one-out)\n",
                    "brazing", 27, f.wall_s, f.cpu_s, f.peak_mb, f.cv_rmse[0], f.cv_r2[0]);
