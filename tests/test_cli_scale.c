@@ -4,6 +4,8 @@
  * scatter charts plot a stated sample instead of every held-out run. */
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <signal.h>
+#include <time.h>
 
 #include "cli_harness.h"
 
@@ -115,4 +117,30 @@ Test(cli_scale, scatter_charts_plot_a_stated_sample_of_many_runs, .timeout = 120
         free(x);
     }
     cr_expect(found, "no observed-vs-predicted chart");
+}
+
+/* Ctrl-C during a long fit: the process stops, and neither a model file nor
+ * a workbook (partial or not) is left where the study names them. */
+Test(cli_scale, an_interrupted_fit_leaves_no_model_file, .timeout = 120)
+{
+    const char *data = write_table(6000);
+    const char *study = write_study(data, "[train]\nepochs = 5000\npatience = 5000");
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(getenv("SURROGATE_BIN"), "surrogate", "fit", study, (char *)NULL);
+        _exit(127);
+    }
+    struct timespec wait = {1, 500000000}; /* well inside the training */
+    nanosleep(&wait, NULL);
+    kill(pid, SIGINT);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_expect(!(WIFEXITED(status) && WEXITSTATUS(status) == 0), "the fit did not stop");
+    struct stat st;
+    cr_expect_neq(stat(tpath(0, "big.model.json"), &st), 0, "a model file was left");
+    cr_expect_neq(stat(tpath(0, "big.xlsx"), &st), 0, "a workbook was left");
 }
