@@ -62,3 +62,24 @@ Test(sizing, width_stays_in_bounds_for_extreme_shapes)
     cr_expect_eq(huge.epochs, SG_SIZING_MIN_EPOCHS);
     cr_expect_eq(sg_sizing_choose(7752, 21, 2).width, 48); /* weather table shape */
 }
+
+Test(sizing, few_factors_get_a_wider_first_layer)
+{
+    /* one factor, 1,000 rows: 1,000 positions to resolve -> 256 units */
+    sg_sizing_plan s = sg_sizing_choose(1000, 1, 1);
+    cr_expect_eq(s.first_width, SG_SIZING_MAX_FIRST_WIDTH);
+    cr_expect_eq(s.width, 48);
+    /* two factors, 10,000 rows: 100 positions each -> 25 units, below the
+     * width rule: the first layer is as wide as the others */
+    sg_sizing_plan t = sg_sizing_choose(10000, 2, 1);
+    cr_expect_eq(t.first_width, t.width);
+    /* many factors: unchanged */
+    cr_expect_eq(sg_sizing_choose(100000, 8, 1).first_width, 104);
+    for (size_t n = 500; n < 2000000; n *= 3)
+        for (size_t d = 1; d < 30; d += 4) {
+            sg_sizing_plan p = sg_sizing_choose(n, d, 1);
+            cr_expect_geq(p.first_width, p.width);
+            cr_expect_leq(p.first_width, SG_SIZING_MAX_FIRST_WIDTH);
+            cr_expect_eq(p.first_width % 8, 0);
+        }
+}

@@ -1,6 +1,7 @@
 /* The size-aware defaults applied by the fit (model.c, study_model.c):
  * which fields the plan may change, threads that do not change results,
  * the validation share, and the restart of a network that did not learn. */
+#include <cblas.h>
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -12,7 +13,11 @@
 #include "model/sizing.h"
 #include "model/study_model.h"
 
-static void setup(void) { gsl_set_error_handler_off(); }
+static void setup(void)
+{
+    gsl_set_error_handler_off();
+    openblas_set_num_threads(1); /* as the command line runs it */
+}
 TestSuite(sizing_fit, .init = setup);
 
 static sg_model_spec auto_spec(void)
@@ -146,6 +151,8 @@ Test(sizing_fit, a_network_that_did_not_learn_is_restarted)
         y[r] = x[r] * sin(10 * 3.14159265358979323846 * x[r]) + 2;
     }
     sg_model_spec s = auto_spec();
+    s.size_auto &= ~SG_SIZE_AUTO_HIDDEN; /* narrow, to keep the test quick */
+    s.hidden[0] = s.hidden[1] = 32;
     s.seed = 3;
     s.n_threads = 2;
     sg_model *m = NULL;

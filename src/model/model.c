@@ -45,7 +45,7 @@ bool sg_model_spec_fit_to(sg_model_spec *spec, size_t n, size_t n_in, size_t n_o
     if (a & SG_SIZE_AUTO_HIDDEN) {
         spec->n_hidden = p.n_hidden;
         for (size_t i = 0; i < p.n_hidden; i++)
-            spec->hidden[i] = p.width;
+            spec->hidden[i] = i == 0 ? p.first_width : p.width;
     }
     sg_train_config *c = &spec->train;
     if (a & SG_SIZE_AUTO_OPTIMIZER) {

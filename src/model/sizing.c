@@ -23,6 +23,20 @@ static size_t choose_width(size_t n_rows, size_t n_inputs, size_t n_outputs)
     return (width + 7u) / 8u * 8u; /* multiples of 8 suit the fused kernel */
 }
 
+/* A table of n rows over d factors resolves about n^(1/d) positions along
+ * each factor.  With few factors that is more than the width rule allows
+ * for (1,000 rows of one factor: 1,000 positions), and a response that
+ * varies quickly along it needs first-layer units to place its transitions:
+ * a quarter of the positions, up to SG_SIZING_MAX_FIRST_WIDTH (doc/model.md:
+ * y = x sin(10 pi x) + 2 goes from R² 0.79 at 48-48 to 0.99 at 256-48). */
+static size_t choose_first_width(size_t n_rows, size_t n_inputs, size_t width)
+{
+    double positions = pow((double)n_rows, 1.0 / (double)n_inputs);
+    size_t w = clamp_size(positions / 4.0, width, SG_SIZING_MAX_FIRST_WIDTH);
+    return (w + 7u) / 8u * 8u > SG_SIZING_MAX_FIRST_WIDTH ? SG_SIZING_MAX_FIRST_WIDTH
+                                                          : (w + 7u) / 8u * 8u;
+}
+
 static size_t choose_epochs(size_t n_rows)
 {
     return clamp_size(ceil(SG_SIZING_ROW_PASSES / (double)n_rows), SG_SIZING_MIN_EPOCHS,
@@ -39,6 +53,7 @@ sg_sizing_plan sg_sizing_choose(size_t n_rows, size_t n_inputs, size_t n_outputs
     p.large = true;
     p.n_hidden = 2;
     p.width = choose_width(n_rows, n_inputs, n_outputs);
+    p.first_width = choose_first_width(n_rows, n_inputs, p.width);
     p.batch_size = n_rows >= 50000u ? 128u : 64u;
     p.epochs = choose_epochs(n_rows);
     p.learning_rate = 2e-3;

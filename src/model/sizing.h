@@ -26,6 +26,7 @@
 #define SG_SIZING_HOLDOUT_ROWS 5000u  /* rows from which one hold-out replaces k-fold */
 #define SG_SIZING_MIN_WIDTH 32u
 #define SG_SIZING_MAX_WIDTH 128u
+#define SG_SIZING_MAX_FIRST_WIDTH 256u
 #define SG_SIZING_MIN_EPOCHS 30u
 #define SG_SIZING_MAX_EPOCHS 1000u
 /* Row-gradient evaluations of one training run (rows x epochs) the epoch
@@ -36,6 +37,7 @@ typedef struct sg_sizing_plan {
     bool large;              /* false: keep the small-table settings */
     size_t n_hidden;         /* hidden layers */
     size_t width;            /* units per hidden layer */
+    size_t first_width;      /* units of the first hidden layer (>= width) */
     size_t batch_size;       /* rows per adam update */
     size_t epochs;           /* hard limit */
     double learning_rate;    /* adam's initial step */
