@@ -8,8 +8,11 @@
  * constrained optimum by a dense grid).  Each starts from a maximin Latin
  * hypercube of 2d + 2 runs (seeded) and spends BUDGET calls in all.  The
  * study's defaults are used (l2 chosen per table, leave-one-out).  A
- * Gaussian-process baseline (scikit-learn) is not run: Debian's
- * python3-sklearn is not installed by `make deps` (see doc/speed.md).
+ * Gaussian-process baseline (bench/peer_loop.py, scikit-learn: Matern 5/2
+ * process, expected improvement) runs over the same number of seeds when
+ * Debian's python3-sklearn is installed (not by `make deps`), and is skipped
+ * otherwise.  SG_BENCH_LOOP_TYPE (mlp, gp, auto) sets the study's [model]
+ * type; by default the study has none (the network).
  *
  * Usage: bench_loop [name-substring]; SG_BENCH_SEEDS (default 5),
  * SG_BENCH_BUDGET (default 30).  Prints per problem the median calls to
@@ -137,6 +140,9 @@ static void study_text(const problem *p, char *buf, size_t cap)
                                                 "%.17g\n",
                               j + 1, p->lo[j], p->hi[j]);
     u += (size_t)snprintf(buf + u, cap - u, "[[response]]\nname = \"y\"\ngoal = \"minimize\"\n");
+    const char *type = getenv("SG_BENCH_LOOP_TYPE");
+    if (type)
+        u += (size_t)snprintf(buf + u, cap - u, "[model]\ntype = \"%s\"\n", type);
     if (p->constrained)
         u += (size_t)snprintf(buf + u, cap - u, "[[response]]\nname = \"c\"\n[optimize]\nresponse "
                                                 "= \"y\"\nconstraints = [\"c <= 3\"]\n");
@@ -283,6 +289,31 @@ static size_t run_loop(const problem *p, double target, size_t budget, uint64_t 
     return t.hit ? t.hit : budget + 1;
 }
 
+/* The scikit-learn baseline (bench/peer_loop.py) over the same seeds count
+ * and target: its median calls into *median, text for the table into buf;
+ * false when it is skipped. */
+static bool peer_median(const char *name, size_t budget, size_t seeds, double target, char *buf,
+                        size_t cap, size_t *median)
+{
+    char cmd[512], line[256] = "";
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/peer_loop.py %s %zu %zu %.17g 2>/dev/null",
+             name, budget, seeds, target);
+    fflush(stdout);
+    FILE *f = popen(cmd, "r");
+    if (!f)
+        return false;
+    bool got = fgets(line, sizeof line, f) != NULL;
+    pclose(f);
+    unsigned long m = 0;
+    if (!got || sscanf(line, "median %lu", &m) != 1) {
+        snprintf(buf, cap, "skipped (%s)", got ? strtok(line, "\n") : "no output");
+        return false;
+    }
+    *median = (size_t)m;
+    snprintf(buf, cap, "%lu calls", m);
+    return true;
+}
+
 static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -303,7 +334,7 @@ int main(int argc, char **argv)
     printf("loop benchmark: calls to come within %.0f %% of the range of the optimum, budget %zu, "
            "%zu seeds (median; %zu = not reached)\n",
            100 * BAND, budget, seeds, budget + 1);
-    size_t beat = 0, n_problems = 0;
+    size_t beat = 0, n_problems = 0, gp_runs = 0, gp_matched = 0;
     for (size_t k = 0; k < sizeof problems / sizeof problems[0]; k++) {
         const problem *p = &problems[k];
         if (argc > 1 && !strstr(p->name, argv[1]))
@@ -325,13 +356,25 @@ int main(int argc, char **argv)
         bool ok = ml < mr;
         beat += ok;
         n_problems++;
+        char gp[128] = "skipped";
+        size_t mg = 0;
+        if (peer_median(p->name, budget, seeds, target, gp, sizeof gp, &mg)) {
+            gp_runs++;
+            gp_matched += ml <= mg;
+        }
         printf("%-16s d=%zu  optimum %.6g, band %.3g:  loop %zu calls, random search %zu calls "
-               "(%s; %.0f s CPU)\n",
-               p->name, p->d, fmin, BAND * range, ml, mr, ok ? "met" : "MISSED",
+               "(%s), GP baseline %s (%.0f s CPU)\n",
+               p->name, p->d, fmin, BAND * range, ml, mr, ok ? "met" : "MISSED", gp,
                (double)(clock() - c0) / CLOCKS_PER_SEC);
     }
     printf("fewer calls than random search on %zu of %zu problems (target: all): %s\n", beat,
            n_problems, beat == n_problems ? "met" : "MISSED");
-    printf("Gaussian-process baseline (scikit-learn): skipped, python3-sklearn is not installed\n");
+    if (gp_runs)
+        printf("no more calls than the Gaussian-process baseline on %zu of %zu problems "
+               "(target: at least 3 of 4): %s\n",
+               gp_matched, gp_runs, gp_matched >= 3 ? "met" : "MISSED");
+    else
+        printf("Gaussian-process baseline (scikit-learn): skipped, python3-sklearn is not "
+               "installed\n");
     return 0;
 }
