@@ -26,6 +26,11 @@ endif
 MODULES    := core io design analysis model optim report
 LIB_SRCS   := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS   := $(wildcard src/cli/*.c)
+# The MPI build (make mpi): src/mpi/*.c + the CLI without its main.c.
+MPI_SRCS   := $(wildcard src/mpi/*.c)
+MPI_BIN    := $(BUILD)/surrogate-mpi
+MPI_CFLAGS  = $(shell pkg-config --cflags ompi-c 2>/dev/null)
+MPI_LIBS    = $(shell pkg-config --libs ompi-c 2>/dev/null)
 TEST_SRCS  := $(wildcard tests/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 TOOL_SRCS  := $(wildcard tools/*.c)
@@ -38,7 +43,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 TOOL_BINS  := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
 
-.PHONY: all deps run test test-build check-layers test-sanitize mutate bench bench-accuracy bench-loop bench-scale install uninstall toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
+.PHONY: mpi all deps run test test-build check-layers test-sanitize mutate bench bench-accuracy bench-loop bench-scale install uninstall toml-decoder tools $(FUZZ_NAMES:%=fuzz-%) clean help
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -61,7 +66,8 @@ help:
 # ---- dependencies ---------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libgsl-dev libnlopt-dev libopenblas-dev \
             libxlsxwriter-dev libcriterion-dev libcsv-dev libcjson-dev libzip-dev libexpat1-dev libfreexl-dev clang \
-            libclang-rt-14-dev libreoffice-calc-nogui unzip man-db groff-base locales
+            libclang-rt-14-dev libreoffice-calc-nogui unzip man-db groff-base locales \
+            libopenmpi-dev openmpi-bin
 # A decimal-comma locale for the locale-independence test (test_cli_locale).
 TEST_LOCALE := de_DE.UTF-8
 deps:
@@ -107,6 +113,15 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 $(BUILD)/%: $(BUILD)/tools/%.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS_ALL) $< $(LIB) $(PKG_LIBS) -o $@
 
+# ---- MPI build (doc/cluster.md) ---------------------------------------------
+MPI_OBJS := $(MPI_SRCS:%.c=$(BUILD)/%.o) $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJS))
+$(BUILD)/src/mpi/%.o: CFLAGS += $(MPI_CFLAGS)
+$(MPI_BIN): $(MPI_OBJS) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) $(MPI_OBJS) $(LIB) $(PKG_LIBS) $(MPI_LIBS) -o $@
+mpi: deps
+	$(Q)$(MAKE) --no-print-directory $(MPI_BIN)
+
 tools: $(TOOL_BINS)
 toml-decoder: $(BUILD)/toml-decoder
 
@@ -119,13 +134,14 @@ run: deps
 check-layers:
 	$(Q)tools/check-layers.sh
 
-test-build: check-layers $(BIN) $(TOOL_BINS) $(TEST_BINS)
+test-build: check-layers $(BIN) $(MPI_BIN) $(TOOL_BINS) $(TEST_BINS)
 
 # Every test binary runs even if one fails; the exit status reports any failure.
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)fail=0; for t in $(TEST_BINS); do \
 	  echo "== $$t"; SURROGATE_BIN=$(abspath $(BIN)) SURROGATE_BUILD=$(abspath $(BUILD)) \
+	    SURROGATE_MPI_BIN=$(abspath $(MPI_BIN)) \
 	    $$t --jobs=2 || fail=1; \
 	done; \
 	if [ $$fail = 0 ]; then echo "all test binaries passed"; else echo "SOME TESTS FAILED"; fi; \

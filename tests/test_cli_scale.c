@@ -79,7 +79,7 @@ Test(cli_scale, a_large_table_gets_the_size_aware_plan, .timeout = 120)
     cr_expect_str_eq(plan, "holdout:0.2", "5,000 rows or more: one hold-out share");
     char *text = cJSON_PrintUnformatted(cJSON_GetObjectItem(fit, "settings"));
     cr_expect(strstr(text, "\"optimizer\":\"adam\""), "%s", text);
-    cr_expect(strstr(text, "\"ensemble\":3"), "%s", text);
+    cr_expect(strstr(text, "\"ensemble\":4"), "%s", text);
     cr_expect(strstr(text, "\"hidden\":[64,64]"), "%s", text);
     cr_expect(strstr(text, "\"batch_size\":64"), "%s", text);
     cr_expect(strstr(text, "\"validation_share\":0.1"), "%s", text);

@@ -28,7 +28,7 @@ Test(sizing, friedman_shapes_get_the_documented_plans)
         cr_expect_eq(p.patience, want[i].patience, "rows %zu", want[i].rows);
         cr_expect_eq(p.lr_patience, want[i].lr_patience, "rows %zu", want[i].rows);
         cr_expect_eq(p.cv_folds, want[i].folds, "rows %zu", want[i].rows);
-        cr_expect_eq(p.ensemble, 3, "rows %zu", want[i].rows);
+        cr_expect_eq(p.ensemble, 4, "rows %zu", want[i].rows);
         cr_expect(p.lr_patience < p.patience, "the step is halved before training stops");
     }
     sg_sizing_plan b = sg_sizing_choose(10000, 8, 1);

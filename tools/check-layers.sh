@@ -1,8 +1,8 @@
 #!/bin/sh
 # check-layers.sh — the build's layering rule (doc/architecture.md):
 # a file under src/<module>/ includes project headers as "<module>/<name>.h",
-# only from its own layer or a lower one, and nothing outside src/cli/
-# includes a CLI header.  Prints every violation; exits 1 if there is any.
+# only from its own layer or a lower one, and nothing outside src/cli/ and
+# src/mpi/ (the MPI build, layer 8, above the CLI) includes a CLI header.  Prints every violation; exits 1 if there is any.
 cd "$(dirname "$0")/.." || exit 2
 
 layer() {
@@ -14,6 +14,7 @@ layer() {
         optim) echo 5 ;;
         report) echo 6 ;;
         cli) echo 7 ;;
+        mpi) echo 8 ;;
         *) echo 0 ;;
     esac
 }

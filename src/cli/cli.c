@@ -125,12 +125,19 @@ int sg_cli_parse(const sg_cli_command *cmd, int argc, char **argv, int first, sg
 {
     memset(a, 0, sizeof *a);
     a->cmd = cmd;
+    a->writer = true;
     if (cmd->n_options > SG_CLI_MAX_OPTIONS)
         return sg_cli_usage_error(cmd, "internal: too many options");
     bool only_positional = false;
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
         if (only_positional || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            if (cmd->many_studies) {
+                if (!a->files)
+                    a->files = argv + i; /* filled below, in place of the options */
+                a->files[a->n_files++] = argv[i];
+                continue;
+            }
             if (a->study_path)
                 return sg_cli_usage_error(cmd, "'%s' takes one %s; got '%s' and '%s'",
                                           cmd->name, cmd->file_arg ? cmd->file_arg : "study file",
@@ -182,11 +189,15 @@ int sg_cli_parse(const sg_cli_command *cmd, int argc, char **argv, int first, sg
     if (cmd->file_arg && !a->study_path)
         return sg_cli_usage_error(cmd, "'%s' needs a file: surrogate %s [options] %s", cmd->name,
                                   cmd->name, cmd->file_arg);
+    if (cmd->many_studies && a->n_files == 0)
+        return sg_cli_usage_error(cmd, "'%s' needs one or more study files: surrogate %s "
+                                       "[options] <study.toml>...",
+                                  cmd->name, cmd->name);
     if (cmd->needs_study && !a->study_path)
         return sg_cli_usage_error(cmd, "'%s' needs a study file: surrogate %s [options] "
                                        "<study.toml>",
                                   cmd->name, cmd->name);
-    if (!cmd->needs_study && !cmd->file_arg && a->study_path)
+    if (!cmd->needs_study && !cmd->file_arg && !cmd->many_studies && a->study_path)
         return sg_cli_usage_error(cmd, "'%s' takes no file argument (got '%s')", cmd->name,
                                   a->study_path);
     return SG_EXIT_OK;

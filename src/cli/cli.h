@@ -61,12 +61,23 @@ typedef struct sg_cli_command {
     bool needs_study;         /* takes exactly one <study.toml> argument */
     const char *file_arg;     /* instead: takes exactly one file argument with this
                                  metavar ("<model.json>"); NULL = see needs_study */
+    bool many_studies;        /* instead: one or more study files (args.files) */
 } sg_cli_command;
 
 typedef struct sg_cli_args {
     const sg_cli_command *cmd;
     const char *study_path;   /* the positional argument (NULL if none) */
+    char **files;             /* many_studies: every positional argument (argv's) */
+    size_t n_files;
     bool quiet, json, help;
+    bool no_stdout;           /* print nothing on stdout (batch runs studies this way) */
+    char *answer_out;         /* run: receives the decision's answer line when not NULL */
+    size_t answer_cap;
+    /* Set by sg_cli_main from its runtime: where parallel tasks run (NULL =
+     * this process's threads) and whether this process writes the output
+     * files (false on the MPI build's ranks other than 0). */
+    const struct sg_exec *exec;
+    bool writer;
     const char *values[SG_CLI_MAX_OPTIONS]; /* per cmd option: value, "1" for a set flag, or NULL */
 } sg_cli_args;
 
@@ -81,6 +92,23 @@ extern const sg_cli_command sg_cmd_predict;
 extern const sg_cli_command sg_cmd_report;
 extern const sg_cli_command sg_cmd_sensitivity;
 extern const sg_cli_command sg_cmd_next;
+extern const sg_cli_command sg_cmd_batch;
+/* Largest number of studies of one `batch`. */
+#define SG_CLI_MAX_BATCH 10000
+
+/* How sg_cli_main runs: the plain binary passes NULL (its own threads,
+ * every command, writes its files).  The MPI build (src/mpi/) passes its
+ * executor, whether this rank writes, and the commands it offers. */
+typedef struct sg_cli_runtime {
+    const struct sg_exec *exec;
+    bool writer;
+    const char *program;            /* "surrogate-mpi" in messages; NULL = "surrogate" */
+    const char *const *only;        /* NULL-terminated command names offered; NULL = all */
+    const sg_cli_command *const *extra; /* NULL-terminated extra commands (batch); may be NULL */
+} sg_cli_runtime;
+
+/* The command line: dispatch argv to a command.  Returns the exit code. */
+int sg_cli_main(int argc, char **argv, const sg_cli_runtime *rt);
 
 /* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
  * SG_EXIT_USAGE after printing a usage message with a hint to stderr. */

@@ -306,6 +306,7 @@ int sg_stage_fit(sg_cli_ctx *ctx)
     memset(&bar, 0, sizeof bar);
     bar.ctx = ctx;
     sg_progress_begin(&bar.train, ctx->args, "training", 1000);
+    ctx->fit_settings.cv.exec = ctx->args->exec; /* the MPI build's ranks, else NULL */
     sg_status st = sg_fit_run(ctx->study, ctx->table, &ctx->fit_settings, &opt, on_progress,
                               &bar, &ctx->fit, &err);
     sg_progress_end(&bar.train);
@@ -313,9 +314,11 @@ int sg_stage_fit(sg_cli_ctx *ctx)
     if (st != SG_OK)
         return sg_cli_fail(ctx, &err);
     ctx->model = ctx->fit->model;
-    ensure_dir(path);
-    if (sg_model_save(ctx->model, path, &err) != SG_OK)
-        return sg_cli_fail(ctx, &err);
+    if (ctx->args->writer) { /* MPI: rank 0 alone writes */
+        ensure_dir(path);
+        if (sg_model_save(ctx->model, path, &err) != SG_OK)
+            return sg_cli_fail(ctx, &err);
+    }
     ctx->model_path = path;
     /* The results go with the model at once: a later stage (optimize in
      * `run`) may fail, and the model must not be left without them. */

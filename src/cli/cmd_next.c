@@ -149,11 +149,11 @@ static int sg_stage_next(sg_cli_ctx *ctx)
     }
     if (sg_runsheet_check(&rs, &err) != SG_OK ||
         sg_cli_check_runsheets(s, &rs, csv, xlsx, !out_opt, &err) != SG_OK ||
-        sg_runsheet_write_csv(&rs, csv, &err) != SG_OK) {
+        (ctx->args->writer && sg_runsheet_write_csv(&rs, csv, &err) != SG_OK)) {
         code = sg_cli_fail(ctx, &err);
         goto done;
     }
-    if (sg_runsheet_write_xlsx(&rs, xlsx, &err) != SG_OK) {
+    if (ctx->args->writer && sg_runsheet_write_xlsx(&rs, xlsx, &err) != SG_OK) {
         remove(csv); /* both sheets or neither */
         code = sg_cli_fail(ctx, &err);
         goto done;

@@ -146,7 +146,7 @@ static int save_results(sg_cli_ctx *ctx, const char *results_path, bool *saved)
             return sg_cli_fail(ctx, &err);
         }
     }
-    if (sg_results_save(r, results_path, &err) != SG_OK) {
+    if (ctx->args->writer && sg_results_save(r, results_path, &err) != SG_OK) {
         sg_results_destroy(r);
         return sg_cli_fail(ctx, &err);
     }
@@ -382,7 +382,7 @@ static int write_report(sg_cli_ctx *ctx, bool save)
         goto done;
     }
     const char *path = ctx->study->report_path;
-    if (sg_report_write(&in, path, &err) != SG_OK) {
+    if (ctx->args->writer && sg_report_write(&in, path, &err) != SG_OK) {
         report_buf_free(&b);
         code = sg_cli_fail(ctx, &err);
         goto done;

@@ -177,7 +177,10 @@ static int run_main(const sg_cli_args *a)
                    (size_t)N_STAGES);
         code = stages[i].fn(&ctx);
     }
-    if (code == SG_EXIT_OK && !a->json && ctx.summary)
+    if (code == SG_EXIT_OK && a->answer_out && a->answer_cap)
+        snprintf(a->answer_out, a->answer_cap, "%s",
+                 ctx.decision ? ctx.decision->headline : "no recommendation");
+    if (code == SG_EXIT_OK && !a->json && ctx.summary && !a->no_stdout)
         print_summary(&ctx);
     if (code == SG_EXIT_OK && !a->json && !ctx.summary) {
         printf("\nOK: finished");

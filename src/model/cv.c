@@ -62,6 +62,7 @@ typedef struct cv_part {
     const sg_cv_plan *plan;
     double *pred, *sd, *rsm_pred; /* (held, n_out) */
     bool *rsm_failed;             /* (n_folds * n_out) */
+    char (*rsm_fmsg)[256];        /* (n_folds * n_out) why the baseline failed */
 } cv_part;
 
 typedef struct cv_job {
@@ -112,10 +113,7 @@ static sg_status run_fold(cv_job *job, const cv_part *part, size_t f, sg_error *
         sg_error e2;
         if (sg_rsm_fit(Xtr, n_in, n_in, Ytr + j, n_out, NULL, ntr, &q, &e2) != SG_OK) {
             part->rsm_failed[f * n_out + j] = true;
-            pthread_mutex_lock(&job->lock);
-            if (!job->rsm_msg[j][0])
-                snprintf(job->rsm_msg[j], sizeof job->rsm_msg[j], "%.255s", e2.msg);
-            pthread_mutex_unlock(&job->lock);
+            snprintf(part->rsm_fmsg[f * n_out + j], sizeof part->rsm_fmsg[0], "%.255s", e2.msg);
             continue;
         }
         for (size_t i = h0; i < h1; i++)
@@ -152,6 +150,77 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&job->lock);
     }
     return NULL;
+}
+
+/* ---- folds as tasks of an executor (core/exec.h) ---- */
+
+static void locate(const cv_job *job, size_t g, size_t *part, size_t *f)
+{
+    *part = 0;
+    *f = g;
+    while (*f >= job->part[*part].plan->n_folds) /* n_work bounds the parts */
+        *f -= job->part[(*part)++].plan->n_folds;
+}
+
+/* A fold's result: the held-out predictions of its rows, and per response
+ * whether the baseline failed (with its message). */
+static sg_status fold_task(void *user, size_t g, sg_bytes *out, sg_error *err)
+{
+    cv_job *job = user;
+    size_t pi, f, n_out = job->n_out;
+    locate(job, g, &pi, &f);
+    const cv_part *part = &job->part[pi];
+    sg_status st = run_fold(job, part, f, err);
+    if (st != SG_OK)
+        return st;
+    size_t h0 = part->plan->start[f], h1 = part->plan->start[f + 1], w = (h1 - h0) * n_out;
+    bool ok = sg_bytes_put(out, part->pred + h0 * n_out, w * sizeof(double)) &&
+              sg_bytes_put(out, part->sd + h0 * n_out, w * sizeof(double)) &&
+              sg_bytes_put(out, part->rsm_pred + h0 * n_out, w * sizeof(double)) &&
+              sg_bytes_put(out, part->rsm_failed + f * n_out, n_out * sizeof(bool));
+    ok = ok && sg_bytes_put(out, part->rsm_fmsg + f * n_out, n_out * sizeof part->rsm_fmsg[0]);
+    return ok ? SG_OK : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+}
+
+static bool fold_unpack(cv_job *job, size_t g, const sg_bytes *in)
+{
+    size_t pi, f, n_out = job->n_out, pos = 0;
+    locate(job, g, &pi, &f);
+    const cv_part *part = &job->part[pi];
+    size_t h0 = part->plan->start[f], h1 = part->plan->start[f + 1], w = (h1 - h0) * n_out;
+    bool ok = sg_bytes_get(in, &pos, part->pred + h0 * n_out, w * sizeof(double)) &&
+              sg_bytes_get(in, &pos, part->sd + h0 * n_out, w * sizeof(double)) &&
+              sg_bytes_get(in, &pos, part->rsm_pred + h0 * n_out, w * sizeof(double)) &&
+              sg_bytes_get(in, &pos, part->rsm_failed + f * n_out, n_out * sizeof(bool)) &&
+              sg_bytes_get(in, &pos, part->rsm_fmsg + f * n_out, n_out * sizeof part->rsm_fmsg[0]);
+    return ok;
+}
+
+/* Every fold through the executor; the first failure (lowest fold) is the
+ * fold's status, as in the threaded path. */
+static void map_folds(cv_job *job, const sg_exec *ex, size_t n_threads)
+{
+    sg_bytes *res = calloc(job->n_work, sizeof *res);
+    if (!res) {
+        job->fold_status[0] = sg_error_set(&job->fold_err[0], SG_ERR_NOMEM, "out of memory");
+        return;
+    }
+    sg_error e;
+    sg_error_clear(&e);
+    size_t failed = 0;
+    sg_status st = ex->map(ex, job->n_work, n_threads, fold_task, job, res, &failed, &e);
+    for (size_t g = 0; g < job->n_work; g++) {
+        job->fold_status[g] = SG_OK;
+        if (st == SG_OK && !fold_unpack(job, g, &res[g]))
+            st = sg_error_set(&e, SG_ERR_INTERNAL, "fold %zu came back damaged", g + 1);
+        sg_bytes_free(&res[g]);
+    }
+    free(res);
+    if (st != SG_OK) {
+        size_t g = failed < job->n_work ? failed : 0;
+        job->fold_status[g] = st;
+        job->fold_err[g] = e;
+    }
 }
 
 /* ---- summaries --------------------------------------------------------------- */
@@ -439,6 +508,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     double *scratch = NULL;
     size_t *rowi = NULL;
     bool *rsm_failed = NULL;
+    char (*rsm_fmsg)[256] = NULL;
     bool lock_ok = false;
     if (!out)
         return sg_error_set(err, SG_ERR_INVALID, "cross-validation: no output");
@@ -479,6 +549,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     job.fold_err = calloc(nw, sizeof *job.fold_err);
     rsm_failed = calloc(nw * n_out, sizeof *rsm_failed);
     job.rsm_msg = calloc(n_out, sizeof *job.rsm_msg);
+    rsm_fmsg = calloc(nw * n_out, sizeof *rsm_fmsg);
     size_t nbh = bplan ? bplan->start[nbf] : 0;
     scratch = malloc((nh + nbh + 6 * n) * sizeof *scratch);
     rowi = malloc(n * sizeof *rowi);
@@ -486,7 +557,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     threads = calloc(nt, sizeof *threads);
     if (!res->held_row || !res->held_fold || !res->obs || !res->pred || !res->sd ||
         !res->rsm_pred || !res->resp || !res->outliers || !job.fold_status || !job.fold_err ||
-        !rsm_failed || !job.rsm_msg || !scratch || !rowi || !threads ||
+        !rsm_failed || !job.rsm_msg || !rsm_fmsg || !scratch || !rowi || !threads ||
         !between_alloc(res, bplan, Y))
         goto nomem;
     for (size_t f = 0; f < nf; f++)
@@ -500,9 +571,9 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     fold_spec.n_threads = nt > 0 && opt->n_threads / nt > 1 ? opt->n_threads / nt : 1;
     job.spec = &fold_spec;
     job.opt = opt;
-    job.part[0] = (cv_part){plan, res->pred, res->sd, res->rsm_pred, rsm_failed};
+    job.part[0] = (cv_part){plan, res->pred, res->sd, res->rsm_pred, rsm_failed, rsm_fmsg};
     job.part[1] = (cv_part){bplan, res->between_pred, res->between_sd, res->between_rsm,
-                            rsm_failed + nf * n_out};
+                            rsm_failed + nf * n_out, rsm_fmsg + nf * n_out};
     job.n_parts = bplan ? 2 : 1;
     job.n_work = nw;
     job.n_in = n_in;
@@ -518,14 +589,33 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
         goto fail;
     }
     lock_ok = true;
-    size_t started = 0;
-    for (; started < nt; started++)
-        if (pthread_create(&threads[started], NULL, worker, &job) != 0)
-            break;
-    if (started == 0)
-        worker(&job); /* no thread could start: run serially */
-    for (size_t t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
+    if (opt->exec && nw >= opt->exec->n_workers) {
+        fold_spec.exec = NULL; /* a fold's members run on the threads of its process */
+        fold_spec.n_threads = 1;
+        map_folds(&job, opt->exec, opt->n_threads);
+    } else if (opt->exec) {
+        /* fewer folds than processes (a hold-out): the folds one after
+         * another on every process, their members shared out instead */
+        fold_spec.exec = opt->exec;
+        fold_spec.n_threads = opt->n_threads;
+        for (size_t g = 0; g < nw; g++) {
+            size_t pi, f;
+            locate(&job, g, &pi, &f);
+            sg_error_clear(&job.fold_err[g]);
+            job.fold_status[g] = run_fold(&job, &job.part[pi], f, &job.fold_err[g]);
+            if (job.fold_status[g] != SG_OK)
+                break;
+        }
+    } else {
+        size_t started = 0;
+        for (; started < nt; started++)
+            if (pthread_create(&threads[started], NULL, worker, &job) != 0)
+                break;
+        if (started == 0)
+            worker(&job); /* no thread could start: run serially */
+        for (size_t t = 0; t < started; t++)
+            pthread_join(threads[t], NULL);
+    }
     for (size_t g = 0; g < nw; g++) {
         if (job.fold_status[g] != SG_OK) {
             if (g < nf)
@@ -538,6 +628,10 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
             goto fail;
         }
     }
+    for (size_t j = 0; j < n_out; j++) /* the baseline's message: the first fold that failed */
+        for (size_t g = nw; g-- > 0;)
+            if (rsm_failed[g * n_out + j])
+                memcpy(job.rsm_msg[j], rsm_fmsg[g * n_out + j], sizeof job.rsm_msg[j]);
     size_t count = 0;
     for (size_t j = 0; j < n_out; j++) {
         sg_cv_response *R = &res->resp[j];
@@ -577,6 +671,7 @@ fail:
     free(job.fold_status);
     free(job.fold_err);
     free(rsm_failed);
+    free(rsm_fmsg);
     free(job.rsm_msg);
     sg_cv_plan_destroy(plan);
     sg_cv_plan_destroy(bplan);

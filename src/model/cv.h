@@ -118,6 +118,8 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in, sg_cv
 typedef struct sg_cv_options {
     sg_cv_spec plan;
     size_t n_threads; /* >= 1 */
+    const sg_exec *exec; /* NULL: this process's threads; else every fold is a task of
+                            this executor (core/exec.h; borrowed) */
     double level;     /* interval coverage in (0, 1) */
     double outlier_z; /* > 0 */
     double outlier_range_frac; /* scale floor as a share of the range, [0, 1) */

@@ -423,8 +423,10 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     }
 
     /* 1. the model on every row (members trained by the CV's threads) */
-    if (chosen.spec.n_threads == 0) {
-        chosen.spec.n_threads = settings->cv.n_threads;
+    if (chosen.spec.n_threads == 0 || (!chosen.spec.exec && settings->cv.exec)) {
+        if (chosen.spec.n_threads == 0)
+            chosen.spec.n_threads = settings->cv.n_threads;
+        chosen.spec.exec = settings->cv.exec; /* members through the same executor */
         settings = &chosen;
     }
     prog g;

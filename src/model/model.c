@@ -532,19 +532,36 @@ static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_err
     return st;
 }
 
+/* ---- members as tasks of an executor (core/exec.h) ---- */
+
+static bool buf_alloc(member_buf *b, const sg_model *m, size_t n)
+{
+    size_t t_out = m->spec.shared ? m->n_out : 1;
+    b->X = malloc(n * m->n_in * sizeof *b->X);
+    b->T = malloc(n * t_out * sizeof *b->T);
+    b->Xv = malloc(n * m->n_in * sizeof *b->Xv);
+    b->Tv = malloc(n * t_out * sizeof *b->Tv);
+    b->order = malloc(n * sizeof *b->order);
+    b->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    return b->X && b->T && b->Xv && b->Tv && b->order && b->rng;
+}
+
+static void buf_free(member_buf *b)
+{
+    free(b->X);
+    free(b->T);
+    free(b->Xv);
+    free(b->Tv);
+    free(b->order);
+    gsl_rng_free(b->rng);
+}
+
+/* A member's result: its parameters and its loss history. */
 static void *member_worker(void *arg)
 {
     member_job *job = arg;
-    const sg_model *m = job->m;
-    size_t n = job->n, t_out = m->spec.shared ? m->n_out : 1;
     member_buf b = {0};
-    b.X = malloc(n * m->n_in * sizeof *b.X);
-    b.T = malloc(n * t_out * sizeof *b.T);
-    b.Xv = malloc(n * m->n_in * sizeof *b.Xv);
-    b.Tv = malloc(n * t_out * sizeof *b.Tv);
-    b.order = malloc(n * sizeof *b.order);
-    b.rng = gsl_rng_alloc(gsl_rng_mt19937);
-    bool ok = b.X && b.T && b.Xv && b.Tv && b.order && b.rng;
+    bool ok = buf_alloc(&b, job->m, job->n);
     for (;;) {
         pthread_mutex_lock(&job->lock);
         size_t idx = job->next++;
@@ -569,13 +586,68 @@ static void *member_worker(void *arg)
             pthread_mutex_unlock(&job->lock);
         }
     }
-    free(b.X);
-    free(b.T);
-    free(b.Xv);
-    free(b.Tv);
-    free(b.order);
-    gsl_rng_free(b.rng);
+    buf_free(&b);
     return NULL;
+}
+
+static sg_status member_task(void *user, size_t idx, sg_bytes *out, sg_error *err)
+{
+    member_job *job = user;
+    sg_model *m = job->m;
+    member_buf b = {0};
+    sg_status st = buf_alloc(&b, m, job->n) ? train_member(job, &b, idx, err)
+                                             : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    buf_free(&b);
+    if (st != SG_OK)
+        return st;
+    const sg_mlp *net = m->nets[idx];
+    const sg_train_history *h = &m->hist[idx];
+    uint64_t np = sg_mlp_n_params(net), ne = h->n_epochs;
+    bool ok = sg_bytes_put(out, &np, sizeof np) &&
+              sg_bytes_put(out, sg_mlp_params_const(net), np * sizeof(double)) &&
+              sg_bytes_put(out, &ne, sizeof ne) &&
+              sg_bytes_put(out, h->train_loss, ne * sizeof(double)) &&
+              sg_bytes_put(out, h->val_loss, ne * sizeof(double));
+    return ok ? SG_OK : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+}
+
+static sg_status member_unpack(sg_model *m, size_t idx, const sg_bytes *in, sg_error *err)
+{
+    sg_mlp *net = m->nets[idx];
+    sg_train_history *h = &m->hist[idx];
+    uint64_t np = 0, ne = 0;
+    size_t pos = 0;
+    if (!sg_bytes_get(in, &pos, &np, sizeof np) || np != sg_mlp_n_params(net) ||
+        !sg_bytes_get(in, &pos, sg_mlp_params(net), np * sizeof(double)) ||
+        !sg_bytes_get(in, &pos, &ne, sizeof ne) || ne > (in->len - pos) / sizeof(double))
+        return sg_error_set(err, SG_ERR_INTERNAL, "model fit: member %zu came back damaged", idx);
+    sg_train_history_destroy(h);
+    h->train_loss = malloc((ne ? ne : 1) * sizeof *h->train_loss);
+    h->val_loss = malloc((ne ? ne : 1) * sizeof *h->val_loss);
+    if (!h->train_loss || !h->val_loss)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    h->n_epochs = (size_t)ne;
+    if (!sg_bytes_get(in, &pos, h->train_loss, ne * sizeof(double)) ||
+        !sg_bytes_get(in, &pos, h->val_loss, ne * sizeof(double)))
+        return sg_error_set(err, SG_ERR_INTERNAL, "model fit: member %zu came back damaged", idx);
+    return SG_OK;
+}
+
+static sg_status map_members(member_job *job, sg_error *err)
+{
+    sg_model *m = job->m;
+    const sg_exec *ex = m->spec.exec;
+    sg_bytes *res = calloc(job->total, sizeof *res);
+    if (!res)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    size_t failed = 0;
+    sg_status st = ex->map(ex, job->total, m->spec.n_threads, member_task, job, res, &failed, err);
+    for (size_t i = 0; i < job->total && st == SG_OK; i++)
+        st = member_unpack(m, i, &res[i], err);
+    for (size_t i = 0; i < job->total; i++)
+        sg_bytes_free(&res[i]);
+    free(res);
+    return st;
 }
 
 static sg_status train_members(sg_model *m, const double *Xs, const double *Ys, size_t n,
@@ -586,6 +658,11 @@ static sg_status train_members(sg_model *m, const double *Xs, const double *Ys, 
     sg_error_clear(&job.err);
     if (pthread_mutex_init(&job.lock, NULL) != 0)
         return sg_error_set(err, SG_ERR_INTERNAL, "model fit: cannot create a lock");
+    if (m->spec.exec) {
+        sg_status st = map_members(&job, err);
+        pthread_mutex_destroy(&job.lock);
+        return st;
+    }
     size_t nt = m->spec.n_threads > 1 ? m->spec.n_threads : 1;
     if (nt > job.total)
         nt = job.total;

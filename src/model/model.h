@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/exec.h"
 #include "model/gp.h"
 #include "model/mlp.h"
 #include "model/scale.h"
@@ -105,6 +106,9 @@ typedef struct sg_model_spec {
      * holds out different rows, chosen from its seed. */
     double val_share;
     size_t n_threads;                   /* members trained at once (0 or 1: one) */
+    const sg_exec *exec;                /* NULL: this process's threads; else the members
+                                           are tasks of this executor (core/exec.h);
+                                           borrowed, never saved */
 } sg_model_spec;
 
 /* Fields of sg_model_spec that sg_model_spec_fit_to may choose. */

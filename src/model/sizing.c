@@ -61,7 +61,7 @@ sg_sizing_plan sg_sizing_choose(size_t n_rows, size_t n_inputs, size_t n_outputs
     p.patience = clamp_size((double)p.epochs / 8.0, 4, 100);
     p.lr_patience = clamp_size((double)p.patience / 3.0, 2, 30);
     p.validation_share = 0.1;
-    p.ensemble = 3;
+    p.ensemble = 4; /* an even number: two threads or ranks share it evenly */
     p.cv_folds = n_rows >= SG_SIZING_HOLDOUT_ROWS ? 0u : 5u;
     p.holdout_share = 0.2;
     return p;

@@ -149,6 +149,14 @@ sg_status sg_report_check_target(const char *path, sg_error *err);
  * (core/outputs.h) replaces only such a file.  user unused. */
 bool sg_report_file_is_own(void *user, const char *path);
 
+/* A one-sheet workbook ("Studies") of text cells: title in A1, headers
+ * (n_cols) in row 3, cells (n_rows x n_cols, row-major) below; written
+ * atomically, recognised by sg_report_file_is_own.  Used for `batch`'s
+ * summary table. */
+sg_status sg_report_table_write(const char *path, const char *title,
+                                const char *const *headers, size_t n_cols,
+                                const char *const *cells, size_t n_rows, sg_error *err);
+
 /* Validate `in` (sizes, bounds, pointers) without writing anything. */
 sg_status sg_report_validate(const sg_report_input *in, sg_error *err);
 
