@@ -16,7 +16,7 @@ Test(sizing, friedman_shapes_get_the_documented_plans)
     static const struct {
         size_t rows, width, batch, epochs, patience, lr_patience, folds;
     } want[] = {
-        {1000, 32, 64, 1000, 100, 30, 5},
+        {1000, 32, 64, SG_SIZING_LBFGS_EVALS, SG_SIZING_LBFGS_PATIENCE, 30, 5}, /* lbfgs */
         {10000, 64, 64, 400, 50, 16, 0}, /* 0: one hold-out share */
         {100000, 104, 128, 40, 5, 2, 0},
     };
@@ -65,16 +65,22 @@ Test(sizing, width_stays_in_bounds_for_extreme_shapes)
 
 Test(sizing, few_factors_get_a_wider_first_layer)
 {
-    /* one factor, 1,000 rows: 1,000 positions to resolve -> 256 units */
+    /* one factor, 1,000 rows: 1,000 positions to resolve -> 128 units, and
+     * the second layer keeps the width rule's budget (48^2 / 128 -> 32) */
     sg_sizing_plan s = sg_sizing_choose(1000, 1, 1);
     cr_expect_eq(s.first_width, SG_SIZING_MAX_FIRST_WIDTH);
     cr_expect_eq(s.width, 48);
+    cr_expect_eq(s.second_width, 32);
+    cr_expect(s.lbfgs, "below SG_SIZING_ADAM_ROWS: full-batch lbfgs");
+    cr_expect_not(sg_sizing_choose(SG_SIZING_ADAM_ROWS, 8, 1).lbfgs);
+    cr_expect_float_eq(s.l2, 0.0, 0.0);
     /* two factors, 10,000 rows: 100 positions each -> 25 units, below the
      * width rule: the first layer is as wide as the others */
     sg_sizing_plan t = sg_sizing_choose(10000, 2, 1);
     cr_expect_eq(t.first_width, t.width);
     /* many factors: unchanged */
     cr_expect_eq(sg_sizing_choose(100000, 8, 1).first_width, 104);
+    cr_expect_eq(sg_sizing_choose(100000, 8, 1).second_width, 104);
     for (size_t n = 500; n < 2000000; n *= 3)
         for (size_t d = 1; d < 30; d += 4) {
             sg_sizing_plan p = sg_sizing_choose(n, d, 1);

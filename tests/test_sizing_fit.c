@@ -123,7 +123,7 @@ Test(sizing_fit, members_trained_by_threads_equal_one_thread_bit_for_bit)
     const sg_model_spec *sa = sg_model_spec_of(a);
     cr_expect_eq(sa->ensemble, 4, "the plan's four members");
     cr_expect_float_eq(sa->val_share, 0.1, 0.0);
-    cr_expect_eq(sa->train.optimizer, SG_OPT_ADAM);
+    cr_expect_eq(sa->train.optimizer, SG_OPT_LBFGS, "600 rows: full-batch lbfgs");
     for (size_t k = 0; k < sa->ensemble; k++) {
         const sg_mlp *na = sg_model_member(a, 0, k), *nb = sg_model_member(b, 0, k);
         cr_assert_eq(memcmp(sg_mlp_params_const(na), sg_mlp_params_const(nb),

@@ -223,6 +223,21 @@ static void map_folds(cv_job *job, const sg_exec *ex, size_t n_threads)
     }
 }
 
+/* True when nt threads finish sooner on the members of one fold at a time
+ * than on whole folds: the folds (nw) do not divide evenly among the
+ * threads but the members of a fold (as the fit will size them for a fold
+ * of about n_train rows) do. */
+static bool members_share_better(const sg_model_spec *spec, size_t n_train, size_t n_in,
+                                 size_t n_out, size_t nw, size_t nt)
+{
+    if (nt < 2 || nw % nt == 0 || spec->type != SG_MODEL_MLP)
+        return false;
+    sg_model_spec sized = *spec;
+    sg_model_spec_fit_to(&sized, n_train, n_in, n_out);
+    size_t members = (sized.shared ? 1 : n_out) * sized.ensemble;
+    return members % nt == 0;
+}
+
 /* ---- summaries --------------------------------------------------------------- */
 
 static int cmp_double(const void *a, const void *b)
@@ -603,6 +618,20 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
             locate(&job, g, &pi, &f);
             sg_error_clear(&job.fold_err[g]);
             job.fold_status[g] = run_fold(&job, &job.part[pi], f, &job.fold_err[g]);
+            if (job.fold_status[g] != SG_OK)
+                break;
+        }
+    } else if (members_share_better(spec, n - nh / (nf ? nf : 1), n_in, n_out, nw, nt)) {
+        /* the folds do not share evenly among the threads but each fold's
+         * members do: folds in turn, members in parallel (same results) */
+        fold_spec.n_threads = opt->n_threads;
+        for (size_t g = 0; g < nw; g++) {
+            size_t pi, f;
+            locate(&job, g, &pi, &f);
+            sg_error_clear(&job.fold_err[g]);
+            job.fold_status[g] = run_fold(&job, &job.part[pi], f, &job.fold_err[g]);
+            if (progress)
+                progress(user, g + 1, nw);
             if (job.fold_status[g] != SG_OK)
                 break;
         }

@@ -46,10 +46,11 @@ bool sg_model_spec_fit_to(sg_model_spec *spec, size_t n, size_t n_in, size_t n_o
         spec->n_hidden = p.n_hidden;
         for (size_t i = 0; i < p.n_hidden; i++)
             spec->hidden[i] = i == 0 ? p.first_width : p.width;
+        spec->hidden[1] = p.n_hidden > 1 ? p.second_width : spec->hidden[1];
     }
     sg_train_config *c = &spec->train;
     if (a & SG_SIZE_AUTO_OPTIMIZER) {
-        c->optimizer = SG_OPT_ADAM;
+        c->optimizer = p.lbfgs ? SG_OPT_LBFGS : SG_OPT_ADAM;
         spec->optimizer_auto = false;
     }
     if (a & SG_SIZE_AUTO_LR)
@@ -70,6 +71,10 @@ bool sg_model_spec_fit_to(sg_model_spec *spec, size_t n, size_t n_in, size_t n_o
         spec->val_share = p.validation_share;
     if (a & SG_SIZE_AUTO_ENSEMBLE)
         spec->ensemble = p.ensemble;
+    if (a & SG_SIZE_AUTO_L2) {
+        c->l2 = p.l2;
+        spec->n_l2_each = 0;
+    }
     return true;
 }
 
@@ -479,6 +484,9 @@ static sg_status retry_member(member_job *job, member_buf *b, size_t idx, size_t
     if (st == SG_OK)
         spread_first_layer(net, b->X, n_tr, b->rng);
     sg_train_history h = {0};
+    sg_train_config again = *cfg;
+    again.stall_epochs = 0; /* the restart gets the whole budget */
+    cfg = &again;
     if (st == SG_OK)
         st = sg_train(net, b->X, b->T, n_tr, b->Xv, b->Tv, n_val, cfg,
                       job->progress ? member_progress : NULL, ctx, &h, NULL, err);
@@ -507,6 +515,10 @@ static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_err
     sg_train_config cfg = spec->train;
     cfg.seed = seed;
     cfg.l2 = sg_model_spec_l2(spec, j);
+    /* a run still at the variance after a tenth of its budget is cut short
+     * and restarted (retry_member) instead of spending the rest */
+    if (sg_mlp_n_layers(net) > 1 && cfg.epochs >= 100)
+        cfg.stall_epochs = cfg.epochs / 10;
     if (n_val == 0 && cfg.early_stopping.monitor == SG_MONITOR_VALIDATION)
         cfg.early_stopping.monitor = SG_MONITOR_TRAIN;
     progress_user ctx = {job, spec->shared ? SG_MODEL_ALL_RESPONSES : j, k};

@@ -121,7 +121,8 @@ typedef struct sg_model_spec {
 #define SG_SIZE_AUTO_STOPPING 0x40u    /* early stopping on a validation share */
 #define SG_SIZE_AUTO_VAL_SHARE 0x80u   /* val_share */
 #define SG_SIZE_AUTO_ENSEMBLE 0x100u   /* ensemble */
-#define SG_SIZE_AUTO_ALL 0x1ffu
+#define SG_SIZE_AUTO_L2 0x200u         /* train.l2 (the study's l2 = "auto") */
+#define SG_SIZE_AUTO_ALL 0x3ffu
 
 /* Apply the size-aware plan for a training table of n rows (sizing.h) to
  * the fields spec->size_auto allows, then clear size_auto.  Tables below

@@ -28,7 +28,7 @@ static size_t choose_width(size_t n_rows, size_t n_inputs, size_t n_outputs)
  * for (1,000 rows of one factor: 1,000 positions), and a response that
  * varies quickly along it needs first-layer units to place its transitions:
  * a quarter of the positions, up to SG_SIZING_MAX_FIRST_WIDTH (doc/model.md:
- * y = x sin(10 pi x) + 2 goes from R² 0.79 at 48-48 to 0.99 at 256-48). */
+ * y = x sin(10 pi x) + 2 goes from R² 0.79 at 48-48 to 0.999 at 128-48). */
 static size_t choose_first_width(size_t n_rows, size_t n_inputs, size_t width)
 {
     double positions = pow((double)n_rows, 1.0 / (double)n_inputs);
@@ -54,12 +54,24 @@ sg_sizing_plan sg_sizing_choose(size_t n_rows, size_t n_inputs, size_t n_outputs
     p.n_hidden = 2;
     p.width = choose_width(n_rows, n_inputs, n_outputs);
     p.first_width = choose_first_width(n_rows, n_inputs, p.width);
+    /* after a wider first layer the weights between the first two layers
+     * keep the width rule's budget (width^2), with at least 32 units */
+    size_t second = (p.width * p.width / p.first_width + 7u) / 8u * 8u;
+    p.second_width = second < SG_SIZING_MIN_WIDTH ? SG_SIZING_MIN_WIDTH
+                     : second > p.width          ? p.width
+                                                 : second;
+    p.l2 = 0.0;
     p.batch_size = n_rows >= 50000u ? 128u : 64u;
     p.epochs = choose_epochs(n_rows);
     p.learning_rate = 2e-3;
     /* plateaus are judged in epochs, so they shorten as the epochs do */
     p.patience = clamp_size((double)p.epochs / 8.0, 4, 100);
     p.lr_patience = clamp_size((double)p.patience / 3.0, 2, 30);
+    if (n_rows < SG_SIZING_ADAM_ROWS) { /* quasi-Newton on the whole table */
+        p.lbfgs = true;
+        p.epochs = SG_SIZING_LBFGS_EVALS;
+        p.patience = SG_SIZING_LBFGS_PATIENCE;
+    }
     p.validation_share = 0.1;
     p.ensemble = 4; /* an even number: two threads or ranks share it evenly */
     p.cv_folds = n_rows >= SG_SIZING_HOLDOUT_ROWS ? 0u : 5u;

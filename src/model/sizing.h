@@ -11,8 +11,9 @@
  * and keep the small-table settings (full-batch lbfgs, the fixed default
  * widths, five members): the brazing study's results are pinned on them.
  *
- * Large tables: mini-batch adam whose step is halved on plateaus, early
- * stopping on a validation share with best-weights restore, two hidden
+ * Large tables: full-batch lbfgs below SG_SIZING_ADAM_ROWS rows, mini-batch
+ * adam whose step is halved on plateaus above; early stopping on a
+ * validation share with best-weights restore, two hidden
  * layers whose width grows with log2(rows), and an epoch limit chosen so
  * that the row-gradient work of one training run (rows x epochs) grows at
  * most linearly in the rows.  Cross-validation switches from k-fold to one
@@ -24,9 +25,12 @@
 
 #define SG_SIZING_LARGE_ROWS 500u     /* rows from which plan.large is true */
 #define SG_SIZING_HOLDOUT_ROWS 5000u  /* rows from which one hold-out replaces k-fold */
+#define SG_SIZING_ADAM_ROWS 2000u     /* rows from which mini-batch adam replaces full-batch lbfgs */
+#define SG_SIZING_LBFGS_EVALS 2500u   /* lbfgs: limit on loss evaluations */
+#define SG_SIZING_LBFGS_PATIENCE 250u /* lbfgs: evaluations without a new best validation loss */
 #define SG_SIZING_MIN_WIDTH 32u
 #define SG_SIZING_MAX_WIDTH 128u
-#define SG_SIZING_MAX_FIRST_WIDTH 256u
+#define SG_SIZING_MAX_FIRST_WIDTH 128u
 #define SG_SIZING_MIN_EPOCHS 30u
 #define SG_SIZING_MAX_EPOCHS 1000u
 /* Row-gradient evaluations of one training run (rows x epochs) the epoch
@@ -35,9 +39,12 @@
 
 typedef struct sg_sizing_plan {
     bool large;              /* false: keep the small-table settings */
+    bool lbfgs;              /* full-batch lbfgs (below SG_SIZING_ADAM_ROWS), else adam */
     size_t n_hidden;         /* hidden layers */
     size_t width;            /* units per hidden layer */
     size_t first_width;      /* units of the first hidden layer (>= width) */
+    size_t second_width;     /* units of the second: width, or fewer after a wider first */
+    double l2;               /* weight penalty: 0, early stopping regularises */
     size_t batch_size;       /* rows per adam update */
     size_t epochs;           /* hard limit */
     double learning_rate;    /* adam's initial step */

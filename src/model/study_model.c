@@ -263,8 +263,10 @@ static sg_status get_l2(const sg_toml_value *t, sg_study_model *m, sg_error *err
         return SG_OK;
     }
     sg_status st = get_real(t, "l2", R_NONNEG, &m->spec.train.l2, err);
-    if (st == SG_OK && v)
+    if (st == SG_OK && v) {
         m->spec.l2_auto = false;
+        m->spec.size_auto &= ~SG_SIZE_AUTO_L2;
+    }
     return st;
 }
 

@@ -34,6 +34,7 @@ struct sg_trainer {
     bool have_best;
     size_t since_best;
     double lr;           /* current step (first-order; halved on plateaus) */
+    double stall_loss;   /* training MSE above which the run counts as stalled */
     size_t since_lr;     /* epochs without a new best since the last halving */
     /* lbfgs: the whole NLopt run happens in the first step; every loss and
      * gradient evaluation is recorded as one epoch and replayed by the steps */
@@ -105,6 +106,7 @@ const char *sg_stop_reason_name(sg_stop_reason r)
     case SG_STOP_EARLY: return "early_stopping";
     case SG_STOP_CONVERGED: return "converged";
     case SG_STOP_DIVERGED: return "diverged";
+    case SG_STOP_STALLED: return "stalled";
     }
     return "?";
 }
@@ -230,6 +232,12 @@ static double norm2(const double *g, size_t n)
     return sqrt(s);
 }
 
+/* After stall_epochs, a loss still above the stall level: not learning. */
+static bool stalled(const sg_trainer *tr, size_t epoch, double loss)
+{
+    return tr->cfg.stall_epochs > 0 && epoch == tr->cfg.stall_epochs && loss > tr->stall_loss;
+}
+
 /* NLopt objective: loss and gradient at x (np) in one pass; records the
  * evaluation as an epoch and applies the stopping rules of sg_trainer_step
  * (divergence, early stopping, gradient tolerance, epoch limit). */
@@ -279,6 +287,9 @@ static double lbfgs_objective(unsigned np, const double *x, double *grad, void *
         if (es->enabled && tr->since_best >= es->patience) {
             in.done = true;
             in.reason = SG_STOP_EARLY;
+        } else if (stalled(tr, in.epoch, tr->best_f)) {
+            in.done = true;
+            in.reason = SG_STOP_STALLED;
         } else if (norm2(g, np) < tr->cfg.lbfgs_gtol) {
             in.done = true;
             in.reason = SG_STOP_CONVERGED;
@@ -355,6 +366,21 @@ static sg_status check_finite(const double *a, size_t rows, size_t cols, const c
                             i / cols + 1, i % cols + 1, a[i]);
     }
     return SG_OK;
+}
+
+/* Mean over outputs of the targets' variance (the MSE of predicting means). */
+static double targets_variance(const double *T, size_t n, size_t n_out)
+{
+    double total = 0.0;
+    for (size_t k = 0; k < n_out; k++) {
+        double mean = 0.0, ss = 0.0;
+        for (size_t r = 0; r < n; r++)
+            mean += T[r * n_out + k] / (double)n;
+        for (size_t r = 0; r < n; r++)
+            ss += (T[r * n_out + k] - mean) * (T[r * n_out + k] - mean);
+        total += ss / (double)n;
+    }
+    return total / (double)n_out;
 }
 
 sg_status sg_trainer_create(sg_mlp *net, const double *X, const double *T, size_t n,
@@ -442,6 +468,7 @@ sg_status sg_trainer_create(sg_mlp *net, const double *X, const double *T, size_
         }
     }
     tr->lr = cfg->learning_rate;
+    tr->stall_loss = SG_TRAIN_STALL_SHARE * targets_variance(T, n, n_out);
     tr->info.learning_rate = cfg->learning_rate;
     tr->info.val_loss = NAN;
     tr->info.train_loss = NAN;
@@ -713,6 +740,9 @@ sg_status sg_trainer_step(sg_trainer *tr, sg_train_info *info, sg_error *err)
     if (es->enabled && tr->since_best >= es->patience) {
         in->done = true;
         in->reason = SG_STOP_EARLY;
+    } else if (stalled(tr, in->epoch, tl)) {
+        in->done = true;
+        in->reason = SG_STOP_STALLED;
     } else if (in->epoch >= tr->cfg.epochs) {
         in->done = true;
         in->reason = SG_STOP_MAX_EPOCHS;

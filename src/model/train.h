@@ -100,6 +100,9 @@ bool sg_monitor_from_name(const char *name, sg_monitor *m);
  * constant step), never below learning_rate * SG_TRAIN_LR_FLOOR. */
 #define SG_TRAIN_DEFAULT_LR_PATIENCE 0
 #define SG_TRAIN_LR_FLOOR (1.0 / 1024.0)
+/* stall_epochs: "not learning" means the loss still holds this share of
+ * the targets' variance. */
+#define SG_TRAIN_STALL_SHARE 0.5
 /* lbfgs stops ("converged") when the gradient norm falls below this. */
 #define SG_TRAIN_DEFAULT_LBFGS_GTOL 1e-8
 /* lbfgs also stops ("converged") when an iteration lowers the objective by
@@ -138,6 +141,9 @@ typedef struct sg_train_config {
     sg_early_stopping early_stopping;
     size_t lr_patience;    /* first-order: halve the step after this many epochs
                               without a new best (0 = constant step) */
+    size_t stall_epochs;   /* > 0: stop (SG_STOP_STALLED) when after this many epochs the
+                              training MSE is still above SG_TRAIN_STALL_SHARE of the
+                              targets' variance: the run is not learning (0 = off) */
     double lbfgs_gtol;     /* > 0: gradient-norm tolerance */
     double lbfgs_ftol;     /* >= 0: relative loss decrease per iteration (0 = off) */
     double lbfgs_step;     /* > 0 */
@@ -158,10 +164,12 @@ typedef enum sg_stop_reason {
     SG_STOP_CONVERGED,  /* lbfgs: gradient norm below lbfgs_gtol, relative loss
                            decrease of an iteration below lbfgs_ftol, or no
                            further progress possible (round-off) */
-    SG_STOP_DIVERGED    /* loss became NaN or infinite */
+    SG_STOP_DIVERGED,   /* loss became NaN or infinite */
+    SG_STOP_STALLED     /* stall_epochs passed with the loss still near the variance */
 } sg_stop_reason;
 
-/* "running", "max_epochs", "early_stopping", "converged", "diverged". */
+/* "running", "max_epochs", "early_stopping", "converged", "diverged",
+ * "stalled". */
 const char *sg_stop_reason_name(sg_stop_reason r);
 
 /* State after one epoch. */
