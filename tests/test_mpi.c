@@ -24,6 +24,13 @@ static void setup(void)
     setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
     setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 1);
     setenv("SOURCE_DATE_EPOCH", "1700000000", 1); /* byte-identical workbooks */
+    /* under the sanitizers (make test-sanitize) Open MPI's own allocations,
+     * never freed by design, would be reported as leaks of surrogate-mpi:
+     * leak checking stays on for this test binary and every other one */
+    const char *asan = getenv("ASAN_OPTIONS");
+    char opts[512];
+    snprintf(opts, sizeof opts, "%s%sdetect_leaks=0", asan ? asan : "", asan && *asan ? ":" : "");
+    setenv("ASAN_OPTIONS", opts, 1);
     /* an ignored SIGCHLD is inherited through exec: mpirun would then lose
      * its ranks' output */
     signal(SIGCHLD, SIG_DFL);
@@ -76,6 +83,16 @@ static char *slurp(const char *name)
     return b;
 }
 
+/* A file's text for an assertion message (static buffer, never freed). */
+static const char *text_of(const char *name)
+{
+    static char buf[8192];
+    char *t = slurp(name);
+    snprintf(buf, sizeof buf, "%s", t ? t : "(missing)");
+    free(t);
+    return buf;
+}
+
 static bool exists(const char *name)
 {
     char path[256];
@@ -112,7 +129,7 @@ Test(mpi, brazing_run_gives_the_plain_binarys_bytes_on_1_2_and_4_ranks)
     for (size_t i = 0; i < 3; i++) {
         cr_assert_eq(sh("rm -f reports/* && mpirun -n %d '%s' run studies/brazing.toml", ranks[i],
                         mpi),
-                     0, "-n %d: %s", ranks[i], slurp("err.txt"));
+                     0, "-n %d: %s", ranks[i], text_of("err.txt"));
         char *got = slurp("out.txt"), *want = slurp("plain/stdout.txt"); /* before sh() again */
         cr_expect_str_eq(got, want, "-n %d: standard output differs", ranks[i]);
         free(want);
@@ -150,20 +167,21 @@ static void write_large(void)
     fclose(f);
 }
 
-Test(mpi, a_large_fit_gives_the_plain_binarys_bytes_on_1_2_and_4_ranks)
+Test(mpi, a_large_fit_gives_the_plain_binarys_bytes_on_1_2_4_and_6_ranks)
 {
     write_large();
     const char *plain = bin("SURROGATE_BIN"), *mpi = bin("SURROGATE_MPI_BIN");
     cr_assert_eq(sh("'%s' fit big.toml && mkdir plain && cp big.model.json big.model.results.json "
                     "big.xlsx plain/",
                     plain),
-                 0, "%s", slurp("err.txt"));
-    const int ranks[] = {1, 2, 4};
-    for (size_t i = 0; i < 3; i++) {
+                 0, "%s", text_of("err.txt"));
+    /* 6 ranks: more than the four members of each round; two have no task */
+    const int ranks[] = {1, 2, 4, 6};
+    for (size_t i = 0; i < 4; i++) {
         cr_assert_eq(sh("rm -f big.model.json big.model.results.json big.xlsx && "
                         "mpirun -n %d '%s' fit big.toml",
                         ranks[i], mpi),
-                     0, "-n %d: %s", ranks[i], slurp("err.txt"));
+                     0, "-n %d: %s", ranks[i], text_of("err.txt"));
         expect_same("plain/big.model.json", "big.model.json");
         expect_same("plain/big.model.results.json", "big.model.results.json");
         expect_same("plain/big.xlsx", "big.xlsx");
@@ -209,7 +227,7 @@ Test(mpi, batch_divides_studies_among_ranks_and_writes_one_summary)
     cr_assert_eq(sh("mpirun -n 2 '%s' batch --out summary.csv studies/brazing.toml "
                     "studies/second.toml",
                     bin("SURROGATE_MPI_BIN")),
-                 0, "%s", slurp("err.txt"));
+                 0, "%s", text_of("err.txt"));
     char *csv = slurp("summary.csv");
     cr_assert_not_null(csv);
     cr_expect(strstr(csv, "\"studies/brazing.toml\",\"ok\",\"Use the best tested run"), "%s",

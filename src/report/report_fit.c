@@ -413,19 +413,25 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         char tx[256], ty[256], tt[256];
         sg_rlabel(tx, sizeof tx, "Observed", u);
         sg_rlabel(ty, sizeof ty, "Cross-validated prediction", u);
-        snprintf(tt, sizeof tt, "%s: observed vs cross-validated prediction",
-                 in->responses[k].name);
+        /* above SG_RCHART_MAX_POINTS runs the charts plot a stated sample
+         * (titles set once: libxlsxwriter keeps the first name otherwise) */
+        size_t stride = (cv->n_held + SG_RCHART_MAX_POINTS - 1) / SG_RCHART_MAX_POINTS;
+        char shown_note[96] = "";
+        if (stride > 1)
+            sg_num_snprintf(shown_note, sizeof shown_note, " (1 run in %zu of %zu shown)",
+                            stride, cv->n_held);
+        snprintf(tt, sizeof tt, "%s: observed vs cross-validated prediction%s",
+                 in->responses[k].name, shown_note);
         lxw_chart *pc = sg_rchart(ctx, LXW_CHART_SCATTER_STRAIGHT, tt, tx, ty);
         sg_rlabel(ty, sizeof ty, "Residual (observed - prediction)", u);
-        snprintf(tt, sizeof tt, "%s: residuals of the held-out predictions",
-                 in->responses[k].name);
+        snprintf(tt, sizeof tt, "%s: residuals of the held-out predictions%s",
+                 in->responses[k].name, shown_note);
         lxw_chart *rc = sg_rchart(ctx, LXW_CHART_SCATTER_STRAIGHT, tt, tx, ty);
         if (!pc || !rc)
             return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for a chart");
         lxw_col_t c = 2 + (lxw_col_t)(5 * k);
         lxw_row_t s0 = h0, s1 = hl;
         lxw_col_t co = c, cp = (lxw_col_t)(c + 1), cres = (lxw_col_t)(c + 3);
-        size_t stride = (cv->n_held + SG_RCHART_MAX_POINTS - 1) / SG_RCHART_MAX_POINTS;
         if (stride > 1) { /* a sample of the points, in columns of its own */
             lxw_col_t sc = (lxw_col_t)(lc + 3 + 3 * k);
             const char *what[] = {"observed", "CV prediction", "residual"};
@@ -445,16 +451,6 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
             co = sc;
             cp = (lxw_col_t)(sc + 1);
             cres = (lxw_col_t)(sc + 2);
-            sg_num_snprintf(tt, sizeof tt,
-                            "%s: observed vs cross-validated prediction (1 run in %zu of %zu "
-                            "shown)",
-                            in->responses[k].name, stride, cv->n_held);
-            chart_title_set_name(pc, tt);
-            sg_num_snprintf(tt, sizeof tt,
-                            "%s: residuals of the held-out predictions (1 run in %zu of %zu "
-                            "shown)",
-                            in->responses[k].name, stride, cv->n_held);
-            chart_title_set_name(rc, tt);
         }
         sg_rseries(pc, "Validation", s0, s1, co, cp, "runs", false);
         sg_rseries(pc, "Validation", lr, lr + 1, lc + 1, lc + 1, "y = x", true);
