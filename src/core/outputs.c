@@ -84,8 +84,14 @@ static sg_status check_place(const sg_outputs_plan *plan, const sg_output *o, co
                              sg_error *err)
 {
     if (!r->dir_ok)
-        return sg_error_set(err, SG_ERR_IO, "%s '%s': its directory does not exist (%s)", o->role,
-                            o->path, strerror(errno));
+        return sg_error_set(err, SG_ERR_IO,
+                            "%s '%s': its directory does not exist (%s)%s", o->role, o->path,
+                            strerror(errno),
+                            o->from_study ? "; create it, or name another place in the study "
+                                            "([report] file; the model and results files go "
+                                            "beside the report unless [model] file says "
+                                            "otherwise)"
+                                          : "");
     if (!o->from_study)
         return SG_OK;
     for (size_t i = 0; i < plan->n_roots; i++)
