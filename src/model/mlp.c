@@ -180,8 +180,24 @@ sg_status sg_mlp_copy(const sg_mlp *src, sg_mlp **out, sg_error *err)
     if (st != SG_OK)
         return st;
     memcpy((*out)->params, src->params, src->n_params * sizeof *src->params);
+    (*out)->loss = src->loss;
     return SG_OK;
 }
+
+sg_status sg_mlp_set_loss(sg_mlp *net, sg_loss loss, sg_error *err)
+{
+    if (!net || (int)loss < 0 || loss >= SG_LOSS_COUNT)
+        return sg_error_set(err, SG_ERR_INVALID, "mlp_set_loss: unknown loss");
+    if (loss != SG_LOSS_MSE && net->act[net->n_layers - 1] != SG_ACT_LINEAR)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "mlp_set_loss: a classification loss needs a linear output layer "
+                            "(its outputs are logits; got %s)",
+                            sg_activation_name(net->act[net->n_layers - 1]));
+    net->loss = loss;
+    return SG_OK;
+}
+
+sg_loss sg_mlp_loss(const sg_mlp *net) { return net->loss; }
 
 size_t sg_mlp_n_in(const sg_mlp *net) { return net->size[0]; }
 size_t sg_mlp_n_out(const sg_mlp *net) { return net->size[net->n_layers]; }

@@ -91,6 +91,32 @@ sg_status sg_mlp_create(size_t n_sizes, const size_t *sizes, const sg_activation
 /* Free the network; NULL is a no-op. */
 void sg_mlp_destroy(sg_mlp *net);
 
+/* The loss the network is trained on (issue 20: pass/fail and class
+ * responses).  The classification losses read the outputs as logits z (the
+ * output activation must be linear) and the targets as 0/1 indicators:
+ *   SG_LOSS_MSE          E = 1/(n n_out) sum (y - t)^2 (the default);
+ *   SG_LOSS_BINARY       binary cross-entropy of p = sigmoid(z), every output
+ *                        a yes/no of its own: E = -1/(n n_out) sum
+ *                        [t log p + (1 - t) log(1 - p)];
+ *   SG_LOSS_SOFTMAX      categorical cross-entropy of p = softmax(z) over
+ *                        the outputs (one row's targets sum to 1):
+ *                        E = -1/n sum_i sum_k t_ik log p_ik.
+ * Both are computed without overflow (log-sum-exp); their gradient with
+ * respect to z is (p - t) / (n n_out) and (p - t) / n. */
+typedef enum sg_loss { SG_LOSS_MSE = 0, SG_LOSS_BINARY, SG_LOSS_SOFTMAX, SG_LOSS_COUNT } sg_loss;
+typedef struct sg_mlp_work sg_mlp_work;
+
+/* Set the loss (SG_ERR_INVALID when a classification loss meets a
+ * non-linear output activation).  Copies keep it. */
+sg_status sg_mlp_set_loss(sg_mlp *net, sg_loss loss, sg_error *err);
+sg_loss sg_mlp_loss(const sg_mlp *net);
+
+/* Class probabilities of n rows (n, n_out) from the logits: sigmoid per
+ * output (SG_LOSS_BINARY) or softmax per row (SG_LOSS_SOFTMAX); the plain
+ * outputs for SG_LOSS_MSE. */
+sg_status sg_mlp_predict_proba(const sg_mlp *net, sg_mlp_work *work, const double *X, size_t n,
+                               double *P, sg_error *err);
+
 /* Deep copy (architecture and parameters); caller owns *out. */
 sg_status sg_mlp_copy(const sg_mlp *src, sg_mlp **out, sg_error *err);
 

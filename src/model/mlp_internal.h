@@ -30,6 +30,7 @@ struct sg_mlp {
     size_t offset[SG_MLP_MAX_LAYERS];        /* start of W_l in params */
     size_t n_params, n_weights;
     double *params;                          /* n_params, owned */
+    sg_loss loss;                            /* what training minimises */
 };
 
 struct sg_mlp_work {

@@ -180,6 +180,69 @@ static void backward_chunk(const sg_mlp *net, sg_mlp_work *work, const double *X
     }
 }
 
+/* Binary cross-entropy of logits z against 0/1 targets t (count values):
+ * returns w * sum of the losses, writes w * (p - t) into D. */
+static double binary_ce(const double *z, const double *t, size_t count, double w, double *D)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < count; i++) {
+        /* -[t log p + (1-t) log(1-p)] = max(z,0) - t z + log(1 + exp(-|z|)) */
+        double a = fabs(z[i]);
+        sum += (z[i] > 0 ? z[i] : 0.0) - t[i] * z[i] + log1p(exp(-a));
+        double p = z[i] >= 0 ? 1.0 / (1.0 + exp(-z[i])) : exp(z[i]) / (1.0 + exp(z[i]));
+        D[i] = w * (p - t[i]);
+    }
+    return w * sum;
+}
+
+/* Categorical cross-entropy of rows of logits (nr, k) against target
+ * distributions: returns w * sum over rows, writes w * (softmax - t). */
+static double softmax_ce(const double *z, const double *t, size_t nr, size_t k, double w,
+                         double *D)
+{
+    double sum = 0.0;
+    for (size_t r = 0; r < nr; r++) {
+        const double *zr = z + r * k, *tr = t + r * k;
+        double mx = zr[0];
+        for (size_t j = 1; j < k; j++)
+            mx = zr[j] > mx ? zr[j] : mx;
+        double se = 0.0;
+        for (size_t j = 0; j < k; j++)
+            se += exp(zr[j] - mx);
+        double lse = mx + log(se);
+        for (size_t j = 0; j < k; j++) {
+            sum += tr[j] * (lse - zr[j]);
+            D[r * k + j] = w * (exp(zr[j] - lse) - tr[j]);
+        }
+    }
+    return w * sum;
+}
+
+sg_status sg_mlp_predict_proba(const sg_mlp *net, sg_mlp_work *work, const double *X, size_t n,
+                               double *P, sg_error *err)
+{
+    sg_status st = sg_mlp_forward(net, work, X, n, P, err);
+    if (st != SG_OK || net->loss == SG_LOSS_MSE)
+        return st;
+    size_t k = net->size[net->n_layers];
+    for (size_t r = 0; r < n; r++) {
+        double *p = P + r * k;
+        if (net->loss == SG_LOSS_BINARY) {
+            for (size_t j = 0; j < k; j++)
+                p[j] = p[j] >= 0 ? 1.0 / (1.0 + exp(-p[j])) : exp(p[j]) / (1.0 + exp(p[j]));
+            continue;
+        }
+        double mx = p[0], se = 0.0;
+        for (size_t j = 1; j < k; j++)
+            mx = p[j] > mx ? p[j] : mx;
+        for (size_t j = 0; j < k; j++)
+            se += exp(p[j] - mx);
+        for (size_t j = 0; j < k; j++)
+            p[j] = exp(p[j] - mx) / se;
+    }
+    return SG_OK;
+}
+
 sg_status sg_mlp_loss_grad(const sg_mlp *net, sg_mlp_work *work, const double *X,
                            const double *T, size_t n, double l1, double l2, double *loss,
                            double *mse, double *grad, sg_error *err)
@@ -203,22 +266,28 @@ sg_status sg_mlp_loss_grad(const sg_mlp *net, sg_mlp_work *work, const double *X
         size_t nc = n - r0 < work->max_batch ? n - r0 : work->max_batch;
         const double *Xc = X + r0 * n_in, *Tc = T + r0 * n_out;
         if ((work->kernel == SG_KERNEL_AUTO || work->kernel == SG_KERNEL_FUSED) &&
-            sg_mlp_fused_ok(net, nc)) {
+            net->loss == SG_LOSS_MSE && sg_mlp_fused_ok(net, nc)) {
             sg_mlp_fused_chunk(net, work, Xc, Tc, nc, scale, &sse, grad);
             continue;
         }
         forward_chunk(net, work, Xc, nc);
         const double *Y = work->a[L];
         double *D = work->d[0];
-        for (size_t i = 0; i < nc * n_out; i++) {
-            double e = Y[i] - Tc[i];
-            sse += e * e;
-            D[i] = scale * e * sg_act_deriv(out_act, Y[i]);
-        }
+        if (net->loss == SG_LOSS_BINARY)
+            sse += binary_ce(Y, Tc, nc * n_out, 1.0 / ((double)n * (double)n_out), D);
+        else if (net->loss == SG_LOSS_SOFTMAX)
+            sse += softmax_ce(Y, Tc, nc, n_out, 1.0 / (double)n, D);
+        else
+            for (size_t i = 0; i < nc * n_out; i++) {
+                double e = Y[i] - Tc[i];
+                sse += e * e;
+                D[i] = scale * e * sg_act_deriv(out_act, Y[i]);
+            }
         if (grad)
             backward_chunk(net, work, Xc, nc, grad);
     }
-    double data = sse / ((double)n * (double)n_out);
+    /* the classification losses summed their own normalised terms */
+    double data = net->loss == SG_LOSS_MSE ? sse / ((double)n * (double)n_out) : sse;
     double pen = 0.0;
     if (l1 > 0.0 || l2 > 0.0) {
         for (size_t l = 0; l < L; l++) {
