@@ -99,14 +99,20 @@ static sg_status run_fold(cv_job *job, const cv_part *part, size_t f, sg_error *
         goto done;
     }
     sg_cv_plan_training_rows(p, f, job->X, n_in, job->Y, n_out, held, Xtr, Ytr);
-    st = sg_model_fit(job->spec, n_in, n_out, Xtr, Ytr, ntr, job->names, NULL, NULL, &m, err);
+    const sg_model *fitted = NULL; /* fitted already (fit.c with an executor) */
+    if (part == &job->part[0] && job->opt->prefit && f < job->opt->n_prefit)
+        fitted = job->opt->prefit[f];
+    if (!fitted) {
+        st = sg_model_fit(job->spec, n_in, n_out, Xtr, Ytr, ntr, job->names, NULL, NULL, &m, err);
+        fitted = m;
+    }
     if (st == SG_OK)
-        st = sg_model_work_create(m, &w, err);
+        st = sg_model_work_create(fitted, &w, err);
     if (st != SG_OK)
         goto done;
     for (size_t i = h0; i < h1; i++) {
         const double *x = job->X + p->rows[i] * n_in;
-        sg_model_predict(m, w, x, part->pred + i * n_out, part->sd + i * n_out);
+        sg_model_predict(fitted, w, x, part->pred + i * n_out, part->sd + i * n_out);
     }
     for (size_t j = 0; job->opt->baseline && j < n_out; j++) {
         sg_rsm *q = NULL;

@@ -120,6 +120,9 @@ typedef struct sg_cv_options {
     size_t n_threads; /* >= 1 */
     const sg_exec *exec; /* NULL: this process's threads; else every fold is a task of
                             this executor (core/exec.h; borrowed) */
+    const sg_model *const *prefit; /* NULL, or n_prefit models already fitted on the
+                                      plan's folds (NULL entries: fit them); borrowed */
+    size_t n_prefit;
     double level;     /* interval coverage in (0, 1) */
     double outlier_z; /* > 0 */
     double outlier_range_frac; /* scale floor as a share of the range, [0, 1) */

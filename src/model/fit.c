@@ -350,6 +350,42 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     return st;
 }
 
+/* With an executor of several processes and a plan of one hold-out fold,
+ * the final model and the fold's model train in one map (sg_model_fit_pair):
+ * two rounds of members would leave processes idle twice. */
+static bool pair_with_holdout(const sg_study_model *settings, size_t n)
+{
+    const sg_exec *ex = settings->spec.exec;
+    if (!ex || ex->n_workers < 2 || settings->spec.type != SG_MODEL_MLP)
+        return false;
+    return sg_cv_spec_resolve(settings->cv.plan, n).kind == SG_CV_HOLDOUT;
+}
+
+static sg_status fit_with_holdout(const sg_study_model *settings, size_t n_in, size_t n_out,
+                                  const double *X, const double *Y, size_t n,
+                                  const char *const *names, sg_model **final_model,
+                                  sg_model **fold_model, sg_error *err)
+{
+    sg_cv_plan *plan = NULL;
+    sg_status st = sg_cv_plan_create(&settings->cv.plan, n, settings->spec.seed, &plan, err);
+    if (st != SG_OK)
+        return st;
+    double *Xtr = malloc(n * n_in * sizeof *Xtr), *Ytr = malloc(n * n_out * sizeof *Ytr);
+    unsigned char *held = malloc(n);
+    if (!Xtr || !Ytr || !held)
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    if (st == SG_OK) {
+        size_t ntr = sg_cv_plan_training_rows(plan, 0, X, n_in, Y, n_out, held, Xtr, Ytr);
+        st = sg_model_fit_pair(&settings->spec, n_in, n_out, X, Y, n, Xtr, Ytr, ntr, names,
+                               final_model, fold_model, err);
+    }
+    free(Xtr);
+    free(Ytr);
+    free(held);
+    sg_cv_plan_destroy(plan);
+    return st;
+}
+
 /* The model's means at the training rows: X (n, n_in) -> Mean (n, n_out). */
 static sg_status predict_rows(const sg_model *m, const double *X, size_t n, double *Mean,
                               sg_error *err)
@@ -383,6 +419,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     sg_status st = SG_OK;
     double *X = NULL, *Y = NULL, *Mean = NULL, *tmp = NULL;
     const char **names = NULL;
+    sg_model *fold_model = NULL; /* the hold-out fold's, trained with the final model */
     sg_fit_result *r = calloc(1, sizeof *r);
     if (!r)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
@@ -441,8 +478,11 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     g.p.cv_threads = settings->cv.n_threads;
     g.frac = progress ? calloc(g.p.n_members, sizeof *g.frac) : NULL;
     r->type_requested = settings->spec.type;
-    st = sg_model_fit(&settings->spec, n_in, n_out, X, Y, n, names,
-                      progress ? model_progress : NULL, &g, &r->model, err);
+    if (opt->cv && pair_with_holdout(settings, n))
+        st = fit_with_holdout(settings, n_in, n_out, X, Y, n, names, &r->model, &fold_model, err);
+    else
+        st = sg_model_fit(&settings->spec, n_in, n_out, X, Y, n, names,
+                          progress ? model_progress : NULL, &g, &r->model, err);
     free(g.frac);
     g.frac = NULL;
     if (st != SG_OK)
@@ -485,8 +525,17 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
 
     /* 3. cross-validation and gates */
     if (opt->cv) {
-        if ((st = sg_cv_run(&settings->spec, &settings->cv, n_in, n_out, X, Y, n, names,
-                            progress ? cv_progress : NULL, &g, &r->cv, err)) != SG_OK)
+        sg_study_model cv_settings = *settings; /* shallow: strings stay borrowed */
+        const sg_model *prefit[1] = {fold_model};
+        if (fold_model) {
+            cv_settings.cv.prefit = prefit;
+            cv_settings.cv.n_prefit = 1;
+        }
+        st = sg_cv_run(&cv_settings.spec, &cv_settings.cv, n_in, n_out, X, Y, n, names,
+                       progress ? cv_progress : NULL, &g, &r->cv, err);
+        sg_model_destroy(fold_model);
+        fold_model = NULL;
+        if (st != SG_OK)
             goto fail;
         double *train_rmse = malloc(n_out * sizeof *train_rmse);
         if (!train_rmse) {
@@ -539,6 +588,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     *out = r;
     return SG_OK;
 fail:
+    sg_model_destroy(fold_model);
     free(X);
     free(Y);
     free(Mean);

@@ -714,17 +714,16 @@ sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, con
                              err);
 }
 
-sg_status sg_model__fit_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
-                            const double *X, const double *Y, size_t n,
-                            const char *const *response_names, sg_model_progress_fn progress,
-                            void *user, sg_model **out, sg_error *err)
+/* A network model ready for its members: sized, scaled, with the scaled
+ * rows in *Xs, *Ys (caller frees them and the model). */
+static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                             const double *X, const double *Y, size_t n,
+                             const char *const *response_names, sg_model **out, double **Xs_out,
+                             double **Ys_out, sg_error *err)
 {
     sg_status st;
     sg_model *m = NULL;
     double *Xs = NULL, *Ys = NULL;
-    if (!out)
-        return sg_error_set(err, SG_ERR_INVALID, "model fit: no output");
-    *out = NULL;
     if (!X || !Y || n < 2)
         return sg_error_set(err, SG_ERR_INVALID, "model fit needs at least 2 rows (got %zu)", n);
     sg_model_spec sized = *spec;
@@ -762,16 +761,116 @@ sg_status sg_model__fit_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out
         sg_scaler_forward(m->xs, Xs + r * n_in);
         sg_scaler_forward(m->ys, Ys + r * n_out);
     }
-    if ((st = train_members(m, Xs, Ys, n, progress, user, err)) != SG_OK)
-        goto fail;
     *out = m;
-    m = NULL;
-    st = SG_OK;
+    *Xs_out = Xs;
+    *Ys_out = Ys;
+    return SG_OK;
 fail:
     free(Xs);
     free(Ys);
     sg_model_destroy(m);
     return st;
+}
+
+sg_status sg_model__fit_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                            const double *X, const double *Y, size_t n,
+                            const char *const *response_names, sg_model_progress_fn progress,
+                            void *user, sg_model **out, sg_error *err)
+{
+    sg_model *m = NULL;
+    double *Xs = NULL, *Ys = NULL;
+    if (!out)
+        return sg_error_set(err, SG_ERR_INVALID, "model fit: no output");
+    *out = NULL;
+    sg_status st = prepare_mlp(spec, n_in, n_out, X, Y, n, response_names, &m, &Xs, &Ys, err);
+    if (st == SG_OK)
+        st = train_members(m, Xs, Ys, n, progress, user, err);
+    free(Xs);
+    free(Ys);
+    if (st != SG_OK) {
+        sg_model_destroy(m);
+        return st;
+    }
+    *out = m;
+    return SG_OK;
+}
+
+/* ---- two networks in one map (an executor's hold-out) ---- */
+
+typedef struct pair_job {
+    member_job *a, *b;
+} pair_job;
+
+static sg_status pair_task(void *user, size_t t, sg_bytes *out, sg_error *err)
+{
+    pair_job *p = user;
+    return t < p->a->total ? member_task(p->a, t, out, err)
+                           : member_task(p->b, t - p->a->total, out, err);
+}
+
+sg_status sg_model_fit_pair(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                            const double *X, const double *Y, size_t n, const double *X2,
+                            const double *Y2, size_t n2, const char *const *response_names,
+                            sg_model **out, sg_model **out2, sg_error *err)
+{
+    *out = *out2 = NULL;
+    if (!spec || spec->type != SG_MODEL_MLP || !spec->exec)
+        return sg_error_set(err, SG_ERR_INVALID, "model fit pair: a network spec with an executor");
+    sg_model *m[2] = {NULL, NULL};
+    double *Xs[2] = {NULL, NULL}, *Ys[2] = {NULL, NULL};
+    sg_status st = prepare_mlp(spec, n_in, n_out, X, Y, n, response_names, &m[0], &Xs[0], &Ys[0],
+                               err);
+    if (st == SG_OK)
+        st = prepare_mlp(spec, n_in, n_out, X2, Y2, n2, response_names, &m[1], &Xs[1], &Ys[1],
+                         err);
+    member_job job[2];
+    bool locks = false;
+    if (st == SG_OK) {
+        for (int k = 0; k < 2; k++) {
+            job[k] = (member_job){.m = m[k], .Xs = Xs[k], .Ys = Ys[k], .n = k ? n2 : n,
+                                  .total = m[k]->n_nets * m[k]->spec.ensemble, .st = SG_OK};
+            sg_error_clear(&job[k].err);
+        }
+        locks = pthread_mutex_init(&job[0].lock, NULL) == 0;
+        if (locks && pthread_mutex_init(&job[1].lock, NULL) != 0) {
+            pthread_mutex_destroy(&job[0].lock);
+            locks = false;
+        }
+        if (!locks)
+            st = sg_error_set(err, SG_ERR_INTERNAL, "model fit: cannot create a lock");
+    }
+    size_t total = st == SG_OK ? job[0].total + job[1].total : 0;
+    sg_bytes *res = st == SG_OK ? calloc(total, sizeof *res) : NULL;
+    if (st == SG_OK && !res)
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    if (st == SG_OK) {
+        pair_job p = {&job[0], &job[1]};
+        size_t failed = 0;
+        const sg_exec *ex = spec->exec;
+        st = ex->map(ex, total, spec->n_threads, pair_task, &p, res, &failed, err);
+        for (size_t t = 0; t < total && st == SG_OK; t++)
+            st = t < job[0].total ? member_unpack(m[0], t, &res[t], err)
+                                  : member_unpack(m[1], t - job[0].total, &res[t], err);
+    }
+    for (size_t t = 0; res && t < total; t++)
+        sg_bytes_free(&res[t]);
+    free(res);
+    if (locks) {
+        pthread_mutex_destroy(&job[0].lock);
+        pthread_mutex_destroy(&job[1].lock);
+    }
+    for (int k = 0; k < 2; k++) {
+        free(Xs[k]);
+        free(Ys[k]);
+    }
+    if (st != SG_OK) {
+        sg_model_destroy(m[0]);
+        sg_model_destroy(m[1]);
+        return st;
+    }
+    *out = m[0];
+    *out2 = m[1];
+    return SG_OK;
 }
 
 /* ---- copy ------------------------------------------------------------------- */

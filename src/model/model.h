@@ -152,6 +152,16 @@ typedef struct sg_model sg_model;
 typedef void (*sg_model_progress_fn)(void *user, size_t response, size_t member,
                                      const sg_train_info *info);
 
+/* Two network models (spec->type mlp, spec->exec set) whose members are
+ * all tasks of one map of the executor: the final model on (X, Y, n) and
+ * another on (X2, Y2, n2), e.g. a hold-out fold's.  Each is exactly what
+ * sg_model_fit would return for its rows; one map instead of two keeps the
+ * processes evenly busy.  Caller owns both. */
+sg_status sg_model_fit_pair(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                            const double *X, const double *Y, size_t n, const double *X2,
+                            const double *Y2, size_t n2, const char *const *response_names,
+                            sg_model **out, sg_model **out2, sg_error *err);
+
 /* Fit a model of spec->type.  mlp: the ensembles below.  gp: one kriging
  * model per response (gp.h, default options, seed derived from spec->seed
  * and the response); needs n >= n_in + 2 (SG_ERR_INVALID saying so).
