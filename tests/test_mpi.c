@@ -188,6 +188,22 @@ Test(mpi, a_large_fit_gives_the_plain_binarys_bytes_on_1_2_4_and_6_ranks)
     }
 }
 
+Test(mpi, next_proposes_the_plain_binarys_runs_on_2_and_3_ranks)
+{
+    brazing_project();
+    const char *plain = bin("SURROGATE_BIN"), *mpi = bin("SURROGATE_MPI_BIN");
+    cr_assert_eq(sh("'%s' next --runs 3 --out plain.csv studies/brazing.toml", plain), 0, "%s",
+                 text_of("err.txt"));
+    const int ranks[] = {2, 3};
+    for (size_t i = 0; i < 2; i++) {
+        cr_assert_eq(sh("rm -f reports/* mpi.csv mpi.xlsx && mpirun -n %d '%s' next --runs 3 "
+                        "--out mpi.csv studies/brazing.toml",
+                        ranks[i], mpi),
+                     0, "-n %d: %s", ranks[i], text_of("err.txt"));
+        expect_same("plain.csv", "mpi.csv");
+    }
+}
+
 Test(mpi, a_rank_killed_mid_work_stops_the_job_without_output)
 {
     write_large();

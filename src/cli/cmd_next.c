@@ -115,7 +115,7 @@ static int sg_stage_next(sg_cli_ctx *ctx)
     sg_next_inputs in = {.study = s, .table = ctx->table, .spec = ctx->optimize_spec,
                          .model = ctx->model, .decide = ctx->optimize, .half_width = half,
                          .spread_factor = sf, .level = level, .q2 = q2, .runs = (size_t)runs,
-                         .seed = s->seed, .held = held};
+                         .seed = s->seed, .held = held, .exec = ctx->args->exec};
     sg_next_result *r = NULL;
     const char *out_opt = sg_cli_opt(ctx->args, "--out");
     char *csv = out_opt ? sg_str_dup(out_opt) : sg_cli_beside_report(s, "-next.csv");

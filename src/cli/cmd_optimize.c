@@ -355,7 +355,8 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
     const sg_cv_result *cv = ctx->fit ? ctx->fit->cv : sg_cli_saved_cv(ctx);
     sg_progress bar;
     sg_progress_begin(&bar, ctx->args, "optimizing", ctx->optimize_spec->starts);
-    sg_decide_options opt = {.progress = on_progress, .progress_user = &bar};
+    sg_decide_options opt = {.progress = on_progress, .progress_user = &bar,
+                             .exec = ctx->args->exec};
     double half[SG_STUDY_MAX_RESPONSES];
     if (cv && cv->n_out == ctx->study->n_responses) {
         for (size_t j = 0; j < ctx->study->n_responses; j++)

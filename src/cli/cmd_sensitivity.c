@@ -77,7 +77,8 @@ int sg_stage_sensitivity(sg_cli_ctx *ctx)
     int code = sg_cli_study_model(ctx, &source, &path, &current);
     if (code != SG_EXIT_OK)
         return code;
-    if (sg_sensitivity_run(ctx->study, ctx->table, ctx->model, NULL, &ctx->sensitivity, &err) !=
+    if (sg_sensitivity_run_on(ctx->study, ctx->table, ctx->model, NULL, ctx->args->exec,
+                              &ctx->sensitivity, &err) !=
         SG_OK)
         return sg_cli_fail(ctx, &err);
     cJSON *o = NULL;

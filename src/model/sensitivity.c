@@ -43,11 +43,58 @@ int sg_sensitivity_uncertainty_decimals(double v, double resolution)
 typedef struct model_fn {
     const sg_model *m;
     sg_model_work *w;
+    const sg_exec *exec; /* NULL, or the executor that evaluates the sample blocks */
+    const double *X;     /* the batch being shared out (exec only) */
+    size_t n;
 } model_fn;
+
+/* One sample block of SG_SENSITIVITY_BATCH rows: its predictions. */
+static sg_status block_task(void *user, size_t k, sg_bytes *out, sg_error *err)
+{
+    const model_fn *mf = user;
+    size_t nin = sg_model_n_in(mf->m), nout = sg_model_n_out(mf->m);
+    size_t r0 = k * SG_SENSITIVITY_BATCH, b = mf->n - r0 < SG_SENSITIVITY_BATCH ? mf->n - r0
+                                                                                 : SG_SENSITIVITY_BATCH;
+    sg_model_work *w = NULL;
+    double *Y = malloc(b * nout * sizeof *Y);
+    sg_status st = Y ? sg_model_work_create(mf->m, &w, err)
+                     : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    if (st == SG_OK)
+        st = sg_model_predict_batch(mf->m, w, mf->X + r0 * nin, b, Y, NULL, err);
+    if (st == SG_OK && !sg_bytes_put(out, Y, b * nout * sizeof *Y))
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    sg_model_work_destroy(w);
+    free(Y);
+    return st;
+}
+
+static sg_status eval_blocks(model_fn *mf, const double *X, size_t n, double *Y, sg_error *err)
+{
+    size_t nout = sg_model_n_out(mf->m);
+    size_t nb = (n + SG_SENSITIVITY_BATCH - 1) / SG_SENSITIVITY_BATCH, failed = 0;
+    sg_bytes *res = calloc(nb ? nb : 1, sizeof *res);
+    if (!res)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    mf->X = X;
+    mf->n = n;
+    sg_status st = mf->exec->map(mf->exec, nb, 1, block_task, mf, res, &failed, err);
+    for (size_t k = 0; k < nb && st == SG_OK; k++) {
+        size_t pos = 0, r0 = k * SG_SENSITIVITY_BATCH;
+        size_t b = n - r0 < SG_SENSITIVITY_BATCH ? n - r0 : SG_SENSITIVITY_BATCH;
+        if (!sg_bytes_get(&res[k], &pos, Y + r0 * nout, b * nout * sizeof *Y))
+            st = sg_error_set(err, SG_ERR_INTERNAL, "sample block %zu came back damaged", k + 1);
+    }
+    for (size_t k = 0; k < nb; k++)
+        sg_bytes_free(&res[k]);
+    free(res);
+    return st;
+}
 
 static sg_status eval_model(void *user, const double *X, size_t n, double *Y, sg_error *err)
 {
     model_fn *mf = user;
+    if (mf->exec)
+        return eval_blocks(mf, X, n, Y, err);
     size_t nin = sg_model_n_in(mf->m), nout = sg_model_n_out(mf->m);
     for (size_t k = 0; k < n; k += SG_SENSITIVITY_BATCH) {
         size_t b = n - k < SG_SENSITIVITY_BATCH ? n - k : SG_SENSITIVITY_BATCH;
@@ -146,13 +193,20 @@ sg_status sg_sensitivity_run_fn(const sg_study *s, const sg_table *t, sg_sobol_f
 sg_status sg_sensitivity_run(const sg_study *s, const sg_table *t, const sg_model *m,
                              const sg_sobol_options *opt, sg_sensitivity **out, sg_error *err)
 {
+    return sg_sensitivity_run_on(s, t, m, opt, NULL, out, err);
+}
+
+sg_status sg_sensitivity_run_on(const sg_study *s, const sg_table *t, const sg_model *m,
+                                const sg_sobol_options *opt, const sg_exec *exec,
+                                sg_sensitivity **out, sg_error *err)
+{
     *out = NULL;
     if (sg_model_n_in(m) != s->n_factors || sg_model_n_out(m) != s->n_responses)
         return sg_error_set(err, SG_ERR_INVALID,
                             "the model has %zu factors and %zu responses but the study has %zu "
                             "and %zu: fit the model again",
                             sg_model_n_in(m), sg_model_n_out(m), s->n_factors, s->n_responses);
-    model_fn mf = {m, NULL};
+    model_fn mf = {m, NULL, exec, NULL, 0};
     sg_status st = sg_model_work_create(m, &mf.w, err);
     if (st == SG_OK)
         st = sg_sensitivity_run_fn(s, t, eval_model, &mf, opt, out, err);

@@ -51,6 +51,13 @@ typedef struct sg_sensitivity {
 sg_status sg_sensitivity_run(const sg_study *s, const sg_table *t, const sg_model *m,
                              const sg_sobol_options *opt, sg_sensitivity **out, sg_error *err);
 
+/* The same with the model's evaluations of each sample block of
+ * SG_SENSITIVITY_BATCH rows as tasks of exec (core/exec.h; NULL = here):
+ * every row's prediction is its own, so the indices are the same. */
+sg_status sg_sensitivity_run_on(const sg_study *s, const sg_table *t, const sg_model *m,
+                                const sg_sobol_options *opt, const sg_exec *exec,
+                                sg_sensitivity **out, sg_error *err);
+
 /* Same over any callback f (n_out = s->n_responses) instead of a model:
  * how tests check the classification without fitting a network. */
 sg_status sg_sensitivity_run_fn(const sg_study *s, const sg_table *t, sg_sobol_fn f, void *user,

@@ -627,6 +627,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     if (o) {
         cfg.progress = o->progress;
         cfg.progress_user = o->progress_user;
+        cfg.exec = o->exec;
     }
     if ((st = sg_optim_run(&prob, &cfg, &r->opt, err))) {
         if (st == SG_ERR_NUMERIC)

@@ -90,6 +90,7 @@ typedef struct sg_decide_options {
      * interval mean ± half_width at coverage `level`.  NULL = none. */
     const double *half_width;
     double level;
+    const sg_exec *exec; /* NULL, or the executor that runs the starts (core/exec.h) */
 } sg_decide_options;
 
 typedef struct sg_decide_result {

@@ -282,13 +282,59 @@ static void make_candidates(next_ctx *c, const double *opt)
 }
 
 /* Predictions, objective, feasibility and "taken" of every candidate. */
+/* Candidates per task when an executor shares the predictions out. */
+#define NEXT_BLOCK 512
+
+/* Block k of the candidates: the model's means and spreads. */
+static sg_status block_task(void *user, size_t k, sg_bytes *out, sg_error *err)
+{
+    const next_ctx *c = user;
+    size_t r0 = k * NEXT_BLOCK, b = c->nc - r0 < NEXT_BLOCK ? c->nc - r0 : NEXT_BLOCK;
+    double *m = malloc(2 * b * c->nr * sizeof *m);
+    sg_model_work *w = NULL;
+    sg_status st = m ? sg_model_work_create(c->in->model, &w, err)
+                     : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    if (st == SG_OK)
+        st = sg_model_predict_batch(c->in->model, w, c->cx + r0 * c->nf, b, m, m + b * c->nr,
+                                    err);
+    if (st == SG_OK && !sg_bytes_put(out, m, 2 * b * c->nr * sizeof *m))
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    sg_model_work_destroy(w);
+    free(m);
+    return st;
+}
+
+static sg_status predict_candidates(next_ctx *c, sg_error *err)
+{
+    const sg_exec *ex = c->in->exec;
+    if (!ex) {
+        sg_model_work *w = NULL;
+        sg_status st = sg_model_work_create(c->in->model, &w, err);
+        if (st == SG_OK)
+            st = sg_model_predict_batch(c->in->model, w, c->cx, c->nc, c->cm, c->cs, err);
+        sg_model_work_destroy(w);
+        return st;
+    }
+    size_t nb = (c->nc + NEXT_BLOCK - 1) / NEXT_BLOCK, failed = 0;
+    sg_bytes *res = calloc(nb ? nb : 1, sizeof *res);
+    if (!res)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    sg_status st = ex->map(ex, nb, 1, block_task, c, res, &failed, err);
+    for (size_t k = 0; k < nb && st == SG_OK; k++) {
+        size_t r0 = k * NEXT_BLOCK, b = c->nc - r0 < NEXT_BLOCK ? c->nc - r0 : NEXT_BLOCK, pos = 0;
+        if (!sg_bytes_get(&res[k], &pos, c->cm + r0 * c->nr, b * c->nr * sizeof(double)) ||
+            !sg_bytes_get(&res[k], &pos, c->cs + r0 * c->nr, b * c->nr * sizeof(double)))
+            st = sg_error_set(err, SG_ERR_INTERNAL, "candidate block %zu came back damaged", k);
+    }
+    for (size_t k = 0; k < nb; k++)
+        sg_bytes_free(&res[k]);
+    free(res);
+    return st;
+}
+
 static sg_status evaluate(next_ctx *c, sg_error *err)
 {
-    sg_model_work *w = NULL;
-    sg_status st = sg_model_work_create(c->in->model, &w, err);
-    if (st == SG_OK)
-        st = sg_model_predict_batch(c->in->model, w, c->cx, c->nc, c->cm, c->cs, err);
-    sg_model_work_destroy(w);
+    sg_status st = predict_candidates(c, err);
     if (st != SG_OK)
         return st;
     for (size_t k = 0; k < c->nc; k++) {

@@ -73,6 +73,8 @@ typedef struct sg_next_inputs {
                                          (e.g. runs that failed); may be NULL */
     size_t n_exclude;
     uint64_t seed;
+    const sg_exec *exec;              /* NULL, or the executor that evaluates the
+                                         candidates in blocks (core/exec.h) */
 } sg_next_inputs;
 
 typedef struct sg_next_result {

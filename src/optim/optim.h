@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/exec.h"
 
 /* ---- named defaults and tolerances ------------------------------------ */
 #define SG_OPTIM_DEFAULT_STARTS 32
@@ -141,6 +142,8 @@ typedef struct sg_optim_config {
     size_t grid_max;
     sg_optim_progress_fn progress;
     void *progress_user;
+    const sg_exec *exec;        /* NULL: the starts run on `threads` threads; else each
+                                   start is a task of this executor (core/exec.h) */
 } sg_optim_config;
 
 /* ---- results ---------------------------------------------------------- */

@@ -465,10 +465,83 @@ static sg_status all_starts_failed(const sg_optim_result *r, sg_error *err)
                         r->n_starts, list);
 }
 
+/* ---- starts as tasks of an executor (core/exec.h) ---- */
+
+static sg_status start_task(void *user, size_t idx, sg_bytes *out, sg_error *err)
+{
+    shared *s = user;
+    const sg_optim_problem *p = s->p;
+    worker w;
+    memset(&w, 0, sizeof w);
+    sg_status st = worker_init(&w, s, err);
+    if (st == SG_OK) {
+        run_start(&w, idx);
+        const sg_optim_start *o = &s->r->starts[idx];
+        int32_t ints[5] = {o->feasible, o->failed, o->ran_global, o->nlopt_code, 0};
+        int64_t evals = o->evals;
+        bool ok = sg_bytes_put(out, o->x0, p->d * sizeof(double)) &&
+                  sg_bytes_put(out, o->x, p->d * sizeof(double)) &&
+                  sg_bytes_put(out, o->g, p->n_cons * sizeof(double)) &&
+                  sg_bytes_put(out, &o->f, sizeof o->f) &&
+                  sg_bytes_put(out, &o->max_violation, sizeof o->max_violation) &&
+                  sg_bytes_put(out, ints, sizeof ints) && sg_bytes_put(out, &evals, sizeof evals);
+        if (!ok)
+            st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    }
+    worker_fini(&w, p);
+    return st;
+}
+
+static bool start_unpack(shared *s, size_t idx, const sg_bytes *in)
+{
+    const sg_optim_problem *p = s->p;
+    sg_optim_start *o = &s->r->starts[idx];
+    int32_t ints[5];
+    int64_t evals;
+    size_t pos = 0;
+    bool ok = sg_bytes_get(in, &pos, (double *)o->x0, p->d * sizeof(double)) &&
+              sg_bytes_get(in, &pos, (double *)o->x, p->d * sizeof(double)) &&
+              sg_bytes_get(in, &pos, (double *)o->g, p->n_cons * sizeof(double)) &&
+              sg_bytes_get(in, &pos, &o->f, sizeof o->f) &&
+              sg_bytes_get(in, &pos, &o->max_violation, sizeof o->max_violation) &&
+              sg_bytes_get(in, &pos, ints, sizeof ints) && sg_bytes_get(in, &pos, &evals, sizeof evals);
+    if (!ok)
+        return false;
+    o->feasible = ints[0];
+    o->failed = ints[1];
+    o->ran_global = ints[2];
+    o->nlopt_code = ints[3];
+    o->evals = (long)evals;
+    o->stop_reason = sg_optim_stop_reason(o->nlopt_code);
+    return true;
+}
+
+static sg_status map_starts(shared *s, sg_error *err)
+{
+    const sg_optim_config *cfg = s->cfg;
+    size_t n = s->r->n_starts, failed = 0;
+    sg_bytes *res = calloc(n, sizeof *res);
+    if (!res)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    unsigned nt = pick_threads(cfg, n);
+    sg_status st = cfg->exec->map(cfg->exec, n, nt, start_task, s, res, &failed, err);
+    for (size_t i = 0; i < n && st == SG_OK; i++)
+        if (!start_unpack(s, i, &res[i]))
+            st = sg_error_set(err, SG_ERR_INTERNAL, "start %zu came back damaged", i + 1);
+    for (size_t i = 0; i < n; i++)
+        sg_bytes_free(&res[i]);
+    free(res);
+    for (size_t i = 0; st == SG_OK && cfg->progress && i < n; i++)
+        cfg->progress(cfg->progress_user, i + 1, n);
+    return st;
+}
+
 static sg_status run_workers(shared *s, worker *ws, unsigned nt, sg_error *err)
 {
     const sg_optim_config *cfg = s->cfg;
     size_t n = s->r->n_starts;
+    if (cfg->exec)
+        return map_starts(s, err);
     if (nt <= 1) {
         for (size_t i = 0; i < n; i++) {
             run_start(&ws[0], i);
