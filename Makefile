@@ -26,8 +26,8 @@ endif
 MODULES    := core io design analysis model optim report
 LIB_SRCS   := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS   := $(wildcard src/cli/*.c)
-# The MPI build (make mpi): src/mpi/*.c + the CLI without its main.c.
-MPI_SRCS   := $(wildcard src/mpi/*.c)
+# The MPI build (make mpi): src/cli/mpi/*.c + the CLI without its main.c.
+MPI_SRCS   := $(wildcard src/cli/mpi/*.c)
 MPI_BIN    := $(BUILD)/surrogate-mpi
 MPI_CFLAGS  = $(shell pkg-config --cflags ompi-c 2>/dev/null)
 MPI_LIBS    = $(shell pkg-config --libs ompi-c 2>/dev/null)
@@ -115,7 +115,7 @@ $(BUILD)/%: $(BUILD)/tools/%.o $(LIB)
 
 # ---- MPI build (doc/cluster.md) ---------------------------------------------
 MPI_OBJS := $(MPI_SRCS:%.c=$(BUILD)/%.o) $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJS))
-$(BUILD)/src/mpi/%.o: CFLAGS += $(MPI_CFLAGS)
+$(BUILD)/src/cli/mpi/%.o: CFLAGS += $(MPI_CFLAGS)
 $(MPI_BIN): $(MPI_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) $(MPI_OBJS) $(LIB) $(PKG_LIBS) $(MPI_LIBS) -o $@

@@ -97,7 +97,7 @@ extern const sg_cli_command sg_cmd_batch;
 #define SG_CLI_MAX_BATCH 10000
 
 /* How sg_cli_main runs: the plain binary passes NULL (its own threads,
- * every command, writes its files).  The MPI build (src/mpi/) passes its
+ * every command, writes its files).  The MPI build (src/cli/mpi/) passes its
  * executor, whether this rank writes, and the commands it offers. */
 typedef struct sg_cli_runtime {
     const struct sg_exec *exec;

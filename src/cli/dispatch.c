@@ -1,6 +1,6 @@
 /* dispatch.c — `surrogate <command> [options] <study.toml>`: the thin
  * dispatcher shared by the plain binary (main.c) and the MPI build
- * (src/mpi/main_mpi.c), which offers fewer commands plus `batch`. */
+ * (src/cli/mpi/main_mpi.c), which offers fewer commands plus `batch`. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* exec.h — running independent tasks somewhere else: the hook that lets one
- * study use several processes (the MPI build, src/mpi/, doc/cluster.md).
+ * study use several processes (the MPI build, src/cli/mpi/, doc/cluster.md).
  *
  * The library's parallel loops (the members of an ensemble, the folds of a
  * cross-validation) are maps over independent tasks, each seeded on its

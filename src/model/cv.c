@@ -229,6 +229,22 @@ static void map_folds(cv_job *job, const sg_exec *ex, size_t n_threads)
     }
 }
 
+/* Every fold in order on this thread (its members may still run in
+ * parallel: job->spec says how), reporting progress after each. */
+static void folds_in_turn(cv_job *job)
+{
+    for (size_t g = 0; g < job->n_work; g++) {
+        size_t pi, f;
+        locate(job, g, &pi, &f);
+        sg_error_clear(&job->fold_err[g]);
+        job->fold_status[g] = run_fold(job, &job->part[pi], f, &job->fold_err[g]);
+        if (job->progress)
+            job->progress(job->user, g + 1, job->n_work);
+        if (job->fold_status[g] != SG_OK)
+            break;
+    }
+}
+
 /* True when nt threads finish sooner on the members of one fold at a time
  * than on whole folds: the folds (nw) do not divide evenly among the
  * threads but the members of a fold (as the fit will size them for a fold
@@ -619,28 +635,12 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
          * another on every process, their members shared out instead */
         fold_spec.exec = opt->exec;
         fold_spec.n_threads = opt->n_threads;
-        for (size_t g = 0; g < nw; g++) {
-            size_t pi, f;
-            locate(&job, g, &pi, &f);
-            sg_error_clear(&job.fold_err[g]);
-            job.fold_status[g] = run_fold(&job, &job.part[pi], f, &job.fold_err[g]);
-            if (job.fold_status[g] != SG_OK)
-                break;
-        }
+        folds_in_turn(&job);
     } else if (members_share_better(spec, n - nh / (nf ? nf : 1), n_in, n_out, nw, nt)) {
         /* the folds do not share evenly among the threads but each fold's
          * members do: folds in turn, members in parallel (same results) */
         fold_spec.n_threads = opt->n_threads;
-        for (size_t g = 0; g < nw; g++) {
-            size_t pi, f;
-            locate(&job, g, &pi, &f);
-            sg_error_clear(&job.fold_err[g]);
-            job.fold_status[g] = run_fold(&job, &job.part[pi], f, &job.fold_err[g]);
-            if (progress)
-                progress(user, g + 1, nw);
-            if (job.fold_status[g] != SG_OK)
-                break;
-        }
+        folds_in_turn(&job);
     } else {
         size_t started = 0;
         for (; started < nt; started++)

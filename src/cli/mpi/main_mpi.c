@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "mpi/exec_mpi.h"
+#include "cli/mpi/exec_mpi.h"
 
 static int crash_fd = 2; /* the rank's original standard error */
 static int crash_rank = 0;

@@ -1,5 +1,5 @@
 /* exec_mpi.c — core/exec.h over MPI ranks (exec_mpi.h). */
-#include "mpi/exec_mpi.h"
+#include "cli/mpi/exec_mpi.h"
 
 #include <signal.h>
 #include <stdint.h>
