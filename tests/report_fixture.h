@@ -201,7 +201,7 @@ static void fixture_init(fixture *fx, bool full)
         }
     sg_taguchi_factor tf[FX_NF];
     for (size_t i = 0; i < FX_NF; i++)
-        tf[i] = (sg_taguchi_factor){fn[i], fu[i], 3, levels[i]};
+        tf[i] = (sg_taguchi_factor){fn[i], fu[i], 3, levels[i], NULL};
     double *y = malloc(n * sizeof *y);
     cr_assert_not_null(y);
     for (size_t k = 0; k < FX_NR; k++) {

@@ -37,7 +37,7 @@ Test(cv_levels, plan_holds_out_each_middle_level)
     sg_design *d = make_design("L27", 4, lo, hi);
     sg_cv_plan *p = NULL;
     char note[200];
-    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, &p, note, sizeof note, NULL),
+    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, NULL, &p, note, sizeof note, NULL),
                  SG_OK);
     cr_assert_not_null(p);
     cr_expect_eq(p->n_folds, 4);
@@ -57,7 +57,7 @@ Test(cv_levels, plan_holds_out_each_middle_level)
         X[i * 2] = 2.385 * (double)(i % 5);
         X[i * 2 + 1] = 0.137 * (double)i * (double)i;
     }
-    cr_assert_eq(sg_cv_levels_plan_create(X, 20, 2, &p, note, sizeof note, NULL), SG_OK);
+    cr_assert_eq(sg_cv_levels_plan_create(X, 20, 2, NULL, &p, note, sizeof note, NULL), SG_OK);
     cr_assert_not_null(p);
     cr_expect_eq(p->n_folds, 3);
     cr_expect_float_eq(p->value[0], 2.385, 1e-12);
@@ -66,7 +66,7 @@ Test(cv_levels, plan_holds_out_each_middle_level)
     sg_cv_plan_destroy(p);
     /* a Latin hypercube is not level-coded: no plan, a reason */
     d = make_design("lhs:30", 4, lo, hi);
-    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, &p, note, sizeof note, NULL),
+    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, NULL, &p, note, sizeof note, NULL),
                  SG_OK);
     cr_expect_null(p);
     cr_expect(strstr(note, "not a level-coded design") != NULL, "%s", note);

@@ -152,7 +152,8 @@ static const error_case cases[] = {
     {"too few levels", HEAD "[[factor]]\nname = \"b\"\nmin = 0\nmax = 9\nlevels = [1]\n",
      SG_ERR_INVALID, "t/s.toml:15:10: 'levels' needs at least 2 values, got 1"},
     {"level not a number", HEAD "[[factor]]\nname = \"b\"\nmin = 0\nmax = 9\nlevels = [1, \"x\"]\n",
-     SG_ERR_INVALID, "t/s.toml:15:14: 'levels' must contain numbers, not a string"},
+     SG_ERR_INVALID, "t/s.toml:13:7: 'min' does not apply to the category factor 'b': its "
+                     "settings are the names in 'levels'"},
     {"bad step", HEAD "[[factor]]\nname = \"b\"\nmin = 0\nmax = 9\nstep = 0\n", SG_ERR_INVALID,
      "t/s.toml:15:8: step (0) must be above 0 and at most max - min (9)"},
     {"duplicate factor name", HEAD "[[factor]]\nname = \"a\"\nmin = 0\nmax = 9\n", SG_ERR_INVALID,

@@ -318,6 +318,7 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
     if ((st = sg_describe_columns(t->x, t->n_rows, t->n_cols, r->stats, err)) ||
         (st = sg_describe_correlation(t->x, t->n_rows, t->n_cols, r->corr, r->corr_defined, err)))
         goto fail;
+    sg_study_mask_named_correlation(s, r->corr_defined);
     for (size_t j = 0; j < t->n_cols; j++) {
         if (!r->stats[j].constant)
             continue;

@@ -31,4 +31,26 @@ typedef struct sg_metrics {
 sg_status sg_metrics_compute(const double *obs, size_t obs_stride, const double *pred,
                              size_t pred_stride, size_t n, sg_metrics *out, sg_error *err);
 
+/* Accuracy of predicted probabilities of a pass/fail outcome (obs in {0,
+ * 1}, prob the predicted probability of 1; a prediction counts as 1 when
+ * prob >= 0.5). */
+typedef struct sg_class_metrics {
+    size_t n;
+    double accuracy;          /* share predicted right */
+    double balanced_accuracy; /* mean of the two classes' recall (each class counts
+                                 alike however rare); the recall of the one class
+                                 present when the other is absent */
+    double log_loss;          /* mean -log p(observed), probabilities clipped to
+                                 [1e-15, 1 - 1e-15] */
+    double brier;             /* mean (prob - obs)^2 */
+    size_t confusion[2][2];   /* [observed][predicted] counts */
+} sg_class_metrics;
+
+/* Class metrics of prob against obs, both (n) with the given strides.
+ * SG_ERR_INVALID when an observation is not 0 or 1 or a probability is not
+ * in [0, 1]. */
+sg_status sg_class_metrics_compute(const double *obs, size_t obs_stride, const double *prob,
+                                   size_t prob_stride, size_t n, sg_class_metrics *out,
+                                   sg_error *err);
+
 #endif

@@ -15,6 +15,8 @@ struct sg_rsm {
     double *mid;  /* (k) coding centre */
     double *half; /* (k) coding half-range, > 0 */
     double *coef; /* (p), 0 for dropped terms */
+    unsigned char *kept; /* (p) 1 for the terms fitted */
+    bool logistic;       /* predictions are 1 / (1 + exp(-sum)) */
     char warning[512];
 };
 
@@ -68,6 +70,7 @@ void sg_rsm_destroy(sg_rsm *m)
     free(m->mid);
     free(m->half);
     free(m->coef);
+    free(m->kept);
     free(m);
 }
 
@@ -322,6 +325,10 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
             append_term(dropped, sizeof dropped, k, q);
     }
     m->rank = q_kept;
+    if (!(m->kept = calloc(p, 1)))
+        goto nomem;
+    for (size_t c = 0; c < q_kept; c++)
+        m->kept[keep[c]] = 1;
     solve_kept(A, mcols, pf, keep, q_kept, R, tau, b, m->coef);
     for (size_t q = 0; q < p; q++) {
         if (!isfinite(m->coef[q])) {
@@ -368,7 +375,127 @@ double sg_rsm_predict(const sg_rsm *m, const double *x)
         for (size_t j = i + 1; j < k; j++)
             s += m->coef[c++] * zi * (x[j] - m->mid[j]) / m->half[j];
     }
+    if (m->logistic)
+        return s >= 0 ? 1.0 / (1.0 + exp(-s)) : exp(s) / (1.0 + exp(s));
     return s;
+}
+
+/* The basis values of the kept terms of row x into t (rank values). */
+static void kept_basis(const sg_rsm *m, const double *x, double *z, double *full, double *t)
+{
+    for (size_t j = 0; j < m->k; j++)
+        z[j] = (x[j] - m->mid[j]) / m->half[j];
+    basis(m->k, z, full);
+    for (size_t q = 0, c = 0; q < m->p; q++)
+        if (m->kept[q])
+            t[c++] = full[q];
+}
+
+/* Newton (IRLS) steps on the penalised log-likelihood over the kept terms:
+ * (B'WB + lambda I) d = B'(y - mu) - lambda beta (the intercept is not
+ * penalised).  A separable table drives unpenalised coefficients to
+ * infinity; the penalty keeps them finite. */
+static sg_status logistic_newton(sg_rsm *m, const double *X, size_t ldx, const double *y,
+                                 size_t ldy, const size_t *rows, size_t n, double lambda,
+                                 sg_error *err)
+{
+    size_t r = m->rank, p = m->p;
+    double *H = malloc(r * r * sizeof *H), *g = malloc(r * sizeof *g);
+    double *beta = calloc(r, sizeof *beta), *t = malloc(r * sizeof *t);
+    double *z = malloc(m->k * sizeof *z), *full = malloc(p * sizeof *full);
+    sg_status st = SG_OK;
+    if (!H || !g || !beta || !t || !z || !full) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "logistic baseline: out of memory");
+        goto done;
+    }
+    for (int it = 0; it < SG_RSM_LOGISTIC_ITER; it++) {
+        memset(H, 0, r * r * sizeof *H);
+        for (size_t a = 0; a < r; a++)
+            g[a] = a ? -lambda * beta[a] : 0.0;
+        for (size_t a = 1; a < r; a++)
+            H[a * r + a] = lambda;
+        for (size_t i = 0; i < n; i++) {
+            const double *x = X + (rows ? rows[i] : i) * ldx;
+            kept_basis(m, x, z, full, t);
+            double eta = 0;
+            for (size_t a = 0; a < r; a++)
+                eta += beta[a] * t[a];
+            double mu = eta >= 0 ? 1.0 / (1.0 + exp(-eta)) : exp(eta) / (1.0 + exp(eta));
+            double w = fmax(mu * (1.0 - mu), 1e-12), e = y[(rows ? rows[i] : i) * ldy] - mu;
+            for (size_t a = 0; a < r; a++) {
+                g[a] += t[a] * e;
+                for (size_t b = 0; b <= a; b++)
+                    H[a * r + b] += w * t[a] * t[b];
+            }
+        }
+        /* Cholesky of the symmetric positive definite H (lower triangle). */
+        for (size_t a = 0; a < r; a++) {
+            for (size_t b = 0; b <= a; b++) {
+                double s = H[a * r + b];
+                for (size_t c = 0; c < b; c++)
+                    s -= H[a * r + c] * H[b * r + c];
+                if (a == b) {
+                    if (!(s > 0)) {
+                        st = sg_error_set(err, SG_ERR_NUMERIC,
+                                          "logistic baseline: the terms cannot be separated");
+                        goto done;
+                    }
+                    H[a * r + a] = sqrt(s);
+                } else {
+                    H[a * r + b] = s / H[b * r + b];
+                }
+            }
+        }
+        for (size_t a = 0; a < r; a++) { /* L u = g */
+            for (size_t c = 0; c < a; c++)
+                g[a] -= H[a * r + c] * g[c];
+            g[a] /= H[a * r + a];
+        }
+        double step = 0;
+        for (size_t a = r; a-- > 0;) { /* L' d = u */
+            for (size_t c = a + 1; c < r; c++)
+                g[a] -= H[c * r + a] * g[c];
+            g[a] /= H[a * r + a];
+            beta[a] += g[a];
+            step = fmax(step, fabs(g[a]));
+        }
+        if (step < 1e-10)
+            break;
+    }
+    memset(m->coef, 0, p * sizeof *m->coef);
+    for (size_t q = 0, c = 0; q < p; q++)
+        if (m->kept[q]) {
+            if (!isfinite(beta[c])) {
+                st = sg_error_set(err, SG_ERR_NUMERIC, "logistic baseline: no finite fit");
+                goto done;
+            }
+            m->coef[q] = beta[c++];
+        }
+    m->logistic = true;
+done:
+    free(H);
+    free(g);
+    free(beta);
+    free(t);
+    free(z);
+    free(full);
+    return st;
+}
+
+sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const double *y,
+                              size_t ldy, const size_t *rows, size_t n, double lambda,
+                              sg_rsm **out, sg_error *err)
+{
+    sg_status st = sg_rsm_fit(X, ldx, k, y, ldy, rows, n, out, err);
+    if (st != SG_OK)
+        return st;
+    if (!(lambda >= 0) || (st = logistic_newton(*out, X, ldx, y, ldy, rows, n, lambda, err)) !=
+                              SG_OK) {
+        sg_rsm_destroy(*out);
+        *out = NULL;
+        return st != SG_OK ? st : sg_error_set(err, SG_ERR_INVALID, "lambda must be >= 0");
+    }
+    return SG_OK;
 }
 
 size_t sg_rsm_rank(const sg_rsm *m) { return m->rank; }

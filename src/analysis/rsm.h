@@ -58,6 +58,21 @@ size_t sg_rsm_n_terms(size_t k);
 sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, size_t ldy,
                      const size_t *rows, size_t n, sg_rsm **out, sg_error *err);
 
+/* Newton iterations of the logistic baseline (it stops earlier when a
+ * step moves no coefficient by 1e-10). */
+#define SG_RSM_LOGISTIC_ITER 50
+/* Ridge penalty of the logistic baseline on the coded terms (not the
+ * intercept): keeps a separable table's coefficients finite. */
+#define SG_RSM_LOGISTIC_LAMBDA 1e-2
+
+/* Logistic regression on the same terms as sg_rsm_fit (same form, same
+ * dropped terms) for y in {0, 1}: sg_rsm_predict then gives the probability
+ * of 1.  lambda >= 0 penalises the squared coefficients except the
+ * intercept.  SG_ERR_NUMERIC when the fit fails. */
+sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const double *y,
+                              size_t ldy, const size_t *rows, size_t n, double lambda,
+                              sg_rsm **out, sg_error *err);
+
 /* Free a fit; NULL is a no-op. */
 void sg_rsm_destroy(sg_rsm *m);
 

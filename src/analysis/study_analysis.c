@@ -209,6 +209,7 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
     int *codes = NULL;
     double *y = NULL;
     sg_taguchi_factor tf[SG_STUDY_MAX_FACTORS];
+    const char *names[SG_STUDY_MAX_FACTORS * SG_ANALYSIS_MAX_LEVELS];
     size_t nc = t->n_cols, k = t->n_factors, n = t->n_rows;
     sg_study_analysis *a = calloc(1, sizeof *a);
     if (!a)
@@ -233,6 +234,7 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
     if ((st = sg_describe_columns(t->x, n, nc, a->stats, err)) ||
         (st = sg_describe_correlation(t->x, n, nc, a->corr, a->corr_defined, err)))
         goto fail;
+    sg_study_mask_named_correlation(s, a->corr_defined);
     a->discrete = code_factors(s, t, codes, a);
     if (!a->discrete)
         goto done;
@@ -241,6 +243,15 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
         tf[j].unit = s->factors[j].unit;
         tf[j].n_levels = a->factors[j].n_levels;
         tf[j].level_values = a->factors[j].values;
+        tf[j].level_names = NULL;
+        if (s->factors[j].categorical) {
+            for (int l = 0; l < a->factors[j].n_levels; l++) {
+                double v = a->factors[j].values[l];
+                size_t c = v >= 0 && v < (double)s->factors[j].n_levels ? (size_t)v : 0;
+                names[j * SG_ANALYSIS_MAX_LEVELS + (size_t)l] = s->factors[j].labels[c];
+            }
+            tf[j].level_names = names + j * SG_ANALYSIS_MAX_LEVELS;
+        }
     }
     for (size_t r = 0; r < s->n_responses; r++) {
         const sg_response *rs = &s->responses[r];

@@ -480,7 +480,12 @@ sg_status sg_taguchi_analyze(const sg_taguchi_input *in, const sg_taguchi_option
         if (!m->levels)
             goto fail;
         for (int l = 0; l < fa->n_levels; l++)
+        {
             m->levels[l].value = fa->level_values ? fa->level_values[l] : (double)l;
+            if (fa->level_names && fa->level_names[l])
+                sg_taguchi__copy_str(m->levels[l].name, sizeof m->levels[l].name,
+                                     fa->level_names[l]);
+        }
     }
     /* two-pass mean */
     double s = 0.0;

@@ -76,6 +76,7 @@ typedef struct sg_taguchi_factor {
     const char *unit;           /* e.g. "um"; NULL or "" for none */
     int n_levels;               /* L >= 2 */
     const double *level_values; /* L values in units; NULL reports the codes 0..L-1 */
+    const char *const *level_names; /* L names of a named-level factor, or NULL */
 } sg_taguchi_factor;
 
 /* The data to analyse.  Borrowed (copied where kept). */
@@ -102,6 +103,7 @@ typedef struct sg_taguchi_options {
 /* One level of one factor in the main-effects tables. */
 typedef struct sg_taguchi_level {
     double value;      /* level value in the factor's unit */
+    char name[SG_TAGUCHI_NAME_MAX]; /* a named level's name ("vacuum"), else "" */
     size_t n_runs;     /* runs at this level */
     double mean;       /* mean response at this level */
     double sn_mean;    /* mean of the per-run S/N at this level, dB */

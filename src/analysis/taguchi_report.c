@@ -67,6 +67,12 @@ static const char *fixed(char *buf, size_t cap, double x, int dec, const char *w
 
 static const char *level_label(char *buf, size_t cap, const sg_taguchi_main *m, int l)
 {
+    if (m->levels[l].name[0]) {
+        size_t len = strnlen(m->levels[l].name, cap - 1);
+        memcpy(buf, m->levels[l].name, len);
+        buf[len] = '\0';
+        return buf;
+    }
     sg_num_snprintf(buf, cap, "%.*g%s%s", SG_TAGUCHI_SIG + 4, m->levels[l].value + 0.0,
              m->unit[0] ? " " : "", m->unit);
     return buf;
@@ -270,6 +276,8 @@ static void json_mains(sg_json_builder *b, cJSON *root, const sg_taguchi_result 
             cJSON *x = sg_json_object(b, lv, NULL);
             jnum(b, x, "code", l, NULL);
             jnum(b, x, "value", m->levels[l].value, NULL);
+            if (m->levels[l].name[0])
+                sg_json_string(b, x, "name", m->levels[l].name);
             jnum(b, x, "n_runs", (double)m->levels[l].n_runs, NULL);
             jnum(b, x, "mean", m->levels[l].mean, NULL);
             jnum(b, x, "sn_mean", m->levels[l].sn_mean, m->levels[l].sn_na);
@@ -347,6 +355,8 @@ static void json_rest(sg_json_builder *b, cJSON *root, const sg_taguchi_result *
             sg_json_string(b, x, "factor", m->name);
             jnum(b, x, "level", l, NULL);
             jnum(b, x, "value", m->levels[l].value, NULL);
+            if (m->levels[l].name[0])
+                sg_json_string(b, x, "name", m->levels[l].name);
             sg_json_string(b, x, "unit", m->unit);
         }
     }

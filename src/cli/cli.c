@@ -428,3 +428,21 @@ int sg_cli_run_stages(const sg_cli_args *a, bool preflight, const sg_stage_fn *s
     }
     return sg_cli_finish(&ctx, code);
 }
+
+bool sg_cli_print_name_counts(const sg_study *s, const sg_table *t, size_t j, int name_w)
+{
+    size_t k = 0;
+    char *const *labels = sg_study_column_labels(s, j, &k);
+    if (!labels)
+        return false;
+    const char *name = j < s->n_factors ? s->factors[j].name : s->responses[j - s->n_factors].name;
+    printf("  %-*s (names) ", name_w, name);
+    for (size_t c = 0; c < k; c++) {
+        size_t count = 0;
+        for (size_t r = 0; r < t->n_rows; r++)
+            count += sg_table_at(t, r, j) == (double)c;
+        printf("%s %s %zu", c ? "," : "", labels[c], count);
+    }
+    printf("\n");
+    return true;
+}

@@ -110,6 +110,11 @@ typedef struct sg_cli_runtime {
 /* The command line: dispatch argv to a command.  Returns the exit code. */
 int sg_cli_main(int argc, char **argv, const sg_cli_runtime *rt);
 
+/* For a data column holding names: "  NAME  (names)  vacuum 18, argon 9"
+ * (the runs with each name) on stdout, name in a field of name_w; returns
+ * false (printing nothing) for a numeric column. */
+bool sg_cli_print_name_counts(const sg_study *s, const sg_table *t, size_t j, int name_w);
+
 /* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
  * SG_EXIT_USAGE after printing a usage message with a hint to stderr. */
 int sg_cli_parse(const sg_cli_command *cmd, int argc, char **argv, int first, sg_cli_args *a);

@@ -50,13 +50,15 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
            "min", "Q1", "median", "Q3", "max");
     for (size_t j = 0; j < a->n_cols; j++) {
         const sg_col_stats *st = &a->stats[j];
+        if (sg_cli_print_name_counts(s, t, j, 14))
+            continue;
         sg_num_fprintf(stdout, "  %-14s %-6s %10.6g %10.4g %10.6g %10.6g %10.6g %10.6g %10.6g%s\n",
                col_name(s, j), col_unit(s, j), st->mean, st->sd, st->min, st->q1, st->median,
                st->q3, st->max, st->constant ? "  constant" : "");
     }
     }
-    print_rule(after_check ? "Correlation between responses (Pearson r; '-' = constant column)"
-                           : "Correlation matrix (Pearson r; '-' = constant column)");
+    print_rule(after_check ? "Correlation between responses (Pearson r; '-' = constant column, or names without an order)"
+                           : "Correlation matrix (Pearson r; '-' = constant column, or names without an order)");
     printf("  %-14s", "");
     for (size_t j = c0; j < a->n_cols; j++)
         printf(" %12.12s", col_name(s, j));
@@ -80,8 +82,11 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
     printf("Factor levels:");
     for (size_t j = 0; j < a->n_factors; j++) {
         printf("%s %s = {", j ? ";" : "", s->factors[j].name);
-        for (int k = 0; k < a->factors[j].n_levels; k++)
-            sg_num_fprintf(stdout, "%s%g", k ? ", " : "", a->factors[j].values[k]);
+        for (int k = 0; k < a->factors[j].n_levels; k++) {
+            char v[80];
+            printf("%s%s", k ? ", " : "",
+                   sg_factor_format(&s->factors[j], a->factors[j].values[k], 6, v, sizeof v));
+        }
         printf("}%s%s", s->factors[j].unit[0] ? " " : "", s->factors[j].unit);
     }
     printf("\n");

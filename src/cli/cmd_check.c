@@ -44,6 +44,13 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
            "max", "levels");
     for (size_t j = 0; j < s->n_factors; j++) {
         const sg_factor *f = &s->factors[j];
+        if (f->categorical) {
+            printf("  %-14s %-6s %9s %9s  ", f->name, f->unit, "", "");
+            for (size_t k = 0; k < f->n_levels; k++)
+                printf("%s%s", k ? ", " : "", f->labels[k]);
+            printf("  (names)\n");
+            continue;
+        }
         sg_num_fprintf(stdout, "  %-14s %-6s %9g %9g  ", f->name, f->unit, f->min, f->max);
         if (f->n_levels)
             print_levels(f->levels, f->n_levels);
@@ -54,20 +61,28 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
         printf("\n");
     }
     printf("\nResponses (%zu)\n  %-14s %-6s  %s\n", s->n_responses, "name", "unit", "goal");
-    for (size_t j = 0; j < s->n_responses; j++)
-        printf("  %-14s %-6s  %s\n", s->responses[j].name, s->responses[j].unit,
-               sg_study_goal_name(s->responses[j].goal));
+    for (size_t j = 0; j < s->n_responses; j++) {
+        const sg_response *rs = &s->responses[j];
+        printf("  %-14s %-6s  %s", rs->name, rs->unit,
+               rs->kind == SG_RESPONSE_NUMBER ? sg_study_goal_name(rs->goal)
+                                              : sg_response_kind_name(rs->kind));
+        for (size_t k = 0; k < rs->n_labels; k++)
+            printf("%s%s", k ? ", " : ": ", rs->labels[k]);
+        printf("\n");
+    }
 
     printf("\nStatistics (n = %zu)\n  %-14s %-6s %9s %9s %9s %9s %9s %9s %9s\n", t->n_rows,
            "column", "unit", "min", "Q1", "median", "mean", "Q3", "max", "sd");
     for (size_t j = 0; j < t->n_cols; j++) {
         bool fac = j < s->n_factors;
+        if (sg_cli_print_name_counts(s, t, j, 14))
+            continue;
         print_stats_row(fac ? s->factors[j].name : s->responses[j - s->n_factors].name,
                         fac ? s->factors[j].unit : s->responses[j - s->n_factors].unit,
                         &r->stats[j]);
     }
 
-    printf("\nCorrelation of responses with factors (Pearson r; '-' = constant column)\n  %-14s",
+    printf("\nCorrelation of responses with factors (Pearson r; '-' = constant column, or names without an order)\n  %-14s",
            "");
     for (size_t j = 0; j < s->n_factors; j++)
         printf(" %12.12s", s->factors[j].name);
@@ -92,8 +107,11 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
             continue;
         }
         printf("%zu levels:", lv->n_levels);
-        for (size_t k = 0; k < lv->n_levels; k++)
-            sg_num_fprintf(stdout, " %g (x%zu)", lv->values[k], lv->counts[k]);
+        for (size_t k = 0; k < lv->n_levels; k++) {
+            char v[80];
+            printf(" %s (x%zu)", sg_factor_format(&s->factors[j], lv->values[k], 6, v, sizeof v),
+                   lv->counts[k]);
+        }
         printf("%s\n", lv->balanced ? "" : "  unbalanced");
     }
     if (r->orthogonal) {

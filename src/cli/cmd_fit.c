@@ -78,6 +78,41 @@ static void metrics_row(const char *label, const sg_metrics *m, bool ok, int dec
            m->max_abs);
 }
 
+static void class_row(const char *label, const sg_class_metrics *m)
+{
+    sg_num_fprintf(stdout, "  %-22s %9.1f%% %9.1f%% %12.4f %12.4f\n", label, 100 * m->accuracy,
+                   100 * m->balanced_accuracy, m->log_loss, m->brier);
+}
+
+/* A pass/fail response: class figures and the confusion matrix. */
+static void print_outcome(const sg_response *resp, const sg_cv_response *cv, size_t n_between)
+{
+    printf("\n%s (pass/fail: probability of \"%s\")\n", resp->name, resp->labels[1]);
+    if (!cv || !cv->binary) {
+        printf("  no cross-validation: accuracy unknown\n");
+        return;
+    }
+    printf("  %-22s %10s %10s %12s %12s\n", "", "accuracy", "balanced", "log-loss", "Brier");
+    class_row("network, CV", &cv->cls);
+    if (n_between)
+        class_row("network, btw. levels", &cv->cls_between);
+    if (cv->rsm_ok)
+        class_row("logistic, CV", &cv->cls_rsm);
+    else
+        printf("  note (logistic regression): %s\n", cv->rsm_reason);
+    const sg_class_metrics *m = &cv->cls;
+    size_t l0 = strlen(resp->labels[0]), l1 = strlen(resp->labels[1]);
+    int w = (int)(l0 > l1 ? l0 : l1);
+    w = w < 6 ? 6 : w;
+    printf("  held-out confusion matrix (rows observed, columns predicted at p >= 0.5):\n");
+    printf("    %-*s  %*s  %*s\n", w + 9, "", w, resp->labels[0], w, resp->labels[1]);
+    for (int o = 0; o < 2; o++)
+        printf("    observed %-*s  %*zu  %*zu\n", w, resp->labels[o], w, m->confusion[o][0], w,
+               m->confusion[o][1]);
+    printf("  (balanced accuracy: the mean of each outcome's share predicted right; log-loss "
+           "0.693 = a coin toss)\n");
+}
+
 static void print_run_label(const sg_table *t, size_t row, char *buf, size_t cap)
 {
     if (t->run_id && t->run_id[row] && t->run_id[row][0])
@@ -163,6 +198,10 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     for (size_t j = 0; j < r->n_out; j++) {
         const sg_response *resp = &s->responses[j];
         const sg_cv_response *cv = r->cv ? &r->cv->resp[j] : NULL;
+        if (resp->kind != SG_RESPONSE_NUMBER) {
+            print_outcome(resp, cv, r->cv ? r->cv->n_between : 0);
+            continue;
+        }
         int dec = decimals_for(cv ? cv->net.rmse : r->train[j].rmse, 3);
         printf("\n%s%s%s%s\n", resp->name, resp->unit[0] ? " [" : "", resp->unit,
                resp->unit[0] ? "]" : "");

@@ -104,8 +104,13 @@ static const char *obj_unit(const sg_study *s, const sg_optimize_spec *sp)
 
 static void print_settings_row(const sg_study *s, const double *x)
 {
-    for (size_t f = 0; f < s->n_factors; f++)
-        sg_num_fprintf(stdout, " %12.6g", x[f]);
+    for (size_t f = 0; f < s->n_factors; f++) {
+        char v[80];
+        if (s->factors[f].categorical)
+            printf(" %12.12s", sg_factor_format(&s->factors[f], x[f], 6, v, sizeof v));
+        else
+            sg_num_fprintf(stdout, " %12.6g", x[f]);
+    }
     printf("\n");
 }
 
@@ -133,6 +138,17 @@ static void print_problem(const sg_cli_ctx *ctx, const char *source, const char 
     printf("  %-12s %10s %10s  %s\n", "factor", "lower", "upper", "setting");
     for (size_t f = 0; f < s->n_factors; f++) {
         char how[256];
+        const sg_factor *fa = &s->factors[f];
+        if (fa->categorical) {
+            char v[80];
+            size_t u = (size_t)snprintf(how, sizeof how, "%s", sp->has_fixed[f] ? "fixed at " : "names:");
+            for (size_t l = 0; l < fa->n_levels && u < sizeof how && !sp->has_fixed[f]; l++)
+                u += (size_t)snprintf(how + u, sizeof how - u, " %s", fa->labels[l]);
+            if (sp->has_fixed[f])
+                snprintf(how + u, sizeof how - u, "%s", sg_factor_format(fa, sp->fixed[f], 6, v, sizeof v));
+            printf("  %-12s %10s %10s  %s\n", fa->name, "", "", how);
+            continue;
+        }
         if (sp->has_fixed[f])
             sg_num_snprintf(how, sizeof how, "fixed at %g", sp->fixed[f]);
         else if (sp->levels_only[f]) {
@@ -177,16 +193,30 @@ static void print_margin(const sg_study *s, const sg_optimize_spec *sp, const sg
                        "    kept with a safety margin of %.3g%s%s (holds with %.0f%% confidence "
                        "under the calibrated interval; [optimize] constraint_confidence)\n",
                        r->con_margin[i], *unit ? " " : "", unit, 100.0 * r->con_confidence);
+    else if (s->responses[sp->cons[i].response].kind == SG_RESPONSE_BINARY)
+        printf("    on the predicted probability itself (the members' mean; their spread is "
+               "shown above)\n");
     else if (sp->con_confidence > 0.5)
         printf("    no safety margin: %s has no calibrated interval (the constraint is on the "
                "predicted mean)\n", s->responses[sp->cons[i].response].name);
 }
 
+/* A pass/fail response's prediction: the probability of its second outcome. */
+static bool print_probability(const sg_response *rs, double p, double sd)
+{
+    if (rs->kind != SG_RESPONSE_BINARY)
+        return false;
+    sg_num_fprintf(stdout, "    %-14s P(%s) = %.3g ± %.2g (members' spread)\n", rs->name,
+                   rs->labels[1], p, sd);
+    return true;
+}
+
 static void print_predictions(const sg_study *s, const double *mean, const double *sd)
 {
     for (size_t j = 0; j < s->n_responses; j++)
-        sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%s\n", s->responses[j].name, mean[j], sd[j],
-               unit_sp(s->responses[j].unit), s->responses[j].unit);
+        if (!print_probability(&s->responses[j], mean[j], sd[j]))
+            sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%s\n", s->responses[j].name,
+                           mean[j], sd[j], unit_sp(s->responses[j].unit), s->responses[j].unit);
 }
 
 static void print_run(const sg_table *t, size_t i)
@@ -195,6 +225,45 @@ static void print_run(const sg_table *t, size_t i)
         printf("run %s (data row %zu, line %d)", t->run_id[i], t->row[i], t->line[i]);
     else
         printf("data row %zu (line %d)", t->row[i], t->line[i]);
+}
+
+/* Every combination of category names searched, best first. */
+static void print_choices(const sg_study *s, const sg_decide_result *r, const char *ou)
+{
+    if (*r->cat_note)
+        printf("\nCategory factors: %s\n", r->cat_note);
+    if (r->n_cat == 0)
+        return;
+    printf("\nCategory names compared (each optimised with the other factors free):\n");
+    size_t order[SG_DECIDE_MAX_CHOICES];
+    size_t n = r->n_choices;
+    for (size_t c = 0; c < n; c++)
+        order[c] = c;
+    for (size_t a = 1; a < n; a++) /* insertion sort: feasible first, then objective */
+        for (size_t b = a; b > 0; b--) {
+            size_t x = order[b - 1], y = order[b];
+            bool swap = r->choice_feasible[y] > r->choice_feasible[x] ||
+                        (r->choice_feasible[y] == r->choice_feasible[x] &&
+                         (r->sense == SG_OPTIM_MAXIMIZE ? r->choice_f[y] > r->choice_f[x]
+                                                        : r->choice_f[y] < r->choice_f[x]));
+            if (!swap)
+                break;
+            order[b - 1] = y;
+            order[b] = x;
+        }
+    for (size_t i = 0; i < n; i++) {
+        size_t c = order[i];
+        printf("  ");
+        for (size_t k = 0; k < r->n_cat; k++) {
+            const sg_factor *f = &s->factors[r->cat_factor[k]];
+            char v[80];
+            printf("%s%s = %s", k ? ", " : "", f->name,
+                   sg_factor_format(f, r->choice_code[c * r->n_cat + k], 6, v, sizeof v));
+        }
+        sg_num_fprintf(stdout, ": objective %.6g%s%s%s%s\n", r->choice_f[c], unit_sp(ou), ou,
+                       r->choice_feasible[c] ? "" : "  (no feasible setting)",
+                       c == r->best_choice ? "  <- best" : "");
+    }
 }
 
 static void print_answer(const sg_cli_ctx *ctx)
@@ -214,6 +283,13 @@ static void print_answer(const sg_cli_ctx *ctx)
                          : o->active_bound[f] < 0     ? "  (at lower bound)"
                          : o->active_bound[f] > 0     ? "  (at upper bound)"
                                                       : "";
+        if (s->factors[f].categorical) {
+            char v[80];
+            printf("  %-14s %12s       %s\n", s->factors[f].name,
+                   sg_factor_format(&s->factors[f], o->best_x[f], 6, v, sizeof v),
+                   sp->has_fixed[f] ? "(fixed)" : r->n_cat ? "(best of its names)" : "");
+            continue;
+        }
         sg_num_fprintf(stdout, "  %-14s %12.6g%s%-6s%s\n", s->factors[f].name, o->best_x[f],
                unit_sp(s->factors[f].unit), s->factors[f].unit, at);
     }
@@ -223,6 +299,8 @@ static void print_answer(const sg_cli_ctx *ctx)
                "cross-validation):\n",
                100.0 * r->level);
         for (size_t j = 0; j < s->n_responses; j++) {
+            if (print_probability(&s->responses[j], r->mean[j], r->sd[j]))
+                continue;
             sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%-6s", s->responses[j].name, r->mean[j], r->sd[j],
                    unit_sp(s->responses[j].unit), s->responses[j].unit);
             double lo = r->mean[j] - r->half_width[j], hi = r->mean[j] + r->half_width[j];
@@ -288,9 +366,15 @@ static void print_answer(const sg_cli_ctx *ctx)
         if (!rl->found) {
             printf("  no realisable setting satisfies the constraints\n");
         } else {
-            for (size_t f = 0; f < s->n_factors; f++)
-                sg_num_fprintf(stdout, "  %-14s %12.6g%s%s\n", s->factors[f].name, rl->x[f],
-                       unit_sp(s->factors[f].unit), s->factors[f].unit);
+            for (size_t f = 0; f < s->n_factors; f++) {
+                char v[80];
+                if (s->factors[f].categorical)
+                    printf("  %-14s %12s\n", s->factors[f].name,
+                           sg_factor_format(&s->factors[f], rl->x[f], 6, v, sizeof v));
+                else
+                    sg_num_fprintf(stdout, "  %-14s %12.6g%s%s\n", s->factors[f].name, rl->x[f],
+                                   unit_sp(s->factors[f].unit), s->factors[f].unit);
+            }
             sg_num_fprintf(stdout, "  objective      %12.6g%s%s  (loss from snapping: %.4g)\n", rl->f, unit_sp(ou),
                    ou, rl->loss);
             print_predictions(s, r->r_mean, r->r_sd);
@@ -379,6 +463,7 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
     if (!ctx->args->json && !ctx->summary) {
         print_problem(ctx, source, path);
         print_answer(ctx);
+        print_choices(ctx->study, ctx->optimize, obj_unit(ctx->study, ctx->optimize_spec));
         print_stats(ctx);
     }
     return SG_EXIT_OK;

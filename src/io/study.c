@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/str.h"
 #include "core/path.h"
@@ -21,16 +22,84 @@ static const char *const root_keys[] = {"study", "data",  "factor",   "response"
                                         "model", "train", "optimize", "analysis", "simulate"};
 static const char *const study_keys[] = {"name", "title", "seed"};
 static const char *const data_keys[] = {"file", "sheet", "header_row"};
-static const char *const factor_keys[] = {"name", "column", "unit", "min",
-                                          "max",  "levels", "step", "prefer"};
-static const char *const response_keys[] = {"name", "column", "unit", "goal", "lower_limit",
-                                            "upper_limit"};
+static const char *const factor_keys[] = {"name", "column", "unit", "min",   "max",
+                                          "levels", "step", "prefer", "type"};
+static const char *const response_keys[] = {"name",        "column",      "unit", "goal",
+                                            "lower_limit", "upper_limit", "type", "levels"};
+static const char *const factor_types[] = {"number", "category"};
+static const char *const response_types[] = {"number", "binary", "class"};
+#define LABEL_MAX 64 /* characters in a category name */
 static const char *const report_keys[] = {"file"};
 static const char *const goal_names[] = {"none", "minimize", "maximize"};
 
 const char *const sg_study_module_sections[] = {"model", "train", "optimize", "analysis",
                                                  "simulate"};
 const size_t sg_study_n_module_sections = ARRAY_LEN(sg_study_module_sections);
+
+const char *sg_response_kind_name(sg_response_kind k)
+{
+    return (unsigned)k < ARRAY_LEN(response_types) ? response_types[k] : "?";
+}
+
+size_t sg_labels_find(char *const *labels, size_t n, const char *text)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(labels[i], text) == 0)
+            return i;
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(labels[i], text) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+const char *sg_factor_format(const sg_factor *f, double v, int digits, char *buf, size_t size)
+{
+    if (f->categorical && f->n_levels > 0) {
+        double c = round(v);
+        size_t k = c <= 0 ? 0 : c >= (double)(f->n_levels - 1) ? f->n_levels - 1 : (size_t)c;
+        snprintf(buf, size, "%s", f->labels[k]);
+    } else {
+        snprintf(buf, size, "%.*g", digits, v);
+    }
+    return buf;
+}
+
+char *const *sg_study_column_labels(const sg_study *s, size_t j, size_t *n)
+{
+    *n = 0;
+    if (j < s->n_factors) {
+        if (!s->factors[j].categorical)
+            return NULL;
+        *n = s->factors[j].n_levels;
+        return s->factors[j].labels;
+    }
+    j -= s->n_factors;
+    if (j >= s->n_responses || !s->responses[j].n_labels)
+        return NULL;
+    *n = s->responses[j].n_labels;
+    return s->responses[j].labels;
+}
+
+void sg_study_mask_named_correlation(const sg_study *s, bool *defined)
+{
+    size_t nc = s->n_factors + s->n_responses;
+    for (size_t j = 0; j < nc; j++) {
+        size_t k;
+        sg_study_column_labels(s, j, &k);
+        if (k <= 2)
+            continue;
+        for (size_t i = 0; i < nc; i++)
+            defined[i * nc + j] = defined[j * nc + i] = i == j;
+    }
+}
+
+size_t sg_study_n_categorical(const sg_study *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_factors; i++)
+        n += s->factors[i].categorical;
+    return n;
+}
 
 const char *sg_study_goal_name(sg_goal g)
 {
@@ -182,6 +251,143 @@ static sg_status check_column(const sg_toml_value *t, const char *column, sg_err
     return SG_OK;
 }
 
+/* One category name: a string, or a number written as text. */
+static sg_status label_text(const sg_toml_value *v, const char *owner, char **out, sg_error *err)
+{
+    char num[40];
+    const char *text = NULL;
+    sg_toml_type ty = sg_toml_type_of(v);
+    if (ty == SG_TOML_STRING)
+        text = sg_toml_string(v, NULL);
+    else if (ty == SG_TOML_INTEGER)
+        snprintf(num, sizeof num, "%lld", (long long)sg_toml_integer(v)), text = num;
+    else if (ty == SG_TOML_FLOAT && isfinite(sg_toml_float(v)))
+        snprintf(num, sizeof num, "%.15g", sg_toml_float(v)), text = num;
+    else
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "levels of '%s' must be names (or numbers), not a %s", owner,
+                                sg_toml_type_name(ty));
+    size_t n = strlen(text);
+    const char *p = text;
+    if (n == 0 || n > LABEL_MAX || isspace((unsigned char)p[0]) ||
+        isspace((unsigned char)p[n - 1]))
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "level name \"%s\" of '%s' must be 1 to %d characters without "
+                                "spaces at either end",
+                                text, owner, LABEL_MAX);
+    if (strchr(SG_STUDY_FORMULA_START, p[0]) && ty == SG_TOML_STRING)
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "level name \"%s\" of '%s' may not start with '%c' (a "
+                                "spreadsheet would read it as a formula)",
+                                text, owner, p[0]);
+    if (!(*out = sg_str_dup(text)))
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    return SG_OK;
+}
+
+/* levels = [names...] of a categorical factor or response: 2 .. max
+ * distinct names (ignoring case, as the data are matched). */
+static sg_status load_labels(const sg_toml_value *arr, const char *owner, size_t max,
+                             char ***labels, size_t *n_labels, sg_error *err)
+{
+    size_t n = sg_toml_array_size(arr);
+    if (n < 2 || n > max)
+        return sg_toml_error_at(err, SG_ERR_INVALID, arr,
+                                "'levels' of '%s' needs 2 to %zu names, got %zu", owner, max, n);
+    if (!(*labels = calloc(n, sizeof **labels)))
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const sg_toml_value *v = sg_toml_array_at(arr, i);
+        sg_status st = label_text(v, owner, &(*labels)[i], err);
+        *n_labels = i + (st == SG_OK);
+        if (st)
+            return st;
+        for (size_t j = 0; j < i; j++)
+            if (strcasecmp((*labels)[j], (*labels)[i]) == 0)
+                return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                        "level \"%s\" of '%s' is listed twice", (*labels)[i],
+                                        owner);
+    }
+    return SG_OK;
+}
+
+/* type = "number" | "category" (factors), "number" | "binary" | "class"
+ * (responses) into *kind; absent: *kind unchanged. */
+static sg_status load_type(const sg_toml_value *t, const char *const *names, size_t n,
+                           int *kind, sg_error *err)
+{
+    const char *ty = NULL;
+    sg_status st = sg_toml_get_string(t, "type", false, &ty, NULL, err);
+    if (st || !ty)
+        return st;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ty, names[i]) == 0) {
+            *kind = (int)i;
+            return SG_OK;
+        }
+    char list[80] = "";
+    for (size_t i = 0; i < n; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", i ? ", " : "",
+                 names[i]);
+    return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "type"),
+                            "type \"%s\" is not one of %s", ty, list);
+}
+
+/* A factor whose settings are names: levels 0 .. k-1, step 1. */
+static sg_status load_category(const sg_toml_value *t, sg_factor *f, sg_error *err)
+{
+    static const char *const numeric_only[] = {"min", "max", "step"};
+    for (size_t i = 0; i < ARRAY_LEN(numeric_only); i++)
+        if (sg_toml_table_get(t, numeric_only[i]))
+            return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, numeric_only[i]),
+                                    "'%s' does not apply to the category factor '%s': its "
+                                    "settings are the names in 'levels'",
+                                    numeric_only[i], f->name);
+    const sg_toml_value *arr = NULL;
+    bool found = false;
+    sg_status st = sg_toml_get_array(t, "levels", false, &arr, &found, err);
+    if (st)
+        return st;
+    if (!found)
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "type"),
+                                "category factor '%s' needs levels = [\"name\", ...]", f->name);
+    if ((st = load_labels(arr, f->name, SG_STUDY_MAX_LEVELS, &f->labels, &f->n_levels, err)))
+        return st;
+    if (!(f->levels = malloc(f->n_levels * sizeof *f->levels)))
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < f->n_levels; i++)
+        f->levels[i] = (double)i;
+    f->categorical = true;
+    f->min = 0;
+    f->max = (double)(f->n_levels - 1);
+    f->step = 1;
+    const sg_toml_value *pv = sg_toml_table_get(t, "prefer");
+    if (!pv)
+        return SG_OK;
+    size_t k = sg_toml_type_of(pv) == SG_TOML_STRING
+                   ? sg_labels_find(f->labels, f->n_levels, sg_toml_string(pv, NULL))
+                   : SIZE_MAX;
+    if (k == SIZE_MAX)
+        return sg_toml_error_at(err, SG_ERR_INVALID, pv,
+                                "prefer of the category factor '%s' must be one of its levels",
+                                f->name);
+    f->prefer = SG_PREFER_VALUE;
+    f->prefer_value = (double)k;
+    return SG_OK;
+}
+
+/* True when levels = [...] holds a string: a category factor. */
+static bool has_text_levels(const sg_toml_value *t)
+{
+    const sg_toml_value *arr = sg_toml_table_get(t, "levels");
+    if (!arr || sg_toml_type_of(arr) != SG_TOML_ARRAY)
+        return false;
+    for (size_t i = 0; i < sg_toml_array_size(arr); i++)
+        if (sg_toml_type_of(sg_toml_array_at(arr, i)) == SG_TOML_STRING)
+            return true;
+    return false;
+}
+
 static sg_status load_levels(const sg_toml_value *t, sg_factor *f, sg_error *err)
 {
     const sg_toml_value *arr = NULL;
@@ -268,8 +474,19 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
         (st = check_name(t, f->name, "factor", err)) ||
         (st = get_str(t, "column", false, f->name, &f->column, err)) ||
         (st = check_column(t, f->column, err)) ||
-        (st = get_str(t, "unit", false, "", &f->unit, err)) ||
-        (st = get_finite(t, "min", true, &f->min, err)) ||
+        (st = get_str(t, "unit", false, "", &f->unit, err)))
+        return st;
+    int kind = has_text_levels(t);
+    if ((st = load_type(t, factor_types, ARRAY_LEN(factor_types), &kind, err)))
+        return st;
+    if (kind == 0 && has_text_levels(t))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "levels"),
+                                "factor '%s' has type \"number\" but names among its levels; "
+                                "use type = \"category\" for named settings",
+                                f->name);
+    if (kind == 1)
+        return load_category(t, f, err);
+    if ((st = get_finite(t, "min", true, &f->min, err)) ||
         (st = get_finite(t, "max", true, &f->max, err)))
         return st;
     if (f->min >= f->max)
@@ -325,6 +542,53 @@ bool sg_response_clip(const sg_response *r, double *lo, double *hi)
     return clipped;
 }
 
+/* type = "binary" | "class" and its levels: a response holding names. */
+static sg_status load_verdict(const sg_toml_value *t, sg_response *r, sg_error *err)
+{
+    int kind = SG_RESPONSE_NUMBER;
+    sg_status st = load_type(t, response_types, ARRAY_LEN(response_types), &kind, err);
+    if (st)
+        return st;
+    r->kind = (sg_response_kind)kind;
+    const sg_toml_value *arr = sg_toml_table_get(t, "levels");
+    if (r->kind == SG_RESPONSE_NUMBER) {
+        if (arr)
+            return sg_toml_error_at(err, SG_ERR_INVALID, arr,
+                                    "'levels' applies to a response of type \"binary\" or "
+                                    "\"class\"; '%s' is a number",
+                                    r->name);
+        return SG_OK;
+    }
+    static const char *const limit_keys[] = {"lower_limit", "upper_limit", "goal"};
+    for (size_t i = 0; i < ARRAY_LEN(limit_keys); i++)
+        if (sg_toml_table_get(t, limit_keys[i]))
+            return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, limit_keys[i]),
+                                    "'%s' does not apply to the %s response '%s' (constrain or "
+                                    "optimise its probability in [optimize])",
+                                    limit_keys[i], sg_response_kind_name(r->kind), r->name);
+    if (!arr && r->kind == SG_RESPONSE_CLASS)
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "type"),
+                                "class response '%s' needs levels = [\"A\", \"B\", ...]",
+                                r->name);
+    if (!arr) {
+        r->n_labels = 2;
+        if (!(r->labels = calloc(2, sizeof *r->labels)) || !(r->labels[0] = sg_str_dup("0")) ||
+            !(r->labels[1] = sg_str_dup("1")))
+            return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        return SG_OK;
+    }
+    if (sg_toml_type_of(arr) != SG_TOML_ARRAY)
+        return sg_toml_error_at(err, SG_ERR_INVALID, arr, "'levels' must be an array of names");
+    size_t max = r->kind == SG_RESPONSE_BINARY ? 2 : SG_STUDY_MAX_LEVELS;
+    if (r->kind == SG_RESPONSE_BINARY && sg_toml_array_size(arr) != 2)
+        return sg_toml_error_at(err, SG_ERR_INVALID, arr,
+                                "binary response '%s' needs exactly 2 levels (the second is the "
+                                "outcome whose probability is modelled, e.g. [\"no\", "
+                                "\"yes\"]), got %zu",
+                                r->name, sg_toml_array_size(arr));
+    return load_labels(arr, r->name, max, &r->labels, &r->n_labels, err);
+}
+
 static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error *err)
 {
     sg_status st;
@@ -339,7 +603,7 @@ static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error 
         (st = get_str(t, "unit", false, "", &r->unit, err)) ||
         (st = sg_toml_get_string(t, "goal", false, &goal, NULL, err)))
         return st;
-    if ((st = load_limits(t, r, err)))
+    if ((st = load_limits(t, r, err)) || (st = load_verdict(t, r, err)))
         return st;
     for (size_t g = 0; g < ARRAY_LEN(goal_names); g++)
         if (strcmp(goal, goal_names[g]) == 0) {
@@ -553,6 +817,13 @@ static sg_status load_tree(sg_study *s, sg_error *err)
     return SG_OK;
 }
 
+static void free_labels(char **labels, size_t n)
+{
+    for (size_t i = 0; labels && i < n; i++)
+        free(labels[i]);
+    free(labels);
+}
+
 void sg_study_destroy(sg_study *s)
 {
     if (!s)
@@ -562,12 +833,14 @@ void sg_study_destroy(sg_study *s)
         free(s->factors[i].column);
         free(s->factors[i].unit);
         free(s->factors[i].levels);
+        free_labels(s->factors[i].labels, s->factors[i].n_levels);
     }
     free(s->factors);
     for (size_t i = 0; i < s->n_responses; i++) {
         free(s->responses[i].name);
         free(s->responses[i].column);
         free(s->responses[i].unit);
+        free_labels(s->responses[i].labels, s->responses[i].n_labels);
     }
     free(s->responses);
     free(s->path);
@@ -633,25 +906,38 @@ sg_status sg_study_load_data(const sg_study *s, sg_table **out, sg_error *err)
                             s->path);
     size_t n = s->n_factors + s->n_responses;
     const char **cols = malloc(2 * n * sizeof *cols);
-    if (!cols)
+    char *const **labels = calloc(n, sizeof *labels);
+    size_t *n_labels = calloc(n, sizeof *n_labels);
+    if (!cols || !labels || !n_labels) {
+        free(cols), free(labels), free(n_labels);
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    }
     const char **units = cols + n;
     for (size_t i = 0; i < s->n_factors; i++) {
         cols[i] = s->factors[i].column;
         units[i] = s->factors[i].unit;
+        if (s->factors[i].categorical) {
+            labels[i] = s->factors[i].labels;
+            n_labels[i] = s->factors[i].n_levels;
+        }
     }
     for (size_t i = 0; i < s->n_responses; i++) {
         cols[s->n_factors + i] = s->responses[i].column;
         units[s->n_factors + i] = s->responses[i].unit;
+        labels[s->n_factors + i] = s->responses[i].labels;
+        n_labels[s->n_factors + i] = s->responses[i].n_labels;
     }
     sg_table_request req = {.columns = cols, .n_cols = n, .n_factors = s->n_factors,
                             .units = units, .sheet = s->data_sheet,
-                            .header_row = s->data_header_row};
+                            .header_row = s->data_header_row, .labels = labels,
+                            .n_labels = n_labels};
     size_t bad = SIZE_MAX;
     sg_error e;
     sg_error_clear(&e);
     sg_status st = sg_table_read(s->data_path, &req, out, &bad, &e);
     free(cols);
+    free(labels);
+    free(n_labels);
     if (st == SG_OK)
         return SG_OK;
     if (bad != SIZE_MAX && bad < n) {

@@ -6,8 +6,10 @@
  *                may be absent until the data exist: sg_study_load_data then
  *                fails, doe works), sheet (workbook sheet; default the first),
  *                header_row (default: the first row naming the study's columns)
- *   [[factor]]   name, column, unit, min, max, levels, step, prefer (>= 1)
- *   [[response]] name, column, unit, goal, lower_limit, upper_limit (>= 1)
+ *   [[factor]]   name, column, unit, min, max, levels, step, prefer (>= 1);
+ *                type = "category" (or text levels) for a named-level factor
+ *   [[response]] name, column, unit, goal, lower_limit, upper_limit (>= 1);
+ *                type = "binary" | "class" with levels (names) for a verdict
  *   [report]     file (default ../reports/<name>.xlsx relative to the study)
  *   [model] [train] [optimize] [analysis] [simulate]
  *                settings owned by later modules: kept as TOML tables
@@ -52,8 +54,17 @@ typedef enum sg_prefer {
     SG_PREFER_VALUE     /* prefer_value */
 } sg_prefer;
 
+/* A categorical factor or response is held in the table by the index of
+ * its name among `labels` (0 .. n_labels - 1): the data file holds the
+ * names, the reader turns them into these codes.  A categorical factor has
+ * min = 0, max = n_labels - 1, step = 1 and levels 0 .. n_labels - 1, so
+ * every numeric stage sees a level-coded factor; only the model (one-hot
+ * inputs), the optimiser (every category searched) and the output (names)
+ * treat it as a set of names. */
 typedef struct sg_factor {
     char *name;        /* identifier: letter, then letters/digits/_ */
+    bool categorical;  /* type = "category": labels name the levels */
+    char **labels;     /* categorical: n_levels names (distinct), else NULL */
     char *column;      /* CSV column (default: name) */
     char *unit;        /* free text, "" when not given */
     double min, max;   /* bounds in data units, min < max */
@@ -66,14 +77,37 @@ typedef struct sg_factor {
     const sg_toml_value *table; /* the [[factor]] table (positions for messages) */
 } sg_factor;
 
+/* What a response holds: a number, a pass/fail verdict (two names, the
+ * second is the "positive" class whose probability is modelled) or one of
+ * several classes. */
+typedef enum sg_response_kind {
+    SG_RESPONSE_NUMBER = 0,
+    SG_RESPONSE_BINARY,
+    SG_RESPONSE_CLASS
+} sg_response_kind;
+
+/* "number", "binary", "class". */
+const char *sg_response_kind_name(sg_response_kind k);
+
 typedef struct sg_response {
     char *name;
+    sg_response_kind kind; /* [[response]] type; default SG_RESPONSE_NUMBER */
+    size_t n_labels;   /* binary: 2; class: 2 .. SG_STUDY_MAX_LEVELS; number: 0 */
+    char **labels;     /* class names (binary default "0", "1"); codes 0 .. n_labels - 1 */
     char *column;      /* CSV column (default: name) */
     char *unit;
     sg_goal goal;      /* default SG_GOAL_NONE */
     double lower_limit, upper_limit; /* physical limits (-inf / +inf when not given) */
     const sg_toml_value *table; /* the [[response]] table */
 } sg_response;
+
+/* Setting v of factor f as text: its name for a categorical factor (the
+ * code rounded to the nearest level), else "%.*g" with `digits` significant
+ * digits.  Returns buf. */
+const char *sg_factor_format(const sg_factor *f, double v, int digits, char *buf, size_t size);
+/* Index of `text` among labels[0..n) (exact, else ignoring case); SIZE_MAX
+ * when absent. */
+size_t sg_labels_find(char *const *labels, size_t n, const char *text);
 
 /* Clip the interval lo..hi to r's physical limits; true when it changed. */
 bool sg_response_clip(const sg_response *r, double *lo, double *hi);
@@ -101,6 +135,17 @@ typedef struct sg_study {
     sg_toml_doc *doc;
     const sg_toml_value *model, *train, *optimize, *analysis, *simulate;
 } sg_study;
+
+/* Names of data column j (factors, then responses) when it holds names:
+ * *n gets their number; NULL (and *n = 0) for a numeric column. */
+char *const *sg_study_column_labels(const sg_study *s, size_t j, size_t *n);
+/* Mark as undefined (defined[i * nc + j] = false) every correlation with a
+ * column of more than 2 names: its codes have no order, so Pearson's r means
+ * nothing (with 2 names it is the point-biserial correlation).  nc = the
+ * study's factors + responses. */
+void sg_study_mask_named_correlation(const sg_study *s, bool *defined);
+/* Number of categorical factors of s. */
+size_t sg_study_n_categorical(const sg_study *s);
 
 /* Read, parse and validate the study file at path.  On success *out is a
  * new study (caller destroys); on failure *out is NULL and err holds

@@ -92,6 +92,12 @@ typedef struct sg_table_request {
     const char *const *units;   /* n_cols units or NULL; NULL or "" entries are not checked */
     const char *sheet;          /* workbook sheet name; NULL = the first sheet */
     int header_row;             /* 1-based row (line) of the header; 0 = find it */
+    /* Named values (categories, verdicts): column k holds one of
+     * labels[k][0 .. n_labels[k]) (matched exactly, else ignoring case, else
+     * as equal numbers) and is stored as its index; any other text is an
+     * error listing the names.  NULL, or n_labels[k] = 0: a number. */
+    char *const *const *labels;
+    const size_t *n_labels;
 } sg_table_request;
 
 /* A loaded table.  Everything is owned by the table; free with sg_table_destroy. */

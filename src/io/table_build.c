@@ -422,11 +422,57 @@ static sg_status maybe_exclude(sg_table_builder *b, const char *const *cells, si
     return exclude_row(b, cells, n, line, SG_EXCLUDED_NO_RESPONSE, first);
 }
 
+/* Index of a named value among labels, or SIZE_MAX. */
+static size_t find_label(sg_table_builder *b, const char *cell, char *const *labels, size_t n)
+{
+    size_t len;
+    const char *s = trim(cell, &len);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++)
+            if (strlen(labels[i]) == len &&
+                (pass ? strncasecmp(labels[i], s, len) : strncmp(labels[i], s, len)) == 0)
+                return i;
+    double v, w;
+    sg_error e;
+    if (sg_table_parse_number_l(cell, b->c_loc, &v, &e) != SG_OK)
+        return SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (sg_table_parse_number_l(labels[i], b->c_loc, &w, &e) == SG_OK && v == w)
+            return i;
+    return SIZE_MAX;
+}
+
+static sg_status convert_label(sg_table_builder *b, const char *cell, int line, size_t k,
+                               double *out)
+{
+    char *const *labels = b->req->labels[k];
+    size_t n = b->req->n_labels[k];
+    size_t i = find_label(b, cell, labels, n);
+    if (i != SIZE_MAX) {
+        *out = (double)i;
+        return SG_OK;
+    }
+    char at[PLACE_MAX], list[400] = "";
+    for (size_t j = 0; j < n && strlen(list) + 80 < sizeof list; j++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"", j ? ", " : "",
+                 labels[j]);
+    size_t len;
+    const char *s = trim(cell, &len);
+    cell_place(b, line, k, at, sizeof at);
+    return sg_error_set(b->err, SG_ERR_INVALID,
+                        "%s: '%.*s' is not one of the levels the study lists for '%s' (%s%s); "
+                        "add it to 'levels' or correct the cell",
+                        at, (int)(len > FIELD_SHOW_MAX ? FIELD_SHOW_MAX : len), s,
+                        b->t->col_names[k], list, strlen(list) + 80 >= sizeof list ? ", ..." : "");
+}
+
 static sg_status convert_cell(sg_table_builder *b, const char *cell, int line, size_t k,
                               double *out)
 {
     sg_error e;
     char at[PLACE_MAX];
+    if (b->req->labels && b->req->n_labels && b->req->n_labels[k] > 0)
+        return convert_label(b, cell, line, k, out);
     if (sg_table_parse_number_l(cell, b->c_loc, out, &e) != SG_OK) {
         cell_place(b, line, k, at, sizeof at);
         return sg_error_set(b->err, e.status, "%s: %s", at, e.msg);

@@ -117,7 +117,11 @@ static sg_status run_fold(cv_job *job, const cv_part *part, size_t f, sg_error *
     for (size_t j = 0; job->opt->baseline && j < n_out; j++) {
         sg_rsm *q = NULL;
         sg_error e2;
-        if (sg_rsm_fit(Xtr, n_in, n_in, Ytr + j, n_out, NULL, ntr, &q, &e2) != SG_OK) {
+        sg_status bs = sg_model_spec_binary(job->spec, j)
+                           ? sg_rsm_fit_logistic(Xtr, n_in, n_in, Ytr + j, n_out, NULL, ntr,
+                                                 SG_RSM_LOGISTIC_LAMBDA, &q, &e2)
+                           : sg_rsm_fit(Xtr, n_in, n_in, Ytr + j, n_out, NULL, ntr, &q, &e2);
+        if (bs != SG_OK) {
             part->rsm_failed[f * n_out + j] = true;
             snprintf(part->rsm_fmsg[f * n_out + j], sizeof part->rsm_fmsg[0], "%.255s", e2.msg);
             continue;
@@ -531,6 +535,25 @@ static sg_status between_metrics(sg_cv_result *res, size_t j, sg_error *err)
     return st;
 }
 
+/* Class figures of pass/fail response j: network, baseline, between levels. */
+static sg_status class_metrics(sg_cv_result *res, size_t j, sg_error *err)
+{
+    sg_cv_response *R = &res->resp[j];
+    size_t no = res->n_out;
+    R->binary = true;
+    snprintf(R->outlier_reason, sizeof R->outlier_reason,
+             "a pass/fail response: no run is singled out");
+    sg_status st = sg_class_metrics_compute(res->obs + j, no, res->pred + j, no, res->n_held,
+                                            &R->cls, err);
+    if (st == SG_OK && R->rsm_ok)
+        st = sg_class_metrics_compute(res->obs + j, no, res->rsm_pred + j, no, res->n_held,
+                                      &R->cls_rsm, err);
+    if (st == SG_OK && res->n_between)
+        st = sg_class_metrics_compute(res->between_obs + j, no, res->between_pred + j, no,
+                                      res->n_between, &R->cls_between, err);
+    return st;
+}
+
 sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t n_in,
                     size_t n_out, const double *X, const double *Y, size_t n,
                     const char *const *response_names, sg_cv_progress_fn progress, void *user,
@@ -564,7 +587,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     res = calloc(1, sizeof *res);
     if (!res)
         goto nomem;
-    if ((st = sg_cv_levels_plan_create(X, n, n_in, &bplan, res->between_note,
+    if ((st = sg_cv_levels_plan_create(X, n, n_in, spec->categories, &bplan, res->between_note,
                                        sizeof res->between_note, err)) != SG_OK)
         goto fail;
     size_t nh = plan->start[plan->n_folds], nf = plan->n_folds;
@@ -686,6 +709,11 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
             goto fail;
         if ((st = between_metrics(res, j, err)) != SG_OK)
             goto fail;
+        if (sg_model_spec_binary(spec, j)) {
+            if ((st = class_metrics(res, j, err)) != SG_OK)
+                goto fail;
+            continue;
+        }
         if ((st = summarise(res, j, opt->level, opt->outlier_z,
                              opt->outlier_range_frac, scratch, rowi, &count)) != SG_OK)
             goto fail;
@@ -744,6 +772,8 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
     size_t k = 0;
     char msg[256], name[32];
     for (size_t j = 0; j < r->n_out; j++) {
+        if (r->resp[j].binary) /* judged by its class figures (fit.c notes) */
+            continue;
         const char *nm = response_names ? response_names[j] : NULL;
         if (!nm) {
             snprintf(name, sizeof name, "y%zu", j + 1);

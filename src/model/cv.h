@@ -111,9 +111,12 @@ size_t sg_cv_plan_training_rows(const sg_cv_plan *p, size_t f, const double *X, 
 /* The between-levels plan of X (n, n_in): *out = NULL (and note, of size
  * cap, says why) when no factor is level-coded with an interior level or
  * no fold would leave 2 training rows.  Otherwise note lists the factors
- * (1-based) held out.  Caller frees with sg_cv_plan_destroy. */
-sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in, sg_cv_plan **out,
-                                   char *note, size_t cap, sg_error *err);
+ * (1-based) held out.  categories (NULL, or a spec's categories array):
+ * factors with categories[j] >= 2 are names, with nothing between them,
+ * and are never held out.  Caller frees with sg_cv_plan_destroy. */
+sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
+                                   const size_t *categories, sg_cv_plan **out, char *note,
+                                   size_t cap, sg_error *err);
 
 typedef struct sg_cv_options {
     sg_cv_spec plan;
@@ -135,6 +138,13 @@ sg_cv_options sg_cv_options_defaults(void);
 
 /* Per-response figures. */
 typedef struct sg_cv_response {
+    /* A pass/fail response (spec classes[j] = 2): its predictions are
+     * probabilities and the class figures below say how good they are;
+     * the baseline is a logistic regression on the quadratic's terms.  The
+     * regression figures (RMSE = root Brier score) stay filled, but no
+     * interval and no suspicious runs are derived for it. */
+    bool binary;
+    sg_class_metrics cls, cls_rsm, cls_between;
     sg_metrics net;          /* pooled over all held-out predictions (r2 = Q²) */
     sg_metrics rsm;          /* the baseline, valid only if rsm_ok */
     bool rsm_ok;

@@ -285,8 +285,9 @@ static size_t factor_levels(const double *X, size_t n, size_t n_in, size_t j, do
     return L;
 }
 
-sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in, sg_cv_plan **out,
-                                   char *note, size_t cap, sg_error *err)
+sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
+                                   const size_t *categories, sg_cv_plan **out, char *note,
+                                   size_t cap, sg_error *err)
 {
     sg_status st = SG_OK;
     sg_cv_plan *p = NULL;
@@ -302,6 +303,8 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in, sg_cv
     /* count folds and held-out rows */
     size_t n_folds = 0, n_held = 0;
     for (size_t j = 0; j < n_in; j++) {
+        if (categories && j < SG_MODEL_MAX_CATEGORICAL && categories[j] >= 2)
+            continue;
         size_t L = factor_levels(X, n, n_in, j, col, lv + j * SG_CV_LEVELS_MAX);
         if (L < 3)
             continue;

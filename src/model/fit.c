@@ -51,6 +51,8 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
         h = h_num(h, f->step);
         for (size_t k = 0; k < f->n_levels; k++)
             h = h_num(h, f->levels[k]);
+        for (size_t k = 0; f->categorical && k < f->n_levels; k++)
+            h = h_str(h, f->labels[k]);
     }
     for (size_t j = 0; j < s->n_responses; j++) {
         const sg_response *r = &s->responses[j];
@@ -58,6 +60,10 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
         h = h_str(h, r->name);
         h = h_str(h, r->column);
         h = h_str(h, r->unit);
+        if (r->kind != SG_RESPONSE_NUMBER)
+            h = h_str(h, sg_response_kind_name(r->kind));
+        for (size_t k = 0; k < r->n_labels; k++)
+            h = h_str(h, r->labels[k]);
     }
     const sg_model_spec *sp = &m->spec;
     const sg_train_config *c = &sp->train;
@@ -237,6 +243,28 @@ static sg_fit_note *add_note(sg_fit_result *r, sg_fit_note_kind kind, size_t res
     return t;
 }
 
+/* A pass/fail response needs both outcomes among the usable rows. */
+static sg_status check_outcomes(const sg_study *s, const sg_table *t, sg_error *err)
+{
+    for (size_t j = 0; j < s->n_responses; j++) {
+        const sg_response *rs = &s->responses[j];
+        if (rs->kind == SG_RESPONSE_NUMBER)
+            continue;
+        size_t c = s->n_factors + j, first = 0;
+        double v0 = sg_table_at(t, 0, c);
+        for (size_t i = 1; i < t->n_rows && !first; i++)
+            first = sg_table_at(t, i, c) != v0 ? i : 0;
+        if (first)
+            continue;
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(rs->table, "name"),
+                                "response '%s' is \"%s\" in every one of the %zu usable rows of "
+                                "%s: a model cannot tell settings apart by an outcome that never "
+                                "changes; add runs with another outcome",
+                                rs->name, rs->labels[(size_t)v0], t->n_rows, t->path);
+    }
+    return SG_OK;
+}
+
 /* Network and kriging CV figures side by side (r->cv done), and the notes
  * saying when a baseline is clearly better than the network. */
 static sg_status compare(const sg_study_model *settings, const double *X, const double *Y,
@@ -301,9 +329,12 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
                  : closed    ? "leave-one-out, closed form"
                              : "refit per fold");
         for (size_t j = 0; j < n_out; j++) {
-            r->cmp[j].gp_ok = st == SG_OK;
-            if (st == SG_OK)
+            r->cmp[j].gp_ok = st == SG_OK && !sg_model_spec_binary(&settings->spec, j);
+            if (r->cmp[j].gp_ok)
                 r->cmp[j].gp = gm[j];
+            else if (st == SG_OK)
+                snprintf(r->cmp[j].gp_note, sizeof r->cmp[j].gp_note,
+                         "kriging models numbers, not pass/fail outcomes");
             else
                 snprintf(r->cmp[j].gp_note, sizeof r->cmp[j].gp_note, "%.190s", e.msg);
         }
@@ -318,6 +349,17 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
             continue;
         double net = c->net.rmse;
         const char *nm = names[j];
+        if (R->binary) {
+            if (R->rsm_ok && R->cls_rsm.log_loss < SG_FIT_CLEARLY_BETTER * R->cls.log_loss) {
+                sg_fit_note *t = add_note(r, SG_FIT_NOTE_QUADRATIC_BETTER, j, R->cls_rsm.log_loss,
+                                          R->cls.log_loss);
+                sg_num_snprintf(t->message, sizeof t->message,
+                                "%.80s: the logistic regression is clearly better than the "
+                                "network (CV log-loss %.4g against %.4g)",
+                                nm, R->cls_rsm.log_loss, R->cls.log_loss);
+            }
+            continue;
+        }
         const sg_metrics *tr = &r->train[j];
         if (r->type_used == SG_MODEL_MLP && tr->r2_ok && tr->r2 < 1.0 - SG_MODEL_NO_PROGRESS) {
             sg_fit_note *t = add_note(r, SG_FIT_NOTE_NOT_LEARNED, j, tr->r2, 1.0);
@@ -447,6 +489,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     }
     for (size_t j = 0; j < n_out; j++)
         names[j] = study->responses[j].name;
+    if ((st = check_outcomes(study, t, err)) != SG_OK)
+        goto fail;
     sg_hash_hex(t->hash, r->data_hash);
     sg_fit_settings_hash(study, settings, r->settings_hash);
 
@@ -566,6 +610,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         sg_cv_spec_format(&r->cv->plan, c.cv, sizeof c.cv);
         for (size_t j = 0; j < n_out; j++) {
             const sg_cv_response *R = &r->cv->resp[j];
+            if (R->binary) /* a probability has no calibrated interval */
+                continue;
             c.level = R->level;
             c.half_width = R->half_width;
             c.spread_factor_ok = R->spread_factor_ok;

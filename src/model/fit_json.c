@@ -6,6 +6,28 @@
 
 #include "core/json.h"
 
+/* Class figures of a pass/fail response, with the confusion matrix
+ * [[observed 0 predicted 0, observed 0 predicted 1], [observed 1 ...]]. */
+static void class_json(sg_json_builder *b, cJSON *parent, const char *key,
+                       const sg_class_metrics *m)
+{
+    cJSON *o = parent ? cJSON_GetObjectItemCaseSensitive(parent, "classification") : NULL;
+    if (!o)
+        o = sg_json_object(b, parent, "classification");
+    cJSON *e = sg_json_object(b, o, key);
+    sg_json_count(b, e, "n", m->n);
+    sg_json_number(b, e, "accuracy", m->accuracy);
+    sg_json_number(b, e, "balanced_accuracy", m->balanced_accuracy);
+    sg_json_number(b, e, "log_loss", m->log_loss);
+    sg_json_number(b, e, "brier", m->brier);
+    cJSON *cm = sg_json_array(b, e, "confusion");
+    for (int r = 0; cm && r < 2; r++) {
+        cJSON *row = sg_json_array(b, cm, NULL);
+        for (int c = 0; row && c < 2; c++)
+            sg_json_count(b, row, NULL, m->confusion[r][c]);
+    }
+}
+
 static void metrics_json(sg_json_builder *b, cJSON *parent, const char *key, const sg_metrics *m,
                          bool ok, const char *reason)
 {
@@ -175,6 +197,17 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         }
         const sg_cv_response *c = &r->cv->resp[j];
         cJSON *cv = sg_json_object(b, item, "cv");
+        if (c->binary) {
+            sg_json_string(b, item, "type", "binary");
+            sg_json_string(b, item, "probability_of", s->responses[j].labels[1]);
+            class_json(b, cv, "network", &c->cls);
+            if (c->rsm_ok)
+                class_json(b, cv, "logistic", &c->cls_rsm);
+            else
+                sg_json_string(b, cv, "logistic_note", c->rsm_reason);
+            if (r->cv->n_between)
+                class_json(b, cv, "network_between_levels", &c->cls_between);
+        }
         metrics_json(b, cv, "network", &c->net, true, NULL);
         metrics_json(b, cv, "baseline", &c->rsm, c->rsm_ok, c->rsm_reason);
         if (r->cv->n_between) {

@@ -122,6 +122,26 @@ sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err)
     if (spec->ensemble < 1 || spec->ensemble > SG_MODEL_MAX_ENSEMBLE)
         return sg_error_set(err, SG_ERR_INVALID, "ensemble must be between 1 and %d (got %zu)",
                             SG_MODEL_MAX_ENSEMBLE, spec->ensemble);
+    bool classify = false;
+    for (size_t j = 0; j < SG_MODEL_MAX_CATEGORICAL; j++) {
+        if (spec->classes[j] != 0 && spec->classes[j] != 2)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "response %zu: a pass/fail response has 2 classes (got %zu)",
+                                j + 1, spec->classes[j]);
+        classify |= spec->classes[j] == 2;
+    }
+    if (classify && spec->shared)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "a pass/fail response needs its own network: set shared = false");
+    if (classify && spec->output_act != SG_ACT_LINEAR)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "a pass/fail response's network has a logistic output of its own: "
+                            "leave output_activation linear");
+    for (size_t i = 0; i < SG_MODEL_MAX_CATEGORICAL; i++)
+        if (spec->categories[i] == 1 || spec->categories[i] > SG_MLP_MAX_WIDTH)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "factor %zu: a category factor needs 2 to %d names (got %zu)",
+                                i + 1, SG_MLP_MAX_WIDTH, spec->categories[i]);
     if (!(spec->val_share >= 0.0 && spec->val_share < 0.5))
         return sg_error_set(err, SG_ERR_INVALID,
                             "validation share must be at least 0 and below 0.5 (got %g)",
@@ -233,18 +253,25 @@ static sg_status alloc_kind(const sg_model_spec *spec, sg_model_type kind, size_
         return sg_error_set(err, SG_ERR_INVALID,
                             "a model needs 1 to %d factors and responses (got %zu and %zu)",
                             SG_MLP_MAX_WIDTH, n_in, n_out);
+    size_t nf = sg_model__n_feat(spec, n_in);
+    if (nf > SG_MLP_MAX_WIDTH)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "a model takes at most %d inputs; the category factors' names make "
+                            "%zu",
+                            SG_MLP_MAX_WIDTH, nf);
     m = calloc(1, sizeof *m);
     if (!m)
         goto nomem;
     m->spec = *spec;
     m->n_in = n_in;
+    m->n_feat = nf;
     m->n_out = n_out;
     m->type = kind;
     m->n_nets = kind == SG_MODEL_GP ? 0 : spec->shared ? 1 : n_out;
     size_t nm = m->n_nets * spec->ensemble;
     m->nets = calloc(nm + 1, sizeof *m->nets);
     m->hist = calloc(nm + 1, sizeof *m->hist);
-    m->xs = sg_scaler_create(n_in);
+    m->xs = sg_scaler_create(nf);
     m->ys = sg_scaler_create(n_out);
     m->fname = calloc(n_in, sizeof *m->fname);
     m->funit = calloc(n_in, sizeof *m->funit);
@@ -283,16 +310,20 @@ static sg_status alloc_kind(const sg_model_spec *spec, sg_model_type kind, size_
     size_t sizes[SG_MODEL_MAX_HIDDEN + 2];
     sg_activation acts[SG_MODEL_MAX_HIDDEN + 1];
     size_t ns = spec->n_hidden + 2;
-    sizes[0] = n_in;
+    sizes[0] = nf;
     for (size_t l = 0; l < spec->n_hidden; l++) {
         sizes[l + 1] = spec->hidden[l];
         acts[l] = spec->hidden_act;
     }
     sizes[ns - 1] = spec->shared ? n_out : 1;
     acts[ns - 2] = spec->output_act;
-    for (size_t i = 0; i < nm; i++)
+    for (size_t i = 0; i < nm; i++) {
         if ((st = sg_mlp_create(ns, sizes, acts, &m->nets[i], err)) != SG_OK)
             goto fail;
+        if (sg_model_is_binary(m, i / spec->ensemble) &&
+            (st = sg_mlp_set_loss(m->nets[i], SG_LOSS_BINARY, err)) != SG_OK)
+            goto fail;
+    }
     *out = m;
     return SG_OK;
 nomem:
@@ -317,9 +348,9 @@ sg_status sg_model__alloc_gp(const sg_model_spec *spec, size_t n_in, size_t n_ou
         return st;
     m->n_rows = n_rows;
     m->gp = calloc(n_out, sizeof *m->gp);
-    m->gx = calloc(n_rows * n_in + 1, sizeof *m->gx);
+    m->gx = calloc(n_rows * m->n_feat + 1, sizeof *m->gx);
     m->gy = calloc(n_rows * n_out + 1, sizeof *m->gy);
-    m->gpar = calloc(n_out * SG_MODEL_GP_NPAR(n_in), sizeof *m->gpar);
+    m->gpar = calloc(n_out * SG_MODEL_GP_NPAR(m->n_feat), sizeof *m->gpar);
     if (!m->gp || !m->gx || !m->gy || !m->gpar) {
         sg_model_destroy(m);
         return sg_error_set(err, SG_ERR_NOMEM, "model: out of memory");
@@ -378,7 +409,7 @@ static bool all_finite(const double *v, size_t n)
 static size_t member_rows(const member_job *job, member_buf *b, size_t j, uint64_t seed)
 {
     const sg_model *m = job->m;
-    size_t n = job->n, n_in = m->n_in, n_out = m->n_out;
+    size_t n = job->n, n_in = m->n_feat, n_out = m->n_out;
     size_t t_out = m->spec.shared ? n_out : 1;
     size_t n_val = (size_t)floor(m->spec.val_share * (double)n + 0.5);
     if (n - n_val < 2)
@@ -517,7 +548,8 @@ static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_err
     cfg.l2 = sg_model_spec_l2(spec, j);
     /* a run still at the variance after a tenth of its budget is cut short
      * and restarted (retry_member) instead of spending the rest */
-    if (sg_mlp_n_layers(net) > 1 && cfg.epochs >= 100)
+    bool binary = sg_model_is_binary(m, j);
+    if (sg_mlp_n_layers(net) > 1 && cfg.epochs >= 100 && !binary)
         cfg.stall_epochs = cfg.epochs / 10;
     if (n_val == 0 && cfg.early_stopping.monitor == SG_MONITOR_VALIDATION)
         cfg.early_stopping.monitor = SG_MONITOR_TRAIN;
@@ -528,7 +560,7 @@ static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_err
         st = sg_train(net, b->X, b->T, n_tr, b->Xv, b->Tv, n_val, &cfg,
                       job->progress ? member_progress : NULL, &ctx, &m->hist[idx], &last, err);
     /* a run cut short by the epoch limit did not stall: it was stopped */
-    if (st == SG_OK && sg_mlp_n_layers(net) > 1 && last.reason != SG_STOP_MAX_EPOCHS &&
+    if (st == SG_OK && !binary && sg_mlp_n_layers(net) > 1 && last.reason != SG_STOP_MAX_EPOCHS &&
         unexplained_share(net, b->X, b->T, n_tr, t_out) > SG_MODEL_NO_PROGRESS)
         st = retry_member(job, b, idx, n_tr, n_val, &cfg, &ctx, err);
     if (st == SG_OK && !all_finite(sg_mlp_params_const(net), sg_mlp_n_params(net)))
@@ -549,9 +581,9 @@ static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_err
 static bool buf_alloc(member_buf *b, const sg_model *m, size_t n)
 {
     size_t t_out = m->spec.shared ? m->n_out : 1;
-    b->X = malloc(n * m->n_in * sizeof *b->X);
+    b->X = malloc(n * m->n_feat * sizeof *b->X);
     b->T = malloc(n * t_out * sizeof *b->T);
-    b->Xv = malloc(n * m->n_in * sizeof *b->Xv);
+    b->Xv = malloc(n * m->n_feat * sizeof *b->Xv);
     b->Tv = malloc(n * t_out * sizeof *b->Tv);
     b->order = malloc(n * sizeof *b->order);
     b->rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -714,6 +746,35 @@ sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, con
                              err);
 }
 
+bool sg_model_is_binary(const sg_model *m, size_t j)
+{
+    return j < SG_MODEL_MAX_CATEGORICAL && m->spec.classes[j] == 2;
+}
+
+/* A pass/fail response: codes 0/1 with both present, and an identity
+ * output scaler (the network's output is a logit, not a scaled value). */
+static sg_status check_classes(sg_model *m, const double *Y, size_t n, sg_error *err)
+{
+    for (size_t j = 0; j < m->n_out; j++) {
+        if (!sg_model_is_binary(m, j))
+            continue;
+        size_t ones = 0;
+        for (size_t r = 0; r < n; r++) {
+            double y = Y[r * m->n_out + j];
+            if (y != 0.0 && y != 1.0)
+                return sg_error_set(err, SG_ERR_INVALID,
+                                    "pass/fail response %s: row %zu holds %g, not 0 or 1",
+                                    m->rname[j], r + 1, y);
+            ones += y == 1.0;
+        }
+        (void)ones; /* one outcome only may happen in a CV fold: the fit then
+                       predicts it everywhere (the study-level check refuses such a table) */
+        m->ys->shift[j] = 0.0;
+        m->ys->width[j] = 1.0;
+    }
+    return SG_OK;
+}
+
 /* A network model ready for its members: sized, scaled, with the scaled
  * rows in *Xs, *Ys (caller frees them and the model). */
 static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
@@ -737,7 +798,13 @@ static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_ou
     for (size_t j = 0; response_names && j < n_out; j++)
         if ((st = sg_model_set_string(&m->rname[j], response_names[j], err)) != SG_OK)
             goto fail;
-    if ((st = sg_scaler_fit(m->xs, spec->x_scale, X, n_in, 0, NULL, n, err)) != SG_OK ||
+    size_t nf = m->n_feat;
+    if (!(Xs = malloc(n * nf * sizeof *Xs)) || !(Ys = malloc(n * n_out * sizeof *Ys))) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
+        goto fail;
+    }
+    sg_model__encode_rows(spec, n_in, X, n, Xs);
+    if ((st = sg_scaler_fit(m->xs, spec->x_scale, Xs, nf, 0, NULL, n, err)) != SG_OK ||
         (st = sg_scaler_fit(m->ys, spec->y_scale, Y, n_out, 0, NULL, n, err)) != SG_OK) {
         sg_error_prefix(err, "model fit");
         goto fail;
@@ -749,16 +816,11 @@ static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_ou
             m->hi[i] = fmax(m->hi[i], X[r * n_in + i]);
         }
     }
-    Xs = malloc(n * n_in * sizeof *Xs);
-    Ys = malloc(n * n_out * sizeof *Ys);
-    if (!Xs || !Ys) {
-        st = sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
+    if ((st = check_classes(m, Y, n, err)) != SG_OK)
         goto fail;
-    }
-    memcpy(Xs, X, n * n_in * sizeof *Xs);
     memcpy(Ys, Y, n * n_out * sizeof *Ys);
     for (size_t r = 0; r < n; r++) {
-        sg_scaler_forward(m->xs, Xs + r * n_in);
+        sg_scaler_forward(m->xs, Xs + r * nf);
         sg_scaler_forward(m->ys, Ys + r * n_out);
     }
     *out = m;
@@ -936,9 +998,9 @@ sg_status sg_model_copy(const sg_model *m, sg_model **out, sg_error *err)
     if (st == SG_OK)
         st = copy_contents(c, m, err);
     if (st == SG_OK && m->type == SG_MODEL_GP) {
-        memcpy(c->gx, m->gx, m->n_rows * m->n_in * sizeof *c->gx);
+        memcpy(c->gx, m->gx, m->n_rows * m->n_feat * sizeof *c->gx);
         memcpy(c->gy, m->gy, m->n_rows * m->n_out * sizeof *c->gy);
-        memcpy(c->gpar, m->gpar, m->n_out * SG_MODEL_GP_NPAR(m->n_in) * sizeof *c->gpar);
+        memcpy(c->gpar, m->gpar, m->n_out * SG_MODEL_GP_NPAR(m->n_feat) * sizeof *c->gpar);
         for (size_t j = 0; j < m->n_out && st == SG_OK; j++)
             st = sg_gp_copy(m->gp[j], &c->gp[j], err);
     }
@@ -980,7 +1042,7 @@ size_t sg_model_n_params_per_member(const sg_model *m, size_t j)
 size_t sg_model_n_params(const sg_model *m)
 {
     if (m->type == SG_MODEL_GP) /* length scales, signal and noise variance, mean */
-        return m->n_out * (m->n_in + 3);
+        return m->n_out * (m->n_feat + 3);
     return sg_mlp_n_params(m->nets[0]) * m->n_nets * m->spec.ensemble;
 }
 
@@ -1118,9 +1180,11 @@ bool sg_model_extrapolates(const sg_model *m, const double *x)
 
 struct sg_model_work {
     size_t n_in, n_out, ensemble; /* shape of the models it fits */
+    size_t n_feat;
     sg_mlp_work *net;             /* one-row network workspace (all nets share one shape) */
-    double *bx;                   /* (n_in) scaled point */
-    double *bg;                   /* (n_in) one member's gradient */
+    double *bx;                   /* (n_feat) encoded, scaled point */
+    double *bg;                   /* (n_feat) one member's gradient */
+    double *gsum;                 /* (n_feat) gradient over the inputs */
     double *bout;                 /* (ensemble * n_out) member outputs, scaled */
     double *by;                   /* (n_out) one member's output */
     sg_model_type type;
@@ -1139,6 +1203,7 @@ void sg_model_work_destroy(sg_model_work *w)
     free(w->gw);
     free(w->bx);
     free(w->bg);
+    free(w->gsum);
     free(w->bout);
     free(w->by);
     free(w);
@@ -1157,11 +1222,13 @@ sg_status sg_model_work_create(const sg_model *m, sg_model_work **out, sg_error 
     w->n_in = m->n_in;
     w->n_out = m->n_out;
     w->ensemble = m->spec.ensemble;
-    w->bx = calloc(m->n_in, sizeof *w->bx);
-    w->bg = calloc(m->n_in, sizeof *w->bg);
+    w->n_feat = m->n_feat;
+    w->bx = calloc(m->n_feat, sizeof *w->bx);
+    w->bg = calloc(m->n_feat, sizeof *w->bg);
+    w->gsum = calloc(m->n_feat, sizeof *w->gsum);
     w->bout = calloc(m->spec.ensemble * m->n_out, sizeof *w->bout);
     w->by = calloc(m->n_out, sizeof *w->by);
-    if (!w->bx || !w->bg || !w->bout || !w->by) {
+    if (!w->bx || !w->bg || !w->gsum || !w->bout || !w->by) {
         sg_model_work_destroy(w);
         return sg_error_set(err, SG_ERR_NOMEM, "model workspace: out of memory");
     }
@@ -1186,7 +1253,8 @@ sg_status sg_model_work_create(const sg_model *m, sg_model_work **out, sg_error 
 
 static bool work_fits(const sg_model *m, const sg_model_work *w)
 {
-    if (w->type != m->type || w->n_in != m->n_in || w->n_out != m->n_out)
+    if (w->type != m->type || w->n_in != m->n_in || w->n_feat != m->n_feat ||
+        w->n_out != m->n_out)
         return false;
     if (m->type == SG_MODEL_GP)
         return w->n_rows == m->n_rows;
@@ -1197,17 +1265,17 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
                       double *sd)
 {
     size_t E = m->spec.ensemble, no = m->n_out;
+    sg_model__encode(&m->spec, m->n_in, x, w->bx);
     if (m->type == SG_MODEL_GP) {
         /* spread = the predictive sd of the latent mean */
         for (size_t j = 0; j < no; j++) {
             double var = 0.0;
-            sg_gp_predict(m->gp[j], w->gw[j], x, &mean[j], sd ? &var : NULL, NULL);
+            sg_gp_predict(m->gp[j], w->gw[j], w->bx, &mean[j], sd ? &var : NULL, NULL);
             if (sd)
                 sd[j] = var > 0 ? sqrt(var) : 0.0;
         }
         return;
     }
-    memcpy(w->bx, x, m->n_in * sizeof *w->bx);
     sg_scaler_forward(m->xs, w->bx);
     /* bout[k * n_out + j]: member k's scaled prediction of response j. */
     for (size_t j = 0; j < m->n_nets; j++) {
@@ -1220,6 +1288,9 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
         }
     }
     for (size_t j = 0; j < no; j++) {
+        if (sg_model_is_binary(m, j))
+            for (size_t k = 0; k < E; k++)
+                w->bout[k * no + j] = sg_logistic(w->bout[k * no + j]);
         double mu = 0.0;
         for (size_t k = 0; k < E; k++)
             mu += w->bout[k * no + j];
@@ -1263,24 +1334,32 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
 {
     size_t E = m->spec.ensemble;
     size_t net = m->spec.shared ? 0 : j, out = m->spec.shared ? j : 0;
+    size_t nf = m->n_feat;
+    sg_model__encode(&m->spec, m->n_in, x, w->bx);
     if (m->type == SG_MODEL_GP) {
-        sg_gp_gradient(m->gp[j], w->gw[j], x, mean, grad);
+        sg_gp_gradient(m->gp[j], w->gw[j], w->bx, mean, w->gsum);
+        sg_model__decode_grad(&m->spec, m->n_in, w->gsum, grad);
         return;
     }
-    memcpy(w->bx, x, m->n_in * sizeof *w->bx);
     sg_scaler_forward(m->xs, w->bx);
-    for (size_t i = 0; i < m->n_in; i++)
-        grad[i] = 0.0;
+    for (size_t i = 0; i < nf; i++)
+        w->gsum[i] = 0.0;
     double mu = 0.0;
     for (size_t k = 0; k < E; k++) {
         sg_mlp_eval_grad(m->nets[net * E + k], w->net, w->bx, out, w->by, w->bg);
-        mu += w->by[out];
-        for (size_t i = 0; i < m->n_in; i++)
-            grad[i] += w->bg[i];
+        double y = w->by[out], dy = 1.0;
+        if (sg_model_is_binary(m, j)) { /* d sigma(z) = sigma (1 - sigma) dz */
+            y = sg_logistic(y);
+            dy = y * (1.0 - y);
+        }
+        mu += y;
+        for (size_t i = 0; i < nf; i++)
+            w->gsum[i] += dy * w->bg[i];
     }
     double wy = sg_scaler_dinverse(m->ys, j);
-    for (size_t i = 0; i < m->n_in; i++)
-        grad[i] = grad[i] / (double)E * wy * sg_scaler_dforward(m->xs, i);
+    for (size_t i = 0; i < nf; i++)
+        w->gsum[i] = w->gsum[i] / (double)E * wy * sg_scaler_dforward(m->xs, i);
+    sg_model__decode_grad(&m->spec, m->n_in, w->gsum, grad);
     if (mean)
         *mean = mu / (double)E * wy + m->ys->shift[j];
 }

@@ -20,6 +20,7 @@
 #ifndef SG_MODEL_H
 #define SG_MODEL_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,8 @@
 #define SG_MODEL_MAX_HIDDEN 16
 /* Networks with an own weight penalty (sg_model_spec.l2_each). */
 #define SG_MODEL_MAX_L2_EACH 64
+/* Factors that may be categorical: the first this many (sg_model_spec.categories). */
+#define SG_MODEL_MAX_CATEGORICAL 64
 /* Largest ensemble accepted by validation. */
 #define SG_MODEL_MAX_ENSEMBLE 1000
 
@@ -106,6 +109,18 @@ typedef struct sg_model_spec {
      * holds out different rows, chosen from its seed. */
     double val_share;
     size_t n_threads;                   /* members trained at once (0 or 1: one) */
+    /* Categorical factors: categories[i] = number of names of factor i (its
+     * settings are the codes 0 .. k-1), 0 for a numeric factor.  The model
+     * encodes them one-hot (one 0/1 input when k = 2); a prediction at a
+     * code between levels uses the nearest.  Saved with the model. */
+    size_t categories[SG_MODEL_MAX_CATEGORICAL];
+    /* Pass/fail responses: classes[j] = 2 when response j (j <
+     * SG_MODEL_MAX_CATEGORICAL) holds 0/1 codes, 0 for a number.  Its
+     * networks have a logit output trained on binary cross-entropy; the
+     * prediction is the members' mean probability of code 1 and the spread
+     * their standard deviation.  Needs separate networks (shared = false)
+     * and the network type.  Saved with the model. */
+    size_t classes[SG_MODEL_MAX_CATEGORICAL];
     const sg_exec *exec;                /* NULL: this process's threads; else the members
                                            are tasks of this executor (core/exec.h);
                                            borrowed, never saved */
@@ -140,6 +155,12 @@ double sg_model_spec_l2(const sg_model_spec *spec, size_t j);
 /* Check every field; SG_ERR_INVALID naming the field ("ensemble must be
  * between 1 and 1000 (got 0)"). */
 sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err);
+
+/* True when response j is pass/fail under spec (classes[j] = 2). */
+static inline bool sg_model_spec_binary(const sg_model_spec *spec, size_t j)
+{
+    return j < SG_MODEL_MAX_CATEGORICAL && spec->classes[j] == 2;
+}
 
 /* Seed of member m of network j (j = response index, 0 for a shared
  * network) derived from the study seed by a SplitMix64 mix. */
@@ -208,6 +229,17 @@ const sg_model_selection *sg_model_selection_of(const sg_model *m);
 size_t sg_model_n_in(const sg_model *m);
 size_t sg_model_n_out(const sg_model *m);
 const sg_model_spec *sg_model_spec_of(const sg_model *m);
+/* True when response j is pass/fail (spec classes[j] = 2): its prediction
+ * is a probability of code 1. */
+bool sg_model_is_binary(const sg_model *m, size_t j);
+/* 1 / (1 + exp(-z)), without overflow. */
+static inline double sg_logistic(double z)
+{
+    if (z >= 0)
+        return 1.0 / (1.0 + exp(-z));
+    double e = exp(z);
+    return e / (1.0 + e);
+}
 /* Number of networks (n_out, or 1 when shared; 0 for a kriging model). */
 size_t sg_model_n_nets(const sg_model *m);
 /* Member network k of network j (owned by the model, read-only). */

@@ -50,7 +50,7 @@ static bool net_bounds(const sg_mlp *net, double *lo, double *hi, double *wlo, d
 
 sg_status sg_model_check_window(const sg_model *m, sg_error *err)
 {
-    size_t E = m->spec.ensemble, widest = m->n_in > m->n_out ? m->n_in : m->n_out;
+    size_t E = m->spec.ensemble, widest = m->n_feat > m->n_out ? m->n_feat : m->n_out;
     for (size_t i = 0; i < m->spec.n_hidden; i++)
         widest = m->spec.hidden[i] > widest ? m->spec.hidden[i] : widest;
     double *buf = malloc(4 * widest * sizeof *buf), *ylo = calloc(m->n_out, sizeof *ylo),
@@ -67,9 +67,10 @@ sg_status sg_model_check_window(const sg_model *m, sg_error *err)
     }
     for (size_t j = 0; j < m->n_nets; j++)
         for (size_t k = 0; k < E; k++) {
-            for (size_t i = 0; i < m->n_in; i++) {
-                lo[i] = (m->lo[i] - m->xs->shift[i]) / m->xs->width[i];
-                hi[i] = (m->hi[i] - m->xs->shift[i]) / m->xs->width[i];
+            sg_model__feature_bounds(m, lo, hi);
+            for (size_t i = 0; i < m->n_feat; i++) {
+                lo[i] = (lo[i] - m->xs->shift[i]) / m->xs->width[i];
+                hi[i] = (hi[i] - m->xs->shift[i]) / m->xs->width[i];
             }
             size_t out = m->spec.shared ? m->n_out : 1;
             if (!net_bounds(m->nets[j * E + k], lo, hi, wlo, whi)) {

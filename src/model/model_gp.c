@@ -22,7 +22,7 @@ static uint64_t gp_seed(uint64_t study_seed, size_t j)
 
 sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err)
 {
-    size_t d = m->n_in, n = m->n_rows, no = m->n_out;
+    size_t d = m->n_feat, n = m->n_rows, no = m->n_out;
     const double *p = m->gpar + j * SG_MODEL_GP_NPAR(d);
     double *y = malloc(n * sizeof *y);
     if (!y)
@@ -48,6 +48,15 @@ sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err)
     return st;
 }
 
+/* The first pass/fail response, or SIZE_MAX. */
+static size_t binary_response(const sg_model_spec *spec, size_t n_out)
+{
+    for (size_t j = 0; j < n_out && j < SG_MODEL_MAX_CATEGORICAL; j++)
+        if (spec->classes[j] == 2)
+            return j;
+    return SIZE_MAX;
+}
+
 sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
                            const double *X, const double *Y, size_t n,
                            const char *const *response_names, sg_model **out, sg_error *err)
@@ -55,6 +64,12 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
     *out = NULL;
     if (!X || !Y)
         return sg_error_set(err, SG_ERR_INVALID, "model fit: no data");
+    size_t jb = binary_response(spec, n_out);
+    if (jb != SIZE_MAX)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "kriging (type = \"gp\") models numbers; response %s is pass/fail: "
+                            "use type = \"mlp\" (a network with a logistic output) or \"auto\"",
+                            response_names ? response_names[jb] : "?");
     if (n < n_in + 2)
         return sg_error_set(err, SG_ERR_INVALID,
                             "kriging (type = \"gp\") with %zu factor%s needs at least %zu runs; "
@@ -70,7 +85,8 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
         st = sg_model_set_string(&m->rname[j], response_names[j], err);
     if (st != SG_OK)
         goto fail;
-    memcpy(m->gx, X, n * n_in * sizeof *X);
+    size_t d = m->n_feat;
+    sg_model__encode_rows(spec, n_in, X, n, m->gx);
     memcpy(m->gy, Y, n * n_out * sizeof *Y);
     for (size_t i = 0; i < n_in; i++) {
         m->lo[i] = m->hi[i] = X[i];
@@ -85,28 +101,32 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
         }
     }
     /* the network's scalers are unused; keep them the identity */
-    for (size_t i = 0; i < n_in; i++)
+    for (size_t i = 0; i < d; i++)
         m->xs->width[i] = 1.0;
     for (size_t j = 0; j < n_out; j++)
         m->ys->width[j] = 1.0;
-    if (!(y = malloc(n * sizeof *y))) {
+    /* Input bounds: a numeric factor's from the runs, a category's 0 .. 1
+     * (a one-hot input may be constant in a fold that lacks a name). */
+    if (!(y = malloc((n + 2 * d) * sizeof *y))) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;
     }
     for (size_t j = 0; j < n_out; j++) {
         for (size_t r = 0; r < n; r++)
             y[r] = Y[r * n_out + j];
-        if ((st = sg_gp_fit(X, y, n, n_in, NULL, NULL, NULL, gp_seed(spec->seed, j), &g,
-                            err)) != SG_OK) {
+        double *flo = y + n, *fhi = y + n + d;
+        sg_model__feature_bounds(m, flo, fhi);
+        if ((st = sg_gp_fit(m->gx, y, n, d, flo, fhi, NULL, gp_seed(spec->seed, j), &g, err)) !=
+            SG_OK) {
             sg_error_prefix(err, m->rname[j]);
             goto fail;
         }
-        double *p = m->gpar + j * SG_MODEL_GP_NPAR(n_in);
-        memcpy(p, sg_gp_lo(g), n_in * sizeof *p);
-        memcpy(p + n_in, sg_gp_hi(g), n_in * sizeof *p);
-        memcpy(p + 2 * n_in, sg_gp_length_scales(g), n_in * sizeof *p);
-        p[3 * n_in] = sg_gp_info_of(g)->constant ? 0.0 : sg_gp_signal_var(g);
-        p[3 * n_in + 1] = sg_gp_info_of(g)->constant ? 0.0 : sg_gp_noise_var(g);
+        double *p = m->gpar + j * SG_MODEL_GP_NPAR(d);
+        memcpy(p, sg_gp_lo(g), d * sizeof *p);
+        memcpy(p + d, sg_gp_hi(g), d * sizeof *p);
+        memcpy(p + 2 * d, sg_gp_length_scales(g), d * sizeof *p);
+        p[3 * d] = sg_gp_info_of(g)->constant ? 0.0 : sg_gp_signal_var(g);
+        p[3 * d + 1] = sg_gp_info_of(g)->constant ? 0.0 : sg_gp_noise_var(g);
         sg_gp_destroy(g);
         g = NULL;
         if ((st = sg_model__gp_build(m, j, err)) != SG_OK)
@@ -214,7 +234,11 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
     sg_status st = SG_OK;
     if (!X || !Y || n < 2)
         return sg_error_set(err, SG_ERR_INVALID, "model fit needs at least 2 rows (got %zu)", n);
-    if (n < n_in + 2) {
+    if (binary_response(spec, n_out) != SIZE_MAX) {
+        snprintf(sel.note, sizeof sel.note,
+                 "kriging models numbers, and a response is pass/fail: the network (logistic "
+                 "output) is used");
+    } else if (n < n_in + 2) {
         snprintf(sel.note, sizeof sel.note,
                  "kriging needs at least %zu runs for %zu factors (the data have %zu): the "
                  "network is used",

@@ -10,7 +10,9 @@
 struct sg_model {
     sg_model_spec spec;
     size_t n_in, n_out, n_nets, n_rows;
-    sg_scaler *xs, *ys;      /* (n_in), (n_out) */
+    size_t n_feat;           /* inputs of the networks / kriging (encode.c); n_in
+                                without categorical factors */
+    sg_scaler *xs, *ys;      /* (n_feat), (n_out) */
     sg_mlp **nets;           /* (n_nets * ensemble), net j member k at j*ensemble+k */
     sg_train_history *hist;  /* same indexing */
     char **fname, **funit;   /* (n_in) */
@@ -23,8 +25,8 @@ struct sg_model {
     /* kriging (type == SG_MODEL_GP; model_gp.c) */
     sg_model_type type;          /* SG_MODEL_MLP or SG_MODEL_GP */
     sg_gp **gp;                 /* (n_out) */
-    double *gx, *gy;             /* (n_rows, n_in), (n_rows, n_out) training data */
-    double *gpar;                /* (n_out, SG_MODEL_GP_NPAR(n_in)) hyper-parameters */
+    double *gx, *gy;             /* (n_rows, n_feat) encoded, (n_rows, n_out) training data */
+    double *gpar;                /* (n_out, SG_MODEL_GP_NPAR(n_feat)) hyper-parameters */
     sg_model_selection sel;
 };
 
@@ -32,6 +34,26 @@ struct sg_model {
  * variance: what sg_gp_fit_fixed is given, so a reload rebuilds the same
  * process bit for bit (signal variance 0: constant response). */
 #define SG_MODEL_GP_NPAR(d) (3 * (d) + 2)
+
+/* ---- factor encoding (encode.c) ---- */
+/* Inputs the networks / kriging see for n_in factors under spec->categories. */
+SG_INTERNAL size_t sg_model__n_feat(const sg_model_spec *spec, size_t n_in);
+/* True when factor i is categorical. */
+SG_INTERNAL bool sg_model__is_category(const sg_model_spec *spec, size_t i);
+/* Factor settings x (n_in) into inputs f (n_feat). */
+SG_INTERNAL void sg_model__encode(const sg_model_spec *spec, size_t n_in, const double *x,
+                                  double *f);
+/* n rows of X (n, n_in) into F (n, n_feat). */
+SG_INTERNAL void sg_model__encode_rows(const sg_model_spec *spec, size_t n_in, const double *X,
+                                       size_t n, double *F);
+/* A gradient over the inputs (n_feat) back to the factors (n_in): a
+ * categorical factor's is 0 (its settings are not a continuum). */
+SG_INTERNAL void sg_model__decode_grad(const sg_model_spec *spec, size_t n_in, const double *gf,
+                                       double *gx);
+
+/* Bounds of the inputs (n_feat each): a numeric factor's bounds lo .. hi,
+ * 0 .. 1 for the inputs of a category. */
+SG_INTERNAL void sg_model__feature_bounds(const sg_model *m, double *flo, double *fhi);
 
 /* An empty kriging model for n rows (no processes yet; gx, gy, gpar
  * allocated).  Caller owns *out. */

@@ -101,7 +101,7 @@ static void calibration_json(sg_json_builder *b, cJSON *root, const sg_model *m)
  * (what sg_gp_fit_fixed is given). */
 static void kriging_json(sg_json_builder *b, cJSON *root, const sg_model *m)
 {
-    size_t d = m->n_in;
+    size_t d = m->n_feat;
     cJSON *o = sg_json_object(b, root, "kriging");
     sg_json_string(b, o, "kernel", "matern52");
     sg_json_string(b, o, "mean", "constant");
@@ -169,6 +169,8 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
         sg_json_string(&b, f, "unit", m->funit[i]);
         sg_json_exact(&b, f, "min", m->lo[i]);
         sg_json_exact(&b, f, "max", m->hi[i]);
+        if (sg_model__is_category(sp, i)) /* absent = numeric */
+            sg_json_count(&b, f, "categories", sp->categories[i]);
     }
     cJSON *ra = sg_json_array(&b, root, "responses");
     for (size_t j = 0; ra && j < m->n_out; j++) {
@@ -179,6 +181,8 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
             sg_json_exact(&b, r, "lower_limit", m->rmin[j]);
         if (isfinite(m->rmax[j]))
             sg_json_exact(&b, r, "upper_limit", m->rmax[j]);
+        if (sg_model_is_binary(m, j)) /* absent = a number */
+            sg_json_string(&b, r, "kind", "binary");
     }
     calibration_json(&b, root, m);
     selection_json(&b, root, m);
@@ -392,7 +396,7 @@ static bool read_spec(reader *r, const sg_json_at *root, sg_model_spec *sp, size
     if (sg_model_spec_validate(sp, &e2) != SG_OK)
         return sg_json_fail(j, &ar, "invalid settings: %s", e2.msg);
     /* parameters_per_member must match the architecture. */
-    size_t prev = *n_in, cnt = 0;
+    size_t prev = sg_model__n_feat(sp, *n_in), cnt = 0;
     for (size_t l = 0; l <= sp->n_hidden; l++) {
         size_t next = l < sp->n_hidden ? sp->hidden[l] : (sp->shared ? *n_out : 1);
         cnt += prev * next + next;
@@ -410,6 +414,43 @@ static bool read_spec(reader *r, const sg_json_at *root, sg_model_spec *sp, size
                             "the architecture needs %zu weights per network member, more than a "
                             "file of %zu bytes can hold",
                             cnt, r->len);
+    return true;
+}
+
+/* Each factor's optional "categories" (number of names) into sp. */
+static bool read_categories(reader *r, const sg_json_at *root, sg_model_spec *sp)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at fa, f, c, ra;
+    size_t n = 0;
+    if (!sg_json_key(j, root, "responses", &ra) || !sg_json_array_at(j, &ra, &n))
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        sg_json_item(&ra, k ? &f : NULL, k, &f);
+        if (!sg_json_has(&f, "kind", &c))
+            continue;
+        const char *kind = sg_json_get_string(j, &f, "kind");
+        if (!kind)
+            return false;
+        if (strcmp(kind, "binary") != 0 || k >= SG_MODEL_MAX_CATEGORICAL)
+            return sg_json_fail(j, &c, "unknown response kind \"%s\" (expected binary, as "
+                                "one of the first %d responses)", kind, SG_MODEL_MAX_CATEGORICAL);
+        sp->classes[k] = 2;
+    }
+    if (!sg_json_key(j, root, "factors", &fa) || !sg_json_array_at(j, &fa, &n))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        sg_json_item(&fa, i ? &f : NULL, i, &f);
+        if (!sg_json_has(&f, "categories", &c))
+            continue;
+        if (i >= SG_MODEL_MAX_CATEGORICAL)
+            return sg_json_fail(j, &c, "only the first %d factors may be categories",
+                                SG_MODEL_MAX_CATEGORICAL);
+        if (!sg_json_get_size(j, &f, "categories", SG_MLP_MAX_WIDTH, &sp->categories[i]))
+            return false;
+        if (sp->categories[i] < 2)
+            return sg_json_fail(j, &c, "a category factor needs at least 2 names");
+    }
     return true;
 }
 
@@ -540,7 +581,7 @@ static bool read_kriging(reader *r, const sg_json_at *root, sg_model *m)
 {
     sg_json_reader *j = &r->j;
     sg_json_at kr, pa, g;
-    size_t d = m->n_in, n = 0;
+    size_t d = m->n_feat, n = 0;
     sg_json_has(root, "kriging", &kr);
     const char *kernel = sg_json_get_string(j, &kr, "kernel");
     const char *mean = kernel ? sg_json_get_string(j, &kr, "mean") : NULL;
@@ -679,6 +720,8 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
     sp.optimizer_auto = false; /* the file holds the optimiser actually used */
     size_t n_in = 0, n_out = 0, rows = 0;
     sg_error e2;
+    if (!read_categories(&r, &root, &sp))
+        goto fail;
     if (type == SG_MODEL_GP) {
         sp.type = SG_MODEL_GP;
         if (!read_gp_shape(&r, &root, &n_in, &n_out, &rows) ||
@@ -688,7 +731,7 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
             r.j.st = sg_error_set(err, e2.status, "%s: %s", r.j.source, e2.msg);
             goto fail;
         }
-        for (size_t i = 0; i < n_in; i++)
+        for (size_t i = 0; i < m->n_feat; i++)
             m->xs->width[i] = 1.0;
         for (size_t k = 0; k < n_out; k++)
             m->ys->width[k] = 1.0;

@@ -353,6 +353,21 @@ sg_status sg_study_model_load(const sg_study *study, sg_study_model *out, sg_err
     out->spec.seed = study->seed;
     out->spec.l2_auto = true; /* [train] l2 = "auto" unless a number is given */
     out->spec.size_auto = SG_SIZE_AUTO_ALL; /* unless the keys are given */
+    for (size_t i = 0; i < study->n_factors && i < SG_MODEL_MAX_CATEGORICAL; i++)
+        if (study->factors[i].categorical)
+            out->spec.categories[i] = study->factors[i].n_levels;
+    for (size_t j = 0; j < study->n_responses; j++) {
+        const sg_response *r = &study->responses[j];
+        if (r->kind == SG_RESPONSE_NUMBER)
+            continue;
+        if (r->kind == SG_RESPONSE_CLASS || j >= SG_MODEL_MAX_CATEGORICAL)
+            return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(r->table, "type"),
+                                    "response '%s': class responses with more than two names "
+                                    "cannot be modelled yet; split it into pass/fail responses "
+                                    "(type = \"binary\"), one per class",
+                                    r->name);
+        out->spec.classes[j] = 2;
+    }
     out->cv = sg_cv_options_defaults();
     snprintf(out->validation, sizeof out->validation, "auto");
     sg_status st = load_model(study, out, err);

@@ -308,6 +308,9 @@ void sg_decide_result_destroy(sg_decide_result *r)
     if (!r)
         return;
     sg_optim_result_destroy(r->opt);
+    free(r->choice_code);
+    free(r->choice_f);
+    free(r->choice_feasible);
     free(r->resp_lo);
     free(r->resp_range);
     free(r->mean);
@@ -538,6 +541,85 @@ static void set_margins(const sg_optimize_spec *sp, sg_decide_problem *p, sg_dec
     }
 }
 
+/* The objective an optimisation reached: its realisable optimum's when the
+ * settings had to be snapped, else the continuous one's. */
+static double reached_f(const sg_optim_result *o)
+{
+    return o->realisable.needed && o->realisable.found ? o->realisable.f : o->best_f;
+}
+
+/* Category factors not fixed: into r->cat_factor; returns the number of
+ * combinations of their names (SIZE_MAX beyond SG_DECIDE_MAX_CHOICES). */
+static size_t free_categories(const sg_study *s, const sg_optimize_spec *sp, sg_decide_result *r)
+{
+    size_t n = 1;
+    r->n_cat = 0;
+    for (size_t f = 0; f < s->n_factors; f++) {
+        if (!s->factors[f].categorical || sp->has_fixed[f])
+            continue;
+        r->cat_factor[r->n_cat++] = f;
+        n = n > SG_DECIDE_MAX_CHOICES ? n : n * s->factors[f].n_levels;
+    }
+    return n > SG_DECIDE_MAX_CHOICES ? SIZE_MAX : n;
+}
+
+/* Optimise once per combination of the free category factors' names (each
+ * held at its name), keeping the best: feasible first, then the objective.
+ * Without category factors this is one sg_optim_run. */
+static sg_status run_choices(const sg_study *s, const sg_optimize_spec *sp,
+                             const sg_optim_problem *prob, const sg_optim_config *cfg,
+                             sg_optim_var *vars, sg_decide_result *r, sg_error *err)
+{
+    size_t n = free_categories(s, sp, r);
+    if (r->n_cat == 0)
+        return sg_optim_run(prob, cfg, &r->opt, err);
+    if (n == SIZE_MAX) {
+        snprintf(r->cat_note, sizeof r->cat_note,
+                 "more than %d combinations of category names: searched as ordered levels, "
+                 "fix some category factors in [optimize] fixed to search every name",
+                 SG_DECIDE_MAX_CHOICES);
+        r->n_cat = 0;
+        return sg_optim_run(prob, cfg, &r->opt, err);
+    }
+    r->n_choices = n;
+    r->choice_code = calloc(n * r->n_cat, sizeof *r->choice_code);
+    r->choice_f = calloc(n, sizeof *r->choice_f);
+    r->choice_feasible = calloc(n, sizeof *r->choice_feasible);
+    if (!r->choice_code || !r->choice_f || !r->choice_feasible)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t c = 0; c < n; c++) {
+        size_t rest = c;
+        for (size_t k = r->n_cat; k-- > 0;) {
+            size_t f = r->cat_factor[k], L = s->factors[f].n_levels;
+            double code = (double)(rest % L);
+            rest /= L;
+            r->choice_code[c * r->n_cat + k] = code;
+            vars[f].has_fixed = 1;
+            vars[f].fixed = code;
+            vars[f].step = 0;
+            vars[f].levels = NULL;
+            vars[f].n_levels = 0;
+        }
+        sg_optim_result *o = NULL;
+        sg_status st = sg_optim_run(prob, cfg, &o, err);
+        if (st != SG_OK)
+            return st;
+        r->choice_f[c] = reached_f(o);
+        r->choice_feasible[c] = o->feasible;
+        bool wins = !r->opt || (o->feasible && !r->opt->feasible) ||
+                    (o->feasible == r->opt->feasible &&
+                     better(sp->sense, reached_f(o), reached_f(r->opt)));
+        if (wins) {
+            sg_optim_result_destroy(r->opt);
+            r->opt = o;
+            r->best_choice = c;
+        } else {
+            sg_optim_result_destroy(o);
+        }
+    }
+    return SG_OK;
+}
+
 sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
                         const sg_model *model, const sg_decide_options *o,
                         sg_decide_result **out, sg_error *err)
@@ -629,7 +711,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
         cfg.progress_user = o->progress_user;
         cfg.exec = o->exec;
     }
-    if ((st = sg_optim_run(&prob, &cfg, &r->opt, err))) {
+    if ((st = run_choices(s, sp, &prob, &cfg, vars, r, err))) {
         if (st == SG_ERR_NUMERIC)
             explain_no_optimum(s, t, sp, err);
         goto fail;

@@ -93,8 +93,25 @@ typedef struct sg_decide_options {
     const sg_exec *exec; /* NULL, or the executor that runs the starts (core/exec.h) */
 } sg_decide_options;
 
+/* Most combinations of category names searched one by one; beyond it the
+ * categories are searched as ordered levels (a note says so). */
+#define SG_DECIDE_MAX_CHOICES 512
+
 typedef struct sg_decide_result {
-    sg_optim_result *opt;      /* the multistart (owned) */
+    sg_optim_result *opt;      /* the multistart (owned); with category factors,
+                                  the one of the best combination of names */
+    /* Category factors the optimiser may choose (not fixed): names have no
+     * order, so every combination is optimised on its own (the others'
+     * factors free) and the best wins.  n_cat = 0: none. */
+    size_t n_cat;
+    size_t cat_factor[SG_STUDY_MAX_FACTORS]; /* study factor index of each */
+    size_t n_choices;          /* combinations searched (product of name counts) */
+    double *choice_code;       /* (n_choices, n_cat) codes of each combination */
+    double *choice_f;          /* n_choices: objective at its optimum (realisable when
+                                  snapping was needed) */
+    int *choice_feasible;      /* n_choices */
+    size_t best_choice;
+    char cat_note[SG_DECIDE_TEXT_MAX]; /* "" or why categories were searched as levels */
     size_t n_factors, n_responses, n_cons;
     sg_optim_sense sense;
     int weighted;

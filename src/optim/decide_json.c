@@ -9,8 +9,37 @@ static void settings(sg_json_builder *b, cJSON *parent, const char *key, const s
                      const double *x)
 {
     cJSON *o = sg_json_object(b, parent, key);
-    for (size_t f = 0; o && f < s->n_factors; f++)
-        sg_json_number(b, o, s->factors[f].name, x[f]);
+    for (size_t f = 0; o && f < s->n_factors; f++) {
+        char v[80];
+        if (s->factors[f].categorical)
+            sg_json_string(b, o, s->factors[f].name,
+                           sg_factor_format(&s->factors[f], x[f], 6, v, sizeof v));
+        else
+            sg_json_number(b, o, s->factors[f].name, x[f]);
+    }
+}
+
+/* Every combination of category names searched (none without category
+ * factors). */
+static void choices_json(sg_json_builder *b, cJSON *root, const sg_decide_result *r,
+                         const sg_study *s)
+{
+    if (r->n_cat == 0)
+        return;
+    cJSON *a = sg_json_array(b, root, "category_choices");
+    for (size_t c = 0; a && c < r->n_choices; c++) {
+        cJSON *e = sg_json_object(b, a, NULL);
+        cJSON *names = sg_json_object(b, e, "settings");
+        for (size_t k = 0; names && k < r->n_cat; k++) {
+            const sg_factor *f = &s->factors[r->cat_factor[k]];
+            char v[80];
+            sg_json_string(b, names, f->name,
+                           sg_factor_format(f, r->choice_code[c * r->n_cat + k], 6, v, sizeof v));
+        }
+        sg_json_number(b, e, "objective", r->choice_f[c]);
+        sg_json_bool(b, e, "feasible", r->choice_feasible[c]);
+        sg_json_bool(b, e, "best", c == r->best_choice);
+    }
 }
 
 /* key: {"response": {"mean", "spread", "unit"}, ...} */
@@ -229,6 +258,7 @@ sg_status sg_decide_to_json(const sg_decide_result *r, const sg_study *s, const 
     cJSON *root = sg_json_build_begin(b);
     problem_json(b, root, r, s, sp);
     optimum_json(b, root, r, s, sp);
+    choices_json(b, root, r, s);
     comparison_json(b, root, r, s, t);
     starts_json(b, root, r, s);
     if (model) {

@@ -150,6 +150,45 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
     }
     while (*p == ' ' || *p == '\t')
         p++;
+    const sg_response *rs = &s->responses[r];
+    size_t label = SIZE_MAX; /* a probability constraint: the outcome named */
+    if (*p == ':') {
+        if (rs->kind != SG_RESPONSE_BINARY) {
+            *col_off = (size_t)(p - text);
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "'%s' is a number, not a pass/fail outcome: constrain its value, "
+                                "as in \"%s <= 450\" (P(...) applies to responses of type "
+                                "\"binary\")",
+                                nbuf, nbuf);
+        }
+        p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        const char *open = p;
+        const char *close = (p[0] == 'P' && p[1] == '(') ? strchr(p, ')') : NULL;
+        char lbuf[80];
+        if (close && (size_t)(close - p - 2) < sizeof lbuf) {
+            memcpy(lbuf, p + 2, (size_t)(close - p - 2));
+            lbuf[close - p - 2] = '\0';
+            label = sg_labels_find(rs->labels, rs->n_labels, lbuf);
+        }
+        if (label == SIZE_MAX) {
+            *col_off = (size_t)(open - text);
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "expected P(outcome) with an outcome of '%s' (\"%s\" or "
+                                "\"%s\"), as in \"%s: P(%s) <= 0.05\"",
+                                nbuf, rs->labels[0], rs->labels[1], nbuf, rs->labels[1]);
+        }
+        p = close + 1;
+        while (*p == ' ' || *p == '\t')
+            p++;
+    } else if (rs->kind == SG_RESPONSE_BINARY) {
+        *col_off = (size_t)(p - text);
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "'%s' is a pass/fail outcome: constrain its probability, as in "
+                            "\"%s: P(%s) <= 0.05\"",
+                            nbuf, nbuf, rs->labels[1]);
+    }
     int ge;
     if (p[0] == '<' && p[1] == '=')
         ge = 0;
@@ -176,10 +215,23 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
         *col_off = (size_t)(p - text);
         return sg_error_set(err, SG_ERR_INVALID, "unexpected '%s' after the number", p);
     }
+    if (label != SIZE_MAX && !(b >= 0 && b <= 1)) {
+        *col_off = (size_t)(end - text);
+        return sg_error_set(err, SG_ERR_INVALID, "a probability lies between 0 and 1, not %g", b);
+    }
     out->response = (size_t)r;
     out->ge = ge;
     out->bound = b;
-    sg_num_snprintf(out->text, sizeof out->text, "%s %s %.10g", nbuf, ge ? ">=" : "<=", b);
+    if (label == SIZE_MAX) {
+        sg_num_snprintf(out->text, sizeof out->text, "%s %s %.10g", nbuf, ge ? ">=" : "<=", b);
+        return SG_OK;
+    }
+    sg_num_snprintf(out->text, sizeof out->text, "%s: P(%s) %s %.10g", nbuf, rs->labels[label],
+                    ge ? ">=" : "<=", b);
+    if (label == 0) { /* the model predicts P(second outcome) = 1 - P(first) */
+        out->ge = !ge;
+        out->bound = 1.0 - b;
+    }
     return SG_OK;
 }
 
@@ -339,6 +391,11 @@ static sg_status load_bounds(const sg_toml_value *opt, const sg_study *s, sg_opt
         if ((st = key_factor(t, i, "bounds", s, &f, err)))
             return st;
         const sg_toml_value *v = sg_toml_table_value(t, i);
+        if (s->factors[f].categorical)
+            return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                    "'%s' is a category factor: it has no bounds (every name is "
+                                    "searched; to keep one, use fixed = { %s = \"name\" })",
+                                    s->factors[f].name, s->factors[f].name);
         if (sg_toml_type_of(v) != SG_TOML_ARRAY || sg_toml_array_size(v) != 2)
             return sg_toml_error_at(err, SG_ERR_INVALID, v,
                                     "bounds of '%s' must be [lower, upper]", s->factors[f].name);
@@ -385,8 +442,24 @@ static sg_status load_fixed_step(const sg_toml_value *opt, const sg_study *s,
     for (size_t i = 0; t && i < sg_toml_table_size(t); i++) {
         size_t f;
         double v;
-        if ((st = key_factor(t, i, "fixed", s, &f, err)) ||
-            (st = number_of(sg_toml_table_value(t, i), "a fixed value", &v, err)))
+        if ((st = key_factor(t, i, "fixed", s, &f, err)))
+            return st;
+        const sg_toml_value *fv = sg_toml_table_value(t, i);
+        if (s->factors[f].categorical) {
+            const sg_factor *fa = &s->factors[f];
+            size_t k = sg_toml_type_of(fv) == SG_TOML_STRING
+                           ? sg_labels_find(fa->labels, fa->n_levels, sg_toml_string(fv, NULL))
+                           : SIZE_MAX;
+            if (k == SIZE_MAX)
+                return sg_toml_error_at(err, SG_ERR_INVALID, fv,
+                                        "fixed value of the category factor '%s' must be one of "
+                                        "its names (\"%s\" ... \"%s\")",
+                                        fa->name, fa->labels[0], fa->labels[fa->n_levels - 1]);
+            sp->has_fixed[f] = 1;
+            sp->fixed[f] = (double)k;
+            continue;
+        }
+        if ((st = number_of(fv, "a fixed value", &v, err)))
             return st;
         if (v < sp->lb[f] || v > sp->ub[f])
             return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_value(t, i),
@@ -402,6 +475,11 @@ static sg_status load_fixed_step(const sg_toml_value *opt, const sg_study *s,
         if ((st = key_factor(st_t, i, "step", s, &f, err)) ||
             (st = number_of(val, "a step", &v, err)))
             return st;
+        if (s->factors[f].categorical)
+            return sg_toml_error_at(err, SG_ERR_INVALID, val,
+                                    "'%s' is a category factor: its settings are its names, "
+                                    "not steps",
+                                    s->factors[f].name);
         if (sp->has_fixed[f])
             return sg_toml_error_at(err, SG_ERR_INVALID, val,
                                     "'%s' is fixed: it cannot also have a step",

@@ -1,0 +1,88 @@
+/* encode.c — factor settings into network / kriging inputs (model_internal.h).
+ *
+ * A numeric factor is one input.  A categorical factor of k names (codes
+ * 0 .. k-1) is k one-hot inputs, or one 0/1 input when k = 2 (the same
+ * information with one length scale fewer for the kriging model).  Without
+ * categorical factors the encoding is the identity, so such models are
+ * exactly what they were before categories existed. */
+#include <math.h>
+
+#include "model/model_internal.h"
+
+/* Inputs of factor i. */
+static size_t width_of(const sg_model_spec *spec, size_t i)
+{
+    size_t k = i < SG_MODEL_MAX_CATEGORICAL ? spec->categories[i] : 0;
+    return k > 2 ? k : 1;
+}
+
+size_t sg_model__n_feat(const sg_model_spec *spec, size_t n_in)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_in; i++)
+        n += width_of(spec, i);
+    return n;
+}
+
+bool sg_model__is_category(const sg_model_spec *spec, size_t i)
+{
+    return i < SG_MODEL_MAX_CATEGORICAL && spec->categories[i] >= 2;
+}
+
+/* Code of a categorical setting: the nearest level. */
+static size_t code_of(double v, size_t k)
+{
+    if (!(v > 0))
+        return 0;
+    double c = floor(v + 0.5);
+    return c >= (double)(k - 1) ? k - 1 : (size_t)c;
+}
+
+void sg_model__encode(const sg_model_spec *spec, size_t n_in, const double *x, double *f)
+{
+    size_t p = 0;
+    for (size_t i = 0; i < n_in; i++) {
+        size_t k = sg_model__is_category(spec, i) ? spec->categories[i] : 0;
+        if (k == 0) {
+            f[p++] = x[i];
+        } else if (k == 2) {
+            f[p++] = (double)code_of(x[i], 2);
+        } else {
+            size_t c = code_of(x[i], k);
+            for (size_t l = 0; l < k; l++)
+                f[p + l] = l == c ? 1.0 : 0.0;
+            p += k;
+        }
+    }
+}
+
+void sg_model__encode_rows(const sg_model_spec *spec, size_t n_in, const double *X, size_t n,
+                           double *F)
+{
+    size_t nf = sg_model__n_feat(spec, n_in);
+    for (size_t r = 0; r < n; r++)
+        sg_model__encode(spec, n_in, X + r * n_in, F + r * nf);
+}
+
+void sg_model__decode_grad(const sg_model_spec *spec, size_t n_in, const double *gf,
+                           double *gx)
+{
+    size_t p = 0;
+    for (size_t i = 0; i < n_in; i++) {
+        size_t w = width_of(spec, i);
+        gx[i] = sg_model__is_category(spec, i) ? 0.0 : gf[p];
+        p += w;
+    }
+}
+
+void sg_model__feature_bounds(const sg_model *m, double *flo, double *fhi)
+{
+    size_t p = 0;
+    for (size_t i = 0; i < m->n_in; i++) {
+        bool cat = sg_model__is_category(&m->spec, i);
+        for (size_t l = 0; l < width_of(&m->spec, i); l++, p++) {
+            flo[p] = cat ? 0.0 : m->lo[i];
+            fhi[p] = cat ? 1.0 : m->hi[i];
+        }
+    }
+}
