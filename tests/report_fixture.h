@@ -124,7 +124,7 @@ static void fixture_init(fixture *fx, bool full)
     for (size_t i = 0; i < FX_NF; i++)
         fx->factors[i] = (sg_report_factor){.name = fn[i], .unit = fu[i], .min = lo[i], .max = hi[i]};
     for (size_t k = 0; k < FX_NR; k++)
-        fx->responses[k] = (sg_report_response){rn[k], "MPa", k == 0 ? "minimize" : "none"};
+        fx->responses[k] = (sg_report_response){rn[k], "MPa", k == 0 ? "minimize" : "none", 0, NULL};
 
     /* the table, with one failed run appended */
     FILE *fp = fopen(FX_DATA, "rb");

@@ -107,8 +107,14 @@ static void doe_text(const sg_study *s, const sg_design *d, unsigned long seed, 
     printf("\n");
     for (size_t i = 0; i < d->n_runs; i++) {
         printf("  %4zu", i + 1);
-        for (size_t j = 0; j < d->n_factors; j++)
-            sg_num_fprintf(stdout, " %*.10g", w[j], d->x[i * d->n_factors + j]);
+        for (size_t j = 0; j < d->n_factors; j++) {
+            char v[80];
+            if (s->factors[j].categorical)
+                printf(" %*s", w[j], sg_factor_format(&s->factors[j], d->x[i * d->n_factors + j],
+                                                      6, v, sizeof v));
+            else
+                sg_num_fprintf(stdout, " %*.10g", w[j], d->x[i * d->n_factors + j]);
+        }
         printf("\n");
     }
     printf("\nWrote %s and %s: fill in the response columns", csv, xlsx);
@@ -210,8 +216,10 @@ static int doe_main(const sg_cli_args *a)
         }
         df[j] = (sg_design_factor){.name = f->name, .min = f->min, .max = f->max,
                                    .levels = f->n_levels ? lv : NULL,
-                                   .n_levels = (int)f->n_levels, .step = f->step};
-        fc[j] = (sg_runsheet_column){.name = f->name, .column = f->column, .unit = f->unit};
+                                   .n_levels = (int)f->n_levels, .step = f->step,
+                                   .categorical = f->categorical};
+        fc[j] = (sg_runsheet_column){.name = f->name, .column = f->column, .unit = f->unit,
+                                     .labels = f->labels, .n_labels = f->categorical ? f->n_levels : 0};
     }
     for (size_t j = 0; j < s->n_responses; j++)
         rc[j] = (sg_runsheet_column){.name = s->responses[j].name,

@@ -37,8 +37,14 @@ static void next_text(const sg_study *s, const sg_next_result *r, const double *
     printf("  kind\n");
     for (size_t n = 0; n < r->n_runs; n++) {
         printf("  %-4zu", n + 1);
-        for (size_t f = 0; f < s->n_factors; f++)
-            sg_num_fprintf(stdout, " %12g", r->x[n * s->n_factors + f]);
+        for (size_t f = 0; f < s->n_factors; f++) {
+            char v[80];
+            if (s->factors[f].categorical)
+                printf(" %12.12s", sg_factor_format(&s->factors[f], r->x[n * s->n_factors + f], 6,
+                                                    v, sizeof v));
+            else
+                sg_num_fprintf(stdout, " %12g", r->x[n * s->n_factors + f]);
+        }
         printf("  %s\n", sg_next_kind_name(r->kind[n]));
         printf("        %s\n", r->reason[n]);
     }
@@ -131,7 +137,9 @@ static int sg_stage_next(sg_cli_ctx *ctx)
         goto done;
     }
     for (size_t f = 0; f < s->n_factors; f++)
-        fc[f] = (sg_runsheet_column){.name = s->factors[f].name, .column = s->factors[f].column,
+        fc[f] = (sg_runsheet_column){.labels = s->factors[f].labels,
+                                     .n_labels = s->factors[f].categorical ? s->factors[f].n_levels : 0,
+                                     .name = s->factors[f].name, .column = s->factors[f].column,
                                      .unit = s->factors[f].unit};
     for (size_t j = 0; j < s->n_responses; j++)
         rc[j] = (sg_runsheet_column){.name = s->responses[j].name,

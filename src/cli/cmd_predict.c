@@ -97,7 +97,24 @@ static int parse_at(const sg_cli_args *a, const sg_model *m, const char *text, d
             break;
         }
         sg_error e;
-        if (sg_table_parse_number(eq + 1, &x[i], &e) != SG_OK) {
+        size_t nl;
+        char *const *labels = sg_model_factor_labels(m, (size_t)i, &nl);
+        if (labels) {
+            char *v = eq + 1;
+            while (*v == ' ')
+                v++;
+            size_t k = sg_labels_find(labels, nl, v);
+            if (k == SIZE_MAX) {
+                char list[512] = "";
+                for (size_t q = 0; q < nl && strlen(list) + 70 < sizeof list; q++)
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                             q ? ", " : "", labels[q]);
+                code = sg_cli_usage_error(a->cmd, "--at: %s: '%s' is not one of its names (%s)",
+                                          tok, v, list);
+                break;
+            }
+            x[i] = (double)k;
+        } else if (sg_table_parse_number(eq + 1, &x[i], &e) != SG_OK) {
             code = sg_cli_usage_error(a->cmd, "--at: %s: %s", tok, e.msg);
             break;
         }
@@ -176,13 +193,24 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
     printf("Prediction at");
     for (size_t i = 0; i < n_in; i++) {
         const char *u = sg_model_factor_unit(m, i);
-        sg_num_fprintf(stdout, "%s %s = %g%s%s", i ? "," : "", sg_model_factor_name(m, i), x[i], u[0] ? " " : "",
-               u);
+        const char *name = sg_model_factor_label_of(m, i, x[i]);
+        if (name)
+            printf("%s %s = %s", i ? "," : "", sg_model_factor_name(m, i), name);
+        else
+            sg_num_fprintf(stdout, "%s %s = %g%s%s", i ? "," : "", sg_model_factor_name(m, i),
+                           x[i], u[0] ? " " : "", u);
     }
     printf(":\n");
     for (size_t j = 0; j < n_out; j++) {
         const char *u = sg_model_response_unit(m, j), *sp = u[0] ? " " : "";
         const sg_model_calibration *c = sg_model_calibration_of(m, j);
+        size_t nl;
+        char *const *outcomes = sg_model_response_labels(m, j, &nl);
+        if (outcomes) {
+            sg_num_fprintf(stdout, "  %-20s P(%s) = %.4g ± %.2g (members' spread)\n",
+                           sg_model_response_name(m, j), outcomes[1], mean[j], sd[j]);
+            continue;
+        }
         sg_num_fprintf(stdout, "  %-20s %14.6g ± %.3g%s%s (spread)", sg_model_response_name(m, j), mean[j], sd[j],
                sp, u);
         if (c) {
@@ -239,6 +267,22 @@ static const char *match_column(const sg_model *m, size_t i, const sg_table *hdr
     return hit;
 }
 
+/* A CSV field, quoted when it holds a comma, a quote or a line end. */
+static void write_quoted(FILE *fp, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const char *c = s; *c; c++) {
+        if (*c == '"')
+            fputc('"', fp);
+        fputc(*c, fp);
+    }
+    fputc('"', fp);
+}
+
 /* Write the predictions CSV to fp. */
 static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const double *X,
                      const double *Mean, const double *Sd)
@@ -248,6 +292,14 @@ static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const doubl
         fprintf(fp, "%s,", sg_model_factor_name(m, i));
     for (size_t j = 0; j < n_out; j++) {
         const char *nm = sg_model_response_name(m, j);
+        size_t nl;
+        char *const *outcomes = sg_model_response_labels(m, j, &nl);
+        if (outcomes) { /* the probability of the second outcome */
+            fprintf(fp, "%s_p_", nm);
+            write_quoted(fp, outcomes[1]);
+            fprintf(fp, ",%s_spread,", nm);
+            continue;
+        }
         fprintf(fp, "%s,%s_spread,", nm, nm);
         if (sg_model_calibration_of(m, j))
             fprintf(fp, "%s_lower,%s_upper,", nm, nm);
@@ -255,8 +307,13 @@ static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const doubl
     fprintf(fp, "extrapolation\n");
     char text[1024];
     for (size_t r = 0; r < t->n_rows; r++) {
-        for (size_t i = 0; i < n_in; i++)
-            sg_num_fprintf(fp, "%.17g,", X[r * n_in + i]);
+        for (size_t i = 0; i < n_in; i++) {
+            const char *name = sg_model_factor_label_of(m, i, X[r * n_in + i]);
+            if (name) /* names may hold commas or quotes: quote them */
+                write_quoted(fp, name), fputc(',', fp);
+            else
+                sg_num_fprintf(fp, "%.17g,", X[r * n_in + i]);
+        }
         for (size_t j = 0; j < n_out; j++) {
             double mu = Mean[r * n_out + j];
             sg_num_fprintf(fp, "%.17g,%.17g,", mu, Sd[r * n_out + j]);
@@ -354,7 +411,13 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
             goto done;
         }
     }
-    if (sg_table_load(in, cols, n_in, n_in, &t, NULL, &err) != SG_OK) {
+    char *const *labels[SG_MLP_MAX_WIDTH];
+    size_t n_labels[SG_MLP_MAX_WIDTH];
+    for (size_t i = 0; i < n_in; i++)
+        labels[i] = sg_model_factor_labels(m, i, &n_labels[i]);
+    sg_table_request req = {.columns = cols, .n_cols = n_in, .n_factors = n_in,
+                            .labels = labels, .n_labels = n_labels};
+    if (sg_table_read(in, &req, &t, NULL, &err) != SG_OK) {
         code = sg_cli_fail(ctx, &err);
         goto done;
     }

@@ -155,6 +155,17 @@ static double snap(const sg_design_factor *f, double x)
     return f->min + j * f->step;
 }
 
+/* The setting at u in [0, 1] of the unit cube: a category's level
+ * floor(u * L), else min + u (max - min) snapped to the step. */
+static double place(const sg_design_factor *f, double u)
+{
+    if (f->categorical && f->n_levels > 0) {
+        int c = (int)floor(u * f->n_levels);
+        return f->levels[c < 0 ? 0 : c >= f->n_levels ? f->n_levels - 1 : c];
+    }
+    return snap(f, f->min + u * (f->max - f->min));
+}
+
 /* ---- generators ----------------------------------------------------------------- */
 
 static sg_status alloc_design(sg_design **out, size_t n, size_t k, sg_design_kind kind, sg_error *err)
@@ -296,7 +307,7 @@ static sg_status gen_lhs(size_t n, const sg_design_factor *f, size_t k, const sg
         goto done;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < k; j++)
-            (*out)->x[i * k + j] = snap(&f[j], f[j].min + best[i * k + j] * (f[j].max - f[j].min));
+            (*out)->x[i * k + j] = place(&f[j], best[i * k + j]);
     snprintf((*out)->name, sizeof (*out)->name, "lhs:%zu", n);
 done:
     gsl_rng_free(rng);
@@ -340,7 +351,7 @@ static sg_status gen_sobol(size_t n, const sg_design_factor *f, size_t k, const 
         for (size_t j = 0; j < k; j++) {
             uint32_t bits = (uint32_t)(v[j] * TWO_POW_32) ^ mask[j];
             double u = ((double)bits + 0.5) / TWO_POW_32;
-            (*out)->x[i * k + j] = snap(&f[j], f[j].min + u * (f[j].max - f[j].min));
+            (*out)->x[i * k + j] = place(&f[j], u);
         }
     }
     snprintf((*out)->name, sizeof (*out)->name, "sobol:%zu", n);

@@ -9,6 +9,7 @@
 #ifndef SG_DESIGN_H
 #define SG_DESIGN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -46,6 +47,9 @@ typedef struct sg_design_factor {
     const double *levels;  /* tested levels, or NULL */
     int n_levels;          /* 0 when levels is NULL */
     double step;           /* > 0: values snapped to min + j*step inside bounds; 0 = none */
+    bool categorical;      /* names coded by its levels 0 .. n_levels-1: space-filling
+                              designs give each name an equal share of [0, 1) (the
+                              Latin hypercube's strata fall evenly on the names) */
 } sg_design_factor;
 
 /* Settings with defaults from sg_design_options_default(). */

@@ -121,6 +121,14 @@ static void csv_header(FILE *fp, const sg_runsheet *rs)
     fputc('\n', fp);
 }
 
+const char *sg_runsheet_label(const sg_runsheet_column *c, double v)
+{
+    if (!c->labels || c->n_labels == 0 || !isfinite(v))
+        return NULL;
+    double k = floor(v + 0.5);
+    return c->labels[k <= 0 ? 0 : k >= (double)(c->n_labels - 1) ? c->n_labels - 1 : (size_t)k];
+}
+
 sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_error *err)
 {
     sg_status st = sg_runsheet_check(rs, err);
@@ -140,8 +148,16 @@ sg_status sg_runsheet_write_csv(const sg_runsheet *rs, const char *path, sg_erro
     csv_header(fp, rs);
     for (size_t r = 0; r < rs->n_runs; r++) {
         fprintf(fp, "%zu", r + 1);
-        for (size_t j = 0; j < rs->n_factors; j++)
-            sg_num_fprintf(fp, ",%.*g", SG_RUNSHEET_SIG_DIGITS, rs->x[r * rs->n_factors + j]);
+        for (size_t j = 0; j < rs->n_factors; j++) {
+            double v = rs->x[r * rs->n_factors + j];
+            const char *name = sg_runsheet_label(&rs->factors[j], v);
+            if (name) {
+                fputc(',', fp);
+                csv_field(fp, name);
+            } else {
+                sg_num_fprintf(fp, ",%.*g", SG_RUNSHEET_SIG_DIGITS, v);
+            }
+        }
         for (size_t j = 0; j < rs->n_responses; j++)
             fputc(',', fp);
         fputc('\n', fp);
@@ -212,8 +228,13 @@ static lxw_error fill_sheet(lxw_workbook *wb, lxw_worksheet *ws, const sg_runshe
         lxw_row_t row = (lxw_row_t)(r + 2);
         if ((e = worksheet_write_number(ws, row, 0, (double)(r + 1), NULL)) != LXW_NO_ERROR)
             return e;
-        for (size_t j = 0; j < k; j++)
-            worksheet_write_number(ws, row, (lxw_col_t)(j + 1), rs->x[r * k + j], NULL);
+        for (size_t j = 0; j < k; j++) {
+            const char *name = sg_runsheet_label(&rs->factors[j], rs->x[r * k + j]);
+            if (name)
+                worksheet_write_string(ws, row, (lxw_col_t)(j + 1), name, NULL);
+            else
+                worksheet_write_number(ws, row, (lxw_col_t)(j + 1), rs->x[r * k + j], NULL);
+        }
         for (size_t j = 0; j < nr; j++)
             worksheet_write_blank(ws, row, (lxw_col_t)(k + 1 + j), fill);
         worksheet_write_blank(ws, row, last, notes);

@@ -27,7 +27,14 @@ typedef struct sg_runsheet_column {
     const char *name;   /* display name ("thickness"), may be NULL */
     const char *column; /* data column name ("thickness_um"): the CSV header */
     const char *unit;   /* unit ("um"), may be NULL or "" */
+    char *const *labels; /* a category factor: the names of codes 0 .. n_labels-1,
+                            written instead of the codes; NULL for a number */
+    size_t n_labels;
 } sg_runsheet_column;
+
+/* The name of setting v of column c (the nearest code's), or NULL for a
+ * numeric column. */
+const char *sg_runsheet_label(const sg_runsheet_column *c, double v);
 
 /* Everything a run sheet shows; nothing is copied or kept. */
 typedef struct sg_runsheet {

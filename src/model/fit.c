@@ -534,10 +534,14 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     for (size_t i = 0; i < n_in && st == SG_OK; i++) {
         const sg_factor *f = &study->factors[i];
         st = sg_model_set_factor(r->model, i, f->name, f->unit, f->min, f->max, err);
+        if (st == SG_OK && f->categorical)
+            st = sg_model_set_factor_labels(r->model, i, f->labels, f->n_levels, err);
     }
     for (size_t j = 0; j < n_out && st == SG_OK; j++) {
         const sg_response *re = &study->responses[j];
         st = sg_model_set_response(r->model, j, re->name, re->unit, err);
+        if (st == SG_OK && re->kind == SG_RESPONSE_BINARY)
+            st = sg_model_set_response_labels(r->model, j, re->labels, re->n_labels, err);
         if (st == SG_OK && (isfinite(re->lower_limit) || isfinite(re->upper_limit)))
             st = sg_model_set_response_limits(r->model, j, re->lower_limit, re->upper_limit, err);
     }

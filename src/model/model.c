@@ -219,6 +219,12 @@ void sg_model_destroy(sg_model *m)
     free(m->hist);
     sg_scaler_destroy(m->xs);
     sg_scaler_destroy(m->ys);
+    for (size_t i = 0; m->flab && i < m->n_in; i++)
+        free_strings(m->flab[i], sg_model__is_category(&m->spec, i) ? m->spec.categories[i] : 0);
+    for (size_t j = 0; m->rlab && j < m->n_out; j++)
+        free_strings(m->rlab[j], m->rlab[j] ? 2 : 0);
+    free(m->flab);
+    free(m->rlab);
     free_strings(m->fname, m->n_in);
     free_strings(m->funit, m->n_in);
     free_strings(m->rname, m->n_out);
@@ -273,6 +279,8 @@ static sg_status alloc_kind(const sg_model_spec *spec, sg_model_type kind, size_
     m->hist = calloc(nm + 1, sizeof *m->hist);
     m->xs = sg_scaler_create(nf);
     m->ys = sg_scaler_create(n_out);
+    m->flab = calloc(n_in, sizeof *m->flab);
+    m->rlab = calloc(n_out, sizeof *m->rlab);
     m->fname = calloc(n_in, sizeof *m->fname);
     m->funit = calloc(n_in, sizeof *m->funit);
     m->rname = calloc(n_out, sizeof *m->rname);
@@ -284,6 +292,7 @@ static sg_status alloc_kind(const sg_model_spec *spec, sg_model_type kind, size_
     m->calib = calloc(n_out, sizeof *m->calib);
     m->has_calib = calloc(n_out, sizeof *m->has_calib);
     if (!m->nets || !m->hist || !m->xs || !m->ys || !m->fname || !m->funit || !m->rname ||
+        !m->flab || !m->rlab ||
         !m->runit || !m->lo || !m->hi || !m->calib || !m->has_calib || !m->rmin || !m->rmax)
         goto nomem;
     for (size_t j = 0; j < n_out; j++) {
@@ -974,6 +983,13 @@ static sg_status copy_contents(sg_model *c, const sg_model *m, sg_error *err)
         (st = copy_strings(c->runit, m->runit, m->n_out, err)) != SG_OK ||
         (st = sg_model_set_hashes(c, m->data_hash, m->study_hash, err)) != SG_OK)
         return st;
+    for (size_t i = 0; i < m->n_in; i++)
+        if (m->flab[i] && (st = sg_model_set_factor_labels(c, i, m->flab[i],
+                                                           m->spec.categories[i], err)) != SG_OK)
+            return st;
+    for (size_t j = 0; j < m->n_out; j++)
+        if (m->rlab[j] && (st = sg_model_set_response_labels(c, j, m->rlab[j], 2, err)) != SG_OK)
+            return st;
     c->n_rows = m->n_rows;
     c->sel = m->sel;
     memcpy(c->lo, m->lo, m->n_in * sizeof *c->lo);
@@ -1157,6 +1173,73 @@ sg_status sg_model_set_hashes(sg_model *m, const char *data_hash, const char *st
     if ((st = sg_model_set_string(&m->data_hash, data_hash, err)) != SG_OK)
         return st;
     return sg_model_set_string(&m->study_hash, study_hash, err);
+}
+
+/* A copy of n names (1 to 64 characters each) into *dst (the old freed). */
+static sg_status set_labels(char ***dst, size_t old_n, char *const *labels, size_t n,
+                            sg_error *err)
+{
+    char **c = calloc(n, sizeof *c);
+    if (!c)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        size_t len = labels[k] ? strlen(labels[k]) : 0;
+        if (len == 0 || len > 64 || !(c[k] = malloc(len + 1))) {
+            free_strings(c, n);
+            return len == 0 || len > 64
+                       ? sg_error_set(err, SG_ERR_INVALID, "a name must have 1 to 64 characters")
+                       : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        }
+        memcpy(c[k], labels[k], len + 1);
+    }
+    free_strings(*dst, old_n);
+    *dst = c;
+    return SG_OK;
+}
+
+sg_status sg_model_set_factor_labels(sg_model *m, size_t i, char *const *labels, size_t n,
+                                     sg_error *err)
+{
+    if (!m || i >= m->n_in || !sg_model__is_category(&m->spec, i) ||
+        m->spec.categories[i] != n || !labels)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "factor %zu: names given for a factor that is not a category of %zu "
+                            "names",
+                            i + 1, n);
+    return set_labels(&m->flab[i], m->flab[i] ? n : 0, labels, n, err);
+}
+
+sg_status sg_model_set_response_labels(sg_model *m, size_t j, char *const *labels, size_t n,
+                                       sg_error *err)
+{
+    if (!m || j >= m->n_out || !sg_model_is_binary(m, j) || n != 2 || !labels)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "response %zu: outcome names given for a response that is not "
+                            "pass/fail",
+                            j + 1);
+    return set_labels(&m->rlab[j], m->rlab[j] ? 2 : 0, labels, n, err);
+}
+
+char *const *sg_model_factor_labels(const sg_model *m, size_t i, size_t *n)
+{
+    *n = i < m->n_in && m->flab[i] ? m->spec.categories[i] : 0;
+    return *n ? m->flab[i] : NULL;
+}
+
+char *const *sg_model_response_labels(const sg_model *m, size_t j, size_t *n)
+{
+    *n = j < m->n_out && m->rlab[j] ? 2 : 0;
+    return *n ? m->rlab[j] : NULL;
+}
+
+const char *sg_model_factor_label_of(const sg_model *m, size_t i, double v)
+{
+    size_t n;
+    char *const *labels = sg_model_factor_labels(m, i, &n);
+    if (!labels || !isfinite(v))
+        return NULL;
+    double c = floor(v + 0.5);
+    return labels[c <= 0 ? 0 : c >= (double)(n - 1) ? n - 1 : (size_t)c];
 }
 
 const char *sg_model_factor_name(const sg_model *m, size_t i) { return m->fname[i]; }

@@ -268,6 +268,21 @@ sg_status sg_model_set_history(sg_model *m, size_t j, size_t k, const sg_train_h
 /* Set factor i's name and unit (copied; unit may be "") and bounds lo < hi. */
 sg_status sg_model_set_factor(sg_model *m, size_t i, const char *name, const char *unit,
                               double lo, double hi, sg_error *err);
+/* Names of the codes of category factor i (spec categories[i] of them) or of
+ * pass/fail response j's two outcomes (copied; each 1 to 64 characters);
+ * saved with the model so that predict reads and prints names.
+ * SG_ERR_INVALID when the factor is not a category of that many names (the
+ * response not pass/fail, n not 2). */
+sg_status sg_model_set_factor_labels(sg_model *m, size_t i, char *const *labels, size_t n,
+                                     sg_error *err);
+sg_status sg_model_set_response_labels(sg_model *m, size_t j, char *const *labels, size_t n,
+                                       sg_error *err);
+/* The names set above (owned by the model), or NULL; *n gets their number. */
+char *const *sg_model_factor_labels(const sg_model *m, size_t i, size_t *n);
+char *const *sg_model_response_labels(const sg_model *m, size_t j, size_t *n);
+/* The name of setting v of factor i (the nearest code's) when the factor
+ * is a category with names, else NULL. */
+const char *sg_model_factor_label_of(const sg_model *m, size_t i, double v);
 /* Set response j's name and unit (copied). */
 sg_status sg_model_set_response(sg_model *m, size_t j, const char *name, const char *unit,
                                 sg_error *err);

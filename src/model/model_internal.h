@@ -18,6 +18,9 @@ struct sg_model {
     char **fname, **funit;   /* (n_in) */
     double *lo, *hi;         /* (n_in) factor bounds, engineering units */
     char **rname, **runit;   /* (n_out) */
+    char ***flab, ***rlab;   /* (n_in), (n_out): names of a category factor's codes
+                                (spec categories[i] of them) / a pass/fail response's
+                                two outcomes; NULL entries when not given */
     double *rmin, *rmax;     /* (n_out) physical limits, -inf / +inf when none */
     char *data_hash, *study_hash;
     sg_model_calibration *calib; /* (n_out) */

@@ -141,6 +141,17 @@ static void selection_json(sg_json_builder *b, cJSON *root, const sg_model *m)
     sg_json_string(b, o, "note", s->note);
 }
 
+/* "levels": the names of a category's codes / a pass/fail response's
+ * outcomes (absent when there are none). */
+static void labels_json(sg_json_builder *b, cJSON *o, char *const *labels, size_t n)
+{
+    if (!labels)
+        return;
+    cJSON *a = sg_json_array(b, o, "levels");
+    for (size_t k = 0; a && k < n; k++)
+        sg_json_string(b, a, NULL, labels[k]);
+}
+
 /* The model file's text, with a final newline when newline is true. */
 static sg_status model_text(const sg_model *m, bool newline, char **out, size_t *len,
                             sg_error *err)
@@ -171,6 +182,7 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
         sg_json_exact(&b, f, "max", m->hi[i]);
         if (sg_model__is_category(sp, i)) /* absent = numeric */
             sg_json_count(&b, f, "categories", sp->categories[i]);
+        labels_json(&b, f, m->flab[i], m->flab[i] ? sp->categories[i] : 0);
     }
     cJSON *ra = sg_json_array(&b, root, "responses");
     for (size_t j = 0; ra && j < m->n_out; j++) {
@@ -183,6 +195,7 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
             sg_json_exact(&b, r, "upper_limit", m->rmax[j]);
         if (sg_model_is_binary(m, j)) /* absent = a number */
             sg_json_string(&b, r, "kind", "binary");
+        labels_json(&b, r, m->rlab[j], m->rlab[j] ? 2 : 0);
     }
     calibration_json(&b, root, m);
     selection_json(&b, root, m);
@@ -454,6 +467,31 @@ static bool read_categories(reader *r, const sg_json_at *root, sg_model_spec *sp
     return true;
 }
 
+/* The optional "levels" names of factor (or response) i. */
+static bool read_labels(reader *r, const sg_json_at *entry, sg_model *m, size_t i, bool factor)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at a, it;
+    size_t n = 0;
+    if (!sg_json_has(entry, "levels", &a))
+        return true;
+    if (!sg_json_array_at(j, &a, &n))
+        return false;
+    if (n < 2 || n > SG_MLP_MAX_WIDTH)
+        return sg_json_fail(j, &a, "expected 2 to %d names", SG_MLP_MAX_WIDTH);
+    char *names[SG_MLP_MAX_WIDTH];
+    for (size_t k = 0; k < n; k++) {
+        sg_json_item(&a, k ? &it : NULL, k, &it);
+        if (!cJSON_IsString(it.node))
+            return sg_json_fail(j, &it, "expected a name");
+        names[k] = it.node->valuestring;
+    }
+    sg_error e2;
+    sg_status st = factor ? sg_model_set_factor_labels(m, i, names, n, &e2)
+                          : sg_model_set_response_labels(m, i, names, n, &e2);
+    return st == SG_OK || sg_json_fail(j, &a, "%s", e2.msg);
+}
+
 static bool read_meta(reader *r, const sg_json_at *root, sg_model *m)
 {
     sg_json_reader *j = &r->j;
@@ -471,6 +509,8 @@ static bool read_meta(reader *r, const sg_json_at *root, sg_model *m)
             return false;
         if (sg_model_set_factor(m, i, name, unit, lo, hi, &e2) != SG_OK)
             return sg_json_fail(j, &f, "%s", e2.msg);
+        if (!read_labels(r, &f, m, i, true))
+            return false;
     }
     for (size_t k = 0; k < m->n_out; k++) {
         sg_json_item(&ra, k ? &o : NULL, k, &o);
@@ -480,6 +520,8 @@ static bool read_meta(reader *r, const sg_json_at *root, sg_model *m)
             return false;
         if (sg_model_set_response(m, k, name, unit, &e2) != SG_OK)
             return sg_json_fail(j, &o, "%s", e2.msg);
+        if (!read_labels(r, &o, m, k, false))
+            return false;
         double lim[2] = {-INFINITY, INFINITY};
         const char *lk[2] = {"lower_limit", "upper_limit"};
         for (int q = 0; q < 2; q++) {

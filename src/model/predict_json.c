@@ -100,8 +100,13 @@ static bool point_json(sg_json_builder *b, cJSON *arr, const sg_model *m, const 
 {
     cJSON *p = sg_json_object(b, arr, NULL);
     cJSON *f = sg_json_object(b, p, "factors");
-    for (size_t i = 0; f && i < sg_model_n_in(m); i++)
-        sg_json_number(b, f, sg_model_factor_name(m, i), x[i]);
+    for (size_t i = 0; f && i < sg_model_n_in(m); i++) {
+        const char *name = sg_model_factor_label_of(m, i, x[i]);
+        if (name)
+            sg_json_string(b, f, sg_model_factor_name(m, i), name);
+        else
+            sg_json_number(b, f, sg_model_factor_name(m, i), x[i]);
+    }
     cJSON *r = sg_json_array(b, p, "responses");
     for (size_t j = 0; r && j < sg_model_n_out(m); j++) {
         cJSON *e = sg_json_object(b, r, NULL);
@@ -109,11 +114,16 @@ static bool point_json(sg_json_builder *b, cJSON *arr, const sg_model *m, const 
         sg_json_string(b, e, "unit", sg_model_response_unit(m, j));
         sg_json_number(b, e, "mean", mean[j]);
         sg_json_number(b, e, "spread", sd[j]);
+        size_t nl;
+        char *const *outcomes = sg_model_response_labels(m, j, &nl);
+        if (outcomes) /* mean = the probability of the second outcome */
+            sg_json_string(b, e, "probability_of", outcomes[1]);
         interval_json(b, e, "interval", m, j, &mean[j]);
     }
     bool outside = false;
     for (size_t i = 0; i < sg_model_n_in(m); i++)
         outside = outside || !(x[i] >= sg_model_factor_lo(m, i) && x[i] <= sg_model_factor_hi(m, i));
+    /* (a category's codes always lie in its range: parse refuses other names) */
     sg_json_bool(b, p, "extrapolation", outside);
     cJSON *ex = sg_json_array(b, p, "outside");
     for (size_t i = 0; ex && i < sg_model_n_in(m); i++) {

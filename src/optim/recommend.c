@@ -291,8 +291,8 @@ static void write_notes(const sg_study *s, const sg_decide_result *r, sg_recomme
 {
     for (size_t i = 0; rec->kind != SG_RECOMMEND_NONE && i < s->n_factors; i++) {
         const sg_recommend_factor *f = &rec->factors[i];
-        if (f->role != SG_ROLE_MATERIAL || f->at_bound == 0)
-            continue;
+        if (f->role != SG_ROLE_MATERIAL || f->at_bound == 0 || s->factors[i].categorical)
+            continue; /* a category's names have no window to lie outside */
         rec->outside_possible = true;
         add_note(rec,
                  "%s is at the %s bound of the window (%g%s%s) and matters: the optimum may "

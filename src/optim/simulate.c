@@ -133,7 +133,10 @@ static char *substitute(const sg_study *s, const double *x, const char *word, si
         const char *e = word[i] == '{' ? memchr(word + i, '}', n - i) : NULL;
         int f = e ? factor_of(s, word + i + 1, (size_t)(e - (word + i)) - 1) : -1;
         if (f >= 0) {
-            sg_num_snprintf(piece, sizeof piece, "%.12g", x[f]);
+            if (s->factors[f].categorical)
+                sg_factor_format(&s->factors[f], x[f], 12, piece, sizeof piece);
+            else
+                sg_num_snprintf(piece, sizeof piece, "%.12g", x[f]);
             add = piece;
             k = strlen(piece);
             i = (size_t)(e - word) + 1;
@@ -235,6 +238,23 @@ static bool number(const char *p, size_t n, double *v)
     return *end == '\0' && isfinite(*v);
 }
 
+/* Response j's value: a number, or for a pass/fail response one of its
+ * outcome names (its code). */
+static bool response_value(const sg_response *r, const char *p, size_t n, double *v)
+{
+    char buf[FIELD_MAX];
+    if (r->n_labels && n > 0 && n < sizeof buf) {
+        memcpy(buf, p, n);
+        buf[n] = '\0';
+        size_t k = sg_labels_find(r->labels, r->n_labels, buf);
+        if (k != SIZE_MAX) {
+            *v = (double)k;
+            return true;
+        }
+    }
+    return number(p, n, v) && (!r->n_labels || *v == 0.0 || *v == 1.0);
+}
+
 /* `name = value` lines. */
 static int parse_pairs(const sg_study *s, const char *out, double *y, bool *seen)
 {
@@ -249,7 +269,7 @@ static int parse_pairs(const sg_study *s, const char *out, double *y, bool *seen
             const char *k = trim(line, eq, &kn), *v = trim(eq + 1, eol, &vn);
             int j = response_of(s, k, kn);
             double val;
-            if (j >= 0 && number(v, vn, &val)) {
+            if (j >= 0 && response_value(&s->responses[j], v, vn, &val)) {
                 y[j] = val;
                 got += !seen[j];
                 seen[j] = true;
@@ -280,7 +300,7 @@ static int parse_csv(const sg_study *s, const char *out, double *y, bool *seen)
         const char *k = trim(h, hc, &kn), *val = trim(v, vc, &vn);
         int j = response_of(s, k, kn);
         double d;
-        if (j >= 0 && number(val, vn, &d)) {
+        if (j >= 0 && response_value(&s->responses[j], val, vn, &d)) {
             y[j] = d;
             got += !seen[j];
             seen[j] = true;
@@ -396,11 +416,19 @@ static void cell(const sg_study *s, const char *name, const double *x, const dou
     if (br)
         *br = '\0';
     for (size_t f = 0; f < s->n_factors; f++)
-        if (strcmp(col, s->factors[f].column) == 0)
-            sg_num_snprintf(buf, cap, "%.12g", x[f]);
+        if (strcmp(col, s->factors[f].column) == 0) {
+            if (s->factors[f].categorical)
+                sg_factor_format(&s->factors[f], x[f], 12, buf, cap);
+            else
+                sg_num_snprintf(buf, cap, "%.12g", x[f]);
+        }
     for (size_t j = 0; j < s->n_responses; j++)
-        if (strcmp(col, s->responses[j].column) == 0)
-            shortest(y[j], buf, cap);
+        if (strcmp(col, s->responses[j].column) == 0) {
+            if (s->responses[j].n_labels && isfinite(y[j]))
+                snprintf(buf, cap, "%s", s->responses[j].labels[y[j] > 0.5]);
+            else
+                shortest(y[j], buf, cap);
+        }
     if (strcmp(col, "run") == 0 && run > 0)
         sg_num_snprintf(buf, cap, "%.0f", run);
 }
@@ -497,7 +525,7 @@ sg_status sg_simulate_append_run(const sg_study *s, const double *x, const doubl
                             s->data_path);
     }
     /* the file with the new line */
-    size_t cap = len + 2 + 64 * (s->n_factors + s->n_responses + 8) + hn;
+    size_t cap = len + 2 + 200 * (s->n_factors + s->n_responses + 8) + hn;
     char *text = malloc(cap);
     if (!text) {
         free(buf);
@@ -510,8 +538,18 @@ sg_status sg_simulate_append_run(const sg_study *s, const double *x, const doubl
     char v[96];
     for (size_t i = 0; field(hdr, hn, delim, i, f, sizeof f); i++) {
         cell(s, f, x, y, run_col != (size_t)-1 ? max_run + 1 : 0, v, sizeof v);
-        used += (size_t)snprintf(text + used, cap - used, "%s%s", i ? (char[]){delim, 0} : "",
-                                 v);
+        if (i)
+            text[used++] = delim;
+        bool quote = strchr(v, delim) || strchr(v, '"'); /* a name may hold either */
+        if (quote)
+            text[used++] = '"';
+        for (const char *c = v; *c && used + 3 < cap; c++) {
+            if (*c == '"')
+                text[used++] = '"';
+            text[used++] = *c;
+        }
+        if (quote)
+            text[used++] = '"';
     }
     text[used++] = '\n';
     free(buf);

@@ -37,7 +37,12 @@ static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor
     copy_name(o->name, s->factors[i].name);
     o->role = f->role;
     sg_num_snprintf(o->setting, sizeof o->setting, "%g%s%s", f->value, sp_unit(u), u);
-    if (f->role == SG_ROLE_NO_EFFECT) {
+    if (s->factors[i].categorical)
+        sg_factor_format(&s->factors[i], f->value, 6, o->setting, sizeof o->setting);
+    if (f->role == SG_ROLE_NO_EFFECT && s->factors[i].categorical) {
+        snprintf(o->verdict, sizeof o->verdict,
+                 "no effect among its names: choose on cost or convenience");
+    } else if (f->role == SG_ROLE_NO_EFFECT) {
         sg_num_snprintf(o->verdict, sizeof o->verdict,
                         "no effect in this window (%g .. %g%s%s): choose on cost or convenience",
                         s->factors[i].min, s->factors[i].max, sp_unit(u), u);
@@ -91,6 +96,13 @@ static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, si
     size_t j = sp->cons[i].response;
     const char *u = s->responses[j].unit;
     int d = resp_decimals(in, j);
+    if (s->responses[j].kind == SG_RESPONSE_BINARY) { /* the probability and its spread */
+        sg_num_snprintf(out, cap,
+                        "constraint %s: predicted P(%s) = %.2g (members' spread %.2g)",
+                        sp->cons[i].text, s->responses[j].labels[1], in->rec->mean[j],
+                        in->rec->sd[j]);
+        return;
+    }
     int n = sg_num_snprintf(out, cap, "constraint %s: predicted %.*f%s%s", sp->cons[i].text, d,
                             in->rec->mean[j], sp_unit(u), u);
     if (n > 0 && (size_t)n < cap && r->con_margin[i] > 0)
@@ -124,6 +136,14 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
     const char *u = s->responses[j].unit;
     copy_name(q->name, s->responses[j].name);
     q->q2 = NAN;
+    if (c->binary) {
+        q->weak = c->cls.balanced_accuracy < SG_SUMMARY_MIN_BALANCED;
+        sg_num_snprintf(q->text, sizeof q->text,
+                        "accuracy %.0f%%, balanced %.0f%% %s (log-loss %.3f; pass/fail)",
+                        100.0 * c->cls.accuracy, 100.0 * c->cls.balanced_accuracy,
+                        q->weak ? "WEAK" : "good", c->cls.log_loss);
+        return;
+    }
     if (!c->net.r2_ok) {
         snprintf(q->text, sizeof q->text, "Q2 n/a: %s", c->net.reason);
         return;
@@ -159,7 +179,8 @@ sg_status sg_summary_build(const sg_summary_inputs *in, sg_summary **out, sg_err
     sg_summary *o = calloc(1, sizeof *o);
     if (o) {
         o->factors = calloc(s->n_factors ? s->n_factors : 1, sizeof *o->factors);
-        o->constraints = calloc(nc ? nc : 1, sizeof *o->constraints);
+        /* the constraints, then the pass/fail outcomes no constraint names */
+        o->constraints = calloc(nc + s->n_responses + 1, sizeof *o->constraints);
         o->warnings = calloc(SG_SUMMARY_MAX_WARNINGS, sizeof *o->warnings);
         o->quality = calloc(s->n_responses ? s->n_responses : 1, sizeof *o->quality);
     }
@@ -178,6 +199,16 @@ sg_status sg_summary_build(const sg_summary_inputs *in, sg_summary **out, sg_err
     prediction_line(in, o);
     for (size_t i = 0; rec->kind != SG_RECOMMEND_NONE && i < nc; i++)
         constraint_line(in, i, o->constraints[o->n_constraints++], SG_SUMMARY_TEXT_MAX);
+    for (size_t j = 0; rec->kind != SG_RECOMMEND_NONE && j < s->n_responses; j++) {
+        bool named = false;
+        for (size_t i = 0; i < nc; i++)
+            named |= in->spec->cons[i].response == j;
+        if (s->responses[j].kind == SG_RESPONSE_BINARY && !named)
+            sg_num_snprintf(o->constraints[o->n_constraints++], SG_SUMMARY_TEXT_MAX,
+                            "%s there: P(%s) = %.2g (members' spread %.2g)",
+                            s->responses[j].name, s->responses[j].labels[1], rec->mean[j],
+                            rec->sd[j]);
+    }
     warnings(in, o);
     o->cross_validated = in->cv && in->cv->n_out == s->n_responses;
     o->n_responses = o->cross_validated ? s->n_responses : 0;

@@ -27,6 +27,9 @@
 #include "optim/recommend.h"
 
 #define SG_SUMMARY_TEXT_MAX 512
+/* A pass/fail model whose cross-validated balanced accuracy is below this
+ * tells the outcomes apart little better than a coin toss: WEAK. */
+#define SG_SUMMARY_MIN_BALANCED 0.7
 #define SG_SUMMARY_MAX_WARNINGS (SG_RECOMMEND_MAX_NOTES + 8)
 
 /* What the summary is built from; every pointer is borrowed. */

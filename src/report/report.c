@@ -523,3 +523,28 @@ sg_status sg_report_write(const sg_report_input *in, const char *path, sg_error 
     sg_num_locale_leave(&scope);
     return st;
 }
+
+const char *sg_rname_of(const sg_report_input *in, size_t j, double v)
+{
+    char *const *labels = NULL;
+    size_t n = 0;
+    if (j < in->n_factors) {
+        labels = in->factors[j].labels;
+        n = in->factors[j].n_levels;
+    } else if (j - in->n_factors < in->n_responses) {
+        labels = in->responses[j - in->n_factors].labels;
+        n = in->responses[j - in->n_factors].n_labels;
+    }
+    if (!labels || n == 0 || !isfinite(v))
+        return NULL;
+    double c = floor(v + 0.5);
+    return labels[c <= 0 ? 0 : c >= (double)(n - 1) ? n - 1 : (size_t)c];
+}
+
+bool sg_rhas_names(const sg_report_input *in)
+{
+    for (size_t j = 0; j < in->n_factors + in->n_responses; j++)
+        if (sg_rname_of(in, j, 0.0))
+            return true;
+    return false;
+}

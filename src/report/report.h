@@ -57,12 +57,16 @@ typedef struct sg_report_factor {
     double step;           /* > 0: min + k * step only; 0 = any */
     size_t n_levels;       /* > 0: only these levels (borrowed) */
     const double *levels;
+    char *const *labels;   /* a category factor: n_levels names of the codes
+                              0 .. n_levels-1 (borrowed); NULL for a number */
 } sg_report_factor;
 
 typedef struct sg_report_response {
     const char *name; /* "stress_max" */
     const char *unit; /* "MPa" */
     const char *goal; /* "minimize", "maximize" or "none" (may be NULL) */
+    size_t n_labels;      /* a pass/fail response: 2 outcome names (codes 0, 1) */
+    char *const *labels;  /* borrowed; NULL for a number */
 } sg_report_response;
 
 /* ---- the whole input --------------------------------------------------------- */

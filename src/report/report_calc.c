@@ -732,6 +732,15 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
                 ctx->warn);
         return SG_OK;
     }
+    if (sg_rhas_names(ctx->in)) {
+        sg_rstr(ctx, ws, 0, 0, "Calculator", ctx->title);
+        sg_rstr(ctx, ws, 2, 0,
+                "Not written: this model has named settings (a category factor) or a pass/fail "
+                "response, which the Calculator's formulas do not cover yet. Use `surrogate "
+                "predict` for its predictions.",
+                ctx->warn);
+        return SG_OK;
+    }
     size_t n_params = 0, widest = 0;
     model_size(md, md->shared ? md->n_members : ctx->in->n_responses * md->n_members, &n_params,
                &widest);

@@ -99,6 +99,11 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
             double v = sg_table_at(t, r, j);
             const sg_outlier *o =
                 j >= in->n_factors ? find_outlier(in->cv, r, j - in->n_factors) : NULL;
+            const char *name = sg_rname_of(in, j, v);
+            if (name) {
+                sg_rstr(ctx, ws, row, c0 + (lxw_col_t)j, name, NULL);
+                continue;
+            }
             sg_rnum(ctx, ws, row, c0 + (lxw_col_t)j, v, o ? ctx->suspicious_num[d] : ctx->num[d]);
             if (o) {
                 sg_num_snprintf(buf, sizeof buf,

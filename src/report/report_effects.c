@@ -178,7 +178,10 @@ static lxw_row_t interaction_plot(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, 
     sg_rlabel(xl, sizeof xl, a->name, a->unit);
     sg_rstr(ctx, ws, h, 0, xl, ctx->header);
     for (int j = 0; j < b->n_levels; j++) {
-        sg_num_snprintf(buf, sizeof buf, "%s = %.6g %s", b->name, b->levels[j].value, b->unit);
+        if (b->levels[j].name[0])
+            snprintf(buf, sizeof buf, "%s = %s", b->name, b->levels[j].name);
+        else
+            sg_num_snprintf(buf, sizeof buf, "%s = %.6g %s", b->name, b->levels[j].value, b->unit);
         sg_rstr(ctx, ws, h, 1 + (lxw_col_t)j, buf, ctx->header);
     }
     RC(ctx, worksheet_set_row(ws, h, 45, NULL)); /* "temperature = 1090 C": three lines */
@@ -357,7 +360,10 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
             double v = lv->value;
             int dv = sg_rfmt_decimals_exact(&v, 1, 1);
             bool best = m->best_level == l;
-            sg_rnum(ctx, ws, rr, c, v, ctx->num[dv > 4 ? 4 : dv]);
+            if (lv->name[0])
+                sg_rstr(ctx, ws, rr, c, lv->name, NULL);
+            else
+                sg_rnum(ctx, ws, rr, c, v, ctx->num[dv > 4 ? 4 : dv]);
             sg_rnum(ctx, ws, rr, c + 1, lv->mean, best ? ctx->num_bold[d] : ctx->num[d]);
             if (lv->sn_na)
                 sg_rstr(ctx, ws, rr, c + 2, "n/a", ctx->note);

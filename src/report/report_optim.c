@@ -24,8 +24,14 @@ static void settings_cells(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col
                            const double *x)
 {
     const sg_report_input *in = ctx->in;
-    for (size_t i = 0; i < in->n_factors; i++)
-        sg_rnum(ctx, ws, r, c + (lxw_col_t)i, x[i], ctx->num[factor_decimals(&in->factors[i])]);
+    for (size_t i = 0; i < in->n_factors; i++) {
+        const char *name = sg_rname_of(in, i, x[i]);
+        if (name)
+            sg_rstr(ctx, ws, r, c + (lxw_col_t)i, name, NULL);
+        else
+            sg_rnum(ctx, ws, r, c + (lxw_col_t)i, x[i],
+                    ctx->num[factor_decimals(&in->factors[i])]);
+    }
 }
 
 static void settings_header(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,

@@ -66,7 +66,10 @@ static lxw_row_t decision_block(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
         /* no bold setting when there is no recommendation */
         sg_rstr(ctx, ws, r, 0, d->factors[i].name,
                 d->kind == SG_RECOMMEND_NONE ? ctx->text : ctx->bold);
-        if (isfinite(v))
+        if (isfinite(v) && sg_rname_of(in, i, v))
+            sg_rstr(ctx, ws, r, 1, sg_rname_of(in, i, v),
+                    d->kind == SG_RECOMMEND_NONE ? ctx->text : ctx->bold);
+        else if (isfinite(v))
             sg_rnum(ctx, ws, r, 1, v,
                     (d->kind == SG_RECOMMEND_NONE ? ctx->num : ctx->num_bold)[dec > 4 ? 4 : dec]);
         sg_rstr(ctx, ws, r, 2, in->factors[i].unit, ctx->text);
@@ -133,6 +136,15 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
         int d = sg_rfmt_decimals_exact(b2, 2, 1);
         sg_rstr(ctx, ws, r, 0, fa->name, ctx->text);
         sg_rstr(ctx, ws, r, 1, fa->unit, ctx->text);
+        if (fa->labels) {
+            size_t u = (size_t)snprintf(buf, sizeof buf, "factor (names:");
+            for (size_t l = 0; l < fa->n_levels && u < sizeof buf; l++)
+                u += (size_t)snprintf(buf + u, sizeof buf - u, " %s", fa->labels[l]);
+            if (u < sizeof buf)
+                snprintf(buf + u, sizeof buf - u, ")");
+            sg_rstr(ctx, ws, r, 4, buf, ctx->text);
+            continue;
+        }
         sg_rnum(ctx, ws, r, 2, fa->min, ctx->num[d]);
         sg_rnum(ctx, ws, r, 3, fa->max, ctx->num[d]);
         sg_rstr(ctx, ws, r, 4, "factor", ctx->text);
@@ -141,7 +153,10 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
         const sg_report_response *re = &in->responses[k];
         sg_rstr(ctx, ws, r, 0, re->name, ctx->text);
         sg_rstr(ctx, ws, r, 1, re->unit, ctx->text);
-        snprintf(buf, sizeof buf, "response (%s)", re->goal ? re->goal : "none");
+        if (re->labels)
+            snprintf(buf, sizeof buf, "pass/fail response (probability of %s)", re->labels[1]);
+        else
+            snprintf(buf, sizeof buf, "response (%s)", re->goal ? re->goal : "none");
         sg_rstr(ctx, ws, r, 4, buf, ctx->text);
     }
     r++;
@@ -161,6 +176,10 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
             double v = in->recommended[i];
             sg_rstr(ctx, ws, r, 0, in->factors[i].name, ctx->bold);
             sg_rstr(ctx, ws, r, 1, in->factors[i].unit, ctx->text);
+            if (sg_rname_of(in, i, v)) {
+                sg_rstr(ctx, ws, r, 2, sg_rname_of(in, i, v), ctx->bold);
+                continue;
+            }
             sg_rnum(ctx, ws, r, 2, v, ctx->num_bold[sg_rfmt_decimals_exact(&v, 1, 1) > 4
                                                      ? 4
                                                      : sg_rfmt_decimals_exact(&v, 1, 1)]);

@@ -185,10 +185,11 @@ void sg_report_fill_study(const sg_study *s, sg_report_factor *f, sg_report_resp
         f[i] = (sg_report_factor){s->factors[i].name,  s->factors[i].unit,
                                   s->factors[i].min,   s->factors[i].max,
                                   s->factors[i].step,  s->factors[i].n_levels,
-                                  s->factors[i].levels};
+                                  s->factors[i].levels, s->factors[i].labels};
     for (size_t k = 0; k < s->n_responses; k++)
         r[k] = (sg_report_response){s->responses[k].name, s->responses[k].unit,
-                                    sg_study_goal_name(s->responses[k].goal)};
+                                    sg_study_goal_name(s->responses[k].goal),
+                                    s->responses[k].n_labels, s->responses[k].labels};
     in->n_factors = s->n_factors;
     in->factors = f;
     in->n_responses = s->n_responses;
