@@ -1,0 +1,613 @@
+/* Named-level factors and pass/fail responses (issue 20): the study keys,
+ * reading names from the data, the one-hot model and its file, the
+ * logistic-output network and its class figures, probability constraints,
+ * and end to end a mixed table (the brazing factors plus a filler alloy of
+ * three names and a two-name atmosphere with known effects) through check,
+ * analyze, fit, optimize, run, predict and doe. */
+#include <gsl/gsl_errno.h>
+#include <math.h>
+
+#include "cli_harness.h"
+#include "analysis/metrics.h"
+#include "analysis/rsm.h"
+#include "io/study.h"
+#include "model/model.h"
+#include "optim/optimize_spec.h"
+
+static void setup(void)
+{
+    gsl_set_error_handler_off();
+    harness_setup();
+}
+
+TestSuite(categories, .init = setup, .fini = harness_teardown);
+
+/* ---- the mixed table ---------------------------------------------------------- */
+
+static const char *const ALLOYS[] = {"BNi-2", "BNi-5", "BAg-8"};
+static const char *const ATMOS[] = {"vacuum", "argon"};
+static const double ALLOY_EFFECT[] = {0.0, -20.0, 15.0}; /* MPa: BNi-5 is best */
+static const double ATMOS_EFFECT[] = {-10.0, 10.0};      /* vacuum is best */
+
+static double stress_of(double t, double tc, double h, double c, int alloy, int atm)
+{
+    return 500 + 0.4 * (t - 100) + 0.002 * (t - 100) * (t - 100) + 0.5 * (tc - 1120) +
+           0.8 * (h - 30) + 6 * (c - 5) + ALLOY_EFFECT[alloy] + ATMOS_EFFECT[atm];
+}
+
+/* 27 runs of an orthogonal array over 3 base columns; the crack verdict is
+ * "yes" above 525 MPa (no noise: the tests know each run's outcome). */
+static const char *mixed_csv(const char *name)
+{
+    static const double T[] = {50, 100, 150}, TC[] = {1090, 1120, 1150}, H[] = {20, 30, 40},
+                        C[] = {3, 5, 7};
+    char text[8192];
+    size_t u = (size_t)snprintf(text, sizeof text,
+                                "run,thickness_um,temperature_C,hold_min,cooling_C_per_min,"
+                                "alloy,atmosphere,stress_MPa,crack\n");
+    int run = 0;
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            for (int c = 0; c < 3; c++) {
+                int col[6] = {a, b, c, (a + b + c) % 3, (a + 2 * b) % 3, (b + 2 * c) % 2};
+                double s = stress_of(T[col[0]], TC[col[1]], H[col[2]], C[col[3]], col[4], col[5]);
+                u += (size_t)snprintf(text + u, sizeof text - u, "%d,%g,%g,%g,%g,%s,%s,%.3f,%s\n",
+                                      ++run, T[col[0]], TC[col[1]], H[col[2]], C[col[3]],
+                                      ALLOYS[col[4]], ATMOS[col[5]], s, s > 525 ? "yes" : "no");
+            }
+    return put(name, text);
+}
+
+static const char *const MIXED_HEAD =
+    "[study]\nname = \"mixed\"\nseed = 7\n[data]\nfile = \"mixed.csv\"\n"
+    "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nunit = \"um\"\nmin = 50\n"
+    "max = 150\nlevels = [50, 100, 150]\n"
+    "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nunit = \"C\"\nmin = 1090\n"
+    "max = 1150\nlevels = [1090, 1120, 1150]\n"
+    "[[factor]]\nname = \"hold\"\ncolumn = \"hold_min\"\nunit = \"min\"\nmin = 20\nmax = 40\n"
+    "levels = [20, 30, 40]\n"
+    "[[factor]]\nname = \"cooling\"\ncolumn = \"cooling_C_per_min\"\nunit = \"C/min\"\nmin = 3\n"
+    "max = 7\nlevels = [3, 5, 7]\n"
+    "[[factor]]\nname = \"alloy\"\nlevels = [\"BNi-2\", \"BNi-5\", \"BAg-8\"]\n"
+    "[[factor]]\nname = \"atmosphere\"\ntype = \"category\"\nlevels = [\"vacuum\", \"argon\"]\n"
+    "[[response]]\nname = \"stress\"\ncolumn = \"stress_MPa\"\nunit = \"MPa\"\n"
+    "goal = \"minimize\"\n";
+
+/* The mixed study (crack as a pass/fail response when with_crack) plus
+ * `extra` text, small enough for the sanitizer runs. */
+static const char *mixed_study(bool with_crack, const char *extra)
+{
+    static char text[8192];
+    mixed_csv("mixed.csv");
+    snprintf(text, sizeof text,
+             "%s%s[model]\nhidden = [6]\nensemble = 2\n[train]\nepochs = 400\n"
+             "[optimize]\nstarts = 4\n%s\n[report]\nfile = \"mixed.xlsx\"\n",
+             MIXED_HEAD,
+             with_crack ? "[[response]]\nname = \"crack\"\ntype = \"binary\"\n"
+                          "levels = [\"no\", \"yes\"]\n"
+                        : "",
+             extra ? extra : "");
+    return put("mixed.toml", text);
+}
+
+static cJSON *get(cJSON *o, const char *key)
+{
+    cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
+    cr_assert_not_null(x, "missing key %s", key);
+    return x;
+}
+
+/* ---- study and data ------------------------------------------------------------ */
+
+static sg_study *load_text(const char *text, sg_error *err)
+{
+    sg_study *s = NULL;
+    sg_study_load_buffer(text, strlen(text), tmp_path("s.toml"), &s, err);
+    return s;
+}
+
+Test(categories, study_reads_named_levels_and_outcomes)
+{
+    sg_error err;
+    sg_study *s = load_text(MIXED_HEAD, &err);
+    cr_assert_not_null(s, "%s", err.msg);
+    const sg_factor *al = &s->factors[4], *at = &s->factors[5];
+    cr_expect(al->categorical, "text levels make a category");
+    cr_expect(at->categorical);
+    cr_expect_eq(al->n_levels, 3);
+    cr_expect_str_eq(al->labels[1], "BNi-5");
+    cr_expect_eq(al->min, 0.0);
+    cr_expect_eq(al->max, 2.0);
+    cr_expect_eq(al->step, 1.0);
+    cr_expect_eq(sg_study_n_categorical(s), 2);
+    char buf[32];
+    cr_expect_str_eq(sg_factor_format(al, 2.2, 6, buf, sizeof buf), "BAg-8");
+    cr_expect_str_eq(sg_factor_format(&s->factors[0], 62.5, 6, buf, sizeof buf), "62.5");
+    cr_expect_eq(sg_labels_find(al->labels, 3, "bni-5"), 1, "names match ignoring case");
+    sg_study_destroy(s);
+}
+
+Test(categories, study_errors_point_at_the_key)
+{
+    static const struct {
+        const char *body, *want;
+    } cases[] = {
+        {"[[factor]]\nname = \"a\"\ntype = \"category\"\nmin = 0\nlevels = [\"x\", \"y\"]\n",
+         "'min' does not apply to the category factor 'a'"},
+        {"[[factor]]\nname = \"a\"\ntype = \"category\"\n",
+         "category factor 'a' needs levels = [\"name\", ...]"},
+        {"[[factor]]\nname = \"a\"\nlevels = [\"x\", \"X\"]\n", "level \"X\" of 'a' is listed twice"},
+        {"[[factor]]\nname = \"a\"\nlevels = [\"=cmd\", \"y\"]\n", "may not start with '='"},
+        {"[[factor]]\nname = \"a\"\ntype = \"colour\"\nlevels = [\"x\", \"y\"]\n",
+         "type \"colour\" is not one of \"number\", \"category\""},
+        {"[[factor]]\nname = \"a\"\nlevels = [\"x\", \"y\"]\nprefer = \"z\"\n",
+         "prefer of the category factor 'a' must be one of its levels"},
+        {"[[response]]\nname = \"c\"\ntype = \"binary\"\nlevels = [\"a\", \"b\", \"d\"]\n",
+         "binary response 'c' needs exactly 2 levels"},
+        {"[[response]]\nname = \"c\"\ntype = \"binary\"\ngoal = \"minimize\"\n",
+         "'goal' does not apply to the binary response 'c'"},
+        {"[[response]]\nname = \"c\"\ntype = \"class\"\n", "class response 'c' needs levels"},
+        {"[[response]]\nname = \"c\"\nlevels = [\"a\", \"b\"]\n",
+         "'levels' applies to a response of type \"binary\" or \"class\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2048];
+        bool resp = strncmp(cases[i].body, "[[response]]", 12) == 0;
+        snprintf(text, sizeof text,
+                 "[study]\nname = \"t\"\n%s%s%s", resp ? "[[factor]]\nname = \"x\"\nmin = 0\nmax = 1\n" : "",
+                 cases[i].body,
+                 resp ? "" : "[[response]]\nname = \"y\"\n");
+        sg_error err;
+        sg_error_clear(&err);
+        sg_study *s = load_text(text, &err);
+        cr_expect_null(s, "case %zu accepted", i);
+        sg_study_destroy(s);
+        cr_expect(strstr(err.msg, cases[i].want), "case %zu: got \"%s\"", i, err.msg);
+        cr_expect(strstr(err.msg, "s.toml:"), "case %zu: no position in \"%s\"", i, err.msg);
+    }
+}
+
+Test(categories, data_names_become_codes_and_unknown_names_are_placed)
+{
+    sg_error err;
+    sg_study *s = NULL;
+    cr_assert_eq(sg_study_load(mixed_study(true, NULL), &s, &err), SG_OK, "%s", err.msg);
+    sg_table *t = NULL;
+    cr_assert_eq(sg_study_load_data(s, &t, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(t->n_rows, 27);
+    /* run 2: a=0 b=0 c=1: alloy column (a + 2b) % 3 = 0, atmosphere (b + 2c) % 2 = 0 */
+    cr_expect_eq(sg_table_at(t, 1, 4), 0.0);
+    cr_expect_eq(sg_table_at(t, 1, 5), 0.0);
+    /* run 4: a=0 b=1 c=0: alloy 2 (BAg-8), atmosphere 1 (argon) */
+    cr_expect_eq(sg_table_at(t, 3, 4), 2.0);
+    cr_expect_eq(sg_table_at(t, 3, 5), 1.0);
+    double crack = sg_table_at(t, 3, 7);
+    cr_expect(crack == 0.0 || crack == 1.0);
+    sg_table_destroy(t);
+    /* a name the study does not list: file, line, column and the names */
+    char text[8192];
+    slurp(tmp_path("mixed.csv"), text, sizeof text);
+    char *p = strstr(text, "BAg-8");
+    cr_assert_not_null(p);
+    memcpy(p, "BAg-9", 5);
+    write_file(tmp_path("mixed.csv"), text);
+    cr_expect_neq(sg_study_load_data(s, &t, &err), SG_OK);
+    cr_expect(strstr(err.msg, "mixed.csv:5:alloy: 'BAg-9' is not one of the levels the study "
+                              "lists for 'alloy' (\"BNi-2\", \"BNi-5\", \"BAg-8\")"),
+              "%s", err.msg);
+    sg_study_destroy(s);
+}
+
+/* ---- the model ----------------------------------------------------------------- */
+
+/* Rows of y = 2 x + effect[c] for x in [0, 1] and category c of 4. */
+static void category_rows(double *X, double *Y, size_t n)
+{
+    static const double effect[] = {0.0, 1.0, -1.0, 0.5};
+    for (size_t r = 0; r < n; r++) {
+        double x = (double)(r / 4) / (double)(n / 4 - 1);
+        size_t c = r % 4;
+        X[r * 2] = x;
+        X[r * 2 + 1] = (double)c;
+        Y[r] = 2 * x + effect[c];
+    }
+}
+
+Test(categories, one_hot_network_learns_each_name_and_round_trips)
+{
+    enum { N = 40 };
+    double X[N * 2], Y[N];
+    category_rows(X, Y, N);
+    sg_model_spec sp = sg_model_spec_defaults();
+    sp.hidden[0] = 8;
+    sp.n_hidden = 1;
+    sp.ensemble = 2;
+    sp.categories[1] = 4;
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&sp, 2, 1, X, Y, N, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    /* 4 one-hot inputs + the number: (5 + 1) * 8 + 8 + 1 weights */
+    cr_expect_eq(sg_model_n_params_per_member(m, 0), 6 * 8 + 9);
+    char *names[] = {"a", "b", "c", "d"};
+    cr_assert_eq(sg_model_set_factor_labels(m, 1, names, 4, &err), SG_OK, "%s", err.msg);
+    cr_expect_neq(sg_model_set_factor_labels(m, 0, names, 4, &err), SG_OK,
+                  "a numeric factor takes no names");
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(m, &w, &err), SG_OK);
+    double worst = 0;
+    for (size_t c = 0; c < 4; c++) {
+        double x[2] = {0.5, (double)c}, mean, sd, y0[1], g[2];
+        sg_model_predict(m, w, x, &mean, &sd);
+        double want = 1.0 + (double[]){0.0, 1.0, -1.0, 0.5}[c];
+        worst = fmax(worst, fabs(mean - want));
+        /* a code between names predicts at the nearest name; no slope across names */
+        double xn[2] = {0.5, (double)c + 0.3};
+        sg_model_predict(m, w, xn, y0, NULL);
+        cr_expect_eq(y0[0], mean);
+        sg_model_gradient(m, w, x, 0, NULL, g);
+        cr_expect_eq(g[1], 0.0);
+        cr_expect(fabs(g[0] - 2.0) < 0.5, "slope in x %g", g[0]);
+    }
+    cr_expect(worst < 0.1, "worst error over the names %g", worst);
+    /* the file keeps the encoding and the names */
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, &err), SG_OK, "%s", err.msg);
+    size_t len = strlen(text);
+    const char *cat = strstr(text, "\"categories\"");
+    cr_assert_not_null(cat, "no categories in the model file");
+    cr_expect_eq(strtol(cat + strcspn(cat, "0123456789"), NULL, 10), 4);
+    sg_model *back = NULL;
+    cr_assert_eq(sg_model_from_json(text, len, "m.json", &back, &err), SG_OK, "%s", err.msg);
+    size_t nl = 0;
+    char *const *got = sg_model_factor_labels(back, 1, &nl);
+    cr_assert_eq(nl, 4);
+    cr_expect_str_eq(got[3], "d");
+    cr_expect_str_eq(sg_model_factor_label_of(back, 1, 2.0), "c");
+    sg_model_work *w2 = NULL;
+    cr_assert_eq(sg_model_work_create(back, &w2, &err), SG_OK);
+    for (size_t c = 0; c < 4; c++) {
+        double x[2] = {0.3, (double)c}, a, b;
+        sg_model_predict(m, w, x, &a, NULL);
+        sg_model_predict(back, w2, x, &b, NULL);
+        cr_expect_eq(a, b, "reloaded prediction differs for name %zu", c);
+    }
+    free(text);
+    sg_model_work_destroy(w);
+    sg_model_work_destroy(w2);
+    sg_model_destroy(back);
+    sg_model_destroy(m);
+}
+
+Test(categories, kriging_takes_one_hot_inputs_too)
+{
+    enum { N = 40 };
+    double X[N * 2], Y[N];
+    category_rows(X, Y, N);
+    sg_model_spec sp = sg_model_spec_defaults();
+    sp.type = SG_MODEL_GP;
+    sp.categories[1] = 4;
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&sp, 2, 1, X, Y, N, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(m, &w, &err), SG_OK);
+    for (size_t c = 0; c < 4; c++) {
+        double x[2] = {0.55, (double)c}, mean;
+        sg_model_predict(m, w, x, &mean, NULL);
+        double want = 1.1 + (double[]){0.0, 1.0, -1.0, 0.5}[c];
+        cr_expect(fabs(mean - want) < 0.05, "name %zu: %g against %g", c, mean, want);
+    }
+    sg_model_work_destroy(w);
+    sg_model_destroy(m);
+}
+
+/* Pass/fail rows: outcome 1 inside the circle x² + y² < 0.5 on a grid. */
+static size_t circle_rows(double *X, double *Y, size_t side)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < side; i++)
+        for (size_t j = 0; j < side; j++, n++) {
+            double x = -1 + 2.0 * (double)i / (double)(side - 1);
+            double y = -1 + 2.0 * (double)j / (double)(side - 1);
+            X[n * 2] = x;
+            X[n * 2 + 1] = y;
+            Y[n] = x * x + y * y < 0.5;
+        }
+    return n;
+}
+
+Test(categories, pass_fail_network_gives_probabilities)
+{
+    double X[2 * 144], Y[144];
+    size_t n = circle_rows(X, Y, 12);
+    sg_model_spec sp = sg_model_spec_defaults();
+    sp.n_hidden = 1;
+    sp.hidden[0] = 8;
+    sp.ensemble = 2;
+    sp.classes[0] = 2;
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&sp, 2, 1, X, Y, n, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect(sg_model_is_binary(m, 0));
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(m, &w, &err), SG_OK);
+    double P[144], S[144];
+    cr_assert_eq(sg_model_predict_batch(m, w, X, n, P, S, &err), SG_OK);
+    sg_class_metrics cm;
+    cr_assert_eq(sg_class_metrics_compute(Y, 1, P, 1, n, &cm, &err), SG_OK);
+    cr_expect(cm.accuracy >= 0.97, "training accuracy %g", cm.accuracy);
+    for (size_t r = 0; r < n; r++)
+        cr_expect(P[r] >= 0 && P[r] <= 1 && S[r] >= 0);
+    /* the gradient is that of the probability: check it by differences */
+    double x[2] = {0.6, 0.2}, g[2], p0, h = 1e-6;
+    sg_model_gradient(m, w, x, 0, &p0, g);
+    for (int i = 0; i < 2; i++) {
+        double xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]}, a, b;
+        xp[i] += h;
+        xm[i] -= h;
+        sg_model_predict(m, w, xp, &a, NULL);
+        sg_model_predict(m, w, xm, &b, NULL);
+        cr_expect(fabs((a - b) / (2 * h) - g[i]) < 1e-5 * fmax(1.0, fabs(g[i])),
+                  "d/dx%d: %g against %g", i, (a - b) / (2 * h), g[i]);
+    }
+    /* refused: kriging of an outcome, a shared network, values other than 0/1 */
+    sp.type = SG_MODEL_GP;
+    sg_model *bad = NULL;
+    cr_expect_neq(sg_model_fit(&sp, 2, 1, X, Y, n, NULL, NULL, NULL, &bad, &err), SG_OK);
+    cr_expect(strstr(err.msg, "kriging (type = \"gp\") models numbers"), "%s", err.msg);
+    sp.type = SG_MODEL_MLP;
+    Y[3] = 0.5;
+    cr_expect_neq(sg_model_fit(&sp, 2, 1, X, Y, n, NULL, NULL, NULL, &bad, &err), SG_OK);
+    cr_expect(strstr(err.msg, "not 0 or 1"), "%s", err.msg);
+    sg_model_work_destroy(w);
+    sg_model_destroy(m);
+}
+
+Test(categories, class_metrics_known_answers)
+{
+    const double obs[] = {0, 0, 0, 1, 1, 0, 1, 0};
+    const double prob[] = {0.1, 0.2, 0.6, 0.9, 0.4, 0.0, 0.7, 0.3};
+    sg_class_metrics m;
+    sg_error err;
+    cr_assert_eq(sg_class_metrics_compute(obs, 1, prob, 1, 8, &m, &err), SG_OK);
+    cr_expect_eq(m.confusion[0][0], 4);
+    cr_expect_eq(m.confusion[0][1], 1);
+    cr_expect_eq(m.confusion[1][0], 1);
+    cr_expect_eq(m.confusion[1][1], 2);
+    cr_expect_float_eq(m.accuracy, 6.0 / 8.0, 1e-15);
+    cr_expect_float_eq(m.balanced_accuracy, 0.5 * (4.0 / 5.0 + 2.0 / 3.0), 1e-15);
+    double ll = -(log(0.9) + log(0.8) + log(0.4) + log(0.9) + log(0.4) + log(1 - 1e-15) +
+                  log(0.7) + log(0.7)) /
+                8.0;
+    cr_expect_float_eq(m.log_loss, ll, 1e-12);
+    cr_expect_float_eq(m.brier, (0.01 + 0.04 + 0.36 + 0.01 + 0.36 + 0 + 0.09 + 0.09) / 8, 1e-15);
+    const double bad[] = {2};
+    cr_expect_neq(sg_class_metrics_compute(bad, 1, prob, 1, 1, &m, &err), SG_OK);
+}
+
+Test(categories, logistic_baseline_separates_a_line)
+{
+    enum { N = 40 };
+    double X[N * 2], Y[N];
+    for (size_t r = 0; r < N; r++) {
+        X[r * 2] = (double)(r % 8) / 7.0;
+        X[r * 2 + 1] = (double)(r / 8) / 4.0;
+        Y[r] = X[r * 2] + 0.5 * X[r * 2 + 1] > 0.8;
+    }
+    sg_rsm *q = NULL;
+    sg_error err;
+    cr_assert_eq(sg_rsm_fit_logistic(X, 2, 2, Y, 1, NULL, N, SG_RSM_LOGISTIC_LAMBDA, &q, &err),
+                 SG_OK, "%s", err.msg);
+    size_t right = 0;
+    for (size_t r = 0; r < N; r++) {
+        double p = sg_rsm_predict(q, X + r * 2);
+        cr_assert(p >= 0 && p <= 1);
+        right += (p >= 0.5) == (Y[r] == 1.0);
+    }
+    cr_expect(right >= N - 1, "%zu of %d right", right, N);
+    sg_rsm_destroy(q);
+}
+
+/* ---- probability constraints ----------------------------------------------------- */
+
+Test(categories, probability_constraints_parse_and_refuse_misuse)
+{
+    sg_error err;
+    sg_study *s = NULL;
+    cr_assert_eq(sg_study_load(mixed_study(true, NULL), &s, &err), SG_OK, "%s", err.msg);
+    sg_optimize_spec_con c;
+    size_t off = 0;
+    cr_assert_eq(sg_optimize_spec_parse_constraint("crack: P(yes) <= 0.05", s, &c, &off, &err),
+                 SG_OK, "%s", err.msg);
+    cr_expect_eq(c.response, 1);
+    cr_expect_eq(c.ge, 0);
+    cr_expect_float_eq(c.bound, 0.05, 1e-15);
+    cr_expect_str_eq(c.text, "crack: P(yes) <= 0.05");
+    /* P(no) >= 0.9 is P(yes) <= 0.1 for the model, which predicts P(yes) */
+    cr_assert_eq(sg_optimize_spec_parse_constraint("crack : P(no) >= 0.9", s, &c, &off, &err),
+                 SG_OK, "%s", err.msg);
+    cr_expect_eq(c.ge, 0);
+    cr_expect_float_eq(c.bound, 0.1, 1e-12);
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"stress: P(yes) <= 0.1", "'stress' is a number, not a pass/fail outcome"},
+        {"crack <= 0.1", "'crack' is a pass/fail outcome: constrain its probability"},
+        {"crack: P(maybe) <= 0.1", "expected P(outcome) with an outcome of 'crack'"},
+        {"crack: P(yes) <= 1.5", "a probability lies between 0 and 1"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_expect_neq(sg_optimize_spec_parse_constraint(bad[i].text, s, &c, &off, &err), SG_OK,
+                      "%s accepted", bad[i].text);
+        cr_expect(strstr(err.msg, bad[i].want), "%s: got \"%s\"", bad[i].text, err.msg);
+    }
+    sg_study_destroy(s);
+}
+
+/* ---- end to end ------------------------------------------------------------------- */
+
+Test(categories, analyze_names_the_best_alloy_and_atmosphere)
+{
+    result *r = run("analyze", mixed_study(false, NULL), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "alloy = {BNi-2, BNi-5, BAg-8}"), "%s", r->out);
+    cr_expect(strstr(r->out, "alloy = BNi-5, atmosphere = vacuum"), "%s", r->out);
+    cr_expect(strstr(r->out, "atmosphere     (names)  vacuum 18, argon 9"), "%s", r->out);
+}
+
+Test(categories, optimize_searches_every_name_and_reports_the_others)
+{
+    result *r = run("optimize", "--fit", "--json", "-q", mixed_study(false, NULL), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = cJSON_Parse(r->out);
+    cr_assert_not_null(j);
+    cJSON *o = get(j, "optimize");
+    cJSON *set = get(get(o, "optimum"), "settings");
+    cr_expect_str_eq(get(set, "alloy")->valuestring, "BNi-5");
+    cr_expect_str_eq(get(set, "atmosphere")->valuestring, "vacuum");
+    cJSON *ch = get(o, "category_choices");
+    cr_expect_eq(cJSON_GetArraySize(ch), 6);
+    int best = 0;
+    double fbest = NAN, fworst = -INFINITY;
+    cJSON *e;
+    cJSON_ArrayForEach(e, ch)
+    {
+        double f = get(e, "objective")->valuedouble;
+        fworst = fmax(fworst, f);
+        if (cJSON_IsTrue(get(e, "best"))) {
+            best++;
+            fbest = f;
+            cr_expect_str_eq(get(get(e, "settings"), "alloy")->valuestring, "BNi-5");
+        }
+    }
+    cr_expect_eq(best, 1);
+    /* the names' known effects: worst (BAg-8, argon) is 35 + 20 MPa above the best */
+    cr_expect(fworst - fbest > 40 && fworst - fbest < 70, "spread %g", fworst - fbest);
+    cJSON_Delete(j);
+}
+
+Test(categories, run_answers_with_the_names_and_the_probability_of_failure)
+{
+    result *r = run("run", mixed_study(true, "constraints = [\"crack: P(yes) <= 0.05\"]"),
+                    NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "alloy          BNi-5"), "%s", r->out);
+    cr_expect(strstr(r->out, "atmosphere     vacuum"), "%s", r->out);
+    cr_expect(strstr(r->out, "constraint crack: P(yes) <= 0.05: predicted P(yes) = "), "%s",
+              r->out);
+    cr_expect(strstr(r->out, "crack          accuracy "), "%s", r->out);
+    cr_expect(!strstr(r->out, "atmosphere is at the lower bound"), "%s", r->out);
+}
+
+Test(categories, fit_reports_class_figures_and_the_confusion_matrix)
+{
+    result *r = run("fit", "--json", "-q", mixed_study(true, NULL), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = cJSON_Parse(r->out);
+    cr_assert_not_null(j);
+    cJSON *resp = cJSON_GetArrayItem(get(get(j, "fit"), "responses"), 1);
+    cr_assert_not_null(resp);
+    cr_expect_str_eq(get(resp, "probability_of")->valuestring, "yes");
+    cJSON *cls = get(get(resp, "cv"), "classification");
+    cJSON *net = get(cls, "network");
+    double acc = get(net, "accuracy")->valuedouble;
+    cr_expect(acc > 0.8 && acc <= 1.0, "accuracy %g", acc);
+    cJSON *cm = get(net, "confusion");
+    int total = 0, yes = 0;
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++) {
+            int v = cJSON_GetArrayItem(cJSON_GetArrayItem(cm, a), b)->valueint;
+            total += v;
+            yes += a == 1 ? v : 0;
+        }
+    cr_expect_eq(total, 27);
+    /* the runs above 525 MPa */
+    int want = 0;
+    static const double T[] = {50, 100, 150}, TC[] = {1090, 1120, 1150}, H[] = {20, 30, 40},
+                        C[] = {3, 5, 7};
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            for (int c = 0; c < 3; c++)
+                want += stress_of(T[a], TC[b], H[c], C[(a + b + c) % 3], (a + 2 * b) % 3,
+                                  (b + 2 * c) % 2) > 525;
+    cr_expect_eq(yes, want);
+    cr_expect(cJSON_IsObject(get(cls, "logistic")));
+    cJSON_Delete(j);
+}
+
+Test(categories, bad_input_gets_a_clear_error)
+{
+    /* one outcome only */
+    mixed_study(true, NULL);
+    char text[8192];
+    slurp(tmp_path("mixed.csv"), text, sizeof text);
+    for (char *p = strstr(text, ",yes\n"); p; p = strstr(p, ",yes\n"))
+        memmove(p + 1, "no", 2), memmove(p + 3, p + 4, strlen(p + 4) + 1);
+    write_file(tmp_path("mixed.csv"), text);
+    result *r = run("fit", tmp_path("mixed.toml"), NULL);
+    cr_expect_neq(r->code, 0);
+    cr_expect(strstr(r->err, "response 'crack' is \"no\" in every one of the 27 usable rows"),
+              "%s", r->err);
+    cr_expect(strstr(r->err, "mixed.toml:"), "%s", r->err);
+    /* a probability constraint on a numeric response */
+    r = run("optimize", "--fit", mixed_study(true, "constraints = [\"stress: P(yes) <= 0.1\"]"),
+            NULL);
+    cr_expect_neq(r->code, 0);
+    cr_expect(strstr(r->err, "'stress' is a number, not a pass/fail outcome"), "%s", r->err);
+    /* a name nobody listed, in the fixed settings */
+    r = run("optimize", "--fit", mixed_study(false, "fixed = { alloy = \"BNi-7\" }"), NULL);
+    cr_expect_neq(r->code, 0);
+    cr_expect(strstr(r->err, "fixed value of the category factor 'alloy' must be one of its "
+                             "names"),
+              "%s", r->err);
+}
+
+Test(categories, predict_reads_and_prints_names)
+{
+    result *r = run("fit", "-q", mixed_study(true, NULL), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    const char *model = tpath(1, "mixed.model.json");
+    r = run("predict", model, "--at",
+            "thickness=100,temperature=1120,hold=30,cooling=5,alloy=bni-5,atmosphere=argon", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "alloy = BNi-5, atmosphere = argon"), "%s", r->out);
+    cr_expect(strstr(r->out, "P(yes) = "), "%s", r->out);
+    r = run("predict", model, "--at",
+            "thickness=100,temperature=1120,hold=30,cooling=5,alloy=BNi-7,atmosphere=argon", NULL);
+    cr_expect_neq(r->code, 0);
+    cr_expect(strstr(r->err, "'BNi-7' is not one of its names (BNi-2, BNi-5, BAg-8)"), "%s",
+              r->err);
+    put("pts.csv", "thickness,temperature,hold,cooling,alloy,atmosphere\n"
+                   "100,1120,30,5,BAg-8,vacuum\n");
+    r = run("predict", model, "--in", tpath(2, "pts.csv"), "--out", tpath(3, "p.csv"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    char out[4096];
+    slurp(tpath(3, "p.csv"), out, sizeof out);
+    cr_expect(strstr(out, ",crack_p_yes,crack_spread,"), "%s", out);
+    cr_expect(strstr(out, "\n100,1120,30,5,BAg-8,vacuum,"), "%s", out);
+}
+
+Test(categories, doe_writes_names_and_shares_them_evenly)
+{
+    const char *study = mixed_study(true, NULL);
+    result *r = run("doe", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "L18(2^1 3^7)"), "%s", r->out);
+    cr_expect(strstr(r->out, "atmosphere     column 1"), "the 2-name factor on the 2-level "
+                                                        "column: %s",
+              r->out);
+    char csv[8192];
+    slurp(tpath(1, "mixed-runs.csv"), csv, sizeof csv);
+    cr_expect(strstr(csv, ",BNi-2,vacuum,,\n"), "%s", csv);
+    r = run("doe", "--design", "lhs:12", "--out", tpath(2, "lhs.csv"), study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    slurp(tpath(2, "lhs.csv"), csv, sizeof csv);
+    int n[3] = {0};
+    for (int a = 0; a < 3; a++)
+        for (char *p = strstr(csv, ALLOYS[a]); p; p = strstr(p + 1, ALLOYS[a]))
+            n[a]++;
+    cr_expect(n[0] == 4 && n[1] == 4 && n[2] == 4, "alloys %d %d %d", n[0], n[1], n[2]);
+}
