@@ -26,13 +26,13 @@ int main(void)
     static const char *cols[7] = {"thickness_um",   "temperature_C",    "hold_min",
                                   "cooling_C_per_min", "stress_max_MPa", "stress_path1_MPa",
                                   "stress_path2_MPa"};
-    static const sg_report_factor fa[4] = {{"thickness", "um", 50, 150},
-                                           {"temperature", "C", 1090, 1150},
-                                           {"hold", "min", 20, 40},
-                                           {"cooling", "C/min", 3, 7}};
-    static const sg_report_response re[3] = {{"stress_max", "MPa", "minimize"},
-                                             {"stress_path1", "MPa", "none"},
-                                             {"stress_path2", "MPa", "none"}};
+    static const sg_report_factor fa[4] = {{.name = "thickness", .unit = "um", .min = 50, .max = 150},
+                                           {.name = "temperature", .unit = "C", .min = 1090, .max = 1150},
+                                           {.name = "hold", .unit = "min", .min = 20, .max = 40},
+                                           {.name = "cooling", .unit = "C/min", .min = 3, .max = 7}};
+    static const sg_report_response re[3] = {{.name = "stress_max", .unit = "MPa", .goal = "minimize"},
+                                             {.name = "stress_path1", .unit = "MPa", .goal = "none"},
+                                             {.name = "stress_path2", .unit = "MPa", .goal = "none"}};
     sg_error err;
     sg_table *t = NULL;
     sg_model *m = NULL;

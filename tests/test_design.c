@@ -221,7 +221,7 @@ Test(design, sobol_dimension_limit)
 {
     sg_design_factor f[41];
     for (int j = 0; j < 41; j++)
-        f[j] = (sg_design_factor){"x", 0.5 * j, 0.5 * j + 1.75, NULL, 0, 0};
+        f[j] = (sg_design_factor){"x", 0.5 * j, 0.5 * j + 1.75, NULL, 0, 0, false};
     sg_design_spec spec = {.kind = SG_DESIGN_SOBOL, .n_runs = 16};
     sg_design *d = NULL;
     sg_error err;
@@ -253,7 +253,7 @@ Test(design, full_factorial_limits)
     static const double lv[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     sg_design_factor f[4];
     for (int j = 0; j < 4; j++)
-        f[j] = (sg_design_factor){"x", 1, 8, lv, 8, 0};
+        f[j] = (sg_design_factor){"x", 1, 8, lv, 8, 0, false};
     sg_design_spec spec = {.kind = SG_DESIGN_FULL};
     sg_design *d = NULL;
     sg_error err;
@@ -403,7 +403,7 @@ TableTest(oa_design_cases, t, design, oa_designs_are_recognised)
         for (int j = 0; j < oa_design_cases[t].k; j++) {
             int L = oa_design_cases[t].lev[j];
             const double *lv = L == 2 ? two : L == 3 ? three : L == 4 ? four : five;
-            f[j] = (sg_design_factor){"x", lv[0], lv[L - 1], lv, L, 0};
+            f[j] = (sg_design_factor){"x", lv[0], lv[L - 1], lv, L, 0, false};
         }
         sg_design *d = make(oa_design_cases[t].name, f, (size_t)oa_design_cases[t].k, 1);
         int n = (int)d->n_runs, k = oa_design_cases[t].k;

@@ -52,8 +52,8 @@ static int count_entries(void)
 }
 
 static const sg_runsheet_column factors[3] = {
-    {"thickness", "thickness_um", "um"}, {"temperature", "temperature_C", "C"}, {"note", "odd, name", NULL}};
-static const sg_runsheet_column responses[2] = {{"stress", "stress_max_MPa", "MPa"}, {"p1", "stress_path1_MPa", "MPa"}};
+    {.name = "thickness", .column = "thickness_um", .unit = "um"}, {.name = "temperature", .column = "temperature_C", .unit = "C"}, {.name = "note", .column = "odd, name", .unit = NULL}};
+static const sg_runsheet_column responses[2] = {{.name = "stress", .column = "stress_max_MPa", .unit = "MPa"}, {.name = "p1", .column = "stress_path1_MPa", .unit = "MPa"}};
 static const double x[4 * 3] = {50, 1090, 0.125, 100, 1120.5, -2.385, 150, 1150, 1e-7, 75.25, 1097.3518026322, 3};
 
 static sg_runsheet sheet(void)
@@ -183,16 +183,16 @@ Test(runsheet, nothing_left_on_failure)
     }
 }
 
-static const sg_runsheet_column dup_cols[2] = {{"a", "x", NULL}, {"b", "x", NULL}};
-static const sg_runsheet_column runcol[1] = {{"a", "run", NULL}};
-static const sg_runsheet_column empty[1] = {{"a", "", NULL}};
-static const sg_runsheet_column ctrl[1] = {{"a", "a\nb", NULL}};
+static const sg_runsheet_column dup_cols[2] = {{.name = "a", .column = "x", .unit = NULL}, {.name = "b", .column = "x", .unit = NULL}};
+static const sg_runsheet_column runcol[1] = {{.name = "a", .column = "run", .unit = NULL}};
+static const sg_runsheet_column empty[1] = {{.name = "a", .column = "", .unit = NULL}};
+static const sg_runsheet_column ctrl[1] = {{.name = "a", .column = "a\nb", .unit = NULL}};
 /* CSV injection: a header cell a spreadsheet would run as a formula */
-static const sg_runsheet_column formula[1] = {{"a", "=HYPERLINK(\"http://x\")", NULL}};
-static const sg_runsheet_column plus[1] = {{"a", "+cmd", NULL}};
-static const sg_runsheet_column minus[1] = {{"a", "-2+3", NULL}};
-static const sg_runsheet_column at[1] = {{"a", "@SUM(A1)", NULL}};
-static const sg_runsheet_column resp_dup[1] = {{"t", "thickness_um", NULL}};
+static const sg_runsheet_column formula[1] = {{.name = "a", .column = "=HYPERLINK(\"http://x\")", .unit = NULL}};
+static const sg_runsheet_column plus[1] = {{.name = "a", .column = "+cmd", .unit = NULL}};
+static const sg_runsheet_column minus[1] = {{.name = "a", .column = "-2+3", .unit = NULL}};
+static const sg_runsheet_column at[1] = {{.name = "a", .column = "@SUM(A1)", .unit = NULL}};
+static const sg_runsheet_column resp_dup[1] = {{.name = "t", .column = "thickness_um", .unit = NULL}};
 static const double nan_x[3] = {1, 0.0 / 0.0, 2};
 static const struct { sg_runsheet rs; const char *msg; } invalid_sheets[] = {
     {{NULL, "x", 1, 2, 0, x, dup_cols, NULL}, "column 'x' appears twice"},

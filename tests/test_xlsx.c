@@ -43,8 +43,8 @@ static const char *tpath(const char *name)
     return p[k];
 }
 
-static const char *const COLS[] = {"a", "day", "y"}; /* factors a, day; response y */
-static const char *const UNITS[] = {"mm", "", "W"};
+static const char *const COLS[] = {.name = "a", .column = "day", .unit = "y"}; /* factors a, day; response y */
+static const char *const UNITS[] = {.name = "mm", .column = "", .unit = "W"};
 
 /* The brazing-like sheet "Runs" behind a "Notes" sheet: title row, units in
  * the headers, a date factor, a formula response with its cached value, an
@@ -318,8 +318,8 @@ Test(xlsx, libreoffice_xlsx_and_xls_read_as_the_csv)
 Test(xlsx, run_sheet_saved_by_libreoffice_lists_unfilled_runs)
 {
     const double x[] = {1.5, 10, 2.5, 20, 3.5, 30};
-    const sg_runsheet_column fac[] = {{"a", "a", "mm"}, {"day", "day", NULL}};
-    const sg_runsheet_column res[] = {{"y", "y", "W"}};
+    const sg_runsheet_column fac[] = {{.name = "a", .column = "a", .unit = "mm"}, {.name = "day", .column = "day", .unit = NULL}};
+    const sg_runsheet_column res[] = {{.name = "y", .column = "y", .unit = "W"}};
     sg_runsheet rs = {.title = "Brazing", .design_name = "lhs:3", .n_runs = 3, .n_factors = 2,
                       .n_responses = 1, .x = x, .factors = fac, .responses = res};
     sg_error err;
