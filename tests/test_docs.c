@@ -256,6 +256,7 @@ static void load_expected(void)
     cr_assert_eq(f->step, 0);
     add("[[factor]]", "prefer", DESC, "none");
     cr_assert_eq(f->prefer, SG_PREFER_NONE);
+    add("[[factor]]", "type", LIT, "\"%s\"", f->categorical ? "category" : "number");
     add("[[response]]", "name", DESC, "required");
     add("[[response]]", "column", DESC, "name");
     cr_assert_str_eq(y->column, y->name);
@@ -265,6 +266,9 @@ static void load_expected(void)
     cr_assert(isinf(y->lower_limit) && y->lower_limit < 0);
     add("[[response]]", "upper_limit", DESC, "none");
     cr_assert(isinf(y->upper_limit) && y->upper_limit > 0);
+    add("[[response]]", "type", LIT, "\"%s\"", sg_response_kind_name(y->kind));
+    add("[[response]]", "levels", DESC, "none");
+    cr_assert_eq(y->n_labels, 0);
 
     /* [report] file: the default with the study name written as <name>. */
     char rep[TXT];

@@ -168,6 +168,11 @@ sg_status sg_sensitivity_run_fn(const sg_study *s, const sg_table *t, sg_sobol_f
     for (size_t i = 0; i < nf; i++) {
         lb[i] = s->factors[i].min;
         ub[i] = s->factors[i].max;
+        if (s->factors[i].categorical) { /* codes round to the nearest name: each name
+                                            gets an equal share of the samples */
+            lb[i] = -0.5;
+            ub[i] = (double)s->factors[i].n_levels - 0.5;
+        }
     }
     sg_sobol_options o = sg_sobol_options_defaults();
     if (opt)

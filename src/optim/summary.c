@@ -113,6 +113,56 @@ static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, si
                         100.0 * in->rec->p_violate[i]);
 }
 
+/* The names of the category factors in combination c ("BNi-5, vacuum"). */
+static int names_of(const sg_study *s, const sg_decide_result *r, size_t c, char *out,
+                    size_t cap)
+{
+    int n = 0;
+    for (size_t k = 0; k < r->n_cat && n >= 0 && (size_t)n < cap; k++) {
+        char v[80];
+        const sg_factor *f = &s->factors[r->cat_factor[k]];
+        n += snprintf(out + n, cap - (size_t)n, "%s%s", k ? ", " : "",
+                      sg_factor_format(f, r->choice_code[c * r->n_cat + k], 6, v, sizeof v));
+    }
+    return n;
+}
+
+/* The best combination of names and the next best ones with their
+ * objectives: how much the choice of names matters. */
+static void names_line(const sg_summary_inputs *in, char *out, size_t cap)
+{
+    const sg_decide_result *r = in->decide;
+    const sg_study *s = in->study;
+    size_t order[SG_DECIDE_MAX_CHOICES], n = r->n_choices;
+    for (size_t c = 0; c < n; c++)
+        order[c] = c;
+    for (size_t a = 1; a < n; a++) /* feasible first, then by the objective */
+        for (size_t b = a; b > 0; b--) {
+            size_t x = order[b - 1], y = order[b];
+            bool fy = r->choice_feasible[y], fx = r->choice_feasible[x];
+            bool better = fy > fx || (fy == fx && (r->sense == SG_OPTIM_MAXIMIZE
+                                                       ? r->choice_f[y] > r->choice_f[x]
+                                                       : r->choice_f[y] < r->choice_f[x]));
+            if (!better)
+                break;
+            order[b - 1] = y;
+            order[b] = x;
+        }
+    int len = snprintf(out, cap, "names compared (each with the other factors optimised): ");
+    for (size_t i = 0; i < n && i < 4 && len > 0 && (size_t)len < cap; i++) {
+        size_t c = order[i];
+        len += snprintf(out + len, cap - (size_t)len, "%s", i ? "; " : "");
+        if ((size_t)len < cap)
+            len += names_of(s, r, c, out + len, cap - (size_t)len);
+        if ((size_t)len < cap)
+            len += sg_num_snprintf(out + len, cap - (size_t)len, " %.4g%s%s", r->choice_f[c],
+                                   r->choice_feasible[c] ? "" : " (infeasible)",
+                                   i == 0 ? " (best)" : "");
+    }
+    if (n > 4 && len > 0 && (size_t)len < cap)
+        snprintf(out + len, cap - (size_t)len, "; ... (%zu combinations)", n);
+}
+
 /* The recommendation's notes, then the fit's honesty warnings on the
  * objective's responses (a weak model is already the headline). */
 static void warnings(const sg_summary_inputs *in, sg_summary *o)
@@ -180,7 +230,7 @@ sg_status sg_summary_build(const sg_summary_inputs *in, sg_summary **out, sg_err
     if (o) {
         o->factors = calloc(s->n_factors ? s->n_factors : 1, sizeof *o->factors);
         /* the constraints, then the pass/fail outcomes no constraint names */
-        o->constraints = calloc(nc + s->n_responses + 1, sizeof *o->constraints);
+        o->constraints = calloc(nc + s->n_responses + 2, sizeof *o->constraints);
         o->warnings = calloc(SG_SUMMARY_MAX_WARNINGS, sizeof *o->warnings);
         o->quality = calloc(s->n_responses ? s->n_responses : 1, sizeof *o->quality);
     }
@@ -209,6 +259,8 @@ sg_status sg_summary_build(const sg_summary_inputs *in, sg_summary **out, sg_err
                             s->responses[j].name, s->responses[j].labels[1], rec->mean[j],
                             rec->sd[j]);
     }
+    if (rec->kind != SG_RECOMMEND_NONE && in->decide->n_cat > 0)
+        names_line(in, o->constraints[o->n_constraints++], SG_SUMMARY_TEXT_MAX);
     warnings(in, o);
     o->cross_validated = in->cv && in->cv->n_out == s->n_responses;
     o->n_responses = o->cross_validated ? s->n_responses : 0;

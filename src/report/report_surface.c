@@ -290,7 +290,13 @@ static sg_status surface_body(sg_rctx *ctx, lxw_worksheet *ws, double *X, double
             order[j] = order[j - 1];
             order[j - 1] = tmp;
         }
-    size_t a = order[0], b = nf > 1 ? order[1] : order[0];
+    /* the axes: the two numeric factors that move it most (names have no
+     * axis; they stay at the recommended ones) */
+    size_t axes[2] = {order[0], nf > 1 ? order[1] : order[0]}, n_axes = 0;
+    for (size_t i = 0; i < nf && n_axes < 2; i++)
+        if (!in->factors[order[i]].labels)
+            axes[n_axes++] = order[i];
+    size_t a = axes[0], b = n_axes > 1 ? axes[1] : axes[0];
     snprintf(buf, sizeof buf, "Response surface: %s over %s and %s", lab, in->factors[a].name,
              in->factors[b].name);
     sg_rstr(ctx, ws, 0, 0, buf, ctx->title);
@@ -303,9 +309,10 @@ static sg_status surface_body(sg_rctx *ctx, lxw_worksheet *ws, double *X, double
     /* decimals for 6 significant digits of a typical value, at most 4 */
     int d = sg_rfmt_decimals_sig(Y[k]);
     r = influence_table(ctx, ws, r + 1, k, range, order, d > 4 ? 4 : d, &st, err);
-    if (st != SG_OK || nf < 2) {
-        if (nf < 2)
-            sg_rstr(ctx, ws, r, 0, "A response surface needs two factors; the study has one.",
+    if (st != SG_OK || nf < 2 || n_axes < 2) {
+        if (st == SG_OK)
+            sg_rstr(ctx, ws, r, 0,
+                    "A response surface needs two numeric factors; the study has fewer.",
                     ctx->note);
         return st;
     }
