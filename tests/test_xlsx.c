@@ -43,8 +43,8 @@ static const char *tpath(const char *name)
     return p[k];
 }
 
-static const char *const COLS[] = {.name = "a", .column = "day", .unit = "y"}; /* factors a, day; response y */
-static const char *const UNITS[] = {.name = "mm", .column = "", .unit = "W"};
+static const char *const COLS[] = {"a", "day", "y"}; /* factors a, day; response y */
+static const char *const UNITS[] = {"mm", "", "W"};
 
 /* The brazing-like sheet "Runs" behind a "Notes" sheet: title row, units in
  * the headers, a date factor, a formula response with its cached value, an

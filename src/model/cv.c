@@ -536,7 +536,7 @@ static sg_status between_metrics(sg_cv_result *res, size_t j, sg_error *err)
 }
 
 /* Class figures of pass/fail response j: network, baseline, between levels. */
-static sg_status class_metrics(sg_cv_result *res, size_t j, sg_error *err)
+sg_status sg_cv_result_classify(sg_cv_result *res, size_t j, sg_error *err)
 {
     sg_cv_response *R = &res->resp[j];
     size_t no = res->n_out;
@@ -710,7 +710,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
         if ((st = between_metrics(res, j, err)) != SG_OK)
             goto fail;
         if (sg_model_spec_binary(spec, j)) {
-            if ((st = class_metrics(res, j, err)) != SG_OK)
+            if ((st = sg_cv_result_classify(res, j, err)) != SG_OK)
                 goto fail;
             continue;
         }

@@ -220,6 +220,12 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                     sg_cv_result **out, sg_error *err);
 void sg_cv_result_destroy(sg_cv_result *r);
 
+/* Mark response j pass/fail and compute its class figures from the
+ * held-out observations and predictions (sg_cv_run does it for the spec's
+ * pass/fail responses; a loaded result needs it again).  SG_ERR_INVALID
+ * when an observation is not 0/1 or a prediction not a probability. */
+sg_status sg_cv_result_classify(sg_cv_result *r, size_t j, sg_error *err);
+
 /* ---- honesty gates ---- */
 
 typedef enum sg_gate_kind {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/train.h"
+#include "optim/summary.h"
 #include "core/num.h"
 
 /* Rows between stacked charts (a chart is about 18 rows high). */
@@ -270,6 +271,68 @@ static lxw_row_t between_levels_rows(sg_rctx *ctx, lxw_worksheet *ws, const sg_c
     return r;
 }
 
+/* Predicted probabilities in SG_RCALIB_BINS equal bins against the share
+ * of runs that had the outcome: a calibrated model's rows lie on the
+ * diagonal. */
+#define SG_RCALIB_BINS 5
+
+/* Per pass/fail response: the held-out confusion matrix (names as headers)
+ * and the calibration table.  Returns the next free row. */
+static lxw_row_t outcome_blocks(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_result *cv,
+                                lxw_row_t r)
+{
+    const sg_report_input *in = ctx->in;
+    size_t nr = in->n_responses;
+    char buf[256];
+    for (size_t k = 0; k < nr; k++) {
+        const sg_cv_response *cr = &cv->resp[k];
+        const sg_report_response *re = &in->responses[k];
+        if (!cr->binary || !re->labels)
+            continue;
+        snprintf(buf, sizeof buf, "%s: held-out confusion matrix (predicted %s when P(%s) >= 0.5)",
+                 re->name, re->labels[1], re->labels[1]);
+        sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
+        sg_rstr(ctx, ws, r, 0, "observed \\ predicted", ctx->header);
+        sg_rstr(ctx, ws, r, 1, re->labels[0], ctx->header);
+        sg_rstr(ctx, ws, r, 2, re->labels[1], ctx->header);
+        r++;
+        for (int o = 0; o < 2; o++, r++) {
+            sg_rstr(ctx, ws, r, 0, re->labels[o], ctx->bold);
+            for (int p = 0; p < 2; p++)
+                RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)p,
+                                               (double)cr->cls.confusion[o][p], ctx->integer));
+        }
+        r++;
+        snprintf(buf, sizeof buf, "%s: calibration (held-out P(%s) against how often it "
+                 "happened)", re->name, re->labels[1]);
+        sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
+        const char *ch[] = {"predicted P", "runs", "mean predicted", "observed share"};
+        for (lxw_col_t c = 0; c < 4; c++)
+            sg_rstr(ctx, ws, r, c, ch[c], ctx->header);
+        r++;
+        for (int b = 0; b < SG_RCALIB_BINS; b++, r++) {
+            double lo = (double)b / SG_RCALIB_BINS, hi = (double)(b + 1) / SG_RCALIB_BINS;
+            size_t n = 0;
+            double sp = 0, so = 0;
+            for (size_t i = 0; i < cv->n_held; i++) {
+                double p = cv->pred[i * nr + k];
+                if (p >= lo && (p < hi || (b == SG_RCALIB_BINS - 1 && p <= hi))) {
+                    n++;
+                    sp += p;
+                    so += cv->obs[i * nr + k];
+                }
+            }
+            sg_num_snprintf(buf, sizeof buf, "%.1f .. %.1f", lo, hi);
+            sg_rstr(ctx, ws, r, 0, buf, ctx->text);
+            RC(ctx, worksheet_write_number(ws, r, 1, (double)n, ctx->integer));
+            sg_rnum(ctx, ws, r, 2, n ? sp / (double)n : NAN, ctx->num[2]);
+            sg_rnum(ctx, ws, r, 3, n ? so / (double)n : NAN, ctx->num[2]);
+        }
+        r++;
+    }
+    return r;
+}
+
 sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
@@ -320,6 +383,18 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
             metric_cells(ctx, ws, r, 10, &cr->rsm, d);
         else
             sg_rstr(ctx, ws, r, 10, cr->rsm_reason, ctx->note);
+        if (cr->binary) { /* pass/fail: class figures instead of a verdict on R² */
+            sg_num_snprintf(buf, sizeof buf,
+                            "pass/fail: accuracy %.0f%%, balanced %.0f%%, log-loss %.3f "
+                            "(logistic regression %.3f)",
+                            100 * cr->cls.accuracy, 100 * cr->cls.balanced_accuracy,
+                            cr->cls.log_loss, cr->rsm_ok ? cr->cls_rsm.log_loss : NAN);
+            sg_rstr(ctx, ws, r, 14, buf,
+                    cr->cls.balanced_accuracy < SG_SUMMARY_MIN_BALANCED ? ctx->warn : ctx->text);
+            sg_rstr(ctx, ws, r, 15, "a probability: no interval (members' spread in predict)",
+                    ctx->note);
+            continue;
+        }
         /* as the gate: on the worse of the plan and between levels */
         double net = cv->n_between ? fmax(cr->net.rmse, cr->between.rmse) : cr->net.rmse;
         double rsm = cv->n_between ? fmax(cr->rsm.rmse, cr->rsm_between.rmse) : cr->rsm.rmse;
@@ -342,6 +417,7 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
     sg_rcolumns(ctx, ws, 14, 14, 36);
     sg_rcolumns(ctx, ws, 15, 15, 44);
     r = between_levels_rows(ctx, ws, cv, r + 1, buf, sizeof buf);
+    r = outcome_blocks(ctx, ws, cv, r + 1);
     r++;
 
     /* held-out predictions: data row, fold, then per response 5 columns
