@@ -611,3 +611,82 @@ Test(categories, doe_writes_names_and_shares_them_evenly)
             n[a]++;
     cr_expect(n[0] == 4 && n[1] == 4 && n[2] == 4, "alloys %d %d %d", n[0], n[1], n[2]);
 }
+
+/* The Calculator with a drop-down of names and a pass/fail output: recalculated
+ * by LibreOffice, its formulas give what `surrogate` computes, at the
+ * recommended names and on the check rows (which hold every alloy). */
+Test(categories, calculator_formulas_match_with_names_and_probabilities, .timeout = 300)
+{
+    result *r = run("run", mixed_study(true, NULL), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    if (system("command -v soffice >/dev/null 2>&1") != 0)
+        cr_skip_test("soffice not found: install libreoffice-calc-nogui (make deps)");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/p/user' && printf '%%s' '<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+             "<oor:items xmlns:oor=\"http://openoffice.org/2001/registry\" "
+             "xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+             "<item oor:path=\"/org.openoffice.Office.Calc/Formula/Load\"><prop "
+             "oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\"><value>0</value></prop></item>"
+             "</oor:items>' > '%s/p/user/registrymodifications.xcu' && cd '%s' && timeout 240 "
+             "soffice -env:UserInstallation=file://%s/p --headless --norestore --nolockcheck "
+             "--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,false,false,"
+             "false,false,-1' --outdir '%s/csv' mixed.xlsx >/dev/null 2>&1",
+             tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    cr_assert_eq(system(cmd), 0, "soffice failed");
+    static char csv[1 << 18];
+    slurp(tpath(1, "csv/mixed-Calculator.csv"), csv, sizeof csv);
+    cr_expect(strstr(csv, "\nalloy,,BNi-5,"), "the alloy is chosen by name: %.600s", csv);
+    /* the recalculated prediction against predict at the same settings */
+    const char *p = strstr(csv, "\ncrack,P(yes),\"");
+    cr_assert_not_null(p, "no crack row: %.900s", csv);
+    double calc = strtod(p + strlen("\ncrack,P(yes),\""), NULL);
+    /* the settings the Calculator was filled with, read back from its rows */
+    static const char *const fn[] = {"thickness", "temperature", "hold", "cooling", "alloy",
+                                     "atmosphere"};
+    char at[512] = "";
+    for (int i = 0; i < 6; i++) {
+        char key[40];
+        snprintf(key, sizeof key, "\n%s,", fn[i]);
+        const char *row = strstr(csv, key);
+        cr_assert_not_null(row, "no row %s", fn[i]);
+        const char *c = strchr(strchr(row + 1, ',') + 1, ',') + 1; /* the Setting column */
+        char val[64];
+        size_t n = strcspn(c[0] == '"' ? c + 1 : c, "\",");
+        snprintf(val, sizeof val, "%.*s", (int)n, c[0] == '"' ? c + 1 : c);
+        snprintf(at + strlen(at), sizeof at - strlen(at), "%s%s=%s", i ? "," : "", fn[i], val);
+    }
+    r = run("predict", "--json", tpath(2, "mixed.model.json"), "--at", at, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = cJSON_Parse(r->out);
+    cr_assert_not_null(j);
+    cJSON *pt = cJSON_GetArrayItem(get(get(j, "predict"), "points"), 0);
+    cJSON *crack = cJSON_GetArrayItem(get(pt, "responses"), 1);
+    double want = get(crack, "mean")->valuedouble;
+    cr_expect(fabs(calc - want) <= 1e-9, "Calculator P(yes) %.15g, predict %.15g", calc, want);
+    cJSON_Delete(j);
+    /* every check row (formulas against surrogate) agrees to 1e-9 */
+    const char *h = strstr(csv, "\nData row,");
+    cr_assert_not_null(h);
+    int rows = 0;
+    for (const char *line = strchr(h + 1, '\n') + 1; strncmp(line, "Largest", 7) != 0;
+         line = strchr(line, '\n') + 1) {
+        double v[16];
+        int n = 0;
+        const char *c = line;
+        for (int field = 0; field < 15 && c; field++) {
+            const char *q = c[0] == '"' ? c + 1 : c;
+            if (field >= 7 && n < 16)
+                v[n++] = strtod(q, NULL);
+            c = strchr(c, ',');
+            c = c ? c + 1 : NULL;
+        }
+        cr_assert_geq(n, 6);
+        cr_expect(fabs(v[0] - v[1]) <= 1e-9 * fabs(v[1]), "stress %g against %g", v[0], v[1]);
+        cr_expect(fabs(v[3] - v[4]) <= 1e-9, "P(yes) %g against %g", v[3], v[4]);
+        cr_expect(v[3] >= 0 && v[3] <= 1);
+        rows++;
+    }
+    cr_expect_geq(rows, 3);
+}

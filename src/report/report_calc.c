@@ -55,7 +55,14 @@ typedef struct calc_layout {
     double *ens_val;           /* (P * nr * M) member values, engineering units */
     double *mean, *spread;     /* (P * nr) ensemble mean and spread per point and response */
     size_t main_cols;          /* columns of the left block */
-    size_t wmax;               /* widest layer (at least nf): columns of the weight block */
+    size_t wmax;               /* widest layer (at least nfe): columns of the weight block */
+    /* network inputs (model.h encoding): input q is factor feat_f[q] itself
+     * (feat_l[q] = -1) or whether that category factor is at its name
+     * feat_l[q] (1 / 0); feat_first[i] is factor i's first input */
+    size_t nfe;
+    size_t feat_f[SG_MLP_MAX_WIDTH];
+    int feat_l[SG_MLP_MAX_WIDTH];
+    size_t feat_first[SG_STUDY_MAX_FACTORS];
 } calc_layout;
 
 static void cell_abs(char *buf, lxw_row_t r, lxw_col_t c)
@@ -113,6 +120,64 @@ static double input_value(const sg_rctx *ctx, size_t nf, size_t p, size_t i)
     return p == 0 ? ctx->settings[i] : ctx->check_x[(p - 1) * nf + i];
 }
 
+/* Input q of point p: the factor's value, or 1 / 0 for a category's name. */
+static double feature_value(const sg_rctx *ctx, const calc_layout *L, size_t p, size_t q)
+{
+    double v = input_value(ctx, L->nf, p, L->feat_f[q]);
+    if (L->feat_l[q] < 0)
+        return v;
+    return floor(v + 0.5) == (double)L->feat_l[q] ? 1.0 : 0.0;
+}
+
+/* "thickness", or "alloy = BNi-5" for a category's input. */
+static void feature_label(const sg_rctx *ctx, const calc_layout *L, size_t q, char *buf,
+                          size_t cap)
+{
+    const sg_report_factor *fa = &ctx->in->factors[L->feat_f[q]];
+    if (L->feat_l[q] < 0 || !fa->labels)
+        snprintf(buf, cap, "%s", fa->name);
+    else
+        snprintf(buf, cap, "%s = %s", fa->name, fa->labels[L->feat_l[q]]);
+}
+
+/* A name as a spreadsheet string literal: quotes doubled, in quotes. */
+static void quoted(const char *s, char *buf, size_t cap)
+{
+    size_t o = 0;
+    if (cap < 3)
+        return;
+    buf[o++] = '"';
+    for (; *s && o + 3 < cap; s++) {
+        if (*s == '"')
+            buf[o++] = '"';
+        buf[o++] = *s;
+    }
+    buf[o++] = '"';
+    buf[o] = '\0';
+}
+
+/* The formula text of input q of point p: the input cell, or for a
+ * category's name IF(cell="name",1,0) (names match ignoring case, as the
+ * data do). */
+static void feature_expr(const sg_rctx *ctx, const calc_layout *L, size_t p, size_t q,
+                         char *buf, size_t cap)
+{
+    char cin[32], name[160];
+    input_cell(L, p, L->feat_f[q], cin);
+    if (L->feat_l[q] < 0) {
+        snprintf(buf, cap, "%s", cin);
+        return;
+    }
+    quoted(ctx->in->factors[L->feat_f[q]].labels[L->feat_l[q]], name, sizeof name);
+    snprintf(buf, cap, "IF(%s=%s,1,0)", cin, name);
+}
+
+/* A pass/fail response's network output is a logit. */
+static bool is_binary(const sg_report_model *md, size_t k)
+{
+    return md->binary && md->binary[k];
+}
+
 /* Write one network block from row *row; fills L->out_row and L->ens_val. */
 static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size_t ni_net,
                            const sg_report_net *net, size_t k_resp, size_t m,
@@ -149,9 +214,8 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
         if (net->sizes[l] > wmax)
             wmax = net->sizes[l];
     for (size_t p = 0; p < L->P; p++)
-        for (size_t i = 0; i < L->nf; i++)
-            buf_a[p * wmax + i] =
-                (input_value(ctx, L->nf, p, i) - md->x_shift[i]) / md->x_width[i];
+        for (size_t q = 0; q < L->nfe; q++)
+            buf_a[p * wmax + q] = (feature_value(ctx, L, p, q) - md->x_shift[q]) / md->x_width[q];
 
     const double *par = net->params;
     for (size_t l = 0; l < net->n_layers; l++) {
@@ -162,10 +226,13 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
         sg_rstr(ctx, ws, r++, W0, label, ctx->bold);
         sg_rstr(ctx, ws, r, W0, "neuron", ctx->header);
         for (size_t i = 0; i < ni; i++) {
-            if (l == 0)
-                snprintf(label, sizeof label, "w: %s", in->factors[i].name);
-            else
+            if (l == 0) {
+                char fl[200];
+                feature_label(ctx, L, i, fl, sizeof fl);
+                snprintf(label, sizeof label, "w: %s", fl);
+            } else {
                 snprintf(label, sizeof label, "w: neuron %zu", i + 1);
+            }
             sg_rstr(ctx, ws, r, (lxw_col_t)(W0 + 1 + i), label, ctx->header);
         }
         sg_rstr(ctx, ws, r, (lxw_col_t)(W0 + 1 + ni), "bias", ctx->header);
@@ -226,6 +293,12 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
             cell_abs(c3, L->ysc_row0 + (lxw_row_t)k, W0 + 2);
             snprintf(f, sizeof f, "=%s*%s+%s", c1, c2, c3);
             int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+            if (is_binary(md, k)) { /* the probability of the second outcome */
+                v = sg_logistic(v);
+                sg_num_snprintf(f, sizeof f, "=1/(1+EXP(-MAX(MIN(%s*%s+%s,%.17g),%.17g)))", c1,
+                                c2, c3, SG_REPORT_EXP_CLAMP, -SG_REPORT_EXP_CLAMP);
+                d = 4;
+            }
             RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[d],
                                                 v));
             L->ens_val[(p * L->nr + k) * L->M + m] = v;
@@ -238,11 +311,42 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
     return SG_OK;
 }
 
+/* A drop-down of a category factor's names on its setting cell (Excel
+ * keeps at most 255 characters of such a list: longer lists get none, the
+ * Check column still says when a cell holds no name). */
+static void write_name_list(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L, size_t i)
+{
+    const sg_report_factor *fa = &ctx->in->factors[i];
+    const char *list[SG_STUDY_MAX_LEVELS + 1];
+    size_t total = 0;
+    for (size_t l = 0; l < fa->n_levels; l++) {
+        list[l] = fa->labels[l];
+        total += strlen(fa->labels[l]) + 1;
+    }
+    list[fa->n_levels] = NULL;
+    if (total > 255)
+        return;
+    lxw_data_validation dv;
+    memset(&dv, 0, sizeof dv);
+    dv.validate = LXW_VALIDATION_TYPE_LIST;
+    dv.value_list = (char **)list; /* libxlsxwriter only reads it */
+    dv.input_title = (char *)"Factor setting";
+    dv.input_message = (char *)"Choose one of the names";
+    dv.error_title = (char *)"Not one of the names";
+    dv.error_message = (char *)"The network knows only the names of the study's levels.";
+    dv.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
+    RC(ctx, worksheet_data_validation_cell(ws, L->f_row0 + (lxw_row_t)i, 2, &dv));
+}
+
 static void write_validation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
 {
     const sg_report_input *in = ctx->in;
     for (size_t i = 0; i < L->nf; i++) {
         const sg_report_factor *fa = &in->factors[i];
+        if (fa->labels) {
+            write_name_list(ctx, ws, L, i);
+            continue;
+        }
         /* Excel limits: title 32 characters, message 255 */
         char msg[250];
         const char *title = "Setting out of range";
@@ -283,12 +387,14 @@ static void write_scaling(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
     const char *sc_hdr[] = {"factor", "unit", "shift", "width"};
     for (int c = 0; c < 4; c++)
         sg_rstr(ctx, ws, L->xsc_row0 - 1, W0 + (lxw_col_t)c, sc_hdr[c], ctx->header);
-    for (size_t i = 0; i < L->nf; i++) {
-        lxw_row_t r = L->xsc_row0 + (lxw_row_t)i;
-        sg_rstr(ctx, ws, r, W0, in->factors[i].name, ctx->text);
-        sg_rstr(ctx, ws, r, W0 + 1, in->factors[i].unit, ctx->text);
-        RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->x_shift[i], NULL));
-        RC(ctx, worksheet_write_number(ws, r, W0 + 3, md->x_width[i], NULL));
+    for (size_t q = 0; q < L->nfe; q++) {
+        lxw_row_t r = L->xsc_row0 + (lxw_row_t)q;
+        feature_label(ctx, L, q, label, sizeof label);
+        sg_rstr(ctx, ws, r, W0, label, ctx->text);
+        sg_rstr(ctx, ws, r, W0 + 1, L->feat_l[q] < 0 ? in->factors[L->feat_f[q]].unit : "0/1",
+                ctx->text);
+        RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->x_shift[q], NULL));
+        RC(ctx, worksheet_write_number(ws, r, W0 + 3, md->x_width[q], NULL));
     }
     snprintf(label, sizeof label, "Output scaling (%s): value = scaled * width + shift",
              sg_scale_kind_name(md->y_kind));
@@ -314,21 +420,23 @@ static void write_scaled_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layo
     char f[SG_CALC_FORMULA_MAX], label[256];
     sg_rstr(ctx, ws, L->xs_row0 - 2, W0, "Scaled inputs", ctx->bold);
     sg_rstr(ctx, ws, L->xs_row0 - 1, W0, "point", ctx->header);
-    for (size_t i = 0; i < L->nf; i++)
-        sg_rstr(ctx, ws, L->xs_row0 - 1, (lxw_col_t)(W0 + 1 + i), in->factors[i].name,
-                ctx->header);
+    (void)in;
+    for (size_t q = 0; q < L->nfe; q++) {
+        feature_label(ctx, L, q, label, sizeof label);
+        sg_rstr(ctx, ws, L->xs_row0 - 1, (lxw_col_t)(W0 + 1 + q), label, ctx->header);
+    }
     for (size_t p = 0; p < L->P; p++) {
         lxw_row_t r = L->xs_row0 + (lxw_row_t)p;
         point_name(ctx, p, label, sizeof label);
         sg_rstr(ctx, ws, r, W0, label, ctx->note);
-        for (size_t i = 0; i < L->nf; i++) {
-            char cin[32], csh[32], cwd[32];
-            input_cell(L, p, i, cin);
-            cell_abs(csh, L->xsc_row0 + (lxw_row_t)i, W0 + 2);
-            cell_abs(cwd, L->xsc_row0 + (lxw_row_t)i, W0 + 3);
+        for (size_t q = 0; q < L->nfe; q++) {
+            char cin[200], csh[32], cwd[32];
+            feature_expr(ctx, L, p, q, cin, sizeof cin);
+            cell_abs(csh, L->xsc_row0 + (lxw_row_t)q, W0 + 2);
+            cell_abs(cwd, L->xsc_row0 + (lxw_row_t)q, W0 + 3);
             snprintf(f, sizeof f, "=(%s-%s)/%s", cin, csh, cwd);
-            double v = (input_value(ctx, L->nf, p, i) - md->x_shift[i]) / md->x_width[i];
-            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + i), f, ctx->num[6],
+            double v = (feature_value(ctx, L, p, q) - md->x_shift[q]) / md->x_width[q];
+            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + q), f, ctx->num[6],
                                                 v));
         }
     }
@@ -416,6 +524,19 @@ static bool setting_ok(const sg_report_factor *f, double v, char *why, size_t ca
 static void write_setting_check(sg_rctx *ctx, lxw_worksheet *ws, size_t i, lxw_row_t r)
 {
     const sg_report_factor *fa = &ctx->in->factors[i];
+    if (fa->labels) { /* one of the names (ignoring case, as MATCH does) */
+        char f[SG_CALC_FORMULA_MAX], cv[32], q[160];
+        cell_abs(cv, r, 2);
+        size_t o = (size_t)snprintf(f, sizeof f, "=IF(ISNA(MATCH(%s,{", cv);
+        for (size_t l = 0; l < fa->n_levels && o < sizeof f; l++) {
+            quoted(fa->labels[l], q, sizeof q);
+            o += (size_t)snprintf(f + o, sizeof f - o, "%s%s", l ? "," : "", q);
+        }
+        if (o < sizeof f)
+            snprintf(f + o, sizeof f - o, "},0)),\"not one of the names\",\"ok\")");
+        RC(ctx, worksheet_write_formula_str(ws, r, 6, f, NULL, "ok"));
+        return;
+    }
     char f[SG_CALC_FORMULA_MAX], cv[32], cmin[32], cmax[32], why[128], range[96], off[2048];
     cell_abs(cv, r, 2);
     cell_abs(cmin, r, 3);
@@ -476,14 +597,22 @@ static void write_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
             d = 4;
         sg_rstr(ctx, ws, r, 0, fa->name, ctx->bold);
         sg_rstr(ctx, ws, r, 1, fa->unit, ctx->text);
+        if (fa->labels) { /* a name, chosen from the drop-down */
+            sg_rstr(ctx, ws, r, 2, sg_rname_of(in, i, ctx->settings[i]), ctx->input);
+            sg_rstr(ctx, ws, r, 5, fa->n_levels > 2 ? "one input per name" : "0/1 input",
+                    ctx->note);
+            write_setting_check(ctx, ws, i, r);
+            continue;
+        }
         RC(ctx, worksheet_write_number(ws, r, 2, ctx->settings[i], ctx->num_in[d]));
         RC(ctx, worksheet_write_number(ws, r, 3, fa->min, ctx->num[d]));
         RC(ctx, worksheet_write_number(ws, r, 4, fa->max, ctx->num[d]));
-        cell_abs(c1, L->xs_row0, (lxw_col_t)(W0 + 1 + i));
+        size_t q = L->feat_first[i];
+        cell_abs(c1, L->xs_row0, (lxw_col_t)(W0 + 1 + q));
         snprintf(f, sizeof f, "=%s", c1);
         RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[4],
-                                            (ctx->settings[i] - md->x_shift[i]) /
-                                                md->x_width[i]));
+                                            (ctx->settings[i] - md->x_shift[q]) /
+                                                md->x_width[q]));
         write_setting_check(ctx, ws, i, r);
     }
     /* a setting that is not allowed shows its reason in red */
@@ -526,8 +655,15 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
     for (size_t k = 0; k < L->nr; k++) {
         lxw_row_t r = L->r_row0 + (lxw_row_t)k, er = L->ens_row0 + (lxw_row_t)k;
         int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+        bool prob = is_binary(md, k) && in->responses[k].labels;
         sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
-        sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
+        if (prob) {
+            d = 4;
+            snprintf(label, sizeof label, "P(%s)", in->responses[k].labels[1]);
+            sg_rstr(ctx, ws, r, 1, label, ctx->text);
+        } else {
+            sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
+        }
         range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L->M);
         snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
         RC(ctx, worksheet_write_formula_num(ws, r, 2, f, ctx->num_bold[d], L->mean[k]));
@@ -537,7 +673,9 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
         } else {
             RC(ctx, worksheet_write_number(ws, r, 3, 0.0, ctx->num[d]));
         }
-        if (interval) {
+        if (interval && prob) {
+            sg_rstr(ctx, ws, r, 4, "a probability", ctx->note);
+        } else if (interval) {
             char cm[32], cs[32];
             double ia = md->interval_a[k], ib = md->interval_b[k];
             double half = ia * L->spread[k] + ib;
@@ -613,8 +751,11 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             const sg_report_factor *fa = &in->factors[i];
             double b2[2] = {fa->min, fa->max};
             int d = sg_rfmt_decimals_exact(b2, 2, 1);
-            RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)i,
-                                           ctx->check_x[(p - 1) * L->nf + i], ctx->num[d]));
+            double v = ctx->check_x[(p - 1) * L->nf + i];
+            if (fa->labels)
+                sg_rstr(ctx, ws, r, 1 + (lxw_col_t)i, sg_rname_of(in, i, v), ctx->text);
+            else
+                RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)i, v, ctx->num[d]));
         }
         for (size_t k = 0; k < L->nr; k++) {
             lxw_col_t c0 = (lxw_col_t)(1 + L->nf + 3 * k);
@@ -700,11 +841,22 @@ static void calc_layout_init(const sg_rctx *ctx, calc_layout *L, lxw_row_t *net_
     L->r_row0 = L->f_row0 + (lxw_row_t)L->nf + 2;
     L->c_row0 = L->r_row0 + (lxw_row_t)L->nr + 4;
     L->xsc_row0 = 3;
-    L->ysc_row0 = L->xsc_row0 + (lxw_row_t)L->nf + 2;
+    L->ysc_row0 = L->xsc_row0 + (lxw_row_t)sg_report_n_inputs(md, L->nf) + 2;
     L->xs_row0 = L->ysc_row0 + (lxw_row_t)L->nr + 2;
     L->ens_row0 = L->xs_row0 + (lxw_row_t)L->P + 2;
     *net_row = L->ens_row0 + (lxw_row_t)(L->P * L->nr) + 2;
-    L->wmax = L->nf;
+    L->nfe = 0;
+    for (size_t i = 0; i < L->nf; i++) {
+        size_t w = sg_report_factor_width(md, i);
+        bool cat = ctx->in->factors[i].labels != NULL && w >= 1 && md->categories &&
+                   i < SG_MODEL_MAX_CATEGORICAL && md->categories[i] >= 2;
+        L->feat_first[i] = L->nfe;
+        for (size_t l = 0; l < w && L->nfe < SG_MLP_MAX_WIDTH; l++, L->nfe++) {
+            L->feat_f[L->nfe] = i;
+            L->feat_l[L->nfe] = !cat ? -1 : w == 1 ? 1 : (int)l;
+        }
+    }
+    L->wmax = L->nfe;
     for (size_t n = 0; n < L->n_nets; n++)
         for (size_t l = 0; l <= md->nets[n].n_layers; l++)
             if (md->nets[n].sizes[l] > L->wmax)
@@ -729,15 +881,6 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
         sg_rstr(ctx, ws, 2, 0,
                 "Not written: the Calculator covers network models only; this model is "
                 "kriging (a Gaussian process). Use `surrogate predict` for its predictions.",
-                ctx->warn);
-        return SG_OK;
-    }
-    if (sg_rhas_names(ctx->in)) {
-        sg_rstr(ctx, ws, 0, 0, "Calculator", ctx->title);
-        sg_rstr(ctx, ws, 2, 0,
-                "Not written: this model has named settings (a category factor) or a pass/fail "
-                "response, which the Calculator's formulas do not cover yet. Use `surrogate "
-                "predict` for its predictions.",
                 ctx->warn);
         return SG_OK;
     }

@@ -55,7 +55,12 @@ typedef enum sg_report_spread {
  * (when interval_a != NULL): mean -+ (interval_a[k] * spread + interval_b[k]). */
 typedef struct sg_report_model {
     sg_scale_kind x_kind, y_kind;
-    const double *x_shift, *x_width;  /* (n_factors), width > 0 */
+    const double *x_shift, *x_width;  /* (n_feat), width > 0 */
+    size_t n_feat;                    /* network inputs: n_factors, more with categories */
+    const size_t *categories;         /* (n_factors; the model spec's) names of a category
+                                         factor, 0 for a number (model.h encoding) */
+    const bool *binary;               /* (n_responses) a pass/fail response: the network's
+                                         output is a logit; NULL = none */
     const double *y_shift, *y_width;  /* (n_responses), width > 0 */
     bool shared;
     size_t n_members;
@@ -64,6 +69,23 @@ typedef struct sg_report_model {
     const double *interval_a, *interval_b; /* (n_responses) or NULL */
     double interval_level;                 /* percent */
 } sg_report_model;
+
+/* Inputs of factor i in the encoding of model.h: k one-hot inputs for a
+ * category of k > 2 names, one for 2 names or a number. */
+static inline size_t sg_report_factor_width(const sg_report_model *md, size_t i)
+{
+    size_t k = md->categories && i < SG_MODEL_MAX_CATEGORICAL ? md->categories[i] : 0;
+    return k > 2 ? k : 1;
+}
+
+/* Network inputs of the n_factors factors. */
+static inline size_t sg_report_n_inputs(const sg_report_model *md, size_t n_factors)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_factors; i++)
+        n += sg_report_factor_width(md, i);
+    return n;
+}
 
 /* Owned storage behind an sg_report_model built from an sg_model. */
 typedef struct sg_report_view sg_report_view;

@@ -12,6 +12,7 @@ struct sg_report_view {
     size_t *sizes;          /* (n_nets, SG_MLP_MAX_LAYERS + 1) */
     sg_activation *acts;    /* (n_nets, SG_MLP_MAX_LAYERS) */
     double *iv_a, *iv_b;    /* (n_out) */
+    bool *binary;           /* (n_out) */
 };
 
 double sg_report_activate(sg_activation act, double z)
@@ -56,6 +57,7 @@ void sg_report_view_destroy(sg_report_view *v)
     free(v->sizes);
     free(v->acts);
     free(v->iv_a);
+    free(v->binary);
     free(v->iv_b);
     free(v);
 }
@@ -95,8 +97,14 @@ sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_re
         }
     }
     const sg_scaler *xs = sg_model_x_scaler(m), *ys = sg_model_y_scaler(m);
+    if (!(v->binary = calloc(no, sizeof *v->binary)))
+        goto nomem;
+    for (size_t k = 0; k < no; k++)
+        v->binary[k] = sg_model_is_binary(m, k);
     v->md = (sg_report_model){.x_kind = xs->kind, .y_kind = ys->kind,
                               .x_shift = xs->shift, .x_width = xs->width,
+                              .n_feat = xs->n_cols, .categories = spec->categories,
+                              .binary = v->binary,
                               .y_shift = ys->shift, .y_width = ys->width,
                               .shared = spec->shared, .n_members = E, .nets = v->nets,
                               /* model.h: the spread is the sample sd (0 for one member) */
