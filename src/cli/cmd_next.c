@@ -73,7 +73,8 @@ void sg_cli_calibration(const sg_cli_ctx *ctx, double *half, double *sf, double 
     *level = 0.95;
     for (size_t j = 0; j < ctx->study->n_responses; j++) {
         bool ok = cv && cv->n_out == ctx->study->n_responses;
-        half[j] = ok ? cv->resp[j].half_width : NAN;
+        /* a pass/fail response has no interval: its members' spread is its sigma */
+        half[j] = ok && !cv->resp[j].binary ? cv->resp[j].half_width : NAN;
         sf[j] = ok && cv->resp[j].spread_factor_ok ? cv->resp[j].spread_factor : 0.0;
         q2[j] = ok && cv->resp[j].net.r2_ok ? cv->resp[j].net.r2 : NAN;
         if (ok)

@@ -674,7 +674,12 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     {
         const char *verb = sp->sense == SG_OPTIM_MAXIMIZE ? "maximize" : "minimize";
         size_t used;
-        if (!sp->weighted) {
+        const sg_response *ro = &s->responses[sp->response];
+        if (!sp->weighted && ro->kind == SG_RESPONSE_BINARY) { /* the probability of its
+                                                                  second outcome */
+            used = (size_t)snprintf(r->objective, sizeof r->objective, "%s P(%s = %s)", verb,
+                                    ro->name, ro->labels[1]);
+        } else if (!sp->weighted) {
             used = (size_t)snprintf(r->objective, sizeof r->objective, "%s %s", verb,
                                     s->responses[sp->response].name);
         } else {
