@@ -22,6 +22,11 @@ sg_status sg_runsheet_to_json(const sg_runsheet *rs, const sg_design *d, unsigne
         sg_json_string(b, e, "name", rs->factors[j].name);
         sg_json_string(b, e, "column", rs->factors[j].column);
         sg_json_string(b, e, "unit", rs->factors[j].unit);
+        if (rs->factors[j].labels) { /* the table holds codes 0 .. k-1 of these names */
+            cJSON *nm = sg_json_array(b, e, "names");
+            for (size_t l = 0; nm && l < rs->factors[j].n_labels; l++)
+                sg_json_string(b, nm, NULL, rs->factors[j].labels[l]);
+        }
         if (d->kind == SG_DESIGN_OA)
             sg_json_number(b, e, "array_column", d->oa.factor_col[j] + 1);
         else

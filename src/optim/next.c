@@ -585,8 +585,15 @@ sg_status sg_next_to_json(const sg_next_result *r, const sg_study *s, const char
         sg_json_count(b, e, "run", n + 1);
         sg_json_string(b, e, "kind", sg_next_kind_name(r->kind[n]));
         cJSON *st = sg_json_object(b, e, "settings");
-        for (size_t f = 0; st && f < r->n_factors; f++)
-            sg_json_number(b, st, s->factors[f].name, r->x[n * r->n_factors + f]);
+        for (size_t f = 0; st && f < r->n_factors; f++) {
+            char v[80];
+            if (s->factors[f].categorical)
+                sg_json_string(b, st, s->factors[f].name,
+                               sg_factor_format(&s->factors[f], r->x[n * r->n_factors + f], 6, v,
+                                                sizeof v));
+            else
+                sg_json_number(b, st, s->factors[f].name, r->x[n * r->n_factors + f]);
+        }
         cJSON *pr = sg_json_object(b, e, "predicted");
         for (size_t j = 0; pr && j < r->n_responses; j++) {
             cJSON *o = sg_json_object(b, pr, s->responses[j].name);

@@ -383,6 +383,10 @@ sg_status sg_recommend_to_json(const sg_recommend *rec, const sg_study *s, const
         sg_json_string(b, e, "factor", s->factors[i].name);
         sg_json_string(b, e, "unit", s->factors[i].unit);
         sg_json_number(b, e, "value", f->value);
+        if (s->factors[i].categorical) { /* the code's name */
+            char v[80];
+            sg_json_string(b, e, "name", sg_factor_format(&s->factors[i], f->value, 6, v, sizeof v));
+        }
         sg_json_string(b, e, "role", role_name(f->role));
         sg_json_string(b, e, "from", f->from);
         sg_json_string(b, e, "at_bound", f->at_bound < 0 ? "lower" : f->at_bound > 0 ? "upper"
