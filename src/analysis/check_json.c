@@ -81,6 +81,12 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
             sg_json_numbers(b, item, "levels", f->levels, f->n_levels);
         else
             sg_json_null(b, item, "levels");
+        if (f->categorical) { /* levels hold the codes of these names */
+            sg_json_string(b, item, "type", "category");
+            cJSON *nm = sg_json_array(b, item, "names");
+            for (size_t k = 0; nm && k < f->n_levels; k++)
+                sg_json_string(b, nm, NULL, f->labels[k]);
+        }
         if (f->step > 0)
             sg_json_number(b, item, "step", f->step);
         else
@@ -90,6 +96,10 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
         for (size_t k = 0; k < lv->n_levels; k++) {
             cJSON *e = sg_json_object(b, obs, NULL);
             sg_json_number(b, e, "value", lv->values[k]);
+            if (f->categorical) {
+                char v[80];
+                sg_json_string(b, e, "name", sg_factor_format(f, lv->values[k], 6, v, sizeof v));
+            }
             sg_json_count(b, e, "count", lv->counts[k]);
         }
         sg_json_bool(b, item, "balanced", lv->balanced);
@@ -102,6 +112,12 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
         sg_json_string(b, item, "column", rs->column);
         sg_json_string(b, item, "unit", rs->unit);
         sg_json_string(b, item, "goal", sg_study_goal_name(rs->goal));
+        if (rs->kind != SG_RESPONSE_NUMBER) { /* its column holds the codes of these names */
+            sg_json_string(b, item, "type", sg_response_kind_name(rs->kind));
+            cJSON *nm = sg_json_array(b, item, "names");
+            for (size_t k = 0; nm && k < rs->n_labels; k++)
+                sg_json_string(b, nm, NULL, rs->labels[k]);
+        }
         stats_json(b, item, &r->stats[s->n_factors + j]);
     }
 
