@@ -249,6 +249,64 @@ Test(next, a_weak_model_fills_space)
     teardown(&f);
 }
 
+/* One proposal from a weak model on the 24 runs of the grid without its last
+ * point (an even count: the network's single-run iteration explores). */
+static size_t one_weak_proposal(sg_model_type type)
+{
+    fixture f;
+    gsl_set_error_handler_off();
+    sg_error err;
+    cr_assert_eq(sg_study_load_buffer(STUDY "[optimize]\nstarts = 4\n",
+                                      strlen(STUDY "[optimize]\nstarts = 4\n"), "n.toml", &f.s,
+                                      &err),
+                 SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_optimize_spec_load(f.s, &f.sp, &err), SG_OK, "%s", err.msg);
+    static char csv[4096];
+    size_t used = (size_t)snprintf(csv, sizeof csv, "a,b,y,z\n");
+    double X[48], Y[48];
+    size_t n = 0;
+    for (int i = 0; i < GRID; i++)
+        for (int j = 0; j < GRID && n < 24; j++, n++) {
+            used += (size_t)snprintf(csv + used, sizeof csv - used, "%d,%d,%.17g,%d\n", i, j,
+                                     truth_y(i, j), i + j);
+            X[2 * n] = i, X[2 * n + 1] = j, Y[2 * n] = truth_y(i, j), Y[2 * n + 1] = i + j;
+        }
+    const char *cols[] = {"a", "b", "y", "z"}, *names[] = {"y", "z"};
+    cr_assert_eq(sg_table_load_buffer(csv, used, "n.csv", cols, 4, 2, &f.t, NULL, &err), SG_OK);
+    sg_model_spec spec = sg_model_spec_defaults();
+    spec.type = type;
+    spec.hidden[0] = 8;
+    spec.ensemble = 3;
+    spec.train.epochs = 300;
+    sg_model *m = NULL;
+    cr_assert_eq(sg_model_fit(&spec, 2, 2, X, Y, 24, names, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    cr_assert_eq(sg_model_set_factor(m, 0, "a", "", 0, 4, &err), SG_OK);
+    cr_assert_eq(sg_model_set_factor(m, 1, "b", "", 0, 4, &err), SG_OK);
+    cr_assert_eq(sg_decide_run(f.s, f.t, f.sp, m, NULL, &f.d, &err), SG_OK, "%s", err.msg);
+    double hw[2] = {0.05, 0.05}, q2[2] = {0.2, 0.9};
+    sg_next_inputs in = {.study = f.s, .table = f.t, .spec = f.sp, .model = m, .decide = f.d,
+                         .half_width = hw, .level = 0.95, .q2 = q2, .runs = 1, .seed = 99};
+    sg_next_result *r = NULL;
+    cr_assert_eq(sg_next_propose(&in, &r, &err), SG_OK, "%s", err.msg);
+    cr_assert(r->weak_model);
+    cr_assert_eq(r->n_runs, 1);
+    size_t kind = r->kind[0];
+    sg_next_result_destroy(r);
+    sg_model_destroy(m);
+    teardown(&f);
+    return kind;
+}
+
+/* A kriging model's expected improvement weighs its own variance: even
+ * weak, its one-run iteration is its best expected improvement, where the
+ * network's alternates with space filling. */
+Test(next, a_weak_kriging_model_keeps_its_expected_improvement)
+{
+    cr_expect_eq(one_weak_proposal(SG_MODEL_GP), SG_NEXT_IMPROVE);
+    cr_expect_eq(one_weak_proposal(SG_MODEL_MLP), SG_NEXT_EXPLORE);
+}
+
 Test(next, bad_arguments_are_refused)
 {
     fixture f;
