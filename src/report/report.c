@@ -540,11 +540,3 @@ const char *sg_rname_of(const sg_report_input *in, size_t j, double v)
     double c = floor(v + 0.5);
     return labels[c <= 0 ? 0 : c >= (double)(n - 1) ? n - 1 : (size_t)c];
 }
-
-bool sg_rhas_names(const sg_report_input *in)
-{
-    for (size_t j = 0; j < in->n_factors + in->n_responses; j++)
-        if (sg_rname_of(in, j, 0.0))
-            return true;
-    return false;
-}

@@ -190,9 +190,6 @@ SG_INTERNAL void sg_rstr(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t
  * column holds names (a category factor, a pass/fail response), else NULL
  * (report.c). */
 SG_INTERNAL const char *sg_rname_of(const sg_report_input *in, size_t j, double v);
-/* True when the model's inputs or outputs are not plain numbers (a category
- * factor or a pass/fail response). */
-SG_INTERNAL bool sg_rhas_names(const sg_report_input *in);
 
 /* Column widths from content (report_width.c): sg_rstr and sg_rnum note
  * the values of plain cells; sg_rcolumns sets columns first..last to width
