@@ -690,3 +690,41 @@ Test(categories, calculator_formulas_match_with_names_and_probabilities, .timeou
     }
     cr_expect_geq(rows, 3);
 }
+
+/* A name no run has: the model never saw it (its input is always 0), so the
+ * optimiser does not search it and check says so by name. */
+Test(categories, an_untested_name_is_not_searched)
+{
+    char study[256];
+    snprintf(study, sizeof study, "%s", mixed_study(false, NULL));
+    char text[8192], kept[8192] = "";
+    slurp(tpath(5, "mixed.csv"), text, sizeof text);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+        if (!strstr(line, "BAg-8"))
+            strcat(strcat(kept, line), "\n");
+    write_file(tpath(5, "mixed.csv"), kept);
+    result *r = run("check", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "the name \"BAg-8\" occurs in no row"), "%s", r->out);
+    r = run("optimize", "--fit", "--json", "-q", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = cJSON_Parse(r->out);
+    cr_assert_not_null(j);
+    cJSON *o = get(j, "optimize");
+    cr_expect_str_eq(get(get(get(o, "optimum"), "settings"), "alloy")->valuestring, "BNi-5");
+    int searched = 0, skipped = 0;
+    cJSON *e;
+    cJSON_ArrayForEach(e, get(o, "category_choices"))
+    {
+        bool bag = strcmp(get(get(e, "settings"), "alloy")->valuestring, "BAg-8") == 0;
+        bool s = cJSON_IsTrue(get(e, "searched"));
+        cr_expect_eq(s, !bag, "BAg-8 searched, or another name not");
+        searched += s;
+        skipped += !s;
+        if (!s)
+            cr_expect(cJSON_IsNull(get(e, "objective")));
+    }
+    cr_expect_eq(searched, 4);
+    cr_expect_eq(skipped, 2);
+    cJSON_Delete(j);
+}

@@ -280,9 +280,16 @@ static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_
             bool used = false;
             for (size_t i = 0; i < t->n_rows && !used; i++)
                 used = fabs(sg_table_at(t, i, j) - f->levels[k]) <= tol;
-            if (!used && (st = add_warning(r, SG_WARN_LEVEL_UNUSED, j, err,
-                                           "factor '%s': declared level %g occurs in no row",
-                                           f->name, f->levels[k])))
+            if (!used && f->categorical &&
+                (st = add_warning(r, SG_WARN_LEVEL_UNUSED, j, err,
+                                  "factor '%s': the name \"%s\" occurs in no row; the model "
+                                  "knows nothing about it and the optimiser leaves it out",
+                                  f->name, f->labels[k])))
+                return st;
+            if (!used && !f->categorical &&
+                (st = add_warning(r, SG_WARN_LEVEL_UNUSED, j, err,
+                                  "factor '%s': declared level %g occurs in no row", f->name,
+                                  f->levels[k])))
                 return st;
         }
     }

@@ -242,8 +242,11 @@ static void print_choices(const sg_study *s, const sg_decide_result *r, const ch
     for (size_t a = 1; a < n; a++) /* insertion sort: feasible first, then objective */
         for (size_t b = a; b > 0; b--) {
             size_t x = order[b - 1], y = order[b];
-            bool swap = r->choice_feasible[y] > r->choice_feasible[x] ||
-                        (r->choice_feasible[y] == r->choice_feasible[x] &&
+            bool swap = r->choice_untested[y] < r->choice_untested[x] ||
+                        (r->choice_untested[y] == r->choice_untested[x] &&
+                         r->choice_feasible[y] > r->choice_feasible[x]) ||
+                        (r->choice_untested[y] == r->choice_untested[x] &&
+                         r->choice_feasible[y] == r->choice_feasible[x] &&
                          (r->sense == SG_OPTIM_MAXIMIZE ? r->choice_f[y] > r->choice_f[x]
                                                         : r->choice_f[y] < r->choice_f[x]));
             if (!swap)
@@ -259,6 +262,10 @@ static void print_choices(const sg_study *s, const sg_decide_result *r, const ch
             char v[80];
             printf("%s%s = %s", k ? ", " : "", f->name,
                    sg_factor_format(f, r->choice_code[c * r->n_cat + k], 6, v, sizeof v));
+        }
+        if (r->choice_untested[c]) {
+            printf(": not searched (a name no run has: the model knows nothing of it)\n");
+            continue;
         }
         sg_num_fprintf(stdout, ": objective %.6g%s%s%s%s\n", r->choice_f[c], unit_sp(ou), ou,
                        r->choice_feasible[c] ? "" : "  (no feasible setting)",

@@ -311,6 +311,7 @@ void sg_decide_result_destroy(sg_decide_result *r)
     free(r->choice_code);
     free(r->choice_f);
     free(r->choice_feasible);
+    free(r->choice_untested);
     free(r->resp_lo);
     free(r->resp_range);
     free(r->mean);
@@ -566,7 +567,19 @@ static size_t free_categories(const sg_study *s, const sg_optimize_spec *sp, sg_
 /* Optimise once per combination of the free category factors' names (each
  * held at its name), keeping the best: feasible first, then the objective.
  * Without category factors this is one sg_optim_run. */
-static sg_status run_choices(const sg_study *s, const sg_optimize_spec *sp,
+/* Whether name `code` of category factor f occurs in the table (no table:
+ * assume it does). */
+static bool name_tested(const sg_table *t, size_t f, double code)
+{
+    if (!t || t->n_rows == 0)
+        return true;
+    for (size_t i = 0; i < t->n_rows; i++)
+        if (sg_table_at(t, i, f) == code)
+            return true;
+    return false;
+}
+
+static sg_status run_choices(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
                              const sg_optim_problem *prob, const sg_optim_config *cfg,
                              sg_optim_var *vars, sg_decide_result *r, sg_error *err)
 {
@@ -585,8 +598,14 @@ static sg_status run_choices(const sg_study *s, const sg_optimize_spec *sp,
     r->choice_code = calloc(n * r->n_cat, sizeof *r->choice_code);
     r->choice_f = calloc(n, sizeof *r->choice_f);
     r->choice_feasible = calloc(n, sizeof *r->choice_feasible);
-    if (!r->choice_code || !r->choice_f || !r->choice_feasible)
+    r->choice_untested = calloc(n, sizeof *r->choice_untested);
+    if (!r->choice_code || !r->choice_f || !r->choice_feasible || !r->choice_untested)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    /* the combinations, and which hold a name no run has: the model's inputs
+     * for such a name were never trained (always 0), so what it predicts
+     * there means nothing; they are not searched, unless no combination is
+     * tested at all (then every one is) */
+    size_t n_tested = 0;
     for (size_t c = 0; c < n; c++) {
         size_t rest = c;
         for (size_t k = r->n_cat; k-- > 0;) {
@@ -594,8 +613,21 @@ static sg_status run_choices(const sg_study *s, const sg_optimize_spec *sp,
             double code = (double)(rest % L);
             rest /= L;
             r->choice_code[c * r->n_cat + k] = code;
+            if (!name_tested(t, f, code))
+                r->choice_untested[c] = 1;
+        }
+        n_tested += !r->choice_untested[c];
+    }
+    for (size_t c = 0; c < n; c++) {
+        if (n_tested > 0 && r->choice_untested[c]) {
+            r->choice_f[c] = NAN;
+            continue;
+        }
+        r->choice_untested[c] = 0;
+        for (size_t k = 0; k < r->n_cat; k++) {
+            size_t f = r->cat_factor[k];
             vars[f].has_fixed = 1;
-            vars[f].fixed = code;
+            vars[f].fixed = r->choice_code[c * r->n_cat + k];
             vars[f].step = 0;
             vars[f].levels = NULL;
             vars[f].n_levels = 0;
@@ -716,7 +748,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
         cfg.progress_user = o->progress_user;
         cfg.exec = o->exec;
     }
-    if ((st = run_choices(s, sp, &prob, &cfg, vars, r, err))) {
+    if ((st = run_choices(s, t, sp, &prob, &cfg, vars, r, err))) {
         if (st == SG_ERR_NUMERIC)
             explain_no_optimum(s, t, sp, err);
         goto fail;

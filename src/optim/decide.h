@@ -110,6 +110,8 @@ typedef struct sg_decide_result {
     double *choice_f;          /* n_choices: objective at its optimum (realisable when
                                   snapping was needed) */
     int *choice_feasible;      /* n_choices */
+    int *choice_untested;      /* n_choices: 1 when a name of the combination occurs in no
+                                  run: not searched (choice_f NAN; the model never saw it) */
     size_t best_choice;
     char cat_note[SG_DECIDE_TEXT_MAX]; /* "" or why categories were searched as levels */
     size_t n_factors, n_responses, n_cons;

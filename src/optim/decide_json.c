@@ -36,7 +36,11 @@ static void choices_json(sg_json_builder *b, cJSON *root, const sg_decide_result
             sg_json_string(b, names, f->name,
                            sg_factor_format(f, r->choice_code[c * r->n_cat + k], 6, v, sizeof v));
         }
-        sg_json_number(b, e, "objective", r->choice_f[c]);
+        sg_json_bool(b, e, "searched", !r->choice_untested[c]);
+        if (r->choice_untested[c])
+            sg_json_null(b, e, "objective");
+        else
+            sg_json_number(b, e, "objective", r->choice_f[c]);
         sg_json_bool(b, e, "feasible", r->choice_feasible[c]);
         sg_json_bool(b, e, "best", c == r->best_choice);
     }

@@ -133,9 +133,13 @@ static void names_line(const sg_summary_inputs *in, char *out, size_t cap)
 {
     const sg_decide_result *r = in->decide;
     const sg_study *s = in->study;
-    size_t order[SG_DECIDE_MAX_CHOICES], n = r->n_choices;
-    for (size_t c = 0; c < n; c++)
-        order[c] = c;
+    size_t order[SG_DECIDE_MAX_CHOICES], n = 0, n_untested = 0;
+    for (size_t c = 0; c < r->n_choices; c++) {
+        if (r->choice_untested[c])
+            n_untested++;
+        else
+            order[n++] = c;
+    }
     for (size_t a = 1; a < n; a++) /* feasible first, then by the objective */
         for (size_t b = a; b > 0; b--) {
             size_t x = order[b - 1], y = order[b];
@@ -160,7 +164,11 @@ static void names_line(const sg_summary_inputs *in, char *out, size_t cap)
                                    i == 0 ? " (best)" : "");
     }
     if (n > 4 && len > 0 && (size_t)len < cap)
-        snprintf(out + len, cap - (size_t)len, "; ... (%zu combinations)", n);
+        len += snprintf(out + len, cap - (size_t)len, "; ... (%zu combinations)", n);
+    if (n_untested > 0 && len > 0 && (size_t)len < cap)
+        snprintf(out + len, cap - (size_t)len,
+                 "; %zu combination%s with a name no run has not searched", n_untested,
+                 n_untested == 1 ? "" : "s");
 }
 
 /* The recommendation's notes, then the fit's honesty warnings on the
