@@ -44,12 +44,32 @@ sg_status sg_metrics_compute(const double *obs, size_t obs_stride, const double 
     return SG_OK;
 }
 
+/* Accuracy and balanced accuracy from the confusion matrix. */
+static void class_rates(sg_class_metrics *out)
+{
+    size_t right = 0, classes = 0;
+    double rec = 0.0;
+    for (size_t c = 0; c < out->n_classes; c++) {
+        size_t tot = 0;
+        for (size_t h = 0; h < out->n_classes; h++)
+            tot += out->confusion[c][h];
+        right += out->confusion[c][c];
+        if (tot) {
+            rec += (double)out->confusion[c][c] / (double)tot;
+            classes++;
+        }
+    }
+    out->accuracy = (double)right / (double)out->n;
+    out->balanced_accuracy = classes ? rec / (double)classes : 0.0;
+}
+
 sg_status sg_class_metrics_compute(const double *obs, size_t obs_stride, const double *prob,
                                    size_t prob_stride, size_t n, sg_class_metrics *out,
                                    sg_error *err)
 {
     memset(out, 0, sizeof *out);
     out->n = n;
+    out->n_classes = 2;
     if (n == 0)
         return sg_error_set(err, SG_ERR_INVALID, "class metrics need at least one row");
     double ll = 0.0, br = 0.0;
@@ -67,16 +87,43 @@ sg_status sg_class_metrics_compute(const double *obs, size_t obs_stride, const d
     }
     out->log_loss = ll / (double)n;
     out->brier = br / (double)n;
-    out->accuracy = (double)(out->confusion[0][0] + out->confusion[1][1]) / (double)n;
-    double rec = 0.0;
-    int classes = 0;
-    for (int c = 0; c < 2; c++) {
-        size_t tot = out->confusion[c][0] + out->confusion[c][1];
-        if (tot) {
-            rec += (double)out->confusion[c][c] / (double)tot;
-            classes++;
+    class_rates(out);
+    return SG_OK;
+}
+
+sg_status sg_class_metrics_compute_k(const double *obs, size_t obs_stride, const double *P,
+                                     size_t p_stride, size_t k, size_t n,
+                                     sg_class_metrics *out, sg_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    out->n_classes = k;
+    if (n == 0 || k < 2 || k > SG_CLASS_MAX)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "class metrics need at least one row and 2 to %d classes",
+                            SG_CLASS_MAX);
+    double ll = 0.0, br = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double y = obs[i * obs_stride];
+        const double *p = P + i * p_stride;
+        if (!(y >= 0 && y <= (double)(k - 1) && y == floor(y)))
+            return sg_error_set(err, SG_ERR_INVALID, "class metrics: row %zu has class %g", i + 1,
+                                y);
+        size_t o = (size_t)y, h = 0;
+        for (size_t c = 0; c < k; c++) {
+            if (!(p[c] >= 0.0 && p[c] <= 1.0))
+                return sg_error_set(err, SG_ERR_INVALID,
+                                    "class metrics: row %zu has probability %g", i + 1, p[c]);
+            if (p[c] > p[h])
+                h = c;
+            double d = p[c] - (c == o);
+            br += d * d;
         }
+        out->confusion[o][h]++;
+        ll -= log(fmin(fmax(p[o], 1e-15), 1.0 - 1e-15));
     }
-    out->balanced_accuracy = rec / classes;
+    out->log_loss = ll / (double)n;
+    out->brier = br / (double)n;
+    class_rates(out);
     return SG_OK;
 }

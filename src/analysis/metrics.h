@@ -34,16 +34,20 @@ sg_status sg_metrics_compute(const double *obs, size_t obs_stride, const double 
 /* Accuracy of predicted probabilities of a pass/fail outcome (obs in {0,
  * 1}, prob the predicted probability of 1; a prediction counts as 1 when
  * prob >= 0.5). */
+/* Most classes the class figures hold (a class response's names). */
+#define SG_CLASS_MAX 32
+
 typedef struct sg_class_metrics {
     size_t n;
-    double accuracy;          /* share predicted right */
-    double balanced_accuracy; /* mean of the two classes' recall (each class counts
-                                 alike however rare); the recall of the one class
-                                 present when the other is absent */
+    size_t n_classes;         /* 2 (pass/fail) .. SG_CLASS_MAX */
+    double accuracy;          /* share predicted right (the most probable class) */
+    double balanced_accuracy; /* mean over the classes present of their recall (each
+                                 class counts alike however rare) */
     double log_loss;          /* mean -log p(observed), probabilities clipped to
                                  [1e-15, 1 - 1e-15] */
-    double brier;             /* mean (prob - obs)^2 */
-    size_t confusion[2][2];   /* [observed][predicted] counts */
+    double brier;             /* pass/fail: mean (prob - obs)^2; classes: mean over rows
+                                 of sum_c (p_c - [obs = c])^2 */
+    size_t confusion[SG_CLASS_MAX][SG_CLASS_MAX]; /* [observed][predicted] counts */
 } sg_class_metrics;
 
 /* Class metrics of prob against obs, both (n) with the given strides.
@@ -52,5 +56,13 @@ typedef struct sg_class_metrics {
 sg_status sg_class_metrics_compute(const double *obs, size_t obs_stride, const double *prob,
                                    size_t prob_stride, size_t n, sg_class_metrics *out,
                                    sg_error *err);
+
+/* Class metrics of k >= 2 classes: obs (n, stride obs_stride) codes 0 ..
+ * k-1, P (n rows of k probabilities, stride p_stride).  The prediction is
+ * the most probable class.  SG_ERR_INVALID for a code out of range, a
+ * probability outside [0, 1] or k outside 2 .. SG_CLASS_MAX. */
+sg_status sg_class_metrics_compute_k(const double *obs, size_t obs_stride, const double *P,
+                                     size_t p_stride, size_t k, size_t n,
+                                     sg_class_metrics *out, sg_error *err);
 
 #endif

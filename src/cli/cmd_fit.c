@@ -84,10 +84,15 @@ static void class_row(const char *label, const sg_class_metrics *m)
                    100 * m->balanced_accuracy, m->log_loss, m->brier);
 }
 
-/* A pass/fail response: class figures and the confusion matrix. */
+/* A pass/fail or class response: class figures and the confusion matrix. */
 static void print_outcome(const sg_response *resp, const sg_cv_response *cv, size_t n_between)
 {
-    printf("\n%s (pass/fail: probability of \"%s\")\n", resp->name, resp->labels[1]);
+    bool two = resp->n_labels == 2;
+    if (two)
+        printf("\n%s (pass/fail: probability of \"%s\")\n", resp->name, resp->labels[1]);
+    else
+        printf("\n%s (one of %zu classes: the probability of each)\n", resp->name,
+               resp->n_labels);
     if (!cv || !cv->binary) {
         printf("  no cross-validation: accuracy unknown\n");
         return;
@@ -97,20 +102,34 @@ static void print_outcome(const sg_response *resp, const sg_cv_response *cv, siz
     if (n_between)
         class_row("network, btw. levels", &cv->cls_between);
     if (cv->rsm_ok)
-        class_row("logistic, CV", &cv->cls_rsm);
+        class_row(two ? "logistic, CV" : "logistic 1-vs-rest, CV", &cv->cls_rsm);
     else
         printf("  note (logistic regression): %s\n", cv->rsm_reason);
     const sg_class_metrics *m = &cv->cls;
-    size_t l0 = strlen(resp->labels[0]), l1 = strlen(resp->labels[1]);
-    int w = (int)(l0 > l1 ? l0 : l1);
-    w = w < 6 ? 6 : w;
-    printf("  held-out confusion matrix (rows observed, columns predicted at p >= 0.5):\n");
-    printf("    %-*s  %*s  %*s\n", w + 9, "", w, resp->labels[0], w, resp->labels[1]);
-    for (int o = 0; o < 2; o++)
-        printf("    observed %-*s  %*zu  %*zu\n", w, resp->labels[o], w, m->confusion[o][0], w,
-               m->confusion[o][1]);
-    printf("  (balanced accuracy: the mean of each outcome's share predicted right; log-loss "
-           "0.693 = a coin toss)\n");
+    size_t k = m->n_classes && m->n_classes <= resp->n_labels ? m->n_classes : 2;
+    int w = 6;
+    for (size_t c = 0; c < k; c++)
+        w = (int)strlen(resp->labels[c]) > w ? (int)strlen(resp->labels[c]) : w;
+    printf("  held-out confusion matrix (rows observed, columns predicted %s):\n",
+           two ? "at p >= 0.5" : "as the most probable class");
+    printf("    %-*s", w + 9, "");
+    for (size_t c = 0; c < k; c++)
+        printf("  %*s", w, resp->labels[c]);
+    printf("\n");
+    for (size_t o = 0; o < k; o++) {
+        printf("    observed %-*s", w, resp->labels[o]);
+        for (size_t c = 0; c < k; c++)
+            printf("  %*zu", w, m->confusion[o][c]);
+        printf("\n");
+    }
+    if (two)
+        printf("  (balanced accuracy: the mean of each outcome's share predicted right; log-loss "
+               "0.693 = a coin toss)\n");
+    else
+        sg_num_fprintf(stdout,
+                       "  (balanced accuracy: the mean of each class's share predicted right; "
+                       "log-loss %.3f = a blind guess among %zu)\n",
+                       log((double)k), k);
 }
 
 static void print_run_label(const sg_table *t, size_t row, char *buf, size_t cap)

@@ -43,6 +43,10 @@ void sg_cv_result_destroy(sg_cv_result *r)
     free(r->pred);
     free(r->sd);
     free(r->rsm_pred);
+    free(r->prob_off);
+    free(r->proba);
+    free(r->rsm_proba);
+    free(r->between_proba);
     free(r->between_row);
     free(r->between_factor);
     free(r->between_obs);
@@ -61,6 +65,8 @@ void sg_cv_result_destroy(sg_cv_result *r)
 typedef struct cv_part {
     const sg_cv_plan *plan;
     double *pred, *sd, *rsm_pred; /* (held, n_out) */
+    double *proba, *rsm_proba;    /* (held, n_prob) class probabilities (rsm_proba may be
+                                     NULL: between levels keep no baseline's) */
     bool *rsm_failed;             /* (n_folds * n_out) */
     char (*rsm_fmsg)[256];        /* (n_folds * n_out) why the baseline failed */
 } cv_part;
@@ -72,6 +78,8 @@ typedef struct cv_job {
     size_t n_parts;
     size_t n_work;          /* folds of all parts: part 0's first */
     size_t n_in, n_out, n;
+    size_t n_prob;
+    const size_t *prob_off;
     const double *X, *Y;
     const char *const *names;
     sg_status *fold_status; /* (n_work) */
@@ -82,6 +90,47 @@ typedef struct cv_job {
     sg_cv_progress_fn progress;
     void *user;
 } cv_job;
+
+/* The baseline of class response j in fold f: one logistic regression per
+ * class (that class against the rest) on the quadratic's terms, the
+ * probabilities normalised to sum to 1; the prediction the most probable
+ * code.  Xtr, Ytr: the fold's ntr training rows. */
+static sg_status class_baseline(cv_job *job, const cv_part *part, size_t f, const double *Xtr,
+                                const double *Ytr, size_t ntr, size_t j, sg_error *err)
+{
+    const sg_cv_plan *p = part->plan;
+    size_t n_in = job->n_in, n_out = job->n_out, k = sg_model_spec_n_classes(job->spec, j);
+    size_t h0 = p->start[f], h1 = p->start[f + 1], np = job->n_prob, off = job->prob_off[j];
+    if (!part->rsm_proba) /* between levels: the baseline's class figures are not kept */
+        return SG_OK;
+    double *t = malloc(ntr * sizeof *t);
+    if (!t)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    sg_status st = SG_OK;
+    for (size_t c = 0; c < k && st == SG_OK; c++) {
+        for (size_t r = 0; r < ntr; r++)
+            t[r] = Ytr[r * n_out + j] == (double)c;
+        sg_rsm *q = NULL;
+        st = sg_rsm_fit_logistic(Xtr, n_in, n_in, t, 1, NULL, ntr, SG_RSM_LOGISTIC_LAMBDA, &q,
+                                 err);
+        for (size_t i = h0; st == SG_OK && i < h1; i++)
+            part->rsm_proba[i * np + off + c] = sg_rsm_predict(q, job->X + p->rows[i] * n_in);
+        sg_rsm_destroy(q);
+    }
+    free(t);
+    for (size_t i = h0; st == SG_OK && i < h1; i++) {
+        double *pr = part->rsm_proba + i * np + off, sum = 0.0;
+        size_t best = 0;
+        for (size_t c = 0; c < k; c++)
+            sum += pr[c];
+        for (size_t c = 0; c < k; c++) {
+            pr[c] = sum > 0 ? pr[c] / sum : 1.0 / (double)k;
+            best = pr[c] > pr[best] ? c : best;
+        }
+        part->rsm_pred[i * n_out + j] = (double)best;
+    }
+    return st;
+}
 
 static sg_status run_fold(cv_job *job, const cv_part *part, size_t f, sg_error *err)
 {
@@ -113,10 +162,27 @@ static sg_status run_fold(cv_job *job, const cv_part *part, size_t f, sg_error *
     for (size_t i = h0; i < h1; i++) {
         const double *x = job->X + p->rows[i] * n_in;
         sg_model_predict(fitted, w, x, part->pred + i * n_out, part->sd + i * n_out);
+        for (size_t j = 0; j < n_out; j++)
+            if (sg_model_is_class(fitted, j))
+                sg_model_predict_proba(fitted, w, x, j,
+                                       part->proba + i * job->n_prob + job->prob_off[j], NULL);
     }
     for (size_t j = 0; job->opt->baseline && j < n_out; j++) {
         sg_rsm *q = NULL;
         sg_error e2;
+        if (sg_model_spec_n_classes(job->spec, j) >= 3) {
+            sg_status bs = class_baseline(job, part, f, Xtr, Ytr, ntr, j, &e2);
+            if (bs == SG_ERR_NOMEM) {
+                st = sg_error_set(err, bs, "%s", e2.msg);
+                goto done;
+            }
+            if (bs != SG_OK) {
+                part->rsm_failed[f * n_out + j] = true;
+                snprintf(part->rsm_fmsg[f * n_out + j], sizeof part->rsm_fmsg[0], "%.255s",
+                         e2.msg);
+            }
+            continue;
+        }
         sg_status bs = sg_model_spec_binary(job->spec, j)
                            ? sg_rsm_fit_logistic(Xtr, n_in, n_in, Ytr + j, n_out, NULL, ntr,
                                                  SG_RSM_LOGISTIC_LAMBDA, &q, &e2)
@@ -184,9 +250,13 @@ static sg_status fold_task(void *user, size_t g, sg_bytes *out, sg_error *err)
     if (st != SG_OK)
         return st;
     size_t h0 = part->plan->start[f], h1 = part->plan->start[f + 1], w = (h1 - h0) * n_out;
+    size_t wp = (h1 - h0) * job->n_prob;
     bool ok = sg_bytes_put(out, part->pred + h0 * n_out, w * sizeof(double)) &&
               sg_bytes_put(out, part->sd + h0 * n_out, w * sizeof(double)) &&
               sg_bytes_put(out, part->rsm_pred + h0 * n_out, w * sizeof(double)) &&
+              (!wp || sg_bytes_put(out, part->proba + h0 * job->n_prob, wp * sizeof(double))) &&
+              (!wp || !part->rsm_proba ||
+               sg_bytes_put(out, part->rsm_proba + h0 * job->n_prob, wp * sizeof(double))) &&
               sg_bytes_put(out, part->rsm_failed + f * n_out, n_out * sizeof(bool));
     ok = ok && sg_bytes_put(out, part->rsm_fmsg + f * n_out, n_out * sizeof part->rsm_fmsg[0]);
     return ok ? SG_OK : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
@@ -198,9 +268,13 @@ static bool fold_unpack(cv_job *job, size_t g, const sg_bytes *in)
     locate(job, g, &pi, &f);
     const cv_part *part = &job->part[pi];
     size_t h0 = part->plan->start[f], h1 = part->plan->start[f + 1], w = (h1 - h0) * n_out;
+    size_t wp = (h1 - h0) * job->n_prob;
     bool ok = sg_bytes_get(in, &pos, part->pred + h0 * n_out, w * sizeof(double)) &&
               sg_bytes_get(in, &pos, part->sd + h0 * n_out, w * sizeof(double)) &&
               sg_bytes_get(in, &pos, part->rsm_pred + h0 * n_out, w * sizeof(double)) &&
+              (!wp || sg_bytes_get(in, &pos, part->proba + h0 * job->n_prob, wp * sizeof(double))) &&
+              (!wp || !part->rsm_proba ||
+               sg_bytes_get(in, &pos, part->rsm_proba + h0 * job->n_prob, wp * sizeof(double))) &&
               sg_bytes_get(in, &pos, part->rsm_failed + f * n_out, n_out * sizeof(bool)) &&
               sg_bytes_get(in, &pos, part->rsm_fmsg + f * n_out, n_out * sizeof part->rsm_fmsg[0]);
     return ok;
@@ -507,8 +581,9 @@ static bool between_alloc(sg_cv_result *res, const sg_cv_plan *bp, const double 
     res->between_pred = calloc(nb * no, sizeof *res->between_pred);
     res->between_sd = calloc(nb * no, sizeof *res->between_sd);
     res->between_rsm = calloc(nb * no, sizeof *res->between_rsm);
+    res->between_proba = calloc(nb * res->n_prob + 1, sizeof *res->between_proba);
     if (!res->between_row || !res->between_factor || !res->between_obs || !res->between_pred ||
-        !res->between_sd || !res->between_rsm)
+        !res->between_sd || !res->between_rsm || !res->between_proba)
         return false;
     for (size_t f = 0; f < bp->n_folds; f++)
         for (size_t i = bp->start[f]; i < bp->start[f + 1]; i++) {
@@ -535,12 +610,47 @@ static sg_status between_metrics(sg_cv_result *res, size_t j, sg_error *err)
     return st;
 }
 
+/* The number of classes of response j in the result: the columns up to
+ * the next class response's (or the end). */
+static size_t result_classes(const sg_cv_result *res, size_t j)
+{
+    size_t end = res->n_prob;
+    for (size_t i = 0; i < res->n_out; i++)
+        if (res->prob_off[i] != SIZE_MAX && res->prob_off[i] > res->prob_off[j] &&
+            res->prob_off[i] < end)
+            end = res->prob_off[i];
+    return end - res->prob_off[j];
+}
+
+/* Class figures of class response j: network, baseline, between levels. */
+static sg_status classify_k(sg_cv_result *res, size_t j, sg_error *err)
+{
+    sg_cv_response *R = &res->resp[j];
+    size_t no = res->n_out, np = res->n_prob, off = res->prob_off[j];
+    size_t k = result_classes(res, j);
+    R->n_classes = k;
+    snprintf(R->outlier_reason, sizeof R->outlier_reason,
+             "a class response: no run is singled out");
+    sg_status st = sg_class_metrics_compute_k(res->obs + j, no, res->proba + off, np, k,
+                                              res->n_held, &R->cls, err);
+    if (st == SG_OK && R->rsm_ok)
+        st = sg_class_metrics_compute_k(res->obs + j, no, res->rsm_proba + off, np, k,
+                                        res->n_held, &R->cls_rsm, err);
+    if (st == SG_OK && res->n_between)
+        st = sg_class_metrics_compute_k(res->between_obs + j, no, res->between_proba + off, np,
+                                        k, res->n_between, &R->cls_between, err);
+    return st;
+}
+
 /* Class figures of pass/fail response j: network, baseline, between levels. */
 sg_status sg_cv_result_classify(sg_cv_result *res, size_t j, sg_error *err)
 {
     sg_cv_response *R = &res->resp[j];
     size_t no = res->n_out;
     R->binary = true;
+    R->n_classes = 2;
+    if (res->n_prob && res->prob_off && res->prob_off[j] != SIZE_MAX)
+        return classify_k(res, j, err);
     snprintf(R->outlier_reason, sizeof R->outlier_reason,
              "a pass/fail response: no run is singled out");
     sg_status st = sg_class_metrics_compute(res->obs + j, no, res->pred + j, no, res->n_held,
@@ -597,6 +707,15 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     res->n_out = n_out;
     res->n_folds = nf;
     res->n_held = nh;
+    if (!(res->prob_off = malloc(n_out * sizeof *res->prob_off)))
+        goto nomem;
+    for (size_t j = 0; j < n_out; j++) {
+        size_t k = sg_model_spec_n_classes(spec, j);
+        res->prob_off[j] = k >= 3 ? res->n_prob : SIZE_MAX;
+        res->n_prob += k >= 3 ? k : 0;
+    }
+    res->proba = calloc(nh * res->n_prob + 1, sizeof *res->proba);
+    res->rsm_proba = calloc(nh * res->n_prob + 1, sizeof *res->rsm_proba);
     res->held_row = malloc(nh * sizeof *res->held_row);
     res->held_fold = malloc(nh * sizeof *res->held_fold);
     res->obs = malloc(nh * n_out * sizeof *res->obs);
@@ -616,6 +735,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     size_t nt = opt->n_threads < nw ? opt->n_threads : nw;
     threads = calloc(nt, sizeof *threads);
     if (!res->held_row || !res->held_fold || !res->obs || !res->pred || !res->sd ||
+        !res->proba || !res->rsm_proba ||
         !res->rsm_pred || !res->resp || !res->outliers || !job.fold_status || !job.fold_err ||
         !rsm_failed || !job.rsm_msg || !rsm_fmsg || !scratch || !rowi || !threads ||
         !between_alloc(res, bplan, Y))
@@ -631,9 +751,13 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     fold_spec.n_threads = nt > 0 && opt->n_threads / nt > 1 ? opt->n_threads / nt : 1;
     job.spec = &fold_spec;
     job.opt = opt;
-    job.part[0] = (cv_part){plan, res->pred, res->sd, res->rsm_pred, rsm_failed, rsm_fmsg};
+    job.part[0] = (cv_part){plan, res->pred, res->sd, res->rsm_pred, res->proba,
+                            res->rsm_proba, rsm_failed, rsm_fmsg};
     job.part[1] = (cv_part){bplan, res->between_pred, res->between_sd, res->between_rsm,
-                            rsm_failed + nf * n_out, rsm_fmsg + nf * n_out};
+                            res->between_proba, NULL, rsm_failed + nf * n_out,
+                            rsm_fmsg + nf * n_out};
+    job.n_prob = res->n_prob;
+    job.prob_off = res->prob_off;
     job.n_parts = bplan ? 2 : 1;
     job.n_work = nw;
     job.n_in = n_in;
@@ -709,7 +833,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
             goto fail;
         if ((st = between_metrics(res, j, err)) != SG_OK)
             goto fail;
-        if (sg_model_spec_binary(spec, j)) {
+        if (sg_model_spec_n_classes(spec, j) >= 2) {
             if ((st = sg_cv_result_classify(res, j, err)) != SG_OK)
                 goto fail;
             continue;

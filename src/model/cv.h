@@ -142,8 +142,12 @@ typedef struct sg_cv_response {
      * probabilities and the class figures below say how good they are;
      * the baseline is a logistic regression on the quadratic's terms.  The
      * regression figures (RMSE = root Brier score) stay filled, but no
-     * interval and no suspicious runs are derived for it. */
+     * interval and no suspicious runs are derived for it.  A class
+     * response (classes[j] = k >= 3) is judged the same way: binary is
+     * true, n_classes = k, its predictions (pred) are the most probable
+     * codes and its probabilities are in the result's proba rows. */
     bool binary;
+    size_t n_classes; /* 2 pass/fail, k a class response, 0 a number */
     sg_class_metrics cls, cls_rsm, cls_between;
     sg_metrics net;          /* pooled over all held-out predictions (r2 = Q²) */
     sg_metrics rsm;          /* the baseline, valid only if rsm_ok */
@@ -191,6 +195,13 @@ typedef struct sg_cv_result {
     double *pred;      /* (n_held, n_out) network prediction */
     double *sd;        /* (n_held, n_out) its ensemble spread */
     double *rsm_pred;  /* (n_held, n_out) baseline prediction (0 where !rsm_ok) */
+    /* Class responses' probabilities: class response j's k probabilities
+     * are columns prob_off[j] .. prob_off[j] + k - 1 of rows of n_prob
+     * (n_prob = 0: no class response; prob_off[j] unused for the others). */
+    size_t n_prob;
+    size_t *prob_off;     /* (n_out) */
+    double *proba;        /* (n_held, n_prob) network */
+    double *rsm_proba;    /* (n_held, n_prob) baseline (one-vs-rest logistic) */
     /* Between-levels folds (n_between_folds == 0 when the design is not
      * level-coded; between_note says why, or which factors were held out). */
     size_t n_between_folds;
@@ -201,6 +212,7 @@ typedef struct sg_cv_result {
     double *between_pred;     /* (n_between, n_out) network prediction */
     double *between_sd;       /* (n_between, n_out) its ensemble spread */
     double *between_rsm;      /* (n_between, n_out) baseline prediction (0 where !rsm_ok) */
+    double *between_proba;    /* (n_between, n_prob) network */
     char between_note[200];
     sg_cv_response *resp; /* (n_out) */
     sg_outlier *outliers; /* (n_outliers) ordered by response, then row */
@@ -220,10 +232,12 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                     sg_cv_result **out, sg_error *err);
 void sg_cv_result_destroy(sg_cv_result *r);
 
-/* Mark response j pass/fail and compute its class figures from the
- * held-out observations and predictions (sg_cv_run does it for the spec's
- * pass/fail responses; a loaded result needs it again).  SG_ERR_INVALID
- * when an observation is not 0/1 or a prediction not a probability. */
+/* Mark response j pass/fail (or, when the result holds its probabilities,
+ * a class response) and compute its class figures from the held-out
+ * observations and predictions (sg_cv_run does it for the spec's
+ * pass/fail and class responses; a loaded result needs it again).
+ * SG_ERR_INVALID when an observation is not a code or a prediction not a
+ * probability. */
 sg_status sg_cv_result_classify(sg_cv_result *r, size_t j, sg_error *err);
 
 /* ---- honesty gates ---- */

@@ -329,12 +329,12 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
                  : closed    ? "leave-one-out, closed form"
                              : "refit per fold");
         for (size_t j = 0; j < n_out; j++) {
-            r->cmp[j].gp_ok = st == SG_OK && !sg_model_spec_binary(&settings->spec, j);
+            r->cmp[j].gp_ok = st == SG_OK && sg_model_spec_n_classes(&settings->spec, j) < 2;
             if (r->cmp[j].gp_ok)
                 r->cmp[j].gp = gm[j];
             else if (st == SG_OK)
                 snprintf(r->cmp[j].gp_note, sizeof r->cmp[j].gp_note,
-                         "kriging models numbers, not pass/fail outcomes");
+                         "kriging models numbers, not names (pass/fail or classes)");
             else
                 snprintf(r->cmp[j].gp_note, sizeof r->cmp[j].gp_note, "%.190s", e.msg);
         }
@@ -540,7 +540,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     for (size_t j = 0; j < n_out && st == SG_OK; j++) {
         const sg_response *re = &study->responses[j];
         st = sg_model_set_response(r->model, j, re->name, re->unit, err);
-        if (st == SG_OK && re->kind == SG_RESPONSE_BINARY)
+        if (st == SG_OK && re->kind != SG_RESPONSE_NUMBER)
             st = sg_model_set_response_labels(r->model, j, re->labels, re->n_labels, err);
         if (st == SG_OK && (isfinite(re->lower_limit) || isfinite(re->upper_limit)))
             st = sg_model_set_response_limits(r->model, j, re->lower_limit, re->upper_limit, err);

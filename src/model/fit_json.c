@@ -6,8 +6,9 @@
 
 #include "core/json.h"
 
-/* Class figures of a pass/fail response, with the confusion matrix
- * [[observed 0 predicted 0, observed 0 predicted 1], [observed 1 ...]]. */
+/* Class figures of a pass/fail or class response, with the confusion
+ * matrix [[observed 0 predicted 0, observed 0 predicted 1, ...], [observed
+ * 1 ...], ...]. */
 static void class_json(sg_json_builder *b, cJSON *parent, const char *key,
                        const sg_class_metrics *m)
 {
@@ -21,9 +22,10 @@ static void class_json(sg_json_builder *b, cJSON *parent, const char *key,
     sg_json_number(b, e, "log_loss", m->log_loss);
     sg_json_number(b, e, "brier", m->brier);
     cJSON *cm = sg_json_array(b, e, "confusion");
-    for (int r = 0; cm && r < 2; r++) {
+    size_t k = m->n_classes ? m->n_classes : 2;
+    for (size_t r = 0; cm && r < k; r++) {
         cJSON *row = sg_json_array(b, cm, NULL);
-        for (int c = 0; row && c < 2; c++)
+        for (size_t c = 0; row && c < k; c++)
             sg_json_count(b, row, NULL, m->confusion[r][c]);
     }
 }

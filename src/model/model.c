@@ -124,19 +124,21 @@ sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err)
                             SG_MODEL_MAX_ENSEMBLE, spec->ensemble);
     bool classify = false;
     for (size_t j = 0; j < SG_MODEL_MAX_CATEGORICAL; j++) {
-        if (spec->classes[j] != 0 && spec->classes[j] != 2)
+        if (spec->classes[j] == 1 || spec->classes[j] > SG_MODEL_MAX_CLASSES)
             return sg_error_set(err, SG_ERR_INVALID,
-                                "response %zu: a pass/fail response has 2 classes (got %zu)",
-                                j + 1, spec->classes[j]);
-        classify |= spec->classes[j] == 2;
+                                "response %zu: a response of names needs 2 to %d of them (got "
+                                "%zu)",
+                                j + 1, SG_MODEL_MAX_CLASSES, spec->classes[j]);
+        classify |= spec->classes[j] >= 2;
     }
     if (classify && spec->shared)
         return sg_error_set(err, SG_ERR_INVALID,
-                            "a pass/fail response needs its own network: set shared = false");
+                            "a pass/fail or class response needs its own network: set shared = "
+                            "false");
     if (classify && spec->output_act != SG_ACT_LINEAR)
         return sg_error_set(err, SG_ERR_INVALID,
-                            "a pass/fail response's network has a logistic output of its own: "
-                            "leave output_activation linear");
+                            "a pass/fail or class response's network has a logistic (softmax) "
+                            "output of its own: leave output_activation linear");
     for (size_t i = 0; i < SG_MODEL_MAX_CATEGORICAL; i++)
         if (spec->categories[i] == 1 || spec->categories[i] > SG_MLP_MAX_WIDTH)
             return sg_error_set(err, SG_ERR_INVALID,
@@ -222,7 +224,7 @@ void sg_model_destroy(sg_model *m)
     for (size_t i = 0; m->flab && i < m->n_in; i++)
         free_strings(m->flab[i], sg_model__is_category(&m->spec, i) ? m->spec.categories[i] : 0);
     for (size_t j = 0; m->rlab && j < m->n_out; j++)
-        free_strings(m->rlab[j], m->rlab[j] ? 2 : 0);
+        free_strings(m->rlab[j], m->rlab[j] ? sg_model_n_classes(m, j) : 0);
     free(m->flab);
     free(m->rlab);
     free_strings(m->fname, m->n_in);
@@ -324,13 +326,16 @@ static sg_status alloc_kind(const sg_model_spec *spec, sg_model_type kind, size_
         sizes[l + 1] = spec->hidden[l];
         acts[l] = spec->hidden_act;
     }
-    sizes[ns - 1] = spec->shared ? n_out : 1;
     acts[ns - 2] = spec->output_act;
     for (size_t i = 0; i < nm; i++) {
+        size_t j = i / spec->ensemble;
+        sizes[ns - 1] = sg_model__net_outputs(m, j);
         if ((st = sg_mlp_create(ns, sizes, acts, &m->nets[i], err)) != SG_OK)
             goto fail;
-        if (sg_model_is_binary(m, i / spec->ensemble) &&
-            (st = sg_mlp_set_loss(m->nets[i], SG_LOSS_BINARY, err)) != SG_OK)
+        sg_loss loss = sg_model_is_binary(m, j) ? SG_LOSS_BINARY
+                       : sg_model_is_class(m, j) ? SG_LOSS_SOFTMAX
+                                                 : SG_LOSS_MSE;
+        if (loss != SG_LOSS_MSE && (st = sg_mlp_set_loss(m->nets[i], loss, err)) != SG_OK)
             goto fail;
     }
     *out = m;
@@ -419,7 +424,7 @@ static size_t member_rows(const member_job *job, member_buf *b, size_t j, uint64
 {
     const sg_model *m = job->m;
     size_t n = job->n, n_in = m->n_feat, n_out = m->n_out;
-    size_t t_out = m->spec.shared ? n_out : 1;
+    size_t t_out = sg_model__net_outputs(m, j);
     size_t n_val = (size_t)floor(m->spec.val_share * (double)n + 0.5);
     if (n - n_val < 2)
         n_val = 0;
@@ -438,6 +443,9 @@ static size_t member_rows(const member_job *job, member_buf *b, size_t j, uint64
         memcpy(x, job->Xs + r * n_in, n_in * sizeof *x);
         if (m->spec.shared)
             memcpy(t, job->Ys + r * n_out, n_out * sizeof *t);
+        else if (t_out > 1) /* a class response: one-hot targets of its code */
+            for (size_t c = 0; c < t_out; c++)
+                t[c] = (double)c == job->Ys[r * n_out + j];
         else
             t[0] = job->Ys[r * n_out + j];
     }
@@ -513,7 +521,7 @@ static sg_status retry_member(member_job *job, member_buf *b, size_t idx, size_t
 {
     sg_model *m = job->m;
     sg_mlp *net = m->nets[idx];
-    size_t np = sg_mlp_n_params(net), t_out = m->spec.shared ? m->n_out : 1;
+    size_t np = sg_mlp_n_params(net), t_out = sg_model__net_outputs(m, idx / m->spec.ensemble);
     double before = unexplained_share(net, b->X, b->T, n_tr, t_out);
     double *kept = malloc(np * sizeof *kept);
     if (!kept)
@@ -557,13 +565,13 @@ static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_err
     cfg.l2 = sg_model_spec_l2(spec, j);
     /* a run still at the variance after a tenth of its budget is cut short
      * and restarted (retry_member) instead of spending the rest */
-    bool binary = sg_model_is_binary(m, j);
+    bool binary = sg_model_n_classes(m, j) >= 2; /* a class or pass/fail response */
     if (sg_mlp_n_layers(net) > 1 && cfg.epochs >= 100 && !binary)
         cfg.stall_epochs = cfg.epochs / 10;
     if (n_val == 0 && cfg.early_stopping.monitor == SG_MONITOR_VALIDATION)
         cfg.early_stopping.monitor = SG_MONITOR_TRAIN;
     progress_user ctx = {job, spec->shared ? SG_MODEL_ALL_RESPONSES : j, k};
-    size_t n_tr = job->n - n_val, t_out = spec->shared ? m->n_out : 1;
+    size_t n_tr = job->n - n_val, t_out = sg_model__net_outputs(m, j);
     sg_train_info last = {0};
     if (st == SG_OK)
         st = sg_train(net, b->X, b->T, n_tr, b->Xv, b->Tv, n_val, &cfg,
@@ -589,7 +597,9 @@ static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_err
 
 static bool buf_alloc(member_buf *b, const sg_model *m, size_t n)
 {
-    size_t t_out = m->spec.shared ? m->n_out : 1;
+    size_t t_out = 1;
+    for (size_t j = 0; j < m->n_nets; j++)
+        t_out = sg_model__net_outputs(m, j) > t_out ? sg_model__net_outputs(m, j) : t_out;
     b->X = malloc(n * m->n_feat * sizeof *b->X);
     b->T = malloc(n * t_out * sizeof *b->T);
     b->Xv = malloc(n * m->n_feat * sizeof *b->Xv);
@@ -760,24 +770,38 @@ bool sg_model_is_binary(const sg_model *m, size_t j)
     return j < SG_MODEL_MAX_CATEGORICAL && m->spec.classes[j] == 2;
 }
 
-/* A pass/fail response: codes 0/1 with both present, and an identity
- * output scaler (the network's output is a logit, not a scaled value). */
+size_t sg_model_n_classes(const sg_model *m, size_t j)
+{
+    return sg_model_spec_n_classes(&m->spec, j);
+}
+
+bool sg_model_is_class(const sg_model *m, size_t j) { return sg_model_n_classes(m, j) >= 3; }
+
+size_t sg_model__net_outputs(const sg_model *m, size_t j)
+{
+    if (m->spec.shared)
+        return m->n_out;
+    return sg_model_is_class(m, j) ? sg_model_n_classes(m, j) : 1;
+}
+
+/* A pass/fail or class response: codes 0 .. k-1, and an identity output
+ * scaler (the network's outputs are logits, not scaled values).  One
+ * outcome only may happen in a CV fold: the fit then predicts it everywhere
+ * (the study-level check refuses such a table). */
 static sg_status check_classes(sg_model *m, const double *Y, size_t n, sg_error *err)
 {
     for (size_t j = 0; j < m->n_out; j++) {
-        if (!sg_model_is_binary(m, j))
+        size_t k = sg_model_n_classes(m, j);
+        if (k < 2)
             continue;
-        size_t ones = 0;
         for (size_t r = 0; r < n; r++) {
             double y = Y[r * m->n_out + j];
-            if (y != 0.0 && y != 1.0)
+            if (!(y >= 0 && y <= (double)(k - 1) && y == floor(y)))
                 return sg_error_set(err, SG_ERR_INVALID,
-                                    "pass/fail response %s: row %zu holds %g, not 0 or 1",
-                                    m->rname[j], r + 1, y);
-            ones += y == 1.0;
+                                    "%s response %s: row %zu holds %g, not a code 0 to %zu",
+                                    k == 2 ? "pass/fail" : "class", m->rname[j], r + 1, y,
+                                    k - 1);
         }
-        (void)ones; /* one outcome only may happen in a CV fold: the fit then
-                       predicts it everywhere (the study-level check refuses such a table) */
         m->ys->shift[j] = 0.0;
         m->ys->width[j] = 1.0;
     }
@@ -988,7 +1012,8 @@ static sg_status copy_contents(sg_model *c, const sg_model *m, sg_error *err)
                                                            m->spec.categories[i], err)) != SG_OK)
             return st;
     for (size_t j = 0; j < m->n_out; j++)
-        if (m->rlab[j] && (st = sg_model_set_response_labels(c, j, m->rlab[j], 2, err)) != SG_OK)
+        if (m->rlab[j] && (st = sg_model_set_response_labels(c, j, m->rlab[j],
+                                                             sg_model_n_classes(m, j), err)) != SG_OK)
             return st;
     c->n_rows = m->n_rows;
     c->sel = m->sel;
@@ -1212,12 +1237,13 @@ sg_status sg_model_set_factor_labels(sg_model *m, size_t i, char *const *labels,
 sg_status sg_model_set_response_labels(sg_model *m, size_t j, char *const *labels, size_t n,
                                        sg_error *err)
 {
-    if (!m || j >= m->n_out || !sg_model_is_binary(m, j) || n != 2 || !labels)
+    if (!m || j >= m->n_out || sg_model_n_classes(m, j) < 2 || n != sg_model_n_classes(m, j) ||
+        !labels)
         return sg_error_set(err, SG_ERR_INVALID,
-                            "response %zu: outcome names given for a response that is not "
-                            "pass/fail",
-                            j + 1);
-    return set_labels(&m->rlab[j], m->rlab[j] ? 2 : 0, labels, n, err);
+                            "response %zu: %zu names given for a response that does not hold "
+                            "that many",
+                            j + 1, n);
+    return set_labels(&m->rlab[j], m->rlab[j] ? n : 0, labels, n, err);
 }
 
 char *const *sg_model_factor_labels(const sg_model *m, size_t i, size_t *n)
@@ -1228,7 +1254,7 @@ char *const *sg_model_factor_labels(const sg_model *m, size_t i, size_t *n)
 
 char *const *sg_model_response_labels(const sg_model *m, size_t j, size_t *n)
 {
-    *n = j < m->n_out && m->rlab[j] ? 2 : 0;
+    *n = j < m->n_out && m->rlab[j] ? sg_model_n_classes(m, j) : 0;
     return *n ? m->rlab[j] : NULL;
 }
 
@@ -1264,7 +1290,12 @@ bool sg_model_extrapolates(const sg_model *m, const double *x)
 struct sg_model_work {
     size_t n_in, n_out, ensemble; /* shape of the models it fits */
     size_t n_feat;
-    sg_mlp_work *net;             /* one-row network workspace (all nets share one shape) */
+    sg_mlp_work *net;             /* one-row network workspace (the one-output nets) */
+    sg_mlp_work **cnet;           /* (n_out) a class response's softmax network's, or NULL */
+    double *cp, *cps;             /* (SG_MODEL_MAX_CLASSES) class probabilities, their sum
+                                     of squares over members */
+    double *cg;                   /* (SG_MODEL_MAX_CLASSES * n_feat) logit gradients */
+    double *pm, *ps;              /* (n_out) every response's prediction */
     double *bx;                   /* (n_feat) encoded, scaled point */
     double *bg;                   /* (n_feat) one member's gradient */
     double *gsum;                 /* (n_feat) gradient over the inputs */
@@ -1280,6 +1311,14 @@ void sg_model_work_destroy(sg_model_work *w)
     if (!w)
         return;
     sg_mlp_work_destroy(w->net);
+    for (size_t j = 0; w->cnet && j < w->n_out; j++)
+        sg_mlp_work_destroy(w->cnet[j]);
+    free(w->cnet);
+    free(w->cp);
+    free(w->cps);
+    free(w->cg);
+    free(w->pm);
+    free(w->ps);
     if (w->gw)
         for (size_t j = 0; j < w->n_out; j++)
             sg_gp_work_destroy(w->gw[j]);
@@ -1310,8 +1349,16 @@ sg_status sg_model_work_create(const sg_model *m, sg_model_work **out, sg_error 
     w->bg = calloc(m->n_feat, sizeof *w->bg);
     w->gsum = calloc(m->n_feat, sizeof *w->gsum);
     w->bout = calloc(m->spec.ensemble * m->n_out, sizeof *w->bout);
-    w->by = calloc(m->n_out, sizeof *w->by);
-    if (!w->bx || !w->bg || !w->gsum || !w->bout || !w->by) {
+    w->by = calloc(m->n_out > SG_MODEL_MAX_CLASSES ? m->n_out : SG_MODEL_MAX_CLASSES,
+                   sizeof *w->by);
+    w->cnet = calloc(m->n_out, sizeof *w->cnet);
+    w->cp = calloc(SG_MODEL_MAX_CLASSES, sizeof *w->cp);
+    w->cps = calloc(SG_MODEL_MAX_CLASSES, sizeof *w->cps);
+    w->cg = calloc(SG_MODEL_MAX_CLASSES * m->n_feat, sizeof *w->cg);
+    w->pm = calloc(m->n_out, sizeof *w->pm);
+    w->ps = calloc(m->n_out, sizeof *w->ps);
+    if (!w->pm || !w->ps || !w->bx || !w->bg || !w->gsum || !w->bout || !w->by || !w->cnet || !w->cp || !w->cps ||
+        !w->cg) {
         sg_model_work_destroy(w);
         return sg_error_set(err, SG_ERR_NOMEM, "model workspace: out of memory");
     }
@@ -1324,7 +1371,16 @@ sg_status sg_model_work_create(const sg_model *m, sg_model_work **out, sg_error 
         for (size_t j = 0; j < m->n_out && st == SG_OK; j++)
             st = sg_gp_work_create(m->gp[j], &w->gw[j], err);
     } else {
-        st = sg_mlp_work_create(m->nets[0], 1, &w->net, err);
+        /* the one-output nets share a workspace; a softmax net has its own */
+        const sg_mlp *one = NULL;
+        for (size_t j = 0; j < m->n_nets && st == SG_OK; j++) {
+            if (!m->spec.shared && sg_model_is_class(m, j))
+                st = sg_mlp_work_create(m->nets[j * m->spec.ensemble], 1, &w->cnet[j], err);
+            else if (!one)
+                one = m->nets[j * m->spec.ensemble];
+        }
+        if (st == SG_OK && one)
+            st = sg_mlp_work_create(one, 1, &w->net, err);
     }
     if (st != SG_OK) {
         sg_model_work_destroy(w);
@@ -1341,7 +1397,57 @@ static bool work_fits(const sg_model *m, const sg_model_work *w)
         return false;
     if (m->type == SG_MODEL_GP)
         return w->n_rows == m->n_rows;
-    return w->ensemble == m->spec.ensemble && sg_mlp_work_matches(m->nets[0], w->net);
+    if (w->ensemble != m->spec.ensemble)
+        return false;
+    for (size_t j = 0; j < m->n_nets; j++) {
+        const sg_mlp *net = m->nets[j * m->spec.ensemble];
+        bool cls = !m->spec.shared && sg_model_is_class(m, j);
+        if (!sg_mlp_work_matches(net, cls ? w->cnet[j] : w->net))
+            return false;
+    }
+    return true;
+}
+
+/* Members' mean softmax probabilities of class response j at the encoded,
+ * scaled point w->bx into w->cp, their standard deviations into sd (may be
+ * NULL).  Returns k. */
+static size_t class_proba(const sg_model *m, sg_model_work *w, size_t j, double *sd)
+{
+    size_t E = m->spec.ensemble, k = sg_model_n_classes(m, j);
+    for (size_t c = 0; c < k; c++)
+        w->cp[c] = w->cps[c] = 0.0;
+    for (size_t e = 0; e < E; e++) {
+        const sg_mlp *net = m->nets[j * E + e];
+        sg_mlp_eval(net, w->cnet[j], w->bx, w->by);
+        double mx = w->by[0], se = 0.0;
+        for (size_t c = 1; c < k; c++)
+            mx = w->by[c] > mx ? w->by[c] : mx;
+        for (size_t c = 0; c < k; c++)
+            se += exp(w->by[c] - mx);
+        for (size_t c = 0; c < k; c++) {
+            double p = exp(w->by[c] - mx) / se;
+            w->cp[c] += p;
+            w->cps[c] += p * p;
+        }
+    }
+    for (size_t c = 0; c < k; c++) {
+        double mu = w->cp[c] / (double)E;
+        double var = E > 1 ? (w->cps[c] - (double)E * mu * mu) / (double)(E - 1) : 0.0;
+        w->cp[c] = mu;
+        if (sd)
+            sd[c] = var > 0 ? sqrt(var) : 0.0;
+    }
+    return k;
+}
+
+/* Index of the largest of v (n); the first on a tie. */
+static size_t argmax(const double *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return best;
 }
 
 void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, double *mean,
@@ -1362,6 +1468,8 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
     sg_scaler_forward(m->xs, w->bx);
     /* bout[k * n_out + j]: member k's scaled prediction of response j. */
     for (size_t j = 0; j < m->n_nets; j++) {
+        if (!m->spec.shared && sg_model_is_class(m, j))
+            continue; /* below */
         for (size_t k = 0; k < E; k++) {
             sg_mlp_eval(m->nets[j * E + k], w->net, w->bx, w->by);
             if (m->spec.shared)
@@ -1371,6 +1479,12 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
         }
     }
     for (size_t j = 0; j < no; j++) {
+        if (sg_model_is_class(m, j)) { /* the most probable code */
+            mean[j] = (double)argmax(w->cp, class_proba(m, w, j, NULL));
+            if (sd)
+                sd[j] = 0.0;
+            continue;
+        }
         if (sg_model_is_binary(m, j))
             for (size_t k = 0; k < E; k++)
                 w->bout[k * no + j] = sg_logistic(w->bout[k * no + j]);
@@ -1418,6 +1532,16 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
     size_t E = m->spec.ensemble;
     size_t net = m->spec.shared ? 0 : j, out = m->spec.shared ? j : 0;
     size_t nf = m->n_feat;
+    if (sg_model_is_class(m, j)) { /* a code has no slope: see sg_model_gradient_proba */
+        if (mean) {
+            sg_model__encode(&m->spec, m->n_in, x, w->bx);
+            sg_scaler_forward(m->xs, w->bx);
+            *mean = (double)argmax(w->cp, class_proba(m, w, j, NULL));
+        }
+        for (size_t i = 0; i < m->n_in; i++)
+            grad[i] = 0.0;
+        return;
+    }
     sg_model__encode(&m->spec, m->n_in, x, w->bx);
     if (m->type == SG_MODEL_GP) {
         sg_gp_gradient(m->gp[j], w->gw[j], w->bx, mean, w->gsum);
@@ -1445,6 +1569,75 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
     sg_model__decode_grad(&m->spec, m->n_in, w->gsum, grad);
     if (mean)
         *mean = mu / (double)E * wy + m->ys->shift[j];
+}
+
+size_t sg_model_predict_proba(const sg_model *m, sg_model_work *w, const double *x, size_t j,
+                              double *P, double *Psd)
+{
+    size_t k = sg_model_n_classes(m, j);
+    if (k == 2) {
+        sg_model_predict(m, w, x, w->pm, w->ps);
+        P[0] = 1.0 - w->pm[j];
+        P[1] = w->pm[j];
+        if (Psd)
+            Psd[0] = Psd[1] = w->ps[j];
+        return 2;
+    }
+    if (k < 3 || m->type != SG_MODEL_MLP)
+        return 0;
+    sg_model__encode(&m->spec, m->n_in, x, w->bx);
+    sg_scaler_forward(m->xs, w->bx);
+    class_proba(m, w, j, Psd);
+    memcpy(P, w->cp, k * sizeof *P);
+    return k;
+}
+
+bool sg_model_gradient_proba(const sg_model *m, sg_model_work *w, const double *x, size_t j,
+                             size_t c, double *p, double *grad)
+{
+    size_t k = sg_model_n_classes(m, j), E = m->spec.ensemble, nf = m->n_feat;
+    if (k < 2 || c >= k || m->type != SG_MODEL_MLP)
+        return false;
+    if (k == 2) {
+        double mu;
+        sg_model_gradient(m, w, x, j, &mu, grad);
+        if (c == 0)
+            for (size_t i = 0; i < m->n_in; i++)
+                grad[i] = -grad[i];
+        if (p)
+            *p = c == 0 ? 1.0 - mu : mu;
+        return true;
+    }
+    sg_model__encode(&m->spec, m->n_in, x, w->bx);
+    sg_scaler_forward(m->xs, w->bx);
+    for (size_t i = 0; i < nf; i++)
+        w->gsum[i] = 0.0;
+    double mu = 0.0;
+    for (size_t e = 0; e < E; e++) {
+        const sg_mlp *net = m->nets[j * E + e];
+        for (size_t l = 0; l < k; l++) /* d z_l / d inputs, each logit in turn */
+            sg_mlp_eval_grad(net, w->cnet[j], w->bx, l, w->by, w->cg + l * nf);
+        double mx = w->by[0], se = 0.0;
+        for (size_t l = 1; l < k; l++)
+            mx = w->by[l] > mx ? w->by[l] : mx;
+        for (size_t l = 0; l < k; l++)
+            se += exp(w->by[l] - mx);
+        /* d p_c = p_c (d z_c - sum_l p_l d z_l) */
+        double pc = exp(w->by[c] - mx) / se;
+        mu += pc;
+        for (size_t i = 0; i < nf; i++) {
+            double avg = 0.0;
+            for (size_t l = 0; l < k; l++)
+                avg += exp(w->by[l] - mx) / se * w->cg[l * nf + i];
+            w->gsum[i] += pc * (w->cg[c * nf + i] - avg);
+        }
+    }
+    for (size_t i = 0; i < nf; i++)
+        w->gsum[i] = w->gsum[i] / (double)E * sg_scaler_dforward(m->xs, i);
+    sg_model__decode_grad(&m->spec, m->n_in, w->gsum, grad);
+    if (p)
+        *p = mu / (double)E;
+    return true;
 }
 
 sg_status sg_model_set_calibration(sg_model *m, size_t j, const sg_model_calibration *c,

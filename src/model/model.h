@@ -114,12 +114,17 @@ typedef struct sg_model_spec {
      * encodes them one-hot (one 0/1 input when k = 2); a prediction at a
      * code between levels uses the nearest.  Saved with the model. */
     size_t categories[SG_MODEL_MAX_CATEGORICAL];
-    /* Pass/fail responses: classes[j] = 2 when response j (j <
-     * SG_MODEL_MAX_CATEGORICAL) holds 0/1 codes, 0 for a number.  Its
-     * networks have a logit output trained on binary cross-entropy; the
-     * prediction is the members' mean probability of code 1 and the spread
-     * their standard deviation.  Needs separate networks (shared = false)
-     * and the network type.  Saved with the model. */
+    /* Responses that hold names: classes[j] = 2 when response j (j <
+     * SG_MODEL_MAX_CATEGORICAL) is pass/fail (0/1 codes), k in 3 ..
+     * SG_MODEL_MAX_CLASSES when it is one of k classes (codes 0 .. k-1), 0
+     * for a number.  A pass/fail response's networks have a logit output
+     * trained on binary cross-entropy; the prediction is the members' mean
+     * probability of code 1 and the spread their standard deviation.  A
+     * class response's networks have k outputs, a softmax and categorical
+     * cross-entropy; its probabilities come from sg_model_predict_proba
+     * (sg_model_predict gives the most probable code, spread 0).  Needs
+     * separate networks (shared = false) and the network type.  Saved with
+     * the model. */
     size_t classes[SG_MODEL_MAX_CATEGORICAL];
     const sg_exec *exec;                /* NULL: this process's threads; else the members
                                            are tasks of this executor (core/exec.h);
@@ -155,6 +160,16 @@ double sg_model_spec_l2(const sg_model_spec *spec, size_t j);
 /* Check every field; SG_ERR_INVALID naming the field ("ensemble must be
  * between 1 and 1000 (got 0)"). */
 sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err);
+
+/* Most names of a class response (outputs of its softmax network). */
+#define SG_MODEL_MAX_CLASSES 32
+
+/* Number of names of response j under spec: 2 pass/fail, k >= 3 a class
+ * response, 0 a number. */
+static inline size_t sg_model_spec_n_classes(const sg_model_spec *spec, size_t j)
+{
+    return j < SG_MODEL_MAX_CATEGORICAL ? spec->classes[j] : 0;
+}
 
 /* True when response j is pass/fail under spec (classes[j] = 2). */
 static inline bool sg_model_spec_binary(const sg_model_spec *spec, size_t j)
@@ -232,6 +247,11 @@ const sg_model_spec *sg_model_spec_of(const sg_model *m);
 /* True when response j is pass/fail (spec classes[j] = 2): its prediction
  * is a probability of code 1. */
 bool sg_model_is_binary(const sg_model *m, size_t j);
+/* Number of names of response j: 2 pass/fail, k >= 3 one of k classes
+ * (softmax network), 0 a number. */
+size_t sg_model_n_classes(const sg_model *m, size_t j);
+/* True when response j is one of k >= 3 classes. */
+bool sg_model_is_class(const sg_model *m, size_t j);
 /* 1 / (1 + exp(-z)), without overflow. */
 static inline double sg_logistic(double z)
 {
@@ -269,10 +289,10 @@ sg_status sg_model_set_history(sg_model *m, size_t j, size_t k, const sg_train_h
 sg_status sg_model_set_factor(sg_model *m, size_t i, const char *name, const char *unit,
                               double lo, double hi, sg_error *err);
 /* Names of the codes of category factor i (spec categories[i] of them) or of
- * pass/fail response j's two outcomes (copied; each 1 to 64 characters);
+ * response j's names (pass/fail: 2; class: k) (copied; each 1 to 64 characters);
  * saved with the model so that predict reads and prints names.
  * SG_ERR_INVALID when the factor is not a category of that many names (the
- * response not pass/fail, n not 2). */
+ * response's number of names not n). */
 sg_status sg_model_set_factor_labels(sg_model *m, size_t i, char *const *labels, size_t n,
                                      sg_error *err);
 sg_status sg_model_set_response_labels(sg_model *m, size_t j, char *const *labels, size_t n,
@@ -350,6 +370,21 @@ void sg_model_work_destroy(sg_model_work *w);
  * m (not checked: the optimiser calls this millions of times). */
 void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, double *mean,
                       double *sd);
+
+/* The probability of each name of response j at x (pass/fail: P(code 0),
+ * P(code 1); a class response: its k classes, the members' mean softmax)
+ * into P (n_classes), and the members' standard deviation of each into Psd
+ * (may be NULL).  Returns the number of names written, 0 (nothing written)
+ * for a numeric response.  w must fit m (not checked). */
+size_t sg_model_predict_proba(const sg_model *m, sg_model_work *w, const double *x, size_t j,
+                              double *P, double *Psd);
+
+/* Gradient (n_in) of the members' mean probability of name c of response j
+ * (as sg_model_predict_proba) w.r.t. the factors at x; *p (may be NULL)
+ * receives the probability.  False (nothing written) for a numeric
+ * response or c out of range.  w must fit m (not checked). */
+bool sg_model_gradient_proba(const sg_model *m, sg_model_work *w, const double *x, size_t j,
+                             size_t c, double *p, double *grad);
 
 /* Batch: X (n, n_in) -> Mean (n, n_out), Sd (n, n_out; may be NULL), all
  * caller-owned.  SG_ERR_INVALID for a missing argument, a workspace that

@@ -48,11 +48,11 @@ sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err)
     return st;
 }
 
-/* The first pass/fail response, or SIZE_MAX. */
+/* The first pass/fail or class response, or SIZE_MAX. */
 static size_t binary_response(const sg_model_spec *spec, size_t n_out)
 {
     for (size_t j = 0; j < n_out && j < SG_MODEL_MAX_CATEGORICAL; j++)
-        if (spec->classes[j] == 2)
+        if (spec->classes[j] >= 2)
             return j;
     return SIZE_MAX;
 }
@@ -67,9 +67,12 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
     size_t jb = binary_response(spec, n_out);
     if (jb != SIZE_MAX)
         return sg_error_set(err, SG_ERR_INVALID,
-                            "kriging (type = \"gp\") models numbers; response %s is pass/fail: "
-                            "use type = \"mlp\" (a network with a logistic output) or \"auto\"",
-                            response_names ? response_names[jb] : "?");
+                            "kriging (type = \"gp\") models numbers; response %s holds names "
+                            "(%s): use type = \"mlp\" (a network with a %s output) or "
+                            "\"auto\"",
+                            response_names ? response_names[jb] : "?",
+                            spec->classes[jb] == 2 ? "pass/fail" : "classes",
+                            spec->classes[jb] == 2 ? "logistic" : "softmax");
     if (n < n_in + 2)
         return sg_error_set(err, SG_ERR_INVALID,
                             "kriging (type = \"gp\") with %zu factor%s needs at least %zu runs; "
@@ -236,8 +239,8 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
         return sg_error_set(err, SG_ERR_INVALID, "model fit needs at least 2 rows (got %zu)", n);
     if (binary_response(spec, n_out) != SIZE_MAX) {
         snprintf(sel.note, sizeof sel.note,
-                 "kriging models numbers, and a response is pass/fail: the network (logistic "
-                 "output) is used");
+                 "kriging models numbers, and a response holds names (pass/fail or classes): "
+                 "the network (logistic or softmax output) is used");
     } else if (n < n_in + 2) {
         snprintf(sel.note, sizeof sel.note,
                  "kriging needs at least %zu runs for %zu factors (the data have %zu): the "

@@ -38,6 +38,10 @@ struct sg_model {
  * process bit for bit (signal variance 0: constant response). */
 #define SG_MODEL_GP_NPAR(d) (3 * (d) + 2)
 
+/* Outputs of network j: n_out when shared, k for a class response of k
+ * names (softmax), else 1. */
+SG_INTERNAL size_t sg_model__net_outputs(const sg_model *m, size_t j);
+
 /* ---- factor encoding (encode.c) ---- */
 /* Inputs the networks / kriging see for n_in factors under spec->categories. */
 SG_INTERNAL size_t sg_model__n_feat(const sg_model_spec *spec, size_t n_in);

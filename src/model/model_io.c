@@ -195,7 +195,11 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
             sg_json_exact(&b, r, "upper_limit", m->rmax[j]);
         if (sg_model_is_binary(m, j)) /* absent = a number */
             sg_json_string(&b, r, "kind", "binary");
-        labels_json(&b, r, m->rlab[j], m->rlab[j] ? 2 : 0);
+        if (sg_model_is_class(m, j)) {
+            sg_json_string(&b, r, "kind", "class");
+            sg_json_count(&b, r, "classes", sg_model_n_classes(m, j));
+        }
+        labels_json(&b, r, m->rlab[j], m->rlab[j] ? sg_model_n_classes(m, j) : 0);
     }
     calibration_json(&b, root, m);
     selection_json(&b, root, m);
@@ -220,7 +224,15 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
         for (size_t j = 0; le && j < sp->n_l2_each; j++)
             sg_json_exact(&b, le, NULL, sp->l2_each[j]);
     }
-    sg_json_count(&b, ar, "parameters_per_member", sg_mlp_n_params(m->nets[0]));
+    /* of a one-output network (a class response's softmax network has k
+     * outputs: its params say how many more) */
+    size_t per = 0, prev = m->n_feat;
+    for (size_t l = 0; l <= sp->n_hidden; l++) {
+        size_t next = l < sp->n_hidden ? sp->hidden[l] : (sp->shared ? m->n_out : 1);
+        per += prev * next + next;
+        prev = next;
+    }
+    sg_json_count(&b, ar, "parameters_per_member", per);
     sg_json_string(&b, ar, "scaling_inputs", sg_scale_kind_name(sp->x_scale));
     sg_json_string(&b, ar, "scaling_outputs", sg_scale_kind_name(sp->y_scale));
     training_json(&b, root, &sp->train, m->n_rows, sp->val_share);
@@ -445,10 +457,20 @@ static bool read_categories(reader *r, const sg_json_at *root, sg_model_spec *sp
         const char *kind = sg_json_get_string(j, &f, "kind");
         if (!kind)
             return false;
-        if (strcmp(kind, "binary") != 0 || k >= SG_MODEL_MAX_CATEGORICAL)
-            return sg_json_fail(j, &c, "unknown response kind \"%s\" (expected binary, as "
-                                "one of the first %d responses)", kind, SG_MODEL_MAX_CATEGORICAL);
+        bool cls = strcmp(kind, "class") == 0;
+        if ((!cls && strcmp(kind, "binary") != 0) || k >= SG_MODEL_MAX_CATEGORICAL)
+            return sg_json_fail(j, &c, "unknown response kind \"%s\" (expected binary or "
+                                "class, as one of the first %d responses)", kind,
+                                SG_MODEL_MAX_CATEGORICAL);
         sp->classes[k] = 2;
+        if (cls) {
+            sg_json_at nc;
+            if (!sg_json_get_size(j, &f, "classes", SG_MODEL_MAX_CLASSES, &sp->classes[k]))
+                return false;
+            if (sp->classes[k] < 3 && sg_json_has(&f, "classes", &nc))
+                return sg_json_fail(j, &nc, "a class response has 3 to %d classes (2 is "
+                                    "\"binary\")", SG_MODEL_MAX_CLASSES);
+        }
     }
     if (!sg_json_key(j, root, "factors", &fa) || !sg_json_array_at(j, &fa, &n))
         return false;

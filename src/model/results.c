@@ -165,6 +165,17 @@ sg_cv_result *sg_results_cv_copy(const sg_cv_result *cv)
     c->pred = dup_mem(cv->pred, nh * no * sizeof(double), &ok);
     c->sd = dup_mem(cv->sd, nh * no * sizeof(double), &ok);
     c->rsm_pred = dup_mem(cv->rsm_pred, nh * no * sizeof(double), &ok);
+    c->prob_off = NULL;
+    c->proba = c->rsm_proba = c->between_proba = NULL;
+    if (cv->prob_off) {
+        size_t np = cv->n_prob;
+        c->prob_off = dup_mem(cv->prob_off, no * sizeof(size_t), &ok);
+        c->proba = dup_mem(cv->proba, (nh * np + 1) * sizeof(double), &ok);
+        c->rsm_proba = dup_mem(cv->rsm_proba, (nh * np + 1) * sizeof(double), &ok);
+        if (cv->between_proba)
+            c->between_proba = dup_mem(cv->between_proba, (cv->n_between * np + 1) *
+                                       sizeof(double), &ok);
+    }
     c->resp = dup_mem(cv->resp, no * sizeof(sg_cv_response), &ok);
     c->outliers = dup_mem(cv->outliers, cv->n_outliers * sizeof(sg_outlier), &ok);
     size_t nb = cv->n_between;
@@ -276,6 +287,18 @@ static void cv_json(sg_json_builder *b, cJSON *parent, const sg_cv_result *cv)
     sg_json_exacts(b, o, "pred", cv->pred, nh * no);
     sg_json_exacts(b, o, "sd", cv->sd, nh * no);
     sg_json_exacts(b, o, "rsm_pred", cv->rsm_pred, nh * no);
+    if (cv->n_prob) { /* class responses (optional: absent = none) */
+        cJSON *cc = sg_json_array(b, o, "class_columns");
+        for (size_t j = 0; cc && j < no; j++) {
+            size_t k = 0;
+            if (cv->prob_off[j] != SIZE_MAX)
+                k = cv->resp[j].n_classes;
+            sg_json_count(b, cc, NULL, k);
+        }
+        sg_json_exacts(b, o, "proba", cv->proba, nh * cv->n_prob);
+        sg_json_exacts(b, o, "rsm_proba", cv->rsm_proba, nh * cv->n_prob);
+        sg_json_exacts(b, o, "between_proba", cv->between_proba, cv->n_between * cv->n_prob);
+    }
     sg_json_string(b, o, "between_note", cv->between_note);
     sg_json_count(b, o, "n_between_folds", cv->n_between_folds);
     sg_json_count(b, o, "n_between", cv->n_between);

@@ -178,6 +178,45 @@ static bool get_outlier(rd *r, const sg_json_at *x, const sg_cv_result *cv, sg_o
     return true;
 }
 
+/* Class responses' probabilities (optional: absent = none). */
+static bool get_class_columns(rd *r, const sg_json_at *o, sg_cv_result *cv)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at cc;
+    size_t no = cv->n_out;
+    if (!(cv->prob_off = malloc(no * sizeof *cv->prob_off)))
+        return nomem(r);
+    for (size_t k = 0; k < no; k++)
+        cv->prob_off[k] = SIZE_MAX;
+    if (!sg_json_has(o, "class_columns", &cc))
+        return true;
+    size_t *kc = calloc(no, sizeof *kc);
+    if (!kc)
+        return nomem(r);
+    bool ok = get_sizes(r, o, "class_columns", kc, no, SG_MODEL_MAX_CLASSES);
+    for (size_t k = 0; ok && k < no; k++) {
+        if (kc[k] == 1 || kc[k] == 2)
+            ok = sg_json_fail(j, &cc, "a class response has 3 or more classes, not %zu", kc[k]);
+        if (ok && kc[k]) {
+            cv->prob_off[k] = cv->n_prob;
+            cv->n_prob += kc[k];
+            cv->resp[k].n_classes = kc[k];
+        }
+    }
+    free(kc);
+    if (!ok)
+        return false;
+    size_t np = cv->n_prob;
+    cv->proba = calloc(cv->n_held * np + 1, sizeof(double));
+    cv->rsm_proba = calloc(cv->n_held * np + 1, sizeof(double));
+    cv->between_proba = calloc(cv->n_between * np + 1, sizeof(double));
+    if (!cv->proba || !cv->rsm_proba || !cv->between_proba)
+        return nomem(r);
+    return sg_json_get_exacts(j, o, "proba", cv->proba, cv->n_held * np) &&
+           sg_json_get_exacts(j, o, "rsm_proba", cv->rsm_proba, cv->n_held * np) &&
+           sg_json_get_exacts(j, o, "between_proba", cv->between_proba, cv->n_between * np);
+}
+
 static bool get_cv(rd *r, const sg_json_at *o, size_t n_out, sg_cv_result **out)
 {
     sg_json_reader *j = &r->j;
@@ -229,7 +268,8 @@ static bool get_cv(rd *r, const sg_json_at *o, size_t n_out, sg_cv_result **out)
         !sg_json_get_exacts(j, o, "obs", cv->obs, cells) ||
         !sg_json_get_exacts(j, o, "pred", cv->pred, cells) ||
         !sg_json_get_exacts(j, o, "sd", cv->sd, cells) ||
-        !sg_json_get_exacts(j, o, "rsm_pred", cv->rsm_pred, cells) || !get_between(r, o, cv))
+        !sg_json_get_exacts(j, o, "rsm_pred", cv->rsm_pred, cells) || !get_between(r, o, cv) ||
+        !get_class_columns(r, o, cv))
         return false;
     for (size_t k = 0; k < n_out; k++) {
         sg_json_item(&resp, k ? &x : NULL, k, &x);

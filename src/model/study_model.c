@@ -360,13 +360,16 @@ sg_status sg_study_model_load(const sg_study *study, sg_study_model *out, sg_err
         const sg_response *r = &study->responses[j];
         if (r->kind == SG_RESPONSE_NUMBER)
             continue;
-        if (r->kind == SG_RESPONSE_CLASS || j >= SG_MODEL_MAX_CATEGORICAL)
+        if (j >= SG_MODEL_MAX_CATEGORICAL)
             return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(r->table, "type"),
-                                    "response '%s': class responses with more than two names "
-                                    "cannot be modelled yet; split it into pass/fail responses "
-                                    "(type = \"binary\"), one per class",
-                                    r->name);
-        out->spec.classes[j] = 2;
+                                    "response '%s': only the first %d responses may hold names",
+                                    r->name, SG_MODEL_MAX_CATEGORICAL);
+        if (r->n_labels > SG_MODEL_MAX_CLASSES)
+            return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(r->table, "levels"),
+                                    "response '%s': a class response may have at most %d names "
+                                    "(got %zu)",
+                                    r->name, SG_MODEL_MAX_CLASSES, r->n_labels);
+        out->spec.classes[j] = r->kind == SG_RESPONSE_BINARY ? 2 : r->n_labels;
     }
     out->cv = sg_cv_options_defaults();
     snprintf(out->validation, sizeof out->validation, "auto");

@@ -111,9 +111,9 @@ sg_status sg_saved_open(const char *model_path, const char *data_hash, const cha
         s->results = NULL;
     } else {
         s->verdict = SG_SAVED_CURRENT;
-        /* the class figures of pass/fail responses are derived, not saved */
+        /* the class figures of pass/fail and class responses are derived, not saved */
         for (size_t j = 0; s->results->cv && j < s->results->cv->n_out; j++)
-            if (sg_model_is_binary(s->model, j) &&
+            if (sg_model_n_classes(s->model, j) >= 2 &&
                 sg_cv_result_classify(s->results->cv, j, &e) != SG_OK) {
                 sg_saved_destroy(s);
                 return sg_error_set(err, e.status, "%s: %s", model_path, e.msg);
