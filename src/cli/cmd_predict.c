@@ -206,6 +206,17 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
         const sg_model_calibration *c = sg_model_calibration_of(m, j);
         size_t nl;
         char *const *outcomes = sg_model_response_labels(m, j, &nl);
+        if (outcomes && sg_model_is_class(m, j)) {
+            double P[SG_MODEL_MAX_CLASSES], S[SG_MODEL_MAX_CLASSES];
+            size_t k = sg_model_predict_proba(m, w, x, j, P, S);
+            printf("  %-20s most probable: %s;", sg_model_response_name(m, j),
+                   outcomes[(size_t)mean[j]]);
+            for (size_t q = 0; q < k; q++)
+                sg_num_fprintf(stdout, "%s P(%s) = %.4g ± %.2g", q ? "," : "", outcomes[q], P[q],
+                               S[q]);
+            printf(" (members' spread)\n");
+            continue;
+        }
         if (outcomes) {
             sg_num_fprintf(stdout, "  %-20s P(%s) = %.4g ± %.2g (members' spread)\n",
                            sg_model_response_name(m, j), outcomes[1], mean[j], sd[j]);
@@ -284,8 +295,8 @@ static void write_quoted(FILE *fp, const char *s)
 }
 
 /* Write the predictions CSV to fp. */
-static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const double *X,
-                     const double *Mean, const double *Sd)
+static int write_csv(FILE *fp, const sg_model *m, sg_model_work *w, const sg_table *t,
+                     const double *X, const double *Mean, const double *Sd)
 {
     size_t n_in = sg_model_n_in(m), n_out = sg_model_n_out(m);
     for (size_t i = 0; i < n_in; i++)
@@ -294,6 +305,17 @@ static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const doubl
         const char *nm = sg_model_response_name(m, j);
         size_t nl;
         char *const *outcomes = sg_model_response_labels(m, j, &nl);
+        if (outcomes && sg_model_is_class(m, j)) { /* the name, each probability */
+            fprintf(fp, "%s,", nm);
+            for (size_t c = 0; c < nl; c++) {
+                fprintf(fp, "%s_p_", nm);
+                write_quoted(fp, outcomes[c]);
+                fprintf(fp, ",%s_spread_", nm);
+                write_quoted(fp, outcomes[c]);
+                fputc(',', fp);
+            }
+            continue;
+        }
         if (outcomes) { /* the probability of the second outcome */
             fprintf(fp, "%s_p_", nm);
             write_quoted(fp, outcomes[1]);
@@ -316,6 +338,17 @@ static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const doubl
         }
         for (size_t j = 0; j < n_out; j++) {
             double mu = Mean[r * n_out + j];
+            size_t nl;
+            char *const *names = sg_model_response_labels(m, j, &nl);
+            if (names && sg_model_is_class(m, j)) {
+                double P[SG_MODEL_MAX_CLASSES], S[SG_MODEL_MAX_CLASSES];
+                size_t k = sg_model_predict_proba(m, w, X + r * n_in, j, P, S);
+                write_quoted(fp, names[(size_t)mu]);
+                fputc(',', fp);
+                for (size_t c = 0; c < k; c++)
+                    sg_num_fprintf(fp, "%.17g,%.17g,", P[c], S[c]);
+                continue;
+            }
             sg_num_fprintf(fp, "%.17g,%.17g,", mu, Sd[r * n_out + j]);
             const sg_model_calibration *c = sg_model_calibration_of(m, j);
             if (c) {
@@ -339,8 +372,9 @@ static int write_csv(FILE *fp, const sg_model *m, const sg_table *t, const doubl
 }
 
 /* Write to path atomically: temporary file beside it, fsync, rename. */
-static sg_status write_atomic(const char *path, const sg_model *m, const sg_table *t, const double *X,
-                              const double *Mean, const double *Sd, sg_error *err)
+static sg_status write_atomic(const char *path, const sg_model *m, sg_model_work *w,
+                              const sg_table *t, const double *X, const double *Mean,
+                              const double *Sd, sg_error *err)
 {
     char *tmp = NULL;
     sg_status st = sg_atomic_begin(path, 0, &tmp, err);
@@ -350,7 +384,7 @@ static sg_status write_atomic(const char *path, const sg_model *m, const sg_tabl
         return st;
     }
     FILE *fp = fopen(tmp, "w");
-    int bad = !fp || write_csv(fp, m, t, X, Mean, Sd) != 0;
+    int bad = !fp || write_csv(fp, m, w, t, X, Mean, Sd) != 0;
     if (fp && fflush(fp) != 0)
         bad = 1;
     if (fp && fclose(fp) != 0)
@@ -444,7 +478,7 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
         n_extra += sg_model_extrapolates(m, X + r * n_in) ? 1 : 0;
     sg_predict_points pts = {n, X, Mean, Sd, true, NULL};
     if (outp) {
-        if (write_atomic(outp, m, t, X, Mean, Sd, &err) != SG_OK) {
+        if (write_atomic(outp, m, w, t, X, Mean, Sd, &err) != SG_OK) {
             put_json(ctx, m, &pts); /* the predictions, without "out" */
             code = sg_cli_fail(ctx, &err);
             goto done;
@@ -462,7 +496,7 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
                                      "interval"
                                    : sg_predict_interval_note(m));
     } else if (!ctx->args->json) {
-        write_csv(stdout, m, t, X, Mean, Sd);
+        write_csv(stdout, m, w, t, X, Mean, Sd);
     }
     if (n_extra && !ctx->args->json)
         fprintf(stderr, "surrogate: WARNING: %zu of %zu rows lie outside the fitted bounds "

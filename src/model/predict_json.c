@@ -94,9 +94,31 @@ static void interval_json(sg_json_builder *b, cJSON *parent, const char *key, co
     sg_json_bool(b, o, "weak", sg_predict_is_weak(m, j));
 }
 
+/* A class response at x: the most probable name ("class"; mean is its
+ * code) and every name's probability with the members' spread. */
+static void class_json(sg_json_builder *b, cJSON *e, const sg_model *m, sg_model_work *w,
+                       const double *x, size_t j, char *const *names)
+{
+    double P[SG_MODEL_MAX_CLASSES], S[SG_MODEL_MAX_CLASSES];
+    size_t k = sg_model_predict_proba(m, w, x, j, P, S), best = 0;
+    char buf[24];
+    for (size_t c = 1; c < k; c++)
+        best = P[c] > P[best] ? c : best;
+    if (names)
+        sg_json_string(b, e, "class", names[best]);
+    cJSON *pa = sg_json_array(b, e, "probabilities");
+    for (size_t c = 0; pa && c < k; c++) {
+        cJSON *o = sg_json_object(b, pa, NULL);
+        snprintf(buf, sizeof buf, "%zu", c);
+        sg_json_string(b, o, "class", names ? names[c] : buf);
+        sg_json_number(b, o, "p", P[c]);
+        sg_json_number(b, o, "spread", S[c]);
+    }
+}
+
 /* One point; returns whether it lies outside the fitted bounds. */
-static bool point_json(sg_json_builder *b, cJSON *arr, const sg_model *m, const double *x,
-                       const double *mean, const double *sd)
+static bool point_json(sg_json_builder *b, cJSON *arr, const sg_model *m, sg_model_work *w,
+                       const double *x, const double *mean, const double *sd)
 {
     cJSON *p = sg_json_object(b, arr, NULL);
     cJSON *f = sg_json_object(b, p, "factors");
@@ -116,8 +138,10 @@ static bool point_json(sg_json_builder *b, cJSON *arr, const sg_model *m, const 
         sg_json_number(b, e, "spread", sd[j]);
         size_t nl;
         char *const *outcomes = sg_model_response_labels(m, j, &nl);
-        if (outcomes) /* mean = the probability of the second outcome */
+        if (outcomes && nl == 2) /* mean = the probability of the second outcome */
             sg_json_string(b, e, "probability_of", outcomes[1]);
+        if (w && sg_model_is_class(m, j))
+            class_json(b, e, m, w, x, j, outcomes);
         interval_json(b, e, "interval", m, j, &mean[j]);
     }
     bool outside = false;
@@ -163,10 +187,17 @@ sg_status sg_predict_to_json(const sg_model *m, const char *model_path, const sg
             sg_json_string(b, wk, NULL, sg_model_response_name(m, j));
     if (p) {
         size_t n_extra = 0;
+        sg_model_work *w = NULL; /* for class probabilities */
+        for (size_t j = 0; j < n_out && !w; j++)
+            if (sg_model_is_class(m, j) && sg_model_work_create(m, &w, err) != SG_OK) {
+                cJSON_Delete(o);
+                return err ? err->status : SG_ERR_NOMEM;
+            }
         cJSON *pts = sg_json_array(b, o, "points");
         for (size_t r = 0; pts && r < p->n; r++)
-            n_extra += point_json(b, pts, m, p->x + r * n_in, p->mean + r * n_out,
+            n_extra += point_json(b, pts, m, w, p->x + r * n_in, p->mean + r * n_out,
                                   p->sd + r * n_out);
+        sg_model_work_destroy(w);
         if (p->table) {
             sg_json_count(b, o, "rows", p->n);
             sg_json_count(b, o, "extrapolated_rows", n_extra);
