@@ -193,7 +193,7 @@ static void print_margin(const sg_study *s, const sg_optimize_spec *sp, const sg
                        "    kept with a safety margin of %.3g%s%s (holds with %.0f%% confidence "
                        "under the calibrated interval; [optimize] constraint_confidence)\n",
                        r->con_margin[i], *unit ? " " : "", unit, 100.0 * r->con_confidence);
-    else if (s->responses[sp->cons[i].response].kind == SG_RESPONSE_BINARY)
+    else if (sg_optimize_spec_prob_name(sp, s, sp->cons[i].response))
         printf("    on the predicted probability itself (the members' mean; their spread is "
                "shown above)\n");
     else if (sp->con_confidence > 0.5)
@@ -202,19 +202,22 @@ static void print_margin(const sg_study *s, const sg_optimize_spec *sp, const sg
 }
 
 /* A pass/fail response's prediction: the probability of its second outcome. */
-static bool print_probability(const sg_response *rs, double p, double sd)
+static bool print_probability(const sg_optimize_spec *sp, const sg_study *s, size_t j,
+                              double p, double sd)
 {
-    if (rs->kind != SG_RESPONSE_BINARY)
+    const char *pn = sg_optimize_spec_prob_name(sp, s, j);
+    if (!pn)
         return false;
-    sg_num_fprintf(stdout, "    %-14s P(%s) = %.3g ± %.2g (members' spread)\n", rs->name,
-                   rs->labels[1], p, sd);
+    sg_num_fprintf(stdout, "    %-14s P(%s) = %.3g ± %.2g (members' spread)\n",
+                   s->responses[j].name, pn, p, sd);
     return true;
 }
 
-static void print_predictions(const sg_study *s, const double *mean, const double *sd)
+static void print_predictions(const sg_optimize_spec *sp, const sg_study *s, const double *mean,
+                              const double *sd)
 {
     for (size_t j = 0; j < s->n_responses; j++)
-        if (!print_probability(&s->responses[j], mean[j], sd[j]))
+        if (!print_probability(sp, s, j, mean[j], sd[j]))
             sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%s\n", s->responses[j].name,
                            mean[j], sd[j], unit_sp(s->responses[j].unit), s->responses[j].unit);
 }
@@ -306,7 +309,7 @@ static void print_answer(const sg_cli_ctx *ctx)
                "cross-validation):\n",
                100.0 * r->level);
         for (size_t j = 0; j < s->n_responses; j++) {
-            if (print_probability(&s->responses[j], r->mean[j], r->sd[j]))
+            if (print_probability(sp, s, j, r->mean[j], r->sd[j]))
                 continue;
             sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%-6s", s->responses[j].name, r->mean[j], r->sd[j],
                    unit_sp(s->responses[j].unit), s->responses[j].unit);
@@ -320,7 +323,7 @@ static void print_answer(const sg_cli_ctx *ctx)
     } else {
         printf("  predicted responses (ensemble mean ± spread; no calibrated interval: no "
                "cross-validation results are saved with this model, use --fit):\n");
-        print_predictions(s, r->mean, r->sd);
+        print_predictions(sp, s, r->mean, r->sd);
     }
     for (size_t i = 0; i < sp->n_cons; i++) {
         if (o->best_g[i] > SG_OPTIM_DEFAULT_FEAS_TOL)
@@ -384,7 +387,7 @@ static void print_answer(const sg_cli_ctx *ctx)
             }
             sg_num_fprintf(stdout, "  objective      %12.6g%s%s  (loss from snapping: %.4g)\n", rl->f, unit_sp(ou),
                    ou, rl->loss);
-            print_predictions(s, r->r_mean, r->r_sd);
+            print_predictions(sp, s, r->r_mean, r->r_sd);
         }
     }
 }
@@ -441,6 +444,10 @@ int sg_stage_optimize(sg_cli_ctx *ctx)
     int code = sg_cli_study_model(ctx, &source, &path, &current);
     if (code != SG_EXIT_OK)
         return code;
+    /* a class response's prediction becomes the probability the decision
+     * is about */
+    if (sg_optimize_spec_focus_model(ctx->optimize_spec, ctx->model, &err) != SG_OK)
+        return sg_cli_fail(ctx, &err);
     /* The CV calibration: from this run's fit, else from the results saved
      * beside a model loaded from file (when they belong to it). */
     const sg_cv_result *cv = ctx->fit ? ctx->fit->cv : sg_cli_saved_cv(ctx);

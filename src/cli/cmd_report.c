@@ -503,6 +503,7 @@ static int report_main(const sg_cli_args *a)
             opt.level = cv->resp[0].level;
         }
         if (sg_optimize_spec_load(ctx.study, &ctx.optimize_spec, &err) != SG_OK ||
+            sg_optimize_spec_focus_model(ctx.optimize_spec, ctx.model, &err) != SG_OK ||
             sg_decide_run(ctx.study, ctx.table, ctx.optimize_spec, ctx.model, &opt, &ctx.optimize,
                           &err) != SG_OK) {
             code = sg_cli_fail(&ctx, &err);

@@ -239,6 +239,7 @@ void sg_model_destroy(sg_model *m)
     free(m->study_hash);
     free(m->calib);
     free(m->has_calib);
+    free(m->focus);
     if (m->gp)
         for (size_t j = 0; j < m->n_out; j++)
             sg_gp_destroy(m->gp[j]);
@@ -293,6 +294,11 @@ static sg_status alloc_kind(const sg_model_spec *spec, sg_model_type kind, size_
     m->hi = calloc(n_in, sizeof *m->hi);
     m->calib = calloc(n_out, sizeof *m->calib);
     m->has_calib = calloc(n_out, sizeof *m->has_calib);
+    m->focus = malloc(n_out * sizeof *m->focus);
+    if (!m->focus)
+        goto nomem;
+    for (size_t j = 0; j < n_out; j++)
+        m->focus[j] = SIZE_MAX;
     if (!m->nets || !m->hist || !m->xs || !m->ys || !m->fname || !m->funit || !m->rname ||
         !m->flab || !m->rlab ||
         !m->runit || !m->lo || !m->hi || !m->calib || !m->has_calib || !m->rmin || !m->rmax)
@@ -777,6 +783,21 @@ size_t sg_model_n_classes(const sg_model *m, size_t j)
 
 bool sg_model_is_class(const sg_model *m, size_t j) { return sg_model_n_classes(m, j) >= 3; }
 
+sg_status sg_model_set_focus(sg_model *m, size_t j, size_t c, sg_error *err)
+{
+    if (!m || j >= m->n_out || !sg_model_is_class(m, j) ||
+        (c != SIZE_MAX && c >= sg_model_n_classes(m, j)))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "response %zu: not a class response, or no class %zu", j + 1, c);
+    m->focus[j] = c;
+    return SG_OK;
+}
+
+size_t sg_model_focus(const sg_model *m, size_t j)
+{
+    return m && j < m->n_out ? m->focus[j] : SIZE_MAX;
+}
+
 size_t sg_model__net_outputs(const sg_model *m, size_t j)
 {
     if (m->spec.shared)
@@ -1020,6 +1041,7 @@ static sg_status copy_contents(sg_model *c, const sg_model *m, sg_error *err)
     memcpy(c->lo, m->lo, m->n_in * sizeof *c->lo);
     memcpy(c->hi, m->hi, m->n_in * sizeof *c->hi);
     memcpy(c->calib, m->calib, m->n_out * sizeof *c->calib);
+    memcpy(c->focus, m->focus, m->n_out * sizeof *c->focus);
     memcpy(c->rmin, m->rmin, m->n_out * sizeof *c->rmin);
     memcpy(c->rmax, m->rmax, m->n_out * sizeof *c->rmax);
     memcpy(c->has_calib, m->has_calib, m->n_out * sizeof *c->has_calib);
@@ -1479,6 +1501,13 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
         }
     }
     for (size_t j = 0; j < no; j++) {
+        if (sg_model_is_class(m, j) && m->focus[j] != SIZE_MAX) { /* P(focus) */
+            class_proba(m, w, j, w->cps);
+            mean[j] = w->cp[m->focus[j]];
+            if (sd)
+                sd[j] = w->cps[m->focus[j]];
+            continue;
+        }
         if (sg_model_is_class(m, j)) { /* the most probable code */
             mean[j] = (double)argmax(w->cp, class_proba(m, w, j, NULL));
             if (sd)
@@ -1532,6 +1561,10 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
     size_t E = m->spec.ensemble;
     size_t net = m->spec.shared ? 0 : j, out = m->spec.shared ? j : 0;
     size_t nf = m->n_feat;
+    if (sg_model_is_class(m, j) && m->focus[j] != SIZE_MAX) {
+        sg_model_gradient_proba(m, w, x, j, m->focus[j], mean, grad);
+        return;
+    }
     if (sg_model_is_class(m, j)) { /* a code has no slope: see sg_model_gradient_proba */
         if (mean) {
             sg_model__encode(&m->spec, m->n_in, x, w->bx);

@@ -252,6 +252,15 @@ bool sg_model_is_binary(const sg_model *m, size_t j);
 size_t sg_model_n_classes(const sg_model *m, size_t j);
 /* True when response j is one of k >= 3 classes. */
 bool sg_model_is_class(const sg_model *m, size_t j);
+/* Make sg_model_predict give, for class response j, the probability of
+ * class c (mean, with the members' spread) and sg_model_gradient its
+ * gradient, as for a pass/fail response: what a decision about that class
+ * needs (optimise or constrain P(c)).  c = SIZE_MAX restores the most
+ * probable code.  Not saved; copies keep it.  SG_ERR_INVALID when j is not
+ * a class response or c is out of range. */
+sg_status sg_model_set_focus(sg_model *m, size_t j, size_t c, sg_error *err);
+/* The class set above, or SIZE_MAX. */
+size_t sg_model_focus(const sg_model *m, size_t j);
 /* 1 / (1 + exp(-z)), without overflow. */
 static inline double sg_logistic(double z)
 {

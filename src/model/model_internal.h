@@ -31,6 +31,8 @@ struct sg_model {
     double *gx, *gy;             /* (n_rows, n_feat) encoded, (n_rows, n_out) training data */
     double *gpar;                /* (n_out, SG_MODEL_GP_NPAR(n_feat)) hyper-parameters */
     sg_model_selection sel;
+    size_t *focus;               /* (n_out) class the prediction of a class response is the
+                                    probability of (sg_model_set_focus), SIZE_MAX = none */
 };
 
 /* Per response: lo (d), hi (d), length scales (d), signal variance, noise

@@ -331,7 +331,8 @@ static int row_feasible(const sg_decide_problem *p, const sg_table *t, size_t i)
 {
     const sg_optimize_spec *sp = p->spec;
     for (size_t k = 0; k < sp->n_cons; k++) {
-        double y = sg_table_at(t, i, p->nf + sp->cons[k].response);
+        size_t j = sp->cons[k].response;
+        double y = sg_optimize_spec_observed(sp, j, sg_table_at(t, i, p->nf + j));
         if (!isfinite(y) || (sp->cons[k].ge ? y < sp->cons[k].bound : y > sp->cons[k].bound))
             return 0;
     }
@@ -343,7 +344,8 @@ static double row_objective(const sg_decide_problem *p, const sg_table *t, size_
 {
     const sg_optimize_spec *sp = p->spec;
     if (!sp->weighted)
-        return sg_table_at(t, i, p->nf + sp->response);
+        return sg_optimize_spec_observed(sp, sp->response,
+                                         sg_table_at(t, i, p->nf + sp->response));
     double v = 0.0;
     for (size_t j = 0; j < p->nr; j++)
         if (sp->weights[j] > 0)
@@ -437,7 +439,7 @@ static void taguchi_compare(const sg_study *s, const sg_table *t, const sg_optim
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        y[i] = sg_table_at(t, i, nf + sp->response);
+        y[i] = sg_optimize_spec_observed(sp, sp->response, sg_table_at(t, i, nf + sp->response));
         if (!isfinite(y[i])) {
             snprintf(r->taguchi_na, sizeof r->taguchi_na, "the response has missing values");
             goto done;
@@ -707,8 +709,12 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
         const char *verb = sp->sense == SG_OPTIM_MAXIMIZE ? "maximize" : "minimize";
         size_t used;
         const sg_response *ro = &s->responses[sp->response];
-        if (!sp->weighted && ro->kind == SG_RESPONSE_BINARY) { /* the probability of its
-                                                                  second outcome */
+        size_t fc = sp->focus ? sp->focus[sp->response] : SIZE_MAX;
+        if (!sp->weighted && ro->kind == SG_RESPONSE_CLASS && fc != SIZE_MAX) {
+            used = (size_t)snprintf(r->objective, sizeof r->objective, "%s P(%s = %s)", verb,
+                                    ro->name, ro->labels[fc]);
+        } else if (!sp->weighted && ro->kind == SG_RESPONSE_BINARY) { /* the probability of
+                                                                         its second outcome */
             used = (size_t)snprintf(r->objective, sizeof r->objective, "%s P(%s = %s)", verb,
                                     ro->name, ro->labels[1]);
         } else if (!sp->weighted) {

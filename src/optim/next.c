@@ -219,7 +219,8 @@ static bool row_feasible(const next_ctx *c, size_t i)
 {
     const sg_optimize_spec *sp = c->in->spec;
     for (size_t k = 0; k < sp->n_cons; k++) {
-        double y = sg_table_at(c->in->table, i, c->nf + sp->cons[k].response);
+        size_t j = sp->cons[k].response;
+        double y = sg_optimize_spec_observed(sp, j, sg_table_at(c->in->table, i, c->nf + j));
         if (!isfinite(y) || (sp->cons[k].ge ? y < sp->cons[k].bound : y > sp->cons[k].bound))
             return false;
     }
@@ -234,7 +235,7 @@ static void tested_figures(next_ctx *c)
     for (size_t j = 0; j < c->nr; j++) {
         double lo = INFINITY, hi = -INFINITY;
         for (size_t i = 0; t && i < t->n_rows; i++) {
-            double v = sg_table_at(t, i, c->nf + j);
+            double v = sg_optimize_spec_observed(c->in->spec, j, sg_table_at(t, i, c->nf + j));
             if (isfinite(v)) {
                 lo = v < lo ? v : lo;
                 hi = v > hi ? v : hi;
@@ -247,7 +248,7 @@ static void tested_figures(next_ctx *c)
     bool max = c->in->spec->sense == SG_OPTIM_MAXIMIZE;
     for (size_t i = 0; t && i < t->n_rows; i++) {
         for (size_t j = 0; j < c->nr; j++)
-            y[j] = sg_table_at(t, i, c->nf + j);
+            y[j] = sg_optimize_spec_observed(c->in->spec, j, sg_table_at(t, i, c->nf + j));
         double v = objective(c, y);
         if (!isfinite(v) || !row_feasible(c, i))
             continue;

@@ -41,6 +41,7 @@ void sg_optimize_spec_destroy(sg_optimize_spec *sp)
     free(sp->ub);
     free(sp->cons);
     free(sp->weights);
+    free(sp->focus);
     free(sp->algorithm);
     free(sp->local);
     free(sp->sub_algorithm);
@@ -55,6 +56,16 @@ static long find_factor(const sg_study *s, const char *name)
         if (strcmp(s->factors[i].name, name) == 0)
             return (long)i;
     return -1;
+}
+
+/* "A", "B" or "C" (names quoted, the last after "or") into buf. */
+static void join_labels(char *const *labels, size_t n, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < cap; i++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s\"%s\"",
+                                 i == 0 ? "" : i + 1 == n ? " or " : ", ", labels[i]);
 }
 
 static long find_response(const sg_study *s, const char *name)
@@ -153,12 +164,12 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
     const sg_response *rs = &s->responses[r];
     size_t label = SIZE_MAX; /* a probability constraint: the outcome named */
     if (*p == ':') {
-        if (rs->kind != SG_RESPONSE_BINARY) {
+        if (rs->kind == SG_RESPONSE_NUMBER) {
             *col_off = (size_t)(p - text);
             return sg_error_set(err, SG_ERR_INVALID,
                                 "'%s' is a number, not a pass/fail outcome: constrain its value, "
                                 "as in \"%s <= 450\" (P(...) applies to responses of type "
-                                "\"binary\")",
+                                "\"binary\" or \"class\")",
                                 nbuf, nbuf);
         }
         p++;
@@ -173,21 +184,25 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
             label = sg_labels_find(rs->labels, rs->n_labels, lbuf);
         }
         if (label == SIZE_MAX) {
+            char names[256];
+            join_labels(rs->labels, rs->n_labels, names, sizeof names);
             *col_off = (size_t)(open - text);
             return sg_error_set(err, SG_ERR_INVALID,
-                                "expected P(outcome) with an outcome of '%s' (\"%s\" or "
-                                "\"%s\"), as in \"%s: P(%s) <= 0.05\"",
-                                nbuf, rs->labels[0], rs->labels[1], nbuf, rs->labels[1]);
+                                "expected P(outcome) with an outcome of '%s' (%s), as in "
+                                "\"%s: P(%s) <= 0.05\"",
+                                nbuf, names, nbuf, rs->labels[rs->n_labels - 1]);
         }
         p = close + 1;
         while (*p == ' ' || *p == '\t')
             p++;
-    } else if (rs->kind == SG_RESPONSE_BINARY) {
+    } else if (rs->kind != SG_RESPONSE_NUMBER) {
         *col_off = (size_t)(p - text);
         return sg_error_set(err, SG_ERR_INVALID,
-                            "'%s' is a pass/fail outcome: constrain its probability, as in "
+                            "'%s' is %s: constrain the probability of one of its names, as in "
                             "\"%s: P(%s) <= 0.05\"",
-                            nbuf, nbuf, rs->labels[1]);
+                            nbuf, rs->kind == SG_RESPONSE_BINARY ? "a pass/fail outcome"
+                                                                 : "a class response",
+                            nbuf, rs->labels[rs->n_labels - 1]);
     }
     int ge;
     if (p[0] == '<' && p[1] == '=')
@@ -222,13 +237,15 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
     out->response = (size_t)r;
     out->ge = ge;
     out->bound = b;
+    out->cls = rs->kind == SG_RESPONSE_CLASS ? label : SIZE_MAX;
     if (label == SIZE_MAX) {
         sg_num_snprintf(out->text, sizeof out->text, "%s %s %.10g", nbuf, ge ? ">=" : "<=", b);
         return SG_OK;
     }
     sg_num_snprintf(out->text, sizeof out->text, "%s: P(%s) %s %.10g", nbuf, rs->labels[label],
                     ge ? ">=" : "<=", b);
-    if (label == 0) { /* the model predicts P(second outcome) = 1 - P(first) */
+    if (label == 0 && rs->kind == SG_RESPONSE_BINARY) { /* the model predicts P(second
+                                                           outcome) = 1 - P(first) */
         out->ge = !ge;
         out->bound = 1.0 - b;
     }
@@ -263,9 +280,52 @@ static sg_status load_constraints(const sg_toml_value *opt, const sg_study *s,
             return sg_error_set(err, SG_ERR_INVALID, "%s:%d:%d: constraint: %s",
                                 sg_toml_value_source(v), sg_toml_line(v),
                                 sg_toml_col(v) + 1 + (int)off, e.msg);
+        const sg_optimize_spec_con *c = &sp->cons[i];
+        if (c->cls == SIZE_MAX)
+            continue;
+        const sg_response *rs = &s->responses[c->response];
+        if (sp->focus[c->response] != SIZE_MAX && sp->focus[c->response] != c->cls)
+            return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                    "the objective and constraints on '%s' must be about one of "
+                                    "its classes (P(%s) here, P(%s) before): a decision weighs "
+                                    "one class of a class response",
+                                    rs->name, rs->labels[c->cls],
+                                    rs->labels[sp->focus[c->response]]);
+        sp->focus[c->response] = c->cls;
     }
     sp->n_cons = n;
     return SG_OK;
+}
+
+sg_status sg_optimize_spec_focus_model(const sg_optimize_spec *sp, sg_model *m, sg_error *err)
+{
+    if (!sp || !m || sg_model_n_out(m) != sp->n_responses)
+        return sg_error_set(err, SG_ERR_INVALID, "optimize: the model does not match the study");
+    for (size_t j = 0; j < sp->n_responses; j++) {
+        if (!sg_model_is_class(m, j))
+            continue;
+        sg_status st = sg_model_set_focus(m, j, sp->focus[j], err);
+        if (st != SG_OK)
+            return st;
+    }
+    return SG_OK;
+}
+
+const char *sg_optimize_spec_prob_name(const sg_optimize_spec *sp, const sg_study *s, size_t j)
+{
+    const sg_response *rs = &s->responses[j];
+    if (rs->kind == SG_RESPONSE_BINARY)
+        return rs->labels[1];
+    if (rs->kind == SG_RESPONSE_CLASS && sp && sp->focus && sp->focus[j] != SIZE_MAX)
+        return rs->labels[sp->focus[j]];
+    return NULL;
+}
+
+double sg_optimize_spec_observed(const sg_optimize_spec *sp, size_t j, double v)
+{
+    if (!sp->focus || j >= sp->n_responses || sp->focus[j] == SIZE_MAX || !isfinite(v))
+        return v;
+    return v == (double)sp->focus[j] ? 1.0 : 0.0;
 }
 
 /* ---- objective ---------------------------------------------------------- */
@@ -336,7 +396,52 @@ static sg_status load_objective(const sg_toml_value *opt, const sg_study *s,
         return SG_OK;
     }
     long r = -1;
-    if (resp) {
+    size_t cls = SIZE_MAX;
+    char rbuf[SG_STUDY_NAME_MAX + 2];
+    const char *colon = resp ? strchr(resp, ':') : NULL;
+    if (colon) { /* "zone: P(B)": the probability of one name */
+        size_t nlen = (size_t)(colon - resp);
+        while (nlen > 0 && (resp[nlen - 1] == ' ' || resp[nlen - 1] == '\t'))
+            nlen--;
+        const sg_toml_value *at = sg_toml_table_get(opt, "response");
+        if (nlen > SG_STUDY_NAME_MAX)
+            return sg_toml_error_at(err, SG_ERR_INVALID, at, "response name too long");
+        memcpy(rbuf, resp, nlen);
+        rbuf[nlen] = '\0';
+        r = find_response(s, rbuf);
+        const char *q = colon + 1;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        const char *close = q[0] == 'P' && q[1] == '(' ? strchr(q, ')') : NULL;
+        if (r < 0 || s->responses[r].kind == SG_RESPONSE_NUMBER)
+            return sg_toml_error_at(err, SG_ERR_INVALID, at,
+                                    "'%s' is not a pass/fail or class response: \"name: P(...)\" "
+                                    "optimises the probability of one of its names",
+                                    rbuf);
+        const sg_response *rs = &s->responses[r];
+        char lbuf[80];
+        if (close && (size_t)(close - q - 2) < sizeof lbuf && close[1] == '\0') {
+            memcpy(lbuf, q + 2, (size_t)(close - q - 2));
+            lbuf[close - q - 2] = '\0';
+            cls = sg_labels_find(rs->labels, rs->n_labels, lbuf);
+        }
+        if (cls == SIZE_MAX) {
+            char names[256];
+            join_labels(rs->labels, rs->n_labels, names, sizeof names);
+            return sg_toml_error_at(err, SG_ERR_INVALID, at,
+                                    "expected \"%s: P(name)\" with a name of '%s' (%s)", rbuf,
+                                    rbuf, names);
+        }
+        if (rs->kind == SG_RESPONSE_BINARY && cls == 0) {
+            if (!sp->sense_given)
+                return sg_toml_error_at(err, SG_ERR_INVALID, at,
+                                        "give sense = \"minimize\" or \"maximize\"");
+            /* the model predicts P(second name) = 1 - P(first) */
+            sp->sense = sp->sense == SG_OPTIM_MAXIMIZE ? SG_OPTIM_MINIMIZE : SG_OPTIM_MAXIMIZE;
+        }
+        if (rs->kind == SG_RESPONSE_CLASS)
+            sp->focus[r] = cls;
+    } else if (resp) {
         r = find_response(s, resp);
         if (r < 0) {
             char hint[512];
@@ -363,6 +468,12 @@ static sg_status load_objective(const sg_toml_value *opt, const sg_study *s,
         }
     }
     sp->response = (size_t)r;
+    if (s->responses[r].kind == SG_RESPONSE_CLASS && cls == SIZE_MAX)
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(opt, "response"),
+                                "'%s' is a class response: optimise the probability of one of "
+                                "its names, as in response = \"%s: P(%s)\"",
+                                s->responses[r].name, s->responses[r].name,
+                                s->responses[r].labels[0]);
     if (!sp->sense_given) {
         sg_goal g = s->responses[r].goal;
         if (g == SG_GOAL_NONE) {
@@ -672,6 +783,9 @@ sg_status sg_optimize_spec_load(const sg_study *s, sg_optimize_spec **out, sg_er
     sp->n_factors = nf;
     sp->n_responses = nr;
     sp->weights = calloc(nr, sizeof(double));
+    sp->focus = malloc((nr ? nr : 1) * sizeof *sp->focus);
+    for (size_t j = 0; sp->focus && j < nr; j++)
+        sp->focus[j] = SIZE_MAX;
     sp->lb = calloc(nf, sizeof(double));
     sp->ub = calloc(nf, sizeof(double));
     sp->has_fixed = calloc(nf, sizeof(int));
@@ -680,7 +794,8 @@ sg_status sg_optimize_spec_load(const sg_study *s, sg_optimize_spec **out, sg_er
     sp->levels_only = calloc(nf, sizeof(int));
     sp->n_levels = calloc(nf, sizeof(size_t));
     sp->levels = calloc(nf, sizeof(double *));
-    if (!sp->weights || !sp->lb || !sp->ub || !sp->has_fixed || !sp->fixed || !sp->step ||
+    if (!sp->weights || !sp->focus || !sp->lb || !sp->ub || !sp->has_fixed || !sp->fixed ||
+        !sp->step ||
         !sp->levels_only || !sp->n_levels || !sp->levels) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;

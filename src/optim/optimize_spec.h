@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "optim/optim.h"
 #include "io/study.h"
+#include "model/model.h"
 
 /* Largest number of constraints in [optimize]. */
 #define SG_OPTSPEC_MAX_CONS 16
@@ -47,6 +48,8 @@ typedef struct sg_optimize_spec_con {
     size_t response;                /* study response index */
     int ge;                         /* 1 for >=, 0 for <= */
     double bound;                   /* response unit */
+    size_t cls;                     /* a class response: the class whose probability is
+                                       bounded; SIZE_MAX otherwise */
     char text[SG_OPTSPEC_CON_TEXT]; /* normalised: "stress_path2 <= 450" */
 } sg_optimize_spec_con;
 
@@ -54,6 +57,13 @@ typedef struct sg_optimize_spec {
     size_t n_factors, n_responses;
     int weighted;          /* 0: single response `response`; 1: weights[] */
     size_t response;       /* objective response (single) */
+    /* Class responses (type = "class"): the class whose probability the
+     * objective ("zone: P(B)") or the constraints ("zone: P(A) <= 0.05")
+     * are about, one per response; SIZE_MAX for the others.  The model's
+     * prediction of such a response is made that probability
+     * (sg_optimize_spec_focus_model) and a tested run's value its 0/1
+     * indicator (sg_optimize_spec_observed). */
+    size_t *focus;         /* n_responses */
     double *weights;       /* n_responses, 0 = not in the sum (weighted) */
     sg_optim_sense sense;
     int sense_given;       /* sense written explicitly */
@@ -84,6 +94,21 @@ typedef struct sg_optimize_spec {
  * whose goal is not "none", when there is exactly one) and fill *out.
  * SG_ERR_INVALID with "STUDY:LINE:COL: ..." on bad input. */
 sg_status sg_optimize_spec_load(const sg_study *s, sg_optimize_spec **out, sg_error *err);
+
+/* Point the model's class responses at the spec's focus classes
+ * (sg_model_set_focus); SG_ERR_INVALID when the model does not match. */
+sg_status sg_optimize_spec_focus_model(const sg_optimize_spec *sp, sg_model *m, sg_error *err);
+
+/* Value v of response j in a data row as the decision sees it: for a
+ * class response with a focus class, 1 when v is that class's code, else
+ * 0; otherwise v. */
+double sg_optimize_spec_observed(const sg_optimize_spec *sp, size_t j, double v);
+
+/* The name whose probability the decision's prediction of response j is:
+ * a pass/fail response's second name, a class response's focus class;
+ * NULL for a number (or a class response no objective or constraint is
+ * about). */
+const char *sg_optimize_spec_prob_name(const sg_optimize_spec *sp, const sg_study *s, size_t j);
 
 /* Free a spec; NULL is a no-op. */
 void sg_optimize_spec_destroy(sg_optimize_spec *spec);

@@ -72,6 +72,13 @@ static void prediction_line(const sg_summary_inputs *in, sg_summary *o)
     if (sp->weighted || rec->kind == SG_RECOMMEND_NONE)
         return;
     size_t j = sp->response;
+    const char *pn = sg_optimize_spec_prob_name(sp, s, j);
+    if (pn) { /* the probability and its spread */
+        sg_num_snprintf(o->prediction, sizeof o->prediction,
+                        "predicted P(%s = %s) there: %.2g (members' spread %.2g)",
+                        s->responses[j].name, pn, rec->mean[j], rec->sd[j]);
+        return;
+    }
     int d = resp_decimals(in, j);
     const char *u = s->responses[j].unit;
     int du = unc_decimals(in, j, in->decide->half_width[j]);
@@ -96,11 +103,11 @@ static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, si
     size_t j = sp->cons[i].response;
     const char *u = s->responses[j].unit;
     int d = resp_decimals(in, j);
-    if (s->responses[j].kind == SG_RESPONSE_BINARY) { /* the probability and its spread */
+    const char *pn = sg_optimize_spec_prob_name(sp, s, j);
+    if (pn) { /* the probability and its spread */
         sg_num_snprintf(out, cap,
                         "constraint %s: predicted P(%s) = %.2g (members' spread %.2g)",
-                        sp->cons[i].text, s->responses[j].labels[1], in->rec->mean[j],
-                        in->rec->sd[j]);
+                        sp->cons[i].text, pn, in->rec->mean[j], in->rec->sd[j]);
         return;
     }
     int n = sg_num_snprintf(out, cap, "constraint %s: predicted %.*f%s%s", sp->cons[i].text, d,
@@ -197,9 +204,10 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
     if (c->binary) {
         q->weak = c->cls.balanced_accuracy < SG_SUMMARY_MIN_BALANCED;
         sg_num_snprintf(q->text, sizeof q->text,
-                        "accuracy %.0f%%, balanced %.0f%% %s (log-loss %.3f; pass/fail)",
+                        "accuracy %.0f%%, balanced %.0f%% %s (log-loss %.3f; %s)",
                         100.0 * c->cls.accuracy, 100.0 * c->cls.balanced_accuracy,
-                        q->weak ? "WEAK" : "good", c->cls.log_loss);
+                        q->weak ? "WEAK" : "good", c->cls.log_loss,
+                        c->n_classes > 2 ? "classes" : "pass/fail");
         return;
     }
     if (!c->net.r2_ok) {
@@ -261,11 +269,11 @@ sg_status sg_summary_build(const sg_summary_inputs *in, sg_summary **out, sg_err
         bool named = false;
         for (size_t i = 0; i < nc; i++)
             named |= in->spec->cons[i].response == j;
-        if (s->responses[j].kind == SG_RESPONSE_BINARY && !named)
+        const char *pn = sg_optimize_spec_prob_name(in->spec, s, j);
+        if (pn && !named)
             sg_num_snprintf(o->constraints[o->n_constraints++], SG_SUMMARY_TEXT_MAX,
                             "%s there: P(%s) = %.2g (members' spread %.2g)",
-                            s->responses[j].name, s->responses[j].labels[1], rec->mean[j],
-                            rec->sd[j]);
+                            s->responses[j].name, pn, rec->mean[j], rec->sd[j]);
     }
     if (rec->kind != SG_RECOMMEND_NONE && in->decide->n_cat > 0)
         names_line(in, o->constraints[o->n_constraints++], SG_SUMMARY_TEXT_MAX);
