@@ -728,3 +728,251 @@ Test(categories, an_untested_name_is_not_searched)
     cr_expect_eq(skipped, 2);
     cJSON_Delete(j);
 }
+
+/* ---- class responses (several names: softmax) --------------------------------- */
+
+/* Zones of the square [-1, 1]^2: 0 inside the circle r^2 < 0.3, 1 outside
+ * it on the right (x > 0), 2 on the left. */
+static double zone_of(double x, double y)
+{
+    return x * x + y * y < 0.3 ? 0.0 : x > 0 ? 1.0 : 2.0;
+}
+
+static size_t zone_rows(double *X, double *Y, size_t side)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < side; i++)
+        for (size_t j = 0; j < side; j++, n++) {
+            X[n * 2] = -1 + 2.0 * ((double)i + 0.5) / (double)side;
+            X[n * 2 + 1] = -1 + 2.0 * ((double)j + 0.5) / (double)side;
+            Y[n] = zone_of(X[n * 2], X[n * 2 + 1]);
+        }
+    return n;
+}
+
+Test(categories, class_network_gives_probabilities_and_their_gradient, .timeout = 120)
+{
+    double X[2 * 196], Y[196];
+    size_t n = zone_rows(X, Y, 14);
+    sg_model_spec sp = sg_model_spec_defaults();
+    sp.n_hidden = 1;
+    sp.hidden[0] = 12;
+    sp.ensemble = 2;
+    sp.classes[0] = 3;
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&sp, 2, 1, X, Y, n, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect(sg_model_is_class(m, 0) && !sg_model_is_binary(m, 0));
+    cr_expect_eq(sg_model_n_classes(m, 0), 3);
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(m, &w, &err), SG_OK);
+    /* the most probable code is right on nearly every training row, and the
+     * probabilities of a row sum to 1 */
+    double P[3 * 196], code, sd;
+    size_t right = 0;
+    for (size_t r = 0; r < n; r++) {
+        cr_assert_eq(sg_model_predict_proba(m, w, X + 2 * r, 0, P + 3 * r, NULL), 3);
+        cr_expect_float_eq(P[3 * r] + P[3 * r + 1] + P[3 * r + 2], 1.0, 1e-12);
+        sg_model_predict(m, w, X + 2 * r, &code, &sd);
+        right += code == Y[r];
+    }
+    cr_expect(right >= 0.95 * (double)n, "%zu of %zu right", right, n);
+    sg_class_metrics cm;
+    cr_assert_eq(sg_class_metrics_compute_k(Y, 1, P, 3, 3, n, &cm, &err), SG_OK);
+    cr_expect_eq(cm.n_classes, 3);
+    cr_expect_float_eq(cm.accuracy, (double)right / (double)n, 1e-12);
+    /* the gradient of each class's probability, by central differences */
+    double x[2] = {0.55, 0.3}, g[2], h = 1e-6;
+    for (size_t c = 0; c < 3; c++) {
+        double p0;
+        cr_assert(sg_model_gradient_proba(m, w, x, 0, c, &p0, g));
+        for (int i = 0; i < 2; i++) {
+            double xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]}, a[3], b[3];
+            xp[i] += h;
+            xm[i] -= h;
+            sg_model_predict_proba(m, w, xp, 0, a, NULL);
+            sg_model_predict_proba(m, w, xm, 0, b, NULL);
+            double fd = (a[c] - b[c]) / (2 * h);
+            cr_expect(fabs(fd - g[i]) < 1e-5 * fmax(1.0, fabs(g[i])),
+                      "class %zu d/dx%d: %g against %g", c, i, fd, g[i]);
+        }
+    }
+    /* a decision about class 1: the prediction becomes its probability */
+    double pc[3];
+    sg_model_predict_proba(m, w, x, 0, pc, NULL);
+    cr_assert_eq(sg_model_set_focus(m, 0, 1, &err), SG_OK);
+    double mean;
+    sg_model_predict(m, w, x, &mean, &sd);
+    cr_expect_float_eq(mean, pc[1], 1e-15);
+    sg_model_gradient(m, w, x, 0, &mean, g);
+    cr_expect_float_eq(mean, pc[1], 1e-12);
+    cr_expect_neq(sg_model_set_focus(m, 0, 3, &err), SG_OK);
+    cr_assert_eq(sg_model_set_focus(m, 0, SIZE_MAX, &err), SG_OK);
+    /* the model file keeps the classes and their names */
+    char *names[] = {"core", "right", "left"};
+    cr_assert_eq(sg_model_set_response_labels(m, 0, names, 3, &err), SG_OK, "%s", err.msg);
+    char *json = NULL;
+    cr_assert_eq(sg_model_to_json(m, &json, &err), SG_OK);
+    sg_model *back = NULL;
+    cr_assert_eq(sg_model_from_json(json, strlen(json), "round trip", &back, &err), SG_OK, "%s",
+                 err.msg);
+    sg_model_work *wb = NULL;
+    cr_assert_eq(sg_model_work_create(back, &wb, &err), SG_OK);
+    double pb[3];
+    cr_expect_eq(sg_model_predict_proba(back, wb, x, 0, pb, NULL), 3);
+    for (int c = 0; c < 3; c++)
+        cr_expect_eq(pb[c], pc[c]);
+    size_t nl;
+    char *const *lb = sg_model_response_labels(back, 0, &nl);
+    cr_expect(nl == 3 && lb && strcmp(lb[2], "left") == 0);
+    /* refused: kriging of classes, a code that is not a class */
+    sp.type = SG_MODEL_GP;
+    sg_model *bad = NULL;
+    cr_expect_neq(sg_model_fit(&sp, 2, 1, X, Y, n, NULL, NULL, NULL, &bad, &err), SG_OK);
+    cr_expect(strstr(err.msg, "holds names (classes)"), "%s", err.msg);
+    sp.type = SG_MODEL_MLP;
+    Y[5] = 3;
+    cr_expect_neq(sg_model_fit(&sp, 2, 1, X, Y, n, NULL, NULL, NULL, &bad, &err), SG_OK);
+    cr_expect(strstr(err.msg, "not a code 0 to 2"), "%s", err.msg);
+    free(json);
+    sg_model_work_destroy(wb);
+    sg_model_destroy(back);
+    sg_model_work_destroy(w);
+    sg_model_destroy(m);
+}
+
+Test(categories, class_metrics_of_three_classes_known_answers)
+{
+    const double obs[] = {0, 1, 2, 2, 1};
+    const double P[] = {0.7, 0.2, 0.1, /* right */
+                        0.5, 0.3, 0.2, /* 1 taken for 0 */
+                        0.1, 0.1, 0.8, /* right */
+                        0.2, 0.5, 0.3, /* 2 taken for 1 */
+                        0.1, 0.6, 0.3 /* right */};
+    sg_class_metrics m;
+    sg_error err;
+    cr_assert_eq(sg_class_metrics_compute_k(obs, 1, P, 3, 3, 5, &m, &err), SG_OK);
+    cr_expect_eq(m.confusion[0][0], 1);
+    cr_expect_eq(m.confusion[1][0], 1);
+    cr_expect_eq(m.confusion[1][1], 1);
+    cr_expect_eq(m.confusion[2][1], 1);
+    cr_expect_eq(m.confusion[2][2], 1);
+    cr_expect_float_eq(m.accuracy, 3.0 / 5.0, 1e-15);
+    cr_expect_float_eq(m.balanced_accuracy, (1.0 + 0.5 + 0.5) / 3.0, 1e-15);
+    cr_expect_float_eq(m.log_loss, -(log(0.7) + log(0.3) + log(0.8) + log(0.3) + log(0.6)) / 5,
+                       1e-12);
+    double br = (0.09 + 0.04 + 0.01) + (0.25 + 0.49 + 0.04) + (0.01 + 0.01 + 0.04) +
+                (0.04 + 0.25 + 0.49) + (0.01 + 0.16 + 0.09);
+    cr_expect_float_eq(m.brier, br / 5, 1e-12);
+    const double bad[] = {3};
+    cr_expect_neq(sg_class_metrics_compute_k(bad, 1, P, 3, 3, 1, &m, &err), SG_OK);
+}
+
+/* The zones as a study: 10 x 10 grid, response "zone" with three names. */
+static const char *zones_study(const char *optimize)
+{
+    double X[200], Y[100];
+    size_t n = zone_rows(X, Y, 10);
+    static const char *const NAMES[] = {"core", "right", "left"};
+    char text[8192];
+    size_t u = (size_t)snprintf(text, sizeof text, "x,y,zone\n");
+    for (size_t r = 0; r < n; r++)
+        u += (size_t)snprintf(text + u, sizeof text - u, "%.4f,%.4f,%s\n", X[2 * r],
+                              X[2 * r + 1], NAMES[(int)Y[r]]);
+    put("zones.csv", text);
+    static char study[2048];
+    snprintf(study, sizeof study,
+             "[study]\nname = \"zones\"\nseed = 3\n[data]\nfile = \"zones.csv\"\n"
+             "[[factor]]\nname = \"x\"\nmin = -1\nmax = 1\n"
+             "[[factor]]\nname = \"y\"\nmin = -1\nmax = 1\n"
+             "[[response]]\nname = \"zone\"\ntype = \"class\"\n"
+             "levels = [\"core\", \"right\", \"left\"]\n"
+             "[model]\nhidden = [10]\nensemble = 2\n[optimize]\nstarts = 4\n%s\n"
+             "[report]\nfile = \"zones.xlsx\"\n",
+             optimize);
+    return put("zones.toml", study);
+}
+
+Test(categories, a_class_response_is_fitted_predicted_and_optimised, .timeout = 300)
+{
+    result *r = run("fit", "--json", "-q",
+                    zones_study("response = \"zone: P(right)\"\nsense = \"maximize\""), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = cJSON_Parse(r->out);
+    cr_assert_not_null(j);
+    cJSON *net = get(get(get(cJSON_GetArrayItem(get(get(j, "fit"), "responses"), 0), "cv"),
+                         "classification"),
+                     "network");
+    cr_assert_not_null(net);
+    double acc = get(net, "accuracy")->valuedouble;
+    cr_expect(acc >= 0.85, "cross-validated accuracy %g", acc);
+    cJSON *cm = get(net, "confusion");
+    cr_assert_eq(cJSON_GetArraySize(cm), 3);
+    int total = 0;
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            total += cJSON_GetArrayItem(cJSON_GetArrayItem(cm, a), b)->valueint;
+    cr_expect_eq(total, 100);
+    cJSON_Delete(j);
+    /* the text names every class in the confusion matrix */
+    r = run("fit", zones_study("response = \"zone: P(right)\"\nsense = \"maximize\""), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "zone (one of 3 classes"), "%s", r->out);
+    cr_expect(strstr(r->out, "observed left"), "%s", r->out);
+    /* predict: the most probable name and every probability */
+    r = run("predict", "--json", tmp_path("zones.model.json"), "--at", "x=0.8,y=0.1", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    j = cJSON_Parse(r->out);
+    cJSON *resp = cJSON_GetArrayItem(get(cJSON_GetArrayItem(get(get(j, "predict"), "points"), 0),
+                                         "responses"),
+                                     0);
+    cr_expect_str_eq(get(resp, "class")->valuestring, "right");
+    cJSON *probs = get(resp, "probabilities");
+    cr_assert_eq(cJSON_GetArraySize(probs), 3);
+    double sum = 0;
+    for (int c = 0; c < 3; c++)
+        sum += get(cJSON_GetArrayItem(probs, c), "p")->valuedouble;
+    cr_expect_float_eq(sum, 1.0, 1e-9);
+    cJSON_Delete(j);
+    /* optimise the probability of "right": the answer lies right of the core */
+    r = run("optimize", "--json", "-q", tmp_path("zones.toml"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    j = cJSON_Parse(r->out);
+    cJSON *best = get(get(get(j, "optimize"), "optimum"), "settings");
+    cr_assert_not_null(best, "%s", r->out);
+    double bx = get(best, "x")->valuedouble, by = get(best, "y")->valuedouble;
+    cr_expect(zone_of(bx, by) == 1.0, "optimum at (%g, %g)", bx, by);
+    cJSON_Delete(j);
+    r = run("optimize", tmp_path("zones.toml"), NULL);
+    cr_expect(strstr(r->out, "P(right) = "), "%s", r->out);
+}
+
+Test(categories, a_class_response_in_decisions_needs_a_class)
+{
+    result *r = run("optimize", "--fit", zones_study("response = \"zone\"\nsense = \"maximize\""),
+                    NULL);
+    cr_expect_neq(r->code, 0);
+    cr_expect(strstr(r->err, "'zone' is a class response: optimise the probability of one of its "
+                             "names, as in response = \"zone: P(core)\""),
+              "%s", r->err);
+    r = run("optimize", "--fit",
+            zones_study("response = \"zone: P(middle)\"\nsense = \"maximize\""), NULL);
+    cr_expect_neq(r->code, 0);
+    cr_expect(strstr(r->err, "with a name of 'zone' (\"core\", \"right\" or \"left\")"), "%s",
+              r->err);
+    r = run("optimize", "--fit",
+            zones_study("response = \"zone: P(right)\"\nsense = \"maximize\"\n"
+                        "constraints = [\"zone: P(core) <= 0.1\"]"),
+            NULL);
+    cr_expect_neq(r->code, 0);
+    cr_expect(strstr(r->err, "must be about one of its classes"), "%s", r->err);
+    cr_expect(strstr(r->err, "zones.toml:"), "%s", r->err);
+    r = run("optimize", "--fit",
+            zones_study("response = \"zone: P(right)\"\nsense = \"maximize\"\n"
+                        "constraints = [\"zone <= 1\"]"),
+            NULL);
+    cr_expect_neq(r->code, 0);
+    cr_expect(strstr(r->err, "'zone' is a class response: constrain the probability"), "%s",
+              r->err);
+}
