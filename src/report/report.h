@@ -65,7 +65,8 @@ typedef struct sg_report_response {
     const char *name; /* "stress_max" */
     const char *unit; /* "MPa" */
     const char *goal; /* "minimize", "maximize" or "none" (may be NULL) */
-    size_t n_labels;      /* a pass/fail response: 2 outcome names (codes 0, 1) */
+    size_t n_labels;      /* a pass/fail response: 2 outcome names (codes 0, 1); a class
+                             response: its k names */
     char *const *labels;  /* borrowed; NULL for a number */
 } sg_report_response;
 

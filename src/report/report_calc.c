@@ -42,6 +42,13 @@
  * (lxw_col_t) casts of such sums are exact. */
 typedef struct calc_layout {
     size_t nf, nr, M, P, n_nets;
+    /* Shown rows: one per response, one per name of a class response
+     * (the probability of each, from the softmax of its networks' logits):
+     * row d is response d_resp[d], class d_class[d] (SIZE_MAX for a number
+     * or a pass/fail response); d_first[k] is response k's first row. */
+    size_t nd;
+    size_t *d_resp, *d_class, *d_first;
+    double *check_val;         /* (n_check * nd) surrogate's value of each shown row */
     lxw_col_t W0;              /* label column of the right block */
     lxw_row_t f_row0;          /* first factor row (left block) */
     lxw_row_t r_row0;          /* first response row */
@@ -52,8 +59,8 @@ typedef struct calc_layout {
     lxw_row_t ysc_row0;        /* output scaling rows */
     lxw_col_t m_col0;          /* first member column in the left block */
     lxw_row_t *out_row;        /* (n_nets * P) row of a net's output values */
-    double *ens_val;           /* (P * nr * M) member values, engineering units */
-    double *mean, *spread;     /* (P * nr) ensemble mean and spread per point and response */
+    double *ens_val;           /* (P * nd * M) member values, engineering units */
+    double *mean, *spread;     /* (P * nd) ensemble mean and spread per point and shown row */
     size_t main_cols;          /* columns of the left block */
     size_t wmax;               /* widest layer (at least nfe): columns of the weight block */
     /* network inputs (model.h encoding): input q is factor feat_f[q] itself
@@ -178,6 +185,44 @@ static bool is_binary(const sg_report_model *md, size_t k)
     return md->binary && md->binary[k];
 }
 
+/* The outputs of a class response's network (k_resp, member m): per point
+ * a row of probabilities, the softmax of the logit row prev[p] (shifted by
+ * its largest logit so that EXP cannot overflow).  Fills L->out_row and
+ * L->ens_val; *row is the next free row. */
+static void write_softmax(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size_t ni_net,
+                          size_t k_resp, size_t m, size_t n_out, const lxw_row_t *prev,
+                          const double *z, size_t wmax, lxw_row_t *row)
+{
+    char f[SG_CALC_FORMULA_MAX], c1[32], zr[64], label[256];
+    lxw_col_t W0 = L->W0;
+    lxw_row_t r = *row;
+    for (size_t p = 0; p < L->P; p++) {
+        char pn[64];
+        point_name(ctx, p, pn, sizeof pn);
+        snprintf(label, sizeof label, "probabilities (softmax), %s", pn);
+        sg_rstr(ctx, ws, r, W0, label, ctx->bold);
+        const double *zp = z + p * wmax;
+        double mx = zp[0], se = 0.0;
+        for (size_t o = 1; o < n_out; o++)
+            mx = zp[o] > mx ? zp[o] : mx;
+        for (size_t o = 0; o < n_out; o++)
+            se += exp(zp[o] - mx);
+        range_abs(zr, prev[p], W0 + 1, prev[p], W0 + (lxw_col_t)n_out);
+        for (size_t o = 0; o < n_out; o++) {
+            double v = exp(zp[o] - mx) / se;
+            cell_abs(c1, prev[p], (lxw_col_t)(W0 + 1 + o));
+            snprintf(f, sizeof f, "=EXP(%s-MAX(%s))/SUMPRODUCT(EXP(%s-MAX(%s)))", c1, zr, zr,
+                     zr);
+            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[4],
+                                                v));
+            L->ens_val[(p * L->nd + L->d_first[k_resp] + o) * L->M + m] = v;
+        }
+        L->out_row[ni_net * L->P + p] = r;
+        r++;
+    }
+    *row = r;
+}
+
 /* Write one network block from row *row; fills L->out_row and L->ens_val. */
 static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size_t ni_net,
                            const sg_report_net *net, size_t k_resp, size_t m,
@@ -280,6 +325,12 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
     }
     /* outputs in engineering units */
     size_t n_out = net->sizes[net->n_layers];
+    if (!md->shared && md->classes && md->classes[k_resp] >= 3) {
+        write_softmax(ctx, ws, L, ni_net, k_resp, m, n_out, prev, buf_a, wmax, &r);
+        free(prev);
+        *row = r + 1;
+        return SG_OK;
+    }
     for (size_t p = 0; p < L->P; p++) {
         char pn[64];
         point_name(ctx, p, pn, sizeof pn);
@@ -301,7 +352,7 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
             }
             RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[d],
                                                 v));
-            L->ens_val[(p * L->nr + k) * L->M + m] = v;
+            L->ens_val[(p * L->nd + L->d_first[k]) * L->M + m] = v;
         }
         L->out_row[ni_net * L->P + p] = r;
         r++;
@@ -459,29 +510,35 @@ static void write_ensemble(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L)
     for (size_t p = 0; p < L->P; p++) {
         char pn[64];
         point_name(ctx, p, pn, sizeof pn);
-        for (size_t k = 0; k < L->nr; k++) {
-            lxw_row_t r = L->ens_row0 + (lxw_row_t)(p * L->nr + k);
-            snprintf(label, sizeof label, "%s, %s", pn, in->responses[k].name);
+        for (size_t dr = 0; dr < L->nd; dr++) {
+            size_t k = L->d_resp[dr], cls = L->d_class[dr];
+            lxw_row_t r = L->ens_row0 + (lxw_row_t)(p * L->nd + dr);
+            if (cls != SIZE_MAX)
+                snprintf(label, sizeof label, "%s, %s: P(%s)", pn, in->responses[k].name,
+                         in->responses[k].labels ? in->responses[k].labels[cls] : "?");
+            else
+                snprintf(label, sizeof label, "%s, %s", pn, in->responses[k].name);
             sg_rstr(ctx, ws, r, W0, label, ctx->note);
-            int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+            int d = cls != SIZE_MAX ? 4 : sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
             double sum = 0.0;
             for (size_t m = 0; m < L->M; m++) {
-                size_t n = md->shared ? m : k * L->M + m, ko = md->shared ? k : 0;
+                size_t n = md->shared ? m : k * L->M + m;
+                size_t ko = md->shared ? k : cls != SIZE_MAX ? cls : 0;
                 cell_abs(c1, L->out_row[n * L->P + p], (lxw_col_t)(W0 + 1 + ko));
                 snprintf(f, sizeof f, "=%s", c1);
-                double v = L->ens_val[(p * L->nr + k) * L->M + m];
+                double v = L->ens_val[(p * L->nd + dr) * L->M + m];
                 sum += v;
                 RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + m), f,
                                                     ctx->num[d], v));
             }
             double mu = sum / (double)L->M, ss = 0.0;
             for (size_t m = 0; m < L->M; m++) {
-                double dv = L->ens_val[(p * L->nr + k) * L->M + m] - mu;
+                double dv = L->ens_val[(p * L->nd + dr) * L->M + m] - mu;
                 ss += dv * dv;
             }
             size_t den = md->spread == SG_REPORT_SPREAD_SAMPLE ? L->M - 1 : L->M;
-            L->mean[p * L->nr + k] = mu;
-            L->spread[p * L->nr + k] = den > 0 ? sqrt(ss / (double)den) : 0.0;
+            L->mean[p * L->nd + dr] = mu;
+            L->spread[p * L->nd + dr] = den > 0 ? sqrt(ss / (double)den) : 0.0;
         }
     }
 }
@@ -652,24 +709,26 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
         snprintf(label, sizeof label, "Member %zu", m + 1);
         sg_rstr(ctx, ws, rh, L->m_col0 + (lxw_col_t)m, label, ctx->header);
     }
-    for (size_t k = 0; k < L->nr; k++) {
-        lxw_row_t r = L->r_row0 + (lxw_row_t)k, er = L->ens_row0 + (lxw_row_t)k;
+    for (size_t dr = 0; dr < L->nd; dr++) {
+        size_t k = L->d_resp[dr], cls = L->d_class[dr];
+        lxw_row_t r = L->r_row0 + (lxw_row_t)dr, er = L->ens_row0 + (lxw_row_t)dr;
         int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
-        bool prob = is_binary(md, k) && in->responses[k].labels;
+        bool prob = (is_binary(md, k) || cls != SIZE_MAX) && in->responses[k].labels;
         sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
         if (prob) {
             d = 4;
-            snprintf(label, sizeof label, "P(%s)", in->responses[k].labels[1]);
+            snprintf(label, sizeof label, "P(%s)",
+                     in->responses[k].labels[cls != SIZE_MAX ? cls : 1]);
             sg_rstr(ctx, ws, r, 1, label, ctx->text);
         } else {
             sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
         }
         range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L->M);
         snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
-        RC(ctx, worksheet_write_formula_num(ws, r, 2, f, ctx->num_bold[d], L->mean[k]));
+        RC(ctx, worksheet_write_formula_num(ws, r, 2, f, ctx->num_bold[d], L->mean[dr]));
         if (L->M > 1 || md->spread == SG_REPORT_SPREAD_POPULATION) {
             snprintf(f, sizeof f, "=%s(%s)", sd_fn, c2);
-            RC(ctx, worksheet_write_formula_num(ws, r, 3, f, ctx->num[d], L->spread[k]));
+            RC(ctx, worksheet_write_formula_num(ws, r, 3, f, ctx->num[d], L->spread[dr]));
         } else {
             RC(ctx, worksheet_write_number(ws, r, 3, 0.0, ctx->num[d]));
         }
@@ -678,11 +737,11 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
         } else if (interval) {
             char cm[32], cs[32];
             double ia = md->interval_a[k], ib = md->interval_b[k];
-            double half = ia * L->spread[k] + ib;
+            double half = ia * L->spread[dr] + ib;
             cell_abs(cm, r, 2);
             cell_abs(cs, r, 3);
             /* clipped to the response's physical limits, as predict does */
-            double lo = L->mean[k] - half, hi = L->mean[k] + half;
+            double lo = L->mean[dr] - half, hi = L->mean[dr] + half;
             double lmin = sg_model_response_lower_limit(ctx->in->model, k);
             double lmax = sg_model_response_upper_limit(ctx->in->model, k);
             sg_model_clip_interval(ctx->in->model, k, &lo, &hi);
@@ -703,7 +762,7 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             cell_abs(c1, er, (lxw_col_t)(W0 + 1 + m));
             snprintf(f, sizeof f, "=%s", c1);
             RC(ctx, worksheet_write_formula_num(ws, r, L->m_col0 + (lxw_col_t)m, f, ctx->num[d],
-                                                L->ens_val[k * L->M + m]));
+                                                L->ens_val[dr * L->M + m]));
         }
     }
 }
@@ -727,19 +786,26 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
         sg_rlabel(label, sizeof label, in->factors[i].name, in->factors[i].unit);
         sg_rstr(ctx, ws, ch, 1 + (lxw_col_t)i, label, ctx->header);
     }
-    for (size_t k = 0; k < L->nr; k++) {
-        lxw_col_t c0 = (lxw_col_t)(1 + L->nf + 3 * k);
-        snprintf(label, sizeof label, "%s, formulas%s%s%s", in->responses[k].name,
+    for (size_t dr = 0; dr < L->nd; dr++) {
+        size_t k = L->d_resp[dr], cls = L->d_class[dr];
+        lxw_col_t c0 = (lxw_col_t)(1 + L->nf + 3 * dr);
+        char nm[200];
+        if (cls != SIZE_MAX && in->responses[k].labels)
+            snprintf(nm, sizeof nm, "%s P(%s)", in->responses[k].name,
+                     in->responses[k].labels[cls]);
+        else
+            snprintf(nm, sizeof nm, "%s", in->responses[k].name);
+        snprintf(label, sizeof label, "%s, formulas%s%s%s", nm,
                  in->responses[k].unit && in->responses[k].unit[0] ? " [" : "",
                  in->responses[k].unit ? in->responses[k].unit : "",
                  in->responses[k].unit && in->responses[k].unit[0] ? "]" : "");
         sg_rstr(ctx, ws, ch, c0, label, ctx->header);
-        snprintf(label, sizeof label, "%s, surrogate%s%s%s", in->responses[k].name,
+        snprintf(label, sizeof label, "%s, surrogate%s%s%s", nm,
                  in->responses[k].unit && in->responses[k].unit[0] ? " [" : "",
                  in->responses[k].unit ? in->responses[k].unit : "",
                  in->responses[k].unit && in->responses[k].unit[0] ? "]" : "");
         sg_rstr(ctx, ws, ch, c0 + 1, label, ctx->header);
-        snprintf(label, sizeof label, "%s, relative difference", in->responses[k].name);
+        snprintf(label, sizeof label, "%s, relative difference", nm);
         sg_rstr(ctx, ws, ch, c0 + 2, label, ctx->header);
     }
     double worst = 0.0;
@@ -757,12 +823,15 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             else
                 RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)i, v, ctx->num[d]));
         }
-        for (size_t k = 0; k < L->nr; k++) {
-            lxw_col_t c0 = (lxw_col_t)(1 + L->nf + 3 * k);
-            lxw_row_t er = L->ens_row0 + (lxw_row_t)(p * L->nr + k);
-            int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
-            double fv = L->mean[p * L->nr + k];
-            double sv = ctx->check_pred[(p - 1) * L->nr + k];
+        for (size_t dr = 0; dr < L->nd; dr++) {
+            size_t k = L->d_resp[dr];
+            lxw_col_t c0 = (lxw_col_t)(1 + L->nf + 3 * dr);
+            lxw_row_t er = L->ens_row0 + (lxw_row_t)(p * L->nd + dr);
+            int d = L->d_class[dr] != SIZE_MAX
+                        ? 4
+                        : sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+            double fv = L->mean[p * L->nd + dr];
+            double sv = L->check_val[(p - 1) * L->nd + dr];
             range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L->M);
             snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
             RC(ctx, worksheet_write_formula_num(ws, r, c0, f, ctx->num[d], fv));
@@ -781,7 +850,7 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
     lxw_row_t rw = L->c_row0 + (lxw_row_t)ctx->n_check;
     sg_rstr(ctx, ws, rw, 0, "Largest relative difference", ctx->bold);
     size_t off = (size_t)snprintf(f, sizeof f, "=MAX(");
-    for (size_t k = 0; k < L->nr && off < sizeof f - 80; k++) {
+    for (size_t k = 0; k < L->nd && off < sizeof f - 80; k++) {
         lxw_col_t c0 = (lxw_col_t)(1 + L->nf + 3 * k + 2);
         range_abs(c2, L->c_row0, c0, rw - 1, c0);
         off += (size_t)snprintf(f + off, sizeof f - off, "%s%s", k ? "," : "", c2);
@@ -821,6 +890,46 @@ static void model_size(const sg_report_model *md, size_t n_nets, size_t *n_param
     }
 }
 
+/* The shown rows (calc_layout) and surrogate's value of each at the check
+ * rows: check_pred, or for a class's probability sg_model_predict_proba. */
+static sg_status shown_rows(const sg_rctx *ctx, calc_layout *L, sg_error *err)
+{
+    const sg_report_model *md = ctx->md;
+    size_t nr = ctx->in->n_responses, nd = 0;
+    for (size_t k = 0; k < nr; k++)
+        nd += md->classes && md->classes[k] >= 3 ? md->classes[k] : 1;
+    L->nd = nd;
+    L->d_resp = malloc(nd * sizeof *L->d_resp);
+    L->d_class = malloc(nd * sizeof *L->d_class);
+    L->d_first = malloc(nr * sizeof *L->d_first);
+    L->check_val = calloc(ctx->n_check * nd + 1, sizeof *L->check_val);
+    if (!L->d_resp || !L->d_class || !L->d_first || !L->check_val)
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for the calculator");
+    size_t dr = 0;
+    for (size_t k = 0; k < nr; k++) {
+        size_t kc = md->classes && md->classes[k] >= 3 ? md->classes[k] : 0;
+        L->d_first[k] = dr;
+        for (size_t c = 0; c < (kc ? kc : 1); c++, dr++) {
+            L->d_resp[dr] = k;
+            L->d_class[dr] = kc ? c : SIZE_MAX;
+        }
+    }
+    double P[SG_MODEL_MAX_CLASSES];
+    for (size_t i = 0; i < ctx->n_check; i++)
+        for (size_t k = 0; k < nr; k++) {
+            size_t at = i * nd + L->d_first[k];
+            if (L->d_class[L->d_first[k]] == SIZE_MAX) {
+                L->check_val[at] = ctx->check_pred[i * nr + k];
+                continue;
+            }
+            size_t kc = sg_model_predict_proba(ctx->in->model, ctx->mw,
+                                               ctx->check_x + i * ctx->in->n_factors, k, P, NULL);
+            for (size_t c = 0; c < kc; c++)
+                L->check_val[at + c] = P[c];
+        }
+    return SG_OK;
+}
+
 /* Rows and columns of every block; *net_row gets the first network row. */
 static void calc_layout_init(const sg_rctx *ctx, calc_layout *L, lxw_row_t *net_row)
 {
@@ -834,17 +943,17 @@ static void calc_layout_init(const sg_rctx *ctx, calc_layout *L, lxw_row_t *net_
     L->main_cols = 7; /* factor rows: name .. scaled input, check */
     if (L->m_col0 + L->M > L->main_cols)
         L->main_cols = L->m_col0 + L->M;
-    if (1 + L->nf + 3 * L->nr > L->main_cols)
-        L->main_cols = 1 + L->nf + 3 * L->nr;
+    if (1 + L->nf + 3 * L->nd > L->main_cols)
+        L->main_cols = 1 + L->nf + 3 * L->nd;
     L->W0 = (lxw_col_t)(L->main_cols + 1);
     L->f_row0 = 5;
     L->r_row0 = L->f_row0 + (lxw_row_t)L->nf + 2;
-    L->c_row0 = L->r_row0 + (lxw_row_t)L->nr + 4;
+    L->c_row0 = L->r_row0 + (lxw_row_t)L->nd + 4;
     L->xsc_row0 = 3;
     L->ysc_row0 = L->xsc_row0 + (lxw_row_t)sg_report_n_inputs(md, L->nf) + 2;
     L->xs_row0 = L->ysc_row0 + (lxw_row_t)L->nr + 2;
     L->ens_row0 = L->xs_row0 + (lxw_row_t)L->P + 2;
-    *net_row = L->ens_row0 + (lxw_row_t)(L->P * L->nr) + 2;
+    *net_row = L->ens_row0 + (lxw_row_t)(L->P * L->nd) + 2;
     L->nfe = 0;
     for (size_t i = 0; i < L->nf; i++) {
         size_t w = sg_report_factor_width(md, i);
@@ -900,11 +1009,13 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     }
 
     lxw_row_t net_row = 0;
+    if ((st = shown_rows(ctx, &L, err)) != SG_OK)
+        goto done;
     calc_layout_init(ctx, &L, &net_row);
     L.out_row = calloc(L.n_nets * L.P, sizeof *L.out_row);
-    L.ens_val = calloc(L.P * L.nr * L.M, sizeof *L.ens_val);
-    L.mean = calloc(L.P * L.nr, sizeof *L.mean);
-    L.spread = calloc(L.P * L.nr, sizeof *L.spread);
+    L.ens_val = calloc(L.P * L.nd * L.M, sizeof *L.ens_val);
+    L.mean = calloc(L.P * L.nd, sizeof *L.mean);
+    L.spread = calloc(L.P * L.nd, sizeof *L.spread);
     buf_a = calloc(L.P * L.wmax, sizeof *buf_a);
     buf_b = calloc(L.P * L.wmax, sizeof *buf_b);
     if (!L.out_row || !L.ens_val || !buf_a || !buf_b || !L.mean || !L.spread) {
@@ -931,10 +1042,14 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
      * (columns W0..) is bulk data for the formulas, not for paper */
     sg_rprint_limit(ctx, ws,
                     ctx->n_check > 0 ? L.c_row0 + (lxw_row_t)ctx->n_check + 1
-                                     : L.r_row0 + (lxw_row_t)L.nr + 8,
+                                     : L.r_row0 + (lxw_row_t)L.nd + 8,
                     (lxw_col_t)(L.main_cols - 1));
 
 done:
+    free(L.d_resp);
+    free(L.d_class);
+    free(L.d_first);
+    free(L.check_val);
     free(L.out_row);
     free(L.ens_val);
     free(L.mean);

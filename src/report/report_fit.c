@@ -276,6 +276,64 @@ static lxw_row_t between_levels_rows(sg_rctx *ctx, lxw_worksheet *ws, const sg_c
  * diagonal. */
 #define SG_RCALIB_BINS 5
 
+/* Class response k: the held-out k x k confusion matrix (names as
+ * headers; predicted = the most probable name) and the calibration of the
+ * most probable name's probability against how often it was right.
+ * Returns the next free row. */
+static lxw_row_t class_blocks(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_result *cv, size_t k,
+                              lxw_row_t r)
+{
+    const sg_cv_response *cr = &cv->resp[k];
+    const sg_report_response *re = &ctx->in->responses[k];
+    size_t nc = cr->n_classes, np = cv->n_prob, off = cv->prob_off[k], nr = cv->n_out;
+    char buf[256];
+    snprintf(buf, sizeof buf,
+             "%s: held-out confusion matrix (predicted: the most probable of its %zu names)",
+             re->name, nc);
+    sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
+    sg_rstr(ctx, ws, r, 0, "observed \\ predicted", ctx->header);
+    for (size_t c = 0; c < nc; c++)
+        sg_rstr(ctx, ws, r, 1 + (lxw_col_t)c, re->labels[c], ctx->header);
+    r++;
+    for (size_t o = 0; o < nc; o++, r++) {
+        sg_rstr(ctx, ws, r, 0, re->labels[o], ctx->bold);
+        for (size_t c = 0; c < nc; c++)
+            RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)c,
+                                           (double)cr->cls.confusion[o][c], ctx->integer));
+    }
+    r++;
+    snprintf(buf, sizeof buf, "%s: calibration (held-out probability of the most probable name "
+             "against how often it was the observed one)", re->name);
+    sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
+    const char *ch[] = {"predicted P", "runs", "mean predicted", "observed share"};
+    for (lxw_col_t c = 0; c < 4; c++)
+        sg_rstr(ctx, ws, r, c, ch[c], ctx->header);
+    r++;
+    for (int b = 0; b < SG_RCALIB_BINS; b++, r++) {
+        double lo = (double)b / SG_RCALIB_BINS, hi = (double)(b + 1) / SG_RCALIB_BINS;
+        size_t n = 0;
+        double sp = 0, so = 0;
+        for (size_t i = 0; i < cv->n_held; i++) {
+            const double *P = cv->proba + i * np + off;
+            size_t best = 0;
+            for (size_t c = 1; c < nc; c++)
+                best = P[c] > P[best] ? c : best;
+            double p = P[best];
+            if (p >= lo && (p < hi || (b == SG_RCALIB_BINS - 1 && p <= hi))) {
+                n++;
+                sp += p;
+                so += cv->obs[i * nr + k] == (double)best;
+            }
+        }
+        sg_num_snprintf(buf, sizeof buf, "%.1f .. %.1f", lo, hi);
+        sg_rstr(ctx, ws, r, 0, buf, ctx->text);
+        RC(ctx, worksheet_write_number(ws, r, 1, (double)n, ctx->integer));
+        sg_rnum(ctx, ws, r, 2, n ? sp / (double)n : NAN, ctx->num[2]);
+        sg_rnum(ctx, ws, r, 3, n ? so / (double)n : NAN, ctx->num[2]);
+    }
+    return r + 1;
+}
+
 /* Per pass/fail response: the held-out confusion matrix (names as headers)
  * and the calibration table.  Returns the next free row. */
 static lxw_row_t outcome_blocks(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_result *cv,
@@ -289,6 +347,10 @@ static lxw_row_t outcome_blocks(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_res
         const sg_report_response *re = &in->responses[k];
         if (!cr->binary || !re->labels)
             continue;
+        if (cr->n_classes >= 3) {
+            r = class_blocks(ctx, ws, cv, k, r);
+            continue;
+        }
         snprintf(buf, sizeof buf, "%s: held-out confusion matrix (predicted %s when P(%s) >= 0.5)",
                  re->name, re->labels[1], re->labels[1]);
         sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
@@ -331,6 +393,27 @@ static lxw_row_t outcome_blocks(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_res
         r++;
     }
     return r;
+}
+
+/* Held-out prediction i of class response k from column c: the observed
+ * and the predicted name, the probability of the predicted one, right or
+ * wrong, and the baseline's predicted name. */
+static void held_class_cells(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                             const sg_cv_result *cv, size_t i, size_t k)
+{
+    char *const *names = ctx->in->responses[k].labels;
+    size_t nr = cv->n_out, nc = cv->resp[k].n_classes;
+    size_t o = (size_t)cv->obs[i * nr + k], p = (size_t)cv->pred[i * nr + k];
+    const double *P = cv->proba + i * cv->n_prob + cv->prob_off[k];
+    if (o >= nc || p >= nc)
+        return;
+    sg_rstr(ctx, ws, r, c, names[o], ctx->text);
+    sg_rstr(ctx, ws, r, c + 1, names[p], ctx->text);
+    sg_rnum(ctx, ws, r, c + 2, P[p], ctx->num[3]);
+    sg_rstr(ctx, ws, r, c + 3, o == p ? "right" : "wrong", o == p ? ctx->text : ctx->warn);
+    size_t b = (size_t)cv->rsm_pred[i * nr + k];
+    if (cv->resp[k].rsm_ok && b < nc)
+        sg_rstr(ctx, ws, r, c + 4, names[b], ctx->text);
 }
 
 sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
@@ -376,17 +459,22 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
             d = 4;
         sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
         sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
-        if (in->train_metrics)
+        bool names = cr->n_classes >= 3; /* codes of names: no regression figures */
+        if (names)
+            sg_rstr(ctx, ws, r, 2, "names: see the class figures", ctx->note);
+        if (in->train_metrics && !names)
             metric_cells(ctx, ws, r, 2, &in->train_metrics[k], d);
-        metric_cells(ctx, ws, r, 6, &cr->net, d);
-        if (cr->rsm_ok)
+        if (!names)
+            metric_cells(ctx, ws, r, 6, &cr->net, d);
+        if (cr->rsm_ok && !names)
             metric_cells(ctx, ws, r, 10, &cr->rsm, d);
-        else
+        else if (!cr->rsm_ok)
             sg_rstr(ctx, ws, r, 10, cr->rsm_reason, ctx->note);
         if (cr->binary) { /* pass/fail: class figures instead of a verdict on R² */
             sg_num_snprintf(buf, sizeof buf,
-                            "pass/fail: accuracy %.0f%%, balanced %.0f%%, log-loss %.3f "
+                            "%s: accuracy %.0f%%, balanced %.0f%%, log-loss %.3f "
                             "(logistic regression %.3f)",
+                            names ? "classes" : "pass/fail",
                             100 * cr->cls.accuracy, 100 * cr->cls.balanced_accuracy,
                             cr->cls.log_loss, cr->rsm_ok ? cr->cls_rsm.log_loss : NAN);
             sg_rstr(ctx, ws, r, 14, buf,
@@ -432,8 +520,11 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
     sg_rstr(ctx, ws, ht, 1, "Fold", ctx->header);
     for (size_t k = 0; k < nr; k++) {
         lxw_col_t c = 2 + (lxw_col_t)(5 * k);
-        const char *what[] = {"observed", "CV prediction", "spread", "residual",
-                              "baseline CV prediction"};
+        const char *what_num[] = {"observed", "CV prediction", "spread", "residual",
+                                  "baseline CV prediction"};
+        const char *what_cls[] = {"observed", "CV prediction (most probable)",
+                                  "its probability", "right?", "baseline CV prediction"};
+        const char **what = cv->resp[k].n_classes >= 3 ? what_cls : what_num;
         sg_rlabel(buf, sizeof buf, in->responses[k].name, in->responses[k].unit);
         RC(ctx, worksheet_merge_range(ws, ht - 1, c, ht - 1, c + 4, buf, ctx->header));
         for (int q = 0; q < 5; q++)
@@ -451,6 +542,10 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         for (size_t k = 0; k < nr; k++) {
             lxw_col_t c = 2 + (lxw_col_t)(5 * k);
             double o = cv->obs[i * nr + k], p = cv->pred[i * nr + k];
+            if (cv->resp[k].n_classes >= 3 && in->responses[k].labels) {
+                held_class_cells(ctx, ws, rr, c, cv, i, k);
+                continue;
+            }
             int d = sg_rfmt_decimals_sig(o);
             if (d > 4)
                 d = 4;
@@ -473,6 +568,8 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
     sg_rstr(ctx, ws, ht, lc + 1, "value", ctx->header);
     lxw_row_t cr0 = hl + 3;
     for (size_t k = 0; k < nr && cv->n_held > 0; k++) {
+        if (cv->resp[k].n_classes >= 3) /* names: the confusion matrix says it */
+            continue;
         double lo = INFINITY, hi = -INFINITY;
         for (size_t i = 0; i < cv->n_held; i++) {
             double o = cv->obs[i * nr + k], p = cv->pred[i * nr + k];

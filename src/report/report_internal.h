@@ -61,6 +61,9 @@ typedef struct sg_report_model {
                                          factor, 0 for a number (model.h encoding) */
     const bool *binary;               /* (n_responses) a pass/fail response: the network's
                                          output is a logit; NULL = none */
+    const size_t *classes;            /* (n_responses) k >= 3 for a class response (its
+                                         network's k outputs are logits of a softmax), else
+                                         0; NULL = none */
     const double *y_shift, *y_width;  /* (n_responses), width > 0 */
     bool shared;
     size_t n_members;

@@ -13,6 +13,7 @@ struct sg_report_view {
     sg_activation *acts;    /* (n_nets, SG_MLP_MAX_LAYERS) */
     double *iv_a, *iv_b;    /* (n_out) */
     bool *binary;           /* (n_out) */
+    size_t *classes;        /* (n_out) */
 };
 
 double sg_report_activate(sg_activation act, double z)
@@ -58,6 +59,7 @@ void sg_report_view_destroy(sg_report_view *v)
     free(v->acts);
     free(v->iv_a);
     free(v->binary);
+    free(v->classes);
     free(v->iv_b);
     free(v);
 }
@@ -97,14 +99,17 @@ sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_re
         }
     }
     const sg_scaler *xs = sg_model_x_scaler(m), *ys = sg_model_y_scaler(m);
-    if (!(v->binary = calloc(no, sizeof *v->binary)))
+    if (!(v->binary = calloc(no, sizeof *v->binary)) ||
+        !(v->classes = calloc(no, sizeof *v->classes)))
         goto nomem;
-    for (size_t k = 0; k < no; k++)
+    for (size_t k = 0; k < no; k++) {
         v->binary[k] = sg_model_is_binary(m, k);
+        v->classes[k] = sg_model_is_class(m, k) ? sg_model_n_classes(m, k) : 0;
+    }
     v->md = (sg_report_model){.x_kind = xs->kind, .y_kind = ys->kind,
                               .x_shift = xs->shift, .x_width = xs->width,
                               .n_feat = xs->n_cols, .categories = spec->categories,
-                              .binary = v->binary,
+                              .binary = v->binary, .classes = v->classes,
                               .y_shift = ys->shift, .y_width = ys->width,
                               .shared = spec->shared, .n_members = E, .nets = v->nets,
                               /* model.h: the spread is the sample sd (0 for one member) */

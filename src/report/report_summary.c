@@ -153,7 +153,10 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
         const sg_report_response *re = &in->responses[k];
         sg_rstr(ctx, ws, r, 0, re->name, ctx->text);
         sg_rstr(ctx, ws, r, 1, re->unit, ctx->text);
-        if (re->labels)
+        if (re->labels && re->n_labels > 2)
+            snprintf(buf, sizeof buf, "class response (%zu names, the probability of each)",
+                     re->n_labels);
+        else if (re->labels)
             snprintf(buf, sizeof buf, "pass/fail response (probability of %s)", re->labels[1]);
         else
             snprintf(buf, sizeof buf, "response (%s)", re->goal ? re->goal : "none");
@@ -253,6 +256,15 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
                 d = 4;
             sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->text);
             sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
+            if (cr->n_classes >= 3) { /* names: class figures, not R² of codes */
+                sg_num_snprintf(buf, sizeof buf,
+                                "accuracy %.0f%%, balanced %.0f%%, log-loss %.3f (Validation "
+                                "sheet)",
+                                100 * cr->cls.accuracy, 100 * cr->cls.balanced_accuracy,
+                                cr->cls.log_loss);
+                sg_rstr(ctx, ws, r, 2, buf, ctx->note);
+                continue;
+            }
             if (cr->net.r2_ok)
                 sg_rnum(ctx, ws, r, 2, cr->net.r2, ctx->num[4]);
             else
