@@ -976,3 +976,79 @@ Test(categories, a_class_response_in_decisions_needs_a_class)
     cr_expect(strstr(r->err, "'zone' is a class response: constrain the probability"), "%s",
               r->err);
 }
+
+/* The Calculator of a class response: each name's probability a live
+ * softmax, recalculated by LibreOffice, equal to predict's at the same
+ * settings; the Validation sheet's confusion matrix has the names. */
+Test(categories, calculator_gives_each_class_probability, .timeout = 300)
+{
+    result *r = run("fit", "-q", zones_study("response = \"zone: P(right)\"\nsense = \"maximize\""),
+                    NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    if (system("command -v soffice >/dev/null 2>&1") != 0)
+        cr_skip_test("soffice not found: install libreoffice-calc-nogui (make deps)");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/p/user' && printf '%%s' '<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+             "<oor:items xmlns:oor=\"http://openoffice.org/2001/registry\" "
+             "xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+             "<item oor:path=\"/org.openoffice.Office.Calc/Formula/Load\"><prop "
+             "oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\"><value>0</value></prop></item>"
+             "</oor:items>' > '%s/p/user/registrymodifications.xcu' && cd '%s' && timeout 240 "
+             "soffice -env:UserInstallation=file://%s/p --headless --norestore --nolockcheck "
+             "--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,false,false,"
+             "false,false,-1' --outdir '%s/csv' zones.xlsx >/dev/null 2>&1",
+             tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    cr_assert_eq(system(cmd), 0, "soffice failed");
+    static char csv[1 << 18];
+    slurp(tpath(1, "csv/zones-Calculator.csv"), csv, sizeof csv);
+    static const char *const names[] = {"core", "right", "left"};
+    double calc[3], sum = 0;
+    for (int c = 0; c < 3; c++) {
+        char key[64];
+        snprintf(key, sizeof key, "\nzone,P(%s),\"", names[c]);
+        const char *p = strstr(csv, key);
+        cr_assert_not_null(p, "no row %s: %.900s", key + 1, csv);
+        calc[c] = strtod(p + strlen(key), NULL);
+        sum += calc[c];
+    }
+    cr_expect(fabs(sum - 1.0) < 1e-12, "the probabilities sum to %.15g", sum);
+    /* the settings it was filled with, then predict there */
+    char at[256] = "";
+    for (int i = 0; i < 2; i++) {
+        char key[8];
+        snprintf(key, sizeof key, "\n%c,,\"", i ? 'y' : 'x');
+        const char *row = strstr(csv, key);
+        cr_assert_not_null(row);
+        snprintf(at + strlen(at), sizeof at - strlen(at), "%s%c=%.17g", i ? "," : "",
+                 i ? 'y' : 'x', strtod(row + strlen(key), NULL));
+    }
+    r = run("predict", "--json", tpath(2, "zones.model.json"), "--at", at, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = cJSON_Parse(r->out);
+    cr_assert_not_null(j);
+    cJSON *probs = get(cJSON_GetArrayItem(get(cJSON_GetArrayItem(get(get(j, "predict"),
+                                                                     "points"),
+                                                                 0),
+                                              "responses"),
+                                          0),
+                       "probabilities");
+    for (int c = 0; c < 3; c++) {
+        double want = get(cJSON_GetArrayItem(probs, c), "p")->valuedouble;
+        cr_expect(fabs(calc[c] - want) <= 1e-9, "P(%s): Calculator %.15g, predict %.15g",
+                  names[c], calc[c], want);
+    }
+    cJSON_Delete(j);
+    /* every check row agrees: the largest relative difference is tiny */
+    const char *lg = strstr(csv, "\nLargest relative difference,");
+    cr_assert_not_null(lg);
+    const char *c = lg + 1;
+    for (int field = 0; field < 5; field++)
+        c = strchr(c, ',') + 1;
+    double worst = strtod(c[0] == '"' ? c + 1 : c, NULL);
+    cr_expect(worst < 1e-9, "largest relative difference %g", worst);
+    slurp(tpath(1, "csv/zones-Validation.csv"), csv, sizeof csv);
+    cr_expect(strstr(csv, "observed \\ predicted,core,right,left"), "%.1200s", csv);
+    cr_expect(strstr(csv, "classes: accuracy"), "%.1200s", csv);
+}

@@ -9,6 +9,7 @@
 #include "core/num.h"
 #include "model/cv.h"
 #include "model/sensitivity.h"
+#include "optim/optimize_spec.h"
 #include "optim/recommend.h"
 #include "optim/summary.h"
 
@@ -77,6 +78,14 @@ int sg_stage_sensitivity(sg_cli_ctx *ctx)
     int code = sg_cli_study_model(ctx, &source, &path, &current);
     if (code != SG_EXIT_OK)
         return code;
+    /* a class response: the sensitivity of the probability the decision is
+     * about (its [optimize] class); a bad [optimize] is the optimize
+     * stage's error to report */
+    sg_optimize_spec *spec = NULL;
+    if (ctx->study->optimize && sg_optimize_spec_load(ctx->study, &spec, &err) == SG_OK)
+        sg_optimize_spec_focus_model(spec, ctx->model, &err);
+    sg_optimize_spec_destroy(spec);
+    sg_error_clear(&err);
     if (sg_sensitivity_run_on(ctx->study, ctx->table, ctx->model, NULL, ctx->args->exec,
                               &ctx->sensitivity, &err) !=
         SG_OK)

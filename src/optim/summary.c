@@ -54,11 +54,16 @@ static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor
         size_t jo = sp->response;
         const sg_sobol_result *so = in->sens->sobol;
         size_t k = sg_sobol_at(so, jo, i);
-        const char *ru = s->responses[jo].unit;
-        sg_num_snprintf(o->verdict, sizeof o->verdict,
-                        "matters: total index %.2f, moves %s by %.*f%s%s", so->total[k].est,
-                        s->responses[jo].name, resp_decimals(in, jo), so->effect_range[k],
-                        sp_unit(ru), ru);
+        const char *ru = s->responses[jo].unit, *pn = sg_optimize_spec_prob_name(sp, s, jo);
+        if (pn) /* a probability */
+            sg_num_snprintf(o->verdict, sizeof o->verdict,
+                            "matters: total index %.2f, moves P(%s = %s) by %.2f",
+                            so->total[k].est, s->responses[jo].name, pn, so->effect_range[k]);
+        else
+            sg_num_snprintf(o->verdict, sizeof o->verdict,
+                            "matters: total index %.2f, moves %s by %.*f%s%s", so->total[k].est,
+                            s->responses[jo].name, resp_decimals(in, jo), so->effect_range[k],
+                            sp_unit(ru), ru);
     } else {
         snprintf(o->verdict, sizeof o->verdict, "matters");
     }
