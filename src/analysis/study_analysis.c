@@ -255,6 +255,12 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
     }
     for (size_t r = 0; r < s->n_responses; r++) {
         const sg_response *rs = &s->responses[r];
+        if (rs->kind == SG_RESPONSE_CLASS) { /* codes of names have no order to average */
+            snprintf(a->response_na[r], sizeof a->response_na[r],
+                     "a class response: its names have no order, so level means of their "
+                     "codes mean nothing; fit gives each name's probability");
+            continue;
+        }
         for (size_t i = 0; i < n; i++)
             y[i] = sg_table_at(t, i, k + r);
         sg_taguchi_input in = {
