@@ -13,6 +13,13 @@ const double sg_regularize_grid[SG_REGULARIZE_N_GRID] = {1e-6, 3e-6, 1e-5, 3e-5,
 static double cv_error(const sg_cv_result *cv, size_t j)
 {
     const sg_cv_response *R = &cv->resp[j];
+    if (R->n_classes >= 3) { /* codes of names: the root Brier score of the probabilities,
+                                as the RMSE of a pass/fail response's probability is */
+        double v = sqrt(R->cls.brier);
+        if (cv->n_between > 0 && sqrt(R->cls_between.brier) > v)
+            v = sqrt(R->cls_between.brier);
+        return isfinite(v) ? v : NAN;
+    }
     double v = R->net.rmse;
     if (cv->n_between > 0 && R->between.rmse > v)
         v = R->between.rmse;
