@@ -818,10 +818,14 @@ static sg_status check_classes(sg_model *m, const double *Y, size_t n, sg_error 
         for (size_t r = 0; r < n; r++) {
             double y = Y[r * m->n_out + j];
             if (!(y >= 0 && y <= (double)(k - 1) && y == floor(y)))
-                return sg_error_set(err, SG_ERR_INVALID,
-                                    "%s response %s: row %zu holds %g, not a code 0 to %zu",
-                                    k == 2 ? "pass/fail" : "class", m->rname[j], r + 1, y,
-                                    k - 1);
+                return k == 2 ? sg_error_set(err, SG_ERR_INVALID,
+                                             "pass/fail response %s: row %zu holds %g, not 0 "
+                                             "or 1",
+                                             m->rname[j], r + 1, y)
+                              : sg_error_set(err, SG_ERR_INVALID,
+                                             "class response %s: row %zu holds %g, not a code "
+                                             "0 to %zu",
+                                             m->rname[j], r + 1, y, k - 1);
         }
         m->ys->shift[j] = 0.0;
         m->ys->width[j] = 1.0;

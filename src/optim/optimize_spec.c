@@ -198,10 +198,11 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
     } else if (rs->kind != SG_RESPONSE_NUMBER) {
         *col_off = (size_t)(p - text);
         return sg_error_set(err, SG_ERR_INVALID,
-                            "'%s' is %s: constrain the probability of one of its names, as in "
-                            "\"%s: P(%s) <= 0.05\"",
-                            nbuf, rs->kind == SG_RESPONSE_BINARY ? "a pass/fail outcome"
-                                                                 : "a class response",
+                            "'%s' is %s, as in \"%s: P(%s) <= 0.05\"", nbuf,
+                            rs->kind == SG_RESPONSE_BINARY
+                                ? "a pass/fail outcome: constrain its probability"
+                                : "a class response: constrain the probability of one of its "
+                                  "names",
                             nbuf, rs->labels[rs->n_labels - 1]);
     }
     int ge;
