@@ -199,9 +199,16 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         }
         const sg_cv_response *c = &r->cv->resp[j];
         cJSON *cv = sg_json_object(b, item, "cv");
-        if (c->binary) {
+        if (c->binary && c->n_classes >= 3) { /* a class response: its names */
+            sg_json_string(b, item, "type", "class");
+            cJSON *nm = sg_json_array(b, item, "classes");
+            for (size_t q = 0; nm && q < s->responses[j].n_labels; q++)
+                sg_json_string(b, nm, NULL, s->responses[j].labels[q]);
+        } else if (c->binary) {
             sg_json_string(b, item, "type", "binary");
             sg_json_string(b, item, "probability_of", s->responses[j].labels[1]);
+        }
+        if (c->binary) {
             class_json(b, cv, "network", &c->cls);
             if (c->rsm_ok)
                 class_json(b, cv, "logistic", &c->cls_rsm);
