@@ -948,6 +948,64 @@ Test(categories, a_class_response_is_fitted_predicted_and_optimised, .timeout = 
     cr_expect(strstr(r->out, "P(right) = "), "%s", r->out);
 }
 
+/* Constraints on other names of the class response than the objective's:
+ * each on its own name's probability, at the optimum and in run's summary. */
+Test(categories, constraints_on_several_names_of_a_class_response, .timeout = 300)
+{
+    result *r = run("run", "--json", "-q",
+                    zones_study("response = \"zone: P(left)\"\nsense = \"minimize\"\n"
+                                "constraints = [\"zone: P(core) <= 0.05\", "
+                                "\"zone: P(right) <= 0.05\"]"),
+                    NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = cJSON_Parse(r->out);
+    cr_assert_not_null(j);
+    /* minimising P(left) alone would pick the right side or the core; with
+     * both held below 0.05 the probabilities sum to 1, so the least P(left)
+     * is about 0.9, on the border of the left side */
+    cJSON *opt = get(get(j, "optimize"), "optimum");
+    cr_assert_not_null(opt);
+    cr_expect(cJSON_IsTrue(get(opt, "feasible")));
+    double f = get(opt, "objective")->valuedouble;
+    cr_expect(f >= 0.9 - 1e-3 && f <= 0.97, "least P(left) %g", f);
+    cJSON_Delete(j);
+    r = run("optimize",
+            zones_study("response = \"zone: P(right)\"\nsense = \"maximize\"\n"
+                        "constraints = [\"zone: P(core) <= 0.05\", \"zone: P(left) <= 0.05\"]"),
+            NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    r = run("optimize", "--json", "-q", tmp_path("zones.toml"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    j = cJSON_Parse(r->out);
+    cJSON *o = get(get(j, "optimize"), "optimum");
+    cr_expect(cJSON_IsTrue(get(o, "feasible")));
+    double bx = get(get(o, "settings"), "x")->valuedouble;
+    double by = get(get(o, "settings"), "y")->valuedouble;
+    cr_expect(zone_of(bx, by) == 1.0, "optimum at (%g, %g)", bx, by);
+    cJSON_Delete(j);
+    /* the model at the optimum agrees: P(core) and P(left) there are small */
+    char at[128];
+    snprintf(at, sizeof at, "x=%.17g,y=%.17g", bx, by);
+    r = run("predict", "--json", tmp_path("zones.model.json"), "--at", at, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    j = cJSON_Parse(r->out);
+    cJSON *probs = get(cJSON_GetArrayItem(get(cJSON_GetArrayItem(get(get(j, "predict"),
+                                                                     "points"),
+                                                                 0),
+                                              "responses"),
+                                          0),
+                       "probabilities");
+    cr_expect(get(cJSON_GetArrayItem(probs, 0), "p")->valuedouble <= 0.05 + 1e-9);
+    cr_expect(get(cJSON_GetArrayItem(probs, 2), "p")->valuedouble <= 0.05 + 1e-9);
+    cJSON_Delete(j);
+    r = run("run", tmp_path("zones.toml"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "constraint zone: P(core) <= 0.05: predicted P(core) = "), "%s",
+              r->out);
+    cr_expect(strstr(r->out, "constraint zone: P(left) <= 0.05: predicted P(left) = "), "%s",
+              r->out);
+}
+
 Test(categories, a_class_response_in_decisions_needs_a_class)
 {
     result *r = run("optimize", "--fit", zones_study("response = \"zone\"\nsense = \"maximize\""),
@@ -963,10 +1021,10 @@ Test(categories, a_class_response_in_decisions_needs_a_class)
               r->err);
     r = run("optimize", "--fit",
             zones_study("response = \"zone: P(right)\"\nsense = \"maximize\"\n"
-                        "constraints = [\"zone: P(core) <= 0.1\"]"),
+                        "constraints = [\"zone: P(center) <= 0.1\"]"),
             NULL);
     cr_expect_neq(r->code, 0);
-    cr_expect(strstr(r->err, "must be about one of its classes"), "%s", r->err);
+    cr_expect(strstr(r->err, "expected P(outcome) with an outcome of 'zone'"), "%s", r->err);
     cr_expect(strstr(r->err, "zones.toml:"), "%s", r->err);
     r = run("optimize", "--fit",
             zones_study("response = \"zone: P(right)\"\nsense = \"maximize\"\n"

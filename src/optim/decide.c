@@ -26,6 +26,8 @@ typedef struct decide_ctx {
     sg_model_work *w;           /* this thread's evaluation workspace */
     double *mean, *sd, *g, *xh; /* nr, nr, nf, nf */
     double *cx;                 /* nf: point of the cached prediction */
+    double *cval, *csd;         /* n_cons: own constraints' values at cx (else unused) */
+    double P[SG_MODEL_MAX_CLASSES], S[SG_MODEL_MAX_CLASSES];
     int cached;
 } decide_ctx;
 
@@ -125,6 +127,8 @@ void sg_decide_ctx_destroy(void *vc)
     free(c->g);
     free(c->xh);
     free(c->cx);
+    free(c->cval);
+    free(c->csd);
     free(c);
 }
 
@@ -141,12 +145,29 @@ void *sg_decide_ctx_create(void *problem)
     c->g = calloc(p->nf, sizeof(double));
     c->xh = calloc(p->nf, sizeof(double));
     c->cx = calloc(p->nf, sizeof(double));
-    if (!c->mean || !c->sd || !c->g || !c->xh || !c->cx ||
+    c->cval = calloc(p->n_cons + 1, sizeof(double));
+    c->csd = calloc(p->n_cons + 1, sizeof(double));
+    if (!c->mean || !c->sd || !c->g || !c->xh || !c->cx || !c->cval || !c->csd ||
         sg_model_work_create(p->model, &c->w, NULL)) {
         sg_decide_ctx_destroy(c);
         return NULL;
     }
     return c;
+}
+
+/* The probability (and its spread) of the name each own constraint (one
+ * about another name of a class response than the model's focus) bounds,
+ * at x, into val and sd (n_cons; other entries untouched). */
+static void own_constraints(decide_ctx *c, const double *x, double *val, double *sd)
+{
+    const sg_optimize_spec *sp = c->p->spec;
+    for (size_t i = 0; i < sp->n_cons; i++) {
+        if (!sg_optimize_spec_con_own(sp, i))
+            continue;
+        sg_model_predict_proba(c->m, c->w, x, sp->cons[i].response, c->P, c->S);
+        val[i] = c->P[sp->cons[i].cls];
+        sd[i] = c->S[sp->cons[i].cls];
+    }
 }
 
 /* Predictions at x, reused while x does not change (NLopt asks for the
@@ -157,8 +178,22 @@ static void predict_cached(decide_ctx *c, const double *x)
     if (c->cached && memcmp(c->cx, x, nb) == 0)
         return;
     sg_model_predict(c->m, c->w, x, c->mean, c->sd);
+    own_constraints(c, x, c->cval, c->csd);
     memcpy(c->cx, x, nb);
     c->cached = 1;
+}
+
+void sg_decide_predict_cons(void *vc, const double *x, double *mean, double *sd)
+{
+    decide_ctx *c = vc;
+    const sg_optimize_spec *sp = c->p->spec;
+    predict_cached(c, x);
+    for (size_t i = 0; i < sp->n_cons; i++) {
+        bool own = sg_optimize_spec_con_own(sp, i);
+        mean[i] = own ? c->cval[i] : c->mean[sp->cons[i].response];
+        if (sd)
+            sd[i] = own ? c->csd[i] : c->sd[sp->cons[i].response];
+    }
 }
 
 void sg_decide_predict(void *vc, const double *x, double *mean, double *sd)
@@ -242,6 +277,36 @@ double sg_decide_objective(void *vc, const double *x, double *grad)
     return v;
 }
 
+/* Constraint i about its own name of a class response: on that name's
+ * probability and its spread (risk), with the analytic gradient of the
+ * probability and central differences of the spread. */
+static double own_constraint(decide_ctx *c, size_t i, const double *x, double *grad)
+{
+    const sg_decide_problem *p = c->p;
+    const sg_optimize_spec_con *con = &p->spec->cons[i];
+    double k = p->spec->risk, sgn = con->ge ? -1.0 : 1.0;
+    double v = sgn * (c->cval[i] - con->bound) + p->con_margin[i] + k * c->csd[i];
+    if (!grad)
+        return v;
+    sg_model_gradient_proba(c->m, c->w, x, con->response, con->cls, NULL, grad);
+    for (size_t f = 0; f < p->nf; f++)
+        grad[f] *= sgn;
+    if (k > 0) {
+        memcpy(c->xh, x, p->nf * sizeof(double));
+        for (size_t f = 0; f < p->nf; f++) {
+            double h = p->fd_h[f], s[2];
+            for (int side = 0; side < 2; side++) {
+                c->xh[f] = x[f] + (side ? -h : h);
+                sg_model_predict_proba(c->m, c->w, c->xh, con->response, c->P, c->S);
+                s[side] = c->S[con->cls];
+            }
+            c->xh[f] = x[f];
+            grad[f] += k * (s[0] - s[1]) / (2.0 * h);
+        }
+    }
+    return v;
+}
+
 double sg_decide_constraint(void *vc, size_t i, const double *x, double *grad)
 {
     decide_ctx *c = vc;
@@ -249,6 +314,8 @@ double sg_decide_constraint(void *vc, size_t i, const double *x, double *grad)
     double k = c->p->spec->risk, sgn = con->ge ? -1.0 : 1.0;
     size_t r = con->response;
     predict_cached(c, x);
+    if (sg_optimize_spec_con_own(c->p->spec, i))
+        return own_constraint(c, i, x, grad);
     double v = sgn * (c->mean[r] - con->bound) + c->p->con_margin[i] + k * c->sd[r];
     if (grad) {
         sg_model_gradient(c->m, c->w, x, r, NULL, grad);
@@ -320,6 +387,8 @@ void sg_decide_result_destroy(sg_decide_result *r)
     free(r->r_sd);
     free(r->taguchi_x);
     free(r->closest_value);
+    free(r->con_mean);
+    free(r->con_sd);
     free(r->half_width);
     free(r->con_margin);
     free(r);
@@ -332,7 +401,7 @@ static int row_feasible(const sg_decide_problem *p, const sg_table *t, size_t i)
     const sg_optimize_spec *sp = p->spec;
     for (size_t k = 0; k < sp->n_cons; k++) {
         size_t j = sp->cons[k].response;
-        double y = sg_optimize_spec_observed(sp, j, sg_table_at(t, i, p->nf + j));
+        double y = sg_optimize_spec_con_observed(sp, k, sg_table_at(t, i, p->nf + j));
         if (!isfinite(y) || (sp->cons[k].ge ? y < sp->cons[k].bound : y > sp->cons[k].bound))
             return 0;
     }
@@ -689,10 +758,12 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     r->r_mean = calloc(nr, sizeof(double));
     r->r_sd = calloc(nr, sizeof(double));
     r->closest_value = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
+    r->con_mean = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
+    r->con_sd = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
     r->con_margin = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
     r->half_width = malloc(nr * sizeof(double));
     if (!r->resp_lo || !r->resp_range || !r->mean || !r->sd || !r->r_mean || !r->r_sd ||
-        !r->closest_value || !r->half_width || !r->con_margin) {
+        !r->closest_value || !r->half_width || !r->con_margin || !r->con_mean || !r->con_sd) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -762,6 +833,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
 
     const sg_optim_result *res = r->opt;
     sg_decide_predict(c, res->best_x, r->mean, r->sd);
+    sg_decide_predict_cons(c, res->best_x, r->con_mean, r->con_sd);
     if (res->realisable.found)
         sg_decide_predict(c, res->realisable.x, r->r_mean, r->r_sd);
     if (t && t->n_rows > 0) {

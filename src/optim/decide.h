@@ -73,6 +73,11 @@ double sg_decide_objective(void *ctx, const double *x, double *grad);
 double sg_decide_constraint(void *ctx, size_t i, const double *x, double *grad);
 /* Mean and spread of every response at x (ctx's model). */
 void sg_decide_predict(void *ctx, const double *x, double *mean, double *sd);
+/* The value each constraint is on at x (n_cons each): its response's
+ * prediction, or for a constraint about another name of a class response
+ * (sg_optimize_spec_con_own) that name's probability; sd (may be NULL) the
+ * members' spread of it. */
+void sg_decide_predict_cons(void *ctx, const double *x, double *mean, double *sd);
 
 /* Whether the model was fitted on other data or settings than the current
  * ones: compares the hashes stored in the model (sg_model_data_hash,
@@ -161,6 +166,8 @@ typedef struct sg_decide_result {
     /* infeasible problems (opt->feasible == 0) */
     char infeasible[SG_DECIDE_TEXT_MAX]; /* "" or which constraint cannot be met */
     double *closest_value;     /* n_cons: best response value reached per constraint */
+    double *con_mean, *con_sd; /* n_cons: each constraint's predicted value at the
+                                  continuous optimum (sg_decide_predict_cons) */
 } sg_decide_result;
 
 /* Run the optimisation of spec on model; caller frees *out with

@@ -121,14 +121,19 @@ static double objective_sigma(const next_ctx *c, const double *s)
     return sqrt(v);
 }
 
-/* Chance that every constraint holds for predictions mean, sigma. */
-static double p_feasible(const sg_optimize_spec *sp, const double *mean, const double *sigma)
+/* Chance that every constraint holds for predictions mean, sigma; an own
+ * constraint (another name of a class response) on its probability cval[i]
+ * with spread csd[i]. */
+static double p_feasible(const sg_optimize_spec *sp, const double *mean, const double *sigma,
+                         const double *cval, const double *csd)
 {
     double p = 1.0;
     for (size_t i = 0; i < sp->n_cons; i++) {
         const sg_optimize_spec_con *k = &sp->cons[i];
-        double m = k->ge ? mean[k->response] - k->bound : k->bound - mean[k->response];
-        double s = sigma[k->response];
+        bool own = sg_optimize_spec_con_own(sp, i);
+        double y = own ? cval[i] : mean[k->response];
+        double m = k->ge ? y - k->bound : k->bound - y;
+        double s = own ? csd[i] : sigma[k->response];
         p *= s > 0 ? gsl_cdf_ugaussian_P(m / s) : (m >= 0 ? 1.0 : 0.0);
     }
     return p;
@@ -220,7 +225,7 @@ static bool row_feasible(const next_ctx *c, size_t i)
     const sg_optimize_spec *sp = c->in->spec;
     for (size_t k = 0; k < sp->n_cons; k++) {
         size_t j = sp->cons[k].response;
-        double y = sg_optimize_spec_observed(sp, j, sg_table_at(c->in->table, i, c->nf + j));
+        double y = sg_optimize_spec_con_observed(sp, k, sg_table_at(c->in->table, i, c->nf + j));
         if (!isfinite(y) || (sp->cons[k].ge ? y < sp->cons[k].bound : y > sp->cons[k].bound))
             return false;
     }
@@ -338,15 +343,34 @@ static sg_status evaluate(next_ctx *c, sg_error *err)
     sg_status st = predict_candidates(c, err);
     if (st != SG_OK)
         return st;
+    const sg_optimize_spec *sp = c->in->spec;
+    size_t nk = sp->n_cons;
+    double cval[SG_OPTSPEC_MAX_CONS] = {0}, csd[SG_OPTSPEC_MAX_CONS] = {0};
+    double P[SG_MODEL_MAX_CLASSES], S[SG_MODEL_MAX_CLASSES];
+    bool any_own = false;
+    for (size_t i = 0; i < nk; i++)
+        any_own |= sg_optimize_spec_con_own(sp, i);
+    sg_model_work *w = NULL;
+    if (any_own && (st = sg_model_work_create(c->in->model, &w, err)) != SG_OK)
+        return st;
     for (size_t k = 0; k < c->nc; k++) {
+        for (size_t i = 0; w && i < nk; i++) { /* own constraints' probabilities */
+            if (!sg_optimize_spec_con_own(sp, i))
+                continue;
+            sg_model_predict_proba(c->in->model, w, c->cx + k * c->nf, sp->cons[i].response, P,
+                                   S);
+            cval[i] = P[sp->cons[i].cls];
+            csd[i] = S[sp->cons[i].cls];
+        }
         double *m = c->cm + k * c->nr, *s = c->cs + k * c->nr;
         for (size_t j = 0; j < c->nr; j++)
             s[j] = sigma_of(c->in, j, s[j]);
         c->fm[k] = objective(c, m);
         c->fs[k] = objective_sigma(c, s);
-        c->pf[k] = p_feasible(c->in->spec, m, s);
+        c->pf[k] = p_feasible(c->in->spec, m, s, cval, csd);
         c->taken[k] = tested(c, c->cx + k * c->nf) || excluded(c, c->cx + k * c->nf);
     }
+    sg_model_work_destroy(w);
     return SG_OK;
 }
 

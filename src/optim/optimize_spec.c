@@ -281,18 +281,12 @@ static sg_status load_constraints(const sg_toml_value *opt, const sg_study *s,
             return sg_error_set(err, SG_ERR_INVALID, "%s:%d:%d: constraint: %s",
                                 sg_toml_value_source(v), sg_toml_line(v),
                                 sg_toml_col(v) + 1 + (int)off, e.msg);
+        /* the model's prediction of a class response is the probability of
+         * the objective's name, else of the first constrained name; the
+         * other names' constraints are evaluated on their own (decide.c) */
         const sg_optimize_spec_con *c = &sp->cons[i];
-        if (c->cls == SIZE_MAX)
-            continue;
-        const sg_response *rs = &s->responses[c->response];
-        if (sp->focus[c->response] != SIZE_MAX && sp->focus[c->response] != c->cls)
-            return sg_toml_error_at(err, SG_ERR_INVALID, v,
-                                    "the objective and constraints on '%s' must be about one of "
-                                    "its classes (P(%s) here, P(%s) before): a decision weighs "
-                                    "one class of a class response",
-                                    rs->name, rs->labels[c->cls],
-                                    rs->labels[sp->focus[c->response]]);
-        sp->focus[c->response] = c->cls;
+        if (c->cls != SIZE_MAX && sp->focus[c->response] == SIZE_MAX)
+            sp->focus[c->response] = c->cls;
     }
     sp->n_cons = n;
     return SG_OK;
@@ -320,6 +314,29 @@ const char *sg_optimize_spec_prob_name(const sg_optimize_spec *sp, const sg_stud
     if (rs->kind == SG_RESPONSE_CLASS && sp && sp->focus && sp->focus[j] != SIZE_MAX)
         return rs->labels[sp->focus[j]];
     return NULL;
+}
+
+bool sg_optimize_spec_con_own(const sg_optimize_spec *sp, size_t i)
+{
+    const sg_optimize_spec_con *c = &sp->cons[i];
+    return c->cls != SIZE_MAX && sp->focus && c->cls != sp->focus[c->response];
+}
+
+double sg_optimize_spec_con_observed(const sg_optimize_spec *sp, size_t i, double v)
+{
+    const sg_optimize_spec_con *c = &sp->cons[i];
+    if (c->cls == SIZE_MAX || !isfinite(v))
+        return sg_optimize_spec_observed(sp, c->response, v);
+    return v == (double)c->cls ? 1.0 : 0.0;
+}
+
+const char *sg_optimize_spec_con_prob_name(const sg_optimize_spec *sp, const sg_study *s,
+                                           size_t i)
+{
+    const sg_optimize_spec_con *c = &sp->cons[i];
+    if (c->cls != SIZE_MAX)
+        return s->responses[c->response].labels[c->cls];
+    return sg_optimize_spec_prob_name(sp, s, c->response);
 }
 
 double sg_optimize_spec_observed(const sg_optimize_spec *sp, size_t j, double v)

@@ -110,6 +110,21 @@ double sg_optimize_spec_observed(const sg_optimize_spec *sp, size_t j, double v)
  * about). */
 const char *sg_optimize_spec_prob_name(const sg_optimize_spec *sp, const sg_study *s, size_t j);
 
+/* True when constraint i is about a name of a class response other than
+ * the one the model's prediction is pointed at (sg_optimize_spec_focus_model):
+ * its value is that name's probability (sg_model_predict_proba), not the
+ * response's predicted value. */
+bool sg_optimize_spec_con_own(const sg_optimize_spec *sp, size_t i);
+
+/* Value v of constraint i's response in a data row as the constraint sees
+ * it: the 0/1 indicator of its name for a class response, else as
+ * sg_optimize_spec_observed. */
+double sg_optimize_spec_con_observed(const sg_optimize_spec *sp, size_t i, double v);
+
+/* The name whose probability constraint i bounds, or NULL for a number. */
+const char *sg_optimize_spec_con_prob_name(const sg_optimize_spec *sp, const sg_study *s,
+                                           size_t i);
+
 /* Free a spec; NULL is a no-op. */
 void sg_optimize_spec_destroy(sg_optimize_spec *spec);
 

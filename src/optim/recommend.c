@@ -39,6 +39,8 @@ void sg_recommend_destroy(sg_recommend *rec)
     free(rec->x);
     free(rec->mean);
     free(rec->sd);
+    free(rec->con_mean);
+    free(rec->con_sd);
     free(rec->p_violate);
     free(rec->con_text);
     free(rec->lo);
@@ -176,6 +178,7 @@ static sg_status predict_at(const sg_study *s, const sg_table *t, const sg_optim
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     }
     sg_decide_predict(ctx, rec->x, rec->mean, rec->sd);
+    sg_decide_predict_cons(ctx, rec->x, rec->con_mean, rec->con_sd);
     sg_decide_ctx_destroy(ctx);
     sg_decide_problem_destroy(p);
     return SG_OK;
@@ -257,14 +260,14 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
 
 /* Chance that constraint i is violated at the recommended settings: the
  * response ~ normal(mean, sigma), sigma from the half-width at its level. */
-static double violation_chance(const sg_optimize_spec_con *c, const sg_decide_result *r,
-                               const sg_recommend *rec)
+static double violation_chance(const sg_optimize_spec_con *c, size_t i,
+                               const sg_decide_result *r, const sg_recommend *rec)
 {
     size_t j = c->response;
     bool cal = r->has_interval && isfinite(r->half_width[j]) && r->half_width[j] > 0;
-    double hw = cal ? r->half_width[j] : SG_RECOMMEND_SPREAD_K * rec->sd[j];
+    double hw = cal ? r->half_width[j] : SG_RECOMMEND_SPREAD_K * rec->con_sd[i];
     double level = cal ? r->level : SG_RECOMMEND_SPREAD_LEVEL;
-    double margin = c->ge ? rec->mean[j] - c->bound : c->bound - rec->mean[j];
+    double margin = c->ge ? rec->con_mean[i] - c->bound : c->bound - rec->con_mean[i];
     if (!(hw > 0))
         return margin >= 0 ? 0.0 : 1.0;
     double sigma = hw / gsl_cdf_ugaussian_Pinv(0.5 + level / 2.0);
@@ -275,15 +278,14 @@ static void constraint_notes(const sg_optimize_spec *sp, const sg_decide_result 
                              sg_recommend *rec)
 {
     for (size_t i = 0; i < sp->n_cons; i++) {
-        rec->p_violate[i] = violation_chance(&sp->cons[i], r, rec);
+        rec->p_violate[i] = violation_chance(&sp->cons[i], i, r, rec);
         snprintf(rec->con_text[i], sizeof rec->con_text[i], "%s", sp->cons[i].text);
         if (rec->kind != SG_RECOMMEND_NONE && rec->p_violate[i] > SG_RECOMMEND_MAX_VIOLATION)
             add_note(rec,
                      "%s: a %.0f%% chance of violation at these settings (prediction %.4g "
                      "within its uncertainty); raise [optimize] constraint_confidence for a larger "
                      "safety margin",
-                     sp->cons[i].text, 100.0 * rec->p_violate[i],
-                     rec->mean[sp->cons[i].response]);
+                     sp->cons[i].text, 100.0 * rec->p_violate[i], rec->con_mean[i]);
     }
 }
 
@@ -314,6 +316,8 @@ static sg_status rec_alloc(size_t nf, size_t nr, size_t nc, sg_recommend **out, 
         rec->n_responses = nr;
         rec->n_cons = nc;
         rec->p_violate = calloc(nc ? nc : 1, sizeof *rec->p_violate);
+        rec->con_mean = calloc(nc ? nc : 1, sizeof *rec->con_mean);
+        rec->con_sd = calloc(nc ? nc : 1, sizeof *rec->con_sd);
         rec->con_text = calloc(nc ? nc : 1, sizeof *rec->con_text);
         rec->lo = calloc(nr, sizeof *rec->lo);
         rec->hi = calloc(nr, sizeof *rec->hi);
@@ -324,6 +328,7 @@ static sg_status rec_alloc(size_t nf, size_t nr, size_t nc, sg_recommend **out, 
         rec->sd = calloc(nr, sizeof *rec->sd);
     }
     if (!rec || !rec->factors || !rec->x || !rec->mean || !rec->sd || !rec->p_violate ||
+        !rec->con_mean || !rec->con_sd ||
         !rec->con_text || !rec->lo || !rec->hi || !rec->clipped) {
         sg_recommend_destroy(rec);
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
@@ -426,6 +431,8 @@ sg_status sg_recommend_to_json(const sg_recommend *rec, const sg_study *s, const
         cJSON *e = sg_json_object(b, co, NULL);
         sg_json_string(b, e, "constraint", rec->con_text[i]);
         sg_json_number(b, e, "probability_violated", rec->p_violate[i]);
+        sg_json_number(b, e, "predicted", rec->con_mean[i]);
+        sg_json_number(b, e, "spread", rec->con_sd[i]);
     }
     cJSON *no = sg_json_array(b, root, "notes");
     for (size_t k = 0; no && k < rec->n_notes; k++)

@@ -96,6 +96,8 @@ typedef struct sg_recommend {
     bool outside_possible;        /* a material factor sits on a bound */
     size_t n_cons;
     double *p_violate;            /* (n_cons) chance each constraint is violated at x */
+    double *con_mean, *con_sd;    /* (n_cons) each constraint's predicted value at x and its
+                                     spread (sg_decide_predict_cons) */
     char (*con_text)[SG_OPTSPEC_CON_TEXT]; /* (n_cons) the constraints, as normalised */
     char headline[SG_RECOMMEND_TEXT_MAX];
     char notes[SG_RECOMMEND_MAX_NOTES][SG_RECOMMEND_TEXT_MAX];

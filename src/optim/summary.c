@@ -108,11 +108,11 @@ static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, si
     size_t j = sp->cons[i].response;
     const char *u = s->responses[j].unit;
     int d = resp_decimals(in, j);
-    const char *pn = sg_optimize_spec_prob_name(sp, s, j);
+    const char *pn = sg_optimize_spec_con_prob_name(sp, s, i);
     if (pn) { /* the probability and its spread */
         sg_num_snprintf(out, cap,
                         "constraint %s: predicted P(%s) = %.2g (members' spread %.2g)",
-                        sp->cons[i].text, pn, in->rec->mean[j], in->rec->sd[j]);
+                        sp->cons[i].text, pn, in->rec->con_mean[i], in->rec->con_sd[i]);
         return;
     }
     int n = sg_num_snprintf(out, cap, "constraint %s: predicted %.*f%s%s", sp->cons[i].text, d,
