@@ -35,6 +35,7 @@ typedef struct loop_state {
     double best;               /* best objective obtained so far (NAN) */
     bool maximize;
     size_t objective;          /* response index (single objective), else SIZE_MAX */
+    size_t focus;              /* a class response's objective name, else SIZE_MAX */
     sg_status fatal;           /* an append failed: stop */
     sg_error fatal_err;
 } loop_state;
@@ -124,11 +125,19 @@ static void run_one(loop_state *st, size_t k)
             settings_text(s, x, set, sizeof set);
             size_t u = 0;
             res[0] = '\0';
-            for (size_t j = 0; j < s->n_responses && u < sizeof res; j++)
-                u += (size_t)sg_num_snprintf(res + u, sizeof res - u, "%s%s=%.10g",
-                                             j ? " " : "", s->responses[j].name, y[j]);
+            for (size_t j = 0; j < s->n_responses && u < sizeof res; j++) {
+                const sg_response *rj = &s->responses[j];
+                if (rj->kind != SG_RESPONSE_NUMBER && y[j] >= 0 && y[j] < (double)rj->n_labels)
+                    u += (size_t)snprintf(res + u, sizeof res - u, "%s%s=%s", j ? " " : "",
+                                          rj->name, rj->labels[(size_t)y[j]]);
+                else
+                    u += (size_t)sg_num_snprintf(res + u, sizeof res - u, "%s%s=%.10g",
+                                                 j ? " " : "", rj->name, y[j]);
+            }
             if (st->objective < s->n_responses) {
-                double v = y[st->objective];
+                /* a class response's objective: whether the run gave its name */
+                double v = st->focus == SIZE_MAX ? y[st->objective]
+                                                 : (double)(y[st->objective] == (double)st->focus);
                 if (isnan(st->best) || (st->maximize ? v > st->best : v < st->best))
                     st->best = v;
             }
@@ -197,6 +206,7 @@ static int propose(const sg_cli_args *inner, loop_state *st, size_t k, sg_next_r
             code = sg_cli_fail(&ctx, &err);
         else if (!ctx.optimize_spec->weighted) {
             st->objective = ctx.optimize_spec->response;
+            st->focus = ctx.optimize_spec->focus[st->objective];
             st->maximize = ctx.optimize_spec->sense == SG_OPTIM_MAXIMIZE;
             if (isnan(st->best))
                 st->best = (*props)->best_value;
@@ -222,6 +232,7 @@ static int loop_main(const sg_cli_args *a)
     memset(&st, 0, sizeof st);
     st.best = NAN;
     st.objective = (size_t)-1;
+    st.focus = (size_t)-1;
     pthread_mutex_init(&st.lock, NULL);
     char *lp = NULL;
     if (sg_study_load(a->study_path, &ctx.study, &err) != SG_OK ||
