@@ -630,7 +630,8 @@ Test(categories, calculator_formulas_match_with_names_and_probabilities, .timeou
              "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
              "<item oor:path=\"/org.openoffice.Office.Calc/Formula/Load\"><prop "
              "oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\"><value>0</value></prop></item>"
-             "</oor:items>' > '%s/p/user/registrymodifications.xcu' && cd '%s' && timeout 240 "
+             "</oor:items>' > '%s/p/user/registrymodifications.xcu' && cd '%s' && "
+             "flock /tmp/surrogate-soffice.lock timeout 240 "
              "soffice -env:UserInstallation=file://%s/p --headless --norestore --nolockcheck "
              "--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,false,false,"
              "false,false,-1' --outdir '%s/csv' mixed.xlsx >/dev/null 2>&1",
@@ -1054,7 +1055,8 @@ Test(categories, calculator_gives_each_class_probability, .timeout = 300)
              "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
              "<item oor:path=\"/org.openoffice.Office.Calc/Formula/Load\"><prop "
              "oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\"><value>0</value></prop></item>"
-             "</oor:items>' > '%s/p/user/registrymodifications.xcu' && cd '%s' && timeout 240 "
+             "</oor:items>' > '%s/p/user/registrymodifications.xcu' && cd '%s' && "
+             "flock /tmp/surrogate-soffice.lock timeout 240 "
              "soffice -env:UserInstallation=file://%s/p --headless --norestore --nolockcheck "
              "--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,false,false,"
              "false,false,-1' --outdir '%s/csv' zones.xlsx >/dev/null 2>&1",

@@ -639,7 +639,8 @@ Test(report, workbook_xml_and_libreoffice_recalculation)
     fputs(RECALC_XCU, fp);
     fclose(fp);
     snprintf(cmd, sizeof cmd,
-             "cd '%s' && soffice -env:UserInstallation=file://%s/profile --headless "
+             "cd '%s' && flock /tmp/surrogate-soffice.lock "
+             "soffice -env:UserInstallation=file://%s/profile --headless "
              "--norestore --nolockcheck --convert-to "
              "'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,false,false,false,"
              "false,-1' --outdir '%s/csv' %s 2>&1",
@@ -1154,7 +1155,8 @@ Test(report, brazing_workbook_prints_in_few_pages, .timeout = 300)
         cr_skip_test("soffice not found: install libreoffice-calc-nogui (make deps)");
     }
     snprintf(cmd, sizeof cmd,
-             "cd '%s' && timeout 240 soffice -env:UserInstallation=file://%s/profile "
+             "cd '%s' && flock /tmp/surrogate-soffice.lock timeout 240 "
+             "soffice -env:UserInstallation=file://%s/profile "
              "--headless --norestore --nolockcheck --convert-to pdf --outdir '%s' "
              "brazing.xlsx 2>&1",
              dir, dir, dir);

@@ -558,8 +558,10 @@ static bool setting_ok(const sg_report_factor *f, double v, char *why, size_t ca
     }
     if (f->n_levels > 0) {
         for (size_t l = 0; l < f->n_levels; l++)
-            if (fabs(v - f->levels[l]) <= tol)
+            if (fabs(v - f->levels[l]) <= tol) {
+                snprintf(why, cap, "ok"); /* the cell's cached text */
                 return true;
+            }
         snprintf(why, cap, "not one of the levels");
         return false;
     }
