@@ -10,6 +10,8 @@
 #include "cli_harness.h"
 #include "analysis/metrics.h"
 #include "analysis/rsm.h"
+#include "core/utf8.h"
+#include "core/zipread.h"
 #include "io/study.h"
 #include "model/cv.h"
 #include "model/model.h"
@@ -1145,4 +1147,35 @@ Test(categories, a_circle_is_cross_validated_to_97_percent, .timeout = 120)
     cr_expect_geq(cv->resp[0].cls.accuracy, 0.97, "cross-validated accuracy %g",
                   cv->resp[0].cls.accuracy);
     sg_cv_result_destroy(cv);
+}
+
+/* Every sheet of the workbook is valid UTF-8 (a stray byte makes Excel
+ * repair the file and LibreOffice stop reading the sheet), and the
+ * Calculator's Check cells cache "ok" for the recommended settings, which
+ * lie on the factors' levels. */
+Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok, .timeout = 120)
+{
+    result *r = run("run", "-q", mixed_study(true, NULL), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    size_t sheets = 0, oks = 0;
+    for (int k = 1; k <= 40; k++) {
+        char member[64], *xml = NULL;
+        size_t len = 0;
+        sg_error err;
+        snprintf(member, sizeof member, "xl/worksheets/sheet%d.xml", k);
+        if (sg_zipread_member(tmp_path("mixed.xlsx"), member, 64u << 20, &xml, &len, &err) !=
+            SG_OK)
+            break;
+        sheets++;
+        sg_utf8_scan sc;
+        sg_utf8_scan_text(xml, len, &sc);
+        cr_expect_eq(sc.first_bad, SIZE_MAX, "%s: byte %zu is not UTF-8", member, sc.first_bad);
+        if (strstr(xml, "Calculator: predicted responses") || strstr(xml, "IF(OR("))
+            for (const char *p = strstr(xml, "\"ok\"))</f><v>ok</v>"); p;
+                 p = strstr(p + 1, "\"ok\"))</f><v>ok</v>"))
+                oks++;
+        free(xml);
+    }
+    cr_expect_geq(sheets, 8);
+    cr_expect_eq(oks, 4, "the four numeric factors' Check cells: %zu cache \"ok\"", oks);
 }
