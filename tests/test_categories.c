@@ -618,7 +618,7 @@ Test(categories, doe_writes_names_and_shares_them_evenly)
 /* The Calculator with a drop-down of names and a pass/fail output: recalculated
  * by LibreOffice, its formulas give what `surrogate` computes, at the
  * recommended names and on the check rows (which hold every alloy). */
-Test(categories, calculator_formulas_match_with_names_and_probabilities, .timeout = 300)
+Test(categories, calculator_formulas_match_with_names_and_probabilities)
 {
     result *r = run("run", mixed_study(true, NULL), NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
@@ -754,7 +754,7 @@ static size_t zone_rows(double *X, double *Y, size_t side)
     return n;
 }
 
-Test(categories, class_network_gives_probabilities_and_their_gradient, .timeout = 120)
+Test(categories, class_network_gives_probabilities_and_their_gradient)
 {
     double X[2 * 196], Y[196];
     size_t n = zone_rows(X, Y, 14);
@@ -898,7 +898,7 @@ static const char *zones_study(const char *optimize)
     return put("zones.toml", study);
 }
 
-Test(categories, a_class_response_is_fitted_predicted_and_optimised, .timeout = 300)
+Test(categories, a_class_response_is_fitted_predicted_and_optimised)
 {
     result *r = run("fit", "--json", "-q",
                     zones_study("response = \"zone: P(right)\"\nsense = \"maximize\""), NULL);
@@ -954,7 +954,7 @@ Test(categories, a_class_response_is_fitted_predicted_and_optimised, .timeout = 
 
 /* Constraints on other names of the class response than the objective's:
  * each on its own name's probability, at the optimum and in run's summary. */
-Test(categories, constraints_on_several_names_of_a_class_response, .timeout = 300)
+Test(categories, constraints_on_several_names_of_a_class_response)
 {
     result *r = run("run", "--json", "-q",
                     zones_study("response = \"zone: P(left)\"\nsense = \"minimize\"\n"
@@ -1042,7 +1042,7 @@ Test(categories, a_class_response_in_decisions_needs_a_class)
 /* The Calculator of a class response: each name's probability a live
  * softmax, recalculated by LibreOffice, equal to predict's at the same
  * settings; the Validation sheet's confusion matrix has the names. */
-Test(categories, calculator_gives_each_class_probability, .timeout = 300)
+Test(categories, calculator_gives_each_class_probability)
 {
     result *r = run("fit", "-q", zones_study("response = \"zone: P(right)\"\nsense = \"maximize\""),
                     NULL);
@@ -1122,7 +1122,7 @@ Test(categories, calculator_gives_each_class_probability, .timeout = 300)
  * are a coin toss for any model, 96 % for the network and 97 % for the
  * logistic regression of the right form), cross-validated in 5 folds with
  * the default network to at least 97 %. */
-Test(categories, a_circle_is_cross_validated_to_97_percent, .timeout = 120)
+Test(categories, a_circle_is_cross_validated_to_97_percent)
 {
     double G[2 * 196], GY[196], X[2 * 196], Y[196];
     size_t ng = circle_rows(G, GY, 14), n = 0;
@@ -1153,7 +1153,7 @@ Test(categories, a_circle_is_cross_validated_to_97_percent, .timeout = 120)
  * repair the file and LibreOffice stop reading the sheet), and the
  * Calculator's Check cells cache "ok" for the recommended settings, which
  * lie on the factors' levels. */
-Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok, .timeout = 120)
+Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok)
 {
     result *r = run("run", "-q", mixed_study(true, NULL), NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
