@@ -15,6 +15,7 @@
 #include "io/study.h"
 #include "model/cv.h"
 #include "model/model.h"
+#include "optim/decide.h"
 #include "optim/optimize_spec.h"
 
 static void setup(void)
@@ -1178,4 +1179,79 @@ Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok)
     }
     cr_expect_geq(sheets, 8);
     cr_expect_eq(oks, 4, "the four numeric factors' Check cells: %zu cache \"ok\"", oks);
+}
+
+/* The optimiser's view of constraints on two names of a class response
+ * (one the model's focus, one its own): each value is that name's
+ * probability and each analytic gradient matches central differences. */
+Test(categories, class_constraint_gradients_match_differences)
+{
+    double X[2 * 144], Y[144];
+    size_t n = zone_rows(X, Y, 12);
+    sg_model_spec sp = sg_model_spec_defaults();
+    sp.n_hidden = 1;
+    sp.hidden[0] = 8;
+    sp.ensemble = 2;
+    sp.classes[0] = 3;
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&sp, 2, 1, X, Y, n, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    char *names[] = {"core", "right", "left"};
+    cr_assert_eq(sg_model_set_factor(m, 0, "x", "", -1, 1, &err), SG_OK);
+    cr_assert_eq(sg_model_set_factor(m, 1, "y", "", -1, 1, &err), SG_OK);
+    cr_assert_eq(sg_model_set_response(m, 0, "zone", "", &err), SG_OK);
+    cr_assert_eq(sg_model_set_response_labels(m, 0, names, 3, &err), SG_OK);
+    sg_study *s = load_text("[study]\nname = \"z\"\n[data]\nfile = \"z.csv\"\n"
+                            "[[factor]]\nname = \"x\"\nmin = -1\nmax = 1\n"
+                            "[[factor]]\nname = \"y\"\nmin = -1\nmax = 1\n"
+                            "[[response]]\nname = \"zone\"\ntype = \"class\"\n"
+                            "levels = [\"core\", \"right\", \"left\"]\n"
+                            "[optimize]\nresponse = \"zone: P(right)\"\nsense = \"maximize\"\n"
+                            "constraints = [\"zone: P(right) >= 0.2\", "
+                            "\"zone: P(core) <= 0.3\", \"zone: P(left) >= 0.01\"]\n",
+                            &err);
+    cr_assert_not_null(s, "%s", err.msg);
+    sg_optimize_spec *os = NULL;
+    cr_assert_eq(sg_optimize_spec_load(s, &os, &err), SG_OK, "%s", err.msg);
+    cr_expect(!sg_optimize_spec_con_own(os, 0) && sg_optimize_spec_con_own(os, 1) &&
+              sg_optimize_spec_con_own(os, 2));
+    cr_assert_eq(sg_optimize_spec_focus_model(os, m, &err), SG_OK);
+    sg_decide_problem *p = NULL;
+    cr_assert_eq(sg_decide_problem_create(s, NULL, os, m, &p, &err), SG_OK, "%s", err.msg);
+    void *ctx = sg_decide_ctx_create(p);
+    cr_assert_not_null(ctx);
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(m, &w, &err), SG_OK);
+    static const double at[][2] = {{0.3, 0.2}, {-0.5, 0.6}, {0.7, -0.4}};
+    static const size_t cls[] = {1, 0, 2};
+    for (size_t k = 0; k < 3; k++) {
+        const double *x = at[k];
+        double P[3];
+        sg_model_predict_proba(m, w, x, 0, P, NULL);
+        double cm[3];
+        sg_decide_predict_cons(ctx, x, cm, NULL);
+        for (size_t i = 0; i < 3; i++) {
+            cr_expect_float_eq(cm[i], P[cls[i]], 1e-12, "constraint %zu's value", i);
+            double g[2], h = 1e-6;
+            sg_decide_constraint(ctx, i, x, g);
+            for (int d = 0; d < 2; d++) {
+                double xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]};
+                xp[d] += h;
+                xm[d] -= h;
+                double fd = (sg_decide_constraint(ctx, i, xp, NULL) -
+                             sg_decide_constraint(ctx, i, xm, NULL)) /
+                            (2 * h);
+                cr_expect(fabs(fd - g[d]) < 1e-5 * fmax(1.0, fabs(g[d])),
+                          "constraint %zu at point %zu, d/dx%d: %g against %g", i, k, d, fd,
+                          g[d]);
+            }
+        }
+    }
+    sg_model_work_destroy(w);
+    sg_decide_ctx_destroy(ctx);
+    sg_decide_problem_destroy(p);
+    sg_optimize_spec_destroy(os);
+    sg_study_destroy(s);
+    sg_model_destroy(m);
 }
