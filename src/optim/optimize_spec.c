@@ -68,6 +68,22 @@ static void join_labels(char *const *labels, size_t n, char *buf, size_t cap)
                                  i == 0 ? "" : i + 1 == n ? " or " : ", ", labels[i]);
 }
 
+/* "P(name)" at q naming one of rs's names: its code, with *end just past
+ * the ')'; SIZE_MAX (*end untouched) when q holds no such text. */
+static size_t parse_probability_of(const sg_response *rs, const char *q, const char **end)
+{
+    const char *close = q[0] == 'P' && q[1] == '(' ? strchr(q, ')') : NULL;
+    char lbuf[80];
+    if (!close || (size_t)(close - q - 2) >= sizeof lbuf)
+        return SIZE_MAX;
+    memcpy(lbuf, q + 2, (size_t)(close - q - 2));
+    lbuf[close - q - 2] = '\0';
+    size_t c = sg_labels_find(rs->labels, rs->n_labels, lbuf);
+    if (c != SIZE_MAX)
+        *end = close + 1;
+    return c;
+}
+
 static long find_response(const sg_study *s, const char *name)
 {
     for (size_t i = 0; i < s->n_responses; i++)
@@ -176,13 +192,7 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
         while (*p == ' ' || *p == '\t')
             p++;
         const char *open = p;
-        const char *close = (p[0] == 'P' && p[1] == '(') ? strchr(p, ')') : NULL;
-        char lbuf[80];
-        if (close && (size_t)(close - p - 2) < sizeof lbuf) {
-            memcpy(lbuf, p + 2, (size_t)(close - p - 2));
-            lbuf[close - p - 2] = '\0';
-            label = sg_labels_find(rs->labels, rs->n_labels, lbuf);
-        }
+        label = parse_probability_of(rs, p, &p);
         if (label == SIZE_MAX) {
             char names[256];
             join_labels(rs->labels, rs->n_labels, names, sizeof names);
@@ -192,7 +202,6 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
                                 "\"%s: P(%s) <= 0.05\"",
                                 nbuf, names, nbuf, rs->labels[rs->n_labels - 1]);
         }
-        p = close + 1;
         while (*p == ' ' || *p == '\t')
             p++;
     } else if (rs->kind != SG_RESPONSE_NUMBER) {
@@ -430,19 +439,16 @@ static sg_status load_objective(const sg_toml_value *opt, const sg_study *s,
         const char *q = colon + 1;
         while (*q == ' ' || *q == '\t')
             q++;
-        const char *close = q[0] == 'P' && q[1] == '(' ? strchr(q, ')') : NULL;
         if (r < 0 || s->responses[r].kind == SG_RESPONSE_NUMBER)
             return sg_toml_error_at(err, SG_ERR_INVALID, at,
                                     "'%s' is not a pass/fail or class response: \"name: P(...)\" "
                                     "optimises the probability of one of its names",
                                     rbuf);
         const sg_response *rs = &s->responses[r];
-        char lbuf[80];
-        if (close && (size_t)(close - q - 2) < sizeof lbuf && close[1] == '\0') {
-            memcpy(lbuf, q + 2, (size_t)(close - q - 2));
-            lbuf[close - q - 2] = '\0';
-            cls = sg_labels_find(rs->labels, rs->n_labels, lbuf);
-        }
+        const char *end = NULL;
+        cls = parse_probability_of(rs, q, &end);
+        if (cls != SIZE_MAX && *end != '\0')
+            cls = SIZE_MAX; /* nothing may follow "P(name)" */
         if (cls == SIZE_MAX) {
             char names[256];
             join_labels(rs->labels, rs->n_labels, names, sizeof names);

@@ -276,35 +276,35 @@ static lxw_row_t between_levels_rows(sg_rctx *ctx, lxw_worksheet *ws, const sg_c
  * diagonal. */
 #define SG_RCALIB_BINS 5
 
-/* Class response k: the held-out k x k confusion matrix (names as
- * headers; predicted = the most probable name) and the calibration of the
- * most probable name's probability against how often it was right.
- * Returns the next free row. */
-static lxw_row_t class_blocks(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_result *cv, size_t k,
-                              lxw_row_t r)
+/* The held-out confusion matrix of k names (rows observed, columns
+ * predicted) under its title; returns the next free row. */
+static lxw_row_t confusion_block(sg_rctx *ctx, lxw_worksheet *ws, const char *title,
+                                 char *const *labels, size_t k, const sg_class_metrics *m,
+                                 lxw_row_t r)
 {
-    const sg_cv_response *cr = &cv->resp[k];
-    const sg_report_response *re = &ctx->in->responses[k];
-    size_t nc = cr->n_classes, np = cv->n_prob, off = cv->prob_off[k], nr = cv->n_out;
-    char buf[256];
-    snprintf(buf, sizeof buf,
-             "%s: held-out confusion matrix (predicted: the most probable of its %zu names)",
-             re->name, nc);
-    sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
+    sg_rstr(ctx, ws, r++, 0, title, ctx->subtitle);
     sg_rstr(ctx, ws, r, 0, "observed \\ predicted", ctx->header);
-    for (size_t c = 0; c < nc; c++)
-        sg_rstr(ctx, ws, r, 1 + (lxw_col_t)c, re->labels[c], ctx->header);
+    for (size_t c = 0; c < k; c++)
+        sg_rstr(ctx, ws, r, 1 + (lxw_col_t)c, labels[c], ctx->header);
     r++;
-    for (size_t o = 0; o < nc; o++, r++) {
-        sg_rstr(ctx, ws, r, 0, re->labels[o], ctx->bold);
-        for (size_t c = 0; c < nc; c++)
-            RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)c,
-                                           (double)cr->cls.confusion[o][c], ctx->integer));
+    for (size_t o = 0; o < k; o++, r++) {
+        sg_rstr(ctx, ws, r, 0, labels[o], ctx->bold);
+        for (size_t c = 0; c < k; c++)
+            RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)c, (double)m->confusion[o][c],
+                                           ctx->integer));
     }
-    r++;
-    snprintf(buf, sizeof buf, "%s: calibration (held-out probability of the most probable name "
-             "against how often it was the observed one)", re->name);
-    sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
+    return r + 1;
+}
+
+/* Predicted probabilities p (n) in SG_RCALIB_BINS equal bins against the
+ * share of them that came true (hit, 0/1) under its title; returns the
+ * next free row. */
+static lxw_row_t calibration_block(sg_rctx *ctx, lxw_worksheet *ws, const char *title,
+                                   const double *p, const double *hit, size_t n_held,
+                                   lxw_row_t r)
+{
+    char buf[64];
+    sg_rstr(ctx, ws, r++, 0, title, ctx->subtitle);
     const char *ch[] = {"predicted P", "runs", "mean predicted", "observed share"};
     for (lxw_col_t c = 0; c < 4; c++)
         sg_rstr(ctx, ws, r, c, ch[c], ctx->header);
@@ -313,18 +313,12 @@ static lxw_row_t class_blocks(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_resul
         double lo = (double)b / SG_RCALIB_BINS, hi = (double)(b + 1) / SG_RCALIB_BINS;
         size_t n = 0;
         double sp = 0, so = 0;
-        for (size_t i = 0; i < cv->n_held; i++) {
-            const double *P = cv->proba + i * np + off;
-            size_t best = 0;
-            for (size_t c = 1; c < nc; c++)
-                best = P[c] > P[best] ? c : best;
-            double p = P[best];
-            if (p >= lo && (p < hi || (b == SG_RCALIB_BINS - 1 && p <= hi))) {
+        for (size_t i = 0; i < n_held; i++)
+            if (p[i] >= lo && (p[i] < hi || (b == SG_RCALIB_BINS - 1 && p[i] <= hi))) {
                 n++;
-                sp += p;
-                so += cv->obs[i * nr + k] == (double)best;
+                sp += p[i];
+                so += hit[i];
             }
-        }
         sg_num_snprintf(buf, sizeof buf, "%.1f .. %.1f", lo, hi);
         sg_rstr(ctx, ws, r, 0, buf, ctx->text);
         RC(ctx, worksheet_write_number(ws, r, 1, (double)n, ctx->integer));
@@ -334,64 +328,60 @@ static lxw_row_t class_blocks(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_resul
     return r + 1;
 }
 
-/* Per pass/fail response: the held-out confusion matrix (names as headers)
- * and the calibration table.  Returns the next free row. */
+/* Per pass/fail or class response: the held-out confusion matrix (names as
+ * headers) and the calibration table of the predicted probability (of the
+ * second outcome; of the most probable name for a class response).
+ * Returns the next free row. */
 static lxw_row_t outcome_blocks(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_result *cv,
                                 lxw_row_t r)
 {
     const sg_report_input *in = ctx->in;
-    size_t nr = in->n_responses;
+    size_t nr = in->n_responses, nh = cv->n_held;
     char buf[256];
-    for (size_t k = 0; k < nr; k++) {
+    double *p = malloc((nh + 1) * sizeof *p), *hit = malloc((nh + 1) * sizeof *hit);
+    for (size_t k = 0; p && hit && k < nr; k++) {
         const sg_cv_response *cr = &cv->resp[k];
         const sg_report_response *re = &in->responses[k];
         if (!cr->binary || !re->labels)
             continue;
-        if (cr->n_classes >= 3) {
-            r = class_blocks(ctx, ws, cv, k, r);
-            continue;
-        }
-        snprintf(buf, sizeof buf, "%s: held-out confusion matrix (predicted %s when P(%s) >= 0.5)",
-                 re->name, re->labels[1], re->labels[1]);
-        sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
-        sg_rstr(ctx, ws, r, 0, "observed \\ predicted", ctx->header);
-        sg_rstr(ctx, ws, r, 1, re->labels[0], ctx->header);
-        sg_rstr(ctx, ws, r, 2, re->labels[1], ctx->header);
-        r++;
-        for (int o = 0; o < 2; o++, r++) {
-            sg_rstr(ctx, ws, r, 0, re->labels[o], ctx->bold);
-            for (int p = 0; p < 2; p++)
-                RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)p,
-                                               (double)cr->cls.confusion[o][p], ctx->integer));
-        }
-        r++;
-        snprintf(buf, sizeof buf, "%s: calibration (held-out P(%s) against how often it "
-                 "happened)", re->name, re->labels[1]);
-        sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
-        const char *ch[] = {"predicted P", "runs", "mean predicted", "observed share"};
-        for (lxw_col_t c = 0; c < 4; c++)
-            sg_rstr(ctx, ws, r, c, ch[c], ctx->header);
-        r++;
-        for (int b = 0; b < SG_RCALIB_BINS; b++, r++) {
-            double lo = (double)b / SG_RCALIB_BINS, hi = (double)(b + 1) / SG_RCALIB_BINS;
-            size_t n = 0;
-            double sp = 0, so = 0;
-            for (size_t i = 0; i < cv->n_held; i++) {
-                double p = cv->pred[i * nr + k];
-                if (p >= lo && (p < hi || (b == SG_RCALIB_BINS - 1 && p <= hi))) {
-                    n++;
-                    sp += p;
-                    so += cv->obs[i * nr + k];
-                }
+        size_t nc = cr->n_classes >= 3 ? cr->n_classes : 2;
+        if (nc > 2)
+            snprintf(buf, sizeof buf,
+                     "%s: held-out confusion matrix (predicted: the most probable of its %zu "
+                     "names)",
+                     re->name, nc);
+        else
+            snprintf(buf, sizeof buf,
+                     "%s: held-out confusion matrix (predicted %s when P(%s) >= 0.5)", re->name,
+                     re->labels[1], re->labels[1]);
+        r = confusion_block(ctx, ws, buf, re->labels, nc, &cr->cls, r);
+        for (size_t i = 0; i < nh; i++) {
+            double o = cv->obs[i * nr + k];
+            if (nc == 2) {
+                p[i] = cv->pred[i * nr + k];
+                hit[i] = o;
+                continue;
             }
-            sg_num_snprintf(buf, sizeof buf, "%.1f .. %.1f", lo, hi);
-            sg_rstr(ctx, ws, r, 0, buf, ctx->text);
-            RC(ctx, worksheet_write_number(ws, r, 1, (double)n, ctx->integer));
-            sg_rnum(ctx, ws, r, 2, n ? sp / (double)n : NAN, ctx->num[2]);
-            sg_rnum(ctx, ws, r, 3, n ? so / (double)n : NAN, ctx->num[2]);
+            const double *P = cv->proba + i * cv->n_prob + cv->prob_off[k];
+            size_t best = 0;
+            for (size_t c = 1; c < nc; c++)
+                best = P[c] > P[best] ? c : best;
+            p[i] = P[best];
+            hit[i] = o == (double)best;
         }
-        r++;
+        if (nc > 2)
+            snprintf(buf, sizeof buf,
+                     "%s: calibration (held-out probability of the most probable name against "
+                     "how often it was the observed one)",
+                     re->name);
+        else
+            snprintf(buf, sizeof buf,
+                     "%s: calibration (held-out P(%s) against how often it happened)", re->name,
+                     re->labels[1]);
+        r = calibration_block(ctx, ws, buf, p, hit, nh, r);
     }
+    free(p);
+    free(hit);
     return r;
 }
 
