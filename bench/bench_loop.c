@@ -6,7 +6,9 @@
  * Problems: Branin (2 factors), Hartmann-3, Hartmann-6, and Branin with
  * the constraint x1 <= 3 (a response the simulator returns; the true
  * constrained optimum by a dense grid).  Each starts from a maximin Latin
- * hypercube of 2d + 2 runs (seeded) and spends BUDGET calls in all.  The
+ * hypercube of 2d + 2 runs (seeded) and spends BUDGET calls in all; the
+ * baseline starts each seed from the same design, so that the comparison
+ * is paired (the designs alone moved its median by 2 calls).  The
  * study's defaults are used (l2 chosen per table, leave-one-out).  A
  * Gaussian-process baseline (bench/peer_loop.py, scikit-learn: Matern 5/2
  * process, expected improvement) runs over the same number of seeds when
@@ -15,7 +17,8 @@
  * type; by default the study has none (the network).
  *
  * Usage: bench_loop [name-substring]; SG_BENCH_SEEDS (default 5),
- * SG_BENCH_BUDGET (default 30).  Prints per problem the median calls to
+ * SG_BENCH_BUDGET (default 30), SG_BENCH_NO_PEER (set: no baseline),
+ * SG_BENCH_VERBOSE (set: every proposal).  Prints per problem the median calls to
  * the 1 % band (budget + 1 when not reached) for the loop and for random
  * search, and met / MISSED for "fewer calls than random search".
  */
@@ -176,6 +179,35 @@ static size_t run_random(const problem *p, double target, size_t budget, uint64_
     return t.hit ? t.hit : budget + 1;
 }
 
+/* The initial design of a seed: a maximin Latin hypercube of 2d + 2 runs
+ * into x (rows of MAX_D); returns the run count.  The loop and the
+ * Gaussian-process baseline start from the same design. */
+static size_t initial_design(const problem *p, uint64_t seed, double *x)
+{
+    size_t n0 = 2 * p->d + 2;
+    sg_design_factor df[MAX_D];
+    char names[MAX_D][8], dname[32];
+    for (size_t j = 0; j < p->d; j++) {
+        snprintf(names[j], sizeof names[j], "x%zu", j + 1);
+        df[j] = (sg_design_factor){.name = names[j], .min = p->lo[j], .max = p->hi[j]};
+    }
+    snprintf(dname, sizeof dname, "lhs:%zu", n0);
+    sg_design_spec ds;
+    sg_design_options dopt = sg_design_options_default();
+    dopt.seed = (unsigned long)seed;
+    sg_design *d = NULL;
+    sg_error err;
+    if (sg_design_parse(dname, &ds, &err) != SG_OK ||
+        sg_design_generate(&ds, df, p->d, &dopt, &d, &err) != SG_OK) {
+        fprintf(stderr, "bench_loop: %s\n", err.msg);
+        exit(1);
+    }
+    for (size_t i = 0; i < n0; i++)
+        memcpy(x + i * MAX_D, d->x + i * p->d, p->d * sizeof(double));
+    sg_design_destroy(d);
+    return n0;
+}
+
 /* The loop, in the library: the study's defaults, one proposal per
  * iteration; returns the calls to the band. */
 static size_t run_loop(const problem *p, double target, size_t budget, uint64_t seed)
@@ -197,32 +229,16 @@ static size_t run_loop(const problem *p, double target, size_t budget, uint64_t 
     }
     settings.spec.seed = seed;
     static double X[MAX_RUNS][MAX_D], Y[MAX_RUNS][2];
-    size_t n = 0, n0 = 2 * p->d + 2;
-    sg_design_factor df[MAX_D];
+    size_t n = 0, n0 = initial_design(p, seed, &X[0][0]);
     char names[MAX_D][8];
-    for (size_t j = 0; j < p->d; j++) {
+    for (size_t j = 0; j < p->d; j++)
         snprintf(names[j], sizeof names[j], "x%zu", j + 1);
-        df[j] = (sg_design_factor){.name = names[j], .min = p->lo[j], .max = p->hi[j]};
-    }
-    char dname[32];
-    snprintf(dname, sizeof dname, "lhs:%zu", n0);
-    sg_design_spec ds;
-    sg_design_options dopt = sg_design_options_default();
-    dopt.seed = (unsigned long)seed;
-    sg_design *d = NULL;
-    if (sg_design_parse(dname, &ds, &err) != SG_OK ||
-        sg_design_generate(&ds, df, p->d, &dopt, &d, &err) != SG_OK) {
-        fprintf(stderr, "bench_loop: %s\n", err.msg);
-        exit(1);
-    }
     tracker t = {target, 0, 0};
     for (; n < n0 && n < budget; n++) {
-        memcpy(X[n], d->x + n * p->d, p->d * sizeof(double));
         Y[n][0] = p->f(X[n]);
         Y[n][1] = X[n][0];
         record(&t, p, X[n], Y[n][0]);
     }
-    sg_design_destroy(d);
     size_t nr = p->constrained ? 2 : 1;
     const char *cols[MAX_D + 2];
     for (size_t j = 0; j < p->d; j++)
@@ -273,8 +289,12 @@ static size_t run_loop(const problem *p, double target, size_t budget, uint64_t 
         memcpy(X[n], nx->x, p->d * sizeof(double));
         Y[n][0] = p->f(X[n]);
         if (getenv("SG_BENCH_VERBOSE"))
-            printf("    %s call %zu: (%g, %g) y %g, %s\n", p->name, n + 1, X[n][0], X[n][1],
-                   Y[n][0], nx->reason[0]);
+        {
+            printf("    %s call %zu: (", p->name, n + 1);
+            for (size_t j = 0; j < p->d; j++)
+                printf("%s%.3f", j ? ", " : "", X[n][j]);
+            printf(") y %g, %s\n", Y[n][0], nx->reason[0]);
+        }
         Y[n][1] = X[n][0];
         record(&t, p, X[n], Y[n][0]);
         n++;
@@ -292,25 +312,45 @@ static size_t run_loop(const problem *p, double target, size_t budget, uint64_t 
 /* The scikit-learn baseline (bench/peer_loop.py) over the same seeds count
  * and target: its median calls into *median, text for the table into buf;
  * false when it is skipped. */
-static bool peer_median(const char *name, size_t budget, size_t seeds, double target, char *buf,
+static bool peer_median(const problem *p, size_t budget, size_t seeds, double target, char *buf,
                         size_t cap, size_t *median)
 {
-    char cmd[512], line[256] = "";
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/peer_loop.py %s %zu %zu %.17g 2>/dev/null",
-             name, budget, seeds, target);
+    char cmd[512], line[256] = "", path[] = "/tmp/bench_loop_designs_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *df = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!df) {
+        snprintf(buf, cap, "skipped (no temporary file)");
+        return false;
+    }
+    static double x[MAX_RUNS][MAX_D];
+    for (size_t sd = 0; sd < seeds; sd++) { /* seed, then the factors, per run */
+        size_t n0 = initial_design(p, 1000 + sd, &x[0][0]);
+        for (size_t i = 0; i < n0; i++) {
+            fprintf(df, "%zu", sd);
+            for (size_t j = 0; j < p->d; j++)
+                fprintf(df, ",%.17g", x[i][j]);
+            fprintf(df, "\n");
+        }
+    }
+    fclose(df);
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 bench/peer_loop.py %s %zu %zu %.17g %s 2>/dev/null", p->name,
+             budget, seeds, target, path);
     fflush(stdout);
     FILE *f = popen(cmd, "r");
     if (!f)
         return false;
     bool got = fgets(line, sizeof line, f) != NULL;
     pclose(f);
+    remove(path);
     unsigned long m = 0;
     if (!got || sscanf(line, "median %lu", &m) != 1) {
         snprintf(buf, cap, "skipped (%s)", got ? strtok(line, "\n") : "no output");
         return false;
     }
     *median = (size_t)m;
-    snprintf(buf, cap, "%lu calls", m);
+    const char *by = strstr(line, "by seed");
+    snprintf(buf, cap, "%lu calls (%s)", m, by ? strtok((char *)by, "\n") : "");
     return true;
 }
 
@@ -350,6 +390,10 @@ int main(int argc, char **argv)
             loop[sd] = run_loop(p, target, budget, 1000 + sd);
             rnd[sd] = run_random(p, target, budget, 2000 + sd);
         }
+        printf("%-16s loop calls by seed:", p->name);
+        for (size_t sd = 0; sd < seeds; sd++)
+            printf(" %zu", loop[sd]);
+        printf("\n");
         qsort(loop, seeds, sizeof *loop, cmp_size);
         qsort(rnd, seeds, sizeof *rnd, cmp_size);
         size_t ml = loop[seeds / 2], mr = rnd[seeds / 2];
@@ -358,7 +402,7 @@ int main(int argc, char **argv)
         n_problems++;
         char gp[128] = "skipped";
         size_t mg = 0;
-        if (peer_median(p->name, budget, seeds, target, gp, sizeof gp, &mg)) {
+        if (!getenv("SG_BENCH_NO_PEER") && peer_median(p, budget, seeds, target, gp, sizeof gp, &mg)) {
             gp_runs++;
             gp_matched += ml <= mg;
         }
@@ -369,7 +413,9 @@ int main(int argc, char **argv)
     }
     printf("fewer calls than random search on %zu of %zu problems (target: all): %s\n", beat,
            n_problems, beat == n_problems ? "met" : "MISSED");
-    if (gp_runs)
+    if (getenv("SG_BENCH_NO_PEER"))
+        printf("Gaussian-process baseline: not run (SG_BENCH_NO_PEER)\n");
+    else if (gp_runs)
         printf("no more calls than the Gaussian-process baseline on %zu of %zu problems "
                "(target: at least 3 of 4): %s\n",
                gp_matched, gp_runs, gp_matched >= 3 ? "met" : "MISSED");

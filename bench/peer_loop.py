@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """peer_loop.py — the Gaussian-process baseline of bench/bench_loop.c.
 
-  peer_loop.py PROBLEM BUDGET SEEDS TARGET
+  peer_loop.py PROBLEM BUDGET SEEDS TARGET [DESIGNS]
 
 Standard Bayesian optimisation written with scikit-learn, as an engineer
 would write it: a Gaussian process (Matern 5/2 with one length scale per
@@ -10,8 +10,11 @@ on the inputs scaled to [0, 1]; expected improvement maximised by 2,000
 random candidates followed by L-BFGS-B from the best 5; one run per
 iteration.  The constrained problem models the constraint with a second
 process and multiplies the expected improvement by the probability of
-feasibility.  Each seed starts from its own Latin hypercube of 2d + 2 runs.
-Prints "median N" (calls until the best feasible value is at most TARGET;
+feasibility.  Each seed starts from the initial design that DESIGNS holds
+for it (lines "seed,x1,...,xd", engineering units; bench_loop writes the
+designs its loop starts from), or without DESIGNS from its own Latin
+hypercube of 2d + 2 runs.
+Prints "median N by seed N1 N2 ..." (calls until the best feasible value is at most TARGET;
 BUDGET + 1 = not reached) or "skip REASON" when scikit-learn is missing.
 The problems are the C benchmark's (Branin, Hartmann-3, Hartmann-6, Branin
 with x1 <= 3).
@@ -77,13 +80,16 @@ def acquisition(models, best, u):
     return ei
 
 
-def run(name, budget, seed, target):
+def run(name, budget, seed, target, init=None):
     f, lo, hi, constrained = PROBLEMS[name]
     lo, hi = np.array(lo, float), np.array(hi, float)
     d = len(lo)
     rng = np.random.default_rng(seed)
-    u = qmc.LatinHypercube(d=d, seed=seed).random(2 * d + 2)
-    xs = lo + u * (hi - lo)
+    if init is None:
+        u = qmc.LatinHypercube(d=d, seed=seed).random(2 * d + 2)
+        xs = lo + u * (hi - lo)
+    else:
+        xs = np.array(init, float)
     ys = [f(x) for x in xs]
     cs = [x[0] for x in xs]
 
@@ -117,11 +123,23 @@ def run(name, budget, seed, target):
     return h if h is not None else budget + 1
 
 
+def designs(path, seeds):
+    """The initial design of each seed: rows "seed,x1,...,xd" of a file."""
+    init = [[] for _ in range(seeds)]
+    with open(path) as fh:
+        for line in fh:
+            v = line.strip().split(",")
+            if len(v) > 1 and int(v[0]) < seeds:
+                init[int(v[0])].append([float(t) for t in v[1:]])
+    return init
+
+
 def main():
     name, budget, seeds, target = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    init = designs(sys.argv[5], seeds) if len(sys.argv) > 5 else [None] * seeds
     warnings.filterwarnings("ignore")
-    calls = sorted(run(name, budget, 3000 + s, target) for s in range(seeds))
-    print(f"median {calls[seeds // 2]}")
+    calls = [run(name, budget, 3000 + s, target, init[s]) for s in range(seeds)]
+    print(f"median {sorted(calls)[seeds // 2]} by seed {' '.join(map(str, calls))}")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ static double truth_y(double a, double b)
     return (a - 2.6) * (a - 2.6) + (b - 1.3) * (b - 1.3) + 5.0;
 }
 
-static void make_table(sg_table **t)
+/* The tested grid, plus one run at extra = (a, b) when not NULL. */
+static void make_grid_table(sg_table **t, const double *extra)
 {
     static char csv[4096];
     size_t used = (size_t)snprintf(csv, sizeof csv, "a,b,y,z\n");
@@ -43,15 +44,21 @@ static void make_table(sg_table **t)
         for (int j = 0; j < GRID; j++)
             used += (size_t)snprintf(csv + used, sizeof csv - used, "%d,%d,%.17g,%d\n", i, j,
                                      truth_y(i, j), i + j);
+    if (extra)
+        used += (size_t)snprintf(csv + used, sizeof csv - used, "%.17g,%.17g,%.17g,%.17g\n",
+                                 extra[0], extra[1], truth_y(extra[0], extra[1]),
+                                 extra[0] + extra[1]);
     const char *cols[] = {"a", "b", "y", "z"};
     sg_error err;
     cr_assert_eq(sg_table_load_buffer(csv, used, "n.csv", cols, 4, 2, t, NULL, &err), SG_OK, "%s",
                  err.msg);
 }
 
-static sg_model *fit_model(const sg_table *t)
+/* A model of type (a small network ensemble, or kriging) fitted to t. */
+static sg_model *fit_typed(const sg_table *t, sg_model_type type)
 {
     sg_model_spec spec = sg_model_spec_defaults();
+    spec.type = type;
     spec.hidden[0] = 8;
     spec.ensemble = 3;
     spec.train.epochs = 600;
@@ -81,9 +88,9 @@ static void setup(fixture *f, const char *optimize)
     cr_assert_eq(sg_study_load_buffer(text, strlen(text), "n.toml", &f->s, &err), SG_OK, "%s",
                  err.msg);
     cr_assert_eq(sg_optimize_spec_load(f->s, &f->sp, &err), SG_OK, "%s", err.msg);
-    make_table(&f->t);
+    make_grid_table(&f->t, NULL);
     if (!g_model)
-        g_model = fit_model(f->t);
+        g_model = fit_typed(f->t, SG_MODEL_MLP);
     cr_assert_eq(sg_decide_run(f->s, f->t, f->sp, g_model, NULL, &f->d, &err), SG_OK, "%s",
                  err.msg);
 }
@@ -305,6 +312,109 @@ Test(next, a_weak_kriging_model_keeps_its_expected_improvement)
 {
     cr_expect_eq(one_weak_proposal(SG_MODEL_GP), SG_NEXT_IMPROVE);
     cr_expect_eq(one_weak_proposal(SG_MODEL_MLP), SG_NEXT_EXPLORE);
+}
+
+/* Expected improvement of y ~ N(m, s) below best. */
+static double ei_of(double m, double s, double best)
+{
+    double z = (best - m) / s;
+    return (best - m) * 0.5 * erfc(-z / sqrt(2.0)) + s * exp(-0.5 * z * z) / 2.506628274631000502;
+}
+
+/* With kriging, the improvement run is the maximum of the expected
+ * improvement computed from the kriging mean and sd (not the best of the
+ * random candidates, nor an sd floored at the calibrated half-width): no
+ * point of a 201 x 201 grid of the window promises more. */
+Test(next, a_kriging_proposal_maximises_the_expected_improvement)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    sg_model *m = fit_typed(f.t, SG_MODEL_GP);
+    double hw[2] = {0.05, 0.05}, q2[2] = {0.2, 0.9}; /* weak: no confirmation run */
+    sg_next_inputs in = {.study = f.s, .table = f.t, .spec = f.sp, .model = m, .decide = f.d,
+                         .half_width = hw, .level = 0.95, .q2 = q2, .runs = 1, .seed = 99};
+    sg_next_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_next_propose(&in, &r, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(r->n_runs, 1);
+    cr_assert_eq(r->kind[0], SG_NEXT_IMPROVE);
+    sg_model_work *w = NULL;
+    cr_assert_eq(sg_model_work_create(m, &w, &err), SG_OK);
+    double mean[2], sd[2], best = r->best_value, grid_max = 0.0;
+    for (int i = 0; i <= 200; i++)
+        for (int j = 0; j <= 200; j++) {
+            double x[2] = {0.02 * i, 0.02 * j};
+            cr_assert_eq(sg_model_predict_batch(m, w, x, 1, mean, sd, &err), SG_OK);
+            if (sd[0] > 0)
+                grid_max = fmax(grid_max, ei_of(mean[0], sd[0], best));
+        }
+    cr_assert_eq(sg_model_predict_batch(m, w, r->x, 1, mean, sd, &err), SG_OK);
+    cr_expect_float_eq(r->sigma[0], sd[0], 1e-12 * (1 + sd[0]), "sigma is the kriging sd");
+    cr_expect_float_eq(r->ei[0], ei_of(mean[0], sd[0], best), 1e-9 * (1 + r->ei[0]));
+    cr_expect_gt(grid_max, 0.0);
+    cr_expect_geq(r->ei[0], grid_max * (1 - 1e-6), "EI %g at (%g, %g), a grid point has %g",
+                  r->ei[0], r->x[0], r->x[1], grid_max);
+    sg_model_work_destroy(w);
+    sg_next_result_destroy(r);
+    sg_model_destroy(m);
+    teardown(&f);
+}
+
+/* The first proposal's kind, with a tested run at the optimum + (da, db). */
+static sg_next_kind first_kind_with_run_near_optimum(double da, double db)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    const double *opt = f.d->opt->realisable.found ? f.d->opt->realisable.x : f.d->opt->best_x;
+    sg_table *t = NULL;
+    double extra[2] = {opt[0] + da, opt[1] + db};
+    make_grid_table(&t, extra);
+    double hw[2] = {0.05, 0.05};
+    sg_next_inputs in = {.study = f.s, .table = t, .spec = f.sp, .model = g_model,
+                         .decide = f.d, .half_width = hw, .level = 0.95, .runs = 2, .seed = 99};
+    sg_next_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_next_propose(&in, &r, &err), SG_OK, "%s", err.msg);
+    cr_assert_geq(r->n_runs, 1);
+    sg_next_kind k = r->kind[0];
+    sg_next_result_destroy(r);
+    sg_table_destroy(t);
+    teardown(&f);
+    return k;
+}
+
+/* A confirmation run is proposed at an untested optimum, but not when a
+ * tested run lies within 1 % of each range of it (it would repeat it). */
+Test(next, no_confirmation_next_to_a_tested_run)
+{
+    cr_expect_eq(first_kind_with_run_near_optimum(0.03, -0.03), SG_NEXT_IMPROVE);
+    cr_expect_eq(first_kind_with_run_near_optimum(0.3, -0.3), SG_NEXT_CONFIRM);
+}
+
+/* Nothing within 1 % of each range of a failed (excluded) setting is
+ * proposed: here the optimum itself failed. */
+Test(next, nothing_next_to_a_failed_run)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    const double *opt = f.d->opt->realisable.found ? f.d->opt->realisable.x : f.d->opt->best_x;
+    double failed[2] = {opt[0] + 0.02, opt[1]}, hw[2] = {0.05, 0.05};
+    sg_next_inputs in = {.study = f.s, .table = f.t, .spec = f.sp, .model = g_model,
+                         .decide = f.d, .half_width = hw, .level = 0.95, .runs = 4, .seed = 99,
+                         .exclude = failed, .n_exclude = 1};
+    sg_next_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_next_propose(&in, &r, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(r->n_runs, 4);
+    expect_valid(&f, r);
+    for (size_t n = 0; n < r->n_runs; n++) {
+        cr_expect_neq(r->kind[n], SG_NEXT_CONFIRM);
+        cr_expect(fabs(r->x[2 * n] - failed[0]) > 0.04 || fabs(r->x[2 * n + 1] - failed[1]) > 0.04,
+                  "run %zu at (%g, %g), next to the failed (%g, %g)", n + 1, r->x[2 * n],
+                  r->x[2 * n + 1], failed[0], failed[1]);
+    }
+    sg_next_result_destroy(r);
+    teardown(&f);
 }
 
 Test(next, bad_arguments_are_refused)

@@ -12,12 +12,18 @@
  *     candidate promises an improvement, space-filling proposals: where the
  *     model is least certain, far from every tested or chosen run and
  *     likely feasible.
- * The uncertainty of a prediction is the calibrated interval's: sigma(x) =
- * max(half_width, spread_factor x ensemble spread(x)) / z(level), so it
- * grows where the ensemble disagrees.  Candidates are uniform random points
- * of the window (seeded), the optimum and the tested runs' neighbourhoods,
- * each snapped to the factors' steps, levels and fixed values; tested
- * settings are never proposed again.  Deterministic for a seed.
+ * The uncertainty of a network's prediction is the calibrated interval's:
+ * sigma(x) = max(half_width, spread_factor x ensemble spread(x)) / z(level),
+ * so it grows where the ensemble disagrees; a kriging model's is its own
+ * posterior sd, which vanishes at the tested runs.  Candidates are uniform
+ * random points of the window (seeded) and the optimum's neighbourhood, each
+ * snapped to the factors' steps, levels and fixed values; each improvement
+ * run is then polished to the local maximum of its score (BOBYQA over the
+ * free numeric factors, snapped again, kept only when it scores higher and
+ * is not next to a tested run).  Tested settings are never proposed again,
+ * nor anything within 1 % of each factor's range of an excluded (failed)
+ * setting; no confirmation run is proposed for an optimum that close to a
+ * tested run.  Deterministic for a seed.
  *
  * Ownership: the result is caller-owned (sg_next_result_destroy); nothing
  * else is kept.  Units: factors and responses in engineering units.
