@@ -281,7 +281,8 @@ static size_t run_loop(const problem *p, double target, size_t budget, uint64_t 
         }
         sg_next_inputs in = {.study = s, .table = tab, .spec = sp, .model = fit->model,
                              .decide = dr, .half_width = half, .spread_factor = sf,
-                             .level = o.level, .q2 = q2, .runs = 1, .seed = seed + n};
+                             .level = o.level, .q2 = q2, .runs = 1, .seed = seed + n,
+                             .defer_confirmation = n + 1 < budget}; /* as `loop` does */
         if (sg_next_propose(&in, &nx, &err) != SG_OK || nx->n_runs == 0) {
             fprintf(stderr, "bench_loop: %s: no proposal\n", p->name);
             exit(1);

@@ -90,6 +90,51 @@ Test(cli_loop, the_loop_appends_every_completed_run_and_approaches_the_optimum)
     cr_expect_eq(obtained, 6, "%s", log);
 }
 
+/* The log's "proposed" lines, one per run, into lines (at most cap). */
+static size_t proposals(char lines[][512], size_t cap)
+{
+    static char log[1 << 15];
+    slurp(tmp_path("toy-loop.log"), log, sizeof log);
+    size_t n = 0;
+    for (const char *p = log; n < cap && (p = strstr(p, ": proposed ")); p++) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        snprintf(lines[n++], 512, "%.*s", (int)(len < 511 ? len : 511), p);
+    }
+    return n;
+}
+
+/* A confirmation run of an untested optimum waits for the budget's last
+ * call: in the middle of a loop it only exploits the model's mean. */
+Test(cli_loop, the_confirmation_run_waits_for_the_last_call)
+{
+    script("sim.sh", SIM_OK);
+    const char *study = toy("command = \"./sim.sh {a} {b}\"\ntimeout = 20\n");
+    result *r = run("loop", study, "--budget", "4", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    static char lines[8][512];
+    size_t n = proposals(lines, 8);
+    cr_assert_eq(n, 4);
+    for (size_t i = 0; i + 1 < n; i++)
+        cr_expect_null(strstr(lines[i], "confirmation run"), "call %zu: %s", i + 1, lines[i]);
+}
+
+/* With a tolerance, the loop confirms the untested optimum before it stops
+ * for a small expected improvement. */
+Test(cli_loop, the_tolerance_stop_confirms_the_optimum_first)
+{
+    script("sim.sh", SIM_OK);
+    const char *study = toy("command = \"./sim.sh {a} {b}\"\ntimeout = 20\ntolerance = 1e6\n");
+    result *r = run("loop", study, "--budget", "5", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    static char lines[8][512];
+    size_t n = proposals(lines, 8);
+    cr_assert_geq(n, 1);
+    for (size_t i = 0; i < n; i++)
+        cr_expect(strstr(lines[i], "confirmation run"), "call %zu: %s", i + 1, lines[i]);
+    cr_expect(strstr(r->out, "below the tolerance") || n == 5, "%s", r->out);
+}
+
 Test(cli_loop, failing_hanging_and_garbage_simulators_are_logged_and_excluded)
 {
     /* fails for a > 2, hangs for b > 3, prints garbage for a < 0.5 */

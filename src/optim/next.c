@@ -734,7 +734,8 @@ sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_err
     for (size_t i = 0; i < in->spec->n_cons; i++)
         own |= sg_optimize_spec_con_own(in->spec, i);
     /* 1. confirmation of an untested optimum (candidate 0 is the optimum) */
-    if (opt && !r->weak_model && !c.taken[0] && !near_tested(&c, c.cx))
+    if (opt && !r->weak_model && !in->defer_confirmation && !c.taken[0] &&
+        !near_tested(&c, c.cx))
         take(&c, r, 0, SG_NEXT_CONFIRM, 0.0);
     /* 2. improvement, then exploration.  A weak model still gets half of
      * the batch for improvement (a loop of one run per iteration

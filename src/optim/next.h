@@ -79,6 +79,8 @@ typedef struct sg_next_inputs {
                                          (e.g. runs that failed); may be NULL */
     size_t n_exclude;
     uint64_t seed;
+    bool defer_confirmation;          /* no confirmation run in this batch (a loop
+                                         defers it to its last call or its stop) */
     const sg_exec *exec;              /* NULL, or the executor that evaluates the
                                          candidates in blocks (core/exec.h) */
 } sg_next_inputs;
