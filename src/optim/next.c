@@ -59,6 +59,7 @@ typedef struct next_ctx {
     double spacing;        /* tested design's largest nearest-neighbour distance */
     double best;           /* best tested objective (feasible rows), NAN if none */
     size_t row_stride;     /* tested rows used for distances */
+    bool own;              /* a constraint on another name's probability */
 } next_ctx;
 
 /* Nearest realisable value of factor f: held, fixed, a level, or the step
@@ -172,7 +173,7 @@ static double sigma_of(const sg_next_inputs *in, size_t j, double sd)
      * calls); scaling it by the cross-validated spread factor (3-5 on a
      * weak 6-factor table) sent 20 of 36 Hartmann-6 calls to corners of the
      * window (bench_loop: 1 % band reached by 0 of 5 seeds, 3 of 5 with
-     * the posterior sd itself; doc/optim.md). */
+     * the posterior sd itself; doc/speed.md). */
     if (sg_model_type_of(in->model) == SG_MODEL_GP)
         return sd;
     double lv = in->level > 0 && in->level < 1 ? in->level : 0.95;
@@ -379,15 +380,15 @@ static sg_status predict_candidates(next_ctx *c, sg_error *err)
 }
 
 /* Sigma, objective, feasibility and "taken" of candidate k from its
- * predicted means and spreads; w is a workspace of the model when a
- * constraint is on another name's probability (else NULL). */
+ * predicted means and spreads; w (a workspace of the model) gives the
+ * probabilities of the constraints on other names. */
 static void score(next_ctx *c, sg_model_work *w, size_t k)
 {
     const sg_optimize_spec *sp = c->in->spec;
     double cval[SG_OPTSPEC_MAX_CONS] = {0}, csd[SG_OPTSPEC_MAX_CONS] = {0};
     double P[SG_MODEL_MAX_CLASSES], S[SG_MODEL_MAX_CLASSES];
     const double *x = c->cx + k * c->nf;
-    for (size_t i = 0; w && i < sp->n_cons; i++) { /* own constraints' probabilities */
+    for (size_t i = 0; c->own && i < sp->n_cons; i++) { /* own constraints' probabilities */
         if (!sg_optimize_spec_con_own(sp, i))
             continue;
         sg_model_predict_proba(c->in->model, w, x, sp->cons[i].response, P, S);
@@ -408,11 +409,8 @@ static sg_status evaluate(next_ctx *c, sg_model_work *w, sg_error *err)
     sg_status st = predict_candidates(c, err);
     if (st != SG_OK)
         return st;
-    bool any_own = false;
-    for (size_t i = 0; i < c->in->spec->n_cons; i++)
-        any_own |= sg_optimize_spec_con_own(c->in->spec, i);
     for (size_t k = 0; k < c->nc; k++)
-        score(c, any_own ? w : NULL, k);
+        score(c, w, k);
     return SG_OK;
 }
 
@@ -533,7 +531,6 @@ typedef struct polish_ctx {
     next_ctx *c;
     const sg_next_result *r;
     sg_model_work *w;   /* predictions of the scratch slot */
-    bool own;           /* a constraint on another name's probability */
     size_t idx[SG_STUDY_MAX_FACTORS], n; /* the movable factors */
     const double *x0;   /* the start candidate */
     sg_status st;
@@ -574,7 +571,7 @@ static double polish_at(polish_ctx *p, const double *u, bool snap_steps)
                                        c->cs + slot * c->nr, p->err);
     if (p->st != SG_OK)
         return 0.0;
-    score(c, p->own ? p->w : NULL, slot);
+    score(c, p->w, slot);
     double ei;
     return c->taken[slot] ? 0.0 : improve_score(c, p->r, slot, &ei);
 }
@@ -589,10 +586,10 @@ static double polish_objective(unsigned n, const double *u, double *grad, void *
 
 /* Move candidate k to the local maximum of its score when that (snapped)
  * scores higher. */
-static sg_status polish(next_ctx *c, const sg_next_result *r, sg_model_work *w, bool own,
-                        size_t k, sg_error *err)
+static sg_status polish(next_ctx *c, const sg_next_result *r, sg_model_work *w, size_t k,
+                        sg_error *err)
 {
-    polish_ctx p = {.c = c, .r = r, .w = w, .own = own, .x0 = c->cx + k * c->nf, .err = err};
+    polish_ctx p = {.c = c, .r = r, .w = w, .x0 = c->cx + k * c->nf, .err = err};
     p.n = movable(c, p.idx);
     if (p.n == 0 || !w)
         return SG_OK;
@@ -621,9 +618,8 @@ static sg_status polish(next_ctx *c, const sg_next_result *r, sg_model_work *w, 
     double a = polish_at(&p, u, true);
     if (p.st != SG_OK)
         return p.st;
-    const double *xs = c->cx + c->nc * c->nf;
-    if (a > start && !near_tested(c, xs)) { /* the scratch slot replaces candidate k */
-        size_t slot = c->nc;
+    size_t slot = c->nc;
+    if (a > start && !near_tested(c, c->cx + slot * c->nf)) { /* it replaces candidate k */
         memcpy(c->cx + k * c->nf, c->cx + slot * c->nf, c->nf * sizeof(double));
         memcpy(c->cm + k * c->nr, c->cm + slot * c->nr, c->nr * sizeof(double));
         memcpy(c->cs + k * c->nr, c->cs + slot * c->nr, c->nr * sizeof(double));
@@ -706,6 +702,8 @@ sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_err
     memset(&c, 0, sizeof c);
     c.in = in;
     c.nf = s->n_factors;
+    for (size_t i = 0; i < in->spec->n_cons; i++)
+        c.own |= sg_optimize_spec_con_own(in->spec, i);
     c.nr = s->n_responses;
     c.nc = SG_NEXT_CANDIDATES + NEXT_LOCAL + 1;
     size_t nrows = in->table ? in->table->n_rows : 0;
@@ -730,9 +728,6 @@ sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_err
     if ((st = sg_model_work_create(in->model, &w, err)) != SG_OK ||
         (st = evaluate(&c, w, err)) != SG_OK)
         goto done;
-    bool own = false;
-    for (size_t i = 0; i < in->spec->n_cons; i++)
-        own |= sg_optimize_spec_con_own(in->spec, i);
     /* 1. confirmation of an untested optimum (candidate 0 is the optimum) */
     if (opt && !r->weak_model && !in->defer_confirmation && !c.taken[0] &&
         !near_tested(&c, c.cx))
@@ -765,7 +760,7 @@ sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_err
         if (k == c.nc)
             break; /* no untested realisable setting left */
         if (!explore) {
-            if ((st = polish(&c, r, w, own, k, err)) != SG_OK)
+            if ((st = polish(&c, r, w, k, err)) != SG_OK)
                 goto done;
             improve_score(&c, r, k, &ei); /* the polished candidate's */
         }
