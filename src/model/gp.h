@@ -73,7 +73,7 @@
 #define SG_GP_DEFAULT_JITTER_MIN 1e-10   /* added to the unit diagonal */
 #define SG_GP_DEFAULT_JITTER_MAX 1e-4
 #define SG_GP_DEFAULT_PRIOR_MEDIAN 0.5
-#define SG_GP_DEFAULT_PRIOR_SD 1.5
+#define SG_GP_DEFAULT_PRIOR_SD 2.5
 /* First start and the box the other starts are drawn from (log-uniform). */
 #define SG_GP_START_LENGTH 0.5
 #define SG_GP_START_NUGGET 1e-6
