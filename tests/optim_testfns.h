@@ -1,5 +1,5 @@
 /* optim_testfns.h — analytic objectives and helpers shared by the optimiser
- * tests (included by tests/test_optim*.c only). */
+ * tests (tests/test_optim*.c) and the kriging test (test_gp.c). */
 #ifndef SG_OPTIM_TESTFNS_H
 #define SG_OPTIM_TESTFNS_H
 

@@ -12,11 +12,7 @@
 
 #include "model/gp.h"
 #include "model/gp_internal.h"
-
-static void setup(void)
-{
-    gsl_set_error_handler_off();
-}
+#include "optim_testfns.h" /* setup, hartmann3 */
 
 TestSuite(gp, .init = setup);
 
@@ -517,25 +513,6 @@ Test(gp, estimates_real_noise)
     sg_gp_destroy(gp);
 }
 
-/* Hartmann-3 (Dixon & Szegő 1978): peaked, most of the cube near 0. */
-static double hartmann3(const double *x)
-{
-    static const double a[4][3] = {{3, 10, 30}, {0.1, 10, 35}, {3, 10, 30}, {0.1, 10, 35}};
-    static const double p[4][3] = {{0.3689, 0.1170, 0.2673},
-                                   {0.4699, 0.4387, 0.7470},
-                                   {0.1091, 0.8732, 0.5547},
-                                   {0.03815, 0.5743, 0.8828}};
-    static const double alpha[4] = {1.0, 1.2, 3.0, 3.2};
-    double s = 0;
-    for (int i = 0; i < 4; i++) {
-        double e = 0;
-        for (int j = 0; j < 3; j++)
-            e += a[i][j] * (x[j] - p[i][j]) * (x[j] - p[i][j]);
-        s += alpha[i] * exp(-e);
-    }
-    return -s;
-}
-
 /* Nine runs of Hartmann-3 as `loop` had them after its first proposal
  * (bench_loop, seed 6): one deep value among shallow ones.  With the
  * length prior's former log-sd of 1.5 the fit of the seed `fit` uses called
@@ -557,7 +534,7 @@ Test(gp, weak_length_prior_keeps_a_sparse_peaked_table_exact)
         {0, 1, 1}};
     double y[9];
     for (size_t i = 0; i < 9; i++)
-        y[i] = hartmann3(X[i]);
+        y[i] = hartmann3(NULL, X[i], NULL); /* peaked: most of the cube near 0 */
     double sdy = sd_of(y, 9);
     /* the first: the seed `fit` gives the kriging of a study with seed 1 */
     const uint64_t seeds[] = {14634343421291459265ull, 1, 2, 3, 4, 5, 6, 7};
