@@ -417,6 +417,37 @@ Test(next, nothing_next_to_a_failed_run)
     teardown(&f);
 }
 
+/* Nothing within 1 % of each range (0.04) of a tested run is proposed: a
+ * simulation there would only repeat it.  Here a tested run lies 0.02 from
+ * the optimum, where the expected improvement peaks. */
+Test(next, nothing_next_to_a_tested_run)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    const double *opt = f.d->opt->realisable.found ? f.d->opt->realisable.x : f.d->opt->best_x;
+    sg_table *t = NULL;
+    double extra[2] = {opt[0] + 0.02, opt[1]}, hw[2] = {0.05, 0.05};
+    make_grid_table(&t, extra);
+    sg_next_inputs in = {.study = f.s, .table = t, .spec = f.sp, .model = g_model,
+                         .decide = f.d, .half_width = hw, .level = 0.95, .runs = 4, .seed = 99};
+    sg_next_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_next_propose(&in, &r, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(r->n_runs, 4);
+    expect_valid(&f, r);
+    for (size_t n = 0; n < r->n_runs; n++)
+        for (size_t i = 0; i < t->n_rows; i++) {
+            double da = fabs(r->x[2 * n] - sg_table_at(t, i, 0));
+            double db = fabs(r->x[2 * n + 1] - sg_table_at(t, i, 1));
+            cr_expect(da > 0.04 || db > 0.04, "run %zu at (%g, %g), next to tested (%g, %g)",
+                      n + 1, r->x[2 * n], r->x[2 * n + 1], sg_table_at(t, i, 0),
+                      sg_table_at(t, i, 1));
+        }
+    sg_next_result_destroy(r);
+    sg_table_destroy(t);
+    teardown(&f);
+}
+
 Test(next, bad_arguments_are_refused)
 {
     fixture f;

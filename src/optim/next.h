@@ -20,10 +20,10 @@
  * snapped to the factors' steps, levels and fixed values; each improvement
  * run is then polished to the local maximum of its score (BOBYQA over the
  * free numeric factors, snapped again, kept only when it scores higher and
- * is not next to a tested run).  Tested settings are never proposed again,
- * nor anything within 1 % of each factor's range of an excluded (failed)
- * setting; no confirmation run is proposed for an optimum that close to a
- * tested run.  Deterministic for a seed.
+ * is not next to a tested run).  Nothing within 1 % of each factor's range
+ * of a tested or an excluded (failed) setting is proposed (a simulation
+ * would only repeat it), so no confirmation run either for an optimum that
+ * close to a tested run.  Deterministic for a seed.
  *
  * Ownership: the result is caller-owned (sg_next_result_destroy); nothing
  * else is kept.  Units: factors and responses in engineering units.
