@@ -341,7 +341,11 @@ static bool peer_median(const problem *p, size_t budget, size_t seeds, double ta
     FILE *f = popen(cmd, "r");
     if (!f)
         return false;
-    bool got = fgets(line, sizeof line, f) != NULL;
+    /* the answer is the line that starts "median" or "skip": SciPy's
+     * L-BFGS-B (Fortran) may print its own warnings to stdout first */
+    bool got = false;
+    while (!got && fgets(line, sizeof line, f))
+        got = strncmp(line, "median ", 7) == 0 || strncmp(line, "skip", 4) == 0;
     pclose(f);
     remove(path);
     unsigned long m = 0;
