@@ -104,16 +104,27 @@ static size_t proposals(char lines[][512], size_t cap)
     return n;
 }
 
+/* `loop` of the toy study with a working simulator, [simulate] settings
+ * besides the command and the budget; its result into *out and the
+ * logged proposals into lines. */
+static size_t loop_proposals(const char *settings, const char *budget, result **out,
+                             char lines[][512], size_t cap)
+{
+    char simulate[256];
+    snprintf(simulate, sizeof simulate, "command = \"./sim.sh {a} {b}\"\n%s", settings);
+    script("sim.sh", SIM_OK);
+    *out = run("loop", toy(simulate), "--budget", budget, NULL);
+    cr_assert_eq((*out)->code, 0, "%s", (*out)->err);
+    return proposals(lines, cap);
+}
+
 /* A confirmation run of an untested optimum waits for the budget's last
  * call: in the middle of a loop it only exploits the model's mean. */
 Test(cli_loop, the_confirmation_run_waits_for_the_last_call)
 {
-    script("sim.sh", SIM_OK);
-    const char *study = toy("command = \"./sim.sh {a} {b}\"\ntimeout = 20\n");
-    result *r = run("loop", study, "--budget", "4", NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
+    result *r = NULL;
     static char lines[8][512];
-    size_t n = proposals(lines, 8);
+    size_t n = loop_proposals("timeout = 20\n", "4", &r, lines, 8);
     cr_assert_eq(n, 4);
     for (size_t i = 0; i + 1 < n; i++)
         cr_expect_null(strstr(lines[i], "confirmation run"), "call %zu: %s", i + 1, lines[i]);
@@ -123,12 +134,9 @@ Test(cli_loop, the_confirmation_run_waits_for_the_last_call)
  * for a small expected improvement. */
 Test(cli_loop, the_tolerance_stop_confirms_the_optimum_first)
 {
-    script("sim.sh", SIM_OK);
-    const char *study = toy("command = \"./sim.sh {a} {b}\"\ntimeout = 20\ntolerance = 1e6\n");
-    result *r = run("loop", study, "--budget", "5", NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
+    result *r = NULL;
     static char lines[8][512];
-    size_t n = proposals(lines, 8);
+    size_t n = loop_proposals("timeout = 20\ntolerance = 1e6\n", "5", &r, lines, 8);
     cr_assert_geq(n, 1);
     for (size_t i = 0; i < n; i++)
         cr_expect(strstr(lines[i], "confirmation run"), "call %zu: %s", i + 1, lines[i]);

@@ -272,16 +272,16 @@ static int loop_main(const sg_cli_args *a)
             best_ei = props->ei[n] > best_ei ? props->ei[n] : best_ei;
             confirm |= props->kind[n] == SG_NEXT_CONFIRM;
         }
+        bool converged = sim->tolerance > 0 && !props->weak_model && !confirm &&
+                         best_ei < sim->tolerance;
         if (props->n_runs == 0) {
             why_stop = "every realisable setting has been tried";
-        } else if (sim->tolerance > 0 && !props->weak_model && !confirm &&
-                   best_ei < sim->tolerance && defer) {
+        } else if (converged && defer) {
             confirm_now = true; /* before stopping: the deferred confirmation */
             sg_next_result_destroy(props);
             st.iteration--;
             continue;
-        } else if (sim->tolerance > 0 && !props->weak_model && !confirm &&
-                   best_ei < sim->tolerance) {
+        } else if (converged) {
             sg_num_snprintf(why_buf, sizeof why_buf,
                             "the expected improvement %.3g is below the tolerance %g", best_ei,
                             sim->tolerance);
