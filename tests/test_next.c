@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/warp.h"
 #include "optim/next.h"
 
 /* a in [0, 4], b in [0, 4]; y has its minimum at (2.6, 1.3), between the
@@ -35,23 +36,36 @@ static double truth_y(double a, double b)
     return (a - 2.6) * (a - 2.6) + (b - 1.3) * (b - 1.3) + 5.0;
 }
 
-/* The tested grid, plus one run at extra = (a, b) when not NULL. */
-static void make_grid_table(sg_table **t, const double *extra)
+/* A response with a long tail toward its minimum: 5 on most of the grid,
+ * down to about 2 near (2.6, 1.3). */
+static double peaked_y(double a, double b)
+{
+    return 5.0 - 4.0 * exp(-((a - 2.6) * (a - 2.6) + (b - 1.3) * (b - 1.3)) / 0.8);
+}
+
+/* The tested grid of y = truth(a, b), plus one run at extra = (a, b) when
+ * not NULL. */
+static void make_table_of(sg_table **t, double (*truth)(double, double), const double *extra)
 {
     static char csv[4096];
     size_t used = (size_t)snprintf(csv, sizeof csv, "a,b,y,z\n");
     for (int i = 0; i < GRID; i++)
         for (int j = 0; j < GRID; j++)
             used += (size_t)snprintf(csv + used, sizeof csv - used, "%d,%d,%.17g,%d\n", i, j,
-                                     truth_y(i, j), i + j);
+                                     truth(i, j), i + j);
     if (extra)
         used += (size_t)snprintf(csv + used, sizeof csv - used, "%.17g,%.17g,%.17g,%.17g\n",
-                                 extra[0], extra[1], truth_y(extra[0], extra[1]),
+                                 extra[0], extra[1], truth(extra[0], extra[1]),
                                  extra[0] + extra[1]);
     const char *cols[] = {"a", "b", "y", "z"};
     sg_error err;
     cr_assert_eq(sg_table_load_buffer(csv, used, "n.csv", cols, 4, 2, t, NULL, &err), SG_OK, "%s",
                  err.msg);
+}
+
+static void make_grid_table(sg_table **t, const double *extra)
+{
+    make_table_of(t, truth_y, extra);
 }
 
 /* A model of type (a small network ensemble, or kriging) fitted to t. */
@@ -357,6 +371,74 @@ Test(next, a_kriging_proposal_maximises_the_expected_improvement)
     sg_model_work_destroy(w);
     sg_next_result_destroy(r);
     sg_model_destroy(m);
+    teardown(&f);
+}
+
+/* A kriging model of runs with a long tail toward the minimum chooses by
+ * the expected improvement of a kriging model of the warped response
+ * (model/warp.h) — the same settings on the same runs — and still reports
+ * its own figures. */
+Test(next, a_kriging_search_on_a_peaked_response_uses_the_warped_response)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    sg_table *t = NULL;
+    make_table_of(&t, peaked_y, NULL);
+    sg_model *m = fit_typed(t, SG_MODEL_GP);
+    double hw[2] = {0.05, 0.05}, q2[2] = {0.2, 0.9};
+    sg_next_inputs in = {.study = f.s, .table = t, .spec = f.sp, .model = m, .decide = f.d,
+                         .half_width = hw, .level = 0.95, .q2 = q2, .runs = 1, .seed = 99};
+    sg_next_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_next_propose(&in, &r, &err), SG_OK, "%s", err.msg);
+    cr_assert(r->warped);
+    cr_assert_eq(r->kind[0], SG_NEXT_IMPROVE);
+    cr_expect(strstr(r->reason[0], "skew-corrected"), "%s", r->reason[0]);
+    /* the acquisition model, rebuilt as next.h describes */
+    double X[GRID * GRID * 2], y[GRID * GRID], best = INFINITY;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        X[2 * i] = sg_table_at(t, i, 0);
+        X[2 * i + 1] = sg_table_at(t, i, 1);
+        y[i] = sg_table_at(t, i, 2);
+    }
+    sg_warp wp = sg_warp_fit(y, t->n_rows, true);
+    cr_assert(wp.used);
+    for (size_t i = 0; i < t->n_rows; i++) {
+        y[i] = sg_warp_apply(&wp, y[i]);
+        best = fmin(best, y[i]);
+    }
+    sg_model_spec spec = *sg_model_spec_of(m);
+    memset(spec.classes, 0, sizeof spec.classes);
+    sg_model *acq = NULL;
+    cr_assert_eq(sg_model_fit(&spec, 2, 1, X, y, t->n_rows, NULL, NULL, NULL, &acq, &err), SG_OK,
+                 "%s", err.msg);
+    sg_model_work *w = NULL, *wm = NULL;
+    cr_assert_eq(sg_model_work_create(acq, &w, &err), SG_OK);
+    cr_assert_eq(sg_model_work_create(m, &wm, &err), SG_OK);
+    double mean[2], sd[2], grid_max = 0.0;
+    for (int i = 0; i <= 200; i++)
+        for (int j = 0; j <= 200; j++) {
+            double x[2] = {0.02 * i, 0.02 * j};
+            cr_assert_eq(sg_model_predict_batch(acq, w, x, 1, mean, sd, &err), SG_OK);
+            if (sd[0] > 0)
+                grid_max = fmax(grid_max, ei_of(mean[0], sd[0], best));
+        }
+    cr_assert_eq(sg_model_predict_batch(acq, w, r->x, 1, mean, sd, &err), SG_OK);
+    double chosen = ei_of(mean[0], sd[0], best);
+    cr_expect_gt(grid_max, 0.0);
+    cr_expect_geq(chosen, grid_max * (1 - 1e-6), "warped EI %g at (%g, %g), a grid point has %g",
+                  chosen, r->x[0], r->x[1], grid_max);
+    /* the figures shown are the model's own */
+    cr_assert_eq(sg_model_predict_batch(m, wm, r->x, 1, mean, sd, &err), SG_OK);
+    cr_expect_float_eq(r->mean[0], mean[0], 1e-9 * (1 + fabs(mean[0])));
+    cr_expect_float_eq(r->ei[0], ei_of(mean[0], sd[0], r->best_value), 1e-9 * (1 + r->ei[0]));
+    cr_expect_geq(r->max_ei, r->ei[0]);
+    sg_model_work_destroy(w);
+    sg_model_work_destroy(wm);
+    sg_model_destroy(acq);
+    sg_next_result_destroy(r);
+    sg_model_destroy(m);
+    sg_table_destroy(t);
     teardown(&f);
 }
 

@@ -268,6 +268,8 @@ static int loop_main(const sg_cli_args *a)
             break;
         double best_ei = 0.0;
         bool confirm = false;
+        if (props->warped) /* its proposals' own may be far below what is left */
+            best_ei = props->max_ei;
         for (size_t n = 0; n < props->n_runs; n++) {
             best_ei = props->ei[n] > best_ei ? props->ei[n] : best_ei;
             confirm |= props->kind[n] == SG_NEXT_CONFIRM;

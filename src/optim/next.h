@@ -15,7 +15,11 @@
  * The uncertainty of a network's prediction is the calibrated interval's:
  * sigma(x) = max(half_width, spread_factor x ensemble spread(x)) / z(level),
  * so it grows where the ensemble disagrees; a kriging model's is its own
- * posterior sd, which vanishes at the tested runs.  Candidates are uniform
+ * posterior sd, which vanishes at the tested runs.  When a kriging model's
+ * tested runs have a long tail toward the optimum (model/warp.h), the
+ * expected improvement that chooses is that of a second kriging model of
+ * the warped objective (same runs and settings); the figures shown stay the
+ * model's own.  Candidates are uniform
  * random points of the window (seeded) and the optimum's neighbourhood, each
  * snapped to the factors' steps, levels and fixed values; each improvement
  * run is then polished to the local maximum of its score (BOBYQA over the
@@ -94,6 +98,10 @@ typedef struct sg_next_result {
     sg_next_kind *kind;   /* (n_runs) */
     char (*reason)[SG_NEXT_REASON_MAX]; /* (n_runs) why each run was chosen */
     bool weak_model;      /* the objective's model was weak: space-filling */
+    bool warped;          /* kriging searched on the warped objective (model/warp.h);
+                             ei stays the model's own */
+    double max_ei;        /* warped: the largest expected improvement x feasibility of
+                             the model over the candidates (objective units); else 0 */
     double best_value;    /* best tested objective (NAN when no run meets the constraints) */
 } sg_next_result;
 
