@@ -704,7 +704,8 @@ static size_t objective_rows(const next_ctx *c, double *X, double *y)
     const sg_optimize_spec *sp = c->in->spec;
     size_t n = 0;
     for (size_t i = 0; i < t->n_rows; i++) {
-        double v = sg_optimize_spec_observed(sp, sp->response, sg_table_at(t, i, c->nf + sp->response));
+        double raw = sg_table_at(t, i, c->nf + sp->response);
+        double v = sg_optimize_spec_observed(sp, sp->response, raw);
         bool ok = isfinite(v);
         for (size_t f = 0; f < c->nf && ok; f++)
             ok = isfinite(sg_table_at(t, i, f));
@@ -722,7 +723,7 @@ static size_t objective_rows(const next_ctx *c, double *X, double *y)
  * with the same settings.  On Hartmann-6 the model of the raw response
  * takes the best runs' values for 5-sigma events everywhere untested and
  * never leaves the first basin it finds; searching on the warped one
- * reached the 1 % band on 7 of 10 seeds instead of 4 (bench_loop,
+ * reached the 1 % band on 6 of 10 seeds instead of 4 (bench_loop,
  * doc/speed.md).  Every figure shown (means, sigmas, expected improvement
  * in the response's units) is still the model's own.  Without a warp, or
  * when the second fit fails for a numerical reason, c->acq stays NULL. */
@@ -733,14 +734,13 @@ static sg_status build_acquisition(next_ctx *c, sg_error *err)
     if (!in->table || sp->weighted || sg_model_type_of(in->model) != SG_MODEL_GP ||
         !isfinite(c->best) || sg_model_is_class(in->model, sp->response))
         return SG_OK;
-    size_t rows = in->table->n_rows;
-    double *X = malloc((rows ? rows : 1) * c->nf * sizeof *X), *y = malloc((rows ? rows : 1) * sizeof *y);
+    size_t rows = in->table->n_rows ? in->table->n_rows : 1;
+    double *X = malloc(rows * c->nf * sizeof *X), *y = malloc(rows * sizeof *y);
     sg_status st = X && y ? SG_OK : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     size_t n = st == SG_OK ? objective_rows(c, X, y) : 0;
-    if (n >= c->nf + 2) {
+    if (n >= c->nf + 2) /* as many runs as kriging needs */
         c->warp = sg_warp_fit(y, n, sp->sense != SG_OPTIM_MAXIMIZE);
-    }
-    if (st == SG_OK && c->warp.used) {
+    if (c->warp.used) {
         for (size_t i = 0; i < n; i++)
             y[i] = sg_warp_apply(&c->warp, y[i]);
         sg_model_spec spec = *sg_model_spec_of(in->model);
