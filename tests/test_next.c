@@ -335,6 +335,22 @@ static double ei_of(double m, double s, double best)
     return (best - m) * 0.5 * erfc(-z / sqrt(2.0)) + s * exp(-0.5 * z * z) / 2.506628274631000502;
 }
 
+/* The largest expected improvement over best of model m's first response
+ * on a 201 x 201 grid of the window (where its sd is positive). */
+static double grid_max_ei(const sg_model *m, sg_model_work *w, double best)
+{
+    sg_error err;
+    double mean[2], sd[2], grid_max = 0.0;
+    for (int i = 0; i <= 200; i++)
+        for (int j = 0; j <= 200; j++) {
+            double x[2] = {0.02 * i, 0.02 * j};
+            cr_assert_eq(sg_model_predict_batch(m, w, x, 1, mean, sd, &err), SG_OK);
+            if (sd[0] > 0)
+                grid_max = fmax(grid_max, ei_of(mean[0], sd[0], best));
+        }
+    return grid_max;
+}
+
 /* With kriging, the improvement run is the maximum of the expected
  * improvement computed from the kriging mean and sd (not the best of the
  * random candidates, nor an sd floored at the calibrated half-width): no
@@ -354,14 +370,7 @@ Test(next, a_kriging_proposal_maximises_the_expected_improvement)
     cr_assert_eq(r->kind[0], SG_NEXT_IMPROVE);
     sg_model_work *w = NULL;
     cr_assert_eq(sg_model_work_create(m, &w, &err), SG_OK);
-    double mean[2], sd[2], best = r->best_value, grid_max = 0.0;
-    for (int i = 0; i <= 200; i++)
-        for (int j = 0; j <= 200; j++) {
-            double x[2] = {0.02 * i, 0.02 * j};
-            cr_assert_eq(sg_model_predict_batch(m, w, x, 1, mean, sd, &err), SG_OK);
-            if (sd[0] > 0)
-                grid_max = fmax(grid_max, ei_of(mean[0], sd[0], best));
-        }
+    double mean[2], sd[2], best = r->best_value, grid_max = grid_max_ei(m, w, best);
     cr_assert_eq(sg_model_predict_batch(m, w, r->x, 1, mean, sd, &err), SG_OK);
     cr_expect_float_eq(r->sigma[0], sd[0], 1e-12 * (1 + sd[0]), "sigma is the kriging sd");
     cr_expect_float_eq(r->ei[0], ei_of(mean[0], sd[0], best), 1e-9 * (1 + r->ei[0]));
@@ -415,14 +424,7 @@ Test(next, a_kriging_search_on_a_peaked_response_uses_the_warped_response)
     sg_model_work *w = NULL, *wm = NULL;
     cr_assert_eq(sg_model_work_create(acq, &w, &err), SG_OK);
     cr_assert_eq(sg_model_work_create(m, &wm, &err), SG_OK);
-    double mean[2], sd[2], grid_max = 0.0;
-    for (int i = 0; i <= 200; i++)
-        for (int j = 0; j <= 200; j++) {
-            double x[2] = {0.02 * i, 0.02 * j};
-            cr_assert_eq(sg_model_predict_batch(acq, w, x, 1, mean, sd, &err), SG_OK);
-            if (sd[0] > 0)
-                grid_max = fmax(grid_max, ei_of(mean[0], sd[0], best));
-        }
+    double mean[2], sd[2], grid_max = grid_max_ei(acq, w, best);
     cr_assert_eq(sg_model_predict_batch(acq, w, r->x, 1, mean, sd, &err), SG_OK);
     double chosen = ei_of(mean[0], sd[0], best);
     cr_expect_gt(grid_max, 0.0);
