@@ -10,13 +10,16 @@
  * Per table and model:
  *   test/sd   test RMSE / sd of the test responses
  *   cv/test   cross-validated RMSE / test RMSE (network: sg_cv_run with the
- *             auto plan, loo up to 50 rows else kfold:5, and on level-coded
- *             designs the worse of that and the between-levels RMSE; GP:
- *             closed-form LOO)
+ *             auto plan, loo up to 50 rows else kfold:5: the expected RMSE
+ *             anywhere in the window (model/window.h) that fit reports, else
+ *             on level-coded designs the worse of the plan's and the
+ *             between-levels RMSE; GP: closed-form LOO)
  *   cover     share of test points inside the 95 % interval (network: its
- *             CV-calibrated half-width; GP: mean ± 1.96 sd incl. the nugget)
- *   plan alone / between levels (network, level-coded designs): the same
- *             from the plan's folds alone, and the between-levels RMSE / test RMSE
+ *             CV-calibrated half-width, the window's; GP: mean ± 1.96 sd incl.
+ *             the nugget)
+ *   plan alone / between levels (network, level-coded designs): the
+ *             interval from the plan's residuals alone, and the plan's and
+ *             the between-levels RMSE / test RMSE
  *   hw/test   mean half-width / test RMSE
  *   fit s     wall time of the fit (network: fit, then + CV)
  * and MLP/GP = network test RMSE / GP test RMSE.  Targets of issue 12,
@@ -317,20 +320,22 @@ static void run_mlp(const double *X, const double *y, size_t n, size_t d, const 
     const sg_cv_response *R = &cv->resp[0];
     /* the interpolation figure: the worse of the plan's and the between-levels RMSE */
     double interp = cv->n_between ? fmax(R->net.rmse, R->between.rmse) : R->net.rmse;
+    if (R->window_ok) /* what fit reports: the expected error anywhere in the window */
+        interp = R->window_rmse;
     for (size_t k = 0; k < N_TEST; k++)
         half[k] = R->half_width;
     rate(yt, pred, half, N_TEST, sdt, interp, s);
-    if (cv->n_between) {
-        score l;
-        for (size_t k = 0; k < N_TEST; k++)
-            half[k] = R->half_width_plan;
-        rate(yt, pred, half, N_TEST, sdt, R->net.rmse, &l);
-        s->loo_ratio = l.cv_ratio;
-        s->btw_ratio = R->between.rmse / s->rmse;
-        s->cover_loo = l.cover;
-        s->hw_loo = l.hw_ratio;
-        s->has_btw = true;
-    }
+    /* what the plan's residuals alone would give (the interval before the
+     * window figures) */
+    score l;
+    for (size_t k = 0; k < N_TEST; k++)
+        half[k] = R->half_width_plan;
+    rate(yt, pred, half, N_TEST, sdt, R->net.rmse, &l);
+    s->loo_ratio = l.cv_ratio;
+    s->btw_ratio = cv->n_between ? R->between.rmse / s->rmse : NAN;
+    s->cover_loo = l.cover;
+    s->hw_loo = l.hw_ratio;
+    s->has_btw = true;
 done:
     sg_cv_result_destroy(cv);
     sg_model_destroy(m);

@@ -105,7 +105,8 @@ Test(cv_levels, exact_smooth_table_on_an_l27_has_no_suspicious_runs, .timeout = 
     cr_expect_eq(r->n_between, 36);
     const sg_cv_response *R = &r->resp[0];
     cr_expect(R->between.rmse > 0 && isfinite(R->between.rmse));
-    cr_expect(R->half_width == R->half_width_plan);
+    cr_expect(R->window_ok, "%s", R->window_note);
+    cr_expect(R->half_width == R->window_half_width);
     size_t in = 0;
     for (size_t i = 0; i < r->n_between; i++)
         in += fabs(r->between_obs[i] - r->between_pred[i]) <= R->half_width;

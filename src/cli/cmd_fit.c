@@ -203,12 +203,15 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                      : "scaling and all members");
         if (r->cv->n_between)
             printf("  %s: error at tested settings; between levels: error when interpolating "
-                   "between tested levels (%s, each middle level held out in turn, %zu folds); "
-                   "the interval comes from leave-one-out (doc/model.md)\n",
+                   "between tested levels (%s, each middle level held out in turn, %zu "
+                   "folds)\n",
                    r->cv->plan.kind == SG_CV_LOO ? "leave-one-out" : plan, r->cv->between_note,
                    r->cv->n_between_folds);
         else
             printf("  between levels: not run: %s\n", r->cv->between_note);
+        printf("  in window: expected error of a prediction anywhere inside the bounds (every "
+               "held-out error scaled by how far its point was from the runs, by kriging's sd); "
+               "the interval covers the window (doc/model.md)\n");
         printf("  kriging beside it: %s\n", r->kriging_cv);
     } else {
         printf("Cross-validation: skipped (--no-cv): the training figures below are "
@@ -239,6 +242,13 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         if (btw)
             metrics_row(autom ? "auto, btw. levels" : gp ? "kriging, btw. levels" : "network, btw. levels",
                         &cv->between, true, dec);
+        if (cv && cv->window_ok)
+            sg_num_fprintf(stdout, "  %-22s %9s %12.*f\n",
+                           autom ? "auto, in window" : gp ? "kriging, in window"
+                                                          : "network, in window",
+                           "", dec, cv->window_rmse);
+        else if (cv)
+            printf("  %-22s not computed: %s\n", "in window", cv->window_note);
         metrics_row("quadratic, training", &r->rsm_train[j], r->rsm_ok[j], dec);
         if (cv)
             metrics_row("quadratic, CV", &cv->rsm, cv->rsm_ok, dec);
@@ -251,8 +261,11 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         if (c && !c->gp_ok)
             printf("  note (kriging): %s\n", c->gp_note);
         if (cv) {
-            sg_num_fprintf(stdout, "  %.0f%% prediction interval: ± %.*f %s (held-out coverage %.1f%%)", 100 * cv->level,
-                   dec, cv->half_width, resp->unit, 100 * cv->coverage);
+            sg_num_fprintf(stdout, "  %.0f%% prediction interval: ± %.*f %s (%s; held-out "
+                                   "coverage %.1f%%)",
+                           100 * cv->level, dec, cv->half_width, resp->unit,
+                           cv->window_ok ? "anywhere in the window" : "at tested settings",
+                           100 * cv->coverage);
             if (cv->spread_factor_ok)
                 sg_num_fprintf(stdout, "; = %.3g × %s", cv->spread_factor,
                                gp ? "kriging sd" : "ensemble spread");

@@ -17,6 +17,7 @@
 
 #include "analysis/rsm.h"
 #include "core/num.h"
+#include "model/window.h"
 
 sg_cv_options sg_cv_options_defaults(void)
 {
@@ -69,6 +70,7 @@ typedef struct cv_part {
                                      NULL: between levels keep no baseline's) */
     bool *rsm_failed;             /* (n_folds * n_out) */
     char (*rsm_fmsg)[256];        /* (n_folds * n_out) why the baseline failed */
+    double *train_mse;            /* (n_folds * n_out) the model's MSE at its training rows */
 } cv_part;
 
 typedef struct cv_job {
@@ -132,6 +134,30 @@ static sg_status class_baseline(cv_job *job, const cv_part *part, size_t f, cons
     return st;
 }
 
+/* The model's mean squared error at its own training rows, per response
+ * (mse, n_out; what the window figures add to kriging's sd, window.h). */
+static void train_error(const sg_model *m, sg_model_work *w, const double *Xtr, const double *Ytr,
+                        size_t ntr, size_t n_in, size_t n_out, double *mse)
+{
+    for (size_t j = 0; j < n_out; j++)
+        mse[j] = NAN; /* unknown: the window figures are then not computed */
+    double *mean = malloc(n_out * sizeof *mean);
+    if (!mean || ntr == 0) {
+        free(mean);
+        return;
+    }
+    for (size_t j = 0; j < n_out; j++)
+        mse[j] = 0.0;
+    for (size_t i = 0; i < ntr; i++) {
+        sg_model_predict(m, w, Xtr + i * n_in, mean, NULL);
+        for (size_t j = 0; j < n_out; j++) {
+            double e = Ytr[i * n_out + j] - mean[j];
+            mse[j] += e * e / (double)ntr;
+        }
+    }
+    free(mean);
+}
+
 static sg_status run_fold(cv_job *job, const cv_part *part, size_t f, sg_error *err)
 {
     const sg_cv_plan *p = part->plan;
@@ -159,6 +185,7 @@ static sg_status run_fold(cv_job *job, const cv_part *part, size_t f, sg_error *
         st = sg_model_work_create(fitted, &w, err);
     if (st != SG_OK)
         goto done;
+    train_error(fitted, w, Xtr, Ytr, ntr, n_in, n_out, part->train_mse + f * n_out);
     for (size_t i = h0; i < h1; i++) {
         const double *x = job->X + p->rows[i] * n_in;
         sg_model_predict(fitted, w, x, part->pred + i * n_out, part->sd + i * n_out);
@@ -257,7 +284,8 @@ static sg_status fold_task(void *user, size_t g, sg_bytes *out, sg_error *err)
               (!wp || sg_bytes_put(out, part->proba + h0 * job->n_prob, wp * sizeof(double))) &&
               (!wp || !part->rsm_proba ||
                sg_bytes_put(out, part->rsm_proba + h0 * job->n_prob, wp * sizeof(double))) &&
-              sg_bytes_put(out, part->rsm_failed + f * n_out, n_out * sizeof(bool));
+              sg_bytes_put(out, part->rsm_failed + f * n_out, n_out * sizeof(bool)) &&
+              sg_bytes_put(out, part->train_mse + f * n_out, n_out * sizeof(double));
     ok = ok && sg_bytes_put(out, part->rsm_fmsg + f * n_out, n_out * sizeof part->rsm_fmsg[0]);
     return ok ? SG_OK : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
 }
@@ -276,6 +304,7 @@ static bool fold_unpack(cv_job *job, size_t g, const sg_bytes *in)
               (!wp || !part->rsm_proba ||
                sg_bytes_get(in, &pos, part->rsm_proba + h0 * job->n_prob, wp * sizeof(double))) &&
               sg_bytes_get(in, &pos, part->rsm_failed + f * n_out, n_out * sizeof(bool)) &&
+              sg_bytes_get(in, &pos, part->train_mse + f * n_out, n_out * sizeof(double)) &&
               sg_bytes_get(in, &pos, part->rsm_fmsg + f * n_out, n_out * sizeof part->rsm_fmsg[0]);
     return ok;
 }
@@ -424,6 +453,10 @@ static void accuracy_note(const sg_cv_result *res, size_t j, const double *obs, 
     bool btw = res->n_between > 0 && R->between.rmse > R->net.rmse;
     double e = btw ? R->between.rmse : R->net.rmse;
     const char *what = btw ? "between levels" : "at tested settings";
+    if (R->window_ok) { /* the user's question: a prediction anywhere inside the bounds */
+        e = R->window_rmse;
+        what = "anywhere in the window";
+    }
     if (!(R->range > 0))
         snprintf(R->accuracy_note, sizeof R->accuracy_note,
                  "the observed response is constant; there is no range to compare with");
@@ -460,15 +493,13 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
         R->half_width_between = abs_quantile(res->between_obs, res->between_pred,
                                              res->between_row, mb, no, j, 1, 0, level, scratch,
                                              &reach_b);
-    /* The interval comes from the plan's residuals.  Holding out a middle
-     * level of a 3-level factor also removes that factor's curvature, so
-     * the between-levels residuals overstate the error of a model fitted to
-     * all levels: on the accuracy benchmark (brazing-like L27, friedman1 L18)
-     * the plan's interval already covered 100 % of random test points
-     * between the levels, and the wider one only widened it (doc/model.md).
-     * The between-levels figures are reported beside it, with the plan
-     * interval's coverage of those held-out levels. */
-    R->half_width = R->half_width_plan;
+    /* The interval covers the window (window_of: every held-out residual,
+     * scaled by how unconstrained its point was, carried over to uniform
+     * points of the box of the runs).  Without it, the plan's residuals:
+     * the between-levels ones, taken alone, overstate the error of a model
+     * fitted to all levels (holding out a middle level also removes that
+     * factor's curvature; doc/model.md). */
+    R->half_width = R->window_ok ? R->window_half_width : R->half_width_plan;
     size_t cov = 0;
     for (size_t i = 0; i < m; i++)
         cov += fabs(res->obs[i * no + j] - res->pred[i * no + j]) <= R->half_width;
@@ -479,7 +510,9 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
                R->half_width;
     R->coverage_between = mb ? (double)cov / (double)mb : 0.0;
     (void)reach_b;
-    if (!reach)
+    if (R->window_ok && R->window_note[0])
+        snprintf(R->interval_note, sizeof R->interval_note, "%s", R->window_note);
+    else if (!R->window_ok && !reach)
         sg_num_snprintf(R->interval_note, sizeof R->interval_note,
                  "%zu held-out predictions cannot establish a %.0f%% level; the interval uses "
                  "the largest held-out error",
@@ -561,6 +594,98 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
     R->outlier_ok = true;
     *count += got;
     return SG_OK;
+}
+
+/* ---- anywhere in the window (window.h) ------------------------------------------- */
+
+static bool has_categories(const sg_model_spec *spec, size_t n_in)
+{
+    for (size_t i = 0; i < n_in && i < SG_MODEL_MAX_CATEGORICAL; i++)
+        if (spec->categories[i] >= 2)
+            return true;
+    return false;
+}
+
+/* Response j's window figures into R->window_* (window_ok false and
+ * window_note saying why when they cannot be computed).  Held-out
+ * predictions of the plan's fold f form group f, those of between-levels
+ * fold f group nf + f (bp may be NULL).  train_mse: (nf, n_out) of the
+ * plan's folds.  Only running out of memory is an error. */
+static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spec,
+                           const sg_cv_plan *bp, const double *X, const double *Y, size_t n_in,
+                           const double *train_mse, double level, sg_error *err)
+{
+    sg_cv_response *R = &res->resp[j];
+    size_t n = res->n_rows, no = res->n_out, nh = res->n_held, nb = res->n_between;
+    size_t nf = res->n_folds, m = nh + nb;
+    R->window_ok = false;
+    if (has_categories(spec, n_in)) {
+        snprintf(R->window_note, sizeof R->window_note,
+                 "not computed with category factors (kriging's sd needs numbers)");
+        return SG_OK;
+    }
+    if (n > SG_WINDOW_MAX_ROWS) {
+        snprintf(R->window_note, sizeof R->window_note,
+                 "not computed above %d rows: the held-out rows already cover the window",
+                 SG_WINDOW_MAX_ROWS);
+        return SG_OK;
+    }
+    double tau2 = 0.0;
+    for (size_t f = 0; f < nf; f++)
+        tau2 += train_mse[f * no + j] / (double)nf;
+    if (!isfinite(tau2)) {
+        snprintf(R->window_note, sizeof R->window_note,
+                 "the model's error at its training rows is unknown");
+        return SG_OK;
+    }
+    size_t *row = malloc((m + 1) * sizeof *row), *group = malloc((m + 1) * sizeof *group);
+    double *resid = malloc((m + 1) * sizeof *resid), *y = malloc(n * sizeof *y);
+    sg_status st = SG_OK;
+    if (!row || !group || !resid || !y) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        y[i] = Y[i * no + j];
+    for (size_t i = 0; i < nh; i++) {
+        row[i] = res->held_row[i];
+        group[i] = res->held_fold[i];
+        resid[i] = res->obs[i * no + j] - res->pred[i * no + j];
+    }
+    for (size_t f = 0; bp && f < bp->n_folds; f++)
+        for (size_t i = bp->start[f]; i < bp->start[f + 1]; i++) {
+            row[nh + i] = res->between_row[i];
+            group[nh + i] = nf + f;
+            resid[nh + i] = res->between_obs[i * no + j] - res->between_pred[i * no + j];
+        }
+    sg_window_held held = {m, row, group, resid};
+    sg_window_figures wf;
+    sg_error e2;
+    sg_status ws = sg_window_figures_compute(X, y, n, n_in, &held, tau2, level, spec->seed, &wf,
+                                             &e2);
+    if (ws == SG_ERR_NOMEM) {
+        st = sg_error_set(err, ws, "%s", e2.msg);
+        goto done;
+    }
+    if (ws != SG_OK) {
+        snprintf(R->window_note, sizeof R->window_note, "%.159s", e2.msg);
+        goto done;
+    }
+    R->window_ok = true;
+    R->window_rmse = wf.rmse;
+    R->window_half_width = wf.half_width;
+    R->window_tau = sqrt(tau2);
+    if (!wf.reachable)
+        snprintf(R->window_note, sizeof R->window_note,
+                 "%zu held-out predictions cannot establish a %.0f%% level; the interval uses "
+                 "the largest scaled error",
+                 wf.n_z, 100.0 * level);
+done:
+    free(row);
+    free(group);
+    free(resid);
+    free(y);
+    return st;
 }
 
 /* ---- run ---------------------------------------------------------------------- */
@@ -679,6 +804,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     size_t *rowi = NULL;
     bool *rsm_failed = NULL;
     char (*rsm_fmsg)[256] = NULL;
+    double *train_mse = NULL;
     bool lock_ok = false;
     if (!out)
         return sg_error_set(err, SG_ERR_INVALID, "cross-validation: no output");
@@ -729,6 +855,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     rsm_failed = calloc(nw * n_out, sizeof *rsm_failed);
     job.rsm_msg = calloc(n_out, sizeof *job.rsm_msg);
     rsm_fmsg = calloc(nw * n_out, sizeof *rsm_fmsg);
+    train_mse = calloc(nw * n_out, sizeof *train_mse);
     size_t nbh = bplan ? bplan->start[nbf] : 0;
     scratch = malloc((nh + nbh + 6 * n) * sizeof *scratch);
     rowi = malloc(n * sizeof *rowi);
@@ -737,7 +864,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     if (!res->held_row || !res->held_fold || !res->obs || !res->pred || !res->sd ||
         !res->proba || !res->rsm_proba ||
         !res->rsm_pred || !res->resp || !res->outliers || !job.fold_status || !job.fold_err ||
-        !rsm_failed || !job.rsm_msg || !rsm_fmsg || !scratch || !rowi || !threads ||
+        !rsm_failed || !job.rsm_msg || !rsm_fmsg || !train_mse || !scratch || !rowi || !threads ||
         !between_alloc(res, bplan, Y))
         goto nomem;
     for (size_t f = 0; f < nf; f++)
@@ -752,10 +879,10 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     job.spec = &fold_spec;
     job.opt = opt;
     job.part[0] = (cv_part){plan, res->pred, res->sd, res->rsm_pred, res->proba,
-                            res->rsm_proba, rsm_failed, rsm_fmsg};
+                            res->rsm_proba, rsm_failed, rsm_fmsg, train_mse};
     job.part[1] = (cv_part){bplan, res->between_pred, res->between_sd, res->between_rsm,
                             res->between_proba, NULL, rsm_failed + nf * n_out,
-                            rsm_fmsg + nf * n_out};
+                            rsm_fmsg + nf * n_out, train_mse + nf * n_out};
     job.n_prob = res->n_prob;
     job.prob_off = res->prob_off;
     job.n_parts = bplan ? 2 : 1;
@@ -838,6 +965,9 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                 goto fail;
             continue;
         }
+        if ((st = window_of(res, j, spec, bplan, X, Y, n_in, train_mse, opt->level, err)) !=
+            SG_OK)
+            goto fail;
         if ((st = summarise(res, j, opt->level, opt->outlier_z,
                              opt->outlier_range_frac, scratch, rowi, &count)) != SG_OK)
             goto fail;
@@ -859,6 +989,7 @@ fail:
     free(job.fold_err);
     free(rsm_failed);
     free(rsm_fmsg);
+    free(train_mse);
     free(job.rsm_msg);
     sg_cv_plan_destroy(plan);
     sg_cv_plan_destroy(bplan);

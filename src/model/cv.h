@@ -158,11 +158,11 @@ typedef struct sg_cv_response {
      * error at tested settings.  Valid if the result's n_between > 0. */
     sg_metrics between;       /* network, pooled over the between-levels folds */
     sg_metrics rsm_between;   /* baseline, valid if rsm_ok and n_between > 0 */
-    /* Calibrated interval: prediction ± half_width covers held-out residuals
-     * at `level` (split-conformal quantile of |residual|); and spread_factor:
-     * prediction ± spread_factor * ensemble sd covers them at `level`.  With
-     * between-levels folds each is the worse (larger) of the plan's and the
-     * between-levels quantile, so the interval is honest between levels. */
+    /* Calibrated interval: prediction ± half_width covers `level` of the
+     * window (window_half_width, below) when window_ok, else the plan's
+     * held-out residuals at `level` (split-conformal quantile of
+     * |residual|: half_width_plan); and spread_factor: prediction ±
+     * spread_factor * ensemble sd covers the plan's residuals at `level`. */
     double level;
     double half_width;
     double half_width_plan;    /* the quantile of the plan's residuals alone */
@@ -172,6 +172,17 @@ typedef struct sg_cv_response {
     bool spread_factor_ok;
     double spread_factor;
     char interval_note[160];  /* e.g. level not reachable with so few rows */
+    /* Anywhere in the window (model/window.h): the held-out residuals of
+     * the plan and the between-levels folds, scaled by kriging's sd of
+     * each point from its fold's training rows (with the model's own error
+     * at its training rows, window_tau), carried over to uniform points of
+     * the box of the runs.  Numbers only, without category factors, up to
+     * SG_WINDOW_MAX_ROWS rows; window_note says why not otherwise. */
+    bool window_ok;
+    double window_rmse;       /* expected RMSE at a random point of the window */
+    double window_half_width; /* covers `level` of the window */
+    double window_tau;        /* root mean squared error at the training rows (fold mean) */
+    char window_note[160];
     /* What matters instead of a CV/training ratio: the interpolation error
      * (the worse of the plan's and the between-levels RMSE) against the
      * observed range and the data's resolution (10^-d, 0 if finer than

@@ -227,6 +227,18 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
             sg_json_null(b, cv, "network_between_levels");
             sg_json_null(b, cv, "baseline_between_levels");
         }
+        cJSON *win = sg_json_object(b, cv, "window");
+        sg_json_bool(b, win, "ok", c->window_ok);
+        if (c->window_ok) {
+            sg_json_number(b, win, "rmse", c->window_rmse);
+            sg_json_number(b, win, "half_width", c->window_half_width);
+            sg_json_number(b, win, "training_rmse", c->window_tau);
+        } else {
+            sg_json_null(b, win, "rmse");
+            sg_json_null(b, win, "half_width");
+            sg_json_null(b, win, "training_rmse");
+        }
+        sg_json_string(b, win, "note", c->window_note);
         sg_json_string(b, cv, "accuracy", c->accuracy_note);
         sg_json_number(b, cv, "range", c->range);
         sg_json_number(b, cv, "resolution", c->resolution);

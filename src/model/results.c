@@ -252,6 +252,11 @@ static void cv_response_json(sg_json_builder *b, cJSON *arr, const sg_cv_respons
     sg_json_exact(b, o, "range", r->range);
     sg_json_exact(b, o, "resolution", r->resolution);
     sg_json_string(b, o, "accuracy_note", r->accuracy_note);
+    sg_json_bool(b, o, "window_ok", r->window_ok);
+    sg_json_exact(b, o, "window_rmse", r->window_rmse);
+    sg_json_exact(b, o, "window_half_width", r->window_half_width);
+    sg_json_exact(b, o, "window_tau", r->window_tau);
+    sg_json_string(b, o, "window_note", r->window_note);
 }
 
 static void outlier_json(sg_json_builder *b, cJSON *arr, const sg_outlier *x)

@@ -114,14 +114,22 @@ static bool get_cv_response(rd *r, const sg_json_at *x, sg_cv_response *c)
         c->half_width_plan = c->half_width;
         return true;
     }
-    return get_metrics_at(r, x, "between", &c->between) &&
-           get_metrics_at(r, x, "rsm_between", &c->rsm_between) &&
-           sg_json_get_exact(j, x, "half_width_plan", &c->half_width_plan) &&
-           sg_json_get_exact(j, x, "half_width_between", &c->half_width_between) &&
-           sg_json_get_exact(j, x, "coverage_between", &c->coverage_between) &&
-           sg_json_get_exact(j, x, "range", &c->range) &&
-           sg_json_get_exact(j, x, "resolution", &c->resolution) &&
-           get_str(r, x, "accuracy_note", c->accuracy_note, sizeof c->accuracy_note);
+    if (!get_metrics_at(r, x, "between", &c->between) ||
+        !get_metrics_at(r, x, "rsm_between", &c->rsm_between) ||
+        !sg_json_get_exact(j, x, "half_width_plan", &c->half_width_plan) ||
+        !sg_json_get_exact(j, x, "half_width_between", &c->half_width_between) ||
+        !sg_json_get_exact(j, x, "coverage_between", &c->coverage_between) ||
+        !sg_json_get_exact(j, x, "range", &c->range) ||
+        !sg_json_get_exact(j, x, "resolution", &c->resolution) ||
+        !get_str(r, x, "accuracy_note", c->accuracy_note, sizeof c->accuracy_note))
+        return false;
+    if (!sg_json_has(x, "window_ok", &sc)) /* absent in files of earlier versions */
+        return true;
+    return sg_json_get_bool(j, x, "window_ok", &c->window_ok) &&
+           sg_json_get_exact(j, x, "window_rmse", &c->window_rmse) &&
+           sg_json_get_exact(j, x, "window_half_width", &c->window_half_width) &&
+           sg_json_get_exact(j, x, "window_tau", &c->window_tau) &&
+           get_str(r, x, "window_note", c->window_note, sizeof c->window_note);
 }
 
 /* The between-levels held-out predictions (absent in earlier versions). */

@@ -1,0 +1,249 @@
+/* window.c — held-out errors carried over to the whole window (window.h). */
+#include "model/window.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/gp.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Predictive sd (with the nugget) at the rows rows[0..m) of a kriging model
+ * with gp's hyper-parameters fitted on every other row.  SG_OK with sd
+ * filled, or kriging's error (too few rows left, a failed factor). */
+static sg_status fold_sd(const sg_gp *gp, const double *X, const double *y, size_t n, size_t d,
+                         const size_t *rows, size_t m, double *sd, sg_error *err)
+{
+    sg_status st = SG_ERR_NOMEM;
+    unsigned char *out = calloc(n, 1);
+    double *Xtr = malloc(n * d * sizeof *Xtr), *ytr = malloc(n * sizeof *ytr);
+    double *Xh = malloc(m * d * sizeof *Xh), *mu = malloc(m * sizeof *mu);
+    sg_gp *g = NULL;
+    sg_gp_work *w = NULL;
+    if (!out || !Xtr || !ytr || !Xh || !mu) {
+        sg_error_set(err, st, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < m; k++) {
+        out[rows[k]] = 1;
+        memcpy(Xh + k * d, X + rows[k] * d, d * sizeof *Xh);
+    }
+    size_t nt = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!out[i]) {
+            memcpy(Xtr + nt * d, X + i * d, d * sizeof *Xtr);
+            ytr[nt++] = y[i];
+        }
+    if ((st = sg_gp_fit_fixed(Xtr, ytr, nt, d, sg_gp_lo(gp), sg_gp_hi(gp),
+                              sg_gp_length_scales(gp), sg_gp_signal_var(gp),
+                              sg_gp_noise_var(gp), NULL, &g, err)) != SG_OK ||
+        (st = sg_gp_work_create(g, &w, err)) != SG_OK ||
+        (st = sg_gp_predict_batch(g, w, Xh, m, mu, NULL, sd, err)) != SG_OK)
+        goto done;
+    for (size_t k = 0; k < m; k++)
+        sd[k] = sqrt(fmax(sd[k], 0.0));
+done:
+    sg_gp_work_destroy(w);
+    sg_gp_destroy(g);
+    free(out);
+    free(Xtr);
+    free(ytr);
+    free(Xh);
+    free(mu);
+    return st;
+}
+
+/* Scaled residuals of every group kriging can refit, into z (held->n);
+ * their count in *nz.  A group whose refit fails (too few rows left) is
+ * left out; only running out of memory is an error. */
+static sg_status scaled_residuals(const sg_gp *gp, const double *X, const double *y, size_t n,
+                                  size_t d, const sg_window_held *held, double tau2, double *z,
+                                  size_t *nz, sg_error *err)
+{
+    size_t m = held->n;
+    size_t *rows = malloc(m * sizeof *rows), *idx = malloc(m * sizeof *idx);
+    double *sd = malloc(m * sizeof *sd);
+    unsigned char *done = calloc(m, 1);
+    sg_status st = SG_OK;
+    *nz = 0;
+    if (!rows || !idx || !sd || !done) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t h = 0; h < m; h++) {
+        if (done[h])
+            continue;
+        size_t c = 0;
+        for (size_t k = h; k < m; k++)
+            if (!done[k] && held->group[k] == held->group[h]) {
+                rows[c] = held->row[k];
+                idx[c++] = k;
+                done[k] = 1;
+            }
+        sg_error e2;
+        sg_status fs = fold_sd(gp, X, y, n, d, rows, c, sd, &e2);
+        if (fs == SG_ERR_NOMEM) {
+            st = sg_error_set(err, fs, "%s", e2.msg);
+            goto out;
+        }
+        if (fs != SG_OK)
+            continue;
+        for (size_t k = 0; k < c; k++) {
+            double s = sqrt(sd[k] * sd[k] + tau2);
+            if (s > 0 && isfinite(held->resid[idx[k]]))
+                z[(*nz)++] = fabs(held->resid[idx[k]]) / s;
+        }
+    }
+out:
+    free(rows);
+    free(idx);
+    free(sd);
+    free(done);
+    return st;
+}
+
+/* s(x) at SG_WINDOW_POINTS uniform points of the box of the runs, sorted
+ * ascending into s. */
+static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t seed, double *s,
+                               sg_error *err)
+{
+    size_t M = SG_WINDOW_POINTS;
+    double *P = malloc(M * d * sizeof *P), *mu = malloc(M * sizeof *mu);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    sg_gp_work *w = NULL;
+    sg_status st = SG_ERR_NOMEM;
+    if (!P || !mu || !rng) {
+        sg_error_set(err, st, "out of memory");
+        goto done;
+    }
+    gsl_rng_set(rng, (unsigned long)(seed ^ 0x5851f42d4c957f2dULL));
+    const double *lo = sg_gp_lo(gp), *hi = sg_gp_hi(gp);
+    for (size_t k = 0; k < M; k++)
+        for (size_t j = 0; j < d; j++)
+            P[k * d + j] = lo[j] + (hi[j] - lo[j]) * gsl_rng_uniform(rng);
+    if ((st = sg_gp_work_create(gp, &w, err)) != SG_OK ||
+        (st = sg_gp_predict_batch(gp, w, P, M, mu, NULL, s, err)) != SG_OK)
+        goto done;
+    for (size_t k = 0; k < M; k++)
+        s[k] = sqrt(fmax(s[k], 0.0) + tau2);
+    qsort(s, M, sizeof *s, cmp_double);
+done:
+    sg_gp_work_destroy(w);
+    gsl_rng_free(rng);
+    free(P);
+    free(mu);
+    return st;
+}
+
+/* Share of the pairs (z_i, s_k) with z_i s_k <= h, each z weighted
+ * 1/(m+1) (the unseen point's own z counts as never covered); s sorted. */
+static double pair_coverage(const double *z, size_t m, const double *s, size_t M, double h)
+{
+    double c = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (z[i] <= 0) {
+            c += 1.0;
+            continue;
+        }
+        double t = h / z[i];
+        size_t lo = 0, hi = M; /* first s > t */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (s[mid] <= t)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        c += (double)lo / (double)M;
+    }
+    return c / (double)(m + 1);
+}
+
+/* The smallest h with pair_coverage >= level (bisection to a relative
+ * 1e-6), or the largest z s when the level cannot be reached. */
+static double pair_quantile(const double *z, size_t m, const double *s, size_t M, double level,
+                            bool *reachable)
+{
+    double zmax = 0;
+    for (size_t i = 0; i < m; i++)
+        zmax = fmax(zmax, z[i]);
+    double hi = zmax * s[M - 1];
+    *reachable = (double)m / (double)(m + 1) >= level;
+    if (!*reachable || hi <= 0)
+        return hi;
+    double lo = 0;
+    while (hi - lo > 1e-6 * hi) {
+        double mid = 0.5 * (lo + hi);
+        if (pair_coverage(z, m, s, M, mid) >= level)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
+                                    const sg_window_held *held, double tau2, double level,
+                                    uint64_t seed, sg_window_figures *out, sg_error *err)
+{
+    if (!X || !y || !held || !out || d == 0 || !(held->n == 0 || (held->row && held->group &&
+                                                                   held->resid)))
+        return sg_error_set(err, SG_ERR_INVALID, "window figures: missing argument");
+    if (!(tau2 >= 0) || !isfinite(tau2) || !(level > 0 && level < 1))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "window figures: tau^2 must be >= 0 and the level in (0, 1)");
+    if (n > SG_WINDOW_MAX_ROWS)
+        return sg_error_set(err, SG_ERR_LIMIT, "window figures: not computed above %d rows",
+                            SG_WINDOW_MAX_ROWS);
+    for (size_t h = 0; h < held->n; h++)
+        if (held->row[h] >= n)
+            return sg_error_set(err, SG_ERR_INVALID, "window figures: held-out row %zu of %zu",
+                                held->row[h] + 1, n);
+    memset(out, 0, sizeof *out);
+    sg_gp *gp = NULL;
+    double *z = malloc((held->n + 1) * sizeof *z);
+    double *s = malloc(SG_WINDOW_POINTS * sizeof *s);
+    sg_status st = SG_ERR_NOMEM;
+    if (!z || !s) {
+        sg_error_set(err, st, "out of memory");
+        goto done;
+    }
+    if ((st = sg_gp_fit(X, y, n, d, NULL, NULL, NULL, seed, &gp, err)) != SG_OK)
+        goto done;
+    if (sg_gp_info_of(gp)->constant) {
+        st = sg_error_set(err, SG_ERR_INVALID,
+                          "window figures: the response is constant (kriging has no sd)");
+        goto done;
+    }
+    size_t m = 0;
+    if ((st = scaled_residuals(gp, X, y, n, d, held, tau2, z, &m, err)) != SG_OK ||
+        (st = window_scales(gp, d, tau2, seed, s, err)) != SG_OK)
+        goto done;
+    if (m == 0) {
+        st = sg_error_set(err, SG_ERR_INVALID,
+                          "window figures: no fold left enough rows to refit kriging");
+        goto done;
+    }
+    double sz = 0, ss = 0;
+    for (size_t i = 0; i < m; i++)
+        sz += z[i] * z[i];
+    for (size_t k = 0; k < SG_WINDOW_POINTS; k++)
+        ss += s[k] * s[k];
+    out->n_z = m;
+    out->rms_z = sqrt(sz / (double)m);
+    out->rms_scale = sqrt(ss / SG_WINDOW_POINTS);
+    out->rmse = out->rms_z * out->rms_scale;
+    out->half_width = pair_quantile(z, m, s, SG_WINDOW_POINTS, level, &out->reachable);
+    st = SG_OK;
+done:
+    sg_gp_destroy(gp);
+    free(z);
+    free(s);
+    return st;
+}

@@ -1,0 +1,72 @@
+/* window.h — held-out errors carried over to the whole window of the runs.
+ *
+ * Leave-one-out and k-fold residuals are errors at tested settings, and at
+ * the corners of a design they are errors of extrapolation; the user
+ * predicts anywhere inside the bounds.  Neither is the error at a point of
+ * the window taken at random.  A kriging model of the same rows (gp.h)
+ * says how unconstrained any point is, given where the runs lie: its
+ * predictive sd.  Each held-out residual, divided by
+ *
+ *     s = sqrt(sd^2 + tau^2),
+ *
+ * where sd is the kriging sd of the point from the rows its fold trained
+ * on and tau^2 the model's own mean squared error at the rows it was
+ * trained on (a regularised network does not pass through its runs), is a
+ * scaled residual z.  Scaled residuals of near and far points are alike
+ * when s describes where the model is unconstrained, so over uniform
+ * points x of the window (the box spanned by the runs):
+ *
+ *   rmse        = rms(z) * rms(s(x))  (expected RMSE at a random point)
+ *   half_width  = the smallest h with P(z s(x) <= h) >= level, where z
+ *                 takes each held-out value with weight 1/(m+1) and +inf
+ *                 with 1/(m+1) (the split-conformal rule for a new point)
+ *
+ * Units: residuals, tau, rmse and half_width in the response's unit.
+ * Nothing is kept: the kriging models are fitted and freed here. */
+#ifndef SG_MODEL_WINDOW_H
+#define SG_MODEL_WINDOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+/* uniform points of the window the figures average over */
+#define SG_WINDOW_POINTS 1000
+/* above this many rows the figures are not computed (kriging's cost grows
+ * with the cube of the rows; with so many rows the held-out rows already
+ * cover the window) */
+#define SG_WINDOW_MAX_ROWS 500
+
+/* Held-out predictions of one response: all borrowed. */
+typedef struct sg_window_held {
+    size_t n;            /* held-out predictions */
+    const size_t *row;   /* (n) the row of each (0-based, < the table's rows) */
+    const size_t *group; /* (n) its fold: the rows of one group were held out together */
+    const double *resid; /* (n) observed - predicted, response unit */
+} sg_window_held;
+
+typedef struct sg_window_figures {
+    double rmse;       /* expected RMSE at a uniform point of the window */
+    double half_width; /* interval half-width covering `level` of the window */
+    double rms_z;      /* root mean square of the scaled residuals */
+    double rms_scale;  /* root mean square of s(x) over the window */
+    size_t n_z;        /* scaled residuals used (folds kriging could not refit are left out) */
+    bool reachable;    /* false: too few held-out predictions for `level`; the half-width
+                          is then the largest z times the largest s */
+} sg_window_figures;
+
+/* The figures of one response: X (n, d) and y (n) are the table's rows
+ * (engineering units), held the held-out predictions, tau2 >= 0 the
+ * model's mean squared error at its training rows, level in (0, 1), seed
+ * drives the kriging starts and the window's points.
+ * SG_ERR_INVALID for bad arguments or when nothing can be scaled (a
+ * constant response: kriging has no sd; every fold too small to refit);
+ * SG_ERR_LIMIT above SG_WINDOW_MAX_ROWS; kriging's own errors otherwise.
+ * The caller keeps its own figures when this fails. */
+sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
+                                    const sg_window_held *held, double tau2, double level,
+                                    uint64_t seed, sg_window_figures *out, sg_error *err);
+
+#endif

@@ -1,0 +1,231 @@
+/* test_window.c — held-out errors carried over to the window (model/window.h). */
+#include <criterion/criterion.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/gp.h"
+#include "model/window.h"
+
+#define N 30
+#define SEED 7u
+
+static void setup(void)
+{
+    gsl_set_error_handler_off();
+}
+
+/* A smooth response of two factors on [0, 1]^2. */
+static double smooth(const double *x)
+{
+    return sin(3.0 * x[0]) + 0.5 * cos(4.0 * x[1]) + x[0] * x[1];
+}
+
+/* N seeded uniform rows, corners included so that the window is [0, 1]^2. */
+static void table(double *X, double *y)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    for (size_t i = 0; i < N; i++) {
+        X[2 * i] = i < 4 ? (double)(i & 1) : gsl_rng_uniform(r);
+        X[2 * i + 1] = i < 4 ? (double)(i >> 1) : gsl_rng_uniform(r);
+        y[i] = smooth(X + 2 * i);
+    }
+    gsl_rng_free(r);
+}
+
+/* Leave-one-out groups: row i alone. */
+static void loo(size_t *row, size_t *group)
+{
+    for (size_t i = 0; i < N; i++)
+        row[i] = group[i] = i;
+}
+
+TestSuite(window, .init = setup);
+
+/* With tau = 0 a leave-one-out group's scale is kriging's closed-form LOO
+ * sd (gp.h: identical to a refit without the row); residuals twice that
+ * scale give z = 2 everywhere. */
+Test(window, residuals_proportional_to_the_loo_sd_give_a_constant_z)
+{
+    double X[2 * N], y[N], resid[N];
+    size_t row[N], group[N];
+    table(X, y);
+    loo(row, group);
+    sg_gp *gp = NULL;
+    sg_error err;
+    cr_assert_eq(sg_gp_fit(X, y, N, 2, NULL, NULL, NULL, SEED, &gp, &err), SG_OK, "%s", err.msg);
+    const double *v = sg_gp_loo_variances(gp);
+    for (size_t i = 0; i < N; i++)
+        resid[i] = (i % 2 ? 2.0 : -2.0) * sqrt(v[i]);
+    sg_gp_destroy(gp);
+    sg_window_held h = {N, row, group, resid};
+    sg_window_figures f;
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.95, SEED, &f, &err), SG_OK,
+                 "%s", err.msg);
+    cr_expect_eq(f.n_z, N);
+    cr_expect(fabs(f.rms_z - 2.0) < 1e-6, "rms z %.17g", f.rms_z);
+    cr_expect(fabs(f.rmse - f.rms_z * f.rms_scale) <= 1e-15 * f.rmse);
+    cr_expect(f.reachable);
+    /* every z is 2: the half-width is 2 x the s(x) that covers
+     * 0.95 (N + 1) / N of the window's points, between the smallest and
+     * the largest scale */
+    cr_expect(f.half_width > 2.0 * f.rms_scale * 0.5 && f.half_width < 2.0 * 10 * f.rms_scale);
+}
+
+/* Scaling every residual by 3 scales both figures by 3; a larger tau
+ * (error at the training rows) widens the interval. */
+Test(window, figures_scale_with_the_residuals_and_grow_with_tau)
+{
+    double X[2 * N], y[N], r1[N], r3[N];
+    size_t row[N], group[N];
+    table(X, y);
+    loo(row, group);
+    for (size_t i = 0; i < N; i++) {
+        r1[i] = 0.01 * sin(7.0 * (double)i);
+        r3[i] = 3.0 * r1[i];
+    }
+    sg_window_held h1 = {N, row, group, r1}, h3 = {N, row, group, r3};
+    sg_window_figures f1, f3, ft;
+    sg_error err;
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h1, 0.0, 0.95, SEED, &f1, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h3, 0.0, 0.95, SEED, &f3, &err), SG_OK);
+    cr_expect(fabs(f3.rmse / f1.rmse - 3.0) < 1e-12, "%.17g", f3.rmse / f1.rmse);
+    cr_expect(fabs(f3.half_width / f1.half_width - 3.0) < 1e-5, "%.17g",
+              f3.half_width / f1.half_width);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h1, 1e-4, 0.95, SEED, &ft, &err), SG_OK);
+    cr_expect(ft.rms_scale > f1.rms_scale);
+    cr_expect(ft.rms_scale >= 1e-2 - 1e-15); /* s >= tau everywhere */
+}
+
+/* The same inputs give bit-identical figures. */
+Test(window, the_same_seed_gives_the_same_figures)
+{
+    double X[2 * N], y[N], r[N];
+    size_t row[N], group[N];
+    table(X, y);
+    loo(row, group);
+    for (size_t i = 0; i < N; i++)
+        r[i] = 0.02 * cos((double)i);
+    sg_window_held h = {N, row, group, r};
+    sg_window_figures a, b;
+    sg_error err;
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 1e-5, 0.95, SEED, &a, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 1e-5, 0.95, SEED, &b, &err), SG_OK);
+    cr_expect(memcmp(&a, &b, sizeof a) == 0);
+}
+
+/* Calibration: kriging's own leave-one-out residuals, carried over to the
+ * window, predict its error at 400 random points of the window: the RMSE
+ * within a factor of 2 and the 95 % interval covering 85-100 % of them. */
+Test(window, kriging_loo_residuals_predict_its_error_in_the_window)
+{
+    double X[2 * N], y[N];
+    size_t row[N], group[N];
+    table(X, y);
+    loo(row, group);
+    sg_gp *gp = NULL;
+    sg_gp_work *w = NULL;
+    sg_error err;
+    cr_assert_eq(sg_gp_fit(X, y, N, 2, NULL, NULL, NULL, SEED, &gp, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_gp_work_create(gp, &w, &err), SG_OK);
+    sg_window_held h = {N, row, group, sg_gp_loo_residuals(gp)};
+    sg_window_figures f;
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.95, SEED, &f, &err), SG_OK,
+                 "%s", err.msg);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 99);
+    double se = 0;
+    size_t in = 0, m = 400;
+    for (size_t k = 0; k < m; k++) {
+        double x[2] = {gsl_rng_uniform(r), gsl_rng_uniform(r)}, mean;
+        sg_gp_predict(gp, w, x, &mean, NULL, NULL);
+        double e = smooth(x) - mean;
+        se += e * e;
+        in += fabs(e) <= f.half_width;
+    }
+    gsl_rng_free(r);
+    sg_gp_work_destroy(w);
+    sg_gp_destroy(gp);
+    double rmse = sqrt(se / (double)m), cover = (double)in / (double)m;
+    cr_expect(f.rmse > 0.5 * rmse && f.rmse < 2.0 * rmse, "window %g, test %g", f.rmse, rmse);
+    cr_expect(cover >= 0.85, "coverage %g (half-width %g, test RMSE %g)", cover, f.half_width,
+              rmse);
+}
+
+/* Fewer than 19 held-out predictions cannot establish 95 %: the interval
+ * is the largest z times the largest scale, and says so. */
+Test(window, too_few_held_out_predictions_give_the_largest_and_say_so)
+{
+    double X[2 * N], y[N], r[N];
+    size_t row[N], group[N];
+    table(X, y);
+    loo(row, group);
+    for (size_t i = 0; i < N; i++)
+        r[i] = 0.01 * (double)(i + 1);
+    sg_window_held few = {10, row, group, r}, all = {N, row, group, r};
+    sg_window_figures f, g;
+    sg_error err;
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &few, 0.0, 0.95, SEED, &f, &err), SG_OK);
+    cr_expect(!f.reachable);
+    cr_expect_eq(f.n_z, 10);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &all, 0.0, 0.95, SEED, &g, &err), SG_OK);
+    cr_expect(g.reachable);
+    /* at 0.5 the 10 are enough */
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &few, 0.0, 0.5, SEED, &g, &err), SG_OK);
+    cr_expect(g.reachable && g.half_width < f.half_width);
+}
+
+/* A group held out together is refitted without all of its rows: its
+ * scales are larger than leave-one-out's, so the same residuals give
+ * smaller z. */
+Test(window, a_group_is_refitted_without_all_its_rows)
+{
+    double X[2 * N], y[N], r[N];
+    size_t row[N], group[N], blocks[N];
+    table(X, y);
+    loo(row, group);
+    for (size_t i = 0; i < N; i++) {
+        r[i] = 0.05;
+        blocks[i] = i / 10; /* three folds of 10 rows */
+    }
+    sg_window_held h1 = {N, row, group, r}, h3 = {N, row, blocks, r};
+    sg_window_figures f1, f3;
+    sg_error err;
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h1, 0.0, 0.95, SEED, &f1, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h3, 0.0, 0.95, SEED, &f3, &err), SG_OK);
+    cr_expect(f3.rms_z < f1.rms_z, "three folds %g, leave-one-out %g", f3.rms_z, f1.rms_z);
+}
+
+Test(window, bad_input_is_refused_with_a_reason)
+{
+    double X[2 * N], y[N], r[N] = {0};
+    size_t row[N], group[N];
+    table(X, y);
+    loo(row, group);
+    sg_window_held h = {N, row, group, r};
+    sg_window_figures f;
+    sg_error err;
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, &h, -1.0, 0.95, SEED, &f, &err),
+                 SG_ERR_INVALID);
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 1.0, SEED, &f, &err),
+                 SG_ERR_INVALID);
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, NULL, 0.0, 0.95, SEED, &f, &err),
+                 SG_ERR_INVALID);
+    row[3] = N;
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.95, SEED, &f, &err),
+                 SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "row") != NULL, "%s", err.msg);
+    row[3] = 3;
+    double c[N];
+    for (size_t i = 0; i < N; i++)
+        c[i] = 5.0;
+    cr_expect_eq(sg_window_figures_compute(X, c, N, 2, &h, 0.0, 0.95, SEED, &f, &err),
+                 SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "constant") != NULL, "%s", err.msg);
+    cr_expect_eq(sg_window_figures_compute(X, y, SG_WINDOW_MAX_ROWS + 1, 2, &h, 0.0, 0.95, SEED,
+                                           &f, &err),
+                 SG_ERR_LIMIT);
+}
