@@ -259,6 +259,34 @@ Test(model_gp, auto_records_its_choice_and_round_trips)
     sg_model_destroy(m);
 }
 
+/* On a level-coded design (a 3^3 full factorial) auto also judges both
+ * models between levels and says so; on the low-discrepancy design it
+ * does not. */
+Test(model_gp, auto_judges_a_level_coded_design_between_levels_too)
+{
+    double X[27 * NI], Y[27 * NO];
+    for (size_t i = 0; i < 27; i++) {
+        double a = (double)(i % 3) / 2, b = (double)(i / 3 % 3) / 2, c = (double)(i / 9) / 2;
+        X[i * NI] = 50.0 + 100.0 * a;
+        X[i * NI + 1] = 1090.0 + 60.0 * b;
+        X[i * NI + 2] = 3.0 + 4.0 * c;
+        Y[i * NO] = 500.0 + 20.0 * sin(3.1 * a) * cos(2.385 * b) + 3.0 * c * c;
+        Y[i * NO + 1] = 410.0 + 4.0 * a * c - b;
+    }
+    sg_model_spec s = light_spec(SG_MODEL_AUTO);
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, 27, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    const sg_model_selection *sel = sg_model_selection_of(m);
+    cr_expect(sel->gp_ok && sel->mlp_ok && sel->between_levels);
+    cr_expect(strstr(sel->note, "between levels") != NULL, "%s", sel->note);
+    sg_model_destroy(m);
+    m = fit(SG_MODEL_AUTO, 20);
+    cr_expect(!sg_model_selection_of(m)->between_levels);
+    sg_model_destroy(m);
+}
+
 /* CV RMSE of each type on one table, averaged over responses (relative to
  * the response's sd). */
 static double cv_score(sg_model_type type, const double *X, const double *Y, size_t n)

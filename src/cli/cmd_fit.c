@@ -152,10 +152,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         printf("Type: auto chose %s", gp ? "kriging" : "the network");
         if (sel->gp_ok && sel->mlp_ok)
             sg_num_fprintf(stdout,
-                           " (on all rows, MSE / variance: kriging %.4g by leave-one-out, "
-                           "network %.4g by %d-fold CV; the CV below repeats the choice in "
-                           "every fold)",
-                           sel->gp_score, sel->mlp_score, SG_MODEL_AUTO_INNER_K);
+                           " (on all rows, MSE / variance by the same %d-fold CV: kriging "
+                           "%.4g, network %.4g; the CV below repeats the choice in every fold)",
+                           SG_MODEL_AUTO_INNER_K, sel->gp_score, sel->mlp_score);
         printf("\n");
         if (sel->note[0])
             printf("  note (type): %s\n", sel->note);

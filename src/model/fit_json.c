@@ -156,6 +156,7 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         else
             sg_json_null(b, se, "network_score");
         sg_json_count(b, se, "network_inner_folds", SG_MODEL_AUTO_INNER_K);
+        sg_json_bool(b, se, "between_levels", sel->between_levels);
         sg_json_string(b, se, "note", sel->note);
     } else {
         sg_json_null(b, x, "selection");

@@ -201,9 +201,10 @@ sg_status sg_model_fit_pair(const sg_model_spec *spec, size_t n_in, size_t n_out
 /* Fit a model of spec->type.  mlp: the ensembles below.  gp: one kriging
  * model per response (gp.h, default options, seed derived from spec->seed
  * and the response); needs n >= n_in + 2 (SG_ERR_INVALID saying so).
- * auto: kriging's closed-form leave-one-out error against the network's
- * SG_MODEL_AUTO_INNER_K-fold error on these rows only, as a mean over
- * responses of MSE / variance; the smaller wins and only it is kept (too few
+ * auto: kriging and the network refitted on the same SG_MODEL_AUTO_INNER_K
+ * folds of these rows (and, on a level-coded design, without each middle
+ * level: each response's MSE is the worse of the two figures), as a mean
+ * over responses of MSE / variance; the smaller wins and only it is kept (too few
  * rows for kriging: the network, with a note); sg_model_selection_of tells.
  * X is (n, n_in) and Y (n, n_out) row-major in engineering
  * units (borrowed).  n >= 2.  response_names (n_out strings, may be NULL,
@@ -236,8 +237,11 @@ typedef struct sg_model_selection {
     bool requested;        /* the spec asked for auto */
     sg_model_type chosen;  /* mlp or gp */
     bool gp_ok, mlp_ok;    /* scores computed */
-    double gp_score;       /* mean over responses of LOO MSE / variance (kriging) */
-    double mlp_score;      /* the same from the network's inner k-fold CV */
+    double gp_score;       /* mean over responses of MSE / variance of kriging refitted
+                              on the folds of an inner k-fold CV (hyper-parameters too) */
+    double mlp_score;      /* the same of the network, on the same folds */
+    bool between_levels;   /* level-coded design: each response's MSE is the worse of
+                              that and the between-levels one (cv.h), for both models */
     char note[200];        /* e.g. why kriging was not possible */
 } sg_model_selection;
 const sg_model_selection *sg_model_selection_of(const sg_model *m);

@@ -159,68 +159,125 @@ static double col_var(const double *Y, size_t n, size_t no, size_t j)
     return n > 1 ? ss / (double)(n - 1) : 0.0;
 }
 
-/* Mean over responses (of positive variance) of MSE / variance; sse (no). */
-static double score_of(const double *sse, const double *Y, size_t n, size_t no)
+/* Mean over responses (of positive variance) of MSE / variance; mse (no). */
+static double score_of(const double *mse, const double *Y, size_t n, size_t no)
 {
     double s = 0;
     size_t k = 0;
     for (size_t j = 0; j < no; j++) {
         double v = col_var(Y, n, no, j);
         if (v > 0) {
-            s += sse[j] / (double)n / v;
+            s += mse[j] / v;
             k++;
         }
     }
     return k ? s / (double)k : 0.0;
 }
 
-/* The network's inner k-fold CV on these rows: *score as score_of. */
-static sg_status mlp_inner_score(const sg_model_spec *spec, size_t n_in, size_t no,
-                                 const double *X, const double *Y, size_t n, double *score,
-                                 sg_error *err)
+/* Mean squared errors (mse, no) of the network (gp false) or kriging
+ * refitted without each fold of plan, at the rows the fold holds out. */
+static sg_status fold_mse(const sg_model_spec *spec, bool gp, const sg_cv_plan *plan,
+                          size_t n_in, size_t no, const double *X, const double *Y, size_t n,
+                          double *mse, sg_error *err)
 {
-    sg_cv_spec cs = {SG_CV_KFOLD, n < SG_MODEL_AUTO_INNER_K ? n : SG_MODEL_AUTO_INNER_K, 1, 0};
-    sg_cv_plan *plan = NULL;
-    sg_status st = sg_cv_plan_create(&cs, n, spec->seed, &plan, err);
-    if (st != SG_OK)
-        return st;
     double *Xtr = malloc(n * n_in * sizeof *Xtr), *Ytr = malloc(n * no * sizeof *Ytr);
-    double *sse = calloc(no, sizeof *sse), *mu = malloc(no * sizeof *mu);
+    double *mu = malloc(no * sizeof *mu);
     unsigned char *held = malloc(n);
     sg_model *m = NULL;
     sg_model_work *w = NULL;
-    if (!Xtr || !Ytr || !sse || !mu || !held) {
+    sg_status st = SG_OK;
+    size_t nh = plan->start[plan->n_folds];
+    for (size_t j = 0; j < no; j++)
+        mse[j] = 0.0;
+    if (!Xtr || !Ytr || !mu || !held) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto done;
     }
     for (size_t f = 0; f < plan->n_folds && st == SG_OK; f++) {
         size_t t = sg_cv_plan_training_rows(plan, f, X, n_in, Y, no, held, Xtr, Ytr);
-        if ((st = sg_model__fit_mlp(spec, n_in, no, Xtr, Ytr, t, NULL, NULL, NULL, &m, err)) !=
-                SG_OK ||
-            (st = sg_model_work_create(m, &w, err)) != SG_OK)
+        st = gp ? sg_model__fit_gp(spec, n_in, no, Xtr, Ytr, t, NULL, &m, err)
+                : sg_model__fit_mlp(spec, n_in, no, Xtr, Ytr, t, NULL, NULL, NULL, &m, err);
+        if (st != SG_OK || (st = sg_model_work_create(m, &w, err)) != SG_OK)
             break;
         for (size_t i = plan->start[f]; i < plan->start[f + 1]; i++) {
             size_t r = plan->rows[i];
             sg_model_predict(m, w, X + r * n_in, mu, NULL);
             for (size_t j = 0; j < no; j++)
-                sse[j] += (Y[r * no + j] - mu[j]) * (Y[r * no + j] - mu[j]);
+                mse[j] += (Y[r * no + j] - mu[j]) * (Y[r * no + j] - mu[j]) / (double)nh;
         }
         sg_model_work_destroy(w);
         sg_model_destroy(m);
         w = NULL;
         m = NULL;
     }
-    if (st == SG_OK)
-        *score = score_of(sse, Y, n, no);
 done:
     sg_model_work_destroy(w);
     sg_model_destroy(m);
-    sg_cv_plan_destroy(plan);
     free(Xtr);
     free(Ytr);
-    free(sse);
     free(mu);
     free(held);
+    return st;
+}
+
+/* Both models' inner k-fold MSE per response (gp_mse, mlp_mse: no each),
+ * from the same folds. */
+static sg_status inner_mse(const sg_model_spec *spec, size_t n_in, size_t no, const double *X,
+                           const double *Y, size_t n, double *gp_mse, double *mlp_mse,
+                           sg_error *err)
+{
+    sg_cv_spec cs = {SG_CV_KFOLD, n < SG_MODEL_AUTO_INNER_K ? n : SG_MODEL_AUTO_INNER_K, 1, 0};
+    sg_cv_plan *plan = NULL;
+    sg_status st = sg_cv_plan_create(&cs, n, spec->seed, &plan, err);
+    if (st == SG_OK)
+        st = fold_mse(spec, false, plan, n_in, no, X, Y, n, mlp_mse, err);
+    if (st == SG_OK)
+        st = fold_mse(spec, true, plan, n_in, no, X, Y, n, gp_mse, err);
+    sg_cv_plan_destroy(plan);
+    return st;
+}
+
+/* On a level-coded design leave-one-out tests kriging only at grid points,
+ * where it is at its best: both models are also refitted without each
+ * interior level (cv.h, between levels) and each response's MSE becomes
+ * the worse of the two figures (the interpolation figure the gate uses).
+ * Nothing changes when the design is not level-coded or a refit fails
+ * (then *used = false). */
+static sg_status between_levels_mse(const sg_model_spec *spec, size_t n_in, size_t no,
+                                    const double *X, const double *Y, size_t n, double *gp_mse,
+                                    double *mlp_mse, bool *used, sg_error *err)
+{
+    *used = false;
+    sg_cv_plan *bp = NULL;
+    char note[200];
+    sg_error e2;
+    if (sg_cv_levels_plan_create(X, n, n_in, spec->categories, &bp, note, sizeof note, &e2) !=
+            SG_OK ||
+        !bp)
+        return SG_OK;
+    double *g = malloc(2 * no * sizeof *g);
+    sg_status st = SG_OK;
+    if (!g) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    sg_status gs = fold_mse(spec, true, bp, n_in, no, X, Y, n, g, &e2);
+    if (gs == SG_ERR_NOMEM) {
+        st = sg_error_set(err, gs, "%s", e2.msg);
+        goto done;
+    }
+    if (gs != SG_OK) /* kriging cannot be refitted on every fold: the plan's figures alone */
+        goto done;
+    if ((st = fold_mse(spec, false, bp, n_in, no, X, Y, n, g + no, err)) != SG_OK)
+        goto done;
+    for (size_t j = 0; j < no; j++) {
+        gp_mse[j] = fmax(gp_mse[j], g[j]);
+        mlp_mse[j] = fmax(mlp_mse[j], g[no + j]);
+    }
+    *used = true;
+done:
+    free(g);
+    sg_cv_plan_destroy(bp);
     return st;
 }
 
@@ -259,25 +316,29 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
                      e.msg);
             st = SG_OK;
         } else {
-            double *sse = calloc(n_out, sizeof *sse);
-            if (!sse) {
+            double *mse = calloc(2 * n_out, sizeof *mse), *mlp = mse + n_out;
+            if (!mse) {
                 sg_model_destroy(gm);
                 return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
             }
-            for (size_t j = 0; j < n_out; j++) {
-                const double *res = sg_gp_loo_residuals(gm->gp[j]);
-                for (size_t r = 0; r < n; r++)
-                    sse[j] += res[r] * res[r];
-            }
-            sel.gp_score = score_of(sse, Y, n, n_out);
-            sel.gp_ok = true;
-            free(sse);
-            st = mlp_inner_score(spec, n_in, n_out, X, Y, n, &sel.mlp_score, err);
+            bool btw = false;
+            st = inner_mse(spec, n_in, n_out, X, Y, n, mse, mlp, err);
+            if (st == SG_OK)
+                st = between_levels_mse(spec, n_in, n_out, X, Y, n, mse, mlp, &btw, err);
             if (st != SG_OK) {
+                free(mse);
                 sg_model_destroy(gm);
                 return st;
             }
-            sel.mlp_ok = true;
+            sel.gp_score = score_of(mse, Y, n, n_out);
+            sel.mlp_score = score_of(mlp, Y, n, n_out);
+            sel.gp_ok = sel.mlp_ok = true;
+            sel.between_levels = btw;
+            if (btw)
+                snprintf(sel.note, sizeof sel.note,
+                         "level-coded design: each model's score is the worse of that and its "
+                         "error between levels (refitted without each middle level)");
+            free(mse);
         }
     }
     if (sel.gp_ok && sel.gp_score <= sel.mlp_score) {

@@ -41,9 +41,9 @@ static sg_status model_sheet_gp(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
     if (sel->requested) {
         if (sel->gp_ok && sel->mlp_ok)
             sg_num_snprintf(buf, sizeof buf,
-                            "type = auto chose kriging: leave-one-out MSE / variance %.4g "
-                            "against the network's %d-fold %.4g",
-                            sel->gp_score, SG_MODEL_AUTO_INNER_K, sel->mlp_score);
+                            "type = auto chose kriging: %d-fold MSE / variance %.4g against "
+                            "the network's %.4g on the same folds",
+                            SG_MODEL_AUTO_INNER_K, sel->gp_score, sel->mlp_score);
         else
             snprintf(buf, sizeof buf, "type = auto chose kriging. %.300s", sel->note);
         r = kv(ctx, ws, r, "Selection", buf);
