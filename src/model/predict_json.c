@@ -11,13 +11,14 @@
  * the predictive sd of a kriging model's mean. */
 static const char *const notes[2][3] = {
     {"the model file holds no calibrated interval: ± is the ensemble spread (1 sd) only",
-     "spread = ensemble sd; the interval is mean ± a half-width that covered the stated share "
-     "of the cross-validated errors",
+     "spread = ensemble sd; the interval is mean ± a half-width that covers the stated share "
+     "of the window (cross-validated errors carried over to the whole window)",
      "spread = ensemble sd; responses without an interval had no cross-validation in the "
      "model file"},
     {"the model file holds no calibrated interval: ± is the kriging sd (1 sd) only",
      "spread = kriging sd (predictive sd of the mean); the interval is mean ± a half-width "
-     "that covered the stated share of the cross-validated errors",
+     "that covers the stated share of the window (cross-validated errors carried over to the "
+     "whole window)",
      "spread = kriging sd (predictive sd of the mean); responses without an interval had no "
      "cross-validation in the model file"}};
 
