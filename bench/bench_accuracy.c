@@ -486,10 +486,13 @@ static void print_score(const char *model, const score *s)
     if (s->cv_s > 0)
         printf(" + cv %6.2f s", s->cv_s);
     printf("  interval %-6s cv %s\n", flag(interval_met(s)), flag(cv_met(s)));
-    if (s->has_btw)
-        printf("         plan alone: cv/test %5.2f  cover %5.1f%%  hw/test %5.2f;  between levels: "
-               "cv/test %5.2f\n",
-               s->loo_ratio, 100 * s->cover_loo, s->hw_loo, s->btw_ratio);
+    if (s->has_btw) {
+        printf("         plan alone: cv/test %5.2f  cover %5.1f%%  hw/test %5.2f", s->loo_ratio,
+               100 * s->cover_loo, s->hw_loo);
+        if (isfinite(s->btw_ratio))
+            printf(";  between levels: cv/test %5.2f", s->btw_ratio);
+        printf("\n");
+    }
     if (s->has_cal)
         printf("         LOO-scaled interval: cover %5.1f%%  hw/test %5.2f\n", 100 * s->cover_cal,
                s->hw_cal);
