@@ -251,7 +251,7 @@ static lxw_row_t between_levels_rows(sg_rctx *ctx, lxw_worksheet *ws, const sg_c
     const sg_report_input *in = ctx->in;
     snprintf(buf, cap,
              "Between levels (%zu folds, %s): error when interpolating between tested levels; "
-             "the interval above comes from the plan (doc/model.md)",
+             "the interval above covers the whole window (doc/model.md)",
              cv->n_between_folds, cv->between_note);
     sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
     for (size_t k = 0; k < in->n_responses; k++, r++) {
@@ -483,9 +483,17 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         else if (cr->rsm_ok)
             sg_rstr(ctx, ws, r, 14, "model better than the quadratic baseline", ctx->text);
         /* the interval predict, optimize and the Calculator give */
-        sg_num_snprintf(buf, sizeof buf, "%.0f%%: prediction ± %.4g %s (coverage %.0f%%)",
-                        100 * cr->level, cr->half_width, in->responses[k].unit,
-                        100 * cr->coverage);
+        if (cr->window_ok)
+            sg_num_snprintf(buf, sizeof buf,
+                            "%.0f%%: prediction ± %.4g %s anywhere in the window (expected "
+                            "RMSE there %.4g; held-out coverage %.0f%%)",
+                            100 * cr->level, cr->half_width, in->responses[k].unit,
+                            cr->window_rmse, 100 * cr->coverage);
+        else
+            sg_num_snprintf(buf, sizeof buf,
+                            "%.0f%%: prediction ± %.4g %s at tested settings (coverage %.0f%%)",
+                            100 * cr->level, cr->half_width, in->responses[k].unit,
+                            100 * cr->coverage);
         sg_rstr(ctx, ws, r, 15, buf, ctx->text);
         if (cr->interval_note[0])
             sg_rstr(ctx, ws, r, 16, cr->interval_note, ctx->note);
@@ -493,7 +501,7 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
     sg_rcolumns(ctx, ws, 0, 0, 16);
     sg_rcolumns(ctx, ws, 1, 13, 11);
     sg_rcolumns(ctx, ws, 14, 14, 36);
-    sg_rcolumns(ctx, ws, 15, 15, 44);
+    sg_rcolumns(ctx, ws, 15, 15, 60);
     r = between_levels_rows(ctx, ws, cv, r + 1, buf, sizeof buf);
     r = outcome_blocks(ctx, ws, cv, r + 1);
     r++;

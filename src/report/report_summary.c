@@ -228,7 +228,8 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
             }
             snprintf(buf, sizeof buf,
                      "Spread = sample standard deviation over the %zu ensemble members.%s%s", M,
-                     iv ? " Interval calibrated on the cross-validated residuals." : "",
+                     iv ? " Interval calibrated on the cross-validated residuals, carried over to "
+                          "the whole window." : "",
                      clipped ? " Intervals clipped to the physical limits." : "");
             sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
             r++;
