@@ -242,6 +242,33 @@ static void category_rows(double *X, double *Y, size_t n)
     }
 }
 
+/* Kriging's sd needs numbers: with a category factor the window figures
+ * are not computed, the interval is the plan's and the note says why. */
+Test(categories, no_window_figures_with_a_category_factor)
+{
+    enum { N = 40 };
+    double X[N * 2], Y[N];
+    category_rows(X, Y, N);
+    sg_model_spec sp = sg_model_spec_defaults();
+    sp.hidden[0] = 4;
+    sp.n_hidden = 1;
+    sp.ensemble = 1;
+    sp.categories[1] = 4;
+    sg_cv_options o = sg_cv_options_defaults();
+    o.plan.kind = SG_CV_KFOLD;
+    o.plan.k = 5;
+    o.baseline = false;
+    sg_cv_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_cv_run(&sp, &o, 2, 1, X, Y, N, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    const sg_cv_response *R = &r->resp[0];
+    cr_expect(!R->window_ok);
+    cr_expect(strstr(R->window_note, "category") != NULL, "%s", R->window_note);
+    cr_expect(R->half_width == R->half_width_plan);
+    sg_cv_result_destroy(r);
+}
+
 Test(categories, one_hot_network_learns_each_name_and_round_trips)
 {
     enum { N = 40 };

@@ -961,6 +961,8 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
         if ((st = between_metrics(res, j, err)) != SG_OK)
             goto fail;
         if (sg_model_spec_n_classes(spec, j) >= 2) {
+            snprintf(R->window_note, sizeof R->window_note,
+                     "not computed for a response of names (its figures are probabilities)");
             if ((st = sg_cv_result_classify(res, j, err)) != SG_OK)
                 goto fail;
             continue;
