@@ -62,11 +62,16 @@ Test(window, residuals_proportional_to_the_loo_sd_give_a_constant_z)
         resid[i] = (i % 2 ? 2.0 : -2.0) * sqrt(v[i]);
     sg_gp_destroy(gp);
     sg_window_held h = {N, row, group, resid};
-    sg_window_figures f;
+    sg_window_figures f = {0};
+    double z[N];
+    f.z_each = z;
     cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.95, SEED, &f, &err), SG_OK,
                  "%s", err.msg);
     cr_expect_eq(f.n_z, N);
     cr_expect(fabs(f.rms_z - 2.0) < 1e-6, "rms z %.17g", f.rms_z);
+    cr_expect(f.z_each == z);
+    for (size_t i = 0; i < N; i++)
+        cr_expect(fabs(z[i] - 2.0) < 1e-6, "row %zu: z %.17g", i, z[i]);
     cr_expect(fabs(f.rmse - f.rms_z * f.rms_scale) <= 1e-15 * f.rmse);
     cr_expect(f.reachable);
     /* every z is 2: the half-width is 2 x the s(x) that covers
@@ -88,7 +93,7 @@ Test(window, figures_scale_with_the_residuals_and_grow_with_tau)
         r3[i] = 3.0 * r1[i];
     }
     sg_window_held h1 = {N, row, group, r1}, h3 = {N, row, group, r3};
-    sg_window_figures f1, f3, ft;
+    sg_window_figures f1 = {0}, f3 = {0}, ft = {0};
     sg_error err;
     cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h1, 0.0, 0.95, SEED, &f1, &err), SG_OK);
     cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h3, 0.0, 0.95, SEED, &f3, &err), SG_OK);
@@ -110,7 +115,7 @@ Test(window, the_same_seed_gives_the_same_figures)
     for (size_t i = 0; i < N; i++)
         r[i] = 0.02 * cos((double)i);
     sg_window_held h = {N, row, group, r};
-    sg_window_figures a, b;
+    sg_window_figures a = {0}, b = {0};
     sg_error err;
     cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 1e-5, 0.95, SEED, &a, &err), SG_OK);
     cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 1e-5, 0.95, SEED, &b, &err), SG_OK);
@@ -132,7 +137,7 @@ Test(window, kriging_loo_residuals_predict_its_error_in_the_window)
     cr_assert_eq(sg_gp_fit(X, y, N, 2, NULL, NULL, NULL, SEED, &gp, &err), SG_OK, "%s", err.msg);
     cr_assert_eq(sg_gp_work_create(gp, &w, &err), SG_OK);
     sg_window_held h = {N, row, group, sg_gp_loo_residuals(gp)};
-    sg_window_figures f;
+    sg_window_figures f = {0};
     cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.95, SEED, &f, &err), SG_OK,
                  "%s", err.msg);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -166,7 +171,7 @@ Test(window, too_few_held_out_predictions_give_the_largest_and_say_so)
     for (size_t i = 0; i < N; i++)
         r[i] = 0.01 * (double)(i + 1);
     sg_window_held few = {10, row, group, r}, all = {N, row, group, r};
-    sg_window_figures f, g;
+    sg_window_figures f = {0}, g = {0};
     sg_error err;
     cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &few, 0.0, 0.95, SEED, &f, &err), SG_OK);
     cr_expect(!f.reachable);
@@ -192,7 +197,7 @@ Test(window, a_group_is_refitted_without_all_its_rows)
         blocks[i] = i / 10; /* three folds of 10 rows */
     }
     sg_window_held h1 = {N, row, group, r}, h3 = {N, row, blocks, r};
-    sg_window_figures f1, f3;
+    sg_window_figures f1 = {0}, f3 = {0};
     sg_error err;
     cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h1, 0.0, 0.95, SEED, &f1, &err), SG_OK);
     cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h3, 0.0, 0.95, SEED, &f3, &err), SG_OK);
@@ -206,7 +211,7 @@ Test(window, bad_input_is_refused_with_a_reason)
     table(X, y);
     loo(row, group);
     sg_window_held h = {N, row, group, r};
-    sg_window_figures f;
+    sg_window_figures f = {0};
     sg_error err;
     cr_expect_eq(sg_window_figures_compute(X, y, N, 2, &h, -1.0, 0.95, SEED, &f, &err),
                  SG_ERR_INVALID);

@@ -598,6 +598,19 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
 
 /* ---- anywhere in the window (window.h) ------------------------------------------- */
 
+/* Root mean square of the finite values of v (m); 0 when there are none. */
+static double rms_finite(const double *v, size_t m)
+{
+    double s = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (isfinite(v[i])) {
+            s += v[i] * v[i];
+            k++;
+        }
+    return k ? sqrt(s / (double)k) : 0.0;
+}
+
 static bool has_categories(const sg_model_spec *spec, size_t n_in)
 {
     for (size_t i = 0; i < n_in && i < SG_MODEL_MAX_CATEGORICAL; i++)
@@ -618,6 +631,7 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
     sg_cv_response *R = &res->resp[j];
     size_t n = res->n_rows, no = res->n_out, nh = res->n_held, nb = res->n_between;
     size_t nf = res->n_folds, m = nh + nb;
+    sg_window_figures wf = {0};
     R->window_ok = false;
     if (has_categories(spec, n_in)) {
         snprintf(R->window_note, sizeof R->window_note,
@@ -659,7 +673,11 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
             resid[nh + i] = res->between_obs[i * no + j] - res->between_pred[i * no + j];
         }
     sg_window_held held = {m, row, group, resid};
-    sg_window_figures wf;
+    wf.z_each = malloc((m + 1) * sizeof *wf.z_each);
+    if (!wf.z_each) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto done;
+    }
     sg_error e2;
     sg_status ws = sg_window_figures_compute(X, y, n, n_in, &held, tau2, level, spec->seed, &wf,
                                              &e2);
@@ -675,12 +693,15 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
     R->window_rmse = wf.rmse;
     R->window_half_width = wf.half_width;
     R->window_tau = sqrt(tau2);
+    R->window_z_plan = rms_finite(wf.z_each, nh);
+    R->window_z_between = rms_finite(wf.z_each + nh, nb);
     if (!wf.reachable)
         snprintf(R->window_note, sizeof R->window_note,
                  "%zu held-out predictions cannot establish a %.0f%% level; the interval uses "
                  "the largest scaled error",
                  wf.n_z, 100.0 * level);
 done:
+    free(wf.z_each);
     free(row);
     free(group);
     free(resid);

@@ -234,10 +234,17 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
             sg_json_number(b, win, "rmse", c->window_rmse);
             sg_json_number(b, win, "half_width", c->window_half_width);
             sg_json_number(b, win, "training_rmse", c->window_tau);
+            sg_json_number(b, win, "z_tested", c->window_z_plan);
+            if (r->cv->n_between)
+                sg_json_number(b, win, "z_between_levels", c->window_z_between);
+            else
+                sg_json_null(b, win, "z_between_levels");
         } else {
             sg_json_null(b, win, "rmse");
             sg_json_null(b, win, "half_width");
             sg_json_null(b, win, "training_rmse");
+            sg_json_null(b, win, "z_tested");
+            sg_json_null(b, win, "z_between_levels");
         }
         sg_json_string(b, win, "note", c->window_note);
         sg_json_string(b, cv, "accuracy", c->accuracy_note);

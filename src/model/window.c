@@ -64,7 +64,7 @@ done:
  * left out; only running out of memory is an error. */
 static sg_status scaled_residuals(const sg_gp *gp, const double *X, const double *y, size_t n,
                                   size_t d, const sg_window_held *held, double tau2, double *z,
-                                  size_t *nz, sg_error *err)
+                                  size_t *nz, double *z_each, sg_error *err)
 {
     size_t m = held->n;
     size_t *rows = malloc(m * sizeof *rows), *idx = malloc(m * sizeof *idx);
@@ -96,8 +96,12 @@ static sg_status scaled_residuals(const sg_gp *gp, const double *X, const double
             continue;
         for (size_t k = 0; k < c; k++) {
             double s = sqrt(sd[k] * sd[k] + tau2);
-            if (s > 0 && isfinite(held->resid[idx[k]]))
-                z[(*nz)++] = fabs(held->resid[idx[k]]) / s;
+            if (s > 0 && isfinite(held->resid[idx[k]])) {
+                z[*nz] = fabs(held->resid[idx[k]]) / s;
+                if (z_each)
+                    z_each[idx[k]] = z[*nz];
+                (*nz)++;
+            }
         }
     }
 out:
@@ -205,7 +209,11 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
         if (held->row[h] >= n)
             return sg_error_set(err, SG_ERR_INVALID, "window figures: held-out row %zu of %zu",
                                 held->row[h] + 1, n);
+    double *z_each = out->z_each;
     memset(out, 0, sizeof *out);
+    out->z_each = z_each;
+    for (size_t h = 0; z_each && h < held->n; h++)
+        z_each[h] = NAN;
     sg_gp *gp = NULL;
     double *z = malloc((held->n + 1) * sizeof *z);
     double *s = malloc(SG_WINDOW_POINTS * sizeof *s);
@@ -222,7 +230,7 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
         goto done;
     }
     size_t m = 0;
-    if ((st = scaled_residuals(gp, X, y, n, d, held, tau2, z, &m, err)) != SG_OK ||
+    if ((st = scaled_residuals(gp, X, y, n, d, held, tau2, z, &m, z_each, err)) != SG_OK ||
         (st = window_scales(gp, d, tau2, seed, s, err)) != SG_OK)
         goto done;
     if (m == 0) {

@@ -47,6 +47,8 @@ typedef struct sg_window_held {
     const double *resid; /* (n) observed - predicted, response unit */
 } sg_window_held;
 
+/* Scaled residual of every held-out prediction (n of held), NAN where its
+ * fold could not be refitted; filled when the caller passes room for them. */
 typedef struct sg_window_figures {
     double rmse;       /* expected RMSE at a uniform point of the window */
     double half_width; /* interval half-width covering `level` of the window */
@@ -55,6 +57,8 @@ typedef struct sg_window_figures {
     size_t n_z;        /* scaled residuals used (folds kriging could not refit are left out) */
     bool reachable;    /* false: too few held-out predictions for `level`; the half-width
                           is then the largest z times the largest s */
+    double *z_each;    /* NULL, or caller's room for held->n values: each held-out
+                          prediction's z (NAN where not scaled) */
 } sg_window_figures;
 
 /* The figures of one response: X (n, d) and y (n) are the table's rows
@@ -64,7 +68,9 @@ typedef struct sg_window_figures {
  * SG_ERR_INVALID for bad arguments or when nothing can be scaled (a
  * constant response: kriging has no sd; every fold too small to refit);
  * SG_ERR_LIMIT above SG_WINDOW_MAX_ROWS; kriging's own errors otherwise.
- * The caller keeps its own figures when this fails. */
+ * out->z_each is the caller's (set it, or NULL, before the call); the
+ * other fields are overwritten.  The caller keeps its own figures when
+ * this fails. */
 sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
                                     const sg_window_held *held, double tau2, double level,
                                     uint64_t seed, sg_window_figures *out, sg_error *err);
