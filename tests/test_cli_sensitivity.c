@@ -49,6 +49,14 @@ Test(cli_sensitivity, brazing_run_prints_the_decision_first)
     cr_expect(strstr(r->out, "Use the best tested run, run 19 (measured 470.8 MPa)") != NULL, "%s",
               r->out);
     cr_expect(strstr(r->out, "cannot be told apart") != NULL);
+    /* the interval every command gives covers the window; the quality lines
+     * put it first, the tested-settings and between-levels ones beside it */
+    cr_expect(strstr(r->out, "95% interval anywhere in the window") != NULL, "%s", r->out);
+    char q[256];
+    cr_assert(find_line(r->out, "Model quality", "stress_max", q, sizeof q), "%s", r->out);
+    cr_expect(strstr(q, "MPa in the window (") && strstr(q, " tested, ") &&
+                  strstr(q, " between levels)"),
+              "%s", q);
     char line[256];
     cr_assert(find_line(r->out, "Settings", "thickness", line, sizeof line), "%s", r->out);
     cr_expect(strstr(line, "150 um") && strstr(line, "matters"), "%s", line);

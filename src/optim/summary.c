@@ -26,6 +26,16 @@ static void copy_name(char *dst, const char *src)
     snprintf(dst, SG_STUDY_NAME_MAX + 1, "%s", src);
 }
 
+/* What the calibrated interval of response j covers (cv.h): the window, or
+ * the tested settings when the window figures could not be computed; ""
+ * without the cross-validation to tell. */
+static const char *interval_scope(const sg_summary_inputs *in, size_t j)
+{
+    if (!in->cv || j >= in->cv->n_out)
+        return "";
+    return in->cv->resp[j].window_ok ? " anywhere in the window" : " at tested settings";
+}
+
 /* Why factor i is set as it is: matters (how much), no effect, fixed. */
 static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor *o)
 {
@@ -93,8 +103,8 @@ static void prediction_line(const sg_summary_inputs *in, sg_summary *o)
                             s->responses[j].name, d, rec->mean[j], sp_unit(u), u);
     if (n > 0 && (size_t)n < sizeof o->prediction && isfinite(rec->lo[j]))
         sg_num_snprintf(o->prediction + n, sizeof o->prediction - (size_t)n,
-                        " (%.*f .. %.*f, %.0f%% interval at tested settings%s)", du, rec->lo[j],
-                        du, rec->hi[j], 100.0 * rec->level,
+                        " (%.*f .. %.*f, %.0f%% interval%s%s)", du, rec->lo[j], du, rec->hi[j],
+                        100.0 * rec->level, interval_scope(in, j),
                         rec->clipped[j] ? ", clipped to the physical limit" : "");
 }
 
@@ -221,11 +231,23 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
     }
     q->q2 = c->net.r2;
     q->weak = c->net.r2 < SG_CV_MIN_Q2;
-    double hp = c->half_width_plan, hb = c->half_width_between;
+    double hp = c->half_width_plan, hb = c->half_width_between, hw = c->window_half_width;
+    bool btw = in->cv->n_between > 0;
+    if (c->window_ok) { /* the interval every command gives first, the others beside it */
+        int n = sg_num_snprintf(q->text, sizeof q->text,
+                                "Q2 %5.2f %-5s +- %.*f%s%s in the window (%.*f tested", c->net.r2,
+                                q->weak ? "WEAK" : "good", unc_decimals(in, j, hw), hw,
+                                sp_unit(u), u, unc_decimals(in, j, hp), hp);
+        if (n > 0 && (size_t)n < sizeof q->text)
+            sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, btw ? ", %.*f between levels)"
+                                                                         : ")",
+                            unc_decimals(in, j, hb), hb);
+        return;
+    }
     int n = sg_num_snprintf(q->text, sizeof q->text, "Q2 %5.2f %-5s +- %.*f%s%s at tested settings",
                             c->net.r2, q->weak ? "WEAK" : "good", unc_decimals(in, j, hp), hp,
                             sp_unit(u), u);
-    if (n > 0 && (size_t)n < sizeof q->text && in->cv->n_between > 0)
+    if (n > 0 && (size_t)n < sizeof q->text && btw)
         sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", +- %.*f between levels",
                         unc_decimals(in, j, hb), hb);
 }
