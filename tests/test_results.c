@@ -110,6 +110,12 @@ static sg_results *make_results(void)
         c->spread_factor_ok = j == 1;
         c->spread_factor = j == 1 ? val(j + 41) : NAN;
         snprintf(c->interval_note, sizeof c->interval_note, "%s", j ? "" : "too few rows");
+        c->window_ok = j == 0;
+        c->window_rmse = val(j + 45) / 7.0;
+        c->window_half_width = val(j + 46) / 3.0;
+        c->window_tau = j ? 0.0 : val(j + 47) / 1e3;
+        snprintf(c->window_note, sizeof c->window_note, "%s",
+                 j ? "not computed with category factors" : "");
         c->outlier_ok = true;
         c->resid_median = -val(j + 42) / 1e4;
         c->resid_mad = j ? INFINITY : -INFINITY;
@@ -210,6 +216,11 @@ Test(results_io, round_trip_is_exact)
         cr_expect_eq(c->spread_factor_ok, d->spread_factor_ok);
         cr_expect(same(c->spread_factor, d->spread_factor));
         cr_expect_str_eq(c->interval_note, d->interval_note);
+        cr_expect_eq(c->window_ok, d->window_ok);
+        cr_expect(same(c->window_rmse, d->window_rmse) &&
+                  same(c->window_half_width, d->window_half_width) &&
+                  same(c->window_tau, d->window_tau));
+        cr_expect_str_eq(c->window_note, d->window_note);
         cr_expect_eq(c->outlier_ok, d->outlier_ok);
         cr_expect(same(c->resid_median, d->resid_median));
         cr_expect(same(c->resid_mad, d->resid_mad), "%g vs %g", c->resid_mad, d->resid_mad);
