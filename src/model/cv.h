@@ -177,7 +177,7 @@ typedef struct sg_cv_response {
      * each point from its fold's training rows (with the model's own error
      * at its training rows, window_tau), carried over to uniform points of
      * the box of the runs.  Numbers only, without category factors, up to
-     * SG_WINDOW_MAX_ROWS rows; window_note says why not otherwise. */
+     * SG_WINDOW_MAX_ROWS (200) rows; window_note says why not otherwise. */
     bool window_ok;
     double window_rmse;       /* expected RMSE at a random point of the window */
     double window_half_width; /* covers `level` of the window */

@@ -222,7 +222,9 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
         sg_error_set(err, st, "out of memory");
         goto done;
     }
-    if ((st = sg_gp_fit(X, y, n, d, NULL, NULL, NULL, seed, &gp, err)) != SG_OK)
+    sg_gp_options go = sg_gp_options_defaults();
+    go.n_starts = SG_WINDOW_GP_STARTS;
+    if ((st = sg_gp_fit(X, y, n, d, NULL, NULL, &go, seed, &gp, err)) != SG_OK)
         goto done;
     if (sg_gp_info_of(gp)->constant) {
         st = sg_error_set(err, SG_ERR_INVALID,

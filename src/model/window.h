@@ -34,10 +34,14 @@
 
 /* uniform points of the window the figures average over */
 #define SG_WINDOW_POINTS 1000
-/* above this many rows the figures are not computed (kriging's cost grows
- * with the cube of the rows; with so many rows the held-out rows already
- * cover the window) */
-#define SG_WINDOW_MAX_ROWS 500
+/* above this many rows the figures are not computed: kriging's cost grows
+ * with the cube of the rows (450 rows of 6 factors: 43 s for one response
+ * with 8 starts), and with so many rows the held-out rows already cover
+ * the window */
+#define SG_WINDOW_MAX_ROWS 200
+/* starts of the kriging fit that gives the sd map (gp.h uses 8 by default:
+ * the map needs plausible length scales, not the best likelihood) */
+#define SG_WINDOW_GP_STARTS 4
 
 /* Held-out predictions of one response: all borrowed. */
 typedef struct sg_window_held {
