@@ -309,6 +309,47 @@ static sg_status mlp_predict(const sg_model *m, const double *X, size_t n, doubl
     return st;
 }
 
+/* As fit does: fit spec to the table and predict the test points (pred),
+ * cross-validate (auto plan, no baseline) and rate the interval every
+ * command gives (half, the calibrated half-width) against the reported CV
+ * error: the window's, else the worse of the plan's and the between-levels
+ * one.  *cv (caller frees) for further figures; false, printed, on failure. */
+static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const double *X,
+                        const double *y, size_t n, size_t d, const double *Xt,
+                        const double *yt, double sdt, double *pred, double *half, score *s,
+                        sg_cv_result **cv)
+{
+    sg_model *m = NULL;
+    sg_error err;
+    memset(s, 0, sizeof *s);
+    *cv = NULL;
+    double t0 = now();
+    if (sg_model_fit(spec, d, 1, X, y, n, NULL, NULL, NULL, &m, &err) != SG_OK ||
+        mlp_predict(m, Xt, N_TEST, pred, &err) != SG_OK) {
+        printf("    %s fit failed: %s\n", what, err.msg);
+        sg_model_destroy(m);
+        return false;
+    }
+    s->fit_s = now() - t0;
+    sg_model_destroy(m);
+    sg_cv_options opt = sg_cv_options_defaults();
+    opt.baseline = false;
+    t0 = now();
+    if (sg_cv_run(spec, &opt, d, 1, X, y, n, NULL, NULL, NULL, cv, &err) != SG_OK) {
+        printf("    %s CV failed: %s\n", what, err.msg);
+        return false;
+    }
+    s->cv_s = now() - t0;
+    const sg_cv_response *R = &(*cv)->resp[0];
+    double reported = (*cv)->n_between ? fmax(R->net.rmse, R->between.rmse) : R->net.rmse;
+    if (R->window_ok)
+        reported = R->window_rmse;
+    for (size_t k = 0; k < N_TEST; k++)
+        half[k] = R->half_width;
+    rate(yt, pred, half, N_TEST, sdt, reported, s);
+    return true;
+}
+
 /* Experiment knobs (not used by `make bench-accuracy`): SG_BENCH_L2,
  * SG_BENCH_HIDDEN ("8,8"), SG_BENCH_ENSEMBLE, SG_BENCH_EPOCHS; SG_BENCH_ARD
  * (in run_mlp); SG_BENCH_VERBOSE prints the chosen penalty and the window's
@@ -366,7 +407,6 @@ static void run_mlp(const double *X0, const double *y, size_t n, size_t d, const
             sg_gp_destroy(g);
         }
     }
-    sg_model *m = NULL;
     sg_cv_result *cv = NULL;
     sg_error err;
     memset(s, 0, sizeof *s);
@@ -381,32 +421,12 @@ static void run_mlp(const double *X0, const double *y, size_t n, size_t d, const
         if (getenv("SG_BENCH_VERBOSE"))
             printf("    l2 chosen %g\n", sg_model_spec_l2(&spec, 0));
     }
-    double t0 = now();
-    if (sg_model_fit(&spec, d, 1, X, y, n, NULL, NULL, NULL, &m, &err) != SG_OK ||
-        mlp_predict(m, Xt, N_TEST, pred, &err) != SG_OK) {
-        printf("    network fit failed: %s\n", err.msg);
-        goto done;
-    }
-    s->fit_s = now() - t0;
-    sg_cv_options opt = sg_cv_options_defaults();
-    opt.baseline = false;
-    t0 = now();
-    if (sg_cv_run(&spec, &opt, d, 1, X, y, n, NULL, NULL, NULL, &cv, &err) != SG_OK) {
-        printf("    network CV failed: %s\n", err.msg);
-        goto done;
-    }
-    s->cv_s = now() - t0;
+    if (!fit_cv_rate(&spec, "network", X, y, n, d, Xt, yt, sdt, pred, half, s, &cv))
+        return;
     const sg_cv_response *R = &cv->resp[0];
-    /* the interpolation figure: the worse of the plan's and the between-levels RMSE */
-    double interp = cv->n_between ? fmax(R->net.rmse, R->between.rmse) : R->net.rmse;
-    if (R->window_ok) /* what fit reports: the expected error anywhere in the window */
-        interp = R->window_rmse;
     if (R->window_ok && getenv("SG_BENCH_VERBOSE"))
         printf("    window: rms z plan %.3g, between %.3g\n", R->window_z_plan,
                R->window_z_between);
-    for (size_t k = 0; k < N_TEST; k++)
-        half[k] = R->half_width;
-    rate(yt, pred, half, N_TEST, sdt, interp, s);
     /* what the plan's residuals alone would give (the interval before the
      * window figures) */
     score l;
@@ -418,9 +438,7 @@ static void run_mlp(const double *X0, const double *y, size_t n, size_t d, const
     s->cover_loo = l.cover;
     s->hw_loo = l.hw_ratio;
     s->has_btw = true;
-done:
     sg_cv_result_destroy(cv);
-    sg_model_destroy(m);
 }
 
 /* Test RMSE of [model] type = "auto" (the choice made by the model fit,
@@ -459,35 +477,9 @@ static void run_gp_model(const double *X, const double *y, size_t n, size_t d, c
     sg_model_spec spec = sg_model_spec_defaults();
     spec.seed = seed;
     spec.type = SG_MODEL_GP;
-    sg_model *m = NULL;
     sg_cv_result *cv = NULL;
-    sg_error err;
-    memset(s, 0, sizeof *s);
-    double t0 = now();
-    if (sg_model_fit(&spec, d, 1, X, y, n, NULL, NULL, NULL, &m, &err) != SG_OK ||
-        mlp_predict(m, Xt, N_TEST, pred, &err) != SG_OK) {
-        printf("    kriging model fit failed: %s\n", err.msg);
-        goto done;
-    }
-    s->fit_s = now() - t0;
-    sg_cv_options opt = sg_cv_options_defaults();
-    opt.baseline = false;
-    t0 = now();
-    if (sg_cv_run(&spec, &opt, d, 1, X, y, n, NULL, NULL, NULL, &cv, &err) != SG_OK) {
-        printf("    kriging model CV failed: %s\n", err.msg);
-        goto done;
-    }
-    s->cv_s = now() - t0;
-    const sg_cv_response *R = &cv->resp[0];
-    double interp = cv->n_between ? fmax(R->net.rmse, R->between.rmse) : R->net.rmse;
-    if (R->window_ok)
-        interp = R->window_rmse;
-    for (size_t k = 0; k < N_TEST; k++)
-        half[k] = R->half_width;
-    rate(yt, pred, half, N_TEST, sdt, interp, s);
-done:
-    sg_cv_result_destroy(cv);
-    sg_model_destroy(m);
+    if (fit_cv_rate(&spec, "kriging model", X, y, n, d, Xt, yt, sdt, pred, half, s, &cv))
+        sg_cv_result_destroy(cv);
 }
 
 static void run_gp(const double *X, const double *y, size_t n, size_t d, const double *lo,

@@ -17,6 +17,7 @@
 
 #include "analysis/rsm.h"
 #include "core/num.h"
+#include "model/model_internal.h"
 #include "model/window.h"
 
 sg_cv_options sg_cv_options_defaults(void)
@@ -613,8 +614,8 @@ static double rms_finite(const double *v, size_t m)
 
 static bool has_categories(const sg_model_spec *spec, size_t n_in)
 {
-    for (size_t i = 0; i < n_in && i < SG_MODEL_MAX_CATEGORICAL; i++)
-        if (spec->categories[i] >= 2)
+    for (size_t i = 0; i < n_in; i++)
+        if (sg_model__is_category(spec, i))
             return true;
     return false;
 }

@@ -2,17 +2,12 @@
 #include "model/window.h"
 
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/gp.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Predictive sd (with the nugget) at the rows rows[0..m) of a kriging model
  * with gp's hyper-parameters fitted on every other row.  SG_OK with sd
@@ -136,7 +131,7 @@ static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t 
         goto done;
     for (size_t k = 0; k < M; k++)
         s[k] = sqrt(fmax(s[k], 0.0) + tau2);
-    qsort(s, M, sizeof *s, cmp_double);
+    gsl_sort(s, 1, M);
 done:
     sg_gp_work_destroy(w);
     gsl_rng_free(rng);

@@ -238,10 +238,11 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
                                 "Q2 %5.2f %-5s +- %.*f%s%s in the window (%.*f tested", c->net.r2,
                                 q->weak ? "WEAK" : "good", unc_decimals(in, j, hw), hw,
                                 sp_unit(u), u, unc_decimals(in, j, hp), hp);
+        if (n > 0 && (size_t)n < sizeof q->text && btw)
+            n += sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", %.*f between levels",
+                                 unc_decimals(in, j, hb), hb);
         if (n > 0 && (size_t)n < sizeof q->text)
-            sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, btw ? ", %.*f between levels)"
-                                                                         : ")",
-                            unc_decimals(in, j, hb), hb);
+            snprintf(q->text + n, sizeof q->text - (size_t)n, ")");
         return;
     }
     int n = sg_num_snprintf(q->text, sizeof q->text, "Q2 %5.2f %-5s +- %.*f%s%s at tested settings",
