@@ -351,7 +351,8 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
 }
 
 /* Experiment knobs (not used by `make bench-accuracy`): SG_BENCH_L2,
- * SG_BENCH_HIDDEN ("8,8"), SG_BENCH_ENSEMBLE, SG_BENCH_EPOCHS; SG_BENCH_ARD
+ * SG_BENCH_HIDDEN ("8,8"), SG_BENCH_ENSEMBLE, SG_BENCH_EPOCHS, SG_BENCH_NO_RELEVANCE
+ * (inputs not stretched by kriging's relevance); SG_BENCH_ARD
  * (in run_mlp); SG_BENCH_VERBOSE prints the chosen penalty and the window's
  * scaled residuals. */
 static void spec_overrides(sg_model_spec *spec)
@@ -361,6 +362,8 @@ static void spec_overrides(sg_model_spec *spec)
         spec->train.l2 = strtod(e, NULL);
     if ((e = getenv("SG_BENCH_ENSEMBLE")))
         spec->ensemble = (size_t)strtoul(e, NULL, 10);
+    if (getenv("SG_BENCH_NO_RELEVANCE"))
+        spec->relevance = false;
     if ((e = getenv("SG_BENCH_EPOCHS")))
         spec->train.epochs = (size_t)strtoul(e, NULL, 10);
     if ((e = getenv("SG_BENCH_HIDDEN"))) {
@@ -462,6 +465,11 @@ static double run_auto(const double *X, const double *y, size_t n, size_t d, con
         for (size_t k = 0; k < N_TEST; k++)
             s += (pred[k] - yt[k]) * (pred[k] - yt[k]);
         r = sqrt(s / N_TEST);
+        const sg_model_selection *sel = sg_model_selection_of(m);
+        if (getenv("SG_BENCH_VERBOSE"))
+            printf("    auto chose %s: inner scores kriging %.4g, network %.4g\n",
+                   sel->chosen == SG_MODEL_GP ? "kriging" : "network", sel->gp_score,
+                   sel->mlp_score);
     }
     sg_model_destroy(m);
     return r;

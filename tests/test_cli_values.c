@@ -152,23 +152,25 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
     cr_expect_str_eq(at(fit, "cv.plan")->valuestring, "loo");
 
     /* PINNED: leave-one-out RMSE of stress_max with the study's settings
-     * (default network [4, 4] tanh, 5 members, lbfgs, 10000 epochs, seed
-     * 42).  A leak of the held-out row into its fold gave 0.059. */
-    EXPECT_NEAR(fit, "responses.0.cv.network.rmse", 0.23933167798318275, 1e-6);
-    /* PINNED: the weight penalty chosen per network (regularize.h): the
-     * fixed 3e-6 of before for stress_max, strong ones for the others */
-    EXPECT_NEAR(fit, "settings.l2_per_network.0", 3e-6, 0);
-    EXPECT_NEAR(fit, "settings.l2_per_network.1", 3e-3, 0);
-    EXPECT_NEAR(fit, "settings.l2_per_network.2", 3e-4, 0);
+     * (default network [6, 6] tanh on inputs stretched by kriging's
+     * relevance, 5 members, lbfgs, 10000 epochs, seed 42; 0.239 with the
+     * [4, 4] network on unstretched inputs).  A leak of the held-out row
+     * into its fold gave 0.059. */
+    EXPECT_NEAR(fit, "responses.0.cv.network.rmse", 0.22750638345658342, 1e-6);
+    /* PINNED: the weight penalty chosen per network (regularize.h): a weak
+     * one for stress_max, the strongest of the grid for the others */
+    EXPECT_NEAR(fit, "settings.l2_per_network.0", 1e-5, 0);
+    EXPECT_NEAR(fit, "settings.l2_per_network.1", 1e-2, 0);
+    EXPECT_NEAR(fit, "settings.l2_per_network.2", 1e-2, 0);
     cr_expect_str_eq(at(fit, "settings.l2_choice.plan")->valuestring, "kfold:5");
-    EXPECT_NEAR(fit, "responses.0.cv.network.r2", 0.99991435795276262, 1e-9);
+    EXPECT_NEAR(fit, "responses.0.cv.network.r2", 0.9999226119608907, 1e-9);
     /* PINNED: at tested settings the 95 % half-width is the largest of 27
      * held-out errors (ceil(28 * 0.95) = 27); ceil(27 * 0.95) = 26 gave
      * 0.419.  The interval is the window's (model/window.h): anywhere
-     * between the levels, where the between-levels RMSE is 4.7 MPa. */
-    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width_tested", 0.917202715879739, 1e-6);
-    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width", 2.8604963639982501, 1e-6);
-    EXPECT_NEAR(fit, "responses.0.cv.window.rmse", 1.2049748205171418, 1e-6);
+     * between the levels, where the between-levels RMSE is 3.8 MPa. */
+    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width_tested", 0.9055998544716886, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width", 2.9133354979590327, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.window.rmse", 1.1327100606424267, 1e-6);
     EXPECT_NEAR(fit, "responses.0.cv.interval.coverage", 1.0, 0.0);
     for (int j = 0; j < 3; j++)
         check_cv_figures(fit, j);
@@ -180,23 +182,35 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
     EXPECT_NEAR(fit, "responses.0.cv.baseline.r2", 0.99953004107862453, 1e-12);
     EXPECT_NEAR(fit, "responses.1.cv.baseline.rmse", 0.334697702566009, 1e-9);
     EXPECT_NEAR(fit, "responses.2.cv.baseline.rmse", 7.3236756373955991, 1e-9);
-    /* suspicious runs: PINNED row 27 of stress_path2, reported with its
-     * cluster of rows 25-27 (issue 12: a run is flagged only when its
-     * held-out residual also lies outside the interval from the other runs;
-     * run 23, a victim of 25-27 inside that interval, is no longer flagged) */
+    /* suspicious runs: PINNED none.  Runs 25-27 of stress_path2 (the corner
+     * thickness 150 um, 1150 C, about 20 MPa above the pattern of the other
+     * 24 runs) were flagged as a group while the network, on unstretched
+     * inputs, could not follow a corner held by three runs; stretched by
+     * kriging's relevance (hold and cooling shrink, so the three are near
+     * repeats of one setting) it is as flexible there as kriging, whose
+     * leave-one-out never flagged them.  They remain the three largest
+     * held-out residuals, 2.5 robust scales out (the flag needs 3.5). */
     check_z_scores(fit);
-    cr_expect_eq(cJSON_GetArraySize(at(fit, "suspicious_runs")), 1);
-    cr_expect_eq((int)num(fit, "suspicious_runs.0.row"), 27);
-    EXPECT_NEAR(fit, "suspicious_runs.0.cluster.first_row", 25, 0);
-    EXPECT_NEAR(fit, "suspicious_runs.0.cluster.last_row", 27, 0);
-    EXPECT_NEAR(fit, "suspicious_runs.0.z", 5.7756973388604518, 1e-4);
+    cr_expect_eq(cJSON_GetArraySize(at(fit, "suspicious_runs")), 0);
+    cJSON *held = at(fit, "responses.2.cv.held_out");
+    double smallest_group = INFINITY, largest_other = 0;
+    cJSON *h;
+    cJSON_ArrayForEach(h, held) {
+        double res = fabs(num(h, "observed") - num(h, "predicted"));
+        if ((int)num(h, "row") >= 25)
+            smallest_group = fmin(smallest_group, res);
+        else
+            largest_other = fmax(largest_other, res);
+    }
+    cr_expect_gt(smallest_group, largest_other, "runs 25-27: %g, the others up to %g",
+                 smallest_group, largest_other);
 
     /* the answer: PINNED settings (every factor at a bound) and prediction */
     EXPECT_NEAR(opt, "optimum.settings.thickness", 150, 1e-6);
     EXPECT_NEAR(opt, "optimum.settings.temperature", 1090, 1e-6);
-    EXPECT_NEAR(opt, "optimum.settings.hold", 40, 1e-6);
+    EXPECT_NEAR(opt, "optimum.settings.hold", 20, 1e-6);
     EXPECT_NEAR(opt, "optimum.settings.cooling", 7, 1e-6);
-    EXPECT_NEAR(opt, "optimum.objective", 470.7877868360299, 1e-6);
+    EXPECT_NEAR(opt, "optimum.objective", 470.8220328561855, 1e-6);
     /* its interval: prediction -+ the calibrated half-width */
     double mu = num(opt, "optimum.predicted.stress_max.mean");
     double hw = num(fit, "responses.0.cv.interval.half_width");
@@ -206,13 +220,12 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
     /* realisable: the bounds are on the step grid, so rounding costs nothing */
     EXPECT_NEAR(opt, "realisable.loss", 0.0, 0.0);
     EXPECT_NEAR(opt, "realisable.settings.temperature", 1090, 0.0);
-    EXPECT_NEAR(opt, "realisable.settings.hold", 40, 0.0);
-    /* statistics over starts: PINNED 31 of 32 reach the best; one stops at
-     * the main-effects corner (hold 20, cooling 3), 0.079 MPa worse */
+    EXPECT_NEAR(opt, "realisable.settings.hold", 20, 0.0);
+    /* statistics over starts: PINNED all 32 reach the best */
     EXPECT_NEAR(opt, "statistics.n", 32, 0);
-    EXPECT_NEAR(opt, "statistics.n_reach_best", 31, 0);
-    EXPECT_NEAR(opt, "statistics.frac_reach_best", 31.0 / 32.0, 0);
-    EXPECT_NEAR(opt, "statistics.worst", 470.867028731407, 1e-6);
+    EXPECT_NEAR(opt, "statistics.n_reach_best", 32, 0);
+    EXPECT_NEAR(opt, "statistics.frac_reach_best", 1.0, 0);
+    EXPECT_NEAR(opt, "statistics.worst", 470.8220328561861, 1e-6);
     cJSON_Delete(doc);
 }
 
@@ -261,10 +274,10 @@ Test(cli_values, light_study_stage_figures)
     for (int j = 0; j < 3; j++)
         check_cv_figures(fit, j);
     check_z_scores(fit);
-    EXPECT_NEAR(fit, "responses.0.cv.network.rmse", 0.66007064208774946, 1e-6);
-    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width", 2.5273292119374693, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.network.rmse", 0.30456071615516755, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width", 10.038081791126928, 1e-6);
     EXPECT_NEAR(fit, "responses.0.cv.baseline.rmse", 0.5870138977521314, 1e-9);
-    EXPECT_NEAR(fit, "responses.0.train.rmse", 0.40530040315292348, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.train.rmse", 0.16772546798130233, 1e-6);
     /* PINNED: no run of the light study lies outside the interval from the
      * other runs (before issue 12's rule, 4 were flagged by z alone) */
     cr_expect_eq(cJSON_GetArraySize(at(fit, "suspicious_runs")), 0);
@@ -275,9 +288,10 @@ Test(cli_values, light_study_stage_figures)
     EXPECT_NEAR(opt, "optimum.settings.temperature", 1090, 1e-6);
     EXPECT_NEAR(opt, "optimum.settings.hold", 40, 1e-6);
     EXPECT_NEAR(opt, "optimum.settings.cooling", 7, 1e-6);
-    EXPECT_NEAR(opt, "optimum.objective", 471.0062781941362, 1e-6);
-    EXPECT_NEAR(opt, "optimum.interval.stress_max.lower", 471.0062781941362 - 2.5273292119374693, 1e-6);
-    EXPECT_NEAR(opt, "optimum.interval.stress_max.upper", 471.0062781941362 + 2.5273292119374693, 1e-6);
+    const double best = 470.706002803546, half = 10.038081791126928;
+    EXPECT_NEAR(opt, "optimum.objective", best, 1e-6);
+    EXPECT_NEAR(opt, "optimum.interval.stress_max.lower", best - half, 1e-6);
+    EXPECT_NEAR(opt, "optimum.interval.stress_max.upper", best + half, 1e-6);
     EXPECT_NEAR(opt, "realisable.loss", 0.0, 0.0);
     EXPECT_NEAR(opt, "statistics.n_reach_best", 8, 0);
     cJSON *s;

@@ -314,6 +314,7 @@ static void load_expected(void)
     add("[model]", "init", LIT, "\"%s\"", sp->init == SG_INIT_GLOROT ? "glorot" : "he");
     add("[model]", "ensemble", LIT, "%zu", sp->ensemble);
     add("[model]", "shared", LIT, "%s", b(sp->shared));
+    add("[model]", "relevance", LIT, "%s", b(sp->relevance));
     add("[model]", "factor_scaling", LIT, "\"%s\"", sg_scale_kind_name(sp->x_scale));
     add("[model]", "response_scaling", LIT, "\"%s\"", sg_scale_kind_name(sp->y_scale));
 
@@ -768,7 +769,7 @@ static int mutated(const char *path, const char *from, const char *to, bool roff
 Test(docs, a_wrong_default_is_caught)
 {
     load_expected();
-    cr_assert_eq(mutated("doc/study-file.md", "| `[4, 4]`;", "| `[6, 6]`;", false), 1, "%s",
+    cr_assert_eq(mutated("doc/study-file.md", "| `[6, 6]`;", "| `[4, 4]`;", false), 1, "%s",
                  problems);
     cr_assert(strstr(problems, "[model] hidden"), "%s", problems);
     cr_assert_eq(mutated("doc/study-file.md", "| `0.999` |", "| `0.99` |", false), 1, "%s",

@@ -32,6 +32,7 @@ sg_cv_options sg_cv_options_defaults(void)
     o.outlier_z = SG_CV_OUTLIER_Z;
     o.outlier_range_frac = SG_CV_OUTLIER_RANGE_FRAC;
     o.baseline = true;
+    o.window = true;
     return o;
 }
 
@@ -627,13 +628,17 @@ static bool has_categories(const sg_model_spec *spec, size_t n_in)
  * plan's folds.  Only running out of memory is an error. */
 static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spec,
                            const sg_cv_plan *bp, const double *X, const double *Y, size_t n_in,
-                           const double *train_mse, double level, sg_error *err)
+                           const double *train_mse, double level, bool want, sg_error *err)
 {
     sg_cv_response *R = &res->resp[j];
     size_t n = res->n_rows, no = res->n_out, nh = res->n_held, nb = res->n_between;
     size_t nf = res->n_folds, m = nh + nb;
     sg_window_figures wf = {0};
     R->window_ok = false;
+    if (!want) {
+        snprintf(R->window_note, sizeof R->window_note, "not asked for");
+        return SG_OK;
+    }
     if (has_categories(spec, n_in)) {
         snprintf(R->window_note, sizeof R->window_note,
                  "not computed with category factors (kriging's sd needs numbers)");
@@ -989,8 +994,8 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                 goto fail;
             continue;
         }
-        if ((st = window_of(res, j, spec, bplan, X, Y, n_in, train_mse, opt->level, err)) !=
-            SG_OK)
+        if ((st = window_of(res, j, spec, bplan, X, Y, n_in, train_mse, opt->level,
+                            opt->window, err)) != SG_OK)
             goto fail;
         if ((st = summarise(res, j, opt->level, opt->outlier_z,
                              opt->outlier_range_frac, scratch, rowi, &count)) != SG_OK)

@@ -130,10 +130,11 @@ typedef struct sg_cv_options {
     double outlier_z; /* > 0 */
     double outlier_range_frac; /* scale floor as a share of the range, [0, 1) */
     bool baseline;    /* also cross-validate the quadratic response surface */
+    bool window;      /* also compute the window figures (window.h) */
 } sg_cv_options;
 
 /* Defaults: auto plan, 2 threads, level 0.95, outlier_z 3.5, outlier_range_frac
- * 0.01, baseline on. */
+ * 0.01, baseline and window figures on. */
 sg_cv_options sg_cv_options_defaults(void);
 
 /* Per-response figures. */

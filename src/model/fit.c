@@ -77,6 +77,7 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
     h = h_str(h, sg_scale_kind_name(sp->y_scale));
     h = h_num(h, (double)sp->ensemble);
     h = h_num(h, sp->shared);
+    h = h_num(h, sp->relevance);
     if (sp->type != SG_MODEL_MLP) /* absent for mlp: hashes of older studies stay */
         h = h_str(h, sg_model_type_name(sp->type));
     h = h_str(h, "train");

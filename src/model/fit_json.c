@@ -103,6 +103,7 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
     sg_json_string(b, x, "init", sp->init == SG_INIT_HE ? "he" : "glorot");
     sg_json_count(b, x, "ensemble", sp->ensemble);
     sg_json_bool(b, x, "shared", sp->shared);
+    sg_json_bool(b, x, "relevance", sp->relevance);
     sg_json_string(b, x, "factor_scaling", sg_scale_kind_name(sp->x_scale));
     sg_json_string(b, x, "response_scaling", sg_scale_kind_name(sp->y_scale));
     sg_json_string(b, x, "optimizer", r->optimizer);

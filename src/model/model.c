@@ -1,4 +1,5 @@
 #include "model/model_internal.h"
+#include "model/relevance.h"
 #include "model/sizing.h"
 #include "model/mlp_internal.h"
 
@@ -31,6 +32,7 @@ sg_model_spec sg_model_spec_defaults(void)
     s.optimizer_auto = true;
     s.ensemble = SG_MODEL_DEFAULT_ENSEMBLE;
     s.shared = false;
+    s.relevance = true;
     s.seed = SG_MODEL_DEFAULT_SEED;
     return s;
 }
@@ -220,6 +222,7 @@ void sg_model_destroy(sg_model *m)
     free(m->nets);
     free(m->hist);
     sg_scaler_destroy(m->xs);
+    free(m->stretch);
     sg_scaler_destroy(m->ys);
     for (size_t i = 0; m->flab && i < m->n_in; i++)
         free_strings(m->flab[i], sg_model__is_category(&m->spec, i) ? m->spec.categories[i] : 0);
@@ -447,6 +450,8 @@ static size_t member_rows(const member_job *job, member_buf *b, size_t j, uint64
         double *x = (val ? b->Xv : b->X) + at * n_in;
         double *t = (val ? b->Tv : b->T) + at * t_out;
         memcpy(x, job->Xs + r * n_in, n_in * sizeof *x);
+        for (size_t c = 0; m->stretch && c < n_in; c++)
+            x[c] *= m->stretch[j * n_in + c];
         if (m->spec.shared)
             memcpy(t, job->Ys + r * n_out, n_out * sizeof *t);
         else if (t_out > 1) /* a class response: one-hot targets of its code */
@@ -556,6 +561,19 @@ static sg_status retry_member(member_job *job, member_buf *b, size_t idx, size_t
     return st;
 }
 
+/* The member trained on stretched inputs s_i x_i; the same function of the
+ * unstretched inputs has first-layer weights W_ui s_i, so nothing after the
+ * fit (prediction, gradients, the model file, the workbook's Calculator)
+ * needs to know about the stretch. */
+static void fold_stretch(sg_mlp *net, const double *stretch)
+{
+    size_t d = sg_mlp_layer_in(net, 0), h = sg_mlp_layer_out(net, 0);
+    double *W = sg_mlp_layer_weights(net, 0);
+    for (size_t u = 0; u < h; u++)
+        for (size_t i = 0; i < d; i++)
+            W[u * d + i] *= stretch[i];
+}
+
 static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_error *err)
 {
     sg_model *m = job->m;
@@ -586,6 +604,8 @@ static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_err
     if (st == SG_OK && !binary && sg_mlp_n_layers(net) > 1 && last.reason != SG_STOP_MAX_EPOCHS &&
         unexplained_share(net, b->X, b->T, n_tr, t_out) > SG_MODEL_NO_PROGRESS)
         st = retry_member(job, b, idx, n_tr, n_val, &cfg, &ctx, err);
+    if (st == SG_OK && m->stretch)
+        fold_stretch(net, m->stretch + j * m->n_feat);
     if (st == SG_OK && !all_finite(sg_mlp_params_const(net), sg_mlp_n_params(net)))
         st = sg_error_set(err, SG_ERR_NUMERIC, "training produced non-finite weights");
     if (st != SG_OK) {
@@ -835,6 +855,45 @@ static sg_status check_classes(sg_model *m, const double *Y, size_t n, sg_error 
 
 /* A network model ready for its members: sized, scaled, with the scaled
  * rows in *Xs, *Ys (caller frees them and the model). */
+/* m->stretch from each network's responses (relevance.h): a pass/fail or
+ * class response keeps 1 (kriging models numbers); a shared network takes
+ * the geometric mean over its responses. */
+static sg_status relevance_stretch(sg_model *m, const double *Xs, const double *Y, size_t n,
+                                   struct sg_relevance_cache *cache, sg_error *err)
+{
+    size_t nf = m->n_feat, n_out = m->n_out, len = m->n_nets * nf;
+    if (!(m->stretch = malloc(len * sizeof *m->stretch)))
+        return sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
+    uint64_t key = sg_relevance_key(Xs, nf, Y, n_out, n, m->spec.seed);
+    if (sg_relevance_cache_get(cache, key, m->stretch, len))
+        return SG_OK;
+    double *y = malloc(n * sizeof *y), *s = malloc(nf * sizeof *s);
+    sg_status st = y && s ? SG_OK : sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
+    for (size_t k = 0; st == SG_OK && k < m->n_nets * nf; k++)
+        m->stretch[k] = m->n_nets == 1 && m->spec.shared ? 0.0 : 1.0;
+    for (size_t j = 0; st == SG_OK && j < n_out; j++) {
+        if (sg_model_n_classes(m, j) >= 2)
+            continue;
+        for (size_t r = 0; r < n; r++)
+            y[r] = Y[r * n_out + j];
+        uint64_t seed = sg_model_member_seed(m->spec.seed, j, 0) ^ 0x52454c45564eULL;
+        st = sg_relevance_stretch(Xs, y, n, nf, seed, s, NULL, err);
+        for (size_t i = 0; st == SG_OK && i < nf; i++) {
+            if (m->spec.shared)
+                m->stretch[i] += log(s[i]) / (double)n_out;
+            else
+                m->stretch[j * nf + i] = s[i];
+        }
+    }
+    for (size_t i = 0; st == SG_OK && m->spec.shared && i < nf; i++)
+        m->stretch[i] = exp(m->stretch[i]);
+    if (st == SG_OK)
+        sg_relevance_cache_put(cache, key, m->stretch, len);
+    free(y);
+    free(s);
+    return st;
+}
+
 static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
                              const double *X, const double *Y, size_t n,
                              const char *const *response_names, sg_model **out, double **Xs_out,
@@ -853,6 +912,8 @@ static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_ou
     if (m->spec.optimizer_auto)
         m->spec.train.optimizer = sg_train_default_optimizer(n);
     spec = &m->spec; /* from here on: the resolved settings */
+    struct sg_relevance_cache *cache = m->spec.relevance_cache;
+    m->spec.relevance_cache = NULL; /* borrowed for this fit only */
     for (size_t j = 0; response_names && j < n_out; j++)
         if ((st = sg_model_set_string(&m->rname[j], response_names[j], err)) != SG_OK)
             goto fail;
@@ -881,6 +942,8 @@ static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_ou
         sg_scaler_forward(m->xs, Xs + r * nf);
         sg_scaler_forward(m->ys, Ys + r * n_out);
     }
+    if (spec->relevance && (st = relevance_stretch(m, Xs, Y, n, cache, err)) != SG_OK)
+        goto fail;
     *out = m;
     *Xs_out = Xs;
     *Ys_out = Ys;

@@ -43,7 +43,7 @@
 
 /* ---- defaults (reasons in doc/model.md) ---- */
 #define SG_MODEL_DEFAULT_N_HIDDEN 2
-#define SG_MODEL_DEFAULT_WIDTH 4
+#define SG_MODEL_DEFAULT_WIDTH 6
 #define SG_MODEL_DEFAULT_HIDDEN_ACT SG_ACT_TANH
 #define SG_MODEL_DEFAULT_OUTPUT_ACT SG_ACT_LINEAR
 #define SG_MODEL_DEFAULT_INIT SG_INIT_GLOROT
@@ -100,6 +100,11 @@ typedef struct sg_model_spec {
     size_t n_l2_each;
     double l2_each[SG_MODEL_MAX_L2_EACH];
     bool l2_auto;                       /* choose the l2 of each network by CV (fit.h) */
+    bool relevance;                     /* stretch each input by kriging's relevance
+                                           before training (relevance.h) */
+    struct sg_relevance_cache *relevance_cache; /* NULL, or stretches already computed
+                                           (relevance.h); borrowed, never saved, dropped
+                                           from the fitted model's spec */
     /* Size-aware defaults (sizing.h): the SG_SIZE_AUTO_* fields the fit may
      * replace by the plan for the training table's shape (the study leaves
      * them unset).  0 = use the fields as they are. */

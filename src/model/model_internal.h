@@ -14,6 +14,8 @@ struct sg_model {
                                 without categorical factors */
     sg_scaler *xs, *ys;      /* (n_feat), (n_out) */
     sg_mlp **nets;           /* (n_nets * ensemble), net j member k at j*ensemble+k */
+    double *stretch;         /* (n_nets, n_feat) input stretch while training (relevance.h),
+                                folded into the first layers afterwards; NULL = none */
     sg_train_history *hist;  /* same indexing */
     char **fname, **funit;   /* (n_in) */
     double *lo, *hi;         /* (n_in) factor bounds, engineering units */

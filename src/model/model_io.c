@@ -218,6 +218,7 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
     sg_json_string(&b, ar, "output_activation", sg_activation_name(sp->output_act));
     sg_json_string(&b, ar, "init", sp->init == SG_INIT_HE ? "he" : "glorot");
     sg_json_bool(&b, ar, "shared", sp->shared);
+    sg_json_bool(&b, ar, "relevance", sp->relevance);
     sg_json_count(&b, ar, "ensemble", sp->ensemble);
     if (sp->n_l2_each) { /* optional: absent = every network at training.l2 */
         cJSON *le = sg_json_array(&b, ar, "l2_per_network");
@@ -400,6 +401,11 @@ static bool read_spec(reader *r, const sg_json_at *root, sg_model_spec *sp, size
         !sg_json_get_number(&r->j, &tr, "validation_share", &sp->val_share))
         return false;
     if (!read_training(r, &tr, &sp->train, rows))
+        return false;
+    /* optional: files written before the inputs were stretched lack it */
+    sp->relevance = false;
+    sg_json_at rl;
+    if (sg_json_has(&ar, "relevance", &rl) && !sg_json_get_bool(j, &ar, "relevance", &sp->relevance))
         return false;
     sg_json_at le;
     if (sg_json_has(&ar, "l2_per_network", &le)) {

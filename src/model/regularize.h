@@ -2,8 +2,9 @@
  *
  * A fixed l2 cannot serve 9 runs and 500: a smooth, exact response wants
  * almost none, a noisy or sparse one a strong one (doc/model.md, "The
- * weight penalty").  sg_regularize_choose_l2 tries every value of a grid
- * with a quick cross-validation of one member per network (k-fold, or
+ * weight penalty").  sg_regularize_choose_l2 tries every other value of a
+ * grid, then each network's neighbours of its best there, each with a quick
+ * cross-validation of one member per network (k-fold, or
  * leave-one-out on small tables; on level-coded designs the worse of that
  * and the between-levels error, the figure the fit's gate uses) and gives
  * each network the value with the smallest error.  The choice sees all
@@ -39,7 +40,8 @@ typedef struct sg_regularize_report {
     char plan[32];                 /* the quick cross-validation, e.g. "kfold:5" */
     size_t n_out;
     /* (n_out, SG_REGULARIZE_N_GRID) cross-validated RMSE of each network at
-     * each grid value, response units (NAN where it failed) */
+     * each grid value, response units (NAN where it failed or was not
+     * tried) */
     double rmse[SG_MODEL_MAX_L2_EACH][SG_REGULARIZE_N_GRID];
 } sg_regularize_report;
 
