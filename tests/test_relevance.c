@@ -101,6 +101,35 @@ Test(relevance, a_constant_column_gets_one_and_changes_nothing_else)
     cr_expect_eq(sc[3], s[2]);
 }
 
+/* A long table: kriging sees SG_RELEVANCE_MAX_ROWS rows evenly spaced
+ * through it, exactly as if they were the table. */
+Test(relevance, a_long_table_is_read_through_evenly_spaced_rows)
+{
+    enum { LONG = 450 };
+    static double X[LONG * D], y[LONG], Xs[SG_RELEVANCE_MAX_ROWS * D], ys[SG_RELEVANCE_MAX_ROWS];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 8);
+    for (size_t i = 0; i < LONG; i++) {
+        for (size_t j = 0; j < D; j++)
+            X[i * D + j] = gsl_rng_uniform(r);
+        y[i] = response(X + i * D);
+    }
+    gsl_rng_free(r);
+    for (size_t i = 0; i < SG_RELEVANCE_MAX_ROWS; i++) {
+        size_t row = i * LONG / SG_RELEVANCE_MAX_ROWS;
+        memcpy(Xs + i * D, X + row * D, D * sizeof *X);
+        ys[i] = y[row];
+    }
+    double s[D], t[D];
+    sg_error err;
+    cr_assert_eq(sg_relevance_stretch(X, y, LONG, D, SEED, s, NULL, &err), SG_OK);
+    cr_assert_eq(sg_relevance_stretch(Xs, ys, SG_RELEVANCE_MAX_ROWS, D, SEED, t, NULL, &err),
+                 SG_OK);
+    for (size_t j = 0; j < D; j++)
+        cr_expect_eq(s[j], t[j], "factor %zu: %g vs %g", j, s[j], t[j]);
+    cr_expect_gt(s[0], s[1]);
+}
+
 Test(relevance, too_few_rows_or_a_constant_response_stretch_nothing)
 {
     double X[N * D], y[N], s[D];

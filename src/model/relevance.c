@@ -124,22 +124,29 @@ sg_status sg_relevance_stretch(const double *X, const double *y, size_t n, size_
         *fitted = false;
     size_t *keep = malloc((d ? d : 1) * sizeof *keep);
     double *Xk = malloc((n * d > 0 ? n * d : 1) * sizeof *Xk);
-    if (!keep || !Xk) {
+    double *yk = malloc((n ? n : 1) * sizeof *yk);
+    if (!keep || !Xk || !yk) {
         free(keep);
         free(Xk);
+        free(yk);
         return sg_error_set(err, SG_ERR_NOMEM, "factor relevance: out of memory");
     }
     size_t m = varying_columns(X, n, d, keep);
+    /* at most SG_RELEVANCE_MAX_ROWS rows, evenly spaced through the table */
+    size_t nk = n > SG_RELEVANCE_MAX_ROWS ? SG_RELEVANCE_MAX_ROWS : n;
     sg_gp *g = NULL;
-    if (m > 0 && n >= m + 2) {
-        for (size_t r = 0; r < n; r++)
+    if (m > 0 && nk >= m + 2) {
+        for (size_t i = 0; i < nk; i++) {
+            size_t r = i * n / nk;
             for (size_t k = 0; k < m; k++)
-                Xk[r * m + k] = X[r * d + keep[k]];
+                Xk[i * m + k] = X[r * d + keep[k]];
+            yk[i] = y[r];
+        }
         sg_gp_options opt = sg_gp_options_defaults();
         opt.n_starts = SG_RELEVANCE_N_STARTS;
         sg_error ignored;
         /* a failed fit only means: no stretch */
-        if (sg_gp_fit(Xk, y, n, m, NULL, NULL, &opt, seed, &g, &ignored) == SG_OK &&
+        if (sg_gp_fit(Xk, yk, nk, m, NULL, NULL, &opt, seed, &g, &ignored) == SG_OK &&
             !sg_gp_info_of(g)->constant) {
             stretch_from_lengths(sg_gp_length_scales(g), keep, m, stretch);
             if (fitted)
@@ -149,5 +156,6 @@ sg_status sg_relevance_stretch(const double *X, const double *y, size_t n, size_
     sg_gp_destroy(g);
     free(keep);
     free(Xk);
+    free(yk);
     return SG_OK;
 }

@@ -29,6 +29,10 @@
 /* Kriging starts per fit: the length scales' ratios, not the likelihood's
  * last digit, matter here. */
 #define SG_RELEVANCE_N_STARTS 2
+/* Rows kriging is fitted to (evenly spaced through a longer table): its
+ * cost grows with the cube of the rows (6 factors, 2 starts: 0.1 s at 200
+ * rows, 5 s at 800), and a network fit happens in every fold. */
+#define SG_RELEVANCE_MAX_ROWS 200
 
 /* A store of computed stretches, keyed by the training rows: the weight
  * penalty search (regularize.h) refits the same folds once per grid value,
@@ -51,8 +55,9 @@ bool sg_relevance_cache_get(sg_relevance_cache *c, uint64_t key, double *out, si
 void sg_relevance_cache_put(sg_relevance_cache *c, uint64_t key, const double *v, size_t len);
 
 /* Stretch (d) of the inputs X (n, d, row-major, borrowed; any affine
- * scaling) for the response y (n).  A column with one value gets 1 and is
- * left out of the kriging fit.  When kriging cannot be fitted (fewer than
+ * scaling) for the response y (n), from at most SG_RELEVANCE_MAX_ROWS of
+ * the rows.  A column with one value gets 1 and is left out of the kriging
+ * fit.  When kriging cannot be fitted (fewer than
  * d' + 2 rows for the d' varying columns, a constant response, a numerical
  * failure) every stretch is 1 and *fitted (may be NULL) is false.  seed
  * drives kriging's starts.  SG_ERR_NOMEM only. */
