@@ -26,18 +26,24 @@ static double response(const double *x)
     return sin(4.0 * x[0]) + 0.3 * x[2];
 }
 
-/* N seeded uniform rows of D factors on [0, 1] (ld columns, the extra ones
- * left to the caller). */
-static void table(double *X, size_t ld, double *y)
+/* n uniform rows of D factors on [0, 1] from seed (ld columns, the extra
+ * ones left to the caller). */
+static void rows(double *X, size_t ld, double *y, size_t n, unsigned long seed)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 3);
-    for (size_t i = 0; i < N; i++) {
+    gsl_rng_set(r, seed);
+    for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < D; j++)
             X[i * ld + j] = gsl_rng_uniform(r);
         y[i] = response(X + i * ld);
     }
     gsl_rng_free(r);
+}
+
+/* The table of most tests: N rows. */
+static void table(double *X, size_t ld, double *y)
+{
+    rows(X, ld, y, N, 3);
 }
 
 TestSuite(relevance, .init = setup);
@@ -107,14 +113,7 @@ Test(relevance, a_long_table_is_read_through_evenly_spaced_rows)
 {
     enum { LONG = 450 };
     static double X[LONG * D], y[LONG], Xs[SG_RELEVANCE_MAX_ROWS * D], ys[SG_RELEVANCE_MAX_ROWS];
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 8);
-    for (size_t i = 0; i < LONG; i++) {
-        for (size_t j = 0; j < D; j++)
-            X[i * D + j] = gsl_rng_uniform(r);
-        y[i] = response(X + i * D);
-    }
-    gsl_rng_free(r);
+    rows(X, D, y, LONG, 8);
     for (size_t i = 0; i < SG_RELEVANCE_MAX_ROWS; i++) {
         size_t row = i * LONG / SG_RELEVANCE_MAX_ROWS;
         memcpy(Xs + i * D, X + row * D, D * sizeof *X);
