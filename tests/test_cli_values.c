@@ -157,11 +157,13 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
      * [4, 4] network on unstretched inputs).  A leak of the held-out row
      * into its fold gave 0.059. */
     EXPECT_NEAR(fit, "responses.0.cv.network.rmse", 0.22750638345658342, 1e-6);
-    /* PINNED: the weight penalty chosen per network (regularize.h): a weak
-     * one for stress_max, the strongest of the grid for the others */
+    /* PINNED: the weight penalty chosen per network (regularize.h): weak
+     * ones for stress_max and stress_path2, the strongest of the grid for the
+     * noise-like stress_path1 (the worse of LOO and between levels, the
+     * criterion before the pooled one, took it for stress_path2 too) */
     EXPECT_NEAR(fit, "settings.l2_per_network.0", 1e-5, 0);
     EXPECT_NEAR(fit, "settings.l2_per_network.1", 1e-2, 0);
-    EXPECT_NEAR(fit, "settings.l2_per_network.2", 1e-2, 0);
+    EXPECT_NEAR(fit, "settings.l2_per_network.2", 3e-6, 0);
     cr_expect_str_eq(at(fit, "settings.l2_choice.plan")->valuestring, "kfold:5");
     EXPECT_NEAR(fit, "responses.0.cv.network.r2", 0.9999226119608907, 1e-9);
     /* PINNED: at tested settings the 95 % half-width is the largest of 27
@@ -187,23 +189,18 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
      * 24 runs) were flagged as a group while the network, on unstretched
      * inputs, could not follow a corner held by three runs; stretched by
      * kriging's relevance (hold and cooling shrink, so the three are near
-     * repeats of one setting) it is as flexible there as kriging, whose
-     * leave-one-out never flagged them.  They remain the three largest
-     * held-out residuals, 2.5 robust scales out (the flag needs 3.5). */
+     * repeats of one setting) it follows them as kriging does, whose
+     * leave-one-out never flagged them: each is vouched for by the other
+     * two, and held out it is predicted within 1 MPa. */
     check_z_scores(fit);
     cr_expect_eq(cJSON_GetArraySize(at(fit, "suspicious_runs")), 0);
-    cJSON *held = at(fit, "responses.2.cv.held_out");
-    double smallest_group = INFINITY, largest_other = 0;
     cJSON *h;
-    cJSON_ArrayForEach(h, held) {
+    cJSON_ArrayForEach(h, at(fit, "responses.2.cv.held_out")) {
+        if ((int)num(h, "row") < 25)
+            continue;
         double res = fabs(num(h, "observed") - num(h, "predicted"));
-        if ((int)num(h, "row") >= 25)
-            smallest_group = fmin(smallest_group, res);
-        else
-            largest_other = fmax(largest_other, res);
+        cr_expect_lt(res, 1.0, "run %d: held-out residual %g", (int)num(h, "row"), res);
     }
-    cr_expect_gt(smallest_group, largest_other, "runs 25-27: %g, the others up to %g",
-                 smallest_group, largest_other);
 
     /* the answer: PINNED settings (every factor at a bound) and prediction */
     EXPECT_NEAR(opt, "optimum.settings.thickness", 150, 1e-6);
