@@ -153,26 +153,26 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
 
     /* PINNED: leave-one-out RMSE of stress_max with the study's settings
      * (default network [6, 6] tanh on inputs stretched by kriging's
-     * relevance, 5 members, lbfgs, 10000 epochs, seed 42; 0.239 with the
-     * [4, 4] network on unstretched inputs).  A leak of the held-out row
-     * into its fold gave 0.059. */
-    EXPECT_NEAR(fit, "responses.0.cv.network.rmse", 0.22750638345658342, 1e-6);
-    /* PINNED: the weight penalty chosen per network (regularize.h): weak
-     * ones for stress_max and stress_path2, the strongest of the grid for the
-     * noise-like stress_path1 (the worse of LOO and between levels, the
-     * criterion before the pooled one, took it for stress_path2 too) */
-    EXPECT_NEAR(fit, "settings.l2_per_network.0", 1e-5, 0);
+     * relevance, 5 members, lbfgs to a 3e-5 relative decrease, seed 42;
+     * 0.239 with the [4, 4] network on unstretched inputs).  A leak of the
+     * held-out row into its fold gave 0.059. */
+    EXPECT_NEAR(fit, "responses.0.cv.network.rmse", 0.2416093303330058, 1e-6);
+    /* PINNED: the weight penalty chosen per network (regularize.h): the
+     * weakest of the grid for stress_max, the strongest for the noise-like
+     * stress_path1 and for stress_path2 (whose between-levels error, the
+     * worse of its two figures, runs 25-27 dominate) */
+    EXPECT_NEAR(fit, "settings.l2_per_network.0", 1e-6, 0);
     EXPECT_NEAR(fit, "settings.l2_per_network.1", 1e-2, 0);
-    EXPECT_NEAR(fit, "settings.l2_per_network.2", 3e-6, 0);
+    EXPECT_NEAR(fit, "settings.l2_per_network.2", 1e-2, 0);
     cr_expect_str_eq(at(fit, "settings.l2_choice.plan")->valuestring, "kfold:5");
-    EXPECT_NEAR(fit, "responses.0.cv.network.r2", 0.9999226119608907, 1e-9);
+    EXPECT_NEAR(fit, "responses.0.cv.network.r2", 0.999912720133726, 1e-9);
     /* PINNED: at tested settings the 95 % half-width is the largest of 27
      * held-out errors (ceil(28 * 0.95) = 27); ceil(27 * 0.95) = 26 gave
      * 0.419.  The interval is the window's (model/window.h): anywhere
-     * between the levels, where the between-levels RMSE is 3.8 MPa. */
-    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width_tested", 0.9055998544716886, 1e-6);
-    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width", 2.9133354979590327, 1e-6);
-    EXPECT_NEAR(fit, "responses.0.cv.window.rmse", 1.1327100606424267, 1e-6);
+     * between the levels, where the between-levels RMSE is 2.7 MPa. */
+    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width_tested", 0.9205511910522546, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.interval.half_width", 4.4033985627912084, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.window.rmse", 1.5380823768399197, 1e-6);
     EXPECT_NEAR(fit, "responses.0.cv.interval.coverage", 1.0, 0.0);
     for (int j = 0; j < 3; j++)
         check_cv_figures(fit, j);
@@ -189,25 +189,29 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
      * 24 runs) were flagged as a group while the network, on unstretched
      * inputs, could not follow a corner held by three runs; stretched by
      * kriging's relevance (hold and cooling shrink, so the three are near
-     * repeats of one setting) it follows them as kriging does, whose
-     * leave-one-out never flagged them: each is vouched for by the other
-     * two, and held out it is predicted within 1 MPa. */
+     * repeats of one setting) it follows them more closely, and kriging's
+     * leave-one-out never flagged them.  They remain the three largest
+     * held-out residuals, 2.5 robust scales out (the flag needs 3.5). */
     check_z_scores(fit);
     cr_expect_eq(cJSON_GetArraySize(at(fit, "suspicious_runs")), 0);
+    double smallest_group = INFINITY, largest_other = 0;
     cJSON *h;
     cJSON_ArrayForEach(h, at(fit, "responses.2.cv.held_out")) {
-        if ((int)num(h, "row") < 25)
-            continue;
         double res = fabs(num(h, "observed") - num(h, "predicted"));
-        cr_expect_lt(res, 1.0, "run %d: held-out residual %g", (int)num(h, "row"), res);
+        if ((int)num(h, "row") >= 25)
+            smallest_group = fmin(smallest_group, res);
+        else
+            largest_other = fmax(largest_other, res);
     }
+    cr_expect_gt(smallest_group, largest_other, "runs 25-27: %g, the others up to %g",
+                 smallest_group, largest_other);
 
     /* the answer: PINNED settings (every factor at a bound) and prediction */
     EXPECT_NEAR(opt, "optimum.settings.thickness", 150, 1e-6);
     EXPECT_NEAR(opt, "optimum.settings.temperature", 1090, 1e-6);
     EXPECT_NEAR(opt, "optimum.settings.hold", 20, 1e-6);
     EXPECT_NEAR(opt, "optimum.settings.cooling", 7, 1e-6);
-    EXPECT_NEAR(opt, "optimum.objective", 470.8220328561855, 1e-6);
+    EXPECT_NEAR(opt, "optimum.objective", 470.77967239956655, 1e-6);
     /* its interval: prediction -+ the calibrated half-width */
     double mu = num(opt, "optimum.predicted.stress_max.mean");
     double hw = num(fit, "responses.0.cv.interval.half_width");
@@ -222,7 +226,7 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
     EXPECT_NEAR(opt, "statistics.n", 32, 0);
     EXPECT_NEAR(opt, "statistics.n_reach_best", 32, 0);
     EXPECT_NEAR(opt, "statistics.frac_reach_best", 1.0, 0);
-    EXPECT_NEAR(opt, "statistics.worst", 470.8220328561861, 1e-6);
+    EXPECT_NEAR(opt, "statistics.worst", 470.7796723995673, 1e-6);
     cJSON_Delete(doc);
 }
 

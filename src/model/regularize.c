@@ -9,28 +9,21 @@
 const double sg_regularize_grid[SG_REGULARIZE_N_GRID] = {1e-6, 3e-6, 1e-5, 3e-5, 1e-4,
                                                           3e-4, 1e-3, 3e-3, 1e-2};
 
-/* The error the choice minimises: on level-coded designs the RMS over the
- * plan's and the between-levels held-out predictions together.  The worse
- * of the two figures (the gate's) let one group of runs that only the
- * between-levels folds see decide alone: on the brazing table's
- * stress_path2 it took the strongest penalty, and the network under-fitted
- * (CV RMSE 6.0 MPa against 0.24 now; the benchmark's figures barely move,
- * doc/model.md). */
-static double pooled(const sg_cv_result *cv, double plan, double between)
-{
-    if (cv->n_between == 0)
-        return plan;
-    double a = (double)cv->n_held, b = (double)cv->n_between;
-    return sqrt((a * plan * plan + b * between * between) / (a + b));
-}
-
+/* The error the choice minimises: on level-coded designs the worse of the
+ * plan's and the between-levels figure (the gate's interpolation figure). */
 static double cv_error(const sg_cv_result *cv, size_t j)
 {
     const sg_cv_response *R = &cv->resp[j];
-    double v = R->n_classes >= 3 /* codes of names: the root Brier score of the probabilities,
-                                    as the RMSE of a pass/fail response's probability is */
-                   ? pooled(cv, sqrt(R->cls.brier), sqrt(R->cls_between.brier))
-                   : pooled(cv, R->net.rmse, R->between.rmse);
+    if (R->n_classes >= 3) { /* codes of names: the root Brier score of the probabilities,
+                                as the RMSE of a pass/fail response's probability is */
+        double v = sqrt(R->cls.brier);
+        if (cv->n_between > 0 && sqrt(R->cls_between.brier) > v)
+            v = sqrt(R->cls_between.brier);
+        return isfinite(v) ? v : NAN;
+    }
+    double v = R->net.rmse;
+    if (cv->n_between > 0 && R->between.rmse > v)
+        v = R->between.rmse;
     return isfinite(v) ? v : NAN;
 }
 
