@@ -853,8 +853,6 @@ static sg_status check_classes(sg_model *m, const double *Y, size_t n, sg_error 
     return SG_OK;
 }
 
-/* A network model ready for its members: sized, scaled, with the scaled
- * rows in *Xs, *Ys (caller frees them and the model). */
 /* m->stretch from each network's responses (relevance.h): a pass/fail or
  * class response keeps 1 (kriging models numbers); a shared network takes
  * the geometric mean over its responses. */
@@ -894,6 +892,8 @@ static sg_status relevance_stretch(sg_model *m, const double *Xs, const double *
     return st;
 }
 
+/* A network model ready for its members: sized, scaled, with the scaled
+ * rows in *Xs, *Ys (caller frees them and the model). */
 static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
                              const double *X, const double *Y, size_t n,
                              const char *const *response_names, sg_model **out, double **Xs_out,
