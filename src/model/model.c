@@ -862,7 +862,8 @@ static sg_status relevance_stretch(sg_model *m, const double *Xs, const double *
     size_t nf = m->n_feat, n_out = m->n_out, len = m->n_nets * nf;
     if (!(m->stretch = malloc(len * sizeof *m->stretch)))
         return sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
-    uint64_t key = sg_relevance_key(Xs, nf, Y, n_out, n, m->spec.seed);
+    /* only the penalty search passes a cache: other fits skip hashing their rows */
+    uint64_t key = cache ? sg_relevance_key(Xs, nf, Y, n_out, n, m->spec.seed) : 0;
     if (sg_relevance_cache_get(cache, key, m->stretch, len))
         return SG_OK;
     double *y = malloc(n * sizeof *y), *s = malloc(nf * sizeof *s);
