@@ -174,6 +174,13 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
     EXPECT_NEAR(fit, "responses.0.cv.interval.half_width", 4.4033985627912084, 1e-6);
     EXPECT_NEAR(fit, "responses.0.cv.window.rmse", 1.5380823768399197, 1e-6);
     EXPECT_NEAR(fit, "responses.0.cv.interval.coverage", 1.0, 0.0);
+    /* between levels 11 times leave-one-out, worst without thickness's
+     * middle level: fit says the 3-level design cannot tell (cv.h) */
+    const char *dn = at(fit, "responses.0.cv.design_note")->valuestring;
+    cr_expect(strstr(dn, "cannot tell") && strstr(dn, "11 times") &&
+                  strstr(dn, "factor 1's middle level"),
+              "%s", dn);
+    cr_expect_str_empty(at(fit, "responses.1.cv.design_note")->valuestring);
     for (int j = 0; j < 3; j++)
         check_cv_figures(fit, j);
     /* The quadratic baseline's LOO figures, from tests/ref/cv_reference.py:

@@ -162,3 +162,55 @@ Test(cv_levels, six_factors_in_27_runs_keep_a_baseline, .timeout = 120)
     sg_cv_result_destroy(r);
     sg_design_destroy(d);
 }
+
+/* The curvature of factor 2 alone (strong) plus gentle slopes of the others. */
+static double curved_in_x2(const double *x)
+{
+    double u = (x[1] - 12.5) / 7.5;
+    return 50.0 * u * u + 0.1 * x[0] + 0.05 * x[2] + 0.5 * x[3];
+}
+
+static double gently_sloped(const double *x)
+{
+    return 0.1 * x[0] + 0.4 * x[1] + 0.05 * x[2] + 0.5 * x[3];
+}
+
+/* fit states why a 3-level design cannot tell the error between levels
+ * (cv.h design_note) exactly when holding out a middle level removes a
+ * curvature the model needs, and names that factor. */
+Test(cv_levels, design_note_names_the_curved_three_level_factor, .timeout = 120)
+{
+    gsl_set_error_handler_off();
+    const double lo[4] = {580, 5, 20, 1}, hi[4] = {620, 20, 100, 10};
+    sg_design *d = make_design("L27", 4, lo, hi);
+    double y[27];
+    sg_model_spec s = sg_model_spec_defaults();
+    s.ensemble = 2;
+    sg_cv_options o = sg_cv_options_defaults();
+    o.window = false;
+    o.baseline = false;
+    sg_error err;
+    double (*fn[2])(const double *) = {curved_in_x2, gently_sloped};
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < 27; i++)
+            y[i] = fn[k](d->x + i * 4);
+        sg_cv_result *r = NULL;
+        cr_assert_eq(sg_cv_run(&s, &o, 4, 1, d->x, y, 27, NULL, NULL, NULL, &r, &err), SG_OK,
+                     "%s", err.msg);
+        const sg_cv_response *R = &r->resp[0];
+        double ratio = R->between.rmse / R->net.rmse;
+        if (k == 0) {
+            cr_expect_gt(ratio, 5.0, "curvature held out: between %g, tested %g",
+                         R->between.rmse, R->net.rmse);
+            cr_expect(strstr(R->design_note, "worst without factor 2's middle level") != NULL,
+                      "%s", R->design_note);
+            cr_expect(strstr(R->design_note, "cannot tell") != NULL, "%s", R->design_note);
+        } else {
+            cr_expect_lt(ratio, SG_CV_CURVATURE_RATIO, "between %g, tested %g",
+                         R->between.rmse, R->net.rmse);
+            cr_expect_str_empty(R->design_note);
+        }
+        sg_cv_result_destroy(r);
+    }
+    sg_design_destroy(d);
+}

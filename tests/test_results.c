@@ -116,6 +116,8 @@ static sg_results *make_results(void)
         c->window_tau = j ? 0.0 : val(j + 47) / 1e3;
         snprintf(c->window_note, sizeof c->window_note, "%s",
                  j ? "not computed with category factors" : "");
+        snprintf(c->design_note, sizeof c->design_note, "%s",
+                 j ? "" : "the design cannot tell: factor 2's middle level");
         c->outlier_ok = true;
         c->resid_median = -val(j + 42) / 1e4;
         c->resid_mad = j ? INFINITY : -INFINITY;
@@ -221,6 +223,7 @@ Test(results_io, round_trip_is_exact)
                   same(c->window_half_width, d->window_half_width) &&
                   same(c->window_tau, d->window_tau));
         cr_expect_str_eq(c->window_note, d->window_note);
+        cr_expect_str_eq(c->design_note, d->design_note);
         cr_expect_eq(c->outlier_ok, d->outlier_ok);
         cr_expect(same(c->resid_median, d->resid_median));
         cr_expect(same(c->resid_mad, d->resid_mad), "%g vs %g", c->resid_mad, d->resid_mad);

@@ -279,6 +279,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                 printf("  note (interval): %s\n", cv->interval_note);
             if (cv->accuracy_note[0])
                 printf("  accuracy: %s\n", cv->accuracy_note);
+            if (cv->design_note[0])
+                printf("  note (design): %s\n", cv->design_note);
         }
     }
     bool any = false;

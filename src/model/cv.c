@@ -762,6 +762,56 @@ static sg_status between_metrics(sg_cv_result *res, size_t j, sg_error *err)
     return st;
 }
 
+/* Distinct values of column f of X (n, n_in), counted up to limit. */
+static size_t distinct_values(const double *X, size_t n, size_t n_in, size_t f, size_t limit)
+{
+    double seen[SG_CV_LEVELS_MAX + 1];
+    size_t k = 0;
+    for (size_t r = 0; r < n && k < limit && k <= SG_CV_LEVELS_MAX; r++) {
+        double v = X[r * n_in + f];
+        size_t i = 0;
+        while (i < k && seen[i] != v)
+            i++;
+        if (i == k)
+            seen[k++] = v;
+    }
+    return k;
+}
+
+/* Response j's design_note (cv.h): between levels far above the plan's
+ * error, worst without the middle level of a 3-level factor. */
+static sg_status design_note(sg_cv_result *res, size_t j, const double *X, size_t n_in,
+                             sg_error *err)
+{
+    sg_cv_response *R = &res->resp[j];
+    size_t no = res->n_out, nb = res->n_between;
+    R->design_note[0] = '\0';
+    if (nb == 0 || !(R->between.rmse > SG_CV_CURVATURE_RATIO * R->net.rmse))
+        return SG_OK;
+    double *ss = calloc(2 * n_in, sizeof *ss), *cnt = ss + n_in;
+    if (!ss)
+        return sg_error_set(err, SG_ERR_NOMEM, "cross-validation: out of memory");
+    for (size_t i = 0; i < nb; i++) {
+        double r = res->between_obs[i * no + j] - res->between_pred[i * no + j];
+        ss[res->between_factor[i]] += r * r;
+        cnt[res->between_factor[i]] += 1.0;
+    }
+    size_t worst = 0;
+    for (size_t f = 1; f < n_in; f++)
+        if (cnt[f] > 0 && (cnt[worst] == 0 || ss[f] / cnt[f] > ss[worst] / cnt[worst]))
+            worst = f;
+    if (distinct_values(X, res->n_rows, n_in, worst, 4) == 3)
+        sg_num_snprintf(R->design_note, sizeof R->design_note,
+                        "the design cannot tell how accurate predictions between levels are: "
+                        "the error between levels is %.2g times that at tested settings, worst "
+                        "without factor %zu's middle level, and the model then sees no "
+                        "curvature; the between-levels and window figures may overstate the "
+                        "error (a run between levels would tell)",
+                        R->between.rmse / R->net.rmse, worst + 1);
+    free(ss);
+    return SG_OK;
+}
+
 /* The number of classes of response j in the result: the columns up to
  * the next class response's (or the end). */
 static size_t result_classes(const sg_cv_result *res, size_t j)
@@ -994,6 +1044,8 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                 goto fail;
             continue;
         }
+        if ((st = design_note(res, j, X, n_in, err)) != SG_OK)
+            goto fail;
         if ((st = window_of(res, j, spec, bplan, X, Y, n_in, train_mse, opt->level,
                             opt->window, err)) != SG_OK)
             goto fail;

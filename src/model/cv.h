@@ -106,6 +106,9 @@ size_t sg_cv_plan_training_rows(const sg_cv_plan *p, size_t f, const double *X, 
  * bounds).  Holding out a middle level also removes what the table says
  * about that factor's curvature, so on strongly curved factors the figure
  * errs on the pessimistic side. */
+/* between-levels RMSE above this many times the plan's RMSE, worst on a
+ * 3-level factor: the design cannot tell (sg_cv_response.design_note) */
+#define SG_CV_CURVATURE_RATIO 2.0
 #define SG_CV_LEVELS_MAX 7 /* a factor with more distinct values is not level-coded */
 
 /* The between-levels plan of X (n, n_in): *out = NULL (and note, of size
@@ -192,6 +195,15 @@ typedef struct sg_cv_response {
      * 10^-SG_CV_MAX_DECIMALS), and one sentence saying so. */
     double range, resolution;
     char accuracy_note[200];
+    /* Why the design cannot tell (empty when it can): between levels more
+     * than SG_CV_CURVATURE_RATIO times the plan's error, worst without the
+     * middle level of a 3-level factor.  Holding out that level leaves
+     * two, and a model fitted to two levels is linear in the factor: the
+     * figure is then the factor's curvature, which a model fitted to all
+     * three levels sees.  The table holds no run between its levels that
+     * could tell how accurate predictions there are, so the between-levels
+     * and window figures may overstate the error. */
+    char design_note[320];
     /* Robust scale of the per-row held-out residuals (for suspicious runs). */
     bool outlier_ok;
     double resid_median, resid_mad;

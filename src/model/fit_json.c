@@ -249,6 +249,7 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         }
         sg_json_string(b, win, "note", c->window_note);
         sg_json_string(b, cv, "accuracy", c->accuracy_note);
+        sg_json_string(b, cv, "design_note", c->design_note);
         sg_json_number(b, cv, "range", c->range);
         sg_json_number(b, cv, "resolution", c->resolution);
         if (r->cmp) {

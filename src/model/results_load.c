@@ -125,11 +125,15 @@ static bool get_cv_response(rd *r, const sg_json_at *x, sg_cv_response *c)
         return false;
     if (!sg_json_has(x, "window_ok", &sc)) /* absent in files of earlier versions */
         return true;
-    return sg_json_get_bool(j, x, "window_ok", &c->window_ok) &&
-           sg_json_get_exact(j, x, "window_rmse", &c->window_rmse) &&
-           sg_json_get_exact(j, x, "window_half_width", &c->window_half_width) &&
-           sg_json_get_exact(j, x, "window_tau", &c->window_tau) &&
-           get_str(r, x, "window_note", c->window_note, sizeof c->window_note);
+    if (!sg_json_get_bool(j, x, "window_ok", &c->window_ok) ||
+        !sg_json_get_exact(j, x, "window_rmse", &c->window_rmse) ||
+        !sg_json_get_exact(j, x, "window_half_width", &c->window_half_width) ||
+        !sg_json_get_exact(j, x, "window_tau", &c->window_tau) ||
+        !get_str(r, x, "window_note", c->window_note, sizeof c->window_note))
+        return false;
+    /* absent in files of earlier versions */
+    return !sg_json_has(x, "design_note", &sc) ||
+           get_str(r, x, "design_note", c->design_note, sizeof c->design_note);
 }
 
 /* The between-levels held-out predictions (absent in earlier versions). */

@@ -267,6 +267,10 @@ static lxw_row_t between_levels_rows(sg_rctx *ctx, lxw_worksheet *ws, const sg_c
                         in->responses[k].name, cr->between.rmse, in->responses[k].unit,
                         cr->between.r2, quad, 100 * cr->coverage_between);
         sg_rstr(ctx, ws, r, 0, buf, ctx->text);
+        if (cr->design_note[0]) {
+            snprintf(buf, cap, "%s: %s", in->responses[k].name, cr->design_note);
+            sg_rstr(ctx, ws, ++r, 0, buf, ctx->note);
+        }
     }
     return r;
 }
