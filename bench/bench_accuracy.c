@@ -52,6 +52,7 @@
 #include "model/gp.h"
 #include "model/model.h"
 #include "model/regularize.h"
+#include "model/window.h"
 
 #define MAX_D 20
 #define N_TEST 200
@@ -276,6 +277,10 @@ typedef struct score {
     bool has_btw;
     bool ok, has_cal;
     bool stated; /* fit states why the design cannot tell (sg_cv_response.design_note) */
+    /* the interval that follows the window's scale: prediction +- q_z s(x)
+     * (window.h), s from kriging of all rows (prototype, not in the product) */
+    bool has_x;
+    double cover_x, hw_x;
 } score;
 
 static void rate(const double *yt, const double *pred, const double *half, size_t m, double sdt,
@@ -308,6 +313,35 @@ static sg_status mlp_predict(const sg_model *m, const double *X, size_t n, doubl
         st = sg_model_predict_batch(m, w, X, n, mean, NULL, err);
     sg_model_work_destroy(w);
     return st;
+}
+
+/* Prototype of an interval that grows where the runs leave the model
+ * unconstrained: prediction +- q_z s(x), s(x) = sqrt(sd(x)^2 + tau^2) with
+ * sd kriging's (as window.c fits it, on all rows).  half is scratch. */
+static void x_dependent(const double *X, const double *y, size_t n, size_t d, const double *Xt,
+                        const double *yt, const double *pred, double *half, uint64_t seed,
+                        const sg_cv_response *R, score *s)
+{
+    sg_gp_options go = sg_gp_options_defaults();
+    go.n_starts = SG_WINDOW_GP_STARTS;
+    sg_gp *gp = NULL;
+    sg_gp_work *w = NULL;
+    sg_error err;
+    static double mu[N_TEST], sd[N_TEST];
+    if (sg_gp_fit(X, y, n, d, NULL, NULL, &go, seed, &gp, &err) == SG_OK &&
+        sg_gp_work_create(gp, &w, &err) == SG_OK &&
+        sg_gp_predict_batch(gp, w, Xt, N_TEST, mu, NULL, sd, &err) == SG_OK) {
+        for (size_t k = 0; k < N_TEST; k++)
+            half[k] = R->window_q_z * sqrt(sd[k] * sd[k] + R->window_tau * R->window_tau);
+        score t;
+        memset(&t, 0, sizeof t);
+        rate(yt, pred, half, N_TEST, 1.0, 1.0, &t);
+        s->has_x = true;
+        s->cover_x = t.cover;
+        s->hw_x = t.hw_ratio;
+    }
+    sg_gp_work_destroy(w);
+    sg_gp_destroy(gp);
 }
 
 /* As fit does: fit spec to the table and predict the test points (pred),
@@ -349,6 +383,8 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
         half[k] = R->half_width;
     rate(yt, pred, half, N_TEST, sdt, reported, s);
     s->stated = R->design_note[0] != '\0';
+    if (R->window_ok)
+        x_dependent(X, y, n, d, Xt, yt, pred, half, spec->seed, R, s);
     return true;
 }
 
@@ -581,6 +617,10 @@ static void print_score(const char *model, const score *s)
             printf(";  between levels: cv/test %5.2f", s->btw_ratio);
         printf("\n");
     }
+    if (s->has_x)
+        printf("         x-dependent interval: cover %5.1f%%  hw/test %5.2f  %s\n",
+               100 * s->cover_x, s->hw_x,
+               flag(s->cover_x >= COVER_LO && s->cover_x <= COVER_HI && s->hw_x <= HW_MAX));
     if (s->has_cal)
         printf("         LOO-scaled interval: cover %5.1f%%  hw/test %5.2f\n", 100 * s->cover_cal,
                s->hw_cal);

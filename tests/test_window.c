@@ -183,6 +183,37 @@ Test(window, too_few_held_out_predictions_give_the_largest_and_say_so)
     cr_expect(g.reachable && g.half_width < f.half_width);
 }
 
+static int ascending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* q_z is the split-conformal quantile of the scaled residuals: the
+ * ceil((m + 1) level)-th smallest, the largest when m is too small. */
+Test(window, q_z_is_the_conformal_quantile_of_the_scaled_residuals)
+{
+    double X[2 * N], y[N], r[N], z[N];
+    size_t row[N], group[N];
+    table(X, y);
+    loo(row, group);
+    for (size_t i = 0; i < N; i++)
+        r[i] = 0.01 * sin(3.0 * (double)i + 1.0);
+    sg_window_held h = {N, row, group, r};
+    sg_window_figures f = {0};
+    f.z_each = z;
+    sg_error err;
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.8, SEED, &f, &err), SG_OK);
+    double a[N];
+    for (size_t i = 0; i < N; i++)
+        a[i] = fabs(z[i]);
+    qsort(a, N, sizeof *a, ascending);
+    size_t k = (size_t)ceil((N + 1) * 0.8);
+    cr_expect(f.q_z == a[k - 1], "q_z %.17g, the %zu-th smallest %.17g", f.q_z, k, a[k - 1]);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.999, SEED, &f, &err), SG_OK);
+    cr_expect(f.q_z == a[N - 1], "too few for 0.999: the largest");
+}
+
 /* A group held out together is refitted without all of its rows: its
  * scales are larger than leave-one-out's, so the same residuals give
  * smaller z. */

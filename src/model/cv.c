@@ -698,6 +698,7 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
     R->window_ok = true;
     R->window_rmse = wf.rmse;
     R->window_half_width = wf.half_width;
+    R->window_q_z = wf.q_z;
     R->window_tau = sqrt(tau2);
     R->window_z_plan = rms_finite(wf.z_each, nh);
     R->window_z_between = rms_finite(wf.z_each + nh, nb);

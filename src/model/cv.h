@@ -188,6 +188,7 @@ typedef struct sg_cv_response {
     double window_tau;        /* root mean squared error at the training rows (fold mean) */
     double window_z_plan;     /* rms scaled residual of the plan's held-out predictions */
     double window_z_between;  /* ... of the between-levels ones (0 without levels) */
+    double window_q_z;        /* window.h q_z (not saved in results files) */
     char window_note[160];
     /* What matters instead of a CV/training ratio: the interpolation error
      * (the worse of the plan's and the between-levels RMSE) against the

@@ -58,6 +58,9 @@ typedef struct sg_window_figures {
     double half_width; /* interval half-width covering `level` of the window */
     double rms_z;      /* root mean square of the scaled residuals */
     double rms_scale;  /* root mean square of s(x) over the window */
+    double q_z;        /* the split-conformal `level` quantile of the scaled residuals
+                          alone (the largest when not reachable): prediction
+                          +- q_z s(x) is the interval that follows s(x) */
     size_t n_z;        /* scaled residuals used (folds kriging could not refit are left out) */
     bool reachable;    /* false: too few held-out predictions for `level`; the half-width
                           is then the largest z times the largest s */
