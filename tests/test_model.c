@@ -495,3 +495,27 @@ Test(model, predictions_as_json)
     sg_model_work_destroy(w);
     sg_model_destroy(m);
 }
+
+/* Early stopping on a validation share regularises (the size-aware
+ * defaults from 500 rows use it without a weight penalty): no warning;
+ * early stopping that watches the training loss does not. */
+Test(model, early_stopping_on_a_validation_share_is_regularisation)
+{
+    sg_model_spec s = small_spec();
+    s.train.l2 = 0.0;
+    s.hidden[0] = 12; /* 49 parameters > 24 rows */
+    s.train.epochs = 5;
+    s.val_share = 0.2;
+    s.train.early_stopping.enabled = true;
+    s.train.early_stopping.monitor = SG_MONITOR_VALIDATION;
+    s.train.early_stopping.patience = 3;
+    cr_expect(sg_model_early_stopped(&s));
+    sg_model *m = fit_small(s);
+    cr_expect_not(sg_model_overparameterised(m));
+    sg_model_destroy(m);
+    s.train.early_stopping.monitor = SG_MONITOR_TRAIN;
+    cr_expect_not(sg_model_early_stopped(&s));
+    m = fit_small(s);
+    cr_expect(sg_model_overparameterised(m));
+    sg_model_destroy(m);
+}

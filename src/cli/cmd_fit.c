@@ -185,9 +185,13 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                 sg_num_fprintf(stdout, "%s%s %g", j ? ", " : "", s->responses[j].name,
                                sg_model_spec_l2(sp, j));
             printf("\n");
-        } else if (r->regularised) {
+        } else if (sp->train.l1 > 0 || sp->train.l2 > 0) {
             sg_num_fprintf(stdout, "weight penalty l1 = %g, l2 = %g\n", sp->train.l1,
                            sp->train.l2);
+        } else if (sg_model_early_stopped(sp)) {
+            sg_num_fprintf(stdout, "no weight penalty: early stopping on %.0f%% of the rows "
+                                   "held out for validation regularises\n",
+                           100 * sp->val_share);
         } else {
             printf("no weight penalty\n");
         }

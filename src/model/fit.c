@@ -559,7 +559,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
             r->n_params_member = p;
     }
     r->n_params_total = sg_model_n_params(r->model);
-    r->regularised = used->train.l1 > 0 || used->train.l2 > 0;
+    r->regularised = used->train.l1 > 0 || used->train.l2 > 0 || sg_model_early_stopped(used);
     r->params_exceed_rows = sg_model_overparameterised(r->model);
 
     /* 2. training metrics, network and baseline */

@@ -106,7 +106,7 @@ typedef struct sg_fit_result {
     size_t n_rows, n_in, n_out;
     size_t n_params_member;   /* trainable values of one member network (largest) */
     size_t n_params_total;    /* of the whole model, all networks and members */
-    bool regularised;         /* l1 > 0 or l2 > 0 */
+    bool regularised;         /* l1 > 0, l2 > 0 or early stopping on a validation share */
     bool params_exceed_rows;  /* sg_model_overparameterised: a member has more
                                  parameters than rows and l1 = l2 = 0 */
     char optimizer[16];       /* optimiser actually used */

@@ -1177,11 +1177,17 @@ size_t sg_model_n_params(const sg_model *m)
     return sg_mlp_n_params(m->nets[0]) * m->n_nets * m->spec.ensemble;
 }
 
+bool sg_model_early_stopped(const sg_model_spec *s)
+{
+    return s->train.early_stopping.enabled &&
+           s->train.early_stopping.monitor == SG_MONITOR_VALIDATION && s->val_share > 0;
+}
+
 bool sg_model_overparameterised(const sg_model *m)
 {
     return m->type != SG_MODEL_GP && sg_mlp_n_params(m->nets[0]) > m->n_rows &&
-           m->spec.train.l1 == 0.0 &&
-           m->spec.train.l2 == 0.0;
+           m->spec.train.l1 == 0.0 && m->spec.train.l2 == 0.0 &&
+           !sg_model_early_stopped(&m->spec);
 }
 
 const sg_train_history *sg_model_history(const sg_model *m, size_t j, size_t k)

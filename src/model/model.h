@@ -286,8 +286,13 @@ const sg_mlp *sg_model_member(const sg_model *m, size_t j, size_t k);
  * members), and of the whole model (all networks and members). */
 size_t sg_model_n_params_per_member(const sg_model *m, size_t j);
 size_t sg_model_n_params(const sg_model *m);
+/* True when training stops early on the loss of a validation share of the
+ * rows (val_share > 0): the training stops before the network follows the
+ * training rows' noise, which regularises as a weight penalty does. */
+bool sg_model_early_stopped(const sg_model_spec *s);
 /* True when one member has more trainable values than training rows and
- * neither l1 nor l2 regularisation is set (fit should warn). */
+ * nothing regularises it: neither l1 nor l2 is set and training does not
+ * stop early on a validation share (fit should warn). */
 bool sg_model_overparameterised(const sg_model *m);
 /* Number of training rows the model was fitted on. */
 size_t sg_model_n_rows(const sg_model *m);
