@@ -251,7 +251,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                                                           : "network, in window",
                            "", dec, cv->window_rmse);
         else if (cv)
-            printf("  %-22s not computed: %s\n", "in window", cv->window_note);
+            printf("  %-22s %s%s\n", "in window",
+                   strncmp(cv->window_note, "not ", 4) ? "not computed: " : "", cv->window_note);
         metrics_row("quadratic, training", &r->rsm_train[j], r->rsm_ok[j], dec);
         if (cv)
             metrics_row("quadratic, CV", &cv->rsm, cv->rsm_ok, dec);
@@ -264,9 +265,10 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         if (c && !c->gp_ok)
             printf("  note (kriging): %s\n", c->gp_note);
         if (cv) {
-            sg_num_fprintf(stdout, "  %.0f%% prediction interval: ± %.*f %s (%s; held-out "
+            sg_num_fprintf(stdout, "  %.0f%% prediction interval: ± %.*f%s%s (%s; held-out "
                                    "coverage %.1f%%)",
-                           100 * cv->level, dec, cv->half_width, resp->unit,
+                           100 * cv->level, dec, cv->half_width, resp->unit[0] ? " " : "",
+                           resp->unit,
                            cv->window_ok ? "anywhere in the window" : "at tested settings",
                            100 * cv->coverage);
             if (cv->spread_factor_ok)

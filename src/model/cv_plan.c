@@ -322,7 +322,7 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
     if (n_folds == 0) {
         snprintf(note, cap,
                  "not a level-coded design (no factor with 3 to %d levels, each on at least "
-                 "2 runs): leave-one-out already tests between the runs",
+                 "2 runs): the plan's held-out runs already lie between the others",
                  SG_CV_LEVELS_MAX);
         goto done;
     }
