@@ -10,6 +10,10 @@
 #include "core/path.h"
 #include "core/num.h"
 
+/* An interval above this many ensemble spreads: the members agree far more
+ * closely than they are accurate, and fit says so beside the factor. */
+#define SPREAD_UNDERSTATES 10.0
+
 static const sg_cli_option fit_options[] = {
     {"--model", 'm', "PATH", "[model] file, else <report dir>/<study>.model.json",
      "where to write the model file"},
@@ -274,6 +278,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             if (cv->spread_factor_ok)
                 sg_num_fprintf(stdout, "; = %.3g × %s", cv->spread_factor,
                                gp ? "kriging sd" : "ensemble spread");
+            /* members that agree far more closely than they are accurate */
+            if (cv->spread_factor_ok && !gp && cv->spread_factor > SPREAD_UNDERSTATES)
+                printf(" (the spread understates the error: use the interval)");
             printf("\n");
             if (btw)
                 sg_num_fprintf(stdout,
