@@ -54,8 +54,8 @@ Test(cli_sensitivity, brazing_run_prints_the_decision_first)
     cr_expect(strstr(r->out, "95% interval anywhere in the window") != NULL, "%s", r->out);
     char q[256];
     cr_assert(find_line(r->out, "Model quality", "stress_max", q, sizeof q), "%s", r->out);
-    cr_expect(strstr(q, "MPa in the window (") && strstr(q, " tested, ") &&
-                  strstr(q, " between levels)"),
+    cr_expect(strstr(q, "MPa in the window (") && strstr(q, "(tested +- ") && strstr(q, ", between levels +- ") &&
+                  strstr(q, ")"),
               "%s", q);
     char line[256];
     cr_assert(find_line(r->out, "Settings", "thickness", line, sizeof line), "%s", r->out);

@@ -235,11 +235,12 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
     bool btw = in->cv->n_between > 0;
     if (c->window_ok) { /* the interval every command gives first, the others beside it */
         int n = sg_num_snprintf(q->text, sizeof q->text,
-                                "Q2 %5.2f %-5s +- %.*f%s%s in the window (%.*f tested", c->net.r2,
+                                "Q2 %5.2f %-5s +- %.*f%s%s in the window (tested +- %.*f",
+                                c->net.r2,
                                 q->weak ? "WEAK" : "good", unc_decimals(in, j, hw), hw,
                                 sp_unit(u), u, unc_decimals(in, j, hp), hp);
         if (n > 0 && (size_t)n < sizeof q->text && btw)
-            n += sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", %.*f between levels",
+            n += sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", between levels +- %.*f",
                                  unc_decimals(in, j, hb), hb);
         if (n > 0 && (size_t)n < sizeof q->text)
             snprintf(q->text + n, sizeof q->text - (size_t)n, ")");
