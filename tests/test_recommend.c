@@ -241,7 +241,8 @@ Test(recommend, gain_within_uncertainty_recommends_the_best_tested_run)
     cr_expect_eq(rec->factors[0].at_bound, -1);
     cr_expect(rec->outside_possible);
     cr_assert_geq(rec->n_notes, 1);
-    cr_expect(strstr(rec->notes[0], "a is at the lower bound") != NULL, "%s", rec->notes[0]);
+    cr_expect(strstr(rec->notes[0], "a (1.3 mm) is at the lower bound") != NULL, "%s",
+              rec->notes[0]);
     cr_expect(strstr(rec->notes[0], "may lie outside the window") != NULL);
     sg_recommend_destroy(rec);
     sg_sensitivity_destroy(sens);
@@ -424,4 +425,40 @@ Test(recommend, response_limits_are_checked)
     cr_expect(lo == 0.0 && hi == 3.5);
     lo = 0.5;
     cr_expect_not(sg_response_clip(&r, &lo, &hi));
+}
+
+/* Factors that matter at the same bound share one note (a note each would
+ * push the other warnings past SG_RECOMMEND_MAX_NOTES on a wide study). */
+Test(recommend, factors_at_one_bound_share_a_note)
+{
+    fixture f;
+    setup(&f, "");
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.05;
+    f.r->best_row_value += 1.0;
+    sg_recommend *rec = build(&f, NULL, NULL); /* no sensitivity: every factor matters */
+    cr_assert_eq(rec->kind, SG_RECOMMEND_OPTIMUM);
+    const char *phrase[2] = {"at the lower bound of the window", "at the upper bound of the window"};
+    for (int side = 0; side < 2; side++) {
+        size_t at = 0, notes = 0;
+        const char *note = NULL;
+        for (size_t k = 0; k < rec->n_notes; k++)
+            if (strstr(rec->notes[k], phrase[side])) {
+                notes++;
+                note = rec->notes[k];
+            }
+        for (size_t i = 0; i < rec->n_factors; i++) {
+            if (rec->factors[i].at_bound != (side ? 1 : -1))
+                continue;
+            at++;
+            char named[40];
+            snprintf(named, sizeof named, "%s (", f.s->factors[i].name);
+            cr_expect(note && strstr(note, named), "%s missing from %s", named, note);
+        }
+        cr_expect_eq(notes, at ? 1u : 0u, "side %d: %zu factors, %zu notes", side, at, notes);
+        if (at)
+            cr_expect(strstr(note, at > 1 ? " are at the " : " is at the "), "%s", note);
+    }
+    sg_recommend_destroy(rec);
+    teardown(&f);
 }

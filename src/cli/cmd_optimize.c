@@ -276,18 +276,6 @@ static void print_choices(const sg_study *s, const sg_decide_result *r, const ch
     }
 }
 
-/* A setting at a bound within rounding (the optimiser's last step can
- * leave 2e-16 where the bound is 0) is shown as the bound. */
-static double shown_setting(double x, double lo, double hi, int active)
-{
-    double tol = 1e-9 * fabs(hi - lo);
-    if (active < 0 && fabs(x - lo) <= tol)
-        return lo;
-    if (active > 0 && fabs(x - hi) <= tol)
-        return hi;
-    return x;
-}
-
 static void print_answer(const sg_cli_ctx *ctx)
 {
     const sg_study *s = ctx->study;
@@ -313,7 +301,7 @@ static void print_answer(const sg_cli_ctx *ctx)
             continue;
         }
         sg_num_fprintf(stdout, "  %-14s %12.6g%s%-6s%s\n", s->factors[f].name,
-                       shown_setting(o->best_x[f], sp->lb[f], sp->ub[f], o->active_bound[f]),
+                       o->best_x[f],
                        unit_sp(s->factors[f].unit), s->factors[f].unit, at);
     }
     sg_num_fprintf(stdout, "  objective      %12.6g%s%s\n", o->best_f, unit_sp(ou), ou);

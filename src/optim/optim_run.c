@@ -16,6 +16,9 @@
 #include "optim/optim.h"
 #include "optim/optim_internal.h"
 
+/* share of a factor's range within which a final setting is its bound */
+#define SNAP_REL 1e-12
+
 /* Everything the workers share; only `next`, `done` and `status` change,
  * under `mu`.  Each start writes only its own result slot. */
 typedef struct shared {
@@ -208,8 +211,15 @@ static int run_stage(worker *w, const sg_stage_plan *pl, unsigned long seed)
         code = NLOPT_MAXEVAL_REACHED;
     if (sg_optim_stop_is_failure(code) && !w->nonfinite)
         memcpy(w->z, w->zsave, s->nf * sizeof *w->z);
-    for (size_t k = 0; k < s->nf; k++) /* guard against tiny bound overshoot */
-        w->z[k] = fmin(fmax(w->z[k], s->zlb[k]), s->zub[k]);
+    for (size_t k = 0; k < s->nf; k++) { /* guard against tiny bound overshoot */
+        double lo = s->zlb[k], hi = s->zub[k], tol = SNAP_REL * (hi - lo);
+        w->z[k] = fmin(fmax(w->z[k], lo), hi);
+        /* and a bound missed by rounding only (SLSQP can stop at lb + 2e-16) */
+        if (w->z[k] - lo <= tol)
+            w->z[k] = lo;
+        else if (hi - w->z[k] <= tol)
+            w->z[k] = hi;
+    }
     return code;
 }
 

@@ -289,18 +289,37 @@ static void constraint_notes(const sg_optimize_spec *sp, const sg_decide_result 
     }
 }
 
+/* One note for the factors that matter and sit at the lower (side -1) or
+ * upper (+1) bound: "a (0 um) is" or "a (0 um), b (1) are" (a note per
+ * factor would crowd the others out of the SG_RECOMMEND_MAX_NOTES). */
+static void bound_note(const sg_study *s, sg_recommend *rec, int side)
+{
+    char list[SG_RECOMMEND_TEXT_MAX] = "";
+    size_t len = 0, count = 0;
+    for (size_t i = 0; i < s->n_factors; i++) {
+        const sg_recommend_factor *f = &rec->factors[i];
+        if (f->role != SG_ROLE_MATERIAL || f->at_bound != side || s->factors[i].categorical)
+            continue; /* a category's names have no window to lie outside */
+        if (len < sizeof list)
+            len += (size_t)sg_num_snprintf(list + len, sizeof list - len, "%s%s (%g%s%s)",
+                                           count ? ", " : "", s->factors[i].name, f->value,
+                                           *s->factors[i].unit ? " " : "", s->factors[i].unit);
+        count++;
+    }
+    if (count == 0)
+        return;
+    rec->outside_possible = true;
+    add_note(rec,
+             "%s %s at the %s bound of the window and matter%s: the optimum may lie outside the "
+             "window, which the model cannot tell",
+             list, count > 1 ? "are" : "is", side < 0 ? "lower" : "upper", count > 1 ? "" : "s");
+}
+
 static void write_notes(const sg_study *s, const sg_decide_result *r, sg_recommend *rec)
 {
-    for (size_t i = 0; rec->kind != SG_RECOMMEND_NONE && i < s->n_factors; i++) {
-        const sg_recommend_factor *f = &rec->factors[i];
-        if (f->role != SG_ROLE_MATERIAL || f->at_bound == 0 || s->factors[i].categorical)
-            continue; /* a category's names have no window to lie outside */
-        rec->outside_possible = true;
-        add_note(rec,
-                 "%s is at the %s bound of the window (%g%s%s) and matters: the optimum may "
-                 "lie outside the window, which the model cannot tell",
-                 s->factors[i].name, f->at_bound < 0 ? "lower" : "upper", f->value,
-                 *s->factors[i].unit ? " " : "", s->factors[i].unit);
+    if (rec->kind != SG_RECOMMEND_NONE) {
+        bound_note(s, rec, -1);
+        bound_note(s, rec, 1);
     }
     if (*r->infeasible)
         add_note(rec, "%s", r->infeasible);
