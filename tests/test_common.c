@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/num.h"
 #include "table_test.h"
 
 TableTestN(SG_STATUS_COUNT, s, common, strerror_names_each_status)
@@ -47,4 +48,18 @@ Test(common, prefix_and_clear)
     sg_error_clear(&err);
     cr_expect_eq(err.status, SG_OK);
     cr_expect_str_eq(err.msg, "");
+}
+
+/* Significant digits without an exponent in the engineering range. */
+Test(common, num_sig_writes_no_exponent_for_engineering_values)
+{
+    char b[SG_NUM_SIG_CAP];
+    cr_expect_str_eq(sg_num_sig(b, sizeof b, 252.4, 2), "252");
+    cr_expect_str_eq(sg_num_sig(b, sizeof b, 2.524, 2), "2.5");
+    cr_expect_str_eq(sg_num_sig(b, sizeof b, -0.004216, 2), "-0.0042");
+    cr_expect_str_eq(sg_num_sig(b, sizeof b, 99.96, 2), "100");
+    cr_expect_str_eq(sg_num_sig(b, sizeof b, 1234567.0, 3), "1234567");
+    cr_expect_str_eq(sg_num_sig(b, sizeof b, 2.5e7, 2), "2.5e+07");
+    cr_expect_str_eq(sg_num_sig(b, sizeof b, 3e-6, 2), "3e-06");
+    cr_expect_str_eq(sg_num_sig(b, sizeof b, 0.0, 2), "0");
 }

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* strtod_l */
 #include "core/num.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 int sg_num_locale_enter(sg_num_locale *scope)
@@ -51,6 +52,18 @@ int sg_num_snprintf(char *buf, size_t cap, const char *fmt, ...)
     int n = sg_num_vsnprintf(buf, cap, fmt, ap);
     va_end(ap);
     return n;
+}
+
+const char *sg_num_sig(char *buf, size_t cap, double v, int sig)
+{
+    double a = fabs(v);
+    if (!(a >= 1e-4 && a < 1e7)) {
+        sg_num_snprintf(buf, cap, "%.*g", sig, v);
+        return buf;
+    }
+    int decimals = sig - 1 - (int)floor(log10(a));
+    sg_num_snprintf(buf, cap, "%.*f", decimals > 0 ? decimals : 0, v);
+    return buf;
 }
 
 int sg_num_vfprintf(FILE *fp, const char *fmt, va_list ap)

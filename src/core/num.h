@@ -33,6 +33,13 @@ int sg_num_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 #endif
     ;
 
+/* v with at least sig (1..15) significant digits and no exponent when
+ * 1e-4 <= |v| < 1e7: 250 -> "250" (not "2.5e+02" as %.2g gives), 0.0042 ->
+ * "0.0042"; %.*g outside that range, 0 and non-finite values.  Writes
+ * into buf (cap >= 32 holds every result) and returns buf. */
+#define SG_NUM_SIG_CAP 32
+const char *sg_num_sig(char *buf, size_t cap, double v, int sig);
+
 /* fprintf / vfprintf in the C locale; do not close fp. */
 int sg_num_fprintf(FILE *fp, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -441,26 +441,29 @@ static void reason(const next_ctx *c, sg_next_result *r, size_t n)
     const char *us = *u ? " " : "";
     double m = objective(c, r->mean + n * c->nr), sd = objective_sigma(c, r->sigma + n * c->nr);
     char *out = r->reason[n];
+    char sds[SG_NUM_SIG_CAP], eis[SG_NUM_SIG_CAP];
+    sg_num_sig(sds, sizeof sds, sd, 2);
+    sg_num_sig(eis, sizeof eis, r->ei[n], 2);
     int k = 0;
     switch (r->kind[n]) {
     case SG_NEXT_CONFIRM:
         k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
                             "confirmation run at the recommended optimum (untested): predicted "
-                            "%.4g%s%s +- %.2g",
-                            m, us, u, sd);
+                            "%.4g%s%s +- %s",
+                            m, us, u, sds);
         break;
     case SG_NEXT_IMPROVE:
         k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
-                            "expected improvement %.2g%s%s over the best tested %.4g (predicted "
-                            "%.4g +- %.2g)%s",
-                            r->ei[n], us, u, c->best, m, sd,
+                            "expected improvement %s%s%s over the best tested %.4g (predicted "
+                            "%.4g +- %s)%s",
+                            eis, us, u, c->best, m, sds,
                             r->warped ? ", largest on the skew-corrected response" : "");
         break;
     default:
         k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
-                            "exploration: where the model is uncertain (+- %.2g%s%s) and far from "
+                            "exploration: where the model is uncertain (+- %s%s%s) and far from "
                             "the tested and proposed runs",
-                            sd, us, u);
+                            sds, us, u);
         break;
     }
     if (k > 0 && (size_t)k < SG_NEXT_REASON_MAX && sp->n_cons > 0)
