@@ -464,3 +464,47 @@ Test(cli_fit, predict_given_a_study_says_what_it_expected)
     cr_expect(strstr(r->err, "model file written by 'fit'"), "%s", r->err);
     cr_expect(!strstr(r->err, "JSON"), "%s", r->err);
 }
+
+/* fit names the rows it did not use (not yet run: no response values),
+ * the first few and the rest by count. */
+Test(cli_fit, fit_names_the_rows_it_left_out)
+{
+    static char data[1 << 16], text[4096];
+    size_t n = slurp("data/brazing_l27.csv", data, sizeof data);
+    cr_assert_gt(n, 100);
+    /* rows of runs 5..9 (lines 6..10) keep their settings but lose every response */
+    char out[1 << 16];
+    size_t o = 0, line = 1;
+    for (const char *p = data; *p; line++) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (line >= 6 && line <= 10) {
+            size_t keep = 0, commas = 0;
+            while (keep < len && commas < 5)
+                commas += p[keep++] == ',';
+            o += (size_t)snprintf(out + o, sizeof out - o, "%.*s,,\n", (int)keep, p);
+        } else {
+            o += (size_t)snprintf(out + o, sizeof out - o, "%.*s\n", (int)len, p);
+        }
+        p = e ? e + 1 : p + len;
+    }
+    write_file(tpath(0, "partial.csv"), out);
+    snprintf(text, sizeof text,
+             "[study]\nname = \"partial\"\nseed = 3\n[data]\nfile = \"partial.csv\"\n"
+             "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nmin = 50\nmax = 150\n"
+             "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nmin = 1090\n"
+             "max = 1150\n"
+             "[[response]]\nname = \"stress_max\"\ncolumn = \"stress_max_MPa\"\n"
+             "[model]\nfile = \"partial.model.json\"\nhidden = [3]\nensemble = 1\n"
+             "[train]\nepochs = 50\n[report]\nfile = \"partial.xlsx\"\n");
+    const char *study = tpath(0, "partial.toml");
+    write_file(study, text);
+    result *r = run("fit", "--no-cv", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Data: 22 rows used, 5 excluded: line 6 (run 5) not yet run") &&
+                  strstr(r->out, "line 8 (run 7) not yet run") &&
+                  strstr(r->out, "; 2 more ('surrogate check' lists them)"),
+              "%s", r->out);
+    r = run("fit", "--no-cv", "--model", tpath(1, "whole.model.json"), BRAZING, NULL);
+    cr_expect(r->code == 0 && !strstr(r->out, "excluded"), "%s", r->out);
+}

@@ -144,6 +144,27 @@ static void print_run_label(const sg_table *t, size_t row, char *buf, size_t cap
         snprintf(buf, cap, "run %zu (line %d)", t->row[row], t->line[row]);
 }
 
+/* The rows the fit did not use, and why: the first few, the rest by count
+ * (surrogate check lists them all). */
+#define EXCLUDED_SHOWN 3
+static void excluded_rows(const sg_table *t)
+{
+    if (t->n_excluded == 0)
+        return;
+    printf("Data: %zu rows used, %zu excluded", t->n_rows, t->n_excluded);
+    for (size_t i = 0; i < t->n_excluded && i < EXCLUDED_SHOWN; i++) {
+        const sg_excluded_row *e = &t->excluded[i];
+        char why[160];
+        printf("%s %s %d", i ? ";" : ":", t->sheet ? "row" : "line", e->line);
+        if (e->run_id && e->run_id[0])
+            printf(" (run %s)", e->run_id);
+        printf(" %s", sg_table_exclude_reason(t, e, why, sizeof why));
+    }
+    if (t->n_excluded > EXCLUDED_SHOWN)
+        printf("; %zu more ('surrogate check' lists them)", t->n_excluded - EXCLUDED_SHOWN);
+    printf("\n");
+}
+
 static void fit_text(const sg_cli_ctx *ctx, const char *path)
 {
     const sg_study *s = ctx->study;
@@ -152,6 +173,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     const sg_model_spec *sp = sg_model_spec_of(r->model);
     bool gp = r->type_used == SG_MODEL_GP, autom = r->type_requested == SG_MODEL_AUTO;
     const sg_model_selection *sel = sg_model_selection_of(r->model);
+    excluded_rows(t);
     if (autom) {
         printf("Type: auto chose %s", gp ? "kriging" : "the network");
         if (sel->gp_ok && sel->mlp_ok)
