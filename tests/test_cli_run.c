@@ -98,6 +98,10 @@ Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
         unlink(ss);
         cr_expect(strstr(strings, "Between levels (4 folds") != NULL, "no between-levels line");
         cr_expect(strstr(strings, "of these held-out levels") != NULL);
+        /* and, where the design cannot tell the error between levels, says so
+         * (the light network's stress_max: thickness's curvature) */
+        cr_expect(strstr(strings, "stress_max: the design cannot tell how accurate") != NULL,
+                  "no design note on the Validation sheet");
     }
 
     /* report: same workbook (up to the creation time in docProps), model untouched */
