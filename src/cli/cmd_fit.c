@@ -227,9 +227,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         sg_cv_spec_format(&r->cv->plan, plan, sizeof plan);
         printf("Cross-validation: %s, %zu folds (every fold refits %s)\n", plan,
                r->cv->n_folds,
-               autom ? "both models and repeats the choice"
-               : gp  ? "the kriging hyper-parameters"
-                     : "scaling and all members");
+               autom && sel->gp_ok && sel->mlp_ok ? "both models and repeats the choice"
+               : gp                               ? "the kriging hyper-parameters"
+                                                  : "scaling and all members");
         if (r->cv->n_between)
             printf("  %s: error at tested settings; between levels: error when interpolating "
                    "between tested levels (%s, each middle level held out in turn, %zu "
@@ -238,9 +238,13 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                    r->cv->n_between_folds);
         else
             printf("  between levels: not run: %s\n", r->cv->between_note);
-        printf("  in window: expected error of a prediction anywhere inside the bounds (every "
-               "held-out error scaled by how far its point was from the runs, by kriging's sd); "
-               "the interval covers the window (doc/model.md)\n");
+        bool any_window = false;
+        for (size_t j = 0; j < r->n_out; j++)
+            any_window = any_window || r->cv->resp[j].window_ok;
+        if (any_window)
+            printf("  in window: expected error of a prediction anywhere inside the bounds (every "
+                   "held-out error scaled by how far its point was from the runs, by kriging's "
+                   "sd); the interval covers the window (doc/model.md)\n");
         printf("  kriging beside it: %s\n", r->kriging_cv);
     } else {
         printf("Cross-validation: skipped (--no-cv): the training figures below are "
