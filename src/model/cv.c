@@ -763,12 +763,12 @@ static sg_status between_metrics(sg_cv_result *res, size_t j, sg_error *err)
     return st;
 }
 
-/* Distinct values of column f of X (n, n_in), counted up to limit. */
+/* Distinct values of column f of X (n, n_in), counted up to limit (<= 8). */
 static size_t distinct_values(const double *X, size_t n, size_t n_in, size_t f, size_t limit)
 {
-    double seen[SG_CV_LEVELS_MAX + 1];
+    double seen[8];
     size_t k = 0;
-    for (size_t r = 0; r < n && k < limit && k <= SG_CV_LEVELS_MAX; r++) {
+    for (size_t r = 0; r < n && k < limit && k < 8; r++) {
         double v = X[r * n_in + f];
         size_t i = 0;
         while (i < k && seen[i] != v)
@@ -787,7 +787,8 @@ static sg_status design_note(sg_cv_result *res, size_t j, const double *X, size_
     sg_cv_response *R = &res->resp[j];
     size_t no = res->n_out, nb = res->n_between;
     R->design_note[0] = '\0';
-    if (nb == 0 || !(R->between.rmse > SG_CV_CURVATURE_RATIO * R->net.rmse))
+    if (nb == 0 || !(R->net.rmse > 0) ||
+        !(R->between.rmse > SG_CV_CURVATURE_RATIO * R->net.rmse))
         return SG_OK;
     double *ss = calloc(2 * n_in, sizeof *ss), *cnt = ss + n_in;
     if (!ss)
@@ -801,14 +802,16 @@ static sg_status design_note(sg_cv_result *res, size_t j, const double *X, size_
     for (size_t f = 1; f < n_in; f++)
         if (cnt[f] > 0 && (cnt[worst] == 0 || ss[f] / cnt[f] > ss[worst] / cnt[worst]))
             worst = f;
+    char ratio[SG_NUM_SIG_CAP];
     if (distinct_values(X, res->n_rows, n_in, worst, 4) == 3)
         sg_num_snprintf(R->design_note, sizeof R->design_note,
                         "the design cannot tell how accurate predictions between levels are: "
-                        "the error between levels is %.2g times that at tested settings, worst "
+                        "the error between levels is %s times that at tested settings, worst "
                         "without factor %zu's middle level, and the model then sees no "
                         "curvature; the between-levels and window figures may overstate the "
                         "error (a run between levels would tell)",
-                        R->between.rmse / R->net.rmse, worst + 1);
+                        sg_num_sig(ratio, sizeof ratio, R->between.rmse / R->net.rmse, 2),
+                        worst + 1);
     free(ss);
     return SG_OK;
 }
