@@ -128,6 +128,9 @@ Test(cli_scale, an_interrupted_fit_leaves_no_model_file, .timeout = 120)
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
     if (pid == 0) {
+        /* a shell without job control starts background jobs with SIGINT
+         * ignored, and exec keeps that: restore the default (terminate) */
+        signal(SIGINT, SIG_DFL);
         int null = open("/dev/null", O_WRONLY);
         dup2(null, 1);
         dup2(null, 2);
