@@ -544,3 +544,48 @@ Test(optim, maximising_with_gradients_every_start_climbs, .init = setup)
     cr_expect_eq(r->n_clusters, 3, "three maxima, %zu clusters", r->n_clusters);
     sg_optim_result_destroy(r);
 }
+
+/* A weighted bowl with a ripple whose minimum lies below the lower bounds
+ * (0.1 in every factor): the optimum is the corner of lower bounds.  On
+ * this function a start of LD_SLSQP stops a rounding error inside a bound
+ * (0.1 + 3e-17) unless the result is set onto it. */
+static const double bowl_w[6] = {1.3, 0.7, 2.9, 0.11, 5.3, 0.37};
+static double rippled_bowl(void *u, const double *x, double *g)
+{
+    (void)u;
+    double f = 0;
+    for (size_t i = 0; i < 6; i++) {
+        double t = x[i] - 0.1 + 0.37 * bowl_w[i];
+        f += bowl_w[i] * t * t + 0.2 * sin(3 * x[i]);
+        if (g)
+            g[i] = 2 * bowl_w[i] * t + 0.6 * cos(3 * x[i]);
+    }
+    return f;
+}
+
+/* An optimum on bounds is reported exactly on them (a setting of 2e-16
+ * where the bound is 0 would print as such): no start ends a rounding
+ * error away from a bound. */
+Test(optim, an_optimum_at_bounds_lies_exactly_on_them, .init = setup)
+{
+    sg_optim_var v[6];
+    for (size_t i = 0; i < 6; i++)
+        v[i] = box(0.1, 0.7 + 0.1 * (double)i);
+    sg_optim_problem p = {.d = 6, .vars = v, .f = rippled_bowl};
+    sg_optim_config cfg;
+    sg_optim_config_default(&cfg);
+    cfg.starts = 16;
+    sg_optim_result *r = NULL;
+    run_cfg(&p, &cfg, &r);
+    for (size_t i = 0; i < 6; i++) {
+        cr_expect(r->best_x[i] == 0.1, "x%zu = %.17g", i, r->best_x[i]);
+        cr_expect_eq(r->active_bound[i], -1);
+    }
+    for (size_t s = 0; s < r->n_starts; s++)
+        for (size_t i = 0; i < 6; i++) {
+            double off = r->starts[s].x[i] - 0.1;
+            cr_expect(off == 0.0 || off > 1e-9, "start %zu x%zu is %.3g inside its bound", s, i,
+                      off);
+        }
+    sg_optim_result_destroy(r);
+}
