@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 sg_status sg_metrics_compute(const double *obs, size_t obs_stride, const double *pred,
@@ -126,4 +127,20 @@ sg_status sg_class_metrics_compute_k(const double *obs, size_t obs_stride, const
     out->brier = br / (double)n;
     class_rates(out);
     return SG_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double sg_metrics_conformal_quantile(double *v, size_t m, double level, bool *reachable)
+{
+    qsort(v, m, sizeof *v, cmp_double);
+    double want = ceil((double)(m + 1) * level);
+    bool reach = want <= (double)m;
+    if (reachable)
+        *reachable = reach;
+    return v[(reach ? (size_t)want : m) - 1];
 }

@@ -31,6 +31,11 @@ typedef struct sg_metrics {
 sg_status sg_metrics_compute(const double *obs, size_t obs_stride, const double *pred,
                              size_t pred_stride, size_t n, sg_metrics *out, sg_error *err);
 
+/* Split-conformal quantile of v (m >= 1 values, sorted in place): the
+ * ceil((m+1)*level)-th smallest, or the largest when that exceeds m (then
+ * *reachable = false; reachable may be NULL). */
+double sg_metrics_conformal_quantile(double *v, size_t m, double level, bool *reachable);
+
 /* Accuracy of predicted probabilities of a pass/fail outcome (obs in {0,
  * 1}, prob the predicted probability of 1; a prediction counts as 1 when
  * prob >= 0.5). */

@@ -300,9 +300,8 @@ static void print_answer(const sg_cli_ctx *ctx)
                    sp->has_fixed[f] ? "(fixed)" : r->n_cat ? "(best of its names)" : "");
             continue;
         }
-        sg_num_fprintf(stdout, "  %-14s %12.6g%s%-6s%s\n", s->factors[f].name,
-                       o->best_x[f],
-                       unit_sp(s->factors[f].unit), s->factors[f].unit, at);
+        sg_num_fprintf(stdout, "  %-14s %12.6g%s%-6s%s\n", s->factors[f].name, o->best_x[f],
+               unit_sp(s->factors[f].unit), s->factors[f].unit, at);
     }
     sg_num_fprintf(stdout, "  objective      %12.6g%s%s\n", o->best_f, unit_sp(ou), ou);
     if (r->has_interval) {

@@ -371,24 +371,6 @@ static bool members_share_better(const sg_model_spec *spec, size_t n_train, size
 
 /* ---- summaries --------------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Split-conformal quantile of v (m values, sorted in place): the
- * ceil((m+1)*level)-th smallest, or the largest when that exceeds m
- * (then *reachable = false). */
-static double conformal_quantile(double *v, size_t m, double level, bool *reachable)
-{
-    qsort(v, m, sizeof *v, cmp_double);
-    double want = ceil((double)(m + 1) * level);
-    *reachable = want <= (double)m;
-    size_t idx = *reachable ? (size_t)want : m;
-    return v[idx - 1];
-}
-
 /* Conformal quantile of |obs - pred| over the m predictions of response j
  * (stride no) whose row is not in [skip_lo, skip_hi] (skip_lo > skip_hi:
  * none skipped); 0 when none remain.  v is scratch of m doubles. */
@@ -401,7 +383,7 @@ static double abs_quantile(const double *obs, const double *pred, const size_t *
         if (!(row[i] >= skip_lo && row[i] <= skip_hi))
             v[k++] = fabs(obs[i * no + j] - pred[i * no + j]);
     *reachable = true;
-    return k ? conformal_quantile(v, k, level, reachable) : 0.0;
+    return k ? sg_metrics_conformal_quantile(v, k, level, reachable) : 0.0;
 }
 
 /* Keep the flagged runs out[0..k) of response j whose residual lies
@@ -534,7 +516,7 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
                 zero_sd = true;
         }
         if (ms > 0) {
-            double q = conformal_quantile(scratch, ms, level, &reach);
+            double q = sg_metrics_conformal_quantile(scratch, ms, level, &reach);
             R->spread_factor = part ? fmax(R->spread_factor, q) : q;
         }
     }

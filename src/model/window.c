@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/metrics.h"
 #include "model/gp.h"
 
 /* Predictive sd (with the nugget) at the rows rows[0..m) of a kriging model
@@ -164,21 +165,6 @@ static double pair_coverage(const double *z, size_t m, const double *s, size_t M
     return c / (double)(m + 1);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The ceil((m+1) level)-th smallest of z (m of them, sorted here), or the
- * largest when m is too small for the level. */
-static double conformal_z(double *z, size_t m, double level)
-{
-    qsort(z, m, sizeof *z, cmp_double);
-    size_t k = (size_t)ceil((double)(m + 1) * level);
-    return z[(k >= 1 && k <= m ? k : m) - 1];
-}
-
 /* The smallest h with pair_coverage >= level (bisection to a relative
  * 1e-6), or the largest z s when the level cannot be reached. */
 static double pair_quantile(const double *z, size_t m, const double *s, size_t M, double level,
@@ -260,7 +246,7 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
     out->rms_scale = sqrt(ss / SG_WINDOW_POINTS);
     out->rmse = out->rms_z * out->rms_scale;
     out->half_width = pair_quantile(z, m, s, SG_WINDOW_POINTS, level, &out->reachable);
-    out->q_z = conformal_z(z, m, level);
+    out->q_z = sg_metrics_conformal_quantile(z, m, level, NULL); /* sorts z: used last */
     st = SG_OK;
 done:
     sg_gp_destroy(gp);
