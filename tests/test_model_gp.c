@@ -346,12 +346,16 @@ Test(model_gp, kriging_cv_closed_form_and_refit)
     sg_metrics a[NO], b[NO];
     bool closed = false;
     sg_error err;
+    sg_model_spec seven = sg_model_spec_defaults();
+    seven.seed = 7;
     o.plan.kind = SG_CV_LOO;
-    cr_assert_eq(sg_cv_kriging(&o, 7, NI, NO, X, Y, 16, a, &closed, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, a, &closed, &err), SG_OK, "%s",
+                 err.msg);
     cr_expect(closed);
     o.plan.kind = SG_CV_KFOLD;
     o.plan.k = 4;
-    cr_assert_eq(sg_cv_kriging(&o, 7, NI, NO, X, Y, 16, b, &closed, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, b, &closed, &err), SG_OK, "%s",
+                 err.msg);
     cr_expect(!closed);
     for (size_t j = 0; j < NO; j++) {
         cr_expect(a[j].n == 16 && b[j].n == 16);
@@ -361,5 +365,56 @@ Test(model_gp, kriging_cv_closed_form_and_refit)
                   b[j].rmse);
     }
     make_data(5, false, X, Y);
-    cr_expect_eq(sg_cv_kriging(&o, 7, NI, NO, X, Y, 5, b, &closed, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 5, b, &closed, &err), SG_ERR_INVALID);
+}
+
+/* The kriging figures fit prints beside the network are those of [model]
+ * type = "gp": a category factor is encoded one-hot, not read as a number on
+ * a scale (codes 0, 1, 2 of three alloys are not ordered). */
+Test(model_gp, kriging_cv_encodes_categories_as_type_gp_does)
+{
+    enum { N = 24 };
+    const double effect[3] = {0.0, 12.0, -7.0}; /* code 1 is not between 0 and 2 */
+    double X[N * NI], Y[N * NO];
+    for (size_t i = 0; i < N; i++) {
+        double a = fmod(0.618034 * (double)i + 0.2, 1.0);
+        double c = fmod(0.5698403 * (double)i + 0.1, 1.0);
+        X[i * NI] = 50.0 + 100.0 * a;
+        X[i * NI + 1] = (double)(i % 3);
+        X[i * NI + 2] = 3.0 + 4.0 * c;
+        Y[i * NO] = 500.0 + 20.0 * sin(3.1 * a) + effect[i % 3] + 3.0 * c * c;
+        Y[i * NO + 1] = 410.0 + 4.0 * a * c - effect[i % 3];
+    }
+    sg_model_spec s = sg_model_spec_defaults();
+    s.type = SG_MODEL_GP;
+    s.seed = 11;
+    s.categories[1] = 3;
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, N, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    sg_cv_options o = sg_cv_options_defaults();
+    o.plan.kind = SG_CV_LOO;
+    sg_metrics beside[NO], coded[NO];
+    bool closed = false;
+    cr_assert_eq(sg_cv_kriging(&o, &s, NI, NO, X, Y, N, beside, &closed, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect(closed);
+    sg_model_spec numbers = s;
+    numbers.categories[1] = 0;
+    cr_assert_eq(sg_cv_kriging(&o, &numbers, NI, NO, X, Y, N, coded, &closed, &err), SG_OK,
+                 "%s", err.msg);
+    for (size_t j = 0; j < NO; j++) {
+        const double *res = sg_gp_loo_residuals(sg_model_gp(m, j));
+        double ss = 0;
+        for (size_t r = 0; r < N; r++)
+            ss += res[r] * res[r];
+        double own = sqrt(ss / N);
+        cr_expect(fabs(beside[j].rmse - own) <= 1e-9 * own, "response %zu: beside %.10g, own %.10g",
+                  j, beside[j].rmse, own);
+        /* read as numbers, the codes give other (here worse) figures */
+        cr_expect(coded[j].rmse > 1.05 * beside[j].rmse, "response %zu: codes %g, one-hot %g", j,
+                  coded[j].rmse, beside[j].rmse);
+    }
+    sg_model_destroy(m);
 }

@@ -304,7 +304,10 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
  * leave-one-out of the processes fitted on all rows (hyper-parameters kept,
  * mean re-estimated; gp.h), else every fold of the plan (the same folds as
  * sg_cv_run for this seed) refits kriging, hyper-parameters included, on its
- * training rows, one fold after another.  X (n, n_in), Y (n, n_out) in
+ * training rows, one fold after another.  model (borrowed) gives the seed
+ * and the category factors, which kriging encodes as [model] type = "gp"
+ * does (one-hot; a code is not a number on a scale), so the figures are
+ * those the user would get from that type.  X (n, n_in), Y (n, n_out) in
  * engineering units; metrics (n_out) caller-owned (obs vs held-out
  * prediction; r2 = Q²); *closed_form tells which way.  SG_ERR_INVALID when
  * a training set has fewer than n_in + 2 rows (kriging cannot be fitted),
@@ -313,8 +316,8 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
  * (SG_ERR_LIMIT saying so): its cost grows with the cube of the rows, and a
  * table this large already tells the network's accuracy by itself. */
 #define SG_CV_KRIGING_BESIDE_MAX_ROWS 500
-sg_status sg_cv_kriging(const sg_cv_options *opt, uint64_t seed, size_t n_in, size_t n_out,
-                        const double *X, const double *Y, size_t n, sg_metrics *metrics,
-                        bool *closed_form, sg_error *err);
+sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, size_t n_in,
+                        size_t n_out, const double *X, const double *Y, size_t n,
+                        sg_metrics *metrics, bool *closed_form, sg_error *err);
 
 #endif

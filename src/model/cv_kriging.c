@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-sg_status sg_cv_kriging(const sg_cv_options *opt, uint64_t seed, size_t n_in, size_t n_out,
-                        const double *X, const double *Y, size_t n, sg_metrics *metrics,
-                        bool *closed_form, sg_error *err)
+sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, size_t n_in,
+                        size_t n_out, const double *X, const double *Y, size_t n,
+                        sg_metrics *metrics, bool *closed_form, sg_error *err)
 {
-    if (!opt || !X || !Y || !metrics || !closed_form || n_in == 0 || n_out == 0)
+    if (!opt || !model || !X || !Y || !metrics || !closed_form || n_in == 0 || n_out == 0)
         return sg_error_set(err, SG_ERR_INVALID, "kriging cross-validation: missing argument");
     if (n > SG_CV_KRIGING_BESIDE_MAX_ROWS)
         return sg_error_set(err, SG_ERR_LIMIT,
@@ -18,7 +18,8 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, uint64_t seed, size_t n_in, si
                             SG_CV_KRIGING_BESIDE_MAX_ROWS, SG_GP_MAX_ROWS);
     sg_model_spec spec = sg_model_spec_defaults();
     spec.type = SG_MODEL_GP;
-    spec.seed = seed;
+    spec.seed = model->seed;
+    memcpy(spec.categories, model->categories, sizeof spec.categories);
     sg_cv_spec plan_spec = sg_cv_spec_resolve(opt->plan, n);
     *closed_form = plan_spec.kind == SG_CV_LOO;
     sg_status st = SG_OK;
@@ -41,7 +42,7 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, uint64_t seed, size_t n_in, si
             st = sg_metrics_compute(Y + j, n_out, pred + j, n_out, n, &metrics[j], err);
         goto done;
     }
-    if ((st = sg_cv_plan_create(&opt->plan, n, seed, &plan, err)) != SG_OK)
+    if ((st = sg_cv_plan_create(&opt->plan, n, model->seed, &plan, err)) != SG_OK)
         goto done;
     size_t nh = plan->start[plan->n_folds];
     free(pred);

@@ -319,8 +319,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     } else {
         bool closed = false;
         sg_error_clear(&e);
-        st = sg_cv_kriging(&settings->cv, settings->spec.seed, n_in, n_out, X, Y, n, gm, &closed,
-                           &e);
+        st = sg_cv_kriging(&settings->cv, &settings->spec, n_in, n_out, X, Y, n, gm, &closed, &e);
         if (st == SG_ERR_NOMEM) {
             free(gm);
             return sg_error_set(err, st, "%s", e.msg);
