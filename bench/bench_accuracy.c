@@ -32,7 +32,10 @@
  *   summary:  network within 1.5x of the GP on >= 80 % of the tables, and
  *             median MLP/GP <= 1.3;
  *   auto:     [model] type = "auto" within 10 % of the better of the two
- *             (SG_BENCH_NO_AUTO=1 skips it).
+ *             (SG_BENCH_NO_AUTO=1 skips it);
+ *   flags:    no "check this simulation" flag (fit's suspicious-run check,
+ *             network and kriging model): every table is exact, so every
+ *             flag is false.
  * Usage: bench_accuracy [name-substring]   (only functions whose name
  * contains it; `make bench-accuracy` runs all).  SG_BENCH_SEED overrides the
  * seed of designs, test points, network and GP.  For experiments (not
@@ -277,6 +280,8 @@ typedef struct score {
     bool has_btw;
     bool ok, has_cal;
     bool stated; /* fit states why the design cannot tell (sg_cv_response.design_note) */
+    size_t flags; /* "check this simulation" flags of fit's suspicious-run check (the
+                     tables are exact: every flag is false) */
     /* the interval that follows the window's scale: prediction +- q_z s(x)
      * (window.h), s from kriging of all rows (prototype, not in the product) */
     bool has_x;
@@ -383,6 +388,7 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
         half[k] = R->half_width;
     rate(yt, pred, half, N_TEST, sdt, reported, s);
     s->stated = R->design_note[0] != '\0';
+    s->flags = (*cv)->n_outliers;
     if (R->window_ok)
         x_dependent(X, y, n, d, Xt, yt, pred, half, spec->seed, R, s);
     return true;
@@ -609,7 +615,10 @@ static void print_score(const char *model, const score *s)
            model, s->test_rel, s->cv_ratio, 100 * s->cover, s->hw_ratio, s->fit_s);
     if (s->cv_s > 0)
         printf(" + cv %6.2f s", s->cv_s);
-    printf("  interval %-6s cv %s\n", flag(interval_met(s)), cv_flag(s));
+    printf("  interval %-6s cv %s", flag(interval_met(s)), cv_flag(s));
+    if (s->flags)
+        printf("  %zu FALSE \"check this simulation\" flag%s", s->flags, s->flags > 1 ? "s" : "");
+    printf("\n");
     if (s->has_btw) {
         printf("         plan alone: cv/test %5.2f  cover %5.1f%%  hw/test %5.2f", s->loo_ratio,
                100 * s->cover_loo, s->hw_loo);
@@ -638,6 +647,7 @@ typedef struct tally {
     double ratios[64];
     size_t n_tables, n_within, n_auto, n_int[3], n_cv[3]; /* network, GP, kriging model */
     size_t n_stated; /* network: CV target met by fit's stated reason */
+    size_t n_flags[2]; /* false "check this simulation" flags: network, kriging model */
 } tally;
 
 static void print_summary(const char *title, tally *t)
@@ -658,6 +668,9 @@ static void print_summary(const char *title, tally *t)
     if (t->n_stated)
         printf("    (network: %zu of them by fit's statement that the design cannot tell)\n",
                t->n_stated);
+    printf("  \"check this simulation\" flags on these exact tables (target 0): network %zu, "
+           "kriging model %zu: %s\n",
+           t->n_flags[0], t->n_flags[1], flag(t->n_flags[0] + t->n_flags[1] == 0));
     printf("  network within 1.5x of the GP on %zu/%zu tables (%.0f %%, target >= 80 %%): %s\n",
            t->n_within, n, 100 * share, flag(share >= SHARE_OK));
     printf("  median MLP/GP test RMSE %.2f (target <= 1.3): %s\n", med, flag(med <= MEDIAN_OK));
@@ -795,6 +808,8 @@ int main(int argc, char **argv)
             ty->n_stated += cv_met(&sm) && !cv_within(&sm);
             ty->n_cv[1] += cv_met(&sgp);
             ty->n_int[2] += interval_met(&sgm);
+            ty->n_flags[0] += sm.ok ? sm.flags : 0;
+            ty->n_flags[1] += sgm.ok ? sgm.flags : 0;
             ty->n_cv[2] += cv_met(&sgm);
             fflush(stdout);
             free(y);

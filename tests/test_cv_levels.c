@@ -123,6 +123,64 @@ Test(cv_levels, exact_smooth_table_on_an_l27_has_no_suspicious_runs, .timeout = 
     sg_design_destroy(d);
 }
 
+/* Branin's function (2 factors) on a 3 x 3 grid, kriging model: the corner
+ * run (-5, 0), predicted from the other eight by extrapolation, misses by
+ * 266 (9 raw robust scales out, and beyond the others' interval), yet it is
+ * what kriging's sd there leads one to expect: on the scale of how
+ * unconstrained each held-out point was it is 2.7 robust spreads out, and
+ * an exact table gets no "check this simulation"; nor does a 5 x 5 grid.
+ * A garbage value at the grid's centre is still flagged. */
+static double branin(const double *x)
+{
+    const double pi = 3.14159265358979323846;
+    double a = x[1] - 5.1 / (4 * pi * pi) * x[0] * x[0] + 5 / pi * x[0] - 6;
+    return a * a + 10 * (1 - 1 / (8 * pi)) * cos(x[0]) + 10;
+}
+
+Test(cv_levels, extrapolated_corner_of_an_exact_grid_is_not_suspicious, .timeout = 60)
+{
+    gsl_set_error_handler_off();
+    const double lo[2] = {-5, 0}, hi[2] = {10, 15};
+    sg_design *d = make_design("L9", 2, lo, hi);
+    cr_assert_eq(d->n_runs, 9);
+    double y[9];
+    for (size_t i = 0; i < 9; i++)
+        y[i] = branin(d->x + i * 2);
+    const size_t centre = 12; /* of the 5 x 5 grid below: (2.5, 7.5) */
+    sg_model_spec s = sg_model_spec_defaults();
+    s.type = SG_MODEL_GP;
+    sg_cv_options o = sg_cv_options_defaults();
+    sg_cv_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_cv_run(&s, &o, 2, 1, d->x, y, 9, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect(r->resp[0].window_ok, "%s", r->resp[0].window_note);
+    cr_expect(r->resp[0].outlier_ok, "%s", r->resp[0].outlier_reason);
+    cr_expect_eq(r->n_outliers, 0, "an exact table flagged %zu runs (first: row %zu)",
+                 r->n_outliers, r->n_outliers ? r->outliers[0].row : 0);
+    sg_cv_result_destroy(r);
+    sg_design_destroy(d);
+    /* a 5 x 5 grid, exact, then with one wrong value at an interior run */
+    double X[25 * 2], y5[25];
+    for (size_t i = 0; i < 25; i++) {
+        X[i * 2] = -5.0 + 3.75 * (double)(i / 5);
+        X[i * 2 + 1] = 3.75 * (double)(i % 5);
+        y5[i] = branin(X + i * 2);
+    }
+    cr_assert_eq(sg_cv_run(&s, &o, 2, 1, X, y5, 25, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_eq(r->n_outliers, 0, "an exact table flagged %zu runs (first: row %zu)",
+                 r->n_outliers, r->n_outliers ? r->outliers[0].row : 0);
+    sg_cv_result_destroy(r);
+    y5[centre] += 1000.0; /* garbage from a failed run: 3 times the observed range */
+    cr_assert_eq(sg_cv_run(&s, &o, 2, 1, X, y5, 25, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_eq(r->n_outliers, 1, "flagged %zu runs", r->n_outliers);
+    if (r->n_outliers)
+        cr_expect_eq(r->outliers[0].row, centre);
+    sg_cv_result_destroy(r);
+}
+
 /* Issue 12 item 3: a 27-run study of six factors keeps its baseline (main
  * effects and squares), so the "worse than the baseline" gate exists. */
 Test(cv_levels, six_factors_in_27_runs_keep_a_baseline, .timeout = 120)

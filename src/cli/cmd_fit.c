@@ -365,8 +365,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         }
         sg_num_fprintf(stdout, "  (flagged: |residual - median| > %g × max(1.4826 MAD, data resolution, %g of "
                "the range) and beyond the interval at tested settings from the other runs by more "
-               "than that; "
-               "see surrogate(1), fit)\n",
+               "than that, and far out for how constrained its point is (an extrapolated "
+               "corner may miss by more); see surrogate(1), fit)\n",
                ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
         any = true;
     }
