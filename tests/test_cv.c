@@ -659,3 +659,68 @@ Test(validate, suspicious_scale_and_z_on_known_residuals)
     cr_expect(fabs(out[0].z - 1.835 / 0.252042) < 1e-9, "z %.17g, by hand 7.2805", out[0].z);
     cr_expect(fabs(out[0].scale - 0.252042) < 1e-12);
 }
+
+/* ---- the additive pattern of a level-coded table (median polish) ---- */
+
+/* A 3 x 3 x 3 full factorial with level effects that add up, and one cell
+ * of the first two factors (3 runs, the third factor's levels) 20 higher. */
+static void additive_table(double *F, double *y, double bump)
+{
+    const double e0[3] = {0.0, -45.3, -72.1}, e1[3] = {0.0, 8.7, 17.2}, e2[3] = {0.0, 0.1, -0.05};
+    for (size_t i = 0; i < 27; i++) {
+        size_t a = i / 9, b = (i / 3) % 3, c = i % 3;
+        F[i * 3] = 50.0 + 50.0 * (double)a;
+        F[i * 3 + 1] = 1090.0 + 30.0 * (double)b;
+        F[i * 3 + 2] = 3.0 + 2.0 * (double)c;
+        y[i] = 474.4 + e0[a] + e1[b] + e2[c] + (a == 2 && b == 2 ? bump : 0.0);
+    }
+}
+
+Test(validate, pattern_of_an_additive_table_and_a_deviating_cell)
+{
+    double F[27 * 3], y[27], r[27];
+    bool applies = false;
+    sg_error err;
+    additive_table(F, y, 0.0);
+    cr_assert_eq(sg_outlier_pattern_residuals(F, 27, 3, y, 1, r, &applies, &err), SG_OK);
+    cr_assert(applies);
+    for (size_t i = 0; i < 27; i++)
+        cr_expect(fabs(r[i]) < 1e-9, "row %zu: %g", i, r[i]);
+    /* each level holds 9 runs and only 3 deviate: the medians do not move,
+     * so the three runs of the cell keep their whole deviation (least
+     * squares would spread it over every run sharing a level with them) */
+    additive_table(F, y, 20.0);
+    cr_assert_eq(sg_outlier_pattern_residuals(F, 27, 3, y, 1, r, &applies, &err), SG_OK);
+    cr_assert(applies);
+    for (size_t i = 0; i < 27; i++)
+        cr_expect(fabs(r[i] - (i >= 24 ? 20.0 : 0.0)) < 1e-9, "row %zu: %g", i, r[i]);
+    /* stride: the response as the second of two columns */
+    double y2[27 * 2];
+    for (size_t i = 0; i < 27; i++) {
+        y2[i * 2] = 0.0;
+        y2[i * 2 + 1] = y[i];
+    }
+    cr_assert_eq(sg_outlier_pattern_residuals(F, 27, 3, y2 + 1, 2, r, &applies, &err), SG_OK);
+    cr_expect(applies && fabs(r[26] - 20.0) < 1e-9);
+}
+
+Test(validate, pattern_needs_levels_and_rows_to_spare)
+{
+    double F[27 * 3], y[27], r[27];
+    bool applies = true;
+    sg_error err;
+    additive_table(F, y, 0.0);
+    F[5 * 3 + 2] = 4.2; /* a value on one row only: factor 3 is not level-coded */
+    cr_assert_eq(sg_outlier_pattern_residuals(F, 27, 3, y, 1, r, &applies, &err), SG_OK);
+    cr_expect_not(applies);
+    /* 9 runs of 2 three-level factors: 5 effects need 10 rows */
+    applies = true;
+    additive_table(F, y, 0.0);
+    double F2[9 * 2];
+    for (size_t i = 0; i < 9; i++) {
+        F2[i * 2] = F[i * 3 + 1];
+        F2[i * 2 + 1] = F[i * 3 + 2];
+    }
+    cr_assert_eq(sg_outlier_pattern_residuals(F2, 9, 2, y, 1, r, &applies, &err), SG_OK);
+    cr_expect_not(applies);
+}

@@ -141,6 +141,7 @@ static sg_results *make_results(void)
         o->scale = val(k + 55) / 100.0;
         o->cluster_first = 2 + k;
         o->cluster_last = 4 + k;
+        o->off_pattern = k == 1; /* a group off the additive pattern */
     }
     r->cv = cv;
     double bx[ND] = {150.0, 1090.0, 28.246437118290141};

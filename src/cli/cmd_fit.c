@@ -338,10 +338,12 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         printf("NOTE: %s\n", r->notes[k].message);
     if (r->cv && r->cv->n_outliers) {
         printf("\nSuspicious runs (held-out residual far from the others):\n");
+        bool any_pattern = false, any_single = false;
         for (size_t k = 0; k < r->cv->n_outliers; k++) {
             const sg_outlier *o = &r->cv->outliers[k];
             const sg_response *resp = &s->responses[o->response];
             int dec = decimals_for(o->half_width, 2);
+            any_single = any_single || !o->off_pattern;
             char run[96];
             print_run_label(t, o->row, run, sizeof run);
             const char *u = resp->unit, *sp1 = u[0] ? " " : "";
@@ -353,7 +355,20 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             bool last_of_cluster = k + 1 == r->cv->n_outliers ||
                                    r->cv->outliers[k + 1].response != o->response ||
                                    r->cv->outliers[k + 1].cluster_first != o->cluster_first;
-            if (o->cluster_first != o->cluster_last && last_of_cluster) {
+            if (o->cluster_first != o->cluster_last && last_of_cluster && o->off_pattern) {
+                char first[96], last[96];
+                print_run_label(t, o->cluster_first, first, sizeof first);
+                print_run_label(t, o->cluster_last, last, sizeof last);
+                sg_num_fprintf(stdout,
+                               "  %s to %s, %s: these neighbouring runs lie %.*f%s%s %s the "
+                               "additive pattern of the factors' levels that the other runs "
+                               "follow (%.0f × its robust scale) — check them as a group; "
+                               "leaving one out cannot expose the others\n",
+                               first, last, resp->name, decimals_for(o->scale, 2),
+                               fabs(o->z * o->scale), sp1, u, o->z > 0 ? "above" : "below",
+                               fabs(o->z));
+                any_pattern = true;
+            } else if (o->cluster_first != o->cluster_last && last_of_cluster) {
                 char first[96], last[96];
                 print_run_label(t, o->cluster_first, first, sizeof first);
                 print_run_label(t, o->cluster_last, last, sizeof last);
@@ -363,11 +378,21 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                        first, last, resp->name, decimals_for(o->scale, 2), o->scale, sp1, u);
             }
         }
-        sg_num_fprintf(stdout, "  (flagged: |residual - median| > %g × max(1.4826 MAD, data resolution, %g of "
-               "the range) and beyond the interval at tested settings from the other runs by more "
-               "than that, and far out for how constrained its point is (an extrapolated "
-               "corner may miss by more); see surrogate(1), fit)\n",
-               ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
+        if (any_single)
+            sg_num_fprintf(stdout,
+                           "  (flagged: |residual - median| > %g × max(1.4826 MAD, data "
+                           "resolution, %g of the range) and beyond the interval at tested "
+                           "settings from the other runs by more than that, and far out for how "
+                           "constrained its point is (an extrapolated corner may miss by more); "
+                           "see surrogate(1), fit)\n",
+                           ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
+        if (any_pattern)
+            sg_num_fprintf(stdout,
+                           "  (flagged as a group: each run more than %g × max(1.4826 MAD, data "
+                           "resolution, %g of the range) off the additive pattern of the levels, "
+                           "fitted by median polish, and beyond the interval from the other "
+                           "runs)\n",
+                           ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
         any = true;
     }
     if (r->n_dups) {

@@ -495,12 +495,85 @@ static size_t keep_far_scaled(const double *rz, const size_t *rowi, size_t nr, d
     return kept;
 }
 
+static int cmp_outlier_row(const void *a, const void *b)
+{
+    size_t x = ((const sg_outlier *)a)->row, y = ((const sg_outlier *)b)->row;
+    return (x > y) - (x < y);
+}
+
+/* Groups of neighbouring runs off the additive pattern (outliers.h) that
+ * leave-one-out could not expose: at least 2 consecutive rows, each more
+ * than zmax pattern scales (1.4826 MAD of the pattern's residuals, floored
+ * by the resolution and range_frac of the range) off the pattern in the
+ * same direction, observed values within a scale of the neighbour's (near
+ * repeats vouching for each other), and each held-out residual in that
+ * direction and outside the interval computed without the group.  The
+ * second test is the model's: a group the model predicts from the other
+ * runs is a pattern the table really has.  Appends to out (k records
+ * already, none of whose rows a group may contain) and sorts by row.
+ * rowi, obs, rp, rs (nr): the held-out rows, observed values, held-out
+ * predictions and spreads; v scratch of n_held doubles. */
+static sg_status pattern_groups(const sg_cv_result *res, size_t j, double level, double zmax,
+                                double range_frac, const double *X, const double *Y,
+                                size_t n_in, const size_t *rowi, const double *obs,
+                                const double *rp, const double *rs, size_t nr, sg_outlier *out,
+                                size_t *k, double *v, sg_error *err)
+{
+    size_t n = res->n_rows, no = res->n_out;
+    double *p = malloc(n * sizeof *p), *w = malloc(2 * n * sizeof *w);
+    bool applies = false;
+    sg_status st = SG_OK;
+    if (!p || !w)
+        st = sg_error_set(err, SG_ERR_NOMEM, "suspicious runs: out of memory");
+    else
+        st = sg_outlier_pattern_residuals(X, n, n_in, Y + j, no, p, &applies, err);
+    if (st != SG_OK || !applies)
+        goto done;
+    for (size_t r = 0; r < n; r++)
+        w[r] = Y[r * no + j];
+    sg_outlier_scale ps;
+    sg_outlier_scale_compute(w, p, n, range_frac, w + n, &ps);
+    if (!(ps.scale > 0))
+        goto done;
+    size_t k0 = *k;
+    for (size_t a = 0; a < nr;) {
+        double za = (p[rowi[a]] - ps.median) / ps.scale;
+        size_t b = a;
+        while (b + 1 < nr && rowi[b + 1] == rowi[b] + 1 && fabs(za) > zmax &&
+               (p[rowi[b + 1]] - ps.median) / ps.scale * (za > 0 ? 1 : -1) > zmax &&
+               fabs(obs[b + 1] - obs[b]) <= ps.scale)
+            b++;
+        bool ok = b > a;
+        for (size_t c = 0; ok && c < k0; c++)
+            ok = out[c].response != j || out[c].row < rowi[a] || out[c].row > rowi[b];
+        bool reach;
+        double h = ok ? abs_quantile(res->obs, res->pred, res->held_row, res->n_held, no, j,
+                                     rowi[a], rowi[b], level, v, &reach)
+                      : 0.0;
+        for (size_t i = a; ok && i <= b; i++)
+            ok = (obs[i] - rp[i]) * za > 0 && fabs(obs[i] - rp[i]) > h;
+        for (size_t i = a; ok && i <= b; i++) {
+            sg_outlier *o = &out[(*k)++];
+            *o = (sg_outlier){rowi[i], j, obs[i], rp[i], rs[i], h,
+                              (p[rowi[i]] - ps.median) / ps.scale, ps.scale, rowi[a], rowi[b],
+                              true};
+        }
+        a = b + 1;
+    }
+    qsort(out, *k, sizeof *out, cmp_outlier_row);
+done:
+    free(p);
+    free(w);
+    return st;
+}
+
 /* Interval and outliers of response j; held_z (n_held) the scaled residuals
  * (NAN: none), scratch holds >= n_held + n_between + 6 n_rows doubles, rowi
  * n_rows sizes. */
 static sg_status summarise(sg_cv_result *res, size_t j, double level, double zmax,
-                           double range_frac, const double *held_z, double *scratch,
-                           size_t *rowi, size_t *count)
+                           double range_frac, const double *held_z, const double *X,
+                           const double *Y, size_t n_in, double *scratch, size_t *rowi,
+                           size_t *count, sg_error *err)
 {
     size_t no = res->n_out, m = res->n_held, n = res->n_rows, mb = res->n_between;
     sg_cv_response *R = &res->resp[j];
@@ -611,19 +684,23 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
     /* scratch beyond the per-row arrays: max(m, mb) doubles */
     got = keep_outside_interval(res, j, level, zmax, res->outliers + *count, got,
                                 scratch + 6 * n);
-    if (got > 0) { /* the rows' scaled residuals: rp (free again) and tmp as scratch */
-        double *rz = rp;
+    if (got > 0) { /* the rows' scaled residuals (rz) */
+        double *rz = scratch + 6 * n, *sum = tmp, *c = tmp + n;
         for (size_t r = 0; r < n; r++)
-            tmp[r] = cnt[r] = 0.0;
+            sum[r] = c[r] = 0.0;
         for (size_t i = 0; i < m; i++) { /* held_z are magnitudes: the residual's sign */
             double r = res->obs[i * no + j] - res->pred[i * no + j];
-            tmp[res->held_row[i]] += copysign(held_z[i], r);
-            cnt[res->held_row[i]] += 1.0;
+            sum[res->held_row[i]] += copysign(held_z[i], r);
+            c[res->held_row[i]] += 1.0;
         }
         for (size_t i = 0; i < nr; i++)
-            rz[i] = tmp[rowi[i]] / cnt[rowi[i]];
+            rz[i] = sum[rowi[i]] / c[rowi[i]];
         got = keep_far_scaled(rz, rowi, nr, zmax, res->outliers + *count, got, tmp);
     }
+    sg_status st = pattern_groups(res, j, level, zmax, range_frac, X, Y, n_in, rowi, obs, rp,
+                                  rs, nr, res->outliers + *count, &got, scratch + 6 * n, err);
+    if (st != SG_OK)
+        return st;
     R->outlier_ok = true;
     *count += got;
     return SG_OK;
@@ -1091,7 +1168,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                             opt->window, held_z, err)) != SG_OK)
             goto fail;
         if ((st = summarise(res, j, opt->level, opt->outlier_z, opt->outlier_range_frac,
-                            held_z, scratch, rowi, &count)) != SG_OK)
+                            held_z, X, Y, n_in, scratch, rowi, &count, err)) != SG_OK)
             goto fail;
     }
     res->n_outliers = count;

@@ -347,6 +347,7 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         sg_json_number(b, item, "interval_half_width", ol->half_width);
         sg_json_number(b, item, "z", ol->z);
         sg_json_number(b, item, "scale", ol->scale);
+        sg_json_bool(b, item, "off_pattern", ol->off_pattern);
         if (ol->cluster_first != ol->cluster_last) {
             cJSON *cl = sg_json_object(b, item, "cluster");
             add_run(b, cl, t, ol->cluster_first, "first_");

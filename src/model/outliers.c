@@ -1,6 +1,7 @@
 /* outliers.c — suspicious runs: robust z-scores of held-out residuals with a
- * scale floored by the data's resolution and a share of its range, and
- * clusters of neighbouring runs deviating together (rule in outliers.h). */
+ * scale floored by the data's resolution and a share of its range,
+ * clusters of neighbouring runs deviating together, and the additive
+ * pattern of a level-coded table by median polish (rules in outliers.h). */
 #include <float.h>
 #include <math.h>
 #include <stdbool.h>
@@ -114,6 +115,7 @@ size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred
         o->z = z;
         o->scale = s.scale;
         o->cluster_first = o->cluster_last = o->row;
+        o->off_pattern = false;
     }
     /* Clusters: runs of consecutive flagged rows (one or more) with
      * same-sign deviations, widened by neighbours whose observed value is
@@ -154,4 +156,100 @@ size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred
         a = b + 1;
     }
     return k;
+}
+
+/* ---- the additive pattern (median polish) ---- */
+
+/* Factor f's level of every row into lev (n) and the number of levels; 0
+ * when f is not level-coded (a value on one row only, or more than
+ * SG_CV_LEVELS_MAX values).  col is scratch of n doubles. */
+static size_t level_index(const double *X, size_t n, size_t n_in, size_t f, double *col,
+                          size_t *lev)
+{
+    double lv[SG_CV_LEVELS_MAX];
+    for (size_t i = 0; i < n; i++)
+        col[i] = X[i * n_in + f];
+    qsort(col, n, sizeof *col, cmp_double);
+    size_t L = 0;
+    for (size_t i = 0; i < n;) {
+        size_t e = i + 1;
+        while (e < n && col[e] == col[i])
+            e++;
+        if (e - i < 2 || L == SG_CV_LEVELS_MAX)
+            return 0;
+        lv[L++] = col[i];
+        i = e;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t l = 0;
+        while (lv[l] != X[i * n_in + f])
+            l++;
+        lev[i] = l;
+    }
+    return L;
+}
+
+/* One sweep over factor f: each level's median residual removed; returns
+ * the largest median removed.  buf is scratch of n doubles. */
+static double polish_factor(const size_t *lev, size_t n, size_t L, double *r, double *buf)
+{
+    double moved = 0.0;
+    for (size_t l = 0; l < L; l++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (lev[i] == l)
+                buf[k++] = r[i];
+        qsort(buf, k, sizeof *buf, cmp_double);
+        double med = median_sorted(buf, k);
+        for (size_t i = 0; i < n; i++)
+            if (lev[i] == l)
+                r[i] -= med;
+        moved = fmax(moved, fabs(med));
+    }
+    return moved;
+}
+
+sg_status sg_outlier_pattern_residuals(const double *X, size_t n, size_t n_in, const double *y,
+                                       size_t ldy, double *resid, bool *applies, sg_error *err)
+{
+    *applies = false;
+    if (n < 4 || n_in == 0 || n > SG_OUTLIER_PATTERN_MAX_ROWS)
+        return SG_OK;
+    sg_status st = SG_OK;
+    size_t *lev = malloc(n * n_in * sizeof *lev), *nl = malloc(n_in * sizeof *nl);
+    double *buf = malloc(n * sizeof *buf), *r = malloc(n * sizeof *r);
+    if (!lev || !nl || !buf || !r) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "additive pattern: out of memory");
+        goto done;
+    }
+    size_t effects = 1;
+    for (size_t f = 0; f < n_in; f++) {
+        nl[f] = level_index(X, n, n_in, f, buf, lev + f * n);
+        if (nl[f] < 2)
+            goto done; /* not level-coded: no pattern of levels */
+        effects += nl[f] - 1;
+    }
+    if (n < 2 * effects)
+        goto done;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        r[i] = y[i * ldy];
+        lo = fmin(lo, r[i]);
+        hi = fmax(hi, r[i]);
+    }
+    for (size_t sweep = 0; sweep < SG_OUTLIER_POLISH_SWEEPS; sweep++) {
+        double moved = 0.0;
+        for (size_t f = 0; f < n_in; f++)
+            moved = fmax(moved, polish_factor(lev + f * n, n, nl[f], r, buf));
+        if (!(moved > 1e-12 * (hi - lo)))
+            break;
+    }
+    memcpy(resid, r, n * sizeof *resid);
+    *applies = true;
+done:
+    free(lev);
+    free(nl);
+    free(buf);
+    free(r);
+    return st;
 }

@@ -1,9 +1,13 @@
 /* outliers.h — suspicious runs: held-out residuals far from the others,
- * measured on a robust scale with engineering floors.  No allocation. */
+ * measured on a robust scale with engineering floors, and runs off the
+ * additive pattern of a level-coded table. */
 #ifndef SG_OUTLIERS_H
 #define SG_OUTLIERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "core/error.h"
 
 /* ---- suspicious runs ----
  *
@@ -56,6 +60,9 @@ typedef struct sg_outlier {
     double z;          /* robust z-score of the residual */
     double scale;      /* the scale z was measured in (sg_outlier_scale.scale) */
     size_t cluster_first, cluster_last; /* rows deviating with it (= row when alone) */
+    bool off_pattern;  /* flagged as one of a group of neighbouring runs off the additive
+                          pattern of the levels (below): z and scale are then the
+                          pattern's (z * scale = the deviation, response unit) */
 } sg_outlier;
 
 /* Flag suspicious runs among n rows: rows (n) their 0-based table rows in
@@ -68,5 +75,35 @@ size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred
                         const double *spread, size_t n, double zmax, double range_frac,
                         size_t response, double half_width, double *scratch,
                         sg_outlier_scale *sc, sg_outlier *out);
+
+/* ---- runs off the additive pattern (level-coded designs) ----
+ *
+ * Leave-one-out cannot expose neighbouring runs that are near repeats of one
+ * setting and deviate together: each one's held-out prediction comes from
+ * its partners.  On a table whose every factor is level-coded (2 to
+ * SG_CV_LEVELS_MAX distinct values, each on at least 2 rows: orthogonal
+ * arrays, full factorials) the table itself gives a reference that needs no
+ * model: the additive pattern of the factors' levels (one effect per level
+ * of each factor), fitted robustly by multi-way median polish (each level's
+ * median residual removed, factor by factor, until nothing moves), so that
+ * a few deviating runs do not bend it as least squares would. */
+
+/* Above this many rows the pattern is not computed (replicated groups that
+ * hide each other are a small table's problem; the polish sorts every
+ * level's rows once per sweep). */
+#define SG_OUTLIER_PATTERN_MAX_ROWS 1000
+
+/* Sweeps of the median polish at most (it stops earlier when no level's
+ * median exceeds 1e-12 of the response's range). */
+#define SG_OUTLIER_POLISH_SWEEPS 50
+
+/* Residuals of y (n rows, stride ldy) from the additive pattern of the
+ * levels of X (n, n_in) into resid (n).  *applies = false (resid
+ * untouched) when a factor is not level-coded or the rows cannot fit one
+ * effect per level with at least as many rows to spare (n < 2 * (1 +
+ * sum of (levels - 1))), or n > SG_OUTLIER_PATTERN_MAX_ROWS.  SG_ERR_NOMEM
+ * only. */
+sg_status sg_outlier_pattern_residuals(const double *X, size_t n, size_t n_in, const double *y,
+                                       size_t ldy, double *resid, bool *applies, sg_error *err);
 
 #endif

@@ -273,6 +273,7 @@ static void outlier_json(sg_json_builder *b, cJSON *arr, const sg_outlier *x)
     sg_json_exact(b, o, "scale", x->scale);
     sg_json_count(b, o, "cluster_first", x->cluster_first);
     sg_json_count(b, o, "cluster_last", x->cluster_last);
+    sg_json_bool(b, o, "off_pattern", x->off_pattern);
 }
 
 static void cv_json(sg_json_builder *b, cJSON *parent, const sg_cv_result *cv)

@@ -183,6 +183,10 @@ static bool get_outlier(rd *r, const sg_json_at *x, const sg_cv_result *cv, sg_o
         !sg_json_get_exact(j, x, "z", &c->z))
         return false;
     c->cluster_first = c->cluster_last = c->row;
+    c->off_pattern = false;
+    if (sg_json_has(x, "off_pattern", &sc) && /* absent in files of earlier versions */
+        !sg_json_get_bool(j, x, "off_pattern", &c->off_pattern))
+        return false;
     if (sg_json_has(x, "scale", &sc)) /* absent in files of earlier versions */
         return sg_json_get_exact(j, x, "scale", &c->scale) &&
                sg_json_get_size(j, x, "cluster_first", c->row, &c->cluster_first) &&

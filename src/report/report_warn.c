@@ -100,10 +100,20 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
             run_name(t, o->cluster_first, first, sizeof first);
             run_name(t, o->cluster_last, final, sizeof final);
             first[0] = (char)(first[0] - 'a' + 'A');
-            st = add(out, err,
-                     "%s to %s, %.60s: these neighbouring runs deviate together — check them as "
-                     "a group; leaving one out cannot expose the others.",
-                     first, final, o->response < nr ? in->responses[o->response].name : "?");
+            const char *rn = o->response < nr ? in->responses[o->response].name : "?";
+            if (o->off_pattern)
+                st = add(out, err,
+                         "%s to %s, %.60s: these neighbouring runs lie %.3g %s %s the additive "
+                         "pattern of the factors' levels that the other runs follow (%.0f times "
+                         "its robust scale) — check them as a group; leaving one out cannot "
+                         "expose the others.",
+                         first, final, rn, fabs(o->z * o->scale), u,
+                         o->z > 0 ? "above" : "below", fabs(o->z));
+            else
+                st = add(out, err,
+                         "%s to %s, %.60s: these neighbouring runs deviate together — check "
+                         "them as a group; leaving one out cannot expose the others.",
+                         first, final, rn);
         }
     }
     if (cv && st == SG_OK) {
