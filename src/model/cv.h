@@ -111,6 +111,13 @@ size_t sg_cv_plan_training_rows(const sg_cv_plan *p, size_t f, const double *X, 
 #define SG_CV_CURVATURE_RATIO 2.0
 #define SG_CV_LEVELS_MAX 7 /* a factor with more distinct values is not level-coded */
 
+/* Distinct values of factor j of X (n, n_in), sorted into lv (room for
+ * SG_CV_LEVELS_MAX), when it is level-coded (at most SG_CV_LEVELS_MAX values,
+ * each on at least 2 rows): returns their number, 0 if not level-coded.
+ * col is scratch of n doubles. */
+size_t sg_cv_factor_levels(const double *X, size_t n, size_t n_in, size_t j, double *col,
+                           double *lv);
+
 /* The between-levels plan of X (n, n_in): *out = NULL (and note, of size
  * cap, says why) when no factor is level-coded with an interior level or
  * no fold would leave 2 training rows.  Otherwise note lists the factors

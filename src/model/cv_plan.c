@@ -263,11 +263,8 @@ done:
 
 /* ---- between levels ---------------------------------------------------------- */
 
-/* Distinct values of factor j (sorted, into lv, at most SG_CV_LEVELS_MAX)
- * when it is level-coded: returns their number, 0 if not level-coded.
- * col is scratch of n doubles. */
-static size_t factor_levels(const double *X, size_t n, size_t n_in, size_t j, double *col,
-                            double *lv)
+size_t sg_cv_factor_levels(const double *X, size_t n, size_t n_in, size_t j, double *col,
+                           double *lv)
 {
     for (size_t i = 0; i < n; i++)
         col[i] = X[i * n_in + j];
@@ -305,7 +302,7 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
     for (size_t j = 0; j < n_in; j++) {
         if (categories && j < SG_MODEL_MAX_CATEGORICAL && categories[j] >= 2)
             continue;
-        size_t L = factor_levels(X, n, n_in, j, col, lv + j * SG_CV_LEVELS_MAX);
+        size_t L = sg_cv_factor_levels(X, n, n_in, j, col, lv + j * SG_CV_LEVELS_MAX);
         if (L < 3)
             continue;
         for (size_t l = 1; l + 1 < L; l++) {

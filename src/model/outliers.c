@@ -161,26 +161,14 @@ size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred
 /* ---- the additive pattern (median polish) ---- */
 
 /* Factor f's level of every row into lev (n) and the number of levels; 0
- * when f is not level-coded (a value on one row only, or more than
- * SG_CV_LEVELS_MAX values).  col is scratch of n doubles. */
+ * when f is not level-coded (sg_cv_factor_levels).  col is scratch of n
+ * doubles. */
 static size_t level_index(const double *X, size_t n, size_t n_in, size_t f, double *col,
                           size_t *lev)
 {
     double lv[SG_CV_LEVELS_MAX];
-    for (size_t i = 0; i < n; i++)
-        col[i] = X[i * n_in + f];
-    qsort(col, n, sizeof *col, cmp_double);
-    size_t L = 0;
-    for (size_t i = 0; i < n;) {
-        size_t e = i + 1;
-        while (e < n && col[e] == col[i])
-            e++;
-        if (e - i < 2 || L == SG_CV_LEVELS_MAX)
-            return 0;
-        lv[L++] = col[i];
-        i = e;
-    }
-    for (size_t i = 0; i < n; i++) {
+    size_t L = sg_cv_factor_levels(X, n, n_in, f, col, lv);
+    for (size_t i = 0; L && i < n; i++) {
         size_t l = 0;
         while (lv[l] != X[i * n_in + f])
             l++;
