@@ -390,8 +390,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             sg_num_fprintf(stdout,
                            "  (flagged as a group: each run more than %g × max(1.4826 MAD, data "
                            "resolution, %g of the range) off the additive pattern of the levels, "
-                           "fitted by median polish, and beyond the interval from the other "
-                           "runs)\n",
+                           "fitted by median polish, and, predicted by the model refitted without "
+                           "the group, beyond the interval from the other runs by more than "
+                           "that)\n",
                            ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
         any = true;
     }

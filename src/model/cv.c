@@ -501,26 +501,74 @@ static int cmp_outlier_row(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The model refitted without table rows first..last (all responses), and
+ * its prediction and spread of response j at those rows (pred, sd: last -
+ * first + 1 each).  *ok = false when the refit fails for a reason other
+ * than memory (the group is then not judged). */
+static sg_status leave_group_out(const sg_model_spec *spec, const double *X, const double *Y,
+                                 size_t n, size_t n_in, size_t no, size_t first, size_t last,
+                                 size_t j, double *pred, double *sd, bool *ok, sg_error *err)
+{
+    size_t ng = last - first + 1, ntr = n - ng;
+    double *Xtr = malloc((ntr * (n_in + no) + 2 * no) * sizeof *Xtr); /* then Ytr, mu */
+    sg_model *m = NULL;
+    sg_model_work *w = NULL;
+    *ok = false;
+    if (!Xtr)
+        return sg_error_set(err, SG_ERR_NOMEM, "suspicious runs: out of memory");
+    double *Ytr = Xtr + ntr * n_in, *mu = Ytr + ntr * no;
+    sg_status st = SG_OK;
+    for (size_t r = 0, t = 0; r < n; r++)
+        if (r < first || r > last) {
+            memcpy(Xtr + t * n_in, X + r * n_in, n_in * sizeof *Xtr);
+            memcpy(Ytr + t * no, Y + r * no, no * sizeof *Ytr);
+            t++;
+        }
+    sg_error e2;
+    sg_status fs = sg_model_fit(spec, n_in, no, Xtr, Ytr, ntr, NULL, NULL, NULL, &m, &e2);
+    if (fs == SG_OK)
+        fs = sg_model_work_create(m, &w, &e2);
+    if (fs == SG_ERR_NOMEM)
+        st = sg_error_set(err, fs, "%s", e2.msg);
+    if (fs != SG_OK)
+        goto done;
+    for (size_t r = first; r <= last; r++) {
+        sg_model_predict(m, w, X + r * n_in, mu, mu + no);
+        pred[r - first] = mu[j];
+        sd[r - first] = mu[no + j];
+    }
+    *ok = true;
+done:
+    sg_model_work_destroy(w);
+    sg_model_destroy(m);
+    free(Xtr);
+    return st;
+}
+
 /* Groups of neighbouring runs off the additive pattern (outliers.h) that
  * leave-one-out could not expose: at least 2 consecutive rows, each more
  * than zmax pattern scales (1.4826 MAD of the pattern's residuals, floored
  * by the resolution and range_frac of the range) off the pattern in the
  * same direction, observed values within a scale of the neighbour's (near
- * repeats vouching for each other), and each held-out residual in that
- * direction and outside the interval computed without the group.  The
- * second test is the model's: a group the model predicts from the other
- * runs is a pattern the table really has.  Appends to out (k records
- * already, none of whose rows a group may contain) and sorts by row.
- * rowi, obs, rp, rs (nr): the held-out rows, observed values, held-out
- * predictions and spreads; v scratch of n_held doubles. */
-static sg_status pattern_groups(const sg_cv_result *res, size_t j, double level, double zmax,
-                                double range_frac, const double *X, const double *Y,
-                                size_t n_in, const size_t *rowi, const double *obs,
-                                const double *rp, const double *rs, size_t nr, sg_outlier *out,
-                                size_t *k, double *v, sg_error *err)
+ * repeats vouching for each other), and, with the model refitted without
+ * the whole group, each residual in that direction and outside the
+ * interval of the other runs' held-out residuals by more than zmax pattern
+ * scales (material, as for a run alone).  The last test is the
+ * model's: a group the model predicts from the other runs is a pattern the
+ * table really has (leave-one-out cannot tell: each run of the group is
+ * predicted from its partners).  Appends to out (k records already, none
+ * of whose rows a group may contain; predicted and spread are the refit's)
+ * and sorts by row.  rowi, obs (nr): the held-out rows and their observed
+ * values; v scratch of n_held doubles. */
+static sg_status pattern_groups(const sg_cv_result *res, size_t j, const sg_model_spec *spec,
+                                double level, double zmax, double range_frac, const double *X,
+                                const double *Y, size_t n_in, const size_t *rowi,
+                                const double *obs, size_t nr, sg_outlier *out, size_t *k,
+                                double *v, sg_error *err)
 {
     size_t n = res->n_rows, no = res->n_out;
-    double *p = malloc(n * sizeof *p), *w = malloc(2 * n * sizeof *w);
+    double *p = malloc(n * sizeof *p), *w = malloc(4 * n * sizeof *w);
+    double *gp = w + 2 * n, *gs = w + 3 * n; /* a group's refitted predictions, spreads */
     bool applies = false;
     sg_status st = SG_OK;
     if (!p || !w)
@@ -550,11 +598,16 @@ static sg_status pattern_groups(const sg_cv_result *res, size_t j, double level,
         double h = ok ? abs_quantile(res->obs, res->pred, res->held_row, res->n_held, no, j,
                                      rowi[a], rowi[b], level, v, &reach)
                       : 0.0;
-        for (size_t i = a; ok && i <= b; i++)
-            ok = (obs[i] - rp[i]) * za > 0 && fabs(obs[i] - rp[i]) > h;
+        if (ok && (st = leave_group_out(spec, X, Y, n, n_in, no, rowi[a], rowi[b], j, gp, gs,
+                                        &ok, err)) != SG_OK)
+            goto done;
+        for (size_t i = a; ok && i <= b; i++) {
+            double r = obs[i] - gp[i - a];
+            ok = r * za > 0 && fabs(r) > h + zmax * ps.scale;
+        }
         for (size_t i = a; ok && i <= b; i++) {
             sg_outlier *o = &out[(*k)++];
-            *o = (sg_outlier){rowi[i], j, obs[i], rp[i], rs[i], h,
+            *o = (sg_outlier){rowi[i], j, obs[i], gp[i - a], gs[i - a], h,
                               (p[rowi[i]] - ps.median) / ps.scale, ps.scale, rowi[a], rowi[b],
                               true};
         }
@@ -570,10 +623,10 @@ done:
 /* Interval and outliers of response j; held_z (n_held) the scaled residuals
  * (NAN: none), scratch holds >= n_held + n_between + 6 n_rows doubles, rowi
  * n_rows sizes. */
-static sg_status summarise(sg_cv_result *res, size_t j, double level, double zmax,
-                           double range_frac, const double *held_z, const double *X,
-                           const double *Y, size_t n_in, double *scratch, size_t *rowi,
-                           size_t *count, sg_error *err)
+static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spec,
+                           double level, double zmax, double range_frac, const double *held_z,
+                           const double *X, const double *Y, size_t n_in, double *scratch,
+                           size_t *rowi, size_t *count, sg_error *err)
 {
     size_t no = res->n_out, m = res->n_held, n = res->n_rows, mb = res->n_between;
     sg_cv_response *R = &res->resp[j];
@@ -697,8 +750,8 @@ static sg_status summarise(sg_cv_result *res, size_t j, double level, double zma
             rz[i] = sum[rowi[i]] / c[rowi[i]];
         got = keep_far_scaled(rz, rowi, nr, zmax, res->outliers + *count, got, tmp);
     }
-    sg_status st = pattern_groups(res, j, level, zmax, range_frac, X, Y, n_in, rowi, obs, rp,
-                                  rs, nr, res->outliers + *count, &got, scratch + 6 * n, err);
+    sg_status st = pattern_groups(res, j, spec, level, zmax, range_frac, X, Y, n_in, rowi, obs,
+                                  nr, res->outliers + *count, &got, scratch + 6 * n, err);
     if (st != SG_OK)
         return st;
     R->outlier_ok = true;
@@ -1167,7 +1220,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
         if ((st = window_of(res, j, spec, bplan, X, Y, n_in, train_mse, opt->level,
                             opt->window, held_z, err)) != SG_OK)
             goto fail;
-        if ((st = summarise(res, j, opt->level, opt->outlier_z, opt->outlier_range_frac,
+        if ((st = summarise(res, j, spec, opt->level, opt->outlier_z, opt->outlier_range_frac,
                             held_z, X, Y, n_in, scratch, rowi, &count, err)) != SG_OK)
             goto fail;
     }
