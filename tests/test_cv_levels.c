@@ -137,7 +137,7 @@ static double branin(const double *x)
     return a * a + 10 * (1 - 1 / (8 * pi)) * cos(x[0]) + 10;
 }
 
-Test(cv_levels, extrapolated_corner_of_an_exact_grid_is_not_suspicious, .timeout = 60)
+Test(cv_levels, extrapolated_corner_of_an_exact_grid_is_not_suspicious, .timeout = 120)
 {
     gsl_set_error_handler_off();
     const double lo[2] = {-5, 0}, hi[2] = {10, 15};
