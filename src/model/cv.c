@@ -567,8 +567,7 @@ static sg_status pattern_groups(const sg_cv_result *res, size_t j, const sg_mode
                                 double *v, sg_error *err)
 {
     size_t n = res->n_rows, no = res->n_out;
-    double *p = malloc(n * sizeof *p), *w = malloc(4 * n * sizeof *w);
-    double *gp = w + 2 * n, *gs = w + 3 * n; /* a group's refitted predictions, spreads */
+    double *p = malloc(n * sizeof *p), *w = malloc(4 * n * sizeof *w), *gp, *gs;
     bool applies = false;
     sg_status st = SG_OK;
     if (!p || !w)
@@ -577,6 +576,8 @@ static sg_status pattern_groups(const sg_cv_result *res, size_t j, const sg_mode
         st = sg_outlier_pattern_residuals(X, n, n_in, Y + j, no, p, &applies, err);
     if (st != SG_OK || !applies)
         goto done;
+    gp = w + 2 * n; /* a group's refitted predictions */
+    gs = w + 3 * n; /* and spreads */
     for (size_t r = 0; r < n; r++)
         w[r] = Y[r * no + j];
     sg_outlier_scale ps;
