@@ -723,4 +723,20 @@ Test(validate, pattern_needs_levels_and_rows_to_spare)
     }
     cr_assert_eq(sg_outlier_pattern_residuals(F2, 9, 2, y, 1, r, &applies, &err), SG_OK);
     cr_expect_not(applies);
+    /* a 3^5 full factorial (243 rows) is above SG_OUTLIER_PATTERN_MAX_ROWS */
+    enum { NB = 243 };
+    static double FB[NB * 5], yb[NB], rb[NB];
+    for (size_t i = 0, q = i; i < NB; i++, q = i) {
+        for (size_t f = 0; f < 5; f++, q /= 3)
+            FB[i * 5 + f] = (double)(q % 3);
+        yb[i] = FB[i * 5] + 2.0 * FB[i * 5 + 1];
+    }
+    applies = true;
+    cr_assert_gt(NB, SG_OUTLIER_PATTERN_MAX_ROWS);
+    cr_assert_eq(sg_outlier_pattern_residuals(FB, NB, 5, yb, 1, rb, &applies, &err), SG_OK);
+    cr_expect_not(applies);
+    cr_assert_eq(sg_outlier_pattern_residuals(FB, SG_OUTLIER_PATTERN_MAX_ROWS - 20, 5, yb, 1, rb,
+                                              &applies, &err),
+                 SG_OK);
+    cr_expect(applies, "the first 180 rows: every factor still level-coded");
 }

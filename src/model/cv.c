@@ -556,7 +556,8 @@ done:
  * scales (material, as for a run alone).  The last test is the
  * model's: a group the model predicts from the other runs is a pattern the
  * table really has (leave-one-out cannot tell: each run of the group is
- * predicted from its partners).  Appends to out (k records already, none
+ * predicted from its partners).  At most SG_OUTLIER_PATTERN_MAX_GROUPS
+ * candidates are judged.  Appends to out (k records already, none
  * of whose rows a group may contain; predicted and spread are the refit's)
  * and sorts by row.  rowi, obs (nr): the held-out rows and their observed
  * values; v scratch of n_held doubles. */
@@ -584,7 +585,7 @@ static sg_status pattern_groups(const sg_cv_result *res, size_t j, const sg_mode
     sg_outlier_scale_compute(w, p, n, range_frac, w + n, &ps);
     if (!(ps.scale > 0))
         goto done;
-    size_t k0 = *k;
+    size_t k0 = *k, judged = 0;
     for (size_t a = 0; a < nr;) {
         double za = (p[rowi[a]] - ps.median) / ps.scale;
         size_t b = a;
@@ -592,13 +593,14 @@ static sg_status pattern_groups(const sg_cv_result *res, size_t j, const sg_mode
                (p[rowi[b + 1]] - ps.median) / ps.scale * (za > 0 ? 1 : -1) > zmax &&
                fabs(obs[b + 1] - obs[b]) <= ps.scale)
             b++;
-        bool ok = b > a;
+        bool ok = b > a && judged < SG_OUTLIER_PATTERN_MAX_GROUPS;
         for (size_t c = 0; ok && c < k0; c++)
             ok = out[c].response != j || out[c].row < rowi[a] || out[c].row > rowi[b];
         bool reach;
         double h = ok ? abs_quantile(res->obs, res->pred, res->held_row, res->n_held, no, j,
                                      rowi[a], rowi[b], level, v, &reach)
                       : 0.0;
+        judged += ok;
         if (ok && (st = leave_group_out(spec, X, Y, n, n_in, no, rowi[a], rowi[b], j, gp, gs,
                                         &ok, err)) != SG_OK)
             goto done;

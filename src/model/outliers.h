@@ -88,10 +88,14 @@ size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred
  * median residual removed, factor by factor, until nothing moves), so that
  * a few deviating runs do not bend it as least squares would. */
 
-/* Above this many rows the pattern is not computed (replicated groups that
- * hide each other are a small table's problem; the polish sorts every
- * level's rows once per sweep). */
-#define SG_OUTLIER_PATTERN_MAX_ROWS 1000
+/* Above this many rows the pattern is not computed: replicated groups that
+ * hide each other are a small table's problem, and judging a group refits
+ * the model (a 625-row full factorial: 52 s of fit became 102 s). */
+#define SG_OUTLIER_PATTERN_MAX_ROWS 200
+/* Candidate groups judged (each refits the model) per response at most, in
+ * row order: more than a few groups off the pattern means the table's
+ * factors interact, not that a few runs went wrong. */
+#define SG_OUTLIER_PATTERN_MAX_GROUPS 4
 
 /* Sweeps of the median polish at most (it stops earlier when no level's
  * median exceeds 1e-12 of the response's range). */
