@@ -183,6 +183,31 @@ static sg_cv_result *run(const char *plan, size_t n, size_t threads, sg_model_sp
     return r;
 }
 
+/* Without the window figures the interval is the plan's split-conformal
+ * quantile; with 12 held-out rows (fewer than 19) that is the largest
+ * residual itself, which the interval covers: coverage exactly 1. */
+Test(validate, plan_interval_covers_the_residual_it_is_made_of)
+{
+    noisy_linear(12, 0.3, 911);
+    gsl_set_error_handler_off();
+    sg_cv_options o = sg_cv_options_defaults();
+    cr_assert_eq(sg_cv_spec_parse("loo", &o.plan, NULL), SG_OK);
+    o.window = false;
+    sg_model_spec s = linear_spec();
+    sg_cv_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_cv_run(&s, &o, 2, 2, X, Y, 12, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    const sg_cv_response *R = &r->resp[0];
+    cr_expect_not(R->window_ok);
+    double largest = 0.0;
+    for (size_t i = 0; i < r->n_held; i++)
+        largest = fmax(largest, fabs(r->obs[i * 2] - r->pred[i * 2]));
+    cr_expect_eq(R->half_width, largest, "%.17g vs %.17g", R->half_width, largest);
+    cr_expect_eq(R->coverage, 1.0, "coverage %g", R->coverage);
+    sg_cv_result_destroy(r);
+}
+
 Test(validate, noisy_linear_cv_rmse_is_the_noise_level)
 {
     const double sigma = 0.5;
