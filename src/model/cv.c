@@ -33,6 +33,7 @@ sg_cv_options sg_cv_options_defaults(void)
     o.outlier_range_frac = SG_CV_OUTLIER_RANGE_FRAC;
     o.baseline = true;
     o.window = true;
+    o.groups = true;
     return o;
 }
 
@@ -473,6 +474,8 @@ static void accuracy_note(const sg_cv_result *res, size_t j, const double *obs, 
 static size_t keep_far_scaled(const double *rz, const size_t *rowi, size_t nr, double zmax,
                               sg_outlier *out, size_t k, double *v)
 {
+    if (k == 0)
+        return 0;
     for (size_t i = 0; i < nr; i++)
         if (!isfinite(rz[i]))
             return k;
@@ -624,12 +627,13 @@ done:
 }
 
 /* Interval and outliers of response j; held_z (n_held) the scaled residuals
- * (NAN: none), scratch holds >= n_held + n_between + 6 n_rows doubles, rowi
+ * (NAN: none), scratch holds >= n_held + n_between + 7 n_rows doubles, rowi
  * n_rows sizes. */
 static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spec,
-                           double level, double zmax, double range_frac, const double *held_z,
-                           const double *X, const double *Y, size_t n_in, double *scratch,
-                           size_t *rowi, size_t *count, sg_error *err)
+                           double level, double zmax, double range_frac, bool groups,
+                           const double *held_z, const double *X, const double *Y,
+                           size_t n_in, double *scratch, size_t *rowi, size_t *count,
+                           sg_error *err)
 {
     size_t no = res->n_out, m = res->n_held, n = res->n_rows, mb = res->n_between;
     sg_cv_response *R = &res->resp[j];
@@ -688,25 +692,29 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
     R->spread_factor_ok = !zero_sd && m > 0;
     if (!R->spread_factor_ok)
         R->spread_factor = 0.0;
-    /* Per-row residuals (mean over repeats) for the robust z-score. */
+    /* Per-row residuals (mean over repeats) for the robust z-score, and the
+     * scaled residuals (held_z are magnitudes: the residual's sign) */
     double *rp = scratch, *rs = scratch + n, *cnt = scratch + 2 * n, *obs = scratch + 3 * n;
+    double *rz = scratch + 4 * n;
     for (size_t r = 0; r < n; r++)
-        rp[r] = rs[r] = cnt[r] = obs[r] = 0.0;
+        rp[r] = rs[r] = cnt[r] = obs[r] = rz[r] = 0.0;
     for (size_t i = 0; i < m; i++) {
         size_t r = res->held_row[i];
         rp[r] += res->pred[i * no + j];
         rs[r] += res->sd[i * no + j];
+        rz[r] += copysign(held_z[i], res->obs[i * no + j] - res->pred[i * no + j]);
         cnt[r] += 1.0;
         obs[r] = res->obs[i * no + j];
     }
-    /* compact the rows that were held out: rows, obs, pred, spread */
-    double *tmp = scratch + 4 * n;
+    /* compact the rows that were held out: rows, obs, pred, spread, scaled */
+    double *tmp = scratch + 5 * n;
     size_t nr = 0;
     for (size_t r = 0; r < n; r++)
         if (cnt[r] > 0) {
             obs[nr] = obs[r];
             rp[nr] = rp[r] / cnt[r];
             rs[nr] = rs[r] / cnt[r];
+            rz[nr] = rz[r] / cnt[r];
             rowi[nr] = r;
             nr++;
         }
@@ -738,25 +746,15 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
         return SG_OK;
     }
     /* scratch beyond the per-row arrays: max(m, mb) doubles */
-    got = keep_outside_interval(res, j, level, zmax, res->outliers + *count, got,
-                                scratch + 6 * n);
-    if (got > 0) { /* the rows' scaled residuals (rz) */
-        double *rz = scratch + 6 * n, *sum = tmp, *c = tmp + n;
-        for (size_t r = 0; r < n; r++)
-            sum[r] = c[r] = 0.0;
-        for (size_t i = 0; i < m; i++) { /* held_z are magnitudes: the residual's sign */
-            double r = res->obs[i * no + j] - res->pred[i * no + j];
-            sum[res->held_row[i]] += copysign(held_z[i], r);
-            c[res->held_row[i]] += 1.0;
-        }
-        for (size_t i = 0; i < nr; i++)
-            rz[i] = sum[rowi[i]] / c[rowi[i]];
-        got = keep_far_scaled(rz, rowi, nr, zmax, res->outliers + *count, got, tmp);
+    double *v = scratch + 7 * n;
+    got = keep_outside_interval(res, j, level, zmax, res->outliers + *count, got, v);
+    got = keep_far_scaled(rz, rowi, nr, zmax, res->outliers + *count, got, tmp);
+    if (groups) {
+        sg_status st = pattern_groups(res, j, spec, level, zmax, range_frac, X, Y, n_in, rowi,
+                                      obs, nr, res->outliers + *count, &got, v, err);
+        if (st != SG_OK)
+            return st;
     }
-    sg_status st = pattern_groups(res, j, spec, level, zmax, range_frac, X, Y, n_in, rowi, obs,
-                                  nr, res->outliers + *count, &got, scratch + 6 * n, err);
-    if (st != SG_OK)
-        return st;
     R->outlier_ok = true;
     *count += got;
     return SG_OK;
@@ -1106,7 +1104,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     rsm_fmsg = calloc(nw * n_out, sizeof *rsm_fmsg);
     train_mse = calloc(nw * n_out, sizeof *train_mse);
     size_t nbh = bplan ? bplan->start[nbf] : 0;
-    scratch = malloc((nh + nbh + 6 * n) * sizeof *scratch);
+    scratch = malloc((nh + nbh + 7 * n) * sizeof *scratch);
     held_z = malloc((nh + 1) * sizeof *held_z);
     rowi = malloc(n * sizeof *rowi);
     size_t nt = opt->n_threads < nw ? opt->n_threads : nw;
@@ -1224,7 +1222,8 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                             opt->window, held_z, err)) != SG_OK)
             goto fail;
         if ((st = summarise(res, j, spec, opt->level, opt->outlier_z, opt->outlier_range_frac,
-                            held_z, X, Y, n_in, scratch, rowi, &count, err)) != SG_OK)
+                            opt->groups, held_z, X, Y, n_in, scratch, rowi, &count, err)) !=
+            SG_OK)
             goto fail;
     }
     res->n_outliers = count;

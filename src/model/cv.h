@@ -141,10 +141,13 @@ typedef struct sg_cv_options {
     double outlier_range_frac; /* scale floor as a share of the range, [0, 1) */
     bool baseline;    /* also cross-validate the quadratic response surface */
     bool window;      /* also compute the window figures (window.h) */
+    bool groups;      /* also look for groups of runs off the additive pattern
+                         (outliers.h; each candidate refits the model): off for
+                         cross-validations whose suspicious runs nobody reads */
 } sg_cv_options;
 
 /* Defaults: auto plan, 2 threads, level 0.95, outlier_z 3.5, outlier_range_frac
- * 0.01, baseline and window figures on. */
+ * 0.01, baseline, window figures and groups on. */
 sg_cv_options sg_cv_options_defaults(void);
 
 /* Per-response figures. */

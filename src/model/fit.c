@@ -293,6 +293,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
         spec.type = SG_MODEL_MLP;
         sg_cv_options o = settings->cv;
         o.baseline = false;
+        o.groups = false; /* only the network's figures are compared */
         sg_cv_result *nc = NULL;
         st = sg_cv_run(&spec, &o, n_in, n_out, X, Y, n, names, NULL, NULL, &nc, &e);
         if (st == SG_ERR_NOMEM) {

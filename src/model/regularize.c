@@ -88,6 +88,7 @@ sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt,
     sg_cv_options o = *opt;
     o.baseline = false;
     o.window = false; /* the choice compares plan and between-levels errors only */
+    o.groups = false;
     o.plan.kind = n <= SG_REGULARIZE_LOO_ROWS ? SG_CV_LOO : SG_CV_KFOLD;
     o.plan.k = SG_REGULARIZE_FOLDS;
     o.plan.repeats = 1;
