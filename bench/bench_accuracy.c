@@ -344,6 +344,19 @@ static void x_dependent(const double *X, const double *y, size_t n, size_t d, co
         s->has_x = true;
         s->cover_x = t.cover;
         s->hw_x = t.hw_ratio;
+        if (getenv("SG_BENCH_VERBOSE")) {
+            double zz = 0, ss = 0, ee = 0;
+            for (size_t k = 0; k < N_TEST; k++) {
+                double sk2 = sd[k] * sd[k] + R->window_tau * R->window_tau;
+                zz += (yt[k] - pred[k]) * (yt[k] - pred[k]) / sk2;
+                ss += sk2;
+                ee += (yt[k] - pred[k]) * (yt[k] - pred[k]);
+            }
+            printf("    test: rms z %.3g rms s %.3g rmse %.3g | held rms z plan %.3g btw %.3g,"
+                   " window rmse %.3g tau %.3g\n", sqrt(zz / N_TEST), sqrt(ss / N_TEST),
+                   sqrt(ee / N_TEST), R->window_z_plan, R->window_z_between, R->window_rmse,
+                   R->window_tau);
+        }
     }
     sg_gp_work_destroy(w);
     sg_gp_destroy(gp);
@@ -389,6 +402,24 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
     rate(yt, pred, half, N_TEST, sdt, reported, s);
     s->stated = R->design_note[0] != '\0';
     s->flags = (*cv)->n_outliers;
+    if (getenv("SG_BENCH_VERBOSE")) {
+        double ylo = y[0], yhi = y[0];
+        for (size_t i = 1; i < n; i++) {
+            ylo = fmin(ylo, y[i]);
+            yhi = fmax(yhi, y[i]);
+        }
+        for (size_t i = 0; i < (*cv)->n_outliers; i++) {
+            const sg_outlier *o = &(*cv)->outliers[i];
+            size_t below = 0;
+            for (size_t r = 0; r < n; r++)
+                below += y[r] < o->observed;
+            printf("    rank %zu of %zu\n", below + 1, n);
+            printf("    flag row %zu obs %.4g pred %.4g hw %.4g z %.3g scale %.3g range %.4g"
+                   " resid/range %.3f test rmse %.3g\n", o->row + 1, o->observed, o->predicted,
+                   o->half_width, o->z, o->scale, yhi - ylo,
+                   fabs(o->observed - o->predicted) / (yhi - ylo), s->rmse);
+        }
+    }
     if (R->window_ok)
         x_dependent(X, y, n, d, Xt, yt, pred, half, spec->seed, R, s);
     return true;
@@ -397,7 +428,7 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
 /* Experiment knobs (not used by `make bench-accuracy`): SG_BENCH_L2,
  * SG_BENCH_HIDDEN ("8,8"), SG_BENCH_ENSEMBLE, SG_BENCH_EPOCHS, SG_BENCH_NO_RELEVANCE
  * (inputs not stretched by kriging's relevance); SG_BENCH_ARD
- * (in run_mlp); SG_BENCH_VERBOSE prints the chosen penalty and the window's
+ * (in run_mlp); SG_BENCH_VERBOSE prints the chosen penalty, each false flag and the window's
  * scaled residuals. */
 static void spec_overrides(sg_model_spec *spec)
 {

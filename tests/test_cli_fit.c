@@ -508,3 +508,71 @@ Test(cli_fit, fit_names_the_rows_it_left_out)
     r = run("fit", "--no-cv", "--model", tpath(1, "whole.model.json"), BRAZING, NULL);
     cr_expect(r->code == 0 && !strstr(r->out, "excluded"), "%s", r->out);
 }
+
+/* Issue 12: a group of neighbouring runs off the additive pattern is found
+ * wherever the table lists them.  The brazing table with its rows
+ * shuffled (table row i + 1 holds run (10 i mod 27) + 1): stress_path2's
+ * runs 25-27 (150 um, 1150 C) now sit on rows 25, 17 and 9, and are still
+ * reported as one group, each run named. */
+Test(cli_fit, group_off_the_pattern_found_in_any_row_order)
+{
+    static char data[1 << 16], text[4096];
+    size_t n = slurp("data/brazing_l27.csv", data, sizeof data);
+    cr_assert_gt(n, 100);
+    const char *line[28];
+    size_t len[28], k = 0;
+    for (const char *p = data; *p && k < 28; k++) {
+        const char *e = strchr(p, '\n');
+        line[k] = p;
+        len[k] = e ? (size_t)(e - p) : strlen(p);
+        p = e ? e + 1 : p + len[k];
+    }
+    cr_assert_eq(k, 28);
+    char out[1 << 16];
+    size_t o = (size_t)snprintf(out, sizeof out, "%.*s\n", (int)len[0], line[0]);
+    for (size_t i = 0; i < 27; i++) {
+        size_t src = 1 + (10 * i) % 27;
+        o += (size_t)snprintf(out + o, sizeof out - o, "%.*s\n", (int)len[src], line[src]);
+    }
+    write_file(tpath(0, "shuffled.csv"), out);
+    snprintf(text, sizeof text,
+             "[study]\nname = \"shuffled\"\nseed = 42\n[data]\nfile = \"shuffled.csv\"\n"
+             "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nmin = 50\nmax = 150\n"
+             "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nmin = 1090\n"
+             "max = 1150\n"
+             "[[factor]]\nname = \"hold\"\ncolumn = \"hold_min\"\nmin = 20\nmax = 40\n"
+             "[[factor]]\nname = \"cooling\"\ncolumn = \"cooling_C_per_min\"\nmin = 3\nmax = 7\n"
+             "[[response]]\nname = \"stress_path2\"\ncolumn = \"stress_path2_MPa\"\n"
+             "unit = \"MPa\"\n"
+             "[model]\nfile = \"shuffled.model.json\"\n[report]\nfile = \"shuffled.xlsx\"\n");
+    const char *study = tpath(0, "shuffled.toml");
+    write_file(study, text);
+    result *r = run("fit", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_json(r->out), *sr = at_path(at_path(doc, "fit", NULL), "suspicious_runs",
+                                                    NULL);
+    cr_assert_eq(cJSON_GetArraySize(sr), 3, "%s", r->out);
+    const int rows[3] = {9, 17, 25};
+    const char *runs[3] = {"27", "26", "25"};
+    for (int i = 0; i < 3; i++) {
+        cJSON *s = cJSON_GetArrayItem(sr, i);
+        cr_expect(cJSON_IsTrue(at_path(s, "off_pattern", NULL)));
+        cr_expect_eq(at_path(s, "row", NULL)->valueint, rows[i]);
+        cr_expect_str_eq(at_path(s, "run", NULL)->valuestring, runs[i]);
+        cr_expect_eq(at_path(s, "cluster", "first_row")->valueint, 9);
+        cr_expect_eq(at_path(s, "cluster", "last_row")->valueint, 25);
+        cJSON *members = at_path(s, "cluster", "rows");
+        cr_assert_eq(cJSON_GetArraySize(members), 3);
+        for (int m = 0; m < 3; m++)
+            cr_expect_eq(cJSON_GetArrayItem(members, m)->valueint, rows[m]);
+        /* 19.5 MPa above the pattern, as in table order */
+        double dev = at_path(s, "z", NULL)->valuedouble * at_path(s, "scale", NULL)->valuedouble;
+        cr_expect(dev > 19 && dev < 20, "%g", dev);
+    }
+    cJSON_Delete(doc);
+    r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "run 27, run 26 and run 25, stress_path2: these neighbouring runs "
+                             "lie 19.48 MPa above the additive pattern"),
+              "%s", r->out);
+}

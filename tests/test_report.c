@@ -822,6 +822,30 @@ Test(report, fill_study_from_the_study_file)
     sg_study_destroy(s);
 }
 
+/* How many of the warnings contain needle. */
+static size_t count_warnings(const sg_report_warnings *w, const char *needle)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->n; i++)
+        n += strstr(w->text[i], needle) != NULL;
+    return n;
+}
+
+/* The fixture's warnings with its suspicious runs replaced by planted[0..n). */
+static void warnings_with_outliers(fixture *fx, sg_outlier *planted, size_t n,
+                                   sg_report_warnings *w)
+{
+    sg_outlier *saved = fx->cv->outliers;
+    size_t saved_n = fx->cv->n_outliers;
+    fx->cv->outliers = planted;
+    fx->cv->n_outliers = n;
+    sg_error err;
+    sg_status st = sg_report_warnings_collect(&fx->in, w, &err);
+    fx->cv->outliers = saved;
+    fx->cv->n_outliers = saved_n;
+    cr_assert_eq(st, SG_OK, "%s", err.msg);
+}
+
 Test(report, cluster_of_neighbouring_runs_is_named_once)
 {
     fixture fx;
@@ -832,22 +856,35 @@ Test(report, cluster_of_neighbouring_runs_is_named_once)
         {.row = 26, .response = 0, .observed = 439.7, .predicted = 423.8, .spread = 0.4,
          .z = 17.4, .scale = 0.91, .cluster_first = 24, .cluster_last = 26},
     };
-    sg_outlier *saved = fx.cv->outliers;
-    size_t saved_n = fx.cv->n_outliers;
-    fx.cv->outliers = planted;
-    fx.cv->n_outliers = 2;
     sg_report_warnings w;
-    sg_error err;
-    sg_status st = sg_report_warnings_collect(&fx.in, &w, &err);
-    fx.cv->outliers = saved;
-    fx.cv->n_outliers = saved_n;
-    cr_assert_eq(st, SG_OK, "%s", err.msg);
-    size_t n = 0;
-    for (size_t i = 0; i < w.n; i++)
-        n += strstr(w.text[i], "Run 25 to run 27, stress_max: these neighbouring runs deviate "
-                               "together") != NULL;
-    cr_expect_eq(n, 1, "the group is named once");
+    warnings_with_outliers(&fx, planted, 2, &w);
+    cr_expect_eq(count_warnings(&w, "Run 25 to run 27, stress_max: these neighbouring runs "
+                                    "deviate together"),
+                 1, "the group is named once");
     cr_expect(has_warning(&w, "Run 27, stress_max: observed 439.7 MPa"));
+    sg_report_warnings_destroy(&w);
+    fixture_free(&fx);
+}
+
+/* A group off the additive pattern on scattered rows (a shuffled table)
+ * names each of its runs, not the range between its first and last. */
+Test(report, group_off_the_pattern_on_scattered_rows_names_each_run)
+{
+    fixture fx;
+    fixture_init(&fx, true);
+    sg_outlier planted[3];
+    const size_t rows[3] = {8, 16, 24};
+    for (int i = 0; i < 3; i++)
+        planted[i] = (sg_outlier){.row = rows[i], .response = 0, .observed = 439.7,
+                                  .predicted = 413.0, .spread = 0.4, .half_width = 7.3,
+                                  .z = 21.4, .scale = 0.91, .cluster_first = 8,
+                                  .cluster_last = 24, .off_pattern = true};
+    sg_report_warnings w;
+    warnings_with_outliers(&fx, planted, 3, &w);
+    cr_expect_eq(count_warnings(&w, "Run 9, run 17 and run 25, stress_max: these neighbouring "
+                                    "runs lie 19.5 MPa above the additive pattern"),
+                 1, "the group is named once, each run listed");
+    cr_expect_eq(count_warnings(&w, "Run 9 to"), 0);
     sg_report_warnings_destroy(&w);
     fixture_free(&fx);
 }

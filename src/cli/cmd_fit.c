@@ -144,6 +144,30 @@ static void print_run_label(const sg_table *t, size_t row, char *buf, size_t cap
         snprintf(buf, cap, "run %zu (line %d)", t->row[row], t->line[row]);
 }
 
+/* The runs of the group whose last record is outliers[k]: "run 25 to run
+ * 27", or each named ("run 27, run 26 and run 25"; sg_cv_group_first). */
+static void print_group_label(const sg_table *t, const sg_cv_result *cv, size_t k, char *buf,
+                              size_t cap)
+{
+    const sg_outlier *o = &cv->outliers[k];
+    bool by_range;
+    size_t first = sg_cv_group_first(cv, k, &by_range);
+    char a[96], b[96];
+    if (by_range) {
+        print_run_label(t, o->cluster_first, a, sizeof a);
+        print_run_label(t, o->cluster_last, b, sizeof b);
+        snprintf(buf, cap, "%s to %s", a, b);
+        return;
+    }
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = first; i <= k && len < cap; i++) {
+        print_run_label(t, cv->outliers[i].row, a, sizeof a);
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s",
+                                i == first ? "" : i == k ? " and " : ", ", a);
+    }
+}
+
 /* The rows the fit did not use, and why: the first few, the rest by count
  * (surrogate check lists them all). */
 #define EXCLUDED_SHOWN 3
@@ -356,15 +380,14 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                                    r->cv->outliers[k + 1].response != o->response ||
                                    r->cv->outliers[k + 1].cluster_first != o->cluster_first;
             if (o->cluster_first != o->cluster_last && last_of_cluster && o->off_pattern) {
-                char first[96], last[96];
-                print_run_label(t, o->cluster_first, first, sizeof first);
-                print_run_label(t, o->cluster_last, last, sizeof last);
+                char group[512];
+                print_group_label(t, r->cv, k, group, sizeof group);
                 sg_num_fprintf(stdout,
-                               "  %s to %s, %s: these neighbouring runs lie %.*f%s%s %s the "
+                               "  %s, %s: these neighbouring runs lie %.*f%s%s %s the "
                                "additive pattern of the factors' levels that the other runs "
                                "follow (%.0f × its robust scale) — check them as a group; "
                                "leaving one out cannot expose the others\n",
-                               first, last, resp->name, decimals_for(o->scale, 2),
+                               group, resp->name, decimals_for(o->scale, 2),
                                fabs(o->z * o->scale), sp1, u, o->z > 0 ? "above" : "below",
                                fabs(o->z));
                 any_pattern = true;

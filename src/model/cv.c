@@ -37,6 +37,17 @@ sg_cv_options sg_cv_options_defaults(void)
     return o;
 }
 
+size_t sg_cv_group_first(const sg_cv_result *r, size_t k, bool *by_range)
+{
+    const sg_outlier *o = &r->outliers[k];
+    size_t first = k;
+    while (first > 0 && r->outliers[first - 1].response == o->response &&
+           r->outliers[first - 1].cluster_first == o->cluster_first)
+        first--;
+    *by_range = !o->off_pattern || k - first == o->cluster_last - o->cluster_first;
+    return first;
+}
+
 void sg_cv_result_destroy(sg_cv_result *r)
 {
     if (!r)
@@ -498,21 +509,44 @@ static size_t keep_far_scaled(const double *rz, const size_t *rowi, size_t nr, d
     return kept;
 }
 
-static int cmp_outlier_row(const void *a, const void *b)
+/* Records of one response in order of their group (its first row), then
+ * row: the runs of a group are listed together even when other flagged
+ * runs lie between them in the table. */
+static int cmp_outlier_group_row(const void *a, const void *b)
 {
-    size_t x = ((const sg_outlier *)a)->row, y = ((const sg_outlier *)b)->row;
-    return (x > y) - (x < y);
+    const sg_outlier *x = a, *y = b;
+    if (x->cluster_first != y->cluster_first)
+        return (x->cluster_first > y->cluster_first) - (x->cluster_first < y->cluster_first);
+    return (x->row > y->row) - (x->row < y->row);
 }
 
-/* The model refitted without table rows first..last (all responses), and
- * its prediction and spread of response j at those rows (pred, sd: last -
- * first + 1 each).  *ok = false when the refit fails for a reason other
- * than memory (the group is then not judged). */
-static sg_status leave_group_out(const sg_model_spec *spec, const double *X, const double *Y,
-                                 size_t n, size_t n_in, size_t no, size_t first, size_t last,
-                                 size_t j, double *pred, double *sd, bool *ok, sg_error *err)
+/* Absolute held-out residuals of response j whose rows are not among
+ * skip[0..ns) into v; their conformal `level` quantile (0 when none). */
+static double abs_quantile_without(const sg_cv_result *res, size_t j, const size_t *skip,
+                                   size_t ns, double level, double *v)
 {
-    size_t ng = last - first + 1, ntr = n - ng;
+    size_t k = 0, no = res->n_out;
+    for (size_t i = 0; i < res->n_held; i++) {
+        bool skipped = false;
+        for (size_t g = 0; g < ns && !skipped; g++)
+            skipped = res->held_row[i] == skip[g];
+        if (!skipped)
+            v[k++] = fabs(res->obs[i * no + j] - res->pred[i * no + j]);
+    }
+    bool reach;
+    return k ? sg_metrics_conformal_quantile(v, k, level, &reach) : 0.0;
+}
+
+/* The model refitted without table rows rows[0..ng) (all responses), and
+ * its prediction and spread of response j at those rows (pred, sd: ng
+ * each).  *ok = false when the refit fails for a reason other than memory
+ * (the group is then not judged). */
+static sg_status leave_group_out(const sg_model_spec *spec, const double *X, const double *Y,
+                                 size_t n, size_t n_in, size_t no, const size_t *rows,
+                                 size_t ng, size_t j, double *pred, double *sd, bool *ok,
+                                 sg_error *err)
+{
+    size_t ntr = n - ng;
     double *Xtr = malloc((ntr * (n_in + no) + 2 * no) * sizeof *Xtr); /* then Ytr, mu */
     sg_model *m = NULL;
     sg_model_work *w = NULL;
@@ -521,12 +555,16 @@ static sg_status leave_group_out(const sg_model_spec *spec, const double *X, con
         return sg_error_set(err, SG_ERR_NOMEM, "suspicious runs: out of memory");
     double *Ytr = Xtr + ntr * n_in, *mu = Ytr + ntr * no;
     sg_status st = SG_OK;
-    for (size_t r = 0, t = 0; r < n; r++)
-        if (r < first || r > last) {
+    for (size_t r = 0, t = 0; r < n; r++) {
+        bool in_group = false;
+        for (size_t g = 0; g < ng && !in_group; g++)
+            in_group = rows[g] == r;
+        if (!in_group) {
             memcpy(Xtr + t * n_in, X + r * n_in, n_in * sizeof *Xtr);
             memcpy(Ytr + t * no, Y + r * no, no * sizeof *Ytr);
             t++;
         }
+    }
     sg_error e2;
     sg_status fs = sg_model_fit(spec, n_in, no, Xtr, Ytr, ntr, NULL, NULL, NULL, &m, &e2);
     if (fs == SG_OK)
@@ -535,10 +573,10 @@ static sg_status leave_group_out(const sg_model_spec *spec, const double *X, con
         st = sg_error_set(err, fs, "%s", e2.msg);
     if (fs != SG_OK)
         goto done;
-    for (size_t r = first; r <= last; r++) {
-        sg_model_predict(m, w, X + r * n_in, mu, mu + no);
-        pred[r - first] = mu[j];
-        sd[r - first] = mu[no + j];
+    for (size_t g = 0; g < ng; g++) {
+        sg_model_predict(m, w, X + rows[g] * n_in, mu, mu + no);
+        pred[g] = mu[j];
+        sd[g] = mu[no + j];
     }
     *ok = true;
 done:
@@ -548,22 +586,102 @@ done:
     return st;
 }
 
+/* Neighbouring runs (table rows r, s of n_in factors): one after the other
+ * in the table (simulated together), or set alike on at least half of the
+ * factors (runs of one cell of the design, wherever the table lists
+ * them). */
+static bool neighbouring_runs(const double *X, size_t n_in, size_t r, size_t s)
+{
+    if (r + 1 == s || s + 1 == r)
+        return true;
+    size_t same = 0;
+    for (size_t c = 0; c < n_in; c++)
+        same += X[r * n_in + c] == X[s * n_in + c];
+    return 2 * same >= n_in;
+}
+
+static size_t find_root(size_t *parent, size_t a)
+{
+    while (parent[a] != a)
+        a = parent[a] = parent[parent[a]];
+    return a;
+}
+
+/* Candidate groups: the positions a (of rowi) more than zmax off the
+ * pattern (pattern residual p, robust scale ps) are joined when they are
+ * neighbouring runs off it in the same direction with observed values
+ * within a scale of each other; parent[a] ends as the root of a's group
+ * (the smallest position), SIZE_MAX for a position that is no
+ * candidate. */
+static void join_candidates(const double *X, size_t n_in, const size_t *rowi, const double *obs,
+                            size_t nr, const double *p, const sg_outlier_scale *ps,
+                            double zmax, size_t *parent)
+{
+    for (size_t a = 0; a < nr; a++)
+        parent[a] = fabs(p[rowi[a]] - ps->median) / ps->scale > zmax ? a : SIZE_MAX;
+    for (size_t a = 0; a < nr; a++)
+        for (size_t b = a + 1; parent[a] != SIZE_MAX && b < nr; b++) {
+            if (parent[b] == SIZE_MAX ||
+                (p[rowi[a]] - ps->median) * (p[rowi[b]] - ps->median) <= 0 ||
+                fabs(obs[a] - obs[b]) > ps->scale || !neighbouring_runs(X, n_in, rowi[a], rowi[b]))
+                continue;
+            size_t ra = find_root(parent, a), rb = find_root(parent, b);
+            parent[ra > rb ? ra : rb] = ra < rb ? ra : rb;
+        }
+    for (size_t a = 0; a < nr; a++)
+        if (parent[a] != SIZE_MAX)
+            parent[a] = find_root(parent, a);
+}
+
+/* Judge the candidate group of positions g[0..ng) (table rows rowi[g[.]]):
+ * with the model refitted without it, each residual must lie in the
+ * group's direction and outside the interval of the other runs' held-out
+ * residuals by more than zmax pattern scales; if so the group is appended
+ * to out (cluster_first, cluster_last: its smallest and largest rows). */
+static sg_status judge_group(const sg_cv_result *res, size_t j, const sg_model_spec *spec,
+                             double level, double zmax, const double *X, const double *Y,
+                             size_t n_in, const size_t *rowi, const double *obs,
+                             const size_t *g, size_t ng, const double *p,
+                             const sg_outlier_scale *ps, size_t *rows, double *work,
+                             sg_outlier *out, size_t *k, double *v, sg_error *err)
+{
+    double *gp = work, *gs = work + ng; /* the refit's predictions and spreads */
+    for (size_t i = 0; i < ng; i++)
+        rows[i] = rowi[g[i]];
+    double h = abs_quantile_without(res, j, rows, ng, level, v);
+    double za = (p[rows[0]] - ps->median) / ps->scale;
+    bool ok;
+    sg_status st = leave_group_out(spec, X, Y, res->n_rows, n_in, res->n_out, rows, ng, j, gp,
+                                   gs, &ok, err);
+    for (size_t i = 0; st == SG_OK && ok && i < ng; i++) {
+        double r = obs[g[i]] - gp[i];
+        ok = r * za > 0 && fabs(r) > h + zmax * ps->scale;
+    }
+    for (size_t i = 0; st == SG_OK && ok && i < ng; i++)
+        out[(*k)++] = (sg_outlier){rows[i], j, obs[g[i]], gp[i], gs[i], h,
+                                   (p[rows[i]] - ps->median) / ps->scale, ps->scale, rows[0],
+                                   rows[ng - 1], true};
+    return st;
+}
+
 /* Groups of neighbouring runs off the additive pattern (outliers.h) that
- * leave-one-out could not expose: at least 2 consecutive rows, each more
- * than zmax pattern scales (1.4826 MAD of the pattern's residuals, floored
- * by the resolution and range_frac of the range) off the pattern in the
- * same direction, observed values within a scale of the neighbour's (near
- * repeats vouching for each other), and, with the model refitted without
- * the whole group, each residual in that direction and outside the
- * interval of the other runs' held-out residuals by more than zmax pattern
- * scales (material, as for a run alone).  The last test is the
- * model's: a group the model predicts from the other runs is a pattern the
- * table really has (leave-one-out cannot tell: each run of the group is
- * predicted from its partners).  At most SG_OUTLIER_PATTERN_MAX_GROUPS
- * candidates are judged.  Appends to out (k records already, none
- * of whose rows a group may contain; predicted and spread are the refit's)
- * and sorts by row.  rowi, obs (nr): the held-out rows and their observed
- * values; v scratch of n_held doubles. */
+ * leave-one-out could not expose: at least 2 neighbouring runs (one after
+ * the other in the table, or set alike on at least half of the factors),
+ * each more than zmax pattern scales (1.4826 MAD of the pattern's
+ * residuals, floored by the resolution and range_frac of the range) off the
+ * pattern in the same direction, observed values within a scale of a
+ * neighbour's (near repeats vouching for each other), and, with the model
+ * refitted without the whole group, each residual in that direction and
+ * outside the interval of the other runs' held-out residuals by more than
+ * zmax pattern scales (material, as for a run alone).  The last test is
+ * the model's: a group the model predicts from the other runs is a pattern
+ * the table really has (leave-one-out cannot tell: each run of the group
+ * is predicted from its partners).  At most SG_OUTLIER_PATTERN_MAX_GROUPS
+ * candidates are judged, in order of their first row.  Appends to out (k
+ * records already, none of whose rows a group may contain; predicted and
+ * spread are the refit's) and sorts by group, then row.  rowi, obs (nr):
+ * the held-out rows (ascending) and their observed values; v scratch of
+ * n_held doubles. */
 static sg_status pattern_groups(const sg_cv_result *res, size_t j, const sg_model_spec *spec,
                                 double level, double zmax, double range_frac, const double *X,
                                 const double *Y, size_t n_in, const size_t *rowi,
@@ -571,58 +689,48 @@ static sg_status pattern_groups(const sg_cv_result *res, size_t j, const sg_mode
                                 double *v, sg_error *err)
 {
     size_t n = res->n_rows, no = res->n_out;
-    double *p = malloc(n * sizeof *p), *w = malloc(4 * n * sizeof *w), *gp, *gs;
+    double *p = malloc(n * sizeof *p), *w = malloc(4 * n * sizeof *w);
+    size_t *parent = malloc(3 * (nr + 1) * sizeof *parent), *g = parent + nr + 1,
+           *rows = g + nr + 1;
     bool applies = false;
     sg_status st = SG_OK;
-    if (!p || !w)
+    if (!p || !w || !parent)
         st = sg_error_set(err, SG_ERR_NOMEM, "suspicious runs: out of memory");
     else
         st = sg_outlier_pattern_residuals(X, n, n_in, Y + j, no, p, &applies, err);
     if (st != SG_OK || !applies)
         goto done;
-    gp = w + 2 * n; /* a group's refitted predictions */
-    gs = w + 3 * n; /* and spreads */
     for (size_t r = 0; r < n; r++)
         w[r] = Y[r * no + j];
     sg_outlier_scale ps;
     sg_outlier_scale_compute(w, p, n, range_frac, w + n, &ps);
     if (!(ps.scale > 0))
         goto done;
+    join_candidates(X, n_in, rowi, obs, nr, p, &ps, zmax, parent);
     size_t k0 = *k, judged = 0;
-    for (size_t a = 0; a < nr;) {
-        double za = (p[rowi[a]] - ps.median) / ps.scale;
-        size_t b = a;
-        while (b + 1 < nr && rowi[b + 1] == rowi[b] + 1 && fabs(za) > zmax &&
-               (p[rowi[b + 1]] - ps.median) / ps.scale * (za > 0 ? 1 : -1) > zmax &&
-               fabs(obs[b + 1] - obs[b]) <= ps.scale)
-            b++;
-        bool ok = b > a && judged < SG_OUTLIER_PATTERN_MAX_GROUPS;
-        for (size_t c = 0; ok && c < k0; c++)
-            ok = out[c].response != j || out[c].row < rowi[a] || out[c].row > rowi[b];
-        bool reach;
-        double h = ok ? abs_quantile(res->obs, res->pred, res->held_row, res->n_held, no, j,
-                                     rowi[a], rowi[b], level, v, &reach)
-                      : 0.0;
-        judged += ok;
-        if (ok && (st = leave_group_out(spec, X, Y, n, n_in, no, rowi[a], rowi[b], j, gp, gs,
-                                        &ok, err)) != SG_OK)
+    for (size_t a = 0; a < nr && judged < SG_OUTLIER_PATTERN_MAX_GROUPS; a++) {
+        if (parent[a] != a)
+            continue; /* no candidate, or not its group's first run */
+        size_t ng = 0;
+        bool taken = false;
+        for (size_t b = a; b < nr; b++)
+            if (parent[b] == a) {
+                g[ng++] = b;
+                for (size_t c = 0; c < k0; c++)
+                    taken = taken || (out[c].response == j && out[c].row == rowi[b]);
+            }
+        if (ng < 2 || taken)
+            continue;
+        judged++;
+        if ((st = judge_group(res, j, spec, level, zmax, X, Y, n_in, rowi, obs, g, ng, p, &ps,
+                              rows, w + 2 * n, out, k, v, err)) != SG_OK)
             goto done;
-        for (size_t i = a; ok && i <= b; i++) {
-            double r = obs[i] - gp[i - a];
-            ok = r * za > 0 && fabs(r) > h + zmax * ps.scale;
-        }
-        for (size_t i = a; ok && i <= b; i++) {
-            sg_outlier *o = &out[(*k)++];
-            *o = (sg_outlier){rowi[i], j, obs[i], gp[i - a], gs[i - a], h,
-                              (p[rowi[i]] - ps.median) / ps.scale, ps.scale, rowi[a], rowi[b],
-                              true};
-        }
-        a = b + 1;
     }
-    qsort(out, *k, sizeof *out, cmp_outlier_row);
+    qsort(out, *k, sizeof *out, cmp_outlier_group_row);
 done:
     free(p);
     free(w);
+    free(parent);
     return st;
 }
 

@@ -252,7 +252,8 @@ typedef struct sg_cv_result {
     double *between_proba;    /* (n_between, n_prob) network */
     char between_note[200];
     sg_cv_response *resp; /* (n_out) */
-    sg_outlier *outliers; /* (n_outliers) ordered by response, then row */
+    sg_outlier *outliers; /* (n_outliers) ordered by response, then group (its
+                             first row), then row: a group's records are adjacent */
     size_t n_outliers;
 } sg_cv_result;
 
@@ -268,6 +269,14 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                     const char *const *response_names, sg_cv_progress_fn progress, void *user,
                     sg_cv_result **out, sg_error *err);
 void sg_cv_result_destroy(sg_cv_result *r);
+
+/* The index of the first record of the group that r->outliers[k] belongs
+ * to (a group's records are adjacent: same response and cluster_first).
+ * *by_range: name it by the range cluster_first..cluster_last (a
+ * leave-one-out cluster, flagged or not, or a group off the pattern on
+ * adjacent rows); false: name each of its records (a group off the pattern
+ * on scattered rows, as in a shuffled table). */
+size_t sg_cv_group_first(const sg_cv_result *r, size_t k, bool *by_range);
 
 /* Mark response j pass/fail (or, when the result holds its probabilities,
  * a class response) and compute its class figures from the held-out

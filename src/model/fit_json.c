@@ -352,6 +352,13 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
             cJSON *cl = sg_json_object(b, item, "cluster");
             add_run(b, cl, t, ol->cluster_first, "first_");
             add_run(b, cl, t, ol->cluster_last, "last_");
+            /* its flagged runs (a group off the pattern need not be consecutive rows) */
+            cJSON *members = sg_json_array(b, cl, "rows");
+            for (size_t q = 0; q < r->cv->n_outliers; q++) {
+                const sg_outlier *m = &r->cv->outliers[q];
+                if (m->response == ol->response && m->cluster_first == ol->cluster_first)
+                    sg_json_count(b, members, NULL, t->row[m->row]);
+            }
         } else {
             sg_json_null(b, item, "cluster");
         }

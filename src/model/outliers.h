@@ -59,7 +59,10 @@ typedef struct sg_outlier {
     double half_width; /* the response's calibrated interval half-width (± in messages) */
     double z;          /* robust z-score of the residual */
     double scale;      /* the scale z was measured in (sg_outlier_scale.scale) */
-    size_t cluster_first, cluster_last; /* rows deviating with it (= row when alone) */
+    size_t cluster_first, cluster_last; /* rows deviating with it (= row when alone); for
+                                           a group off the pattern its first and last
+                                           rows, which need not be adjacent: its runs
+                                           are the records with this cluster_first */
     bool off_pattern;  /* flagged as one of a group of neighbouring runs off the additive
                           pattern of the levels (below): z and scale are then the
                           pattern's (z * scale = the deviation, response unit) */

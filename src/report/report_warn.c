@@ -60,6 +60,31 @@ static void run_name(const sg_table *t, size_t r, char *buf, size_t size)
         snprintf(buf, size, "data row %zu", r + 1);
 }
 
+/* The runs of the group whose last record is cv->outliers[k], capitalised:
+ * "Run 25 to run 27", or each named ("Run 27, run 26 and run 25";
+ * sg_cv_group_first). */
+static void group_name(const sg_table *t, const sg_cv_result *cv, size_t k, char *buf,
+                       size_t size)
+{
+    const sg_outlier *o = &cv->outliers[k];
+    bool by_range;
+    size_t first = sg_cv_group_first(cv, k, &by_range), len = 0;
+    char a[64], b[64];
+    if (by_range) {
+        run_name(t, o->cluster_first, a, sizeof a);
+        run_name(t, o->cluster_last, b, sizeof b);
+        snprintf(buf, size, "%s to %s", a, b);
+    } else {
+        buf[0] = '\0';
+        for (size_t i = first; i <= k && len < size; i++) {
+            run_name(t, cv->outliers[i].row, a, sizeof a);
+            len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                    i == first ? "" : i == k ? " and " : ", ", a);
+        }
+    }
+    buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
 sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnings *out,
                                      sg_error *err)
 {
@@ -96,24 +121,22 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
         bool last = i + 1 == cv->n_outliers || cv->outliers[i + 1].response != o->response ||
                     cv->outliers[i + 1].cluster_first != o->cluster_first;
         if (st == SG_OK && last && o->cluster_first != o->cluster_last) {
-            char first[64], final[64];
-            run_name(t, o->cluster_first, first, sizeof first);
-            run_name(t, o->cluster_last, final, sizeof final);
-            first[0] = (char)(first[0] - 'a' + 'A');
+            char group[256];
+            group_name(t, cv, i, group, sizeof group);
             const char *rn = o->response < nr ? in->responses[o->response].name : "?";
             if (o->off_pattern)
                 st = add(out, err,
-                         "%s to %s, %.60s: these neighbouring runs lie %.3g %s %s the additive "
+                         "%s, %.60s: these neighbouring runs lie %.3g %s %s the additive "
                          "pattern of the factors' levels that the other runs follow (%.0f times "
                          "its robust scale) — check them as a group; leaving one out cannot "
                          "expose the others.",
-                         first, final, rn, fabs(o->z * o->scale), u,
-                         o->z > 0 ? "above" : "below", fabs(o->z));
+                         group, rn, fabs(o->z * o->scale), u, o->z > 0 ? "above" : "below",
+                         fabs(o->z));
             else
                 st = add(out, err,
-                         "%s to %s, %.60s: these neighbouring runs deviate together — check "
+                         "%s, %.60s: these neighbouring runs deviate together — check "
                          "them as a group; leaving one out cannot expose the others.",
-                         first, final, rn);
+                         group, rn);
         }
     }
     if (cv && st == SG_OK) {
