@@ -52,6 +52,7 @@
 
 #include "design/design.h"
 #include "model/cv.h"
+#include "model/fit.h"
 #include "model/gp.h"
 #include "model/model.h"
 #include "model/regularize.h"
@@ -384,15 +385,33 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
         return false;
     }
     s->fit_s = now() - t0;
-    sg_model_destroy(m);
     sg_cv_options opt = sg_cv_options_defaults();
     opt.baseline = false;
     t0 = now();
     if (sg_cv_run(spec, &opt, d, 1, X, y, n, NULL, NULL, NULL, cv, &err) != SG_OK) {
         printf("    %s CV failed: %s\n", what, err.msg);
+        sg_model_destroy(m);
         return false;
     }
+    /* and the check between the runs against kriging's CV figures */
+    sg_metrics gm;
+    bool closed, gp_ok = sg_model_type_of(m) != SG_MODEL_GP &&
+                         sg_cv_kriging(&opt, spec, d, 1, X, y, n, &gm, &closed, &err) == SG_OK;
+    if (gp_ok && sg_fit_window_check(m, *cv, &gm.rmse, &gp_ok, X, y, n, d, spec->seed, &err) !=
+                     SG_OK) {
+        printf("    %s window check failed: %s\n", what, err.msg);
+        sg_model_destroy(m);
+        return false;
+    }
+    sg_model_destroy(m);
     s->cv_s = now() - t0;
+    const sg_cv_response *W = &(*cv)->resp[0];
+    if (getenv("SG_BENCH_VERBOSE") && W->window_disagreement > 0)
+        printf("    between the runs: differs from kriging by %.3g, kriging CV %.3g: implied / in"
+               " window %.3f%s\n", W->window_disagreement, W->window_kriging_rmse,
+               sqrt(fmax(0, W->window_disagreement * W->window_disagreement -
+                            W->window_kriging_rmse * W->window_kriging_rmse)) / W->window_rmse,
+               W->window_raised ? " (raised)" : "");
     const sg_cv_response *R = &(*cv)->resp[0];
     double reported = (*cv)->n_between ? fmax(R->net.rmse, R->between.rmse) : R->net.rmse;
     if (R->window_ok)
@@ -428,8 +447,8 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
 /* Experiment knobs (not used by `make bench-accuracy`): SG_BENCH_L2,
  * SG_BENCH_HIDDEN ("8,8"), SG_BENCH_ENSEMBLE, SG_BENCH_EPOCHS, SG_BENCH_NO_RELEVANCE
  * (inputs not stretched by kriging's relevance); SG_BENCH_ARD
- * (in run_mlp); SG_BENCH_VERBOSE prints the chosen penalty, each false flag and the window's
- * scaled residuals. */
+ * (in run_mlp); SG_BENCH_VERBOSE prints the chosen penalty, each false flag, the check
+ * against kriging between the runs and the window's scaled residuals. */
 static void spec_overrides(sg_model_spec *spec)
 {
     const char *e;

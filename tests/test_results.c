@@ -114,6 +114,9 @@ static sg_results *make_results(void)
         c->window_rmse = val(j + 45) / 7.0;
         c->window_half_width = val(j + 46) / 3.0;
         c->window_tau = j ? 0.0 : val(j + 47) / 1e3;
+        c->window_disagreement = j ? 0.0 : val(j + 48) / 11.0;
+        c->window_kriging_rmse = j ? 0.0 : val(j + 49) / 13.0;
+        c->window_raised = j != 0; /* unlike window_ok */
         snprintf(c->window_note, sizeof c->window_note, "%s",
                  j ? "not computed with category factors" : "");
         snprintf(c->design_note, sizeof c->design_note, "%s",
@@ -223,6 +226,9 @@ Test(results_io, round_trip_is_exact)
         cr_expect(same(c->window_rmse, d->window_rmse) &&
                   same(c->window_half_width, d->window_half_width) &&
                   same(c->window_tau, d->window_tau));
+        cr_expect(same(c->window_disagreement, d->window_disagreement) &&
+                  same(c->window_kriging_rmse, d->window_kriging_rmse) &&
+                  c->window_raised == d->window_raised);
         cr_expect_str_eq(c->window_note, d->window_note);
         cr_expect_str_eq(c->design_note, d->design_note);
         cr_expect_eq(c->outlier_ok, d->outlier_ok);

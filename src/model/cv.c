@@ -37,6 +37,47 @@ sg_cv_options sg_cv_options_defaults(void)
     return o;
 }
 
+static void accuracy_sentence(const sg_cv_result *res, size_t j);
+
+/* Share of the held-out residuals of response j (the plan's, or the
+ * between-levels ones) within h; 0 when there are none. */
+static double held_coverage(const sg_cv_result *r, size_t j, bool between, double h)
+{
+    size_t m = between ? r->n_between : r->n_held, no = r->n_out, in = 0;
+    const double *ob = between ? r->between_obs : r->obs;
+    const double *pr = between ? r->between_pred : r->pred;
+    for (size_t i = 0; i < m; i++)
+        in += fabs(ob[i * no + j] - pr[i * no + j]) <= h;
+    return m ? (double)in / (double)m : 0.0;
+}
+
+void sg_cv_window_floor(sg_cv_result *r, size_t j, double disagreement, double kriging_rmse)
+{
+    sg_cv_response *R = &r->resp[j];
+    if (!R->window_ok || !(disagreement >= 0) || !(kriging_rmse >= 0))
+        return;
+    R->window_disagreement = disagreement;
+    R->window_kriging_rmse = kriging_rmse;
+    double implied = sqrt(fmax(0.0, disagreement * disagreement - kriging_rmse * kriging_rmse));
+    if (!(implied > R->window_rmse) || !(R->window_rmse > 0))
+        return;
+    bool interval_is_window = R->half_width == R->window_half_width;
+    size_t len = strlen(R->interval_note);
+    sg_num_snprintf(R->interval_note + len, sizeof R->interval_note - len,
+                    "%sin window raised from %.3g to %.3g: the model and kriging (CV RMSE %.3g) "
+                    "differ by %.3g (rms) between the runs",
+                    len ? "; " : "", R->window_rmse, implied, kriging_rmse, disagreement);
+    R->window_half_width *= implied / R->window_rmse;
+    R->window_rmse = implied;
+    R->window_raised = true;
+    if (interval_is_window) {
+        R->half_width = R->window_half_width;
+        R->coverage = held_coverage(r, j, false, R->half_width);
+        R->coverage_between = held_coverage(r, j, true, R->half_width);
+    }
+    accuracy_sentence(r, j);
+}
+
 size_t sg_cv_group_first(const sg_cv_result *r, size_t k, bool *by_range)
 {
     const sg_outlier *o = &r->outliers[k];
@@ -446,6 +487,13 @@ static void accuracy_note(const sg_cv_result *res, size_t j, const double *obs, 
     }
     R->range = nr ? hi - lo : 0.0;
     R->resolution = sc.resolution;
+    accuracy_sentence(res, j);
+}
+
+/* The accuracy statement of response j from its range and resolution. */
+static void accuracy_sentence(const sg_cv_result *res, size_t j)
+{
+    sg_cv_response *R = &res->resp[j];
     bool btw = res->n_between > 0 && R->between.rmse > R->net.rmse;
     double e = btw ? R->between.rmse : R->net.rmse;
     const char *what = btw ? "between levels" : "at tested settings";

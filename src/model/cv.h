@@ -200,6 +200,13 @@ typedef struct sg_cv_response {
     double window_z_between;  /* ... of the between-levels ones (0 without levels) */
     double window_q_z;        /* window.h q_z (not saved in results files) */
     char window_note[160];
+    /* The network against kriging between the runs (sg_cv_window_floor):
+     * their rms difference over the window (0: not compared), kriging's own
+     * CV RMSE, and whether the window figures were raised to the error the
+     * difference implies. */
+    double window_disagreement;
+    double window_kriging_rmse;
+    bool window_raised;
     /* What matters instead of a CV/training ratio: the interpolation error
      * (the worse of the plan's and the between-levels RMSE) against the
      * observed range and the data's resolution (10^-d, 0 if finer than
@@ -277,6 +284,19 @@ void sg_cv_result_destroy(sg_cv_result *r);
  * adjacent rows); false: name each of its records (a group off the pattern
  * on scattered rows, as in a shuffled table). */
 size_t sg_cv_group_first(const sg_cv_result *r, size_t k, bool *by_range);
+
+/* Held-out residuals are all at tested settings; between the runs a network
+ * can err more than they and kriging's sd suggest (a smooth table on a
+ * 3-level grid: the network's interpolation between levels).  Kriging of
+ * the same rows is a reference there: where the two disagree by d (rms over
+ * the window, sg_window_disagreement) and kriging's own error is e (its CV
+ * RMSE), the network's error between the runs is about sqrt(d^2 - e^2)
+ * (independent errors).  When that exceeds response j's window RMSE, the
+ * window RMSE becomes it and the window half-width grows in proportion;
+ * the interval (when it is the window's), its coverage of the held-out
+ * residuals and the accuracy statement follow.  Records d, e and whether
+ * the figures were raised; nothing else changes without window figures. */
+void sg_cv_window_floor(sg_cv_result *r, size_t j, double disagreement, double kriging_rmse);
 
 /* Mark response j pass/fail (or, when the result holds its probabilities,
  * a class response) and compute its class figures from the held-out

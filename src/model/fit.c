@@ -9,6 +9,7 @@
 
 #include "core/hash.h"
 #include "core/num.h"
+#include "model/window.h"
 
 sg_fit_options sg_fit_options_defaults(void)
 {
@@ -441,6 +442,79 @@ static sg_status predict_rows(const sg_model *m, const double *X, size_t n, doub
     return st;
 }
 
+/* One response of a model at points (sg_window_predict_fn). */
+typedef struct response_of {
+    const sg_model *m;
+    size_t j;
+} response_of;
+
+static sg_status predict_response(void *user, const double *P, size_t m, double *out,
+                                  sg_error *err)
+{
+    const response_of *ro = user;
+    size_t n_in = sg_model_n_in(ro->m), no = sg_model_n_out(ro->m);
+    double *mu = malloc(2 * no * sizeof *mu);
+    sg_model_work *w = NULL;
+    sg_status st = mu ? sg_model_work_create(ro->m, &w, err)
+                      : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; st == SG_OK && k < m; k++) {
+        sg_model_predict(ro->m, w, P + k * n_in, mu, mu + no);
+        out[k] = mu[ro->j];
+    }
+    sg_model_work_destroy(w);
+    free(mu);
+    return st;
+}
+
+sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double *gp_rmse,
+                              const bool *gp_ok, const double *X, const double *Y, size_t n,
+                              size_t n_in, uint64_t seed, sg_error *err)
+{
+    if (sg_model_type_of(m) == SG_MODEL_GP)
+        return SG_OK; /* kriging against itself says nothing */
+    size_t no = cv->n_out;
+    double *y = malloc(n * sizeof *y);
+    if (!y)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    sg_status st = SG_OK;
+    for (size_t j = 0; j < no && st == SG_OK; j++) {
+        if (!cv->resp[j].window_ok || !gp_ok[j] || !isfinite(gp_rmse[j]))
+            continue;
+        for (size_t i = 0; i < n; i++)
+            y[i] = Y[i * no + j];
+        response_of ro = {m, j};
+        double d;
+        sg_error e2;
+        sg_status ws = sg_window_disagreement(X, y, n, n_in, predict_response, &ro, seed, &d, &e2);
+        if (ws == SG_ERR_NOMEM)
+            st = sg_error_set(err, ws, "%s", e2.msg);
+        else if (ws == SG_OK)
+            sg_cv_window_floor(cv, j, d, gp_rmse[j]);
+    }
+    free(y);
+    return st;
+}
+
+/* sg_fit_window_check with the kriging figures compare() put beside the
+ * network. */
+static sg_status window_check(sg_fit_result *r, const sg_study_model *settings, const double *X,
+                              const double *Y, sg_error *err)
+{
+    double *rmse = malloc(r->n_out * sizeof *rmse);
+    bool *ok = malloc(r->n_out * sizeof *ok);
+    sg_status st = rmse && ok ? SG_OK : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t j = 0; st == SG_OK && j < r->n_out; j++) {
+        ok[j] = r->cmp[j].gp_ok;
+        rmse[j] = r->cmp[j].gp.rmse;
+    }
+    if (st == SG_OK)
+        st = sg_fit_window_check(r->model, r->cv, rmse, ok, X, Y, r->n_rows, r->n_in,
+                                 settings->spec.seed, err);
+    free(rmse);
+    free(ok);
+    return st;
+}
+
 sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_model *settings,
                      const sg_fit_options *opt, sg_fit_progress_fn progress, void *user,
                      sg_fit_result **out, sg_error *err)
@@ -607,7 +681,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         }
         r->n_gates = sg_cv_gates(r->cv, train_rmse, names, r->gates, ng);
         free(train_rmse);
-        if ((st = compare(settings, X, Y, r, names, err)) != SG_OK)
+        if ((st = compare(settings, X, Y, r, names, err)) != SG_OK ||
+            (st = window_check(r, settings, X, Y, err)) != SG_OK)
             goto fail;
         /* the calibrated interval travels with the model file */
         sg_model_calibration c;

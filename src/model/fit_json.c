@@ -236,6 +236,9 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
             sg_json_number(b, win, "half_width", c->window_half_width);
             sg_json_number(b, win, "training_rmse", c->window_tau);
             sg_json_number(b, win, "z_tested", c->window_z_plan);
+            sg_json_number(b, win, "disagreement", c->window_disagreement);
+            sg_json_number(b, win, "kriging_rmse", c->window_kriging_rmse);
+            sg_json_bool(b, win, "raised", c->window_raised);
             if (r->cv->n_between)
                 sg_json_number(b, win, "z_between_levels", c->window_z_between);
             else

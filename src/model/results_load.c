@@ -132,6 +132,11 @@ static bool get_cv_response(rd *r, const sg_json_at *x, sg_cv_response *c)
         !get_str(r, x, "window_note", c->window_note, sizeof c->window_note))
         return false;
     /* absent in files of earlier versions */
+    if (sg_json_has(x, "window_raised", &sc) &&
+        (!sg_json_get_exact(j, x, "window_disagreement", &c->window_disagreement) ||
+         !sg_json_get_exact(j, x, "window_kriging_rmse", &c->window_kriging_rmse) ||
+         !sg_json_get_bool(j, x, "window_raised", &c->window_raised)))
+        return false;
     return !sg_json_has(x, "design_note", &sc) ||
            get_str(r, x, "design_note", c->design_note, sizeof c->design_note);
 }

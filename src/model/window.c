@@ -108,6 +108,23 @@ out:
     return st;
 }
 
+/* SG_WINDOW_POINTS uniform points of the box of the runs (the kriging
+ * model's bounds) into P (SG_WINDOW_POINTS, d), drawn from seed. */
+static sg_status window_points(const sg_gp *gp, size_t d, uint64_t seed, double *P,
+                               sg_error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rng)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    gsl_rng_set(rng, (unsigned long)(seed ^ 0x5851f42d4c957f2dULL));
+    const double *lo = sg_gp_lo(gp), *hi = sg_gp_hi(gp);
+    for (size_t k = 0; k < SG_WINDOW_POINTS; k++)
+        for (size_t j = 0; j < d; j++)
+            P[k * d + j] = lo[j] + (hi[j] - lo[j]) * gsl_rng_uniform(rng);
+    gsl_rng_free(rng);
+    return SG_OK;
+}
+
 /* s(x) at SG_WINDOW_POINTS uniform points of the box of the runs, sorted
  * ascending into s. */
 static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t seed, double *s,
@@ -115,19 +132,14 @@ static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t 
 {
     size_t M = SG_WINDOW_POINTS;
     double *P = malloc(M * d * sizeof *P), *mu = malloc(M * sizeof *mu);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     sg_gp_work *w = NULL;
     sg_status st = SG_ERR_NOMEM;
-    if (!P || !mu || !rng) {
+    if (!P || !mu) {
         sg_error_set(err, st, "out of memory");
         goto done;
     }
-    gsl_rng_set(rng, (unsigned long)(seed ^ 0x5851f42d4c957f2dULL));
-    const double *lo = sg_gp_lo(gp), *hi = sg_gp_hi(gp);
-    for (size_t k = 0; k < M; k++)
-        for (size_t j = 0; j < d; j++)
-            P[k * d + j] = lo[j] + (hi[j] - lo[j]) * gsl_rng_uniform(rng);
-    if ((st = sg_gp_work_create(gp, &w, err)) != SG_OK ||
+    if ((st = window_points(gp, d, seed, P, err)) != SG_OK ||
+        (st = sg_gp_work_create(gp, &w, err)) != SG_OK ||
         (st = sg_gp_predict_batch(gp, w, P, M, mu, NULL, s, err)) != SG_OK)
         goto done;
     for (size_t k = 0; k < M; k++)
@@ -135,7 +147,6 @@ static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t 
     gsl_sort(s, 1, M);
 done:
     sg_gp_work_destroy(w);
-    gsl_rng_free(rng);
     free(P);
     free(mu);
     return st;
@@ -188,6 +199,9 @@ static double pair_quantile(const double *z, size_t m, const double *s, size_t M
     return hi;
 }
 
+static sg_status map_gp(const double *X, const double *y, size_t n, size_t d, uint64_t seed,
+                        sg_gp **gp, sg_error *err);
+
 sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
                                     const sg_window_held *held, double tau2, double level,
                                     uint64_t seed, sg_window_figures *out, sg_error *err)
@@ -218,9 +232,7 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
         sg_error_set(err, st, "out of memory");
         goto done;
     }
-    sg_gp_options go = sg_gp_options_defaults();
-    go.n_starts = SG_WINDOW_GP_STARTS;
-    if ((st = sg_gp_fit(X, y, n, d, NULL, NULL, &go, seed, &gp, err)) != SG_OK)
+    if ((st = map_gp(X, y, n, d, seed, &gp, err)) != SG_OK)
         goto done;
     if (sg_gp_info_of(gp)->constant) {
         st = sg_error_set(err, SG_ERR_INVALID,
@@ -252,5 +264,52 @@ done:
     sg_gp_destroy(gp);
     free(z);
     free(s);
+    return st;
+}
+
+/* The kriging model of the sd map (same starts and seed as the figures). */
+static sg_status map_gp(const double *X, const double *y, size_t n, size_t d, uint64_t seed,
+                        sg_gp **gp, sg_error *err)
+{
+    sg_gp_options go = sg_gp_options_defaults();
+    go.n_starts = SG_WINDOW_GP_STARTS;
+    return sg_gp_fit(X, y, n, d, NULL, NULL, &go, seed, gp, err);
+}
+
+sg_status sg_window_disagreement(const double *X, const double *y, size_t n, size_t d,
+                                 sg_window_predict_fn predict, void *user, uint64_t seed,
+                                 double *rms, sg_error *err)
+{
+    if (!X || !y || !predict || !rms || d == 0 || n < 2)
+        return sg_error_set(err, SG_ERR_INVALID, "window disagreement: missing argument");
+    if (n > SG_WINDOW_MAX_ROWS)
+        return sg_error_set(err, SG_ERR_LIMIT, "window disagreement: not computed above %d rows",
+                            SG_WINDOW_MAX_ROWS);
+    size_t M = SG_WINDOW_POINTS;
+    sg_gp *gp = NULL;
+    sg_gp_work *w = NULL;
+    double *P = malloc(M * d * sizeof *P), *mu = malloc(2 * M * sizeof *mu), *f = mu + M;
+    sg_status st = SG_ERR_NOMEM;
+    if (!P || !mu) {
+        sg_error_set(err, st, "out of memory");
+        goto done;
+    }
+    if ((st = map_gp(X, y, n, d, seed, &gp, err)) != SG_OK ||
+        (st = window_points(gp, d, seed, P, err)) != SG_OK ||
+        (st = sg_gp_work_create(gp, &w, err)) != SG_OK ||
+        (st = sg_gp_predict_batch(gp, w, P, M, mu, NULL, NULL, err)) != SG_OK ||
+        (st = predict(user, P, M, f, err)) != SG_OK)
+        goto done;
+    double s = 0;
+    for (size_t k = 0; k < M; k++)
+        s += (f[k] - mu[k]) * (f[k] - mu[k]);
+    *rms = sqrt(s / (double)M);
+    st = isfinite(*rms) ? SG_OK
+                        : sg_error_set(err, SG_ERR_NUMERIC, "window disagreement: not finite");
+done:
+    sg_gp_work_destroy(w);
+    sg_gp_destroy(gp);
+    free(P);
+    free(mu);
     return st;
 }

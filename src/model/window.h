@@ -82,4 +82,20 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
                                     const sg_window_held *held, double tau2, double level,
                                     uint64_t seed, sg_window_figures *out, sg_error *err);
 
+/* A model's predictions at m points P (m, d; engineering units) into out
+ * (m, the response's unit). */
+typedef sg_status (*sg_window_predict_fn)(void *user, const double *P, size_t m, double *out,
+                                          sg_error *err);
+
+/* Root mean square difference (*rms, the response's unit) between a
+ * model's predictions (predict) and those of the kriging model of the sd
+ * map (fitted to the n rows X, y with the figures' starts and seed) over
+ * the window's uniform points.  Where both models fit the runs yet
+ * disagree between them, at least one errs there: a check the held-out
+ * residuals, all at tested settings, cannot make.  SG_ERR_LIMIT above
+ * SG_WINDOW_MAX_ROWS; kriging's or predict's errors otherwise. */
+sg_status sg_window_disagreement(const double *X, const double *y, size_t n, size_t d,
+                                 sg_window_predict_fn predict, void *user, uint64_t seed,
+                                 double *rms, sg_error *err);
+
 #endif
