@@ -406,8 +406,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                            "  (flagged: |residual - median| > %g × max(1.4826 MAD, data "
                            "resolution, %g of the range) and beyond the interval at tested "
                            "settings from the other runs by more than that, and far out for how "
-                           "constrained its point is (an extrapolated corner may miss by more); "
-                           "see surrogate(1), fit)\n",
+                           "constrained its point is (an extrapolated corner may miss by more), "
+                           "its fold's other runs not missing as well; see surrogate(1), fit)\n",
                            ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
         if (any_pattern)
             sg_num_fprintf(stdout,

@@ -9,6 +9,8 @@
  * GSL's BFGS only uses level-1 BLAS, which OpenBLAS runs single-threaded. */
 #include "model/cv.h"
 
+#include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -557,6 +559,36 @@ static size_t keep_far_scaled(const double *rz, const size_t *rowi, size_t nr, d
     return kept;
 }
 
+/* Keep the flagged runs (out, k of them) whose fold is sound: under k-fold
+ * the runs of a fold share one model, and when the fold's other runs also
+ * miss (the median of their |residual - median| beyond 2 robust scales,
+ * sc) that model is at fault, not the run: a network trained badly, or
+ * under type = "auto" a fold whose inner choice went the other way.  Plans
+ * that hold each row out once only (no repeats); a fold of one row (leave-
+ * one-out) has no others to ask.  v is scratch of n_held doubles.
+ * Returns the number kept. */
+static size_t keep_in_sound_folds(const sg_cv_result *res, size_t j,
+                                  const sg_outlier_scale *sc, sg_outlier *out, size_t k,
+                                  double *v)
+{
+    if (res->n_held != res->n_rows || !(sc->scale > 0))
+        return k;
+    size_t kept = 0, no = res->n_out;
+    for (size_t c = 0; c < k; c++) {
+        size_t fold = SIZE_MAX, m = 0;
+        for (size_t i = 0; i < res->n_held && fold == SIZE_MAX; i++)
+            if (res->held_row[i] == out[c].row)
+                fold = res->held_fold[i];
+        for (size_t i = 0; i < res->n_held; i++)
+            if (res->held_fold[i] == fold && res->held_row[i] != out[c].row)
+                v[m++] = fabs(res->obs[i * no + j] - res->pred[i * no + j] - sc->median);
+        gsl_sort(v, 1, m);
+        if (m == 0 || !(gsl_stats_median_from_sorted_data(v, 1, m) > 2.0 * sc->scale))
+            out[kept++] = out[c];
+    }
+    return kept;
+}
+
 /* Records of one response in order of their group (its first row), then
  * row: the runs of a group are listed together even when other flagged
  * runs lie between them in the table. */
@@ -905,6 +937,7 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
     double *v = scratch + 7 * n;
     got = keep_outside_interval(res, j, level, zmax, res->outliers + *count, got, v);
     got = keep_far_scaled(rz, rowi, nr, zmax, res->outliers + *count, got, tmp);
+    got = keep_in_sound_folds(res, j, &R->scale, res->outliers + *count, got, v);
     if (groups) {
         sg_status st = pattern_groups(res, j, spec, level, zmax, range_frac, X, Y, n_in, rowi,
                                       obs, nr, res->outliers + *count, &got, v, err);
