@@ -187,6 +187,18 @@ Test(model_gp, too_few_runs_is_a_clear_error_and_auto_falls_back)
     cr_expect(sel->requested && !sel->gp_ok);
     cr_expect(strstr(sel->note, "the network is used") != NULL, "%s", sel->note);
     sg_model_destroy(m);
+    /* 5 runs: kriging fits them all, but not the 4 of an inner fold (as in
+     * a between-levels fold of a 9-run array): the network, and why */
+    make_data(5, false, X, Y);
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, 5, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_eq(sg_model_type_of(m), SG_MODEL_MLP);
+    sel = sg_model_selection_of(m);
+    cr_expect(sel->requested && !sel->gp_ok);
+    cr_expect(strstr(sel->note, "could not be compared on these rows") &&
+                  strstr(sel->note, "needs at least 5 runs"),
+              "%s", sel->note);
+    sg_model_destroy(m);
 }
 
 Test(model_gp, save_load_copy_are_bit_exact)

@@ -322,13 +322,28 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
                 return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
             }
             bool btw = false;
-            st = inner_mse(spec, n_in, n_out, X, Y, n, mse, mlp, err);
+            sg_error_clear(&e);
+            st = inner_mse(spec, n_in, n_out, X, Y, n, mse, mlp, &e);
             if (st == SG_OK)
-                st = between_levels_mse(spec, n_in, n_out, X, Y, n, mse, mlp, &btw, err);
-            if (st != SG_OK) {
+                st = between_levels_mse(spec, n_in, n_out, X, Y, n, mse, mlp, &btw, &e);
+            if (st == SG_ERR_NOMEM) {
                 free(mse);
                 sg_model_destroy(gm);
+                *err = e;
                 return st;
+            }
+            if (st != SG_OK) {
+                /* too few rows in an inner fold (a between-levels fold of
+                 * a 9-run array): nothing to compare by */
+                free(mse);
+                sg_model_destroy(gm);
+                gm = NULL;
+                snprintf(sel.note, sizeof sel.note,
+                         "the two could not be compared on these rows (%.120s): the network is "
+                         "used",
+                         e.msg);
+                st = SG_OK;
+                goto network;
             }
             sel.gp_score = score_of(mse, Y, n, n_out);
             sel.mlp_score = score_of(mlp, Y, n, n_out);
@@ -347,6 +362,7 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
         *out = gm;
         return SG_OK;
     }
+network:
     sg_model_destroy(gm);
     sel.chosen = SG_MODEL_MLP;
     st = sg_model__fit_mlp(spec, n_in, n_out, X, Y, n, response_names, progress, user, &mm, err);
