@@ -426,7 +426,7 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
     sg_metrics gm;
     bool closed, gp_ok = sg_model_type_of(m) != SG_MODEL_GP &&
                          sg_cv_kriging(&opt, spec, d, 1, X, y, n, &gm, &closed, &err) == SG_OK;
-    if (gp_ok && sg_fit_window_check(m, *cv, &gm.rmse, &gp_ok, X, y, n, d, spec->seed, &err) !=
+    if (gp_ok && sg_fit_window_check(m, *cv, &gm.rmse, &gp_ok, X, n, d, spec->seed, &err) !=
                      SG_OK) {
         printf("    %s window check failed: %s\n", what, err.msg);
         sg_model_destroy(m);

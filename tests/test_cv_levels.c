@@ -316,7 +316,7 @@ Test(cv_levels, network_error_between_grid_points_found_against_kriging, .timeou
     cr_assert_eq(sg_cv_kriging(&o, &s, 3, 1, d->x, y, 27, &gm, &closed, &err), SG_OK, "%s",
                  err.msg);
     cr_expect_lt(gm.rmse, 0.02, "kriging is nearly exact here");
-    cr_assert_eq(sg_fit_window_check(m, r, &gm.rmse, &ok, d->x, y, 27, 3, s.seed, &err), SG_OK,
+    cr_assert_eq(sg_fit_window_check(m, r, &gm.rmse, &ok, d->x, 27, 3, s.seed, &err), SG_OK,
                  "%s", err.msg);
     /* the figures raised to sqrt(d^2 - e^2), the half-width in proportion */
     double implied = sqrt(R->window_disagreement * R->window_disagreement - gm.rmse * gm.rmse);

@@ -113,6 +113,7 @@ void sg_cv_result_destroy(sg_cv_result *r)
     free(r->between_rsm);
     free(r->resp);
     free(r->outliers);
+    free(r->window_kriging);
     free(r);
 }
 
@@ -1034,7 +1035,11 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
         }
     sg_window_held held = {m, row, group, resid};
     wf.z_each = malloc((m + 1) * sizeof *wf.z_each);
-    if (!wf.z_each) {
+    if (!res->window_kriging)
+        res->window_kriging = calloc(no * SG_WINDOW_POINTS, sizeof *res->window_kriging);
+    wf.kriging_at_points = res->window_kriging ? res->window_kriging + j * SG_WINDOW_POINTS
+                                               : NULL;
+    if (!wf.z_each || !wf.kriging_at_points) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto done;
     }

@@ -262,6 +262,10 @@ typedef struct sg_cv_result {
     sg_outlier *outliers; /* (n_outliers) ordered by response, then group (its
                              first row), then row: a group's records are adjacent */
     size_t n_outliers;
+    /* (n_out, SG_WINDOW_POINTS): the window's kriging predictions at its
+     * points, per response with window figures (for sg_window_disagreement;
+     * NULL when no response has them, and in results files) */
+    double *window_kriging;
 } sg_cv_result;
 
 /* Called (serialised) after each finished fold. */

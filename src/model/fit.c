@@ -467,38 +467,34 @@ static sg_status predict_response(void *user, const double *P, size_t m, double 
 }
 
 sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double *gp_rmse,
-                              const bool *gp_ok, const double *X, const double *Y, size_t n,
-                              size_t n_in, uint64_t seed, sg_error *err)
+                              const bool *gp_ok, const double *X, size_t n, size_t n_in,
+                              uint64_t seed, sg_error *err)
 {
     if (sg_model_type_of(m) == SG_MODEL_GP)
         return SG_OK; /* kriging against itself says nothing */
     size_t no = cv->n_out;
-    double *y = malloc(n * sizeof *y);
-    if (!y)
-        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     sg_status st = SG_OK;
     for (size_t j = 0; j < no && st == SG_OK; j++) {
-        if (!cv->resp[j].window_ok || !gp_ok[j] || !isfinite(gp_rmse[j]))
+        if (!cv->resp[j].window_ok || !cv->window_kriging || !gp_ok[j] ||
+            !isfinite(gp_rmse[j]))
             continue;
-        for (size_t i = 0; i < n; i++)
-            y[i] = Y[i * no + j];
         response_of ro = {m, j};
         double d;
         sg_error e2;
-        sg_status ws = sg_window_disagreement(X, y, n, n_in, predict_response, &ro, seed, &d, &e2);
+        sg_status ws = sg_window_disagreement(X, n, n_in, cv->window_kriging + j * SG_WINDOW_POINTS,
+                                              predict_response, &ro, seed, &d, &e2);
         if (ws == SG_ERR_NOMEM)
             st = sg_error_set(err, ws, "%s", e2.msg);
         else if (ws == SG_OK)
             sg_cv_window_floor(cv, j, d, gp_rmse[j]);
     }
-    free(y);
     return st;
 }
 
 /* sg_fit_window_check with the kriging figures compare() put beside the
  * network. */
 static sg_status window_check(sg_fit_result *r, const sg_study_model *settings, const double *X,
-                              const double *Y, sg_error *err)
+                              sg_error *err)
 {
     double *rmse = malloc(r->n_out * sizeof *rmse);
     bool *ok = malloc(r->n_out * sizeof *ok);
@@ -508,7 +504,7 @@ static sg_status window_check(sg_fit_result *r, const sg_study_model *settings, 
         rmse[j] = r->cmp[j].gp.rmse;
     }
     if (st == SG_OK)
-        st = sg_fit_window_check(r->model, r->cv, rmse, ok, X, Y, r->n_rows, r->n_in,
+        st = sg_fit_window_check(r->model, r->cv, rmse, ok, X, r->n_rows, r->n_in,
                                  settings->spec.seed, err);
     free(rmse);
     free(ok);
@@ -682,7 +678,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         r->n_gates = sg_cv_gates(r->cv, train_rmse, names, r->gates, ng);
         free(train_rmse);
         if ((st = compare(settings, X, Y, r, names, err)) != SG_OK ||
-            (st = window_check(r, settings, X, Y, err)) != SG_OK)
+            (st = window_check(r, settings, X, err)) != SG_OK)
             goto fail;
         /* the calibrated interval travels with the model file */
         sg_model_calibration c;

@@ -158,13 +158,14 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *table,
  * j with window figures, a network model m (not kriging) and gp_ok[j],
  * the rms difference between m and the window's kriging model over the
  * window, against kriging's CV RMSE gp_rmse[j]; the window figures of cv
- * are raised when the difference implies a larger error.  X (n, n_in) and
- * Y (n, n_out) the rows m was fitted to, seed the window's (the model
- * spec's).  Errors of kriging leave the figures as they are; only
+ * are raised when the difference implies a larger error.  The window's
+ * kriging predictions are cv's (window_kriging, from its window figures).
+ * X (n, n_in) the rows m was fitted to, seed the window's (the model
+ * spec's).  Errors of the model leave the figures as they are; only
  * SG_ERR_NOMEM is returned. */
 sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double *gp_rmse,
-                              const bool *gp_ok, const double *X, const double *Y, size_t n,
-                              size_t n_in, uint64_t seed, sg_error *err);
+                              const bool *gp_ok, const double *X, size_t n, size_t n_in,
+                              uint64_t seed, sg_error *err);
 
 /* Take the model out of the result (the caller then owns it). */
 sg_model *sg_fit_take_model(sg_fit_result *r);

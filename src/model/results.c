@@ -176,6 +176,7 @@ sg_cv_result *sg_results_cv_copy(const sg_cv_result *cv)
             c->between_proba = dup_mem(cv->between_proba, (cv->n_between * np + 1) *
                                        sizeof(double), &ok);
     }
+    c->window_kriging = NULL; /* used by fit only; not part of the results */
     c->resp = dup_mem(cv->resp, no * sizeof(sg_cv_response), &ok);
     c->outliers = dup_mem(cv->outliers, cv->n_outliers * sizeof(sg_outlier), &ok);
     size_t nb = cv->n_between;

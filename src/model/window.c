@@ -108,16 +108,16 @@ out:
     return st;
 }
 
-/* SG_WINDOW_POINTS uniform points of the box of the runs (the kriging
- * model's bounds) into P (SG_WINDOW_POINTS, d), drawn from seed. */
-static sg_status window_points(const sg_gp *gp, size_t d, uint64_t seed, double *P,
-                               sg_error *err)
+/* SG_WINDOW_POINTS uniform points of the box lo..hi (d factors: the kriging
+ * model's bounds, the box of the runs) into P (SG_WINDOW_POINTS, d), drawn
+ * from seed. */
+static sg_status window_points(const double *lo, const double *hi, size_t d, uint64_t seed,
+                               double *P, sg_error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!rng)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     gsl_rng_set(rng, (unsigned long)(seed ^ 0x5851f42d4c957f2dULL));
-    const double *lo = sg_gp_lo(gp), *hi = sg_gp_hi(gp);
     for (size_t k = 0; k < SG_WINDOW_POINTS; k++)
         for (size_t j = 0; j < d; j++)
             P[k * d + j] = lo[j] + (hi[j] - lo[j]) * gsl_rng_uniform(rng);
@@ -126,9 +126,10 @@ static sg_status window_points(const sg_gp *gp, size_t d, uint64_t seed, double 
 }
 
 /* s(x) at SG_WINDOW_POINTS uniform points of the box of the runs, sorted
- * ascending into s. */
+ * ascending into s; kriging's predictions there (in the points' order)
+ * into kriging_at_points unless NULL. */
 static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t seed, double *s,
-                               sg_error *err)
+                               double *kriging_at_points, sg_error *err)
 {
     size_t M = SG_WINDOW_POINTS;
     double *P = malloc(M * d * sizeof *P), *mu = malloc(M * sizeof *mu);
@@ -138,12 +139,14 @@ static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t 
         sg_error_set(err, st, "out of memory");
         goto done;
     }
-    if ((st = window_points(gp, d, seed, P, err)) != SG_OK ||
+    if ((st = window_points(sg_gp_lo(gp), sg_gp_hi(gp), d, seed, P, err)) != SG_OK ||
         (st = sg_gp_work_create(gp, &w, err)) != SG_OK ||
         (st = sg_gp_predict_batch(gp, w, P, M, mu, NULL, s, err)) != SG_OK)
         goto done;
     for (size_t k = 0; k < M; k++)
         s[k] = sqrt(fmax(s[k], 0.0) + tau2);
+    if (kriging_at_points)
+        memcpy(kriging_at_points, mu, M * sizeof *mu);
     gsl_sort(s, 1, M);
 done:
     sg_gp_work_destroy(w);
@@ -199,9 +202,6 @@ static double pair_quantile(const double *z, size_t m, const double *s, size_t M
     return hi;
 }
 
-static sg_status map_gp(const double *X, const double *y, size_t n, size_t d, uint64_t seed,
-                        sg_gp **gp, sg_error *err);
-
 sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
                                     const sg_window_held *held, double tau2, double level,
                                     uint64_t seed, sg_window_figures *out, sg_error *err)
@@ -219,9 +219,10 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
         if (held->row[h] >= n)
             return sg_error_set(err, SG_ERR_INVALID, "window figures: held-out row %zu of %zu",
                                 held->row[h] + 1, n);
-    double *z_each = out->z_each;
+    double *z_each = out->z_each, *kriging_at_points = out->kriging_at_points;
     memset(out, 0, sizeof *out);
     out->z_each = z_each;
+    out->kriging_at_points = kriging_at_points;
     for (size_t h = 0; z_each && h < held->n; h++)
         z_each[h] = NAN;
     sg_gp *gp = NULL;
@@ -232,7 +233,9 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
         sg_error_set(err, st, "out of memory");
         goto done;
     }
-    if ((st = map_gp(X, y, n, d, seed, &gp, err)) != SG_OK)
+    sg_gp_options go = sg_gp_options_defaults();
+    go.n_starts = SG_WINDOW_GP_STARTS;
+    if ((st = sg_gp_fit(X, y, n, d, NULL, NULL, &go, seed, &gp, err)) != SG_OK)
         goto done;
     if (sg_gp_info_of(gp)->constant) {
         st = sg_error_set(err, SG_ERR_INVALID,
@@ -241,7 +244,7 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
     }
     size_t m = 0;
     if ((st = scaled_residuals(gp, X, y, n, d, held, tau2, z, &m, z_each, err)) != SG_OK ||
-        (st = window_scales(gp, d, tau2, seed, s, err)) != SG_OK)
+        (st = window_scales(gp, d, tau2, seed, s, kriging_at_points, err)) != SG_OK)
         goto done;
     if (m == 0) {
         st = sg_error_set(err, SG_ERR_INVALID,
@@ -267,49 +270,38 @@ done:
     return st;
 }
 
-/* The kriging model of the sd map (same starts and seed as the figures). */
-static sg_status map_gp(const double *X, const double *y, size_t n, size_t d, uint64_t seed,
-                        sg_gp **gp, sg_error *err)
+sg_status sg_window_disagreement(const double *X, size_t n, size_t d,
+                                 const double *kriging_at_points, sg_window_predict_fn predict,
+                                 void *user, uint64_t seed, double *rms, sg_error *err)
 {
-    sg_gp_options go = sg_gp_options_defaults();
-    go.n_starts = SG_WINDOW_GP_STARTS;
-    return sg_gp_fit(X, y, n, d, NULL, NULL, &go, seed, gp, err);
-}
-
-sg_status sg_window_disagreement(const double *X, const double *y, size_t n, size_t d,
-                                 sg_window_predict_fn predict, void *user, uint64_t seed,
-                                 double *rms, sg_error *err)
-{
-    if (!X || !y || !predict || !rms || d == 0 || n < 2)
+    if (!X || !kriging_at_points || !predict || !rms || d == 0 || n < 2)
         return sg_error_set(err, SG_ERR_INVALID, "window disagreement: missing argument");
-    if (n > SG_WINDOW_MAX_ROWS)
-        return sg_error_set(err, SG_ERR_LIMIT, "window disagreement: not computed above %d rows",
-                            SG_WINDOW_MAX_ROWS);
     size_t M = SG_WINDOW_POINTS;
-    sg_gp *gp = NULL;
-    sg_gp_work *w = NULL;
-    double *P = malloc(M * d * sizeof *P), *mu = malloc(2 * M * sizeof *mu), *f = mu + M;
+    double *P = malloc(M * d * sizeof *P), *f = malloc((M + 2 * d) * sizeof *f);
     sg_status st = SG_ERR_NOMEM;
-    if (!P || !mu) {
+    if (!P || !f) {
         sg_error_set(err, st, "out of memory");
         goto done;
     }
-    if ((st = map_gp(X, y, n, d, seed, &gp, err)) != SG_OK ||
-        (st = window_points(gp, d, seed, P, err)) != SG_OK ||
-        (st = sg_gp_work_create(gp, &w, err)) != SG_OK ||
-        (st = sg_gp_predict_batch(gp, w, P, M, mu, NULL, NULL, err)) != SG_OK ||
+    double *lo = f + M, *hi = lo + d; /* the box of the rows, as kriging's bounds */
+    for (size_t j = 0; j < d; j++) {
+        lo[j] = hi[j] = X[j];
+        for (size_t i = 1; i < n; i++) {
+            lo[j] = fmin(lo[j], X[i * d + j]);
+            hi[j] = fmax(hi[j], X[i * d + j]);
+        }
+    }
+    if ((st = window_points(lo, hi, d, seed, P, err)) != SG_OK ||
         (st = predict(user, P, M, f, err)) != SG_OK)
         goto done;
     double s = 0;
     for (size_t k = 0; k < M; k++)
-        s += (f[k] - mu[k]) * (f[k] - mu[k]);
+        s += (f[k] - kriging_at_points[k]) * (f[k] - kriging_at_points[k]);
     *rms = sqrt(s / (double)M);
     st = isfinite(*rms) ? SG_OK
                         : sg_error_set(err, SG_ERR_NUMERIC, "window disagreement: not finite");
 done:
-    sg_gp_work_destroy(w);
-    sg_gp_destroy(gp);
     free(P);
-    free(mu);
+    free(f);
     return st;
 }

@@ -66,6 +66,9 @@ typedef struct sg_window_figures {
                           is then the largest z times the largest s */
     double *z_each;    /* NULL, or caller's room for held->n values: each held-out
                           prediction's z (NAN where not scaled) */
+    double *kriging_at_points; /* NULL, or caller's room for SG_WINDOW_POINTS values: the
+                                  sd map's kriging predictions at the window's points
+                                  (sg_window_disagreement compares a model with them) */
 } sg_window_figures;
 
 /* The figures of one response: X (n, d) and y (n) are the table's rows
@@ -75,8 +78,8 @@ typedef struct sg_window_figures {
  * SG_ERR_INVALID for bad arguments or when nothing can be scaled (a
  * constant response: kriging has no sd; every fold too small to refit);
  * SG_ERR_LIMIT above SG_WINDOW_MAX_ROWS; kriging's own errors otherwise.
- * out->z_each is the caller's (set it, or NULL, before the call); the
- * other fields are overwritten.  The caller keeps its own figures when
+ * out->z_each and out->kriging_at_points are the caller's (set them, or
+ * NULL, before the call); the other fields are overwritten.  The caller keeps its own figures when
  * this fails. */
 sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
                                     const sg_window_held *held, double tau2, double level,
@@ -89,13 +92,14 @@ typedef sg_status (*sg_window_predict_fn)(void *user, const double *P, size_t m,
 
 /* Root mean square difference (*rms, the response's unit) between a
  * model's predictions (predict) and those of the kriging model of the sd
- * map (fitted to the n rows X, y with the figures' starts and seed) over
- * the window's uniform points.  Where both models fit the runs yet
- * disagree between them, at least one errs there: a check the held-out
- * residuals, all at tested settings, cannot make.  SG_ERR_LIMIT above
- * SG_WINDOW_MAX_ROWS; kriging's or predict's errors otherwise. */
-sg_status sg_window_disagreement(const double *X, const double *y, size_t n, size_t d,
-                                 sg_window_predict_fn predict, void *user, uint64_t seed,
-                                 double *rms, sg_error *err);
+ * map over the window's uniform points: kriging_at_points as
+ * sg_window_figures_compute left them for the n rows X with this seed
+ * (the points are drawn again from the box of the rows).  Where both
+ * models fit the runs yet disagree between them, at least one errs there:
+ * a check the held-out residuals, all at tested settings, cannot make.
+ * predict's errors, or SG_ERR_NOMEM. */
+sg_status sg_window_disagreement(const double *X, size_t n, size_t d,
+                                 const double *kriging_at_points, sg_window_predict_fn predict,
+                                 void *user, uint64_t seed, double *rms, sg_error *err);
 
 #endif
