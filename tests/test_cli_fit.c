@@ -9,6 +9,15 @@
 
 #define BRAZING "studies/brazing.toml"
 
+/* The brazing data's factors as study-file sections (no units). */
+#define BRAZING_THICKNESS_TEMPERATURE                                                    \
+    "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nmin = 50\nmax = 150\n" \
+    "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nmin = 1090\n"         \
+    "max = 1150\n"
+#define BRAZING_HOLD_COOLING                                                             \
+    "[[factor]]\nname = \"hold\"\ncolumn = \"hold_min\"\nmin = 20\nmax = 40\n"           \
+    "[[factor]]\nname = \"cooling\"\ncolumn = \"cooling_C_per_min\"\nmin = 3\nmax = 7\n"
+
 static void setup(void)
 {
     gsl_set_error_handler_off();
@@ -35,8 +44,7 @@ static const char *light_study(const char *extra)
              "min = 50\nmax = 150\n"
              "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nunit = \"C\"\n"
              "min = 1090\nmax = 1150\n"
-             "[[factor]]\nname = \"hold\"\ncolumn = \"hold_min\"\nmin = 20\nmax = 40\n"
-             "[[factor]]\nname = \"cooling\"\ncolumn = \"cooling_C_per_min\"\nmin = 3\nmax = 7\n"
+             BRAZING_HOLD_COOLING
              "[[response]]\nname = \"stress_max\"\ncolumn = \"stress_max_MPa\"\nunit = \"MPa\"\n"
              "[model]\nfile = \"light.model.json\"\nhidden = [4]\nensemble = 2\n"
              "[train]\nepochs = 200\nvalidation = \"kfold:3\"\n%s\n[report]\nfile = \"light.xlsx\"\n",
@@ -491,9 +499,7 @@ Test(cli_fit, fit_names_the_rows_it_left_out)
     write_file(tpath(0, "partial.csv"), out);
     snprintf(text, sizeof text,
              "[study]\nname = \"partial\"\nseed = 3\n[data]\nfile = \"partial.csv\"\n"
-             "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nmin = 50\nmax = 150\n"
-             "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nmin = 1090\n"
-             "max = 1150\n"
+             BRAZING_THICKNESS_TEMPERATURE
              "[[response]]\nname = \"stress_max\"\ncolumn = \"stress_max_MPa\"\n"
              "[model]\nfile = \"partial.model.json\"\nhidden = [3]\nensemble = 1\n"
              "[train]\nepochs = 50\n[report]\nfile = \"partial.xlsx\"\n");
@@ -537,11 +543,8 @@ Test(cli_fit, group_off_the_pattern_found_in_any_row_order)
     write_file(tpath(0, "shuffled.csv"), out);
     snprintf(text, sizeof text,
              "[study]\nname = \"shuffled\"\nseed = 42\n[data]\nfile = \"shuffled.csv\"\n"
-             "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nmin = 50\nmax = 150\n"
-             "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nmin = 1090\n"
-             "max = 1150\n"
-             "[[factor]]\nname = \"hold\"\ncolumn = \"hold_min\"\nmin = 20\nmax = 40\n"
-             "[[factor]]\nname = \"cooling\"\ncolumn = \"cooling_C_per_min\"\nmin = 3\nmax = 7\n"
+             BRAZING_THICKNESS_TEMPERATURE
+             BRAZING_HOLD_COOLING
              "[[response]]\nname = \"stress_path2\"\ncolumn = \"stress_path2_MPa\"\n"
              "unit = \"MPa\"\n"
              "[model]\nfile = \"shuffled.model.json\"\n[report]\nfile = \"shuffled.xlsx\"\n");

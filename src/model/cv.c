@@ -427,16 +427,27 @@ static bool members_share_better(const sg_model_spec *spec, size_t n_train, size
 
 /* ---- summaries --------------------------------------------------------------- */
 
+/* Whether row is among skip[0..ns). */
+static bool among(size_t row, const size_t *skip, size_t ns)
+{
+    for (size_t g = 0; g < ns; g++)
+        if (skip[g] == row)
+            return true;
+    return false;
+}
+
 /* Conformal quantile of |obs - pred| over the m predictions of response j
- * (stride no) whose row is not in [skip_lo, skip_hi] (skip_lo > skip_hi:
- * none skipped); 0 when none remain.  v is scratch of m doubles. */
+ * (stride no) whose row is neither in [skip_lo, skip_hi] (skip_lo >
+ * skip_hi: no range) nor among skip[0..ns) (a group on scattered rows); 0
+ * when none remain.  v is scratch of m doubles. */
 static double abs_quantile(const double *obs, const double *pred, const size_t *row, size_t m,
-                           size_t no, size_t j, size_t skip_lo, size_t skip_hi, double level,
-                           double *v, bool *reachable)
+                           size_t no, size_t j, size_t skip_lo, size_t skip_hi,
+                           const size_t *skip, size_t ns, double level, double *v,
+                           bool *reachable)
 {
     size_t k = 0;
     for (size_t i = 0; i < m; i++)
-        if (!(row[i] >= skip_lo && row[i] <= skip_hi))
+        if (!(row[i] >= skip_lo && row[i] <= skip_hi) && !among(row[i], skip, ns))
             v[k++] = fabs(obs[i * no + j] - pred[i * no + j]);
     *reachable = true;
     return k ? sg_metrics_conformal_quantile(v, k, level, reachable) : 0.0;
@@ -464,7 +475,7 @@ static size_t keep_outside_interval(const sg_cv_result *res, size_t j, double le
         sg_outlier o = out[i];
         bool reach;
         double h = abs_quantile(res->obs, res->pred, res->held_row, res->n_held, res->n_out, j,
-                                o.cluster_first, o.cluster_last, level, v, &reach);
+                                o.cluster_first, o.cluster_last, NULL, 0, level, v, &reach);
         /* outside the interval by a material margin: the excess is itself
          * beyond zmax robust scales (MAD floored by resolution and range) */
         if (!(fabs(o.observed - o.predicted) > h + zmax * o.scale))
@@ -601,23 +612,6 @@ static int cmp_outlier_group_row(const void *a, const void *b)
     return (x->row > y->row) - (x->row < y->row);
 }
 
-/* Absolute held-out residuals of response j whose rows are not among
- * skip[0..ns) into v; their conformal `level` quantile (0 when none). */
-static double abs_quantile_without(const sg_cv_result *res, size_t j, const size_t *skip,
-                                   size_t ns, double level, double *v)
-{
-    size_t k = 0, no = res->n_out;
-    for (size_t i = 0; i < res->n_held; i++) {
-        bool skipped = false;
-        for (size_t g = 0; g < ns && !skipped; g++)
-            skipped = res->held_row[i] == skip[g];
-        if (!skipped)
-            v[k++] = fabs(res->obs[i * no + j] - res->pred[i * no + j]);
-    }
-    bool reach;
-    return k ? sg_metrics_conformal_quantile(v, k, level, &reach) : 0.0;
-}
-
 /* The model refitted without table rows rows[0..ng) (all responses), and
  * its prediction and spread of response j at those rows (pred, sd: ng
  * each).  *ok = false when the refit fails for a reason other than memory
@@ -637,10 +631,7 @@ static sg_status leave_group_out(const sg_model_spec *spec, const double *X, con
     double *Ytr = Xtr + ntr * n_in, *mu = Ytr + ntr * no;
     sg_status st = SG_OK;
     for (size_t r = 0, t = 0; r < n; r++) {
-        bool in_group = false;
-        for (size_t g = 0; g < ng && !in_group; g++)
-            in_group = rows[g] == r;
-        if (!in_group) {
+        if (!among(r, rows, ng)) {
             memcpy(Xtr + t * n_in, X + r * n_in, n_in * sizeof *Xtr);
             memcpy(Ytr + t * no, Y + r * no, no * sizeof *Ytr);
             t++;
@@ -729,7 +720,9 @@ static sg_status judge_group(const sg_cv_result *res, size_t j, const sg_model_s
     double *gp = work, *gs = work + ng; /* the refit's predictions and spreads */
     for (size_t i = 0; i < ng; i++)
         rows[i] = rowi[g[i]];
-    double h = abs_quantile_without(res, j, rows, ng, level, v);
+    bool reach;
+    double h = abs_quantile(res->obs, res->pred, res->held_row, res->n_held, res->n_out, j, 1, 0,
+                            rows, ng, level, v, &reach);
     double za = (p[rows[0]] - ps->median) / ps->scale;
     bool ok;
     sg_status st = leave_group_out(spec, X, Y, res->n_rows, n_in, res->n_out, rows, ng, j, gp,
@@ -828,13 +821,13 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
     sg_cv_response *R = &res->resp[j];
     R->level = level;
     bool reach, reach_b = true;
-    R->half_width_plan = abs_quantile(res->obs, res->pred, res->held_row, m, no, j, 1, 0, level,
-                                      scratch, &reach);
+    R->half_width_plan = abs_quantile(res->obs, res->pred, res->held_row, m, no, j, 1, 0, NULL,
+                                      0, level, scratch, &reach);
     R->half_width_between = 0.0;
     if (mb)
         R->half_width_between = abs_quantile(res->between_obs, res->between_pred,
-                                             res->between_row, mb, no, j, 1, 0, level, scratch,
-                                             &reach_b);
+                                             res->between_row, mb, no, j, 1, 0, NULL, 0, level,
+                                             scratch, &reach_b);
     /* The interval covers the window (window_of: every held-out residual,
      * scaled by how unconstrained its point was, carried over to uniform
      * points of the box of the runs).  Without it, the plan's residuals:
@@ -842,15 +835,8 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
      * fitted to all levels (holding out a middle level also removes that
      * factor's curvature; doc/model.md). */
     R->half_width = R->window_ok ? R->window_half_width : R->half_width_plan;
-    size_t cov = 0;
-    for (size_t i = 0; i < m; i++)
-        cov += fabs(res->obs[i * no + j] - res->pred[i * no + j]) <= R->half_width;
-    R->coverage = (double)cov / (double)m;
-    cov = 0;
-    for (size_t i = 0; i < mb; i++)
-        cov += fabs(res->between_obs[i * no + j] - res->between_pred[i * no + j]) <=
-               R->half_width;
-    R->coverage_between = mb ? (double)cov / (double)mb : 0.0;
+    R->coverage = held_coverage(res, j, false, R->half_width);
+    R->coverage_between = held_coverage(res, j, true, R->half_width);
     (void)reach_b;
     if (R->window_ok && R->window_note[0])
         snprintf(R->interval_note, sizeof R->interval_note, "%s", R->window_note);
