@@ -299,6 +299,59 @@ Test(model_gp, auto_judges_a_level_coded_design_between_levels_too)
     sg_model_destroy(m);
 }
 
+/* Weld hardness (HV) on a 3^3 full factorial of current (A), travel speed
+ * (mm/s) and preheat (C), in the weld and its heat-affected zone: kriging is several
+ * times more accurate than the network between the grid points.  Holding
+ * out a middle level takes kriging's curvature away (its between-levels
+ * error exceeds the network's), while at the grid points it is far ahead:
+ * auto weighs the two figures alike (geometric mean), so it picks kriging,
+ * and that pick is right at random points of the window. */
+Test(model_gp, auto_weighs_grid_points_and_between_levels_alike)
+{
+    double X[27 * NI], Y[27 * NO];
+    const double lo[NI] = {180, 4, 20}, hi[NI] = {260, 8, 180};
+    for (size_t i = 0; i < 27; i++) {
+        size_t c[NI] = {i % 3, i / 3 % 3, i / 9};
+        for (size_t k = 0; k < NI; k++)
+            X[i * NI + k] = lo[k] + 0.5 * (double)c[k] * (hi[k] - lo[k]);
+        const double *x = X + i * NI;
+        Y[i * NO] = 420 - 0.3 * x[2] + 25 * log(x[1]) - 0.05 * (x[0] - 220);
+        Y[i * NO + 1] = 0.8 * Y[i * NO] - 30; /* the heat-affected zone's */
+    }
+    sg_model_spec s = sg_model_spec_defaults();
+    s.type = SG_MODEL_AUTO;
+    sg_model *m = NULL, *net = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, 27, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    const sg_model_selection *sel = sg_model_selection_of(m);
+    cr_assert(sel->between_levels && sel->gp_ok && sel->mlp_ok);
+    cr_expect_eq(sel->chosen, SG_MODEL_GP, "kriging %g, network %g", sel->gp_score,
+                 sel->mlp_score);
+    s.type = SG_MODEL_MLP;
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, 27, NULL, NULL, NULL, &net, &err), SG_OK);
+    sg_model_work *wm = NULL, *wn = NULL;
+    cr_assert_eq(sg_model_work_create(m, &wm, &err), SG_OK);
+    cr_assert_eq(sg_model_work_create(net, &wn, &err), SG_OK);
+    double se_auto = 0, se_net = 0, x[NI], mu[NO];
+    for (size_t k = 0; k < 300; k++) {
+        for (size_t j = 0; j < NI; j++)
+            x[j] = lo[j] + (hi[j] - lo[j]) * fmod(0.6180340 * (double)(k + 1) * (double)(j + 1) +
+                                                      0.37 * (double)j, 1.0);
+        double truth = 420 - 0.3 * x[2] + 25 * log(x[1]) - 0.05 * (x[0] - 220);
+        sg_model_predict(m, wm, x, mu, NULL);
+        se_auto += (mu[0] - truth) * (mu[0] - truth);
+        sg_model_predict(net, wn, x, mu, NULL);
+        se_net += (mu[0] - truth) * (mu[0] - truth);
+    }
+    cr_expect(se_auto < 0.25 * se_net, "auto's pick %g, network %g (sum of squares)", se_auto,
+              se_net);
+    sg_model_work_destroy(wm);
+    sg_model_work_destroy(wn);
+    sg_model_destroy(net);
+    sg_model_destroy(m);
+}
+
 /* CV RMSE of each type on one table, averaged over responses (relative to
  * the response's sd). */
 static double cv_score(sg_model_type type, const double *X, const double *Y, size_t n)

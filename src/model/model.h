@@ -208,7 +208,7 @@ sg_status sg_model_fit_pair(const sg_model_spec *spec, size_t n_in, size_t n_out
  * and the response); needs n >= n_in + 2 (SG_ERR_INVALID saying so).
  * auto: kriging and the network refitted on the same SG_MODEL_AUTO_INNER_K
  * folds of these rows (and, on a level-coded design, without each middle
- * level: each response's MSE is the worse of the two figures), as a mean
+ * level: each response's MSE is the geometric mean of the two figures), as a mean
  * over responses of MSE / variance; the smaller wins and only it is kept (too few
  * rows for kriging: the network, with a note); sg_model_selection_of tells.
  * X is (n, n_in) and Y (n, n_out) row-major in engineering
@@ -245,8 +245,8 @@ typedef struct sg_model_selection {
     double gp_score;       /* mean over responses of MSE / variance of kriging refitted
                               on the folds of an inner k-fold CV (hyper-parameters too) */
     double mlp_score;      /* the same of the network, on the same folds */
-    bool between_levels;   /* level-coded design: each response's MSE is the worse of
-                              that and the between-levels one (cv.h), for both models */
+    bool between_levels;   /* level-coded design: each response's MSE is the geometric
+                              mean of that and the between-levels one (cv.h), both models */
     char note[200];        /* e.g. why kriging was not possible */
 } sg_model_selection;
 const sg_model_selection *sg_model_selection_of(const sg_model *m);
