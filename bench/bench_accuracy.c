@@ -392,6 +392,25 @@ static void x_dependent(const double *X, const double *y, size_t n, size_t d, co
     sg_gp_destroy(gp);
 }
 
+/* The network's held-out residual per row (NaN if its CV fails), as fit's
+ * comparison beside a kriging model computes it. */
+static void network_residuals(const sg_model_spec *gp_spec, const double *X, const double *y,
+                              size_t n, size_t d, double *ref)
+{
+    sg_model_spec spec = sg_model_spec_defaults();
+    spec.seed = gp_spec->seed;
+    sg_cv_options o = sg_cv_options_defaults();
+    o.baseline = o.groups = o.window = false;
+    sg_cv_result *nc = NULL;
+    sg_error err;
+    if (sg_cv_run(&spec, &o, d, 1, X, y, n, NULL, NULL, NULL, &nc, &err) == SG_OK)
+        sg_cv_row_residuals(nc, ref);
+    else
+        for (size_t i = 0; i < n; i++)
+            ref[i] = NAN;
+    sg_cv_result_destroy(nc);
+}
+
 /* As fit does: fit spec to the table and predict the test points (pred),
  * cross-validate (auto plan, no baseline) and rate the interval every
  * command gives (half, the calibrated half-width) against the reported CV
@@ -422,10 +441,18 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
         sg_model_destroy(m);
         return false;
     }
-    /* and the check between the runs against kriging's CV figures */
+    /* and the check between the runs against kriging's CV figures; the
+     * other model's held-out residuals clear runs it predicts (as fit) */
     sg_metrics gm;
-    bool closed, gp_ok = sg_model_type_of(m) != SG_MODEL_GP &&
-                         sg_cv_kriging(&opt, spec, d, 1, X, y, n, &gm, &closed, &err) == SG_OK;
+    double *ref = malloc(n * sizeof *ref);
+    bool closed, gp_ok = ref && sg_model_type_of(m) != SG_MODEL_GP &&
+                         sg_cv_kriging(&opt, spec, d, 1, X, y, n, &gm, &closed, ref, &err) ==
+                             SG_OK;
+    if (ref && sg_model_type_of(m) == SG_MODEL_GP)
+        network_residuals(spec, X, y, n, d, ref);
+    if (ref && (gp_ok || sg_model_type_of(m) == SG_MODEL_GP))
+        sg_cv_clear_predicted(*cv, ref, opt.outlier_z, NULL, 0);
+    free(ref);
     if (gp_ok && sg_fit_window_check(m, *cv, &gm.rmse, &gp_ok, X, n, d, spec->seed, &err) !=
                      SG_OK) {
         printf("    %s window check failed: %s\n", what, err.msg);

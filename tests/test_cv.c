@@ -765,3 +765,79 @@ Test(validate, pattern_needs_levels_and_rows_to_spare)
                  SG_OK);
     cr_expect(applies, "the first 180 rows: every factor still level-coded");
 }
+
+/* Under k-fold the runs of a fold share one model.  A fold model that misses
+ * every run it holds out (here trained on its rows with the response shifted
+ * by 30 noise sd, as a network trained badly or an auto fold whose inner
+ * choice went the other way would) makes them stand out of the pooled
+ * residuals; the fold is at fault, not its runs, so none is flagged. */
+Test(validate, bad_fold_does_not_make_its_runs_suspicious)
+{
+    const size_t n = 60;
+    noisy_linear(n, 0.1, 99);
+    sg_model_spec s = linear_spec();
+    sg_cv_options o = sg_cv_options_defaults();
+    cr_assert_eq(sg_cv_spec_parse("kfold:20", &o.plan, NULL), SG_OK);
+    o.n_threads = 1;
+    sg_cv_plan *plan = NULL;
+    sg_error err;
+    cr_assert_eq(sg_cv_plan_create(&o.plan, n, s.seed, &plan, &err), SG_OK, "%s", err.msg);
+    double Xtr[NMAX * 2], Ytr[NMAX * 2];
+    unsigned char held[NMAX];
+    size_t t = sg_cv_plan_training_rows(plan, 0, X, 2, Y, 2, held, Xtr, Ytr);
+    for (size_t i = 0; i < t; i++)
+        Ytr[i * 2] += 3.0;
+    sg_model *bad = NULL;
+    cr_assert_eq(sg_model_fit(&s, 2, 2, Xtr, Ytr, t, NULL, NULL, NULL, &bad, &err), SG_OK);
+    const sg_model *prefit[1] = {bad};
+    o.prefit = prefit;
+    o.n_prefit = 1;
+    sg_cv_result *r = NULL;
+    cr_assert_eq(sg_cv_run(&s, &o, 2, 2, X, Y, n, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    size_t missed = 0; /* the scenario: fold 0's runs are all far off */
+    for (size_t i = 0; i < r->n_held; i++)
+        if (r->held_fold[i] == 0)
+            missed += fabs(r->obs[i * 2] - r->pred[i * 2]) > 2.0;
+    cr_expect_eq(missed, plan->start[1] - plan->start[0]);
+    cr_expect_eq(r->n_outliers, 0, "%zu runs flagged, first row %zu", r->n_outliers,
+                 r->n_outliers ? r->outliers[0].row : 0);
+    sg_cv_result_destroy(r);
+    sg_model_destroy(bad);
+    sg_cv_plan_destroy(plan);
+}
+
+/* A flagged run stays flagged when the other model misses it too (a
+ * planted error of 25 noise sd: kriging's held-out residual there is as
+ * large), and is cleared, with both residuals reported, when the other
+ * model predicts it as well as an ordinary run. */
+Test(validate, flag_cleared_only_when_the_other_model_predicts_the_run)
+{
+    noisy_linear(30, 0.1, 4243);
+    Y[13 * 2] += 2.5;
+    sg_model_spec s = linear_spec();
+    sg_cv_result *r = run("loo", 30, 2, s);
+    cr_assert_eq(r->n_outliers, 1);
+    sg_cv_options o = sg_cv_options_defaults();
+    cr_assert_eq(sg_cv_spec_parse("loo", &o.plan, NULL), SG_OK);
+    sg_metrics gm[2];
+    bool closed;
+    double ref[30 * 2];
+    sg_error err;
+    cr_assert_eq(sg_cv_kriging(&o, &s, 2, 2, X, Y, 30, gm, &closed, ref, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect(closed);
+    cr_expect_gt(ref[13 * 2], 2.0, "kriging misses the planted error too: %g", ref[13 * 2]);
+    sg_cv_cleared c[2];
+    cr_expect_eq(sg_cv_clear_predicted(r, ref, SG_CV_OUTLIER_Z, c, 2), 0);
+    cr_expect_eq(r->n_outliers, 1);
+    double missed = r->outliers[0].observed - r->outliers[0].predicted;
+    ref[13 * 2] = 0.01; /* an other model that predicts the run */
+    cr_expect_eq(sg_cv_clear_predicted(r, ref, SG_CV_OUTLIER_Z, c, 2), 1);
+    cr_expect_eq(r->n_outliers, 0);
+    cr_expect_eq(c[0].row, 13);
+    cr_expect_eq(c[0].response, 0);
+    cr_expect_float_eq(c[0].residual, missed, 1e-12);
+    cr_expect_float_eq(c[0].ref_residual, 0.01, 1e-15);
+    sg_cv_result_destroy(r);
+}

@@ -313,7 +313,7 @@ Test(cv_levels, network_error_between_grid_points_found_against_kriging, .timeou
     double before = R->window_rmse, hw_before = R->window_half_width;
     sg_metrics gm;
     bool closed, ok = true;
-    cr_assert_eq(sg_cv_kriging(&o, &s, 3, 1, d->x, y, 27, &gm, &closed, &err), SG_OK, "%s",
+    cr_assert_eq(sg_cv_kriging(&o, &s, 3, 1, d->x, y, 27, &gm, &closed, NULL, &err), SG_OK, "%s",
                  err.msg);
     cr_expect_lt(gm.rmse, 0.02, "kriging is nearly exact here");
     cr_assert_eq(sg_fit_window_check(m, r, &gm.rmse, &ok, d->x, 27, 3, s.seed, &err), SG_OK,

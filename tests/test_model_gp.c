@@ -414,12 +414,12 @@ Test(model_gp, kriging_cv_closed_form_and_refit)
     sg_model_spec seven = sg_model_spec_defaults();
     seven.seed = 7;
     o.plan.kind = SG_CV_LOO;
-    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, a, &closed, &err), SG_OK, "%s",
+    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, a, &closed, NULL, &err), SG_OK, "%s",
                  err.msg);
     cr_expect(closed);
     o.plan.kind = SG_CV_KFOLD;
     o.plan.k = 4;
-    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, b, &closed, &err), SG_OK, "%s",
+    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, b, &closed, NULL, &err), SG_OK, "%s",
                  err.msg);
     cr_expect(!closed);
     for (size_t j = 0; j < NO; j++) {
@@ -430,7 +430,8 @@ Test(model_gp, kriging_cv_closed_form_and_refit)
                   b[j].rmse);
     }
     make_data(5, false, X, Y);
-    cr_expect_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 5, b, &closed, &err), SG_ERR_INVALID);
+    cr_expect_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 5, b, &closed, NULL, &err),
+                 SG_ERR_INVALID);
 }
 
 /* The kriging figures fit prints beside the network are those of [model]
@@ -462,12 +463,12 @@ Test(model_gp, kriging_cv_encodes_categories_as_type_gp_does)
     o.plan.kind = SG_CV_LOO;
     sg_metrics beside[NO], coded[NO];
     bool closed = false;
-    cr_assert_eq(sg_cv_kriging(&o, &s, NI, NO, X, Y, N, beside, &closed, &err), SG_OK, "%s",
+    cr_assert_eq(sg_cv_kriging(&o, &s, NI, NO, X, Y, N, beside, &closed, NULL, &err), SG_OK, "%s",
                  err.msg);
     cr_expect(closed);
     sg_model_spec numbers = s;
     numbers.categories[1] = 0;
-    cr_assert_eq(sg_cv_kriging(&o, &numbers, NI, NO, X, Y, N, coded, &closed, &err), SG_OK,
+    cr_assert_eq(sg_cv_kriging(&o, &numbers, NI, NO, X, Y, N, coded, &closed, NULL, &err), SG_OK,
                  "%s", err.msg);
     for (size_t j = 0; j < NO; j++) {
         const double *res = sg_gp_loo_residuals(sg_model_gp(m, j));

@@ -138,10 +138,7 @@ static void print_outcome(const sg_response *resp, const sg_cv_response *cv, siz
 
 static void print_run_label(const sg_table *t, size_t row, char *buf, size_t cap)
 {
-    if (t->run_id && t->run_id[row] && t->run_id[row][0])
-        snprintf(buf, cap, "run %s", t->run_id[row]);
-    else
-        snprintf(buf, cap, "run %zu (line %d)", t->row[row], t->line[row]);
+    sg_table_run_label(t, row, buf, cap);
 }
 
 /* The runs of the group whose last record is outliers[k]: "run 25 to run
@@ -407,7 +404,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                            "resolution, %g of the range) and beyond the interval at tested "
                            "settings from the other runs by more than that, and far out for how "
                            "constrained its point is (an extrapolated corner may miss by more), "
-                           "its fold's other runs not missing as well; see surrogate(1), fit)\n",
+                           "its fold's other runs not missing as well, and the other model of "
+                           "the comparison missing it too; see surrogate(1), fit)\n",
                            ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
         if (any_pattern)
             sg_num_fprintf(stdout,

@@ -466,3 +466,11 @@ sg_status sg_table_load(const char *path, const char *const *columns, size_t n_c
     sg_table_request req = {.columns = columns, .n_cols = n_cols, .n_factors = n_factors};
     return sg_table_read(path, &req, out, bad_column, err);
 }
+
+void sg_table_run_label(const sg_table *t, size_t row, char *buf, size_t cap)
+{
+    if (t->run_id && t->run_id[row] && t->run_id[row][0])
+        snprintf(buf, cap, "run %s", t->run_id[row]);
+    else
+        snprintf(buf, cap, "run %zu (line %d)", t->row[row], t->line[row]);
+}

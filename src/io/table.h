@@ -157,6 +157,10 @@ const char *sg_table_exclude_reason(const sg_table *t, const sg_excluded_row *e,
 /* Free the table and everything in it.  NULL is a no-op. */
 void sg_table_destroy(sg_table *t);
 
+/* How messages name row (0-based) of t: "run <id>" from the run column,
+ * else "run <data row> (line <file line>)". */
+void sg_table_run_label(const sg_table *t, size_t row, char *buf, size_t cap);
+
 /* Value at (row i, column j). */
 static inline double sg_table_at(const sg_table *t, size_t i, size_t j)
 {

@@ -352,15 +352,52 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
  * does (one-hot; a code is not a number on a scale), so the figures are
  * those the user would get from that type.  X (n, n_in), Y (n, n_out) in
  * engineering units; metrics (n_out) caller-owned (obs vs held-out
- * prediction; r2 = Q²); *closed_form tells which way.  SG_ERR_INVALID when
- * a training set has fewer than n_in + 2 rows (kriging cannot be fitted),
- * SG_ERR_NUMERIC, SG_ERR_NOMEM. */
+ * prediction; r2 = Q²); *closed_form tells which way.  residuals (may be
+ * NULL; caller-owned, n × n_out) receives each row's held-out residual
+ * (observed - prediction; the mean over repeats, NaN for a row never held
+ * out), for sg_cv_clear_predicted.  SG_ERR_INVALID when a training set has
+ * fewer than n_in + 2 rows (kriging cannot be fitted), SG_ERR_NUMERIC,
+ * SG_ERR_NOMEM. */
 /* Above this many rows fit's side-by-side kriging figures are not computed
  * (SG_ERR_LIMIT saying so): its cost grows with the cube of the rows, and a
  * table this large already tells the network's accuracy by itself. */
 #define SG_CV_KRIGING_BESIDE_MAX_ROWS 500
 sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, size_t n_in,
                         size_t n_out, const double *X, const double *Y, size_t n,
-                        sg_metrics *metrics, bool *closed_form, sg_error *err);
+                        sg_metrics *metrics, bool *closed_form, double *residuals,
+                        sg_error *err);
+
+/* ---- a flagged run that another model predicts (cv_confirm.c) ---- */
+
+/* Each row's held-out residual (observed - prediction, mean over repeats;
+ * NaN for a row never held out) of r's model: out (n_rows × n_out),
+ * caller-owned. */
+void sg_cv_row_residuals(const sg_cv_result *r, double *out);
+
+/* A run cleared of "check this simulation": the model missed it, another
+ * model did not. */
+typedef struct sg_cv_cleared {
+    size_t row, response;
+    double residual;     /* the model's held-out residual (response unit) */
+    double ref_residual; /* the other model's, at the same row */
+} sg_cv_cleared;
+
+/* "Check this simulation" says the run disagrees with the others.  A model
+ * that cannot follow the table at one run flags it although nothing is
+ * wrong there (a network missing one corner of an exact fractional
+ * factorial by 7 % of the range, where kriging predicts it from the other
+ * runs to 0.05 %).  So a flagged run is kept only if the other model of
+ * fit's comparison (kriging beside a network, the network beside kriging)
+ * misses it too: it is cleared when that model's residual there is within
+ * zmax flagging scales of its median residual (the model's own scale,
+ * sg_cv_response.scale: the other model predicts the run as well as the
+ * model predicts an ordinary one).  A garbage value is missed by any model,
+ * so it stays.  Groups off the pattern (already confirmed by a refit
+ * without them) are kept.  ref_resid (n_rows × n_out) from
+ * sg_cv_row_residuals or sg_cv_kriging; a NaN row is kept.  Removes the
+ * cleared records from r->outliers (order kept), writes up to max of them
+ * to cleared (may be NULL) and returns how many were removed. */
+size_t sg_cv_clear_predicted(sg_cv_result *r, const double *ref_resid, double zmax,
+                             sg_cv_cleared *cleared, size_t max);
 
 #endif

@@ -2,12 +2,33 @@
  * (cv.h, sg_cv_kriging). */
 #include "model/cv.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Per-row mean of the held-out residuals obs - pred (plan order) into
+ * out (n × no; NaN for a row never held out). */
+static void row_means(const sg_cv_plan *plan, const double *obs, const double *pred, size_t n,
+                      size_t no, double *out)
+{
+    size_t nh = plan->start[plan->n_folds];
+    for (size_t r = 0; r < n; r++)
+        for (size_t j = 0; j < no; j++) {
+            double s = 0;
+            size_t c = 0;
+            for (size_t i = 0; i < nh; i++)
+                if (plan->rows[i] == r) {
+                    s += obs[i * no + j] - pred[i * no + j];
+                    c++;
+                }
+            out[r * no + j] = c ? s / (double)c : NAN;
+        }
+}
+
 sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, size_t n_in,
                         size_t n_out, const double *X, const double *Y, size_t n,
-                        sg_metrics *metrics, bool *closed_form, sg_error *err)
+                        sg_metrics *metrics, bool *closed_form, double *residuals,
+                        sg_error *err)
 {
     if (!opt || !model || !X || !Y || !metrics || !closed_form || n_in == 0 || n_out == 0)
         return sg_error_set(err, SG_ERR_INVALID, "kriging cross-validation: missing argument");
@@ -40,6 +61,8 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, si
         }
         for (size_t j = 0; j < n_out && st == SG_OK; j++)
             st = sg_metrics_compute(Y + j, n_out, pred + j, n_out, n, &metrics[j], err);
+        for (size_t i = 0; residuals && i < n * n_out; i++)
+            residuals[i] = Y[i] - pred[i];
         goto done;
     }
     if ((st = sg_cv_plan_create(&opt->plan, n, model->seed, &plan, err)) != SG_OK)
@@ -75,6 +98,8 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, si
     }
     for (size_t j = 0; j < n_out && st == SG_OK; j++)
         st = sg_metrics_compute(obs + j, n_out, pred + j, n_out, nh, &metrics[j], err);
+    if (st == SG_OK && residuals)
+        row_means(plan, obs, pred, n, n_out, residuals);
 done:
     sg_model_work_destroy(w);
     sg_model_destroy(m);

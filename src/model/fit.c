@@ -269,16 +269,23 @@ static sg_status check_outcomes(const sg_study *s, const sg_table *t, sg_error *
 
 /* Network and kriging CV figures side by side (r->cv done), and the notes
  * saying when a baseline is clearly better than the network. */
+/* ref (n × n_out, caller-owned) receives the held-out residuals of the
+ * model the fitted one is not (kriging beside a network, the network
+ * beside kriging; NaN where not computed), for sg_cv_clear_predicted. */
 static sg_status compare(const sg_study_model *settings, const double *X, const double *Y,
-                         sg_fit_result *r, const char *const *names, sg_error *err)
+                         sg_fit_result *r, const char *const *names, double *ref,
+                         sg_error *err)
 {
     size_t n_in = r->n_in, n_out = r->n_out, n = r->n_rows;
     sg_status st = SG_OK;
     sg_error e;
     sg_error_clear(&e);
     r->cmp = calloc(n_out, sizeof *r->cmp);
-    r->notes = calloc(3 * n_out, sizeof *r->notes);
+    r->notes = calloc(4 * n_out, sizeof *r->notes);
     sg_metrics *gm = calloc(n_out, sizeof *gm);
+    bool ref_is_network = r->type_used == SG_MODEL_GP;
+    for (size_t i = 0; i < n * n_out; i++)
+        ref[i] = NAN;
     if (!r->cmp || !r->notes || !gm) {
         free(gm);
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
@@ -301,6 +308,8 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
             free(gm);
             return sg_error_set(err, st, "%s", e.msg);
         }
+        if (st == SG_OK && ref_is_network)
+            sg_cv_row_residuals(nc, ref);
         for (size_t j = 0; j < n_out; j++) {
             r->cmp[j].net_ok = st == SG_OK;
             if (st == SG_OK)
@@ -321,7 +330,8 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     } else {
         bool closed = false;
         sg_error_clear(&e);
-        st = sg_cv_kriging(&settings->cv, &settings->spec, n_in, n_out, X, Y, n, gm, &closed, &e);
+        st = sg_cv_kriging(&settings->cv, &settings->spec, n_in, n_out, X, Y, n, gm, &closed,
+                           ref_is_network ? NULL : ref, &e);
         if (st == SG_ERR_NOMEM) {
             free(gm);
             return sg_error_set(err, st, "%s", e.msg);
@@ -489,6 +499,53 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
             sg_cv_window_floor(cv, j, d, gp_rmse[j]);
     }
     return st;
+}
+
+/* Runs flagged only because the model cannot follow them (the other model
+ * of the comparison predicts them: sg_cv_clear_predicted) are not
+ * flagged; one note per response names them. */
+static sg_status clear_predicted_runs(sg_fit_result *r, const sg_table *t,
+                                      const sg_study_model *settings, const char *const *names,
+                                      const double *ref, sg_error *err)
+{
+    size_t max = r->cv->n_outliers;
+    if (!max)
+        return SG_OK;
+    sg_cv_cleared *c = malloc(max * sizeof *c);
+    if (!c)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    size_t m = sg_cv_clear_predicted(r->cv, ref, settings->cv.outlier_z, c, max);
+    const char *model = r->type_used == SG_MODEL_GP ? "kriging" : "the network";
+    const char *other = r->type_used == SG_MODEL_GP ? "the network" : "kriging";
+    for (size_t j = 0; j < r->n_out; j++) {
+        char runs[160] = "";
+        size_t k = 0, first = SIZE_MAX, len = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (c[i].response != j)
+                continue;
+            if (first == SIZE_MAX)
+                first = i;
+            char lab[64];
+            sg_table_run_label(t, c[i].row, lab, sizeof lab);
+            if (len < sizeof runs - 1)
+                len += (size_t)snprintf(runs + len, sizeof runs - len, "%s%s", k ? ", " : "",
+                                        lab);
+            k++;
+        }
+        if (!k)
+            continue;
+        sg_fit_note *nt = add_note(r, SG_FIT_NOTE_MODEL_MISSES_RUN, j, c[first].residual,
+                                   c[first].ref_residual);
+        sg_num_snprintf(nt->message, sizeof nt->message,
+                        "%.60s: %s misses %s by %.4g when %s held out, but %s predicts %s "
+                        "from the other runs within %.4g: %s's error there, not the %s, so "
+                        "%s not flagged",
+                        names[j], model, runs, fabs(c[first].residual), k > 1 ? "each is" : "it is",
+                        other, k > 1 ? "them" : "it", fabs(c[first].ref_residual), model,
+                        k > 1 ? "runs'" : "run's", k > 1 ? "they are" : "it is");
+    }
+    free(c);
+    return SG_OK;
 }
 
 /* sg_fit_window_check with the kriging figures compare() put beside the
@@ -677,8 +734,13 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         }
         r->n_gates = sg_cv_gates(r->cv, train_rmse, names, r->gates, ng);
         free(train_rmse);
-        if ((st = compare(settings, X, Y, r, names, err)) != SG_OK ||
-            (st = window_check(r, settings, X, err)) != SG_OK)
+        double *ref = malloc(n * n_out * sizeof *ref);
+        if (!ref)
+            st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        if (st == SG_OK && (st = compare(settings, X, Y, r, names, ref, err)) == SG_OK)
+            st = clear_predicted_runs(r, t, settings, names, ref, err);
+        free(ref);
+        if (st != SG_OK || (st = window_check(r, settings, X, err)) != SG_OK)
             goto fail;
         /* the calibrated interval travels with the model file */
         sg_model_calibration c;

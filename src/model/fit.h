@@ -56,8 +56,12 @@ typedef struct sg_fit_compare {
 typedef enum sg_fit_note_kind {
     SG_FIT_NOTE_KRIGING_BETTER = 0, /* kriging CV RMSE < SG_FIT_CLEARLY_BETTER × network's */
     SG_FIT_NOTE_QUADRATIC_BETTER,   /* the same for the quadratic baseline */
-    SG_FIT_NOTE_NOT_LEARNED         /* the network explains less than half of the
+    SG_FIT_NOTE_NOT_LEARNED,        /* the network explains less than half of the
                                        response's variance on its own training rows */
+    SG_FIT_NOTE_MODEL_MISSES_RUN    /* runs the model missed but the other model of the
+                                       comparison predicts: not flagged (value: the
+                                       model's held-out residual at the first, reference:
+                                       the other model's; cv.h sg_cv_clear_predicted) */
 } sg_fit_note_kind;
 
 typedef struct sg_fit_note {
@@ -128,7 +132,7 @@ typedef struct sg_fit_result {
     sg_regularize_report l2_choice; /* the weight penalty chosen from the table
                                        (chosen false: [train] l2 was used) */
     sg_fit_note *notes;       /* (n_notes) a baseline clearly better than the network,
-                                 a network that did not learn */
+                                 a network that did not learn, runs not flagged */
     size_t n_notes;
     char data_hash[17];       /* FNV-1a 64 of the data file's bytes, hex */
     char settings_hash[17];   /* FNV-1a 64 of the fit-relevant settings, hex */

@@ -1,0 +1,73 @@
+/* cv_confirm.c — a run flagged "check this simulation" that another model
+ * predicts from the other runs is the model's miss, not the run's (cv.h). */
+#include "model/cv.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+
+void sg_cv_row_residuals(const sg_cv_result *r, double *out)
+{
+    size_t n = r->n_rows, no = r->n_out;
+    for (size_t i = 0; i < n * no; i++)
+        out[i] = 0.0;
+    for (size_t j = 0; j < no; j++)
+        for (size_t r0 = 0; r0 < n; r0++) {
+            double s = 0;
+            size_t c = 0;
+            for (size_t i = 0; i < r->n_held; i++)
+                if (r->held_row[i] == r0) {
+                    s += r->obs[i * no + j] - r->pred[i * no + j];
+                    c++;
+                }
+            out[r0 * no + j] = c ? s / (double)c : NAN;
+        }
+}
+
+/* Does the other model predict outlier o's run as well as the model
+ * predicts an ordinary run? */
+static bool predicted_by_other(const sg_cv_result *r, const sg_outlier *o, const double *ref,
+                               double zmax)
+{
+    size_t n = r->n_rows, no = r->n_out, j = o->response;
+    const sg_cv_response *R = &r->resp[j];
+    double v = ref[o->row * no + j];
+    if (o->off_pattern || !R->outlier_ok || !isfinite(v) || !(R->scale.scale > 0))
+        return false;
+    double *col = malloc(n * sizeof *col);
+    if (!col)
+        return false; /* keep the flag: the safe side */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(ref[i * no + j]))
+            col[m++] = ref[i * no + j];
+    double med = v;
+    if (m > 0) {
+        gsl_sort(col, 1, m);
+        med = gsl_stats_median_from_sorted_data(col, 1, m);
+    }
+    free(col);
+    return fabs(v - med) <= zmax * R->scale.scale;
+}
+
+size_t sg_cv_clear_predicted(sg_cv_result *r, const double *ref_resid, double zmax,
+                             sg_cv_cleared *cleared, size_t max)
+{
+    if (!r || !ref_resid)
+        return 0;
+    size_t kept = 0, gone = 0;
+    for (size_t k = 0; k < r->n_outliers; k++) {
+        const sg_outlier *o = &r->outliers[k];
+        if (!predicted_by_other(r, o, ref_resid, zmax)) {
+            r->outliers[kept++] = *o;
+            continue;
+        }
+        if (cleared && gone < max)
+            cleared[gone] = (sg_cv_cleared){o->row, o->response, o->observed - o->predicted,
+                                            ref_resid[o->row * r->n_out + o->response]};
+        gone++;
+    }
+    r->n_outliers = kept;
+    return gone;
+}
