@@ -626,5 +626,9 @@ Test(cli_fit, run_the_other_model_predicts_is_not_flagged)
         cr_expect_lt(fabs(at_path(nt, "reference", NULL)->valuedouble), 0.05);
     }
     cr_expect_eq(cleared, 1, "%s", r->out);
+    /* two settings per factor: the design cannot show curvature, and says so */
+    cJSON *cv = at_path(cJSON_GetArrayItem(at_path(fit, "responses", NULL), 0), "cv", NULL);
+    const char *dn = at_path(cv, "design_note", NULL)->valuestring;
+    cr_expect(strstr(dn, "factors 1, 2, 3, 4 and 5 have two settings each") != NULL, "%s", dn);
     cJSON_Delete(doc);
 }

@@ -841,3 +841,19 @@ Test(validate, flag_cleared_only_when_the_other_model_predicts_the_run)
     cr_expect_float_eq(c[0].ref_residual, 0.01, 1e-15);
     sg_cv_result_destroy(r);
 }
+
+/* A numeric factor set to two values only: no run shows curvature in it,
+ * and the design note says so (a factor of many values does not count). */
+Test(validate, factor_with_two_settings_is_named_in_the_design_note)
+{
+    noisy_linear(30, 0.1, 4243);
+    sg_cv_result *r = run("loo", 30, 2, linear_spec());
+    cr_expect_str_empty(r->resp[0].design_note);
+    sg_cv_result_destroy(r);
+    for (size_t i = 0; i < 30; i++)
+        X[i * 2 + 1] = i % 2 ? 3.0 : -3.0;
+    r = run("loo", 30, 2, linear_spec());
+    cr_expect(strstr(r->resp[0].design_note, "two settings of factor 2") != NULL, "%s",
+              r->resp[0].design_note);
+    sg_cv_result_destroy(r);
+}

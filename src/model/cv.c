@@ -1125,17 +1125,53 @@ static size_t distinct_values(const double *X, size_t n, size_t n_in, size_t f, 
     return k;
 }
 
+/* Response j's design_note when no other applies: numeric factors set to
+ * only two values.  No run shows curvature in them, so no figure can tell
+ * how accurate predictions between the two settings are (a 2^k or
+ * fractional factorial without centre runs). */
+static void two_setting_note(sg_cv_result *res, size_t j, const sg_model_spec *spec,
+                             const double *X, size_t n_in)
+{
+    char list[160] = "";
+    size_t len = 0, k = 0, last = 0;
+    for (size_t f = 0; f < n_in; f++) {
+        if (sg_model__is_category(spec, f) || distinct_values(X, res->n_rows, n_in, f, 3) != 2)
+            continue;
+        if (k && len < sizeof list)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%zu", k > 1 ? ", " : "",
+                                    last + 1);
+        last = f;
+        k++;
+    }
+    if (!k)
+        return;
+    char *note = res->resp[j].design_note;
+    size_t cap = sizeof res->resp[j].design_note;
+    if (k == 1)
+        snprintf(note, cap, "the design cannot tell how accurate predictions between the two "
+                 "settings of factor %zu are: no run shows curvature in it, and predictions "
+                 "there rest on there being none (a run at its middle would tell)", last + 1);
+    else
+        snprintf(note, cap, "the design cannot tell how accurate predictions between tested "
+                 "settings are: factors %s and %zu have two settings each, no run shows "
+                 "curvature in them, and predictions between rest on there being none "
+                 "(centre runs would tell)", list, last + 1);
+}
+
 /* Response j's design_note (cv.h): between levels far above the plan's
- * error, worst without the middle level of a 3-level factor. */
-static sg_status design_note(sg_cv_result *res, size_t j, const double *X, size_t n_in,
-                             sg_error *err)
+ * error, worst without the middle level of a 3-level factor; else numeric
+ * factors with two settings only. */
+static sg_status design_note(sg_cv_result *res, size_t j, const sg_model_spec *spec,
+                             const double *X, size_t n_in, sg_error *err)
 {
     sg_cv_response *R = &res->resp[j];
     size_t no = res->n_out, nb = res->n_between;
     R->design_note[0] = '\0';
     if (nb == 0 || !(R->net.rmse > 0) ||
-        !(R->between.rmse > SG_CV_CURVATURE_RATIO * R->net.rmse))
+        !(R->between.rmse > SG_CV_CURVATURE_RATIO * R->net.rmse)) {
+        two_setting_note(res, j, spec, X, n_in);
         return SG_OK;
+    }
     double *ss = calloc(2 * n_in, sizeof *ss), *cnt = ss + n_in;
     if (!ss)
         return sg_error_set(err, SG_ERR_NOMEM, "cross-validation: out of memory");
@@ -1158,6 +1194,8 @@ static sg_status design_note(sg_cv_result *res, size_t j, const double *X, size_
                         "error (a run between levels would tell)",
                         sg_num_sig(ratio, sizeof ratio, R->between.rmse / R->net.rmse, 2),
                         worst + 1);
+    else
+        two_setting_note(res, j, spec, X, n_in);
     free(ss);
     return SG_OK;
 }
@@ -1396,7 +1434,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                 goto fail;
             continue;
         }
-        if ((st = design_note(res, j, X, n_in, err)) != SG_OK)
+        if ((st = design_note(res, j, spec, X, n_in, err)) != SG_OK)
             goto fail;
         if ((st = window_of(res, j, spec, bplan, X, Y, n_in, train_mse, opt->level,
                             opt->window, held_z, err)) != SG_OK)
