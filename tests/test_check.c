@@ -370,3 +370,35 @@ Test(check, json_out_of_memory_at_every_allocation)
     sg_check_destroy(r);
     sg_table_destroy(t);
 }
+
+/* Each factor's data against the study's bounds: runs outside counted, the
+ * data's own range, and the sentence for each case (all outside: a unit
+ * or bounds mistake; some outside; inside but covering little). */
+Test(check, factor_span_against_the_bounds)
+{
+    sg_table *t = make_table(L9, 4); /* every column holds 1, 2 and 3 */
+    sg_factor_span sp = sg_check_factor_span(t, 0, 1.0, 3.0);
+    cr_expect_eq(sp.n_outside, 0);
+    cr_expect_float_eq(sp.data_min, 1.0, 0);
+    cr_expect_float_eq(sp.data_max, 3.0, 0);
+    char m[512];
+    cr_expect_not(sg_check_factor_span_message(&sp, "a", "mm", 1.0, 3.0, 9, m, sizeof m));
+    cr_expect_str_empty(m);
+    sp = sg_check_factor_span(t, 1, 1000.0, 3000.0); /* bounds in um, data in mm */
+    cr_expect_eq(sp.n_outside, 9);
+    cr_expect(sg_check_factor_span_message(&sp, "b", "um", 1000.0, 3000.0, 9, m, sizeof m));
+    cr_expect(strstr(m, "all 9 runs lie outside the study's bounds [1000, 3000] um") &&
+                  strstr(m, "from 1 to 3") && strstr(m, "unit"),
+              "%s", m);
+    sp = sg_check_factor_span(t, 2, 1.0, 2.5);
+    cr_expect_eq(sp.n_outside, 3);
+    cr_expect(sg_check_factor_span_message(&sp, "c", "", 1.0, 2.5, 9, m, sizeof m));
+    cr_expect(strstr(m, "3 of 9 runs lie outside the study's bounds [1, 2.5] (") != NULL, "%s",
+              m);
+    sp = sg_check_factor_span(t, 3, 0.0, 10.0);
+    cr_expect_eq(sp.n_outside, 0);
+    cr_expect(sg_check_factor_span_message(&sp, "d", "s", 0.0, 10.0, 9, m, sizeof m));
+    cr_expect(strstr(m, "cover only 1 to 3 s, 20 % of the study's bounds [0, 10]") != NULL,
+              "%s", m);
+    sg_table_destroy(t);
+}

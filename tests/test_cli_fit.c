@@ -632,3 +632,60 @@ Test(cli_fit, run_the_other_model_predicts_is_not_flagged)
     cr_expect(strstr(dn, "factors 1, 2, 3, 4 and 5 have two settings each") != NULL, "%s", dn);
     cJSON_Delete(doc);
 }
+
+/* N of fit's "N warning(s) on the Summary sheet" (-1 when absent). */
+static int summary_warnings(const char *out)
+{
+    const char *p = strstr(out, " on the Summary sheet");
+    if (!p)
+        return -1;
+    while (p > out && p[-1] != '\n' && p[-1] != ' ')
+        p--; /* back over "warning(s)" */
+    p--;
+    while (p > out && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    return atoi(p);
+}
+
+/* Bounds that leave out some runs (thickness bounds [50, 120] um, runs at
+ * 150 um): fit warns with the count and the data's range, in the text, in
+ * --json (factor_spans) and on the workbook's Summary sheet; the other
+ * factors have nothing to say. */
+Test(cli_fit, runs_outside_the_bounds_are_a_warning)
+{
+    char cwd[200], text[4096];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text,
+             "[study]\nname = \"span\"\nseed = 11\n[data]\nfile = \"%s/data/brazing_l27.csv\"\n"
+             "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nunit = \"um\"\n"
+             "min = 50\nmax = 120\n"
+             "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nmin = 1090\n"
+             "max = 1150\n" BRAZING_HOLD_COOLING
+             "[[response]]\nname = \"stress_max\"\ncolumn = \"stress_max_MPa\"\n"
+             "[model]\nfile = \"span.model.json\"\nhidden = [4]\nensemble = 2\n"
+             "[train]\nepochs = 200\nvalidation = \"kfold:3\"\n[report]\nfile = \"span.xlsx\"\n",
+             cwd);
+    char study[512]; /* tpath's buffer is reused by light_study below */
+    snprintf(study, sizeof study, "%s", tpath(0, "span.toml"));
+    write_file(study, text);
+    result *r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "WARNING: factor 'thickness': 9 of 27 runs lie outside the "
+                             "study's bounds [50, 120] um (the data run from 50 to 150)") != NULL,
+              "%s", r->out);
+    cr_expect(strstr(r->out, "factor 'temperature'") == NULL, "%s", r->out);
+    int with = summary_warnings(r->out);
+    r = run("fit", light_study(""), NULL); /* the same table within its bounds */
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_eq(with, summary_warnings(r->out) + 1, "%s", r->out);
+    r = run("fit", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_json(r->out), *spans = at_path(doc, "fit", "factor_spans");
+    cr_assert_eq(cJSON_GetArraySize(spans), 4);
+    cJSON *th = cJSON_GetArrayItem(spans, 0), *te = cJSON_GetArrayItem(spans, 1);
+    cr_expect_eq(at_path(th, "runs_outside", NULL)->valueint, 9);
+    cr_expect_float_eq(at_path(th, "data_max", NULL)->valuedouble, 150.0, 0);
+    cr_expect(cJSON_IsString(at_path(th, "warning", NULL)));
+    cr_expect(cJSON_IsNull(at_path(te, "warning", NULL)));
+    cJSON_Delete(doc);
+}

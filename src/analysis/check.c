@@ -374,3 +374,46 @@ fail:
     sg_check_destroy(r);
     return st;
 }
+
+sg_factor_span sg_check_factor_span(const sg_table *t, size_t j, double min, double max)
+{
+    sg_factor_span sp = {0, NAN, NAN};
+    for (size_t i = 0; i < t->n_rows; i++) {
+        double v = sg_table_at(t, i, j);
+        sp.n_outside += v < min || v > max;
+        sp.data_min = i ? fmin(sp.data_min, v) : v;
+        sp.data_max = i ? fmax(sp.data_max, v) : v;
+    }
+    return sp;
+}
+
+bool sg_check_factor_span_message(const sg_factor_span *sp, const char *name, const char *unit,
+                                  double min, double max, size_t n_rows, char *buf, size_t cap)
+{
+    const char *sp1 = unit && unit[0] ? " " : "", *u = unit ? unit : "";
+    buf[0] = '\0';
+    if (!n_rows || !isfinite(sp->data_min))
+        return false;
+    if (sp->n_outside == n_rows)
+        sg_num_snprintf(buf, cap,
+                        "factor '%.64s': all %zu runs lie outside the study's bounds [%g, %g]%s%s "
+                        "(the data run from %.4g to %.4g): the model is fitted where the "
+                        "process window is not, and every prediction inside it extrapolates; "
+                        "check the factor's min and max, and the column's unit",
+                        name, n_rows, min, max, sp1, u, sp->data_min, sp->data_max);
+    else if (sp->n_outside)
+        sg_num_snprintf(buf, cap,
+                        "factor '%.64s': %zu of %zu runs lie outside the study's bounds [%g, "
+                        "%g]%s%s (the data run from %.4g to %.4g): the model uses them, but "
+                        "predictions, intervals and the optimiser keep to the bounds",
+                        name, sp->n_outside, n_rows, min, max, sp1, u, sp->data_min,
+                        sp->data_max);
+    else if (sp->data_max - sp->data_min < SG_CHECK_SPAN_MIN_SHARE * (max - min))
+        sg_num_snprintf(buf, cap,
+                        "factor '%.64s': the runs cover only %.4g to %.4g%s%s, %.0f %% of the "
+                        "study's bounds [%g, %g]: predictions beyond the runs extrapolate, "
+                        "and the optimiser may go there",
+                        name, sp->data_min, sp->data_max, sp1, u,
+                        100.0 * (sp->data_max - sp->data_min) / (max - min), min, max);
+    return buf[0] != '\0';
+}

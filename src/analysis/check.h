@@ -106,4 +106,25 @@ bool sg_check_match_standard_array(const int *codes, size_t n_runs, size_t n_fac
                                    char name[SG_CHECK_ARRAY_NAME_MAX], int *factor_col,
                                    bool *undetermined);
 
+/* Where the data put a factor against the study's bounds: rows of column
+ * j of t outside [min, max] and the column's own range.  fit and the
+ * workbook warn with it: a model fitted where the process window is not
+ * (bounds typed in another unit, say) extrapolates at every setting the
+ * optimiser may choose. */
+typedef struct sg_factor_span {
+    size_t n_outside;          /* rows with a value below min or above max */
+    double data_min, data_max; /* of the column (NaN for a table without rows) */
+} sg_factor_span;
+sg_factor_span sg_check_factor_span(const sg_table *t, size_t j, double min, double max);
+
+/* The runs cover less than this share of a factor's bounds: a warning. */
+#define SG_CHECK_SPAN_MIN_SHARE 0.5
+
+/* The sentence fit and the workbook print for factor `name` (unit may be
+ * "") with bounds [min, max] over n_rows runs, into buf (cap bytes); false
+ * (buf "") when there is nothing to say: every run inside the bounds and
+ * spanning at least SG_CHECK_SPAN_MIN_SHARE of them. */
+bool sg_check_factor_span_message(const sg_factor_span *sp, const char *name, const char *unit,
+                                  double min, double max, size_t n_rows, char *buf, size_t cap);
+
 #endif

@@ -344,9 +344,17 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         }
     }
     bool any = false;
-    if (r->params_exceed_rows || r->n_gates || r->n_notes) {
+    if (r->params_exceed_rows || r->n_gates || r->n_notes || r->n_span_warnings) {
         printf("\n");
         any = true;
+    }
+    for (size_t i = 0; i < r->n_in; i++) {
+        const sg_factor *f = &s->factors[i];
+        char msg[512];
+        if (!f->categorical && r->span &&
+            sg_check_factor_span_message(&r->span[i], f->name, f->unit, f->min, f->max,
+                                         r->n_rows, msg, sizeof msg))
+            printf("WARNING: %s\n", msg);
     }
     if (r->params_exceed_rows)
         printf("WARNING: the network has %zu trainable parameters per member but there are "

@@ -108,6 +108,24 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
 
 /* ---- duplicates --------------------------------------------------------- */
 
+/* Each factor's data against the study's bounds (fit.h, span). */
+static sg_status factor_spans(const sg_study *study, const sg_table *t, sg_fit_result *r,
+                              sg_error *err)
+{
+    r->span = calloc(r->n_in, sizeof *r->span);
+    if (!r->span)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->n_in; i++) {
+        const sg_factor *f = &study->factors[i];
+        char msg[512];
+        r->span[i] = sg_check_factor_span(t, i, f->min, f->max);
+        r->n_span_warnings += !f->categorical &&
+                              sg_check_factor_span_message(&r->span[i], f->name, f->unit, f->min,
+                                                           f->max, r->n_rows, msg, sizeof msg);
+    }
+    return SG_OK;
+}
+
 static sg_status find_duplicates(const double *X, const double *Y, sg_fit_result *r,
                                  sg_error *err)
 {
@@ -195,6 +213,7 @@ void sg_fit_result_destroy(sg_fit_result *r)
     sg_cv_result_destroy(r->cv);
     free(r->cmp);
     free(r->notes);
+    free(r->span);
     free(r->gates);
     free(r->dups);
     free(r);
@@ -761,7 +780,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     }
 
     /* 4. duplicates */
-    if ((st = find_duplicates(X, Y, r, err)) != SG_OK)
+    if ((st = factor_spans(study, t, r, err)) != SG_OK ||
+        (st = find_duplicates(X, Y, r, err)) != SG_OK)
         goto fail;
 
     free(X);

@@ -36,6 +36,7 @@
 #include "model/study_model.h"
 #include "model/regularize.h"
 #include "analysis/duplicates.h"
+#include "analysis/check.h"
 #include "model/cv.h"
 
 /* A baseline whose CV RMSE is below this share of the network's is called
@@ -125,6 +126,10 @@ typedef struct sg_fit_result {
     sg_duplicate *dups;       /* (n_dups_listed) same factors, different response
                                  (sg_duplicates_find: ordered by response, then rows) */
     size_t n_dups, n_dups_listed;
+    sg_factor_span *span;     /* (n_in) each factor's data against the study's bounds */
+    size_t n_span_warnings;   /* factors whose span has a warning (runs outside the
+                                 bounds, or covering less than half of them;
+                                 sg_check_factor_span_message) */
     sg_model_type type_requested; /* [model] type */
     sg_model_type type_used;      /* what the model is (mlp or gp) */
     sg_fit_compare *cmp;      /* (n_out) side-by-side CV figures; NULL without CV */

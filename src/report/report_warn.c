@@ -2,7 +2,9 @@
  * the study part of the input. */
 #include "report/report.h"
 #include "core/num.h"
+#include "analysis/check.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -106,6 +108,17 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
         else
             st = add(out, err, "Data row %zu (%s %d) was left out: %s.", x->row,
                      t->sheet ? "row" : "line", x->line, why);
+    }
+    for (size_t i = 0; t && i < in->n_factors && st == SG_OK; i++) {
+        const sg_report_factor *f = &in->factors[i];
+        sg_factor_span sp = sg_check_factor_span(t, i, f->min, f->max);
+        char msg[SG_RWARN_MAX - 8];
+        if (!f->labels && i < t->n_factors &&
+            sg_check_factor_span_message(&sp, f->name, f->unit, f->min, f->max, t->n_rows, msg,
+                                         sizeof msg)) {
+            msg[0] = (char)toupper((unsigned char)msg[0]);
+            st = add(out, err, "%s.", msg);
+        }
     }
     const sg_cv_result *cv = in->cv;
     for (size_t i = 0; cv && i < cv->n_outliers && st == SG_OK; i++) {
