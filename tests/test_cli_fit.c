@@ -34,24 +34,33 @@ static bool exists(const char *path)
 
 /* A light study on the brazing data (kfold:3, small network), model file
  * in tmpdir; extra is appended to [train]. */
-static const char *light_study(const char *extra)
+/* The brazing table with a light network, as study <name>.toml (thickness
+ * bounds [50, thickness_max] um) writing <name>.model.json and <name>.xlsx;
+ * extra goes into [train].  The path is tpath's (slot 0) buffer. */
+static const char *brazing_study(const char *name, double thickness_max, const char *extra)
 {
-    char cwd[200], text[4096];
+    char cwd[200], text[4096], file[80];
     cr_assert_not_null(getcwd(cwd, sizeof cwd));
     snprintf(text, sizeof text,
-             "[study]\nname = \"light\"\nseed = 11\n[data]\nfile = \"%s/data/brazing_l27.csv\"\n"
+             "[study]\nname = \"%s\"\nseed = 11\n[data]\nfile = \"%s/data/brazing_l27.csv\"\n"
              "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nunit = \"um\"\n"
-             "min = 50\nmax = 150\n"
+             "min = 50\nmax = %g\n"
              "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nunit = \"C\"\n"
              "min = 1090\nmax = 1150\n"
              BRAZING_HOLD_COOLING
              "[[response]]\nname = \"stress_max\"\ncolumn = \"stress_max_MPa\"\nunit = \"MPa\"\n"
-             "[model]\nfile = \"light.model.json\"\nhidden = [4]\nensemble = 2\n"
-             "[train]\nepochs = 200\nvalidation = \"kfold:3\"\n%s\n[report]\nfile = \"light.xlsx\"\n",
-             cwd, extra);
-    const char *p = tpath(0, "light.toml");
+             "[model]\nfile = \"%s.model.json\"\nhidden = [4]\nensemble = 2\n"
+             "[train]\nepochs = 200\nvalidation = \"kfold:3\"\n%s\n[report]\nfile = \"%s.xlsx\"\n",
+             name, cwd, thickness_max, name, extra, name);
+    snprintf(file, sizeof file, "%s.toml", name);
+    const char *p = tpath(0, file);
     write_file(p, text);
     return p;
+}
+
+static const char *light_study(const char *extra)
+{
+    return brazing_study("light", 150, extra);
 }
 
 static cJSON *parse_json(const char *text)
@@ -653,21 +662,8 @@ static int summary_warnings(const char *out)
  * factors have nothing to say. */
 Test(cli_fit, runs_outside_the_bounds_are_a_warning)
 {
-    char cwd[200], text[4096];
-    cr_assert_not_null(getcwd(cwd, sizeof cwd));
-    snprintf(text, sizeof text,
-             "[study]\nname = \"span\"\nseed = 11\n[data]\nfile = \"%s/data/brazing_l27.csv\"\n"
-             "[[factor]]\nname = \"thickness\"\ncolumn = \"thickness_um\"\nunit = \"um\"\n"
-             "min = 50\nmax = 120\n"
-             "[[factor]]\nname = \"temperature\"\ncolumn = \"temperature_C\"\nmin = 1090\n"
-             "max = 1150\n" BRAZING_HOLD_COOLING
-             "[[response]]\nname = \"stress_max\"\ncolumn = \"stress_max_MPa\"\n"
-             "[model]\nfile = \"span.model.json\"\nhidden = [4]\nensemble = 2\n"
-             "[train]\nepochs = 200\nvalidation = \"kfold:3\"\n[report]\nfile = \"span.xlsx\"\n",
-             cwd);
     char study[512]; /* tpath's buffer is reused by light_study below */
-    snprintf(study, sizeof study, "%s", tpath(0, "span.toml"));
-    write_file(study, text);
+    snprintf(study, sizeof study, "%s", brazing_study("span", 120, ""));
     result *r = run("fit", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "WARNING: factor 'thickness': 9 of 27 runs lie outside the "
