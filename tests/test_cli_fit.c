@@ -685,3 +685,48 @@ Test(cli_fit, runs_outside_the_bounds_are_a_warning)
     cr_expect(cJSON_IsNull(at_path(te, "warning", NULL)));
     cJSON_Delete(doc);
 }
+
+/* A creep-life-like response over 3 decades: fit says that its largest
+ * values dominate every figure in its unit and that its logarithm would
+ * model it better (a note, kind spans_decades, value = the decades). */
+Test(cli_fit, response_spanning_decades_gets_a_note)
+{
+    static char data[2048], text[1024];
+    size_t o = (size_t)snprintf(data, sizeof data, "stress,temp,life\n");
+    for (int i = 0; i < 16; i++) {
+        double s = 100 + 200 * ((i * 7) % 16 + 0.5) / 16, t = 500 + 200 * (i + 0.5) / 16;
+        o += (size_t)snprintf(data + o, sizeof data - o, "%g,%g,%.6g\n", s, t,
+                              exp(25 - 0.03 * s - 0.03 * t));
+    }
+    write_file(tpath(0, "creep.csv"), data);
+    snprintf(text, sizeof text,
+             "[study]\nname = \"creep\"\n[data]\nfile = \"creep.csv\"\n"
+             "[[factor]]\nname = \"stress\"\nmin = 100\nmax = 300\n"
+             "[[factor]]\nname = \"temp\"\nmin = 500\nmax = 700\n"
+             "[[response]]\nname = \"life\"\n"
+             "[model]\nfile = \"creep.model.json\"\nhidden = [4]\nensemble = 2\n"
+             "[train]\nepochs = 200\n[report]\nfile = \"creep.xlsx\"\n");
+    const char *study = tpath(0, "creep.toml");
+    write_file(study, text);
+    result *r = run("fit", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_json(r->out), *nt;
+    int found = 0;
+    cJSON_ArrayForEach(nt, at_path(doc, "fit", "notes"))
+    {
+        if (strcmp(at_path(nt, "kind", NULL)->valuestring, "spans_decades"))
+            continue;
+        found++;
+        /* life from exp(25 - 0.03 (s + t)) over s + t from 612.5 to 987.5 */
+        double lo = 1e300, hi = 0;
+        for (int i = 0; i < 16; i++) {
+            double s = 100 + 200 * ((i * 7) % 16 + 0.5) / 16, t = 500 + 200 * (i + 0.5) / 16;
+            lo = fmin(lo, exp(25 - 0.03 * s - 0.03 * t));
+            hi = fmax(hi, exp(25 - 0.03 * s - 0.03 * t));
+        }
+        cr_expect_float_eq(at_path(nt, "value", NULL)->valuedouble, log10(hi / lo), 1e-4);
+        cr_expect(strstr(at_path(nt, "message", NULL)->valuestring, "logarithm") != NULL);
+    }
+    cr_expect_eq(found, 1, "%s", r->out);
+    cJSON_Delete(doc);
+}

@@ -300,7 +300,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     sg_error e;
     sg_error_clear(&e);
     r->cmp = calloc(n_out, sizeof *r->cmp);
-    r->notes = calloc(4 * n_out, sizeof *r->notes);
+    r->notes = calloc(5 * n_out, sizeof *r->notes);
     sg_metrics *gm = calloc(n_out, sizeof *gm);
     bool ref_is_network = r->type_used == SG_MODEL_GP;
     for (size_t i = 0; i < n * n_out; i++)
@@ -518,6 +518,37 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
             sg_cv_window_floor(cv, j, d, gp_rmse[j]);
     }
     return st;
+}
+
+/* A positive response spanning this many decades gets a note. */
+#define SG_FIT_DECADES_NOTE 2.0
+
+/* A positive response spanning decades (a creep or fatigue life): every
+ * figure is in its unit, so its largest values dominate the errors, the
+ * one-width interval and the suspicious-run check.  Its logarithm, as a
+ * column of the data, is usually modelled far better: say so. */
+static void decades_notes(sg_fit_result *r, const double *Y, const char *const *names)
+{
+    const sg_model_spec *spec = sg_model_spec_of(r->model);
+    for (size_t j = 0; j < r->n_out; j++) {
+        if (sg_model_spec_n_classes(spec, j) >= 2)
+            continue;
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < r->n_rows; i++) {
+            lo = fmin(lo, Y[i * r->n_out + j]);
+            hi = fmax(hi, Y[i * r->n_out + j]);
+        }
+        if (!(lo > 0) || !(log10(hi / lo) >= SG_FIT_DECADES_NOTE))
+            continue;
+        sg_fit_note *nt = add_note(r, SG_FIT_NOTE_SPANS_DECADES, j, log10(hi / lo), 0.0);
+        sg_num_snprintf(nt->message, sizeof nt->message,
+                        "%.60s spans %.1f decades (%.4g to %.4g): the errors, the interval (one "
+                        "width for every prediction) and the check for suspicious runs are in "
+                        "its unit, so its largest values dominate them; a column of its "
+                        "logarithm in the data, fitted as the response, usually models such a "
+                        "quantity far better",
+                        names[j], log10(hi / lo), lo, hi);
+    }
 }
 
 /* Runs flagged only because the model cannot follow them (the other model
@@ -758,6 +789,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
             st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         if (st == SG_OK && (st = compare(settings, X, Y, r, names, ref, err)) == SG_OK)
             st = clear_predicted_runs(r, t, settings, names, ref, err);
+        if (st == SG_OK)
+            decades_notes(r, Y, names);
         free(ref);
         if (st != SG_OK || (st = window_check(r, settings, X, err)) != SG_OK)
             goto fail;

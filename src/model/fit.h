@@ -59,10 +59,13 @@ typedef enum sg_fit_note_kind {
     SG_FIT_NOTE_QUADRATIC_BETTER,   /* the same for the quadratic baseline */
     SG_FIT_NOTE_NOT_LEARNED,        /* the network explains less than half of the
                                        response's variance on its own training rows */
-    SG_FIT_NOTE_MODEL_MISSES_RUN    /* runs the model missed but the other model of the
+    SG_FIT_NOTE_MODEL_MISSES_RUN,   /* runs the model missed but the other model of the
                                        comparison predicts: not flagged (value: the
                                        model's held-out residual at the first, reference:
                                        the other model's; cv.h sg_cv_clear_predicted) */
+    SG_FIT_NOTE_SPANS_DECADES       /* a positive response spanning at least 2 decades
+                                       (value: the decades); its logarithm would model
+                                       better */
 } sg_fit_note_kind;
 
 typedef struct sg_fit_note {
