@@ -589,6 +589,34 @@ Test(cli_fit, group_off_the_pattern_found_in_any_row_order)
               "%s", r->out);
 }
 
+/* Write text as study <name>.toml, run fit --json on it and return the
+ * parsed document (caller deletes). */
+static cJSON *fit_json_of(const char *name, const char *text)
+{
+    char file[80];
+    snprintf(file, sizeof file, "%s.toml", name);
+    const char *study = tpath(0, file);
+    write_file(study, text);
+    result *r = run("fit", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    return parse_json(r->out);
+}
+
+/* The first of fit's notes of this kind (NULL if none); *count: how many. */
+static cJSON *note_of_kind(cJSON *doc, const char *kind, int *count)
+{
+    cJSON *nt, *first = NULL;
+    *count = 0;
+    cJSON_ArrayForEach(nt, at_path(doc, "fit", "notes"))
+    {
+        if (strcmp(at_path(nt, "kind", NULL)->valuestring, kind))
+            continue;
+        if (!(*count)++)
+            first = nt;
+    }
+    return first;
+}
+
 /* An exact 2^(5-1) fractional factorial (main effects and one interaction;
  * found trying the product on a new table): the network misses run 3 by
  * 7 % of the range when it is held out, kriging predicts it from the other
@@ -616,25 +644,16 @@ Test(cli_fit, run_the_other_model_predicts_is_not_flagged)
     snprintf(text + o, sizeof text - o,
              "[[response]]\nname = \"y\"\ncolumn = \"y\"\n[model]\nfile = \"frac5.model.json\"\n"
              "[report]\nfile = \"frac5.xlsx\"\n");
-    const char *study = tpath(0, "frac5.toml");
-    write_file(study, text);
-    result *r = run("fit", "--json", study, NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    cJSON *doc = parse_json(r->out), *fit = at_path(doc, "fit", NULL), *nt;
-    cr_expect_eq(cJSON_GetArraySize(at_path(fit, "suspicious_runs", NULL)), 0, "%s", r->out);
-    int cleared = 0;
-    cJSON_ArrayForEach(nt, at_path(fit, "notes", NULL))
-    {
-        if (strcmp(at_path(nt, "kind", NULL)->valuestring, "model_misses_run"))
-            continue;
-        cleared++;
-        const char *msg = at_path(nt, "message", NULL)->valuestring;
-        cr_expect(strstr(msg, "run 3 (line 4)") && strstr(msg, "not flagged"), "%s", msg);
-        /* the network's miss is material, kriging's is not */
-        cr_expect_gt(fabs(at_path(nt, "value", NULL)->valuedouble), 0.5);
-        cr_expect_lt(fabs(at_path(nt, "reference", NULL)->valuedouble), 0.05);
-    }
-    cr_expect_eq(cleared, 1, "%s", r->out);
+    cJSON *doc = fit_json_of("frac5", text), *fit = at_path(doc, "fit", NULL);
+    cr_expect_eq(cJSON_GetArraySize(at_path(fit, "suspicious_runs", NULL)), 0);
+    int cleared;
+    cJSON *nt = note_of_kind(doc, "model_misses_run", &cleared);
+    cr_assert_eq(cleared, 1);
+    const char *msg = at_path(nt, "message", NULL)->valuestring;
+    cr_expect(strstr(msg, "run 3 (line 4)") && strstr(msg, "not flagged"), "%s", msg);
+    /* the network's miss is material, kriging's is not */
+    cr_expect_gt(fabs(at_path(nt, "value", NULL)->valuedouble), 0.5);
+    cr_expect_lt(fabs(at_path(nt, "reference", NULL)->valuedouble), 0.05);
     /* two settings per factor: the design cannot show curvature, and says so */
     cJSON *cv = at_path(cJSON_GetArrayItem(at_path(fit, "responses", NULL), 0), "cv", NULL);
     const char *dn = at_path(cv, "design_note", NULL)->valuestring;
@@ -706,27 +725,18 @@ Test(cli_fit, response_spanning_decades_gets_a_note)
              "[[response]]\nname = \"life\"\n"
              "[model]\nfile = \"creep.model.json\"\nhidden = [4]\nensemble = 2\n"
              "[train]\nepochs = 200\n[report]\nfile = \"creep.xlsx\"\n");
-    const char *study = tpath(0, "creep.toml");
-    write_file(study, text);
-    result *r = run("fit", "--json", study, NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    cJSON *doc = parse_json(r->out), *nt;
-    int found = 0;
-    cJSON_ArrayForEach(nt, at_path(doc, "fit", "notes"))
-    {
-        if (strcmp(at_path(nt, "kind", NULL)->valuestring, "spans_decades"))
-            continue;
-        found++;
-        /* life from exp(25 - 0.03 (s + t)) over s + t from 612.5 to 987.5 */
-        double lo = 1e300, hi = 0;
-        for (int i = 0; i < 16; i++) {
-            double s = 100 + 200 * ((i * 7) % 16 + 0.5) / 16, t = 500 + 200 * (i + 0.5) / 16;
-            lo = fmin(lo, exp(25 - 0.03 * s - 0.03 * t));
-            hi = fmax(hi, exp(25 - 0.03 * s - 0.03 * t));
-        }
-        cr_expect_float_eq(at_path(nt, "value", NULL)->valuedouble, log10(hi / lo), 1e-4);
-        cr_expect(strstr(at_path(nt, "message", NULL)->valuestring, "logarithm") != NULL);
+    cJSON *doc = fit_json_of("creep", text);
+    int found;
+    cJSON *nt = note_of_kind(doc, "spans_decades", &found);
+    cr_assert_eq(found, 1);
+    /* life from exp(25 - 0.03 (s + t)) */
+    double lo = 1e300, hi = 0;
+    for (int i = 0; i < 16; i++) {
+        double s = 100 + 200 * ((i * 7) % 16 + 0.5) / 16, t = 500 + 200 * (i + 0.5) / 16;
+        lo = fmin(lo, exp(25 - 0.03 * s - 0.03 * t));
+        hi = fmax(hi, exp(25 - 0.03 * s - 0.03 * t));
     }
-    cr_expect_eq(found, 1, "%s", r->out);
+    cr_expect_float_eq(at_path(nt, "value", NULL)->valuedouble, log10(hi / lo), 1e-4);
+    cr_expect(strstr(at_path(nt, "message", NULL)->valuestring, "logarithm") != NULL);
     cJSON_Delete(doc);
 }
