@@ -413,16 +413,25 @@ Test(model_gp, kriging_cv_closed_form_and_refit)
     sg_error err;
     sg_model_spec seven = sg_model_spec_defaults();
     seven.seed = 7;
+    double ra[16 * NO], rb[16 * NO]; /* each row's held-out residual, both ways */
     o.plan.kind = SG_CV_LOO;
-    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, a, &closed, NULL, &err), SG_OK, "%s",
+    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, a, &closed, ra, &err), SG_OK, "%s",
                  err.msg);
     cr_expect(closed);
     o.plan.kind = SG_CV_KFOLD;
     o.plan.k = 4;
-    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, b, &closed, NULL, &err), SG_OK, "%s",
+    cr_assert_eq(sg_cv_kriging(&o, &seven, NI, NO, X, Y, 16, b, &closed, rb, &err), SG_OK, "%s",
                  err.msg);
     cr_expect(!closed);
     for (size_t j = 0; j < NO; j++) {
+        /* every row held out once: the residuals are the figures' */
+        double sa = 0, sb = 0;
+        for (size_t r = 0; r < 16; r++) {
+            sa += ra[r * NO + j] * ra[r * NO + j] / 16;
+            sb += rb[r * NO + j] * rb[r * NO + j] / 16;
+        }
+        cr_expect_float_eq(sqrt(sa), a[j].rmse, 1e-9 * a[j].rmse);
+        cr_expect_float_eq(sqrt(sb), b[j].rmse, 1e-9 * b[j].rmse);
         cr_expect(a[j].n == 16 && b[j].n == 16);
         cr_expect(a[j].rmse > 0 && b[j].rmse > 0);
         /* same order of accuracy both ways */

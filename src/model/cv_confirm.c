@@ -10,19 +10,21 @@
 void sg_cv_row_residuals(const sg_cv_result *r, double *out)
 {
     size_t n = r->n_rows, no = r->n_out;
+    double *cnt = calloc(n ? n : 1, sizeof *cnt);
     for (size_t i = 0; i < n * no; i++)
-        out[i] = 0.0;
-    for (size_t j = 0; j < no; j++)
-        for (size_t r0 = 0; r0 < n; r0++) {
-            double s = 0;
-            size_t c = 0;
-            for (size_t i = 0; i < r->n_held; i++)
-                if (r->held_row[i] == r0) {
-                    s += r->obs[i * no + j] - r->pred[i * no + j];
-                    c++;
-                }
-            out[r0 * no + j] = c ? s / (double)c : NAN;
-        }
+        out[i] = cnt ? 0.0 : NAN;
+    if (!cnt)
+        return; /* no residuals: nothing is cleared */
+    for (size_t i = 0; i < r->n_held; i++) {
+        size_t row = r->held_row[i];
+        cnt[row] += 1.0;
+        for (size_t j = 0; j < no; j++)
+            out[row * no + j] += r->obs[i * no + j] - r->pred[i * no + j];
+    }
+    for (size_t row = 0; row < n; row++)
+        for (size_t j = 0; j < no; j++)
+            out[row * no + j] = cnt[row] > 0 ? out[row * no + j] / cnt[row] : NAN;
+    free(cnt);
 }
 
 /* Does the other model predict outlier o's run as well as the model

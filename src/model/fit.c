@@ -287,10 +287,10 @@ static sg_status check_outcomes(const sg_study *s, const sg_table *t, sg_error *
 }
 
 /* Network and kriging CV figures side by side (r->cv done), and the notes
- * saying when a baseline is clearly better than the network. */
-/* ref (n × n_out, caller-owned) receives the held-out residuals of the
- * model the fitted one is not (kriging beside a network, the network
- * beside kriging; NaN where not computed), for sg_cv_clear_predicted. */
+ * saying when a baseline is clearly better than the network.  ref (n ×
+ * n_out, caller-owned) receives the held-out residuals of the model the
+ * fitted one is not (kriging beside a network, the network beside kriging;
+ * NaN where not computed), for sg_cv_clear_predicted. */
 static sg_status compare(const sg_study_model *settings, const double *X, const double *Y,
                          sg_fit_result *r, const char *const *names, double *ref,
                          sg_error *err)
@@ -586,13 +586,20 @@ static sg_status clear_predicted_runs(sg_fit_result *r, const sg_table *t,
             continue;
         sg_fit_note *nt = add_note(r, SG_FIT_NOTE_MODEL_MISSES_RUN, j, c[first].residual,
                                    c[first].ref_residual);
-        sg_num_snprintf(nt->message, sizeof nt->message,
-                        "%.60s: %s misses %s by %.4g when %s held out, but %s predicts %s "
-                        "from the other runs within %.4g: %s's error there, not the %s, so "
-                        "%s not flagged",
-                        names[j], model, runs, fabs(c[first].residual), k > 1 ? "each is" : "it is",
-                        other, k > 1 ? "them" : "it", fabs(c[first].ref_residual), model,
-                        k > 1 ? "runs'" : "run's", k > 1 ? "they are" : "it is");
+        if (k == 1)
+            sg_num_snprintf(nt->message, sizeof nt->message,
+                            "%.60s: %s misses %s by %.4g when it is held out, but %s predicts "
+                            "it from the other runs within %.4g: %s's error there, not the "
+                            "run's, so it is not flagged",
+                            names[j], model, runs, fabs(c[first].residual), other,
+                            fabs(c[first].ref_residual), model);
+        else
+            sg_num_snprintf(nt->message, sizeof nt->message,
+                            "%.60s: %s misses %s when each is held out (the first by %.4g), "
+                            "but %s predicts them from the other runs (the first within "
+                            "%.4g): %s's error there, not the runs', so they are not flagged",
+                            names[j], model, runs, fabs(c[first].residual), other,
+                            fabs(c[first].ref_residual), model);
     }
     free(c);
     return SG_OK;
