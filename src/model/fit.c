@@ -586,20 +586,15 @@ static sg_status clear_predicted_runs(sg_fit_result *r, const sg_table *t,
             continue;
         sg_fit_note *nt = add_note(r, SG_FIT_NOTE_MODEL_MISSES_RUN, j, c[first].residual,
                                    c[first].ref_residual);
-        if (k == 1)
-            sg_num_snprintf(nt->message, sizeof nt->message,
-                            "%.60s: %s misses %s by %.4g when it is held out, but %s predicts "
-                            "it from the other runs within %.4g: %s's error there, not the "
-                            "run's, so it is not flagged",
-                            names[j], model, runs, fabs(c[first].residual), other,
-                            fabs(c[first].ref_residual), model);
-        else
-            sg_num_snprintf(nt->message, sizeof nt->message,
-                            "%.60s: %s misses %s when each is held out (the first by %.4g), "
-                            "but %s predicts them from the other runs (the first within "
-                            "%.4g): %s's error there, not the runs', so they are not flagged",
-                            names[j], model, runs, fabs(c[first].residual), other,
-                            fabs(c[first].ref_residual), model);
+        bool one = k == 1;
+        sg_num_snprintf(nt->message, sizeof nt->message,
+                        "%.60s: %s misses %s %s%.4g%s, but %s predicts %s from the other runs "
+                        "%s%.4g%s: %s's error there, not the %s, so %s not flagged",
+                        names[j], model, runs, one ? "by " : "when each is held out (the first by ",
+                        fabs(c[first].residual), one ? " when it is held out" : ")", other,
+                        one ? "it" : "them", one ? "within " : "(the first within ",
+                        fabs(c[first].ref_residual), one ? "" : ")", model,
+                        one ? "run's" : "runs'", one ? "it is" : "they are");
     }
     free(c);
     return SG_OK;
