@@ -740,3 +740,34 @@ Test(cli_fit, response_spanning_decades_gets_a_note)
     cr_expect(strstr(at_path(nt, "message", NULL)->valuestring, "logarithm") != NULL);
     cJSON_Delete(doc);
 }
+
+/* type = "auto" that chose the network on its own folds while kriging's
+ * leave-one-out beside it is far better (a replicated 2^3 with a category:
+ * leave-one-out keeps each run's twin): the note says what auto did and how
+ * to force kriging, not "consider type = auto". */
+Test(cli_fit, kriging_better_note_under_auto_says_what_auto_did)
+{
+    static char data[1024];
+    size_t o = (size_t)snprintf(data, sizeof data, "a,b,alloy,y\n");
+    for (int i = 0; i < 16; i++) {
+        int a = i & 4 ? 20 : 10, b = i & 2 ? 3 : 1, c = i & 1;
+        o += (size_t)snprintf(data + o, sizeof data - o, "%d,%d,%s,%.4g\n", a, b,
+                              c ? "BNi-2" : "BAg-8", 50 + 0.5 * a + 2 * b + 3 * c + 0.1 * a * b);
+    }
+    write_file(tpath(0, "cat.csv"), data);
+    cJSON *doc = fit_json_of("cat", "[study]\nname = \"cat\"\n[data]\nfile = \"cat.csv\"\n"
+                                    "[[factor]]\nname = \"a\"\nmin = 10\nmax = 20\n"
+                                    "[[factor]]\nname = \"b\"\nmin = 1\nmax = 3\n"
+                                    "[[factor]]\nname = \"alloy\"\ntype = \"category\"\n"
+                                    "levels = [\"BAg-8\", \"BNi-2\"]\n"
+                                    "[[response]]\nname = \"y\"\n[model]\ntype = \"auto\"\n"
+                                    "file = \"cat.model.json\"\n[report]\nfile = \"cat.xlsx\"\n");
+    int n;
+    cJSON *nt = note_of_kind(doc, "kriging_clearly_better", &n);
+    cr_assert_eq(n, 1);
+    const char *msg = at_path(nt, "message", NULL)->valuestring;
+    cr_expect(strstr(msg, "type = \"auto\" chose the network by its own folds") != NULL, "%s",
+              msg);
+    cr_expect(strstr(msg, "consider") == NULL, "%s", msg);
+    cJSON_Delete(doc);
+}

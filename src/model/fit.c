@@ -408,8 +408,11 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
                             "%.80s: kriging is clearly better than the network (CV RMSE %.4g "
                             "against %.4g, %.2f times)%s",
                             nm, c->gp.rmse, net, net > 0 ? c->gp.rmse / net : 0.0,
-                            r->type_used == SG_MODEL_GP
-                                ? "; the model uses kriging"
+                            r->type_used == SG_MODEL_GP ? "; the model uses kriging"
+                            : r->type_requested == SG_MODEL_AUTO
+                                ? "; type = \"auto\" chose the network by its own folds (this "
+                                  "figure's folds differ: see the type line); type = \"gp\" "
+                                  "forces kriging"
                                 : "; consider [model] type = \"gp\" or \"auto\"");
         }
         if (R->rsm_ok && R->rsm.rmse < SG_FIT_CLEARLY_BETTER * net) {
