@@ -1148,14 +1148,19 @@ static void two_setting_note(sg_cv_result *res, size_t j, const sg_model_spec *s
     char *note = res->resp[j].design_note;
     size_t cap = sizeof res->resp[j].design_note;
     if (k == 1)
-        snprintf(note, cap, "the design cannot tell how accurate predictions between the two "
-                 "settings of factor %zu are: no run shows curvature in it, and predictions "
-                 "there rest on there being none (a run at its middle would tell)", last + 1);
+        sg_num_snprintf(note, cap,
+                        "the design cannot tell how accurate predictions between the two "
+                        "settings of factor %zu are: no run shows curvature in it, and "
+                        "predictions there rest on there being none (a run at its middle would "
+                        "tell)",
+                        last + 1);
     else
-        snprintf(note, cap, "the design cannot tell how accurate predictions between tested "
-                 "settings are: factors %s and %zu have two settings each, no run shows "
-                 "curvature in them, and predictions between rest on there being none "
-                 "(centre runs would tell)", list, last + 1);
+        sg_num_snprintf(note, cap,
+                        "the design cannot tell how accurate predictions between tested "
+                        "settings are: factors %s and %zu have two settings each, no run shows "
+                        "curvature in them, and predictions between rest on there being none "
+                        "(centre runs would tell)",
+                        list, last + 1);
 }
 
 /* Response j's design_note (cv.h): between levels far above the plan's
