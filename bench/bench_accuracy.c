@@ -404,7 +404,7 @@ static void network_residuals(const sg_model_spec *gp_spec, const double *X, con
     sg_cv_result *nc = NULL;
     sg_error err;
     if (sg_cv_run(&spec, &o, d, 1, X, y, n, NULL, NULL, NULL, &nc, &err) == SG_OK)
-        sg_cv_row_residuals(nc, ref);
+        sg_cv_row_residuals(nc->held_row, nc->n_held, nc->obs, nc->pred, n, 1, ref);
     else
         for (size_t i = 0; i < n; i++)
             ref[i] = NAN;

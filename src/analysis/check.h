@@ -118,6 +118,7 @@ typedef struct sg_factor_span {
 sg_factor_span sg_check_factor_span(const sg_table *t, size_t j, double min, double max);
 
 /* The runs cover less than this share of a factor's bounds: a warning. */
+#define SG_CHECK_SPAN_MSG_MAX 512
 #define SG_CHECK_SPAN_MIN_SHARE 0.5
 
 /* The sentence fit and the workbook print for factor `name` (unit may be

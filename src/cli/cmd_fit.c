@@ -348,14 +348,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         printf("\n");
         any = true;
     }
-    for (size_t i = 0; i < r->n_in; i++) {
-        const sg_factor *f = &s->factors[i];
-        char msg[512];
-        if (!f->categorical && r->span &&
-            sg_check_factor_span_message(&r->span[i], f->name, f->unit, f->min, f->max,
-                                         r->n_rows, msg, sizeof msg))
-            printf("WARNING: %s\n", msg);
-    }
+    for (size_t i = 0; r->span_warning && i < r->n_in; i++)
+        if (r->span_warning[i][0])
+            printf("WARNING: %s\n", r->span_warning[i]);
     if (r->params_exceed_rows)
         printf("WARNING: the network has %zu trainable parameters per member but there are "
                "only %zu rows, and no regularisation (l1 or l2): expect "

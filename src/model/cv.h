@@ -370,9 +370,12 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, si
 /* ---- a flagged run that another model predicts (cv_confirm.c) ---- */
 
 /* Each row's held-out residual (observed - prediction, mean over repeats;
- * NaN for a row never held out) of r's model: out (n_rows × n_out),
- * caller-owned. */
-void sg_cv_row_residuals(const sg_cv_result *r, double *out);
+ * NaN for a row never held out, and everywhere when out of memory) from m
+ * held-out predictions: row (m) their table rows (< n), obs and pred (m,
+ * no).  out (n, no), caller-owned.  For a result r: row = r->held_row,
+ * m = r->n_held, obs = r->obs, pred = r->pred. */
+void sg_cv_row_residuals(const size_t *row, size_t m, const double *obs, const double *pred,
+                         size_t n, size_t no, double *out);
 
 /* A run cleared of "check this simulation": the model missed it, another
  * model did not. */

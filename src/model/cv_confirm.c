@@ -7,23 +7,22 @@
 #include <math.h>
 #include <stdlib.h>
 
-void sg_cv_row_residuals(const sg_cv_result *r, double *out)
+void sg_cv_row_residuals(const size_t *row, size_t m, const double *obs, const double *pred,
+                         size_t n, size_t no, double *out)
 {
-    size_t n = r->n_rows, no = r->n_out;
     double *cnt = calloc(n ? n : 1, sizeof *cnt);
     for (size_t i = 0; i < n * no; i++)
         out[i] = cnt ? 0.0 : NAN;
     if (!cnt)
         return; /* no residuals: nothing is cleared */
-    for (size_t i = 0; i < r->n_held; i++) {
-        size_t row = r->held_row[i];
-        cnt[row] += 1.0;
+    for (size_t i = 0; i < m; i++) {
+        cnt[row[i]] += 1.0;
         for (size_t j = 0; j < no; j++)
-            out[row * no + j] += r->obs[i * no + j] - r->pred[i * no + j];
+            out[row[i] * no + j] += obs[i * no + j] - pred[i * no + j];
     }
-    for (size_t row = 0; row < n; row++)
+    for (size_t r = 0; r < n; r++)
         for (size_t j = 0; j < no; j++)
-            out[row * no + j] = cnt[row] > 0 ? out[row * no + j] / cnt[row] : NAN;
+            out[r * no + j] = cnt[r] > 0 ? out[r * no + j] / cnt[r] : NAN;
     free(cnt);
 }
 

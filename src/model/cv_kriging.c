@@ -2,30 +2,8 @@
  * (cv.h, sg_cv_kriging). */
 #include "model/cv.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Per-row mean of the held-out residuals obs - pred (plan order) into
- * out (n × no; NaN for a row never held out).  cnt: n doubles. */
-static void row_means(const sg_cv_plan *plan, const double *obs, const double *pred, size_t n,
-                      size_t no, double *cnt, double *out)
-{
-    size_t nh = plan->start[plan->n_folds];
-    for (size_t i = 0; i < n * no; i++)
-        out[i] = 0.0;
-    for (size_t r = 0; r < n; r++)
-        cnt[r] = 0.0;
-    for (size_t i = 0; i < nh; i++) {
-        size_t r = plan->rows[i];
-        cnt[r] += 1.0;
-        for (size_t j = 0; j < no; j++)
-            out[r * no + j] += obs[i * no + j] - pred[i * no + j];
-    }
-    for (size_t r = 0; r < n; r++)
-        for (size_t j = 0; j < no; j++)
-            out[r * no + j] = cnt[r] > 0 ? out[r * no + j] / cnt[r] : NAN;
-}
 
 sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, size_t n_in,
                         size_t n_out, const double *X, const double *Y, size_t n,
@@ -101,7 +79,7 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, si
     for (size_t j = 0; j < n_out && st == SG_OK; j++)
         st = sg_metrics_compute(obs + j, n_out, pred + j, n_out, nh, &metrics[j], err);
     if (st == SG_OK && residuals)
-        row_means(plan, obs, pred, n, n_out, Xtr, residuals); /* Xtr: scratch now */
+        sg_cv_row_residuals(plan->rows, nh, obs, pred, n, n_out, residuals);
 done:
     sg_model_work_destroy(w);
     sg_model_destroy(m);

@@ -113,15 +113,16 @@ static sg_status factor_spans(const sg_study *study, const sg_table *t, sg_fit_r
                               sg_error *err)
 {
     r->span = calloc(r->n_in, sizeof *r->span);
-    if (!r->span)
+    r->span_warning = calloc(r->n_in, sizeof *r->span_warning);
+    if (!r->span || !r->span_warning)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < r->n_in; i++) {
         const sg_factor *f = &study->factors[i];
-        char msg[512];
         r->span[i] = sg_check_factor_span(t, i, f->min, f->max);
-        r->n_span_warnings += !f->categorical &&
-                              sg_check_factor_span_message(&r->span[i], f->name, f->unit, f->min,
-                                                           f->max, r->n_rows, msg, sizeof msg);
+        r->n_span_warnings +=
+            !f->categorical && sg_check_factor_span_message(&r->span[i], f->name, f->unit, f->min,
+                                                            f->max, r->n_rows, r->span_warning[i],
+                                                            sizeof r->span_warning[i]);
     }
     return SG_OK;
 }
@@ -214,6 +215,7 @@ void sg_fit_result_destroy(sg_fit_result *r)
     free(r->cmp);
     free(r->notes);
     free(r->span);
+    free(r->span_warning);
     free(r->gates);
     free(r->dups);
     free(r);
@@ -328,7 +330,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
             return sg_error_set(err, st, "%s", e.msg);
         }
         if (st == SG_OK && ref_is_network)
-            sg_cv_row_residuals(nc, ref);
+            sg_cv_row_residuals(nc->held_row, nc->n_held, nc->obs, nc->pred, n, n_out, ref);
         for (size_t j = 0; j < n_out; j++) {
             r->cmp[j].net_ok = st == SG_OK;
             if (st == SG_OK)

@@ -130,9 +130,10 @@ typedef struct sg_fit_result {
                                  (sg_duplicates_find: ordered by response, then rows) */
     size_t n_dups, n_dups_listed;
     sg_factor_span *span;     /* (n_in) each factor's data against the study's bounds */
-    size_t n_span_warnings;   /* factors whose span has a warning (runs outside the
-                                 bounds, or covering less than half of them;
+    char (*span_warning)[SG_CHECK_SPAN_MSG_MAX]; /* (n_in) its warning ("" when none: runs
+                                 outside the bounds, or covering less than half of them;
                                  sg_check_factor_span_message) */
+    size_t n_span_warnings;   /* factors with a warning */
     sg_model_type type_requested; /* [model] type */
     sg_model_type type_used;      /* what the model is (mlp or gp) */
     sg_fit_compare *cmp;      /* (n_out) side-by-side CV figures; NULL without CV */

@@ -371,17 +371,13 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
 
     arr = sg_json_array(b, o, "factor_spans");
     for (size_t i = 0; r->span && i < r->n_in; i++) {
-        const sg_factor *f = &s->factors[i];
-        char msg[512];
         item = sg_json_object(b, arr, NULL);
-        sg_json_string(b, item, "factor", f->name);
+        sg_json_string(b, item, "factor", s->factors[i].name);
         sg_json_count(b, item, "runs_outside", r->span[i].n_outside);
         sg_json_number(b, item, "data_min", r->span[i].data_min);
         sg_json_number(b, item, "data_max", r->span[i].data_max);
-        if (!f->categorical && sg_check_factor_span_message(&r->span[i], f->name, f->unit,
-                                                            f->min, f->max, r->n_rows, msg,
-                                                            sizeof msg))
-            sg_json_string(b, item, "warning", msg);
+        if (r->span_warning[i][0])
+            sg_json_string(b, item, "warning", r->span_warning[i]);
         else
             sg_json_null(b, item, "warning");
     }
