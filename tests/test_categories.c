@@ -101,31 +101,6 @@ static cJSON *get(cJSON *o, const char *key)
     return x;
 }
 
-/* Recalculate the workbook `name` in the test directory with LibreOffice
- * (formulas recomputed on load) and write every sheet as CSV into csv/;
- * skips the test when soffice is absent.  A lock keeps two conversions
- * from running at once. */
-static void recalculate_to_csv(const char *name)
-{
-    if (system("command -v soffice >/dev/null 2>&1") != 0)
-        cr_skip_test("soffice not found: install libreoffice-calc-nogui (make deps)");
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "mkdir -p '%s/p/user' && printf '%%s' '<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-             "<oor:items xmlns:oor=\"http://openoffice.org/2001/registry\" "
-             "xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
-             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
-             "<item oor:path=\"/org.openoffice.Office.Calc/Formula/Load\"><prop "
-             "oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\"><value>0</value></prop></item>"
-             "</oor:items>' > '%s/p/user/registrymodifications.xcu' && cd '%s' && "
-             "flock /tmp/surrogate-soffice.lock timeout 240 "
-             "soffice -env:UserInstallation=file://%s/p --headless --norestore --nolockcheck "
-             "--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,false,false,"
-             "false,false,-1' --outdir '%s/csv' '%s' >/dev/null 2>&1",
-             tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, name);
-    cr_assert_eq(system(cmd), 0, "soffice failed");
-}
-
 /* ---- study and data ------------------------------------------------------------ */
 
 static sg_study *load_text(const char *text, sg_error *err)

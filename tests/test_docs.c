@@ -257,6 +257,7 @@ static void load_expected(void)
     add("[[factor]]", "prefer", DESC, "none");
     cr_assert_eq(f->prefer, SG_PREFER_NONE);
     add("[[factor]]", "type", LIT, "\"%s\"", f->categorical ? "category" : "number");
+    add("[[factor]]", "scale", LIT, "\"%s\"", sg_factor_scale_name(f->scale));
     add("[[response]]", "name", DESC, "required");
     add("[[response]]", "column", DESC, "name");
     cr_assert_str_eq(y->column, y->name);

@@ -343,14 +343,19 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                 printf("  note (design): %s\n", cv->design_note);
         }
     }
-    bool any = false;
-    if (r->params_exceed_rows || r->n_gates || r->n_notes || r->n_span_warnings) {
+    bool any = false, scale_notes = false;
+    for (size_t i = 0; r->scale && i < r->n_in; i++)
+        scale_notes = scale_notes || r->scale[i].note[0];
+    if (r->params_exceed_rows || r->n_gates || r->n_notes || r->n_span_warnings || scale_notes) {
         printf("\n");
         any = true;
     }
     for (size_t i = 0; r->span_warning && i < r->n_in; i++)
         if (r->span_warning[i][0])
             printf("WARNING: %s\n", r->span_warning[i]);
+    for (size_t i = 0; r->scale && i < r->n_in; i++)
+        if (r->scale[i].note[0])
+            printf("NOTE: %s\n", r->scale[i].note);
     if (r->params_exceed_rows)
         printf("WARNING: the network has %zu trainable parameters per member but there are "
                "only %zu rows, and no regularisation (l1 or l2): expect "

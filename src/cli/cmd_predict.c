@@ -469,6 +469,14 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
         goto done;
     }
     memcpy(X, t->x, n * n_in * sizeof *X);
+    for (size_t r = 0; r < n; r++)
+        if (sg_model_check_point(m, X + r * n_in, &err) != SG_OK) {
+            char at[1100];
+            snprintf(at, sizeof at, "%s:%d", in, t->line[r]);
+            sg_error_prefix(&err, at);
+            code = sg_cli_fail(ctx, &err);
+            goto done;
+        }
     if (sg_model_predict_batch(m, w, X, n, Mean, Sd, &err) != SG_OK) {
         code = sg_cli_fail(ctx, &err);
         goto done;

@@ -23,10 +23,11 @@ static const char *const root_keys[] = {"study", "data",  "factor",   "response"
 static const char *const study_keys[] = {"name", "title", "seed"};
 static const char *const data_keys[] = {"file", "sheet", "header_row"};
 static const char *const factor_keys[] = {"name", "column", "unit", "min",   "max",
-                                          "levels", "step", "prefer", "type"};
+                                          "levels", "step", "prefer", "type", "scale"};
 static const char *const response_keys[] = {"name",        "column",      "unit", "goal",
                                             "lower_limit", "upper_limit", "type", "levels"};
 static const char *const factor_types[] = {"number", "category"};
+static const char *const factor_scales[] = {"auto", "linear", "log"};
 static const char *const response_types[] = {"number", "binary", "class"};
 #define LABEL_MAX 64 /* characters in a category name */
 static const char *const report_keys[] = {"file"};
@@ -336,7 +337,7 @@ static sg_status load_type(const sg_toml_value *t, const char *const *names, siz
 /* A factor whose settings are names: levels 0 .. k-1, step 1. */
 static sg_status load_category(const sg_toml_value *t, sg_factor *f, sg_error *err)
 {
-    static const char *const numeric_only[] = {"min", "max", "step"};
+    static const char *const numeric_only[] = {"min", "max", "step", "scale"};
     for (size_t i = 0; i < ARRAY_LEN(numeric_only); i++)
         if (sg_toml_table_get(t, numeric_only[i]))
             return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, numeric_only[i]),
@@ -465,6 +466,34 @@ static sg_status load_prefer(const sg_toml_value *t, sg_factor *f, sg_error *err
     return SG_OK;
 }
 
+const char *sg_factor_scale_name(sg_factor_scale s)
+{
+    return (size_t)s < ARRAY_LEN(factor_scales) ? factor_scales[s] : "?";
+}
+
+/* scale = "auto" | "linear" | "log"; a log scale needs min above 0. */
+static sg_status load_scale(const sg_toml_value *t, sg_factor *f, sg_error *err)
+{
+    const char *sc = NULL;
+    sg_status st = sg_toml_get_string(t, "scale", false, &sc, NULL, err);
+    if (st || !sc)
+        return st;
+    for (size_t i = 0; i < ARRAY_LEN(factor_scales); i++)
+        if (strcmp(sc, factor_scales[i]) == 0)
+            f->scale = (sg_factor_scale)i;
+    if (f->scale == SG_FACTOR_SCALE_AUTO && strcmp(sc, "auto") != 0)
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "scale"),
+                                "scale \"%s\" of factor '%s' is not one of \"auto\", "
+                                "\"linear\", \"log\"",
+                                sc, f->name);
+    if (f->scale == SG_FACTOR_SCALE_LOG && !(f->min > 0))
+        return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "scale"),
+                                "factor '%s' has scale = \"log\" but min = %g: a log scale "
+                                "needs settings above 0",
+                                f->name, f->min);
+    return SG_OK;
+}
+
 static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err)
 {
     sg_status st;
@@ -494,7 +523,7 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
                                 "min (%g) must be below max (%g) for factor '%s'", f->min, f->max,
                                 f->name);
     if ((st = load_levels(t, f, err)) || (st = get_finite(t, "step", false, &f->step, err)) ||
-        (st = load_prefer(t, f, err)))
+        (st = load_prefer(t, f, err)) || (st = load_scale(t, f, err)))
         return st;
     if (sg_toml_table_get(t, "step") && (f->step <= 0 || f->step > f->max - f->min))
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "step"),

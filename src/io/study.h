@@ -54,6 +54,19 @@ typedef enum sg_prefer {
     SG_PREFER_VALUE     /* prefer_value */
 } sg_prefer;
 
+/* How a numeric factor enters the models: scale = "auto" (default: fit
+ * takes the log when the runs are spread over decades by ratios, see
+ * model/fit.h), "linear" or "log" (the models see log10 of the setting;
+ * min must be above 0). */
+typedef enum sg_factor_scale {
+    SG_FACTOR_SCALE_AUTO = 0,
+    SG_FACTOR_SCALE_LINEAR,
+    SG_FACTOR_SCALE_LOG
+} sg_factor_scale;
+
+/* "auto", "linear", "log". */
+const char *sg_factor_scale_name(sg_factor_scale s);
+
 /* A categorical factor or response is held in the table by the index of
  * its name among `labels` (0 .. n_labels - 1): the data file holds the
  * names, the reader turns them into these codes.  A categorical factor has
@@ -73,6 +86,7 @@ typedef struct sg_factor {
     double step;       /* > 0: settings restricted to min + k*step; 0 = continuous;
                           (max - min) / step + 1 <= SG_STUDY_MAX_STEP_VALUES */
     sg_prefer prefer;  /* prefer = "low" | "high" | value; SG_PREFER_NONE when absent */
+    sg_factor_scale scale; /* scale = "auto" | "linear" | "log"; numeric factors only */
     double prefer_value; /* SG_PREFER_VALUE: within [min, max] */
     const sg_toml_value *table; /* the [[factor]] table (positions for messages) */
 } sg_factor;

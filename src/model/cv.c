@@ -1000,7 +1000,7 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
         return SG_OK;
     }
     size_t *row = malloc((m + 1) * sizeof *row), *group = malloc((m + 1) * sizeof *group);
-    double *resid = malloc((m + 1) * sizeof *resid), *y = malloc(n * sizeof *y);
+    double *resid = malloc((m + 1) * sizeof *resid), *y = malloc(n * sizeof *y), *Xw = NULL;
     sg_status st = SG_OK;
     if (!row || !group || !resid || !y) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
@@ -1029,8 +1029,15 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto done;
     }
+    /* the window as the models see it: a log-scale factor's runs and
+     * points are spread over the log of its settings */
+    if (!(Xw = malloc(n * n_in * sizeof *Xw))) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    sg_model__encode_rows(spec, n_in, X, n, Xw);
     sg_error e2;
-    sg_status ws = sg_window_figures_compute(X, y, n, n_in, &held, tau2, level, spec->seed, &wf,
+    sg_status ws = sg_window_figures_compute(Xw, y, n, n_in, &held, tau2, level, spec->seed, &wf,
                                              &e2);
     if (ws == SG_ERR_NOMEM) {
         st = sg_error_set(err, ws, "%s", e2.msg);
@@ -1059,6 +1066,7 @@ done:
     free(group);
     free(resid);
     free(y);
+    free(Xw);
     return st;
 }
 

@@ -21,6 +21,7 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, si
     spec.type = SG_MODEL_GP;
     spec.seed = model->seed;
     memcpy(spec.categories, model->categories, sizeof spec.categories);
+    memcpy(spec.log_scale, model->log_scale, sizeof spec.log_scale);
     sg_cv_spec plan_spec = sg_cv_spec_resolve(opt->plan, n);
     *closed_form = plan_spec.kind == SG_CV_LOO;
     sg_status st = SG_OK;

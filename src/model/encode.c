@@ -2,9 +2,11 @@
  *
  * A numeric factor is one input.  A categorical factor of k names (codes
  * 0 .. k-1) is k one-hot inputs, or one 0/1 input when k = 2 (the same
- * information with one length scale fewer for the kriging model).  Without
- * categorical factors the encoding is the identity, so such models are
- * exactly what they were before categories existed. */
+ * information with one length scale fewer for the kriging model).  A
+ * factor on a log scale is one input, log10 of its setting.  Without
+ * categorical or log-scale factors the encoding is the identity, so such
+ * models are exactly what they were before either existed. */
+#include <float.h>
 #include <math.h>
 
 #include "model/model_internal.h"
@@ -29,6 +31,19 @@ bool sg_model__is_category(const sg_model_spec *spec, size_t i)
     return i < SG_MODEL_MAX_CATEGORICAL && spec->categories[i] >= 2;
 }
 
+bool sg_model__is_log(const sg_model_spec *spec, size_t i)
+{
+    return i < SG_MODEL_MAX_CATEGORICAL && spec->log_scale[i] && !sg_model__is_category(spec, i);
+}
+
+/* log10 of a log-scale factor's setting; a setting at or below 0 (outside
+ * any window such a factor may have) gives the smallest finite input
+ * rather than a non-finite one. */
+static double log_input(double v)
+{
+    return v > 0 ? log10(v) : log10(DBL_MIN);
+}
+
 /* Code of a categorical setting: the nearest level. */
 static size_t code_of(double v, size_t k)
 {
@@ -44,7 +59,7 @@ void sg_model__encode(const sg_model_spec *spec, size_t n_in, const double *x, d
     for (size_t i = 0; i < n_in; i++) {
         size_t k = sg_model__is_category(spec, i) ? spec->categories[i] : 0;
         if (k == 0) {
-            f[p++] = x[i];
+            f[p++] = sg_model__is_log(spec, i) ? log_input(x[i]) : x[i];
         } else if (k == 2) {
             f[p++] = (double)code_of(x[i], 2);
         } else {
@@ -64,13 +79,22 @@ void sg_model__encode_rows(const sg_model_spec *spec, size_t n_in, const double 
         sg_model__encode(spec, n_in, X + r * n_in, F + r * nf);
 }
 
-void sg_model__decode_grad(const sg_model_spec *spec, size_t n_in, const double *gf,
-                           double *gx)
+void sg_model__decode_point(const sg_model_spec *spec, size_t n_in, const double *f,
+                            double *x)
+{
+    for (size_t i = 0; i < n_in; i++)
+        x[i] = sg_model__is_log(spec, i) ? pow(10.0, f[i]) : f[i];
+}
+
+void sg_model__decode_grad(const sg_model_spec *spec, size_t n_in, const double *x,
+                           const double *gf, double *gx)
 {
     size_t p = 0;
     for (size_t i = 0; i < n_in; i++) {
         size_t w = width_of(spec, i);
         gx[i] = sg_model__is_category(spec, i) ? 0.0 : gf[p];
+        if (sg_model__is_log(spec, i)) /* d log10(x) / dx = 1 / (x ln 10) */
+            gx[i] = x[i] > 0 ? gx[i] / (x[i] * log(10.0)) : 0.0;
         p += w;
     }
 }
@@ -79,10 +103,10 @@ void sg_model__feature_bounds(const sg_model *m, double *flo, double *fhi)
 {
     size_t p = 0;
     for (size_t i = 0; i < m->n_in; i++) {
-        bool cat = sg_model__is_category(&m->spec, i);
+        bool cat = sg_model__is_category(&m->spec, i), lg = sg_model__is_log(&m->spec, i);
         for (size_t l = 0; l < width_of(&m->spec, i); l++, p++) {
-            flo[p] = cat ? 0.0 : m->lo[i];
-            fhi[p] = cat ? 1.0 : m->hi[i];
+            flo[p] = cat ? 0.0 : lg ? log_input(m->lo[i]) : m->lo[i];
+            fhi[p] = cat ? 1.0 : lg ? log_input(m->hi[i]) : m->hi[i];
         }
     }
 }

@@ -1,6 +1,8 @@
 /* fit.c — the fit pipeline: model, training metrics, baseline, CV, gates. */
 #include "model/fit.h"
 #include "model/regularize.h"
+#include "model/model_internal.h"
+#include "model/scale.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -50,6 +52,8 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
         h = h_num(h, f->min);
         h = h_num(h, f->max);
         h = h_num(h, f->step);
+        if (f->scale != SG_FACTOR_SCALE_AUTO) /* the default leaves older hashes alone */
+            h = h_num(h, (double)f->scale);
         for (size_t k = 0; k < f->n_levels; k++)
             h = h_num(h, f->levels[k]);
         for (size_t k = 0; f->categorical && k < f->n_levels; k++)
@@ -123,6 +127,67 @@ static sg_status factor_spans(const sg_study *study, const sg_table *t, sg_fit_r
             !f->categorical && sg_check_factor_span_message(&r->span[i], f->name, f->unit, f->min,
                                                             f->max, r->n_rows, r->span_warning[i],
                                                             sizeof r->span_warning[i]);
+    }
+    return SG_OK;
+}
+
+/* A factor on a log scale needs every run's setting above 0: the first
+ * that is not, by file line and column. */
+static sg_status check_log_settings(const sg_factor *f, const sg_table *t, size_t i,
+                                    sg_error *err)
+{
+    for (size_t k = 0; k < t->n_rows; k++) {
+        double v = sg_table_at(t, k, i);
+        if (!(v > 0))
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "%s:%d: column '%s' holds %g, but factor '%s' has scale = "
+                                "\"log\", which needs settings above 0",
+                                t->path, t->line ? t->line[k] : (int)(k + 1), t->col_names[i],
+                                v, f->name);
+    }
+    return SG_OK;
+}
+
+/* Step 0: each numeric factor's scale in the models: the study's, or with
+ * scale = "auto" the log when the runs are spaced by ratios over at least
+ * a decade and the window is above 0 (sg_scale_log_spaced). */
+static sg_status choose_scales(const sg_study *study, const sg_table *t, const double *X,
+                               sg_study_model *chosen, sg_fit_result *r, double *work,
+                               sg_error *err)
+{
+    size_t n = r->n_rows, d = r->n_in;
+    if (!(r->scale = calloc(d, sizeof *r->scale)))
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < d; i++) {
+        const sg_factor *f = &study->factors[i];
+        sg_fit_scale *sc = &r->scale[i];
+        if (f->categorical)
+            continue;
+        bool spaced = sg_scale_log_spaced(X + i, n, d, work, &sc->decades);
+        if (f->scale == SG_FACTOR_SCALE_LOG) {
+            sg_status st = check_log_settings(f, t, i, err);
+            if (st != SG_OK)
+                return st;
+            sc->log = true;
+            continue;
+        }
+        if (f->scale != SG_FACTOR_SCALE_AUTO || !spaced)
+            continue;
+        if (i >= SG_MODEL_MAX_CATEGORICAL || !(f->min > 0)) {
+            sg_num_snprintf(sc->note, sizeof sc->note,
+                            "factor %.60s: its runs are spaced by ratios over %.1f decades, "
+                            "but the models see it on a linear scale: a log scale needs min "
+                            "above 0 (min = %g)",
+                            f->name, sc->decades, f->min);
+            continue;
+        }
+        sc->log = sc->automatic = true;
+        chosen->spec.log_scale[i] = true;
+        sg_num_snprintf(sc->note, sizeof sc->note,
+                        "factor %.60s is modelled on a log scale: its runs span %.1f decades "
+                        "and are spaced more evenly by ratios than by differences (scale = "
+                        "\"linear\" in its [[factor]] keeps it linear)",
+                        f->name, sc->decades);
     }
     return SG_OK;
 }
@@ -216,6 +281,7 @@ void sg_fit_result_destroy(sg_fit_result *r)
     free(r->notes);
     free(r->span);
     free(r->span_warning);
+    free(r->scale);
     free(r->gates);
     free(r->dups);
     free(r);
@@ -487,12 +553,14 @@ static sg_status predict_response(void *user, const double *P, size_t m, double 
 {
     const response_of *ro = user;
     size_t n_in = sg_model_n_in(ro->m), no = sg_model_n_out(ro->m);
-    double *mu = malloc(2 * no * sizeof *mu);
+    double *mu = malloc((2 * no + n_in) * sizeof *mu), *x = mu + 2 * no;
     sg_model_work *w = NULL;
     sg_status st = mu ? sg_model_work_create(ro->m, &w, err)
                       : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     for (size_t k = 0; st == SG_OK && k < m; k++) {
-        sg_model_predict(ro->m, w, P + k * n_in, mu, mu + no);
+        /* the window's points are the models' inputs (a log-scale factor's log) */
+        sg_model__decode_point(sg_model_spec_of(ro->m), n_in, P + k * n_in, x);
+        sg_model_predict(ro->m, w, x, mu, mu + no);
         out[k] = mu[ro->j];
     }
     sg_model_work_destroy(w);
@@ -507,6 +575,19 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
     if (sg_model_type_of(m) == SG_MODEL_GP)
         return SG_OK; /* kriging against itself says nothing */
     size_t no = cv->n_out;
+    bool any = false;
+    for (size_t j = 0; j < no; j++)
+        any = any || cv->resp[j].window_ok;
+    if (!any || !cv->window_kriging)
+        return SG_OK;
+    /* the window as the models see it (window_of in cv.c): window figures
+     * exist only without category factors, so inputs and factors pair up */
+    if (sg_model__n_feat(sg_model_spec_of(m), n_in) != n_in)
+        return sg_error_set(err, SG_ERR_INTERNAL, "window check: category inputs");
+    double *Xw = malloc(n * n_in * sizeof *Xw);
+    if (!Xw)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    sg_model__encode_rows(sg_model_spec_of(m), n_in, X, n, Xw);
     sg_status st = SG_OK;
     for (size_t j = 0; j < no && st == SG_OK; j++) {
         if (!cv->resp[j].window_ok || !cv->window_kriging || !gp_ok[j] ||
@@ -515,13 +596,14 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
         response_of ro = {m, j};
         double d;
         sg_error e2;
-        sg_status ws = sg_window_disagreement(X, n, n_in, cv->window_kriging + j * SG_WINDOW_POINTS,
+        sg_status ws = sg_window_disagreement(Xw, n, n_in, cv->window_kriging + j * SG_WINDOW_POINTS,
                                               predict_response, &ro, seed, &d, &e2);
         if (ws == SG_ERR_NOMEM)
             st = sg_error_set(err, ws, "%s", e2.msg);
         else if (ws == SG_OK)
             sg_cv_window_floor(cv, j, d, gp_rmse[j]);
     }
+    free(Xw);
     return st;
 }
 
@@ -679,8 +761,12 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     sg_hash_hex(t->hash, r->data_hash);
     sg_fit_settings_hash(study, settings, r->settings_hash);
 
-    /* 0. the weight penalty of each network, from the table (regularize.h) */
+    /* 0. each factor's scale, and the weight penalty of each network, from
+     * the table (regularize.h) */
     sg_study_model chosen = *settings; /* shallow: the strings stay borrowed */
+    if ((st = choose_scales(study, t, X, &chosen, r, tmp, err)) != SG_OK)
+        goto fail;
+    settings = &chosen;
     if (chosen.spec.l2_auto && chosen.spec.type != SG_MODEL_GP) {
         if ((st = sg_regularize_choose_l2(&chosen.spec, &chosen.cv, n_in, n_out, X, Y, n,
                                           &r->l2_choice, err)) != SG_OK)

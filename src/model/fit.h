@@ -76,6 +76,15 @@ typedef struct sg_fit_note {
     char message[320];
 } sg_fit_note;
 
+/* How a numeric factor entered the models (study scale, model.h log_scale). */
+#define SG_FIT_SCALE_NOTE_MAX 320
+typedef struct sg_fit_scale {
+    bool log;       /* the models saw log10 of the setting */
+    bool automatic; /* chosen from the runs (scale = "auto": sg_scale_log_spaced) */
+    double decades; /* log10(largest / smallest setting in the runs); 0 unless all > 0 */
+    char note[SG_FIT_SCALE_NOTE_MAX]; /* what fit says about it ("" when nothing) */
+} sg_fit_scale;
+
 /* At most this many duplicate pairs are listed (all are counted). */
 #define SG_FIT_MAX_DUPLICATES 100
 
@@ -134,6 +143,7 @@ typedef struct sg_fit_result {
                                  outside the bounds, or covering less than half of them;
                                  sg_check_factor_span_message) */
     size_t n_span_warnings;   /* factors with a warning */
+    sg_fit_scale *scale;      /* (n_in) each factor's scale in the models */
     sg_model_type type_requested; /* [model] type */
     sg_model_type type_used;      /* what the model is (mlp or gp) */
     sg_fit_compare *cmp;      /* (n_out) side-by-side CV figures; NULL without CV */

@@ -382,6 +382,23 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
             sg_json_null(b, item, "warning");
     }
 
+    arr = sg_json_array(b, o, "factor_scales");
+    for (size_t i = 0; r->scale && i < r->n_in; i++) {
+        if (s->factors[i].categorical)
+            continue;
+        const sg_fit_scale *sc = &r->scale[i];
+        item = sg_json_object(b, arr, NULL);
+        sg_json_string(b, item, "factor", s->factors[i].name);
+        sg_json_string(b, item, "scale", sc->log ? "log" : "linear");
+        sg_json_string(b, item, "chosen_by",
+                       s->factors[i].scale == SG_FACTOR_SCALE_AUTO ? "auto" : "study");
+        sg_json_number(b, item, "decades", sc->decades);
+        if (sc->note[0])
+            sg_json_string(b, item, "note", sc->note);
+        else
+            sg_json_null(b, item, "note");
+    }
+
     x = sg_json_object(b, o, "duplicates");
     sg_json_count(b, x, "count", r->n_dups);
     arr = sg_json_array(b, x, "listed");

@@ -1229,6 +1229,11 @@ sg_status sg_model_set_factor(sg_model *m, size_t i, const char *name, const cha
         return sg_error_set(err, SG_ERR_INVALID,
                             "factor %s: bounds must be finite with min < max (got %g, %g)", name,
                             lo, hi);
+    if (sg_model__is_log(&m->spec, i) && !(lo > 0))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "factor %s is on a log scale: its bounds must be above 0 (got %g, "
+                            "%g)",
+                            name, lo, hi);
     sg_status st;
     if ((st = sg_model_set_string(&m->fname[i], name, err)) != SG_OK ||
         (st = sg_model_set_string(&m->funit[i], unit, err)) != SG_OK)
@@ -1379,6 +1384,22 @@ bool sg_model_extrapolates(const sg_model *m, const double *x)
         if (!(x[i] >= m->lo[i] && x[i] <= m->hi[i]))
             return true;
     return false;
+}
+
+bool sg_model_factor_is_log(const sg_model *m, size_t i)
+{
+    return i < m->n_in && sg_model__is_log(&m->spec, i);
+}
+
+sg_status sg_model_check_point(const sg_model *m, const double *x, sg_error *err)
+{
+    for (size_t i = 0; i < m->n_in; i++)
+        if (sg_model__is_log(&m->spec, i) && !(x[i] > 0))
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "factor %s is on a log scale in this model, so its setting must "
+                                "be above 0 (got %g)",
+                                m->fname[i] ? m->fname[i] : "?", x[i]);
+    return SG_OK;
 }
 
 /* ---- prediction ---------------------------------------------------------------- */
@@ -1618,6 +1639,12 @@ sg_status sg_model_predict_batch(const sg_model *m, sg_model_work *w, const doub
     for (size_t r = 0; r < n; r++) {
         if (!all_finite(X + r * m->n_in, m->n_in))
             return sg_error_set(err, SG_ERR_INVALID, "predict: point %zu is not finite", r + 1);
+        if (sg_model_check_point(m, X + r * m->n_in, err) != SG_OK) {
+            char at[48];
+            snprintf(at, sizeof at, "predict: point %zu", r + 1);
+            sg_error_prefix(err, at);
+            return SG_ERR_INVALID;
+        }
         sg_model_predict(m, w, X + r * m->n_in, Mean + r * m->n_out,
                          Sd ? Sd + r * m->n_out : NULL);
         if (!all_finite(Mean + r * m->n_out, m->n_out) || (Sd && !all_finite(Sd + r * m->n_out, m->n_out)))
@@ -1652,7 +1679,7 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
     sg_model__encode(&m->spec, m->n_in, x, w->bx);
     if (m->type == SG_MODEL_GP) {
         sg_gp_gradient(m->gp[j], w->gw[j], w->bx, mean, w->gsum);
-        sg_model__decode_grad(&m->spec, m->n_in, w->gsum, grad);
+        sg_model__decode_grad(&m->spec, m->n_in, x, w->gsum, grad);
         return;
     }
     sg_scaler_forward(m->xs, w->bx);
@@ -1673,7 +1700,7 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
     double wy = sg_scaler_dinverse(m->ys, j);
     for (size_t i = 0; i < nf; i++)
         w->gsum[i] = w->gsum[i] / (double)E * wy * sg_scaler_dforward(m->xs, i);
-    sg_model__decode_grad(&m->spec, m->n_in, w->gsum, grad);
+    sg_model__decode_grad(&m->spec, m->n_in, x, w->gsum, grad);
     if (mean)
         *mean = mu / (double)E * wy + m->ys->shift[j];
 }
@@ -1741,7 +1768,7 @@ bool sg_model_gradient_proba(const sg_model *m, sg_model_work *w, const double *
     }
     for (size_t i = 0; i < nf; i++)
         w->gsum[i] = w->gsum[i] / (double)E * sg_scaler_dforward(m->xs, i);
-    sg_model__decode_grad(&m->spec, m->n_in, w->gsum, grad);
+    sg_model__decode_grad(&m->spec, m->n_in, x, w->gsum, grad);
     if (p)
         *p = mu / (double)E;
     return true;

@@ -119,6 +119,11 @@ typedef struct sg_model_spec {
      * encodes them one-hot (one 0/1 input when k = 2); a prediction at a
      * code between levels uses the nearest.  Saved with the model. */
     size_t categories[SG_MODEL_MAX_CATEGORICAL];
+    /* Numeric factors on a log scale: log_scale[i] (i < SG_MODEL_MAX_CATEGORICAL)
+     * makes the model's input log10 of factor i's setting (which must then be
+     * > 0, bounds included): a factor whose runs are spread over decades by
+     * ratios (a rate 0.001 .. 10).  Saved with the model. */
+    bool log_scale[SG_MODEL_MAX_CATEGORICAL];
     /* Responses that hold names: classes[j] = 2 when response j (j <
      * SG_MODEL_MAX_CATEGORICAL) is pass/fail (0/1 codes), k in 3 ..
      * SG_MODEL_MAX_CLASSES when it is one of k classes (codes 0 .. k-1), 0
@@ -373,6 +378,12 @@ sg_status sg_model_set_calibration(sg_model *m, size_t j, const sg_model_calibra
 const sg_model_calibration *sg_model_calibration_of(const sg_model *m, size_t j);
 /* True if x (n_in, engineering units) lies outside the factor bounds. */
 bool sg_model_extrapolates(const sg_model *m, const double *x);
+/* True when the model sees factor i on a log scale (spec log_scale). */
+bool sg_model_factor_is_log(const sg_model *m, size_t i);
+/* SG_ERR_INVALID, naming the factor, when x (n_in, engineering units)
+ * cannot be predicted at all: a log-scale factor's setting at or below 0
+ * (outside the bounds is extrapolation, not an error). */
+sg_status sg_model_check_point(const sg_model *m, const double *x, sg_error *err);
 
 /* ---- prediction (engineering units) ---- */
 

@@ -57,10 +57,17 @@ SG_INTERNAL void sg_model__encode(const sg_model_spec *spec, size_t n_in, const 
 /* n rows of X (n, n_in) into F (n, n_feat). */
 SG_INTERNAL void sg_model__encode_rows(const sg_model_spec *spec, size_t n_in, const double *X,
                                        size_t n, double *F);
-/* A gradient over the inputs (n_feat) back to the factors (n_in): a
- * categorical factor's is 0 (its settings are not a continuum). */
-SG_INTERNAL void sg_model__decode_grad(const sg_model_spec *spec, size_t n_in, const double *gf,
-                                       double *gx);
+/* The settings x (n_in) of inputs f (n_feat) of a model without category
+ * factors (the inverse of sg_model__encode: 10^f for a log-scale factor). */
+SG_INTERNAL void sg_model__decode_point(const sg_model_spec *spec, size_t n_in, const double *f,
+                                        double *x);
+/* True when numeric factor i enters the model as log10 of its setting. */
+SG_INTERNAL bool sg_model__is_log(const sg_model_spec *spec, size_t i);
+/* A gradient over the inputs (n_feat) at the settings x (n_in) back to the
+ * factors (n_in): a categorical factor's is 0 (its settings are not a
+ * continuum); a log-scale factor's carries d log10(x) / dx. */
+SG_INTERNAL void sg_model__decode_grad(const sg_model_spec *spec, size_t n_in, const double *x,
+                                       const double *gf, double *gx);
 
 /* Bounds of the inputs (n_feat each): a numeric factor's bounds lo .. hi,
  * 0 .. 1 for the inputs of a category. */

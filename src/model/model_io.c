@@ -182,6 +182,8 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
         sg_json_exact(&b, f, "max", m->hi[i]);
         if (sg_model__is_category(sp, i)) /* absent = numeric */
             sg_json_count(&b, f, "categories", sp->categories[i]);
+        if (sg_model__is_log(sp, i)) /* absent = linear */
+            sg_json_string(&b, f, "scale", "log");
         labels_json(&b, f, m->flab[i], m->flab[i] ? sp->categories[i] : 0);
     }
     cJSON *ra = sg_json_array(&b, root, "responses");
@@ -448,7 +450,28 @@ static bool read_spec(reader *r, const sg_json_at *root, sg_model_spec *sp, size
     return true;
 }
 
-/* Each factor's optional "categories" (number of names) into sp. */
+/* Factor i's optional "scale" ("log" or "linear") into sp. */
+static bool read_log_scale(reader *r, const sg_json_at *f, size_t i, sg_model_spec *sp)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at c;
+    if (!sg_json_has(f, "scale", &c))
+        return true;
+    const char *scale = sg_json_get_string(j, f, "scale");
+    if (!scale)
+        return false;
+    if (strcmp(scale, "linear") != 0 && strcmp(scale, "log") != 0)
+        return sg_json_fail(j, &c, "unknown factor scale \"%s\" (expected log or linear)",
+                            scale);
+    if (strcmp(scale, "log") == 0 && i >= SG_MODEL_MAX_CATEGORICAL)
+        return sg_json_fail(j, &c, "only the first %d factors may be on a log scale",
+                            SG_MODEL_MAX_CATEGORICAL);
+    if (i < SG_MODEL_MAX_CATEGORICAL)
+        sp->log_scale[i] = strcmp(scale, "log") == 0;
+    return true;
+}
+
+/* Each factor's optional "categories" (number of names) and "scale" into sp. */
 static bool read_categories(reader *r, const sg_json_at *root, sg_model_spec *sp)
 {
     sg_json_reader *j = &r->j;
@@ -482,6 +505,8 @@ static bool read_categories(reader *r, const sg_json_at *root, sg_model_spec *sp
         return false;
     for (size_t i = 0; i < n; i++) {
         sg_json_item(&fa, i ? &f : NULL, i, &f);
+        if (!read_log_scale(r, &f, i, sp))
+            return false;
         if (!sg_json_has(&f, "categories", &c))
             continue;
         if (i >= SG_MODEL_MAX_CATEGORICAL)

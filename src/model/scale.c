@@ -138,3 +138,43 @@ double sg_scaler_dinverse(const sg_scaler *s, size_t j)
 {
     return s->width[j];
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Kolmogorov distance between the sorted values v (n) mapped by
+ * (v - lo) / (hi - lo) and a uniform spread over [0, 1]. */
+static double distance_to_uniform(const double *v, size_t n, double lo, double hi)
+{
+    double d = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double u = (v[i] - lo) / (hi - lo);
+        d = fmax(d, fmax((double)(i + 1) / (double)n - u, u - (double)i / (double)n));
+    }
+    return d;
+}
+
+bool sg_scale_log_spaced(const double *x, size_t n, size_t stride, double *work,
+                         double *decades)
+{
+    *decades = 0.0;
+    if (n < 2)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        work[i] = x[i * stride];
+        if (!(work[i] > 0) || !isfinite(work[i]))
+            return false;
+    }
+    qsort(work, n, sizeof *work, cmp_double);
+    double lo = work[0], hi = work[n - 1];
+    *decades = log10(hi / lo);
+    if (!(hi >= SG_SCALE_LOG_MIN_RATIO * lo))
+        return false;
+    double linear = distance_to_uniform(work, n, lo, hi);
+    for (size_t i = 0; i < n; i++)
+        work[i] = log10(work[i]);
+    return distance_to_uniform(work, n, log10(lo), log10(hi)) < linear;
+}

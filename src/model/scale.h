@@ -13,6 +13,7 @@
 #ifndef SG_SCALE_H
 #define SG_SCALE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -61,5 +62,16 @@ void sg_scaler_inverse(const sg_scaler *s, double *v);
 double sg_scaler_dforward(const sg_scaler *s, size_t j);
 /* Derivative d(engineering)/d(scaled) of column j: width[j]. */
 double sg_scaler_dinverse(const sg_scaler *s, size_t j);
+
+/* Whether a factor's n settings x[i * stride] are spaced by ratios rather
+ * than by differences (a rate set to 0.001, 0.01, ..., 10): every setting
+ * above 0, the largest at least SG_SCALE_LOG_MIN_RATIO times the smallest,
+ * and the settings spread more evenly over log10 of their range than over
+ * the range itself (the smaller Kolmogorov distance to a uniform spread; a
+ * tie stays linear).  *decades: log10(largest / smallest), 0 unless every
+ * setting is above 0.  work: caller's room for n values. */
+#define SG_SCALE_LOG_MIN_RATIO 10.0
+bool sg_scale_log_spaced(const double *x, size_t n, size_t stride, double *work,
+                         double *decades);
 
 #endif

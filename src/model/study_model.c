@@ -355,9 +355,18 @@ sg_status sg_study_model_load(const sg_study *study, sg_study_model *out, sg_err
     out->spec.seed = study->seed;
     out->spec.l2_auto = true; /* [train] l2 = "auto" unless a number is given */
     out->spec.size_auto = SG_SIZE_AUTO_ALL; /* unless the keys are given */
+    for (size_t i = SG_MODEL_MAX_CATEGORICAL; i < study->n_factors; i++)
+        if (study->factors[i].scale == SG_FACTOR_SCALE_LOG)
+            return sg_toml_error_at(err, SG_ERR_INVALID,
+                                    sg_toml_table_get(study->factors[i].table, "scale"),
+                                    "factor '%s': only the first %d factors may be on a log "
+                                    "scale",
+                                    study->factors[i].name, SG_MODEL_MAX_CATEGORICAL);
     for (size_t i = 0; i < study->n_factors && i < SG_MODEL_MAX_CATEGORICAL; i++)
         if (study->factors[i].categorical)
             out->spec.categories[i] = study->factors[i].n_levels;
+        else
+            out->spec.log_scale[i] = study->factors[i].scale == SG_FACTOR_SCALE_LOG;
     for (size_t j = 0; j < study->n_responses; j++) {
         const sg_response *r = &study->responses[j];
         if (r->kind == SG_RESPONSE_NUMBER)

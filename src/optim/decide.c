@@ -812,6 +812,8 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     }
 
     sg_optimize_spec_vars(sp, s, vars);
+    for (size_t i = 0; i < nf; i++) /* search as the model sees the factor */
+        vars[i].log_scale = sg_model_factor_is_log(model, i) && vars[i].lb > 0;
     for (size_t i = 0; i < sp->n_cons; i++)
         cons[i] = (sg_optim_constraint){.name = sp->cons[i].text, .g = con_fns[i]};
     sg_optim_problem prob = {.d = nf, .vars = vars, .f = sg_decide_objective, .sense = sp->sense,

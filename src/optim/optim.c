@@ -153,6 +153,9 @@ static sg_status validate_var(const sg_optim_problem *p, size_t i, sg_error *err
         return sg_error_set(err, SG_ERR_INVALID, "%s: bounds must be finite (lb %g, ub %g)", nm, v->lb, v->ub);
     if (v->lb > v->ub)
         return sg_error_set(err, SG_ERR_INVALID, "%s: lb (%g) must not exceed ub (%g)", nm, v->lb, v->ub);
+    if (v->log_scale && !(v->lb > 0))
+        return sg_error_set(err, SG_ERR_INVALID, "%s: a log scale needs lb above 0 (lb %g)", nm,
+                            v->lb);
     int kinds = (v->has_fixed != 0) + (v->step != 0) + (v->n_levels > 0);
     if (kinds > 1)
         return sg_error_set(err, SG_ERR_INVALID, "%s: use only one of fixed, step and levels", nm);

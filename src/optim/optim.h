@@ -87,6 +87,9 @@ typedef struct sg_optim_var {
     double step;           /* > 0: realisable values lb + k*step <= ub */
     const double *levels;  /* n_levels allowed values inside [lb, ub] */
     size_t n_levels;
+    int log_scale;         /* non-zero (needs lb > 0): starts and search spread over
+                              log10 of the value, as for a factor whose settings span
+                              decades */
 } sg_optim_var;
 
 /* Inequality constraint g(x) <= 0. */

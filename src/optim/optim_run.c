@@ -3,6 +3,7 @@
  * fixed variables removed from the search space) and the worker threads. */
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,8 @@ typedef struct shared {
     size_t nf;              /* free (not fixed) variables */
     size_t *free_idx;       /* nf: index of each free variable in x */
     double *xbase;          /* d: fixed values in place, free entries overwritten */
-    double *zlb, *zub;      /* nf: bounds of the free variables */
+    double *zlb, *zub;      /* nf: bounds of the free variables (log10 for a log-scale one) */
+    unsigned char *zlog;    /* nf: variable k is searched over log10 of its value */
     double *unit;           /* n_starts x nf: scrambled Sobol points in [0,1) */
     sg_optim_result *r;
     pthread_mutex_t mu;
@@ -65,7 +67,13 @@ static double fsign(const sg_optim_problem *p) { return p->sense == SG_OPTIM_MAX
 static void expand(const shared *s, const double *z, double *x)
 {
     for (size_t k = 0; k < s->nf; k++)
-        x[s->free_idx[k]] = z[k];
+        x[s->free_idx[k]] = s->zlog[k] ? pow(10.0, z[k]) : z[k];
+}
+
+/* d x / d z of free variable k at the full point x (x ln 10 on a log scale). */
+static double dx_dz(const shared *s, const double *x, size_t k)
+{
+    return s->zlog[k] ? x[s->free_idx[k]] * log(10.0) : 1.0;
 }
 
 static int grad_finite(const double *g, size_t n)
@@ -100,7 +108,7 @@ static double obj_wrap(unsigned n, const double *z, double *gz, void *data)
     double sg = fsign(s->p);
     if (gz)
         for (unsigned k = 0; k < n; k++)
-            gz[k] = sg * w->grad[s->free_idx[k]];
+            gz[k] = sg * w->grad[s->free_idx[k]] * dx_dz(s, w->x, k);
     return sg * v;
 }
 
@@ -118,7 +126,7 @@ static double con_wrap(unsigned n, const double *z, double *gz, void *data)
     }
     if (gz)
         for (unsigned k = 0; k < n; k++)
-            gz[k] = w->grad[s->free_idx[k]];
+            gz[k] = w->grad[s->free_idx[k]] * dx_dz(s, w->x, k);
     return v;
 }
 
@@ -616,9 +624,10 @@ sg_status sg_optim_run(const sg_optim_problem *p, const sg_optim_config *cfg, sg
     s.xbase = calloc(p->d, sizeof *s.xbase);
     s.zlb = calloc(p->d, sizeof *s.zlb);
     s.zub = calloc(p->d, sizeof *s.zub);
+    s.zlog = calloc(p->d, sizeof *s.zlog);
     s.unit = calloc(cfg->starts * p->d + 1, sizeof *s.unit);
     ws = calloc(nt, sizeof *ws);
-    if (!s.free_idx || !s.xbase || !s.zlb || !s.zub || !s.unit || !ws) {
+    if (!s.free_idx || !s.xbase || !s.zlb || !s.zub || !s.zlog || !s.unit || !ws) {
         st = sg_error_set(err, SG_ERR_NOMEM, "cannot allocate optimiser workspaces");
         goto fail;
     }
@@ -626,8 +635,10 @@ sg_status sg_optim_run(const sg_optim_problem *p, const sg_optim_config *cfg, sg
         const sg_optim_var *v = &p->vars[i];
         s.xbase[i] = v->has_fixed ? v->fixed : 0.5 * (v->lb + v->ub);
         if (!v->has_fixed) {
-            s.zlb[s.nf] = v->lb;
-            s.zub[s.nf] = v->ub;
+            bool lg = v->log_scale != 0;
+            s.zlog[s.nf] = lg;
+            s.zlb[s.nf] = lg ? log10(v->lb) : v->lb;
+            s.zub[s.nf] = lg ? log10(v->ub) : v->ub;
             s.free_idx[s.nf++] = i;
         }
     }
@@ -680,6 +691,7 @@ fail:
     free(s.free_idx);
     free(s.xbase);
     free(s.zlb);
+    free(s.zlog);
     free(s.zub);
     free(s.unit);
     sg_optim_result_destroy(r);

@@ -127,12 +127,21 @@ static double input_value(const sg_rctx *ctx, size_t nf, size_t p, size_t i)
     return p == 0 ? ctx->settings[i] : ctx->check_x[(p - 1) * nf + i];
 }
 
-/* Input q of point p: the factor's value, or 1 / 0 for a category's name. */
+/* Input q is log10 of a numeric factor's setting (model.h log_scale). */
+static bool feature_is_log(const sg_rctx *ctx, const calc_layout *L, size_t q)
+{
+    size_t i = L->feat_f[q];
+    return L->feat_l[q] < 0 && ctx->md->log_scale && i < SG_MODEL_MAX_CATEGORICAL &&
+           ctx->md->log_scale[i];
+}
+
+/* Input q of point p: the factor's value (its log10 on a log scale), or
+ * 1 / 0 for a category's name. */
 static double feature_value(const sg_rctx *ctx, const calc_layout *L, size_t p, size_t q)
 {
     double v = input_value(ctx, L->nf, p, L->feat_f[q]);
     if (L->feat_l[q] < 0)
-        return v;
+        return feature_is_log(ctx, L, q) ? log10(v) : v;
     return floor(v + 0.5) == (double)L->feat_l[q] ? 1.0 : 0.0;
 }
 
@@ -141,7 +150,9 @@ static void feature_label(const sg_rctx *ctx, const calc_layout *L, size_t q, ch
                           size_t cap)
 {
     const sg_report_factor *fa = &ctx->in->factors[L->feat_f[q]];
-    if (L->feat_l[q] < 0 || !fa->labels)
+    if (feature_is_log(ctx, L, q))
+        snprintf(buf, cap, "log10(%s)", fa->name);
+    else if (L->feat_l[q] < 0 || !fa->labels)
         snprintf(buf, cap, "%s", fa->name);
     else
         snprintf(buf, cap, "%s = %s", fa->name, fa->labels[L->feat_l[q]]);
@@ -172,7 +183,7 @@ static void feature_expr(const sg_rctx *ctx, const calc_layout *L, size_t p, siz
     char cin[32], name[160];
     input_cell(L, p, L->feat_f[q], cin);
     if (L->feat_l[q] < 0) {
-        snprintf(buf, cap, "%s", cin);
+        snprintf(buf, cap, feature_is_log(ctx, L, q) ? "LOG10(%s)" : "%s", cin);
         return;
     }
     quoted(ctx->in->factors[L->feat_f[q]].labels[L->feat_l[q]], name, sizeof name);
@@ -670,7 +681,7 @@ static void write_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
         cell_abs(c1, L->xs_row0, (lxw_col_t)(W0 + 1 + q));
         snprintf(f, sizeof f, "=%s", c1);
         RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[4],
-                                            (ctx->settings[i] - md->x_shift[q]) /
+                                            (feature_value(ctx, L, 0, q) - md->x_shift[q]) /
                                                 md->x_width[q]));
         write_setting_check(ctx, ws, i, r);
     }

@@ -47,7 +47,8 @@ typedef enum sg_report_spread {
 } sg_report_spread;
 
 /* Prediction of response k by member m:
- *   s   = (x - x_shift) / x_width               (factors, per column)
+ *   s   = (x - x_shift) / x_width               (factors, per column; log10(x) for a
+ *                                                 factor on a log scale)
  *   o   = net(s)[k_out]                          (scaled output)
  *   y_m = o * y_width[k] + y_shift[k]            (engineering unit)
  * reported: mean of y_m over members and their sd (spread).  shared: nets[m]
@@ -59,6 +60,8 @@ typedef struct sg_report_model {
     size_t n_feat;                    /* network inputs: n_factors, more with categories */
     const size_t *categories;         /* (n_factors; the model spec's) names of a category
                                          factor, 0 for a number (model.h encoding) */
+    const bool *log_scale;            /* (SG_MODEL_MAX_CATEGORICAL; the model spec's) the
+                                         input of numeric factor i is log10 of its setting */
     const bool *binary;               /* (n_responses) a pass/fail response: the network's
                                          output is a logit; NULL = none */
     const size_t *classes;            /* (n_responses) k >= 3 for a class response (its
