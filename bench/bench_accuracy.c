@@ -824,7 +824,7 @@ int main(int argc, char **argv)
             levels[j][1] = 0.5 * (lo[j] + hi[j]);
             levels[j][2] = hi[j];
             snprintf(names[j], sizeof names[j], "x%zu", j + 1);
-            fac[j] = (sg_design_factor){names[j], lo[j], hi[j], levels[j], 3, 0, false};
+            fac[j] = (sg_design_factor){names[j], lo[j], hi[j], levels[j], 3, 0, false, false};
         }
         /* test points: uniform in the box, seeded per function */
         gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);

@@ -41,7 +41,7 @@ int main(void)
     }
     sg_design_factor f[10];
     for (int j = 0; j < 10; j++)
-        f[j] = (sg_design_factor){"x", 0, 1 + j, NULL, 0, 0, false};
+        f[j] = (sg_design_factor){"x", 0, 1 + j, NULL, 0, 0, false, false};
     const char *names[] = {"lhs:100", "lhs:1000", "sobol:1024", "sobol:65536"};
     for (int t = 0; t < 4; t++) {
         sg_design_spec spec;

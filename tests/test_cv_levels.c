@@ -21,7 +21,7 @@ static sg_design *make_design(const char *name, size_t k, const double *lo, cons
         levels[j][1] = 0.5 * (lo[j] + hi[j]);
         levels[j][2] = hi[j];
         snprintf(names[j], sizeof names[j], "x%zu", j + 1);
-        f[j] = (sg_design_factor){names[j], lo[j], hi[j], levels[j], 3, 0, false};
+        f[j] = (sg_design_factor){names[j], lo[j], hi[j], levels[j], 3, 0, false, false};
     }
     sg_design_spec ds;
     sg_design_options o = sg_design_options_default();

@@ -15,15 +15,15 @@ TestSuite(design, .init = setup);
 static const double thick[3] = {50, 100, 150}, temp[3] = {1090, 1120, 1150}, hold[3] = {20, 30, 40},
                     cool[3] = {3, 5, 7};
 static const sg_design_factor brazing[4] = {
-    {"thickness", 50, 150, thick, 3, 0, false},
-    {"temperature", 1090, 1150, temp, 3, 0, false},
-    {"hold", 20, 40, hold, 3, 0, false},
-    {"cooling", 3, 7, cool, 3, 0, false},
+    {"thickness", 50, 150, thick, 3, 0, false, false},
+    {"temperature", 1090, 1150, temp, 3, 0, false, false},
+    {"hold", 20, 40, hold, 3, 0, false, false},
+    {"cooling", 3, 7, cool, 3, 0, false, false},
 };
 /* bounds without levels, "high-entropy" numbers */
 static const sg_design_factor free5[5] = {
-    {"a", -2.385, 7.125, NULL, 0, 0, false}, {"b", 0.0173, 0.0419, NULL, 0, 0, false}, {"c", 1090, 1150, NULL, 0, 0, false},
-    {"d", 3.3, 7.7, NULL, 0, 0, false},      {"e", -400.5, -12.25, NULL, 0, 0, false},
+    {"a", -2.385, 7.125, NULL, 0, 0, false, false}, {"b", 0.0173, 0.0419, NULL, 0, 0, false, false}, {"c", 1090, 1150, NULL, 0, 0, false, false},
+    {"d", 3.3, 7.7, NULL, 0, 0, false, false},      {"e", -400.5, -12.25, NULL, 0, 0, false, false},
 };
 
 static sg_design *make(const char *name, const sg_design_factor *f, size_t k, unsigned long seed)
@@ -181,9 +181,9 @@ static const char *rounding_designs[2] = {"lhs:40", "sobol:64"};
 TableTest(rounding_designs, t, design, step_rounding_exact_and_inside_bounds)
 {
     sg_design_factor f[3] = {
-        {"thickness", 50, 150, NULL, 0, 5, false},       /* divides the range */
-        {"temp", 1.25, 9.8, NULL, 0, 0.7, false},        /* does not: top value 1.25 + 12*0.7 */
-        {"hold", 20, 40, NULL, 0, 20, false},            /* two values only */
+        {"thickness", 50, 150, NULL, 0, 5, false, false},       /* divides the range */
+        {"temp", 1.25, 9.8, NULL, 0, 0.7, false, false},        /* does not: top value 1.25 + 12*0.7 */
+        {"hold", 20, 40, NULL, 0, 20, false, false},            /* two values only */
     };
     {
         sg_design *d = make(rounding_designs[t], f, 3, 99);
@@ -221,7 +221,7 @@ Test(design, sobol_dimension_limit)
 {
     sg_design_factor f[41];
     for (int j = 0; j < 41; j++)
-        f[j] = (sg_design_factor){"x", 0.5 * j, 0.5 * j + 1.75, NULL, 0, 0, false};
+        f[j] = (sg_design_factor){"x", 0.5 * j, 0.5 * j + 1.75, NULL, 0, 0, false, false};
     sg_design_spec spec = {.kind = SG_DESIGN_SOBOL, .n_runs = 16};
     sg_design *d = NULL;
     sg_error err;
@@ -236,7 +236,7 @@ Test(design, sobol_dimension_limit)
 Test(design, full_factorial_counts_and_order)
 {
     static const double l1[3] = {-1.5, 0.25, 2}, l2[2] = {10, 20}, l3[4] = {0.1, 0.2, 0.35, 0.5};
-    sg_design_factor f[3] = {{"a", -1.5, 2, l1, 3, 0, false}, {"b", 10, 20, l2, 2, 0, false}, {"c", 0.1, 0.5, l3, 4, 0, false}};
+    sg_design_factor f[3] = {{"a", -1.5, 2, l1, 3, 0, false, false}, {"b", 10, 20, l2, 2, 0, false, false}, {"c", 0.1, 0.5, l3, 4, 0, false, false}};
     sg_design *d = make("full", f, 3, 0);
     cr_expect_str_eq(d->name, "full");
     cr_assert_eq(d->n_runs, 24);
@@ -253,7 +253,7 @@ Test(design, full_factorial_limits)
     static const double lv[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     sg_design_factor f[4];
     for (int j = 0; j < 4; j++)
-        f[j] = (sg_design_factor){"x", 1, 8, lv, 8, 0, false};
+        f[j] = (sg_design_factor){"x", 1, 8, lv, 8, 0, false, false};
     sg_design_spec spec = {.kind = SG_DESIGN_FULL};
     sg_design *d = NULL;
     sg_error err;
@@ -341,7 +341,7 @@ Test(design, oa_errors)
     cr_expect_eq(sg_design_generate(&spec, free5, 5, NULL, &d, &err), SG_ERR_INVALID);
     cr_expect(strstr(err.msg, "factor 'a' has no levels; orthogonal-array designs need"), "%s", err.msg);
     static const double one[1] = {75};
-    sg_design_factor f[2] = {brazing[0], {"single", 50, 100, one, 1, 0, false}};
+    sg_design_factor f[2] = {brazing[0], {"single", 50, 100, one, 1, 0, false, false}};
     cr_expect_eq(sg_design_generate(&spec, f, 2, NULL, &d, &err), SG_ERR_INVALID);
     cr_expect(strstr(err.msg, "factor 'single' has 1 level"), "%s", err.msg);
     cr_expect_null(d);
@@ -351,15 +351,15 @@ Test(design, oa_errors)
 
 static const double levels_out[3] = {50, 100, 175}, levels_down[3] = {50, 150, 100};
 static const struct { sg_design_factor f; const char *msg; } factor_cases[] = {
-    {{"t", 150, 50, NULL, 0, 0, false}, "factor 't': min (150) must be below max (50)"},
-    {{"t", 50, 50, NULL, 0, 0, false}, "min (50) must be below max (50)"},
-    {{"t", NAN, 50, NULL, 0, 0, false}, "must be below max"},
-    {{"t", 50, 150, levels_out, 3, 0, false}, "factor 't': level 175 outside the bounds [50, 150]"},
-    {{"t", 50, 150, levels_down, 3, 0, false}, "levels must increase (100 after 150)"},
-    {{"t", 50, 150, NULL, 0, -1, false}, "step (-1) must be 0 (none) or in (0, max - min = 100]"},
-    {{"t", 50, 150, NULL, 0, 101, false}, "step (101)"},
-    {{"t", 50, 150, NULL, 3, 0, false}, "levels and their count disagree"},
-    {{NULL, 50, 150, NULL, 3, 0, false}, "factor 1: levels"},
+    {{"t", 150, 50, NULL, 0, 0, false, false}, "factor 't': min (150) must be below max (50)"},
+    {{"t", 50, 50, NULL, 0, 0, false, false}, "min (50) must be below max (50)"},
+    {{"t", NAN, 50, NULL, 0, 0, false, false}, "must be below max"},
+    {{"t", 50, 150, levels_out, 3, 0, false, false}, "factor 't': level 175 outside the bounds [50, 150]"},
+    {{"t", 50, 150, levels_down, 3, 0, false, false}, "levels must increase (100 after 150)"},
+    {{"t", 50, 150, NULL, 0, -1, false, false}, "step (-1) must be 0 (none) or in (0, max - min = 100]"},
+    {{"t", 50, 150, NULL, 0, 101, false, false}, "step (101)"},
+    {{"t", 50, 150, NULL, 3, 0, false, false}, "levels and their count disagree"},
+    {{NULL, 50, 150, NULL, 3, 0, false, false}, "factor 1: levels"},
 };
 
 TableTest(factor_cases, t, design, factor_errors_name_the_factor)
@@ -403,7 +403,7 @@ TableTest(oa_design_cases, t, design, oa_designs_are_recognised)
         for (int j = 0; j < oa_design_cases[t].k; j++) {
             int L = oa_design_cases[t].lev[j];
             const double *lv = L == 2 ? two : L == 3 ? three : L == 4 ? four : five;
-            f[j] = (sg_design_factor){"x", lv[0], lv[L - 1], lv, L, 0, false};
+            f[j] = (sg_design_factor){"x", lv[0], lv[L - 1], lv, L, 0, false, false};
         }
         sg_design *d = make(oa_design_cases[t].name, f, (size_t)oa_design_cases[t].k, 1);
         int n = (int)d->n_runs, k = oa_design_cases[t].k;
@@ -417,4 +417,27 @@ TableTest(oa_design_cases, t, design, oa_designs_are_recognised)
         free(codes);
         sg_design_destroy(d);
     }
+}
+
+/* A factor on a log scale (a rate 0.001 .. 10): a Latin hypercube puts one
+ * run in each of n equal strata of log10 of the setting, so each decade
+ * holds a quarter of the runs; the linear factor beside it keeps its
+ * strata of the range. */
+Test(design, lhs_spreads_a_log_factor_over_its_decades)
+{
+    sg_design_factor f[2] = {{"rate", 0.001, 10, NULL, 0, 0, false, true},
+                             {"load", 100, 1000, NULL, 0, 0, false, false}};
+    sg_design *d = make("lhs:20", f, 2, 7);
+    int per_stratum[20] = {0}, lin[20] = {0};
+    for (size_t i = 0; i < d->n_runs; i++) {
+        double r = d->x[i * 2], l = d->x[i * 2 + 1];
+        cr_assert(r >= 0.001 && r <= 10, "rate %g outside the bounds", r);
+        per_stratum[(int)fmin(19, floor((log10(r) + 3) / 4 * 20))]++;
+        lin[(int)fmin(19, floor((l - 100) / 900 * 20))]++;
+    }
+    for (int s = 0; s < 20; s++) {
+        cr_expect_eq(per_stratum[s], 1, "log stratum %d holds %d runs", s, per_stratum[s]);
+        cr_expect_eq(lin[s], 1, "linear stratum %d holds %d runs", s, lin[s]);
+    }
+    sg_design_destroy(d);
 }

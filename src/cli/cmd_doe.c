@@ -217,7 +217,8 @@ static int doe_main(const sg_cli_args *a)
         df[j] = (sg_design_factor){.name = f->name, .min = f->min, .max = f->max,
                                    .levels = f->n_levels ? lv : NULL,
                                    .n_levels = (int)f->n_levels, .step = f->step,
-                                   .categorical = f->categorical};
+                                   .categorical = f->categorical,
+                                   .log_scale = f->scale == SG_FACTOR_SCALE_LOG};
         fc[j] = (sg_runsheet_column){.name = f->name, .column = f->column, .unit = f->unit,
                                      .labels = f->labels, .n_labels = f->categorical ? f->n_levels : 0};
     }

@@ -156,13 +156,16 @@ static double snap(const sg_design_factor *f, double x)
 }
 
 /* The setting at u in [0, 1] of the unit cube: a category's level
- * floor(u * L), else min + u (max - min) snapped to the step. */
+ * floor(u * L), else min + u (max - min) (on a log scale min (max /
+ * min)^u) snapped to the step. */
 static double place(const sg_design_factor *f, double u)
 {
     if (f->categorical && f->n_levels > 0) {
         int c = (int)floor(u * f->n_levels);
         return f->levels[c < 0 ? 0 : c >= f->n_levels ? f->n_levels - 1 : c];
     }
+    if (f->log_scale && f->min > 0)
+        return snap(f, fmin(f->max, f->min * pow(f->max / f->min, u)));
     return snap(f, f->min + u * (f->max - f->min));
 }
 

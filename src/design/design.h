@@ -50,6 +50,9 @@ typedef struct sg_design_factor {
     bool categorical;      /* names coded by its levels 0 .. n_levels-1: space-filling
                               designs give each name an equal share of [0, 1) (the
                               Latin hypercube's strata fall evenly on the names) */
+    bool log_scale;        /* space-filling designs spread the settings evenly over
+                              log10 min .. log10 max (needs min > 0): a factor set by
+                              ratios ([[factor]] scale = "log") */
 } sg_design_factor;
 
 /* Settings with defaults from sg_design_options_default(). */

@@ -596,8 +596,9 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
         response_of ro = {m, j};
         double d;
         sg_error e2;
-        sg_status ws = sg_window_disagreement(Xw, n, n_in, cv->window_kriging + j * SG_WINDOW_POINTS,
-                                              predict_response, &ro, seed, &d, &e2);
+        const double *kriging = cv->window_kriging + j * SG_WINDOW_POINTS;
+        sg_status ws = sg_window_disagreement(Xw, n, n_in, kriging, predict_response, &ro, seed,
+                                              &d, &e2);
         if (ws == SG_ERR_NOMEM)
             st = sg_error_set(err, ws, "%s", e2.msg);
         else if (ws == SG_OK)

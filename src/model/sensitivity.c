@@ -46,6 +46,7 @@ typedef struct model_fn {
     const sg_exec *exec; /* NULL, or the executor that evaluates the sample blocks */
     const double *X;     /* the batch being shared out (exec only) */
     size_t n;
+    const bool *decades; /* (n_in) sampled over log10 of the settings; NULL: none */
 } model_fn;
 
 /* One sample block of SG_SENSITIVITY_BATCH rows: its predictions. */
@@ -90,9 +91,16 @@ static sg_status eval_blocks(model_fn *mf, const double *X, size_t n, double *Y,
     return st;
 }
 
-static sg_status eval_model(void *user, const double *X, size_t n, double *Y, sg_error *err)
+/* Factor i is sampled over log10 of its bounds: the model sees it on a log
+ * scale and its window is above 0. */
+static bool sampled_in_decades(const sg_study *s, const sg_model *m, size_t i)
 {
-    model_fn *mf = user;
+    return m && !s->factors[i].categorical && sg_model_factor_is_log(m, i) &&
+           s->factors[i].min > 0;
+}
+
+static sg_status predict_all(model_fn *mf, const double *X, size_t n, double *Y, sg_error *err)
+{
     if (mf->exec)
         return eval_blocks(mf, X, n, Y, err);
     size_t nin = sg_model_n_in(mf->m), nout = sg_model_n_out(mf->m);
@@ -104,6 +112,24 @@ static sg_status eval_model(void *user, const double *X, size_t n, double *Y, sg
             return st;
     }
     return SG_OK;
+}
+
+/* The samples of a factor sampled over its decades are log10 of its
+ * settings: back to settings before the model predicts. */
+static sg_status eval_model(void *user, const double *X, size_t n, double *Y, sg_error *err)
+{
+    model_fn *mf = user;
+    size_t nin = sg_model_n_in(mf->m);
+    if (!mf->decades)
+        return predict_all(mf, X, n, Y, err);
+    double *S = malloc((n ? n : 1) * nin * sizeof *S);
+    if (!S)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < n * nin; k++)
+        S[k] = mf->decades[k % nin] ? pow(10.0, X[k]) : X[k];
+    sg_status st = predict_all(mf, S, n, Y, err);
+    free(S);
+    return st;
 }
 
 /* Observed range and resolution of response j (finite values only). */
@@ -159,15 +185,19 @@ static sg_status classify(const sg_study *s, const sg_table *t, sg_sensitivity *
     return SG_OK;
 }
 
-sg_status sg_sensitivity_run_fn(const sg_study *s, const sg_table *t, sg_sobol_fn f, void *user,
-                                const sg_sobol_options *opt, sg_sensitivity **out, sg_error *err)
+/* sg_sensitivity_run_fn with the factors flagged in decades (NULL: none)
+ * sampled over log10 of their bounds. */
+static sg_status run_over(const sg_study *s, const sg_table *t, sg_sobol_fn f, void *user,
+                          const sg_sobol_options *opt, const bool *decades, sg_sensitivity **out,
+                          sg_error *err)
 {
     *out = NULL;
     size_t nf = s->n_factors;
     double lb[SG_STUDY_MAX_FACTORS], ub[SG_STUDY_MAX_FACTORS];
     for (size_t i = 0; i < nf; i++) {
-        lb[i] = s->factors[i].min;
-        ub[i] = s->factors[i].max;
+        bool lg = decades && decades[i];
+        lb[i] = lg ? log10(s->factors[i].min) : s->factors[i].min;
+        ub[i] = lg ? log10(s->factors[i].max) : s->factors[i].max;
         if (s->factors[i].categorical) { /* codes round to the nearest name: each name
                                             gets an equal share of the samples */
             lb[i] = -0.5;
@@ -195,6 +225,12 @@ sg_status sg_sensitivity_run_fn(const sg_study *s, const sg_table *t, sg_sobol_f
     return SG_OK;
 }
 
+sg_status sg_sensitivity_run_fn(const sg_study *s, const sg_table *t, sg_sobol_fn f, void *user,
+                                const sg_sobol_options *opt, sg_sensitivity **out, sg_error *err)
+{
+    return run_over(s, t, f, user, opt, NULL, out, err);
+}
+
 sg_status sg_sensitivity_run(const sg_study *s, const sg_table *t, const sg_model *m,
                              const sg_sobol_options *opt, sg_sensitivity **out, sg_error *err)
 {
@@ -211,10 +247,13 @@ sg_status sg_sensitivity_run_on(const sg_study *s, const sg_table *t, const sg_m
                             "the model has %zu factors and %zu responses but the study has %zu "
                             "and %zu: fit the model again",
                             sg_model_n_in(m), sg_model_n_out(m), s->n_factors, s->n_responses);
-    model_fn mf = {m, NULL, exec, NULL, 0};
+    bool decades[SG_STUDY_MAX_FACTORS], any = false;
+    for (size_t i = 0; i < s->n_factors && i < SG_STUDY_MAX_FACTORS; i++)
+        any |= decades[i] = sampled_in_decades(s, m, i);
+    model_fn mf = {m, NULL, exec, NULL, 0, any ? decades : NULL};
     sg_status st = sg_model_work_create(m, &mf.w, err);
     if (st == SG_OK)
-        st = sg_sensitivity_run_fn(s, t, eval_model, &mf, opt, out, err);
+        st = run_over(s, t, eval_model, &mf, opt, mf.decades, out, err);
     sg_model_work_destroy(mf.w);
     return st;
 }

@@ -96,13 +96,33 @@ static double snap(const sg_next_inputs *in, size_t f, double v)
     return v < sp->lb[f] ? sp->lb[f] : v > sp->ub[f] ? sp->ub[f] : v;
 }
 
+/* Factor f's setting v as a share of the box lo .. hi, over log10 of the
+ * settings for a factor the model sees on a log scale (its bounds are then
+ * above 0), so candidates and distances follow the model's view. */
+static double unit_of(const sg_model *m, size_t f, double v, double lo, double hi)
+{
+    if (!(hi > lo))
+        return 0.0;
+    if (sg_model_factor_is_log(m, f) && lo > 0 && v > 0)
+        return log(v / lo) / log(hi / lo);
+    return (v - lo) / (hi - lo);
+}
+
+/* The setting at share u of the box (the inverse of unit_of). */
+static double setting_at(const sg_model *m, size_t f, double u, double lo, double hi)
+{
+    if (sg_model_factor_is_log(m, f) && lo > 0)
+        return lo * pow(hi / lo, u);
+    return lo + u * (hi - lo);
+}
+
 /* Distance of a and b in the factor box scaled to 0..1. */
-static double dist(const sg_study *s, const double *a, const double *b)
+static double dist(const sg_study *s, const sg_model *m, const double *a, const double *b)
 {
     double d2 = 0.0;
     for (size_t f = 0; f < s->n_factors; f++) {
-        double w = s->factors[f].max - s->factors[f].min;
-        double d = (a[f] - b[f]) / (w > 0 ? w : 1.0);
+        double lo = s->factors[f].min, hi = s->factors[f].max;
+        double d = hi > lo ? unit_of(m, f, a[f], lo, hi) - unit_of(m, f, b[f], lo, hi) : 0.0;
         d2 += d * d;
     }
     return sqrt(d2);
@@ -234,11 +254,11 @@ static double nearest(const next_ctx *c, const double *x, const sg_next_result *
     const sg_table *t = c->in->table;
     double d = INFINITY;
     for (size_t i = 0; t && i < t->n_rows; i += c->row_stride) {
-        double e = dist(c->in->study, x, t->x + i * t->n_cols);
+        double e = dist(c->in->study, c->in->model, x, t->x + i * t->n_cols);
         d = e < d ? e : d;
     }
     for (size_t k = 0; k < r->n_runs; k++) {
-        double e = dist(c->in->study, x, r->x + k * c->nf);
+        double e = dist(c->in->study, c->in->model, x, r->x + k * c->nf);
         d = e < d ? e : d;
     }
     return d;
@@ -252,7 +272,7 @@ static double design_spacing(const next_ctx *c)
     for (size_t i = 0; t && i < t->n_rows; i += c->row_stride) {
         double nn = INFINITY;
         for (size_t k = 0; k < t->n_rows; k += c->row_stride) {
-            double e = dist(c->in->study, t->x + i * t->n_cols, t->x + k * t->n_cols);
+            double e = dist(c->in->study, c->in->model, t->x + i * t->n_cols, t->x + k * t->n_cols);
             if (k != i && e > 0 && e < nn)
                 nn = e;
         }
@@ -317,12 +337,16 @@ static void make_candidates(next_ctx *c, const double *opt)
         for (size_t f = 0; f < c->nf; f++) {
             double u = rng ? gsl_rng_uniform(rng) : 0.5;
             double v;
+            const sg_model *m = c->in->model;
             if (opt && k == 0)
                 v = opt[f];
             else if (opt && k <= NEXT_LOCAL)
-                v = opt[f] + (2.0 * u - 1.0) * NEXT_LOCAL_SHARE * (sp->ub[f] - sp->lb[f]);
+                v = setting_at(m, f,
+                               unit_of(m, f, opt[f], sp->lb[f], sp->ub[f]) +
+                                   (2.0 * u - 1.0) * NEXT_LOCAL_SHARE,
+                               sp->lb[f], sp->ub[f]);
             else
-                v = sp->lb[f] + u * (sp->ub[f] - sp->lb[f]);
+                v = setting_at(m, f, u, sp->lb[f], sp->ub[f]);
             x[f] = snap(c->in, f, v);
         }
     }
@@ -429,7 +453,8 @@ static void take(next_ctx *c, sg_next_result *r, size_t k, sg_next_kind kind, do
     r->kind[n] = kind;
     /* every candidate at the same setting is taken with it */
     for (size_t q = 0; q < c->nc; q++)
-        if (!c->taken[q] && dist(c->in->study, c->cx + q * c->nf, c->cx + k * c->nf) < NEXT_SAME)
+        if (!c->taken[q] &&
+            dist(c->in->study, c->in->model, c->cx + q * c->nf, c->cx + k * c->nf) < NEXT_SAME)
             c->taken[q] = 1;
 }
 
@@ -483,7 +508,7 @@ static double improve_score(const next_ctx *c, const sg_next_result *r, size_t k
                  : expected_improvement(c, c->best, c->fm[k], c->fs[k]);
     double a = *ei * c->pf[k];
     for (size_t q = 0; q < r->n_runs && a > 0; q++) {
-        double d = dist(c->in->study, x, r->x + q * c->nf) / radius;
+        double d = dist(c->in->study, c->in->model, x, r->x + q * c->nf) / radius;
         a *= 1.0 - exp(-0.5 * d * d);
     }
     return a;
@@ -572,7 +597,7 @@ static double polish_at(polish_ctx *p, const double *u, bool snap_steps)
     memcpy(x, p->x0, c->nf * sizeof(double));
     for (size_t i = 0; i < p->n; i++) {
         size_t f = p->idx[i];
-        double v = sp->lb[f] + u[i] * (sp->ub[f] - sp->lb[f]);
+        double v = setting_at(c->in->model, f, u[i], sp->lb[f], sp->ub[f]);
         x[f] = snap_steps ? snap(c->in, f, v) : fmin(fmax(v, sp->lb[f]), sp->ub[f]);
     }
     if (p->st == SG_OK)
@@ -608,7 +633,7 @@ static sg_status polish(next_ctx *c, const sg_next_result *r, sg_model_work *w, 
     double u[SG_STUDY_MAX_FACTORS], lo[SG_STUDY_MAX_FACTORS], hi[SG_STUDY_MAX_FACTORS];
     for (size_t i = 0; i < p.n; i++) {
         size_t f = p.idx[i];
-        u[i] = (p.x0[f] - sp->lb[f]) / (sp->ub[f] - sp->lb[f]);
+        u[i] = unit_of(c->in->model, f, p.x0[f], sp->lb[f], sp->ub[f]);
         u[i] = fmin(fmax(u[i], 0.0), 1.0);
         lo[i] = 0.0;
         hi[i] = 1.0;
