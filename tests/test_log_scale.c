@@ -350,7 +350,7 @@ Test(log_scale, optimize_searches_over_the_decades, .timeout = 300)
 }
 
 /* Recalculated by LibreOffice, the Calculator's LOG10 inputs give what
- * surrogate computes on every check row. */
+ * surrogate computes on every check row; the Model sheet names the factor. */
 Test(log_scale, calculator_takes_log10_of_the_rate, .timeout = 300)
 {
     log_csv(0);
@@ -362,6 +362,10 @@ Test(log_scale, calculator_takes_log10_of_the_rate, .timeout = 300)
     static char csv[1 << 18];
     slurp(tpath(1, "csv/creep-Calculator.csv"), csv, sizeof csv);
     cr_expect(strstr(csv, "log10(rate)"), "the input is named log10(rate)");
+    static char model[1 << 16];
+    slurp(tpath(1, "csv/creep-Model.csv"), model, sizeof model);
+    cr_expect(strstr(model, "Log-scale factors,rate: the models' input is log10"), "%.600s",
+              model);
     const char *h = strstr(csv, "\nData row,");
     cr_assert_not_null(h, "%.900s", csv);
     int rows = 0;

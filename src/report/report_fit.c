@@ -21,6 +21,23 @@ static lxw_row_t kv(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *ke
     return r + 1;
 }
 
+/* A "Log-scale factors" line naming the factors the model sees as log10
+ * of their settings ([[factor]] scale); none: no line. */
+static lxw_row_t log_factors(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r)
+{
+    char buf[512];
+    size_t off = 0;
+    for (size_t i = 0; i < ctx->in->n_factors && off < sizeof buf; i++)
+        if (sg_model_factor_is_log(ctx->in->model, i))
+            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%.60s", off ? ", " : "",
+                                    ctx->in->factors[i].name);
+    if (!off)
+        return r;
+    if (off < sizeof buf)
+        snprintf(buf + off, sizeof buf - off, ": the models' input is log10 of the setting");
+    return kv(ctx, ws, r, "Log-scale factors", buf);
+}
+
 /* The Model sheet of a kriging model: kernel, selection and each
  * response's hyper-parameters. */
 static sg_status model_sheet_gp(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
@@ -38,6 +55,7 @@ static sg_status model_sheet_gp(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
     r = kv(ctx, ws, r, "Spread", "predictive sd of the mean (kriging variance)");
     snprintf(buf, sizeof buf, "%zu", sg_model_n_rows(m));
     r = kv(ctx, ws, r, "Training rows", buf);
+    r = log_factors(ctx, ws, r);
     if (sel->requested) {
         if (sel->gp_ok && sel->mlp_ok)
             sg_num_snprintf(buf, sizeof buf,
@@ -109,6 +127,7 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     snprintf(buf, sizeof buf, "%s (fitted on the training rows only)",
              sg_scale_kind_name(sp->x_scale));
     r = kv(ctx, ws, r, "Factor scaling", buf);
+    r = log_factors(ctx, ws, r);
     r = kv(ctx, ws, r, "Response scaling", sg_scale_kind_name(sp->y_scale));
     r = kv(ctx, ws, r, "Training algorithm", sg_optimizer_name(tc->optimizer));
     if (tc->optimizer != SG_OPT_LBFGS) {
