@@ -25,7 +25,8 @@ static const char *const data_keys[] = {"file", "sheet", "header_row"};
 static const char *const factor_keys[] = {"name", "column", "unit", "min",   "max",
                                           "levels", "step", "prefer", "type", "scale"};
 static const char *const response_keys[] = {"name",        "column",      "unit", "goal",
-                                            "lower_limit", "upper_limit", "type", "levels"};
+                                            "lower_limit", "upper_limit", "type", "levels",
+                                            "scale"};
 static const char *const factor_types[] = {"number", "category"};
 static const char *const factor_scales[] = {"auto", "linear", "log"};
 static const char *const response_types[] = {"number", "binary", "class"};
@@ -618,6 +619,34 @@ static sg_status load_verdict(const sg_toml_value *t, sg_response *r, sg_error *
     return load_labels(arr, r->name, max, &r->labels, &r->n_labels, err);
 }
 
+/* scale = "linear" | "log" of a numeric response; a log scale needs any
+ * lower_limit at or above 0 (the values must be above 0). */
+static sg_status load_response_scale(const sg_toml_value *t, sg_response *r, sg_error *err)
+{
+    const char *sc = NULL;
+    sg_status st = sg_toml_get_string(t, "scale", false, &sc, NULL, err);
+    if (st || !sc)
+        return st;
+    const sg_toml_value *at = sg_toml_table_get(t, "scale");
+    if (strcmp(sc, "linear") != 0 && strcmp(sc, "log") != 0)
+        return sg_toml_error_at(err, SG_ERR_INVALID, at,
+                                "scale \"%s\" of response '%s' is not one of \"linear\", "
+                                "\"log\"",
+                                sc, r->name);
+    r->log_scale = strcmp(sc, "log") == 0;
+    if (r->log_scale && r->kind != SG_RESPONSE_NUMBER)
+        return sg_toml_error_at(err, SG_ERR_INVALID, at,
+                                "scale = \"log\" applies to a numeric response; '%s' holds "
+                                "names",
+                                r->name);
+    if (r->log_scale && isfinite(r->lower_limit) && r->lower_limit < 0)
+        return sg_toml_error_at(err, SG_ERR_INVALID, at,
+                                "response '%s' has scale = \"log\" but lower_limit = %g: a "
+                                "log scale needs values above 0",
+                                r->name, r->lower_limit);
+    return SG_OK;
+}
+
 static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error *err)
 {
     sg_status st;
@@ -632,7 +661,8 @@ static sg_status load_response(const sg_toml_value *t, sg_response *r, sg_error 
         (st = get_str(t, "unit", false, "", &r->unit, err)) ||
         (st = sg_toml_get_string(t, "goal", false, &goal, NULL, err)))
         return st;
-    if ((st = load_limits(t, r, err)) || (st = load_verdict(t, r, err)))
+    if ((st = load_limits(t, r, err)) || (st = load_verdict(t, r, err)) ||
+        (st = load_response_scale(t, r, err)))
         return st;
     for (size_t g = 0; g < ARRAY_LEN(goal_names); g++)
         if (strcmp(goal, goal_names[g]) == 0) {

@@ -112,6 +112,7 @@ typedef struct sg_response {
     char *unit;
     sg_goal goal;      /* default SG_GOAL_NONE */
     double lower_limit, upper_limit; /* physical limits (-inf / +inf when not given) */
+    bool log_scale;    /* scale = "log": the models fit log10 of the values (all > 0) */
     const sg_toml_value *table; /* the [[response]] table */
 } sg_response;
 

@@ -22,6 +22,7 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, si
     spec.seed = model->seed;
     memcpy(spec.categories, model->categories, sizeof spec.categories);
     memcpy(spec.log_scale, model->log_scale, sizeof spec.log_scale);
+    memcpy(spec.log_y, model->log_y, sizeof spec.log_y);
     sg_cv_spec plan_spec = sg_cv_spec_resolve(opt->plan, n);
     *closed_form = plan_spec.kind == SG_CV_LOO;
     sg_status st = SG_OK;
@@ -37,8 +38,10 @@ sg_status sg_cv_kriging(const sg_cv_options *opt, const sg_model_spec *model, si
             goto done;
         for (size_t j = 0; j < n_out; j++) {
             const double *res = sg_gp_loo_residuals(sg_model_gp(m, j));
+            bool lg = sg_model_response_is_log(m, j); /* residuals of log10(y) */
             for (size_t r = 0; r < n; r++)
-                pred[r * n_out + j] = Y[r * n_out + j] - res[r];
+                pred[r * n_out + j] = lg ? pow(10.0, log10(Y[r * n_out + j]) - res[r])
+                                         : Y[r * n_out + j] - res[r];
         }
         for (size_t j = 0; j < n_out && st == SG_OK; j++)
             st = sg_metrics_compute(Y + j, n_out, pred + j, n_out, n, &metrics[j], err);

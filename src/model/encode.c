@@ -31,6 +31,11 @@ bool sg_model__is_category(const sg_model_spec *spec, size_t i)
     return i < SG_MODEL_MAX_CATEGORICAL && spec->categories[i] >= 2;
 }
 
+bool sg_model__is_log_y(const sg_model_spec *spec, size_t j)
+{
+    return j < SG_MODEL_MAX_CATEGORICAL && spec->log_y[j] && spec->classes[j] == 0;
+}
+
 bool sg_model__is_log(const sg_model_spec *spec, size_t i)
 {
     return i < SG_MODEL_MAX_CATEGORICAL && spec->log_scale[i] && !sg_model__is_category(spec, i);
@@ -109,4 +114,23 @@ void sg_model__feature_bounds(const sg_model *m, double *flo, double *fhi)
             fhi[p] = cat ? 1.0 : lg ? log_input(m->hi[i]) : m->hi[i];
         }
     }
+}
+
+sg_status sg_model__log_responses(const sg_model_spec *spec, const double *Y, size_t n,
+                                  size_t n_out, double *Yt, sg_error *err)
+{
+    for (size_t r = 0; r < n; r++)
+        for (size_t j = 0; j < n_out; j++) {
+            double v = Y[r * n_out + j];
+            Yt[r * n_out + j] = v;
+            if (!sg_model__is_log_y(spec, j) || !isfinite(v))
+                continue;
+            if (!(v > 0))
+                return sg_error_set(err, SG_ERR_INVALID,
+                                    "response %zu is on a log scale, but row %zu holds %g: its "
+                                    "values must be above 0",
+                                    j + 1, r + 1, v);
+            Yt[r * n_out + j] = log10(v);
+        }
+    return SG_OK;
 }

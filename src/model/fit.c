@@ -67,6 +67,8 @@ void sg_fit_settings_hash(const sg_study *s, const sg_study_model *m, char out[1
         h = h_str(h, r->unit);
         if (r->kind != SG_RESPONSE_NUMBER)
             h = h_str(h, sg_response_kind_name(r->kind));
+        if (r->log_scale) /* linear leaves older hashes alone */
+            h = h_str(h, "log");
         for (size_t k = 0; k < r->n_labels; k++)
             h = h_str(h, r->labels[k]);
     }
@@ -158,6 +160,16 @@ static sg_status choose_scales(const sg_study *study, const sg_table *t, const d
     size_t n = r->n_rows, d = r->n_in;
     if (!(r->scale = calloc(d, sizeof *r->scale)))
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t j = 0; j < study->n_responses; j++)
+        for (size_t k = 0; study->responses[j].log_scale && k < n; k++) {
+            double v = sg_table_at(t, k, d + j);
+            if (isfinite(v) && !(v > 0))
+                return sg_error_set(err, SG_ERR_INVALID,
+                                    "%s:%d: column '%s' holds %g, but response '%s' has scale "
+                                    "= \"log\", which needs values above 0",
+                                    t->path, t->line ? t->line[k] : (int)(k + 1),
+                                    t->col_names[d + j], v, study->responses[j].name);
+        }
     for (size_t i = 0; i < d; i++) {
         const sg_factor *f = &study->factors[i];
         sg_fit_scale *sc = &r->scale[i];
@@ -619,7 +631,7 @@ static void decades_notes(sg_fit_result *r, const double *Y, const char *const *
 {
     const sg_model_spec *spec = sg_model_spec_of(r->model);
     for (size_t j = 0; j < r->n_out; j++) {
-        if (sg_model_spec_n_classes(spec, j) >= 2)
+        if (sg_model_spec_n_classes(spec, j) >= 2 || sg_model_response_is_log(r->model, j))
             continue;
         double lo = INFINITY, hi = -INFINITY;
         for (size_t i = 0; i < r->n_rows; i++) {
@@ -632,8 +644,8 @@ static void decades_notes(sg_fit_result *r, const double *Y, const char *const *
         sg_num_snprintf(nt->message, sizeof nt->message,
                         "%.60s spans %.1f decades (%.4g to %.4g): the errors, the interval (one "
                         "width for every prediction) and the check for suspicious runs are in "
-                        "its unit, so its largest values dominate them; a column of its "
-                        "logarithm in the data, fitted as the response, usually models such a "
+                        "its unit, so its largest values dominate them; scale = \"log\" in "
+                        "its [[response]] fits its logarithm, which usually models such a "
                         "quantity far better",
                         names[j], log10(hi / lo), lo, hi);
     }

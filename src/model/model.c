@@ -924,8 +924,10 @@ static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_ou
         goto fail;
     }
     sg_model__encode_rows(spec, n_in, X, n, Xs);
+    if ((st = sg_model__log_responses(spec, Y, n, n_out, Ys, err)) != SG_OK)
+        goto fail;
     if ((st = sg_scaler_fit(m->xs, spec->x_scale, Xs, nf, 0, NULL, n, err)) != SG_OK ||
-        (st = sg_scaler_fit(m->ys, spec->y_scale, Y, n_out, 0, NULL, n, err)) != SG_OK) {
+        (st = sg_scaler_fit(m->ys, spec->y_scale, Ys, n_out, 0, NULL, n, err)) != SG_OK) {
         sg_error_prefix(err, "model fit");
         goto fail;
     }
@@ -938,7 +940,6 @@ static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_ou
     }
     if ((st = check_classes(m, Y, n, err)) != SG_OK)
         goto fail;
-    memcpy(Ys, Y, n * n_out * sizeof *Ys);
     for (size_t r = 0; r < n; r++) {
         sg_scaler_forward(m->xs, Xs + r * nf);
         sg_scaler_forward(m->ys, Ys + r * n_out);
@@ -1391,6 +1392,11 @@ bool sg_model_factor_is_log(const sg_model *m, size_t i)
     return i < m->n_in && sg_model__is_log(&m->spec, i);
 }
 
+bool sg_model_response_is_log(const sg_model *m, size_t j)
+{
+    return j < m->n_out && sg_model__is_log_y(&m->spec, j);
+}
+
 sg_status sg_model_check_point(const sg_model *m, const double *x, sg_error *err)
 {
     for (size_t i = 0; i < m->n_in; i++)
@@ -1579,6 +1585,11 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
             sg_gp_predict(m->gp[j], w->gw[j], w->bx, &mean[j], sd ? &var : NULL, NULL);
             if (sd)
                 sd[j] = var > 0 ? sqrt(var) : 0.0;
+            if (sg_model__is_log_y(&m->spec, j)) { /* 10^mu, its sd to first order */
+                mean[j] = pow(10.0, mean[j]);
+                if (sd)
+                    sd[j] *= mean[j] * log(10.0);
+            }
         }
         return;
     }
@@ -1612,6 +1623,15 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
         if (sg_model_is_binary(m, j))
             for (size_t k = 0; k < E; k++)
                 w->bout[k * no + j] = sg_logistic(w->bout[k * no + j]);
+        /* each member's value in the response's unit (10^ of it on a log
+         * scale), then their mean and sample sd */
+        double wy = sg_scaler_dinverse(m->ys, j), sh = m->ys->shift[j];
+        bool lg = sg_model__is_log_y(&m->spec, j);
+        if (lg)
+            wy = 1.0, sh = 0.0;
+        for (size_t k = 0; lg && k < E; k++)
+            w->bout[k * no + j] =
+                pow(10.0, w->bout[k * no + j] * sg_scaler_dinverse(m->ys, j) + m->ys->shift[j]);
         double mu = 0.0;
         for (size_t k = 0; k < E; k++)
             mu += w->bout[k * no + j];
@@ -1621,8 +1641,7 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
             double d = w->bout[k * no + j] - mu;
             ss += d * d;
         }
-        double wy = sg_scaler_dinverse(m->ys, j);
-        mean[j] = mu * wy + m->ys->shift[j];
+        mean[j] = mu * wy + sh;
         if (sd)
             sd[j] = E > 1 ? sqrt(ss / (double)(E - 1)) * wy : 0.0;
     }
@@ -1678,14 +1697,23 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
     }
     sg_model__encode(&m->spec, m->n_in, x, w->bx);
     if (m->type == SG_MODEL_GP) {
-        sg_gp_gradient(m->gp[j], w->gw[j], w->bx, mean, w->gsum);
+        double mu;
+        sg_gp_gradient(m->gp[j], w->gw[j], w->bx, &mu, w->gsum);
+        if (sg_model__is_log_y(&m->spec, j)) { /* d 10^mu = 10^mu ln 10 d mu */
+            mu = pow(10.0, mu);
+            for (size_t i = 0; i < nf; i++)
+                w->gsum[i] *= mu * log(10.0);
+        }
+        if (mean)
+            *mean = mu;
         sg_model__decode_grad(&m->spec, m->n_in, x, w->gsum, grad);
         return;
     }
     sg_scaler_forward(m->xs, w->bx);
     for (size_t i = 0; i < nf; i++)
         w->gsum[i] = 0.0;
-    double mu = 0.0;
+    double mu = 0.0, wy = sg_scaler_dinverse(m->ys, j), sh = m->ys->shift[j];
+    bool lg = sg_model__is_log_y(&m->spec, j);
     for (size_t k = 0; k < E; k++) {
         sg_mlp_eval_grad(m->nets[net * E + k], w->net, w->bx, out, w->by, w->bg);
         double y = w->by[out], dy = 1.0;
@@ -1693,16 +1721,21 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
             y = sg_logistic(y);
             dy = y * (1.0 - y);
         }
+        if (lg) { /* the member's 10^(y wy + shift): d = 10^(.) ln 10 wy dy */
+            y = pow(10.0, y * wy + sh);
+            dy = y * log(10.0) * wy;
+        }
         mu += y;
         for (size_t i = 0; i < nf; i++)
             w->gsum[i] += dy * w->bg[i];
     }
-    double wy = sg_scaler_dinverse(m->ys, j);
+    if (lg) /* already in the response's unit */
+        wy = 1.0, sh = 0.0;
     for (size_t i = 0; i < nf; i++)
         w->gsum[i] = w->gsum[i] / (double)E * wy * sg_scaler_dforward(m->xs, i);
     sg_model__decode_grad(&m->spec, m->n_in, x, w->gsum, grad);
     if (mean)
-        *mean = mu / (double)E * wy + m->ys->shift[j];
+        *mean = mu / (double)E * wy + sh;
 }
 
 size_t sg_model_predict_proba(const sg_model *m, sg_model_work *w, const double *x, size_t j,

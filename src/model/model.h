@@ -124,6 +124,13 @@ typedef struct sg_model_spec {
      * > 0, bounds included): a factor whose runs are spread over decades by
      * ratios (a rate 0.001 .. 10).  Saved with the model. */
     bool log_scale[SG_MODEL_MAX_CATEGORICAL];
+    /* Numeric responses on a log scale: log_y[j] (j < SG_MODEL_MAX_CATEGORICAL)
+     * trains every model of response j on log10 of its values (which must
+     * be > 0) and predicts 10^ of that: a life or a rate spanning decades.
+     * A network's prediction is the mean of its members' 10^ values, the
+     * spread their sd; kriging's is 10^ its mean, the spread its sd carried
+     * through (10^mu ln 10 sd).  Saved with the model. */
+    bool log_y[SG_MODEL_MAX_CATEGORICAL];
     /* Responses that hold names: classes[j] = 2 when response j (j <
      * SG_MODEL_MAX_CATEGORICAL) is pass/fail (0/1 codes), k in 3 ..
      * SG_MODEL_MAX_CLASSES when it is one of k classes (codes 0 .. k-1), 0
@@ -380,6 +387,8 @@ const sg_model_calibration *sg_model_calibration_of(const sg_model *m, size_t j)
 bool sg_model_extrapolates(const sg_model *m, const double *x);
 /* True when the model sees factor i on a log scale (spec log_scale). */
 bool sg_model_factor_is_log(const sg_model *m, size_t i);
+/* True when response j is modelled as log10 of its values (spec log_y). */
+bool sg_model_response_is_log(const sg_model *m, size_t j);
 /* SG_ERR_INVALID, naming the factor, when x (n_in, engineering units)
  * cannot be predicted at all: a log-scale factor's setting at or below 0
  * (outside the bounds is extrapolation, not an error). */

@@ -93,6 +93,12 @@ sg_status sg_model_check_window(const sg_model *m, sg_error *err)
         double w = m->ys->width[j], s = m->ys->shift[j];
         double span = yhi[j] - ylo[j];
         double e1 = ylo[j] * w + s, e2 = yhi[j] * w + s;
+        if (sg_model__is_log_y(&m->spec, j)) { /* members predict 10^ of these */
+            e1 = pow(10.0, e1);
+            e2 = pow(10.0, e2);
+            span = e2 - e1;
+            w = 1.0;
+        }
         if (!isfinite(e1) || !isfinite(e2) || !isfinite(span * w) ||
             !isfinite((double)E * span * span)) {
             st = sg_error_set(err, SG_ERR_INVALID,

@@ -27,8 +27,9 @@ sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err)
     double *y = malloc(n * sizeof *y);
     if (!y)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    bool lg = sg_model__is_log_y(&m->spec, j); /* gy holds the values themselves */
     for (size_t r = 0; r < n; r++)
-        y[r] = m->gy[r * no + j];
+        y[r] = lg ? log10(m->gy[r * no + j]) : m->gy[r * no + j];
     sg_status st;
     sg_gp_destroy(m->gp[j]);
     m->gp[j] = NULL;
@@ -114,9 +115,13 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;
     }
+    if ((st = sg_model__log_responses(spec, Y, n, n_out, m->gy, err)) != SG_OK)
+        goto fail;
+    memcpy(m->gy, Y, n * n_out * sizeof *Y); /* the values themselves (model file) */
     for (size_t j = 0; j < n_out; j++) {
+        bool lg = sg_model__is_log_y(spec, j);
         for (size_t r = 0; r < n; r++)
-            y[r] = Y[r * n_out + j];
+            y[r] = lg ? log10(Y[r * n_out + j]) : Y[r * n_out + j];
         double *flo = y + n, *fhi = y + n + d;
         sg_model__feature_bounds(m, flo, fhi);
         if ((st = sg_gp_fit(m->gx, y, n, d, flo, fhi, NULL, gp_seed(spec->seed, j), &g, err)) !=

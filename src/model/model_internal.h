@@ -61,6 +61,14 @@ SG_INTERNAL void sg_model__encode_rows(const sg_model_spec *spec, size_t n_in, c
  * factors (the inverse of sg_model__encode: 10^f for a log-scale factor). */
 SG_INTERNAL void sg_model__decode_point(const sg_model_spec *spec, size_t n_in, const double *f,
                                         double *x);
+/* Y (n, n_out) into Yt with log10 of every log-scale response's values
+ * (others copied); SG_ERR_INVALID naming the response and row when such a
+ * value is not above 0 (non-finite values pass through). */
+SG_INTERNAL sg_status sg_model__log_responses(const sg_model_spec *spec, const double *Y,
+                                              size_t n, size_t n_out, double *Yt,
+                                              sg_error *err);
+/* True when numeric response j is modelled as log10 of its values. */
+SG_INTERNAL bool sg_model__is_log_y(const sg_model_spec *spec, size_t j);
 /* True when numeric factor i enters the model as log10 of its setting. */
 SG_INTERNAL bool sg_model__is_log(const sg_model_spec *spec, size_t i);
 /* A gradient over the inputs (n_feat) at the settings x (n_in) back to the

@@ -191,6 +191,8 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
         cJSON *r = sg_json_object(&b, ra, NULL);
         sg_json_string(&b, r, "name", m->rname[j]);
         sg_json_string(&b, r, "unit", m->runit[j]);
+        if (sg_model__is_log_y(sp, j)) /* absent = linear */
+            sg_json_string(&b, r, "scale", "log");
         if (isfinite(m->rmin[j])) /* optional: absent = no limit */
             sg_json_exact(&b, r, "lower_limit", m->rmin[j]);
         if (isfinite(m->rmax[j]))
@@ -450,8 +452,9 @@ static bool read_spec(reader *r, const sg_json_at *root, sg_model_spec *sp, size
     return true;
 }
 
-/* Factor i's optional "scale" ("log" or "linear") into sp. */
-static bool read_log_scale(reader *r, const sg_json_at *f, size_t i, sg_model_spec *sp)
+/* Entry i's optional "scale" ("log" or "linear") of a factor or response
+ * (what) into log[i]. */
+static bool read_scale(reader *r, const sg_json_at *f, size_t i, bool *log, const char *what)
 {
     sg_json_reader *j = &r->j;
     sg_json_at c;
@@ -461,13 +464,13 @@ static bool read_log_scale(reader *r, const sg_json_at *f, size_t i, sg_model_sp
     if (!scale)
         return false;
     if (strcmp(scale, "linear") != 0 && strcmp(scale, "log") != 0)
-        return sg_json_fail(j, &c, "unknown factor scale \"%s\" (expected log or linear)",
+        return sg_json_fail(j, &c, "unknown %s scale \"%s\" (expected log or linear)", what,
                             scale);
     if (strcmp(scale, "log") == 0 && i >= SG_MODEL_MAX_CATEGORICAL)
-        return sg_json_fail(j, &c, "only the first %d factors may be on a log scale",
-                            SG_MODEL_MAX_CATEGORICAL);
+        return sg_json_fail(j, &c, "only the first %d %ss may be on a log scale",
+                            SG_MODEL_MAX_CATEGORICAL, what);
     if (i < SG_MODEL_MAX_CATEGORICAL)
-        sp->log_scale[i] = strcmp(scale, "log") == 0;
+        log[i] = strcmp(scale, "log") == 0;
     return true;
 }
 
@@ -481,6 +484,8 @@ static bool read_categories(reader *r, const sg_json_at *root, sg_model_spec *sp
         return false;
     for (size_t k = 0; k < n; k++) {
         sg_json_item(&ra, k ? &f : NULL, k, &f);
+        if (!read_scale(r, &f, k, sp->log_y, "response"))
+            return false;
         if (!sg_json_has(&f, "kind", &c))
             continue;
         const char *kind = sg_json_get_string(j, &f, "kind");
@@ -505,7 +510,7 @@ static bool read_categories(reader *r, const sg_json_at *root, sg_model_spec *sp
         return false;
     for (size_t i = 0; i < n; i++) {
         sg_json_item(&fa, i ? &f : NULL, i, &f);
-        if (!read_log_scale(r, &f, i, sp))
+        if (!read_scale(r, &f, i, sp->log_scale, "factor"))
             return false;
         if (!sg_json_has(&f, "categories", &c))
             continue;

@@ -369,6 +369,13 @@ sg_status sg_study_model_load(const sg_study *study, sg_study_model *out, sg_err
             out->spec.log_scale[i] = study->factors[i].scale == SG_FACTOR_SCALE_LOG;
     for (size_t j = 0; j < study->n_responses; j++) {
         const sg_response *r = &study->responses[j];
+        if (r->log_scale && j >= SG_MODEL_MAX_CATEGORICAL)
+            return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(r->table, "scale"),
+                                    "response '%s': only the first %d responses may be on a "
+                                    "log scale",
+                                    r->name, SG_MODEL_MAX_CATEGORICAL);
+        if (r->log_scale)
+            out->spec.log_y[j] = true;
         if (r->kind == SG_RESPONSE_NUMBER)
             continue;
         if (j >= SG_MODEL_MAX_CATEGORICAL)

@@ -190,6 +190,12 @@ static void feature_expr(const sg_rctx *ctx, const calc_layout *L, size_t p, siz
     snprintf(buf, cap, "IF(%s=%s,1,0)", cin, name);
 }
 
+/* Response k's members predict log10 of it (model.h log_y). */
+static bool output_is_log(const sg_report_model *md, size_t k)
+{
+    return md->log_y && k < SG_MODEL_MAX_CATEGORICAL && md->log_y[k];
+}
+
 /* A pass/fail response's network output is a logit. */
 static bool is_binary(const sg_report_model *md, size_t k)
 {
@@ -355,6 +361,11 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
             cell_abs(c3, L->ysc_row0 + (lxw_row_t)k, W0 + 2);
             snprintf(f, sizeof f, "=%s*%s+%s", c1, c2, c3);
             int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
+            if (output_is_log(md, k)) { /* the member predicts log10 of the response */
+                v = pow(10.0, v);
+                snprintf(f, sizeof f, "=POWER(10,%s*%s+%s)", c1, c2, c3);
+                d = sg_rfmt_decimals_sig(v);
+            }
             if (is_binary(md, k)) { /* the probability of the second outcome */
                 v = sg_logistic(v);
                 sg_num_snprintf(f, sizeof f, "=1/(1+EXP(-MAX(MIN(%s*%s+%s,%.17g),%.17g)))", c1,
@@ -466,7 +477,12 @@ static void write_scaling(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
         sg_rstr(ctx, ws, L->ysc_row0 - 1, W0 + (lxw_col_t)c, sc_hdr[c], ctx->header);
     for (size_t k = 0; k < L->nr; k++) {
         lxw_row_t r = L->ysc_row0 + (lxw_row_t)k;
-        sg_rstr(ctx, ws, r, W0, in->responses[k].name, ctx->text);
+        if (output_is_log(md, k)) {
+            snprintf(label, sizeof label, "log10(%s)", in->responses[k].name);
+            sg_rstr(ctx, ws, r, W0, label, ctx->text);
+        } else {
+            sg_rstr(ctx, ws, r, W0, in->responses[k].name, ctx->text);
+        }
         sg_rstr(ctx, ws, r, W0 + 1, in->responses[k].unit, ctx->text);
         RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->y_shift[k], NULL));
         RC(ctx, worksheet_write_number(ws, r, W0 + 3, md->y_width[k], NULL));

@@ -21,21 +21,29 @@ static lxw_row_t kv(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const char *ke
     return r + 1;
 }
 
-/* A "Log-scale factors" line naming the factors the model sees as log10
- * of their settings ([[factor]] scale); none: no line. */
+/* "Log-scale factors" and "Log-scale responses" lines naming the factors
+ * the model sees as log10 of their settings and the responses it fits as
+ * log10 of their values ([[factor]] / [[response]] scale); none: no line. */
 static lxw_row_t log_factors(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r)
 {
-    char buf[512];
-    size_t off = 0;
-    for (size_t i = 0; i < ctx->in->n_factors && off < sizeof buf; i++)
-        if (sg_model_factor_is_log(ctx->in->model, i))
-            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%.60s", off ? ", " : "",
-                                    ctx->in->factors[i].name);
-    if (!off)
-        return r;
-    if (off < sizeof buf)
-        snprintf(buf + off, sizeof buf - off, ": the models' input is log10 of the setting");
-    return kv(ctx, ws, r, "Log-scale factors", buf);
+    const sg_report_input *in = ctx->in;
+    for (int side = 0; side < 2; side++) {
+        char buf[512];
+        size_t off = 0, n = side ? in->n_responses : in->n_factors;
+        for (size_t i = 0; i < n && off < sizeof buf; i++)
+            if (side ? sg_model_response_is_log(in->model, i)
+                     : sg_model_factor_is_log(in->model, i))
+                off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%.60s", off ? ", " : "",
+                                        side ? in->responses[i].name : in->factors[i].name);
+        if (!off)
+            continue;
+        if (off < sizeof buf)
+            snprintf(buf + off, sizeof buf - off, "%s",
+                     side ? ": the models fit log10 of the values and predict 10^ of that"
+                          : ": the models' input is log10 of the setting");
+        r = kv(ctx, ws, r, side ? "Log-scale responses" : "Log-scale factors", buf);
+    }
+    return r;
 }
 
 /* The Model sheet of a kriging model: kernel, selection and each

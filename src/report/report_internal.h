@@ -62,6 +62,9 @@ typedef struct sg_report_model {
                                          factor, 0 for a number (model.h encoding) */
     const bool *log_scale;            /* (SG_MODEL_MAX_CATEGORICAL; the model spec's) the
                                          input of numeric factor i is log10 of its setting */
+    const bool *log_y;                /* (SG_MODEL_MAX_CATEGORICAL; the model spec's) a
+                                         member's output of response k is log10 of it:
+                                         y_m = 10^(o * y_width[k] + y_shift[k]) */
     const bool *binary;               /* (n_responses) a pass/fail response: the network's
                                          output is a logit; NULL = none */
     const size_t *classes;            /* (n_responses) k >= 3 for a class response (its

@@ -109,7 +109,7 @@ sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_re
     v->md = (sg_report_model){.x_kind = xs->kind, .y_kind = ys->kind,
                               .x_shift = xs->shift, .x_width = xs->width,
                               .n_feat = xs->n_cols, .categories = spec->categories,
-                              .log_scale = spec->log_scale,
+                              .log_scale = spec->log_scale, .log_y = spec->log_y,
                               .binary = v->binary, .classes = v->classes,
                               .y_shift = ys->shift, .y_width = ys->width,
                               .shared = spec->shared, .n_members = E, .nets = v->nets,
