@@ -269,6 +269,7 @@ static void load_expected(void)
     cr_assert(isinf(y->upper_limit) && y->upper_limit > 0);
     add("[[response]]", "type", LIT, "\"%s\"", sg_response_kind_name(y->kind));
     add("[[response]]", "levels", DESC, "none");
+    add("[[response]]", "scale", LIT, "\"%s\"", y->log_scale ? "log" : "linear");
     cr_assert_eq(y->n_labels, 0);
 
     /* [report] file: the default with the study name written as <name>. */
