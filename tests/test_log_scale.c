@@ -572,4 +572,9 @@ Test(log_scale, response_scale_errors_name_the_place)
     cr_expect_neq(r->code, 0);
     cr_expect(strstr(r->err, "life.csv:8: column 'life' holds 0"), "%s", r->err);
     cr_expect(access(tmp_path("life.model.json"), F_OK) != 0, "no model file is written");
+    /* check says so before any fit, by line */
+    r = run("check", tpath(0, "life.toml"), NULL);
+    cr_expect(strstr(r->out, "response 'life' has scale = \"log\", which needs values above 0: "
+                             "1 value at or below 0 (line 8)"),
+              "%s%s", r->out, r->err);
 }

@@ -235,6 +235,36 @@ static bool pair_balanced(const sg_table *t, const sg_factor_levels *levels, siz
     return true;
 }
 
+/* Columns on a log scale ([[factor]] / [[response]] scale = "log") need
+ * values above 0: the lines of those that are not (fit refuses them). */
+static sg_status log_scale_warnings(const sg_study *s, const sg_table *t, sg_check_report *r,
+                                    sg_error *err)
+{
+    for (size_t j = 0; j < t->n_cols; j++) {
+        bool fac = j < t->n_factors;
+        if (fac ? s->factors[j].scale != SG_FACTOR_SCALE_LOG
+                : !s->responses[j - t->n_factors].log_scale)
+            continue;
+        char lines[128] = "";
+        size_t n_bad = 0;
+        for (size_t i = 0; i < t->n_rows; i++) {
+            double v = sg_table_at(t, i, j);
+            if (isfinite(v) && !(v > 0))
+                append_line(lines, sizeof lines, n_bad++, t->line[i]);
+        }
+        sg_status st;
+        if (n_bad &&
+            (st = add_warning(r, SG_WARN_NOT_POSITIVE, j, err,
+                              "%s '%s' has scale = \"log\", which needs values above 0: %zu "
+                              "value%s at or below 0 (line%s %s)",
+                              fac ? "factor" : "response",
+                              fac ? s->factors[j].name : s->responses[j - t->n_factors].name,
+                              n_bad, n_bad > 1 ? "s" : "", n_bad > 1 ? "s" : "", lines)))
+            return st;
+    }
+    return SG_OK;
+}
+
 static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_report *r,
                                  sg_error *err)
 {
@@ -337,7 +367,7 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
                               r->stats[j].min)))
             goto fail;
     }
-    if ((st = factor_warnings(s, t, r, err)))
+    if ((st = factor_warnings(s, t, r, err)) || (st = log_scale_warnings(s, t, r, err)))
         goto fail;
     r->balanced = t->n_factors > 0;
     for (size_t j = 0; j < t->n_factors; j++) {

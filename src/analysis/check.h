@@ -31,7 +31,8 @@ typedef enum sg_warning_kind {
     SG_WARN_CONSTANT,      /* a used column has a single value */
     SG_WARN_OUT_OF_BOUNDS, /* factor values outside [min, max] */
     SG_WARN_NOT_A_LEVEL,   /* factor values not among the declared levels */
-    SG_WARN_LEVEL_UNUSED   /* a declared level that no row uses */
+    SG_WARN_LEVEL_UNUSED,  /* a declared level that no row uses */
+    SG_WARN_NOT_POSITIVE   /* values at or below 0 in a column on a log scale */
 } sg_warning_kind;
 
 typedef struct sg_warning {

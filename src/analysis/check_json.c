@@ -15,6 +15,8 @@ static const char *warning_kind_name(sg_warning_kind k)
         return "not_a_declared_level";
     case SG_WARN_LEVEL_UNUSED:
         return "declared_level_unused";
+    case SG_WARN_NOT_POSITIVE:
+        return "not_positive_on_log_scale";
     }
     return "other";
 }
