@@ -364,7 +364,8 @@ Test(log_scale, optimize_searches_over_the_decades, .timeout = 300)
 
 /* Recalculated by LibreOffice, the Calculator's LOG10 inputs and POWER(10,
  * ...) outputs (y on a log scale too) give what surrogate computes on every
- * check row; the Model sheet names the factor and the response. */
+ * check row; the Model sheet names the factor and the response; the
+ * Response surface grids the rate over its decades. */
 Test(log_scale, calculator_takes_log10_of_the_rate, .timeout = 300)
 {
     log_csv(0);
@@ -383,6 +384,12 @@ Test(log_scale, calculator_takes_log10_of_the_rate, .timeout = 300)
     cr_expect(strstr(model, "Log-scale factors,rate: the models' input is log10"), "%.600s",
               model);
     cr_expect(strstr(model, "Log-scale responses,y: the models fit log10"), "%.600s", model);
+    /* the response surface grids rate over its decades: 0.1 is its middle row */
+    static char surf[1 << 16];
+    slurp(tpath(1, "csv/creep-Response surface.csv"), surf, sizeof surf);
+    cr_expect(strstr(surf, "\n\"0.1\",") && strstr(surf, "\n\"0.001\",") &&
+                  strstr(surf, "\n\"0.00251188643150958\",") && !strstr(surf, "\n\"5.0"),
+              "%.1500s", surf);
     const char *h = strstr(csv, "\nData row,");
     cr_assert_not_null(h, "%.900s", csv);
     int rows = 0;

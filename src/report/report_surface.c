@@ -43,10 +43,26 @@ static size_t pick_response(const sg_report_input *in, int *sense)
     return 0;
 }
 
-/* Grid value j of n over factor f's bounds. */
-static double grid_value(const sg_report_factor *f, size_t j, size_t n)
+/* Factor i is gridded over the decades of its bounds: the model sees it on
+ * a log scale ([[factor]] scale), so its grid is geometric. */
+static bool log_grid(const sg_rctx *ctx, size_t i)
 {
-    return f->min + (f->max - f->min) * (double)j / (double)(n - 1);
+    return sg_model_factor_is_log(ctx->in->model, i) && ctx->in->factors[i].min > 0;
+}
+
+/* Share u in [0, 1] of f's bounds at v (over log10 of them when lg). */
+static double share_of(const sg_report_factor *f, bool lg, double v)
+{
+    if (lg)
+        return v > 0 ? log(v / f->min) / log(f->max / f->min) : -1.0;
+    return (v - f->min) / (f->max - f->min);
+}
+
+/* Grid value j of n over factor f's bounds (geometric when lg). */
+static double grid_value(const sg_report_factor *f, bool lg, size_t j, size_t n)
+{
+    double u = (double)j / (double)(n - 1);
+    return lg ? f->min * pow(f->max / f->min, u) : f->min + (f->max - f->min) * u;
 }
 
 /* Range of response k when factor i alone sweeps its bounds from the
@@ -60,7 +76,7 @@ static sg_status influence(sg_rctx *ctx, size_t k, double *range, double *X, dou
     for (size_t i = 0; i < nf; i++) {
         for (size_t j = 0; j < SG_RSURF_SCAN; j++) {
             memcpy(X + j * nf, ctx->settings, nf * sizeof *X);
-            X[j * nf + i] = grid_value(&in->factors[i], j, SG_RSURF_SCAN);
+            X[j * nf + i] = grid_value(&in->factors[i], log_grid(ctx, i), j, SG_RSURF_SCAN);
         }
         sg_status st = sg_model_predict_batch(in->model, ctx->mw, X, SG_RSURF_SCAN, Y, NULL, err);
         if (st != SG_OK)
@@ -76,19 +92,18 @@ static sg_status influence(sg_rctx *ctx, size_t k, double *range, double *X, dou
 }
 
 /* Grid index of value v on factor f's grid, or -1 when v is off the grid. */
-static int grid_index(const sg_report_factor *f, double v)
+static int grid_index(const sg_report_factor *f, bool lg, double v)
 {
-    double step = (f->max - f->min) / (SG_RSURF_N - 1);
-    double j = nearbyint((v - f->min) / step);
-    if (j < 0 || j > SG_RSURF_N - 1 || fabs(v - (f->min + j * step)) > SG_RSURF_SNAP * step)
+    double u = share_of(f, lg, v) * (SG_RSURF_N - 1), j = nearbyint(u);
+    if (j < 0 || j > SG_RSURF_N - 1 || fabs(u - j) > SG_RSURF_SNAP)
         return -1;
     return (int)j;
 }
 
 /* Nearest grid index of v (clamped). */
-static int grid_nearest(const sg_report_factor *f, double v)
+static int grid_nearest(const sg_report_factor *f, bool lg, double v)
 {
-    double j = nearbyint((v - f->min) / (f->max - f->min) * (SG_RSURF_N - 1));
+    double j = nearbyint(share_of(f, lg, v) * (SG_RSURF_N - 1));
     return (int)fmin(fmax(j, 0.0), SG_RSURF_N - 1);
 }
 
@@ -179,7 +194,7 @@ static lxw_row_t grid_table(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t
     sg_rstr(ctx, ws, r, 0, buf, ctx->header);
     double bv[SG_RSURF_N];
     for (size_t j = 0; j < SG_RSURF_N; j++)
-        bv[j] = grid_value(fb, j, SG_RSURF_N);
+        bv[j] = grid_value(fb, log_grid(ctx, b), j, SG_RSURF_N);
     int db = sg_rfmt_decimals_exact(bv, SG_RSURF_N, 1);
     for (size_t j = 0; j < SG_RSURF_N; j++)
         sg_rnum(ctx, ws, r, (lxw_col_t)(1 + j), bv[j], ctx->num[db > 3 ? 3 : db]);
@@ -189,14 +204,16 @@ static lxw_row_t grid_table(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t
     memset(mark, 0, sizeof mark);
     const sg_table *t = in->table;
     for (size_t row = 0; t && row < t->n_rows; row++) {
-        int i = grid_index(fa, sg_table_at(t, row, a)), j = grid_index(fb, sg_table_at(t, row, b));
+        int i = grid_index(fa, log_grid(ctx, a), sg_table_at(t, row, a));
+        int j = grid_index(fb, log_grid(ctx, b), sg_table_at(t, row, b));
         if (i >= 0 && j >= 0)
             mark[i][j] = 1;
     }
-    mark[grid_nearest(fa, ctx->settings[a])][grid_nearest(fb, ctx->settings[b])] = 2;
+    mark[grid_nearest(fa, log_grid(ctx, a), ctx->settings[a])]
+        [grid_nearest(fb, log_grid(ctx, b), ctx->settings[b])] = 2;
     double av[SG_RSURF_N];
     for (size_t i = 0; i < SG_RSURF_N; i++)
-        av[i] = grid_value(fa, i, SG_RSURF_N);
+        av[i] = grid_value(fa, log_grid(ctx, a), i, SG_RSURF_N);
     int da = sg_rfmt_decimals_exact(av, SG_RSURF_N, 1);
     for (size_t i = 0; i < SG_RSURF_N; i++) {
         sg_rnum(ctx, ws, r0 + (lxw_row_t)i, 0, av[i], ctx->num_bold[da > 3 ? 3 : da]);
@@ -241,7 +258,8 @@ static lxw_chart *slice_chart(sg_rctx *ctx, size_t k, size_t a, size_t b, lxw_ro
         char nm[160];
         const sg_report_factor *fb = &in->factors[b];
         sg_num_snprintf(nm, sizeof nm, "%s = %.6g %s", fb->name,
-                        grid_value(fb, cols[q], SG_RSURF_N), fb->unit ? fb->unit : "");
+                        grid_value(fb, log_grid(ctx, b), cols[q], SG_RSURF_N),
+                        fb->unit ? fb->unit : "");
         chart_series_set_name(s, nm);
     }
     chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
@@ -328,8 +346,8 @@ static sg_status surface_body(sg_rctx *ctx, lxw_worksheet *ws, double *X, double
         for (size_t j = 0; j < SG_RSURF_N; j++) {
             double *x = P + (i * SG_RSURF_N + j) * nf;
             memcpy(x, ctx->settings, nf * sizeof *x);
-            x[a] = grid_value(&in->factors[a], i, SG_RSURF_N);
-            x[b] = grid_value(&in->factors[b], j, SG_RSURF_N);
+            x[a] = grid_value(&in->factors[a], log_grid(ctx, a), i, SG_RSURF_N);
+            x[b] = grid_value(&in->factors[b], log_grid(ctx, b), j, SG_RSURF_N);
         }
     st = sg_model_predict_batch(in->model, ctx->mw, P, SG_RSURF_N * SG_RSURF_N, M, NULL, err);
     if (st == SG_OK) {
