@@ -152,7 +152,9 @@ static sg_status check_log_settings(const sg_factor *f, const sg_table *t, size_
 
 /* Step 0: each numeric factor's scale in the models: the study's, or with
  * scale = "auto" the log when the runs are spaced by ratios over at least
- * a decade and the window is above 0 (sg_scale_log_spaced). */
+ * a decade and the window is above 0 (sg_scale_log_spaced).  A factor or
+ * response the study puts on a log scale needs every run above 0: the
+ * first that is not is an error naming its line. */
 static sg_status choose_scales(const sg_study *study, const sg_table *t, const double *X,
                                sg_study_model *chosen, sg_fit_result *r, double *work,
                                sg_error *err)

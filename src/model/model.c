@@ -1623,15 +1623,16 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
         if (sg_model_is_binary(m, j))
             for (size_t k = 0; k < E; k++)
                 w->bout[k * no + j] = sg_logistic(w->bout[k * no + j]);
-        /* each member's value in the response's unit (10^ of it on a log
-         * scale), then their mean and sample sd */
+        /* on a log scale each member's value goes to the response's unit
+         * (10^ of it) before their mean and sample sd; else the (affine)
+         * unscaling is applied to those */
         double wy = sg_scaler_dinverse(m->ys, j), sh = m->ys->shift[j];
-        bool lg = sg_model__is_log_y(&m->spec, j);
-        if (lg)
-            wy = 1.0, sh = 0.0;
-        for (size_t k = 0; lg && k < E; k++)
-            w->bout[k * no + j] =
-                pow(10.0, w->bout[k * no + j] * sg_scaler_dinverse(m->ys, j) + m->ys->shift[j]);
+        if (sg_model__is_log_y(&m->spec, j)) {
+            for (size_t k = 0; k < E; k++)
+                w->bout[k * no + j] = pow(10.0, w->bout[k * no + j] * wy + sh);
+            wy = 1.0;
+            sh = 0.0;
+        }
         double mu = 0.0;
         for (size_t k = 0; k < E; k++)
             mu += w->bout[k * no + j];
