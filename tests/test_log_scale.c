@@ -228,18 +228,17 @@ Test(log_scale, model_file_keeps_the_scale)
 
 /* ---- fit, predict and optimize through the command line ---------------------------- */
 
-/* RMSE of predict on 40 points spread over the decades of rate. */
-static double rmse_over_decades(const char *model)
+/* RMSE of `predict` with model on the n points P (n, 2) of the factors
+ * named in header ("a,b"), against truth (n), the first response being
+ * the third column of its output; *smallest (NULL: not wanted) its
+ * smallest prediction. */
+static double predict_rmse(const char *model, const char *header, const double *P,
+                           const double *truth, int n, double *smallest)
 {
     char text[4096];
-    size_t u = (size_t)snprintf(text, sizeof text, "rate,load\n");
-    double truth[40];
-    for (int k = 0; k < 40; k++) {
-        double r = pow(10.0, -3.0 + 4.0 * fmod(0.618034 * k + 0.3, 1.0));
-        double l = 100.0 + 900.0 * fmod(0.7548777 * k + 0.1, 1.0);
-        truth[k] = response_of(r, l);
-        u += (size_t)snprintf(text + u, sizeof text - u, "%.9g,%.9g\n", r, l);
-    }
+    size_t u = (size_t)snprintf(text, sizeof text, "%s\n", header);
+    for (int k = 0; k < n; k++)
+        u += (size_t)snprintf(text + u, sizeof text - u, "%.9g,%.9g\n", P[2 * k], P[2 * k + 1]);
     put("pts.csv", text);
     result *r = run("predict", "-q", "-i", tpath(0, "pts.csv"), "-o", tpath(1, "pred.csv"),
                     model, NULL);
@@ -247,14 +246,28 @@ static double rmse_over_decades(const char *model)
     static char csv[1 << 16];
     slurp(tpath(0, "pred.csv"), csv, sizeof csv);
     const char *line = strchr(csv, '\n') + 1;
-    double s = 0;
-    for (int k = 0; k < 40; k++) {
-        const char *c = strchr(strchr(line, ',') + 1, ',') + 1; /* y */
-        double e = strtod(c, NULL) - truth[k];
-        s += e * e;
+    double s = 0, low = INFINITY;
+    for (int k = 0; k < n; k++) {
+        double v = strtod(strchr(strchr(line, ',') + 1, ',') + 1, NULL);
+        low = fmin(low, v);
+        s += (v - truth[k]) * (v - truth[k]);
         line = strchr(line, '\n') + 1;
     }
-    return sqrt(s / 40);
+    if (smallest)
+        *smallest = low;
+    return sqrt(s / n);
+}
+
+/* RMSE of predict on 40 points spread over the decades of rate. */
+static double rmse_over_decades(const char *model)
+{
+    double P[80], truth[40];
+    for (int k = 0; k < 40; k++) {
+        P[2 * k] = pow(10.0, -3.0 + 4.0 * fmod(0.618034 * k + 0.3, 1.0));
+        P[2 * k + 1] = 100.0 + 900.0 * fmod(0.7548777 * k + 0.1, 1.0);
+        truth[k] = response_of(P[2 * k], P[2 * k + 1]);
+    }
+    return predict_rmse(model, "rate,load", P, truth, 40, NULL);
 }
 
 static cJSON *factor_scale(cJSON *fit, int i)
@@ -500,31 +513,13 @@ static const char *life_study(const char *scale, const char *type)
 /* RMSE of predict on 60 points of the window, and the smallest prediction. */
 static double life_rmse(double *smallest)
 {
-    char text[4096];
-    size_t u = (size_t)snprintf(text, sizeof text, "stress,temp\n");
-    double truth[60];
+    double P[120], truth[60];
     for (int k = 0; k < 60; k++) {
-        double st = 250.0 + 100.0 * fmod(0.618034 * k + 0.2, 1.0);
-        double t = 347.0 + 155.0 * fmod(0.7548777 * k + 0.6, 1.0);
-        truth[k] = life_of(st, t);
-        u += (size_t)snprintf(text + u, sizeof text - u, "%.9g,%.9g\n", st, t);
+        P[2 * k] = 250.0 + 100.0 * fmod(0.618034 * k + 0.2, 1.0);
+        P[2 * k + 1] = 347.0 + 155.0 * fmod(0.7548777 * k + 0.6, 1.0);
+        truth[k] = life_of(P[2 * k], P[2 * k + 1]);
     }
-    put("lpts.csv", text);
-    result *r = run("predict", "-q", "-i", tpath(0, "lpts.csv"), "-o", tpath(1, "lpred.csv"),
-                    tpath(2, "life.model.json"), NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    static char csv[1 << 16];
-    slurp(tpath(0, "lpred.csv"), csv, sizeof csv);
-    const char *line = strchr(csv, '\n') + 1;
-    double s = 0;
-    *smallest = INFINITY;
-    for (int k = 0; k < 60; k++) {
-        double v = strtod(strchr(strchr(line, ',') + 1, ',') + 1, NULL);
-        *smallest = fmin(*smallest, v);
-        s += (v - truth[k]) * (v - truth[k]);
-        line = strchr(line, '\n') + 1;
-    }
-    return sqrt(s / 60);
+    return predict_rmse(tpath(2, "life.model.json"), "stress,temp", P, truth, 60, smallest);
 }
 
 /* A life over three decades (0.4 to 440 h in the runs): fitted on its log

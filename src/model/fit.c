@@ -133,19 +133,20 @@ static sg_status factor_spans(const sg_study *study, const sg_table *t, sg_fit_r
     return SG_OK;
 }
 
-/* A factor on a log scale needs every run's setting above 0: the first
- * that is not, by file line and column. */
-static sg_status check_log_settings(const sg_factor *f, const sg_table *t, size_t i,
-                                    sg_error *err)
+/* A column on a log scale needs every run's value above 0 (non-finite
+ * values are not runs): the first that is not, by file line and column;
+ * what is "factor" or "response". */
+static sg_status check_log_column(const sg_table *t, size_t col, const char *what,
+                                  const char *name, sg_error *err)
 {
     for (size_t k = 0; k < t->n_rows; k++) {
-        double v = sg_table_at(t, k, i);
-        if (!(v > 0))
+        double v = sg_table_at(t, k, col);
+        if (isfinite(v) && !(v > 0))
             return sg_error_set(err, SG_ERR_INVALID,
-                                "%s:%d: column '%s' holds %g, but factor '%s' has scale = "
-                                "\"log\", which needs settings above 0",
-                                t->path, t->line ? t->line[k] : (int)(k + 1), t->col_names[i],
-                                v, f->name);
+                                "%s:%d: column '%s' holds %g, but %s '%s' has scale = \"log\", "
+                                "which needs %s above 0",
+                                t->path, t->line ? t->line[k] : (int)(k + 1), t->col_names[col],
+                                v, what, name, col < t->n_factors ? "settings" : "values");
     }
     return SG_OK;
 }
@@ -162,16 +163,13 @@ static sg_status choose_scales(const sg_study *study, const sg_table *t, const d
     size_t n = r->n_rows, d = r->n_in;
     if (!(r->scale = calloc(d, sizeof *r->scale)))
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
-    for (size_t j = 0; j < study->n_responses; j++)
-        for (size_t k = 0; study->responses[j].log_scale && k < n; k++) {
-            double v = sg_table_at(t, k, d + j);
-            if (isfinite(v) && !(v > 0))
-                return sg_error_set(err, SG_ERR_INVALID,
-                                    "%s:%d: column '%s' holds %g, but response '%s' has scale "
-                                    "= \"log\", which needs values above 0",
-                                    t->path, t->line ? t->line[k] : (int)(k + 1),
-                                    t->col_names[d + j], v, study->responses[j].name);
-        }
+    for (size_t j = 0; j < study->n_responses; j++) {
+        const sg_response *re = &study->responses[j];
+        sg_status st = re->log_scale ? check_log_column(t, d + j, "response", re->name, err)
+                                     : SG_OK;
+        if (st != SG_OK)
+            return st;
+    }
     for (size_t i = 0; i < d; i++) {
         const sg_factor *f = &study->factors[i];
         sg_fit_scale *sc = &r->scale[i];
@@ -179,7 +177,7 @@ static sg_status choose_scales(const sg_study *study, const sg_table *t, const d
             continue;
         bool spaced = sg_scale_log_spaced(X + i, n, d, work, &sc->decades);
         if (f->scale == SG_FACTOR_SCALE_LOG) {
-            sg_status st = check_log_settings(f, t, i, err);
+            sg_status st = check_log_column(t, i, "factor", f->name, err);
             if (st != SG_OK)
                 return st;
             sc->log = true;
