@@ -319,6 +319,17 @@ Test(log_scale, auto_takes_the_log_and_predicts_far_better, .timeout = 300)
     cr_expect(auto_rmse < 2.0, "log scale: RMSE %g over a range of 1250", auto_rmse);
 }
 
+/* The "interval" of fit --json's first response (owned by doc), or NULL. */
+static cJSON *first_interval(cJSON *doc)
+{
+    cJSON *resp = cJSON_GetArrayItem(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "fit"),
+                                         "responses"),
+        0);
+    return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(resp, "cv"),
+                                            "interval");
+}
+
 /* The network's interval follows the window as the model sees it (spread
  * over the decades).  Sized over the rate itself, the log-scale model's
  * half-width was about 800 times its error at points spread over the
@@ -330,11 +341,7 @@ Test(log_scale, network_interval_is_sized_on_the_decades, .timeout = 300)
     result *r = run("fit", "--json", log_study(NULL, "mlp", NULL), NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cJSON *j = parse_out(r);
-    cJSON *resp = cJSON_GetArrayItem(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "fit"), "responses"),
-        0);
-    cJSON *iv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(resp, "cv"),
-                                                 "interval");
+    cJSON *iv = first_interval(j);
     cr_assert_not_null(iv, "%.400s", r->out);
     double hw = cJSON_GetObjectItemCaseSensitive(iv, "half_width")->valuedouble;
     cJSON_Delete(j);
@@ -579,4 +586,174 @@ Test(log_scale, response_scale_errors_name_the_place)
     cr_expect(strstr(r->out, "response 'life' has scale = \"log\", which needs values above 0: "
                              "1 value at or below 0 (line 8)"),
               "%s%s", r->out, r->err);
+}
+
+/* ---- the interval of a log-scale response ------------------------------------------ */
+
+/* Column `name` of the header line of csv (0-based), -1 when absent. */
+static int column_of(const char *csv, const char *name)
+{
+    int col = 0;
+    size_t n = strlen(name);
+    for (const char *c = csv; *c && *c != '\n'; col++) {
+        const char *q = *c == '"' ? c + 1 : c;
+        if (strncmp(q, name, n) == 0 && (q[n] == ',' || q[n] == '"' || q[n] == '\n'))
+            return col;
+        c = strpbrk(c, ",\n");
+        if (!c || *c == '\n')
+            break;
+        c++;
+    }
+    return -1;
+}
+
+/* Field col of a CSV line as a number. */
+static double field_of(const char *line, int col)
+{
+    for (int k = 0; k < col && line; k++) {
+        line = strchr(line, ',');
+        line = line ? line + 1 : NULL;
+    }
+    return line ? strtod(line[0] == '"' ? line + 1 : line, NULL) : NAN;
+}
+
+/* A life over three decades fitted on its log has an interval in
+ * proportion to the value: predict, fit --json, optimize and the
+ * Calculator give mean / f .. mean * f with one factor f.  Over 60 points
+ * of the window it covers at least 90 % of the true lives, and at the
+ * shortest life it is far narrower than at the longest (one half-width in
+ * hours, as before, was the same at 0.4 h and at 440 h). */
+Test(log_scale, a_log_response_has_an_interval_in_proportion, .timeout = 300)
+{
+    life_csv(0);
+    char st[1024]; /* put() reuses its path buffer */
+    snprintf(st, sizeof st, "%s",
+             life_study("scale = \"log\"\n[optimize]\nresponse = \"life\"\n"
+                        "sense = \"maximize\"\nstarts = 4\n",
+                        "mlp"));
+    result *r = run("fit", "--json", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_out(r);
+    cJSON *iv = first_interval(j);
+    cr_assert_not_null(iv, "%.400s", r->out);
+    cr_expect_str_eq(str_of(iv, "scale"), "log");
+    double hw = cJSON_GetObjectItemCaseSensitive(iv, "half_width")->valuedouble;
+    double f = cJSON_GetObjectItemCaseSensitive(iv, "factor")->valuedouble;
+    cJSON_Delete(j);
+    cr_expect(fabs(f - pow(10.0, hw)) < 1e-12 * f, "factor %g, half-width %g decades", f, hw);
+    cr_expect(f > 1.001 && f < 1.5, "factor %g", f);
+    cr_expect(strstr(r->out, "\"factor\""), "fit --json names the factor");
+
+    /* predict over the window */
+    char text[4096];
+    size_t u = (size_t)snprintf(text, sizeof text, "stress,temp\n");
+    double truth[60];
+    for (int k = 0; k < 60; k++) {
+        double s = 250.0 + 100.0 * fmod(0.618034 * k + 0.2, 1.0);
+        double t = 347.0 + 155.0 * fmod(0.7548777 * k + 0.6, 1.0);
+        truth[k] = life_of(s, t);
+        u += (size_t)snprintf(text + u, sizeof text - u, "%.9g,%.9g\n", s, t);
+    }
+    put("pts.csv", text);
+    r = run("predict", "-q", "-i", tpath(0, "pts.csv"), "-o", tpath(1, "pred.csv"),
+            tpath(2, "life.model.json"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    static char csv[1 << 16];
+    slurp(tpath(0, "pred.csv"), csv, sizeof csv);
+    int cm = column_of(csv, "life"), cl = column_of(csv, "life_lower"),
+        ch = column_of(csv, "life_upper");
+    cr_assert(cm >= 0 && cl >= 0 && ch >= 0, "%.300s", csv);
+    const char *line = strchr(csv, '\n') + 1;
+    int covered = 0;
+    double w_short = 0, w_long = 0, t_short = INFINITY, t_long = 0;
+    for (int k = 0; k < 60; k++, line = strchr(line, '\n') + 1) {
+        double m = field_of(line, cm), lo = field_of(line, cl), hi = field_of(line, ch);
+        cr_expect(fabs(hi / m - f) < 1e-9 * f && fabs(m / lo - f) < 1e-9 * f,
+                  "point %d: %g .. %g around %g, factor %g", k, lo, hi, m, f);
+        covered += lo <= truth[k] && truth[k] <= hi;
+        if (truth[k] < t_short) {
+            t_short = truth[k];
+            w_short = hi - lo;
+        }
+        if (truth[k] > t_long) {
+            t_long = truth[k];
+            w_long = hi - lo;
+        }
+    }
+    cr_expect_geq(covered, 54, "%d of 60 true lives covered", covered);
+    cr_expect(w_short < 0.01 * w_long, "width %g h at %g h, %g h at %g h", w_short, t_short,
+              w_long, t_long);
+
+    /* optimize: the optimum's interval is the same factor around its mean */
+    r = run("optimize", "--json", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    j = parse_out(r);
+    cJSON *best = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(j, "optimize"), "optimum");
+    cJSON *pred = cJSON_GetObjectItemCaseSensitive(best, "predicted");
+    cJSON *life = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(best, "interval"), "life");
+    cr_assert(pred && life, "%.900s", r->out);
+    cJSON *pl = cJSON_GetObjectItemCaseSensitive(pred, "life");
+    double m = cJSON_IsObject(pl) ? cJSON_GetObjectItemCaseSensitive(pl, "mean")->valuedouble
+                                  : pl->valuedouble;
+    double lo = cJSON_GetObjectItemCaseSensitive(life, "lower")->valuedouble;
+    double hi = cJSON_GetObjectItemCaseSensitive(life, "upper")->valuedouble;
+    cr_expect(fabs(hi / m - f) < 1e-9 * f && fabs(m / lo - f) < 1e-9 * f,
+              "optimum %g .. %g around %g, factor %g", lo, hi, m, f);
+    cJSON_Delete(j);
+
+    /* a constraint on it moves its bound by a factor: life <= 100 holds
+     * with 95 % confidence at 100 / 10^(h z95 / z97.5) */
+    char cst[1200];
+    snprintf(cst, sizeof cst, "%s",
+             life_study("scale = \"log\"\n[optimize]\nresponse = \"life\"\n"
+                        "sense = \"maximize\"\nstarts = 4\n"
+                        "constraints = [\"life <= 100\"]\n",
+                        "mlp"));
+    r = run("optimize", "--json", cst, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    j = parse_out(r);
+    best = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "optimize"),
+                                            "optimum");
+    cJSON *con = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(best, "constraints"), 0);
+    cr_assert_not_null(con, "%.900s", r->out);
+    double margin = cJSON_GetObjectItemCaseSensitive(con, "safety_margin")->valuedouble;
+    double want = 100.0 * (1.0 - pow(10.0, -hw * 1.6448536269514722 / 1.959963984540054));
+    cr_expect(fabs(margin - want) < 1e-6 * want, "margin %g h, want %g h", margin, want);
+    pl = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(best, "predicted"),
+                                          "life");
+    m = cJSON_IsObject(pl) ? cJSON_GetObjectItemCaseSensitive(pl, "mean")->valuedouble
+                           : pl->valuedouble;
+    cr_expect(m <= 100.0 - want + 1e-3 && m > 100.0 - 1.5 * want, "optimum life %g h", m);
+    cJSON_Delete(j);
+
+    /* a model file whose interval is not on the response's scale (written
+     * before intervals of log-scale responses were in decades) is refused */
+    static char model[1 << 18];
+    slurp(tpath(0, "life.model.json"), model, sizeof model);
+    char *cal = strstr(model, "\"calibration\"");
+    cr_assert_not_null(cal);
+    char *sc = strstr(cal, "\"scale\":\t\"log\"");
+    cr_assert_not_null(sc, "%.300s", cal);
+    char *v = sc + strlen("\"scale\":\t\""); /* log" -> linear" */
+    memmove(v + 6, v + 3, strlen(v + 3) + 1);
+    memcpy(v, "linear", 6);
+    put("old.model.json", model);
+    r = run("predict", "-a", "stress=300,temp=400", tpath(0, "old.model.json"), NULL);
+    cr_expect_neq(r->code, 0);
+    cr_expect(strstr(r->err, "old.model.json:") && strstr(r->err, "fit again"), "%s", r->err);
+
+    /* the Calculator's interval: mean / 10^h and mean * 10^h, recalculated */
+    recalculate_to_csv("life.xlsx");
+    static char calc[1 << 18];
+    slurp(tpath(1, "csv/life-Calculator.csv"), calc, sizeof calc);
+    const char *row = strstr(calc, "\nlife,");
+    if (!row)
+        row = strstr(calc, "\n\"life\",");
+    cr_assert_not_null(row, "%.900s", calc);
+    row++;
+    double cmean = field_of(row, 2), clo = field_of(row, 4), chi = field_of(row, 5);
+    cr_expect(fabs(chi / cmean - f) < 1e-9 * f && fabs(cmean / clo - f) < 1e-9 * f,
+              "Calculator %g .. %g around %g, factor %g", clo, chi, cmean, f);
 }

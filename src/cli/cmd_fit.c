@@ -67,6 +67,17 @@ static int decimals_for(double scale, int sig)
     return d < 1 ? 1 : d > 8 ? 8 : d;
 }
 
+/* An interval's width as the user reads it: "± 3.2 MPa", or for a
+ * log-scale response (h in decades) the factor "×/÷ 1.25". */
+static void interval_width(bool log_scale, int dec, double h, const char *unit, char *buf,
+                           size_t size)
+{
+    if (log_scale)
+        sg_num_snprintf(buf, size, "×/÷ %.4g", pow(10.0, h));
+    else
+        sg_num_snprintf(buf, size, "± %.*f%s%s", dec, h, unit[0] ? " " : "", unit);
+}
+
 static void metrics_row(const char *label, const sg_metrics *m, bool ok, int dec)
 {
     if (!ok) {
@@ -296,7 +307,12 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         if (btw)
             metrics_row(autom ? "auto, btw. levels" : gp ? "kriging, btw. levels" : "network, btw. levels",
                         &cv->between, true, dec);
-        if (cv && cv->window_ok)
+        if (cv && cv->window_ok && cv->log_interval) /* in decades */
+            sg_num_fprintf(stdout, "  %-22s %9s %12.3g in log10 (×/÷ %.4g rms)\n",
+                           autom ? "auto, in window" : gp ? "kriging, in window"
+                                                          : "network, in window",
+                           "", cv->window_rmse, pow(10.0, cv->window_rmse));
+        else if (cv && cv->window_ok)
             sg_num_fprintf(stdout, "  %-22s %9s %12.*f\n",
                            autom ? "auto, in window" : gp ? "kriging, in window"
                                                           : "network, in window",
@@ -316,10 +332,15 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         if (c && !c->gp_ok)
             printf("  note (kriging): %s\n", c->gp_note);
         if (cv) {
-            sg_num_fprintf(stdout, "  %.0f%% prediction interval: ± %.*f%s%s (%s; held-out "
+            char w[64], wp[64], wb[64];
+            interval_width(cv->log_interval, dec, cv->half_width, resp->unit, w, sizeof w);
+            interval_width(cv->log_interval, dec, cv->half_width_plan, "", wp, sizeof wp);
+            interval_width(cv->log_interval, dec, cv->half_width_between, "", wb, sizeof wb);
+            sg_num_fprintf(stdout, "  %.0f%% prediction interval: %s (%s%s; held-out "
                                    "coverage %.1f%%)",
-                           100 * cv->level, dec, cv->half_width, resp->unit[0] ? " " : "",
-                           resp->unit,
+                           100 * cv->level, w,
+                           cv->log_interval ? "the prediction divided or multiplied by it, "
+                                            : "",
                            cv->window_ok ? "anywhere in the window" : "at tested settings",
                            100 * cv->coverage);
             if (cv->spread_factor_ok)
@@ -331,10 +352,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             printf("\n");
             if (btw)
                 sg_num_fprintf(stdout,
-                               "    at tested settings ± %.*f, between levels ± %.*f (coverage "
+                               "    at tested settings %s, between levels %s (coverage "
                                "between levels %.1f%%)\n",
-                               dec, cv->half_width_plan, dec, cv->half_width_between,
-                               100 * cv->coverage_between);
+                               wp, wb, 100 * cv->coverage_between);
             if (cv->interval_note[0])
                 printf("  note (interval): %s\n", cv->interval_note);
             if (cv->accuracy_note[0])

@@ -313,7 +313,9 @@ static void print_answer(const sg_cli_ctx *ctx)
                 continue;
             sg_num_fprintf(stdout, "    %-14s %10.6g ± %-8.3g%s%-6s", s->responses[j].name, r->mean[j], r->sd[j],
                    unit_sp(s->responses[j].unit), s->responses[j].unit);
-            double lo = r->mean[j] - r->half_width[j], hi = r->mean[j] + r->half_width[j];
+            double lo, hi;
+            sg_model_interval_bounds(s->responses[j].log_scale, r->mean[j], r->half_width[j],
+                                     &lo, &hi);
             bool clipped = sg_response_clip(&s->responses[j], &lo, &hi);
             if (isfinite(r->half_width[j]))
                 sg_num_fprintf(stdout, "  interval %.6g .. %.6g%s", lo, hi,

@@ -225,11 +225,15 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
         sg_num_fprintf(stdout, "  %-20s %14.6g ± %.3g%s%s (spread)", sg_model_response_name(m, j), mean[j], sd[j],
                sp, u);
         if (c) {
-            double lo = mean[j] - c->half_width, hi = mean[j] + c->half_width;
+            double lo, hi;
+            sg_model_interval(m, j, mean[j], c->half_width, &lo, &hi);
             bool clipped = sg_model_clip_interval(m, j, &lo, &hi);
-            sg_num_fprintf(stdout, ";  %g%% interval %.6g to %.6g%s%s (± %.3g, %s-calibrated%s)",
-                           100.0 * c->level, lo, hi, sp, u, c->half_width, c->cv,
-                           clipped ? ", clipped to the physical limit" : "");
+            sg_num_fprintf(stdout, ";  %g%% interval %.6g to %.6g%s%s (%s %.4g, %s-calibrated%s)",
+                           100.0 * c->level, lo, hi, sp, u,
+                           sg_model_response_is_log(m, j) ? "×/÷" : "±",
+                           sg_model_response_is_log(m, j) ? pow(10.0, c->half_width)
+                                                          : c->half_width,
+                           c->cv, clipped ? ", clipped to the physical limit" : "");
         }
         printf("\n");
     }
@@ -352,7 +356,8 @@ static int write_csv(FILE *fp, const sg_model *m, sg_model_work *w, const sg_tab
             sg_num_fprintf(fp, "%.17g,%.17g,", mu, Sd[r * n_out + j]);
             const sg_model_calibration *c = sg_model_calibration_of(m, j);
             if (c) {
-                double lo = mu - c->half_width, hi = mu + c->half_width;
+                double lo, hi;
+                sg_model_interval(m, j, mu, c->half_width, &lo, &hi);
                 sg_model_clip_interval(m, j, &lo, &hi); /* to the physical limits */
                 sg_num_fprintf(fp, "%.17g,%.17g,", lo, hi);
             }

@@ -41,6 +41,15 @@ sg_cv_options sg_cv_options_defaults(void)
 
 static void accuracy_sentence(const sg_cv_result *res, size_t j);
 
+/* The residual the interval of a response is sized on: observed -
+ * predicted, or for a log-scale response log10 of their ratio (both are
+ * above 0: fit refuses such a value at or below 0, and the model predicts
+ * 10^ of its output). */
+static double interval_resid(bool log_scale, double obs, double pred)
+{
+    return log_scale ? log10(obs / pred) : obs - pred;
+}
+
 /* Share of the held-out residuals of response j (the plan's, or the
  * between-levels ones) within h; 0 when there are none. */
 static double held_coverage(const sg_cv_result *r, size_t j, bool between, double h)
@@ -48,8 +57,9 @@ static double held_coverage(const sg_cv_result *r, size_t j, bool between, doubl
     size_t m = between ? r->n_between : r->n_held, no = r->n_out, in = 0;
     const double *ob = between ? r->between_obs : r->obs;
     const double *pr = between ? r->between_pred : r->pred;
+    bool lg = r->resp[j].log_interval;
     for (size_t i = 0; i < m; i++)
-        in += fabs(ob[i * no + j] - pr[i * no + j]) <= h;
+        in += fabs(interval_resid(lg, ob[i * no + j], pr[i * no + j])) <= h;
     return m ? (double)in / (double)m : 0.0;
 }
 
@@ -67,8 +77,9 @@ void sg_cv_window_floor(sg_cv_result *r, size_t j, double disagreement, double k
     size_t len = strlen(R->interval_note);
     sg_num_snprintf(R->interval_note + len, sizeof R->interval_note - len,
                     "%sin window raised from %.3g to %.3g: the model and kriging (CV RMSE %.3g) "
-                    "differ by %.3g (rms) between the runs",
-                    len ? "; " : "", R->window_rmse, implied, kriging_rmse, disagreement);
+                    "differ by %.3g (rms%s) between the runs",
+                    len ? "; " : "", R->window_rmse, implied, kriging_rmse, disagreement,
+                    R->log_interval ? " in log10" : "");
     R->window_half_width *= implied / R->window_rmse;
     R->window_rmse = implied;
     R->window_raised = true;
@@ -209,7 +220,8 @@ static void train_error(const sg_model *m, sg_model_work *w, const double *Xtr, 
     for (size_t i = 0; i < ntr; i++) {
         sg_model_predict(m, w, Xtr + i * n_in, mean, NULL);
         for (size_t j = 0; j < n_out; j++) {
-            double e = Ytr[i * n_out + j] - mean[j];
+            /* in decades for a log-scale response, as its window figures */
+            double e = interval_resid(sg_model_response_is_log(m, j), Ytr[i * n_out + j], mean[j]);
             mse[j] += e * e / (double)ntr;
         }
     }
@@ -441,14 +453,14 @@ static bool among(size_t row, const size_t *skip, size_t ns)
  * skip_hi: no range) nor among skip[0..ns) (a group on scattered rows); 0
  * when none remain.  v is scratch of m doubles. */
 static double abs_quantile(const double *obs, const double *pred, const size_t *row, size_t m,
-                           size_t no, size_t j, size_t skip_lo, size_t skip_hi,
+                           size_t no, size_t j, bool log_scale, size_t skip_lo, size_t skip_hi,
                            const size_t *skip, size_t ns, double level, double *v,
                            bool *reachable)
 {
     size_t k = 0;
     for (size_t i = 0; i < m; i++)
         if (!(row[i] >= skip_lo && row[i] <= skip_hi) && !among(row[i], skip, ns))
-            v[k++] = fabs(obs[i * no + j] - pred[i * no + j]);
+            v[k++] = fabs(interval_resid(log_scale, obs[i * no + j], pred[i * no + j]));
     *reachable = true;
     return k ? sg_metrics_conformal_quantile(v, k, level, reachable) : 0.0;
 }
@@ -475,7 +487,7 @@ static size_t keep_outside_interval(const sg_cv_result *res, size_t j, double le
         sg_outlier o = out[i];
         bool reach;
         double h = abs_quantile(res->obs, res->pred, res->held_row, res->n_held, res->n_out, j,
-                                o.cluster_first, o.cluster_last, NULL, 0, level, v, &reach);
+                                false, o.cluster_first, o.cluster_last, NULL, 0, level, v, &reach);
         /* outside the interval by a material margin: the excess is itself
          * beyond zmax robust scales (MAD floored by resolution and range) */
         if (!(fabs(o.observed - o.predicted) > h + zmax * o.scale))
@@ -500,6 +512,7 @@ static void accuracy_note(const sg_cv_result *res, size_t j, const double *obs, 
         hi = fmax(hi, obs[i]);
     }
     R->range = nr ? hi - lo : 0.0;
+    R->log_range = R->log_interval && lo > 0 ? log10(hi / lo) : 0.0;
     R->resolution = sc.resolution;
     accuracy_sentence(res, j);
 }
@@ -515,7 +528,14 @@ static void accuracy_sentence(const sg_cv_result *res, size_t j)
         e = R->window_rmse;
         what = "anywhere in the window";
     }
-    if (!(R->range > 0))
+    if (R->log_interval && R->range > 0) { /* errors in proportion to the value */
+        e = R->window_ok ? R->window_rmse : R->log_rmse;
+        what = R->window_ok ? "anywhere in the window" : "at tested settings";
+        sg_num_snprintf(R->accuracy_note, sizeof R->accuracy_note,
+                        "cross-validated error %s: %.2g%% of the value (rms %.3g in log10); "
+                        "the runs span %.2g decades",
+                        what, 100.0 * (pow(10.0, e) - 1.0), e, R->log_range);
+    } else if (!(R->range > 0))
         snprintf(R->accuracy_note, sizeof R->accuracy_note,
                  "the observed response is constant; there is no range to compare with");
     else if (R->resolution > 0 && e <= R->resolution)
@@ -721,8 +741,8 @@ static sg_status judge_group(const sg_cv_result *res, size_t j, const sg_model_s
     for (size_t i = 0; i < ng; i++)
         rows[i] = rowi[g[i]];
     bool reach;
-    double h = abs_quantile(res->obs, res->pred, res->held_row, res->n_held, res->n_out, j, 1, 0,
-                            rows, ng, level, v, &reach);
+    double h = abs_quantile(res->obs, res->pred, res->held_row, res->n_held, res->n_out, j, false,
+                            1, 0, rows, ng, level, v, &reach);
     double za = (p[rows[0]] - ps->median) / ps->scale;
     bool ok;
     sg_status st = leave_group_out(spec, X, Y, res->n_rows, n_in, res->n_out, rows, ng, j, gp,
@@ -821,13 +841,18 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
     sg_cv_response *R = &res->resp[j];
     R->level = level;
     bool reach, reach_b = true;
-    R->half_width_plan = abs_quantile(res->obs, res->pred, res->held_row, m, no, j, 1, 0, NULL,
-                                      0, level, scratch, &reach);
+    bool lg = R->log_interval;
+    R->half_width_plan = abs_quantile(res->obs, res->pred, res->held_row, m, no, j, lg, 1, 0,
+                                      NULL, 0, level, scratch, &reach);
     R->half_width_between = 0.0;
     if (mb)
         R->half_width_between = abs_quantile(res->between_obs, res->between_pred,
-                                             res->between_row, mb, no, j, 1, 0, NULL, 0, level,
-                                             scratch, &reach_b);
+                                             res->between_row, mb, no, j, lg, 1, 0, NULL, 0,
+                                             level, scratch, &reach_b);
+    R->log_rmse = 0.0;
+    for (size_t i = 0; lg && i < m; i++)
+        R->log_rmse += pow(interval_resid(true, res->obs[i * no + j], res->pred[i * no + j]), 2);
+    R->log_rmse = m ? sqrt(R->log_rmse / (double)m) : 0.0;
     /* The interval covers the window (window_of: every held-out residual,
      * scaled by how unconstrained its point was, carried over to uniform
      * points of the box of the runs).  Without it, the plan's residuals:
@@ -854,8 +879,10 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
         size_t mm = part ? mb : m, ms = 0;
         for (size_t i = 0; i < mm; i++) {
             double sd = sdv[i * no + j];
+            if (lg) /* the spread in decades where the prediction is */
+                sd /= pr[i * no + j] * log(10.0);
             if (sd > 0)
-                scratch[ms++] = fabs(ob[i * no + j] - pr[i * no + j]) / sd;
+                scratch[ms++] = fabs(interval_resid(lg, ob[i * no + j], pr[i * no + j])) / sd;
             else
                 zero_sd = true;
         }
@@ -1006,18 +1033,20 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto done;
     }
+    bool lg = R->log_interval; /* the window in decades: log10 of the values */
     for (size_t i = 0; i < n; i++)
-        y[i] = Y[i * no + j];
+        y[i] = lg ? log10(Y[i * no + j]) : Y[i * no + j];
     for (size_t i = 0; i < nh; i++) {
         row[i] = res->held_row[i];
         group[i] = res->held_fold[i];
-        resid[i] = res->obs[i * no + j] - res->pred[i * no + j];
+        resid[i] = interval_resid(lg, res->obs[i * no + j], res->pred[i * no + j]);
     }
     for (size_t f = 0; bp && f < bp->n_folds; f++)
         for (size_t i = bp->start[f]; i < bp->start[f + 1]; i++) {
             row[nh + i] = res->between_row[i];
             group[nh + i] = nf + f;
-            resid[nh + i] = res->between_obs[i * no + j] - res->between_pred[i * no + j];
+            resid[nh + i] = interval_resid(lg, res->between_obs[i * no + j],
+                                           res->between_pred[i * no + j]);
         }
     sg_window_held held = {m, row, group, resid};
     wf.z_each = malloc((m + 1) * sizeof *wf.z_each);
@@ -1447,6 +1476,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                 goto fail;
             continue;
         }
+        R->log_interval = j < SG_MODEL_MAX_CATEGORICAL && spec->log_y[j];
         if ((st = design_note(res, j, spec, X, n_in, err)) != SG_OK)
             goto fail;
         if ((st = window_of(res, j, spec, bplan, X, Y, n_in, train_mse, opt->level,

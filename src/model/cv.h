@@ -178,6 +178,14 @@ typedef struct sg_cv_response {
      * |residual|: half_width_plan); and spread_factor: prediction ±
      * spread_factor * ensemble sd covers the plan's residuals at `level`. */
     double level;
+    /* A log-scale response (spec log_y): the interval is multiplicative,
+     * prediction ×/÷ 10^half_width, and every figure of it (half_width*,
+     * coverage*, spread_factor, window_* but the disagreement and kriging
+     * RMSE) is in decades (log10 of its values); log_rmse is the rms log10
+     * error of the plan's held-out predictions.  Its errors (net, between,
+     * rsm) and the suspicious-run check stay in its unit. */
+    bool log_interval;
+    double log_rmse;
     double half_width;
     double half_width_plan;    /* the quantile of the plan's residuals alone */
     double half_width_between; /* ... of the between-levels residuals (0 if none) */
@@ -212,6 +220,7 @@ typedef struct sg_cv_response {
      * observed range and the data's resolution (10^-d, 0 if finer than
      * 10^-SG_CV_MAX_DECIMALS), and one sentence saying so. */
     double range, resolution;
+    double log_range; /* decades the observed values span (a log-scale response; else 0) */
     char accuracy_note[200];
     /* Why the design cannot tell (empty when it can): between levels more
      * than SG_CV_CURVATURE_RATIO times the plan's error, worst without the

@@ -371,6 +371,29 @@ static sg_status check_outcomes(const sg_study *s, const sg_table *t, sg_error *
  * n_out, caller-owned) receives the held-out residuals of the model the
  * fitted one is not (kriging beside a network, the network beside kriging;
  * NaN where not computed), for sg_cv_clear_predicted. */
+/* The comparison kriging's rms log10 error of a log-scale response, from
+ * its per-row held-out residuals ref (n_rows, n_out; NULL: unknown). */
+static void kriging_log_rmse(sg_fit_result *r, const double *Y, const double *ref)
+{
+    for (size_t j = 0; j < r->n_out; j++) {
+        sg_fit_compare *c = &r->cmp[j];
+        c->gp_log_rmse = NAN;
+        if (!ref || !c->gp_ok || !sg_model_response_is_log(r->model, j))
+            continue;
+        double ss = 0.0;
+        size_t m = 0;
+        for (size_t i = 0; i < r->n_rows; i++) {
+            double y = Y[i * r->n_out + j], e = ref[i * r->n_out + j];
+            if (isfinite(e) && y > 0 && y - e > 0) {
+                ss += pow(log10(y / (y - e)), 2);
+                m++;
+            }
+        }
+        if (m)
+            c->gp_log_rmse = sqrt(ss / (double)m);
+    }
+}
+
 static sg_status compare(const sg_study_model *settings, const double *X, const double *Y,
                          sg_fit_result *r, const char *const *names, double *ref,
                          sg_error *err)
@@ -452,6 +475,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
         st = SG_OK;
     }
     free(gm);
+    kriging_log_rmse(r, Y, ref_is_network ? NULL : ref);
     /* notes */
     for (size_t j = 0; j < n_out; j++) {
         const sg_fit_compare *c = &r->cmp[j];
@@ -558,6 +582,7 @@ static sg_status predict_rows(const sg_model *m, const double *X, size_t n, doub
 typedef struct response_of {
     const sg_model *m;
     size_t j;
+    bool log; /* log10 of the prediction (the window of a log-scale response) */
 } response_of;
 
 static sg_status predict_response(void *user, const double *P, size_t m, double *out,
@@ -573,7 +598,7 @@ static sg_status predict_response(void *user, const double *P, size_t m, double 
         /* the window's points are the models' inputs (a log-scale factor's log) */
         sg_model__decode_point(sg_model_spec_of(ro->m), n_in, P + k * n_in, x);
         sg_model_predict(ro->m, w, x, mu, mu + no);
-        out[k] = mu[ro->j];
+        out[k] = ro->log ? log10(mu[ro->j]) : mu[ro->j];
     }
     sg_model_work_destroy(w);
     free(mu);
@@ -605,7 +630,7 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
         if (!cv->resp[j].window_ok || !cv->window_kriging || !gp_ok[j] ||
             !isfinite(gp_rmse[j]))
             continue;
-        response_of ro = {m, j};
+        response_of ro = {m, j, cv->resp[j].log_interval};
         double d;
         sg_error e2;
         const double *kriging = cv->window_kriging + j * SG_WINDOW_POINTS;
@@ -710,7 +735,8 @@ static sg_status window_check(sg_fit_result *r, const sg_study_model *settings, 
     sg_status st = rmse && ok ? SG_OK : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     for (size_t j = 0; st == SG_OK && j < r->n_out; j++) {
         ok[j] = r->cmp[j].gp_ok;
-        rmse[j] = r->cmp[j].gp.rmse;
+        /* in decades for a log-scale response, as its window figures */
+        rmse[j] = r->cv->resp[j].log_interval ? r->cmp[j].gp_log_rmse : r->cmp[j].gp.rmse;
     }
     if (st == SG_OK)
         st = sg_fit_window_check(r->model, r->cv, rmse, ok, X, r->n_rows, r->n_in,

@@ -50,6 +50,9 @@ typedef struct sg_fit_compare {
     bool net_ok, gp_ok;
     sg_metrics net;        /* the ensemble of networks (r2 = Q²) */
     sg_metrics gp;         /* kriging */
+    double gp_log_rmse;    /* rms log10 error of kriging's held-out predictions: a
+                              log-scale response's window check is in decades; NAN
+                              otherwise or unknown */
     char net_note[200];    /* why a figure is missing */
     char gp_note[200];
 } sg_fit_compare;
@@ -180,7 +183,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *table,
 /* Step 3's check between the runs (sg_cv_window_floor): for each response
  * j with window figures, a network model m (not kriging) and gp_ok[j],
  * the rms difference between m and the window's kriging model over the
- * window, against kriging's CV RMSE gp_rmse[j]; the window figures of cv
+ * window, against kriging's CV RMSE gp_rmse[j] (a log-scale response: both in
+ * decades, the rms log10 error); the window figures of cv
  * are raised when the difference implies a larger error.  The window's
  * kriging predictions are cv's (window_kriging, from its window figures).
  * X (n, n_in) the rows m was fitted to, seed the window's (the model

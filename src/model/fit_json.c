@@ -266,6 +266,11 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         cJSON *iv = sg_json_object(b, cv, "interval");
         sg_json_number(b, iv, "level", c->level);
         sg_json_number(b, iv, "half_width", c->half_width);
+        /* "log": the half-widths (and the window's figures) are in decades,
+         * the interval prediction ×/÷ 10^half_width */
+        sg_json_string(b, iv, "scale", c->log_interval ? "log" : "linear");
+        if (c->log_interval)
+            sg_json_number(b, iv, "factor", pow(10.0, c->half_width));
         sg_json_number(b, iv, "half_width_tested", c->half_width_plan);
         if (r->cv->n_between) {
             sg_json_number(b, iv, "half_width_between_levels", c->half_width_between);

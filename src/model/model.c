@@ -1290,6 +1290,31 @@ bool sg_model_clip_interval(const sg_model *m, size_t j, double *lo, double *hi)
     return changed;
 }
 
+void sg_model_interval_bounds(bool log_scale, double mean, double h, double *lo, double *hi)
+{
+    if (log_scale) {
+        double f = pow(10.0, h);
+        *lo = mean / f;
+        *hi = mean * f;
+    } else {
+        *lo = mean - h;
+        *hi = mean + h;
+    }
+}
+
+void sg_model_interval(const sg_model *m, size_t j, double mean, double h, double *lo,
+                       double *hi)
+{
+    sg_model_interval_bounds(sg_model_response_is_log(m, j), mean, h, lo, hi);
+}
+
+double sg_model_interval_half_at(bool log_scale, double value, double h)
+{
+    double lo, hi;
+    sg_model_interval_bounds(log_scale, value, h, &lo, &hi);
+    return log_scale ? 0.5 * fabs(hi - lo) : h;
+}
+
 double sg_model_response_lower_limit(const sg_model *m, size_t j) { return m->rmin[j]; }
 double sg_model_response_upper_limit(const sg_model *m, size_t j) { return m->rmax[j]; }
 

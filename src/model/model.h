@@ -351,6 +351,20 @@ double sg_model_response_upper_limit(const sg_model *m, size_t j);
 /* Clip the interval lo..hi of response j to its physical limits; true when
  * it changed. */
 bool sg_model_clip_interval(const sg_model *m, size_t j, double *lo, double *hi);
+/* The interval around mean for half-width h (a calibration's, or any
+ * figure on the same scale): mean - h .. mean + h; for a log-scale response
+ * (log_scale true), whose half-widths are in decades of log10 of its
+ * values, mean / 10^h .. mean * 10^h (the interval is in proportion to the
+ * value).  Not clipped to the physical limits. */
+void sg_model_interval_bounds(bool log_scale, double mean, double h, double *lo, double *hi);
+/* The same for response j of m. */
+void sg_model_interval(const sg_model *m, size_t j, double mean, double h, double *lo,
+                       double *hi);
+/* The half-width in the response's unit that the interval of half-width h
+ * has at value: h itself, or for a log-scale response half the width of
+ * value / 10^h .. value * 10^h (for the uses that need one figure in the
+ * response's unit: a normal sigma, a count of decimals). */
+double sg_model_interval_half_at(bool log_scale, double value, double h);
 /* Set the data-file and study-settings hash strings (copied; may be ""). */
 sg_status sg_model_set_hashes(sg_model *m, const char *data_hash, const char *study_hash,
                               sg_error *err);
@@ -368,7 +382,8 @@ const char *sg_model_study_hash(const sg_model *m);
 #define SG_MODEL_CV_NAME_MAX 32
 typedef struct sg_model_calibration {
     double level;                  /* coverage in (0, 1), e.g. 0.95 */
-    double half_width;             /* >= 0, response unit (split-conformal) */
+    double half_width;             /* >= 0, response unit (split-conformal); decades for a
+                                      log-scale response (sg_model_interval) */
     bool spread_factor_ok;         /* false: some held-out spread was 0 */
     double spread_factor;          /* >= 0, dimensionless (valid if spread_factor_ok) */
     char cv[SG_MODEL_CV_NAME_MAX]; /* plan it came from, e.g. "loo", "kfold:5" */

@@ -87,6 +87,8 @@ static void calibration_json(sg_json_builder *b, cJSON *root, const sg_model *m)
         sg_json_string(b, o, "response", m->rname[j]);
         sg_json_exact(b, o, "level", c->level);
         sg_json_exact(b, o, "half_width", c->half_width);
+        if (sg_model_response_is_log(m, j)) /* the half-width is in decades */
+            sg_json_string(b, o, "scale", "log");
         if (c->spread_factor_ok)
             sg_json_exact(b, o, "spread_factor", c->spread_factor);
         else
@@ -632,6 +634,17 @@ static bool read_calibration(reader *r, const sg_json_at *root, sg_model *m)
         if (strcmp(name, m->rname[k]) != 0)
             return sg_json_fail(j, &o, "entry for \"%s\" is not in response order", name);
         sg_json_at sf;
+        const char *scale = sg_json_has(&o, "scale", &sf) ? sg_json_get_string(j, &o, "scale")
+                                                          : "linear";
+        if (!scale)
+            return false;
+        if (strcmp(scale, "log") != 0 && strcmp(scale, "linear") != 0)
+            return sg_json_fail(j, &o, "scale \"%s\": expected \"linear\" or \"log\"", scale);
+        if ((strcmp(scale, "log") == 0) != sg_model_response_is_log(m, k))
+            return sg_json_fail(j, &o,
+                                "the interval of \"%s\" is on a %s scale but the response on "
+                                "a %s one (a file of an earlier version: fit again)",
+                                name, scale, sg_model_response_is_log(m, k) ? "log" : "linear");
         if (!sg_json_key(j, &o, "spread_factor", &sf))
             return false;
         if (!cJSON_IsNull(sf.node)) {

@@ -11,14 +11,15 @@
  * the predictive sd of a kriging model's mean. */
 static const char *const notes[2][3] = {
     {"the model file holds no calibrated interval: ± is the ensemble spread (1 sd) only",
-     "spread = ensemble sd; the interval is mean ± a half-width that covers the stated share "
-     "of the window (cross-validated errors carried over to the whole window)",
+     "spread = ensemble sd; the interval is mean ± a half-width (×/÷ a factor for a log-scale "
+     "response) that covers the stated share of the window (cross-validated errors carried "
+     "over to the whole window)",
      "spread = ensemble sd; responses without an interval had no cross-validation in the "
      "model file"},
     {"the model file holds no calibrated interval: ± is the kriging sd (1 sd) only",
      "spread = kriging sd (predictive sd of the mean); the interval is mean ± a half-width "
-     "that covers the stated share of the window (cross-validated errors carried over to the "
-     "whole window)",
+     "(×/÷ a factor for a log-scale response) that covers the stated share of the window "
+     "(cross-validated errors carried over to the whole window)",
      "spread = kriging sd (predictive sd of the mean); responses without an interval had no "
      "cross-validation in the model file"}};
 
@@ -79,8 +80,13 @@ static void interval_json(sg_json_builder *b, cJSON *parent, const char *key, co
     cJSON *o = sg_json_object(b, parent, key);
     sg_json_number(b, o, "level", c->level);
     sg_json_number(b, o, "half_width", c->half_width);
+    /* a log-scale response: half_width in decades, the interval mean ×/÷ factor */
+    sg_json_string(b, o, "scale", sg_model_response_is_log(m, j) ? "log" : "linear");
+    if (sg_model_response_is_log(m, j))
+        sg_json_number(b, o, "factor", pow(10.0, c->half_width));
     if (mean) {
-        double lo = *mean - c->half_width, hi = *mean + c->half_width;
+        double lo, hi;
+        sg_model_interval(m, j, *mean, c->half_width, &lo, &hi);
         bool clipped = sg_model_clip_interval(m, j, &lo, &hi);
         sg_json_number(b, o, "lower", lo);
         sg_json_number(b, o, "upper", hi);

@@ -260,6 +260,9 @@ static void cv_response_json(sg_json_builder *b, cJSON *arr, const sg_cv_respons
     sg_json_string(b, o, "window_note", r->window_note);
     sg_json_exact(b, o, "window_disagreement", r->window_disagreement);
     sg_json_exact(b, o, "window_kriging_rmse", r->window_kriging_rmse);
+    sg_json_bool(b, o, "log_interval", r->log_interval);
+    sg_json_exact(b, o, "log_rmse", r->log_rmse);
+    sg_json_exact(b, o, "log_range", r->log_range);
     sg_json_bool(b, o, "window_raised", r->window_raised);
     sg_json_string(b, o, "design_note", r->design_note);
 }

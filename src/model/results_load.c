@@ -137,6 +137,12 @@ static bool get_cv_response(rd *r, const sg_json_at *x, sg_cv_response *c)
          !sg_json_get_exact(j, x, "window_kriging_rmse", &c->window_kriging_rmse) ||
          !sg_json_get_bool(j, x, "window_raised", &c->window_raised)))
         return false;
+    /* absent in files of earlier versions: an interval in the response's unit */
+    if (sg_json_has(x, "log_interval", &sc) &&
+        (!sg_json_get_bool(j, x, "log_interval", &c->log_interval) ||
+         !sg_json_get_exact(j, x, "log_rmse", &c->log_rmse) ||
+         !sg_json_get_exact(j, x, "log_range", &c->log_range)))
+        return false;
     return !sg_json_has(x, "design_note", &sc) ||
            get_str(r, x, "design_note", c->design_note, sizeof c->design_note);
 }

@@ -390,6 +390,7 @@ void sg_decide_result_destroy(sg_decide_result *r)
     free(r->con_mean);
     free(r->con_sd);
     free(r->half_width);
+    free(r->log_scale);
     free(r->con_margin);
     free(r);
 }
@@ -600,15 +601,23 @@ static void explain_no_optimum(const sg_study *s, const sg_table *t, const sg_op
 /* Each constraint is tightened by the one-sided quantile of its response's
  * calibrated interval, so that it holds with the spec's confidence; a
  * response without a calibrated interval gets no margin. */
-static void set_margins(const sg_optimize_spec *sp, sg_decide_problem *p, sg_decide_result *r)
+static void set_margins(const sg_study *s, const sg_optimize_spec *sp, sg_decide_problem *p,
+                        sg_decide_result *r)
 {
     r->con_confidence = sp->con_confidence;
     for (size_t i = 0; i < sp->n_cons; i++) {
-        double hw = r->half_width[sp->cons[i].response];
+        const sg_optimize_spec_con *c = &sp->cons[i];
+        double hw = r->half_width[c->response];
         double m = 0.0;
         if (isfinite(hw) && sp->con_confidence > 0.5 && r->level > 0 && r->level < 1)
             m = hw / gsl_cdf_ugaussian_Pinv(0.5 + r->level / 2.0) *
                 gsl_cdf_ugaussian_Pinv(sp->con_confidence);
+        /* a log-scale response's interval is in proportion (m in decades):
+         * the bound moves by that factor, in the response's unit at the bound */
+        if (s->responses[c->response].log_scale)
+            m = !(c->bound > 0) ? 0.0
+                : c->ge     ? c->bound * (pow(10.0, m) - 1.0)
+                            : c->bound * (1.0 - pow(10.0, -m));
         p->con_margin[i] = r->con_margin[i] = m;
     }
 }
@@ -762,18 +771,20 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     r->con_sd = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
     r->con_margin = calloc(sp->n_cons ? sp->n_cons : 1, sizeof(double));
     r->half_width = malloc(nr * sizeof(double));
+    r->log_scale = calloc(nr, sizeof(bool));
     if (!r->resp_lo || !r->resp_range || !r->mean || !r->sd || !r->r_mean || !r->r_sd ||
-        !r->closest_value || !r->half_width || !r->con_margin || !r->con_mean || !r->con_sd) {
+        !r->closest_value || !r->half_width || !r->log_scale || !r->con_margin || !r->con_mean || !r->con_sd) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;
     }
     for (size_t j = 0; j < nr; j++) {
         double h = o && o->half_width ? o->half_width[j] : NAN;
         r->half_width[j] = isfinite(h) && h > 0 ? h : NAN;
+        r->log_scale[j] = s->responses[j].log_scale;
         r->has_interval |= isfinite(r->half_width[j]);
     }
     r->level = r->has_interval ? o->level : NAN;
-    set_margins(sp, p, r);
+    set_margins(s, sp, p, r);
     memcpy(r->resp_lo, p->lo, nr * sizeof(double));
     memcpy(r->resp_range, p->range, nr * sizeof(double));
     {

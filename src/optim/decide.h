@@ -92,7 +92,8 @@ typedef struct sg_decide_options {
     void *progress_user;
     /* Cross-validation calibration of the model, when known (e.g. fitted in
      * this run): half_width[j] (n_responses; NAN or <= 0 = none) gives the
-     * interval mean ± half_width at coverage `level`.  NULL = none. */
+     * interval mean ± half_width at coverage `level` (a log-scale response:
+     * mean ×/÷ 10^half_width, half_width in decades).  NULL = none. */
     const double *half_width;
     double level;
     const sg_exec *exec; /* NULL, or the executor that runs the starts (core/exec.h) */
@@ -130,6 +131,8 @@ typedef struct sg_decide_result {
     double *mean, *sd;         /* n_responses: predictions there */
     int has_interval;          /* some response has a CV-calibrated interval */
     double *half_width;        /* n_responses: interval half-width (NAN = none) */
+    bool *log_scale;           /* n_responses: a log-scale response, its half_width in
+                                  decades: the interval is mean ×/÷ 10^half_width */
     double level;              /* its coverage */
     /* constraint safety margins: constraint i was enforced as
      * mean + con_margin[i] <= bound (or mean - con_margin[i] >= bound), so

@@ -137,11 +137,14 @@ static void optimum_json(sg_json_builder *b, cJSON *root, const sg_decide_result
             if (!isfinite(r->half_width[j]))
                 continue;
             cJSON *e = sg_json_object(b, iv, s->responses[j].name);
-            double lo = r->mean[j] - r->half_width[j], hi = r->mean[j] + r->half_width[j];
+            double lo, hi;
+            bool lg = s->responses[j].log_scale; /* half_width in decades */
+            sg_model_interval_bounds(lg, r->mean[j], r->half_width[j], &lo, &hi);
             bool clipped = sg_response_clip(&s->responses[j], &lo, &hi);
             sg_json_number(b, e, "lower", lo);
             sg_json_number(b, e, "upper", hi);
             sg_json_number(b, e, "half_width", r->half_width[j]);
+            sg_json_string(b, e, "scale", lg ? "log" : "linear");
             sg_json_bool(b, e, "clipped", clipped); /* to [[response]] lower/upper_limit */
         }
     } else {

@@ -185,12 +185,15 @@ static double expected_improvement(const next_ctx *c, double best, double m, dou
     return gain * gsl_cdf_ugaussian_P(z) + s * gsl_ran_ugaussian_pdf(z);
 }
 
-/* sigma of response j from the ensemble spread sd: the calibrated
- * half-width, or the spread scaled as cross-validation says, whichever is
+/* sigma of response j from the ensemble spread sd at a prediction mean:
+ * the calibrated half-width (a log-scale response's in proportion to the
+ * mean), or the spread scaled as cross-validation says, whichever is
  * larger, as one standard deviation. */
-static double sigma_of(const sg_next_inputs *in, size_t j, double sd)
+static double sigma_of(const sg_next_inputs *in, size_t j, double mean, double sd)
 {
     double hw = in->half_width ? in->half_width[j] : NAN;
+    if (isfinite(hw))
+        hw = sg_model_interval_half_at(sg_model_response_is_log(in->model, j), mean, hw);
     double sf = in->spread_factor ? in->spread_factor[j] : 0.0;
     if (!isfinite(hw) && !(sf > 0))
         return sd; /* no calibration: the spread itself */
@@ -422,7 +425,7 @@ static void score(next_ctx *c, sg_model_work *w, size_t k)
     }
     double *m = c->cm + k * c->nr, *sd = c->cs + k * c->nr;
     for (size_t j = 0; j < c->nr; j++)
-        sd[j] = sigma_of(c->in, j, sd[j]);
+        sd[j] = sigma_of(c->in, j, m[j], sd[j]);
     c->fm[k] = objective(c, m);
     c->fs[k] = objective_sigma(c, sd);
     c->pf[k] = p_feasible(sp, m, sd, cval, csd);

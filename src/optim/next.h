@@ -70,7 +70,7 @@ typedef struct sg_next_inputs {
     const sg_optimize_spec *spec;     /* objective, constraints, bounds, steps, levels */
     const sg_model *model;
     const sg_decide_result *decide;   /* the optimisation (its optimum; may be NULL) */
-    const double *half_width;         /* (n_responses) calibrated half-widths, NAN = none;
+    const double *half_width;         /* (n_responses) calibrated half-widths (decades for a log-scale response), NAN = none;
                                          NULL = none */
     const double *spread_factor;      /* (n_responses) or NULL; <= 0 = none */
     double level;                     /* coverage of the half-widths */

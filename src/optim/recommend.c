@@ -85,7 +85,7 @@ static double objective_uncertainty(const sg_optimize_spec *sp, const sg_decide_
         if (!uses(sp, j))
             continue;
         double h = r->has_interval && isfinite(r->half_width[j]) && r->half_width[j] > 0
-                       ? r->half_width[j]
+                       ? sg_model_interval_half_at(r->log_scale[j], r->mean[j], r->half_width[j])
                        : SG_RECOMMEND_SPREAD_K * r->sd[j];
         u += sp->weighted ? sp->weights[j] * h / r->resp_range[j] : h;
     }
@@ -191,8 +191,10 @@ static void intervals(const sg_study *s, const sg_decide_result *r, sg_recommend
     rec->level = r->level;
     for (size_t j = 0; j < rec->n_responses; j++) {
         double h = r->has_interval ? r->half_width[j] : NAN;
-        rec->lo[j] = isfinite(h) ? rec->mean[j] - h : NAN;
-        rec->hi[j] = isfinite(h) ? rec->mean[j] + h : NAN;
+        rec->lo[j] = rec->hi[j] = NAN;
+        if (isfinite(h))
+            sg_model_interval_bounds(s->responses[j].log_scale, rec->mean[j], h, &rec->lo[j],
+                                     &rec->hi[j]);
         rec->clipped[j] =
             isfinite(h) && sg_response_clip(&s->responses[j], &rec->lo[j], &rec->hi[j]);
     }
@@ -268,6 +270,11 @@ static double violation_chance(const sg_optimize_spec_con *c, size_t i,
     double hw = cal ? r->half_width[j] : SG_RECOMMEND_SPREAD_K * rec->con_sd[i];
     double level = cal ? r->level : SG_RECOMMEND_SPREAD_LEVEL;
     double margin = c->ge ? rec->con_mean[i] - c->bound : c->bound - rec->con_mean[i];
+    if (cal && r->log_scale[j]) { /* the interval in decades */
+        if (!(c->bound > 0) || !(rec->con_mean[i] > 0))
+            return margin >= 0 ? 0.0 : 1.0;
+        margin = c->ge ? log10(rec->con_mean[i] / c->bound) : log10(c->bound / rec->con_mean[i]);
+    }
     if (!(hw > 0))
         return margin >= 0 ? 0.0 : 1.0;
     double sigma = hw / gsl_cdf_ugaussian_Pinv(0.5 + level / 2.0);

@@ -96,7 +96,8 @@ static void prediction_line(const sg_summary_inputs *in, sg_summary *o)
     }
     int d = resp_decimals(in, j);
     const char *u = s->responses[j].unit;
-    int du = unc_decimals(in, j, in->decide->half_width[j]);
+    int du = unc_decimals(in, j, sg_model_interval_half_at(s->responses[j].log_scale, rec->mean[j],
+                                                         in->decide->half_width[j]));
     if (isfinite(rec->lo[j]) && du + 1 < d) /* one digit beyond the uncertainty's */
         d = du + 1;
     int n = sg_num_snprintf(o->prediction, sizeof o->prediction, "predicted %s there: %.*f%s%s",
@@ -233,6 +234,15 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
     q->weak = c->net.r2 < SG_CV_MIN_Q2;
     double hp = c->half_width_plan, hb = c->half_width_between, hw = c->window_half_width;
     bool btw = in->cv->n_between > 0;
+    if (c->log_interval) { /* in decades: the factor the prediction is divided or multiplied by */
+        int n = sg_num_snprintf(q->text, sizeof q->text, "Q2 %5.2f %-5s x/ %.4g %s",
+                                c->net.r2, q->weak ? "WEAK" : "good", pow(10.0, c->half_width),
+                                c->window_ok ? "in the window" : "at tested settings");
+        if (n > 0 && (size_t)n < sizeof q->text && c->window_ok)
+            n += sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, " (tested x/ %.4g)",
+                                 pow(10.0, hp));
+        return;
+    }
     if (c->window_ok) { /* the interval every command gives first, the others beside it */
         int n = sg_num_snprintf(q->text, sizeof q->text,
                                 "Q2 %5.2f %-5s +- %.*f%s%s in the window (tested +- %.*f",

@@ -770,21 +770,29 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             cell_abs(cm, r, 2);
             cell_abs(cs, r, 3);
             /* clipped to the response's physical limits, as predict does */
-            double lo = L->mean[dr] - half, hi = L->mean[dr] + half;
+            bool lg = sg_model_response_is_log(ctx->in->model, k);
+            double lo, hi;
+            sg_model_interval(ctx->in->model, k, L->mean[dr], lg ? ib : half, &lo, &hi);
             double lmin = sg_model_response_lower_limit(ctx->in->model, k);
             double lmax = sg_model_response_upper_limit(ctx->in->model, k);
             sg_model_clip_interval(ctx->in->model, k, &lo, &hi);
+            char elo[160], ehi[160]; /* the bounds before clipping */
+            if (lg) { /* in proportion to the mean: ib in decades */
+                sg_num_snprintf(elo, sizeof elo, "%s/POWER(10,%.17g)", cm, ib);
+                sg_num_snprintf(ehi, sizeof ehi, "%s*POWER(10,%.17g)", cm, ib);
+            } else {
+                sg_num_snprintf(elo, sizeof elo, "%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
+                sg_num_snprintf(ehi, sizeof ehi, "%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
+            }
             if (isfinite(lmin))
-                sg_num_snprintf(f, sizeof f, "=MAX(%.17g,%s-(%.17g*%s+%.17g))", lmin, cm, ia, cs,
-                                ib);
+                sg_num_snprintf(f, sizeof f, "=MAX(%.17g,%s)", lmin, elo);
             else
-                sg_num_snprintf(f, sizeof f, "=%s-(%.17g*%s+%.17g)", cm, ia, cs, ib);
+                snprintf(f, sizeof f, "=%s", elo);
             RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], lo));
             if (isfinite(lmax))
-                sg_num_snprintf(f, sizeof f, "=MIN(%.17g,%s+(%.17g*%s+%.17g))", lmax, cm, ia, cs,
-                                ib);
+                sg_num_snprintf(f, sizeof f, "=MIN(%.17g,%s)", lmax, ehi);
             else
-                sg_num_snprintf(f, sizeof f, "=%s+(%.17g*%s+%.17g)", cm, ia, cs, ib);
+                snprintf(f, sizeof f, "=%s", ehi);
             RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], hi));
         }
         for (size_t m = 0; m < L->M; m++) {

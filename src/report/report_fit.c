@@ -514,7 +514,15 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         else if (cr->rsm_ok)
             sg_rstr(ctx, ws, r, 14, "model better than the quadratic baseline", ctx->text);
         /* the interval predict, optimize and the Calculator give */
-        if (cr->window_ok)
+        if (cr->log_interval) /* in decades: a factor */
+            sg_num_snprintf(buf, sizeof buf,
+                            "%.0f%%: prediction ×/÷ %.4g %s (in proportion to the value; rms "
+                            "error %.2g%%; held-out coverage %.0f%%)",
+                            100 * cr->level, pow(10.0, cr->half_width),
+                            cr->window_ok ? "anywhere in the window" : "at tested settings",
+                            100 * (pow(10.0, cr->window_ok ? cr->window_rmse : cr->log_rmse) - 1),
+                            100 * cr->coverage);
+        else if (cr->window_ok)
             sg_num_snprintf(buf, sizeof buf,
                             "%.0f%%: prediction ± %.4g %s anywhere in the window (expected "
                             "RMSE there %.4g; held-out coverage %.0f%%)",

@@ -53,7 +53,9 @@ typedef enum sg_report_spread {
  *   y_m = o * y_width[k] + y_shift[k]            (engineering unit)
  * reported: mean of y_m over members and their sd (spread).  shared: nets[m]
  * with k_out = k; else nets[k * n_members + m] with k_out = 0.  Interval
- * (when interval_a != NULL): mean -+ (interval_a[k] * spread + interval_b[k]). */
+ * (when interval_a != NULL): mean -+ (interval_a[k] * spread + interval_b[k]);
+ * a log-scale response (log_y), whose interval_b is in decades: mean divided
+ * and multiplied by 10^interval_b (interval_a is then 0). */
 typedef struct sg_report_model {
     sg_scale_kind x_kind, y_kind;
     const double *x_shift, *x_width;  /* (n_feat), width > 0 */

@@ -220,7 +220,8 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
                 sg_rnum(ctx, ws, r, 3, sd[k], ctx->num[d]);
                 if (iv) {
                     double half = md->interval_a[k] * sd[k] + md->interval_b[k];
-                    double ilo = mean[k] - half, ihi = mean[k] + half;
+                    double ilo, ihi;
+                    sg_model_interval(in->model, k, mean[k], half, &ilo, &ihi);
                     clipped |= sg_model_clip_interval(in->model, k, &ilo, &ihi);
                     sg_rnum(ctx, ws, r, 4, ilo, ctx->num[d]);
                     sg_rnum(ctx, ws, r, 5, ihi, ctx->num[d]);
