@@ -41,6 +41,13 @@
  *   flags:    no "check this simulation" flag (fit's suspicious-run check,
  *             network and kriging model): every table is exact, so every
  *             flag is false.
+ * A fourth set (session 17) holds responses spanning decades (a creep and a
+ * fatigue life, an Arrhenius reaction rate, a Kozeny-Carman permeability):
+ * the models fit log10 of the response ([[response]] scale = "log"), with
+ * the factors set by ratios on a log scale (designs, levels and test points
+ * over their decades), and every figure is in decades: test RMSE of
+ * log10 of the predictions, the multiplicative interval's half-width, the
+ * raw GP fitted to log10 of the values.
  * Usage: bench_accuracy [name-substring]   (only functions whose name
  * contains it; `make bench-accuracy` runs all).  SG_BENCH_SEED overrides the
  * seed of designs, test points, network and GP.  For experiments (not
@@ -243,8 +250,41 @@ static double smooth4(const double *x)
     return exp(x[0] * x[1]) + sin(2 * x[2]) * x[3] + x[3] * x[3] * x[3];
 }
 
+/* ---- responses spanning decades (round 2, session 17): modelled on their
+ * log10 ([[response]] scale = "log"), factors set by ratios on theirs;
+ * scored in log10: errors and intervals in decades ---- */
+
+/* Creep rupture life, h: stress (MPa), temperature (C); 0.1 to 600 h. */
+static double creep_life(const double *x)
+{
+    return exp(30.0 - 0.05 * x[0] - 0.03 * x[1]);
+}
+
+/* Arrhenius reaction rate, mol/(m^3 s): temperature (K), concentration
+ * (mol/m^3, over three decades, order 0.7) and pressure (bar). */
+static double arrhenius(const double *x)
+{
+    return 2e9 * exp(-60000.0 / (8.314 * x[0])) * pow(x[1], 0.7) * sqrt(x[2]);
+}
+
+/* Fatigue life, cycles (Basquin with Goodman's mean-stress correction):
+ * stress amplitude (MPa), mean stress (MPa), surface factor. */
+static double fatigue_life(const double *x)
+{
+    double sa = x[0] / (x[2] * (1.0 - x[1] / 900.0));
+    return 0.5 * pow(sa / 1200.0, 1.0 / -0.09);
+}
+
+/* Kozeny-Carman permeability, m^2: grain diameter (m, over three decades)
+ * and porosity. */
+static double permeability(const double *x)
+{
+    double e = x[1];
+    return x[0] * x[0] * e * e * e / (180.0 * (1.0 - e) * (1.0 - e));
+}
+
 /* The sets scored apart. */
-enum { SET_BENCHMARK = 0, SET_CHECK, SET_GRIDS, N_SETS };
+enum { SET_BENCHMARK = 0, SET_CHECK, SET_GRIDS, SET_DECADES, N_SETS };
 
 typedef struct testfn {
     const char *name;
@@ -252,33 +292,43 @@ typedef struct testfn {
     double (*f)(const double *x);
     double lo[MAX_D], hi[MAX_D]; /* lo == hi == 0 for a factor: use the first entry */
     const char *oa[2];           /* designs besides the LHS: "auto", "L27", or NULL */
-    int set;                     /* SET_BENCHMARK, SET_CHECK (the independent check) or
-                                    SET_GRIDS, each scored apart */
+    int set;                     /* SET_BENCHMARK, SET_CHECK (the independent check),
+                                    SET_GRIDS or SET_DECADES, each scored apart */
+    bool log_y;                  /* the response on a log scale (scored in log10) */
+    unsigned log_x;              /* bit j: factor j on a log scale (test points and
+                                    designs spread over its decades) */
 } testfn;
 
 #define PI2 (2 * M_PI)
 static const testfn FNS[] = {
-    {"branin", 2, branin, {-5, 0}, {10, 15}, {"auto", NULL}, SET_BENCHMARK},
+    {"branin", 2, branin, {-5, 0}, {10, 15}, {"auto", NULL}, SET_BENCHMARK, false, 0},
     {"ishigami", 3, ishigami, {-M_PI, -M_PI, -M_PI}, {M_PI, M_PI, M_PI}, {"auto", NULL},
-     SET_BENCHMARK},
-    {"hartmann6", 6, hartmann6, {0}, {1}, {"auto", NULL}, SET_BENCHMARK},
-    {"friedman1", 5, friedman1, {0}, {1}, {"auto", NULL}, SET_BENCHMARK},
+     SET_BENCHMARK, false, 0},
+    {"hartmann6", 6, hartmann6, {0}, {1}, {"auto", NULL}, SET_BENCHMARK, false, 0},
+    {"friedman1", 5, friedman1, {0}, {1}, {"auto", NULL}, SET_BENCHMARK, false, 0},
     {"robot_arm", 8, robot_arm, {0, 0, 0, 0, 0, 0, 0, 0}, {PI2, PI2, PI2, PI2, 1, 1, 1, 1},
-     {"auto", NULL}, SET_BENCHMARK},
-    {"welch", 20, welch, {-0.5}, {0.5}, {"auto", NULL}, SET_BENCHMARK},
-    {"dette8", 8, dette8, {0}, {1}, {"auto", NULL}, SET_BENCHMARK},
+     {"auto", NULL}, SET_BENCHMARK, false, 0},
+    {"welch", 20, welch, {-0.5}, {0.5}, {"auto", NULL}, SET_BENCHMARK, false, 0},
+    {"dette8", 8, dette8, {0}, {1}, {"auto", NULL}, SET_BENCHMARK, false, 0},
     {"brazing", 4, brazing, {580, 5, 20, 1}, {620, 20, 100, 10}, {"auto", "L27"},
-     SET_BENCHMARK},
+     SET_BENCHMARK, false, 0},
     {"borehole", 8, borehole, {0.05, 100, 63070, 990, 63.1, 700, 1120, 9855},
-     {0.15, 50000, 115600, 1110, 116, 820, 1680, 12045}, {"auto", NULL}, SET_CHECK},
+     {0.15, 50000, 115600, 1110, 116, 820, 1680, 12045}, {"auto", NULL}, SET_CHECK, false, 0},
     {"otl", 6, otl_circuit, {50, 25, 0.5, 1.2, 0.25, 50}, {150, 70, 3, 2.5, 1.2, 300},
-     {"auto", NULL}, SET_CHECK},
+     {"auto", NULL}, SET_CHECK, false, 0},
     {"piston", 7, piston, {30, 0.005, 0.002, 1000, 90000, 290, 340},
-     {60, 0.020, 0.010, 5000, 110000, 296, 360}, {"auto", NULL}, SET_CHECK},
+     {60, 0.020, 0.010, 5000, 110000, 296, 360}, {"auto", NULL}, SET_CHECK, false, 0},
     {"wing", 10, wing_weight, {150, 220, 6, -10, 16, 0.5, 0.08, 2.5, 1700, 0.025},
-     {200, 300, 10, 10, 45, 1, 0.18, 6, 2500, 0.08}, {"auto", NULL}, SET_CHECK},
-    {"weld", 3, weld_hardness, {180, 4, 20}, {260, 8, 180}, {"full", NULL}, SET_GRIDS},
-    {"smooth4", 4, smooth4, {0}, {1}, {"full", NULL}, SET_GRIDS},
+     {200, 300, 10, 10, 45, 1, 0.18, 6, 2500, 0.08}, {"auto", NULL}, SET_CHECK, false, 0},
+    {"weld", 3, weld_hardness, {180, 4, 20}, {260, 8, 180}, {"full", NULL}, SET_GRIDS, false, 0},
+    {"smooth4", 4, smooth4, {0}, {1}, {"full", NULL}, SET_GRIDS, false, 0},
+    {"creep", 2, creep_life, {250, 347}, {350, 502}, {"auto", NULL}, SET_DECADES, true, 0},
+    {"arrhenius", 3, arrhenius, {300, 0.01, 1}, {450, 10, 5}, {"auto", NULL}, SET_DECADES, true,
+     2},
+    {"fatigue", 3, fatigue_life, {150, 0, 0.7}, {400, 300, 1}, {"auto", NULL}, SET_DECADES,
+     true, 0},
+    {"permeab", 2, permeability, {1e-6, 0.1}, {1e-3, 0.4}, {"auto", NULL}, SET_DECADES, true,
+     1},
 };
 
 /* Bounds of factor j: a function listing only lo[0], hi[0] uses them for all. */
@@ -292,6 +342,25 @@ static void bounds_of(const testfn *t, double *lo, double *hi)
         lo[j] = all ? t->lo[0] : t->lo[j];
         hi[j] = all ? t->hi[0] : t->hi[j];
     }
+}
+
+/* Sample standard deviation of v (n >= 2). */
+static double sd_of(const double *v, size_t n)
+{
+    double m = 0, ss = 0;
+    for (size_t i = 0; i < n; i++)
+        m += v[i] / (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (v[i] - m) * (v[i] - m);
+    return sqrt(ss / (double)(n - 1));
+}
+
+/* X (n, t->d) with its log-scale factors as log10 into out. */
+static void to_log(const testfn *t, const double *X, size_t n, double *out)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < t->d; j++)
+            out[i * t->d + j] = (t->log_x >> j) & 1u ? log10(X[i * t->d + j]) : X[i * t->d + j];
 }
 
 static double now(void)
@@ -433,6 +502,9 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
         return false;
     }
     s->fit_s = now() - t0;
+    bool lg = spec->log_y[0]; /* scored in log10, as its interval */
+    for (size_t k = 0; lg && k < N_TEST; k++)
+        pred[k] = log10(pred[k]);
     sg_cv_options opt = sg_cv_options_defaults();
     opt.baseline = false;
     t0 = now();
@@ -470,6 +542,8 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
                W->window_raised ? " (raised)" : "");
     const sg_cv_response *R = &(*cv)->resp[0];
     double reported = (*cv)->n_between ? fmax(R->net.rmse, R->between.rmse) : R->net.rmse;
+    if (lg)
+        reported = R->log_rmse;
     if (R->window_ok)
         reported = R->window_rmse;
     for (size_t k = 0; k < N_TEST; k++)
@@ -495,9 +569,18 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
                    fabs(o->observed - o->predicted) / (yhi - ylo), s->rmse);
         }
     }
-    if (R->window_ok)
+    if (R->window_ok && !lg) /* the prototype works in the response's unit */
         x_dependent(X, y, n, d, Xt, yt, pred, half, spec->seed, R, s);
     return true;
+}
+
+/* The study's scales of table t: its response on a log scale, and the
+ * factors set by ratios. */
+static void apply_scales(sg_model_spec *spec, const testfn *t)
+{
+    spec->log_y[0] = t->log_y;
+    for (size_t j = 0; j < t->d && j < SG_MODEL_MAX_CATEGORICAL; j++)
+        spec->log_scale[j] = (t->log_x >> j) & 1u;
 }
 
 /* Experiment knobs (not used by `make bench-accuracy`): SG_BENCH_L2,
@@ -529,12 +612,13 @@ static void spec_overrides(sg_model_spec *spec)
     }
 }
 
-static void run_mlp(const double *X0, const double *y, size_t n, size_t d, const double *Xt0,
-                    const double *yt, double sdt, uint64_t seed, double *pred, double *half,
-                    score *s)
+static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n, size_t d,
+                    const double *Xt0, const double *yt, double sdt, uint64_t seed,
+                    double *pred, double *half, score *s)
 {
     sg_model_spec spec = sg_model_spec_defaults();
     spec.seed = seed;
+    apply_scales(&spec, t);
     spec_overrides(&spec);
     /* experiment (SG_BENCH_ARD=p): each factor, mapped to [0, 1], divided by
      * its kriging length scale to the power p, with factor scaling none;
@@ -585,9 +669,9 @@ static void run_mlp(const double *X0, const double *y, size_t n, size_t d, const
     score l;
     for (size_t k = 0; k < N_TEST; k++)
         half[k] = R->half_width_plan;
-    rate(yt, pred, half, N_TEST, sdt, R->net.rmse, &l);
+    rate(yt, pred, half, N_TEST, sdt, t->log_y ? R->log_rmse : R->net.rmse, &l);
     s->loo_ratio = l.cv_ratio;
-    s->btw_ratio = cv->n_between ? R->between.rmse / s->rmse : NAN;
+    s->btw_ratio = cv->n_between && !t->log_y ? R->between.rmse / s->rmse : NAN;
     s->cover_loo = l.cover;
     s->hw_loo = l.hw_ratio;
     s->has_btw = true;
@@ -596,11 +680,12 @@ static void run_mlp(const double *X0, const double *y, size_t n, size_t d, const
 
 /* Test RMSE of [model] type = "auto" (the choice made by the model fit,
  * with the weight penalty chosen as fit does); NAN on failure. */
-static double run_auto(const double *X, const double *y, size_t n, size_t d, const double *Xt,
-                       const double *yt, uint64_t seed, double *pred)
+static double run_auto(const testfn *t, const double *X, const double *y, size_t n, size_t d,
+                       const double *Xt, const double *yt, uint64_t seed, double *pred)
 {
     sg_model_spec spec = sg_model_spec_defaults();
     spec.seed = seed;
+    apply_scales(&spec, t);
     spec_overrides(&spec);
     sg_error err;
     sg_cv_options qo = sg_cv_options_defaults();
@@ -612,8 +697,10 @@ static double run_auto(const double *X, const double *y, size_t n, size_t d, con
     if (sg_model_fit(&spec, d, 1, X, y, n, NULL, NULL, NULL, &m, &err) == SG_OK &&
         mlp_predict(m, Xt, N_TEST, pred, &err) == SG_OK) {
         double s = 0;
-        for (size_t k = 0; k < N_TEST; k++)
-            s += (pred[k] - yt[k]) * (pred[k] - yt[k]);
+        for (size_t k = 0; k < N_TEST; k++) {
+            double e = (t->log_y ? log10(pred[k]) : pred[k]) - yt[k]; /* yt in log10 then */
+            s += e * e;
+        }
         r = sqrt(s / N_TEST);
         const sg_model_selection *sel = sg_model_selection_of(m);
         if (getenv("SG_BENCH_VERBOSE"))
@@ -628,13 +715,14 @@ static double run_auto(const double *X, const double *y, size_t n, size_t d, con
 /* The kriging model as fit makes it ([model] type = "gp"): its own
  * cross-validation (refit per fold) and the interval every command gives,
  * the window's (model/window.h). */
-static void run_gp_model(const double *X, const double *y, size_t n, size_t d, const double *Xt,
-                         const double *yt, double sdt, uint64_t seed, double *pred,
-                         double *half, score *s)
+static void run_gp_model(const testfn *t, const double *X, const double *y, size_t n, size_t d,
+                         const double *Xt, const double *yt, double sdt, uint64_t seed,
+                         double *pred, double *half, score *s)
 {
     sg_model_spec spec = sg_model_spec_defaults();
     spec.seed = seed;
     spec.type = SG_MODEL_GP;
+    apply_scales(&spec, t);
     sg_cv_result *cv = NULL;
     if (fit_cv_rate(&spec, "kriging model", X, y, n, d, Xt, yt, sdt, pred, half, s, &cv))
         sg_cv_result_destroy(cv);
@@ -803,6 +891,8 @@ int main(int argc, char **argv)
         seed = strtoull(e, NULL, 10);
     bool gp_only = getenv("SG_BENCH_GP_ONLY") != NULL;
     static double Xt[N_TEST * MAX_D], yt[N_TEST], pm[N_TEST], hm[N_TEST], pg[N_TEST], hg[N_TEST];
+    /* a table spanning decades: the raw GP's inputs and every score in log10 */
+    static double Xtl[N_TEST * MAX_D], ytl[N_TEST], Xl[LHS_MAX * MAX_D * 2], yl[LHS_MAX * 2];
     tally sets[N_SETS];
     memset(sets, 0, sizeof sets);
     double t_start = now();
@@ -820,27 +910,34 @@ int main(int argc, char **argv)
         sg_design_factor fac[MAX_D];
         char names[MAX_D][8];
         for (size_t j = 0; j < d; j++) {
+            bool lx = (t->log_x >> j) & 1u; /* levels and designs over the decades */
             levels[j][0] = lo[j];
-            levels[j][1] = 0.5 * (lo[j] + hi[j]);
+            levels[j][1] = lx ? sqrt(lo[j] * hi[j]) : 0.5 * (lo[j] + hi[j]);
             levels[j][2] = hi[j];
             snprintf(names[j], sizeof names[j], "x%zu", j + 1);
-            fac[j] = (sg_design_factor){names[j], lo[j], hi[j], levels[j], 3, 0, false, false};
+            fac[j] = (sg_design_factor){names[j], lo[j], hi[j], levels[j], 3, 0, false, lx};
         }
-        /* test points: uniform in the box, seeded per function */
+        /* test points: uniform in the box (over the decades of a log-scale
+         * factor), seeded per function */
         gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
         gsl_rng_set(rng, (unsigned long)(seed + 1000 * fi));
-        double mt = 0, st = 0;
         for (size_t k = 0; k < N_TEST; k++) {
-            for (size_t j = 0; j < d; j++)
-                Xt[k * d + j] = lo[j] + (hi[j] - lo[j]) * gsl_rng_uniform(rng);
+            for (size_t j = 0; j < d; j++) {
+                double u = gsl_rng_uniform(rng);
+                Xt[k * d + j] = (t->log_x >> j) & 1u ? lo[j] * pow(hi[j] / lo[j], u)
+                                                     : lo[j] + (hi[j] - lo[j]) * u;
+            }
             yt[k] = t->f(Xt + k * d);
-            mt += yt[k];
         }
         gsl_rng_free(rng);
-        mt /= N_TEST;
-        for (size_t k = 0; k < N_TEST; k++)
-            st += (yt[k] - mt) * (yt[k] - mt);
-        double sdt = sqrt(st / (N_TEST - 1));
+        const double *ys = yt; /* the scored responses */
+        if (t->log_y) {
+            for (size_t k = 0; k < N_TEST; k++)
+                ytl[k] = log10(yt[k]);
+            to_log(t, Xt, N_TEST, Xtl);
+            ys = ytl;
+        }
+        double sdt = sd_of(ys, N_TEST);
 
         char lhs_name[32];
         size_t n_lhs = LHS_PER_FACTOR * d;
@@ -868,17 +965,28 @@ int main(int argc, char **argv)
             }
             for (size_t i = 0; i < n; i++)
                 y[i] = t->f(des->x + i * d);
-            printf("%-10s d=%-2zu %-16s n=%zu\n", t->name, d, des->name, n);
+            printf("%-10s d=%-2zu %-16s n=%zu%s\n", t->name, d, des->name, n,
+                   t->log_y ? "  (log10 of the response; errors in decades)" : "");
             fflush(stdout);
-            double my = 0, sy = 0;
-            for (size_t i = 0; i < n; i++)
-                my += y[i] / (double)n;
-            for (size_t i = 0; i < n; i++)
-                sy += (y[i] - my) * (y[i] - my);
-            if (sqrt(sy / (double)(n - 1)) < DEGENERATE_REL * sdt) {
+            /* the raw GP sees what the models see: log10 of the values and of
+             * the log-scale factors */
+            const double *Xg = des->x, *yg = y, *Xtg = Xt;
+            double glo[MAX_D], ghi[MAX_D];
+            memcpy(glo, lo, sizeof glo);
+            memcpy(ghi, hi, sizeof ghi);
+            if (t->log_y && n <= LHS_MAX * 2) {
+                for (size_t i = 0; i < n; i++)
+                    yl[i] = log10(y[i]);
+                to_log(t, des->x, n, Xl);
+                to_log(t, lo, 1, glo);
+                to_log(t, hi, 1, ghi);
+                Xg = Xl, yg = yl, Xtg = Xtl;
+            }
+            double sdy = sd_of(yg, n);
+            if (sdy < DEGENERATE_REL * sdt) {
                 printf("    the response is constant on this design (sd %.2g, test sd %.2g): "
                        "nothing to learn; not scored\n",
-                       sqrt(sy / (double)(n - 1)), sdt);
+                       sdy, sdt);
                 free(y);
                 sg_design_destroy(des);
                 continue;
@@ -887,10 +995,10 @@ int main(int argc, char **argv)
             if (gp_only)
                 memset(&sm, 0, sizeof sm);
             else
-                run_mlp(des->x, y, n, d, Xt, yt, sdt, seed, pm, hm, &sm);
-            run_gp(des->x, y, n, d, lo, hi, Xt, yt, sdt, seed, pg, hg, &sgp);
+                run_mlp(t, des->x, y, n, d, Xt, ys, sdt, seed, pm, hm, &sm);
+            run_gp(Xg, yg, n, d, glo, ghi, Xtg, ys, sdt, seed, pg, hg, &sgp);
             score sgm;
-            run_gp_model(des->x, y, n, d, Xt, yt, sdt, seed, pg, hg, &sgm);
+            run_gp_model(t, des->x, y, n, d, Xt, ys, sdt, seed, pg, hg, &sgm);
             print_score("MLP", &sm);
             print_score("GP", &sgp);
             print_score("GPm", &sgm);
@@ -900,7 +1008,7 @@ int main(int argc, char **argv)
                 ty->ratios[ty->n_tables++] = r;
                 ty->n_within += r <= RATIO_OK;
                 if (!getenv("SG_BENCH_NO_AUTO")) {
-                    double ra = run_auto(des->x, y, n, d, Xt, yt, seed, pm);
+                    double ra = run_auto(t, des->x, y, n, d, Xt, ys, seed, pm);
                     double better = fmin(sm.rmse, sgp.rmse);
                     bool ok = isfinite(ra) && ra <= AUTO_OK * better;
                     printf("    auto: test RMSE %.4g, %.2f x the better of the two %s\n", ra,
@@ -922,11 +1030,16 @@ int main(int argc, char **argv)
             sg_design_destroy(des);
         }
     }
-    size_t n_all = sets[0].n_tables + sets[1].n_tables + sets[2].n_tables;
+    size_t n_all = 0;
+    for (int k = 0; k < N_SETS; k++)
+        n_all += sets[k].n_tables;
     if (gp_only) {
         for (int k = 0; k < N_SETS; k++)
             printf("\nGP only (%s): %zu tables meet the interval target, %zu the CV target\n",
-                   k == SET_GRIDS ? "grids" : k ? "independent check" : "benchmark",
+                   k == SET_DECADES ? "decades"
+                   : k == SET_GRIDS ? "grids"
+                   : k              ? "independent check"
+                                    : "benchmark",
                    sets[k].n_int[1], sets[k].n_cv[1]);
         return 0;
     }
@@ -942,5 +1055,9 @@ int main(int argc, char **argv)
     print_summary("summary of the grids found trying the product (weld hardness 3^3, a smooth "
                   "4-factor response 3^4, full factorials, and their Latin hypercubes)",
                   &sets[2]);
+    print_summary("summary of the tables spanning decades (creep and fatigue lives, a reaction "
+                  "rate, a permeability: the response and the factors set by ratios on a log "
+                  "scale, every figure in decades)",
+                  &sets[3]);
     return 0;
 }
