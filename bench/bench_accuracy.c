@@ -55,6 +55,7 @@
  * SG_BENCH_GP_PRIOR_MEDIAN, SG_BENCH_GP_PRIOR_SD set the GP's length prior.
  */
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
@@ -586,7 +587,8 @@ static void apply_scales(sg_model_spec *spec, const testfn *t)
 /* Experiment knobs (not used by `make bench-accuracy`): SG_BENCH_L2,
  * SG_BENCH_HIDDEN ("8,8"), SG_BENCH_ENSEMBLE, SG_BENCH_EPOCHS, SG_BENCH_NO_RELEVANCE
  * (inputs not stretched by kriging's relevance); SG_BENCH_ARD
- * (in run_mlp); SG_BENCH_VERBOSE prints the chosen penalty, each false flag, the check
+ * (in run_mlp); SG_BENCH_TREND (in run_mlp: also the network fitted to what a linear trend
+ * leaves, "TREND+MLP"); SG_BENCH_VERBOSE prints the chosen penalty, each false flag, the check
  * against kriging between the runs and the window's scaled residuals. */
 static void spec_overrides(sg_model_spec *spec)
 {
@@ -610,6 +612,60 @@ static void spec_overrides(sg_model_spec *spec)
             p = *end == ',' ? end + 1 : end;
         }
     }
+}
+
+/* Experiment (SG_BENCH_TREND): the network fitted to what a least-squares
+ * linear trend (in the models' space) leaves, the trend added back. */
+static void trend_experiment(const testfn *t, const sg_model_spec *spec0, const double *X,
+                             const double *y, size_t n, size_t d, const double *Xt,
+                             const double *yt, double sdt)
+{
+    static double Xm[LHS_MAX * MAX_D * 2], Xtm[N_TEST * MAX_D], r[LHS_MAX * 2], pt[N_TEST];
+    to_log(t, X, n, Xm);
+    to_log(t, Xt, N_TEST, Xtm);
+    gsl_matrix *A = gsl_matrix_alloc(n, d + 1), *cov = gsl_matrix_alloc(d + 1, d + 1);
+    gsl_vector *b = gsl_vector_alloc(n), *c = gsl_vector_alloc(d + 1);
+    gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(n, d + 1);
+    for (size_t i = 0; i < n; i++) {
+        gsl_matrix_set(A, i, 0, 1.0);
+        for (size_t j = 0; j < d; j++)
+            gsl_matrix_set(A, i, j + 1, Xm[i * d + j]);
+        gsl_vector_set(b, i, t->log_y ? log10(y[i]) : y[i]);
+    }
+    double chi;
+    size_t rank;
+    gsl_multifit_linear_tsvd(A, b, 1e-10, c, cov, &chi, &rank, ws);
+    for (size_t i = 0; i < n; i++) {
+        double tr = gsl_vector_get(c, 0);
+        for (size_t j = 0; j < d; j++)
+            tr += gsl_vector_get(c, j + 1) * Xm[i * d + j];
+        r[i] = gsl_vector_get(b, i) - tr;
+    }
+    sg_model_spec spec = *spec0;
+    memset(spec.log_y, 0, sizeof spec.log_y);
+    memset(spec.log_scale, 0, sizeof spec.log_scale);
+    sg_error err;
+    sg_cv_options qo = sg_cv_options_defaults();
+    sg_model *m = NULL;
+    if (sg_regularize_choose_l2(&spec, &qo, d, 1, Xm, r, n, NULL, &err) == SG_OK &&
+        sg_model_fit(&spec, d, 1, Xm, r, n, NULL, NULL, NULL, &m, &err) == SG_OK &&
+        mlp_predict(m, Xtm, N_TEST, pt, &err) == SG_OK) {
+        double se = 0;
+        for (size_t k = 0; k < N_TEST; k++) {
+            double tr = gsl_vector_get(c, 0);
+            for (size_t j = 0; j < d; j++)
+                tr += gsl_vector_get(c, j + 1) * Xtm[k * d + j];
+            se += (pt[k] + tr - yt[k]) * (pt[k] + tr - yt[k]);
+        }
+        printf("    TREND+MLP test/sd %.3f\n", sqrt(se / N_TEST) / sdt);
+    } else
+        printf("    TREND+MLP failed: %s\n", err.msg);
+    sg_model_destroy(m);
+    gsl_multifit_linear_free(ws);
+    gsl_matrix_free(A);
+    gsl_matrix_free(cov);
+    gsl_vector_free(b);
+    gsl_vector_free(c);
 }
 
 static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n, size_t d,
@@ -658,6 +714,8 @@ static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n
         if (getenv("SG_BENCH_VERBOSE"))
             printf("    l2 chosen %g\n", sg_model_spec_l2(&spec, 0));
     }
+    if (getenv("SG_BENCH_TREND"))
+        trend_experiment(t, &spec, X, y, n, d, Xt, yt, sdt);
     if (!fit_cv_rate(&spec, "network", X, y, n, d, Xt, yt, sdt, pred, half, s, &cv))
         return;
     const sg_cv_response *R = &cv->resp[0];
