@@ -657,7 +657,21 @@ static void trend_experiment(const testfn *t, const sg_model_spec *spec0, const 
                 tr += gsl_vector_get(c, j + 1) * Xtm[k * d + j];
             se += (pt[k] + tr - yt[k]) * (pt[k] + tr - yt[k]);
         }
-        printf("    TREND+MLP test/sd %.3f\n", sqrt(se / N_TEST) / sdt);
+        /* the choice by cross-validation: each variant's held-out RMSE */
+        sg_cv_options o = sg_cv_options_defaults();
+        o.baseline = false;
+        o.window = false;
+        o.groups = false;
+        sg_cv_result *c1 = NULL, *c2 = NULL;
+        double e_plain = NAN, e_trend = NAN;
+        if (sg_cv_run(spec0, &o, d, 1, X, y, n, NULL, NULL, NULL, &c1, &err) == SG_OK)
+            e_plain = t->log_y ? c1->resp[0].log_rmse : c1->resp[0].net.rmse;
+        if (sg_cv_run(&spec, &o, d, 1, Xm, r, n, NULL, NULL, NULL, &c2, &err) == SG_OK)
+            e_trend = c2->resp[0].net.rmse;
+        sg_cv_result_destroy(c1);
+        sg_cv_result_destroy(c2);
+        printf("    TREND+MLP test/sd %.3f  cv plain %.4g trend %.4g -> %s\n",
+               sqrt(se / N_TEST) / sdt, e_plain, e_trend, e_trend < e_plain ? "trend" : "plain");
     } else
         printf("    TREND+MLP failed: %s\n", err.msg);
     sg_model_destroy(m);
