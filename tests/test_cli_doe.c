@@ -377,3 +377,39 @@ Test(cli_doe, works_without_a_data_section)
     cr_expect_eq(r->code, 1);
     cr_expect(strstr(r->err, "missing section [data]") != NULL, "%s", r->err);
 }
+
+/* A factor whose bounds span decades, under scale = "auto", is spread over
+ * its range by a Latin hypercube (before there are runs, "auto" cannot
+ * know it acts by ratios): doe says so, with where its smallest run lies,
+ * and names the key.  Not for a factor declared "linear" or "log", nor for
+ * one set at levels. */
+Test(cli_doe, a_factor_spanning_decades_gets_a_note)
+{
+    const char *rate = "[[factor]]\nname = \"rate\"\nmin = 0.001\nmax = 10\n%s"
+                       "[[factor]]\nname = \"load\"\nmin = 100\nmax = 1000\n";
+    const char *scales[] = {"", "scale = \"linear\"\n", "scale = \"log\"\n",
+                            "levels = [0.001, 0.1, 10]\n"};
+    for (int k = 0; k < 4; k++) {
+        char factors[512], text[1024], study[256];
+        snprintf(factors, sizeof factors, rate, scales[k]);
+        snprintf(text, sizeof text, "%s%s%s", TOY_HEAD, factors, TOY_RESPONSE);
+        snprintf(study, sizeof study, "%s", put("s.toml", text));
+        char out[64];
+        snprintf(out, sizeof out, "runs%d.csv", k);
+        result *r = run("doe", "--design", k == 3 ? "auto" : "lhs:12", study, "--out",
+                        tmp_path(out), NULL);
+        cr_assert_eq(r->code, 0, "%s", r->err);
+        const char *note = strstr(r->out, "NOTE: factor rate spans 4.0 decades (0.001 to 10)");
+        if (k == 0) {
+            cr_expect_not_null(note, "%s", r->out);
+            cr_expect_not_null(strstr(r->out, "scale = \"log\" in its [[factor]]"), "%s", r->out);
+            /* 12 runs over the range: none in the lowest three decades */
+            const char *at = note ? strstr(note, "the smallest at ") : NULL;
+            cr_assert_not_null(at, "%s", r->out);
+            cr_expect_gt(strtod(at + strlen("the smallest at "), NULL), 0.01);
+            cr_expect_null(strstr(r->out, "factor load spans"), "%s", r->out);
+        } else {
+            cr_expect_null(note, "case %d: %s", k, r->out);
+        }
+    }
+}

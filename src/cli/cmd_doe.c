@@ -1,6 +1,7 @@
 /* cmd_doe.c — `surrogate doe`: plan the simulations.  Builds a design from
  * the study's factors (design.h) and writes the CSV and XLSX run sheets
  * (runsheet.h).  Needs only the study file: the data file may not exist yet. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,31 @@ static char *default_out(const sg_study *s)
     if (s->data_path && access(s->data_path, F_OK) != 0)
         return sg_str_dup(s->data_path);
     return sg_cli_beside_report(s, "-runs.csv");
+}
+
+#define DOE_NOTE_MAX 400
+
+/* The note on factor j of the design (empty when none): bounds spanning
+ * decades under scale = "auto", its runs spread over the range.  Before
+ * there are runs, "auto" cannot know whether the factor acts by ratios;
+ * spread over the range, its runs leave the lower decades empty, and fit's
+ * "auto" then keeps it linear. */
+static void decades_note(const sg_study *s, const sg_design *d, const sg_design_factor *df,
+                         size_t j, char *out)
+{
+    out[0] = '\0';
+    double dec = sg_design_linear_decades(&df[j]);
+    if (s->factors[j].scale != SG_FACTOR_SCALE_AUTO || df[j].levels || !(dec > 0))
+        return;
+    double low = INFINITY;
+    for (size_t i = 0; i < d->n_runs; i++)
+        low = fmin(low, d->x[i * d->n_factors + j]);
+    sg_num_snprintf(out, DOE_NOTE_MAX,
+                    "factor %s spans %.1f decades (%g to %g) and its runs are spread over its "
+                    "range, the smallest at %.4g: if it acts by ratios (a rate, a "
+                    "concentration, a size), scale = \"log\" in its [[factor]] spreads them "
+                    "over its decades",
+                    s->factors[j].name, dec, df[j].min, df[j].max, low);
 }
 
 static void doe_text(const sg_study *s, const sg_design *d, unsigned long seed, const char *csv,
@@ -257,10 +283,21 @@ static int doe_main(const sg_cli_args *a)
         code = sg_cli_fail(&ctx, &err);
         goto done;
     }
+    char notes[SG_STUDY_MAX_FACTORS][DOE_NOTE_MAX];
+    cJSON *jn = cJSON_AddArrayToObject(o, "notes");
+    for (size_t j = 0; j < s->n_factors; j++) {
+        decades_note(s, d, df, j, notes[j]);
+        if (notes[j][0] && jn)
+            cJSON_AddItemToArray(jn, cJSON_CreateString(notes[j]));
+    }
     if ((code = sg_cli_json_put(&ctx, NULL, "doe", o)) != SG_EXIT_OK)
         goto done;
-    if (!a->json)
+    if (!a->json) {
         doe_text(s, d, seed, csv, xlsx);
+        for (size_t j = 0; j < s->n_factors; j++)
+            if (notes[j][0])
+                printf("NOTE: %s\n", notes[j]);
+    }
 done:
     sg_design_destroy(d);
     free(levels);

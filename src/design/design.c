@@ -113,6 +113,14 @@ static const char *fname(const sg_design_factor *f, size_t j, char *buf, size_t 
     return buf;
 }
 
+double sg_design_linear_decades(const sg_design_factor *f)
+{
+    if (f->categorical || f->log_scale || !(f->min > 0) || !(f->max > f->min))
+        return 0.0;
+    double dec = log10(f->max / f->min);
+    return dec >= SG_DESIGN_DECADES_NOTE ? dec : 0.0;
+}
+
 sg_status sg_design_check_factors(const sg_design_factor *f, size_t k, sg_error *err)
 {
     if (!f || k == 0)

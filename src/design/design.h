@@ -78,6 +78,15 @@ sg_design_options sg_design_options_default(void);
  * insensitive) into *spec; errors list the names that exist. */
 sg_status sg_design_parse(const char *text, sg_design_spec *spec, sg_error *err);
 
+/* A numeric factor spread over its range whose bounds span this many
+ * decades or more gets a note: if it acts by ratios, its runs belong over
+ * its decades (log_scale). */
+#define SG_DESIGN_DECADES_NOTE 2.0
+/* The decades factor f's bounds span (log10 max/min) when it is numeric,
+ * spread over its range (not log_scale), min > 0 and the span is at least
+ * SG_DESIGN_DECADES_NOTE; else 0. */
+double sg_design_linear_decades(const sg_design_factor *f);
+
 /* Check factors: min < max, finite, levels ascending inside bounds, step
  * >= 0 and not above max - min.  Messages name the factor. */
 sg_status sg_design_check_factors(const sg_design_factor *f, size_t k, sg_error *err);
