@@ -152,25 +152,43 @@ fail:
 
 /* ---- automatic choice --------------------------------------------------- */
 
-/* Sample variance of column j of Y (n, no); 0 for a constant column. */
-static double col_var(const double *Y, size_t n, size_t no, size_t j)
+/* True when response j is on a log scale: the models are compared on
+ * log10 of its values, the scale its interval and the user read it on. */
+static bool log_y(const sg_model_spec *spec, size_t j)
+{
+    return j < SG_MODEL_MAX_CATEGORICAL && spec->log_y[j];
+}
+
+/* Value v of response j as the comparison sees it. */
+static double as_compared(const sg_model_spec *spec, size_t j, double v)
+{
+    return log_y(spec, j) ? log10(v) : v;
+}
+
+/* Sample variance of column j of Y (n, no) as compared; 0 for a constant
+ * column. */
+static double col_var(const sg_model_spec *spec, const double *Y, size_t n, size_t no,
+                      size_t j)
 {
     double mean = 0, ss = 0;
     for (size_t r = 0; r < n; r++)
-        mean += Y[r * no + j];
+        mean += as_compared(spec, j, Y[r * no + j]);
     mean /= (double)n;
-    for (size_t r = 0; r < n; r++)
-        ss += (Y[r * no + j] - mean) * (Y[r * no + j] - mean);
+    for (size_t r = 0; r < n; r++) {
+        double d = as_compared(spec, j, Y[r * no + j]) - mean;
+        ss += d * d;
+    }
     return n > 1 ? ss / (double)(n - 1) : 0.0;
 }
 
 /* Mean over responses (of positive variance) of MSE / variance; mse (no). */
-static double score_of(const double *mse, const double *Y, size_t n, size_t no)
+static double score_of(const sg_model_spec *spec, const double *mse, const double *Y, size_t n,
+                       size_t no)
 {
     double s = 0;
     size_t k = 0;
     for (size_t j = 0; j < no; j++) {
-        double v = col_var(Y, n, no, j);
+        double v = col_var(spec, Y, n, no, j);
         if (v > 0) {
             s += mse[j] / v;
             k++;
@@ -207,8 +225,10 @@ static sg_status fold_mse(const sg_model_spec *spec, bool gp, const sg_cv_plan *
         for (size_t i = plan->start[f]; i < plan->start[f + 1]; i++) {
             size_t r = plan->rows[i];
             sg_model_predict(m, w, X + r * n_in, mu, NULL);
-            for (size_t j = 0; j < no; j++)
-                mse[j] += (Y[r * no + j] - mu[j]) * (Y[r * no + j] - mu[j]) / (double)nh;
+            for (size_t j = 0; j < no; j++) {
+                double e = as_compared(spec, j, Y[r * no + j]) - as_compared(spec, j, mu[j]);
+                mse[j] += e * e / (double)nh;
+            }
         }
         sg_model_work_destroy(w);
         sg_model_destroy(m);
@@ -356,8 +376,8 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
                 st = SG_OK;
                 goto network;
             }
-            sel.gp_score = score_of(mse, Y, n, n_out);
-            sel.mlp_score = score_of(mlp, Y, n, n_out);
+            sel.gp_score = score_of(spec, mse, Y, n, n_out);
+            sel.mlp_score = score_of(spec, mlp, Y, n, n_out);
             sel.gp_ok = sel.mlp_ok = true;
             sel.between_levels = btw;
             if (btw)
