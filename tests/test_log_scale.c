@@ -228,6 +228,19 @@ Test(log_scale, model_file_keeps_the_scale)
 
 /* ---- fit, predict and optimize through the command line ---------------------------- */
 
+/* predict's CSV (a static buffer, until the next call) of model at the
+ * points of points_csv (a header naming the factors, then one row each). */
+static const char *predict_points(const char *model, const char *points_csv)
+{
+    put("pts.csv", points_csv);
+    result *r = run("predict", "-q", "-i", tpath(0, "pts.csv"), "-o", tpath(1, "pred.csv"),
+                    model, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    static char csv[1 << 17];
+    slurp(tpath(0, "pred.csv"), csv, sizeof csv);
+    return csv;
+}
+
 /* RMSE of `predict` with model on the n points P (n, 2) of the factors
  * named in header ("a,b"), against truth (n), the first response being
  * the third column of its output; *smallest (NULL: not wanted) its
@@ -239,13 +252,7 @@ static double predict_rmse(const char *model, const char *header, const double *
     size_t u = (size_t)snprintf(text, sizeof text, "%s\n", header);
     for (int k = 0; k < n; k++)
         u += (size_t)snprintf(text + u, sizeof text - u, "%.9g,%.9g\n", P[2 * k], P[2 * k + 1]);
-    put("pts.csv", text);
-    result *r = run("predict", "-q", "-i", tpath(0, "pts.csv"), "-o", tpath(1, "pred.csv"),
-                    model, NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    static char csv[1 << 16];
-    slurp(tpath(0, "pred.csv"), csv, sizeof csv);
-    const char *line = strchr(csv, '\n') + 1;
+    const char *line = strchr(predict_points(model, text), '\n') + 1;
     double s = 0, low = INFINITY;
     for (int k = 0; k < n; k++) {
         double v = strtod(strchr(strchr(line, ',') + 1, ',') + 1, NULL);
@@ -654,12 +661,7 @@ Test(log_scale, a_log_response_has_an_interval_in_proportion, .timeout = 300)
         truth[k] = life_of(s, t);
         u += (size_t)snprintf(text + u, sizeof text - u, "%.9g,%.9g\n", s, t);
     }
-    put("pts.csv", text);
-    r = run("predict", "-q", "-i", tpath(0, "pts.csv"), "-o", tpath(1, "pred.csv"),
-            tpath(2, "life.model.json"), NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    static char csv[1 << 16];
-    slurp(tpath(0, "pred.csv"), csv, sizeof csv);
+    const char *csv = predict_points(tpath(2, "life.model.json"), text);
     int cm = column_of(csv, "life"), cl = column_of(csv, "life_lower"),
         ch = column_of(csv, "life_upper");
     cr_assert(cm >= 0 && cl >= 0 && ch >= 0, "%.300s", csv);
@@ -782,12 +784,7 @@ static double fatigue_log_rmse(const char *model)
         truth[k] = fatigue_of(x);
         u += (size_t)snprintf(text + u, sizeof text - u, "%.9g,%.9g,%.9g\n", x[0], x[1], x[2]);
     }
-    put("fpts.csv", text);
-    result *r = run("predict", "-q", "-i", tpath(0, "fpts.csv"), "-o", tpath(1, "fpred.csv"),
-                    model, NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    static char csv[1 << 17];
-    slurp(tpath(0, "fpred.csv"), csv, sizeof csv);
+    const char *csv = predict_points(model, text);
     int col = column_of(csv, "life");
     cr_assert_geq(col, 0, "%.200s", csv);
     const char *line = strchr(csv, '\n') + 1;
