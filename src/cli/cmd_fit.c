@@ -396,10 +396,13 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             char run[96];
             print_run_label(t, o->row, run, sizeof run);
             const char *u = resp->unit, *sp1 = u[0] ? " " : "";
-            sg_num_fprintf(stdout, "  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f ± %.*f%s%s "
+            char iv[64];
+            if (o->log_scale) /* 3 digits of the smaller value, not of a factor */
+                dec = decimals_for(fmin(fabs(o->observed), fabs(o->predicted)), 3);
+            sg_outlier_interval_text(o, dec, u, iv, sizeof iv);
+            sg_num_fprintf(stdout, "  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f %s "
                    "(interval from the other runs) — check this simulation\n",
-                   run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, dec, o->half_width,
-                   sp1, u);
+                   run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, iv);
             /* a group of neighbouring runs deviating together: name it once */
             bool last_of_cluster = k + 1 == r->cv->n_outliers ||
                                    r->cv->outliers[k + 1].response != o->response ||

@@ -487,7 +487,7 @@ static size_t keep_outside_interval(const sg_cv_result *res, size_t j, double le
         sg_outlier o = out[i];
         bool reach;
         double h = abs_quantile(res->obs, res->pred, res->held_row, res->n_held, res->n_out, j,
-                                false, o.cluster_first, o.cluster_last, NULL, 0, level, v, &reach);
+                                res->resp[j].log_interval, o.cluster_first, o.cluster_last, NULL, 0, level, v, &reach);
         /* outside the interval by a material margin: the excess is itself
          * beyond zmax robust scales (MAD floored by resolution and range) */
         if (!(fabs(o.observed - o.predicted) > h + zmax * o.scale))
@@ -613,7 +613,9 @@ static size_t keep_in_sound_folds(const sg_cv_result *res, size_t j,
                 fold = res->held_fold[i];
         for (size_t i = 0; i < res->n_held; i++)
             if (res->held_fold[i] == fold && res->held_row[i] != out[c].row)
-                v[m++] = fabs(res->obs[i * no + j] - res->pred[i * no + j] - sc->median);
+                v[m++] = fabs(interval_resid(res->resp[j].log_interval, res->obs[i * no + j],
+                                             res->pred[i * no + j]) -
+                              sc->median);
         gsl_sort(v, 1, m);
         if (m == 0 || !(gsl_stats_median_from_sorted_data(v, 1, m) > 2.0 * sc->scale))
             out[kept++] = out[c];
@@ -754,7 +756,7 @@ static sg_status judge_group(const sg_cv_result *res, size_t j, const sg_model_s
     for (size_t i = 0; st == SG_OK && ok && i < ng; i++)
         out[(*k)++] = (sg_outlier){rows[i], j, obs[g[i]], gp[i], gs[i], h,
                                    (p[rows[i]] - ps->median) / ps->scale, ps->scale, rows[0],
-                                   rows[ng - 1], true};
+                                   rows[ng - 1], true, false};
     return st;
 }
 
@@ -826,6 +828,28 @@ done:
     free(w);
     free(parent);
     return st;
+}
+
+/* A log-scale response's per-row observed values, held-out predictions and
+ * spreads (n each) in decades: log10 of the first two, the spread divided
+ * by the prediction times ln 10. */
+static void rows_to_decades(double *obs, double *pred, double *spread, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        spread[i] /= pred[i] * log(10.0);
+        obs[i] = log10(obs[i]);
+        pred[i] = log10(pred[i]);
+    }
+}
+
+/* A record judged in decades back in the response's unit (its scale and
+ * half-width stay in decades). */
+static void record_to_unit(sg_outlier *o)
+{
+    o->observed = pow(10.0, o->observed);
+    o->predicted = pow(10.0, o->predicted);
+    o->spread *= o->predicted * log(10.0);
+    o->log_scale = true;
 }
 
 /* Interval and outliers of response j; held_z (n_held) the scaled residuals
@@ -937,6 +961,8 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
                  "suspicious runs need at least 3 held-out rows (got %zu)", nr);
         return SG_OK;
     }
+    if (lg) /* judged in decades, as its interval */
+        rows_to_decades(obs, rp, rs, nr);
     size_t got = sg_outlier_find(rowi, obs, rp, rs, nr, zmax, range_frac, j, R->half_width, tmp,
                                   &R->scale, res->outliers + *count);
     R->resid_median = R->scale.median;
@@ -952,12 +978,16 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
     got = keep_outside_interval(res, j, level, zmax, res->outliers + *count, got, v);
     got = keep_far_scaled(rz, rowi, nr, zmax, res->outliers + *count, got, tmp);
     got = keep_in_sound_folds(res, j, &R->scale, res->outliers + *count, got, v);
-    if (groups) {
+    /* the additive pattern of the levels is one in the unit: not for a
+     * log-scale response */
+    if (groups && !lg) {
         sg_status st = pattern_groups(res, j, spec, level, zmax, range_frac, X, Y, n_in, rowi,
                                       obs, nr, res->outliers + *count, &got, v, err);
         if (st != SG_OK)
             return st;
     }
+    for (size_t i = 0; lg && i < got; i++)
+        record_to_unit(&res->outliers[*count + i]);
     R->outlier_ok = true;
     *count += got;
     return SG_OK;

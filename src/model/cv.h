@@ -183,7 +183,9 @@ typedef struct sg_cv_response {
      * coverage*, spread_factor, window_* but the disagreement and kriging
      * RMSE) is in decades (log10 of its values); log_rmse is the rms log10
      * error of the plan's held-out predictions.  Its errors (net, between,
-     * rsm) and the suspicious-run check stay in its unit. */
+     * rsm) stay in its unit; its suspicious runs are judged in decades
+     * (sg_outlier.log_scale; scale, resid_median and resid_mad in decades)
+     * and its groups off the additive pattern are not looked for. */
     bool log_interval;
     double log_rmse;
     double half_width;

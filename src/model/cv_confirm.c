@@ -26,23 +26,40 @@ void sg_cv_row_residuals(const size_t *row, size_t m, const double *obs, const d
     free(cnt);
 }
 
+/* The other model's residual v (observed - its prediction) of a run
+ * observed at obs, on the scale its records were judged on: log10 of
+ * observed over predicted for a log-scale response (NAN if not defined). */
+static double as_judged(bool log_scale, double obs, double v)
+{
+    if (!log_scale)
+        return v;
+    return obs > 0 && obs - v > 0 ? log10(obs / (obs - v)) : NAN;
+}
+
 /* Does the other model predict outlier o's run as well as the model
  * predicts an ordinary run? */
 static bool predicted_by_other(const sg_cv_result *r, const sg_outlier *o, const double *ref,
                                double zmax)
 {
-    size_t n = r->n_rows, no = r->n_out, j = o->response;
+    size_t no = r->n_out, j = o->response;
     const sg_cv_response *R = &r->resp[j];
-    double v = ref[o->row * no + j];
+    double v = as_judged(o->log_scale, o->observed, ref[o->row * no + j]);
     if (o->off_pattern || !R->outlier_ok || !isfinite(v) || !(R->scale.scale > 0))
         return false;
-    double *col = malloc(n * sizeof *col);
+    size_t n = r->n_rows;
+    double *col = malloc(2 * n * sizeof *col), *ob = col + n;
     if (!col)
         return false; /* keep the flag: the safe side */
+    for (size_t i = 0; i < n; i++) /* each row's observed value (a log-scale response) */
+        ob[i] = NAN;
+    for (size_t i = 0; o->log_scale && i < r->n_held; i++)
+        ob[r->held_row[i]] = r->obs[i * no + j];
     size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(ref[i * no + j]))
-            col[m++] = ref[i * no + j];
+    for (size_t i = 0; i < n; i++) {
+        double c = as_judged(o->log_scale, ob[i], ref[i * no + j]);
+        if (isfinite(c))
+            col[m++] = c;
+    }
     double med = v;
     if (m > 0) {
         gsl_sort(col, 1, m);

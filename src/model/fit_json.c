@@ -355,6 +355,8 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         sg_json_number(b, item, "predicted", ol->predicted);
         sg_json_number(b, item, "spread", ol->spread);
         sg_json_number(b, item, "interval_half_width", ol->half_width);
+        /* "log": the half-width (and scale) in decades, the interval ×/÷ 10^it */
+        sg_json_string(b, item, "interval_scale", ol->log_scale ? "log" : "linear");
         sg_json_number(b, item, "z", ol->z);
         sg_json_number(b, item, "scale", ol->scale);
         sg_json_bool(b, item, "off_pattern", ol->off_pattern);

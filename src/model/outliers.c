@@ -10,6 +10,7 @@
 
 #include "model/outliers.h"
 #include "model/cv.h"
+#include "core/num.h"
 
 const char *sg_outlier_floor_name(sg_outlier_floor f)
 {
@@ -86,6 +87,15 @@ static bool adjacent(const size_t *rows, size_t i, size_t j)
     return a + 1 == b || b + 1 == a;
 }
 
+void sg_outlier_interval_text(const sg_outlier *o, int dec, const char *unit, char *buf,
+                              size_t cap)
+{
+    if (o->log_scale)
+        sg_num_snprintf(buf, cap, "×/÷ %.4g", pow(10.0, o->half_width));
+    else
+        sg_num_snprintf(buf, cap, "± %.*f%s%s", dec, o->half_width, unit[0] ? " " : "", unit);
+}
+
 size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred,
                         const double *spread, size_t n, double zmax, double range_frac,
                         size_t response, double half_width, double *scratch,
@@ -116,6 +126,7 @@ size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred
         o->scale = s.scale;
         o->cluster_first = o->cluster_last = o->row;
         o->off_pattern = false;
+        o->log_scale = false;
     }
     /* Clusters: runs of consecutive flagged rows (one or more) with
      * same-sign deviations, widened by neighbours whose observed value is

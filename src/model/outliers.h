@@ -66,7 +66,16 @@ typedef struct sg_outlier {
     bool off_pattern;  /* flagged as one of a group of neighbouring runs off the additive
                           pattern of the levels (below): z and scale are then the
                           pattern's (z * scale = the deviation, response unit) */
+    bool log_scale;    /* a log-scale response, judged in decades: scale and half_width
+                          in decades (the interval predicted ×/÷ 10^half_width);
+                          observed, predicted and spread in its unit */
 } sg_outlier;
+
+/* The interval of o as a message gives it, into buf (cap bytes): "± 7.3
+ * MPa" (dec decimals, unit may be ""), or for a log-scale response "×/÷
+ * 1.054" (the factor 10^half_width). */
+void sg_outlier_interval_text(const sg_outlier *o, int dec, const char *unit, char *buf,
+                              size_t cap);
 
 /* Flag suspicious runs among n rows: rows (n) their 0-based table rows in
  * ascending order (NULL: 0..n-1), obs, pred, spread (n) observed value,

@@ -281,6 +281,7 @@ static void outlier_json(sg_json_builder *b, cJSON *arr, const sg_outlier *x)
     sg_json_count(b, o, "cluster_first", x->cluster_first);
     sg_json_count(b, o, "cluster_last", x->cluster_last);
     sg_json_bool(b, o, "off_pattern", x->off_pattern);
+    sg_json_bool(b, o, "log_scale", x->log_scale);
 }
 
 static void cv_json(sg_json_builder *b, cJSON *parent, const sg_cv_result *cv)

@@ -195,6 +195,9 @@ static bool get_outlier(rd *r, const sg_json_at *x, const sg_cv_result *cv, sg_o
         return false;
     c->cluster_first = c->cluster_last = c->row;
     c->off_pattern = false;
+    c->log_scale = false; /* absent in files of earlier versions */
+    if (sg_json_has(x, "log_scale", &sc) && !sg_json_get_bool(j, x, "log_scale", &c->log_scale))
+        return false;
     if (sg_json_has(x, "off_pattern", &sc) && /* absent in files of earlier versions */
         !sg_json_get_bool(j, x, "off_pattern", &c->off_pattern))
         return false;

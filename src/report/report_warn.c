@@ -126,11 +126,13 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
         const char *u = o->response < nr ? in->responses[o->response].unit : "";
         run_name(t, o->row, who, sizeof who);
         who[0] = (char)(who[0] - 'a' + 'A');
+        char iv[64];
+        sg_outlier_interval_text(o, 2, u, iv, sizeof iv);
         st = add(out, err,
-                 "%s, %.60s: observed %.6g %s, cross-validated prediction %.6g ± %.2g %s — "
+                 "%s, %.60s: observed %.6g %s, cross-validated prediction %.6g %s — "
                  "check this simulation.",
                  who, o->response < nr ? in->responses[o->response].name : "?", o->observed,
-                 u, o->predicted, o->half_width, u);
+                 u, o->predicted, iv);
         bool last = i + 1 == cv->n_outliers || cv->outliers[i + 1].response != o->response ||
                     cv->outliers[i + 1].cluster_first != o->cluster_first;
         if (st == SG_OK && last && o->cluster_first != o->cluster_last) {
