@@ -487,7 +487,8 @@ static size_t keep_outside_interval(const sg_cv_result *res, size_t j, double le
         sg_outlier o = out[i];
         bool reach;
         double h = abs_quantile(res->obs, res->pred, res->held_row, res->n_held, res->n_out, j,
-                                res->resp[j].log_interval, o.cluster_first, o.cluster_last, NULL, 0, level, v, &reach);
+                                res->resp[j].log_interval, o.cluster_first, o.cluster_last,
+                                NULL, 0, level, v, &reach);
         /* outside the interval by a material margin: the excess is itself
          * beyond zmax robust scales (MAD floored by resolution and range) */
         if (!(fabs(o.observed - o.predicted) > h + zmax * o.scale))
@@ -1506,7 +1507,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                 goto fail;
             continue;
         }
-        R->log_interval = j < SG_MODEL_MAX_CATEGORICAL && spec->log_y[j];
+        R->log_interval = sg_model__is_log_y(spec, j);
         if ((st = design_note(res, j, spec, X, n_in, err)) != SG_OK)
             goto fail;
         if ((st = window_of(res, j, spec, bplan, X, Y, n_in, train_mse, opt->level,

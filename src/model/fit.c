@@ -366,11 +366,6 @@ static sg_status check_outcomes(const sg_study *s, const sg_table *t, sg_error *
     return SG_OK;
 }
 
-/* Network and kriging CV figures side by side (r->cv done), and the notes
- * saying when a baseline is clearly better than the network.  ref (n ×
- * n_out, caller-owned) receives the held-out residuals of the model the
- * fitted one is not (kriging beside a network, the network beside kriging;
- * NaN where not computed), for sg_cv_clear_predicted. */
 /* The comparison kriging's rms log10 error of a log-scale response, from
  * its per-row held-out residuals ref (n_rows, n_out; NULL: unknown). */
 static void kriging_log_rmse(sg_fit_result *r, const double *Y, const double *ref)
@@ -394,6 +389,11 @@ static void kriging_log_rmse(sg_fit_result *r, const double *Y, const double *re
     }
 }
 
+/* Network and kriging CV figures side by side (r->cv done), and the notes
+ * saying when a baseline is clearly better than the network.  ref (n ×
+ * n_out, caller-owned) receives the held-out residuals of the model the
+ * fitted one is not (kriging beside a network, the network beside kriging;
+ * NaN where not computed), for sg_cv_clear_predicted. */
 static sg_status compare(const sg_study_model *settings, const double *X, const double *Y,
                          sg_fit_result *r, const char *const *names, double *ref,
                          sg_error *err)

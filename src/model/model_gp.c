@@ -152,17 +152,11 @@ fail:
 
 /* ---- automatic choice --------------------------------------------------- */
 
-/* True when response j is on a log scale: the models are compared on
- * log10 of its values, the scale its interval and the user read it on. */
-static bool log_y(const sg_model_spec *spec, size_t j)
-{
-    return j < SG_MODEL_MAX_CATEGORICAL && spec->log_y[j];
-}
-
-/* Value v of response j as the comparison sees it. */
+/* Value v of response j as the comparison sees it: log10 of a log-scale
+ * response's, the scale its interval and the user read it on. */
 static double as_compared(const sg_model_spec *spec, size_t j, double v)
 {
-    return log_y(spec, j) ? log10(v) : v;
+    return sg_model__is_log_y(spec, j) ? log10(v) : v;
 }
 
 /* Sample variance of column j of Y (n, no) as compared; 0 for a constant

@@ -773,7 +773,8 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     r->half_width = malloc(nr * sizeof(double));
     r->log_scale = calloc(nr, sizeof(bool));
     if (!r->resp_lo || !r->resp_range || !r->mean || !r->sd || !r->r_mean || !r->r_sd ||
-        !r->closest_value || !r->half_width || !r->log_scale || !r->con_margin || !r->con_mean || !r->con_sd) {
+        !r->closest_value || !r->half_width || !r->log_scale || !r->con_margin ||
+        !r->con_mean || !r->con_sd) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto fail;
     }

@@ -70,8 +70,9 @@ typedef struct sg_next_inputs {
     const sg_optimize_spec *spec;     /* objective, constraints, bounds, steps, levels */
     const sg_model *model;
     const sg_decide_result *decide;   /* the optimisation (its optimum; may be NULL) */
-    const double *half_width;         /* (n_responses) calibrated half-widths (decades for a log-scale response), NAN = none;
-                                         NULL = none */
+    const double *half_width;         /* (n_responses) calibrated half-widths, NAN = none
+                                         (in decades for a log-scale response); NULL =
+                                         none */
     const double *spread_factor;      /* (n_responses) or NULL; <= 0 = none */
     double level;                     /* coverage of the half-widths */
     const double *q2;                 /* (n_responses) cross-validated Q², NAN unknown; may be NULL */

@@ -273,7 +273,8 @@ static double violation_chance(const sg_optimize_spec_con *c, size_t i,
     if (cal && r->log_scale[j]) { /* the interval in decades */
         if (!(c->bound > 0) || !(rec->con_mean[i] > 0))
             return margin >= 0 ? 0.0 : 1.0;
-        margin = c->ge ? log10(rec->con_mean[i] / c->bound) : log10(c->bound / rec->con_mean[i]);
+        double ratio = rec->con_mean[i] / c->bound;
+        margin = c->ge ? log10(ratio) : -log10(ratio);
     }
     if (!(hw > 0))
         return margin >= 0 ? 0.0 : 1.0;
