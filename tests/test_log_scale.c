@@ -571,6 +571,9 @@ Test(log_scale, a_life_over_decades_is_fitted_on_its_log, .timeout = 300)
     linear = life_rmse(&low_linear);
     r = run("fit", life_study("scale = \"log\"\n", "mlp"), NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
+    /* the comparison of the two models in decades, as the interval */
+    cr_expect(strstr(r->out, "kriging is clearly better than the network (CV rms error in log10"),
+              "%s", r->out);
     logged = life_rmse(&low);
     cr_expect(logged < 0.5 * linear, "network: log %g against linear %g", logged, linear);
     cr_expect(low > 0, "network: smallest prediction %g", low);

@@ -417,6 +417,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
         for (size_t j = 0; j < n_out; j++) {
             r->cmp[j].net = r->cv->resp[j].net;
             r->cmp[j].net_ok = true;
+            r->cmp[j].net_log_rmse = r->cv->resp[j].log_interval ? r->cv->resp[j].log_rmse : NAN;
         }
     } else {
         sg_model_spec spec = settings->spec;
@@ -434,6 +435,9 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
             sg_cv_row_residuals(nc->held_row, nc->n_held, nc->obs, nc->pred, n, n_out, ref);
         for (size_t j = 0; j < n_out; j++) {
             r->cmp[j].net_ok = st == SG_OK;
+            r->cmp[j].net_log_rmse = NAN;
+            if (st == SG_OK && nc->resp[j].log_interval)
+                r->cmp[j].net_log_rmse = nc->resp[j].log_rmse;
             if (st == SG_OK)
                 r->cmp[j].net = nc->resp[j].net;
             else
@@ -476,6 +480,9 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     }
     free(gm);
     kriging_log_rmse(r, Y, ref_is_network ? NULL : ref);
+    for (size_t j = 0; r->type_requested == SG_MODEL_GP && j < n_out; j++)
+        if (r->cv->resp[j].log_interval)
+            r->cmp[j].gp_log_rmse = r->cv->resp[j].log_rmse;
     /* notes */
     for (size_t j = 0; j < n_out; j++) {
         const sg_fit_compare *c = &r->cmp[j];
@@ -506,12 +513,15 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
                             "figures, or try wider [model] hidden layers",
                             nm, tr->r2 > 0 ? 100.0 * tr->r2 : 0.0, tr->r2);
         }
-        if (c->gp_ok && c->gp.rmse < SG_FIT_CLEARLY_BETTER * net) {
-            sg_fit_note *t = add_note(r, SG_FIT_NOTE_KRIGING_BETTER, j, c->gp.rmse, net);
+        /* a log-scale response: compared in decades, as its interval */
+        bool lg = isfinite(c->gp_log_rmse) && isfinite(c->net_log_rmse);
+        double ge = lg ? c->gp_log_rmse : c->gp.rmse, ne = lg ? c->net_log_rmse : net;
+        if (c->gp_ok && ge < SG_FIT_CLEARLY_BETTER * ne) {
+            sg_fit_note *t = add_note(r, SG_FIT_NOTE_KRIGING_BETTER, j, ge, ne);
             sg_num_snprintf(t->message, sizeof t->message,
-                            "%.80s: kriging is clearly better than the network (CV RMSE %.4g "
+                            "%.80s: kriging is clearly better than the network (CV %s %.4g "
                             "against %.4g, %.2f times)%s",
-                            nm, c->gp.rmse, net, net > 0 ? c->gp.rmse / net : 0.0,
+                            nm, lg ? "rms error in log10" : "RMSE", ge, ne, ne > 0 ? ge / ne : 0.0,
                             r->type_used == SG_MODEL_GP ? "; the model uses kriging"
                             : r->type_requested == SG_MODEL_AUTO
                                 ? "; type = \"auto\" chose the network by its own folds (this "

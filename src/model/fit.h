@@ -51,14 +51,16 @@ typedef struct sg_fit_compare {
     sg_metrics net;        /* the ensemble of networks (r2 = Q²) */
     sg_metrics gp;         /* kriging */
     double gp_log_rmse;    /* rms log10 error of kriging's held-out predictions: a
-                              log-scale response's window check is in decades; NAN
-                              otherwise or unknown */
+                              log-scale response's window check and notes are in
+                              decades; NAN otherwise or unknown */
+    double net_log_rmse;   /* the same for the network */
     char net_note[200];    /* why a figure is missing */
     char gp_note[200];
 } sg_fit_compare;
 
 typedef enum sg_fit_note_kind {
-    SG_FIT_NOTE_KRIGING_BETTER = 0, /* kriging CV RMSE < SG_FIT_CLEARLY_BETTER × network's */
+    SG_FIT_NOTE_KRIGING_BETTER = 0, /* kriging CV RMSE < SG_FIT_CLEARLY_BETTER × network's
+                                       (rms log10 errors: a log-scale response) */
     SG_FIT_NOTE_QUADRATIC_BETTER,   /* the same for the quadratic baseline */
     SG_FIT_NOTE_NOT_LEARNED,        /* the network explains less than half of the
                                        response's variance on its own training rows */
