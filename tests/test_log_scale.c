@@ -738,6 +738,15 @@ Test(log_scale, a_log_response_has_an_interval_in_proportion, .timeout = 300)
                            : pl->valuedouble;
     cr_expect(m <= 100.0 - want + 1e-3 && m > 100.0 - 1.5 * want, "optimum life %g h", m);
     cJSON_Delete(j);
+    /* the decision summary gives it to a digit beyond the interval's (the
+     * data carry nine digits) */
+    r = run("run", cst, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    const char *said = strstr(r->out, "constraint life <= 100: predicted ");
+    cr_assert_not_null(said, "%s", r->out);
+    said += strlen("constraint life <= 100: predicted ");
+    const char *dot = strchr(said, '.'), *end = strchr(said, ' ');
+    cr_expect(dot && end && end - dot - 1 <= 3, "%.80s", said);
 
     /* a model file whose interval is not on the response's scale (written
      * before intervals of log-scale responses were in decades) is refused */

@@ -126,6 +126,12 @@ static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, si
                         sp->cons[i].text, pn, in->rec->con_mean[i], in->rec->con_sd[i]);
         return;
     }
+    double hw = r->has_interval ? r->half_width[j] : NAN;
+    if (isfinite(hw)) { /* one digit beyond the uncertainty's, as the prediction */
+        int du = unc_decimals(in, j, sg_model_interval_half_at(s->responses[j].log_scale,
+                                                               in->rec->mean[j], hw));
+        d = du + 1 < d ? du + 1 : d;
+    }
     int n = sg_num_snprintf(out, cap, "constraint %s: predicted %.*f%s%s", sp->cons[i].text, d,
                             in->rec->mean[j], sp_unit(u), u);
     if (n > 0 && (size_t)n < cap && r->con_margin[i] > 0)
