@@ -67,17 +67,6 @@ static int decimals_for(double scale, int sig)
     return d < 1 ? 1 : d > 8 ? 8 : d;
 }
 
-/* An interval's width as the user reads it: "± 3.2 MPa", or for a
- * log-scale response (h in decades) the factor "×/÷ 1.25". */
-static void interval_width(bool log_scale, int dec, double h, const char *unit, char *buf,
-                           size_t size)
-{
-    if (log_scale)
-        sg_num_snprintf(buf, size, "×/÷ %.4g", pow(10.0, h));
-    else
-        sg_num_snprintf(buf, size, "± %.*f%s%s", dec, h, unit[0] ? " " : "", unit);
-}
-
 static void metrics_row(const char *label, const sg_metrics *m, bool ok, int dec)
 {
     if (!ok) {
@@ -333,9 +322,11 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             printf("  note (kriging): %s\n", c->gp_note);
         if (cv) {
             char w[64], wp[64], wb[64];
-            interval_width(cv->log_interval, dec, cv->half_width, resp->unit, w, sizeof w);
-            interval_width(cv->log_interval, dec, cv->half_width_plan, "", wp, sizeof wp);
-            interval_width(cv->log_interval, dec, cv->half_width_between, "", wb, sizeof wb);
+            sg_model_interval_text(cv->log_interval, cv->half_width, dec, resp->unit, w,
+                                   sizeof w);
+            sg_model_interval_text(cv->log_interval, cv->half_width_plan, dec, "", wp, sizeof wp);
+            sg_model_interval_text(cv->log_interval, cv->half_width_between, dec, "", wb,
+                                   sizeof wb);
             sg_num_fprintf(stdout, "  %.0f%% prediction interval: %s (%s%s; held-out "
                                    "coverage %.1f%%)",
                            100 * cv->level, w,
@@ -399,7 +390,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             char iv[64];
             if (o->log_scale) /* 3 digits of the smaller value, not of a factor */
                 dec = decimals_for(fmin(fabs(o->observed), fabs(o->predicted)), 3);
-            sg_outlier_interval_text(o, dec, u, iv, sizeof iv);
+            sg_model_interval_text(o->log_scale, o->half_width, dec, u, iv, sizeof iv);
             sg_num_fprintf(stdout, "  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f %s "
                    "(interval from the other runs) — check this simulation\n",
                    run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, iv);

@@ -228,12 +228,12 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
             double lo, hi;
             sg_model_interval(m, j, mean[j], c->half_width, &lo, &hi);
             bool clipped = sg_model_clip_interval(m, j, &lo, &hi);
-            sg_num_fprintf(stdout, ";  %g%% interval %.6g to %.6g%s%s (%s %.4g, %s-calibrated%s)",
-                           100.0 * c->level, lo, hi, sp, u,
-                           sg_model_response_is_log(m, j) ? "×/÷" : "±",
-                           sg_model_response_is_log(m, j) ? pow(10.0, c->half_width)
-                                                          : c->half_width,
-                           c->cv, clipped ? ", clipped to the physical limit" : "");
+            char width[64];
+            sg_model_interval_text(sg_model_response_is_log(m, j), c->half_width, -3, "", width,
+                                   sizeof width);
+            sg_num_fprintf(stdout, ";  %g%% interval %.6g to %.6g%s%s (%s, %s-calibrated%s)",
+                           100.0 * c->level, lo, hi, sp, u, width, c->cv,
+                           clipped ? ", clipped to the physical limit" : "");
         }
         printf("\n");
     }

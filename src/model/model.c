@@ -2,6 +2,7 @@
 #include "model/relevance.h"
 #include "model/sizing.h"
 #include "model/mlp_internal.h"
+#include "core/num.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -1306,6 +1307,18 @@ void sg_model_interval(const sg_model *m, size_t j, double mean, double h, doubl
                        double *hi)
 {
     sg_model_interval_bounds(sg_model_response_is_log(m, j), mean, h, lo, hi);
+}
+
+void sg_model_interval_text(bool log_scale, double h, int dec, const char *unit, char *buf,
+                            size_t cap)
+{
+    const char *sp = unit[0] ? " " : "";
+    if (log_scale)
+        sg_num_snprintf(buf, cap, "×/÷ %.4g", pow(10.0, h));
+    else if (dec < 0)
+        sg_num_snprintf(buf, cap, "± %.*g%s%s", -dec, h, sp, unit);
+    else
+        sg_num_snprintf(buf, cap, "± %.*f%s%s", dec, h, sp, unit);
 }
 
 double sg_model_interval_half_at(bool log_scale, double value, double h)

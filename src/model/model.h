@@ -357,6 +357,12 @@ bool sg_model_clip_interval(const sg_model *m, size_t j, double *lo, double *hi)
  * values, mean / 10^h .. mean * 10^h (the interval is in proportion to the
  * value).  Not clipped to the physical limits. */
 void sg_model_interval_bounds(bool log_scale, double mean, double h, double *lo, double *hi);
+/* The interval's width as a message gives it, into buf (cap bytes): "±
+ * 7.3 MPa" (h to dec decimals, or with dec < 0 to -dec significant digits;
+ * unit may be ""), or for a log-scale response (h in decades) the factor
+ * "×/÷ 1.054". */
+void sg_model_interval_text(bool log_scale, double h, int dec, const char *unit, char *buf,
+                            size_t cap);
 /* The same for response j of m. */
 void sg_model_interval(const sg_model *m, size_t j, double mean, double h, double *lo,
                        double *hi);

@@ -634,17 +634,14 @@ static bool read_calibration(reader *r, const sg_json_at *root, sg_model *m)
         if (strcmp(name, m->rname[k]) != 0)
             return sg_json_fail(j, &o, "entry for \"%s\" is not in response order", name);
         sg_json_at sf;
-        const char *scale = sg_json_has(&o, "scale", &sf) ? sg_json_get_string(j, &o, "scale")
-                                                          : "linear";
-        if (!scale)
+        bool lg = false; /* the half-width's scale must be the response's */
+        if (!read_scale(r, &o, 0, &lg, "interval"))
             return false;
-        if (strcmp(scale, "log") != 0 && strcmp(scale, "linear") != 0)
-            return sg_json_fail(j, &o, "scale \"%s\": expected \"linear\" or \"log\"", scale);
-        if ((strcmp(scale, "log") == 0) != sg_model_response_is_log(m, k))
+        if (lg != sg_model_response_is_log(m, k))
             return sg_json_fail(j, &o,
                                 "the interval of \"%s\" is on a %s scale but the response on "
                                 "a %s one (a file of an earlier version: fit again)",
-                                name, scale, sg_model_response_is_log(m, k) ? "log" : "linear");
+                                name, lg ? "log" : "linear", lg ? "linear" : "log");
         if (!sg_json_key(j, &o, "spread_factor", &sf))
             return false;
         if (!cJSON_IsNull(sf.node)) {

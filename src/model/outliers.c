@@ -10,7 +10,6 @@
 
 #include "model/outliers.h"
 #include "model/cv.h"
-#include "core/num.h"
 
 const char *sg_outlier_floor_name(sg_outlier_floor f)
 {
@@ -85,15 +84,6 @@ static bool adjacent(const size_t *rows, size_t i, size_t j)
 {
     size_t a = rows ? rows[i] : i, b = rows ? rows[j] : j;
     return a + 1 == b || b + 1 == a;
-}
-
-void sg_outlier_interval_text(const sg_outlier *o, int dec, const char *unit, char *buf,
-                              size_t cap)
-{
-    if (o->log_scale)
-        sg_num_snprintf(buf, cap, "×/÷ %.4g", pow(10.0, o->half_width));
-    else
-        sg_num_snprintf(buf, cap, "± %.*f%s%s", dec, o->half_width, unit[0] ? " " : "", unit);
 }
 
 size_t sg_outlier_find(const size_t *rows, const double *obs, const double *pred,

@@ -71,12 +71,6 @@ typedef struct sg_outlier {
                           observed, predicted and spread in its unit */
 } sg_outlier;
 
-/* The interval of o as a message gives it, into buf (cap bytes): "± 7.3
- * MPa" (dec decimals, unit may be ""), or for a log-scale response "×/÷
- * 1.054" (the factor 10^half_width). */
-void sg_outlier_interval_text(const sg_outlier *o, int dec, const char *unit, char *buf,
-                              size_t cap);
-
 /* Flag suspicious runs among n rows: rows (n) their 0-based table rows in
  * ascending order (NULL: 0..n-1), obs, pred, spread (n) observed value,
  * held-out prediction and its ensemble sd.  Writes up to n records to out

@@ -107,7 +107,8 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
             sg_rnum(ctx, ws, row, c0 + (lxw_col_t)j, v, o ? ctx->suspicious_num[d] : ctx->num[d]);
             if (o) {
                 char iv[64];
-                sg_outlier_interval_text(o, 2, col_unit(in, j), iv, sizeof iv);
+                sg_model_interval_text(o->log_scale, o->half_width, -2, col_unit(in, j), iv,
+                                       sizeof iv);
                 sg_num_snprintf(buf, sizeof buf,
                          "Suspicious: observed %.6g %s, cross-validated prediction %.6g "
                          "%s (robust z = %.1f). Check this simulation.",

@@ -127,7 +127,7 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
         run_name(t, o->row, who, sizeof who);
         who[0] = (char)(who[0] - 'a' + 'A');
         char iv[64];
-        sg_outlier_interval_text(o, 2, u, iv, sizeof iv);
+        sg_model_interval_text(o->log_scale, o->half_width, -2, u, iv, sizeof iv);
         st = add(out, err,
                  "%s, %.60s: observed %.6g %s, cross-validated prediction %.6g %s — "
                  "check this simulation.",
