@@ -563,7 +563,18 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
             size_t below = 0;
             for (size_t r = 0; r < n; r++)
                 below += y[r] < o->observed;
-            printf("    rank %zu of %zu\n", below + 1, n);
+            size_t edge = 0; /* factors where no other run is further out */
+            for (size_t f = 0; f < d; f++) {
+                bool lo = true, hi = true;
+                for (size_t r = 0; r < n; r++)
+                    if (r != o->row) {
+                        lo = lo && X[r * d + f] > X[o->row * d + f];
+                        hi = hi && X[r * d + f] < X[o->row * d + f];
+                    }
+                edge += lo || hi;
+            }
+            printf("    rank %zu of %zu, outside the others' box in %zu factors\n", below + 1, n,
+                   edge);
             printf("    flag row %zu obs %.4g pred %.4g hw %.4g z %.3g scale %.3g range %.4g"
                    " resid/range %.3f test rmse %.3g\n", o->row + 1, o->observed, o->predicted,
                    o->half_width, o->z, o->scale, yhi - ylo,
@@ -682,6 +693,42 @@ static void trend_experiment(const testfn *t, const sg_model_spec *spec0, const 
     gsl_vector_free(c);
 }
 
+/* Experiment (SG_BENCH_LCURVE): the test RMSE of the network fitted on each
+ * 5-fold training share (80 % of the rows, as the plan's folds above 50
+ * rows) and on every row minus one (as leave-one-out), against the fit on
+ * every row: how much of the CV error is the smaller training set. */
+static void learning_curve(const sg_model_spec *spec, const double *X, const double *y,
+                           size_t n, size_t d, const double *Xt, const double *yt)
+{
+    static double Xs[LHS_MAX * MAX_D * 2], ys[LHS_MAX * 2], p[N_TEST];
+    double full = NAN;
+    for (size_t k = 0; k <= 5; k++) { /* k = 5: every row */
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (k == 5 || i % 5 != k) {
+                memcpy(Xs + m * d, X + i * d, d * sizeof *Xs);
+                ys[m++] = y[i];
+            }
+        sg_model *mod = NULL;
+        sg_error err;
+        double se = 0;
+        if (sg_model_fit(spec, d, 1, Xs, ys, m, NULL, NULL, NULL, &mod, &err) != SG_OK ||
+            mlp_predict(mod, Xt, N_TEST, p, &err) != SG_OK) {
+            sg_model_destroy(mod);
+            return;
+        }
+        for (size_t t = 0; t < N_TEST; t++)
+            se += (p[t] - yt[t]) * (p[t] - yt[t]);
+        sg_model_destroy(mod);
+        double r = sqrt(se / N_TEST);
+        if (k == 5)
+            full = r;
+        else
+            printf("    lcurve: fold %zu (%zu rows) test rmse %.4g\n", k, m, r);
+    }
+    printf("    lcurve: all %zu rows test rmse %.4g\n", n, full);
+}
+
 static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n, size_t d,
                     const double *Xt0, const double *yt, double sdt, uint64_t seed,
                     double *pred, double *half, score *s)
@@ -730,6 +777,8 @@ static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n
     }
     if (getenv("SG_BENCH_TREND"))
         trend_experiment(t, &spec, X, y, n, d, Xt, yt, sdt);
+    if (getenv("SG_BENCH_LCURVE") && !t->log_y)
+        learning_curve(&spec, X, y, n, d, Xt, yt);
     if (!fit_cv_rate(&spec, "network", X, y, n, d, Xt, yt, sdt, pred, half, s, &cv))
         return;
     const sg_cv_response *R = &cv->resp[0];

@@ -139,6 +139,79 @@ Test(sizing_fit, members_trained_by_threads_equal_one_thread_bit_for_bit)
     sg_model_destroy(b);
 }
 
+/* Held-out predictions of spec's cross-validation on the 600 rows (kfold:5:
+ * folds of 480 rows, below SG_SIZING_LARGE_ROWS) into pred (NL). */
+static void cv_predictions(const sg_model_spec *spec, double *pred)
+{
+    sg_cv_options o = sg_cv_options_defaults();
+    o.baseline = o.window = o.groups = false;
+    sg_cv_result *cv = NULL;
+    sg_error err;
+    cr_assert_eq(sg_cv_run(spec, &o, 3, 1, XL, YL, NL, NULL, NULL, NULL, &cv, &err), SG_OK, "%s",
+                 err.msg);
+    cr_assert_eq(cv->n_held, (size_t)NL);
+    for (size_t i = 0; i < NL; i++)
+        pred[cv->held_row[i]] = cv->pred[i];
+    sg_cv_result_destroy(cv);
+}
+
+/* The folds validate the model fit trains on all 600 rows (the plan's
+ * 2-layer networks of 4 members, early stopping), not the 6-6 networks of a
+ * 480-row table: the same held-out predictions, bit for bit, as with the
+ * settings resolved for 600 rows, and not those of the settings for 480. */
+Test(sizing_fit, folds_validate_the_model_sized_for_every_row)
+{
+    make_large();
+    sg_model_spec s = auto_spec();
+    s.size_auto &= ~SG_SIZE_AUTO_EPOCHS;
+    s.train.epochs = 20;
+    s.seed = 7;
+    sg_model_spec for_all = s, for_fold = s;
+    cr_assert(sg_model_spec_fit_to(&for_all, NL, 3, 1));
+    cr_assert_not(sg_model_spec_fit_to(&for_fold, NL * 4 / 5, 3, 1));
+    cr_assert_neq(for_all.hidden[0], for_fold.hidden[0], "the two sizes differ");
+    static double p_auto[NL], p_all[NL], p_fold[NL];
+    cv_predictions(&s, p_auto);
+    cv_predictions(&for_all, p_all);
+    cv_predictions(&for_fold, p_fold);
+    cr_expect_eq(memcmp(p_auto, p_all, sizeof p_auto), 0);
+    cr_expect_neq(memcmp(p_auto, p_fold, sizeof p_auto), 0);
+}
+
+/* The network's inner score of type = "auto" on the first n of the 600
+ * rows. */
+static double auto_network_score(const sg_model_spec *spec, size_t n)
+{
+    sg_model_spec a = *spec;
+    a.type = SG_MODEL_AUTO;
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&a, 3, 1, XL, YL, n, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    const sg_model_selection *sel = sg_model_selection_of(m);
+    cr_assert(sel->mlp_ok);
+    double v = sel->mlp_score;
+    sg_model_destroy(m);
+    return v;
+}
+
+/* type = "auto" compares kriging with the network fit would train on every
+ * row, not with the smaller one of an inner fold's rows. */
+Test(sizing_fit, auto_compares_the_network_sized_for_every_row)
+{
+    make_large();
+    sg_model_spec s = auto_spec();
+    s.size_auto &= ~SG_SIZE_AUTO_EPOCHS;
+    s.train.epochs = 20;
+    s.seed = 7;
+    sg_model_spec for_all = s;
+    sg_model_spec_fit_to(&for_all, SG_SIZING_LARGE_ROWS, 3, 1);
+    /* (its inner folds' 400 rows alone would get 6-6 networks: the
+     * mutation cv-auto-inner-folds-sized-by-their-rows) */
+    cr_expect_float_eq(auto_network_score(&s, SG_SIZING_LARGE_ROWS),
+                       auto_network_score(&for_all, SG_SIZING_LARGE_ROWS), 0.0);
+}
+
 /* The source material's y = x sin(10 pi x) + 2: from small random weights
  * every member stays at the mean (R² 0); the restart from a spread first
  * layer is what makes the network learn. */

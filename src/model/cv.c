@@ -424,16 +424,13 @@ static void folds_in_turn(cv_job *job)
 
 /* True when nt threads finish sooner on the members of one fold at a time
  * than on whole folds: the folds (nw) do not divide evenly among the
- * threads but the members of a fold (as the fit will size them for a fold
- * of about n_train rows) do. */
-static bool members_share_better(const sg_model_spec *spec, size_t n_train, size_t n_in,
-                                 size_t n_out, size_t nw, size_t nt)
+ * threads but the members of a fold (fold_spec: sized already) do. */
+static bool members_share_better(const sg_model_spec *fold_spec, size_t n_out, size_t nw,
+                                 size_t nt)
 {
-    if (nt < 2 || nw % nt == 0 || spec->type != SG_MODEL_MLP)
+    if (nt < 2 || nw % nt == 0 || fold_spec->type != SG_MODEL_MLP)
         return false;
-    sg_model_spec sized = *spec;
-    sg_model_spec_fit_to(&sized, n_train, n_in, n_out);
-    size_t members = (sized.shared ? 1 : n_out) * sized.ensemble;
+    size_t members = (fold_spec->shared ? 1 : n_out) * fold_spec->ensemble;
     return members % nt == 0;
 }
 
@@ -1413,8 +1410,12 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
             res->held_fold[i] = f;
             memcpy(res->obs + i * n_out, Y + plan->rows[i] * n_out, n_out * sizeof *Y);
         }
-    /* threads left over by the folds train the members of each fold */
+    /* threads left over by the folds train the members of each fold; the
+     * folds train the model that fit trains on all n rows, so its size-aware
+     * settings come from n, not from a fold's rows (a 500-row table would
+     * otherwise be validated with the 6-6 networks of a 400-row one) */
     sg_model_spec fold_spec = *spec;
+    sg_model_spec_fit_to(&fold_spec, n, n_in, n_out);
     fold_spec.n_threads = nt > 0 && opt->n_threads / nt > 1 ? opt->n_threads / nt : 1;
     job.spec = &fold_spec;
     job.opt = opt;
@@ -1450,7 +1451,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
         fold_spec.exec = opt->exec;
         fold_spec.n_threads = opt->n_threads;
         folds_in_turn(&job);
-    } else if (members_share_better(spec, n - nh / (nf ? nf : 1), n_in, n_out, nw, nt)) {
+    } else if (members_share_better(&fold_spec, n_out, nw, nt)) {
         /* the folds do not share evenly among the threads but each fold's
          * members do: folds in turn, members in parallel (same results) */
         fold_spec.n_threads = opt->n_threads;

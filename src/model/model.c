@@ -1004,11 +1004,14 @@ sg_status sg_model_fit_pair(const sg_model_spec *spec, size_t n_in, size_t n_out
         return sg_error_set(err, SG_ERR_INVALID, "model fit pair: a network spec with an executor");
     sg_model *m[2] = {NULL, NULL};
     double *Xs[2] = {NULL, NULL}, *Ys[2] = {NULL, NULL};
-    sg_status st = prepare_mlp(spec, n_in, n_out, X, Y, n, response_names, &m[0], &Xs[0], &Ys[0],
-                               err);
+    /* the second model validates the first: both get the settings of n rows */
+    sg_model_spec sized = *spec;
+    sg_model_spec_fit_to(&sized, n, n_in, n_out);
+    sg_status st = prepare_mlp(&sized, n_in, n_out, X, Y, n, response_names, &m[0], &Xs[0],
+                               &Ys[0], err);
     if (st == SG_OK)
-        st = prepare_mlp(spec, n_in, n_out, X2, Y2, n2, response_names, &m[1], &Xs[1], &Ys[1],
-                         err);
+        st = prepare_mlp(&sized, n_in, n_out, X2, Y2, n2, response_names, &m[1], &Xs[1],
+                         &Ys[1], err);
     member_job job[2];
     bool locks = false;
     if (st == SG_OK) {

@@ -207,9 +207,11 @@ typedef void (*sg_model_progress_fn)(void *user, size_t response, size_t member,
 
 /* Two network models (spec->type mlp, spec->exec set) whose members are
  * all tasks of one map of the executor: the final model on (X, Y, n) and
- * another on (X2, Y2, n2), e.g. a hold-out fold's.  Each is exactly what
- * sg_model_fit would return for its rows; one map instead of two keeps the
- * processes evenly busy.  Caller owns both. */
+ * another on (X2, Y2, n2), e.g. a hold-out fold's.  Both take the
+ * size-aware settings of n rows (the second validates the first), then
+ * each is exactly what sg_model_fit would return for its rows with those
+ * settings; one map instead of two keeps the processes evenly busy.  Caller
+ * owns both. */
 sg_status sg_model_fit_pair(const sg_model_spec *spec, size_t n_in, size_t n_out,
                             const double *X, const double *Y, size_t n, const double *X2,
                             const double *Y2, size_t n2, const char *const *response_names,
