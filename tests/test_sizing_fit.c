@@ -139,6 +139,18 @@ Test(sizing_fit, members_trained_by_threads_equal_one_thread_bit_for_bit)
     sg_model_destroy(b);
 }
 
+/* The 600 rows, and size-aware settings with a short epoch limit (the
+ * study's: the plan leaves it) for a quick fit. */
+static sg_model_spec quick_large_spec(void)
+{
+    make_large();
+    sg_model_spec s = auto_spec();
+    s.size_auto &= ~SG_SIZE_AUTO_EPOCHS;
+    s.train.epochs = 20;
+    s.seed = 7;
+    return s;
+}
+
 /* Held-out predictions of spec's cross-validation on the 600 rows (kfold:5:
  * folds of 480 rows, below SG_SIZING_LARGE_ROWS) into pred (NL). */
 static void cv_predictions(const sg_model_spec *spec, double *pred)
@@ -161,11 +173,7 @@ static void cv_predictions(const sg_model_spec *spec, double *pred)
  * settings resolved for 600 rows, and not those of the settings for 480. */
 Test(sizing_fit, folds_validate_the_model_sized_for_every_row)
 {
-    make_large();
-    sg_model_spec s = auto_spec();
-    s.size_auto &= ~SG_SIZE_AUTO_EPOCHS;
-    s.train.epochs = 20;
-    s.seed = 7;
+    sg_model_spec s = quick_large_spec();
     sg_model_spec for_all = s, for_fold = s;
     cr_assert(sg_model_spec_fit_to(&for_all, NL, 3, 1));
     cr_assert_not(sg_model_spec_fit_to(&for_fold, NL * 4 / 5, 3, 1));
@@ -199,11 +207,7 @@ static double auto_network_score(const sg_model_spec *spec, size_t n)
  * row, not with the smaller one of an inner fold's rows. */
 Test(sizing_fit, auto_compares_the_network_sized_for_every_row)
 {
-    make_large();
-    sg_model_spec s = auto_spec();
-    s.size_auto &= ~SG_SIZE_AUTO_EPOCHS;
-    s.train.epochs = 20;
-    s.seed = 7;
+    sg_model_spec s = quick_large_spec();
     sg_model_spec for_all = s;
     sg_model_spec_fit_to(&for_all, SG_SIZING_LARGE_ROWS, 3, 1);
     /* (its inner folds' 400 rows alone would get 6-6 networks: the
