@@ -581,6 +581,9 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
                    fabs(o->observed - o->predicted) / (yhi - ylo), s->rmse);
         }
     }
+    if (getenv("SG_BENCH_VERBOSE") && (*cv)->n_between)
+        printf("    %s: plan rmse / test %.3g, between levels rmse / test %.3g\n", what,
+               R->net.rmse / s->rmse, R->between.rmse / s->rmse);
     if (R->window_ok && !lg) /* the prototype works in the response's unit */
         x_dependent(X, y, n, d, Xt, yt, pred, half, spec->seed, R, s);
     return true;
