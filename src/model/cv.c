@@ -1353,6 +1353,13 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
                             "outlier threshold positive and its range fraction in [0, 1)");
     if ((st = sg_model_spec_validate(spec, err)) != SG_OK)
         return st;
+    /* the folds, and the refits without a group of runs, train the model
+     * that fit trains on all n rows: its size-aware settings come from n,
+     * not from their own rows (a 500-row table would otherwise be validated
+     * with the 6-6 networks of a 400-row one) */
+    sg_model_spec sized = *spec;
+    sg_model_spec_fit_to(&sized, n, n_in, n_out);
+    spec = &sized;
     if ((st = sg_cv_plan_create(&opt->plan, n, spec->seed, &plan, err)) != SG_OK)
         return st;
     res = calloc(1, sizeof *res);
@@ -1410,12 +1417,8 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
             res->held_fold[i] = f;
             memcpy(res->obs + i * n_out, Y + plan->rows[i] * n_out, n_out * sizeof *Y);
         }
-    /* threads left over by the folds train the members of each fold; the
-     * folds train the model that fit trains on all n rows, so its size-aware
-     * settings come from n, not from a fold's rows (a 500-row table would
-     * otherwise be validated with the 6-6 networks of a 400-row one) */
+    /* threads left over by the folds train the members of each fold */
     sg_model_spec fold_spec = *spec;
-    sg_model_spec_fit_to(&fold_spec, n, n_in, n_out);
     fold_spec.n_threads = nt > 0 && opt->n_threads / nt > 1 ? opt->n_threads / nt : 1;
     job.spec = &fold_spec;
     job.opt = opt;
