@@ -575,7 +575,11 @@ static void fold_stretch(sg_mlp *net, const double *stretch)
             W[u * d + i] *= stretch[i];
 }
 
-static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_error *err)
+/* Train member idx from weights drawn from its seed (start 0) or, for
+ * another start, from its seed ^ start with the first layer spread over the
+ * rows (spread_first_layer; the same validation rows). */
+static sg_status train_member(member_job *job, member_buf *b, size_t idx, uint64_t start,
+                              sg_error *err)
 {
     sg_model *m = job->m;
     const sg_model_spec *spec = &m->spec;
@@ -583,8 +587,10 @@ static sg_status train_member(member_job *job, member_buf *b, size_t idx, sg_err
     sg_mlp *net = m->nets[idx];
     uint64_t seed = sg_model_member_seed(spec->seed, j, k);
     size_t n_val = member_rows(job, b, j, seed);
-    gsl_rng_set(b->rng, (unsigned long)seed);
+    gsl_rng_set(b->rng, (unsigned long)(seed ^ start));
     sg_status st = sg_mlp_init(net, spec->init, b->rng, err);
+    if (st == SG_OK && start) /* a second start: from the spread first layer */
+        spread_first_layer(net, b->X, job->n - n_val, b->rng);
     sg_train_config cfg = spec->train;
     cfg.seed = seed;
     cfg.l2 = sg_model_spec_l2(spec, j);
@@ -665,7 +671,7 @@ static void *member_worker(void *arg)
             break;
         sg_error e;
         sg_error_clear(&e);
-        sg_status st = train_member(job, &b, idx, &e);
+        sg_status st = train_member(job, &b, idx, 0, &e);
         if (st != SG_OK) {
             pthread_mutex_lock(&job->lock);
             if (job->st == SG_OK || idx < job->err_idx) {
@@ -685,7 +691,7 @@ static sg_status member_task(void *user, size_t idx, sg_bytes *out, sg_error *er
     member_job *job = user;
     sg_model *m = job->m;
     member_buf b = {0};
-    sg_status st = buf_alloc(&b, m, job->n) ? train_member(job, &b, idx, err)
+    sg_status st = buf_alloc(&b, m, job->n) ? train_member(job, &b, idx, 0, err)
                                              : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     buf_free(&b);
     if (st != SG_OK)
@@ -740,6 +746,72 @@ static sg_status map_members(member_job *job, sg_error *err)
     return st;
 }
 
+/* Members far behind their best sibling (SG_MODEL_LAG_RATIO): the siblings
+ * show that the same settings fit the rows better, so the member stopped in
+ * a worse local minimum.  Each is trained once more from a second start and
+ * keeps whichever explains more of its response on every row.  Runs after
+ * all members (in this thread: the result does not depend on threads or
+ * processes); number responses of networks of their own only. */
+static sg_status retrain_lagging(member_job *job, sg_error *err)
+{
+    sg_model *m = job->m;
+    size_t E = m->spec.ensemble, n = job->n;
+    if (E < 2 || m->spec.shared)
+        return SG_OK;
+    double *T = malloc(n * sizeof *T), *u = malloc(E * sizeof *u), *kept = NULL;
+    member_buf b = {0};
+    sg_status st = SG_OK;
+    if (!T || !u || !buf_alloc(&b, m, n)) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
+        goto done;
+    }
+    for (size_t j = 0; j < m->n_nets && st == SG_OK; j++) {
+        if (sg_model_n_classes(m, j) >= 2)
+            continue;
+        for (size_t r = 0; r < n; r++)
+            T[r] = job->Ys[r * m->n_out + j];
+        double best = INFINITY;
+        for (size_t k = 0; k < E; k++) /* weights folded: the unstretched rows */
+            best = fmin(best, u[k] = unexplained_share(m->nets[j * E + k], job->Xs, T, n, 1));
+        for (size_t k = 0; k < E && st == SG_OK; k++) {
+            /* a member cut short by the epoch limit was stopped, not stuck */
+            bool limited = m->hist[j * E + k].n_epochs >= m->spec.train.epochs;
+            if (limited || !(u[k] > SG_MODEL_LAG_RATIO * best && u[k] > SG_MODEL_LAG_SHARE))
+                continue;
+            size_t idx = j * E + k, np = sg_mlp_n_params(m->nets[idx]);
+            double *grown = realloc(kept, np * sizeof *kept);
+            if (!grown) {
+                st = sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
+                break;
+            }
+            kept = grown;
+            for (uint64_t t = 1; t <= SG_MODEL_LAG_TRIES && st == SG_OK; t++) {
+                memcpy(kept, sg_mlp_params_const(m->nets[idx]), np * sizeof *kept);
+                sg_train_history before = m->hist[idx];
+                memset(&m->hist[idx], 0, sizeof m->hist[idx]);
+                st = train_member(job, &b, idx, SG_MODEL_LAG_START * t, err);
+                double v = st == SG_OK ? unexplained_share(m->nets[idx], job->Xs, T, n, 1) : NAN;
+                if (v < u[k]) { /* the better start stays */
+                    sg_train_history_destroy(&before);
+                    u[k] = v;
+                } else {
+                    memcpy(sg_mlp_params(m->nets[idx]), kept, np * sizeof *kept);
+                    sg_train_history_destroy(&m->hist[idx]);
+                    m->hist[idx] = before;
+                }
+                if (u[k] <= SG_MODEL_LAG_RATIO * best)
+                    break;
+            }
+        }
+    }
+done:
+    free(T);
+    free(u);
+    free(kept);
+    buf_free(&b);
+    return st;
+}
+
 static sg_status train_members(sg_model *m, const double *Xs, const double *Ys, size_t n,
                                sg_model_progress_fn progress, void *user, sg_error *err)
 {
@@ -750,6 +822,8 @@ static sg_status train_members(sg_model *m, const double *Xs, const double *Ys, 
         return sg_error_set(err, SG_ERR_INTERNAL, "model fit: cannot create a lock");
     if (m->spec.exec) {
         sg_status st = map_members(&job, err);
+        if (st == SG_OK)
+            st = retrain_lagging(&job, err);
         pthread_mutex_destroy(&job.lock);
         return st;
     }
@@ -764,6 +838,8 @@ static sg_status train_members(sg_model *m, const double *Xs, const double *Ys, 
     member_worker(&job); /* this thread works too */
     for (size_t t = 0; t < started; t++)
         pthread_join(th[t], NULL);
+    if (job.st == SG_OK)
+        job.st = retrain_lagging(&job, &job.err);
     pthread_mutex_destroy(&job.lock);
     if (job.st != SG_OK) {
         if (err)
@@ -1044,6 +1120,8 @@ sg_status sg_model_fit_pair(const sg_model_spec *spec, size_t n_in, size_t n_out
     for (size_t t = 0; res && t < total; t++)
         sg_bytes_free(&res[t]);
     free(res);
+    for (int k = 0; k < 2 && st == SG_OK; k++)
+        st = retrain_lagging(&job[k], err);
     if (locks) {
         pthread_mutex_destroy(&job[0].lock);
         pthread_mutex_destroy(&job[1].lock);

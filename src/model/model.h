@@ -58,6 +58,16 @@
  * variance unexplained is trained once more from a start that spreads its
  * first layer over the data (model.c); the better of the two is kept. */
 #define SG_MODEL_NO_PROGRESS 0.5
+/* A member that leaves more than SG_MODEL_LAG_RATIO times the unexplained
+ * share of its best sibling, and more than SG_MODEL_LAG_SHARE of the
+ * variance, stopped in a worse local minimum than the settings allow: it is
+ * trained again from up to SG_MODEL_LAG_TRIES other starts, seed ^ (t *
+ * SG_MODEL_LAG_START) for t = 1, 2, ... (doc/model.md, "Members left
+ * behind"). */
+#define SG_MODEL_LAG_RATIO 4.0
+#define SG_MODEL_LAG_SHARE 0.01
+#define SG_MODEL_LAG_TRIES 3
+#define SG_MODEL_LAG_START 0x2545f4914f6cdd1dULL
 
 /* Inner k-fold cross-validation of the network by which type = auto judges
  * it against the kriging model's closed-form leave-one-out (doc/model.md). */
