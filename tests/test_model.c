@@ -8,8 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/mlp.h"
 #include "model/model.h"
 #include "model/predict.h"
+#include "model/scale.h"
 
 #define NR 24
 #define NI 2
@@ -519,13 +521,15 @@ Test(model, early_stopping_on_a_validation_share_is_regularisation)
     cr_expect(sg_model_overparameterised(m));
     sg_model_destroy(m);
 }
-#include "model/mlp.h"
-#include "model/scale.h"
+
+/* ---- members left behind (model.c, retrain_lagging) ---- */
 
 /* 250 runs of the Ishigami function over [-pi, pi]^3, a Latin hypercube from
- * a fixed generator: a table where some members of the default ensemble
- * stop in a local minimum far worse than their siblings'. */
+ * a fixed generator: a table where three of the five members trained from
+ * their first starts stop in a local minimum (a third of the variance
+ * unexplained, against 1-3 % for their siblings). */
 #define N_ISH 250
+#define PI_ISH 3.14159265358979323846
 static double X_ISH[N_ISH * 3], Y_ISH[N_ISH];
 
 static void make_ishigami(void)
@@ -544,7 +548,7 @@ static void make_ishigami(void)
     }
     for (size_t r = 0; r < N_ISH; r++) {
         for (size_t c = 0; c < 3; c++)
-            X_ISH[3 * r + c] = -3.14159265358979323846 + 2 * 3.14159265358979323846 * (perm[c][r] + 0.5) / N_ISH;
+            X_ISH[3 * r + c] = PI_ISH * (2.0 * (perm[c][r] + 0.5) / N_ISH - 1.0);
         const double *x = X_ISH + 3 * r;
         Y_ISH[r] = sin(x[0]) + 7 * sin(x[1]) * sin(x[1]) + 0.1 * pow(x[2], 4) * sin(x[0]);
     }
@@ -584,8 +588,8 @@ Test(model, a_member_far_behind_its_siblings_is_trained_again)
     s.train.l2 = 1e-5;
     sg_model *m = NULL;
     sg_error err;
-    cr_assert_eq(sg_model_fit(&s, 3, 1, X_ISH, Y_ISH, N_ISH, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
-                 err.msg);
+    cr_assert_eq(sg_model_fit(&s, 3, 1, X_ISH, Y_ISH, N_ISH, NULL, NULL, NULL, &m, &err), SG_OK,
+                 "%s", err.msg);
     double u[SG_MODEL_DEFAULT_ENSEMBLE], best = INFINITY;
     for (size_t k = 0; k < s.ensemble; k++) {
         u[k] = member_unexplained(m, k);

@@ -748,10 +748,12 @@ static sg_status map_members(member_job *job, sg_error *err)
 
 /* Members far behind their best sibling (SG_MODEL_LAG_RATIO): the siblings
  * show that the same settings fit the rows better, so the member stopped in
- * a worse local minimum.  Each is trained once more from a second start and
- * keeps whichever explains more of its response on every row.  Runs after
- * all members (in this thread: the result does not depend on threads or
- * processes); number responses of networks of their own only. */
+ * a worse local minimum.  Each is trained again from up to
+ * SG_MODEL_LAG_TRIES other starts, until it is no longer behind, and keeps
+ * the start that explains most of its response on every row; a start that
+ * fails (diverges) is dropped.  Runs after all members, in this thread, so
+ * the result does not depend on threads or processes; number responses of
+ * networks of their own only. */
 static sg_status retrain_lagging(member_job *job, sg_error *err)
 {
     sg_model *m = job->m;
@@ -789,17 +791,20 @@ static sg_status retrain_lagging(member_job *job, sg_error *err)
                 memcpy(kept, sg_mlp_params_const(m->nets[idx]), np * sizeof *kept);
                 sg_train_history before = m->hist[idx];
                 memset(&m->hist[idx], 0, sizeof m->hist[idx]);
-                st = train_member(job, &b, idx, SG_MODEL_LAG_START * t, err);
-                double v = st == SG_OK ? unexplained_share(m->nets[idx], job->Xs, T, n, 1) : NAN;
+                sg_error e2;
+                sg_status ts = train_member(job, &b, idx, SG_MODEL_LAG_START * t, &e2);
+                double v = ts == SG_OK ? unexplained_share(m->nets[idx], job->Xs, T, n, 1) : NAN;
                 if (v < u[k]) { /* the better start stays */
                     sg_train_history_destroy(&before);
                     u[k] = v;
-                } else {
+                } else { /* the first training stands */
                     memcpy(sg_mlp_params(m->nets[idx]), kept, np * sizeof *kept);
                     sg_train_history_destroy(&m->hist[idx]);
                     m->hist[idx] = before;
                 }
-                if (u[k] <= SG_MODEL_LAG_RATIO * best)
+                if (ts == SG_ERR_NOMEM)
+                    st = sg_error_set(err, ts, "%s", e2.msg);
+                if (ts != SG_OK || u[k] <= SG_MODEL_LAG_RATIO * best)
                     break;
             }
         }
