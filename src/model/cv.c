@@ -1357,8 +1357,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
      * that fit trains on all n rows: its size-aware settings come from n,
      * not from their own rows (a 500-row table would otherwise be validated
      * with the 6-6 networks of a 400-row one) */
-    sg_model_spec sized = *spec;
-    sg_model_spec_fit_to(&sized, n, n_in, n_out);
+    sg_model_spec sized = sg_model_spec_sized(spec, n, n_in, n_out);
     spec = &sized;
     if ((st = sg_cv_plan_create(&opt->plan, n, spec->seed, &plan, err)) != SG_OK)
         return st;

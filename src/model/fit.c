@@ -834,8 +834,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     memset(&g, 0, sizeof g);
     g.fn = progress;
     g.user = user;
-    sg_model_spec sized = settings->spec; /* what the fit will use on these rows */
-    sg_model_spec_fit_to(&sized, n, n_in, n_out);
+    /* what the fit will use on these rows */
+    sg_model_spec sized = sg_model_spec_sized(&settings->spec, n, n_in, n_out);
     g.ensemble = sized.ensemble;
     g.p.max_epochs = sized.train.epochs;
     g.p.n_members = (sized.shared ? 1 : n_out) * sized.ensemble;

@@ -81,6 +81,14 @@ bool sg_model_spec_fit_to(sg_model_spec *spec, size_t n, size_t n_in, size_t n_o
     return true;
 }
 
+sg_model_spec sg_model_spec_sized(const sg_model_spec *spec, size_t n, size_t n_in,
+                                  size_t n_out)
+{
+    sg_model_spec sized = *spec;
+    sg_model_spec_fit_to(&sized, n, n_in, n_out);
+    return sized;
+}
+
 double sg_model_spec_l2(const sg_model_spec *spec, size_t j)
 {
     return !spec->shared && j < spec->n_l2_each ? spec->l2_each[j] : spec->train.l2;
@@ -761,9 +769,10 @@ static sg_status retrain_lagging(member_job *job, sg_error *err)
     if (E < 2 || m->spec.shared)
         return SG_OK;
     double *T = malloc(n * sizeof *T), *u = malloc(E * sizeof *u), *kept = NULL;
-    member_buf b = {0};
+    member_buf b = {0}; /* a member's rows, set up when one is behind */
+    bool have_buf = false;
     sg_status st = SG_OK;
-    if (!T || !u || !buf_alloc(&b, m, n)) {
+    if (!T || !u) {
         st = sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
         goto done;
     }
@@ -782,7 +791,9 @@ static sg_status retrain_lagging(member_job *job, sg_error *err)
                 continue;
             size_t idx = j * E + k, np = sg_mlp_n_params(m->nets[idx]);
             double *grown = realloc(kept, np * sizeof *kept);
-            if (!grown) {
+            if (!have_buf)
+                have_buf = buf_alloc(&b, m, n);
+            if (!grown || !have_buf) {
                 st = sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
                 break;
             }
@@ -987,8 +998,7 @@ static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_ou
     double *Xs = NULL, *Ys = NULL;
     if (!X || !Y || n < 2)
         return sg_error_set(err, SG_ERR_INVALID, "model fit needs at least 2 rows (got %zu)", n);
-    sg_model_spec sized = *spec;
-    sg_model_spec_fit_to(&sized, n, n_in, n_out);
+    sg_model_spec sized = sg_model_spec_sized(spec, n, n_in, n_out);
     if ((st = sg_model_alloc(&sized, n_in, n_out, &m, err)) != SG_OK)
         return st;
     m->n_rows = n;
@@ -1086,8 +1096,7 @@ sg_status sg_model_fit_pair(const sg_model_spec *spec, size_t n_in, size_t n_out
     sg_model *m[2] = {NULL, NULL};
     double *Xs[2] = {NULL, NULL}, *Ys[2] = {NULL, NULL};
     /* the second model validates the first: both get the settings of n rows */
-    sg_model_spec sized = *spec;
-    sg_model_spec_fit_to(&sized, n, n_in, n_out);
+    sg_model_spec sized = sg_model_spec_sized(spec, n, n_in, n_out);
     sg_status st = prepare_mlp(&sized, n_in, n_out, X, Y, n, response_names, &m[0], &Xs[0],
                                &Ys[0], err);
     if (st == SG_OK)

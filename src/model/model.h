@@ -176,6 +176,11 @@ typedef struct sg_model_spec {
  * SG_SIZING_LARGE_ROWS keep every field.  Returns true when anything was
  * changed. */
 bool sg_model_spec_fit_to(sg_model_spec *spec, size_t n, size_t n_in, size_t n_out);
+/* A copy of spec with the plan for n rows applied (sg_model_spec_fit_to):
+ * the settings a fit on n rows uses, and that every fit validating it on
+ * fewer rows (a fold, a hold-out, a refit without a group) must use too. */
+sg_model_spec sg_model_spec_sized(const sg_model_spec *spec, size_t n, size_t n_in,
+                                  size_t n_out);
 
 /* The defaults above (train config: train.h defaults with optimiser lbfgs,
  * epochs SG_MODEL_DEFAULT_EPOCHS and l2 SG_MODEL_DEFAULT_L2; optimizer_auto

@@ -349,8 +349,7 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
             bool btw = false;
             sg_error_clear(&e);
             /* the inner folds compare the network fit trains on all n rows */
-            sg_model_spec sized = *spec;
-            sg_model_spec_fit_to(&sized, n, n_in, n_out);
+            sg_model_spec sized = sg_model_spec_sized(spec, n, n_in, n_out);
             st = inner_mse(&sized, n_in, n_out, X, Y, n, mse, mlp, &e);
             if (st == SG_OK)
                 st = between_levels_mse(&sized, n_in, n_out, X, Y, n, mse, mlp, &btw, &e);
