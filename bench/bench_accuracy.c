@@ -607,6 +607,11 @@ static void apply_scales(sg_model_spec *spec, const testfn *t)
 static void spec_overrides(sg_model_spec *spec)
 {
     const char *e;
+    spec->size_auto = SG_SIZE_AUTO_ALL; /* as a study that leaves them unset */
+    if (getenv("SG_BENCH_LARGE")) /* the large-table plan at any size */
+        spec->size_large = true;
+    if (getenv("SG_BENCH_SMALL")) /* the default network, whatever the quick CV says */
+        spec->size_auto &= ~SG_SIZE_AUTO_HIDDEN;
     if ((e = getenv("SG_BENCH_L2")))
         spec->train.l2 = strtod(e, NULL);
     if ((e = getenv("SG_BENCH_ENSEMBLE")))
@@ -769,12 +774,16 @@ static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n
     memset(s, 0, sizeof *s);
     /* as fit does: the weight penalty chosen from the table (regularize.h),
      * unless SG_BENCH_L2 fixes it */
-    if (!getenv("SG_BENCH_L2")) {
+    if (!getenv("SG_BENCH_L2") && !spec.size_large) {
         sg_cv_options qo = sg_cv_options_defaults();
-        if (sg_regularize_choose_l2(&spec, &qo, d, 1, X, y, n, NULL, &err) != SG_OK) {
+        sg_regularize_report rep;
+        if (sg_regularize_choose_l2(&spec, &qo, d, 1, X, y, n, &rep, &err) != SG_OK) {
             printf("    l2 choice failed: %s\n", err.msg);
             return;
         }
+        if (rep.large_tried)
+            printf("    network: %s plan (quick CV: large %.4g, small %.4g)\n",
+                   rep.large_chosen ? "large" : "small", rep.rmse_large[0], rep.rmse_small[0]);
         if (getenv("SG_BENCH_VERBOSE"))
             printf("    l2 chosen %g\n", sg_model_spec_l2(&spec, 0));
     }
@@ -1068,6 +1077,13 @@ int main(int argc, char **argv)
         n_lhs = n_lhs < LHS_MIN ? LHS_MIN : (n_lhs > LHS_MAX ? LHS_MAX : n_lhs);
         snprintf(lhs_name, sizeof lhs_name, "lhs:%zu", n_lhs);
         const char *designs[3] = {t->oa[0], t->oa[1], lhs_name};
+        const char *rows = getenv("SG_BENCH_LHS_ROWS"); /* mid-size tables only */
+        if (rows) {
+            if (t->log_y)
+                continue;
+            snprintf(lhs_name, sizeof lhs_name, "lhs:%s", rows);
+            designs[0] = designs[1] = NULL;
+        }
         for (size_t di = 0; di < 3; di++) {
             if (!designs[di])
                 continue;

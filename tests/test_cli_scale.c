@@ -93,6 +93,32 @@ Test(cli_scale, a_large_table_gets_the_size_aware_plan, .timeout = 120)
     free(chart);
 }
 
+Test(cli_scale, a_mid_size_table_reports_which_network_size_it_kept, .timeout = 120)
+{
+    const char *study = write_study(write_table(200), "");
+    result *r = run("fit", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_out(r);
+    cJSON *st = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "fit"), "settings");
+    cJSON *lp = cJSON_GetObjectItem(cJSON_GetObjectItem(st, "l2_choice"), "large_plan");
+    cr_assert(cJSON_IsObject(lp), "200 rows: the large-table settings are tried");
+    double large = cJSON_GetArrayItem(cJSON_GetObjectItem(lp, "rmse"), 0)->valuedouble,
+           dflt = cJSON_GetArrayItem(cJSON_GetObjectItem(lp, "rmse_default"), 0)->valuedouble;
+    bool chosen = cJSON_IsTrue(cJSON_GetObjectItem(lp, "chosen"));
+    cr_expect(large > 0 && dflt > 0, "%g %g", large, dflt);
+    cr_expect_eq(chosen, large < dflt, "the better of the two: %g against %g", large, dflt);
+    size_t width = (size_t)cJSON_GetArrayItem(cJSON_GetObjectItem(st, "hidden"), 0)->valuedouble;
+    cr_expect_eq(width, chosen ? 32u : 6u, "the model fitted is the one chosen");
+    cr_expect_eq((size_t)cJSON_GetObjectItem(st, "ensemble")->valuedouble, chosen ? 4u : 5u);
+    cJSON_Delete(j);
+
+    r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, chosen ? "network size: the settings for large tables"
+                                    : "network size: the default network"),
+              "%s", r->out);
+}
+
 Test(cli_scale, scatter_charts_plot_a_stated_sample_of_many_runs, .timeout = 120)
 {
     const char *data = write_table(2600);

@@ -174,6 +174,7 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
     EXPECT_NEAR(fit, "settings.l2_per_network.1", 1e-2, 0);
     EXPECT_NEAR(fit, "settings.l2_per_network.2", 1e-2, 0);
     cr_expect_str_eq(at(fit, "settings.l2_choice.plan")->valuestring, "kfold:5");
+    cr_expect(cJSON_IsNull(at(fit, "settings.l2_choice.large_plan")), "27 runs: not tried");
     EXPECT_NEAR(fit, "responses.0.cv.network.r2", 0.999912720133726, 1e-9);
     /* PINNED: at tested settings the 95 % half-width is the largest of 27
      * held-out errors (ceil(28 * 0.95) = 27); ceil(27 * 0.95) = 26 gave

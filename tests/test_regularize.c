@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "model/regularize.h"
+#include "model/sizing.h"
 
 #define N 40
 
@@ -173,4 +174,101 @@ Test(regularize, per_network_penalties_round_trip_through_the_model_file)
     sg_model_destroy(w);
     sg_model_destroy(m);
     sg_model_destroy(l);
+}
+
+/* Friedman #1 on 5 factors (an exact response with an interaction and a
+ * curvature a 6-6 network cannot follow from 200 rows), or a weak trend in
+ * noise. */
+#define NM 200
+static double friedman1(const double *x)
+{
+    return 10 * sin(3.14159265358979 * x[0] * x[1]) + 20 * (x[2] - 0.5) * (x[2] - 0.5) +
+           10 * x[3] + 5 * x[4];
+}
+
+static void make_mid_table(bool noisy, double *X, double *Y)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 11);
+    for (size_t i = 0; i < 5 * NM; i++)
+        X[i] = gsl_rng_uniform(rng);
+    for (size_t i = 0; i < NM; i++)
+        Y[i] = noisy ? X[5 * i] + gsl_ran_gaussian(rng, 1.0) : friedman1(X + 5 * i);
+    gsl_rng_free(rng);
+}
+
+static sg_model_spec mid_spec(void)
+{
+    sg_model_spec spec = sg_model_spec_defaults();
+    spec.size_auto = SG_SIZE_AUTO_ALL; /* as a study that leaves the settings to the fit */
+    spec.seed = 3;
+    return spec;
+}
+
+static double XM[5 * NM], YM[NM];
+
+/* The choice on the first n rows of the table; spec starts as mid_spec()
+ * with size_auto as given. */
+static sg_model_spec choose_mid(bool noisy, size_t n, unsigned size_auto,
+                                sg_regularize_report *rep)
+{
+    gsl_set_error_handler_off();
+    make_mid_table(noisy, XM, YM);
+    sg_model_spec spec = mid_spec();
+    spec.size_auto = size_auto;
+    sg_cv_options opt = sg_cv_options_defaults();
+    sg_error err;
+    cr_assert_eq(sg_regularize_choose_l2(&spec, &opt, 5, 1, XM, YM, n, rep, &err), SG_OK, "%s",
+                 err.msg);
+    return spec;
+}
+
+Test(regularize, a_mid_size_table_takes_the_large_plan_where_it_predicts_better)
+{
+    sg_regularize_report rep;
+    sg_model_spec spec = choose_mid(false, NM, SG_SIZE_AUTO_ALL, &rep);
+    cr_assert(rep.large_tried);
+    cr_expect(rep.large_chosen, "large %g, default %g", rep.rmse_large[0], rep.rmse_small[0]);
+    cr_expect(spec.size_large);
+    /* the fit and every fold then train the large plan on 200 rows and fewer */
+    sg_model_spec fold = sg_model_spec_sized(&spec, NM, 5, 1);
+    sg_sizing_plan p = sg_sizing_large(NM, 5, 1);
+    cr_expect_eq(fold.hidden[0], p.first_width);
+    cr_expect_eq(fold.hidden[1], p.second_width);
+    cr_expect_eq(fold.ensemble, p.ensemble);
+    cr_expect(fold.train.early_stopping.enabled);
+    cr_expect_float_eq(sg_model_spec_l2(&fold, 0), 0.0, 0.0, "early stopping instead");
+}
+
+Test(regularize, noise_keeps_the_default_network_and_small_tables_do_not_try)
+{
+    sg_regularize_report rep;
+    sg_model_spec spec = choose_mid(true, NM, SG_SIZE_AUTO_ALL, &rep);
+    cr_assert(rep.large_tried);
+    cr_expect_not(rep.large_chosen, "large %g, default %g", rep.rmse_large[0],
+                  rep.rmse_small[0]);
+    cr_expect_not(spec.size_large);
+    cr_expect_eq(sg_model_spec_sized(&spec, NM, 5, 1).hidden[0], SG_MODEL_DEFAULT_WIDTH);
+    /* fewer rows, or the study gave the network's shape: not tried */
+    choose_mid(false, SG_REGULARIZE_PLAN_ROWS - 1, SG_SIZE_AUTO_ALL, &rep);
+    cr_expect_not(rep.large_tried);
+    sg_model_spec given = choose_mid(false, NM, SG_SIZE_AUTO_ALL & ~SG_SIZE_AUTO_HIDDEN, &rep);
+    cr_expect_not(rep.large_tried);
+    cr_expect_not(given.size_large);
+}
+
+Test(regularize, the_pair_of_members_speaks_for_the_ensemble)
+{
+    /* held-out errors of 1 with a members' sd of 1: the pair's mean has
+     * bias² + s²/2 = 1, so bias² = 1/2 and four members give 1/2 + 1/4 */
+    double obs[4] = {0, 0, 0, 0}, pred[4] = {1, -1, 1, -1}, sd[4] = {1, 1, 1, 1};
+    cr_expect_float_eq(sg_regularize_ensemble_rmse(obs, pred, sd, 4, 1, 0, 4), sqrt(0.75), 1e-12);
+    cr_expect_float_eq(sg_regularize_ensemble_rmse(obs, pred, sd, 4, 1, 0, 2), 1.0, 1e-12);
+    /* the spread never takes the error below 2/m of the pair's */
+    double wide[4] = {3, 3, 3, 3};
+    cr_expect_float_eq(sg_regularize_ensemble_rmse(obs, pred, wide, 4, 1, 0, 4), sqrt(0.5),
+                       1e-12);
+    /* a column of two: the second response only */
+    double o2[4] = {0, 5, 0, 5}, p2[4] = {9, 7, 9, 3}, s2[4] = {0, 0, 0, 0};
+    cr_expect_float_eq(sg_regularize_ensemble_rmse(o2, p2, s2, 2, 2, 1, 5), 2.0, 1e-12);
 }

@@ -186,6 +186,22 @@ static void excluded_rows(const sg_table *t)
     printf("\n");
 }
 
+/* A mid-size table: which network the quick cross-validation kept, and
+ * its figures (model/regularize.h). */
+static void plan_choice(const sg_fit_result *r, const sg_study *s)
+{
+    const sg_regularize_report *lc = &r->l2_choice;
+    printf("  network size: %s, by %s cross-validation (RMSE of each ensemble, from two "
+           "members; with the settings for large tables, then with the default network at its "
+           "best penalty):",
+           lc->large_chosen ? "the settings for large tables" : "the default network",
+           lc->plan);
+    for (size_t j = 0; j < lc->n_out; j++)
+        sg_num_fprintf(stdout, "%s %s %.4g, %.4g", j ? ";" : "", s->responses[j].name,
+                       lc->rmse_large[j], lc->rmse_small[j]);
+    printf("\n");
+}
+
 static void fit_text(const sg_cli_ctx *ctx, const char *path)
 {
     const sg_study *s = ctx->study;
@@ -225,7 +241,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                sp->ensemble, r->optimizer);
         printf("Parameters: %zu per network member (%zu in the model) for %zu rows; ",
                r->n_params_member, r->n_params_total, r->n_rows);
-        if (r->l2_choice.chosen) {
+        if (r->l2_choice.chosen && !r->l2_choice.large_chosen) {
             sg_num_fprintf(stdout, "weight penalty l1 = %g, l2 chosen per network by %s "
                            "cross-validation (one member):\n  ", sp->train.l1, r->l2_choice.plan);
             for (size_t j = 0; j < r->n_out; j++)
@@ -242,6 +258,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         } else {
             printf("no weight penalty\n");
         }
+        if (r->l2_choice.large_tried)
+            plan_choice(r, s);
     }
     if (r->cv) {
         char plan[64];

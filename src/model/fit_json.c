@@ -128,6 +128,18 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
             for (size_t g = 0; row && g < SG_REGULARIZE_N_GRID; g++)
                 sg_json_number(b, row, NULL, lc->rmse[j][g]);
         }
+        if (lc->large_tried) { /* a mid-size table: the network's size chosen too */
+            cJSON *lp = sg_json_object(b, c, "large_plan");
+            sg_json_bool(b, lp, "chosen", lc->large_chosen);
+            cJSON *rl = sg_json_array(b, lp, "rmse");
+            for (size_t j = 0; rl && j < lc->n_out; j++)
+                sg_json_number(b, rl, NULL, lc->rmse_large[j]);
+            cJSON *rs = sg_json_array(b, lp, "rmse_default");
+            for (size_t j = 0; rs && j < lc->n_out; j++)
+                sg_json_number(b, rs, NULL, lc->rmse_small[j]);
+        } else {
+            sg_json_null(b, c, "large_plan");
+        }
     } else {
         sg_json_null(b, x, "l2_choice");
     }

@@ -42,7 +42,9 @@ bool sg_model_spec_fit_to(sg_model_spec *spec, size_t n, size_t n_in, size_t n_o
 {
     unsigned a = spec->size_auto;
     spec->size_auto = 0;
-    sg_sizing_plan p = sg_sizing_choose(n, n_in, spec->shared ? n_out : 1);
+    size_t outs = spec->shared ? n_out : 1;
+    sg_sizing_plan p = spec->size_large ? sg_sizing_large(n, n_in, outs)
+                                        : sg_sizing_choose(n, n_in, outs);
     if (!p.large || !a)
         return false;
     if (a & SG_SIZE_AUTO_HIDDEN) {

@@ -119,6 +119,10 @@ typedef struct sg_model_spec {
      * replace by the plan for the training table's shape (the study leaves
      * them unset).  0 = use the fields as they are. */
     unsigned size_auto;
+    /* true: the large-table plan (sg_sizing_large) applies to those fields
+     * below SG_SIZING_LARGE_ROWS rows too; set by the fit when a mid-size
+     * table's quick cross-validation prefers it (regularize.h). */
+    bool size_large;
     /* Share of each member's rows held out to watch for early stopping (0 =
      * none; then early stopping watches the training loss).  Each member
      * holds out different rows, chosen from its seed. */

@@ -1,6 +1,7 @@
 /* regularize.c — the weight penalty chosen from the table (regularize.h). */
 #include "model/regularize.h"
 #include "model/relevance.h"
+#include "model/sizing.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -66,6 +67,104 @@ static sg_status quick_cv(sg_model_spec *quick, const sg_cv_options *o, size_t n
     return SG_OK;
 }
 
+/* A mid-size table of numbers whose network shape the study leaves to the
+ * fit. */
+static bool large_plan_applies(const sg_model_spec *spec, size_t n_out, size_t n)
+{
+    if (n < SG_REGULARIZE_PLAN_ROWS || n >= SG_SIZING_LARGE_ROWS ||
+        !(spec->size_auto & SG_SIZE_AUTO_HIDDEN))
+        return false;
+    for (size_t j = 0; j < n_out && j < SG_MODEL_MAX_CATEGORICAL; j++)
+        if (spec->classes[j])
+            return false;
+    return true;
+}
+
+double sg_regularize_ensemble_rmse(const double *obs, const double *pred, const double *sd,
+                                   size_t n_held, size_t n_out, size_t j, size_t m)
+{
+    double se = 0.0, var = 0.0;
+    size_t k = 0;
+    for (size_t i = 0; i < n_held; i++) {
+        double r = pred[i * n_out + j] - obs[i * n_out + j], v = sd[i * n_out + j];
+        if (!isfinite(r) || !isfinite(v))
+            continue;
+        se += r * r;
+        var += v * v;
+        k++;
+    }
+    if (k == 0)
+        return NAN;
+    double mse = se - var * (0.5 - 1.0 / (double)m), floor = se * 2.0 / (double)m;
+    return sqrt((mse > floor ? mse : floor) / (double)k);
+}
+
+/* The error the choice of plan compares: that of the ensemble the fit
+ * trains (m members), the worse of plan and between levels. */
+static double ensemble_error(const sg_cv_result *cv, size_t j, size_t m)
+{
+    double v = sg_regularize_ensemble_rmse(cv->obs, cv->pred, cv->sd, cv->n_held, cv->n_out, j, m);
+    if (cv->n_between > 0) {
+        double b = sg_regularize_ensemble_rmse(cv->between_obs, cv->between_pred, cv->between_sd,
+                                 cv->n_between, cv->n_out, j, m);
+        v = b > v ? b : v;
+    }
+    return v;
+}
+
+/* A quick cross-validation of two members of spec, each network's error
+ * as an ensemble of spec->ensemble members into out (NAN where it
+ * failed); only running out of memory is an error. */
+static sg_status pair_cv(const sg_model_spec *spec, const sg_cv_options *o, size_t n_in,
+                         size_t n_out, const double *X, const double *Y, size_t n, double *out,
+                         sg_error *err)
+{
+    sg_model_spec two = *spec;
+    two.ensemble = 2;
+    sg_cv_result *cv = NULL;
+    sg_error e2;
+    sg_status st = sg_cv_run(&two, o, n_in, n_out, X, Y, n, NULL, NULL, NULL, &cv, &e2);
+    if (st == SG_ERR_NOMEM) {
+        if (err)
+            *err = e2;
+        return st;
+    }
+    for (size_t j = 0; j < n_out; j++)
+        out[j] = st == SG_OK ? ensemble_error(cv, j, spec->ensemble) : NAN;
+    sg_cv_result_destroy(cv);
+    return SG_OK;
+}
+
+/* The large-table plan against the default network at each network's best
+ * penalty, both as the ensembles the fit would train: the large plan is
+ * chosen when the geometric mean of its errors over the default's is
+ * below 1.  A failed run leaves the default. */
+static sg_status try_large_plan(const sg_model_spec *spec, const sg_model_spec *quick,
+                                const sg_cv_options *o, size_t n_in, size_t n_out,
+                                const double *X, const double *Y, size_t n, const size_t *pick,
+                                sg_regularize_report *rep, sg_error *err)
+{
+    sg_model_spec small = *quick, big = *quick;
+    small.ensemble = spec->ensemble;
+    small.n_l2_each = n_out;
+    for (size_t j = 0; j < n_out; j++)
+        small.l2_each[j] = pick[j] < SG_REGULARIZE_N_GRID ? sg_regularize_grid[pick[j]]
+                                                          : spec->train.l2;
+    big.size_large = true;
+    big = sg_model_spec_sized(&big, n, n_in, n_out);
+    rep->large_tried = true;
+    sg_status st = pair_cv(&small, o, n_in, n_out, X, Y, n, rep->rmse_small, err);
+    if (st == SG_OK)
+        st = pair_cv(&big, o, n_in, n_out, X, Y, n, rep->rmse_large, err);
+    if (st != SG_OK)
+        return st;
+    double log_ratio = 0.0;
+    for (size_t j = 0; j < n_out; j++)
+        log_ratio += log(rep->rmse_large[j] / rep->rmse_small[j]);
+    rep->large_chosen = isfinite(log_ratio) && log_ratio < 0.0;
+    return SG_OK;
+}
+
 sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt, size_t n_in,
                                   size_t n_out, const double *X, const double *Y, size_t n,
                                   sg_regularize_report *rep, sg_error *err)
@@ -125,16 +224,19 @@ sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt,
         if (any)
             st = quick_cv(&quick, &o, n_in, n_out, X, Y, n, at, rep, err);
     }
-    sg_relevance_cache_destroy(cache);
-    if (st != SG_OK)
-        return st;
     size_t pick[SG_MODEL_MAX_L2_EACH];
     for (size_t j = 0; j < n_out; j++)
         pick[j] = best_index(rep->rmse[j]);
+    if (st == SG_OK && large_plan_applies(spec, n_out, n))
+        st = try_large_plan(spec, &quick, &o, n_in, n_out, X, Y, n, pick, rep, err);
+    sg_relevance_cache_destroy(cache);
+    if (st != SG_OK)
+        return st;
     for (size_t j = 0; j < n_out; j++)
         spec->l2_each[j] = pick[j] < SG_REGULARIZE_N_GRID ? sg_regularize_grid[pick[j]]
                                                           : spec->train.l2;
     spec->n_l2_each = n_out;
+    spec->size_large = rep->large_chosen;
     rep->chosen = true;
     return SG_OK;
 }

@@ -31,6 +31,12 @@
 /* Up to this many rows the quick cross-validation is leave-one-out. */
 #define SG_REGULARIZE_LOO_ROWS 12
 #define SG_REGULARIZE_FOLDS 5
+/* From this many rows (below SG_SIZING_LARGE_ROWS) the quick
+ * cross-validation also tries the large-table plan (sizing.h) against the
+ * small network at its best penalty, and the fit keeps the better: between
+ * 150 and 500 rows neither wins on every response (doc/model.md,
+ * "Mid-size tables"). */
+#define SG_REGULARIZE_PLAN_ROWS 150
 
 /* The grid, in the units of sg_train_config.l2 (scaled data). */
 extern const double sg_regularize_grid[SG_REGULARIZE_N_GRID];
@@ -43,12 +49,32 @@ typedef struct sg_regularize_report {
      * each grid value, response units (NAN where it failed or was not
      * tried) */
     double rmse[SG_MODEL_MAX_L2_EACH][SG_REGULARIZE_N_GRID];
+    /* Mid-size tables (SG_REGULARIZE_PLAN_ROWS up to SG_SIZING_LARGE_ROWS
+     * rows, the network's shape left to the fit): the large-table plan
+     * tried by the same quick cross-validation, its RMSE per network
+     * (response units, NAN where it failed), and whether it was chosen
+     * (spec->size_large); rmse_small is the default network's at its best
+     * penalty, what it was judged against. */
+    bool large_tried;
+    bool large_chosen;
+    double rmse_large[SG_MODEL_MAX_L2_EACH];
+    double rmse_small[SG_MODEL_MAX_L2_EACH];
 } sg_regularize_report;
+
+/* RMSE of column j of held-out predictions obs, pred, sd (n_held, n_out;
+ * sd the sample sd of 2 members) as the mean of m members would make them:
+ * the pair's squared error holds bias² + s²/2 (s² the members' variance),
+ * an ensemble of m bias² + s²/m, and never less than 2/m of the pair's.
+ * Rows with a non-finite value are skipped; NAN when none is left. */
+double sg_regularize_ensemble_rmse(const double *obs, const double *pred, const double *sd,
+                                   size_t n_held, size_t n_out, size_t j, size_t m);
 
 /* Choose spec->l2_each[j] for every network j of a model of n_out
  * responses on X (n, n_in), Y (n, n_out), engineering units; opt gives the
  * threads (its plan and level are replaced).  Sets spec->n_l2_each = n_out
- * and fills rep (may be NULL).  A shared network, n_out above
+ * and fills rep (may be NULL).  On a mid-size table (SG_REGULARIZE_PLAN_ROWS
+ * rows or more, the network's shape left to the fit) also sets
+ * spec->size_large when the large-table plan does better.  A shared network, n_out above
  * SG_MODEL_MAX_L2_EACH or more than SG_REGULARIZE_MAX_ROWS rows leave spec
  * as it is (rep->chosen false).  Deterministic for spec->seed. */
 sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt, size_t n_in,

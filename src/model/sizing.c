@@ -45,11 +45,18 @@ static size_t choose_epochs(size_t n_rows)
 
 sg_sizing_plan sg_sizing_choose(size_t n_rows, size_t n_inputs, size_t n_outputs)
 {
+    if (n_rows < SG_SIZING_LARGE_ROWS) {
+        sg_sizing_plan small = {0};
+        return small;
+    }
+    return sg_sizing_large(n_rows, n_inputs, n_outputs);
+}
+
+sg_sizing_plan sg_sizing_large(size_t n_rows, size_t n_inputs, size_t n_outputs)
+{
     sg_sizing_plan p = {0};
     n_inputs = n_inputs ? n_inputs : 1;
     n_outputs = n_outputs ? n_outputs : 1;
-    if (n_rows < SG_SIZING_LARGE_ROWS)
-        return p;
     p.large = true;
     p.n_hidden = 2;
     p.width = choose_width(n_rows, n_inputs, n_outputs);

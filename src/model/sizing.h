@@ -59,5 +59,10 @@ typedef struct sg_sizing_plan {
 /* The plan for a training table of n_rows rows, n_inputs factors and
  * n_outputs responses.  n_inputs and n_outputs of 0 count as 1. */
 sg_sizing_plan sg_sizing_choose(size_t n_rows, size_t n_inputs, size_t n_outputs);
+/* The large-table plan for n_rows rows whatever their number: what
+ * sg_sizing_choose gives from SG_SIZING_LARGE_ROWS rows, and what a
+ * mid-size table gets when its quick cross-validation prefers it
+ * (regularize.h). */
+sg_sizing_plan sg_sizing_large(size_t n_rows, size_t n_inputs, size_t n_outputs);
 
 #endif
