@@ -1014,9 +1014,13 @@ static void print_summary(const char *title, tally *t)
                t->n_auto, n, flag(t->n_auto == n));
 }
 
+/* OpenBLAS's, declared here: its cblas.h clashes with GSL's (gsl_multifit.h) */
+void openblas_set_num_threads(int n);
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    openblas_set_num_threads(1); /* as the command line runs it (src/cli/main.c) */
     const char *only = argc > 1 ? argv[1] : NULL;
     uint64_t seed = SG_MODEL_DEFAULT_SEED;
     const char *e = getenv("SG_BENCH_SEED");

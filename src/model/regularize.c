@@ -103,10 +103,11 @@ double sg_regularize_ensemble_rmse(const double *obs, const double *pred, const 
  * trains (m members), the worse of plan and between levels. */
 static double ensemble_error(const sg_cv_result *cv, size_t j, size_t m)
 {
-    double v = sg_regularize_ensemble_rmse(cv->obs, cv->pred, cv->sd, cv->n_held, cv->n_out, j, m);
+    size_t no = cv->n_out;
+    double v = sg_regularize_ensemble_rmse(cv->obs, cv->pred, cv->sd, cv->n_held, no, j, m);
     if (cv->n_between > 0) {
-        double b = sg_regularize_ensemble_rmse(cv->between_obs, cv->between_pred, cv->between_sd,
-                                 cv->n_between, cv->n_out, j, m);
+        double b = sg_regularize_ensemble_rmse(cv->between_obs, cv->between_pred,
+                                               cv->between_sd, cv->n_between, no, j, m);
         v = b > v ? b : v;
     }
     return v;

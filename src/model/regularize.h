@@ -10,6 +10,10 @@
  * each network the value with the smallest error.  The choice sees all
  * rows, so the fit's own cross-validation afterwards is slightly
  * optimistic about it; the grid is short (five values) to keep that small.
+ * On mid-size tables it also judges the network's size: the settings of
+ * large tables (sizing.h) against the default network at its best penalty,
+ * each as the ensemble the fit would train (doc/model.md, "Mid-size
+ * tables").
  *
  * Ownership: the caller owns spec and rep; nothing is kept.
  */
