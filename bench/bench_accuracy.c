@@ -52,7 +52,12 @@
  * contains it; `make bench-accuracy` runs all).  SG_BENCH_SEED overrides the
  * seed of designs, test points, network and GP.  For experiments (not
  * used by `make bench-accuracy`): SG_BENCH_GP_ONLY=1 skips the network;
- * SG_BENCH_GP_PRIOR_MEDIAN, SG_BENCH_GP_PRIOR_SD set the GP's length prior.
+ * SG_BENCH_GP_PRIOR_MEDIAN, SG_BENCH_GP_PRIOR_SD set the GP's length prior;
+ * SG_BENCH_LHS_ROWS=n scores each function of the response's unit on one
+ * Latin hypercube of n runs instead of its arrays and hypercube (the
+ * mid-size tables of doc/model.md), SG_BENCH_SMALL=1 keeps the default
+ * network there and SG_BENCH_LARGE=1 forces the settings of large tables.
+ * OpenBLAS runs single-threaded, as in the command line.
  */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit.h>
