@@ -42,6 +42,34 @@ static size_t best_index(const double *rmse)
     return pick;
 }
 
+/* A cross-validation of the search: *cv is NULL when it failed (the
+ * candidate then scores NAN); only running out of memory is an error. */
+static sg_status try_cv(const sg_model_spec *spec, const sg_cv_options *o, size_t n_in,
+                        size_t n_out, const double *X, const double *Y, size_t n,
+                        sg_cv_result **cv, sg_error *err)
+{
+    sg_error e2;
+    *cv = NULL;
+    sg_status st = sg_cv_run(spec, o, n_in, n_out, X, Y, n, NULL, NULL, NULL, cv, &e2);
+    if (st == SG_ERR_NOMEM && err)
+        *err = e2;
+    if (st != SG_OK) {
+        sg_cv_result_destroy(*cv);
+        *cv = NULL;
+    }
+    return st == SG_ERR_NOMEM ? st : SG_OK;
+}
+
+/* spec's penalty per network: the grid value pick[j], or train.l2 where no
+ * grid value gave a finite error. */
+static void set_picked_l2(sg_model_spec *spec, const size_t *pick, size_t n_out)
+{
+    for (size_t j = 0; j < n_out; j++)
+        spec->l2_each[j] = pick[j] < SG_REGULARIZE_N_GRID ? sg_regularize_grid[pick[j]]
+                                                          : spec->train.l2;
+    spec->n_l2_each = n_out;
+}
+
 /* One quick cross-validation with network j at grid value at[j] (SKIP: the
  * strongest, not recorded); its errors into rep->rmse.  A failed run leaves
  * NAN; only running out of memory is an error. */
@@ -52,19 +80,13 @@ static sg_status quick_cv(sg_model_spec *quick, const sg_cv_options *o, size_t n
     quick->n_l2_each = n_out;
     for (size_t j = 0; j < n_out; j++)
         quick->l2_each[j] = sg_regularize_grid[at[j] == SKIP ? SG_REGULARIZE_N_GRID - 1 : at[j]];
-    sg_cv_result *cv = NULL;
-    sg_error e2;
-    sg_status st = sg_cv_run(quick, o, n_in, n_out, X, Y, n, NULL, NULL, NULL, &cv, &e2);
-    if (st == SG_ERR_NOMEM) {
-        if (err)
-            *err = e2;
-        return st;
-    }
-    for (size_t j = 0; j < n_out; j++)
+    sg_cv_result *cv;
+    sg_status st = try_cv(quick, o, n_in, n_out, X, Y, n, &cv, err);
+    for (size_t j = 0; j < n_out && st == SG_OK; j++)
         if (at[j] != SKIP)
-            rep->rmse[j][at[j]] = st == SG_OK ? cv_error(cv, j) : NAN;
+            rep->rmse[j][at[j]] = cv ? cv_error(cv, j) : NAN;
     sg_cv_result_destroy(cv);
-    return SG_OK;
+    return st;
 }
 
 /* A mid-size table of numbers whose network shape the study leaves to the
@@ -122,18 +144,12 @@ static sg_status pair_cv(const sg_model_spec *spec, const sg_cv_options *o, size
 {
     sg_model_spec two = *spec;
     two.ensemble = 2;
-    sg_cv_result *cv = NULL;
-    sg_error e2;
-    sg_status st = sg_cv_run(&two, o, n_in, n_out, X, Y, n, NULL, NULL, NULL, &cv, &e2);
-    if (st == SG_ERR_NOMEM) {
-        if (err)
-            *err = e2;
-        return st;
-    }
-    for (size_t j = 0; j < n_out; j++)
-        out[j] = st == SG_OK ? ensemble_error(cv, j, spec->ensemble) : NAN;
+    sg_cv_result *cv;
+    sg_status st = try_cv(&two, o, n_in, n_out, X, Y, n, &cv, err);
+    for (size_t j = 0; j < n_out && st == SG_OK; j++)
+        out[j] = cv ? ensemble_error(cv, j, spec->ensemble) : NAN;
     sg_cv_result_destroy(cv);
-    return SG_OK;
+    return st;
 }
 
 /* The large-table plan against the default network at each network's best
@@ -147,10 +163,7 @@ static sg_status try_large_plan(const sg_model_spec *spec, const sg_model_spec *
 {
     sg_model_spec small = *quick, big = *quick;
     small.ensemble = spec->ensemble;
-    small.n_l2_each = n_out;
-    for (size_t j = 0; j < n_out; j++)
-        small.l2_each[j] = pick[j] < SG_REGULARIZE_N_GRID ? sg_regularize_grid[pick[j]]
-                                                          : spec->train.l2;
+    set_picked_l2(&small, pick, n_out);
     big.size_large = true;
     big = sg_model_spec_sized(&big, n, n_in, n_out);
     rep->large_tried = true;
@@ -233,10 +246,7 @@ sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt,
     sg_relevance_cache_destroy(cache);
     if (st != SG_OK)
         return st;
-    for (size_t j = 0; j < n_out; j++)
-        spec->l2_each[j] = pick[j] < SG_REGULARIZE_N_GRID ? sg_regularize_grid[pick[j]]
-                                                          : spec->train.l2;
-    spec->n_l2_each = n_out;
+    set_picked_l2(spec, pick, n_out);
     spec->size_large = rep->large_chosen;
     rep->chosen = true;
     return SG_OK;
