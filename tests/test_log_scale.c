@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "cli_harness.h"
+#include "cv_fixture.h"
 #include "model/model.h"
 #include "model/scale.h"
 
@@ -907,4 +908,51 @@ Test(log_scale, a_bad_short_life_is_flagged_in_decades, .timeout = 300)
         cr_expect_neq(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sus, k), "row")->valueint,
                       7);
     cJSON_Delete(j);
+}
+
+/* The quadratic baseline reads the table as the models do: a log-scale
+ * factor over its decades and a log-scale response as log10, predictions
+ * back in the unit.  A rate over 3 decades and a life exactly quadratic in
+ * log10(rate) and the load, in log10 of the life: the baseline's held-out
+ * predictions are exact; with both read in their units it misses by far. */
+Test(log_scale, quadratic_baseline_fits_the_decades, .timeout = 120)
+{
+    enum { N = 30 };
+    double X[N * 2], Y[N];
+    for (int i = 0; i < N; i++) {
+        double u = -2.0 + 3.0 * fmod(i * 0.618034, 1.0);
+        double load = 100.0 + 900.0 * fmod(i * 0.4142, 1.0);
+        X[2 * i] = pow(10.0, u);
+        X[2 * i + 1] = load;
+        Y[i] = pow(10.0, 4.0 - 0.8 * u + 0.15 * u * u - 0.001 * load);
+    }
+    double rmse[2];
+    for (int lg = 0; lg < 2; lg++) {
+        sg_model_spec s = small_net_spec(4, 1);
+        s.train.epochs = 50;
+        s.log_scale[0] = lg;
+        s.log_y[0] = lg;
+        sg_cv_result *r = kfold5_cv(&s, 2, X, Y, N, true);
+        cr_assert(r->resp[0].rsm_ok);
+        rmse[lg] = r->resp[0].rsm.rmse;
+        for (size_t i = 0; lg && i < r->n_held; i++)
+            cr_expect(fabs(r->rsm_pred[i] / r->obs[i] - 1.0) < 1e-9, "row %zu: %g vs %g",
+                      r->held_row[i] + 1, r->rsm_pred[i], r->obs[i]);
+        /* the gate compares the two in decades, as the interval */
+        sg_gate_warning w[8];
+        size_t nw = sg_cv_gates(r, NULL, NULL, w, 8);
+        bool worse = false;
+        for (size_t g = 0; lg && g < nw; g++)
+            if (w[g].kind == SG_GATE_WORSE_THAN_BASELINE) {
+                worse = true;
+                cr_expect(strstr(w[g].message, "rms error in log10") != NULL, "%s",
+                          w[g].message);
+                cr_expect_eq(w[g].value, r->resp[0].log_rmse);
+                cr_expect_lt(w[g].reference, 1e-9);
+            }
+        cr_expect(worse || !lg, "an exact baseline beats a 50-epoch network");
+        sg_cv_result_destroy(r);
+    }
+    cr_expect_gt(rmse[0], 1000.0 * rmse[1], "in the units %g, over the decades %g", rmse[0],
+                 rmse[1]);
 }

@@ -10,6 +10,7 @@
 
 #include "model/cv.h"
 #include "model/model.h"
+#include "cv_fixture.h"
 
 #define NI 3
 #define NO 2
@@ -362,14 +363,7 @@ static double cv_score(sg_model_type type, const double *X, const double *Y, siz
      * from its minimum (more so on inputs stretched by kriging's relevance)
      * that its inner folds do not predict the outer one */
     s.train.epochs = 2000;
-    sg_cv_options o = sg_cv_options_defaults();
-    o.plan.kind = SG_CV_KFOLD;
-    o.plan.k = 4;
-    o.baseline = false;
-    sg_cv_result *r = NULL;
-    sg_error err;
-    cr_assert_eq(sg_cv_run(&s, &o, NI, NO, X, Y, n, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
-                 err.msg);
+    sg_cv_result *r = kfold_cv(&s, 4, NI, NO, X, Y, n, false);
     double sum = 0;
     for (size_t j = 0; j < NO; j++)
         sum += r->resp[j].net.rmse;

@@ -367,3 +367,130 @@ Test(rsm, reduced_forms_when_rows_are_few)
     cr_expect_str_eq(sg_rsm_description(m), "full quadratic (6 terms)");
     sg_rsm_destroy(m);
 }
+
+/* A category of four names (codes 0..3) beside a numeric factor: its
+ * effect is any four numbers, which indicators reproduce and a quadratic in
+ * the codes cannot (two parameters for three contrasts). */
+static const double CAT_EFFECT[4] = {0.0, 7.5, -3.25, 2.0};
+
+static double cat_truth(const double *x)
+{
+    int c = (int)x[1];
+    return 10.0 + CAT_EFFECT[c] + 2.0 * x[0] - 0.5 * x[0] * x[0] +
+           (c == 2 ? 1.5 * x[0] : 0.0); /* code 2 also changes the slope */
+}
+
+Test(rsm, category_factor_enters_as_indicators)
+{
+    enum { N = 40, K = 2 };
+    double X[N * K], y[N];
+    for (int i = 0; i < N; i++) {
+        X[i * K + 0] = -1.0 + 2.0 * fmod(i * 0.618034, 1.0);
+        X[i * K + 1] = (double)(i % 4);
+        y[i] = cat_truth(X + i * K);
+    }
+    sg_rsm_factor kinds[K] = {{0, false}, {4, false}};
+    sg_rsm *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_rsm_fit_factors(X, K, K, kinds, y, 1, NULL, N, &m, &err), SG_OK, "%s",
+                 err.msg);
+    /* 1, x, 3 indicators, x^2, x times each indicator */
+    cr_expect_eq(sg_rsm_terms(m), 9u);
+    cr_expect_eq(sg_rsm_rank(m), 9u);
+    cr_expect_str_eq(sg_rsm_warning(m), "");
+    for (int c = 0; c < 4; c++) {
+        double x[K] = {0.37, (double)c};
+        cr_expect(fabs(sg_rsm_predict(m, x) - cat_truth(x)) < 1e-9, "code %d: %.12g vs %.12g", c,
+                  sg_rsm_predict(m, x), cat_truth(x));
+    }
+    sg_rsm_destroy(m);
+    /* the same rows read as numbers: the four effects are not reproduced */
+    cr_assert_eq(sg_rsm_fit(X, K, K, y, 1, NULL, N, &m, &err), SG_OK, "%s", err.msg);
+    double worst = 0.0;
+    for (int i = 0; i < N; i++)
+        worst = fmax(worst, fabs(sg_rsm_predict(m, X + i * K) - y[i]));
+    cr_expect_gt(worst, 1.0, "codes as numbers fit the four effects (worst %g)", worst);
+    sg_rsm_destroy(m);
+}
+
+Test(rsm, category_terms_count_and_reduced_forms)
+{
+    /* 3 numeric factors and a category of 4: features 6, full form 1 + 6 +
+     * 3 squares + 3 numeric pairs + 9 numeric-indicator products = 22 */
+    enum { N = 22, K = 4 };
+    double X[N * K], y[N];
+    for (int i = 0; i < N; i++) {
+        for (int j = 0; j < 3; j++)
+            X[i * K + j] = fmod(i * (0.618034 + 0.1 * j) + 0.2 * j, 1.0);
+        X[i * K + 3] = (double)(i % 4);
+        y[i] = X[i * K] + (X[i * K + 3] == 3.0 ? 5.0 : 0.0);
+    }
+    sg_rsm_factor kinds[K] = {{0, false}, {0, false}, {0, false}, {4, false}};
+    sg_rsm *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_rsm_fit_factors(X, K, K, kinds, y, 1, NULL, N, &m, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_eq(sg_rsm_terms(m), 22u);
+    cr_expect_eq(sg_rsm_form_of(m), SG_RSM_FULL);
+    sg_rsm_destroy(m);
+    /* 12 rows: main effects and squares (1 + 6 + 3 = 10 terms) */
+    cr_assert_eq(sg_rsm_fit_factors(X, K, K, kinds, y, 1, NULL, 12, &m, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_eq(sg_rsm_form_of(m), SG_RSM_SQUARES);
+    cr_expect(strstr(sg_rsm_description(m), "(10 terms): a full quadratic in 4 factors has 22 "
+                                           "terms, more than the 12 rows") != NULL,
+              "%s", sg_rsm_description(m));
+    sg_rsm_destroy(m);
+    /* 6 rows cannot hold the 7 main-effect terms */
+    cr_expect_eq(sg_rsm_fit_factors(X, K, K, kinds, y, 1, NULL, 6, &m, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "need 7 rows") != NULL, "%s", err.msg);
+}
+
+Test(rsm, unseparated_indicator_is_named)
+{
+    /* code 2 of the category occurs only with x = 1: its indicator's
+     * product with x duplicates the indicator and is dropped by name */
+    enum { N = 12, K = 2 };
+    double X[N * K], y[N];
+    for (int i = 0; i < N; i++) {
+        X[i * K + 1] = (double)(i % 3);
+        X[i * K + 0] = i % 3 == 2 ? 1.0 : (double)(i % 5);
+        y[i] = X[i * K] + X[i * K + 1];
+    }
+    sg_rsm_factor kinds[K] = {{0, false}, {3, false}};
+    sg_rsm *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_rsm_fit_factors(X, K, K, kinds, y, 1, NULL, N, &m, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect(strstr(sg_rsm_warning(m), "x1*x2[2]") != NULL, "%s", sg_rsm_warning(m));
+    sg_rsm_destroy(m);
+}
+
+Test(rsm, log_scale_factor_is_coded_in_decades)
+{
+    /* y quadratic in log10(x) over 1..1000: exact with the log scale, a
+     * quadratic in x itself misses it between the runs */
+    enum { N = 7 };
+    double X[N], y[N];
+    for (int i = 0; i < N; i++) {
+        X[i] = pow(10.0, 0.5 * i);
+        double u = log10(X[i]);
+        y[i] = 3.0 + 2.0 * u - 0.75 * u * u;
+    }
+    sg_rsm_factor kinds[1] = {{0, true}};
+    sg_rsm *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_rsm_fit_factors(X, 1, 1, kinds, y, 1, NULL, N, &m, &err), SG_OK, "%s",
+                 err.msg);
+    double x = 20.0, u = log10(x), want = 3.0 + 2.0 * u - 0.75 * u * u;
+    cr_expect(fabs(sg_rsm_predict(m, &x) - want) < 1e-9, "%.12g vs %.12g", sg_rsm_predict(m, &x),
+              want);
+    sg_rsm_destroy(m);
+    cr_assert_eq(sg_rsm_fit(X, 1, 1, y, 1, NULL, N, &m, &err), SG_OK, "%s", err.msg);
+    cr_expect_gt(fabs(sg_rsm_predict(m, &x) - want), 0.1);
+    sg_rsm_destroy(m);
+    /* a setting at or below 0 on a log scale is refused, with its row */
+    X[3] = 0.0;
+    cr_expect_eq(sg_rsm_fit_factors(X, 1, 1, kinds, y, 1, NULL, N, &m, &err), SG_ERR_NUMERIC);
+    cr_expect(strstr(err.msg, "row 4") != NULL, "%s", err.msg);
+}

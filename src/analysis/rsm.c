@@ -2,6 +2,7 @@
  * order, linear in the number of rows. */
 #include "analysis/rsm.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,11 +10,16 @@
 #include <string.h>
 
 struct sg_rsm {
-    size_t k, p, rank;
+    size_t k, nf, p, rank; /* factors, features, terms of the full form, terms kept */
+    size_t n_num;          /* numeric features (each has a square term) */
     sg_rsm_form form;
     char description[200];
-    double *mid;  /* (k) coding centre */
-    double *half; /* (k) coding half-range, > 0 */
+    size_t *feat_factor; /* (nf) the factor of each feature */
+    double *feat_level;  /* (nf) an indicator's category code; -1 for a numeric feature */
+    unsigned char *log_x; /* (k) 1: the factor is coded from log10 of its setting */
+    size_t *levels;       /* (k) a category's codes; 0 numeric */
+    double *mid;  /* (nf) coding centre of a numeric feature (indicators: 0) */
+    double *half; /* (nf) coding half-range, > 0 (indicators: 1) */
     double *coef; /* (p), 0 for dropped terms */
     unsigned char *kept; /* (p) 1 for the terms fitted */
     bool logistic;       /* predictions are 1 / (1 + exp(-sum)) */
@@ -49,24 +55,72 @@ bool sg_rsm_form_for(size_t k, size_t n, sg_rsm_form *out)
     return false;
 }
 
-/* Fill the p basis terms of coded point z (k). */
-static void basis(size_t k, const double *z, double *t)
+/* Code of a category setting: the nearest code in 0 .. L-1. */
+static double category_code(double v, size_t L)
 {
-    size_t c = 0;
+    if (!(v > 0))
+        return 0.0;
+    double c = floor(v + 0.5);
+    return c > (double)(L - 1) ? (double)(L - 1) : c;
+}
+
+/* Factor i's setting as the baseline reads it: log10 on a log scale. */
+static double setting(const sg_rsm *m, const double *x, size_t i)
+{
+    if (!m->log_x[i])
+        return x[i];
+    return x[i] > 0 ? log10(x[i]) : log10(DBL_MIN);
+}
+
+/* Feature a of point x (k factors): a numeric factor coded to [-1, 1] over
+ * the training rows, or an indicator (1 when the category has its code). */
+static double feature(const sg_rsm *m, const double *x, size_t a)
+{
+    size_t i = m->feat_factor[a];
+    if (m->feat_level[a] >= 0)
+        return category_code(x[i], m->levels[i]) == m->feat_level[a] ? 1.0 : 0.0;
+    return (setting(m, x, i) - m->mid[a]) / m->half[a];
+}
+
+/* Fill the p terms from the features f (nf): 1, each feature, the squares
+ * of the numeric ones, the products of features of different factors. */
+static void basis(const sg_rsm *m, const double *f, double *t)
+{
+    size_t c = 0, nf = m->nf;
     t[c++] = 1.0;
-    for (size_t i = 0; i < k; i++)
-        t[c++] = z[i];
-    for (size_t i = 0; i < k; i++)
-        t[c++] = z[i] * z[i];
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = i + 1; j < k; j++)
-            t[c++] = z[i] * z[j];
+    for (size_t a = 0; a < nf; a++)
+        t[c++] = f[a];
+    for (size_t a = 0; a < nf; a++)
+        if (m->feat_level[a] < 0)
+            t[c++] = f[a] * f[a];
+    for (size_t a = 0; a < nf; a++)
+        for (size_t b = a + 1; b < nf; b++)
+            if (m->feat_factor[a] != m->feat_factor[b])
+                t[c++] = f[a] * f[b];
+}
+
+/* Terms of form f over the model's features. */
+static size_t terms_of(const sg_rsm *m, sg_rsm_form f)
+{
+    size_t pairs = 0;
+    for (size_t a = 0; a < m->nf; a++)
+        for (size_t b = a + 1; b < m->nf; b++)
+            pairs += m->feat_factor[a] != m->feat_factor[b];
+    size_t t = 1 + m->nf;
+    if (f == SG_RSM_LINEAR)
+        return t;
+    t += m->n_num;
+    return f == SG_RSM_SQUARES ? t : t + pairs;
 }
 
 void sg_rsm_destroy(sg_rsm *m)
 {
     if (!m)
         return;
+    free(m->feat_factor);
+    free(m->feat_level);
+    free(m->log_x);
+    free(m->levels);
     free(m->mid);
     free(m->half);
     free(m->coef);
@@ -188,30 +242,118 @@ static void solve_kept(const double *A, size_t n, size_t p, const size_t *keep, 
     }
 }
 
-/* Append the name of term q (" x2", " x1^2", " x1*x3") to buf. */
-static void append_term(char *buf, size_t cap, size_t k, size_t q)
+/* Name of feature a (" x2", " x5[1]" for an indicator of code 1). */
+static void feature_name(const sg_rsm *m, size_t a, char *t, size_t cap)
 {
-    char t[48];
-    if (q == 0)
-        snprintf(t, sizeof t, " 1");
-    else if (q <= k)
-        snprintf(t, sizeof t, " x%zu", q);
-    else if (q <= 2 * k)
-        snprintf(t, sizeof t, " x%zu^2", q - k);
-    else {
-        size_t c = 1 + 2 * k;
-        for (size_t i = 0; i < k; i++)
-            for (size_t j = i + 1; j < k; j++, c++)
-                if (c == q)
-                    snprintf(t, sizeof t, " x%zu*x%zu", i + 1, j + 1);
-    }
+    if (m->feat_level[a] >= 0)
+        snprintf(t, cap, "x%zu[%.0f]", m->feat_factor[a] + 1, m->feat_level[a]);
+    else
+        snprintf(t, cap, "x%zu", m->feat_factor[a] + 1);
+}
+
+/* Append the name of term q (" x2", " x1^2", " x1*x3") to buf. */
+static void append_term(const sg_rsm *m, char *buf, size_t cap, size_t q)
+{
+    char t[64] = " 1", u[24], v[24];
+    size_t c = 1, nf = m->nf;
+    for (size_t a = 0; q > 0 && a < nf; a++, c++)
+        if (c == q) {
+            feature_name(m, a, u, sizeof u);
+            snprintf(t, sizeof t, " %s", u);
+        }
+    for (size_t a = 0; q > 0 && a < nf; a++)
+        if (m->feat_level[a] < 0 && c++ == q) {
+            feature_name(m, a, u, sizeof u);
+            snprintf(t, sizeof t, " %s^2", u);
+        }
+    for (size_t a = 0; q > 0 && a < nf; a++)
+        for (size_t b = a + 1; b < nf; b++)
+            if (m->feat_factor[a] != m->feat_factor[b] && c++ == q) {
+                feature_name(m, a, u, sizeof u);
+                feature_name(m, b, v, sizeof v);
+                snprintf(t, sizeof t, " %s*%s", u, v);
+            }
     size_t len = strlen(buf);
     if (len + strlen(t) + 1 < cap)
         memcpy(buf + len, t, strlen(t) + 1);
 }
 
+/* The model's features from the factors' kinds (NULL: all numeric), the
+ * coding of the numeric ones from the n training rows. */
+static sg_status set_features(sg_rsm *m, const double *X, size_t ldx, const sg_rsm_factor *kinds,
+                              const size_t *rows, size_t n, sg_error *err)
+{
+    size_t k = m->k, nf = 0;
+    m->log_x = calloc(k, 1);
+    m->levels = calloc(k, sizeof *m->levels);
+    if (!m->log_x || !m->levels)
+        return sg_error_set(err, SG_ERR_NOMEM, "rsm fit: out of memory");
+    for (size_t i = 0; i < k; i++) {
+        size_t L = kinds && kinds[i].levels >= 2 ? kinds[i].levels : 0;
+        m->levels[i] = L;
+        m->log_x[i] = !L && kinds && kinds[i].log_scale;
+        nf += L ? L - 1 : 1;
+    }
+    m->nf = nf;
+    m->feat_factor = malloc(nf * sizeof *m->feat_factor);
+    m->feat_level = malloc(nf * sizeof *m->feat_level);
+    m->mid = calloc(nf, sizeof *m->mid);
+    m->half = malloc(nf * sizeof *m->half);
+    if (!m->feat_factor || !m->feat_level || !m->mid || !m->half)
+        return sg_error_set(err, SG_ERR_NOMEM, "rsm fit: out of memory");
+    size_t a = 0;
+    for (size_t i = 0; i < k; i++) {
+        for (size_t l = 1; l < m->levels[i]; l++, a++) { /* code 0 is the reference */
+            m->feat_factor[a] = i;
+            m->feat_level[a] = (double)l;
+            m->half[a] = 1.0;
+        }
+        if (m->levels[i])
+            continue;
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t r = 0; r < n; r++) {
+            size_t row = rows ? rows[r] : r;
+            double v = X[row * ldx + i];
+            if (!isfinite(v) || (m->log_x[i] && !(v > 0)))
+                return sg_error_set(err, SG_ERR_NUMERIC,
+                                    "rsm fit: factor %zu of row %zu is not %s", i + 1, row + 1,
+                                    isfinite(v) ? "positive (log scale)" : "finite");
+            v = setting(m, X + row * ldx, i);
+            lo = fmin(lo, v);
+            hi = fmax(hi, v);
+        }
+        m->feat_factor[a] = i;
+        m->feat_level[a] = -1.0;
+        m->mid[a] = 0.5 * (lo + hi);
+        m->half[a] = hi > lo ? 0.5 * (hi - lo) : 1.0;
+        m->n_num++;
+        a++;
+    }
+    return SG_OK;
+}
+
+/* The richest form the n rows can fit; false when even main effects need
+ * more rows. */
+static bool form_of_rows(const sg_rsm *m, size_t n, sg_rsm_form *out)
+{
+    static const sg_rsm_form order[] = {SG_RSM_FULL, SG_RSM_SQUARES, SG_RSM_LINEAR};
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+        if (n >= terms_of(m, order[i])) {
+            *out = order[i];
+            return true;
+        }
+    return false;
+}
+
 sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, size_t ldy,
                      const size_t *rows, size_t n, sg_rsm **out, sg_error *err)
+{
+    return sg_rsm_fit_factors(X, ldx, k, NULL, y, ldy, rows, n, out, err);
+}
+
+sg_status sg_rsm_fit_factors(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                             const double *y, size_t ldy, const size_t *rows, size_t n,
+                             sg_rsm **out, sg_error *err)
 {
     sg_status st = SG_OK;
     sg_rsm *m = NULL;
@@ -223,18 +365,22 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
     *out = NULL;
     if (!X || !y || k == 0)
         return sg_error_set(err, SG_ERR_INVALID, "rsm fit needs at least one factor");
-    size_t p = sg_rsm_n_terms(k); /* all terms; the form uses the first pf */
-    sg_rsm_form form;
-    if (!sg_rsm_form_for(k, n, &form))
-        return sg_error_set(err, SG_ERR_INVALID,
-                            "even main effects in %zu factors need %zu rows but only %zu rows "
-                            "are available",
-                            k, k + 1, n);
-    size_t pf = sg_rsm_form_terms(form, k);
     m = calloc(1, sizeof *m);
     if (!m)
         goto nomem;
     m->k = k;
+    if ((st = set_features(m, X, ldx, kinds, rows, n, err)) != SG_OK)
+        goto fail;
+    size_t p = terms_of(m, SG_RSM_FULL); /* all terms; the form uses the first pf */
+    sg_rsm_form form;
+    if (!form_of_rows(m, n, &form)) {
+        st = sg_error_set(err, SG_ERR_INVALID,
+                          "even main effects in %zu factors need %zu rows but only %zu rows "
+                          "are available",
+                          k, terms_of(m, SG_RSM_LINEAR), n);
+        goto fail;
+    }
+    size_t pf = terms_of(m, form);
     m->p = p;
     m->form = form;
     if (form == SG_RSM_FULL)
@@ -246,28 +392,11 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
                  form == SG_RSM_SQUARES ? "main effects and squares, no interactions"
                                         : "main effects only",
                  pf, k, p, n);
-    m->mid = malloc(k * sizeof *m->mid);
-    m->half = malloc(k * sizeof *m->half);
     m->coef = calloc(p, sizeof *m->coef);
-    z = malloc(k * sizeof *z);
+    z = malloc(m->nf * sizeof *z);
     t = malloc(p * sizeof *t);
-    if (!m->mid || !m->half || !m->coef || !z || !t)
+    if (!m->coef || !z || !t)
         goto nomem;
-    for (size_t j = 0; j < k; j++) {
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t i = 0; i < n; i++) {
-            double v = X[(rows ? rows[i] : i) * ldx + j];
-            if (!isfinite(v)) {
-                st = sg_error_set(err, SG_ERR_NUMERIC, "rsm fit: factor %zu of row %zu is not finite",
-                                  j + 1, (rows ? rows[i] : i) + 1);
-                goto fail;
-            }
-            lo = fmin(lo, v);
-            hi = fmax(hi, v);
-        }
-        m->mid[j] = 0.5 * (lo + hi);
-        m->half[j] = hi > lo ? 0.5 * (hi - lo) : 1.0;
-    }
     size_t mcols = pf + 1, nb = 0; /* [A | y], A the form's pf columns */
     Rt = calloc(mcols * mcols, sizeof *Rt);
     C = malloc(SG_RSM_BLOCK_ROWS * mcols * sizeof *C);
@@ -280,9 +409,9 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
         goto nomem;
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
-        for (size_t j = 0; j < k; j++)
-            z[j] = (X[r * ldx + j] - m->mid[j]) / m->half[j];
-        basis(k, z, t);
+        for (size_t a = 0; a < m->nf; a++)
+            z[a] = feature(m, X + r * ldx, a);
+        basis(m, z, t);
         for (size_t q = 0; q < pf; q++) {
             /* a range wider than DBL_MAX codes to inf/NaN: refuse it rather
              * than fold non-finite entries into the factorisation */
@@ -322,7 +451,7 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
         if (c < q_kept && keep[c] == q)
             c++;
         else
-            append_term(dropped, sizeof dropped, k, q);
+            append_term(m, dropped, sizeof dropped, q);
     }
     m->rank = q_kept;
     if (!(m->kept = calloc(p, 1)))
@@ -366,26 +495,30 @@ done:
 
 double sg_rsm_predict(const sg_rsm *m, const double *x)
 {
-    /* Small fixed stack buffers would limit k; compute the sum directly. */
+    /* no scratch: features are recomputed for the products (k is small) */
+    size_t nf = m->nf, c = 1 + nf + m->n_num;
     double s = m->coef[0];
-    size_t k = m->k, c = 1 + 2 * k;
-    for (size_t i = 0; i < k; i++) {
-        double zi = (x[i] - m->mid[i]) / m->half[i];
-        s += m->coef[1 + i] * zi + m->coef[1 + k + i] * zi * zi;
-        for (size_t j = i + 1; j < k; j++)
-            s += m->coef[c++] * zi * (x[j] - m->mid[j]) / m->half[j];
+    for (size_t a = 0, sq = 1 + nf; a < nf; a++) {
+        double fa = feature(m, x, a);
+        s += m->coef[1 + a] * fa;
+        if (m->feat_level[a] < 0)
+            s += m->coef[sq++] * fa * fa;
+        for (size_t b2 = a + 1; b2 < nf; b2++)
+            if (m->feat_factor[a] != m->feat_factor[b2])
+                s += m->coef[c++] * fa * feature(m, x, b2);
     }
     if (m->logistic)
         return s >= 0 ? 1.0 / (1.0 + exp(-s)) : exp(s) / (1.0 + exp(s));
     return s;
 }
 
-/* The basis values of the kept terms of row x into t (rank values). */
+/* The basis values of the kept terms of row x into t (rank values); z
+ * (nf) and full (p) scratch. */
 static void kept_basis(const sg_rsm *m, const double *x, double *z, double *full, double *t)
 {
-    for (size_t j = 0; j < m->k; j++)
-        z[j] = (x[j] - m->mid[j]) / m->half[j];
-    basis(m->k, z, full);
+    for (size_t a = 0; a < m->nf; a++)
+        z[a] = feature(m, x, a);
+    basis(m, z, full);
     for (size_t q = 0, c = 0; q < m->p; q++)
         if (m->kept[q])
             t[c++] = full[q];
@@ -402,7 +535,7 @@ static sg_status logistic_newton(sg_rsm *m, const double *X, size_t ldx, const d
     size_t r = m->rank, p = m->p;
     double *H = malloc(r * r * sizeof *H), *g = malloc(r * sizeof *g);
     double *beta = calloc(r, sizeof *beta), *t = malloc(r * sizeof *t);
-    double *z = malloc(m->k * sizeof *z), *full = malloc(p * sizeof *full);
+    double *z = malloc(m->nf * sizeof *z), *full = malloc(p * sizeof *full);
     sg_status st = SG_OK;
     if (!H || !g || !beta || !t || !z || !full) {
         st = sg_error_set(err, SG_ERR_NOMEM, "logistic baseline: out of memory");
@@ -482,11 +615,11 @@ done:
     return st;
 }
 
-sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const double *y,
-                              size_t ldy, const size_t *rows, size_t n, double lambda,
-                              sg_rsm **out, sg_error *err)
+sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                              const double *y, size_t ldy, const size_t *rows, size_t n,
+                              double lambda, sg_rsm **out, sg_error *err)
 {
-    sg_status st = sg_rsm_fit(X, ldx, k, y, ldy, rows, n, out, err);
+    sg_status st = sg_rsm_fit_factors(X, ldx, k, kinds, y, ldy, rows, n, out, err);
     if (st != SG_OK)
         return st;
     if (!(lambda >= 0) || (st = logistic_newton(*out, X, ldx, y, ldy, rows, n, lambda, err)) !=
@@ -503,3 +636,4 @@ const char *sg_rsm_warning(const sg_rsm *m) { return m->warning; }
 sg_rsm_form sg_rsm_form_of(const sg_rsm *m) { return m->form; }
 const char *sg_rsm_description(const sg_rsm *m) { return m->description; }
 const double *sg_rsm_coefficients(const sg_rsm *m) { return m->coef; }
+size_t sg_rsm_terms(const sg_rsm *m) { return m->p; }

@@ -20,6 +20,18 @@
  * sg_rsm_warning() names the dropped terms.  (A
  * minimum-norm solution would instead predict nonsense wherever the
  * unidentified direction matters.)  Predictions are never NaN.
+ *
+ * Factors of other kinds (sg_rsm_fit_factors) enter as the models see
+ * them: a factor on a log scale is coded from log10 of its setting (a
+ * quadratic over its decades, not in its unit), and a category of L names
+ * (codes 0 .. L-1) as L - 1 indicators of codes 1 .. L-1 against code 0,
+ * with no square and no product of two indicators of the same factor (a
+ * quadratic in the codes would order the names and give a 4-name factor
+ * two parameters instead of three).  The term order is then 1, every
+ * feature (a numeric factor or an indicator), the squares of the numeric
+ * ones, the products of features of different factors; the forms count
+ * those terms.  With every factor numeric and on its unit's scale the fit
+ * is the one described above.
  */
 #ifndef SG_RSM_H
 #define SG_RSM_H
@@ -42,9 +54,9 @@ typedef enum sg_rsm_form {
     SG_RSM_LINEAR    /* 1, x_i (main effects only) */
 } sg_rsm_form;
 
-/* Number of terms of form f in k factors. */
+/* Number of terms of form f in k numeric factors. */
 size_t sg_rsm_form_terms(sg_rsm_form f, size_t k);
-/* The richest form n rows can fit in k factors; false when even main
+/* The richest form n rows can fit in k numeric factors; false when even main
  * effects need more rows. */
 bool sg_rsm_form_for(size_t k, size_t n, sg_rsm_form *out);
 
@@ -54,9 +66,22 @@ size_t sg_rsm_n_terms(size_t k);
 /* Fit a quadratic to the n rows of X selected by rows (NULL = rows 0..n-1).
  * X is row-major with row stride ldx and its first k columns are the factors
  * (engineering units); y[r * ldy] is the response of row r.  On success the
- * caller owns *out (free with sg_rsm_destroy). */
+ * caller owns *out (free with sg_rsm_destroy).  Every factor numeric. */
 sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, size_t ldy,
                      const size_t *rows, size_t n, sg_rsm **out, sg_error *err);
+
+/* How a factor enters the baseline. */
+typedef struct sg_rsm_factor {
+    size_t levels;  /* 0: numeric; >= 2: a category whose settings are codes 0 .. levels-1 */
+    bool log_scale; /* numeric, coded from log10 of its setting (settings > 0) */
+} sg_rsm_factor;
+
+/* sg_rsm_fit with each factor's kind (kinds: k entries, borrowed; NULL =
+ * every factor numeric in its unit).  A category's setting is read as the
+ * nearest code.  SG_ERR_NUMERIC for a log-scale setting <= 0. */
+sg_status sg_rsm_fit_factors(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                             const double *y, size_t ldy, const size_t *rows, size_t n,
+                             sg_rsm **out, sg_error *err);
 
 /* Newton iterations of the logistic baseline (it stops earlier when a
  * step moves no coefficient by 1e-10). */
@@ -65,20 +90,23 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
  * intercept): keeps a separable table's coefficients finite. */
 #define SG_RSM_LOGISTIC_LAMBDA 1e-2
 
-/* Logistic regression on the same terms as sg_rsm_fit (same form, same
- * dropped terms) for y in {0, 1}: sg_rsm_predict then gives the probability
- * of 1.  lambda >= 0 penalises the squared coefficients except the
- * intercept.  SG_ERR_NUMERIC when the fit fails. */
-sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const double *y,
-                              size_t ldy, const size_t *rows, size_t n, double lambda,
-                              sg_rsm **out, sg_error *err);
+/* Logistic regression on the same terms as sg_rsm_fit_factors (same form,
+ * same dropped terms) for y in {0, 1}: sg_rsm_predict then gives the
+ * probability of 1.  lambda >= 0 penalises the squared coefficients except
+ * the intercept.  SG_ERR_NUMERIC when the fit fails. */
+sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                              const double *y, size_t ldy, const size_t *rows, size_t n,
+                              double lambda, sg_rsm **out, sg_error *err);
 
 /* Free a fit; NULL is a no-op. */
 void sg_rsm_destroy(sg_rsm *m);
 
 /* Prediction at x (k factors, engineering units), in the response's unit. */
 double sg_rsm_predict(const sg_rsm *m, const double *x);
-/* Number of terms kept (== sg_rsm_form_terms(form, k) when fully estimable). */
+/* Number of terms of the full form over the fit's factors (the length of
+ * sg_rsm_coefficients; sg_rsm_n_terms(k) when every factor is numeric). */
+size_t sg_rsm_terms(const sg_rsm *m);
+/* Number of terms kept (== the form's terms when fully estimable). */
 size_t sg_rsm_rank(const sg_rsm *m);
 /* The form fitted. */
 sg_rsm_form sg_rsm_form_of(const sg_rsm *m);
@@ -88,9 +116,10 @@ sg_rsm_form sg_rsm_form_of(const sg_rsm *m);
 const char *sg_rsm_description(const sg_rsm *m);
 /* Warning text when the design is rank deficient, "" otherwise. */
 const char *sg_rsm_warning(const sg_rsm *m);
-/* Coefficients (sg_rsm_n_terms(k)) on the coded factors z = (x-mid)/half,
- * order: 1, z_1..z_k, z_1²..z_k², z_1z_2, z_1z_3, ..., z_{k-1}z_k; the
- * terms outside the fitted form are 0. */
+/* Coefficients (sg_rsm_terms) on the coded factors z = (x-mid)/half,
+ * order (every factor numeric): 1, z_1..z_k, z_1²..z_k², z_1z_2, z_1z_3,
+ * ..., z_{k-1}z_k; with other kinds the order above.  The terms outside the
+ * fitted form are 0. */
 const double *sg_rsm_coefficients(const sg_rsm *m);
 
 #endif

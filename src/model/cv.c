@@ -152,6 +152,7 @@ typedef struct cv_job {
     size_t n_prob;
     const size_t *prob_off;
     const double *X, *Y;
+    sg_rsm_factor *rsm_kinds; /* (n_in) the factors as the baseline reads them */
     const char *const *names;
     sg_status *fold_status; /* (n_work) */
     sg_error *fold_err;     /* (n_work) */
@@ -182,7 +183,8 @@ static sg_status class_baseline(cv_job *job, const cv_part *part, size_t f, cons
         for (size_t r = 0; r < ntr; r++)
             t[r] = Ytr[r * n_out + j] == (double)c;
         sg_rsm *q = NULL;
-        st = sg_rsm_fit_logistic(Xtr, n_in, n_in, t, 1, NULL, ntr, SG_RSM_LOGISTIC_LAMBDA, &q,
+        st = sg_rsm_fit_logistic(Xtr, n_in, n_in, job->rsm_kinds, t, 1, NULL, ntr,
+                                 SG_RSM_LOGISTIC_LAMBDA, &q,
                                  err);
         for (size_t i = h0; st == SG_OK && i < h1; i++)
             part->rsm_proba[i * np + off + c] = sg_rsm_predict(q, job->X + p->rows[i] * n_in);
@@ -280,17 +282,27 @@ static sg_status run_fold(cv_job *job, const cv_part *part, size_t f, sg_error *
             }
             continue;
         }
+        /* the response as the models fit it (log10 on a log scale) */
+        double *yb = malloc(ntr * sizeof *yb);
+        if (!yb) {
+            st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        sg_model__rsm_response(job->spec, j, Ytr + j, n_out, ntr, yb);
         sg_status bs = sg_model_spec_binary(job->spec, j)
-                           ? sg_rsm_fit_logistic(Xtr, n_in, n_in, Ytr + j, n_out, NULL, ntr,
-                                                 SG_RSM_LOGISTIC_LAMBDA, &q, &e2)
-                           : sg_rsm_fit(Xtr, n_in, n_in, Ytr + j, n_out, NULL, ntr, &q, &e2);
+                           ? sg_rsm_fit_logistic(Xtr, n_in, n_in, job->rsm_kinds, yb, 1, NULL,
+                                                 ntr, SG_RSM_LOGISTIC_LAMBDA, &q, &e2)
+                           : sg_rsm_fit_factors(Xtr, n_in, n_in, job->rsm_kinds, yb, 1, NULL,
+                                                ntr, &q, &e2);
+        free(yb);
         if (bs != SG_OK) {
             part->rsm_failed[f * n_out + j] = true;
             snprintf(part->rsm_fmsg[f * n_out + j], sizeof part->rsm_fmsg[0], "%.255s", e2.msg);
             continue;
         }
         for (size_t i = h0; i < h1; i++)
-            part->rsm_pred[i * n_out + j] = sg_rsm_predict(q, job->X + p->rows[i] * n_in);
+            part->rsm_pred[i * n_out + j] = sg_model__rsm_unit(
+                job->spec, j, sg_rsm_predict(q, job->X + p->rows[i] * n_in));
         sg_rsm_destroy(q);
     }
 done:
@@ -875,6 +887,11 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
     for (size_t i = 0; lg && i < m; i++)
         R->log_rmse += pow(interval_resid(true, res->obs[i * no + j], res->pred[i * no + j]), 2);
     R->log_rmse = m ? sqrt(R->log_rmse / (double)m) : 0.0;
+    R->rsm_log_rmse = 0.0;
+    for (size_t i = 0; lg && R->rsm_ok && i < m; i++)
+        R->rsm_log_rmse +=
+            pow(interval_resid(true, res->obs[i * no + j], res->rsm_pred[i * no + j]), 2);
+    R->rsm_log_rmse = m ? sqrt(R->rsm_log_rmse / (double)m) : 0.0;
     /* The interval covers the window (window_of: every held-out residual,
      * scaled by how unconstrained its point was, carried over to uniform
      * points of the box of the runs).  Without it, the plan's residuals:
@@ -1435,6 +1452,9 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     job.n = n;
     job.X = X;
     job.Y = Y;
+    if (!(job.rsm_kinds = malloc(n_in * sizeof *job.rsm_kinds)))
+        goto nomem;
+    sg_model__rsm_kinds(spec, n_in, job.rsm_kinds);
     job.names = response_names;
     job.progress = progress;
     job.user = user;
@@ -1541,6 +1561,7 @@ fail:
     free(rsm_fmsg);
     free(train_mse);
     free(job.rsm_msg);
+    free(job.rsm_kinds);
     sg_cv_plan_destroy(plan);
     sg_cv_plan_destroy(bplan);
     sg_cv_result_destroy(res);
@@ -1587,12 +1608,18 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
         const sg_cv_response *R = &r->resp[j];
         double net = interp_rmse(r, &R->net, &R->between);
         double rsm = R->rsm_ok ? interp_rmse(r, &R->rsm, &R->rsm_between) : 0.0;
+        bool lg = R->log_interval && R->rsm_ok; /* in decades, as its interval */
+        if (lg) {
+            net = R->log_rmse;
+            rsm = R->rsm_log_rmse;
+        }
         if (R->rsm_ok && net > rsm) {
             sg_num_snprintf(msg, sizeof msg,
-                     "%.80s: the model's cross-validated RMSE (%.4g%s) is worse than the "
+                     "%.80s: the model's cross-validated %s (%.4g%s) is worse than the "
                      "quadratic response surface's (%.4g); prefer the simpler model",
-                     nm, net, r->n_between ? ", the worse of leave-one-out and between levels"
-                                           : "", rsm);
+                     nm, lg ? "rms error in log10" : "RMSE", net,
+                     r->n_between && !lg ? ", the worse of leave-one-out and between levels"
+                                         : "", rsm);
             put(out, cap, &k, SG_GATE_WORSE_THAN_BASELINE, j, net, rsm, msg);
         }
         if (!R->net.r2_ok) {

@@ -41,6 +41,26 @@ bool sg_model__is_log(const sg_model_spec *spec, size_t i)
     return i < SG_MODEL_MAX_CATEGORICAL && spec->log_scale[i] && !sg_model__is_category(spec, i);
 }
 
+void sg_model__rsm_kinds(const sg_model_spec *spec, size_t n_in, sg_rsm_factor *out)
+{
+    for (size_t i = 0; i < n_in; i++)
+        out[i] = (sg_rsm_factor){sg_model__is_category(spec, i) ? spec->categories[i] : 0,
+                                 sg_model__is_log(spec, i)};
+}
+
+void sg_model__rsm_response(const sg_model_spec *spec, size_t j, const double *y, size_t ldy,
+                            size_t n, double *out)
+{
+    bool lg = sg_model__is_log_y(spec, j);
+    for (size_t i = 0; i < n; i++)
+        out[i] = lg ? log10(y[i * ldy]) : y[i * ldy];
+}
+
+double sg_model__rsm_unit(const sg_model_spec *spec, size_t j, double v)
+{
+    return sg_model__is_log_y(spec, j) ? pow(10.0, fmax(-300.0, fmin(300.0, v))) : v;
+}
+
 /* log10 of a log-scale factor's setting; a setting at or below 0 (outside
  * any window such a factor may have) gives the smallest finite input
  * rather than a non-finite one. */

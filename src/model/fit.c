@@ -299,22 +299,31 @@ void sg_fit_result_destroy(sg_fit_result *r)
     free(r);
 }
 
-/* Baseline on every row: training metrics (failures are notes, not errors). */
-static sg_status fit_baseline(const sg_table *t, size_t n_in, size_t j, sg_fit_result *r,
-                              double *pred, sg_error *err)
+/* Baseline on every row: training metrics (failures are notes, not errors).
+ * The factors and the response enter as spec's models see them
+ * (sg_model__rsm_kinds, a log-scale response as log10).  pred: n doubles. */
+static sg_status fit_baseline(const sg_table *t, const sg_model_spec *spec, size_t n_in,
+                              size_t j, sg_fit_result *r, double *pred, sg_error *err)
 {
     sg_error e;
     sg_error_clear(&e);
     size_t n = t->n_rows;
-    if (sg_rsm_fit(t->x, t->n_cols, n_in, t->x + n_in + j, t->n_cols, NULL, n, &r->rsm[j], &e) !=
-        SG_OK) {
+    sg_rsm_factor *kinds = malloc(n_in * sizeof *kinds);
+    if (!kinds)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    sg_model__rsm_kinds(spec, n_in, kinds);
+    sg_model__rsm_response(spec, j, t->x + n_in + j, t->n_cols, n, pred);
+    sg_status fs = sg_rsm_fit_factors(t->x, t->n_cols, n_in, kinds, pred, 1, NULL, n, &r->rsm[j],
+                                      &e);
+    free(kinds);
+    if (fs != SG_OK) {
         if (e.status == SG_ERR_NOMEM)
             return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         snprintf(r->rsm_note[j], sizeof r->rsm_note[j], "%.250s", e.msg);
         return SG_OK;
     }
     for (size_t i = 0; i < n; i++)
-        pred[i] = sg_rsm_predict(r->rsm[j], t->x + i * t->n_cols);
+        pred[i] = sg_model__rsm_unit(spec, j, sg_rsm_predict(r->rsm[j], t->x + i * t->n_cols));
     if (sg_metrics_compute(t->x + n_in + j, t->n_cols, pred, 1, n, &r->rsm_train[j], &e) !=
         SG_OK) {
         snprintf(r->rsm_note[j], sizeof r->rsm_note[j], "%.250s", e.msg);
@@ -529,12 +538,16 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
                                   "forces kriging"
                                 : "; consider [model] type = \"gp\" or \"auto\"");
         }
-        if (R->rsm_ok && R->rsm.rmse < SG_FIT_CLEARLY_BETTER * net) {
-            sg_fit_note *t = add_note(r, SG_FIT_NOTE_QUADRATIC_BETTER, j, R->rsm.rmse, net);
+        /* the quadratic: a log-scale response in decades too */
+        bool lq = isfinite(c->net_log_rmse) && R->log_interval;
+        double qe = lq ? R->rsm_log_rmse : R->rsm.rmse, nq = lq ? c->net_log_rmse : net;
+        if (R->rsm_ok && qe < SG_FIT_CLEARLY_BETTER * nq) {
+            sg_fit_note *t = add_note(r, SG_FIT_NOTE_QUADRATIC_BETTER, j, qe, nq);
             sg_num_snprintf(t->message, sizeof t->message,
                             "%.80s: the quadratic response surface is clearly better than the "
-                            "network (CV RMSE %.4g against %.4g, %.2f times)",
-                            nm, R->rsm.rmse, net, net > 0 ? R->rsm.rmse / net : 0.0);
+                            "network (CV %s %.4g against %.4g, %.2f times)",
+                            nm, lq ? "rms error in log10" : "RMSE", qe, nq,
+                            nq > 0 ? qe / nq : 0.0);
         }
     }
     return st;
@@ -887,7 +900,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     for (size_t j = 0; j < n_out; j++) {
         if ((st = sg_metrics_compute(Y + j, n_out, Mean + j, n_out, n, &r->train[j], err)) !=
                 SG_OK ||
-            (st = fit_baseline(t, n_in, j, r, tmp, err)) != SG_OK)
+            (st = fit_baseline(t, &settings->spec, n_in, j, r, tmp, err)) != SG_OK)
             goto fail;
     }
 

@@ -5,6 +5,7 @@
 
 #include "core/internal.h"
 
+#include "analysis/rsm.h"
 #include "model/model.h"
 
 struct sg_model {
@@ -51,6 +52,17 @@ SG_INTERNAL size_t sg_model__net_outputs(const sg_model *m, size_t j);
 SG_INTERNAL size_t sg_model__n_feat(const sg_model_spec *spec, size_t n_in);
 /* True when factor i is categorical. */
 SG_INTERNAL bool sg_model__is_category(const sg_model_spec *spec, size_t i);
+/* Each factor's kind for the quadratic baseline (out: n_in): a category's
+ * names, a log scale, as the models see the factor. */
+SG_INTERNAL void sg_model__rsm_kinds(const sg_model_spec *spec, size_t n_in,
+                                     sg_rsm_factor *out);
+/* Response j's n values (stride ldy) as the baseline fits them, into out
+ * (n): log10 of a log-scale response's, the values themselves otherwise. */
+SG_INTERNAL void sg_model__rsm_response(const sg_model_spec *spec, size_t j, const double *y,
+                                        size_t ldy, size_t n, double *out);
+/* A baseline prediction v of response j back in its unit (10^v on a log
+ * scale, the exponent held within +-300 so it stays finite). */
+SG_INTERNAL double sg_model__rsm_unit(const sg_model_spec *spec, size_t j, double v);
 /* Factor settings x (n_in) into inputs f (n_feat). */
 SG_INTERNAL void sg_model__encode(const sg_model_spec *spec, size_t n_in, const double *x,
                                   double *f);
