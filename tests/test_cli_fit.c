@@ -152,6 +152,7 @@ Test(cli_fit, fit_with_cv_json_and_text)
     cr_expect(cJSON_IsNumber(at_path(cv, "baseline", "rmse")));
     cr_expect(at_path(cv, "interval", "half_width")->valuedouble > 0);
     cr_expect(at_path(cv, "interval", "level")->valuedouble == 0.95);
+    cr_expect(cJSON_IsNull(at_path(cv, "replicates", NULL)), "no setting of the L27 repeated");
     cr_expect_eq(cJSON_GetArraySize(at_path(cv, "held_out", NULL)), 27);
     /* the model file carries the same calibration */
     sg_model *model = NULL;
@@ -770,4 +771,41 @@ Test(cli_fit, kriging_better_note_under_auto_says_what_auto_did)
               msg);
     cr_expect(strstr(msg, "consider") == NULL, "%s", msg);
     cJSON_Delete(doc);
+}
+
+/* Runs repeated at the same settings: `fit` sets the CV error against
+ * their scatter (each of 9 settings run twice, the two 1.0 apart: sd
+ * sqrt(0.5) on 9 degrees of freedom). */
+Test(cli_fit, repeated_runs_give_the_noise_floor)
+{
+    char csv[2048] = "a,b,y\n";
+    for (int i = 0; i < 18; i++) {
+        int a = 10 + 10 * (i / 2 % 3), b = 1 + i / 6;
+        char line[64];
+        snprintf(line, sizeof line, "%d,%d,%.2f\n", a, b,
+                 50.0 + 0.8 * a - 3.0 * b + 0.02 * a * a + (i % 2 ? 0.5 : -0.5));
+        strcat(csv, line);
+    }
+    put("rep.csv", csv);
+    const char *study = put("rep.toml",
+                            "[study]\nname = \"rep\"\nseed = 3\n[data]\nfile = \"rep.csv\"\n"
+                            "[[factor]]\nname = \"a\"\ncolumn = \"a\"\nmin = 10\nmax = 30\n"
+                            "[[factor]]\nname = \"b\"\ncolumn = \"b\"\nmin = 1\nmax = 3\n"
+                            "[[response]]\nname = \"y\"\ncolumn = \"y\"\n"
+                            "[report]\nfile = \"rep.xlsx\"\n[model]\nhidden = [3]\nensemble = 2\n"
+                            "[train]\nepochs = 150\nvalidation = \"kfold:3\"\n");
+    result *r = run("fit", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_json(r->out);
+    cJSON *cv = at_path(cJSON_GetArrayItem(at_path(at_path(j, "fit", NULL), "responses", NULL), 0),
+                        "cv", NULL);
+    cJSON *rep = at_path(cv, "replicates", NULL);
+    cr_expect(fabs(at_path(rep, "sd", NULL)->valuedouble - sqrt(0.5)) < 1e-12);
+    cr_expect_eq(at_path(rep, "dof", NULL)->valueint, 9);
+    cr_expect_eq(at_path(rep, "settings", NULL)->valueint, 9);
+    cr_expect(strstr(at_path(cv, "accuracy", NULL)->valuestring,
+                     "runs repeated at the same settings scatter by sd 0.707 (9 degrees of "
+                     "freedom)"),
+              "%s", at_path(cv, "accuracy", NULL)->valuestring);
+    cJSON_Delete(j);
 }

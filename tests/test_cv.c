@@ -365,6 +365,74 @@ Test(validate, duplicate_settings_with_different_results)
     cr_expect_eq(sg_duplicates_find(x, 2, y, 2, 1, d, 4, &st), 0);
 }
 
+/* Pure error: settings A run 3 times (1, 2, 3: squares 2), B twice (10,
+ * 14: squares 8), C once: sqrt(10 / 3) on 3 degrees of freedom; in log10
+ * of the values a setting of 10 and 100 scatters by sqrt(0.5). */
+Test(validate, replicate_scatter_known_answers)
+{
+    const double x[] = {1, 5, 2, 1, 1, 5, 2, 9};
+    const double y[] = {1, 10, 7, 2, 3, 14, 7, 8};
+    double sd;
+    size_t dof, settings;
+    cr_assert_eq(sg_duplicates_scatter(x, 1, y, 1, 6, 0, false, &sd, &dof, &settings), SG_OK);
+    cr_expect_eq(dof, 3u);
+    cr_expect_eq(settings, 2u);
+    cr_expect_float_eq(sd, sqrt(10.0 / 3.0), 1e-14);
+    /* 8 rows: setting 2 twice with equal values adds a degree of freedom, no square */
+    cr_assert_eq(sg_duplicates_scatter(x, 1, y, 1, 8, 0, false, &sd, &dof, &settings), SG_OK);
+    cr_expect_eq(dof, 4u);
+    cr_expect_eq(settings, 3u);
+    cr_expect_float_eq(sd, sqrt(10.0 / 4.0), 1e-14);
+    const double xl[] = {1, 1, 2, 2, 2};
+    const double yl[] = {10, 100, 5, -1, 0};
+    cr_assert_eq(sg_duplicates_scatter(xl, 1, yl, 1, 5, 0, true, &sd, &dof, &settings), SG_OK);
+    cr_expect_eq(dof, 1u, "values at or below 0 are left out");
+    cr_expect_float_eq(sd, sqrt(0.5), 1e-14);
+    cr_assert_eq(sg_duplicates_scatter(x, 1, y, 1, 3, 0, false, &sd, &dof, &settings), SG_OK);
+    cr_expect_eq(dof, 0u);
+    cr_expect_eq(sd, 0.0);
+}
+
+/* Each setting run three times: the accuracy statement sets the CV error
+ * against the scatter of the repeats (the noise, sigma); identical repeats
+ * are said to agree; no repeats, no clause. */
+Test(validate, accuracy_note_compares_with_repeated_runs)
+{
+    const double sigma = 0.5;
+    noisy_linear(NMAX / 3, sigma, 77);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 78);
+    for (size_t i = NMAX / 3; i < NMAX; i++) { /* rows k, k + 20, k + 40 share settings */
+        size_t k = i % (NMAX / 3);
+        X[i * 2] = X[k * 2];
+        X[i * 2 + 1] = X[k * 2 + 1];
+        Y[i * 2] = 2.385 + 1.5 * X[i * 2] - 0.75 * X[i * 2 + 1] + gsl_ran_gaussian(g, sigma);
+        Y[i * 2 + 1] = 410.5;
+    }
+    gsl_rng_free(g);
+    sg_cv_result *r = run("kfold:5", NMAX, 2, linear_spec());
+    const sg_cv_response *R = &r->resp[0];
+    cr_expect_eq(R->replicate_dof, 40u);
+    cr_expect_eq(R->replicate_settings, 20u);
+    cr_expect(fabs(R->replicate_sd - sigma) < 0.25 * sigma, "scatter %g", R->replicate_sd);
+    cr_expect(strstr(R->accuracy_note, "runs repeated at the same settings scatter by sd") !=
+                  NULL,
+              "%s", R->accuracy_note);
+    sg_cv_result_destroy(r);
+    for (size_t i = NMAX / 3; i < NMAX; i++)
+        Y[i * 2] = Y[(i % (NMAX / 3)) * 2];
+    r = run("kfold:5", NMAX, 2, linear_spec());
+    cr_expect_eq(r->resp[0].replicate_sd, 0.0);
+    cr_expect(strstr(r->resp[0].accuracy_note, "agree exactly (20 settings)") != NULL, "%s",
+              r->resp[0].accuracy_note);
+    sg_cv_result_destroy(r);
+    noisy_linear(NMAX, sigma, 79);
+    r = run("kfold:5", NMAX, 2, linear_spec());
+    cr_expect_eq(r->resp[0].replicate_dof, 0u);
+    cr_expect_null(strstr(r->resp[0].accuracy_note, "repeated"), "%s", r->resp[0].accuracy_note);
+    sg_cv_result_destroy(r);
+}
+
 /* ---- suspicious-run rule (sg_outlier_find), without any fitting ---- */
 
 #define ON 12

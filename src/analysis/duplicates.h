@@ -2,6 +2,7 @@
 #ifndef SG_DUPLICATES_H
 #define SG_DUPLICATES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -24,5 +25,17 @@ typedef struct sg_duplicate {
  * NULL) to SG_ERR_NOMEM.  O(n log n). */
 size_t sg_duplicates_find(const double *X, size_t n_in, const double *Y, size_t n_out, size_t n,
                           sg_duplicate *out, size_t cap, sg_status *st);
+
+/* The scatter of runs repeated at identical settings (pure error) of
+ * response j: the pooled within-setting sd (the squared deviations from
+ * each setting's mean, summed over the settings run more than once, over
+ * their degrees of freedom: runs minus settings) into *sd, the degrees of
+ * freedom into *dof and the repeated settings into *settings (all 0 when no
+ * setting is repeated).  in_log10: the scatter of log10 of the values
+ * (each > 0; a value at or below 0 is left out).  Response unit (or
+ * decades).  SG_ERR_NOMEM, else SG_OK.  O(n log n). */
+sg_status sg_duplicates_scatter(const double *X, size_t n_in, const double *Y, size_t n_out,
+                                size_t n, size_t j, bool in_log10, double *sd, size_t *dof,
+                                size_t *settings);
 
 #endif

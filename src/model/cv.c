@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/duplicates.h"
 #include "analysis/rsm.h"
 #include "core/num.h"
 #include "model/model_internal.h"
@@ -40,6 +41,7 @@ sg_cv_options sg_cv_options_defaults(void)
 }
 
 static void accuracy_sentence(const sg_cv_result *res, size_t j);
+static void replicate_clause(sg_cv_response *R, double e);
 
 /* The residual the interval of a response is sized on: observed -
  * predicted, or for a log-scale response log10 of their ratio (both are
@@ -563,6 +565,34 @@ static void accuracy_sentence(const sg_cv_result *res, size_t j)
         sg_num_snprintf(R->accuracy_note, sizeof R->accuracy_note,
                         "cross-validated RMSE %s (%.3g) is %.2g%% of the observed range (%.4g)",
                         what, e, 100.0 * e / R->range, R->range);
+    replicate_clause(R, e);
+}
+
+/* Append to R's accuracy note how the error e compares with the scatter
+ * of runs repeated at the same settings (in decades when the note is). */
+static void replicate_clause(sg_cv_response *R, double e)
+{
+    if (!R->replicate_dof || !(R->range > 0))
+        return;
+    size_t len = strlen(R->accuracy_note);
+    char *at = R->accuracy_note + len;
+    size_t cap = sizeof R->accuracy_note - len;
+    double s = R->replicate_sd;
+    if (!(s > 0))
+        snprintf(at, cap,
+                 "; runs repeated at the same settings agree exactly (%zu settings): the error "
+                 "is the model's, not the data's",
+                 R->replicate_settings);
+    else if (R->log_interval)
+        sg_num_snprintf(at, cap,
+                        "; runs repeated at the same settings scatter by %.2g%% (rms %.3g in "
+                        "log10, %zu degrees of freedom): the error is %.2g times that floor",
+                        100.0 * (pow(10.0, s) - 1.0), s, R->replicate_dof, e / s);
+    else
+        sg_num_snprintf(at, cap,
+                        "; runs repeated at the same settings scatter by sd %.3g (%zu degrees of "
+                        "freedom): the error is %.2g times that floor",
+                        s, R->replicate_dof, e / s);
 }
 
 /* Keep the flagged runs (out, k of them) that are also far out on the scale
@@ -1531,6 +1561,9 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
             continue;
         }
         R->log_interval = sg_model__is_log_y(spec, j);
+        if (sg_duplicates_scatter(X, n_in, Y, n_out, n, j, R->log_interval, &R->replicate_sd,
+                                  &R->replicate_dof, &R->replicate_settings) != SG_OK)
+            goto nomem;
         if ((st = design_note(res, j, spec, X, n_in, err)) != SG_OK)
             goto fail;
         if ((st = window_of(res, j, spec, bplan, X, Y, n_in, train_mse, opt->level,

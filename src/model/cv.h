@@ -225,7 +225,13 @@ typedef struct sg_cv_response {
      * 10^-SG_CV_MAX_DECIMALS), and one sentence saying so. */
     double range, resolution;
     double log_range; /* decades the observed values span (a log-scale response; else 0) */
-    char accuracy_note[200];
+    /* The scatter of runs repeated at identical settings (pure error,
+     * analysis/duplicates.h; in decades for a log-scale response), its
+     * degrees of freedom and the settings repeated: the floor no model's
+     * error at a new run can go below.  All 0 when no setting is repeated. */
+    double replicate_sd;
+    size_t replicate_dof, replicate_settings;
+    char accuracy_note[360];
     /* Why the design cannot tell (empty when it can): between levels more
      * than SG_CV_CURVATURE_RATIO times the plan's error, worst without the
      * middle level of a 3-level factor.  Holding out that level leaves

@@ -267,6 +267,14 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         sg_json_string(b, cv, "design_note", c->design_note);
         sg_json_number(b, cv, "range", c->range);
         sg_json_number(b, cv, "resolution", c->resolution);
+        if (c->replicate_dof) { /* runs repeated at the same settings: the noise floor */
+            cJSON *rep = sg_json_object(b, cv, "replicates");
+            sg_json_number(b, rep, "sd", c->replicate_sd);
+            sg_json_count(b, rep, "dof", c->replicate_dof);
+            sg_json_count(b, rep, "settings", c->replicate_settings);
+        } else {
+            sg_json_null(b, cv, "replicates");
+        }
         if (r->cmp) {
             const sg_fit_compare *k = &r->cmp[j];
             cJSON *cmp = sg_json_object(b, cv, "comparison");

@@ -143,6 +143,13 @@ static bool get_cv_response(rd *r, const sg_json_at *x, sg_cv_response *c)
          !sg_json_get_exact(j, x, "log_rmse", &c->log_rmse) ||
          !sg_json_get_exact(j, x, "log_range", &c->log_range)))
         return false;
+    /* absent in files of earlier versions: no setting repeated */
+    if (sg_json_has(x, "replicate_sd", &sc) &&
+        (!sg_json_get_exact(j, x, "replicate_sd", &c->replicate_sd) ||
+         !sg_json_get_size(j, x, "replicate_dof", SG_RESULTS_MAX_HELD, &c->replicate_dof) ||
+         !sg_json_get_size(j, x, "replicate_settings", SG_RESULTS_MAX_HELD,
+                           &c->replicate_settings)))
+        return false;
     return !sg_json_has(x, "design_note", &sc) ||
            get_str(r, x, "design_note", c->design_note, sizeof c->design_note);
 }
