@@ -808,4 +808,10 @@ Test(cli_fit, repeated_runs_give_the_noise_floor)
                      "freedom)"),
               "%s", at_path(cv, "accuracy", NULL)->valuestring);
     cJSON_Delete(j);
+    /* the text lists the repeats and says what they measure */
+    r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "y: 9 settings repeated, scatter sd 0.707 (9 degrees of freedom): "
+                             "the noise no model can predict"),
+              "%s", r->out);
 }

@@ -467,6 +467,20 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             sg_num_fprintf(stdout, "  %s and %s: %s %.6g vs %.6g %s\n", ra, rb, s->responses[d->response].name,
                    d->value_a, d->value_b, s->responses[d->response].unit);
         }
+        if (r->n_dups > r->n_dups_listed)
+            printf("  (%zu more not listed)\n", r->n_dups - r->n_dups_listed);
+        for (size_t j = 0; r->cv && j < r->n_out; j++) { /* what the repeats say: the noise */
+            const sg_cv_response *R = &r->cv->resp[j];
+            const char *unit = s->responses[j].unit ? s->responses[j].unit : "";
+            if (R->replicate_dof && R->replicate_sd > 0)
+                sg_num_fprintf(stdout,
+                               "  %s: %zu settings repeated, scatter sd %.3g%s%s (%zu degrees of "
+                               "freedom): the noise no model can predict\n",
+                               s->responses[j].name, R->replicate_settings, R->replicate_sd,
+                               R->log_interval || unit[0] ? " " : "",
+                               R->log_interval ? "in log10" : unit,
+                               R->replicate_dof);
+        }
         any = true;
     }
     (void)any;
