@@ -117,6 +117,10 @@ static sg_results *make_results(void)
         c->window_disagreement = j ? 0.0 : val(j + 48) / 11.0;
         c->window_kriging_rmse = j ? 0.0 : val(j + 49) / 13.0;
         c->window_raised = j != 0; /* unlike window_ok */
+        c->rsm_log_rmse = val(j + 50) / 17.0;
+        c->replicate_sd = j ? 0.0 : val(j + 51) / 19.0;
+        c->replicate_dof = 3 * j + 1;
+        c->replicate_settings = j + 1;
         snprintf(c->window_note, sizeof c->window_note, "%s",
                  j ? "not computed with category factors" : "");
         snprintf(c->design_note, sizeof c->design_note, "%s",
@@ -230,6 +234,10 @@ Test(results_io, round_trip_is_exact)
                   same(c->window_kriging_rmse, d->window_kriging_rmse) &&
                   c->window_raised == d->window_raised);
         cr_expect_str_eq(c->window_note, d->window_note);
+        cr_expect(same(c->rsm_log_rmse, d->rsm_log_rmse));
+        cr_expect(same(c->replicate_sd, d->replicate_sd) &&
+                  c->replicate_dof == d->replicate_dof &&
+                  c->replicate_settings == d->replicate_settings);
         cr_expect_str_eq(c->design_note, d->design_note);
         cr_expect_eq(c->outlier_ok, d->outlier_ok);
         cr_expect(same(c->resid_median, d->resid_median));

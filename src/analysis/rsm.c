@@ -242,7 +242,7 @@ static void solve_kept(const double *A, size_t n, size_t p, const size_t *keep, 
     }
 }
 
-/* Name of feature a (" x2", " x5[1]" for an indicator of code 1). */
+/* Name of feature a ("x2"; "x5[1]" for the indicator of code 1). */
 static void feature_name(const sg_rsm *m, size_t a, char *t, size_t cap)
 {
     if (m->feat_level[a] >= 0)

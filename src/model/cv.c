@@ -1641,7 +1641,8 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
         const sg_cv_response *R = &r->resp[j];
         double net = interp_rmse(r, &R->net, &R->between);
         double rsm = R->rsm_ok ? interp_rmse(r, &R->rsm, &R->rsm_between) : 0.0;
-        bool lg = R->log_interval && R->rsm_ok; /* in decades, as its interval */
+        /* in decades, as its interval (not in results files written before) */
+        bool lg = R->log_interval && R->rsm_ok && isfinite(R->rsm_log_rmse);
         if (lg) {
             net = R->log_rmse;
             rsm = R->rsm_log_rmse;

@@ -188,8 +188,9 @@ typedef struct sg_cv_response {
      * and its groups off the additive pattern are not looked for. */
     bool log_interval;
     double log_rmse;
-    double rsm_log_rmse; /* the same for the baseline (log_interval and rsm_ok; else 0): the
-                            "worse than the baseline" gate compares the two in decades */
+    double rsm_log_rmse; /* the same for the baseline (log_interval and rsm_ok; else 0; NAN
+                            from a results file written before it existed): the "worse than
+                            the baseline" gate compares the two in decades */
     double half_width;
     double half_width_plan;    /* the quantile of the plan's residuals alone */
     double half_width_between; /* ... of the between-levels residuals (0 if none) */

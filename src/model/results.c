@@ -263,6 +263,7 @@ static void cv_response_json(sg_json_builder *b, cJSON *arr, const sg_cv_respons
     sg_json_bool(b, o, "log_interval", r->log_interval);
     sg_json_exact(b, o, "log_rmse", r->log_rmse);
     sg_json_exact(b, o, "log_range", r->log_range);
+    sg_json_exact(b, o, "rsm_log_rmse", r->rsm_log_rmse);
     sg_json_exact(b, o, "replicate_sd", r->replicate_sd);
     sg_json_count(b, o, "replicate_dof", r->replicate_dof);
     sg_json_count(b, o, "replicate_settings", r->replicate_settings);

@@ -8,6 +8,7 @@
 #include "core/json.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,11 @@ static bool get_cv_response(rd *r, const sg_json_at *x, sg_cv_response *c)
         (!sg_json_get_bool(j, x, "log_interval", &c->log_interval) ||
          !sg_json_get_exact(j, x, "log_rmse", &c->log_rmse) ||
          !sg_json_get_exact(j, x, "log_range", &c->log_range)))
+        return false;
+    /* absent in files of earlier versions: the gate then compares in the unit */
+    c->rsm_log_rmse = NAN;
+    if (sg_json_has(x, "rsm_log_rmse", &sc) &&
+        !sg_json_get_exact(j, x, "rsm_log_rmse", &c->rsm_log_rmse))
         return false;
     /* absent in files of earlier versions: no setting repeated */
     if (sg_json_has(x, "replicate_sd", &sc) &&
