@@ -774,8 +774,9 @@ Test(cli_fit, kriging_better_note_under_auto_says_what_auto_did)
 }
 
 /* Runs repeated at the same settings: `fit` sets the CV error against
- * their scatter (each of 9 settings run twice, the two 1.0 apart: sd
- * sqrt(0.5) on 9 degrees of freedom). */
+ * their scatter (each of 9 settings run twice, the two 1.0 apart, the
+ * first once more at their mean: sd sqrt(4.5 / 10) on 10 degrees of
+ * freedom). */
 Test(cli_fit, repeated_runs_give_the_noise_floor)
 {
     char csv[2048] = "a,b,y\n";
@@ -786,6 +787,7 @@ Test(cli_fit, repeated_runs_give_the_noise_floor)
                  50.0 + 0.8 * a - 3.0 * b + 0.02 * a * a + (i % 2 ? 0.5 : -0.5));
         strcat(csv, line);
     }
+    strcat(csv, "10,1,57.00\n"); /* the first setting a third time, at its mean */
     put("rep.csv", csv);
     const char *study = put("rep.toml",
                             "[study]\nname = \"rep\"\nseed = 3\n[data]\nfile = \"rep.csv\"\n"
@@ -800,18 +802,23 @@ Test(cli_fit, repeated_runs_give_the_noise_floor)
     cJSON *cv = at_path(cJSON_GetArrayItem(at_path(at_path(j, "fit", NULL), "responses", NULL), 0),
                         "cv", NULL);
     cJSON *rep = at_path(cv, "replicates", NULL);
-    cr_expect(fabs(at_path(rep, "sd", NULL)->valuedouble - sqrt(0.5)) < 1e-12);
-    cr_expect_eq(at_path(rep, "dof", NULL)->valueint, 9);
+    cr_expect(fabs(at_path(rep, "sd", NULL)->valuedouble - sqrt(0.45)) < 1e-12);
+    cr_expect_eq(at_path(rep, "dof", NULL)->valueint, 10);
     cr_expect_eq(at_path(rep, "settings", NULL)->valueint, 9);
     cr_expect(strstr(at_path(cv, "accuracy", NULL)->valuestring,
-                     "runs repeated at the same settings scatter by sd 0.707 (9 degrees of "
+                     "runs repeated at the same settings scatter by sd 0.671 (10 degrees of "
                      "freedom)"),
               "%s", at_path(cv, "accuracy", NULL)->valuestring);
     cJSON_Delete(j);
     /* the text lists the repeats and says what they measure */
     r = run("fit", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
-    cr_expect(strstr(r->out, "y: 9 settings repeated, scatter sd 0.707 (9 degrees of freedom): "
+    cr_expect(strstr(r->out, "y: 9 settings repeated, scatter sd 0.671 (10 degrees of freedom): "
                              "the noise no model can predict"),
+              "%s", r->out);
+    /* one line per setting, its runs and their values */
+    cr_expect(strstr(r->out, "(10 runs unlike the first of its setting):\n"
+                             "  run 1 (line 2), run 2 (line 3) and run 19 (line 20): y 56.5, "
+                             "57.5, 57\n"),
               "%s", r->out);
 }

@@ -141,6 +141,30 @@ static void print_run_label(const sg_table *t, size_t row, char *buf, size_t cap
     sg_table_run_label(t, row, buf, cap);
 }
 
+/* One line for the runs of one setting that differ from its first run
+ * (records k.. with the same first run and response): "run 1, run 2 and
+ * run 3: y 57.32, 57.35, 59.17".  Returns the index after the group. */
+static size_t print_duplicate_group(const sg_table *t, const sg_study *s, const sg_duplicate *d,
+                                    size_t n, size_t k)
+{
+    size_t e = k + 1;
+    while (e < n && d[e].row_a == d[k].row_a && d[e].response == d[k].response)
+        e++;
+    char lab[96];
+    print_run_label(t, d[k].row_a, lab, sizeof lab);
+    printf("  %s", lab);
+    for (size_t i = k; i < e; i++) {
+        print_run_label(t, d[i].row_b, lab, sizeof lab);
+        printf("%s%s", i + 1 < e ? ", " : " and ", lab);
+    }
+    const sg_response *re = &s->responses[d[k].response];
+    sg_num_fprintf(stdout, ": %s %.6g", re->name, d[k].value_a);
+    for (size_t i = k; i < e; i++)
+        sg_num_fprintf(stdout, ", %.6g", d[i].value_b);
+    printf("%s%s\n", re->unit && re->unit[0] ? " " : "", re->unit ? re->unit : "");
+    return e;
+}
+
 /* The runs of the group whose last record is outliers[k]: "run 25 to run
  * 27", or each named ("run 27, run 26 and run 25"; sg_cv_group_first). */
 static void print_group_label(const sg_table *t, const sg_cv_result *cv, size_t k, char *buf,
@@ -458,15 +482,11 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         any = true;
     }
     if (r->n_dups) {
-        printf("\nDuplicate factor settings with different responses (%zu):\n", r->n_dups);
-        for (size_t k = 0; k < r->n_dups_listed; k++) {
-            const sg_duplicate *d = &r->dups[k];
-            char ra[96], rb[96];
-            print_run_label(t, d->row_a, ra, sizeof ra);
-            print_run_label(t, d->row_b, rb, sizeof rb);
-            sg_num_fprintf(stdout, "  %s and %s: %s %.6g vs %.6g %s\n", ra, rb, s->responses[d->response].name,
-                   d->value_a, d->value_b, s->responses[d->response].unit);
-        }
+        printf("\nDuplicate factor settings with different responses (%zu run%s unlike the "
+               "first of its setting):\n",
+               r->n_dups, r->n_dups == 1 ? "" : "s");
+        for (size_t k = 0; k < r->n_dups_listed;)
+            k = print_duplicate_group(t, s, r->dups, r->n_dups_listed, k);
         if (r->n_dups > r->n_dups_listed)
             printf("  (%zu more not listed)\n", r->n_dups - r->n_dups_listed);
         for (size_t j = 0; r->cv && j < r->n_out; j++) { /* what the repeats say: the noise */
