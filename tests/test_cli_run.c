@@ -102,6 +102,11 @@ Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
          * (the light network's stress_max: thickness's curvature) */
         cr_expect(strstr(strings, "stress_max: the design cannot tell how accurate") != NULL,
                   "no design note on the Validation sheet");
+        /* and what the errors mean, as fit's accuracy line */
+        cr_expect(strstr(strings, "What the errors mean") != NULL);
+        cr_expect(strstr(strings, "stress_max: cross-validated RMSE anywhere in the window (") !=
+                      NULL,
+                  "no accuracy statement on the Validation sheet");
     }
 
     /* report: same workbook (up to the creation time in docProps), model untouched */

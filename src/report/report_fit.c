@@ -302,6 +302,27 @@ static lxw_row_t between_levels_rows(sg_rctx *ctx, lxw_worksheet *ws, const sg_c
     return r;
 }
 
+/* What the errors mean, one line per response that has the statement (fit's
+ * `accuracy:` line: against the range, the resolution and the scatter of
+ * repeated runs); returns the next free row. */
+static lxw_row_t accuracy_rows(sg_rctx *ctx, lxw_worksheet *ws, const sg_cv_result *cv,
+                               lxw_row_t r, char *buf, size_t cap)
+{
+    const sg_report_input *in = ctx->in;
+    bool any = false;
+    for (size_t k = 0; k < in->n_responses; k++) {
+        const sg_cv_response *cr = &cv->resp[k];
+        if (!cr->accuracy_note[0])
+            continue;
+        if (!any)
+            sg_rstr(ctx, ws, r++, 0, "What the errors mean", ctx->subtitle);
+        any = true;
+        snprintf(buf, cap, "%s: %s", in->responses[k].name, cr->accuracy_note);
+        sg_rstr(ctx, ws, r++, 0, buf, ctx->text);
+    }
+    return r;
+}
+
 /* Predicted probabilities in SG_RCALIB_BINS equal bins against the share
  * of runs that had the outcome: a calibrated model's rows lie on the
  * diagonal. */
@@ -504,9 +525,14 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
                     ctx->note);
             continue;
         }
-        /* as the gate: on the worse of the plan and between levels */
+        /* as the gate: on the worse of the plan and between levels; a
+         * log-scale response on its log10 errors */
         double net = cv->n_between ? fmax(cr->net.rmse, cr->between.rmse) : cr->net.rmse;
         double rsm = cv->n_between ? fmax(cr->rsm.rmse, cr->rsm_between.rmse) : cr->rsm.rmse;
+        if (cr->log_interval && isfinite(cr->rsm_log_rmse)) {
+            net = cr->log_rmse;
+            rsm = cr->rsm_log_rmse;
+        }
         if (!cr->net.r2_ok || cr->net.r2 < SG_CV_MIN_Q2)
             sg_rstr(ctx, ws, r, 14, "no usable predictive structure (Q² < 0.5)", ctx->warn);
         else if (cr->rsm_ok && net > rsm)
@@ -542,6 +568,7 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
     sg_rcolumns(ctx, ws, 14, 14, 36);
     sg_rcolumns(ctx, ws, 15, 15, 60);
     r = between_levels_rows(ctx, ws, cv, r + 1, buf, sizeof buf);
+    r = accuracy_rows(ctx, ws, cv, r + 1, buf, sizeof buf);
     r = outcome_blocks(ctx, ws, cv, r + 1);
     r++;
 
