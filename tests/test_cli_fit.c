@@ -817,7 +817,7 @@ Test(cli_fit, repeated_runs_give_the_noise_floor)
                              "the noise no model can predict"),
               "%s", r->out);
     /* one line per setting, its runs and their values */
-    cr_expect(strstr(r->out, "(10 runs unlike the first of its setting):\n"
+    cr_expect(strstr(r->out, "(10 runs unlike the first run at the same settings):\n"
                              "  run 1 (line 2), run 2 (line 3) and run 19 (line 20): y 56.5, "
                              "57.5, 57\n"),
               "%s", r->out);

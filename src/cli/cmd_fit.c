@@ -483,7 +483,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     }
     if (r->n_dups) {
         printf("\nDuplicate factor settings with different responses (%zu run%s unlike the "
-               "first of its setting):\n",
+               "first run at the same settings):\n",
                r->n_dups, r->n_dups == 1 ? "" : "s");
         for (size_t k = 0; k < r->n_dups_listed;)
             k = print_duplicate_group(t, s, r->dups, r->n_dups_listed, k);
