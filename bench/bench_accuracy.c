@@ -8,9 +8,10 @@
  * scored on 200 independent uniform random test points (seeded).  Three
  * sets are summarised apart: the functions of issue 12, the independent
  * check (never used to choose a method), and grids found trying the
- * product on new studies (3-level full factorials of smooth responses,
- * with their Latin hypercubes), where held-out errors, all at grid points,
- * had missed the network's error between the points.
+ * product on new studies (3-level full factorials and Box-Behnken designs
+ * of smooth responses, with their Latin hypercubes), where held-out
+ * errors, all at grid points, had missed the network's error between the
+ * points, or the penalty search had chosen too strong a penalty.
  *
  * Per table and model:
  *   test/sd   test RMSE / sd of the test responses
@@ -256,6 +257,28 @@ static double smooth4(const double *x)
     return exp(x[0] * x[1]) + sin(2 * x[2]) * x[3] + x[3] * x[3] * x[3];
 }
 
+/* ---- Box-Behnken designs found trying the product (round 2, session 21):
+ * 3 levels per factor, each pair of factors at its four corners with the
+ * others at their middle, and 3 centre runs (a classic response-surface
+ * design); the penalty search's worse-of-two rule chose the strongest
+ * penalty there ---- */
+
+/* Warpage of an injection-moulded clip, mm: melt temperature (C), packing
+ * pressure (MPa), cooling time (s). */
+static double warpage(const double *x)
+{
+    double m = x[0] - 240, p = x[1] - 80;
+    return 0.62 + 0.0045 * m - 0.0031 * p + 0.00011 * p * p + 0.25 * exp(-(x[2] - 10) / 12) +
+           0.00008 * m * p;
+}
+
+/* Surface roughness Ra of a turned part, um: feed (mm/rev), cutting speed
+ * (m/min), depth of cut (mm), tool nose radius (mm). */
+static double roughness(const double *x)
+{
+    return 1000 * x[0] * x[0] / (32 * x[3]) * (1 + 0.2 * (x[2] - 1)) * pow(100 / x[1], 0.2);
+}
+
 /* ---- responses spanning decades (round 2, session 17): modelled on their
  * log10 ([[response]] scale = "log"), factors set by ratios on theirs;
  * scored in log10: errors and intervals in decades ---- */
@@ -287,6 +310,41 @@ static double permeability(const double *x)
 {
     double e = x[1];
     return x[0] * x[0] * e * e * e / (180.0 * (1.0 - e) * (1.0 - e));
+}
+
+/* A Box-Behnken design of d >= 3 factors on lo..hi: every pair of factors
+ * at its four corners, the others at their middle, then 3 centre runs
+ * (NULL when out of memory; sg_design_destroy frees it). */
+static sg_design *box_behnken(const double *lo, const double *hi, size_t d)
+{
+    size_t n = 4 * d * (d - 1) / 2 + 3;
+    sg_design *des = calloc(1, sizeof *des);
+    double *x = des ? malloc(n * d * sizeof *x) : NULL;
+    if (!x) {
+        free(des);
+        return NULL;
+    }
+    size_t r = 0;
+    for (size_t a = 0; a < d; a++)
+        for (size_t b = a + 1; b < d; b++)
+            for (int corner = 0; corner < 4; corner++, r++)
+                for (size_t j = 0; j < d; j++) {
+                    double u = 0.5;
+                    if (j == a)
+                        u = corner & 1 ? 1.0 : 0.0;
+                    else if (j == b)
+                        u = corner & 2 ? 1.0 : 0.0;
+                    x[r * d + j] = lo[j] + u * (hi[j] - lo[j]);
+                }
+    for (; r < n; r++)
+        for (size_t j = 0; j < d; j++)
+            x[r * d + j] = 0.5 * (lo[j] + hi[j]);
+    snprintf(des->name, sizeof des->name, "bbd:%zu", n);
+    des->kind = SG_DESIGN_FULL;
+    des->n_runs = n;
+    des->n_factors = d;
+    des->x = x;
+    return des;
 }
 
 /* The sets scored apart. */
@@ -328,6 +386,9 @@ static const testfn FNS[] = {
      {200, 300, 10, 10, 45, 1, 0.18, 6, 2500, 0.08}, {"auto", NULL}, SET_CHECK, false, 0},
     {"weld", 3, weld_hardness, {180, 4, 20}, {260, 8, 180}, {"full", NULL}, SET_GRIDS, false, 0},
     {"smooth4", 4, smooth4, {0}, {1}, {"full", NULL}, SET_GRIDS, false, 0},
+    {"warpage", 3, warpage, {220, 60, 10}, {260, 100, 30}, {"bbd", NULL}, SET_GRIDS, false, 0},
+    {"roughness", 4, roughness, {0.05, 100, 0.5, 0.4}, {0.25, 300, 2.5, 1.2}, {"bbd", NULL},
+     SET_GRIDS, false, 0},
     {"creep", 2, creep_life, {250, 347}, {350, 502}, {"auto", NULL}, SET_DECADES, true, 0},
     {"arrhenius", 3, arrhenius, {300, 0.01, 1}, {450, 10, 5}, {"auto", NULL}, SET_DECADES, true,
      2},
@@ -1101,7 +1162,10 @@ int main(int argc, char **argv)
             sg_design_options dopt = sg_design_options_default();
             dopt.seed = (unsigned long)seed;
             sg_design *des = NULL;
-            if (sg_design_parse(designs[di], &ds, &err) != SG_OK ||
+            if (!strcmp(designs[di], "bbd")) {
+                if (!(des = box_behnken(lo, hi, d)))
+                    return 1;
+            } else if (sg_design_parse(designs[di], &ds, &err) != SG_OK ||
                 sg_design_generate(&ds, fac, d, &dopt, &des, &err) != SG_OK) {
                 printf("%-10s %-12s design failed: %s\n", t->name, designs[di], err.msg);
                 continue;
@@ -1202,7 +1266,8 @@ int main(int argc, char **argv)
                   "never used to choose a method or a setting)",
                   &sets[1]);
     print_summary("summary of the grids found trying the product (weld hardness 3^3, a smooth "
-                  "4-factor response 3^4, full factorials, and their Latin hypercubes)",
+                  "4-factor response 3^4, full factorials; warpage and roughness, Box-Behnken; "
+                  "and their Latin hypercubes)",
                   &sets[2]);
     print_summary("summary of the tables spanning decades (creep and fatigue lives, a reaction "
                   "rate, a permeability: the response and the factors set by ratios on a log "

@@ -822,3 +822,43 @@ Test(cli_fit, repeated_runs_give_the_noise_floor)
                              "57.5, 57\n"),
               "%s", r->out);
 }
+
+/* A Box-Behnken table (15 runs, 3 centre runs; found trying the product on
+ * a new study).  cycle is linear: the quadratic is exact, and its CV RMSE,
+ * a few 1e-15, prints as rounding.  warpage is curved in cooling time (not
+ * a quadratic): the quadratic is exact at the tested settings but no
+ * better than the network between levels, so fit does not call it clearly
+ * better (it compares the worse of the two figures, as the gate). */
+Test(cli_fit, exact_baseline_and_its_note_on_a_box_behnken_table)
+{
+    put("bb.csv", "run,melt_C,pack_MPa,cool_s,warpage_mm,cycle_s\n"
+                  "1,220,60,20,0.7766,25.72\n2,220,100,20,0.5886,25.80\n"
+                  "3,260,60,20,0.8926,26.52\n4,260,100,20,0.8326,26.60\n"
+                  "5,220,80,10,0.7800,16.76\n6,220,80,30,0.5772,34.76\n"
+                  "7,260,80,10,0.9600,17.56\n8,260,80,30,0.7572,35.56\n"
+                  "9,240,60,10,0.9760,17.12\n10,240,60,30,0.7732,35.12\n"
+                  "11,240,100,10,0.8520,17.20\n12,240,100,30,0.6492,35.20\n"
+                  "13,240,80,20,0.7286,26.16\n14,240,80,20,0.7286,26.16\n"
+                  "15,240,80,20,0.7286,26.16\n");
+    const char *study =
+        put("bb.toml", "[study]\nname = \"bb\"\nseed = 7\n[data]\nfile = \"bb.csv\"\n"
+                       "[[factor]]\nname = \"melt\"\ncolumn = \"melt_C\"\nmin = 220\nmax = 260\n"
+                       "[[factor]]\nname = \"pack\"\ncolumn = \"pack_MPa\"\nmin = 60\nmax = 100\n"
+                       "[[factor]]\nname = \"cool\"\ncolumn = \"cool_s\"\nmin = 10\nmax = 30\n"
+                       "[[response]]\nname = \"warpage\"\ncolumn = \"warpage_mm\"\n"
+                       "[[response]]\nname = \"cycle\"\ncolumn = \"cycle_s\"\n"
+                       "[report]\nfile = \"bb.xlsx\"\n");
+    result *r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "cycle: the quadratic response surface is clearly better than the "
+                             "network (CV RMSE 0 to rounding against "),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "each the worse of leave-one-out and between levels)"), "%s",
+              r->out);
+    cr_expect(strstr(r->out, "is worse than the quadratic response surface's (0 to rounding)"),
+              "%s", r->out);
+    cr_expect_null(strstr(r->out, "e-1"), "no rounding noise printed: %s", r->out);
+    cr_expect_null(strstr(r->out, "warpage: the quadratic response surface is clearly better"),
+                   "%s", r->out);
+    cr_expect(strstr(r->out, "agree exactly (1 setting)"), "%s", r->out);
+}

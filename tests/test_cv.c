@@ -426,6 +426,21 @@ Test(validate, accuracy_note_compares_with_repeated_runs)
     cr_expect(strstr(r->resp[0].accuracy_note, "agree exactly (20 settings)") != NULL, "%s",
               r->resp[0].accuracy_note);
     sg_cv_result_destroy(r);
+    /* one setting run twice: singular words */
+    noisy_linear(NMAX, sigma, 79);
+    X[2] = X[0];
+    X[3] = X[1];
+    Y[2] = Y[0] + 0.3;
+    r = run("kfold:5", NMAX, 2, linear_spec());
+    cr_expect_eq(r->resp[0].replicate_dof, 1u);
+    cr_expect(strstr(r->resp[0].accuracy_note, "(1 degree of freedom)") != NULL, "%s",
+              r->resp[0].accuracy_note);
+    sg_cv_result_destroy(r);
+    Y[2] = Y[0];
+    r = run("kfold:5", NMAX, 2, linear_spec());
+    cr_expect(strstr(r->resp[0].accuracy_note, "agree exactly (1 setting)") != NULL, "%s",
+              r->resp[0].accuracy_note);
+    sg_cv_result_destroy(r);
     noisy_linear(NMAX, sigma, 79);
     r = run("kfold:5", NMAX, 2, linear_spec());
     cr_expect_eq(r->resp[0].replicate_dof, 0u);

@@ -494,3 +494,96 @@ Test(rsm, log_scale_factor_is_coded_in_decades)
     cr_expect_eq(sg_rsm_fit_factors(X, 1, 1, kinds, y, 1, NULL, N, &m, &err), SG_ERR_NUMERIC);
     cr_expect(strstr(err.msg, "row 4") != NULL, "%s", err.msg);
 }
+
+/* A Box-Behnken design in 3 factors: each pair at its four corners (the
+ * third at its middle), then 3 centre runs; coded -1, 0, 1. */
+static size_t box_behnken3(double *X)
+{
+    size_t r = 0;
+    for (size_t a = 0; a < 3; a++)
+        for (size_t b = a + 1; b < 3; b++)
+            for (int c = 0; c < 4; c++, r++) {
+                for (size_t j = 0; j < 3; j++)
+                    X[r * 3 + j] = 0.0;
+                X[r * 3 + a] = c & 1 ? 1.0 : -1.0;
+                X[r * 3 + b] = c & 2 ? 1.0 : -1.0;
+            }
+    for (; r < 15; r++)
+        X[r * 3] = X[r * 3 + 1] = X[r * 3 + 2] = 0.0;
+    return r;
+}
+
+/* Every edge run has x1² + x2² + x3² = 2: without the centre runs the
+ * edges cannot tell the intercept from the squares, so they do not
+ * determine the surface at the centre; an edge run is determined by the
+ * other runs.  Row order and the factors' scale do not matter. */
+Test(rsm, centre_of_a_box_behnken_is_determined_only_by_itself)
+{
+    double X[15 * 3];
+    size_t n = box_behnken3(X), rows[15];
+    for (size_t i = 0; i < 15 * 3; i += 3) { /* engineering units */
+        X[i] = 240 + 20 * X[i];
+        X[i + 1] = 80 + 20 * X[i + 1];
+        X[i + 2] = 20 + 10 * X[i + 2];
+    }
+    for (size_t r = 0; r < 12; r++)
+        rows[r] = r;
+    bool applies = false, determined = true;
+    sg_error err;
+    cr_assert_eq(sg_rsm_determined(X, 3, n, 3, NULL, rows, 12, X + 12 * 3, &applies,
+                                   &determined, &err),
+                 SG_OK, "%s", err.msg);
+    cr_expect(applies, "15 runs, 7 separable terms");
+    cr_expect_not(determined, "the edges alone cannot tell the centre");
+    /* an edge run (row 0) from the other edges and the centre runs */
+    for (size_t r = 0; r < 14; r++)
+        rows[r] = r + 1;
+    cr_assert_eq(sg_rsm_determined(X, 3, n, 3, NULL, rows, 14, X, &applies, &determined, &err),
+                 SG_OK);
+    cr_expect(applies);
+    cr_expect(determined, "an edge run is predicted by the others");
+    /* one centre run is determined by its repeats */
+    for (size_t r = 0; r < 14; r++)
+        rows[r] = r;
+    cr_assert_eq(sg_rsm_determined(X, 3, n, 3, NULL, rows, 14, X + 14 * 3, &applies,
+                                   &determined, &err),
+                 SG_OK);
+    cr_expect(determined);
+}
+
+/* A 3^2 full factorial fits 1, x1, x2, x1², x2² with 4 runs to spare: the
+ * middle run is determined by the other 8.  A saturated subset (as many
+ * runs as terms) leaves none to spare: nothing applies. */
+Test(rsm, determined_needs_a_run_to_spare)
+{
+    double X[9 * 2];
+    for (size_t r = 0; r < 9; r++) {
+        X[r * 2] = (double)(r % 3);
+        X[r * 2 + 1] = (double)(r / 3);
+    }
+    size_t rows[9];
+    for (size_t r = 0, m = 0; r < 9; r++)
+        if (r != 4)
+            rows[m++] = r;
+    bool applies = false, determined = false;
+    sg_error err;
+    cr_assert_eq(sg_rsm_determined(X, 2, 9, 2, NULL, rows, 8, X + 4 * 2, &applies, &determined,
+                                   &err),
+                 SG_OK);
+    cr_expect(applies);
+    cr_expect(determined);
+    /* a plus sign (each factor's three settings with the other at its
+     * middle): 1, x1, x2, x1², x2² are separated by exactly its 5 runs */
+    static const size_t five[5] = {3, 4, 5, 1, 7};
+    double Y[5 * 2];
+    for (size_t i = 0; i < 5; i++) {
+        Y[i * 2] = X[five[i] * 2];
+        Y[i * 2 + 1] = X[five[i] * 2 + 1];
+    }
+    const size_t four[4] = {0, 1, 2, 3};
+    cr_assert_eq(sg_rsm_determined(Y, 2, 5, 2, NULL, four, 4, Y + 4 * 2, &applies, &determined,
+                                   &err),
+                 SG_OK);
+    cr_expect_not(applies, "5 runs for 5 terms: no run to spare");
+    cr_expect(determined, "not applying determines nothing away");
+}

@@ -493,6 +493,79 @@ done:
     return st;
 }
 
+/* Rank of the r points P (r, k factors) over the terms keep (nk of the
+ * SQUARES form's) of m; A (r * nk), R (nk * nk), tau, keep2 (nk) scratch. */
+static size_t rank_of_points(const sg_rsm *m, const double *const *P, size_t r,
+                             const size_t *keep, size_t nk, double *A, double *z, double *t,
+                             size_t *keep2, double *R, double *tau)
+{
+    for (size_t i = 0; i < r; i++) {
+        for (size_t a = 0; a < m->nf; a++)
+            z[a] = feature(m, P[i], a);
+        basis(m, z, t);
+        for (size_t c = 0; c < nk; c++)
+            A[c * r + i] = t[keep[c]];
+    }
+    size_t rank = 0;
+    qr_in_order(A, r, nk, keep2, &rank, R, tau);
+    return rank;
+}
+
+sg_status sg_rsm_determined(const double *X, size_t ldx, size_t n, size_t k,
+                            const sg_rsm_factor *kinds, const size_t *rows, size_t m,
+                            const double *x, bool *applies, bool *determined, sg_error *err)
+{
+    *applies = false;
+    *determined = true;
+    if (!X || !x || k == 0 || n == 0)
+        return sg_error_set(err, SG_ERR_INVALID, "rsm: no rows or factors");
+    sg_rsm *f = calloc(1, sizeof *f);
+    if (!f)
+        return sg_error_set(err, SG_ERR_NOMEM, "rsm: out of memory");
+    f->k = k;
+    sg_status st = set_features(f, X, ldx, kinds, NULL, n, err);
+    if (st != SG_OK) {
+        sg_rsm_destroy(f);
+        return st;
+    }
+    size_t p = terms_of(f, SG_RSM_FULL), pf = terms_of(f, SG_RSM_SQUARES);
+    size_t big = (n > m + 1 ? n : m + 1);
+    double *A = malloc(big * pf * sizeof *A), *z = malloc(f->nf * sizeof *z);
+    double *t = malloc(p * sizeof *t), *R = malloc(pf * pf * sizeof *R);
+    double *tau = malloc(pf * sizeof *tau);
+    size_t *all = malloc(pf * sizeof *all), *keep2 = malloc(pf * sizeof *keep2);
+    const double **P = malloc(big * sizeof *P);
+    if (!A || !z || !t || !R || !tau || !all || !keep2 || !P)
+        st = sg_error_set(err, SG_ERR_NOMEM, "rsm: out of memory");
+    if (st == SG_OK) {
+        for (size_t c = 0; c < pf; c++)
+            all[c] = c;
+        for (size_t i = 0; i < n; i++)
+            P[i] = X + i * ldx;
+        /* the terms the whole table separates, in term order */
+        size_t rank = rank_of_points(f, P, n, all, pf, A, z, t, keep2, R, tau);
+        memcpy(all, keep2, rank * sizeof *all);
+        *applies = n > rank;
+        if (*applies) {
+            for (size_t i = 0; i < m; i++)
+                P[i] = X + rows[i] * ldx;
+            size_t r0 = rank_of_points(f, P, m, all, rank, A, z, t, keep2, R, tau);
+            P[m] = x;
+            *determined = rank_of_points(f, P, m + 1, all, rank, A, z, t, keep2, R, tau) == r0;
+        }
+    }
+    free(A);
+    free(z);
+    free(t);
+    free(R);
+    free(tau);
+    free(all);
+    free(keep2);
+    free(P);
+    sg_rsm_destroy(f);
+    return st;
+}
+
 double sg_rsm_predict(const sg_rsm *m, const double *x)
 {
     /* no scratch: features are recomputed for the products (k is small) */

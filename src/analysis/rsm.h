@@ -98,6 +98,23 @@ sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const sg_rs
                               const double *y, size_t ldy, const size_t *rows, size_t n,
                               double lambda, sg_rsm **out, sg_error *err);
 
+/* Do the runs rows (m of the n rows of X) determine the value at point x
+ * of the additive quadratic: 1, each feature, the squares of the numeric
+ * ones (as sg_rsm_fit_factors codes them over all n rows), those of its
+ * terms the n rows separate?  *determined: x's terms lie in the span of the
+ * runs' terms (to SG_RSM_RANK_TOL).  A point they do not determine has a
+ * direction of that surface, a factor's curvature, that only the other
+ * runs measure: a prediction there from these runs is a guess (a
+ * Box-Behnken design's centre runs are the only ones that show the
+ * curvature the edges cannot).  *applies = false (nothing determined)
+ * when the n rows leave no run to spare (as many runs as separable terms,
+ * or fewer: on a saturated design every run is needed, so every run would
+ * count).  kinds as sg_rsm_fit_factors (k entries, NULL: every factor
+ * numeric).  SG_ERR_NOMEM; SG_ERR_NUMERIC for a log-scale setting <= 0. */
+sg_status sg_rsm_determined(const double *X, size_t ldx, size_t n, size_t k,
+                            const sg_rsm_factor *kinds, const size_t *rows, size_t m,
+                            const double *x, bool *applies, bool *determined, sg_error *err);
+
 /* Free a fit; NULL is a no-op. */
 void sg_rsm_destroy(sg_rsm *m);
 

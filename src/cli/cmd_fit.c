@@ -494,12 +494,13 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             const char *unit = s->responses[j].unit ? s->responses[j].unit : "";
             if (R->replicate_dof && R->replicate_sd > 0)
                 sg_num_fprintf(stdout,
-                               "  %s: %zu settings repeated, scatter sd %.3g%s%s (%zu degrees of "
-                               "freedom): the noise no model can predict\n",
-                               s->responses[j].name, R->replicate_settings, R->replicate_sd,
+                               "  %s: %zu setting%s repeated, scatter sd %.3g%s%s (%zu degree%s "
+                               "of freedom): the noise no model can predict\n",
+                               s->responses[j].name, R->replicate_settings,
+                               R->replicate_settings == 1 ? "" : "s", R->replicate_sd,
                                R->log_interval || unit[0] ? " " : "",
-                               R->log_interval ? "in log10" : unit,
-                               R->replicate_dof);
+                               R->log_interval ? "in log10" : unit, R->replicate_dof,
+                               R->replicate_dof == 1 ? "" : "s");
         }
         any = true;
     }

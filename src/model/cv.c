@@ -580,19 +580,20 @@ static void replicate_clause(sg_cv_response *R, double e)
     double s = R->replicate_sd;
     if (!(s > 0))
         snprintf(at, cap,
-                 "; runs repeated at the same settings agree exactly (%zu settings): the error "
+                 "; runs repeated at the same settings agree exactly (%zu setting%s): the error "
                  "is the model's, not the data's",
-                 R->replicate_settings);
+                 R->replicate_settings, R->replicate_settings == 1 ? "" : "s");
     else if (R->log_interval)
         sg_num_snprintf(at, cap,
                         "; runs repeated at the same settings scatter by %.2g%% (rms %.3g in "
-                        "log10, %zu degrees of freedom): the error is %.2g times that floor",
-                        100.0 * (pow(10.0, s) - 1.0), s, R->replicate_dof, e / s);
+                        "log10, %zu degree%s of freedom): the error is %.2g times that floor",
+                        100.0 * (pow(10.0, s) - 1.0), s, R->replicate_dof,
+                        R->replicate_dof == 1 ? "" : "s", e / s);
     else
         sg_num_snprintf(at, cap,
-                        "; runs repeated at the same settings scatter by sd %.3g (%zu degrees of "
-                        "freedom): the error is %.2g times that floor",
-                        s, R->replicate_dof, e / s);
+                        "; runs repeated at the same settings scatter by sd %.3g (%zu degree%s "
+                        "of freedom): the error is %.2g times that floor",
+                        s, R->replicate_dof, R->replicate_dof == 1 ? "" : "s", e / s);
 }
 
 /* Keep the flagged runs (out, k of them) that are also far out on the scale
@@ -661,6 +662,86 @@ static size_t keep_in_sound_folds(const sg_cv_result *res, size_t j,
             out[kept++] = out[c];
     }
     return kept;
+}
+
+/* The fold row r was held out in (SIZE_MAX when not held out once). */
+static size_t fold_of_row(const sg_cv_result *res, size_t r)
+{
+    if (res->n_held != res->n_rows)
+        return SIZE_MAX;
+    for (size_t i = 0; i < res->n_held; i++)
+        if (res->held_row[i] == r)
+            return res->held_fold[i];
+    return SIZE_MAX;
+}
+
+/* Was row r held out with record c's run: the run itself, its fold (each
+ * row held out once), the group off the pattern it belongs to?  (A repeat
+ * of its setting in the training rows predicts it.) */
+static bool held_with(const sg_cv_result *res, const sg_outlier *out, size_t k, size_t c,
+                      size_t r)
+{
+    if (r == out[c].row)
+        return true;
+    size_t fold = fold_of_row(res, out[c].row);
+    if (fold != SIZE_MAX && fold_of_row(res, r) == fold)
+        return true;
+    for (size_t g = 0; out[c].off_pattern && g < k; g++)
+        if (out[g].off_pattern && out[g].cluster_first == out[c].cluster_first &&
+            out[g].row == r)
+            return true;
+    return false;
+}
+
+/* Keep the flagged runs (out, *k of them) whose setting the other runs
+ * determine: the runs outside the run's fold when each row is held out
+ * once and outside its group off the pattern determine
+ * the additive quadratic's value there (sg_rsm_determined).  Where they do
+ * not, the run and its partners are the only runs that show a factor's
+ * curvature at their setting (the centre runs of a Box-Behnken design,
+ * which the edges cannot predict), and a prediction from the others is a
+ * guess at that curvature, not evidence against the runs.  Not judged
+ * above SG_OUTLIER_PATTERN_MAX_ROWS rows. */
+static sg_status keep_determined(const sg_cv_result *res, const sg_model_spec *spec,
+                                 const double *X, size_t n_in, sg_outlier *out, size_t *k,
+                                 sg_error *err)
+{
+    size_t n = res->n_rows;
+    if (*k == 0 || n > SG_OUTLIER_PATTERN_MAX_ROWS)
+        return SG_OK;
+    size_t *rows = malloc(n * sizeof *rows);
+    sg_rsm_factor *kinds = malloc(n_in * sizeof *kinds);
+    if (!rows || !kinds) {
+        free(rows);
+        free(kinds);
+        return sg_error_set(err, SG_ERR_NOMEM, "suspicious runs: out of memory");
+    }
+    sg_model__rsm_kinds(spec, n_in, kinds);
+    sg_status st = SG_OK;
+    size_t kept = 0;
+    for (size_t c = 0; c < *k && st == SG_OK; c++) {
+        size_t m = 0;
+        for (size_t r = 0; r < n; r++)
+            if (!held_with(res, out, *k, c, r))
+                rows[m++] = r;
+        bool applies = false, determined = true;
+        if (m > 0) {
+            sg_error e2;
+            st = sg_rsm_determined(X, n_in, n, n_in, kinds, rows, m, X + out[c].row * n_in,
+                                   &applies, &determined, &e2);
+            if (st == SG_ERR_NOMEM)
+                *err = e2;
+            else
+                st = SG_OK; /* not judged: the flag stays */
+        }
+        if (!applies || determined)
+            out[kept++] = out[c];
+    }
+    free(rows);
+    free(kinds);
+    if (st == SG_OK)
+        *k = kept;
+    return st;
 }
 
 /* Records of one response in order of their group (its first row), then
@@ -1031,6 +1112,9 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
         if (st != SG_OK)
             return st;
     }
+    sg_status sd = keep_determined(res, spec, X, n_in, res->outliers + *count, &got, err);
+    if (sd != SG_OK)
+        return sd;
     for (size_t i = 0; lg && i < got; i++)
         record_to_unit(&res->outliers[*count + i]);
     R->outlier_ok = true;
@@ -1624,6 +1708,15 @@ static double interp_rmse(const sg_cv_result *r, const sg_metrics *plan, const s
     return r->n_between ? fmax(plan->rmse, btw->rmse) : plan->rmse;
 }
 
+const char *sg_cv_error_text(char *buf, size_t cap, double v, double range)
+{
+    if (fabs(v) < SG_CV_EXACT_SHARE * range)
+        snprintf(buf, cap, "0 to rounding");
+    else
+        sg_num_snprintf(buf, cap, "%.4g", v);
+    return buf;
+}
+
 size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
                    const char *const *response_names, sg_gate_warning *out, size_t cap)
 {
@@ -1648,12 +1741,14 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
             rsm = R->rsm_log_rmse;
         }
         if (R->rsm_ok && net > rsm) {
+            char q[32];
             sg_num_snprintf(msg, sizeof msg,
                      "%.80s: the model's cross-validated %s (%.4g%s) is worse than the "
-                     "quadratic response surface's (%.4g); prefer the simpler model",
+                     "quadratic response surface's (%s); prefer the simpler model",
                      nm, lg ? "rms error in log10" : "RMSE", net,
                      r->n_between && !lg ? ", the worse of leave-one-out and between levels"
-                                         : "", rsm);
+                                         : "",
+                     sg_cv_error_text(q, sizeof q, rsm, lg ? R->log_range : R->range));
             put(out, cap, &k, SG_GATE_WORSE_THAN_BASELINE, j, net, rsm, msg);
         }
         if (!R->net.r2_ok) {

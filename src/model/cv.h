@@ -353,6 +353,12 @@ typedef struct sg_gate_warning {
     char message[256];
 } sg_gate_warning;
 
+/* An error figure as messages print it: "%.4g", or "0 to rounding" when v
+ * is below SG_CV_EXACT_SHARE of range (the observed range, in v's unit):
+ * an exact baseline's 1e-14 is rounding, not a figure.  Returns buf. */
+#define SG_CV_EXACT_SHARE 1e-9
+const char *sg_cv_error_text(char *buf, size_t cap, double v, double range);
+
 /* Evaluate the gates.  train_rmse is ignored (it fed the over-fitting gate,
  * removed by issue 12; kept so callers need not change); response_names may
  * be NULL.  Writes up to cap warnings to out and returns how many apply in

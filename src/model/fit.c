@@ -525,12 +525,15 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
         /* a log-scale response: compared in decades, as its interval */
         bool lg = isfinite(c->gp_log_rmse) && isfinite(c->net_log_rmse);
         double ge = lg ? c->gp_log_rmse : c->gp.rmse, ne = lg ? c->net_log_rmse : net;
+        char fig[32];
         if (c->gp_ok && ge < SG_FIT_CLEARLY_BETTER * ne) {
             sg_fit_note *t = add_note(r, SG_FIT_NOTE_KRIGING_BETTER, j, ge, ne);
             sg_num_snprintf(t->message, sizeof t->message,
-                            "%.80s: kriging is clearly better than the network (CV %s %.4g "
+                            "%.80s: kriging is clearly better than the network (CV %s %s "
                             "against %.4g, %.2f times)%s",
-                            nm, lg ? "rms error in log10" : "RMSE", ge, ne, ne > 0 ? ge / ne : 0.0,
+                            nm, lg ? "rms error in log10" : "RMSE",
+                            sg_cv_error_text(fig, sizeof fig, ge, lg ? R->log_range : R->range),
+                            ne, ne > 0 ? ge / ne : 0.0,
                             r->type_used == SG_MODEL_GP ? "; the model uses kriging"
                             : r->type_requested == SG_MODEL_AUTO
                                 ? "; type = \"auto\" chose the network by its own folds (this "
@@ -538,16 +541,26 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
                                   "forces kriging"
                                 : "; consider [model] type = \"gp\" or \"auto\"");
         }
-        /* the quadratic: a log-scale response in decades too */
+        /* the quadratic: a log-scale response in decades too; on a
+         * level-coded design the worse of leave-one-out and between levels,
+         * as the gate (a quadratic exact at the tested settings can be the
+         * worse of the two between them) */
         bool lq = isfinite(c->net_log_rmse) && R->log_interval;
+        bool btw = !lq && r->cv->n_between > 0 && r->type_requested == SG_MODEL_MLP;
         double qe = lq ? R->rsm_log_rmse : R->rsm.rmse, nq = lq ? c->net_log_rmse : net;
+        if (btw) {
+            qe = fmax(qe, R->rsm_between.rmse);
+            nq = fmax(R->net.rmse, R->between.rmse);
+        }
         if (R->rsm_ok && qe < SG_FIT_CLEARLY_BETTER * nq) {
             sg_fit_note *t = add_note(r, SG_FIT_NOTE_QUADRATIC_BETTER, j, qe, nq);
             sg_num_snprintf(t->message, sizeof t->message,
                             "%.80s: the quadratic response surface is clearly better than the "
-                            "network (CV %s %.4g against %.4g, %.2f times)",
-                            nm, lq ? "rms error in log10" : "RMSE", qe, nq,
-                            nq > 0 ? qe / nq : 0.0);
+                            "network (CV %s %s against %.4g, %.2f times%s)",
+                            nm, lq ? "rms error in log10" : "RMSE",
+                            sg_cv_error_text(fig, sizeof fig, qe, lq ? R->log_range : R->range),
+                            nq, nq > 0 ? qe / nq : 0.0,
+                            btw ? ", each the worse of leave-one-out and between levels" : "");
         }
     }
     return st;

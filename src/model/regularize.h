@@ -5,8 +5,9 @@
  * weight penalty").  sg_regularize_choose_l2 tries every other value of a
  * grid, then each network's neighbours of its best there, each with a quick
  * cross-validation of one member per network (k-fold, or
- * leave-one-out on small tables; on level-coded designs the worse of that
- * and the between-levels error, the figure the fit's gate uses) and gives
+ * leave-one-out on small tables; on level-coded designs the root mean
+ * square over its and the between-levels folds' predictions together) and
+ * gives
  * each network the value with the smallest error.  The choice sees all
  * rows, so the fit's own cross-validation afterwards is slightly
  * optimistic about it; the grid is short (five values) to keep that small.
