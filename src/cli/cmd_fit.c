@@ -247,14 +247,15 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             printf("  note (type): %s\n", sel->note);
     }
     if (gp) {
-        printf("Model: %zu factors -> %zu responses; kriging (Gaussian process, Matérn 5/2, "
+        printf("Model: %zu factor%s -> %zu response%s; kriging (Gaussian process, Matérn 5/2, "
                "one length scale per factor, constant mean, nugget), one per response\n",
-               r->n_in, r->n_out);
+               r->n_in, r->n_in == 1 ? "" : "s", r->n_out, r->n_out == 1 ? "" : "s");
         printf("Parameters: %zu hyper-parameters in the model for %zu rows\n",
                r->n_params_total, r->n_rows);
     }
     if (!gp)
-        printf("Model: %zu factors -> %zu responses; hidden layers", r->n_in, r->n_out);
+        printf("Model: %zu factor%s -> %zu response%s; hidden layers", r->n_in,
+               r->n_in == 1 ? "" : "s", r->n_out, r->n_out == 1 ? "" : "s");
     if (!gp && !sp->n_hidden)
         printf(" none");
     for (size_t i = 0; !gp && i < sp->n_hidden; i++)

@@ -541,26 +541,17 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
                                   "forces kriging"
                                 : "; consider [model] type = \"gp\" or \"auto\"");
         }
-        /* the quadratic: a log-scale response in decades too; on a
-         * level-coded design the worse of leave-one-out and between levels,
-         * as the gate (a quadratic exact at the tested settings can be the
-         * worse of the two between them) */
+        /* the quadratic: a log-scale response in decades too */
         bool lq = isfinite(c->net_log_rmse) && R->log_interval;
-        bool btw = !lq && r->cv->n_between > 0 && r->type_requested == SG_MODEL_MLP;
         double qe = lq ? R->rsm_log_rmse : R->rsm.rmse, nq = lq ? c->net_log_rmse : net;
-        if (btw) {
-            qe = fmax(qe, R->rsm_between.rmse);
-            nq = fmax(R->net.rmse, R->between.rmse);
-        }
         if (R->rsm_ok && qe < SG_FIT_CLEARLY_BETTER * nq) {
             sg_fit_note *t = add_note(r, SG_FIT_NOTE_QUADRATIC_BETTER, j, qe, nq);
             sg_num_snprintf(t->message, sizeof t->message,
                             "%.80s: the quadratic response surface is clearly better than the "
-                            "network (CV %s %s against %.4g, %.2f times%s)",
+                            "network (CV %s %s against %.4g, %.2f times)",
                             nm, lq ? "rms error in log10" : "RMSE",
                             sg_cv_error_text(fig, sizeof fig, qe, lq ? R->log_range : R->range),
-                            nq, nq > 0 ? qe / nq : 0.0,
-                            btw ? ", each the worse of leave-one-out and between levels" : "");
+                            nq, nq > 0 ? qe / nq : 0.0);
         }
     }
     return st;
