@@ -53,7 +53,11 @@ Test(cli_next, proposals_become_a_run_sheet_and_the_data_stay_untouched)
     cr_assert_not_null(doc, "%s", r->out);
     cJSON *runs = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "next"), "runs");
     cr_expect_eq(cJSON_GetArraySize(runs), 2);
-    cr_expect(cJSON_IsString(cJSON_GetObjectItem(cJSON_GetArrayItem(runs, 0), "reason")));
+    cJSON *why = cJSON_GetObjectItem(cJSON_GetArrayItem(runs, 0), "reason");
+    cr_assert(cJSON_IsString(why));
+    /* the uncertainty is one sd, named so: a bare +- reads as the interval */
+    cr_expect(strstr(why->valuestring, "sd ") && !strstr(why->valuestring, "+-"), "%s",
+              why->valuestring);
     cr_expect(cJSON_IsObject(cJSON_GetObjectItem(doc, "fit")));
     cJSON_Delete(doc);
 }

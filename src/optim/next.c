@@ -477,19 +477,19 @@ static void reason(const next_ctx *c, sg_next_result *r, size_t n)
     case SG_NEXT_CONFIRM:
         k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
                             "confirmation run at the recommended optimum (untested): predicted "
-                            "%.4g%s%s +- %s",
+                            "%.4g%s%s (sd %s)",
                             m, us, u, sds);
         break;
     case SG_NEXT_IMPROVE:
         k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
                             "expected improvement %s%s%s over the best tested %.4g (predicted "
-                            "%.4g +- %s)%s",
+                            "%.4g, sd %s)%s",
                             eis, us, u, c->best, m, sds,
                             r->warped ? ", largest on the skew-corrected response" : "");
         break;
     default:
         k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
-                            "exploration: where the model is uncertain (+- %s%s%s) and far from "
+                            "exploration: where the model is uncertain (sd %s%s%s) and far from "
                             "the tested and proposed runs",
                             sds, us, u);
         break;
