@@ -204,6 +204,23 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
     EXPECT_NEAR(fit, "responses.0.cv.baseline.r2", 0.99953004107862453, 1e-12);
     EXPECT_NEAR(fit, "responses.1.cv.baseline.rmse", 0.334697702566009, 1e-9);
     EXPECT_NEAR(fit, "responses.2.cv.baseline.rmse", 7.3236756373955991, 1e-9);
+    /* stress_path2's gate: between levels (which the design cannot tell)
+     * the quadratic guesses better, at tested settings the network is 30
+     * times better: the warning says both, and advises neither */
+    bool gate_found = false;
+    cJSON *gw;
+    cJSON_ArrayForEach(gw, at(fit, "warnings")) {
+        if (strcmp(at(gw, "response")->valuestring, "stress_path2") ||
+            strcmp(at(gw, "kind")->valuestring, "worse_than_baseline"))
+            continue;
+        gate_found = true;
+        const char *m = at(gw, "message")->valuestring;
+        cr_expect(strstr(m, "the design cannot tell between levels") &&
+                      strstr(m, "at tested settings the model is the better (0.23") &&
+                      strstr(m, "prefer neither") && !strstr(m, "prefer the simpler"),
+                  "%s", m);
+    }
+    cr_expect(gate_found, "stress_path2's gate");
     /* suspicious runs: PINNED runs 25-27 of stress_path2 (the corner
      * thickness 150 um, 1150 C), as one group off the additive pattern of
      * the levels.  The network follows them (the three are near repeats of

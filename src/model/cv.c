@@ -1722,7 +1722,7 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
 {
     (void)train_rmse; /* the over-fitting gate is gone (issue 12): see the header */
     size_t k = 0;
-    char msg[256], name[32];
+    char msg[SG_GATE_MESSAGE_MAX], name[32];
     for (size_t j = 0; j < r->n_out; j++) {
         if (r->resp[j].binary) /* judged by its class figures (fit.c notes) */
             continue;
@@ -1740,7 +1740,23 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
             net = R->log_rmse;
             rsm = R->rsm_log_rmse;
         }
-        if (R->rsm_ok && net > rsm) {
+        /* the design cannot tell between levels, and at tested settings
+         * the model is the better: the worse-of figures are two guesses
+         * at a curvature no run shows, and the advice says so */
+        bool blind = R->rsm_ok && net > rsm && !lg && r->n_between && R->design_note[0] &&
+                     R->net.rmse < R->rsm.rmse;
+        if (blind) {
+            char q[32], t[32];
+            sg_num_snprintf(msg, sizeof msg,
+                     "%.80s: the model's cross-validated RMSE between levels (%.4g) is worse "
+                     "than the quadratic response surface's (%s), but the design cannot tell "
+                     "between levels (note (design)) and at tested settings the model is the "
+                     "better (%.4g against %s): prefer neither on these figures alone",
+                     nm, R->between.rmse,
+                     sg_cv_error_text(q, sizeof q, R->rsm_between.rmse, R->range), R->net.rmse,
+                     sg_cv_error_text(t, sizeof t, R->rsm.rmse, R->range));
+            put(out, cap, &k, SG_GATE_WORSE_THAN_BASELINE, j, net, rsm, msg);
+        } else if (R->rsm_ok && net > rsm) {
             char q[32];
             sg_num_snprintf(msg, sizeof msg,
                      "%.80s: the model's cross-validated %s (%.4g%s) is worse than the "

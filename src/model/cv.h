@@ -345,12 +345,13 @@ typedef enum sg_gate_kind {
     SG_GATE_NO_Q2                    /* Q² cannot be computed (constant response) */
 } sg_gate_kind;
 
+#define SG_GATE_MESSAGE_MAX 400
 typedef struct sg_gate_warning {
     sg_gate_kind kind;
     size_t response;
     double value;     /* network CV RMSE or Q² */
     double reference; /* baseline CV RMSE or SG_CV_MIN_Q2 */
-    char message[256];
+    char message[SG_GATE_MESSAGE_MAX];
 } sg_gate_warning;
 
 /* An error figure as messages print it: "%.4g", or "0 to rounding" when v
