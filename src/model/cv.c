@@ -632,6 +632,17 @@ static size_t keep_far_scaled(const double *rz, const size_t *rowi, size_t nr, d
     return kept;
 }
 
+/* The fold row r was held out in (SIZE_MAX when not held out once). */
+static size_t fold_of_row(const sg_cv_result *res, size_t r)
+{
+    if (res->n_held != res->n_rows)
+        return SIZE_MAX;
+    for (size_t i = 0; i < res->n_held; i++)
+        if (res->held_row[i] == r)
+            return res->held_fold[i];
+    return SIZE_MAX;
+}
+
 /* Keep the flagged runs (out, k of them) whose fold is sound: under k-fold
  * the runs of a fold share one model, and when the fold's other runs also
  * miss (the median of their |residual - median| beyond 2 robust scales,
@@ -648,10 +659,7 @@ static size_t keep_in_sound_folds(const sg_cv_result *res, size_t j,
         return k;
     size_t kept = 0, no = res->n_out;
     for (size_t c = 0; c < k; c++) {
-        size_t fold = SIZE_MAX, m = 0;
-        for (size_t i = 0; i < res->n_held && fold == SIZE_MAX; i++)
-            if (res->held_row[i] == out[c].row)
-                fold = res->held_fold[i];
+        size_t fold = fold_of_row(res, out[c].row), m = 0;
         for (size_t i = 0; i < res->n_held; i++)
             if (res->held_fold[i] == fold && res->held_row[i] != out[c].row)
                 v[m++] = fabs(interval_resid(res->resp[j].log_interval, res->obs[i * no + j],
@@ -664,33 +672,21 @@ static size_t keep_in_sound_folds(const sg_cv_result *res, size_t j,
     return kept;
 }
 
-/* The fold row r was held out in (SIZE_MAX when not held out once). */
-static size_t fold_of_row(const sg_cv_result *res, size_t r)
+/* Mark (held, n_rows) the rows held out with record c's run: the run
+ * itself, its fold (each row held out once), the group off the pattern it
+ * belongs to.  (A repeat of its setting in the training rows predicts it.) */
+static void mark_held_with(const sg_cv_result *res, const sg_outlier *out, size_t k, size_t c,
+                           unsigned char *held)
 {
-    if (res->n_held != res->n_rows)
-        return SIZE_MAX;
-    for (size_t i = 0; i < res->n_held; i++)
-        if (res->held_row[i] == r)
-            return res->held_fold[i];
-    return SIZE_MAX;
-}
-
-/* Was row r held out with record c's run: the run itself, its fold (each
- * row held out once), the group off the pattern it belongs to?  (A repeat
- * of its setting in the training rows predicts it.) */
-static bool held_with(const sg_cv_result *res, const sg_outlier *out, size_t k, size_t c,
-                      size_t r)
-{
-    if (r == out[c].row)
-        return true;
+    memset(held, 0, res->n_rows);
+    held[out[c].row] = 1;
     size_t fold = fold_of_row(res, out[c].row);
-    if (fold != SIZE_MAX && fold_of_row(res, r) == fold)
-        return true;
+    for (size_t i = 0; fold != SIZE_MAX && i < res->n_held; i++)
+        if (res->held_fold[i] == fold)
+            held[res->held_row[i]] = 1;
     for (size_t g = 0; out[c].off_pattern && g < k; g++)
-        if (out[g].off_pattern && out[g].cluster_first == out[c].cluster_first &&
-            out[g].row == r)
-            return true;
-    return false;
+        if (out[g].off_pattern && out[g].cluster_first == out[c].cluster_first)
+            held[out[g].row] = 1;
 }
 
 /* Keep the flagged runs (out, *k of them) whose setting the other runs
@@ -710,9 +706,11 @@ static sg_status keep_determined(const sg_cv_result *res, const sg_model_spec *s
     if (*k == 0 || n > SG_OUTLIER_PATTERN_MAX_ROWS)
         return SG_OK;
     size_t *rows = malloc(n * sizeof *rows);
+    unsigned char *held = malloc(n);
     sg_rsm_factor *kinds = malloc(n_in * sizeof *kinds);
-    if (!rows || !kinds) {
+    if (!rows || !held || !kinds) {
         free(rows);
+        free(held);
         free(kinds);
         return sg_error_set(err, SG_ERR_NOMEM, "suspicious runs: out of memory");
     }
@@ -721,8 +719,9 @@ static sg_status keep_determined(const sg_cv_result *res, const sg_model_spec *s
     size_t kept = 0;
     for (size_t c = 0; c < *k && st == SG_OK; c++) {
         size_t m = 0;
+        mark_held_with(res, out, *k, c, held);
         for (size_t r = 0; r < n; r++)
-            if (!held_with(res, out, *k, c, r))
+            if (!held[r])
                 rows[m++] = r;
         bool applies = false, determined = true;
         if (m > 0) {
@@ -738,6 +737,7 @@ static sg_status keep_determined(const sg_cv_result *res, const sg_model_spec *s
             out[kept++] = out[c];
     }
     free(rows);
+    free(held);
     free(kinds);
     if (st == SG_OK)
         *k = kept;
