@@ -93,6 +93,7 @@
 #define CV_RATIO_MAX 2.0
 #define RATIO_OK 1.5
 #define AUTO_OK 1.1 /* auto within 10 % of the better model */
+#define CLEARLY_BETTER SG_FIT_CLEARLY_BETTER /* fit's "kriging is clearly better" note */
 #define SHARE_OK 0.80
 #define MEDIAN_OK 1.3
 
@@ -1041,7 +1042,37 @@ typedef struct tally {
     size_t n_tables, n_within, n_auto, n_int[3], n_cv[3]; /* network, GP, kriging model */
     size_t n_stated; /* network: CV target met by fit's stated reason */
     size_t n_flags[2]; /* false "check this simulation" flags: network, kriging model */
+    /* fit's note "kriging is clearly better than the network" ([0]: on the
+     * window figures, as fit makes it; [1]: on the plan's, as before session
+     * 22): fired, right (kriging's test RMSE <= the threshold share of the
+     * network's), wrong (kriging's not lower at all), missed */
+    size_t note_fired[2], note_right[2], note_wrong[2], note_missed[2];
 } tally;
+
+/* fit's "kriging is clearly better" note on one table: on the window
+ * figures (the reported CV figures of network and kriging model, which are
+ * the window's) and, as before, on the plan's (the network's plan figure
+ * against kriging's closed-form leave-one-out). */
+static void tally_note(const score *sm, const score *sgp, const score *sgm, tally *t)
+{
+    if (!sm->ok || !sgp->ok || !sgm->ok)
+        return;
+    double truth = sgm->rmse / sm->rmse;
+    bool fire[2] = {sgm->cv_ratio * sgm->rmse < CLEARLY_BETTER * sm->cv_ratio * sm->rmse,
+                    sgp->cv_ratio * sgp->rmse < CLEARLY_BETTER * sm->loo_ratio * sm->rmse};
+    for (int k = 0; k < 2; k++) {
+        t->note_fired[k] += fire[k];
+        t->note_right[k] += fire[k] && truth <= CLEARLY_BETTER;
+        t->note_wrong[k] += fire[k] && truth >= 1.0;
+        t->note_missed[k] += !fire[k] && truth <= CLEARLY_BETTER;
+    }
+    if (fire[0] || fire[1])
+        printf("    note \"kriging is clearly better\": %s on the window figures (%.2f), %s on "
+               "the plan's (%.2f); test RMSE kriging / network %.2f\n",
+               fire[0] ? "fires" : "silent", sgm->cv_ratio * sgm->rmse / (sm->cv_ratio * sm->rmse),
+               fire[1] ? "fires" : "silent",
+               sgp->cv_ratio * sgp->rmse / (sm->loo_ratio * sm->rmse), truth);
+}
 
 static void print_summary(const char *title, tally *t)
 {
@@ -1074,6 +1105,13 @@ static void print_summary(const char *title, tally *t)
         lg += log(t->ratios[i]) / (double)n;
     printf("  geometric mean MLP/GP test RMSE %.3f (for comparing variants; no target)\n",
            exp(lg));
+    printf("  note \"kriging is clearly better\" (kriging's CV figure below %.2f of the "
+           "network's): on the window figures fires on %zu tables, %zu right (test RMSE "
+           "kriging / network <= %.2f), %zu wrong (>= 1), %zu missed; on the plan's figures "
+           "(before) %zu, %zu, %zu, %zu\n",
+           CLEARLY_BETTER, t->note_fired[0], t->note_right[0], CLEARLY_BETTER, t->note_wrong[0],
+           t->note_missed[0], t->note_fired[1], t->note_right[1], t->note_wrong[1],
+           t->note_missed[1]);
     if (!getenv("SG_BENCH_NO_AUTO"))
         printf("  type = \"auto\" within 10 %% of the better of network and GP on %zu/%zu tables "
                "(target: all): %s\n",
@@ -1238,6 +1276,7 @@ int main(int argc, char **argv)
             ty->n_flags[0] += sm.ok ? sm.flags : 0;
             ty->n_flags[1] += sgm.ok ? sgm.flags : 0;
             ty->n_cv[2] += cv_met(&sgm);
+            tally_note(&sm, &sgp, &sgm, ty);
             fflush(stdout);
             free(y);
             sg_design_destroy(des);

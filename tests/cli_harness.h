@@ -183,6 +183,19 @@ static inline bool find_line(const char *text, const char *after, const char *pr
     return false;
 }
 
+/* predict's CSV (a static buffer, until the next call) of model at the
+ * points of points_csv (a header naming the factors, then one row each). */
+static inline const char *predict_points(const char *model, const char *points_csv)
+{
+    put("pts.csv", points_csv);
+    result *r = run("predict", "-q", "-i", tpath(0, "pts.csv"), "-o", tpath(1, "pred.csv"),
+                    model, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    static char csv[1 << 17];
+    slurp(tpath(0, "pred.csv"), csv, sizeof csv);
+    return csv;
+}
+
 /* Recalculate the workbook `name` in the test directory with LibreOffice
  * (formulas recomputed on load) and write every sheet as CSV into csv/;
  * skips the test when soffice is absent.  A lock keeps two conversions

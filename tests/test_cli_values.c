@@ -221,6 +221,23 @@ Test(cli_values, brazing_study_answer_and_its_trust_figures)
                   "%s", m);
     }
     cr_expect(gate_found, "stress_path2's gate");
+    /* the workbook's Validation verdict says what the gate says */
+    {
+        char cmd[1200];
+        snprintf(cmd, sizeof cmd, "unzip -p '%s/brazing.xlsx' xl/sharedStrings.xml > '%s'",
+                 tmpdir, tpath(1, "ss.xml"));
+        cr_assert_eq(system(cmd), 0);
+        static char ss[1 << 18];
+        slurp(tpath(1, "ss.xml"), ss, sizeof ss);
+        cr_expect(strstr(ss, "neither better: worse only between levels (design note)"), "verdict");
+        cr_expect_null(strstr(ss, "model worse than the quadratic baseline"), "verdict");
+    }
+    /* PINNED: each model's expected RMSE anywhere in the window, which the
+     * "kriging is clearly better" note compares (kriging's refitted per
+     * fold, as type = "gp" makes it): 1.39 against 1.54 MPa, no note */
+    EXPECT_NEAR(fit, "responses.0.cv.comparison.window_rmse.network", 1.5380823768399197, 1e-6);
+    EXPECT_NEAR(fit, "responses.0.cv.comparison.window_rmse.kriging", 1.3915298455574265, 1e-6);
+    EXPECT_NEAR(fit, "responses.2.cv.comparison.window_rmse.kriging", 5.963625041398234, 1e-6);
     /* suspicious runs: PINNED runs 25-27 of stress_path2 (the corner
      * thickness 150 um, 1150 C), as one group off the additive pattern of
      * the levels.  The network follows them (the three are near repeats of

@@ -82,6 +82,16 @@ static void metrics_row(const char *label, const sg_metrics *m, bool ok, int dec
            m->max_abs);
 }
 
+/* An expected RMSE anywhere in the window: in decades for a log-scale response. */
+static void window_row(const char *label, double rmse, bool decades, int dec)
+{
+    if (decades)
+        sg_num_fprintf(stdout, "  %-22s %9s %12.3g in log10 (×/÷ %.4g rms)\n", label, "", rmse,
+                       pow(10.0, rmse));
+    else
+        sg_num_fprintf(stdout, "  %-22s %9s %12.*f\n", label, "", dec, rmse);
+}
+
 static void class_row(const char *label, const sg_class_metrics *m)
 {
     sg_num_fprintf(stdout, "  %-22s %9.1f%% %9.1f%% %12.4f %12.4f\n", label, 100 * m->accuracy,
@@ -339,19 +349,17 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         if (btw)
             metrics_row(autom ? "auto, btw. levels" : gp ? "kriging, btw. levels" : "network, btw. levels",
                         &cv->between, true, dec);
-        if (cv && cv->window_ok && cv->log_interval) /* in decades */
-            sg_num_fprintf(stdout, "  %-22s %9s %12.3g in log10 (×/÷ %.4g rms)\n",
-                           autom ? "auto, in window" : gp ? "kriging, in window"
-                                                          : "network, in window",
-                           "", cv->window_rmse, pow(10.0, cv->window_rmse));
-        else if (cv && cv->window_ok)
-            sg_num_fprintf(stdout, "  %-22s %9s %12.*f\n",
-                           autom ? "auto, in window" : gp ? "kriging, in window"
-                                                          : "network, in window",
-                           "", dec, cv->window_rmse);
+        if (cv && cv->window_ok)
+            window_row(autom ? "auto, in window" : gp ? "kriging, in window" : "network, in window",
+                       cv->window_rmse, cv->log_interval, dec);
         else if (cv)
             printf("  %-22s %s%s\n", "in window",
                    strncmp(cv->window_note, "not ", 4) ? "not computed: " : "", cv->window_note);
+        /* the other model's, beside it: the "clearly better" note compares these */
+        if (c && cv && cv->window_ok && (autom || !gp) && isfinite(c->gp_window))
+            window_row("kriging, in window", c->gp_window, cv->log_interval, dec);
+        if (c && cv && cv->window_ok && (autom || gp) && isfinite(c->net_window))
+            window_row("network, in window", c->net_window, cv->log_interval, dec);
         metrics_row("quadratic, training", &r->rsm_train[j], r->rsm_ok[j], dec);
         if (cv)
             metrics_row("quadratic, CV", &cv->rsm, cv->rsm_ok, dec);

@@ -1717,6 +1717,30 @@ const char *sg_cv_error_text(char *buf, size_t cap, double v, double range)
     return buf;
 }
 
+sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, double *net_out,
+                                           double *rsm_out)
+{
+    const sg_cv_response *R = &r->resp[j];
+    double net = interp_rmse(r, &R->net, &R->between);
+    double rsm = R->rsm_ok ? interp_rmse(r, &R->rsm, &R->rsm_between) : 0.0;
+    /* in decades, as its interval (not in results files written before) */
+    bool lg = R->log_interval && R->rsm_ok && isfinite(R->rsm_log_rmse);
+    if (lg) {
+        net = R->log_rmse;
+        rsm = R->rsm_log_rmse;
+    }
+    if (net_out)
+        *net_out = net;
+    if (rsm_out)
+        *rsm_out = rsm;
+    if (R->binary || !R->rsm_ok)
+        return SG_BASELINE_NONE;
+    if (!(net > rsm))
+        return SG_BASELINE_MODEL_BETTER;
+    bool blind = !lg && r->n_between && R->design_note[0] && R->net.rmse < R->rsm.rmse;
+    return blind ? SG_BASELINE_UNDECIDED : SG_BASELINE_MODEL_WORSE;
+}
+
 size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
                    const char *const *response_names, sg_gate_warning *out, size_t cap)
 {
@@ -1732,20 +1756,13 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
             nm = name;
         }
         const sg_cv_response *R = &r->resp[j];
-        double net = interp_rmse(r, &R->net, &R->between);
-        double rsm = R->rsm_ok ? interp_rmse(r, &R->rsm, &R->rsm_between) : 0.0;
-        /* in decades, as its interval (not in results files written before) */
+        double net, rsm;
+        sg_baseline_verdict v = sg_cv_baseline_verdict(r, j, &net, &rsm);
         bool lg = R->log_interval && R->rsm_ok && isfinite(R->rsm_log_rmse);
-        if (lg) {
-            net = R->log_rmse;
-            rsm = R->rsm_log_rmse;
-        }
         /* the design cannot tell between levels, and at tested settings
          * the model is the better: the worse-of figures are two guesses
          * at a curvature no run shows, and the advice says so */
-        bool blind = R->rsm_ok && net > rsm && !lg && r->n_between && R->design_note[0] &&
-                     R->net.rmse < R->rsm.rmse;
-        if (blind) {
+        if (v == SG_BASELINE_UNDECIDED) {
             char q[32], t[32];
             sg_num_snprintf(msg, sizeof msg,
                      "%.80s: the model's cross-validated RMSE between levels (%.4g) is worse "
@@ -1756,7 +1773,7 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
                      sg_cv_error_text(q, sizeof q, R->rsm_between.rmse, R->range), R->net.rmse,
                      sg_cv_error_text(t, sizeof t, R->rsm.rmse, R->range));
             put(out, cap, &k, SG_GATE_WORSE_THAN_BASELINE, j, net, rsm, msg);
-        } else if (R->rsm_ok && net > rsm) {
+        } else if (v == SG_BASELINE_MODEL_WORSE) {
             char q[32];
             sg_num_snprintf(msg, sizeof msg,
                      "%.80s: the model's cross-validated %s (%.4g%s) is worse than the "

@@ -360,6 +360,22 @@ typedef struct sg_gate_warning {
 #define SG_CV_EXACT_SHARE 1e-9
 const char *sg_cv_error_text(char *buf, size_t cap, double v, double range);
 
+/* The model against the quadratic baseline on response j, as the gate and
+ * the workbook's Validation verdict judge it: on the worse of the plan's
+ * and the between-levels RMSE (in decades for a log-scale response).
+ * UNDECIDED: the model is worse between levels, but the design cannot
+ * tell between levels (design_note) and the model is the better at tested
+ * settings, so the two figures are guesses at a curvature no run shows.
+ * *net and *rsm (either may be NULL) receive the figures compared. */
+typedef enum sg_baseline_verdict {
+    SG_BASELINE_NONE = 0,     /* no baseline (binary response, or it failed) */
+    SG_BASELINE_MODEL_BETTER, /* the model's figure is at most the baseline's */
+    SG_BASELINE_MODEL_WORSE,
+    SG_BASELINE_UNDECIDED
+} sg_baseline_verdict;
+sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, double *net,
+                                           double *rsm);
+
 /* Evaluate the gates.  train_rmse is ignored (it fed the over-fitting gate,
  * removed by issue 12; kept so callers need not change); response_names may
  * be NULL.  Writes up to cap warnings to out and returns how many apply in

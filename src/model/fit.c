@@ -398,8 +398,48 @@ static void kriging_log_rmse(sg_fit_result *r, const double *Y, const double *re
     }
 }
 
-/* Network and kriging CV figures side by side (r->cv done), and the notes
- * saying when a baseline is clearly better than the network.  ref (n ×
+/* Kriging's expected RMSE anywhere in the window beside the network's: its
+ * own cross-validation as type = "gp" makes it (hyper-parameters refitted
+ * per fold, between levels, the window).  Only where the network's window
+ * figures exist; NAN where kriging's do not. */
+static sg_status kriging_window(const sg_study_model *settings, const double *X,
+                                const double *Y, sg_fit_result *r, const char *const *names,
+                                sg_error *err)
+{
+    bool any = false;
+    for (size_t j = 0; j < r->n_out; j++) {
+        sg_fit_compare *c = &r->cmp[j];
+        c->gp_window = NAN;
+        if (r->type_requested == SG_MODEL_GP && r->cv->resp[j].window_ok)
+            c->gp_window = r->cv->resp[j].window_rmse;
+        any = any || (c->gp_ok && (r->type_requested == SG_MODEL_MLP
+                                       ? r->cv->resp[j].window_ok
+                                       : isfinite(c->net_window)));
+    }
+    if (r->type_requested == SG_MODEL_GP || !any)
+        return SG_OK;
+    sg_model_spec spec = settings->spec;
+    spec.type = SG_MODEL_GP;
+    sg_cv_options o = settings->cv;
+    o.baseline = false;
+    o.groups = false; /* only the window figure is read */
+    o.window = true;
+    sg_cv_result *gc = NULL;
+    sg_error e;
+    sg_error_clear(&e);
+    sg_status st = sg_cv_run(&spec, &o, r->n_in, r->n_out, X, Y, r->n_rows, names, NULL, NULL,
+                             &gc, &e);
+    if (st == SG_ERR_NOMEM)
+        return sg_error_set(err, st, "%s", e.msg);
+    for (size_t j = 0; st == SG_OK && j < r->n_out; j++)
+        if (r->cmp[j].gp_ok && gc->resp[j].window_ok)
+            r->cmp[j].gp_window = gc->resp[j].window_rmse;
+    sg_cv_result_destroy(gc);
+    return SG_OK; /* a kriging that cannot be cross-validated: the plan's figures */
+}
+
+/* Network and kriging CV figures side by side (r->cv done), kriging's
+ * window figure beside the network's (compare_notes compares them).  ref (n ×
  * n_out, caller-owned) receives the held-out residuals of the model the
  * fitted one is not (kriging beside a network, the network beside kriging;
  * NaN where not computed), for sg_cv_clear_predicted. */
@@ -427,6 +467,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
             r->cmp[j].net = r->cv->resp[j].net;
             r->cmp[j].net_ok = true;
             r->cmp[j].net_log_rmse = r->cv->resp[j].log_interval ? r->cv->resp[j].log_rmse : NAN;
+            r->cmp[j].net_window = r->cv->resp[j].window_ok ? r->cv->resp[j].window_rmse : NAN;
         }
     } else {
         sg_model_spec spec = settings->spec;
@@ -445,6 +486,9 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
         for (size_t j = 0; j < n_out; j++) {
             r->cmp[j].net_ok = st == SG_OK;
             r->cmp[j].net_log_rmse = NAN;
+            r->cmp[j].net_window = st == SG_OK && nc->resp[j].window_ok
+                                       ? nc->resp[j].window_rmse
+                                       : NAN;
             if (st == SG_OK && nc->resp[j].log_interval)
                 r->cmp[j].net_log_rmse = nc->resp[j].log_rmse;
             if (st == SG_OK)
@@ -492,8 +536,17 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     for (size_t j = 0; r->type_requested == SG_MODEL_GP && j < n_out; j++)
         if (r->cv->resp[j].log_interval)
             r->cmp[j].gp_log_rmse = r->cv->resp[j].log_rmse;
-    /* notes */
-    for (size_t j = 0; j < n_out; j++) {
+    return kriging_window(settings, X, Y, r, names, err);
+}
+
+/* The notes saying when a baseline is clearly better than the network
+ * (after compare() and the window check, which may raise the network's
+ * window figure). */
+static void compare_notes(sg_fit_result *r, const char *const *names)
+{
+    for (size_t j = 0; r->type_requested == SG_MODEL_MLP && j < r->n_out; j++) /* raised? */
+        r->cmp[j].net_window = r->cv->resp[j].window_ok ? r->cv->resp[j].window_rmse : NAN;
+    for (size_t j = 0; j < r->n_out; j++) {
         const sg_fit_compare *c = &r->cmp[j];
         const sg_cv_response *R = &r->cv->resp[j];
         if (!c->net_ok)
@@ -525,15 +578,29 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
         /* a log-scale response: compared in decades, as its interval */
         bool lg = isfinite(c->gp_log_rmse) && isfinite(c->net_log_rmse);
         double ge = lg ? c->gp_log_rmse : c->gp.rmse, ne = lg ? c->net_log_rmse : net;
-        char fig[32];
+        /* anywhere in the window where both figures exist: the question the
+         * user asks of the model (the plan's figures test the runs' own
+         * settings, at a design's corners by extrapolation; doc/model.md) */
+        bool win = isfinite(c->gp_window) && isfinite(c->net_window);
+        char fig[32], plan[96] = "";
+        if (win) {
+            sg_num_snprintf(plan, sizeof plan, "; CV %s %s against %.4g",
+                            lg ? "rms error in log10" : "RMSE",
+                            sg_cv_error_text(fig, sizeof fig, ge, lg ? R->log_range : R->range),
+                            ne);
+            ge = c->gp_window;
+            ne = c->net_window;
+        }
         if (c->gp_ok && ge < SG_FIT_CLEARLY_BETTER * ne) {
             sg_fit_note *t = add_note(r, SG_FIT_NOTE_KRIGING_BETTER, j, ge, ne);
             sg_num_snprintf(t->message, sizeof t->message,
-                            "%.80s: kriging is clearly better than the network (CV %s %s "
-                            "against %.4g, %.2f times)%s",
-                            nm, lg ? "rms error in log10" : "RMSE",
+                            "%.80s: kriging is clearly better than the network (%s %s %s "
+                            "against %.4g, %.2f times%s)%s",
+                            nm, win ? "anywhere in the window:" : "CV",
+                            win ? (lg ? "expected rms error in log10" : "expected RMSE")
+                                : (lg ? "rms error in log10" : "RMSE"),
                             sg_cv_error_text(fig, sizeof fig, ge, lg ? R->log_range : R->range),
-                            ne, ne > 0 ? ge / ne : 0.0,
+                            ne, ne > 0 ? ge / ne : 0.0, plan,
                             r->type_used == SG_MODEL_GP ? "; the model uses kriging"
                             : r->type_requested == SG_MODEL_AUTO
                                 ? "; type = \"auto\" chose the network by its own folds (this "
@@ -554,7 +621,6 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
                             nq, nq > 0 ? qe / nq : 0.0);
         }
     }
-    return st;
 }
 
 /* With an executor of several processes and a plan of one hold-out fold,
@@ -679,6 +745,23 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
  * figure is in its unit, so its largest values dominate the errors, the
  * one-width interval and the suspicious-run check.  Its logarithm, as a
  * column of the data, is usually modelled far better: say so. */
+/* Whether response j's smallest values are a zero left by rounding (a
+ * simulator's 1e-15 where the quantity is 0): below SG_CV_EXACT_SHARE of
+ * its largest hi and at least 6 decades below every other value.  Such a
+ * response reaches zero; its logarithm would model the residue. */
+static bool zero_to_rounding(const sg_fit_result *r, const double *Y, size_t j, double hi)
+{
+    double tiny = 0.0, rest = INFINITY;
+    for (size_t i = 0; i < r->n_rows; i++) {
+        double v = Y[i * r->n_out + j];
+        if (v < SG_CV_EXACT_SHARE * hi)
+            tiny = fmax(tiny, v);
+        else
+            rest = fmin(rest, v);
+    }
+    return tiny > 0 && rest >= 1e6 * tiny;
+}
+
 static void decades_notes(sg_fit_result *r, const double *Y, const char *const *names)
 {
     const sg_model_spec *spec = sg_model_spec_of(r->model);
@@ -690,7 +773,7 @@ static void decades_notes(sg_fit_result *r, const double *Y, const char *const *
             lo = fmin(lo, Y[i * r->n_out + j]);
             hi = fmax(hi, Y[i * r->n_out + j]);
         }
-        if (!(lo > 0) || !(log10(hi / lo) >= SG_FIT_DECADES_NOTE))
+        if (!(lo > 0) || !(log10(hi / lo) >= SG_FIT_DECADES_NOTE) || zero_to_rounding(r, Y, j, hi))
             continue;
         sg_fit_note *nt = add_note(r, SG_FIT_NOTE_SPANS_DECADES, j, log10(hi / lo), 0.0);
         sg_num_snprintf(nt->message, sizeof nt->message,
@@ -946,12 +1029,15 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         double *ref = malloc(n * n_out * sizeof *ref);
         if (!ref)
             st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
-        if (st == SG_OK && (st = compare(settings, X, Y, r, names, ref, err)) == SG_OK)
+        if (st == SG_OK && (st = compare(settings, X, Y, r, names, ref, err)) == SG_OK &&
+            (st = window_check(r, settings, X, err)) == SG_OK) {
+            compare_notes(r, names);
             st = clear_predicted_runs(r, t, settings, names, ref, err);
+        }
         if (st == SG_OK)
             decades_notes(r, Y, names);
         free(ref);
-        if (st != SG_OK || (st = window_check(r, settings, X, err)) != SG_OK)
+        if (st != SG_OK)
             goto fail;
         /* the calibrated interval travels with the model file */
         sg_model_calibration c;

@@ -54,13 +54,20 @@ typedef struct sg_fit_compare {
                               log-scale response's window check and notes are in
                               decades; NAN otherwise or unknown */
     double net_log_rmse;   /* the same for the network */
+    /* Expected RMSE at a random point of the window (cv.h window_rmse; in
+     * decades for a log-scale response), kriging's from its own
+     * cross-validation refitted per fold; NAN where not computed.  The
+     * "kriging is clearly better" note compares these when both exist. */
+    double net_window, gp_window;
     char net_note[200];    /* why a figure is missing */
     char gp_note[200];
 } sg_fit_compare;
 
 typedef enum sg_fit_note_kind {
-    SG_FIT_NOTE_KRIGING_BETTER = 0, /* kriging CV RMSE < SG_FIT_CLEARLY_BETTER × network's
-                                       (rms log10 errors: a log-scale response) */
+    SG_FIT_NOTE_KRIGING_BETTER = 0, /* kriging's expected RMSE anywhere in the window <
+                                       SG_FIT_CLEARLY_BETTER × the network's (where the
+                                       window figures exist; else the plan's CV RMSE;
+                                       rms log10 errors: a log-scale response) */
     SG_FIT_NOTE_QUADRATIC_BETTER,   /* the same for the quadratic baseline */
     SG_FIT_NOTE_NOT_LEARNED,        /* the network explains less than half of the
                                        response's variance on its own training rows */

@@ -282,6 +282,10 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
             metrics_json(b, cmp, "kriging", &k->gp, k->gp_ok, k->gp_note);
             metrics_json(b, cmp, "quadratic", &c->rsm, c->rsm_ok, c->rsm_reason);
             sg_json_string(b, cmp, "kriging_cv", r->kriging_cv);
+            /* expected RMSE anywhere in the window, each model's (null: not computed) */
+            cJSON *w = sg_json_object(b, cmp, "window_rmse");
+            sg_json_number(b, w, "network", k->net_window);
+            sg_json_number(b, w, "kriging", k->gp_window);
         }
         cJSON *iv = sg_json_object(b, cv, "interval");
         sg_json_number(b, iv, "level", c->level);

@@ -525,19 +525,16 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
                     ctx->note);
             continue;
         }
-        /* as the gate: on the worse of the plan and between levels; a
-         * log-scale response on its log10 errors */
-        double net = cv->n_between ? fmax(cr->net.rmse, cr->between.rmse) : cr->net.rmse;
-        double rsm = cv->n_between ? fmax(cr->rsm.rmse, cr->rsm_between.rmse) : cr->rsm.rmse;
-        if (cr->log_interval && isfinite(cr->rsm_log_rmse)) {
-            net = cr->log_rmse;
-            rsm = cr->rsm_log_rmse;
-        }
+        /* as the gate (fit's warning) judges it */
+        sg_baseline_verdict verdict = sg_cv_baseline_verdict(cv, k, NULL, NULL);
         if (!cr->net.r2_ok || cr->net.r2 < SG_CV_MIN_Q2)
             sg_rstr(ctx, ws, r, 14, "no usable predictive structure (Q² < 0.5)", ctx->warn);
-        else if (cr->rsm_ok && net > rsm)
+        else if (verdict == SG_BASELINE_MODEL_WORSE)
             sg_rstr(ctx, ws, r, 14, "model worse than the quadratic baseline", ctx->warn);
-        else if (cr->rsm_ok)
+        else if (verdict == SG_BASELINE_UNDECIDED)
+            sg_rstr(ctx, ws, r, 14,
+                    "neither better: worse only between levels (design note)", ctx->text);
+        else if (verdict == SG_BASELINE_MODEL_BETTER)
             sg_rstr(ctx, ws, r, 14, "model better than the quadratic baseline", ctx->text);
         /* the interval predict, optimize and the Calculator give */
         if (cr->log_interval) /* in decades: a factor */
