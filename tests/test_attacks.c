@@ -57,13 +57,17 @@ static const attack attack_table[] = {
      .absent = "report.xlsx"},
     /* risk x spread must overflow: 1.7e308 (1e300 times a spread of 0.07 MPa
      * is finite, and the answer then merely spread-averse) */
+    /* a run 1000 times the others spreads the members by more than 1 MPa
+     * everywhere: the risk term overflows at every setting */
     {.name = "huge risk factor: non-finite objective everywhere",
+     .data = {"529.6", "5e5"},
      .study = {{"response = \"stress_max\"\n", "response = \"stress_max\"\nrisk = 1.7e308\n"}},
      .args = {"run", "@study"},
      .code = 3,
      .needle = "lower [optimize] risk (now 1.7e+308)",
      .present = "brazing.model.results.json"},
     {.name = "huge risk factor: report recomputes the saved optimisation",
+     .data = {"529.6", "5e5"},
      .prep = {"run", "-q", "@study"},
      .study_after = {"response = \"stress_max\"\n", "response = \"stress_max\"\nrisk = 1.7e308\n"},
      .args = {"report", "@study"},
@@ -270,11 +274,12 @@ static const attack attack_table[] = {
     /* 13: a crafted output scaling predicted inf with exit code 0. */
     {.name = "model file whose output scaling overflows",
      .prep = {"fit", "--no-cv", "-q", "@study"},
-     .model = {"\"outputs\":\t{", "\"outputs\":\t{\"width\": [1.7e308, 1, 1], \"shift\": [0, 0, 0], "},
+     .model = {"\"outputs\":\t{",
+               "\"outputs\":\t{\"width\": [1.7e308, 1, 1], \"shift\": [1.7e308, 0, 0], "},
      .args = {"predict", "@model", "--at", "thickness=100,temperature=1100,hold=30,cooling=5"},
      .code = 1,
-     .needle = "brazing.model.json: response 'stress_max': the output scaling (shift 0, width "
-               "1.7e+308) gives predictions that are not finite",
+     .needle = "brazing.model.json: response 'stress_max': the output scaling (shift 1.7e+308, "
+               "width 1.7e+308) gives predictions that are not finite",
      .stdout_empty = 1},
 };
 #define N_ATTACKS (sizeof attack_table / sizeof attack_table[0])

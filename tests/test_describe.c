@@ -50,6 +50,17 @@ Test(describe, column_statistics_known_values)
     cr_expect_eq(s[2].median, 2.5);
 }
 
+/* Settings symmetric about zero (a rake angle of -6, 0, 6 deg in the order
+ * of a definitive screening design) have a mean of exactly 0, not the
+ * -5.1e-20 a running mean leaves. */
+Test(describe, symmetric_settings_have_a_mean_of_zero)
+{
+    const double rake[17] = {6, 6, -6, 6, 6, 0, -6, -6, -6, -6, 6, -6, -6, 0, 6, 6, 0};
+    sg_col_stats s;
+    cr_assert_eq(sg_describe_columns(rake, 17, 1, &s, NULL), SG_OK);
+    cr_expect_eq(s.mean, 0.0, "mean %.17g", s.mean);
+}
+
 Test(describe, single_row_has_zero_sd)
 {
     sg_col_stats s;

@@ -517,6 +517,34 @@ Test(taguchi, constant_response_gives_reasons, .init = setup)
     sg_taguchi_result_destroy(r);
 }
 
+/* A definitive screening design (6 factors, 17 runs: a conference matrix
+ * of order 8, its fold-over and a centre run; each factor's middle level
+ * on 3 runs, its ends on 7): the settings are uncorrelated, yet the level
+ * pairs are unbalanced, so the level contrasts are not orthogonal.  The
+ * note says so, and does not call the factors correlated. */
+Test(taguchi, definitive_screening_design_is_not_called_correlated, .init = setup)
+{
+    static const int tab[17][6] = {
+        {1, 2, 2, 2, 2, 2}, {0, 1, 2, 2, 0, 2}, {0, 0, 1, 2, 2, 0}, {0, 0, 0, 1, 2, 2},
+        {0, 2, 0, 0, 1, 2}, {0, 0, 2, 0, 0, 1}, {0, 2, 0, 2, 0, 0}, {0, 2, 2, 0, 2, 0},
+        {1, 0, 0, 0, 0, 0}, {2, 1, 0, 0, 2, 0}, {2, 2, 1, 0, 0, 2}, {2, 2, 2, 1, 0, 0},
+        {2, 0, 2, 2, 1, 0}, {2, 2, 0, 2, 2, 1}, {2, 0, 2, 0, 2, 2}, {2, 0, 0, 2, 0, 2},
+        {1, 1, 1, 1, 1, 1}};
+    static const double y[17] = {442.85, 381.22, 246.29, 200.03, 330.02, 318.48,
+                                 422.9,  365.57, 405.44, 470.92, 671.33, 788.6,
+                                 487.04, 497.11, 373.01, 431.51, 467.99};
+    static const int col[6] = {0, 1, 2, 3, 4, 5};
+    fixture fx;
+    make_input(&fx, 17, 6, &tab[0][0], 6, col, 3, y);
+    sg_taguchi_result *r = analyze_ok(&fx.in, NULL);
+    cr_expect(!r->orthogonal);
+    cr_expect(strstr(r->notes, "not orthogonal (the levels of A and B do not occur equally "
+                               "often together, though their settings are uncorrelated)"),
+              "%s", r->notes);
+    cr_expect_null(strstr(r->notes, "are correlated"), "%s", r->notes);
+    sg_taguchi_result_destroy(r);
+}
+
 Test(taguchi, non_orthogonal_design_warns, .init = setup)
 {
     /* two 2-level factors, unbalanced: (0,0) x3, (0,1), (1,0), (1,1) x2 */

@@ -11,6 +11,20 @@ static bool is_constant(double lo, double hi)
     return hi - lo <= SG_CONSTANT_RTOL * scale;
 }
 
+/* The mean as the sum over n, corrected by the mean of the deviations: exact
+ * for settings such as -6, 0, 6 (GSL's running mean leaves -5e-20 there,
+ * which the Statistics table printed). */
+static double mean_of(const double *v, size_t n)
+{
+    double sum = 0.0, dev = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    double m = sum / (double)n;
+    for (size_t i = 0; i < n; i++)
+        dev += v[i] - m;
+    return m + dev / (double)n;
+}
+
 sg_status sg_describe_columns(const double *x, size_t n_rows, size_t n_cols,
                               sg_col_stats *out, sg_error *err)
 {
@@ -34,7 +48,7 @@ sg_status sg_describe_columns(const double *x, size_t n_rows, size_t n_cols,
         }
         sg_col_stats *s = &out[j];
         s->n = n_rows;
-        s->mean = gsl_stats_mean(col, 1, n_rows);
+        s->mean = mean_of(col, n_rows);
         s->sd = n_rows > 1 ? gsl_stats_sd_m(col, 1, n_rows, s->mean) : 0.0;
         gsl_sort(col, 1, n_rows);
         s->min = col[0];

@@ -127,6 +127,26 @@ static void indicators(const sg_taguchi_input *in, size_t f, double *out)
         out[(size_t)in->levels[i * k + f] * n + i] = 1.0;
 }
 
+/* Whether the level codes of factors a and b are correlated (Pearson r
+ * beyond rounding).  A definitive screening design's are not, yet its
+ * level pairs are unbalanced: its level contrasts are not orthogonal. */
+static bool codes_correlated(const sg_taguchi_input *in, size_t a, size_t b)
+{
+    size_t n = in->n_runs, k = in->n_factors;
+    double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+    for (size_t i = 0; i < n; i++) {
+        ma += in->levels[i * k + a] / (double)n;
+        mb += in->levels[i * k + b] / (double)n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double da = in->levels[i * k + a] - ma, db = in->levels[i * k + b] - mb;
+        sab += da * db;
+        saa += da * da;
+        sbb += db * db;
+    }
+    return fabs(sab) > 1e-9 * sqrt(saa * sbb);
+}
+
 /* Cell indicator columns of factors a, b (n x La*Lb) into out. */
 static void cells(const sg_taguchi_input *in, size_t a, size_t b, double *out)
 {
@@ -452,10 +472,15 @@ sg_status sg_taguchi__anova(const sg_taguchi_input *in, const sg_taguchi_options
                 if (res->orthogonal)
                     sg_taguchi__append(
                         res->notes, sizeof res->notes,
-                        "the design is not orthogonal (%s and %s are correlated): sums of "
+                        "the design is not orthogonal (%s%s and %s %s): sums of "
                         "squares are sequential (Type I) in factor order and depend on that "
                         "order; level means are raw means\n",
-                        res->mains[g].name, res->mains[f].name);
+                        codes_correlated(in, g, f) ? "" : "the levels of ", res->mains[g].name,
+                        res->mains[f].name,
+                        codes_correlated(in, g, f)
+                            ? "are correlated"
+                            : "do not occur equally often together, though their settings are "
+                              "uncorrelated");
                 res->orthogonal = false;
             }
         sg_taguchi_term *t = &res->terms[res->n_terms];

@@ -5,9 +5,11 @@
  * weight penalty").  sg_regularize_choose_l2 tries every other value of a
  * grid, then each network's neighbours of its best there, each with a quick
  * cross-validation of one member per network (k-fold, or
- * leave-one-out on small tables; on level-coded designs the root mean
- * square over its and the between-levels folds' predictions together) and
- * gives
+ * leave-one-out on small tables) scored by the expected error anywhere in
+ * the window (window.h; from SG_REGULARIZE_PLAN_ROWS rows, or with
+ * category factors, the root mean square over the held-out predictions,
+ * on level-coded designs the plan's and the between-levels folds'
+ * together) and gives
  * each network the value with the smallest error.  The choice sees all
  * rows, so the fit's own cross-validation afterwards is slightly
  * optimistic about it; the grid is short (five values) to keep that small.
