@@ -741,10 +741,6 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
 /* A positive response spanning this many decades gets a note. */
 #define SG_FIT_DECADES_NOTE 2.0
 
-/* A positive response spanning decades (a creep or fatigue life): every
- * figure is in its unit, so its largest values dominate the errors, the
- * one-width interval and the suspicious-run check.  Its logarithm, as a
- * column of the data, is usually modelled far better: say so. */
 /* Whether response j's smallest values are a zero left by rounding (a
  * simulator's 1e-15 where the quantity is 0): below SG_CV_EXACT_SHARE of
  * its largest hi and at least 6 decades below every other value.  Such a
@@ -762,6 +758,10 @@ static bool zero_to_rounding(const sg_fit_result *r, const double *Y, size_t j, 
     return tiny > 0 && rest >= 1e6 * tiny;
 }
 
+/* A positive response spanning decades (a creep or fatigue life): every
+ * figure is in its unit, so its largest values dominate the errors, the
+ * one-width interval and the suspicious-run check.  Its logarithm, as a
+ * column of the data, is usually modelled far better: say so. */
 static void decades_notes(sg_fit_result *r, const double *Y, const char *const *names)
 {
     const sg_model_spec *spec = sg_model_spec_of(r->model);
@@ -773,7 +773,8 @@ static void decades_notes(sg_fit_result *r, const double *Y, const char *const *
             lo = fmin(lo, Y[i * r->n_out + j]);
             hi = fmax(hi, Y[i * r->n_out + j]);
         }
-        if (!(lo > 0) || !(log10(hi / lo) >= SG_FIT_DECADES_NOTE) || zero_to_rounding(r, Y, j, hi))
+        if (!(lo > 0) || !(log10(hi / lo) >= SG_FIT_DECADES_NOTE) ||
+            zero_to_rounding(r, Y, j, hi))
             continue;
         sg_fit_note *nt = add_note(r, SG_FIT_NOTE_SPANS_DECADES, j, log10(hi / lo), 0.0);
         sg_num_snprintf(nt->message, sizeof nt->message,
