@@ -134,6 +134,66 @@ Test(check, unbalanced_levels_and_identical_duplicates)
     sg_table_destroy(t);
 }
 
+/* A definitive screening design of 4 factors: the first 4 columns of a
+ * conference matrix of order 8 (levels 1, 2, 3 for -1, 0, 1), its
+ * fold-over and a centre run.  Its levels are unbalanced (2 on 3 runs, the
+ * ends on 7 each), yet check names the design; without one run's fold-over
+ * partner, or as a Box-Behnken design (each factor at its middle level on
+ * 4 runs of the edges), it is not one. */
+static void dsd_csv(char *csv, size_t cap, size_t drop)
+{
+    static const int C[17][4] = {{1, 2, 2, 2}, {0, 1, 2, 2}, {0, 0, 1, 2}, {0, 0, 0, 1},
+                                 {0, 2, 0, 0}, {0, 0, 2, 0}, {0, 2, 0, 2}, {0, 2, 2, 0},
+                                 {1, 0, 0, 0}, {2, 1, 0, 0}, {2, 2, 1, 0}, {2, 2, 2, 1},
+                                 {2, 0, 2, 2}, {2, 2, 0, 2}, {2, 0, 2, 0}, {2, 0, 0, 2},
+                                 {1, 1, 1, 1}};
+    size_t u = (size_t)snprintf(csv, cap, "a,b,c,d,y\n");
+    for (size_t i = 0; i < 17; i++)
+        if (i != drop)
+            u += (size_t)snprintf(csv + u, cap - u, "%d,%d,%d,%d,%.3f\n", C[i][0] + 1,
+                                  C[i][1] + 1, C[i][2] + 1, C[i][3] + 1, 0.37 * (double)i);
+}
+
+Test(check, definitive_screening_design_is_named)
+{
+    fixture fx;
+    make_study(&fx, 4, true);
+    char csv[1024];
+    dsd_csv(csv, sizeof csv, 99);
+    sg_table *t = make_table(csv, 4);
+    sg_check_report *r = NULL;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    cr_expect_not(r->balanced);
+    cr_expect(r->definitive_screening);
+    cr_expect_eq(r->centre_runs, 1);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+    dsd_csv(csv, sizeof csv, 4); /* run 5 without its fold-over partner, run 13 */
+    t = make_table(csv, 4);
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    cr_expect_not(r->definitive_screening);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+    /* Box-Behnken, 3 factors: edges (a pair at its ends, the third in the
+     * middle) and a centre run */
+    make_study(&fx, 3, true);
+    size_t u = (size_t)snprintf(csv, sizeof csv, "a,b,c,y\n");
+    for (int p = 0; p < 3; p++)
+        for (int s1 = 1; s1 <= 3; s1 += 2)
+            for (int s2 = 1; s2 <= 3; s2 += 2) {
+                int x[3] = {2, 2, 2};
+                x[p] = s1;
+                x[(p + 1) % 3] = s2;
+                u += (size_t)snprintf(csv + u, sizeof csv - u, "%d,%d,%d,1\n", x[0], x[1], x[2]);
+            }
+    snprintf(csv + u, sizeof csv - u, "2,2,2,1\n");
+    t = make_table(csv, 3);
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    cr_expect_not(r->definitive_screening);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
 Test(check, warnings_constant_out_of_bounds_not_a_level)
 {
     fixture fx;

@@ -219,6 +219,78 @@ static size_t level_of(const sg_factor_levels *lv, double v)
     return best;
 }
 
+/* Whether rows a and b of codes (k per row) are equal (sign 1) or each
+ * other's fold-over (sign -1). */
+static bool rows_match(const int *codes, size_t k, size_t a, size_t b, int sign)
+{
+    for (size_t j = 0; j < k; j++)
+        if (codes[a * k + j] != sign * codes[b * k + j])
+            return false;
+    return true;
+}
+
+/* Whether the factor columns form a definitive screening design (Jones &
+ * Nachtsheim, 2011): every factor at three levels, the middle one halfway;
+ * a centre run; every other run's fold-over (each factor at its opposite
+ * level) as often as the run itself; each factor at its middle level on
+ * one fold-over pair besides the centre runs, no run with two factors
+ * there; and the main-effect columns orthogonal.  codes has room for the
+ * table's n x k codes (-1, 0, 1).  Its levels are unbalanced (the middle
+ * one on 3 runs), but its main effects are orthogonal to each other and to
+ * every square and two-factor interaction. */
+static bool definitive_screening(const sg_table *t, const sg_factor_levels *lv, int *codes,
+                                 size_t *centre_runs)
+{
+    size_t n = t->n_rows, k = t->n_factors, centre = 0;
+    if (k < 3)
+        return false;
+    for (size_t j = 0; j < k; j++) {
+        const double *v = lv[j].values;
+        if (lv[j].n_levels != 3 || fabs(v[1] - 0.5 * (v[0] + v[2])) > 1e-6 * (v[2] - v[0]))
+            return false;
+    }
+    size_t middle[SG_STUDY_MAX_FACTORS] = {0};
+    for (size_t i = 0; i < n; i++) {
+        size_t zeros = 0, at = 0;
+        for (size_t j = 0; j < k; j++) {
+            int c = (int)level_of(&lv[j], sg_table_at(t, i, j)) - 1;
+            codes[i * k + j] = c;
+            if (c == 0) {
+                zeros++;
+                at = j;
+            }
+        }
+        if (zeros == k)
+            centre++;
+        else if (zeros > 1)
+            return false;
+        else if (zeros == 1)
+            middle[at]++;
+    }
+    for (size_t j = 0; j < k; j++)
+        if (middle[j] != 2)
+            return false;
+    for (size_t i = 0; i < n; i++) {
+        size_t same = 0, folded = 0;
+        for (size_t i2 = 0; i2 < n; i2++) {
+            same += rows_match(codes, k, i, i2, 1);
+            folded += rows_match(codes, k, i, i2, -1);
+        }
+        if (same != folded)
+            return false;
+    }
+    for (size_t a = 0; a < k; a++)
+        for (size_t b = a + 1; b < k; b++) {
+            long dot = 0;
+            for (size_t i = 0; i < n; i++)
+                dot += codes[i * k + a] * codes[i * k + b];
+            if (dot)
+                return false;
+        }
+    *centre_runs = centre;
+    return centre > 0;
+}
+
 static bool pair_balanced(const sg_table *t, const sg_factor_levels *levels, size_t a, size_t b,
                           size_t *cell)
 {
@@ -390,6 +462,15 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
                     (int)level_of(&r->levels[j], sg_table_at(t, i, j));
         sg_check_match_standard_array(codes, t->n_rows, t->n_factors, r->array_name,
                                       r->array_col, &r->array_undetermined);
+        free(codes);
+    }
+    if (!r->orthogonal && t->n_factors <= SG_STUDY_MAX_FACTORS) {
+        int *codes = malloc(t->n_rows * t->n_factors * sizeof *codes);
+        if (!codes) {
+            st = sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+            goto fail;
+        }
+        r->definitive_screening = definitive_screening(t, r->levels, codes, &r->centre_runs);
         free(codes);
     }
     if ((st = find_duplicates(t, r, err)))

@@ -73,6 +73,11 @@ typedef struct sg_check_report {
     char array_name[SG_CHECK_ARRAY_NAME_MAX];
     int array_col[SG_STUDY_MAX_FACTORS]; /* 0-based array column of factor j, when matched */
     bool array_undetermined;    /* the identification search gave up (no answer) */
+    /* Not orthogonal, but a definitive screening design (3 levels, fold-over
+     * pairs and centre_runs centre runs; main effects orthogonal to each
+     * other and to every square and two-factor interaction). */
+    bool definitive_screening;
+    size_t centre_runs;
     size_t n_warnings;
     sg_warning *warnings;
 } sg_check_report;

@@ -152,6 +152,7 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
         sg_json_null(b, x, "array_columns");
     }
     sg_json_bool(b, x, "array_undetermined", r->array_undetermined);
+    sg_json_bool(b, x, "definitive_screening", r->definitive_screening);
 
     arr = sg_json_array(b, o, "duplicates");
     for (size_t g = 0; g < r->n_duplicate_groups; g++) {

@@ -133,6 +133,11 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
                "not)\n");
     else
         printf("  balanced orthogonal array: no (levels occur unequally often)\n");
+    if (r->definitive_screening)
+        printf("  definitive screening design: fold-over pairs and %zu centre run%s; main "
+               "effects orthogonal to each other and to every square and two-factor "
+               "interaction\n",
+               r->centre_runs, r->centre_runs == 1 ? "" : "s");
     if (!r->n_duplicate_groups)
         printf("  duplicate runs: none\n");
     for (size_t g = 0; g < r->n_duplicate_groups; g++) {
