@@ -26,14 +26,13 @@ static double pooled_rms(double a, size_t na, double b, size_t nb)
  * screening design are errors of extrapolation at its corners, where a
  * stronger penalty errs less and a random point of the window is worse
  * for it: on a definitive screening design (17 runs) the raw errors chose
- * 1e-3 to 3e-3 with 5 of 8 seeds, 5 times the error between the runs of
- * the 1e-5 the window figure chose with all 8 (doc/model.md).  Where the
- * window figures are not computed (category factors, from
- * SG_REGULARIZE_PLAN_ROWS rows), the root
- * mean square over every held-out prediction, the plan's and the
- * between-levels folds' together: not the worse of the two, which chose by
- * the noise of a figure no penalty moves (the strongest penalty for
- * brazing's stress_path2). */
+ * 1e-3 to 3e-3 with 5 of 8 seeds, 3 to 5 times the error between the runs
+ * of the 1e-6 to 3e-5 the window figure chose with all 8 (doc/model.md).
+ * Where the window figures are not computed (category factors, from
+ * SG_REGULARIZE_PLAN_ROWS rows), the root mean square over every held-out
+ * prediction, the plan's and the between-levels folds' together: not the
+ * worse of the two, which chose by the noise of a figure no penalty moves
+ * (the strongest penalty for brazing's stress_path2). */
 static double cv_error(const sg_cv_result *cv, size_t j)
 {
     const sg_cv_response *R = &cv->resp[j];
