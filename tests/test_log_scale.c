@@ -584,7 +584,7 @@ Test(log_scale, a_life_over_decades_is_fitted_on_its_log, .timeout = 300)
  * its value): the response reaches zero, and the note does not advise its
  * logarithm (which would model the residue); a life of a few seconds
  * (1e-4 times) is a real value, and the note stays. */
-Test(log_scale, a_zero_left_by_rounding_is_not_decades, .timeout = 120)
+Test(log_scale, a_zero_left_by_rounding_is_not_decades, .timeout = 300)
 {
     life_csv_with(3, 1e-17);
     result *r = run("fit", life_study(NULL, "gp"), NULL);
