@@ -467,7 +467,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
             r->cmp[j].net = r->cv->resp[j].net;
             r->cmp[j].net_ok = true;
             r->cmp[j].net_log_rmse = r->cv->resp[j].log_interval ? r->cv->resp[j].log_rmse : NAN;
-            r->cmp[j].net_window = r->cv->resp[j].window_ok ? r->cv->resp[j].window_rmse : NAN;
+            r->cmp[j].net_window = NAN; /* compare_notes: after the window check */
         }
     } else {
         sg_model_spec spec = settings->spec;
@@ -544,7 +544,8 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
  * window figure). */
 static void compare_notes(sg_fit_result *r, const char *const *names)
 {
-    for (size_t j = 0; r->type_requested == SG_MODEL_MLP && j < r->n_out; j++) /* raised? */
+    /* the model's own figure, as the window check may have raised it */
+    for (size_t j = 0; r->type_requested == SG_MODEL_MLP && j < r->n_out; j++)
         r->cmp[j].net_window = r->cv->resp[j].window_ok ? r->cv->resp[j].window_rmse : NAN;
     for (size_t j = 0; j < r->n_out; j++) {
         const sg_fit_compare *c = &r->cmp[j];
