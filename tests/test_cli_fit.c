@@ -295,7 +295,7 @@ Test(cli_fit, predict_in_round_trip)
 {
     const char *m = fit_light();
     const char *in = tpath(4, "points.csv"), *out = tpath(5, "pred.csv");
-    write_file(in, "temperature,thickness_um,hold,cooling,note\n1100,120,30,5,a\n1137.5,61.25,23,6.5,b\n"
+    write_file(in, "temperature,thickness_um,hold,cooling,note\n1100,120,30,5,a\n1137.5,61.3,23,6.5,b\n"
             "1120,170,30,5,c\n");
     result *r = run("predict", m, "--in", in, "--out", out, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
@@ -306,10 +306,12 @@ Test(cli_fit, predict_in_round_trip)
     cr_expect(strncmp(text, "thickness,temperature,hold,cooling,stress_max,stress_max_spread,"
                             "extrapolation\n", 78) == 0,
               "%s", text);
+    /* settings echoed as typed (61.3, not 61.299999999999997), still exact */
+    cr_expect(strstr(text, "\n61.3,1137.5,23,6.5,") != NULL, "%s", text);
     sg_model *model = NULL;
     sg_error err;
     cr_assert_eq(sg_model_load(m, &model, &err), SG_OK, "%s", err.msg);
-    double X[3][4] = {{120, 1100, 30, 5}, {61.25, 1137.5, 23, 6.5}, {170, 1120, 30, 5}};
+    double X[3][4] = {{120, 1100, 30, 5}, {61.3, 1137.5, 23, 6.5}, {170, 1120, 30, 5}};
     char *line = strchr(text, '\n') + 1;
     for (int i = 0; i < 3; i++) {
         double mean[1], sd[1], v[6];

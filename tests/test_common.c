@@ -51,6 +51,21 @@ Test(common, prefix_and_clear)
 }
 
 /* Significant digits without an exponent in the engineering range. */
+Test(common, num_exact_writes_the_shortest_text_that_reads_back_exactly)
+{
+    char b[SG_NUM_EXACT_CAP];
+    cr_expect_str_eq(sg_num_exact(b, sizeof b, 0.3046), "0.3046");
+    cr_expect_str_eq(sg_num_exact(b, sizeof b, 1150.0), "1150");
+    cr_expect_str_eq(sg_num_exact(b, sizeof b, 0.1 + 0.2), "0.30000000000000004");
+    cr_expect_str_eq(sg_num_exact(b, sizeof b, 1.0 / 3.0), "0.3333333333333333");
+    cr_expect_str_eq(sg_num_exact(b, sizeof b, -2.5e-7), "-2.5e-07");
+    cr_expect_str_eq(sg_num_exact(b, sizeof b, 0.0), "0");
+    const double hard[] = {22.0 / 7.0, 1e300 / 7.0, 5e-324, 123456.789e-3, 0.1 * 3.0};
+    for (size_t i = 0; i < sizeof hard / sizeof *hard; i++)
+        cr_expect_eq(sg_num_parse(sg_num_exact(b, sizeof b, hard[i]), NULL), hard[i],
+                     "%s does not read back", b);
+}
+
 Test(common, num_sig_writes_no_exponent_for_engineering_values)
 {
     char b[SG_NUM_SIG_CAP];

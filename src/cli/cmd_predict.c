@@ -298,6 +298,15 @@ static void write_quoted(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
+/* v and a comma: every digit that matters and no more, so a setting read
+ * as 0.3046 is echoed as typed. */
+static void put_exact(FILE *fp, double v)
+{
+    char b[SG_NUM_EXACT_CAP];
+    fputs(sg_num_exact(b, sizeof b, v), fp);
+    fputc(',', fp);
+}
+
 /* Write the predictions CSV to fp. */
 static int write_csv(FILE *fp, const sg_model *m, sg_model_work *w, const sg_table *t,
                      const double *X, const double *Mean, const double *Sd)
@@ -338,7 +347,7 @@ static int write_csv(FILE *fp, const sg_model *m, sg_model_work *w, const sg_tab
             if (name) /* names may hold commas or quotes: quote them */
                 write_quoted(fp, name), fputc(',', fp);
             else
-                sg_num_fprintf(fp, "%.17g,", X[r * n_in + i]);
+                put_exact(fp, X[r * n_in + i]);
         }
         for (size_t j = 0; j < n_out; j++) {
             double mu = Mean[r * n_out + j];
@@ -350,16 +359,16 @@ static int write_csv(FILE *fp, const sg_model *m, sg_model_work *w, const sg_tab
                 write_quoted(fp, names[(size_t)mu]);
                 fputc(',', fp);
                 for (size_t c = 0; c < k; c++)
-                    sg_num_fprintf(fp, "%.17g,%.17g,", P[c], S[c]);
+                    put_exact(fp, P[c]), put_exact(fp, S[c]);
                 continue;
             }
-            sg_num_fprintf(fp, "%.17g,%.17g,", mu, Sd[r * n_out + j]);
+            put_exact(fp, mu), put_exact(fp, Sd[r * n_out + j]);
             const sg_model_calibration *c = sg_model_calibration_of(m, j);
             if (c) {
                 double lo, hi;
                 sg_model_interval(m, j, mu, c->half_width, &lo, &hi);
                 sg_model_clip_interval(m, j, &lo, &hi); /* to the physical limits */
-                sg_num_fprintf(fp, "%.17g,%.17g,", lo, hi);
+                put_exact(fp, lo), put_exact(fp, hi);
             }
         }
         if (describe_extrapolation(m, X + r * n_in, text, sizeof text)) {

@@ -66,6 +66,19 @@ const char *sg_num_sig(char *buf, size_t cap, double v, int sig)
     return buf;
 }
 
+const char *sg_num_exact(char *buf, size_t cap, double v)
+{
+    /* 15 digits always print a shorter round-tripping form in full (%g drops
+     * the trailing zeros); 17 always round-trip an IEEE double */
+    for (int digits = 15; digits < 17; digits++) {
+        sg_num_snprintf(buf, cap, "%.*g", digits, v);
+        if (sg_num_parse(buf, NULL) == v)
+            return buf;
+    }
+    sg_num_snprintf(buf, cap, "%.17g", v);
+    return buf;
+}
+
 int sg_num_vfprintf(FILE *fp, const char *fmt, va_list ap)
 {
     sg_num_locale scope;

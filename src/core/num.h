@@ -40,6 +40,13 @@ int sg_num_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 #define SG_NUM_SIG_CAP 32
 const char *sg_num_sig(char *buf, size_t cap, double v, int sig);
 
+/* v with the fewest significant digits (15, 16 or 17, %g style) that read
+ * back as exactly v: a setting the user typed as 0.3046 is written
+ * "0.3046", not "0.30459999999999998" as %.17g writes it, and nothing is
+ * lost.  Writes into buf (cap >= 32 holds every result) and returns buf. */
+#define SG_NUM_EXACT_CAP 32
+const char *sg_num_exact(char *buf, size_t cap, double v);
+
 /* fprintf / vfprintf in the C locale; do not close fp. */
 int sg_num_fprintf(FILE *fp, const char *fmt, ...)
 #if defined(__GNUC__)
