@@ -642,6 +642,7 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
     if (ref && (gp_ok || sg_model_type_of(m) == SG_MODEL_GP))
         sg_cv_clear_predicted(*cv, ref, opt.outlier_z, NULL, 0);
     free(ref);
+    sg_cv_clear_beyond(*cv, X, d, spec->categories, NULL, 0); /* as fit */
     if (gp_ok && sg_fit_window_check(m, *cv, &gm.rmse, &gp_ok, X, n, d, spec->seed, &err) !=
                      SG_OK) {
         printf("    %s window check failed: %s\n", what, err.msg);

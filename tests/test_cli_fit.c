@@ -666,6 +666,63 @@ Test(cli_fit, run_the_other_model_predicts_is_not_flagged)
     cJSON_Delete(doc);
 }
 
+/* The study of a 21-run table over a in [0, 0.9], b in [0, 1]: 20 runs of
+ * a Latin hypercube with a <= 0.878, and run 21 at a = 0.9, where the
+ * response y = 30 b + a + 1e5 max(0, a - 0.885)^2 steepens; run 21's y is
+ * last_y when finite. */
+static cJSON *beyond_fit(const char *name, double last_y)
+{
+    static const double a[21] = {0.202, 0.428, 0.293, 0.247, 0.653, 0.787, 0.833,
+                                 0.068, 0.113, 0.698, 0.473, 0.158, 0.562, 0.338,
+                                 0.608, 0.022, 0.742, 0.517, 0.383, 0.878, 0.9};
+    static const double b[21] = {0.275, 0.425, 0.175, 0.725, 0.875, 0.575, 0.475,
+                                 0.975, 0.525, 0.075, 0.775, 0.825, 0.625, 0.125,
+                                 0.225, 0.675, 0.325, 0.025, 0.375, 0.925, 0.5};
+    static char data[2048], text[1024], file[64];
+    size_t o = (size_t)snprintf(data, sizeof data, "run,a,b,y\n");
+    for (int i = 0; i < 21; i++) {
+        double k = fmax(0.0, a[i] - 0.885), y = 30 * b[i] + a[i] + 1e5 * k * k;
+        if (i == 20 && isfinite(last_y))
+            y = last_y;
+        o += (size_t)snprintf(data + o, sizeof data - o, "%d,%g,%g,%.3f\n", i + 1, a[i], b[i], y);
+    }
+    snprintf(file, sizeof file, "%s.csv", name);
+    write_file(tpath(0, file), data);
+    snprintf(text, sizeof text,
+             "[study]\nname = \"%s\"\nseed = 3\n[data]\nfile = \"%s.csv\"\n"
+             "[[factor]]\nname = \"a\"\nmin = 0\nmax = 0.9\n"
+             "[[factor]]\nname = \"b\"\nmin = 0\nmax = 1\n[[response]]\nname = \"y\"\n"
+             "[model]\nfile = \"%s.model.json\"\n[report]\nfile = \"%s.xlsx\"\n",
+             name, name, name, name);
+    return fit_json_of(name, text);
+}
+
+/* A run beyond the range of the runs that predicted it (the largest a,
+ * where the response steepens) is predicted by extrapolation: missed by
+ * 22.6 when held out, it is not flagged, and a note names it, the factor
+ * and the others' range.  A miss longer than the others' values span (a
+ * garbage value there) stays flagged. */
+Test(cli_fit, run_beyond_the_others_is_noted_not_flagged)
+{
+    cJSON *doc = beyond_fit("beyond", NAN), *fit = at_path(doc, "fit", NULL);
+    cr_expect_eq(cJSON_GetArraySize(at_path(fit, "suspicious_runs", NULL)), 0);
+    int noted;
+    cJSON *nt = note_of_kind(doc, "run_beyond_others", &noted);
+    cr_assert_eq(noted, 1);
+    const char *msg = at_path(nt, "message", NULL)->valuestring;
+    cr_expect(strstr(msg, "y: run 21 is ") && strstr(msg, "a = 0.9;") &&
+                  strstr(msg, "span 0.022 to 0.878") && strstr(msg, "not flagged"),
+              "%s", msg);
+    cr_expect_gt(at_path(nt, "value", NULL)->valuedouble, 15.0, "observed above the prediction");
+    cJSON_Delete(doc);
+    doc = beyond_fit("garbage", 400.0);
+    fit = at_path(doc, "fit", NULL);
+    cJSON *runs = at_path(fit, "suspicious_runs", NULL);
+    cr_assert_eq(cJSON_GetArraySize(runs), 1);
+    cr_expect_eq(note_of_kind(doc, "run_beyond_others", &noted), NULL);
+    cJSON_Delete(doc);
+}
+
 /* N of fit's "N warning(s) on the Summary sheet" (-1 when absent). */
 static int summary_warnings(const char *out)
 {

@@ -925,6 +925,117 @@ Test(validate, flag_cleared_only_when_the_other_model_predicts_the_run)
     sg_cv_result_destroy(r);
 }
 
+/* Friedman #1 (5 factors in [0, 1]) on a 60-run Latin hypercube with
+ * noise of sd 1 (range about 24): Xf (60 x 5), Yf (60). */
+static void noisy_friedman(double *Xf, double *Yf, unsigned long seed)
+{
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, seed);
+    size_t perm[60];
+    for (size_t f = 0; f < 5; f++) {
+        for (size_t i = 0; i < 60; i++)
+            perm[i] = i;
+        gsl_ran_shuffle(g, perm, 60, sizeof *perm);
+        for (size_t i = 0; i < 60; i++)
+            Xf[i * 5 + f] = ((double)perm[i] + gsl_rng_uniform(g)) / 60.0;
+    }
+    for (size_t i = 0; i < 60; i++) {
+        const double *x = Xf + i * 5;
+        Yf[i] = 10.0 * sin(3.14159265358979324 * x[0] * x[1]) + 20.0 * (x[2] - 0.5) * (x[2] - 0.5) +
+                10.0 * x[3] + 5.0 * x[4] + gsl_ran_gaussian(g, 1.0);
+    }
+    gsl_rng_free(g);
+}
+
+/* A wrong value of half the range in a noisy table is flagged, although
+ * the network's own held-out errors have long tails there: its residual
+ * lies beyond the interval from the other runs by more than
+ * SG_CV_OUTLIER_MARGIN robust scales, and not by the 3.5 the rule asked
+ * before (which missed such a value on 18 of 20 runs of this table). */
+Test(validate, a_wrong_value_is_flagged_in_a_noisy_table)
+{
+    static double Xf[60 * 5], Yf[60];
+    noisy_friedman(Xf, Yf, 31);
+    Yf[51] += 12.0;
+    sg_model_spec s = sg_model_spec_defaults();
+    sg_cv_options o = sg_cv_options_defaults();
+    sg_cv_result *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_cv_run(&s, &o, 5, 1, Xf, Yf, 60, NULL, NULL, NULL, &r, &err), SG_OK, "%s",
+                 err.msg);
+    cr_assert_eq(r->n_outliers, 1);
+    const sg_outlier *ol = &r->outliers[0];
+    cr_expect_eq(ol->row, 51);
+    double excess = fabs(ol->observed - ol->predicted) - ol->half_width;
+    cr_expect_gt(excess, SG_CV_OUTLIER_MARGIN * ol->scale);
+    cr_expect_lt(excess, SG_CV_OUTLIER_Z * ol->scale, "the old margin would flag it too");
+    sg_cv_result_destroy(r);
+}
+
+/* The range factor f spans over the rows that predicted row under r's plan
+ * (the other folds' rows; all others under leave-one-out). */
+static void predictors_range(const sg_cv_result *r, size_t row, size_t f, double *lo,
+                             double *hi)
+{
+    size_t fold = SIZE_MAX;
+    for (size_t i = 0; i < r->n_held; i++)
+        if (r->held_row[i] == row)
+            fold = r->held_fold[i];
+    *lo = INFINITY, *hi = -INFINITY;
+    for (size_t i = 0; i < r->n_held; i++)
+        if (r->held_fold[i] != fold) {
+            *lo = fmin(*lo, X[r->held_row[i] * 2 + f]);
+            *hi = fmax(*hi, X[r->held_row[i] * 2 + f]);
+        }
+}
+
+/* A flagged run whose held-out prediction extrapolated (its setting beyond
+ * the range of the runs that predicted it: under k-fold its fold's other
+ * runs do not count) is cleared and reported with the factor and that
+ * range; inside it, in a category factor, or missed by more than the
+ * others' values span (garbage), it stays flagged. */
+Test(validate, flag_cleared_when_the_run_lies_beyond_the_runs_that_predicted_it)
+{
+    const char *plans[2] = {"loo", "kfold:5"};
+    for (int p = 0; p < 2; p++) {
+        noisy_linear(30, 0.1, 4243);
+        Y[13 * 2] += 2.5;
+        sg_cv_result *r = run(plans[p], 30, 2, linear_spec());
+        cr_assert_eq(r->n_outliers, 1, "%s", plans[p]);
+        sg_cv_beyond b[2];
+        cr_expect_eq(sg_cv_clear_beyond(r, X, 2, NULL, b, 2), 0, "row 13 lies inside");
+        cr_assert_eq(r->n_outliers, 1);
+        double lo, hi;
+        predictors_range(r, 13, 1, &lo, &hi);
+        X[13 * 2 + 1] = hi + 0.25; /* beyond the predictors */
+        size_t fold = SIZE_MAX;   /* and a fold mate further out, which did not predict it */
+        for (size_t i = 0; i < r->n_held; i++)
+            if (r->held_row[i] == 13)
+                fold = r->held_fold[i];
+        for (size_t i = 0; p == 1 && i < r->n_held; i++)
+            if (r->held_fold[i] == fold && r->held_row[i] != 13) {
+                X[r->held_row[i] * 2 + 1] = hi + 1.0;
+                break;
+            }
+        const size_t category[2] = {0, 3};
+        cr_expect_eq(sg_cv_clear_beyond(r, X, 2, category, b, 2), 0, "a category has no range");
+        sg_outlier kept = r->outliers[0];
+        r->outliers[0].observed = kept.predicted + 1000.0; /* beyond every other value's span */
+        cr_expect_eq(sg_cv_clear_beyond(r, X, 2, NULL, b, 2), 0, "garbage stays flagged");
+        r->outliers[0] = kept;
+        cr_expect_eq(sg_cv_clear_beyond(r, X, 2, NULL, b, 2), 1, "%s", plans[p]);
+        cr_expect_eq(r->n_outliers, 0);
+        cr_expect_eq(b[0].row, 13);
+        cr_expect_eq(b[0].response, 0);
+        cr_expect_eq(b[0].factor, 1);
+        cr_expect_eq(b[0].value, hi + 0.25);
+        cr_expect_eq(b[0].others_lo, lo);
+        cr_expect_eq(b[0].others_hi, hi);
+        cr_expect_float_eq(b[0].residual, kept.observed - kept.predicted, 1e-12);
+        sg_cv_result_destroy(r);
+    }
+}
+
 /* A numeric factor set to two values only: no run shows curvature in it,
  * and the design note says so (a factor of many values does not count). */
 Test(validate, factor_with_two_settings_is_named_in_the_design_note)

@@ -475,11 +475,14 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             sg_num_fprintf(stdout,
                            "  (flagged: |residual - median| > %g × max(1.4826 MAD, data "
                            "resolution, %g of the range) and beyond the interval at tested "
-                           "settings from the other runs by more than that, and far out for how "
+                           "settings from the other runs by more than %g of those scales, and "
+                           "far out for how "
                            "constrained its point is (an extrapolated corner may miss by more), "
-                           "its fold's other runs not missing as well, and the other model of "
-                           "the comparison missing it too; see surrogate(1), fit)\n",
-                           ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac);
+                           "its fold's other runs not missing as well, the other model of the "
+                           "comparison missing it too, and its settings within the range of the "
+                           "runs that predicted it; see surrogate(1), fit)\n",
+                           ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac,
+                           SG_CV_OUTLIER_MARGIN);
         if (any_pattern)
             sg_num_fprintf(stdout,
                            "  (flagged as a group: each run more than %g × max(1.4826 MAD, data "

@@ -484,14 +484,16 @@ static double abs_quantile(const double *obs, const double *pred, const size_t *
  * tested settings (leave-one-out), not against the wider between-levels
  * interval; and a run inside the interval the user is shown is not worth a
  * "check this simulation".  The excess over that interval must itself be
- * material: more than zmax robust scales (the z-score's scale, floored by
- * the data's resolution and a share of the range), so the largest residual
- * of an exact smooth table (a corner run, predicted by extrapolation) is
- * not flagged for merely being the largest.  Each kept run's half_width becomes that
- * interval.  Returns the number kept (compacted to the front).  v is
- * scratch of n_held doubles. */
+ * material: more than SG_CV_OUTLIER_MARGIN robust scales (the z-score's
+ * scale, floored by the data's resolution and a share of the range), so
+ * the largest residual of an exact smooth table is not flagged for merely
+ * being the largest.  (The margin was zmax, 3.5 scales, before corners and
+ * edges had checks of their own: a wrong value of half the range in a
+ * noisy 60-run table was then missed on 18 of 20 runs; doc/model.md.)
+ * Each kept run's half_width becomes that interval.  Returns the number
+ * kept (compacted to the front).  v is scratch of n_held doubles. */
 static size_t keep_outside_interval(const sg_cv_result *res, size_t j, double level,
-                                    double zmax, sg_outlier *out, size_t k, double *v)
+                                    sg_outlier *out, size_t k, double *v)
 {
     size_t kept = 0;
     for (size_t i = 0; i < k; i++) {
@@ -501,8 +503,8 @@ static size_t keep_outside_interval(const sg_cv_result *res, size_t j, double le
                                 res->resp[j].log_interval, o.cluster_first, o.cluster_last,
                                 NULL, 0, level, v, &reach);
         /* outside the interval by a material margin: the excess is itself
-         * beyond zmax robust scales (MAD floored by resolution and range) */
-        if (!(fabs(o.observed - o.predicted) > h + zmax * o.scale))
+         * beyond SG_CV_OUTLIER_MARGIN robust scales (MAD floored by resolution and range) */
+        if (!(fabs(o.observed - o.predicted) > h + SG_CV_OUTLIER_MARGIN * o.scale))
             continue;
         o.half_width = h;
         out[kept++] = o;
@@ -890,7 +892,8 @@ static sg_status judge_group(const sg_cv_result *res, size_t j, const sg_model_s
  * neighbour's (near repeats vouching for each other), and, with the model
  * refitted without the whole group, each residual in that direction and
  * outside the interval of the other runs' held-out residuals by more than
- * zmax pattern scales (material, as for a run alone).  The last test is
+ * zmax pattern scales (material; kept at zmax when a run alone went to
+ * SG_CV_OUTLIER_MARGIN: no group case was measured).  The last test is
  * the model's: a group the model predicts from the other runs is a pattern
  * the table really has (leave-one-out cannot tell: each run of the group
  * is predicted from its partners).  At most SG_OUTLIER_PATTERN_MAX_GROUPS
@@ -1101,7 +1104,7 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
     }
     /* scratch beyond the per-row arrays: max(m, mb) doubles */
     double *v = scratch + 7 * n;
-    got = keep_outside_interval(res, j, level, zmax, res->outliers + *count, got, v);
+    got = keep_outside_interval(res, j, level, res->outliers + *count, got, v);
     got = keep_far_scaled(rz, rowi, nr, zmax, res->outliers + *count, got, tmp);
     got = keep_in_sound_folds(res, j, &R->scale, res->outliers + *count, got, v);
     /* the additive pattern of the levels is one in the unit: not for a

@@ -36,6 +36,8 @@
 #define SG_CV_MAX_REPEATS 1000     /* largest R of kfold:K:R */
 #define SG_CV_DEFAULT_LEVEL 0.95   /* prediction-interval coverage */
 #define SG_CV_OUTLIER_Z 3.5        /* robust z-score flagging a suspicious run */
+#define SG_CV_OUTLIER_MARGIN 2.0   /* robust scales a flagged run's residual must lie beyond
+                                      the interval from the other runs (doc/model.md) */
 #define SG_CV_MAD_TO_SD 1.4826     /* MAD of a normal sample -> its sd */
 /* Floor of the robust scale as a share of the response's observed range:
  * with z 3.5 a run must be off by more than 3.5 % of the range. */
@@ -445,5 +447,36 @@ typedef struct sg_cv_cleared {
  * to cleared (may be NULL) and returns how many were removed. */
 size_t sg_cv_clear_predicted(sg_cv_result *r, const double *ref_resid, double zmax,
                              sg_cv_cleared *cleared, size_t max);
+
+/* ---- a flagged run beyond the others (cv_confirm.c) ---- */
+
+/* A run cleared of "check this simulation" because its held-out
+ * prediction extrapolated. */
+typedef struct sg_cv_beyond {
+    size_t row, response;
+    size_t factor;      /* the first factor whose setting lies beyond the others' */
+    double value;       /* the run's setting of it (engineering units) */
+    double others_lo, others_hi; /* the range the rows that predicted it span */
+    double residual;    /* observed - held-out prediction (response unit) */
+} sg_cv_beyond;
+
+/* A held-out run whose setting lies beyond the range the rows that
+ * predicted it span, in some numeric factor (the largest feed of a Latin
+ * hypercube, predicted from runs that all have less), is predicted by
+ * extrapolation: a large miss there is what a steep or curving response
+ * gives, and the others cannot tell it from a wrong simulation.  Such a
+ * record is cleared unless its miss exceeds the whole range the other
+ * runs' observed values span (no extrapolation that short explains it: a
+ * garbage value stays flagged).  The rows that predicted a run: all others
+ * under leave-one-out, the other folds' rows under k-fold (each row held
+ * out once; with repeats, all others).  Groups off the pattern are kept
+ * (a refit without them already confirmed them).  On a level-coded design
+ * every setting is shared with other runs, so nothing is cleared.
+ * X (n_rows, n_in) in engineering units; categories (n_in entries, from
+ * the spec; NULL = all numeric): a category factor has no range.  Removes
+ * the cleared records from r->outliers (order kept), writes up to max of
+ * them to out (may be NULL) and returns how many were removed. */
+size_t sg_cv_clear_beyond(sg_cv_result *r, const double *X, size_t n_in,
+                          const size_t *categories, sg_cv_beyond *out, size_t max);
 
 #endif

@@ -1,11 +1,13 @@
 /* cv_confirm.c — a run flagged "check this simulation" that another model
- * predicts from the other runs is the model's miss, not the run's (cv.h). */
+ * predicts from the other runs is the model's miss, not the run's; one
+ * predicted by extrapolation cannot be judged by the others (cv.h). */
 #include "model/cv.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void sg_cv_row_residuals(const size_t *row, size_t m, const double *obs, const double *pred,
                          size_t n, size_t no, double *out)
@@ -86,6 +88,82 @@ size_t sg_cv_clear_predicted(sg_cv_result *r, const double *ref_resid, double zm
                                             ref_resid[o->row * r->n_out + o->response]};
         gone++;
     }
+    r->n_outliers = kept;
+    return gone;
+}
+
+/* Mark (trained, n_rows) the rows that predicted row: every row outside
+ * its fold when each row is held out once, else every other row. */
+static void mark_predictors(const sg_cv_result *r, size_t row, unsigned char *trained)
+{
+    memset(trained, 1, r->n_rows);
+    trained[row] = 0;
+    if (r->n_held != r->n_rows)
+        return;
+    size_t fold = SIZE_MAX;
+    for (size_t i = 0; i < r->n_held; i++)
+        if (r->held_row[i] == row)
+            fold = r->held_fold[i];
+    for (size_t i = 0; i < r->n_held; i++)
+        if (r->held_fold[i] == fold)
+            trained[r->held_row[i]] = 0;
+}
+
+/* Is outlier o's run beyond the predictors' range in a numeric factor, by
+ * a miss no longer than their observed values span?  Fills *b. */
+static bool beyond_others(const sg_cv_result *r, const sg_outlier *o, const double *X,
+                          size_t n_in, const size_t *categories, const unsigned char *trained,
+                          sg_cv_beyond *b)
+{
+    size_t n = r->n_rows, no = r->n_out, j = o->response;
+    double ylo = INFINITY, yhi = -INFINITY;
+    for (size_t i = 0; i < r->n_held; i++) /* observed values of the predictors */
+        if (trained[r->held_row[i]]) {
+            ylo = fmin(ylo, r->obs[i * no + j]);
+            yhi = fmax(yhi, r->obs[i * no + j]);
+        }
+    double miss = o->observed - o->predicted;
+    if (o->off_pattern || !(fabs(miss) <= yhi - ylo))
+        return false;
+    for (size_t f = 0; f < n_in; f++) {
+        if (categories && f < SG_MODEL_MAX_CATEGORICAL && categories[f])
+            continue;
+        double lo = INFINITY, hi = -INFINITY, v = X[o->row * n_in + f];
+        for (size_t i = 0; i < n; i++)
+            if (trained[i]) {
+                lo = fmin(lo, X[i * n_in + f]);
+                hi = fmax(hi, X[i * n_in + f]);
+            }
+        if (v < lo || v > hi) {
+            *b = (sg_cv_beyond){o->row, j, f, v, lo, hi, miss};
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t sg_cv_clear_beyond(sg_cv_result *r, const double *X, size_t n_in,
+                          const size_t *categories, sg_cv_beyond *out, size_t max)
+{
+    if (!r || !X || !r->n_outliers)
+        return 0;
+    unsigned char *trained = malloc(r->n_rows);
+    if (!trained)
+        return 0; /* keep the flags: the safe side */
+    size_t kept = 0, gone = 0;
+    for (size_t k = 0; k < r->n_outliers; k++) {
+        const sg_outlier *o = &r->outliers[k];
+        sg_cv_beyond b;
+        mark_predictors(r, o->row, trained);
+        if (!beyond_others(r, o, X, n_in, categories, trained, &b)) {
+            r->outliers[kept++] = *o;
+            continue;
+        }
+        if (out && gone < max)
+            out[gone] = b;
+        gone++;
+    }
+    free(trained);
     r->n_outliers = kept;
     return gone;
 }

@@ -5,6 +5,7 @@
 #include "model/scale.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,7 +453,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     sg_error e;
     sg_error_clear(&e);
     r->cmp = calloc(n_out, sizeof *r->cmp);
-    r->notes = calloc(5 * n_out, sizeof *r->notes);
+    r->notes = calloc(6 * n_out, sizeof *r->notes);
     sg_metrics *gm = calloc(n_out, sizeof *gm);
     bool ref_is_network = r->type_used == SG_MODEL_GP;
     for (size_t i = 0; i < n * n_out; i++)
@@ -788,6 +789,35 @@ static void decades_notes(sg_fit_result *r, const double *Y, const char *const *
     }
 }
 
+/* The labels of the records of response j among m records (each size
+ * bytes, with size_t fields row and response at byte offsets row_at and
+ * response_at), comma-separated into runs (cap bytes).  Returns how many;
+ * *first is the index of the first (SIZE_MAX when none). */
+static size_t name_runs(const sg_table *t, const void *records, size_t m, size_t size,
+                        size_t row_at, size_t response_at, size_t j, char *runs, size_t cap,
+                        size_t *first)
+{
+    size_t k = 0, len = 0;
+    *first = SIZE_MAX;
+    runs[0] = '\0';
+    for (size_t i = 0; i < m; i++) {
+        const char *rec = (const char *)records + i * size;
+        size_t row, response;
+        memcpy(&row, rec + row_at, sizeof row);
+        memcpy(&response, rec + response_at, sizeof response);
+        if (response != j)
+            continue;
+        if (*first == SIZE_MAX)
+            *first = i;
+        char lab[64];
+        sg_table_run_label(t, row, lab, sizeof lab);
+        if (len < cap - 1)
+            len += (size_t)snprintf(runs + len, cap - len, "%s%s", k ? ", " : "", lab);
+        k++;
+    }
+    return k;
+}
+
 /* Runs flagged only because the model cannot follow them (the other model
  * of the comparison predicts them: sg_cv_clear_predicted) are not
  * flagged; one note per response names them. */
@@ -805,20 +835,9 @@ static sg_status clear_predicted_runs(sg_fit_result *r, const sg_table *t,
     const char *model = r->type_used == SG_MODEL_GP ? "kriging" : "the network";
     const char *other = r->type_used == SG_MODEL_GP ? "the network" : "kriging";
     for (size_t j = 0; j < r->n_out; j++) {
-        char runs[160] = "";
-        size_t k = 0, first = SIZE_MAX, len = 0;
-        for (size_t i = 0; i < m; i++) {
-            if (c[i].response != j)
-                continue;
-            if (first == SIZE_MAX)
-                first = i;
-            char lab[64];
-            sg_table_run_label(t, c[i].row, lab, sizeof lab);
-            if (len < sizeof runs - 1)
-                len += (size_t)snprintf(runs + len, sizeof runs - len, "%s%s", k ? ", " : "",
-                                        lab);
-            k++;
-        }
+        char runs[160];
+        size_t first, k = name_runs(t, c, m, sizeof *c, offsetof(sg_cv_cleared, row),
+                                    offsetof(sg_cv_cleared, response), j, runs, sizeof runs, &first);
         if (!k)
             continue;
         sg_fit_note *nt = add_note(r, SG_FIT_NOTE_MODEL_MISSES_RUN, j, c[first].residual,
@@ -832,6 +851,50 @@ static sg_status clear_predicted_runs(sg_fit_result *r, const sg_table *t,
                         one ? "it" : "them", one ? "within " : "(the first within ",
                         fabs(c[first].ref_residual), one ? "" : ")", model,
                         one ? "run's" : "runs'", one ? "it is" : "they are");
+    }
+    free(c);
+    return SG_OK;
+}
+
+/* Runs flagged only because their held-out prediction extrapolated beyond
+ * the runs that made it (sg_cv_clear_beyond) are not flagged; one note per
+ * response names them and the first one's factor. */
+static sg_status clear_beyond_runs(sg_fit_result *r, const sg_table *t, const double *X,
+                                   const char *const *names, sg_error *err)
+{
+    size_t max = r->cv->n_outliers;
+    if (!max)
+        return SG_OK;
+    sg_cv_beyond *c = malloc(max * sizeof *c);
+    if (!c)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    const sg_model_spec *spec = sg_model_spec_of(r->model);
+    size_t m = sg_cv_clear_beyond(r->cv, X, r->n_in, spec->categories, c, max);
+    for (size_t j = 0; j < r->n_out; j++) {
+        char runs[160];
+        size_t first, k = name_runs(t, c, m, sizeof *c, offsetof(sg_cv_beyond, row),
+                                    offsetof(sg_cv_beyond, response), j, runs, sizeof runs, &first);
+        if (!k)
+            continue;
+        const sg_cv_beyond *b = &c[first];
+        const char *unit = sg_model_factor_unit(r->model, b->factor);
+        char v[SG_NUM_EXACT_CAP], lo[SG_NUM_EXACT_CAP], hi[SG_NUM_EXACT_CAP];
+        sg_num_exact(v, sizeof v, b->value); /* settings as the table gives them */
+        sg_num_exact(lo, sizeof lo, b->others_lo);
+        sg_num_exact(hi, sizeof hi, b->others_hi);
+        const char *sp = unit && *unit ? " " : "", *u = unit && *unit ? unit : "";
+        sg_fit_note *nt = add_note(r, SG_FIT_NOTE_RUN_BEYOND_OTHERS, j, b->residual, 0.0);
+        bool one = k == 1;
+        sg_num_snprintf(nt->message, sizeof nt->message,
+                        "%.60s: %s %s %.4g off %s prediction from the other runs, but %s beyond "
+                        "them (%.40s = %s%s%s; the runs that predicted %s span %s to %s%s%s): "
+                        "the prediction extrapolates, and the others cannot tell a wrong value "
+                        "from a response that steepens there, so %s not flagged; a run further "
+                        "out would tell",
+                        names[j], runs, one ? "is" : "are (the first)", fabs(b->residual),
+                        one ? "its" : "their", one ? "lies" : "each lies",
+                        sg_model_factor_name(r->model, b->factor), v, sp, u,
+                        one ? "it" : "the first", lo, hi, sp, u, one ? "it is" : "they are");
     }
     free(c);
     return SG_OK;
@@ -1036,6 +1099,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
             compare_notes(r, names);
             st = clear_predicted_runs(r, t, settings, names, ref, err);
         }
+        if (st == SG_OK)
+            st = clear_beyond_runs(r, t, X, names, err);
         if (st == SG_OK)
             decades_notes(r, Y, names);
         free(ref);

@@ -75,9 +75,13 @@ typedef enum sg_fit_note_kind {
                                        comparison predicts: not flagged (value: the
                                        model's held-out residual at the first, reference:
                                        the other model's; cv.h sg_cv_clear_predicted) */
-    SG_FIT_NOTE_SPANS_DECADES       /* a positive response spanning at least 2 decades
+    SG_FIT_NOTE_SPANS_DECADES,      /* a positive response spanning at least 2 decades
                                        (value: the decades); its logarithm would model
                                        better */
+    SG_FIT_NOTE_RUN_BEYOND_OTHERS   /* runs the model missed whose held-out prediction
+                                       extrapolated beyond the runs that made it: not
+                                       flagged (value: the first one's held-out residual;
+                                       cv.h sg_cv_clear_beyond) */
 } sg_fit_note_kind;
 
 typedef struct sg_fit_note {
