@@ -45,6 +45,10 @@
  *   flags:    no "check this simulation" flag (fit's suspicious-run check,
  *             network and kriging model): every table is exact, so every
  *             flag is false.
+ *   planted:  no target: 20 % of the range added to one run at a time
+ *             (2 runs per table in the response's unit), judged as fit
+ *             judges it: flagged, noted as beyond the others, or missed
+ *             (SG_BENCH_NO_PLANT=1 skips it).
  * A fourth set (session 17) holds responses spanning decades (a creep and a
  * fatigue life, an Arrhenius reaction rate, a Kozeny-Carman permeability):
  * the models fit log10 of the response ([[response]] scale = "log"), with
@@ -496,6 +500,9 @@ typedef struct score {
     bool has_btw;
     bool ok, has_cal;
     bool stated; /* fit states why the design cannot tell (sg_cv_response.design_note) */
+    /* wrong values planted one at a time (planted_errors): how many, and of
+     * them flagged as the run, noted as beyond the others, missed */
+    size_t planted, caught, noted;
     size_t flags; /* "check this simulation" flags of fit's suspicious-run check (the
                      tables are exact: every flag is false) */
     /* the interval that follows the window's scale: prediction +- q_z s(x)
@@ -854,6 +861,57 @@ static void learning_curve(const sg_model_spec *spec, const double *X, const dou
     printf("    lcurve: all %zu rows test rmse %.4g\n", n, full);
 }
 
+/* Wrong values fit must report: PLANT_SHARE of the observed range added to
+ * one run at a time (PLANT_RUNS runs spread over the table), each table
+ * cross-validated and judged as fit judges it (kriging's held-out
+ * residuals clear runs it predicts; runs beyond the others are noted).
+ * The weight penalty stays the one chosen on the clean table.  Counts in
+ * s: planted, flagged as that run, noted as beyond the others. */
+#define PLANT_RUNS 2
+#define PLANT_SHARE 0.2
+static void planted_errors(const sg_model_spec *spec, const double *X, const double *y,
+                           size_t n, size_t d, score *s)
+{
+    double lo = y[0], hi = y[0], *yp = malloc(n * sizeof *yp), *ref = malloc(n * sizeof *ref);
+    sg_cv_beyond *bey = malloc(n * sizeof *bey);
+    for (size_t i = 1; i < n; i++)
+        lo = fmin(lo, y[i]), hi = fmax(hi, y[i]);
+    sg_cv_options opt = sg_cv_options_defaults();
+    opt.baseline = false;
+    for (size_t p = 0; yp && ref && bey && p < PLANT_RUNS; p++) {
+        size_t row = (2 * p + 1) * n / (2 * PLANT_RUNS), m = 0;
+        memcpy(yp, y, n * sizeof *yp);
+        yp[row] += PLANT_SHARE * (hi - lo);
+        sg_cv_result *cv = NULL;
+        sg_metrics gm;
+        bool closed;
+        sg_error err;
+        if (sg_cv_run(spec, &opt, d, 1, X, yp, n, NULL, NULL, NULL, &cv, &err) != SG_OK)
+            continue;
+        if (sg_cv_kriging(&opt, spec, d, 1, X, yp, n, &gm, &closed, ref, &err) == SG_OK)
+            sg_cv_clear_predicted(cv, ref, opt.outlier_z, NULL, 0);
+        m = sg_cv_clear_beyond(cv, X, d, spec->categories, bey, n);
+        s->planted++;
+        if (getenv("SG_BENCH_VERBOSE")) {
+            const sg_cv_response *R = &cv->resp[0];
+            for (size_t i = 0; i < cv->n_held; i++)
+                if (cv->held_row[i] == row)
+                    printf("    plant row %zu: +%.3g, held-out residual %.3g, scale %.3g, "
+                           "half-width %.3g, tested %.3g\n", row, PLANT_SHARE * (hi - lo),
+                           cv->obs[i] - cv->pred[i], R->scale.scale, R->half_width,
+                           R->half_width_plan);
+        }
+        for (size_t k = 0; k < cv->n_outliers; k++)
+            s->caught += cv->outliers[k].row == row;
+        for (size_t k = 0; k < m; k++)
+            s->noted += bey[k].row == row;
+        sg_cv_result_destroy(cv);
+    }
+    free(yp);
+    free(ref);
+    free(bey);
+}
+
 static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n, size_t d,
                     const double *Xt0, const double *yt, double sdt, uint64_t seed,
                     double *pred, double *half, score *s)
@@ -914,6 +972,15 @@ static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n
     if (R->window_ok && getenv("SG_BENCH_VERBOSE"))
         printf("    window: rms z plan %.3g, between %.3g\n", R->window_z_plan,
                R->window_z_between);
+    if (getenv("SG_BENCH_VERBOSE"))
+        printf("    clean: scale %.3g, half-width %.3g, half-width tested %.3g\n",
+               R->scale.scale, R->half_width, R->half_width_plan);
+    if (!t->log_y && !getenv("SG_BENCH_NO_PLANT")) {
+        planted_errors(&spec, X, y, n, d, s);
+        printf("    planted wrong values (%.0f %% of the range): %zu of %zu flagged, %zu noted "
+               "beyond the others\n",
+               100 * PLANT_SHARE, s->caught, s->planted, s->noted);
+    }
     /* what the plan's residuals alone would give (the interval before the
      * window figures) */
     score l;
@@ -1092,6 +1159,7 @@ typedef struct tally {
     size_t n_tables, n_within, n_auto, n_int[3], n_cv[3]; /* network, GP, kriging model */
     size_t n_stated; /* network: CV target met by fit's stated reason */
     size_t n_flags[2]; /* false "check this simulation" flags: network, kriging model */
+    size_t n_planted, n_caught, n_noted; /* planted wrong values (network) */
     /* fit's note "kriging is clearly better than the network" ([0]: on the
      * window figures, as fit makes it; [1]: on the plan's, as before session
      * 22): fired, right (kriging's test RMSE <= the threshold share of the
@@ -1145,6 +1213,11 @@ static void print_summary(const char *title, tally *t)
     printf("  \"check this simulation\" flags on these exact tables (target 0): network %zu, "
            "kriging model %zu: %s\n",
            t->n_flags[0], t->n_flags[1], flag(t->n_flags[0] + t->n_flags[1] == 0));
+    if (t->n_planted)
+        printf("  wrong values planted (%.0f %% of the range, one run at a time, network): "
+               "%zu of %zu flagged, %zu noted as beyond the others, %zu missed (no target)\n",
+               100 * PLANT_SHARE, t->n_caught, t->n_planted, t->n_noted,
+               t->n_planted - t->n_caught - t->n_noted);
     printf("  network within 1.5x of the GP on %zu/%zu tables (%.0f %%, target >= 80 %%): %s\n",
            t->n_within, n, 100 * share, flag(share >= SHARE_OK));
     printf("  median MLP/GP test RMSE %.2f (target <= 1.3): %s\n", med, flag(med <= MEDIAN_OK));
@@ -1327,6 +1400,9 @@ int main(int argc, char **argv)
             ty->n_cv[1] += cv_met(&sgp);
             ty->n_int[2] += interval_met(&sgm);
             ty->n_flags[0] += sm.ok ? sm.flags : 0;
+            ty->n_planted += sm.planted;
+            ty->n_caught += sm.caught;
+            ty->n_noted += sm.noted;
             ty->n_flags[1] += sgm.ok ? sgm.flags : 0;
             ty->n_cv[2] += cv_met(&sgm);
             tally_note(&sm, &sgp, &sgm, ty);
