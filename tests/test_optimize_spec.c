@@ -169,6 +169,8 @@ static bad_case bad_cases[] = {
     {"[optimize]\nresponse = \"smx\"\n", "t/s.toml:31:12: unknown response 'smx'; did you mean 'smax'?"},
     {"[optimize]\nresponse = \"sp1\"\n", "t/s.toml:31:12: response 'sp1' has goal \"none\": give sense"},
     {"[optimize]\nsense = \"lowest\"\n", "t/s.toml:31:9: sense must be \"minimize\" or \"maximize\""},
+    {"[optimize]\nsense = \"max\"\n", "t/s.toml:31:9: sense must be \"minimize\" or \"maximize\", not \"max\"; did you mean \"maximize\"?"},
+    {"[optimize]\nsense = \"Minimum\"\n", "not \"Minimum\"; did you mean \"minimize\"?"},
     {"[optimize]\nweights = { sp1 = 1, sp2 = 1 }\n", "t/s.toml:31:11: the weighted responses do not share one goal"},
     {"[optimize]\nweights = { smax = -1 }\n", "t/s.toml:31:20: weight of 'smax' must be >= 0"},
     {"[optimize]\nweights = { smax = 0 }\n", "t/s.toml:31:11: weights must include a weight > 0"},

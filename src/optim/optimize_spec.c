@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/str.h"
 #include "core/num.h"
@@ -375,10 +376,13 @@ static sg_status load_objective(const sg_toml_value *opt, const sg_study *s,
             sp->sense = SG_OPTIM_MINIMIZE;
         else if (!strcmp(sense, "maximize") || !strcmp(sense, "maximise"))
             sp->sense = SG_OPTIM_MAXIMIZE;
-        else
-            return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(opt, "sense"),
-                                    "sense must be \"minimize\" or \"maximize\", not \"%s\"",
-                                    sense);
+        else /* "max", "Maximum", "min": what was meant is plain */
+            return sg_toml_error_at(
+                err, SG_ERR_INVALID, sg_toml_table_get(opt, "sense"),
+                "sense must be \"minimize\" or \"maximize\", not \"%s\"%s", sense,
+                !strncasecmp(sense, "max", 3)   ? "; did you mean \"maximize\"?"
+                : !strncasecmp(sense, "min", 3) ? "; did you mean \"minimize\"?"
+                                                : "");
         sp->sense_given = 1;
     }
     if (w) {
