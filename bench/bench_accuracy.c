@@ -45,7 +45,8 @@
  *   flags:    no "check this simulation" flag (fit's suspicious-run check,
  *             network and kriging model): every table is exact, so every
  *             flag is false.
- *   planted:  no target: 20 % of the range added to one run at a time
+ *   planted:  no target: 6 x the network's held-out RMSE at tested
+ *             settings added to one run at a time
  *             (2 runs per table in the response's unit), judged as fit
  *             judges it: flagged, noted as beyond the others, or missed
  *             (SG_BENCH_NO_PLANT=1 skips it).
@@ -861,27 +862,26 @@ static void learning_curve(const sg_model_spec *spec, const double *X, const dou
     printf("    lcurve: all %zu rows test rmse %.4g\n", n, full);
 }
 
-/* Wrong values fit must report: PLANT_SHARE of the observed range added to
+/* Wrong values fit must report: PLANT_RMSE times the clean table's
+ * held-out RMSE at tested settings (the model's own error there) added to
  * one run at a time (PLANT_RUNS runs spread over the table), each table
  * cross-validated and judged as fit judges it (kriging's held-out
  * residuals clear runs it predicts; runs beyond the others are noted).
  * The weight penalty stays the one chosen on the clean table.  Counts in
  * s: planted, flagged as that run, noted as beyond the others. */
 #define PLANT_RUNS 2
-#define PLANT_SHARE 0.2
+#define PLANT_RMSE 6.0
 static void planted_errors(const sg_model_spec *spec, const double *X, const double *y,
-                           size_t n, size_t d, score *s)
+                           size_t n, size_t d, double rmse, score *s)
 {
-    double lo = y[0], hi = y[0], *yp = malloc(n * sizeof *yp), *ref = malloc(n * sizeof *ref);
+    double *yp = malloc(n * sizeof *yp), *ref = malloc(n * sizeof *ref);
     sg_cv_beyond *bey = malloc(n * sizeof *bey);
-    for (size_t i = 1; i < n; i++)
-        lo = fmin(lo, y[i]), hi = fmax(hi, y[i]);
     sg_cv_options opt = sg_cv_options_defaults();
     opt.baseline = false;
     for (size_t p = 0; yp && ref && bey && p < PLANT_RUNS; p++) {
         size_t row = (2 * p + 1) * n / (2 * PLANT_RUNS), m = 0;
         memcpy(yp, y, n * sizeof *yp);
-        yp[row] += PLANT_SHARE * (hi - lo);
+        yp[row] += PLANT_RMSE * rmse;
         sg_cv_result *cv = NULL;
         sg_metrics gm;
         bool closed;
@@ -897,7 +897,7 @@ static void planted_errors(const sg_model_spec *spec, const double *X, const dou
             for (size_t i = 0; i < cv->n_held; i++)
                 if (cv->held_row[i] == row)
                     printf("    plant row %zu: +%.3g, held-out residual %.3g, scale %.3g, "
-                           "half-width %.3g, tested %.3g\n", row, PLANT_SHARE * (hi - lo),
+                           "half-width %.3g, tested %.3g\n", row, PLANT_RMSE * rmse,
                            cv->obs[i] - cv->pred[i], R->scale.scale, R->half_width,
                            R->half_width_plan);
         }
@@ -976,10 +976,10 @@ static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n
         printf("    clean: scale %.3g, half-width %.3g, half-width tested %.3g\n",
                R->scale.scale, R->half_width, R->half_width_plan);
     if (!t->log_y && !getenv("SG_BENCH_NO_PLANT")) {
-        planted_errors(&spec, X, y, n, d, s);
-        printf("    planted wrong values (%.0f %% of the range): %zu of %zu flagged, %zu noted "
-               "beyond the others\n",
-               100 * PLANT_SHARE, s->caught, s->planted, s->noted);
+        planted_errors(&spec, X, y, n, d, R->net.rmse, s);
+        printf("    planted wrong values (%g x the CV RMSE at tested settings, %.3g): %zu of %zu "
+               "flagged, %zu noted beyond the others\n",
+               PLANT_RMSE, PLANT_RMSE * R->net.rmse, s->caught, s->planted, s->noted);
     }
     /* what the plan's residuals alone would give (the interval before the
      * window figures) */
@@ -1214,9 +1214,10 @@ static void print_summary(const char *title, tally *t)
            "kriging model %zu: %s\n",
            t->n_flags[0], t->n_flags[1], flag(t->n_flags[0] + t->n_flags[1] == 0));
     if (t->n_planted)
-        printf("  wrong values planted (%.0f %% of the range, one run at a time, network): "
-               "%zu of %zu flagged, %zu noted as beyond the others, %zu missed (no target)\n",
-               100 * PLANT_SHARE, t->n_caught, t->n_planted, t->n_noted,
+        printf("  wrong values planted (%g x the network's CV RMSE at tested settings, one run "
+               "at a time): %zu of %zu flagged, %zu noted as beyond the others, %zu missed (no "
+               "target)\n",
+               PLANT_RMSE, t->n_caught, t->n_planted, t->n_noted,
                t->n_planted - t->n_caught - t->n_noted);
     printf("  network within 1.5x of the GP on %zu/%zu tables (%.0f %%, target >= 80 %%): %s\n",
            t->n_within, n, 100 * share, flag(share >= SHARE_OK));
