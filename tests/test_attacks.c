@@ -43,18 +43,29 @@ typedef struct attack {
 
 static const attack attack_table[] = {
     /* 1: every optimiser start fails -> best_x NULL -> memcpy from NULL. */
+    /* Until the optimiser searched scaled ranges and objectives (doc/optim.md),
+     * every start failed here; now the search succeeds and the value is
+     * named: check warns, fit flags the run, the answer says it follows it. */
     {.name = "huge response value: optimize",
      .data = {"529.6", "1e12"},
      .args = {"optimize", "--fit", "@study"},
-     .code = 3,
-     .needle = "all 8 optimiser starts failed"},
-    {.name = "huge response value: run leaves the model with its results",
+     .code = 0,
+     .needle = "",
+     .out_needle = "run 1, stress_max: observed 1000000000000.0 MPa"},
+    {.name = "huge response value: run names it",
      .data = {"529.6", "1e12"},
      .args = {"run", "@study"},
-     .code = 3,
-     .needle = "Check the data for a mistyped or extreme value",
-     .present = "brazing.model.results.json",
-     .absent = "report.xlsx"},
+     .code = 0,
+     .needle = "",
+     .out_needle = "run 1: stress_max observed 1e+12 MPa, where the other runs predict",
+     .present = "report.xlsx"},
+    {.name = "huge response value: check names it",
+     .data = {"529.6", "1e12"},
+     .args = {"check", "@study"},
+     .code = 0,
+     .needle = "",
+     .out_needle = "response 'stress_max': 1 value far beyond all the others (line 2; e.g. "
+                   "1e+12"},
     /* risk x spread must overflow: 1.7e308 (1e300 times a spread of 0.07 MPa
      * is finite, and the answer then merely spread-averse) */
     /* a run 1000 times the others spreads the members by more than 1 MPa

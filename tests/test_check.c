@@ -462,3 +462,79 @@ Test(check, factor_span_against_the_bounds)
               "%s", m);
     sg_table_destroy(t);
 }
+
+/* The L9 above with y of line `line` (2..10) replaced by v; its far-value
+ * warnings (SG_WARN_FAR_VALUE) counted, the first message in msg. */
+static size_t far_values(double v, int line, bool log_scale, char *msg, size_t cap)
+{
+    fixture fx;
+    make_study(&fx, 4, true);
+    fx.r[0].log_scale = log_scale;
+    char csv[512] = "a,b,c,d,y\n";
+    const char *p = strchr(L9, '\n') + 1;
+    for (int ln = 2; ln <= 10; ln++) {
+        const char *e = strchr(p, '\n');
+        const char *comma = e;
+        while (comma[-1] != ',')
+            comma--;
+        size_t k = strlen(csv);
+        if (ln == line)
+            snprintf(csv + k, sizeof csv - k, "%.*s%.17g\n", (int)(comma - p), p, v);
+        else
+            snprintf(csv + k, sizeof csv - k, "%.*s\n", (int)(e - p), p);
+        p = e + 1;
+    }
+    sg_table *t = make_table(csv, 4);
+    sg_check_report *r = NULL;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    size_t n = 0;
+    msg[0] = '\0';
+    for (size_t w = 0; w < r->n_warnings; w++)
+        if (r->warnings[w].kind == SG_WARN_FAR_VALUE && n++ == 0)
+            snprintf(msg, cap, "%s", r->warnings[w].message);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+    return n;
+}
+
+/* A value typed with its sign lost, or 1e12 for 5.25, lies far beyond every
+ * other value of the L9's y (1.5 .. 9.01). */
+Test(check, response_value_far_beyond_the_others_is_named)
+{
+    char msg[512];
+    cr_expect_eq(far_values(1e12, 5, false, msg, sizeof msg), 1);
+    cr_expect_str_eq(msg, "response 'y': 1 value far beyond all the others (line 5; e.g. 1e+12, "
+                          "where the others span 1.5 .. 9.01): a mistyped value or another "
+                          "unit? Check it before fitting");
+    cr_expect_eq(far_values(-52.5, 5, false, msg, sizeof msg), 1, "-52.5");
+    cr_expect_eq(far_values(1e5, 5, false, msg, sizeof msg), 1, "1e5");
+    /* the others span a ratio of 6: ten times the largest is within it in
+     * log10 (0.98 spans beyond) */
+    cr_expect_eq(far_values(52.5, 5, false, msg, sizeof msg), 0, "52.5");
+    cr_expect_eq(far_values(0.0001, 5, false, msg, sizeof msg), 0,
+                 "below the others by less than 5 spans");
+    cr_expect_eq(far_values(25.0, 5, false, msg, sizeof msg), 0, "2 spans beyond");
+    cr_expect_eq(far_values(5.25, 5, false, msg, sizeof msg), 0, "the table as it is");
+}
+
+/* Values above 0 are judged in log10 as well: a life spanning decades
+ * (1 .. 1e7, one decade per run) is not a typo, 1e12 among 1.5 .. 9 is. */
+Test(check, a_response_spanning_decades_is_not_far)
+{
+    char msg[512];
+    fixture fx;
+    make_study(&fx, 4, true);
+    sg_table *t = make_table("a,b,c,d,y\n"
+                             "1,1,1,1,1\n1,2,2,2,10\n1,3,3,3,100\n"
+                             "2,1,2,3,1000\n2,2,3,1,1e4\n2,3,1,2,1e5\n"
+                             "3,1,3,2,1e6\n3,2,1,3,1e7\n3,3,2,1,1e8\n",
+                             4);
+    sg_check_report *r = NULL;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    for (size_t w = 0; w < r->n_warnings; w++)
+        cr_expect_neq(r->warnings[w].kind, SG_WARN_FAR_VALUE, "%s", r->warnings[w].message);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+    cr_expect_eq(far_values(1e12, 5, true, msg, sizeof msg), 1, "log scale: 1e12");
+    cr_expect_eq(far_values(60.0, 5, true, msg, sizeof msg), 0, "log scale: 60 is 0.8 spans");
+}

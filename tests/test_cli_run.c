@@ -336,3 +336,34 @@ Test(cli_run, workbook_summary_says_what_run_prints)
     snprintf(want, sizeof want, "%.*s", (int)strcspn(q, "\n"), q);
     cr_expect_not_null(strstr(at, want), "quality '%s' not in order", want);
 }
+
+/* Typos in two responses (1e12 for run 1's stress_max, 529.6 MPa; 1e12 for
+ * run 2's stress_path1, which the objective does not use): fit flags both,
+ * the answer warns about the one it follows, and only that one. */
+Test(cli_run, answer_names_the_suspicious_runs_it_follows)
+{
+    static char buf[16384];
+    slurp("data/brazing_l27.csv", buf, sizeof buf);
+    char *p = strstr(buf, "529.6,410.39");
+    cr_assert_not_null(p);
+    memcpy(p, "1e12 ,410.39", 12);
+    p = strstr(buf, "530.5,410.47");
+    cr_assert_not_null(p);
+    memcpy(p, "530.5,1e12  ", 12);
+    put("d.csv", buf);
+    const char *study = path_copy("light.toml");
+    light_brazing_data("light.toml", "out.xlsx", "d.csv");
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->out, "Warnings that change the decision:\n"
+                                      "  - run 1: stress_max observed 1e+12 MPa, where the other "
+                                      "runs predict"),
+                       "%s", r->out);
+    cr_expect_null(strstr(r->out, "run 2: stress_path1"), "%s", r->out);
+    r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->out, "run 1, stress_max: observed 1000000000000.0 MPa"), "%s",
+                       r->out);
+    cr_expect_not_null(strstr(r->out, "run 2, stress_path1: observed 1000000000000.0 MPa"),
+                       "%s", r->out);
+}

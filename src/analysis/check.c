@@ -337,6 +337,82 @@ static sg_status log_scale_warnings(const sg_study *s, const sg_table *t, sg_che
     return SG_OK;
 }
 
+bool sg_check_far_beyond(double v, double lo, double hi, bool positive, bool log_only)
+{
+    double d = v > hi ? v - hi : lo - v;
+    bool lin = log_only || d > SG_CHECK_FAR_SPANS * (hi - lo);
+    if (!positive)
+        return lin && !log_only;
+    double dl = v > hi ? log10(v) - log10(hi) : log10(lo) - log10(v);
+    return lin && dl > SG_CHECK_FAR_SPANS * (log10(hi) - log10(lo));
+}
+
+typedef struct value_row {
+    double v;
+    size_t row;
+} value_row;
+
+static int cmp_value_row(const void *a, const void *b)
+{
+    const value_row *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Response values far beyond all the others: a number typed with its
+ * decimal point slipped, in another unit, or 1e12 for 529.6.  The model
+ * would follow it and every figure would suffer; fit flags the run, and the
+ * check says so before any training.  vr holds n_rows pairs. */
+static sg_status far_value_warnings(const sg_study *s, const sg_table *t, sg_check_report *r,
+                                    value_row *vr, sg_error *err)
+{
+    for (size_t j = t->n_factors; j < t->n_cols; j++) {
+        const sg_response *re = &s->responses[j - t->n_factors];
+        if (re->kind != SG_RESPONSE_NUMBER)
+            continue;
+        size_t m = 0;
+        bool positive = true;
+        for (size_t i = 0; i < t->n_rows; i++) {
+            double v = sg_table_at(t, i, j);
+            if (!isfinite(v))
+                continue;
+            vr[m++] = (value_row){v, i};
+            positive = positive && v > 0;
+        }
+        qsort(vr, m, sizeof *vr, cmp_value_row);
+        size_t lo = 0, hi = m ? m - 1 : 0, peeled = 0;
+        char lines[128] = "";
+        double example = NAN;
+        for (int end = 0; end < 2; end++)
+            while (m >= 4 && hi - lo >= 3 && 4 * (peeled + 1) <= m) {
+                size_t k = end ? lo : hi;
+                double olo = vr[end ? lo + 1 : lo].v, ohi = vr[end ? hi : hi - 1].v;
+                if (!(ohi > olo) ||
+                    !sg_check_far_beyond(vr[k].v, olo, ohi, positive, re->log_scale))
+                    break;
+                if (!peeled)
+                    example = vr[k].v;
+                append_line(lines, sizeof lines, peeled++, t->line[vr[k].row]);
+                if (end)
+                    lo++;
+                else
+                    hi--;
+            }
+        sg_status st;
+        if (peeled &&
+            (st = add_warning(r, SG_WARN_FAR_VALUE, j, err,
+                              "response '%s': %zu value%s far beyond all the others (line%s %s; "
+                              "e.g. %g, where the others span %g .. %g): a mistyped value or "
+                              "another unit? Check %s before fitting",
+                              re->name, peeled, peeled > 1 ? "s" : "", peeled > 1 ? "s" : "",
+                              lines, example, vr[lo].v, vr[hi].v,
+                              peeled > 1 ? "them" : "it")))
+            return st;
+    }
+    return SG_OK;
+}
+
 static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_report *r,
                                  sg_error *err)
 {
@@ -407,6 +483,7 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
     sg_status st = SG_OK;
     double *sorted = NULL;
     size_t *cell = NULL;
+    value_row *vr = NULL;
     sg_check_report *r = calloc(1, sizeof *r);
     if (!r)
         return sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
@@ -440,6 +517,13 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
             goto fail;
     }
     if ((st = factor_warnings(s, t, r, err)) || (st = log_scale_warnings(s, t, r, err)))
+        goto fail;
+    vr = malloc((t->n_rows ? t->n_rows : 1) * sizeof *vr);
+    if (!vr) {
+        st = sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+        goto fail;
+    }
+    if ((st = far_value_warnings(s, t, r, vr, err)))
         goto fail;
     r->balanced = t->n_factors > 0;
     for (size_t j = 0; j < t->n_factors; j++) {
@@ -476,11 +560,13 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
     if ((st = find_duplicates(t, r, err)))
         goto fail;
     free(sorted);
+    free(vr);
     free(cell);
     *out = r;
     return SG_OK;
 fail:
     free(sorted);
+    free(vr);
     free(cell);
     sg_check_destroy(r);
     return st;

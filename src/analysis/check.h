@@ -32,7 +32,8 @@ typedef enum sg_warning_kind {
     SG_WARN_OUT_OF_BOUNDS, /* factor values outside [min, max] */
     SG_WARN_NOT_A_LEVEL,   /* factor values not among the declared levels */
     SG_WARN_LEVEL_UNUSED,  /* a declared level that no row uses */
-    SG_WARN_NOT_POSITIVE   /* values at or below 0 in a column on a log scale */
+    SG_WARN_NOT_POSITIVE,  /* values at or below 0 in a column on a log scale */
+    SG_WARN_FAR_VALUE      /* a response value far beyond all the others (a typo?) */
 } sg_warning_kind;
 
 typedef struct sg_warning {
@@ -40,6 +41,17 @@ typedef struct sg_warning {
     size_t column;     /* table column concerned, or SIZE_MAX */
     char *message;     /* one sentence, e.g. "thickness: 2 values outside [50, 150] (lines 4, 9)" */
 } sg_warning;
+
+/* A response value is far beyond the others (SG_WARN_FAR_VALUE) when it lies
+ * more than this many times the span of the other values beyond them; when
+ * every value is above 0, in log10 as well (so a life spanning decades is
+ * not one).  Up to a quarter of the values are peeled off each end. */
+#define SG_CHECK_FAR_SPANS 5.0
+/* Is v more than SG_CHECK_FAR_SPANS times the span of the values lo .. hi
+ * (lo < hi) beyond them: on the linear scale unless log_only, and in log10
+ * too when positive (v, lo and hi all above 0)?  The check's rule, which
+ * fit's suspicious runs share (model/cv.c). */
+bool sg_check_far_beyond(double v, double lo, double hi, bool positive, bool log_only);
 
 /* Level coding of one factor column. */
 typedef struct sg_factor_levels {

@@ -17,6 +17,8 @@ static const char *warning_kind_name(sg_warning_kind k)
         return "declared_level_unused";
     case SG_WARN_NOT_POSITIVE:
         return "not_positive_on_log_scale";
+    case SG_WARN_FAR_VALUE:
+        return "far_beyond_the_others";
     }
     return "other";
 }

@@ -142,7 +142,7 @@ int sg_stage_recommend(sg_cli_ctx *ctx)
         return sg_cli_fail(ctx, &err);
     sg_summary_inputs si = {ctx->study, ctx->optimize_spec, ctx->optimize, ctx->recommend,
                             ctx->sensitivity, cv, ctx->fit ? ctx->fit->gates : NULL,
-                            ctx->fit ? ctx->fit->n_gates : 0};
+                            ctx->fit ? ctx->fit->n_gates : 0, ctx->table};
     if (sg_summary_build(&si, &ctx->decision, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
     cJSON *o = NULL;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/check.h"
 #include "analysis/duplicates.h"
 #include "analysis/rsm.h"
 #include "core/num.h"
@@ -598,17 +599,36 @@ static void replicate_clause(sg_cv_response *R, double e)
                         s, R->replicate_dof, R->replicate_dof == 1 ? "" : "s", e / s);
 }
 
+/* Is obs[i] far beyond the other values of obs (nr) by the check's rule
+ * (sg_check_far_beyond): a typo, not a response?  decades: obs are log10
+ * of the values (judged linearly, which is the log rule). */
+static bool far_beyond_others(const double *obs, size_t nr, size_t i, bool decades)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t r = 0; r < nr; r++)
+        if (r != i) {
+            lo = fmin(lo, obs[r]);
+            hi = fmax(hi, obs[r]);
+        }
+    bool positive = !decades && lo > 0 && obs[i] > 0;
+    return i < nr && hi > lo && sg_check_far_beyond(obs[i], lo, hi, positive, false);
+}
+
 /* Keep the flagged runs (out, k of them) that are also far out on the scale
  * of how unconstrained each held-out point was: the robust z of its scaled
  * residual (window.h: residual / sqrt(kriging sd from its fold's rows^2 +
  * tau^2)) beyond zmax.  At a corner or an edge of the runs a held-out
  * prediction extrapolates, and a large error there is what the other points
  * lead one to expect, not a sign of a bad simulation (without this, 5 of the
- * 24 exact tables of the accuracy benchmark had a flag).  rz (nr) the rows'
- * scaled residuals (mean over repeats), in the order of rowi; nothing
- * changes when one is not finite.  Returns the number kept. */
-static size_t keep_far_scaled(const double *rz, const size_t *rowi, size_t nr, double zmax,
-                              sg_outlier *out, size_t k, double *v)
+ * 24 exact tables of the accuracy benchmark had a flag).  Unless its
+ * observed value lies far beyond all the others (check.h: a typo such as
+ * 1e12 among stresses of 500 MPa spoils every fold's model, so every
+ * scaled residual is large).  rz (nr) the rows' scaled residuals (mean over
+ * repeats), obs their observed values (decades: in log10), both in the
+ * order of rowi; nothing changes when one is not finite.  Returns the
+ * number kept. */
+static size_t keep_far_scaled(const double *rz, const double *obs, const size_t *rowi, size_t nr,
+                              bool decades, double zmax, sg_outlier *out, size_t k, double *v)
 {
     if (k == 0)
         return 0;
@@ -628,7 +648,8 @@ static size_t keep_far_scaled(const double *rz, const size_t *rowi, size_t nr, d
         size_t i = 0;
         while (i < nr && rowi[i] != out[c].row)
             i++;
-        if (i < nr && fabs(rz[i] - zs.median) > zmax * zs.mad_sd)
+        if ((i < nr && fabs(rz[i] - zs.median) > zmax * zs.mad_sd) ||
+            far_beyond_others(obs, nr, i, decades))
             out[kept++] = out[c];
     }
     return kept;
@@ -1105,7 +1126,7 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
     /* scratch beyond the per-row arrays: max(m, mb) doubles */
     double *v = scratch + 7 * n;
     got = keep_outside_interval(res, j, level, res->outliers + *count, got, v);
-    got = keep_far_scaled(rz, rowi, nr, zmax, res->outliers + *count, got, tmp);
+    got = keep_far_scaled(rz, obs, rowi, nr, lg, zmax, res->outliers + *count, got, tmp);
     got = keep_in_sound_folds(res, j, &R->scale, res->outliers + *count, got, v);
     /* the additive pattern of the levels is one in the unit: not for a
      * log-scale response */

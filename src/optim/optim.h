@@ -44,9 +44,12 @@
 #define SG_OPTIM_DEFAULT_LOCAL_MAXTIME 10.0   /* s, per start */
 #define SG_OPTIM_DEFAULT_LOCAL_FTOL_REL 1e-12
 #define SG_OPTIM_DEFAULT_LOCAL_XTOL_REL 1e-10
-/* Constraint tolerance handed to NLopt (in the constraint's units). */
+/* The constraint and feasibility tolerances below are shares of each
+ * constraint's scale (sg_optim_result.g_scale: its spread over the start
+ * points), so a limit of 1.5e8 Pa is met as closely as one of 150 MPa. */
+/* Constraint tolerance handed to NLopt. */
 #define SG_OPTIM_DEFAULT_CON_TOL 1e-8
-/* A final point is feasible when every g_i(x) <= feas_tol. */
+/* A final point is feasible when every g_i(x) <= feas_tol · g_scale_i. */
 #define SG_OPTIM_DEFAULT_FEAS_TOL 1e-6
 /* A start "reaches the best" when |f - best| <= abs + rel * |best|. */
 #define SG_OPTIM_DEFAULT_BEST_TOL_ABS 1e-6
@@ -56,7 +59,7 @@
 #define SG_OPTIM_DEFAULT_CLUSTER_TOL 1e-3
 /* A variable is at a bound when within this fraction of its range. */
 #define SG_OPTIM_DEFAULT_ACTIVE_TOL 1e-6
-/* A constraint is active at the optimum when g_i(x) >= -active_con_tol. */
+/* A constraint is active at the optimum when g_i(x) >= -active_con_tol · g_scale_i. */
 #define SG_OPTIM_DEFAULT_ACTIVE_CON_TOL 1e-4
 /* Enumerate the whole realisable grid when it has at most this many points. */
 #define SG_OPTIM_DEFAULT_GRID_MAX 4096
@@ -156,7 +159,7 @@ typedef struct sg_optim_start {
     const double *g;      /* n_cons: constraint values at x */
     double f;             /* objective at x (caller's sense, not negated) */
     double max_violation; /* max(0, max_i g_i(x)) */
-    int feasible;         /* every g_i(x) <= feas_tol */
+    int feasible;         /* every g_i(x) <= feas_tol · g_scale_i */
     int failed;           /* NLopt failure (negative code other than ROUNDOFF_LIMITED),
                              or non-finite objective */
     int ran_global;       /* the global stage ran in this start */
@@ -217,6 +220,13 @@ typedef struct sg_optim_result {
      * smallest value of g_i over all final points. */
     size_t most_violated, least_violated;
     double *min_g;            /* n_cons */
+    /* The search's scales: the objective's and each constraint's spread over
+     * the start points (their largest magnitude there when flat, 1 when
+     * that is 0 or nothing is finite).  NLopt sees f / f_scale and g_i /
+     * g_scale_i, over each free factor's range scaled to 0..1, so factors
+     * and responses in any unit are searched alike (doc/optim.md). */
+    double f_scale;
+    const double *g_scale;    /* n_cons */
     /* One buffer holding every array above: first, per start i in order,
      * [x0 (d) | x (d) | g (n_cons)], so one memcmp over
      * n_starts * (2d + n_cons) doubles compares all start and final points. */

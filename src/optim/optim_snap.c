@@ -147,7 +147,7 @@ sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, s
         int ok = isfinite(f);
         for (size_t i = 0; i < m; i++) {
             g[i] = p->cons[i].g(ec->user, x, NULL);
-            if (!(g[i] <= cfg->feas_tol))
+            if (!(g[i] <= cfg->feas_tol * r->g_scale[i]))
                 ok = 0;
         }
         rz->n_evaluated++;

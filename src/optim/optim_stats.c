@@ -159,7 +159,7 @@ static void active_sets(const sg_optim_problem *p, const sg_optim_config *cfg, s
             r->active_bound[j] = 1;
     }
     for (size_t i = 0; i < p->n_cons; i++)
-        r->active_con[i] = r->best_g[i] >= -cfg->active_con_tol;
+        r->active_con[i] = r->best_g[i] >= -cfg->active_con_tol * r->g_scale[i];
 }
 
 static void infeasibility(const sg_optim_problem *p, sg_optim_result *r)

@@ -200,8 +200,33 @@ static void names_line(const sg_summary_inputs *in, char *out, size_t cap)
                  n_untested == 1 ? "" : "s");
 }
 
-/* The recommendation's notes, then the fit's honesty warnings on the
- * objective's responses (a weak model is already the headline). */
+/* Does the objective use response j? */
+static bool objective_uses(const sg_optimize_spec *sp, size_t j)
+{
+    return sp->weighted ? sp->weights[j] > 0 : sp->response == j;
+}
+
+/* A run of the objective's responses that cross-validation flagged: the
+ * model, and so the answer, follow it (a value typed 1e12 for 529.6). */
+static void suspicious_run(const sg_summary_inputs *in, const sg_outlier *ol, char *out)
+{
+    const sg_response *re = &in->study->responses[ol->response];
+    const char *us = *re->unit ? " " : "";
+    char run[96];
+    if (in->table && in->table->run_id)
+        snprintf(run, sizeof run, "run %s", in->table->run_id[ol->row]);
+    else
+        snprintf(run, sizeof run, "data row %zu",
+                 in->table ? in->table->row[ol->row] : ol->row + 1);
+    sg_num_snprintf(out, SG_SUMMARY_TEXT_MAX,
+                    "%s: %s observed %.4g%s%s, where the other runs predict %.4g%s%s: check "
+                    "this simulation; the model and this answer follow it",
+                    run, re->name, ol->observed, us, re->unit, ol->predicted, us, re->unit);
+}
+
+/* The recommendation's notes, the fit's honesty warnings on the
+ * objective's responses (a weak model is already the headline), then the
+ * suspicious runs of those responses. */
 static void warnings(const sg_summary_inputs *in, sg_summary *o)
 {
     const sg_recommend *rec = in->rec;
@@ -210,9 +235,13 @@ static void warnings(const sg_summary_inputs *in, sg_summary *o)
         snprintf(o->warnings[o->n_warnings++], SG_SUMMARY_TEXT_MAX, "%s", rec->notes[k]);
     for (size_t g = 0; g < in->n_gates && o->n_warnings < SG_SUMMARY_MAX_WARNINGS; g++) {
         const sg_gate_warning *w = &in->gates[g];
-        bool used = sp->weighted ? sp->weights[w->response] > 0 : sp->response == w->response;
-        if (used && w->kind != SG_GATE_LOW_Q2)
+        if (objective_uses(sp, w->response) && w->kind != SG_GATE_LOW_Q2)
             snprintf(o->warnings[o->n_warnings++], SG_SUMMARY_TEXT_MAX, "%s", w->message);
+    }
+    for (size_t k = 0; in->cv && k < in->cv->n_outliers; k++) {
+        const sg_outlier *ol = &in->cv->outliers[k];
+        if (o->n_warnings < SG_SUMMARY_MAX_WARNINGS && objective_uses(sp, ol->response))
+            suspicious_run(in, ol, o->warnings[o->n_warnings++]);
     }
 }
 

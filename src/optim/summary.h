@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "io/study.h"
+#include "io/table.h"
 #include "model/cv.h"
 #include "model/sensitivity.h"
 #include "optim/decide.h"
@@ -42,6 +43,7 @@ typedef struct sg_summary_inputs {
     const sg_cv_result *cv;        /* may be NULL: not cross-validated */
     const sg_gate_warning *gates;  /* the fit's gates (n_gates), may be NULL */
     size_t n_gates;
+    const sg_table *table;         /* the data (run names); may be NULL: data rows */
 } sg_summary_inputs;
 
 /* One factor: its setting (with unit) and why. */
