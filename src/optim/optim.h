@@ -221,8 +221,8 @@ typedef struct sg_optim_result {
     size_t most_violated, least_violated;
     double *min_g;            /* n_cons */
     /* The search's scales: the objective's and each constraint's spread over
-     * the start points (their largest magnitude there when flat, 1 when
-     * that is 0 or nothing is finite).  NLopt sees f / f_scale and g_i /
+     * the start points, at least 1e-3 of their largest magnitude there (1
+     * when that is 0 or nothing is finite).  NLopt sees f / f_scale and g_i /
      * g_scale_i, over each free factor's range scaled to 0..1, so factors
      * and responses in any unit are searched alike (doc/optim.md). */
     double f_scale;

@@ -361,8 +361,11 @@ done:
     return st;
 }
 
-/* The spread of v (m values; non-finite ones skipped), else their largest
- * magnitude, else 1. */
+/* The spread of v (m values; non-finite ones skipped), at least
+ * SPREAD_FLOOR of their largest magnitude (a constraint such as P(crack)
+ * <= 0.05, near 0 at every start, must not be magnified a billion times
+ * where it rises), else 1. */
+#define SPREAD_FLOOR 1e-3
 static double spread_of(const double *v, size_t m)
 {
     double lo = INFINITY, hi = -INFINITY, mag = 0.0;
@@ -372,9 +375,9 @@ static double spread_of(const double *v, size_t m)
             hi = fmax(hi, v[i]);
             mag = fmax(mag, fabs(v[i]));
         }
-    if (hi - lo > 1e-12 * mag)
-        return hi - lo;
-    return mag > 0 ? mag : 1.0;
+    if (!(mag > 0))
+        return 1.0;
+    return fmax(hi - lo, SPREAD_FLOOR * mag);
 }
 
 /* r->f_scale and r->g_scale from the objective and the constraints at the
