@@ -131,6 +131,11 @@ Test(cli_analyze, run_includes_the_analyze_stage)
     cr_expect_not_null(cJSON_GetObjectItem(doc, "check"));
     cr_expect_not_null(cJSON_GetObjectItem(doc, "analyze"));
     cJSON_Delete(doc);
+    r = run("run", BRAZING, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->out, "  analyze      statistics, correlation, orthogonal-array "
+                                      "analysis (main effects, ANOVA)\n"),
+                       "%s", r->out);
     r = run("run", "--verbose", BRAZING, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect_not_null(strstr(r->out, "== analyze (stage 2 of"));

@@ -390,6 +390,10 @@ Test(log_scale, calculator_takes_log10_of_the_rate, .timeout = 300)
                                  "starts = 4\n");
     result *r = run("run", st, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
+    /* a continuous rate: the summary does not claim an orthogonal-array analysis */
+    cr_expect(strstr(r->out, "  analyze      statistics, correlation; no main effects or ANOVA: "
+                             "factor 'rate' is not set at a few discrete levels\n"),
+              "%s", r->out);
     recalculate_to_csv("creep.xlsx");
     static char csv[1 << 18];
     slurp(tpath(1, "csv/creep-Calculator.csv"), csv, sizeof csv);

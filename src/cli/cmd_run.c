@@ -127,9 +127,17 @@ static void summary_stages(const sg_cli_ctx *ctx)
                ctx->check->n_rows, ctx->check->n_excluded, ctx->check->n_warnings,
                ctx->check->n_warnings == 1 ? "" : "s", *ctx->check->array_name ? "; design " : "",
                ctx->check->array_name);
-    if (ctx->analysis)
+    if (ctx->analysis && ctx->analysis->discrete)
         printf("  analyze      statistics, correlation, orthogonal-array analysis (main effects, "
                "ANOVA)\n");
+    else if (ctx->analysis) { /* the reason's first clause; --verbose prints it whole */
+        const char *why = ctx->analysis->not_applicable;
+        size_t n = strcspn(why, "(;");
+        while (n > 0 && why[n - 1] == ' ')
+            n--;
+        printf("  analyze      statistics, correlation; no main effects or ANOVA: %.*s\n",
+               (int)n, why);
+    }
     if (ctx->fit)
         printf("  fit          %s model, %zu parameters, %zu rows; written to %s\n",
                sg_model_type_name(ctx->fit->type_used), ctx->fit->n_params_total,
