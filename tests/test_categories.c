@@ -543,6 +543,26 @@ Test(categories, run_answers_with_the_names_and_the_probability_of_failure)
     cr_expect(!strstr(r->out, "atmosphere is at the lower bound"), "%s", r->out);
 }
 
+/* The same constraint stated on the first name: the answer gives P(no),
+ * not the model's P(yes), and the two answers agree. */
+Test(categories, a_constraint_on_the_first_name_is_answered_in_its_terms)
+{
+    double p[2];
+    const char *con[2] = {"constraints = [\"crack: P(yes) <= 0.05\"]",
+                          "constraints = [\"crack: P(no) >= 0.95\"]"};
+    const char *say[2] = {"constraint crack: P(yes) <= 0.05: predicted P(yes) = ",
+                          "constraint crack: P(no) >= 0.95: predicted P(no) = "};
+    for (int k = 0; k < 2; k++) {
+        result *r = run("run", mixed_study(true, con[k]), NULL);
+        cr_assert_eq(r->code, 0, "%s", r->err);
+        const char *at = strstr(r->out, say[k]);
+        cr_assert_not_null(at, "%s", r->out);
+        p[k] = strtod(at + strlen(say[k]), NULL);
+    }
+    cr_expect(fabs(p[1] - (1.0 - p[0])) <= 0.01, "P(no) %g, P(yes) %g", p[1], p[0]);
+    cr_expect(p[1] > 0.5, "P(no) %g", p[1]);
+}
+
 Test(categories, fit_reports_class_figures_and_the_confusion_matrix)
 {
     result *r = run("fit", "--json", "-q", mixed_study(true, NULL), NULL);

@@ -249,6 +249,7 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
     out->ge = ge;
     out->bound = b;
     out->cls = rs->kind == SG_RESPONSE_CLASS ? label : SIZE_MAX;
+    out->first_outcome = false;
     if (label == SIZE_MAX) {
         sg_num_snprintf(out->text, sizeof out->text, "%s %s %.10g", nbuf, ge ? ">=" : "<=", b);
         return SG_OK;
@@ -259,6 +260,7 @@ sg_status sg_optimize_spec_parse_constraint(const char *text, const sg_study *s,
                                                            outcome) = 1 - P(first) */
         out->ge = !ge;
         out->bound = 1.0 - b;
+        out->first_outcome = true;
     }
     return SG_OK;
 }
@@ -346,7 +348,14 @@ const char *sg_optimize_spec_con_prob_name(const sg_optimize_spec *sp, const sg_
     const sg_optimize_spec_con *c = &sp->cons[i];
     if (c->cls != SIZE_MAX)
         return s->responses[c->response].labels[c->cls];
+    if (c->first_outcome)
+        return s->responses[c->response].labels[0];
     return sg_optimize_spec_prob_name(sp, s, c->response);
+}
+
+double sg_optimize_spec_con_stated(const sg_optimize_spec *sp, size_t i, double v)
+{
+    return sp->cons[i].first_outcome ? 1.0 - v : v;
 }
 
 double sg_optimize_spec_observed(const sg_optimize_spec *sp, size_t j, double v)

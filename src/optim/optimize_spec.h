@@ -50,6 +50,9 @@ typedef struct sg_optimize_spec_con {
     double bound;                   /* response unit */
     size_t cls;                     /* a class response: the class whose probability is
                                        bounded; SIZE_MAX otherwise */
+    bool first_outcome;             /* a pass/fail response's first name ("crack: P(no)
+                                       <= 0.1"): ge and bound are turned to the second
+                                       name's probability, which the model predicts */
     char text[SG_OPTSPEC_CON_TEXT]; /* normalised: "stress_path2 <= 450" */
 } sg_optimize_spec_con;
 
@@ -122,6 +125,11 @@ bool sg_optimize_spec_con_own(const sg_optimize_spec *sp, size_t i);
 double sg_optimize_spec_con_observed(const sg_optimize_spec *sp, size_t i, double v);
 
 /* The name whose probability constraint i bounds, or NULL for a number. */
+/* The value of constraint i as its text states it, from v, the model's
+ * prediction of its response: 1 - v for a pass/fail response's first name
+ * (the model predicts the second's probability), else v. */
+double sg_optimize_spec_con_stated(const sg_optimize_spec *sp, size_t i, double v);
+
 const char *sg_optimize_spec_con_prob_name(const sg_optimize_spec *sp, const sg_study *s,
                                            size_t i);
 

@@ -293,7 +293,8 @@ static void constraint_notes(const sg_optimize_spec *sp, const sg_decide_result 
                      "%s: a %.0f%% chance of violation at these settings (prediction %.4g "
                      "within its uncertainty); raise [optimize] constraint_confidence for a larger "
                      "safety margin",
-                     sp->cons[i].text, 100.0 * rec->p_violate[i], rec->con_mean[i]);
+                     sp->cons[i].text, 100.0 * rec->p_violate[i],
+                     sg_optimize_spec_con_stated(sp, i, rec->con_mean[i]));
     }
 }
 

@@ -123,7 +123,9 @@ static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, si
     if (pn) { /* the probability and its spread */
         sg_num_snprintf(out, cap,
                         "constraint %s: predicted P(%s) = %.2g (members' spread %.2g)",
-                        sp->cons[i].text, pn, in->rec->con_mean[i], in->rec->con_sd[i]);
+                        sp->cons[i].text, pn,
+                        sg_optimize_spec_con_stated(sp, i, in->rec->con_mean[i]),
+                        in->rec->con_sd[i]);
         return;
     }
     double hw = r->has_interval ? r->half_width[j] : NAN;
