@@ -1051,3 +1051,22 @@ Test(validate, factor_with_two_settings_is_named_in_the_design_note)
               r->resp[0].design_note);
     sg_cv_result_destroy(r);
 }
+
+/* The accuracy statement names the data's resolution while the error is
+ * within 10,000 of it: values written to 2 decimals (error about 50
+ * resolutions) get the clause, values written to 8 do not. */
+Test(validate, accuracy_note_names_a_resolution_that_matters)
+{
+    const double digits[2] = {1e2, 1e8};
+    for (int k = 0; k < 2; k++) {
+        noisy_linear(NMAX, 0.5, 81);
+        for (size_t i = 0; i < NMAX; i++)
+            Y[i * 2] = round(Y[i * 2] * digits[k]) / digits[k];
+        sg_cv_result *r = run("kfold:5", NMAX, 2, linear_spec());
+        const sg_cv_response *R = &r->resp[0];
+        cr_expect_float_eq(R->resolution, 1.0 / digits[k], 1e-3 / digits[k]);
+        bool named = strstr(R->accuracy_note, "times the data's resolution") != NULL;
+        cr_expect_eq(named, k == 0, "%s", R->accuracy_note);
+        sg_cv_result_destroy(r);
+    }
+}

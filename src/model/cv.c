@@ -532,7 +532,10 @@ static void accuracy_note(const sg_cv_result *res, size_t j, const double *obs, 
     accuracy_sentence(res, j);
 }
 
-/* The accuracy statement of response j from its range and resolution. */
+/* The accuracy statement of response j from its range and resolution (the
+ * resolution named while the error is within SG_CV_RESOLUTION_SAYS of it:
+ * beyond, "507894853 times the resolution" of data written with ten
+ * digits says nothing). */
 static void accuracy_sentence(const sg_cv_result *res, size_t j)
 {
     sg_cv_response *R = &res->resp[j];
@@ -558,7 +561,7 @@ static void accuracy_sentence(const sg_cv_result *res, size_t j)
                         "cross-validated RMSE %s (%.3g) is within the data's resolution (%.3g): "
                         "as accurate as the data are recorded",
                         what, e, R->resolution);
-    else if (R->resolution > 0)
+    else if (R->resolution > 0 && e < SG_CV_RESOLUTION_SAYS * R->resolution)
         sg_num_snprintf(R->accuracy_note, sizeof R->accuracy_note,
                         "cross-validated RMSE %s (%.3g) is %.2g%% of the observed range (%.4g) "
                         "and %.*f times the data's resolution (%.3g)",
