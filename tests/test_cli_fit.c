@@ -917,3 +917,32 @@ Test(cli_fit, exact_baseline_and_its_note_on_a_box_behnken_table)
     cr_expect_null(strstr(r->out, "e-1"), "no rounding noise printed: %s", r->out);
     cr_expect(strstr(r->out, "agree exactly (1 setting)"), "%s", r->out);
 }
+
+/* An L8 of 7 two-level factors (a saturated screening design): main effects
+ * take all 8 runs, so no fold of 7 can fit the baseline, and fit says why. */
+Test(cli_fit, saturated_design_says_why_the_baseline_has_no_cv)
+{
+    static const int l8[8][7] = {{0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 1, 1, 1, 1},
+                                 {0, 1, 1, 0, 0, 1, 1}, {0, 1, 1, 1, 1, 0, 0},
+                                 {1, 0, 1, 0, 1, 0, 1}, {1, 0, 1, 1, 0, 1, 0},
+                                 {1, 1, 0, 0, 1, 1, 0}, {1, 1, 0, 1, 0, 0, 1}};
+    char csv[1024] = "a,b,c,d,e,f,g,y\n", toml[2048] =
+        "[study]\nname = \"l8\"\nseed = 1\n[data]\nfile = \"l8.csv\"\n";
+    for (int i = 0; i < 8; i++) {
+        const int *x = l8[i];
+        size_t k = strlen(csv);
+        snprintf(csv + k, sizeof csv - k, "%d,%d,%d,%d,%d,%d,%d,%g\n", x[0], x[1], x[2], x[3],
+                 x[4], x[5], x[6], 10 + 3 * x[0] - 2 * x[3] + 1.5 * x[6]);
+    }
+    for (char c = 'a'; c <= 'g'; c++) {
+        size_t k = strlen(toml);
+        snprintf(toml + k, sizeof toml - k, "[[factor]]\nname = \"%c\"\nmin = 0\nmax = 1\n", c);
+    }
+    strcat(toml, "[[response]]\nname = \"y\"\n[report]\nfile = \"l8.xlsx\"\n");
+    put("l8.csv", csv);
+    result *r = run("fit", put("l8.toml", toml), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "  note (quadratic, CV): not available: even main effects in 7 "
+                             "factors need 8 rows but only 7 rows are available\n"),
+              "%s", r->out);
+}

@@ -367,6 +367,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             metrics_row("quadratic, btw. levels", &cv->rsm_between, cv->rsm_ok, dec);
         if (r->rsm_note[j][0])
             printf("  note (quadratic): %s\n", r->rsm_note[j]);
+        if (cv && !cv->rsm_ok && cv->rsm_reason[0]) /* a saturated design's folds */
+            printf("  note (quadratic, CV): not available: %s\n", cv->rsm_reason);
         if (c && !c->net_ok)
             printf("  note (network): %s\n", c->net_note);
         if (c && !c->gp_ok)
