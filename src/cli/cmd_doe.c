@@ -94,7 +94,8 @@ static void doe_text(const sg_study *s, const sg_design *d, unsigned long seed, 
                      const char *xlsx)
 {
     printf("Study      %s (%s)\n", s->name, s->title);
-    printf("Design     %s: %zu runs, %zu factors", d->name, d->n_runs, d->n_factors);
+    printf("Design     %s: %zu run%s, %zu factor%s", d->name, d->n_runs, d->n_runs == 1 ? "" : "s",
+           d->n_factors, d->n_factors == 1 ? "" : "s");
     if (d->kind == SG_DESIGN_LHS || d->kind == SG_DESIGN_SOBOL)
         printf(" (seed %lu)", seed);
     printf("\n");
