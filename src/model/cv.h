@@ -36,12 +36,12 @@
 #define SG_CV_MAX_REPEATS 1000     /* largest R of kfold:K:R */
 #define SG_CV_DEFAULT_LEVEL 0.95   /* prediction-interval coverage */
 #define SG_CV_OUTLIER_Z 3.5        /* robust z-score flagging a suspicious run */
-/* The accuracy statement compares the error with the data's resolution up
- * to this many resolutions. */
-#define SG_CV_RESOLUTION_SAYS 1e4
 #define SG_CV_OUTLIER_MARGIN 2.0   /* robust scales a flagged run's residual must lie beyond
                                       the interval from the other runs (doc/model.md) */
 #define SG_CV_MAD_TO_SD 1.4826     /* MAD of a normal sample -> its sd */
+/* The accuracy statement compares the error with the data's resolution up
+ * to this many resolutions. */
+#define SG_CV_RESOLUTION_SAYS 1e4
 /* Floor of the robust scale as a share of the response's observed range:
  * with z 3.5 a run must be off by more than 3.5 % of the range. */
 #define SG_CV_OUTLIER_RANGE_FRAC 0.01

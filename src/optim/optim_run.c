@@ -377,7 +377,8 @@ static double spread_of(const double *v, size_t m)
         }
     if (!(mag > 0))
         return 1.0;
-    return fmax(hi - lo, SPREAD_FLOOR * mag);
+    double spread = hi - lo; /* inf when the values span more than DBL_MAX */
+    return isfinite(spread) ? fmax(spread, SPREAD_FLOOR * mag) : mag;
 }
 
 /* r->f_scale and r->g_scale from the objective and the constraints at the

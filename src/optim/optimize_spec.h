@@ -124,14 +124,15 @@ bool sg_optimize_spec_con_own(const sg_optimize_spec *sp, size_t i);
  * sg_optimize_spec_observed. */
 double sg_optimize_spec_con_observed(const sg_optimize_spec *sp, size_t i, double v);
 
-/* The name whose probability constraint i bounds, or NULL for a number. */
+/* The name whose probability constraint i bounds (as its text names it),
+ * or NULL for a number. */
+const char *sg_optimize_spec_con_prob_name(const sg_optimize_spec *sp, const sg_study *s,
+                                           size_t i);
+
 /* The value of constraint i as its text states it, from v, the model's
  * prediction of its response: 1 - v for a pass/fail response's first name
  * (the model predicts the second's probability), else v. */
 double sg_optimize_spec_con_stated(const sg_optimize_spec *sp, size_t i, double v);
-
-const char *sg_optimize_spec_con_prob_name(const sg_optimize_spec *sp, const sg_study *s,
-                                           size_t i);
 
 /* Free a spec; NULL is a no-op. */
 void sg_optimize_spec_destroy(sg_optimize_spec *spec);

@@ -215,11 +215,10 @@ static void suspicious_run(const sg_summary_inputs *in, const sg_outlier *ol, ch
     const sg_response *re = &in->study->responses[ol->response];
     const char *us = *re->unit ? " " : "";
     char run[96];
-    if (in->table && in->table->run_id)
-        snprintf(run, sizeof run, "run %s", in->table->run_id[ol->row]);
+    if (in->table)
+        sg_table_run_label(in->table, ol->row, run, sizeof run);
     else
-        snprintf(run, sizeof run, "data row %zu",
-                 in->table ? in->table->row[ol->row] : ol->row + 1);
+        snprintf(run, sizeof run, "data row %zu", ol->row + 1);
     sg_num_snprintf(out, SG_SUMMARY_TEXT_MAX,
                     "%s: %s observed %.4g%s%s, where the other runs predict %.4g%s%s: check "
                     "this simulation; the model and this answer follow it",
