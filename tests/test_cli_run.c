@@ -367,3 +367,34 @@ Test(cli_run, answer_names_the_suspicious_runs_it_follows)
     cr_expect_not_null(strstr(r->out, "run 2, stress_path1: observed 1000000000000.0 MPa"),
                        "%s", r->out);
 }
+
+/* Cooling set to 5 C/min in every run: no run shows its effect, so the
+ * network ignores it, the search holds it at 5 and the answer says why
+ * (before, it came out "mattering" and set to a bound no run had). */
+Test(cli_run, a_factor_no_run_varied_is_held_and_named)
+{
+    static char buf[16384], out[16384];
+    slurp("data/brazing_l27.csv", buf, sizeof buf);
+    size_t o = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        char *f = line; /* the fifth field is cooling_C_per_min */
+        for (int k = 0; k < 4; k++)
+            f = strchr(f, ',') + 1;
+        char *end = strchr(f, ',');
+        bool header = line == buf;
+        o += (size_t)snprintf(out + o, sizeof out - o, "%.*s%s%s\n", (int)(f - line), line,
+                              header ? "cooling_C_per_min" : "5", end);
+    }
+    put("d.csv", out);
+    const char *study = path_copy("light.toml");
+    light_brazing_data("light.toml", "out.xlsx", "d.csv");
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "  cooling        5 C/min      not varied: every run has 5 C/min, so "
+                             "its effect is unknown; keep it\n"),
+              "%s", r->out);
+    r = run("optimize", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "held at 5: every run has it"), "%s", r->out);
+    cr_expect(strstr(r->out, "distinct optima: 1\n"), "%s", r->out);
+}

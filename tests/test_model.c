@@ -603,3 +603,37 @@ Test(model, a_member_far_behind_its_siblings_is_trained_again)
     }
     sg_model_destroy(m);
 }
+
+/* A factor set to one value in every training row carries no information:
+ * the network answers the same at every setting of it (before, the
+ * untrained weights of that input moved a brazing-like answer by 8 MPa
+ * across the bounds), and its gradient is 0.  The other factor keeps its
+ * effect. */
+Test(model, a_factor_no_run_varied_has_no_effect)
+{
+    gsl_set_error_handler_off();
+    make_data();
+    for (int i = 0; i < NR; i++)
+        X[i * NI + 1] = 1120.0; /* temperature: one value in every run */
+    for (int i = 0; i < NR; i++)
+        known(X + i * NI, Y + i * NO);
+    sg_model_spec s = small_spec();
+    sg_model *m = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, NR, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    sg_model_work *w = work_for(m);
+    double at[3][2] = {{100.0, 1120.0}, {100.0, 1090.0}, {100.0, 1150.0}}, mu[3][NO], sd[NO];
+    for (int k = 0; k < 3; k++)
+        sg_model_predict(m, w, at[k], mu[k], sd);
+    for (int j = 0; j < NO; j++) {
+        cr_expect_eq(mu[1][j], mu[0][j], "response %d", j);
+        cr_expect_eq(mu[2][j], mu[0][j], "response %d", j);
+    }
+    double g[NI], v;
+    sg_model_gradient(m, w, at[1], 0, &v, g);
+    cr_expect_eq(g[1], 0.0, "d/d temperature %g", g[1]);
+    cr_expect_gt(fabs(g[0]), 0.1, "thickness still matters: %g", g[0]);
+    sg_model_work_destroy(w);
+    sg_model_destroy(m);
+}

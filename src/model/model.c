@@ -990,6 +990,32 @@ static sg_status relevance_stretch(sg_model *m, const double *Xs, const double *
 
 /* A network model ready for its members: sized, scaled, with the scaled
  * rows in *Xs, *Ys (caller frees them and the model). */
+/* A numeric factor with one value in every training row carries no
+ * information: its input gets SG_SCALE_FLAT_WIDTH, so the network answers
+ * the same at every setting of it (the constant rule of sg_scaler_fit maps
+ * it to x - shift, and the untrained weights of that input would move the
+ * prediction by an arbitrary amount away from the tested value: a factor
+ * no run varied came out "mattering" by 8 MPa).  Xs (n, n_feat): the
+ * encoded rows before scaling. */
+static void flatten_constant_factors(sg_model *m, const double *Xs, size_t n)
+{
+    size_t nf = m->n_feat;
+    for (size_t i = 0, a = 0; i < m->n_in; i++) {
+        if (sg_model__is_category(&m->spec, i)) {
+            a += sg_model__n_feat(&m->spec, i + 1) - sg_model__n_feat(&m->spec, i);
+            continue;
+        }
+        double lo = Xs[a], hi = Xs[a];
+        for (size_t r = 1; r < n; r++) {
+            lo = fmin(lo, Xs[r * nf + a]);
+            hi = fmax(hi, Xs[r * nf + a]);
+        }
+        if (!(hi - lo > SG_SCALE_MIN_WIDTH * fmax(fmax(fabs(lo), fabs(hi)), 1.0)))
+            m->xs->width[a] = SG_SCALE_FLAT_WIDTH;
+        a++;
+    }
+}
+
 static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
                              const double *X, const double *Y, size_t n,
                              const char *const *response_names, sg_model **out, double **Xs_out,
@@ -1025,6 +1051,7 @@ static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_ou
         sg_error_prefix(err, "model fit");
         goto fail;
     }
+    flatten_constant_factors(m, Xs, n);
     for (size_t i = 0; i < n_in; i++) {
         m->lo[i] = m->hi[i] = X[i];
         for (size_t r = 1; r < n; r++) {

@@ -119,8 +119,8 @@ sg_status sg_scaler_fit(sg_scaler *s, sg_scale_kind kind, const double *X, size_
 
 void sg_scaler_forward(const sg_scaler *s, double *v)
 {
-    for (size_t j = 0; j < s->n_cols; j++)
-        v[j] = (v[j] - s->shift[j]) / s->width[j];
+    for (size_t j = 0; j < s->n_cols; j++) /* a flat column is 0 exactly */
+        v[j] = s->width[j] >= SG_SCALE_FLAT_WIDTH ? 0.0 : (v[j] - s->shift[j]) / s->width[j];
 }
 
 void sg_scaler_inverse(const sg_scaler *s, double *v)
@@ -131,7 +131,7 @@ void sg_scaler_inverse(const sg_scaler *s, double *v)
 
 double sg_scaler_dforward(const sg_scaler *s, size_t j)
 {
-    return 1.0 / s->width[j];
+    return s->width[j] >= SG_SCALE_FLAT_WIDTH ? 0.0 : 1.0 / s->width[j];
 }
 
 double sg_scaler_dinverse(const sg_scaler *s, size_t j)

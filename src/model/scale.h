@@ -20,6 +20,11 @@
 
 /* Relative width below which a column counts as constant. */
 #define SG_SCALE_MIN_WIDTH 1e-12
+/* Width given to a factor input that is constant in the training rows
+ * (model.c): sg_scaler_forward maps every setting of such a "flat" column
+ * to 0 and sg_scaler_dforward gives 0, so the network's answer does not
+ * depend on a factor no run varied. */
+#define SG_SCALE_FLAT_WIDTH 1e300
 
 typedef enum sg_scale_kind {
     SG_SCALE_MINMAX = 0, /* default */

@@ -732,6 +732,35 @@ static sg_status run_choices(const sg_study *s, const sg_table *t, const sg_opti
     return SG_OK;
 }
 
+bool sg_decide_unvaried(const sg_study *s, const sg_table *t, size_t i, double *value)
+{
+    if (!t || t->n_rows < 2 || i >= s->n_factors || s->factors[i].categorical)
+        return false;
+    *value = sg_table_at(t, 0, i);
+    for (size_t r = 1; r < t->n_rows; r++)
+        if (sg_table_at(t, r, i) != *value)
+            return false;
+    return true;
+}
+
+/* Hold each factor sg_decide_unvaried names at its value: the model
+ * ignores it, so the search would end anywhere along it and call each end
+ * a distinct optimum. */
+static void hold_unvaried(const sg_study *s, const sg_table *t, sg_optim_var *vars)
+{
+    for (size_t i = 0; i < s->n_factors; i++) {
+        double v;
+        if (vars[i].has_fixed || !sg_decide_unvaried(s, t, i, &v) ||
+            !(v >= vars[i].lb && v <= vars[i].ub))
+            continue;
+        vars[i].has_fixed = 1;
+        vars[i].fixed = v;
+        vars[i].step = 0;
+        vars[i].levels = NULL;
+        vars[i].n_levels = 0;
+    }
+}
+
 sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
                         const sg_model *model, const sg_decide_options *o,
                         sg_decide_result **out, sg_error *err)
@@ -826,6 +855,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     sg_optimize_spec_vars(sp, s, vars);
     for (size_t i = 0; i < nf; i++) /* search as the model sees the factor */
         vars[i].log_scale = sg_model_factor_is_log(model, i) && vars[i].lb > 0;
+    hold_unvaried(s, t, vars);
     for (size_t i = 0; i < sp->n_cons; i++)
         cons[i] = (sg_optim_constraint){.name = sp->cons[i].text, .g = con_fns[i]};
     sg_optim_problem prob = {.d = nf, .vars = vars, .f = sg_decide_objective, .sense = sp->sense,

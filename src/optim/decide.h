@@ -173,9 +173,16 @@ typedef struct sg_decide_result {
                                   continuous optimum (sg_decide_predict_cons) */
 } sg_decide_result;
 
+/* Is numeric factor i set to one value in every row of table (at least 2
+ * rows; NULL: not known)?  *value gets it.  The model ignores such a factor
+ * (model.c flatten_constant_factors), so the search holds it there (when
+ * the [optimize] bounds allow) and the answer says it was not varied. */
+bool sg_decide_unvaried(const sg_study *s, const sg_table *table, size_t i, double *value);
+
 /* Run the optimisation of spec on model; caller frees *out with
  * sg_decide_result_destroy.  opt may be NULL.  table is the study's data
- * (columns: factors then responses, as sg_study_load_data gives). */
+ * (columns: factors then responses, as sg_study_load_data gives).  A factor
+ * sg_decide_unvaried names is held at its value. */
 sg_status sg_decide_run(const sg_study *s, const sg_table *table, const sg_optimize_spec *spec,
                         const sg_model *model, const sg_decide_options *opt,
                         sg_decide_result **out, sg_error *err);

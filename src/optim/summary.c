@@ -49,7 +49,13 @@ static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor
     sg_num_snprintf(o->setting, sizeof o->setting, "%g%s%s", f->value, sp_unit(u), u);
     if (s->factors[i].categorical)
         sg_factor_format(&s->factors[i], f->value, 6, o->setting, sizeof o->setting);
-    if (f->role == SG_ROLE_NO_EFFECT && s->factors[i].categorical) {
+    double held;
+    if (f->role == SG_ROLE_NO_EFFECT && sg_decide_unvaried(s, in->table, i, &held)) {
+        /* the model ignores it (model.c flatten_constant_factors): say why */
+        sg_num_snprintf(o->verdict, sizeof o->verdict,
+                        "not varied: every run has %s, so its effect is unknown; keep it",
+                        o->setting);
+    } else if (f->role == SG_ROLE_NO_EFFECT && s->factors[i].categorical) {
         snprintf(o->verdict, sizeof o->verdict,
                  "no effect among its names: choose on cost or convenience");
     } else if (f->role == SG_ROLE_NO_EFFECT) {
