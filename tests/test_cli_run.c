@@ -337,6 +337,15 @@ Test(cli_run, workbook_summary_says_what_run_prints)
     cr_expect_not_null(strstr(at, want), "quality '%s' not in order", want);
 }
 
+/* The light study on data file `name` holding csv; its path. */
+static const char *light_study_on(const char *name, const char *csv)
+{
+    put(name, csv);
+    const char *study = path_copy("light.toml");
+    light_brazing_data("light.toml", "out.xlsx", name);
+    return study;
+}
+
 /* Typos in two responses (1e12 for run 1's stress_max, 529.6 MPa; 1e12 for
  * run 2's stress_path1, which the objective does not use): fit flags both,
  * the answer warns about the one it follows, and only that one. */
@@ -350,9 +359,7 @@ Test(cli_run, answer_names_the_suspicious_runs_it_follows)
     p = strstr(buf, "530.5,410.47");
     cr_assert_not_null(p);
     memcpy(p, "530.5,1e12  ", 12);
-    put("d.csv", buf);
-    const char *study = path_copy("light.toml");
-    light_brazing_data("light.toml", "out.xlsx", "d.csv");
+    const char *study = light_study_on("d.csv", buf);
     result *r = run("run", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect_not_null(strstr(r->out, "Warnings that change the decision:\n"
@@ -385,9 +392,7 @@ Test(cli_run, a_factor_no_run_varied_is_held_and_named)
         o += (size_t)snprintf(out + o, sizeof out - o, "%.*s%s%s\n", (int)(f - line), line,
                               header ? "cooling_C_per_min" : "5", end);
     }
-    put("d.csv", out);
-    const char *study = path_copy("light.toml");
-    light_brazing_data("light.toml", "out.xlsx", "d.csv");
+    const char *study = light_study_on("d.csv", out);
     result *r = run("run", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "  cooling        5 C/min      not varied: every run has 5 C/min, so "
