@@ -988,8 +988,6 @@ static sg_status relevance_stretch(sg_model *m, const double *Xs, const double *
     return st;
 }
 
-/* A network model ready for its members: sized, scaled, with the scaled
- * rows in *Xs, *Ys (caller frees them and the model). */
 /* A numeric factor with one value in every training row carries no
  * information: its input gets SG_SCALE_FLAT_WIDTH, so the network answers
  * the same at every setting of it (the constant rule of sg_scaler_fit maps
@@ -1016,6 +1014,8 @@ static void flatten_constant_factors(sg_model *m, const double *Xs, size_t n)
     }
 }
 
+/* A network model ready for its members: sized, scaled, with the scaled
+ * rows in *Xs, *Ys (caller frees them and the model). */
 static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
                              const double *X, const double *Y, size_t n,
                              const char *const *response_names, sg_model **out, double **Xs_out,
