@@ -1274,3 +1274,50 @@ Test(categories, class_constraint_gradients_match_differences)
     sg_study_destroy(s);
     sg_model_destroy(m);
 }
+
+/* The kriging Model sheet has one length scale per kernel input: alloy's
+ * three names each get their own column, labelled with the name, then the
+ * atmosphere's one (before, six columns labelled by factor showed the
+ * first six of nine inputs, alloy's columns holding BNi-2's and BNi-5's). */
+Test(categories, kriging_model_sheet_names_each_length_scale)
+{
+    static char text[8192];
+    slurp(mixed_study(false, NULL), text, sizeof text - 64);
+    char *at = strstr(text, "[model]\n");
+    cr_assert_not_null(at);
+    memmove(at + 20, at + 8, strlen(at + 8) + 1);
+    memcpy(at + 8, "type = \"gp\"\n", 12);
+    put("mixed.toml", text);
+    result *r = run("fit", "-q", tmp_path("mixed.toml"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    char *xml = NULL;
+    size_t len = 0;
+    sg_error err;
+    cr_assert_eq(sg_zipread_member(tmp_path("mixed.xlsx"), "xl/sharedStrings.xml", 64u << 20,
+                                   &xml, &len, &err),
+                 SG_OK, "%s", err.msg);
+    const char *want[] = {"Length cooling [-]", "Length alloy = BNi-2 [-]",
+                          "Length alloy = BNi-5 [-]", "Length alloy = BAg-8 [-]",
+                          "Length atmosphere [-]"};
+    const char *prev = xml;
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        const char *p = strstr(prev, want[k]);
+        cr_expect_not_null(p, "'%s' missing or out of order", want[k]);
+        prev = p ? p : prev;
+    }
+    cr_expect_null(strstr(xml, "Length alloy [-]"));
+    free(xml);
+    /* and a number under each: the eighth length (column L) in the row
+     * below its header (Model is the fifth sheet: Summary, Data,
+     * Statistics, Main effects, Model) */
+    cr_assert_eq(sg_zipread_member(tmp_path("mixed.xlsx"), "xl/worksheets/sheet5.xml",
+                                   64u << 20, &xml, &len, &err),
+                 SG_OK, "%s", err.msg);
+    const char *h = strstr(xml, "<c r=\"L");
+    cr_assert_not_null(h, "no column L on the Model sheet");
+    char cell[32];
+    snprintf(cell, sizeof cell, "<c r=\"L%ld\"", strtol(h + 7, NULL, 10) + 1);
+    const char *v = strstr(xml, cell);
+    cr_expect(v && strncmp(strchr(v, '>'), "><v>", 4) == 0, "no length under %s", cell);
+    free(xml);
+}

@@ -561,3 +561,62 @@ Test(gp, weak_length_prior_keeps_a_sparse_peaked_table_exact)
         sg_gp_destroy(gp);
     }
 }
+
+/* A third factor at 7.5 in every row (a column nobody varied): the data
+ * cannot fix its length scale, so the kernel holds it flat.  The fit
+ * succeeds with or without bounds, predictions do not move with it, and
+ * they match a GP fitted to the two factors that vary. */
+Test(gp, a_factor_at_one_value_is_held_flat)
+{
+    enum { N = 20 };
+    double X2[N * 2], X3[N * 3], y[N];
+    points2(N, X2, y);
+    for (size_t i = 0; i < N; i++) {
+        X3[3 * i] = X2[2 * i];
+        X3[3 * i + 1] = X2[2 * i + 1];
+        X3[3 * i + 2] = 7.5;
+    }
+    const double lo3[3] = {LO2[0], LO2[1], 7.5}, hi3[3] = {HI2[0], HI2[1], 9.0};
+    sg_gp *g2 = NULL, *g3 = NULL, *g2n = NULL, *gn = NULL;
+    sg_gp_work *w2 = NULL, *w3 = NULL, *w2n = NULL, *wn = NULL;
+    sg_error e;
+    cr_assert_eq(sg_gp_fit(X2, y, N, 2, LO2, HI2, NULL, 5, &g2, &e), SG_OK, "%s", e.msg);
+    cr_assert_eq(sg_gp_fit(X3, y, N, 3, lo3, hi3, NULL, 5, &g3, &e), SG_OK, "%s", e.msg);
+    /* without bounds: each scaled over its training range (the third: v .. 2v) */
+    cr_assert_eq(sg_gp_fit(X2, y, N, 2, NULL, NULL, NULL, 5, &g2n, &e), SG_OK, "%s", e.msg);
+    cr_assert_eq(sg_gp_fit(X3, y, N, 3, NULL, NULL, NULL, 5, &gn, &e), SG_OK, "%s", e.msg);
+    cr_expect_eq(sg_gp_length_scales(g3)[2], SG_GP_FLAT_LENGTH);
+    cr_expect_eq(sg_gp_length_scales(gn)[2], SG_GP_FLAT_LENGTH);
+    cr_expect_eq(sg_gp_lo(gn)[2], 7.5);
+    cr_expect_eq(sg_gp_hi(gn)[2], 15.0); /* v + max(|v|, 1) */
+    cr_assert_eq(sg_gp_work_create(g2, &w2, &e), SG_OK);
+    cr_assert_eq(sg_gp_work_create(g3, &w3, &e), SG_OK);
+    cr_assert_eq(sg_gp_work_create(g2n, &w2n, &e), SG_OK);
+    cr_assert_eq(sg_gp_work_create(gn, &wn, &e), SG_OK);
+    double sdy = sd_of(y, N);
+    const double probes[][2] = {{0.123, 1.871}, {1.433, -0.912}, {0.777, 0.444}};
+    for (size_t p = 0; p < 3; p++) {
+        double m2, v2, m2n;
+        sg_gp_predict(g2, w2, probes[p], &m2, &v2, NULL);
+        sg_gp_predict(g2n, w2n, probes[p], &m2n, NULL, NULL);
+        for (double c = 5.0; c <= 10.0; c += 2.5) {
+            double x[3] = {probes[p][0], probes[p][1], c}, m3, v3, mn, vn;
+            sg_gp_predict(g3, w3, x, &m3, &v3, NULL);
+            sg_gp_predict(gn, wn, x, &mn, &vn, NULL);
+            cr_expect(fabs(m3 - m2) <= 1e-6 * sdy, "probe %zu at %g: %.12g vs %.12g", p, c, m3,
+                      m2);
+            cr_expect(fabs(v3 - v2) <= 1e-4 * v2, "probe %zu at %g: var %g vs %g", p,
+                      c, v3, v2);
+            cr_expect(fabs(mn - m2n) <= 1e-6 * sdy, "probe %zu: unbounded %.12g vs %.12g", p, mn,
+                      m2n);
+        }
+    }
+    sg_gp_work_destroy(w2);
+    sg_gp_work_destroy(w3);
+    sg_gp_work_destroy(w2n);
+    sg_gp_work_destroy(wn);
+    sg_gp_destroy(g2);
+    sg_gp_destroy(g3);
+    sg_gp_destroy(g2n);
+    sg_gp_destroy(gn);
+}

@@ -608,7 +608,7 @@ bool sg_check_factor_span_message(const sg_factor_span *sp, const char *name, co
     else if (sp->data_max == sp->data_min && n_rows >= 2)
         sg_num_snprintf(buf, cap,
                         "factor '%.64s': every run has %.4g%s%s (the study's bounds are [%g, "
-                        "%g]): no run shows its effect, so the network ignores it and the "
+                        "%g]): no run shows its effect, so the model ignores it and the "
                         "optimiser holds it there; vary it in new runs to learn its effect",
                         name, sp->data_min, sp1, u, min, max);
     else if (sp->data_max - sp->data_min < SG_CHECK_SPAN_MIN_SHARE * (max - min))

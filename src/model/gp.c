@@ -155,12 +155,13 @@ static sg_status gp_prepare(sg_gp *gp, const double *X, const double *y, const d
                 b = fmax(b, X[i * d + j]);
             }
         }
+        if (!lo && a == b && isfinite(a)) /* unvaried: any range; see SG_GP_FLAT_LENGTH */
+            b = a + fmax(fabs(a), 1.0);
         if (!isfinite(a) || !isfinite(b) || !(a < b))
             return sg_error_set(err, SG_ERR_INVALID,
                                 lo ? "bounds of factor %zu must be finite with lo < hi "
                                      "(got %g, %g)"
-                                   : "factor %zu takes a single value (%g = %g) in the "
-                                     "training rows; give bounds",
+                                   : "factor %zu is not finite in the training rows (%g .. %g)",
                                 j + 1, a, b);
         gp->lo[j] = a;
         gp->hi[j] = b;
@@ -258,6 +259,7 @@ typedef struct ml_ctx {
     size_t *free_idx;     /* (n_free) */
     double *theta, *grad; /* (np) full parameter vector and gradient */
     double prior_mu, prior_w; /* log-normal length prior: mean of log l, 1 / sd^2 (0: none) */
+    const double *lb, *ub;    /* (np) bounds on theta; equal: held, no prior */
     double best_f;        /* best NLL (+ prior) of the current start */
     double *best_theta;   /* (np) */
     size_t n_evals;
@@ -279,6 +281,8 @@ static double ml_objective(unsigned nz, const double *z, double *gz, void *data)
     }
     size_t d = c->np - 1;
     for (size_t k = 0; k < d; k++) {
+        if (c->lb[k] == c->ub[k])
+            continue; /* held: a prior term would only shift ftol_rel's scale */
         double t = c->theta[k] - c->prior_mu;
         f += 0.5 * c->prior_w * t * t;
         c->grad[k] += c->prior_w * t;
@@ -312,6 +316,15 @@ static double clampd(double v, double a, double b)
     return v < a ? a : (v > b ? b : v);
 }
 
+/* True when every training row has factor j at one value. */
+static bool column_is_flat(const sg_gp *gp, size_t j)
+{
+    for (size_t i = 1; i < gp->n; i++)
+        if (gp->U[i * gp->d + j] != gp->U[j])
+            return false;
+    return true;
+}
+
 static sg_status maximise(sg_gp *gp, sg_gp__lik *lk, const sg_gp_options *o, uint64_t seed,
                           sg_error *err)
 {
@@ -327,9 +340,12 @@ static sg_status maximise(sg_gp *gp, sg_gp__lik *lk, const sg_gp_options *o, uin
     double *lb = buf, *ub = lb + np, *theta = ub + np, *grad = theta + np,
            *best = grad + np, *start_best = best + np, *zlb = start_best + np,
            *zub = zlb + np, *z = zub + np;
+    size_t d_varied = 0;
     for (size_t j = 0; j < d; j++) {
-        lb[j] = log(o->length_min);
-        ub[j] = log(o->length_max);
+        bool flat = column_is_flat(gp, j);
+        lb[j] = log(flat ? SG_GP_FLAT_LENGTH : o->length_min);
+        ub[j] = log(flat ? SG_GP_FLAT_LENGTH : o->length_max);
+        d_varied += !flat;
     }
     lb[d] = log(o->nugget_min);
     ub[d] = log(o->nugget_max);
@@ -342,8 +358,8 @@ static sg_status maximise(sg_gp *gp, sg_gp__lik *lk, const sg_gp_options *o, uin
         zub[k] = ub[free_idx[k]];
     }
     ml_ctx c = {.lk = lk, .np = np, .n_free = n_free, .free_idx = free_idx, .theta = theta,
-                .grad = grad, .best_theta = start_best,
-                .prior_mu = log(o->length_prior_median * sqrt((double)d)),
+                .grad = grad, .best_theta = start_best, .lb = lb, .ub = ub,
+                .prior_mu = log(o->length_prior_median * sqrt((double)(d_varied ? d_varied : 1))),
                 .prior_w = o->length_prior_sd > 0 ? 1.0 / (o->length_prior_sd * o->length_prior_sd)
                                                   : 0.0};
     if (n_free > 0) {
@@ -395,8 +411,8 @@ static sg_status maximise(sg_gp *gp, sg_gp__lik *lk, const sg_gp_options *o, uin
                           n_starts);
         goto done;
     }
-    for (size_t j = 0; j < d; j++)
-        gp->length[j] = exp(best[j]);
+    for (size_t j = 0; j < d; j++) /* exact for the flat test of the model's readers */
+        gp->length[j] = column_is_flat(gp, j) ? SG_GP_FLAT_LENGTH : exp(best[j]);
     gp->g = exp(best[d]);
     st = sg_gp__lik_factor(lk, gp->length, gp->g, err);
     if (st == SG_OK) {

@@ -29,6 +29,12 @@
  * (the earliest on a tie), so the same data, options and seed give
  * bit-identical hyper-parameters.
  *
+ * A factor at one value in every training row (a column nobody varied, or a
+ * category name absent from a fold) has no length scale the data could
+ * fix: it is held at SG_GP_FLAT_LENGTH, so predictions do not depend on it,
+ * and the prior's sqrt(d) counts only the factors that vary.  Without
+ * bounds its scaling range is [v, v + max(|v|, 1)].
+ *
  * Numerics.  Cholesky factor of R + g I by GSL.  When it fails (not
  * positive definite in floating point) a jitter is added to the diagonal,
  * starting at jitter_min and growing tenfold up to jitter_max; the jitter
@@ -60,6 +66,10 @@
 #define SG_GP_MAX_ROWS 2000
 /* Relative range (to the largest |y|) below which the response is constant. */
 #define SG_GP_CONST_REL 1e-12
+/* Length scale of a factor every training row has at one value: the data
+ * say nothing about it, so the kernel ignores it (its term (du / l)^2 is 0
+ * for any du in range) instead of keeping whatever length a start gave. */
+#define SG_GP_FLAT_LENGTH 1e300
 
 /* ---- option defaults (reasons in doc/model.md) ---- */
 #define SG_GP_DEFAULT_N_STARTS 8

@@ -58,6 +58,16 @@ static size_t binary_response(const sg_model_spec *spec, size_t n_out)
     return SIZE_MAX;
 }
 
+/* A factor every run has at one value gets a scaling range of its own
+ * magnitude: the kernel holds it at SG_GP_FLAT_LENGTH (gp.h), so the range
+ * only has to be a valid one. */
+static void widen_unvaried(const double *flo, double *fhi, size_t d)
+{
+    for (size_t p = 0; p < d; p++)
+        if (flo[p] == fhi[p])
+            fhi[p] = flo[p] + fmax(fabs(flo[p]), 1.0);
+}
+
 sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
                            const double *X, const double *Y, size_t n,
                            const char *const *response_names, sg_model **out, sg_error *err)
@@ -98,11 +108,6 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
             m->lo[i] = fmin(m->lo[i], X[r * n_in + i]);
             m->hi[i] = fmax(m->hi[i], X[r * n_in + i]);
         }
-        if (!(m->lo[i] < m->hi[i])) {
-            st = sg_error_set(err, SG_ERR_INVALID,
-                              "kriging: factor %zu has the same value in every run", i + 1);
-            goto fail;
-        }
     }
     /* the network's scalers are unused; keep them the identity */
     for (size_t i = 0; i < d; i++)
@@ -124,6 +129,7 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
             y[r] = lg ? log10(Y[r * n_out + j]) : Y[r * n_out + j];
         double *flo = y + n, *fhi = y + n + d;
         sg_model__feature_bounds(m, flo, fhi);
+        widen_unvaried(flo, fhi, d);
         if ((st = sg_gp_fit(m->gx, y, n, d, flo, fhi, NULL, gp_seed(spec->seed, j), &g, err)) !=
             SG_OK) {
             sg_error_prefix(err, m->rname[j]);

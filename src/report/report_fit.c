@@ -46,6 +46,46 @@ static lxw_row_t log_factors(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r)
     return r;
 }
 
+/* Names of factor i's one-hot kernel inputs when it has more than two
+ * names (NULL otherwise: one input, 0/1 for two names or the setting). */
+static char *const *one_hot_names(const sg_model *m, size_t i, size_t *n)
+{
+    size_t k = i < SG_MODEL_MAX_CATEGORICAL ? sg_model_spec_of(m)->categories[i] : 0;
+    char *const *names = k > 2 ? sg_model_factor_labels(m, i, n) : NULL;
+    return names && *n == k ? names : NULL;
+}
+
+/* Number of kernel inputs (length scales) of the n_factors factors. */
+static size_t kernel_inputs(const sg_model *m, size_t n_factors)
+{
+    size_t d = 0;
+    for (size_t i = 0; i < n_factors; i++) {
+        size_t n = 1;
+        d += one_hot_names(m, i, &n) ? n : 1;
+    }
+    return d;
+}
+
+/* One header per length scale in row r from column 4: the factor, and the
+ * name for each input of a factor with more than two names. */
+static void length_headers(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t n_factors)
+{
+    char buf[200];
+    lxw_col_t c = 4;
+    for (size_t i = 0; i < n_factors; i++) {
+        size_t n = 1;
+        char *const *names = one_hot_names(ctx->in->model, i, &n);
+        for (size_t l = 0; l < n; l++, c++) {
+            if (names)
+                snprintf(buf, sizeof buf, "Length %.64s = %.64s [-]", ctx->in->factors[i].name,
+                         names[l]);
+            else
+                snprintf(buf, sizeof buf, "Length %.100s [-]", ctx->in->factors[i].name);
+            sg_rstr(ctx, ws, r, c, buf, ctx->header);
+        }
+    }
+}
+
 /* The Model sheet of a kriging model: kernel, selection and each
  * response's hyper-parameters. */
 static sg_status model_sheet_gp(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
@@ -75,17 +115,14 @@ static sg_status model_sheet_gp(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
         r = kv(ctx, ws, r, "Selection", buf);
     }
     r++;
-    size_t d = in->n_factors;
+    size_t d = kernel_inputs(m, in->n_factors);
     sg_rstr(ctx, ws, r++, 0, "Hyper-parameters (length scales as shares of the factor range)",
             ctx->subtitle);
     sg_rstr(ctx, ws, r, 0, "Response", ctx->header);
     sg_rstr(ctx, ws, r, 1, "Signal sd [response unit]", ctx->header);
     sg_rstr(ctx, ws, r, 2, "Noise sd [response unit]", ctx->header);
     sg_rstr(ctx, ws, r, 3, "Mean [response unit]", ctx->header);
-    for (size_t i = 0; i < d; i++) {
-        snprintf(buf, sizeof buf, "Length %.100s [-]", in->factors[i].name);
-        sg_rstr(ctx, ws, r, (lxw_col_t)(4 + i), buf, ctx->header);
-    }
+    length_headers(ctx, ws, r, in->n_factors);
     r++;
     for (size_t k = 0; k < in->n_responses; k++, r++) {
         const sg_gp *g = sg_model_gp(m, k);
@@ -93,8 +130,13 @@ static sg_status model_sheet_gp(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
         sg_rnum(ctx, ws, r, 1, sqrt(sg_gp_signal_var(g)), ctx->num[4]);
         sg_rnum(ctx, ws, r, 2, sqrt(sg_gp_noise_var(g)), ctx->num[4]);
         sg_rnum(ctx, ws, r, 3, sg_gp_mean_const(g), ctx->num[4]);
-        for (size_t i = 0; i < d; i++)
-            sg_rnum(ctx, ws, r, (lxw_col_t)(4 + i), sg_gp_length_scales(g)[i], ctx->num[4]);
+        for (size_t p = 0; p < d; p++) {
+            double l = sg_gp_length_scales(g)[p];
+            if (l >= SG_GP_FLAT_LENGTH) /* every run at one setting: ignored */
+                sg_rstr(ctx, ws, r, (lxw_col_t)(4 + p), "not varied", NULL);
+            else
+                sg_rnum(ctx, ws, r, (lxw_col_t)(4 + p), l, ctx->num[4]);
+        }
     }
     sg_rcolumns(ctx, ws, 0, 0, 26);
     sg_rcolumns(ctx, ws, 1, (lxw_col_t)(4 + d), 16);
