@@ -386,14 +386,27 @@ static void cooling_at_5(char *out, size_t cap)
     }
 }
 
+/* The light study on that table, with `from` in the study replaced by `to`
+ * (from NULL: as it is). */
+static const char *cooling_at_5_study(const char *from, const char *to)
+{
+    static char out[16384], text[16384];
+    cooling_at_5(out, sizeof out);
+    const char *study = light_study_on("d.csv", out);
+    if (from) {
+        slurp(study, text, sizeof text - 256);
+        light_replace(text, sizeof text, from, to);
+        write_file(study, text);
+    }
+    return study;
+}
+
 /* Cooling at 5 C/min in every run: no run shows its effect, so the
  * model ignores it, the search holds it at 5 and the answer says why
  * (before, it came out "mattering" and set to a bound no run had). */
 Test(cli_run, a_factor_no_run_varied_is_held_and_named)
 {
-    static char out[16384];
-    cooling_at_5(out, sizeof out);
-    const char *study = light_study_on("d.csv", out);
+    const char *study = cooling_at_5_study(NULL, NULL);
     result *r = run("run", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "  cooling        5 C/min      not varied: every run has 5 C/min, so "
@@ -405,17 +418,32 @@ Test(cli_run, a_factor_no_run_varied_is_held_and_named)
     cr_expect(strstr(r->out, "distinct optima: 1\n"), "%s", r->out);
 }
 
+/* The same table with cooling limited to 6 .. 7 C/min by [optimize]: the
+ * search holds it at the nearest bound and the answer says the tested value
+ * is excluded (before, the answer said "keep it" and set 5, outside the
+ * user's bounds). */
+Test(cli_run, a_factor_no_run_varied_outside_the_bounds_is_set_to_the_nearest)
+{
+    const char *study =
+        cooling_at_5_study("[optimize]\n", "[optimize]\nbounds = { cooling = [6, 7] }\n");
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "  cooling        6 C/min      not varied: every run has 5 C/min, "
+                             "which the [optimize] bounds exclude; its effect is unknown, so "
+                             "test this setting\n"),
+              "%s", r->out);
+    r = run("optimize", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "held at 6: every run has 5, outside the bounds"), "%s", r->out);
+    cr_expect(strstr(r->out, "distinct optima: 1\n"), "%s", r->out);
+}
+
 /* The same table with kriging: it fitted nothing before ("factor 4 has the
  * same value in every run"); now the kernel holds cooling flat, the answer
  * keeps it at 5, and the Model sheet says so instead of a length scale. */
 Test(cli_run, kriging_holds_a_factor_no_run_varied)
 {
-    static char out[16384], text[16384];
-    cooling_at_5(out, sizeof out);
-    const char *study = light_study_on("d.csv", out);
-    slurp(study, text, sizeof text - 64);
-    light_replace(text, sizeof text, "[model]\n", "[model]\ntype = \"gp\"\n");
-    write_file(study, text);
+    const char *study = cooling_at_5_study("[model]\n", "[model]\ntype = \"gp\"\n");
     result *r = run("run", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "  cooling        5 C/min      not varied: every run has 5 C/min, so "

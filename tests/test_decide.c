@@ -270,6 +270,25 @@ Test(decide, fixed_factor_is_exact_and_steps_snap)
     cr_expect_eq(o->realisable.x[1], -2.1 + round(k) * 0.25, "b = %.17g", o->realisable.x[1]);
     cr_expect(o->realisable.loss >= -1e-12);
     cr_expect(fabs(r->r_mean[0] - o->realisable.f) < 1e-12);
+    /* no tested run has a = 3.385: none is the answer's "best tested run" */
+    cr_expect(!r->has_best_row, "row %zu", r->best_row);
+    sg_decide_result_destroy(r);
+    teardown(&f);
+}
+
+/* Narrowed [optimize] bounds: the best tested run is the best inside them
+ * (before, run a = 3.0, b = 0.9 was named with a limited to 3.5 .. 4.7, and
+ * `run` answered "use the best tested run" with settings the user excluded). */
+Test(decide, best_tested_run_lies_inside_the_search_box)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\nbounds = { a = [3.5, 4.7], b = [-2.1, 0.5] }\n");
+    sg_decide_result *r = run(&f);
+    cr_assert(r->has_best_row);
+    double a = sg_table_at(f.t, r->best_row, 0), b = sg_table_at(f.t, r->best_row, 1);
+    cr_expect(fabs(a - (1.3 + 3.4 * 4 / 6.0)) < 1e-12, "a = %g", a);
+    cr_expect(fabs(b - (-0.1)) < 1e-12, "b = %g", b);
+    cr_expect(fabs(r->best_row_value - truth_y(a, b)) < 1e-12);
     sg_decide_result_destroy(r);
     teardown(&f);
 }

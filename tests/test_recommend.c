@@ -316,6 +316,22 @@ Test(recommend, prefer_sets_a_factor_without_effect)
     }
 }
 
+/* Narrowed [optimize] bounds hold a factor without effect too: prefer =
+ * "low" gives the search's lower bound, not the study's (before: -2.1, a
+ * setting the user had excluded). */
+Test(recommend, a_factor_without_effect_stays_inside_the_search_box)
+{
+    fixture f;
+    setup_with(&f, "prefer = \"low\"\n", "", "bounds = { b = [0.5, 3.9] }\n");
+    sg_sensitivity *sens = analytic_sensitivity(&f);
+    sg_recommend *rec = build(&f, NULL, sens);
+    cr_expect_eq(rec->factors[1].role, SG_ROLE_NO_EFFECT);
+    cr_expect_eq(rec->x[1], 0.5, "b = %g", rec->x[1]);
+    sg_recommend_destroy(rec);
+    sg_sensitivity_destroy(sens);
+    teardown(&f);
+}
+
 static const struct {
     const char *prefer;
     const char *msg;

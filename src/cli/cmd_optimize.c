@@ -149,12 +149,14 @@ static void print_problem(const sg_cli_ctx *ctx, const char *source, const char 
             printf("  %-12s %10s %10s  %s\n", fa->name, "", "", how);
             continue;
         }
-        double held;
+        double tested, held;
         if (sp->has_fixed[f])
             sg_num_snprintf(how, sizeof how, "fixed at %g", sp->fixed[f]);
-        else if (sg_decide_unvaried(s, ctx->table, f, &held) && held >= sp->lb[f] &&
-                 held <= sp->ub[f])
+        else if (sg_decide_held(s, ctx->table, sp, f, &tested, &held) && held == tested)
             sg_num_snprintf(how, sizeof how, "held at %g: every run has it", held);
+        else if (sg_decide_held(s, ctx->table, sp, f, &tested, &held))
+            sg_num_snprintf(how, sizeof how, "held at %g: every run has %g, outside the bounds",
+                            held, tested);
         else if (sp->levels_only[f]) {
             size_t u = (size_t)snprintf(how, sizeof how, "levels only:");
             for (size_t l = 0; l < sp->n_levels[f] && u < sizeof how; l++)

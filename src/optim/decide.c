@@ -743,15 +743,23 @@ bool sg_decide_unvaried(const sg_study *s, const sg_table *t, size_t i, double *
     return true;
 }
 
-/* Hold each factor sg_decide_unvaried names at its value: the model
- * ignores it, so the search would end anywhere along it and call each end
- * a distinct optimum. */
-static void hold_unvaried(const sg_study *s, const sg_table *t, sg_optim_var *vars)
+bool sg_decide_held(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp, size_t i,
+                    double *tested, double *held)
+{
+    if (i >= sp->n_factors || sp->has_fixed[i] || !sg_decide_unvaried(s, t, i, tested))
+        return false;
+    *held = fmin(fmax(*tested, sp->lb[i]), sp->ub[i]);
+    return true;
+}
+
+/* Hold each factor sg_decide_held names: the model ignores it, so the
+ * search would end anywhere along it and call each end a distinct optimum. */
+static void hold_unvaried(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
+                          sg_optim_var *vars)
 {
     for (size_t i = 0; i < s->n_factors; i++) {
-        double v;
-        if (vars[i].has_fixed || !sg_decide_unvaried(s, t, i, &v) ||
-            !(v >= vars[i].lb && v <= vars[i].ub))
+        double tested, v;
+        if (vars[i].has_fixed || !sg_decide_held(s, t, sp, i, &tested, &v))
             continue;
         vars[i].has_fixed = 1;
         vars[i].fixed = v;
@@ -855,7 +863,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     sg_optimize_spec_vars(sp, s, vars);
     for (size_t i = 0; i < nf; i++) /* search as the model sees the factor */
         vars[i].log_scale = sg_model_factor_is_log(model, i) && vars[i].lb > 0;
-    hold_unvaried(s, t, vars);
+    hold_unvaried(s, t, sp, vars);
     for (size_t i = 0; i < sp->n_cons; i++)
         cons[i] = (sg_optim_constraint){.name = sp->cons[i].text, .g = con_fns[i]};
     sg_optim_problem prob = {.d = nf, .vars = vars, .f = sg_decide_objective, .sense = sp->sense,
@@ -884,7 +892,9 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
         coverage(s, t, res->best_x, r);
         for (size_t i = 0; i < t->n_rows; i++) {
             double v = row_objective(p, t, i);
-            if (isfinite(v) && row_feasible(p, t, i) && (!r->has_best_row || better(sp->sense, v, r->best_row_value))) {
+            if (isfinite(v) && row_feasible(p, t, i) &&
+                sg_optimize_spec_inside(sp, t->x + i * t->n_cols) &&
+                (!r->has_best_row || better(sp->sense, v, r->best_row_value))) {
                 r->has_best_row = 1;
                 r->best_row = i;
                 r->best_row_value = v;

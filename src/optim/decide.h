@@ -179,6 +179,13 @@ typedef struct sg_decide_result {
  * the [optimize] bounds allow) and the answer says it was not varied. */
 bool sg_decide_unvaried(const sg_study *s, const sg_table *table, size_t i, double *value);
 
+/* Is factor i held by the search: not fixed by spec, and unvaried in table?
+ * *tested gets the value every run has, *held the setting the search keeps
+ * (that value clamped to the [optimize] bounds: the nearest to what was
+ * tested when they exclude it).  Engineering units. */
+bool sg_decide_held(const sg_study *s, const sg_table *table, const sg_optimize_spec *spec,
+                    size_t i, double *tested, double *held);
+
 /* Run the optimisation of spec on model; caller frees *out with
  * sg_decide_result_destroy.  opt may be NULL.  table is the study's data
  * (columns: factors then responses, as sg_study_load_data gives).  A factor

@@ -334,6 +334,17 @@ bool sg_optimize_spec_con_own(const sg_optimize_spec *sp, size_t i)
     return c->cls != SIZE_MAX && sp->focus && c->cls != sp->focus[c->response];
 }
 
+bool sg_optimize_spec_inside(const sg_optimize_spec *sp, const double *x)
+{
+    for (size_t i = 0; i < sp->n_factors; i++) {
+        double tol = 1e-9 * fmax(sp->ub[i] - sp->lb[i], fabs(sp->ub[i]));
+        if (sp->has_fixed[i] ? !(fabs(x[i] - sp->fixed[i]) <= tol)
+                             : !(x[i] >= sp->lb[i] - tol && x[i] <= sp->ub[i] + tol))
+            return false;
+    }
+    return true;
+}
+
 double sg_optimize_spec_con_observed(const sg_optimize_spec *sp, size_t i, double v)
 {
     const sg_optimize_spec_con *c = &sp->cons[i];

@@ -119,6 +119,12 @@ const char *sg_optimize_spec_prob_name(const sg_optimize_spec *sp, const sg_stud
  * response's predicted value. */
 bool sg_optimize_spec_con_own(const sg_optimize_spec *sp, size_t i);
 
+/* True when the settings x (n_factors, engineering units) lie inside the
+ * search box: each factor within [lb, ub] and at its fixed value when
+ * [optimize] fixes it (to 1e-9 of its range).  A tested run outside it is
+ * not a setting the user asked about. */
+bool sg_optimize_spec_inside(const sg_optimize_spec *sp, const double *x);
+
 /* Value v of constraint i's response in a data row as the constraint sees
  * it: the 0/1 indicator of its name for a class response, else as
  * sg_optimize_spec_observed. */

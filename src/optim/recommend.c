@@ -150,6 +150,8 @@ static void choose_settings(const sg_study *s, const sg_table *t, const sg_optim
         } else if (in && in->sens && !sg_sensitivity_material(in->sens, i, which)) {
             f->role = SG_ROLE_NO_EFFECT;
             no_effect_setting(&s->factors[i], t, rec, i, opt_x[i], f);
+            if (!s->factors[i].categorical) /* the nearest the [optimize] bounds allow */
+                f->value = fmin(fmax(f->value, sp->lb[i]), sp->ub[i]);
         } else if (rec->kind != SG_RECOMMEND_OPTIMUM && rec->has_best_row) {
             f->role = SG_ROLE_MATERIAL;
             f->value = sg_table_at(t, rec->best_row, i);

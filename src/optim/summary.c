@@ -49,12 +49,17 @@ static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor
     sg_num_snprintf(o->setting, sizeof o->setting, "%g%s%s", f->value, sp_unit(u), u);
     if (s->factors[i].categorical)
         sg_factor_format(&s->factors[i], f->value, 6, o->setting, sizeof o->setting);
-    double held;
-    if (f->role == SG_ROLE_NO_EFFECT && sg_decide_unvaried(s, in->table, i, &held)) {
+    double tested, held;
+    if (sp && sg_decide_held(s, in->table, sp, i, &tested, &held) && held == tested) {
         /* the model ignores it (model.c flatten_constant_factors): say why */
         sg_num_snprintf(o->verdict, sizeof o->verdict,
                         "not varied: every run has %s, so its effect is unknown; keep it",
                         o->setting);
+    } else if (sp && sg_decide_held(s, in->table, sp, i, &tested, &held)) {
+        sg_num_snprintf(o->verdict, sizeof o->verdict,
+                        "not varied: every run has %g%s%s, which the [optimize] bounds "
+                        "exclude; its effect is unknown, so test this setting",
+                        tested, sp_unit(u), u);
     } else if (f->role == SG_ROLE_NO_EFFECT && s->factors[i].categorical) {
         snprintf(o->verdict, sizeof o->verdict,
                  "no effect among its names: choose on cost or convenience");
