@@ -478,3 +478,31 @@ Test(recommend, factors_at_one_bound_share_a_note)
     sg_recommend_destroy(rec);
     teardown(&f);
 }
+
+/* a at a lower bound the user narrowed [optimize] to (2 mm, inside the
+ * window's 1.3): the model sees the better settings below it, so the note
+ * says so instead of "the optimum may lie outside the window, which the
+ * model cannot tell" (which was wrong there). */
+Test(recommend, a_narrowed_bound_is_not_the_edge_of_the_window)
+{
+    fixture f;
+    setup_with(&f, "", "", "bounds = { a = [2.0, 4.7] }\n");
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.05;
+    f.r->best_row_value += 1.0;
+    sg_recommend *rec = build(&f, NULL, NULL);
+    cr_assert_eq(rec->kind, SG_RECOMMEND_OPTIMUM);
+    cr_expect_eq(rec->factors[0].at_bound, -1);
+    cr_expect(!rec->outside_possible);
+    bool said = false;
+    for (size_t k = 0; k < rec->n_notes; k++) {
+        cr_expect(!strstr(rec->notes[k], "a (2 mm) is at the lower bound of the window"), "%s",
+                  rec->notes[k]);
+        said = said || strstr(rec->notes[k], "a (2 mm) is at the lower bound set in [optimize] "
+                                             "and matters: the model predicts better settings "
+                                             "beyond it");
+    }
+    cr_expect(said);
+    sg_recommend_destroy(rec);
+    teardown(&f);
+}

@@ -300,16 +300,27 @@ static void constraint_notes(const sg_optimize_spec *sp, const sg_decide_result 
     }
 }
 
+/* Is factor i's [optimize] bound on side (-1 lower, +1 upper) inside the
+ * study's window (narrowed by the user)? */
+static bool bound_narrowed(const sg_study *s, const sg_optimize_spec *sp, size_t i, int side)
+{
+    return side < 0 ? sp->lb[i] > s->factors[i].min : sp->ub[i] < s->factors[i].max;
+}
+
 /* One note for the factors that matter and sit at the lower (side -1) or
  * upper (+1) bound: "a (0 um) is" or "a (0 um), b (1) are" (a note per
- * factor would crowd the others out of the SG_RECOMMEND_MAX_NOTES). */
-static void bound_note(const sg_study *s, sg_recommend *rec, int side)
+ * factor would crowd the others out of the SG_RECOMMEND_MAX_NOTES).  At a
+ * bound of the window the model cannot see beyond it; at a bound the user
+ * narrowed [optimize] to, the model does see the better settings beyond. */
+static void bound_note(const sg_study *s, const sg_optimize_spec *sp, sg_recommend *rec,
+                       int side, bool narrowed)
 {
     char list[SG_RECOMMEND_TEXT_MAX] = "";
     size_t len = 0, count = 0;
     for (size_t i = 0; i < s->n_factors; i++) {
         const sg_recommend_factor *f = &rec->factors[i];
-        if (f->role != SG_ROLE_MATERIAL || f->at_bound != side || s->factors[i].categorical)
+        if (f->role != SG_ROLE_MATERIAL || f->at_bound != side || s->factors[i].categorical ||
+            bound_narrowed(s, sp, i, side) != narrowed)
             continue; /* a category's names have no window to lie outside */
         if (len < sizeof list)
             len += (size_t)sg_num_snprintf(list + len, sizeof list - len, "%s%s (%g%s%s)",
@@ -319,6 +330,14 @@ static void bound_note(const sg_study *s, sg_recommend *rec, int side)
     }
     if (count == 0)
         return;
+    if (narrowed) {
+        add_note(rec,
+                 "%s %s at the %s bound set in [optimize] and matter%s: the model predicts "
+                 "better settings beyond it, inside the window",
+                 list, count > 1 ? "are" : "is", side < 0 ? "lower" : "upper",
+                 count > 1 ? "" : "s");
+        return;
+    }
     rec->outside_possible = true;
     add_note(rec,
              "%s %s at the %s bound of the window and matter%s: the optimum may lie outside the "
@@ -326,11 +345,12 @@ static void bound_note(const sg_study *s, sg_recommend *rec, int side)
              list, count > 1 ? "are" : "is", side < 0 ? "lower" : "upper", count > 1 ? "" : "s");
 }
 
-static void write_notes(const sg_study *s, const sg_decide_result *r, sg_recommend *rec)
+static void write_notes(const sg_study *s, const sg_optimize_spec *sp, const sg_decide_result *r,
+                        sg_recommend *rec)
 {
-    if (rec->kind != SG_RECOMMEND_NONE) {
-        bound_note(s, rec, -1);
-        bound_note(s, rec, 1);
+    for (int side = -1; side <= 1 && rec->kind != SG_RECOMMEND_NONE; side += 2) {
+        bound_note(s, sp, rec, side, false);
+        bound_note(s, sp, rec, side, true);
     }
     if (*r->infeasible)
         add_note(rec, "%s", r->infeasible);
@@ -398,7 +418,7 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
     rec->objective_pred = objective_of(sp, r, rec->mean);
     intervals(s, r, rec);
     write_headline(s, t, sp, in, rec);
-    write_notes(s, r, rec);
+    write_notes(s, sp, r, rec);
     constraint_notes(sp, r, rec);
     *out = rec;
     return SG_OK;
