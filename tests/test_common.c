@@ -77,4 +77,9 @@ Test(common, num_sig_writes_no_exponent_for_engineering_values)
     cr_expect_str_eq(sg_num_sig(b, sizeof b, 2.5e7, 2), "2.5e+07");
     cr_expect_str_eq(sg_num_sig(b, sizeof b, 3e-6, 2), "3e-06");
     cr_expect_str_eq(sg_num_sig(b, sizeof b, 0.0, 2), "0");
+    /* beside a value printed with an exponent, the same style */
+    cr_expect_str_eq(sg_num_sig_beside(b, sizeof b, 2187049.0, 5.206e8, 2), "2.2e+06");
+    cr_expect_str_eq(sg_num_sig_beside(b, sizeof b, 5.43, 475.1, 2), "5.4");
+    cr_expect_str_eq(sg_num_sig_beside(b, sizeof b, 252.4, 5.206e8, 2), "252");
+    cr_expect_str_eq(sg_num_sig_beside(b, sizeof b, 12345.0, 3000.0, 2), "12345");
 }

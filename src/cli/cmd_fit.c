@@ -67,6 +67,17 @@ static int decimals_for(double scale, int sig)
     return d < 1 ? 1 : d > 8 ? 8 : d;
 }
 
+/* A response value with dec decimals, or %.6g from 1e7 up: a typo of
+ * 1e12 printed as 1000000000000.0 hides its exponent. */
+static const char *value_text(char *buf, size_t cap, double v, int dec)
+{
+    if (fabs(v) >= 1e7)
+        sg_num_snprintf(buf, cap, "%.6g", v);
+    else
+        sg_num_snprintf(buf, cap, "%.*f", dec, v);
+    return buf;
+}
+
 static void metrics_row(const char *label, const sg_metrics *m, bool ok, int dec)
 {
     if (!ok) {
@@ -444,9 +455,11 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             if (o->log_scale) /* 3 digits of the smaller value, not of a factor */
                 dec = decimals_for(fmin(fabs(o->observed), fabs(o->predicted)), 3);
             sg_model_interval_text(o->log_scale, o->half_width, dec, u, iv, sizeof iv);
-            sg_num_fprintf(stdout, "  %s, %s: observed %.*f%s%s, cross-validated prediction %.*f %s "
+            char obs[64], pred[64];
+            sg_num_fprintf(stdout, "  %s, %s: observed %s%s%s, cross-validated prediction %s %s "
                    "(interval from the other runs) — check this simulation\n",
-                   run, resp->name, dec, o->observed, sp1, u, dec, o->predicted, iv);
+                   run, resp->name, value_text(obs, sizeof obs, o->observed, dec), sp1, u,
+                   value_text(pred, sizeof pred, o->predicted, dec), iv);
             /* a group of neighbouring runs deviating together: name it once */
             bool last_of_cluster = k + 1 == r->cv->n_outliers ||
                                    r->cv->outliers[k + 1].response != o->response ||

@@ -66,6 +66,15 @@ const char *sg_num_sig(char *buf, size_t cap, double v, int sig)
     return buf;
 }
 
+const char *sg_num_sig_beside(char *buf, size_t cap, double v, double ref, int sig)
+{
+    if (fabs(ref) >= 1e4 && fabs(v) >= 1e4) {
+        sg_num_snprintf(buf, cap, "%.*g", sig, v);
+        return buf;
+    }
+    return sg_num_sig(buf, cap, v, sig);
+}
+
 const char *sg_num_exact(char *buf, size_t cap, double v)
 {
     /* 15 digits always print a shorter round-tripping form in full (%g drops

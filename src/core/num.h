@@ -40,6 +40,12 @@ int sg_num_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 #define SG_NUM_SIG_CAP 32
 const char *sg_num_sig(char *buf, size_t cap, double v, int sig);
 
+/* v as sg_num_sig, but in the style of a value ref printed beside it with
+ * %.4g: an exponent when both need one there (from 1e4 up), so that an sd
+ * beside its mean reads on one scale ("5.206e+08 (sd 2.2e+06)", not "sd
+ * 2187049").  Same buffer rules as sg_num_sig. */
+const char *sg_num_sig_beside(char *buf, size_t cap, double v, double ref, int sig);
+
 /* v with the fewest significant digits (15, 16 or 17, %g style) that read
  * back as exactly v: a setting the user typed as 0.3046 is written
  * "0.3046", not "0.30459999999999998" as %.17g writes it, and nothing is

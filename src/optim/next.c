@@ -470,15 +470,15 @@ static void reason(const next_ctx *c, sg_next_result *r, size_t n)
     double m = objective(c, r->mean + n * c->nr), sd = objective_sigma(c, r->sigma + n * c->nr);
     char *out = r->reason[n];
     char sds[SG_NUM_SIG_CAP], eis[SG_NUM_SIG_CAP];
-    sg_num_sig(sds, sizeof sds, sd, 2);
-    sg_num_sig(eis, sizeof eis, r->ei[n], 2);
+    sg_num_sig_beside(sds, sizeof sds, sd, m, 2);
+    sg_num_sig_beside(eis, sizeof eis, r->ei[n], m, 2);
     int k = 0;
     switch (r->kind[n]) {
     case SG_NEXT_CONFIRM:
         k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
                             "confirmation run at the recommended optimum (untested): predicted "
-                            "%.4g%s%s (sd %s)",
-                            m, us, u, sds);
+                            "%.4g%s%s (sd %s%s%s)",
+                            m, us, u, sds, us, u);
         break;
     case SG_NEXT_IMPROVE:
         k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
