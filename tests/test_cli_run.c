@@ -454,3 +454,24 @@ Test(cli_run, kriging_holds_a_factor_no_run_varied)
     cr_expect(strstr(strings, "Length cooling [-]"));
     cr_expect(strstr(strings, ">not varied<"), "no 'not varied' on the Model sheet");
 }
+
+/* Run 19 repeated as run 28 at the same settings, measured 2 MPa lower:
+ * the answer compares with the setting by the mean of its two runs and
+ * names both (before: run 28 alone, the luckier replicate). */
+Test(cli_run, replicates_are_one_tested_setting)
+{
+    static char buf[16384];
+    size_t n = slurp("data/brazing_l27.csv", buf, sizeof buf - 128);
+    snprintf(buf + n, sizeof buf - n, "28,150,1090,20,7,468.8,410.89,402.315\n");
+    const char *study = light_study_on("d.csv", buf);
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    char answer[2048];
+    unwrap(r->out, "Answer: ", answer, sizeof answer);
+    cr_expect(strstr(answer, "best tested setting, runs 19 and 28 (mean "), "%s", answer);
+    cr_expect(strstr(answer, "469.8 MPa"), "%s", answer);
+    r = run("optimize", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "best tested setting: runs 19 and 28: mean measured 469.8 MPa"), "%s",
+              r->out);
+}

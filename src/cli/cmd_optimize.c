@@ -352,10 +352,17 @@ static void print_answer(const sg_cli_ctx *ctx)
     }
     printf("\nComparison\n");
     if (r->has_best_row) {
-        printf("  best tested run:     ");
-        print_run(t, r->best_row);
-        sg_num_fprintf(stdout, ": measured %.6g%s%s, model %.6g\n", r->best_row_value, unit_sp(ou), ou,
-               r->best_row_pred);
+        if (r->best_row_reps > 1) { /* replicates: their mean */
+            char label[128];
+            sg_decide_best_label(r, t, label, sizeof label);
+            sg_num_fprintf(stdout, "  best tested setting: %s: mean measured %.6g%s%s, model %.6g\n",
+                           label, r->best_row_value, unit_sp(ou), ou, r->best_row_pred);
+        } else {
+            printf("  best tested run:     ");
+            print_run(t, r->best_row);
+            sg_num_fprintf(stdout, ": measured %.6g%s%s, model %.6g\n", r->best_row_value,
+                           unit_sp(ou), ou, r->best_row_pred);
+        }
         print_settings_header(s, "                      ");
         printf("                      ");
         print_settings_row(s, t->x + r->best_row * t->n_cols);

@@ -298,18 +298,14 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
         const sg_response *resp = &ctx->study->responses[sp->response];
         double gain = sp->sense == SG_OPTIM_MAXIMIZE ? dr->opt->best_f - dr->best_row_value
                                                      : dr->best_row_value - dr->opt->best_f;
-        char run[64];
-        const sg_table *t = ctx->table;
-        if (t->run_id && t->run_id[dr->best_row] && t->run_id[dr->best_row][0])
-            snprintf(run, sizeof run, "run %s", t->run_id[dr->best_row]);
-        else
-            snprintf(run, sizeof run, "data row %zu", t->row[dr->best_row]);
+        char run[128];
+        sg_decide_best_label(dr, ctx->table, run, sizeof run);
         if (fabs(gain) <= dr->sd[sp->response])
             sg_num_snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
                      "The predicted improvement of the optimum over the best tested run (%s, "
-                     "%.6g %s measured) is %.3g %s, within the ensemble spread %.3g %s: the "
+                     "%.6g %s measured%s) is %.3g %s, within the ensemble spread %.3g %s: the "
                      "model cannot tell the optimum from the best tested run.",
-                     run, dr->best_row_value, resp->unit, gain, resp->unit,
+                     run, dr->best_row_value, resp->unit, dr->best_row_reps > 1 ? ", their mean" : "", gain, resp->unit,
                      dr->sd[sp->response], resp->unit);
     }
     if (ctx->fit && ctx->fit->n_dups)

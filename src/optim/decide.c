@@ -395,20 +395,6 @@ void sg_decide_result_destroy(sg_decide_result *r)
     free(r);
 }
 
-/* Whether table row i's measured responses meet every constraint (a
- * missing value does not). */
-static int row_feasible(const sg_decide_problem *p, const sg_table *t, size_t i)
-{
-    const sg_optimize_spec *sp = p->spec;
-    for (size_t k = 0; k < sp->n_cons; k++) {
-        size_t j = sp->cons[k].response;
-        double y = sg_optimize_spec_con_observed(sp, k, sg_table_at(t, i, p->nf + j));
-        if (!isfinite(y) || (sp->cons[k].ge ? y < sp->cons[k].bound : y > sp->cons[k].bound))
-            return 0;
-    }
-    return 1;
-}
-
 /* Measured objective of table row i (NAN when a needed value is missing). */
 static double row_objective(const sg_decide_problem *p, const sg_table *t, size_t i)
 {
@@ -427,6 +413,117 @@ static int better(sg_optim_sense s, double a, double b)
 {
     return s == SG_OPTIM_MAXIMIZE ? a > b : a < b;
 }
+
+/* A table row's factor settings for sorting rows into replicate groups. */
+typedef struct row_key {
+    const double *x;
+    size_t nf, row;
+} row_key;
+
+/* Lexicographic on the settings, then by row: replicates end up together,
+ * the first row of the table first. */
+static int cmp_settings(const void *a, const void *b)
+{
+    const row_key *p = a, *q = b;
+    for (size_t j = 0; j < p->nf; j++)
+        if (p->x[j] != q->x[j])
+            return p->x[j] < q->x[j] ? -1 : 1;
+    return (p->row > q->row) - (p->row < q->row);
+}
+
+/* Mean measured objective of the group keys[a..b) (same settings) into
+ * *v, and whether the means of its constraint responses meet every
+ * constraint; the rows with a measured objective go to rows (their count
+ * returned; 0: none). */
+static size_t group_objective(const sg_decide_problem *p, const sg_table *t, const row_key *keys,
+                              size_t a, size_t b, double *v, bool *feasible, size_t *rows)
+{
+    const sg_optimize_spec *sp = p->spec;
+    double sum = 0, con_sum[SG_OPTSPEC_MAX_CONS] = {0};
+    size_t m = 0, con_n[SG_OPTSPEC_MAX_CONS] = {0};
+    for (size_t g = a; g < b; g++) {
+        size_t i = keys[g].row;
+        double y = row_objective(p, t, i);
+        if (isfinite(y)) {
+            if (m < SG_DECIDE_REPS_LISTED)
+                rows[m] = i;
+            sum += y;
+            m++;
+        }
+        for (size_t k = 0; k < sp->n_cons; k++) {
+            double c = sg_optimize_spec_con_observed(sp, k, sg_table_at(t, i, p->nf + sp->cons[k].response));
+            if (isfinite(c)) {
+                con_sum[k] += c;
+                con_n[k]++;
+            }
+        }
+    }
+    *feasible = true;
+    for (size_t k = 0; k < sp->n_cons; k++) {
+        double c = con_n[k] ? con_sum[k] / (double)con_n[k] : NAN;
+        if (!isfinite(c) || (sp->cons[k].ge ? c < sp->cons[k].bound : c > sp->cons[k].bound))
+            *feasible = false;
+    }
+    *v = m ? sum / (double)m : NAN;
+    return m;
+}
+
+/* The best tested setting (sg_decide_result.best_row and the rest). */
+static sg_status best_tested(const sg_decide_problem *p, const sg_table *t, sg_decide_result *r,
+                             sg_error *err)
+{
+    size_t n = t->n_rows;
+    row_key *keys = malloc(n * sizeof *keys);
+    if (!keys)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory grouping the runs");
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (row_key){t->x + i * t->n_cols, p->nf, i};
+    qsort(keys, n, sizeof *keys, cmp_settings);
+    for (size_t a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && cmp_settings(&(row_key){keys[a].x, p->nf, 0},
+                                              &(row_key){keys[b].x, p->nf, 0}) == 0;
+             b++)
+            ;
+        double v;
+        bool feasible;
+        size_t rows[SG_DECIDE_REPS_LISTED];
+        size_t m = group_objective(p, t, keys, a, b, &v, &feasible, rows);
+        if (m == 0 || !feasible || !sg_optimize_spec_inside(p->spec, keys[a].x))
+            continue;
+        if (r->has_best_row && !better(p->spec->sense, v, r->best_row_value) &&
+            !(v == r->best_row_value && rows[0] < r->best_row))
+            continue;
+        r->has_best_row = 1;
+        r->best_row = rows[0];
+        r->best_row_value = v;
+        r->best_row_reps = m;
+        memcpy(r->best_rows, rows, (m < SG_DECIDE_REPS_LISTED ? m : SG_DECIDE_REPS_LISTED) * sizeof *rows);
+    }
+    free(keys);
+    return SG_OK;
+}
+
+void sg_decide_best_label(const sg_decide_result *r, const sg_table *t, char *buf, size_t cap)
+{
+    if (!r->has_best_row || cap == 0) {
+        if (cap)
+            buf[0] = '\0';
+        return;
+    }
+    size_t m = r->best_row_reps ? r->best_row_reps : 1, listed = m < SG_DECIDE_REPS_LISTED ? m : SG_DECIDE_REPS_LISTED;
+    size_t u = (size_t)snprintf(buf, cap, "%s%s", t->run_id ? "run" : "data row", m > 1 ? "s" : "");
+    for (size_t k = 0; k < listed && u < cap; k++) {
+        size_t i = m > 1 ? r->best_rows[k] : r->best_row;
+        const char *sep = k == 0 ? " " : k + 1 == listed && listed == m ? " and " : ", ";
+        if (t->run_id)
+            u += (size_t)snprintf(buf + u, cap - u, "%s%s", sep, t->run_id[i]);
+        else
+            u += (size_t)snprintf(buf + u, cap - u, "%s%zu", sep, t->row[i]);
+    }
+    if (m > listed && u < cap)
+        snprintf(buf + u, cap - u, " and %zu more", m - listed);
+}
+
 
 static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_decide_result *r)
 {
@@ -890,16 +987,8 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
         sg_decide_predict(c, res->realisable.x, r->r_mean, r->r_sd);
     if (t && t->n_rows > 0) {
         coverage(s, t, res->best_x, r);
-        for (size_t i = 0; i < t->n_rows; i++) {
-            double v = row_objective(p, t, i);
-            if (isfinite(v) && row_feasible(p, t, i) &&
-                sg_optimize_spec_inside(sp, t->x + i * t->n_cols) &&
-                (!r->has_best_row || better(sp->sense, v, r->best_row_value))) {
-                r->has_best_row = 1;
-                r->best_row = i;
-                r->best_row_value = v;
-            }
-        }
+        if ((st = best_tested(p, t, r, err)) != SG_OK)
+            goto fail;
         if (r->has_best_row)
             r->best_row_pred = sg_decide_objective(c, t->x + r->best_row * t->n_cols, NULL);
         taguchi_compare(s, t, sp, c, r);

@@ -49,6 +49,8 @@
  * it has at most this many distinct values. */
 #define SG_DECIDE_MAX_LEVELS 9
 #define SG_DECIDE_TEXT_MAX 512
+/* Replicates of the best tested setting named in messages. */
+#define SG_DECIDE_REPS_LISTED 4
 
 /* Shared, read-only evaluation problem (the model, objective terms). */
 typedef struct sg_decide_problem sg_decide_problem;
@@ -152,12 +154,18 @@ typedef struct sg_decide_result {
     int extrapolation;         /* warning: nearest_dist too large or outside the box */
     char warning[SG_DECIDE_TEXT_MAX]; /* "" or the extrapolation warning */
 
-    /* best tested run (by the objective on the measured responses) among those whose measured responses meet every
-     * constraint (none when no run does) */
+    /* best tested setting (by the objective on the measured responses)
+     * among those inside the search box (sg_optimize_spec_inside) whose
+     * measured responses meet every constraint (none when no run does).
+     * Runs repeated at the same settings count as one setting, by the
+     * mean of their measured values: the luckiest of the replicates is not
+     * the best setting. */
     int has_best_row;
-    size_t best_row;           /* table row index */
-    double best_row_value;     /* measured objective (without spread) */
+    size_t best_row;           /* table row index (the first of its replicates) */
+    double best_row_value;     /* measured objective (mean over the replicates) */
     double best_row_pred;      /* model objective there (with risk) */
+    size_t best_row_reps;      /* rows at those settings with a measured objective (>= 1) */
+    size_t best_rows[SG_DECIDE_REPS_LISTED]; /* the first of them, table row indices */
 
     /* main-effects best level combination (sg_taguchi), single response */
     int has_taguchi;
@@ -177,6 +185,12 @@ typedef struct sg_decide_result {
  * rows; NULL: not known)?  *value gets it.  The model ignores such a factor
  * (model.c flatten_constant_factors), so the search holds it there (when
  * the [optimize] bounds allow) and the answer says it was not varied. */
+/* How messages name the best tested setting of r: "run 19" (or "data row
+ * 19" without a run column), "runs 19 and 47" for replicates, "runs 3, 9,
+ * 12, 20 and 2 more".  Writes into buf (cap bytes). */
+void sg_decide_best_label(const sg_decide_result *r, const sg_table *table, char *buf,
+                          size_t cap);
+
 bool sg_decide_unvaried(const sg_study *s, const sg_table *table, size_t i, double *value);
 
 /* Is factor i held by the search: not fixed by spec, and unvaried in table?

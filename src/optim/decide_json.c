@@ -190,6 +190,7 @@ static void comparison_json(sg_json_builder *b, cJSON *root, const sg_decide_res
     if (r->has_best_row) {
         cJSON *br = run_ref(b, cmp, "best_tested_run", s, t, r->best_row);
         sg_json_number(b, br, "measured", r->best_row_value);
+        sg_json_count(b, br, "replicates", r->best_row_reps);
         sg_json_number(b, br, "predicted", r->best_row_pred);
     } else {
         sg_json_null(b, cmp, "best_tested_run");

@@ -210,13 +210,11 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     double res = !sp->weighted && in && in->sens ? in->sens->resolution[sp->response] : 0.0;
     int d = sg_sensitivity_decimals(res);                           /* measured values */
     int du = sg_sensitivity_uncertainty_decimals(rec->uncertainty, res); /* uncertainty, gain */
-    char run[96] = "";
-    if (rec->has_best_row) {
-        if (t->run_id)
-            snprintf(run, sizeof run, "run %s", t->run_id[rec->best_row]);
-        else
-            snprintf(run, sizeof run, "data row %zu", t->row[rec->best_row]);
-    }
+    (void)t;
+    const char *run = rec->best_label;
+    /* replicates: the setting they share, by the mean of their values */
+    bool reps = rec->has_best_row && rec->best_row_reps > 1;
+    const char *what = reps ? "setting" : "run", *measured = reps ? "mean measured" : "measured";
     if (rec->kind == SG_RECOMMEND_NONE) {
         int n = sg_num_snprintf(rec->headline, sizeof rec->headline,
                                 "No recommendation: the model of the objective is weak "
@@ -226,15 +224,15 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
                                 rec->q2, SG_RECOMMEND_MIN_Q2);
         if (rec->has_best_row && n > 0 && (size_t)n < sizeof rec->headline)
             sg_num_snprintf(rec->headline + n, sizeof rec->headline - (size_t)n,
-                            " Best known: %s, measured %.*f%s%s.", run, d, rec->best_row_value,
-                            us, unit);
+                            " Best known: %s, %s %.*f%s%s.", run, measured, d,
+                            rec->best_row_value, us, unit);
         return;
     }
     if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->gain < 0) {
         sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the best tested run, %s (measured %.*f%s%s): the model's optimum%s "
+                        "Use the best tested %s, %s (%s %.*f%s%s): the model's optimum%s "
                         "is predicted %.*f%s%s worse (uncertainty +-%.*f%s%s).",
-                        run, d, rec->best_row_value, us, unit,
+                        what, run, measured, d, rec->best_row_value, us, unit,
                         sp->n_cons ? ", kept inside the constraints with their safety margins,"
                                    : "",
                         du + 1, -rec->gain, us, unit, du, rec->uncertainty, us, unit);
@@ -242,20 +240,21 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     }
     if (rec->kind == SG_RECOMMEND_BEST_RUN) {
         sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the best tested run, %s (measured %.*f%s%s): the predicted gain of "
+                        "Use the best tested %s, %s (%s %.*f%s%s): the predicted gain of "
                         "the model's optimum, %.*f%s%s, is within the uncertainty of +-%.*f%s%s, "
                         "so the two cannot be told apart; a confirmation run is optional.",
-                        run, d, rec->best_row_value, us, unit, du + 1, rec->gain, us, unit, du,
-                        rec->uncertainty, us, unit);
+                        what, run, measured, d, rec->best_row_value, us, unit, du + 1, rec->gain,
+                        us, unit, du, rec->uncertainty, us, unit);
         return;
     }
     if (rec->has_best_row)
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the model's optimum: predicted %.*f%s%s, %.*f%s%s better than the "
-                        "best tested run, %s (%.*f%s%s; uncertainty +-%.*f%s%s); confirm it with "
-                        "a run.",
-                        du + 1, rec->objective_pred, us, unit, du + 1, rec->gain, us, unit, run,
-                        d, rec->best_row_value, us, unit, du, rec->uncertainty, us, unit);
+                        "best tested %s, %s (%s%.*f%s%s; uncertainty +-%.*f%s%s); confirm it "
+                        "with a run.",
+                        du + 1, rec->objective_pred, us, unit, du + 1, rec->gain, us, unit, what,
+                        run, reps ? "mean " : "", d, rec->best_row_value, us, unit, du,
+                        rec->uncertainty, us, unit);
     else
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the model's optimum: predicted %.*f%s%s; confirm it with a run.", d,
@@ -399,6 +398,9 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
     rec->has_best_row = r->has_best_row && t;
     rec->best_row = r->best_row;
     rec->best_row_value = r->best_row_value;
+    rec->best_row_reps = r->best_row_reps;
+    if (t)
+        sg_decide_best_label(r, t, rec->best_label, sizeof rec->best_label);
     rec->q2 = worst_q2(sp, s->n_responses, in ? in->q2 : NULL);
     rec->weak_model = isfinite(rec->q2) && rec->q2 < SG_RECOMMEND_MIN_Q2;
     rec->uncertainty = objective_uncertainty(sp, r);
