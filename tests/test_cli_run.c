@@ -3,6 +3,8 @@
  * report` rewrites the workbook from the saved files without refitting; a
  * failing run leaves the previous workbook untouched; a bad report path
  * fails before any work.  Runs on a light copy of the brazing study. */
+#include <math.h>
+
 #include "cli_harness.h"
 #include "core/zipread.h"
 #include "light_study.h"
@@ -474,4 +476,35 @@ Test(cli_run, replicates_are_one_tested_setting)
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "best tested setting: runs 19 and 28: mean measured 469.8 MPa"), "%s",
               r->out);
+}
+
+/* A constraint nothing meets (stress_path2 <= 395 MPa; the runs reach 401):
+ * the answer says so first, the constraint line says by how much the
+ * settings miss it (before: "kept 16.7 MPa inside"), and the settings keep
+ * the study's 5 C steps of temperature (before: 1097.41 C, the continuous
+ * point, since no step point was feasible). */
+Test(cli_run, a_constraint_nothing_meets_is_the_answer)
+{
+    const char *study = path_copy("light.toml");
+    light_brazing("light.toml", "out.xlsx");
+    static char text[16384];
+    slurp(study, text, sizeof text - 128);
+    light_replace(text, sizeof text, "[optimize]\n",
+                  "[optimize]\nconstraints = [\"stress_path2 <= 395\"]\n");
+    write_file(study, text);
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    char answer[2048];
+    unwrap(r->out, "Answer: ", answer, sizeof answer);
+    cr_expect(strstr(answer, "No setting meets every constraint, by the model or by any tested "
+                             "run; the settings below come closest"),
+              "%s", answer);
+    char line[2048];
+    unwrap(r->out, "  constraint stress_path2 <= 395: ", line, sizeof line);
+    cr_expect(strstr(line, "beyond the bound"), "%s", line);
+    cr_expect(!strstr(line, "inside"), "%s", line);
+    const char *t = strstr(r->out, "  temperature    ");
+    cr_assert_not_null(t, "%s", r->out);
+    double temp = strtod(t + 17, NULL);
+    cr_expect_eq(fmod(temp - 1090.0, 5.0), 0.0, "temperature %g off the 5 C steps", temp);
 }

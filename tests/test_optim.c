@@ -346,9 +346,52 @@ TableTest(snap_cases, k, optim, step_and_level_snapping, .init = setup)
             cr_expect_gt(rz->loss, 0);
         } else {
             cr_expect_eq(rz->n_infeasible, rz->n_evaluated);
+            cr_expect_eq(rz->closest, 0, "the continuous optimum is feasible");
         }
         if (sc->con == 1)
             cr_expect_geq(rz->n_infeasible, 1);
+        sg_optim_result_destroy(r);
+    }
+}
+
+static double sum_le_0_4(void *u, const double *x, double *g)
+{
+    (void)u;
+    if (g)
+        g[0] = g[1] = 1;
+    return x[0] + x[1] - 0.4;
+}
+
+/* x + y <= 0.4 with y >= 0.5: nothing is feasible, the continuous point
+ * least violating is (0, 0.5), and the realisable point closest to
+ * feasible is x = 0 on the 0.5 grid, y = 1.0 (the lowest level): reported
+ * as the closest (before: no realisable point at all, and `run` showed the
+ * continuous settings off the user's steps). */
+Test(optim, infeasible_problem_snaps_to_the_closest_realisable_point, .init = setup)
+{
+    for (size_t grid_max = 1; grid_max <= 4096; grid_max *= 4096) {
+        sg_optim_var v[2] = {box(0, 5.2), box(0.5, 4.5)};
+        v[0].step = 0.5;
+        v[1].levels = y_levels;
+        v[1].n_levels = 4;
+        sg_optim_constraint c = {"x + y <= 0.4", sum_le_0_4};
+        sg_optim_problem p = {.d = 2, .vars = v, .f = bowl, .has_gradient = 1, .cons = &c,
+                              .n_cons = 1};
+        sg_optim_config cfg;
+        sg_optim_config_default(&cfg);
+        cfg.starts = 4;
+        cfg.grid_max = grid_max;
+        sg_optim_result *r = NULL;
+        sg_error err;
+        cr_assert_eq(sg_optim_run(&p, &cfg, &r, &err), SG_OK, "%s", err.msg);
+        cr_expect(!r->feasible);
+        const sg_optim_realisable *rz = &r->realisable;
+        cr_expect_eq(rz->found, 0);
+        cr_expect_eq(rz->closest, 1, "grid_max %zu", grid_max);
+        cr_expect_eq(rz->x[0], 0.0, "grid_max %zu: x %.17g", grid_max, rz->x[0]);
+        cr_expect_eq(rz->x[1], 1.0, "grid_max %zu: y %.17g", grid_max, rz->x[1]);
+        cr_expect_eq(rz->f, bowl(NULL, rz->x, NULL));
+        cr_expect_eq(SG_OPTIM_SETTINGS(r), rz->x);
         sg_optim_result_destroy(r);
     }
 }

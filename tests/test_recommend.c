@@ -506,3 +506,48 @@ Test(recommend, a_narrowed_bound_is_not_the_edge_of_the_window)
     sg_recommend_destroy(rec);
     teardown(&f);
 }
+
+/* "y <= 5" on y = 2a + 10.38 >= 12.98: no setting and no tested run meets
+ * it.  The answer says so first (before: "Use the model's optimum:
+ * predicted 12.98 MPa; confirm it with a run") and does not advise a
+ * larger safety margin. */
+Test(recommend, an_infeasible_constraint_leads_the_answer)
+{
+    fixture f;
+    setup_with(&f, "", "", "constraints = [\"y <= 5\"]\n");
+    sg_recommend *rec = build(&f, NULL, NULL);
+    cr_expect(rec->infeasible);
+    cr_expect(!rec->has_best_row);
+    cr_expect_eq(rec->kind, SG_RECOMMEND_OPTIMUM);
+    cr_expect(strncmp(rec->headline, "No setting meets every constraint, by the model or by any "
+                                     "tested run; the settings below come closest",
+                      100) == 0,
+              "%s", rec->headline);
+    for (size_t k = 0; k < rec->n_notes; k++)
+        cr_expect(!strstr(rec->notes[k], "constraint_confidence"), "%s", rec->notes[k]);
+    sg_recommend_destroy(rec);
+    teardown(&f);
+}
+
+/* The model finds nothing that meets "y <= 13.0" (as when its safety
+ * margin is wider than the slack), but the tested runs at a = 1.3 (12.98)
+ * do as measured: the answer is the best of them. */
+Test(recommend, a_tested_run_meeting_what_the_model_cannot_is_the_answer)
+{
+    fixture f;
+    setup_with(&f, "", "", "constraints = [\"y <= 13.0\"]\n");
+    snprintf(f.r->infeasible, sizeof f.r->infeasible,
+             "no setting satisfies every constraint: 'y <= 13' cannot be met with its safety margin");
+    sg_recommend *rec = build(&f, NULL, NULL);
+    cr_expect(rec->infeasible);
+    cr_assert(rec->has_best_row);
+    cr_expect_eq(rec->kind, SG_RECOMMEND_BEST_RUN);
+    cr_expect(strstr(rec->headline, "Use the best tested run, data row ") == rec->headline, "%s",
+              rec->headline);
+    cr_expect(strstr(rec->headline, "(measured 12.980 MPa): it meets every constraint as measured, "
+                                    "while the model finds no setting that does"),
+              "%s", rec->headline);
+    cr_expect_eq(rec->x[0], 1.3);
+    sg_recommend_destroy(rec);
+    teardown(&f);
+}

@@ -388,9 +388,12 @@ static void print_answer(const sg_cli_ctx *ctx)
         printf("\nRealisable optimum (steps and levels respected; %s, %zu points evaluated)\n",
                rl->enumerated_grid ? "whole grid searched" : "neighbouring grid points searched",
                rl->n_evaluated);
-        if (!rl->found) {
+        if (!rl->found && !rl->closest) {
             printf("  no realisable setting satisfies the constraints\n");
         } else {
+            if (rl->closest)
+                printf("  none satisfies the constraints (nor does the continuous optimum); the "
+                       "closest:\n");
             for (size_t f = 0; f < s->n_factors; f++) {
                 char v[80];
                 if (s->factors[f].categorical)

@@ -274,9 +274,10 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
             in->recommended_label = ctx->recommend->kind == SG_RECOMMEND_NONE
                                         ? "best known, not a recommendation"
                                         : "recommended";
-        } else if (o->realisable.found) {
+        } else if (o->realisable.found || o->realisable.closest) {
             in->recommended = o->realisable.x;
-            in->recommended_label = "realisable optimum";
+            in->recommended_label =
+                o->realisable.found ? "realisable optimum" : "closest realisable setting";
         } else {
             in->recommended = o->best_x;
             in->recommended_label = "continuous optimum";

@@ -983,7 +983,7 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     const sg_optim_result *res = r->opt;
     sg_decide_predict(c, res->best_x, r->mean, r->sd);
     sg_decide_predict_cons(c, res->best_x, r->con_mean, r->con_sd);
-    if (res->realisable.found)
+    if (res->realisable.found || res->realisable.closest)
         sg_decide_predict(c, res->realisable.x, r->r_mean, r->r_sd);
     if (t && t->n_rows > 0) {
         coverage(s, t, res->best_x, r);
@@ -1003,13 +1003,18 @@ sg_status sg_decide_run(const sg_study *s, const sg_table *t, const sg_optimize_
     }
     if (!res->feasible && sp->n_cons > 0) {
         size_t w = res->most_violated;
+        const char *u = s->responses[sp->cons[w].response].unit;
+        char margin[128] = "";
+        if (r->con_margin[w] > 0) /* the margin, not the bound, is what fails */
+            sg_num_snprintf(margin, sizeof margin, " with its safety margin of %.4g%s%s (%.0f%% "
+                            "confidence)", r->con_margin[w], *u ? " " : "", u,
+                            100.0 * r->con_confidence);
         sg_num_snprintf(r->infeasible, sizeof r->infeasible,
-                 "no setting satisfies every constraint: '%s' cannot be met (closest %s%s found: "
-                 "%.6g%s%s)",
-                 sp->cons[w].text, sp->risk > 0 ? "risk-adjusted " : "",
-                 s->responses[sp->cons[w].response].name, r->closest_value[w],
-                 *s->responses[sp->cons[w].response].unit ? " " : "",
-                 s->responses[sp->cons[w].response].unit);
+                 "no setting satisfies every constraint: '%s' cannot be met%s (closest %s%s "
+                 "found: %.6g%s%s)",
+                 sp->cons[w].text, margin, sp->risk > 0 ? "risk-adjusted " : "",
+                 s->responses[sp->cons[w].response].name, r->closest_value[w], *u ? " " : "",
+                 u);
     }
     sg_decide_ctx_destroy(c);
     sg_decide_problem_destroy(p);

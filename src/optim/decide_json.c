@@ -214,7 +214,8 @@ static void starts_json(sg_json_builder *b, cJSON *root, const sg_decide_result 
     cJSON *re = sg_json_object(b, root, "realisable");
     sg_json_bool(b, re, "needed", rl->needed);
     sg_json_bool(b, re, "found", rl->found);
-    if (rl->needed && rl->found) {
+    sg_json_bool(b, re, "closest", rl->closest);
+    if (rl->needed && (rl->found || rl->closest)) {
         settings(b, re, "settings", s, rl->x);
         sg_json_number(b, re, "objective", rl->f);
         sg_json_number(b, re, "loss", rl->loss);

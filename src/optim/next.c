@@ -852,8 +852,7 @@ sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_err
     }
     const double *opt = NULL;
     if (in->decide && in->decide->opt)
-        opt = in->decide->opt->realisable.found ? in->decide->opt->realisable.x
-                                                : in->decide->opt->best_x;
+        opt = SG_OPTIM_SETTINGS(in->decide->opt);
     tested_figures(&c);
     r->best_value = c.best;
     r->weak_model = is_weak(in);

@@ -185,13 +185,23 @@ typedef struct sg_optim_cluster {
 typedef struct sg_optim_realisable {
     int needed;           /* some free variable has a step or levels */
     int found;            /* a feasible realisable point was found */
+    int closest;          /* none is, and the continuous optimum is infeasible too:
+                             x is the realisable point with the smallest violation
+                             (largest g / g_scale), found stays 0 */
     int enumerated_grid;  /* whole grid searched (else 2^k neighbours) */
     size_t n_evaluated, n_infeasible;
-    const double *x;      /* d: realisable settings (valid if found) */
+    const double *x;      /* d: realisable settings (valid if found or closest) */
     const double *g;      /* n_cons */
     double f;
     double loss;          /* objective worsening from snapping (>= 0 when worse) */
 } sg_optim_realisable;
+
+/* The settings to act on: the realisable point (feasible, or the closest
+ * when nothing is) when steps or levels apply, else the continuous optimum. */
+#define SG_OPTIM_SETTINGS(o)                                                                      \
+    ((o)->realisable.needed && ((o)->realisable.found || (o)->realisable.closest)                 \
+         ? (o)->realisable.x                                                                       \
+         : (o)->best_x)
 
 typedef struct sg_optim_result {
     size_t d, n_cons, n_starts;

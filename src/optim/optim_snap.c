@@ -56,6 +56,15 @@ static size_t floor_index(const sg_optim_var *v, const double *lev, size_t nv, d
     return i;
 }
 
+/* Largest scaled constraint value: how far x is from feasible. */
+static double violation(const double *g, const double *g_scale, size_t m)
+{
+    double v = -INFINITY;
+    for (size_t i = 0; i < m; i++)
+        v = fmax(v, g[i] / g_scale[i]);
+    return v;
+}
+
 sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, sg_eval_ctx *ec, sg_optim_result *r,
                         double *work, sg_error *err)
 {
@@ -139,6 +148,7 @@ sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, s
     /* Odometer over the candidate combinations; continuous variables stay
      * at their continuous optimum. */
     double *x = work, *bx = (double *)rz->x, *bg = (double *)rz->g;
+    double least_violation = INFINITY; /* among the infeasible, for rz->closest */
     memcpy(x, r->best_x, d * sizeof *x);
     for (;;) {
         for (q = 0; q < k; q++)
@@ -151,9 +161,19 @@ sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, s
                 ok = 0;
         }
         rz->n_evaluated++;
+        double v = violation(g, r->g_scale, m);
+        if (!ok && !rz->found && !r->feasible && isfinite(f) &&
+            (v < least_violation || (v == least_violation && sg * f < sg * rz->f))) {
+            least_violation = v; /* the closest realisable point so far */
+            rz->closest = 1;
+            rz->f = f;
+            memcpy(bx, x, d * sizeof *x);
+            memcpy(bg, g, m * sizeof *g);
+        }
         if (!ok)
             rz->n_infeasible++;
         else if (!rz->found || sg * f < sg * rz->f) {
+            rz->closest = 0;
             rz->found = 1;
             rz->f = f;
             memcpy(bx, x, d * sizeof *x);
@@ -167,7 +187,7 @@ sg_status sg_optim_snap(const sg_optim_problem *p, const sg_optim_config *cfg, s
         if (q == k)
             break;
     }
-    if (rz->found)
+    if (rz->found || rz->closest)
         rz->loss = sg * (rz->f - r->best_f);
 done:
     free(dim);

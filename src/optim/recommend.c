@@ -136,8 +136,7 @@ static void choose_settings(const sg_study *s, const sg_table *t, const sg_optim
                             sg_recommend *rec)
 {
     const sg_optim_result *o = r->opt;
-    const double *opt_x =
-        o->realisable.needed && o->realisable.found ? o->realisable.x : o->best_x;
+    const double *opt_x = SG_OPTIM_SETTINGS(o);
     bool which[SG_STUDY_MAX_RESPONSES];
     for (size_t j = 0; j < s->n_responses; j++)
         which[j] = uses(sp, j);
@@ -202,6 +201,29 @@ static void intervals(const sg_study *s, const sg_decide_result *r, sg_recommend
     }
 }
 
+/* The headline when the model finds no setting meeting every constraint
+ * (rec->infeasible): the tested setting that met them as measured, or the
+ * closest settings.  False for a weak model (its own headline). */
+static bool infeasible_headline(sg_recommend *rec, const char *run, const char *what,
+                                const char *measured, int d, const char *us, const char *unit)
+{
+    if (rec->kind == SG_RECOMMEND_NONE)
+        return false;
+    if (rec->kind == SG_RECOMMEND_BEST_RUN)
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the best tested %s, %s (%s %.*f%s%s): it meets every constraint "
+                        "as measured, while the model finds no setting that does; check the "
+                        "model there.",
+                        what, run, measured, d, rec->best_row_value, us, unit);
+    else
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "No setting meets every constraint, by the model or by any tested run; "
+                        "the settings below come closest (predicted %.*f%s%s). Relax the "
+                        "constraint or widen the window.",
+                        d, rec->objective_pred, us, unit);
+    return true;
+}
+
 static void write_headline(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
                            const sg_recommend_inputs *in, sg_recommend *rec)
 {
@@ -228,6 +250,8 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
                             rec->best_row_value, us, unit);
         return;
     }
+    if (rec->infeasible && infeasible_headline(rec, run, what, measured, d, us, unit))
+        return;
     if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->gain < 0) {
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the best tested %s, %s (%s %.*f%s%s): the model's optimum%s "
@@ -289,7 +313,12 @@ static void constraint_notes(const sg_optimize_spec *sp, const sg_decide_result 
     for (size_t i = 0; i < sp->n_cons; i++) {
         rec->p_violate[i] = violation_chance(&sp->cons[i], i, r, rec);
         snprintf(rec->con_text[i], sizeof rec->con_text[i], "%s", sp->cons[i].text);
-        if (rec->kind != SG_RECOMMEND_NONE && rec->p_violate[i] > SG_RECOMMEND_MAX_VIOLATION)
+        if (rec->kind != SG_RECOMMEND_NONE && rec->p_violate[i] > SG_RECOMMEND_MAX_VIOLATION &&
+            rec->infeasible) /* a larger margin cannot help: nothing meets it */
+            add_note(rec, "%s: a %.0f%% chance of violation at these settings (prediction %.4g)",
+                     sp->cons[i].text, 100.0 * rec->p_violate[i],
+                     sg_optimize_spec_con_stated(sp, i, rec->con_mean[i]));
+        else if (rec->kind != SG_RECOMMEND_NONE && rec->p_violate[i] > SG_RECOMMEND_MAX_VIOLATION)
             add_note(rec,
                      "%s: a %.0f%% chance of violation at these settings (prediction %.4g "
                      "within its uncertainty); raise [optimize] constraint_confidence for a larger "
@@ -412,6 +441,11 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
     rec->kind = rec->weak_model                 ? SG_RECOMMEND_NONE
                 : rec->gain_within_uncertainty ? SG_RECOMMEND_BEST_RUN
                                                : SG_RECOMMEND_OPTIMUM;
+    /* No setting meets the constraints by the model: a run that met them
+     * as measured is the answer; else the closest the model finds. */
+    rec->infeasible = r->infeasible[0] != '\0';
+    if (rec->infeasible && !rec->weak_model)
+        rec->kind = rec->has_best_row ? SG_RECOMMEND_BEST_RUN : SG_RECOMMEND_OPTIMUM;
     choose_settings(s, t, sp, r, in, rec);
     if ((st = predict_at(s, t, sp, model, rec, err)) != SG_OK) {
         sg_recommend_destroy(rec);
@@ -475,6 +509,7 @@ sg_status sg_recommend_to_json(const sg_recommend *rec, const sg_study *s, const
     }
     sg_json_number(b, root, "uncertainty", rec->uncertainty);
     sg_json_bool(b, root, "gain_within_uncertainty", rec->gain_within_uncertainty);
+    sg_json_bool(b, root, "constraints_met_by_model", !rec->infeasible);
     sg_json_number(b, root, "q2", rec->q2);
     sg_json_bool(b, root, "weak_model", rec->weak_model);
     sg_json_bool(b, root, "optimum_may_lie_outside", rec->outside_possible);

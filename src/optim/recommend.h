@@ -95,6 +95,7 @@ typedef struct sg_recommend {
     bool gain_within_uncertainty;
     double q2;                    /* worst Q² over the objective's responses (NAN unknown) */
     bool weak_model;
+    bool infeasible;              /* the model finds no setting meeting every constraint */
     bool outside_possible;        /* a material factor sits on a bound */
     size_t n_cons;
     double *p_violate;            /* (n_cons) chance each constraint is violated at x */

@@ -147,7 +147,18 @@ static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, si
     }
     int n = sg_num_snprintf(out, cap, "constraint %s: predicted %.*f%s%s", sp->cons[i].text, d,
                             in->rec->mean[j], sp_unit(u), u);
-    if (n > 0 && (size_t)n < cap && r->con_margin[i] > 0)
+    double beyond = sp->cons[i].ge ? sp->cons[i].bound - in->rec->mean[j]
+                                   : in->rec->mean[j] - sp->cons[i].bound;
+    if (n > 0 && (size_t)n < cap && beyond > 0) /* not met: no margin was kept */
+        n += sg_num_snprintf(out + n, cap - (size_t)n, ", %.*f%s%s beyond the bound", d, beyond,
+                             sp_unit(u), u);
+    else if (n > 0 && (size_t)n < cap && -beyond < (1.0 - 1e-6) * r->con_margin[i])
+        /* settings not the optimiser's (a tested run): the slack they have */
+        n += sg_num_snprintf(out + n, cap - (size_t)n, ", %.*f%s%s inside the bound (the "
+                             "margin for %.0f%% confidence is %.*f%s%s)",
+                             d, -beyond, sp_unit(u), u, 100.0 * r->con_confidence, d,
+                             r->con_margin[i], sp_unit(u), u);
+    else if (n > 0 && (size_t)n < cap && r->con_margin[i] > 0)
         n += sg_num_snprintf(out + n, cap - (size_t)n, ", kept %.*f%s%s inside (%.0f%% confidence)",
                              d, r->con_margin[i], sp_unit(u), u, 100.0 * r->con_confidence);
     if (n > 0 && (size_t)n < cap)

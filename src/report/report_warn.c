@@ -214,8 +214,11 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
         }
         if (st == SG_OK && o->realisable.needed && !o->realisable.found)
             st = add(out, err,
-                     "No realisable setting (on the allowed steps or levels) meets the "
-                     "constraints; only the continuous optimum is reported.");
+                     o->realisable.closest
+                         ? "No realisable setting (on the allowed steps or levels) meets the "
+                           "constraints; the closest one is reported."
+                         : "No realisable setting (on the allowed steps or levels) meets the "
+                           "constraints; only the continuous optimum is reported.");
     }
     if (st != SG_OK)
         sg_report_warnings_destroy(out);
