@@ -508,3 +508,25 @@ Test(cli_run, a_constraint_nothing_meets_is_the_answer)
     double temp = strtod(t + 17, NULL);
     cr_expect_eq(fmod(temp - 1090.0, 5.0), 0.0, "temperature %g off the 5 C steps", temp);
 }
+
+/* A weighted objective: the answer gives the best tested run's measured
+ * responses in their units before the score (before: "measured 0.000"),
+ * and the settings' predictions of each weighted response (before: none). */
+Test(cli_run, a_weighted_answer_speaks_in_the_responses_units)
+{
+    const char *study = path_copy("light.toml");
+    light_brazing("light.toml", "out.xlsx");
+    static char text[16384];
+    slurp(study, text, sizeof text - 128);
+    light_replace(text, sizeof text, "response = \"stress_max\"\n",
+                  "weights = { stress_max = 1, stress_path2 = 1 }\nsense = \"minimize\"\n");
+    write_file(study, text);
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    char answer[2048];
+    unwrap(r->out, "Answer: ", answer, sizeof answer);
+    cr_expect(strstr(answer, "(measured stress_max 470.8 MPa, stress_path2 402.315 MPa; score "),
+              "%s", answer);
+    cr_expect(strstr(r->out, "  predicted there: stress_max "), "%s", r->out);
+    cr_expect(strstr(r->out, "), stress_path2 "), "%s", r->out);
+}

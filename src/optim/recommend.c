@@ -201,20 +201,68 @@ static void intervals(const sg_study *s, const sg_decide_result *r, sg_recommend
     }
 }
 
+/* Mean of column col over the rows at table row `row`'s settings (its
+ * replicates, itself included) with a value there. */
+static double setting_mean(const sg_table *t, size_t nf, size_t row, size_t col)
+{
+    double sum = 0;
+    size_t m = 0;
+    const double *x = t->x + row * t->n_cols;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        const double *y = t->x + i * t->n_cols;
+        if (memcmp(x, y, nf * sizeof *x) != 0 || !isfinite(y[col]))
+            continue;
+        sum += y[col];
+        m++;
+    }
+    return m ? sum / (double)m : NAN;
+}
+
+/* "measured 470.8 MPa" (the objective's value of the best tested setting;
+ * "mean measured" for replicates), or for a weighted objective each of its
+ * responses in their units, then the score: "measured stress_max 470.8
+ * MPa, stress_path2 402.3 MPa; score 0.000". */
+static void measured_phrase(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
+                            const sg_recommend_inputs *in, const sg_recommend *rec, int d,
+                            char *buf, size_t cap)
+{
+    const char *measured = rec->best_row_reps > 1 ? "mean measured" : "measured";
+    if (!sp->weighted) {
+        const char *u = s->responses[sp->response].unit;
+        sg_num_snprintf(buf, cap, "%s %.*f%s%s", measured, d, rec->best_row_value, *u ? " " : "",
+                        u);
+        return;
+    }
+    size_t n = (size_t)snprintf(buf, cap, "%s", measured);
+    const char *sep = " ";
+    for (size_t j = 0; j < s->n_responses && n < cap; j++) {
+        if (!(sp->weights[j] > 0))
+            continue;
+        const char *u = s->responses[j].unit;
+        double v = setting_mean(t, s->n_factors, rec->best_row, s->n_factors + j);
+        int dj = sg_sensitivity_decimals(in && in->sens ? in->sens->resolution[j] : 0.0);
+        n += (size_t)sg_num_snprintf(buf + n, cap - n, "%s%s %.*f%s%s", sep, s->responses[j].name,
+                                     dj, v, *u ? " " : "", u);
+        sep = ", ";
+    }
+    if (n < cap)
+        sg_num_snprintf(buf + n, cap - n, "; score %.*f", d, rec->best_row_value);
+}
+
 /* The headline when the model finds no setting meeting every constraint
  * (rec->infeasible): the tested setting that met them as measured, or the
  * closest settings.  False for a weak model (its own headline). */
 static bool infeasible_headline(sg_recommend *rec, const char *run, const char *what,
-                                const char *measured, int d, const char *us, const char *unit)
+                                const char *meas, int d, const char *us, const char *unit)
 {
     if (rec->kind == SG_RECOMMEND_NONE)
         return false;
     if (rec->kind == SG_RECOMMEND_BEST_RUN)
         sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the best tested %s, %s (%s %.*f%s%s): it meets every constraint "
-                        "as measured, while the model finds no setting that does; check the "
-                        "model there.",
-                        what, run, measured, d, rec->best_row_value, us, unit);
+                        "Use the best tested %s, %s (%s): it meets every constraint as "
+                        "measured, while the model finds no setting that does; check the model "
+                        "there.",
+                        what, run, meas);
     else
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "No setting meets every constraint, by the model or by any tested run; "
@@ -232,11 +280,13 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     double res = !sp->weighted && in && in->sens ? in->sens->resolution[sp->response] : 0.0;
     int d = sg_sensitivity_decimals(res);                           /* measured values */
     int du = sg_sensitivity_uncertainty_decimals(rec->uncertainty, res); /* uncertainty, gain */
-    (void)t;
     const char *run = rec->best_label;
     /* replicates: the setting they share, by the mean of their values */
     bool reps = rec->has_best_row && rec->best_row_reps > 1;
-    const char *what = reps ? "setting" : "run", *measured = reps ? "mean measured" : "measured";
+    const char *what = reps ? "setting" : "run";
+    char meas[SG_RECOMMEND_TEXT_MAX / 2] = "";
+    if (rec->has_best_row)
+        measured_phrase(s, t, sp, in, rec, d, meas, sizeof meas);
     if (rec->kind == SG_RECOMMEND_NONE) {
         int n = sg_num_snprintf(rec->headline, sizeof rec->headline,
                                 "No recommendation: the model of the objective is weak "
@@ -246,17 +296,16 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
                                 rec->q2, SG_RECOMMEND_MIN_Q2);
         if (rec->has_best_row && n > 0 && (size_t)n < sizeof rec->headline)
             sg_num_snprintf(rec->headline + n, sizeof rec->headline - (size_t)n,
-                            " Best known: %s, %s %.*f%s%s.", run, measured, d,
-                            rec->best_row_value, us, unit);
+                            " Best known: %s, %s.", run, meas);
         return;
     }
-    if (rec->infeasible && infeasible_headline(rec, run, what, measured, d, us, unit))
+    if (rec->infeasible && infeasible_headline(rec, run, what, meas, d, us, unit))
         return;
     if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->gain < 0) {
         sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the best tested %s, %s (%s %.*f%s%s): the model's optimum%s "
-                        "is predicted %.*f%s%s worse (uncertainty +-%.*f%s%s).",
-                        what, run, measured, d, rec->best_row_value, us, unit,
+                        "Use the best tested %s, %s (%s): the model's optimum%s is predicted "
+                        "%.*f%s%s worse (uncertainty +-%.*f%s%s).",
+                        what, run, meas,
                         sp->n_cons ? ", kept inside the constraints with their safety margins,"
                                    : "",
                         du + 1, -rec->gain, us, unit, du, rec->uncertainty, us, unit);
@@ -264,21 +313,20 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     }
     if (rec->kind == SG_RECOMMEND_BEST_RUN) {
         sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the best tested %s, %s (%s %.*f%s%s): the predicted gain of "
-                        "the model's optimum, %.*f%s%s, is within the uncertainty of +-%.*f%s%s, "
-                        "so the two cannot be told apart; a confirmation run is optional.",
-                        what, run, measured, d, rec->best_row_value, us, unit, du + 1, rec->gain,
-                        us, unit, du, rec->uncertainty, us, unit);
+                        "Use the best tested %s, %s (%s): the predicted gain of the model's "
+                        "optimum, %.*f%s%s, is within the uncertainty of +-%.*f%s%s, so the two "
+                        "cannot be told apart; a confirmation run is optional.",
+                        what, run, meas, du + 1, rec->gain, us, unit, du, rec->uncertainty, us,
+                        unit);
         return;
     }
     if (rec->has_best_row)
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the model's optimum: predicted %.*f%s%s, %.*f%s%s better than the "
-                        "best tested %s, %s (%s%.*f%s%s; uncertainty +-%.*f%s%s); confirm it "
-                        "with a run.",
+                        "best tested %s, %s (%s; uncertainty +-%.*f%s%s); confirm it with a "
+                        "run.",
                         du + 1, rec->objective_pred, us, unit, du + 1, rec->gain, us, unit, what,
-                        run, reps ? "mean " : "", d, rec->best_row_value, us, unit, du,
-                        rec->uncertainty, us, unit);
+                        run, meas, du, rec->uncertainty, us, unit);
     else
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the model's optimum: predicted %.*f%s%s; confirm it with a run.", d,

@@ -90,13 +90,63 @@ static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor
     }
 }
 
+/* "470.9 MPa (468.5 .. 473.3" of numeric response j at the recommended
+ * settings, one digit beyond the uncertainty's; the caller closes the
+ * parenthesis when *has_interval. */
+static int response_value(const sg_summary_inputs *in, size_t j, char *buf, size_t cap,
+                          bool *has_interval)
+{
+    const sg_recommend *rec = in->rec;
+    const char *u = in->study->responses[j].unit;
+    int d = resp_decimals(in, j);
+    int du = unc_decimals(in, j, sg_model_interval_half_at(in->study->responses[j].log_scale,
+                                                         rec->mean[j], in->decide->half_width[j]));
+    if (isfinite(rec->lo[j]) && du + 1 < d) /* one digit beyond the uncertainty's */
+        d = du + 1;
+    int n = sg_num_snprintf(buf, cap, "%.*f%s%s", d, rec->mean[j], sp_unit(u), u);
+    *has_interval = isfinite(rec->lo[j]);
+    if (n > 0 && (size_t)n < cap && *has_interval)
+        n += sg_num_snprintf(buf + n, cap - (size_t)n, " (%.*f .. %.*f", du, rec->lo[j], du,
+                             rec->hi[j]);
+    return n;
+}
+
+/* A weighted objective: each of its responses predicted there. */
+static void weighted_prediction(const sg_summary_inputs *in, sg_summary *o)
+{
+    const sg_study *s = in->study;
+    size_t n = (size_t)snprintf(o->prediction, sizeof o->prediction, "predicted there:");
+    bool any_interval = false;
+    size_t last = 0;
+    for (size_t j = 0; j < s->n_responses; j++)
+        if (in->spec->weights[j] > 0)
+            last = j;
+    for (size_t j = 0; j < s->n_responses && n < sizeof o->prediction; j++) {
+        if (!(in->spec->weights[j] > 0))
+            continue;
+        char v[128];
+        bool iv;
+        response_value(in, j, v, sizeof v, &iv);
+        any_interval = any_interval || iv;
+        n += (size_t)snprintf(o->prediction + n, sizeof o->prediction - n, " %s %s%s%s",
+                              s->responses[j].name, v, iv ? ")" : "", j == last ? "" : ",");
+    }
+    if (any_interval && n < sizeof o->prediction)
+        sg_num_snprintf(o->prediction + n, sizeof o->prediction - n, " (%.0f%% intervals)",
+                        100.0 * in->rec->level);
+}
+
 static void prediction_line(const sg_summary_inputs *in, sg_summary *o)
 {
     const sg_study *s = in->study;
     const sg_recommend *rec = in->rec;
     const sg_optimize_spec *sp = in->spec;
-    if (sp->weighted || rec->kind == SG_RECOMMEND_NONE)
+    if (rec->kind == SG_RECOMMEND_NONE)
         return;
+    if (sp->weighted) {
+        weighted_prediction(in, o);
+        return;
+    }
     size_t j = sp->response;
     const char *pn = sg_optimize_spec_prob_name(sp, s, j);
     if (pn) { /* the probability and its spread */
@@ -105,18 +155,14 @@ static void prediction_line(const sg_summary_inputs *in, sg_summary *o)
                         s->responses[j].name, pn, rec->mean[j], rec->sd[j]);
         return;
     }
-    int d = resp_decimals(in, j);
-    const char *u = s->responses[j].unit;
-    int du = unc_decimals(in, j, sg_model_interval_half_at(s->responses[j].log_scale, rec->mean[j],
-                                                         in->decide->half_width[j]));
-    if (isfinite(rec->lo[j]) && du + 1 < d) /* one digit beyond the uncertainty's */
-        d = du + 1;
-    int n = sg_num_snprintf(o->prediction, sizeof o->prediction, "predicted %s there: %.*f%s%s",
-                            s->responses[j].name, d, rec->mean[j], sp_unit(u), u);
-    if (n > 0 && (size_t)n < sizeof o->prediction && isfinite(rec->lo[j]))
+    char v[128];
+    bool iv;
+    response_value(in, j, v, sizeof v, &iv);
+    int n = sg_num_snprintf(o->prediction, sizeof o->prediction, "predicted %s there: %s",
+                            s->responses[j].name, v);
+    if (n > 0 && (size_t)n < sizeof o->prediction && iv)
         sg_num_snprintf(o->prediction + n, sizeof o->prediction - (size_t)n,
-                        " (%.*f .. %.*f, %.0f%% interval%s%s)", du, rec->lo[j], du, rec->hi[j],
-                        100.0 * rec->level, interval_scope(in, j),
+                        ", %.0f%% interval%s%s)", 100.0 * rec->level, interval_scope(in, j),
                         rec->clipped[j] ? ", clipped to the physical limit" : "");
 }
 
