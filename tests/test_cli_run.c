@@ -478,6 +478,18 @@ Test(cli_run, replicates_are_one_tested_setting)
               r->out);
 }
 
+/* The light study with `from` replaced by `to`. */
+static const char *light_edited(const char *from, const char *to)
+{
+    static char text[16384];
+    const char *study = path_copy("light.toml");
+    light_brazing("light.toml", "out.xlsx");
+    slurp(study, text, sizeof text - 256);
+    light_replace(text, sizeof text, from, to);
+    write_file(study, text);
+    return study;
+}
+
 /* A constraint nothing meets (stress_path2 <= 395 MPa; the runs reach 401):
  * the answer says so first, the constraint line says by how much the
  * settings miss it (before: "kept 16.7 MPa inside"), and the settings keep
@@ -485,13 +497,8 @@ Test(cli_run, replicates_are_one_tested_setting)
  * point, since no step point was feasible). */
 Test(cli_run, a_constraint_nothing_meets_is_the_answer)
 {
-    const char *study = path_copy("light.toml");
-    light_brazing("light.toml", "out.xlsx");
-    static char text[16384];
-    slurp(study, text, sizeof text - 128);
-    light_replace(text, sizeof text, "[optimize]\n",
-                  "[optimize]\nconstraints = [\"stress_path2 <= 395\"]\n");
-    write_file(study, text);
+    const char *study =
+        light_edited("[optimize]\n", "[optimize]\nconstraints = [\"stress_path2 <= 395\"]\n");
     result *r = run("run", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     char answer[2048];
@@ -514,13 +521,9 @@ Test(cli_run, a_constraint_nothing_meets_is_the_answer)
  * and the settings' predictions of each weighted response (before: none). */
 Test(cli_run, a_weighted_answer_speaks_in_the_responses_units)
 {
-    const char *study = path_copy("light.toml");
-    light_brazing("light.toml", "out.xlsx");
-    static char text[16384];
-    slurp(study, text, sizeof text - 128);
-    light_replace(text, sizeof text, "response = \"stress_max\"\n",
-                  "weights = { stress_max = 1, stress_path2 = 1 }\nsense = \"minimize\"\n");
-    write_file(study, text);
+    const char *study = light_edited("response = \"stress_max\"\n",
+                                     "weights = { stress_max = 1, stress_path2 = 1 }\n"
+                                     "sense = \"minimize\"\n");
     result *r = run("run", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     char answer[2048];
