@@ -551,3 +551,23 @@ Test(recommend, a_tested_run_meeting_what_the_model_cannot_is_the_answer)
     sg_recommend_destroy(rec);
     teardown(&f);
 }
+
+/* Data written with 8 decimals (resolution 1e-8) and an uncertainty of
+ * +-0.5: the measured value is given one digit beyond the uncertainty's
+ * (13.280), not to the data's resolution (13.28000000). */
+Test(recommend, measured_value_to_the_digits_the_uncertainty_supports)
+{
+    fixture f;
+    setup(&f, "");
+    sg_sensitivity *sens = analytic_sensitivity(&f);
+    sens->resolution[0] = 1e-8;
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.5;
+    f.r->level = 0.95;
+    f.r->best_row_value += 0.3;
+    sg_recommend *rec = build(&f, NULL, sens);
+    cr_expect(strstr(rec->headline, "(measured 13.280 MPa)"), "%s", rec->headline);
+    sg_recommend_destroy(rec);
+    sg_sensitivity_destroy(sens);
+    teardown(&f);
+}

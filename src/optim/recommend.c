@@ -280,6 +280,9 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     double res = !sp->weighted && in && in->sens ? in->sens->resolution[sp->response] : 0.0;
     int d = sg_sensitivity_decimals(res);                           /* measured values */
     int du = sg_sensitivity_uncertainty_decimals(rec->uncertainty, res); /* uncertainty, gain */
+    if (rec->uncertainty > 0 && isfinite(rec->uncertainty) && du + 1 < d)
+        d = du + 1; /* one digit beyond the uncertainty's, as the prediction: 58.5 MPa
+                       beside +-15, not the data's 58.45761037 */
     const char *run = rec->best_label;
     /* replicates: the setting they share, by the mean of their values */
     bool reps = rec->has_best_row && rec->best_row_reps > 1;
