@@ -533,3 +533,33 @@ Test(cli_run, a_weighted_answer_speaks_in_the_responses_units)
     cr_expect(strstr(r->out, "  predicted there: stress_max "), "%s", r->out);
     cr_expect(strstr(r->out, "), stress_path2 "), "%s", r->out);
 }
+
+/* stress_max written with 8 decimals (529.60000003, ...): the verdicts give
+ * the effects one digit beyond the interval's, not the data's 8 (before:
+ * "moves stress_max by 60.01234567 MPa" beside +- 4 MPa). */
+Test(cli_run, effects_keep_the_digits_the_interval_supports)
+{
+    static char buf[16384], out[20000];
+    slurp("data/brazing_l27.csv", buf, sizeof buf);
+    size_t o = 0;
+    int k = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"), k++) {
+        char *f = line; /* the sixth field is stress_max_MPa */
+        for (int c = 0; c < 5; c++)
+            f = strchr(f, ',') + 1;
+        char *end = strchr(f, ',');
+        if (k == 0)
+            o += (size_t)snprintf(out + o, sizeof out - o, "%s\n", line);
+        else
+            o += (size_t)snprintf(out + o, sizeof out - o, "%.*s%.8f%s\n", (int)(f - line), line,
+                                  strtod(f, NULL) + 1e-8 * k, end);
+    }
+    const char *study = light_study_on("d.csv", out);
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    const char *m = strstr(r->out, "moves stress_max by ");
+    cr_assert_not_null(m, "%s", r->out);
+    const char *dot = strchr(m + 20, '.'), *sp = strchr(m + 20, ' ');
+    cr_assert(dot && sp && dot < sp, "%s", m);
+    cr_expect_leq(sp - dot - 1, 2, "decimals in '%.40s'", m);
+}

@@ -21,6 +21,31 @@ static int unc_decimals(const sg_summary_inputs *in, size_t j, double v)
     return sg_sensitivity_uncertainty_decimals(v, in->sens ? in->sens->resolution[j] : 0.0);
 }
 
+/* Decimals for a value of response j beside its uncertainty: the data's
+ * resolution, but at most one digit beyond the calibrated half-width's
+ * (a table written with 8 decimals and a +-15 MPa interval: 1). */
+static int value_decimals(const sg_summary_inputs *in, size_t j)
+{
+    int d = resp_decimals(in, j);
+    double hw = in->decide && in->decide->has_interval ? in->decide->half_width[j] : NAN;
+    if (isfinite(hw) && hw > 0) {
+        int du = unc_decimals(in, j, hw);
+        d = du + 1 < d ? du + 1 : d;
+    }
+    return d;
+}
+
+/* A total Sobol index as printed: two decimals, "< 0.01" below them (a
+ * factor can matter by more than the resolution with an index of 0.004). */
+static const char *index_text(double est, char *buf, size_t cap)
+{
+    if (est >= 0.005)
+        sg_num_snprintf(buf, cap, "%.2f", est);
+    else
+        snprintf(buf, cap, "< 0.01");
+    return buf;
+}
+
 static void copy_name(char *dst, const char *src)
 {
     snprintf(dst, SG_STUDY_NAME_MAX + 1, "%s", src);
@@ -76,14 +101,16 @@ static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor
         const sg_sobol_result *so = in->sens->sobol;
         size_t k = sg_sobol_at(so, jo, i);
         const char *ru = s->responses[jo].unit, *pn = sg_optimize_spec_prob_name(sp, s, jo);
+        char ix[16];
+        index_text(so->total[k].est, ix, sizeof ix);
         if (pn) /* a probability */
             sg_num_snprintf(o->verdict, sizeof o->verdict,
-                            "matters: total index %.2f, moves P(%s = %s) by %.2f",
-                            so->total[k].est, s->responses[jo].name, pn, so->effect_range[k]);
+                            "matters: total index %s, moves P(%s = %s) by %.2f", ix,
+                            s->responses[jo].name, pn, so->effect_range[k]);
         else
             sg_num_snprintf(o->verdict, sizeof o->verdict,
-                            "matters: total index %.2f, moves %s by %.*f%s%s", so->total[k].est,
-                            s->responses[jo].name, resp_decimals(in, jo), so->effect_range[k],
+                            "matters: total index %s, moves %s by %.*f%s%s", ix,
+                            s->responses[jo].name, value_decimals(in, jo), so->effect_range[k],
                             sp_unit(ru), ru);
     } else {
         snprintf(o->verdict, sizeof o->verdict, "matters");
