@@ -194,6 +194,34 @@ Test(check, definitive_screening_design_is_named)
     sg_table_destroy(t);
 }
 
+/* Achieved settings near the nominal levels 1, 2, 3 (at most 0.08 off, a
+ * gap of 1): the warning says what they look like and what to do, and the
+ * levels they stand for are not called unused; 2.5 (half a gap off) gets
+ * no such hint. */
+Test(check, values_near_the_declared_levels_are_named_as_such)
+{
+    fixture fx;
+    make_study(&fx, 1, true);
+    fx.f[0].unit = "C";
+    sg_table *t = make_table("a,y\n1.04,0.5\n1.96,0.75\n3,1.25\n2.08,1\n", 1);
+    sg_check_report *r = NULL;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    cr_assert_eq(r->n_warnings, 1);
+    cr_expect_str_eq(r->warnings[0].message,
+                     "factor 'a': 3 values not among the declared levels (e.g. 1.04; lines 2, 3, "
+                     "5): each within 0.08 C of one (achieved rather than nominal settings?); "
+                     "the model uses them as they are, but the orthogonal-array analysis needs "
+                     "the nominal levels: write those, or drop `levels`");
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+    t = make_table("a,y\n1,0.5\n2.5,0.75\n3,1.25\n", 1);
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, NULL), SG_OK);
+    cr_assert_geq(r->n_warnings, 1);
+    cr_expect_null(strstr(r->warnings[0].message, "achieved"), "%s", r->warnings[0].message);
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
 Test(check, warnings_constant_out_of_bounds_not_a_level)
 {
     fixture fx;

@@ -413,6 +413,17 @@ static sg_status far_value_warnings(const sg_study *s, const sg_table *t, sg_che
     return SG_OK;
 }
 
+/* Smallest gap between factor f's declared levels (its range with one). */
+static double level_gap(const sg_factor *f)
+{
+    double gap = f->max - f->min;
+    for (size_t a = 0; a < f->n_levels; a++)
+        for (size_t b = a + 1; b < f->n_levels; b++)
+            if (f->levels[a] != f->levels[b])
+                gap = fmin(gap, fabs(f->levels[a] - f->levels[b]));
+    return gap;
+}
+
 static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_report *r,
                                  sg_error *err)
 {
@@ -435,25 +446,35 @@ static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_
         if (!f->n_levels)
             continue;
         lines[0] = '\0';
-        double tol = SG_CHECK_LEVEL_RTOL * (f->max - f->min), first_bad = 0;
+        double tol = SG_CHECK_LEVEL_RTOL * (f->max - f->min), first_bad = 0, off_most = 0;
         for (size_t i = 0; i < t->n_rows; i++) {
-            double v = sg_table_at(t, i, j);
-            bool ok = false;
-            for (size_t k = 0; k < f->n_levels && !ok; k++)
-                ok = fabs(v - f->levels[k]) <= tol;
-            if (!ok) {
+            double v = sg_table_at(t, i, j), near = INFINITY;
+            for (size_t k = 0; k < f->n_levels; k++)
+                near = fmin(near, fabs(v - f->levels[k]));
+            if (near > tol) {
                 if (!n_off)
                     first_bad = v;
+                off_most = fmax(off_most, near);
                 append_line(lines, sizeof lines, n_off++, t->line[i]);
             }
         }
+        char hint[256] = "";
+        if (n_off && !f->categorical && off_most <= SG_CHECK_NEAR_LEVEL * level_gap(f))
+            sg_num_snprintf(hint, sizeof hint,
+                            ": each within %.3g%s%s of one (achieved rather than nominal "
+                            "settings?); the model uses them as they are, but the "
+                            "orthogonal-array analysis needs the nominal levels: write those, "
+                            "or drop `levels`",
+                            off_most, *f->unit ? " " : "", f->unit);
         if (n_off &&
             (st = add_warning(r, SG_WARN_NOT_A_LEVEL, j, err,
                               "factor '%s': %zu value%s not among the declared levels (e.g. %g; "
-                              "line%s %s)",
+                              "line%s %s)%s",
                               f->name, n_off, n_off > 1 ? "s" : "", first_bad,
-                              n_off > 1 ? "s" : "", lines)))
+                              n_off > 1 ? "s" : "", lines, hint)))
             return st;
+        if (*hint) /* the achieved settings of a level use it */
+            tol = SG_CHECK_NEAR_LEVEL * level_gap(f);
         for (size_t k = 0; k < f->n_levels; k++) {
             bool used = false;
             for (size_t i = 0; i < t->n_rows && !used; i++)
