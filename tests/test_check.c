@@ -195,9 +195,9 @@ Test(check, definitive_screening_design_is_named)
 }
 
 /* Achieved settings near the nominal levels 1, 2, 3 (at most 0.08 off, a
- * gap of 1): the warning says what they look like and what to do, and the
- * levels they stand for are not called unused; 2.5 (half a gap off) gets
- * no such hint. */
+ * gap of 1): the warning says what they look like and how they are read,
+ * the design is coded on those levels, and the levels they stand for are
+ * not called unused; 2.5 (half a gap off) gets no such hint. */
 Test(check, values_near_the_declared_levels_are_named_as_such)
 {
     fixture fx;
@@ -210,8 +210,12 @@ Test(check, values_near_the_declared_levels_are_named_as_such)
     cr_expect_str_eq(r->warnings[0].message,
                      "factor 'a': 3 values not among the declared levels (e.g. 1.04; lines 2, 3, "
                      "5): each within 0.08 C of one (achieved rather than nominal settings?); "
-                     "the model uses them as they are, but the orthogonal-array analysis needs "
-                     "the nominal levels: write those, or drop `levels`");
+                     "the orthogonal-array analysis reads each as that level, the model uses "
+                     "them as they are");
+    /* and the design is read on the levels: 1, 2, 3 once each, 2 twice */
+    cr_expect_eq(r->levels[0].n_levels, 3);
+    cr_expect_eq(r->levels[0].values[1], 2.0);
+    cr_expect_eq(r->levels[0].counts[1], 2);
     sg_check_destroy(r);
     sg_table_destroy(t);
     t = make_table("a,y\n1,0.5\n2.5,0.75\n3,1.25\n", 1);

@@ -250,3 +250,24 @@ Test(cli_analyze, usage_and_missing_files)
     r = run("analyze", study, NULL);
     cr_expect_eq(r->code, 3, "%s", r->err);
 }
+
+/* The L4 with achieved settings of a's nominal levels 2.5 and 7.5 (at most
+ * 0.2 off, a gap of 5): read as those levels, the array is analysed and
+ * the output says so (before: "not set at a few discrete levels", no main
+ * effects, no ANOVA). */
+Test(cli_analyze, achieved_settings_are_read_as_their_levels)
+{
+    put("d.csv", "a,b,y\n2.4,1,3.25\n2.6,9,4.5\n7.3,1,6.125\n7.5,9,8.875\n");
+    static const char head[] = STUDY_HEAD;
+    const char *cut = strstr(head, "max = 10\n") + 9; /* the end of factor a */
+    char text[4096];
+    snprintf(text, sizeof text, "%.*slevels = [2.5, 7.5]\n%s", (int)(cut - head), head, cut);
+    const char *study = put("s.toml", text);
+    result *r = run("analyze", study, NULL);
+    cr_assert_eq(r->code, 0, "%s%s", r->out, r->err);
+    cr_expect(strstr(r->out, "Factor levels: a = {2.5, 7.5} mm"), "%s", r->out);
+    cr_expect(strstr(r->out, "  a: each value read as the declared level it lies near (up to 0.2 "
+                             "mm off); the model uses the values as they are\n"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "Response y (N, goal none)"), "%s", r->out);
+}

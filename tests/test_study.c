@@ -1,6 +1,7 @@
 /* Tests of the study loader (study.h): one case per validation error class,
  * asserting the exact message with its line:col. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,4 +358,33 @@ Test(study, nul_in_names_and_keys_is_refused)
     cr_expect_null(s);
     cr_expect_str_eq(err.msg, "t/s.toml:11:1: key 'unit\\u0000...' contains U+0000, which a "
                               "study does not allow");
+}
+
+/* Levels 1090, 1120, 1150 (gap 30, so a value within 3 of one is read as
+ * it): achieved settings code on the levels they are near, only the levels
+ * that occur are kept, ascending, and the largest distance is reported; a
+ * value 4 off is near none. */
+Test(study, values_near_declared_levels_code_on_them)
+{
+    double lv[3] = {1150, 1090, 1120}; /* unsorted on purpose */
+    sg_factor f = {.name = "T", .unit = "C", .min = 1090, .max = 1150, .n_levels = 3,
+                   .levels = lv};
+    cr_expect_eq(sg_factor_level_gap(&f), 30.0);
+    double x[] = {1089.7, 0, 1150.4, 0, 1090.2, 0, 1149.1, 0};
+    int codes[8] = {0};
+    double values[3], off;
+    size_t n;
+    cr_assert(sg_factor_code_levels(&f, x, 4, 2, codes, 2, values, &n, &off));
+    cr_expect_eq(n, 2); /* 1120 occurs in no row */
+    cr_expect_eq(values[0], 1090.0);
+    cr_expect_eq(values[1], 1150.0);
+    cr_expect_eq(codes[0], 0);
+    cr_expect_eq(codes[2], 1);
+    cr_expect_eq(codes[4], 0);
+    cr_expect_eq(codes[6], 1);
+    cr_expect(fabs(off - 0.9) < 1e-9, "off %g", off);
+    x[2] = 1124.0; /* 4 from 1120 */
+    cr_expect_not(sg_factor_code_levels(&f, x, 4, 2, codes, 2, values, &n, &off));
+    f.n_levels = 0;
+    cr_expect_not(sg_factor_code_levels(&f, x, 1, 2, codes, 2, values, &n, &off));
 }

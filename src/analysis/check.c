@@ -210,6 +210,34 @@ static void code_levels(const sg_table *t, size_t j, double *sorted, sg_factor_l
         lv->balanced = lv->balanced && lv->counts[k] == lv->counts[0];
 }
 
+/* Factor j's levels as the study declares them, when every value lies near
+ * one (achieved settings of nominal levels: sg_factor_code_levels); false
+ * otherwise, and for names (their codes are exact). */
+static bool declared_levels(const sg_factor *f, const sg_table *t, size_t j, sg_factor_levels *lv)
+{
+    if (f->categorical || !f->n_levels || t->n_rows == 0)
+        return false;
+    int *codes = malloc(t->n_rows * sizeof *codes);
+    double values[SG_STUDY_MAX_LEVELS], off;
+    size_t m = 0;
+    bool ok = codes &&
+              sg_factor_code_levels(f, t->x + j, t->n_rows, t->n_cols, codes, 1, values, &m,
+                                    &off) &&
+              m <= SG_CHECK_MAX_LEVELS;
+    if (ok) {
+        lv->n_levels = m;
+        memcpy(lv->values, values, m * sizeof *values);
+        memset(lv->counts, 0, sizeof lv->counts);
+        for (size_t i = 0; i < t->n_rows; i++)
+            lv->counts[codes[i]]++;
+        lv->balanced = m >= 2;
+        for (size_t k = 1; k < m; k++)
+            lv->balanced = lv->balanced && lv->counts[k] == lv->counts[0];
+    }
+    free(codes);
+    return ok;
+}
+
 static size_t level_of(const sg_factor_levels *lv, double v)
 {
     size_t best = 0;
@@ -413,17 +441,6 @@ static sg_status far_value_warnings(const sg_study *s, const sg_table *t, sg_che
     return SG_OK;
 }
 
-/* Smallest gap between factor f's declared levels (its range with one). */
-static double level_gap(const sg_factor *f)
-{
-    double gap = f->max - f->min;
-    for (size_t a = 0; a < f->n_levels; a++)
-        for (size_t b = a + 1; b < f->n_levels; b++)
-            if (f->levels[a] != f->levels[b])
-                gap = fmin(gap, fabs(f->levels[a] - f->levels[b]));
-    return gap;
-}
-
 static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_report *r,
                                  sg_error *err)
 {
@@ -459,12 +476,11 @@ static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_
             }
         }
         char hint[256] = "";
-        if (n_off && !f->categorical && off_most <= SG_CHECK_NEAR_LEVEL * level_gap(f))
+        if (n_off && !f->categorical && off_most <= SG_FACTOR_NEAR_LEVEL * sg_factor_level_gap(f))
             sg_num_snprintf(hint, sizeof hint,
                             ": each within %.3g%s%s of one (achieved rather than nominal "
-                            "settings?); the model uses them as they are, but the "
-                            "orthogonal-array analysis needs the nominal levels: write those, "
-                            "or drop `levels`",
+                            "settings?); the orthogonal-array analysis reads each as that "
+                            "level, the model uses them as they are",
                             off_most, *f->unit ? " " : "", f->unit);
         if (n_off &&
             (st = add_warning(r, SG_WARN_NOT_A_LEVEL, j, err,
@@ -474,7 +490,7 @@ static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_
                               n_off > 1 ? "s" : "", lines, hint)))
             return st;
         if (*hint) /* the achieved settings of a level use it */
-            tol = SG_CHECK_NEAR_LEVEL * level_gap(f);
+            tol = SG_FACTOR_NEAR_LEVEL * sg_factor_level_gap(f);
         for (size_t k = 0; k < f->n_levels; k++) {
             bool used = false;
             for (size_t i = 0; i < t->n_rows && !used; i++)
@@ -548,7 +564,8 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
         goto fail;
     r->balanced = t->n_factors > 0;
     for (size_t j = 0; j < t->n_factors; j++) {
-        code_levels(t, j, sorted, &r->levels[j]);
+        if (!declared_levels(&s->factors[j], t, j, &r->levels[j]))
+            code_levels(t, j, sorted, &r->levels[j]);
         r->balanced = r->balanced && r->levels[j].balanced;
     }
     r->orthogonal = r->balanced;

@@ -21,10 +21,6 @@
 
 /* Values closer than this fraction of the column's range are the same level. */
 #define SG_CHECK_LEVEL_RTOL 1e-9
-/* Values off the declared levels by at most this share of the smallest gap
- * between them look like achieved settings of nominal levels (1089.7 C for
- * 1090): the warning says so. */
-#define SG_CHECK_NEAR_LEVEL 0.1
 /* Factor levels kept per column; a column with more distinct values is
  * reported as continuous (not level-coded). */
 #define SG_CHECK_MAX_LEVELS 32

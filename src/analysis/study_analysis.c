@@ -12,9 +12,6 @@
 #include "core/num.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-/* A value is a declared level when within this fraction of the factor's
- * range (max - min) of it. */
-#define SG_ANALYSIS_LEVEL_RTOL 1e-9
 
 static const char *const analysis_keys[] = {"interactions", "min_error_df", "pool", "targets"};
 
@@ -113,50 +110,22 @@ void sg_study_analysis_destroy(sg_study_analysis *a)
     free(a);
 }
 
-/* Code factor j on its declared levels (only those that occur).  Returns
- * false when some value is not a declared level. */
+/* Code factor j on its declared levels (only those that occur; a value
+ * near one is read as it: sg_factor_code_levels).  Returns false when some
+ * value is near no declared level. */
 static bool code_declared(const sg_factor *f, const sg_table *t, size_t j, int *codes,
                           sg_analysis_factor *af)
 {
-    if (!f->n_levels || f->n_levels > SG_STUDY_MAX_LEVELS)
+    double values[SG_STUDY_MAX_LEVELS], off;
+    size_t n;
+    if (!sg_factor_code_levels(f, t->x + j, t->n_rows, t->n_cols, codes + j, t->n_factors,
+                               values, &n, &off) ||
+        n > SG_ANALYSIS_MAX_LEVELS)
         return false;
-    double tol = SG_ANALYSIS_LEVEL_RTOL * (f->max - f->min);
-    int map[SG_STUDY_MAX_LEVELS];
-    bool used[SG_STUDY_MAX_LEVELS] = {false};
-    for (size_t i = 0; i < t->n_rows; i++) {
-        double v = sg_table_at(t, i, j);
-        size_t k = 0;
-        while (k < f->n_levels && fabs(v - f->levels[k]) > tol)
-            k++;
-        if (k == f->n_levels)
-            return false;
-        used[k] = true;
-        codes[i * t->n_factors + j] = (int)k;
-    }
-    /* declared levels ascending, unused ones dropped */
-    size_t order[SG_STUDY_MAX_LEVELS];
-    for (size_t k = 0; k < f->n_levels; k++)
-        order[k] = k;
-    for (size_t a = 1; a < f->n_levels; a++)
-        for (size_t b = a; b > 0 && f->levels[order[b]] < f->levels[order[b - 1]]; b--) {
-            size_t tmp = order[b];
-            order[b] = order[b - 1];
-            order[b - 1] = tmp;
-        }
-    int n = 0;
-    for (size_t r = 0; r < f->n_levels; r++) {
-        size_t k = order[r];
-        if (!used[k])
-            continue;
-        if (n == SG_ANALYSIS_MAX_LEVELS)
-            return false;
-        af->values[n] = f->levels[k];
-        map[k] = n++;
-    }
-    for (size_t i = 0; i < t->n_rows; i++)
-        codes[i * t->n_factors + j] = map[codes[i * t->n_factors + j]];
-    af->n_levels = n;
+    memcpy(af->values, values, n * sizeof *values);
+    af->n_levels = (int)n;
     af->declared = true;
+    af->off = off;
     return true;
 }
 

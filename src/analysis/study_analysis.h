@@ -53,6 +53,8 @@ typedef struct sg_analysis_factor {
     int n_levels;                          /* levels found in the data */
     double values[SG_ANALYSIS_MAX_LEVELS]; /* ascending, in the factor's unit */
     bool declared;                         /* coded on the study's declared levels */
+    double off;                            /* declared: largest distance of a value from
+                                              the level it is read as (0: all exact) */
 } sg_analysis_factor;
 
 /* Results for one study table; caller owns, free with sg_study_analysis_destroy. */

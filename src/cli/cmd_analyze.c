@@ -90,6 +90,13 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
         printf("}%s%s", s->factors[j].unit[0] ? " " : "", s->factors[j].unit);
     }
     printf("\n");
+    for (size_t j = 0; j < a->n_factors; j++) /* achieved settings read as nominal levels */
+        if (a->factors[j].declared && a->factors[j].off > 0)
+            sg_num_fprintf(stdout,
+                           "  %s: each value read as the declared level it lies near (up to "
+                           "%.3g%s%s off); the model uses the values as they are\n",
+                           s->factors[j].name, a->factors[j].off,
+                           s->factors[j].unit[0] ? " " : "", s->factors[j].unit);
     for (size_t r = 0; r < a->n_responses; r++) {
         char title[200];
         snprintf(title, sizeof title, "Response %s (%s, goal %s)", s->responses[r].name,

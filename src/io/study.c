@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,56 @@ const char *sg_factor_format(const sg_factor *f, double v, int digits, char *buf
         snprintf(buf, size, "%.*g", digits, v);
     }
     return buf;
+}
+
+double sg_factor_level_gap(const sg_factor *f)
+{
+    double gap = f->max - f->min;
+    for (size_t a = 0; a < f->n_levels; a++)
+        for (size_t b = a + 1; b < f->n_levels; b++)
+            if (f->levels[a] != f->levels[b])
+                gap = fmin(gap, fabs(f->levels[a] - f->levels[b]));
+    return gap;
+}
+
+bool sg_factor_code_levels(const sg_factor *f, const double *x, size_t n, size_t stride,
+                           int *codes, size_t code_stride, double *values, size_t *n_levels,
+                           double *off)
+{
+    if (!f->n_levels || f->n_levels > SG_STUDY_MAX_LEVELS)
+        return false;
+    double tol = SG_FACTOR_NEAR_LEVEL * sg_factor_level_gap(f), worst = 0;
+    bool used[SG_STUDY_MAX_LEVELS] = {false};
+    for (size_t i = 0; i < n; i++) { /* the nearest declared level, if near */
+        double v = x[i * stride];
+        size_t k = 0;
+        for (size_t l = 1; l < f->n_levels; l++)
+            if (fabs(v - f->levels[l]) < fabs(v - f->levels[k]))
+                k = l;
+        if (!(fabs(v - f->levels[k]) <= tol))
+            return false;
+        worst = fmax(worst, fabs(v - f->levels[k]));
+        used[k] = true;
+        codes[i * code_stride] = (int)k;
+    }
+    int map[SG_STUDY_MAX_LEVELS];
+    size_t m = 0;
+    for (size_t r = 0; r < f->n_levels; r++) { /* used levels, ascending */
+        size_t k = SIZE_MAX;
+        for (size_t l = 0; l < f->n_levels; l++)
+            if (used[l] && (k == SIZE_MAX || f->levels[l] < f->levels[k]))
+                k = l;
+        if (k == SIZE_MAX)
+            break;
+        used[k] = false;
+        values[m] = f->levels[k];
+        map[k] = (int)m++;
+    }
+    for (size_t i = 0; i < n; i++)
+        codes[i * code_stride] = map[codes[i * code_stride]];
+    *n_levels = m;
+    *off = worst;
+    return true;
 }
 
 char *const *sg_study_column_labels(const sg_study *s, size_t j, size_t *n)

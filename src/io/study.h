@@ -120,6 +120,27 @@ typedef struct sg_response {
  * code rounded to the nearest level), else "%.*g" with `digits` significant
  * digits.  Returns buf. */
 const char *sg_factor_format(const sg_factor *f, double v, int digits, char *buf, size_t size);
+
+/* A value within this share of the smallest gap between a factor's
+ * declared levels is read as that level by the orthogonal-array analyses
+ * (an achieved 1089.7 C for a nominal 1090 C, levels 30 C apart); the
+ * model always uses the value as it is. */
+#define SG_FACTOR_NEAR_LEVEL 0.1
+
+/* Smallest gap between factor f's distinct declared levels (its range
+ * when it has fewer than two). */
+double sg_factor_level_gap(const sg_factor *f);
+
+/* Code the column x (n values, stride doubles apart) of factor f on its
+ * declared levels, each value to the level it lies near (above).  The
+ * levels that occur go to values (room for f->n_levels), ascending, their
+ * number to *n_levels, each value's index to codes (code_stride ints
+ * apart), and the largest distance of a value from its level to *off.
+ * False, with nothing defined, when f declares no levels or a value is
+ * near none. */
+bool sg_factor_code_levels(const sg_factor *f, const double *x, size_t n, size_t stride,
+                           int *codes, size_t code_stride, double *values, size_t *n_levels,
+                           double *off);
 /* Index of `text` among labels[0..n) (exact, else ignoring case); SIZE_MAX
  * when absent. */
 size_t sg_labels_find(char *const *labels, size_t n, const char *text);

@@ -581,6 +581,23 @@ static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_d
                  r->nearest_dist, r->design_spacing);
 }
 
+/* Factor f coded on its declared levels, values near one read as it
+ * (sg_factor_code_levels, as the analysis does); false when it declares
+ * none, a value is near none, or there are too many. */
+static bool declared_codes(const sg_factor *fa, const sg_table *t, size_t f, double *vals,
+                           int *nlev, int *codes, size_t stride)
+{
+    double v[SG_STUDY_MAX_LEVELS], off;
+    size_t m;
+    if (fa->categorical ||
+        !sg_factor_code_levels(fa, t->x + f, t->n_rows, t->n_cols, codes, stride, v, &m, &off) ||
+        m > SG_DECIDE_MAX_LEVELS)
+        return false;
+    memcpy(vals, v, m * sizeof *v);
+    *nlev = (int)m;
+    return true;
+}
+
 /* Main-effects best level combination for a single-response objective. */
 static void taguchi_compare(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
                             decide_ctx *c, sg_decide_result *r)
@@ -613,7 +630,9 @@ static void taguchi_compare(const sg_study *s, const sg_table *t, const sg_optim
         }
     }
     for (size_t f = 0; f < nf; f++) {
-        if (sg_taguchi_code_levels(t->x + f, n, t->n_cols, SG_DECIDE_MAX_LEVELS,
+        if (!declared_codes(&s->factors[f], t, f, vals + f * SG_DECIDE_MAX_LEVELS, &nlev[f],
+                            codes + f, nf) &&
+            sg_taguchi_code_levels(t->x + f, n, t->n_cols, SG_DECIDE_MAX_LEVELS,
                                    vals + f * SG_DECIDE_MAX_LEVELS, &nlev[f], codes + f, nf, &e)) {
             snprintf(r->taguchi_na, sizeof r->taguchi_na, "factor '%s' is not discrete: %.400s",
                      s->factors[f].name, e.msg);
