@@ -946,3 +946,27 @@ Test(docs, man_pages_render_without_warnings)
         free(lines);
     }
 }
+
+/* README.md shows "the first lines of the real output of `make run`": they
+ * are, line for line (the sample had drifted: another headline, another
+ * effect, a line fewer). */
+Test(docs, readme_shows_the_real_output_of_make_run, .timeout = 120)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' run studies/brazing.toml 2>/dev/null", bin());
+    int status;
+    char *out = capture(cmd, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    char *readme = read_all("README.md");
+    char *line = out;
+    for (int k = 0; k < 9 && line && *line; k++) {
+        char *end = strchr(line, '\n');
+        char want[512];
+        snprintf(want, sizeof want, "\n    %.*s\n", (int)(end ? end - line : (long)strlen(line)),
+                 line);
+        cr_expect(strstr(readme, want), "README.md lacks the output line%s", want);
+        line = end ? end + 1 : NULL;
+    }
+    free(readme);
+    free(out);
+}
