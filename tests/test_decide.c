@@ -281,6 +281,7 @@ Test(decide, fixed_factor_is_exact_and_steps_snap)
     cr_expect(fabs(r->r_mean[0] - o->realisable.f) < 1e-12);
     /* no tested run has a = 3.385: none is the answer's "best tested run" */
     cr_expect(!r->has_best_row, "row %zu", r->best_row);
+    cr_expect_eq(r->rows_outside_box, NR);
     sg_decide_result_destroy(r);
     teardown(&f);
 }

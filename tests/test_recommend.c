@@ -571,3 +571,19 @@ Test(recommend, measured_value_to_the_digits_the_uncertainty_supports)
     sg_sensitivity_destroy(sens);
     teardown(&f);
 }
+
+/* a fixed at 3.385, a setting no run has: no tested run to compare with,
+ * and the answer says why there is none. */
+Test(recommend, no_tested_run_inside_the_box_is_said)
+{
+    fixture f;
+    setup_with(&f, "", "", "fixed = { a = 3.385 }\n");
+    sg_recommend *rec = build(&f, NULL, NULL);
+    cr_expect(!rec->has_best_row);
+    cr_expect_eq(rec->rows_outside_box, GRID * GRID);
+    cr_expect(strstr(rec->headline, "confirm it with a run (no tested run lies inside the "
+                                     "[optimize] bounds and fixed values to compare it with)."),
+              "%s", rec->headline);
+    sg_recommend_destroy(rec);
+    teardown(&f);
+}

@@ -488,7 +488,11 @@ static sg_status best_tested(const sg_decide_problem *p, const sg_table *t, sg_d
         bool feasible;
         size_t rows[SG_DECIDE_REPS_LISTED];
         size_t m = group_objective(p, t, keys, a, b, &v, &feasible, rows);
-        if (m == 0 || !feasible || !sg_optimize_spec_inside(p->spec, keys[a].x))
+        if (m > 0 && !sg_optimize_spec_inside(p->spec, keys[a].x)) {
+            r->rows_outside_box += b - a;
+            continue;
+        }
+        if (m == 0 || !feasible)
             continue;
         if (r->has_best_row && !better(p->spec->sense, v, r->best_row_value) &&
             !(v == r->best_row_value && rows[0] < r->best_row))
