@@ -355,7 +355,8 @@ static void print_answer(const sg_cli_ctx *ctx)
         if (r->best_row_reps > 1) { /* replicates: their mean */
             char label[128];
             sg_decide_best_label(r, t, label, sizeof label);
-            sg_num_fprintf(stdout, "  best tested setting: %s: mean measured %.6g%s%s, model %.6g\n",
+            sg_num_fprintf(stdout,
+                           "  best tested setting: %s: mean measured %.6g%s%s, model %.6g\n",
                            label, r->best_row_value, unit_sp(ou), ou, r->best_row_pred);
         } else {
             printf("  best tested run:     ");

@@ -306,7 +306,8 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
                      "The predicted improvement of the optimum over the best tested run (%s, "
                      "%.6g %s measured%s) is %.3g %s, within the ensemble spread %.3g %s: the "
                      "model cannot tell the optimum from the best tested run.",
-                     run, dr->best_row_value, resp->unit, dr->best_row_reps > 1 ? ", their mean" : "", gain, resp->unit,
+                     run, dr->best_row_value, resp->unit,
+                     dr->best_row_reps > 1 ? ", their mean" : "", gain, resp->unit,
                      dr->sd[sp->response], resp->unit);
     }
     if (ctx->fit && ctx->fit->n_dups)

@@ -451,7 +451,8 @@ static size_t group_objective(const sg_decide_problem *p, const sg_table *t, con
             m++;
         }
         for (size_t k = 0; k < sp->n_cons; k++) {
-            double c = sg_optimize_spec_con_observed(sp, k, sg_table_at(t, i, p->nf + sp->cons[k].response));
+            double c = sg_optimize_spec_con_observed(
+                sp, k, sg_table_at(t, i, p->nf + sp->cons[k].response));
             if (isfinite(c)) {
                 con_sum[k] += c;
                 con_n[k]++;
@@ -480,8 +481,7 @@ static sg_status best_tested(const sg_decide_problem *p, const sg_table *t, sg_d
         keys[i] = (row_key){t->x + i * t->n_cols, p->nf, i};
     qsort(keys, n, sizeof *keys, cmp_settings);
     for (size_t a = 0, b; a < n; a = b) {
-        for (b = a + 1; b < n && cmp_settings(&(row_key){keys[a].x, p->nf, 0},
-                                              &(row_key){keys[b].x, p->nf, 0}) == 0;
+        for (b = a + 1; b < n && memcmp(keys[a].x, keys[b].x, p->nf * sizeof *keys[a].x) == 0;
              b++)
             ;
         double v;
@@ -501,7 +501,8 @@ static sg_status best_tested(const sg_decide_problem *p, const sg_table *t, sg_d
         r->best_row = rows[0];
         r->best_row_value = v;
         r->best_row_reps = m;
-        memcpy(r->best_rows, rows, (m < SG_DECIDE_REPS_LISTED ? m : SG_DECIDE_REPS_LISTED) * sizeof *rows);
+        memcpy(r->best_rows, rows,
+               (m < SG_DECIDE_REPS_LISTED ? m : SG_DECIDE_REPS_LISTED) * sizeof *rows);
     }
     free(keys);
     return SG_OK;
@@ -514,8 +515,10 @@ void sg_decide_best_label(const sg_decide_result *r, const sg_table *t, char *bu
             buf[0] = '\0';
         return;
     }
-    size_t m = r->best_row_reps ? r->best_row_reps : 1, listed = m < SG_DECIDE_REPS_LISTED ? m : SG_DECIDE_REPS_LISTED;
-    size_t u = (size_t)snprintf(buf, cap, "%s%s", t->run_id ? "run" : "data row", m > 1 ? "s" : "");
+    size_t m = r->best_row_reps ? r->best_row_reps : 1;
+    size_t listed = m < SG_DECIDE_REPS_LISTED ? m : SG_DECIDE_REPS_LISTED;
+    size_t u =
+        (size_t)snprintf(buf, cap, "%s%s", t->run_id ? "run" : "data row", m > 1 ? "s" : "");
     for (size_t k = 0; k < listed && u < cap; k++) {
         size_t i = m > 1 ? r->best_rows[k] : r->best_row;
         const char *sep = k == 0 ? " " : k + 1 == listed && listed == m ? " and " : ", ";
@@ -527,7 +530,6 @@ void sg_decide_best_label(const sg_decide_result *r, const sg_table *t, char *bu
     if (m > listed && u < cap)
         snprintf(buf + u, cap - u, " and %zu more", m - listed);
 }
-
 
 static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_decide_result *r)
 {
