@@ -582,8 +582,9 @@ Test(cli_run, effects_keep_the_digits_the_interval_supports)
 
 /* Temperatures written as achieved (up to 0.5 C off the nominal 1090, 1120
  * and 1150, eleven offsets): check still finds the L27, analyze its main
- * effects and optimize the main-effects best levels (before: "factor
- * 'temperature' is not discrete" in each). */
+ * effects, optimize the main-effects best levels and fit holds out its
+ * middle level between levels (before: "factor 'temperature' is not
+ * discrete", and no temperature fold). */
 static double achieved(double v, int k)
 {
     return v + 0.1 * ((k * 7) % 11 - 5);
@@ -600,4 +601,9 @@ Test(cli_run, achieved_settings_keep_the_orthogonal_array)
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "main-effects best levels (Taguchi): additive prediction"), "%s",
               r->out);
+    /* and the between-levels validation holds out temperature's middle level too */
+    r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "(factors 1, 2, 3, 4, each middle level held out in turn, 4 folds)"),
+              "%s", r->out);
 }

@@ -149,6 +149,10 @@ typedef struct sg_cv_options {
     bool groups;      /* also look for groups of runs off the additive pattern
                          (outliers.h; each candidate refits the model): off for
                          cross-validations whose suspicious runs nobody reads */
+    const double *level_X; /* NULL, or (n, n_in) the settings the between-levels
+                              plan groups the rows by: achieved values read as the
+                              nominal levels they lie near (fit.c); the folds still
+                              train on X.  Borrowed; only for the table's own rows */
 } sg_cv_options;
 
 /* Defaults: auto plan, 2 threads, level 0.95, outlier_z 3.5, outlier_range_frac

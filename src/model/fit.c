@@ -921,6 +921,30 @@ static sg_status window_check(sg_fit_result *r, const sg_study_model *settings, 
     return st;
 }
 
+/* The settings the between-levels validation groups the rows by: X with
+ * each numeric factor whose every value lies near one of its declared
+ * levels (sg_factor_code_levels) at that level.  NULL when no value is off
+ * its level (X serves) or out of memory.  Caller frees. */
+static double *nominal_settings(const sg_study *study, const double *X, size_t n, size_t n_in)
+{
+    double *N = NULL;
+    int *codes = malloc((n ? n : 1) * sizeof *codes);
+    for (size_t j = 0; codes && j < n_in; j++) {
+        double values[SG_STUDY_MAX_LEVELS], off;
+        size_t m;
+        const sg_factor *f = &study->factors[j];
+        if (f->categorical ||
+            !sg_factor_code_levels(f, X + j, n, n_in, codes, 1, values, &m, &off) || !(off > 0))
+            continue;
+        if (!N && (N = malloc(n * n_in * sizeof *N)))
+            memcpy(N, X, n * n_in * sizeof *N);
+        for (size_t i = 0; N && i < n; i++)
+            N[i * n_in + j] = values[codes[i]];
+    }
+    free(codes);
+    return N;
+}
+
 sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_model *settings,
                      const sg_fit_options *opt, sg_fit_progress_fn progress, void *user,
                      sg_fit_result **out, sg_error *err)
@@ -940,7 +964,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         return sg_error_set(err, SG_ERR_INVALID,
                             "fit: at least 2 usable rows are needed (the data have %zu)", n);
     sg_status st = SG_OK;
-    double *X = NULL, *Y = NULL, *Mean = NULL, *tmp = NULL;
+    double *X = NULL, *Y = NULL, *Mean = NULL, *tmp = NULL, *nominal = NULL;
     const char **names = NULL;
     sg_model *fold_model = NULL; /* the hold-out fold's, trained with the final model */
     sg_fit_result *r = calloc(1, sizeof *r);
@@ -987,6 +1011,11 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
             goto fail;
         settings = &chosen;
     }
+
+    /* achieved settings: the between-levels folds group them by level */
+    nominal = nominal_settings(study, X, n, n_in);
+    chosen.cv.level_X = nominal;
+    settings = &chosen;
 
     /* 1. the model on every row (members trained by the CV's threads) */
     if (chosen.spec.n_threads == 0 || (!chosen.spec.exec && settings->cv.exec)) {
@@ -1130,6 +1159,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         goto fail;
 
     free(X);
+    free(nominal);
     free(Y);
     free(Mean);
     free(tmp);
@@ -1139,6 +1169,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
 fail:
     sg_model_destroy(fold_model);
     free(X);
+    free(nominal);
     free(Y);
     free(Mean);
     free(tmp);
