@@ -231,3 +231,32 @@ Test(cli, excluded_runs_and_warnings_are_listed)
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(dup, 0), "responses_differ")));
     cJSON_Delete(doc);
 }
+
+/* A replicated design (every one of 7 settings run twice): check lists the
+ * first 5 duplicate groups and counts the rest (before: one line per
+ * setting, 27 on a replicated L27); --json keeps every group. */
+Test(cli, a_replicated_design_lists_a_few_duplicates_and_counts_the_rest)
+{
+    char path[256], csv[1024];
+    snprintf(path, sizeof path, "%s", put("s.toml", STUDY_OK));
+    size_t o = (size_t)snprintf(csv, sizeof csv, "run,a,y\n");
+    for (int k = 0; k < 14; k++)
+        o += (size_t)snprintf(csv + o, sizeof csv - o, "%d,%.1f,%d.5\n", k + 1, 1.0 + 0.2 * (k % 7),
+                              k);
+    put("d.csv", csv);
+    result *r = run("check", path, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "duplicate runs (same factor settings) at lines 2, 9: responses "
+                             "differ"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "  ... and 2 more settings run more than once (7 in all; --json "
+                             "lists every one)\n"),
+              "%s", r->out);
+    r = run("check", "--json", path, NULL);
+    cJSON *doc = cJSON_Parse(r->out);
+    cr_assert_not_null(doc);
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "check"),
+                                                        "duplicates")),
+                 7);
+    cJSON_Delete(doc);
+}

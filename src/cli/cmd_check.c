@@ -7,6 +7,7 @@
 #include "core/num.h"
 
 #define MAX_LINES_LISTED 8 /* lines listed per duplicate group */
+#define MAX_GROUPS_LISTED 5 /* duplicate groups listed (a replicated design has one per run) */
 
 static void print_levels(const double *v, size_t n)
 {
@@ -140,7 +141,7 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
                r->centre_runs, r->centre_runs == 1 ? "" : "s");
     if (!r->n_duplicate_groups)
         printf("  duplicate runs: none\n");
-    for (size_t g = 0; g < r->n_duplicate_groups; g++) {
+    for (size_t g = 0; g < r->n_duplicate_groups && g < MAX_GROUPS_LISTED; g++) {
         const sg_duplicate_group *d = &r->duplicates[g];
         printf("  duplicate runs (same factor settings) at lines");
         for (size_t k = 0; k < d->n && k < MAX_LINES_LISTED; k++)
@@ -148,6 +149,10 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
         printf("%s: responses %s\n", d->n > MAX_LINES_LISTED ? ", ..." : "",
                d->responses_differ ? "differ (replicates: scatter = noise)" : "identical");
     }
+    if (r->n_duplicate_groups > MAX_GROUPS_LISTED) /* a replicated design: count them */
+        printf("  ... and %zu more settings run more than once (%zu in all; --json lists "
+               "every one)\n",
+               r->n_duplicate_groups - MAX_GROUPS_LISTED, r->n_duplicate_groups);
     printf("\nWarnings (%zu)\n", r->n_warnings);
     for (size_t w = 0; w < r->n_warnings; w++)
         printf("  warning: %s\n", r->warnings[w].message);
