@@ -252,6 +252,7 @@ Test(cli, a_replicated_design_lists_a_few_duplicates_and_counts_the_rest)
     cr_expect(strstr(r->out, "  ... and 2 more settings run more than once (7 in all; --json "
                              "lists every one)\n"),
               "%s", r->out);
+    cr_expect_null(strstr(r->out, "at lines 7, 14"), "the sixth group is listed: %s", r->out);
     r = run("check", "--json", path, NULL);
     cJSON *doc = cJSON_Parse(r->out);
     cr_assert_not_null(doc);
