@@ -305,13 +305,16 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     if (rec->infeasible && infeasible_headline(rec, run, what, meas, d, us, unit))
         return;
     if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->gain < 0) {
+        char worse[64] = "no better"; /* "0.0 MPa worse" when it rounds away */
+        if (-rec->gain >= 0.5 * pow(10.0, -(du + 1)))
+            sg_num_snprintf(worse, sizeof worse, "%.*f%s%s worse", du + 1, -rec->gain, us, unit);
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the best tested %s, %s (%s): the model's optimum%s is predicted "
-                        "%.*f%s%s worse (uncertainty +-%.*f%s%s).",
+                        "%s (uncertainty +-%.*f%s%s).",
                         what, run, meas,
                         sp->n_cons ? ", kept inside the constraints with their safety margins,"
                                    : "",
-                        du + 1, -rec->gain, us, unit, du, rec->uncertainty, us, unit);
+                        worse, du, rec->uncertainty, us, unit);
         return;
     }
     if (rec->kind == SG_RECOMMEND_BEST_RUN) {
