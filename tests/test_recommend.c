@@ -588,21 +588,24 @@ Test(recommend, no_tested_run_inside_the_box_is_said)
     teardown(&f);
 }
 
-/* The best tested run a hair better than the model's optimum (1e-6 at an
- * uncertainty of +-0.5): "predicted no better", not "0.000 MPa worse". */
-Test(recommend, a_loss_that_rounds_away_reads_no_better)
+/* The best tested run a hair better or worse than the model's optimum
+ * (1e-6 at an uncertainty of +-0.5): "predicted no better", not "0.000 MPa
+ * worse" or "the predicted gain of the model's optimum, 0.000 MPa". */
+Test(recommend, a_difference_that_rounds_away_reads_no_better)
 {
-    fixture f;
-    setup(&f, "");
-    f.r->has_interval = 1;
-    f.r->half_width[0] = 0.5;
-    f.r->level = 0.95;
-    f.r->best_row_value = f.r->opt->best_f - 1e-6;
-    sg_recommend *rec = build(&f, NULL, NULL);
-    cr_assert_eq(rec->kind, SG_RECOMMEND_BEST_RUN);
-    cr_expect(strstr(rec->headline, ": the model's optimum is predicted no better (uncertainty "
-                                    "+-0.50 MPa)."),
-              "%s", rec->headline);
-    sg_recommend_destroy(rec);
-    teardown(&f);
+    for (int side = -1; side <= 1; side += 2) {
+        fixture f;
+        setup(&f, "");
+        f.r->has_interval = 1;
+        f.r->half_width[0] = 0.5;
+        f.r->level = 0.95;
+        f.r->best_row_value = f.r->opt->best_f + side * 1e-6;
+        sg_recommend *rec = build(&f, NULL, NULL);
+        cr_assert_eq(rec->kind, SG_RECOMMEND_BEST_RUN);
+        cr_expect(strstr(rec->headline, ": the model's optimum is predicted no better "
+                                        "(uncertainty +-0.50 MPa)."),
+                  "side %d: %s", side, rec->headline);
+        sg_recommend_destroy(rec);
+        teardown(&f);
+    }
 }

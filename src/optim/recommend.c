@@ -304,9 +304,10 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     }
     if (rec->infeasible && infeasible_headline(rec, run, what, meas, d, us, unit))
         return;
-    if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->gain < 0) {
+    double shown = 0.5 * pow(10.0, -(du + 1)); /* the smallest gain printed as such */
+    if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->gain < shown) {
         char worse[64] = "no better"; /* "0.0 MPa worse" when it rounds away */
-        if (-rec->gain >= 0.5 * pow(10.0, -(du + 1)))
+        if (-rec->gain >= shown)
             sg_num_snprintf(worse, sizeof worse, "%.*f%s%s worse", du + 1, -rec->gain, us, unit);
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the best tested %s, %s (%s): the model's optimum%s is predicted "
