@@ -388,3 +388,23 @@ Test(study, values_near_declared_levels_code_on_them)
     f.n_levels = 0;
     cr_expect_not(sg_factor_code_levels(&f, x, 1, 2, codes, 2, values, &n, &off));
 }
+
+/* On a log scale the gap is in decades: levels 1, 10, 100 are a decade
+ * apart, so 1.2 (0.08 decade off) is read as 1 but 1.5 (0.18) is not,
+ * though on a linear scale 1.5 would be (0.5 of a gap of 9). */
+Test(study, near_levels_on_a_log_scale_are_in_decades)
+{
+    double lv[3] = {1, 10, 100};
+    sg_factor f = {.name = "c", .unit = "", .min = 1, .max = 100, .n_levels = 3, .levels = lv,
+                   .scale = SG_FACTOR_SCALE_LOG};
+    cr_expect_eq(sg_factor_level_gap(&f), 1.0);
+    double x[3] = {1.2, 10, 100}, values[3], off;
+    int codes[3];
+    size_t n;
+    cr_expect(sg_factor_code_levels(&f, x, 3, 1, codes, 1, values, &n, &off));
+    cr_expect_eq(codes[0], 0);
+    x[0] = 1.5;
+    cr_expect_not(sg_factor_code_levels(&f, x, 3, 1, codes, 1, values, &n, &off));
+    f.scale = SG_FACTOR_SCALE_LINEAR;
+    cr_expect(sg_factor_code_levels(&f, x, 3, 1, codes, 1, values, &n, &off));
+}

@@ -441,6 +441,19 @@ static sg_status far_value_warnings(const sg_study *s, const sg_table *t, sg_che
     return SG_OK;
 }
 
+/* The declared levels factor j's values are read as (sg_factor_code_levels)
+ * into levels, their number in *n; false when some value is near none. */
+static bool near_declared(const sg_factor *f, const sg_table *t, size_t j, double *levels,
+                          size_t *n)
+{
+    int *codes = f->categorical ? NULL : malloc((t->n_rows ? t->n_rows : 1) * sizeof *codes);
+    double off;
+    bool ok = codes && sg_factor_code_levels(f, t->x + j, t->n_rows, t->n_cols, codes, 1,
+                                             levels, n, &off);
+    free(codes);
+    return ok;
+}
+
 static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_report *r,
                                  sg_error *err)
 {
@@ -476,7 +489,11 @@ static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_
             }
         }
         char hint[256] = "";
-        if (n_off && !f->categorical && off_most <= SG_FACTOR_NEAR_LEVEL * sg_factor_level_gap(f))
+        double near_levels[SG_STUDY_MAX_LEVELS];
+        size_t n_near = 0;
+        if (n_off && !near_declared(f, t, j, near_levels, &n_near))
+            n_near = 0;
+        if (n_near)
             sg_num_snprintf(hint, sizeof hint,
                             ": each within %.3g%s%s of one (achieved rather than nominal "
                             "settings?); the orthogonal-array analysis reads each as that "
@@ -489,12 +506,12 @@ static sg_status factor_warnings(const sg_study *s, const sg_table *t, sg_check_
                               f->name, n_off, n_off > 1 ? "s" : "", first_bad,
                               n_off > 1 ? "s" : "", lines, hint)))
             return st;
-        if (*hint) /* the achieved settings of a level use it */
-            tol = SG_FACTOR_NEAR_LEVEL * sg_factor_level_gap(f);
         for (size_t k = 0; k < f->n_levels; k++) {
             bool used = false;
             for (size_t i = 0; i < t->n_rows && !used; i++)
                 used = fabs(sg_table_at(t, i, j) - f->levels[k]) <= tol;
+            for (size_t l = 0; l < n_near && !used; l++) /* achieved settings of it */
+                used = near_levels[l] == f->levels[k];
             if (!used && f->categorical &&
                 (st = add_warning(r, SG_WARN_LEVEL_UNUSED, j, err,
                                   "factor '%s': the name \"%s\" occurs in no row; the model "

@@ -67,13 +67,19 @@ const char *sg_factor_format(const sg_factor *f, double v, int digits, char *buf
     return buf;
 }
 
+/* Where f's settings are compared: log10 of them on a log scale. */
+static double level_axis(const sg_factor *f, double v)
+{
+    return f->scale == SG_FACTOR_SCALE_LOG ? (v > 0 ? log10(v) : -INFINITY) : v;
+}
+
 double sg_factor_level_gap(const sg_factor *f)
 {
-    double gap = f->max - f->min;
+    double gap = level_axis(f, f->max) - level_axis(f, f->min);
     for (size_t a = 0; a < f->n_levels; a++)
         for (size_t b = a + 1; b < f->n_levels; b++)
             if (f->levels[a] != f->levels[b])
-                gap = fmin(gap, fabs(f->levels[a] - f->levels[b]));
+                gap = fmin(gap, fabs(level_axis(f, f->levels[a]) - level_axis(f, f->levels[b])));
     return gap;
 }
 
@@ -86,12 +92,12 @@ bool sg_factor_code_levels(const sg_factor *f, const double *x, size_t n, size_t
     double tol = SG_FACTOR_NEAR_LEVEL * sg_factor_level_gap(f), worst = 0;
     bool used[SG_STUDY_MAX_LEVELS] = {false};
     for (size_t i = 0; i < n; i++) { /* the nearest declared level, if near */
-        double v = x[i * stride];
+        double v = x[i * stride], u = level_axis(f, v);
         size_t k = 0;
         for (size_t l = 1; l < f->n_levels; l++)
-            if (fabs(v - f->levels[l]) < fabs(v - f->levels[k]))
+            if (fabs(u - level_axis(f, f->levels[l])) < fabs(u - level_axis(f, f->levels[k])))
                 k = l;
-        if (!(fabs(v - f->levels[k]) <= tol))
+        if (!(fabs(u - level_axis(f, f->levels[k])) <= tol))
             return false;
         worst = fmax(worst, fabs(v - f->levels[k]));
         used[k] = true;

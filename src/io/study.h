@@ -123,12 +123,12 @@ const char *sg_factor_format(const sg_factor *f, double v, int digits, char *buf
 
 /* A value within this share of the smallest gap between a factor's
  * declared levels is read as that level by the orthogonal-array analyses
- * (an achieved 1089.7 C for a nominal 1090 C, levels 30 C apart); the
- * model always uses the value as it is. */
+ * (an achieved 1089.7 C for a nominal 1090 C, levels 30 C apart; for
+ * scale = "log", in decades); the model always uses the value as it is. */
 #define SG_FACTOR_NEAR_LEVEL 0.1
 
 /* Smallest gap between factor f's distinct declared levels (its range
- * when it has fewer than two). */
+ * when it has fewer than two), in decades for scale = "log". */
 double sg_factor_level_gap(const sg_factor *f);
 
 /* Code the column x (n values, stride doubles apart) of factor f on its
