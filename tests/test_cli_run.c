@@ -472,6 +472,14 @@ Test(cli_run, kriging_holds_a_factor_no_run_varied)
     workbook_part(path_copy("out.xlsx"), "xl/sharedStrings.xml", strings, sizeof strings);
     cr_expect(strstr(strings, "Length cooling [-]"));
     cr_expect(strstr(strings, ">not varied<"), "no 'not varied' on the Model sheet");
+    /* predict says the answer holds at any cooling, which no run supports */
+    r = run("predict", "--at", "thickness=100,temperature=1100,hold=30,cooling=3",
+            path_copy("brazing.model.json"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "NOTE: cooling: no run varied it, so the model ignores it: the "
+                             "predictions are the same at any setting of it, which no run "
+                             "supports\n"),
+              "%s", r->out);
 }
 
 /* Run 19 repeated as run 28 at the same settings, measured 2 MPa lower:

@@ -634,6 +634,16 @@ Test(model, a_factor_no_run_varied_has_no_effect)
     sg_model_gradient(m, w, at[1], 0, &v, g);
     cr_expect_eq(g[1], 0.0, "d/d temperature %g", g[1]);
     cr_expect_gt(fabs(g[0]), 0.1, "thickness still matters: %g", g[0]);
+    /* and the model says which factor it ignores (predict's note), as a
+     * kriging model of the same rows does */
+    cr_expect(sg_model_factor_ignored(m, 1));
+    cr_expect_not(sg_model_factor_ignored(m, 0));
     sg_model_work_destroy(w);
+    sg_model_destroy(m);
+    s.type = SG_MODEL_GP;
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, NR, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect(sg_model_factor_ignored(m, 1));
+    cr_expect_not(sg_model_factor_ignored(m, 0));
     sg_model_destroy(m);
 }

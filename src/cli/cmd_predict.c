@@ -160,6 +160,29 @@ static bool describe_extrapolation(const sg_model *m, const double *x, char *buf
     return k > 0;
 }
 
+/* The factors the model ignores (no run varied them) as one sentence into
+ * buf: "cooling: no run varied it, so the model ignores it: the
+ * predictions are the same at any cooling, which no run supports".
+ * Returns false when it ignores none. */
+static bool describe_ignored(const sg_model *m, char *buf, size_t cap)
+{
+    size_t k = 0, count = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sg_model_n_in(m) && k < cap; i++)
+        if (sg_model_factor_ignored(m, i)) {
+            k += (size_t)snprintf(buf + k, cap - k, "%s%s", count ? ", " : "",
+                                  sg_model_factor_name(m, i));
+            count++;
+        }
+    if (count && k < cap)
+        snprintf(buf + k, cap - k,
+                 ": no run varied %s, so the model ignores %s: the predictions are the same "
+                 "at any setting of %s, which no run supports",
+                 count > 1 ? "them" : "it", count > 1 ? "them" : "it",
+                 count > 1 ? "them" : "it");
+    return count > 0;
+}
+
 /* Put the "predict" object (library encoder) into the document: the model
  * file and its intervals, with the points p when not NULL. */
 static int put_json(sg_cli_ctx *ctx, const sg_model *m, const sg_predict_points *p)
@@ -241,6 +264,8 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
     char text[1024];
     if (describe_extrapolation(m, x, text, sizeof text))
         printf("WARNING: extrapolation: %s; the prediction is not supported by the data\n", text);
+    if (describe_ignored(m, text, sizeof text))
+        printf("NOTE: %s\n", text);
     return SG_EXIT_OK;
 }
 
@@ -524,6 +549,9 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
         fprintf(stderr, "surrogate: WARNING: %zu of %zu rows lie outside the fitted bounds "
                         "(extrapolation)\n",
                 n_extra, n);
+    char text[1024];
+    if (!ctx->args->json && describe_ignored(m, text, sizeof text))
+        fprintf(stderr, "surrogate: NOTE: %s\n", text);
 done:
     free(cols);
     free(X);
@@ -633,7 +661,8 @@ const sg_cli_command sg_cmd_predict = {
         "Evaluates a model written by 'fit': the ensemble mean of every response with its\n"
         "spread (standard deviation of the members), in engineering units.  A point\n"
         "outside the fitted factor bounds is still predicted but flagged as extrapolation\n"
-        "(which factor, how far).  --in reads a CSV whose columns are named by factor\n"
+        "(which factor, how far); a factor no run varied, which the model ignores, is\n"
+        "named in a note.  --in reads a CSV whose columns are named by factor\n"
         "(or start with the factor name and '_', as thickness_um); --out writes the\n"
         "predictions atomically.",
     .options = predict_options,

@@ -1549,6 +1549,19 @@ bool sg_model_extrapolates(const sg_model *m, const double *x)
     return false;
 }
 
+bool sg_model_factor_ignored(const sg_model *m, size_t i)
+{
+    if (i >= m->n_in || sg_model__is_category(&m->spec, i))
+        return false;
+    size_t a = sg_model__n_feat(&m->spec, i); /* its input's index */
+    if (m->type != SG_MODEL_GP)
+        return m->xs->width[a] >= SG_SCALE_FLAT_WIDTH;
+    for (size_t j = 0; j < m->n_out; j++)
+        if (!m->gp || !m->gp[j] || !(sg_gp_length_scales(m->gp[j])[a] >= SG_GP_FLAT_LENGTH))
+            return false;
+    return true;
+}
+
 bool sg_model_factor_is_log(const sg_model *m, size_t i)
 {
     return i < m->n_in && sg_model__is_log(&m->spec, i);

@@ -429,6 +429,11 @@ const sg_model_calibration *sg_model_calibration_of(const sg_model *m, size_t j)
 bool sg_model_extrapolates(const sg_model *m, const double *x);
 /* True when the model sees factor i on a log scale (spec log_scale). */
 bool sg_model_factor_is_log(const sg_model *m, size_t i);
+/* True when the model ignores numeric factor i: every training run had it
+ * at one value, so the network's input is scaled flat (SG_SCALE_FLAT_WIDTH)
+ * and kriging's length scale is SG_GP_FLAT_LENGTH for every response.  A
+ * prediction then holds at any setting of it, which no run supports. */
+bool sg_model_factor_ignored(const sg_model *m, size_t i);
 /* True when response j is modelled as log10 of its values (spec log_y). */
 bool sg_model_response_is_log(const sg_model *m, size_t j);
 /* SG_ERR_INVALID, naming the factor, when x (n_in, engineering units)
