@@ -141,6 +141,7 @@ double sg_factor_level_gap(const sg_factor *f);
 bool sg_factor_code_levels(const sg_factor *f, const double *x, size_t n, size_t stride,
                            int *codes, size_t code_stride, double *values, size_t *n_levels,
                            double *off);
+
 /* Index of `text` among labels[0..n) (exact, else ignoring case); SIZE_MAX
  * when absent. */
 size_t sg_labels_find(char *const *labels, size_t n, const char *text);
