@@ -282,6 +282,7 @@ Test(decide, fixed_factor_is_exact_and_steps_snap)
     /* no tested run has a = 3.385: none is the answer's "best tested run" */
     cr_expect(!r->has_best_row, "row %zu", r->best_row);
     cr_expect_eq(r->rows_outside_box, NR);
+    cr_expect_eq(r->rows_inside_box, 0);
     sg_decide_result_destroy(r);
     teardown(&f);
 }
@@ -327,6 +328,9 @@ Test(decide, best_tested_run_lies_inside_the_search_box)
     cr_expect(fabs(a - (1.3 + 3.4 * 4 / 6.0)) < 1e-12, "a = %g", a);
     cr_expect(fabs(b - (-0.1)) < 1e-12, "b = %g", b);
     cr_expect(fabs(r->best_row_value - truth_y(a, b)) < 1e-12);
+    /* a in 3.567 .. 4.7 (3 of 7 values), b in -2.1 .. -0.1 (3 of 7) */
+    cr_expect_eq(r->rows_inside_box, 9);
+    cr_expect_eq(r->rows_outside_box, NR - 9);
     sg_decide_result_destroy(r);
     teardown(&f);
 }

@@ -580,7 +580,7 @@ Test(recommend, no_tested_run_inside_the_box_is_said)
     setup_with(&f, "", "", "fixed = { a = 3.385 }\n");
     sg_recommend *rec = build(&f, NULL, NULL);
     cr_expect(!rec->has_best_row);
-    cr_expect_eq(rec->rows_outside_box, GRID * GRID);
+    cr_expect(rec->none_in_box);
     cr_expect(strstr(rec->headline, "confirm it with a run (no tested run lies inside the "
                                      "[optimize] bounds and fixed values to compare it with)."),
               "%s", rec->headline);
@@ -608,4 +608,21 @@ Test(recommend, a_difference_that_rounds_away_reads_no_better)
         sg_recommend_destroy(rec);
         teardown(&f);
     }
+}
+
+/* Runs inside the box that meet no constraint, others outside it: the
+ * answer has no tested run to compare with, but must not claim none lies
+ * inside the box. */
+Test(recommend, runs_inside_the_box_are_not_said_to_be_missing)
+{
+    fixture f;
+    setup(&f, "");
+    f.r->has_best_row = 0;
+    f.r->rows_inside_box = 5;
+    f.r->rows_outside_box = 44;
+    sg_recommend *rec = build(&f, NULL, NULL);
+    cr_expect(!rec->none_in_box);
+    cr_expect_null(strstr(rec->headline, "no tested run lies inside"), "%s", rec->headline);
+    sg_recommend_destroy(rec);
+    teardown(&f);
 }

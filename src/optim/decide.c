@@ -489,9 +489,10 @@ static sg_status best_tested(const sg_decide_problem *p, const sg_table *t, sg_d
         size_t rows[SG_DECIDE_REPS_LISTED];
         size_t m = group_objective(p, t, keys, a, b, &v, &feasible, rows);
         if (m > 0 && !sg_optimize_spec_inside(p->spec, keys[a].x)) {
-            r->rows_outside_box += b - a;
+            r->rows_outside_box += m;
             continue;
         }
+        r->rows_inside_box += m;
         if (m == 0 || !feasible)
             continue;
         if (r->has_best_row && !better(p->spec->sense, v, r->best_row_value) &&

@@ -165,7 +165,9 @@ typedef struct sg_decide_result {
     double best_row_value;     /* measured objective (mean over the replicates) */
     double best_row_pred;      /* model objective there (with risk) */
     size_t best_row_reps;      /* rows at those settings with a measured objective (>= 1) */
-    size_t rows_outside_box;   /* rows left out for lying outside the search box */
+    size_t rows_outside_box;   /* rows with a measured objective outside the search box */
+    size_t rows_inside_box;    /* ... and inside it (whether or not they meet the
+                                  constraints) */
     size_t best_rows[SG_DECIDE_REPS_LISTED]; /* the first of them, table row indices */
 
     /* main-effects best level combination (sg_taguchi), single response */

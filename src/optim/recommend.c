@@ -338,7 +338,7 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the model's optimum: predicted %.*f%s%s; confirm it with a run%s.",
                         d, rec->objective_pred, us, unit,
-                        rec->rows_outside_box
+                        rec->none_in_box
                             ? " (no tested run lies inside the [optimize] bounds and fixed "
                               "values to compare it with)"
                             : "");
@@ -487,7 +487,7 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
     rec->best_row = r->best_row;
     rec->best_row_value = r->best_row_value;
     rec->best_row_reps = r->best_row_reps;
-    rec->rows_outside_box = r->rows_outside_box;
+    rec->none_in_box = r->rows_outside_box > 0 && r->rows_inside_box == 0;
     if (t)
         sg_decide_best_label(r, t, rec->best_label, sizeof rec->best_label);
     rec->q2 = worst_q2(sp, s->n_responses, in ? in->q2 : NULL);

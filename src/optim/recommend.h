@@ -89,7 +89,8 @@ typedef struct sg_recommend {
     size_t best_row;              /* table row of the best tested run */
     double best_row_value;        /* its measured objective (mean over replicates) */
     size_t best_row_reps;         /* runs at those settings (sg_decide_result) */
-    size_t rows_outside_box;      /* runs outside the search box (sg_decide_result) */
+    bool none_in_box;             /* every run lies outside the search box (sg_decide_result
+                                     rows_outside_box, rows_inside_box) */
     char best_label[128];         /* "run 19", "runs 19 and 47" (sg_decide_best_label) */
     double gain;                  /* optimum over best tested run, objective units (> 0 better) */
     double uncertainty;           /* what the gain is judged against, objective units */
