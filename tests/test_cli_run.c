@@ -420,21 +420,28 @@ static const char *cooling_at_5_study(const char *from, const char *to)
     return study;
 }
 
+/* run's answer on study has the verdict line, and optimize holds the factor
+ * (its problem listing says `held`) and finds a single optimum. */
+static void expect_held(const char *study, const char *verdict, const char *held)
+{
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, verdict), "%s", r->out);
+    r = run("optimize", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, held), "%s", r->out);
+    cr_expect(strstr(r->out, "distinct optima: 1\n"), "%s", r->out);
+}
+
 /* Cooling at 5 C/min in every run: no run shows its effect, so the
  * model ignores it, the search holds it at 5 and the answer says why
  * (before, it came out "mattering" and set to a bound no run had). */
 Test(cli_run, a_factor_no_run_varied_is_held_and_named)
 {
-    const char *study = cooling_at_5_study(NULL, NULL);
-    result *r = run("run", study, NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    cr_expect(strstr(r->out, "  cooling        5 C/min      not varied: every run has 5 C/min, so "
-                             "its effect is unknown; keep it\n"),
-              "%s", r->out);
-    r = run("optimize", study, NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    cr_expect(strstr(r->out, "held at 5: every run has it"), "%s", r->out);
-    cr_expect(strstr(r->out, "distinct optima: 1\n"), "%s", r->out);
+    expect_held(cooling_at_5_study(NULL, NULL),
+                "  cooling        5 C/min      not varied: every run has 5 C/min, so its effect "
+                "is unknown; keep it\n",
+                "held at 5: every run has it");
 }
 
 /* The same table with cooling limited to 6 .. 7 C/min by [optimize]: the
@@ -443,18 +450,11 @@ Test(cli_run, a_factor_no_run_varied_is_held_and_named)
  * user's bounds). */
 Test(cli_run, a_factor_no_run_varied_outside_the_bounds_is_set_to_the_nearest)
 {
-    const char *study =
-        cooling_at_5_study("[optimize]\n", "[optimize]\nbounds = { cooling = [6, 7] }\n");
-    result *r = run("run", study, NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    cr_expect(strstr(r->out, "  cooling        6 C/min      not varied: every run has 5 C/min, "
-                             "which the [optimize] bounds exclude; its effect is unknown, so "
-                             "test this setting\n"),
-              "%s", r->out);
-    r = run("optimize", study, NULL);
-    cr_assert_eq(r->code, 0, "%s", r->err);
-    cr_expect(strstr(r->out, "held at 6: every run has 5, outside the bounds"), "%s", r->out);
-    cr_expect(strstr(r->out, "distinct optima: 1\n"), "%s", r->out);
+    expect_held(
+        cooling_at_5_study("[optimize]\n", "[optimize]\nbounds = { cooling = [6, 7] }\n"),
+        "  cooling        6 C/min      not varied: every run has 5 C/min, which the [optimize] "
+        "bounds exclude; its effect is unknown, so test this setting\n",
+        "held at 6: every run has 5, outside the bounds");
 }
 
 /* The same table with kriging: it fitted nothing before ("factor 4 has the

@@ -469,6 +469,24 @@ static size_t group_objective(const sg_decide_problem *p, const sg_table *t, con
     return m;
 }
 
+/* Each response's mean over the group keys[a..b) into means (NAN: no value). */
+static void group_means(const sg_decide_problem *p, const sg_table *t, const row_key *keys,
+                        size_t a, size_t b, double *means)
+{
+    for (size_t j = 0; j < p->nr; j++) {
+        double sum = 0;
+        size_t m = 0;
+        for (size_t g = a; g < b; g++) {
+            double v = sg_table_at(t, keys[g].row, p->nf + j);
+            if (isfinite(v)) {
+                sum += v;
+                m++;
+            }
+        }
+        means[j] = m ? sum / (double)m : NAN;
+    }
+}
+
 /* The best tested setting (sg_decide_result.best_row and the rest). */
 static sg_status best_tested(const sg_decide_problem *p, const sg_table *t, sg_decide_result *r,
                              sg_error *err)
@@ -480,6 +498,7 @@ static sg_status best_tested(const sg_decide_problem *p, const sg_table *t, sg_d
     for (size_t i = 0; i < n; i++)
         keys[i] = (row_key){t->x + i * t->n_cols, p->nf, i};
     qsort(keys, n, sizeof *keys, cmp_settings);
+    size_t best_a = 0, best_b = 0;
     for (size_t a = 0, b; a < n; a = b) {
         for (b = a + 1; b < n && memcmp(keys[a].x, keys[b].x, p->nf * sizeof *keys[a].x) == 0;
              b++)
@@ -504,7 +523,11 @@ static sg_status best_tested(const sg_decide_problem *p, const sg_table *t, sg_d
         r->best_row_reps = m;
         memcpy(r->best_rows, rows,
                (m < SG_DECIDE_REPS_LISTED ? m : SG_DECIDE_REPS_LISTED) * sizeof *rows);
+        best_a = a;
+        best_b = b;
     }
+    if (r->has_best_row)
+        group_means(p, t, keys, best_a, best_b, r->best_row_means);
     free(keys);
     return SG_OK;
 }

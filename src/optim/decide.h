@@ -169,6 +169,8 @@ typedef struct sg_decide_result {
     size_t rows_inside_box;    /* ... and inside it (whether or not they meet the
                                   constraints) */
     size_t best_rows[SG_DECIDE_REPS_LISTED]; /* the first of them, table row indices */
+    double best_row_means[SG_STUDY_MAX_RESPONSES]; /* each response's mean over every row
+                                                      at those settings (NAN: none) */
 
     /* main-effects best level combination (sg_taguchi), single response */
     int has_taguchi;

@@ -201,30 +201,13 @@ static void intervals(const sg_study *s, const sg_decide_result *r, sg_recommend
     }
 }
 
-/* Mean of column col over the rows at table row `row`'s settings (its
- * replicates, itself included) with a value there. */
-static double setting_mean(const sg_table *t, size_t nf, size_t row, size_t col)
-{
-    double sum = 0;
-    size_t m = 0;
-    const double *x = t->x + row * t->n_cols;
-    for (size_t i = 0; i < t->n_rows; i++) {
-        const double *y = t->x + i * t->n_cols;
-        if (memcmp(x, y, nf * sizeof *x) != 0 || !isfinite(y[col]))
-            continue;
-        sum += y[col];
-        m++;
-    }
-    return m ? sum / (double)m : NAN;
-}
-
 /* "measured 470.8 MPa" (the objective's value of the best tested setting;
  * "mean measured" for replicates), or for a weighted objective each of its
  * responses in their units, then the score: "measured stress_max 470.8
  * MPa, stress_path2 402.3 MPa; score 0.000". */
-static void measured_phrase(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
-                            const sg_recommend_inputs *in, const sg_recommend *rec, int d,
-                            char *buf, size_t cap)
+static void measured_phrase(const sg_study *s, const sg_decide_result *r,
+                            const sg_optimize_spec *sp, const sg_recommend_inputs *in,
+                            const sg_recommend *rec, int d, char *buf, size_t cap)
 {
     const char *measured = rec->best_row_reps > 1 ? "mean measured" : "measured";
     if (!sp->weighted) {
@@ -239,7 +222,7 @@ static void measured_phrase(const sg_study *s, const sg_table *t, const sg_optim
         if (!(sp->weights[j] > 0))
             continue;
         const char *u = s->responses[j].unit;
-        double v = setting_mean(t, s->n_factors, rec->best_row, s->n_factors + j);
+        double v = r->best_row_means[j];
         int dj = sg_sensitivity_decimals(in && in->sens ? in->sens->resolution[j] : 0.0);
         n += (size_t)sg_num_snprintf(buf + n, cap - n, "%s%s %.*f%s%s", sep, s->responses[j].name,
                                      dj, v, *u ? " " : "", u);
@@ -272,8 +255,9 @@ static bool infeasible_headline(sg_recommend *rec, const char *run, const char *
     return true;
 }
 
-static void write_headline(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
-                           const sg_recommend_inputs *in, sg_recommend *rec)
+static void write_headline(const sg_study *s, const sg_decide_result *r,
+                           const sg_optimize_spec *sp, const sg_recommend_inputs *in,
+                           sg_recommend *rec)
 {
     const char *unit = sp->weighted ? "" : s->responses[sp->response].unit;
     const char *us = *unit ? " " : "";
@@ -289,7 +273,7 @@ static void write_headline(const sg_study *s, const sg_table *t, const sg_optimi
     const char *what = reps ? "setting" : "run";
     char meas[SG_RECOMMEND_TEXT_MAX / 2] = "";
     if (rec->has_best_row)
-        measured_phrase(s, t, sp, in, rec, d, meas, sizeof meas);
+        measured_phrase(s, r, sp, in, rec, d, meas, sizeof meas);
     if (rec->kind == SG_RECOMMEND_NONE) {
         int n = sg_num_snprintf(rec->headline, sizeof rec->headline,
                                 "No recommendation: the model of the objective is weak "
@@ -513,7 +497,7 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
     }
     rec->objective_pred = objective_of(sp, r, rec->mean);
     intervals(s, r, rec);
-    write_headline(s, t, sp, in, rec);
+    write_headline(s, r, sp, in, rec);
     write_notes(s, sp, r, rec);
     constraint_notes(sp, r, rec);
     *out = rec;
