@@ -30,7 +30,8 @@ static int value_decimals(const sg_summary_inputs *in, size_t j)
     double hw = in->decide && in->decide->has_interval ? in->decide->half_width[j] : NAN;
     if (isfinite(hw) && hw > 0) {
         int du = unc_decimals(in, j, hw);
-        d = du + 1 < d ? du + 1 : d;
+        if (du + 1 < d)
+            d = du + 1;
     }
     return d;
 }
