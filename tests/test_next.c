@@ -45,14 +45,21 @@ static double peaked_y(double a, double b)
 
 /* The tested grid of y = truth(a, b), plus one run at extra = (a, b) when
  * not NULL. */
+/* The CSV of the tested grid of y = truth(a, b) into csv; its length. */
+static size_t grid_csv(char *csv, size_t cap, double (*truth)(double, double))
+{
+    size_t used = (size_t)snprintf(csv, cap, "a,b,y,z\n");
+    for (int i = 0; i < GRID; i++)
+        for (int j = 0; j < GRID; j++)
+            used += (size_t)snprintf(csv + used, cap - used, "%d,%d,%.17g,%d\n", i, j,
+                                     truth(i, j), i + j);
+    return used;
+}
+
 static void make_table_of(sg_table **t, double (*truth)(double, double), const double *extra)
 {
     static char csv[4096];
-    size_t used = (size_t)snprintf(csv, sizeof csv, "a,b,y,z\n");
-    for (int i = 0; i < GRID; i++)
-        for (int j = 0; j < GRID; j++)
-            used += (size_t)snprintf(csv + used, sizeof csv - used, "%d,%d,%.17g,%d\n", i, j,
-                                     truth(i, j), i + j);
+    size_t used = grid_csv(csv, sizeof csv, truth);
     if (extra)
         used += (size_t)snprintf(csv + used, sizeof csv - used, "%.17g,%.17g,%.17g,%.17g\n",
                                  extra[0], extra[1], truth(extra[0], extra[1]),
@@ -205,6 +212,48 @@ Test(next, steps_levels_and_fixed_factors_are_respected)
     }
     sg_next_result_destroy(r);
     teardown(&f);
+}
+
+/* next's incumbent (sg_next_result.best_value) for the [optimize] section
+ * optimize on the grid plus the CSV rows extra (may be NULL). */
+static double incumbent(const char *optimize, const char *extra)
+{
+    fixture f;
+    setup(&f, optimize);
+    static char csv[4096];
+    size_t used = grid_csv(csv, sizeof csv, truth_y);
+    used += (size_t)snprintf(csv + used, sizeof csv - used, "%s", extra ? extra : "");
+    const char *cols[] = {"a", "b", "y", "z"};
+    sg_table *t = NULL;
+    sg_error err;
+    cr_assert_eq(sg_table_load_buffer(csv, used, "n.csv", cols, 4, 2, &t, NULL, &err), SG_OK,
+                 "%s", err.msg);
+    double hw[2] = {0.05, 0.05};
+    sg_next_inputs in = {.study = f.s, .table = t, .spec = f.sp, .model = g_model,
+                         .decide = f.d, .half_width = hw, .level = 0.95, .runs = 1, .seed = 99};
+    sg_next_result *r = NULL;
+    cr_assert_eq(sg_next_propose(&in, &r, &err), SG_OK, "%s", err.msg);
+    double best = r->best_value;
+    sg_next_result_destroy(r);
+    sg_table_destroy(t);
+    teardown(&f);
+    return best;
+}
+
+/* The improvement is over the best tested setting the user can choose, as
+ * optimize names it: replicates by their mean (not the luckiest), inside
+ * the [optimize] bounds; with no run inside (a factor fixed at an untested
+ * value), the best anywhere. */
+Test(next, the_incumbent_is_the_best_tested_setting_inside_the_box)
+{
+    const char *plain = "[optimize]\nstarts = 4\n";
+    cr_expect_float_eq(incumbent(plain, NULL), truth_y(3, 1), 1e-12);
+    /* a replicate at (3, 1) measured 4: the setting's mean, not 4 */
+    cr_expect_float_eq(incumbent(plain, "3,1,4,4\n"), (truth_y(3, 1) + 4) / 2, 1e-12);
+    cr_expect_float_eq(incumbent("[optimize]\nstarts = 4\nbounds = { a = [0, 2] }\n", NULL),
+                       truth_y(2, 1), 1e-12);
+    cr_expect_float_eq(incumbent("[optimize]\nstarts = 4\nfixed = { a = 2.5 }\n", NULL),
+                       truth_y(3, 1), 1e-12);
 }
 
 Test(next, held_factors_keep_their_value)

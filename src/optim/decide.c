@@ -395,140 +395,30 @@ void sg_decide_result_destroy(sg_decide_result *r)
     free(r);
 }
 
-/* Measured objective of table row i (NAN when a needed value is missing). */
-static double row_objective(const sg_decide_problem *p, const sg_table *t, size_t i)
-{
-    const sg_optimize_spec *sp = p->spec;
-    if (!sp->weighted)
-        return sg_optimize_spec_observed(sp, sp->response,
-                                         sg_table_at(t, i, p->nf + sp->response));
-    double v = 0.0;
-    for (size_t j = 0; j < p->nr; j++)
-        if (sp->weights[j] > 0)
-            v += sp->weights[j] * (sg_table_at(t, i, p->nf + j) - p->lo[j]) / p->range[j];
-    return v;
-}
-
 static int better(sg_optim_sense s, double a, double b)
 {
     return s == SG_OPTIM_MAXIMIZE ? a > b : a < b;
-}
-
-/* A table row's factor settings for sorting rows into replicate groups. */
-typedef struct row_key {
-    const double *x;
-    size_t nf, row;
-} row_key;
-
-/* Lexicographic on the settings, then by row: replicates end up together,
- * the first row of the table first. */
-static int cmp_settings(const void *a, const void *b)
-{
-    const row_key *p = a, *q = b;
-    for (size_t j = 0; j < p->nf; j++)
-        if (p->x[j] != q->x[j])
-            return p->x[j] < q->x[j] ? -1 : 1;
-    return (p->row > q->row) - (p->row < q->row);
-}
-
-/* Mean measured objective of the group keys[a..b) (same settings) into
- * *v, and whether the means of its constraint responses meet every
- * constraint; the rows with a measured objective go to rows (their count
- * returned; 0: none). */
-static size_t group_objective(const sg_decide_problem *p, const sg_table *t, const row_key *keys,
-                              size_t a, size_t b, double *v, bool *feasible, size_t *rows)
-{
-    const sg_optimize_spec *sp = p->spec;
-    double sum = 0, con_sum[SG_OPTSPEC_MAX_CONS] = {0};
-    size_t m = 0, con_n[SG_OPTSPEC_MAX_CONS] = {0};
-    for (size_t g = a; g < b; g++) {
-        size_t i = keys[g].row;
-        double y = row_objective(p, t, i);
-        if (isfinite(y)) {
-            if (m < SG_DECIDE_REPS_LISTED)
-                rows[m] = i;
-            sum += y;
-            m++;
-        }
-        for (size_t k = 0; k < sp->n_cons; k++) {
-            double c = sg_optimize_spec_con_observed(
-                sp, k, sg_table_at(t, i, p->nf + sp->cons[k].response));
-            if (isfinite(c)) {
-                con_sum[k] += c;
-                con_n[k]++;
-            }
-        }
-    }
-    *feasible = true;
-    for (size_t k = 0; k < sp->n_cons; k++) {
-        double c = con_n[k] ? con_sum[k] / (double)con_n[k] : NAN;
-        if (!isfinite(c) || (sp->cons[k].ge ? c < sp->cons[k].bound : c > sp->cons[k].bound))
-            *feasible = false;
-    }
-    *v = m ? sum / (double)m : NAN;
-    return m;
-}
-
-/* Each response's mean over the group keys[a..b) into means (NAN: no value). */
-static void group_means(const sg_decide_problem *p, const sg_table *t, const row_key *keys,
-                        size_t a, size_t b, double *means)
-{
-    for (size_t j = 0; j < p->nr; j++) {
-        double sum = 0;
-        size_t m = 0;
-        for (size_t g = a; g < b; g++) {
-            double v = sg_table_at(t, keys[g].row, p->nf + j);
-            if (isfinite(v)) {
-                sum += v;
-                m++;
-            }
-        }
-        means[j] = m ? sum / (double)m : NAN;
-    }
 }
 
 /* The best tested setting (sg_decide_result.best_row and the rest). */
 static sg_status best_tested(const sg_decide_problem *p, const sg_table *t, sg_decide_result *r,
                              sg_error *err)
 {
-    size_t n = t->n_rows;
-    row_key *keys = malloc(n * sizeof *keys);
-    if (!keys)
-        return sg_error_set(err, SG_ERR_NOMEM, "out of memory grouping the runs");
-    for (size_t i = 0; i < n; i++)
-        keys[i] = (row_key){t->x + i * t->n_cols, p->nf, i};
-    qsort(keys, n, sizeof *keys, cmp_settings);
-    size_t best_a = 0, best_b = 0;
-    for (size_t a = 0, b; a < n; a = b) {
-        for (b = a + 1; b < n && memcmp(keys[a].x, keys[b].x, p->nf * sizeof *keys[a].x) == 0;
-             b++)
-            ;
-        double v;
-        bool feasible;
-        size_t rows[SG_DECIDE_REPS_LISTED];
-        size_t m = group_objective(p, t, keys, a, b, &v, &feasible, rows);
-        if (m > 0 && !sg_optimize_spec_inside(p->spec, keys[a].x)) {
-            r->rows_outside_box += m;
-            continue;
-        }
-        r->rows_inside_box += m;
-        if (m == 0 || !feasible)
-            continue;
-        if (r->has_best_row && !better(p->spec->sense, v, r->best_row_value) &&
-            !(v == r->best_row_value && rows[0] < r->best_row))
-            continue;
-        r->has_best_row = 1;
-        r->best_row = rows[0];
-        r->best_row_value = v;
-        r->best_row_reps = m;
-        memcpy(r->best_rows, rows,
-               (m < SG_DECIDE_REPS_LISTED ? m : SG_DECIDE_REPS_LISTED) * sizeof *rows);
-        best_a = a;
-        best_b = b;
-    }
-    if (r->has_best_row)
-        group_means(p, t, keys, best_a, best_b, r->best_row_means);
-    free(keys);
+    sg_tested_objective o = {p->spec, p->nf, p->nr, p->lo, p->range};
+    sg_tested_best b;
+    sg_status st = sg_tested_best_find(&o, t, false, &b, err);
+    if (st != SG_OK)
+        return st;
+    r->rows_inside_box = b.rows_inside_box;
+    r->rows_outside_box = b.rows_outside_box;
+    r->has_best_row = b.found;
+    if (!b.found)
+        return SG_OK;
+    r->best_row = b.row;
+    r->best_row_value = b.value;
+    r->best_row_reps = b.reps;
+    memcpy(r->best_rows, b.rows, sizeof b.rows);
+    memcpy(r->best_row_means, b.means, sizeof b.means);
     return SG_OK;
 }
 

@@ -34,6 +34,7 @@
 #include "optim/optim.h"
 #include "io/study.h"
 #include "optim/optimize_spec.h"
+#include "optim/tested.h"
 
 /* Relative finite-difference step for the spread's gradient. */
 #define SG_DECIDE_FD_REL 1e-6
@@ -50,7 +51,7 @@
 #define SG_DECIDE_MAX_LEVELS 9
 #define SG_DECIDE_TEXT_MAX 512
 /* Replicates of the best tested setting named in messages. */
-#define SG_DECIDE_REPS_LISTED 4
+#define SG_DECIDE_REPS_LISTED SG_TESTED_ROWS_LISTED
 
 /* Shared, read-only evaluation problem (the model, objective terms). */
 typedef struct sg_decide_problem sg_decide_problem;
@@ -186,16 +187,16 @@ typedef struct sg_decide_result {
                                   continuous optimum (sg_decide_predict_cons) */
 } sg_decide_result;
 
-/* Is numeric factor i set to one value in every row of table (at least 2
- * rows; NULL: not known)?  *value gets it.  The model ignores such a factor
- * (model.c flatten_constant_factors), so the search holds it there (when
- * the [optimize] bounds allow) and the answer says it was not varied. */
 /* How messages name the best tested setting of r: "run 19" (or "data row
  * 19" without a run column), "runs 19 and 47" for replicates, "runs 3, 9,
  * 12, 20 and 2 more".  Writes into buf (cap bytes). */
 void sg_decide_best_label(const sg_decide_result *r, const sg_table *table, char *buf,
                           size_t cap);
 
+/* Is numeric factor i set to one value in every row of table (at least 2
+ * rows; NULL: not known)?  *value gets it.  The model ignores such a factor
+ * (model.c flatten_constant_factors), so the search holds it there (when
+ * the [optimize] bounds allow) and the answer says it was not varied. */
 bool sg_decide_unvaried(const sg_study *s, const sg_table *table, size_t i, double *value);
 
 /* Is factor i held by the search: not fixed by spec, and unvaried in table?

@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/num.h"
 #include "model/warp.h"
+#include "optim/tested.h"
 
 /* Tested rows used for distances: at most this many (evenly strided). */
 #define NEXT_DISTANCE_ROWS 2000
@@ -285,23 +286,13 @@ static double design_spacing(const next_ctx *c)
     return spacing > 0 ? spacing : 1.0 / sqrt((double)(t && t->n_rows ? t->n_rows : 1));
 }
 
-static bool row_feasible(const next_ctx *c, size_t i)
-{
-    const sg_optimize_spec *sp = c->in->spec;
-    for (size_t k = 0; k < sp->n_cons; k++) {
-        size_t j = sp->cons[k].response;
-        double y = sg_optimize_spec_con_observed(sp, k, sg_table_at(c->in->table, i, c->nf + j));
-        if (!isfinite(y) || (sp->cons[k].ge ? y < sp->cons[k].bound : y > sp->cons[k].bound))
-            return false;
-    }
-    return true;
-}
-
-/* Response normalisation (weighted objective) and the best tested value. */
-static void tested_figures(next_ctx *c)
+/* Response normalisation (weighted objective) and the incumbent: the best
+ * tested setting inside the search box, replicates by their mean (as
+ * `optimize` names it, tested.h), else the best anywhere (a factor fixed
+ * at an untested value leaves no run inside the box). */
+static sg_status tested_figures(next_ctx *c, sg_error *err)
 {
     const sg_table *t = c->in->table;
-    double y[SG_STUDY_MAX_RESPONSES];
     for (size_t j = 0; j < c->nr; j++) {
         double lo = INFINITY, hi = -INFINITY;
         for (size_t i = 0; t && i < t->n_rows; i++) {
@@ -315,16 +306,14 @@ static void tested_figures(next_ctx *c)
         c->range[j] = hi > lo ? hi - lo : 1.0;
     }
     c->best = NAN;
-    bool max = c->in->spec->sense == SG_OPTIM_MAXIMIZE;
-    for (size_t i = 0; t && i < t->n_rows; i++) {
-        for (size_t j = 0; j < c->nr; j++)
-            y[j] = sg_optimize_spec_observed(c->in->spec, j, sg_table_at(t, i, c->nf + j));
-        double v = objective(c, y);
-        if (!isfinite(v) || !row_feasible(c, i))
-            continue;
-        if (!isfinite(c->best) || (max ? v > c->best : v < c->best))
-            c->best = v;
-    }
+    sg_tested_objective o = {c->in->spec, c->nf, c->nr, c->lo, c->range};
+    sg_tested_best b;
+    sg_status st = sg_tested_best_find(&o, t, false, &b, err);
+    if (st == SG_OK && !b.found)
+        st = sg_tested_best_find(&o, t, true, &b, err);
+    if (st == SG_OK && b.found)
+        c->best = b.value;
+    return st;
 }
 
 /* Candidates: the optimum, points near it and uniform points, snapped. */
@@ -853,7 +842,8 @@ sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_err
     const double *opt = NULL;
     if (in->decide && in->decide->opt)
         opt = SG_OPTIM_SETTINGS(in->decide->opt);
-    tested_figures(&c);
+    if ((st = tested_figures(&c, err)) != SG_OK)
+        goto done;
     r->best_value = c.best;
     r->weak_model = is_weak(in);
     c.spacing = design_spacing(&c);

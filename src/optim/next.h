@@ -3,7 +3,9 @@
  * sg_next_propose picks K new settings that most improve the decision:
  *   - a confirmation run at the recommended optimum when it is untested;
  *   - then, one at a time, the candidate with the largest expected
- *     improvement of the objective over the best tested run, times the
+ *     improvement of the objective over the best tested setting (tested.h:
+ *     inside the search box, replicates by their mean; the best anywhere
+ *     when no run lies inside), times the
  *     probability that every constraint holds, times a penalty near the
  *     runs already chosen (so that the batch does not crowd together);
  *   - when the objective's model is weak (cross-validated Q² below
@@ -103,7 +105,8 @@ typedef struct sg_next_result {
                              ei stays the model's own */
     double max_ei;        /* warped: the largest expected improvement x feasibility of
                              the model over the candidates (objective units); else 0 */
-    double best_value;    /* best tested objective (NAN when no run meets the constraints) */
+    double best_value;    /* the incumbent: the best tested setting's objective (mean of its
+                             replicates; NAN when no setting meets the constraints) */
 } sg_next_result;
 
 /* Propose in->runs settings.  SG_ERR_INVALID for bad arguments (the model
