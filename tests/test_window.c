@@ -1,5 +1,6 @@
 /* test_window.c — held-out errors carried over to the window (model/window.h). */
 #include <criterion/criterion.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -74,9 +75,8 @@ Test(window, residuals_proportional_to_the_loo_sd_give_a_constant_z)
         cr_expect(fabs(z[i] - 2.0) < 1e-6, "row %zu: z %.17g", i, z[i]);
     cr_expect(fabs(f.rmse - f.rms_z * f.rms_scale) <= 1e-15 * f.rmse);
     cr_expect(f.reachable);
-    /* every z is 2: the half-width is 2 x the s(x) that covers
-     * 0.95 (N + 1) / N of the window's points, between the smallest and
-     * the largest scale */
+    /* every z is 2: the half-width lies between the t interval at the
+     * smallest and at the largest scale */
     cr_expect(f.half_width > 2.0 * f.rms_scale * 0.5 && f.half_width < 2.0 * 10 * f.rms_scale);
 }
 
@@ -160,9 +160,48 @@ Test(window, kriging_loo_residuals_predict_its_error_in_the_window)
               rmse);
 }
 
-/* Fewer than 19 held-out predictions cannot establish 95 %: the interval
- * is the largest z times the largest scale, and says so. */
-Test(window, too_few_held_out_predictions_give_the_largest_and_say_so)
+/* Where tau dwarfs kriging's sd, s(x) = tau everywhere and the interval
+ * is the normal-theory prediction interval of a new error: Student-t with
+ * m - 1 degrees of freedom, scale rms(z) sqrt(1 + 1/m), at any level and
+ * any m >= 2; one large held-out error moves it through rms(z) only. */
+Test(window, the_half_width_is_the_t_prediction_interval_of_the_scaled_errors)
+{
+    double X[2 * N], y[N], r[N];
+    size_t row[N], group[N];
+    table(X, y);
+    loo(row, group);
+    for (size_t i = 0; i < N; i++)
+        r[i] = 100.0 * sin(2.0 * (double)i + 0.5);
+    r[3] = 900.0; /* a corner run the fold extrapolated to */
+    double levels[] = {0.95, 0.8}, tau = 1e4;
+    size_t counts[] = {N, 10, 2};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t c = 0; c < 3; c++) {
+            size_t m = counts[c];
+            sg_window_held h = {m, row, group, r};
+            sg_window_figures f = {0};
+            sg_error err;
+            cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, tau * tau, levels[l], SEED,
+                                                   &f, &err),
+                         SG_OK, "%s", err.msg);
+            double ss = 0;
+            for (size_t i = 0; i < m; i++)
+                ss += r[i] / tau * (r[i] / tau);
+            double rms_z = sqrt(ss / (double)m);
+            double want = gsl_cdf_tdist_Pinv(0.5 + 0.5 * levels[l], (double)m - 1) *
+                          sqrt(1.0 + 1.0 / (double)m) * rms_z * tau;
+            cr_expect(f.reachable);
+            cr_expect(fabs(f.rms_z / rms_z - 1) < 1e-6, "m %zu: rms z %g, want %g", m, f.rms_z,
+                      rms_z);
+            cr_expect(fabs(f.half_width / want - 1) < 1e-5,
+                      "level %g, m %zu: half-width %.9g, want %.9g", levels[l], m, f.half_width,
+                      want);
+        }
+}
+
+/* A single held-out prediction has no degree of freedom: the interval is
+ * the largest z times the largest scale, and says so. */
+Test(window, one_held_out_prediction_gives_the_largest_and_says_so)
 {
     double X[2 * N], y[N], r[N];
     size_t row[N], group[N];
@@ -170,17 +209,15 @@ Test(window, too_few_held_out_predictions_give_the_largest_and_say_so)
     loo(row, group);
     for (size_t i = 0; i < N; i++)
         r[i] = 0.01 * (double)(i + 1);
-    sg_window_held few = {10, row, group, r}, all = {N, row, group, r};
+    sg_window_held one = {1, row, group, r}, two = {2, row, group, r};
     sg_window_figures f = {0}, g = {0};
     sg_error err;
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &few, 0.0, 0.95, SEED, &f, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &one, 0.0, 0.95, SEED, &f, &err), SG_OK);
     cr_expect(!f.reachable);
-    cr_expect_eq(f.n_z, 10);
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &all, 0.0, 0.95, SEED, &g, &err), SG_OK);
+    cr_expect_eq(f.n_z, 1);
+    cr_expect(f.half_width > f.rmse, "the largest s: %g beside the rms %g", f.half_width, f.rmse);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &two, 0.0, 0.95, SEED, &g, &err), SG_OK);
     cr_expect(g.reachable);
-    /* at 0.5 the 10 are enough */
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &few, 0.0, 0.5, SEED, &g, &err), SG_OK);
-    cr_expect(g.reachable && g.half_width < f.half_width);
 }
 
 static int ascending(const void *a, const void *b)

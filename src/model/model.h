@@ -409,8 +409,9 @@ const char *sg_model_study_hash(const sg_model *m);
 #define SG_MODEL_CV_NAME_MAX 32
 typedef struct sg_model_calibration {
     double level;                  /* coverage in (0, 1), e.g. 0.95 */
-    double half_width;             /* >= 0, response unit (split-conformal); decades for a
-                                      log-scale response (sg_model_interval) */
+    double half_width;             /* >= 0, response unit (cv.h: the window's or the
+                                      plan's); decades for a log-scale response
+                                      (sg_model_interval) */
     bool spread_factor_ok;         /* false: some held-out spread was 0 */
     double spread_factor;          /* >= 0, dimensionless (valid if spread_factor_ok) */
     char cv[SG_MODEL_CV_NAME_MAX]; /* plan it came from, e.g. "loo", "kfold:5" */

@@ -1,8 +1,8 @@
 /* window.c — held-out errors carried over to the whole window (window.h). */
 #include "model/window.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,9 +125,8 @@ static sg_status window_points(const double *lo, const double *hi, size_t d, uin
     return SG_OK;
 }
 
-/* s(x) at SG_WINDOW_POINTS uniform points of the box of the runs, sorted
- * ascending into s; kriging's predictions there (in the points' order)
- * into kriging_at_points unless NULL. */
+/* s(x) at SG_WINDOW_POINTS uniform points of the box of the runs into s;
+ * kriging's predictions there into kriging_at_points unless NULL. */
 static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t seed, double *s,
                                double *kriging_at_points, sg_error *err)
 {
@@ -147,7 +146,6 @@ static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t 
         s[k] = sqrt(fmax(s[k], 0.0) + tau2);
     if (kriging_at_points)
         memcpy(kriging_at_points, mu, M * sizeof *mu);
-    gsl_sort(s, 1, M);
 done:
     sg_gp_work_destroy(w);
     free(P);
@@ -155,46 +153,40 @@ done:
     return st;
 }
 
-/* Share of the pairs (z_i, s_k) with z_i s_k <= h, each z weighted
- * 1/(m+1) (the unseen point's own z counts as never covered); s sorted. */
-static double pair_coverage(const double *z, size_t m, const double *s, size_t M, double h)
+/* Share of the window's points whose interval +- h covers an error
+ * sigma s_k t, t Student-t with dof degrees of freedom. */
+static double t_coverage(double sigma, double dof, const double *s, size_t M, double h)
 {
     double c = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (z[i] <= 0) {
-            c += 1.0;
-            continue;
-        }
-        double t = h / z[i];
-        size_t lo = 0, hi = M; /* first s > t */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (s[mid] <= t)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        c += (double)lo / (double)M;
-    }
-    return c / (double)(m + 1);
+    for (size_t k = 0; k < M; k++)
+        c += s[k] > 0 ? 2.0 * gsl_cdf_tdist_P(h / (sigma * s[k]), dof) - 1.0 : 1.0;
+    return c / (double)M;
 }
 
-/* The smallest h with pair_coverage >= level (bisection to a relative
- * 1e-6), or the largest z s when the level cannot be reached. */
-static double pair_quantile(const double *z, size_t m, const double *s, size_t M, double level,
-                            bool *reachable)
+/* The smallest h with t_coverage >= level (bisection to a relative 1e-7):
+ * the normal-theory prediction interval of an error z s(x), z estimated
+ * from m held-out values of root mean square rms_z (scale rms_z
+ * sqrt(1 + 1/m), m - 1 degrees of freedom), mixed over the window's
+ * scales s.  Below 2 values (no degree of freedom) the largest z times
+ * the largest s, *reachable false. */
+static double t_quantile(const double *z, size_t m, double rms_z, const double *s, size_t M,
+                         double level, bool *reachable)
 {
-    double zmax = 0;
+    double zmax = 0, smax = 0;
     for (size_t i = 0; i < m; i++)
-        zmax = fmax(zmax, z[i]);
-    double hi = zmax * s[M - 1];
-    *reachable = (double)m / (double)(m + 1) >= level;
-    if (!*reachable || hi <= 0)
-        return hi;
-    double lo = 0;
-    while (hi - lo > 1e-6 * hi) {
+        zmax = fmax(zmax, fabs(z[i]));
+    for (size_t k = 0; k < M; k++)
+        smax = fmax(smax, s[k]);
+    *reachable = m >= 2;
+    if (!*reachable || !(rms_z > 0) || !(smax > 0))
+        return zmax * smax;
+    double sigma = rms_z * sqrt(1.0 + 1.0 / (double)m), dof = (double)(m - 1);
+    double lo = 0, hi = sigma * smax;
+    while (t_coverage(sigma, dof, s, M, hi) < level)
+        hi *= 2.0;
+    while (hi - lo > 1e-7 * hi) {
         double mid = 0.5 * (lo + hi);
-        if (pair_coverage(z, m, s, M, mid) >= level)
+        if (t_coverage(sigma, dof, s, M, mid) >= level)
             hi = mid;
         else
             lo = mid;
@@ -260,7 +252,8 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
     out->rms_z = sqrt(sz / (double)m);
     out->rms_scale = sqrt(ss / SG_WINDOW_POINTS);
     out->rmse = out->rms_z * out->rms_scale;
-    out->half_width = pair_quantile(z, m, s, SG_WINDOW_POINTS, level, &out->reachable);
+    out->half_width =
+        t_quantile(z, m, out->rms_z, s, SG_WINDOW_POINTS, level, &out->reachable);
     out->q_z = sg_metrics_conformal_quantile(z, m, level, NULL); /* sorts z: used last */
     st = SG_OK;
 done:

@@ -17,9 +17,16 @@
  * points x of the window (the box spanned by the runs):
  *
  *   rmse        = rms(z) * rms(s(x))  (expected RMSE at a random point)
- *   half_width  = the smallest h with P(z s(x) <= h) >= level, where z
- *                 takes each held-out value with weight 1/(m+1) and +inf
- *                 with 1/(m+1) (the split-conformal rule for a new point)
+ *   half_width  = the smallest h with P(|z s(x)| <= h) >= level over the
+ *                 window's points, z a normal error whose scale rms(z) is
+ *                 estimated from m held-out values: the prediction
+ *                 interval of a new error, Student-t with m - 1 degrees
+ *                 of freedom and scale rms(z) sqrt(1 + 1/m)
+ *
+ * The held-out values set the errors' scale, not the shape of their tail:
+ * the empirical 95 % point of 9 to 100 of them rests on the few largest,
+ * often a corner run the fold extrapolated to, while the errors at random
+ * points are close to normal (doc/model.md, "Anywhere in the window").
  *
  * Units: residuals, tau, rmse and half_width in the response's unit.
  * Nothing is kept: the kriging models are fitted and freed here. */
@@ -59,11 +66,11 @@ typedef struct sg_window_figures {
     double rms_z;      /* root mean square of the scaled residuals */
     double rms_scale;  /* root mean square of s(x) over the window */
     double q_z;        /* the split-conformal `level` quantile of the scaled residuals
-                          alone (the largest when not reachable): prediction
+                          alone (the largest when m is too small for it): prediction
                           +- q_z s(x) is the interval that follows s(x) */
     size_t n_z;        /* scaled residuals used (folds kriging could not refit are left out) */
-    bool reachable;    /* false: too few held-out predictions for `level`; the half-width
-                          is then the largest z times the largest s */
+    bool reachable;    /* false: fewer than 2 scaled residuals (no degree of freedom);
+                          the half-width is then the largest z times the largest s */
     double *z_each;    /* NULL, or caller's room for held->n values: each held-out
                           prediction's z (NAN where not scaled) */
     double *kriging_at_points; /* NULL, or caller's room for SG_WINDOW_POINTS values: the
