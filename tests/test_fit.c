@@ -31,13 +31,21 @@ TestSuite(fit, .init = setup, .fini = teardown);
 
 /* y = 3.1 + 2.385 a - 1.7 b + 0.93 a b + 1.25 b^2 (an exact quadratic),
  * z = sin(2.2 a) + 0.4 b on a 5 x 4 grid (20 rows). */
-static void write_data(const char *name, double bump, bool duplicate)
+/* Data file name in the test directory, opened for writing, its header
+ * written. */
+static FILE *open_data(const char *name)
 {
     char path[128];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *fp = fopen(path, "w");
     cr_assert_not_null(fp);
     fprintf(fp, "run,a,b,y,z\n");
+    return fp;
+}
+
+static void write_data(const char *name, double bump, bool duplicate)
+{
+    FILE *fp = open_data(name);
     int run = 1;
     for (int i = 0; i < 5; i++)
         for (int k = 0; k < 4; k++) {
@@ -230,6 +238,25 @@ Test(fit, duplicates_and_parameter_warning)
     cr_expect_eq(r->n_params_member, 65);
     cr_expect(!r->regularised);
     cr_expect(r->params_exceed_rows);
+    sg_fit_result_destroy(r);
+    unload(&L);
+}
+
+/* A factor set to two values cannot show curvature: the baseline's note
+ * names the square it dropped by the factor's name, as the user wrote it. */
+Test(fit, the_baseline_names_the_terms_the_design_cannot_separate)
+{
+    FILE *fp = open_data("two.csv");
+    for (int i = 0; i < 10; i++) {
+        double a = 0.05 + 0.1 * i, b = i % 2 ? 1.0 : -1.0;
+        fprintf(fp, "%d,%g,%g,%.12g,%.12g\n", i + 1, a, b, 1 + a * a - b, a + b);
+    }
+    fclose(fp);
+    loaded L;
+    load("two.csv", LIGHT, &L);
+    sg_fit_result *r = run_fit(&L, false);
+    cr_expect(r->rsm_ok[0], "%s", r->rsm_note[0]);
+    cr_expect(strstr(r->rsm_note[0], "dropped: b^2") != NULL, "%s", r->rsm_note[0]);
     sg_fit_result_destroy(r);
     unload(&L);
 }

@@ -75,6 +75,12 @@ Test(rsm, rank_deficiency_is_reported_not_nan)
     cr_expect_eq(sg_rsm_coefficients(m)[3], 0.0, "dropped term has coefficient 0");
     double x[2] = {0.5, 0.5};
     cr_expect(isfinite(sg_rsm_predict(m, x)));
+    /* the user reads the factors' names */
+    const char *names[] = {"pressure", "speed"};
+    char named[256];
+    sg_rsm_warning_named(m, names, named, sizeof named);
+    cr_expect_str_eq(named, "the design supports only 4 of the 6 quadratic terms; dropped: "
+                            "pressure^2 speed^2");
     sg_rsm_destroy(m);
 }
 

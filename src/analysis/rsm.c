@@ -242,40 +242,68 @@ static void solve_kept(const double *A, size_t n, size_t p, const size_t *keep, 
     }
 }
 
-/* Name of feature a ("x2"; "x5[1]" for the indicator of code 1). */
-static void feature_name(const sg_rsm *m, size_t a, char *t, size_t cap)
+/* Name of feature a: its factor's name (names NULL: "x2"), "[1]" added
+ * for the indicator of category code 1. */
+static void feature_name(const sg_rsm *m, const char *const *names, size_t a, char *t,
+                         size_t cap)
 {
-    if (m->feat_level[a] >= 0)
-        snprintf(t, cap, "x%zu[%.0f]", m->feat_factor[a] + 1, m->feat_level[a]);
+    size_t f = m->feat_factor[a];
+    char base[72];
+    if (names)
+        snprintf(base, sizeof base, "%.64s", names[f]);
     else
-        snprintf(t, cap, "x%zu", m->feat_factor[a] + 1);
+        snprintf(base, sizeof base, "x%zu", f + 1);
+    if (m->feat_level[a] >= 0)
+        snprintf(t, cap, "%s[%.0f]", base, m->feat_level[a]);
+    else
+        snprintf(t, cap, "%s", base);
 }
 
-/* Append the name of term q (" x2", " x1^2", " x1*x3") to buf. */
-static void append_term(const sg_rsm *m, char *buf, size_t cap, size_t q)
+/* Append the name of term q (" x2", " x1^2", " x1*x3"; with names, the
+ * factors') to buf. */
+static void append_term(const sg_rsm *m, const char *const *names, char *buf, size_t cap,
+                        size_t q)
 {
-    char t[64] = " 1", u[24], v[24];
+    char t[200] = " 1", u[96], v[96];
     size_t c = 1, nf = m->nf;
     for (size_t a = 0; q > 0 && a < nf; a++, c++)
         if (c == q) {
-            feature_name(m, a, u, sizeof u);
+            feature_name(m, names, a, u, sizeof u);
             snprintf(t, sizeof t, " %s", u);
         }
     for (size_t a = 0; q > 0 && a < nf; a++)
         if (m->feat_level[a] < 0 && c++ == q) {
-            feature_name(m, a, u, sizeof u);
+            feature_name(m, names, a, u, sizeof u);
             snprintf(t, sizeof t, " %s^2", u);
         }
     for (size_t a = 0; q > 0 && a < nf; a++)
         for (size_t b = a + 1; b < nf; b++)
             if (m->feat_factor[a] != m->feat_factor[b] && c++ == q) {
-                feature_name(m, a, u, sizeof u);
-                feature_name(m, b, v, sizeof v);
+                feature_name(m, names, a, u, sizeof u);
+                feature_name(m, names, b, v, sizeof v);
                 snprintf(t, sizeof t, " %s*%s", u, v);
             }
     size_t len = strlen(buf);
     if (len + strlen(t) + 1 < cap)
         memcpy(buf + len, t, strlen(t) + 1);
+}
+
+/* The rank warning of m into buf (cap bytes): which of the form's terms
+ * the design could not separate, named as append_term names them. */
+static void rank_warning(const sg_rsm *m, const char *const *names, char *buf, size_t cap)
+{
+    size_t pf = terms_of(m, m->form);
+    if (cap)
+        buf[0] = '\0';
+    if (m->rank >= pf || cap == 0)
+        return;
+    int u = snprintf(buf, cap, "the design supports only %zu of the %zu %s terms; dropped:",
+                     m->rank, pf, m->form == SG_RSM_FULL ? "quadratic" : "baseline");
+    if (u < 0 || (size_t)u >= cap)
+        return;
+    for (size_t q = 0; q < pf; q++)
+        if (!m->kept[q])
+            append_term(m, names, buf, cap, q);
 }
 
 /* The model's features from the factors' kinds (NULL: all numeric), the
@@ -446,13 +474,6 @@ sg_status sg_rsm_fit_factors(const double *X, size_t ldx, size_t k, const sg_rsm
     }
     size_t q_kept = 0;
     qr_in_order(A, mcols, pf, keep, &q_kept, R, tau);
-    char dropped[320] = "";
-    for (size_t q = 0, c = 0; q < pf; q++) {
-        if (c < q_kept && keep[c] == q)
-            c++;
-        else
-            append_term(m, dropped, sizeof dropped, q);
-    }
     m->rank = q_kept;
     if (!(m->kept = calloc(p, 1)))
         goto nomem;
@@ -465,14 +486,7 @@ sg_status sg_rsm_fit_factors(const double *X, size_t ldx, size_t k, const sg_rsm
             goto fail;
         }
     }
-    if (q_kept < pf) {
-        char head[128];
-        snprintf(head, sizeof head,
-                 "the design supports only %zu of the %zu %s terms; dropped:", q_kept, pf,
-                 form == SG_RSM_FULL ? "quadratic" : "baseline");
-        if (snprintf(m->warning, sizeof m->warning, "%s%s", head, dropped) < 0)
-            m->warning[0] = '\0';
-    }
+    rank_warning(m, NULL, m->warning, sizeof m->warning);
     *out = m;
     m = NULL;
     goto done;
@@ -706,6 +720,11 @@ sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const sg_rs
 
 size_t sg_rsm_rank(const sg_rsm *m) { return m->rank; }
 const char *sg_rsm_warning(const sg_rsm *m) { return m->warning; }
+
+void sg_rsm_warning_named(const sg_rsm *m, const char *const *names, char *buf, size_t cap)
+{
+    rank_warning(m, names, buf, cap);
+}
 sg_rsm_form sg_rsm_form_of(const sg_rsm *m) { return m->form; }
 const char *sg_rsm_description(const sg_rsm *m) { return m->description; }
 const double *sg_rsm_coefficients(const sg_rsm *m) { return m->coef; }

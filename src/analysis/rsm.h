@@ -131,8 +131,13 @@ sg_rsm_form sg_rsm_form_of(const sg_rsm *m);
  * form why ("main effects and squares, no interactions (13 terms): a full
  * quadratic in 6 factors has 28 terms, more than the 27 rows"). */
 const char *sg_rsm_description(const sg_rsm *m);
-/* Warning text when the design is rank deficient, "" otherwise. */
+/* Warning text when the design is rank deficient, "" otherwise: the
+ * dropped terms named x1, x2, ... by factor position (owned by m). */
 const char *sg_rsm_warning(const sg_rsm *m);
+/* The same warning with the factors named by names (k strings, borrowed;
+ * "alloy[1]" for the indicator of a category's code 1) into buf (cap
+ * bytes, truncated to fit). */
+void sg_rsm_warning_named(const sg_rsm *m, const char *const *names, char *buf, size_t cap);
 /* Coefficients (sg_rsm_terms) on the coded factors z = (x-mid)/half,
  * order (every factor numeric): 1, z_1..z_k, z_1²..z_k², z_1z_2, z_1z_3,
  * ..., z_{k-1}z_k; with other kinds the order above.  The terms outside the

@@ -335,7 +335,11 @@ static sg_status fit_baseline(const sg_table *t, const sg_model_spec *spec, size
     /* a reduced form says which; a rank warning follows */
     const sg_rsm *q = r->rsm[j];
     const char *form = sg_rsm_form_of(q) == SG_RSM_FULL ? "" : sg_rsm_description(q);
-    const char *warn = sg_rsm_warning(q);
+    const char *names[SG_STUDY_MAX_FACTORS];
+    for (size_t f = 0; f < n_in && f < SG_STUDY_MAX_FACTORS; f++)
+        names[f] = sg_model_factor_name(r->model, f);
+    char warn[512];
+    sg_rsm_warning_named(q, names, warn, sizeof warn);
     snprintf(r->rsm_note[j], sizeof r->rsm_note[j], "%.200s%s%.250s", form,
              form[0] && warn[0] ? "; " : "", warn);
     r->rsm_ok[j] = true;
