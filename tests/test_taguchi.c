@@ -593,6 +593,35 @@ Test(taguchi, missing_cell_interaction_not_estimated, .init = setup)
     sg_taguchi_result_destroy(r);
 }
 
+Test(taguchi, the_estimable_part_of_an_interaction_is_estimated, .init = setup)
+{
+    /* a 2^2 factorial with three centre runs: A and B at codes 0 and 2 on
+     * the corners, 1 at the centre.  Of A x B's 4 df the corners separate
+     * one, the linear-by-linear contrast: y = 10 + a + b + 2 a b (a, b =
+     * -1, 1) gives it SS (sum y a b)^2 / 4 = 16; the centres' scatter is
+     * the error */
+    static const int tab[7][2] = {{0, 0}, {0, 2}, {2, 0}, {2, 2}, {1, 1}, {1, 1}, {1, 1}};
+    static const double y[7] = {10, 8, 8, 14, 10.3, 9.8, 10.1};
+    static const int col[2] = {0, 1};
+    fixture fx;
+    make_input(&fx, 7, 2, &tab[0][0], 2, col, 3, y);
+    sg_taguchi_result *r = analyze_ok(&fx.in, NULL);
+    const sg_taguchi_candidate *c = find_cand(r, 0, 1);
+    cr_assert(c->estimated, "%s", c->reason);
+    const sg_taguchi_term *t = &r->terms[c->term];
+    cr_expect_eq(t->df, 1);
+    cr_expect_eq(t->df_nominal, 4);
+    cr_expect(fabs(t->ss - 16.0) < TOL, "SS %.17g", t->ss);
+    cr_expect(strstr(t->note, "1 of 4 df estimable") != NULL, "%s", t->note);
+    cr_expect_eq(r->df_error, 2);
+    double mean = (10.3 + 9.8 + 10.1) / 3, pure = 0;
+    for (int i = 4; i < 7; i++)
+        pure += (y[i] - mean) * (y[i] - mean);
+    cr_expect(fabs(r->ss_error - pure) < TOL, "error SS %.17g, pure error %.17g", r->ss_error,
+              pure);
+    sg_taguchi_result_destroy(r);
+}
+
 Test(taguchi, best_combination_and_prediction, .init = setup)
 {
     fixture fx;

@@ -242,7 +242,7 @@ static sg_status interactions(const sg_taguchi_input *in, const sg_taguchi_optio
             term_basis z = {0};
             if (own_basis(w, w->P, pc, raw, (size_t)La * (size_t)Lb, &z) != SG_OK)
                 return SG_ERR_NOMEM;
-            if (z.d < dnom) {
+            if (z.d == 0) {
                 sg_taguchi__fmt_to(c->reason, sizeof c->reason,
                                    "not every level combination of %s and %s is run "
                                    "(%zu of %zu df estimable)",
@@ -305,6 +305,11 @@ static sg_status interactions(const sg_taguchi_input *in, const sg_taguchi_optio
             t->df_nominal = (int)dnom;
             term_name(t, res);
             t->df = add_columns(w, z.B, z.d, &t->ss);
+            if (z.d < dnom) /* the part the runs' level combinations separate */
+                sg_taguchi__fmt_to(t->note, sizeof t->note,
+                                   "not every level combination is run: %zu of %zu df "
+                                   "estimable",
+                                   z.d, dnom);
             w->tb[res->n_terms] = z;
             c->estimated = true;
             c->term = (int)res->n_terms;
