@@ -48,7 +48,8 @@
  *   planted:  no target: 6 x the network's held-out RMSE at tested
  *             settings added to one run at a time
  *             (2 runs per table in the response's unit), judged as fit
- *             judges it: flagged, noted as beyond the others, or missed
+ *             judges it: flagged, noted (beyond the others, or the
+ *             table's extreme), or missed
  *             (SG_BENCH_NO_PLANT=1 skips it).
  * A fourth set (session 17) holds responses spanning decades (a creep and a
  * fatigue life, an Arrhenius reaction rate, a Kozeny-Carman permeability):
@@ -502,7 +503,7 @@ typedef struct score {
     bool ok, has_cal;
     bool stated; /* fit states why the design cannot tell (sg_cv_response.design_note) */
     /* wrong values planted one at a time (planted_errors): how many, and of
-     * them flagged as the run, noted as beyond the others, missed */
+     * them flagged as the run, noted (beyond the others or the extreme), missed */
     size_t planted, caught, noted;
     size_t flags; /* "check this simulation" flags of fit's suspicious-run check (the
                      tables are exact: every flag is false) */
@@ -651,6 +652,7 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
         sg_cv_clear_predicted(*cv, ref, opt.outlier_z, NULL, 0);
     free(ref);
     sg_cv_clear_beyond(*cv, X, d, spec->categories, NULL, 0); /* as fit */
+    sg_cv_clear_extreme(*cv, NULL, 0);
     if (gp_ok && sg_fit_window_check(m, *cv, &gm.rmse, &gp_ok, X, n, d, spec->seed, &err) !=
                      SG_OK) {
         printf("    %s window check failed: %s\n", what, err.msg);
@@ -868,7 +870,7 @@ static void learning_curve(const sg_model_spec *spec, const double *X, const dou
  * cross-validated and judged as fit judges it (kriging's held-out
  * residuals clear runs it predicts; runs beyond the others are noted).
  * The weight penalty stays the one chosen on the clean table.  Counts in
- * s: planted, flagged as that run, noted as beyond the others. */
+ * s: planted, flagged as that run, noted (beyond the others or the extreme). */
 #define PLANT_RUNS 2
 #define PLANT_RMSE 6.0
 static void planted_errors(const sg_model_spec *spec, const double *X, const double *y,
@@ -891,6 +893,11 @@ static void planted_errors(const sg_model_spec *spec, const double *X, const dou
         if (sg_cv_kriging(&opt, spec, d, 1, X, yp, n, &gm, &closed, ref, &err) == SG_OK)
             sg_cv_clear_predicted(cv, ref, opt.outlier_z, NULL, 0);
         m = sg_cv_clear_beyond(cv, X, d, spec->categories, bey, n);
+        sg_cv_extreme *ext = malloc(n * sizeof *ext);
+        size_t me = ext ? sg_cv_clear_extreme(cv, ext, n) : 0;
+        for (size_t k = 0; k < me; k++)
+            s->noted += ext[k].row == row;
+        free(ext);
         s->planted++;
         if (getenv("SG_BENCH_VERBOSE")) {
             const sg_cv_response *R = &cv->resp[0];
@@ -978,7 +985,7 @@ static void run_mlp(const testfn *t, const double *X0, const double *y, size_t n
     if (!t->log_y && !getenv("SG_BENCH_NO_PLANT")) {
         planted_errors(&spec, X, y, n, d, R->net.rmse, s);
         printf("    planted wrong values (%g x the CV RMSE at tested settings, %.3g): %zu of %zu "
-               "flagged, %zu noted beyond the others\n",
+               "flagged, %zu noted (beyond the others or the extreme)\n",
                PLANT_RMSE, PLANT_RMSE * R->net.rmse, s->caught, s->planted, s->noted);
     }
     /* what the plan's residuals alone would give (the interval before the
@@ -1215,7 +1222,7 @@ static void print_summary(const char *title, tally *t)
            t->n_flags[0], t->n_flags[1], flag(t->n_flags[0] + t->n_flags[1] == 0));
     if (t->n_planted)
         printf("  wrong values planted (%g x the network's CV RMSE at tested settings, one run "
-               "at a time): %zu of %zu flagged, %zu noted as beyond the others, %zu missed (no "
+               "at a time): %zu of %zu flagged, %zu noted (beyond the others or the extreme), %zu missed (no "
                "target)\n",
                PLANT_RMSE, t->n_caught, t->n_planted, t->n_noted,
                t->n_planted - t->n_caught - t->n_noted);

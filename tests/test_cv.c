@@ -1040,6 +1040,61 @@ Test(validate, flag_cleared_when_the_run_lies_beyond_the_runs_that_predicted_it)
     }
 }
 
+/* A flagged run holding the response's lowest or highest value, missed
+ * toward the others, is cleared and reported with their range: they cannot
+ * predict a value beyond all of them.  Inside their range, missed away
+ * from them, beyond them by more than they span (garbage), or one of a
+ * group off the pattern, it stays flagged. */
+Test(validate, flag_cleared_when_the_run_holds_the_extreme_value)
+{
+    noisy_linear(30, 0.1, 4243);
+    Y[13 * 2] += 2.5;
+    sg_cv_result *r = run("loo", 30, 2, linear_spec());
+    cr_assert_eq(r->n_outliers, 1);
+    const sg_outlier kept = r->outliers[0];
+    cr_assert_eq(kept.row, 13);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < r->n_held; i++)
+        if (r->held_row[i] != 13) {
+            lo = fmin(lo, r->obs[i * 2]);
+            hi = fmax(hi, r->obs[i * 2]);
+        }
+    double span = hi - lo;
+    struct {
+        double observed, predicted;
+        bool off_pattern;
+        size_t cleared;
+        const char *why;
+    } cases[] = {
+        {hi + 0.5 * span, hi - 0.1 * span, false, 1, "the highest, missed toward the others"},
+        {lo - 0.5 * span, lo + 0.1 * span, false, 1, "the lowest, missed toward the others"},
+        {hi + 1.5 * span, hi - 0.1 * span, false, 0, "beyond them by more than they span"},
+        {hi + 0.5 * span, hi + 0.9 * span, false, 0, "missed away from the others"},
+        {hi - 0.1 * span, lo, false, 0, "inside their range"},
+        {hi + 0.5 * span, hi - 0.1 * span, true, 0, "one of a group off the pattern"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        r->n_outliers = 1;
+        r->outliers[0] = kept;
+        r->outliers[0].observed = cases[c].observed;
+        r->outliers[0].predicted = cases[c].predicted;
+        r->outliers[0].off_pattern = cases[c].off_pattern;
+        sg_cv_extreme e[1];
+        cr_expect_eq(sg_cv_clear_extreme(r, e, 1), cases[c].cleared, "%s", cases[c].why);
+        cr_expect_eq(r->n_outliers, 1 - cases[c].cleared, "%s", cases[c].why);
+        if (!cases[c].cleared)
+            continue;
+        cr_expect_eq(e[0].row, 13);
+        cr_expect_eq(e[0].response, 0);
+        cr_expect_eq(e[0].low, c == 1);
+        cr_expect_eq(e[0].value, cases[c].observed);
+        cr_expect_eq(e[0].others_lo, lo);
+        cr_expect_eq(e[0].others_hi, hi);
+        cr_expect_float_eq(e[0].residual, cases[c].observed - cases[c].predicted, 1e-12);
+    }
+    sg_cv_result_destroy(r);
+}
+
 /* A numeric factor set to two values only: no run shows curvature in it,
  * and the design note says so (a factor of many values does not count). */
 Test(validate, factor_with_two_settings_is_named_in_the_design_note)

@@ -261,6 +261,32 @@ Test(fit, the_baseline_names_the_terms_the_design_cannot_separate)
     unload(&L);
 }
 
+/* Run 7 raised to the table's highest value (a sharp peak, or a wrong
+ * value: the other runs cannot tell): missed when held out, it is noted,
+ * not flagged. */
+Test(fit, the_run_with_the_highest_value_is_noted_not_flagged)
+{
+    write_data("peak.csv", 8.0, false);
+    loaded L;
+    load("peak.csv", LIGHT, &L);
+    sg_fit_result *r = run_fit(&L, true);
+    size_t extreme = 0;
+    for (size_t k = 0; k < r->n_notes; k++)
+        if (r->notes[k].kind == SG_FIT_NOTE_RUN_EXTREME) {
+            extreme++;
+            cr_expect_eq(r->notes[k].response, 0);
+            cr_expect(strstr(r->notes[k].message, "y: run 7 is") &&
+                          strstr(r->notes[k].message, "the highest value of the table") &&
+                          strstr(r->notes[k].message, "not flagged"),
+                      "%s", r->notes[k].message);
+        }
+    cr_expect_eq(extreme, 1);
+    for (size_t k = 0; k < r->cv->n_outliers; k++)
+        cr_expect_neq(r->cv->outliers[k].row, 6, "run 7 flagged");
+    sg_fit_result_destroy(r);
+    unload(&L);
+}
+
 Test(fit, errors)
 {
     write_data("d.csv", 0, false);

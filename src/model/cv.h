@@ -486,4 +486,25 @@ typedef struct sg_cv_beyond {
 size_t sg_cv_clear_beyond(sg_cv_result *r, const double *X, size_t n_in,
                           const size_t *categories, sg_cv_beyond *out, size_t max);
 
+/* A run cleared of "check this simulation" because its value is the
+ * response's extreme. */
+typedef struct sg_cv_extreme {
+    size_t row, response;
+    double value;                /* the run's observed value (response unit) */
+    double others_lo, others_hi; /* the range the other runs' values span */
+    double residual;             /* observed - held-out prediction */
+    bool low;                    /* the lowest value (else the highest) */
+} sg_cv_extreme;
+
+/* The run with the response's lowest (or highest) value, held out, is
+ * predicted from runs that all lie above (below) it: any model of them
+ * predicts it toward them, so a miss in that direction is what a sharp
+ * minimum or peak gives, and the others cannot tell it from a wrong
+ * simulation.  Such a record (one run, not a group off the pattern) is
+ * cleared unless the value lies beyond the others by more than they span
+ * (a garbage value stays flagged).  Removes the cleared records from
+ * r->outliers (order kept), writes up to max of them to out (may be NULL)
+ * and returns how many were removed. */
+size_t sg_cv_clear_extreme(sg_cv_result *r, sg_cv_extreme *out, size_t max);
+
 #endif

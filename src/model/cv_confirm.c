@@ -1,6 +1,7 @@
 /* cv_confirm.c — a run flagged "check this simulation" that another model
  * predicts from the other runs is the model's miss, not the run's; one
- * predicted by extrapolation cannot be judged by the others (cv.h). */
+ * predicted by extrapolation, or holding the response's extreme, cannot be
+ * judged by the others (cv.h). */
 #include "model/cv.h"
 
 #include <gsl/gsl_sort.h>
@@ -164,6 +165,48 @@ size_t sg_cv_clear_beyond(sg_cv_result *r, const double *X, size_t n_in,
         gone++;
     }
     free(trained);
+    r->n_outliers = kept;
+    return gone;
+}
+
+/* Is outlier o's run the response's extreme, missed toward the others and
+ * beyond them by no more than they span?  Fills *e. */
+static bool extreme_of_table(const sg_cv_result *r, const sg_outlier *o, sg_cv_extreme *e)
+{
+    size_t no = r->n_out, j = o->response;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < r->n_held; i++) /* the other runs' observed values */
+        if (r->held_row[i] != o->row) {
+            lo = fmin(lo, r->obs[i * no + j]);
+            hi = fmax(hi, r->obs[i * no + j]);
+        }
+    double v = o->observed, miss = v - o->predicted;
+    if (o->off_pattern || !(hi >= lo))
+        return false;
+    bool low = v < lo && miss < 0, high = v > hi && miss > 0;
+    double beyond = low ? lo - v : v - hi;
+    if (!(low || high) || !(beyond <= hi - lo))
+        return false;
+    *e = (sg_cv_extreme){o->row, j, v, lo, hi, miss, low};
+    return true;
+}
+
+size_t sg_cv_clear_extreme(sg_cv_result *r, sg_cv_extreme *out, size_t max)
+{
+    if (!r || !r->n_outliers)
+        return 0;
+    size_t kept = 0, gone = 0;
+    for (size_t k = 0; k < r->n_outliers; k++) {
+        const sg_outlier *o = &r->outliers[k];
+        sg_cv_extreme e;
+        if (!extreme_of_table(r, o, &e)) {
+            r->outliers[kept++] = *o;
+            continue;
+        }
+        if (out && gone < max)
+            out[gone] = e;
+        gone++;
+    }
     r->n_outliers = kept;
     return gone;
 }

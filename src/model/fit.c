@@ -457,7 +457,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     sg_error e;
     sg_error_clear(&e);
     r->cmp = calloc(n_out, sizeof *r->cmp);
-    r->notes = calloc(6 * n_out, sizeof *r->notes);
+    r->notes = calloc(8 * n_out, sizeof *r->notes);
     sg_metrics *gm = calloc(n_out, sizeof *gm);
     bool ref_is_network = r->type_used == SG_MODEL_GP;
     for (size_t i = 0; i < n * n_out; i++)
@@ -904,6 +904,32 @@ static sg_status clear_beyond_runs(sg_fit_result *r, const sg_table *t, const do
     return SG_OK;
 }
 
+/* Runs flagged only because they hold the response's lowest or highest
+ * value (sg_cv_clear_extreme: at most one of each per response) are not
+ * flagged; a note names each. */
+static void clear_extreme_runs(sg_fit_result *r, const sg_table *t, const char *const *names)
+{
+    sg_cv_extreme c[2 * SG_STUDY_MAX_RESPONSES];
+    size_t m = sg_cv_clear_extreme(r->cv, c, sizeof c / sizeof *c);
+    for (size_t i = 0; i < m; i++) {
+        const sg_cv_extreme *e = &c[i];
+        char run[64];
+        sg_table_run_label(t, e->row, run, sizeof run);
+        const char *unit = sg_model_response_unit(r->model, e->response);
+        const char *sp = unit && *unit ? " " : "", *u = unit && *unit ? unit : "";
+        sg_fit_note *nt = add_note(r, SG_FIT_NOTE_RUN_EXTREME, e->response, e->residual, 0.0);
+        sg_num_snprintf(nt->message, sizeof nt->message,
+                        "%.60s: %s is %.4g off its prediction from the other runs, but it holds "
+                        "the %s value of the table (%.6g%s%s; the other runs span %.6g to "
+                        "%.6g%s%s): any model of them predicts it toward them, and they cannot "
+                        "tell a wrong value from a sharp %s, so it is not flagged; a run near "
+                        "it would tell",
+                        names[e->response], run, fabs(e->residual),
+                        e->low ? "lowest" : "highest", e->value, sp, u, e->others_lo,
+                        e->others_hi, sp, u, e->low ? "minimum" : "peak");
+    }
+}
+
 /* sg_fit_window_check with the kriging figures compare() put beside the
  * network. */
 static sg_status window_check(sg_fit_result *r, const sg_study_model *settings, const double *X,
@@ -1134,6 +1160,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
         }
         if (st == SG_OK)
             st = clear_beyond_runs(r, t, X, names, err);
+        if (st == SG_OK)
+            clear_extreme_runs(r, t, names);
         if (st == SG_OK)
             decades_notes(r, Y, names);
         free(ref);

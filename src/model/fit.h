@@ -78,10 +78,14 @@ typedef enum sg_fit_note_kind {
     SG_FIT_NOTE_SPANS_DECADES,      /* a positive response spanning at least 2 decades
                                        (value: the decades); its logarithm would model
                                        better */
-    SG_FIT_NOTE_RUN_BEYOND_OTHERS   /* runs the model missed whose held-out prediction
+    SG_FIT_NOTE_RUN_BEYOND_OTHERS,  /* runs the model missed whose held-out prediction
                                        extrapolated beyond the runs that made it: not
                                        flagged (value: the first one's held-out residual;
                                        cv.h sg_cv_clear_beyond) */
+    SG_FIT_NOTE_RUN_EXTREME         /* a run the model missed that holds the response's
+                                       lowest or highest value: not flagged (one note per
+                                       run; value: its held-out residual; cv.h
+                                       sg_cv_clear_extreme) */
 } sg_fit_note_kind;
 
 typedef struct sg_fit_note {
