@@ -172,7 +172,7 @@ static const error_case cases[] = {
      "letters, digits and '_' (at most 64 characters)"},
     {"bad study name", "[study]\nname = \"a/b\"\n", SG_ERR_INVALID,
      "t/s.toml:2:8: study name 'a/b' may contain only letters, digits, '_', '-' and '.' (at most "
-     "64 characters; it names output files)"},
+     "64 characters; it names output files); free text goes in title = \"...\""},
     {"negative seed", "[study]\nname = \"s\"\nseed = -3\n", SG_ERR_INVALID,
      "t/s.toml:3:8: seed must be 0 or more, not -3"},
     {"missing [study]", "[data]\nfile = \"d.csv\"\n", SG_ERR_INVALID,

@@ -858,7 +858,8 @@ static sg_status load_tree(sg_study *s, sg_error *err)
     if (!valid_identifier(s->name, true))
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "name"),
                                 "study name '%s' may contain only letters, digits, '_', '-' and "
-                                "'.' (at most %d characters; it names output files)",
+                                "'.' (at most %d characters; it names output files); free text "
+                                "goes in title = \"...\"",
                                 s->name, SG_STUDY_NAME_MAX);
     if ((st = get_str(t, "title", false, s->name, &s->title, err)))
         return st;
