@@ -74,6 +74,39 @@ Test(cv_levels, plan_holds_out_each_middle_level)
     sg_design_destroy(d);
 }
 
+/* A two-level factorial with centre runs: every factor's middle level is
+ * the same three runs, held out once (five identical folds would refit
+ * the same model five times and count its errors five times over). */
+Test(cv_levels, middle_levels_on_the_same_runs_are_held_out_once)
+{
+    double X[11 * 3];
+    for (size_t i = 0; i < 11; i++)
+        for (size_t j = 0; j < 3; j++)
+            X[i * 3 + j] = i < 8 ? 10.0 * (double)(j + 1) * (double)((i >> j) & 1) : 5.0 * (j + 1);
+    sg_cv_plan *p = NULL;
+    char note[200];
+    cr_assert_eq(sg_cv_levels_plan_create(X, 11, 3, NULL, &p, note, sizeof note, NULL), SG_OK);
+    cr_assert_not_null(p);
+    cr_expect_eq(p->n_folds, 1);
+    cr_expect_eq(p->factor[0], 0);
+    cr_expect_eq(p->start[1], 3);
+    for (size_t i = 0; i < 3; i++)
+        cr_expect_eq(p->rows[i], 8 + i);
+    cr_expect_str_eq(note, "factors 1, 2, 3 (middle levels that fall on the same runs are held "
+                           "out once)");
+    sg_cv_plan_destroy(p);
+    /* a centre run short for the third factor: its middle level is its own fold */
+    X[10 * 3 + 2] = 30.0;
+    X[9 * 3 + 2] = 0.0;
+    X[0 * 3 + 2] = 15.0;
+    X[1 * 3 + 2] = 15.0;
+    cr_assert_eq(sg_cv_levels_plan_create(X, 11, 3, NULL, &p, note, sizeof note, NULL), SG_OK);
+    cr_assert_not_null(p);
+    cr_expect_eq(p->n_folds, 2);
+    cr_expect_eq(p->factor[1], 2);
+    sg_cv_plan_destroy(p);
+}
+
 /* The brazing-like smooth response of bench/bench_accuracy.c (MPa). */
 static double brazing(const double *x)
 {

@@ -318,9 +318,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         if (r->cv->n_between)
             printf("  %s: error at tested settings; between levels: error when interpolating "
                    "between tested levels (%s, each middle level held out in turn, %zu "
-                   "folds)\n",
+                   "fold%s)\n",
                    r->cv->plan.kind == SG_CV_LOO ? "leave-one-out" : plan, r->cv->between_note,
-                   r->cv->n_between_folds);
+                   r->cv->n_between_folds, r->cv->n_between_folds == 1 ? "" : "s");
         else
             printf("  between levels: not run: %s\n", r->cv->between_note);
         bool any_window = false;

@@ -282,6 +282,21 @@ size_t sg_cv_factor_levels(const double *X, size_t n, size_t n_in, size_t j, dou
     return L;
 }
 
+/* Do the rows with factor j at v hold exactly the rows of one of the m
+ * folds (factor kf[k] at kv[k]) already planned? */
+static bool held_before(const double *X, size_t n, size_t n_in, size_t j, double v,
+                        const size_t *kf, const double *kv, size_t m)
+{
+    for (size_t k = 0; k < m; k++) {
+        size_t i = 0;
+        while (i < n && (X[i * n_in + j] == v) == (X[i * n_in + kf[k]] == kv[k]))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
 sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
                                    const size_t *categories, sg_cv_plan **out, char *note,
                                    size_t cap, sg_error *err)
@@ -297,8 +312,16 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
     size_t *nlev = calloc(n_in ? n_in : 1, sizeof *nlev);
     if (!col || !lv || !nlev)
         goto nomem;
-    /* count folds and held-out rows */
-    size_t n_folds = 0, n_held = 0;
+    /* count folds and held-out rows; a middle level held by the same runs
+     * as an earlier factor's (the centre runs of a two-level design) is
+     * that fold again and is not repeated */
+    size_t n_folds = 0, n_held = 0, *kf = malloc(n_in * SG_CV_LEVELS_MAX * sizeof *kf);
+    double *kv = malloc(n_in * SG_CV_LEVELS_MAX * sizeof *kv);
+    if (!kf || !kv) {
+        free(kf);
+        free(kv);
+        goto nomem;
+    }
     for (size_t j = 0; j < n_in; j++) {
         if (categories && j < SG_MODEL_MAX_CATEGORICAL && categories[j] >= 2)
             continue;
@@ -306,16 +329,20 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
         if (L < 3)
             continue;
         for (size_t l = 1; l + 1 < L; l++) {
+            double v = lv[j * SG_CV_LEVELS_MAX + l];
             size_t c = 0;
             for (size_t i = 0; i < n; i++)
-                c += X[i * n_in + j] == lv[j * SG_CV_LEVELS_MAX + l];
-            if (n - c < 2)
+                c += X[i * n_in + j] == v;
+            if (n - c < 2 || held_before(X, n, n_in, j, v, kf, kv, n_folds))
                 continue;
-            n_folds++;
+            kf[n_folds] = j;
+            kv[n_folds++] = v;
             n_held += c;
         }
         nlev[j] = L;
     }
+    free(kf);
+    free(kv);
     if (n_folds == 0) {
         snprintf(note, cap,
                  "not a level-coded design (no factor with 3 to %d levels, each on at least "
@@ -331,6 +358,7 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
     if (!p->factor || !p->value)
         goto nomem;
     size_t f = 0, pos = 0, used = 0;
+    bool merged = false;
     for (size_t j = 0; j < n_in; j++) {
         size_t L = nlev[j];
         bool any = false;
@@ -341,6 +369,11 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
                 c += X[i * n_in + j] == v;
             if (n - c < 2)
                 continue;
+            any = true; /* held out, in this fold or an earlier one */
+            if (held_before(X, n, n_in, j, v, p->factor, p->value, f)) {
+                merged = true;
+                continue;
+            }
             p->start[f] = pos;
             p->factor[f] = j;
             p->value[f] = v;
@@ -348,7 +381,6 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
                 if (X[i * n_in + j] == v)
                     p->rows[pos++] = i;
             f++;
-            any = true;
         }
         if (any) {
             size_t len = strlen(note);
@@ -358,6 +390,10 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
         }
     }
     p->start[f] = pos;
+    size_t len = strlen(note);
+    if (merged && len + 1 < cap)
+        snprintf(note + len, cap - len, " (middle levels that fall on the same runs are held "
+                                        "out once)");
     *out = p;
     p = NULL;
     goto done;
