@@ -1111,6 +1111,32 @@ Test(validate, factor_with_two_settings_is_named_in_the_design_note)
     sg_cv_result_destroy(r);
 }
 
+/* Two factors at two settings each, plus centre runs where both are at
+ * their middle together: the centre runs show curvature but not whose, and
+ * the design note says so; a run at the middle of one factor alone tells. */
+Test(validate, centre_runs_alone_are_named_in_the_design_note)
+{
+    for (int one_axial = 0; one_axial < 2; one_axial++) {
+        for (size_t i = 0; i < 30; i++) {
+            bool centre = i >= 24;
+            X[i * 2] = centre ? 20.0 : i % 2 ? 30.0 : 10.0;
+            X[i * 2 + 1] = centre ? 0.0 : (i / 2) % 2 ? 3.0 : -3.0;
+            Y[i * 2] = 2.385 + 1.5 * X[i * 2] - 0.75 * X[i * 2 + 1] + 0.01 * sin((double)i);
+            Y[i * 2 + 1] = 410.5;
+        }
+        if (one_axial) {
+            X[0] = 20.0; /* factor 1 at its middle, factor 2 at -3 */
+            Y[0] = 2.385 + 1.5 * X[0] - 0.75 * X[1];
+        }
+        sg_cv_result *r = run("loo", 30, 2, linear_spec());
+        bool named = strstr(r->resp[0].design_note, "the design cannot tell which factor "
+                                                    "curves: factors 1 and 2 reach their "
+                                                    "middle settings only together") != NULL;
+        cr_expect_eq(named, !one_axial, "%s", r->resp[0].design_note);
+        sg_cv_result_destroy(r);
+    }
+}
+
 /* The accuracy statement names the data's resolution while the error is
  * within 10,000 of it: values written to 2 decimals (error about 50
  * resolutions) get the clause, values written to 8 do not. */

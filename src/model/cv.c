@@ -1348,6 +1348,72 @@ static size_t distinct_values(const double *X, size_t n, size_t n_in, size_t f, 
     return k;
 }
 
+/* Factor f onto a "1, 2 and 3" list: list (cap bytes, *len used) holds the
+ * *k factors so far but the last (*last, 0-based), which a message names
+ * after "and". */
+static void list_add(char *list, size_t cap, size_t *len, size_t *k, size_t *last, size_t f)
+{
+    if (*k && *len < cap)
+        *len += (size_t)snprintf(list + *len, cap - *len, "%s%zu", *k > 1 ? ", " : "",
+                                 *last + 1);
+    *last = f;
+    ++*k;
+}
+
+/* The middle of the three values of column f into *mid (false when f
+ * has not exactly three). */
+static bool middle_value(const double *X, size_t n, size_t n_in, size_t f, double *mid)
+{
+    if (distinct_values(X, n, n_in, f, 4) != 3)
+        return false;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t r = 0; r < n; r++) {
+        lo = fmin(lo, X[r * n_in + f]);
+        hi = fmax(hi, X[r * n_in + f]);
+    }
+    for (size_t r = 0; r < n; r++)
+        if (X[r * n_in + f] > lo && X[r * n_in + f] < hi) {
+            *mid = X[r * n_in + f];
+            return true;
+        }
+    return false;
+}
+
+/* Response j's design_note for numeric 3-value factors that take their
+ * middle value only together, on the same runs (the centre runs of a
+ * two-level design): those runs show the curvature of all of them at
+ * once, and no run tells whose it is. */
+static void centre_only_note(sg_cv_result *res, size_t j, const sg_model_spec *spec,
+                             const double *X, size_t n_in)
+{
+    size_t n = res->n_rows, first = SIZE_MAX, k = 0, last = 0, len = 0;
+    double mid0 = 0, mid;
+    char list[160] = "";
+    for (size_t f = 0; f < n_in; f++) {
+        if (sg_model__is_category(spec, f) || !middle_value(X, n, n_in, f, &mid))
+            continue;
+        if (first == SIZE_MAX) {
+            first = f;
+            mid0 = mid;
+        }
+        size_t r = 0;
+        while (r < n && (X[r * n_in + f] == mid) == (X[r * n_in + first] == mid0))
+            r++;
+        if (r < n)
+            continue;
+        list_add(list, sizeof list, &len, &k, &last, f);
+    }
+    if (k < 2)
+        return;
+    sg_num_snprintf(res->resp[j].design_note, sizeof res->resp[j].design_note,
+                    "the design cannot tell which factor curves: factors %s and %zu reach "
+                    "their middle settings only together (centre runs), which show the "
+                    "curvature of all at once; predictions between the settings of one factor "
+                    "rest on a guess of whose it is (runs at the middle of one factor at a "
+                    "time would tell)",
+                    list, last + 1);
+}
+
 /* Response j's design_note when no other applies: numeric factors set to
  * only two values.  No run shows curvature in them, so no figure can tell
  * how accurate predictions between the two settings are (a 2^k or
@@ -1360,14 +1426,12 @@ static void two_setting_note(sg_cv_result *res, size_t j, const sg_model_spec *s
     for (size_t f = 0; f < n_in; f++) {
         if (sg_model__is_category(spec, f) || distinct_values(X, res->n_rows, n_in, f, 3) != 2)
             continue;
-        if (k && len < sizeof list)
-            len += (size_t)snprintf(list + len, sizeof list - len, "%s%zu", k > 1 ? ", " : "",
-                                    last + 1);
-        last = f;
-        k++;
+        list_add(list, sizeof list, &len, &k, &last, f);
     }
-    if (!k)
+    if (!k) {
+        centre_only_note(res, j, spec, X, n_in);
         return;
+    }
     char *note = res->resp[j].design_note;
     size_t cap = sizeof res->resp[j].design_note;
     if (k == 1)

@@ -249,7 +249,10 @@ typedef struct sg_cv_response {
      * figure is then the factor's curvature, which a model fitted to all
      * three levels sees.  The table holds no run between its levels that
      * could tell how accurate predictions there are, so the between-levels
-     * and window figures may overstate the error. */
+     * and window figures may overstate the error.  Else numeric factors
+     * at two settings only (no run shows their curvature), or factors
+     * that reach their middle settings only together on the same runs
+     * (centre runs: they show curvature, not whose). */
     char design_note[320];
     /* Robust scale of the per-row held-out residuals (for suspicious runs). */
     bool outlier_ok;
