@@ -1396,10 +1396,7 @@ static void centre_only_note(sg_cv_result *res, size_t j, const sg_model_spec *s
             first = f;
             mid0 = mid;
         }
-        size_t r = 0;
-        while (r < n && (X[r * n_in + f] == mid) == (X[r * n_in + first] == mid0))
-            r++;
-        if (r < n)
+        if (!sg_cv_same_level_rows(X, n, n_in, f, mid, first, mid0))
             continue;
         list_add(list, sizeof list, &len, &k, &last, f);
     }

@@ -123,6 +123,12 @@ size_t sg_cv_plan_training_rows(const sg_cv_plan *p, size_t f, const double *X, 
 size_t sg_cv_factor_levels(const double *X, size_t n, size_t n_in, size_t j, double *col,
                            double *lv);
 
+/* Are the rows of X (n, n_in) with factor a at va exactly those with
+ * factor b at vb?  (The centre runs of a two-level design are every
+ * factor's middle level.) */
+bool sg_cv_same_level_rows(const double *X, size_t n, size_t n_in, size_t a, double va,
+                           size_t b, double vb);
+
 /* The between-levels plan of X (n, n_in): *out = NULL (and note, of size
  * cap, says why) when no factor is level-coded with an interior level or
  * no fold would leave 2 training rows.  Otherwise note lists the factors

@@ -282,18 +282,23 @@ size_t sg_cv_factor_levels(const double *X, size_t n, size_t n_in, size_t j, dou
     return L;
 }
 
+bool sg_cv_same_level_rows(const double *X, size_t n, size_t n_in, size_t a, double va,
+                           size_t b, double vb)
+{
+    size_t i = 0;
+    while (i < n && (X[i * n_in + a] == va) == (X[i * n_in + b] == vb))
+        i++;
+    return i == n;
+}
+
 /* Do the rows with factor j at v hold exactly the rows of one of the m
  * folds (factor kf[k] at kv[k]) already planned? */
 static bool held_before(const double *X, size_t n, size_t n_in, size_t j, double v,
                         const size_t *kf, const double *kv, size_t m)
 {
-    for (size_t k = 0; k < m; k++) {
-        size_t i = 0;
-        while (i < n && (X[i * n_in + j] == v) == (X[i * n_in + kf[k]] == kv[k]))
-            i++;
-        if (i == n)
+    for (size_t k = 0; k < m; k++)
+        if (sg_cv_same_level_rows(X, n, n_in, j, v, kf[k], kv[k]))
             return true;
-    }
     return false;
 }
 
