@@ -69,6 +69,7 @@
  * network there and SG_BENCH_LARGE=1 forces the settings of large tables.
  * OpenBLAS runs single-threaded, as in the command line.
  */
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_rng.h>
@@ -545,12 +546,28 @@ static sg_status mlp_predict(const sg_model *m, const double *X, size_t n, doubl
     return st;
 }
 
+/* Share of the points whose half-width H s_k^beta covers an error sigma
+ * s_k t, t Student-t with dof degrees of freedom (window.c's model). */
+static double tempered_coverage(double H, double beta, double sigma, double dof,
+                                const double *s, size_t m)
+{
+    double c = 0;
+    for (size_t k = 0; k < m; k++)
+        c += 2.0 * gsl_cdf_tdist_P(H * pow(s[k], beta) / (sigma * s[k]), dof) - 1.0;
+    return c / (double)m;
+}
+
 /* Prototype of an interval that grows where the runs leave the model
- * unconstrained: prediction +- q_z s(x), s(x) = sqrt(sd(x)^2 + tau^2) with
- * sd kriging's (as window.c fits it, on all rows).  half is scratch. */
+ * unconstrained: prediction +- H s(x)^beta, s(x) = sqrt(sd(x)^2 + tau^2)
+ * with sd kriging's (as window.c fits it, on all rows), H such that the
+ * window's error model (z s(x), z Student-t of scale rms(z) sqrt(1 + 1/m),
+ * rms(z) = the window RMSE / rms s over these points) is covered at 95 %
+ * on average.  beta = 1 (default; SG_BENCH_XDEP_BETA) is the interval
+ * that follows s(x), beta = 0 the window's single half-width;
+ * SG_BENCH_XDEP_QZ: +- q_z s(x) instead.  half is scratch. */
 static void x_dependent(const double *X, const double *y, size_t n, size_t d, const double *Xt,
                         const double *yt, const double *pred, double *half, uint64_t seed,
-                        const sg_cv_response *R, score *s)
+                        const sg_cv_response *R, size_t m_held, score *s)
 {
     sg_gp_options go = sg_gp_options_defaults();
     go.n_starts = SG_WINDOW_GP_STARTS;
@@ -558,11 +575,26 @@ static void x_dependent(const double *X, const double *y, size_t n, size_t d, co
     sg_gp_work *w = NULL;
     sg_error err;
     static double mu[N_TEST], sd[N_TEST];
-    if (sg_gp_fit(X, y, n, d, NULL, NULL, &go, seed, &gp, &err) == SG_OK &&
+    if (m_held >= 2 && sg_gp_fit(X, y, n, d, NULL, NULL, &go, seed, &gp, &err) == SG_OK &&
         sg_gp_work_create(gp, &w, &err) == SG_OK &&
         sg_gp_predict_batch(gp, w, Xt, N_TEST, mu, NULL, sd, &err) == SG_OK) {
+        double ss2 = 0; /* the batch gives variances */
+        for (size_t k = 0; k < N_TEST; k++) {
+            sd[k] = sqrt(fmax(sd[k], 0.0) + R->window_tau * R->window_tau);
+            ss2 += sd[k] * sd[k];
+        }
+        double beta = getenv("SG_BENCH_XDEP_BETA") ? atof(getenv("SG_BENCH_XDEP_BETA")) : 1.0;
+        double dof = (double)m_held - 1.0;
+        double sigma = R->window_rmse / sqrt(ss2 / N_TEST) * sqrt(1.0 + 1.0 / (double)m_held);
+        double lo = 0, hi = 1;
+        while (tempered_coverage(hi, beta, sigma, dof, sd, N_TEST) < 0.95)
+            hi *= 2;
+        for (int it = 0; it < 100; it++) {
+            double mid = 0.5 * (lo + hi);
+            *(tempered_coverage(mid, beta, sigma, dof, sd, N_TEST) < 0.95 ? &lo : &hi) = mid;
+        }
         for (size_t k = 0; k < N_TEST; k++)
-            half[k] = R->window_q_z * sqrt(sd[k] * sd[k] + R->window_tau * R->window_tau);
+            half[k] = getenv("SG_BENCH_XDEP_QZ") ? R->window_q_z * sd[k] : hi * pow(sd[k], beta);
         score t;
         memset(&t, 0, sizeof t);
         rate(yt, pred, half, N_TEST, 1.0, 1.0, &t);
@@ -572,7 +604,7 @@ static void x_dependent(const double *X, const double *y, size_t n, size_t d, co
         if (getenv("SG_BENCH_VERBOSE")) {
             double zz = 0, ss = 0, ee = 0;
             for (size_t k = 0; k < N_TEST; k++) {
-                double sk2 = sd[k] * sd[k] + R->window_tau * R->window_tau;
+                double sk2 = sd[k] * sd[k];
                 zz += (yt[k] - pred[k]) * (yt[k] - pred[k]) / sk2;
                 ss += sk2;
                 ee += (yt[k] - pred[k]) * (yt[k] - pred[k]);
@@ -712,7 +744,8 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
         printf("    %s: plan rmse / test %.3g, between levels rmse / test %.3g\n", what,
                R->net.rmse / s->rmse, R->between.rmse / s->rmse);
     if (R->window_ok && !lg) /* the prototype works in the response's unit */
-        x_dependent(X, y, n, d, Xt, yt, pred, half, spec->seed, R, s);
+        x_dependent(X, y, n, d, Xt, yt, pred, half, spec->seed, R,
+                    (*cv)->n_held + (*cv)->n_between, s);
     return true;
 }
 
