@@ -152,6 +152,12 @@ static const error_case cases[] = {
      SG_ERR_INVALID, "t/s.toml:15:19: level 2.5 of factor 'b' is listed twice"},
     {"too few levels", HEAD "[[factor]]\nname = \"b\"\nmin = 0\nmax = 9\nlevels = [1]\n",
      SG_ERR_INVALID, "t/s.toml:15:10: 'levels' needs at least 2 values, got 1"},
+    {"one level counted", HEAD "[[factor]]\nname = \"b\"\nmin = 0\nmax = 9\nlevels = 1\n",
+     SG_ERR_INVALID, "t/s.toml:15:10: levels = 1: a count of levels must be 2 to 64 (or list the "
+                     "settings, levels = [0, ..., 9])"},
+    {"too many levels counted", HEAD "[[factor]]\nname = \"b\"\nmin = 0\nmax = 9\nlevels = 65\n",
+     SG_ERR_INVALID, "t/s.toml:15:10: levels = 65: a count of levels must be 2 to 64 (or list the "
+                     "settings, levels = [0, ..., 9])"},
     {"level not a number", HEAD "[[factor]]\nname = \"b\"\nmin = 0\nmax = 9\nlevels = [1, \"x\"]\n",
      SG_ERR_INVALID, "t/s.toml:13:7: 'min' does not apply to the category factor 'b': its "
                      "settings are the names in 'levels'"},
@@ -364,6 +370,33 @@ Test(study, nul_in_names_and_keys_is_refused)
  * it): achieved settings code on the levels they are near, only the levels
  * that occur are kept, ascending, and the largest distance is reported; a
  * value 4 off is near none. */
+/* levels = 3, as an engineer says "three levels": evenly spaced from min to
+ * max, by ratios on a log scale, the ends exactly the bounds. */
+Test(study, a_count_of_levels_spaces_them_over_the_bounds)
+{
+    const char *text = HEAD "[[factor]]\nname = \"T\"\nmin = 200\nmax = 260\nlevels = 3\n"
+                            "[[factor]]\nname = \"c\"\nmin = 1\nmax = 1000\nlevels = 4\n"
+                            "scale = \"log\"\n"
+                            "[[factor]]\nname = \"f\"\nmin = 0.1\nmax = 0.3\nlevels = 5\n";
+    sg_study *s = NULL;
+    sg_error err;
+    cr_assert_eq(load(text, &s, &err), SG_OK, "%s", err.msg);
+    const sg_factor *t = &s->factors[1], *c = &s->factors[2], *f = &s->factors[3];
+    cr_assert_eq(t->n_levels, 3);
+    cr_expect(t->levels[0] == 200 && t->levels[1] == 230 && t->levels[2] == 260);
+    cr_assert_eq(c->n_levels, 4);
+    const double decades[4] = {1, 10, 100, 1000};
+    for (size_t i = 0; i < 4; i++)
+        cr_expect_float_eq(c->levels[i], decades[i], 1e-12 * decades[i], "level %zu: %.17g", i,
+                           c->levels[i]);
+    cr_expect(c->levels[0] == 1 && c->levels[3] == 1000);
+    cr_assert_eq(f->n_levels, 5);
+    for (size_t i = 0; i < 5; i++)
+        cr_expect_float_eq(f->levels[i], 0.1 + 0.05 * (double)i, 1e-15);
+    cr_expect(f->levels[0] == 0.1 && f->levels[4] == 0.3);
+    sg_study_destroy(s);
+}
+
 Test(study, values_near_declared_levels_code_on_them)
 {
     double lv[3] = {1150, 1090, 1120}; /* unsorted on purpose */

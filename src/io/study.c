@@ -447,9 +447,36 @@ static bool has_text_levels(const sg_toml_value *t)
     return false;
 }
 
+/* levels = N: N settings evenly spaced from min to max (by ratios on a log
+ * scale), as an engineer says "three levels". */
+static sg_status count_levels(const sg_toml_value *v, sg_factor *f, sg_error *err)
+{
+    int64_t k = sg_toml_integer(v);
+    if (k < 2 || k > SG_STUDY_MAX_LEVELS)
+        return sg_toml_error_at(err, SG_ERR_INVALID, v,
+                                "levels = %lld: a count of levels must be 2 to %d (or list the "
+                                "settings, levels = [%g, ..., %g])",
+                                (long long)k, SG_STUDY_MAX_LEVELS, f->min, f->max);
+    size_t n = (size_t)k;
+    if (!(f->levels = malloc(n * sizeof *f->levels)))
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    bool lg = f->scale == SG_FACTOR_SCALE_LOG;
+    double a = lg ? log10(f->min) : f->min, b = lg ? log10(f->max) : f->max;
+    for (size_t i = 0; i < n; i++) {
+        double u = a + (b - a) * (double)i / (double)(n - 1);
+        f->levels[i] = lg ? pow(10.0, u) : u;
+    }
+    f->levels[0] = f->min; /* exactly the bounds, whatever the rounding */
+    f->levels[n - 1] = f->max;
+    f->n_levels = n;
+    return SG_OK;
+}
+
 static sg_status load_levels(const sg_toml_value *t, sg_factor *f, sg_error *err)
 {
-    const sg_toml_value *arr = NULL;
+    const sg_toml_value *arr = sg_toml_table_get(t, "levels");
+    if (arr && sg_toml_type_of(arr) == SG_TOML_INTEGER)
+        return count_levels(arr, f, err);
     bool found = false;
     sg_status st = sg_toml_get_array(t, "levels", false, &arr, &found, err);
     if (st != SG_OK || !found)
@@ -580,8 +607,8 @@ static sg_status load_factor(const sg_toml_value *t, sg_factor *f, sg_error *err
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "min"),
                                 "min (%g) must be below max (%g) for factor '%s'", f->min, f->max,
                                 f->name);
-    if ((st = load_levels(t, f, err)) || (st = get_finite(t, "step", false, &f->step, err)) ||
-        (st = load_prefer(t, f, err)) || (st = load_scale(t, f, err)))
+    if ((st = load_scale(t, f, err)) || (st = load_levels(t, f, err)) ||
+        (st = get_finite(t, "step", false, &f->step, err)) || (st = load_prefer(t, f, err)))
         return st;
     if (sg_toml_table_get(t, "step") && (f->step <= 0 || f->step > f->max - f->min))
         return sg_toml_error_at(err, SG_ERR_INVALID, sg_toml_table_get(t, "step"),
