@@ -514,6 +514,18 @@ Test(validate, rule_clean_data_with_coarse_rounding_is_not_flagged)
     cr_expect_eq(sc.source, SG_OUTLIER_SCALE_MAD);
 }
 
+Test(validate, resolution_of_a_column)
+{
+    /* a table's column read with its stride: 529.6, 530, 531.25 -> 0.01 */
+    const double t[] = {1, 529.6, 2, 530, 3, 531.25, 4, NAN};
+    cr_expect_float_eq(sg_outlier_resolution(t + 1, 4, 2), 0.01, 1e-15);
+    cr_expect_float_eq(sg_outlier_resolution(t, 4, 2), 1.0, 1e-15, "whole run numbers");
+    const double whole[] = {400, 1200, -3};
+    cr_expect_float_eq(sg_outlier_resolution(whole, 3, 1), 1.0, 1e-15);
+    const double fine[] = {0.1234567891234, 2};
+    cr_expect_eq(sg_outlier_resolution(fine, 2, 1), 0.0, "finer than 1e-9: none");
+}
+
 static const struct {
     double r;  /* residual of row 4 */
     size_t flagged;

@@ -185,6 +185,45 @@ Test(next, proposals_head_for_the_optimum_and_spread_out)
     teardown(&f);
 }
 
+/* y as a simulation that prints whole numbers records it */
+static double whole_y(double a, double b)
+{
+    return round(truth_y(a, b));
+}
+
+/* With y recorded to whole numbers the best tested is 5 (runs at (3, 1) and
+ * (2, 1)) and the model's minimum is 5.0: no improvement anywhere reaches
+ * the data's precision of 1, so after the confirmation run the batch
+ * explores.  The grid of the fixture records y to 0.01, where the same
+ * model's improvements of about 0.25 count. */
+Test(next, improvements_below_the_data_precision_are_not_proposed)
+{
+    fixture f;
+    setup(&f, "[optimize]\nstarts = 4\n");
+    sg_next_result *fine = propose(&f, 4, NULL);
+    cr_expect_float_eq(fine->resolution, 0.01, 1e-15);
+    cr_expect(!fine->settled);
+    cr_expect_eq(fine->kind[1], SG_NEXT_IMPROVE, "%s", sg_next_kind_name(fine->kind[1]));
+    sg_next_result_destroy(fine);
+    sg_table_destroy(f.t);
+    make_table_of(&f.t, whole_y, NULL);
+    sg_next_result *r = propose(&f, 4, NULL);
+    cr_assert_eq(r->n_runs, 4);
+    expect_valid(&f, r);
+    cr_expect_float_eq(r->resolution, 1.0, 1e-15);
+    cr_expect_float_eq(r->best_value, 5.0, 1e-12);
+    cr_expect(r->settled);
+    cr_expect_eq(r->kind[0], SG_NEXT_CONFIRM);
+    for (size_t n = 1; n < r->n_runs; n++) {
+        cr_expect_eq(r->kind[n], SG_NEXT_EXPLORE, "run %zu is %s", n + 1,
+                     sg_next_kind_name(r->kind[n]));
+        cr_expect(strstr(r->reason[n], "no improvement left that the data would record"), "%s",
+                  r->reason[n]);
+    }
+    sg_next_result_destroy(r);
+    teardown(&f);
+}
+
 Test(next, the_same_seed_gives_the_same_proposals)
 {
     fixture f;

@@ -24,26 +24,31 @@ static const sg_cli_option next_options[] = {
      "CSV run sheet to write; the XLSX sheet goes beside it (.xlsx)"},
 };
 
-static void next_text(const sg_study *s, const sg_next_result *r, const double *held,
-                      const char *csv, const char *xlsx)
+static void next_text(const sg_study *s, const sg_optimize_spec *sp, const sg_next_result *r,
+                      const double *held, const char *csv, const char *xlsx)
 {
     printf("Next simulations (%zu)%s\n", r->n_runs,
            r->weak_model ? ": the objective's model is weak, so some explore where it is "
                            "least certain"
                          : "");
+    int w[SG_STUDY_MAX_FACTORS]; /* each column as wide as its factor's name */
     printf("  %-4s", "run");
-    for (size_t f = 0; f < s->n_factors; f++)
-        printf(" %12.12s", s->factors[f].name);
+    for (size_t f = 0; f < s->n_factors; f++) {
+        size_t len = strlen(s->factors[f].name);
+        w[f] = len > 12 ? (int)(len < 40 ? len : 40) : 12;
+        printf(" %*.*s", w[f], w[f], s->factors[f].name);
+    }
     printf("  kind\n");
     for (size_t n = 0; n < r->n_runs; n++) {
         printf("  %-4zu", n + 1);
         for (size_t f = 0; f < s->n_factors; f++) {
             char v[80];
             if (s->factors[f].categorical)
-                printf(" %12.12s", sg_factor_format(&s->factors[f], r->x[n * s->n_factors + f], 6,
-                                                    v, sizeof v));
+                printf(" %*.*s", w[f], w[f],
+                       sg_factor_format(&s->factors[f], r->x[n * s->n_factors + f], 6, v,
+                                        sizeof v));
             else
-                sg_num_fprintf(stdout, " %12g", r->x[n * s->n_factors + f]);
+                sg_num_fprintf(stdout, " %*g", w[f], r->x[n * s->n_factors + f]);
         }
         printf("  %s\n", sg_next_kind_name(r->kind[n]));
         printf("        %s\n", r->reason[n]);
@@ -59,6 +64,15 @@ static void next_text(const sg_study *s, const sg_next_result *r, const double *
         }
     if (any)
         printf("\n");
+    if (r->settled) {
+        const sg_response *o = &s->responses[sp->response]; /* settled: not weighted */
+        sg_num_fprintf(stdout,
+                       "No other setting is expected to improve on the best tested (%.4g%s%s) by "
+                       "the precision the runs are recorded with (%g%s%s): the exploration runs "
+                       "fill the window where the model is least certain instead.\n",
+                       r->best_value, *o->unit ? " " : "", o->unit, r->resolution,
+                       *o->unit ? " " : "", o->unit);
+    }
     printf("Run sheet: %s (and %s)\n"
            "  Fill in the responses, append the rows to the data table (or point [data] file\n"
            "  at the filled sheet) and run 'surrogate run' again.\n",
@@ -173,7 +187,7 @@ static int sg_stage_next(sg_cli_ctx *ctx)
         goto done;
     }
     if ((code = sg_cli_json_put(ctx, NULL, "next", o)) == SG_EXIT_OK && !ctx->args->json)
-        next_text(s, r, held, csv, xlsx);
+        next_text(s, ctx->optimize_spec, r, held, csv, xlsx);
 done:
     sg_next_result_destroy(r);
     free(csv);
@@ -210,7 +224,9 @@ const sg_cli_command sg_cmd_next = {
         "objective over the best tested run (using the calibrated prediction interval,\n"
         "constraints as the chance that they hold), spread so that the runs do not\n"
         "crowd together.  When the objective's model is weak (cross-validated Q2 below\n"
-        "0.5) half of them fill the window where the model is least certain.  Steps,\n"
+        "0.5) half of them fill the window where the model is least certain, and so do\n"
+        "the rest once no setting is expected to improve by the precision the runs are\n"
+        "recorded with (0.001 for values printed to three decimals).  Steps,\n"
         "levels and fixed factors of [optimize] are respected, factors without effect\n"
         "in the window stay at the recommended value, and tested settings are not\n"
         "proposed again.  Each run says why it was chosen.  The proposals are written\n"

@@ -35,6 +35,22 @@ static double median_sorted(const double *v, size_t m)
     return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
 }
 
+double sg_outlier_resolution(const double *v, size_t n, size_t stride)
+{
+    double q = 1.0;
+    for (int d = 0; d <= SG_CV_MAX_DECIMALS; d++, q /= 10.0) {
+        bool all = true;
+        for (size_t i = 0; all && i < n; i++) {
+            double x = v[i * stride] / q;
+            all = !isfinite(x) ||
+                  fabs(x - nearbyint(x)) <= SG_CV_DECIMAL_TOL + 4 * DBL_EPSILON * fabs(x);
+        }
+        if (all)
+            return q;
+    }
+    return 0.0;
+}
+
 void sg_outlier_scale_compute(const double *obs, const double *resid, size_t n,
                               double range_frac, double *scratch, sg_outlier_scale *out)
 {
@@ -49,21 +65,7 @@ void sg_outlier_scale_compute(const double *obs, const double *resid, size_t n,
         t[i] = fabs(resid[i] - out->median);
     qsort(t, n, sizeof *t, cmp_double);
     out->mad_sd = SG_CV_MAD_TO_SD * median_sorted(t, n);
-    /* resolution: the printed precision 10^-d, d the most decimal places
-     * any observed value needs; none beyond SG_CV_MAX_DECIMALS */
-    out->resolution = 0.0;
-    double q = 1.0;
-    for (int d = 0; d <= SG_CV_MAX_DECIMALS; d++, q /= 10.0) {
-        bool all = true;
-        for (size_t i = 0; all && i < n; i++) {
-            double v = obs[i] / q;
-            all = fabs(v - nearbyint(v)) <= SG_CV_DECIMAL_TOL + 4 * DBL_EPSILON * fabs(v);
-        }
-        if (all) {
-            out->resolution = q;
-            break;
-        }
-    }
+    out->resolution = sg_outlier_resolution(obs, n, 1);
     memcpy(t, obs, n * sizeof *t);
     qsort(t, n, sizeof *t, cmp_double);
     out->range_floor = range_frac * (t[n - 1] - t[0]);

@@ -44,6 +44,12 @@ typedef struct sg_outlier_scale {
 /* Name of a scale source ("MAD", "resolution", "range"). */
 const char *sg_outlier_floor_name(sg_outlier_floor f);
 
+/* The data's resolution: the printed precision 10^-d, d the most decimal
+ * places any of the n values v[0], v[stride], ... needs (units of v;
+ * 1 for whole numbers, 0.1 for 529.6), or 0 when some value needs more
+ * than SG_CV_MAX_DECIMALS; values that are not finite are skipped. */
+double sg_outlier_resolution(const double *v, size_t n, size_t stride);
+
 /* The scale of n >= 1 residuals resid (n) of observed values obs (n), both
  * in the response unit.  scratch holds >= n doubles. */
 void sg_outlier_scale_compute(const double *obs, const double *resid, size_t n,

@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "core/num.h"
+#include "model/outliers.h"
 #include "model/warp.h"
 #include "optim/tested.h"
 
@@ -60,6 +61,7 @@ typedef struct next_ctx {
     char *taken;           /* (nc) 1 = tested or already proposed */
     double spacing;        /* tested design's largest nearest-neighbour distance */
     double best;           /* best tested objective (feasible rows), NAN if none */
+    double resolution;     /* the objective's recorded precision (0: none, or weighted) */
     size_t row_stride;     /* tested rows used for distances */
     bool own;              /* a constraint on another name's probability */
     /* Kriging on the warped objective (build_acquisition); NULL: none, the
@@ -313,6 +315,12 @@ static sg_status tested_figures(next_ctx *c, sg_error *err)
         st = sg_tested_best_find(&o, t, true, &b, err);
     if (st == SG_OK && b.found)
         c->best = b.value;
+    /* an improvement below the precision the runs are recorded with would
+     * not show in a simulation's result */
+    const sg_optimize_spec *sp = c->in->spec;
+    c->resolution = 0.0;
+    if (t && !sp->weighted && c->in->study->responses[sp->response].kind == SG_RESPONSE_NUMBER)
+        c->resolution = sg_outlier_resolution(t->x + c->nf + sp->response, t->n_rows, t->n_cols);
     return st;
 }
 
@@ -478,8 +486,9 @@ static void reason(const next_ctx *c, sg_next_result *r, size_t n)
         break;
     default:
         k = sg_num_snprintf(out, SG_NEXT_REASON_MAX,
-                            "exploration: where the model is uncertain (sd %s%s%s) and far from "
-                            "the tested and proposed runs",
+                            "exploration%s: where the model is uncertain (sd %s%s%s) and far "
+                            "from the tested and proposed runs",
+                            r->settled ? " (no improvement left that the data would record)" : "",
                             sds, us, u);
         break;
     }
@@ -845,6 +854,7 @@ sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_err
     if ((st = tested_figures(&c, err)) != SG_OK)
         goto done;
     r->best_value = c.best;
+    r->resolution = c.resolution;
     r->weak_model = is_weak(in);
     c.spacing = design_spacing(&c);
     make_candidates(&c, opt);
@@ -890,6 +900,11 @@ sg_status sg_next_propose(const sg_next_inputs *in, sg_next_result **out, sg_err
                 goto done;
             ei = model_ei(&c, k); /* the polished candidate's, in the response's units */
             r->max_ei = c.acq ? fmax(r->max_ei, ei * c.pf[k]) : r->max_ei;
+            if (ei * c.pf[k] < c.resolution) { /* the best left would not show */
+                r->settled = true;
+                explore = true;
+                continue;
+            }
         }
         take(&c, r, k, explore ? SG_NEXT_EXPLORE : SG_NEXT_IMPROVE, ei);
     }
@@ -913,6 +928,8 @@ sg_status sg_next_to_json(const sg_next_result *r, const sg_study *s, const char
     cJSON *root = sg_json_build_begin(b);
     sg_json_bool(b, root, "weak_model", r->weak_model);
     sg_json_number(b, root, "best_tested", r->best_value);
+    sg_json_number(b, root, "resolution", r->resolution);
+    sg_json_bool(b, root, "settled", r->settled);
     cJSON *runs = sg_json_array(b, root, "runs");
     for (size_t n = 0; runs && n < r->n_runs; n++) {
         cJSON *e = sg_json_object(b, runs, NULL);

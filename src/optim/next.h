@@ -13,7 +13,11 @@
  *     alternates with the parity of the tested runs) and whenever no
  *     candidate promises an improvement, space-filling proposals: where the
  *     model is least certain, far from every tested or chosen run and
- *     likely feasible.
+ *     likely feasible.  An improvement run promises one only when its
+ *     expected improvement x feasibility reaches the precision the
+ *     objective's runs are recorded with (its resolution, 0.001 for values
+ *     printed to three decimals): a smaller one would not show in the
+ *     simulation's result.
  * The uncertainty of a network's prediction is the calibrated interval's:
  * sigma(x) = max(half_width, spread_factor x ensemble spread(x)) / z(level),
  * so it grows where the ensemble disagrees; a kriging model's is its own
@@ -107,6 +111,11 @@ typedef struct sg_next_result {
                              the model over the candidates (objective units); else 0 */
     double best_value;    /* the incumbent: the best tested setting's objective (mean of its
                              replicates; NAN when no setting meets the constraints) */
+    double resolution;    /* the objective's recorded precision in the tested runs (10^-d,
+                             model/outliers.h; 0: finer than 1e-9, a weighted or a
+                             pass/fail objective) */
+    bool settled;         /* no candidate's expected improvement x feasibility reached the
+                             resolution: the runs from there on explore */
 } sg_next_result;
 
 /* Propose in->runs settings.  SG_ERR_INVALID for bad arguments (the model
