@@ -610,6 +610,36 @@ Test(recommend, a_difference_that_rounds_away_reads_no_better)
     }
 }
 
+/* The model's optimum at the best tested run's own settings, the run
+ * measured 1 MPa worse than the model predicts there (more than the
+ * uncertainty of +-0.5): re-running a deterministic simulation would only
+ * repeat it, so the answer is that run, said to be the optimum (before:
+ * "Use the model's optimum: ... 1.0 MPa better than the best tested run
+ * ...; confirm it with a run", at the run's own settings).  Moved 2 % of
+ * a's range away, the optimum is another setting again. */
+Test(recommend, an_optimum_at_the_best_run_is_that_run)
+{
+    for (int away = 0; away <= 1; away++) {
+        fixture f;
+        setup(&f, "");
+        f.r->has_interval = 1;
+        f.r->half_width[0] = 0.5;
+        f.r->level = 0.95;
+        double *x = (double *)SG_OPTIM_SETTINGS(f.r->opt); /* the fixture's own result */
+        x[0] = sg_table_at(f.t, f.r->best_row, 0) + away * 0.02 * 3.4;
+        x[1] = sg_table_at(f.t, f.r->best_row, 1) + 0.005 * 6.0; /* within 1 % of b's range */
+        f.r->best_row_value = f.r->opt->best_f + 1.0;
+        sg_recommend *rec = build(&f, NULL, NULL);
+        cr_expect_eq(rec->optimum_is_best_row, !away, "away %d", away);
+        cr_expect_eq(rec->kind, away ? SG_RECOMMEND_OPTIMUM : SG_RECOMMEND_BEST_RUN, "away %d",
+                     away);
+        cr_expect_eq(strstr(rec->headline, "it is also the model's optimum (predicted ") != NULL,
+                     !away, "away %d: %s", away, rec->headline);
+        sg_recommend_destroy(rec);
+        teardown(&f);
+    }
+}
+
 /* Runs inside the box that meet no constraint, others outside it: the
  * answer has no tested run to compare with, but must not claim none lies
  * inside the box. */

@@ -288,6 +288,15 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
     }
     if (rec->infeasible && infeasible_headline(rec, run, what, meas, d, us, unit))
         return;
+    if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->optimum_is_best_row && !rec->infeasible) {
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the best tested %s, %s (%s): it is also the model's optimum%s "
+                        "(predicted %.*f%s%s, uncertainty +-%.*f%s%s).",
+                        what, run, meas,
+                        sp->n_cons ? ", kept inside the constraints with their safety margins" : "",
+                        du + 1, rec->objective_pred, us, unit, du, rec->uncertainty, us, unit);
+        return;
+    }
     double shown = 0.5 * pow(10.0, -(du + 1)); /* the smallest gain printed as such */
     if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->gain < shown) {
         char worse[64] = "no better"; /* "0.0 MPa worse" when it rounds away */
@@ -458,6 +467,20 @@ static sg_status rec_alloc(size_t nf, size_t nr, size_t nc, sg_recommend **out, 
     return SG_OK;
 }
 
+/* Are settings x those of table row i, each factor within
+ * SG_RECOMMEND_SAME_SHARE of its range (a name: the same)? */
+static bool at_row(const sg_study *s, const sg_table *t, size_t i, const double *x)
+{
+    for (size_t f = 0; f < s->n_factors; f++) {
+        const sg_factor *fa = &s->factors[f];
+        double v = sg_table_at(t, i, f);
+        if (fa->categorical ? v != x[f]
+                            : !(fabs(v - x[f]) <= SG_RECOMMEND_SAME_SHARE * (fa->max - fa->min)))
+            return false;
+    }
+    return true;
+}
+
 sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_optimize_spec *sp,
                              const sg_model *model, const sg_decide_result *r,
                              const sg_recommend_inputs *in, sg_recommend **out, sg_error *err)
@@ -482,9 +505,12 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
         rec->gain = sp->sense == SG_OPTIM_MAXIMIZE ? f - r->best_row_value : r->best_row_value - f;
         rec->gain_within_uncertainty = rec->gain <= rec->uncertainty;
     }
-    rec->kind = rec->weak_model                 ? SG_RECOMMEND_NONE
-                : rec->gain_within_uncertainty ? SG_RECOMMEND_BEST_RUN
-                                               : SG_RECOMMEND_OPTIMUM;
+    rec->optimum_is_best_row = rec->has_best_row && at_row(s, t, r->best_row,
+                                                           SG_OPTIM_SETTINGS(r->opt));
+    rec->kind = rec->weak_model ? SG_RECOMMEND_NONE
+                : rec->gain_within_uncertainty || rec->optimum_is_best_row
+                    ? SG_RECOMMEND_BEST_RUN
+                    : SG_RECOMMEND_OPTIMUM;
     /* No setting meets the constraints by the model: a run that met them
      * as measured is the answer; else the closest the model finds. */
     rec->infeasible = r->infeasible[0] != '\0';

@@ -43,6 +43,9 @@
 #define SG_RECOMMEND_SPREAD_LEVEL 0.95  /* coverage assumed for k spreads */
 #define SG_RECOMMEND_MAX_VIOLATION 0.05 /* above: a note on the constraint */
 #define SG_RECOMMEND_TEXT_MAX 512
+/* The optimum "is" a tested run within this share of each factor's range:
+ * a simulation there would only repeat the run (next.h keeps the same 1 %). */
+#define SG_RECOMMEND_SAME_SHARE 0.01
 #define SG_RECOMMEND_MAX_NOTES 8
 
 typedef enum sg_recommend_kind {
@@ -95,6 +98,9 @@ typedef struct sg_recommend {
     double gain;                  /* optimum over best tested run, objective units (> 0 better) */
     double uncertainty;           /* what the gain is judged against, objective units */
     bool gain_within_uncertainty;
+    bool optimum_is_best_row;     /* the model's optimum lies at the best tested run's settings
+                                     (each factor within SG_RECOMMEND_SAME_SHARE of its range):
+                                     the answer is that run, whatever its residual */
     double q2;                    /* worst Q² over the objective's responses (NAN unknown) */
     bool weak_model;
     bool infeasible;              /* the model finds no setting meeting every constraint */
