@@ -60,6 +60,10 @@ Test(cli_batch, runs_every_study_and_writes_one_summary, .timeout = 120)
     cr_expect(strncmp(text, "study file,status,answer\n", 25) == 0, "%s", text);
     cr_expect(strstr(text, "first.toml\",\"ok\",\"Use the best tested run"), "%s", text);
     cr_expect(strstr(text, "second.toml\",\"failed (exit 1)\""), "%s", text);
+    /* the answer says why, as the study's own run would: file, line, column */
+    cr_expect(strstr(text, "second.toml:") &&
+                  strstr(text, ": min (500) must be below max (150) for factor 'thickness'\""),
+              "%s", text);
     cr_expect(strstr(text, "third.toml\",\"ok\""), "%s", text);
     struct stat st;
     cr_expect_eq(stat(tpath(4, "all.xlsx"), &st), 0, "the .xlsx summary");

@@ -260,11 +260,14 @@ int sg_cli_ctx_init(sg_cli_ctx *ctx, const sg_cli_args *args)
 
 int sg_cli_fail(sg_cli_ctx *ctx, const sg_error *err)
 {
-    fprintf(stderr, "surrogate: error: %s\n", err->msg[0] ? err->msg : sg_strerror(err->status));
+    const char *msg = err->msg[0] ? err->msg : sg_strerror(err->status);
+    fprintf(stderr, "surrogate: error: %s\n", msg);
+    const sg_cli_args *a = ctx->args;
+    if (a && a->error_out && a->error_cap && !a->error_out[0])
+        snprintf(a->error_out, a->error_cap, "%s", msg);
     if (ctx->json) {
         cJSON_DeleteItemFromObject(ctx->json, "error");
-        cJSON_AddStringToObject(ctx->json, "error",
-                                err->msg[0] ? err->msg : sg_strerror(err->status));
+        cJSON_AddStringToObject(ctx->json, "error", msg);
     }
     return sg_cli_exit_code(err->status);
 }

@@ -73,6 +73,9 @@ typedef struct sg_cli_args {
     bool no_stdout;           /* print nothing on stdout (batch runs studies this way) */
     char *answer_out;         /* run: receives the decision's answer line when not NULL */
     size_t answer_cap;
+    char *error_out;          /* receives the first error sg_cli_fail reports when not NULL
+                                 (batch puts it in its summary) */
+    size_t error_cap;
     /* Set by sg_cli_main from its runtime: where parallel tasks run (NULL =
      * this process's threads) and whether this process writes the output
      * files (false on the MPI build's ranks other than 0). */

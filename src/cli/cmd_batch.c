@@ -31,7 +31,8 @@ typedef struct batch_job {
     const sg_cli_args *args;
 } batch_job;
 
-/* One study: `run` quietly; result = exit code and the decision's answer. */
+/* One study: `run` quietly; result = exit code and the decision's answer (or
+ * the error its run reported). */
 static sg_status study_task(void *user, size_t i, sg_bytes *out, sg_error *err)
 {
     const batch_job *job = user;
@@ -42,11 +43,15 @@ static sg_status study_task(void *user, size_t i, sg_bytes *out, sg_error *err)
     a.quiet = true;
     a.no_stdout = true;
     a.writer = true; /* the process that runs a study writes its files */
-    char answer[ANSWER_MAX] = "";
+    char answer[ANSWER_MAX] = "", why[ANSWER_MAX - 64] = "";
     a.answer_out = answer;
     a.answer_cap = sizeof answer;
+    a.error_out = why;
+    a.error_cap = sizeof why;
     int32_t code = (int32_t)sg_cmd_run.handler(&a);
-    if (code != SG_EXIT_OK)
+    if (code != SG_EXIT_OK && why[0]) /* the message the study's own run prints */
+        snprintf(answer, sizeof answer, "failed (exit %d): %s", (int)code, why);
+    else if (code != SG_EXIT_OK)
         snprintf(answer, sizeof answer, "failed (exit %d): run 'surrogate run %s' to see why",
                  (int)code, a.study_path);
     if (!sg_bytes_put(out, &code, sizeof code) || !sg_bytes_put(out, answer, strlen(answer) + 1))
@@ -229,8 +234,9 @@ const sg_cli_command sg_cmd_batch = {
         "Runs 'surrogate run' on every study file given, one after another (with\n"
         "surrogate-mpi: divided among the MPI ranks), each writing its own model, results\n"
         "and workbook as 'run' does, then writes a summary table with one line per study\n"
-        "(its status and the decision's answer) as CSV and .xlsx.  A study that fails does\n"
-        "not stop the others; the exit code is that of the first study that failed.",
+        "(its status and the decision's answer, or why it failed: the error its run\n"
+        "prints) as CSV and .xlsx.  A study that fails does not stop the others; the\n"
+        "exit code is that of the first study that failed.",
     .options = batch_options,
     .n_options = sizeof batch_options / sizeof batch_options[0],
     .handler = batch_main,
