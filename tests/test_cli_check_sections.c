@@ -107,3 +107,32 @@ Test(cli_check_sections, valid_sections_are_listed)
     cr_expect_str_eq(cJSON_GetObjectItem(s, "optimize")->valuestring, "valid");
     cJSON_Delete(j);
 }
+
+/* A factor whose name is longer than a table column (filler_thickness, 16
+ * characters): the correlation tables of check and analyze head its column
+ * with the whole name (was "filler_thickn") and keep the values under it. */
+Test(cli_check_sections, long_factor_names_head_whole_columns)
+{
+    int line = 0, col = 0;
+    const char *path = study_with("long.toml", "name = \"thickness\"",
+                                  "name = \"filler_thickness\"", "filler_thickness", &line, &col);
+    const char *cmds[] = {"check", "analyze"};
+    for (size_t c = 0; c < 2; c++) {
+        result *r = run(cmds[c], path, NULL);
+        cr_assert_eq(r->code, 0, "%s: %s", cmds[c], r->err);
+        const char *head = strstr(r->out, " filler_thickness  temperature");
+        cr_assert_not_null(head, "%s: %s", cmds[c], r->out);
+        /* the header line and a value line under it: each value ends where
+         * its column's name ends */
+        const char *bol = head;
+        while (bol > r->out && bol[-1] != '\n')
+            bol--;
+        size_t end = (size_t)(head - bol) + strlen(" filler_thickness");
+        const char *row = strstr(head, "\n  stress_max");
+        cr_assert_not_null(row, "%s", r->out);
+        row++;
+        cr_expect(row[end - 1] != ' ' && row[end] == ' ', "%s: column end %zu in\n%.*s\n%.*s",
+                  cmds[c], end, (int)(strchr(bol, '\n') - bol), bol,
+                  (int)(strchr(row, '\n') - row), row);
+    }
+}

@@ -432,6 +432,12 @@ int sg_cli_run_stages(const sg_cli_args *a, bool preflight, const sg_stage_fn *s
     return sg_cli_finish(&ctx, code);
 }
 
+int sg_cli_col_width(const char *name)
+{
+    size_t len = strlen(name);
+    return len <= 12 ? 12 : (len < 40 ? (int)len : 40);
+}
+
 bool sg_cli_print_name_counts(const sg_study *s, const sg_table *t, size_t j, int name_w)
 {
     size_t k = 0;

@@ -117,6 +117,10 @@ int sg_cli_main(int argc, char **argv, const sg_cli_runtime *rt);
  * (the runs with each name) on stdout, name in a field of name_w; returns
  * false (printing nothing) for a numeric column. */
 bool sg_cli_print_name_counts(const sg_study *s, const sg_table *t, size_t j, int name_w);
+/* Width of a table column headed by name: 12 characters, or the name's
+ * length up to 40, so that a column is never headed by a cut name
+ * ("pack_pressur"). */
+int sg_cli_col_width(const char *name);
 
 /* Parse argv[first..argc) for cmd into *a.  Returns SG_EXIT_OK, or
  * SG_EXIT_USAGE after printing a usage message with a hint to stderr. */

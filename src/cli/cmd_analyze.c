@@ -60,17 +60,20 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
     print_rule(after_check ? "Correlation between responses (Pearson r; '-' = constant column, or names without an order)"
                            : "Correlation matrix (Pearson r; '-' = constant column, or names without an order)");
     printf("  %-14s", "");
-    for (size_t j = c0; j < a->n_cols; j++)
-        printf(" %12.12s", col_name(s, j));
+    for (size_t j = c0; j < a->n_cols; j++) {
+        int w = sg_cli_col_width(col_name(s, j));
+        printf(" %*.*s", w, w, col_name(s, j));
+    }
     printf("\n");
     for (size_t i = c0; i < a->n_cols; i++) {
         printf("  %-14s", col_name(s, i));
         for (size_t j = c0; j < a->n_cols; j++) {
             double v = a->corr[i * a->n_cols + j];
-            if (a->corr_defined[i * a->n_cols + j])
-                sg_num_fprintf(stdout, " %12.3f", fabs(v) < CORR_ZERO_SHOWN ? 0.0 : v); /* no "-0.000" */
+            int w = sg_cli_col_width(col_name(s, j));
+            if (a->corr_defined[i * a->n_cols + j]) /* no "-0.000" */
+                sg_num_fprintf(stdout, " %*.3f", w, fabs(v) < CORR_ZERO_SHOWN ? 0.0 : v);
             else
-                printf(" %12s", "-");
+                printf(" %*s", w, "-");
         }
         printf("\n");
     }

@@ -85,16 +85,19 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
 
     printf("\nCorrelation of responses with factors (Pearson r; '-' = constant column, or names without an order)\n  %-14s",
            "");
-    for (size_t j = 0; j < s->n_factors; j++)
-        printf(" %12.12s", s->factors[j].name);
+    for (size_t j = 0; j < s->n_factors; j++) {
+        int w = sg_cli_col_width(s->factors[j].name);
+        printf(" %*.*s", w, w, s->factors[j].name);
+    }
     printf("\n");
     for (size_t i = s->n_factors; i < t->n_cols; i++) {
         printf("  %-14s", s->responses[i - s->n_factors].name);
         for (size_t j = 0; j < s->n_factors; j++) {
+            int w = sg_cli_col_width(s->factors[j].name);
             if (r->corr_defined[i * t->n_cols + j])
-                sg_num_fprintf(stdout, " %12.3f", r->corr[i * t->n_cols + j]);
+                sg_num_fprintf(stdout, " %*.3f", w, r->corr[i * t->n_cols + j]);
             else
-                printf(" %12s", "-");
+                printf(" %*s", w, "-");
         }
         printf("\n");
     }

@@ -31,11 +31,10 @@ static void next_text(const sg_study *s, const sg_optimize_spec *sp, const sg_ne
            r->weak_model ? ": the objective's model is weak, so some explore where it is "
                            "least certain"
                          : "");
-    int w[SG_STUDY_MAX_FACTORS]; /* each column as wide as its factor's name */
+    int w[SG_STUDY_MAX_FACTORS];
     printf("  %-4s", "run");
     for (size_t f = 0; f < s->n_factors; f++) {
-        size_t len = strlen(s->factors[f].name);
-        w[f] = len > 12 ? (int)(len < 40 ? len : 40) : 12;
+        w[f] = sg_cli_col_width(s->factors[f].name);
         printf(" %*.*s", w[f], w[f], s->factors[f].name);
     }
     printf("  kind\n");

@@ -106,10 +106,11 @@ static void print_settings_row(const sg_study *s, const double *x)
 {
     for (size_t f = 0; f < s->n_factors; f++) {
         char v[80];
+        int w = sg_cli_col_width(s->factors[f].name);
         if (s->factors[f].categorical)
-            printf(" %12.12s", sg_factor_format(&s->factors[f], x[f], 6, v, sizeof v));
+            printf(" %*.*s", w, w, sg_factor_format(&s->factors[f], x[f], 6, v, sizeof v));
         else
-            sg_num_fprintf(stdout, " %12.6g", x[f]);
+            sg_num_fprintf(stdout, " %*.6g", w, x[f]);
     }
     printf("\n");
 }
@@ -117,8 +118,10 @@ static void print_settings_row(const sg_study *s, const double *x)
 static void print_settings_header(const sg_study *s, const char *lead)
 {
     printf("%s", lead);
-    for (size_t f = 0; f < s->n_factors; f++)
-        printf(" %12.12s", s->factors[f].name);
+    for (size_t f = 0; f < s->n_factors; f++) {
+        int w = sg_cli_col_width(s->factors[f].name);
+        printf(" %*.*s", w, w, s->factors[f].name);
+    }
     printf("\n");
 }
 
