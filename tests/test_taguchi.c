@@ -645,6 +645,30 @@ Test(taguchi, best_combination_and_prediction, .init = setup)
     /* S/N (STB) is largest where y is small: same levels here */
     for (int f = 0; f < 3; f++)
         cr_expect_eq(r->mains[f].best_sn_level, 0);
+    /* (0, 0, 0) is run 1 of the L9: the array holds its confirmation,
+     * 12.385 measured, 0.912 from the prediction, inside +-7.26 */
+    cr_expect_eq(r->best_tested, 1);
+    cr_expect_eq(r->best_tested_run, 0);
+    cr_expect_eq(r->best_tested_mean, 12.385);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    cr_assert_not_null(fp);
+    cr_assert_eq(sg_taguchi_write_text(r, fp, NULL), SG_OK);
+    fclose(fp);
+    cr_expect(strstr(text, "  run in this array: run 1 measured 12.385 MPa, inside the interval\n"),
+              "%s", text);
+    free(text);
+    /* a measurement 8 MPa below the prediction lies outside +-7.26 */
+    r->best_tested_mean = r->predicted - 8.0;
+    fp = open_memstream(&text, &len);
+    cr_assert_not_null(fp);
+    cr_assert_eq(sg_taguchi_write_text(r, fp, NULL), SG_OK);
+    fclose(fp);
+    cr_expect(strstr(text, "MPa, 8 MPa below the prediction, outside its interval: the main "
+                           "effects alone miss this combination"),
+              "%s", text);
+    free(text);
     sg_taguchi_result_destroy(r);
 
     /* maximize: A 2 (19.113), B 1 (18.0033), C 2 (17.599) */
@@ -655,6 +679,7 @@ Test(taguchi, best_combination_and_prediction, .init = setup)
     cr_expect_eq(r->mains[2].best_level, 2);
     cr_expect(fabs(r->predicted - (19.113 + 18.003333333333334 + 17.599 - 2 * ybar)) < TOL);
     cr_expect_str_eq(r->sn_name, "larger-the-better");
+    cr_expect_eq(r->best_tested, 0, "(2, 1, 2) is not a run of the L9");
     sg_taguchi_result_destroy(r);
 
     /* none + target 17.1: closest level means A 15.5687 (1), B 17.2327 (2), C 17.0433 (1) */

@@ -327,6 +327,31 @@ static void signal_to_noise(const sg_taguchi_input *in, sg_taguchi_result *res)
             res->response, res->sn_name);
 }
 
+/* The runs of the array at the best combination by mean: the array itself
+ * then holds its confirmation run (a prediction from main effects alone
+ * misses what interactions and curvature add there). */
+static void best_tested(const sg_taguchi_input *in, sg_taguchi_result *res)
+{
+    res->best_tested = 0;
+    res->best_tested_run = 0;
+    res->best_tested_mean = 0.0;
+    if (res->best_na)
+        return;
+    double sum = 0.0;
+    for (size_t i = 0; i < in->n_runs; i++) {
+        size_t f = 0;
+        while (f < in->n_factors && in->levels[i * in->n_factors + f] == res->mains[f].best_level)
+            f++;
+        if (f < in->n_factors)
+            continue;
+        if (res->best_tested++ == 0)
+            res->best_tested_run = i;
+        sum += in->y[i];
+    }
+    if (res->best_tested)
+        res->best_tested_mean = sum / (double)res->best_tested;
+}
+
 /* ---- best level combination ---------------------------------------------- */
 
 static void best_combination(const sg_taguchi_input *in, sg_taguchi_result *res)
@@ -376,6 +401,7 @@ static void best_combination(const sg_taguchi_input *in, sg_taguchi_result *res)
             res->predicted_sn += m->levels[b].sn_mean - res->sn_grand_mean;
         }
     }
+    best_tested(in, res);
     /* Taguchi's interval for a mean predicted from the main effects:
      * n_eff = n / (1 + df of the effects used), CI = sqrt(F(1, df_e) V_e / n_eff) */
     res->n_eff = (double)in->n_runs / (1.0 + df_mains);

@@ -198,6 +198,10 @@ typedef struct sg_taguchi_result {
                                   of predicted: sqrt(F(1, df_error) ms_error / n_eff) */
     double n_eff;              /* n / (1 + sum of main-effect df) */
     const char *predicted_ci_na; /* non-NULL: why predicted_ci is missing */
+    size_t best_tested;        /* runs of the array at the best combination by mean (0: it
+                                  was not run; then the prediction is all there is) */
+    size_t best_tested_run;    /* the first of them (0-based, as the runs of the input) */
+    double best_tested_mean;   /* their mean response (0 when none) */
     const char *best_sn_na;    /* non-NULL: why no best S/N combination */
     double predicted_sn;       /* S/N mean + sum(S/N level mean - S/N mean) */
 
@@ -234,6 +238,12 @@ sg_status sg_taguchi_analyze(const sg_taguchi_input *in, const sg_taguchi_option
 
 /* Free a result and everything it owns.  NULL is a no-op. */
 void sg_taguchi_result_destroy(sg_taguchi_result *res);
+
+/* One sentence on the array's own runs at the best combination by mean
+ * into buf (cap bytes; "" when there is no best combination): "run in this
+ * array: run 3 measured 1.031 %, 0.06333 % above the prediction, outside
+ * its interval: ...", or "not run in this array: ...". */
+void sg_taguchi_best_tested_text(const sg_taguchi_result *r, char *buf, size_t cap);
 
 /* Write the plain-text tables (main effects, S/N, ANOVA, interactions, best
  * combination, notes) of res to fp (not closed; never stdout by itself).

@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "core/num.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Significant digits for means, sums of squares and S/N; F; p. */
@@ -95,6 +96,40 @@ static int name_width(const sg_taguchi_result *r)
         w = l > w ? l : w;
     }
     return w;
+}
+
+void sg_taguchi_best_tested_text(const sg_taguchi_result *r, char *buf, size_t cap)
+{
+    const char *u = r->unit, *sp = u[0] ? " " : "";
+    if (!cap)
+        return;
+    buf[0] = '\0';
+    if (r->best_na)
+        return;
+    if (r->best_tested == 0) {
+        snprintf(buf, cap, "not run in this array: a confirmation run there would test the "
+                           "prediction");
+        return;
+    }
+    int n;
+    if (r->best_tested == 1)
+        n = sg_num_snprintf(buf, cap, "run in this array: run %zu measured %.*g%s%s",
+                            r->best_tested_run + 1, SG_TAGUCHI_SIG, r->best_tested_mean, sp, u);
+    else
+        n = sg_num_snprintf(buf, cap, "run in this array: %zu runs (the first, run %zu) "
+                                      "measured %.*g%s%s on average",
+                            r->best_tested, r->best_tested_run + 1, SG_TAGUCHI_SIG,
+                            r->best_tested_mean, sp, u);
+    if (n < 0 || (size_t)n >= cap || r->predicted_ci_na)
+        return;
+    double off = r->best_tested_mean - r->predicted;
+    if (fabs(off) <= r->predicted_ci)
+        snprintf(buf + n, cap - (size_t)n, ", inside the interval");
+    else
+        sg_num_snprintf(buf + n, cap - (size_t)n,
+                        ", %.*g%s%s %s the prediction, outside its interval: the main effects "
+                        "alone miss this combination (interactions or curvature)",
+                        SG_TAGUCHI_SIG_F, fabs(off), sp, u, off > 0 ? "above" : "below");
 }
 
 sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *err)
@@ -225,6 +260,9 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
             sg_num_fprintf(fp, "  %g %% confidence interval: +/- %.*g%s%s (n_eff = %.*g)\n",
                     100 * SG_TAGUCHI_CI_LEVEL, SG_TAGUCHI_SIG_F, r->predicted_ci + 0.0,
                     u[0] ? " " : "", u, SG_TAGUCHI_SIG, r->n_eff);
+        char tested[320];
+        sg_taguchi_best_tested_text(r, tested, sizeof tested);
+        fprintf(fp, "  %s\n", tested);
     }
     if (r->best_sn_na)
         fprintf(fp, "  by S/N: not available: %s\n", r->best_sn_na);
@@ -340,6 +378,12 @@ static void json_rest(sg_json_builder *b, cJSON *root, const sg_taguchi_result *
     jnum(b, best, "predicted_ci", r->predicted_ci, r->predicted_ci_na);
     jnum(b, best, "n_eff", r->n_eff, NULL);
     jnum(b, best, "predicted_sn", r->predicted_sn, r->best_sn_na);
+    const char *untested = r->best_na ? r->best_na
+                           : r->best_tested ? NULL
+                                            : "not run in this array";
+    jnum(b, best, "tested_runs", (double)r->best_tested, r->best_na);
+    jnum(b, best, "tested_first_run", (double)(r->best_tested_run + 1), untested);
+    jnum(b, best, "tested_mean", r->best_tested_mean, untested);
     for (int by_sn = 0; best && by_sn < 2; by_sn++) {
         const char *why = by_sn ? r->best_sn_na : r->best_na;
         const char *key = by_sn ? "levels_by_sn" : "levels";

@@ -3,6 +3,7 @@
 #include "report/report_internal.h"
 #include "core/num.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -501,6 +502,10 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
                             res->predicted, res->predicted_ci, u ? u : "",
                             100.0 * SG_TAGUCHI_CI_LEVEL);
         sg_rstr(ctx, ws, r++, 0, buf, ctx->bold);
+        char tested[320];
+        sg_taguchi_best_tested_text(res, tested, sizeof tested);
+        tested[0] = (char)toupper((unsigned char)tested[0]); /* a sentence of its own here */
+        sg_rstr(ctx, ws, r++, 0, tested, NULL);
     }
     if (res->notes[0]) {
         /* one note per line */
