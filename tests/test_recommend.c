@@ -257,6 +257,10 @@ Test(recommend, clear_gain_recommends_the_optimum_and_keeps_no_effect_factors)
     f.r->has_interval = 1;
     f.r->half_width[0] = 0.05;
     f.r->best_row_value += 1.0; /* pretend the best tested run measured 1 MPa worse */
+    /* and the optimum 2 % of a's range from it: another setting (at the
+     * run's own, the run is the answer: an_optimum_at_the_best_run_is_that_run) */
+    double *x = (double *)SG_OPTIM_SETTINGS(f.r->opt); /* the fixture's own result */
+    x[0] = sg_table_at(f.t, f.r->best_row, 0) + 0.02 * 3.4;
     sg_recommend *rec = build(&f, NULL, sens);
     cr_expect_eq(rec->kind, SG_RECOMMEND_OPTIMUM);
     cr_expect_not(rec->gain_within_uncertainty);
@@ -635,6 +639,9 @@ Test(recommend, an_optimum_at_the_best_run_is_that_run)
                      away);
         cr_expect_eq(strstr(rec->headline, "it is also the model's optimum (predicted ") != NULL,
                      !away, "away %d: %s", away, rec->headline);
+        /* and the model's 1 MPa miss at the run, beyond +-0.5, is said */
+        cr_expect_eq(strstr(rec->headline, "; the model misses this run by ") != NULL, !away,
+                     "away %d: %s", away, rec->headline);
         sg_recommend_destroy(rec);
         teardown(&f);
     }

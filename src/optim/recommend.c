@@ -289,12 +289,21 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
     if (rec->infeasible && infeasible_headline(rec, run, what, meas, d, us, unit))
         return;
     if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->optimum_is_best_row && !rec->infeasible) {
+        /* a simulation is deterministic: where the model disagrees with the
+         * run by more than its uncertainty, the run is right */
+        double miss = fabs(rec->objective_pred - rec->best_row_value);
+        char misses[160] = "";
+        if (miss > rec->uncertainty)
+            sg_num_snprintf(misses, sizeof misses,
+                            "; the model misses this run by %.*f%s%s, more than its uncertainty",
+                            du + 1, miss, us, unit);
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the best tested %s, %s (%s): it is also the model's optimum%s "
-                        "(predicted %.*f%s%s, uncertainty +-%.*f%s%s).",
+                        "(predicted %.*f%s%s, uncertainty +-%.*f%s%s%s).",
                         what, run, meas,
                         sp->n_cons ? ", kept inside the constraints with their safety margins" : "",
-                        du + 1, rec->objective_pred, us, unit, du, rec->uncertainty, us, unit);
+                        du + 1, rec->objective_pred, us, unit, du, rec->uncertainty, us, unit,
+                        misses);
         return;
     }
     double shown = 0.5 * pow(10.0, -(du + 1)); /* the smallest gain printed as such */
@@ -505,8 +514,11 @@ sg_status sg_recommend_build(const sg_study *s, const sg_table *t, const sg_opti
         rec->gain = sp->sense == SG_OPTIM_MAXIMIZE ? f - r->best_row_value : r->best_row_value - f;
         rec->gain_within_uncertainty = rec->gain <= rec->uncertainty;
     }
-    rec->optimum_is_best_row = rec->has_best_row && at_row(s, t, r->best_row,
-                                                           SG_OPTIM_SETTINGS(r->opt));
+    /* the settings the model's optimum stands for (factors without effect
+     * at their preferred or the best run's value): are they that run's? */
+    rec->kind = SG_RECOMMEND_OPTIMUM;
+    choose_settings(s, t, sp, r, in, rec);
+    rec->optimum_is_best_row = rec->has_best_row && at_row(s, t, r->best_row, rec->x);
     rec->kind = rec->weak_model ? SG_RECOMMEND_NONE
                 : rec->gain_within_uncertainty || rec->optimum_is_best_row
                     ? SG_RECOMMEND_BEST_RUN
