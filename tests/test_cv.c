@@ -327,6 +327,56 @@ Test(validate, gates_low_q2_baseline_and_overfit)
     sg_cv_result_destroy(r);
 }
 
+/* An L8 of 7 two-level factors: with a run held out, 7 runs remain for the
+ * mean and 7 main effects, so no held-out prediction can be right by more
+ * than luck; Q² says "weak" of a clean linear response.  The result says the
+ * design is saturated and the gate says so instead of "no usable predictive
+ * structure".  Six factors of the same runs (7 coefficients) are not. */
+Test(validate, a_saturated_design_is_named_as_such)
+{
+    static const char *L8[8] = {"0000000", "0001111", "0110011", "0111100",
+                                "1010101", "1011010", "1100110", "1101001"};
+    double Xs[8 * 7], Ys[8];
+    for (size_t i = 0; i < 8; i++) {
+        for (size_t f = 0; f < 7; f++)
+            Xs[i * 7 + f] = L8[i][f] == '1' ? 2.0 : 1.0;
+        Ys[i] = 1.0 + 0.6 * Xs[i * 7 + 1] - 0.4 * Xs[i * 7 + 2] + 0.1 * Xs[i * 7 + 3];
+    }
+    sg_model_spec spec = linear_spec();
+    sg_cv_options o = sg_cv_options_defaults();
+    o.window = false;
+    cr_assert_eq(sg_cv_spec_parse("loo", &o.plan, NULL), SG_OK);
+    for (size_t k = 7; k >= 6; k--) {
+        double Xk[8 * 7];
+        for (size_t i = 0; i < 8; i++)
+            for (size_t f = 0; f < k; f++)
+                Xk[i * k + f] = Xs[i * 7 + f];
+        sg_cv_result *r = NULL;
+        sg_error err;
+        cr_assert_eq(sg_cv_run(&spec, &o, k, 1, Xk, Ys, 8, NULL, NULL, NULL, &r, &err), SG_OK,
+                     "%s", err.msg);
+        cr_expect_eq(r->fewest_training, 7);
+        cr_expect_eq(r->main_terms, k + 1);
+        cr_expect_eq(r->saturated, k == 7, "%zu factors", k);
+        if (k == 7) {
+            r->resp[0].net.r2 = -0.3; /* whatever the network made of it: the gate's wording */
+            r->resp[0].net.r2_ok = true;
+            sg_gate_warning w[8];
+            size_t nw = sg_cv_gates(r, NULL, NULL, w, 8), low = 0;
+            for (size_t i = 0; i < nw && i < 8; i++)
+                if (w[i].kind == SG_GATE_LOW_Q2) {
+                    low++;
+                    cr_expect(strstr(w[i].message, "the 7 others cannot determine the mean and "
+                                                   "7 main effects (a saturated design)"),
+                              "%s", w[i].message);
+                    cr_expect_null(strstr(w[i].message, "no usable predictive structure"));
+                }
+            cr_expect_eq(low, 1);
+        }
+        sg_cv_result_destroy(r);
+    }
+}
+
 Test(validate, argument_errors)
 {
     gsl_set_error_handler_off();

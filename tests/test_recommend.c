@@ -140,7 +140,7 @@ static sg_sensitivity *analytic_sensitivity(const fixture *f)
 
 static sg_recommend *build(const fixture *f, const double *q2, const sg_sensitivity *sens)
 {
-    sg_recommend_inputs in = {q2, sens};
+    sg_recommend_inputs in = {.q2 = q2, .sens = sens};
     sg_recommend *rec = NULL;
     sg_error err;
     cr_assert_eq(sg_recommend_build(f->s, f->t, f->sp, f->m, f->r, &in, &rec, &err), SG_OK, "%s",
@@ -645,6 +645,33 @@ Test(recommend, an_optimum_at_the_best_run_is_that_run)
         sg_recommend_destroy(rec);
         teardown(&f);
     }
+}
+
+/* A weak Q² on a saturated design: no recommendation, saying that no
+ * model of these runs can be judged (not that the model is weak). */
+Test(recommend, a_saturated_design_says_why_nothing_is_recommended)
+{
+    fixture f;
+    setup(&f, "");
+    double q2[1] = {-0.3};
+    sg_recommend_inputs in = {.q2 = q2, .saturated = true, .main_terms = 8,
+                              .fewest_training = 7};
+    sg_recommend *rec = NULL;
+    sg_error err;
+    cr_assert_eq(sg_recommend_build(f.s, f.t, f.sp, f.m, f.r, &in, &rec, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_eq(rec->kind, SG_RECOMMEND_NONE);
+    cr_expect(strstr(rec->headline, "No recommendation: with a run held out, the 7 others "
+                                    "cannot determine the mean and 7 main effects (a saturated "
+                                    "design), so no model of these runs can be judged"),
+              "%s", rec->headline);
+    sg_recommend_destroy(rec);
+    in.saturated = false;
+    cr_assert_eq(sg_recommend_build(f.s, f.t, f.sp, f.m, f.r, &in, &rec, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect(strstr(rec->headline, "the model of the objective is weak"), "%s", rec->headline);
+    sg_recommend_destroy(rec);
+    teardown(&f);
 }
 
 /* Runs inside the box that meet no constraint, others outside it: the

@@ -78,6 +78,9 @@ static sg_results *make_results(void)
     cv->n_rows = 27;
     cv->n_out = NO;
     cv->n_folds = 6;
+    cv->saturated = true; /* as if: the figures travel */
+    cv->main_terms = 8;
+    cv->fewest_training = 7;
     cv->n_held = NH;
     cv->held_row = calloc(NH, sizeof(size_t));
     cv->held_fold = calloc(NH, sizeof(size_t));
@@ -207,6 +210,9 @@ Test(results_io, round_trip_is_exact)
     cr_expect(same(y->plan.fraction, x->plan.fraction));
     cr_expect_eq(y->n_rows, x->n_rows);
     cr_expect_eq(y->n_folds, x->n_folds);
+    cr_expect_eq(y->saturated, x->saturated);
+    cr_expect_eq(y->main_terms, x->main_terms);
+    cr_expect_eq(y->fewest_training, x->fewest_training);
     cr_assert_eq(y->n_held, x->n_held);
     cr_expect_arr_eq(y->held_row, x->held_row, NH * sizeof(size_t));
     cr_expect_arr_eq(y->held_fold, x->held_fold, NH * sizeof(size_t));

@@ -1543,6 +1543,25 @@ sg_status sg_cv_result_classify(sg_cv_result *res, size_t j, sg_error *err)
     return st;
 }
 
+/* res->saturated and its figures: the smallest training set of the plan's
+ * folds against the mean and the main-effect coefficients (kinds: the
+ * factors as the baseline reads them). */
+static void saturation(sg_cv_result *res, const sg_rsm_factor *kinds, size_t n_in)
+{
+    size_t terms = 1, largest = 0;
+    for (size_t f = 0; f < n_in; f++)
+        terms += kinds[f].levels >= 2 ? kinds[f].levels - 1 : 1;
+    for (size_t g = 0; g < res->n_folds; g++) {
+        size_t c = 0;
+        for (size_t i = 0; i < res->n_held; i++)
+            c += res->held_fold[i] == g;
+        largest = c > largest ? c : largest;
+    }
+    res->main_terms = terms;
+    res->fewest_training = res->n_rows - largest;
+    res->saturated = res->n_folds > 0 && res->fewest_training < terms;
+}
+
 sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t n_in,
                     size_t n_out, const double *X, const double *Y, size_t n,
                     const char *const *response_names, sg_cv_progress_fn progress, void *user,
@@ -1707,6 +1726,7 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
         for (size_t g = nw; g-- > 0;)
             if (rsm_failed[g * n_out + j])
                 memcpy(job.rsm_msg[j], rsm_fmsg[g * n_out + j], sizeof job.rsm_msg[j]);
+    saturation(res, job.rsm_kinds, n_in);
     size_t count = 0;
     for (size_t j = 0; j < n_out; j++) {
         sg_cv_response *R = &res->resp[j];
@@ -1877,10 +1897,19 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
             snprintf(msg, sizeof msg, "%.80s: Q² cannot be computed: %s", nm, R->net.reason);
             put(out, cap, &k, SG_GATE_NO_Q2, j, 0.0, SG_CV_MIN_Q2, msg);
         } else if (R->net.r2 < SG_CV_MIN_Q2) {
-            sg_num_snprintf(msg, sizeof msg,
-                     "%.80s: cross-validated R² is %.3f (below %.2f): the model finds no usable "
-                     "predictive structure; do not rely on its predictions",
-                     nm, R->net.r2, SG_CV_MIN_Q2);
+            if (r->saturated)
+                sg_num_snprintf(msg, sizeof msg,
+                         "%.80s: cross-validated R² is %.3f (below %.2f), but the design cannot "
+                         "tell: with a run held out, the %zu others cannot determine the mean "
+                         "and %zu main effects (a saturated design), so a held-out prediction "
+                         "is a guess for any model; 'analyze' ranks the factors by their main "
+                         "effects, and more runs would let a model be judged",
+                         nm, R->net.r2, SG_CV_MIN_Q2, r->fewest_training, r->main_terms - 1);
+            else
+                sg_num_snprintf(msg, sizeof msg,
+                         "%.80s: cross-validated R² is %.3f (below %.2f): the model finds no "
+                         "usable predictive structure; do not rely on its predictions",
+                         nm, R->net.r2, SG_CV_MIN_Q2);
             put(out, cap, &k, SG_GATE_LOW_Q2, j, R->net.r2, SG_CV_MIN_Q2, msg);
         }
     }

@@ -270,6 +270,13 @@ typedef struct sg_cv_response {
 typedef struct sg_cv_result {
     sg_cv_spec plan;   /* resolved */
     size_t n_rows, n_out, n_folds;
+    /* A saturated design: the plan's smallest training set (fewest_training
+     * rows) cannot determine the mean and the main effects (main_terms
+     * coefficients: 1 per numeric factor, L - 1 per category of L names),
+     * so a held-out prediction is a guess for any model and Q² cannot judge
+     * one (an L8 of 7 two-level factors: 7 rows for 8 coefficients). */
+    bool saturated;
+    size_t main_terms, fewest_training;
     size_t n_held;     /* held-out predictions per response */
     size_t *held_row;  /* (n_held) row of each held-out prediction */
     size_t *held_fold; /* (n_held) its fold */

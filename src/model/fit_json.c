@@ -188,6 +188,7 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
         x = sg_json_object(b, o, "cv");
         sg_json_string(b, x, "plan", plan);
         sg_json_count(b, x, "folds", r->cv->n_folds);
+        sg_json_bool(b, x, "saturated", r->cv->saturated);
         sg_json_string(b, x, "plan_answers", "error at tested settings");
         cJSON *bl = sg_json_object(b, x, "between_levels");
         sg_json_count(b, bl, "folds", r->cv->n_between_folds);

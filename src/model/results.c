@@ -299,6 +299,9 @@ static void cv_json(sg_json_builder *b, cJSON *parent, const sg_cv_result *cv)
     sg_json_count(b, o, "n_rows", cv->n_rows);
     sg_json_count(b, o, "n_out", no);
     sg_json_count(b, o, "n_folds", cv->n_folds);
+    sg_json_bool(b, o, "saturated", cv->saturated);
+    sg_json_count(b, o, "main_terms", cv->main_terms);
+    sg_json_count(b, o, "fewest_training", cv->fewest_training);
     sg_json_count(b, o, "n_held", nh);
     counts(b, o, "held_row", cv->held_row, nh);
     counts(b, o, "held_fold", cv->held_fold, nh);

@@ -279,6 +279,12 @@ static bool get_cv(rd *r, const sg_json_at *o, size_t n_out, sg_cv_result **out)
         !sg_json_get_size(j, o, "n_held", SG_RESULTS_MAX_HELD, &cv->n_held))
         return false;
     cv->plan.kind = (sg_cv_kind)kind;
+    sg_json_at sat;
+    if (sg_json_has(o, "saturated", &sat) && /* absent in files of earlier versions */
+        (!sg_json_get_bool(j, o, "saturated", &cv->saturated) ||
+         !sg_json_get_size(j, o, "main_terms", SG_RESULTS_MAX_HELD, &cv->main_terms) ||
+         !sg_json_get_size(j, o, "fewest_training", SG_RESULTS_MAX_HELD, &cv->fewest_training)))
+        return false;
     if (file_n_out != n_out) {
         sg_json_has(o, "n_out", &no);
         return sg_json_fail(j, &no, "expected %zu (the responses of the file), found %zu", n_out,

@@ -275,12 +275,21 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
     if (rec->has_best_row)
         measured_phrase(s, r, sp, in, rec, d, meas, sizeof meas);
     if (rec->kind == SG_RECOMMEND_NONE) {
-        int n = sg_num_snprintf(rec->headline, sizeof rec->headline,
-                                "No recommendation: the model of the objective is weak "
-                                "(cross-validated Q2 %.2f, below %.1f), so the data cannot "
-                                "support one; more runs in the window would ('surrogate "
-                                "next' proposes them).",
-                                rec->q2, SG_RECOMMEND_MIN_Q2);
+        int n = in && in->saturated
+                    ? sg_num_snprintf(rec->headline, sizeof rec->headline,
+                                      "No recommendation: with a run held out, the %zu others "
+                                      "cannot determine the mean and %zu main effects (a "
+                                      "saturated design), so no model of these runs can be "
+                                      "judged (cross-validated Q2 %.2f); 'analyze' ranks the "
+                                      "factors, and more runs would ('surrogate next' proposes "
+                                      "them).",
+                                      in->fewest_training, in->main_terms - 1, rec->q2)
+                    : sg_num_snprintf(rec->headline, sizeof rec->headline,
+                                      "No recommendation: the model of the objective is weak "
+                                      "(cross-validated Q2 %.2f, below %.1f), so the data "
+                                      "cannot support one; more runs in the window would "
+                                      "('surrogate next' proposes them).",
+                                      rec->q2, SG_RECOMMEND_MIN_Q2);
         if (rec->has_best_row && n > 0 && (size_t)n < sizeof rec->headline)
             sg_num_snprintf(rec->headline + n, sizeof rec->headline - (size_t)n,
                             " Best known: %s, %s.", run, meas);

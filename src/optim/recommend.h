@@ -74,6 +74,9 @@ typedef struct sg_recommend_factor {
 typedef struct sg_recommend_inputs {
     const double *q2;          /* (n_responses) cross-validated Q², NAN = unknown; may be NULL */
     const sg_sensitivity *sens;/* may be NULL: every factor counts as material */
+    bool saturated;            /* the design is saturated (sg_cv_result.saturated): Q² cannot
+                                  judge any model; main_terms, fewest_training say why */
+    size_t main_terms, fewest_training;
 } sg_recommend_inputs;
 
 typedef struct sg_recommend {

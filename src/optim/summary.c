@@ -392,8 +392,10 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
                             c->net.r2, q->weak ? "WEAK" : "good", unc_decimals(in, j, hp), hp,
                             sp_unit(u), u);
     if (n > 0 && (size_t)n < sizeof q->text && btw)
-        sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", +- %.*f between levels",
-                        unc_decimals(in, j, hb), hb);
+        n += sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", +- %.*f between levels",
+                             unc_decimals(in, j, hb), hb);
+    if (n > 0 && (size_t)n < sizeof q->text && in->cv->saturated) /* Q2 cannot tell */
+        snprintf(q->text + n, sizeof q->text - (size_t)n, "; a saturated design: cannot be judged");
 }
 
 void sg_summary_destroy(sg_summary *s)
