@@ -285,6 +285,8 @@ static bool get_cv(rd *r, const sg_json_at *o, size_t n_out, sg_cv_result **out)
          !sg_json_get_size(j, o, "main_terms", SG_RESULTS_MAX_HELD, &cv->main_terms) ||
          !sg_json_get_size(j, o, "fewest_training", SG_RESULTS_MAX_HELD, &cv->fewest_training)))
         return false;
+    /* the flag follows its figures (an edited file cannot make "0 main effects" appear) */
+    cv->saturated = cv->saturated && cv->fewest_training < cv->main_terms;
     if (file_n_out != n_out) {
         sg_json_has(o, "n_out", &no);
         return sg_json_fail(j, &no, "expected %zu (the responses of the file), found %zu", n_out,
