@@ -91,6 +91,8 @@ static const dialect_case dialect_cases[] = {
     {"cr_only", "a,b,y\r1.5,2,3.75\r-4,5e2,6\r", 0, ','},
     {"semicolon_with_commas_quoted", "a;b;y;note\n1.5;2;3.75;\"x,y,z\"\n-4;5e2;6;\"a;b\"\n", 0,
      ';'},
+    /* Excel's CSV where the comma is the decimal separator */
+    {"semicolon_decimal_comma", "a;b;y\n1,5;2;3,75\n-4;5e2;6,0\n", 0, ';'},
 };
 
 TableTest(dialect_cases, c, data, dialects_give_identical_tables)
@@ -236,8 +238,15 @@ static const error_case error_cases[] = {
      "d.csv:2:y: '-1.0000001e150' is too large: values must lie within +-1e+150 (larger ones "
      "overflow sums of squares)",
      SIZE_MAX},
-    {"a;b;y\n1,5;2;3\n", SG_ERR_INVALID,
+    {"a,b,y\n\"1,5\",2,3\n", SG_ERR_INVALID,
      "d.csv:2:a: '1,5' is not a number (use '.' as the decimal separator)", SIZE_MAX},
+    /* a decimal comma, but never a thousands separator beside it */
+    {"a;b;y\n1.234,5;2;3\n", SG_ERR_INVALID,
+     "d.csv:2:a: '1.234,5' is not a number (one decimal separator, no thousands separator)",
+     SIZE_MAX},
+    {"a;b;y\n1,234,5;2;3\n", SG_ERR_INVALID,
+     "d.csv:2:a: '1,234,5' is not a number (one decimal separator, no thousands separator)",
+     SIZE_MAX},
     {"a,b,y\n1,2,3\n1,2\n", SG_ERR_INVALID, "d.csv:3: row has 2 fields but the header has 3",
      SIZE_MAX},
     {"a,b,y\n1,2,3,4\n", SG_ERR_INVALID, "d.csv:2: row has 4 fields but the header has 3",

@@ -51,7 +51,8 @@ static bool is_nonfinite_word(const char *s, size_t n)
            (n == 8 && strncasecmp(s, "infinity", 8) == 0);
 }
 
-sg_status sg_table_parse_number_l(const char *field, locale_t c_loc, double *out, sg_error *err)
+sg_status sg_table_parse_number_l(const char *field, locale_t c_loc, bool decimal_comma,
+                                  double *out, sg_error *err)
 {
     size_t n;
     const char *s = trim(field, &n);
@@ -60,23 +61,33 @@ sg_status sg_table_parse_number_l(const char *field, locale_t c_loc, double *out
     int show = n > FIELD_SHOW_MAX ? FIELD_SHOW_MAX : (int)n;
     if (is_nonfinite_word(s, n))
         return sg_error_set(err, SG_ERR_INVALID, "'%.*s' is not a finite number", show, s);
-    bool has_comma = false;
+    size_t commas = 0, points = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == ',') {
-            has_comma = true;
+            commas++;
         } else if (!isdigit(c) && c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E') {
             return sg_error_set(err, SG_ERR_INVALID, "'%.*s' is not a number", show, s);
         }
+        points += c == '.';
     }
-    if (has_comma)
+    /* a decimal comma only where a comma cannot separate fields, and never
+     * beside a point (1.234,5: a thousands separator, which we do not guess) */
+    if (commas && !(decimal_comma && commas == 1 && points == 0))
         return sg_error_set(err, SG_ERR_INVALID,
-                            "'%.*s' is not a number (use '.' as the decimal separator)", show, s);
+                            decimal_comma ? "'%.*s' is not a number (one decimal separator, "
+                                            "no thousands separator)"
+                                          : "'%.*s' is not a number (use '.' as the decimal "
+                                            "separator)",
+                            show, s);
     char buf[128];
     if (n >= sizeof buf)
         return sg_error_set(err, SG_ERR_INVALID, "'%.*s...' is too long for a number", show, s);
     memcpy(buf, s, n);
     buf[n] = '\0';
+    char *comma = strchr(buf, ',');
+    if (comma)
+        *comma = '.';
     locale_t old = uselocale(c_loc);
     errno = 0;
     char *end = NULL;
@@ -96,7 +107,7 @@ sg_status sg_table_parse_number(const char *field, double *out, sg_error *err)
     locale_t c_loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     if (c_loc == (locale_t)0)
         return sg_error_set(err, SG_ERR_NOMEM, "cannot create the C locale");
-    sg_status st = sg_table_parse_number_l(field, c_loc, out, err);
+    sg_status st = sg_table_parse_number_l(field, c_loc, false, out, err);
     freelocale(c_loc);
     return st;
 }

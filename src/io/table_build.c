@@ -422,6 +422,12 @@ static sg_status maybe_exclude(sg_table_builder *b, const char *const *cells, si
     return exclude_row(b, cells, n, line, SG_EXCLUDED_NO_RESPONSE, first);
 }
 
+/* A ';'-delimited CSV may write its numbers with a decimal comma. */
+static bool decimal_comma(const sg_table_builder *b)
+{
+    return b->t->format == SG_TABLE_CSV && b->t->delimiter == ';';
+}
+
 /* Index of a named value among labels, or SIZE_MAX. */
 static size_t find_label(sg_table_builder *b, const char *cell, char *const *labels, size_t n)
 {
@@ -434,10 +440,10 @@ static size_t find_label(sg_table_builder *b, const char *cell, char *const *lab
                 return i;
     double v, w;
     sg_error e;
-    if (sg_table_parse_number_l(cell, b->c_loc, &v, &e) != SG_OK)
+    if (sg_table_parse_number_l(cell, b->c_loc, decimal_comma(b), &v, &e) != SG_OK)
         return SIZE_MAX;
     for (size_t i = 0; i < n; i++)
-        if (sg_table_parse_number_l(labels[i], b->c_loc, &w, &e) == SG_OK && v == w)
+        if (sg_table_parse_number_l(labels[i], b->c_loc, false, &w, &e) == SG_OK && v == w)
             return i;
     return SIZE_MAX;
 }
@@ -473,7 +479,7 @@ static sg_status convert_cell(sg_table_builder *b, const char *cell, int line, s
     char at[PLACE_MAX];
     if (b->req->labels && b->req->n_labels && b->req->n_labels[k] > 0)
         return convert_label(b, cell, line, k, out);
-    if (sg_table_parse_number_l(cell, b->c_loc, out, &e) != SG_OK) {
+    if (sg_table_parse_number_l(cell, b->c_loc, decimal_comma(b), out, &e) != SG_OK) {
         cell_place(b, line, k, at, sizeof at);
         return sg_error_set(b->err, e.status, "%s: %s", at, e.msg);
     }

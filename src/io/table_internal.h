@@ -32,8 +32,11 @@ sg_status sg_table_builder_finish(sg_table_builder *b);
 
 void sg_table_builder_destroy(sg_table_builder *b);
 
-/* The C numeric locale of the builder (number parsing). */
-sg_status sg_table_parse_number_l(const char *field, locale_t c_loc, double *out, sg_error *err);
+/* A number in the C locale (c_loc); decimal_comma: one ',' in place of the
+ * point is read as it (1,5 = 1.5: a ';'-delimited CSV, as Excel writes
+ * where the comma is the decimal separator). */
+sg_status sg_table_parse_number_l(const char *field, locale_t c_loc, bool decimal_comma,
+                                  double *out, sg_error *err);
 
 /* Column label of 0-based column c: "C" in a workbook, "3" in a CSV. */
 void sg_table_column_label(const sg_table *t, size_t c, char *buf, size_t size);
