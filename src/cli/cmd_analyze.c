@@ -60,20 +60,20 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
     print_rule(after_check ? "Correlation between responses (Pearson r; '-' = constant column, or names without an order)"
                            : "Correlation matrix (Pearson r; '-' = constant column, or names without an order)");
     printf("  %-14s", "");
+    int cw[SG_STUDY_MAX_FACTORS + SG_STUDY_MAX_RESPONSES];
     for (size_t j = c0; j < a->n_cols; j++) {
-        int w = sg_cli_col_width(col_name(s, j));
-        printf(" %*.*s", w, w, col_name(s, j));
+        cw[j] = sg_cli_col_width(col_name(s, j));
+        printf(" %*.*s", cw[j], cw[j], col_name(s, j));
     }
     printf("\n");
     for (size_t i = c0; i < a->n_cols; i++) {
         printf("  %-14s", col_name(s, i));
         for (size_t j = c0; j < a->n_cols; j++) {
             double v = a->corr[i * a->n_cols + j];
-            int w = sg_cli_col_width(col_name(s, j));
             if (a->corr_defined[i * a->n_cols + j]) /* no "-0.000" */
-                sg_num_fprintf(stdout, " %*.3f", w, fabs(v) < CORR_ZERO_SHOWN ? 0.0 : v);
+                sg_num_fprintf(stdout, " %*.3f", cw[j], fabs(v) < CORR_ZERO_SHOWN ? 0.0 : v);
             else
-                printf(" %*s", w, "-");
+                printf(" %*s", cw[j], "-");
         }
         printf("\n");
     }

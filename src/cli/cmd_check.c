@@ -85,19 +85,19 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
 
     printf("\nCorrelation of responses with factors (Pearson r; '-' = constant column, or names without an order)\n  %-14s",
            "");
+    int cw[SG_STUDY_MAX_FACTORS];
     for (size_t j = 0; j < s->n_factors; j++) {
-        int w = sg_cli_col_width(s->factors[j].name);
-        printf(" %*.*s", w, w, s->factors[j].name);
+        cw[j] = sg_cli_col_width(s->factors[j].name);
+        printf(" %*.*s", cw[j], cw[j], s->factors[j].name);
     }
     printf("\n");
     for (size_t i = s->n_factors; i < t->n_cols; i++) {
         printf("  %-14s", s->responses[i - s->n_factors].name);
         for (size_t j = 0; j < s->n_factors; j++) {
-            int w = sg_cli_col_width(s->factors[j].name);
             if (r->corr_defined[i * t->n_cols + j])
-                sg_num_fprintf(stdout, " %*.3f", w, r->corr[i * t->n_cols + j]);
+                sg_num_fprintf(stdout, " %*.3f", cw[j], r->corr[i * t->n_cols + j]);
             else
-                printf(" %*s", w, "-");
+                printf(" %*s", cw[j], "-");
         }
         printf("\n");
     }

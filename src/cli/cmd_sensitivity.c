@@ -136,12 +136,10 @@ int sg_stage_recommend(sg_cli_ctx *ctx)
         q2[j] = cv && cv->n_out == ctx->study->n_responses && cv->resp[j].net.r2_ok
                     ? cv->resp[j].net.r2
                     : NAN;
-    sg_recommend_inputs in = {q2, ctx->sensitivity, false, 0, 0};
-    if (cv && cv->saturated) {
-        in.saturated = true;
-        in.main_terms = cv->main_terms;
-        in.fewest_training = cv->fewest_training;
-    }
+    sg_recommend_inputs in = {.q2 = q2, .sens = ctx->sensitivity,
+                              .saturated = cv && cv->saturated,
+                              .main_terms = cv ? cv->main_terms : 0,
+                              .fewest_training = cv ? cv->fewest_training : 0};
     if (sg_recommend_build(ctx->study, ctx->table, ctx->optimize_spec, ctx->model, ctx->optimize,
                            &in, &ctx->recommend, &err) != SG_OK)
         return sg_cli_fail(ctx, &err);
