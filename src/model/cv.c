@@ -9,6 +9,7 @@
  * GSL's BFGS only uses level-1 BLAS, which OpenBLAS runs single-threaded. */
 #include "model/cv.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort_double.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -1826,6 +1827,27 @@ const char *sg_cv_error_text(char *buf, size_t cap, double v, double range)
     return buf;
 }
 
+/* Do the network's squared errors of response j on these m held-out rows
+ * (stride no) exceed the baseline's by more than their scatter?  A one-sided
+ * t test on the paired differences: the same rows, so what the rows share
+ * cancels. */
+static bool shows_worse(const double *obs, const double *pred, const double *rsm, size_t m,
+                        size_t no, size_t j, bool lg)
+{
+    if (m < 2)
+        return true; /* nothing to judge the scatter by: the figures decide */
+    double mean = 0.0, m2 = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        double en = interval_resid(lg, obs[i * no + j], pred[i * no + j]);
+        double eq = interval_resid(lg, obs[i * no + j], rsm[i * no + j]);
+        double d = en * en - eq * eq, delta = d - mean;
+        mean += delta / (double)(i + 1);
+        m2 += delta * (d - mean);
+    }
+    double se = sqrt(m2 / (double)(m - 1) / (double)m);
+    return mean > gsl_cdf_tdist_Pinv(SG_CV_BASELINE_CONFIDENCE, (double)(m - 1)) * se;
+}
+
 sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, double *net_out,
                                            double *rsm_out)
 {
@@ -1847,7 +1869,14 @@ sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, doub
     if (!(net > rsm))
         return SG_BASELINE_MODEL_BETTER;
     bool blind = !lg && r->n_between && R->design_note[0] && R->net.rmse < R->rsm.rmse;
-    return blind ? SG_BASELINE_UNDECIDED : SG_BASELINE_MODEL_WORSE;
+    if (blind)
+        return SG_BASELINE_UNDECIDED;
+    /* the rows the network's figure came from (its worse set) */
+    bool btw = !lg && r->n_between && R->between.rmse > R->net.rmse;
+    bool shown = btw ? shows_worse(r->between_obs, r->between_pred, r->between_rsm,
+                                   r->n_between, r->n_out, j, false)
+                     : shows_worse(r->obs, r->pred, r->rsm_pred, r->n_held, r->n_out, j, lg);
+    return shown ? SG_BASELINE_MODEL_WORSE : SG_BASELINE_TIED;
 }
 
 size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,

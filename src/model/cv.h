@@ -391,13 +391,21 @@ const char *sg_cv_error_text(char *buf, size_t cap, double v, double range);
  * UNDECIDED: the model is worse between levels, but the design cannot
  * tell between levels (design_note) and the model is the better at tested
  * settings, so the two figures are guesses at a curvature no run shows.
+ * MODEL_WORSE needs the difference to stand out of the held-out rows'
+ * scatter (SG_BASELINE_TIED otherwise): 0.06828 against 0.06824 on 20 runs
+ * is no reason to prefer either.
  * *net and *rsm (either may be NULL) receive the figures compared. */
 typedef enum sg_baseline_verdict {
     SG_BASELINE_NONE = 0,     /* no baseline (binary response, or it failed) */
     SG_BASELINE_MODEL_BETTER, /* the model's figure is at most the baseline's */
-    SG_BASELINE_MODEL_WORSE,
-    SG_BASELINE_UNDECIDED
+    SG_BASELINE_MODEL_WORSE,  /* worse by more than the held-out errors' scatter */
+    SG_BASELINE_UNDECIDED,
+    /* the model's figure is above the baseline's, but on the held-out rows
+     * behind it the paired squared errors do not show the difference (one-
+     * sided t test at SG_CV_BASELINE_CONFIDENCE): neither is the better */
+    SG_BASELINE_TIED
 } sg_baseline_verdict;
+#define SG_CV_BASELINE_CONFIDENCE 0.95
 sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, double *net,
                                            double *rsm);
 

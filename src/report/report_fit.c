@@ -578,6 +578,9 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
                     "neither better: worse only between levels (design note)", ctx->text);
         else if (verdict == SG_BASELINE_MODEL_BETTER)
             sg_rstr(ctx, ws, r, 14, "model better than the quadratic baseline", ctx->text);
+        else if (verdict == SG_BASELINE_TIED)
+            sg_rstr(ctx, ws, r, 14, "neither better: the runs do not show the difference",
+                    ctx->text);
         /* the interval predict, optimize and the Calculator give */
         if (cr->log_interval) /* in decades: a factor */
             sg_num_snprintf(buf, sizeof buf,
