@@ -136,3 +136,58 @@ Test(cli_check_sections, long_factor_names_head_whole_columns)
                   (int)(strchr(row, '\n') - row), row);
     }
 }
+
+/* Display column (code points) where the k-th (0-based) blank-separated
+ * token of the line at p ends. */
+static int token_end(const char *p, int k)
+{
+    int colm = 0, tok = -1;
+    bool in = false;
+    for (; *p && *p != '\n'; p++) {
+        bool blank = *p == ' ';
+        if (!blank && !in && ++tok > k)
+            break;
+        in = !blank;
+        if (((unsigned char)*p & 0xC0) != 0x80)
+            colm++;
+        if (in && tok == k && (p[1] == ' ' || p[1] == '\n' || !p[1]))
+            return colm;
+    }
+    return -1;
+}
+
+/* Units longer than the column (kgf/mm2, 7 characters) or not ASCII (µm, 2
+ * characters in 3 bytes): check's Responses and Statistics tables keep each
+ * figure under its heading (the goal and min columns were pushed right). */
+Test(cli_check_sections, long_and_utf8_units_keep_the_columns)
+{
+    int line = 0, col = 0;
+    const char *path = study_with("units2.toml", "unit = \"MPa\"", "unit = \"kgf/mm2\"",
+                                  "kgf/mm2", &line, &col);
+    static char text[24000]; /* and thickness in µm */
+    slurp(path, text, sizeof text);
+    char *um = strstr(text, "unit = \"um\"");
+    cr_assert_not_null(um);
+    static char both[24000];
+    snprintf(both, sizeof both, "%.*sunit = \"µm\"%s", (int)(um - text), text,
+             um + strlen("unit = \"um\""));
+    path = put("units3.toml", both);
+    result *r = run("check", path, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    const char *resp = strstr(r->out, "Responses (");
+    cr_assert_not_null(resp, "%s", r->out);
+    const char *head = strchr(resp, '\n') + 1;
+    const char *max = strstr(head, "\n  stress_max ") + 1, *p1 = strstr(head, "\n  stress_path1 ") + 1;
+    int goal = token_end(head, 2);
+    cr_expect_eq(token_end(max, 2), goal + (int)strlen("minimize") - (int)strlen("goal"),
+                 "%s", resp);
+    const char *stats = strstr(r->out, "Statistics (");
+    cr_assert_not_null(stats);
+    head = strchr(stats, '\n') + 1;
+    const char *thick = strstr(head, "\n  thickness ") + 1, *smax = strstr(head, "\n  stress_max ") + 1;
+    int min_end = token_end(head, 2);
+    cr_expect_eq(token_end(thick, 2), min_end, "%s", stats);
+    cr_expect_eq(token_end(smax, 2), min_end, "%s", stats);
+    cr_expect_eq(token_end(p1, 1) - (int)strlen("MPa"), token_end(max, 1) - (int)strlen("kgf/mm2"),
+                 "units start in one column: %s", resp);
+}

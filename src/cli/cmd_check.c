@@ -15,11 +15,46 @@ static void print_levels(const double *v, size_t n)
         sg_num_fprintf(stdout, "%s%g", k ? ", " : "", v[k]);
 }
 
-static void print_stats_row(const char *name, const char *unit, const sg_col_stats *st)
+/* The name and unit columns of the Factors, Responses and Statistics
+ * tables: as wide as the longest name (at least 14) and unit (at least 6),
+ * so that "cm3/min" does not push a row's figures out of their columns. */
+typedef struct name_unit_width {
+    int name, unit;
+} name_unit_width;
+
+/* Characters s shows (UTF-8 code points: "µm" is 2, in 3 bytes). */
+static int shown_length(const char *s)
 {
-    sg_num_fprintf(stdout, "  %-14s %-6s %9.5g %9.5g %9.5g %9.5g %9.5g %9.5g %9.4g%s\n", name, unit, st->min,
-           st->q1, st->median, st->mean, st->q3, st->max, st->sd,
-           st->constant ? "  constant" : "");
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* The printf field width that shows s in w characters. */
+static int field(const char *s, int w) { return w + (int)strlen(s) - shown_length(s); }
+
+static name_unit_width column_widths(const sg_study *s)
+{
+    name_unit_width w = {14, 6};
+    for (size_t j = 0; j < s->n_factors + s->n_responses; j++) {
+        bool fac = j < s->n_factors;
+        const char *name = fac ? s->factors[j].name : s->responses[j - s->n_factors].name;
+        const char *unit = fac ? s->factors[j].unit : s->responses[j - s->n_factors].unit;
+        if ((int)strlen(name) > w.name)
+            w.name = (int)strlen(name);
+        if (shown_length(unit) > w.unit)
+            w.unit = shown_length(unit);
+    }
+    return w;
+}
+
+static void print_stats_row(name_unit_width w, const char *name, const char *unit,
+                            const sg_col_stats *st)
+{
+    sg_num_fprintf(stdout, "  %-*s %-*s %9.5g %9.5g %9.5g %9.5g %9.5g %9.5g %9.4g%s\n", w.name,
+                   name, field(unit, w.unit), unit, st->min, st->q1, st->median, st->mean,
+                   st->q3, st->max, st->sd, st->constant ? "  constant" : "");
 }
 
 static void check_text(const sg_study *s, const sg_table *t, const sg_check_report *r)
@@ -41,18 +76,21 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
             printf(" (run %s)", e->run_id);
         printf(": %s\n", sg_table_exclude_reason(t, e, why, sizeof why));
     }
-    printf("\nFactors (%zu)\n  %-14s %-6s %9s %9s  %s\n", s->n_factors, "name", "unit", "min",
-           "max", "levels");
+    name_unit_width nu = column_widths(s);
+    printf("\nFactors (%zu)\n  %-*s %-*s %9s %9s  %s\n", s->n_factors, nu.name, "name", nu.unit,
+           "unit", "min", "max", "levels");
     for (size_t j = 0; j < s->n_factors; j++) {
         const sg_factor *f = &s->factors[j];
         if (f->categorical) {
-            printf("  %-14s %-6s %9s %9s  ", f->name, f->unit, "", "");
+            printf("  %-*s %-*s %9s %9s  ", nu.name, f->name, field(f->unit, nu.unit), f->unit,
+                   "", "");
             for (size_t k = 0; k < f->n_levels; k++)
                 printf("%s%s", k ? ", " : "", f->labels[k]);
             printf("  (names)\n");
             continue;
         }
-        sg_num_fprintf(stdout, "  %-14s %-6s %9g %9g  ", f->name, f->unit, f->min, f->max);
+        sg_num_fprintf(stdout, "  %-*s %-*s %9g %9g  ", nu.name, f->name,
+                       field(f->unit, nu.unit), f->unit, f->min, f->max);
         if (f->n_levels)
             print_levels(f->levels, f->n_levels);
         else
@@ -61,10 +99,11 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
             sg_num_fprintf(stdout, "  step %g", f->step);
         printf("\n");
     }
-    printf("\nResponses (%zu)\n  %-14s %-6s  %s\n", s->n_responses, "name", "unit", "goal");
+    printf("\nResponses (%zu)\n  %-*s %-*s  %s\n", s->n_responses, nu.name, "name", nu.unit,
+           "unit", "goal");
     for (size_t j = 0; j < s->n_responses; j++) {
         const sg_response *rs = &s->responses[j];
-        printf("  %-14s %-6s  %s", rs->name, rs->unit,
+        printf("  %-*s %-*s  %s", nu.name, rs->name, field(rs->unit, nu.unit), rs->unit,
                rs->kind == SG_RESPONSE_NUMBER ? sg_study_goal_name(rs->goal)
                                               : sg_response_kind_name(rs->kind));
         for (size_t k = 0; k < rs->n_labels; k++)
@@ -72,13 +111,13 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
         printf("\n");
     }
 
-    printf("\nStatistics (n = %zu)\n  %-14s %-6s %9s %9s %9s %9s %9s %9s %9s\n", t->n_rows,
-           "column", "unit", "min", "Q1", "median", "mean", "Q3", "max", "sd");
+    printf("\nStatistics (n = %zu)\n  %-*s %-*s %9s %9s %9s %9s %9s %9s %9s\n", t->n_rows,
+           nu.name, "column", nu.unit, "unit", "min", "Q1", "median", "mean", "Q3", "max", "sd");
     for (size_t j = 0; j < t->n_cols; j++) {
         bool fac = j < s->n_factors;
-        if (sg_cli_print_name_counts(s, t, j, 14))
+        if (sg_cli_print_name_counts(s, t, j, nu.name))
             continue;
-        print_stats_row(fac ? s->factors[j].name : s->responses[j - s->n_factors].name,
+        print_stats_row(nu, fac ? s->factors[j].name : s->responses[j - s->n_factors].name,
                         fac ? s->factors[j].unit : s->responses[j - s->n_factors].unit,
                         &r->stats[j]);
     }
