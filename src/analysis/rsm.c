@@ -729,3 +729,57 @@ sg_rsm_form sg_rsm_form_of(const sg_rsm *m) { return m->form; }
 const char *sg_rsm_description(const sg_rsm *m) { return m->description; }
 const double *sg_rsm_coefficients(const sg_rsm *m) { return m->coef; }
 size_t sg_rsm_terms(const sg_rsm *m) { return m->p; }
+
+void sg_rsm_term_values(const sg_rsm *m, const double *x, double *t)
+{
+    size_t nf = m->nf, c = 1 + nf + m->n_num;
+    t[0] = 1.0;
+    for (size_t a = 0, sq = 1 + nf; a < nf; a++) {
+        double fa = feature(m, x, a);
+        t[1 + a] = fa;
+        if (m->feat_level[a] < 0)
+            t[sq++] = fa * fa;
+        for (size_t b = a + 1; b < nf; b++)
+            if (m->feat_factor[a] != m->feat_factor[b])
+                t[c++] = fa * feature(m, x, b);
+    }
+}
+
+bool sg_rsm_term_kept(const sg_rsm *m, size_t q) { return q < m->p && m->kept[q]; }
+
+void sg_rsm_term_name(const sg_rsm *m, const char *const *names, size_t q, char *buf,
+                      size_t cap)
+{
+    char t[256] = "";
+    append_term(m, names, t, sizeof t, q);
+    snprintf(buf, cap, "%s", t[0] == ' ' ? t + 1 : t);
+}
+
+void sg_rsm_uncoded(const sg_rsm *m, const double *coded, double *out)
+{
+    /* z_a = A_a u_a + C_a: A = 1 / half, C = -mid / half (an indicator:
+     * A = 1, C = 0); expand every term of the polynomial in z */
+    size_t nf = m->nf, sq = 1 + nf, c = 1 + nf + m->n_num;
+    for (size_t q = 0; q < m->p; q++)
+        out[q] = 0.0;
+    out[0] = coded[0];
+    for (size_t a = 0; a < nf; a++) {
+        double A = 1.0 / m->half[a], C = -m->mid[a] / m->half[a];
+        out[1 + a] += coded[1 + a] * A;
+        out[0] += coded[1 + a] * C;
+        if (m->feat_level[a] < 0) {
+            double b = coded[sq];
+            out[sq++] += b * A * A;
+            out[1 + a] += 2.0 * b * A * C;
+            out[0] += b * C * C;
+        }
+        for (size_t b2 = a + 1; b2 < nf; b2++)
+            if (m->feat_factor[a] != m->feat_factor[b2]) {
+                double B = 1.0 / m->half[b2], D = -m->mid[b2] / m->half[b2], g = coded[c];
+                out[c++] += g * A * B;
+                out[1 + a] += g * A * D;
+                out[1 + b2] += g * C * B;
+                out[0] += g * C * D;
+            }
+    }
+}

@@ -144,4 +144,23 @@ void sg_rsm_warning_named(const sg_rsm *m, const char *const *names, char *buf, 
  * fitted form are 0. */
 const double *sg_rsm_coefficients(const sg_rsm *m);
 
+/* ---- the terms, for a regression analysis (regress.h) ---- */
+
+/* The sg_rsm_terms values of the terms at x (k factors, engineering
+ * units), in the order of sg_rsm_coefficients, coded as the fit codes
+ * them; terms outside the fitted form are filled too. */
+void sg_rsm_term_values(const sg_rsm *m, const double *x, double *t);
+/* True when term q was fitted (in the form, and separable by the design). */
+bool sg_rsm_term_kept(const sg_rsm *m, size_t q);
+/* Name of term q into buf: "speed", "speed^2", "speed*feed", "alloy[1]"
+ * (the indicator of code 1); names: k strings (NULL: x1, x2, ...). */
+void sg_rsm_term_name(const sg_rsm *m, const char *const *names, size_t q, char *buf,
+                      size_t cap);
+/* Coefficients coded (sg_rsm_terms, the order above, on z = (u - mid) /
+ * half) re-expressed on the factors themselves, u = the setting in its
+ * unit (log10 of it on a log scale; an indicator stays 0 / 1), into out
+ * (sg_rsm_terms): the same polynomial, so that an engineer can evaluate
+ * it without the coding. */
+void sg_rsm_uncoded(const sg_rsm *m, const double *coded, double *out);
+
 #endif

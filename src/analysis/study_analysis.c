@@ -107,6 +107,12 @@ void sg_study_analysis_destroy(sg_study_analysis *a)
             sg_taguchi_result_destroy(a->taguchi[j]);
     free(a->taguchi);
     free(a->response_na);
+    if (a->regress)
+        for (size_t j = 0; j < a->n_responses; j++)
+            sg_regress_destroy(a->regress[j]);
+    free(a->regress);
+    free(a->regress_na);
+    free(a->regress_log);
     free(a);
 }
 
@@ -167,6 +173,46 @@ static sg_taguchi_goal taguchi_goal(sg_goal g)
                                    : SG_TAGUCHI_NONE;
 }
 
+/* The quadratic regression of response r into a (y: n scratch values). */
+static sg_status regress_response(const sg_study *s, const sg_table *t, size_t r,
+                                  sg_study_analysis *a, double *y, sg_error *err)
+{
+    const sg_response *rs = &s->responses[r];
+    size_t n = t->n_rows, k = t->n_factors;
+    if (rs->kind != SG_RESPONSE_NUMBER) {
+        snprintf(a->regress_na[r], sizeof a->regress_na[r],
+                 "a %s response: fit models the probability of each outcome",
+                 rs->kind == SG_RESPONSE_CLASS ? "class" : "pass/fail");
+        return SG_OK;
+    }
+    a->regress_log[r] = rs->log_scale;
+    for (size_t i = 0; i < n; i++) {
+        double v = sg_table_at(t, i, k + r);
+        if (rs->log_scale && !(v > 0)) {
+            snprintf(a->regress_na[r], sizeof a->regress_na[r],
+                     "scale = \"log\" and row %zu's value is not above 0", i + 1);
+            return SG_OK;
+        }
+        y[i] = rs->log_scale ? log10(v) : v;
+    }
+    sg_rsm_factor kinds[SG_STUDY_MAX_FACTORS];
+    const char *names[SG_STUDY_MAX_FACTORS];
+    for (size_t j = 0; j < k; j++) {
+        const sg_factor *f = &s->factors[j];
+        kinds[j] = (sg_rsm_factor){f->categorical ? f->n_levels : 0,
+                                   !f->categorical && f->scale == SG_FACTOR_SCALE_LOG};
+        names[j] = f->name;
+    }
+    sg_error e;
+    sg_status st = sg_regress_quadratic(t->x, t->n_cols, k, kinds, names, y, 1, n,
+                                        &a->regress[r], &e);
+    if (st == SG_ERR_NOMEM)
+        return sg_error_set(err, st, "analyze: out of memory");
+    if (st != SG_OK)
+        snprintf(a->regress_na[r], sizeof a->regress_na[r], "%s", e.msg);
+    return SG_OK;
+}
+
 sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_analysis_config *cfg,
                            sg_study_analysis **out, sg_error *err)
 {
@@ -193,10 +239,13 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
     a->factors = calloc(k ? k : 1, sizeof *a->factors);
     a->taguchi = calloc(s->n_responses ? s->n_responses : 1, sizeof *a->taguchi);
     a->response_na = calloc(s->n_responses ? s->n_responses : 1, sizeof *a->response_na);
+    a->regress = calloc(s->n_responses ? s->n_responses : 1, sizeof *a->regress);
+    a->regress_na = calloc(s->n_responses ? s->n_responses : 1, sizeof *a->regress_na);
+    a->regress_log = calloc(s->n_responses ? s->n_responses : 1, sizeof *a->regress_log);
     codes = malloc((n * k > 0 ? n * k : 1) * sizeof *codes);
     y = malloc(n * sizeof *y);
     if (!a->stats || !a->corr || !a->corr_defined || !a->factors || !a->taguchi ||
-        !a->response_na || !codes || !y) {
+        !a->response_na || !a->regress || !a->regress_na || !a->regress_log || !codes || !y) {
         st = sg_error_set(err, SG_ERR_NOMEM, "analyze: out of memory");
         goto fail;
     }
@@ -204,6 +253,9 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
         (st = sg_describe_correlation(t->x, n, nc, a->corr, a->corr_defined, err)))
         goto fail;
     sg_study_mask_named_correlation(s, a->corr_defined);
+    for (size_t r = 0; r < s->n_responses; r++)
+        if ((st = regress_response(s, t, r, a, y, err)) != SG_OK)
+            goto fail;
     a->discrete = code_factors(s, t, codes, a);
     if (!a->discrete)
         goto done;

@@ -13,7 +13,8 @@
  * sg_study_analysis_run runs, on a table loaded for the study (factor columns then
  * response columns): descriptive statistics and the correlation matrix of
  * every column (describe.h), and, when every factor takes discrete levels,
- * sg_taguchi_analyze for every response.  Nothing here prints.
+ * sg_taguchi_analyze for every response; for every design, the quadratic
+ * regression of every numeric response (regress.h).  Nothing here prints.
  */
 #ifndef SG_STUDY_ANALYSIS_H
 #define SG_STUDY_ANALYSIS_H
@@ -25,6 +26,7 @@
 #include "core/error.h"
 #include "io/table.h"
 #include "analysis/describe.h"
+#include "analysis/regress.h"
 #include "io/study.h"
 #include "analysis/taguchi.h"
 
@@ -68,6 +70,14 @@ typedef struct sg_study_analysis {
     sg_analysis_factor *factors;  /* n_factors (valid when discrete) */
     sg_taguchi_result **taguchi;  /* n_responses; NULL where the analysis failed */
     char (*response_na)[SG_ANALYSIS_REASON_MAX]; /* n_responses: why taguchi[j] is NULL, or "" */
+    /* The quadratic response surface as a regression (regress.h), for every
+     * design: a central composite or Box-Behnken design's analysis, and
+     * beside an orthogonal array's main effects.  regress[j] NULL: regress_na
+     * says why (a pass/fail or class response, too few runs).  regress_log[j]:
+     * fitted to log10 of the values (the response's scale = "log"). */
+    sg_regress **regress;                      /* n_responses */
+    char (*regress_na)[SG_ANALYSIS_REASON_MAX]; /* n_responses */
+    bool *regress_log;                         /* n_responses */
 } sg_study_analysis;
 
 /* Analyse table t (loaded with sg_study_load_data for s) with cfg.  *out is

@@ -27,6 +27,48 @@ static void settings_json(sg_json_builder *b, cJSON *parent, const sg_study *s,
             sg_json_number(b, t, s->responses[j].name, cfg->target[j]);
 }
 
+/* One response's quadratic regression (regress.h), or why there is none. */
+static void regression_json(sg_json_builder *b, cJSON *arr, const char *name,
+                            const sg_regress *g, bool lg, const char *reason)
+{
+    cJSON *e = sg_json_object(b, arr, NULL);
+    sg_json_string(b, e, "name", name);
+    if (!g) {
+        sg_json_string(b, e, "reason", reason);
+        return;
+    }
+    sg_json_bool(b, e, "log10", lg);
+    sg_json_string(b, e, "form", g->form);
+    sg_json_string(b, e, "dropped", g->dropped);
+    sg_json_count(b, e, "runs", g->n);
+    sg_json_count(b, e, "error_df", g->df_error);
+    sg_json_number(b, e, "s", g->s);
+    sg_json_number(b, e, "r2", g->r2);
+    sg_json_number(b, e, "r2_adjusted", g->r2_adj);
+    sg_json_number(b, e, "r2_predicted", g->r2_pred);
+    sg_json_number(b, e, "f", g->f_model);
+    sg_json_number(b, e, "p", g->p_model);
+    cJSON *l = sg_json_object(b, e, "lack_of_fit");
+    sg_json_count(b, l, "pure_error_df", g->df_pure);
+    sg_json_count(b, l, "df", g->df_lof);
+    sg_json_bool(b, l, "replicates_exact", g->pure_exact);
+    sg_json_number(b, l, "ss", g->ss_lof);
+    sg_json_number(b, l, "ss_pure_error", g->ss_pure);
+    sg_json_number(b, l, "f", g->f_lof);
+    sg_json_number(b, l, "p", g->p_lof);
+    cJSON *terms = sg_json_array(b, e, "terms");
+    for (size_t j = 0; j < g->n_terms; j++) {
+        const sg_regress_term *t = &g->terms[j];
+        cJSON *x = sg_json_object(b, terms, NULL);
+        sg_json_string(b, x, "term", j ? t->name : "constant");
+        sg_json_number(b, x, "coef", t->coef);
+        sg_json_number(b, x, "se", t->se);
+        sg_json_number(b, x, "t", t->t);
+        sg_json_number(b, x, "p", t->p);
+        sg_json_number(b, x, "uncoded", t->uncoded);
+    }
+}
+
 sg_status sg_study_analysis_to_json(const sg_study_analysis *a, const sg_study *s,
                                     const sg_table *t, const sg_analysis_config *cfg,
                                     cJSON **out, sg_error *err)
@@ -94,5 +136,9 @@ sg_status sg_study_analysis_to_json(const sg_study_analysis *a, const sg_study *
             sg_json_string(b, e, "reason", a->response_na[r]);
         }
     }
+    arr = sg_json_array(b, o, "regression");
+    for (size_t r = 0; r < a->n_responses; r++)
+        regression_json(b, arr, s->responses[r].name, a->regress[r], a->regress_log[r],
+                        a->regress_na[r]);
     return sg_json_build_end(b, o, "analysis result", out, err);
 }

@@ -11,6 +11,8 @@
 
 /* |r| below this prints as 0.000 (half the last printed digit). */
 #define CORR_ZERO_SHOWN 5e-4
+/* Columns an equation line may take before it wraps. */
+#define EQUATION_WIDTH 96
 
 static const char *col_name(const sg_study *s, size_t j)
 {
@@ -28,6 +30,131 @@ static void print_rule(const char *title)
     for (size_t i = 0; title[i]; i++)
         putchar('-');
     putchar('\n');
+}
+
+/* A p-value as engineers read it: "<0.0001" below, else 3 significant
+ * digits; "-" when there is none. */
+static const char *p_text(double p, char *buf, size_t cap)
+{
+    if (!isfinite(p))
+        snprintf(buf, cap, "-");
+    else if (p < 1e-4)
+        snprintf(buf, cap, "<0.0001");
+    else
+        sg_num_snprintf(buf, cap, "%.3g", p);
+    return buf;
+}
+
+/* "p = 0.517", or "p < 0.0001". */
+static const char *p_clause(double p, char *buf, size_t cap)
+{
+    char v[24];
+    if (isfinite(p) && p < 1e-4)
+        snprintf(buf, cap, "p < 0.0001");
+    else
+        snprintf(buf, cap, "p = %s", p_text(p, v, sizeof v));
+    return buf;
+}
+
+/* The lack-of-fit line: the test, or why there is none. */
+static void print_lack_of_fit(const sg_regress *g)
+{
+    char p[32];
+    if (!g->df_pure)
+        printf("  lack of fit: no setting is repeated, so no pure error to test it against\n");
+    else if (g->pure_exact)
+        printf("  lack of fit: the repeated settings agree exactly (a deterministic "
+               "simulation): no pure error to test it against\n");
+    else if (!g->df_lof)
+        printf("  lack of fit: the model has a term for every distinct setting: nothing "
+               "left to test\n");
+    else
+        sg_num_fprintf(stdout,
+                       "  lack of fit: F = %.4g (%zu and %zu df), %s: %s\n", g->f_lof,
+                       g->df_lof, g->df_pure, p_clause(g->p_lof, p, sizeof p),
+                       g->p_lof < 0.05 ? "the quadratic misses structure that the scatter of "
+                                         "the repeated runs cannot explain (fit compares it "
+                                         "with the network and kriging)"
+                                       : "the quadratic fits within the scatter of the "
+                                         "repeated runs");
+}
+
+/* The equation on the factors in their units, term by term. */
+static void print_equation(const sg_study *s, const sg_regress *g, const char *lhs)
+{
+    int col = printf("  %s =", lhs);
+    for (size_t j = 0; j < g->n_terms; j++) {
+        const sg_regress_term *t = &g->terms[j];
+        char term[SG_REGRESS_NAME_MAX + 48];
+        if (j == 0)
+            sg_num_snprintf(term, sizeof term, " %.7g", t->uncoded);
+        else
+            sg_num_snprintf(term, sizeof term, " %s %.7g*%s", t->uncoded < 0 ? "-" : "+",
+                            fabs(t->uncoded), t->name);
+        if (col + (int)strlen(term) > EQUATION_WIDTH) /* wrap before the sign */
+            col = printf("\n     ") - 1;
+        col += printf("%s", term);
+    }
+    printf("\n");
+    for (size_t i = 0; i < s->n_factors; i++)
+        if (!s->factors[i].categorical && s->factors[i].scale == SG_FACTOR_SCALE_LOG)
+            printf("  (%s stands for log10 of its setting: scale = \"log\")\n",
+                   s->factors[i].name);
+}
+
+static void print_regression(const sg_study *s, size_t r, const sg_regress *g, bool lg)
+{
+    const sg_response *rs = &s->responses[r];
+    char lhs[200], p[32];
+    if (lg)
+        snprintf(lhs, sizeof lhs, "log10(%s)", rs->name);
+    else
+        snprintf(lhs, sizeof lhs, "%s%s%s%s", rs->name, rs->unit[0] ? " [" : "", rs->unit,
+                 rs->unit[0] ? "]" : "");
+    printf("\nResponse %s: %s, %zu runs, %zu residual degrees of freedom\n", lhs, g->form, g->n,
+           g->df_error);
+    if (g->dropped[0])
+        printf("  %s\n", g->dropped);
+    sg_num_fprintf(stdout, "  S = %.4g%s%s   R² = %.2f%%   adjusted R² = %.2f%%   predicted R² = ",
+                   g->s, !lg && rs->unit[0] ? " " : "", lg ? " decades" : rs->unit,
+                   100 * g->r2, 100 * g->r2_adj);
+    if (isfinite(g->r2_pred))
+        sg_num_fprintf(stdout, "%.2f%%\n", 100 * g->r2_pred);
+    else
+        printf("- (the runs left out one at a time cannot be fitted)\n");
+    if (isfinite(g->f_model))
+        sg_num_fprintf(stdout, "  regression: F = %.4g, %s\n", g->f_model,
+                       p_clause(g->p_model, p, sizeof p));
+    print_lack_of_fit(g);
+    int w = 14;
+    for (size_t j = 0; j < g->n_terms; j++)
+        if ((int)strlen(g->terms[j].name) > w)
+            w = (int)strlen(g->terms[j].name);
+    printf("  %-*s %12s %12s %9s %9s\n", w, "term", "coef", "SE coef", "t", "p");
+    for (size_t j = 0; j < g->n_terms; j++) {
+        const sg_regress_term *t = &g->terms[j];
+        sg_num_fprintf(stdout, "  %-*s %12.5g %12.4g %9.3g %9s\n", w, j ? t->name : "constant",
+                       t->coef, t->se, t->t, p_text(t->p, p, sizeof p));
+    }
+    printf("  (coded: each factor from -1 at its smallest to +1 at its largest tested "
+           "setting, so the coefficients compare)\n");
+    printf("  Equation in the factors' units:\n");
+    print_equation(s, g, lhs);
+}
+
+/* The quadratic regression of every response: what a central composite or
+ * Box-Behnken design is analysed by, and beside an orthogonal array's main
+ * effects the surface the fit's baseline uses. */
+static void print_regressions(const sg_study *s, const sg_table *t, const sg_study_analysis *a)
+{
+    (void)t;
+    print_rule("Quadratic regression (response-surface analysis)");
+    for (size_t r = 0; r < a->n_responses; r++) {
+        if (a->regress[r])
+            print_regression(s, r, a->regress[r], a->regress_log[r]);
+        else
+            printf("\nResponse %s: not analysed: %s\n", s->responses[r].name, a->regress_na[r]);
+    }
 }
 
 /* after_check: the check stage of the same command already printed the
@@ -80,6 +207,7 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
     print_rule("Orthogonal-array analysis");
     if (!a->discrete) {
         printf("Not applicable: %s.\n", a->not_applicable);
+        print_regressions(s, t, a);
         return SG_EXIT_OK;
     }
     printf("Factor levels:");
@@ -117,6 +245,7 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
             return SG_EXIT_FAILURE;
         }
     }
+    print_regressions(s, t, a);
     return SG_EXIT_OK;
 }
 

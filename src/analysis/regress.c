@@ -1,0 +1,263 @@
+/* regress.c — the quadratic response surface as a regression analysis
+ * (regress.h): least squares by GSL's Householder QR on the terms the
+ * baseline kept, standard errors from R^-1, leverages for PRESS. */
+#include "analysis/regress.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/duplicates.h"
+
+void sg_regress_destroy(sg_regress *r)
+{
+    if (!r)
+        return;
+    free(r->terms);
+    free(r);
+}
+
+/* The rows regressed, as sg_regress_quadratic was given them. */
+typedef struct fit_rows {
+    const double *X, *y;
+    size_t ldx, ldy, k, n;
+    const sg_rsm_factor *kinds;
+} fit_rows;
+
+/* Work of one regression: the kept terms' matrix (n, p) factored in place,
+ * R^-1 (p, p), and vectors of n and p values. */
+typedef struct work {
+    gsl_matrix *A, *Rinv;
+    gsl_vector *tau, *y, *c, *res;
+    double *full, *coded; /* (P) one row's terms; the coefficients over every term */
+} work;
+
+static void work_free(work *w)
+{
+    gsl_matrix_free(w->A);
+    gsl_matrix_free(w->Rinv);
+    gsl_vector_free(w->tau);
+    gsl_vector_free(w->y);
+    gsl_vector_free(w->c);
+    gsl_vector_free(w->res);
+    free(w->full);
+    free(w->coded);
+}
+
+static bool work_alloc(work *w, size_t n, size_t p, size_t P)
+{
+    memset(w, 0, sizeof *w);
+    w->A = gsl_matrix_alloc(n, p);
+    w->Rinv = gsl_matrix_calloc(p, p);
+    w->tau = gsl_vector_alloc(p);
+    w->y = gsl_vector_alloc(n);
+    w->c = gsl_vector_alloc(p);
+    w->res = gsl_vector_alloc(n);
+    w->full = malloc(P * sizeof *w->full);
+    w->coded = calloc(P, sizeof *w->coded);
+    return w->A && w->Rinv && w->tau && w->y && w->c && w->res && w->full && w->coded;
+}
+
+/* The kept terms of every run into A, the response into y. */
+static void fill(const sg_rsm *q, const double *X, size_t ldx, const double *y, size_t ldy,
+                 size_t n, work *w)
+{
+    size_t P = sg_rsm_terms(q);
+    for (size_t i = 0; i < n; i++) {
+        sg_rsm_term_values(q, X + i * ldx, w->full);
+        for (size_t a = 0, c = 0; a < P; a++)
+            if (sg_rsm_term_kept(q, a))
+                gsl_matrix_set(w->A, i, c++, w->full[a]);
+        gsl_vector_set(w->y, i, y[i * ldy]);
+    }
+}
+
+/* Leverage of run i: |R^-T a_i|², a_i its kept terms (the row of the
+ * design matrix, recomputed since A holds the factorisation). */
+static double leverage(const sg_rsm *q, const double *x, const work *w)
+{
+    size_t P = sg_rsm_terms(q), p = w->Rinv->size1;
+    sg_rsm_term_values(q, x, w->full);
+    double h = 0.0;
+    for (size_t j = 0; j < p; j++) { /* (a' R^-1)_j = sum_i a_i Rinv(i, j), i <= j */
+        double s = 0.0;
+        for (size_t a = 0, i = 0; a < P && i <= j; a++)
+            if (sg_rsm_term_kept(q, a))
+                s += w->full[a] * gsl_matrix_get(w->Rinv, i++, j);
+        h += s * s;
+    }
+    return h;
+}
+
+/* Leave-one-out residual of run i when its leverage is 1 (a term only it
+ * measures: an L27's centre run): refit without it, as fit's baseline
+ * cross-validation does (the term is then dropped).  NAN when the other
+ * runs cannot be fitted. */
+static double refit_residual(const fit_rows *d, size_t i)
+{
+    size_t *rows = malloc(d->n * sizeof *rows), m = 0;
+    if (!rows)
+        return NAN;
+    for (size_t j = 0; j < d->n; j++)
+        if (j != i)
+            rows[m++] = j;
+    sg_rsm *q = NULL;
+    sg_error e;
+    double res = NAN;
+    if (sg_rsm_fit_factors(d->X, d->ldx, d->k, d->kinds, d->y, d->ldy, rows, m, &q, &e) == SG_OK)
+        res = d->y[i * d->ldy] - sg_rsm_predict(q, d->X + i * d->ldx);
+    sg_rsm_destroy(q);
+    free(rows);
+    return res;
+}
+
+/* S, R², adjusted and predicted R², the regression's F, each term's
+ * standard error, t and p. */
+static void summarise(sg_regress *r, const sg_rsm *q, const fit_rows *d, const work *w)
+{
+    size_t n = r->n, p = r->p, df = r->df_error, ldx = d->ldx, ldy = d->ldy;
+    const double *X = d->X, *y = d->y;
+    double mean = 0.0, sst = 0.0, sse = 0.0, press = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += (y[i * ldy] - mean) / (double)(i + 1);
+    for (size_t i = 0; i < n; i++) {
+        double e = gsl_vector_get(w->res, i), h = leverage(q, X + i * ldx, w);
+        sst += (y[i * ldy] - mean) * (y[i * ldy] - mean);
+        sse += e * e;
+        double loo = h > 1.0 - 1e-10 ? refit_residual(d, i) : e / (1.0 - h);
+        press += loo * loo; /* NAN (no refit) leaves predicted R² undefined */
+    }
+    double mse = df ? sse / (double)df : NAN;
+    r->s = sqrt(mse);
+    r->r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+    r->r2_adj = sst > 0 && df ? 1.0 - mse / (sst / (double)(n - 1)) : NAN;
+    r->r2_pred = sst > 0 && isfinite(press) ? 1.0 - press / sst : NAN;
+    r->f_model = r->p_model = NAN;
+    if (df && p > 1 && sst > 0) {
+        r->f_model = ((sst - sse) / (double)(p - 1)) / mse;
+        r->p_model = mse > 0 ? gsl_cdf_fdist_Q(r->f_model, (double)(p - 1), (double)df) : 0.0;
+    }
+    for (size_t j = 0; j < p; j++) {
+        sg_regress_term *t = &r->terms[j];
+        double v = 0.0; /* ((X'X)^-1)_jj = sum_k Rinv(j, k)² */
+        for (size_t k = j; k < p; k++)
+            v += gsl_matrix_get(w->Rinv, j, k) * gsl_matrix_get(w->Rinv, j, k);
+        t->se = df ? r->s * sqrt(v) : NAN;
+        t->t = df && t->se > 0 ? t->coef / t->se : NAN;
+        t->p = isfinite(t->t) ? 2.0 * gsl_cdf_tdist_Q(fabs(t->t), (double)df) : NAN;
+    }
+}
+
+/* Lack of fit against the scatter of repeated settings; sse the residual
+ * sum of squares.  F needs both parts' degrees of freedom and a scatter. */
+static sg_status lack_of_fit(sg_regress *r, const double *X, size_t ldx, size_t k,
+                             const double *y, size_t ldy, double sse, sg_error *err)
+{
+    size_t n = r->n, settings = 0;
+    double *F = malloc(n * k * sizeof *F), sd = 0.0;
+    if (!F)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory (lack of fit)");
+    for (size_t i = 0; i < n; i++)
+        memcpy(F + i * k, X + i * ldx, k * sizeof *F);
+    sg_status st = sg_duplicates_scatter(F, k, y, ldy, n, 0, false, &sd, &r->df_pure, &settings);
+    free(F);
+    if (st != SG_OK)
+        return sg_error_set(err, st, "out of memory (lack of fit)");
+    r->ss_pure = sd * sd * (double)r->df_pure;
+    r->pure_exact = r->df_pure > 0 && sd == 0.0;
+    r->df_lof = r->df_error > r->df_pure ? r->df_error - r->df_pure : 0;
+    r->ss_lof = r->df_pure ? fmax(sse - r->ss_pure, 0.0) : NAN;
+    r->f_lof = r->p_lof = NAN;
+    if (r->df_pure && r->df_lof && !r->pure_exact) {
+        r->f_lof = (r->ss_lof / (double)r->df_lof) / (r->ss_pure / (double)r->df_pure);
+        r->p_lof = gsl_cdf_fdist_Q(r->f_lof, (double)r->df_lof, (double)r->df_pure);
+    }
+    return SG_OK;
+}
+
+/* Least squares on the kept terms: coefficients, residuals, R^-1. */
+static sg_status solve(work *w, size_t p, sg_error *err)
+{
+    int e = gsl_linalg_QR_decomp(w->A, w->tau);
+    if (!e)
+        e = gsl_linalg_QR_lssolve(w->A, w->tau, w->y, w->c, w->res);
+    for (size_t i = 0; !e && i < p; i++)
+        for (size_t j = i; j < p; j++)
+            gsl_matrix_set(w->Rinv, i, j, gsl_matrix_get(w->A, i, j));
+    if (!e)
+        e = gsl_linalg_tri_invert(CblasUpper, CblasNonUnit, w->Rinv);
+    if (e)
+        return sg_error_set(err, SG_ERR_NUMERIC, "the quadratic regression failed: %s",
+                            gsl_strerror(e));
+    return SG_OK;
+}
+
+static sg_status regress(sg_regress *r, const sg_rsm *q, const char *const *names,
+                         const fit_rows *d, work *w, sg_error *err)
+{
+    size_t P = sg_rsm_terms(q), p = r->p, n = r->n, ldx = d->ldx, ldy = d->ldy, k = d->k;
+    const double *X = d->X, *y = d->y;
+    fill(q, X, ldx, y, ldy, n, w);
+    sg_status st = solve(w, p, err);
+    if (st != SG_OK)
+        return st;
+    for (size_t a = 0, j = 0; a < P; a++)
+        if (sg_rsm_term_kept(q, a)) {
+            w->coded[a] = gsl_vector_get(w->c, j);
+            sg_rsm_term_name(q, names, a, r->terms[j].name, sizeof r->terms[j].name);
+            r->terms[j++].coef = w->coded[a];
+        }
+    sg_rsm_uncoded(q, w->coded, w->full);
+    for (size_t a = 0, j = 0; a < P; a++)
+        if (sg_rsm_term_kept(q, a))
+            r->terms[j++].uncoded = w->full[a];
+    summarise(r, q, d, w);
+    double sse = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sse += gsl_vector_get(w->res, i) * gsl_vector_get(w->res, i);
+    return lack_of_fit(r, X, ldx, k, y, ldy, sse, err);
+}
+
+sg_status sg_regress_quadratic(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                               const char *const *names, const double *y, size_t ldy, size_t n,
+                               sg_regress **out, sg_error *err)
+{
+    *out = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(y[i * ldy]))
+            return sg_error_set(err, SG_ERR_INVALID, "row %zu: the response is not a number",
+                                i + 1);
+    sg_rsm *q = NULL;
+    sg_status st = sg_rsm_fit_factors(X, ldx, k, kinds, y, ldy, NULL, n, &q, err);
+    if (st != SG_OK)
+        return st;
+    size_t p = sg_rsm_rank(q);
+    sg_regress *r = calloc(1, sizeof *r);
+    work w;
+    bool ok = r && (r->terms = calloc(p, sizeof *r->terms)) != NULL &&
+              work_alloc(&w, n, p, sg_rsm_terms(q));
+    if (!ok) {
+        if (r && r->terms)
+            work_free(&w);
+        sg_regress_destroy(r);
+        sg_rsm_destroy(q);
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory (quadratic regression)");
+    }
+    r->n = n;
+    r->p = r->n_terms = p;
+    r->df_error = n - p;
+    snprintf(r->form, sizeof r->form, "%s", sg_rsm_description(q));
+    sg_rsm_warning_named(q, names, r->dropped, sizeof r->dropped);
+    fit_rows d = {X, y, ldx, ldy, k, n, kinds};
+    st = regress(r, q, names, &d, &w, err);
+    work_free(&w);
+    sg_rsm_destroy(q);
+    if (st != SG_OK) {
+        sg_regress_destroy(r);
+        return st;
+    }
+    *out = r;
+    return SG_OK;
+}
