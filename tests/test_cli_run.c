@@ -13,7 +13,7 @@
 TestSuite(cli_run, .init = harness_setup, .fini = harness_teardown, .timeout = 120);
 
 static const char *const sheets[] = {"Summary",      "Data",       "Statistics",
-                                     "Main effects", "Model",      "Validation",
+                                     "Main effects", "Regression", "Model",      "Validation",
                                      "Optimization", "Response surface", "Sensitivity",
                                      "Calculator"};
 #define N_SHEETS (sizeof sheets / sizeof sheets[0])
@@ -87,7 +87,7 @@ Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
     cr_expect(study_line && !strstr(study_line + 1, "Study      brazing"), "study printed twice");
     cr_expect(strstr(r->out, "OK: finished check, analyze, fit, sensitivity, optimize, recommend, "
                              "report.") != NULL);
-    cr_expect(strstr(r->out, "sheets: Summary, Data, Statistics, Main effects, Model, "
+    cr_expect(strstr(r->out, "sheets: Summary, Data, Statistics, Main effects, Regression, Model, "
                              "Validation, Optimization, Response surface, Sensitivity, "
                              "Calculator") != NULL,
               "%s", r->out);
@@ -108,6 +108,15 @@ Test(cli_run, run_writes_every_sheet_and_report_rewrites_without_refitting)
         cr_expect(strstr(strings, "stress_max: cross-validated RMSE anywhere in the window (") !=
                       NULL,
                   "no accuracy statement on the Validation sheet");
+        /* the Regression sheet (the fifth): the quadratic's predicted R² is
+         * its leave-one-out Q² (tests/ref/cv_reference.py 0.99953004107862453)
+         * and thickness's coded coefficient half its effect (-29.95 MPa) */
+        cr_expect(strstr(strings, "stress_max [MPa]: full quadratic (15 terms), 27 runs") != NULL);
+        static char reg[1 << 18];
+        workbook_part(xlsx, "xl/worksheets/sheet5.xml", reg, sizeof reg);
+        cr_expect(strstr(reg, "<v>0.99953004107862") != NULL, "no predicted R² on Regression");
+        cr_expect(strstr(reg, "<v>-29.9499999999") || strstr(reg, "<v>-29.95000000000"),
+                  "no coded thickness coefficient on Regression");
     }
 
     /* report: same workbook (up to the creation time in docProps), model untouched */
@@ -253,9 +262,9 @@ Test(cli_run, report_needs_a_saved_model_and_fit_then_optimize_fill_the_workbook
     r = run("optimize", "-q", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     const char *opt_sheets[] = {"Summary",      "Data",       "Statistics",
-                                "Main effects", "Model",      "Validation",
+                                "Main effects", "Regression", "Model",      "Validation",
                                 "Optimization", "Response surface", "Calculator"};
-    expect_sheets(xlsx, 9, opt_sheets, "Sensitivity");
+    expect_sheets(xlsx, 10, opt_sheets, "Sensitivity");
     /* the saved cross-validation calibrates the interval at the optimum */
     cr_expect(strstr(r->out, "interval calibrated by cross-validation") != NULL, "%s", r->out);
     /* report after it adds the decision: every sheet */

@@ -460,6 +460,7 @@ static sg_status report_write(const sg_report_input *in, const char *path, sg_er
     /* Sheet order as an engineer reads the study. */
     const sheet_fn sheets[] = {sg_report_sheet_summary, sg_report_sheet_data,
                                sg_report_sheet_stats,   sg_report_sheet_effects,
+                               sg_report_sheet_regression,
                                sg_report_sheet_model,   sg_report_sheet_validation,
                                sg_report_sheet_optim,   sg_report_sheet_surface,
                                sg_report_sheet_sensitivity, sg_report_sheet_calculator};

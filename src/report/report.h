@@ -9,6 +9,7 @@
  *   Data          table (+ cv for suspicious)    table.h sg_table
  *   Statistics    stats, corr                    describe.h
  *   Main effects  effects                        taguchi.h, one per response
+ *   Regression    regress                        regress.h, one per response
  *   Model         model                          model.h (spec, loss history)
  *   Validation    cv (+ train_metrics)           cv.h, metrics.h
  *   Optimization  optim                          optim.h
@@ -45,6 +46,7 @@
 #include "optim/optim.h"
 #include "io/study.h"
 #include "analysis/taguchi.h"
+#include "analysis/regress.h"
 #include "model/cv.h"
 
 /* ---- study description -------------------------------------------------- */
@@ -123,6 +125,11 @@ typedef struct sg_report_input {
     /* Main effects: one sg_taguchi_analyze result per response (entries may
      * be NULL for responses not analysed). */
     const sg_taguchi_result *const *effects; /* (n_responses) */
+    /* Regression: the quadratic regression of each response (regress.h;
+     * entries NULL for responses not regressed), or NULL (sheet omitted);
+     * regress_log (n_responses, or NULL): regressed on log10 of the values. */
+    const sg_regress *const *regress;
+    const bool *regress_log;
     /* Model and Calculator: the fitted model (only read). */
     const sg_model *model;
     const sg_metrics *train_metrics;  /* (n_responses) training figures, or NULL */
@@ -196,7 +203,7 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
 void sg_report_warnings_destroy(sg_report_warnings *w);
 
 /* Most sheets a workbook holds. */
-#define SG_REPORT_MAX_SHEETS 10
+#define SG_REPORT_MAX_SHEETS 12
 
 /* The names of the sheets sg_report_write writes for in, in workbook order
  * ("Summary", "Data", "Statistics", ...), into names (at most cap of them,

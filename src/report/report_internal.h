@@ -259,6 +259,9 @@ SG_INTERNAL sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err);
 SG_INTERNAL sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err);
 SG_INTERNAL sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err);
 SG_INTERNAL sg_status sg_report_sheet_effects(sg_rctx *ctx, sg_error *err);
+SG_INTERNAL sg_status sg_report_sheet_regression(sg_rctx *ctx, sg_error *err);
+/* True when the input holds a regression of some response. */
+SG_INTERNAL bool sg_report_has_regression(const sg_report_input *in);
 SG_INTERNAL sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err);
 SG_INTERNAL sg_status sg_report_sheet_surface(sg_rctx *ctx, sg_error *err);
 SG_INTERNAL sg_status sg_report_sheet_sensitivity(sg_rctx *ctx, sg_error *err);

@@ -1,6 +1,7 @@
 /* report_json.c — which sheets a report holds, and the report stage's
  * result as JSON (keys documented in doc/json.md). */
 #include "report/report.h"
+#include "report/report_internal.h"
 
 #include "core/json.h"
 #include "model/sensitivity.h"
@@ -18,6 +19,8 @@ size_t sg_report_sheet_names(const sg_report_input *in, const char **names, size
         effects = effects || in->effects[j];
     if (effects)
         all[n++] = "Main effects";
+    if (sg_report_has_regression(in))
+        all[n++] = "Regression";
     if (in->model)
         all[n++] = "Model";
     if (in->cv)
@@ -51,4 +54,12 @@ sg_status sg_report_to_json(const sg_report_input *in, const char *path, const c
     sg_json_count(b, o, "warnings", in->n_warnings);
     sg_json_string(b, o, "date", in->date);
     return sg_json_build_end(b, o, "report result", out, err);
+}
+
+bool sg_report_has_regression(const sg_report_input *in)
+{
+    for (size_t j = 0; in->regress && j < in->n_responses; j++)
+        if (in->regress[j])
+            return true;
+    return false;
 }

@@ -302,6 +302,8 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
         {in->table != NULL, "Data", "the table as read, excluded runs and suspicious cells"},
         {in->stats != NULL, "Statistics", "descriptive statistics and correlations"},
         {in->effects != NULL, "Main effects", "level means, S/N ratios and ANOVA"},
+        {sg_report_has_regression(in), "Regression",
+         "the quadratic's terms, their significance and its equation"},
         {in->model != NULL, "Model", "network architecture, scaling and training"},
         {in->cv != NULL, "Validation", "cross-validated accuracy and baseline"},
         {in->optim != NULL, "Optimization", "multistart search and its statistics"},
