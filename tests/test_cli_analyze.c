@@ -311,3 +311,53 @@ Test(cli_analyze, quadratic_regression_of_the_brazing_table)
     cr_expect(strstr(r->out, "lack of fit: no setting is repeated"), "%s", r->out);
     cr_expect(strstr(r->out, "stress_max [MPa] = 222.258 - 1.256"), "%s", r->out);
 }
+
+/* A rotatable central composite design of a turned part (speed, feed,
+ * depth; roughness Ra with scatter on its 6 centre runs): check names the
+ * design, analyze says its analysis is the quadratic regression, and the
+ * regression tests the lack of fit against the centre runs' scatter. */
+static const char CCD_DATA[] =
+    "speed,feed,depth,Ra\n"
+    "100.0,0.1500,1.500,1.344\n140.5,0.2095,2.095,2.284\n259.5,0.2095,0.905,1.852\n"
+    "259.5,0.0905,2.095,0.646\n200.0,0.1500,1.500,1.193\n200.0,0.1500,1.500,1.213\n"
+    "140.5,0.2095,0.905,2.208\n200.0,0.1500,0.500,1.097\n140.5,0.0905,0.905,0.661\n"
+    "140.5,0.0905,2.095,0.652\n200.0,0.1500,2.500,1.319\n200.0,0.0500,1.500,0.420\n"
+    "200.0,0.1500,1.500,1.257\n300.0,0.1500,1.500,1.141\n200.0,0.1500,1.500,1.204\n"
+    "200.0,0.2500,1.500,2.797\n259.5,0.0905,0.905,0.469\n200.0,0.1500,1.500,1.140\n"
+    "200.0,0.1500,1.500,1.136\n259.5,0.2095,2.095,2.086\n";
+
+Test(cli_analyze, central_composite_design_is_named_and_regressed)
+{
+    put("d.csv", CCD_DATA);
+    const char *study =
+        put("s.toml", "[study]\nname = \"t\"\n[data]\nfile = \"d.csv\"\n"
+                      "[[factor]]\nname = \"speed\"\nmin = 100\nmax = 300\n"
+                      "[[factor]]\nname = \"feed\"\nmin = 0.05\nmax = 0.25\n"
+                      "[[factor]]\nname = \"depth\"\nmin = 0.5\nmax = 2.5\n"
+                      "[[response]]\nname = \"Ra\"\nunit = \"um\"\ngoal = \"minimize\"\n");
+    result *r = run("check", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "central composite design: 8 cube runs (the full 2^3), 6 axial "
+                             "runs at alpha = 1.681 (rotatable), 6 centre runs"),
+              "%s", r->out);
+    r = run("analyze", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "This is a central composite design") &&
+                  strstr(r->out, "Its analysis is the quadratic regression at the end"),
+              "%s", r->out);
+    /* pure error from the 6 centre runs: 5 df; lack of fit on 10 - 5 */
+    cr_expect(strstr(r->out, "lack of fit: F = 0.9613 (5 and 5 df), p = 0.517: the quadratic "
+                             "fits within the scatter of the repeated runs"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "predicted R² = 98.81%"), "%s", r->out);
+    r = run("analyze", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    cJSON *an = cJSON_GetObjectItem(doc, "analyze");
+    cr_expect(strstr(cJSON_GetObjectItem(an, "response_surface_design")->valuestring,
+                     "central composite"));
+    cJSON *lof = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(an, "regression"), 0),
+                                     "lack_of_fit");
+    cr_expect_eq(cJSON_GetObjectItem(lof, "pure_error_df")->valueint, 5);
+    cJSON_Delete(doc);
+}

@@ -612,6 +612,11 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
         r->definitive_screening = definitive_screening(t, r->levels, codes, &r->centre_runs);
         free(codes);
     }
+    bool named = false;
+    for (size_t j = 0; j < s->n_factors; j++)
+        named = named || s->factors[j].categorical;
+    if (!r->orthogonal && !named)
+        sg_rsmdesign_identify(t->x, t->n_cols, t->n_rows, t->n_factors, &r->rsm_design);
     if ((st = find_duplicates(t, r, err)))
         goto fail;
     free(sorted);

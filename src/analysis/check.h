@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "io/table.h"
 #include "analysis/describe.h"
+#include "analysis/rsmdesign.h"
 #include "io/study.h"
 
 /* Values closer than this fraction of the column's range are the same level. */
@@ -90,6 +91,9 @@ typedef struct sg_check_report {
      * other and to every square and two-factor interaction). */
     bool definitive_screening;
     size_t centre_runs;
+    /* A central composite or Box-Behnken design (rsmdesign.h; kind NONE
+     * otherwise, and when a factor is a category). */
+    sg_rsmdesign rsm_design;
     size_t n_warnings;
     sg_warning *warnings;
 } sg_check_report;

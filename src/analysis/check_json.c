@@ -155,6 +155,13 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
     }
     sg_json_bool(b, x, "array_undetermined", r->array_undetermined);
     sg_json_bool(b, x, "definitive_screening", r->definitive_screening);
+    char rsm[256];
+    sg_rsmdesign_text(&r->rsm_design, s->n_factors, rsm, sizeof rsm);
+    sg_json_string(b, x, "response_surface_design",
+                   r->rsm_design.kind == SG_RSMDESIGN_CCD   ? "central_composite"
+                   : r->rsm_design.kind == SG_RSMDESIGN_BBD ? "box_behnken"
+                                                            : NULL);
+    sg_json_string(b, x, "response_surface_text", rsm[0] ? rsm : NULL);
 
     arr = sg_json_array(b, o, "duplicates");
     for (size_t g = 0; g < r->n_duplicate_groups; g++) {

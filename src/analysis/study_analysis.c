@@ -256,6 +256,11 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
     for (size_t r = 0; r < s->n_responses; r++)
         if ((st = regress_response(s, t, r, a, y, err)) != SG_OK)
             goto fail;
+    bool named = false;
+    for (size_t j = 0; j < k; j++)
+        named = named || s->factors[j].categorical;
+    if (!named)
+        sg_rsmdesign_identify(t->x, t->n_cols, n, k, &a->design);
     a->discrete = code_factors(s, t, codes, a);
     if (!a->discrete)
         goto done;

@@ -27,6 +27,7 @@
 #include "io/table.h"
 #include "analysis/describe.h"
 #include "analysis/regress.h"
+#include "analysis/rsmdesign.h"
 #include "io/study.h"
 #include "analysis/taguchi.h"
 
@@ -75,6 +76,7 @@ typedef struct sg_study_analysis {
      * beside an orthogonal array's main effects.  regress[j] NULL: regress_na
      * says why (a pass/fail or class response, too few runs).  regress_log[j]:
      * fitted to log10 of the values (the response's scale = "log"). */
+    sg_rsmdesign design; /* a central composite or Box-Behnken design, or kind NONE */
     sg_regress **regress;                      /* n_responses */
     char (*regress_na)[SG_ANALYSIS_REASON_MAX]; /* n_responses */
     bool *regress_log;                         /* n_responses */

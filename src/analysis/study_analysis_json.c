@@ -136,6 +136,9 @@ sg_status sg_study_analysis_to_json(const sg_study_analysis *a, const sg_study *
             sg_json_string(b, e, "reason", a->response_na[r]);
         }
     }
+    char design[256];
+    sg_rsmdesign_text(&a->design, a->n_factors, design, sizeof design);
+    sg_json_string(b, o, "response_surface_design", design[0] ? design : NULL);
     arr = sg_json_array(b, o, "regression");
     for (size_t r = 0; r < a->n_responses; r++)
         regression_json(b, arr, s->responses[r].name, a->regress[r], a->regress_log[r],

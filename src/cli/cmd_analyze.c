@@ -205,6 +205,16 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
         printf("\n");
     }
     print_rule("Orthogonal-array analysis");
+    if (a->design.kind != SG_RSMDESIGN_NONE) {
+        char design[256];
+        sg_rsmdesign_text(&a->design, a->n_factors, design, sizeof design);
+        printf("This is a %s.\nIts analysis is the quadratic regression at the end; the level "
+               "means below treat each setting as a level%s.\n",
+               design,
+               a->design.kind == SG_RSMDESIGN_CCD && a->design.alpha > 1.0
+                   ? ", those at +-alpha resting on the axial runs alone"
+                   : "");
+    }
     if (!a->discrete) {
         printf("Not applicable: %s.\n", a->not_applicable);
         print_regressions(s, t, a);

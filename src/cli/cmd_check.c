@@ -181,6 +181,11 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
                "effects orthogonal to each other and to every square and two-factor "
                "interaction\n",
                r->centre_runs, r->centre_runs == 1 ? "" : "s");
+    if (r->rsm_design.kind != SG_RSMDESIGN_NONE) {
+        char rsm[256];
+        sg_rsmdesign_text(&r->rsm_design, s->n_factors, rsm, sizeof rsm);
+        printf("  %s; 'analyze' fits its quadratic regression\n", rsm);
+    }
     if (!r->n_duplicate_groups)
         printf("  duplicate runs: none\n");
     for (size_t g = 0; g < r->n_duplicate_groups && g < MAX_GROUPS_LISTED; g++) {
