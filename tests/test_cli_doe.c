@@ -413,3 +413,47 @@ Test(cli_doe, a_factor_spanning_decades_gets_a_note)
         }
     }
 }
+
+/* A rotatable central composite design planned, filled with the known
+ * function and read back: check names it, and analyze's regression finds
+ * the function's slopes in the factors' units (exact data: R² 100 %). */
+Test(cli_doe, central_composite_planned_filled_and_regressed)
+{
+    char study[256], csv[256];
+    snprintf(study, sizeof study, "%s",
+             put("s.toml", TOY_HEAD
+                 "[[factor]]\nname = \"a\"\nunit = \"mm\"\nmin = 1\nmax = 3\n"
+                 "[[factor]]\nname = \"b\"\ncolumn = \"b_C\"\nunit = \"C\"\nmin = 10\nmax = 30\n"
+                 "[[factor]]\nname = \"c\"\nmin = 0.5\nmax = 2.5\n" TOY_RESPONSE));
+    result *r = run("doe", study, "--design", "ccd", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Design     ccd: 15 runs, 3 factors"), "%s", r->out);
+    snprintf(csv, sizeof csv, "%s", tmp_path("runs.csv"));
+    fill(csv, 0);
+    r = run("check", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "central composite design: 8 cube runs (the full 2^3), 6 axial runs "
+                             "at alpha = 1.682 (rotatable), 1 centre run"),
+              "%s", r->out);
+    r = run("analyze", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    cJSON *g = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "analyze"),
+                                                      "regression"), 0);
+    cJSON *terms = cJSON_GetObjectItem(g, "terms");
+    const double slope[3] = {2.385, 0.125, -1.75};
+    for (int j = 0; j < 3; j++) {
+        double got = cJSON_GetObjectItem(cJSON_GetArrayItem(terms, j + 1), "uncoded")->valuedouble;
+        cr_expect(fabs(got - slope[j]) < 1e-9, "factor %d: %.12g", j, got);
+    }
+    cr_expect(fabs(cJSON_GetObjectItem(cJSON_GetArrayItem(terms, 0), "uncoded")->valuedouble -
+                   40.0) < 1e-8);
+    cJSON_Delete(doc);
+    r = run("doe", "--json", study, "--design", "bbd", "--out", tmp_path("bb.csv"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    doc = parse_out(r);
+    cJSON *doe = cJSON_GetObjectItem(doc, "doe");
+    cr_expect_str_eq(cJSON_GetObjectItem(doe, "kind")->valuestring, "box_behnken");
+    cr_expect_eq(cJSON_GetObjectItem(doe, "runs")->valueint, 13);
+    cJSON_Delete(doc);
+}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/rsmdesign.h"
 #include "design/design.h"
 #include "table_test.h"
 
@@ -85,6 +86,8 @@ static const parse_case valid_name_cases[] = {
     {"sobol:100000", SG_DESIGN_SOBOL, 100000, NULL},
     {"L27", SG_DESIGN_OA, 0, "L27(3^13)"}, {"L27(3^13)", SG_DESIGN_OA, 0, "L27(3^13)"},
     {"l18", SG_DESIGN_OA, 0, "L18(2^1 3^7)"}, {"L16(4^5)", SG_DESIGN_OA, 0, "L16(4^5)"},
+    {"ccd", SG_DESIGN_CCD, 0, NULL},    {"CCD:face", SG_DESIGN_CCD, 0, NULL},
+    {"bbd", SG_DESIGN_BBD, 0, NULL},
 };
 
 TableTest(valid_name_cases, t, design, parse_valid_names)
@@ -106,7 +109,7 @@ TableTest(valid_name_cases, t, design, parse_valid_names)
 typedef struct bad_case { const char *text; const char *msg; } bad_case;
 
 static const bad_case bad_name_cases[] = {
-    {"latin", "unknown design 'latin'; designs are auto, full, lhs:N, sobol:N (N runs) or an orthogonal array: L4(2^3)"},
+    {"latin", "unknown design 'latin'; designs are auto, full, lhs:N, sobol:N (N runs), ccd, ccd:face, bbd or an orthogonal array: L4(2^3)"},
     {"lhs", "design 'lhs': give the number of runs, e.g. lhs:30"},
     {"lhs30", "design 'lhs30': give the number of runs"},
     {"lhs:", "expected a run count after ':'"},
@@ -119,6 +122,7 @@ static const bad_case bad_name_cases[] = {
     {"L16", "'L16' is ambiguous; give the full name, one of:"},
     {"", "unknown design ''"},
     {"fullfactorial", "unknown design 'fullfactorial'"},
+    {"ccd:5", "unknown design 'ccd:5'"},
 };
 
 TableTest(bad_name_cases, t, design, parse_errors_list_what_exists)
@@ -440,4 +444,84 @@ Test(design, lhs_spreads_a_log_factor_over_its_decades)
         cr_expect_eq(lin[s], 1, "linear stratum %d holds %d runs", s, lin[s]);
     }
     sg_design_destroy(d);
+}
+
+/* ---- response-surface designs ---- */
+
+/* Coded setting of run r, factor j: -1 at min, +1 at max. */
+static double zcode(const sg_design *d, const sg_design_factor *f, size_t r, size_t j)
+{
+    return (2.0 * d->x[r * d->n_factors + j] - f[j].min - f[j].max) / (f[j].max - f[j].min);
+}
+
+/* ccd on 3 free factors: 8 cube runs at +-1/alpha (alpha = 8^(1/4)), 6
+ * axial runs at the bounds, one centre run; check recognises it as a
+ * rotatable central composite.  ccd:face: the cube at the bounds, alpha 1. */
+Test(design, central_composite_inside_the_bounds)
+{
+    sg_design *d = make("ccd", free5, 3, 1);
+    cr_assert_eq(d->n_runs, 15);
+    cr_expect_str_eq(d->name, "ccd");
+    double c = pow(8.0, -0.25);
+    for (size_t j = 0; j < 3; j++) {
+        cr_expect_float_eq(zcode(d, free5, 0, j), -c, 1e-12);
+        cr_expect_float_eq(zcode(d, free5, 7, j), c, 1e-12);
+        cr_expect_float_eq(zcode(d, free5, 14, j), 0.0, 1e-12);
+    }
+    cr_expect_float_eq(d->x[8 * 3 + 0], free5[0].min, 1e-12); /* first axial run: a at min */
+    cr_expect_float_eq(d->x[9 * 3 + 0], free5[0].max, 1e-12);
+    for (size_t i = 0; i < d->n_runs * 3; i++)
+        cr_expect(d->x[i] >= free5[i % 3].min && d->x[i] <= free5[i % 3].max);
+    sg_rsmdesign rd;
+    cr_assert(sg_rsmdesign_identify(d->x, 3, d->n_runs, 3, &rd));
+    cr_expect_eq(rd.kind, SG_RSMDESIGN_CCD);
+    cr_expect(rd.rotatable);
+    cr_expect_eq(rd.centre, 1);
+    sg_design_destroy(d);
+    d = make("ccd:face", free5, 3, 1);
+    cr_expect_str_eq(d->name, "ccd:face");
+    cr_expect_float_eq(d->x[0], free5[0].min, 1e-12);
+    cr_assert(sg_rsmdesign_identify(d->x, 3, d->n_runs, 3, &rd));
+    cr_expect_eq(rd.alpha, 1.0);
+    sg_design_destroy(d);
+    /* 5 factors: the half fraction (16 cube runs, e = abcd), alpha 2 */
+    d = make("ccd", free5, 5, 1);
+    cr_expect_eq(d->n_runs, 16 + 10 + 1);
+    for (size_t r = 0; r < 16; r++) {
+        double prod = 1.0;
+        for (size_t j = 0; j < 4; j++)
+            prod *= zcode(d, free5, r, j) * 2.0;
+        cr_expect_float_eq(zcode(d, free5, r, 4) * 2.0, prod, 1e-12);
+    }
+    cr_assert(sg_rsmdesign_identify(d->x, 5, d->n_runs, 5, &rd));
+    cr_expect(rd.fraction && rd.rotatable);
+    sg_design_destroy(d);
+}
+
+Test(design, box_behnken_and_refusals)
+{
+    sg_design *d = make("bbd", free5, 4, 1);
+    cr_expect_eq(d->n_runs, 25);
+    sg_rsmdesign rd;
+    cr_assert(sg_rsmdesign_identify(d->x, 4, d->n_runs, 4, &rd));
+    cr_expect_eq(rd.kind, SG_RSMDESIGN_BBD);
+    cr_expect_eq(rd.edge, 24);
+    sg_design_destroy(d);
+    sg_design_spec spec;
+    sg_error err;
+    sg_design *none = NULL;
+    cr_assert_eq(sg_design_parse("bbd", &spec, &err), SG_OK);
+    cr_expect_eq(sg_design_generate(&spec, free5, 2, NULL, &none, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "3 to 5 factors, not 2"), "%s", err.msg);
+    cr_assert_eq(sg_design_parse("ccd", &spec, &err), SG_OK);
+    sg_design_factor named[2] = {free5[0], free5[1]};
+    static const double codes[2] = {0, 1};
+    named[1].levels = codes;
+    named[1].n_levels = 2;
+    named[1].min = 0;
+    named[1].max = 1;
+    named[1].categorical = true;
+    cr_expect_eq(sg_design_generate(&spec, named, 2, NULL, &none, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "is a category"), "%s", err.msg);
+    cr_expect_null(none);
 }

@@ -17,7 +17,8 @@
 
 static const sg_cli_option doe_options[] = {
     {"--design", 'd', "NAME", "auto",
-     "auto, full, lhs:N, sobol:N, or an orthogonal array (L4 ... L81, e.g. L27)"},
+     "auto, full, lhs:N, sobol:N, ccd, ccd:face, bbd, or an orthogonal array (L4 ... L81, "
+     "e.g. L27)"},
     {"--out", 'o', "FILE.csv",
      "[data] file while it does not exist, else <report dir>/<study>-runs.csv",
      "CSV run sheet to write; the XLSX sheet goes beside it (.xlsx)"},
@@ -309,7 +310,7 @@ done:
 
 const sg_cli_command sg_cmd_doe = {
     .name = "doe",
-    .summary = "plan the simulations: write an orthogonal-array, LHS or Sobol run sheet",
+    .summary = "plan the simulations: write an orthogonal-array, LHS, Sobol or response-surface run sheet",
     .description =
         "Builds a design from the study's factors (levels, bounds, step) and writes the\n"
         "run sheet as CSV (run column, factor columns under their data column names,\n"
@@ -318,8 +319,12 @@ const sg_cli_command sg_cmd_doe = {
         "(the smallest orthogonal array holding every factor's levels, keeping the\n"
         "interaction of the first two factors free when it can; a Latin hypercube of\n"
         "10 runs per factor when a factor has no levels), an array by name (L4, L8, L9,\n"
-        "L12, L16, L18, L25, L27, L32, L36, L49, L64, L81), 'lhs:N', 'sobol:N', 'full'.\n"
-        "Only the study file is read; the data file need not exist, nor [data] (the\n"
+        "L12, L16, L18, L25, L27, L32, L36, L49, L64, L81), 'lhs:N', 'sobol:N', 'full',\n"
+        "and the response-surface designs 'ccd' (central composite, rotatable inside\n"
+        "the bounds: axial runs at min and max, the cube inside), 'ccd:face'\n"
+        "(face-centred: three levels, min, centre, max) and 'bbd' (Box-Behnken, 3 to 5\n"
+        "factors), each with one centre run (a simulation repeated gives the same\n"
+        "result).  Only the study file is read; the data file need not exist, nor [data] (the\n"
         "run sheet then goes to the report directory).",
     .options = doe_options,
     .n_options = sizeof doe_options / sizeof doe_options[0],

@@ -48,7 +48,8 @@ static sg_status list_error(sg_error *err, const char *fmt_head, const char *tex
     char list[512] = "";
     sg_oa_list_names(list, sizeof list);
     return sg_error_set(err, SG_ERR_INVALID,
-                        "%s '%s'; designs are auto, full, lhs:N, sobol:N (N runs) or an orthogonal array: %s",
+                        "%s '%s'; designs are auto, full, lhs:N, sobol:N (N runs), ccd, ccd:face, "
+                        "bbd or an orthogonal array: %s",
                         fmt_head, text, list);
 }
 
@@ -78,6 +79,19 @@ sg_status sg_design_parse(const char *text, sg_design_spec *spec, sg_error *err)
     }
     if (strlen(text) == 4 && prefix_ci(text, "full")) {
         spec->kind = SG_DESIGN_FULL;
+        return SG_OK;
+    }
+    if (strlen(text) == 3 && prefix_ci(text, "ccd")) {
+        spec->kind = SG_DESIGN_CCD;
+        return SG_OK;
+    }
+    if (strlen(text) == 8 && prefix_ci(text, "ccd:face")) {
+        spec->kind = SG_DESIGN_CCD;
+        spec->face = true;
+        return SG_OK;
+    }
+    if (strlen(text) == 3 && prefix_ci(text, "bbd")) {
+        spec->kind = SG_DESIGN_BBD;
         return SG_OK;
     }
     if (prefix_ci(text, "lhs")) {
@@ -372,6 +386,107 @@ done:
     return st;
 }
 
+/* ---- response-surface designs ---- */
+
+/* Factor f's setting at coded z in [-1, 1] (min .. max; by ratios on a log
+ * scale), snapped to its step. */
+static double coded(const sg_design_factor *f, double z) { return place(f, 0.5 * (z + 1.0)); }
+
+/* A response-surface design needs numeric factors: a name has no centre. */
+static sg_status need_numbers(const sg_design_factor *f, size_t k, const char *what,
+                              sg_error *err)
+{
+    char nb[96];
+    for (size_t j = 0; j < k; j++)
+        if (f[j].categorical)
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "design '%s': factor %s is a category (names have no centre "
+                                "or axial setting); use lhs:N or an orthogonal array",
+                                what, fname(&f[j], j, nb, sizeof nb));
+    return SG_OK;
+}
+
+/* Row r of the design from coded settings z (k). */
+static void put_coded(sg_design *d, size_t r, const sg_design_factor *f, const double *z)
+{
+    for (size_t j = 0; j < d->n_factors; j++)
+        d->x[r * d->n_factors + j] = coded(&f[j], z[j]);
+}
+
+static sg_status gen_ccd(bool face, const sg_design_factor *f, size_t k, sg_design **out,
+                         sg_error *err)
+{
+    const char *what = face ? "ccd:face" : "ccd";
+    sg_status st = need_numbers(f, k, what, err);
+    if (st != SG_OK)
+        return st;
+    if (k < 2 || k > SG_DESIGN_CCD_MAX_FACTORS)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "design '%s' is built for 2 to %d factors, not %zu; use lhs:N", what,
+                            SG_DESIGN_CCD_MAX_FACTORS, k);
+    size_t free_k = k <= 4 ? k : k - 1, cube = (size_t)1 << free_k;
+    double alpha = face ? 1.0 : pow((double)cube, 0.25), c = 1.0 / alpha;
+    if ((st = alloc_design(out, cube + 2 * k + 1, k, SG_DESIGN_CCD, err)) != SG_OK)
+        return st;
+    double z[SG_DESIGN_CCD_MAX_FACTORS];
+    size_t r = 0;
+    for (size_t i = 0; i < cube; i++, r++) { /* standard order: the first factor fastest */
+        double prod = 1.0;
+        for (size_t j = 0; j < free_k; j++) {
+            double s = (i >> j) & 1 ? 1.0 : -1.0;
+            z[j] = s * c;
+            prod *= s;
+        }
+        if (free_k < k)
+            z[k - 1] = prod * c;
+        put_coded(*out, r, f, z);
+    }
+    for (size_t j = 0; j < k; j++)
+        for (int s = -1; s <= 1; s += 2, r++) {
+            for (size_t g = 0; g < k; g++)
+                z[g] = 0.0;
+            z[j] = s;
+            put_coded(*out, r, f, z);
+        }
+    for (size_t g = 0; g < k; g++)
+        z[g] = 0.0;
+    put_coded(*out, r, f, z);
+    snprintf((*out)->name, sizeof (*out)->name, "%s", face ? "ccd:face" : "ccd");
+    return SG_OK;
+}
+
+/* Box-Behnken for 3 to 5 factors: every pair of factors at (+-1, +-1), the
+ * others at the centre, then one centre run. */
+static sg_status gen_bbd(const sg_design_factor *f, size_t k, sg_design **out, sg_error *err)
+{
+    sg_status st = need_numbers(f, k, "bbd", err);
+    if (st != SG_OK)
+        return st;
+    if (k < 3 || k > 5)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "design 'bbd' is built for 3 to 5 factors, not %zu; use ccd or "
+                            "lhs:N",
+                            k);
+    if ((st = alloc_design(out, 2 * k * (k - 1) + 1, k, SG_DESIGN_BBD, err)) != SG_OK)
+        return st;
+    double z[5];
+    size_t r = 0;
+    for (size_t a = 0; a < k; a++)
+        for (size_t b = a + 1; b < k; b++)
+            for (int s = 0; s < 4; s++, r++) {
+                for (size_t g = 0; g < k; g++)
+                    z[g] = 0.0;
+                z[a] = s & 1 ? 1.0 : -1.0;
+                z[b] = s & 2 ? 1.0 : -1.0;
+                put_coded(*out, r, f, z);
+            }
+    for (size_t g = 0; g < k; g++)
+        z[g] = 0.0;
+    put_coded(*out, r, f, z);
+    snprintf((*out)->name, sizeof (*out)->name, "bbd");
+    return SG_OK;
+}
+
 sg_status sg_design_generate(const sg_design_spec *spec, const sg_design_factor *f, size_t k,
                              const sg_design_options *opt, sg_design **out, sg_error *err)
 {
@@ -408,6 +523,10 @@ sg_status sg_design_generate(const sg_design_spec *spec, const sg_design_factor 
         return gen_sobol(spec->n_runs, f, k, opt, out, err);
     case SG_DESIGN_FULL:
         return gen_full(f, k, out, err);
+    case SG_DESIGN_CCD:
+        return gen_ccd(spec->face, f, k, out, err);
+    case SG_DESIGN_BBD:
+        return gen_bbd(f, k, out, err);
     }
     return sg_error_set(err, SG_ERR_INVALID, "unknown design kind %d", (int)spec->kind);
 }

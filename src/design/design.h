@@ -3,8 +3,13 @@
  * Kinds: orthogonal arrays from the catalogue (oa.h) mapped onto each
  * factor's declared levels, Latin hypercube (maximin over random
  * candidates), scrambled Sobol (GSL, random digital shift), and full
- * factorial over the level grids.  All randomness comes from the seed in
- * sg_design_options: same seed => identical design.
+ * factorial over the level grids; the response-surface designs, central
+ * composite and Box-Behnken, over the bounds (coded -1 .. +1 from min to
+ * max: a rotatable central composite design keeps its axial runs at the
+ * bounds and its cube inside, at +-1/alpha, alpha = cube runs^(1/4); one
+ * centre run, since a simulation repeated gives the same result).  All
+ * randomness comes from the seed in sg_design_options: same seed =>
+ * identical design.
  */
 #ifndef SG_DESIGN_H
 #define SG_DESIGN_H
@@ -29,14 +34,21 @@ typedef enum sg_design_kind {
     SG_DESIGN_OA,       /* one catalogue array (oa_index), or the smallest fitting one (oa_index = SIZE_MAX) */
     SG_DESIGN_LHS,
     SG_DESIGN_SOBOL,
-    SG_DESIGN_FULL
+    SG_DESIGN_FULL,
+    SG_DESIGN_CCD,      /* central composite: rotatable inside the bounds, or face-centred */
+    SG_DESIGN_BBD       /* Box-Behnken (3 to 5 factors) */
 } sg_design_kind;
+/* Factors a central composite design is built for: the cube is the full
+ * 2^k up to 4 factors, the half fraction (the last factor the product of
+ * the others: resolution k) from 5 to 7. */
+#define SG_DESIGN_CCD_MAX_FACTORS 7
 
 /* A parsed design name. */
 typedef struct sg_design_spec {
     sg_design_kind kind;
     size_t n_runs;   /* lhs / sobol: runs requested */
     size_t oa_index; /* SG_DESIGN_OA: catalogue index */
+    bool face;       /* SG_DESIGN_CCD: face-centred (alpha 1) instead of rotatable */
 } sg_design_spec;
 
 /* One factor: bounds, optional levels and optional step, engineering units.
@@ -74,7 +86,8 @@ typedef struct sg_design {
 /* Defaults: seed 42, SG_DESIGN_LHS_CANDIDATES candidates, keep 1x2 if it fits. */
 sg_design_options sg_design_options_default(void);
 
-/* Parse "auto", "L27", "L27(3^13)", "lhs:N", "sobol:N" or "full" (case-
+/* Parse "auto", "L27", "L27(3^13)", "lhs:N", "sobol:N", "full", "ccd",
+ * "ccd:face" or "bbd" (case-
  * insensitive) into *spec; errors list the names that exist. */
 sg_status sg_design_parse(const char *text, sg_design_spec *spec, sg_error *err);
 

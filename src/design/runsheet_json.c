@@ -7,11 +7,12 @@
 sg_status sg_runsheet_to_json(const sg_runsheet *rs, const sg_design *d, unsigned long seed,
                               const char *csv, const char *xlsx, cJSON **out, sg_error *err)
 {
-    static const char *const kinds[] = {"auto", "orthogonal_array", "lhs", "sobol", "full"};
+    static const char *const kinds[] = {"auto", "orthogonal_array", "lhs",         "sobol",
+                                        "full", "central_composite", "box_behnken"};
     sg_json_builder jb, *b = &jb;
     cJSON *o = sg_json_build_begin(b), *arr;
     sg_json_string(b, o, "design", d->name);
-    sg_json_string(b, o, "kind", (size_t)d->kind < 5 ? kinds[d->kind] : "other");
+    sg_json_string(b, o, "kind", (size_t)d->kind < sizeof kinds / sizeof *kinds ? kinds[d->kind] : "other");
     sg_json_count(b, o, "runs", d->n_runs);
     sg_json_number(b, o, "seed", (double)seed);
     sg_json_string(b, o, "csv", csv);
