@@ -798,3 +798,65 @@ TableTest(invalid_cases, c, taguchi, invalid_input_table_is_rejected, .init = se
         cr_expect_null(r);
     }
 }
+
+/* ---- Lenth's method on a saturated L8 ----------------------------------------- */
+
+/* Seven two-level factors on the seven columns of an L8, the response
+ * 50 + sum c_j / 2 (+1 high, -1 low): each effect is c_j exactly.  |c|
+ * sorted .2 .25 .3 .4 .5 6 10: s0 = 1.5 x .4 = .6, the effects below 2.5 s0
+ * = 1.5 are the five small ones, PSE = 1.5 x median .3 = .45; t on 7/3 df. */
+Test(taguchi, lenth_on_a_saturated_two_level_array, .init = setup)
+{
+    l8_table();
+    static const double c[7] = {10, -6, 0.4, -0.2, 0.3, 0.25, -0.5};
+    static const int col[7] = {1, 2, 3, 4, 5, 6, 7};
+    double y[8];
+    for (int r = 0; r < 8; r++) {
+        y[r] = 50.0;
+        for (int j = 0; j < 7; j++)
+            y[r] += 0.5 * c[j] * (L8[r][col[j]] ? 1.0 : -1.0);
+    }
+    fixture fx;
+    make_input(&fx, 8, 7, &L8[0][0], 8, col, 2, y);
+    sg_taguchi_result *r = analyze_ok(&fx.in, NULL);
+    cr_assert(r->lenth);
+    cr_expect_eq(r->df_error, 0);
+    cr_expect(fabs(r->lenth_pse - 0.45) < 1e-9, "PSE %.12g", r->lenth_pse);
+    cr_expect(fabs(r->lenth_df - 7.0 / 3.0) < 1e-12);
+    cr_expect(fabs(r->lenth_me - gsl_cdf_tdist_Pinv(0.975, 7.0 / 3.0) * 0.45) < 1e-9);
+    for (int j = 0; j < 7; j++) {
+        const sg_taguchi_term *t = &r->terms[j];
+        cr_expect(fabs(t->effect - c[j]) < 1e-9, "%s: effect %.12g", t->name, t->effect);
+        cr_expect(fabs(t->lenth_t - fabs(c[j]) / 0.45) < 1e-9, "%s", t->name);
+        cr_expect(fabs(t->lenth_p - 2 * gsl_cdf_tdist_Q(fabs(c[j]) / 0.45, 7.0 / 3.0)) < 1e-12);
+    }
+    cr_expect(r->terms[0].lenth_p < 0.05 && r->terms[1].lenth_p < 0.05);
+    cr_expect(r->terms[6].lenth_p > 0.05, "an effect of the noise's size is not active");
+    cr_expect(strstr(r->notes, "Lenth's method (above) judges the effects instead"), "%s",
+              r->notes);
+    /* the text: the section, the PSE and the verdicts */
+    char text[16384] = "";
+    FILE *fp = fmemopen(text, sizeof text - 1, "w");
+    cr_assert_not_null(fp);
+    sg_error err;
+    cr_assert_eq(sg_taguchi_write_text(r, fp, &err), SG_OK);
+    fclose(fp);
+    cr_expect(strstr(text, "pseudo standard error 0.45 MPa from 7 effects (2.33 df)"), "%s", text);
+    cr_assert_not_null(strstr(text, "Lenth's method"), "%s", text);
+    const char *a = strstr(strstr(text, "Lenth's method"), "\n  A ");
+    cr_assert_not_null(a, "%s", text);
+    cr_expect(strstr(a, "active (beyond the simultaneous margin)") < strchr(a + 1, '\n'), "%s", a);
+    const char *g = strstr(a, "\n  G ");
+    cr_assert_not_null(g);
+    const char *act = strstr(g, "active");
+    cr_expect(act > strchr(g + 1, '\n'), "G is noise: %s", a);
+    sg_taguchi_result_destroy(r);
+    /* pooled: the F-tests of the others are optimistic, and the note says so */
+    sg_taguchi_options o = sg_taguchi_options_default();
+    o.pool = true;
+    r = analyze_ok(&fx.in, &o);
+    cr_expect(r->pooling_applied && r->lenth);
+    cr_expect(fabs(r->lenth_pse - 0.45) < 1e-9, "Lenth is judged before pooling");
+    cr_expect(strstr(r->notes, "so the F and p of the others are optimistic"), "%s", r->notes);
+    sg_taguchi_result_destroy(r);
+}

@@ -143,6 +143,9 @@ typedef struct sg_taguchi_term {
     const char *pct_na;    /* non-NULL: why pct is missing */
     const char *pct_pure_na; /* non-NULL: why pct_pure is missing */
     bool pooled;           /* pooled into the error (pooling option) */
+    double effect;         /* Lenth (result's lenth): the effect, high level mean minus
+                              low (a main effect; an interaction's is its magnitude) */
+    double lenth_t, lenth_p; /* |effect| / PSE, two-sided p on lenth_df */
     char note[SG_TAGUCHI_REASON_MAX]; /* aliases carried, partial confounding; may be "" */
 } sg_taguchi_term;
 
@@ -190,6 +193,16 @@ typedef struct sg_taguchi_result {
     const char *pct_error_na, *pct_error_pure_na;
     int min_error_df;
     bool pooling_applied;
+    /* Lenth's method (Lenth 1989) for an unreplicated two-level design
+     * whose every term has 1 df and no df is left for error (before any
+     * pooling): each effect c against the pseudo standard error PSE = 1.5
+     * median{|c| : |c| < 2.5 s0}, s0 = 1.5 median |c|, as t on m / 3 df (m
+     * effects).  The effects judged by their own robust scale, with no
+     * choice of which to pool after seeing them. */
+    bool lenth;
+    double lenth_pse, lenth_df; /* response unit; degrees of freedom m / 3 */
+    double lenth_me, lenth_sme; /* margins of error: t(0.975, df) PSE; simultaneous,
+                                   t((1 + 0.95^(1/m)) / 2, df) PSE */
 
     /* best level combination (additive main-effects model) */
     const char *best_na;       /* non-NULL: why no best combination */
@@ -207,6 +220,9 @@ typedef struct sg_taguchi_result {
 
     char notes[SG_TAGUCHI_NOTES_MAX]; /* warnings for the user, one per line; may be "" */
 } sg_taguchi_result;
+
+/* Fewest 1-df effects Lenth's method is applied to (an L8's seven). */
+#define SG_TAGUCHI_LENTH_MIN_EFFECTS 6
 
 /* The default options (interactions on, min_error_df 2, no pooling). */
 sg_taguchi_options sg_taguchi_options_default(void);

@@ -345,6 +345,72 @@ static void pool_terms(sg_taguchi_result *res, int min_df)
                            list);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the first m values of v (sorted in place). */
+static double median(double *v, size_t m)
+{
+    qsort(v, m, sizeof *v, cmp_double);
+    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+}
+
+/* Lenth's pseudo standard error of a saturated two-level analysis (see
+ * taguchi.h).  An effect of a balanced two-level column of n runs has SS =
+ * n c² / 4; a main effect's sign is its high level mean minus its low. */
+static void lenth(sg_taguchi_result *res)
+{
+    size_t m = res->n_terms, n = res->n_runs;
+    if (res->df_error != 0 || !res->orthogonal || m < SG_TAGUCHI_LENTH_MIN_EFFECTS)
+        return;
+    double *a = malloc(2 * m * sizeof *a), *small = a + m;
+    if (!a)
+        return; /* the section is left out, nothing else changes */
+    bool two_level = true;
+    for (size_t t = 0; t < m && two_level; t++) {
+        sg_taguchi_term *tt = &res->terms[t];
+        two_level = tt->df == 1 &&
+                    (tt->kind != SG_TERM_MAIN || res->mains[tt->f1].n_levels == 2);
+    }
+    if (!two_level) {
+        free(a);
+        return;
+    }
+    for (size_t t = 0; t < m; t++) {
+        sg_taguchi_term *tt = &res->terms[t];
+        a[t] = 2.0 * sqrt(tt->ss / (double)n);
+        tt->effect = a[t];
+        if (tt->kind == SG_TERM_MAIN)
+            tt->effect = res->mains[tt->f1].levels[1].mean - res->mains[tt->f1].levels[0].mean;
+        small[t] = a[t];
+    }
+    double s0 = 1.5 * median(small, m);
+    size_t k = 0;
+    for (size_t t = 0; t < m; t++)
+        if (a[t] < 2.5 * s0)
+            small[k++] = a[t];
+    double pse = k ? 1.5 * median(small, k) : 0.0;
+    if (!(pse > 0.0)) {
+        free(a);
+        return; /* most effects exactly 0: no scale to judge by */
+    }
+    res->lenth = true;
+    res->lenth_pse = pse;
+    res->lenth_df = (double)m / 3.0;
+    res->lenth_me = gsl_cdf_tdist_Pinv(0.975, res->lenth_df) * pse;
+    res->lenth_sme =
+        gsl_cdf_tdist_Pinv(0.5 * (1.0 + pow(0.95, 1.0 / (double)m)), res->lenth_df) * pse;
+    for (size_t t = 0; t < m; t++) {
+        sg_taguchi_term *tt = &res->terms[t];
+        tt->lenth_t = a[t] / pse;
+        tt->lenth_p = 2.0 * gsl_cdf_tdist_Q(tt->lenth_t, res->lenth_df);
+    }
+    free(a);
+}
+
 static void finish_table(sg_taguchi_result *res, const sg_taguchi_options *opt, double yscale)
 {
     double zero = SG_TAGUCHI_ZERO_REL * yscale;
@@ -367,8 +433,15 @@ static void finish_table(sg_taguchi_result *res, const sg_taguchi_options *opt, 
             res->terms[t].ss = 0.0;
     if (res->ss_error <= zero)
         res->ss_error = 0.0;
+    if (!constant)
+        lenth(res); /* on the effects as estimated, before pooling moves any */
     if (opt->pool && res->df_error < opt->min_error_df && !constant)
         pool_terms(res, opt->min_error_df);
+    if (res->lenth && res->pooling_applied)
+        sg_taguchi__append(res->notes, sizeof res->notes,
+                           "pooling chose the smallest effects after seeing them, so the F "
+                           "and p of the others are optimistic; Lenth's method (above) judges "
+                           "every effect without pooling\n");
     bool error_zero = res->ss_error <= zero;
     res->ms_error_na = res->df_error > 0 ? NULL : NA_NO_ERROR_DF;
     res->ms_error = res->df_error > 0 ? res->ss_error / res->df_error : 0.0;
@@ -420,9 +493,10 @@ static void finish_table(sg_taguchi_result *res, const sg_taguchi_options *opt, 
                               : 100.0 * (res->ss_error + df_terms * res->ms_error) / res->ss_total;
     if (res->df_error == 0 && !constant)
         sg_taguchi__append(
-            res->notes, sizeof res->notes,
-            "no error degrees of freedom: F and p cannot be computed%s\n",
-            opt->pool ? "" : " (the pooling option pools the smallest effects into an error)");
+            res->notes, sizeof res->notes, "no error degrees of freedom: F and p cannot be computed%s\n",
+            res->lenth ? "; Lenth's method (above) judges the effects instead"
+            : opt->pool ? ""
+                        : " (the pooling option pools the smallest effects into an error)");
 }
 
 sg_status sg_taguchi__anova(const sg_taguchi_input *in, const sg_taguchi_options *opt,

@@ -132,6 +132,30 @@ void sg_taguchi_best_tested_text(const sg_taguchi_result *r, char *buf, size_t c
                         SG_TAGUCHI_SIG_F, fabs(off), sp, u, off > 0 ? "above" : "below");
 }
 
+/* Lenth's method: every effect against the pseudo standard error. */
+static void write_lenth(const sg_taguchi_result *r, FILE *fp, int W, const char *u)
+{
+    const char *sp = u[0] ? " " : "";
+    fprintf(fp, "\nLenth's method (an unreplicated two-level design: each effect against a "
+                "robust estimate of its noise)\n");
+    sg_num_fprintf(fp,
+                   "  pseudo standard error %.4g%s%s from %zu effects (%.3g df); margin of "
+                   "error %.4g%s%s, simultaneous %.4g%s%s\n",
+                   r->lenth_pse, sp, u, r->n_terms, r->lenth_df, r->lenth_me, sp, u,
+                   r->lenth_sme, sp, u);
+    fprintf(fp, "  %-*s  %12s  %8s  %8s\n", W, "source", "effect", "t", "p");
+    for (size_t t = 0; t < r->n_terms; t++) {
+        const sg_taguchi_term *tt = &r->terms[t];
+        sg_num_fprintf(fp, "  %-*s  %12.5g  %8.3g  %8.3g%s\n", W, tt->name, tt->effect + 0.0,
+                       tt->lenth_t, tt->lenth_p,
+                       fabs(tt->effect) > r->lenth_sme  ? "  active (beyond the simultaneous margin)"
+                       : fabs(tt->effect) > r->lenth_me ? "  active"
+                                                        : "");
+    }
+    fprintf(fp, "  effect: high level mean minus low (an interaction's: its size); active: "
+                "beyond the margin of error\n");
+}
+
 sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *err)
 {
     if (!r || !fp)
@@ -230,6 +254,8 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
     for (size_t t = 0; t < r->n_terms; t++)
         if (r->terms[t].note[0])
             fprintf(fp, "  %s: %s\n", r->terms[t].name, r->terms[t].note);
+    if (r->lenth)
+        write_lenth(r, fp, W, u);
 
     /* interactions */
     if (r->n_candidates) {
@@ -358,6 +384,23 @@ static void json_anova(sg_json_builder *b, cJSON *root, const sg_taguchi_result 
     cJSON *tot = sg_json_object(b, o, "total");
     jnum(b, tot, "df", r->df_total, NULL);
     jnum(b, tot, "ss", r->ss_total, NULL);
+    if (!r->lenth) {
+        sg_json_null(b, o, "lenth");
+        return;
+    }
+    cJSON *l = sg_json_object(b, o, "lenth");
+    jnum(b, l, "pse", r->lenth_pse, NULL);
+    jnum(b, l, "df", r->lenth_df, NULL);
+    jnum(b, l, "margin", r->lenth_me, NULL);
+    jnum(b, l, "simultaneous_margin", r->lenth_sme, NULL);
+    cJSON *le = sg_json_array(b, l, "effects");
+    for (size_t t = 0; le && t < r->n_terms; t++) {
+        cJSON *x = sg_json_object(b, le, NULL);
+        sg_json_string(b, x, "source", r->terms[t].name);
+        jnum(b, x, "effect", r->terms[t].effect, NULL);
+        jnum(b, x, "t", r->terms[t].lenth_t, NULL);
+        jnum(b, x, "p", r->terms[t].lenth_p, NULL);
+    }
 }
 
 static void json_rest(sg_json_builder *b, cJSON *root, const sg_taguchi_result *r)
