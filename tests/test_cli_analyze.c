@@ -134,7 +134,7 @@ Test(cli_analyze, run_includes_the_analyze_stage)
     r = run("run", BRAZING, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect_not_null(strstr(r->out, "  analyze      statistics, correlation, orthogonal-array "
-                                      "analysis (main effects, ANOVA)\n"),
+                                      "analysis (main effects, ANOVA), quadratic regression\n"),
                        "%s", r->out);
     r = run("run", "--verbose", BRAZING, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
@@ -334,11 +334,18 @@ Test(cli_analyze, central_composite_design_is_named_and_regressed)
                       "[[factor]]\nname = \"speed\"\nmin = 100\nmax = 300\n"
                       "[[factor]]\nname = \"feed\"\nmin = 0.05\nmax = 0.25\n"
                       "[[factor]]\nname = \"depth\"\nmin = 0.5\nmax = 2.5\n"
-                      "[[response]]\nname = \"Ra\"\nunit = \"um\"\ngoal = \"minimize\"\n");
+                      "[[response]]\nname = \"Ra\"\nunit = \"um\"\ngoal = \"minimize\"\n"
+                      "[report]\nfile = \"t.xlsx\"\n");
     result *r = run("check", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "central composite design: 8 cube runs (the full 2^3), 6 axial "
                              "runs at alpha = 1.681 (rotatable), 6 centre runs"),
+              "%s", r->out);
+    r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "; design central composite\n") &&
+                  strstr(r->out, "  analyze      statistics, correlation, quadratic regression "
+                                 "(the design's analysis), main effects\n"),
               "%s", r->out);
     r = run("analyze", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);

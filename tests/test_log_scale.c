@@ -391,7 +391,8 @@ Test(log_scale, calculator_takes_log10_of_the_rate, .timeout = 300)
     result *r = run("run", st, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     /* a continuous rate: the summary does not claim an orthogonal-array analysis */
-    cr_expect(strstr(r->out, "  analyze      statistics, correlation; no main effects or ANOVA: "
+    cr_expect(strstr(r->out, "  analyze      statistics, correlation, quadratic regression; no "
+                             "main effects or ANOVA: "
                              "factor 'rate' is not set at a few discrete levels\n"),
               "%s", r->out);
     recalculate_to_csv("creep.xlsx");

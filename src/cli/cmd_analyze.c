@@ -287,15 +287,20 @@ static int analyze_main(const sg_cli_args *a)
 
 const sg_cli_command sg_cmd_analyze = {
     .name = "analyze",
-    .summary = "orthogonal-array analysis (main effects, S/N, ANOVA) and statistics",
+    .summary = "orthogonal-array analysis (main effects, S/N, ANOVA), quadratic regression, "
+               "statistics",
     .description =
         "Reads the study and its data and prints, in the study's units: descriptive\n"
         "statistics (mean, sd, min, quartiles, max) and the correlation matrix of every\n"
-        "factor and response column; and, when every factor takes a few discrete levels,\n"
+        "factor and response column; when every factor takes a few discrete levels,\n"
         "for every response the level means with delta and rank, the signal-to-noise\n"
-        "table, the ANOVA with estimable two-factor interactions, and the best level\n"
-        "combination with its predicted response.  Settings come from the study's\n"
-        "[analysis] section (interactions, min_error_df, pool, targets).  Writes no files.",
+        "table, the ANOVA with estimable two-factor interactions (Lenth's method on a\n"
+        "saturated two-level array), and the best level combination with its predicted\n"
+        "response; and for every design the quadratic regression of every numeric\n"
+        "response (coefficients with SE, t and p, R², predicted R², lack of fit, the\n"
+        "equation in the factors' units), naming a central composite or Box-Behnken\n"
+        "design.  Settings come from the study's [analysis] section (interactions,\n"
+        "min_error_df, pool, targets).  Writes no files.",
     .options = NULL,
     .n_options = 0,
     .handler = analyze_main,

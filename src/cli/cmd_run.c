@@ -122,20 +122,29 @@ static void summary_stages(const sg_cli_ctx *ctx)
 {
     const sg_study *s = ctx->study;
     printf("Stages:\n");
+    const sg_rsmdesign_kind rsm = ctx->analysis ? ctx->analysis->design.kind : SG_RSMDESIGN_NONE;
     if (ctx->check)
         printf("  check        %zu runs used, %zu excluded, %zu warning%s%s%s\n",
                ctx->check->n_rows, ctx->check->n_excluded, ctx->check->n_warnings,
-               ctx->check->n_warnings == 1 ? "" : "s", *ctx->check->array_name ? "; design " : "",
-               ctx->check->array_name);
-    if (ctx->analysis && ctx->analysis->discrete)
+               ctx->check->n_warnings == 1 ? "" : "s",
+               *ctx->check->array_name || rsm ? "; design " : "",
+               *ctx->check->array_name       ? ctx->check->array_name
+               : rsm == SG_RSMDESIGN_CCD     ? "central composite"
+               : rsm == SG_RSMDESIGN_BBD     ? "Box-Behnken"
+                                             : "");
+    if (ctx->analysis && rsm)
+        printf("  analyze      statistics, correlation, quadratic regression (the design's "
+               "analysis), main effects\n");
+    else if (ctx->analysis && ctx->analysis->discrete)
         printf("  analyze      statistics, correlation, orthogonal-array analysis (main effects, "
-               "ANOVA)\n");
+               "ANOVA), quadratic regression\n");
     else if (ctx->analysis) { /* the reason's first clause; --verbose prints it whole */
         const char *why = ctx->analysis->not_applicable;
         size_t n = strcspn(why, "(;");
         while (n > 0 && why[n - 1] == ' ')
             n--;
-        printf("  analyze      statistics, correlation; no main effects or ANOVA: %.*s\n",
+        printf("  analyze      statistics, correlation, quadratic regression; no main effects or "
+               "ANOVA: %.*s\n",
                (int)n, why);
     }
     if (ctx->fit)
