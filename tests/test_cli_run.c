@@ -624,3 +624,56 @@ Test(cli_run, achieved_settings_keep_the_orthogonal_array)
     cr_expect(strstr(r->out, "(factors 1, 2, 3, 4, each middle level held out in turn, 4 folds)"),
               "%s", r->out);
 }
+
+/* An engineer's sheet: a title, a units row under the header, a run whose
+ * CFD solver diverged ("n/a") and an average row.  The units row is checked
+ * and skipped, the failed run and the average row are left out with their
+ * reasons, and since the optimum lies next to the failed run, the answer
+ * says so among the warnings that change the decision. */
+Test(cli_run, a_failed_run_next_to_the_optimum_is_a_warning)
+{
+    put("sim.csv", "Heat sink study - CFD results (rev B),,,,,\n,,,,,\n"
+                   "Run,Fin height,Fin pitch,Air velocity,Max temperature,Pressure drop\n"
+                   ",mm,mm,m/s,°C,Pa\n"
+                   "1,20,2,1,92.4,12.1\n2,20,3,2,85.1,30.5\n3,20,4,3,81.7,55.2\n"
+                   "4,30,2,2,80.3,41.0\n5,30,3,3,76.2,70.8\n6,30,4,1,84.9,9.8\n"
+                   "7,40,2,3,71.5,98.3\n8,40,3,1,82.2,14.0\n9,40,4,2,n/a,solver diverged\n"
+                   ",,,,,\nAverage,,,,81.79,41.5\n");
+    char study[512];
+    snprintf(study, sizeof study, "%s", put(
+        "hs.toml",
+        "[study]\nname = \"heatsink\"\nseed = 3\n[data]\nfile = \"sim.csv\"\n"
+        "[[factor]]\nname = \"height\"\ncolumn = \"Fin height\"\nunit = \"mm\"\nmin = 20\nmax = 40\n"
+        "[[factor]]\nname = \"pitch\"\ncolumn = \"Fin pitch\"\nunit = \"mm\"\nmin = 2\nmax = 4\n"
+        "[[factor]]\nname = \"velocity\"\ncolumn = \"Air velocity\"\nunit = \"m/s\"\nmin = 1\n"
+        "max = 3\n"
+        "[[response]]\nname = \"tmax\"\ncolumn = \"Max temperature\"\nunit = \"°C\"\n"
+        "goal = \"minimize\"\n"
+        "[[response]]\nname = \"dp\"\ncolumn = \"Pressure drop\"\nunit = \"Pa\"\n"
+        "goal = \"minimize\"\n"
+        "[optimize]\nresponse = \"tmax\"\nconstraints = [\"dp <= 50\"]\nstarts = 8\n"
+        "[report]\nfile = \"hs.xlsx\"\n"));
+    result *r = run("check", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "8 rows used, 2 excluded"), "%s", r->out);
+    cr_expect(strstr(r->out, "excluded line 13 (run 9): no result: response column 'Max "
+                             "temperature' says 'n/a'"),
+              "%s", r->out);
+    r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "run 9 (height 40 mm, pitch 4 mm, velocity 2 m/s) gave no result "
+                             "('n/a') and lies "),
+              "%s", r->out);
+    /* a units row that disagrees with the study is an error at its cell */
+    char text[2048];
+    slurp(tmp_path("sim.csv"), text, sizeof text);
+    char *u = strstr(text, ",m/s,");
+    cr_assert_not_null(u);
+    memcpy(u, ",m/h,", 5);
+    put("sim.csv", text);
+    r = run("check", study, NULL);
+    cr_expect_eq(r->code, 1);
+    cr_expect(strstr(r->err, "sim.csv:4:Air velocity: the units row gives column 'Air velocity' "
+                             "in 'm/h' but the study gives its unit as 'm/s'"),
+              "%s", r->err);
+}

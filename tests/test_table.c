@@ -228,7 +228,9 @@ static const error_case error_cases[] = {
     {"a,b,y\n1,x2,3\n", SG_ERR_INVALID, "d.csv:2:b: 'x2' is not a number", SIZE_MAX},
     {"a,b,y\n1,2,3\n\n1,2,inf\n", SG_ERR_INVALID, "d.csv:4:y: 'inf' is not a finite number",
      SIZE_MAX},
-    {"a,b,y\n1,2,nan\n", SG_ERR_INVALID, "d.csv:2:y: 'nan' is not a finite number", SIZE_MAX},
+    {"a,b,y\n1,nan,3\n", SG_ERR_INVALID, "d.csv:2:b: 'nan' is not a finite number", SIZE_MAX},
+    /* a response cell with a digit is a mistyped number, not a failed run */
+    {"a,b,y\n1,2,3\n1,2,1O.5\n", SG_ERR_INVALID, "d.csv:3:y: '1O.5' is not a number", SIZE_MAX},
     /* sums of squares of such values overflow: refused at load (SG_DATA_MAX_ABS) */
     {"a,b,y\n1,2,3\n1, 1.7976931348623157e308 ,3\n", SG_ERR_INVALID,
      "d.csv:3:b: '1.7976931348623157e308' is too large: values must lie within +-1e+150 "
@@ -581,4 +583,72 @@ TableTest(header_errors, i, data, header_errors_name_the_place)
     sg_error err;
     cr_expect_null(read_csv_req(header_errors[i].csv, &req, &err, NULL));
     cr_expect_str_eq(err.msg, header_errors[i].msg, "row %zu", i);
+}
+
+/* A run whose simulation failed: a response cell with a mark and no digit
+ * ("n/a", "diverged", "#N/A", "NaN") leaves the row out with the mark and
+ * its factor settings; "inf" is a value (refused as not finite). */
+Test(data, failed_runs_are_left_out_with_their_mark)
+{
+    const char *csv = "run,a,b,y,z\n1,1,2,3,4\n2,4,5,n/a,7\n3,5,6,8,solver diverged\n"
+                      "4,7,8,#N/A,\n5,9,10,NaN,11\n6,2,3,4,5\n";
+    const char *const cols[] = {"a", "b", "y", "z"};
+    sg_table_request req = {.columns = cols, .n_cols = 4, .n_factors = 2};
+    sg_error err;
+    sg_table *t = read_csv_req(csv, &req, &err, NULL);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_expect_eq(t->n_rows, 2);
+    cr_assert_eq(t->n_excluded, 4);
+    static const char *const marks[] = {"n/a", "solver diverged", "#N/A", "NaN"};
+    static const size_t column[] = {2, 3, 2, 2};
+    for (size_t i = 0; i < 4; i++) {
+        const sg_excluded_row *e = &t->excluded[i];
+        cr_expect_eq(e->reason, SG_EXCLUDED_FAILED, "row %zu", i);
+        cr_expect_str_eq(e->text, marks[i]);
+        cr_expect_eq(e->column, column[i]);
+        cr_assert_not_null(e->x);
+    }
+    cr_expect_eq(t->excluded[1].x[0], 5.0);
+    cr_expect_eq(t->excluded[1].x[1], 6.0);
+    char why[300];
+    cr_expect_str_eq(sg_table_exclude_reason(t, &t->excluded[0], why, sizeof why),
+                     "no result: response column 'y' says 'n/a' (a failed run; if failures "
+                     "gather in one region, the process may not work there)");
+    sg_table_destroy(t);
+    sg_table_request three = {.columns = COLS, .n_cols = 3, .n_factors = 2};
+    cr_expect_null(read_csv_req("a,b,y\n1,2,3\n1,2,-inf\n", &three, &err, NULL));
+    cr_expect(strstr(err.msg, "'-inf' is not a finite number"), "%s", err.msg);
+}
+
+/* A row of units under the header (as engineers write their sheets):
+ * "mm", "[C]" or "(W)" are checked against the study's units and the row
+ * is not data; a data row right below the header is read as data. */
+Test(data, a_units_row_below_the_header_is_checked_and_skipped)
+{
+    const char *csv = "run,a,b,y\n,mm,[C],(W)\n1,1,2,3\n2,4,5,6\n";
+    const char *const units[] = {"mm", "C", "W"};
+    sg_table_request req = {.columns = COLS, .n_cols = 3, .n_factors = 2, .units = units};
+    sg_error err;
+    sg_table *t = read_csv_req(csv, &req, &err, NULL);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_expect_eq(t->n_rows, 2);
+    cr_expect_eq(t->n_excluded, 0);
+    cr_expect_eq(t->line[0], 3);
+    sg_table_destroy(t);
+    const char *const other[] = {"mm", "K", "W"};
+    req.units = other;
+    cr_expect_null(read_csv_req(csv, &req, &err, NULL));
+    cr_expect_str_eq(err.msg, "r.csv:2:b: the units row gives column 'b' in 'C' but the study "
+                              "gives its unit as 'K'");
+    /* a first row that is data, and a not-yet-run row below the header */
+    req.units = units;
+    t = read_csv_req("a,b,y\n1,2,3\n", &req, &err, NULL);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_expect_eq(t->n_rows, 1);
+    sg_table_destroy(t);
+    t = read_csv_req("a,b,y\n1,2,\n3,4,5\n", &req, &err, NULL);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_expect_eq(t->n_rows, 1);
+    cr_expect_eq(t->n_excluded, 1);
+    sg_table_destroy(t);
 }

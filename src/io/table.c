@@ -248,7 +248,7 @@ void sg_table_destroy(sg_table *t)
             free(t->run_id[i]);
     free(t->run_id);
     for (size_t i = 0; i < t->n_excluded; i++)
-        free(t->excluded[i].run_id);
+        free(t->excluded[i].run_id), free(t->excluded[i].text), free(t->excluded[i].x);
     free(t->excluded);
     free(t);
 }

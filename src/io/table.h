@@ -73,7 +73,10 @@ typedef enum sg_table_format { SG_TABLE_CSV = 0, SG_TABLE_XLSX, SG_TABLE_XLS } s
 typedef enum sg_exclude_reason {
     SG_EXCLUDED_NOT_RUN = 0,  /* every response cell empty */
     SG_EXCLUDED_NO_FACTOR,    /* a factor cell empty (`column`) */
-    SG_EXCLUDED_NO_RESPONSE   /* some response cells empty, the first is `column` */
+    SG_EXCLUDED_NO_RESPONSE,  /* some response cells empty, the first is `column` */
+    SG_EXCLUDED_FAILED        /* a response cell holds a mark with no digit ("n/a",
+                                 "diverged", "#N/A"): a run that gave no result; `column`,
+                                 the mark in `text` */
 } sg_exclude_reason;
 
 /* A row left out of the table. */
@@ -83,6 +86,9 @@ typedef struct sg_excluded_row {
     char *run_id;  /* value of the run column, or NULL when there is none */
     sg_exclude_reason reason;
     size_t column; /* requested column index of the missing value (SIZE_MAX: not run) */
+    char *text;    /* SG_EXCLUDED_FAILED: the cell as written (owned), else NULL */
+    double *x;     /* SG_EXCLUDED_FAILED: the factor settings (n_factors, owned; codes
+                      for named levels), NULL when a factor cell is not one */
 } sg_excluded_row;
 
 /* What to read.  Nothing is copied or kept beyond the call. */

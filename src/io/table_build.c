@@ -31,6 +31,7 @@ struct sg_table_builder {
     size_t run_col;         /* file column of "run", or SIZE_MAX */
     size_t cap_rows, cap_excl;
     size_t n_data_rows;     /* data rows seen (excluded included) */
+    bool past_units;        /* the row below the header was looked at as a units row */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -368,6 +369,42 @@ static char *run_of(sg_table_builder *b, const char *const *cells, size_t n, sg_
     return r;
 }
 
+/* A ';'-delimited CSV may write its numbers with a decimal comma. */
+static bool decimal_comma(const sg_table_builder *b)
+{
+    return b->t->format == SG_TABLE_CSV && b->t->delimiter == ';';
+}
+
+static sg_status convert_cell(sg_table_builder *b, const char *cell, int line, size_t k,
+                              double *out);
+
+/* A failed run's mark (response column k) and its factor settings, so that
+ * the decision can tell when the optimum lies next to it; settings that do
+ * not read as the study's leave x NULL (no error: the row is left out). */
+static sg_status keep_failed(sg_table_builder *b, const char *const *cells, size_t n, size_t k,
+                             sg_excluded_row *e)
+{
+    size_t nf = b->t->n_factors;
+    e->text = trimmed_copy(cell_of(cells, n, b->col_index[k]));
+    e->x = malloc((nf ? nf : 1) * sizeof *e->x);
+    if (!e->text || !e->x) {
+        free(e->text), free(e->x);
+        e->text = NULL, e->x = NULL;
+        return nomem(b);
+    }
+    sg_error quiet, *keep = b->err;
+    b->err = &quiet;
+    bool ok = true;
+    for (size_t f = 0; f < nf && ok; f++)
+        ok = convert_cell(b, cell_of(cells, n, b->col_index[f]), 0, f, &e->x[f]) == SG_OK;
+    b->err = keep;
+    if (!ok) {
+        free(e->x);
+        e->x = NULL;
+    }
+    return SG_OK;
+}
+
 static sg_status exclude_row(sg_table_builder *b, const char *const *cells, size_t n, int line,
                              sg_exclude_reason why, size_t column)
 {
@@ -386,10 +423,40 @@ static sg_status exclude_row(sg_table_builder *b, const char *const *cells, size
     e->row = b->n_data_rows;
     e->reason = why;
     e->column = column;
+    e->text = NULL;
+    e->x = NULL;
     e->run_id = run_of(b, cells, n, &st);
+    if (st == SG_OK && why == SG_EXCLUDED_FAILED)
+        st = keep_failed(b, cells, n, column, e);
     if (st == SG_OK)
         t->n_excluded++;
+    else
+        free(e->run_id);
     return st;
+}
+
+/* A response cell that says a run gave no result: text with no digit
+ * ("n/a", "diverged", "#N/A", "-"); text with a digit is a mistyped
+ * number ("1O.5"), an error at its cell. */
+static bool failure_mark(sg_table_builder *b, const char *cell, size_t k)
+{
+    if (cell_empty(cell) || (b->req->n_labels && b->req->n_labels[k] > 0))
+        return false;
+    for (const char *c = cell; *c; c++)
+        if (*c >= '0' && *c <= '9')
+            return false;
+    size_t len;
+    const char *s = trim(cell, &len);
+    if (len && (*s == '+' || *s == '-') && len > 1) {
+        s++;
+        len--;
+    }
+    if ((len == 3 && strncasecmp(s, "inf", 3) == 0) ||
+        (len == 8 && strncasecmp(s, "infinity", 8) == 0))
+        return false; /* a value, not a failure (a fatigue run-out): refused as not finite */
+    double v;
+    sg_error e;
+    return sg_table_parse_number_l(cell, b->c_loc, decimal_comma(b), &v, &e) != SG_OK;
 }
 
 /* Rows of results with empty requested cells are excluded, with the
@@ -407,6 +474,11 @@ static sg_status maybe_exclude(sg_table_builder *b, const char *const *cells, si
             *excluded = true;
             return exclude_row(b, cells, n, line, SG_EXCLUDED_NO_FACTOR, k);
         }
+    for (size_t k = t->n_factors; k < t->n_cols; k++)
+        if (failure_mark(b, cell_of(cells, n, b->col_index[k]), k)) {
+            *excluded = true;
+            return exclude_row(b, cells, n, line, SG_EXCLUDED_FAILED, k);
+        }
     size_t n_empty = 0, first = SIZE_MAX;
     for (size_t k = t->n_factors; k < t->n_cols; k++)
         if (cell_empty(cell_of(cells, n, b->col_index[k]))) {
@@ -420,12 +492,6 @@ static sg_status maybe_exclude(sg_table_builder *b, const char *const *cells, si
     if (n_empty == t->n_cols - t->n_factors)
         return exclude_row(b, cells, n, line, SG_EXCLUDED_NOT_RUN, SIZE_MAX);
     return exclude_row(b, cells, n, line, SG_EXCLUDED_NO_RESPONSE, first);
-}
-
-/* A ';'-delimited CSV may write its numbers with a decimal comma. */
-static bool decimal_comma(const sg_table_builder *b)
-{
-    return b->t->format == SG_TABLE_CSV && b->t->delimiter == ';';
 }
 
 /* Index of a named value among labels, or SIZE_MAX. */
@@ -529,6 +595,59 @@ static bool row_blank(const char *const *cells, size_t n)
     return true;
 }
 
+/* The unit written in a units row's cell: "mm", "[mm]" or "(mm)" -> mm. */
+static const char *unit_of_cell(const char *cell, size_t *len)
+{
+    const char *u = trim(cell, len);
+    if (*len >= 2 && ((u[0] == '[' && u[*len - 1] == ']') || (u[0] == '(' && u[*len - 1] == ')'))) {
+        u++;
+        *len -= 2;
+    }
+    return u;
+}
+
+/* Is the row just below the header a row of units (every non-empty cell of
+ * a numeric requested column text that is not a number, and some factor's
+ * among them: a data row has numbers in its factor cells)?  If so each
+ * unit is checked against the study's, as a "name [unit]" header is. */
+static sg_status units_row(sg_table_builder *b, const char *const *cells, size_t n, int line,
+                           bool *is_units)
+{
+    *is_units = false;
+    size_t factor_text = 0;
+    for (size_t k = 0; k < b->req->n_cols; k++) {
+        const char *cell = cell_of(cells, n, b->col_index[k]);
+        if (cell_empty(cell) || (b->req->n_labels && b->req->n_labels[k] > 0))
+            continue;
+        double v;
+        sg_error e;
+        if (sg_table_parse_number_l(cell, b->c_loc, decimal_comma(b), &v, &e) == SG_OK)
+            return SG_OK;
+        factor_text += k < b->req->n_factors;
+    }
+    if (!factor_text)
+        return SG_OK; /* a data row has numbers in its factor cells, never text */
+    for (size_t k = 0; k < b->req->n_cols; k++) {
+        const char *want = b->req->units ? b->req->units[k] : NULL, *cell;
+        size_t ul;
+        cell = cell_of(cells, n, b->col_index[k]);
+        if (cell_empty(cell) || (b->req->n_labels && b->req->n_labels[k] > 0) || !want || !*want)
+            continue;
+        const char *u = unit_of_cell(cell, &ul);
+        if (strlen(want) == ul && memcmp(want, u, ul) == 0)
+            continue;
+        char at[PLACE_MAX];
+        cell_place(b, line, k, at, sizeof at);
+        return sg_error_set(b->err, SG_ERR_INVALID,
+                            "%s: the units row gives column '%s' in '%.*s' but the study gives "
+                            "its unit as '%s'",
+                            at, b->req->columns[k], (int)(ul > FIELD_SHOW_MAX ? FIELD_SHOW_MAX : ul),
+                            u, want);
+    }
+    *is_units = true;
+    return SG_OK;
+}
+
 sg_status sg_table_builder_row(sg_table_builder *b, const char *const *cells, size_t n_stored,
                                size_t n_total, int line)
 {
@@ -541,6 +660,13 @@ sg_status sg_table_builder_row(sg_table_builder *b, const char *const *cells, si
         sg_table_place(b->t, line, SIZE_MAX, at, sizeof at);
         return sg_error_set(b->err, SG_ERR_INVALID, "%s: row has %zu fields but the header has %zu",
                             at, n_total, b->t->n_file_columns);
+    }
+    if (!b->past_units) {
+        b->past_units = true;
+        bool is_units;
+        sg_status st = units_row(b, cells, n_stored, line, &is_units);
+        if (st != SG_OK || is_units)
+            return st;
     }
     return take_row(b, cells, n_stored, line);
 }
@@ -614,6 +740,11 @@ const char *sg_table_exclude_reason(const sg_table *t, const sg_excluded_row *e,
     case SG_EXCLUDED_NO_RESPONSE:
         snprintf(buf, size, "no value for response column '%s'%s", col,
                  t->format == SG_TABLE_XLS ? SG_TABLE_XLS_FORMULA_NOTE : "");
+        break;
+    case SG_EXCLUDED_FAILED:
+        snprintf(buf, size, "no result: response column '%s' says '%.60s' (a failed run; if "
+                 "failures gather in one region, the process may not work there)",
+                 col, e->text ? e->text : "");
         break;
     default:
         snprintf(buf, size, "not yet run (no response values)%s",

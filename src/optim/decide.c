@@ -445,6 +445,55 @@ void sg_decide_best_label(const sg_decide_result *r, const sg_table *t, char *bu
         snprintf(buf + u, cap - u, " and %zu more", m - listed);
 }
 
+/* Scaled distance (each factor over its range) from x to settings v. */
+static double scaled_dist(const sg_study *s, const double *x, const double *v)
+{
+    double d2 = 0.0;
+    for (size_t f = 0; f < s->n_factors; f++) {
+        double d = (x[f] - v[f]) / (s->factors[f].max - s->factors[f].min);
+        d2 += d * d;
+    }
+    return sqrt(d2);
+}
+
+/* The failed run nearest the optimum x, when it is within the design's
+ * spacing and no farther than the nearest tested run. */
+static void failed_near(const sg_study *s, const sg_table *t, const double *x,
+                        sg_decide_result *r)
+{
+    const sg_excluded_row *near = NULL;
+    double best = INFINITY;
+    for (size_t i = 0; i < t->n_excluded; i++) {
+        const sg_excluded_row *e = &t->excluded[i];
+        if (e->reason != SG_EXCLUDED_FAILED || !e->x)
+            continue;
+        double d = scaled_dist(s, x, e->x);
+        if (d < best) {
+            best = d;
+            near = e;
+        }
+    }
+    if (!near || best > fmax(r->design_spacing, r->nearest_dist))
+        return;
+    char settings[SG_DECIDE_TEXT_MAX / 2] = "", v[64];
+    size_t u = 0;
+    for (size_t f = 0; f < s->n_factors && u < sizeof settings; f++)
+        u += (size_t)snprintf(settings + u, sizeof settings - u, "%s%s %s%s%s", f ? ", " : "",
+                              s->factors[f].name,
+                              sg_factor_format(&s->factors[f], near->x[f], 6, v, sizeof v),
+                              s->factors[f].unit[0] ? " " : "", s->factors[f].unit);
+    char run[48];
+    if (near->run_id && near->run_id[0])
+        snprintf(run, sizeof run, "run %.30s", near->run_id);
+    else
+        snprintf(run, sizeof run, "data row %zu", near->row);
+    sg_num_snprintf(r->failed_near, sizeof r->failed_near,
+                    "%s (%s) gave no result ('%.40s') and lies %.3g from the optimum (scaled "
+                    "units; the nearest tested run is %.3g away): the model never saw it, and "
+                    "the process may fail near these settings; confirm with a simulation",
+                    run, settings, near->text ? near->text : "", best, r->nearest_dist);
+}
+
 static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_decide_result *r)
 {
     size_t nf = s->n_factors;
@@ -488,6 +537,7 @@ static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_d
         if (x[f] < lo || x[f] > hi)
             r->outside_data_box = 1;
     }
+    failed_near(s, t, x, r);
     int far = r->nearest_dist > SG_DECIDE_EXTRAP_FACTOR * r->design_spacing;
     r->extrapolation = far || r->outside_data_box;
     if (r->outside_data_box)

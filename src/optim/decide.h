@@ -154,6 +154,11 @@ typedef struct sg_decide_result {
     int outside_data_box;      /* some setting outside the data's min..max */
     int extrapolation;         /* warning: nearest_dist too large or outside the box */
     char warning[SG_DECIDE_TEXT_MAX]; /* "" or the extrapolation warning */
+    /* A run whose simulation gave no result (table.h SG_EXCLUDED_FAILED)
+     * within the design's spacing of the optimum, nearer than the nearest
+     * tested run or as near: the model never saw it, and the process may
+     * fail there.  "" when none. */
+    char failed_near[SG_DECIDE_TEXT_MAX];
 
     /* best tested setting (by the objective on the measured responses)
      * among those inside the search box (sg_optimize_spec_inside) whose

@@ -184,6 +184,7 @@ static void comparison_json(sg_json_builder *b, cJSON *root, const sg_decide_res
         sg_json_number(b, cv, "design_spacing", r->design_spacing);
         sg_json_bool(b, cv, "outside_data_box", r->outside_data_box);
         sg_json_bool(b, cv, "extrapolation", r->extrapolation);
+        sg_json_string(b, cv, "failed_run_near", r->failed_near[0] ? r->failed_near : NULL);
         sg_json_string(b, cv, "warning", *r->warning ? r->warning : NULL);
     }
     cJSON *cmp = sg_json_object(b, root, "comparison");

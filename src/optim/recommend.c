@@ -454,6 +454,8 @@ static void write_notes(const sg_study *s, const sg_optimize_spec *sp, const sg_
         add_note(rec, "%s", r->infeasible);
     if (rec->kind == SG_RECOMMEND_OPTIMUM && *r->warning)
         add_note(rec, "%s", r->warning);
+    if (rec->kind == SG_RECOMMEND_OPTIMUM && *r->failed_near)
+        add_note(rec, "%s", r->failed_near);
 }
 
 static sg_status rec_alloc(size_t nf, size_t nr, size_t nc, sg_recommend **out, sg_error *err)
