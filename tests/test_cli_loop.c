@@ -3,6 +3,7 @@
  * garbage-printing simulators are logged and excluded; shell
  * metacharacters in the command never reach a shell; a SIGKILL of the loop
  * loses no completed run and leaves a valid table; bad input fails first. */
+#include <math.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -173,6 +174,20 @@ Test(cli_loop, failing_hanging_and_garbage_simulators_are_logged_and_excluded)
         p++;
     }
     cr_expect(r->code == 0 || strstr(r->err, "every simulation failed"), "%s", r->err);
+    /* each failure is in the data file as a failed run, which check lists
+     * with its mark (and a later loop or next never proposes again) */
+    size_t failures = 0, marked = 0;
+    for (p = log; (p = strstr(p, "FAILED ")); p++)
+        failures++;
+    static char data[1 << 15];
+    slurp(tmp_path("data.csv"), data, sizeof data);
+    for (p = data; (p = strstr(p, ",failed\n")); p++)
+        marked++;
+    cr_expect_gt(failures, 0);
+    cr_expect_eq(marked, failures, "%s", data);
+    r = run("check", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "no result: response column 'y' says 'failed'"), "%s", r->out);
 }
 
 Test(cli_loop, metacharacters_never_reach_a_shell)
@@ -239,4 +254,38 @@ Test(cli_loop, bad_input_fails_before_any_simulation)
     cr_expect_eq(r->code, 1, "%s", r->err);
     cr_expect(strstr(r->err, "appends its runs to a CSV data file"), "%s", r->err);
     cr_expect_neq(access(tmp_path("toy-loop.log"), F_OK), 0, "no simulation, no log");
+}
+
+/* A run the table records as failed (a response cell "failed", as the
+ * loop writes it) is never proposed again by next: its confirmation run
+ * at the untested optimum moves away once that optimum has failed. */
+Test(cli_loop, next_never_proposes_a_failed_run_again)
+{
+    script("sim.sh", SIM_OK);
+    const char *study = toy("command = \"./sim.sh {a} {b}\"\ntimeout = 20\n");
+    result *r = run("next", study, "--runs", "1", "--json", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    cJSON *set = cJSON_GetObjectItem(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "next"), "runs"), 0),
+        "settings");
+    double a = cJSON_GetObjectItem(set, "a")->valuedouble,
+           b = cJSON_GetObjectItem(set, "b")->valuedouble;
+    cJSON_Delete(doc);
+    static char data[1 << 14];
+    slurp(tmp_path("data.csv"), data, sizeof data);
+    size_t u = strlen(data);
+    snprintf(data + u, sizeof data - u, "10,%.17g,%.17g,failed\n", a, b);
+    put("data.csv", data);
+    r = run("next", study, "--runs", "1", "--json", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    doc = parse_out(r);
+    set = cJSON_GetObjectItem(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "next"), "runs"), 0),
+        "settings");
+    double a2 = cJSON_GetObjectItem(set, "a")->valuedouble,
+           b2 = cJSON_GetObjectItem(set, "b")->valuedouble;
+    cJSON_Delete(doc);
+    cr_expect(fabs(a2 - a) > 0.04 || fabs(b2 - b) > 0.04,
+              "proposed (%g, %g) again after it failed", a2, b2);
 }

@@ -81,7 +81,8 @@ static void record_failure(loop_state *st, const double *x, const char *why)
     st->failed++;
     char set[512];
     settings_text(st->study, x, set, sizeof set);
-    log_line(st, "iteration %zu: FAILED %s: %s (excluded from now on)", st->iteration, set, why);
+    log_line(st, "iteration %zu: FAILED %s: %s (recorded as failed; excluded from now on)",
+             st->iteration, set, why);
 }
 
 /* One proposal: run the simulator, parse, append (under the lock). */
@@ -95,18 +96,18 @@ static void run_one(loop_state *st, size_t k)
     memset(&pr, 0, sizeof pr);
     double y[SG_STUDY_MAX_RESPONSES];
     char why[SG_ERROR_MSG_MAX + 600] = "";
-    bool ok = false;
+    bool ok = false, ran = false;
     if (sg_simulate_argv(st->sim, s, x, &argv, &err) != SG_OK) {
         snprintf(why, sizeof why, "%s", err.msg);
     } else if (sg_proc_run(argv, s->dir, st->sim->timeout, SG_SIMULATE_MAX_OUTPUT, &pr, &err) !=
                SG_OK) {
         snprintf(why, sizeof why, "%s", err.msg);
-    } else if (!pr.exited || pr.exit_code != 0) {
+    } else if ((ran = !pr.exited || pr.exit_code != 0)) {
         char how[96];
         sg_proc_describe(&pr, st->sim->timeout, how, sizeof how);
         snprintf(why, sizeof why, "%s %s%s%.300s", argv[0], how, pr.err_tail[0] ? ": " : "",
                  pr.err_tail);
-    } else if (sg_simulate_parse_output(s, pr.out, y, &err) != SG_OK) {
+    } else if ((ran = sg_simulate_parse_output(s, pr.out, y, &err) != SG_OK)) {
         snprintf(why, sizeof why, "%s", err.msg);
     } else {
         ok = true;
@@ -146,6 +147,11 @@ static void run_one(loop_state *st, size_t k)
         }
     } else if (!ok) {
         record_failure(st, x, why);
+        /* in the table as a failed run, so that a later loop, `next` and the
+         * decision know of it (ran: the simulator started and gave no result;
+         * a command that could not start is no run) */
+        if (ran && st->fatal == SG_OK)
+            st->fatal = sg_simulate_append_run(s, x, NULL, &st->fatal_err);
     }
     pthread_mutex_unlock(&st->lock);
     sg_proc_result_free(&pr);

@@ -248,10 +248,18 @@ static bool near_tested(const next_ctx *c, const double *x)
 }
 
 /* Is x one of the settings never to propose (e.g. a failed run), or next
- * to one? */
+ * to one?  The table's own failed runs (a response cell "n/a": table.h)
+ * count too: repeating a simulation that gave no result gives none again. */
 static bool excluded(const next_ctx *c, const double *x)
 {
-    return c->in->exclude && near_any(c, x, c->in->exclude, c->in->n_exclude, c->nf);
+    if (c->in->exclude && near_any(c, x, c->in->exclude, c->in->n_exclude, c->nf))
+        return true;
+    const sg_table *t = c->in->table;
+    for (size_t i = 0; t && i < t->n_excluded; i++)
+        if (t->excluded[i].reason == SG_EXCLUDED_FAILED && t->excluded[i].x &&
+            near_any(c, x, t->excluded[i].x, 1, c->nf))
+            return true;
+    return false;
 }
 
 /* Smallest distance from x to a tested run (strided) or a chosen one. */

@@ -31,7 +31,8 @@
  * run is then polished to the local maximum of its score (BOBYQA over the
  * free numeric factors, snapped again, kept only when it scores higher and
  * is not next to a tested run).  Nothing within 1 % of each factor's range
- * of a tested or an excluded (failed) setting is proposed (a simulation
+ * of a tested or an excluded setting, nor of a run the table records as
+ * failed (table.h SG_EXCLUDED_FAILED), is proposed (a simulation
  * would only repeat it), so no confirmation run either for an optimum that
  * close to a tested run.  Deterministic for a seed.
  *

@@ -424,7 +424,9 @@ static void cell(const sg_study *s, const char *name, const double *x, const dou
         }
     for (size_t j = 0; j < s->n_responses; j++)
         if (strcmp(col, s->responses[j].column) == 0) {
-            if (s->responses[j].n_labels && isfinite(y[j]))
+            if (!y)
+                snprintf(buf, cap, "%s", SG_SIMULATE_FAILED_MARK);
+            else if (s->responses[j].n_labels && isfinite(y[j]))
                 snprintf(buf, cap, "%s", s->responses[j].labels[y[j] > 0.5]);
             else
                 shortest(y[j], buf, cap);

@@ -62,8 +62,11 @@ sg_status sg_simulate_parse_output(const sg_study *s, const char *out, double *y
 /* Append one run (factor settings x, responses y) to the study's CSV data
  * file atomically (temporary file + rename): the columns in the file's
  * header order, a `run` column numbered on from the largest run, other
- * columns empty.  SG_ERR_INVALID when the data file is not CSV;
- * SG_ERR_IO. */
+ * columns empty.  y = NULL: a run whose simulation failed, its response
+ * cells SG_SIMULATE_FAILED_MARK (read back as a failed run: table.h), so
+ * that later loops, `next` and the decision know of it.  SG_ERR_INVALID
+ * when the data file is not CSV; SG_ERR_IO. */
+#define SG_SIMULATE_FAILED_MARK "failed"
 sg_status sg_simulate_append_run(const sg_study *s, const double *x, const double *y,
                                  sg_error *err);
 /* Before any simulation: the data file exists and is not a workbook (the
