@@ -225,3 +225,42 @@ Test(regress, too_few_runs_is_an_error)
     cr_expect_eq(sg_regress_quadratic(X, 3, 3, NULL, names, y, 1, 3, &g, &err), SG_ERR_INVALID);
     cr_expect(strstr(err.msg, "row 2"), "%s", err.msg);
 }
+
+/* A 2^(5-1) fraction with 3 centre runs (19 runs; a full quadratic in 5
+ * factors has 21 terms): every square is the same column, so the design
+ * separates 17 terms, the interactions among them.  The reduced form (no
+ * interactions) misses the real a*b interaction; the full form, chosen
+ * because it predicts the runs left out better, finds it. */
+Test(regress, a_fraction_with_centre_runs_keeps_its_interactions)
+{
+    enum { N = 19 };
+    static const char *const five[] = {"a", "b", "c", "d", "e"};
+    double X[N * 5], y[N], wiggle[N];
+    for (int i = 0; i < N; i++)
+        wiggle[i] = 0.05 * sin(1.7 * i + 0.3);
+    for (int r = 0; r < 16; r++) {
+        double prod = 1.0;
+        for (int j = 0; j < 4; j++) {
+            X[r * 5 + j] = (r >> j) & 1 ? 1.0 : -1.0;
+            prod *= X[r * 5 + j];
+        }
+        X[r * 5 + 4] = prod;
+    }
+    for (int r = 16; r < N; r++)
+        for (int j = 0; j < 5; j++)
+            X[r * 5 + j] = 0.0;
+    for (int r = 0; r < N; r++)
+        y[r] = 70 + 6 * X[r * 5] + 3.5 * X[r * 5 + 1] - 2 * X[r * 5] * X[r * 5 + 1] +
+               1.2 * X[r * 5 + 3] + wiggle[r];
+    sg_regress *g = NULL;
+    sg_error err;
+    cr_assert_eq(sg_regress_quadratic(X, 5, 5, NULL, five, y, 1, N, &g, &err), SG_OK, "%s",
+                 err.msg);
+    cr_expect_eq(g->n_terms, 17);
+    cr_expect(strstr(g->form, "predicts better than the reduced form"), "%s", g->form);
+    cr_expect(strstr(g->dropped, "b^2 c^2 d^2 e^2"), "%s", g->dropped);
+    const sg_regress_term *ab = term(g, "a*b");
+    cr_expect(fabs(ab->coef + 2.0) < 0.05, "a*b %g", ab->coef);
+    cr_expect_lt(ab->p, 0.01);
+    sg_regress_destroy(g);
+}

@@ -24,7 +24,16 @@ typedef struct fit_rows {
     const double *X, *y;
     size_t ldx, ldy, k, n;
     const sg_rsm_factor *kinds;
+    bool full; /* the full quadratic whatever the rows (sg_rsm_fit_full) */
 } fit_rows;
+
+/* The quadratic of rows (m of them; NULL: all n) in the form d asks for. */
+static sg_status fit_quadratic(const fit_rows *d, const size_t *rows, size_t m, sg_rsm **q,
+                               sg_error *err)
+{
+    return (d->full ? sg_rsm_fit_full : sg_rsm_fit_factors)(d->X, d->ldx, d->k, d->kinds, d->y,
+                                                             d->ldy, rows, m, q, err);
+}
 
 /* Work of one regression: the kept terms' matrix (n, p) factored in place,
  * R^-1 (p, p), and vectors of n and p values. */
@@ -106,7 +115,7 @@ static double refit_residual(const fit_rows *d, size_t i)
     sg_rsm *q = NULL;
     sg_error e;
     double res = NAN;
-    if (sg_rsm_fit_factors(d->X, d->ldx, d->k, d->kinds, d->y, d->ldy, rows, m, &q, &e) == SG_OK)
+    if (fit_quadratic(d, rows, m, &q, &e) == SG_OK)
         res = d->y[i * d->ldy] - sg_rsm_predict(q, d->X + i * d->ldx);
     sg_rsm_destroy(q);
     free(rows);
@@ -220,19 +229,17 @@ static sg_status regress(sg_regress *r, const sg_rsm *q, const char *const *name
     return lack_of_fit(r, X, ldx, k, y, ldy, sse, err);
 }
 
-sg_status sg_regress_quadratic(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
-                               const char *const *names, const double *y, size_t ldy, size_t n,
-                               sg_regress **out, sg_error *err)
+/* The regression in the form d asks for; *is_full: the form fitted is
+ * the full quadratic. */
+static sg_status regress_form(const fit_rows *d, const char *const *names, sg_regress **out,
+                              bool *is_full, sg_error *err)
 {
-    *out = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(y[i * ldy]))
-            return sg_error_set(err, SG_ERR_INVALID, "row %zu: the response is not a number",
-                                i + 1);
+    size_t n = d->n;
     sg_rsm *q = NULL;
-    sg_status st = sg_rsm_fit_factors(X, ldx, k, kinds, y, ldy, NULL, n, &q, err);
+    sg_status st = fit_quadratic(d, NULL, n, &q, err);
     if (st != SG_OK)
         return st;
+    *is_full = sg_rsm_form_of(q) == SG_RSM_FULL;
     size_t p = sg_rsm_rank(q);
     sg_regress *r = calloc(1, sizeof *r);
     work w;
@@ -250,8 +257,7 @@ sg_status sg_regress_quadratic(const double *X, size_t ldx, size_t k, const sg_r
     r->df_error = n - p;
     snprintf(r->form, sizeof r->form, "%s", sg_rsm_description(q));
     sg_rsm_warning_named(q, names, r->dropped, sizeof r->dropped);
-    fit_rows d = {X, y, ldx, ldy, k, n, kinds};
-    st = regress(r, q, names, &d, &w, err);
+    st = regress(r, q, names, d, &w, err);
     work_free(&w);
     sg_rsm_destroy(q);
     if (st != SG_OK) {
@@ -259,5 +265,43 @@ sg_status sg_regress_quadratic(const double *X, size_t ldx, size_t k, const sg_r
         return st;
     }
     *out = r;
+    return SG_OK;
+}
+
+/* Predicted R² as a score: undefined is worst. */
+static double score(const sg_regress *r) { return isfinite(r->r2_pred) ? r->r2_pred : -INFINITY; }
+
+sg_status sg_regress_quadratic(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                               const char *const *names, const double *y, size_t ldy, size_t n,
+                               sg_regress **out, sg_error *err)
+{
+    *out = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(y[i * ldy]))
+            return sg_error_set(err, SG_ERR_INVALID, "row %zu: the response is not a number",
+                                i + 1);
+    fit_rows d = {X, y, ldx, ldy, k, n, kinds, false};
+    bool full = false;
+    sg_status st = regress_form(&d, names, out, &full, err);
+    if (st != SG_OK || full)
+        return st;
+    /* fewer runs than the full quadratic's terms: a design that aliases
+     * terms may still separate the interactions (a two-level fraction with
+     * centre runs); the full form is taken when, each run left out in turn,
+     * it predicts better */
+    sg_regress *whole = NULL;
+    sg_error quiet;
+    d.full = true;
+    if (regress_form(&d, names, &whole, &full, &quiet) == SG_OK && whole->df_error > 0 &&
+        score(whole) > score(*out)) {
+        snprintf(whole->form, sizeof whole->form,
+                 "full quadratic (%zu of its terms separable): left out one run at a time it "
+                 "predicts better than the reduced form",
+                 whole->n_terms);
+        sg_regress_destroy(*out);
+        *out = whole;
+    } else {
+        sg_regress_destroy(whole);
+    }
     return SG_OK;
 }

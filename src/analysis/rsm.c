@@ -379,9 +379,11 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
     return sg_rsm_fit_factors(X, ldx, k, NULL, y, ldy, rows, n, out, err);
 }
 
-sg_status sg_rsm_fit_factors(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
-                             const double *y, size_t ldy, const size_t *rows, size_t n,
-                             sg_rsm **out, sg_error *err)
+/* The fit in a given form (full: the full quadratic whatever the rows;
+ * else the richest form the rows' count allows). */
+static sg_status fit_form(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                          const double *y, size_t ldy, const size_t *rows, size_t n, bool full,
+                          sg_rsm **out, sg_error *err)
 {
     sg_status st = SG_OK;
     sg_rsm *m = NULL;
@@ -400,8 +402,8 @@ sg_status sg_rsm_fit_factors(const double *X, size_t ldx, size_t k, const sg_rsm
     if ((st = set_features(m, X, ldx, kinds, rows, n, err)) != SG_OK)
         goto fail;
     size_t p = terms_of(m, SG_RSM_FULL); /* all terms; the form uses the first pf */
-    sg_rsm_form form;
-    if (!form_of_rows(m, n, &form)) {
+    sg_rsm_form form = SG_RSM_FULL;
+    if (!full && !form_of_rows(m, n, &form)) {
         st = sg_error_set(err, SG_ERR_INVALID,
                           "even main effects in %zu factors need %zu rows but only %zu rows "
                           "are available",
@@ -700,6 +702,20 @@ done:
     free(z);
     free(full);
     return st;
+}
+
+sg_status sg_rsm_fit_factors(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                             const double *y, size_t ldy, const size_t *rows, size_t n,
+                             sg_rsm **out, sg_error *err)
+{
+    return fit_form(X, ldx, k, kinds, y, ldy, rows, n, false, out, err);
+}
+
+sg_status sg_rsm_fit_full(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                          const double *y, size_t ldy, const size_t *rows, size_t n,
+                          sg_rsm **out, sg_error *err)
+{
+    return fit_form(X, ldx, k, kinds, y, ldy, rows, n, true, out, err);
 }
 
 sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,

@@ -83,6 +83,15 @@ sg_status sg_rsm_fit_factors(const double *X, size_t ldx, size_t k, const sg_rsm
                              const double *y, size_t ldy, const size_t *rows, size_t n,
                              sg_rsm **out, sg_error *err);
 
+/* The full quadratic whatever the rows' count, its inseparable terms
+ * dropped as above: a design that aliases terms (a two-level fraction with
+ * centre runs, whose squares are one column) can separate fewer terms than
+ * it has rows, and then keeps the interactions the reduced forms lose.
+ * The regression analysis (regress.h) weighs it against the reduced form. */
+sg_status sg_rsm_fit_full(const double *X, size_t ldx, size_t k, const sg_rsm_factor *kinds,
+                          const double *y, size_t ldy, const size_t *rows, size_t n,
+                          sg_rsm **out, sg_error *err);
+
 /* Newton iterations of the logistic baseline (it stops earlier when a
  * step moves no coefficient by 1e-10). */
 #define SG_RSM_LOGISTIC_ITER 50
