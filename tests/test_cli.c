@@ -177,10 +177,10 @@ Test(cli, data_errors_exit_1)
 {
     char path[256];
     snprintf(path, sizeof path, "%s", put("s.toml", STUDY_OK));
-    put("d.csv", "a,y\n1,2\n2,oops\n");
+    put("d.csv", "a,y\n1,2\n2,3oops\n");
     result *r = run("check", path, NULL);
     cr_expect_eq(r->code, 1);
-    cr_expect(strstr(r->err, "d.csv:3:y: 'oops' is not a number") != NULL, "%s", r->err);
+    cr_expect(strstr(r->err, "d.csv:3:y: '3oops' is not a number") != NULL, "%s", r->err);
     put("d.csv", "a,z\n1,2\n");
     r = run("check", path, NULL);
     cr_expect_eq(r->code, 1);

@@ -613,7 +613,7 @@ Test(cli_run, achieved_settings_keep_the_orthogonal_array)
     result *r = run("run", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "design L27(3^13)"), "%s", r->out);
-    cr_expect(strstr(r->out, "orthogonal-array analysis (main effects, ANOVA)"), "%s", r->out);
+    cr_expect(strstr(r->out, "main effects and ANOVA of the array"), "%s", r->out);
     r = run("optimize", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "main-effects best levels (Taguchi): additive prediction"), "%s",

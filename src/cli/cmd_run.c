@@ -136,8 +136,8 @@ static void summary_stages(const sg_cli_ctx *ctx)
         printf("  analyze      statistics, correlation, quadratic regression (the design's "
                "analysis), main effects\n");
     else if (ctx->analysis && ctx->analysis->discrete)
-        printf("  analyze      statistics, correlation, orthogonal-array analysis (main effects, "
-               "ANOVA), quadratic regression\n");
+        printf("  analyze      statistics, correlation, main effects and ANOVA of the array, "
+               "quadratic regression\n");
     else if (ctx->analysis) { /* the reason's first clause; --verbose prints it whole */
         const char *why = ctx->analysis->not_applicable;
         size_t n = strcspn(why, "(;");
