@@ -368,3 +368,22 @@ Test(cli_analyze, central_composite_design_is_named_and_regressed)
     cr_expect_eq(cJSON_GetObjectItem(lof, "pure_error_df")->valueint, 5);
     cJSON_Delete(doc);
 }
+
+/* A 3 x 3 full factorial is also a face-centred central composite design
+ * in 2 factors, but it is an orthogonal array: analyze keeps its array
+ * analysis as the analysis and does not call it a composite. */
+Test(cli_analyze, a_three_level_factorial_is_not_called_a_composite)
+{
+    char csv[512] = "a,b,y\n";
+    for (int i = 0; i < 9; i++) {
+        size_t u = strlen(csv);
+        snprintf(csv + u, sizeof csv - u, "%d,%d,%.3f\n", 2 * (i / 3), 5 * (i % 3),
+                 1.5 + 0.25 * (i / 3) - 0.125 * (i % 3) * (i % 3) + 0.01 * i);
+    }
+    put("d.csv", csv);
+    const char *study = put("s.toml", STUDY_HEAD);
+    result *r = run("analyze", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Main effects"), "%s", r->out);
+    cr_expect_null(strstr(r->out, "central composite"), "%s", r->out);
+}

@@ -213,6 +213,21 @@ static sg_status regress_response(const sg_study *s, const sg_table *t, size_t r
     return SG_OK;
 }
 
+/* A central composite or Box-Behnken design, when the table is one and is
+ * not an orthogonal array (a 3 x 3 factorial is also a face-centred
+ * composite, but its array analysis stands as it is); names have no
+ * centre, so a table with a category is neither. */
+static void name_design(const sg_study *s, const sg_table *t, sg_study_analysis *a)
+{
+    for (size_t j = 0; j < s->n_factors; j++)
+        if (s->factors[j].categorical)
+            return;
+    for (size_t r = 0; r < a->n_responses; r++)
+        if (a->taguchi[r] && a->taguchi[r]->orthogonal)
+            return;
+    sg_rsmdesign_identify(t->x, t->n_cols, t->n_rows, t->n_factors, &a->design);
+}
+
 sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_analysis_config *cfg,
                            sg_study_analysis **out, sg_error *err)
 {
@@ -256,11 +271,6 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
     for (size_t r = 0; r < s->n_responses; r++)
         if ((st = regress_response(s, t, r, a, y, err)) != SG_OK)
             goto fail;
-    bool named = false;
-    for (size_t j = 0; j < k; j++)
-        named = named || s->factors[j].categorical;
-    if (!named)
-        sg_rsmdesign_identify(t->x, t->n_cols, n, k, &a->design);
     a->discrete = code_factors(s, t, codes, a);
     if (!a->discrete)
         goto done;
@@ -311,6 +321,7 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
             snprintf(a->response_na[r], sizeof a->response_na[r], "%s", e.msg);
     }
 done:
+    name_design(s, t, a);
     free(codes);
     free(y);
     *out = a;
