@@ -677,3 +677,43 @@ Test(cli_run, a_failed_run_next_to_the_optimum_is_a_warning)
                              "in 'm/h' but the study gives its unit as 'm/s'"),
               "%s", r->err);
 }
+
+/* A saturated L8 of seven two-level factors with a little noise: the Main
+ * effects sheet judges the effects by Lenth's method (no error df), as
+ * analyze prints it. */
+Test(cli_run, a_saturated_l8_is_judged_by_lenth_in_the_workbook)
+{
+    static const int l8[8][7] = {{0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 1, 1, 1, 1},
+                                 {0, 1, 1, 0, 0, 1, 1}, {0, 1, 1, 1, 1, 0, 0},
+                                 {1, 0, 1, 0, 1, 0, 1}, {1, 0, 1, 1, 0, 1, 0},
+                                 {1, 1, 0, 0, 1, 1, 0}, {1, 1, 0, 1, 0, 0, 1}};
+    static const double noise[8] = {0.02, -0.01, 0.015, -0.025, 0.005, 0.01, -0.02, 0.012};
+    char csv[1024] = "a,b,c,d,e,f,g,y\n", toml[2048] =
+        "[study]\nname = \"l8\"\nseed = 1\n[data]\nfile = \"l8.csv\"\n";
+    for (int i = 0; i < 8; i++) {
+        const int *x = l8[i];
+        size_t k = strlen(csv);
+        snprintf(csv + k, sizeof csv - k, "%d,%d,%d,%d,%d,%d,%d,%.4f\n", x[0], x[1], x[2], x[3],
+                 x[4], x[5], x[6], 10 + 3 * x[0] - 2 * x[3] + noise[i]);
+    }
+    for (char c = 'a'; c <= 'g'; c++) {
+        size_t k = strlen(toml);
+        snprintf(toml + k, sizeof toml - k,
+                 "[[factor]]\nname = \"%c\"\nmin = 0\nmax = 1\nlevels = [0, 1]\n", c);
+    }
+    strcat(toml, "[[response]]\nname = \"y\"\nunit = \"mm\"\ngoal = \"maximize\"\n"
+                 "[optimize]\nstarts = 4\n[report]\nfile = \"l8.xlsx\"\n");
+    put("l8.csv", csv);
+    char study[512];
+    snprintf(study, sizeof study, "%s", put("l8.toml", toml));
+    result *r = run("analyze", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Lenth's method"), "%s", r->out);
+    r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    static char strings[1 << 18];
+    workbook_part(tmp_path("l8.xlsx"), "xl/sharedStrings.xml", strings, sizeof strings);
+    cr_expect(strstr(strings, "Lenth's method: each effect against a robust estimate"), "no Lenth");
+    cr_expect(strstr(strings, "Pseudo standard error [mm]"), "no PSE");
+    cr_expect(strstr(strings, "active (beyond the simultaneous margin)"), "no verdict");
+}

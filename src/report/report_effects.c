@@ -119,6 +119,47 @@ static sg_status effect_panel(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     return SG_OK;
 }
 
+/* Lenth's method on a saturated two-level array (taguchi.h): the pseudo
+ * standard error, the margins, and each effect's t and p; returns the next
+ * free row. */
+static lxw_row_t lenth_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
+                            const sg_taguchi_result *res, const char *u)
+{
+    char buf[200];
+    r++;
+    sg_rstr(ctx, ws, r++, 0,
+            "Lenth's method: each effect against a robust estimate of its noise (no error "
+            "df: an unreplicated two-level array)",
+            ctx->bold);
+    const char *lab[] = {"Pseudo standard error", "Margin of error", "Simultaneous margin"};
+    const double v[] = {res->lenth_pse, res->lenth_me, res->lenth_sme};
+    for (size_t i = 0; i < 3; i++) {
+        sg_rlabel(buf, sizeof buf, lab[i], u);
+        sg_rstr(ctx, ws, r, 0, buf, ctx->bold);
+        sg_rnum(ctx, ws, r++, 1, v[i], ctx->num[4]);
+    }
+    sg_num_snprintf(buf, sizeof buf, "t on %.3g df (%zu effects / 3)", res->lenth_df,
+                    res->n_terms);
+    sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
+    sg_rlabel(buf, sizeof buf, "Effect", u);
+    const char *hd[] = {"Source", buf, "t", "p-value", "Verdict"};
+    sg_rheader_row(ctx, ws, r++, hd, 5, SG_REFF_COL_WIDTH);
+    for (size_t t = 0; t < res->n_terms; t++, r++) {
+        const sg_taguchi_term *tm = &res->terms[t];
+        double a = fabs(tm->effect);
+        sg_rstr(ctx, ws, r, 0, tm->name, ctx->bold);
+        sg_rnum(ctx, ws, r, 1, tm->effect, ctx->num[4]);
+        sg_rnum(ctx, ws, r, 2, tm->lenth_t, ctx->num[3]);
+        sg_rnum(ctx, ws, r, 3, tm->lenth_p, ctx->pval);
+        sg_rstr(ctx, ws, r, 4,
+                a > res->lenth_sme ? "active (beyond the simultaneous margin)"
+                : a > res->lenth_me ? "active"
+                                    : "",
+                ctx->text);
+    }
+    return r;
+}
+
 /* R², adjusted R² and S (root of the error mean square) of the ANOVA
  * model from row r; returns the next free row. */
 static lxw_row_t fit_summary_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
@@ -466,6 +507,8 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
     sg_rnum(ctx, ws, r, 6, 100.0, ctx->num[2]);
     r++;
     r = fit_summary_rows(ctx, ws, r, res, u);
+    if (res->lenth)
+        r = lenth_rows(ctx, ws, r, res, u);
     for (size_t c = 0; c < res->n_candidates; c++) {
         const sg_taguchi_candidate *cd = &res->candidates[c];
         if (cd->estimated)
