@@ -67,7 +67,7 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
         sg_json_number(b, item, "line", t->excluded[i].line);
         sg_json_count(b, item, "row", t->excluded[i].row);
         sg_json_string(b, item, "run", t->excluded[i].run_id); /* null without run ids */
-        char why[160];
+        char why[SG_TABLE_REASON_MAX];
         sg_json_string(b, item, "reason", sg_table_exclude_reason(t, &t->excluded[i], why, sizeof why));
     }
 

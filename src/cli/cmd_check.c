@@ -70,7 +70,7 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
                t->n_rows, t->n_excluded);
     for (size_t i = 0; i < t->n_excluded; i++) {
         const sg_excluded_row *e = &t->excluded[i];
-        char why[160];
+        char why[SG_TABLE_REASON_MAX];
         printf("  excluded %s %d", t->sheet ? "row" : "line", e->line);
         if (e->run_id && e->run_id[0])
             printf(" (run %s)", e->run_id);

@@ -220,7 +220,7 @@ static void excluded_rows(const sg_table *t)
     printf("Data: %zu rows used, %zu excluded", t->n_rows, t->n_excluded);
     for (size_t i = 0; i < t->n_excluded && i < EXCLUDED_SHOWN; i++) {
         const sg_excluded_row *e = &t->excluded[i];
-        char why[160];
+        char why[SG_TABLE_REASON_MAX];
         printf("%s %s %d", i ? ";" : ":", t->sheet ? "row" : "line", e->line);
         if (e->run_id && e->run_id[0])
             printf(" (run %s)", e->run_id);

@@ -157,6 +157,9 @@ sg_status sg_table_read_buffer(const char *buf, size_t len, const char *source,
 
 /* "not yet run", "no value for factor 'x'", "no value for response 'y'"
  * into buf (size bytes); returns buf. */
+/* Room for any reason sg_table_exclude_reason writes (a failed run's
+ * mark and column name included). */
+#define SG_TABLE_REASON_MAX 400
 const char *sg_table_exclude_reason(const sg_table *t, const sg_excluded_row *e, char *buf,
                                     size_t size);
 

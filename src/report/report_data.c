@@ -144,7 +144,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
             RC(ctx, worksheet_write_number(ws, r, 0, (double)x->row, ctx->integer));
             sg_rstr(ctx, ws, r, 1, x->run_id, ctx->text);
             RC(ctx, worksheet_write_number(ws, r, 2, (double)x->line, ctx->integer));
-            char why[160];
+            char why[SG_TABLE_REASON_MAX];
             sg_rstr(ctx, ws, r, 3, sg_table_exclude_reason(t, x, why, sizeof why), ctx->excluded);
         }
     }

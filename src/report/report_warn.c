@@ -100,7 +100,7 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
 
     for (size_t e = 0; t && e < t->n_excluded && st == SG_OK; e++) {
         const sg_excluded_row *x = &t->excluded[e];
-        char why[160];
+        char why[SG_TABLE_REASON_MAX];
         sg_table_exclude_reason(t, x, why, sizeof why);
         if (x->run_id && x->run_id[0])
             st = add(out, err, "Run %.40s (%s %d) was left out: %s.", x->run_id,
