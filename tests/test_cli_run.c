@@ -626,7 +626,7 @@ Test(cli_run, achieved_settings_keep_the_orthogonal_array)
 }
 
 /* An engineer's sheet: a title, a units row under the header, a run whose
- * CFD solver diverged ("n/a") and an average row.  The units row is checked
+ * CFD solver diverged and an average row.  The units row is checked
  * and skipped, the failed run and the average row are left out with their
  * reasons, and since the optimum lies next to the failed run, the answer
  * says so among the warnings that change the decision. */
@@ -637,7 +637,8 @@ Test(cli_run, a_failed_run_next_to_the_optimum_is_a_warning)
                    ",mm,mm,m/s,°C,Pa\n"
                    "1,20,2,1,92.4,12.1\n2,20,3,2,85.1,30.5\n3,20,4,3,81.7,55.2\n"
                    "4,30,2,2,80.3,41.0\n5,30,3,3,76.2,70.8\n6,30,4,1,84.9,9.8\n"
-                   "7,40,2,3,71.5,98.3\n8,40,3,1,82.2,14.0\n9,40,4,2,n/a,solver diverged\n"
+                   "7,40,2,3,71.5,98.3\n8,40,3,1,82.2,14.0\n"
+                   "9,40,4,2,solver diverged after remeshing,\n"
                    ",,,,,\nAverage,,,,81.79,41.5\n");
     char study[512];
     snprintf(study, sizeof study, "%s", put(
@@ -657,13 +658,21 @@ Test(cli_run, a_failed_run_next_to_the_optimum_is_a_warning)
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "8 rows used, 2 excluded"), "%s", r->out);
     cr_expect(strstr(r->out, "excluded line 13 (run 9): no result: response column 'Max "
-                             "temperature' says 'n/a'"),
+                             "temperature' says 'solver diverged after remeshing'"),
               "%s", r->out);
     r = run("run", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "run 9 (height 40 mm, pitch 4 mm, velocity 2 m/s) gave no result "
-                             "('n/a') and lies "),
+                             "('solver diverged after"),
               "%s", r->out);
+    /* the workbook names the failed run whole among its warnings */
+    static char strings[1 << 18];
+    workbook_part(tmp_path("hs.xlsx"), "xl/sharedStrings.xml", strings, sizeof strings);
+    cr_expect(strstr(strings, "Run 9 (line 13) was left out: no result: response column 'Max "
+                              "temperature' says 'solver diverged after remeshing' (a failed run; "
+                              "if failures gather in one region, the process may not work "
+                              "there)."),
+              "the failed run's reason is cut");
     /* a units row that disagrees with the study is an error at its cell */
     char text[2048];
     slurp(tmp_path("sim.csv"), text, sizeof text);
