@@ -145,9 +145,8 @@ static void print_regression(const sg_study *s, size_t r, const sg_regress *g, b
 /* The quadratic regression of every response: what a central composite or
  * Box-Behnken design is analysed by, and beside an orthogonal array's main
  * effects the surface the fit's baseline uses. */
-static void print_regressions(const sg_study *s, const sg_table *t, const sg_study_analysis *a)
+static void print_regressions(const sg_study *s, const sg_study_analysis *a)
 {
-    (void)t;
     print_rule("Quadratic regression (response-surface analysis)");
     for (size_t r = 0; r < a->n_responses; r++) {
         if (a->regress[r])
@@ -217,7 +216,7 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
     }
     if (!a->discrete) {
         printf("Not applicable: %s.\n", a->not_applicable);
-        print_regressions(s, t, a);
+        print_regressions(s, a);
         return SG_EXIT_OK;
     }
     printf("Factor levels:");
@@ -255,7 +254,7 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
             return SG_EXIT_FAILURE;
         }
     }
-    print_regressions(s, t, a);
+    print_regressions(s, a);
     return SG_EXIT_OK;
 }
 
