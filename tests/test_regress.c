@@ -259,6 +259,9 @@ Test(regress, a_fraction_with_centre_runs_keeps_its_interactions)
     cr_expect_eq(g->n_terms, 17);
     cr_expect(strstr(g->form, "predicts better than the reduced form"), "%s", g->form);
     cr_expect(strstr(g->dropped, "b^2 c^2 d^2 e^2"), "%s", g->dropped);
+    /* the kept square is the curvature of every factor: said so */
+    cr_expect_str_eq(g->aliases, "a^2 stands for b^2, c^2, d^2, e^2 too (on these runs they "
+                                 "are one column)");
     const sg_regress_term *ab = term(g, "a*b");
     cr_expect(fabs(ab->coef + 2.0) < 0.05, "a*b %g", ab->coef);
     cr_expect_lt(ab->p, 0.01);

@@ -83,6 +83,55 @@ static void fill(const sg_rsm *q, const double *X, size_t ldx, const double *y, 
     }
 }
 
+/* Which dropped terms share a kept term's column on these runs (a
+ * fraction with centre runs: every square is one column, the curvature the
+ * centre runs show), into r->aliases.  O(n P²) for P terms, only run when
+ * a term was dropped. */
+static void find_aliases(sg_regress *r, const sg_rsm *q, const char *const *names,
+                         const double *X, size_t ldx, size_t n, work *w)
+{
+    size_t P = sg_rsm_terms(q);
+    if (r->p == P)
+        return;
+    unsigned char *same = malloc(P * P);
+    if (!same)
+        return; /* the line is left out, nothing else changes */
+    for (size_t a = 0; a < P * P; a++)
+        same[a] = 1;
+    for (size_t i = 0; i < n; i++) {
+        sg_rsm_term_values(q, X + i * ldx, w->full);
+        for (size_t a = 0; a < P; a++)
+            for (size_t b = 0; b < P; b++)
+                if (same[a * P + b] && fabs(w->full[a] - w->full[b]) > 1e-9)
+                    same[a * P + b] = 0;
+    }
+    size_t u = 0;
+    char name[SG_REGRESS_NAME_MAX];
+    for (size_t a = 1; a < P && u < sizeof r->aliases; a++) {
+        if (!sg_rsm_term_kept(q, a))
+            continue;
+        size_t found = 0;
+        for (size_t b = 1; b < P && u < sizeof r->aliases; b++) {
+            if (b == a || sg_rsm_term_kept(q, b) || !same[a * P + b])
+                continue;
+            if (!found++) {
+                sg_rsm_term_name(q, names, a, name, sizeof name);
+                u += (size_t)snprintf(r->aliases + u, sizeof r->aliases - u, "%s%s stands for ",
+                                      u ? "; " : "", name);
+            }
+            sg_rsm_term_name(q, names, b, name, sizeof name);
+            if (u < sizeof r->aliases)
+                u += (size_t)snprintf(r->aliases + u, sizeof r->aliases - u, "%s%s",
+                                      found > 1 ? ", " : "", name);
+        }
+        if (found && u < sizeof r->aliases)
+            u += (size_t)snprintf(r->aliases + u, sizeof r->aliases - u, " too");
+    }
+    if (u && u < sizeof r->aliases)
+        snprintf(r->aliases + u, sizeof r->aliases - u, " (on these runs they are one column)");
+    free(same);
+}
+
 /* Leverage of run i: |R^-T a_i|², a_i its kept terms (the row of the
  * design matrix, recomputed since A holds the factorisation). */
 static double leverage(const sg_rsm *q, const double *x, const work *w)
@@ -223,6 +272,7 @@ static sg_status regress(sg_regress *r, const sg_rsm *q, const char *const *name
         if (sg_rsm_term_kept(q, a))
             r->terms[j++].uncoded = w->full[a];
     summarise(r, q, d, w);
+    find_aliases(r, q, names, X, ldx, n, w);
     double sse = 0.0;
     for (size_t i = 0; i < n; i++)
         sse += gsl_vector_get(w->res, i) * gsl_vector_get(w->res, i);

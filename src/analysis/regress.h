@@ -39,6 +39,8 @@ typedef struct sg_regress {
     size_t n, p, df_error; /* runs, terms fitted, residual degrees of freedom */
     char form[200];        /* rsm.h's description: "full quadratic (10 terms)" */
     char dropped[512];     /* the terms the design cannot separate, or "" */
+    char aliases[512];     /* kept terms whose column a dropped term shares on these runs
+                              ("temp^2 stands for press^2, time^2 too ..."), or "" */
     double s;              /* residual sd, response unit (NAN: no df) */
     double r2, r2_adj, r2_pred; /* NAN when undefined (constant response, no df, a
                                    run with leverage 1) */

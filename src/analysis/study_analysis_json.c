@@ -40,6 +40,7 @@ static void regression_json(sg_json_builder *b, cJSON *arr, const char *name,
     sg_json_bool(b, e, "log10", lg);
     sg_json_string(b, e, "form", g->form);
     sg_json_string(b, e, "dropped", g->dropped);
+    sg_json_string(b, e, "aliases", g->aliases);
     sg_json_count(b, e, "runs", g->n);
     sg_json_count(b, e, "error_df", g->df_error);
     sg_json_number(b, e, "s", g->s);

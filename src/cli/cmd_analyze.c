@@ -138,6 +138,8 @@ static void print_regression(const sg_study *s, size_t r, const sg_regress *g, b
     }
     printf("  (coded: each factor from -1 at its smallest to +1 at its largest tested "
            "setting, so the coefficients compare)\n");
+    if (g->aliases[0])
+        printf("  %s\n", g->aliases);
     printf("  Equation in the factors' units:\n");
     print_equation(s, g, lhs);
 }

@@ -70,6 +70,8 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
     sg_rstr(ctx, ws, r++, 0, buf, ctx->subtitle);
     if (g->dropped[0])
         sg_rstr(ctx, ws, r++, 0, g->dropped, ctx->warn_line);
+    if (g->aliases[0])
+        sg_rstr(ctx, ws, r++, 0, g->aliases, ctx->warn_line);
     r = fit_rows(ctx, ws, r, g, in->regress_log && in->regress_log[k] ? "decades" : rs->unit);
     static const char *const head[] = {"Term", "Coefficient (coded)", "SE coefficient", "t", "p",
                                        "Coefficient (factors' units)"};
