@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 /* p-value below which an estimated interaction earns a note that the
  * additive prediction ignores it. */
@@ -345,17 +347,11 @@ static void pool_terms(sg_taguchi_result *res, int min_df)
                            list);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of the first m values of v (sorted in place). */
+/* Median of the first m values of v (sorted in place, as cv.c does). */
 static double median(double *v, size_t m)
 {
-    qsort(v, m, sizeof *v, cmp_double);
-    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+    gsl_sort(v, 1, m);
+    return gsl_stats_median_from_sorted_data(v, 1, m);
 }
 
 /* Lenth's pseudo standard error of a saturated two-level analysis (see

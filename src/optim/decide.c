@@ -500,33 +500,24 @@ static void coverage(const sg_study *s, const sg_table *t, const double *x, sg_d
     double best = INFINITY, spacing = 0.0;
     size_t stride = (t->n_rows + SG_DECIDE_SPACING_SAMPLE - 1) / SG_DECIDE_SPACING_SAMPLE;
     for (size_t i = 0; i < t->n_rows; i++) {
-        double d2 = 0.0, nn = INFINITY;
-        for (size_t f = 0; f < nf; f++) {
-            double w = s->factors[f].max - s->factors[f].min;
-            double d = (x[f] - sg_table_at(t, i, f)) / w;
-            d2 += d * d;
-        }
-        if (d2 < best) {
-            best = d2;
+        const double *row = t->x + i * t->n_cols; /* factors first */
+        double d = scaled_dist(s, x, row), nn = INFINITY;
+        if (d < best) {
+            best = d;
             r->nearest_row = i;
         }
         if (i % stride != 0)
             continue;
         for (size_t k = 0; k < t->n_rows; k++) {
-            double e2 = 0.0;
-            for (size_t f = 0; f < nf; f++) {
-                double w = s->factors[f].max - s->factors[f].min;
-                double d = (sg_table_at(t, k, f) - sg_table_at(t, i, f)) / w;
-                e2 += d * d;
-            }
-            if (k != i && e2 > 0 && e2 < nn)
-                nn = e2;
+            double e = scaled_dist(s, t->x + k * t->n_cols, row);
+            if (k != i && e > 0 && e < nn)
+                nn = e;
         }
         if (isfinite(nn) && nn > spacing)
             spacing = nn;
     }
-    r->nearest_dist = sqrt(best);
-    r->design_spacing = sqrt(spacing);
+    r->nearest_dist = best;
+    r->design_spacing = spacing;
     for (size_t f = 0; f < nf; f++) {
         double lo = INFINITY, hi = -INFINITY;
         for (size_t i = 0; i < t->n_rows; i++) {
