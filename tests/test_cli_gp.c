@@ -256,3 +256,108 @@ Test(cli_gp, kriging_clearly_better_is_judged_anywhere_in_the_window, .timeout =
     cr_expect(krig > 0.67 * net && krig < 1.5 * net, "test RMSE: kriging %g, network %g", krig,
               net);
 }
+
+/* Value of the regression's equation in the factors' units (analyze --json
+ * terms: "constant", "a", "a^2", "a*b") at the named settings. */
+static double equation_at(cJSON *terms, const char *const *names, const double *x, size_t k)
+{
+    double y = 0.0;
+    cJSON *t;
+    cJSON_ArrayForEach(t, terms)
+    {
+        const char *name = get(t, "term")->valuestring;
+        double v = 1.0;
+        if (strcmp(name, "constant") != 0) {
+            char buf[128];
+            snprintf(buf, sizeof buf, "%s", name);
+            bool square = strstr(buf, "^2") != NULL;
+            for (char *f = strtok(buf, "*^"); f; f = strtok(NULL, "*^")) {
+                if (strcmp(f, "2") == 0)
+                    continue;
+                size_t i = 0;
+                while (i < k && strcmp(names[i], f) != 0)
+                    i++;
+                cr_assert_lt(i, k, "unknown factor in term %s", name);
+                v *= square ? x[i] * x[i] : x[i];
+            }
+        }
+        y += get(t, "uncoded")->valuedouble * v;
+    }
+    return y;
+}
+
+Test(cli_gp, quadratic_study_fit_predict_optimize)
+{
+    const char *study = typed_study("q.toml", "quadratic");
+    char st[256];
+    snprintf(st, sizeof st, "%s", study);
+    result *r = run("fit", "-q", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "quadratic response surface by least squares, one per response: "
+                             "full quadratic (15 terms)"), "%s", r->out);
+    /* the model's rows, the network and kriging beside them; the baseline
+     * is the model, so its rows are not repeated */
+    int training = 0;
+    for (const char *p = r->out; (p = strstr(p, "quadratic, training")); p++)
+        training++;
+    cr_expect_eq(training, 3, "%s", r->out);
+    cr_expect(strstr(r->out, "quadratic, CV") && strstr(r->out, "network, CV") &&
+              strstr(r->out, "kriging, CV"), "%s", r->out);
+    cr_expect(strstr(r->out, "× the mean's standard error"), "%s", r->out);
+    char mfile[256];
+    const char *mpath = strstr(r->out, "Model written to ");
+    cr_assert_not_null(mpath);
+    cr_assert_eq(sscanf(mpath, "Model written to %255s", mfile), 1);
+    char buf[1 << 17];
+    slurp(mfile, buf, sizeof buf);
+    cr_expect(strstr(buf, "\"type\":\t\"quadratic\"") && strstr(buf, "\"equations\""));
+    /* the model's cross-validation is the quadratic baseline's */
+    r = run("fit", "-q", "--json", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_out(r), *resp;
+    cJSON_ArrayForEach(resp, get(get(j, "fit"), "responses"))
+    {
+        cJSON *cv = get(resp, "cv");
+        cr_expect_eq(get(get(cv, "network"), "rmse")->valuedouble,
+                     get(get(get(cv, "comparison"), "quadratic"), "rmse")->valuedouble);
+        cr_expect_gt(get(get(get(cv, "comparison"), "network"), "rmse")->valuedouble, 0.0);
+    }
+    cr_expect_str_eq(get(get(get(j, "fit"), "model"), "used")->valuestring, "quadratic");
+    cJSON_Delete(j);
+    /* predictions are analyze's regression equation (GSL's least squares,
+     * in the factors' units); the spread at the centre is the constant's
+     * standard error */
+    r = run("analyze", "-q", "--json", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *a = parse_out(r);
+    cJSON *reg = cJSON_GetArrayItem(get(get(a, "analyze"), "regression"), 0);
+    cr_assert_str_eq(get(reg, "name")->valuestring, "stress_max");
+    cJSON *terms = get(reg, "terms");
+    static const char *const names[4] = {"thickness", "temperature", "hold", "cooling"};
+    static const double pts[2][4] = {{100, 1120, 30, 5}, {63, 1141, 24, 6.5}};
+    for (int p = 0; p < 2; p++) {
+        char at[128];
+        snprintf(at, sizeof at, "thickness=%g,temperature=%g,hold=%g,cooling=%g", pts[p][0],
+                 pts[p][1], pts[p][2], pts[p][3]);
+        r = run("predict", "--json", "--at", at, mfile, NULL);
+        cr_assert_eq(r->code, 0, "%s", r->err);
+        cJSON *pj = parse_out(r);
+        cJSON *r0 = cJSON_GetArrayItem(
+            get(cJSON_GetArrayItem(get(get(pj, "predict"), "points"), 0), "responses"), 0);
+        double mean = get(r0, "mean")->valuedouble, want = equation_at(terms, names, pts[p], 4);
+        cr_expect(fabs(mean - want) < 1e-9 * fabs(want), "point %d: %.12g against %.12g", p,
+                  mean, want);
+        if (p == 0) {
+            double se = get(cJSON_GetArrayItem(terms, 0), "se")->valuedouble;
+            cr_expect(fabs(get(r0, "spread")->valuedouble - se) < 1e-9 * se, "%.12g against %.12g",
+                      get(r0, "spread")->valuedouble, se);
+        }
+        cr_expect(strstr(r->out, "standard error of the quadratic's fitted mean"), "%s", r->out);
+        cJSON_Delete(pj);
+    }
+    cJSON_Delete(a);
+    /* optimize and the workbook use it */
+    r = run("optimize", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "quadratic ± the standard error of its mean"), "%s", r->out);
+}

@@ -601,6 +601,50 @@ double sg_rsm_predict(const sg_rsm *m, const double *x)
     return s;
 }
 
+/* dz_a / dx_i of feature a of factor i at x: 0 for an indicator (a
+ * category has no slope), 1 / half, or on a log scale d log10(x) / dx
+ * over half. */
+static double feature_slope(const sg_rsm *m, const double *x, size_t a)
+{
+    size_t i = m->feat_factor[a];
+    if (m->feat_level[a] >= 0)
+        return 0.0;
+    if (!m->log_x[i])
+        return 1.0 / m->half[a];
+    return x[i] > 0 ? 1.0 / (m->half[a] * x[i] * log(10.0)) : 0.0;
+}
+
+double sg_rsm_gradient(const sg_rsm *m, const double *x, double *grad)
+{
+    size_t nf = m->nf, c = 1 + nf + m->n_num;
+    double s = m->coef[0];
+    for (size_t i = 0; i < m->k; i++)
+        grad[i] = 0.0;
+    for (size_t a = 0, sq = 1 + nf; a < nf; a++) {
+        double fa = feature(m, x, a), da = feature_slope(m, x, a);
+        size_t ia = m->feat_factor[a];
+        s += m->coef[1 + a] * fa;
+        grad[ia] += m->coef[1 + a] * da;
+        if (m->feat_level[a] < 0) {
+            s += m->coef[sq] * fa * fa;
+            grad[ia] += 2.0 * m->coef[sq++] * fa * da;
+        }
+        for (size_t b = a + 1; b < nf; b++)
+            if (m->feat_factor[a] != m->feat_factor[b]) {
+                double fb = feature(m, x, b), g = m->coef[c++];
+                s += g * fa * fb;
+                grad[ia] += g * fb * da;
+                grad[m->feat_factor[b]] += g * fa * feature_slope(m, x, b);
+            }
+    }
+    if (!m->logistic)
+        return s;
+    double p = s >= 0 ? 1.0 / (1.0 + exp(-s)) : exp(s) / (1.0 + exp(s));
+    for (size_t i = 0; i < m->k; i++)
+        grad[i] *= p * (1.0 - p);
+    return p;
+}
+
 /* The basis values of the kept terms of row x into t (rank values); z
  * (nf) and full (p) scratch. */
 static void kept_basis(const sg_rsm *m, const double *x, double *z, double *full, double *t)

@@ -129,6 +129,11 @@ void sg_rsm_destroy(sg_rsm *m);
 
 /* Prediction at x (k factors, engineering units), in the response's unit. */
 double sg_rsm_predict(const sg_rsm *m, const double *x);
+/* The prediction at x (as sg_rsm_predict) returned, and its gradient over
+ * the k factors into grad (k): response unit per unit of each setting (a
+ * log-scale factor's too), 0 for a category (its settings are not a
+ * continuum). */
+double sg_rsm_gradient(const sg_rsm *m, const double *x, double *grad);
 /* Number of terms of the full form over the fit's factors (the length of
  * sg_rsm_coefficients; sg_rsm_n_terms(k) when every factor is numeric). */
 size_t sg_rsm_terms(const sg_rsm *m);

@@ -254,6 +254,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
     const sg_fit_result *r = ctx->fit;
     const sg_model_spec *sp = sg_model_spec_of(r->model);
     bool gp = r->type_used == SG_MODEL_GP, autom = r->type_requested == SG_MODEL_AUTO;
+    bool quad = r->type_used == SG_MODEL_QUAD;
     const sg_model_selection *sel = sg_model_selection_of(r->model);
     excluded_rows(t);
     if (autom) {
@@ -274,14 +275,25 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         printf("Parameters: %zu hyper-parameters in the model for %zu rows\n",
                r->n_params_total, r->n_rows);
     }
-    if (!gp)
+    if (quad) {
+        printf("Model: %zu factor%s -> %zu response%s; quadratic response surface by least "
+               "squares, one per response: %s\n",
+               r->n_in, r->n_in == 1 ? "" : "s", r->n_out, r->n_out == 1 ? "" : "s",
+               sg_rsm_description(sg_model_quadratic(r->model, 0)));
+        printf("Parameters: %zu coefficients in the model for %zu rows\n", r->n_params_total,
+               r->n_rows);
+    }
+    bool nets = r->type_used == SG_MODEL_MLP;
+    /* the model's rows: auto, kriging, quadratic or network */
+    const char *mn = autom ? "auto" : gp ? "kriging" : quad ? "quadratic" : "network";
+    if (nets)
         printf("Model: %zu factor%s -> %zu response%s; hidden layers", r->n_in,
                r->n_in == 1 ? "" : "s", r->n_out, r->n_out == 1 ? "" : "s");
-    if (!gp && !sp->n_hidden)
+    if (nets && !sp->n_hidden)
         printf(" none");
-    for (size_t i = 0; !gp && i < sp->n_hidden; i++)
+    for (size_t i = 0; nets && i < sp->n_hidden; i++)
         printf("%s%zu", i ? "-" : " ", sp->hidden[i]);
-    if (!gp) {
+    if (nets) {
         printf(" (%s), %s, ensemble of %zu, optimizer %s\n", sg_activation_name(sp->hidden_act),
                sp->shared ? "one network shared by all responses" : "one network per response",
                sp->ensemble, r->optimizer);
@@ -314,6 +326,7 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                r->cv->n_folds,
                autom && sel->gp_ok && sel->mlp_ok ? "both models and repeats the choice"
                : gp                               ? "the kriging hyper-parameters"
+               : quad                             ? "the least-squares fit"
                                                   : "scaling and all members");
         if (r->cv->n_between)
             printf("  %s: error at tested settings; between levels: error when interpolating "
@@ -347,34 +360,37 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                resp->unit[0] ? "]" : "");
         printf("  %-22s %9s %12s %12s %12s\n", "", "R²/Q²", "RMSE", "MAE", "max error");
         const sg_fit_compare *c = r->cmp ? &r->cmp[j] : NULL;
-        metrics_row(gp ? "kriging, training" : "network, training", &r->train[j], true, dec);
-        if (cv && autom)
-            metrics_row("auto, CV", &cv->net, true, dec);
-        if (c && !autom && gp)
-            metrics_row("kriging, CV", &cv->net, true, dec);
+        char row[48];
+        snprintf(row, sizeof row, "%s, training", gp ? "kriging" : quad ? "quadratic" : "network");
+        metrics_row(row, &r->train[j], true, dec);
+        snprintf(row, sizeof row, "%s, CV", mn);
+        if (cv && (autom || (c && !nets)))
+            metrics_row(row, &cv->net, true, dec);
         if (c)
             metrics_row("network, CV", &c->net, c->net_ok, dec);
         if (c && (autom || !gp))
             metrics_row("kriging, CV", &c->gp, c->gp_ok, dec);
         bool btw = cv && r->cv->n_between;
+        snprintf(row, sizeof row, "%s, btw. levels", mn);
         if (btw)
-            metrics_row(autom ? "auto, btw. levels" : gp ? "kriging, btw. levels" : "network, btw. levels",
-                        &cv->between, true, dec);
+            metrics_row(row, &cv->between, true, dec);
+        snprintf(row, sizeof row, "%s, in window", mn);
         if (cv && cv->window_ok)
-            window_row(autom ? "auto, in window" : gp ? "kriging, in window" : "network, in window",
-                       cv->window_rmse, cv->log_interval, dec);
+            window_row(row, cv->window_rmse, cv->log_interval, dec);
         else if (cv)
             printf("  %-22s %s%s\n", "in window",
                    strncmp(cv->window_note, "not ", 4) ? "not computed: " : "", cv->window_note);
         /* the other model's, beside it: the "clearly better" note compares these */
         if (c && cv && cv->window_ok && (autom || !gp) && isfinite(c->gp_window))
             window_row("kriging, in window", c->gp_window, cv->log_interval, dec);
-        if (c && cv && cv->window_ok && (autom || gp) && isfinite(c->net_window))
+        if (c && cv && cv->window_ok && (autom || !nets) && isfinite(c->net_window))
             window_row("network, in window", c->net_window, cv->log_interval, dec);
-        metrics_row("quadratic, training", &r->rsm_train[j], r->rsm_ok[j], dec);
-        if (cv)
+        /* the baseline, unless it is the model */
+        if (!quad)
+            metrics_row("quadratic, training", &r->rsm_train[j], r->rsm_ok[j], dec);
+        if (cv && !quad)
             metrics_row("quadratic, CV", &cv->rsm, cv->rsm_ok, dec);
-        if (btw)
+        if (btw && !quad)
             metrics_row("quadratic, btw. levels", &cv->rsm_between, cv->rsm_ok, dec);
         if (r->rsm_note[j][0])
             printf("  note (quadratic): %s\n", r->rsm_note[j]);
@@ -400,9 +416,11 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                            100 * cv->coverage);
             if (cv->spread_factor_ok)
                 sg_num_fprintf(stdout, "; = %.3g × %s", cv->spread_factor,
-                               gp ? "kriging sd" : "ensemble spread");
+                               gp     ? "kriging sd"
+                               : quad ? "the mean's standard error"
+                                      : "ensemble spread");
             /* members that agree far more closely than they are accurate */
-            if (cv->spread_factor_ok && !gp && cv->spread_factor > SPREAD_UNDERSTATES)
+            if (cv->spread_factor_ok && nets && cv->spread_factor > SPREAD_UNDERSTATES)
                 printf(" (the spread understates the error: use the interval)");
             printf("\n");
             if (btw)

@@ -285,6 +285,15 @@ static void print_choices(const sg_study *s, const sg_decide_result *r, const ch
     }
 }
 
+/* What "mean ± spread" is for the model's type. */
+static const char *mean_words(const sg_model *m)
+{
+    sg_model_type t = m ? sg_model_type_of(m) : SG_MODEL_MLP;
+    return t == SG_MODEL_GP     ? "kriging mean ± its sd"
+           : t == SG_MODEL_QUAD ? "quadratic ± the standard error of its mean"
+                                : "ensemble mean ± spread";
+}
+
 static void print_answer(const sg_cli_ctx *ctx)
 {
     const sg_study *s = ctx->study;
@@ -314,9 +323,9 @@ static void print_answer(const sg_cli_ctx *ctx)
     }
     sg_num_fprintf(stdout, "  objective      %12.6g%s%s\n", o->best_f, unit_sp(ou), ou);
     if (r->has_interval) {
-        sg_num_fprintf(stdout, "  predicted responses (ensemble mean ± spread; %.0f%% interval calibrated by "
-               "cross-validation):\n",
-               100.0 * r->level);
+        sg_num_fprintf(stdout, "  predicted responses (%s; %.0f%% interval calibrated by "
+                               "cross-validation):\n",
+                       mean_words(ctx->model), 100.0 * r->level);
         for (size_t j = 0; j < s->n_responses; j++) {
             if (print_probability(sp, s, j, r->mean[j], r->sd[j]))
                 continue;
@@ -332,8 +341,9 @@ static void print_answer(const sg_cli_ctx *ctx)
             printf("\n");
         }
     } else {
-        printf("  predicted responses (ensemble mean ± spread; no calibrated interval: no "
-               "cross-validation results are saved with this model, use --fit):\n");
+        printf("  predicted responses (%s; no calibrated interval: no cross-validation "
+               "results are saved with this model, use --fit):\n",
+               mean_words(ctx->model));
         print_predictions(sp, s, r->mean, r->sd);
     }
     for (size_t i = 0; i < sp->n_cons; i++) {

@@ -459,7 +459,7 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     r->cmp = calloc(n_out, sizeof *r->cmp);
     r->notes = calloc(8 * n_out, sizeof *r->notes);
     sg_metrics *gm = calloc(n_out, sizeof *gm);
-    bool ref_is_network = r->type_used == SG_MODEL_GP;
+    bool ref_is_network = r->type_used != SG_MODEL_MLP;
     for (size_t i = 0; i < n * n_out; i++)
         ref[i] = NAN;
     if (!r->cmp || !r->notes || !gm) {
@@ -547,8 +547,39 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
 /* The notes saying when a baseline is clearly better than the network
  * (after compare() and the window check, which may raise the network's
  * window figure). */
+/* A quadratic model's notes: the network or kriging clearly better than
+ * it, by the same CV figures (the plan's). */
+static void quadratic_notes(sg_fit_result *r, const char *const *names)
+{
+    for (size_t j = 0; j < r->n_out; j++) {
+        const sg_fit_compare *c = &r->cmp[j];
+        const sg_cv_response *R = &r->cv->resp[j];
+        bool lg = R->log_interval;
+        double qe = lg ? R->log_rmse : R->net.rmse;
+        const char *other[2] = {"the network", "kriging"}, *type[2] = {"mlp", "gp"};
+        bool ok[2] = {c->net_ok, c->gp_ok};
+        double oe[2] = {lg ? c->net_log_rmse : c->net.rmse, lg ? c->gp_log_rmse : c->gp.rmse};
+        size_t best = ok[1] && (!ok[0] || oe[1] < oe[0]) ? 1 : 0;
+        if (!ok[best] || !isfinite(oe[best]) || !(oe[best] < SG_FIT_CLEARLY_BETTER * qe))
+            continue;
+        char fig[32];
+        sg_fit_note *t = add_note(r, SG_FIT_NOTE_MODEL_BETTER, j, oe[best], qe);
+        sg_num_snprintf(t->message, sizeof t->message,
+                        "%.80s: %s is clearly better than the quadratic (CV %s %s against "
+                        "%.4g, %.2f times): the response bends more than a quadratic can; "
+                        "consider [model] type = \"%s\"",
+                        names[j], other[best], lg ? "rms error in log10" : "RMSE",
+                        sg_cv_error_text(fig, sizeof fig, oe[best], lg ? R->log_range : R->range),
+                        qe, qe > 0 ? oe[best] / qe : 0.0, type[best]);
+    }
+}
+
 static void compare_notes(sg_fit_result *r, const char *const *names)
 {
+    if (r->type_used == SG_MODEL_QUAD) {
+        quadratic_notes(r, names);
+        return;
+    }
     /* the model's own figure, as the window check may have raised it */
     for (size_t j = 0; r->type_requested == SG_MODEL_MLP && j < r->n_out; j++)
         r->cmp[j].net_window = r->cv->resp[j].window_ok ? r->cv->resp[j].window_rmse : NAN;
@@ -837,8 +868,10 @@ static sg_status clear_predicted_runs(sg_fit_result *r, const sg_table *t,
     if (!c)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     size_t m = sg_cv_clear_predicted(r->cv, ref, settings->cv.outlier_z, c, max);
-    const char *model = r->type_used == SG_MODEL_GP ? "kriging" : "the network";
-    const char *other = r->type_used == SG_MODEL_GP ? "the network" : "kriging";
+    const char *model = r->type_used == SG_MODEL_GP     ? "kriging"
+                        : r->type_used == SG_MODEL_QUAD ? "the quadratic"
+                                                        : "the network";
+    const char *other = r->type_used == SG_MODEL_MLP ? "kriging" : "the network";
     for (size_t j = 0; j < r->n_out; j++) {
         char runs[160];
         size_t first, k = name_runs(t, c, m, sizeof *c, offsetof(sg_cv_cleared, row),
@@ -1036,7 +1069,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     if ((st = choose_scales(study, t, X, &chosen, r, tmp, err)) != SG_OK)
         goto fail;
     settings = &chosen;
-    if (chosen.spec.l2_auto && chosen.spec.type != SG_MODEL_GP) {
+    if (chosen.spec.l2_auto &&
+        (chosen.spec.type == SG_MODEL_MLP || chosen.spec.type == SG_MODEL_AUTO)) {
         if ((st = sg_regularize_choose_l2(&chosen.spec, &chosen.cv, n_in, n_out, X, Y, n,
                                           &r->l2_choice, err)) != SG_OK)
             goto fail;

@@ -82,10 +82,13 @@ typedef enum sg_fit_note_kind {
                                        extrapolated beyond the runs that made it: not
                                        flagged (value: the first one's held-out residual;
                                        cv.h sg_cv_clear_beyond) */
-    SG_FIT_NOTE_RUN_EXTREME         /* a run the model missed that holds the response's
+    SG_FIT_NOTE_RUN_EXTREME,        /* a run the model missed that holds the response's
                                        lowest or highest value: not flagged (one note per
                                        run; value: its held-out residual; cv.h
                                        sg_cv_clear_extreme) */
+    SG_FIT_NOTE_MODEL_BETTER        /* a quadratic model (type = quadratic): the network
+                                       or kriging beside it clearly better by CV (value:
+                                       its CV RMSE, reference: the quadratic's) */
 } sg_fit_note_kind;
 
 typedef struct sg_fit_note {

@@ -129,7 +129,7 @@ sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err)
     if ((int)spec->x_scale < 0 || spec->x_scale > SG_SCALE_NONE || (int)spec->y_scale < 0 ||
         spec->y_scale > SG_SCALE_NONE)
         return sg_error_set(err, SG_ERR_INVALID, "scaling: must be minmax, zscore or none");
-    if ((int)spec->type < 0 || spec->type > SG_MODEL_AUTO)
+    if ((int)spec->type < 0 || spec->type > SG_MODEL_QUAD)
         return sg_error_set(err, SG_ERR_INVALID, "type: must be one of %s",
                             sg_model_type_names());
     if (spec->ensemble < 1 || spec->ensemble > SG_MODEL_MAX_ENSEMBLE)
@@ -164,7 +164,7 @@ sg_status sg_model_spec_validate(const sg_model_spec *spec, sg_error *err)
     return sg_train_config_validate(&spec->train, err);
 }
 
-static const char *const type_names[] = {"mlp", "gp", "auto"};
+static const char *const type_names[] = {"mlp", "gp", "auto", "quadratic"};
 
 const char *sg_model_type_name(sg_model_type t)
 {
@@ -182,7 +182,7 @@ bool sg_model_type_from_name(const char *name, sg_model_type *out)
     return false;
 }
 
-const char *sg_model_type_names(void) { return "mlp, gp, auto"; }
+const char *sg_model_type_names(void) { return "mlp, gp, auto, quadratic"; }
 
 uint64_t sg_model_member_seed(uint64_t study_seed, size_t j, size_t m)
 {
@@ -261,6 +261,10 @@ void sg_model_destroy(sg_model *m)
     free(m->gx);
     free(m->gy);
     free(m->gpar);
+    for (size_t j = 0; m->quad && j < m->n_out; j++)
+        sg_model__quad_clear(&m->quad[j]);
+    free(m->quad);
+    free(m->qx);
     free(m);
 }
 
@@ -290,7 +294,7 @@ static sg_status alloc_kind(const sg_model_spec *spec, sg_model_type kind, size_
     m->n_feat = nf;
     m->n_out = n_out;
     m->type = kind;
-    m->n_nets = kind == SG_MODEL_GP ? 0 : spec->shared ? 1 : n_out;
+    m->n_nets = kind != SG_MODEL_MLP ? 0 : spec->shared ? 1 : n_out;
     size_t nm = m->n_nets * spec->ensemble;
     m->nets = calloc(nm + 1, sizeof *m->nets);
     m->hist = calloc(nm + 1, sizeof *m->hist);
@@ -389,6 +393,29 @@ sg_status sg_model__alloc_gp(const sg_model_spec *spec, size_t n_in, size_t n_ou
         sg_model_destroy(m);
         return sg_error_set(err, SG_ERR_NOMEM, "model: out of memory");
     }
+    *out = m;
+    return SG_OK;
+}
+
+sg_status sg_model__alloc_quad(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                               size_t n_rows, sg_model **out, sg_error *err)
+{
+    sg_model *m = NULL;
+    sg_status st = alloc_kind(spec, SG_MODEL_QUAD, n_in, n_out, &m, err);
+    if (st != SG_OK)
+        return st;
+    m->n_rows = n_rows;
+    m->quad = calloc(n_out, sizeof *m->quad);
+    m->qx = calloc(n_rows * n_in + 1, sizeof *m->qx);
+    m->gy = calloc(n_rows * n_out + 1, sizeof *m->gy);
+    if (!m->quad || !m->qx || !m->gy) {
+        sg_model_destroy(m);
+        return sg_error_set(err, SG_ERR_NOMEM, "model: out of memory");
+    }
+    for (size_t i = 0; i < m->n_feat; i++) /* the network's scalers are unused */
+        m->xs->width[i] = 1.0;
+    for (size_t j = 0; j < n_out; j++)
+        m->ys->width[j] = 1.0;
     *out = m;
     return SG_OK;
 }
@@ -879,6 +906,8 @@ sg_status sg_model_fit(const sg_model_spec *spec, size_t n_in, size_t n_out, con
         return sg_error_set(err, SG_ERR_INVALID, "no model settings");
     if (spec->type == SG_MODEL_GP)
         return sg_model__fit_gp(spec, n_in, n_out, X, Y, n, response_names, out, err);
+    if (spec->type == SG_MODEL_QUAD)
+        return sg_model__fit_quad(spec, n_in, n_out, X, Y, n, response_names, out, err);
     if (spec->type == SG_MODEL_AUTO)
         return sg_model__fit_auto(spec, n_in, n_out, X, Y, n, response_names, progress, user,
                                   out, err);
@@ -1251,6 +1280,8 @@ sg_status sg_model_copy(const sg_model *m, sg_model **out, sg_error *err)
     sg_model *c = NULL;
     sg_status st = m->type == SG_MODEL_GP
                        ? sg_model__alloc_gp(&m->spec, m->n_in, m->n_out, m->n_rows, &c, err)
+                   : m->type == SG_MODEL_QUAD
+                       ? sg_model__alloc_quad(&m->spec, m->n_in, m->n_out, m->n_rows, &c, err)
                        : sg_model_alloc(&m->spec, m->n_in, m->n_out, &c, err);
     if (st == SG_OK)
         st = copy_contents(c, m, err);
@@ -1260,6 +1291,12 @@ sg_status sg_model_copy(const sg_model *m, sg_model **out, sg_error *err)
         memcpy(c->gpar, m->gpar, m->n_out * SG_MODEL_GP_NPAR(m->n_feat) * sizeof *c->gpar);
         for (size_t j = 0; j < m->n_out && st == SG_OK; j++)
             st = sg_gp_copy(m->gp[j], &c->gp[j], err);
+    }
+    if (st == SG_OK && m->type == SG_MODEL_QUAD) { /* refitted: the same fits */
+        memcpy(c->qx, m->qx, m->n_rows * m->n_in * sizeof *c->qx);
+        memcpy(c->gy, m->gy, m->n_rows * m->n_out * sizeof *c->gy);
+        for (size_t j = 0; j < m->n_out && st == SG_OK; j++)
+            st = sg_model__quad_build(c, j, err);
     }
     if (st != SG_OK) {
         sg_model_destroy(c);
@@ -1293,13 +1330,19 @@ const sg_mlp *sg_model_member(const sg_model *m, size_t j, size_t k)
 size_t sg_model_n_params_per_member(const sg_model *m, size_t j)
 {
     (void)j; /* every network of a model has the same shape */
-    return m->type == SG_MODEL_GP ? 0 : sg_mlp_n_params(m->nets[0]);
+    return m->type != SG_MODEL_MLP ? 0 : sg_mlp_n_params(m->nets[0]);
 }
 
 size_t sg_model_n_params(const sg_model *m)
 {
     if (m->type == SG_MODEL_GP) /* length scales, signal and noise variance, mean */
         return m->n_out * (m->n_feat + 3);
+    if (m->type == SG_MODEL_QUAD) { /* the coefficients fitted */
+        size_t p = 0;
+        for (size_t j = 0; j < m->n_out; j++)
+            p += m->quad[j].rank;
+        return p;
+    }
     return sg_mlp_n_params(m->nets[0]) * m->n_nets * m->spec.ensemble;
 }
 
@@ -1311,7 +1354,7 @@ bool sg_model_early_stopped(const sg_model_spec *s)
 
 bool sg_model_overparameterised(const sg_model *m)
 {
-    return m->type != SG_MODEL_GP && sg_mlp_n_params(m->nets[0]) > m->n_rows &&
+    return m->type == SG_MODEL_MLP && sg_mlp_n_params(m->nets[0]) > m->n_rows &&
            m->spec.train.l1 == 0.0 && m->spec.train.l2 == 0.0 &&
            !sg_model_early_stopped(&m->spec);
 }
@@ -1554,6 +1597,12 @@ bool sg_model_factor_ignored(const sg_model *m, size_t i)
     if (i >= m->n_in || sg_model__is_category(&m->spec, i))
         return false;
     size_t a = sg_model__n_feat(&m->spec, i); /* its input's index */
+    if (m->type == SG_MODEL_QUAD) { /* every run at one setting: its terms are dropped */
+        for (size_t r = 1; r < m->n_rows; r++)
+            if (m->qx[r * m->n_in + i] != m->qx[i])
+                return false;
+        return true;
+    }
     if (m->type != SG_MODEL_GP)
         return m->xs->width[a] >= SG_SCALE_FLAT_WIDTH;
     for (size_t j = 0; j < m->n_out; j++)
@@ -1602,6 +1651,8 @@ struct sg_model_work {
     sg_model_type type;
     size_t n_rows;                /* kriging: rows of the processes */
     sg_gp_work **gw;              /* kriging: (n_out) one per process */
+    double *qt, *qu;              /* quadratic: (terms) a point's terms, the kept ones */
+    size_t n_terms;               /* quadratic: the terms they hold */
 };
 
 void sg_model_work_destroy(sg_model_work *w)
@@ -1621,6 +1672,8 @@ void sg_model_work_destroy(sg_model_work *w)
         for (size_t j = 0; j < w->n_out; j++)
             sg_gp_work_destroy(w->gw[j]);
     free(w->gw);
+    free(w->qt);
+    free(w->qu);
     free(w->bx);
     free(w->bg);
     free(w->gsum);
@@ -1668,6 +1721,12 @@ sg_status sg_model_work_create(const sg_model *m, sg_model_work **out, sg_error 
             st = sg_error_set(err, SG_ERR_NOMEM, "model workspace: out of memory");
         for (size_t j = 0; j < m->n_out && st == SG_OK; j++)
             st = sg_gp_work_create(m->gp[j], &w->gw[j], err);
+    } else if (m->type == SG_MODEL_QUAD) {
+        w->n_terms = sg_model__quad_terms(m);
+        w->qt = calloc(w->n_terms + 1, sizeof *w->qt);
+        w->qu = calloc(w->n_terms + 1, sizeof *w->qu);
+        if (!w->qt || !w->qu)
+            st = sg_error_set(err, SG_ERR_NOMEM, "model workspace: out of memory");
     } else {
         /* the one-output nets share a workspace; a softmax net has its own */
         const sg_mlp *one = NULL;
@@ -1695,6 +1754,8 @@ static bool work_fits(const sg_model *m, const sg_model_work *w)
         return false;
     if (m->type == SG_MODEL_GP)
         return w->n_rows == m->n_rows;
+    if (m->type == SG_MODEL_QUAD)
+        return w->n_terms >= sg_model__quad_terms(m);
     if (w->ensemble != m->spec.ensemble)
         return false;
     for (size_t j = 0; j < m->n_nets; j++) {
@@ -1752,6 +1813,11 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
                       double *sd)
 {
     size_t E = m->spec.ensemble, no = m->n_out;
+    if (m->type == SG_MODEL_QUAD) {
+        for (size_t j = 0; j < no; j++)
+            sg_model__quad_predict(m, j, x, w->qt, w->qu, &mean[j], sd ? &sd[j] : NULL);
+        return;
+    }
     sg_model__encode(&m->spec, m->n_in, x, w->bx);
     if (m->type == SG_MODEL_GP) {
         /* spread = the predictive sd of the latent mean */
@@ -1869,6 +1935,12 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
         }
         for (size_t i = 0; i < m->n_in; i++)
             grad[i] = 0.0;
+        return;
+    }
+    if (m->type == SG_MODEL_QUAD) {
+        double mu = sg_model__quad_gradient(m, j, x, grad);
+        if (mean)
+            *mean = mu;
         return;
     }
     sg_model__encode(&m->spec, m->n_in, x, w->bx);

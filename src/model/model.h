@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/rsm.h"
 #include "core/error.h"
 #include "core/exec.h"
 #include "model/gp.h"
@@ -74,16 +75,23 @@
 #define SG_MODEL_AUTO_INNER_K 5
 
 /* Which surrogate: the ensemble of networks, kriging (gp.h, one Gaussian
- * process per response), or the better of the two by cross-validation on
- * the training rows (decided once for the whole model). */
-typedef enum sg_model_type { SG_MODEL_MLP = 0, SG_MODEL_GP, SG_MODEL_AUTO } sg_model_type;
+ * process per response), the better of the two by cross-validation on the
+ * training rows (auto: decided once for the whole model), or the
+ * least-squares quadratic response surface (rsm.h's form, one per
+ * response). */
+typedef enum sg_model_type {
+    SG_MODEL_MLP = 0,
+    SG_MODEL_GP,
+    SG_MODEL_AUTO,
+    SG_MODEL_QUAD
+} sg_model_type;
 #define SG_MODEL_DEFAULT_TYPE SG_MODEL_MLP
 
-/* "mlp", "gp", "auto" ("?" out of range). */
+/* "mlp", "gp", "auto", "quadratic" ("?" out of range). */
 const char *sg_model_type_name(sg_model_type t);
 /* Parse a type name; false when unknown. */
 bool sg_model_type_from_name(const char *name, sg_model_type *out);
-/* "mlp, gp, auto" for messages. */
+/* "mlp, gp, auto, quadratic" for messages. */
 const char *sg_model_type_names(void);
 
 /* Response index passed to the progress callback for a shared network. */
@@ -265,11 +273,17 @@ void sg_model_destroy(sg_model *m);
 sg_status sg_model_copy(const sg_model *m, sg_model **out, sg_error *err);
 
 /* ---- shape and metadata ---- */
-/* The type that predicts: SG_MODEL_MLP or SG_MODEL_GP (never auto; the
+/* The type that predicts: SG_MODEL_MLP, SG_MODEL_GP or SG_MODEL_QUAD (never auto; the
  * requested type is sg_model_spec_of(m)->type). */
 sg_model_type sg_model_type_of(const sg_model *m);
 /* Response j's kriging model (owned by the model), NULL for a network model. */
 const sg_gp *sg_model_gp(const sg_model *m, size_t j);
+/* Response j's quadratic (owned by the model), NULL unless the type is
+ * SG_MODEL_QUAD.  Its coefficients are the model's equation. */
+const sg_rsm *sg_model_quadratic(const sg_model *m, size_t j);
+/* Its residual sd (response unit; decades of a log-scale response), 0
+ * without residual degrees of freedom or for another type. */
+double sg_model_quadratic_residual_sd(const sg_model *m, size_t j);
 /* How type = auto chose (valid when requested is true). */
 typedef struct sg_model_selection {
     bool requested;        /* the spec asked for auto */

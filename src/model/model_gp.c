@@ -20,6 +20,17 @@ static uint64_t gp_seed(uint64_t study_seed, size_t j)
     return sg_model_member_seed(study_seed ^ 0x6B726967696E67ull /* "kriging" */, j, 0);
 }
 
+void sg_model__bounds_of_rows(sg_model *m, const double *X, size_t n)
+{
+    for (size_t i = 0; i < m->n_in; i++) {
+        m->lo[i] = m->hi[i] = X[i];
+        for (size_t r = 1; r < n; r++) {
+            m->lo[i] = fmin(m->lo[i], X[r * m->n_in + i]);
+            m->hi[i] = fmax(m->hi[i], X[r * m->n_in + i]);
+        }
+    }
+}
+
 sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err)
 {
     size_t d = m->n_feat, n = m->n_rows, no = m->n_out;
@@ -49,8 +60,7 @@ sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err)
     return st;
 }
 
-/* The first pass/fail or class response, or SIZE_MAX. */
-static size_t binary_response(const sg_model_spec *spec, size_t n_out)
+size_t sg_model__named_response(const sg_model_spec *spec, size_t n_out)
 {
     for (size_t j = 0; j < n_out && j < SG_MODEL_MAX_CATEGORICAL; j++)
         if (spec->classes[j] >= 2)
@@ -75,7 +85,7 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
     *out = NULL;
     if (!X || !Y)
         return sg_error_set(err, SG_ERR_INVALID, "model fit: no data");
-    size_t jb = binary_response(spec, n_out);
+    size_t jb = sg_model__named_response(spec, n_out);
     if (jb != SIZE_MAX)
         return sg_error_set(err, SG_ERR_INVALID,
                             "kriging (type = \"gp\") models numbers; response %s holds names "
@@ -102,13 +112,7 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
     size_t d = m->n_feat;
     sg_model__encode_rows(spec, n_in, X, n, m->gx);
     memcpy(m->gy, Y, n * n_out * sizeof *Y);
-    for (size_t i = 0; i < n_in; i++) {
-        m->lo[i] = m->hi[i] = X[i];
-        for (size_t r = 1; r < n; r++) {
-            m->lo[i] = fmin(m->lo[i], X[r * n_in + i]);
-            m->hi[i] = fmax(m->hi[i], X[r * n_in + i]);
-        }
-    }
+    sg_model__bounds_of_rows(m, X, n);
     /* the network's scalers are unused; keep them the identity */
     for (size_t i = 0; i < d; i++)
         m->xs->width[i] = 1.0;
@@ -325,7 +329,7 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
     sg_status st = SG_OK;
     if (!X || !Y || n < 2)
         return sg_error_set(err, SG_ERR_INVALID, "model fit needs at least 2 rows (got %zu)", n);
-    if (binary_response(spec, n_out) != SIZE_MAX) {
+    if (sg_model__named_response(spec, n_out) != SIZE_MAX) {
         snprintf(sel.note, sizeof sel.note,
                  "kriging models numbers, and a response holds names (pass/fail or classes): "
                  "the network (logistic or softmax output) is used");

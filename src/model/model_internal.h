@@ -8,6 +8,17 @@
 #include "analysis/rsm.h"
 #include "model/model.h"
 
+/* One response's quadratic: the least-squares fit, and what the spread of
+ * its mean needs (model_quad.c). */
+typedef struct sg_model_quad {
+    sg_rsm *fit;
+    size_t rank;  /* terms kept */
+    double *rinv; /* (rank, rank) row-major upper triangle: R^-1 of the QR of the runs'
+                     kept terms */
+    double s;     /* residual sd on the fitted scale (log10 of a log-scale response);
+                     0 without residual degrees of freedom */
+} sg_model_quad;
+
 struct sg_model {
     sg_model_spec spec;
     size_t n_in, n_out, n_nets, n_rows;
@@ -33,6 +44,10 @@ struct sg_model {
     sg_gp **gp;                 /* (n_out) */
     double *gx, *gy;             /* (n_rows, n_feat) encoded, (n_rows, n_out) training data */
     double *gpar;                /* (n_out, SG_MODEL_GP_NPAR(n_feat)) hyper-parameters */
+    /* quadratic (type == SG_MODEL_QUAD; model_quad.c); gy holds its runs'
+     * responses too */
+    double *qx;                  /* (n_rows, n_in) the runs' settings, engineering units */
+    sg_model_quad *quad;         /* (n_out) */
     sg_model_selection sel;
     size_t *focus;               /* (n_out) class the prediction of a class response is the
                                     probability of (sg_model_set_focus), SIZE_MAX = none */
@@ -99,6 +114,36 @@ SG_INTERNAL sg_status sg_model__alloc_gp(const sg_model_spec *spec, size_t n_in,
                                          size_t n_rows, sg_model **out, sg_error *err);
 /* Build process j from gx, gy and gpar (model_gp.c). */
 SG_INTERNAL sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err);
+/* An empty quadratic model for n rows (qx, gy and quad allocated, no fits
+ * yet).  Caller owns *out. */
+SG_INTERNAL sg_status sg_model__alloc_quad(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                                           size_t n_rows, sg_model **out, sg_error *err);
+/* Fit response j's quadratic from qx and gy (model_quad.c); the loader
+ * calls it as the fit does. */
+SG_INTERNAL sg_status sg_model__quad_build(sg_model *m, size_t j, sg_error *err);
+/* Free a quadratic's contents and zero it. */
+SG_INTERNAL void sg_model__quad_clear(sg_model_quad *q);
+/* Fit the quadratic model (type = quadratic; model_quad.c). */
+SG_INTERNAL sg_status sg_model__fit_quad(const sg_model_spec *spec, size_t n_in, size_t n_out,
+                                         const double *X, const double *Y, size_t n,
+                                         const char *const *response_names, sg_model **out,
+                                         sg_error *err);
+/* Response j's mean at x (n_in settings) and, when sd is not NULL, the
+ * standard error of that mean; t (terms) and u (terms) scratch. */
+SG_INTERNAL void sg_model__quad_predict(const sg_model *m, size_t j, const double *x, double *t,
+                                        double *u, double *mean, double *sd);
+/* Response j's mean at x, returned, and its gradient over the factors into
+ * grad (n_in). */
+SG_INTERNAL double sg_model__quad_gradient(const sg_model *m, size_t j, const double *x,
+                                           double *grad);
+/* The largest number of terms of the responses' fits (scratch size). */
+SG_INTERNAL size_t sg_model__quad_terms(const sg_model *m);
+/* The first pass/fail or class response of spec, or SIZE_MAX (kriging and
+ * the quadratic model numbers only; model_gp.c). */
+SG_INTERNAL size_t sg_model__named_response(const sg_model_spec *spec, size_t n_out);
+/* Factor bounds lo, hi from the n rows of X (n, n_in): what a model keeps
+ * until the study's bounds are set (model_gp.c). */
+SG_INTERNAL void sg_model__bounds_of_rows(sg_model *m, const double *X, size_t n);
 /* Fit the kriging model and the automatic choice (model_gp.c). */
 SG_INTERNAL sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
                                        const double *X, const double *Y, size_t n,

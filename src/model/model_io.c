@@ -123,6 +123,34 @@ static void kriging_json(sg_json_builder *b, cJSON *root, const sg_model *m)
     }
 }
 
+/* The quadratic block: the runs (what the loader refits) and, for a
+ * reader, each response's equation on the coded factors (the loader checks
+ * that the refit gives it). */
+static void quadratic_json(sg_json_builder *b, cJSON *root, const sg_model *m)
+{
+    cJSON *o = sg_json_object(b, root, "quadratic");
+    sg_json_string(b, o, "coding", "z = (x - mid) / half over the runs' min .. max "
+                                   "(log10 of a log-scale factor's setting)");
+    sg_json_count(b, o, "rows", m->n_rows);
+    sg_json_exacts(b, o, "settings", m->qx, m->n_rows * m->n_in);
+    sg_json_exacts(b, o, "outputs", m->gy, m->n_rows * m->n_out);
+    cJSON *ea = sg_json_array(b, o, "equations");
+    for (size_t j = 0; ea && j < m->n_out; j++) {
+        const sg_rsm *f = m->quad[j].fit;
+        cJSON *e = sg_json_object(b, ea, NULL);
+        sg_json_string(b, e, "response", m->rname[j]);
+        sg_json_string(b, e, "form", sg_rsm_description(f));
+        cJSON *ta = sg_json_array(b, e, "terms");
+        for (size_t q = 0; ta && q < sg_rsm_terms(f); q++) {
+            char name[SG_MODEL_NAME_MAX * 2 + 48];
+            sg_rsm_term_name(f, (const char *const *)m->fname, q, name, sizeof name);
+            sg_json_string(b, ta, NULL, name);
+        }
+        sg_json_exacts(b, e, "coefficients", sg_rsm_coefficients(f), sg_rsm_terms(f));
+        sg_json_exact(b, e, "residual_sd", m->quad[j].s);
+    }
+}
+
 /* How type = auto chose (only for models fitted with it). */
 static void selection_json(sg_json_builder *b, cJSON *root, const sg_model *m)
 {
@@ -211,6 +239,10 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
     selection_json(&b, root, m);
     if (m->type == SG_MODEL_GP) {
         kriging_json(&b, root, m);
+        goto built;
+    }
+    if (m->type == SG_MODEL_QUAD) {
+        quadratic_json(&b, root, m);
         goto built;
     }
     cJSON *sc = sg_json_object(&b, root, "scaling");
@@ -599,7 +631,7 @@ static bool read_meta(reader *r, const sg_json_at *root, sg_model *m)
         return false;
     if (sg_model_set_hashes(m, dh, sh, &e2) != SG_OK)
         return sg_json_fail(j, root, "%s", e2.msg);
-    if (m->type == SG_MODEL_GP)
+    if (m->type != SG_MODEL_MLP)
         return true;
     return sg_json_key(j, root, "scaling", &sc) && read_scaler(r, &sc, "inputs", m->xs) &&
            read_scaler(r, &sc, "outputs", m->ys);
@@ -664,23 +696,26 @@ static bool read_calibration(reader *r, const sg_json_at *root, sg_model *m)
 
 /* Factor and response counts of a kriging model and its rows, bounded by
  * the file's size before anything is allocated. */
-static bool read_gp_shape(reader *r, const sg_json_at *root, size_t *n_in, size_t *n_out,
-                          size_t *rows)
+/* The shape of a model that keeps its runs: kriging's (block "kriging")
+ * or the quadratic's ("quadratic"). */
+static bool read_runs_shape(reader *r, const sg_json_at *root, sg_model_type type,
+                            size_t *n_in, size_t *n_out, size_t *rows)
 {
     sg_json_reader *j = &r->j;
     sg_json_at fa, ra, kr;
+    bool gp = type == SG_MODEL_GP;
     if (!sg_json_key(j, root, "factors", &fa) || !sg_json_array_at(j, &fa, n_in) ||
         !sg_json_key(j, root, "responses", &ra) || !sg_json_array_at(j, &ra, n_out) ||
-        !sg_json_key(j, root, "kriging", &kr) ||
-        !sg_json_get_size(j, &kr, "rows", SG_GP_MAX_ROWS, rows))
+        !sg_json_key(j, root, gp ? "kriging" : "quadratic", &kr) ||
+        !sg_json_get_size(j, &kr, "rows", gp ? SG_GP_MAX_ROWS : SIZE_MAX / 2, rows))
         return false;
     if (*n_in < 1 || *n_out < 1)
         return sg_json_fail(j, *n_in < 1 ? &fa : &ra, "expected at least one entry");
     if (*n_in > SG_MLP_MAX_WIDTH || *n_out > SG_MLP_MAX_WIDTH)
         return sg_json_fail(j, NULL, "at most %d factors and responses", SG_MLP_MAX_WIDTH);
-    if (*rows < *n_in + 2)
-        return sg_json_fail(j, &kr, "%zu rows cannot hold a kriging model of %zu factors",
-                            *rows, *n_in);
+    if (*rows < *n_in + (gp ? 2 : 1))
+        return sg_json_fail(j, &kr, "%zu rows cannot hold a %s model of %zu factors", *rows,
+                            gp ? "kriging" : "quadratic", *n_in);
     if (*rows * (*n_in + *n_out) > r->len / MODEL_MIN_BYTES_PER_VALUE)
         return sg_json_fail(j, &kr, "%zu rows need more values than a file of %zu bytes holds",
                             *rows, r->len);
@@ -722,6 +757,57 @@ static bool read_kriging(reader *r, const sg_json_at *root, sg_model *m)
         sg_error e2;
         if (sg_model__gp_build(m, k, &e2) != SG_OK)
             return sg_json_fail(j, &g, "%s", e2.msg);
+    }
+    return true;
+}
+
+/* True when the refit's coefficients are the file's (to rounding: a file
+ * edited by hand no longer matches its runs). */
+static bool same_coefficients(const double *a, const double *b, size_t p)
+{
+    double scale = 0.0;
+    for (size_t q = 0; q < p; q++)
+        scale = fmax(scale, fabs(a[q]));
+    for (size_t q = 0; q < p; q++)
+        if (!(fabs(a[q] - b[q]) <= 1e-9 * scale + 1e-300))
+            return false;
+    return true;
+}
+
+static bool read_quadratic(reader *r, const sg_json_at *root, sg_model *m)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at qb, ea, e;
+    size_t n = 0;
+    sg_json_has(root, "quadratic", &qb);
+    if (!sg_json_get_numbers(j, &qb, "settings", m->qx, m->n_rows * m->n_in) ||
+        !sg_json_get_numbers(j, &qb, "outputs", m->gy, m->n_rows * m->n_out) ||
+        !sg_json_key(j, &qb, "equations", &ea) || !sg_json_array_at(j, &ea, &n))
+        return false;
+    if (n != m->n_out)
+        return sg_json_fail(j, &ea, "expected one equation per response (%zu), found %zu",
+                            m->n_out, n);
+    for (size_t k = 0; k < n; k++) {
+        sg_json_item(&ea, k ? &e : NULL, k, &e);
+        const char *name = sg_json_get_string(j, &e, "response");
+        if (!name)
+            return false;
+        if (strcmp(name, m->rname[k]) != 0)
+            return sg_json_fail(j, &e, "equation for \"%s\" is not in response order", name);
+        sg_error e2;
+        if (sg_model__quad_build(m, k, &e2) != SG_OK)
+            return sg_json_fail(j, &e, "%s", e2.msg);
+        size_t p = sg_rsm_terms(m->quad[k].fit);
+        double *c = malloc(p * sizeof *c);
+        if (!c)
+            return sg_json_fail(j, &e, "out of memory");
+        bool ok = sg_json_get_numbers(j, &e, "coefficients", c, p);
+        if (ok && !same_coefficients(sg_rsm_coefficients(m->quad[k].fit), c, p))
+            ok = sg_json_fail(j, &e, "the coefficients are not those of the runs' least-squares "
+                                     "fit (was the file edited?)");
+        free(c);
+        if (!ok)
+            return false;
     }
     return true;
 }
@@ -822,7 +908,8 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
         if (!ts)
             goto fail;
         if (!sg_model_type_from_name(ts, &type) || type == SG_MODEL_AUTO) {
-            sg_json_fail(&r.j, &type_at, "unknown model type \"%s\" (expected mlp or gp)", ts);
+            sg_json_fail(&r.j, &type_at,
+                         "unknown model type \"%s\" (expected mlp, gp or quadratic)", ts);
             goto fail;
         }
     }
@@ -832,12 +919,14 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
     sg_error e2;
     if (!read_categories(&r, &root, &sp))
         goto fail;
-    if (type == SG_MODEL_GP) {
-        sp.type = SG_MODEL_GP;
-        if (!read_gp_shape(&r, &root, &n_in, &n_out, &rows) ||
+    if (type != SG_MODEL_MLP) {
+        sp.type = type;
+        if (!read_runs_shape(&r, &root, type, &n_in, &n_out, &rows) ||
             !sg_json_get_u64(&r.j, &root, "seed", &sp.seed))
             goto fail;
-        if (sg_model__alloc_gp(&sp, n_in, n_out, rows, &m, &e2) != SG_OK) {
+        if ((type == SG_MODEL_GP ? sg_model__alloc_gp(&sp, n_in, n_out, rows, &m, &e2)
+                                 : sg_model__alloc_quad(&sp, n_in, n_out, rows, &m, &e2)) !=
+            SG_OK) {
             r.j.st = sg_error_set(err, e2.status, "%s: %s", r.j.source, e2.msg);
             goto fail;
         }
@@ -856,10 +945,12 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
     }
     if (!read_meta(&r, &root, m) || !read_calibration(&r, &root, m) ||
         !read_selection(&r, &root, m) ||
-        !(type == SG_MODEL_GP ? read_kriging(&r, &root, m) : read_networks(&r, &root, m)))
+        !(type == SG_MODEL_GP     ? read_kriging(&r, &root, m)
+          : type == SG_MODEL_QUAD ? read_quadratic(&r, &root, m)
+                                  : read_networks(&r, &root, m)))
         goto fail;
     if (sg_model_check_names(m, &e2) != SG_OK ||
-        (type != SG_MODEL_GP && sg_model_check_window(m, &e2) != SG_OK)) {
+        (type == SG_MODEL_MLP && sg_model_check_window(m, &e2) != SG_OK)) {
         r.j.st = sg_error_set(err, e2.status, "%s: %s", r.j.source, e2.msg);
         goto fail;
     }

@@ -8,8 +8,9 @@
 #include "core/num.h"
 
 /* What "spread" is, per model type: the members' sd of a network ensemble,
- * the predictive sd of a kriging model's mean. */
-static const char *const notes[2][3] = {
+ * the predictive sd of a kriging model's mean, the standard error of a
+ * quadratic's fitted mean. */
+static const char *const notes[3][3] = {
     {"the model file holds no calibrated interval: ± is the ensemble spread (1 sd) only",
      "spread = ensemble sd; the interval is mean ± a half-width (×/÷ a factor for a log-scale "
      "response) that covers the stated share of the window (cross-validated errors carried "
@@ -21,7 +22,14 @@ static const char *const notes[2][3] = {
      "(×/÷ a factor for a log-scale response) that covers the stated share of the window "
      "(cross-validated errors carried over to the whole window)",
      "spread = kriging sd (predictive sd of the mean); responses without an interval had no "
-     "cross-validation in the model file"}};
+     "cross-validation in the model file"},
+    {"the model file holds no calibrated interval: ± is the quadratic's standard error of the "
+     "mean (1 sd) only",
+     "spread = standard error of the quadratic's fitted mean; the interval is mean ± a "
+     "half-width (×/÷ a factor for a log-scale response) that covers the stated share of the "
+     "window (cross-validated errors carried over to the whole window)",
+     "spread = standard error of the quadratic's fitted mean; responses without an interval "
+     "had no cross-validation in the model file"}};
 
 static size_t n_calibrated(const sg_model *m)
 {
@@ -34,7 +42,8 @@ static size_t n_calibrated(const sg_model *m)
 const char *sg_predict_interval_note(const sg_model *m)
 {
     size_t k = n_calibrated(m);
-    const char *const *n = notes[sg_model_type_of(m) == SG_MODEL_GP];
+    sg_model_type t = sg_model_type_of(m);
+    const char *const *n = notes[t == SG_MODEL_GP ? 1 : t == SG_MODEL_QUAD ? 2 : 0];
     return k == sg_model_n_out(m) && k ? n[1] : k ? n[2] : n[0];
 }
 

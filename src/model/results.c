@@ -88,7 +88,7 @@ static sg_status hist_copy(sg_train_history *dst, const sg_train_history *h, sg_
 sg_status sg_results_take_histories(sg_results *r, const sg_model *m, sg_error *err)
 {
     size_t n = m ? sg_model_n_nets(m) : 0;
-    if (r && m && sg_model_type_of(m) == SG_MODEL_GP) { /* kriging: no loss histories */
+    if (r && m && sg_model_type_of(m) != SG_MODEL_MLP) { /* kriging, quadratic: no losses */
         for (size_t i = 0; r->hist && i < r->n_nets; i++)
             sg_train_history_destroy(&r->hist[i]);
         free(r->hist);

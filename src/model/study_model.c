@@ -156,7 +156,7 @@ static sg_status get_type(const sg_toml_value *t, sg_model_type *out, sg_error *
         return st;
     if (sg_model_type_from_name(s, out))
         return SG_OK;
-    static const char *const names[] = {"mlp", "gp", "auto"};
+    static const char *const names[] = {"mlp", "gp", "auto", "quadratic"};
     const char *hint = sg_str_suggest(s, names, sizeof names / sizeof names[0]);
     char tail[64] = "";
     if (hint)

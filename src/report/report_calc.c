@@ -1022,11 +1022,18 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     lxw_worksheet *ws = workbook_add_worksheet(ctx->wb, "Calculator");
     if (!ws)
         return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Calculator sheet");
-    if (ctx->in->model && sg_model_type_of(ctx->in->model) == SG_MODEL_GP) {
+    sg_model_type type = ctx->in->model ? sg_model_type_of(ctx->in->model) : SG_MODEL_MLP;
+    if (type != SG_MODEL_MLP) {
         sg_rstr(ctx, ws, 0, 0, "Calculator", ctx->title);
         sg_rstr(ctx, ws, 2, 0,
-                "Not written: the Calculator covers network models only; this model is "
-                "kriging (a Gaussian process). Use `surrogate predict` for its predictions.",
+                type == SG_MODEL_GP
+                    ? "Not written: the Calculator covers network models only; this model is "
+                      "kriging (a Gaussian process). Use `surrogate predict` for its "
+                      "predictions."
+                    : "Not written: the Calculator covers network models only; this model is "
+                      "the quadratic response surface, whose equation the model file holds "
+                      "(\"quadratic\", coefficients on the coded factors). Use `surrogate "
+                      "predict` for its predictions.",
                 ctx->warn);
         return SG_OK;
     }

@@ -144,6 +144,85 @@ static sg_status model_sheet_gp(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
     return SG_OK;
 }
 
+/* Row r of the quadratic's terms table: term q of every response's fit,
+ * coded and in the factors' units (uncoded: out, p per response). */
+static void quad_term_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t q,
+                          const double *uncoded, size_t p)
+{
+    const sg_report_input *in = ctx->in;
+    for (size_t k = 0; k < in->n_responses; k++) {
+        const sg_rsm *f = sg_model_quadratic(in->model, k);
+        lxw_col_t c = (lxw_col_t)(1 + 2 * k);
+        if (!sg_rsm_term_kept(f, q)) {
+            sg_rstr(ctx, ws, r, c, "dropped", NULL);
+            continue;
+        }
+        sg_rnum(ctx, ws, r, c, sg_rsm_coefficients(f)[q], ctx->num[4]);
+        sg_rnum(ctx, ws, r, c + 1, uncoded[k * p + q], ctx->num[4]);
+    }
+}
+
+/* The Model sheet of a quadratic model: its form and each response's
+ * equation, on the coded factors and in their units. */
+static sg_status model_sheet_quad(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
+{
+    const sg_report_input *in = ctx->in;
+    const sg_model *m = in->model;
+    size_t nr = in->n_responses, p = sg_rsm_terms(sg_model_quadratic(m, 0));
+    char buf[512];
+    const char **names = calloc(in->n_factors, sizeof *names);
+    double *unc = calloc(nr * p, sizeof *unc);
+    if (!names || !unc) {
+        free(names);
+        free(unc);
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory");
+    }
+    for (size_t i = 0; i < in->n_factors; i++)
+        names[i] = in->factors[i].name;
+    for (size_t k = 0; k < nr; k++)
+        sg_rsm_uncoded(sg_model_quadratic(m, k), sg_rsm_coefficients(sg_model_quadratic(m, k)),
+                       unc + k * p);
+    sg_rstr(ctx, ws, 0, 0, "Model: quadratic response surface (least squares), one per response",
+            ctx->title);
+    lxw_row_t r = 2;
+    r = kv(ctx, ws, r, "Form", sg_rsm_description(sg_model_quadratic(m, 0)));
+    r = kv(ctx, ws, r, "Coding",
+           "coded: z = (x - mid) / half over the runs' range, -1 .. +1; in units: the same "
+           "polynomial in the settings (log10 of a log-scale factor's)");
+    r = kv(ctx, ws, r, "Spread", "standard error of the fitted mean (grows away from the runs)");
+    snprintf(buf, sizeof buf, "%zu", sg_model_n_rows(m));
+    r = kv(ctx, ws, r, "Training rows", buf);
+    r = log_factors(ctx, ws, r);
+    r++;
+    sg_rstr(ctx, ws, r++, 0, "Equations: coefficient of each term", ctx->subtitle);
+    sg_rstr(ctx, ws, r, 0, "Term", ctx->header);
+    for (size_t k = 0; k < nr; k++) {
+        snprintf(buf, sizeof buf, "%.64s, coded", in->responses[k].name);
+        sg_rstr(ctx, ws, r, (lxw_col_t)(1 + 2 * k), buf, ctx->header);
+        snprintf(buf, sizeof buf, "%.64s, in units", in->responses[k].name);
+        sg_rstr(ctx, ws, r, (lxw_col_t)(2 + 2 * k), buf, ctx->header);
+    }
+    r++;
+    for (size_t q = 0; q < p; q++, r++) {
+        if (q == 0)
+            snprintf(buf, sizeof buf, "constant");
+        else
+            sg_rsm_term_name(sg_model_quadratic(m, 0), names, q, buf, sizeof buf);
+        sg_rstr(ctx, ws, r, 0, buf, ctx->bold);
+        quad_term_row(ctx, ws, r, q, unc, p);
+    }
+    sg_rstr(ctx, ws, r, 0, "Residual sd", ctx->bold);
+    for (size_t k = 0; k < nr; k++) {
+        sg_rnum(ctx, ws, r, (lxw_col_t)(1 + 2 * k), sg_model_quadratic_residual_sd(m, k),
+                ctx->num[4]);
+    }
+    sg_rcolumns(ctx, ws, 0, 0, 26);
+    sg_rcolumns(ctx, ws, 1, (lxw_col_t)(2 * nr), 16);
+    free(names);
+    free(unc);
+    return SG_OK;
+}
+
 sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
@@ -155,6 +234,8 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
         return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Model sheet");
     if (sg_model_type_of(m) == SG_MODEL_GP)
         return model_sheet_gp(ctx, ws, err);
+    if (sg_model_type_of(m) == SG_MODEL_QUAD)
+        return model_sheet_quad(ctx, ws, err);
     const sg_model_spec *sp = sg_model_spec_of(m);
     const sg_train_config *tc = &sp->train;
     char buf[512], arch[256];

@@ -207,6 +207,8 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
             const char *ph[] = {"Response", "Unit", "Predicted",
                                 sg_model_type_of(in->model) == SG_MODEL_GP
                                     ? "Spread (kriging sd)"
+                                : sg_model_type_of(in->model) == SG_MODEL_QUAD
+                                    ? "Spread (SE of the mean)"
                                     : "Spread (member sd)",
                                 lo, hi};
             sg_rheader_row(ctx, ws, r, ph, iv ? 6 : 4, SG_RSUMMARY_COL_WIDTH);
