@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -194,6 +195,16 @@ static inline const char *predict_points(const char *model, const char *points_c
     static char csv[1 << 17];
     slurp(tpath(0, "pred.csv"), csv, sizeof csv);
     return csv;
+}
+
+/* Field col (0-based) of a CSV line as a number (a quoted number too). */
+static inline double csv_field(const char *line, int col)
+{
+    for (int k = 0; k < col && line; k++) {
+        line = strchr(line, ',');
+        line = line ? line + 1 : NULL;
+    }
+    return line ? strtod(line[0] == '"' ? line + 1 : line, NULL) : NAN;
 }
 
 /* Recalculate the workbook `name` in the test directory with LibreOffice

@@ -913,8 +913,9 @@ Test(cli_fit, exact_baseline_and_its_note_on_a_box_behnken_table)
                              "network (CV RMSE 0 to rounding against "),
               "%s", r->out);
     cr_expect(strstr(r->out, "is worse than the quadratic response surface's (0 to rounding); "
-                             "prefer the simpler model: its equation is in 'analyze' and on "
-                             "the workbook's Regression sheet"),
+                             "prefer the simpler model: [model] type = \"quadratic\" (its "
+                             "equation is in 'analyze' and on the workbook's Regression "
+                             "sheet)"),
               "%s", r->out);
     cr_expect_null(strstr(r->out, "e-1"), "no rounding noise printed: %s", r->out);
     cr_expect(strstr(r->out, "agree exactly (1 setting)"), "%s", r->out);

@@ -361,3 +361,30 @@ Test(cli_gp, quadratic_study_fit_predict_optimize)
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "quadratic ± the standard error of its mean"), "%s", r->out);
 }
+
+/* The quadratic's Calculator, recalculated by LibreOffice, gives
+ * surrogate's own value at the pre-filled settings for every response,
+ * inside its interval. */
+Test(cli_gp, quadratic_calculator_recalculates, .timeout = 300)
+{
+    result *r = run("fit", "-q", typed_study("qc.toml", "quadratic"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    recalculate_to_csv("out.xlsx");
+    static char csv[1 << 16];
+    slurp(tpath(1, "csv/out-Calculator.csv"), csv, sizeof csv);
+    cr_expect(strstr(csv, "live formulas"), "%.600s", csv);
+    static const char *const names[3] = {"stress_max", "stress_path1", "stress_path2"};
+    for (int k = 0; k < 3; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "\n%s,", names[k]);
+        const char *row = strstr(csv, key);
+        cr_assert_not_null(row, "%s: %.900s", names[k], csv);
+        row++;
+        double pred = csv_field(row, 2), lo = csv_field(row, 3), hi = csv_field(row, 4),
+               own = csv_field(row, 5);
+        cr_expect(fabs(pred - own) <= 1e-9 * fabs(own), "%s: %.12g against %.12g", names[k],
+                  pred, own);
+        cr_expect(lo < pred && pred < hi && fabs((hi - pred) - (pred - lo)) < 1e-9 * pred,
+                  "%s: %g .. %g around %g", names[k], lo, hi, pred);
+    }
+}

@@ -645,16 +645,6 @@ static int column_of(const char *csv, const char *name)
     return -1;
 }
 
-/* Field col of a CSV line as a number. */
-static double field_of(const char *line, int col)
-{
-    for (int k = 0; k < col && line; k++) {
-        line = strchr(line, ',');
-        line = line ? line + 1 : NULL;
-    }
-    return line ? strtod(line[0] == '"' ? line + 1 : line, NULL) : NAN;
-}
-
 /* A life over three decades fitted on its log has an interval in
  * proportion to the value: predict, fit --json, optimize and the
  * Calculator give mean / f .. mean * f with one factor f.  Over 60 points
@@ -700,7 +690,7 @@ Test(log_scale, a_log_response_has_an_interval_in_proportion, .timeout = 300)
     int covered = 0;
     double w_short = 0, w_long = 0, t_short = INFINITY, t_long = 0;
     for (int k = 0; k < 60; k++, line = strchr(line, '\n') + 1) {
-        double m = field_of(line, cm), lo = field_of(line, cl), hi = field_of(line, ch);
+        double m = csv_field(line, cm), lo = csv_field(line, cl), hi = csv_field(line, ch);
         cr_expect(fabs(hi / m - f) < 1e-9 * f && fabs(m / lo - f) < 1e-9 * f,
                   "point %d: %g .. %g around %g, factor %g", k, lo, hi, m, f);
         covered += lo <= truth[k] && truth[k] <= hi;
@@ -795,7 +785,7 @@ Test(log_scale, a_log_response_has_an_interval_in_proportion, .timeout = 300)
         row = strstr(calc, "\n\"life\",");
     cr_assert_not_null(row, "%.900s", calc);
     row++;
-    double cmean = field_of(row, 2), clo = field_of(row, 4), chi = field_of(row, 5);
+    double cmean = csv_field(row, 2), clo = csv_field(row, 4), chi = csv_field(row, 5);
     cr_expect(fabs(chi / cmean - f) < 1e-9 * f && fabs(cmean / clo - f) < 1e-9 * f,
               "Calculator %g .. %g around %g, factor %g", clo, chi, cmean, f);
 }
@@ -830,7 +820,7 @@ static double fatigue_log_rmse(const char *model)
     const char *line = strchr(csv, '\n') + 1;
     double ss = 0;
     for (int k = 0; k < 200; k++, line = strchr(line, '\n') + 1)
-        ss += pow(log10(field_of(line, col) / truth[k]), 2);
+        ss += pow(log10(csv_field(line, col) / truth[k]), 2);
     return sqrt(ss / 200);
 }
 

@@ -130,8 +130,8 @@ static const bad_case bad[] = {
     {"[train]\noptimizer = \"adamw\"\n", "s.toml:12:13:", "unknown optimizer 'adamw'; valid names: adam, rmsprop, sgd, lbfgs"},
     {"[model]\ninit = \"xavier\"\n", "s.toml:12:8:", "valid names: glorot, he"},
     {"[model]\nfactor_scaling = \"log\"\n", "s.toml:12:18:", "valid names: minmax, zscore, none"},
-    {"[model]\ntype = \"gpp\"\n", "s.toml:12:8:", "unknown model type 'gpp' (valid: mlp, gp, auto); did you mean 'gp'?"},
-    {"[model]\ntype = \"kriging\"\n", "s.toml:12:8:", "unknown model type 'kriging' (valid: mlp, gp, auto)"},
+    {"[model]\ntype = \"gpp\"\n", "s.toml:12:8:", "unknown model type 'gpp' (valid: mlp, gp, auto, quadratic); did you mean 'gp'?"},
+    {"[model]\ntype = \"kriging\"\n", "s.toml:12:8:", "unknown model type 'kriging' (valid: mlp, gp, auto, quadratic)"},
     {"[model]\ntype = 1\n", "s.toml:12:8:", "'type' must be"},
     {"[train]\nvalidation = \"kfold\"\n", "s.toml:12:14:", "expected \"loo\", \"kfold:K\""},
     /* bad values */

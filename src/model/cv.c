@@ -1915,8 +1915,9 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
             char q[32];
             sg_num_snprintf(msg, sizeof msg,
                      "%.80s: the model's cross-validated %s (%.4g%s) is worse than the "
-                     "quadratic response surface's (%s); prefer the simpler model: its "
-                     "equation is in 'analyze' and on the workbook's Regression sheet",
+                     "quadratic response surface's (%s); prefer the simpler model: [model] "
+                     "type = \"quadratic\" (its equation is in 'analyze' and on the "
+                     "workbook's Regression sheet)",
                      nm, lg ? "rms error in log10" : "RMSE", net,
                      r->n_between && !lg ? ", the worse of leave-one-out and between levels"
                                          : "",

@@ -652,8 +652,9 @@ static void compare_notes(sg_fit_result *r, const char *const *names)
             sg_fit_note *t = add_note(r, SG_FIT_NOTE_QUADRATIC_BETTER, j, qe, nq);
             sg_num_snprintf(t->message, sizeof t->message,
                             "%.80s: the quadratic response surface is clearly better than the "
-                            "network (CV %s %s against %.4g, %.2f times): its equation is "
-                            "in 'analyze' and on the workbook's Regression sheet",
+                            "network (CV %s %s against %.4g, %.2f times): consider [model] "
+                            "type = \"quadratic\" (its equation is in 'analyze' and on the "
+                            "workbook's Regression sheet)",
                             nm, lq ? "rms error in log10" : "RMSE",
                             sg_cv_error_text(fig, sizeof fig, qe, lq ? R->log_range : R->range),
                             nq, nq > 0 ? qe / nq : 0.0);

@@ -411,37 +411,41 @@ static void write_name_list(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *
     RC(ctx, worksheet_data_validation_cell(ws, L->f_row0 + (lxw_row_t)i, 2, &dv));
 }
 
+void sg_report_range_validation(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                                const sg_report_factor *fa, const char *model)
+{
+    /* Excel limits: title 32 characters, message 255 */
+    char msg[250];
+    lxw_data_validation dv;
+    memset(&dv, 0, sizeof dv);
+    dv.validate = LXW_VALIDATION_TYPE_DECIMAL;
+    dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+    dv.minimum_number = fa->min;
+    dv.maximum_number = fa->max;
+    sg_num_snprintf(msg, sizeof msg,
+                    "%.60s must lie between %.10g and %.10g %.16s: %.20s was fitted on this "
+                    "range only.",
+                    fa->name, fa->min, fa->max, fa->unit ? fa->unit : "", model);
+    char hint[120];
+    sg_num_snprintf(hint, sizeof hint, "Allowed: %.10g to %.10g %.16s", fa->min, fa->max,
+                    fa->unit ? fa->unit : "");
+    dv.input_title = (char *)"Factor setting";
+    dv.input_message = hint;
+    dv.error_title = (char *)"Setting out of range";
+    dv.error_message = msg;
+    dv.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
+    RC(ctx, worksheet_data_validation_cell(ws, r, c, &dv));
+}
+
 static void write_validation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
 {
     const sg_report_input *in = ctx->in;
     for (size_t i = 0; i < L->nf; i++) {
         const sg_report_factor *fa = &in->factors[i];
-        if (fa->labels) {
+        if (fa->labels)
             write_name_list(ctx, ws, L, i);
-            continue;
-        }
-        /* Excel limits: title 32 characters, message 255 */
-        char msg[250];
-        const char *title = "Setting out of range";
-        lxw_data_validation dv;
-        memset(&dv, 0, sizeof dv);
-        dv.validate = LXW_VALIDATION_TYPE_DECIMAL;
-        dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
-        dv.minimum_number = fa->min;
-        dv.maximum_number = fa->max;
-        sg_num_snprintf(msg, sizeof msg,
-                 "%.60s must lie between %.10g and %.10g %.16s: the network was fitted "
-                 "on this range only.",
-                 fa->name, fa->min, fa->max, fa->unit ? fa->unit : "");
-        char hint[120];
-        sg_num_snprintf(hint, sizeof hint, "Allowed: %.10g to %.10g %.16s", fa->min, fa->max,
-                 fa->unit ? fa->unit : "");
-        dv.input_title = (char *)"Factor setting";
-        dv.input_message = hint;
-        dv.error_title = (char *)title;
-        dv.error_message = msg;
-        dv.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
-        RC(ctx, worksheet_data_validation_cell(ws, L->f_row0 + (lxw_row_t)i, 2, &dv));
+        else
+            sg_report_range_validation(ctx, ws, L->f_row0 + (lxw_row_t)i, 2, fa, "the network");
     }
 }
 
@@ -1023,6 +1027,11 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
     if (!ws)
         return sg_error_set(err, SG_ERR_NOMEM, "report: cannot add the Calculator sheet");
     sg_model_type type = ctx->in->model ? sg_model_type_of(ctx->in->model) : SG_MODEL_MLP;
+    bool categories = false;
+    for (size_t i = 0; i < ctx->in->n_factors; i++)
+        categories = categories || ctx->in->factors[i].labels != NULL;
+    if (type == SG_MODEL_QUAD && !categories)
+        return sg_report_calculator_quadratic(ctx, ws, err);
     if (type != SG_MODEL_MLP) {
         sg_rstr(ctx, ws, 0, 0, "Calculator", ctx->title);
         sg_rstr(ctx, ws, 2, 0,
@@ -1030,10 +1039,9 @@ sg_status sg_report_sheet_calculator(sg_rctx *ctx, sg_error *err)
                     ? "Not written: the Calculator covers network models only; this model is "
                       "kriging (a Gaussian process). Use `surrogate predict` for its "
                       "predictions."
-                    : "Not written: the Calculator covers network models only; this model is "
-                      "the quadratic response surface, whose equation the model file holds "
-                      "(\"quadratic\", coefficients on the coded factors). Use `surrogate "
-                      "predict` for its predictions.",
+                    : "Not written: the Calculator covers the quadratic's equation when every "
+                      "factor is numeric; this one has named settings. Its coefficients are "
+                      "on the Model sheet; use `surrogate predict` for its predictions.",
                 ctx->warn);
         return SG_OK;
     }

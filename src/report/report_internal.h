@@ -173,6 +173,17 @@ typedef struct sg_rctx {
     size_t n_extents;
 } sg_rctx;
 
+/* Validation of a numeric factor's setting cell (r, c): a number between
+ * its min and max, the message saying that `model` ("the network") was
+ * fitted on that range only (report_calc.c). */
+SG_INTERNAL void sg_report_range_validation(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
+                                            lxw_col_t c, const sg_report_factor *fa,
+                                            const char *model);
+/* The Calculator of a quadratic model whose factors are all numeric, on ws
+ * (report_calc_quad.c). */
+SG_INTERNAL sg_status sg_report_calculator_quadratic(sg_rctx *ctx, lxw_worksheet *ws,
+                                                     sg_error *err);
+
 /* Record the first libxlsxwriter error of a call. */
 #define RC(ctx, call)                                                   \
     do {                                                                \
