@@ -544,9 +544,6 @@ static sg_status compare(const sg_study_model *settings, const double *X, const 
     return kriging_window(settings, X, Y, r, names, err);
 }
 
-/* The notes saying when a baseline is clearly better than the network
- * (after compare() and the window check, which may raise the network's
- * window figure). */
 /* A quadratic model's notes: the network or kriging clearly better than
  * it, by the same CV figures (the plan's). */
 static void quadratic_notes(sg_fit_result *r, const char *const *names)
@@ -574,6 +571,9 @@ static void quadratic_notes(sg_fit_result *r, const char *const *names)
     }
 }
 
+/* The notes saying when a baseline is clearly better than the network
+ * (after compare() and the window check, which may raise the network's
+ * window figure); a quadratic model's own notes instead. */
 static void compare_notes(sg_fit_result *r, const char *const *names)
 {
     if (r->type_used == SG_MODEL_QUAD) {
