@@ -275,11 +275,19 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         printf("Parameters: %zu hyper-parameters in the model for %zu rows\n",
                r->n_params_total, r->n_rows);
     }
+    bool forms_differ = false; /* the reduced or the full form, chosen per response */
     if (quad) {
+        char form[400], other[400];
+        sg_model_quadratic_form(r->model, 0, form, sizeof form);
+        for (size_t j = 1; j < r->n_out; j++) {
+            sg_model_quadratic_form(r->model, j, other, sizeof other);
+            forms_differ = forms_differ || strcmp(form, other) != 0;
+        }
+        if (forms_differ)
+            snprintf(form, sizeof form, "its form per response, below");
         printf("Model: %zu factor%s -> %zu response%s; quadratic response surface by least "
                "squares, one per response: %s\n",
-               r->n_in, r->n_in == 1 ? "" : "s", r->n_out, r->n_out == 1 ? "" : "s",
-               sg_rsm_description(sg_model_quadratic(r->model, 0)));
+               r->n_in, r->n_in == 1 ? "" : "s", r->n_out, r->n_out == 1 ? "" : "s", form);
         printf("Parameters: %zu coefficients in the model for %zu rows\n", r->n_params_total,
                r->n_rows);
     }
@@ -392,8 +400,22 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             metrics_row("quadratic, CV", &cv->rsm, cv->rsm_ok, dec);
         if (btw && !quad)
             metrics_row("quadratic, btw. levels", &cv->rsm_between, cv->rsm_ok, dec);
-        if (r->rsm_note[j][0])
+        if (r->rsm_note[j][0] && !quad)
             printf("  note (quadratic): %s\n", r->rsm_note[j]);
+        if (quad) { /* the model's own form and dropped terms */
+            const char **fn = calloc(r->n_in, sizeof *fn);
+            char w[600];
+            if (forms_differ) {
+                sg_model_quadratic_form(r->model, j, w, sizeof w);
+                printf("  form (quadratic): %s\n", w);
+            }
+            for (size_t i = 0; fn && i < r->n_in; i++)
+                fn[i] = s->factors[i].name;
+            sg_rsm_warning_named(sg_model_quadratic(r->model, j), fn, w, sizeof w);
+            if (w[0])
+                printf("  note (quadratic): %s\n", w);
+            free(fn);
+        }
         if (cv && !cv->rsm_ok && cv->rsm_reason[0]) /* a saturated design's folds */
             printf("  note (quadratic, CV): not available: %s\n", cv->rsm_reason);
         if (c && !c->net_ok)

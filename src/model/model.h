@@ -281,6 +281,12 @@ const sg_gp *sg_model_gp(const sg_model *m, size_t j);
 /* Response j's quadratic (owned by the model), NULL unless the type is
  * SG_MODEL_QUAD.  Its coefficients are the model's equation. */
 const sg_rsm *sg_model_quadratic(const sg_model *m, size_t j);
+/* The form of response j's quadratic in words into buf: rsm.h's
+ * description, or for a full quadratic with terms the design cannot
+ * separate how many it kept (and, with fewer runs than its terms, that it
+ * was taken over the reduced form because it predicts left-out runs
+ * better, as analyze's regression chooses). */
+void sg_model_quadratic_form(const sg_model *m, size_t j, char *buf, size_t cap);
 /* Its residual sd (response unit; decades of a log-scale response), 0
  * without residual degrees of freedom or for another type. */
 double sg_model_quadratic_residual_sd(const sg_model *m, size_t j);

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static double mean_se(const sg_model_quad *q, const double *t, double *u);
+
 void sg_model__quad_clear(sg_model_quad *q)
 {
     sg_rsm_destroy(q->fit);
@@ -63,6 +65,107 @@ static bool kept_rinv(sg_model_quad *q, const double *X, size_t n, size_t n_in)
     return ok;
 }
 
+/* The rows a fit is made from: the runs' settings, one response as fitted. */
+typedef struct quad_rows {
+    const double *X;            /* (n, k) */
+    const double *y;            /* (n) log10 of a log-scale response's values */
+    size_t n, k;
+    const sg_rsm_factor *kinds; /* (k) */
+} quad_rows;
+
+/* q's fit of the rows (rows NULL: all of them; else m of them) in the
+ * baseline's form (full false) or the full quadratic's. */
+static sg_status fit_rows(const quad_rows *d, bool full, const size_t *rows, size_t m,
+                          sg_rsm **out, sg_error *err)
+{
+    return (full ? sg_rsm_fit_full : sg_rsm_fit_factors)(d->X, d->k, d->k, d->kinds, d->y, 1,
+                                                          rows, m, out, err);
+}
+
+/* Residual sd and R^-1 of q->fit over the rows. */
+static sg_status finish(sg_model_quad *q, const quad_rows *d, sg_error *err)
+{
+    q->rank = sg_rsm_rank(q->fit);
+    double sse = 0.0;
+    for (size_t r = 0; r < d->n; r++) {
+        double e = d->y[r] - sg_rsm_predict(q->fit, d->X + r * d->k);
+        sse += e * e;
+    }
+    q->s = d->n > q->rank ? sqrt(sse / (double)(d->n - q->rank)) : 0.0;
+    if (!kept_rinv(q, d->X, d->n, d->k))
+        return sg_error_set(err, SG_ERR_NUMERIC, "the quadratic's terms could not be factorised");
+    return SG_OK;
+}
+
+/* Row i's residual when it is left out of the fit (full as fit_rows); NAN
+ * when the other rows cannot be fitted. */
+static double refit_residual(const quad_rows *d, bool full, size_t i)
+{
+    size_t *rows = malloc(d->n * sizeof *rows), m = 0;
+    if (!rows)
+        return NAN;
+    for (size_t r = 0; r < d->n; r++)
+        if (r != i)
+            rows[m++] = r;
+    sg_rsm *f = NULL;
+    sg_error e;
+    double res = NAN;
+    if (fit_rows(d, full, rows, m, &f, &e) == SG_OK)
+        res = d->y[i] - sg_rsm_predict(f, d->X + i * d->k);
+    sg_rsm_destroy(f);
+    free(rows);
+    return res;
+}
+
+/* PRESS, the sum of squared leave-one-out residuals e_i / (1 - h_ii), of
+ * q (a run of leverage 1 refitted without it); NAN when undefined.  t and
+ * u: scratch of the fit's terms. */
+static double press(const sg_model_quad *q, const quad_rows *d, bool full, double *t, double *u)
+{
+    sg_model_quad unit = *q;
+    unit.s = 1.0; /* mean_se then gives sqrt(h) */
+    double sum = 0.0;
+    for (size_t i = 0; i < d->n; i++) {
+        const double *x = d->X + i * d->k;
+        sg_rsm_term_values(q->fit, x, t);
+        double se = mean_se(&unit, t, u), h = se * se;
+        double e = d->y[i] - sg_rsm_predict(q->fit, x);
+        double loo = h > 1.0 - 1e-10 ? refit_residual(d, full, i) : e / (1.0 - h);
+        sum += loo * loo;
+    }
+    return sum;
+}
+
+/* With fewer runs than the full quadratic's terms, a design that aliases
+ * terms may still separate the interactions the reduced form loses (a
+ * two-level fraction with centre runs): the full form replaces it when,
+ * each run left out in turn, it predicts better (as analyze's regression
+ * chooses, regress.h).  q holds the reduced fit on entry. */
+static sg_status prefer_full(sg_model_quad *q, const quad_rows *d, sg_error *err)
+{
+    sg_model_quad w;
+    memset(&w, 0, sizeof w);
+    sg_error quiet;
+    if (fit_rows(d, true, NULL, d->n, &w.fit, &quiet) != SG_OK)
+        return SG_OK;
+    sg_status st = finish(&w, d, err);
+    size_t p = sg_rsm_terms(w.fit);
+    double *t = malloc(2 * p * sizeof *t);
+    if (st == SG_OK && !t)
+        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    if (st == SG_OK && d->n > w.rank) {
+        double full = press(&w, d, true, t, t + p), reduced = press(q, d, false, t, t + p);
+        if (isfinite(full) && (!isfinite(reduced) || full < reduced)) {
+            sg_model__quad_clear(q);
+            *q = w;
+            memset(&w, 0, sizeof w);
+        }
+    }
+    free(t);
+    sg_model__quad_clear(&w);
+    return st;
+}
+
 sg_status sg_model__quad_build(sg_model *m, size_t j, sg_error *err)
 {
     size_t n = m->n_rows, k = m->n_in, no = m->n_out;
@@ -77,19 +180,12 @@ sg_status sg_model__quad_build(sg_model *m, size_t j, sg_error *err)
     }
     sg_model__rsm_kinds(&m->spec, k, kinds);
     sg_model__rsm_response(&m->spec, j, m->gy + j, no, n, y);
-    sg_status st = sg_rsm_fit_factors(m->qx, k, k, kinds, y, 1, NULL, n, &q->fit, err);
-    if (st == SG_OK) {
-        q->rank = sg_rsm_rank(q->fit);
-        double sse = 0.0;
-        for (size_t r = 0; r < n; r++) {
-            double e = y[r] - sg_rsm_predict(q->fit, m->qx + r * k);
-            sse += e * e;
-        }
-        q->s = n > q->rank ? sqrt(sse / (double)(n - q->rank)) : 0.0;
-        if (!kept_rinv(q, m->qx, n, k))
-            st = sg_error_set(err, SG_ERR_NUMERIC,
-                              "the quadratic's terms could not be factorised");
-    }
+    quad_rows d = {m->qx, y, n, k, kinds};
+    sg_status st = fit_rows(&d, false, NULL, n, &q->fit, err);
+    if (st == SG_OK)
+        st = finish(q, &d, err);
+    if (st == SG_OK && sg_rsm_form_of(q->fit) != SG_RSM_FULL)
+        st = prefer_full(q, &d, err);
     free(y);
     free(kinds);
     if (st != SG_OK)
@@ -190,6 +286,26 @@ size_t sg_model__quad_terms(const sg_model *m)
 const sg_rsm *sg_model_quadratic(const sg_model *m, size_t j)
 {
     return m->type == SG_MODEL_QUAD && j < m->n_out ? m->quad[j].fit : NULL;
+}
+
+void sg_model_quadratic_form(const sg_model *m, size_t j, char *buf, size_t cap)
+{
+    const sg_rsm *f = sg_model_quadratic(m, j);
+    if (!f) {
+        snprintf(buf, cap, "not a quadratic model");
+        return;
+    }
+    size_t p = sg_rsm_terms(f), rk = sg_rsm_rank(f);
+    if (sg_rsm_form_of(f) != SG_RSM_FULL || rk == p)
+        snprintf(buf, cap, "%s", sg_rsm_description(f));
+    else if (m->n_rows < p) /* prefer_full chose it */
+        snprintf(buf, cap,
+                 "full quadratic, %zu of its %zu terms separable by the design (taken over "
+                 "the reduced form: left out one run at a time it predicts better)",
+                 rk, p);
+    else
+        snprintf(buf, cap, "full quadratic, %zu of its %zu terms separable by the design", rk,
+                 p);
 }
 
 double sg_model_quadratic_residual_sd(const sg_model *m, size_t j)

@@ -185,7 +185,14 @@ static sg_status model_sheet_quad(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err
     sg_rstr(ctx, ws, 0, 0, "Model: quadratic response surface (least squares), one per response",
             ctx->title);
     lxw_row_t r = 2;
-    r = kv(ctx, ws, r, "Form", sg_rsm_description(sg_model_quadratic(m, 0)));
+    char other[512];
+    bool differ = false; /* the reduced or the full form, chosen per response */
+    sg_model_quadratic_form(m, 0, buf, sizeof buf);
+    for (size_t k = 1; k < nr; k++) {
+        sg_model_quadratic_form(m, k, other, sizeof other);
+        differ = differ || strcmp(buf, other) != 0;
+    }
+    r = kv(ctx, ws, r, "Form", differ ? "per response: the Form row below the equations" : buf);
     r = kv(ctx, ws, r, "Coding",
            "coded: z = (x - mid) / half over the runs' range, -1 .. +1; in units: the same "
            "polynomial in the settings (log10 of a log-scale factor's)");
@@ -215,6 +222,11 @@ static sg_status model_sheet_quad(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err
     for (size_t k = 0; k < nr; k++) {
         sg_rnum(ctx, ws, r, (lxw_col_t)(1 + 2 * k), sg_model_quadratic_residual_sd(m, k),
                 ctx->num[4]);
+    }
+    for (size_t k = 0; differ && k < nr; k++) {
+        sg_model_quadratic_form(m, k, other, sizeof other);
+        sg_rstr(ctx, ws, r + 1, 0, "Form", ctx->bold);
+        sg_rstr(ctx, ws, r + 1, (lxw_col_t)(1 + 2 * k), other, ctx->text);
     }
     sg_rcolumns(ctx, ws, 0, 0, 26);
     sg_rcolumns(ctx, ws, 1, (lxw_col_t)(2 * nr), 16);
