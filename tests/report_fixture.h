@@ -208,7 +208,8 @@ static void fixture_init(fixture *fx, bool full)
         for (size_t r = 0; r < n; r++)
             y[r] = fx->Y[r * FX_NR + k];
         sg_taguchi_input ti = {n, FX_NF, codes, tf, y, rn[k], "MPa",
-                               k == 0 ? SG_TAGUCHI_MINIMIZE : SG_TAGUCHI_NONE, false, 0.0};
+                               k == 0 ? SG_TAGUCHI_MINIMIZE : SG_TAGUCHI_NONE, false, 0.0,
+                               NULL};
         cr_assert_eq(sg_taguchi_analyze(&ti, NULL, &fx->eff[k], &err), SG_OK, "%s", err.msg);
     }
     free(y);

@@ -387,3 +387,58 @@ Test(cli_analyze, a_three_level_factorial_is_not_called_a_composite)
     cr_expect(strstr(r->out, "Main effects"), "%s", r->out);
     cr_expect_null(strstr(r->out, "central composite"), "%s", r->out);
 }
+
+/* A 2^3 factorial with one centre run, as a deterministic simulation
+ * gives it: y = 10 + 2a + b - ab + 3a^2 (coded a, b; c inert).  The array
+ * is the 8 corners (two levels each, the centre no middle level of any
+ * factor); the centre run tests curvature: centre 10, corners 13, so the
+ * difference is -3, 0.75 times a's effect of 4; no F test without
+ * repeated centre runs. */
+Test(cli_analyze, factorial_with_a_centre_run_tests_curvature)
+{
+    char csv[1024] = "a,b,c,y\n";
+    for (int i = 0; i < 9; i++) {
+        double za = i < 8 ? ((i & 1) ? 1 : -1) : 0, zb = i < 8 ? ((i & 2) ? 1 : -1) : 0,
+               zc = i < 8 ? ((i & 4) ? 1 : -1) : 0;
+        double y = 10 + 2 * za + zb - za * zb + 3 * za * za;
+        size_t k = strlen(csv);
+        snprintf(csv + k, sizeof csv - k, "%g,%g,%g,%g\n", 5 + 5 * za, 5 + 5 * zb, 5 + 5 * zc, y);
+    }
+    put("d.csv", csv);
+    const char *study =
+        put("s.toml", "[study]\nname = \"t\"\n[data]\nfile = \"d.csv\"\n"
+                      "[[factor]]\nname = \"a\"\nmin = 0\nmax = 10\n"
+                      "[[factor]]\nname = \"b\"\nmin = 0\nmax = 10\n"
+                      "[[factor]]\nname = \"c\"\nmin = 0\nmax = 10\n"
+                      "[[response]]\nname = \"y\"\nunit = \"MPa\"\ngoal = \"minimize\"\n"
+                      "[report]\nfile = \"t.xlsx\"\n");
+    result *r = run("analyze", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "This is a two-level factorial 2^3 (8 runs) with 1 centre run, which "
+                             "test for curvature.\nThe array below is its 8 factorial runs "
+                             "(rows 1-8);"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "Factor levels: a = {0, 10}; b = {0, 10}; c = {0, 10}"), "%s",
+              r->out);
+    cr_expect(strstr(r->out, "Curvature: the 1 centre run average 10 MPa, the 8 factorial runs "
+                             "13 MPa: difference -3 MPa (SS 8 on 1 df)\n  no F test (one centre "
+                             "run: no pure error); the difference is 0.75 times the largest "
+                             "effect (a, 4 MPa): the surface curves"),
+              "%s", r->out);
+    r = run("check", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "1 centre run, which test for curvature; 'analyze' analyses the "
+                             "factorial runs as an array"),
+              "%s", r->out);
+    r = run("analyze", "--json", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *doc = parse_out(r);
+    cJSON *oa = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "analyze"), "orthogonal_array");
+    cJSON *cv = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(oa, "responses"), 0),
+                                    "curvature");
+    cr_assert_not_null(cv);
+    cr_expect_float_eq(cJSON_GetObjectItem(cv, "difference")->valuedouble, -3.0, 1e-12);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(cv, "p")));
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(oa, "factorial_rows")), 8);
+    cJSON_Delete(doc);
+}

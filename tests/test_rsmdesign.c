@@ -123,6 +123,47 @@ Test(rsmdesign, box_behnken)
 /* Look-alikes: a 3^3 full factorial, a 2^3 factorial with centre runs (no
  * axial runs), a CCD with one axial run moved, a BBD missing one sign
  * combination, an uneven alpha, a CCD with one axial run repeated. */
+/* A two-level factorial or fraction with centre runs and no axial runs:
+ * the screening design whose centre runs test curvature. */
+Test(rsmdesign, factorials_with_centre_runs)
+{
+    double z[MAXN * K], X[MAXN * K];
+    sg_rsmdesign d;
+    size_t n = ccd(3, false, 1.682, 0, z) - 6; /* the 2^3 cube */
+    for (size_t i = 0; i < 3; i++, n++)
+        memset(z + n * 3, 0, 3 * sizeof *z);
+    units(z, n, 3, X);
+    cr_assert(sg_rsmdesign_identify(X, 3, n, 3, &d));
+    cr_expect_eq(d.kind, SG_RSMDESIGN_FACTORIAL);
+    cr_expect_eq(d.cube, 8);
+    cr_expect_eq(d.centre, 3);
+    cr_expect_not(d.fraction);
+    char text[256];
+    sg_rsmdesign_text(&d, 3, text, sizeof text);
+    cr_expect_str_eq(text, "two-level factorial 2^3 (8 runs) with 3 centre runs, which test for "
+                           "curvature");
+    /* a half fraction of 2^4 with one centre run: 9 runs, fewer than a CCD needs */
+    n = ccd(4, true, 1.0, 0, z) - 8;
+    memset(z + n * 4, 0, 4 * sizeof *z);
+    n++;
+    units(z, n, 4, X);
+    cr_assert(sg_rsmdesign_identify(X, 4, n, 4, &d));
+    cr_expect_eq(d.kind, SG_RSMDESIGN_FACTORIAL);
+    cr_expect(d.fraction && d.cube == 8 && d.centre == 1);
+    /* without a centre run it is a plain two-level array; an unbalanced cube
+     * (a corner twice) is no factorial */
+    n = ccd(3, false, 1.682, 0, z) - 6;
+    units(z, n, 3, X);
+    cr_expect_not(sg_rsmdesign_identify(X, 3, n, 3, &d));
+    n = ccd(3, false, 1.682, 0, z) - 6;
+    memcpy(z + n * 3, z, 3 * sizeof *z);
+    n++;
+    memset(z + n * 3, 0, 3 * sizeof *z);
+    n++;
+    units(z, n, 3, X);
+    cr_expect_not(sg_rsmdesign_identify(X, 3, n, 3, &d), "a corner run twice");
+}
+
 Test(rsmdesign, look_alikes_are_not_named)
 {
     double z[MAXN * K], X[MAXN * K];
@@ -138,7 +179,9 @@ Test(rsmdesign, look_alikes_are_not_named)
     for (size_t i = 0; i < 4; i++, n++)
         memset(z + n * 3, 0, 3 * sizeof *z);
     units(z, n, 3, X);
-    cr_expect_not(sg_rsmdesign_identify(X, 3, n, 3, &d), "2^3 with centre runs");
+    /* the 2^3 with centre runs is the screening design, not a composite */
+    cr_expect(sg_rsmdesign_identify(X, 3, n, 3, &d), "2^3 with centre runs");
+    cr_expect_eq(d.kind, SG_RSMDESIGN_FACTORIAL);
     n = ccd(3, false, 1.682, 2, z);
     z[8 * 3 + 1] = 0.5; /* an axial run with a second factor away */
     units(z, n, 3, X);

@@ -286,3 +286,57 @@ Test(study_analysis, mismatched_table_is_internal)
     sg_table_destroy(t);
     sg_study_destroy(s);
 }
+
+/* A 2^2 factorial with 3 centre runs: the array is the 4 corner runs (2
+ * levels per factor, the centre is no middle level of either), and the
+ * centre runs test curvature: y = 10 + 2a' - b' + 3 (corners) and 12.5,
+ * 13, 13.5 at the centre (a', b' coded -1, +1), so the factorial mean 13
+ * and the centre mean 13: no curvature at all; then the centre raised by
+ * 1.5: difference 1.5, SS = 4 * 3 * 1.5^2 / 7, F = SS / 0.25, p from
+ * F(1, 2). */
+Test(study_analysis, factorial_with_centre_runs_tests_curvature)
+{
+    sg_study *s = small_study("");
+    for (int raise = 0; raise < 2; raise++) {
+        char csv[512];
+        double c = 13.0 + 1.5 * raise;
+        snprintf(csv, sizeof csv,
+                 "a,b,y\n0,0,%g\n10,0,%g\n5,5,%g\n0,10,%g\n10,10,%g\n5,5,%g\n5,5,%g\n",
+                 13.0 - 2 + 1, 13.0 + 2 + 1, c - 0.5, 13.0 - 2 - 1, 13.0 + 2 - 1, c, c + 0.5);
+        sg_table *t = small_table(csv);
+        sg_analysis_config cfg;
+        sg_study_analysis *a = NULL;
+        cr_assert_eq(sg_study_analysis_config_load(s, &cfg, NULL), SG_OK);
+        cr_assert_eq(sg_study_analysis_run(s, t, &cfg, &a, NULL), SG_OK);
+        cr_assert_eq(a->design.kind, SG_RSMDESIGN_FACTORIAL);
+        cr_assert(a->discrete);
+        cr_expect_eq(a->factors[0].n_levels, 2, "the centre is no level of a");
+        cr_assert_not_null(a->taguchi[0]);
+        cr_expect_eq(a->taguchi[0]->n_runs, 4);
+        /* run labels are the table's rows: 1, 2, 4, 5 (3 is a centre run) */
+        const size_t want[4] = {1, 2, 4, 5};
+        for (int i = 0; i < 4; i++)
+            cr_expect_eq(a->taguchi[0]->run_no[i], want[i]);
+        cr_expect_float_eq(a->taguchi[0]->mains[0].levels[0].mean, 11.0, 1e-12);
+        cr_expect_float_eq(a->taguchi[0]->mains[0].levels[1].mean, 15.0, 1e-12);
+        const sg_curvature *cv = &a->curvature[0];
+        cr_assert(cv->ok);
+        cr_expect_eq(cv->n_factorial, 4);
+        cr_expect_eq(cv->n_centre, 3);
+        cr_expect_float_eq(cv->difference, 1.5 * raise, 1e-12);
+        cr_expect_float_eq(cv->ss, 12.0 * 2.25 * raise / 7.0, 1e-12);
+        cr_expect_eq(cv->df_pure, 2);
+        cr_expect_float_eq(cv->ms_pure, 0.25, 1e-12);
+        cr_expect_float_eq(cv->largest_effect, 4.0, 1e-12);
+        cr_expect_str_eq(cv->largest_factor, "a");
+        if (raise) {
+            double f = 12.0 * 2.25 / 7.0 / 0.25; /* 15.43 */
+            cr_expect_float_eq(cv->f, f, 1e-9);
+            /* F(1, 2) is t on 2 df squared: P(|T| > t) = 1 - t / sqrt(2 + t^2) */
+            cr_expect_float_eq(cv->p, 1.0 - sqrt(f / (2.0 + f)), 1e-9);
+        }
+        sg_study_analysis_destroy(a);
+        sg_table_destroy(t);
+    }
+    sg_study_destroy(s);
+}

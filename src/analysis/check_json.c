@@ -160,6 +160,8 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
     sg_json_string(b, x, "response_surface_design",
                    r->rsm_design.kind == SG_RSMDESIGN_CCD   ? "central_composite"
                    : r->rsm_design.kind == SG_RSMDESIGN_BBD ? "box_behnken"
+                   : r->rsm_design.kind == SG_RSMDESIGN_FACTORIAL
+                       ? "factorial_with_centre_runs"
                                                             : NULL);
     sg_json_string(b, x, "response_surface_text", rsm[0] ? rsm : NULL);
 

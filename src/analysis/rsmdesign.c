@@ -146,14 +146,19 @@ static bool central_composite(const double *X, size_t ldx, size_t n, size_t k, c
             d->axial++;
         }
     }
-    for (size_t f = 0; f < k; f++)
+    bool factorial = d->axial == 0 && d->centre > 0; /* the cube and centre runs only */
+    for (size_t f = 0; f < k && !factorial; f++)
         if (!axial[f][0] || axial[f][0] != axial[f][1] || axial[f][0] != axial[0][0])
             return false;
     if (d->cube < 4 || !cube_orthogonal(X, ldx, n, k, c, alpha))
         return false;
+    d->fraction = k < 63 && d->cube < ((size_t)1 << k);
+    if (factorial) {
+        d->kind = SG_RSMDESIGN_FACTORIAL;
+        return true;
+    }
     d->kind = SG_RSMDESIGN_CCD;
     d->alpha = alpha;
-    d->fraction = k < 63 && d->cube < ((size_t)1 << k);
     d->rotatable = fabs(alpha - pow((double)d->cube, 0.25)) <= ROTATABLE_SAME * alpha;
     return true;
 }
@@ -227,7 +232,7 @@ static bool box_behnken(const double *X, size_t ldx, size_t n, size_t k, const c
 bool sg_rsmdesign_identify(const double *X, size_t ldx, size_t n, size_t k, sg_rsmdesign *out)
 {
     memset(out, 0, sizeof *out);
-    if (k < 2 || k > MAX_FACTORS || n < 2 * k + 4)
+    if (k < 2 || k > MAX_FACTORS || n < 5)
         return false;
     coding c[MAX_FACTORS];
     double alpha = 0.0;
@@ -241,7 +246,7 @@ bool sg_rsmdesign_identify(const double *X, size_t ldx, size_t n, size_t k, sg_r
         alpha = a;
         three = three && a == 1.0;
     }
-    if (central_composite(X, ldx, n, k, c, alpha, out))
+    if ((n >= 2 * k + 4 || three) && central_composite(X, ldx, n, k, c, alpha, out))
         return true;
     memset(out, 0, sizeof *out);
     if (three && box_behnken(X, ldx, n, k, c, out))
@@ -259,6 +264,11 @@ void sg_rsmdesign_text(const sg_rsmdesign *d, size_t k, char *buf, size_t cap)
                  d->cube, d->fraction ? "a fraction of" : "the full", k, d->axial, d->alpha,
                  d->alpha == 1.0 ? " (face-centred)" : d->rotatable ? " (rotatable)" : "",
                  d->centre, d->centre == 1 ? "" : "s");
+    else if (d->kind == SG_RSMDESIGN_FACTORIAL)
+        snprintf(buf, cap,
+                 "two-level %s 2^%zu (%zu runs) with %zu centre run%s, which test for curvature",
+                 d->fraction ? "fraction of the" : "factorial", k, d->cube, d->centre,
+                 d->centre == 1 ? "" : "s");
     else if (d->kind == SG_RSMDESIGN_BBD)
         snprintf(buf, cap,
                  "Box-Behnken design: %zu runs with %zu factors at their low or high setting "

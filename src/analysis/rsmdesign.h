@@ -2,7 +2,9 @@
  * a central composite design (a two-level factorial or fraction, axial runs
  * at ±alpha on each factor, centre runs; face-centred when alpha = 1) and
  * a Box-Behnken design (runs with m < k factors at ±1 in every sign
- * combination and the others at their centre, plus centre runs).  An
+ * combination and the others at their centre, plus centre runs), and the
+ * screening design they grow from: a two-level factorial or fraction with
+ * centre runs (no axial runs), whose centre runs test for curvature.  An
  * engineer who brings one expects it to be named, and analysed by the
  * quadratic regression (regress.h) rather than by level means, which on a
  * central composite design rest on one run at each axial setting.
@@ -19,14 +21,16 @@
 
 typedef enum sg_rsmdesign_kind {
     SG_RSMDESIGN_NONE = 0,
-    SG_RSMDESIGN_CCD, /* central composite */
-    SG_RSMDESIGN_BBD  /* Box-Behnken */
+    SG_RSMDESIGN_CCD,      /* central composite */
+    SG_RSMDESIGN_BBD,      /* Box-Behnken */
+    SG_RSMDESIGN_FACTORIAL /* a two-level factorial or fraction with centre runs: the
+                              screening design whose centre runs test curvature */
 } sg_rsmdesign_kind;
 
 typedef struct sg_rsmdesign {
     sg_rsmdesign_kind kind;
-    size_t cube;     /* CCD: runs of the two-level part */
-    bool fraction;   /* CCD: the cube is a fraction of the 2^k factorial */
+    size_t cube;     /* CCD, FACTORIAL: runs of the two-level part */
+    bool fraction;   /* CCD, FACTORIAL: the cube is a fraction of the 2^k factorial */
     size_t axial;    /* CCD: runs with one factor at ±alpha */
     double alpha;    /* CCD: axial distance in half-sides of the cube (1: face-centred) */
     bool rotatable;  /* CCD: alpha = cube^(1/4) within 1 % */

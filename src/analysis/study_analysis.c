@@ -2,6 +2,7 @@
  * (see study_analysis.h). */
 #include "analysis/study_analysis.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -113,6 +114,8 @@ void sg_study_analysis_destroy(sg_study_analysis *a)
     free(a->regress);
     free(a->regress_na);
     free(a->regress_log);
+    free(a->factorial_rows);
+    free(a->curvature);
     free(a);
 }
 
@@ -219,6 +222,8 @@ static sg_status regress_response(const sg_study *s, const sg_table *t, size_t r
  * centre, so a table with a category is neither. */
 static void name_design(const sg_study *s, const sg_table *t, sg_study_analysis *a)
 {
+    if (a->design.kind == SG_RSMDESIGN_FACTORIAL) /* found first: its array is the cube */
+        return;
     for (size_t j = 0; j < s->n_factors; j++)
         if (s->factors[j].categorical)
             return;
@@ -226,6 +231,114 @@ static void name_design(const sg_study *s, const sg_table *t, sg_study_analysis 
         if (a->taguchi[r] && a->taguchi[r]->orthogonal)
             return;
     sg_rsmdesign_identify(t->x, t->n_cols, t->n_rows, t->n_factors, &a->design);
+}
+
+/* A two-level factorial with centre runs: *cube gets a copy of t holding
+ * its factorial runs only (x: caller frees) and a->factorial_rows their
+ * table rows; false (nothing allocated) for any other table. */
+static bool factorial_part(const sg_study *s, const sg_table *t, sg_study_analysis *a,
+                           sg_table *cube, double **x)
+{
+    for (size_t j = 0; j < s->n_factors; j++)
+        if (s->factors[j].categorical)
+            return false;
+    sg_rsmdesign d;
+    if (!sg_rsmdesign_identify(t->x, t->n_cols, t->n_rows, t->n_factors, &d) ||
+        d.kind != SG_RSMDESIGN_FACTORIAL)
+        return false;
+    size_t nc = t->n_cols, m = 0;
+    *x = malloc(d.cube * nc * sizeof **x);
+    a->factorial_rows = malloc(d.cube * sizeof *a->factorial_rows);
+    a->curvature = calloc(a->n_responses ? a->n_responses : 1, sizeof *a->curvature);
+    if (!*x || !a->factorial_rows || !a->curvature) {
+        free(*x);
+        *x = NULL;
+        return false; /* the caller reports no memory */
+    }
+    for (size_t i = 0; i < t->n_rows && m < d.cube; i++) {
+        const double *row = t->x + i * nc;
+        bool centre = true; /* every factor at the middle of its range */
+        for (size_t j = 0; j < t->n_factors && centre; j++) {
+            double lo = a->stats[j].min, hi = a->stats[j].max;
+            centre = fabs(row[j] - 0.5 * (lo + hi)) <= 3e-6 * (hi - lo); /* rsmdesign's */
+        }
+        if (centre)
+            continue;
+        memcpy(*x + m * nc, row, nc * sizeof *row);
+        a->factorial_rows[m++] = i + 1;
+    }
+    if (m != d.cube) { /* not the runs rsmdesign counted: leave the table whole */
+        free(*x);
+        free(a->factorial_rows);
+        free(a->curvature);
+        *x = NULL;
+        a->factorial_rows = NULL;
+        a->curvature = NULL;
+        return false;
+    }
+    *cube = *t;
+    cube->x = *x;
+    cube->n_rows = m;
+    a->design = d;
+    return true;
+}
+
+/* Response r's curvature test on the table t (a two-level factorial with
+ * centre runs; a->taguchi[r] the analysis of its factorial runs). */
+static void curvature_of(const sg_table *t, size_t r, sg_study_analysis *a)
+{
+    sg_curvature *c = &a->curvature[r];
+    const sg_taguchi_result *tr = a->taguchi[r];
+    size_t k = t->n_factors, nF = 0, nC = 0, at = 0;
+    double sF = 0.0, sC = 0.0, ssC = 0.0;
+    memset(c, 0, sizeof *c);
+    if (!tr)
+        return;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        double y = sg_table_at(t, i, k + r);
+        bool factorial = at < a->design.cube && a->factorial_rows[at] == i + 1;
+        at += factorial;
+        if (factorial) {
+            nF++;
+            sF += y;
+        } else {
+            nC++;
+            sC += y;
+        }
+    }
+    if (!nF || !nC)
+        return;
+    c->ok = true;
+    c->n_factorial = nF;
+    c->n_centre = nC;
+    c->mean_factorial = sF / (double)nF;
+    c->mean_centre = sC / (double)nC;
+    c->difference = c->mean_centre - c->mean_factorial;
+    c->ss = (double)nF * (double)nC * c->difference * c->difference / (double)(nF + nC);
+    at = 0;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        bool factorial = at < a->design.cube && a->factorial_rows[at] == i + 1;
+        at += factorial;
+        double d = sg_table_at(t, i, k + r) - c->mean_centre;
+        ssC += factorial ? 0.0 : d * d;
+    }
+    c->df_pure = nC - 1;
+    c->ms_pure = c->df_pure ? ssC / (double)c->df_pure : NAN;
+    c->f = c->p = NAN;
+    if (c->df_pure && c->ms_pure > 0) {
+        c->f = c->ss / c->ms_pure;
+        c->p = gsl_cdf_fdist_Q(c->f, 1.0, (double)c->df_pure);
+    }
+    for (size_t f = 0; f < tr->n_factors; f++) {
+        const sg_taguchi_main *mn = &tr->mains[f];
+        if (mn->n_levels != 2)
+            continue;
+        double e = fabs(mn->levels[1].mean - mn->levels[0].mean);
+        if (e > c->largest_effect) {
+            c->largest_effect = e;
+            snprintf(c->largest_factor, sizeof c->largest_factor, "%.63s", mn->name);
+        }
+    }
 }
 
 sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_analysis_config *cfg,
@@ -271,9 +384,25 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
     for (size_t r = 0; r < s->n_responses; r++)
         if ((st = regress_response(s, t, r, a, y, err)) != SG_OK)
             goto fail;
-    a->discrete = code_factors(s, t, codes, a);
-    if (!a->discrete)
+    /* a two-level factorial with centre runs: the array is its factorial
+     * runs (the centre runs are not a middle level of each factor, only of
+     * all together); the centre runs test curvature below */
+    sg_table cube;
+    double *cube_x = NULL;
+    const sg_table *at = t;
+    if (factorial_part(s, t, a, &cube, &cube_x)) {
+        at = &cube;
+        n = cube.n_rows;
+    } else if (a->factorial_rows || a->curvature) {
+        free(cube_x);
+        st = sg_error_set(err, SG_ERR_NOMEM, "analyze: out of memory");
+        goto fail;
+    }
+    a->discrete = code_factors(s, at, codes, a);
+    if (!a->discrete) {
+        free(cube_x);
         goto done;
+    }
     for (size_t j = 0; j < k; j++) {
         tf[j].name = s->factors[j].name;
         tf[j].unit = s->factors[j].unit;
@@ -298,7 +427,7 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
             continue;
         }
         for (size_t i = 0; i < n; i++)
-            y[i] = sg_table_at(t, i, k + r);
+            y[i] = sg_table_at(at, i, k + r);
         sg_taguchi_input in = {
             .n_runs = n,
             .n_factors = k,
@@ -310,6 +439,7 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
             .goal = taguchi_goal(rs->goal),
             .has_target = cfg->has_target[r],
             .target = cfg->target[r],
+            .run_numbers = at == t ? NULL : a->factorial_rows,
         };
         sg_error e;
         sg_status ts = sg_taguchi_analyze(&in, &cfg->taguchi, &a->taguchi[r], &e);
@@ -319,7 +449,10 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
         }
         if (ts != SG_OK)
             snprintf(a->response_na[r], sizeof a->response_na[r], "%s", e.msg);
+        if (at != t && rs->kind == SG_RESPONSE_NUMBER)
+            curvature_of(t, r, a);
     }
+    free(cube_x);
 done:
     name_design(s, t, a);
     free(codes);

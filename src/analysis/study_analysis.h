@@ -60,6 +60,28 @@ typedef struct sg_analysis_factor {
                                               the level it is read as (0: all exact) */
 } sg_analysis_factor;
 
+/* The curvature test of a two-level factorial with centre runs (design
+ * kind SG_RSMDESIGN_FACTORIAL), per numeric response: do the centre runs
+ * lie on the plane the factorial runs span?  Curvature SS = nF nC (ybar_F
+ * - ybar_C)^2 / (nF + nC) on 1 df, tested by F against the pure error of
+ * repeated centre runs (Montgomery, Design and Analysis of Experiments,
+ * 6.8).  The difference alone when the centre runs do not repeat or agree
+ * exactly (a deterministic simulation): no test, its size against the
+ * largest two-level effect. */
+typedef struct sg_curvature {
+    bool ok;                   /* computed (a numeric response of such a design) */
+    size_t n_factorial, n_centre;
+    double mean_factorial, mean_centre;
+    double difference;         /* mean_centre - mean_factorial, response unit */
+    double ss;                 /* curvature sum of squares, 1 df */
+    size_t df_pure;            /* n_centre - 1 */
+    double ms_pure;            /* the centre runs' variance (NAN without df) */
+    double f, p;               /* NAN without a pure error above 0 */
+    double largest_effect;     /* the largest |high - low| level-mean difference of a
+                                  factor on the factorial runs */
+    char largest_factor[64];   /* its factor */
+} sg_curvature;
+
 /* Results for one study table; caller owns, free with sg_study_analysis_destroy. */
 typedef struct sg_study_analysis {
     size_t n_rows, n_cols, n_factors, n_responses;
@@ -76,7 +98,13 @@ typedef struct sg_study_analysis {
      * beside an orthogonal array's main effects.  regress[j] NULL: regress_na
      * says why (a pass/fail or class response, too few runs).  regress_log[j]:
      * fitted to log10 of the values (the response's scale = "log"). */
-    sg_rsmdesign design; /* a central composite or Box-Behnken design, or kind NONE */
+    sg_rsmdesign design; /* a central composite or Box-Behnken design, a two-level
+                            factorial with centre runs, or kind NONE */
+    /* A two-level factorial with centre runs: the array analysis (taguchi,
+     * factors) is of its factorial runs alone (their 1-based table rows in
+     * factorial_rows), the centre runs test curvature. */
+    size_t *factorial_rows;     /* design.cube entries, or NULL */
+    sg_curvature *curvature;    /* n_responses, or NULL */
     sg_regress **regress;                      /* n_responses */
     char (*regress_na)[SG_ANALYSIS_REASON_MAX]; /* n_responses */
     bool *regress_log;                         /* n_responses */

@@ -70,6 +70,28 @@ static void regression_json(sg_json_builder *b, cJSON *arr, const char *name,
     }
 }
 
+/* A two-level factorial's curvature test (null for other designs). */
+static void curvature_json(sg_json_builder *b, cJSON *e, const sg_curvature *c)
+{
+    if (!c) {
+        sg_json_null(b, e, "curvature");
+        return;
+    }
+    cJSON *o = sg_json_object(b, e, "curvature");
+    sg_json_count(b, o, "factorial_runs", c->n_factorial);
+    sg_json_count(b, o, "centre_runs", c->n_centre);
+    sg_json_number(b, o, "mean_factorial", c->mean_factorial);
+    sg_json_number(b, o, "mean_centre", c->mean_centre);
+    sg_json_number(b, o, "difference", c->difference);
+    sg_json_number(b, o, "ss", c->ss);
+    sg_json_count(b, o, "pure_error_df", c->df_pure);
+    sg_json_number(b, o, "pure_error_ms", c->ms_pure);
+    sg_json_number(b, o, "f", c->f);
+    sg_json_number(b, o, "p", c->p);
+    sg_json_number(b, o, "largest_effect", c->largest_effect);
+    sg_json_string(b, o, "largest_effect_factor", c->largest_factor);
+}
+
 sg_status sg_study_analysis_to_json(const sg_study_analysis *a, const sg_study *s,
                                     const sg_table *t, const sg_analysis_config *cfg,
                                     cJSON **out, sg_error *err)
@@ -136,6 +158,14 @@ sg_status sg_study_analysis_to_json(const sg_study_analysis *a, const sg_study *
             sg_json_null(b, e, "analysis");
             sg_json_string(b, e, "reason", a->response_na[r]);
         }
+        curvature_json(b, e, a->curvature && a->curvature[r].ok ? &a->curvature[r] : NULL);
+    }
+    if (a->factorial_rows) {
+        arr = sg_json_array(b, x, "factorial_rows");
+        for (size_t i = 0; i < a->design.cube; i++)
+            sg_json_count(b, arr, NULL, a->factorial_rows[i]);
+    } else {
+        sg_json_null(b, x, "factorial_rows");
     }
     char design[256];
     sg_rsmdesign_text(&a->design, a->n_factors, design, sizeof design);

@@ -170,6 +170,7 @@ void sg_taguchi_result_destroy(sg_taguchi_result *res)
     free(res->terms);
     free(res->candidates);
     free(res->y);
+    free(res->run_no);
     free(res->sn);
     free(res->sn_ok);
     free(res);
@@ -490,12 +491,15 @@ sg_status sg_taguchi_analyze(const sg_taguchi_input *in, const sg_taguchi_option
     sg_taguchi__copy_str(res->response, sizeof res->response, in->response_name);
     sg_taguchi__copy_str(res->unit, sizeof res->unit, in->response_unit);
     res->y = malloc(n * sizeof *res->y);
+    res->run_no = malloc(n * sizeof *res->run_no);
     res->sn = calloc(n, sizeof *res->sn);
     res->sn_ok = calloc(n, sizeof *res->sn_ok);
     res->mains = calloc(k, sizeof *res->mains);
-    if (!res->y || !res->sn || !res->sn_ok || !res->mains)
+    if (!res->y || !res->run_no || !res->sn || !res->sn_ok || !res->mains)
         goto fail;
     memcpy(res->y, in->y, n * sizeof *res->y);
+    for (size_t i = 0; i < n; i++)
+        res->run_no[i] = in->run_numbers ? in->run_numbers[i] : i + 1;
     for (size_t f = 0; f < k; f++) {
         sg_taguchi_main *m = &res->mains[f];
         const sg_taguchi_factor *fa = &in->factors[f];

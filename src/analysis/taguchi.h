@@ -91,6 +91,9 @@ typedef struct sg_taguchi_input {
     sg_taguchi_goal goal;
     bool has_target;                   /* goal NONE: a target value is given */
     double target;                     /* in response_unit, when has_target */
+    const size_t *run_numbers;         /* NULL, or n labels of the runs (1-based rows of
+                                          the table; copied): the runs analysed are a
+                                          subset, as a factorial's without its centre runs */
 } sg_taguchi_input;
 
 /* Analysis options; start from sg_taguchi_options_default(). */
@@ -168,6 +171,7 @@ typedef struct sg_taguchi_result {
     double target;
     double grand_mean;         /* mean of y */
     double *y;                 /* n copies of the response */
+    size_t *run_no;            /* n run labels (1..n unless the input gave others) */
 
     /* signal-to-noise per run */
     sg_taguchi_sn_kind sn_kind;

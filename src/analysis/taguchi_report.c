@@ -184,7 +184,7 @@ sg_status sg_taguchi_write_text(const sg_taguchi_result *r, FILE *fp, sg_error *
         fprintf(fp, "Signal-to-noise ratio per run\n  %4s  %14s  %12s\n", "run", "response",
                 "S/N [dB]");
     for (size_t i = 0; any_sn && i < r->n_runs; i++)
-        fprintf(fp, "  %4zu  %14s  %12s\n", i + 1,
+        fprintf(fp, "  %4zu  %14s  %12s\n", r->run_no[i],
                 num(a, sizeof a, r->y[i], SG_TAGUCHI_SIG + 4, NULL, &fn),
                 num(b, sizeof b, r->sn[i], SG_TAGUCHI_SIG, r->sn_ok[i] ? NULL : r->sn_na, &fn));
     print_footnotes(fp, &fn);
@@ -475,6 +475,9 @@ sg_status sg_taguchi_to_json(const sg_taguchi_result *r, cJSON **out, sg_error *
     cJSON *ys = sg_json_array(b, root, "y");
     for (size_t i = 0; ys && i < r->n_runs; i++)
         jnum(b, ys, NULL, r->y[i], NULL);
+    cJSON *rn = sg_json_array(b, root, "runs");
+    for (size_t i = 0; rn && i < r->n_runs; i++)
+        sg_json_count(b, rn, NULL, r->run_no[i]);
     cJSON *sn = sg_json_object(b, root, "sn");
     sg_json_string(b, sn, "kind", r->sn_name);
     sg_json_string(b, sn, "formula", r->sn_formula);

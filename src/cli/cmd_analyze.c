@@ -158,6 +158,42 @@ static void print_regressions(const sg_study *s, const sg_study_analysis *a)
     }
 }
 
+/* The centre runs against the factorial runs: the curvature test. */
+static void print_curvature(const sg_curvature *c, const sg_response *resp)
+{
+    const char *u = resp->unit, *sp = u[0] ? " " : "";
+    sg_num_fprintf(stdout,
+                   "\nCurvature: the %zu centre run%s average %.6g%s%s, the %zu factorial runs "
+                   "%.6g%s%s: difference %+.4g%s%s (SS %.4g on 1 df)\n",
+                   c->n_centre, c->n_centre == 1 ? "" : "s", c->mean_centre, sp, u,
+                   c->n_factorial, c->mean_factorial, sp, u, c->difference, sp, u, c->ss);
+    if (isfinite(c->p)) {
+        sg_num_fprintf(stdout,
+                       "  F = %.4g against the centre runs' pure error (%zu df), p = %.3g: %s\n",
+                       c->f, c->df_pure, c->p,
+                       c->p < 0.05 ? "the surface curves: a factor's optimum may lie inside "
+                                     "its range, which a two-level design cannot place (add "
+                                     "axial runs for a central composite design: 'surrogate "
+                                     "doe' plans one)"
+                                   : "no curvature shows beyond the centre runs' scatter: the "
+                                     "two-level effects describe the window");
+        return;
+    }
+    const char *why = c->df_pure == 0 ? "one centre run" : "the centre runs agree exactly";
+    if (c->largest_effect > 0)
+        sg_num_fprintf(stdout,
+                       "  no F test (%s: no pure error); the difference is %.3g times the "
+                       "largest effect (%s, %.4g%s%s)%s\n",
+                       why, fabs(c->difference) / c->largest_effect, c->largest_factor,
+                       c->largest_effect, sp, u,
+                       fabs(c->difference) > 0.1 * c->largest_effect
+                           ? ": the surface curves; a central composite design would place "
+                             "the optimum"
+                           : "");
+    else
+        printf("  no F test (%s: no pure error)\n", why);
+}
+
 /* after_check: the check stage of the same command already printed the
  * statistics and the responses' correlation with the factors, so only the
  * correlation between responses is left to show (no table twice). */
@@ -206,7 +242,24 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
         printf("\n");
     }
     print_rule("Orthogonal-array analysis");
-    if (a->design.kind != SG_RSMDESIGN_NONE) {
+    if (a->design.kind == SG_RSMDESIGN_FACTORIAL) {
+        char design[256];
+        sg_rsmdesign_text(&a->design, a->n_factors, design, sizeof design);
+        printf("This is a %s.\nThe array below is its %zu factorial runs (rows", design,
+               a->design.cube);
+        const size_t *fr = a->factorial_rows;
+        for (size_t i = 0, first = 1; i < a->design.cube; i++) { /* ranges: rows 1-16 */
+            bool ends = i + 1 == a->design.cube || fr[i + 1] != fr[i] + 1;
+            bool starts = i == 0 || fr[i - 1] + 1 != fr[i];
+            if (starts)
+                printf("%s%zu", first ? " " : ", ", fr[i]);
+            if (ends && !starts)
+                printf("-%zu", fr[i]);
+            first = 0;
+        }
+        printf(");\nthe centre runs are not a middle level of any one factor: they test for "
+               "curvature after each response.\n");
+    } else if (a->design.kind != SG_RSMDESIGN_NONE) {
         char design[256];
         sg_rsmdesign_text(&a->design, a->n_factors, design, sizeof design);
         printf("This is a %s.\nIts analysis is the quadratic regression at the end; the level "
@@ -255,6 +308,8 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
             fprintf(stderr, "surrogate: error: %s\n", err.msg);
             return SG_EXIT_FAILURE;
         }
+        if (a->curvature && a->curvature[r].ok)
+            print_curvature(&a->curvature[r], &s->responses[r]);
     }
     print_regressions(s, a);
     return SG_EXIT_OK;

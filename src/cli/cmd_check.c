@@ -184,7 +184,10 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
     if (r->rsm_design.kind != SG_RSMDESIGN_NONE) {
         char rsm[256];
         sg_rsmdesign_text(&r->rsm_design, s->n_factors, rsm, sizeof rsm);
-        printf("  %s; 'analyze' fits its quadratic regression\n", rsm);
+        printf("  %s; 'analyze' %s\n", rsm,
+               r->rsm_design.kind == SG_RSMDESIGN_FACTORIAL
+                   ? "analyses the factorial runs as an array"
+                   : "fits its quadratic regression");
     }
     if (!r->n_duplicate_groups)
         printf("  duplicate runs: none\n");

@@ -257,6 +257,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
         in->effects = (const sg_taguchi_result *const *)ctx->analysis->taguchi;
         in->regress = (const sg_regress *const *)ctx->analysis->regress;
         in->regress_log = ctx->analysis->regress_log;
+        in->curvature = ctx->analysis->curvature;
     }
     in->model = ctx->model;
     in->train_metrics = ctx->fit ? ctx->fit->train : ctx->results ? ctx->results->train : NULL;

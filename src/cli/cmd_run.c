@@ -131,8 +131,12 @@ static void summary_stages(const sg_cli_ctx *ctx)
                *ctx->check->array_name       ? ctx->check->array_name
                : rsm == SG_RSMDESIGN_CCD     ? "central composite"
                : rsm == SG_RSMDESIGN_BBD     ? "Box-Behnken"
+               : rsm == SG_RSMDESIGN_FACTORIAL ? "two-level factorial with centre runs"
                                              : "");
-    if (ctx->analysis && rsm)
+    if (ctx->analysis && rsm == SG_RSMDESIGN_FACTORIAL)
+        printf("  analyze      statistics, correlation, factorial runs' effects and ANOVA, "
+               "curvature, regression\n");
+    else if (ctx->analysis && rsm)
         printf("  analyze      statistics, correlation, quadratic regression (the design's "
                "analysis), main effects\n");
     else if (ctx->analysis && ctx->analysis->discrete)

@@ -47,6 +47,7 @@
 #include "io/study.h"
 #include "analysis/taguchi.h"
 #include "analysis/regress.h"
+#include "analysis/study_analysis.h"
 #include "model/cv.h"
 
 /* ---- study description -------------------------------------------------- */
@@ -125,6 +126,10 @@ typedef struct sg_report_input {
     /* Main effects: one sg_taguchi_analyze result per response (entries may
      * be NULL for responses not analysed). */
     const sg_taguchi_result *const *effects; /* (n_responses) */
+    /* A two-level factorial with centre runs: the effects are of its
+     * factorial runs and each response's curvature test is here
+     * (n_responses, entries with ok false skipped), else NULL. */
+    const sg_curvature *curvature;
     /* Regression: the quadratic regression of each response (regress.h;
      * entries NULL for responses not regressed), or NULL (sheet omitted);
      * regress_log (n_responses, or NULL): regressed on log10 of the values. */

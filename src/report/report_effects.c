@@ -162,6 +162,44 @@ static lxw_row_t lenth_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
 
 /* R², adjusted R² and S (root of the error mean square) of the ANOVA
  * model from row r; returns the next free row. */
+/* The centre runs against the factorial runs (a two-level factorial with
+ * centre runs): the curvature test; returns the next free row. */
+static lxw_row_t curvature_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
+                                const sg_curvature *c, const char *u)
+{
+    char buf[300];
+    r++;
+    sg_rstr(ctx, ws, r++, 0,
+            "Curvature: the centre runs against the factorial runs (the effects above are of "
+            "the factorial runs alone)",
+            ctx->bold);
+    sg_rlabel(buf, sizeof buf, "Difference (centre - factorial)", u);
+    const char *hd[] = {"Centre runs", "Factorial runs", buf, "SS (1 df)", "F", "p-value"};
+    sg_rheader_row(ctx, ws, r++, hd, 6, SG_REFF_COL_WIDTH);
+    RC(ctx, worksheet_write_number(ws, r, 0, (double)c->n_centre, ctx->integer));
+    RC(ctx, worksheet_write_number(ws, r, 1, (double)c->n_factorial, ctx->integer));
+    sg_rnum(ctx, ws, r, 2, c->difference, ctx->num[4]);
+    sg_rnum(ctx, ws, r, 3, c->ss, ctx->num[4]);
+    sg_rnum(ctx, ws, r, 4, c->f, ctx->num[3]);
+    sg_rnum(ctx, ws, r++, 5, c->p, ctx->pval);
+    if (isfinite(c->p))
+        sg_num_snprintf(buf, sizeof buf, "F against the pure error of the %zu centre runs (%zu "
+                        "df)%s",
+                        c->n_centre, c->df_pure,
+                        c->p < 0.05 ? ": the surface curves; axial runs (a central composite "
+                                      "design) would place the optimum"
+                                    : ": no curvature beyond their scatter");
+    else
+        sg_num_snprintf(buf, sizeof buf,
+                        "No F test (%s: no pure error); the difference is %.3g times the "
+                        "largest effect (%s)",
+                        c->df_pure ? "the centre runs agree exactly" : "one centre run",
+                        c->largest_effect > 0 ? fabs(c->difference) / c->largest_effect : 0.0,
+                        c->largest_factor);
+    sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
+    return r;
+}
+
 static lxw_row_t fit_summary_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
                                   const sg_taguchi_result *res, const char *u)
 {
@@ -509,6 +547,8 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
     r = fit_summary_rows(ctx, ws, r, res, u);
     if (res->lenth)
         r = lenth_rows(ctx, ws, r, res, u);
+    if (in->curvature && in->curvature[k].ok)
+        r = curvature_rows(ctx, ws, r, &in->curvature[k], u);
     for (size_t c = 0; c < res->n_candidates; c++) {
         const sg_taguchi_candidate *cd = &res->candidates[c];
         if (cd->estimated)
