@@ -143,6 +143,8 @@ Test(regress, standard_errors_of_a_three_level_factorial)
     cr_expect_float_eq(g->f_model, ((sst - sse) / 5) / (sse / 3), 1e-9);
     cr_expect_float_eq(g->p_model, gsl_cdf_fdist_Q(g->f_model, 5, 3), 1e-12);
     cr_expect_eq(g->df_pure, 0, "no setting repeats");
+    cr_expect_str_eq(sg_regress_lack_of_fit_verdict(g),
+                     "no setting is repeated, so no pure error to test it against");
     sg_regress_destroy(g);
 }
 
@@ -209,6 +211,9 @@ Test(regress, lack_of_fit_against_replicated_runs)
             cr_expect_lt(g->p_lof, 0.01, "the cubic: p %g", g->p_lof);
         else
             cr_expect_gt(g->p_lof, 0.05, "the quadratic: p %g", g->p_lof);
+        cr_expect(strstr(sg_regress_lack_of_fit_verdict(g),
+                         pass ? "misses structure" : "fits within the scatter"),
+                  "%s", sg_regress_lack_of_fit_verdict(g));
         sg_regress_destroy(g);
     }
 }

@@ -355,3 +355,17 @@ sg_status sg_regress_quadratic(const double *X, size_t ldx, size_t k, const sg_r
     }
     return SG_OK;
 }
+
+const char *sg_regress_lack_of_fit_verdict(const sg_regress *g)
+{
+    if (!g->df_pure)
+        return "no setting is repeated, so no pure error to test it against";
+    if (g->pure_exact)
+        return "the repeated settings agree exactly (a deterministic simulation): no pure "
+               "error to test it against";
+    if (!g->df_lof)
+        return "the model has a term for every distinct setting: nothing left to test";
+    return g->p_lof < 0.05 ? "the quadratic misses structure that the scatter of the repeated "
+                             "runs cannot explain"
+                           : "the quadratic fits within the scatter of the repeated runs";
+}

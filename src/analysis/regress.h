@@ -68,4 +68,11 @@ sg_status sg_regress_quadratic(const double *X, size_t ldx, size_t k, const sg_r
 /* Free a result; NULL is a no-op. */
 void sg_regress_destroy(sg_regress *r);
 
+/* The lack-of-fit verdict in words (static text; the F and p are the
+ * caller's to show): why there is no test (no repeated setting, repeats
+ * that agree exactly, a term for every distinct setting), or whether the
+ * quadratic fits within the repeated runs' scatter (at 5 %).  analyze's
+ * text and the Regression sheet both say it. */
+const char *sg_regress_lack_of_fit_verdict(const sg_regress *g);
+
 #endif

@@ -60,23 +60,14 @@ static const char *p_clause(double p, char *buf, size_t cap)
 static void print_lack_of_fit(const sg_regress *g)
 {
     char p[32];
-    if (!g->df_pure)
-        printf("  lack of fit: no setting is repeated, so no pure error to test it against\n");
-    else if (g->pure_exact)
-        printf("  lack of fit: the repeated settings agree exactly (a deterministic "
-               "simulation): no pure error to test it against\n");
-    else if (!g->df_lof)
-        printf("  lack of fit: the model has a term for every distinct setting: nothing "
-               "left to test\n");
+    const char *verdict = sg_regress_lack_of_fit_verdict(g);
+    if (!g->df_pure || g->pure_exact || !g->df_lof)
+        printf("  lack of fit: %s\n", verdict);
     else
-        sg_num_fprintf(stdout,
-                       "  lack of fit: F = %.4g (%zu and %zu df), %s: %s\n", g->f_lof,
-                       g->df_lof, g->df_pure, p_clause(g->p_lof, p, sizeof p),
-                       g->p_lof < 0.05 ? "the quadratic misses structure that the scatter of "
-                                         "the repeated runs cannot explain (fit compares it "
-                                         "with the network and kriging)"
-                                       : "the quadratic fits within the scatter of the "
-                                         "repeated runs");
+        sg_num_fprintf(stdout, "  lack of fit: F = %.4g (%zu and %zu df), %s: %s%s\n",
+                       g->f_lof, g->df_lof, g->df_pure, p_clause(g->p_lof, p, sizeof p),
+                       verdict,
+                       g->p_lof < 0.05 ? " (fit compares it with the network and kriging)" : "");
 }
 
 /* The equation on the factors in their units, term by term. */

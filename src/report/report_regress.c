@@ -16,20 +16,6 @@ static lxw_format *num_for(sg_rctx *ctx, double v)
     return ctx->num[d > 4 ? 4 : d];
 }
 
-/* The lack-of-fit test in words (the F and p are in the cells beside). */
-static const char *lack_of_fit_text(const sg_regress *g)
-{
-    if (!g->df_pure)
-        return "no setting is repeated: no pure error to test against";
-    if (g->pure_exact)
-        return "the repeated settings agree exactly: no pure error to test against";
-    if (!g->df_lof)
-        return "a term for every distinct setting: nothing left to test";
-    return g->p_lof < 0.05 ? "the quadratic misses structure the repeated runs' scatter "
-                             "cannot explain"
-                           : "the quadratic fits within the scatter of the repeated runs";
-}
-
 /* Figures of the fit from row r; returns the next free row. */
 static lxw_row_t fit_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const sg_regress *g,
                           const char *unit)
@@ -50,7 +36,7 @@ static lxw_row_t fit_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const sg
     sg_rstr(ctx, ws, r, 0, "Lack of fit F, p", ctx->bold);
     sg_rnum(ctx, ws, r, 1, g->f_lof, num_for(ctx, g->f_lof));
     sg_rnum(ctx, ws, r, 2, g->p_lof, ctx->pval);
-    sg_rstr(ctx, ws, r++, 3, lack_of_fit_text(g), ctx->text);
+    sg_rstr(ctx, ws, r++, 3, sg_regress_lack_of_fit_verdict(g), ctx->text); /* F, p beside */
     return r;
 }
 
