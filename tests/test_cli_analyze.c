@@ -357,6 +357,14 @@ Test(cli_analyze, central_composite_design_is_named_and_regressed)
                              "fits within the scatter of the repeated runs"),
               "%s", r->out);
     cr_expect(strstr(r->out, "predicted R² = 98.81%"), "%s", r->out);
+    /* the canonical analysis: Ra's stationary point is a saddle (feed's
+     * coordinate far below its range), checked against an independent
+     * solution of B z = -b / 2 */
+    cr_expect(strstr(r->out, "  Canonical analysis: curvatures along the principal axes (coded) "
+                             "-0.0394, 0.0909, 0.4255\n    stationary point (every slope 0): "
+                             "speed = 182.2, feed = 0.000609, depth = 1.204; Ra there 0.267712 "
+                             "um\n    a saddle point, curvatures of both signs"),
+              "%s", r->out);
     r = run("analyze", "--json", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cJSON *doc = parse_out(r);

@@ -272,3 +272,67 @@ Test(regress, a_fraction_with_centre_runs_keeps_its_interactions)
     cr_expect_lt(ab->p, 0.01);
     sg_regress_destroy(g);
 }
+
+/* The canonical analysis on a 3 x 3 factorial (x1 in 1 .. 3, x2 in 2 .. 4,
+ * coded z1 = x1 - 2, z2 = x2 - 3) of exact quadratics: y = 5 + z1^2 +
+ * 2 z2^2 + 0.5 z1 z2 has its minimum 5 at (2, 3), B = [[1, .25], [.25, 2]]
+ * with eigenvalues 1.5 -+ sqrt(0.3125); shifted to z = (0.5, -0.25) by a
+ * linear part; y = z1^2 - z2^2 is a saddle; y = z1^2 + z2 a ridge (no
+ * curvature along z2); a minimum outside the tested settings is said to
+ * be. */
+static sg_regress *grid_regression(double (*f)(double, double))
+{
+    double X[18], y[9];
+    for (int i = 0; i < 9; i++) {
+        X[2 * i] = 1.0 + (double)(i % 3);
+        X[2 * i + 1] = 2.0 + (double)(i / 3);
+        y[i] = f(X[2 * i] - 2.0, X[2 * i + 1] - 3.0);
+    }
+    sg_regress *g = NULL;
+    sg_error e;
+    cr_assert_eq(sg_regress_quadratic(X, 2, 2, NULL, names, y, 1, 9, &g, &e), SG_OK, "%s", e.msg);
+    return g;
+}
+
+static double bowl(double a, double b) { return 5 + a * a + 2 * b * b + 0.5 * a * b; }
+static double shifted(double a, double b) { return bowl(a - 0.5, b + 0.25); }
+static double far_bowl(double a, double b) { return bowl(a - 3.0, b); }
+static double saddle(double a, double b) { return a * a - b * b; }
+static double ridge(double a, double b) { return a * a + b; }
+
+Test(regress, canonical_analysis_of_exact_quadratics)
+{
+    sg_regress *g = grid_regression(bowl);
+    cr_assert_eq(g->stationary_kind, SG_STATIONARY_MINIMUM);
+    cr_assert_not_null(g->stationary);
+    cr_expect_float_eq(g->stationary[0], 2.0, 1e-9);
+    cr_expect_float_eq(g->stationary[1], 3.0, 1e-9);
+    cr_expect_float_eq(g->stationary_y, 5.0, 1e-9);
+    cr_expect_float_eq(g->curvatures[0], 1.5 - sqrt(0.3125), 1e-9);
+    cr_expect_float_eq(g->curvatures[1], 1.5 + sqrt(0.3125), 1e-9);
+    cr_expect(g->stationary_inside);
+    cr_expect(strstr(sg_regress_stationary_text(g, -1), "the quadratic's optimum for this goal"));
+    cr_expect(strstr(sg_regress_stationary_text(g, 1), "the worst point for this goal"));
+    sg_regress_destroy(g);
+    g = grid_regression(shifted);
+    cr_expect_float_eq(g->stationary[0], 2.5, 1e-9);
+    cr_expect_float_eq(g->stationary[1], 2.75, 1e-9);
+    cr_expect_float_eq(g->stationary_y, 5.0, 1e-9);
+    sg_regress_destroy(g);
+    g = grid_regression(far_bowl);
+    cr_expect_eq(g->stationary_kind, SG_STATIONARY_MINIMUM);
+    cr_expect_float_eq(g->stationary[0], 5.0, 1e-9);
+    cr_expect_not(g->stationary_inside);
+    cr_expect(strstr(sg_regress_stationary_text(g, -1), "outside the tested settings"));
+    sg_regress_destroy(g);
+    g = grid_regression(saddle);
+    cr_expect_eq(g->stationary_kind, SG_STATIONARY_SADDLE);
+    cr_expect_float_eq(g->curvatures[0], -1.0, 1e-9);
+    cr_expect_float_eq(g->curvatures[1], 1.0, 1e-9);
+    sg_regress_destroy(g);
+    g = grid_regression(ridge);
+    cr_expect_eq(g->stationary_kind, SG_STATIONARY_RIDGE);
+    cr_expect_null(g->stationary);
+    cr_expect(strstr(sg_regress_stationary_text(g, 0), "a ridge"));
+    sg_regress_destroy(g);
+}

@@ -4,6 +4,7 @@
 #include "analysis/regress.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_eigen.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@ void sg_regress_destroy(sg_regress *r)
     if (!r)
         return;
     free(r->terms);
+    free(r->stationary);
+    free(r->curvatures);
     free(r);
 }
 
@@ -252,6 +255,90 @@ static sg_status solve(work *w, size_t p, sg_error *err)
     return SG_OK;
 }
 
+/* Canonical analysis of the coded coefficients (every term kept, all
+ * factors numeric; nothing when not so or out of memory). */
+static void canonical(sg_regress *r, const sg_rsm *q, const double *coded, size_t k)
+{
+    size_t P = sg_rsm_terms(q);
+    if (sg_rsm_form_of(q) != SG_RSM_FULL || sg_rsm_rank(q) != P || P != sg_rsm_n_terms(k) ||
+        k == 0)
+        return;
+    gsl_matrix *B = gsl_matrix_alloc(k, k), *E = gsl_matrix_alloc(k, k);
+    gsl_vector *lam = gsl_vector_alloc(k), *zs = gsl_vector_alloc(k);
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(k);
+    double *z = malloc(k * sizeof *z);
+    r->stationary = malloc(k * sizeof *r->stationary);
+    r->curvatures = malloc(k * sizeof *r->curvatures);
+    bool ok = B && E && lam && zs && ws && z && r->stationary && r->curvatures;
+    for (size_t i = 0, c = 1 + 2 * k; ok && i < k; i++) {
+        gsl_matrix_set(B, i, i, coded[1 + k + i]);
+        for (size_t j = i + 1; j < k; j++, c++) {
+            gsl_matrix_set(B, i, j, 0.5 * coded[c]);
+            gsl_matrix_set(B, j, i, 0.5 * coded[c]);
+        }
+    }
+    if (ok)
+        ok = gsl_eigen_symmv(B, lam, E, ws) == GSL_SUCCESS &&
+             gsl_eigen_symmv_sort(lam, E, GSL_EIGEN_SORT_VAL_ASC) == GSL_SUCCESS;
+    double big = 0.0;
+    for (size_t i = 0; ok && i < k; i++)
+        big = fmax(big, fabs(gsl_vector_get(lam, i)));
+    size_t pos = 0, neg = 0, flat = 0;
+    for (size_t i = 0; ok && i < k; i++) {
+        double l = gsl_vector_get(lam, i);
+        r->curvatures[i] = l;
+        flat += !(fabs(l) > 1e-3 * big);
+        pos += l > 0;
+        neg += l < 0;
+    }
+    /* z_s = -1/2 E diag(1/lambda) E' b, in the eigenbasis to stay exact */
+    for (size_t i = 0; ok && !flat && i < k; i++) {
+        double s = 0.0;
+        for (size_t a = 0; a < k; a++)
+            s += gsl_matrix_get(E, a, i) * coded[1 + a];
+        gsl_vector_set(zs, i, -0.5 * s / gsl_vector_get(lam, i));
+    }
+    bool inside = true;
+    for (size_t a = 0; ok && !flat && a < k; a++) {
+        double s = 0.0;
+        for (size_t i = 0; i < k; i++)
+            s += gsl_matrix_get(E, a, i) * gsl_vector_get(zs, i);
+        z[a] = s;
+        inside = inside && fabs(s) <= 1.0 + 1e-9;
+    }
+    if (ok && !flat && sg_rsm_decode(q, z, r->stationary)) {
+        double y = coded[0];
+        for (size_t a = 0; a < k; a++) /* y_s = b0 + b'z_s / 2 */
+            y += 0.5 * coded[1 + a] * z[a];
+        r->stationary_y = y;
+        r->stationary_inside = inside;
+        r->stationary_kind = pos == k ? SG_STATIONARY_MINIMUM
+                             : neg == k ? SG_STATIONARY_MAXIMUM
+                                        : SG_STATIONARY_SADDLE;
+    } else if (ok && flat) {
+        r->stationary_kind = SG_STATIONARY_RIDGE;
+    }
+    bool point = r->stationary_kind == SG_STATIONARY_MAXIMUM ||
+                 r->stationary_kind == SG_STATIONARY_MINIMUM ||
+                 r->stationary_kind == SG_STATIONARY_SADDLE;
+    if (!ok || !point) {
+        free(r->stationary);
+        r->stationary = NULL;
+    }
+    if (!ok) {
+        free(r->curvatures);
+        r->curvatures = NULL;
+        r->stationary_kind = SG_STATIONARY_NONE;
+    }
+    r->k = k;
+    gsl_matrix_free(B);
+    gsl_matrix_free(E);
+    gsl_vector_free(lam);
+    gsl_vector_free(zs);
+    gsl_eigen_symmv_free(ws);
+    free(z);
+}
+
 static sg_status regress(sg_regress *r, const sg_rsm *q, const char *const *names,
                          const fit_rows *d, work *w, sg_error *err)
 {
@@ -272,6 +359,7 @@ static sg_status regress(sg_regress *r, const sg_rsm *q, const char *const *name
         if (sg_rsm_term_kept(q, a))
             r->terms[j++].uncoded = w->full[a];
     summarise(r, q, d, w);
+    canonical(r, q, w->coded, k);
     find_aliases(r, q, names, X, ldx, n, w);
     double sse = 0.0;
     for (size_t i = 0; i < n; i++)
@@ -368,4 +456,40 @@ const char *sg_regress_lack_of_fit_verdict(const sg_regress *g)
     return g->p_lof < 0.05 ? "the quadratic misses structure that the scatter of the repeated "
                              "runs cannot explain"
                            : "the quadratic fits within the scatter of the repeated runs";
+}
+
+const char *sg_regress_stationary_text(const sg_regress *g, int goal)
+{
+    switch (g->stationary_kind) {
+    case SG_STATIONARY_RIDGE:
+        return "a ridge: along one principal axis the surface is nearly flat, so there is no "
+               "single stationary point; many settings give almost the same response";
+    case SG_STATIONARY_SADDLE:
+        return "a saddle point, curvatures of both signs: no optimum inside; the best settings "
+               "lie on the window's edge (optimize finds them)";
+    case SG_STATIONARY_MAXIMUM:
+    case SG_STATIONARY_MINIMUM: {
+        bool max = g->stationary_kind == SG_STATIONARY_MAXIMUM;
+        if (!g->stationary_inside)
+            return max ? "a maximum, outside the tested settings: within them the highest "
+                         "response lies on the edge (optimize finds it)"
+                       : "a minimum, outside the tested settings: within them the lowest "
+                         "response lies on the edge (optimize finds it)";
+        if (goal == 0)
+            return max ? "a maximum, inside the tested settings"
+                       : "a minimum, inside the tested settings";
+        if ((goal > 0) == max)
+            return max ? "a maximum, inside the tested settings: the quadratic's optimum for "
+                         "this goal"
+                       : "a minimum, inside the tested settings: the quadratic's optimum for "
+                         "this goal";
+        return max ? "a maximum, inside the tested settings, but the worst point for this goal: "
+                     "the best settings lie on the edge (optimize finds them)"
+                   : "a minimum, inside the tested settings, but the worst point for this goal: "
+                     "the best settings lie on the edge (optimize finds them)";
+    }
+    case SG_STATIONARY_NONE:
+    default:
+        return "";
+    }
 }

@@ -35,6 +35,15 @@ typedef struct sg_regress_term {
     double uncoded; /* on the factors in their units (log10 of a log-scale one) */
 } sg_regress_term;
 
+typedef enum sg_regress_stationary {
+    SG_STATIONARY_NONE = 0, /* not computed (a reduced form, a category, dropped terms) */
+    SG_STATIONARY_MAXIMUM,
+    SG_STATIONARY_MINIMUM,
+    SG_STATIONARY_SADDLE,
+    SG_STATIONARY_RIDGE     /* a curvature near 0 (below 1e-3 of the largest): B is
+                               nearly singular and the point is not defined */
+} sg_regress_stationary;
+
 typedef struct sg_regress {
     size_t n, p, df_error; /* runs, terms fitted, residual degrees of freedom */
     char form[200];        /* rsm.h's description: "full quadratic (10 terms)" */
@@ -53,6 +62,18 @@ typedef struct sg_regress {
     double ss_pure, ss_lof, f_lof, p_lof; /* NAN where no test */
     size_t n_terms;
     sg_regress_term *terms; /* (n_terms) the fitted terms, intercept first */
+    /* Canonical analysis, when the full quadratic was fitted with every term
+     * and every factor is numeric: y = b0 + z'b + z'Bz on the coded factors
+     * (B symmetric: the squares on its diagonal, half of each interaction
+     * off it); the stationary point z_s = -B^-1 b / 2, where every slope is
+     * 0, and B's eigenvalues (the curvatures along the principal axes):
+     * all negative a maximum, all positive a minimum, mixed a saddle. */
+    sg_regress_stationary stationary_kind;
+    size_t k;                  /* factors (the length of the two arrays below) */
+    double *stationary;        /* (k) the stationary point in the factors' units, or NULL */
+    double stationary_y;       /* the fit there (log10 of a log-scale response) */
+    bool stationary_inside;    /* within the tested range of every factor */
+    double *curvatures;        /* (k) B's eigenvalues, ascending, coded units, or NULL */
 } sg_regress;
 
 /* Regress y[r * ldy] (n runs) on the quadratic in the k factors of X (row
@@ -74,5 +95,11 @@ void sg_regress_destroy(sg_regress *r);
  * quadratic fits within the repeated runs' scatter (at 5 %).  analyze's
  * text and the Regression sheet both say it. */
 const char *sg_regress_lack_of_fit_verdict(const sg_regress *g);
+
+/* The canonical analysis in words (static text), read against the goal
+ * (+1 maximise, -1 minimise, 0 none): "a minimum, inside the tested
+ * settings: the quadratic's optimum for this goal", a saddle, a point
+ * outside, a ridge; "" when not computed. */
+const char *sg_regress_stationary_text(const sg_regress *g, int goal);
 
 #endif

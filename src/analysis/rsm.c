@@ -843,3 +843,18 @@ void sg_rsm_uncoded(const sg_rsm *m, const double *coded, double *out)
             }
     }
 }
+
+bool sg_rsm_decode(const sg_rsm *m, const double *z, double *x)
+{
+    if (m->nf != m->k)
+        return false;
+    for (size_t a = 0; a < m->nf; a++)
+        if (m->feat_level[a] >= 0)
+            return false;
+    for (size_t a = 0; a < m->nf; a++) {
+        size_t i = m->feat_factor[a];
+        double u = m->mid[a] + m->half[a] * z[a];
+        x[i] = m->log_x[i] ? pow(10.0, u) : u;
+    }
+    return true;
+}

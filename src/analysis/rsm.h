@@ -170,6 +170,10 @@ bool sg_rsm_term_kept(const sg_rsm *m, size_t q);
  * (the indicator of code 1); names: k strings (NULL: x1, x2, ...). */
 void sg_rsm_term_name(const sg_rsm *m, const char *const *names, size_t q, char *buf,
                       size_t cap);
+/* The settings x (k, engineering units) of the coded point z (k) of a fit
+ * whose factors are all numeric: mid + half z (10^ of it on a log scale).
+ * False (x untouched) when a factor is a category. */
+bool sg_rsm_decode(const sg_rsm *m, const double *z, double *x);
 /* Coefficients coded (sg_rsm_terms, the order above, on z = (u - mid) /
  * half) re-expressed on the factors themselves, u = the setting in its
  * unit (log10 of it on a log scale; an indicator stays 0 / 1), into out

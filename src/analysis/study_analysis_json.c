@@ -28,9 +28,40 @@ static void settings_json(sg_json_builder *b, cJSON *parent, const sg_study *s,
 }
 
 /* One response's quadratic regression (regress.h), or why there is none. */
-static void regression_json(sg_json_builder *b, cJSON *arr, const char *name,
+/* The canonical analysis of a regression (null when not computed). */
+static void canonical_json(sg_json_builder *b, cJSON *e, const sg_regress *g, const sg_study *s,
+                           size_t r)
+{
+    if (g->stationary_kind == SG_STATIONARY_NONE || !g->curvatures) {
+        sg_json_null(b, e, "canonical");
+        return;
+    }
+    static const char *const kinds[] = {"none", "maximum", "minimum", "saddle", "ridge"};
+    cJSON *o = sg_json_object(b, e, "canonical");
+    sg_json_string(b, o, "kind", kinds[g->stationary_kind]);
+    sg_json_numbers(b, o, "curvatures", g->curvatures, g->k);
+    if (g->stationary) {
+        cJSON *x = sg_json_object(b, o, "stationary_point");
+        for (size_t i = 0; i < g->k; i++)
+            sg_json_number(b, x, s->factors[i].name, g->stationary[i]);
+        sg_json_number(b, o, "response_there", g->stationary_y);
+        sg_json_bool(b, o, "inside", g->stationary_inside);
+    } else {
+        sg_json_null(b, o, "stationary_point");
+        sg_json_null(b, o, "response_there");
+        sg_json_null(b, o, "inside");
+    }
+    const sg_goal goal = s->responses[r].goal;
+    sg_json_string(b, o, "reading",
+                   sg_regress_stationary_text(g, goal == SG_GOAL_MAXIMIZE   ? 1
+                                                 : goal == SG_GOAL_MINIMIZE ? -1
+                                                                            : 0));
+}
+
+static void regression_json(sg_json_builder *b, cJSON *arr, const sg_study *s, size_t r,
                             const sg_regress *g, bool lg, const char *reason)
 {
+    const char *name = s->responses[r].name;
     cJSON *e = sg_json_object(b, arr, NULL);
     sg_json_string(b, e, "name", name);
     if (!g) {
@@ -68,6 +99,7 @@ static void regression_json(sg_json_builder *b, cJSON *arr, const char *name,
         sg_json_number(b, x, "p", t->p);
         sg_json_number(b, x, "uncoded", t->uncoded);
     }
+    canonical_json(b, e, g, s, r);
 }
 
 /* A two-level factorial's curvature test (null for other designs). */
@@ -172,7 +204,7 @@ sg_status sg_study_analysis_to_json(const sg_study_analysis *a, const sg_study *
     sg_json_string(b, o, "response_surface_design", design[0] ? design : NULL);
     arr = sg_json_array(b, o, "regression");
     for (size_t r = 0; r < a->n_responses; r++)
-        regression_json(b, arr, s->responses[r].name, a->regress[r], a->regress_log[r],
+        regression_json(b, arr, s, r, a->regress[r], a->regress_log[r],
                         a->regress_na[r]);
     return sg_json_build_end(b, o, "analysis result", out, err);
 }

@@ -93,6 +93,40 @@ static void print_equation(const sg_study *s, const sg_regress *g, const char *l
                    s->factors[i].name);
 }
 
+/* +1 maximise, -1 minimise, 0 none (sg_regress_stationary_text). */
+static int goal_sign(sg_goal g)
+{
+    return g == SG_GOAL_MAXIMIZE ? 1 : g == SG_GOAL_MINIMIZE ? -1 : 0;
+}
+
+/* The canonical analysis: where every slope is 0 and what kind of point it
+ * is, read against the response's goal. */
+static void print_stationary(const sg_study *s, size_t r, const sg_regress *g, bool lg)
+{
+    const sg_response *rs = &s->responses[r];
+    if (g->stationary_kind == SG_STATIONARY_NONE || !g->curvatures)
+        return;
+    printf("  Canonical analysis: curvatures along the principal axes (coded)");
+    for (size_t i = 0; i < g->k; i++)
+        sg_num_fprintf(stdout, "%s %.4g", i ? "," : "", g->curvatures[i]);
+    printf("\n");
+    if (g->stationary_kind == SG_STATIONARY_RIDGE) {
+        printf("    %s\n", sg_regress_stationary_text(g, goal_sign(rs->goal)));
+        return;
+    }
+    printf("    stationary point (every slope 0):");
+    for (size_t i = 0; i < g->k; i++) {
+        char v[80];
+        printf("%s %s = %s%s%s", i ? "," : "", s->factors[i].name,
+               sg_factor_format(&s->factors[i], g->stationary[i], 4, v, sizeof v),
+               s->factors[i].unit[0] ? " " : "", s->factors[i].unit);
+    }
+    double y = lg ? pow(10.0, g->stationary_y) : g->stationary_y;
+    sg_num_fprintf(stdout, "; %s there %.6g%s%s\n", rs->name, y, rs->unit[0] ? " " : "",
+                   rs->unit);
+    printf("    %s\n", sg_regress_stationary_text(g, goal_sign(rs->goal)));
+}
+
 static void print_regression(const sg_study *s, size_t r, const sg_regress *g, bool lg)
 {
     const sg_response *rs = &s->responses[r];
@@ -133,6 +167,7 @@ static void print_regression(const sg_study *s, size_t r, const sg_regress *g, b
         printf("  %s\n", g->aliases);
     printf("  Equation in the factors' units:\n");
     print_equation(s, g, lhs);
+    print_stationary(s, r, g, lg);
 }
 
 /* The quadratic regression of every response: what a central composite or

@@ -3,6 +3,7 @@
  * coefficients in the factors' units in cells an engineer can reuse. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "report/report_internal.h"
 
@@ -37,6 +38,41 @@ static lxw_row_t fit_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, const sg
     sg_rnum(ctx, ws, r, 1, g->f_lof, num_for(ctx, g->f_lof));
     sg_rnum(ctx, ws, r, 2, g->p_lof, ctx->pval);
     sg_rstr(ctx, ws, r++, 3, sg_regress_lack_of_fit_verdict(g), ctx->text); /* F, p beside */
+    return r;
+}
+
+/* The canonical analysis of response k's regression from row r: the
+ * curvatures, the stationary point and what it is; returns the next free
+ * row (r when not computed). */
+static lxw_row_t stationary_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k,
+                                 const sg_regress *g)
+{
+    const sg_report_input *in = ctx->in;
+    if (g->stationary_kind == SG_STATIONARY_NONE || !g->curvatures)
+        return r;
+    const char *goal = in->responses[k].goal ? in->responses[k].goal : "none";
+    int sign = strcmp(goal, "maximize") == 0 ? 1 : strcmp(goal, "minimize") == 0 ? -1 : 0;
+    sg_rstr(ctx, ws, r, 0, "Canonical analysis", ctx->bold);
+    sg_rstr(ctx, ws, r++, 1, sg_regress_stationary_text(g, sign), ctx->text);
+    sg_rstr(ctx, ws, r, 0, "Curvatures (principal axes, coded)", ctx->bold);
+    for (size_t i = 0; i < g->k; i++)
+        sg_rnum(ctx, ws, r, (lxw_col_t)(1 + i), g->curvatures[i], ctx->sci);
+    r++;
+    if (!g->stationary)
+        return r;
+    sg_rstr(ctx, ws, r, 0, "Stationary point (every slope 0)", ctx->bold);
+    for (size_t i = 0; i < g->k && i < in->n_factors; i++) {
+        char lab[160];
+        sg_rlabel(lab, sizeof lab, in->factors[i].name, in->factors[i].unit);
+        sg_rstr(ctx, ws, r, (lxw_col_t)(1 + i), lab, ctx->header);
+        sg_rnum(ctx, ws, r + 1, (lxw_col_t)(1 + i), g->stationary[i],
+                num_for(ctx, g->stationary[i]));
+    }
+    r += 2;
+    bool lg = in->regress_log && in->regress_log[k];
+    sg_rstr(ctx, ws, r, 0, "Response there", ctx->bold);
+    sg_rnum(ctx, ws, r++, 1, lg ? pow(10.0, g->stationary_y) : g->stationary_y,
+            num_for(ctx, g->stationary_y));
     return r;
 }
 
@@ -77,6 +113,7 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
              "settings in their units (x^2 its square, x*y the product)",
              name);
     sg_rstr(ctx, ws, r++, 0, buf, ctx->note);
+    r = stationary_rows(ctx, ws, r, k, g);
     return r + 1;
 }
 
