@@ -423,8 +423,9 @@ Test(cli_analyze, factorial_with_a_centre_run_tests_curvature)
     result *r = run("analyze", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "This is a two-level factorial 2^3 (8 runs) with 1 centre run, which "
-                             "test for curvature.\nThe array below is its 8 factorial runs "
-                             "(rows 1-8);"),
+                             "tests for curvature.\nThe array below is its 8 factorial runs "
+                             "(rows 1-8);\nthe centre run is not a middle level of any one "
+                             "factor: it tests for curvature after each response."),
               "%s", r->out);
     cr_expect(strstr(r->out, "Factor levels: a = {0, 10}; b = {0, 10}; c = {0, 10}"), "%s",
               r->out);
@@ -435,7 +436,7 @@ Test(cli_analyze, factorial_with_a_centre_run_tests_curvature)
               "%s", r->out);
     r = run("check", study, NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
-    cr_expect(strstr(r->out, "1 centre run, which test for curvature; 'analyze' analyses the "
+    cr_expect(strstr(r->out, "1 centre run, which tests for curvature; 'analyze' analyses the "
                              "factorial runs as an array"),
               "%s", r->out);
     r = run("analyze", "--json", study, NULL);

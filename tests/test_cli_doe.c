@@ -456,4 +456,14 @@ Test(cli_doe, central_composite_planned_filled_and_regressed)
     cr_expect_str_eq(cJSON_GetObjectItem(doe, "kind")->valuestring, "box_behnken");
     cr_expect_eq(cJSON_GetObjectItem(doe, "runs")->valueint, 13);
     cJSON_Delete(doc);
+    /* the screening design: planned, filled, named by check, curvature tested */
+    r = run("doe", study, "--design", "2level", "--out", tmp_path("sc.csv"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Design     2level: 9 runs, 3 factors"), "%s", r->out);
+    r = run("doe", "--json", study, "--design", "2level", "--out", tmp_path("sc2.csv"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    doc = parse_out(r);
+    cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "doe"), "kind")->valuestring,
+                     "two_level");
+    cJSON_Delete(doc);
 }

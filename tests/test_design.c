@@ -109,7 +109,7 @@ TableTest(valid_name_cases, t, design, parse_valid_names)
 typedef struct bad_case { const char *text; const char *msg; } bad_case;
 
 static const bad_case bad_name_cases[] = {
-    {"latin", "unknown design 'latin'; designs are auto, full, lhs:N, sobol:N (N runs), ccd, ccd:face, bbd or an orthogonal array: L4(2^3)"},
+    {"latin", "unknown design 'latin'; designs are auto, full, lhs:N, sobol:N (N runs), ccd, ccd:face, bbd, 2level or an orthogonal array: L4(2^3)"},
     {"lhs", "design 'lhs': give the number of runs, e.g. lhs:30"},
     {"lhs30", "design 'lhs30': give the number of runs"},
     {"lhs:", "expected a run count after ':'"},
@@ -523,5 +523,44 @@ Test(design, box_behnken_and_refusals)
     named[1].categorical = true;
     cr_expect_eq(sg_design_generate(&spec, named, 2, NULL, &none, &err), SG_ERR_INVALID);
     cr_expect(strstr(err.msg, "is a category"), "%s", err.msg);
+    cr_expect_null(none);
+}
+
+/* The screening design: the cube at min and max (the full 2^k to 4
+ * factors, the half fraction e = abcd from 5), one centre run; recognised
+ * as a two-level factorial with a centre run. */
+Test(design, two_level_screening_design)
+{
+    sg_design *d = make("2level", free5, 3, 1);
+    cr_assert_eq(d->n_runs, 9);
+    cr_expect_str_eq(d->name, "2level");
+    for (size_t j = 0; j < 3; j++) {
+        cr_expect_float_eq(d->x[0 * 3 + j], free5[j].min, 1e-12);
+        cr_expect_float_eq(d->x[7 * 3 + j], free5[j].max, 1e-12);
+        cr_expect_float_eq(zcode(d, free5, 8, j), 0.0, 1e-12);
+    }
+    sg_rsmdesign rd;
+    cr_assert(sg_rsmdesign_identify(d->x, 3, d->n_runs, 3, &rd));
+    cr_expect_eq(rd.kind, SG_RSMDESIGN_FACTORIAL);
+    cr_expect(rd.cube == 8 && rd.centre == 1 && !rd.fraction);
+    sg_design_destroy(d);
+    d = make("2level", free5, 5, 1);
+    cr_assert_eq(d->n_runs, 17);
+    for (size_t r = 0; r < 16; r++) {
+        double prod = 1.0;
+        for (size_t j = 0; j < 4; j++)
+            prod *= zcode(d, free5, r, j);
+        cr_expect_float_eq(zcode(d, free5, r, 4), prod, 1e-12);
+    }
+    cr_assert(sg_rsmdesign_identify(d->x, 5, d->n_runs, 5, &rd));
+    cr_expect(rd.kind == SG_RSMDESIGN_FACTORIAL && rd.fraction);
+    sg_design_destroy(d);
+    sg_design_spec spec;
+    sg_error err;
+    sg_design *none = NULL;
+    cr_assert_eq(sg_design_parse("2LEVEL", &spec, &err), SG_OK);
+    cr_expect_eq(sg_design_generate(&spec, free5, 1, NULL, &none, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "design '2level' is built for 2 to 7 factors, not 1"), "%s",
+              err.msg);
     cr_expect_null(none);
 }

@@ -266,9 +266,10 @@ void sg_rsmdesign_text(const sg_rsmdesign *d, size_t k, char *buf, size_t cap)
                  d->centre, d->centre == 1 ? "" : "s");
     else if (d->kind == SG_RSMDESIGN_FACTORIAL)
         snprintf(buf, cap,
-                 "two-level %s 2^%zu (%zu runs) with %zu centre run%s, which test for curvature",
+                 "two-level %s 2^%zu (%zu runs) with %zu centre run%s, which test%s for "
+                 "curvature",
                  d->fraction ? "fraction of the" : "factorial", k, d->cube, d->centre,
-                 d->centre == 1 ? "" : "s");
+                 d->centre == 1 ? "" : "s", d->centre == 1 ? "s" : "");
     else if (d->kind == SG_RSMDESIGN_BBD)
         snprintf(buf, cap,
                  "Box-Behnken design: %zu runs with %zu factors at their low or high setting "

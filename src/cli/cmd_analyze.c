@@ -283,8 +283,10 @@ static int analyze_text(const sg_study *s, const sg_table *t, const sg_study_ana
                 printf("-%zu", fr[i]);
             first = 0;
         }
-        printf(");\nthe centre runs are not a middle level of any one factor: they test for "
-               "curvature after each response.\n");
+        printf(");\nthe centre %s not a middle level of any one factor: %s for "
+               "curvature after each response.\n",
+               a->design.centre == 1 ? "run is" : "runs are",
+               a->design.centre == 1 ? "it tests" : "they test");
     } else if (a->design.kind != SG_RSMDESIGN_NONE) {
         char design[256];
         sg_rsmdesign_text(&a->design, a->n_factors, design, sizeof design);

@@ -17,7 +17,7 @@
 
 static const sg_cli_option doe_options[] = {
     {"--design", 'd', "NAME", "auto",
-     "auto, full, lhs:N, sobol:N, ccd, ccd:face, bbd, or an orthogonal array (L4 ... L81, "
+     "auto, full, lhs:N, sobol:N, ccd, ccd:face, bbd, 2level, or an orthogonal array (L4 ... L81, "
      "e.g. L27)"},
     {"--out", 'o', "FILE.csv",
      "[data] file while it does not exist, else <report dir>/<study>-runs.csv",
@@ -322,9 +322,10 @@ const sg_cli_command sg_cmd_doe = {
         "L12, L16, L18, L25, L27, L32, L36, L49, L64, L81), 'lhs:N', 'sobol:N', 'full',\n"
         "and the response-surface designs 'ccd' (central composite, rotatable inside\n"
         "the bounds: axial runs at min and max, the cube inside), 'ccd:face'\n"
-        "(face-centred: three levels, min, centre, max) and 'bbd' (Box-Behnken, 3 to 5\n"
-        "factors), each with one centre run (a simulation repeated gives the same\n"
-        "result).  Only the study file is read; the data file need not exist, nor [data] (the\n"
+        "(face-centred: three levels, min, centre, max), 'bbd' (Box-Behnken, 3 to 5\n"
+        "factors) and the screening design '2level' (a two-level factorial at min and\n"
+        "max, the half fraction from 5 factors), each with one centre run (a simulation\n"
+        "repeated gives the same result; on '2level' it tests curvature).  Only the study file is read; the data file need not exist, nor [data] (the\n"
         "run sheet then goes to the report directory).",
     .options = doe_options,
     .n_options = sizeof doe_options / sizeof doe_options[0],

@@ -49,7 +49,7 @@ static sg_status list_error(sg_error *err, const char *fmt_head, const char *tex
     sg_oa_list_names(list, sizeof list);
     return sg_error_set(err, SG_ERR_INVALID,
                         "%s '%s'; designs are auto, full, lhs:N, sobol:N (N runs), ccd, ccd:face, "
-                        "bbd or an orthogonal array: %s",
+                        "bbd, 2level or an orthogonal array: %s",
                         fmt_head, text, list);
 }
 
@@ -92,6 +92,10 @@ sg_status sg_design_parse(const char *text, sg_design_spec *spec, sg_error *err)
     }
     if (strlen(text) == 3 && prefix_ci(text, "bbd")) {
         spec->kind = SG_DESIGN_BBD;
+        return SG_OK;
+    }
+    if (strlen(text) == 6 && prefix_ci(text, "2level")) {
+        spec->kind = SG_DESIGN_TWO_LEVEL;
         return SG_OK;
     }
     if (prefix_ci(text, "lhs")) {
@@ -413,23 +417,13 @@ static void put_coded(sg_design *d, size_t r, const sg_design_factor *f, const d
         d->x[r * d->n_factors + j] = coded(&f[j], z[j]);
 }
 
-static sg_status gen_ccd(bool face, const sg_design_factor *f, size_t k, sg_design **out,
-                         sg_error *err)
+/* The two-level cube of a CCD or a screening design: the full 2^k up to 4
+ * factors, the half fraction from 5 (the last factor the product of the
+ * others), at coded +-c, into rows 0 .. returned - 1. */
+static size_t put_cube(sg_design *d, const sg_design_factor *f, size_t k, double c)
 {
-    const char *what = face ? "ccd:face" : "ccd";
-    sg_status st = need_numbers(f, k, what, err);
-    if (st != SG_OK)
-        return st;
-    if (k < 2 || k > SG_DESIGN_CCD_MAX_FACTORS)
-        return sg_error_set(err, SG_ERR_INVALID,
-                            "design '%s' is built for 2 to %d factors, not %zu; use lhs:N", what,
-                            SG_DESIGN_CCD_MAX_FACTORS, k);
-    size_t free_k = k <= 4 ? k : k - 1, cube = (size_t)1 << free_k;
-    double alpha = face ? 1.0 : pow((double)cube, 0.25), c = 1.0 / alpha;
-    if ((st = alloc_design(out, cube + 2 * k + 1, k, SG_DESIGN_CCD, err)) != SG_OK)
-        return st;
+    size_t free_k = k <= 4 ? k : k - 1, cube = (size_t)1 << free_k, r = 0;
     double z[SG_DESIGN_CCD_MAX_FACTORS];
-    size_t r = 0;
     for (size_t i = 0; i < cube; i++, r++) { /* standard order: the first factor fastest */
         double prod = 1.0;
         for (size_t j = 0; j < free_k; j++) {
@@ -439,8 +433,39 @@ static sg_status gen_ccd(bool face, const sg_design_factor *f, size_t k, sg_desi
         }
         if (free_k < k)
             z[k - 1] = prod * c;
-        put_coded(*out, r, f, z);
+        put_coded(d, r, f, z);
     }
+    return r;
+}
+
+/* Runs of the cube put_cube writes. */
+static size_t cube_runs(size_t k) { return (size_t)1 << (k <= 4 ? k : k - 1); }
+
+/* The factors a cube is built for (the CCD's limit). */
+static sg_status cube_factors(const char *what, size_t k, sg_error *err)
+{
+    if (k < 2 || k > SG_DESIGN_CCD_MAX_FACTORS)
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "design '%s' is built for 2 to %d factors, not %zu; use lhs:N", what,
+                            SG_DESIGN_CCD_MAX_FACTORS, k);
+    return SG_OK;
+}
+
+static sg_status gen_ccd(bool face, const sg_design_factor *f, size_t k, sg_design **out,
+                         sg_error *err)
+{
+    const char *what = face ? "ccd:face" : "ccd";
+    sg_status st = need_numbers(f, k, what, err);
+    if (st == SG_OK)
+        st = cube_factors(what, k, err);
+    if (st != SG_OK)
+        return st;
+    size_t cube = cube_runs(k);
+    double alpha = face ? 1.0 : pow((double)cube, 0.25), c = 1.0 / alpha;
+    if ((st = alloc_design(out, cube + 2 * k + 1, k, SG_DESIGN_CCD, err)) != SG_OK)
+        return st;
+    double z[SG_DESIGN_CCD_MAX_FACTORS];
+    size_t r = put_cube(*out, f, k, c);
     for (size_t j = 0; j < k; j++)
         for (int s = -1; s <= 1; s += 2, r++) {
             for (size_t g = 0; g < k; g++)
@@ -452,6 +477,26 @@ static sg_status gen_ccd(bool face, const sg_design_factor *f, size_t k, sg_desi
         z[g] = 0.0;
     put_coded(*out, r, f, z);
     snprintf((*out)->name, sizeof (*out)->name, "%s", face ? "ccd:face" : "ccd");
+    return SG_OK;
+}
+
+/* The screening design: the cube at min and max, then one centre run (a
+ * simulation repeated gives the same result), whose difference from the
+ * cube's mean tests curvature (analyze). */
+static sg_status gen_two_level(const sg_design_factor *f, size_t k, sg_design **out,
+                               sg_error *err)
+{
+    sg_status st = need_numbers(f, k, "2level", err);
+    if (st == SG_OK)
+        st = cube_factors("2level", k, err);
+    if (st == SG_OK)
+        st = alloc_design(out, cube_runs(k) + 1, k, SG_DESIGN_TWO_LEVEL, err);
+    if (st != SG_OK)
+        return st;
+    size_t r = put_cube(*out, f, k, 1.0);
+    double z[SG_DESIGN_CCD_MAX_FACTORS] = {0};
+    put_coded(*out, r, f, z);
+    snprintf((*out)->name, sizeof (*out)->name, "2level");
     return SG_OK;
 }
 
@@ -527,6 +572,8 @@ sg_status sg_design_generate(const sg_design_spec *spec, const sg_design_factor 
         return gen_ccd(spec->face, f, k, out, err);
     case SG_DESIGN_BBD:
         return gen_bbd(f, k, out, err);
+    case SG_DESIGN_TWO_LEVEL:
+        return gen_two_level(f, k, out, err);
     }
     return sg_error_set(err, SG_ERR_INVALID, "unknown design kind %d", (int)spec->kind);
 }
