@@ -466,4 +466,9 @@ Test(cli_doe, central_composite_planned_filled_and_regressed)
     cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "doe"), "kind")->valuestring,
                      "two_level");
     cJSON_Delete(doc);
+    r = run("doe", study, "--design", "axial", "--out", tmp_path("ax.csv"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Design     axial: 6 runs, 3 factors") &&
+                  strstr(r->out, "then append the rows to the 2level design's data"),
+              "%s", r->out);
 }

@@ -109,7 +109,7 @@ TableTest(valid_name_cases, t, design, parse_valid_names)
 typedef struct bad_case { const char *text; const char *msg; } bad_case;
 
 static const bad_case bad_name_cases[] = {
-    {"latin", "unknown design 'latin'; designs are auto, full, lhs:N, sobol:N (N runs), ccd, ccd:face, bbd, 2level or an orthogonal array: L4(2^3)"},
+    {"latin", "unknown design 'latin'; designs are auto, full, lhs:N, sobol:N (N runs), ccd, ccd:face, bbd, 2level, axial or an orthogonal array: L4(2^3)"},
     {"lhs", "design 'lhs': give the number of runs, e.g. lhs:30"},
     {"lhs30", "design 'lhs30': give the number of runs"},
     {"lhs:", "expected a run count after ':'"},
@@ -554,6 +554,20 @@ Test(design, two_level_screening_design)
     }
     cr_assert(sg_rsmdesign_identify(d->x, 5, d->n_runs, 5, &rd));
     cr_expect(rd.kind == SG_RSMDESIGN_FACTORIAL && rd.fraction);
+    /* its axial runs appended: a face-centred central composite design */
+    sg_design *ax = make("axial", free5, 5, 1);
+    cr_assert_eq(ax->n_runs, 10);
+    cr_expect_str_eq(ax->name, "axial");
+    cr_expect_float_eq(ax->x[0 * 5 + 0], free5[0].min, 1e-12);
+    cr_expect_float_eq(ax->x[1 * 5 + 0], free5[0].max, 1e-12);
+    cr_expect_float_eq(zcode(ax, free5, 0, 1), 0.0, 1e-12);
+    double all[27 * 5];
+    memcpy(all, d->x, 17 * 5 * sizeof *all);
+    memcpy(all + 17 * 5, ax->x, 10 * 5 * sizeof *all);
+    cr_assert(sg_rsmdesign_identify(all, 5, 27, 5, &rd));
+    cr_expect_eq(rd.kind, SG_RSMDESIGN_CCD);
+    cr_expect(rd.alpha == 1.0 && rd.axial == 10 && rd.cube == 16 && rd.centre == 1);
+    sg_design_destroy(ax);
     sg_design_destroy(d);
     sg_design_spec spec;
     sg_error err;

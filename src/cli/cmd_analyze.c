@@ -199,8 +199,8 @@ static void print_curvature(const sg_curvature *c, const sg_response *resp)
                        c->f, c->df_pure, c->p,
                        c->p < 0.05 ? "the surface curves: a factor's optimum may lie inside "
                                      "its range, which a two-level design cannot place (add "
-                                     "axial runs for a central composite design: 'surrogate "
-                                     "doe' plans one)"
+                                     "the axial runs of a central composite design: "
+                                     "'surrogate doe --design axial')"
                                    : "no curvature shows beyond the centre runs' scatter: the "
                                      "two-level effects describe the window");
         return;
@@ -213,8 +213,8 @@ static void print_curvature(const sg_curvature *c, const sg_response *resp)
                        why, fabs(c->difference) / c->largest_effect, c->largest_factor,
                        c->largest_effect, sp, u,
                        fabs(c->difference) > 0.1 * c->largest_effect
-                           ? ": the surface curves; a central composite design would place "
-                             "the optimum"
+                           ? ": the surface curves; the axial runs of a central composite "
+                             "design would place the optimum ('surrogate doe --design axial')"
                            : "");
     else
         printf("  no F test (%s: no pure error)\n", why);

@@ -17,7 +17,7 @@
 
 static const sg_cli_option doe_options[] = {
     {"--design", 'd', "NAME", "auto",
-     "auto, full, lhs:N, sobol:N, ccd, ccd:face, bbd, 2level, or an orthogonal array (L4 ... L81, "
+     "auto, full, lhs:N, sobol:N, ccd, ccd:face, bbd, 2level, axial, or an orthogonal array (L4 ... L81, "
      "e.g. L27)"},
     {"--out", 'o', "FILE.csv",
      "[data] file while it does not exist, else <report dir>/<study>-runs.csv",
@@ -148,6 +148,12 @@ static void doe_text(const sg_study *s, const sg_design *d, unsigned long seed, 
     printf("\nWrote %s and %s: fill in the response columns", csv, xlsx);
     for (size_t j = 0; j < s->n_responses; j++)
         printf("%s %s", j ? "," : "", s->responses[j].column);
+    if (d->kind == SG_DESIGN_AXIAL) { /* they complete runs already made */
+        printf(";\nthen append the rows to the 2level design's data (numbering the run column\n"
+               "on from its last run): together they are a face-centred central composite\n"
+               "design, which analyze regresses.\n");
+        return;
+    }
     printf(";\nonce saved, either file is the study's data: [data] file = \"...\" (rows not\n"
            "filled in yet are listed as not yet run by check and fit).\n");
 }
@@ -325,7 +331,9 @@ const sg_cli_command sg_cmd_doe = {
         "(face-centred: three levels, min, centre, max), 'bbd' (Box-Behnken, 3 to 5\n"
         "factors) and the screening design '2level' (a two-level factorial at min and\n"
         "max, the half fraction from 5 factors), each with one centre run (a simulation\n"
-        "repeated gives the same result; on '2level' it tests curvature).  Only the study file is read; the data file need not exist, nor [data] (the\n"
+        "repeated gives the same result; on '2level' it tests curvature), and 'axial'\n"
+        "(the 2k runs that turn a 2level design into a ccd:face, to append when its\n"
+        "centre shows curvature).  Only the study file is read; the data file need not exist, nor [data] (the\n"
         "run sheet then goes to the report directory).",
     .options = doe_options,
     .n_options = sizeof doe_options / sizeof doe_options[0],

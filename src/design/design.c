@@ -49,7 +49,7 @@ static sg_status list_error(sg_error *err, const char *fmt_head, const char *tex
     sg_oa_list_names(list, sizeof list);
     return sg_error_set(err, SG_ERR_INVALID,
                         "%s '%s'; designs are auto, full, lhs:N, sobol:N (N runs), ccd, ccd:face, "
-                        "bbd, 2level or an orthogonal array: %s",
+                        "bbd, 2level, axial or an orthogonal array: %s",
                         fmt_head, text, list);
 }
 
@@ -96,6 +96,10 @@ sg_status sg_design_parse(const char *text, sg_design_spec *spec, sg_error *err)
     }
     if (strlen(text) == 6 && prefix_ci(text, "2level")) {
         spec->kind = SG_DESIGN_TWO_LEVEL;
+        return SG_OK;
+    }
+    if (strlen(text) == 5 && prefix_ci(text, "axial")) {
+        spec->kind = SG_DESIGN_AXIAL;
         return SG_OK;
     }
     if (prefix_ci(text, "lhs")) {
@@ -438,6 +442,21 @@ static size_t put_cube(sg_design *d, const sg_design_factor *f, size_t k, double
     return r;
 }
 
+/* The 2k axial runs (factor j at coded -1, then +1, the others at their
+ * centre) from row r; returns the row after them. */
+static size_t put_axial(sg_design *d, const sg_design_factor *f, size_t k, size_t r)
+{
+    double z[SG_DESIGN_CCD_MAX_FACTORS];
+    for (size_t j = 0; j < k; j++)
+        for (int s = -1; s <= 1; s += 2, r++) {
+            for (size_t g = 0; g < k; g++)
+                z[g] = 0.0;
+            z[j] = s;
+            put_coded(d, r, f, z);
+        }
+    return r;
+}
+
 /* Runs of the cube put_cube writes. */
 static size_t cube_runs(size_t k) { return (size_t)1 << (k <= 4 ? k : k - 1); }
 
@@ -464,18 +483,9 @@ static sg_status gen_ccd(bool face, const sg_design_factor *f, size_t k, sg_desi
     double alpha = face ? 1.0 : pow((double)cube, 0.25), c = 1.0 / alpha;
     if ((st = alloc_design(out, cube + 2 * k + 1, k, SG_DESIGN_CCD, err)) != SG_OK)
         return st;
-    double z[SG_DESIGN_CCD_MAX_FACTORS];
-    size_t r = put_cube(*out, f, k, c);
-    for (size_t j = 0; j < k; j++)
-        for (int s = -1; s <= 1; s += 2, r++) {
-            for (size_t g = 0; g < k; g++)
-                z[g] = 0.0;
-            z[j] = s;
-            put_coded(*out, r, f, z);
-        }
-    for (size_t g = 0; g < k; g++)
-        z[g] = 0.0;
-    put_coded(*out, r, f, z);
+    double z[SG_DESIGN_CCD_MAX_FACTORS] = {0};
+    size_t r = put_axial(*out, f, k, put_cube(*out, f, k, c));
+    put_coded(*out, r, f, z); /* the centre run */
     snprintf((*out)->name, sizeof (*out)->name, "%s", face ? "ccd:face" : "ccd");
     return SG_OK;
 }
@@ -497,6 +507,23 @@ static sg_status gen_two_level(const sg_design_factor *f, size_t k, sg_design **
     double z[SG_DESIGN_CCD_MAX_FACTORS] = {0};
     put_coded(*out, r, f, z);
     snprintf((*out)->name, sizeof (*out)->name, "2level");
+    return SG_OK;
+}
+
+/* The axial runs of a face-centred CCD: factor j at min, then max, the
+ * others at their centre; appended to a 2level design's runs they make a
+ * ccd:face (sequential experimentation: the curvature first, then where). */
+static sg_status gen_axial(const sg_design_factor *f, size_t k, sg_design **out, sg_error *err)
+{
+    sg_status st = need_numbers(f, k, "axial", err);
+    if (st == SG_OK)
+        st = cube_factors("axial", k, err);
+    if (st == SG_OK)
+        st = alloc_design(out, 2 * k, k, SG_DESIGN_AXIAL, err);
+    if (st != SG_OK)
+        return st;
+    put_axial(*out, f, k, 0);
+    snprintf((*out)->name, sizeof (*out)->name, "axial");
     return SG_OK;
 }
 
@@ -574,6 +601,8 @@ sg_status sg_design_generate(const sg_design_spec *spec, const sg_design_factor 
         return gen_bbd(f, k, out, err);
     case SG_DESIGN_TWO_LEVEL:
         return gen_two_level(f, k, out, err);
+    case SG_DESIGN_AXIAL:
+        return gen_axial(f, k, out, err);
     }
     return sg_error_set(err, SG_ERR_INVALID, "unknown design kind %d", (int)spec->kind);
 }

@@ -37,9 +37,12 @@ typedef enum sg_design_kind {
     SG_DESIGN_FULL,
     SG_DESIGN_CCD,      /* central composite: rotatable inside the bounds, or face-centred */
     SG_DESIGN_BBD,      /* Box-Behnken (3 to 5 factors) */
-    SG_DESIGN_TWO_LEVEL /* a two-level factorial at min and max (the half fraction from
+    SG_DESIGN_TWO_LEVEL, /* a two-level factorial at min and max (the half fraction from
                            5 factors, as a CCD's cube) with one centre run: the screening
                            design whose centre run tests curvature */
+    SG_DESIGN_AXIAL     /* the 2k axial runs of a face-centred CCD (each factor at min and
+                           max, the others at their centre): what turns a 2level design
+                           whose centre shows curvature into a ccd:face, appended */
 } sg_design_kind;
 /* Factors a central composite design is built for: the cube is the full
  * 2^k up to 4 factors, the half fraction (the last factor the product of
@@ -90,7 +93,7 @@ typedef struct sg_design {
 sg_design_options sg_design_options_default(void);
 
 /* Parse "auto", "L27", "L27(3^13)", "lhs:N", "sobol:N", "full", "ccd",
- * "ccd:face", "bbd" or "2level" (case-
+ * "ccd:face", "bbd", "2level" or "axial" (case-
  * insensitive) into *spec; errors list the names that exist. */
 sg_status sg_design_parse(const char *text, sg_design_spec *spec, sg_error *err);
 

@@ -9,7 +9,7 @@ sg_status sg_runsheet_to_json(const sg_runsheet *rs, const sg_design *d, unsigne
 {
     static const char *const kinds[] = {"auto", "orthogonal_array", "lhs",         "sobol",
                                         "full", "central_composite", "box_behnken",
-                                        "two_level"};
+                                        "two_level", "axial"};
     sg_json_builder jb, *b = &jb;
     cJSON *o = sg_json_build_begin(b), *arr;
     sg_json_string(b, o, "design", d->name);

@@ -186,8 +186,9 @@ static lxw_row_t curvature_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
         sg_num_snprintf(buf, sizeof buf, "F against the pure error of the %zu centre runs (%zu "
                         "df)%s",
                         c->n_centre, c->df_pure,
-                        c->p < 0.05 ? ": the surface curves; axial runs (a central composite "
-                                      "design) would place the optimum"
+                        c->p < 0.05 ? ": the surface curves; the axial runs of a central "
+                                      "composite design would place the optimum ('surrogate "
+                                      "doe --design axial')"
                                     : ": no curvature beyond their scatter");
     else
         sg_num_snprintf(buf, sizeof buf,
