@@ -152,7 +152,12 @@ static void clipped(char *f, size_t cap, const char *expr, double limit, bool lo
         snprintf(f, cap, "=%s", expr);
 }
 
-static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r0, const double *mean)
+/* Room for one response's formula: its polynomial (at most 36 terms of 7
+ * factors, a few dozen characters each) and the wrapper around it. */
+#define QC_FORMULA_MAX 16384
+
+static sg_status write_predictions(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r0,
+                                   const double *mean, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
     const sg_model *m = in->model;
@@ -160,7 +165,13 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r0, con
                          "surrogate at the pre-filled settings"};
     for (int c = 0; c < 6; c++)
         sg_rstr(ctx, ws, r0 - 1, (lxw_col_t)c, hdr[c], ctx->header);
-    static char poly[16384], f[16600], expr[128];
+    char expr[128];
+    char *poly = malloc(QC_FORMULA_MAX), *f = malloc(QC_FORMULA_MAX + 32);
+    if (!poly || !f) {
+        free(poly);
+        free(f);
+        return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for the calculator");
+    }
     for (size_t k = 0; k < in->n_responses; k++) {
         lxw_row_t r = r0 + (lxw_row_t)k;
         unsigned row1 = (unsigned)r + 1;
@@ -168,8 +179,8 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r0, con
         int d = sg_rfmt_decimals_sig(fabs(mean[k]));
         sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
         sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
-        poly_formula(m, k, (lxw_col_t)(QC_COEF_COL + 1 + k), poly, sizeof poly);
-        snprintf(f, sizeof f, lg ? "=POWER(10,%s)" : "=%s", poly);
+        poly_formula(m, k, (lxw_col_t)(QC_COEF_COL + 1 + k), poly, QC_FORMULA_MAX);
+        snprintf(f, QC_FORMULA_MAX + 32, lg ? "=POWER(10,%s)" : "=%s", poly);
         RC(ctx, worksheet_write_formula_num(ws, r, 2, f, ctx->num[d], mean[k]));
         sg_rnum(ctx, ws, r, 5, mean[k], ctx->num[d]);
         const sg_model_calibration *c = sg_model_calibration_of(m, k);
@@ -179,12 +190,15 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r0, con
         sg_model_interval(m, k, mean[k], h, &lo, &hi);
         sg_model_clip_interval(m, k, &lo, &hi);
         sg_num_snprintf(expr, sizeof expr, lg ? "C%u/POWER(10,%.17g)" : "C%u-%.17g", row1, h);
-        clipped(f, sizeof f, expr, sg_model_response_lower_limit(m, k), true);
+        clipped(f, QC_FORMULA_MAX, expr, sg_model_response_lower_limit(m, k), true);
         RC(ctx, worksheet_write_formula_num(ws, r, 3, f, ctx->num[d], lo));
         sg_num_snprintf(expr, sizeof expr, lg ? "C%u*POWER(10,%.17g)" : "C%u+%.17g", row1, h);
-        clipped(f, sizeof f, expr, sg_model_response_upper_limit(m, k), false);
+        clipped(f, QC_FORMULA_MAX, expr, sg_model_response_upper_limit(m, k), false);
         RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], hi));
     }
+    free(poly);
+    free(f);
+    return SG_OK;
 }
 
 sg_status sg_report_calculator_quadratic(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err)
@@ -208,7 +222,7 @@ sg_status sg_report_calculator_quadratic(sg_rctx *ctx, lxw_worksheet *ws, sg_err
     lxw_row_t r0 = QC_FACTOR_ROW + (lxw_row_t)in->n_factors + 2;
     sg_status st = write_coefficients(ctx, ws, err);
     if (st == SG_OK)
-        write_predictions(ctx, ws, r0, mean);
+        st = write_predictions(ctx, ws, r0, mean, err);
     sg_rcolumns(ctx, ws, 0, 5, 14);
     sg_rcolumns(ctx, ws, QC_COEF_COL, (lxw_col_t)(QC_COEF_COL + in->n_responses), 16);
     free(mean);
