@@ -379,6 +379,13 @@ Test(cli_gp, quadratic_calculator_recalculates, .timeout = 300)
     static char csv[1 << 16];
     slurp(tpath(1, "csv/out-Calculator.csv"), csv, sizeof csv);
     cr_expect(strstr(csv, "live formulas"), "%.600s", csv);
+    /* the Validation sheet names the model as what it is */
+    static char val[1 << 16];
+    slurp(tpath(1, "csv/out-Validation.csv"), val, sizeof val);
+    cr_expect(strstr(val, "Quadratic model, cross-validated") &&
+                  strstr(val, "the model is a quadratic: fit's output compares the network and "
+                              "kriging"),
+              "%.900s", val);
     static const char *const names[3] = {"stress_max", "stress_path1", "stress_path2"};
     for (int k = 0; k < 3; k++) {
         char key[64];

@@ -1946,3 +1946,12 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
     }
     return k;
 }
+
+size_t sg_cv_gates_without(sg_gate_warning *g, size_t n, sg_gate_kind kind)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (g[i].kind != kind)
+            g[m++] = g[i];
+    return m;
+}

@@ -415,6 +415,10 @@ sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, doub
  * total. */
 size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
                    const char *const *response_names, sg_gate_warning *out, size_t cap);
+/* Remove the gates of one kind from g (n entries, kept in order); returns
+ * how many remain.  A quadratic model is not judged against the quadratic
+ * baseline (SG_GATE_WORSE_THAN_BASELINE): it is that baseline. */
+size_t sg_cv_gates_without(sg_gate_warning *g, size_t n, sg_gate_kind kind);
 
 /* ---- kriging as a comparison (cv_kriging.c) ---- */
 

@@ -1185,6 +1185,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
             goto fail;
         }
         r->n_gates = sg_cv_gates(r->cv, train_rmse, names, r->gates, ng);
+        if (r->type_used == SG_MODEL_QUAD) /* the model is the baseline */
+            r->n_gates = sg_cv_gates_without(r->gates, r->n_gates, SG_GATE_WORSE_THAN_BASELINE);
         free(train_rmse);
         double *ref = malloc(n * n_out * sizeof *ref);
         if (!ref)

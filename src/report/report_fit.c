@@ -607,16 +607,24 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
     sg_cv_spec_format(&cv->plan, plan, sizeof plan);
     sg_rstr(ctx, ws, 0, 0, "Validation: how well the model predicts runs it has not seen",
             ctx->title);
-    snprintf(buf, sizeof buf,
-             "Cross-validation %s: %zu folds; each fold refits scaling, every ensemble member "
-             "and the quadratic baseline on its training rows only.",
-             plan, cv->n_folds);
+    sg_model_type type = in->model ? sg_model_type_of(in->model) : SG_MODEL_MLP;
+    bool quad = type == SG_MODEL_QUAD;
+    snprintf(buf, sizeof buf, "Cross-validation %s: %zu folds; each fold refits %s on its "
+             "training rows only.",
+             plan, cv->n_folds,
+             quad ? "the quadratic model and the baseline (the same fit unless the Model sheet "
+                    "says the model took the full form)"
+             : type == SG_MODEL_GP ? "the kriging hyper-parameters and the quadratic baseline"
+                                   : "scaling, every ensemble member and the quadratic baseline");
     sg_rstr(ctx, ws, 1, 0, buf, ctx->note);
 
     /* metrics table: two header rows */
     lxw_row_t r = 3;
-    const char *groups[] = {"Network, training rows", "Network, cross-validated",
-                            "Quadratic baseline, cross-validated"};
+    const char *mn = quad ? "Quadratic model" : type == SG_MODEL_GP ? "Kriging" : "Network";
+    char g0[64], g1[64];
+    snprintf(g0, sizeof g0, "%s, training rows", mn);
+    snprintf(g1, sizeof g1, "%s, cross-validated", mn);
+    const char *groups[] = {g0, g1, "Quadratic baseline, cross-validated"};
     const char *mh[] = {"R²", "RMSE", "MAE", "Max abs error"};
     sg_rstr(ctx, ws, r + 1, 0, "Response", ctx->header);
     sg_rstr(ctx, ws, r + 1, 1, "Unit", ctx->header);
@@ -664,6 +672,10 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         sg_baseline_verdict verdict = sg_cv_baseline_verdict(cv, k, NULL, NULL);
         if (!cr->net.r2_ok || cr->net.r2 < SG_CV_MIN_Q2)
             sg_rstr(ctx, ws, r, 14, "no usable predictive structure (Q² < 0.5)", ctx->warn);
+        else if (quad)
+            sg_rstr(ctx, ws, r, 14,
+                    "the model is a quadratic: fit's output compares the network and kriging",
+                    ctx->text);
         else if (verdict == SG_BASELINE_MODEL_WORSE)
             sg_rstr(ctx, ws, r, 14, "model worse than the quadratic baseline", ctx->warn);
         else if (verdict == SG_BASELINE_UNDECIDED)

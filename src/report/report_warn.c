@@ -170,6 +170,9 @@ sg_status sg_report_warnings_collect(const sg_report_input *in, sg_report_warnin
                     train[k] = in->train_metrics[k].rmse;
             }
             size_t ng = sg_cv_gates(cv, train, names, g, cap);
+            ng = ng < cap ? ng : cap;
+            if (in->model && sg_model_type_of(in->model) == SG_MODEL_QUAD) /* the baseline */
+                ng = sg_cv_gates_without(g, ng, SG_GATE_WORSE_THAN_BASELINE);
             for (size_t i = 0; i < ng && i < cap && st == SG_OK; i++)
                 st = add(out, err, "%s.", g[i].message);
         }
