@@ -218,6 +218,21 @@ Test(model_quad, copy_and_reload_predict_bit_for_bit)
     cr_assert_eq(sg_model_from_json(text, strlen(text), "q.json", &bad, &e), SG_ERR_INVALID);
     cr_assert(strstr(e.msg, "not those of the runs' least-squares fit"), "%s", e.msg);
     cr_assert_null(bad);
+    /* a row count beyond what the file holds: refused before any allocation */
+    char *again2 = NULL;
+    cr_assert_eq(sg_model_to_json(m, &again2, &e), SG_OK);
+    char *rows = strstr(again2, "\"rows\":\t13");
+    cr_assert_not_null(rows, "%.400s", again2);
+    size_t len = strlen(again2);
+    char *huge = malloc(len + 32);
+    cr_assert_not_null(huge);
+    snprintf(huge, len + 32, "%.*s\"rows\":\t6148914691236517206%s", (int)(rows - again2), again2,
+             rows + strlen("\"rows\":\t13"));
+    cr_assert_eq(sg_model_from_json(huge, strlen(huge), "q.json", &bad, &e), SG_ERR_INVALID);
+    cr_expect(strstr(e.msg, "rows"), "%s", e.msg);
+    cr_assert_null(bad);
+    free(huge);
+    free(again2);
     free(text);
     free(again);
     sg_model_destroy(m);

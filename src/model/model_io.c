@@ -707,7 +707,9 @@ static bool read_runs_shape(reader *r, const sg_json_at *root, sg_model_type typ
     if (!sg_json_key(j, root, "factors", &fa) || !sg_json_array_at(j, &fa, n_in) ||
         !sg_json_key(j, root, "responses", &ra) || !sg_json_array_at(j, &ra, n_out) ||
         !sg_json_key(j, root, gp ? "kriging" : "quadratic", &kr) ||
-        !sg_json_get_size(j, &kr, "rows", gp ? SG_GP_MAX_ROWS : SIZE_MAX / 2, rows))
+        /* a quadratic's rows bounded by the file's size, so that rows times the
+         * columns below cannot overflow */
+        !sg_json_get_size(j, &kr, "rows", gp ? SG_GP_MAX_ROWS : r->len + 1, rows))
         return false;
     if (*n_in < 1 || *n_out < 1)
         return sg_json_fail(j, *n_in < 1 ? &fa : &ra, "expected at least one entry");
