@@ -350,7 +350,7 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
         return sg_error_set(err, SG_ERR_INTERNAL, "analyze: table does not match the study");
     sg_status st = SG_OK;
     int *codes = NULL;
-    double *y = NULL;
+    double *y = NULL, *cube_x = NULL; /* cube_x: a factorial's runs without its centre */
     sg_taguchi_factor tf[SG_STUDY_MAX_FACTORS];
     const char *names[SG_STUDY_MAX_FACTORS * SG_ANALYSIS_MAX_LEVELS];
     size_t nc = t->n_cols, k = t->n_factors, n = t->n_rows;
@@ -388,21 +388,17 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
      * runs (the centre runs are not a middle level of each factor, only of
      * all together); the centre runs test curvature below */
     sg_table cube;
-    double *cube_x = NULL;
     const sg_table *at = t;
     if (factorial_part(s, t, a, &cube, &cube_x)) {
         at = &cube;
         n = cube.n_rows;
     } else if (a->factorial_rows || a->curvature) {
-        free(cube_x);
         st = sg_error_set(err, SG_ERR_NOMEM, "analyze: out of memory");
         goto fail;
     }
     a->discrete = code_factors(s, at, codes, a);
-    if (!a->discrete) {
-        free(cube_x);
+    if (!a->discrete)
         goto done;
-    }
     for (size_t j = 0; j < k; j++) {
         tf[j].name = s->factors[j].name;
         tf[j].unit = s->factors[j].unit;
@@ -452,14 +448,15 @@ sg_status sg_study_analysis_run(const sg_study *s, const sg_table *t, const sg_a
         if (at != t && rs->kind == SG_RESPONSE_NUMBER)
             curvature_of(t, r, a);
     }
-    free(cube_x);
 done:
     name_design(s, t, a);
+    free(cube_x);
     free(codes);
     free(y);
     *out = a;
     return SG_OK;
 fail:
+    free(cube_x);
     free(codes);
     free(y);
     sg_study_analysis_destroy(a);
