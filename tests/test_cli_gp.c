@@ -304,6 +304,9 @@ Test(cli_gp, quadratic_study_fit_predict_optimize)
     cr_expect(strstr(r->out, "quadratic, CV") && strstr(r->out, "network, CV") &&
               strstr(r->out, "kriging, CV"), "%s", r->out);
     cr_expect(strstr(r->out, "× the mean's standard error"), "%s", r->out);
+    cr_expect(strstr(r->out, "Parameters: 15 coefficients per response (45 in the model) for 27 "
+                             "rows"),
+              "%s", r->out);
     /* stress_path2's step at the thick end is beyond a quadratic: the
      * note names the better model and the type to choose */
     cr_expect(strstr(r->out, "NOTE: stress_path2: kriging is clearly better than the quadratic "

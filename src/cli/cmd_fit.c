@@ -288,8 +288,15 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         printf("Model: %zu factor%s -> %zu response%s; quadratic response surface by least "
                "squares, one per response: %s\n",
                r->n_in, r->n_in == 1 ? "" : "s", r->n_out, r->n_out == 1 ? "" : "s", form);
-        printf("Parameters: %zu coefficients in the model for %zu rows\n", r->n_params_total,
-               r->n_rows);
+        /* each response is its own fit: its coefficients against the rows */
+        size_t most = 0, least = SIZE_MAX;
+        for (size_t j = 0; j < r->n_out; j++) {
+            size_t p = sg_rsm_rank(sg_model_quadratic(r->model, j));
+            most = p > most ? p : most;
+            least = p < least ? p : least;
+        }
+        printf("Parameters: %s%zu coefficients per response (%zu in the model) for %zu rows\n",
+               least < most ? "up to " : "", most, r->n_params_total, r->n_rows);
     }
     bool nets = r->type_used == SG_MODEL_MLP;
     /* the model's rows: auto, kriging, quadratic or network */
