@@ -436,6 +436,7 @@ sg_status sg_regress_quadratic(const double *X, size_t ldx, size_t k, const sg_r
                  "full quadratic (%zu of its terms separable): left out one run at a time it "
                  "predicts better than the reduced form",
                  whole->n_terms);
+        whole->full_taken = true;
         sg_regress_destroy(*out);
         *out = whole;
     } else {

@@ -47,6 +47,10 @@ typedef enum sg_regress_stationary {
 typedef struct sg_regress {
     size_t n, p, df_error; /* runs, terms fitted, residual degrees of freedom */
     char form[200];        /* rsm.h's description: "full quadratic (10 terms)" */
+    bool full_taken;       /* fewer runs than the full quadratic's terms, yet its full form
+                              (inseparable terms dropped) was taken over the reduced one:
+                              left out one run at a time it predicts better (the choice the
+                              quadratic model makes too, model_quad.c) */
     char dropped[512];     /* the terms the design cannot separate, or "" */
     char aliases[512];     /* kept terms whose column a dropped term shares on these runs
                               ("temp^2 stands for press^2, time^2 too ..."), or "" */

@@ -60,12 +60,19 @@ sg_status sg_model__gp_build(sg_model *m, size_t j, sg_error *err)
     return st;
 }
 
-size_t sg_model__named_response(const sg_model_spec *spec, size_t n_out)
+sg_status sg_model__numbers_only(const sg_model_spec *spec, size_t n_out,
+                                 const char *const *response_names, const char *model,
+                                 const char *alternative, sg_error *err)
 {
     for (size_t j = 0; j < n_out && j < SG_MODEL_MAX_CATEGORICAL; j++)
         if (spec->classes[j] >= 2)
-            return j;
-    return SIZE_MAX;
+            return sg_error_set(err, SG_ERR_INVALID,
+                                "%s models numbers; response %s holds names (%s): use type = "
+                                "\"mlp\" (a network with a %s output)%s",
+                                model, response_names ? response_names[j] : "?",
+                                spec->classes[j] == 2 ? "pass/fail" : "classes",
+                                spec->classes[j] == 2 ? "logistic" : "softmax", alternative);
+    return SG_OK;
 }
 
 /* A factor every run has at one value gets a scaling range of its own
@@ -85,15 +92,10 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
     *out = NULL;
     if (!X || !Y)
         return sg_error_set(err, SG_ERR_INVALID, "model fit: no data");
-    size_t jb = sg_model__named_response(spec, n_out);
-    if (jb != SIZE_MAX)
-        return sg_error_set(err, SG_ERR_INVALID,
-                            "kriging (type = \"gp\") models numbers; response %s holds names "
-                            "(%s): use type = \"mlp\" (a network with a %s output) or "
-                            "\"auto\"",
-                            response_names ? response_names[jb] : "?",
-                            spec->classes[jb] == 2 ? "pass/fail" : "classes",
-                            spec->classes[jb] == 2 ? "logistic" : "softmax");
+    sg_status named = sg_model__numbers_only(spec, n_out, response_names,
+                                             "kriging (type = \"gp\")", " or \"auto\"", err);
+    if (named != SG_OK)
+        return named;
     if (n < n_in + 2)
         return sg_error_set(err, SG_ERR_INVALID,
                             "kriging (type = \"gp\") with %zu factor%s needs at least %zu runs; "
@@ -329,7 +331,7 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
     sg_status st = SG_OK;
     if (!X || !Y || n < 2)
         return sg_error_set(err, SG_ERR_INVALID, "model fit needs at least 2 rows (got %zu)", n);
-    if (sg_model__named_response(spec, n_out) != SIZE_MAX) {
+    if (sg_model__numbers_only(spec, n_out, NULL, "kriging", "", NULL) != SG_OK) {
         snprintf(sel.note, sizeof sel.note,
                  "kriging models numbers, and a response holds names (pass/fail or classes): "
                  "the network (logistic or softmax output) is used");

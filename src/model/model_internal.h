@@ -138,9 +138,14 @@ SG_INTERNAL double sg_model__quad_gradient(const sg_model *m, size_t j, const do
                                            double *grad);
 /* The largest number of terms of the responses' fits (scratch size). */
 SG_INTERNAL size_t sg_model__quad_terms(const sg_model *m);
-/* The first pass/fail or class response of spec, or SIZE_MAX (kriging and
- * the quadratic model numbers only; model_gp.c). */
-SG_INTERNAL size_t sg_model__named_response(const sg_model_spec *spec, size_t n_out);
+/* SG_OK when every response of spec is a number; else SG_ERR_INVALID
+ * naming the first pass/fail or class response: "<model> models numbers;
+ * response ... holds names ...: use type = "mlp" ...<alternative>" (kriging
+ * and the quadratic model; model_gp.c). */
+SG_INTERNAL sg_status sg_model__numbers_only(const sg_model_spec *spec, size_t n_out,
+                                             const char *const *response_names,
+                                             const char *model, const char *alternative,
+                                             sg_error *err);
 /* Factor bounds lo, hi from the n rows of X (n, n_in): what a model keeps
  * until the study's bounds are set (model_gp.c). */
 SG_INTERNAL void sg_model__bounds_of_rows(sg_model *m, const double *X, size_t n);

@@ -16,13 +16,13 @@
  * prediction needs only u = R^-T t and |u|². */
 #include "model/model_internal.h"
 
+#include "analysis/regress.h"
+
 #include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static double mean_se(const sg_model_quad *q, const double *t, double *u);
 
 void sg_model__quad_clear(sg_model_quad *q)
 {
@@ -73,13 +73,12 @@ typedef struct quad_rows {
     const sg_rsm_factor *kinds; /* (k) */
 } quad_rows;
 
-/* q's fit of the rows (rows NULL: all of them; else m of them) in the
- * baseline's form (full false) or the full quadratic's. */
-static sg_status fit_rows(const quad_rows *d, bool full, const size_t *rows, size_t m,
-                          sg_rsm **out, sg_error *err)
+/* The fit of the rows in the baseline's form (full false) or the full
+ * quadratic's. */
+static sg_status fit_rows(const quad_rows *d, bool full, sg_rsm **out, sg_error *err)
 {
     return (full ? sg_rsm_fit_full : sg_rsm_fit_factors)(d->X, d->k, d->k, d->kinds, d->y, 1,
-                                                          rows, m, out, err);
+                                                          NULL, d->n, out, err);
 }
 
 /* Residual sd and R^-1 of q->fit over the rows. */
@@ -97,72 +96,35 @@ static sg_status finish(sg_model_quad *q, const quad_rows *d, sg_error *err)
     return SG_OK;
 }
 
-/* Row i's residual when it is left out of the fit (full as fit_rows); NAN
- * when the other rows cannot be fitted. */
-static double refit_residual(const quad_rows *d, bool full, size_t i)
-{
-    size_t *rows = malloc(d->n * sizeof *rows), m = 0;
-    if (!rows)
-        return NAN;
-    for (size_t r = 0; r < d->n; r++)
-        if (r != i)
-            rows[m++] = r;
-    sg_rsm *f = NULL;
-    sg_error e;
-    double res = NAN;
-    if (fit_rows(d, full, rows, m, &f, &e) == SG_OK)
-        res = d->y[i] - sg_rsm_predict(f, d->X + i * d->k);
-    sg_rsm_destroy(f);
-    free(rows);
-    return res;
-}
-
-/* PRESS, the sum of squared leave-one-out residuals e_i / (1 - h_ii), of
- * q (a run of leverage 1 refitted without it); NAN when undefined.  t and
- * u: scratch of the fit's terms. */
-static double press(const sg_model_quad *q, const quad_rows *d, bool full, double *t, double *u)
-{
-    sg_model_quad unit = *q;
-    unit.s = 1.0; /* mean_se then gives sqrt(h) */
-    double sum = 0.0;
-    for (size_t i = 0; i < d->n; i++) {
-        const double *x = d->X + i * d->k;
-        sg_rsm_term_values(q->fit, x, t);
-        double se = mean_se(&unit, t, u), h = se * se;
-        double e = d->y[i] - sg_rsm_predict(q->fit, x);
-        double loo = h > 1.0 - 1e-10 ? refit_residual(d, full, i) : e / (1.0 - h);
-        sum += loo * loo;
-    }
-    return sum;
-}
-
 /* With fewer runs than the full quadratic's terms, a design that aliases
  * terms may still separate the interactions the reduced form loses (a
- * two-level fraction with centre runs): the full form replaces it when,
- * each run left out in turn, it predicts better (as analyze's regression
- * chooses, regress.h).  q holds the reduced fit on entry. */
+ * two-level fraction with centre runs): the full form replaces it when
+ * analyze's regression takes it (regress.h, full_taken: left out one run at
+ * a time it predicts better), so that the model and the equation analyze
+ * prints are one.  q holds the reduced fit on entry. */
 static sg_status prefer_full(sg_model_quad *q, const quad_rows *d, sg_error *err)
 {
+    sg_regress *g = NULL;
+    sg_error quiet;
+    sg_status st = sg_regress_quadratic(d->X, d->k, d->k, d->kinds, NULL, d->y, 1, d->n, &g,
+                                        &quiet);
+    bool full = st == SG_OK && g->full_taken;
+    sg_regress_destroy(g);
+    if (st == SG_ERR_NOMEM)
+        return sg_error_set(err, st, "out of memory");
+    if (!full)
+        return SG_OK;
     sg_model_quad w;
     memset(&w, 0, sizeof w);
-    sg_error quiet;
-    if (fit_rows(d, true, NULL, d->n, &w.fit, &quiet) != SG_OK)
-        return SG_OK;
-    sg_status st = finish(&w, d, err);
-    size_t p = sg_rsm_terms(w.fit);
-    double *t = malloc(2 * p * sizeof *t);
-    if (st == SG_OK && !t)
-        st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
-    if (st == SG_OK && d->n > w.rank) {
-        double full = press(&w, d, true, t, t + p), reduced = press(q, d, false, t, t + p);
-        if (isfinite(full) && (!isfinite(reduced) || full < reduced)) {
-            sg_model__quad_clear(q);
-            *q = w;
-            memset(&w, 0, sizeof w);
-        }
+    st = fit_rows(d, true, &w.fit, err);
+    if (st == SG_OK)
+        st = finish(&w, d, err);
+    if (st == SG_OK) {
+        sg_model__quad_clear(q);
+        *q = w;
+    } else {
+        sg_model__quad_clear(&w);
     }
-    free(t);
-    sg_model__quad_clear(&w);
     return st;
 }
 
@@ -181,7 +143,7 @@ sg_status sg_model__quad_build(sg_model *m, size_t j, sg_error *err)
     sg_model__rsm_kinds(&m->spec, k, kinds);
     sg_model__rsm_response(&m->spec, j, m->gy + j, no, n, y);
     quad_rows d = {m->qx, y, n, k, kinds};
-    sg_status st = fit_rows(&d, false, NULL, n, &q->fit, err);
+    sg_status st = fit_rows(&d, false, &q->fit, err);
     if (st == SG_OK)
         st = finish(q, &d, err);
     if (st == SG_OK && sg_rsm_form_of(q->fit) != SG_RSM_FULL)
@@ -200,16 +162,12 @@ sg_status sg_model__fit_quad(const sg_model_spec *spec, size_t n_in, size_t n_ou
     *out = NULL;
     if (!X || !Y)
         return sg_error_set(err, SG_ERR_INVALID, "model fit: no data");
-    size_t jb = sg_model__named_response(spec, n_out);
-    if (jb != SIZE_MAX)
-        return sg_error_set(err, SG_ERR_INVALID,
-                            "the quadratic (type = \"quadratic\") models numbers; response %s "
-                            "holds names (%s): use type = \"mlp\" (a network with a %s output)",
-                            response_names ? response_names[jb] : "?",
-                            spec->classes[jb] == 2 ? "pass/fail" : "classes",
-                            spec->classes[jb] == 2 ? "logistic" : "softmax");
+    sg_status st = sg_model__numbers_only(spec, n_out, response_names,
+                                          "the quadratic (type = \"quadratic\")", "", err);
+    if (st != SG_OK)
+        return st;
     sg_model *m = NULL;
-    sg_status st = sg_model__alloc_quad(spec, n_in, n_out, n, &m, err);
+    st = sg_model__alloc_quad(spec, n_in, n_out, n, &m, err);
     for (size_t j = 0; st == SG_OK && response_names && j < n_out; j++)
         st = sg_model_set_string(&m->rname[j], response_names[j], err);
     if (st == SG_OK)
