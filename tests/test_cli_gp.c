@@ -404,3 +404,80 @@ Test(cli_gp, quadratic_calculator_recalculates, .timeout = 300)
                   "%s: %g .. %g around %g", names[k], lo, hi, pred);
     }
 }
+
+/* A study of three factors on [0, 1] and one response y over the rows of
+ * csv, with [model] type; returns its path. */
+static const char *small_study(const char *csv, const char *type)
+{
+    put("small.csv", csv);
+    char study[1024];
+    snprintf(study, sizeof study,
+             "[study]\nname = \"small\"\nseed = 3\n[data]\nfile = \"small.csv\"\n"
+             "[[factor]]\nname = \"x1\"\nmin = 0\nmax = 1\n"
+             "[[factor]]\nname = \"x2\"\nmin = 0\nmax = 1\n"
+             "[[factor]]\nname = \"x3\"\nmin = 0\nmax = 1\n"
+             "[[response]]\nname = \"y\"\n[report]\nfile = \"small.xlsx\"\n"
+             "[model]\ntype = \"%s\"\nfile = \"small.model.json\"\n",
+             type);
+    write_file(tpath(4, "small.toml"), study);
+    return tpath(4, "small.toml");
+}
+
+/* Kriging needs factors + 2 runs, the quadratic its main effects' terms: a
+ * table with just that many can be fitted but not cross-validated (a fold
+ * leaves one row fewer).  fit used to stop in the first fold ("the data
+ * have 4" of a 5-run table); now it keeps the model, says why there is no
+ * accuracy figure, and nothing claims an interval. */
+Test(cli_gp, too_few_rows_to_cross_validate_fit_without_it, .timeout = 120)
+{
+    const char *st = small_study("x1,x2,x3,y\n0,0,0,1\n1,0.5,0.2,2\n0.3,1,0.9,1.5\n"
+                                 "0.8,0.2,1,2.5\n0.5,0.6,0.4,1.9\n",
+                                 "gp");
+    result *r = run("fit", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Cross-validation: not possible: a fold of loo trains on 4 of the 5 "
+                             "rows, and kriging needs 5 (the factors + 2); the model is fitted "
+                             "on all 5 rows"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "Model written to "), "%s", r->out);
+    char buf[1 << 16];
+    slurp(tpath(5, "small.model.results.json"), buf, sizeof buf);
+    cr_expect(strstr(buf, "\"cv_not_possible\":\t\"not possible: a fold of loo"), "%.400s", buf);
+    r = run("report", st, NULL); /* from the saved results: the reason travels */
+    cr_expect_eq(r->code, 0, "%s", r->err);
+    r = run("fit", "-q", "--json", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = parse_out(r), *fit = get(j, "fit");
+    cr_expect(cJSON_IsNull(get(fit, "cv")));
+    cr_expect(strstr(get(fit, "cv_not_possible")->valuestring, "kriging needs 5"));
+    cJSON_Delete(j);
+    r = run("predict", "--at", "x1=0.5,x2=0.5,x3=0.5", tpath(5, "small.model.json"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "holds no calibrated interval") && !strstr(r->out, "95% interval"),
+              "%s", r->out);
+
+    /* the quadratic on a 2^(3-1) fraction: 4 runs, 4 main-effect terms */
+    st = small_study("x1,x2,x3,y\n0,0,1,1\n1,0,0,2\n0,1,0,1.5\n1,1,1,2.5\n", "quadratic");
+    r = run("fit", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Cross-validation: not possible: a fold of loo trains on 3 of the 4 "
+                             "rows, and the quadratic needs 4 (the mean and every main effect)"),
+              "%s", r->out);
+    r = run("predict", "--at", "x1=0.5,x2=0.5,x3=0.5", tpath(5, "small.model.json"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "1.75 ± 0 (spread)") && strstr(r->out, "± 0 is not an error estimate"),
+              "%s", r->out);
+
+    /* leave-one-out works, but without a middle level of x1 only 4 rows
+     * are left: the between-levels fold is not run, and says why */
+    st = small_study("x1,x2,x3,y\n0,0.1,0.7,1\n0,0.9,0.2,1.4\n0.5,0.3,1,2\n0.5,0.6,0,1.7\n"
+                     "1,0,0.4,2.6\n1,1,0.8,3\n",
+                     "gp");
+    r = run("fit", st, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Cross-validation: loo, 6 folds") &&
+                  strstr(r->out, "between levels: not run: holding out a middle level would "
+                                 "leave at most 4 rows, and the model needs 5 to be refitted"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "95% prediction interval"), "%s", r->out);
+}

@@ -38,7 +38,7 @@ Test(cv_levels, plan_holds_out_each_middle_level)
     sg_design *d = make_design("L27", 4, lo, hi);
     sg_cv_plan *p = NULL;
     char note[200];
-    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, NULL, &p, note, sizeof note, NULL),
+    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, NULL, 2, &p, note, sizeof note, NULL),
                  SG_OK);
     cr_assert_not_null(p);
     cr_expect_eq(p->n_folds, 4);
@@ -58,7 +58,7 @@ Test(cv_levels, plan_holds_out_each_middle_level)
         X[i * 2] = 2.385 * (double)(i % 5);
         X[i * 2 + 1] = 0.137 * (double)i * (double)i;
     }
-    cr_assert_eq(sg_cv_levels_plan_create(X, 20, 2, NULL, &p, note, sizeof note, NULL), SG_OK);
+    cr_assert_eq(sg_cv_levels_plan_create(X, 20, 2, NULL, 2, &p, note, sizeof note, NULL), SG_OK);
     cr_assert_not_null(p);
     cr_expect_eq(p->n_folds, 3);
     cr_expect_float_eq(p->value[0], 2.385, 1e-12);
@@ -67,7 +67,7 @@ Test(cv_levels, plan_holds_out_each_middle_level)
     sg_cv_plan_destroy(p);
     /* a Latin hypercube is not level-coded: no plan, a reason */
     d = make_design("lhs:30", 4, lo, hi);
-    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, NULL, &p, note, sizeof note, NULL),
+    cr_assert_eq(sg_cv_levels_plan_create(d->x, d->n_runs, 4, NULL, 2, &p, note, sizeof note, NULL),
                  SG_OK);
     cr_expect_null(p);
     cr_expect(strstr(note, "not a level-coded design") != NULL, "%s", note);
@@ -85,7 +85,7 @@ Test(cv_levels, middle_levels_on_the_same_runs_are_held_out_once)
             X[i * 3 + j] = i < 8 ? 10.0 * (double)(j + 1) * (double)((i >> j) & 1) : 5.0 * (j + 1);
     sg_cv_plan *p = NULL;
     char note[200];
-    cr_assert_eq(sg_cv_levels_plan_create(X, 11, 3, NULL, &p, note, sizeof note, NULL), SG_OK);
+    cr_assert_eq(sg_cv_levels_plan_create(X, 11, 3, NULL, 2, &p, note, sizeof note, NULL), SG_OK);
     cr_assert_not_null(p);
     cr_expect_eq(p->n_folds, 1);
     cr_expect_eq(p->factor[0], 0);
@@ -100,11 +100,56 @@ Test(cv_levels, middle_levels_on_the_same_runs_are_held_out_once)
     X[9 * 3 + 2] = 0.0;
     X[0 * 3 + 2] = 15.0;
     X[1 * 3 + 2] = 15.0;
-    cr_assert_eq(sg_cv_levels_plan_create(X, 11, 3, NULL, &p, note, sizeof note, NULL), SG_OK);
+    cr_assert_eq(sg_cv_levels_plan_create(X, 11, 3, NULL, 2, &p, note, sizeof note, NULL), SG_OK);
     cr_assert_not_null(p);
     cr_expect_eq(p->n_folds, 2);
     cr_expect_eq(p->factor[1], 2);
     sg_cv_plan_destroy(p);
+}
+
+/* A model that cannot be refitted from the rows a middle level's fold
+ * leaves (kriging needs factors + 2) is not held out there: the fold is
+ * left out, and with none left the note says why. */
+Test(cv_levels, levels_whose_fold_leaves_too_few_rows_are_not_held_out)
+{
+    double X[9 * 2];
+    for (size_t i = 0; i < 9; i++) { /* the 3^2 factorial */
+        X[i * 2] = (double)(i % 3);
+        X[i * 2 + 1] = (double)(i / 3);
+    }
+    sg_cv_plan *p = NULL;
+    char note[200];
+    cr_assert_eq(sg_cv_levels_plan_create(X, 9, 2, NULL, 6, &p, note, sizeof note, NULL), SG_OK);
+    cr_assert_not_null(p); /* each middle level holds 3 runs: 6 left, enough */
+    cr_expect_eq(p->n_folds, 2);
+    sg_cv_plan_destroy(p);
+    cr_assert_eq(sg_cv_levels_plan_create(X, 9, 2, NULL, 7, &p, note, sizeof note, NULL), SG_OK);
+    cr_expect_null(p);
+    cr_expect_str_eq(note, "holding out a middle level would leave at most 6 rows, and the "
+                           "model needs 7 to be refitted");
+    /* 0 and 1 mean a network's 2 */
+    cr_assert_eq(sg_cv_levels_plan_create(X, 9, 2, NULL, 0, &p, note, sizeof note, NULL), SG_OK);
+    cr_expect_eq(p->n_folds, 2);
+    sg_cv_plan_destroy(p);
+}
+
+/* The fewest training rows a plan leaves: the fit's test of whether kriging
+ * or the quadratic can be cross-validated at all. */
+Test(cv_levels, fewest_training_rows_of_a_plan)
+{
+    size_t rows = 0;
+    sg_cv_spec loo = {SG_CV_LOO, 0, 1, 0}, k5 = {SG_CV_KFOLD, 5, 1, 0};
+    sg_cv_spec k4r = {SG_CV_KFOLD, 4, 3, 0}, ho = {SG_CV_HOLDOUT, 0, 1, 0.25};
+    cr_assert_eq(sg_cv_fewest_training_rows(&loo, 7, 1, &rows, NULL), SG_OK);
+    cr_expect_eq(rows, 6);
+    cr_assert_eq(sg_cv_fewest_training_rows(&k5, 12, 1, &rows, NULL), SG_OK);
+    cr_expect_eq(rows, 9); /* folds of 3, 3, 2, 2, 2 */
+    cr_assert_eq(sg_cv_fewest_training_rows(&k4r, 10, 1, &rows, NULL), SG_OK);
+    cr_expect_eq(rows, 7); /* folds of 3, 3, 2, 2, three times */
+    cr_assert_eq(sg_cv_fewest_training_rows(&ho, 12, 1, &rows, NULL), SG_OK);
+    cr_expect_eq(rows, 9);
+    sg_error err;
+    cr_expect_eq(sg_cv_fewest_training_rows(&k5, 4, 1, &rows, &err), SG_ERR_INVALID);
 }
 
 /* The brazing-like smooth response of bench/bench_accuracy.c (MPa). */

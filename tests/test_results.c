@@ -293,9 +293,30 @@ Test(results_io, without_cv_and_optimisation)
     cr_expect_null(b->cv);
     cr_expect_eq(b->has_optim, 0);
     cr_expect_eq(b->n_nets, 0);
+    cr_expect_str_empty(b->cv_not_possible); /* optional: absent, empty */
     expect_metrics_eq(&a->train[0], &b->train[0]);
-    sg_results_destroy(a);
     sg_results_destroy(b);
+    /* why there was no cross-validation travels with the results */
+    snprintf(a->cv_not_possible, sizeof a->cv_not_possible, "not possible: a fold of loo ...");
+    cr_assert_eq(sg_results_save(a, p, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_results_load(p, &b, &err), SG_OK, "%s", err.msg);
+    cr_expect_str_eq(b->cv_not_possible, "not possible: a fold of loo ...");
+    sg_results_destroy(b);
+    b = NULL;
+    char text[4096], *at;
+    FILE *fp = fopen(p, "rb");
+    size_t len = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[len] = '\0';
+    cr_assert_not_null(at = strstr(text, "\"not possible: a fold of loo ...\""));
+    memcpy(at, "123456789012345678901234567890123", 33); /* a number: refused, naming the key */
+    fp = fopen(p, "wb");
+    fputs(text, fp);
+    fclose(fp);
+    cr_expect_eq(sg_results_load(p, &b, &err), SG_ERR_PARSE);
+    cr_expect(strstr(err.msg, "cv_not_possible"), "%s", err.msg);
+    cr_expect_null(b);
+    sg_results_destroy(a);
     sg_results_destroy(NULL);
     cr_expect_null(sg_results_create(0));
 }

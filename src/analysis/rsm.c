@@ -779,6 +779,7 @@ sg_status sg_rsm_fit_logistic(const double *X, size_t ldx, size_t k, const sg_rs
 }
 
 size_t sg_rsm_rank(const sg_rsm *m) { return m->rank; }
+size_t sg_rsm_min_rows(const sg_rsm *m) { return terms_of(m, SG_RSM_LINEAR); }
 const char *sg_rsm_warning(const sg_rsm *m) { return m->warning; }
 
 void sg_rsm_warning_named(const sg_rsm *m, const char *const *names, char *buf, size_t cap)

@@ -139,6 +139,9 @@ double sg_rsm_gradient(const sg_rsm *m, const double *x, double *grad);
 size_t sg_rsm_terms(const sg_rsm *m);
 /* Number of terms kept (== the form's terms when fully estimable). */
 size_t sg_rsm_rank(const sg_rsm *m);
+/* Rows the smallest form (main effects) over the fit's factors needs: a
+ * refit from fewer rows fails. */
+size_t sg_rsm_min_rows(const sg_rsm *m);
 /* The form fitted. */
 sg_rsm_form sg_rsm_form_of(const sg_rsm *m);
 /* One line naming the form: "full quadratic (15 terms)", or for a reduced

@@ -359,6 +359,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                    "held-out error scaled by how far its point was from the runs, by kriging's "
                    "sd); the interval covers the window (doc/model.md)\n");
         printf("  kriging beside it: %s\n", r->kriging_cv);
+    } else if (r->cv_not_possible[0]) {
+        printf("Cross-validation: %s\n  the training figures below say nothing about "
+               "predictions at new settings\n", r->cv_not_possible);
     } else {
         printf("Cross-validation: skipped (--no-cv): the training figures below are "
                "optimistic\n");

@@ -134,6 +134,9 @@ static int save_results(sg_cli_ctx *ctx, const char *results_path, bool *saved)
     memcpy(r->train, train, n_out * sizeof *r->train);
     if (cv && !(r->cv = sg_results_cv_copy(cv)))
         goto nomem;
+    const char *why = ctx->fit ? ctx->fit->cv_not_possible
+                      : ctx->results ? ctx->results->cv_not_possible : "";
+    snprintf(r->cv_not_possible, sizeof r->cv_not_possible, "%s", why);
     if (sg_results_take_histories(r, ctx->model, &err) != SG_OK) {
         sg_results_destroy(r);
         return sg_cli_fail(ctx, &err);
@@ -318,7 +321,13 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
                  "%zu pairs of runs have the same factor settings but different responses "
                  "(see 'surrogate fit')",
                  ctx->fit->n_dups);
-    if (ctx->model && !in->cv)
+    const char *why = ctx->fit ? ctx->fit->cv_not_possible
+                      : ctx->results ? ctx->results->cv_not_possible : "";
+    if (ctx->model && !in->cv && why[0])
+        snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
+                 "no cross-validation results: the model's accuracy on new settings is "
+                 "unknown; cross-validation %s", why);
+    else if (ctx->model && !in->cv)
         snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
                  "no cross-validation results: the model's accuracy on new settings is "
                  "unknown (run 'surrogate fit' without --no-cv)");

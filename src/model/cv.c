@@ -1604,7 +1604,8 @@ sg_status sg_cv_run(const sg_model_spec *spec, const sg_cv_options *opt, size_t 
     if (!res)
         goto nomem;
     if ((st = sg_cv_levels_plan_create(opt->level_X ? opt->level_X : X, n, n_in,
-                                       spec->categories, &bplan, res->between_note,
+                                       spec->categories, opt->min_train, &bplan,
+                                       res->between_note,
                                        sizeof res->between_note, err)) != SG_OK)
         goto fail;
     size_t nh = plan->start[plan->n_folds], nf = plan->n_folds;

@@ -131,13 +131,21 @@ bool sg_cv_same_level_rows(const double *X, size_t n, size_t n_in, size_t a, dou
 
 /* The between-levels plan of X (n, n_in): *out = NULL (and note, of size
  * cap, says why) when no factor is level-coded with an interior level or
- * no fold would leave 2 training rows.  Otherwise note lists the factors
- * (1-based) held out.  categories (NULL, or a spec's categories array):
- * factors with categories[j] >= 2 are names, with nothing between them,
- * and are never held out.  Caller frees with sg_cv_plan_destroy. */
+ * no fold would leave min_train training rows (the fewest the model can be
+ * refitted from, sg_model_min_rows; at least 2): a level whose fold would
+ * leave fewer is not held out.  Otherwise note lists the factors (1-based)
+ * held out.  categories (NULL, or a spec's categories array): factors with
+ * categories[j] >= 2 are names, with nothing between them, and are never
+ * held out.  Caller frees with sg_cv_plan_destroy. */
 sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
-                                   const size_t *categories, sg_cv_plan **out, char *note,
-                                   size_t cap, sg_error *err);
+                                   const size_t *categories, size_t min_train, sg_cv_plan **out,
+                                   char *note, size_t cap, sg_error *err);
+
+/* The fewest training rows any fold of plan spec leaves on n rows (seed
+ * shuffles k-fold plans).  SG_ERR_INVALID when the plan does not fit n rows
+ * (sg_cv_plan_create's message), SG_ERR_NOMEM. */
+sg_status sg_cv_fewest_training_rows(const sg_cv_spec *spec, size_t n, uint64_t seed,
+                                     size_t *rows, sg_error *err);
 
 typedef struct sg_cv_options {
     sg_cv_spec plan;
@@ -155,6 +163,9 @@ typedef struct sg_cv_options {
     bool groups;      /* also look for groups of runs off the additive pattern
                          (outliers.h; each candidate refits the model): off for
                          cross-validations whose suspicious runs nobody reads */
+    size_t min_train; /* the fewest rows the model can be refitted from (sg_model_min_rows;
+                         0 or 1 read as 2): between-levels folds that leave fewer are
+                         not run */
     const double *level_X; /* NULL, or (n, n_in) the settings the between-levels
                               plan groups the rows by: achieved values read as the
                               nominal levels they lie near (fit.c); the folds still

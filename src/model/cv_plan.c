@@ -303,9 +303,11 @@ static bool held_before(const double *X, size_t n, size_t n_in, size_t j, double
 }
 
 sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
-                                   const size_t *categories, sg_cv_plan **out, char *note,
-                                   size_t cap, sg_error *err)
+                                   const size_t *categories, size_t min_train, sg_cv_plan **out,
+                                   char *note, size_t cap, sg_error *err)
 {
+    if (min_train < 2)
+        min_train = 2;
     sg_status st = SG_OK;
     sg_cv_plan *p = NULL;
     double *col = NULL, *lv = NULL;
@@ -320,7 +322,8 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
     /* count folds and held-out rows; a middle level held by the same runs
      * as an earlier factor's (the centre runs of a two-level design) is
      * that fold again and is not repeated */
-    size_t n_folds = 0, n_held = 0, *kf = malloc(n_in * SG_CV_LEVELS_MAX * sizeof *kf);
+    size_t n_folds = 0, n_held = 0, too_few = 0, most_left = 0;
+    size_t *kf = malloc(n_in * SG_CV_LEVELS_MAX * sizeof *kf);
     double *kv = malloc(n_in * SG_CV_LEVELS_MAX * sizeof *kv);
     if (!kf || !kv) {
         free(kf);
@@ -338,7 +341,11 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
             size_t c = 0;
             for (size_t i = 0; i < n; i++)
                 c += X[i * n_in + j] == v;
-            if (n - c < 2 || held_before(X, n, n_in, j, v, kf, kv, n_folds))
+            if (n - c < min_train) {
+                too_few++;
+                most_left = n - c > most_left ? n - c : most_left;
+            }
+            if (n - c < min_train || held_before(X, n, n_in, j, v, kf, kv, n_folds))
                 continue;
             kf[n_folds] = j;
             kv[n_folds++] = v;
@@ -348,6 +355,12 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
     }
     free(kf);
     free(kv);
+    if (n_folds == 0 && too_few) {
+        snprintf(note, cap,
+                 "holding out a middle level would leave at most %zu rows, and the model "
+                 "needs %zu to be refitted", most_left, min_train);
+        goto done;
+    }
     if (n_folds == 0) {
         snprintf(note, cap,
                  "not a level-coded design (no factor with 3 to %d levels, each on at least "
@@ -372,7 +385,7 @@ sg_status sg_cv_levels_plan_create(const double *X, size_t n, size_t n_in,
             size_t c = 0;
             for (size_t i = 0; i < n; i++)
                 c += X[i * n_in + j] == v;
-            if (n - c < 2)
+            if (n - c < min_train)
                 continue;
             any = true; /* held out, in this fold or an earlier one */
             if (held_before(X, n, n_in, j, v, p->factor, p->value, f)) {
@@ -428,4 +441,20 @@ size_t sg_cv_plan_training_rows(const sg_cv_plan *p, size_t f, const double *X, 
         t++;
     }
     return t;
+}
+
+sg_status sg_cv_fewest_training_rows(const sg_cv_spec *spec, size_t n, uint64_t seed,
+                                     size_t *rows, sg_error *err)
+{
+    sg_cv_plan *p = NULL;
+    sg_status st = sg_cv_plan_create(spec, n, seed, &p, err);
+    if (st != SG_OK)
+        return st;
+    size_t most_held = 0;
+    for (size_t f = 0; f < p->n_folds; f++)
+        if (p->start[f + 1] - p->start[f] > most_held)
+            most_held = p->start[f + 1] - p->start[f];
+    *rows = n - most_held;
+    sg_cv_plan_destroy(p);
+    return SG_OK;
 }

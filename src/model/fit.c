@@ -1010,6 +1010,31 @@ static double *nominal_settings(const sg_study *study, const double *X, size_t n
     return N;
 }
 
+/* Whether every fold of the plan leaves the rows a refit of r's model
+ * needs (kriging and the quadratic need more than a network's 2): when not,
+ * r->cv_not_possible says why, and the fit keeps its model without
+ * cross-validation instead of stopping in a fold.  Errors: the plan's. */
+static sg_status cv_possible(sg_fit_result *r, const sg_study_model *settings, size_t n,
+                             sg_error *err)
+{
+    size_t need = sg_model_min_rows(r->model), rows = 0;
+    sg_status st = sg_cv_fewest_training_rows(&settings->cv.plan, n, settings->spec.seed, &rows,
+                                              err);
+    if (st != SG_OK || rows >= need)
+        return st;
+    char plan[64];
+    sg_cv_spec plan_used = sg_cv_spec_resolve(settings->cv.plan, n);
+    sg_cv_spec_format(&plan_used, plan, sizeof plan);
+    bool gp = r->type_used == SG_MODEL_GP;
+    snprintf(r->cv_not_possible, sizeof r->cv_not_possible,
+             "not possible: a fold of %s trains on %zu of the %zu rows, and %s needs %zu (%s); "
+             "the model is fitted on all %zu rows, with no accuracy figure and no calibrated "
+             "interval (add runs, or use type = \"mlp\")",
+             plan, rows, n, gp ? "kriging" : "the quadratic", need,
+             gp ? "the factors + 2" : "the mean and every main effect", n);
+    return SG_OK;
+}
+
 sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_model *settings,
                      const sg_fit_options *opt, sg_fit_progress_fn progress, void *user,
                      sg_fit_result **out, sg_error *err)
@@ -1152,8 +1177,17 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
     }
 
     /* 3. cross-validation and gates */
-    if (opt->cv) {
+    bool cv = opt->cv;
+    if (cv && (st = cv_possible(r, settings, n, err)) != SG_OK)
+        goto fail;
+    if (cv && r->cv_not_possible[0]) { /* the model stands; its accuracy cannot be measured */
+        sg_model_destroy(fold_model);
+        fold_model = NULL;
+        cv = false;
+    }
+    if (cv) {
         sg_study_model cv_settings = *settings; /* shallow: strings stay borrowed */
+        cv_settings.cv.min_train = sg_model_min_rows(r->model);
         const sg_model *prefit[1] = {fold_model};
         if (fold_model) {
             cv_settings.cv.prefit = prefit;

@@ -155,7 +155,10 @@ typedef struct sg_fit_result {
     bool *rsm_ok;             /* (n_out) */
     char (*rsm_note)[256];    /* (n_out) why the baseline is missing, its reduced form, or its rank warning */
     sg_rsm **rsm;             /* (n_out) baseline fits on every row (NULL where !rsm_ok) */
-    sg_cv_result *cv;         /* NULL when cross-validation was off */
+    sg_cv_result *cv;         /* NULL when cross-validation was off or not possible */
+    char cv_not_possible[400]; /* "" or why no cross-validation could refit the model (a
+                                  fold leaves fewer rows than kriging or the quadratic
+                                  needs): the model is kept without one */
     sg_gate_warning *gates;   /* (n_gates) honesty-gate warnings */
     size_t n_gates;
     sg_duplicate *dups;       /* (n_dups_listed) same factors, different response

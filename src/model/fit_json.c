@@ -199,6 +199,10 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
     } else {
         sg_json_null(b, o, "cv");
     }
+    if (r->cv_not_possible[0])
+        sg_json_string(b, o, "cv_not_possible", r->cv_not_possible);
+    else
+        sg_json_null(b, o, "cv_not_possible");
 
     arr = sg_json_array(b, o, "responses");
     for (size_t j = 0; j < r->n_out; j++) {

@@ -1318,6 +1318,17 @@ const sg_gp *sg_model_gp(const sg_model *m, size_t j)
 {
     return m->type == SG_MODEL_GP && j < m->n_out ? m->gp[j] : NULL;
 }
+
+size_t sg_model_min_rows(const sg_model *m)
+{
+    size_t need = 2;
+    if (m->type == SG_MODEL_GP && m->spec.type == SG_MODEL_GP)
+        need = SG_MODEL_GP_MIN_ROWS(m->n_in);
+    for (size_t j = 0; m->type == SG_MODEL_QUAD && j < m->n_out; j++)
+        if (sg_rsm_min_rows(m->quad[j].fit) > need)
+            need = sg_rsm_min_rows(m->quad[j].fit);
+    return need;
+}
 const sg_model_selection *sg_model_selection_of(const sg_model *m) { return &m->sel; }
 const sg_scaler *sg_model_x_scaler(const sg_model *m) { return m->xs; }
 const sg_scaler *sg_model_y_scaler(const sg_model *m) { return m->ys; }

@@ -290,6 +290,11 @@ void sg_model_quadratic_form(const sg_model *m, size_t j, char *buf, size_t cap)
 /* Its residual sd (response unit; decades of a log-scale response), 0
  * without residual degrees of freedom or for another type. */
 double sg_model_quadratic_residual_sd(const sg_model *m, size_t j);
+/* The fewest rows a refit of m's type can be made from (a cross-validation
+ * fold trains on fewer rows than the table): kriging factors + 2, the
+ * quadratic the terms of its main effects (the largest over responses), a
+ * network or auto (which falls back to the network) 2. */
+size_t sg_model_min_rows(const sg_model *m);
 /* How type = auto chose (valid when requested is true). */
 typedef struct sg_model_selection {
     bool requested;        /* the spec asked for auto */

@@ -96,11 +96,11 @@ sg_status sg_model__fit_gp(const sg_model_spec *spec, size_t n_in, size_t n_out,
                                              "kriging (type = \"gp\")", " or \"auto\"", err);
     if (named != SG_OK)
         return named;
-    if (n < n_in + 2)
+    if (n < SG_MODEL_GP_MIN_ROWS(n_in))
         return sg_error_set(err, SG_ERR_INVALID,
                             "kriging (type = \"gp\") with %zu factor%s needs at least %zu runs; "
                             "the data have %zu (use type = \"mlp\" or add runs)",
-                            n_in, n_in == 1 ? "" : "s", n_in + 2, n);
+                            n_in, n_in == 1 ? "" : "s", SG_MODEL_GP_MIN_ROWS(n_in), n);
     sg_model *m = NULL;
     double *y = NULL;
     sg_gp *g = NULL;
@@ -288,7 +288,7 @@ static sg_status between_levels_mse(const sg_model_spec *spec, size_t n_in, size
     sg_cv_plan *bp = NULL;
     char note[200];
     sg_error e2;
-    if (sg_cv_levels_plan_create(X, n, n_in, spec->categories, &bp, note, sizeof note, &e2) !=
+    if (sg_cv_levels_plan_create(X, n, n_in, spec->categories, 2, &bp, note, sizeof note, &e2) !=
             SG_OK ||
         !bp)
         return SG_OK;
@@ -335,11 +335,11 @@ sg_status sg_model__fit_auto(const sg_model_spec *spec, size_t n_in, size_t n_ou
         snprintf(sel.note, sizeof sel.note,
                  "kriging models numbers, and a response holds names (pass/fail or classes): "
                  "the network (logistic or softmax output) is used");
-    } else if (n < n_in + 2) {
+    } else if (n < SG_MODEL_GP_MIN_ROWS(n_in)) {
         snprintf(sel.note, sizeof sel.note,
                  "kriging needs at least %zu runs for %zu factors (the data have %zu): the "
                  "network is used",
-                 n_in + 2, n_in, n);
+                 SG_MODEL_GP_MIN_ROWS(n_in), n_in, n);
     } else {
         sg_error e;
         sg_error_clear(&e);

@@ -57,6 +57,9 @@ struct sg_model {
  * variance: what sg_gp_fit_fixed is given, so a reload rebuilds the same
  * process bit for bit (signal variance 0: constant response). */
 #define SG_MODEL_GP_NPAR(d) (3 * (d) + 2)
+/* Fewest runs kriging is fitted from: a length scale per factor, the
+ * signal variance and the nugget need more than d + 1 runs to tell apart. */
+#define SG_MODEL_GP_MIN_ROWS(d) ((d) + 2)
 
 /* Outputs of network j: n_out when shared, k for a class response of k
  * names (softmax), else 1. */

@@ -6,6 +6,7 @@
 
 #include "core/json.h"
 #include "core/num.h"
+#include "analysis/rsm.h"
 
 /* What "spread" is, per model type: the members' sd of a network ensemble,
  * the predictive sd of a kriging model's mean, the standard error of a
@@ -39,10 +40,25 @@ static size_t n_calibrated(const sg_model *m)
     return k;
 }
 
+/* A quadratic with as many terms as runs passes through every run: its
+ * residual sd, and so its standard error, is 0 without measuring anything. */
+static bool quadratic_saturated(const sg_model *m)
+{
+    bool any = false;
+    for (size_t j = 0; j < sg_model_n_out(m); j++)
+        any = any || (sg_model_quadratic(m, j) &&
+                      sg_rsm_rank(sg_model_quadratic(m, j)) >= sg_model_n_rows(m));
+    return any;
+}
+
 const char *sg_predict_interval_note(const sg_model *m)
 {
     size_t k = n_calibrated(m);
     sg_model_type t = sg_model_type_of(m);
+    if (k == 0 && t == SG_MODEL_QUAD && quadratic_saturated(m))
+        return "the model file holds no calibrated interval, and the quadratic has as many "
+               "terms as runs (it passes through every run, with no residual degree of "
+               "freedom): ± 0 is not an error estimate";
     const char *const *n = notes[t == SG_MODEL_GP ? 1 : t == SG_MODEL_QUAD ? 2 : 0];
     return k == sg_model_n_out(m) && k ? n[1] : k ? n[2] : n[0];
 }

@@ -353,6 +353,8 @@ static cJSON *results_json(sg_json_builder *b, const sg_results *r)
         cv_json(b, o, r->cv);
     else
         sg_json_null(b, o, "cv");
+    if (r->cv_not_possible[0]) /* optional: files without it had a cross-validation or none */
+        sg_json_string(b, o, "cv_not_possible", r->cv_not_possible);
     cJSON *loss = sg_json_array(b, o, "loss");
     for (size_t j = 0; loss && j < r->n_nets; j++) {
         cJSON *x = sg_json_object(b, loss, NULL);

@@ -43,6 +43,7 @@ typedef struct sg_results {
     size_t n_out;            /* responses */
     sg_metrics *train;       /* (n_out) network on the training rows (owned) */
     sg_cv_result *cv;        /* cross-validation (owned), NULL when it was skipped */
+    char cv_not_possible[400]; /* "" or why it could not be run (sg_fit_result's) */
     size_t n_nets;           /* networks of the model (0: no histories saved) */
     sg_train_history *hist;  /* (n_nets) loss history of member 1 of each network (owned) */
     /* optimisation digest (has_optim = 0: no optimisation saved) */

@@ -455,6 +455,9 @@ static bool read_results(rd *r, const cJSON *doc, sg_results **out)
         if (!get_cv(r, &at, n_out, &res->cv))
             return false;
     }
+    if (sg_json_has(&root, "cv_not_possible", &at) &&
+        !get_str(r, &root, "cv_not_possible", res->cv_not_possible, sizeof res->cv_not_possible))
+        return false;
     return get_histories(r, &root, res) && get_optim(r, &root, res);
 }
 
