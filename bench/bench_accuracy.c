@@ -685,6 +685,7 @@ static bool fit_cv_rate(const sg_model_spec *spec, const char *what, const doubl
     free(ref);
     sg_cv_clear_beyond(*cv, X, d, spec->categories, NULL, 0); /* as fit */
     sg_cv_clear_extreme(*cv, NULL, 0);
+    sg_cv_clear_local_extreme(*cv, X, d, spec->categories, NULL, 0);
     if (gp_ok && sg_fit_window_check(m, *cv, &gm.rmse, &gp_ok, X, n, d, spec->seed, &err) !=
                      SG_OK) {
         printf("    %s window check failed: %s\n", what, err.msg);
@@ -931,6 +932,11 @@ static void planted_errors(const sg_model_spec *spec, const double *X, const dou
         for (size_t k = 0; k < me; k++)
             s->noted += ext[k].row == row;
         free(ext);
+        sg_cv_local_extreme *loc = malloc(n * sizeof *loc);
+        size_t ml = loc ? sg_cv_clear_local_extreme(cv, X, d, spec->categories, loc, n) : 0;
+        for (size_t k = 0; k < ml; k++)
+            s->noted += loc[k].row == row;
+        free(loc);
         s->planted++;
         if (getenv("SG_BENCH_VERBOSE")) {
             const sg_cv_response *R = &cv->resp[0];

@@ -1157,6 +1157,81 @@ Test(validate, flag_cleared_when_the_run_holds_the_extreme_value)
     sg_cv_result_destroy(r);
 }
 
+/* A flagged run whose value lies beyond those of its 2 d + 1 nearest runs,
+ * which all lie to one side of it (a corner of a 6 x 5 grid), missed
+ * toward them, is cleared and reported with their range: they cannot
+ * predict a value beyond all of them.  Missed away from them, inside
+ * their range, beyond them by more than the others span, one of a group,
+ * or a run with neighbours on every side (the grid's middle): it stays
+ * flagged. */
+Test(validate, flag_cleared_when_the_run_is_its_neighbourhood_extreme_at_its_edge)
+{
+    for (size_t i = 0; i < 30; i++) { /* x1 = 10, 14, ..., 30; x2 = -3, -1.5, ..., 3 */
+        X[i * 2] = 10.0 + 4.0 * (double)(i / 5);
+        X[i * 2 + 1] = -3.0 + 1.5 * (double)(i % 5);
+        Y[i * 2] = 2.385 + 1.5 * X[i * 2] - 0.75 * X[i * 2 + 1];
+        Y[i * 2 + 1] = 410.5;
+    }
+    sg_cv_result *r = run("loo", 30, 2, linear_spec());
+    /* the corner (10, -3): nearest (14, -3), (10, -1.5), (14, -1.5),
+     * (18, -3), (18, -1.5), values 18.51 to 31.635; every other run's
+     * value spans 15.135 to 49.635 */
+    struct {
+        size_t row;
+        double observed, predicted;
+        bool off_pattern;
+        size_t cleared;
+        const char *why;
+    } cases[] = {
+        {0, 40.0, 30.0, false, 1, "above its neighbours, missed toward them"},
+        {0, 12.0, 18.0, false, 1, "below its neighbours, missed toward them"},
+        {0, 40.0, 45.0, false, 0, "missed away from them"},
+        {0, 25.0, 19.0, false, 0, "inside their range"},
+        {0, 31.635 + 35.0, 30.0, false, 0, "beyond them by more than the others span"},
+        {0, 40.0, 30.0, true, 0, "one of a group off the pattern"},
+        {12, 60.0, 33.0, false, 0, "neighbours on every side"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        sg_outlier o;
+        memset(&o, 0, sizeof o);
+        o.row = cases[c].row;
+        o.observed = cases[c].observed;
+        o.predicted = cases[c].predicted;
+        o.off_pattern = cases[c].off_pattern;
+        r->n_outliers = 1;
+        r->outliers[0] = o;
+        sg_cv_local_extreme e[1];
+        cr_expect_eq(sg_cv_clear_local_extreme(r, X, 2, NULL, e, 1), cases[c].cleared, "%s",
+                     cases[c].why);
+        cr_expect_eq(r->n_outliers, 1 - cases[c].cleared, "%s", cases[c].why);
+        if (!cases[c].cleared)
+            continue;
+        cr_expect_eq(e[0].row, 0);
+        cr_expect_eq(e[0].response, 0);
+        cr_expect_eq(e[0].n_near, 5);
+        cr_expect_float_eq(e[0].near_lo, 18.51, 1e-9);
+        cr_expect_float_eq(e[0].near_hi, 31.635, 1e-9);
+        cr_expect_eq(e[0].low, cases[c].observed < 18.51);
+        cr_expect_float_eq(e[0].residual, cases[c].observed - cases[c].predicted, 1e-12);
+    }
+    /* x2 a category: only runs of the corner's setting are its neighbours,
+     * the 3 nearest of one numeric factor, (14, 18, 22) at -3: 25.635 to
+     * 37.635 */
+    const size_t category[2] = {0, 5};
+    sg_outlier o;
+    memset(&o, 0, sizeof o);
+    o.observed = 40.0;
+    o.predicted = 30.0;
+    r->n_outliers = 1;
+    r->outliers[0] = o;
+    sg_cv_local_extreme e[1];
+    cr_expect_eq(sg_cv_clear_local_extreme(r, X, 2, category, e, 1), 1);
+    cr_expect_eq(e[0].n_near, 3);
+    cr_expect_float_eq(e[0].near_lo, 25.635, 1e-9);
+    cr_expect_float_eq(e[0].near_hi, 37.635, 1e-9);
+    sg_cv_result_destroy(r);
+}
+
 /* A numeric factor set to two values only: no run shows curvature in it,
  * and the design note says so (a factor of many values does not count). */
 Test(validate, factor_with_two_settings_is_named_in_the_design_note)

@@ -544,8 +544,9 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                            "far out for how "
                            "constrained its point is (an extrapolated corner may miss by more), "
                            "its fold's other runs not missing as well, the other model of the "
-                           "comparison missing it too, and its settings within the range of the "
-                           "runs that predicted it; see surrogate(1), fit)\n",
+                           "comparison missing it too, its settings within the range of the "
+                           "runs that predicted it, and its value beyond neither all the others' "
+                           "nor, at their edge, its nearest runs'; see surrogate(1), fit)\n",
                            ctx->fit_settings.cv.outlier_z, ctx->fit_settings.cv.outlier_range_frac,
                            SG_CV_OUTLIER_MARGIN);
         if (any_pattern)

@@ -546,4 +546,31 @@ typedef struct sg_cv_extreme {
  * and returns how many were removed. */
 size_t sg_cv_clear_extreme(sg_cv_result *r, sg_cv_extreme *out, size_t max);
 
+/* A run cleared of "check this simulation" because it is the extreme of
+ * its neighbourhood and lies at its edge. */
+typedef struct sg_cv_local_extreme {
+    size_t row, response;
+    size_t n_near;           /* the nearest runs that predicted it */
+    double near_lo, near_hi; /* the range their observed values span */
+    double residual;         /* observed - held-out prediction */
+    bool low;                /* below all of them (else above) */
+} sg_cv_local_extreme;
+
+/* sg_cv_clear_extreme within a neighbourhood: a run whose value lies beyond
+ * those of its 2 d + 1 nearest predictors (d numeric factors; distances in
+ * each factor's range over the runs, the same category settings), all of
+ * which lie to one side of it (an open half-space through it: their mean
+ * direction sees every one ahead), is predicted by extrapolation from its
+ * neighbourhood, and a miss toward them is what a response that steepens
+ * toward the edge gives (Branin near x1 = -5); they cannot tell it from a
+ * wrong simulation.  Such a record (one run, not a group off the pattern)
+ * is cleared unless its value lies beyond them by more than the other
+ * runs' values span, or the miss is away from them.  An interior run has
+ * neighbours on every side and is judged as before.  X (n_rows, n_in) in
+ * engineering units; categories as sg_cv_clear_beyond's.  Removes the
+ * cleared records from r->outliers (order kept), writes up to max of them
+ * to out (may be NULL) and returns how many were removed. */
+size_t sg_cv_clear_local_extreme(sg_cv_result *r, const double *X, size_t n_in,
+                                 const size_t *categories, sg_cv_local_extreme *out, size_t max);
+
 #endif

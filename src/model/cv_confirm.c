@@ -1,7 +1,8 @@
 /* cv_confirm.c — a run flagged "check this simulation" that another model
  * predicts from the other runs is the model's miss, not the run's; one
- * predicted by extrapolation, or holding the response's extreme, cannot be
- * judged by the others (cv.h). */
+ * predicted by extrapolation, or holding the response's extreme (of the
+ * table, or of its neighbourhood at the edge of it), cannot be judged by
+ * the others (cv.h). */
 #include "model/cv.h"
 
 #include <gsl/gsl_sort.h>
@@ -208,5 +209,172 @@ size_t sg_cv_clear_extreme(sg_cv_result *r, sg_cv_extreme *out, size_t max)
         gone++;
     }
     r->n_outliers = kept;
+    return gone;
+}
+
+/* Scratch of sg_cv_clear_local_extreme for n rows. */
+typedef struct local_work {
+    unsigned char *trained; /* (n) rows that predicted the run */
+    double *y;              /* (n) each row's observed value of the response */
+    double *dist;           /* (n) squared distance from the run, INFINITY if not a neighbour */
+    size_t *order;          /* (n) the candidate rows, the nearest first */
+    double *span;           /* (n_in) each factor's range over the runs, 0 if not numeric */
+} local_work;
+
+/* Each numeric factor's range over the rows into w->span (0: a category,
+ * or a factor the runs do not vary). */
+static void factor_spans(const double *X, size_t n, size_t n_in, const size_t *categories,
+                         double *span, size_t *d_num)
+{
+    *d_num = 0;
+    for (size_t f = 0; f < n_in; f++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            lo = fmin(lo, X[i * n_in + f]);
+            hi = fmax(hi, X[i * n_in + f]);
+        }
+        bool named = categories && f < SG_MODEL_MAX_CATEGORICAL && categories[f];
+        span[f] = !named && hi > lo ? hi - lo : 0.0;
+        *d_num += span[f] > 0;
+    }
+}
+
+/* Squared scaled distance from row a to row b, INFINITY when their
+ * category settings differ. */
+static double scaled_dist2(const double *X, size_t n_in, const size_t *categories,
+                           const double *span, size_t a, size_t b)
+{
+    double s = 0;
+    for (size_t f = 0; f < n_in; f++) {
+        double da = X[a * n_in + f], db = X[b * n_in + f];
+        if (categories && f < SG_MODEL_MAX_CATEGORICAL && categories[f] && da != db)
+            return INFINITY;
+        if (span[f] > 0)
+            s += (da - db) * (da - db) / (span[f] * span[f]);
+    }
+    return s;
+}
+
+/* Do the rows near[0..k) all lie ahead of row o along their mean
+ * direction (scaled), so that o is outside the region they span? */
+static bool all_to_one_side(const double *X, size_t n_in, const double *span, size_t o,
+                            const size_t *near, size_t k)
+{
+    double u[SG_MODEL_MAX_CATEGORICAL], len = 0;
+    if (n_in > SG_MODEL_MAX_CATEGORICAL)
+        return false;
+    for (size_t f = 0; f < n_in; f++) {
+        u[f] = 0;
+        for (size_t q = 0; span[f] > 0 && q < k; q++)
+            u[f] += (X[near[q] * n_in + f] - X[o * n_in + f]) / span[f];
+        len += u[f] * u[f];
+    }
+    if (!(len > 0))
+        return false;
+    for (size_t q = 0; q < k; q++) {
+        double p = 0;
+        for (size_t f = 0; f < n_in; f++)
+            if (span[f] > 0)
+                p += u[f] * (X[near[q] * n_in + f] - X[o * n_in + f]) / span[f];
+        if (!(p > 1e-12 * len))
+            return false;
+    }
+    return true;
+}
+
+/* Move the k nearest of order[0..m) (by dist) to its front, nearest first
+ * (k is small: selection, not a sort). */
+static void nearest_first(size_t *order, size_t m, size_t k, const double *dist)
+{
+    for (size_t q = 0; q < k && q < m; q++) {
+        size_t best = q;
+        for (size_t i = q + 1; i < m; i++)
+            if (dist[order[i]] < dist[order[best]])
+                best = i;
+        size_t t = order[q];
+        order[q] = order[best];
+        order[best] = t;
+    }
+}
+
+/* Is outlier o's run beyond the values of its nearest predictors, all to
+ * one side of it, missed toward them by no more than the others span?
+ * Fills *e. */
+static bool local_extreme(const sg_cv_result *r, const sg_outlier *o, const double *X,
+                          size_t n_in, const size_t *categories, size_t d_num, local_work *w,
+                          sg_cv_local_extreme *e)
+{
+    size_t n = r->n_rows, no = r->n_out, j = o->response;
+    if (o->off_pattern || d_num == 0)
+        return false;
+    mark_predictors(r, o->row, w->trained);
+    double lo = INFINITY, hi = -INFINITY; /* every other run's value */
+    for (size_t i = 0; i < n; i++)
+        w->y[i] = NAN;
+    for (size_t i = 0; i < r->n_held; i++) {
+        w->y[r->held_row[i]] = r->obs[i * no + j];
+        if (r->held_row[i] != o->row) {
+            lo = fmin(lo, r->obs[i * no + j]);
+            hi = fmax(hi, r->obs[i * no + j]);
+        }
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        w->dist[i] = w->trained[i] && isfinite(w->y[i])
+                         ? scaled_dist2(X, n_in, categories, w->span, o->row, i)
+                         : INFINITY;
+        if (isfinite(w->dist[i]))
+            w->order[m++] = i;
+    }
+    size_t k = 2 * d_num + 1;
+    if (m < k || !(hi >= lo))
+        return false;
+    nearest_first(w->order, m, k, w->dist);
+    if (!all_to_one_side(X, n_in, w->span, o->row, w->order, k))
+        return false;
+    double nlo = INFINITY, nhi = -INFINITY;
+    for (size_t q = 0; q < k; q++) {
+        nlo = fmin(nlo, w->y[w->order[q]]);
+        nhi = fmax(nhi, w->y[w->order[q]]);
+    }
+    double v = o->observed, miss = v - o->predicted;
+    bool low = v < nlo && miss < 0, high = v > nhi && miss > 0;
+    double beyond = low ? nlo - v : v - nhi;
+    if (!(high || low) || !(beyond <= hi - lo)) /* garbage: beyond more than all others span */
+        return false;
+    *e = (sg_cv_local_extreme){o->row, j, k, nlo, nhi, miss, low};
+    return true;
+}
+
+size_t sg_cv_clear_local_extreme(sg_cv_result *r, const double *X, size_t n_in,
+                                 const size_t *categories, sg_cv_local_extreme *out, size_t max)
+{
+    if (!r || !X || !r->n_outliers || r->n_held < r->n_rows)
+        return 0;
+    size_t n = r->n_rows, d_num = 0;
+    local_work w = {malloc(n), malloc(n * sizeof(double)), malloc(n * sizeof(double)),
+                    malloc(n * sizeof(size_t)), malloc((n_in ? n_in : 1) * sizeof(double))};
+    size_t kept = 0, gone = 0;
+    if (!w.trained || !w.y || !w.dist || !w.order || !w.span)
+        goto done; /* keep the flags: the safe side */
+    factor_spans(X, n, n_in, categories, w.span, &d_num);
+    for (size_t k = 0; k < r->n_outliers; k++) {
+        const sg_outlier *o = &r->outliers[k];
+        sg_cv_local_extreme e;
+        if (!local_extreme(r, o, X, n_in, categories, d_num, &w, &e)) {
+            r->outliers[kept++] = *o;
+            continue;
+        }
+        if (out && gone < max)
+            out[gone] = e;
+        gone++;
+    }
+    r->n_outliers = kept;
+done:
+    free(w.trained);
+    free(w.y);
+    free(w.dist);
+    free(w.order);
+    free(w.span);
     return gone;
 }

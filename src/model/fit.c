@@ -965,6 +965,41 @@ static void clear_extreme_runs(sg_fit_result *r, const sg_table *t, const char *
     }
 }
 
+/* Runs flagged only because their value lies beyond their nearest runs',
+ * which all lie to one side of them (sg_cv_clear_local_extreme), are not
+ * flagged; a note names each. */
+static sg_status clear_local_extreme_runs(sg_fit_result *r, const sg_table *t, const double *X,
+                                          const char *const *names, sg_error *err)
+{
+    size_t max = r->cv->n_outliers;
+    if (!max)
+        return SG_OK;
+    sg_cv_local_extreme *c = malloc(max * sizeof *c);
+    if (!c)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    const sg_model_spec *spec = sg_model_spec_of(r->model);
+    size_t m = sg_cv_clear_local_extreme(r->cv, X, r->n_in, spec->categories, c, max);
+    for (size_t i = 0; i < m; i++) {
+        const sg_cv_local_extreme *e = &c[i];
+        char run[64];
+        sg_table_run_label(t, e->row, run, sizeof run);
+        const char *unit = sg_model_response_unit(r->model, e->response);
+        const char *sp = unit && *unit ? " " : "", *u = unit && *unit ? unit : "";
+        sg_fit_note *nt = add_note(r, SG_FIT_NOTE_RUN_LOCAL_EXTREME, e->response, e->residual,
+                                   0.0);
+        sg_num_snprintf(nt->message, sizeof nt->message,
+                        "%.60s: %s is %.4g off its prediction from the other runs, but %s its "
+                        "%zu nearest runs (%.4g to %.4g%s%s), all to one side of it: the "
+                        "prediction extrapolates, and they cannot tell a wrong value from a "
+                        "response that steepens toward it, so it is not flagged; a run beyond "
+                        "it would tell",
+                        names[e->response], run, fabs(e->residual), e->low ? "below" : "above",
+                        e->n_near, e->near_lo, e->near_hi, sp, u);
+    }
+    free(c);
+    return SG_OK;
+}
+
 /* sg_fit_window_check with the kriging figures compare() put beside the
  * network. */
 static sg_status window_check(sg_fit_result *r, const sg_study_model *settings, const double *X,
@@ -1234,6 +1269,8 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
             st = clear_beyond_runs(r, t, X, names, err);
         if (st == SG_OK)
             clear_extreme_runs(r, t, names);
+        if (st == SG_OK)
+            st = clear_local_extreme_runs(r, t, X, names, err);
         if (st == SG_OK)
             decades_notes(r, Y, names);
         free(ref);

@@ -86,6 +86,10 @@ typedef enum sg_fit_note_kind {
                                        lowest or highest value: not flagged (one note per
                                        run; value: its held-out residual; cv.h
                                        sg_cv_clear_extreme) */
+    SG_FIT_NOTE_RUN_LOCAL_EXTREME,  /* a run the model missed whose value lies beyond its
+                                       nearest runs', all to one side of it: not flagged
+                                       (one note per run; value: its held-out residual;
+                                       cv.h sg_cv_clear_local_extreme) */
     SG_FIT_NOTE_MODEL_BETTER        /* a quadratic model (type = quadratic): the network
                                        or kriging beside it clearly better by CV (value:
                                        its CV RMSE, reference: the quadratic's) */

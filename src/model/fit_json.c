@@ -369,6 +369,7 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
                        : nt->kind == SG_FIT_NOTE_SPANS_DECADES    ? "spans_decades"
                        : nt->kind == SG_FIT_NOTE_RUN_BEYOND_OTHERS ? "run_beyond_others"
                        : nt->kind == SG_FIT_NOTE_RUN_EXTREME       ? "run_extreme"
+                       : nt->kind == SG_FIT_NOTE_RUN_LOCAL_EXTREME ? "run_local_extreme"
                        : nt->kind == SG_FIT_NOTE_MODEL_BETTER     ? "other_model_clearly_better"
                                                                   : "network_not_learned");
         sg_json_string(b, item, "response", s->responses[nt->response].name);
