@@ -416,7 +416,8 @@ static const char *small_study(const char *csv, const char *type)
              "[[factor]]\nname = \"x1\"\nmin = 0\nmax = 1\n"
              "[[factor]]\nname = \"x2\"\nmin = 0\nmax = 1\n"
              "[[factor]]\nname = \"x3\"\nmin = 0\nmax = 1\n"
-             "[[response]]\nname = \"y\"\n[report]\nfile = \"small.xlsx\"\n"
+             "[[response]]\nname = \"y\"\ngoal = \"minimize\"\n"
+             "[report]\nfile = \"small.xlsx\"\n"
              "[model]\ntype = \"%s\"\nfile = \"small.model.json\"\n",
              type);
     write_file(tpath(4, "small.toml"), study);
@@ -455,6 +456,10 @@ Test(cli_gp, too_few_rows_to_cross_validate_fit_without_it, .timeout = 120)
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "holds no calibrated interval") && !strstr(r->out, "95% interval"),
               "%s", r->out);
+    r = run("run", st, NULL); /* the answer's quality line says why */
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Model quality: cross-validation not possible: a fold of loo"), "%s",
+              r->out);
 
     /* the quadratic on a 2^(3-1) fraction: 4 runs, 4 main-effect terms */
     st = small_study("x1,x2,x3,y\n0,0,1,1\n1,0,0,2\n0,1,0,1.5\n1,1,1,2.5\n", "quadratic");

@@ -97,7 +97,11 @@ static void summary_quality(const sg_cli_ctx *ctx)
         return;
     }
     if (!d->cross_validated) {
-        printf("Model quality: not cross-validated\n");
+        const char *why = ctx->fit ? ctx->fit->cv_not_possible : "";
+        if (why[0])
+            wrap("Model quality: cross-validation ", 2, why);
+        else
+            printf("Model quality: not cross-validated\n");
         return;
     }
     printf("Model quality (cross-validated):\n");
