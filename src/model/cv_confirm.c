@@ -40,6 +40,40 @@ static double as_judged(bool log_scale, double obs, double v)
     return obs > 0 && obs - v > 0 ? log10(obs / (obs - v)) : NAN;
 }
 
+/* One record's report, whichever rule cleared it. */
+typedef union cleared_report {
+    sg_cv_cleared predicted;
+    sg_cv_beyond beyond;
+    sg_cv_extreme extreme;
+    sg_cv_local_extreme local;
+} cleared_report;
+
+/* Does rule ctx clear record o of r?  When it does, it writes its report. */
+typedef bool (*clear_rule)(const sg_cv_result *r, const sg_outlier *o, void *ctx,
+                           cleared_report *report);
+
+/* Remove from r->outliers (order kept) every record the rule clears,
+ * copying up to max of their reports (size bytes each: the rule's member
+ * of cleared_report) to out (may be NULL).  Returns how many it removed. */
+static size_t remove_cleared(sg_cv_result *r, clear_rule rule, void *ctx, void *out, size_t size,
+                             size_t max)
+{
+    size_t kept = 0, gone = 0;
+    for (size_t k = 0; k < r->n_outliers; k++) {
+        const sg_outlier o = r->outliers[k];
+        cleared_report rep;
+        if (!rule(r, &o, ctx, &rep)) {
+            r->outliers[kept++] = o;
+            continue;
+        }
+        if (out && gone < max)
+            memcpy((char *)out + gone * size, &rep, size);
+        gone++;
+    }
+    r->n_outliers = kept;
+    return gone;
+}
+
 /* Does the other model predict outlier o's run as well as the model
  * predicts an ordinary run? */
 static bool predicted_by_other(const sg_cv_result *r, const sg_outlier *o, const double *ref,
@@ -73,25 +107,29 @@ static bool predicted_by_other(const sg_cv_result *r, const sg_outlier *o, const
     return fabs(v - med) <= zmax * R->scale.scale;
 }
 
+typedef struct predicted_ctx {
+    const double *ref; /* the other model's residual of every row (n_rows, n_out) */
+    double zmax;
+} predicted_ctx;
+
+static bool predicted_rule(const sg_cv_result *r, const sg_outlier *o, void *ctx,
+                           cleared_report *rep)
+{
+    const predicted_ctx *c = ctx;
+    if (!predicted_by_other(r, o, c->ref, c->zmax))
+        return false;
+    rep->predicted = (sg_cv_cleared){o->row, o->response, o->observed - o->predicted,
+                                     c->ref[o->row * r->n_out + o->response]};
+    return true;
+}
+
 size_t sg_cv_clear_predicted(sg_cv_result *r, const double *ref_resid, double zmax,
                              sg_cv_cleared *cleared, size_t max)
 {
     if (!r || !ref_resid)
         return 0;
-    size_t kept = 0, gone = 0;
-    for (size_t k = 0; k < r->n_outliers; k++) {
-        const sg_outlier *o = &r->outliers[k];
-        if (!predicted_by_other(r, o, ref_resid, zmax)) {
-            r->outliers[kept++] = *o;
-            continue;
-        }
-        if (cleared && gone < max)
-            cleared[gone] = (sg_cv_cleared){o->row, o->response, o->observed - o->predicted,
-                                            ref_resid[o->row * r->n_out + o->response]};
-        gone++;
-    }
-    r->n_outliers = kept;
-    return gone;
+    predicted_ctx c = {ref_resid, zmax};
+    return remove_cleared(r, predicted_rule, &c, cleared, sizeof *cleared, max);
 }
 
 /* Mark (trained, n_rows) the rows that predicted row: every row outside
@@ -144,29 +182,31 @@ static bool beyond_others(const sg_cv_result *r, const sg_outlier *o, const doub
     return false;
 }
 
+typedef struct beyond_ctx {
+    const double *X; /* (n_rows, n_in) */
+    size_t n_in;
+    const size_t *categories;
+    unsigned char *trained; /* (n_rows) scratch */
+} beyond_ctx;
+
+static bool beyond_rule(const sg_cv_result *r, const sg_outlier *o, void *ctx,
+                        cleared_report *rep)
+{
+    beyond_ctx *c = ctx;
+    mark_predictors(r, o->row, c->trained);
+    return beyond_others(r, o, c->X, c->n_in, c->categories, c->trained, &rep->beyond);
+}
+
 size_t sg_cv_clear_beyond(sg_cv_result *r, const double *X, size_t n_in,
                           const size_t *categories, sg_cv_beyond *out, size_t max)
 {
     if (!r || !X || !r->n_outliers)
         return 0;
-    unsigned char *trained = malloc(r->n_rows);
-    if (!trained)
+    beyond_ctx c = {X, n_in, categories, malloc(r->n_rows)};
+    if (!c.trained)
         return 0; /* keep the flags: the safe side */
-    size_t kept = 0, gone = 0;
-    for (size_t k = 0; k < r->n_outliers; k++) {
-        const sg_outlier *o = &r->outliers[k];
-        sg_cv_beyond b;
-        mark_predictors(r, o->row, trained);
-        if (!beyond_others(r, o, X, n_in, categories, trained, &b)) {
-            r->outliers[kept++] = *o;
-            continue;
-        }
-        if (out && gone < max)
-            out[gone] = b;
-        gone++;
-    }
-    free(trained);
-    r->n_outliers = kept;
+    size_t gone = remove_cleared(r, beyond_rule, &c, out, sizeof *out, max);
+    free(c.trained);
     return gone;
 }
 
@@ -192,28 +232,25 @@ static bool extreme_of_table(const sg_cv_result *r, const sg_outlier *o, sg_cv_e
     return true;
 }
 
+static bool extreme_rule(const sg_cv_result *r, const sg_outlier *o, void *ctx,
+                         cleared_report *rep)
+{
+    (void)ctx;
+    return extreme_of_table(r, o, &rep->extreme);
+}
+
 size_t sg_cv_clear_extreme(sg_cv_result *r, sg_cv_extreme *out, size_t max)
 {
     if (!r || !r->n_outliers)
         return 0;
-    size_t kept = 0, gone = 0;
-    for (size_t k = 0; k < r->n_outliers; k++) {
-        const sg_outlier *o = &r->outliers[k];
-        sg_cv_extreme e;
-        if (!extreme_of_table(r, o, &e)) {
-            r->outliers[kept++] = *o;
-            continue;
-        }
-        if (out && gone < max)
-            out[gone] = e;
-        gone++;
-    }
-    r->n_outliers = kept;
-    return gone;
+    return remove_cleared(r, extreme_rule, NULL, out, sizeof *out, max);
 }
 
-/* Scratch of sg_cv_clear_local_extreme for n rows. */
+/* What sg_cv_clear_local_extreme's rule reads, with its scratch for n rows. */
 typedef struct local_work {
+    const double *X; /* (n, n_in) */
+    size_t n_in, d_num; /* factors, numeric ones the runs vary */
+    const size_t *categories;
     unsigned char *trained; /* (n) rows that predicted the run */
     double *y;              /* (n) each row's observed value of the response */
     double *dist;           /* (n) squared distance from the run, INFINITY if not a neighbour */
@@ -299,12 +336,13 @@ static void nearest_first(size_t *order, size_t m, size_t k, const double *dist)
 
 /* Is outlier o's run beyond the values of its nearest predictors, all to
  * one side of it, missed toward them by no more than the others span?
- * Fills *e. */
-static bool local_extreme(const sg_cv_result *r, const sg_outlier *o, const double *X,
-                          size_t n_in, const size_t *categories, size_t d_num, local_work *w,
-                          sg_cv_local_extreme *e)
+ * (A clear_rule: ctx is the local_work; fills rep->local.) */
+static bool local_extreme(const sg_cv_result *r, const sg_outlier *o, void *ctx,
+                          cleared_report *rep)
 {
-    size_t n = r->n_rows, no = r->n_out, j = o->response;
+    local_work *w = ctx;
+    const double *X = w->X;
+    size_t n = r->n_rows, no = r->n_out, j = o->response, n_in = w->n_in, d_num = w->d_num;
     if (o->off_pattern || d_num == 0)
         return false;
     mark_predictors(r, o->row, w->trained);
@@ -321,7 +359,7 @@ static bool local_extreme(const sg_cv_result *r, const sg_outlier *o, const doub
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         w->dist[i] = w->trained[i] && isfinite(w->y[i])
-                         ? scaled_dist2(X, n_in, categories, w->span, o->row, i)
+                         ? scaled_dist2(X, n_in, w->categories, w->span, o->row, i)
                          : INFINITY;
         if (isfinite(w->dist[i]))
             w->order[m++] = i;
@@ -342,7 +380,7 @@ static bool local_extreme(const sg_cv_result *r, const sg_outlier *o, const doub
     double beyond = low ? nlo - v : v - nhi;
     if (!(high || low) || !(beyond <= hi - lo)) /* garbage: beyond more than all others span */
         return false;
-    *e = (sg_cv_local_extreme){o->row, j, k, nlo, nhi, miss, low};
+    rep->local = (sg_cv_local_extreme){o->row, j, k, nlo, nhi, miss, low};
     return true;
 }
 
@@ -351,26 +389,14 @@ size_t sg_cv_clear_local_extreme(sg_cv_result *r, const double *X, size_t n_in,
 {
     if (!r || !X || !r->n_outliers || r->n_held < r->n_rows)
         return 0;
-    size_t n = r->n_rows, d_num = 0;
-    local_work w = {malloc(n), malloc(n * sizeof(double)), malloc(n * sizeof(double)),
-                    malloc(n * sizeof(size_t)), malloc((n_in ? n_in : 1) * sizeof(double))};
-    size_t kept = 0, gone = 0;
-    if (!w.trained || !w.y || !w.dist || !w.order || !w.span)
-        goto done; /* keep the flags: the safe side */
-    factor_spans(X, n, n_in, categories, w.span, &d_num);
-    for (size_t k = 0; k < r->n_outliers; k++) {
-        const sg_outlier *o = &r->outliers[k];
-        sg_cv_local_extreme e;
-        if (!local_extreme(r, o, X, n_in, categories, d_num, &w, &e)) {
-            r->outliers[kept++] = *o;
-            continue;
-        }
-        if (out && gone < max)
-            out[gone] = e;
-        gone++;
+    size_t n = r->n_rows, gone = 0;
+    local_work w = {X, n_in, 0, categories, malloc(n), malloc(n * sizeof(double)),
+                    malloc(n * sizeof(double)), malloc(n * sizeof(size_t)),
+                    malloc((n_in ? n_in : 1) * sizeof(double))};
+    if (w.trained && w.y && w.dist && w.order && w.span) { /* else keep the flags */
+        factor_spans(X, n, n_in, categories, w.span, &w.d_num);
+        gone = remove_cleared(r, local_extreme, &w, out, sizeof *out, max);
     }
-    r->n_outliers = kept;
-done:
     free(w.trained);
     free(w.y);
     free(w.dist);
