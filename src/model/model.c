@@ -1329,6 +1329,7 @@ size_t sg_model_min_rows(const sg_model *m)
             need = sg_rsm_min_rows(m->quad[j].fit);
     return need;
 }
+
 const sg_model_selection *sg_model_selection_of(const sg_model *m) { return &m->sel; }
 const sg_scaler *sg_model_x_scaler(const sg_model *m) { return m->xs; }
 const sg_scaler *sg_model_y_scaler(const sg_model *m) { return m->ys; }
