@@ -113,6 +113,14 @@ const sg_cv_result *sg_cli_saved_cv(sg_cli_ctx *ctx)
     return ctx->results ? ctx->results->cv : NULL;
 }
 
+/* Why no cross-validation could be run ("" when one ran or was skipped):
+ * this command's fit, else the saved results'. */
+static const char *cv_not_possible(const sg_cli_ctx *ctx)
+{
+    return ctx->fit ? ctx->fit->cv_not_possible
+           : ctx->results ? ctx->results->cv_not_possible : "";
+}
+
 /* Build ctx->results from this command's stages and save it beside the model;
  * *saved tells whether a file was written (not when there are no fit results
  * to tie it to: a model loaded from file whose results were not usable). */
@@ -134,9 +142,7 @@ static int save_results(sg_cli_ctx *ctx, const char *results_path, bool *saved)
     memcpy(r->train, train, n_out * sizeof *r->train);
     if (cv && !(r->cv = sg_results_cv_copy(cv)))
         goto nomem;
-    const char *why = ctx->fit ? ctx->fit->cv_not_possible
-                      : ctx->results ? ctx->results->cv_not_possible : "";
-    snprintf(r->cv_not_possible, sizeof r->cv_not_possible, "%s", why);
+    snprintf(r->cv_not_possible, sizeof r->cv_not_possible, "%s", cv_not_possible(ctx));
     if (sg_results_take_histories(r, ctx->model, &err) != SG_OK) {
         sg_results_destroy(r);
         return sg_cli_fail(ctx, &err);
@@ -321,8 +327,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
                  "%zu pairs of runs have the same factor settings but different responses "
                  "(see 'surrogate fit')",
                  ctx->fit->n_dups);
-    const char *why = ctx->fit ? ctx->fit->cv_not_possible
-                      : ctx->results ? ctx->results->cv_not_possible : "";
+    const char *why = cv_not_possible(ctx);
     if (ctx->model && !in->cv && why[0])
         snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
                  "no cross-validation results: the model's accuracy on new settings is "

@@ -290,6 +290,10 @@ void sg_model_quadratic_form(const sg_model *m, size_t j, char *buf, size_t cap)
 /* Its residual sd (response unit; decades of a log-scale response), 0
  * without residual degrees of freedom or for another type. */
 double sg_model_quadratic_residual_sd(const sg_model *m, size_t j);
+/* Whether response j's quadratic has as many kept terms as runs: it passes
+ * through every run and its residual sd (so its standard error) is 0
+ * without measuring anything.  False for another type. */
+bool sg_model_quadratic_saturated(const sg_model *m, size_t j);
 /* The fewest rows a refit of m's type can be made from (a cross-validation
  * fold trains on fewer rows than the table): kriging factors + 2, the
  * quadratic the terms of its main effects (the largest over responses), a

@@ -270,3 +270,8 @@ double sg_model_quadratic_residual_sd(const sg_model *m, size_t j)
 {
     return m->type == SG_MODEL_QUAD && j < m->n_out ? m->quad[j].s : 0.0;
 }
+
+bool sg_model_quadratic_saturated(const sg_model *m, size_t j)
+{
+    return m->type == SG_MODEL_QUAD && j < m->n_out && m->n_rows <= m->quad[j].rank;
+}

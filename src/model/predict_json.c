@@ -6,7 +6,6 @@
 
 #include "core/json.h"
 #include "core/num.h"
-#include "analysis/rsm.h"
 
 /* What "spread" is, per model type: the members' sd of a network ensemble,
  * the predictive sd of a kriging model's mean, the standard error of a
@@ -40,14 +39,13 @@ static size_t n_calibrated(const sg_model *m)
     return k;
 }
 
-/* A quadratic with as many terms as runs passes through every run: its
- * residual sd, and so its standard error, is 0 without measuring anything. */
+/* Does any response's quadratic pass through every run (its ± 0 measures
+ * nothing)? */
 static bool quadratic_saturated(const sg_model *m)
 {
     bool any = false;
     for (size_t j = 0; j < sg_model_n_out(m); j++)
-        any = any || (sg_model_quadratic(m, j) &&
-                      sg_rsm_rank(sg_model_quadratic(m, j)) >= sg_model_n_rows(m));
+        any = any || sg_model_quadratic_saturated(m, j);
     return any;
 }
 

@@ -160,8 +160,6 @@ static lxw_row_t lenth_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     return r;
 }
 
-/* R², adjusted R² and S (root of the error mean square) of the ANOVA
- * model from row r; returns the next free row. */
 /* The centre runs against the factorial runs (a two-level factorial with
  * centre runs): the curvature test; returns the next free row. */
 static lxw_row_t curvature_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
@@ -201,6 +199,8 @@ static lxw_row_t curvature_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     return r;
 }
 
+/* R², adjusted R² and S (root of the error mean square) of the ANOVA
+ * model from row r; returns the next free row. */
 static lxw_row_t fit_summary_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
                                   const sg_taguchi_result *res, const char *u)
 {
