@@ -317,6 +317,7 @@ static void load_expected(void)
     add("[model]", "ensemble", LIT, "%zu", sp->ensemble);
     add("[model]", "shared", LIT, "%s", b(sp->shared));
     add("[model]", "relevance", LIT, "%s", b(sp->relevance));
+    add("[model]", "trend", LIT, "%s", b(sp->trend));
     add("[model]", "factor_scaling", LIT, "\"%s\"", sg_scale_kind_name(sp->x_scale));
     add("[model]", "response_scaling", LIT, "\"%s\"", sg_scale_kind_name(sp->y_scale));
 

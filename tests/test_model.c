@@ -647,3 +647,77 @@ Test(model, a_factor_no_run_varied_has_no_effect)
     cr_expect_not(sg_model_factor_ignored(m, 0));
     sg_model_destroy(m);
 }
+
+/* A plane over three factors: y = 40 + 0.3 t - 12 h + 2.5 c. */
+static double plane(const double *x) { return 40.0 + 0.3 * x[0] - 12.0 * x[1] + 2.5 * x[2]; }
+
+/* n quasi-random runs of the plane over t 50..150, h 1..3, c 5..25. */
+static void plane_rows(size_t n, double *Xp, double *Yp)
+{
+    for (size_t i = 0; i < n; i++) {
+        Xp[i * 3] = 50.0 + 100.0 * fmod(0.618034 * (double)i + 0.11, 1.0);
+        Xp[i * 3 + 1] = 1.0 + 2.0 * fmod(0.7548777 * (double)i + 0.37, 1.0);
+        Xp[i * 3 + 2] = 5.0 + 20.0 * fmod(0.5698403 * (double)i + 0.71, 1.0);
+        Yp[i] = plane(Xp + i * 3);
+    }
+}
+
+/* Largest error of m against the plane at 200 points of the window. */
+static double plane_max_error(const sg_model *m)
+{
+    sg_model_work *w = work_for(m);
+    double worst = 0.0;
+    for (int k = 0; k < 200; k++) {
+        double x[3] = {50.0 + 100.0 * fmod(0.4142136 * k + 0.05, 1.0),
+                       1.0 + 2.0 * fmod(0.7320508 * k + 0.5, 1.0),
+                       5.0 + 20.0 * fmod(0.2360680 * k + 0.9, 1.0)},
+               mu, sd;
+        sg_model_predict(m, w, x, &mu, &sd);
+        worst = fmax(worst, fabs(mu - plane(x)));
+    }
+    sg_model_work_destroy(w);
+    return worst;
+}
+
+/* The trend (spec.trend) takes a response linear in its factors whole:
+ * its slopes are the plane's (in scaled units), the networks are left
+ * nothing, and the window is predicted to a millionth of the response's
+ * range (about 74), where the tanh networks alone only approximate the
+ * plane.  With fewer runs than factors + 3 there is no trend. */
+Test(model, a_response_linear_in_its_factors_comes_out_exact)
+{
+    gsl_set_error_handler_off();
+    double Xp[16 * 3], Yp[16];
+    plane_rows(16, Xp, Yp);
+    sg_model_spec s = sg_model_spec_defaults();
+    s.ensemble = 2;
+    sg_model *m = NULL, *plain = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&s, 3, 1, Xp, Yp, 16, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    const double *b = sg_model_trend(m, 0);
+    cr_assert_not_null(b);
+    const double coef[3] = {0.3, -12.0, 2.5};
+    double yw = sg_model_y_scaler(m)->width[0];
+    for (int i = 0; i < 3; i++) {
+        double slope = b[1 + i] * yw / sg_model_x_scaler(m)->width[i];
+        cr_expect(fabs(slope - coef[i]) < 1e-9 * fabs(coef[i]), "factor %d: slope %.12g", i,
+                  slope);
+    }
+    double with = plane_max_error(m);
+    cr_expect_lt(with, 74e-6, "largest error with the trend %g", with);
+    s.trend = false;
+    cr_assert_eq(sg_model_fit(&s, 3, 1, Xp, Yp, 16, NULL, NULL, NULL, &plain, &err), SG_OK);
+    cr_expect_null(sg_model_trend(plain, 0));
+    double without = plane_max_error(plain);
+    cr_expect_gt(without, 100.0 * with, "without the trend %g, with %g", without, with);
+    sg_model_destroy(plain);
+    sg_model_destroy(m);
+    s.trend = true;
+    cr_assert_eq(sg_model_fit(&s, 3, 1, Xp, Yp, 5, NULL, NULL, NULL, &m, &err), SG_OK);
+    cr_expect_null(sg_model_trend(m, 0), "5 runs of 3 factors: no trend");
+    sg_model_destroy(m);
+    cr_assert_eq(sg_model_fit(&s, 3, 1, Xp, Yp, 6, NULL, NULL, NULL, &m, &err), SG_OK);
+    cr_expect_not_null(sg_model_trend(m, 0), "6 runs of 3 factors: a trend");
+    sg_model_destroy(m);
+}

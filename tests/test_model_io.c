@@ -185,9 +185,9 @@ Test(model_io, rejects_wrong_format)
 
 Test(model_io, rejects_wrong_version)
 {
-    expect_rejected("version", "\"version\":\t2,", "\"version\":\t3,", 0, SG_ERR_INVALID,
-                    "version 3 is not supported");
-    expect_rejected("version", "\"version\":\t2,", "\"version\":\t0,", 0, SG_ERR_INVALID,
+    expect_rejected("version", "\"version\":\t3,", "\"version\":\t4,", 0, SG_ERR_INVALID,
+                    "version 4 is not supported");
+    expect_rejected("version", "\"version\":\t3,", "\"version\":\t0,", 0, SG_ERR_INVALID,
                     "version 0 is not supported");
 }
 
@@ -456,8 +456,9 @@ Test(model_io, version_1_file_without_calibration_loads)
     sg_model *m = fit_tiny();
     char *text = NULL;
     cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
-    /* a version-2 network file is a version-1 file but for the number */
-    char *v = strstr(text, "\"version\":\t2,");
+    /* a version-3 network file is a version-1 file but for the number
+     * (and its trend, read whatever the version) */
+    char *v = strstr(text, "\"version\":\t3,");
     cr_assert_not_null(v);
     v[strlen("\"version\":\t")] = '1';
     cr_expect_null(strstr(text, "calibration"), "no key when nothing is calibrated");
@@ -623,4 +624,32 @@ Test(model_io, rejects_names_that_are_not_identifiers_and_units_that_are_not_tex
                     "response 2 is named 'a,b'");
     expect_rejected("unit", "\"MPa\"", "\"MP\\u0007a\"", 0, SG_ERR_INVALID,
                     "the unit of response 'stress_max' is not printable UTF-8 text");
+}
+
+/* The linear trend (model.h sg_model_trend): a row of the wrong length, a
+ * row too many, a value that is not a number, and an intercept so large
+ * that predictions inside the factor bounds overflow are each refused,
+ * naming the file. */
+Test(model_io, rejects_a_broken_trend)
+{
+    expect_rejected("trend row", "\"trend\":\t[[", "\"trend\":\t[[1, ", 0, SG_ERR_INVALID,
+                    "expected 4 numbers (an intercept and a slope per network input), found 5");
+    expect_rejected("trend rows", "\"trend\":\t[[", "\"trend\":\t[[1, 2, 3, 4], [", 0,
+                    SG_ERR_INVALID, "expected 2 arrays (one per response), found 3");
+    expect_rejected("trend value", "\"trend\":\t[[",
+                    "\"trend\":\t[[\"x\", 1, 1, 1], [1, 1, 1, 1]], \"x\": [[", 0, SG_ERR_INVALID,
+                    "expected a finite number");
+    sg_model *m = fit_tiny();
+    cr_assert_not_null(sg_model_trend(m, 0), "the fixture's responses have a trend");
+    char *text = NULL;
+    cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);
+    sg_model_destroy(m);
+    char *at = strstr(text, "\"trend\":\t[[");
+    cr_assert_not_null(at);
+    char *comma = strchr(at, ',');
+    cr_assert_not_null(comma);
+    comma[1] = '\0'; /* the key and the first intercept */
+    expect_rejected("trend overflow", at, "\"trend\":\t[[1.7e308,", 0, SG_ERR_INVALID,
+                    "not finite");
+    free(text);
 }

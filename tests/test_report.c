@@ -587,12 +587,15 @@ Test(report, workbook_xml_and_libreoffice_recalculation)
     cr_assert(strstr(ss, "stress_max"), "response name missing");
     cr_assert(strstr(ss, "thickness [um]"), "factor header with unit missing");
     cr_assert(strstr(ss, "Run 28 was excluded"), "warning text missing");
+    cr_assert(strstr(ss, "Linear trend (scaled units)"), "the trend table is missing");
     free(ss);
     char part[64];
     snprintf(part, sizeof part, "xl/worksheets/sheet%zu.xml", n_sheets);
     char *cx = unzip_part(pa, part);
     cr_assert(strstr(cx, "SUMPRODUCT("), "no neuron formulas");
     cr_assert(strstr(cx, "TANH("), "no tanh formulas");
+    /* each member's output adds its response's trend (recalculated below) */
+    cr_assert(strstr(cx, "+SUMPRODUCT("), "no trend in the output formulas");
     cr_assert(strstr(cx, "STDEV("), "the model's spread is the sample sd");
     cr_assert(strstr(cx, "<dataValidation"), "no data validation on inputs");
     cr_assert(strstr(cx, "<formula1>50</formula1>"), "thickness lower bound missing");

@@ -44,6 +44,7 @@ Test(study_model, defaults_are_the_model_defaults, .init = setup)
     cr_expect_eq(m.spec.train.epochs, d.train.epochs);
     cr_expect(m.spec.train.l2 == d.train.l2);
     cr_expect(m.spec.optimizer_auto);
+    cr_expect(m.spec.trend && m.spec.relevance);
     cr_expect_eq(m.spec.type, SG_MODEL_MLP);
     cr_expect_eq(m.spec.type, SG_MODEL_DEFAULT_TYPE);
     cr_expect_eq(m.spec.seed, SG_STUDY_DEFAULT_SEED);
@@ -65,7 +66,7 @@ Test(study_model, every_key_is_mapped, .init = setup)
         "[report]\nfile = \"out/r.xlsx\"\n"
         "[model]\nhidden = [12, 7]\nactivation = \"elu\"\noutput_activation = \"sigmoid\"\n"
         "init = \"he\"\nensemble = 3\nshared = true\nfactor_scaling = \"zscore\"\n"
-        "response_scaling = \"none\"\ntype = \"auto\"\n"
+        "response_scaling = \"none\"\ntype = \"auto\"\ntrend = false\n"
         "[train]\noptimizer = \"sgd\"\nlearning_rate = 0.0375\nepochs = 123\nbatch_size = 7\n"
         "momentum = 0.85\nnesterov = true\nbeta1 = 0.8\nbeta2 = 0.99\nepsilon = 2.5e-7\n"
         "rho = 0.7\nl1 = 1.5e-5\nl2 = 3.25e-4\nearly_stopping = true\nmin_delta = 1e-9\n"
@@ -83,6 +84,7 @@ Test(study_model, every_key_is_mapped, .init = setup)
     cr_expect_eq(m.spec.x_scale, SG_SCALE_ZSCORE);
     cr_expect_eq(m.spec.y_scale, SG_SCALE_NONE);
     cr_expect_eq(m.spec.type, SG_MODEL_AUTO);
+    cr_expect_not(m.spec.trend);
     const sg_train_config *c = &m.spec.train;
     cr_expect_eq(c->optimizer, SG_OPT_SGD);
     cr_expect(!m.spec.optimizer_auto);
@@ -124,6 +126,7 @@ static const bad_case bad[] = {
     {"[model]\nhidden = 8\n", "s.toml:12:10:", "'hidden' must be"},
     {"[model]\nhidden = [\"8\"]\n", "s.toml:12:11:", "entry 1 is a string"},
     {"[model]\nshared = 1\n", "s.toml:12:10:", "'shared' must be"},
+    {"[model]\ntrend = \"linear\"\n", "s.toml:12:9:", "'trend' must be"},
     /* unknown names, listing the valid ones */
     {"[model]\nactivation = \"tanhh\"\n", "s.toml:12:14:", "unknown activation 'tanhh'; valid names: linear, relu"},
     {"[model]\noutput_activation = \"relu\"\n", "s.toml:12:21:", "valid names: linear, sigmoid, tanh"},

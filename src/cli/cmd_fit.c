@@ -231,6 +231,31 @@ static void excluded_rows(const sg_table *t)
     printf("\n");
 }
 
+/* The smallest finite value of v (n), NAN when none. */
+static double smallest(const double *v, size_t n)
+{
+    double m = NAN;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]) && !(v[i] >= m))
+            m = v[i];
+    return m;
+}
+
+/* Which networks kept their linear trend (model.h spec.trend), by the
+ * penalty's cross-validation with and without it (model/regularize.h). */
+static void trend_choice(const sg_fit_result *r, const sg_study *s)
+{
+    const sg_regularize_report *lc = &r->l2_choice;
+    printf("  linear trend in the factors, the networks learning what it leaves (kept unless "
+           "the same cross-validation is better without it; its best RMSE with, without):");
+    for (size_t j = 0; j < lc->n_out; j++)
+        sg_num_fprintf(stdout, "%s %s %s (%.4g, %.4g)", j ? ";" : "", s->responses[j].name,
+                       sg_model_trend(r->model, j) ? "kept" : "none",
+                       smallest(lc->rmse[j], SG_REGULARIZE_N_GRID),
+                       smallest(lc->rmse_no_trend[j], SG_REGULARIZE_N_GRID));
+    printf("\n");
+}
+
 /* A mid-size table: which network the quick cross-validation kept, and
  * its figures (model/regularize.h). */
 static void plan_choice(const sg_fit_result *r, const sg_study *s)
@@ -331,6 +356,8 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
         } else {
             printf("no weight penalty\n");
         }
+        if (r->l2_choice.trend_tried)
+            trend_choice(r, s);
         if (r->l2_choice.large_tried)
             plan_choice(r, s);
     }

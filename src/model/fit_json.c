@@ -104,6 +104,11 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
     sg_json_count(b, x, "ensemble", sp->ensemble);
     sg_json_bool(b, x, "shared", sp->shared);
     sg_json_bool(b, x, "relevance", sp->relevance);
+    sg_json_bool(b, x, "trend", sp->trend);
+    /* whether each network learns what its response's linear trend leaves */
+    arr = sg_json_array(b, x, "trend_per_network");
+    for (size_t j = 0; arr && j < r->n_out; j++)
+        sg_json_bool(b, arr, NULL, sg_model_trend(r->model, j) != NULL);
     sg_json_string(b, x, "factor_scaling", sg_scale_kind_name(sp->x_scale));
     sg_json_string(b, x, "response_scaling", sg_scale_kind_name(sp->y_scale));
     sg_json_string(b, x, "optimizer", r->optimizer);
@@ -127,6 +132,16 @@ sg_status sg_fit_result_to_json(const sg_fit_result *r, const sg_study *s, const
             cJSON *row = sg_json_array(b, rm, NULL);
             for (size_t g = 0; row && g < SG_REGULARIZE_N_GRID; g++)
                 sg_json_number(b, row, NULL, lc->rmse[j][g]);
+        }
+        if (lc->trend_tried) { /* the same search without the linear trend */
+            cJSON *nt = sg_json_array(b, c, "rmse_no_trend");
+            for (size_t j = 0; nt && j < lc->n_out; j++) {
+                cJSON *row = sg_json_array(b, nt, NULL);
+                for (size_t g = 0; row && g < SG_REGULARIZE_N_GRID; g++)
+                    sg_json_number(b, row, NULL, lc->rmse_no_trend[j][g]);
+            }
+        } else {
+            sg_json_null(b, c, "rmse_no_trend");
         }
         if (lc->large_tried) { /* a mid-size table: the network's size chosen too */
             cJSON *lp = sg_json_object(b, c, "large_plan");

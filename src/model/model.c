@@ -4,6 +4,8 @@
 #include "model/mlp_internal.h"
 #include "core/num.h"
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -34,6 +36,7 @@ sg_model_spec sg_model_spec_defaults(void)
     s.ensemble = SG_MODEL_DEFAULT_ENSEMBLE;
     s.shared = false;
     s.relevance = true;
+    s.trend = true;
     s.seed = SG_MODEL_DEFAULT_SEED;
     return s;
 }
@@ -89,6 +92,11 @@ sg_model_spec sg_model_spec_sized(const sg_model_spec *spec, size_t n, size_t n_
     sg_model_spec sized = *spec;
     sg_model_spec_fit_to(&sized, n, n_in, n_out);
     return sized;
+}
+
+bool sg_model_spec_trend(const sg_model_spec *spec, size_t j)
+{
+    return spec->trend && (spec->shared || j >= SG_MODEL_MAX_L2_EACH || !spec->no_trend_each[j]);
 }
 
 double sg_model_spec_l2(const sg_model_spec *spec, size_t j)
@@ -234,6 +242,7 @@ void sg_model_destroy(sg_model *m)
     free(m->hist);
     sg_scaler_destroy(m->xs);
     free(m->stretch);
+    free(m->trend);
     sg_scaler_destroy(m->ys);
     for (size_t i = 0; m->flab && i < m->n_in; i++)
         free_strings(m->flab[i], sg_model__is_category(&m->spec, i) ? m->spec.categories[i] : 0);
@@ -1043,6 +1052,108 @@ static void flatten_constant_factors(sg_model *m, const double *Xs, size_t n)
     }
 }
 
+/* Response j's linear trend at the scaled inputs xs (m->trend set). */
+static double trend_at(const sg_model *m, size_t j, const double *xs)
+{
+    size_t nf = m->n_feat;
+    const double *b = m->trend + j * (nf + 1);
+    double t = b[0];
+    for (size_t i = 0; i < nf; i++)
+        t += b[i + 1] * xs[i];
+    return t;
+}
+
+/* Whether response j's networks model the departure from a linear trend:
+ * a number response with a linear output (a bounded output, a probability
+ * or class scores have no linear part to take out). */
+static bool trend_applies(const sg_model *m, size_t j)
+{
+    return sg_model_spec_trend(&m->spec, j) && m->spec.output_act == SG_ACT_LINEAR &&
+           sg_model_n_classes(m, j) < 2;
+}
+
+/* Whether input i of the rows Xs (n, nf) takes more than one value. */
+static bool column_varies(const double *Xs, size_t n, size_t nf, size_t i)
+{
+    for (size_t r = 1; r < n; r++)
+        if (Xs[r * nf + i] != Xs[i])
+            return true;
+    return false;
+}
+
+/* Least squares of the scaled values y (stride ldy) on the scaled inputs
+ * Xs (n, nf) and a constant, into b (nf + 1: intercept, slopes), by a
+ * truncated SVD: directions the rows cannot tell apart (a category's
+ * indicator columns sum to the constant) are left out, not guessed.  An
+ * input that is one value in every row has slope 0 (its factor then has
+ * no effect, as the networks are made to ignore it).  False when the fit
+ * fails or is not finite. */
+static bool least_squares_trend(const double *Xs, const double *y, size_t n, size_t nf,
+                                size_t ldy, double *b)
+{
+    size_t *keep = malloc((nf ? nf : 1) * sizeof *keep), p = 1;
+    if (!keep)
+        return false;
+    for (size_t i = 0; i < nf; i++)
+        if (column_varies(Xs, n, nf, i))
+            keep[p++ - 1] = i;
+    memset(b, 0, (nf + 1) * sizeof *b);
+    gsl_matrix *A = gsl_matrix_alloc(n, p), *cov = gsl_matrix_alloc(p, p);
+    gsl_vector *v = gsl_vector_alloc(n), *c = gsl_vector_alloc(p);
+    gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, p);
+    bool ok = A && cov && v && c && w;
+    for (size_t r = 0; ok && r < n; r++) {
+        gsl_matrix_set(A, r, 0, 1.0);
+        for (size_t q = 1; q < p; q++)
+            gsl_matrix_set(A, r, q, Xs[r * nf + keep[q - 1]]);
+        gsl_vector_set(v, r, y[r * ldy]);
+    }
+    size_t rank = 0;
+    double chisq = 0.0;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    ok = ok &&
+         gsl_multifit_linear_tsvd(A, v, SG_MODEL_TREND_SVD_TOL, c, cov, &chisq, &rank, w) == 0;
+    gsl_set_error_handler(old);
+    for (size_t q = 0; ok && q < p; q++) {
+        ok = isfinite(gsl_vector_get(c, q));
+        b[q ? 1 + keep[q - 1] : 0] = gsl_vector_get(c, q);
+    }
+    gsl_multifit_linear_free(w);
+    gsl_matrix_free(A);
+    gsl_matrix_free(cov);
+    gsl_vector_free(v);
+    gsl_vector_free(c);
+    free(keep);
+    return ok;
+}
+
+/* spec.trend: each number response's linear trend in the scaled inputs,
+ * fitted by least squares on these rows and taken out of Ys (the networks
+ * learn what is left; predictions add it back).  A smooth response is
+ * mostly its trend: the tanh units then spend the weight penalty on its
+ * curvature alone, and a response that is linear (a law linear in the
+ * logarithms) comes out exact.  Needs n >= n_feat + 3 rows: with fewer the
+ * trend would pass through the runs and leave the networks nothing to
+ * learn from.  Xs (n, n_feat), Ys (n, n_out), both scaled. */
+static sg_status fit_trend(sg_model *m, const double *Xs, double *Ys, size_t n, sg_error *err)
+{
+    size_t nf = m->n_feat, p = nf + 1, no = m->n_out;
+    if (!m->spec.trend || n < nf + SG_MODEL_TREND_MIN_EXTRA_ROWS)
+        return SG_OK;
+    if (!(m->trend = calloc(no * p, sizeof *m->trend)))
+        return sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
+    for (size_t j = 0; j < no; j++) {
+        double *b = m->trend + j * p;
+        if (!trend_applies(m, j) || !least_squares_trend(Xs, Ys + j, n, nf, no, b)) {
+            memset(b, 0, p * sizeof *b); /* no trend: the networks take the whole response */
+            continue;
+        }
+        for (size_t r = 0; r < n; r++)
+            Ys[r * no + j] -= trend_at(m, j, Xs + r * nf);
+    }
+    return SG_OK;
+}
+
 /* A network model ready for its members: sized, scaled, with the scaled
  * rows in *Xs, *Ys (caller frees them and the model). */
 static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_out,
@@ -1094,6 +1205,8 @@ static sg_status prepare_mlp(const sg_model_spec *spec, size_t n_in, size_t n_ou
         sg_scaler_forward(m->xs, Xs + r * nf);
         sg_scaler_forward(m->ys, Ys + r * n_out);
     }
+    if ((st = fit_trend(m, Xs, Ys, n, err)) != SG_OK)
+        goto fail;
     if (spec->relevance && (st = relevance_stretch(m, Xs, Y, n, cache, err)) != SG_OK)
         goto fail;
     *out = m;
@@ -1268,7 +1381,7 @@ static sg_status copy_contents(sg_model *c, const sg_model *m, sg_error *err)
     memcpy(c->rmin, m->rmin, m->n_out * sizeof *c->rmin);
     memcpy(c->rmax, m->rmax, m->n_out * sizeof *c->rmax);
     memcpy(c->has_calib, m->has_calib, m->n_out * sizeof *c->has_calib);
-    return SG_OK;
+    return sg_model__set_trend(c, m->trend, err);
 }
 
 sg_status sg_model_copy(const sg_model *m, sg_model **out, sg_error *err)
@@ -1333,6 +1446,30 @@ size_t sg_model_min_rows(const sg_model *m)
 const sg_model_selection *sg_model_selection_of(const sg_model *m) { return &m->sel; }
 const sg_scaler *sg_model_x_scaler(const sg_model *m) { return m->xs; }
 const sg_scaler *sg_model_y_scaler(const sg_model *m) { return m->ys; }
+
+sg_status sg_model__set_trend(sg_model *m, const double *trend, sg_error *err)
+{
+    size_t len = m->n_out * (m->n_feat + 1);
+    double *t = NULL;
+    if (trend && !(t = malloc(len * sizeof *t)))
+        return sg_error_set(err, SG_ERR_NOMEM, "model: out of memory");
+    if (t)
+        memcpy(t, trend, len * sizeof *t);
+    free(m->trend);
+    m->trend = t;
+    return SG_OK;
+}
+
+const double *sg_model_trend(const sg_model *m, size_t j)
+{
+    if (!m->trend || j >= m->n_out)
+        return NULL;
+    const double *b = m->trend + j * (m->n_feat + 1);
+    for (size_t i = 0; i <= m->n_feat; i++)
+        if (b[i] != 0.0)
+            return b;
+    return NULL;
+}
 
 const sg_mlp *sg_model_member(const sg_model *m, size_t j, size_t k)
 {
@@ -1873,6 +2010,11 @@ void sg_model_predict(const sg_model *m, sg_model_work *w, const double *x, doub
                 sd[j] = 0.0;
             continue;
         }
+        if (m->trend) { /* the networks learnt what the linear trend leaves */
+            double t = trend_at(m, j, w->bx);
+            for (size_t k = 0; k < E; k++)
+                w->bout[k * no + j] += t;
+        }
         if (sg_model_is_binary(m, j))
             for (size_t k = 0; k < E; k++)
                 w->bout[k * no + j] = sg_logistic(w->bout[k * no + j]);
@@ -1976,6 +2118,11 @@ void sg_model_gradient(const sg_model *m, sg_model_work *w, const double *x, siz
     bool lg = sg_model__is_log_y(&m->spec, j);
     for (size_t k = 0; k < E; k++) {
         sg_mlp_eval_grad(m->nets[net * E + k], w->net, w->bx, out, w->by, w->bg);
+        if (m->trend) { /* the linear trend and its slopes */
+            w->by[out] += trend_at(m, j, w->bx);
+            for (size_t i = 0; i < nf; i++)
+                w->bg[i] += m->trend[j * (nf + 1) + 1 + i];
+        }
         double y = w->by[out], dy = 1.0;
         if (sg_model_is_binary(m, j)) { /* d sigma(z) = sigma (1 - sigma) dz */
             y = sg_logistic(y);

@@ -54,6 +54,12 @@
 #define SG_MODEL_DEFAULT_ENSEMBLE 5
 #define SG_MODEL_DEFAULT_SCALE SG_SCALE_MINMAX
 #define SG_MODEL_DEFAULT_SEED 20261129u
+/* The linear trend (spec.trend) is fitted when the rows exceed its
+ * n_feat + 1 coefficients by at least 2, so it cannot pass through the runs. */
+#define SG_MODEL_TREND_MIN_EXTRA_ROWS 3
+/* Singular values of the trend's least squares below this share of the
+ * largest are directions the rows cannot tell apart (left out). */
+#define SG_MODEL_TREND_SVD_TOL 1e-10
 
 /* A member whose training leaves more than this share of the targets'
  * variance unexplained is trained once more from a start that spreads its
@@ -120,6 +126,13 @@ typedef struct sg_model_spec {
     bool l2_auto;                       /* choose the l2 of each network by CV (fit.h) */
     bool relevance;                     /* stretch each input by kriging's relevance
                                            before training (relevance.h) */
+    bool trend;                         /* the networks model the departure from each
+                                           number response's least-squares linear trend
+                                           in the scaled inputs (model.c; with at least
+                                           n_feat + SG_MODEL_TREND_MIN_EXTRA_ROWS rows) */
+    bool no_trend_each[SG_MODEL_MAX_L2_EACH]; /* network j (not shared) without its
+                                           trend although trend is set: chosen by the
+                                           fit's cross-validation (regularize.h) */
     struct sg_relevance_cache *relevance_cache; /* NULL, or stretches already computed
                                            (relevance.h); borrowed, never saved, dropped
                                            from the fitted model's spec */
@@ -344,6 +357,15 @@ static inline double sg_logistic(double z)
 size_t sg_model_n_nets(const sg_model *m);
 /* Member network k of network j (owned by the model, read-only). */
 const sg_mlp *sg_model_member(const sg_model *m, size_t j, size_t k);
+/* Whether network j of spec is fitted with its linear trend (spec->trend,
+ * unless the fit's cross-validation turned it off for that network). */
+bool sg_model_spec_trend(const sg_model_spec *spec, size_t j);
+/* Response j's linear trend (n_feat + 1 values: intercept, then a slope
+ * per network input, in scaled units: scaled response = trend + network),
+ * owned by the model; NULL when the networks have none (spec.trend off,
+ * too few rows, a kriging or quadratic model, a pass/fail or class
+ * response, a trend that could not be fitted). */
+const double *sg_model_trend(const sg_model *m, size_t j);
 /* Trainable values of one member network of response j (same for all
  * members), and of the whole model (all networks and members). */
 size_t sg_model_n_params_per_member(const sg_model *m, size_t j);
@@ -531,9 +553,10 @@ sg_status sg_model_alloc(const sg_model_spec *spec, size_t n_in, size_t n_out, s
 /* True when path holds a model file (of any version) that surrogate wrote:
  * the output rule (core/outputs.h) replaces only such a file.  user unused. */
 bool sg_model_file_is_own(void *user, const char *path);
-/* 2: "type" and the "kriging" and "selection" blocks; version 1 files
- * (networks only) are still read. */
-#define SG_MODEL_FORMAT_VERSION 2
+/* 2: "type" and the "kriging" and "selection" blocks; 3: a network
+ * model's linear "trend" (an older reader would predict without it);
+ * version 1 files (networks only) are still read. */
+#define SG_MODEL_FORMAT_VERSION 3
 #define SG_MODEL_FORMAT_VERSION_MIN 1
 /* Largest model file accepted by the loader. */
 #define SG_MODEL_MAX_FILE_BYTES ((size_t)512 * 1024 * 1024)

@@ -48,6 +48,28 @@ static bool net_bounds(const sg_mlp *net, double *lo, double *hi, double *wlo, d
     return true;
 }
 
+/* Widen response j's bounds [*ylo, *yhi] of the members' outputs by the
+ * range of its linear trend over the scaled window (centre and radius, as
+ * an affine layer); lo, hi: work arrays of n_feat.  False when not finite. */
+static bool add_trend_bounds(const sg_model *m, size_t j, double *lo, double *hi, double *ylo,
+                             double *yhi)
+{
+    const double *b = sg_model_trend(m, j);
+    if (!b)
+        return true;
+    sg_model__feature_bounds(m, lo, hi);
+    double c = b[0], r = 0.0;
+    for (size_t i = 0; i < m->n_feat; i++) {
+        double a = (lo[i] - m->xs->shift[i]) / m->xs->width[i];
+        double z = (hi[i] - m->xs->shift[i]) / m->xs->width[i];
+        c += b[i + 1] * (0.5 * a + 0.5 * z);
+        r += fabs(b[i + 1]) * fabs(0.5 * z - 0.5 * a);
+    }
+    *ylo += c - r;
+    *yhi += c + r;
+    return isfinite(c) && isfinite(r) && isfinite(*ylo) && isfinite(*yhi);
+}
+
 sg_status sg_model_check_window(const sg_model *m, sg_error *err)
 {
     size_t E = m->spec.ensemble, widest = m->n_feat > m->n_out ? m->n_feat : m->n_out;
@@ -86,6 +108,14 @@ sg_status sg_model_check_window(const sg_model *m, sg_error *err)
                 ylo[r] = fmin(ylo[r], lo[o]);
                 yhi[r] = fmax(yhi[r], hi[o]);
             }
+        }
+    for (size_t j = 0; j < m->n_out; j++)
+        if (!add_trend_bounds(m, j, lo, hi, &ylo[j], &yhi[j])) {
+            st = sg_error_set(err, SG_ERR_INVALID,
+                              "response '%s': its linear trend is not finite inside the factor "
+                              "bounds: the file is damaged or was not written by surrogate",
+                              m->rname[j]);
+            goto done;
         }
     for (size_t j = 0; j < m->n_out; j++) {
         /* mean = mu * width + shift with mu in [ylo, yhi]; spread from

@@ -26,6 +26,10 @@ struct sg_model {
                                 without categorical factors */
     sg_scaler *xs, *ys;      /* (n_feat), (n_out) */
     sg_mlp **nets;           /* (n_nets * ensemble), net j member k at j*ensemble+k */
+    double *trend;           /* (n_out, n_feat + 1) each response's linear trend in the
+                                scaled inputs (intercept, slopes; spec.trend, model.c),
+                                in scaled response units, added to every member's
+                                output; a row of zeros = none; NULL = no trend */
     double *stretch;         /* (n_nets, n_feat) input stretch while training (relevance.h),
                                 folded into the first layers afterwards; NULL = none */
     sg_train_history *hist;  /* same indexing */
@@ -60,6 +64,9 @@ struct sg_model {
 /* Fewest runs kriging is fitted from: a length scale per factor, the
  * signal variance and the nugget need more than d + 1 runs to tell apart. */
 #define SG_MODEL_GP_MIN_ROWS(d) ((d) + 2)
+
+/* Replace m->trend by a copy of trend ((n_out, n_feat + 1), NULL = none). */
+SG_INTERNAL sg_status sg_model__set_trend(sg_model *m, const double *trend, sg_error *err);
 
 /* Outputs of network j: n_out when shared, k for a class response of k
  * names (softmax), else 1. */

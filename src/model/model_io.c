@@ -248,6 +248,11 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
     cJSON *sc = sg_json_object(&b, root, "scaling");
     scaler_json(&b, sc, "inputs", m->xs);
     scaler_json(&b, sc, "outputs", m->ys);
+    if (m->trend) { /* optional: absent = none (spec.trend off, too few rows, older files) */
+        cJSON *ta = sg_json_array(&b, root, "trend");
+        for (size_t j = 0; ta && j < m->n_out; j++)
+            sg_json_exacts(&b, ta, NULL, m->trend + j * (m->n_feat + 1), m->n_feat + 1);
+    }
     cJSON *ar = sg_json_object(&b, root, "architecture");
     cJSON *h = sg_json_array(&b, ar, "hidden");
     for (size_t l = 0; h && l < sp->n_hidden; l++)
@@ -257,6 +262,7 @@ static sg_status model_text(const sg_model *m, bool newline, char **out, size_t 
     sg_json_string(&b, ar, "init", sp->init == SG_INIT_HE ? "he" : "glorot");
     sg_json_bool(&b, ar, "shared", sp->shared);
     sg_json_bool(&b, ar, "relevance", sp->relevance);
+    sg_json_bool(&b, ar, "trend", sp->trend);
     sg_json_count(&b, ar, "ensemble", sp->ensemble);
     if (sp->n_l2_each) { /* optional: absent = every network at training.l2 */
         cJSON *le = sg_json_array(&b, ar, "l2_per_network");
@@ -444,6 +450,9 @@ static bool read_spec(reader *r, const sg_json_at *root, sg_model_spec *sp, size
     sp->relevance = false;
     sg_json_at rl;
     if (sg_json_has(&ar, "relevance", &rl) && !sg_json_get_bool(j, &ar, "relevance", &sp->relevance))
+        return false;
+    sp->trend = false; /* optional as relevance: files before the trend lack it */
+    if (sg_json_has(&ar, "trend", &rl) && !sg_json_get_bool(j, &ar, "trend", &sp->trend))
         return false;
     sg_json_at le;
     if (sg_json_has(&ar, "l2_per_network", &le)) {
@@ -847,6 +856,51 @@ static bool read_selection(reader *r, const sg_json_at *root, sg_model *m)
     return true;
 }
 
+/* The optional "trend": one array of n_feat + 1 finite numbers per
+ * response (intercept, slopes on the scaled inputs). */
+static bool read_trend(reader *r, const sg_json_at *root, sg_model *m)
+{
+    sg_json_reader *j = &r->j;
+    sg_json_at ta, row;
+    size_t n = 0, p = m->n_feat + 1;
+    if (!sg_json_has(root, "trend", &ta))
+        return true;
+    if (!sg_json_array_at(j, &ta, &n))
+        return false;
+    if (n != m->n_out)
+        return sg_json_fail(j, &ta, "expected %zu arrays (one per response), found %zu",
+                            m->n_out, n);
+    double *t = malloc(n * p * sizeof *t);
+    if (!t) {
+        j->st = sg_error_set(j->err, SG_ERR_NOMEM, "%s: out of memory", j->source);
+        return false;
+    }
+    bool ok = true;
+    for (size_t k = 0; ok && k < n; k++) {
+        sg_json_item(&ta, k ? &row : NULL, k, &row);
+        size_t q = 0;
+        ok = sg_json_array_at(j, &row, &q);
+        if (ok && q != p)
+            ok = sg_json_fail(j, &row, "expected %zu numbers (an intercept and a slope per "
+                              "network input), found %zu", p, q);
+        sg_json_at v;
+        for (size_t i = 0; ok && i < p; i++) {
+            sg_json_item(&row, i ? &v : NULL, i, &v);
+            if (!cJSON_IsNumber(v.node) || !isfinite(v.node->valuedouble))
+                ok = sg_json_fail(j, &v, "expected a finite number");
+            else
+                t[k * p + i] = v.node->valuedouble;
+        }
+    }
+    sg_error e2;
+    if (ok && sg_model__set_trend(m, t, &e2) != SG_OK) {
+        j->st = sg_error_set(j->err, e2.status, "%s: %s", j->source, e2.msg);
+        ok = false;
+    }
+    free(t);
+    return ok;
+}
+
 static bool read_networks(reader *r, const sg_json_at *root, sg_model *m)
 {
     sg_json_reader *j = &r->j;
@@ -949,7 +1003,7 @@ sg_status sg_model_from_json(const char *text, size_t len, const char *source, s
         !read_selection(&r, &root, m) ||
         !(type == SG_MODEL_GP     ? read_kriging(&r, &root, m)
           : type == SG_MODEL_QUAD ? read_quadratic(&r, &root, m)
-                                  : read_networks(&r, &root, m)))
+                                  : read_networks(&r, &root, m) && read_trend(&r, &root, m)))
         goto fail;
     if (sg_model_check_names(m, &e2) != SG_OK ||
         (type == SG_MODEL_MLP && sg_model_check_window(m, &e2) != SG_OK)) {

@@ -91,11 +91,12 @@ static void set_picked_l2(sg_model_spec *spec, const size_t *pick, size_t n_out)
 }
 
 /* One quick cross-validation with network j at grid value at[j] (SKIP: the
- * strongest, not recorded); its errors into rep->rmse.  A failed run leaves
+ * strongest, not recorded); its errors into rmse[j][at[j]].  A failed run leaves
  * NAN; only running out of memory is an error. */
 static sg_status quick_cv(sg_model_spec *quick, const sg_cv_options *o, size_t n_in,
                           size_t n_out, const double *X, const double *Y, size_t n,
-                          const size_t *at, sg_regularize_report *rep, sg_error *err)
+                          const size_t *at, double (*rmse)[SG_REGULARIZE_N_GRID],
+                          sg_error *err)
 {
     quick->n_l2_each = n_out;
     for (size_t j = 0; j < n_out; j++)
@@ -104,7 +105,7 @@ static sg_status quick_cv(sg_model_spec *quick, const sg_cv_options *o, size_t n
     sg_status st = try_cv(quick, o, n_in, n_out, X, Y, n, &cv, err);
     for (size_t j = 0; j < n_out && st == SG_OK; j++)
         if (at[j] != SKIP)
-            rep->rmse[j][at[j]] = cv ? cv_error(cv, j) : NAN;
+            rmse[j][at[j]] = cv ? cv_error(cv, j) : NAN;
     sg_cv_result_destroy(cv);
     return st;
 }
@@ -200,6 +201,43 @@ static sg_status try_large_plan(const sg_model_spec *spec, const sg_model_spec *
     return SG_OK;
 }
 
+/* The grid search of one kind of network (quick: with or without its
+ * trend) into rmse: coarse, every other grid value with all networks at
+ * the same one; fine, each network at the grid value below, then above,
+ * its coarse best (the error is near unimodal in log l2: 7 trainings per
+ * network and fold instead of 9). */
+static sg_status search_grid(sg_model_spec *quick, const sg_cv_options *o, size_t n_in,
+                             size_t n_out, const double *X, const double *Y, size_t n,
+                             double (*rmse)[SG_REGULARIZE_N_GRID], sg_error *err)
+{
+    sg_status st = SG_OK;
+    for (size_t g = 0; g < SG_REGULARIZE_N_GRID && st == SG_OK; g += 2) {
+        size_t at[SG_MODEL_MAX_L2_EACH];
+        for (size_t j = 0; j < n_out; j++)
+            at[j] = g;
+        st = quick_cv(quick, o, n_in, n_out, X, Y, n, at, rmse, err);
+    }
+    size_t coarse[SG_MODEL_MAX_L2_EACH];
+    for (size_t j = 0; j < n_out; j++)
+        coarse[j] = best_index(rmse[j]);
+    for (int side = -1; side <= 1 && st == SG_OK; side += 2) {
+        size_t at[SG_MODEL_MAX_L2_EACH];
+        bool any = false;
+        for (size_t j = 0; j < n_out; j++) {
+            size_t b = coarse[j];
+            long g = (long)b + side;
+            bool use = b < SG_REGULARIZE_N_GRID && g >= 0 && g < SG_REGULARIZE_N_GRID;
+            /* nothing to refine: the strongest penalty, quick to train,
+             * its result not recorded */
+            at[j] = use ? (size_t)g : SKIP;
+            any = any || use;
+        }
+        if (any)
+            st = quick_cv(quick, o, n_in, n_out, X, Y, n, at, rmse, err);
+    }
+    return st;
+}
+
 sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt, size_t n_in,
                                   size_t n_out, const double *X, const double *Y, size_t n,
                                   sg_regularize_report *rep, sg_error *err)
@@ -215,6 +253,7 @@ sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt,
     quick.ensemble = 1; /* one member per network: the penalty, not the spread */
     quick.n_l2_each = 0;
     quick.type = SG_MODEL_MLP;
+    memset(quick.no_trend_each, 0, sizeof quick.no_trend_each);
     /* the folds are the same for every grid value: kriging's relevance of
      * each fold's rows is computed once */
     sg_relevance_cache *cache = spec->relevance ? sg_relevance_cache_create() : NULL;
@@ -233,39 +272,29 @@ sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt,
     sg_cv_spec_format(&o.plan, rep->plan, sizeof rep->plan);
     for (size_t j = 0; j < n_out; j++)
         for (size_t g = 0; g < SG_REGULARIZE_N_GRID; g++)
-            rep->rmse[j][g] = NAN; /* not tried */
-    /* coarse: every other grid value, all networks at the same one */
-    sg_status st = SG_OK;
-    for (size_t g = 0; g < SG_REGULARIZE_N_GRID && st == SG_OK; g += 2) {
-        size_t at[SG_MODEL_MAX_L2_EACH];
+            rep->rmse[j][g] = rep->rmse_no_trend[j][g] = NAN; /* not tried */
+    /* the grid with each network's linear trend, then (spec.trend) without
+     * it: the penalty that suits one does not suit the other */
+    sg_status st = search_grid(&quick, &o, n_in, n_out, X, Y, n, rep->rmse, err);
+    if (st == SG_OK && spec->trend) {
+        sg_model_spec plain = quick;
         for (size_t j = 0; j < n_out; j++)
-            at[j] = g;
-        st = quick_cv(&quick, &o, n_in, n_out, X, Y, n, at, rep, err);
-    }
-    /* fine: each network at the grid value below, then above, its coarse
-     * best (the error is near unimodal in log l2: 7 trainings per network
-     * and fold instead of 9) */
-    size_t coarse[SG_MODEL_MAX_L2_EACH];
-    for (size_t j = 0; j < n_out; j++)
-        coarse[j] = best_index(rep->rmse[j]);
-    for (int side = -1; side <= 1 && st == SG_OK; side += 2) {
-        size_t at[SG_MODEL_MAX_L2_EACH];
-        bool any = false;
-        for (size_t j = 0; j < n_out; j++) {
-            size_t b = coarse[j];
-            long g = (long)b + side;
-            bool use = b < SG_REGULARIZE_N_GRID && g >= 0 && g < SG_REGULARIZE_N_GRID;
-            /* nothing to refine: the strongest penalty, quick to train,
-             * its result not recorded */
-            at[j] = use ? (size_t)g : SKIP;
-            any = any || use;
-        }
-        if (any)
-            st = quick_cv(&quick, &o, n_in, n_out, X, Y, n, at, rep, err);
+            plain.no_trend_each[j] = true;
+        rep->trend_tried = true;
+        st = search_grid(&plain, &o, n_in, n_out, X, Y, n, rep->rmse_no_trend, err);
     }
     size_t pick[SG_MODEL_MAX_L2_EACH];
-    for (size_t j = 0; j < n_out; j++)
+    for (size_t j = 0; j < n_out; j++) {
         pick[j] = best_index(rep->rmse[j]);
+        size_t plain = best_index(rep->rmse_no_trend[j]);
+        /* the trend is the default: dropped only when its network errs more */
+        rep->trend_dropped[j] = plain < SG_REGULARIZE_N_GRID &&
+                                (pick[j] == SG_REGULARIZE_N_GRID ||
+                                 rep->rmse_no_trend[j][plain] < rep->rmse[j][pick[j]]);
+        if (rep->trend_dropped[j])
+            pick[j] = plain;
+        spec->no_trend_each[j] = quick.no_trend_each[j] = rep->trend_dropped[j];
+    }
     if (st == SG_OK && large_plan_applies(spec, n_out, n))
         st = try_large_plan(spec, &quick, &o, n_in, n_out, X, Y, n, pick, rep, err);
     sg_relevance_cache_destroy(cache);

@@ -62,6 +62,14 @@ typedef struct sg_regularize_report {
      * (response units, NAN where it failed), and whether it was chosen
      * (spec->size_large); rmse_small is the default network's at its best
      * penalty, what it was judged against. */
+    /* The linear trend (spec.trend): rmse above is each network with it;
+     * rmse_no_trend the same search without it (NAN where not tried), and
+     * whether a network's best without it is smaller than its best with
+     * it, which drops the trend (spec->no_trend_each) and takes the penalty
+     * of that best. */
+    bool trend_tried;
+    double rmse_no_trend[SG_MODEL_MAX_L2_EACH][SG_REGULARIZE_N_GRID];
+    bool trend_dropped[SG_MODEL_MAX_L2_EACH];
     bool large_tried;
     bool large_chosen;
     double rmse_large[SG_MODEL_MAX_L2_EACH];

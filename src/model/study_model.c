@@ -13,7 +13,7 @@
 static const char *const model_keys[] = {
     "file",     "hidden",         "activation",      "output_activation", "init",
     "ensemble", "shared",         "factor_scaling",  "response_scaling",  "type",
-    "relevance",
+    "relevance", "trend",
 };
 
 static const char *const train_keys[] = {
@@ -212,6 +212,7 @@ static sg_status load_model(const sg_study *s, sg_study_model *m, sg_error *err)
             (st = get_activation(t, "output_activation", true, &sp->output_act, err)) ||
             (st = get_bool(t, "shared", &sp->shared, err)) ||
             (st = get_bool(t, "relevance", &sp->relevance, err)) ||
+            (st = get_bool(t, "trend", &sp->trend, err)) ||
             (st = get_scaling(t, "factor_scaling", &sp->x_scale, err)) ||
             (st = get_scaling(t, "response_scaling", &sp->y_scale, err)))
             return st;

@@ -57,6 +57,7 @@ typedef struct calc_layout {
     lxw_row_t ens_row0;        /* ensemble members, rows p * nr + k */
     lxw_row_t xsc_row0;        /* input scaling rows (shift, width) */
     lxw_row_t ysc_row0;        /* output scaling rows */
+    lxw_row_t tr_row0;         /* linear trend rows, one per response (md->trend) */
     lxw_col_t m_col0;          /* first member column in the left block */
     lxw_row_t *out_row;        /* (n_nets * P) row of a net's output values */
     double *ens_val;           /* (P * nd * M) member values, engineering units */
@@ -240,6 +241,37 @@ static void write_softmax(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size_
     *row = r;
 }
 
+/* Response k's linear trend (NULL: none). */
+static const double *trend_of(const sg_report_model *md, size_t k)
+{
+    return md->trend ? md->trend[k] : NULL;
+}
+
+/* Point p's scaled output o of response k's network with the trend added:
+ * the value into *v, the formula's operand into buf (the output cell c1
+ * alone without a trend). */
+static void trended_output(sg_rctx *ctx, const calc_layout *L, size_t k, size_t p,
+                           const char *c1, double *v, char *buf, size_t size)
+{
+    const sg_report_model *md = ctx->md;
+    const double *b = trend_of(md, k);
+    if (!b) {
+        snprintf(buf, size, "%s", c1);
+        return;
+    }
+    char slopes[64], xs[64], icpt[32];
+    lxw_col_t W0 = L->W0;
+    lxw_row_t tr = L->tr_row0 + (lxw_row_t)k, xr = L->xs_row0 + (lxw_row_t)p;
+    range_abs(slopes, tr, W0 + 1, tr, (lxw_col_t)(W0 + L->nfe));
+    range_abs(xs, xr, W0 + 1, xr, (lxw_col_t)(W0 + L->nfe));
+    cell_abs(icpt, tr, (lxw_col_t)(W0 + 1 + L->nfe));
+    snprintf(buf, size, "(%s+SUMPRODUCT(%s,%s)+%s)", c1, slopes, xs, icpt);
+    double t = b[0];
+    for (size_t q = 0; q < L->nfe; q++)
+        t += b[1 + q] * (feature_value(ctx, L, p, q) - md->x_shift[q]) / md->x_width[q];
+    *v += t;
+}
+
 /* Write one network block from row *row; fills L->out_row and L->ens_val. */
 static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size_t ni_net,
                            const sg_report_net *net, size_t k_resp, size_t m,
@@ -355,20 +387,23 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
         sg_rstr(ctx, ws, r, W0, label, ctx->bold);
         for (size_t o = 0; o < n_out; o++) {
             size_t k = md->shared ? o : k_resp;
-            double v = buf_a[p * wmax + o] * md->y_width[k] + md->y_shift[k];
+            double v = buf_a[p * wmax + o];
+            char out[256];
             cell_abs(c1, prev[p], (lxw_col_t)(W0 + 1 + o));
+            trended_output(ctx, L, k, p, c1, &v, out, sizeof out);
+            v = v * md->y_width[k] + md->y_shift[k];
             cell_abs(c2, L->ysc_row0 + (lxw_row_t)k, W0 + 3);
             cell_abs(c3, L->ysc_row0 + (lxw_row_t)k, W0 + 2);
-            snprintf(f, sizeof f, "=%s*%s+%s", c1, c2, c3);
+            snprintf(f, sizeof f, "=%s*%s+%s", out, c2, c3);
             int d = sg_rfmt_decimals_sig(md->y_shift[k] + md->y_width[k]);
             if (output_is_log(md, k)) { /* the member predicts log10 of the response */
                 v = pow(10.0, v);
-                snprintf(f, sizeof f, "=POWER(10,%s*%s+%s)", c1, c2, c3);
+                snprintf(f, sizeof f, "=POWER(10,%s*%s+%s)", out, c2, c3);
                 d = sg_rfmt_decimals_sig(v);
             }
             if (is_binary(md, k)) { /* the probability of the second outcome */
                 v = sg_logistic(v);
-                sg_num_snprintf(f, sizeof f, "=1/(1+EXP(-MAX(MIN(%s*%s+%s,%.17g),%.17g)))", c1,
+                sg_num_snprintf(f, sizeof f, "=1/(1+EXP(-MAX(MIN(%s*%s+%s,%.17g),%.17g)))", out,
                                 c2, c3, SG_REPORT_EXP_CLAMP, -SG_REPORT_EXP_CLAMP);
                 d = 4;
             }
@@ -449,6 +484,40 @@ static void write_validation(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout 
     }
 }
 
+/* The trend table (md->trend): a row per response, each slope under its
+ * scaled input's column of the scaled-inputs table (so one SUMPRODUCT
+ * pairs them), the intercept after them. */
+static void write_trend(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
+{
+    const sg_report_model *md = ctx->md;
+    lxw_col_t W0 = L->W0;
+    char label[256];
+    if (!md->trend)
+        return;
+    sg_rstr(ctx, ws, L->tr_row0 - 2, W0,
+            "Linear trend (scaled units): a member's output = its network's output + "
+            "intercept + SUMPRODUCT(slopes, scaled inputs)",
+            ctx->bold);
+    sg_rstr(ctx, ws, L->tr_row0 - 1, W0, "response", ctx->header);
+    for (size_t q = 0; q < L->nfe; q++) {
+        feature_label(ctx, L, q, label, sizeof label);
+        sg_rstr(ctx, ws, L->tr_row0 - 1, (lxw_col_t)(W0 + 1 + q), label, ctx->header);
+    }
+    sg_rstr(ctx, ws, L->tr_row0 - 1, (lxw_col_t)(W0 + 1 + L->nfe), "intercept", ctx->header);
+    for (size_t k = 0; k < L->nr; k++) {
+        lxw_row_t r = L->tr_row0 + (lxw_row_t)k;
+        const double *b = trend_of(md, k);
+        sg_rstr(ctx, ws, r, W0, ctx->in->responses[k].name, ctx->text);
+        if (!b) {
+            sg_rstr(ctx, ws, r, W0 + 1, "none", ctx->note);
+            continue;
+        }
+        for (size_t q = 0; q < L->nfe; q++)
+            RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + q), b[1 + q], ctx->sci));
+        RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + L->nfe), b[0], ctx->sci));
+    }
+}
+
 /* Right block, top: the title and the input and output scaling tables. */
 static void write_scaling(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
 {
@@ -491,6 +560,7 @@ static void write_scaling(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
         RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->y_shift[k], NULL));
         RC(ctx, worksheet_write_number(ws, r, W0 + 3, md->y_width[k], NULL));
     }
+    write_trend(ctx, ws, L);
 }
 
 /* Right block: the scaled inputs of every evaluation point. */
@@ -992,7 +1062,8 @@ static void calc_layout_init(const sg_rctx *ctx, calc_layout *L, lxw_row_t *net_
     L->c_row0 = L->r_row0 + (lxw_row_t)L->nd + 4;
     L->xsc_row0 = 3;
     L->ysc_row0 = L->xsc_row0 + (lxw_row_t)sg_report_n_inputs(md, L->nf) + 2;
-    L->xs_row0 = L->ysc_row0 + (lxw_row_t)L->nr + 2;
+    L->tr_row0 = L->ysc_row0 + (lxw_row_t)L->nr + 2;
+    L->xs_row0 = (md->trend ? L->tr_row0 + (lxw_row_t)L->nr + 2 : L->tr_row0);
     L->ens_row0 = L->xs_row0 + (lxw_row_t)L->P + 2;
     *net_row = L->ens_row0 + (lxw_row_t)(L->P * L->nd) + 2;
     L->nfe = 0;

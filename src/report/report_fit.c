@@ -235,6 +235,19 @@ static sg_status model_sheet_quad(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err
     return SG_OK;
 }
 
+/* What the Model sheet says of the networks' linear trend (model.h). */
+static const char *trend_text(const sg_model *m)
+{
+    for (size_t k = 0; k < sg_model_n_out(m); k++)
+        if (sg_model_trend(m, k))
+            return "each number response's least-squares linear trend in the scaled factors; "
+                   "the networks learn what it leaves, predictions add it back (coefficients "
+                   "on the Calculator sheet)";
+    return sg_model_spec_of(m)->trend ? "none (fewer runs than factors + 3, or no number "
+                                        "response with a linear output)"
+                                      : "off (trend = false)";
+}
+
 sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
@@ -263,6 +276,7 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     snprintf(buf, sizeof buf, "%s (inputs-hidden-outputs), %s", arch,
              sp->shared ? "one network for all responses" : "one network per response");
     r = kv(ctx, ws, r, "Architecture", buf);
+    r = kv(ctx, ws, r, "Linear trend", trend_text(m));
     r = kv(ctx, ws, r, "Hidden activation", sg_report_act_name(sp->hidden_act));
     r = kv(ctx, ws, r, "Output activation", sg_report_act_name(sp->output_act));
     r = kv(ctx, ws, r, "Weight initialisation",

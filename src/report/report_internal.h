@@ -73,6 +73,11 @@ typedef struct sg_report_model {
                                          network's k outputs are logits of a softmax), else
                                          0; NULL = none */
     const double *y_shift, *y_width;  /* (n_responses), width > 0 */
+    const double *const *trend;       /* (n_responses) or NULL when no response has one:
+                                         each member's output o of response k is the
+                                         network's plus trend[k][0] + sum_q trend[k][1 + q]
+                                         * scaled input q (model.h sg_model_trend; a NULL
+                                         entry: none) */
     bool shared;
     size_t n_members;
     const sg_report_net *nets;

@@ -14,6 +14,7 @@ struct sg_report_view {
     double *iv_a, *iv_b;    /* (n_out) */
     bool *binary;           /* (n_out) */
     size_t *classes;        /* (n_out) */
+    const double **trend;   /* (n_out) rows of the model's trends, or NULL */
 };
 
 double sg_report_activate(sg_activation act, double z)
@@ -61,12 +62,29 @@ void sg_report_view_destroy(sg_report_view *v)
     free(v->binary);
     free(v->classes);
     free(v->iv_b);
+    free(v->trend);
     free(v);
 }
 
 const sg_report_model *sg_report_view_model(const sg_report_view *v)
 {
     return &v->md;
+}
+
+/* v->trend: every response's trend (borrowed from the model; NULL where
+ * it has none); stays NULL when no response has one. */
+static sg_status view_trend(sg_report_view *v, const sg_model *m)
+{
+    size_t no = sg_model_n_out(m);
+    for (size_t k = 0; k < no; k++) {
+        const double *b = sg_model_trend(m, k);
+        if (!b)
+            continue;
+        if (!v->trend && !(v->trend = calloc(no, sizeof *v->trend)))
+            return SG_ERR_NOMEM;
+        v->trend[k] = b;
+    }
+    return SG_OK;
 }
 
 sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_report_view **out,
@@ -115,6 +133,9 @@ sg_status sg_report_view_create(const sg_model *m, const sg_cv_result *cv, sg_re
                               .shared = spec->shared, .n_members = E, .nets = v->nets,
                               /* model.h: the spread is the sample sd (0 for one member) */
                               .spread = SG_REPORT_SPREAD_SAMPLE};
+    if (view_trend(v, m) != SG_OK)
+        goto nomem;
+    v->md.trend = (const double *const *)v->trend;
     if (cv && cv->n_out == no && cv->resp) {
         v->iv_a = calloc(no, sizeof *v->iv_a);
         v->iv_b = calloc(no, sizeof *v->iv_b);
