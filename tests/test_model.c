@@ -640,6 +640,20 @@ Test(model, a_factor_no_run_varied_has_no_effect)
     cr_expect_not(sg_model_factor_ignored(m, 0));
     sg_model_work_destroy(w);
     sg_model_destroy(m);
+    /* unscaled inputs: the constant one is a tiny constant, not 0, which
+     * the linear trend must not use as a second intercept */
+    s.x_scale = SG_SCALE_NONE;
+    cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, NR, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    w = work_for(m);
+    for (int k = 0; k < 3; k++)
+        sg_model_predict(m, w, at[k], mu[k], sd);
+    for (int j = 0; j < NO; j++)
+        cr_expect(mu[1][j] == mu[0][j] && mu[2][j] == mu[0][j], "unscaled, response %d: %.17g "
+                  "%.17g %.17g", j, mu[0][j], mu[1][j], mu[2][j]);
+    sg_model_work_destroy(w);
+    sg_model_destroy(m);
+    s.x_scale = SG_SCALE_MINMAX;
     s.type = SG_MODEL_GP;
     cr_assert_eq(sg_model_fit(&s, NI, NO, X, Y, NR, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
                  err.msg);

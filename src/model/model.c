@@ -4,7 +4,6 @@
 #include "model/mlp_internal.h"
 #include "core/num.h"
 
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -1072,32 +1071,17 @@ static bool trend_applies(const sg_model *m, size_t j)
            sg_model_n_classes(m, j) < 2;
 }
 
-/* Whether input i of the rows Xs (n, nf) takes more than one value. */
-static bool column_varies(const double *Xs, size_t n, size_t nf, size_t i)
-{
-    for (size_t r = 1; r < n; r++)
-        if (Xs[r * nf + i] != Xs[i])
-            return true;
-    return false;
-}
-
 /* Least squares of the scaled values y (stride ldy) on the scaled inputs
  * Xs (n, nf) and a constant, into b (nf + 1: intercept, slopes), by a
  * truncated SVD: directions the rows cannot tell apart (a category's
- * indicator columns sum to the constant) are left out, not guessed.  An
- * input that is one value in every row has slope 0 (its factor then has
- * no effect, as the networks are made to ignore it).  False when the fit
- * fails or is not finite. */
+ * indicator columns sum to the constant; a factor no row varies, an input
+ * of 0 or about 1e-300 in every row: flatten_constant_factors) are left
+ * out, not guessed, so such a factor gets no slope worth the name.  False
+ * when the fit fails or is not finite. */
 static bool least_squares_trend(const double *Xs, const double *y, size_t n, size_t nf,
                                 size_t ldy, double *b)
 {
-    size_t *keep = malloc((nf ? nf : 1) * sizeof *keep), p = 1;
-    if (!keep)
-        return false;
-    for (size_t i = 0; i < nf; i++)
-        if (column_varies(Xs, n, nf, i))
-            keep[p++ - 1] = i;
-    memset(b, 0, (nf + 1) * sizeof *b);
+    size_t p = nf + 1;
     gsl_matrix *A = gsl_matrix_alloc(n, p), *cov = gsl_matrix_alloc(p, p);
     gsl_vector *v = gsl_vector_alloc(n), *c = gsl_vector_alloc(p);
     gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, p);
@@ -1105,25 +1089,23 @@ static bool least_squares_trend(const double *Xs, const double *y, size_t n, siz
     for (size_t r = 0; ok && r < n; r++) {
         gsl_matrix_set(A, r, 0, 1.0);
         for (size_t q = 1; q < p; q++)
-            gsl_matrix_set(A, r, q, Xs[r * nf + keep[q - 1]]);
+            gsl_matrix_set(A, r, q, Xs[r * nf + q - 1]);
         gsl_vector_set(v, r, y[r * ldy]);
     }
     size_t rank = 0;
     double chisq = 0.0;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    /* the program has GSL's abort-on-error handler off (core/error.h) */
     ok = ok &&
          gsl_multifit_linear_tsvd(A, v, SG_MODEL_TREND_SVD_TOL, c, cov, &chisq, &rank, w) == 0;
-    gsl_set_error_handler(old);
     for (size_t q = 0; ok && q < p; q++) {
-        ok = isfinite(gsl_vector_get(c, q));
-        b[q ? 1 + keep[q - 1] : 0] = gsl_vector_get(c, q);
+        b[q] = gsl_vector_get(c, q);
+        ok = isfinite(b[q]);
     }
     gsl_multifit_linear_free(w);
     gsl_matrix_free(A);
     gsl_matrix_free(cov);
     gsl_vector_free(v);
     gsl_vector_free(c);
-    free(keep);
     return ok;
 }
 

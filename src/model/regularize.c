@@ -263,7 +263,8 @@ sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt,
     /* the choice compares the errors anywhere in the window; from the rows
      * where the large plan is tried, the held-out rows cover the window
      * and the raw errors are compared (kriging's cost grows with the cube
-     * of the rows, and this search runs seven cross-validations) */
+     * of the rows, and this search runs seven cross-validations, fourteen
+     * with the trend) */
     o.window = n < SG_REGULARIZE_PLAN_ROWS;
     o.groups = false;
     o.plan.kind = n <= SG_REGULARIZE_LOO_ROWS ? SG_CV_LOO : SG_CV_KFOLD;
@@ -273,8 +274,9 @@ sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt,
     for (size_t j = 0; j < n_out; j++)
         for (size_t g = 0; g < SG_REGULARIZE_N_GRID; g++)
             rep->rmse[j][g] = rep->rmse_no_trend[j][g] = NAN; /* not tried */
-    /* the grid with each network's linear trend, then (spec.trend) without
-     * it: the penalty that suits one does not suit the other */
+    /* the grid with each network's linear trend (spec.trend; else the
+     * trend-less networks alone), then without it: the penalty that suits
+     * one does not suit the other */
     sg_status st = search_grid(&quick, &o, n_in, n_out, X, Y, n, rep->rmse, err);
     if (st == SG_OK && spec->trend) {
         sg_model_spec plain = quick;

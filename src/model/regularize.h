@@ -10,7 +10,11 @@
  * category factors, the root mean square over the held-out predictions,
  * on level-coded designs the plan's and the between-levels folds'
  * together) and gives
- * each network the value with the smallest error.  The choice sees all
+ * each network the value with the smallest error.  With spec.trend the
+ * search runs twice, with each network's linear trend and without it
+ * (model.h), and a network keeps its trend unless its best without it is
+ * smaller (doc/model.md, "The linear trend under the networks").  The
+ * choice sees all
  * rows, so the fit's own cross-validation afterwards is slightly
  * optimistic about it; the grid is short (five values) to keep that small.
  * On mid-size tables it also judges the network's size: the settings of

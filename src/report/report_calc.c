@@ -247,9 +247,9 @@ static const double *trend_of(const sg_report_model *md, size_t k)
     return md->trend ? md->trend[k] : NULL;
 }
 
-/* Point p's scaled output o of response k's network with the trend added:
- * the value into *v, the formula's operand into buf (the output cell c1
- * alone without a trend). */
+/* A network's scaled output for response k at point p (the cell c1, its
+ * value in *v) with the response's trend added: the sum into *v, the
+ * formula's operand into buf (c1 alone without a trend). */
 static void trended_output(sg_rctx *ctx, const calc_layout *L, size_t k, size_t p,
                            const char *c1, double *v, char *buf, size_t size)
 {

@@ -235,17 +235,26 @@ static sg_status model_sheet_quad(sg_rctx *ctx, lxw_worksheet *ws, sg_error *err
     return SG_OK;
 }
 
-/* What the Model sheet says of the networks' linear trend (model.h). */
-static const char *trend_text(const sg_model *m)
+/* What the Model sheet says of the networks' linear trend (model.h):
+ * which responses have one, into buf. */
+static const char *trend_text(const sg_model *m, char *buf, size_t cap)
 {
-    for (size_t k = 0; k < sg_model_n_out(m); k++)
+    if (!sg_model_spec_of(m)->trend)
+        return "off (trend = false)";
+    size_t off = (size_t)snprintf(buf, cap, "least-squares, in the scaled factors, under the "
+                                            "networks of:");
+    size_t with = 0;
+    for (size_t k = 0; k < sg_model_n_out(m) && off < cap; k++)
         if (sg_model_trend(m, k))
-            return "each number response's least-squares linear trend in the scaled factors; "
-                   "the networks learn what it leaves, predictions add it back (coefficients "
-                   "on the Calculator sheet)";
-    return sg_model_spec_of(m)->trend ? "none (fewer runs than factors + 3, or no number "
-                                        "response with a linear output)"
-                                      : "off (trend = false)";
+            off += (size_t)snprintf(buf + off, cap - off, "%s %s", with++ ? "," : "",
+                                    sg_model_response_name(m, k));
+    if (!with)
+        return "none (the penalty's cross-validation was better without it, fewer runs than "
+               "factors + 3, or no number response)";
+    if (off < cap)
+        snprintf(buf + off, cap - off, " (coefficients on the Calculator sheet; the other "
+                                       "responses have none: doc/model.md)");
+    return buf;
 }
 
 sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
@@ -276,7 +285,7 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     snprintf(buf, sizeof buf, "%s (inputs-hidden-outputs), %s", arch,
              sp->shared ? "one network for all responses" : "one network per response");
     r = kv(ctx, ws, r, "Architecture", buf);
-    r = kv(ctx, ws, r, "Linear trend", trend_text(m));
+    r = kv(ctx, ws, r, "Linear trend", trend_text(m, buf, sizeof buf));
     r = kv(ctx, ws, r, "Hidden activation", sg_report_act_name(sp->hidden_act));
     r = kv(ctx, ws, r, "Output activation", sg_report_act_name(sp->output_act));
     r = kv(ctx, ws, r, "Weight initialisation",
