@@ -1062,13 +1062,11 @@ static double trend_at(const sg_model *m, size_t j, const double *xs)
     return t;
 }
 
-/* Whether response j's networks model the departure from a linear trend:
- * a number response with a linear output (a bounded output, a probability
- * or class scores have no linear part to take out). */
-static bool trend_applies(const sg_model *m, size_t j)
+bool sg_model_spec_trend_fits(const sg_model_spec *spec, size_t n_in, size_t n, size_t j)
 {
-    return sg_model_spec_trend(&m->spec, j) && m->spec.output_act == SG_ACT_LINEAR &&
-           sg_model_n_classes(m, j) < 2;
+    return spec->trend && spec->output_act == SG_ACT_LINEAR &&
+           sg_model_spec_n_classes(spec, j) < 2 &&
+           n >= sg_model__n_feat(spec, n_in) + SG_MODEL_TREND_MIN_EXTRA_ROWS;
 }
 
 /* Least squares of the scaled values y (stride ldy) on the scaled inputs
@@ -1109,6 +1107,12 @@ static bool least_squares_trend(const double *Xs, const double *y, size_t n, siz
     return ok;
 }
 
+/* Whether response j of m, fitted on n rows, gets its linear trend. */
+static bool has_trend(const sg_model *m, size_t n, size_t j)
+{
+    return sg_model_spec_trend(&m->spec, j) && sg_model_spec_trend_fits(&m->spec, m->n_in, n, j);
+}
+
 /* spec.trend: each number response's linear trend in the scaled inputs,
  * fitted by least squares on these rows and taken out of Ys (the networks
  * learn what is left; predictions add it back).  A smooth response is
@@ -1120,13 +1124,16 @@ static bool least_squares_trend(const double *Xs, const double *y, size_t n, siz
 static sg_status fit_trend(sg_model *m, const double *Xs, double *Ys, size_t n, sg_error *err)
 {
     size_t nf = m->n_feat, p = nf + 1, no = m->n_out;
-    if (!m->spec.trend || n < nf + SG_MODEL_TREND_MIN_EXTRA_ROWS)
+    bool any = false;
+    for (size_t j = 0; j < no; j++)
+        any = any || has_trend(m, n, j);
+    if (!any)
         return SG_OK;
     if (!(m->trend = calloc(no * p, sizeof *m->trend)))
         return sg_error_set(err, SG_ERR_NOMEM, "model fit: out of memory");
     for (size_t j = 0; j < no; j++) {
         double *b = m->trend + j * p;
-        if (!trend_applies(m, j) || !least_squares_trend(Xs, Ys + j, n, nf, no, b)) {
+        if (!has_trend(m, n, j) || !least_squares_trend(Xs, Ys + j, n, nf, no, b)) {
             memset(b, 0, p * sizeof *b); /* no trend: the networks take the whole response */
             continue;
         }

@@ -360,6 +360,11 @@ const sg_mlp *sg_model_member(const sg_model *m, size_t j, size_t k);
 /* Whether network j of spec is fitted with its linear trend (spec->trend,
  * unless the fit's cross-validation turned it off for that network). */
 bool sg_model_spec_trend(const sg_model_spec *spec, size_t j);
+/* Whether response j can have a linear trend on n rows of n_in factors:
+ * spec->trend, a linear output, a number response (not pass/fail or
+ * names), and at least the network inputs + SG_MODEL_TREND_MIN_EXTRA_ROWS
+ * rows. */
+bool sg_model_spec_trend_fits(const sg_model_spec *spec, size_t n_in, size_t n, size_t j);
 /* Response j's linear trend (n_feat + 1 values: intercept, then a slope
  * per network input, in scaled units: scaled response = trend + network),
  * owned by the model; NULL when the networks have none (spec.trend off,

@@ -274,11 +274,14 @@ sg_status sg_regularize_choose_l2(sg_model_spec *spec, const sg_cv_options *opt,
     for (size_t j = 0; j < n_out; j++)
         for (size_t g = 0; g < SG_REGULARIZE_N_GRID; g++)
             rep->rmse[j][g] = rep->rmse_no_trend[j][g] = NAN; /* not tried */
-    /* the grid with each network's linear trend (spec.trend; else the
+    /* the grid with each network's linear trend (where one fits; else the
      * trend-less networks alone), then without it: the penalty that suits
      * one does not suit the other */
     sg_status st = search_grid(&quick, &o, n_in, n_out, X, Y, n, rep->rmse, err);
-    if (st == SG_OK && spec->trend) {
+    bool trend_fits = false; /* else the second search would repeat the first */
+    for (size_t j = 0; j < n_out; j++)
+        trend_fits = trend_fits || sg_model_spec_trend_fits(spec, n_in, n, j);
+    if (st == SG_OK && trend_fits) {
         sg_model_spec plain = quick;
         for (size_t j = 0; j < n_out; j++)
             plain.no_trend_each[j] = true;

@@ -10,8 +10,9 @@
  * category factors, the root mean square over the held-out predictions,
  * on level-coded designs the plan's and the between-levels folds'
  * together) and gives
- * each network the value with the smallest error.  With spec.trend the
- * search runs twice, with each network's linear trend and without it
+ * each network the value with the smallest error.  Where a response's
+ * linear trend fits the table (sg_model_spec_trend_fits) the search runs
+ * twice, with each network's linear trend and without it
  * (model.h), and a network keeps its trend unless its best without it is
  * smaller (doc/model.md, "The linear trend under the networks").  The
  * choice sees all
