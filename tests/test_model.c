@@ -1,6 +1,8 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -676,8 +678,8 @@ static void plane_rows(size_t n, double *Xp, double *Yp)
     }
 }
 
-/* Largest error of m against the plane at 200 points of the window. */
-static double plane_max_error(const sg_model *m)
+/* Largest error of m against f at 200 points of the window. */
+static double window_max_error(const sg_model *m, double (*f)(const double *))
 {
     sg_model_work *w = work_for(m);
     double worst = 0.0;
@@ -687,10 +689,85 @@ static double plane_max_error(const sg_model *m)
                        5.0 + 20.0 * fmod(0.2360680 * k + 0.9, 1.0)},
                mu, sd;
         sg_model_predict(m, w, x, &mu, &sd);
-        worst = fmax(worst, fabs(mu - plane(x)));
+        worst = fmax(worst, fabs(mu - f(x)));
     }
     sg_model_work_destroy(w);
     return worst;
+}
+
+/* Largest error of m against the plane at 200 points of the window. */
+static double plane_max_error(const sg_model *m) { return window_max_error(m, plane); }
+
+/* The plane with a curvature in h of 0.8 at most: what its linear trend
+ * leaves is about a hundredth of its spread. */
+static double bent_plane(const double *x)
+{
+    return plane(x) + 0.8 * (x[1] - 2.0) * (x[1] - 2.0);
+}
+
+/* Root mean square of what the least-squares plane of the n rows (Xp, y)
+ * leaves, over that of y about its mean; *slope_t its slope in t. */
+static double plane_residual_share(const double *Xp, const double *y, size_t n, double *slope_t)
+{
+    gsl_matrix *A = gsl_matrix_alloc(n, 4), *cov = gsl_matrix_alloc(4, 4);
+    gsl_vector *v = gsl_vector_alloc(n), *c = gsl_vector_alloc(4), *r = gsl_vector_alloc(n);
+    gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, 4);
+    double chisq, mean = 0, ss = 0;
+    for (size_t i = 0; i < n; i++) {
+        gsl_matrix_set(A, i, 0, 1.0);
+        for (size_t k = 0; k < 3; k++)
+            gsl_matrix_set(A, i, k + 1, Xp[i * 3 + k]);
+        gsl_vector_set(v, i, y[i]);
+        mean += y[i] / (double)n;
+    }
+    gsl_multifit_linear(A, v, c, cov, &chisq, w);
+    gsl_multifit_linear_residuals(A, v, c, r);
+    for (size_t i = 0; i < n; i++)
+        ss += (y[i] - mean) * (y[i] - mean);
+    double share = sqrt(gsl_blas_dnrm2(r) * gsl_blas_dnrm2(r) / ss);
+    *slope_t = gsl_vector_get(c, 1);
+    gsl_multifit_linear_free(w);
+    gsl_matrix_free(A);
+    gsl_matrix_free(cov);
+    gsl_vector_free(v);
+    gsl_vector_free(c);
+    gsl_vector_free(r);
+    return share;
+}
+
+/* What the trend leaves is rescaled to the response's spread before the
+ * networks learn it (model.h SG_MODEL_TREND_MIN_RESIDUAL_SHARE): the output
+ * scaling's width is the plain one times the share of the spread the trend
+ * leaves, the slopes in engineering units are still the least-squares
+ * plane's, and the
+ * network learns the curvature (0.8 at most) to a few hundredths. */
+Test(model, what_the_trend_leaves_is_learnt_at_the_response_scale)
+{
+    gsl_set_error_handler_off();
+    double Xp[40 * 3], Yp[40];
+    plane_rows(40, Xp, Yp);
+    for (size_t i = 0; i < 40; i++)
+        Yp[i] = bent_plane(Xp + i * 3);
+    sg_model_spec s = sg_model_spec_defaults();
+    s.ensemble = 2;
+    sg_model *m = NULL, *plain = NULL;
+    sg_error err;
+    cr_assert_eq(sg_model_fit(&s, 3, 1, Xp, Yp, 40, NULL, NULL, NULL, &m, &err), SG_OK, "%s",
+                 err.msg);
+    s.trend = false;
+    cr_assert_eq(sg_model_fit(&s, 3, 1, Xp, Yp, 40, NULL, NULL, NULL, &plain, &err), SG_OK);
+    double slope_t, share = plane_residual_share(Xp, Yp, 40, &slope_t);
+    cr_assert(share > 1e-3 && share < 0.05, "the trend leaves %g of the spread", share);
+    double ratio = sg_model_y_scaler(m)->width[0] / sg_model_y_scaler(plain)->width[0];
+    cr_expect(fabs(ratio / share - 1.0) < 1e-9, "width ratio %.12g, share %.12g", ratio, share);
+    const double *b = sg_model_trend(m, 0);
+    double slope = b[1] * sg_model_y_scaler(m)->width[0] / sg_model_x_scaler(m)->width[0];
+    cr_expect(fabs(slope / slope_t - 1.0) < 1e-9, "slope in t %.12g, least squares %.12g", slope,
+              slope_t);
+    double worst = window_max_error(m, bent_plane);
+    cr_expect_lt(worst, 0.04, "largest error %g of a curvature of 0.8", worst);
+    sg_model_destroy(plain);
+    sg_model_destroy(m);
 }
 
 /* The trend (spec.trend) takes a response linear in its factors whole:

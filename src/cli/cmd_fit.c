@@ -248,11 +248,17 @@ static void trend_choice(const sg_fit_result *r, const sg_study *s)
     const sg_regularize_report *lc = &r->l2_choice;
     printf("  linear trend in the factors, the networks learning what it leaves (kept unless "
            "the same cross-validation is better without it; its best RMSE with, without):");
-    for (size_t j = 0; j < lc->n_out; j++)
-        sg_num_fprintf(stdout, "%s %s %s (%.4g, %.4g)", j ? ";" : "", s->responses[j].name,
-                       sg_model_trend(r->model, j) ? "kept" : "none",
-                       smallest(lc->rmse[j], SG_REGULARIZE_N_GRID),
-                       smallest(lc->rmse_no_trend[j], SG_REGULARIZE_N_GRID));
+    for (size_t j = 0; j < lc->n_out; j++) {
+        /* an exact response's 1e-10 is rounding, as the gate prints it */
+        double range = r->cv && j < r->cv->n_out ? r->cv->resp[j].range : 0.0;
+        char with[32], without[32];
+        printf("%s %s %s (%s, %s)", j ? ";" : "", s->responses[j].name,
+               sg_model_trend(r->model, j) ? "kept" : "none",
+               sg_cv_error_text(with, sizeof with, smallest(lc->rmse[j], SG_REGULARIZE_N_GRID),
+                                range),
+               sg_cv_error_text(without, sizeof without,
+                                smallest(lc->rmse_no_trend[j], SG_REGULARIZE_N_GRID), range));
+    }
     printf("\n");
 }
 

@@ -75,15 +75,21 @@ void sg_cv_window_floor(sg_cv_result *r, size_t j, double disagreement, double k
     R->window_disagreement = disagreement;
     R->window_kriging_rmse = kriging_rmse;
     double implied = sqrt(fmax(0.0, disagreement * disagreement - kriging_rmse * kriging_rmse));
-    if (!(implied > R->window_rmse) || !(R->window_rmse > 0))
-        return;
+    double own = R->log_interval ? R->log_rmse : R->net.rmse;
+    if (own >= 0 && own + kriging_rmse > 0)
+        implied = fmin(implied, disagreement * own / hypot(own, kriging_rmse));
+    double range = R->log_interval ? R->log_range : R->range;
+    if (!(implied > R->window_rmse) || !(R->window_rmse > 0) || sg_cv_is_rounding(implied, range))
+        return; /* raising one rounding figure to another says nothing */
     bool interval_is_window = R->half_width == R->window_half_width;
     size_t len = strlen(R->interval_note);
+    char from[32];
     sg_num_snprintf(R->interval_note + len, sizeof R->interval_note - len,
-                    "%sin window raised from %.3g to %.3g: the model and kriging (CV RMSE %.3g) "
+                    "%sin window raised from %s to %.3g: the model and kriging (CV RMSE %.3g) "
                     "differ by %.3g (rms%s) between the runs",
-                    len ? "; " : "", R->window_rmse, implied, kriging_rmse, disagreement,
-                    R->log_interval ? " in log10" : "");
+                    len ? "; " : "",
+                    sg_cv_error_text(from, sizeof from, R->window_rmse, range),
+                    implied, kriging_rmse, disagreement, R->log_interval ? " in log10" : "");
     R->window_half_width *= implied / R->window_rmse;
     R->window_rmse = implied;
     R->window_raised = true;
@@ -557,12 +563,13 @@ static void accuracy_sentence(const sg_cv_result *res, size_t j)
     } else if (!(R->range > 0))
         snprintf(R->accuracy_note, sizeof R->accuracy_note,
                  "the observed response is constant; there is no range to compare with");
-    else if (R->resolution > 0 && e <= R->resolution)
+    else if (R->resolution > 0 && e <= R->resolution) {
+        char fig[32]; /* an exact model's 1e-10 is rounding */
         sg_num_snprintf(R->accuracy_note, sizeof R->accuracy_note,
-                        "cross-validated RMSE %s (%.3g) is within the data's resolution (%.3g): "
+                        "cross-validated RMSE %s (%s) is within the data's resolution (%.3g): "
                         "as accurate as the data are recorded",
-                        what, e, R->resolution);
-    else if (R->resolution > 0 && e < SG_CV_RESOLUTION_SAYS * R->resolution)
+                        what, sg_cv_error_text(fig, sizeof fig, e, R->range), R->resolution);
+    } else if (R->resolution > 0 && e < SG_CV_RESOLUTION_SAYS * R->resolution)
         sg_num_snprintf(R->accuracy_note, sizeof R->accuracy_note,
                         "cross-validated RMSE %s (%.3g) is %.2g%% of the observed range (%.4g) "
                         "and %.*f times the data's resolution (%.3g)",
@@ -1819,9 +1826,11 @@ static double interp_rmse(const sg_cv_result *r, const sg_metrics *plan, const s
     return r->n_between ? fmax(plan->rmse, btw->rmse) : plan->rmse;
 }
 
+bool sg_cv_is_rounding(double v, double range) { return fabs(v) < SG_CV_EXACT_SHARE * range; }
+
 const char *sg_cv_error_text(char *buf, size_t cap, double v, double range)
 {
-    if (fabs(v) < SG_CV_EXACT_SHARE * range)
+    if (sg_cv_is_rounding(v, range))
         snprintf(buf, cap, "0 to rounding");
     else
         sg_num_snprintf(buf, cap, "%.4g", v);
@@ -1869,6 +1878,8 @@ sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, doub
         return SG_BASELINE_NONE;
     if (!(net > rsm))
         return SG_BASELINE_MODEL_BETTER;
+    if (sg_cv_is_rounding(net, lg ? R->log_range : R->range))
+        return SG_BASELINE_TIED; /* both exact: 6e-12 against 1e-13 is rounding */
     bool blind = !lg && r->n_between && R->design_note[0] && R->net.rmse < R->rsm.rmse;
     if (blind)
         return SG_BASELINE_UNDECIDED;

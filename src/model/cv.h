@@ -351,7 +351,11 @@ size_t sg_cv_group_first(const sg_cv_result *r, size_t k, bool *by_range);
  * the same rows is a reference there: where the two disagree by d (rms over
  * the window, sg_window_disagreement) and kriging's own error is e (its CV
  * RMSE), the network's error between the runs is about sqrt(d^2 - e^2)
- * (independent errors).  When that exceeds response j's window RMSE, the
+ * (independent errors), and at most d's share o / sqrt(o^2 + e^2) where o
+ * is the network's own CV RMSE: a network exact at the tested settings (a
+ * law its linear trend holds) leaves the disagreement to kriging, which
+ * errs between the runs more than its CV says.  When the smaller of the
+ * two exceeds response j's window RMSE, the
  * window RMSE becomes it and the window half-width grows in proportion;
  * the interval (when it is the window's), its coverage of the held-out
  * residuals and the accuracy statement follow.  Records d, e and whether
@@ -395,6 +399,9 @@ typedef struct sg_gate_warning {
  * an exact baseline's 1e-14 is rounding, not a figure.  Returns buf. */
 #define SG_CV_EXACT_SHARE 1e-9
 const char *sg_cv_error_text(char *buf, size_t cap, double v, double range);
+/* True when the error figure v is rounding: below SG_CV_EXACT_SHARE of
+ * range.  No figure is "better" than one at rounding. */
+bool sg_cv_is_rounding(double v, double range);
 
 /* The model against the quadratic baseline on response j, as the gate and
  * the workbook's Validation verdict judge it: on the worse of the plan's

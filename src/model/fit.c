@@ -648,7 +648,9 @@ static void compare_notes(sg_fit_result *r, const char *const *names)
         /* the quadratic: a log-scale response in decades too */
         bool lq = isfinite(c->net_log_rmse) && R->log_interval;
         double qe = lq ? R->rsm_log_rmse : R->rsm.rmse, nq = lq ? c->net_log_rmse : net;
-        if (R->rsm_ok && qe < SG_FIT_CLEARLY_BETTER * nq) {
+        /* no figure is clearly better than a network exact to rounding */
+        if (R->rsm_ok && qe < SG_FIT_CLEARLY_BETTER * nq &&
+            !sg_cv_is_rounding(nq, lq ? R->log_range : R->range)) {
             sg_fit_note *t = add_note(r, SG_FIT_NOTE_QUADRATIC_BETTER, j, qe, nq);
             sg_num_snprintf(t->message, sizeof t->message,
                             "%.80s: the quadratic response surface is clearly better than the "

@@ -1113,14 +1113,49 @@ static bool has_trend(const sg_model *m, size_t n, size_t j)
     return sg_model_spec_trend(&m->spec, j) && sg_model_spec_trend_fits(&m->spec, m->n_in, n, j);
 }
 
+/* Root mean square of column j of Y (n, no) about its mean (about 0 when
+ * centred is false). */
+static double col_rms(const double *Y, size_t n, size_t no, size_t j, bool centred)
+{
+    double mean = 0, ss = 0;
+    for (size_t r = 0; centred && r < n; r++)
+        mean += Y[r * no + j] / (double)n;
+    for (size_t r = 0; r < n; r++)
+        ss += (Y[r * no + j] - mean) * (Y[r * no + j] - mean);
+    return sqrt(ss / (double)n);
+}
+
+/* What the trend left of response j (Ys column j) rescaled to the spread
+ * the response had (rms before, about its mean): the networks learn a
+ * curvature of a tenth of the response as they would learn the response,
+ * instead of at a tenth of the scale their starts, stopping rule and
+ * weight penalty were set for (an Arrhenius rate in log10, a weld grid:
+ * 1.2-7 times closer to kriging on the bench, doc/model.md).  The output
+ * scaling and the trend take the factor, so predictions are unchanged in
+ * form: (y - shift) / width = trend + network. */
+static void rescale_residual(sg_model *m, double *Ys, size_t n, size_t j, double before)
+{
+    size_t no = m->n_out, p = m->n_feat + 1;
+    double after = col_rms(Ys, n, no, j, false);
+    if (!(before > 0) || !(after < before))
+        return;
+    double g = fmax(after / before, SG_MODEL_TREND_MIN_RESIDUAL_SHARE);
+    for (size_t q = 0; q < p; q++)
+        m->trend[j * p + q] /= g;
+    for (size_t r = 0; r < n; r++)
+        Ys[r * no + j] /= g;
+    m->ys->width[j] *= g;
+}
+
 /* spec.trend: each number response's linear trend in the scaled inputs,
  * fitted by least squares on these rows and taken out of Ys (the networks
- * learn what is left; predictions add it back).  A smooth response is
- * mostly its trend: the tanh units then spend the weight penalty on its
- * curvature alone, and a response that is linear (a law linear in the
- * logarithms) comes out exact.  Needs n >= n_feat + 3 rows: with fewer the
- * trend would pass through the runs and leave the networks nothing to
- * learn from.  Xs (n, n_feat), Ys (n, n_out), both scaled. */
+ * learn what is left, rescaled to the response's spread; predictions add
+ * it back).  A smooth response is mostly its trend: the tanh units then
+ * spend the weight penalty on its curvature alone, and a response that is
+ * linear (a law linear in the logarithms) comes out exact.  Needs n >=
+ * n_feat + 3 rows: with fewer the trend would pass through the runs and
+ * leave the networks nothing to learn from.  Xs (n, n_feat), Ys (n, n_out),
+ * both scaled. */
 static sg_status fit_trend(sg_model *m, const double *Xs, double *Ys, size_t n, sg_error *err)
 {
     size_t nf = m->n_feat, p = nf + 1, no = m->n_out;
@@ -1137,8 +1172,10 @@ static sg_status fit_trend(sg_model *m, const double *Xs, double *Ys, size_t n, 
             memset(b, 0, p * sizeof *b); /* no trend: the networks take the whole response */
             continue;
         }
+        double before = col_rms(Ys, n, no, j, true);
         for (size_t r = 0; r < n; r++)
             Ys[r * no + j] -= trend_at(m, j, Xs + r * nf);
+        rescale_residual(m, Ys, n, j, before);
     }
     return SG_OK;
 }

@@ -60,6 +60,10 @@
 /* Singular values of the trend's least squares below this share of the
  * largest are directions the rows cannot tell apart (left out). */
 #define SG_MODEL_TREND_SVD_TOL 1e-10
+/* What the trend leaves is rescaled to the spread of the response before
+ * the networks learn it, magnified at most 1 / this: a residual of
+ * roundoff (a response the trend fits exactly) is not made a signal. */
+#define SG_MODEL_TREND_MIN_RESIDUAL_SHARE 1e-3
 
 /* A member whose training leaves more than this share of the targets'
  * variance unexplained is trained once more from a start that spreads its
