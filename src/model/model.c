@@ -1129,8 +1129,9 @@ static double col_rms(const double *Y, size_t n, size_t no, size_t j, bool centr
  * the response had (rms before, about its mean): the networks learn a
  * curvature of a tenth of the response as they would learn the response,
  * instead of at a tenth of the scale their starts, stopping rule and
- * weight penalty were set for (an Arrhenius rate in log10, a weld grid:
- * 1.2-7 times closer to kriging on the bench, doc/model.md).  The output
+ * weight penalty were set for (on the bench, the weld and permeability
+ * Latin hypercubes came from 1.64 times kriging's error to 0.28 and 0.36;
+ * doc/model.md).  The output
  * scaling and the trend take the factor, so predictions are unchanged in
  * form: (y - shift) / width = trend + network. */
 static void rescale_residual(sg_model *m, double *Ys, size_t n, size_t j, double before)
