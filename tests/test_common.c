@@ -66,6 +66,17 @@ Test(common, num_exact_writes_the_shortest_text_that_reads_back_exactly)
                      "%s does not read back", b);
 }
 
+Test(common, num_fixed_keeps_the_digits_of_values_far_below_1)
+{
+    char b[SG_NUM_SIG_CAP];
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, 470.8203, 1), "470.8");
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, 0.0004, 1), "0.0", "an engineering value rounds");
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, 0.0, 3), "0.000");
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, 6.858711e-18, 3), "6.86e-18");
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, -3.16e-19, 4), "-3.16e-19");
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, 2.5e-7, 9), "0.000000250", "shown by its decimals");
+}
+
 Test(common, num_sig_writes_no_exponent_for_engineering_values)
 {
     char b[SG_NUM_SIG_CAP];

@@ -574,6 +574,16 @@ Test(validate, resolution_of_a_column)
     cr_expect_float_eq(sg_outlier_resolution(whole, 3, 1), 1.0, 1e-15);
     const double fine[] = {0.1234567891234, 2};
     cr_expect_eq(sg_outlier_resolution(fine, 2, 1), 0.0, "finer than 1e-9: none");
+    /* tiny values are no whole numbers: a permeability in m2 (Kozeny-Carman
+     * on a 3^2 grid) has no resolution floor, not 1 m2, which floored the
+     * flagging scale above every value and called any error "within the
+     * data's resolution" */
+    const double perm[] = {6.858711934e-18, 1.543209877e-16, 9.876543210e-10, 0.0};
+    cr_expect_eq(sg_outlier_resolution(perm, 4, 1), 0.0);
+    const double micro[] = {2.5e-7, 1.25e-7, 0.0}; /* strains printed to 1e-9 */
+    cr_expect_float_eq(sg_outlier_resolution(micro, 3, 1), 1e-9, 1e-24);
+    const double zeros[] = {0.0, 0.0, 3.0};
+    cr_expect_float_eq(sg_outlier_resolution(zeros, 3, 1), 1.0, 1e-15, "0 is a whole number");
 }
 
 static const struct {

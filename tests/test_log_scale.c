@@ -978,3 +978,117 @@ Test(log_scale, quadratic_baseline_fits_the_decades, .timeout = 300)
     cr_expect_gt(rmse[0], 1000.0 * rmse[1], "in the units %g, over the decades %g", rmse[0],
                  rmse[1]);
 }
+
+/* ---- values far below 1 ----------------------------------------------------------- */
+
+/* The style of cell ref on the workbook's sheet part: its number format's
+ * code (xl/styles.xml), into code. */
+static void cell_format(const char *sheet, const char *styles, const char *ref, char *code,
+                        size_t cap)
+{
+    char key[32];
+    snprintf(key, sizeof key, "<c r=\"%s\" s=\"", ref);
+    const char *c = strstr(sheet, key);
+    cr_assert_not_null(c, "no cell %s", ref);
+    int s = atoi(c + strlen(key));
+    const char *x = strstr(styles, "<cellXfs");
+    cr_assert_not_null(x);
+    for (int k = 0; k <= s; k++) {
+        x = strstr(x + 1, "<xf ");
+        cr_assert_not_null(x);
+    }
+    const char *id = strstr(x, "numFmtId=\"");
+    cr_assert_not_null(id);
+    char want[48];
+    snprintf(want, sizeof want, "<numFmt numFmtId=\"%d\" formatCode=\"", atoi(id + 10));
+    const char *f = strstr(styles, want);
+    cr_assert_not_null(f, "cell %s: format %d is not the workbook's own", ref, atoi(id + 10));
+    f += strlen(want);
+    size_t n = (size_t)(strchr(f, '"') - f);
+    snprintf(code, cap, "%.*s", (int)(n < cap ? n : cap - 1), f);
+}
+
+static char *unzip_text(const char *xlsx, const char *part)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s'", xlsx, part);
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    size_t cap = 1 << 22;
+    char *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    size_t n = fread(buf, 1, cap - 1, f);
+    buf[n] = '\0';
+    cr_assert_eq(pclose(f), 0, "unzip %s", part);
+    return buf;
+}
+
+/* A Kozeny-Carman permeability in m2 (7e-18 to 1e-9) on a 3^2 grid, fitted
+ * in its unit: every figure is far below 1.  Found trying the product: its
+ * resolution was taken as 1 m2 (every value "rounds to a whole number"), so
+ * `fit` said its error was within the data's resolution and floored the
+ * flagging scale above every value; the table printed 0.00000000 for every
+ * error and the workbook showed the values as 0. */
+static const char *perm_study(const char *k_scale)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "[study]\nname = \"perm\"\nseed = 7\n[data]\nfile = \"perm.csv\"\n"
+             "[[factor]]\nname = \"d\"\nunit = \"m\"\nmin = 1e-6\nmax = 1e-3\n"
+             "scale = \"log\"\n[[factor]]\nname = \"e\"\nmin = 0.1\nmax = 0.4\n"
+             "[[response]]\nname = \"k\"\nunit = \"m2\"\nscale = \"%s\"\ngoal = \"minimize\"\n"
+             "[model]\nensemble = 2\n[report]\nfile = \"perm.xlsx\"\n",
+             k_scale);
+    return put("perm.toml", text);
+}
+
+Test(log_scale, a_response_far_below_1_keeps_its_digits, .timeout = 300)
+{
+    char text[1024];
+    size_t u = (size_t)snprintf(text, sizeof text, "d,e,k\n");
+    const double ds[] = {1e-6, 3.16227766e-5, 1e-3}, es[] = {0.1, 0.25, 0.4};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            u += (size_t)snprintf(text + u, sizeof text - u, "%.9g,%.9g,%.10g\n", ds[i], es[j],
+                                  ds[i] * ds[i] * pow(es[j], 3) / (180 * pow(1 - es[j], 2)));
+    put("perm.csv", text);
+    const char *study = perm_study("linear");
+    result *r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect_null(strstr(r->out, "0.00000000"), "%s", r->out);
+    cr_expect_null(strstr(r->out, "resolution"), "%s", r->out);
+    char line[512];
+    cr_assert(find_line(r->out, "k [m2]", "network, CV ", line, sizeof line), "%s", r->out);
+    double q2, rmse;
+    cr_assert_eq(sscanf(line, "  network, CV %lf %lf", &q2, &rmse), 2, "%s", line);
+    cr_expect(rmse > 1e-12 && rmse < 1e-9, "%s", line);
+    cr_assert(find_line(r->out, "k [m2]", "accuracy: ", line, sizeof line), "%s", r->out);
+    cr_expect(strstr(line, "of the observed range (9.877e-10)"), "%s", line);
+    /* the Data sheet (the second) shows the permeabilities and diameters in
+     * scientific notation, the porosities as written */
+    char *sheet = unzip_text(tpath(0, "perm.xlsx"), "xl/worksheets/sheet2.xml");
+    char *styles = unzip_text(tpath(0, "perm.xlsx"), "xl/styles.xml");
+    char code[64];
+    cell_format(sheet, styles, "D5", code, sizeof code);
+    cr_expect_str_eq(code, "0.000000E+00", "k of run 1 (6.9e-18)");
+    cell_format(sheet, styles, "B5", code, sizeof code);
+    cr_expect_str_eq(code, "0.000000E+00", "d of run 1 (1e-6)");
+    cell_format(sheet, styles, "C5", code, sizeof code);
+    cr_expect_str_eq(code, "0.00", "e of run 1 (0.1)");
+    free(sheet);
+    free(styles);
+    /* run's answer: the weak model's best known run and its interval, then
+     * on the log scale the recommendation, each with its digits */
+    r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Best known: data row 1, measured 6.86e-18 m2."), "%s", r->out);
+    cr_expect_null(strstr(r->out, "0.000"), "%s", r->out);
+    cr_assert(find_line(r->out, "Model quality", "k ", line, sizeof line), "%s", r->out);
+    cr_expect(strstr(line, "+- 4.") || strstr(line, "e-10 m2 in the window"), "%s", line);
+    r = run("run", perm_study("log"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "(measured 6.86e-18 m2)"), "%s", r->out);
+    cr_expect(strstr(r->out, "(predicted 6.86e-18 m2, uncertainty +-"), "%s", r->out);
+    cr_expect(strstr(r->out, "moves k by 2.") && strstr(r->out, "e-10 m2"), "%s", r->out);
+    cr_expect_null(strstr(r->out, "0.000"), "%s", r->out);
+}

@@ -58,23 +58,35 @@ static void on_progress(void *user, const sg_fit_progress *p)
 /* ---- text output ------------------------------------------------------------ */
 
 /* Decimals showing `sig` significant digits of a value of size `scale`
- * (errors of a response), between 1 and 8. */
+ * (errors of a response), at least 1; beyond 8 decimals -sig, meaning `sig`
+ * significant digits (%g): a permeability's error of 3e-15 m2 printed as
+ * 0.00000000 says nothing (sg_model_interval_text reads dec < 0 alike). */
 static int decimals_for(double scale, int sig)
 {
     if (!(scale > 0) || !isfinite(scale))
         return 3;
     int d = sig - 1 - (int)floor(log10(scale));
-    return d < 1 ? 1 : d > 8 ? 8 : d;
+    return d < 1 ? 1 : d > 8 ? -sig : d;
 }
 
-/* A response value with dec decimals, or %.6g from 1e7 up: a typo of
+/* v with dec decimals, or -dec significant digits when dec < 0. */
+static const char *figure_text(char *buf, size_t cap, double v, int dec)
+{
+    if (dec < 0)
+        sg_num_snprintf(buf, cap, "%.*g", -dec, v);
+    else
+        sg_num_snprintf(buf, cap, "%.*f", dec, v);
+    return buf;
+}
+
+/* A response value as figure_text, or %.6g from 1e7 up: a typo of
  * 1e12 printed as 1000000000000.0 hides its exponent. */
 static const char *value_text(char *buf, size_t cap, double v, int dec)
 {
     if (fabs(v) >= 1e7)
         sg_num_snprintf(buf, cap, "%.6g", v);
     else
-        sg_num_snprintf(buf, cap, "%.*f", dec, v);
+        figure_text(buf, cap, v, dec);
     return buf;
 }
 
@@ -89,8 +101,9 @@ static void metrics_row(const char *label, const sg_metrics *m, bool ok, int dec
         sg_num_snprintf(r2, sizeof r2, "%.4f", m->r2);
     else
         snprintf(r2, sizeof r2, "n/a");
-    sg_num_fprintf(stdout, "  %-22s %9s %12.*f %12.*f %12.*f\n", label, r2, dec, m->rmse, dec, m->mae, dec,
-           m->max_abs);
+    char rmse[40], mae[40], top[40];
+    printf("  %-22s %9s %12s %12s %12s\n", label, r2, figure_text(rmse, sizeof rmse, m->rmse, dec),
+           figure_text(mae, sizeof mae, m->mae, dec), figure_text(top, sizeof top, m->max_abs, dec));
 }
 
 /* An expected RMSE anywhere in the window: in decades for a log-scale response. */
@@ -99,8 +112,10 @@ static void window_row(const char *label, double rmse, bool decades, int dec)
     if (decades)
         sg_num_fprintf(stdout, "  %-22s %9s %12.3g in log10 (×/÷ %.4g rms)\n", label, "", rmse,
                        pow(10.0, rmse));
-    else
-        sg_num_fprintf(stdout, "  %-22s %9s %12.*f\n", label, "", dec, rmse);
+    else {
+        char v[40];
+        printf("  %-22s %9s %12s\n", label, "", figure_text(v, sizeof v, rmse, dec));
+    }
 }
 
 static void class_row(const char *label, const sg_class_metrics *m)
@@ -548,25 +563,29 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
                                    r->cv->outliers[k + 1].response != o->response ||
                                    r->cv->outliers[k + 1].cluster_first != o->cluster_first;
             if (o->cluster_first != o->cluster_last && last_of_cluster && o->off_pattern) {
-                char group[512];
+                char group[512], off[40];
                 print_group_label(t, r->cv, k, group, sizeof group);
                 sg_num_fprintf(stdout,
-                               "  %s, %s: these neighbouring runs lie %.*f%s%s %s the "
+                               "  %s, %s: these neighbouring runs lie %s%s%s %s the "
                                "additive pattern of the factors' levels that the other runs "
                                "follow (%.0f × its robust scale) — check them as a group; "
                                "leaving one out cannot expose the others\n",
-                               group, resp->name, decimals_for(o->scale, 2),
-                               fabs(o->z * o->scale), sp1, u, o->z > 0 ? "above" : "below",
+                               group, resp->name,
+                               figure_text(off, sizeof off, fabs(o->z * o->scale),
+                                           decimals_for(o->scale, 2)),
+                               sp1, u, o->z > 0 ? "above" : "below",
                                fabs(o->z));
                 any_pattern = true;
             } else if (o->cluster_first != o->cluster_last && last_of_cluster) {
-                char first[96], last[96];
+                char first[96], last[96], within[40];
                 print_run_label(t, o->cluster_first, first, sizeof first);
                 print_run_label(t, o->cluster_last, last, sizeof last);
                 sg_num_fprintf(stdout, "  %s to %s, %s: these neighbouring runs deviate together (same "
-                       "direction, observed values within %.*f%s%s of each other) — check them "
+                       "direction, observed values within %s%s%s of each other) — check them "
                        "as a group; leaving one out cannot expose the others\n",
-                       first, last, resp->name, decimals_for(o->scale, 2), o->scale, sp1, u);
+                       first, last, resp->name,
+                       figure_text(within, sizeof within, o->scale, decimals_for(o->scale, 2)),
+                       sp1, u);
             }
         }
         if (any_single)

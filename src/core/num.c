@@ -105,3 +105,11 @@ int sg_num_fprintf(FILE *fp, const char *fmt, ...)
     va_end(ap);
     return n;
 }
+
+const char *sg_num_fixed(char *buf, size_t cap, double v, int dec)
+{
+    if (v != 0 && fabs(v) < SG_NUM_FIXED_TINY && fabs(v) < 0.5 * pow(10.0, -dec))
+        return sg_num_sig(buf, cap, v, 3);
+    sg_num_snprintf(buf, cap, "%.*f", dec, v);
+    return buf;
+}

@@ -40,6 +40,13 @@ int sg_num_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 #define SG_NUM_SIG_CAP 32
 const char *sg_num_sig(char *buf, size_t cap, double v, int sig);
 
+/* v with dec decimals ("%.*f"), except a value below SG_NUM_FIXED_TINY
+ * (absolute) that those decimals would show as 0, which gets 3 significant
+ * digits as sg_num_sig: a permeability of 6.9e-18 m2 at 3 decimals is
+ * "6.86e-18", not "0.000".  Same buffer rules as sg_num_sig. */
+#define SG_NUM_FIXED_TINY 1e-6
+const char *sg_num_fixed(char *buf, size_t cap, double v, int dec);
+
 /* v as sg_num_sig, but in the style of a value ref printed beside it with
  * %.4g: an exponent when both need one there (from 1e4 up), so that an sd
  * beside its mean reads on one scale ("5.206e+08 (sd 2.2e+06)", not "sd

@@ -42,8 +42,11 @@ double sg_outlier_resolution(const double *v, size_t n, size_t stride)
         bool all = true;
         for (size_t i = 0; all && i < n; i++) {
             double x = v[i * stride] / q;
-            all = !isfinite(x) ||
-                  fabs(x - nearbyint(x)) <= SG_CV_DECIMAL_TOL + 4 * DBL_EPSILON * fabs(x);
+            /* a value that rounds to 0 at q is not shown by it (6.9e-18 m2 is no
+             * whole number) */
+            all = !isfinite(x) || x == 0 ||
+                  (nearbyint(x) != 0 &&
+                   fabs(x - nearbyint(x)) <= SG_CV_DECIMAL_TOL + 4 * DBL_EPSILON * fabs(x));
         }
         if (all)
             return q;

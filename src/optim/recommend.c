@@ -212,8 +212,9 @@ static void measured_phrase(const sg_study *s, const sg_decide_result *r,
     const char *measured = rec->best_row_reps > 1 ? "mean measured" : "measured";
     if (!sp->weighted) {
         const char *u = s->responses[sp->response].unit;
-        sg_num_snprintf(buf, cap, "%s %.*f%s%s", measured, d, rec->best_row_value, *u ? " " : "",
-                        u);
+        char v[SG_NUM_SIG_CAP];
+        snprintf(buf, cap, "%s %s%s%s", measured, sg_num_fixed(v, sizeof v, rec->best_row_value, d),
+                 *u ? " " : "", u);
         return;
     }
     size_t n = (size_t)snprintf(buf, cap, "%s", measured);
@@ -224,8 +225,9 @@ static void measured_phrase(const sg_study *s, const sg_decide_result *r,
         const char *u = s->responses[j].unit;
         double v = r->best_row_means[j];
         int dj = sg_sensitivity_decimals(in && in->sens ? in->sens->resolution[j] : 0.0);
-        n += (size_t)sg_num_snprintf(buf + n, cap - n, "%s%s %.*f%s%s", sep, s->responses[j].name,
-                                     dj, v, *u ? " " : "", u);
+        char vt[SG_NUM_SIG_CAP];
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s %s%s%s", sep, s->responses[j].name,
+                              sg_num_fixed(vt, sizeof vt, v, dj), *u ? " " : "", u);
         sep = ", ";
     }
     if (n < cap)
@@ -238,6 +240,7 @@ static void measured_phrase(const sg_study *s, const sg_decide_result *r,
 static bool infeasible_headline(sg_recommend *rec, const char *run, const char *what,
                                 const char *meas, int d, const char *us, const char *unit)
 {
+    char pred[SG_NUM_SIG_CAP];
     if (rec->kind == SG_RECOMMEND_NONE)
         return false;
     if (rec->kind == SG_RECOMMEND_BEST_RUN)
@@ -249,9 +252,9 @@ static bool infeasible_headline(sg_recommend *rec, const char *run, const char *
     else
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "No setting meets every constraint, by the model or by any tested run; "
-                        "the settings below come closest (predicted %.*f%s%s). Relax the "
+                        "the settings below come closest (predicted %s%s%s). Relax the "
                         "constraint or widen the window.",
-                        d, rec->objective_pred, us, unit);
+                        sg_num_fixed(pred, sizeof pred, rec->objective_pred, d), us, unit);
     return true;
 }
 
@@ -268,6 +271,7 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
         d = du + 1; /* one digit beyond the uncertainty's, as the prediction: 58.5 MPa
                        beside +-15, not the data's 58.45761037 */
     const char *run = rec->best_label;
+    char f1[SG_NUM_SIG_CAP], f2[SG_NUM_SIG_CAP], f3[SG_NUM_SIG_CAP];
     /* replicates: the setting they share, by the mean of their values */
     bool reps = rec->has_best_row && rec->best_row_reps > 1;
     const char *what = reps ? "setting" : "run";
@@ -303,52 +307,55 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
         double miss = fabs(rec->objective_pred - rec->best_row_value);
         char misses[160] = "";
         if (miss > rec->uncertainty)
-            sg_num_snprintf(misses, sizeof misses,
-                            "; the model misses this run by %.*f%s%s, more than its uncertainty",
-                            du + 1, miss, us, unit);
-        sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the best tested %s, %s (%s): it is also the model's optimum%s "
-                        "(predicted %.*f%s%s, uncertainty +-%.*f%s%s%s).",
-                        what, run, meas,
-                        sp->n_cons ? ", kept inside the constraints with their safety margins" : "",
-                        du + 1, rec->objective_pred, us, unit, du, rec->uncertainty, us, unit,
-                        misses);
+            snprintf(misses, sizeof misses,
+                     "; the model misses this run by %s%s%s, more than its uncertainty",
+                     sg_num_fixed(f1, sizeof f1, miss, du + 1), us, unit);
+        snprintf(rec->headline, sizeof rec->headline,
+                 "Use the best tested %s, %s (%s): it is also the model's optimum%s "
+                 "(predicted %s%s%s, uncertainty +-%s%s%s%s).",
+                 what, run, meas,
+                 sp->n_cons ? ", kept inside the constraints with their safety margins" : "",
+                 sg_num_fixed(f2, sizeof f2, rec->objective_pred, du + 1), us, unit,
+                 sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit, misses);
         return;
     }
-    double shown = 0.5 * pow(10.0, -(du + 1)); /* the smallest gain printed as such */
-    if (rec->kind == SG_RECOMMEND_BEST_RUN && rec->gain < shown) {
+    /* the smallest gain printed as such (sg_num_fixed shows any below the
+     * tiny limit) */
+    double shown = rec->uncertainty < SG_NUM_FIXED_TINY ? 0.0 : 0.5 * pow(10.0, -(du + 1));
+    if (rec->kind == SG_RECOMMEND_BEST_RUN && (rec->gain < shown || rec->gain <= 0)) {
         char worse[64] = "no better"; /* "0.0 MPa worse" when it rounds away */
-        if (-rec->gain >= shown)
-            sg_num_snprintf(worse, sizeof worse, "%.*f%s%s worse", du + 1, -rec->gain, us, unit);
-        sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the best tested %s, %s (%s): the model's optimum%s is predicted "
-                        "%s (uncertainty +-%.*f%s%s).",
-                        what, run, meas,
-                        sp->n_cons ? ", kept inside the constraints with their safety margins,"
-                                   : "",
-                        worse, du, rec->uncertainty, us, unit);
+        if (-rec->gain >= shown && rec->gain < 0)
+            snprintf(worse, sizeof worse, "%s%s%s worse",
+                     sg_num_fixed(f1, sizeof f1, -rec->gain, du + 1), us, unit);
+        snprintf(rec->headline, sizeof rec->headline,
+                 "Use the best tested %s, %s (%s): the model's optimum%s is predicted "
+                 "%s (uncertainty +-%s%s%s).",
+                 what, run, meas,
+                 sp->n_cons ? ", kept inside the constraints with their safety margins," : "",
+                 worse, sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
         return;
     }
     if (rec->kind == SG_RECOMMEND_BEST_RUN) {
-        sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the best tested %s, %s (%s): the predicted gain of the model's "
-                        "optimum, %.*f%s%s, is within the uncertainty of +-%.*f%s%s, so the two "
-                        "cannot be told apart; a confirmation run is optional.",
-                        what, run, meas, du + 1, rec->gain, us, unit, du, rec->uncertainty, us,
-                        unit);
+        snprintf(rec->headline, sizeof rec->headline,
+                 "Use the best tested %s, %s (%s): the predicted gain of the model's "
+                 "optimum, %s%s%s, is within the uncertainty of +-%s%s%s, so the two "
+                 "cannot be told apart; a confirmation run is optional.",
+                 what, run, meas, sg_num_fixed(f1, sizeof f1, rec->gain, du + 1), us, unit,
+                 sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
         return;
     }
     if (rec->has_best_row)
-        sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the model's optimum: predicted %.*f%s%s, %.*f%s%s better than the "
-                        "best tested %s, %s (%s; uncertainty +-%.*f%s%s); confirm it with a "
-                        "run.",
-                        du + 1, rec->objective_pred, us, unit, du + 1, rec->gain, us, unit, what,
-                        run, meas, du, rec->uncertainty, us, unit);
+        snprintf(rec->headline, sizeof rec->headline,
+                 "Use the model's optimum: predicted %s%s%s, %s%s%s better than the "
+                 "best tested %s, %s (%s; uncertainty +-%s%s%s); confirm it with a "
+                 "run.",
+                 sg_num_fixed(f2, sizeof f2, rec->objective_pred, du + 1), us, unit,
+                 sg_num_fixed(f1, sizeof f1, rec->gain, du + 1), us, unit, what, run, meas,
+                 sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
     else
-        sg_num_snprintf(rec->headline, sizeof rec->headline,
-                        "Use the model's optimum: predicted %.*f%s%s; confirm it with a run%s.",
-                        d, rec->objective_pred, us, unit,
+        snprintf(rec->headline, sizeof rec->headline,
+                 "Use the model's optimum: predicted %s%s%s; confirm it with a run%s.",
+                 sg_num_fixed(f2, sizeof f2, rec->objective_pred, d), us, unit,
                         rec->none_in_box
                             ? " (no tested run lies inside the [optimize] bounds and fixed "
                               "values to compare it with)"

@@ -108,11 +108,13 @@ static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor
             sg_num_snprintf(o->verdict, sizeof o->verdict,
                             "matters: total index %s, moves P(%s = %s) by %.2f", ix,
                             s->responses[jo].name, pn, so->effect_range[k]);
-        else
-            sg_num_snprintf(o->verdict, sizeof o->verdict,
-                            "matters: total index %s, moves %s by %.*f%s%s", ix,
-                            s->responses[jo].name, value_decimals(in, jo), so->effect_range[k],
-                            sp_unit(ru), ru);
+        else {
+            char by[SG_NUM_SIG_CAP];
+            snprintf(o->verdict, sizeof o->verdict, "matters: total index %s, moves %s by %s%s%s",
+                     ix, s->responses[jo].name,
+                     sg_num_fixed(by, sizeof by, so->effect_range[k], value_decimals(in, jo)),
+                     sp_unit(ru), ru);
+        }
     } else {
         snprintf(o->verdict, sizeof o->verdict, "matters");
     }
@@ -131,11 +133,12 @@ static int response_value(const sg_summary_inputs *in, size_t j, char *buf, size
                                                          rec->mean[j], in->decide->half_width[j]));
     if (isfinite(rec->lo[j]) && du + 1 < d) /* one digit beyond the uncertainty's */
         d = du + 1;
-    int n = sg_num_snprintf(buf, cap, "%.*f%s%s", d, rec->mean[j], sp_unit(u), u);
+    char v[SG_NUM_SIG_CAP], lo[SG_NUM_SIG_CAP], hi[SG_NUM_SIG_CAP];
+    int n = snprintf(buf, cap, "%s%s%s", sg_num_fixed(v, sizeof v, rec->mean[j], d), sp_unit(u), u);
     *has_interval = isfinite(rec->lo[j]);
     if (n > 0 && (size_t)n < cap && *has_interval)
-        n += sg_num_snprintf(buf + n, cap - (size_t)n, " (%.*f .. %.*f", du, rec->lo[j], du,
-                             rec->hi[j]);
+        n += snprintf(buf + n, cap - (size_t)n, " (%s .. %s", sg_num_fixed(lo, sizeof lo, rec->lo[j], du),
+                      sg_num_fixed(hi, sizeof hi, rec->hi[j], du));
     return n;
 }
 
@@ -219,22 +222,25 @@ static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, si
                                                                in->rec->mean[j], hw));
         d = du + 1 < d ? du + 1 : d;
     }
-    int n = sg_num_snprintf(out, cap, "constraint %s: predicted %.*f%s%s", sp->cons[i].text, d,
-                            in->rec->mean[j], sp_unit(u), u);
+    char f1[SG_NUM_SIG_CAP], f2[SG_NUM_SIG_CAP];
+    int n = snprintf(out, cap, "constraint %s: predicted %s%s%s", sp->cons[i].text,
+                     sg_num_fixed(f1, sizeof f1, in->rec->mean[j], d), sp_unit(u), u);
     double beyond = sp->cons[i].ge ? sp->cons[i].bound - in->rec->mean[j]
                                    : in->rec->mean[j] - sp->cons[i].bound;
     if (n > 0 && (size_t)n < cap && beyond > 0) /* not met: no margin was kept */
-        n += sg_num_snprintf(out + n, cap - (size_t)n, ", %.*f%s%s beyond the bound", d, beyond,
-                             sp_unit(u), u);
+        n += snprintf(out + n, cap - (size_t)n, ", %s%s%s beyond the bound",
+                      sg_num_fixed(f1, sizeof f1, beyond, d), sp_unit(u), u);
     else if (n > 0 && (size_t)n < cap && -beyond < (1.0 - 1e-6) * r->con_margin[i])
         /* settings not the optimiser's (a tested run): the slack they have */
-        n += sg_num_snprintf(out + n, cap - (size_t)n, ", %.*f%s%s inside the bound (the "
-                             "margin for %.0f%% confidence is %.*f%s%s)",
-                             d, -beyond, sp_unit(u), u, 100.0 * r->con_confidence, d,
-                             r->con_margin[i], sp_unit(u), u);
+        n += sg_num_snprintf(out + n, cap - (size_t)n, ", %s%s%s inside the bound (the "
+                             "margin for %.0f%% confidence is %s%s%s)",
+                             sg_num_fixed(f1, sizeof f1, -beyond, d), sp_unit(u), u,
+                             100.0 * r->con_confidence,
+                             sg_num_fixed(f2, sizeof f2, r->con_margin[i], d), sp_unit(u), u);
     else if (n > 0 && (size_t)n < cap && r->con_margin[i] > 0)
-        n += sg_num_snprintf(out + n, cap - (size_t)n, ", kept %.*f%s%s inside (%.0f%% confidence)",
-                             d, r->con_margin[i], sp_unit(u), u, 100.0 * r->con_confidence);
+        n += sg_num_snprintf(out + n, cap - (size_t)n, ", kept %s%s%s inside (%.0f%% confidence)",
+                             sg_num_fixed(f1, sizeof f1, r->con_margin[i], d), sp_unit(u), u,
+                             100.0 * r->con_confidence);
     if (n > 0 && (size_t)n < cap)
         sg_num_snprintf(out + n, cap - (size_t)n, ", chance of violation %.0f%%",
                         100.0 * in->rec->p_violate[i]);
@@ -365,6 +371,7 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
     q->q2 = c->net.r2;
     q->weak = c->net.r2 < SG_CV_MIN_Q2;
     double hp = c->half_width_plan, hb = c->half_width_between, hw = c->window_half_width;
+    char f1[SG_NUM_SIG_CAP], f2[SG_NUM_SIG_CAP];
     bool btw = in->cv->n_between > 0;
     if (c->log_interval) { /* in decades: the factor the prediction is divided or multiplied by */
         int n = sg_num_snprintf(q->text, sizeof q->text, "Q2 %5.2f %-5s x/ %.4g %s",
@@ -377,23 +384,25 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
     }
     if (c->window_ok) { /* the interval every command gives first, the others beside it */
         int n = sg_num_snprintf(q->text, sizeof q->text,
-                                "Q2 %5.2f %-5s +- %.*f%s%s in the window (tested +- %.*f",
-                                c->net.r2,
-                                q->weak ? "WEAK" : "good", unc_decimals(in, j, hw), hw,
-                                sp_unit(u), u, unc_decimals(in, j, hp), hp);
+                                "Q2 %5.2f %-5s +- %s%s%s in the window (tested +- %s", c->net.r2,
+                                q->weak ? "WEAK" : "good",
+                                sg_num_fixed(f1, sizeof f1, hw, unc_decimals(in, j, hw)),
+                                sp_unit(u), u,
+                                sg_num_fixed(f2, sizeof f2, hp, unc_decimals(in, j, hp)));
         if (n > 0 && (size_t)n < sizeof q->text && btw)
-            n += sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", between levels +- %.*f",
-                                 unc_decimals(in, j, hb), hb);
+            n += snprintf(q->text + n, sizeof q->text - (size_t)n, ", between levels +- %s",
+                          sg_num_fixed(f1, sizeof f1, hb, unc_decimals(in, j, hb)));
         if (n > 0 && (size_t)n < sizeof q->text)
             snprintf(q->text + n, sizeof q->text - (size_t)n, ")");
         return;
     }
-    int n = sg_num_snprintf(q->text, sizeof q->text, "Q2 %5.2f %-5s +- %.*f%s%s at tested settings",
-                            c->net.r2, q->weak ? "WEAK" : "good", unc_decimals(in, j, hp), hp,
-                            sp_unit(u), u);
+    int n = sg_num_snprintf(q->text, sizeof q->text, "Q2 %5.2f %-5s +- %s%s%s at tested settings",
+                            c->net.r2, q->weak ? "WEAK" : "good",
+                            sg_num_fixed(f1, sizeof f1, hp, unc_decimals(in, j, hp)), sp_unit(u),
+                            u);
     if (n > 0 && (size_t)n < sizeof q->text && btw)
-        n += sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", +- %.*f between levels",
-                             unc_decimals(in, j, hb), hb);
+        n += snprintf(q->text + n, sizeof q->text - (size_t)n, ", +- %s between levels",
+                      sg_num_fixed(f1, sizeof f1, hb, unc_decimals(in, j, hb)));
     if (n > 0 && (size_t)n < sizeof q->text && in->cv->saturated) /* Q2 cannot tell */
         snprintf(q->text + n, sizeof q->text - (size_t)n, "; a saturated design: cannot be judged");
 }

@@ -64,9 +64,21 @@ void sg_rlabel(char *buf, size_t size, const char *name, const char *unit)
         snprintf(buf, size, "%s", name ? name : "");
 }
 
+/* f, or the scientific format where f, a plain number with d decimals,
+ * would show a value that is not 0 as 0 (a permeability of 6.9e-18 m2 in
+ * 0.000000). */
+static lxw_format *format_showing(const sg_rctx *ctx, double v, lxw_format *f)
+{
+    for (int d = 0; v != 0 && isfinite(v) && d <= SG_RFMT_MAX_DECIMALS; d++)
+        if (f == ctx->num[d])
+            return fabs(v) < 0.5 * pow(10.0, -d) ? ctx->sci : f;
+    return f;
+}
+
 void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
              lxw_format *f)
 {
+    f = format_showing(ctx, v, f);
     sg_rwidth_number(ctx, ws, r, c, v, f);
     if (isfinite(v))
         RC(ctx, worksheet_write_number(ws, r, c, v, f));
