@@ -1085,6 +1085,13 @@ Test(log_scale, a_response_far_below_1_keeps_its_digits, .timeout = 300)
     cr_expect_null(strstr(r->out, "0.000"), "%s", r->out);
     cr_assert(find_line(r->out, "Model quality", "k ", line, sizeof line), "%s", r->out);
     cr_expect(strstr(line, "+- 4.") || strstr(line, "e-10 m2 in the window"), "%s", line);
+    /* sensitivity: the range and each factor's effect with their digits */
+    r = run("sensitivity", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "observed range 9.88e-10, resolution none (finer than 1e-9)"), "%s",
+              r->out);
+    cr_assert(find_line(r->out, "effect range\n", "d ", line, sizeof line), "%s", r->out);
+    cr_expect(strstr(line, "e-10 m2"), "%s", line);
     r = run("run", perm_study("log"), NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "(measured 6.86e-18 m2)"), "%s", r->out);

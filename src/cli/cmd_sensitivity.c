@@ -38,19 +38,23 @@ static void print_response(const sg_study *s, const sg_sensitivity *r, size_t j)
     const sg_sobol_result *so = r->sobol;
     const char *unit = s->responses[j].unit, *us = *unit ? " " : "";
     int d = sg_sensitivity_decimals(r->resolution[j]);
-    sg_num_fprintf(stdout, "\n%s%s%s%s: observed range %.*f, resolution %.*f\n  no effect: "
-                           "total index < %.2f and effect range < %.*f%s%s\n",
-                   s->responses[j].name, *unit ? " [" : "", unit, *unit ? "]" : "", d,
-                   r->range[j], d, r->resolution[j], SG_SENSITIVITY_NEGLIGIBLE_SHARE, d,
-                   r->threshold[j], us, unit);
+    char range[SG_NUM_SIG_CAP], res[SG_NUM_SIG_CAP], below[SG_NUM_SIG_CAP], by[SG_NUM_SIG_CAP];
+    sg_num_fprintf(stdout, "\n%s%s%s%s: observed range %s, resolution %s\n  no effect: "
+                           "total index < %.2f and effect range < %s%s%s\n",
+                   s->responses[j].name, *unit ? " [" : "", unit, *unit ? "]" : "",
+                   sg_num_fixed(range, sizeof range, r->range[j], d),
+                   r->resolution[j] > 0 ? sg_num_fixed(res, sizeof res, r->resolution[j], d)
+                                        : "none (finer than 1e-9)",
+                   SG_SENSITIVITY_NEGLIGIBLE_SHARE,
+                   sg_num_fixed(below, sizeof below, r->threshold[j], d), us, unit);
     printf("  %-14s  %-22s  %-22s  %12s\n", "factor", "first order", "total", "effect range");
     for (size_t i = 0; i < r->n_factors; i++) {
         size_t k = sg_sobol_at(so, j, i);
         printf("  %-14.14s", s->factors[i].name);
         print_ci(&so->first[k]);
         print_ci(&so->total[k]);
-        sg_num_fprintf(stdout, "  %12.*f%s%s%s\n", d, so->effect_range[k], us, unit,
-                       r->negligible[k] ? "  no effect" : "");
+        printf("  %12s%s%s%s\n", sg_num_fixed(by, sizeof by, so->effect_range[k], d), us, unit,
+               r->negligible[k] ? "  no effect" : "");
     }
 }
 
