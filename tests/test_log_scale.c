@@ -981,16 +981,10 @@ Test(log_scale, quadratic_baseline_fits_the_decades, .timeout = 300)
 
 /* ---- values far below 1 ----------------------------------------------------------- */
 
-/* The style of cell ref on the workbook's sheet part: its number format's
- * code (xl/styles.xml), into code. */
-static void cell_format(const char *sheet, const char *styles, const char *ref, char *code,
-                        size_t cap)
+/* The number format code of cell style s (an index into cellXfs of
+ * xl/styles.xml) into code: "General" for a built-in format. */
+static void style_format(const char *styles, int s, char *code, size_t cap)
 {
-    char key[32];
-    snprintf(key, sizeof key, "<c r=\"%s\" s=\"", ref);
-    const char *c = strstr(sheet, key);
-    cr_assert_not_null(c, "no cell %s", ref);
-    int s = atoi(c + strlen(key));
     const char *x = strstr(styles, "<cellXfs");
     cr_assert_not_null(x);
     for (int k = 0; k <= s; k++) {
@@ -1002,10 +996,50 @@ static void cell_format(const char *sheet, const char *styles, const char *ref, 
     char want[48];
     snprintf(want, sizeof want, "<numFmt numFmtId=\"%d\" formatCode=\"", atoi(id + 10));
     const char *f = strstr(styles, want);
-    cr_assert_not_null(f, "cell %s: format %d is not the workbook's own", ref, atoi(id + 10));
+    if (!f) { /* built in: 0 General, 1 "0", 2 "0.00" */
+        int b = atoi(id + 10);
+        snprintf(code, cap, "%s", b == 1 ? "0" : b == 2 ? "0.00" : "General");
+        return;
+    }
     f += strlen(want);
     size_t n = (size_t)(strchr(f, '"') - f);
     snprintf(code, cap, "%.*s", (int)(n < cap ? n : cap - 1), f);
+}
+
+/* The number format code of cell ref on the sheet part into code. */
+static void cell_format(const char *sheet, const char *styles, const char *ref, char *code,
+                        size_t cap)
+{
+    char key[32];
+    snprintf(key, sizeof key, "<c r=\"%s\" s=\"", ref);
+    const char *c = strstr(sheet, key);
+    cr_assert_not_null(c, "no cell %s", ref);
+    style_format(styles, atoi(c + strlen(key)), code, cap);
+}
+
+/* Cells of the sheet part whose value (cached, for a formula) is not 0 but
+ * below 1e-6 and whose format shows it in fixed decimals (no exponent, not
+ * General): shown as 0.  The first one's reference into first. */
+static int tiny_cells_shown_as_zero(const char *sheet, const char *styles, char *first,
+                                    size_t cap)
+{
+    int bad = 0;
+    for (const char *c = strstr(sheet, "<c r=\""); c; c = strstr(c + 1, "<c r=\"")) {
+        const char *end = strstr(c, "</c>"), *v = strstr(c, "<v>"), *st = strstr(c, " s=\"");
+        const char *close = strchr(c, '>');
+        if (!end || !v || v > end || !st || st > close || close[-1] == '/')
+            continue;
+        double x = strtod(v + 3, NULL);
+        if (x == 0 || fabs(x) >= 1e-6)
+            continue;
+        char code[64];
+        style_format(styles, atoi(st + 4), code, sizeof code);
+        if (strchr(code, 'E') || strcmp(code, "General") == 0 || strstr(code, "0.0001"))
+            continue; /* scientific, General, or the p-value's "< 0.0001" */
+        if (bad++ == 0)
+            snprintf(first, cap, "%.12s (%s, %s)", c + 6, v + 3, code);
+    }
+    return bad;
 }
 
 static char *unzip_text(const char *xlsx, const char *part)
@@ -1098,4 +1132,15 @@ Test(log_scale, a_response_far_below_1_keeps_its_digits, .timeout = 300)
     cr_expect(strstr(r->out, "(predicted 6.86e-18 m2, uncertainty +-"), "%s", r->out);
     cr_expect(strstr(r->out, "moves k by 2.") && strstr(r->out, "e-10 m2"), "%s", r->out);
     cr_expect_null(strstr(r->out, "0.000"), "%s", r->out);
+    /* no sheet of its workbook shows a permeability as 0 */
+    styles = unzip_text(tpath(0, "perm.xlsx"), "xl/styles.xml");
+    for (int k = 1; k <= 11; k++) {
+        char part[64], first[96] = "";
+        snprintf(part, sizeof part, "xl/worksheets/sheet%d.xml", k);
+        sheet = unzip_text(tpath(0, "perm.xlsx"), part);
+        cr_expect_eq(tiny_cells_shown_as_zero(sheet, styles, first, sizeof first), 0,
+                     "%s: cells shown as 0, the first %s", part, first);
+        free(sheet);
+    }
+    free(styles);
 }

@@ -64,15 +64,36 @@ void sg_rlabel(char *buf, size_t size, const char *name, const char *unit)
         snprintf(buf, size, "%s", name ? name : "");
 }
 
-/* f, or the scientific format where f, a plain number with d decimals,
- * would show a value that is not 0 as 0 (a permeability of 6.9e-18 m2 in
- * 0.000000). */
+/* f, or its scientific twin where f, a number with d decimals, would show
+ * a value that is not 0 as 0 (report_internal.h, sg_rnumber). */
 static lxw_format *format_showing(const sg_rctx *ctx, double v, lxw_format *f)
 {
-    for (int d = 0; v != 0 && isfinite(v) && d <= SG_RFMT_MAX_DECIMALS; d++)
+    if (!(v != 0 && isfinite(v)))
+        return f;
+    for (int d = 0; d <= SG_RFMT_MAX_DECIMALS; d++) {
+        bool zero = fabs(v) < 0.5 * pow(10.0, -d);
         if (f == ctx->num[d])
-            return fabs(v) < 0.5 * pow(10.0, -d) ? ctx->sci : f;
+            return zero ? ctx->sci : f;
+        if (f == ctx->num_in[d])
+            return zero ? ctx->sci_in : f;
+        if (f == ctx->num_bold[d])
+            return zero ? ctx->sci_bold : f;
+        if (f == ctx->suspicious_num[d])
+            return zero ? ctx->sci_suspicious : f;
+    }
     return f;
+}
+
+lxw_error sg_rnumber(const sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
+                     lxw_format *f)
+{
+    return worksheet_write_number(ws, r, c, v, format_showing(ctx, v, f));
+}
+
+lxw_error sg_rformula_num(const sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                          const char *formula, lxw_format *f, double v)
+{
+    return worksheet_write_formula_num(ws, r, c, formula, format_showing(ctx, v, f), v);
 }
 
 void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
@@ -355,6 +376,9 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     ctx->warn_line = workbook_add_format(wb);
     ctx->input = workbook_add_format(wb);
     ctx->sci = workbook_add_format(wb);
+    ctx->sci_in = workbook_add_format(wb);
+    ctx->sci_bold = workbook_add_format(wb);
+    ctx->sci_suspicious = workbook_add_format(wb);
     ctx->integer = workbook_add_format(wb);
     ctx->pct = workbook_add_format(wb);
     ctx->pval = workbook_add_format(wb);
@@ -362,6 +386,7 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     ctx->answer = workbook_add_format(wb);
     if (!ctx->title || !ctx->subtitle || !ctx->header || !ctx->text || !ctx->wrap ||
         !ctx->bold || !ctx->note || !ctx->warn || !ctx->warn_line || !ctx->input || !ctx->sci ||
+        !ctx->sci_in || !ctx->sci_bold || !ctx->sci_suspicious ||
         !ctx->integer || !ctx->pct || !ctx->pval || !ctx->excluded || !ctx->answer)
         return sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for formats");
     format_set_bold(ctx->title);
@@ -387,6 +412,14 @@ static sg_status make_formats(sg_rctx *ctx, sg_error *err)
     format_set_bg_color(ctx->input, 0xFFF2CC);
     format_set_border(ctx->input, LXW_BORDER_THIN);
     format_set_num_format(ctx->sci, "0.000000E+00");
+    format_set_num_format(ctx->sci_in, "0.000000E+00");
+    format_set_bg_color(ctx->sci_in, 0xFFF2CC);
+    format_set_border(ctx->sci_in, LXW_BORDER_THIN);
+    format_set_num_format(ctx->sci_bold, "0.000000E+00");
+    format_set_bold(ctx->sci_bold);
+    format_set_num_format(ctx->sci_suspicious, "0.000000E+00");
+    format_set_bg_color(ctx->sci_suspicious, 0xFFC7CE);
+    format_set_font_color(ctx->sci_suspicious, 0x9C0006);
     format_set_num_format(ctx->integer, "0");
     format_set_num_format(ctx->pct, "0.0%");
     format_set_num_format(ctx->pval, "[<0.0001]\"< 0.0001\";0.0000");

@@ -231,7 +231,7 @@ static void write_softmax(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size_
             cell_abs(c1, prev[p], (lxw_col_t)(W0 + 1 + o));
             snprintf(f, sizeof f, "=EXP(%s-MAX(%s))/SUMPRODUCT(EXP(%s-MAX(%s)))", c1, zr, zr,
                      zr);
-            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[4],
+            RC(ctx, sg_rformula_num(ctx, ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[4],
                                                 v));
             L->ens_val[(p * L->nd + L->d_first[k_resp] + o) * L->M + m] = v;
         }
@@ -336,9 +336,9 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
             snprintf(label, sizeof label, "neuron %zu", j + 1);
             sg_rstr(ctx, ws, r, W0, label, ctx->text);
             for (size_t i = 0; i < ni; i++)
-                RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + i), Wl[j * ni + i],
+                RC(ctx, sg_rnumber(ctx, ws, r, (lxw_col_t)(W0 + 1 + i), Wl[j * ni + i],
                                                ctx->sci));
-            RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + ni), bl[j], ctx->sci));
+            RC(ctx, sg_rnumber(ctx, ws, r, (lxw_col_t)(W0 + 1 + ni), bl[j], ctx->sci));
         }
         for (size_t p = 0; p < L->P; p++) {
             char pn[64];
@@ -360,11 +360,11 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
                           W0 + (lxw_col_t)ni);
                 cell_abs(c1, w_row0 + (lxw_row_t)j, (lxw_col_t)(W0 + 1 + ni));
                 snprintf(f, sizeof f, "=SUMPRODUCT(%s,%s)+%s", c2, c3, c1);
-                RC(ctx, worksheet_write_formula_num(ws, zr, (lxw_col_t)(W0 + 1 + j), f,
+                RC(ctx, sg_rformula_num(ctx, ws, zr, (lxw_col_t)(W0 + 1 + j), f,
                                                     ctx->num[6], z));
                 cell_abs(c1, zr, (lxw_col_t)(W0 + 1 + j));
                 act_formula(f, sizeof f, net->acts[l], c1);
-                RC(ctx, worksheet_write_formula_num(ws, ar, (lxw_col_t)(W0 + 1 + j), f,
+                RC(ctx, sg_rformula_num(ctx, ws, ar, (lxw_col_t)(W0 + 1 + j), f,
                                                     ctx->num[6], a));
             }
             prev[p] = ar;
@@ -407,7 +407,7 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
                                 c2, c3, SG_REPORT_EXP_CLAMP, -SG_REPORT_EXP_CLAMP);
                 d = 4;
             }
-            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[d],
+            RC(ctx, sg_rformula_num(ctx, ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[d],
                                                 v));
             L->ens_val[(p * L->nd + L->d_first[k]) * L->M + m] = v;
         }
@@ -513,8 +513,8 @@ static void write_trend(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
             continue;
         }
         for (size_t q = 0; q < L->nfe; q++)
-            RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + q), b[1 + q], ctx->sci));
-        RC(ctx, worksheet_write_number(ws, r, (lxw_col_t)(W0 + 1 + L->nfe), b[0], ctx->sci));
+            RC(ctx, sg_rnumber(ctx, ws, r, (lxw_col_t)(W0 + 1 + q), b[1 + q], ctx->sci));
+        RC(ctx, sg_rnumber(ctx, ws, r, (lxw_col_t)(W0 + 1 + L->nfe), b[0], ctx->sci));
     }
 }
 
@@ -539,8 +539,8 @@ static void write_scaling(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
         sg_rstr(ctx, ws, r, W0, label, ctx->text);
         sg_rstr(ctx, ws, r, W0 + 1, L->feat_l[q] < 0 ? in->factors[L->feat_f[q]].unit : "0/1",
                 ctx->text);
-        RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->x_shift[q], NULL));
-        RC(ctx, worksheet_write_number(ws, r, W0 + 3, md->x_width[q], NULL));
+        RC(ctx, sg_rnumber(ctx, ws, r, W0 + 2, md->x_shift[q], NULL));
+        RC(ctx, sg_rnumber(ctx, ws, r, W0 + 3, md->x_width[q], NULL));
     }
     snprintf(label, sizeof label, "Output scaling (%s): value = scaled * width + shift",
              sg_scale_kind_name(md->y_kind));
@@ -557,8 +557,8 @@ static void write_scaling(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
             sg_rstr(ctx, ws, r, W0, in->responses[k].name, ctx->text);
         }
         sg_rstr(ctx, ws, r, W0 + 1, in->responses[k].unit, ctx->text);
-        RC(ctx, worksheet_write_number(ws, r, W0 + 2, md->y_shift[k], NULL));
-        RC(ctx, worksheet_write_number(ws, r, W0 + 3, md->y_width[k], NULL));
+        RC(ctx, sg_rnumber(ctx, ws, r, W0 + 2, md->y_shift[k], NULL));
+        RC(ctx, sg_rnumber(ctx, ws, r, W0 + 3, md->y_width[k], NULL));
     }
     write_trend(ctx, ws, L);
 }
@@ -588,7 +588,7 @@ static void write_scaled_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layo
             cell_abs(cwd, L->xsc_row0 + (lxw_row_t)q, W0 + 3);
             snprintf(f, sizeof f, "=(%s-%s)/%s", cin, csh, cwd);
             double v = (feature_value(ctx, L, p, q) - md->x_shift[q]) / md->x_width[q];
-            RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + q), f, ctx->num[6],
+            RC(ctx, sg_rformula_num(ctx, ws, r, (lxw_col_t)(W0 + 1 + q), f, ctx->num[6],
                                                 v));
         }
     }
@@ -629,7 +629,7 @@ static void write_ensemble(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L)
                 snprintf(f, sizeof f, "=%s", c1);
                 double v = L->ens_val[(p * L->nd + dr) * L->M + m];
                 sum += v;
-                RC(ctx, worksheet_write_formula_num(ws, r, (lxw_col_t)(W0 + 1 + m), f,
+                RC(ctx, sg_rformula_num(ctx, ws, r, (lxw_col_t)(W0 + 1 + m), f,
                                                     ctx->num[d], v));
             }
             double mu = sum / (double)L->M, ss = 0.0;
@@ -764,13 +764,13 @@ static void write_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
             write_setting_check(ctx, ws, i, r);
             continue;
         }
-        RC(ctx, worksheet_write_number(ws, r, 2, ctx->settings[i], ctx->num_in[d]));
-        RC(ctx, worksheet_write_number(ws, r, 3, fa->min, ctx->num[d]));
-        RC(ctx, worksheet_write_number(ws, r, 4, fa->max, ctx->num[d]));
+        RC(ctx, sg_rnumber(ctx, ws, r, 2, ctx->settings[i], ctx->num_in[d]));
+        RC(ctx, sg_rnumber(ctx, ws, r, 3, fa->min, ctx->num[d]));
+        RC(ctx, sg_rnumber(ctx, ws, r, 4, fa->max, ctx->num[d]));
         size_t q = L->feat_first[i];
         cell_abs(c1, L->xs_row0, (lxw_col_t)(W0 + 1 + q));
         snprintf(f, sizeof f, "=%s", c1);
-        RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[4],
+        RC(ctx, sg_rformula_num(ctx, ws, r, 5, f, ctx->num[4],
                                             (feature_value(ctx, L, 0, q) - md->x_shift[q]) /
                                                 md->x_width[q]));
         write_setting_check(ctx, ws, i, r);
@@ -828,12 +828,12 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
         }
         range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L->M);
         snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
-        RC(ctx, worksheet_write_formula_num(ws, r, 2, f, ctx->num_bold[d], L->mean[dr]));
+        RC(ctx, sg_rformula_num(ctx, ws, r, 2, f, ctx->num_bold[d], L->mean[dr]));
         if (L->M > 1 || md->spread == SG_REPORT_SPREAD_POPULATION) {
             snprintf(f, sizeof f, "=%s(%s)", sd_fn, c2);
-            RC(ctx, worksheet_write_formula_num(ws, r, 3, f, ctx->num[d], L->spread[dr]));
+            RC(ctx, sg_rformula_num(ctx, ws, r, 3, f, ctx->num[d], L->spread[dr]));
         } else {
-            RC(ctx, worksheet_write_number(ws, r, 3, 0.0, ctx->num[d]));
+            RC(ctx, sg_rnumber(ctx, ws, r, 3, 0.0, ctx->num[d]));
         }
         if (interval && prob) {
             sg_rstr(ctx, ws, r, 4, "a probability", ctx->note);
@@ -862,17 +862,17 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
                 sg_num_snprintf(f, sizeof f, "=MAX(%.17g,%s)", lmin, elo);
             else
                 snprintf(f, sizeof f, "=%s", elo);
-            RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], lo));
+            RC(ctx, sg_rformula_num(ctx, ws, r, 4, f, ctx->num[d], lo));
             if (isfinite(lmax))
                 sg_num_snprintf(f, sizeof f, "=MIN(%.17g,%s)", lmax, ehi);
             else
                 snprintf(f, sizeof f, "=%s", ehi);
-            RC(ctx, worksheet_write_formula_num(ws, r, 5, f, ctx->num[d], hi));
+            RC(ctx, sg_rformula_num(ctx, ws, r, 5, f, ctx->num[d], hi));
         }
         for (size_t m = 0; m < L->M; m++) {
             cell_abs(c1, er, (lxw_col_t)(W0 + 1 + m));
             snprintf(f, sizeof f, "=%s", c1);
-            RC(ctx, worksheet_write_formula_num(ws, r, L->m_col0 + (lxw_col_t)m, f, ctx->num[d],
+            RC(ctx, sg_rformula_num(ctx, ws, r, L->m_col0 + (lxw_col_t)m, f, ctx->num[d],
                                                 L->ens_val[dr * L->M + m]));
         }
     }
@@ -922,7 +922,7 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
     double worst = 0.0;
     for (size_t p = 1; p < L->P; p++) {
         lxw_row_t r = L->c_row0 + (lxw_row_t)(p - 1);
-        RC(ctx, worksheet_write_number(ws, r, 0, (double)ctx->check_row[p - 1],
+        RC(ctx, sg_rnumber(ctx, ws, r, 0, (double)ctx->check_row[p - 1],
                                        ctx->integer));
         for (size_t i = 0; i < L->nf; i++) {
             const sg_report_factor *fa = &in->factors[i];
@@ -932,7 +932,7 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             if (fa->labels)
                 sg_rstr(ctx, ws, r, 1 + (lxw_col_t)i, sg_rname_of(in, i, v), ctx->text);
             else
-                RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)i, v, ctx->num[d]));
+                RC(ctx, sg_rnumber(ctx, ws, r, 1 + (lxw_col_t)i, v, ctx->num[d]));
         }
         for (size_t dr = 0; dr < L->nd; dr++) {
             size_t k = L->d_resp[dr];
@@ -945,8 +945,8 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             double sv = L->check_val[(p - 1) * L->nd + dr];
             range_abs(c2, er, W0 + 1, er, W0 + (lxw_col_t)L->M);
             snprintf(f, sizeof f, "=AVERAGE(%s)", c2);
-            RC(ctx, worksheet_write_formula_num(ws, r, c0, f, ctx->num[d], fv));
-            RC(ctx, worksheet_write_number(ws, r, c0 + 1, sv, ctx->num[d]));
+            RC(ctx, sg_rformula_num(ctx, ws, r, c0, f, ctx->num[d], fv));
+            RC(ctx, sg_rnumber(ctx, ws, r, c0 + 1, sv, ctx->num[d]));
             char cf[32], cs[32];
             cell_abs(cf, r, c0);
             cell_abs(cs, r, c0 + 1);
@@ -955,7 +955,7 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             double rel = sv == 0.0 ? fabs(fv) : fabs(fv - sv) / fabs(sv);
             if (rel > worst)
                 worst = rel;
-            RC(ctx, worksheet_write_formula_num(ws, r, c0 + 2, f, ctx->sci, rel));
+            RC(ctx, sg_rformula_num(ctx, ws, r, c0 + 2, f, ctx->sci, rel));
         }
     }
     lxw_row_t rw = L->c_row0 + (lxw_row_t)ctx->n_check;
@@ -967,7 +967,7 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
         off += (size_t)snprintf(f + off, sizeof f - off, "%s%s", k ? "," : "", c2);
     }
     snprintf(f + off, sizeof f - off, ")");
-    RC(ctx, worksheet_write_formula_num(ws, rw, 1 + (lxw_col_t)L->nf + 2, f, ctx->sci,
+    RC(ctx, sg_rformula_num(ctx, ws, rw, 1 + (lxw_col_t)L->nf + 2, f, ctx->sci,
                                         worst));
 }
 

@@ -133,7 +133,7 @@ static sg_status write_coefficients(sg_rctx *ctx, lxw_worksheet *ws, sg_error *e
         sg_rsm_uncoded(fit, sg_rsm_coefficients(fit), unc);
         for (size_t q = 0; q < p; q++)
             if (sg_rsm_term_kept(fit, q))
-                RC(ctx, worksheet_write_number(ws, QC_FACTOR_ROW + (lxw_row_t)q, c, unc[q],
+                RC(ctx, sg_rnumber(ctx, ws, QC_FACTOR_ROW + (lxw_row_t)q, c, unc[q],
                                                ctx->sci));
             else
                 sg_rstr(ctx, ws, QC_FACTOR_ROW + (lxw_row_t)q, c, "dropped", ctx->text);
@@ -181,7 +181,7 @@ static sg_status write_predictions(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r0
         sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
         poly_formula(m, k, (lxw_col_t)(QC_COEF_COL + 1 + k), poly, QC_FORMULA_MAX);
         snprintf(f, QC_FORMULA_MAX + 32, lg ? "=POWER(10,%s)" : "=%s", poly);
-        RC(ctx, worksheet_write_formula_num(ws, r, 2, f, ctx->num[d], mean[k]));
+        RC(ctx, sg_rformula_num(ctx, ws, r, 2, f, ctx->num[d], mean[k]));
         sg_rnum(ctx, ws, r, 5, mean[k], ctx->num[d]);
         const sg_model_calibration *c = sg_model_calibration_of(m, k);
         if (!c)
@@ -191,10 +191,10 @@ static sg_status write_predictions(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r0
         sg_model_clip_interval(m, k, &lo, &hi);
         sg_num_snprintf(expr, sizeof expr, lg ? "C%u/POWER(10,%.17g)" : "C%u-%.17g", row1, h);
         clipped(f, QC_FORMULA_MAX, expr, sg_model_response_lower_limit(m, k), true);
-        RC(ctx, worksheet_write_formula_num(ws, r, 3, f, ctx->num[d], lo));
+        RC(ctx, sg_rformula_num(ctx, ws, r, 3, f, ctx->num[d], lo));
         sg_num_snprintf(expr, sizeof expr, lg ? "C%u*POWER(10,%.17g)" : "C%u+%.17g", row1, h);
         clipped(f, QC_FORMULA_MAX, expr, sg_model_response_upper_limit(m, k), false);
-        RC(ctx, worksheet_write_formula_num(ws, r, 4, f, ctx->num[d], hi));
+        RC(ctx, sg_rformula_num(ctx, ws, r, 4, f, ctx->num[d], hi));
     }
     free(poly);
     free(f);

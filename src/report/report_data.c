@@ -50,7 +50,7 @@ static void run_cell(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t row, const char 
     char *end = NULL;
     double v = id && id[0] ? sg_num_parse(id, &end) : NAN;
     if (end && *end == '\0' && isfinite(v))
-        RC(ctx, worksheet_write_number(ws, row, 1, v, ctx->num[sg_rfmt_decimals_exact(&v, 1, 1)]));
+        RC(ctx, sg_rnumber(ctx, ws, row, 1, v, ctx->num[sg_rfmt_decimals_exact(&v, 1, 1)]));
     else
         sg_rstr(ctx, ws, row, 1, id, ctx->text);
 }
@@ -119,7 +119,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
     }
     for (size_t r = 0; r < t->n_rows; r++) {
         lxw_row_t row = hr + 1 + (lxw_row_t)r;
-        RC(ctx, worksheet_write_number(ws, row, 0, (double)(t->row ? t->row[r] : r + 1),
+        RC(ctx, sg_rnumber(ctx, ws, row, 0, (double)(t->row ? t->row[r] : r + 1),
                                        ctx->integer));
         if (has_run)
             run_cell(ctx, ws, row, t->run_id[r]);
@@ -141,9 +141,9 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
         r++;
         for (size_t e = 0; e < t->n_excluded; e++, r++) {
             const sg_excluded_row *x = &t->excluded[e];
-            RC(ctx, worksheet_write_number(ws, r, 0, (double)x->row, ctx->integer));
+            RC(ctx, sg_rnumber(ctx, ws, r, 0, (double)x->row, ctx->integer));
             sg_rstr(ctx, ws, r, 1, x->run_id, ctx->text);
-            RC(ctx, worksheet_write_number(ws, r, 2, (double)x->line, ctx->integer));
+            RC(ctx, sg_rnumber(ctx, ws, r, 2, (double)x->line, ctx->integer));
             char why[SG_TABLE_REASON_MAX];
             sg_rstr(ctx, ws, r, 3, sg_table_exclude_reason(t, x, why, sizeof why), ctx->excluded);
         }
@@ -180,7 +180,7 @@ sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err)
         if (header_width(buf, 14) > wmax)
             wmax = header_width(buf, 14);
         sg_rstr(ctx, ws, r, 0, buf, ctx->bold);
-        RC(ctx, worksheet_write_number(ws, r, 1, (double)s->n, ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, r, 1, (double)s->n, ctx->integer));
         double vals[7] = {s->mean, s->sd, s->min, s->q1, s->median, s->q3, s->max};
         /* order statistics at the data's own resolution ("30 min", not
          * "30.0000 min"); mean and sd two decimals finer, at most 6 digits */

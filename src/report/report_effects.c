@@ -174,8 +174,8 @@ static lxw_row_t curvature_rows(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     sg_rlabel(buf, sizeof buf, "Difference (centre - factorial)", u);
     const char *hd[] = {"Centre runs", "Factorial runs", buf, "SS (1 df)", "F", "p-value"};
     sg_rheader_row(ctx, ws, r++, hd, 6, SG_REFF_COL_WIDTH);
-    RC(ctx, worksheet_write_number(ws, r, 0, (double)c->n_centre, ctx->integer));
-    RC(ctx, worksheet_write_number(ws, r, 1, (double)c->n_factorial, ctx->integer));
+    RC(ctx, sg_rnumber(ctx, ws, r, 0, (double)c->n_centre, ctx->integer));
+    RC(ctx, sg_rnumber(ctx, ws, r, 1, (double)c->n_factorial, ctx->integer));
     sg_rnum(ctx, ws, r, 2, c->difference, ctx->num[4]);
     sg_rnum(ctx, ws, r, 3, c->ss, ctx->num[4]);
     sg_rnum(ctx, ws, r, 4, c->f, ctx->num[3]);
@@ -331,7 +331,7 @@ static lxw_row_t response_table(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lx
         sg_rstr(ctx, ws, r, (lxw_col_t)(c0 + 1 + f), res->mains[f].name, ctx->header);
     for (int l = 0; l < maxl; l++) {
         lxw_row_t rr = r + 1 + (lxw_row_t)l;
-        RC(ctx, worksheet_write_number(ws, rr, c0, l + 1, ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, rr, c0, l + 1, ctx->integer));
         for (size_t f = 0; f < nf; f++) {
             const sg_taguchi_main *m = &res->mains[f];
             lxw_col_t c = (lxw_col_t)(c0 + 1 + f);
@@ -357,7 +357,7 @@ static lxw_row_t response_table(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lx
             continue;
         }
         sg_rnum(ctx, ws, dr, c, sn ? m->sn_delta : m->delta, ctx->num[d]);
-        RC(ctx, worksheet_write_number(ws, dr + 1, c, sn ? m->sn_rank : m->rank, ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, dr + 1, c, sn ? m->sn_rank : m->rank, ctx->integer));
     }
     return dr + 2;
 }
@@ -459,12 +459,12 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
         const sg_taguchi_main *m = &res->mains[f];
         lxw_col_t c = 1 + (lxw_col_t)(3 * f);
         sg_rnum(ctx, ws, dr, c + 1, m->delta, ctx->num[d]);
-        RC(ctx, worksheet_write_number(ws, dr + 1, c + 1, m->rank, ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, dr + 1, c + 1, m->rank, ctx->integer));
         if (m->sn_na) {
             sg_rstr(ctx, ws, dr, c + 2, "n/a", ctx->note);
         } else {
             sg_rnum(ctx, ws, dr, c + 2, m->sn_delta, ctx->num[3]);
-            RC(ctx, worksheet_write_number(ws, dr + 1, c + 2, m->sn_rank, ctx->integer));
+            RC(ctx, sg_rnumber(ctx, ws, dr + 1, c + 2, m->sn_rank, ctx->integer));
         }
     }
     sg_rstr(ctx, ws, dr + 2, 0, "Bold: the best level for the goal.", ctx->note);
@@ -506,7 +506,7 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
     for (size_t t = 0; t < res->n_terms; t++, r++) {
         const sg_taguchi_term *tm = &res->terms[t];
         sg_rstr(ctx, ws, r, 0, tm->name, ctx->bold);
-        RC(ctx, worksheet_write_number(ws, r, 1, tm->df, ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, r, 1, tm->df, ctx->integer));
         sg_rnum(ctx, ws, r, 2, tm->ss, ctx->num[4]);
         sg_rnum(ctx, ws, r, 3, tm->ms, ctx->num[4]);
         if (tm->f_na) {
@@ -529,7 +529,7 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
         sg_rstr(ctx, ws, r, 8, buf, ctx->note);
     }
     sg_rstr(ctx, ws, r, 0, "Error", ctx->bold);
-    RC(ctx, worksheet_write_number(ws, r, 1, res->df_error, ctx->integer));
+    RC(ctx, sg_rnumber(ctx, ws, r, 1, res->df_error, ctx->integer));
     sg_rnum(ctx, ws, r, 2, res->ss_error, ctx->num[4]);
     if (res->ms_error_na)
         sg_rstr(ctx, ws, r, 8, res->ms_error_na, ctx->note);
@@ -541,7 +541,7 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
         sg_rnum(ctx, ws, r, 7, res->pct_error_pure, ctx->num[2]);
     r++;
     sg_rstr(ctx, ws, r, 0, "Total", ctx->bold);
-    RC(ctx, worksheet_write_number(ws, r, 1, res->df_total, ctx->integer));
+    RC(ctx, sg_rnumber(ctx, ws, r, 1, res->df_total, ctx->integer));
     sg_rnum(ctx, ws, r, 2, res->ss_total, ctx->num[4]);
     sg_rnum(ctx, ws, r, 6, 100.0, ctx->num[2]);
     r++;

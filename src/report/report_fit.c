@@ -384,7 +384,7 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     sg_rstr(ctx, ws, dr - 1, dc, "Training loss per epoch (member 1)", ctx->bold);
     sg_rstr(ctx, ws, dr, dc, "Epoch", ctx->header);
     for (size_t e = 0; e < longest; e++)
-        RC(ctx, worksheet_write_number(ws, dr + 1 + (lxw_row_t)e, dc, (double)(e + 1),
+        RC(ctx, sg_rnumber(ctx, ws, dr + 1 + (lxw_row_t)e, dc, (double)(e + 1),
                                        ctx->integer));
     lxw_chart *ch = sg_rchart(ctx, LXW_CHART_SCATTER_STRAIGHT, "Training loss (member 1)",
                               tc->optimizer == SG_OPT_LBFGS ? "Iteration" : "Epoch",
@@ -500,7 +500,7 @@ static lxw_row_t confusion_block(sg_rctx *ctx, lxw_worksheet *ws, const char *ti
     for (size_t o = 0; o < k; o++, r++) {
         sg_rstr(ctx, ws, r, 0, labels[o], ctx->bold);
         for (size_t c = 0; c < k; c++)
-            RC(ctx, worksheet_write_number(ws, r, 1 + (lxw_col_t)c, (double)m->confusion[o][c],
+            RC(ctx, sg_rnumber(ctx, ws, r, 1 + (lxw_col_t)c, (double)m->confusion[o][c],
                                            ctx->integer));
     }
     return r + 1;
@@ -531,7 +531,7 @@ static lxw_row_t calibration_block(sg_rctx *ctx, lxw_worksheet *ws, const char *
             }
         sg_num_snprintf(buf, sizeof buf, "%.1f .. %.1f", lo, hi);
         sg_rstr(ctx, ws, r, 0, buf, ctx->text);
-        RC(ctx, worksheet_write_number(ws, r, 1, (double)n, ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, r, 1, (double)n, ctx->integer));
         sg_rnum(ctx, ws, r, 2, n ? sp / (double)n : NAN, ctx->num[2]);
         sg_rnum(ctx, ws, r, 3, n ? so / (double)n : NAN, ctx->num[2]);
     }
@@ -771,8 +771,8 @@ sg_status sg_report_sheet_validation(sg_rctx *ctx, sg_error *err)
         size_t shown = in->table && in->table->row && row < in->table->n_rows
                            ? in->table->row[row]
                            : row + 1;
-        RC(ctx, worksheet_write_number(ws, rr, 0, (double)shown, ctx->integer));
-        RC(ctx, worksheet_write_number(ws, rr, 1, (double)(cv->held_fold[i] + 1), ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, rr, 0, (double)shown, ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, rr, 1, (double)(cv->held_fold[i] + 1), ctx->integer));
         for (size_t k = 0; k < nr; k++) {
             lxw_col_t c = 2 + (lxw_col_t)(5 * k);
             double o = cv->obs[i * nr + k], p = cv->pred[i * nr + k];

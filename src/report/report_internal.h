@@ -158,6 +158,9 @@ typedef struct sg_rctx {
     lxw_format *num_in[SG_RFMT_MAX_DECIMALS + 1];  /* same on an input cell */
     lxw_format *num_bold[SG_RFMT_MAX_DECIMALS + 1];
     lxw_format *sci;            /* 0.000000E+00 (weights, relative errors) */
+    /* the same on an input, bold or suspicious cell: num_in, num_bold and
+     * suspicious_num for a value their decimals would show as 0 */
+    lxw_format *sci_in, *sci_bold, *sci_suspicious;
     lxw_format *integer;        /* 0 */
     lxw_format *pct;            /* 0.0% */
     lxw_format *pval;           /* 0.0000, "< 0.0001" below that */
@@ -205,6 +208,15 @@ SG_INTERNAL int sg_rfmt_decimals_sig(double m);
 
 /* "name [unit]" (or "name" when unit is empty) into buf. */
 SG_INTERNAL void sg_rlabel(char *buf, size_t size, const char *name, const char *unit);
+
+/* worksheet_write_number and worksheet_write_formula_num (v the cached
+ * result), where a format with d decimals (num, num_in, num_bold,
+ * suspicious_num) that would show v, not 0, as 0 (a permeability of 6.9e-18
+ * m2 in 0.000000) becomes its scientific twin. */
+SG_INTERNAL lxw_error sg_rnumber(const sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                                 double v, lxw_format *f);
+SG_INTERNAL lxw_error sg_rformula_num(const sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
+                                      lxw_col_t c, const char *formula, lxw_format *f, double v);
 
 /* Write a number, or an empty cell for NAN. */
 SG_INTERNAL void sg_rnum(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,

@@ -186,7 +186,7 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
     RC(ctx, worksheet_set_row(ws, r, 30, NULL));
     r++;
     int d = sg_rfmt_decimals_sig(s->best);
-    RC(ctx, worksheet_write_number(ws, r, 0, (double)s->n, ctx->integer));
+    RC(ctx, sg_rnumber(ctx, ws, r, 0, (double)s->n, ctx->integer));
     double sv[7] = {s->best, s->worst, s->mean, s->sd, s->q1, s->median, s->q3};
     for (int c = 0; c < 7; c++)
         sg_rnum(ctx, ws, r, 1 + (lxw_col_t)c, sv[c], ctx->num[d]);
@@ -203,10 +203,10 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
     r++;
     for (size_t c = 0; c < o->n_clusters; c++, r++) {
         const sg_optim_cluster *cl = &o->clusters[c];
-        RC(ctx, worksheet_write_number(ws, r, 0, (double)(c + 1), ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, r, 0, (double)(c + 1), ctx->integer));
         settings_cells(ctx, ws, r, 1, cl->x);
         sg_rnum(ctx, ws, r, 1 + (lxw_col_t)nf, cl->f, ctx->num[d]);
-        RC(ctx, worksheet_write_number(ws, r, 2 + (lxw_col_t)nf, (double)cl->count,
+        RC(ctx, sg_rnumber(ctx, ws, r, 2 + (lxw_col_t)nf, (double)cl->count,
                                        ctx->integer));
     }
     r++;
@@ -239,7 +239,7 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
     for (size_t i = 0; i < o->n_starts; i++) {
         const sg_optim_start *st = &o->starts[i];
         lxw_row_t rr = h + 1 + (lxw_row_t)i;
-        RC(ctx, worksheet_write_number(ws, rr, 0, (double)(i + 1), ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, rr, 0, (double)(i + 1), ctx->integer));
         settings_cells(ctx, ws, rr, 1, st->x0);
         settings_cells(ctx, ws, rr, 1 + (lxw_col_t)nf, st->x);
         c = c_obj;
@@ -248,7 +248,7 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
             sg_rnum(ctx, ws, rr, c++, st->g[j], ctx->num[4]);
         sg_rstr(ctx, ws, rr, c++, st->failed ? "failed" : st->feasible ? "yes" : "no",
                 ctx->text);
-        RC(ctx, worksheet_write_number(ws, rr, c++, (double)st->evals, ctx->integer));
+        RC(ctx, sg_rnumber(ctx, ws, rr, c++, (double)st->evals, ctx->integer));
         sg_rstr(ctx, ws, rr, c++, st->stop_reason, ctx->text);
     }
     lxw_row_t last = h + (lxw_row_t)o->n_starts;

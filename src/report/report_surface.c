@@ -152,11 +152,15 @@ static lxw_row_t influence_table(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, s
 }
 
 /* Cell formats of the grid: plain, a tested run (bold, boxed) and the
- * recommended settings (bold, thick box), with d decimals; NULL on OOM. */
-static bool grid_formats(sg_rctx *ctx, int d, lxw_format **tested, lxw_format **rec)
+ * recommended settings (bold, thick box), with d decimals, or in
+ * scientific notation where those would show every value as 0 (sci, as
+ * sg_rnumber does for the plain cells); NULL on OOM. */
+static bool grid_formats(sg_rctx *ctx, int d, bool sci, lxw_format **tested, lxw_format **rec)
 {
     char nf[16] = "0";
-    if (d > 0) {
+    if (sci)
+        snprintf(nf, sizeof nf, "0.000000E+00");
+    else if (d > 0) {
         nf[1] = '.';
         memset(nf + 2, '0', (size_t)d);
         nf[2 + d] = '\0';
@@ -184,7 +188,10 @@ static lxw_row_t grid_table(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t
     const sg_report_factor *fa = &in->factors[a], *fb = &in->factors[b];
     char la[200], lb[200], buf[420];
     lxw_format *tested, *rec;
-    if (!grid_formats(ctx, d, &tested, &rec)) {
+    double top = 0;
+    for (size_t k = 0; k < SG_RSURF_N * SG_RSURF_N; k++)
+        top = isfinite(G[k]) ? fmax(top, fabs(G[k])) : top;
+    if (!grid_formats(ctx, d, top > 0 && top < 0.5 * pow(10.0, -d), &tested, &rec)) {
         *st = sg_error_set(err, SG_ERR_NOMEM, "report: out of memory for formats");
         return r;
     }
