@@ -1159,7 +1159,8 @@ static bool interval_met(const score *s)
 
 static bool cv_within(const score *s)
 {
-    return s->ok && (s->exact || (s->cv_ratio >= 1.0 / CV_RATIO_MAX && s->cv_ratio <= CV_RATIO_MAX));
+    return s->ok &&
+           (s->exact || (s->cv_ratio >= 1.0 / CV_RATIO_MAX && s->cv_ratio <= CV_RATIO_MAX));
 }
 
 /* The issue's CV target: within 2x, or fit states why the design cannot

@@ -103,7 +103,8 @@ static void metrics_row(const char *label, const sg_metrics *m, bool ok, int dec
         snprintf(r2, sizeof r2, "n/a");
     char rmse[40], mae[40], top[40];
     printf("  %-22s %9s %12s %12s %12s\n", label, r2, figure_text(rmse, sizeof rmse, m->rmse, dec),
-           figure_text(mae, sizeof mae, m->mae, dec), figure_text(top, sizeof top, m->max_abs, dec));
+           figure_text(mae, sizeof mae, m->mae, dec),
+           figure_text(top, sizeof top, m->max_abs, dec));
 }
 
 /* An expected RMSE anywhere in the window: in decades for a log-scale response. */

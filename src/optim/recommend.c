@@ -356,10 +356,9 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
         snprintf(rec->headline, sizeof rec->headline,
                  "Use the model's optimum: predicted %s%s%s; confirm it with a run%s.",
                  sg_num_fixed(f2, sizeof f2, rec->objective_pred, d), us, unit,
-                        rec->none_in_box
-                            ? " (no tested run lies inside the [optimize] bounds and fixed "
-                              "values to compare it with)"
-                            : "");
+                 rec->none_in_box ? " (no tested run lies inside the [optimize] bounds and fixed "
+                                    "values to compare it with)"
+                                  : "");
 }
 
 /* Chance that constraint i is violated at the recommended settings: the

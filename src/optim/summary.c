@@ -137,7 +137,8 @@ static int response_value(const sg_summary_inputs *in, size_t j, char *buf, size
     int n = snprintf(buf, cap, "%s%s%s", sg_num_fixed(v, sizeof v, rec->mean[j], d), sp_unit(u), u);
     *has_interval = isfinite(rec->lo[j]);
     if (n > 0 && (size_t)n < cap && *has_interval)
-        n += snprintf(buf + n, cap - (size_t)n, " (%s .. %s", sg_num_fixed(lo, sizeof lo, rec->lo[j], du),
+        n += snprintf(buf + n, cap - (size_t)n, " (%s .. %s",
+                      sg_num_fixed(lo, sizeof lo, rec->lo[j], du),
                       sg_num_fixed(hi, sizeof hi, rec->hi[j], du));
     return n;
 }

@@ -232,7 +232,7 @@ static void write_softmax(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size_
             snprintf(f, sizeof f, "=EXP(%s-MAX(%s))/SUMPRODUCT(EXP(%s-MAX(%s)))", c1, zr, zr,
                      zr);
             RC(ctx, sg_rformula_num(ctx, ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[4],
-                                                v));
+                                    v));
             L->ens_val[(p * L->nd + L->d_first[k_resp] + o) * L->M + m] = v;
         }
         L->out_row[ni_net * L->P + p] = r;
@@ -337,7 +337,7 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
             sg_rstr(ctx, ws, r, W0, label, ctx->text);
             for (size_t i = 0; i < ni; i++)
                 RC(ctx, sg_rnumber(ctx, ws, r, (lxw_col_t)(W0 + 1 + i), Wl[j * ni + i],
-                                               ctx->sci));
+                                   ctx->sci));
             RC(ctx, sg_rnumber(ctx, ws, r, (lxw_col_t)(W0 + 1 + ni), bl[j], ctx->sci));
         }
         for (size_t p = 0; p < L->P; p++) {
@@ -361,11 +361,11 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
                 cell_abs(c1, w_row0 + (lxw_row_t)j, (lxw_col_t)(W0 + 1 + ni));
                 snprintf(f, sizeof f, "=SUMPRODUCT(%s,%s)+%s", c2, c3, c1);
                 RC(ctx, sg_rformula_num(ctx, ws, zr, (lxw_col_t)(W0 + 1 + j), f,
-                                                    ctx->num[6], z));
+                                        ctx->num[6], z));
                 cell_abs(c1, zr, (lxw_col_t)(W0 + 1 + j));
                 act_formula(f, sizeof f, net->acts[l], c1);
                 RC(ctx, sg_rformula_num(ctx, ws, ar, (lxw_col_t)(W0 + 1 + j), f,
-                                                    ctx->num[6], a));
+                                        ctx->num[6], a));
             }
             prev[p] = ar;
         }
@@ -408,7 +408,7 @@ static sg_status write_net(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L, size
                 d = 4;
             }
             RC(ctx, sg_rformula_num(ctx, ws, r, (lxw_col_t)(W0 + 1 + o), f, ctx->num[d],
-                                                v));
+                                    v));
             L->ens_val[(p * L->nd + L->d_first[k]) * L->M + m] = v;
         }
         L->out_row[ni_net * L->P + p] = r;
@@ -589,7 +589,7 @@ static void write_scaled_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layo
             snprintf(f, sizeof f, "=(%s-%s)/%s", cin, csh, cwd);
             double v = (feature_value(ctx, L, p, q) - md->x_shift[q]) / md->x_width[q];
             RC(ctx, sg_rformula_num(ctx, ws, r, (lxw_col_t)(W0 + 1 + q), f, ctx->num[6],
-                                                v));
+                                    v));
         }
     }
 }
@@ -630,7 +630,7 @@ static void write_ensemble(sg_rctx *ctx, lxw_worksheet *ws, calc_layout *L)
                 double v = L->ens_val[(p * L->nd + dr) * L->M + m];
                 sum += v;
                 RC(ctx, sg_rformula_num(ctx, ws, r, (lxw_col_t)(W0 + 1 + m), f,
-                                                    ctx->num[d], v));
+                                        ctx->num[d], v));
             }
             double mu = sum / (double)L->M, ss = 0.0;
             for (size_t m = 0; m < L->M; m++) {
@@ -771,8 +771,8 @@ static void write_inputs(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout *L)
         cell_abs(c1, L->xs_row0, (lxw_col_t)(W0 + 1 + q));
         snprintf(f, sizeof f, "=%s", c1);
         RC(ctx, sg_rformula_num(ctx, ws, r, 5, f, ctx->num[4],
-                                            (feature_value(ctx, L, 0, q) - md->x_shift[q]) /
-                                                md->x_width[q]));
+                                (feature_value(ctx, L, 0, q) - md->x_shift[q]) /
+                                    md->x_width[q]));
         write_setting_check(ctx, ws, i, r);
     }
     /* a setting that is not allowed shows its reason in red */
@@ -873,7 +873,7 @@ static void write_predictions(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
             cell_abs(c1, er, (lxw_col_t)(W0 + 1 + m));
             snprintf(f, sizeof f, "=%s", c1);
             RC(ctx, sg_rformula_num(ctx, ws, r, L->m_col0 + (lxw_col_t)m, f, ctx->num[d],
-                                                L->ens_val[dr * L->M + m]));
+                                    L->ens_val[dr * L->M + m]));
         }
     }
 }
@@ -923,7 +923,7 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
     for (size_t p = 1; p < L->P; p++) {
         lxw_row_t r = L->c_row0 + (lxw_row_t)(p - 1);
         RC(ctx, sg_rnumber(ctx, ws, r, 0, (double)ctx->check_row[p - 1],
-                                       ctx->integer));
+                           ctx->integer));
         for (size_t i = 0; i < L->nf; i++) {
             const sg_report_factor *fa = &in->factors[i];
             double b2[2] = {fa->min, fa->max};
@@ -968,7 +968,7 @@ static void write_check_table(sg_rctx *ctx, lxw_worksheet *ws, const calc_layout
     }
     snprintf(f + off, sizeof f - off, ")");
     RC(ctx, sg_rformula_num(ctx, ws, rw, 1 + (lxw_col_t)L->nf + 2, f, ctx->sci,
-                                        worst));
+                            worst));
 }
 
 /* Column widths and header row heights. */

@@ -134,7 +134,7 @@ static sg_status write_coefficients(sg_rctx *ctx, lxw_worksheet *ws, sg_error *e
         for (size_t q = 0; q < p; q++)
             if (sg_rsm_term_kept(fit, q))
                 RC(ctx, sg_rnumber(ctx, ws, QC_FACTOR_ROW + (lxw_row_t)q, c, unc[q],
-                                               ctx->sci));
+                                   ctx->sci));
             else
                 sg_rstr(ctx, ws, QC_FACTOR_ROW + (lxw_row_t)q, c, "dropped", ctx->text);
     }

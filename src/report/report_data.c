@@ -120,7 +120,7 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
     for (size_t r = 0; r < t->n_rows; r++) {
         lxw_row_t row = hr + 1 + (lxw_row_t)r;
         RC(ctx, sg_rnumber(ctx, ws, row, 0, (double)(t->row ? t->row[r] : r + 1),
-                                       ctx->integer));
+                           ctx->integer));
         if (has_run)
             run_cell(ctx, ws, row, t->run_id[r]);
     }

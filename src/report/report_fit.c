@@ -385,7 +385,7 @@ sg_status sg_report_sheet_model(sg_rctx *ctx, sg_error *err)
     sg_rstr(ctx, ws, dr, dc, "Epoch", ctx->header);
     for (size_t e = 0; e < longest; e++)
         RC(ctx, sg_rnumber(ctx, ws, dr + 1 + (lxw_row_t)e, dc, (double)(e + 1),
-                                       ctx->integer));
+                           ctx->integer));
     lxw_chart *ch = sg_rchart(ctx, LXW_CHART_SCATTER_STRAIGHT, "Training loss (member 1)",
                               tc->optimizer == SG_OPT_LBFGS ? "Iteration" : "Epoch",
                               "Loss (MSE on scaled data + penalty, unitless)");
@@ -501,7 +501,7 @@ static lxw_row_t confusion_block(sg_rctx *ctx, lxw_worksheet *ws, const char *ti
         sg_rstr(ctx, ws, r, 0, labels[o], ctx->bold);
         for (size_t c = 0; c < k; c++)
             RC(ctx, sg_rnumber(ctx, ws, r, 1 + (lxw_col_t)c, (double)m->confusion[o][c],
-                                           ctx->integer));
+                               ctx->integer));
     }
     return r + 1;
 }

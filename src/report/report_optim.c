@@ -207,7 +207,7 @@ sg_status sg_report_sheet_optim(sg_rctx *ctx, sg_error *err)
         settings_cells(ctx, ws, r, 1, cl->x);
         sg_rnum(ctx, ws, r, 1 + (lxw_col_t)nf, cl->f, ctx->num[d]);
         RC(ctx, sg_rnumber(ctx, ws, r, 2 + (lxw_col_t)nf, (double)cl->count,
-                                       ctx->integer));
+                           ctx->integer));
     }
     r++;
 
