@@ -422,7 +422,11 @@ static void fit_text(const sg_cli_ctx *ctx, const char *path)
             print_outcome(resp, cv, r->cv ? r->cv->n_between : 0);
             continue;
         }
-        int dec = decimals_for(cv ? cv->net.rmse : r->train[j].rmse, 3);
+        /* an exact model's figures (at rounding) at a ten-thousandth of the
+         * range: 0.000 beside the others' 0.030, not 5.8e-12 */
+        double scale = cv ? cv->net.rmse : r->train[j].rmse;
+        int dec = cv && sg_cv_is_rounding(scale, cv->range) ? decimals_for(1e-4 * cv->range, 1)
+                                                             : decimals_for(scale, 3);
         printf("\n%s%s%s%s\n", resp->name, resp->unit[0] ? " [" : "", resp->unit,
                resp->unit[0] ? "]" : "");
         printf("  %-22s %9s %12s %12s %12s\n", "", "R²/Q²", "RMSE", "MAE", "max error");
