@@ -213,8 +213,8 @@ static void measured_phrase(const sg_study *s, const sg_decide_result *r,
     if (!sp->weighted) {
         const char *u = s->responses[sp->response].unit;
         char v[SG_NUM_SIG_CAP];
-        snprintf(buf, cap, "%s %s%s%s", measured, sg_num_fixed(v, sizeof v, rec->best_row_value, d),
-                 *u ? " " : "", u);
+        sg_num_snprintf(buf, cap, "%s %s%s%s", measured,
+                        sg_num_fixed(v, sizeof v, rec->best_row_value, d), *u ? " " : "", u);
         return;
     }
     size_t n = (size_t)snprintf(buf, cap, "%s", measured);
@@ -226,8 +226,8 @@ static void measured_phrase(const sg_study *s, const sg_decide_result *r,
         double v = r->best_row_means[j];
         int dj = sg_sensitivity_decimals(in && in->sens ? in->sens->resolution[j] : 0.0);
         char vt[SG_NUM_SIG_CAP];
-        n += (size_t)snprintf(buf + n, cap - n, "%s%s %s%s%s", sep, s->responses[j].name,
-                              sg_num_fixed(vt, sizeof vt, v, dj), *u ? " " : "", u);
+        n += (size_t)sg_num_snprintf(buf + n, cap - n, "%s%s %s%s%s", sep, s->responses[j].name,
+                                     sg_num_fixed(vt, sizeof vt, v, dj), *u ? " " : "", u);
         sep = ", ";
     }
     if (n < cap)
@@ -307,16 +307,16 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
         double miss = fabs(rec->objective_pred - rec->best_row_value);
         char misses[160] = "";
         if (miss > rec->uncertainty)
-            snprintf(misses, sizeof misses,
-                     "; the model misses this run by %s%s%s, more than its uncertainty",
-                     sg_num_fixed(f1, sizeof f1, miss, du + 1), us, unit);
-        snprintf(rec->headline, sizeof rec->headline,
-                 "Use the best tested %s, %s (%s): it is also the model's optimum%s "
-                 "(predicted %s%s%s, uncertainty +-%s%s%s%s).",
-                 what, run, meas,
-                 sp->n_cons ? ", kept inside the constraints with their safety margins" : "",
-                 sg_num_fixed(f2, sizeof f2, rec->objective_pred, du + 1), us, unit,
-                 sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit, misses);
+            sg_num_snprintf(misses, sizeof misses,
+                            "; the model misses this run by %s%s%s, more than its uncertainty",
+                            sg_num_fixed(f1, sizeof f1, miss, du + 1), us, unit);
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the best tested %s, %s (%s): it is also the model's optimum%s "
+                        "(predicted %s%s%s, uncertainty +-%s%s%s%s).",
+                        what, run, meas,
+                        sp->n_cons ? ", kept inside the constraints with their safety margins" : "",
+                        sg_num_fixed(f2, sizeof f2, rec->objective_pred, du + 1), us, unit,
+                        sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit, misses);
         return;
     }
     /* the smallest gain printed as such (sg_num_fixed shows any below the
@@ -325,40 +325,42 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
     if (rec->kind == SG_RECOMMEND_BEST_RUN && (rec->gain < shown || rec->gain <= 0)) {
         char worse[64] = "no better"; /* "0.0 MPa worse" when it rounds away */
         if (-rec->gain >= shown && rec->gain < 0)
-            snprintf(worse, sizeof worse, "%s%s%s worse",
-                     sg_num_fixed(f1, sizeof f1, -rec->gain, du + 1), us, unit);
-        snprintf(rec->headline, sizeof rec->headline,
-                 "Use the best tested %s, %s (%s): the model's optimum%s is predicted "
-                 "%s (uncertainty +-%s%s%s).",
-                 what, run, meas,
-                 sp->n_cons ? ", kept inside the constraints with their safety margins," : "",
-                 worse, sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
+            sg_num_snprintf(worse, sizeof worse, "%s%s%s worse",
+                            sg_num_fixed(f1, sizeof f1, -rec->gain, du + 1), us, unit);
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the best tested %s, %s (%s): the model's optimum%s is predicted "
+                        "%s (uncertainty +-%s%s%s).",
+                        what, run, meas,
+                        sp->n_cons ? ", kept inside the constraints with their safety margins,"
+                                   : "",
+                        worse, sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
         return;
     }
     if (rec->kind == SG_RECOMMEND_BEST_RUN) {
-        snprintf(rec->headline, sizeof rec->headline,
-                 "Use the best tested %s, %s (%s): the predicted gain of the model's "
-                 "optimum, %s%s%s, is within the uncertainty of +-%s%s%s, so the two "
-                 "cannot be told apart; a confirmation run is optional.",
-                 what, run, meas, sg_num_fixed(f1, sizeof f1, rec->gain, du + 1), us, unit,
-                 sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the best tested %s, %s (%s): the predicted gain of the model's "
+                        "optimum, %s%s%s, is within the uncertainty of +-%s%s%s, so the two "
+                        "cannot be told apart; a confirmation run is optional.",
+                        what, run, meas, sg_num_fixed(f1, sizeof f1, rec->gain, du + 1), us, unit,
+                        sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
         return;
     }
     if (rec->has_best_row)
-        snprintf(rec->headline, sizeof rec->headline,
-                 "Use the model's optimum: predicted %s%s%s, %s%s%s better than the "
-                 "best tested %s, %s (%s; uncertainty +-%s%s%s); confirm it with a "
-                 "run.",
-                 sg_num_fixed(f2, sizeof f2, rec->objective_pred, du + 1), us, unit,
-                 sg_num_fixed(f1, sizeof f1, rec->gain, du + 1), us, unit, what, run, meas,
-                 sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the model's optimum: predicted %s%s%s, %s%s%s better than the "
+                        "best tested %s, %s (%s; uncertainty +-%s%s%s); confirm it with a "
+                        "run.",
+                        sg_num_fixed(f2, sizeof f2, rec->objective_pred, du + 1), us, unit,
+                        sg_num_fixed(f1, sizeof f1, rec->gain, du + 1), us, unit, what, run, meas,
+                        sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
     else
-        snprintf(rec->headline, sizeof rec->headline,
-                 "Use the model's optimum: predicted %s%s%s; confirm it with a run%s.",
-                 sg_num_fixed(f2, sizeof f2, rec->objective_pred, d), us, unit,
-                 rec->none_in_box ? " (no tested run lies inside the [optimize] bounds and fixed "
-                                    "values to compare it with)"
-                                  : "");
+        sg_num_snprintf(rec->headline, sizeof rec->headline,
+                        "Use the model's optimum: predicted %s%s%s; confirm it with a run%s.",
+                        sg_num_fixed(f2, sizeof f2, rec->objective_pred, d), us, unit,
+                        rec->none_in_box
+                            ? " (no tested run lies inside the [optimize] bounds and fixed "
+                              "values to compare it with)"
+                            : "");
 }
 
 /* Chance that constraint i is violated at the recommended settings: the

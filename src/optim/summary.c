@@ -110,10 +110,12 @@ static void factor_line(const sg_summary_inputs *in, size_t i, sg_summary_factor
                             s->responses[jo].name, pn, so->effect_range[k]);
         else {
             char by[SG_NUM_SIG_CAP];
-            snprintf(o->verdict, sizeof o->verdict, "matters: total index %s, moves %s by %s%s%s",
-                     ix, s->responses[jo].name,
-                     sg_num_fixed(by, sizeof by, so->effect_range[k], value_decimals(in, jo)),
-                     sp_unit(ru), ru);
+            sg_num_snprintf(o->verdict, sizeof o->verdict,
+                            "matters: total index %s, moves %s by %s%s%s", ix,
+                            s->responses[jo].name,
+                            sg_num_fixed(by, sizeof by, so->effect_range[k],
+                                         value_decimals(in, jo)),
+                            sp_unit(ru), ru);
         }
     } else {
         snprintf(o->verdict, sizeof o->verdict, "matters");
@@ -134,12 +136,13 @@ static int response_value(const sg_summary_inputs *in, size_t j, char *buf, size
     if (isfinite(rec->lo[j]) && du + 1 < d) /* one digit beyond the uncertainty's */
         d = du + 1;
     char v[SG_NUM_SIG_CAP], lo[SG_NUM_SIG_CAP], hi[SG_NUM_SIG_CAP];
-    int n = snprintf(buf, cap, "%s%s%s", sg_num_fixed(v, sizeof v, rec->mean[j], d), sp_unit(u), u);
+    int n = sg_num_snprintf(buf, cap, "%s%s%s", sg_num_fixed(v, sizeof v, rec->mean[j], d),
+                            sp_unit(u), u);
     *has_interval = isfinite(rec->lo[j]);
     if (n > 0 && (size_t)n < cap && *has_interval)
-        n += snprintf(buf + n, cap - (size_t)n, " (%s .. %s",
-                      sg_num_fixed(lo, sizeof lo, rec->lo[j], du),
-                      sg_num_fixed(hi, sizeof hi, rec->hi[j], du));
+        n += sg_num_snprintf(buf + n, cap - (size_t)n, " (%s .. %s",
+                             sg_num_fixed(lo, sizeof lo, rec->lo[j], du),
+                             sg_num_fixed(hi, sizeof hi, rec->hi[j], du));
     return n;
 }
 
@@ -224,13 +227,13 @@ static void constraint_line(const sg_summary_inputs *in, size_t i, char *out, si
         d = du + 1 < d ? du + 1 : d;
     }
     char f1[SG_NUM_SIG_CAP], f2[SG_NUM_SIG_CAP];
-    int n = snprintf(out, cap, "constraint %s: predicted %s%s%s", sp->cons[i].text,
-                     sg_num_fixed(f1, sizeof f1, in->rec->mean[j], d), sp_unit(u), u);
+    int n = sg_num_snprintf(out, cap, "constraint %s: predicted %s%s%s", sp->cons[i].text,
+                            sg_num_fixed(f1, sizeof f1, in->rec->mean[j], d), sp_unit(u), u);
     double beyond = sp->cons[i].ge ? sp->cons[i].bound - in->rec->mean[j]
                                    : in->rec->mean[j] - sp->cons[i].bound;
     if (n > 0 && (size_t)n < cap && beyond > 0) /* not met: no margin was kept */
-        n += snprintf(out + n, cap - (size_t)n, ", %s%s%s beyond the bound",
-                      sg_num_fixed(f1, sizeof f1, beyond, d), sp_unit(u), u);
+        n += sg_num_snprintf(out + n, cap - (size_t)n, ", %s%s%s beyond the bound",
+                             sg_num_fixed(f1, sizeof f1, beyond, d), sp_unit(u), u);
     else if (n > 0 && (size_t)n < cap && -beyond < (1.0 - 1e-6) * r->con_margin[i])
         /* settings not the optimiser's (a tested run): the slack they have */
         n += sg_num_snprintf(out + n, cap - (size_t)n, ", %s%s%s inside the bound (the "
@@ -391,8 +394,8 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
                                 sp_unit(u), u,
                                 sg_num_fixed(f2, sizeof f2, hp, unc_decimals(in, j, hp)));
         if (n > 0 && (size_t)n < sizeof q->text && btw)
-            n += snprintf(q->text + n, sizeof q->text - (size_t)n, ", between levels +- %s",
-                          sg_num_fixed(f1, sizeof f1, hb, unc_decimals(in, j, hb)));
+            n += sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", between levels +- %s",
+                                 sg_num_fixed(f1, sizeof f1, hb, unc_decimals(in, j, hb)));
         if (n > 0 && (size_t)n < sizeof q->text)
             snprintf(q->text + n, sizeof q->text - (size_t)n, ")");
         return;
@@ -402,8 +405,8 @@ static void quality_line(const sg_summary_inputs *in, size_t j, sg_summary_quali
                             sg_num_fixed(f1, sizeof f1, hp, unc_decimals(in, j, hp)), sp_unit(u),
                             u);
     if (n > 0 && (size_t)n < sizeof q->text && btw)
-        n += snprintf(q->text + n, sizeof q->text - (size_t)n, ", +- %s between levels",
-                      sg_num_fixed(f1, sizeof f1, hb, unc_decimals(in, j, hb)));
+        n += sg_num_snprintf(q->text + n, sizeof q->text - (size_t)n, ", +- %s between levels",
+                             sg_num_fixed(f1, sizeof f1, hb, unc_decimals(in, j, hb)));
     if (n > 0 && (size_t)n < sizeof q->text && in->cv->saturated) /* Q2 cannot tell */
         snprintf(q->text + n, sizeof q->text - (size_t)n, "; a saturated design: cannot be judged");
 }
