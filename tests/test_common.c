@@ -75,6 +75,11 @@ Test(common, num_fixed_keeps_the_digits_of_values_far_below_1)
     cr_expect_str_eq(sg_num_fixed(b, sizeof b, 6.858711e-18, 3), "6.86e-18");
     cr_expect_str_eq(sg_num_fixed(b, sizeof b, -3.16e-19, 4), "-3.16e-19");
     cr_expect_str_eq(sg_num_fixed(b, sizeof b, 2.5e-7, 9), "0.000000250", "shown by its decimals");
+    /* negative decimals: rounded to 10^-dec, the digits above it */
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, 470807706.8, -4), "4.7081e+08");
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, 2137902.0, -5), "2100000");
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, 153.0, -1), "150");
+    cr_expect_str_eq(sg_num_fixed(b, sizeof b, -4.0, -1), "0", "a value below the rounding");
 }
 
 Test(common, num_sig_writes_no_exponent_for_engineering_values)

@@ -1144,3 +1144,39 @@ Test(log_scale, a_response_far_below_1_keeps_its_digits, .timeout = 300)
     }
     free(styles);
 }
+
+/* A stress in Pa (about 5e8) on a 3^2 grid: `run`'s answer rounds each value
+ * to its uncertainty (two significant digits of it, one more for the value)
+ * instead of printing every integer digit and a decimal (470807706.8 Pa,
+ * uncertainty +-2137902 Pa, as it did with the brazing table in Pa). */
+Test(log_scale, a_response_far_above_1_is_rounded_to_its_uncertainty, .timeout = 300)
+{
+    char text[1024];
+    size_t u = (size_t)snprintf(text, sizeof text, "a,b,s\n");
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double a = i - 1.0, b = j - 1.0;
+            u += (size_t)snprintf(text + u, sizeof text - u, "%g,%g,%.0f\n", a, b,
+                                  5e8 + 3e7 * a + 1e7 * b * b + 4e6 * a * b);
+        }
+    put("pa.csv", text);
+    const char *study =
+        put("pa.toml", "[study]\nname = \"pa\"\nseed = 7\n[data]\nfile = \"pa.csv\"\n"
+                       "[[factor]]\nname = \"a\"\nmin = -1\nmax = 1\n"
+                       "[[factor]]\nname = \"b\"\nmin = -1\nmax = 1\n"
+                       "[[response]]\nname = \"s\"\nunit = \"Pa\"\ngoal = \"minimize\"\n"
+                       "[model]\nensemble = 2\n[report]\nfile = \"pa.xlsx\"\n");
+    result *r = run("run", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    char line[512];
+    cr_assert(find_line(r->out, NULL, "Answer:", line, sizeof line), "%s", r->out);
+    cr_expect(strstr(line, "e+08 Pa"), "%s", r->out);
+    cr_assert(find_line(r->out, "Model quality", "s ", line, sizeof line), "%s", r->out);
+    /* +- with two significant digits, the rest zeros or an exponent */
+    const char *pm = strstr(line, "+- ");
+    cr_assert_not_null(pm, "%s", line);
+    int digits = 0;
+    for (const char *c = pm + 3; *c && *c != ' ' && *c != 'e'; c++)
+        digits += *c >= '1' && *c <= '9';
+    cr_expect_leq(digits, 2, "%s", line);
+}

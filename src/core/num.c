@@ -108,6 +108,11 @@ int sg_num_fprintf(FILE *fp, const char *fmt, ...)
 
 const char *sg_num_fixed(char *buf, size_t cap, double v, int dec)
 {
+    if (dec < 0 && isfinite(v)) { /* round to 10^-dec, the digits above it */
+        double q = pow(10.0, -dec), r = nearbyint(v / q) * q + 0.0; /* no "-0" */
+        int sig = r != 0 ? (int)floor(log10(fabs(r))) + 1 + dec : 1;
+        return sg_num_sig(buf, cap, r, sig < 1 ? 1 : sig);
+    }
     if (v != 0 && fabs(v) < SG_NUM_FIXED_TINY && fabs(v) < 0.5 * pow(10.0, -dec))
         return sg_num_sig(buf, cap, v, 3);
     sg_num_snprintf(buf, cap, "%.*f", dec, v);

@@ -43,7 +43,9 @@ const char *sg_num_sig(char *buf, size_t cap, double v, int sig);
 /* v with dec decimals ("%.*f"), except a value below SG_NUM_FIXED_TINY
  * (absolute) that those decimals would show as 0, which gets 3 significant
  * digits as sg_num_sig: a permeability of 6.9e-18 m2 at 3 decimals is
- * "6.86e-18", not "0.000".  Same buffer rules as sg_num_sig. */
+ * "6.86e-18", not "0.000".  A negative dec rounds to 10^-dec and prints the
+ * digits down to it as sg_num_sig (470807706.8 at -4: "4.7081e+08"; 2137902
+ * at -5: "2100000").  Same buffer rules as sg_num_sig. */
 #define SG_NUM_FIXED_TINY 1e-6
 const char *sg_num_fixed(char *buf, size_t cap, double v, int dec);
 

@@ -33,8 +33,7 @@ int sg_sensitivity_uncertainty_decimals(double v, double resolution)
     int d = sg_sensitivity_decimals(resolution);
     if (!(v > 0) || !isfinite(v))
         return d;
-    int sig = 1 - (int)floor(log10(v));
-    sig = sig < 0 ? 0 : sig;
+    int sig = 1 - (int)floor(log10(v)); /* negative from 100 up: 2137902 -> -5 */
     return sig < d ? sig : d;
 }
 

@@ -72,7 +72,9 @@ void sg_sensitivity_destroy(sg_sensitivity *r);
 #define SG_SENSITIVITY_DEFAULT_DECIMALS 3
 int sg_sensitivity_decimals(double resolution);
 /* Decimals for an uncertainty v: two significant digits, never finer than
- * the resolution (0.917 at resolution 0.1 -> 1; 15.93 at 0.001 -> 0). */
+ * the resolution (0.917 at resolution 0.1 -> 1; 15.93 at 0.001 -> 0); from
+ * 100 up negative, a rounding to 10^-d (2137902 Pa -> -5: 2100000;
+ * sg_num_fixed prints such decimals). */
 int sg_sensitivity_uncertainty_decimals(double v, double resolution);
 
 /* Whether factor i has a material effect on some response whose flag in
