@@ -184,6 +184,26 @@ static inline bool find_line(const char *text, const char *after, const char *pr
     return false;
 }
 
+/* The text of one part of a zip file (an .xlsx's xl/styles.xml), read by
+ * `unzip -p`; caller frees.  *status (may be NULL) receives pclose's status:
+ * not 0 when the part is missing. */
+static inline char *unzip_part(const char *xlsx, const char *part, int *status)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s'", xlsx, part);
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    size_t cap = 1 << 22;
+    char *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    size_t n = fread(buf, 1, cap - 1, f);
+    buf[n] = '\0';
+    int st = pclose(f);
+    if (status)
+        *status = st;
+    return buf;
+}
+
 /* predict's CSV (a static buffer, until the next call) of model at the
  * points of points_csv (a header naming the factors, then one row each). */
 static inline const char *predict_points(const char *model, const char *points_csv)
