@@ -225,7 +225,6 @@ Test(model_io, rejects_missing_scaling)
 Test(model_io, rejects_architecture_larger_than_the_file)
 {
     /* 3*1e5+1e5 + 1e5*1e5+1e5 + 1e5+1 weights per member, consistent counts */
-    make_dir();
     sg_model *m = fit_tiny();
     char *text = NULL;
     cr_assert_eq(sg_model_to_json(m, &text, NULL), SG_OK);

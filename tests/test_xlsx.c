@@ -189,7 +189,7 @@ static const struct {
      "overflow sums of squares)"},
 };
 
-TableTest(cell_errors, i, xlsx, errors_name_file_sheet_and_cell, .init = setup, .fini = teardown)
+TableTest(cell_errors, i, xlsx, errors_name_file_sheet_and_cell)
 {
     const char *p = write_cells("e.xlsx", cell_errors[i].cells, 3, 4);
     sg_table_request req = {.columns = COLS, .n_cols = 3, .n_factors = 2, .units = UNITS};
