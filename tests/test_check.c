@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,7 @@ Test(check, l9_is_a_balanced_orthogonal_array)
     cr_expect(r->balanced);
     cr_expect(r->orthogonal);
     cr_expect_str_eq(r->array_name, "L9(3^4)");
+    cr_expect_eq(r->full_factorial, 0, "four factors at 3 levels in 9 runs: a fraction");
     cr_expect_eq(r->n_duplicate_groups, 0);
     cr_expect_eq(r->n_warnings, 0);
     for (int j = 0; j < 4; j++) {
@@ -92,6 +94,47 @@ Test(check, l9_is_a_balanced_orthogonal_array)
             cr_expect(fabs(r->corr[i * 5 + j] - (i == j ? 1.0 : 0.0)) < 1e-12, "r[%d][%d] = %g", i,
                       j, r->corr[i * 5 + j]);
         }
+    sg_check_destroy(r);
+    sg_table_destroy(t);
+}
+
+/* Full factorials, replicated or not, and near misses. */
+static const struct {
+    const char *csv;
+    size_t n_factors, runs_each;
+    const char *name;
+} factorials[] = {
+    {"a,b,y\n1,1,1\n1,2,2\n1,3,3\n2,1,4\n2,2,5\n2,3,6\n3,1,7\n3,2,8\n3,3,9\n"
+     "3,3,9.5\n3,2,8.5\n3,1,7.5\n2,3,6.5\n2,2,5.5\n2,1,4.5\n1,3,3.5\n1,2,2.5\n1,1,1.5\n",
+     2, 2, "3x3 full factorial"},
+    {"a,b,y\n1,1,1\n1,2,2\n1,3,3\n3,1,4\n3,2,5\n3,3,6\n", 2, 1, "2x3 full factorial"},
+    /* (3, 3) run twice and (1, 1) never: every level equally often, not every combination */
+    {"a,b,y\n3,3,1\n1,2,2\n1,3,3\n2,1,4\n2,2,5\n2,3,6\n3,1,7\n3,2,8\n3,3,9\n", 2, 0, ""},
+    {"a,b,c,y\n1,1,1,1\n1,2,2,2\n1,3,3,3\n2,1,2,4\n2,2,3,5\n2,3,1,6\n3,1,3,7\n3,2,1,8\n"
+     "3,3,2,9\n",
+     3, 0, ""},
+    /* a half fraction of 2^3 run twice: every pair of levels equally often
+     * (orthogonal), half the combinations never */
+    {"a,b,c,y\n1,1,1,1\n1,3,3,2\n3,1,3,3\n3,3,1,4\n1,1,1,5\n1,3,3,6\n3,1,3,7\n3,3,1,8\n", 3,
+     0, ""},
+    {"a,y\n1,1\n2,2\n3,3\n1,4\n2,5\n3,6\n", 1, 0, ""}, /* one factor: only its levels */
+};
+
+TableTest(factorials, i, check, full_factorial_and_its_replicates)
+{
+    fixture fx;
+    make_study(&fx, factorials[i].n_factors, false);
+    sg_table *t = make_table(factorials[i].csv, factorials[i].n_factors);
+    sg_check_report *r = NULL;
+    sg_error err;
+    cr_assert_eq(sg_check_run(&fx.s, t, &r, &err), SG_OK, "%s", err.msg);
+    cr_expect_eq(r->full_factorial, factorials[i].runs_each, "row %zu: %zu", i, r->full_factorial);
+    char name[64];
+    cr_expect_str_eq(sg_check_factorial_name(r, name, sizeof name), factorials[i].name, "row %zu",
+                     i);
+    char tiny[6], want[6]; /* a short buffer holds the name's start */
+    snprintf(want, sizeof want, "%s", factorials[i].name);
+    cr_expect_str_eq(sg_check_factorial_name(r, tiny, sizeof tiny), want, "row %zu", i);
     sg_check_destroy(r);
     sg_table_destroy(t);
 }

@@ -232,6 +232,38 @@ Test(cli, excluded_runs_and_warnings_are_listed)
     cJSON_Delete(doc);
 }
 
+/* A 2x3 full factorial run twice is named as one (before: check named only
+ * a catalogue array whose columns the factors are, L27(3^13) for a 3x3 run
+ * three times); --json gives its levels. */
+Test(cli, a_replicated_full_factorial_is_named)
+{
+    char path[256], csv[512];
+    snprintf(path, sizeof path, "%s",
+             put("s.toml", "[study]\nname = \"t\"\n[data]\nfile = \"d.csv\"\n"
+                           "[[factor]]\nname = \"a\"\nmin = 1\nmax = 2\n"
+                           "[[factor]]\nname = \"b\"\nmin = 1\nmax = 3\n"
+                           "[[response]]\nname = \"y\"\ngoal = \"maximize\"\n"));
+    size_t o = (size_t)snprintf(csv, sizeof csv, "a,b,y\n");
+    for (int k = 0; k < 12; k++)
+        o += (size_t)snprintf(csv + o, sizeof csv - o, "%d,%d,%d.25\n", 1 + k % 2, 1 + (k / 2) % 3,
+                              k);
+    put("d.csv", csv);
+    result *r = run("check", path, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "  2x3 full factorial: every combination of levels run 2 times\n"),
+              "%s", r->out);
+    r = run("check", "--json", path, NULL);
+    cJSON *doc = cJSON_Parse(r->out);
+    cr_assert_not_null(doc);
+    cJSON *d = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "check"), "design");
+    cr_expect_str_eq(cJSON_GetObjectItem(d, "full_factorial")->valuestring, "2x3 full factorial");
+    cr_expect_eq(cJSON_GetObjectItem(d, "runs_per_combination")->valueint, 2);
+    cJSON *lv = cJSON_GetObjectItem(d, "full_factorial_levels");
+    cr_assert_eq(cJSON_GetArraySize(lv), 2);
+    cr_expect_eq(cJSON_GetArrayItem(lv, 1)->valueint, 3);
+    cJSON_Delete(doc);
+}
+
 /* A replicated design (every one of 7 settings run twice): check lists the
  * first 5 duplicate groups and counts the rest (before: one line per
  * setting, 27 on a replicated L27); --json keeps every group. */

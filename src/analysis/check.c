@@ -37,6 +37,23 @@ bool sg_check_match_standard_array(const int *codes, size_t n_runs, size_t n_fac
     return true;
 }
 
+const char *sg_check_factorial_name(const sg_check_report *r, char *buf, size_t size)
+{
+    if (!size)
+        return buf;
+    buf[0] = '\0';
+    if (!r->full_factorial)
+        return buf;
+    size_t len = 0;
+    for (size_t j = 0; j < r->n_factors && len < size; j++) {
+        int w = snprintf(buf + len, size - len, "%s%zu", j ? "x" : "", r->levels[j].n_levels);
+        len = w < 0 ? size : len + (size_t)w;
+    }
+    if (len < size)
+        snprintf(buf + len, size - len, " full factorial");
+    return buf;
+}
+
 /* ---- helpers ------------------------------------------------------------ */
 
 void sg_check_destroy(sg_check_report *r)
@@ -335,6 +352,33 @@ static bool pair_balanced(const sg_table *t, const sg_factor_levels *levels, siz
     return true;
 }
 
+/* Runs per combination of every factor's levels when each combination
+ * occurs equally often (a full factorial, replicated that many times); 0
+ * when not, with fewer than two factors, or a factor without levels. */
+static size_t full_factorial_replicates(const sg_table *t, const sg_factor_levels *levels)
+{
+    size_t n = t->n_rows, combos = 1;
+    if (t->n_factors < 2)
+        return 0;
+    for (size_t j = 0; j < t->n_factors; j++) {
+        if (levels[j].n_levels < 2 || combos * levels[j].n_levels > n)
+            return 0;
+        combos *= levels[j].n_levels;
+    }
+    size_t *count = n % combos == 0 ? calloc(combos, sizeof *count) : NULL;
+    bool equal = count != NULL;
+    for (size_t i = 0; equal && i < n; i++) {
+        size_t c = 0;
+        for (size_t j = 0; j < t->n_factors; j++)
+            c = c * levels[j].n_levels + level_of(&levels[j], sg_table_at(t, i, j));
+        count[c]++;
+    }
+    for (size_t c = 0; equal && c < combos; c++)
+        equal = count[c] == n / combos;
+    free(count);
+    return equal ? n / combos : 0;
+}
+
 /* Columns on a log scale ([[factor]] / [[response]] scale = "log") need
  * values above 0: the lines of those that are not (fit refuses them). */
 static sg_status log_scale_warnings(const sg_study *s, const sg_table *t, sg_check_report *r,
@@ -589,6 +633,8 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
     for (size_t a = 0; a < t->n_factors && r->orthogonal; a++)
         for (size_t b = a + 1; b < t->n_factors && r->orthogonal; b++)
             r->orthogonal = pair_balanced(t, r->levels, a, b, cell);
+    if (r->orthogonal)
+        r->full_factorial = full_factorial_replicates(t, r->levels);
     if (r->orthogonal && t->n_factors <= SG_OA_MAX_COLS && t->n_rows <= SG_OA_MAX_RUNS) {
         int *codes = malloc(t->n_rows * t->n_factors * sizeof *codes);
         if (!codes) {

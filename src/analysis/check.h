@@ -86,6 +86,10 @@ typedef struct sg_check_report {
     char array_name[SG_CHECK_ARRAY_NAME_MAX];
     int array_col[SG_STUDY_MAX_FACTORS]; /* 0-based array column of factor j, when matched */
     bool array_undetermined;    /* the identification search gave up (no answer) */
+    /* Runs per combination of the factors' levels when every combination
+     * occurs equally often (a full factorial, run that many times each);
+     * 0 when the factors are not a full factorial (or are fewer than 2). */
+    size_t full_factorial;
     /* Not orthogonal, but a definitive screening design (3 levels, fold-over
      * pairs and centre_runs centre runs; main effects orthogonal to each
      * other and to every square and two-factor interaction). */
@@ -102,6 +106,11 @@ typedef struct sg_check_report {
  * study's factors then responses).  Caller destroys *out. */
 sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **out,
                        sg_error *err);
+
+/* The full factorial r's factors form, as "3x3 full factorial" (levels of
+ * each factor in study order) into buf (size bytes, truncated), "" when
+ * r->full_factorial is 0.  Returns buf. */
+const char *sg_check_factorial_name(const sg_check_report *r, char *buf, size_t size);
 
 /* Free a report.  NULL is a no-op. */
 void sg_check_destroy(sg_check_report *r);

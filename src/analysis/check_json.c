@@ -154,6 +154,18 @@ sg_status sg_check_report_to_json(const sg_check_report *r, const sg_study *s, c
         sg_json_null(b, x, "array_columns");
     }
     sg_json_bool(b, x, "array_undetermined", r->array_undetermined);
+    if (r->full_factorial) {
+        char ff[96];
+        cJSON *lv = sg_json_array(b, x, "full_factorial_levels");
+        for (size_t j = 0; j < s->n_factors; j++)
+            sg_json_count(b, lv, NULL, r->levels[j].n_levels);
+        sg_json_count(b, x, "runs_per_combination", r->full_factorial);
+        sg_json_string(b, x, "full_factorial", sg_check_factorial_name(r, ff, sizeof ff));
+    } else {
+        sg_json_null(b, x, "full_factorial_levels");
+        sg_json_null(b, x, "runs_per_combination");
+        sg_json_null(b, x, "full_factorial");
+    }
     sg_json_bool(b, x, "definitive_screening", r->definitive_screening);
     char rsm[256];
     sg_rsmdesign_text(&r->rsm_design, s->n_factors, rsm, sizeof rsm);

@@ -171,10 +171,19 @@ static void check_text(const sg_study *s, const sg_table *t, const sg_check_repo
         else
             printf("  standard array: none (the rows are not columns of a catalogue array)\n");
     }
-    else if (r->balanced)
+    if (r->full_factorial) {
+        char ff[96];
+        if (r->full_factorial == 1)
+            printf("  %s: every combination of levels run once\n",
+                   sg_check_factorial_name(r, ff, sizeof ff));
+        else
+            printf("  %s: every combination of levels run %zu times\n",
+                   sg_check_factorial_name(r, ff, sizeof ff), r->full_factorial);
+    }
+    if (!r->orthogonal && r->balanced)
         printf("  balanced orthogonal array: no (levels balanced, but some pairs of factors are "
                "not)\n");
-    else
+    else if (!r->orthogonal)
         printf("  balanced orthogonal array: no (levels occur unequally often)\n");
     if (r->definitive_screening)
         printf("  definitive screening design: fold-over pairs and %zu centre run%s; main "

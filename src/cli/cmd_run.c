@@ -127,16 +127,25 @@ static void summary_stages(const sg_cli_ctx *ctx)
     const sg_study *s = ctx->study;
     printf("Stages:\n");
     const sg_rsmdesign_kind rsm = ctx->analysis ? ctx->analysis->design.kind : SG_RSMDESIGN_NONE;
-    if (ctx->check)
+    if (ctx->check) {
+        char name[64], ff[128];
+        sg_check_factorial_name(ctx->check, name, sizeof name);
+        if (ctx->check->full_factorial > 1)
+            sg_num_snprintf(ff, sizeof ff, "%s, %zu runs of each setting", name,
+                            ctx->check->full_factorial);
+        else
+            sg_num_snprintf(ff, sizeof ff, "%s", name);
         printf("  check        %zu runs used, %zu excluded, %zu warning%s%s%s\n",
                ctx->check->n_rows, ctx->check->n_excluded, ctx->check->n_warnings,
                ctx->check->n_warnings == 1 ? "" : "s",
-               *ctx->check->array_name || rsm ? "; design " : "",
-               *ctx->check->array_name       ? ctx->check->array_name
-               : rsm == SG_RSMDESIGN_CCD     ? "central composite"
-               : rsm == SG_RSMDESIGN_BBD     ? "Box-Behnken"
+               *ff || *ctx->check->array_name || rsm ? "; design " : "",
+               *ff                             ? ff
+               : *ctx->check->array_name       ? ctx->check->array_name
+               : rsm == SG_RSMDESIGN_CCD       ? "central composite"
+               : rsm == SG_RSMDESIGN_BBD       ? "Box-Behnken"
                : rsm == SG_RSMDESIGN_FACTORIAL ? "two-level factorial with centre runs"
-                                             : "");
+                                               : "");
+    }
     if (ctx->analysis && rsm == SG_RSMDESIGN_FACTORIAL)
         printf("  analyze      statistics, correlation, factorial runs' effects and ANOVA, "
                "curvature, regression\n");
