@@ -840,18 +840,25 @@ Test(cli_fit, kriging_better_note_under_auto_says_what_auto_did)
  * their scatter (each of 9 settings run twice, the two 1.0 apart, the
  * first once more at their mean: sd sqrt(4.5 / 10) on 10 degrees of
  * freedom). */
-Test(cli_fit, repeated_runs_give_the_noise_floor)
+/* rep.csv: 9 settings of a quadratic, each run twice at +- half_apart,
+ * the first once more at its mean. */
+static void put_repeated_runs(double half_apart)
 {
     char csv[2048] = "a,b,y\n";
     for (int i = 0; i < 18; i++) {
         int a = 10 + 10 * (i / 2 % 3), b = 1 + i / 6;
         char line[64];
         snprintf(line, sizeof line, "%d,%d,%.2f\n", a, b,
-                 50.0 + 0.8 * a - 3.0 * b + 0.02 * a * a + (i % 2 ? 0.5 : -0.5));
+                 50.0 + 0.8 * a - 3.0 * b + 0.02 * a * a + (i % 2 ? half_apart : -half_apart));
         strcat(csv, line);
     }
-    strcat(csv, "10,1,57.00\n"); /* the first setting a third time, at its mean */
+    strcat(csv, "10,1,57.00\n");
     put("rep.csv", csv);
+}
+
+Test(cli_fit, repeated_runs_give_the_noise_floor)
+{
+    put_repeated_runs(0.5);
     const char *study = put("rep.toml",
                             "[study]\nname = \"rep\"\nseed = 3\n[data]\nfile = \"rep.csv\"\n"
                             "[[factor]]\nname = \"a\"\ncolumn = \"a\"\nmin = 10\nmax = 30\n"
@@ -868,10 +875,17 @@ Test(cli_fit, repeated_runs_give_the_noise_floor)
     cr_expect(fabs(at_path(rep, "sd", NULL)->valuedouble - sqrt(0.45)) < 1e-12);
     cr_expect_eq(at_path(rep, "dof", NULL)->valueint, 10);
     cr_expect_eq(at_path(rep, "settings", NULL)->valueint, 9);
-    cr_expect(strstr(at_path(cv, "accuracy", NULL)->valuestring,
-                     "runs repeated at the same settings scatter by sd 0.671 (10 degrees of "
-                     "freedom)"),
-              "%s", at_path(cv, "accuracy", NULL)->valuestring);
+    const char *acc = at_path(cv, "accuracy", NULL)->valuestring;
+    cr_expect(strstr(acc, "runs repeated at the same settings scatter by sd 0.671 (10 degrees of "
+                          "freedom)"),
+              "%s", acc);
+    /* the error is within the repeats' own uncertainty of them: said so,
+     * not "1 times that floor" */
+    const char *floor_at = strstr(acc, "the error is at that floor (");
+    cr_assert_not_null(floor_at, "%s", acc);
+    double ratio = strtod(floor_at + strlen("the error is at that floor ("), NULL);
+    cr_expect(ratio > 0.5 && ratio <= 1.0 + 2.0 / sqrt(20.0), "%s", acc);
+    cr_expect(strstr(acc, "times it), as close as the runs repeat"), "%s", acc);
     cJSON_Delete(j);
     /* the text lists the repeats and says what they measure */
     r = run("fit", study, NULL);
@@ -885,6 +899,18 @@ Test(cli_fit, repeated_runs_give_the_noise_floor)
                              "  run 1 (line 2), run 2 (line 3) and run 19 (line 20): y 56.5, "
                              "57.5, 57\n"),
               "%s", r->out);
+    /* the same runs repeated 25 times closer (sd 0.0268): the model's error
+     * is now well above the floor, and the ratio is given */
+    char study_path[512];
+    snprintf(study_path, sizeof study_path, "%s", study); /* put() reuses its buffers */
+    put_repeated_runs(0.02);
+    r = run("fit", study_path, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    const char *times = strstr(r->out, "scatter by sd 0.0268 (10 degrees of freedom): the error is ");
+    cr_assert_not_null(times, "%s", r->out);
+    ratio = strtod(times + strlen("scatter by sd 0.0268 (10 degrees of freedom): the error is "),
+                   NULL);
+    cr_expect(ratio > 1.0 + 2.0 / sqrt(20.0) && strstr(times, " times that floor"), "%s", r->out);
 }
 
 /* A Box-Behnken table (15 runs, 3 centre runs; found trying the product on

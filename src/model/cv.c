@@ -592,6 +592,9 @@ static void replicate_clause(sg_cv_response *R, double e)
     char *at = R->accuracy_note + len;
     size_t cap = sizeof R->accuracy_note - len;
     double s = R->replicate_sd;
+    /* within about two standard errors of the repeats' sd (relative standard
+     * error 1 / sqrt(2 dof)) the error cannot be told from that floor */
+    bool at_floor = s > 0 && e / s <= 1.0 + 2.0 / sqrt(2.0 * (double)R->replicate_dof);
     if (!(s > 0))
         snprintf(at, cap,
                  "; runs repeated at the same settings agree exactly (%zu setting%s): the error "
@@ -600,14 +603,25 @@ static void replicate_clause(sg_cv_response *R, double e)
     else if (R->log_interval)
         sg_num_snprintf(at, cap,
                         "; runs repeated at the same settings scatter by %.2g%% (rms %.3g in "
-                        "log10, %zu degree%s of freedom): the error is %.2g times that floor",
+                        "log10, %zu degree%s of freedom): ",
                         100.0 * (pow(10.0, s) - 1.0), s, R->replicate_dof,
-                        R->replicate_dof == 1 ? "" : "s", e / s);
+                        R->replicate_dof == 1 ? "" : "s");
     else
         sg_num_snprintf(at, cap,
                         "; runs repeated at the same settings scatter by sd %.3g (%zu degree%s "
-                        "of freedom): the error is %.2g times that floor",
-                        s, R->replicate_dof, R->replicate_dof == 1 ? "" : "s", e / s);
+                        "of freedom): ",
+                        s, R->replicate_dof, R->replicate_dof == 1 ? "" : "s");
+    if (!(s > 0))
+        return;
+    len = strlen(R->accuracy_note);
+    if (at_floor)
+        sg_num_snprintf(R->accuracy_note + len, sizeof R->accuracy_note - len,
+                        "the error is at that floor (%.2f times it), as close as the runs "
+                        "repeat",
+                        e / s);
+    else
+        sg_num_snprintf(R->accuracy_note + len, sizeof R->accuracy_note - len,
+                        "the error is %.2g times that floor", e / s);
 }
 
 /* Is obs[i] far beyond the other values of obs (nr) by the check's rule
