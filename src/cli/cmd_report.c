@@ -201,6 +201,46 @@ typedef struct report_buf {
     const char **warnings;
 } report_buf;
 
+/* The Summary's warning for settings run more than once whose responses
+ * differ: how many settings, and each response's scatter (the pure error
+ * cross-validation measured, also in saved results).  Replicates of a test
+ * are noise; repeated simulations should agree.  False (buf untouched) when
+ * there are none. */
+static bool duplicates_warning(const sg_cli_ctx *ctx, const sg_cv_result *cv, char *buf,
+                               size_t cap)
+{
+    size_t settings = 0, len = 0;
+    char scatter[REPORT_NOTE_MAX / 2] = "";
+    for (size_t j = 0; cv && j < cv->n_out && j < ctx->study->n_responses; j++) {
+        const sg_cv_response *R = &cv->resp[j];
+        if (!(R->replicate_sd > 0) || len >= sizeof scatter)
+            continue;
+        settings = R->replicate_settings > settings ? R->replicate_settings : settings;
+        const sg_response *rs = &ctx->study->responses[j];
+        int w = R->log_interval
+                    ? sg_num_snprintf(scatter + len, sizeof scatter - len, "%s%s: %.2g%%",
+                                      len ? "; " : "", rs->name,
+                                      100.0 * (pow(10.0, R->replicate_sd) - 1.0))
+                    : sg_num_snprintf(scatter + len, sizeof scatter - len, "%s%s: sd %.3g %s",
+                                      len ? "; " : "", rs->name, R->replicate_sd, rs->unit);
+        len = w < 0 ? sizeof scatter : len + (size_t)w;
+    }
+    if (!settings && !(ctx->fit && ctx->fit->n_dups))
+        return false;
+    if (settings)
+        sg_num_snprintf(buf, cap,
+                        "%zu setting%s run more than once give%s different responses (%s): "
+                        "noise no model can predict, or, for repeated simulations that should "
+                        "agree, runs to check (see 'surrogate fit')",
+                        settings, settings == 1 ? "" : "s", settings == 1 ? "s" : "", scatter);
+    else
+        sg_num_snprintf(buf, cap,
+                        "runs at the same factor settings give different responses (%zu "
+                        "differences from the first run of their setting; see 'surrogate fit')",
+                        ctx->fit->n_dups);
+    return true;
+}
+
 static void optim_settings(const sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
 {
     const sg_optimize_spec *spec = ctx->optimize_spec;
@@ -322,11 +362,8 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
                      dr->best_row_reps > 1 ? ", their mean" : "", gain, resp->unit,
                      dr->sd[sp->response], resp->unit);
     }
-    if (ctx->fit && ctx->fit->n_dups)
-        snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
-                 "%zu pairs of runs have the same factor settings but different responses "
-                 "(see 'surrogate fit')",
-                 ctx->fit->n_dups);
+    if (duplicates_warning(ctx, in->cv, b->cli_warn[n_cli], REPORT_NOTE_MAX))
+        n_cli++;
     const char *why = cv_not_possible(ctx);
     if (ctx->model && !in->cv && why[0])
         snprintf(b->cli_warn[n_cli++], REPORT_NOTE_MAX,
