@@ -1840,6 +1840,18 @@ static double interp_rmse(const sg_cv_result *r, const sg_metrics *plan, const s
     return r->n_between ? fmax(plan->rmse, btw->rmse) : plan->rmse;
 }
 
+/* The rms error in log10 of predictions pred (the network's or the
+ * baseline's) of response j over the between-levels folds; 0 without them. */
+static double between_log_rmse(const sg_cv_result *r, size_t j, const double *pred)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < r->n_between; i++)
+        s += pow(interval_resid(true, r->between_obs[i * r->n_out + j],
+                                pred[i * r->n_out + j]),
+                 2);
+    return r->n_between ? sqrt(s / (double)r->n_between) : 0.0;
+}
+
 bool sg_cv_is_rounding(double v, double range) { return fabs(v) < SG_CV_EXACT_SHARE * range; }
 
 const char *sg_cv_error_text(char *buf, size_t cap, double v, double range)
@@ -1880,9 +1892,13 @@ sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, doub
     double rsm = R->rsm_ok ? interp_rmse(r, &R->rsm, &R->rsm_between) : 0.0;
     /* in decades, as its interval (not in results files written before) */
     bool lg = R->log_interval && R->rsm_ok && isfinite(R->rsm_log_rmse);
+    /* the worse of the plan's and the between-levels figures in decades: a
+     * quadratic exact at a 3-level grid's runs (an additive law on log
+     * scales) is not exact between its levels */
+    double net_btw = lg && r->n_between ? between_log_rmse(r, j, r->between_pred) : 0.0;
     if (lg) {
-        net = R->log_rmse;
-        rsm = R->rsm_log_rmse;
+        net = fmax(R->log_rmse, net_btw);
+        rsm = fmax(R->rsm_log_rmse, r->n_between ? between_log_rmse(r, j, r->between_rsm) : 0.0);
     }
     if (net_out)
         *net_out = net;
@@ -1898,9 +1914,9 @@ sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, doub
     if (blind)
         return SG_BASELINE_UNDECIDED;
     /* the rows the network's figure came from (its worse set) */
-    bool btw = !lg && r->n_between && R->between.rmse > R->net.rmse;
+    bool btw = r->n_between && (lg ? net_btw > R->log_rmse : R->between.rmse > R->net.rmse);
     bool shown = btw ? shows_worse(r->between_obs, r->between_pred, r->between_rsm,
-                                   r->n_between, r->n_out, j, false)
+                                   r->n_between, r->n_out, j, lg)
                      : shows_worse(r->obs, r->pred, r->rsm_pred, r->n_held, r->n_out, j, lg);
     return shown ? SG_BASELINE_MODEL_WORSE : SG_BASELINE_TIED;
 }
@@ -1945,8 +1961,7 @@ size_t sg_cv_gates(const sg_cv_result *r, const double *train_rmse,
                      "type = \"quadratic\" (its equation is in 'analyze' and on the "
                      "workbook's Regression sheet)",
                      nm, lg ? "rms error in log10" : "RMSE", net,
-                     r->n_between && !lg ? ", the worse of leave-one-out and between levels"
-                                         : "",
+                     r->n_between ? ", the worse of leave-one-out and between levels" : "",
                      sg_cv_error_text(q, sizeof q, rsm, lg ? R->log_range : R->range));
             put(out, cap, &k, SG_GATE_WORSE_THAN_BASELINE, j, net, rsm, msg);
         }

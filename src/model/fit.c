@@ -648,16 +648,22 @@ static void compare_notes(sg_fit_result *r, const char *const *names)
         /* the quadratic: a log-scale response in decades too */
         bool lq = isfinite(c->net_log_rmse) && R->log_interval;
         double qe = lq ? R->rsm_log_rmse : R->rsm.rmse, nq = lq ? c->net_log_rmse : net;
+        /* on levels, the interpolation figures the gate compares (the
+         * network's own: the model's between-levels folds are the network's) */
+        bool worse_of = r->cv->n_between && r->type_used == SG_MODEL_MLP && R->rsm_ok;
+        if (worse_of)
+            sg_cv_baseline_verdict(r->cv, j, &nq, &qe);
         /* no figure is clearly better than a network exact to rounding */
         if (R->rsm_ok && qe < SG_FIT_CLEARLY_BETTER * nq &&
             !sg_cv_is_rounding(nq, lq ? R->log_range : R->range)) {
             sg_fit_note *t = add_note(r, SG_FIT_NOTE_QUADRATIC_BETTER, j, qe, nq);
             sg_num_snprintf(t->message, sizeof t->message,
                             "%.80s: the quadratic response surface is clearly better than the "
-                            "network (CV %s %s against %.4g, %.2f times): consider [model] "
+                            "network (CV %s%s %s against %.4g, %.2f times): consider [model] "
                             "type = \"quadratic\" (its equation is in 'analyze' and on the "
                             "workbook's Regression sheet)",
                             nm, lq ? "rms error in log10" : "RMSE",
+                            worse_of ? ", the worse of leave-one-out and between levels," : "",
                             sg_cv_error_text(fig, sizeof fig, qe, lq ? R->log_range : R->range),
                             nq, nq > 0 ? qe / nq : 0.0);
         }
