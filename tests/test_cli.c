@@ -43,6 +43,32 @@ Test(cli, help_and_usage)
     cr_expect(strstr(r->out, "usage: surrogate run"), "%s", r->out);
 }
 
+/* Every command's description (not its summary or option table) is wrapped
+ * for an 80-column terminal (doe's ran to 100 columns, report's to 91). */
+Test(cli, help_text_fits_80_columns)
+{
+    const char *cmds[] = {"check", "analyze", "doe",  "fit",  "predict", "optimize",
+                          "report", "sensitivity", "next", "loop", "run", "batch"};
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        result *r = run(cmds[c], "--help", NULL);
+        cr_assert_eq(r->code, 0, "%s", cmds[c]);
+        const char *options = strstr(r->out, "\noptions:");
+        cr_assert_not_null(options, "%s", cmds[c]);
+        /* after the usage line and the summary (also a line of the command
+         * list of 'surrogate --help') */
+        const char *text = strstr(r->out, "\n\n");
+        text = text ? strstr(text + 2, "\n\n") : NULL;
+        cr_assert_not_null(text, "%s", r->out);
+        for (const char *line = text + 2; line < options;) {
+            const char *end = strchr(line, '\n');
+            size_t len = end ? (size_t)(end - line) : strlen(line);
+            cr_expect(len <= 80, "%s --help: a line of %zu columns: %.*s", cmds[c], len, (int)len,
+                      line);
+            line += len + 1;
+        }
+    }
+}
+
 static const struct {
     const char *a, *b, *c;
     const char *want;

@@ -333,8 +333,8 @@ const sg_cli_command sg_cmd_doe = {
         "max, the half fraction from 5 factors), each with one centre run (a simulation\n"
         "repeated gives the same result; on '2level' it tests curvature), and 'axial'\n"
         "(the 2k runs that turn a 2level design into a ccd:face, to append when its\n"
-        "centre shows curvature).  Only the study file is read; the data file need not exist, nor [data] (the\n"
-        "run sheet then goes to the report directory).",
+        "centre shows curvature).  Only the study file is read; the data file need not\n"
+        "exist, nor [data] (the run sheet then goes to the report directory).",
     .options = doe_options,
     .n_options = sizeof doe_options / sizeof doe_options[0],
     .handler = doe_main,

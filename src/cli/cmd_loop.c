@@ -355,14 +355,15 @@ const sg_cli_command sg_cmd_loop = {
     .name = "loop",
     .summary = "drive the simulator: propose, simulate, append, refit, until the budget is spent",
     .description =
-        "Runs the simulator of [simulate] on the settings 'next' proposes, [simulate] jobs\n"
-        "at a time, and appends every completed run to the study's CSV data file at once\n"
-        "(atomically: a killed loop loses no finished simulation; run it again to resume).\n"
-        "Then refits and proposes again, until --budget simulator calls are spent or the\n"
-        "expected improvement falls below [simulate] tolerance.  A failed or timed-out run\n"
-        "is logged with its message and not proposed again.  The command runs without a\n"
-        "shell unless [simulate] shell = true; the simulator prints 'name = value' lines\n"
-        "or a CSV header and one line of values.  Log: <report dir>/<study>-loop.log.",
+        "Runs the simulator of [simulate] on the settings 'next' proposes, [simulate]\n"
+        "jobs at a time, and appends every completed run to the study's CSV data file at\n"
+        "once (atomically: a killed loop loses no finished simulation; run it again to\n"
+        "resume).  Then refits and proposes again, until --budget simulator calls are\n"
+        "spent or the expected improvement falls below [simulate] tolerance.  A failed or\n"
+        "timed-out run is logged with its message and not proposed again.  The command\n"
+        "runs without a shell unless [simulate] shell = true; the simulator prints\n"
+        "'name = value' lines or a CSV header and one line of values.\n"
+        "Log: <report dir>/<study>-loop.log.",
     .options = loop_options,
     .n_options = sizeof loop_options / sizeof loop_options[0],
     .handler = loop_main,

@@ -594,11 +594,11 @@ const sg_cli_command sg_cmd_report = {
     .description =
         "Rewrites the workbook at the study's [report] file from the saved model file and\n"
         "the results file beside it (<model without .json>.results.json, written by fit,\n"
-        "optimize and run): statistics and main effects are recomputed from the data, the validation\n"
-        "figures are read from the results file, and a saved optimisation is recomputed\n"
-        "on the saved model (deterministic) and checked against the saved answer.\n"
-        "Refuses when the model or results are missing or stale (the data or the fit\n"
-        "settings changed): run 'surrogate fit' or 'surrogate run' first.",
+        "optimize and run): statistics and main effects are recomputed from the data, the\n"
+        "validation figures are read from the results file, and a saved optimisation is\n"
+        "recomputed on the saved model (deterministic) and checked against the saved\n"
+        "answer.  Refuses when the model or results are missing or stale (the data or\n"
+        "the fit settings changed): run 'surrogate fit' or 'surrogate run' first.",
     .options = report_options,
     .n_options = sizeof report_options / sizeof report_options[0],
     .handler = report_main,

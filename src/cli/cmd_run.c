@@ -231,12 +231,12 @@ const sg_cli_command sg_cmd_run = {
     .description =
         "Runs every stage on a study, in order: 'check' (validate the study and data),\n"
         "'analyze' (statistics and the orthogonal-array analysis), 'fit' (train and\n"
-        "cross-validate the surrogate, write the model file), 'sensitivity' (Sobol indices\n"
-        "of every factor on the model), 'optimize' (the best settings on the model),\n"
-        "'recommend' (what to do: which settings, which factors do not matter, whether the\n"
-        "optimum can be told from the best tested run) and 'report' (save the results\n"
-        "beside the model and write the Excel workbook at [report] file).  Prints a\n"
-        "decision summary of at most 40 lines, the answer first; --verbose prints every\n"
+        "cross-validate the surrogate, write the model file), 'sensitivity' (Sobol\n"
+        "indices of every factor on the model), 'optimize' (the best settings on the\n"
+        "model), 'recommend' (what to do: which settings, which factors do not matter,\n"
+        "whether the optimum can be told from the best tested run) and 'report' (save the\n"
+        "results beside the model and write the Excel workbook at [report] file).  Prints\n"
+        "a decision summary of at most 40 lines, the answer first; --verbose prints every\n"
         "stage's full output instead.  The report path is checked before any work; the\n"
         "run stops at the first stage that fails, and a failed run leaves the previous\n"
         "workbook untouched.",

@@ -178,7 +178,8 @@ const sg_cli_command sg_cmd_sensitivity = {
         "main effect, in the response's unit).  A factor whose total index is below 0.02\n"
         "and whose effect range is below the data's resolution or 2% of the observed\n"
         "range has no effect in this window.  Quasi-Monte Carlo on the surrogate\n"
-        "(scrambled Sobol points, Saltelli and Jansen estimators), seeded by [study] seed.",
+        "(scrambled Sobol points, Saltelli and Jansen estimators), seeded by [study]\n"
+        "seed.",
     .options = sensitivity_options,
     .n_options = sizeof sensitivity_options / sizeof sensitivity_options[0],
     .handler = sensitivity_main,
