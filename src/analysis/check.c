@@ -352,31 +352,39 @@ static bool pair_balanced(const sg_table *t, const sg_factor_levels *levels, siz
     return true;
 }
 
-/* Runs per combination of every factor's levels when each combination
- * occurs equally often (a full factorial, replicated that many times); 0
- * when not, with fewer than two factors, or a factor without levels. */
-static size_t full_factorial_replicates(const sg_table *t, const sg_factor_levels *levels)
+/* Runs per combination of every factor's levels into *runs_each when each
+ * combination occurs equally often (a full factorial, replicated that many
+ * times); 0 when not, with fewer than two factors, or a factor without
+ * levels.  SG_ERR_NOMEM, else SG_OK. */
+static sg_status full_factorial_replicates(const sg_table *t, const sg_factor_levels *levels,
+                                           size_t *runs_each, sg_error *err)
 {
     size_t n = t->n_rows, combos = 1;
+    *runs_each = 0;
     if (t->n_factors < 2)
-        return 0;
+        return SG_OK;
     for (size_t j = 0; j < t->n_factors; j++) {
         if (levels[j].n_levels < 2 || combos * levels[j].n_levels > n)
-            return 0;
+            return SG_OK;
         combos *= levels[j].n_levels;
     }
-    size_t *count = n % combos == 0 ? calloc(combos, sizeof *count) : NULL;
-    bool equal = count != NULL;
-    for (size_t i = 0; equal && i < n; i++) {
+    if (n % combos != 0)
+        return SG_OK;
+    size_t *count = calloc(combos, sizeof *count);
+    if (!count)
+        return sg_error_set(err, SG_ERR_NOMEM, "check: out of memory");
+    for (size_t i = 0; i < n; i++) {
         size_t c = 0;
         for (size_t j = 0; j < t->n_factors; j++)
             c = c * levels[j].n_levels + level_of(&levels[j], sg_table_at(t, i, j));
         count[c]++;
     }
+    bool equal = true;
     for (size_t c = 0; equal && c < combos; c++)
         equal = count[c] == n / combos;
     free(count);
-    return equal ? n / combos : 0;
+    *runs_each = equal ? n / combos : 0;
+    return SG_OK;
 }
 
 /* Columns on a log scale ([[factor]] / [[response]] scale = "log") need
@@ -633,8 +641,8 @@ sg_status sg_check_run(const sg_study *s, const sg_table *t, sg_check_report **o
     for (size_t a = 0; a < t->n_factors && r->orthogonal; a++)
         for (size_t b = a + 1; b < t->n_factors && r->orthogonal; b++)
             r->orthogonal = pair_balanced(t, r->levels, a, b, cell);
-    if (r->orthogonal)
-        r->full_factorial = full_factorial_replicates(t, r->levels);
+    if (r->orthogonal && (st = full_factorial_replicates(t, r->levels, &r->full_factorial, err)))
+        goto fail;
     if (r->orthogonal && t->n_factors <= SG_OA_MAX_COLS && t->n_rows <= SG_OA_MAX_RUNS) {
         int *codes = malloc(t->n_rows * t->n_factors * sizeof *codes);
         if (!codes) {

@@ -592,36 +592,31 @@ static void replicate_clause(sg_cv_response *R, double e)
     char *at = R->accuracy_note + len;
     size_t cap = sizeof R->accuracy_note - len;
     double s = R->replicate_sd;
-    /* within about two standard errors of the repeats' sd (relative standard
-     * error 1 / sqrt(2 dof)) the error cannot be told from that floor */
-    bool at_floor = s > 0 && e / s <= 1.0 + 2.0 / sqrt(2.0 * (double)R->replicate_dof);
-    if (!(s > 0))
+    if (!(s > 0)) {
         snprintf(at, cap,
                  "; runs repeated at the same settings agree exactly (%zu setting%s): the error "
                  "is the model's, not the data's",
                  R->replicate_settings, R->replicate_settings == 1 ? "" : "s");
-    else if (R->log_interval)
-        sg_num_snprintf(at, cap,
-                        "; runs repeated at the same settings scatter by %.2g%% (rms %.3g in "
-                        "log10, %zu degree%s of freedom): ",
-                        100.0 * (pow(10.0, s) - 1.0), s, R->replicate_dof,
-                        R->replicate_dof == 1 ? "" : "s");
-    else
-        sg_num_snprintf(at, cap,
-                        "; runs repeated at the same settings scatter by sd %.3g (%zu degree%s "
-                        "of freedom): ",
-                        s, R->replicate_dof, R->replicate_dof == 1 ? "" : "s");
-    if (!(s > 0))
         return;
-    len = strlen(R->accuracy_note);
-    if (at_floor)
-        sg_num_snprintf(R->accuracy_note + len, sizeof R->accuracy_note - len,
-                        "the error is at that floor (%.2f times it), as close as the runs "
-                        "repeat",
-                        e / s);
+    }
+    char scatter[96];
+    if (R->log_interval)
+        sg_num_snprintf(scatter, sizeof scatter, "%.2g%% (rms %.3g in log10, ",
+                        100.0 * (pow(10.0, s) - 1.0), s);
     else
-        sg_num_snprintf(R->accuracy_note + len, sizeof R->accuracy_note - len,
-                        "the error is %.2g times that floor", e / s);
+        sg_num_snprintf(scatter, sizeof scatter, "sd %.3g (", s);
+    /* within about two standard errors of the repeats' sd (relative standard
+     * error 1 / sqrt(2 dof)) the error cannot be told from that floor */
+    bool at_floor = e / s <= 1.0 + 2.0 / sqrt(2.0 * (double)R->replicate_dof);
+    char ratio[96];
+    sg_num_snprintf(ratio, sizeof ratio,
+                    at_floor ? "at that floor (%.2f times it), as close as the runs repeat"
+                             : "%.2g times that floor",
+                    e / s);
+    sg_num_snprintf(at, cap,
+                    "; runs repeated at the same settings scatter by %s%zu degree%s of freedom): "
+                    "the error is %s",
+                    scatter, R->replicate_dof, R->replicate_dof == 1 ? "" : "s", ratio);
 }
 
 /* Is obs[i] far beyond the other values of obs (nr) by the check's rule
