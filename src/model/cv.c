@@ -54,6 +54,16 @@ static double interval_resid(bool log_scale, double obs, double pred)
     return log_scale ? log10(obs / pred) : obs - pred;
 }
 
+/* The rms error in log10 of m held-out predictions pred of response j
+ * (rows of no values, obs observed); 0 when m is 0. */
+static double log_rmse_of(const double *obs, const double *pred, size_t m, size_t no, size_t j)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < m; i++)
+        s += pow(interval_resid(true, obs[i * no + j], pred[i * no + j]), 2);
+    return m ? sqrt(s / (double)m) : 0.0;
+}
+
 /* Share of the held-out residuals of response j (the plan's, or the
  * between-levels ones) within h; 0 when there are none. */
 static double held_coverage(const sg_cv_result *r, size_t j, bool between, double h)
@@ -1038,15 +1048,8 @@ static sg_status summarise(sg_cv_result *res, size_t j, const sg_model_spec *spe
         R->half_width_between = abs_quantile(res->between_obs, res->between_pred,
                                              res->between_row, mb, no, j, lg, 1, 0, NULL, 0,
                                              level, scratch, &reach_b);
-    R->log_rmse = 0.0;
-    for (size_t i = 0; lg && i < m; i++)
-        R->log_rmse += pow(interval_resid(true, res->obs[i * no + j], res->pred[i * no + j]), 2);
-    R->log_rmse = m ? sqrt(R->log_rmse / (double)m) : 0.0;
-    R->rsm_log_rmse = 0.0;
-    for (size_t i = 0; lg && R->rsm_ok && i < m; i++)
-        R->rsm_log_rmse +=
-            pow(interval_resid(true, res->obs[i * no + j], res->rsm_pred[i * no + j]), 2);
-    R->rsm_log_rmse = m ? sqrt(R->rsm_log_rmse / (double)m) : 0.0;
+    R->log_rmse = lg ? log_rmse_of(res->obs, res->pred, m, no, j) : 0.0;
+    R->rsm_log_rmse = lg && R->rsm_ok ? log_rmse_of(res->obs, res->rsm_pred, m, no, j) : 0.0;
     /* The interval covers the window (window_of: every held-out residual,
      * scaled by how unconstrained its point was, carried over to uniform
      * points of the box of the runs).  Without it, the plan's residuals:
@@ -1465,16 +1468,20 @@ static void two_setting_note(sg_cv_result *res, size_t j, const sg_model_spec *s
 }
 
 /* Response j's design_note (cv.h): between levels far above the plan's
- * error, worst without the middle level of a 3-level factor; else numeric
- * factors with two settings only. */
+ * error (in decades for a log-scale response, as its interval), worst
+ * without the middle level of a 3-level factor; else numeric factors with
+ * two settings only. */
 static sg_status design_note(sg_cv_result *res, size_t j, const sg_model_spec *spec,
                              const double *X, size_t n_in, sg_error *err)
 {
     sg_cv_response *R = &res->resp[j];
     size_t no = res->n_out, nb = res->n_between;
+    bool lg = R->log_interval;
+    double plan = lg ? log_rmse_of(res->obs, res->pred, res->n_held, no, j) : R->net.rmse;
+    double btw = lg ? log_rmse_of(res->between_obs, res->between_pred, nb, no, j)
+                    : R->between.rmse;
     R->design_note[0] = '\0';
-    if (nb == 0 || !(R->net.rmse > 0) ||
-        !(R->between.rmse > SG_CV_CURVATURE_RATIO * R->net.rmse)) {
+    if (nb == 0 || !(plan > 0) || !(btw > SG_CV_CURVATURE_RATIO * plan)) {
         two_setting_note(res, j, spec, X, n_in);
         return SG_OK;
     }
@@ -1482,7 +1489,7 @@ static sg_status design_note(sg_cv_result *res, size_t j, const sg_model_spec *s
     if (!ss)
         return sg_error_set(err, SG_ERR_NOMEM, "cross-validation: out of memory");
     for (size_t i = 0; i < nb; i++) {
-        double r = res->between_obs[i * no + j] - res->between_pred[i * no + j];
+        double r = interval_resid(lg, res->between_obs[i * no + j], res->between_pred[i * no + j]);
         ss[res->between_factor[i]] += r * r;
         cnt[res->between_factor[i]] += 1.0;
     }
@@ -1498,7 +1505,7 @@ static sg_status design_note(sg_cv_result *res, size_t j, const sg_model_spec *s
                         "without factor %zu's middle level, and the model then sees no "
                         "curvature; the between-levels and window figures may overstate the "
                         "error (a run between levels would tell)",
-                        sg_num_sig(ratio, sizeof ratio, R->between.rmse / R->net.rmse, 2),
+                        sg_num_sig(ratio, sizeof ratio, btw / plan, 2),
                         worst + 1);
     else
         two_setting_note(res, j, spec, X, n_in);
@@ -1835,18 +1842,6 @@ static double interp_rmse(const sg_cv_result *r, const sg_metrics *plan, const s
     return r->n_between ? fmax(plan->rmse, btw->rmse) : plan->rmse;
 }
 
-/* The rms error in log10 of predictions pred (the network's or the
- * baseline's) of response j over the between-levels folds; 0 without them. */
-static double between_log_rmse(const sg_cv_result *r, size_t j, const double *pred)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < r->n_between; i++)
-        s += pow(interval_resid(true, r->between_obs[i * r->n_out + j],
-                                pred[i * r->n_out + j]),
-                 2);
-    return r->n_between ? sqrt(s / (double)r->n_between) : 0.0;
-}
-
 bool sg_cv_is_rounding(double v, double range) { return fabs(v) < SG_CV_EXACT_SHARE * range; }
 
 const char *sg_cv_error_text(char *buf, size_t cap, double v, double range)
@@ -1890,10 +1885,12 @@ sg_baseline_verdict sg_cv_baseline_verdict(const sg_cv_result *r, size_t j, doub
     /* the worse of the plan's and the between-levels figures in decades: a
      * quadratic exact at a 3-level grid's runs (an additive law on log
      * scales) is not exact between its levels */
-    double net_btw = lg && r->n_between ? between_log_rmse(r, j, r->between_pred) : 0.0;
+    double net_btw =
+        lg ? log_rmse_of(r->between_obs, r->between_pred, r->n_between, r->n_out, j) : 0.0;
     if (lg) {
         net = fmax(R->log_rmse, net_btw);
-        rsm = fmax(R->rsm_log_rmse, r->n_between ? between_log_rmse(r, j, r->between_rsm) : 0.0);
+        rsm = fmax(R->rsm_log_rmse,
+                   log_rmse_of(r->between_obs, r->between_rsm, r->n_between, r->n_out, j));
     }
     if (net_out)
         *net_out = net;
