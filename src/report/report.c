@@ -71,15 +71,13 @@ static lxw_format *format_showing(const sg_rctx *ctx, double v, lxw_format *f)
     if (!(v != 0 && isfinite(v)))
         return f;
     for (int d = 0; d <= SG_RFMT_MAX_DECIMALS; d++) {
-        bool zero = fabs(v) < 0.5 * pow(10.0, -d);
-        if (f == ctx->num[d])
-            return zero ? ctx->sci : f;
-        if (f == ctx->num_in[d])
-            return zero ? ctx->sci_in : f;
-        if (f == ctx->num_bold[d])
-            return zero ? ctx->sci_bold : f;
-        if (f == ctx->suspicious_num[d])
-            return zero ? ctx->sci_suspicious : f;
+        lxw_format *twin = f == ctx->num[d]              ? ctx->sci
+                           : f == ctx->num_in[d]         ? ctx->sci_in
+                           : f == ctx->num_bold[d]       ? ctx->sci_bold
+                           : f == ctx->suspicious_num[d] ? ctx->sci_suspicious
+                                                         : NULL;
+        if (twin) /* one pow per written number, for the format it has */
+            return fabs(v) < 0.5 * pow(10.0, -d) ? twin : f;
     }
     return f;
 }
