@@ -125,7 +125,7 @@ static sg_results *make_results(void)
         c->replicate_dof = 3 * j + 1;
         c->replicate_settings = j + 1;
         snprintf(c->window_note, sizeof c->window_note, "%s",
-                 j ? "not computed with category factors" : "");
+                 j ? "not computed above 200 rows" : "");
         snprintf(c->design_note, sizeof c->design_note, "%s",
                  j ? "" : "the design cannot tell: factor 2's middle level");
         c->outlier_ok = true;

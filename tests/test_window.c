@@ -66,7 +66,7 @@ Test(window, residuals_proportional_to_the_loo_sd_give_a_constant_z)
     sg_window_figures f = {0};
     double z[N];
     f.z_each = z;
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.95, SEED, &f, &err), SG_OK,
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, 0.0, 0.95, SEED, &f, &err), SG_OK,
                  "%s", err.msg);
     cr_expect_eq(f.n_z, N);
     cr_expect(fabs(f.rms_z - 2.0) < 1e-6, "rms z %.17g", f.rms_z);
@@ -95,12 +95,12 @@ Test(window, figures_scale_with_the_residuals_and_grow_with_tau)
     sg_window_held h1 = {N, row, group, r1}, h3 = {N, row, group, r3};
     sg_window_figures f1 = {0}, f3 = {0}, ft = {0};
     sg_error err;
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h1, 0.0, 0.95, SEED, &f1, &err), SG_OK);
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h3, 0.0, 0.95, SEED, &f3, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h1, 0.0, 0.95, SEED, &f1, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h3, 0.0, 0.95, SEED, &f3, &err), SG_OK);
     cr_expect(fabs(f3.rmse / f1.rmse - 3.0) < 1e-12, "%.17g", f3.rmse / f1.rmse);
     cr_expect(fabs(f3.half_width / f1.half_width - 3.0) < 1e-5, "%.17g",
               f3.half_width / f1.half_width);
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h1, 1e-4, 0.95, SEED, &ft, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h1, 1e-4, 0.95, SEED, &ft, &err), SG_OK);
     cr_expect(ft.rms_scale > f1.rms_scale);
     cr_expect(ft.rms_scale >= 1e-2 - 1e-15); /* s >= tau everywhere */
 }
@@ -117,8 +117,8 @@ Test(window, the_same_seed_gives_the_same_figures)
     sg_window_held h = {N, row, group, r};
     sg_window_figures a = {0}, b = {0};
     sg_error err;
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 1e-5, 0.95, SEED, &a, &err), SG_OK);
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 1e-5, 0.95, SEED, &b, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, 1e-5, 0.95, SEED, &a, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, 1e-5, 0.95, SEED, &b, &err), SG_OK);
     cr_expect(memcmp(&a, &b, sizeof a) == 0);
 }
 
@@ -138,7 +138,7 @@ Test(window, kriging_loo_residuals_predict_its_error_in_the_window)
     cr_assert_eq(sg_gp_work_create(gp, &w, &err), SG_OK);
     sg_window_held h = {N, row, group, sg_gp_loo_residuals(gp)};
     sg_window_figures f = {0};
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.95, SEED, &f, &err), SG_OK,
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, 0.0, 0.95, SEED, &f, &err), SG_OK,
                  "%s", err.msg);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 99);
@@ -181,7 +181,7 @@ Test(window, the_half_width_is_the_t_prediction_interval_of_the_scaled_errors)
             sg_window_held h = {m, row, group, r};
             sg_window_figures f = {0};
             sg_error err;
-            cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, tau * tau, levels[l], SEED,
+            cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, tau * tau, levels[l], SEED,
                                                    &f, &err),
                          SG_OK, "%s", err.msg);
             double ss = 0;
@@ -212,11 +212,11 @@ Test(window, one_held_out_prediction_gives_the_largest_and_says_so)
     sg_window_held one = {1, row, group, r}, two = {2, row, group, r};
     sg_window_figures f = {0}, g = {0};
     sg_error err;
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &one, 0.0, 0.95, SEED, &f, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &one, 0.0, 0.95, SEED, &f, &err), SG_OK);
     cr_expect(!f.reachable);
     cr_expect_eq(f.n_z, 1);
     cr_expect(f.half_width > f.rmse, "the largest s: %g beside the rms %g", f.half_width, f.rmse);
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &two, 0.0, 0.95, SEED, &g, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &two, 0.0, 0.95, SEED, &g, &err), SG_OK);
     cr_expect(g.reachable);
 }
 
@@ -240,14 +240,14 @@ Test(window, q_z_is_the_conformal_quantile_of_the_scaled_residuals)
     sg_window_figures f = {0};
     f.z_each = z;
     sg_error err;
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.8, SEED, &f, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, 0.0, 0.8, SEED, &f, &err), SG_OK);
     double a[N];
     for (size_t i = 0; i < N; i++)
         a[i] = fabs(z[i]);
     qsort(a, N, sizeof *a, ascending);
     size_t k = (size_t)ceil((N + 1) * 0.8);
     cr_expect(f.q_z == a[k - 1], "q_z %.17g, the %zu-th smallest %.17g", f.q_z, k, a[k - 1]);
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.999, SEED, &f, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, 0.0, 0.999, SEED, &f, &err), SG_OK);
     cr_expect(f.q_z == a[N - 1], "too few for 0.999: the largest");
 }
 
@@ -267,8 +267,8 @@ Test(window, a_group_is_refitted_without_all_its_rows)
     sg_window_held h1 = {N, row, group, r}, h3 = {N, row, blocks, r};
     sg_window_figures f1 = {0}, f3 = {0};
     sg_error err;
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h1, 0.0, 0.95, SEED, &f1, &err), SG_OK);
-    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, &h3, 0.0, 0.95, SEED, &f3, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h1, 0.0, 0.95, SEED, &f1, &err), SG_OK);
+    cr_assert_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h3, 0.0, 0.95, SEED, &f3, &err), SG_OK);
     cr_expect(f3.rms_z < f1.rms_z, "three folds %g, leave-one-out %g", f3.rms_z, f1.rms_z);
 }
 
@@ -281,24 +281,86 @@ Test(window, bad_input_is_refused_with_a_reason)
     sg_window_held h = {N, row, group, r};
     sg_window_figures f = {0};
     sg_error err;
-    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, &h, -1.0, 0.95, SEED, &f, &err),
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, -1.0, 0.95, SEED, &f, &err),
                  SG_ERR_INVALID);
-    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 1.0, SEED, &f, &err),
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, 0.0, 1.0, SEED, &f, &err),
                  SG_ERR_INVALID);
-    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, NULL, 0.0, 0.95, SEED, &f, &err),
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, NULL, NULL, 0.0, 0.95, SEED, &f, &err),
                  SG_ERR_INVALID);
     row[3] = N;
-    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, &h, 0.0, 0.95, SEED, &f, &err),
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, NULL, &h, 0.0, 0.95, SEED, &f, &err),
                  SG_ERR_INVALID);
     cr_expect(strstr(err.msg, "row") != NULL, "%s", err.msg);
     row[3] = 3;
     double c[N];
     for (size_t i = 0; i < N; i++)
         c[i] = 5.0;
-    cr_expect_eq(sg_window_figures_compute(X, c, N, 2, &h, 0.0, 0.95, SEED, &f, &err),
+    cr_expect_eq(sg_window_figures_compute(X, c, N, 2, NULL, &h, 0.0, 0.95, SEED, &f, &err),
                  SG_ERR_INVALID);
     cr_expect(strstr(err.msg, "constant") != NULL, "%s", err.msg);
-    cr_expect_eq(sg_window_figures_compute(X, y, SG_WINDOW_MAX_ROWS + 1, 2, &h, 0.0, 0.95, SEED,
+    cr_expect_eq(sg_window_figures_compute(X, y, SG_WINDOW_MAX_ROWS + 1, 2, NULL, &h, 0.0, 0.95, SEED,
                                            &f, &err),
                  SG_ERR_LIMIT);
+}
+
+/* Counts of what sg_window_disagreement asks a model at: a number's
+ * setting (input 0), a two-name category's 0/1 input (1) and the one-hot
+ * inputs of a category of four names (2..5) whose fourth name no run
+ * holds. */
+typedef struct point_tally {
+    size_t points, bad, second_name, name[4];
+    double lo, hi;
+} point_tally;
+
+static sg_status tally_points(void *user, const double *P, size_t m, double *out, sg_error *err)
+{
+    (void)err;
+    point_tally *t = user;
+    for (size_t k = 0; k < m; k++) {
+        const double *p = P + k * 6;
+        double ones = 0;
+        for (size_t l = 0; l < 4; l++) {
+            ones += p[2 + l];
+            t->name[l] += p[2 + l] == 1.0;
+            t->bad += p[2 + l] != 0.0 && p[2 + l] != 1.0;
+        }
+        t->bad += ones != 1.0 || (p[1] != 0.0 && p[1] != 1.0);
+        t->second_name += p[1] == 1.0;
+        t->lo = fmin(t->lo, p[0]);
+        t->hi = fmax(t->hi, p[0]);
+        out[k] = 0.0;
+        t->points++;
+    }
+    return SG_OK;
+}
+
+/* The window's points give a category one of the names its runs hold,
+ * each as likely (binomial sd of a share of 1000 draws: 0.016), and a
+ * number any setting of its range. */
+Test(window, points_take_one_name_of_each_category)
+{
+    enum { R = 12, D = 6 };
+    double X[R * D] = {0}, kriging[SG_WINDOW_POINTS] = {0};
+    for (size_t r = 0; r < R; r++) {
+        X[r * D] = 2.0 + (double)r;     /* 2 .. 13 */
+        X[r * D + 1] = (double)(r % 2); /* both names of the first category */
+        X[r * D + 2 + r % 3] = 1.0;     /* three of the second's four names */
+    }
+    const size_t names[D] = {0, 2, 4, 4, 4, 4};
+    point_tally t = {.lo = INFINITY, .hi = -INFINITY};
+    double rms = -1;
+    sg_error err;
+    cr_assert_eq(sg_window_disagreement(X, R, D, names, kriging, tally_points, &t, SEED, &rms,
+                                        &err),
+                 SG_OK, "%s", err.msg);
+    cr_expect_eq(t.points, SG_WINDOW_POINTS);
+    cr_expect_eq(t.bad, 0, "%zu points are not one name of each category", t.bad);
+    cr_expect_eq(t.name[3], 0, "the name no run holds was drawn %zu times", t.name[3]);
+    for (size_t l = 0; l < 3; l++)
+        cr_expect(fabs((double)t.name[l] / SG_WINDOW_POINTS - 1.0 / 3.0) < 0.05, "name %zu: %zu",
+                  l, t.name[l]);
+    cr_expect(fabs((double)t.second_name / SG_WINDOW_POINTS - 0.5) < 0.05, "%zu",
+              t.second_name);
+    cr_expect(t.lo >= 2.0 && t.lo < 2.1 && t.hi <= 13.0 && t.hi > 12.9, "%g .. %g", t.lo, t.hi);
+    cr_expect_float_eq(rms, 0.0, 1e-15);
 }

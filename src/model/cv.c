@@ -1184,14 +1184,6 @@ static double rms_finite(const double *v, size_t m)
     return k ? sqrt(s / (double)k) : 0.0;
 }
 
-static bool has_categories(const sg_model_spec *spec, size_t n_in)
-{
-    for (size_t i = 0; i < n_in; i++)
-        if (sg_model__is_category(spec, i))
-            return true;
-    return false;
-}
-
 /* Response j's window figures into R->window_* (window_ok false and
  * window_note saying why when they cannot be computed).  Held-out
  * predictions of the plan's fold f form group f, those of between-levels
@@ -1213,11 +1205,6 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
         snprintf(R->window_note, sizeof R->window_note, "not asked for");
         return SG_OK;
     }
-    if (has_categories(spec, n_in)) {
-        snprintf(R->window_note, sizeof R->window_note,
-                 "not computed with category factors (kriging's sd needs numbers)");
-        return SG_OK;
-    }
     if (n > SG_WINDOW_MAX_ROWS) {
         snprintf(R->window_note, sizeof R->window_note,
                  "not computed above %d rows: the held-out rows already cover the window",
@@ -1234,6 +1221,7 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
     }
     size_t *row = malloc((m + 1) * sizeof *row), *group = malloc((m + 1) * sizeof *group);
     double *resid = malloc((m + 1) * sizeof *resid), *y = malloc(n * sizeof *y), *Xw = NULL;
+    size_t *names = NULL;
     sg_status st = SG_OK;
     if (!row || !group || !resid || !y) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
@@ -1265,15 +1253,18 @@ static sg_status window_of(sg_cv_result *res, size_t j, const sg_model_spec *spe
         goto done;
     }
     /* the window as the models see it: a log-scale factor's runs and
-     * points are spread over the log of its settings */
-    if (!(Xw = malloc(n * n_in * sizeof *Xw))) {
+     * points are spread over the log of its settings, a category's over
+     * its names */
+    size_t nx = sg_model__n_feat(spec, n_in);
+    if (!(Xw = malloc(n * nx * sizeof *Xw)) || !(names = malloc(nx * sizeof *names))) {
         st = sg_error_set(err, SG_ERR_NOMEM, "out of memory");
         goto done;
     }
     sg_model__encode_rows(spec, n_in, X, n, Xw);
+    sg_model__input_names(spec, n_in, names);
     sg_error e2;
-    sg_status ws = sg_window_figures_compute(Xw, y, n, n_in, &held, tau2, level, spec->seed, &wf,
-                                             &e2);
+    sg_status ws = sg_window_figures_compute(Xw, y, n, nx, names, &held, tau2, level, spec->seed,
+                                             &wf, &e2);
     if (ws == SG_ERR_NOMEM) {
         st = sg_error_set(err, ws, "%s", e2.msg);
         goto done;
@@ -1302,6 +1293,7 @@ done:
     free(resid);
     free(y);
     free(Xw);
+    free(names);
     return st;
 }
 

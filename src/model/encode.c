@@ -104,11 +104,38 @@ void sg_model__encode_rows(const sg_model_spec *spec, size_t n_in, const double 
         sg_model__encode(spec, n_in, X + r * n_in, F + r * nf);
 }
 
+/* Code of the name a category's inputs f (width_of of them) stand for:
+ * the 0/1 input rounded, or the largest of the one-hot inputs. */
+static size_t name_of(const double *f, size_t width)
+{
+    if (width == 1)
+        return f[0] >= 0.5 ? 1 : 0;
+    size_t best = 0;
+    for (size_t l = 1; l < width; l++)
+        if (f[l] > f[best])
+            best = l;
+    return best;
+}
+
 void sg_model__decode_point(const sg_model_spec *spec, size_t n_in, const double *f,
                             double *x)
 {
+    size_t p = 0;
+    for (size_t i = 0; i < n_in; i++) {
+        size_t w = width_of(spec, i);
+        x[i] = sg_model__is_category(spec, i) ? (double)name_of(f + p, w)
+               : sg_model__is_log(spec, i)    ? pow(10.0, f[p])
+                                              : f[p];
+        p += w;
+    }
+}
+
+void sg_model__input_names(const sg_model_spec *spec, size_t n_in, size_t *names)
+{
+    size_t p = 0;
     for (size_t i = 0; i < n_in; i++)
-        x[i] = sg_model__is_log(spec, i) ? pow(10.0, f[i]) : f[i];
+        for (size_t l = 0; l < width_of(spec, i); l++)
+            names[p++] = sg_model__is_category(spec, i) ? spec->categories[i] : 0;
 }
 
 void sg_model__decode_grad(const sg_model_spec *spec, size_t n_in, const double *x,

@@ -423,8 +423,26 @@ static sg_status kriging_window(const sg_study_model *settings, const double *X,
     }
     if (r->type_requested == SG_MODEL_GP || !any)
         return SG_OK;
+    /* kriging models numbers: its cross-validation takes the numeric
+     * responses alone (a pass/fail response beside them would refuse it) */
+    size_t col[SG_MODEL_MAX_CATEGORICAL], nk = 0, n = r->n_rows;
     sg_model_spec spec = settings->spec;
+    const char *kn[SG_MODEL_MAX_CATEGORICAL];
+    for (size_t j = 0; j < r->n_out && j < SG_MODEL_MAX_CATEGORICAL; j++)
+        if (sg_model_spec_n_classes(&settings->spec, j) < 2) {
+            spec.log_y[nk] = settings->spec.log_y[j];
+            spec.classes[nk] = 0;
+            kn[nk] = names ? names[j] : NULL;
+            col[nk++] = j;
+        }
+    double *Yk = nk ? malloc(n * nk * sizeof *Yk) : NULL;
+    if (nk && !Yk)
+        return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < nk; k++)
+            Yk[i * nk + k] = Y[i * r->n_out + col[k]];
     spec.type = SG_MODEL_GP;
+    spec.n_l2_each = 0; /* the networks' penalties, by the full list of responses */
     sg_cv_options o = settings->cv;
     o.baseline = false;
     o.groups = false; /* only the window figure is read */
@@ -432,13 +450,15 @@ static sg_status kriging_window(const sg_study_model *settings, const double *X,
     sg_cv_result *gc = NULL;
     sg_error e;
     sg_error_clear(&e);
-    sg_status st = sg_cv_run(&spec, &o, r->n_in, r->n_out, X, Y, r->n_rows, names, NULL, NULL,
-                             &gc, &e);
+    sg_status st = nk ? sg_cv_run(&spec, &o, r->n_in, nk, X, Yk, n, names ? kn : NULL, NULL,
+                                  NULL, &gc, &e)
+                      : SG_ERR_INVALID;
+    free(Yk);
     if (st == SG_ERR_NOMEM)
         return sg_error_set(err, st, "%s", e.msg);
-    for (size_t j = 0; st == SG_OK && j < r->n_out; j++)
-        if (r->cmp[j].gp_ok && gc->resp[j].window_ok)
-            r->cmp[j].gp_window = gc->resp[j].window_rmse;
+    for (size_t k = 0; st == SG_OK && k < nk; k++)
+        if (r->cmp[col[k]].gp_ok && gc->resp[k].window_ok)
+            r->cmp[col[k]].gp_window = gc->resp[k].window_rmse;
     sg_cv_result_destroy(gc);
     return SG_OK; /* a kriging that cannot be cross-validated: the plan's figures */
 }
@@ -729,14 +749,17 @@ static sg_status predict_response(void *user, const double *P, size_t m, double 
                                   sg_error *err)
 {
     const response_of *ro = user;
+    const sg_model_spec *spec = sg_model_spec_of(ro->m);
     size_t n_in = sg_model_n_in(ro->m), no = sg_model_n_out(ro->m);
+    size_t nx = sg_model__n_feat(spec, n_in);
     double *mu = malloc((2 * no + n_in) * sizeof *mu), *x = mu + 2 * no;
     sg_model_work *w = NULL;
     sg_status st = mu ? sg_model_work_create(ro->m, &w, err)
                       : sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     for (size_t k = 0; st == SG_OK && k < m; k++) {
-        /* the window's points are the models' inputs (a log-scale factor's log) */
-        sg_model__decode_point(sg_model_spec_of(ro->m), n_in, P + k * n_in, x);
+        /* the window's points are the models' inputs (a log-scale factor's
+         * log, a category's 0/1 inputs) */
+        sg_model__decode_point(spec, n_in, P + k * nx, x);
         sg_model_predict(ro->m, w, x, mu, mu + no);
         out[k] = ro->log ? log10(mu[ro->j]) : mu[ro->j];
     }
@@ -757,14 +780,18 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
         any = any || cv->resp[j].window_ok;
     if (!any || !cv->window_kriging)
         return SG_OK;
-    /* the window as the models see it (window_of in cv.c): window figures
-     * exist only without category factors, so inputs and factors pair up */
-    if (sg_model__n_feat(sg_model_spec_of(m), n_in) != n_in)
-        return sg_error_set(err, SG_ERR_INTERNAL, "window check: category inputs");
-    double *Xw = malloc(n * n_in * sizeof *Xw);
-    if (!Xw)
+    /* the window as the models see it (window_of in cv.c) */
+    const sg_model_spec *spec = sg_model_spec_of(m);
+    size_t nx = sg_model__n_feat(spec, n_in);
+    double *Xw = malloc(n * nx * sizeof *Xw);
+    size_t *names = malloc(nx * sizeof *names);
+    if (!Xw || !names) {
+        free(Xw);
+        free(names);
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
-    sg_model__encode_rows(sg_model_spec_of(m), n_in, X, n, Xw);
+    }
+    sg_model__encode_rows(spec, n_in, X, n, Xw);
+    sg_model__input_names(spec, n_in, names);
     sg_status st = SG_OK;
     for (size_t j = 0; j < no && st == SG_OK; j++) {
         if (!cv->resp[j].window_ok || !cv->window_kriging || !gp_ok[j] ||
@@ -774,14 +801,15 @@ sg_status sg_fit_window_check(const sg_model *m, sg_cv_result *cv, const double 
         double d;
         sg_error e2;
         const double *kriging = cv->window_kriging + j * SG_WINDOW_POINTS;
-        sg_status ws = sg_window_disagreement(Xw, n, n_in, kriging, predict_response, &ro, seed,
-                                              &d, &e2);
+        sg_status ws = sg_window_disagreement(Xw, n, nx, names, kriging, predict_response, &ro,
+                                              seed, &d, &e2);
         if (ws == SG_ERR_NOMEM)
             st = sg_error_set(err, ws, "%s", e2.msg);
         else if (ws == SG_OK)
             sg_cv_window_floor(cv, j, d, gp_rmse[j]);
     }
     free(Xw);
+    free(names);
     return st;
 }
 

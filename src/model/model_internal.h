@@ -94,10 +94,14 @@ SG_INTERNAL void sg_model__encode(const sg_model_spec *spec, size_t n_in, const 
 /* n rows of X (n, n_in) into F (n, n_feat). */
 SG_INTERNAL void sg_model__encode_rows(const sg_model_spec *spec, size_t n_in, const double *X,
                                        size_t n, double *F);
-/* The settings x (n_in) of inputs f (n_feat) of a model without category
- * factors (the inverse of sg_model__encode: 10^f for a log-scale factor). */
+/* The settings x (n_in) of inputs f (n_feat): the inverse of
+ * sg_model__encode (10^f for a log-scale factor; a category's code from
+ * its 0/1 input rounded or its largest one-hot input). */
 SG_INTERNAL void sg_model__decode_point(const sg_model_spec *spec, size_t n_in, const double *f,
                                         double *x);
+/* Each input's category into names (n_feat): k for every input of a
+ * category of k names, 0 for a number's input (window.h's names). */
+SG_INTERNAL void sg_model__input_names(const sg_model_spec *spec, size_t n_in, size_t *names);
 /* Y (n, n_out) into Yt with log10 of every log-scale response's values
  * (others copied); SG_ERR_INVALID naming the response and row when such a
  * value is not above 0 (non-finite values pass through). */

@@ -28,8 +28,8 @@ static double pooled_rms(double a, size_t na, double b, size_t nb)
  * for it: on a definitive screening design (17 runs) the raw errors chose
  * 1e-3 to 3e-3 with 5 of 8 seeds, 3 to 5 times the error between the runs
  * of the 1e-6 to 3e-5 the window figure chose with all 8 (doc/model.md).
- * Where the window figures are not computed (category factors, from
- * SG_REGULARIZE_PLAN_ROWS rows), the root mean square over every held-out
+ * Where the window figures are not computed (from SG_REGULARIZE_PLAN_ROWS
+ * rows, a constant response), the root mean square over every held-out
  * prediction, the plan's and the between-levels folds' together: not the
  * worse of the two, which chose by the noise of a figure no penalty moves
  * (the strongest penalty for brazing's stress_path2). */

@@ -108,27 +108,57 @@ out:
     return st;
 }
 
-/* SG_WINDOW_POINTS uniform points of the box lo..hi (d factors: the kriging
+/* One name of the category whose k inputs start at column j of the box
+ * lo..hi, drawn from rng into p (k > 2: one-hot, among the names the
+ * runs hold; k == 2: one 0/1 input, its runs' settings). */
+static void draw_name(const double *lo, const double *hi, size_t j, size_t k, gsl_rng *rng,
+                      double *p)
+{
+    if (k == 2) {
+        p[j] = gsl_rng_uniform(rng) < 0.5 ? lo[j] : hi[j];
+        return;
+    }
+    size_t held = 0;
+    for (size_t l = 0; l < k; l++)
+        held += hi[j + l] > 0.5;
+    size_t pick = held ? gsl_rng_uniform_int(rng, held) : 0;
+    for (size_t l = 0, c = 0; l < k; l++) {
+        bool in_runs = hi[j + l] > 0.5;
+        p[j + l] = in_runs && c == pick ? 1.0 : 0.0;
+        c += in_runs;
+    }
+}
+
+/* SG_WINDOW_POINTS uniform points of the box lo..hi (d inputs: the kriging
  * model's bounds, the box of the runs) into P (SG_WINDOW_POINTS, d), drawn
- * from seed. */
-static sg_status window_points(const double *lo, const double *hi, size_t d, uint64_t seed,
-                               double *P, sg_error *err)
+ * from seed; the inputs of a category (names, as window.h) take one of its
+ * names, each as likely. */
+static sg_status window_points(const double *lo, const double *hi, size_t d, const size_t *names,
+                               uint64_t seed, double *P, sg_error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!rng)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     gsl_rng_set(rng, (unsigned long)(seed ^ 0x5851f42d4c957f2dULL));
     for (size_t k = 0; k < SG_WINDOW_POINTS; k++)
-        for (size_t j = 0; j < d; j++)
-            P[k * d + j] = lo[j] + (hi[j] - lo[j]) * gsl_rng_uniform(rng);
+        for (size_t j = 0; j < d;) {
+            size_t names_j = names ? names[j] : 0;
+            if (names_j >= 2) {
+                draw_name(lo, hi, j, names_j, rng, P + k * d);
+                j += names_j > 2 ? names_j : 1;
+            } else {
+                P[k * d + j] = lo[j] + (hi[j] - lo[j]) * gsl_rng_uniform(rng);
+                j++;
+            }
+        }
     gsl_rng_free(rng);
     return SG_OK;
 }
 
 /* s(x) at SG_WINDOW_POINTS uniform points of the box of the runs into s;
  * kriging's predictions there into kriging_at_points unless NULL. */
-static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t seed, double *s,
-                               double *kriging_at_points, sg_error *err)
+static sg_status window_scales(const sg_gp *gp, size_t d, const size_t *names, double tau2,
+                               uint64_t seed, double *s, double *kriging_at_points, sg_error *err)
 {
     size_t M = SG_WINDOW_POINTS;
     double *P = malloc(M * d * sizeof *P), *mu = malloc(M * sizeof *mu);
@@ -138,7 +168,7 @@ static sg_status window_scales(const sg_gp *gp, size_t d, double tau2, uint64_t 
         sg_error_set(err, st, "out of memory");
         goto done;
     }
-    if ((st = window_points(sg_gp_lo(gp), sg_gp_hi(gp), d, seed, P, err)) != SG_OK ||
+    if ((st = window_points(sg_gp_lo(gp), sg_gp_hi(gp), d, names, seed, P, err)) != SG_OK ||
         (st = sg_gp_work_create(gp, &w, err)) != SG_OK ||
         (st = sg_gp_predict_batch(gp, w, P, M, mu, NULL, s, err)) != SG_OK)
         goto done;
@@ -195,7 +225,7 @@ static double t_quantile(const double *z, size_t m, double rms_z, const double *
 }
 
 sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
-                                    const sg_window_held *held, double tau2, double level,
+                                    const size_t *names, const sg_window_held *held, double tau2, double level,
                                     uint64_t seed, sg_window_figures *out, sg_error *err)
 {
     if (!X || !y || !held || !out || d == 0 || !(held->n == 0 || (held->row && held->group &&
@@ -236,7 +266,7 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
     }
     size_t m = 0;
     if ((st = scaled_residuals(gp, X, y, n, d, held, tau2, z, &m, z_each, err)) != SG_OK ||
-        (st = window_scales(gp, d, tau2, seed, s, kriging_at_points, err)) != SG_OK)
+        (st = window_scales(gp, d, names, tau2, seed, s, kriging_at_points, err)) != SG_OK)
         goto done;
     if (m == 0) {
         st = sg_error_set(err, SG_ERR_INVALID,
@@ -263,7 +293,7 @@ done:
     return st;
 }
 
-sg_status sg_window_disagreement(const double *X, size_t n, size_t d,
+sg_status sg_window_disagreement(const double *X, size_t n, size_t d, const size_t *names,
                                  const double *kriging_at_points, sg_window_predict_fn predict,
                                  void *user, uint64_t seed, double *rms, sg_error *err)
 {
@@ -284,7 +314,7 @@ sg_status sg_window_disagreement(const double *X, size_t n, size_t d,
             hi[j] = fmax(hi[j], X[i * d + j]);
         }
     }
-    if ((st = window_points(lo, hi, d, seed, P, err)) != SG_OK ||
+    if ((st = window_points(lo, hi, d, names, seed, P, err)) != SG_OK ||
         (st = predict(user, P, M, f, err)) != SG_OK)
         goto done;
     double s = 0;

@@ -79,20 +79,25 @@ typedef struct sg_window_figures {
 } sg_window_figures;
 
 /* The figures of one response: X (n, d) and y (n) are the table's rows
- * (engineering units), held the held-out predictions, tau2 >= 0 the
+ * as the models see them (a log-scale factor's log10, a category's names
+ * as 0/1 inputs); names (NULL: all numbers; else d entries) marks each
+ * input of a category of k names with k (0 for a number): one 0/1 input
+ * when k == 2, k one-hot inputs in a row otherwise.  The window's points
+ * give a category one of the names its runs hold, each as likely, and a
+ * number any setting of the runs' range.  held the held-out predictions, tau2 >= 0 the
  * model's mean squared error at its training rows, level in (0, 1), seed
  * drives the kriging starts and the window's points.
  * SG_ERR_INVALID for bad arguments or when nothing can be scaled (a
  * constant response: kriging has no sd; every fold too small to refit);
  * SG_ERR_LIMIT above SG_WINDOW_MAX_ROWS; kriging's own errors otherwise.
  * out->z_each and out->kriging_at_points are the caller's (set them, or
- * NULL, before the call); the other fields are overwritten.  The caller keeps its own figures when
- * this fails. */
+ * NULL, before the call); the other fields are overwritten.  The caller
+ * keeps its own figures when this fails. */
 sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
-                                    const sg_window_held *held, double tau2, double level,
+                                    const size_t *names, const sg_window_held *held, double tau2, double level,
                                     uint64_t seed, sg_window_figures *out, sg_error *err);
 
-/* A model's predictions at m points P (m, d; engineering units) into out
+/* A model's predictions at m points P (m, d; the models' inputs) into out
  * (m, the response's unit). */
 typedef sg_status (*sg_window_predict_fn)(void *user, const double *P, size_t m, double *out,
                                           sg_error *err);
@@ -100,12 +105,12 @@ typedef sg_status (*sg_window_predict_fn)(void *user, const double *P, size_t m,
 /* Root mean square difference (*rms, the response's unit) between a
  * model's predictions (predict) and those of the kriging model of the sd
  * map over the window's uniform points: kriging_at_points as
- * sg_window_figures_compute left them for the n rows X with this seed
- * (the points are drawn again from the box of the rows).  Where both
+ * sg_window_figures_compute left them for the n rows X and the names with
+ * this seed (the points are drawn again from the box of the rows).  Where both
  * models fit the runs yet disagree between them, at least one errs there:
  * a check the held-out residuals, all at tested settings, cannot make.
  * predict's errors, or SG_ERR_NOMEM. */
-sg_status sg_window_disagreement(const double *X, size_t n, size_t d,
+sg_status sg_window_disagreement(const double *X, size_t n, size_t d, const size_t *names,
                                  const double *kriging_at_points, sg_window_predict_fn predict,
                                  void *user, uint64_t seed, double *rms, sg_error *err);
 
