@@ -1251,6 +1251,17 @@ Test(categories, a_circle_is_cross_validated_to_97_percent)
  * repair the file and LibreOffice stop reading the sheet), and the
  * Calculator's Check cells cache "ok" for the recommended settings, which
  * lie on the factors' levels. */
+/* Part `member` of workbook `name` in the test folder (caller frees). */
+static char *workbook_part(const char *name, const char *member)
+{
+    char *xml = NULL;
+    size_t len = 0;
+    sg_error err;
+    cr_assert_eq(sg_zipread_member(tmp_path(name), member, 64u << 20, &xml, &len, &err), SG_OK,
+                 "%s: %s", member, err.msg);
+    return xml;
+}
+
 Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok)
 {
     result *r = run("run", "-q", mixed_study(true, NULL), NULL);
@@ -1276,6 +1287,13 @@ Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok)
     }
     cr_expect_geq(sheets, 8);
     cr_expect_eq(oks, 4, "the four numeric factors' Check cells: %zu cache \"ok\"", oks);
+    /* the verdict between levels in its own figures, not an RMSE of 0/1
+     * codes and the coverage of an interval it does not have */
+    char *ss = workbook_part("mixed.xlsx", "xl/sharedStrings.xml");
+    cr_expect(strstr(ss, "crack: network accuracy ") && strstr(ss, "on these held-out levels"),
+              "the verdict's figures between levels");
+    cr_expect_null(strstr(ss, "crack: network RMSE"));
+    free(ss);
 }
 
 /* The optimiser's view of constraints on two names of a class response
@@ -1368,12 +1386,7 @@ Test(categories, kriging_model_sheet_names_each_length_scale)
     put("mixed.toml", text);
     result *r = run("fit", "-q", tmp_path("mixed.toml"), NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
-    char *xml = NULL;
-    size_t len = 0;
-    sg_error err;
-    cr_assert_eq(sg_zipread_member(tmp_path("mixed.xlsx"), "xl/sharedStrings.xml", 64u << 20,
-                                   &xml, &len, &err),
-                 SG_OK, "%s", err.msg);
+    char *xml = workbook_part("mixed.xlsx", "xl/sharedStrings.xml");
     const char *want[] = {"Length cooling [-]", "Length alloy = BNi-2 [-]",
                           "Length alloy = BNi-5 [-]", "Length alloy = BAg-8 [-]",
                           "Length atmosphere [-]"};
@@ -1388,9 +1401,7 @@ Test(categories, kriging_model_sheet_names_each_length_scale)
     /* and a number under each: the eighth length (column L) in the row
      * below its header (Model is the sixth sheet: Summary, Data,
      * Statistics, Main effects, Regression, Model) */
-    cr_assert_eq(sg_zipread_member(tmp_path("mixed.xlsx"), "xl/worksheets/sheet6.xml",
-                                   64u << 20, &xml, &len, &err),
-                 SG_OK, "%s", err.msg);
+    xml = workbook_part("mixed.xlsx", "xl/worksheets/sheet6.xml");
     const char *h = strstr(xml, "<c r=\"L");
     cr_assert_not_null(h, "no column L on the Model sheet");
     char cell[32];

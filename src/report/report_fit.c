@@ -446,11 +446,18 @@ static lxw_row_t between_levels_rows(sg_rctx *ctx, lxw_worksheet *ws, const sg_c
             sg_num_snprintf(quad, sizeof quad, "RMSE %.4g", cr->rsm_between.rmse);
         else
             snprintf(quad, sizeof quad, "not available");
-        sg_num_snprintf(buf, cap,
-                        "%s: network RMSE %.4g %s (Q² %.3f); quadratic %s; the interval covers "
-                        "%.0f%% of these held-out levels",
-                        in->responses[k].name, cr->between.rmse, in->responses[k].unit,
-                        cr->between.r2, quad, 100 * cr->coverage_between);
+        if (cr->n_classes >= 2) /* names: class figures, as fit prints them, no interval */
+            sg_num_snprintf(buf, cap,
+                            "%s: network accuracy %.1f%% (balanced %.1f%%, log-loss %.4f) on "
+                            "these held-out levels",
+                            in->responses[k].name, 100 * cr->cls_between.accuracy,
+                            100 * cr->cls_between.balanced_accuracy, cr->cls_between.log_loss);
+        else
+            sg_num_snprintf(buf, cap,
+                            "%s: network RMSE %.4g %s (Q² %.3f); quadratic %s; the interval "
+                            "covers %.0f%% of these held-out levels",
+                            in->responses[k].name, cr->between.rmse, in->responses[k].unit,
+                            cr->between.r2, quad, 100 * cr->coverage_between);
         sg_rstr(ctx, ws, r, 0, buf, ctx->text);
         if (cr->design_note[0]) {
             snprintf(buf, cap, "%s: %s", in->responses[k].name, cr->design_note);
