@@ -1262,6 +1262,23 @@ static char *workbook_part(const char *name, const char *member)
     return xml;
 }
 
+/* Cells of sheet (its XML) that show the shared string (of the list ss)
+ * holding `text`: 0 when no string holds it. */
+static size_t shared_string_cells(const char *ss, const char *sheet, const char *text)
+{
+    const char *at = strstr(ss, text);
+    if (!at)
+        return 0;
+    size_t index = 0, n = 0;
+    for (const char *p = strstr(ss, "<si>"); p && p < at; p = strstr(p + 1, "<si>"))
+        index++;
+    char want[48];
+    snprintf(want, sizeof want, "t=\"s\"><v>%zu</v>", index - 1);
+    for (const char *p = strstr(sheet, want); p; p = strstr(p + 1, want))
+        n++;
+    return n;
+}
+
 Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok)
 {
     result *r = run("run", "-q", mixed_study(true, NULL), NULL);
@@ -1293,6 +1310,12 @@ Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok)
     cr_expect(strstr(ss, "crack: network accuracy ") && strstr(ss, "on these held-out levels"),
               "the verdict's figures between levels");
     cr_expect_null(strstr(ss, "crack: network RMSE"));
+    /* the Summary (sheet 1) gives the verdict's probability without an
+     * interval, and its class figures where numbers get R² and RMSE */
+    char *summary = workbook_part("mixed.xlsx", "xl/worksheets/sheet1.xml");
+    cr_expect_geq(shared_string_cells(ss, summary, ">a probability<"), 1);
+    cr_expect_geq(shared_string_cells(ss, summary, "(Validation sheet)"), 1);
+    free(summary);
     free(ss);
 }
 

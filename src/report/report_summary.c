@@ -97,6 +97,34 @@ static lxw_row_t decision_block(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     return r + 1;
 }
 
+/* The predicted row of response k if it holds names (cells from column 1
+ * of row r): a pass/fail response's probability of its second name with
+ * the members' spread, a class response's most probable name; neither has
+ * an interval (iv: the sheet has interval columns).  False for a number,
+ * whose row the caller writes. */
+static bool names_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k, double mean,
+                      double sd, bool iv)
+{
+    const sg_report_response *rp = &ctx->in->responses[k];
+    size_t nc = sg_model_n_classes(ctx->in->model, k);
+    if (nc < 2 || !rp->labels || rp->n_labels < nc)
+        return false;
+    if (nc == 2) {
+        char label[160];
+        snprintf(label, sizeof label, "P(%s)", rp->labels[1]);
+        sg_rstr(ctx, ws, r, 1, label, ctx->text);
+        sg_rnum(ctx, ws, r, 2, mean, ctx->num_bold[4]);
+        sg_rnum(ctx, ws, r, 3, sd, ctx->num[4]);
+    } else {
+        size_t c = mean >= 0 && mean < (double)nc ? (size_t)mean : 0;
+        sg_rstr(ctx, ws, r, 1, "most probable", ctx->text);
+        sg_rstr(ctx, ws, r, 2, rp->labels[c], ctx->bold);
+    }
+    if (iv)
+        sg_rstr(ctx, ws, r, 4, nc == 2 ? "a probability" : "names", ctx->note);
+    return true;
+}
+
 sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
@@ -217,6 +245,8 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
             for (size_t k = 0; k < nr; k++, r++) {
                 int d = sg_rfmt_decimals_sig(mean[k]);
                 sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
+                if (names_row(ctx, ws, r, k, mean[k], sd[k], iv))
+                    continue;
                 sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
                 sg_rnum(ctx, ws, r, 2, mean[k], ctx->num_bold[d]);
                 sg_rnum(ctx, ws, r, 3, sd[k], ctx->num[d]);
@@ -260,7 +290,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
                 d = 4;
             sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->text);
             sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
-            if (cr->n_classes >= 3) { /* names: class figures, not R² of codes */
+            if (cr->n_classes >= 2) { /* names: class figures, not R² of codes */
                 sg_num_snprintf(buf, sizeof buf,
                                 "accuracy %.0f%%, balanced %.0f%%, log-loss %.3f (Validation "
                                 "sheet)",
