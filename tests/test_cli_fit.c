@@ -166,6 +166,8 @@ Test(cli_fit, fit_with_cv_json_and_text)
     cr_expect(fabs(c->half_width - hw) <= 1e-14 * hw, "%.17g vs %.17g", c->half_width, hw);
     cr_expect(c->level == 0.95);
     cr_expect_str_eq(c->cv, "kfold:3");
+    cr_expect_eq(c->window, cJSON_IsTrue(at_path(cv, "window", "ok")),
+                 "the file says where the interval holds, as fit");
     sg_model_destroy(model);
     cJSON_Delete(j);
     /* text: CV rows and the model path */
@@ -455,7 +457,27 @@ Test(cli_fit, predict_shows_the_calibrated_interval)
     cr_expect(at_path(iv, "upper", NULL)->valuedouble == mean[0] + 0.875);
     cr_expect(at_path(iv, "spread_factor", NULL)->valuedouble == 6.25);
     cr_expect_str_eq(at_path(iv, "cv", NULL)->valuestring, "loo");
+    cr_expect_str_eq(at_path(iv, "holds", NULL)->valuestring, "tested");
     cr_expect(cJSON_IsArray(at_path(j, "predict", "interval")));
+    cJSON_Delete(j);
+    /* an interval that holds anywhere in the window says so */
+    cr_assert_eq(sg_model_load(cal, &model, &err), SG_OK, "%s", err.msg);
+    c.window = true;
+    cr_assert_eq(sg_model_set_calibration(model, 0, &c, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(sg_model_save(model, cal, &err), SG_OK, "%s", err.msg);
+    sg_model_destroy(model);
+    r = run("predict", cal, "--at", "thickness=120,temperature=1100,hold=30,cooling=5", NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "MPa (± 0.875 anywhere in the window, loo-calibrated)"), "%s",
+              r->out);
+    r = run("predict", cal, "--json", "--at", "thickness=120,temperature=1100,hold=30,cooling=5",
+            NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    j = parse_json(r->out);
+    cr_expect_str_eq(at_path(cJSON_GetArrayItem(at_path(j, "predict", "interval"), 0), "holds",
+                             NULL)
+                         ->valuestring,
+                     "window");
     cJSON_Delete(j);
     /* --in: lower and upper columns beside the spread */
     const char *in = tpath(4, "cal_points.csv");

@@ -376,6 +376,7 @@ Test(model_io, calibration_round_trip_is_exact)
     sg_model_calibration c0 = calib(0.95, 0.92319716660404083, true, 102.64678865020873, "loo");
     sg_model_calibration c1 = calib(0.9, 3.1415926535, false, 0.0, "kfold:5:3");
     c0.q2 = 0.98765432109876543;
+    c0.window = true; /* holds anywhere in the window; c1 at tested settings */
     sg_error err;
     /* physical limits travel with the model file */
     cr_assert_eq(sg_model_set_response_limits(m, 0, 0.0, INFINITY, &err), SG_OK, "%s", err.msg);
@@ -393,6 +394,7 @@ Test(model_io, calibration_round_trip_is_exact)
               a->spread_factor == c0.spread_factor);
     cr_expect_str_eq(a->cv, "loo");
     cr_expect(a->q2 == c0.q2 && isnan(b->q2), "q2 %.17g %g", a->q2, b->q2);
+    cr_expect(a->window && !b->window);
     cr_expect(sg_model_response_lower_limit(l, 0) == 0.0 &&
               sg_model_response_upper_limit(l, 0) == INFINITY);
     cr_expect(sg_model_response_lower_limit(l, 1) == -INFINITY &&
@@ -433,6 +435,15 @@ Test(model_io, calibration_round_trip_is_exact)
     cr_assert_eq(sg_model_to_json(l, &jb, NULL), SG_OK);
     cr_expect_str_eq(ja, jb);
     cr_expect(strstr(ja, "\"calibration\"") && strstr(ja, "\"spread_factor\":\tnull"));
+    /* where the interval holds: a word the file must spell right */
+    char *holds = strstr(ja, "\"holds\":\t\"window\"");
+    cr_assert_not_null(holds);
+    memcpy(holds + strlen("\"holds\":\t\""), "wind0w", 6);
+    write_text(path, ja, strlen(ja));
+    sg_model *bad = NULL;
+    cr_expect_eq(sg_model_load(path, &bad, &err), SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "\"holds\" is \"wind0w\", not \"window\" or \"tested\""), "%s",
+              err.msg);
     free(ja);
     free(jb);
     /* one response without: null entry, the other kept */

@@ -254,8 +254,9 @@ static int predict_at(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
             char width[64];
             sg_model_interval_text(sg_model_response_is_log(m, j), c->half_width, -3, "", width,
                                    sizeof width);
-            sg_num_fprintf(stdout, ";  %g%% interval %.6g to %.6g%s%s (%s, %s-calibrated%s)",
-                           100.0 * c->level, lo, hi, sp, u, width, c->cv,
+            sg_num_fprintf(stdout, ";  %g%% interval %.6g to %.6g%s%s (%s%s, %s-calibrated%s)",
+                           100.0 * c->level, lo, hi, sp, u, width,
+                           c->window ? " anywhere in the window" : "", c->cv,
                            clipped ? ", clipped to the physical limit" : "");
         }
         printf("\n");

@@ -1325,6 +1325,7 @@ sg_status sg_fit_run(const sg_study *study, const sg_table *t, const sg_study_mo
             c.spread_factor_ok = R->spread_factor_ok;
             c.spread_factor = R->spread_factor_ok ? R->spread_factor : 0.0;
             c.q2 = R->net.r2_ok ? R->net.r2 : NAN;
+            c.window = R->window_ok;
             if ((st = sg_model_set_calibration(r->model, j, &c, err)) != SG_OK)
                 goto fail;
         }

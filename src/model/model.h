@@ -475,6 +475,9 @@ typedef struct sg_model_calibration {
     bool spread_factor_ok;         /* false: some held-out spread was 0 */
     double spread_factor;          /* >= 0, dimensionless (valid if spread_factor_ok) */
     char cv[SG_MODEL_CV_NAME_MAX]; /* plan it came from, e.g. "loo", "kfold:5" */
+    bool window;                   /* true: the half-width holds anywhere in the window
+                                      (cv.h's window figures); false: at tested settings,
+                                      or a file written before it was recorded */
     double q2;                     /* cross-validated Q² of the response, NAN = unknown */
 } sg_model_calibration;
 

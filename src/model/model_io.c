@@ -94,6 +94,7 @@ static void calibration_json(sg_json_builder *b, cJSON *root, const sg_model *m)
         else
             sg_json_null(b, o, "spread_factor");
         sg_json_string(b, o, "cv", c->cv);
+        sg_json_string(b, o, "holds", c->window ? "window" : "tested");
         if (isfinite(c->q2))
             sg_json_exact(b, o, "q2", c->q2);
     }
@@ -693,9 +694,18 @@ static bool read_calibration(reader *r, const sg_json_at *root, sg_model *m)
         if (strlen(cv) >= sizeof c.cv)
             return sg_json_fail(j, &o, "the cross-validation name is too long");
         memcpy(c.cv, cv, strlen(cv) + 1);
-        c.q2 = NAN; /* optional: older files do not have it */
+        c.q2 = NAN; /* optional: older files do not have it, nor "holds" */
         if (sg_json_has(&o, "q2", &sf) && !sg_json_get_number(j, &o, "q2", &c.q2))
             return false;
+        if (sg_json_has(&o, "holds", &sf)) {
+            const char *holds = sg_json_get_string(j, &o, "holds");
+            if (!holds)
+                return false;
+            if (strcmp(holds, "window") != 0 && strcmp(holds, "tested") != 0)
+                return sg_json_fail(j, &o, "\"holds\" is \"%.40s\", not \"window\" or "
+                                           "\"tested\"", holds);
+            c.window = strcmp(holds, "window") == 0;
+        }
         sg_error e2;
         if (sg_model_set_calibration(m, k, &c, &e2) != SG_OK)
             return sg_json_fail(j, &o, "%s", e2.msg);

@@ -91,7 +91,7 @@ size_t sg_predict_weak_warning(const sg_model *m, char *text, size_t cap)
 }
 
 /* key: calibration of response j (level, half_width, lower/upper around
- * mean when mean != NULL, spread_factor, cv), or null. */
+ * mean when mean != NULL, spread_factor, cv, holds), or null. */
 static void interval_json(sg_json_builder *b, cJSON *parent, const char *key, const sg_model *m,
                           size_t j, const double *mean)
 {
@@ -120,6 +120,7 @@ static void interval_json(sg_json_builder *b, cJSON *parent, const char *key, co
     else
         sg_json_null(b, o, "spread_factor");
     sg_json_string(b, o, "cv", c->cv);
+    sg_json_string(b, o, "holds", c->window ? "window" : "tested");
     sg_json_number(b, o, "q2", c->q2);
     sg_json_bool(b, o, "weak", sg_predict_is_weak(m, j));
 }
