@@ -993,6 +993,34 @@ Test(categories, class_metrics_of_three_classes_known_answers)
     cr_expect_neq(sg_class_metrics_compute_k(bad, 1, P, 3, 3, 1, &m, &err), SG_OK);
 }
 
+/* Part `member` of workbook `name` in the test folder (caller frees). */
+static char *workbook_part(const char *name, const char *member)
+{
+    char *xml = NULL;
+    size_t len = 0;
+    sg_error err;
+    cr_assert_eq(sg_zipread_member(tmp_path(name), member, 64u << 20, &xml, &len, &err), SG_OK,
+                 "%s: %s", member, err.msg);
+    return xml;
+}
+
+/* Cells of sheet (its XML) that show the shared string (of the list ss)
+ * holding `text`: 0 when no string holds it. */
+static size_t shared_string_cells(const char *ss, const char *sheet, const char *text)
+{
+    const char *at = strstr(ss, text);
+    if (!at)
+        return 0;
+    size_t index = 0, n = 0;
+    for (const char *p = strstr(ss, "<si>"); p && p < at; p = strstr(p + 1, "<si>"))
+        index++;
+    char want[48];
+    snprintf(want, sizeof want, "t=\"s\"><v>%zu</v>", index - 1);
+    for (const char *p = strstr(sheet, want); p; p = strstr(p + 1, want))
+        n++;
+    return n;
+}
+
 /* The zones as a study: 10 x 10 grid, response "zone" with three names. */
 static const char *zones_study(const char *optimize)
 {
@@ -1070,6 +1098,18 @@ Test(categories, a_class_response_is_fitted_predicted_and_optimised)
     cJSON_Delete(j);
     r = run("optimize", tmp_path("zones.toml"), NULL);
     cr_expect(strstr(r->out, "P(right) = "), "%s", r->out);
+    /* the Summary's prediction there: the most probable name and its
+     * chance, no interval */
+    char *ss = workbook_part("zones.xlsx", "xl/sharedStrings.xml");
+    char *summary = workbook_part("zones.xlsx", "xl/worksheets/sheet1.xml");
+    cr_expect_geq(shared_string_cells(ss, summary, ">most probable<"), 1);
+    cr_expect_geq(shared_string_cells(ss, summary, ">right (P "), 1);
+    const char *pr = strstr(ss, ">right (P ");
+    double p_right = pr ? strtod(pr + strlen(">right (P "), NULL) : 0.0;
+    cr_expect(p_right > 0.5 && p_right <= 1.0, "P(right) %g", p_right);
+    cr_expect_geq(shared_string_cells(ss, summary, ">names<"), 1);
+    free(summary);
+    free(ss);
 }
 
 /* Constraints on other names of the class response than the objective's:
@@ -1251,34 +1291,6 @@ Test(categories, a_circle_is_cross_validated_to_97_percent)
  * repair the file and LibreOffice stop reading the sheet), and the
  * Calculator's Check cells cache "ok" for the recommended settings, which
  * lie on the factors' levels. */
-/* Part `member` of workbook `name` in the test folder (caller frees). */
-static char *workbook_part(const char *name, const char *member)
-{
-    char *xml = NULL;
-    size_t len = 0;
-    sg_error err;
-    cr_assert_eq(sg_zipread_member(tmp_path(name), member, 64u << 20, &xml, &len, &err), SG_OK,
-                 "%s: %s", member, err.msg);
-    return xml;
-}
-
-/* Cells of sheet (its XML) that show the shared string (of the list ss)
- * holding `text`: 0 when no string holds it. */
-static size_t shared_string_cells(const char *ss, const char *sheet, const char *text)
-{
-    const char *at = strstr(ss, text);
-    if (!at)
-        return 0;
-    size_t index = 0, n = 0;
-    for (const char *p = strstr(ss, "<si>"); p && p < at; p = strstr(p + 1, "<si>"))
-        index++;
-    char want[48];
-    snprintf(want, sizeof want, "t=\"s\"><v>%zu</v>", index - 1);
-    for (const char *p = strstr(sheet, want); p; p = strstr(p + 1, want))
-        n++;
-    return n;
-}
-
 Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok)
 {
     result *r = run("run", "-q", mixed_study(true, NULL), NULL);

@@ -97,13 +97,14 @@ static lxw_row_t decision_block(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r,
     return r + 1;
 }
 
-/* The predicted row of response k if it holds names (cells from column 1
- * of row r): a pass/fail response's probability of its second name with
- * the members' spread, a class response's most probable name; neither has
- * an interval (iv: the sheet has interval columns).  False for a number,
- * whose row the caller writes. */
-static bool names_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k, double mean,
-                      double sd, bool iv)
+/* The predicted row of response k at x if it holds names (cells from
+ * column 1 of row r): a pass/fail response's probability of its second
+ * name (mean) with the members' spread (sd), a class response's most
+ * probable name with its probability and spread; neither has an interval
+ * (iv: the sheet has interval columns).  False for a number, whose row
+ * the caller writes. */
+static bool names_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k, const double *x,
+                      double mean, double sd, bool iv)
 {
     const sg_report_response *rp = &ctx->in->responses[k];
     size_t nc = sg_model_n_classes(ctx->in->model, k);
@@ -116,9 +117,17 @@ static bool names_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k, do
         sg_rnum(ctx, ws, r, 2, mean, ctx->num_bold[4]);
         sg_rnum(ctx, ws, r, 3, sd, ctx->num[4]);
     } else {
+        double P[SG_MODEL_MAX_CLASSES], Psd[SG_MODEL_MAX_CLASSES];
         size_t c = mean >= 0 && mean < (double)nc ? (size_t)mean : 0;
+        char label[160];
+        if (sg_model_predict_proba(ctx->in->model, ctx->mw, x, k, P, Psd) == nc) {
+            sg_num_snprintf(label, sizeof label, "%s (P %.3f)", rp->labels[c], P[c]);
+            sg_rnum(ctx, ws, r, 3, Psd[c], ctx->num[4]);
+        } else {
+            snprintf(label, sizeof label, "%s", rp->labels[c]);
+        }
         sg_rstr(ctx, ws, r, 1, "most probable", ctx->text);
-        sg_rstr(ctx, ws, r, 2, rp->labels[c], ctx->bold);
+        sg_rstr(ctx, ws, r, 2, label, ctx->bold);
     }
     if (iv)
         sg_rstr(ctx, ws, r, 4, nc == 2 ? "a probability" : "names", ctx->note);
@@ -245,7 +254,7 @@ sg_status sg_report_sheet_summary(sg_rctx *ctx, sg_error *err)
             for (size_t k = 0; k < nr; k++, r++) {
                 int d = sg_rfmt_decimals_sig(mean[k]);
                 sg_rstr(ctx, ws, r, 0, in->responses[k].name, ctx->bold);
-                if (names_row(ctx, ws, r, k, mean[k], sd[k], iv))
+                if (names_row(ctx, ws, r, k, in->recommended, mean[k], sd[k], iv))
                     continue;
                 sg_rstr(ctx, ws, r, 1, in->responses[k].unit, ctx->text);
                 sg_rnum(ctx, ws, r, 2, mean[k], ctx->num_bold[d]);
