@@ -60,6 +60,11 @@ Test(cli_next, proposals_become_a_run_sheet_and_the_data_stay_untouched)
               why->valuestring);
     cr_expect(cJSON_IsObject(cJSON_GetObjectItem(doc, "fit")));
     cJSON_Delete(doc);
+    /* the saved results keep the optimisation next ran: report rewrites
+     * the workbook with its decision */
+    r = run("report", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Optimization"), "%s", r->out);
 }
 
 Test(cli_next, a_filled_sheet_is_never_replaced)

@@ -103,6 +103,11 @@ int sg_cli_decide_quietly(sg_cli_ctx *ctx)
         code = sg_stage_fit(ctx);
     if (code == SG_EXIT_OK)
         code = sg_stage_optimize(ctx);
+    /* the results beside the model hold the optimisation, as `optimize`
+     * leaves them: the fit stage saved them without it, and `report`
+     * would then drop the decision and the Optimization sheet */
+    if (code == SG_EXIT_OK)
+        code = sg_cli_save_results(ctx);
     /* which factors have no effect: they stay at the recommended value */
     if (code == SG_EXIT_OK)
         code = sg_stage_sensitivity(ctx);
