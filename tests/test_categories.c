@@ -1328,6 +1328,17 @@ Test(categories, workbook_sheets_are_valid_text_and_checks_cache_ok)
     cr_expect_geq(shared_string_cells(ss, summary, ">a probability<"), 1);
     cr_expect_geq(shared_string_cells(ss, summary, "(Validation sheet)"), 1);
     free(summary);
+    /* the response surface holds the category factors at their names */
+    const char *held = strstr(ss, "Other factors at the recommended settings:");
+    cr_assert_not_null(held);
+    const char *end = strstr(held, "</t>");
+    cr_assert_not_null(end);
+    char note[512];
+    snprintf(note, sizeof note, "%.*s", (int)(end - held), held);
+    cr_expect((strstr(note, "alloy = BNi-") || strstr(note, "alloy = BAg-")) &&
+                  (strstr(note, "atmosphere = vacuum") || strstr(note, "atmosphere = argon")),
+              "%s", note);
+    cr_expect_null(strstr(note, " ,"), "%s", note);
     free(ss);
 }
 

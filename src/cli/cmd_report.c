@@ -325,7 +325,7 @@ static int fill_input(sg_cli_ctx *ctx, report_buf *b, sg_report_input *in)
             in->recommended = ctx->recommend->x;
             in->recommended_label = ctx->recommend->kind == SG_RECOMMEND_NONE
                                         ? "best known, not a recommendation"
-                                        : "recommended";
+                                        : "recommended settings";
         } else if (o->realisable.found || o->realisable.closest) {
             in->recommended = o->realisable.x;
             in->recommended_label =

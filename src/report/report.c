@@ -265,7 +265,8 @@ static sg_status prepare(sg_rctx *ctx, sg_report_view **view, sg_error *err)
                                ? in->recommended[i]
                                : 0.5 * (in->factors[i].min + in->factors[i].max);
     ctx->settings_label = in->recommended
-                              ? (in->recommended_label ? in->recommended_label : "recommended")
+                              ? (in->recommended_label ? in->recommended_label
+                                                       : "recommended settings")
                               : "middle of the bounds";
     if (in->table && in->n_check > 0) {
         size_t n = in->n_check < in->table->n_rows ? in->n_check : in->table->n_rows;

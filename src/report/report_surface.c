@@ -284,9 +284,14 @@ static lxw_row_t held_note(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t 
     for (size_t i = 0; i < in->n_factors && off < sizeof buf; i++) {
         if (i == a || i == b)
             continue;
-        off += (size_t)sg_num_snprintf(buf + off, sizeof buf - off, "%s %s = %.6g %s",
-                                       any ? "," : "", in->factors[i].name, ctx->settings[i],
-                                       in->factors[i].unit ? in->factors[i].unit : "");
+        const char *name = sg_rname_of(in, i, ctx->settings[i]), *unit = in->factors[i].unit;
+        if (name) /* a category: its name, not its code */
+            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s %s = %s", any ? "," : "",
+                                    in->factors[i].name, name);
+        else
+            off += (size_t)sg_num_snprintf(buf + off, sizeof buf - off, "%s %s = %.6g%s%s",
+                                           any ? "," : "", in->factors[i].name, ctx->settings[i],
+                                           unit && *unit ? " " : "", unit ? unit : "");
         any = true;
     }
     if (!any)
