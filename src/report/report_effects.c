@@ -524,8 +524,8 @@ static lxw_row_t write_response(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
             sg_rstr(ctx, ws, r, 7, "n/a", ctx->note);
         else
             sg_rnum(ctx, ws, r, 7, tm->pct_pure, ctx->num[2]);
-        snprintf(buf, sizeof buf, "%s%s%s", tm->pooled ? "pooled into error. " : "",
-                 tm->f_na ? tm->f_na : "", tm->note);
+        snprintf(buf, sizeof buf, "%s%s%s%s", tm->pooled ? "pooled into error. " : "",
+                 tm->f_na ? tm->f_na : "", tm->f_na && tm->note[0] ? "; " : "", tm->note);
         sg_rstr(ctx, ws, r, 8, buf, ctx->note);
     }
     sg_rstr(ctx, ws, r, 0, "Error", ctx->bold);
