@@ -151,6 +151,28 @@ sg_status sg_report_sheet_data(sg_rctx *ctx, sg_error *err)
     return SG_OK;
 }
 
+/* "names: BNi-2 12, BNi-5 12, BAg-8 12" into buf when column j (factors,
+ * then responses) holds names: how many runs have each.  False for a
+ * number. */
+static bool name_counts(const sg_report_input *in, size_t j, char *buf, size_t cap)
+{
+    bool factor = j < in->n_factors;
+    size_t k = factor ? in->factors[j].n_levels : in->responses[j - in->n_factors].n_labels;
+    char *const *labels =
+        factor ? in->factors[j].labels : in->responses[j - in->n_factors].labels;
+    if (!labels || !in->table)
+        return false;
+    size_t off = (size_t)snprintf(buf, cap, "names:");
+    for (size_t c = 0; c < k && off < cap; c++) {
+        size_t count = 0;
+        for (size_t r = 0; r < in->table->n_rows; r++)
+            count += sg_table_at(in->table, r, j) == (double)c;
+        off += (size_t)snprintf(buf + off, cap - off, "%s %s %zu", c ? "," : "", labels[c],
+                                count);
+    }
+    return true;
+}
+
 sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err)
 {
     const sg_report_input *in = ctx->in;
@@ -181,6 +203,10 @@ sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err)
             wmax = header_width(buf, 14);
         sg_rstr(ctx, ws, r, 0, buf, ctx->bold);
         RC(ctx, sg_rnumber(ctx, ws, r, 1, (double)s->n, ctx->integer));
+        if (name_counts(in, j, buf, sizeof buf)) { /* codes of names: no mean or quartiles */
+            sg_rstr(ctx, ws, r, 9, buf, ctx->text);
+            continue;
+        }
         double vals[7] = {s->mean, s->sd, s->min, s->q1, s->median, s->q3, s->max};
         /* order statistics at the data's own resolution ("30 min", not
          * "30.0000 min"); mean and sd two decimals finer, at most 6 digits */
@@ -199,7 +225,7 @@ sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err)
     }
     sg_rcolumns(ctx, ws, 0, 0, wmax);
     sg_rcolumns(ctx, ws, 1, 8, 12);
-    sg_rcolumns(ctx, ws, 9, 9, 18);
+    sg_rcolumns(ctx, ws, 9, 9, 30);
     worksheet_freeze_panes(ws, hr + 1, 1);
 
     if (!in->corr)
@@ -207,7 +233,9 @@ sg_status sg_report_sheet_stats(sg_rctx *ctx, sg_error *err)
     lxw_row_t cr = hr + (lxw_row_t)nc + 4;
     sg_rstr(ctx, ws, cr - 2, 0, "Correlation matrix (Pearson r, unitless)", ctx->subtitle);
     sg_rstr(ctx, ws, cr - 1, 0,
-            "Blue: negative, white: none, red: positive. n/a: a constant column.", ctx->note);
+            "Blue: negative, white: none, red: positive. n/a: a constant column, or three or "
+            "more names without an order (two names read as 0 and 1).",
+            ctx->note);
     sg_rstr(ctx, ws, cr, 0, "", ctx->header);
     for (size_t j = 0; j < nc; j++) {
         col_label(in, j, buf, sizeof buf);
