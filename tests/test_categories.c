@@ -568,6 +568,10 @@ Test(categories, analyze_names_the_best_alloy_and_atmosphere)
     cr_expect(strstr(r->out, "alloy = {BNi-2, BNi-5, BAg-8}"), "%s", r->out);
     cr_expect(strstr(r->out, "alloy = BNi-5, atmosphere = vacuum"), "%s", r->out);
     cr_expect(strstr(r->out, "atmosphere     (names)  vacuum 18, argon 9"), "%s", r->out);
+    /* the regression names an indicator by its name, not its code */
+    cr_expect(strstr(r->out, "  alloy[BNi-5] ") && strstr(r->out, "  atmosphere[argon] "), "%s",
+              r->out);
+    cr_expect_null(strstr(r->out, "alloy[1]"), "%s", r->out);
 }
 
 Test(categories, optimize_searches_every_name_and_reports_the_others)
@@ -854,6 +858,13 @@ Test(categories, an_untested_name_is_not_searched)
     cr_expect_eq(searched, 4);
     cr_expect_eq(skipped, 2);
     cJSON_Delete(j);
+    /* the quadratic cannot hold the absent name's indicator: fit's note
+     * names it as the study does */
+    r = run("fit", study, NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "note (quadratic)") && strstr(r->out, " alloy[BAg-8]"), "%s",
+              r->out);
+    cr_expect_null(strstr(r->out, "alloy[2]"), "%s", r->out);
 }
 
 /* ---- class responses (several names: softmax) --------------------------------- */

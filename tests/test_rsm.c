@@ -395,7 +395,7 @@ Test(rsm, category_factor_enters_as_indicators)
         X[i * K + 1] = (double)(i % 4);
         y[i] = cat_truth(X + i * K);
     }
-    sg_rsm_factor kinds[K] = {{0, false}, {4, false}};
+    sg_rsm_factor kinds[K] = {{0, false, NULL}, {4, false, NULL}};
     sg_rsm *m = NULL;
     sg_error err;
     cr_assert_eq(sg_rsm_fit_factors(X, K, K, kinds, y, 1, NULL, N, &m, &err), SG_OK, "%s",
@@ -431,7 +431,7 @@ Test(rsm, category_terms_count_and_reduced_forms)
         X[i * K + 3] = (double)(i % 4);
         y[i] = X[i * K] + (X[i * K + 3] == 3.0 ? 5.0 : 0.0);
     }
-    sg_rsm_factor kinds[K] = {{0, false}, {0, false}, {0, false}, {4, false}};
+    sg_rsm_factor kinds[K] = {{0, false, NULL}, {0, false, NULL}, {0, false, NULL}, {4, false, NULL}};
     sg_rsm *m = NULL;
     sg_error err;
     cr_assert_eq(sg_rsm_fit_factors(X, K, K, kinds, y, 1, NULL, N, &m, &err), SG_OK, "%s",
@@ -463,12 +463,31 @@ Test(rsm, unseparated_indicator_is_named)
         X[i * K + 0] = i % 3 == 2 ? 1.0 : (double)(i % 5);
         y[i] = X[i * K] + X[i * K + 1];
     }
-    sg_rsm_factor kinds[K] = {{0, false}, {3, false}};
+    sg_rsm_factor kinds[K] = {{0, false, NULL}, {3, false, NULL}};
     sg_rsm *m = NULL;
     sg_error err;
     cr_assert_eq(sg_rsm_fit_factors(X, K, K, kinds, y, 1, NULL, N, &m, &err), SG_OK, "%s",
                  err.msg);
     cr_expect(strstr(sg_rsm_warning(m), "x1*x2[2]") != NULL, "%s", sg_rsm_warning(m));
+    sg_rsm_destroy(m);
+    /* given the category's names, the terms name the indicator by its
+     * name: the engineer never typed code 2 (the names are copied) */
+    char steel[] = "steel", alu[] = "alu", ti[] = "titanium";
+    char *const names_of_codes[] = {steel, alu, ti};
+    kinds[1].labels = names_of_codes;
+    cr_assert_eq(sg_rsm_fit_factors(X, K, K, kinds, y, 1, NULL, N, &m, &err), SG_OK, "%s",
+                 err.msg);
+    memcpy(ti, "xxxxxxxx", 8);
+    cr_expect(strstr(sg_rsm_warning(m), "x1*x2[titanium]") != NULL, "%s", sg_rsm_warning(m));
+    const char *const factor_names[] = {"speed", "material"};
+    char name[160] = "";
+    for (size_t q = 0; q < sg_rsm_terms(m); q++) {
+        char t[160];
+        sg_rsm_term_name(m, factor_names, q, t, sizeof t);
+        if (strstr(t, "material[alu]") && !strchr(t, '*'))
+            snprintf(name, sizeof name, "%s", t);
+    }
+    cr_expect_str_eq(name, "material[alu]");
     sg_rsm_destroy(m);
 }
 
@@ -483,7 +502,7 @@ Test(rsm, log_scale_factor_is_coded_in_decades)
         double u = log10(X[i]);
         y[i] = 3.0 + 2.0 * u - 0.75 * u * u;
     }
-    sg_rsm_factor kinds[1] = {{0, true}};
+    sg_rsm_factor kinds[1] = {{0, true, NULL}};
     sg_rsm *m = NULL;
     sg_error err;
     cr_assert_eq(sg_rsm_fit_factors(X, 1, 1, kinds, y, 1, NULL, N, &m, &err), SG_OK, "%s",

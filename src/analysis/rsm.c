@@ -1,6 +1,7 @@
 /* rsm.c — quadratic response-surface baseline: one Householder QR in term
  * order, linear in the number of rows. */
 #include "analysis/rsm.h"
+#include "core/str.h"
 
 #include <float.h>
 #include <math.h>
@@ -16,6 +17,7 @@ struct sg_rsm {
     char description[200];
     size_t *feat_factor; /* (nf) the factor of each feature */
     double *feat_level;  /* (nf) an indicator's category code; -1 for a numeric feature */
+    char **feat_label;   /* (nf) an indicator's name (owned), NULL: named by its code */
     unsigned char *log_x; /* (k) 1: the factor is coded from log10 of its setting */
     size_t *levels;       /* (k) a category's codes; 0 numeric */
     double *mid;  /* (nf) coding centre of a numeric feature (indicators: 0) */
@@ -119,6 +121,9 @@ void sg_rsm_destroy(sg_rsm *m)
         return;
     free(m->feat_factor);
     free(m->feat_level);
+    for (size_t a = 0; m->feat_label && a < m->nf; a++)
+        free(m->feat_label[a]);
+    free(m->feat_label);
     free(m->log_x);
     free(m->levels);
     free(m->mid);
@@ -243,7 +248,8 @@ static void solve_kept(const double *A, size_t n, size_t p, const size_t *keep, 
 }
 
 /* Name of feature a: its factor's name (names NULL: "x2"), "[1]" added
- * for the indicator of category code 1. */
+ * for the indicator of category code 1, or its name ("[BNi-5]") when the
+ * fit was given the category's names. */
 static void feature_name(const sg_rsm *m, const char *const *names, size_t a, char *t,
                          size_t cap)
 {
@@ -253,7 +259,9 @@ static void feature_name(const sg_rsm *m, const char *const *names, size_t a, ch
         snprintf(base, sizeof base, "%.64s", names[f]);
     else
         snprintf(base, sizeof base, "x%zu", f + 1);
-    if (m->feat_level[a] >= 0)
+    if (m->feat_level[a] >= 0 && m->feat_label[a])
+        snprintf(t, cap, "%s[%.48s]", base, m->feat_label[a]);
+    else if (m->feat_level[a] >= 0)
         snprintf(t, cap, "%s[%.0f]", base, m->feat_level[a]);
     else
         snprintf(t, cap, "%s", base);
@@ -264,7 +272,7 @@ static void feature_name(const sg_rsm *m, const char *const *names, size_t a, ch
 static void append_term(const sg_rsm *m, const char *const *names, char *buf, size_t cap,
                         size_t q)
 {
-    char t[200] = " 1", u[96], v[96];
+    char t[272] = " 1", u[128], v[128];
     size_t c = 1, nf = m->nf;
     for (size_t a = 0; q > 0 && a < nf; a++, c++)
         if (c == q) {
@@ -325,9 +333,10 @@ static sg_status set_features(sg_rsm *m, const double *X, size_t ldx, const sg_r
     m->nf = nf;
     m->feat_factor = malloc(nf * sizeof *m->feat_factor);
     m->feat_level = malloc(nf * sizeof *m->feat_level);
+    m->feat_label = calloc(nf, sizeof *m->feat_label);
     m->mid = calloc(nf, sizeof *m->mid);
     m->half = malloc(nf * sizeof *m->half);
-    if (!m->feat_factor || !m->feat_level || !m->mid || !m->half)
+    if (!m->feat_factor || !m->feat_level || !m->feat_label || !m->mid || !m->half)
         return sg_error_set(err, SG_ERR_NOMEM, "rsm fit: out of memory");
     size_t a = 0;
     for (size_t i = 0; i < k; i++) {
@@ -335,6 +344,8 @@ static sg_status set_features(sg_rsm *m, const double *X, size_t ldx, const sg_r
             m->feat_factor[a] = i;
             m->feat_level[a] = (double)l;
             m->half[a] = 1.0;
+            if (kinds[i].labels && !(m->feat_label[a] = sg_str_dup(kinds[i].labels[l])))
+                return sg_error_set(err, SG_ERR_NOMEM, "rsm fit: out of memory");
         }
         if (m->levels[i])
             continue;
@@ -811,7 +822,7 @@ bool sg_rsm_term_kept(const sg_rsm *m, size_t q) { return q < m->p && m->kept[q]
 void sg_rsm_term_name(const sg_rsm *m, const char *const *names, size_t q, char *buf,
                       size_t cap)
 {
-    char t[256] = "";
+    char t[280] = "";
     append_term(m, names, t, sizeof t, q);
     snprintf(buf, cap, "%s", t[0] == ' ' ? t + 1 : t);
 }

@@ -74,6 +74,10 @@ sg_status sg_rsm_fit(const double *X, size_t ldx, size_t k, const double *y, siz
 typedef struct sg_rsm_factor {
     size_t levels;  /* 0: numeric; >= 2: a category whose settings are codes 0 .. levels-1 */
     bool log_scale; /* numeric, coded from log10 of its setting (settings > 0) */
+    /* a category's names of its codes (levels of them; copied by the fit),
+     * or NULL: terms name an indicator by its code ("x5[2]") rather than
+     * its name ("alloy[BAg-8]") */
+    char *const *labels;
 } sg_rsm_factor;
 
 /* sg_rsm_fit with each factor's kind (kinds: k entries, borrowed; NULL =

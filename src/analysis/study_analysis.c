@@ -203,7 +203,8 @@ static sg_status regress_response(const sg_study *s, const sg_table *t, size_t r
     for (size_t j = 0; j < k; j++) {
         const sg_factor *f = &s->factors[j];
         kinds[j] = (sg_rsm_factor){f->categorical ? f->n_levels : 0,
-                                   !f->categorical && f->scale == SG_FACTOR_SCALE_LOG};
+                                   !f->categorical && f->scale == SG_FACTOR_SCALE_LOG,
+                                   f->categorical ? f->labels : NULL};
         names[j] = f->name;
     }
     sg_error e;

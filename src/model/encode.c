@@ -45,7 +45,7 @@ void sg_model__rsm_kinds(const sg_model_spec *spec, size_t n_in, sg_rsm_factor *
 {
     for (size_t i = 0; i < n_in; i++)
         out[i] = (sg_rsm_factor){sg_model__is_category(spec, i) ? spec->categories[i] : 0,
-                                 sg_model__is_log(spec, i)};
+                                 sg_model__is_log(spec, i), NULL};
 }
 
 void sg_model__rsm_response(const sg_model_spec *spec, size_t j, const double *y, size_t ldy,

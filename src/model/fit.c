@@ -313,6 +313,11 @@ static sg_status fit_baseline(const sg_table *t, const sg_model_spec *spec, size
     if (!kinds)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     sg_model__rsm_kinds(spec, n_in, kinds);
+    for (size_t i = 0; i < n_in; i++) { /* its notes name a category's indicators by name */
+        size_t nl = 0;
+        char *const *labels = sg_model_factor_labels(r->model, i, &nl);
+        kinds[i].labels = labels && nl == kinds[i].levels ? labels : NULL;
+    }
     sg_model__rsm_response(spec, j, t->x + n_in + j, t->n_cols, n, pred);
     sg_status fs = sg_rsm_fit_factors(t->x, t->n_cols, n_in, kinds, pred, 1, NULL, n, &r->rsm[j],
                                       &e);
