@@ -1524,3 +1524,37 @@ Test(categories, the_mixed_example_runs_and_its_interval_holds_at_the_optimum, .
     cr_expect(strstr(ss, "reproduces every run exactly; also contains the aliased part"));
     free(ss);
 }
+
+/* Sensitivity of a pass/fail verdict: the probability of its second name,
+ * moved by fractions of 1.  Its 0/1 codes once set a resolution of 1, so
+ * every effect range printed as 0 or 1 and a factor that moved the
+ * probability by 0.4 could read "no effect". */
+Test(categories, sensitivity_of_a_verdict_is_in_probability, .timeout = 120)
+{
+    result *r = run("fit", "-q", mixed_study(true, NULL), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    r = run("sensitivity", "--json", tmp_path("mixed.toml"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cJSON *j = cJSON_Parse(r->out);
+    cr_assert_not_null(j, "%s", r->out);
+    cJSON *crack = cJSON_GetArrayItem(get(get(j, "sensitivity"), "responses"), 1);
+    cr_assert_not_null(crack);
+    cr_expect_float_eq(get(crack, "effect_threshold")->valuedouble, 0.02, 1e-12);
+    size_t fractional = 0, matters = 0;
+    cJSON *f;
+    cJSON_ArrayForEach(f, get(crack, "factors"))
+    {
+        double e = get(f, "effect_range")->valuedouble;
+        cr_expect(e >= 0 && e <= 1, "%g", e);
+        fractional += e > 0.02 && e < 0.98;
+        matters += cJSON_IsTrue(get(f, "material"));
+    }
+    cr_expect_geq(fractional, 1, "effect ranges in probability");
+    cr_expect_geq(matters, 2, "the verdict depends on the stress, so on several factors");
+    cJSON_Delete(j);
+    r = run("sensitivity", tmp_path("mixed.toml"), NULL);
+    cr_assert_eq(r->code, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "crack: the probability of \"yes\" (0 to 1)\n  no effect: total "
+                             "index < 0.02 and effect range < 0.020\n"),
+              "%s", r->out);
+}

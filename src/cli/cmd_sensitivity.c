@@ -36,15 +36,24 @@ static void print_ci(const sg_sobol_ci *c)
 static void print_response(const sg_study *s, const sg_sensitivity *r, size_t j)
 {
     const sg_sobol_result *so = r->sobol;
-    const char *unit = s->responses[j].unit, *us = *unit ? " " : "";
+    const sg_response *rs = &s->responses[j];
+    const char *unit = rs->unit, *us = *unit ? " " : "";
     int d = sg_sensitivity_decimals(r->resolution[j]);
     char range[SG_NUM_SIG_CAP], res[SG_NUM_SIG_CAP], below[SG_NUM_SIG_CAP], by[SG_NUM_SIG_CAP];
-    sg_num_fprintf(stdout, "\n%s%s%s%s: observed range %s, resolution %s\n  no effect: "
-                           "total index < %.2f and effect range < %s%s%s\n",
-                   s->responses[j].name, *unit ? " [" : "", unit, *unit ? "]" : "",
-                   sg_num_fixed(range, sizeof range, r->range[j], d),
-                   r->resolution[j] > 0 ? sg_num_fixed(res, sizeof res, r->resolution[j], d)
-                                        : "none (finer than 1e-9)",
+    if (rs->kind == SG_RESPONSE_BINARY)
+        sg_num_fprintf(stdout, "\n%s: the probability of \"%s\" (0 to 1)\n", rs->name,
+                       rs->labels[1]);
+    else
+        sg_num_fprintf(stdout, "\n%s%s%s%s: observed range %s, resolution %s\n", rs->name,
+                       *unit ? " [" : "", unit, *unit ? "]" : "",
+                       sg_num_fixed(range, sizeof range, r->range[j], d),
+                       r->resolution[j] > 0 ? sg_num_fixed(res, sizeof res, r->resolution[j], d)
+                                            : "none (finer than 1e-9)");
+    if (rs->kind == SG_RESPONSE_CLASS)
+        printf("  of the most probable name's code (0 .. %zu, in the study's order): how far a "
+               "factor moves the prediction along that order\n",
+               rs->n_labels - 1);
+    sg_num_fprintf(stdout, "  no effect: total index < %.2f and effect range < %s%s%s\n",
                    SG_SENSITIVITY_NEGLIGIBLE_SHARE,
                    sg_num_fixed(below, sizeof below, r->threshold[j], d), us, unit);
     printf("  %-14s  %-22s  %-22s  %12s\n", "factor", "first order", "total", "effect range");

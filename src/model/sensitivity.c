@@ -169,7 +169,12 @@ static sg_status classify(const sg_study *s, const sg_table *t, sg_sensitivity *
     if (!r->range || !r->resolution || !r->threshold || !r->negligible)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     for (size_t j = 0; j < nr; j++) {
-        data_scale(t, s->n_factors + j, &r->range[j], &r->resolution[j]);
+        if (s->responses[j].kind == SG_RESPONSE_BINARY) { /* a probability: no resolution */
+            r->range[j] = 1.0;
+            r->resolution[j] = 0.0;
+        } else {
+            data_scale(t, s->n_factors + j, &r->range[j], &r->resolution[j]);
+        }
         double share = SG_SENSITIVITY_NEGLIGIBLE_SHARE * r->range[j];
         r->threshold[j] = r->resolution[j] > share ? r->resolution[j] : share;
         for (size_t i = 0; i < nf; i++) {

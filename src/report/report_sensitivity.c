@@ -37,9 +37,17 @@ static lxw_row_t response_block(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, si
     char lab[200], buf[400], er[220];
     sg_rlabel(lab, sizeof lab, in->responses[j].name, in->responses[j].unit);
     int d = sg_sensitivity_decimals(se->resolution[j]);
-    snprintf(buf, sizeof buf, "%s: observed range %.*f, resolution %.*f; no effect: total index "
-             "below %.2f and effect range below %.*f", lab, d, se->range[j], d,
-             se->resolution[j], SG_SENSITIVITY_NEGLIGIBLE_SHARE, d, se->threshold[j]);
+    const sg_report_response *rr = &in->responses[j];
+    if (rr->n_labels == 2 && rr->labels) /* pass/fail: a probability, no resolution */
+        snprintf(buf, sizeof buf, "%s: the probability of \"%s\" (0 to 1); no effect: total "
+                 "index below %.2f and effect range below %.*f", rr->name, rr->labels[1],
+                 SG_SENSITIVITY_NEGLIGIBLE_SHARE, d, se->threshold[j]);
+    else
+        snprintf(buf, sizeof buf, "%s: observed range %.*f, resolution %.*f%s; no effect: total "
+                 "index below %.2f and effect range below %.*f", lab, d, se->range[j], d,
+                 se->resolution[j], rr->labels ? " (the most probable name's code, in the "
+                                                 "study's order)" : "",
+                 SG_SENSITIVITY_NEGLIGIBLE_SHARE, d, se->threshold[j]);
     sg_rstr(ctx, ws, r++, 0, buf, ctx->bold);
     char lo[64], hi[64];
     snprintf(lo, sizeof lo, "%.0f%% low", 100.0 * so->level);
