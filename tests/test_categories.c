@@ -734,6 +734,17 @@ Test(categories, predict_reads_and_prints_names)
     slurp(tpath(3, "p.csv"), out, sizeof out);
     cr_expect(strstr(out, ",crack_p_yes,crack_spread,"), "%s", out);
     cr_expect(strstr(out, "\n100,1120,30,5,BAg-8,vacuum,"), "%s", out);
+    /* a name the model does not know: the cell, and a remedy that fits a
+     * model (not the study's 'levels') */
+    put("bad.csv", "thickness,temperature,hold,cooling,alloy,atmosphere\n"
+                   "100,1120,30,5,BAg-8,vacuum\n100,1120,30,5,BNi-7,argon\n");
+    r = run("predict", model, "--in", tpath(2, "bad.csv"), NULL);
+    cr_expect_eq(r->code, 1);
+    cr_expect(strstr(r->err, "bad.csv:3:alloy: 'BNi-7' is not one of the names the model was "
+                             "fitted with for 'alloy' (\"BNi-2\", \"BNi-5\", \"BAg-8\"); "
+                             "correct the cell"),
+              "%s", r->err);
+    cr_expect_null(strstr(r->err, "'levels'"), "%s", r->err);
 }
 
 Test(categories, doe_writes_names_and_shares_them_evenly)

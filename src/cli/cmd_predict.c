@@ -490,7 +490,7 @@ static int predict_in(sg_cli_ctx *ctx, const sg_model *m, sg_model_work *w, cons
     for (size_t i = 0; i < n_in; i++)
         labels[i] = sg_model_factor_labels(m, i, &n_labels[i]);
     sg_table_request req = {.columns = cols, .n_cols = n_in, .n_factors = n_in,
-                            .labels = labels, .n_labels = n_labels};
+                            .labels = labels, .n_labels = n_labels, .labels_of_model = true};
     if (sg_table_read(in, &req, &t, NULL, &err) != SG_OK) {
         code = sg_cli_fail(ctx, &err);
         goto done;

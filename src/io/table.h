@@ -104,6 +104,9 @@ typedef struct sg_table_request {
      * error listing the names.  NULL, or n_labels[k] = 0: a number. */
     char *const *const *labels;
     const size_t *n_labels;
+    /* Whose names they are, for that error: false, a study's (the hint: add
+     * the name to 'levels'); true, a fitted model's, which knows no other */
+    bool labels_of_model;
 } sg_table_request;
 
 /* A loaded table.  Everything is owned by the table; free with sg_table_destroy. */

@@ -531,11 +531,14 @@ static sg_status convert_label(sg_table_builder *b, const char *cell, int line, 
     size_t len;
     const char *s = trim(cell, &len);
     cell_place(b, line, k, at, sizeof at);
+    bool model = b->req->labels_of_model;
     return sg_error_set(b->err, SG_ERR_INVALID,
-                        "%s: '%.*s' is not one of the levels the study lists for '%s' (%s%s); "
-                        "add it to 'levels' or correct the cell",
+                        "%s: '%.*s' is not one of the %s for '%s' (%s%s); %s",
                         at, (int)(len > FIELD_SHOW_MAX ? FIELD_SHOW_MAX : len), s,
-                        b->t->col_names[k], list, strlen(list) + 80 >= sizeof list ? ", ..." : "");
+                        model ? "names the model was fitted with" : "levels the study lists",
+                        b->t->col_names[k], list, strlen(list) + 80 >= sizeof list ? ", ..." : "",
+                        model ? "correct the cell (a new name needs runs with it and a new fit)"
+                              : "add it to 'levels' or correct the cell");
 }
 
 static sg_status convert_cell(sg_table_builder *b, const char *cell, int line, size_t k,
