@@ -272,6 +272,17 @@ Test(window, a_group_is_refitted_without_all_its_rows)
     cr_expect(f3.rms_z < f1.rms_z, "three folds %g, leave-one-out %g", f3.rms_z, f1.rms_z);
 }
 
+/* A model that predicts 0 everywhere (sg_window_predict_fn). */
+static sg_status zero_model(void *user, const double *P, size_t m, double *out, sg_error *err)
+{
+    (void)user;
+    (void)P;
+    (void)err;
+    for (size_t k = 0; k < m; k++)
+        out[k] = 0.0;
+    return SG_OK;
+}
+
 Test(window, bad_input_is_refused_with_a_reason)
 {
     double X[2 * N], y[N], r[N] = {0};
@@ -298,9 +309,22 @@ Test(window, bad_input_is_refused_with_a_reason)
     cr_expect_eq(sg_window_figures_compute(X, c, N, 2, NULL, &h, 0.0, 0.95, SEED, &f, &err),
                  SG_ERR_INVALID);
     cr_expect(strstr(err.msg, "constant") != NULL, "%s", err.msg);
-    cr_expect_eq(sg_window_figures_compute(X, y, SG_WINDOW_MAX_ROWS + 1, 2, NULL, &h, 0.0, 0.95, SEED,
-                                           &f, &err),
+    cr_expect_eq(sg_window_figures_compute(X, y, SG_WINDOW_MAX_ROWS + 1, 2, NULL, &h, 0.0,
+                                           0.95, SEED, &f, &err),
                  SG_ERR_LIMIT);
+    /* categories must be whole: three one-hot inputs in two columns, or a
+     * "category" of one name */
+    const size_t split[2] = {0, 3}, one[2] = {1, 0};
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, split, &h, 0.0, 0.95, SEED, &f, &err),
+                 SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "not whole") != NULL, "%s", err.msg);
+    cr_expect_eq(sg_window_figures_compute(X, y, N, 2, one, &h, 0.0, 0.95, SEED, &f, &err),
+                 SG_ERR_INVALID);
+    double kriging[SG_WINDOW_POINTS] = {0}, rms;
+    cr_expect_eq(sg_window_disagreement(X, N, 2, split, kriging, zero_model, NULL, SEED, &rms,
+                                        &err),
+                 SG_ERR_INVALID);
+    cr_expect(strstr(err.msg, "not whole") != NULL, "%s", err.msg);
 }
 
 /* Counts of what sg_window_disagreement asks a model at: a number's

@@ -40,7 +40,8 @@ static void print_response(const sg_study *s, const sg_sensitivity *r, size_t j)
     const char *unit = rs->unit, *us = *unit ? " " : "";
     int d = sg_sensitivity_decimals(r->resolution[j]);
     char range[SG_NUM_SIG_CAP], res[SG_NUM_SIG_CAP], below[SG_NUM_SIG_CAP], by[SG_NUM_SIG_CAP];
-    if (rs->kind == SG_RESPONSE_BINARY)
+    bool probability = rs->kind != SG_RESPONSE_NUMBER && rs->n_labels == 2;
+    if (probability)
         sg_num_fprintf(stdout, "\n%s: the probability of \"%s\" (0 to 1)\n", rs->name,
                        rs->labels[1]);
     else
@@ -49,7 +50,7 @@ static void print_response(const sg_study *s, const sg_sensitivity *r, size_t j)
                        sg_num_fixed(range, sizeof range, r->range[j], d),
                        r->resolution[j] > 0 ? sg_num_fixed(res, sizeof res, r->resolution[j], d)
                                             : "none (finer than 1e-9)");
-    if (rs->kind == SG_RESPONSE_CLASS)
+    if (rs->kind != SG_RESPONSE_NUMBER && !probability)
         printf("  of the most probable name's code (0 .. %zu, in the study's order): how far a "
                "factor moves the prediction along that order\n",
                rs->n_labels - 1);

@@ -169,7 +169,8 @@ static sg_status classify(const sg_study *s, const sg_table *t, sg_sensitivity *
     if (!r->range || !r->resolution || !r->threshold || !r->negligible)
         return sg_error_set(err, SG_ERR_NOMEM, "out of memory");
     for (size_t j = 0; j < nr; j++) {
-        if (s->responses[j].kind == SG_RESPONSE_BINARY) { /* a probability: no resolution */
+        const sg_response *rs = &s->responses[j];
+        if (rs->kind != SG_RESPONSE_NUMBER && rs->n_labels == 2) { /* a probability */
             r->range[j] = 1.0;
             r->resolution[j] = 0.0;
         } else {

@@ -224,9 +224,26 @@ static double t_quantile(const double *z, size_t m, double rms_z, const double *
     return hi;
 }
 
+/* True when names (NULL, or d entries) describes whole categories: a run
+ * of k > 2 entries equal to k, or single entries of 0 or 2. */
+static bool names_valid(const size_t *names, size_t d)
+{
+    for (size_t j = 0; names && j < d;) {
+        size_t k = names[j];
+        if (k == 1 || (k > 2 && j + k > d))
+            return false;
+        for (size_t l = 1; k > 2 && l < k; l++)
+            if (names[j + l] != k)
+                return false;
+        j += k > 2 ? k : 1;
+    }
+    return true;
+}
+
 sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
-                                    const size_t *names, const sg_window_held *held, double tau2, double level,
-                                    uint64_t seed, sg_window_figures *out, sg_error *err)
+                                    const size_t *names, const sg_window_held *held, double tau2,
+                                    double level, uint64_t seed, sg_window_figures *out,
+                                    sg_error *err)
 {
     if (!X || !y || !held || !out || d == 0 || !(held->n == 0 || (held->row && held->group &&
                                                                    held->resid)))
@@ -234,6 +251,9 @@ sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, 
     if (!(tau2 >= 0) || !isfinite(tau2) || !(level > 0 && level < 1))
         return sg_error_set(err, SG_ERR_INVALID,
                             "window figures: tau^2 must be >= 0 and the level in (0, 1)");
+    if (!names_valid(names, d))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "window figures: the inputs' categories are not whole");
     if (n > SG_WINDOW_MAX_ROWS)
         return sg_error_set(err, SG_ERR_LIMIT, "window figures: not computed above %d rows",
                             SG_WINDOW_MAX_ROWS);
@@ -299,6 +319,9 @@ sg_status sg_window_disagreement(const double *X, size_t n, size_t d, const size
 {
     if (!X || !kriging_at_points || !predict || !rms || d == 0 || n < 2)
         return sg_error_set(err, SG_ERR_INVALID, "window disagreement: missing argument");
+    if (!names_valid(names, d))
+        return sg_error_set(err, SG_ERR_INVALID,
+                            "window disagreement: the inputs' categories are not whole");
     size_t M = SG_WINDOW_POINTS;
     double *P = malloc(M * d * sizeof *P), *f = malloc((M + 2 * d) * sizeof *f);
     sg_status st = SG_ERR_NOMEM;

@@ -84,18 +84,19 @@ typedef struct sg_window_figures {
  * input of a category of k names with k (0 for a number): one 0/1 input
  * when k == 2, k one-hot inputs in a row otherwise.  The window's points
  * give a category one of the names its runs hold, each as likely, and a
- * number any setting of the runs' range.  held the held-out predictions, tau2 >= 0 the
- * model's mean squared error at its training rows, level in (0, 1), seed
- * drives the kriging starts and the window's points.
- * SG_ERR_INVALID for bad arguments or when nothing can be scaled (a
- * constant response: kriging has no sd; every fold too small to refit);
- * SG_ERR_LIMIT above SG_WINDOW_MAX_ROWS; kriging's own errors otherwise.
- * out->z_each and out->kriging_at_points are the caller's (set them, or
- * NULL, before the call); the other fields are overwritten.  The caller
- * keeps its own figures when this fails. */
+ * number any setting of the runs' range.  held the held-out predictions,
+ * tau2 >= 0 the model's mean squared error at its training rows, level in
+ * (0, 1), seed drives the kriging starts and the window's points.
+ * SG_ERR_INVALID for bad arguments (names that split a category) or when
+ * nothing can be scaled (a constant response: kriging has no sd; every
+ * fold too small to refit); SG_ERR_LIMIT above SG_WINDOW_MAX_ROWS;
+ * kriging's own errors otherwise.  out->z_each and out->kriging_at_points
+ * are the caller's (set them, or NULL, before the call); the other fields
+ * are overwritten.  The caller keeps its own figures when this fails. */
 sg_status sg_window_figures_compute(const double *X, const double *y, size_t n, size_t d,
-                                    const size_t *names, const sg_window_held *held, double tau2, double level,
-                                    uint64_t seed, sg_window_figures *out, sg_error *err);
+                                    const size_t *names, const sg_window_held *held, double tau2,
+                                    double level, uint64_t seed, sg_window_figures *out,
+                                    sg_error *err);
 
 /* A model's predictions at m points P (m, d; the models' inputs) into out
  * (m, the response's unit). */
