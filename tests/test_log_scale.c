@@ -1155,7 +1155,15 @@ Test(log_scale, a_response_far_below_1_keeps_its_digits, .timeout = 300)
     r = run("run", perm_study("log"), NULL);
     cr_assert_eq(r->code, 0, "%s", r->err);
     cr_expect(strstr(r->out, "(measured 6.86e-18 m2)"), "%s", r->out);
-    cr_expect(strstr(r->out, "(predicted 6.86e-18 m2, uncertainty +-"), "%s", r->out);
+    /* on the log scale the uncertainty is the factor the interval spans,
+     * as the model quality line gives it, not a symmetric +- */
+    cr_expect(strstr(r->out, "(predicted 6.86e-18 m2, uncertainty x/ 1."), "%s", r->out);
+    cr_assert(find_line(r->out, "Model quality", "k ", line, sizeof line), "%s", r->out);
+    const char *factor = strstr(r->out, "uncertainty x/ ");
+    cr_assert_not_null(factor);
+    char shown[16] = "";
+    cr_assert_eq(sscanf(factor, "uncertainty x/ %15[0-9.]", shown), 1);
+    cr_expect(strstr(line, "x/ ") && strstr(line, shown), "%s against %s", line, shown);
     cr_expect(strstr(r->out, "moves k by 2.") && strstr(r->out, "e-10 m2"), "%s", r->out);
     cr_expect_null(strstr(r->out, "0.000"), "%s", r->out);
     /* no sheet of its workbook shows a permeability as 0 */

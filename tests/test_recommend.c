@@ -694,3 +694,27 @@ Test(recommend, runs_inside_the_box_are_not_said_to_be_missing)
     sg_recommend_destroy(rec);
     teardown(&f);
 }
+
+/* A log-scale objective: its interval spans a factor (×/÷ 10^0.5 here),
+ * which the answer states as the model quality line does ("x/ 3.162"), with
+ * the +- the gain is judged against beside it where the two are compared. */
+Test(recommend, a_log_scale_uncertainty_is_a_factor)
+{
+    fixture f;
+    setup(&f, "");
+    cr_assert_not_null(f.r->log_scale);
+    f.r->log_scale[0] = true;
+    f.r->has_interval = 1;
+    f.r->half_width[0] = 0.5;
+    f.r->level = 0.95;
+    f.r->best_row_value = f.r->opt->best_f + 0.2; /* a gain well inside the uncertainty */
+    sg_recommend *rec = build(&f, NULL, NULL);
+    cr_assert_eq(rec->kind, SG_RECOMMEND_BEST_RUN, "%s", rec->headline);
+    cr_expect(strstr(rec->headline, "is within the uncertainty of x/ 3.162, +-") &&
+                  strstr(rec->headline, " MPa at the prediction, so the two cannot be told "
+                                        "apart"),
+              "%s", rec->headline);
+    cr_expect_null(strstr(rec->headline, "uncertainty of +-"), "%s", rec->headline);
+    sg_recommend_destroy(rec);
+    teardown(&f);
+}

@@ -258,6 +258,32 @@ static bool infeasible_headline(sg_recommend *rec, const char *run, const char *
     return true;
 }
 
+/* The uncertainty as the headline states it: "+-0.65 N", or for a
+ * log-scale objective with an interval the factor it spans, "x/ 1.834"
+ * (100 .. 350 around 190 is not +-120), with the +- the gain is judged
+ * against when `width` ("x/ 1.834, +-120 mol/s at the prediction"), as
+ * the model quality line gives it.
+ * Returns buf. */
+static const char *uncertainty_text(const sg_study *s, const sg_decide_result *r,
+                                    const sg_optimize_spec *sp, const sg_recommend *rec, int du,
+                                    bool width, char *buf, size_t cap)
+{
+    size_t j = sp->response;
+    const char *unit = sp->weighted ? "" : s->responses[j].unit;
+    char v[SG_NUM_SIG_CAP];
+    sg_num_fixed(v, sizeof v, rec->uncertainty, du);
+    if (!sp->weighted && r->has_interval && r->log_scale && r->log_scale[j] &&
+        isfinite(r->half_width[j]) && r->half_width[j] > 0) {
+        int n = sg_num_snprintf(buf, cap, "x/ %.4g", pow(10.0, r->half_width[j]));
+        if (width && n > 0 && (size_t)n < cap)
+            sg_num_snprintf(buf + n, cap - (size_t)n, ", +-%s%s%s at the prediction", v,
+                            *unit ? " " : "", unit);
+        return buf;
+    }
+    sg_num_snprintf(buf, cap, "+-%s%s%s", v, *unit ? " " : "", unit);
+    return buf;
+}
+
 static void write_headline(const sg_study *s, const sg_decide_result *r,
                            const sg_optimize_spec *sp, const sg_recommend_inputs *in,
                            sg_recommend *rec)
@@ -271,7 +297,10 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
         d = du + 1; /* one digit beyond the uncertainty's, as the prediction: 58.5 MPa
                        beside +-15, not the data's 58.45761037 */
     const char *run = rec->best_label;
-    char f1[SG_NUM_SIG_CAP], f2[SG_NUM_SIG_CAP], f3[SG_NUM_SIG_CAP];
+    char f1[SG_NUM_SIG_CAP], f2[SG_NUM_SIG_CAP], unc[SG_NUM_SIG_CAP + 64];
+    char unc_width[2 * SG_NUM_SIG_CAP + 96];
+    uncertainty_text(s, r, sp, rec, du, false, unc, sizeof unc);
+    uncertainty_text(s, r, sp, rec, du, true, unc_width, sizeof unc_width);
     /* replicates: the setting they share, by the mean of their values */
     bool reps = rec->has_best_row && rec->best_row_reps > 1;
     const char *what = reps ? "setting" : "run";
@@ -312,11 +341,11 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
                             sg_num_fixed(f1, sizeof f1, miss, du + 1), us, unit);
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the best tested %s, %s (%s): it is also the model's optimum%s "
-                        "(predicted %s%s%s, uncertainty +-%s%s%s%s).",
+                        "(predicted %s%s%s, uncertainty %s%s).",
                         what, run, meas,
                         sp->n_cons ? ", kept inside the constraints with their safety margins" : "",
-                        sg_num_fixed(f2, sizeof f2, rec->objective_pred, du + 1), us, unit,
-                        sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit, misses);
+                        sg_num_fixed(f2, sizeof f2, rec->objective_pred, du + 1), us, unit, unc,
+                        misses);
         return;
     }
     /* the smallest gain printed as such (sg_num_fixed shows any below the
@@ -329,30 +358,29 @@ static void write_headline(const sg_study *s, const sg_decide_result *r,
                             sg_num_fixed(f1, sizeof f1, -rec->gain, du + 1), us, unit);
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the best tested %s, %s (%s): the model's optimum%s is predicted "
-                        "%s (uncertainty +-%s%s%s).",
+                        "%s (uncertainty %s).",
                         what, run, meas,
                         sp->n_cons ? ", kept inside the constraints with their safety margins,"
                                    : "",
-                        worse, sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
+                        worse, unc);
         return;
     }
     if (rec->kind == SG_RECOMMEND_BEST_RUN) {
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the best tested %s, %s (%s): the predicted gain of the model's "
-                        "optimum, %s%s%s, is within the uncertainty of +-%s%s%s, so the two "
+                        "optimum, %s%s%s, is within the uncertainty of %s, so the two "
                         "cannot be told apart; a confirmation run is optional.",
                         what, run, meas, sg_num_fixed(f1, sizeof f1, rec->gain, du + 1), us, unit,
-                        sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
+                        unc_width);
         return;
     }
     if (rec->has_best_row)
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the model's optimum: predicted %s%s%s, %s%s%s better than the "
-                        "best tested %s, %s (%s; uncertainty +-%s%s%s); confirm it with a "
-                        "run.",
+                        "best tested %s, %s (%s; uncertainty %s); confirm it with a run.",
                         sg_num_fixed(f2, sizeof f2, rec->objective_pred, du + 1), us, unit,
                         sg_num_fixed(f1, sizeof f1, rec->gain, du + 1), us, unit, what, run, meas,
-                        sg_num_fixed(f3, sizeof f3, rec->uncertainty, du), us, unit);
+                        unc);
     else
         sg_num_snprintf(rec->headline, sizeof rec->headline,
                         "Use the model's optimum: predicted %s%s%s; confirm it with a run%s.",
