@@ -110,8 +110,8 @@ static bool names_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k, co
     size_t nc = sg_model_n_classes(ctx->in->model, k);
     if (nc < 2 || !rp->labels || rp->n_labels < nc)
         return false;
+    char label[160];
     if (nc == 2) {
-        char label[160];
         snprintf(label, sizeof label, "P(%s)", rp->labels[1]);
         sg_rstr(ctx, ws, r, 1, label, ctx->text);
         sg_rnum(ctx, ws, r, 2, mean, ctx->num_bold[4]);
@@ -119,7 +119,6 @@ static bool names_row(sg_rctx *ctx, lxw_worksheet *ws, lxw_row_t r, size_t k, co
     } else {
         double P[SG_MODEL_MAX_CLASSES], Psd[SG_MODEL_MAX_CLASSES];
         size_t c = mean >= 0 && mean < (double)nc ? (size_t)mean : 0;
-        char label[160];
         if (sg_model_predict_proba(ctx->in->model, ctx->mw, x, k, P, Psd) == nc) {
             sg_num_snprintf(label, sizeof label, "%s (P %.3f)", rp->labels[c], P[c]);
             sg_rnum(ctx, ws, r, 3, Psd[c], ctx->num[4]);
